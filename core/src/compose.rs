@@ -1,0 +1,253 @@
+//! Composition: several deciders as one (sums of messages, product of states), merged
+//! views and process managers, and adapters that map messages and state.
+
+use crate::decider::Decider;
+use crate::envelope::Fact;
+use crate::ids::StreamId;
+use crate::process_manager::ProcessManager;
+use crate::view::View;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+
+/// One of two message types: the sum used by [`Combine`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Sum<L, R> {
+    /// A message of the first part.
+    Left(L),
+    /// A message of the second part.
+    Right(R),
+}
+
+/// Two deciders as one: commands, events and rejections are [`Sum`]s, state is a pair.
+/// Each command goes to its own part and gives exactly that part's answer.
+#[derive(Clone, Debug, Default)]
+pub struct Combine<A, B>(pub A, pub B);
+
+impl<A: Decider, B: Decider> Decider for Combine<A, B> {
+    type Command = Sum<A::Command, B::Command>;
+    type Event = Sum<A::Event, B::Event>;
+    type State = (A::State, B::State);
+    type Rejection = Sum<A::Rejection, B::Rejection>;
+
+    fn initial_state(&self) -> Self::State {
+        (self.0.initial_state(), self.1.initial_state())
+    }
+
+    fn stream_id(&self, command: &Self::Command) -> StreamId {
+        match command {
+            Sum::Left(c) => self.0.stream_id(c),
+            Sum::Right(c) => self.1.stream_id(c),
+        }
+    }
+
+    fn decide(
+        &self,
+        command: &Self::Command,
+        state: &Self::State,
+    ) -> Result<Vec<Self::Event>, Self::Rejection> {
+        match command {
+            Sum::Left(c) => self
+                .0
+                .decide(c, &state.0)
+                .map(|es| es.into_iter().map(Sum::Left).collect())
+                .map_err(Sum::Left),
+            Sum::Right(c) => self
+                .1
+                .decide(c, &state.1)
+                .map(|es| es.into_iter().map(Sum::Right).collect())
+                .map_err(Sum::Right),
+        }
+    }
+
+    fn evolve(&self, (a, b): Self::State, event: &Self::Event) -> Self::State {
+        match event {
+            Sum::Left(e) => (self.0.evolve(a, e), b),
+            Sum::Right(e) => (a, self.1.evolve(b, e)),
+        }
+    }
+
+    fn is_terminal(&self, state: &Self::State) -> bool {
+        self.0.is_terminal(&state.0) && self.1.is_terminal(&state.1)
+    }
+}
+
+/// Two views or two process managers over the same messages, run side by side; the state
+/// is a pair. Each command a merged manager issues keeps the name of the part that issued it.
+#[derive(Clone, Debug, Default)]
+pub struct Merge<A, B>(pub A, pub B);
+
+impl<A: View, B: View<Event = A::Event>> View for Merge<A, B> {
+    type Event = A::Event;
+    type State = (A::State, B::State);
+
+    fn initial_state(&self) -> Self::State {
+        (self.0.initial_state(), self.1.initial_state())
+    }
+
+    fn evolve(&self, (a, b): Self::State, event: &Self::Event) -> Self::State {
+        (self.0.evolve(a, event), self.1.evolve(b, event))
+    }
+}
+
+impl<A, B> ProcessManager for Merge<A, B>
+where
+    A: ProcessManager,
+    B: ProcessManager<Command = A::Command, Event = A::Event, Rejection = A::Rejection>,
+{
+    type Command = A::Command;
+    type Event = A::Event;
+    type Rejection = A::Rejection;
+    type State = (A::State, B::State);
+
+    fn name(&self) -> &str {
+        "merged"
+    }
+
+    fn initial_state(&self) -> Self::State {
+        (self.0.initial_state(), self.1.initial_state())
+    }
+
+    fn evolve(
+        &self,
+        (a, b): Self::State,
+        fact: Fact<'_, A::Command, A::Event, A::Rejection>,
+    ) -> Self::State {
+        (self.0.evolve(a, fact), self.1.evolve(b, fact))
+    }
+
+    fn react(
+        &self,
+        state: &Self::State,
+        fact: Fact<'_, A::Command, A::Event, A::Rejection>,
+    ) -> Vec<A::Command> {
+        let mut commands = self.0.react(&state.0, fact);
+        commands.extend(self.1.react(&state.1, fact));
+        commands
+    }
+
+    fn react_named<'s>(
+        &'s self,
+        state: &Self::State,
+        fact: Fact<'_, A::Command, A::Event, A::Rejection>,
+        out: &mut Vec<(&'s str, A::Command)>,
+    ) {
+        self.0.react_named(&state.0, fact, out);
+        self.1.react_named(&state.1, fact, out);
+    }
+}
+
+/// Maps a decider's messages and state to other types: commands in through `command`
+/// (`None`: not this decider's), events out through `event_out` and back in through
+/// `event_in`, rejections out through `rejection`.
+///
+/// This is how a domain gives several deciders one command and event enum of its own.
+/// Build it with [`Adapt::new`].
+pub struct Adapt<D, C, E, R, FC, FEo, FEi, FR> {
+    /// The adapted decider.
+    pub decider: D,
+    /// Outer command to inner command.
+    pub command: FC,
+    /// Inner event to outer event.
+    pub event_out: FEo,
+    /// Outer event to inner event (`None`: not this decider's).
+    pub event_in: FEi,
+    /// Inner rejection to outer rejection.
+    pub rejection: FR,
+    outer: PhantomData<fn(&C) -> (E, R)>,
+}
+
+impl<D, C, E, R, FC, FEo, FEi, FR> Adapt<D, C, E, R, FC, FEo, FEi, FR> {
+    /// Adapts `decider` with the four mappings.
+    pub fn new(decider: D, command: FC, event_out: FEo, event_in: FEi, rejection: FR) -> Self {
+        Adapt {
+            decider,
+            command,
+            event_out,
+            event_in,
+            rejection,
+            outer: PhantomData,
+        }
+    }
+}
+
+impl<D, C, E, R, FC, FEo, FEi, FR> Decider for Adapt<D, C, E, R, FC, FEo, FEi, FR>
+where
+    D: Decider,
+    FC: Fn(&C) -> Option<&D::Command>,
+    FEo: Fn(D::Event) -> E,
+    FEi: Fn(&E) -> Option<&D::Event>,
+    FR: Fn(D::Rejection) -> R,
+{
+    type Command = C;
+    type Event = E;
+    type State = D::State;
+    type Rejection = R;
+
+    fn initial_state(&self) -> D::State {
+        self.decider.initial_state()
+    }
+
+    fn stream_id(&self, command: &C) -> StreamId {
+        let inner = (self.command)(command).expect("command routed to the wrong decider");
+        self.decider.stream_id(inner)
+    }
+
+    fn decide(&self, command: &C, state: &D::State) -> Result<Vec<E>, R> {
+        let inner = (self.command)(command).expect("command routed to the wrong decider");
+        self.decider
+            .decide(inner, state)
+            .map(|es| es.into_iter().map(&self.event_out).collect())
+            .map_err(&self.rejection)
+    }
+
+    fn evolve(&self, state: D::State, event: &E) -> D::State {
+        match (self.event_in)(event) {
+            Some(inner) => self.decider.evolve(state, inner),
+            None => state,
+        }
+    }
+
+    fn is_terminal(&self, state: &D::State) -> bool {
+        self.decider.is_terminal(state)
+    }
+}
+
+/// Maps a decider's state to another type and back (`to` after folding, `from` before).
+pub struct MapState<D, FTo, FFrom> {
+    /// The adapted decider.
+    pub decider: D,
+    /// Inner state to outer state.
+    pub to: FTo,
+    /// Outer state to inner state.
+    pub from: FFrom,
+}
+
+impl<D, S, FTo, FFrom> Decider for MapState<D, FTo, FFrom>
+where
+    D: Decider,
+    S: Clone,
+    FTo: Fn(D::State) -> S,
+    FFrom: Fn(&S) -> D::State,
+{
+    type Command = D::Command;
+    type Event = D::Event;
+    type State = S;
+    type Rejection = D::Rejection;
+
+    fn initial_state(&self) -> S {
+        (self.to)(self.decider.initial_state())
+    }
+    fn stream_id(&self, command: &D::Command) -> StreamId {
+        self.decider.stream_id(command)
+    }
+    fn decide(&self, command: &D::Command, state: &S) -> Result<Vec<D::Event>, D::Rejection> {
+        self.decider.decide(command, &(self.from)(state))
+    }
+    fn evolve(&self, state: S, event: &D::Event) -> S {
+        (self.to)(self.decider.evolve((self.from)(&state), event))
+    }
+    fn is_terminal(&self, state: &S) -> bool {
+        self.decider.is_terminal(&(self.from)(state))
+    }
+}

@@ -1,0 +1,421 @@
+//! The [`Engine`]: runs commands through the decider, records facts, feeds views and
+//! sagas, and queues the commands they emit.
+
+use crate::decider::Decider;
+use crate::envelope::{CommandEnvelope, FactKind, Origin, RecordedFact};
+use crate::ids::{Id, SeededIds, StreamId};
+use crate::journal::{JournalEntry, Recorded, StepFailure, StepRecord};
+use crate::process_manager::ProcessManager;
+use crate::projection::{JournalError, Projection};
+use crate::store::{EventStore, InMemoryEventStore, SharedFact};
+use crate::system::System;
+use crate::time_travel::Timeline;
+use crate::trace::Trace;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The engine's bounds and seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
+pub struct EngineConfig {
+    /// Seeds every id: the same seed and inputs give a byte-identical log.
+    pub seed: u64,
+    /// Appends tried per step before the command is dropped with a recorded conflict.
+    pub max_attempts: u32,
+    /// Reaction hops allowed below a user command; deeper reactions are dropped and
+    /// recorded, which stops saga loops.
+    pub max_depth: u32,
+    /// A time-travel snapshot is kept every this many facts (or journal entries).
+    pub snapshot_every: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            seed: 0,
+            max_attempts: 3,
+            max_depth: 32,
+            snapshot_every: 1024,
+        }
+    }
+}
+
+/// Why the engine refused a request (not a domain rejection, which is a recorded fact).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EngineError {
+    /// A command with this id was already queued once.
+    Duplicate(Id),
+    /// The journal being loaded does not fold.
+    Journal(JournalError),
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::Duplicate(id) => write!(f, "command {id} was already submitted"),
+            EngineError::Journal(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// How a [`Engine::run_until_idle`] call ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Steps taken.
+    pub steps: u64,
+    /// Whether the queue is empty (false: `max_steps` was reached first).
+    pub idle: bool,
+}
+
+/// The journal entry type of system `Y`.
+pub type EntryOf<Y> =
+    JournalEntry<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
+/// The recorded fact type of system `Y`.
+pub type FactOf<Y> =
+    SharedFact<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
+
+/// Runs a [`System`] over an [`EventStore`], one step at a time or to the end.
+///
+/// Every change is a [`JournalEntry`]; the engine's state is the fold of its journal, so
+/// it can be persisted entry by entry, rebuilt, forked and rewound.
+pub struct Engine<Y: System, S = InMemoryEventStore<
+    <Y as System>::Command,
+    <Y as System>::Event,
+    <Y as System>::Rejection,
+>> {
+    system: Arc<Y>,
+    config: EngineConfig,
+    ids: SeededIds,
+    store: S,
+    live: Projection<Y>,
+    timeline: Timeline<Y>,
+}
+
+impl<Y: System> Engine<Y> {
+    /// An empty engine with an in-memory store.
+    pub fn new(system: Y, config: EngineConfig) -> Self {
+        Self::with_store(Arc::new(system), config, InMemoryEventStore::new())
+    }
+
+    /// The engine that wrote `entries`, rebuilt exactly (same log, queue and ids), or the
+    /// first entry that does not fold.
+    pub fn from_journal(
+        system: Arc<Y>,
+        config: EngineConfig,
+        entries: impl IntoIterator<Item = EntryOf<Y>>,
+    ) -> Result<Self, EngineError> {
+        let mut engine = Self::with_store(system, config, InMemoryEventStore::new());
+        for entry in entries {
+            engine.load(entry).map_err(EngineError::Journal)?;
+        }
+        Ok(engine)
+    }
+
+    /// A new engine whose past is this one's up to global `position`: the journal up to
+    /// and including the step that recorded fact `position - 1` (a what-if branch).
+    pub fn fork_at(&self, position: u64) -> Self {
+        let entries = self.timeline.entries_through_position(position);
+        self.fork_at_entry(entries)
+    }
+
+    /// A new engine whose past is this one's first `entries` journal entries.
+    pub fn fork_at_entry(&self, entries: usize) -> Self {
+        let prefix = self.timeline.journal()[..entries.min(self.timeline.journal().len())]
+            .iter()
+            .cloned();
+        Self::from_journal(self.system.clone(), self.config, prefix)
+            .expect("a prefix of a valid journal folds")
+    }
+}
+
+impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> {
+    /// An empty engine over `store` (which must be empty too).
+    pub fn with_store(system: Arc<Y>, config: EngineConfig, store: S) -> Self {
+        let live = Projection::new(&*system);
+        Engine {
+            timeline: Timeline::new(live.clone(), config.snapshot_every.max(1)),
+            system,
+            ids: SeededIds::new(config.seed),
+            config,
+            store,
+            live,
+        }
+    }
+
+    /// The system this engine runs.
+    pub fn system(&self) -> &Y {
+        &self.system
+    }
+
+    /// The engine's configuration.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// The live state: streams, view, process manager and queue.
+    pub fn state(&self) -> &Projection<Y> {
+        &self.live
+    }
+
+    /// The store the facts are appended to.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The journal and its snapshots, for time travel.
+    pub fn timeline(&self) -> &Timeline<Y> {
+        &self.timeline
+    }
+
+    /// The state after the fact at global `position - 1` and its reactions.
+    pub fn at_position(&self, position: u64) -> Projection<Y> {
+        self.timeline.at_position(&*self.system, position)
+    }
+
+    /// The causal trace of the flow started by user command `correlation_id`.
+    pub fn trace(
+        &self,
+        correlation_id: Id,
+    ) -> Option<Trace<Y::Command, Y::Event, Y::Rejection>> {
+        Trace::build(&*self.system, self.journal(), correlation_id)
+    }
+
+    /// Every journal entry so far.
+    pub fn journal(&self) -> &[EntryOf<Y>] {
+        self.timeline.journal()
+    }
+
+    /// Queues a user command with a generated id and returns the id.
+    pub fn submit(&mut self, command: Y::Command) -> Id {
+        let id = self.ids.command(self.live.commands);
+        self.submit_with_id(id, command)
+            .expect("generated ids are fresh");
+        id
+    }
+
+    /// Queues a user command under `command_id`; the same id is queued only once.
+    pub fn submit_with_id(&mut self, command_id: Id, command: Y::Command) -> Result<Id, EngineError> {
+        if self.live.has_seen(command_id) {
+            return Err(EngineError::Duplicate(command_id));
+        }
+        let envelope = CommandEnvelope {
+            command_id,
+            correlation_id: command_id,
+            causation_id: command_id,
+            time: self.live.entries,
+            origin: Origin::User,
+            compensation: false,
+            depth: 0,
+            command,
+        };
+        self.live.enqueue(envelope.clone());
+        self.commit(JournalEntry::Submitted(envelope));
+        Ok(command_id)
+    }
+
+    /// Records `events` in `stream` as history (a scenario's "given"): folded into the
+    /// stream, the view and the process manager, but reacted to by no saga.
+    pub fn given(&mut self, stream: &StreamId, events: impl IntoIterator<Item = Y::Event>) {
+        let command_id = self.ids.command(self.live.commands);
+        self.live.commands += 1;
+        let mut version = self.live.stream(&*self.system, stream).version;
+        let head = self.store.head();
+        let facts: Vec<FactOf<Y>> = events
+            .into_iter()
+            .zip(head..)
+            .map(|(event, position)| {
+                version += 1;
+                Arc::new(RecordedFact {
+                    position,
+                    stream_id: stream.clone(),
+                    id: self.ids.fact(position),
+                    command_id,
+                    correlation_id: command_id,
+                    causation_id: command_id,
+                    time: self.live.entries,
+                    kind: FactKind::Event {
+                        stream_version: version,
+                        event,
+                    },
+                })
+            })
+            .collect();
+        let expected = self.live.stream(&*self.system, stream).version;
+        self.store
+            .append(stream, expected, facts.clone())
+            .expect("history is appended at the stream's own version");
+        for fact in &facts {
+            self.live.record_fact(&*self.system, fact);
+        }
+        self.commit(JournalEntry::Given(facts));
+    }
+
+    /// Handles the command at the front of the queue; `None` when the queue is empty.
+    pub fn step(&mut self) -> Option<&StepRecord<Y::Command, Y::Event, Y::Rejection>> {
+        let envelope = self.live.queue.front()?.clone();
+        let stream = self.system.decider().stream_id(&envelope.command);
+        let (facts, failure) = match self.record(&envelope, &stream) {
+            Ok(facts) => (facts, None),
+            Err(failure) => (Vec::new(), Some(failure)),
+        };
+        self.live
+            .begin_step(envelope.command_id)
+            .expect("the front of the queue is the command being handled");
+        let step = self.react(envelope, facts, failure);
+        self.commit(JournalEntry::Step(step));
+        self.timeline.journal().last().and_then(JournalEntry::as_step)
+    }
+
+    /// Steps until the queue is empty or `max_steps` steps were taken.
+    pub fn run_until_idle(&mut self, max_steps: u64) -> RunSummary {
+        let mut steps = 0;
+        while steps < max_steps {
+            if self.step().is_none() {
+                return RunSummary { steps, idle: true };
+            }
+            steps += 1;
+        }
+        RunSummary {
+            steps,
+            idle: self.live.queue.is_empty(),
+        }
+    }
+
+    /// Decides `envelope` and appends its events (or its rejection), retrying on conflict.
+    fn record(
+        &mut self,
+        envelope: &CommandEnvelope<Y::Command>,
+        stream: &StreamId,
+    ) -> Result<Vec<FactOf<Y>>, StepFailure<Y::Command>> {
+        let decider = self.system.decider();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            // Snapshot (the live fold) + tail (anything another writer appended since).
+            let loaded = self.live.stream(&*self.system, stream);
+            let (mut version, mut state) = (loaded.version, loaded.state);
+            for fact in self.store.read_stream(stream, version) {
+                if let Some(event) = fact.event() {
+                    state = decider.evolve(state, event);
+                    version += 1;
+                }
+            }
+            let kinds = match decider.decide(&envelope.command, &state) {
+                Ok(events) => events
+                    .into_iter()
+                    .zip(version + 1..)
+                    .map(|(event, stream_version)| FactKind::Event {
+                        stream_version,
+                        event,
+                    })
+                    .collect(),
+                Err(reason) => vec![FactKind::Rejected {
+                    command: envelope.command.clone(),
+                    reason,
+                }],
+            };
+            let head = self.store.head();
+            let facts: Vec<FactOf<Y>> = kinds
+                .into_iter()
+                .zip(head..)
+                .map(|(kind, position)| {
+                    Arc::new(RecordedFact {
+                        position,
+                        stream_id: stream.clone(),
+                        id: self.ids.fact(position),
+                        command_id: envelope.command_id,
+                        correlation_id: envelope.correlation_id,
+                        causation_id: envelope.command_id,
+                        time: self.live.entries,
+                        kind,
+                    })
+                })
+                .collect();
+            match self.store.append(stream, version, facts.clone()) {
+                Ok(()) => return Ok(facts),
+                Err(conflict) if attempts >= self.config.max_attempts => {
+                    return Err(StepFailure::Conflict { conflict, attempts })
+                }
+                Err(_) => continue,
+            }
+        }
+    }
+
+    /// Folds the recorded facts and queues what sagas and process managers emit for them.
+    fn react(
+        &mut self,
+        envelope: CommandEnvelope<Y::Command>,
+        facts: Vec<FactOf<Y>>,
+        mut failure: Option<StepFailure<Y::Command>>,
+    ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
+        let system = self.system.clone();
+        let mut recorded = Vec::with_capacity(facts.len());
+        let mut reactions = Vec::new();
+        let mut dropped = Vec::new();
+        for fact in facts {
+            self.live.record_fact(&*system, &fact);
+            system
+                .process()
+                .react_named(&self.live.process, fact.as_fact(), &mut reactions);
+            let mut queued = Vec::with_capacity(reactions.len());
+            for (name, command) in reactions.drain(..) {
+                let reaction = CommandEnvelope {
+                    command_id: self.ids.command(self.live.commands),
+                    correlation_id: envelope.correlation_id,
+                    causation_id: fact.id,
+                    time: self.live.entries,
+                    origin: Origin::Reactor { name: name.into() },
+                    compensation: fact.is_rejection(),
+                    depth: envelope.depth + 1,
+                    command,
+                };
+                if reaction.depth > self.config.max_depth {
+                    self.live.commands += 1;
+                    dropped.push(reaction);
+                } else {
+                    self.live.enqueue(reaction.clone());
+                    queued.push(reaction);
+                }
+            }
+            recorded.push(Recorded { fact, queued });
+        }
+        if !dropped.is_empty() {
+            failure = Some(StepFailure::CascadeLimit {
+                limit: self.config.max_depth,
+                dropped,
+            });
+        }
+        StepRecord {
+            step: self.live.steps - 1,
+            command: envelope,
+            facts: recorded,
+            failure,
+        }
+    }
+
+    /// Folds an entry from a journal being loaded into the store, the live state and the
+    /// timeline.
+    fn load(&mut self, entry: EntryOf<Y>) -> Result<(), JournalError> {
+        self.live.apply(&*self.system, &entry)?;
+        let facts: Vec<FactOf<Y>> = entry.facts().cloned().collect();
+        if let Some(first) = facts.first() {
+            let stream = first.stream_id.clone();
+            let expected = self.store.stream_version(&stream);
+            self.store
+                    .append(&stream, expected, facts)
+                    .map_err(|conflict| JournalError {
+                        entry: self.live.entries - 1,
+                    message: conflict.to_string(),
+                })?;
+        }
+        self.timeline.push(entry, &self.live);
+        Ok(())
+    }
+
+    fn commit(&mut self, entry: EntryOf<Y>) {
+        self.live.entries += 1;
+        self.timeline.push(entry, &self.live);
+    }
+}

@@ -1,0 +1,130 @@
+//! Envelopes: the metadata every command and every recorded fact carries.
+//!
+//! Correlation and causation are first-class fields: the correlation id names the user
+//! action that started a whole flow, the causation id the message that directly caused
+//! this one. They are what makes the causal [`crate::Trace`] possible.
+
+use crate::ids::{Id, StreamId};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Who issued a command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// A person (or a script) submitted it.
+    User,
+    /// A saga or process manager issued it in reaction to a fact.
+    Reactor {
+        /// The saga's or process manager's name.
+        #[schemars(with = "String")]
+        name: Arc<str>,
+    },
+}
+
+/// A command with its metadata, as it sits in the queue (the outbox).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CommandEnvelope<C> {
+    /// This command's id; submitting the same id twice queues it once.
+    pub command_id: Id,
+    /// The id of the user command that started the flow (its own id for a user command).
+    pub correlation_id: Id,
+    /// The id of the message that directly caused it (its own id for a user command).
+    pub causation_id: Id,
+    /// Logical time at which it was queued (the journal length then; never a clock).
+    pub time: u64,
+    /// Who issued it.
+    pub origin: Origin,
+    /// Whether it was issued in reaction to a rejection (a compensating command).
+    pub compensation: bool,
+    /// Reaction hops from the user command (0 for a user command); bounds cascades.
+    pub depth: u32,
+    /// The command itself.
+    pub command: C,
+}
+
+/// A fact as a saga or process manager sees it: an event, or a refused command.
+#[derive(Debug, PartialEq)]
+pub enum Fact<'a, C, E, R> {
+    /// An event was recorded.
+    Event(&'a E),
+    /// `command` was refused for `reason`.
+    Rejected {
+        /// The refused command.
+        command: &'a C,
+        /// Why it was refused.
+        reason: &'a R,
+    },
+}
+
+impl<C, E, R> Clone for Fact<'_, C, E, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C, E, R> Copy for Fact<'_, C, E, R> {}
+
+/// What a recorded fact says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind<C, E, R> {
+    /// An event, the `stream_version`-th of its stream (1-based).
+    Event {
+        /// The stream's version after this event.
+        stream_version: u64,
+        /// The event.
+        event: E,
+    },
+    /// A refused command. Does not change the stream's version.
+    Rejected {
+        /// The refused command.
+        command: C,
+        /// Why it was refused.
+        reason: R,
+    },
+}
+
+/// A fact in the global log, with all its metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecordedFact<C, E, R> {
+    /// Global position (0-based, gap-free, over events and rejections alike).
+    pub position: u64,
+    /// The stream the command was addressed to.
+    pub stream_id: StreamId,
+    /// The event id (or rejection id).
+    pub id: Id,
+    /// The command that recorded it.
+    pub command_id: Id,
+    /// The flow it belongs to.
+    pub correlation_id: Id,
+    /// The message that directly caused it (the command).
+    pub causation_id: Id,
+    /// Logical time of the step that recorded it.
+    pub time: u64,
+    /// The event or the rejection.
+    pub kind: FactKind<C, E, R>,
+}
+
+impl<C, E, R> RecordedFact<C, E, R> {
+    /// The fact as sagas see it.
+    pub fn as_fact(&self) -> Fact<'_, C, E, R> {
+        match &self.kind {
+            FactKind::Event { event, .. } => Fact::Event(event),
+            FactKind::Rejected { command, reason } => Fact::Rejected { command, reason },
+        }
+    }
+
+    /// The event, if this fact is one.
+    pub fn event(&self) -> Option<&E> {
+        match &self.kind {
+            FactKind::Event { event, .. } => Some(event),
+            FactKind::Rejected { .. } => None,
+        }
+    }
+
+    /// Whether this fact is a rejection.
+    pub fn is_rejection(&self) -> bool {
+        matches!(self.kind, FactKind::Rejected { .. })
+    }
+}

@@ -1,0 +1,48 @@
+//! # decider-core
+//!
+//! The pure runtime of Decider Lab. A [`Decider`] turns commands into events (or a
+//! rejection) and folds events into state; a [`View`] folds events into a read model; a
+//! [`Saga`] or [`ProcessManager`] reacts to events *and rejections* with new commands,
+//! which is how compensation is written. The [`Engine`] runs them together over an
+//! [`EventStore`], records every step as one atomic [`StepRecord`], and can travel to any
+//! global position, fork a what-if branch, or draw the causal [`Trace`] of one flow.
+//!
+//! Everything here is pure and deterministic: no I/O, no clock, no randomness. Ids and
+//! logical time come from an injected, seedable [`SeededIds`] source.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod boundary;
+pub mod compose;
+pub mod decider;
+pub mod engine;
+pub mod envelope;
+pub mod ids;
+pub mod journal;
+pub mod process_manager;
+pub mod projection;
+pub mod saga;
+pub mod spec;
+pub mod store;
+pub mod system;
+pub mod time_travel;
+pub mod trace;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use boundary::{BoundaryError, DomainInfo, DynDomain, DynEngine, TypedDomain};
+pub use decider::{fold, Decider};
+pub use engine::{Engine, EngineConfig, EngineError, RunSummary};
+pub use system::{Parts, System};
+pub use envelope::{CommandEnvelope, Fact, FactKind, Origin, RecordedFact};
+pub use ids::{Id, SeededIds, StreamId};
+pub use journal::{JournalEntry, StepFailure, StepRecord};
+pub use process_manager::ProcessManager;
+pub use projection::{JournalError, Projection, StreamState};
+pub use saga::Saga;
+pub use store::{Conflict, EventStore, InMemoryEventStore};
+pub use time_travel::Timeline;
+pub use trace::{Trace, TraceFact, TraceNode};
+pub use view::View;

@@ -1,0 +1,277 @@
+//! The [`Projection`]: everything an engine knows, folded from its journal.
+//!
+//! Live engines, rebuilt engines, forks and time travel all fold the same journal entries
+//! through the same functions here, so they cannot disagree.
+
+use crate::decider::Decider;
+use crate::envelope::{CommandEnvelope, FactKind, RecordedFact};
+use crate::ids::{Id, StreamId};
+use crate::journal::{JournalEntry, StepFailure, StepRecord};
+use crate::process_manager::ProcessManager;
+use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
+use crate::view::View;
+use serde::Serialize;
+use std::fmt;
+
+/// One stream's folded state and version (its number of events).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StreamState<S> {
+    /// The number of events in the stream.
+    pub version: u64,
+    /// The folded state.
+    pub state: S,
+}
+
+/// A journal that does not fold: it names the entry and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalError {
+    /// The index of the offending entry.
+    pub entry: u64,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for JournalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "journal entry {}: {}", self.entry, self.message)
+    }
+}
+
+impl std::error::Error for JournalError {}
+
+/// The state of all streams, the view, the process manager and the queue, after some
+/// prefix of a journal.
+pub struct Projection<Y: System> {
+    /// Every stream that has a fact, with its state and version.
+    pub streams: imbl::HashMap<StreamId, StreamState<StreamStateOf<Y>>>,
+    /// The view's read model.
+    pub view: ViewStateOf<Y>,
+    /// The process manager's state.
+    pub process: ProcessStateOf<Y>,
+    /// The commands waiting to be handled, front first (the outbox).
+    pub queue: imbl::Vector<CommandEnvelope<Y::Command>>,
+    seen: imbl::HashSet<Id>,
+    /// The number of facts folded (the next global position).
+    pub position: u64,
+    /// The number of journal entries folded (also the logical time).
+    pub entries: u64,
+    /// The number of steps folded.
+    pub steps: u64,
+    /// The number of commands ever issued (the ordinal of the next generated command id).
+    pub commands: u64,
+}
+
+impl<Y: System> Clone for Projection<Y> {
+    fn clone(&self) -> Self {
+        Projection {
+            streams: self.streams.clone(),
+            view: self.view.clone(),
+            process: self.process.clone(),
+            queue: self.queue.clone(),
+            seen: self.seen.clone(),
+            position: self.position,
+            entries: self.entries,
+            steps: self.steps,
+            commands: self.commands,
+        }
+    }
+}
+
+impl<Y: System> Projection<Y> {
+    /// The projection of an empty journal.
+    pub fn new(system: &Y) -> Self {
+        Projection {
+            streams: imbl::HashMap::new(),
+            view: system.view().initial_state(),
+            process: system.process().initial_state(),
+            queue: imbl::Vector::new(),
+            seen: imbl::HashSet::new(),
+            position: 0,
+            entries: 0,
+            steps: 0,
+            commands: 0,
+        }
+    }
+
+    /// The state and version of `stream` (initial state, version 0, when it has no event).
+    pub fn stream(&self, system: &Y, stream: &StreamId) -> StreamState<StreamStateOf<Y>> {
+        self.streams.get(stream).cloned().unwrap_or_else(|| StreamState {
+            version: 0,
+            state: system.decider().initial_state(),
+        })
+    }
+
+    /// Whether a command with this id was ever queued.
+    pub fn has_seen(&self, command_id: Id) -> bool {
+        self.seen.contains(&command_id)
+    }
+
+    /// Folds one whole journal entry.
+    pub fn apply(
+        &mut self,
+        system: &Y,
+        entry: &JournalEntry<Y::Command, Y::Event, Y::Rejection>,
+    ) -> Result<(), JournalError> {
+        self.apply_until(system, entry, u64::MAX)
+    }
+
+    /// Folds one journal entry, but only the facts before global position `limit` (and
+    /// their reactions). A step with no fact before `limit` is not folded at all.
+    pub fn apply_until(
+        &mut self,
+        system: &Y,
+        entry: &JournalEntry<Y::Command, Y::Event, Y::Rejection>,
+        limit: u64,
+    ) -> Result<(), JournalError> {
+        match entry {
+            JournalEntry::Submitted(envelope) => {
+                if self.has_seen(envelope.command_id) {
+                    return Err(self.error(format!(
+                        "command {} is submitted twice",
+                        envelope.command_id
+                    )));
+                }
+                self.enqueue(envelope.clone());
+            }
+            JournalEntry::Step(step) => {
+                if step.facts.first().is_some_and(|r| r.fact.position >= limit) {
+                    return Ok(());
+                }
+                self.apply_step(system, step, limit)?;
+            }
+            JournalEntry::Given(facts) => {
+                if facts.first().is_some_and(|f| f.position >= limit) {
+                    return Ok(());
+                }
+                // The batch drew one command ordinal for its command id.
+                self.commands += 1;
+                for fact in facts.iter().take_while(|f| f.position < limit) {
+                    self.check_fact(fact, &facts[0].stream_id)?;
+                    self.record_fact(system, fact);
+                }
+            }
+        }
+        self.entries += 1;
+        Ok(())
+    }
+
+    fn apply_step(
+        &mut self,
+        system: &Y,
+        step: &StepRecord<Y::Command, Y::Event, Y::Rejection>,
+        limit: u64,
+    ) -> Result<(), JournalError> {
+        self.begin_step(step.command.command_id)?;
+        for recorded in &step.facts {
+            if recorded.fact.position >= limit {
+                break;
+            }
+            self.check_fact(&recorded.fact, &step.facts[0].fact.stream_id)?;
+            self.record_fact(system, &recorded.fact);
+            for command in &recorded.queued {
+                self.enqueue(command.clone());
+            }
+        }
+        if let Some(StepFailure::CascadeLimit { dropped, .. }) = &step.failure {
+            self.commands += dropped.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// Checks that a fact from a journal continues this projection: next position, one
+    /// stream per entry, next stream version.
+    fn check_fact(
+        &self,
+        fact: &RecordedFact<Y::Command, Y::Event, Y::Rejection>,
+        stream: &StreamId,
+    ) -> Result<(), JournalError> {
+        if fact.position != self.position {
+            return Err(self.error(format!(
+                "fact at position {} where {} was expected",
+                fact.position, self.position
+            )));
+        }
+        if &fact.stream_id != stream {
+            return Err(self.error(format!(
+                "one entry records facts in streams `{stream}` and `{}`",
+                fact.stream_id
+            )));
+        }
+        if let FactKind::Event { stream_version, .. } = fact.kind {
+            let current = self.streams.get(stream).map_or(0, |s| s.version);
+            if stream_version != current + 1 {
+                return Err(self.error(format!(
+                    "event at position {} has stream version {stream_version} where {} was expected",
+                    fact.position,
+                    current + 1
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the front of the queue, which must be `command_id`.
+    pub(crate) fn begin_step(&mut self, command_id: Id) -> Result<(), JournalError> {
+        match self.queue.pop_front() {
+            Some(front) if front.command_id == command_id => {
+                self.steps += 1;
+                Ok(())
+            }
+            Some(front) => {
+                let message = format!(
+                    "step handles command {command_id} but {} is at the front of the queue",
+                    front.command_id
+                );
+                self.queue.push_front(front);
+                Err(self.error(message))
+            }
+            None => Err(self.error(format!(
+                "step handles command {command_id} but the queue is empty"
+            ))),
+        }
+    }
+
+    /// Folds one fact into its stream, the view and the process manager.
+    pub(crate) fn record_fact(
+        &mut self,
+        system: &Y,
+        fact: &RecordedFact<Y::Command, Y::Event, Y::Rejection>,
+    ) {
+        if let FactKind::Event {
+            event,
+            stream_version,
+        } = &fact.kind
+        {
+            let decider = system.decider();
+            let entry = self
+                .streams
+                .entry(fact.stream_id.clone())
+                .or_insert_with(|| StreamState {
+                    version: 0,
+                    state: decider.initial_state(),
+                });
+            let state = std::mem::replace(&mut entry.state, decider.initial_state());
+            entry.state = decider.evolve(state, event);
+            entry.version = *stream_version;
+            let view = std::mem::replace(&mut self.view, system.view().initial_state());
+            self.view = system.view().evolve(view, event);
+        }
+        let process = std::mem::replace(&mut self.process, system.process().initial_state());
+        self.process = system.process().evolve(process, fact.as_fact());
+        self.position += 1;
+    }
+
+    /// Queues a command and remembers its id.
+    pub(crate) fn enqueue(&mut self, envelope: CommandEnvelope<Y::Command>) {
+        self.seen.insert(envelope.command_id);
+        self.commands += 1;
+        self.queue.push_back(envelope);
+    }
+
+    fn error(&self, message: String) -> JournalError {
+        JournalError {
+            entry: self.entries,
+            message,
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! Engine behaviour on the tiny domain: flows, compensation, bounds, traces, specs.
+
+use super::domain::*;
+use crate::boundary::{DomainInfo, DynDomain, TypedDomain};
+use crate::envelope::{FactKind, Origin};
+use crate::journal::StepFailure;
+use crate::saga::Stateless;
+use crate::spec::{process_then, view_then, DeciderSpec, FlowSpec, GivenFact};
+use crate::store::{Conflict, EventStore, InMemoryEventStore, SharedFact};
+use crate::view::NoView;
+use crate::{Engine, EngineConfig, EngineError, Parts, StreamId};
+use serde_json::json;
+use std::sync::Arc;
+
+#[test]
+fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    let user = engine.submit(add(0, 10));
+    let summary = engine.run_until_idle(100);
+    assert!(summary.idle);
+    assert_eq!(summary.steps, 4, "counter 0, then forwarded to 1, 2 and 3");
+    let facts: Vec<SharedFact<Cmd, Ev, Rej>> = engine.store().read_all(0).cloned().collect();
+    let counters: Vec<&str> = facts.iter().map(|f| f.stream_id.as_str()).collect();
+    assert_eq!(counters, ["counter-0", "counter-1", "counter-2", "counter-3"]);
+    for (i, fact) in facts.iter().enumerate() {
+        assert_eq!(fact.position, i as u64);
+        assert_eq!(fact.correlation_id, user, "every fact belongs to the user's flow");
+        assert_eq!(fact.causation_id, fact.command_id, "an event is caused by its command");
+    }
+    // Each forwarded command is caused by the previous event and issued by the saga.
+    let steps: Vec<_> = engine.journal().iter().filter_map(|e| e.as_step()).collect();
+    for pair in steps.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        assert_eq!(after.command.causation_id, before.facts[0].fact.id);
+        assert_eq!(
+            after.command.origin,
+            Origin::Reactor {
+                name: "forward".into()
+            }
+        );
+        assert_eq!(after.command.depth, before.command.depth + 1);
+        assert!(!after.command.compensation);
+    }
+    assert_eq!(engine.state().view.0.values().sum::<i32>(), 40);
+}
+
+#[test]
+fn a_rejection_is_recorded_and_compensated_by_the_process_manager() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.given(&"counter-2".into(), [added(2, 95)]);
+    let user = engine.submit(add(0, 10));
+    engine.run_until_idle(100);
+    let kinds: Vec<String> = engine
+        .store()
+        .read_all(1)
+        .map(|f| match &f.kind {
+            FactKind::Event { event: Ev::Added { counter, amount }, .. } => format!("{counter}+{amount}"),
+            FactKind::Rejected { reason, .. } => format!("{}:{reason:?}", f.stream_id),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "0+10",
+            "1+10",
+            "counter-2:OverCap { total: 105 }",
+            "1+-10",
+        ]
+    );
+    let compensation = engine
+        .journal()
+        .iter()
+        .filter_map(|e| e.as_step())
+        .flat_map(|s| s.queued())
+        .find(|c| c.compensation)
+        .expect("a compensating command");
+    assert_eq!(compensation.command, add(1, -10));
+    assert_eq!(compensation.correlation_id, user);
+    assert_eq!(
+        compensation.origin,
+        Origin::Reactor {
+            name: "compensate".into()
+        }
+    );
+    assert_eq!(engine.state().process.1.get(&2), Some(&1));
+    assert_eq!(engine.state().stream(engine.system(), &"counter-1".into()).state, 0);
+
+    let trace = engine.trace(user).expect("the flow's trace");
+    let lanes: Vec<&str> = trace.lanes.iter().map(StreamId::as_str).collect();
+    assert_eq!(lanes, ["counter-0", "counter-1", "counter-2"]);
+    let text = trace.render_text();
+    assert!(text.contains("✘ #3 rejected: {\"OverCap\":{\"total\":105}}"), "{text}");
+    assert!(text.contains("↩ {\"Add\":{\"counter\":1,\"amount\":-10}} → counter-1 [compensate]"), "{text}");
+}
+
+#[test]
+fn submitting_the_same_command_id_twice_queues_it_once() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    let id = crate::Id(42);
+    assert_eq!(engine.submit_with_id(id, add(3, 1)), Ok(id));
+    assert_eq!(engine.submit_with_id(id, add(3, 1)), Err(EngineError::Duplicate(id)));
+    engine.run_until_idle(10);
+    assert_eq!(engine.store().head(), 1);
+}
+
+#[test]
+fn a_saga_loop_stops_at_the_depth_bound_with_a_recorded_failure() {
+    let looping = Parts {
+        decider: Counter,
+        view: NoView::default(),
+        process: Stateless(Echo),
+    };
+    let config = EngineConfig {
+        max_depth: 5,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(looping, config);
+    engine.submit(add(0, 1));
+    let summary = engine.run_until_idle(1_000);
+    assert!(summary.idle, "the loop ended by itself");
+    assert_eq!(summary.steps, 6, "the user command and five reactions");
+    let last = engine.journal().last().and_then(|e| e.as_step()).unwrap();
+    match &last.failure {
+        Some(StepFailure::CascadeLimit { limit: 5, dropped }) => {
+            assert_eq!(dropped.len(), 1);
+            assert_eq!(dropped[0].depth, 6);
+        }
+        other => panic!("expected a cascade failure, got {other:?}"),
+    }
+}
+
+/// A store that refuses the first `refusals` appends as if another writer got there first.
+struct Contended {
+    inner: InMemoryEventStore<Cmd, Ev, Rej>,
+    refusals: u32,
+}
+
+impl EventStore<Cmd, Ev, Rej> for Contended {
+    fn head(&self) -> u64 {
+        self.inner.head()
+    }
+    fn stream_version(&self, stream: &StreamId) -> u64 {
+        self.inner.stream_version(stream)
+    }
+    fn append(
+        &mut self,
+        stream: &StreamId,
+        expected: u64,
+        facts: Vec<SharedFact<Cmd, Ev, Rej>>,
+    ) -> Result<(), Conflict> {
+        if self.refusals > 0 {
+            self.refusals -= 1;
+            return Err(Conflict {
+                stream_id: stream.clone(),
+                expected,
+                actual: expected + 1,
+            });
+        }
+        self.inner.append(stream, expected, facts)
+    }
+    fn read_stream<'a>(
+        &'a self,
+        stream: &StreamId,
+        after: u64,
+    ) -> impl Iterator<Item = &'a SharedFact<Cmd, Ev, Rej>> {
+        self.inner.read_stream(stream, after)
+    }
+    fn read_all<'a>(&'a self, from: u64) -> impl Iterator<Item = &'a SharedFact<Cmd, Ev, Rej>> {
+        self.inner.read_all(from)
+    }
+}
+
+#[test]
+fn conflicts_are_retried_up_to_the_bound_then_recorded() {
+    let plain = Parts {
+        decider: Counter,
+        view: NoView::default(),
+        process: crate::process_manager::NoProcess::default(),
+    };
+    let system = Arc::new(plain);
+    let store = |refusals| Contended {
+        inner: InMemoryEventStore::new(),
+        refusals,
+    };
+    let mut retried = Engine::with_store(system.clone(), EngineConfig::default(), store(2));
+    retried.submit(add(0, 1));
+    let step = retried.step().unwrap();
+    assert_eq!(step.failure, None, "two refusals, three attempts: the third lands");
+    assert_eq!(retried.store().head(), 1);
+
+    let mut dropped = Engine::with_store(system, EngineConfig::default(), store(3));
+    dropped.submit(add(0, 1));
+    let step = dropped.step().unwrap();
+    match &step.failure {
+        Some(StepFailure::Conflict { conflict, attempts: 3 }) => {
+            assert_eq!(conflict.stream_id.as_str(), "counter-0")
+        }
+        other => panic!("expected a conflict failure, got {other:?}"),
+    }
+    assert!(step.facts.is_empty());
+    assert!(dropped.state().queue.is_empty(), "the command left the queue");
+}
+
+#[test]
+fn time_travel_shows_streams_view_process_and_queue_at_each_position() {
+    let config = EngineConfig {
+        snapshot_every: 2,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    engine.given(&"counter-2".into(), [added(2, 95)]);
+    engine.submit(add(0, 10));
+    engine.run_until_idle(100);
+    assert!(engine.timeline().snapshot_count() > 2);
+    let c1: StreamId = "counter-1".into();
+    let at = |p| engine.at_position(p);
+    assert_eq!(at(0).position, 0);
+    assert_eq!(at(1).queue.len(), 0, "after the given event, before the submission");
+    assert_eq!(at(2).stream(engine.system(), &c1).state, 0);
+    assert_eq!(at(2).queue.len(), 1, "the forward to counter 1 is queued");
+    assert_eq!(at(3).stream(engine.system(), &c1).state, 10);
+    assert_eq!(at(4).process.1.get(&2), Some(&1), "the rejection was seen");
+    assert_eq!(at(4).queue[0].command, add(1, -10));
+    assert_eq!(at(5).stream(engine.system(), &c1).state, 0);
+    assert_eq!(at(99).position, 5, "past the head is the head");
+    let fork = engine.fork_at(3);
+    assert_eq!(fork.store().head(), 3);
+    assert_eq!(fork.state().queue.len(), 1);
+}
+
+#[test]
+fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
+    let info = DomainInfo {
+        id: "counters".into(),
+        title: "Counters".into(),
+        description: "test".into(),
+        streams: vec!["counter".into()],
+        views: vec!["totals".into()],
+        sagas: vec!["forward".into(), "compensate".into()],
+    };
+    let domain = TypedDomain::new(info, system());
+    assert_eq!(domain.command_names(), ["Add"]);
+    let mut engine = domain.start(EngineConfig::default());
+    let err = engine
+        .submit(&json!({"Add": {"counter": 1, "amount": "ten"}}))
+        .unwrap_err();
+    assert_eq!(err.path, "$.Add.amount");
+    assert!(err.message.contains("expected i32"), "{err}");
+    let err = engine.submit(&json!({"Subtract": {}})).unwrap_err();
+    assert!(err.message.contains("unknown variant `Subtract`, expected `Add`"), "{err}");
+
+    let id = engine.submit(&json!({"Add": {"counter": 2, "amount": 5}})).unwrap();
+    engine.run_until_idle(10);
+    assert_eq!(engine.head(), 2);
+    let state = engine.state_at(2);
+    assert_eq!(state["streams"]["counter-3"]["state"], json!(5));
+    assert_eq!(engine.trace(id).unwrap()["lanes"], json!(["counter-2", "counter-3"]));
+
+    // A journal survives JSON and rebuilds the same engine; a damaged one names the entry.
+    let journal = engine.journal(0);
+    let rebuilt = domain.rebuild(EngineConfig::default(), &journal).unwrap();
+    assert_eq!(rebuilt.journal(0), journal);
+    let mut damaged = journal.clone();
+    damaged[1]["step"]["facts"][0]["fact"]["position"] = json!(7);
+    let err = domain.rebuild(EngineConfig::default(), &damaged).err().unwrap();
+    assert_eq!(err.path, "$[1]");
+    assert!(err.message.contains("position 7 where 0 was expected"), "{err}");
+    let mut broken = journal;
+    broken[1]["step"]["command"]["command_id"] = json!(12);
+    let err = domain.rebuild(EngineConfig::default(), &broken).err().unwrap();
+    assert_eq!(err.path, "$[1].step.command.command_id");
+}
+
+#[test]
+fn specs_pass_on_truth_and_fail_with_a_diff() {
+    DeciderSpec::given(&Counter, &[added(0, 60)])
+        .when(&add(0, 30))
+        .then_events(&[added(0, 30)])
+        .then_state(&90);
+    DeciderSpec::given(&Counter, &[added(0, 60)])
+        .when(&add(0, 50))
+        .then_rejected(&Rej::OverCap { total: 110 });
+    view_then(&Totals, &[added(1, 2), added(1, 3)], &([(1, 5)].into(), 2));
+    process_then(
+        &Compensate,
+        &[],
+        &GivenFact::Rejected(add(2, 7), Rej::OverCap { total: 107 }),
+        &[add(1, -7)],
+    );
+    FlowSpec::new(system())
+        .given("counter-3", [added(3, 100)])
+        .when([add(2, 1)])
+        .then_events(&[added(2, 1), added(2, -1)])
+        .then_rejections(&[Rej::OverCap { total: 101 }])
+        .then_commands(&[add(3, 1), add(2, -1)])
+        .then_stream("counter-2", &0)
+        .then_view(&([(2, 0), (3, 100)].into(), 3));
+
+    let failure = std::panic::catch_unwind(|| {
+        DeciderSpec::given(&Counter, &[])
+            .when(&add(0, 1))
+            .then_events(&[added(0, 2)]);
+    })
+    .unwrap_err();
+    let message = failure.downcast_ref::<String>().unwrap();
+    assert!(message.starts_with("then events: expected (-) differs from actual (+)"));
+    assert!(message.contains("-        amount: 2,\n+        amount: 1,"), "{message}");
+}

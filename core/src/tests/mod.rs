@@ -1,0 +1,6 @@
+//! Tests across modules, over a tiny local domain (counters with a cap, a forwarding saga
+//! and a compensating process manager).
+
+mod domain;
+mod engine;
+mod properties;
