@@ -64,9 +64,7 @@ pub fn json_path(path: &serde_path_to_error::Path) -> String {
         match segment {
             serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
             serde_path_to_error::Segment::Map { key } => out.push_str(&format!(".{key}")),
-            serde_path_to_error::Segment::Enum { variant } => {
-                out.push_str(&format!(".{variant}"))
-            }
+            serde_path_to_error::Segment::Enum { variant } => out.push_str(&format!(".{variant}")),
             serde_path_to_error::Segment::Unknown => out.push_str(".?"),
         }
     }
@@ -88,7 +86,11 @@ pub trait DynDomain: Send + Sync {
     /// An empty engine.
     fn start(&self, config: EngineConfig) -> Box<dyn DynEngine>;
     /// The engine that wrote this journal (as JSON entries), or where it does not fold.
-    fn rebuild(&self, config: EngineConfig, journal: &[Value]) -> Result<Box<dyn DynEngine>, BoundaryError>;
+    fn rebuild(
+        &self,
+        config: EngineConfig,
+        journal: &[Value],
+    ) -> Result<Box<dyn DynEngine>, BoundaryError>;
 }
 
 /// An engine seen from outside: commands and history in, facts and states out, as JSON.
@@ -189,7 +191,11 @@ where
         ))
     }
 
-    fn rebuild(&self, config: EngineConfig, journal: &[Value]) -> Result<Box<dyn DynEngine>, BoundaryError> {
+    fn rebuild(
+        &self,
+        config: EngineConfig,
+        journal: &[Value],
+    ) -> Result<Box<dyn DynEngine>, BoundaryError> {
         let entries = journal
             .iter()
             .enumerate()
@@ -283,7 +289,11 @@ where
     }
 
     fn journal(&self, from: usize) -> Vec<Value> {
-        Engine::journal(self).iter().skip(from).map(to_json).collect()
+        Engine::journal(self)
+            .iter()
+            .skip(from)
+            .map(to_json)
+            .collect()
     }
 
     fn facts(&self, from: u64, to: u64) -> Vec<Value> {
@@ -316,9 +326,19 @@ where
 /// form: `oneOf` objects with one required property, or a string `enum` for unit variants.
 fn variant_names(schema: &Value) -> Vec<String> {
     let mut names = Vec::new();
-    for variant in schema.get("oneOf").and_then(Value::as_array).into_iter().flatten() {
+    for variant in schema
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if let Some(required) = variant.get("required").and_then(Value::as_array) {
-            names.extend(required.iter().filter_map(Value::as_str).map(str::to_string));
+            names.extend(
+                required
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string),
+            );
         }
         if let Some(units) = variant.get("enum").and_then(Value::as_array) {
             names.extend(units.iter().filter_map(Value::as_str).map(str::to_string));

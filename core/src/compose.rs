@@ -137,6 +137,9 @@ where
     }
 }
 
+/// The outer message types an [`Adapt`] maps to (for variance only).
+type Outer<C, E, R> = fn(&C) -> (E, R);
+
 /// Maps a decider's messages and state to other types: commands in through `command`
 /// (`None`: not this decider's), events out through `event_out` and back in through
 /// `event_in`, rejections out through `rejection`.
@@ -154,7 +157,7 @@ pub struct Adapt<D, C, E, R, FC, FEo, FEi, FR> {
     pub event_in: FEi,
     /// Inner rejection to outer rejection.
     pub rejection: FR,
-    outer: PhantomData<fn(&C) -> (E, R)>,
+    outer: PhantomData<Outer<C, E, R>>,
 }
 
 impl<D, C, E, R, FC, FEo, FEi, FR> Adapt<D, C, E, R, FC, FEo, FEi, FR> {

@@ -80,11 +80,10 @@ pub type FactOf<Y> =
 ///
 /// Every change is a [`JournalEntry`]; the engine's state is the fold of its journal, so
 /// it can be persisted entry by entry, rebuilt, forked and rewound.
-pub struct Engine<Y: System, S = InMemoryEventStore<
-    <Y as System>::Command,
-    <Y as System>::Event,
-    <Y as System>::Rejection,
->> {
+pub struct Engine<
+    Y: System,
+    S = InMemoryEventStore<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>,
+> {
     system: Arc<Y>,
     config: EngineConfig,
     ids: SeededIds,
@@ -175,10 +174,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     /// The causal trace of the flow started by user command `correlation_id`.
-    pub fn trace(
-        &self,
-        correlation_id: Id,
-    ) -> Option<Trace<Y::Command, Y::Event, Y::Rejection>> {
+    pub fn trace(&self, correlation_id: Id) -> Option<Trace<Y::Command, Y::Event, Y::Rejection>> {
         Trace::build(&*self.system, self.journal(), correlation_id)
     }
 
@@ -196,7 +192,11 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     /// Queues a user command under `command_id`; the same id is queued only once.
-    pub fn submit_with_id(&mut self, command_id: Id, command: Y::Command) -> Result<Id, EngineError> {
+    pub fn submit_with_id(
+        &mut self,
+        command_id: Id,
+        command: Y::Command,
+    ) -> Result<Id, EngineError> {
         if self.live.has_seen(command_id) {
             return Err(EngineError::Duplicate(command_id));
         }
@@ -265,7 +265,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .expect("the front of the queue is the command being handled");
         let step = self.react(envelope, facts, failure);
         self.commit(JournalEntry::Step(step));
-        self.timeline.journal().last().and_then(JournalEntry::as_step)
+        self.timeline
+            .journal()
+            .last()
+            .and_then(JournalEntry::as_step)
     }
 
     /// Steps until the queue is empty or `max_steps` steps were taken.
@@ -404,9 +407,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             let stream = first.stream_id.clone();
             let expected = self.store.stream_version(&stream);
             self.store
-                    .append(&stream, expected, facts)
-                    .map_err(|conflict| JournalError {
-                        entry: self.live.entries - 1,
+                .append(&stream, expected, facts)
+                .map_err(|conflict| JournalError {
+                    entry: self.live.entries - 1,
                     message: conflict.to_string(),
                 })?;
         }

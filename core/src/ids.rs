@@ -54,9 +54,7 @@ impl<'de> Deserialize<'de> for Id {
 /// The id of a stream (one aggregate instance), e.g. `"order-42"`.
 ///
 /// Cheap to clone (shared string), because every recorded fact carries one.
-#[derive(
-    Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[schemars(with = "String")]
 pub struct StreamId(Arc<str>);
 

@@ -81,9 +81,10 @@ impl<C, E, R> JournalEntry<C, E, R> {
             JournalEntry::Step(step) => (&[][..], Some(step)),
             JournalEntry::Submitted(_) => (&[][..], None),
         };
-        given
-            .iter()
-            .chain(step.into_iter().flat_map(|s| s.facts.iter().map(|r| &r.fact)))
+        given.iter().chain(
+            step.into_iter()
+                .flat_map(|s| s.facts.iter().map(|r| &r.fact)),
+        )
     }
 }
 

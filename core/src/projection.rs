@@ -95,10 +95,13 @@ impl<Y: System> Projection<Y> {
 
     /// The state and version of `stream` (initial state, version 0, when it has no event).
     pub fn stream(&self, system: &Y, stream: &StreamId) -> StreamState<StreamStateOf<Y>> {
-        self.streams.get(stream).cloned().unwrap_or_else(|| StreamState {
-            version: 0,
-            state: system.decider().initial_state(),
-        })
+        self.streams
+            .get(stream)
+            .cloned()
+            .unwrap_or_else(|| StreamState {
+                version: 0,
+                state: system.decider().initial_state(),
+            })
     }
 
     /// Whether a command with this id was ever queued.

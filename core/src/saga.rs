@@ -19,8 +19,10 @@ pub trait Saga {
     fn name(&self) -> &str;
 
     /// The commands that `fact` causes.
-    fn react(&self, fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>)
-        -> Vec<Self::Command>;
+    fn react(
+        &self,
+        fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
+    ) -> Vec<Self::Command>;
 }
 
 /// Runs a [`Saga`] where a [`ProcessManager`] is expected (its state is `()`).

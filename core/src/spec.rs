@@ -80,7 +80,9 @@ where
     pub fn then_events(self, expected: &[D::Event]) -> Self {
         match &self.result {
             Ok(events) => assert_same("events", expected, &events[..]),
-            Err(r) => panic!("then events: expected {expected:#?}\nbut the command was rejected: {r:#?}"),
+            Err(r) => {
+                panic!("then events: expected {expected:#?}\nbut the command was rejected: {r:#?}")
+            }
         }
         self
     }
@@ -90,7 +92,9 @@ where
     pub fn then_rejected(self, expected: &D::Rejection) -> Self {
         match &self.result {
             Err(reason) => assert_same("rejection", expected, reason),
-            Ok(events) => panic!("then rejection: expected {expected:#?}\nbut events were recorded: {events:#?}"),
+            Ok(events) => panic!(
+                "then rejection: expected {expected:#?}\nbut events were recorded: {events:#?}"
+            ),
         }
         self
     }
@@ -149,9 +153,9 @@ pub fn process_then<P: ProcessManager>(
 ) where
     P::Command: Debug + PartialEq,
 {
-    let state = given
-        .iter()
-        .fold(process.initial_state(), |s, f| process.evolve(s, f.as_fact()));
+    let state = given.iter().fold(process.initial_state(), |s, f| {
+        process.evolve(s, f.as_fact())
+    });
     let state = process.evolve(state, when.as_fact());
     let issued = process.react(&state, when.as_fact());
     assert_same("commands", expected, &issued[..]);
@@ -194,10 +198,7 @@ impl<Y: System> FlowSpec<Y> {
     }
 
     fn recorded(&self) -> impl Iterator<Item = &FactKind<Y::Command, Y::Event, Y::Rejection>> {
-        self.engine
-            .store()
-            .read_all(self.mark)
-            .map(|f| &f.kind)
+        self.engine.store().read_all(self.mark).map(|f| &f.kind)
     }
 
     /// Then the run recorded exactly these events, in order (all streams).

@@ -57,14 +57,14 @@ pub trait EventStore<C: 'static, E: 'static, R: 'static> {
     ) -> Result<(), Conflict>;
 
     /// The events of `stream` with version greater than `after_version`, in order.
-    fn read_stream<'a>(
-        &'a self,
+    fn read_stream(
+        &self,
         stream: &StreamId,
         after_version: u64,
-    ) -> impl Iterator<Item = &'a SharedFact<C, E, R>>;
+    ) -> impl Iterator<Item = &SharedFact<C, E, R>>;
 
     /// All facts from global position `from` on, in order.
-    fn read_all<'a>(&'a self, from: u64) -> impl Iterator<Item = &'a SharedFact<C, E, R>>;
+    fn read_all(&self, from: u64) -> impl Iterator<Item = &SharedFact<C, E, R>>;
 }
 
 /// The in-memory [`EventStore`]: a vector of facts and, per stream, its event positions.
@@ -118,7 +118,11 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
             assert_eq!(fact.position, self.facts.len() as u64, "gap in positions");
             assert_eq!(&fact.stream_id, stream, "fact addressed to another stream");
             if let FactKind::Event { stream_version, .. } = fact.kind {
-                assert_eq!(stream_version, positions.len() as u64 + 1, "gap in versions");
+                assert_eq!(
+                    stream_version,
+                    positions.len() as u64 + 1,
+                    "gap in versions"
+                );
                 positions.push(fact.position);
             }
             self.facts.push(fact);
@@ -126,11 +130,11 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
         Ok(())
     }
 
-    fn read_stream<'a>(
-        &'a self,
+    fn read_stream(
+        &self,
         stream: &StreamId,
         after_version: u64,
-    ) -> impl Iterator<Item = &'a SharedFact<C, E, R>> {
+    ) -> impl Iterator<Item = &SharedFact<C, E, R>> {
         let positions = self.streams.get(stream).map_or(&[][..], |p| &p[..]);
         positions
             .iter()
@@ -138,7 +142,7 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
             .map(|&p| &self.facts[p as usize])
     }
 
-    fn read_all<'a>(&'a self, from: u64) -> impl Iterator<Item = &'a SharedFact<C, E, R>> {
+    fn read_all(&self, from: u64) -> impl Iterator<Item = &SharedFact<C, E, R>> {
         self.facts.iter().skip(from as usize)
     }
 }
@@ -180,7 +184,10 @@ mod tests {
                 actual: 1
             }
         );
-        assert_eq!(conflict.to_string(), "stream `a` is at version 1, expected 0");
+        assert_eq!(
+            conflict.to_string(),
+            "stream `a` is at version 1, expected 0"
+        );
         assert_eq!(store.head(), 1, "a refused append stores nothing");
     }
 
@@ -188,7 +195,9 @@ mod tests {
     fn reads_streams_and_the_global_log_in_order() {
         let mut store = Store::new();
         let (a, b): (StreamId, StreamId) = ("a".into(), "b".into());
-        store.append(&a, 0, vec![event(0, "a", 1, 1), event(1, "a", 2, 2)]).unwrap();
+        store
+            .append(&a, 0, vec![event(0, "a", 1, 1), event(1, "a", 2, 2)])
+            .unwrap();
         store.append(&b, 0, vec![event(2, "b", 1, 3)]).unwrap();
         store.append(&a, 2, vec![event(3, "a", 3, 4)]).unwrap();
         let tail: Vec<u32> = store

@@ -67,7 +67,9 @@ impl<Y: System> Timeline<Y> {
         let start = self.snapshots.partition_point(|s| s.entries <= entries) - 1;
         let mut state = self.snapshots[start].clone();
         for entry in &self.journal[state.entries as usize..entries as usize] {
-            state.apply(system, entry).expect("the engine's own journal folds");
+            state
+                .apply(system, entry)
+                .expect("the engine's own journal folds");
         }
         state
     }

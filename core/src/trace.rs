@@ -48,7 +48,11 @@ pub struct TraceFact<C, E, R> {
 
 impl<C: Clone, E, R> Trace<C, E, R> {
     /// The trace of `correlation_id` in `journal`, or `None` if no user command has that id.
-    pub fn build<Y>(system: &Y, journal: &[JournalEntry<C, E, R>], correlation_id: Id) -> Option<Self>
+    pub fn build<Y>(
+        system: &Y,
+        journal: &[JournalEntry<C, E, R>],
+        correlation_id: Id,
+    ) -> Option<Self>
     where
         Y: System<Command = C, Event = E, Rejection = R>,
     {
@@ -80,9 +84,15 @@ impl<C: Clone, E, R> Trace<C, E, R> {
     }
 }
 
+/// The steps of one flow, by the id of the command each handled.
+type StepsById<'j, Y> = HashMap<
+    Id,
+    &'j StepRecord<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>,
+>;
+
 fn node<Y: System>(
     system: &Y,
-    steps: &HashMap<Id, &StepRecord<Y::Command, Y::Event, Y::Rejection>>,
+    steps: &StepsById<'_, Y>,
     envelope: CommandEnvelope<Y::Command>,
 ) -> TraceNode<Y::Command, Y::Event, Y::Rejection> {
     let stream_id = system.decider().stream_id(&envelope.command);
@@ -140,7 +150,11 @@ fn render_node<C: Serialize, E: Serialize, R: Serialize>(
     out: &mut String,
 ) {
     let pad = "  ".repeat(depth);
-    let mark = if node.envelope.compensation { "↩" } else { "▶" };
+    let mark = if node.envelope.compensation {
+        "↩"
+    } else {
+        "▶"
+    };
     let origin = match &node.envelope.origin {
         crate::envelope::Origin::User => "user".to_string(),
         crate::envelope::Origin::Reactor { name } => name.to_string(),
@@ -181,7 +195,10 @@ fn render_node<C: Serialize, E: Serialize, R: Serialize>(
     }
     match &node.failure {
         Some(StepFailure::Conflict { conflict, attempts }) => {
-            let _ = writeln!(out, "{pad}  ⚠ dropped after {attempts} attempts: {conflict}");
+            let _ = writeln!(
+                out,
+                "{pad}  ⚠ dropped after {attempts} attempts: {conflict}"
+            );
         }
         Some(StepFailure::CascadeLimit { limit, dropped }) => {
             let _ = writeln!(

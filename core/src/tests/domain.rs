@@ -75,7 +75,11 @@ impl View for Totals {
     fn initial_state(&self) -> Self::State {
         Default::default()
     }
-    fn evolve(&self, (mut totals, n): Self::State, Ev::Added { counter, amount }: &Ev) -> Self::State {
+    fn evolve(
+        &self,
+        (mut totals, n): Self::State,
+        Ev::Added { counter, amount }: &Ev,
+    ) -> Self::State {
         *totals.entry(*counter).or_default() += amount;
         (totals, n + 1)
     }

@@ -21,14 +21,27 @@ fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
     assert_eq!(summary.steps, 4, "counter 0, then forwarded to 1, 2 and 3");
     let facts: Vec<SharedFact<Cmd, Ev, Rej>> = engine.store().read_all(0).cloned().collect();
     let counters: Vec<&str> = facts.iter().map(|f| f.stream_id.as_str()).collect();
-    assert_eq!(counters, ["counter-0", "counter-1", "counter-2", "counter-3"]);
+    assert_eq!(
+        counters,
+        ["counter-0", "counter-1", "counter-2", "counter-3"]
+    );
     for (i, fact) in facts.iter().enumerate() {
         assert_eq!(fact.position, i as u64);
-        assert_eq!(fact.correlation_id, user, "every fact belongs to the user's flow");
-        assert_eq!(fact.causation_id, fact.command_id, "an event is caused by its command");
+        assert_eq!(
+            fact.correlation_id, user,
+            "every fact belongs to the user's flow"
+        );
+        assert_eq!(
+            fact.causation_id, fact.command_id,
+            "an event is caused by its command"
+        );
     }
     // Each forwarded command is caused by the previous event and issued by the saga.
-    let steps: Vec<_> = engine.journal().iter().filter_map(|e| e.as_step()).collect();
+    let steps: Vec<_> = engine
+        .journal()
+        .iter()
+        .filter_map(|e| e.as_step())
+        .collect();
     for pair in steps.windows(2) {
         let (before, after) = (&pair[0], &pair[1]);
         assert_eq!(after.command.causation_id, before.facts[0].fact.id);
@@ -54,18 +67,16 @@ fn a_rejection_is_recorded_and_compensated_by_the_process_manager() {
         .store()
         .read_all(1)
         .map(|f| match &f.kind {
-            FactKind::Event { event: Ev::Added { counter, amount }, .. } => format!("{counter}+{amount}"),
+            FactKind::Event {
+                event: Ev::Added { counter, amount },
+                ..
+            } => format!("{counter}+{amount}"),
             FactKind::Rejected { reason, .. } => format!("{}:{reason:?}", f.stream_id),
         })
         .collect();
     assert_eq!(
         kinds,
-        [
-            "0+10",
-            "1+10",
-            "counter-2:OverCap { total: 105 }",
-            "1+-10",
-        ]
+        ["0+10", "1+10", "counter-2:OverCap { total: 105 }", "1+-10",]
     );
     let compensation = engine
         .journal()
@@ -83,14 +94,26 @@ fn a_rejection_is_recorded_and_compensated_by_the_process_manager() {
         }
     );
     assert_eq!(engine.state().process.1.get(&2), Some(&1));
-    assert_eq!(engine.state().stream(engine.system(), &"counter-1".into()).state, 0);
+    assert_eq!(
+        engine
+            .state()
+            .stream(engine.system(), &"counter-1".into())
+            .state,
+        0
+    );
 
     let trace = engine.trace(user).expect("the flow's trace");
     let lanes: Vec<&str> = trace.lanes.iter().map(StreamId::as_str).collect();
     assert_eq!(lanes, ["counter-0", "counter-1", "counter-2"]);
     let text = trace.render_text();
-    assert!(text.contains("✘ #3 rejected: {\"OverCap\":{\"total\":105}}"), "{text}");
-    assert!(text.contains("↩ {\"Add\":{\"counter\":1,\"amount\":-10}} → counter-1 [compensate]"), "{text}");
+    assert!(
+        text.contains("✘ #3 rejected: {\"OverCap\":{\"total\":105}}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("↩ {\"Add\":{\"counter\":1,\"amount\":-10}} → counter-1 [compensate]"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -98,7 +121,10 @@ fn submitting_the_same_command_id_twice_queues_it_once() {
     let mut engine = Engine::new(system(), EngineConfig::default());
     let id = crate::Id(42);
     assert_eq!(engine.submit_with_id(id, add(3, 1)), Ok(id));
-    assert_eq!(engine.submit_with_id(id, add(3, 1)), Err(EngineError::Duplicate(id)));
+    assert_eq!(
+        engine.submit_with_id(id, add(3, 1)),
+        Err(EngineError::Duplicate(id))
+    );
     engine.run_until_idle(10);
     assert_eq!(engine.store().head(), 1);
 }
@@ -158,14 +184,14 @@ impl EventStore<Cmd, Ev, Rej> for Contended {
         }
         self.inner.append(stream, expected, facts)
     }
-    fn read_stream<'a>(
-        &'a self,
+    fn read_stream(
+        &self,
         stream: &StreamId,
         after: u64,
-    ) -> impl Iterator<Item = &'a SharedFact<Cmd, Ev, Rej>> {
+    ) -> impl Iterator<Item = &SharedFact<Cmd, Ev, Rej>> {
         self.inner.read_stream(stream, after)
     }
-    fn read_all<'a>(&'a self, from: u64) -> impl Iterator<Item = &'a SharedFact<Cmd, Ev, Rej>> {
+    fn read_all(&self, from: u64) -> impl Iterator<Item = &SharedFact<Cmd, Ev, Rej>> {
         self.inner.read_all(from)
     }
 }
@@ -185,20 +211,29 @@ fn conflicts_are_retried_up_to_the_bound_then_recorded() {
     let mut retried = Engine::with_store(system.clone(), EngineConfig::default(), store(2));
     retried.submit(add(0, 1));
     let step = retried.step().unwrap();
-    assert_eq!(step.failure, None, "two refusals, three attempts: the third lands");
+    assert_eq!(
+        step.failure, None,
+        "two refusals, three attempts: the third lands"
+    );
     assert_eq!(retried.store().head(), 1);
 
     let mut dropped = Engine::with_store(system, EngineConfig::default(), store(3));
     dropped.submit(add(0, 1));
     let step = dropped.step().unwrap();
     match &step.failure {
-        Some(StepFailure::Conflict { conflict, attempts: 3 }) => {
+        Some(StepFailure::Conflict {
+            conflict,
+            attempts: 3,
+        }) => {
             assert_eq!(conflict.stream_id.as_str(), "counter-0")
         }
         other => panic!("expected a conflict failure, got {other:?}"),
     }
     assert!(step.facts.is_empty());
-    assert!(dropped.state().queue.is_empty(), "the command left the queue");
+    assert!(
+        dropped.state().queue.is_empty(),
+        "the command left the queue"
+    );
 }
 
 #[test]
@@ -215,7 +250,11 @@ fn time_travel_shows_streams_view_process_and_queue_at_each_position() {
     let c1: StreamId = "counter-1".into();
     let at = |p| engine.at_position(p);
     assert_eq!(at(0).position, 0);
-    assert_eq!(at(1).queue.len(), 0, "after the given event, before the submission");
+    assert_eq!(
+        at(1).queue.len(),
+        0,
+        "after the given event, before the submission"
+    );
     assert_eq!(at(2).stream(engine.system(), &c1).state, 0);
     assert_eq!(at(2).queue.len(), 1, "the forward to counter 1 is queued");
     assert_eq!(at(3).stream(engine.system(), &c1).state, 10);
@@ -247,14 +286,23 @@ fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
     assert_eq!(err.path, "$.Add.amount");
     assert!(err.message.contains("expected i32"), "{err}");
     let err = engine.submit(&json!({"Subtract": {}})).unwrap_err();
-    assert!(err.message.contains("unknown variant `Subtract`, expected `Add`"), "{err}");
+    assert!(
+        err.message
+            .contains("unknown variant `Subtract`, expected `Add`"),
+        "{err}"
+    );
 
-    let id = engine.submit(&json!({"Add": {"counter": 2, "amount": 5}})).unwrap();
+    let id = engine
+        .submit(&json!({"Add": {"counter": 2, "amount": 5}}))
+        .unwrap();
     engine.run_until_idle(10);
     assert_eq!(engine.head(), 2);
     let state = engine.state_at(2);
     assert_eq!(state["streams"]["counter-3"]["state"], json!(5));
-    assert_eq!(engine.trace(id).unwrap()["lanes"], json!(["counter-2", "counter-3"]));
+    assert_eq!(
+        engine.trace(id).unwrap()["lanes"],
+        json!(["counter-2", "counter-3"])
+    );
 
     // A journal survives JSON and rebuilds the same engine; a damaged one names the entry.
     let journal = engine.journal(0);
@@ -262,12 +310,21 @@ fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
     assert_eq!(rebuilt.journal(0), journal);
     let mut damaged = journal.clone();
     damaged[1]["step"]["facts"][0]["fact"]["position"] = json!(7);
-    let err = domain.rebuild(EngineConfig::default(), &damaged).err().unwrap();
+    let err = domain
+        .rebuild(EngineConfig::default(), &damaged)
+        .err()
+        .unwrap();
     assert_eq!(err.path, "$[1]");
-    assert!(err.message.contains("position 7 where 0 was expected"), "{err}");
+    assert!(
+        err.message.contains("position 7 where 0 was expected"),
+        "{err}"
+    );
     let mut broken = journal;
     broken[1]["step"]["command"]["command_id"] = json!(12);
-    let err = domain.rebuild(EngineConfig::default(), &broken).err().unwrap();
+    let err = domain
+        .rebuild(EngineConfig::default(), &broken)
+        .err()
+        .unwrap();
     assert_eq!(err.path, "$[1].step.command.command_id");
 }
 
@@ -304,5 +361,8 @@ fn specs_pass_on_truth_and_fail_with_a_diff() {
     .unwrap_err();
     let message = failure.downcast_ref::<String>().unwrap();
     assert!(message.starts_with("then events: expected (-) differs from actual (+)"));
-    assert!(message.contains("-        amount: 2,\n+        amount: 1,"), "{message}");
+    assert!(
+        message.contains("-        amount: 2,\n+        amount: 1,"),
+        "{message}"
+    );
 }

@@ -23,7 +23,11 @@ fn command() -> impl Strategy<Value = Cmd> {
 
 fn ops() -> impl Strategy<Value = Vec<Op>> {
     prop::collection::vec(
-        prop_oneof![command().prop_map(Op::Submit), Just(Op::Step), Just(Op::Step)],
+        prop_oneof![
+            command().prop_map(Op::Submit),
+            Just(Op::Step),
+            Just(Op::Step)
+        ],
         0..40,
     )
 }

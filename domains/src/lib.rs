@@ -1,0 +1,25 @@
+//! # decider-domains
+//!
+//! Example domains for Decider Lab. Each module holds one domain's deciders, views and
+//! sagas; [`all`] lists them behind `decider-core`'s type-erased boundary, which is all
+//! the playground and the CLI know of them.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod counter;
+
+use decider_core::DynDomain;
+
+/// Every example domain, in the order the playground lists them.
+pub fn all() -> Vec<Box<dyn DynDomain>> {
+    vec![Box::new(counter::domain())]
+}
+
+/// The domain with this id, or the list of known ids to show in an error.
+pub fn find(id: &str) -> Result<Box<dyn DynDomain>, Vec<String>> {
+    let mut domains = all();
+    match domains.iter().position(|d| d.info().id == id) {
+        Some(i) => Ok(domains.swap_remove(i)),
+        None => Err(domains.iter().map(|d| d.info().id.clone()).collect()),
+    }
+}

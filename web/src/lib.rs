@@ -1,0 +1,17 @@
+//! # decider-web
+//!
+//! The Decider Lab playground. Everything it shows comes from `decider-core` engines
+//! driven through the type-erased boundary; the UI never computes domain state itself.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod app;
+pub mod core_check;
+pub mod panic_screen;
+
+/// Starts the playground in the page's `<body>`: installs the panic screen, then mounts
+/// the app.
+pub fn start() {
+    panic_screen::install();
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,43 @@
+//! Component tests of the playground, mounted in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use decider_web::app::App;
+use std::time::Duration;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn mount() -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_names_the_product_and_shows_a_flow_computed_by_the_core() {
+    let root = mount().await;
+    let title = root.query_selector("h1").unwrap().unwrap();
+    assert_eq!(title.text_content().unwrap(), "Decider Lab");
+    let check = root.query_selector("#core-check").unwrap().unwrap();
+    let text = check.text_content().unwrap();
+    assert!(
+        text.contains("counter `demo` is at 12 after 4 recorded facts"),
+        "{text}"
+    );
+    assert!(text.contains(r#"{"below_zero":{"value":12}}"#), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_lists_each_domain_with_its_commands() {
+    let root = mount().await;
+    let items = root.query_selector_all("#domains li").unwrap();
+    assert_eq!(items.length() as usize, decider_domains::all().len());
+    let first = items.get(0).unwrap().text_content().unwrap();
+    assert!(
+        first.contains("Counter — 2 commands: increment, decrement"),
+        "{first}"
+    );
+}

@@ -1,0 +1,31 @@
+//! `cargo xtask`: installs what is missing, then serves the playground or runs every test.
+//!
+//! - `cargo xtask serve [--release] [--open]`: the playground on http://127.0.0.1:8080
+//! - `cargo xtask test`: fmt, clippy, native tests, browser tests, end-to-end test
+//! - `cargo xtask setup`: only the installs
+
+mod run;
+mod setup;
+mod tasks;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => tasks::serve(&args[1..]),
+        Some("test") => tasks::test(),
+        Some("setup") => setup::all().map(|_| ()),
+        _ => {
+            eprintln!("usage: cargo xtask serve [--release] [--open] | cargo xtask test | cargo xtask setup");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

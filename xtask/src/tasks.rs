@@ -1,0 +1,65 @@
+//! The two commands.
+
+use crate::run::{cmd, root, run};
+use crate::setup;
+
+/// Installs what is missing and serves the playground on 127.0.0.1:8080.
+pub fn serve(args: &[String]) -> Result<(), String> {
+    let tools = setup::for_serving()?;
+    let mut trunk_args = vec!["serve"];
+    for arg in args {
+        match arg.as_str() {
+            "--release" => trunk_args.push("--release"),
+            "--open" => trunk_args.push("--open"),
+            other => {
+                return Err(format!(
+                    "unknown option `{other}` (expected --release or --open)"
+                ))
+            }
+        }
+    }
+    println!("\nDecider Lab: building, then serving on http://127.0.0.1:8080/ (Ctrl-C stops)");
+    run(cmd("trunk", &trunk_args).env("PATH", &tools.path))
+}
+
+/// Installs what is missing and runs every check and test.
+pub fn test() -> Result<(), String> {
+    let tools = setup::all()?;
+    run(&mut cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
+    run(&mut cmd(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
+    // Native tests: every crate but the browser-only playground.
+    run(&mut cmd(
+        "cargo",
+        &["test", "--workspace", "--exclude", "decider-web"],
+    ))?;
+    // Browser tests: wasm-bindgen-test in headless Chromium (see web/webdriver.json).
+    run(cmd(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "decider-web",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    ))?;
+    // End to end: the optimized release build, served and driven in Chromium.
+    run(cmd("trunk", &["build", "--release"]).env("PATH", &tools.path))?;
+    let dist = root().join("dist");
+    run(cmd("node", &["--test", "tests/e2e/"]).env("DIST_DIR", &dist))
+}
