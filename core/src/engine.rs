@@ -12,6 +12,7 @@ use crate::system::System;
 use crate::time_travel::Timeline;
 use crate::trace::Trace;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The engine's bounds and seed.
@@ -90,6 +91,11 @@ pub struct Engine<
     store: S,
     live: Projection<Y>,
     timeline: Timeline<Y>,
+    /// The id of every command ever queued (idempotency). Not part of the projection, so
+    /// time-travel snapshots do not pin a copy of it.
+    seen: HashSet<Id>,
+    /// Reactor names, shared by every command a reactor issues.
+    names: Vec<Arc<str>>,
 }
 
 impl<Y: System> Engine<Y> {
@@ -140,6 +146,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             config,
             store,
             live,
+            seen: HashSet::new(),
+            names: Vec::new(),
         }
     }
 
@@ -197,7 +205,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         command_id: Id,
         command: Y::Command,
     ) -> Result<Id, EngineError> {
-        if self.live.has_seen(command_id) {
+        if !self.seen.insert(command_id) {
             return Err(EngineError::Duplicate(command_id));
         }
         let envelope = CommandEnvelope {
@@ -369,7 +377,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     correlation_id: envelope.correlation_id,
                     causation_id: fact.id,
                     time: self.live.entries,
-                    origin: Origin::Reactor { name: name.into() },
+                    origin: Origin::Reactor {
+                        name: intern(&mut self.names, name),
+                    },
                     compensation: fact.is_rejection(),
                     depth: envelope.depth + 1,
                     command,
@@ -378,6 +388,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     self.live.commands += 1;
                     dropped.push(reaction);
                 } else {
+                    self.seen.insert(reaction.command_id);
                     self.live.enqueue(reaction.clone());
                     queued.push(reaction);
                 }
@@ -401,7 +412,16 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Folds an entry from a journal being loaded into the store, the live state and the
     /// timeline.
     fn load(&mut self, entry: EntryOf<Y>) -> Result<(), JournalError> {
+        let queued: Vec<Id> = match &entry {
+            JournalEntry::Submitted(envelope) => vec![envelope.command_id],
+            JournalEntry::Step(step) => step.queued().map(|c| c.command_id).collect(),
+            JournalEntry::Given(_) => vec![],
+        };
+        if let Some(id) = queued.iter().find(|id| self.seen.contains(id)) {
+            return Err(self.live.error(format!("command {id} is queued twice")));
+        }
         self.live.apply(&*self.system, &entry)?;
+        self.seen.extend(queued);
         let facts: Vec<FactOf<Y>> = entry.facts().cloned().collect();
         if let Some(first) = facts.first() {
             let stream = first.stream_id.clone();
@@ -421,4 +441,14 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         self.live.entries += 1;
         self.timeline.push(entry, &self.live);
     }
+}
+
+/// The shared copy of `name` in `names`, added on first use (a system has few reactors).
+fn intern(names: &mut Vec<Arc<str>>, name: &str) -> Arc<str> {
+    if let Some(known) = names.iter().find(|n| ***n == *name) {
+        return known.clone();
+    }
+    let shared: Arc<str> = Arc::from(name);
+    names.push(shared.clone());
+    shared
 }

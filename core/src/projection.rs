@@ -50,7 +50,6 @@ pub struct Projection<Y: System> {
     pub process: ProcessStateOf<Y>,
     /// The commands waiting to be handled, front first (the outbox).
     pub queue: imbl::Vector<CommandEnvelope<Y::Command>>,
-    seen: imbl::HashSet<Id>,
     /// The number of facts folded (the next global position).
     pub position: u64,
     /// The number of journal entries folded (also the logical time).
@@ -68,7 +67,6 @@ impl<Y: System> Clone for Projection<Y> {
             view: self.view.clone(),
             process: self.process.clone(),
             queue: self.queue.clone(),
-            seen: self.seen.clone(),
             position: self.position,
             entries: self.entries,
             steps: self.steps,
@@ -85,7 +83,6 @@ impl<Y: System> Projection<Y> {
             view: system.view().initial_state(),
             process: system.process().initial_state(),
             queue: imbl::Vector::new(),
-            seen: imbl::HashSet::new(),
             position: 0,
             entries: 0,
             steps: 0,
@@ -102,11 +99,6 @@ impl<Y: System> Projection<Y> {
                 version: 0,
                 state: system.decider().initial_state(),
             })
-    }
-
-    /// Whether a command with this id was ever queued.
-    pub fn has_seen(&self, command_id: Id) -> bool {
-        self.seen.contains(&command_id)
     }
 
     /// Folds one whole journal entry.
@@ -127,15 +119,7 @@ impl<Y: System> Projection<Y> {
         limit: u64,
     ) -> Result<(), JournalError> {
         match entry {
-            JournalEntry::Submitted(envelope) => {
-                if self.has_seen(envelope.command_id) {
-                    return Err(self.error(format!(
-                        "command {} is submitted twice",
-                        envelope.command_id
-                    )));
-                }
-                self.enqueue(envelope.clone());
-            }
+            JournalEntry::Submitted(envelope) => self.enqueue(envelope.clone()),
             JournalEntry::Step(step) => {
                 if step.facts.first().is_some_and(|r| r.fact.position >= limit) {
                     return Ok(());
@@ -264,14 +248,14 @@ impl<Y: System> Projection<Y> {
         self.position += 1;
     }
 
-    /// Queues a command and remembers its id.
+    /// Queues a command.
     pub(crate) fn enqueue(&mut self, envelope: CommandEnvelope<Y::Command>) {
-        self.seen.insert(envelope.command_id);
         self.commands += 1;
         self.queue.push_back(envelope);
     }
 
-    fn error(&self, message: String) -> JournalError {
+    /// An error about the entry being folded now.
+    pub(crate) fn error(&self, message: String) -> JournalError {
         JournalError {
             entry: self.entries,
             message,

@@ -140,6 +140,21 @@ pub fn domain() -> TypedDomain<CounterSystem> {
     )
 }
 
+/// `n` events of counter `bench` that stay in range when folded (up 3, down 2, …): the
+/// replay benchmark's workload, natively and in the browser.
+pub fn replay_workload(n: usize) -> Vec<CounterEvent> {
+    (0..n)
+        .map(|i| {
+            let counter_id = "bench".to_string();
+            if i % 2 == 0 {
+                CounterEvent::Incremented { counter_id, by: 3 }
+            } else {
+                CounterEvent::Decremented { counter_id, by: 2 }
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +165,12 @@ mod tests {
             counter_id: "a".into(),
             by,
         }
+    }
+
+    #[test]
+    fn the_replay_workload_folds_without_leaving_the_range() {
+        let events = replay_workload(1001);
+        assert_eq!(decider_core::fold(&Counter, 0, &events), 501);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask serve [--release] [--open]`: the playground on http://127.0.0.1:8080
 //! - `cargo xtask test`: fmt, clippy, native tests, browser tests, end-to-end test
+//! - `cargo xtask bench`: native benchmarks, then the replay benchmark in Chromium
 //! - `cargo xtask setup`: only the installs
 
 mod run;
@@ -15,9 +16,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => tasks::serve(&args[1..]),
         Some("test") => tasks::test(),
+        Some("bench") => tasks::bench(),
         Some("setup") => setup::all().map(|_| ()),
         _ => {
-            eprintln!("usage: cargo xtask serve [--release] [--open] | cargo xtask test | cargo xtask setup");
+            eprintln!("usage: cargo xtask serve [--release] [--open] | test | bench | setup");
             return ExitCode::from(2);
         }
     };

@@ -22,6 +22,35 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     run(cmd("trunk", &trunk_args).env("PATH", &tools.path))
 }
 
+/// Runs the native benchmarks, then the replay benchmark in headless Chromium (wasm).
+pub fn bench() -> Result<(), String> {
+    setup::all()?;
+    run(&mut cmd(
+        "cargo",
+        &["bench", "-p", "decider-core", "--bench", "core"],
+    ))?;
+    run(browser(&mut cmd(
+        "cargo",
+        &[
+            "bench",
+            "-p",
+            "decider-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--bench",
+            "replay",
+        ],
+    )))
+}
+
+/// `command` with the environment that runs wasm tests in headless Chromium.
+fn browser(command: &mut std::process::Command) -> &mut std::process::Command {
+    command.env("CHROMEDRIVER", "/usr/bin/chromedriver").env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+}
+
 /// Installs what is missing and runs every check and test.
 pub fn test() -> Result<(), String> {
     let tools = setup::all()?;
