@@ -36,6 +36,7 @@ pub fn run(command: &mut Command) -> Result<(), String> {
 pub fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program)
         .args(args)
+        .current_dir(root())
         .stderr(Stdio::null())
         .output()
         .ok()?;

@@ -1,6 +1,6 @@
 //! The two commands.
 
-use crate::run::{cmd, root, run};
+use crate::run::{cmd, output, root, run};
 use crate::setup;
 
 /// Installs what is missing and serves the playground on 127.0.0.1:8080.
@@ -55,6 +55,7 @@ fn browser(command: &mut std::process::Command) -> &mut std::process::Command {
 pub fn test() -> Result<(), String> {
     let tools = setup::all()?;
     run(&mut cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
+    core_is_pure()?;
     run(&mut cmd(
         "cargo",
         &[
@@ -91,4 +92,56 @@ pub fn test() -> Result<(), String> {
     run(cmd("trunk", &["build", "--release"]).env("PATH", &tools.path))?;
     let dist = root().join("dist");
     run(cmd("node", &["--test", "tests/e2e/"]).env("DIST_DIR", &dist))
+}
+
+/// Crates that must never be a normal dependency of `decider-core`: web, async runtime, I/O.
+const IMPURE: &[&str] = &[
+    "wasm-bindgen",
+    "web-sys",
+    "js-sys",
+    "gloo",
+    "yew",
+    "tokio",
+    "async-std",
+    "smol",
+    "futures",
+    "mio",
+    "reqwest",
+    "hyper",
+    "rusqlite",
+    "getrandom",
+    "rand",
+];
+
+/// `cargo tree -p decider-core -e normal` names none of [`IMPURE`].
+fn core_is_pure() -> Result<(), String> {
+    let args = [
+        "tree",
+        "-p",
+        "decider-core",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+    ];
+    println!("\n$ cargo {}", args.join(" "));
+    let tree = output("cargo", &args).ok_or("`cargo tree -p decider-core` failed")?;
+    let impure: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| {
+            IMPURE
+                .iter()
+                .any(|bad| name == bad || name.starts_with(&format!("{bad}-")))
+        })
+        .collect();
+    if impure.is_empty() {
+        println!(
+            "decider-core is pure: {} crates, none of web, async or I/O",
+            tree.lines().count()
+        );
+        Ok(())
+    } else {
+        Err(format!("decider-core depends on impure crates: {impure:?}"))
+    }
 }
