@@ -1,6 +1,13 @@
-//! `decider`: Decider Lab on the command line.
+//! `decider`: Decider Lab on the command line. Lists domains, runs scenario files and
+//! prints their causal traces, checks their expectations, records new ones, and prints
+//! the scenario JSON Schema. Every domain is driven through `decider-core`'s type-erased
+//! boundary; the CLI holds no domain logic.
 
 use clap::{Parser, Subcommand};
+use decider_core::scenario::{self, Scenario, ScenarioError};
+use decider_core::DynDomain;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Decider Lab on the command line.
@@ -15,18 +22,182 @@ struct Cli {
 enum Command {
     /// Lists the example domains with their commands.
     Domains,
+    /// Runs a scenario and prints each step's causal trace (expectations are not checked).
+    Run {
+        /// The scenario file.
+        file: PathBuf,
+        /// Prints the steps' outcomes and the final state as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Checks scenarios' expectations: exit 0 when all hold, 1 when any fails, 2 when a
+    /// file is invalid.
+    Check {
+        /// The scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Runs a scenario and writes it back with every expectation set to what happened.
+    Record {
+        /// The scenario file (its expectations, if any, are replaced).
+        file: PathBuf,
+        /// Where to write (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Prints the JSON Schema of scenario files, or of one domain's messages.
+    Schema {
+        /// A domain id: print its command, event and rejection schemas instead.
+        #[arg(long)]
+        domain: Option<String>,
+    },
+}
+
+/// How a command failed: 1 for failed expectations, 2 for bad input.
+enum Failed {
+    Expectations,
+    Input(String),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Domains => {
-            for domain in decider_domains::all() {
-                let info = domain.info();
-                println!("{}  {}", info.id, info.title);
-                println!("    commands: {}", domain.command_names().join(", "));
-            }
-            ExitCode::SUCCESS
+    let result = match cli.command {
+        Command::Domains => domains(),
+        Command::Run { file, json } => run(&file, json),
+        Command::Check { files } => check(&files),
+        Command::Record { file, output } => record(&file, output.as_deref()),
+        Command::Schema { domain } => schema(domain.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failed::Expectations) => ExitCode::from(1),
+        Err(Failed::Input(message)) => {
+            eprintln!("decider: {message}");
+            ExitCode::from(2)
         }
     }
+}
+
+/// Writes to standard output, ignoring a closed pipe (`decider run … | head`).
+fn out(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+fn domains() -> Result<(), Failed> {
+    for domain in decider_domains::all() {
+        let info = domain.info();
+        out(&format!("{}  {}\n", info.id, info.title));
+        for name in domain.command_names() {
+            out(&format!("    {name}\n"));
+        }
+    }
+    Ok(())
+}
+
+/// Reads, parses and validates a scenario file; errors name the file and the JSON path.
+fn load(file: &Path) -> Result<(Scenario, Box<dyn DynDomain>), Failed> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failed::Input(format!("{}: cannot read: {e}", file.display())))?;
+    scenario::load(&text, &decider_domains::find).map_err(|e| in_file(file, e))
+}
+
+fn in_file(file: &Path, error: ScenarioError) -> Failed {
+    Failed::Input(format!("{}: {error}", file.display()))
+}
+
+fn run(file: &Path, json: bool) -> Result<(), Failed> {
+    let (scenario, domain) = load(file)?;
+    let run = scenario.run(&*domain).map_err(|e| in_file(file, e))?;
+    if json {
+        let report = serde_json::json!({
+            "scenario": scenario.title,
+            "steps": run.steps,
+            "final_state": run.final_state(),
+        });
+        out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ));
+        return Ok(());
+    }
+    out(&format!("{} ({})\n", scenario.title, scenario.domain));
+    for (i, step) in run.steps.iter().enumerate() {
+        out(&format!(
+            "\nstep {}: flow {}\n{}",
+            i + 1,
+            step.correlation_id,
+            step.trace_text
+        ));
+    }
+    Ok(())
+}
+
+fn check(files: &[PathBuf]) -> Result<(), Failed> {
+    let (mut passed, mut failed, mut invalid) = (0, 0, 0);
+    for file in files {
+        let report = load(file)
+            .and_then(|(scenario, domain)| scenario.check(&*domain).map_err(|e| in_file(file, e)));
+        match report {
+            Ok(report) if report.passed() => {
+                passed += 1;
+                out(&format!("ok      {}\n", file.display()));
+            }
+            Ok(report) => {
+                failed += 1;
+                out(&format!("FAILED  {}\n{report}", file.display()));
+            }
+            Err(Failed::Input(message)) => {
+                invalid += 1;
+                eprintln!("decider: {message}");
+                out(&format!("INVALID {}\n", file.display()));
+            }
+            Err(Failed::Expectations) => unreachable!("load and check report failures as values"),
+        }
+    }
+    out(&format!(
+        "{passed} passed, {failed} failed, {invalid} invalid\n"
+    ));
+    match (invalid, failed) {
+        (0, 0) => Ok(()),
+        (0, _) => Err(Failed::Expectations),
+        _ => Err(Failed::Input(format!("{invalid} invalid scenario file(s)"))),
+    }
+}
+
+fn record(file: &Path, output: Option<&Path>) -> Result<(), Failed> {
+    let (scenario, domain) = load(file)?;
+    let recorded = scenario.record(&*domain).map_err(|e| in_file(file, e))?;
+    let text = recorded.to_json();
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failed::Input(format!("{}: cannot write: {e}", path.display()))),
+        None => {
+            out(&text);
+            Ok(())
+        }
+    }
+}
+
+fn schema(domain: Option<&str>) -> Result<(), Failed> {
+    let value = match domain {
+        None => scenario::schema(),
+        Some(id) => {
+            let domain = decider_domains::find(id).map_err(|known| {
+                Failed::Input(format!(
+                    "unknown domain `{id}`; known domains: {}",
+                    known.join(", ")
+                ))
+            })?;
+            serde_json::json!({
+                "command": domain.command_schema(),
+                "event": domain.event_schema(),
+                "rejection": domain.rejection_schema(),
+            })
+        }
+    };
+    out(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    ));
+    Ok(())
 }

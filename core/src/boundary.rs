@@ -79,6 +79,10 @@ pub trait DynDomain: Send + Sync {
     fn command_schema(&self) -> Value;
     /// JSON Schema of the event type.
     fn event_schema(&self) -> Value;
+    /// JSON Schema of the rejection type.
+    fn rejection_schema(&self) -> Value;
+    /// Checks that `value` is a valid message of `kind`, naming the path of what is not.
+    fn validate(&self, kind: MessageKind, value: &Value) -> Result<(), BoundaryError>;
     /// The names of the command variants (from the schema).
     fn command_names(&self) -> Vec<String> {
         variant_names(&self.command_schema())
@@ -91,6 +95,17 @@ pub trait DynDomain: Send + Sync {
         config: EngineConfig,
         journal: &[Value],
     ) -> Result<Box<dyn DynEngine>, BoundaryError>;
+}
+
+/// The kinds of message a domain defines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageKind {
+    /// A command.
+    Command,
+    /// An event.
+    Event,
+    /// A rejection.
+    Rejection,
 }
 
 /// An engine seen from outside: commands and history in, facts and states out, as JSON.
@@ -181,6 +196,18 @@ where
 
     fn event_schema(&self) -> Value {
         schemars::schema_for!(Y::Event).to_value()
+    }
+
+    fn rejection_schema(&self) -> Value {
+        schemars::schema_for!(Y::Rejection).to_value()
+    }
+
+    fn validate(&self, kind: MessageKind, value: &Value) -> Result<(), BoundaryError> {
+        match kind {
+            MessageKind::Command => from_json::<Y::Command>(value).map(drop),
+            MessageKind::Event => from_json::<Y::Event>(value).map(drop),
+            MessageKind::Rejection => from_json::<Y::Rejection>(value).map(drop),
+        }
     }
 
     fn start(&self, config: EngineConfig) -> Box<dyn DynEngine> {
@@ -323,8 +350,19 @@ where
 }
 
 /// The variant names of an enum's JSON Schema in serde's default (externally tagged)
-/// form: `oneOf` objects with one required property, or a string `enum` for unit variants.
+/// form: `oneOf` objects with one required property, or a string `enum` for unit
+/// variants. A variant that wraps another enum (a service's commands inside a domain's)
+/// lists the inner names as `outer.inner`.
 fn variant_names(schema: &Value) -> Vec<String> {
+    let definitions = schema.get("$defs");
+    let resolve = |s: &Value| -> Value {
+        let target = s
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+            .and_then(|name| definitions?.get(name));
+        target.unwrap_or(s).clone()
+    };
     let mut names = Vec::new();
     for variant in schema
         .get("oneOf")
@@ -332,16 +370,28 @@ fn variant_names(schema: &Value) -> Vec<String> {
         .into_iter()
         .flatten()
     {
-        if let Some(required) = variant.get("required").and_then(Value::as_array) {
-            names.extend(
-                required
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string),
-            );
+        for name in variant
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(name) = name.as_str() else { continue };
+            let inner = resolve(&variant["properties"][name]);
+            let nested = variant_names(&json!({"oneOf": inner.get("oneOf"), "$defs": definitions}));
+            if nested.is_empty() {
+                names.push(name.to_string());
+            } else {
+                names.extend(nested.into_iter().map(|n| format!("{name}.{n}")));
+            }
         }
-        if let Some(units) = variant.get("enum").and_then(Value::as_array) {
-            names.extend(units.iter().filter_map(Value::as_str).map(str::to_string));
+        for unit in variant
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            names.extend(unit.as_str().map(str::to_string));
         }
         if let Some(unit) = variant.get("const").and_then(Value::as_str) {
             names.push(unit.to_string());

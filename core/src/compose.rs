@@ -140,6 +140,94 @@ where
 /// The outer message types an [`Adapt`] maps to (for variance only).
 type Outer<C, E, R> = fn(&C) -> (E, R);
 
+/// A decider that knows which messages of a shared message type are its own, so that
+/// several of them can share one command and event enum under [`Route`].
+pub trait Routed: Decider {
+    /// Whether `command` is for this decider.
+    fn accepts_command(&self, command: &Self::Command) -> bool;
+    /// Whether `event` is this decider's.
+    fn accepts_event(&self, event: &Self::Event) -> bool;
+}
+
+/// Several deciders over one command, event and rejection type (each usually an
+/// [`Adapt`] of a decider with its own types): a command goes to the first part that
+/// accepts it; state is a pair. Nest it for more parts: `Route(a, Route(b, c))`.
+#[derive(Clone, Debug, Default)]
+pub struct Route<A, B>(pub A, pub B);
+
+impl<A, B> Decider for Route<A, B>
+where
+    A: Routed,
+    B: Routed<Command = A::Command, Event = A::Event, Rejection = A::Rejection>,
+{
+    type Command = A::Command;
+    type Event = A::Event;
+    type State = (A::State, B::State);
+    type Rejection = A::Rejection;
+
+    fn initial_state(&self) -> Self::State {
+        (self.0.initial_state(), self.1.initial_state())
+    }
+
+    fn stream_id(&self, command: &A::Command) -> StreamId {
+        if self.0.accepts_command(command) {
+            self.0.stream_id(command)
+        } else {
+            self.1.stream_id(command)
+        }
+    }
+
+    fn decide(
+        &self,
+        command: &A::Command,
+        state: &Self::State,
+    ) -> Result<Vec<A::Event>, A::Rejection> {
+        if self.0.accepts_command(command) {
+            self.0.decide(command, &state.0)
+        } else {
+            self.1.decide(command, &state.1)
+        }
+    }
+
+    fn evolve(&self, (a, b): Self::State, event: &A::Event) -> Self::State {
+        if self.0.accepts_event(event) {
+            (self.0.evolve(a, event), b)
+        } else {
+            (a, self.1.evolve(b, event))
+        }
+    }
+
+    fn is_terminal(&self, state: &Self::State) -> bool {
+        self.0.is_terminal(&state.0) || self.1.is_terminal(&state.1)
+    }
+}
+
+impl<A, B> Routed for Route<A, B>
+where
+    A: Routed,
+    B: Routed<Command = A::Command, Event = A::Event, Rejection = A::Rejection>,
+{
+    fn accepts_command(&self, command: &A::Command) -> bool {
+        self.0.accepts_command(command) || self.1.accepts_command(command)
+    }
+    fn accepts_event(&self, event: &A::Event) -> bool {
+        self.0.accepts_event(event) || self.1.accepts_event(event)
+    }
+}
+
+/// An [`Adapt`] built from plain functions, so its type can be named (in a `type` alias
+/// of a domain's system): `D` lifted into the outer types `C`, `E`, `R`.
+pub type Lift<D, C, E, R> = Adapt<
+    D,
+    C,
+    E,
+    R,
+    fn(&C) -> Option<&<D as Decider>::Command>,
+    fn(<D as Decider>::Event) -> E,
+    fn(&E) -> Option<&<D as Decider>::Event>,
+    fn(<D as Decider>::Rejection) -> R,
+>;
+
 /// Maps a decider's messages and state to other types: commands in through `command`
 /// (`None`: not this decider's), events out through `event_out` and back in through
 /// `event_in`, rejections out through `rejection`.
@@ -213,6 +301,22 @@ where
 
     fn is_terminal(&self, state: &D::State) -> bool {
         self.decider.is_terminal(state)
+    }
+}
+
+impl<D, C, E, R, FC, FEo, FEi, FR> Routed for Adapt<D, C, E, R, FC, FEo, FEi, FR>
+where
+    D: Decider,
+    FC: Fn(&C) -> Option<&D::Command>,
+    FEo: Fn(D::Event) -> E,
+    FEi: Fn(&E) -> Option<&D::Event>,
+    FR: Fn(D::Rejection) -> R,
+{
+    fn accepts_command(&self, command: &C) -> bool {
+        (self.command)(command).is_some()
+    }
+    fn accepts_event(&self, event: &E) -> bool {
+        (self.event_in)(event).is_some()
     }
 }
 

@@ -22,6 +22,7 @@ pub mod journal;
 pub mod process_manager;
 pub mod projection;
 pub mod saga;
+pub mod scenario;
 pub mod spec;
 pub mod store;
 pub mod system;
@@ -32,7 +33,7 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-pub use boundary::{BoundaryError, DomainInfo, DynDomain, DynEngine, TypedDomain};
+pub use boundary::{BoundaryError, DomainInfo, DynDomain, DynEngine, MessageKind, TypedDomain};
 pub use decider::{fold, Decider};
 pub use engine::{Engine, EngineConfig, EngineError, RunSummary};
 pub use envelope::{CommandEnvelope, Fact, FactKind, Origin, RecordedFact};

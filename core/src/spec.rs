@@ -20,13 +20,19 @@ pub fn diff<T: Debug + PartialEq + ?Sized>(expected: &T, actual: &T) -> Option<S
     if expected == actual {
         return None;
     }
-    let (e, a) = (format!("{expected:#?}\n"), format!("{actual:#?}\n"));
-    let text = similar::TextDiff::from_lines(&e, &a)
+    Some(text_diff(
+        &format!("{expected:#?}\n"),
+        &format!("{actual:#?}\n"),
+    ))
+}
+
+/// A unified line diff of two texts (`-` expected, `+` actual).
+pub fn text_diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
         .unified_diff()
         .context_radius(3)
         .header("expected", "actual")
-        .to_string();
-    Some(text)
+        .to_string()
 }
 
 #[track_caller]

@@ -6,13 +6,34 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// Lifts the decider `$decider` for the `$variant` aggregate into its domain's `Command`,
+/// `Event` and `Rejection` enums (each with a `$variant(..)` variant), for a `Route`.
+macro_rules! lift {
+    ($decider:expr, $variant:ident) => {
+        decider_core::compose::Adapt::new(
+            $decider,
+            |command: &Command| match command {
+                Command::$variant(inner) => Some(inner),
+                _ => None,
+            },
+            Event::$variant,
+            |event: &Event| match event {
+                Event::$variant(inner) => Some(inner),
+                _ => None,
+            },
+            Rejection::$variant,
+        )
+    };
+}
+
 pub mod counter;
+pub mod restaurant;
 
 use decider_core::DynDomain;
 
 /// Every example domain, in the order the playground lists them.
 pub fn all() -> Vec<Box<dyn DynDomain>> {
-    vec![Box::new(counter::domain())]
+    vec![Box::new(counter::domain()), Box::new(restaurant::domain())]
 }
 
 /// The domain with this id, or the list of known ids to show in an error.

@@ -3,7 +3,7 @@
 
 use super::domain::*;
 use crate::boundary::projection_json;
-use crate::compose::{Combine, Sum};
+use crate::compose::{Adapt, Combine, Lift, Route, Sum};
 use crate::decider::{fold, Decider};
 use crate::store::EventStore;
 use crate::{Engine, EngineConfig, JournalEntry, Projection, StreamId};
@@ -164,5 +164,72 @@ proptest! {
         };
         prop_assert_eq!(combined, alone);
         prop_assert_eq!(both.stream_id(&Sum::Left(c.clone())), StreamId::from("counter-0"));
+    }
+}
+
+fn left_command(c: &Sum<Cmd, Cmd>) -> Option<&Cmd> {
+    match c {
+        Sum::Left(c) => Some(c),
+        Sum::Right(_) => None,
+    }
+}
+
+fn right_command(c: &Sum<Cmd, Cmd>) -> Option<&Cmd> {
+    match c {
+        Sum::Right(c) => Some(c),
+        Sum::Left(_) => None,
+    }
+}
+
+fn left_event(e: &Sum<Ev, Ev>) -> Option<&Ev> {
+    match e {
+        Sum::Left(e) => Some(e),
+        Sum::Right(_) => None,
+    }
+}
+
+fn right_event(e: &Sum<Ev, Ev>) -> Option<&Ev> {
+    match e {
+        Sum::Right(e) => Some(e),
+        Sum::Left(_) => None,
+    }
+}
+
+type Side = Lift<Counter, Sum<Cmd, Cmd>, Sum<Ev, Ev>, Sum<Rej, Rej>>;
+
+fn routed() -> Route<Side, Side> {
+    Route(
+        Adapt::new(Counter, left_command, Sum::Left, left_event, Sum::Left),
+        Adapt::new(Counter, right_command, Sum::Right, right_event, Sum::Right),
+    )
+}
+
+proptest! {
+    #[test]
+    fn a_routed_decider_answers_each_part_as_that_part_alone(
+        history in prop::collection::vec((any::<bool>(), -30i32..60), 0..20),
+        left in any::<bool>(),
+        amount in -30i32..120,
+    ) {
+        let route = routed();
+        let wrap = |left: bool, e: Ev| if left { Sum::Left(e) } else { Sum::Right(e) };
+        let events: Vec<Sum<Ev, Ev>> = history.iter().map(|(l, n)| wrap(*l, added(0, *n))).collect();
+        let state = fold(&route, route.initial_state(), &events);
+        let part = |want: bool| -> i32 {
+            history.iter().filter(|(l, _)| *l == want).map(|(_, n)| n).sum()
+        };
+        prop_assert_eq!(state, (part(true), part(false)));
+        let c = add(0, amount);
+        let (outer, inner_state) = if left {
+            (Sum::Left(c.clone()), part(true))
+        } else {
+            (Sum::Right(c.clone()), part(false))
+        };
+        let alone = Counter
+            .decide(&c, &inner_state)
+            .map(|es| es.into_iter().map(|e| wrap(left, e)).collect::<Vec<_>>())
+            .map_err(|r| if left { Sum::Left(r) } else { Sum::Right(r) });
+        prop_assert_eq!(route.decide(&outer, &state), alone);
+        prop_assert_eq!(route.stream_id(&outer), StreamId::from("counter-0"));
     }
 }

@@ -1,0 +1,980 @@
+//! **Restaurant & order**: restaurants with menus, orders placed at a restaurant, payment,
+//! and preparation. The restaurant can reject an order (an item not on the menu, closed,
+//! over capacity); the fulfilment process manager then compensates: the payment is
+//! refunded and the order cancelled.
+//!
+//! It also shows two ideas about events between services:
+//! - **internal** events stay inside their service (the restaurant's
+//!   `restaurant_created`, `opened`, `closed`, `kitchen_ticket_created`); **external**
+//!   (integration) events are published to other services. The process manager reacts to
+//!   external events only ([`Event::is_external`]).
+//! - `order_prepared` is a **zero-payload** external event: it carries only ids, and its
+//!   consumer reads the rest (the customer) from the [`Board`] view.
+
+use decider_core::compose::{Lift, Route};
+use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A dish on a menu.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MenuItem {
+    /// The item's id, used in orders.
+    pub item_id: String,
+    /// The dish's name.
+    pub name: String,
+    /// Price in cents.
+    pub price_cents: u64,
+}
+
+/// Commands of the restaurant service (stream `restaurant-<restaurant_id>`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RestaurantCommand {
+    /// Registers a restaurant, closed, with its menu and how many orders it can prepare at once.
+    CreateRestaurant {
+        /// The restaurant.
+        restaurant_id: String,
+        /// Its name.
+        name: String,
+        /// What it cooks.
+        menu: Vec<MenuItem>,
+        /// Orders it can prepare at the same time.
+        capacity: u32,
+    },
+    /// Opens the restaurant for orders.
+    Open {
+        /// The restaurant.
+        restaurant_id: String,
+    },
+    /// Closes the restaurant.
+    Close {
+        /// The restaurant.
+        restaurant_id: String,
+    },
+    /// Takes an order into the kitchen (issued by the fulfilment process once paid).
+    AcceptOrder {
+        /// The restaurant.
+        restaurant_id: String,
+        /// The order.
+        order_id: String,
+        /// Item ids.
+        items: Vec<String>,
+    },
+    /// The kitchen finished an order.
+    MarkPrepared {
+        /// The restaurant.
+        restaurant_id: String,
+        /// The order.
+        order_id: String,
+    },
+}
+
+/// Events of the restaurant service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RestaurantEvent {
+    /// Internal: a restaurant was registered.
+    RestaurantCreated {
+        /// The restaurant.
+        restaurant_id: String,
+        /// Its name.
+        name: String,
+        /// Its menu.
+        menu: Vec<MenuItem>,
+        /// Its capacity.
+        capacity: u32,
+    },
+    /// Internal: the restaurant opened.
+    Opened {
+        /// The restaurant.
+        restaurant_id: String,
+    },
+    /// Internal: the restaurant closed.
+    Closed {
+        /// The restaurant.
+        restaurant_id: String,
+    },
+    /// Internal: the kitchen got a ticket for an order.
+    KitchenTicketCreated {
+        /// The restaurant.
+        restaurant_id: String,
+        /// The order.
+        order_id: String,
+        /// What to cook.
+        items: Vec<String>,
+    },
+    /// External: the restaurant accepted an order.
+    OrderAccepted {
+        /// The restaurant.
+        restaurant_id: String,
+        /// The order.
+        order_id: String,
+    },
+    /// External, zero payload (ids only): an order is ready.
+    OrderPrepared {
+        /// The restaurant.
+        restaurant_id: String,
+        /// The order.
+        order_id: String,
+    },
+}
+
+/// Why the restaurant refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RestaurantRejection {
+    /// No such restaurant.
+    UnknownRestaurant,
+    /// It was already created.
+    AlreadyCreated,
+    /// It is closed.
+    Closed,
+    /// An ordered item is not on the menu.
+    NotOnMenu {
+        /// The item.
+        item_id: String,
+    },
+    /// It already prepares as many orders as it can.
+    OverCapacity {
+        /// Its capacity.
+        capacity: u32,
+    },
+    /// The order is not in its kitchen.
+    UnknownOrder,
+}
+
+/// A restaurant's state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Restaurant {
+    /// Item id → price in cents.
+    pub menu: BTreeMap<String, u64>,
+    /// Orders it can prepare at once.
+    pub capacity: u32,
+    /// Whether it takes orders.
+    pub open: bool,
+    /// Orders in the kitchen.
+    pub preparing: BTreeSet<String>,
+}
+
+/// The restaurant decider.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RestaurantDecider;
+
+impl Decider for RestaurantDecider {
+    type Command = RestaurantCommand;
+    type Event = RestaurantEvent;
+    type State = Option<Restaurant>;
+    type Rejection = RestaurantRejection;
+
+    fn initial_state(&self) -> Self::State {
+        None
+    }
+
+    fn stream_id(&self, command: &RestaurantCommand) -> StreamId {
+        use RestaurantCommand::*;
+        let (CreateRestaurant { restaurant_id, .. }
+        | Open { restaurant_id }
+        | Close { restaurant_id }
+        | AcceptOrder { restaurant_id, .. }
+        | MarkPrepared { restaurant_id, .. }) = command;
+        format!("restaurant-{restaurant_id}").into()
+    }
+
+    fn decide(
+        &self,
+        command: &RestaurantCommand,
+        state: &Self::State,
+    ) -> Result<Vec<RestaurantEvent>, RestaurantRejection> {
+        use RestaurantCommand as C;
+        use RestaurantEvent as E;
+        use RestaurantRejection as R;
+        let restaurant = match (command, state) {
+            (
+                C::CreateRestaurant {
+                    restaurant_id,
+                    name,
+                    menu,
+                    capacity,
+                },
+                None,
+            ) => {
+                return Ok(vec![E::RestaurantCreated {
+                    restaurant_id: restaurant_id.clone(),
+                    name: name.clone(),
+                    menu: menu.clone(),
+                    capacity: *capacity,
+                }])
+            }
+            (C::CreateRestaurant { .. }, Some(_)) => return Err(R::AlreadyCreated),
+            (_, None) => return Err(R::UnknownRestaurant),
+            (_, Some(restaurant)) => restaurant,
+        };
+        match command {
+            C::CreateRestaurant { .. } => unreachable!("handled above"),
+            C::Open { restaurant_id } => Ok(vec![E::Opened {
+                restaurant_id: restaurant_id.clone(),
+            }]),
+            C::Close { restaurant_id } => Ok(vec![E::Closed {
+                restaurant_id: restaurant_id.clone(),
+            }]),
+            C::AcceptOrder {
+                restaurant_id,
+                order_id,
+                items,
+            } => {
+                if !restaurant.open {
+                    return Err(R::Closed);
+                }
+                if let Some(item) = items.iter().find(|i| !restaurant.menu.contains_key(*i)) {
+                    return Err(R::NotOnMenu {
+                        item_id: item.clone(),
+                    });
+                }
+                if restaurant.preparing.len() >= restaurant.capacity as usize {
+                    return Err(R::OverCapacity {
+                        capacity: restaurant.capacity,
+                    });
+                }
+                Ok(vec![
+                    E::KitchenTicketCreated {
+                        restaurant_id: restaurant_id.clone(),
+                        order_id: order_id.clone(),
+                        items: items.clone(),
+                    },
+                    E::OrderAccepted {
+                        restaurant_id: restaurant_id.clone(),
+                        order_id: order_id.clone(),
+                    },
+                ])
+            }
+            C::MarkPrepared {
+                restaurant_id,
+                order_id,
+            } => {
+                if !restaurant.preparing.contains(order_id) {
+                    return Err(R::UnknownOrder);
+                }
+                Ok(vec![E::OrderPrepared {
+                    restaurant_id: restaurant_id.clone(),
+                    order_id: order_id.clone(),
+                }])
+            }
+        }
+    }
+
+    fn evolve(&self, state: Self::State, event: &RestaurantEvent) -> Self::State {
+        use RestaurantEvent as E;
+        if let E::RestaurantCreated { menu, capacity, .. } = event {
+            return Some(Restaurant {
+                menu: menu
+                    .iter()
+                    .map(|m| (m.item_id.clone(), m.price_cents))
+                    .collect(),
+                capacity: *capacity,
+                open: false,
+                preparing: BTreeSet::new(),
+            });
+        }
+        let mut restaurant = state?;
+        match event {
+            E::RestaurantCreated { .. } | E::OrderAccepted { .. } => {}
+            E::Opened { .. } => restaurant.open = true,
+            E::Closed { .. } => restaurant.open = false,
+            E::KitchenTicketCreated { order_id, .. } => {
+                restaurant.preparing.insert(order_id.clone());
+            }
+            E::OrderPrepared { order_id, .. } => {
+                restaurant.preparing.remove(order_id);
+            }
+        }
+        Some(restaurant)
+    }
+}
+
+/// Commands of the order service (stream `order-<order_id>`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderCommand {
+    /// A customer orders items at a restaurant.
+    PlaceOrder {
+        /// The order.
+        order_id: String,
+        /// Where.
+        restaurant_id: String,
+        /// Who (the name called at pickup).
+        customer: String,
+        /// Item ids.
+        items: Vec<String>,
+    },
+    /// The restaurant accepted it (issued by the fulfilment process).
+    ConfirmOrder {
+        /// The order.
+        order_id: String,
+    },
+    /// Cancels it (a compensation, or the customer changed their mind before confirmation).
+    CancelOrder {
+        /// The order.
+        order_id: String,
+        /// Why.
+        reason: String,
+    },
+    /// It is ready for `customer` to pick up (issued by the fulfilment process).
+    MarkReady {
+        /// The order.
+        order_id: String,
+        /// Who picks it up; must be the order's customer.
+        customer: String,
+    },
+}
+
+/// Events of the order service; all external.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderEvent {
+    /// An order was placed.
+    OrderPlaced {
+        /// The order.
+        order_id: String,
+        /// Where.
+        restaurant_id: String,
+        /// Who.
+        customer: String,
+        /// Item ids.
+        items: Vec<String>,
+    },
+    /// The restaurant accepted it.
+    OrderConfirmed {
+        /// The order.
+        order_id: String,
+    },
+    /// It was cancelled.
+    OrderCancelled {
+        /// The order.
+        order_id: String,
+        /// Why.
+        reason: String,
+    },
+    /// It is ready for pickup.
+    OrderReadyForPickup {
+        /// The order.
+        order_id: String,
+        /// Who picks it up.
+        customer: String,
+    },
+}
+
+/// Why the order service refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderRejection {
+    /// An order with this id exists.
+    AlreadyPlaced,
+    /// An order needs at least one item.
+    NoItems,
+    /// No such order.
+    UnknownOrder,
+    /// The order is past the point where this applies.
+    WrongStatus {
+        /// Its status.
+        status: OrderStatus,
+    },
+    /// Someone else's order.
+    WrongCustomer,
+}
+
+/// Where an order is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Placed, not yet accepted.
+    Placed,
+    /// Accepted by the restaurant.
+    Confirmed,
+    /// Cancelled.
+    Cancelled,
+    /// Ready for pickup.
+    Ready,
+}
+
+/// An order's state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Order {
+    /// Who ordered.
+    pub customer: String,
+    /// Where it is.
+    pub status: OrderStatus,
+}
+
+/// The order decider.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OrderDecider;
+
+impl Decider for OrderDecider {
+    type Command = OrderCommand;
+    type Event = OrderEvent;
+    type State = Option<Order>;
+    type Rejection = OrderRejection;
+
+    fn initial_state(&self) -> Self::State {
+        None
+    }
+
+    fn stream_id(&self, command: &OrderCommand) -> StreamId {
+        use OrderCommand::*;
+        let (PlaceOrder { order_id, .. }
+        | ConfirmOrder { order_id }
+        | CancelOrder { order_id, .. }
+        | MarkReady { order_id, .. }) = command;
+        format!("order-{order_id}").into()
+    }
+
+    fn decide(
+        &self,
+        command: &OrderCommand,
+        state: &Self::State,
+    ) -> Result<Vec<OrderEvent>, OrderRejection> {
+        use OrderCommand as C;
+        use OrderEvent as E;
+        use OrderRejection as R;
+        use OrderStatus as S;
+        match (command, state) {
+            (
+                C::PlaceOrder {
+                    order_id,
+                    restaurant_id,
+                    customer,
+                    items,
+                },
+                None,
+            ) => {
+                if items.is_empty() {
+                    return Err(R::NoItems);
+                }
+                Ok(vec![E::OrderPlaced {
+                    order_id: order_id.clone(),
+                    restaurant_id: restaurant_id.clone(),
+                    customer: customer.clone(),
+                    items: items.clone(),
+                }])
+            }
+            (C::PlaceOrder { .. }, Some(_)) => Err(R::AlreadyPlaced),
+            (_, None) => Err(R::UnknownOrder),
+            (C::ConfirmOrder { order_id }, Some(order)) => match order.status {
+                S::Placed => Ok(vec![E::OrderConfirmed {
+                    order_id: order_id.clone(),
+                }]),
+                status => Err(R::WrongStatus { status }),
+            },
+            (C::CancelOrder { order_id, reason }, Some(order)) => match order.status {
+                S::Placed => Ok(vec![E::OrderCancelled {
+                    order_id: order_id.clone(),
+                    reason: reason.clone(),
+                }]),
+                status => Err(R::WrongStatus { status }),
+            },
+            (C::MarkReady { order_id, customer }, Some(order)) => {
+                if order.status != S::Confirmed {
+                    return Err(R::WrongStatus {
+                        status: order.status,
+                    });
+                }
+                if *customer != order.customer {
+                    return Err(R::WrongCustomer);
+                }
+                Ok(vec![E::OrderReadyForPickup {
+                    order_id: order_id.clone(),
+                    customer: customer.clone(),
+                }])
+            }
+        }
+    }
+
+    fn evolve(&self, state: Self::State, event: &OrderEvent) -> Self::State {
+        use OrderEvent as E;
+        let status = match event {
+            E::OrderPlaced { customer, .. } => {
+                return Some(Order {
+                    customer: customer.clone(),
+                    status: OrderStatus::Placed,
+                })
+            }
+            E::OrderConfirmed { .. } => OrderStatus::Confirmed,
+            E::OrderCancelled { .. } => OrderStatus::Cancelled,
+            E::OrderReadyForPickup { .. } => OrderStatus::Ready,
+        };
+        state.map(|order| Order { status, ..order })
+    }
+
+    fn is_terminal(&self, state: &Self::State) -> bool {
+        state
+            .as_ref()
+            .is_some_and(|o| matches!(o.status, OrderStatus::Cancelled | OrderStatus::Ready))
+    }
+}
+
+/// Commands of the payment service (stream `payment-<payment_id>`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentCommand {
+    /// Charges the customer for an order.
+    TakePayment {
+        /// The payment.
+        payment_id: String,
+        /// For which order.
+        order_id: String,
+        /// How much, in cents.
+        amount_cents: u64,
+    },
+    /// Gives the money back.
+    RefundPayment {
+        /// The payment.
+        payment_id: String,
+    },
+}
+
+/// Events of the payment service; all external.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentEvent {
+    /// The money was taken.
+    PaymentTaken {
+        /// The payment.
+        payment_id: String,
+        /// For which order.
+        order_id: String,
+        /// How much.
+        amount_cents: u64,
+    },
+    /// The money was given back.
+    PaymentRefunded {
+        /// The payment.
+        payment_id: String,
+        /// For which order.
+        order_id: String,
+        /// How much.
+        amount_cents: u64,
+    },
+}
+
+/// Why the payment service refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentRejection {
+    /// Nothing to charge.
+    ZeroAmount,
+    /// This payment was already taken.
+    AlreadyTaken,
+    /// There is no payment to refund.
+    NothingToRefund,
+}
+
+/// A payment's state: (order, amount, refunded) once taken.
+pub type Payment = Option<(String, u64, bool)>;
+
+/// The payment decider.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PaymentDecider;
+
+impl Decider for PaymentDecider {
+    type Command = PaymentCommand;
+    type Event = PaymentEvent;
+    type State = Payment;
+    type Rejection = PaymentRejection;
+
+    fn initial_state(&self) -> Payment {
+        None
+    }
+
+    fn stream_id(&self, command: &PaymentCommand) -> StreamId {
+        let (PaymentCommand::TakePayment { payment_id, .. }
+        | PaymentCommand::RefundPayment { payment_id }) = command;
+        format!("payment-{payment_id}").into()
+    }
+
+    fn decide(
+        &self,
+        command: &PaymentCommand,
+        state: &Payment,
+    ) -> Result<Vec<PaymentEvent>, PaymentRejection> {
+        match (command, state) {
+            (
+                PaymentCommand::TakePayment {
+                    amount_cents: 0, ..
+                },
+                _,
+            ) => Err(PaymentRejection::ZeroAmount),
+            (
+                PaymentCommand::TakePayment {
+                    payment_id,
+                    order_id,
+                    amount_cents,
+                },
+                None,
+            ) => Ok(vec![PaymentEvent::PaymentTaken {
+                payment_id: payment_id.clone(),
+                order_id: order_id.clone(),
+                amount_cents: *amount_cents,
+            }]),
+            (PaymentCommand::TakePayment { .. }, Some(_)) => Err(PaymentRejection::AlreadyTaken),
+            (PaymentCommand::RefundPayment { payment_id }, Some((order_id, amount, false))) => {
+                Ok(vec![PaymentEvent::PaymentRefunded {
+                    payment_id: payment_id.clone(),
+                    order_id: order_id.clone(),
+                    amount_cents: *amount,
+                }])
+            }
+            (PaymentCommand::RefundPayment { .. }, _) => Err(PaymentRejection::NothingToRefund),
+        }
+    }
+
+    fn evolve(&self, state: Payment, event: &PaymentEvent) -> Payment {
+        match event {
+            PaymentEvent::PaymentTaken {
+                order_id,
+                amount_cents,
+                ..
+            } => Some((order_id.clone(), *amount_cents, false)),
+            PaymentEvent::PaymentRefunded { .. } => state.map(|(o, a, _)| (o, a, true)),
+        }
+    }
+}
+
+/// Every command of the domain, by service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// The restaurant service.
+    Restaurant(RestaurantCommand),
+    /// The order service.
+    Order(OrderCommand),
+    /// The payment service.
+    Payment(PaymentCommand),
+}
+
+/// Every event of the domain, by service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// The restaurant service.
+    Restaurant(RestaurantEvent),
+    /// The order service.
+    Order(OrderEvent),
+    /// The payment service.
+    Payment(PaymentEvent),
+}
+
+impl Event {
+    /// Whether the event is published to other services (an integration event) rather
+    /// than kept inside its own.
+    pub fn is_external(&self) -> bool {
+        !matches!(
+            self,
+            Event::Restaurant(
+                RestaurantEvent::RestaurantCreated { .. }
+                    | RestaurantEvent::Opened { .. }
+                    | RestaurantEvent::Closed { .. }
+                    | RestaurantEvent::KitchenTicketCreated { .. }
+            )
+        )
+    }
+}
+
+/// Every rejection of the domain, by service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rejection {
+    /// The restaurant service.
+    Restaurant(RestaurantRejection),
+    /// The order service.
+    Order(OrderRejection),
+    /// The payment service.
+    Payment(PaymentRejection),
+}
+
+/// The three services' deciders behind the domain's enums.
+pub type Deciders = Route<
+    Lift<RestaurantDecider, Command, Event, Rejection>,
+    Route<
+        Lift<OrderDecider, Command, Event, Rejection>,
+        Lift<PaymentDecider, Command, Event, Rejection>,
+    >,
+>;
+
+/// The deciders, routed.
+pub fn deciders() -> Deciders {
+    Route(
+        lift!(RestaurantDecider, Restaurant),
+        Route(lift!(OrderDecider, Order), lift!(PaymentDecider, Payment)),
+    )
+}
+
+/// One order as the board shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrderSummary {
+    /// Where.
+    pub restaurant_id: String,
+    /// Who.
+    pub customer: String,
+    /// What.
+    pub items: Vec<String>,
+    /// The menu price of the items known to the restaurant, in cents.
+    pub total_cents: u64,
+    /// Paid and not refunded, in cents.
+    pub paid_cents: u64,
+    /// Where it is.
+    pub status: OrderStatus,
+}
+
+/// The board's read model: menus and orders.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BoardState {
+    /// Restaurant id → item id → price in cents.
+    pub menus: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Order id → summary.
+    pub orders: BTreeMap<String, OrderSummary>,
+}
+
+/// The board view: every restaurant's menu and every order with its total and payment.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Board;
+
+impl View for Board {
+    type Event = Event;
+    type State = BoardState;
+
+    fn initial_state(&self) -> BoardState {
+        BoardState::default()
+    }
+
+    fn evolve(&self, mut board: BoardState, event: &Event) -> BoardState {
+        match event {
+            Event::Restaurant(RestaurantEvent::RestaurantCreated {
+                restaurant_id,
+                menu,
+                ..
+            }) => {
+                let prices = menu
+                    .iter()
+                    .map(|m| (m.item_id.clone(), m.price_cents))
+                    .collect();
+                board.menus.insert(restaurant_id.clone(), prices);
+            }
+            Event::Order(OrderEvent::OrderPlaced {
+                order_id,
+                restaurant_id,
+                customer,
+                items,
+            }) => {
+                let menu = board.menus.get(restaurant_id);
+                let total_cents = items
+                    .iter()
+                    .filter_map(|i| menu.and_then(|m| m.get(i)))
+                    .sum();
+                let summary = OrderSummary {
+                    restaurant_id: restaurant_id.clone(),
+                    customer: customer.clone(),
+                    items: items.clone(),
+                    total_cents,
+                    paid_cents: 0,
+                    status: OrderStatus::Placed,
+                };
+                board.orders.insert(order_id.clone(), summary);
+            }
+            Event::Order(event) => {
+                let (order_id, status) = match event {
+                    OrderEvent::OrderConfirmed { order_id } => (order_id, OrderStatus::Confirmed),
+                    OrderEvent::OrderCancelled { order_id, .. } => {
+                        (order_id, OrderStatus::Cancelled)
+                    }
+                    OrderEvent::OrderReadyForPickup { order_id, .. } => {
+                        (order_id, OrderStatus::Ready)
+                    }
+                    OrderEvent::OrderPlaced { .. } => unreachable!("matched above"),
+                };
+                if let Some(order) = board.orders.get_mut(order_id) {
+                    order.status = status;
+                }
+            }
+            Event::Payment(PaymentEvent::PaymentTaken {
+                order_id,
+                amount_cents,
+                ..
+            }) => {
+                if let Some(order) = board.orders.get_mut(order_id) {
+                    order.paid_cents += amount_cents;
+                }
+            }
+            Event::Payment(PaymentEvent::PaymentRefunded {
+                order_id,
+                amount_cents,
+                ..
+            }) => {
+                if let Some(order) = board.orders.get_mut(order_id) {
+                    order.paid_cents -= amount_cents;
+                }
+            }
+            Event::Restaurant(_) => {}
+        }
+        board
+    }
+}
+
+/// The payment id the fulfilment process uses for an order.
+pub fn payment_id(order_id: &str) -> String {
+    format!("pay-{order_id}")
+}
+
+/// The fulfilment process manager: order placed → take payment → restaurant accepts →
+/// confirm; restaurant prepared → ready for pickup. When the restaurant rejects, it
+/// refunds and cancels; when the payment is refused, it cancels. Its state is the
+/// [`Board`], which is where it reads what zero-payload events leave out.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fulfilment;
+
+impl ProcessManager for Fulfilment {
+    type Command = Command;
+    type Event = Event;
+    type Rejection = Rejection;
+    type State = BoardState;
+
+    fn name(&self) -> &str {
+        "fulfilment"
+    }
+
+    fn initial_state(&self) -> BoardState {
+        BoardState::default()
+    }
+
+    fn evolve(&self, board: BoardState, fact: Fact<'_, Command, Event, Rejection>) -> BoardState {
+        match fact {
+            Fact::Event(event) => Board.evolve(board, event),
+            Fact::Rejected { .. } => board,
+        }
+    }
+
+    fn react(&self, board: &BoardState, fact: Fact<'_, Command, Event, Rejection>) -> Vec<Command> {
+        match fact {
+            Fact::Event(event) if event.is_external() => react_to_event(board, event),
+            Fact::Event(_) => vec![],
+            Fact::Rejected { command, reason } => compensate(command, reason),
+        }
+    }
+}
+
+fn react_to_event(board: &BoardState, event: &Event) -> Vec<Command> {
+    match event {
+        Event::Order(OrderEvent::OrderPlaced { order_id, .. }) => {
+            let amount_cents = board.orders.get(order_id).map_or(0, |o| o.total_cents);
+            vec![Command::Payment(PaymentCommand::TakePayment {
+                payment_id: payment_id(order_id),
+                order_id: order_id.clone(),
+                amount_cents,
+            })]
+        }
+        Event::Payment(PaymentEvent::PaymentTaken { order_id, .. }) => board
+            .orders
+            .get(order_id)
+            .map(|order| {
+                Command::Restaurant(RestaurantCommand::AcceptOrder {
+                    restaurant_id: order.restaurant_id.clone(),
+                    order_id: order_id.clone(),
+                    items: order.items.clone(),
+                })
+            })
+            .into_iter()
+            .collect(),
+        Event::Restaurant(RestaurantEvent::OrderAccepted { order_id, .. }) => {
+            vec![Command::Order(OrderCommand::ConfirmOrder {
+                order_id: order_id.clone(),
+            })]
+        }
+        // Zero payload: the customer comes from the board.
+        Event::Restaurant(RestaurantEvent::OrderPrepared { order_id, .. }) => board
+            .orders
+            .get(order_id)
+            .map(|order| {
+                Command::Order(OrderCommand::MarkReady {
+                    order_id: order_id.clone(),
+                    customer: order.customer.clone(),
+                })
+            })
+            .into_iter()
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn compensate(command: &Command, reason: &Rejection) -> Vec<Command> {
+    let cancel = |order_id: &String, why: String| {
+        Command::Order(OrderCommand::CancelOrder {
+            order_id: order_id.clone(),
+            reason: why,
+        })
+    };
+    match (command, reason) {
+        (
+            Command::Restaurant(RestaurantCommand::AcceptOrder { order_id, .. }),
+            Rejection::Restaurant(why),
+        ) => vec![
+            Command::Payment(PaymentCommand::RefundPayment {
+                payment_id: payment_id(order_id),
+            }),
+            cancel(order_id, format!("restaurant refused: {}", describe(why))),
+        ],
+        (
+            Command::Payment(PaymentCommand::TakePayment { order_id, .. }),
+            Rejection::Payment(why),
+        ) => {
+            vec![cancel(order_id, format!("payment refused: {why:?}"))]
+        }
+        _ => vec![],
+    }
+}
+
+fn describe(why: &RestaurantRejection) -> String {
+    match why {
+        RestaurantRejection::NotOnMenu { item_id } => format!("`{item_id}` is not on the menu"),
+        RestaurantRejection::Closed => "the restaurant is closed".into(),
+        RestaurantRejection::OverCapacity { capacity } => {
+            format!("the kitchen is full ({capacity} orders)")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The restaurant system: the three services, the board, the fulfilment process.
+pub type RestaurantSystem = Parts<Deciders, Board, Fulfilment>;
+
+/// The system, typed (for specs and tests).
+pub fn system() -> RestaurantSystem {
+    Parts {
+        decider: deciders(),
+        view: Board,
+        process: Fulfilment,
+    }
+}
+
+/// The restaurant domain behind the type-erased boundary.
+pub fn domain() -> TypedDomain<RestaurantSystem> {
+    TypedDomain::new(
+        DomainInfo {
+            id: "restaurant".into(),
+            title: "Restaurant & order".into(),
+            description: "Customers order at restaurants. The fulfilment process takes the \
+                payment, has the restaurant accept the order and confirms it; when the \
+                kitchen is done, a zero-payload `order_prepared` event (ids only) makes it \
+                look the customer up on the board and mark the order ready. If the \
+                restaurant rejects the order (an item not on the menu, closed, kitchen \
+                full), the process compensates: the payment is refunded and the order \
+                cancelled. Restaurant events about menus, opening hours and kitchen \
+                tickets stay internal; the rest are published."
+                .into(),
+            streams: vec!["restaurant".into(), "order".into(), "payment".into()],
+            views: vec!["board".into()],
+            sagas: vec!["fulfilment".into()],
+        },
+        system(),
+    )
+}
