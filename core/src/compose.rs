@@ -151,9 +151,25 @@ pub trait Routed: Decider {
 
 /// Several deciders over one command, event and rejection type (each usually an
 /// [`Adapt`] of a decider with its own types): a command goes to the first part that
-/// accepts it; state is a pair. Nest it for more parts: `Route(a, Route(b, c))`.
+/// accepts it. Nest it for more parts: `Route(a, Route(b, c))`.
+///
+/// Each stream belongs to one part (the parts' stream ids must not overlap), so a
+/// stream's state is that part's state alone ([`Part`]).
 #[derive(Clone, Debug, Default)]
 pub struct Route<A, B>(pub A, pub B);
+
+/// The state of a stream under a [`Route`]: no event yet, or the state of the part that
+/// owns the stream. Serializes as that part's state (`null` when empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Part<A, B> {
+    /// No event yet.
+    Empty,
+    /// The stream belongs to the first part.
+    First(A),
+    /// The stream belongs to the second part.
+    Second(B),
+}
 
 impl<A, B> Decider for Route<A, B>
 where
@@ -162,11 +178,11 @@ where
 {
     type Command = A::Command;
     type Event = A::Event;
-    type State = (A::State, B::State);
+    type State = Part<A::State, B::State>;
     type Rejection = A::Rejection;
 
     fn initial_state(&self) -> Self::State {
-        (self.0.initial_state(), self.1.initial_state())
+        Part::Empty
     }
 
     fn stream_id(&self, command: &A::Command) -> StreamId {
@@ -182,23 +198,29 @@ where
         command: &A::Command,
         state: &Self::State,
     ) -> Result<Vec<A::Event>, A::Rejection> {
-        if self.0.accepts_command(command) {
-            self.0.decide(command, &state.0)
-        } else {
-            self.1.decide(command, &state.1)
+        match (self.0.accepts_command(command), state) {
+            (true, Part::First(a)) => self.0.decide(command, a),
+            (true, _) => self.0.decide(command, &self.0.initial_state()),
+            (false, Part::Second(b)) => self.1.decide(command, b),
+            (false, _) => self.1.decide(command, &self.1.initial_state()),
         }
     }
 
-    fn evolve(&self, (a, b): Self::State, event: &A::Event) -> Self::State {
-        if self.0.accepts_event(event) {
-            (self.0.evolve(a, event), b)
-        } else {
-            (a, self.1.evolve(b, event))
+    fn evolve(&self, state: Self::State, event: &A::Event) -> Self::State {
+        match (self.0.accepts_event(event), state) {
+            (true, Part::First(a)) => Part::First(self.0.evolve(a, event)),
+            (true, _) => Part::First(self.0.evolve(self.0.initial_state(), event)),
+            (false, Part::Second(b)) => Part::Second(self.1.evolve(b, event)),
+            (false, _) => Part::Second(self.1.evolve(self.1.initial_state(), event)),
         }
     }
 
     fn is_terminal(&self, state: &Self::State) -> bool {
-        self.0.is_terminal(&state.0) || self.1.is_terminal(&state.1)
+        match state {
+            Part::Empty => false,
+            Part::First(a) => self.0.is_terminal(a),
+            Part::Second(b) => self.1.is_terminal(b),
+        }
     }
 }
 

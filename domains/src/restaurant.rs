@@ -570,8 +570,19 @@ pub enum PaymentRejection {
     NothingToRefund,
 }
 
-/// A payment's state: (order, amount, refunded) once taken.
-pub type Payment = Option<(String, u64, bool)>;
+/// A payment once taken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TakenPayment {
+    /// For which order.
+    pub order_id: String,
+    /// How much, in cents.
+    pub amount_cents: u64,
+    /// Whether it was given back.
+    pub refunded: bool,
+}
+
+/// A payment's state: `None` until taken.
+pub type Payment = Option<TakenPayment>;
 
 /// The payment decider.
 #[derive(Clone, Copy, Debug, Default)]
@@ -618,11 +629,11 @@ impl Decider for PaymentDecider {
                 amount_cents: *amount_cents,
             }]),
             (PaymentCommand::TakePayment { .. }, Some(_)) => Err(PaymentRejection::AlreadyTaken),
-            (PaymentCommand::RefundPayment { payment_id }, Some((order_id, amount, false))) => {
+            (PaymentCommand::RefundPayment { payment_id }, Some(taken)) if !taken.refunded => {
                 Ok(vec![PaymentEvent::PaymentRefunded {
                     payment_id: payment_id.clone(),
-                    order_id: order_id.clone(),
-                    amount_cents: *amount,
+                    order_id: taken.order_id.clone(),
+                    amount_cents: taken.amount_cents,
                 }])
             }
             (PaymentCommand::RefundPayment { .. }, _) => Err(PaymentRejection::NothingToRefund),
@@ -635,8 +646,15 @@ impl Decider for PaymentDecider {
                 order_id,
                 amount_cents,
                 ..
-            } => Some((order_id.clone(), *amount_cents, false)),
-            PaymentEvent::PaymentRefunded { .. } => state.map(|(o, a, _)| (o, a, true)),
+            } => Some(TakenPayment {
+                order_id: order_id.clone(),
+                amount_cents: *amount_cents,
+                refunded: false,
+            }),
+            PaymentEvent::PaymentRefunded { .. } => state.map(|taken| TakenPayment {
+                refunded: true,
+                ..taken
+            }),
         }
     }
 }
