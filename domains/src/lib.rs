@@ -28,12 +28,17 @@ macro_rules! lift {
 
 pub mod counter;
 pub mod restaurant;
+pub mod transfer;
 
 use decider_core::DynDomain;
 
 /// Every example domain, in the order the playground lists them.
 pub fn all() -> Vec<Box<dyn DynDomain>> {
-    vec![Box::new(counter::domain()), Box::new(restaurant::domain())]
+    vec![
+        Box::new(counter::domain()),
+        Box::new(restaurant::domain()),
+        Box::new(transfer::domain()),
+    ]
 }
 
 /// The domain with this id, or the list of known ids to show in an error.

@@ -1,0 +1,744 @@
+//! **Money transfer** between accounts: the transfer saga debits the source, credits the
+//! destination, and completes the transfer. When the destination refuses the credit (a
+//! closed or frozen account) it compensates: the source is refunded and the transfer
+//! marked failed. When the debit is refused (no funds, frozen), the transfer just fails.
+
+use decider_core::compose::{Lift, Route};
+use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Commands of an account (stream `account-<account_id>`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountCommand {
+    /// Opens an account with an opening balance.
+    OpenAccount {
+        /// The account.
+        account_id: String,
+        /// Its owner.
+        owner: String,
+        /// Opening balance in cents.
+        balance_cents: u64,
+    },
+    /// Freezes the account: no debit, no credit.
+    Freeze {
+        /// The account.
+        account_id: String,
+    },
+    /// Closes the account: no debit, no credit.
+    Close {
+        /// The account.
+        account_id: String,
+    },
+    /// Takes money out for a transfer (issued by the transfer saga).
+    Debit {
+        /// The account.
+        account_id: String,
+        /// The transfer.
+        transfer_id: String,
+        /// How much, in cents.
+        amount_cents: u64,
+    },
+    /// Puts money in for a transfer (issued by the transfer saga).
+    Credit {
+        /// The account.
+        account_id: String,
+        /// The transfer.
+        transfer_id: String,
+        /// How much, in cents.
+        amount_cents: u64,
+    },
+    /// Gives back a debit whose transfer failed (a compensation; accepted even when frozen).
+    Refund {
+        /// The account.
+        account_id: String,
+        /// The transfer.
+        transfer_id: String,
+        /// How much, in cents.
+        amount_cents: u64,
+    },
+}
+
+/// Events of an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountEvent {
+    /// The account was opened.
+    AccountOpened {
+        /// The account.
+        account_id: String,
+        /// Its owner.
+        owner: String,
+        /// Opening balance in cents.
+        balance_cents: u64,
+    },
+    /// The account was frozen.
+    Frozen {
+        /// The account.
+        account_id: String,
+    },
+    /// The account was closed.
+    Closed {
+        /// The account.
+        account_id: String,
+    },
+    /// Money left for a transfer.
+    Debited {
+        /// The account.
+        account_id: String,
+        /// The transfer.
+        transfer_id: String,
+        /// How much.
+        amount_cents: u64,
+    },
+    /// Money arrived from a transfer.
+    Credited {
+        /// The account.
+        account_id: String,
+        /// The transfer.
+        transfer_id: String,
+        /// How much.
+        amount_cents: u64,
+    },
+    /// A failed transfer's debit came back.
+    Refunded {
+        /// The account.
+        account_id: String,
+        /// The transfer.
+        transfer_id: String,
+        /// How much.
+        amount_cents: u64,
+    },
+}
+
+/// Why an account refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountRejection {
+    /// No such account.
+    UnknownAccount,
+    /// It is already open.
+    AlreadyOpen,
+    /// Not enough money.
+    InsufficientFunds {
+        /// The balance.
+        balance_cents: u64,
+    },
+    /// The account is frozen.
+    Frozen,
+    /// The account is closed.
+    Closed,
+}
+
+/// An account's state once opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// Balance in cents.
+    pub balance_cents: u64,
+    /// Frozen accounts take no debit and no credit.
+    pub frozen: bool,
+    /// Closed accounts take no debit and no credit.
+    pub closed: bool,
+}
+
+/// The account decider.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AccountDecider;
+
+impl Decider for AccountDecider {
+    type Command = AccountCommand;
+    type Event = AccountEvent;
+    type State = Option<Account>;
+    type Rejection = AccountRejection;
+
+    fn initial_state(&self) -> Self::State {
+        None
+    }
+
+    fn stream_id(&self, command: &AccountCommand) -> StreamId {
+        use AccountCommand::*;
+        let (OpenAccount { account_id, .. }
+        | Freeze { account_id }
+        | Close { account_id }
+        | Debit { account_id, .. }
+        | Credit { account_id, .. }
+        | Refund { account_id, .. }) = command;
+        format!("account-{account_id}").into()
+    }
+
+    fn decide(
+        &self,
+        command: &AccountCommand,
+        state: &Self::State,
+    ) -> Result<Vec<AccountEvent>, AccountRejection> {
+        use AccountCommand as C;
+        use AccountEvent as E;
+        use AccountRejection as R;
+        let account = match (command, state) {
+            (
+                C::OpenAccount {
+                    account_id,
+                    owner,
+                    balance_cents,
+                },
+                None,
+            ) => {
+                return Ok(vec![E::AccountOpened {
+                    account_id: account_id.clone(),
+                    owner: owner.clone(),
+                    balance_cents: *balance_cents,
+                }])
+            }
+            (C::OpenAccount { .. }, Some(_)) => return Err(R::AlreadyOpen),
+            (_, None) => return Err(R::UnknownAccount),
+            (_, Some(account)) => account,
+        };
+        let usable = || match (account.closed, account.frozen) {
+            (true, _) => Err(R::Closed),
+            (_, true) => Err(R::Frozen),
+            _ => Ok(()),
+        };
+        match command {
+            C::OpenAccount { .. } => unreachable!("handled above"),
+            C::Freeze { account_id } => Ok(vec![E::Frozen {
+                account_id: account_id.clone(),
+            }]),
+            C::Close { account_id } => Ok(vec![E::Closed {
+                account_id: account_id.clone(),
+            }]),
+            C::Debit {
+                account_id,
+                transfer_id,
+                amount_cents,
+            } => {
+                usable()?;
+                if account.balance_cents < *amount_cents {
+                    return Err(R::InsufficientFunds {
+                        balance_cents: account.balance_cents,
+                    });
+                }
+                Ok(vec![E::Debited {
+                    account_id: account_id.clone(),
+                    transfer_id: transfer_id.clone(),
+                    amount_cents: *amount_cents,
+                }])
+            }
+            C::Credit {
+                account_id,
+                transfer_id,
+                amount_cents,
+            } => {
+                usable()?;
+                Ok(vec![E::Credited {
+                    account_id: account_id.clone(),
+                    transfer_id: transfer_id.clone(),
+                    amount_cents: *amount_cents,
+                }])
+            }
+            C::Refund {
+                account_id,
+                transfer_id,
+                amount_cents,
+            } => Ok(vec![E::Refunded {
+                account_id: account_id.clone(),
+                transfer_id: transfer_id.clone(),
+                amount_cents: *amount_cents,
+            }]),
+        }
+    }
+
+    fn evolve(&self, state: Self::State, event: &AccountEvent) -> Self::State {
+        use AccountEvent as E;
+        if let E::AccountOpened { balance_cents, .. } = event {
+            return Some(Account {
+                balance_cents: *balance_cents,
+                frozen: false,
+                closed: false,
+            });
+        }
+        let mut account = state?;
+        match event {
+            E::AccountOpened { .. } => {}
+            E::Frozen { .. } => account.frozen = true,
+            E::Closed { .. } => account.closed = true,
+            E::Debited { amount_cents, .. } => account.balance_cents -= amount_cents,
+            E::Credited { amount_cents, .. } | E::Refunded { amount_cents, .. } => {
+                account.balance_cents += amount_cents
+            }
+        }
+        Some(account)
+    }
+}
+
+/// Commands of a transfer (stream `transfer-<transfer_id>`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferCommand {
+    /// Asks to move money between two accounts.
+    RequestTransfer {
+        /// The transfer.
+        transfer_id: String,
+        /// The source account.
+        from: String,
+        /// The destination account.
+        to: String,
+        /// How much, in cents.
+        amount_cents: u64,
+    },
+    /// The money arrived (issued by the saga).
+    Complete {
+        /// The transfer.
+        transfer_id: String,
+    },
+    /// The transfer could not be made (issued by the saga).
+    Fail {
+        /// The transfer.
+        transfer_id: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Events of a transfer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferEvent {
+    /// A transfer was requested.
+    TransferRequested {
+        /// The transfer.
+        transfer_id: String,
+        /// The source account.
+        from: String,
+        /// The destination account.
+        to: String,
+        /// How much.
+        amount_cents: u64,
+    },
+    /// It went through.
+    TransferCompleted {
+        /// The transfer.
+        transfer_id: String,
+    },
+    /// It failed; any debit was refunded.
+    TransferFailed {
+        /// The transfer.
+        transfer_id: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Why a transfer was refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferRejection {
+    /// A transfer with this id exists.
+    AlreadyRequested,
+    /// Source and destination are the same account.
+    SameAccount,
+    /// Nothing to move.
+    ZeroAmount,
+    /// No such transfer.
+    UnknownTransfer,
+    /// It already completed or failed.
+    AlreadyFinished,
+}
+
+/// Where a transfer is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferStatus {
+    /// Requested, in progress.
+    Requested,
+    /// The money arrived.
+    Completed,
+    /// It failed.
+    Failed,
+}
+
+/// The transfer decider; its state is the transfer's status.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TransferDecider;
+
+impl Decider for TransferDecider {
+    type Command = TransferCommand;
+    type Event = TransferEvent;
+    type State = Option<TransferStatus>;
+    type Rejection = TransferRejection;
+
+    fn initial_state(&self) -> Self::State {
+        None
+    }
+
+    fn stream_id(&self, command: &TransferCommand) -> StreamId {
+        use TransferCommand::*;
+        let (RequestTransfer { transfer_id, .. }
+        | Complete { transfer_id }
+        | Fail { transfer_id, .. }) = command;
+        format!("transfer-{transfer_id}").into()
+    }
+
+    fn decide(
+        &self,
+        command: &TransferCommand,
+        state: &Self::State,
+    ) -> Result<Vec<TransferEvent>, TransferRejection> {
+        use TransferCommand as C;
+        use TransferEvent as E;
+        use TransferRejection as R;
+        match (command, state) {
+            (
+                C::RequestTransfer {
+                    transfer_id,
+                    from,
+                    to,
+                    amount_cents,
+                },
+                None,
+            ) => {
+                if from == to {
+                    return Err(R::SameAccount);
+                }
+                if *amount_cents == 0 {
+                    return Err(R::ZeroAmount);
+                }
+                Ok(vec![E::TransferRequested {
+                    transfer_id: transfer_id.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    amount_cents: *amount_cents,
+                }])
+            }
+            (C::RequestTransfer { .. }, Some(_)) => Err(R::AlreadyRequested),
+            (_, None) => Err(R::UnknownTransfer),
+            (_, Some(TransferStatus::Completed | TransferStatus::Failed)) => {
+                Err(R::AlreadyFinished)
+            }
+            (C::Complete { transfer_id }, Some(TransferStatus::Requested)) => {
+                Ok(vec![E::TransferCompleted {
+                    transfer_id: transfer_id.clone(),
+                }])
+            }
+            (
+                C::Fail {
+                    transfer_id,
+                    reason,
+                },
+                Some(TransferStatus::Requested),
+            ) => Ok(vec![E::TransferFailed {
+                transfer_id: transfer_id.clone(),
+                reason: reason.clone(),
+            }]),
+        }
+    }
+
+    fn evolve(&self, _state: Self::State, event: &TransferEvent) -> Self::State {
+        Some(match event {
+            TransferEvent::TransferRequested { .. } => TransferStatus::Requested,
+            TransferEvent::TransferCompleted { .. } => TransferStatus::Completed,
+            TransferEvent::TransferFailed { .. } => TransferStatus::Failed,
+        })
+    }
+
+    fn is_terminal(&self, state: &Self::State) -> bool {
+        matches!(
+            state,
+            Some(TransferStatus::Completed | TransferStatus::Failed)
+        )
+    }
+}
+
+/// Every command of the domain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// Accounts.
+    Account(AccountCommand),
+    /// Transfers.
+    Transfer(TransferCommand),
+}
+
+/// Every event of the domain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// Accounts.
+    Account(AccountEvent),
+    /// Transfers.
+    Transfer(TransferEvent),
+}
+
+/// Every rejection of the domain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rejection {
+    /// Accounts.
+    Account(AccountRejection),
+    /// Transfers.
+    Transfer(TransferRejection),
+}
+
+/// Accounts and transfers behind the domain's enums.
+pub type Deciders = Route<
+    Lift<AccountDecider, Command, Event, Rejection>,
+    Lift<TransferDecider, Command, Event, Rejection>,
+>;
+
+/// The deciders, routed.
+pub fn deciders() -> Deciders {
+    Route(
+        lift!(AccountDecider, Account),
+        lift!(TransferDecider, Transfer),
+    )
+}
+
+/// A transfer the saga is running.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    /// The source account.
+    pub from: String,
+    /// The destination account.
+    pub to: String,
+    /// How much.
+    pub amount_cents: u64,
+}
+
+/// The transfer saga: debit, credit, complete; refund and fail when the credit is refused.
+/// Its state is the transfers it has seen requested (it needs the source to refund).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TransferSaga;
+
+impl ProcessManager for TransferSaga {
+    type Command = Command;
+    type Event = Event;
+    type Rejection = Rejection;
+    type State = BTreeMap<String, Pending>;
+
+    fn name(&self) -> &str {
+        "transfer"
+    }
+
+    fn initial_state(&self) -> Self::State {
+        BTreeMap::new()
+    }
+
+    fn evolve(
+        &self,
+        mut state: Self::State,
+        fact: Fact<'_, Command, Event, Rejection>,
+    ) -> Self::State {
+        match fact {
+            Fact::Event(Event::Transfer(TransferEvent::TransferRequested {
+                transfer_id,
+                from,
+                to,
+                amount_cents,
+            })) => {
+                let pending = Pending {
+                    from: from.clone(),
+                    to: to.clone(),
+                    amount_cents: *amount_cents,
+                };
+                state.insert(transfer_id.clone(), pending);
+            }
+            Fact::Event(Event::Transfer(
+                TransferEvent::TransferCompleted { transfer_id }
+                | TransferEvent::TransferFailed { transfer_id, .. },
+            )) => {
+                state.remove(transfer_id);
+            }
+            _ => {}
+        }
+        state
+    }
+
+    fn react(
+        &self,
+        state: &Self::State,
+        fact: Fact<'_, Command, Event, Rejection>,
+    ) -> Vec<Command> {
+        let account = |c: AccountCommand| Command::Account(c);
+        let transfer = |c: TransferCommand| Command::Transfer(c);
+        match fact {
+            Fact::Event(Event::Transfer(TransferEvent::TransferRequested {
+                transfer_id,
+                from,
+                amount_cents,
+                ..
+            })) => vec![account(AccountCommand::Debit {
+                account_id: from.clone(),
+                transfer_id: transfer_id.clone(),
+                amount_cents: *amount_cents,
+            })],
+            Fact::Event(Event::Account(AccountEvent::Debited { transfer_id, .. })) => state
+                .get(transfer_id)
+                .map(|p| {
+                    account(AccountCommand::Credit {
+                        account_id: p.to.clone(),
+                        transfer_id: transfer_id.clone(),
+                        amount_cents: p.amount_cents,
+                    })
+                })
+                .into_iter()
+                .collect(),
+            Fact::Event(Event::Account(AccountEvent::Credited { transfer_id, .. })) => {
+                vec![transfer(TransferCommand::Complete {
+                    transfer_id: transfer_id.clone(),
+                })]
+            }
+            Fact::Rejected {
+                command: Command::Account(AccountCommand::Debit { transfer_id, .. }),
+                reason,
+            } => vec![transfer(TransferCommand::Fail {
+                transfer_id: transfer_id.clone(),
+                reason: format!("debit refused: {}", describe(reason)),
+            })],
+            Fact::Rejected {
+                command:
+                    Command::Account(AccountCommand::Credit {
+                        transfer_id,
+                        amount_cents,
+                        ..
+                    }),
+                reason,
+            } => state
+                .get(transfer_id)
+                .map(|p| {
+                    vec![
+                        account(AccountCommand::Refund {
+                            account_id: p.from.clone(),
+                            transfer_id: transfer_id.clone(),
+                            amount_cents: *amount_cents,
+                        }),
+                        transfer(TransferCommand::Fail {
+                            transfer_id: transfer_id.clone(),
+                            reason: format!("credit refused: {}", describe(reason)),
+                        }),
+                    ]
+                })
+                .unwrap_or_default(),
+            _ => vec![],
+        }
+    }
+}
+
+fn describe(reason: &Rejection) -> String {
+    match reason {
+        Rejection::Account(AccountRejection::InsufficientFunds { balance_cents }) => {
+            format!("insufficient funds (balance {balance_cents})")
+        }
+        Rejection::Account(AccountRejection::Frozen) => "the account is frozen".into(),
+        Rejection::Account(AccountRejection::Closed) => "the account is closed".into(),
+        Rejection::Account(AccountRejection::UnknownAccount) => "no such account".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The balances view: every account's balance, and every transfer's status.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Balances;
+
+/// The balances read model.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BalancesState {
+    /// Account id → balance in cents.
+    pub accounts: BTreeMap<String, u64>,
+    /// Transfer id → status.
+    pub transfers: BTreeMap<String, TransferStatus>,
+}
+
+impl View for Balances {
+    type Event = Event;
+    type State = BalancesState;
+
+    fn initial_state(&self) -> BalancesState {
+        BalancesState::default()
+    }
+
+    fn evolve(&self, mut view: BalancesState, event: &Event) -> BalancesState {
+        match event {
+            Event::Account(AccountEvent::AccountOpened {
+                account_id,
+                balance_cents,
+                ..
+            }) => {
+                view.accounts.insert(account_id.clone(), *balance_cents);
+            }
+            Event::Account(AccountEvent::Debited {
+                account_id,
+                amount_cents,
+                ..
+            }) => {
+                if let Some(balance) = view.accounts.get_mut(account_id) {
+                    *balance -= amount_cents;
+                }
+            }
+            Event::Account(
+                AccountEvent::Credited {
+                    account_id,
+                    amount_cents,
+                    ..
+                }
+                | AccountEvent::Refunded {
+                    account_id,
+                    amount_cents,
+                    ..
+                },
+            ) => {
+                if let Some(balance) = view.accounts.get_mut(account_id) {
+                    *balance += amount_cents;
+                }
+            }
+            Event::Account(_) => {}
+            Event::Transfer(event) => {
+                let (id, status) = match event {
+                    TransferEvent::TransferRequested { transfer_id, .. } => {
+                        (transfer_id, TransferStatus::Requested)
+                    }
+                    TransferEvent::TransferCompleted { transfer_id } => {
+                        (transfer_id, TransferStatus::Completed)
+                    }
+                    TransferEvent::TransferFailed { transfer_id, .. } => {
+                        (transfer_id, TransferStatus::Failed)
+                    }
+                };
+                view.transfers.insert(id.clone(), status);
+            }
+        }
+        view
+    }
+}
+
+/// The transfer system: accounts, transfers, the balances view and the transfer saga.
+pub type TransferSystem = Parts<Deciders, Balances, TransferSaga>;
+
+/// The system, typed (for specs and tests).
+pub fn system() -> TransferSystem {
+    Parts {
+        decider: deciders(),
+        view: Balances,
+        process: TransferSaga,
+    }
+}
+
+/// The money transfer domain behind the type-erased boundary.
+pub fn domain() -> TypedDomain<TransferSystem> {
+    TypedDomain::new(
+        DomainInfo {
+            id: "transfer".into(),
+            title: "Money transfer".into(),
+            description: "Move money between accounts. The transfer saga debits the source, \
+                credits the destination and completes the transfer. If the destination \
+                refuses the credit (closed or frozen), the saga compensates: it refunds the \
+                source and fails the transfer. If the source refuses the debit (not enough \
+                money, frozen), the transfer fails with nothing to undo."
+                .into(),
+            streams: vec!["account".into(), "transfer".into()],
+            views: vec!["balances".into()],
+            sagas: vec!["transfer".into()],
+        },
+        system(),
+    )
+}
