@@ -26,6 +26,7 @@ macro_rules! lift {
     };
 }
 
+pub mod checkout;
 pub mod counter;
 pub mod restaurant;
 pub mod transfer;
@@ -38,6 +39,7 @@ pub fn all() -> Vec<Box<dyn DynDomain>> {
         Box::new(counter::domain()),
         Box::new(restaurant::domain()),
         Box::new(transfer::domain()),
+        Box::new(checkout::domain()),
     ]
 }
 

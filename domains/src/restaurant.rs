@@ -958,7 +958,10 @@ fn describe(why: &RestaurantRejection) -> String {
         RestaurantRejection::OverCapacity { capacity } => {
             format!("the kitchen is full ({capacity} orders)")
         }
-        other => format!("{other:?}"),
+        RestaurantRejection::UnknownRestaurant => "no such restaurant".into(),
+        RestaurantRejection::AlreadyCreated | RestaurantRejection::UnknownOrder => {
+            "the restaurant cannot take this order".into()
+        }
     }
 }
 

@@ -632,7 +632,9 @@ fn describe(reason: &Rejection) -> String {
         Rejection::Account(AccountRejection::Frozen) => "the account is frozen".into(),
         Rejection::Account(AccountRejection::Closed) => "the account is closed".into(),
         Rejection::Account(AccountRejection::UnknownAccount) => "no such account".into(),
-        other => format!("{other:?}"),
+        Rejection::Account(AccountRejection::AlreadyOpen) | Rejection::Transfer(_) => {
+            "the transfer cannot go on".into()
+        }
     }
 }
 
