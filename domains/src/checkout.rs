@@ -818,18 +818,27 @@ fn compensate(
             Command::Stock(StockCommand::Reserve {
                 sku, checkout_id, ..
             }),
-            Rejection::Stock(r),
+            Rejection::Stock(StockRejection::OutOfStock { available }),
         ) => (
             checkout_id,
             false,
-            format!("`{sku}` is out of stock: {r:?}"),
+            format!("`{sku}` is out of stock (only {available} available)"),
         ),
-        (Command::Payment(PaymentCommand::Charge { checkout_id, .. }), Rejection::Payment(r)) => {
-            (checkout_id, false, format!("payment declined: {r:?}"))
-        }
-        (Command::Shipping(ShippingCommand::Ship { checkout_id, .. }), Rejection::Shipping(r)) => {
-            (checkout_id, true, format!("shipping failed: {r:?}"))
-        }
+        (
+            Command::Payment(PaymentCommand::Charge { checkout_id, .. }),
+            Rejection::Payment(PaymentRejection::Declined { reason }),
+        ) => (checkout_id, false, format!("payment declined: {reason}")),
+        (
+            Command::Shipping(ShippingCommand::Ship {
+                checkout_id,
+                address,
+            }),
+            Rejection::Shipping(ShippingRejection::Undeliverable { .. }),
+        ) => (
+            checkout_id,
+            true,
+            format!("shipping failed: the carrier does not deliver to {address}"),
+        ),
         _ => return vec![],
     };
     let Some(progress) = state.get(checkout_id) else {

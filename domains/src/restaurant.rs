@@ -943,10 +943,11 @@ fn compensate(command: &Command, reason: &Rejection) -> Vec<Command> {
         ],
         (
             Command::Payment(PaymentCommand::TakePayment { order_id, .. }),
-            Rejection::Payment(why),
-        ) => {
-            vec![cancel(order_id, format!("payment refused: {why:?}"))]
-        }
+            Rejection::Payment(PaymentRejection::ZeroAmount),
+        ) => vec![cancel(
+            order_id,
+            "payment refused: nothing on the order is on the menu".into(),
+        )],
         _ => vec![],
     }
 }
