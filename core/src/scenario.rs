@@ -350,7 +350,8 @@ impl Scenario {
             streams: streams
                 .map(|(id, s)| (id.clone(), s["state"].clone()))
                 .collect(),
-            view: Some(end["view"].clone()),
+            // A system without a view has `null` there, which the file leaves out.
+            view: Some(end["view"].clone()).filter(|v| !v.is_null()),
         };
         Ok(recorded)
     }

@@ -1000,3 +1000,83 @@ pub fn domain() -> TypedDomain<RestaurantSystem> {
         system(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use decider_core::spec::{process_then, GivenFact};
+
+    fn created() -> Event {
+        Event::Restaurant(RestaurantEvent::RestaurantCreated {
+            restaurant_id: "r".into(),
+            name: "R".into(),
+            menu: vec![MenuItem {
+                item_id: "soup".into(),
+                name: "Soup".into(),
+                price_cents: 700,
+            }],
+            capacity: 1,
+        })
+    }
+
+    fn placed() -> Event {
+        Event::Order(OrderEvent::OrderPlaced {
+            order_id: "o".into(),
+            restaurant_id: "r".into(),
+            customer: "Ada".into(),
+            items: vec!["soup".into()],
+        })
+    }
+
+    #[test]
+    fn internal_events_cause_nothing_and_external_ones_are_published() {
+        let internal = [
+            created(),
+            Event::Restaurant(RestaurantEvent::Opened {
+                restaurant_id: "r".into(),
+            }),
+            Event::Restaurant(RestaurantEvent::KitchenTicketCreated {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+                items: vec![],
+            }),
+        ];
+        for event in internal {
+            assert!(!event.is_external(), "{event:?}");
+            process_then(&Fulfilment, &[], &GivenFact::Event(event), &[]);
+        }
+        assert!(placed().is_external());
+    }
+
+    #[test]
+    fn the_zero_payload_prepared_event_is_completed_from_the_board() {
+        let prepared = Event::Restaurant(RestaurantEvent::OrderPrepared {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        });
+        assert!(prepared.is_external());
+        process_then(
+            &Fulfilment,
+            &[GivenFact::Event(created()), GivenFact::Event(placed())],
+            &GivenFact::Event(prepared),
+            &[Command::Order(OrderCommand::MarkReady {
+                order_id: "o".into(),
+                customer: "Ada".into(),
+            })],
+        );
+    }
+
+    #[test]
+    fn the_payment_is_the_menu_price_of_the_order() {
+        process_then(
+            &Fulfilment,
+            &[GivenFact::Event(created())],
+            &GivenFact::Event(placed()),
+            &[Command::Payment(PaymentCommand::TakePayment {
+                payment_id: "pay-o".into(),
+                order_id: "o".into(),
+                amount_cents: 700,
+            })],
+        );
+    }
+}

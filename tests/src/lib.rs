@@ -1,1 +1,1 @@
-//! Cross-crate tests live in `cross_crate.rs` and `e2e/`; this library is empty on purpose.
+//! Cross-crate tests live in `cross_crate.rs`, `scenarios.rs` and `e2e/`; this library is empty on purpose.

@@ -1,0 +1,149 @@
+//! The `decider` binary as a user runs it: output, exit codes, errors on stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn decider(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_decider"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+fn scenario(path: &str) -> String {
+    format!("../tests/scenarios/{path}")
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn domains_lists_each_domain_with_its_commands() {
+    let out = decider(&["domains"]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    for line in [
+        "counter  Counter",
+        "restaurant  Restaurant & order",
+        "    order.place_order",
+        "    stock.release",
+    ] {
+        assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
+    }
+}
+
+#[test]
+fn run_prints_the_trace_with_the_compensation_marked() {
+    let out = decider(&["run", &scenario("restaurant/rejected-not-on-menu.json")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout
+            .contains("✘ #4 rejected: {\"restaurant\":{\"not_on_menu\":{\"item_id\":\"sushi\"}}}"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("↩ {\"payment\":{\"refund_payment\":{\"payment_id\":\"pay-o2\"}}} → payment-pay-o2 [fulfilment]"), "{stdout}");
+    let json = decider(&[
+        "run",
+        "--json",
+        &scenario("restaurant/rejected-not-on-menu.json"),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        report["steps"][2]["rejections"][0]["restaurant"]["not_on_menu"]["item_id"],
+        "sushi"
+    );
+    assert_eq!(
+        report["final_state"]["view"]["orders"]["o2"]["status"],
+        "cancelled"
+    );
+}
+
+#[test]
+fn check_exits_0_when_all_hold_1_when_one_fails_2_when_one_is_invalid() {
+    let good = scenario("counter/happy-path.json");
+    let out = decider(&["check", &good, &scenario("transfer/happy-path.json")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).ends_with("2 passed, 0 failed, 0 invalid\n"));
+
+    let wrong = std::fs::read_to_string(&good)
+        .unwrap()
+        .replace("\"counter-clicks\": 6", "\"counter-clicks\": 7");
+    let wrong = temp_file("wrong.json", &wrong);
+    let out = decider(&["check", &good, wrong.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("$.then.streams.counter-clicks does not hold:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("-7\n+6\n"), "{stdout}");
+
+    let invalid = temp_file(
+        "invalid.json",
+        "{\"format\": \"decider-lab/scenario\", \"version\": 9}",
+    );
+    let out = decider(&["check", wrong.to_str().unwrap(), invalid.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("invalid.json: at $.version: format version 9 is newer"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn errors_name_the_file_and_never_panic() {
+    let out = decider(&["run", "no/such/file.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("decider: no/such/file.json: cannot read:"));
+    let out = decider(&["check"]);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+    let out = decider(&["schema", "--domain", "bakery"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown domain `bakery`; known domains: counter, restaurant")
+    );
+}
+
+#[test]
+fn record_writes_a_scenario_whose_expectations_pass() {
+    let input = temp_file(
+        "bare.json",
+        r#"{"format": "decider-lab/scenario", "version": 1, "domain": "counter", "title": "bare",
+            "steps": [{"command": {"increment": {"counter_id": "z", "by": 2}}}]}"#,
+    );
+    let output = Path::new(env!("CARGO_TARGET_TMPDIR")).join("recorded.json");
+    let out = decider(&[
+        "record",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let recorded = std::fs::read_to_string(&output).unwrap();
+    assert!(recorded.contains("\"counter-z\": 2"), "{recorded}");
+    assert_eq!(
+        decider(&["check", output.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn schema_prints_the_checked_in_scenario_schema() {
+    let out = decider(&["schema"]);
+    let checked_in = std::fs::read_to_string("../docs/scenario.schema.json").unwrap();
+    assert_eq!(text(&out.stdout), checked_in);
+    let domain: serde_json::Value =
+        serde_json::from_slice(&decider(&["schema", "--domain", "counter"]).stdout).unwrap();
+    assert!(domain["command"]["oneOf"].is_array());
+}
