@@ -315,3 +315,29 @@ proptest! {
         prop_assert!(!exercise(truncated) || truncated == text);
     }
 }
+
+/// The scenario whose whole journal (ids included) is pinned in `tests/golden/`, natively
+/// here and in the browser by `web/tests/app.rs`: the same bytes on both.
+const GOLDEN_SCENARIO: &str = "scenarios/restaurant/rejected-not-on-menu.json";
+const GOLDEN_JOURNAL: &str = "golden/restaurant-rejected-not-on-menu.journal.json";
+
+#[test]
+fn the_golden_journal_is_what_a_native_run_writes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(dir.join(GOLDEN_SCENARIO)).unwrap();
+    let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
+    let run = scenario.run(&*domain).unwrap();
+    let journal = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&run.engine.journal(0)).unwrap()
+    );
+    if std::env::var_os("DECIDER_BLESS").is_some() {
+        std::fs::write(dir.join(GOLDEN_JOURNAL), &journal).unwrap();
+    }
+    let golden = std::fs::read_to_string(dir.join(GOLDEN_JOURNAL)).unwrap_or_default();
+    assert!(
+        golden == journal,
+        "tests/{GOLDEN_JOURNAL} differs from a run; if the change is intended, rewrite it with \
+         `DECIDER_BLESS=1 cargo test -p decider-tests --test cross_crate golden`"
+    );
+}

@@ -41,3 +41,35 @@ async fn the_shell_lists_each_domain_with_its_commands() {
         "{first}"
     );
 }
+
+/// One example scenario per domain, checked in the browser: the expectations were
+/// recorded by a native run.
+const SCENARIOS: [&str; 4] = [
+    include_str!("../../tests/scenarios/counter/rejections.json"),
+    include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json"),
+    include_str!("../../tests/scenarios/transfer/credit-refused-frozen.json"),
+    include_str!("../../tests/scenarios/checkout/shipping-failed.json"),
+];
+
+#[wasm_bindgen_test]
+fn example_scenarios_pass_in_the_browser_as_they_do_natively() {
+    for text in SCENARIOS {
+        let (scenario, domain) =
+            decider_core::scenario::load(text, &decider_domains::find).unwrap();
+        let report = scenario.check(&*domain).unwrap();
+        assert!(report.passed(), "{}: {report}", scenario.title);
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_browser_writes_the_same_journal_bytes_as_native() {
+    let text = include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json");
+    let golden = include_str!("../../tests/golden/restaurant-rejected-not-on-menu.journal.json");
+    let (scenario, domain) = decider_core::scenario::load(text, &decider_domains::find).unwrap();
+    let run = scenario.run(&*domain).unwrap();
+    let journal = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&run.engine.journal(0)).unwrap()
+    );
+    assert_eq!(journal, golden);
+}
