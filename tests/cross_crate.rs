@@ -310,9 +310,10 @@ proptest! {
             let scenario = Scenario::parse(&mutated).unwrap();
             prop_assert_eq!(Scenario::parse(&scenario.to_json()).unwrap(), scenario);
         }
-        // Truncated files (a half-saved edit) are refused with a position, never a panic.
+        // Truncated files (a half-saved edit) are refused with a position, never a panic;
+        // only losing the trailing newline leaves a whole file.
         let truncated = &text[..cut.index(text.len())];
-        prop_assert!(!exercise(truncated) || truncated == text);
+        prop_assert!(!exercise(truncated) || truncated.trim_end() == text.trim_end());
     }
 }
 

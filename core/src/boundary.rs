@@ -295,8 +295,10 @@ where
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Engine::given(self, &StreamId::from(stream), events);
-        Ok(())
+        Engine::given(self, &StreamId::from(stream), events).map_err(|conflict| BoundaryError {
+            path: "$".into(),
+            message: conflict.to_string(),
+        })
     }
 
     fn step(&mut self) -> Option<Value> {

@@ -7,7 +7,7 @@ use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{JournalEntry, Recorded, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::projection::{JournalError, Projection};
-use crate::store::{EventStore, InMemoryEventStore, SharedFact};
+use crate::store::{Conflict, EventStore, InMemoryEventStore, SharedFact};
 use crate::system::System;
 use crate::time_travel::Timeline;
 use crate::trace::Trace;
@@ -224,10 +224,14 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     /// Records `events` in `stream` as history (a scenario's "given"): folded into the
-    /// stream, the view and the process manager, but reacted to by no saga.
-    pub fn given(&mut self, stream: &StreamId, events: impl IntoIterator<Item = Y::Event>) {
+    /// stream, the view and the process manager, but reacted to by no saga. Refused, with
+    /// nothing recorded, if another writer moved the stream on in a shared store.
+    pub fn given(
+        &mut self,
+        stream: &StreamId,
+        events: impl IntoIterator<Item = Y::Event>,
+    ) -> Result<(), Conflict> {
         let command_id = self.ids.command(self.live.commands);
-        self.live.commands += 1;
         let mut version = self.live.stream(&*self.system, stream).version;
         let head = self.store.head();
         let facts: Vec<FactOf<Y>> = events
@@ -251,13 +255,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             })
             .collect();
         let expected = self.live.stream(&*self.system, stream).version;
-        self.store
-            .append(stream, expected, facts.clone())
-            .expect("history is appended at the stream's own version");
+        self.store.append(stream, expected, facts.clone())?;
+        self.live.commands += 1;
         for fact in &facts {
             self.live.record_fact(&*self.system, fact);
         }
         self.commit(JournalEntry::Given(facts));
+        Ok(())
     }
 
     /// Handles the command at the front of the queue; `None` when the queue is empty.

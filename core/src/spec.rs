@@ -184,7 +184,9 @@ impl<Y: System> FlowSpec<Y> {
 
     /// Given these past events of `stream` (no saga reacts to them).
     pub fn given(mut self, stream: &str, events: impl IntoIterator<Item = Y::Event>) -> Self {
-        self.engine.given(&StreamId::from(stream), events);
+        self.engine
+            .given(&StreamId::from(stream), events)
+            .expect("an in-memory store has no other writer");
         self.mark = self.engine.timeline().head();
         self
     }

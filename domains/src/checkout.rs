@@ -6,6 +6,7 @@
 //! Lines are reserved one at a time, so when a reservation fails the process knows
 //! exactly which lines to release.
 
+use crate::lifecycle::Lifecycle;
 use decider_core::compose::{Lift, Route};
 use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
 use schemars::JsonSchema;
@@ -104,16 +105,15 @@ pub enum CheckoutRejection {
     AlreadyFinished,
 }
 
-/// Where a checkout is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckoutStatus {
-    /// In progress.
-    Started,
-    /// Went through.
-    Completed,
-    /// Failed and compensated.
-    Failed,
+impl CheckoutEvent {
+    /// The checkout this event is about, and where it leaves it.
+    pub fn progress(&self) -> (&String, Lifecycle) {
+        match self {
+            CheckoutEvent::CheckoutStarted { checkout_id, .. } => (checkout_id, Lifecycle::Started),
+            CheckoutEvent::CheckoutCompleted { checkout_id } => (checkout_id, Lifecycle::Completed),
+            CheckoutEvent::CheckoutFailed { checkout_id, .. } => (checkout_id, Lifecycle::Failed),
+        }
+    }
 }
 
 /// The checkout decider; its state is the checkout's status.
@@ -123,7 +123,7 @@ pub struct CheckoutDecider;
 impl Decider for CheckoutDecider {
     type Command = CheckoutCommand;
     type Event = CheckoutEvent;
-    type State = Option<CheckoutStatus>;
+    type State = Option<Lifecycle>;
     type Rejection = CheckoutRejection;
 
     fn initial_state(&self) -> Self::State {
@@ -170,20 +170,16 @@ impl Decider for CheckoutDecider {
             }
             (C::StartCheckout { .. }, Some(_)) => Err(R::AlreadyStarted),
             (_, None) => Err(R::UnknownCheckout),
-            (_, Some(CheckoutStatus::Completed | CheckoutStatus::Failed)) => {
-                Err(R::AlreadyFinished)
-            }
-            (C::Complete { checkout_id }, Some(CheckoutStatus::Started)) => {
-                Ok(vec![E::CheckoutCompleted {
-                    checkout_id: checkout_id.clone(),
-                }])
-            }
+            (_, Some(status)) if status.is_finished() => Err(R::AlreadyFinished),
+            (C::Complete { checkout_id }, Some(_)) => Ok(vec![E::CheckoutCompleted {
+                checkout_id: checkout_id.clone(),
+            }]),
             (
                 C::Fail {
                     checkout_id,
                     reason,
                 },
-                Some(CheckoutStatus::Started),
+                Some(_),
             ) => Ok(vec![E::CheckoutFailed {
                 checkout_id: checkout_id.clone(),
                 reason: reason.clone(),
@@ -192,18 +188,11 @@ impl Decider for CheckoutDecider {
     }
 
     fn evolve(&self, _state: Self::State, event: &CheckoutEvent) -> Self::State {
-        Some(match event {
-            CheckoutEvent::CheckoutStarted { .. } => CheckoutStatus::Started,
-            CheckoutEvent::CheckoutCompleted { .. } => CheckoutStatus::Completed,
-            CheckoutEvent::CheckoutFailed { .. } => CheckoutStatus::Failed,
-        })
+        Some(event.progress().1)
     }
 
     fn is_terminal(&self, state: &Self::State) -> bool {
-        matches!(
-            state,
-            Some(CheckoutStatus::Completed | CheckoutStatus::Failed)
-        )
+        Lifecycle::finished(state)
     }
 }
 
@@ -866,7 +855,7 @@ pub struct ShopState {
     /// SKU → units free to reserve.
     pub available: BTreeMap<String, u32>,
     /// Checkout id → status.
-    pub checkouts: BTreeMap<String, CheckoutStatus>,
+    pub checkouts: BTreeMap<String, Lifecycle>,
 }
 
 impl View for Shop {
@@ -889,17 +878,7 @@ impl View for Shop {
                 *shop.available.entry(sku.clone()).or_default() -= quantity;
             }
             Event::Checkout(event) => {
-                let (id, status) = match event {
-                    CheckoutEvent::CheckoutStarted { checkout_id, .. } => {
-                        (checkout_id, CheckoutStatus::Started)
-                    }
-                    CheckoutEvent::CheckoutCompleted { checkout_id } => {
-                        (checkout_id, CheckoutStatus::Completed)
-                    }
-                    CheckoutEvent::CheckoutFailed { checkout_id, .. } => {
-                        (checkout_id, CheckoutStatus::Failed)
-                    }
-                };
+                let (id, status) = event.progress();
                 shop.checkouts.insert(id.clone(), status);
             }
             Event::Payment(_) | Event::Shipping(_) => {}

@@ -28,6 +28,7 @@ macro_rules! lift {
 
 pub mod checkout;
 pub mod counter;
+pub mod lifecycle;
 pub mod restaurant;
 pub mod transfer;
 

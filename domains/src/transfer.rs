@@ -3,6 +3,7 @@
 //! closed or frozen account) it compensates: the source is refunded and the transfer
 //! marked failed. When the debit is refused (no funds, frozen), the transfer just fails.
 
+use crate::lifecycle::Lifecycle;
 use decider_core::compose::{Lift, Route};
 use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
 use schemars::JsonSchema;
@@ -346,16 +347,17 @@ pub enum TransferRejection {
     AlreadyFinished,
 }
 
-/// Where a transfer is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TransferStatus {
-    /// Requested, in progress.
-    Requested,
-    /// The money arrived.
-    Completed,
-    /// It failed.
-    Failed,
+impl TransferEvent {
+    /// The transfer this event is about, and where it leaves it.
+    pub fn progress(&self) -> (&String, Lifecycle) {
+        match self {
+            TransferEvent::TransferRequested { transfer_id, .. } => {
+                (transfer_id, Lifecycle::Started)
+            }
+            TransferEvent::TransferCompleted { transfer_id } => (transfer_id, Lifecycle::Completed),
+            TransferEvent::TransferFailed { transfer_id, .. } => (transfer_id, Lifecycle::Failed),
+        }
+    }
 }
 
 /// The transfer decider; its state is the transfer's status.
@@ -365,7 +367,7 @@ pub struct TransferDecider;
 impl Decider for TransferDecider {
     type Command = TransferCommand;
     type Event = TransferEvent;
-    type State = Option<TransferStatus>;
+    type State = Option<Lifecycle>;
     type Rejection = TransferRejection;
 
     fn initial_state(&self) -> Self::State {
@@ -413,20 +415,16 @@ impl Decider for TransferDecider {
             }
             (C::RequestTransfer { .. }, Some(_)) => Err(R::AlreadyRequested),
             (_, None) => Err(R::UnknownTransfer),
-            (_, Some(TransferStatus::Completed | TransferStatus::Failed)) => {
-                Err(R::AlreadyFinished)
-            }
-            (C::Complete { transfer_id }, Some(TransferStatus::Requested)) => {
-                Ok(vec![E::TransferCompleted {
-                    transfer_id: transfer_id.clone(),
-                }])
-            }
+            (_, Some(status)) if status.is_finished() => Err(R::AlreadyFinished),
+            (C::Complete { transfer_id }, Some(_)) => Ok(vec![E::TransferCompleted {
+                transfer_id: transfer_id.clone(),
+            }]),
             (
                 C::Fail {
                     transfer_id,
                     reason,
                 },
-                Some(TransferStatus::Requested),
+                Some(_),
             ) => Ok(vec![E::TransferFailed {
                 transfer_id: transfer_id.clone(),
                 reason: reason.clone(),
@@ -435,18 +433,11 @@ impl Decider for TransferDecider {
     }
 
     fn evolve(&self, _state: Self::State, event: &TransferEvent) -> Self::State {
-        Some(match event {
-            TransferEvent::TransferRequested { .. } => TransferStatus::Requested,
-            TransferEvent::TransferCompleted { .. } => TransferStatus::Completed,
-            TransferEvent::TransferFailed { .. } => TransferStatus::Failed,
-        })
+        Some(event.progress().1)
     }
 
     fn is_terminal(&self, state: &Self::State) -> bool {
-        matches!(
-            state,
-            Some(TransferStatus::Completed | TransferStatus::Failed)
-        )
+        Lifecycle::finished(state)
     }
 }
 
@@ -648,7 +639,7 @@ pub struct BalancesState {
     /// Account id → balance in cents.
     pub accounts: BTreeMap<String, u64>,
     /// Transfer id → status.
-    pub transfers: BTreeMap<String, TransferStatus>,
+    pub transfers: BTreeMap<String, Lifecycle>,
 }
 
 impl View for Balances {
@@ -695,17 +686,7 @@ impl View for Balances {
             }
             Event::Account(_) => {}
             Event::Transfer(event) => {
-                let (id, status) = match event {
-                    TransferEvent::TransferRequested { transfer_id, .. } => {
-                        (transfer_id, TransferStatus::Requested)
-                    }
-                    TransferEvent::TransferCompleted { transfer_id } => {
-                        (transfer_id, TransferStatus::Completed)
-                    }
-                    TransferEvent::TransferFailed { transfer_id, .. } => {
-                        (transfer_id, TransferStatus::Failed)
-                    }
-                };
+                let (id, status) = event.progress();
                 view.transfers.insert(id.clone(), status);
             }
         }

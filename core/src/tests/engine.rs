@@ -60,7 +60,7 @@ fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
 #[test]
 fn a_rejection_is_recorded_and_compensated_by_the_process_manager() {
     let mut engine = Engine::new(system(), EngineConfig::default());
-    engine.given(&"counter-2".into(), [added(2, 95)]);
+    engine.given(&"counter-2".into(), [added(2, 95)]).unwrap();
     let user = engine.submit(add(0, 10));
     engine.run_until_idle(100);
     let kinds: Vec<String> = engine
@@ -243,7 +243,7 @@ fn time_travel_shows_streams_view_process_and_queue_at_each_position() {
         ..EngineConfig::default()
     };
     let mut engine = Engine::new(system(), config);
-    engine.given(&"counter-2".into(), [added(2, 95)]);
+    engine.given(&"counter-2".into(), [added(2, 95)]).unwrap();
     engine.submit(add(0, 10));
     engine.run_until_idle(100);
     assert!(engine.timeline().snapshot_count() > 2);
