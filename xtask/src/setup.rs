@@ -91,6 +91,20 @@ fn npm_tools() -> Result<Tools, String> {
     if !has("node") || !has("npm") {
         apt_install(&["nodejs", "npm"])?;
     }
+    // playwright-core needs Node.js 20 or newer.
+    let version = output("node", &["--version"]).unwrap_or_default();
+    let major: u32 = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    if major < 20 {
+        return Err(format!(
+            "Node.js 20 or newer is needed (found `{version}`): install a newer `nodejs` \
+             package, then run this command again"
+        ));
+    }
     let bin = root().join("node_modules").join(".bin");
     let lock = root().join("package-lock.json");
     let stamp = root().join("node_modules").join(".package-lock.json");
