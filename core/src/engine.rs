@@ -232,7 +232,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         events: impl IntoIterator<Item = Y::Event>,
     ) -> Result<(), Conflict> {
         let command_id = self.ids.command(self.live.commands);
-        let mut version = self.live.stream(&*self.system, stream).version;
+        let expected = self.live.streams.get(stream).map_or(0, |s| s.version);
+        let mut version = expected;
         let head = self.store.head();
         let facts: Vec<FactOf<Y>> = events
             .into_iter()
@@ -254,7 +255,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 })
             })
             .collect();
-        let expected = self.live.stream(&*self.system, stream).version;
         self.store.append(stream, expected, facts.clone())?;
         self.live.commands += 1;
         for fact in &facts {
@@ -304,20 +304,11 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         envelope: &CommandEnvelope<Y::Command>,
         stream: &StreamId,
     ) -> Result<Vec<FactOf<Y>>, StepFailure<Y::Command>> {
-        let decider = self.system.decider();
         let mut attempts = 0;
         loop {
             attempts += 1;
-            // Snapshot (the live fold) + tail (anything another writer appended since).
-            let loaded = self.live.stream(&*self.system, stream);
-            let (mut version, mut state) = (loaded.version, loaded.state);
-            for fact in self.store.read_stream(stream, version) {
-                if let Some(event) = fact.event() {
-                    state = decider.evolve(state, event);
-                    version += 1;
-                }
-            }
-            let kinds = match decider.decide(&envelope.command, &state) {
+            let (version, decision) = self.decide(envelope, stream);
+            let kinds = match decision {
                 Ok(events) => events
                     .into_iter()
                     .zip(version + 1..)
@@ -354,6 +345,42 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     return Err(StepFailure::Conflict { conflict, attempts })
                 }
                 Err(_) => continue,
+            }
+        }
+    }
+
+    /// Loads the stream (the live fold as snapshot, plus any tail in the store past it)
+    /// and decides; returns the version decided on. The live state is borrowed, not
+    /// cloned, when there is no tail (always, when this engine is the stream's only writer).
+    ///
+    /// An engine expects to be its store's only writer, and then the tail is always empty.
+    /// Events another writer appended (a conflict) inform the retried decision but enter
+    /// neither the journal nor the views: a store shared by several engines needs their
+    /// facts fed into the journal first, which this version does not do.
+    fn decide(
+        &self,
+        envelope: &CommandEnvelope<Y::Command>,
+        stream: &StreamId,
+    ) -> (u64, Result<Vec<Y::Event>, Y::Rejection>) {
+        let decider = self.system.decider();
+        let live = self.live.streams.get(stream);
+        let version = live.map_or(0, |s| s.version);
+        let mut tail = self
+            .store
+            .read_stream(stream, version)
+            .filter_map(|fact| fact.event())
+            .peekable();
+        match (live, tail.peek()) {
+            (Some(live), None) => (version, decider.decide(&envelope.command, &live.state)),
+            (live, _) => {
+                let start = live.map_or_else(|| decider.initial_state(), |s| s.state.clone());
+                let mut tail_len = 0;
+                let state = tail.fold(start, |state, event| {
+                    tail_len += 1;
+                    decider.evolve(state, event)
+                });
+                let decision = decider.decide(&envelope.command, &state);
+                (version + tail_len, decision)
             }
         }
     }

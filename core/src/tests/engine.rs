@@ -236,6 +236,69 @@ fn conflicts_are_retried_up_to_the_bound_then_recorded() {
     );
 }
 
+/// A store where another writer adds 95 to `counter-0` just before the first append.
+struct Racing {
+    inner: InMemoryEventStore<Cmd, Ev, Rej>,
+    raced: bool,
+}
+
+impl EventStore<Cmd, Ev, Rej> for Racing {
+    fn head(&self) -> u64 {
+        self.inner.head()
+    }
+    fn stream_version(&self, stream: &StreamId) -> u64 {
+        self.inner.stream_version(stream)
+    }
+    fn append(
+        &mut self,
+        stream: &StreamId,
+        expected: u64,
+        facts: Vec<SharedFact<Cmd, Ev, Rej>>,
+    ) -> Result<(), Conflict> {
+        if !std::mem::replace(&mut self.raced, true) {
+            let mut foreign = (*facts[0]).clone();
+            foreign.kind = FactKind::Event {
+                stream_version: expected + 1,
+                event: added(0, 95),
+            };
+            self.inner
+                .append(stream, expected, vec![Arc::new(foreign)])?;
+        }
+        self.inner.append(stream, expected, facts)
+    }
+    fn read_stream(
+        &self,
+        stream: &StreamId,
+        after: u64,
+    ) -> impl Iterator<Item = &SharedFact<Cmd, Ev, Rej>> {
+        self.inner.read_stream(stream, after)
+    }
+    fn read_all(&self, from: u64) -> impl Iterator<Item = &SharedFact<Cmd, Ev, Rej>> {
+        self.inner.read_all(from)
+    }
+}
+
+#[test]
+fn a_retry_decides_on_what_the_other_writer_appended() {
+    let plain = Parts {
+        decider: Counter,
+        view: NoView::default(),
+        process: crate::process_manager::NoProcess::default(),
+    };
+    let store = Racing {
+        inner: InMemoryEventStore::new(),
+        raced: false,
+    };
+    let mut engine = Engine::with_store(Arc::new(plain), EngineConfig::default(), store);
+    engine.submit(add(0, 10));
+    let step = engine.step().unwrap();
+    assert_eq!(step.failure, None, "the second attempt lands");
+    match &step.facts[0].fact.kind {
+        FactKind::Rejected { reason, .. } => assert_eq!(reason, &Rej::OverCap { total: 105 }),
+        other => panic!("the 95 the other writer added should count: {other:?}"),
+    }
+}
+
 #[test]
 fn time_travel_shows_streams_view_process_and_queue_at_each_position() {
     let config = EngineConfig {
