@@ -140,7 +140,8 @@ pub enum GivenFact<C, E, R> {
 }
 
 impl<C, E, R> GivenFact<C, E, R> {
-    fn as_fact(&self) -> Fact<'_, C, E, R> {
+    /// The fact as sagas see it.
+    pub fn as_fact(&self) -> Fact<'_, C, E, R> {
         match self {
             GivenFact::Event(e) => Fact::Event(e),
             GivenFact::Rejected(command, reason) => Fact::Rejected { command, reason },

@@ -234,3 +234,46 @@ proptest! {
         prop_assert_eq!(route.stream_id(&outer), StreamId::from("counter-0"));
     }
 }
+
+fn given_fact() -> impl Strategy<Value = crate::spec::GivenFact<Cmd, Ev, Rej>> {
+    use crate::spec::GivenFact;
+    prop_oneof![
+        (0u8..4, -30i32..60).prop_map(|(c, n)| GivenFact::Event(added(c, n))),
+        (0u8..4, 1i32..60)
+            .prop_map(|(c, n)| GivenFact::Rejected(add(c, n), Rej::OverCap { total: 101 })),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn merged_views_and_process_managers_behave_as_their_parts_side_by_side(
+        facts in prop::collection::vec(given_fact(), 0..30),
+    ) {
+        use crate::compose::Merge;
+        use crate::saga::{Saga, Stateless};
+        use crate::spec::GivenFact;
+        use crate::{ProcessManager, View};
+        let events: Vec<&Ev> = facts.iter().filter_map(|f| match f {
+            GivenFact::Event(e) => Some(e),
+            GivenFact::Rejected(..) => None,
+        }).collect();
+        let views = Merge(Totals, Totals);
+        let merged = events.iter().fold(views.initial_state(), |s, e| views.evolve(s, e));
+        let alone = events.iter().fold(Totals.initial_state(), |s, e| Totals.evolve(s, e));
+        prop_assert_eq!(merged, (alone.clone(), alone));
+
+        let both = Merge(Stateless(Forward), Compensate);
+        let (mut merged, mut own) = (both.initial_state(), Compensate.initial_state());
+        for f in &facts {
+            merged = both.evolve(merged, f.as_fact());
+            own = Compensate.evolve(own, f.as_fact());
+            let mut named = Vec::new();
+            both.react_named(&merged, f.as_fact(), &mut named);
+            let expected: Vec<(&str, Cmd)> = Forward.react(f.as_fact()).into_iter().map(|c| ("forward", c))
+                .chain(Compensate.react(&own, f.as_fact()).into_iter().map(|c| ("compensate", c)))
+                .collect();
+            prop_assert_eq!(named, expected);
+        }
+        prop_assert_eq!(merged.1, own);
+    }
+}
