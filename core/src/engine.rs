@@ -219,7 +219,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             command,
         };
         self.live.enqueue(envelope.clone());
-        self.commit(JournalEntry::Submitted(envelope));
+        self.commit(JournalEntry::Submitted(Box::new(envelope)));
         Ok(command_id)
     }
 
@@ -270,13 +270,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         let stream = self.system.decider().stream_id(&envelope.command);
         let (facts, failure) = match self.record(&envelope, &stream) {
             Ok(facts) => (facts, None),
-            Err(failure) => (Vec::new(), Some(failure)),
+            Err(failure) => (Vec::new(), Some(Box::new(failure))),
         };
         self.live
             .begin_step(envelope.command_id)
             .expect("the front of the queue is the command being handled");
         let step = self.react(envelope, facts, failure);
-        self.commit(JournalEntry::Step(step));
+        self.commit(JournalEntry::Step(Box::new(step)));
         self.timeline
             .journal()
             .last()
@@ -390,7 +390,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         &mut self,
         envelope: CommandEnvelope<Y::Command>,
         facts: Vec<FactOf<Y>>,
-        mut failure: Option<StepFailure<Y::Command>>,
+        mut failure: Option<Box<StepFailure<Y::Command>>>,
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
         let system = self.system.clone();
         let mut recorded = Vec::with_capacity(facts.len());
@@ -427,10 +427,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             recorded.push(Recorded { fact, queued });
         }
         if !dropped.is_empty() {
-            failure = Some(StepFailure::CascadeLimit {
+            failure = Some(Box::new(StepFailure::CascadeLimit {
                 limit: self.config.max_depth,
                 dropped,
-            });
+            }));
         }
         StepRecord {
             step: self.live.steps - 1,

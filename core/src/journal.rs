@@ -7,14 +7,14 @@ use crate::envelope::CommandEnvelope;
 use crate::store::{Conflict, SharedFact};
 use serde::{Deserialize, Serialize};
 
-/// One atomic change to an engine.
+/// One atomic change to an engine. Entries are boxed, so the journal's slots stay small.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JournalEntry<C, E, R> {
     /// A user command was queued.
-    Submitted(CommandEnvelope<C>),
+    Submitted(Box<CommandEnvelope<C>>),
     /// The command at the front of the queue was handled.
-    Step(StepRecord<C, E, R>),
+    Step(Box<StepRecord<C, E, R>>),
     /// History given up front (a scenario's "given"): events of one stream recorded
     /// without a command, which no saga reacts to.
     Given(Vec<SharedFact<C, E, R>>),
@@ -39,8 +39,8 @@ pub struct StepRecord<C, E, R> {
     pub command: CommandEnvelope<C>,
     /// Its events, or its rejection, each with the reactions it caused.
     pub facts: Vec<Recorded<C, E, R>>,
-    /// Set when the step hit a bound.
-    pub failure: Option<StepFailure<C>>,
+    /// Set when the step hit a bound (rare, so boxed).
+    pub failure: Option<Box<StepFailure<C>>>,
 }
 
 /// A bound the engine hit, recorded instead of hanging or retrying forever.

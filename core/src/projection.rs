@@ -119,7 +119,7 @@ impl<Y: System> Projection<Y> {
         limit: u64,
     ) -> Result<(), JournalError> {
         match entry {
-            JournalEntry::Submitted(envelope) => self.enqueue(envelope.clone()),
+            JournalEntry::Submitted(envelope) => self.enqueue((**envelope).clone()),
             JournalEntry::Step(step) => {
                 if step.facts.first().is_some_and(|r| r.fact.position >= limit) {
                     return Ok(());
@@ -159,7 +159,7 @@ impl<Y: System> Projection<Y> {
                 self.enqueue(command.clone());
             }
         }
-        if let Some(StepFailure::CascadeLimit { dropped, .. }) = &step.failure {
+        if let Some(StepFailure::CascadeLimit { dropped, .. }) = step.failure.as_deref() {
             self.commands += dropped.len() as u64;
         }
         Ok(())

@@ -34,7 +34,7 @@ pub struct TraceNode<C, E, R> {
     /// What the step recorded, each fact with the commands it caused.
     pub facts: Vec<TraceFact<C, E, R>>,
     /// The bound the step hit, if any.
-    pub failure: Option<StepFailure<C>>,
+    pub failure: Option<Box<StepFailure<C>>>,
 }
 
 /// A recorded fact in a trace, with the commands it caused.
@@ -69,7 +69,7 @@ impl<C: Clone, E, R> Trace<C, E, R> {
                 _ => {}
             }
         }
-        let root = node(system, &steps, root?.clone());
+        let root = node(system, &steps, (**root?).clone());
         let mut lanes = Vec::new();
         root.visit(&mut |n| {
             if !lanes.contains(&n.stream_id) {
@@ -193,7 +193,7 @@ fn render_node<C: Serialize, E: Serialize, R: Serialize>(
             render_node(reaction, depth + 2, out);
         }
     }
-    match &node.failure {
+    match node.failure.as_deref() {
         Some(StepFailure::Conflict { conflict, attempts }) => {
             let _ = writeln!(
                 out,

@@ -146,7 +146,7 @@ fn a_saga_loop_stops_at_the_depth_bound_with_a_recorded_failure() {
     assert!(summary.idle, "the loop ended by itself");
     assert_eq!(summary.steps, 6, "the user command and five reactions");
     let last = engine.journal().last().and_then(|e| e.as_step()).unwrap();
-    match &last.failure {
+    match last.failure.as_deref() {
         Some(StepFailure::CascadeLimit { limit: 5, dropped }) => {
             assert_eq!(dropped.len(), 1);
             assert_eq!(dropped[0].depth, 6);
@@ -220,7 +220,7 @@ fn conflicts_are_retried_up_to_the_bound_then_recorded() {
     let mut dropped = Engine::with_store(system, EngineConfig::default(), store(3));
     dropped.submit(add(0, 1));
     let step = dropped.step().unwrap();
-    match &step.failure {
+    match step.failure.as_deref() {
         Some(StepFailure::Conflict {
             conflict,
             attempts: 3,
