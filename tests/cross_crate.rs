@@ -342,3 +342,75 @@ fn the_golden_journal_is_what_a_native_run_writes() {
          `DECIDER_BLESS=1 cargo test -p decider-tests --test cross_crate golden`"
     );
 }
+
+/// Runs `given` history then `commands` on `domain`; both may hold any well-typed values.
+fn run_extreme(domain: &str, given: Value, commands: Vec<Value>) -> Value {
+    let steps: Vec<Value> = commands
+        .into_iter()
+        .map(|c| json!({"command": c}))
+        .collect();
+    let text = json!({
+        "format": "decider-lab/scenario", "version": 1, "domain": domain, "title": "extreme",
+        "given": given, "steps": steps
+    })
+    .to_string();
+    let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
+    scenario.run(&*domain).unwrap().final_state()
+}
+
+#[test]
+fn extreme_numbers_in_history_and_commands_never_panic() {
+    let max32 = u32::MAX;
+    let max64 = u64::MAX;
+    let end = run_extreme(
+        "counter",
+        json!([{"stream": "counter-a", "events": [
+            {"incremented": {"counter_id": "a", "by": max32}},
+            {"incremented": {"counter_id": "a", "by": max32}},
+            {"decremented": {"counter_id": "b", "by": 1}}
+        ]}]),
+        vec![json!({"increment": {"counter_id": "a", "by": max32}})],
+    );
+    // Saturated at the maximum, then one down: wrapping would give `max32 - 2`.
+    assert_eq!(end["streams"]["counter-a"]["state"], max32 - 1);
+
+    let menu = json!([{"item_id": "gold", "name": "Gold", "price_cents": max64}]);
+    let end = run_extreme(
+        "restaurant",
+        json!([]),
+        vec![
+            json!({"restaurant": {"create_restaurant": {"restaurant_id": "r", "name": "R", "menu": menu, "capacity": max32}}}),
+            json!({"restaurant": {"open": {"restaurant_id": "r"}}}),
+            json!({"order": {"place_order": {"order_id": "o", "restaurant_id": "r", "customer": "c", "items": ["gold", "gold"]}}}),
+        ],
+    );
+    assert_eq!(end["view"]["orders"]["o"]["total_cents"], max64);
+
+    let end = run_extreme(
+        "transfer",
+        json!([{"stream": "account-a", "events": [
+            {"account": {"account_opened": {"account_id": "a", "owner": "A", "balance_cents": max64}}},
+            {"account": {"credited": {"account_id": "a", "transfer_id": "t", "amount_cents": max64}}},
+            {"account": {"debited": {"account_id": "x", "transfer_id": "t", "amount_cents": max64}}}
+        ]}]),
+        vec![
+            json!({"transfer": {"request_transfer": {"transfer_id": "t", "from": "a", "to": "b", "amount_cents": max64}}}),
+        ],
+    );
+    assert_eq!(
+        end["view"]["transfers"]["t"], "failed",
+        "no account b to credit: refunded"
+    );
+
+    let end = run_extreme(
+        "checkout",
+        json!([{"stream": "stock-s", "events": [
+            {"stock": {"reserved": {"sku": "s", "checkout_id": "c", "quantity": max32}}},
+            {"stock": {"released": {"sku": "s", "checkout_id": "c", "quantity": max32}}}
+        ]}, {"stream": "checkout-c", "events": [
+            {"checkout": {"checkout_started": {"checkout_id": "c", "lines": [], "amount_cents": 1, "card": "x", "address": "y"}}}
+        ]}]),
+        vec![json!({"stock": {"reserve": {"sku": "s", "checkout_id": "c", "quantity": 1}}})],
+    );
+    assert_eq!(end["streams"]["stock-s"]["state"]["available"], max32 - 1);
+}

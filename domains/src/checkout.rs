@@ -337,21 +337,24 @@ impl Decider for StockDecider {
 
     fn evolve(&self, mut stock: Stock, event: &StockEvent) -> Stock {
         match event {
-            StockEvent::Restocked { quantity, .. } => stock.available += quantity,
+            StockEvent::Restocked { quantity, .. } => {
+                stock.available = stock.available.saturating_add(*quantity)
+            }
             StockEvent::Reserved {
                 checkout_id,
                 quantity,
                 ..
             } => {
-                stock.available -= quantity;
-                *stock.reserved.entry(checkout_id.clone()).or_default() += quantity;
+                stock.available = stock.available.saturating_sub(*quantity);
+                let reserved = stock.reserved.entry(checkout_id.clone()).or_default();
+                *reserved = reserved.saturating_add(*quantity);
             }
             StockEvent::Released {
                 checkout_id,
                 quantity,
                 ..
             } => {
-                stock.available += quantity;
+                stock.available = stock.available.saturating_add(*quantity);
                 stock.reserved.remove(checkout_id);
             }
         }
@@ -484,9 +487,11 @@ impl Decider for PaymentDecider {
         match event {
             PaymentEvent::Charged { amount_cents, .. } => {
                 payment.charged = true;
-                payment.charged_cents += amount_cents;
+                payment.charged_cents = payment.charged_cents.saturating_add(*amount_cents);
             }
-            PaymentEvent::Refunded { amount_cents, .. } => payment.charged_cents -= amount_cents,
+            PaymentEvent::Refunded { amount_cents, .. } => {
+                payment.charged_cents = payment.charged_cents.saturating_sub(*amount_cents)
+            }
         }
         payment
     }
@@ -676,7 +681,8 @@ impl CheckoutProcess {
         progress: &'p Progress,
     ) -> impl Iterator<Item = Command> + 'p {
         let checkout_id = checkout_id.to_string();
-        progress.lines[..progress.reserved].iter().map(move |line| {
+        let reserved = progress.reserved.min(progress.lines.len());
+        progress.lines[..reserved].iter().map(move |line| {
             Command::Stock(StockCommand::Release {
                 sku: line.sku.clone(),
                 checkout_id: checkout_id.clone(),
@@ -872,10 +878,12 @@ impl View for Shop {
                 StockEvent::Restocked { sku, quantity }
                 | StockEvent::Released { sku, quantity, .. },
             ) => {
-                *shop.available.entry(sku.clone()).or_default() += quantity;
+                let available = shop.available.entry(sku.clone()).or_default();
+                *available = available.saturating_add(*quantity);
             }
             Event::Stock(StockEvent::Reserved { sku, quantity, .. }) => {
-                *shop.available.entry(sku.clone()).or_default() -= quantity;
+                let available = shop.available.entry(sku.clone()).or_default();
+                *available = available.saturating_sub(*quantity);
             }
             Event::Checkout(event) => {
                 let (id, status) = event.progress();

@@ -112,8 +112,9 @@ impl Decider for Counter {
 
     fn evolve(&self, value: u32, event: &CounterEvent) -> u32 {
         match event {
-            CounterEvent::Incremented { by, .. } => value + by,
-            CounterEvent::Decremented { by, .. } => value - by,
+            // Saturating: history given in a scenario is folded as it is, never a panic.
+            CounterEvent::Incremented { by, .. } => value.saturating_add(*by),
+            CounterEvent::Decremented { by, .. } => value.saturating_sub(*by),
         }
     }
 }

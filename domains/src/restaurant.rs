@@ -789,7 +789,7 @@ impl View for Board {
                 let total_cents = items
                     .iter()
                     .filter_map(|i| menu.and_then(|m| m.get(i)))
-                    .sum();
+                    .fold(0u64, |total, price| total.saturating_add(*price));
                 let summary = OrderSummary {
                     restaurant_id: restaurant_id.clone(),
                     customer: customer.clone(),
@@ -821,7 +821,7 @@ impl View for Board {
                 ..
             }) => {
                 if let Some(order) = board.orders.get_mut(order_id) {
-                    order.paid_cents += amount_cents;
+                    order.paid_cents = order.paid_cents.saturating_add(*amount_cents);
                 }
             }
             Event::Payment(PaymentEvent::PaymentRefunded {
@@ -830,7 +830,7 @@ impl View for Board {
                 ..
             }) => {
                 if let Some(order) = board.orders.get_mut(order_id) {
-                    order.paid_cents -= amount_cents;
+                    order.paid_cents = order.paid_cents.saturating_sub(*amount_cents);
                 }
             }
             Event::Restaurant(_) => {}

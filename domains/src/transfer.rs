@@ -264,9 +264,11 @@ impl Decider for AccountDecider {
             E::AccountOpened { .. } => {}
             E::Frozen { .. } => account.frozen = true,
             E::Closed { .. } => account.closed = true,
-            E::Debited { amount_cents, .. } => account.balance_cents -= amount_cents,
+            E::Debited { amount_cents, .. } => {
+                account.balance_cents = account.balance_cents.saturating_sub(*amount_cents)
+            }
             E::Credited { amount_cents, .. } | E::Refunded { amount_cents, .. } => {
-                account.balance_cents += amount_cents
+                account.balance_cents = account.balance_cents.saturating_add(*amount_cents)
             }
         }
         Some(account)
@@ -665,7 +667,7 @@ impl View for Balances {
                 ..
             }) => {
                 if let Some(balance) = view.accounts.get_mut(account_id) {
-                    *balance -= amount_cents;
+                    *balance = balance.saturating_sub(*amount_cents);
                 }
             }
             Event::Account(
@@ -681,7 +683,7 @@ impl View for Balances {
                 },
             ) => {
                 if let Some(balance) = view.accounts.get_mut(account_id) {
-                    *balance += amount_cents;
+                    *balance = balance.saturating_add(*amount_cents);
                 }
             }
             Event::Account(_) => {}
