@@ -8,7 +8,7 @@ use crate::saga::Stateless;
 use crate::spec::{process_then, view_then, DeciderSpec, FlowSpec, GivenFact};
 use crate::store::{Conflict, EventStore, InMemoryEventStore, SharedFact};
 use crate::view::NoView;
-use crate::{Engine, EngineConfig, EngineError, Parts, StreamId};
+use crate::{Engine, EngineConfig, EngineError, Parts, StreamId, System};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -155,13 +155,26 @@ fn a_saga_loop_stops_at_the_depth_bound_with_a_recorded_failure() {
     }
 }
 
-/// A store that refuses the first `refusals` appends as if another writer got there first.
-struct Contended {
+/// A store with another writer: it refuses the first `refusals` appends as if that writer
+/// got there first, and, when `race` is set, that writer really adds 95 to the stream
+/// just before the first append.
+struct Interfering {
     inner: InMemoryEventStore<Cmd, Ev, Rej>,
     refusals: u32,
+    race: bool,
 }
 
-impl EventStore<Cmd, Ev, Rej> for Contended {
+impl Interfering {
+    fn new(refusals: u32, race: bool) -> Self {
+        Interfering {
+            inner: InMemoryEventStore::new(),
+            refusals,
+            race,
+        }
+    }
+}
+
+impl EventStore<Cmd, Ev, Rej> for Interfering {
     fn head(&self) -> u64 {
         self.inner.head()
     }
@@ -174,6 +187,15 @@ impl EventStore<Cmd, Ev, Rej> for Contended {
         expected: u64,
         facts: Vec<SharedFact<Cmd, Ev, Rej>>,
     ) -> Result<(), Conflict> {
+        if std::mem::take(&mut self.race) {
+            let mut foreign = (*facts[0]).clone();
+            foreign.kind = FactKind::Event {
+                stream_version: expected + 1,
+                event: added(0, 95),
+            };
+            self.inner
+                .append(stream, expected, vec![Arc::new(foreign)])?;
+        }
         if self.refusals > 0 {
             self.refusals -= 1;
             return Err(Conflict {
@@ -196,19 +218,21 @@ impl EventStore<Cmd, Ev, Rej> for Contended {
     }
 }
 
-#[test]
-fn conflicts_are_retried_up_to_the_bound_then_recorded() {
+/// The counter alone, over `store`.
+fn over(
+    store: Interfering,
+) -> Engine<impl System<Command = Cmd, Event = Ev, Rejection = Rej>, Interfering> {
     let plain = Parts {
         decider: Counter,
         view: NoView::default(),
         process: crate::process_manager::NoProcess::default(),
     };
-    let system = Arc::new(plain);
-    let store = |refusals| Contended {
-        inner: InMemoryEventStore::new(),
-        refusals,
-    };
-    let mut retried = Engine::with_store(system.clone(), EngineConfig::default(), store(2));
+    Engine::with_store(Arc::new(plain), EngineConfig::default(), store)
+}
+
+#[test]
+fn conflicts_are_retried_up_to_the_bound_then_recorded() {
+    let mut retried = over(Interfering::new(2, false));
     retried.submit(add(0, 1));
     let step = retried.step().unwrap();
     assert_eq!(
@@ -217,7 +241,7 @@ fn conflicts_are_retried_up_to_the_bound_then_recorded() {
     );
     assert_eq!(retried.store().head(), 1);
 
-    let mut dropped = Engine::with_store(system, EngineConfig::default(), store(3));
+    let mut dropped = over(Interfering::new(3, false));
     dropped.submit(add(0, 1));
     let step = dropped.step().unwrap();
     match step.failure.as_deref() {
@@ -236,60 +260,9 @@ fn conflicts_are_retried_up_to_the_bound_then_recorded() {
     );
 }
 
-/// A store where another writer adds 95 to `counter-0` just before the first append.
-struct Racing {
-    inner: InMemoryEventStore<Cmd, Ev, Rej>,
-    raced: bool,
-}
-
-impl EventStore<Cmd, Ev, Rej> for Racing {
-    fn head(&self) -> u64 {
-        self.inner.head()
-    }
-    fn stream_version(&self, stream: &StreamId) -> u64 {
-        self.inner.stream_version(stream)
-    }
-    fn append(
-        &mut self,
-        stream: &StreamId,
-        expected: u64,
-        facts: Vec<SharedFact<Cmd, Ev, Rej>>,
-    ) -> Result<(), Conflict> {
-        if !std::mem::replace(&mut self.raced, true) {
-            let mut foreign = (*facts[0]).clone();
-            foreign.kind = FactKind::Event {
-                stream_version: expected + 1,
-                event: added(0, 95),
-            };
-            self.inner
-                .append(stream, expected, vec![Arc::new(foreign)])?;
-        }
-        self.inner.append(stream, expected, facts)
-    }
-    fn read_stream(
-        &self,
-        stream: &StreamId,
-        after: u64,
-    ) -> impl Iterator<Item = &SharedFact<Cmd, Ev, Rej>> {
-        self.inner.read_stream(stream, after)
-    }
-    fn read_all(&self, from: u64) -> impl Iterator<Item = &SharedFact<Cmd, Ev, Rej>> {
-        self.inner.read_all(from)
-    }
-}
-
 #[test]
 fn a_retry_decides_on_what_the_other_writer_appended() {
-    let plain = Parts {
-        decider: Counter,
-        view: NoView::default(),
-        process: crate::process_manager::NoProcess::default(),
-    };
-    let store = Racing {
-        inner: InMemoryEventStore::new(),
-        raced: false,
-    };
-    let mut engine = Engine::with_store(Arc::new(plain), EngineConfig::default(), store);
+    let mut engine = over(Interfering::new(0, true));
     engine.submit(add(0, 10));
     let step = engine.step().unwrap();
     assert_eq!(step.failure, None, "the second attempt lands");
