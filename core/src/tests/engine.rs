@@ -335,6 +335,13 @@ fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
     assert_eq!(engine.head(), 2);
     let state = engine.state_at(2);
     assert_eq!(state["streams"]["counter-3"]["state"], json!(5));
+    let fork = engine.fork_at(1);
+    assert_eq!(
+        fork.head(),
+        1,
+        "the what-if branch ends after the first fact"
+    );
+    assert_eq!(fork.state_at(1)["queue"].as_array().map(Vec::len), Some(1));
     assert_eq!(
         engine.trace(id).unwrap()["lanes"],
         json!(["counter-2", "counter-3"])
