@@ -1,7 +1,8 @@
-//! Identifiers and the injected, seedable source of ids and logical time.
+//! Identifiers and the seedable source of ids.
 //!
-//! Nothing in the core reads a clock or a random number generator: the engine asks an
-//! [`IdSource`] for every id and every tick, so the same seed and the same inputs give a
+//! Nothing in the core reads a clock or a random number generator: the engine draws every
+//! id from [`SeededIds`] (seeded through the engine's configuration), and its logical time
+//! is the length of its journal, so the same seed and the same inputs give a
 //! byte-identical log on native and in the browser.
 
 use schemars::JsonSchema;

@@ -67,6 +67,21 @@ pub fn test() -> Result<(), String> {
             "warnings",
         ],
     ))?;
+    // The libraries' docs build without a broken link.
+    run(cmd(
+        "cargo",
+        &[
+            "doc",
+            "--no-deps",
+            "-p",
+            "decider-core",
+            "-p",
+            "decider-domains",
+            "-p",
+            "decider-web",
+        ],
+    )
+    .env("RUSTDOCFLAGS", "-D warnings"))?;
     // Native tests: every crate but the browser-only playground.
     run(&mut cmd(
         "cargo",
