@@ -33,9 +33,9 @@ enum Command {
     /// Checks scenarios' expectations: exit 0 when all hold, 1 when any fails, 2 when a
     /// file is invalid.
     Check {
-        /// The scenario files.
+        /// Scenario files, or directories to search for `.json` files.
         #[arg(required = true)]
-        files: Vec<PathBuf>,
+        paths: Vec<PathBuf>,
     },
     /// Runs a scenario and writes it back with every expectation set to what happened.
     Record {
@@ -64,7 +64,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Domains => domains(),
         Command::Run { file, json } => run(&file, json),
-        Command::Check { files } => check(&files),
+        Command::Check { paths } => scenario_files(&paths).and_then(|files| check(&files)),
         Command::Record { file, output } => record(&file, output.as_deref()),
         Command::Schema { domain } => schema(domain.as_deref()),
     };
@@ -128,6 +128,42 @@ fn run(file: &Path, json: bool) -> Result<(), Failed> {
             step.correlation_id,
             step.trace_text
         ));
+    }
+    Ok(())
+}
+
+/// `paths`, with each directory replaced by the `.json` files below it, sorted.
+fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failed> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found = Vec::new();
+            collect_json(path, &mut found)?;
+            if found.is_empty() {
+                return Err(Failed::Input(format!(
+                    "{}: no .json file in it",
+                    path.display()
+                )));
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn collect_json(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failed> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failed::Input(format!("{}: cannot read: {e}", dir.display())))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_json(&path, found)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            found.push(path);
+        }
     }
     Ok(())
 }

@@ -74,6 +74,9 @@ fn check_exits_0_when_all_hold_1_when_one_fails_2_when_one_is_invalid() {
     let out = decider(&["check", &good, &scenario("transfer/happy-path.json")]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(text(&out.stdout).ends_with("2 passed, 0 failed, 0 invalid\n"));
+    let out = decider(&["check", &scenario("counter")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("ok      ../tests/scenarios/counter/rejections.json"));
 
     let wrong = std::fs::read_to_string(&good)
         .unwrap()
