@@ -2,7 +2,7 @@
 //! sagas, and queues the commands they emit.
 
 use crate::decider::Decider;
-use crate::envelope::{CommandEnvelope, FactKind, Origin, RecordedFact};
+use crate::envelope::{CommandEnvelope, FactKind, Origin, RecordedFact, SharedCommand};
 use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{JournalEntry, Recorded, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
@@ -208,7 +208,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         if !self.seen.insert(command_id) {
             return Err(EngineError::Duplicate(command_id));
         }
-        let envelope = CommandEnvelope {
+        let envelope = Arc::new(CommandEnvelope {
             command_id,
             correlation_id: command_id,
             causation_id: command_id,
@@ -217,9 +217,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             compensation: false,
             depth: 0,
             command,
-        };
+        });
         self.live.enqueue(envelope.clone());
-        self.commit(JournalEntry::Submitted(Box::new(envelope)));
+        self.commit(JournalEntry::Submitted(envelope));
         Ok(command_id)
     }
 
@@ -388,7 +388,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Folds the recorded facts and queues what sagas and process managers emit for them.
     fn react(
         &mut self,
-        envelope: CommandEnvelope<Y::Command>,
+        envelope: SharedCommand<Y::Command>,
         facts: Vec<FactOf<Y>>,
         mut failure: Option<Box<StepFailure<Y::Command>>>,
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
@@ -403,7 +403,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 .react_named(&self.live.process, fact.as_fact(), &mut reactions);
             let mut queued = Vec::with_capacity(reactions.len());
             for (name, command) in reactions.drain(..) {
-                let reaction = CommandEnvelope {
+                let reaction = Arc::new(CommandEnvelope {
                     command_id: self.ids.command(self.live.commands),
                     correlation_id: envelope.correlation_id,
                     causation_id: fact.id,
@@ -414,7 +414,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     compensation: fact.is_rejection(),
                     depth: envelope.depth + 1,
                     command,
-                };
+                });
                 if reaction.depth > self.config.max_depth {
                     self.live.commands += 1;
                     dropped.push(reaction);

@@ -44,6 +44,10 @@ pub struct CommandEnvelope<C> {
     pub command: C,
 }
 
+/// A command envelope shared by every record that holds it (queue, journal, trace): one
+/// allocation per command however many places refer to it.
+pub type SharedCommand<C> = Arc<CommandEnvelope<C>>;
+
 /// A fact as a saga or process manager sees it: an event, or a refused command.
 #[derive(Debug, PartialEq)]
 pub enum Fact<'a, C, E, R> {

@@ -3,7 +3,7 @@
 //! A durable store writes each [`JournalEntry`] in one transaction; an engine rebuilt
 //! from the entries ([`crate::Engine::from_journal`]) is exactly the engine that wrote them.
 
-use crate::envelope::CommandEnvelope;
+use crate::envelope::SharedCommand;
 use crate::store::{Conflict, SharedFact};
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum JournalEntry<C, E, R> {
     /// A user command was queued.
-    Submitted(Box<CommandEnvelope<C>>),
+    Submitted(SharedCommand<C>),
     /// The command at the front of the queue was handled.
     Step(Box<StepRecord<C, E, R>>),
     /// History given up front (a scenario's "given"): events of one stream recorded
@@ -26,7 +26,7 @@ pub struct Recorded<C, E, R> {
     /// The event or rejection.
     pub fact: SharedFact<C, E, R>,
     /// The commands sagas and process managers queued in reaction (the outbox).
-    pub queued: Vec<CommandEnvelope<C>>,
+    pub queued: Vec<SharedCommand<C>>,
 }
 
 /// One completed engine step: the queue entry it consumed, what it recorded, what it
@@ -36,7 +36,7 @@ pub struct StepRecord<C, E, R> {
     /// The step's ordinal (0-based).
     pub step: u64,
     /// The command taken from the front of the queue.
-    pub command: CommandEnvelope<C>,
+    pub command: SharedCommand<C>,
     /// Its events, or its rejection, each with the reactions it caused.
     pub facts: Vec<Recorded<C, E, R>>,
     /// Set when the step hit a bound (rare, so boxed).
@@ -59,7 +59,7 @@ pub enum StepFailure<C> {
         /// The bound on reaction depth.
         limit: u32,
         /// The commands that were not queued.
-        dropped: Vec<CommandEnvelope<C>>,
+        dropped: Vec<SharedCommand<C>>,
     },
 }
 
@@ -90,7 +90,7 @@ impl<C, E, R> JournalEntry<C, E, R> {
 
 impl<C, E, R> StepRecord<C, E, R> {
     /// Every command this step queued, in order.
-    pub fn queued(&self) -> impl Iterator<Item = &CommandEnvelope<C>> {
+    pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
         self.facts.iter().flat_map(|r| &r.queued)
     }
 }

@@ -4,7 +4,7 @@
 //! through the same functions here, so they cannot disagree.
 
 use crate::decider::Decider;
-use crate::envelope::{CommandEnvelope, FactKind, RecordedFact};
+use crate::envelope::{FactKind, RecordedFact, SharedCommand};
 use crate::ids::{Id, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
@@ -49,7 +49,7 @@ pub struct Projection<Y: System> {
     /// The process manager's state.
     pub process: ProcessStateOf<Y>,
     /// The commands waiting to be handled, front first (the outbox).
-    pub queue: imbl::Vector<CommandEnvelope<Y::Command>>,
+    pub queue: imbl::Vector<SharedCommand<Y::Command>>,
     /// The number of facts folded (the next global position).
     pub position: u64,
     /// The number of journal entries folded (also the logical time).
@@ -119,7 +119,7 @@ impl<Y: System> Projection<Y> {
         limit: u64,
     ) -> Result<(), JournalError> {
         match entry {
-            JournalEntry::Submitted(envelope) => self.enqueue((**envelope).clone()),
+            JournalEntry::Submitted(envelope) => self.enqueue(envelope.clone()),
             JournalEntry::Step(step) => {
                 if step.facts.first().is_some_and(|r| r.fact.position >= limit) {
                     return Ok(());
@@ -249,7 +249,7 @@ impl<Y: System> Projection<Y> {
     }
 
     /// Queues a command.
-    pub(crate) fn enqueue(&mut self, envelope: CommandEnvelope<Y::Command>) {
+    pub(crate) fn enqueue(&mut self, envelope: SharedCommand<Y::Command>) {
         self.commands += 1;
         self.queue.push_back(envelope);
     }

@@ -2,7 +2,7 @@
 //! with compensations marked, ready to draw as swimlanes (one lane per stream).
 
 use crate::decider::Decider;
-use crate::envelope::{CommandEnvelope, FactKind};
+use crate::envelope::{FactKind, SharedCommand};
 use crate::ids::{Id, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::store::SharedFact;
@@ -26,7 +26,7 @@ pub struct Trace<C, E, R> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TraceNode<C, E, R> {
     /// The command and its metadata.
-    pub envelope: CommandEnvelope<C>,
+    pub envelope: SharedCommand<C>,
     /// The stream it is addressed to (its lane).
     pub stream_id: StreamId,
     /// The step that handled it; `None` while it waits in the queue.
@@ -69,7 +69,7 @@ impl<C: Clone, E, R> Trace<C, E, R> {
                 _ => {}
             }
         }
-        let root = node(system, &steps, (**root?).clone());
+        let root = node(system, &steps, root?.clone());
         let mut lanes = Vec::new();
         root.visit(&mut |n| {
             if !lanes.contains(&n.stream_id) {
@@ -93,7 +93,7 @@ type StepsById<'j, Y> = HashMap<
 fn node<Y: System>(
     system: &Y,
     steps: &StepsById<'_, Y>,
-    envelope: CommandEnvelope<Y::Command>,
+    envelope: SharedCommand<Y::Command>,
 ) -> TraceNode<Y::Command, Y::Event, Y::Rejection> {
     let stream_id = system.decider().stream_id(&envelope.command);
     let step = steps.get(&envelope.command_id);
