@@ -112,6 +112,9 @@ pub enum MessageKind {
 pub trait DynEngine {
     /// Queues a user command given as JSON; returns its id.
     fn submit(&mut self, command: &Value) -> Result<Id, BoundaryError>;
+    /// Queues a user command under an id the caller chose (say, once per click), so that
+    /// submitting it again is refused instead of run twice.
+    fn submit_as(&mut self, command_id: Id, command: &Value) -> Result<Id, BoundaryError>;
     /// Records events given as JSON in `stream` as history (a scenario's "given").
     fn given(&mut self, stream: &str, events: &[Value]) -> Result<(), BoundaryError>;
     /// Handles one queued command; the step record as JSON, `None` when idle.
@@ -282,6 +285,14 @@ where
     fn submit(&mut self, command: &Value) -> Result<Id, BoundaryError> {
         let command: Y::Command = from_json(command)?;
         Ok(Engine::submit(self, command))
+    }
+
+    fn submit_as(&mut self, command_id: Id, command: &Value) -> Result<Id, BoundaryError> {
+        let command: Y::Command = from_json(command)?;
+        Engine::submit_with_id(self, command_id, command).map_err(|e| BoundaryError {
+            path: "$".into(),
+            message: e.to_string(),
+        })
     }
 
     fn given(&mut self, stream: &str, events: &[Value]) -> Result<(), BoundaryError> {

@@ -335,6 +335,15 @@ fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
     assert_eq!(engine.head(), 2);
     let state = engine.state_at(2);
     assert_eq!(state["streams"]["counter-3"]["state"], json!(5));
+    let click = crate::Id(7);
+    let again = json!({"Add": {"counter": 0, "amount": 1}});
+    assert_eq!(engine.submit_as(click, &again), Ok(click));
+    let twice = engine.submit_as(click, &again).unwrap_err();
+    assert_eq!(
+        twice.message,
+        "command 0000000000000007 was already submitted"
+    );
+    engine.run_until_idle(10);
     let fork = engine.fork_at(1);
     assert_eq!(
         fork.head(),
