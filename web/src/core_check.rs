@@ -31,12 +31,15 @@ pub fn run() -> Result<CoreCheck, String> {
     engine.run_until_idle(100);
     let head = engine.head();
     let state = engine.state_at(head);
-    let last = engine.facts(head - 1, head);
+    let last = engine.facts(head.saturating_sub(1), head);
     Ok(CoreCheck {
         facts: head,
         value: state["streams"]["counter-demo"]["state"]
             .as_u64()
             .ok_or("the counter has no value")?,
-        rejection: last[0]["kind"]["rejected"]["reason"].to_string(),
+        rejection: last
+            .first()
+            .map(|fact| fact["kind"]["rejected"]["reason"].to_string())
+            .ok_or("nothing was recorded")?,
     })
 }
