@@ -277,3 +277,26 @@ proptest! {
         prop_assert_eq!(merged.1, own);
     }
 }
+
+proptest! {
+    #[test]
+    fn a_state_mapped_decider_decides_and_folds_as_the_original(
+        history in prop::collection::vec(-30i32..60, 0..20),
+        amount in -30i32..120,
+    ) {
+        use crate::compose::MapState;
+        // The counter's total as text, to prove the mapping is used both ways.
+        let mapped = MapState {
+            decider: Counter,
+            to: |total: i32| total.to_string(),
+            from: |text: &String| text.parse::<i32>().expect("written by `to`"),
+        };
+        let events: Vec<Ev> = history.iter().map(|n| added(0, *n)).collect();
+        let text = fold(&mapped, mapped.initial_state(), &events);
+        let total = fold(&Counter, Counter.initial_state(), &events);
+        prop_assert_eq!(&text, &total.to_string());
+        let c = add(0, amount);
+        prop_assert_eq!(mapped.decide(&c, &text), Counter.decide(&c, &total));
+        prop_assert_eq!(mapped.is_terminal(&text), Counter.is_terminal(&total));
+    }
+}
