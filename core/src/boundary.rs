@@ -3,10 +3,20 @@
 //!
 //! Inside, the engine stays typed; only this boundary converts.
 
+pub mod flow;
+pub mod rows;
+
+pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
+pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
+
+use crate::decider::Decider;
 use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, RunSummary};
 use crate::ids::{Id, StreamId};
+use crate::journal::JournalEntry;
 use crate::projection::Projection;
+use crate::store::EventStore;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
+use rows::to_json;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -29,6 +39,14 @@ pub struct DomainInfo {
     pub views: Vec<String>,
     /// The sagas and process managers.
     pub sagas: Vec<String>,
+    /// The event types (variant paths such as `order.order_placed`) published to other
+    /// services (integration events); the others stay inside their service. Empty when
+    /// the domain does not make the distinction.
+    #[serde(default)]
+    pub external_events: Vec<String>,
+    /// The event types that carry only ids (their consumers read the rest from a view).
+    #[serde(default)]
+    pub zero_payload_events: Vec<String>,
 }
 
 /// Bad input at the boundary: what was wrong and where (a JSON path such as
@@ -108,7 +126,8 @@ pub enum MessageKind {
     Rejection,
 }
 
-/// An engine seen from outside: commands and history in, facts and states out, as JSON.
+/// An engine seen from outside: commands and history in, facts and states out, as JSON
+/// and as the typed rows of [`rows`].
 pub trait DynEngine {
     /// Queues a user command given as JSON; returns its id.
     fn submit(&mut self, command: &Value) -> Result<Id, BoundaryError>;
@@ -121,18 +140,42 @@ pub trait DynEngine {
     fn step(&mut self) -> Option<Value>;
     /// Steps until idle or `max_steps`.
     fn run_until_idle(&mut self, max_steps: u64) -> RunSummary;
+    /// Makes the queued command `command_id` fail with `rejection` (JSON of the domain's
+    /// rejection type) instead of deciding it: the rejection is recorded, marked injected,
+    /// and sagas react to it as to a real one. Returns the step record as JSON.
+    fn inject_fault(&mut self, command_id: Id, rejection: &Value) -> Result<Value, BoundaryError>;
+    /// The stream a command (as JSON) is addressed to.
+    fn stream_of(&self, command: &Value) -> Result<String, BoundaryError>;
     /// The number of facts recorded.
     fn head(&self) -> u64;
     /// The number of journal entries.
     fn journal_len(&self) -> usize;
     /// Journal entries `from..` as JSON (what a durable store writes, one per transaction).
-    fn journal(&self, from: usize) -> Vec<Value>;
+    fn journal(&self, from: usize) -> Vec<Value> {
+        self.journal_range(from, usize::MAX)
+    }
+    /// Journal entries `from..to` as JSON, in time proportional to the range.
+    fn journal_range(&self, from: usize, to: usize) -> Vec<Value>;
     /// Facts at positions `from..to` as JSON.
     fn facts(&self, from: u64, to: u64) -> Vec<Value>;
+    /// Facts at positions `from..to` as typed rows (origin, compensation, injected,
+    /// external and zero-payload marks included).
+    fn rows(&self, from: u64, to: u64) -> Vec<FactRow>;
+    /// The positions of the facts that pass `filter`, in order.
+    fn matching(&self, filter: &LogFilter) -> Vec<u64>;
     /// Streams, view, process manager and queue after fact `position - 1`, as JSON.
     fn state_at(&self, position: u64) -> Value;
+    /// The live state (streams, view, process manager and the whole queue, including
+    /// commands submitted after the last fact), as JSON, without time travel.
+    fn live_state(&self) -> Value;
+    /// The state the inspector shows: at `position` (time travel), or live for `None`;
+    /// only `stream` of the streams, and at most `queue_limit` queued commands.
+    fn inspect(&self, position: Option<u64>, stream: Option<&str>, queue_limit: usize)
+        -> StateView;
     /// The causal trace of a flow as JSON, or `None` for an unknown correlation id.
     fn trace(&self, correlation_id: Id) -> Option<Value>;
+    /// The causal trace of a flow laid out as swimlanes.
+    fn flow(&self, correlation_id: Id) -> Option<FlowView>;
     /// The causal trace of a flow as an indented text tree.
     fn trace_text(&self, correlation_id: Id) -> Option<String>;
     /// A what-if branch whose past is this engine's up to `position`.
@@ -143,15 +186,36 @@ pub trait DynEngine {
 pub struct TypedDomain<Y> {
     info: DomainInfo,
     system: Arc<Y>,
+    catalog: Arc<Catalog>,
 }
 
-impl<Y> TypedDomain<Y> {
+impl<Y: JsonSystem> TypedDomain<Y>
+where
+    StreamStateOf<Y>: Serialize,
+    ViewStateOf<Y>: Serialize,
+    ProcessStateOf<Y>: Serialize,
+{
     /// Describes `system` as `info`.
     pub fn new(info: DomainInfo, system: Y) -> Self {
+        let catalog = Catalog {
+            commands: variant_names(&schemars::schema_for!(Y::Command).to_value()),
+            events: variant_names(&schemars::schema_for!(Y::Event).to_value()),
+            rejections: variant_names(&schemars::schema_for!(Y::Rejection).to_value()),
+            external: info.external_events.clone(),
+            zero_payload: info.zero_payload_events.clone(),
+        };
         TypedDomain {
             info,
             system: Arc::new(system),
+            catalog: Arc::new(catalog),
         }
+    }
+
+    fn engine(&self, engine: Engine<Y>) -> Box<dyn DynEngine> {
+        Box::new(DomainEngine {
+            engine,
+            catalog: self.catalog.clone(),
+        })
     }
 }
 
@@ -214,7 +278,7 @@ where
     }
 
     fn start(&self, config: EngineConfig) -> Box<dyn DynEngine> {
-        Box::new(Engine::with_store(
+        self.engine(Engine::with_store(
             self.system.clone(),
             config,
             crate::InMemoryEventStore::new(),
@@ -239,19 +303,28 @@ where
         let engine = Engine::from_journal(self.system.clone(), config, entries).map_err(|e| {
             let path = match &e {
                 EngineError::Journal(j) => format!("$[{}]", j.entry),
-                EngineError::Duplicate(_) => "$".into(),
+                EngineError::Duplicate(_) | EngineError::NotQueued(_) => "$".into(),
             };
             BoundaryError {
                 path,
                 message: e.to_string(),
             }
         })?;
-        Ok(Box::new(engine))
+        Ok(self.engine(engine))
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("domain types serialize to JSON")
+/// An engine with its domain's [`Catalog`]: what [`DynEngine`] is implemented for.
+pub struct DomainEngine<Y: System> {
+    engine: Engine<Y>,
+    catalog: Arc<Catalog>,
+}
+
+impl<Y: System> DomainEngine<Y> {
+    /// The typed engine inside.
+    pub fn engine(&self) -> &Engine<Y> {
+        &self.engine
+    }
 }
 
 /// The JSON of a projection: streams sorted by id, view, process manager, queue.
@@ -276,7 +349,39 @@ where
     })
 }
 
-impl<Y: JsonSystem> DynEngine for Engine<Y>
+impl<Y: JsonSystem> DomainEngine<Y>
+where
+    StreamStateOf<Y>: Serialize,
+    ViewStateOf<Y>: Serialize,
+    ProcessStateOf<Y>: Serialize,
+{
+    fn row(&self, fact: &crate::store::SharedFact<Y::Command, Y::Event, Y::Rejection>) -> FactRow {
+        let timeline = self.engine.timeline();
+        let entry = timeline.entry_of_position(fact.position);
+        match timeline.journal().get(entry) {
+            Some(JournalEntry::Step(step)) => {
+                self.catalog
+                    .fact_row(fact, Some(&step.command), Some(step.step), step.injected)
+            }
+            _ => self.catalog.fact_row(fact, None, None, false),
+        }
+    }
+
+    fn queue_rows<'q>(
+        &self,
+        queue: impl Iterator<Item = &'q crate::envelope::SharedCommand<Y::Command>>,
+    ) -> Vec<QueueRow> {
+        let decider = self.engine.system().decider();
+        queue
+            .map(|c| {
+                self.catalog
+                    .queue_row(c, decider.stream_id(&c.command).to_string())
+            })
+            .collect()
+    }
+}
+
+impl<Y: JsonSystem> DynEngine for DomainEngine<Y>
 where
     StreamStateOf<Y>: Serialize,
     ViewStateOf<Y>: Serialize,
@@ -284,15 +389,17 @@ where
 {
     fn submit(&mut self, command: &Value) -> Result<Id, BoundaryError> {
         let command: Y::Command = from_json(command)?;
-        Ok(Engine::submit(self, command))
+        Ok(self.engine.submit(command))
     }
 
     fn submit_as(&mut self, command_id: Id, command: &Value) -> Result<Id, BoundaryError> {
         let command: Y::Command = from_json(command)?;
-        Engine::submit_with_id(self, command_id, command).map_err(|e| BoundaryError {
-            path: "$".into(),
-            message: e.to_string(),
-        })
+        self.engine
+            .submit_with_id(command_id, command)
+            .map_err(|e| BoundaryError {
+                path: "$".into(),
+                message: e.to_string(),
+            })
     }
 
     fn given(&mut self, stream: &str, events: &[Value]) -> Result<(), BoundaryError> {
@@ -306,59 +413,153 @@ where
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Engine::given(self, &StreamId::from(stream), events).map_err(|conflict| BoundaryError {
-            path: "$".into(),
-            message: conflict.to_string(),
-        })
+        self.engine
+            .given(&StreamId::from(stream), events)
+            .map_err(|conflict| BoundaryError {
+                path: "$".into(),
+                message: conflict.to_string(),
+            })
     }
 
     fn step(&mut self) -> Option<Value> {
-        Engine::step(self).map(to_json)
+        self.engine.step().map(to_json)
     }
 
     fn run_until_idle(&mut self, max_steps: u64) -> RunSummary {
-        Engine::run_until_idle(self, max_steps)
+        self.engine.run_until_idle(max_steps)
+    }
+
+    fn inject_fault(&mut self, command_id: Id, rejection: &Value) -> Result<Value, BoundaryError> {
+        let reason: Y::Rejection = from_json(rejection)?;
+        self.engine
+            .inject_fault(command_id, reason)
+            .map(to_json)
+            .map_err(|e| BoundaryError {
+                path: "$".into(),
+                message: e.to_string(),
+            })
+    }
+
+    fn stream_of(&self, command: &Value) -> Result<String, BoundaryError> {
+        let command: Y::Command = from_json(command)?;
+        Ok(self
+            .engine
+            .system()
+            .decider()
+            .stream_id(&command)
+            .to_string())
     }
 
     fn head(&self) -> u64 {
-        self.timeline().head()
+        self.engine.timeline().head()
     }
 
     fn journal_len(&self) -> usize {
-        Engine::journal(self).len()
+        self.engine.journal().len()
     }
 
-    fn journal(&self, from: usize) -> Vec<Value> {
-        Engine::journal(self)
+    fn journal_range(&self, from: usize, to: usize) -> Vec<Value> {
+        let journal = self.engine.journal();
+        let to = to.min(journal.len());
+        journal
+            .get(from.min(to)..to)
+            .unwrap_or_default()
             .iter()
-            .skip(from)
             .map(to_json)
             .collect()
     }
 
     fn facts(&self, from: u64, to: u64) -> Vec<Value> {
-        use crate::store::EventStore;
-        self.store()
+        self.engine
+            .store()
             .read_all(from)
             .take(to.saturating_sub(from) as usize)
             .map(to_json)
             .collect()
     }
 
+    fn rows(&self, from: u64, to: u64) -> Vec<FactRow> {
+        self.engine
+            .store()
+            .read_all(from)
+            .take(to.saturating_sub(from) as usize)
+            .map(|fact| self.row(fact))
+            .collect()
+    }
+
+    fn matching(&self, filter: &LogFilter) -> Vec<u64> {
+        let all = self.engine.store().read_all(0);
+        if filter.is_empty() {
+            return all.map(|f| f.position).collect();
+        }
+        all.filter(|fact| {
+            filter
+                .stream
+                .as_ref()
+                .is_none_or(|s| s == fact.stream_id.as_str())
+                && filter
+                    .correlation_id
+                    .is_none_or(|c| c == fact.correlation_id)
+        })
+        .map(|fact| self.row(fact))
+        .filter(|row| filter.matches(row))
+        .map(|row| row.position)
+        .collect()
+    }
+
     fn state_at(&self, position: u64) -> Value {
-        projection_json(&self.at_position(position))
+        projection_json(&self.engine.at_position(position))
+    }
+
+    fn live_state(&self) -> Value {
+        projection_json(self.engine.state())
+    }
+
+    fn inspect(
+        &self,
+        position: Option<u64>,
+        stream: Option<&str>,
+        queue_limit: usize,
+    ) -> StateView {
+        let past;
+        let projection = match position {
+            Some(p) => {
+                past = self.engine.at_position(p);
+                &past
+            }
+            None => self.engine.state(),
+        };
+        StateView {
+            position: projection.position,
+            stream: stream
+                .and_then(|id| projection.streams.get(&StreamId::from(id)))
+                .map(to_json),
+            view: to_json(&projection.view),
+            process: to_json(&projection.process),
+            queue: self.queue_rows(projection.queue.iter().take(queue_limit)),
+            queue_len: projection.queue.len(),
+        }
     }
 
     fn trace(&self, correlation_id: Id) -> Option<Value> {
-        Engine::trace(self, correlation_id).map(|t| to_json(&t))
+        self.engine.trace(correlation_id).map(|t| to_json(&t))
+    }
+
+    fn flow(&self, correlation_id: Id) -> Option<FlowView> {
+        self.engine
+            .trace(correlation_id)
+            .map(|t| FlowView::of(&t, &self.catalog))
     }
 
     fn trace_text(&self, correlation_id: Id) -> Option<String> {
-        Engine::trace(self, correlation_id).map(|t| t.render_text())
+        self.engine.trace(correlation_id).map(|t| t.render_text())
     }
 
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine> {
-        Box::new(Engine::fork_at(self, position))
+        Box::new(DomainEngine {
+            engine: self.engine.fork_at(position),
+            catalog: self.catalog.clone(),
+        })
     }
 }
 

@@ -48,6 +48,8 @@ pub enum EngineError {
     Duplicate(Id),
     /// The journal being loaded does not fold.
     Journal(JournalError),
+    /// No command with this id waits in the queue.
+    NotQueued(Id),
 }
 
 impl std::fmt::Display for EngineError {
@@ -55,6 +57,7 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::Duplicate(id) => write!(f, "command {id} was already submitted"),
             EngineError::Journal(e) => e.fmt(f),
+            EngineError::NotQueued(id) => write!(f, "no command {id} waits in the queue"),
         }
     }
 }
@@ -69,6 +72,10 @@ pub struct RunSummary {
     /// Whether the queue is empty (false: `max_steps` was reached first).
     pub idle: bool,
 }
+
+/// The step record type of system `Y`.
+pub type StepOf<Y> =
+    StepRecord<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
 
 /// The journal entry type of system `Y`.
 pub type EntryOf<Y> =
@@ -273,14 +280,70 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             Err(failure) => (Vec::new(), Some(Box::new(failure))),
         };
         self.live
-            .begin_step(envelope.command_id)
+            .take_command(envelope.command_id, false)
             .expect("the front of the queue is the command being handled");
-        let step = self.react(envelope, facts, failure);
+        let step = self.react(envelope, facts, failure, false);
         self.commit(JournalEntry::Step(Box::new(step)));
         self.timeline
             .journal()
             .last()
             .and_then(JournalEntry::as_step)
+    }
+
+    /// Makes the queued command `command_id` fail with `reason` instead of deciding it
+    /// ("make this step fail"): one step that records the rejection, marked injected, and
+    /// lets sagas and process managers react to it exactly as to a decided one. The
+    /// command may be anywhere in the queue. Recorded in the journal, so rebuilding,
+    /// forking and time travel replay it.
+    pub fn inject_fault(
+        &mut self,
+        command_id: Id,
+        reason: Y::Rejection,
+    ) -> Result<&StepOf<Y>, EngineError> {
+        let envelope = self
+            .live
+            .queue
+            .iter()
+            .find(|c| c.command_id == command_id)
+            .cloned()
+            .ok_or(EngineError::NotQueued(command_id))?;
+        let stream = self.system.decider().stream_id(&envelope.command);
+        let position = self.store.head();
+        let fact = Arc::new(RecordedFact {
+            position,
+            stream_id: stream.clone(),
+            id: self.ids.fact(position),
+            command_id,
+            correlation_id: envelope.correlation_id,
+            causation_id: command_id,
+            time: self.live.entries,
+            kind: FactKind::Rejected {
+                command: envelope.command.clone(),
+                reason,
+            },
+        });
+        let version = self.store.stream_version(&stream);
+        let (facts, failure) = match self.store.append(&stream, version, vec![fact.clone()]) {
+            Ok(()) => (vec![fact], None),
+            Err(conflict) => (
+                Vec::new(),
+                Some(Box::new(StepFailure::Conflict {
+                    conflict,
+                    attempts: 1,
+                })),
+            ),
+        };
+        self.live
+            .take_command(command_id, true)
+            .map_err(EngineError::Journal)?;
+        let step = self.react(envelope, facts, failure, true);
+        self.commit(JournalEntry::Step(Box::new(step)));
+        Ok(self
+            .timeline
+            .journal()
+            .last()
+            .and_then(JournalEntry::as_step)
+            .expect("the step just committed"))
     }
 
     /// Steps until the queue is empty or `max_steps` steps were taken.
@@ -391,6 +454,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         envelope: SharedCommand<Y::Command>,
         facts: Vec<FactOf<Y>>,
         mut failure: Option<Box<StepFailure<Y::Command>>>,
+        injected: bool,
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
         let system = self.system.clone();
         let mut recorded = Vec::with_capacity(facts.len());
@@ -437,6 +501,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             command: envelope,
             facts: recorded,
             failure,
+            injected,
         }
     }
 

@@ -41,6 +41,15 @@ pub struct StepRecord<C, E, R> {
     pub facts: Vec<Recorded<C, E, R>>,
     /// Set when the step hit a bound (rare, so boxed).
     pub failure: Option<Box<StepFailure<C>>>,
+    /// Whether the step's rejection was injected by a person ("make this step fail")
+    /// instead of decided. The command may then have been anywhere in the queue, not only
+    /// at its front. Written only when true, so older journals read unchanged.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub injected: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// A bound the engine hit, recorded instead of hanging or retrying forever.

@@ -148,7 +148,7 @@ impl<Y: System> Projection<Y> {
         step: &StepRecord<Y::Command, Y::Event, Y::Rejection>,
         limit: u64,
     ) -> Result<(), JournalError> {
-        self.begin_step(step.command.command_id)?;
+        self.take_command(step.command.command_id, step.injected)?;
         for recorded in &step.facts {
             if recorded.fact.position >= limit {
                 break;
@@ -197,22 +197,32 @@ impl<Y: System> Projection<Y> {
         Ok(())
     }
 
-    /// Takes the front of the queue, which must be `command_id`.
-    pub(crate) fn begin_step(&mut self, command_id: Id) -> Result<(), JournalError> {
-        match self.queue.pop_front() {
-            Some(front) if front.command_id == command_id => {
+    /// Takes `command_id` out of the queue to handle it: it must be at the front, or
+    /// anywhere in the queue when `anywhere` (an injected fault).
+    pub(crate) fn take_command(
+        &mut self,
+        command_id: Id,
+        anywhere: bool,
+    ) -> Result<(), JournalError> {
+        let index = if anywhere {
+            self.queue.iter().position(|c| c.command_id == command_id)
+        } else {
+            self.queue
+                .front()
+                .filter(|c| c.command_id == command_id)
+                .map(|_| 0)
+        };
+        match (index, self.queue.front()) {
+            (Some(index), _) => {
+                self.queue.remove(index);
                 self.steps += 1;
                 Ok(())
             }
-            Some(front) => {
-                let message = format!(
-                    "step handles command {command_id} but {} is at the front of the queue",
-                    front.command_id
-                );
-                self.queue.push_front(front);
-                Err(self.error(message))
-            }
-            None => Err(self.error(format!(
+            (None, Some(front)) => Err(self.error(format!(
+                "step handles command {command_id} but {} is at the front of the queue",
+                front.command_id
+            ))),
+            (None, None) => Err(self.error(format!(
                 "step handles command {command_id} but the queue is empty"
             ))),
         }

@@ -61,6 +61,12 @@ impl<Y: System> Timeline<Y> {
         (index + 1).min(self.journal.len())
     }
 
+    /// The index of the journal entry that recorded the fact at `position` (the number of
+    /// entries when no entry has).
+    pub fn entry_of_position(&self, position: u64) -> usize {
+        self.ends.partition_point(|&end| end <= position)
+    }
+
     /// The state after the first `entries` journal entries.
     pub fn at_entry(&self, system: &Y, entries: usize) -> Projection<Y> {
         let entries = entries.min(self.journal.len()) as u64;

@@ -35,6 +35,8 @@ pub struct TraceNode<C, E, R> {
     pub facts: Vec<TraceFact<C, E, R>>,
     /// The bound the step hit, if any.
     pub failure: Option<Box<StepFailure<C>>>,
+    /// Whether the step's rejection was injected as a fault instead of decided.
+    pub injected: bool,
 }
 
 /// A recorded fact in a trace, with the commands it caused.
@@ -114,6 +116,7 @@ fn node<Y: System>(
                 .collect()
         }),
         failure: step.and_then(|s| s.failure.clone()),
+        injected: step.is_some_and(|s| s.injected),
         envelope,
     }
 }
@@ -181,9 +184,14 @@ fn render_node<C: Serialize, E: Serialize, R: Serialize>(
                 );
             }
             FactKind::Rejected { reason, .. } => {
+                let (mark, what) = if node.injected {
+                    ("⚡", "injected fault")
+                } else {
+                    ("✘", "rejected")
+                };
                 let _ = writeln!(
                     out,
-                    "{pad}  ✘ #{} rejected: {}",
+                    "{pad}  {mark} #{} {what}: {}",
                     fact.fact.position,
                     json(reason)
                 );

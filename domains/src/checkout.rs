@@ -927,6 +927,8 @@ pub fn domain() -> TypedDomain<CheckoutSystem> {
             ],
             views: vec!["shop".into()],
             sagas: vec!["checkout".into()],
+            external_events: vec![],
+            zero_payload_events: vec![],
         },
         system(),
     )

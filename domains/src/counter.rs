@@ -136,6 +136,8 @@ pub fn domain() -> TypedDomain<CounterSystem> {
             streams: vec!["counter".into()],
             views: vec![],
             sagas: vec![],
+            external_events: vec![],
+            zero_payload_events: vec![],
         },
         Parts::default(),
     )

@@ -996,6 +996,19 @@ pub fn domain() -> TypedDomain<RestaurantSystem> {
             streams: vec!["restaurant".into(), "order".into(), "payment".into()],
             views: vec!["board".into()],
             sagas: vec!["fulfilment".into()],
+            external_events: [
+                "restaurant.order_accepted",
+                "restaurant.order_prepared",
+                "order.order_placed",
+                "order.order_confirmed",
+                "order.order_cancelled",
+                "order.order_ready_for_pickup",
+                "payment.payment_taken",
+                "payment.payment_refunded",
+            ]
+            .map(String::from)
+            .to_vec(),
+            zero_payload_events: vec!["restaurant.order_prepared".into()],
         },
         system(),
     )

@@ -723,6 +723,8 @@ pub fn domain() -> TypedDomain<TransferSystem> {
             streams: vec!["account".into(), "transfer".into()],
             views: vec!["balances".into()],
             sagas: vec!["transfer".into()],
+            external_events: vec![],
+            zero_payload_events: vec![],
         },
         system(),
     )

@@ -312,6 +312,8 @@ fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
         streams: vec!["counter".into()],
         views: vec!["totals".into()],
         sagas: vec!["forward".into(), "compensate".into()],
+        external_events: vec![],
+        zero_payload_events: vec![],
     };
     let domain = TypedDomain::new(info, system());
     assert_eq!(domain.command_names(), ["Add"]);

@@ -3,4 +3,5 @@
 
 mod domain;
 mod engine;
+mod page;
 mod properties;

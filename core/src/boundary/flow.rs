@@ -1,0 +1,249 @@
+//! A flow's causal trace laid out for drawing as swimlanes: a lane per stream and per
+//! saga or process manager (and one for the user), a column per node in the order things
+//! happened, and the causation of every node.
+
+use super::rows::{message_name, origin_name, to_json, Catalog};
+use crate::envelope::{FactKind, Origin};
+use crate::ids::Id;
+use crate::journal::StepFailure;
+use crate::trace::{Trace, TraceNode};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What a lane stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaneKind {
+    /// The person (or script) who submitted the flow's first command.
+    User,
+    /// A saga or process manager: the commands it issued.
+    Reactor,
+    /// A stream: the facts recorded in it.
+    Stream,
+}
+
+/// One swimlane.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lane {
+    /// The stream id, the reactor's name, or `user`.
+    pub name: String,
+    /// What it stands for.
+    pub kind: LaneKind,
+}
+
+/// What a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A command (in its issuer's lane).
+    Command,
+    /// An event (in its stream's lane).
+    Event,
+    /// A rejection (in its stream's lane).
+    Rejection,
+}
+
+impl NodeKind {
+    /// `command`, `event` or `rejection`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Command => "command",
+            NodeKind::Event => "event",
+            NodeKind::Rejection => "rejection",
+        }
+    }
+}
+
+/// One node of a flow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlowNode {
+    /// Command, event or rejection.
+    pub kind: NodeKind,
+    /// Index into [`FlowView::lanes`].
+    pub lane: usize,
+    /// Left-to-right order of happening (0-based, one node per column).
+    pub column: usize,
+    /// The message's variant path, e.g. `payment.refund_payment`.
+    pub name: String,
+    /// The command, the event, or the rejection's reason, as JSON.
+    pub message: Value,
+    /// The fact's global position (facts only).
+    pub position: Option<u64>,
+    /// The command's id, or for a fact the id of the command that recorded it.
+    pub command_id: Id,
+    /// The node that caused this one (the arrow into it); `None` for the root.
+    pub parent: Option<usize>,
+    /// A compensating command, or a fact recorded for one.
+    pub compensation: bool,
+    /// A rejection injected as a fault, or the command it was injected on.
+    pub injected: bool,
+    /// A command still waiting in the queue.
+    pub pending: bool,
+    /// A bound the command's step hit (conflict, cascade limit), in words.
+    pub failure: Option<String>,
+}
+
+/// A flow laid out for swimlanes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlowView {
+    /// The flow's correlation id.
+    pub correlation_id: Id,
+    /// The lanes, top to bottom: user, then in order of first appearance.
+    pub lanes: Vec<Lane>,
+    /// The nodes, in column order.
+    pub nodes: Vec<FlowNode>,
+}
+
+/// Where a node sorts: facts by position; a handled command just before its first fact;
+/// a command whose step recorded nothing just after its cause; pending commands last.
+type SortKey = (u64, u8, usize);
+
+impl FlowView {
+    /// Lays out `trace`, labelling messages with `catalog`.
+    pub fn of<C: Serialize, E: Serialize, R: Serialize>(
+        trace: &Trace<C, E, R>,
+        catalog: &Catalog,
+    ) -> Self {
+        let mut builder = Builder {
+            catalog,
+            lanes: vec![Lane {
+                name: "user".into(),
+                kind: LaneKind::User,
+            }],
+            nodes: Vec::new(),
+        };
+        builder.command(&trace.root, None, (0, 0, 0));
+        let mut order: Vec<usize> = (0..builder.nodes.len()).collect();
+        order.sort_by_key(|&i| builder.nodes[i].0);
+        let mut rank = vec![0; order.len()];
+        for (column, &i) in order.iter().enumerate() {
+            rank[i] = column;
+        }
+        let mut nodes: Vec<FlowNode> = builder
+            .nodes
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, mut node))| {
+                node.column = rank[i];
+                node.parent = node.parent.map(|p| rank[p]);
+                node
+            })
+            .collect();
+        nodes.sort_by_key(|n| n.column);
+        FlowView {
+            correlation_id: trace.correlation_id,
+            lanes: builder.lanes,
+            nodes,
+        }
+    }
+}
+
+struct Builder<'c> {
+    catalog: &'c Catalog,
+    lanes: Vec<Lane>,
+    nodes: Vec<(SortKey, FlowNode)>,
+}
+
+impl Builder<'_> {
+    fn lane(&mut self, name: String, kind: LaneKind) -> usize {
+        if let Some(i) = self
+            .lanes
+            .iter()
+            .position(|l| l.name == name && l.kind == kind)
+        {
+            return i;
+        }
+        self.lanes.push(Lane { name, kind });
+        self.lanes.len() - 1
+    }
+
+    fn push(&mut self, key: SortKey, node: FlowNode) -> usize {
+        self.nodes.push((key, node));
+        self.nodes.len() - 1
+    }
+
+    fn command<C: Serialize, E: Serialize, R: Serialize>(
+        &mut self,
+        node: &TraceNode<C, E, R>,
+        parent: Option<usize>,
+        cause: SortKey,
+    ) {
+        let envelope = &node.envelope;
+        let lane = match &envelope.origin {
+            Origin::User => 0,
+            origin @ Origin::Reactor { .. } => self.lane(origin_name(origin), LaneKind::Reactor),
+        };
+        let message = to_json(&envelope.command);
+        let key = match (node.step, node.facts.first()) {
+            (Some(_), Some(first)) => (first.fact.position, 0, 0),
+            (Some(_), None) => (cause.0, 2, self.nodes.len()),
+            (None, _) => (u64::MAX, 0, self.nodes.len()),
+        };
+        let command = self.push(
+            key,
+            FlowNode {
+                kind: NodeKind::Command,
+                lane,
+                column: 0,
+                name: message_name(&message, &self.catalog.commands),
+                message,
+                position: None,
+                command_id: envelope.command_id,
+                parent,
+                compensation: envelope.compensation,
+                injected: node.injected,
+                pending: node.step.is_none(),
+                failure: node.failure.as_deref().map(failure_text),
+            },
+        );
+        for traced in &node.facts {
+            let fact = &traced.fact;
+            let stream = self.lane(fact.stream_id.to_string(), LaneKind::Stream);
+            let (kind, message, names) = match &fact.kind {
+                FactKind::Event { event, .. } => {
+                    (NodeKind::Event, to_json(event), &self.catalog.events)
+                }
+                FactKind::Rejected { reason, .. } => (
+                    NodeKind::Rejection,
+                    to_json(reason),
+                    &self.catalog.rejections,
+                ),
+            };
+            let key = (fact.position, 1, 0);
+            let index = self.push(
+                key,
+                FlowNode {
+                    kind,
+                    lane: stream,
+                    column: 0,
+                    name: message_name(&message, names),
+                    message,
+                    position: Some(fact.position),
+                    command_id: envelope.command_id,
+                    parent: Some(command),
+                    compensation: envelope.compensation,
+                    injected: node.injected,
+                    pending: false,
+                    failure: None,
+                },
+            );
+            for reaction in &traced.reactions {
+                self.command(reaction, Some(index), key);
+            }
+        }
+    }
+}
+
+fn failure_text<C>(failure: &StepFailure<C>) -> String {
+    match failure {
+        StepFailure::Conflict { conflict, attempts } => {
+            format!("dropped after {attempts} attempts: {conflict}")
+        }
+        StepFailure::CascadeLimit { limit, dropped } => {
+            format!(
+                "{} reaction(s) dropped: deeper than {limit} hops",
+                dropped.len()
+            )
+        }
+    }
+}

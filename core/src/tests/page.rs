@@ -1,0 +1,334 @@
+//! What the playground relies on: fault injection, and the boundary's typed rows, state,
+//! filter and swimlane layout, over the tiny domain.
+
+use super::domain::*;
+use crate::boundary::{
+    DomainInfo, DynDomain, DynEngine, LaneKind, LogFilter, NodeKind, RowKind, TypedDomain,
+};
+use crate::envelope::{FactKind, Origin};
+use crate::{Engine, EngineConfig, EngineError, Id};
+use serde_json::json;
+use std::sync::Arc;
+
+fn domain() -> impl DynDomain {
+    let info = DomainInfo {
+        id: "counters".into(),
+        title: "Counters".into(),
+        description: "test".into(),
+        streams: vec!["counter".into()],
+        views: vec!["totals".into()],
+        sagas: vec!["forward".into(), "compensate".into()],
+        external_events: vec!["Added".into()],
+        zero_payload_events: vec![],
+    };
+    TypedDomain::new(info, system())
+}
+
+#[test]
+fn an_injected_fault_is_recorded_compensated_and_replayed() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    let user = engine.submit(add(0, 10));
+    engine.step();
+    let forwarded = engine.state().queue[0].command_id;
+    let step = engine
+        .inject_fault(forwarded, Rej::OverCap { total: 999 })
+        .expect("the forwarded command is queued");
+    assert!(step.injected);
+    assert_eq!(step.facts.len(), 1);
+    let fact = &step.facts[0].fact;
+    assert_eq!(fact.stream_id.as_str(), "counter-1");
+    assert!(matches!(
+        &fact.kind,
+        FactKind::Rejected { command, reason: Rej::OverCap { total: 999 } } if *command == add(1, 10)
+    ));
+    let reaction = &step.facts[0].queued[0];
+    assert!(reaction.compensation, "sagas react as to a real rejection");
+    assert_eq!(reaction.command, add(0, -10));
+    assert_eq!(
+        reaction.origin,
+        Origin::Reactor {
+            name: "compensate".into()
+        }
+    );
+    engine.run_until_idle(10);
+    assert_eq!(
+        engine
+            .state()
+            .stream(engine.system(), &"counter-0".into())
+            .state,
+        0
+    );
+    assert!(
+        !engine
+            .state()
+            .streams
+            .contains_key(&crate::StreamId::from("counter-1")),
+        "the injected rejection changed no stream"
+    );
+
+    let rebuilt = Engine::from_journal(
+        Arc::new(system()),
+        EngineConfig::default(),
+        engine.journal().to_vec(),
+    )
+    .expect("a journal with an injected fault folds");
+    assert_eq!(rebuilt.journal(), engine.journal());
+    assert_eq!(rebuilt.state().position, engine.state().position);
+    assert_eq!(rebuilt.state().process, engine.state().process);
+    let text = engine.trace(user).unwrap().render_text();
+    assert!(
+        text.contains("⚡ #1 injected fault: {\"OverCap\":{\"total\":999}}"),
+        "{text}"
+    );
+    assert_eq!(
+        engine.inject_fault(forwarded, Rej::Negative { total: 0 }),
+        Err(EngineError::NotQueued(forwarded))
+    );
+}
+
+#[test]
+fn a_fault_can_be_injected_behind_the_front_of_the_queue() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    let first = engine.submit(add(5, 1));
+    let second = engine.submit(add(6, 1));
+    engine
+        .inject_fault(second, Rej::Negative { total: -1 })
+        .unwrap();
+    let queue: Vec<Id> = engine.state().queue.iter().map(|c| c.command_id).collect();
+    assert_eq!(queue[0], first, "the front stays where it was");
+    assert_eq!(
+        queue.len(),
+        2,
+        "then the compensation for counter 6's rejection"
+    );
+    engine.run_until_idle(10);
+    let rebuilt = Engine::from_journal(
+        Arc::new(system()),
+        EngineConfig::default(),
+        engine.journal().to_vec(),
+    )
+    .unwrap();
+    assert_eq!(rebuilt.state().queue.len(), 0);
+    assert_eq!(rebuilt.state().position, 3);
+    // A journal that claims a decided (not injected) step behind the front does not fold.
+    let mut json: Vec<serde_json::Value> = engine
+        .journal()
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .collect();
+    assert_eq!(json[2]["step"]["injected"], json!(true));
+    json[2]["step"].as_object_mut().unwrap().remove("injected");
+    let err = domain()
+        .rebuild(EngineConfig::default(), &json)
+        .err()
+        .unwrap();
+    assert_eq!(err.path, "$[2]");
+    assert!(err.message.contains("at the front of the queue"), "{err}");
+}
+
+/// A flow with a compensation, stepped through the boundary: user add(0, 10) forwarded to
+/// counter 1, then counter 2 over its cap, compensated on counter 1.
+fn compensated_flow() -> (Box<dyn DynEngine>, Id) {
+    let domain = domain();
+    let mut engine = domain.start(EngineConfig::default());
+    engine
+        .given(
+            "counter-2",
+            &[json!({"Added": {"counter": 2, "amount": 95}})],
+        )
+        .unwrap();
+    let user = engine
+        .submit(&json!({"Add": {"counter": 0, "amount": 10}}))
+        .unwrap();
+    engine.run_until_idle(100);
+    (engine, user)
+}
+
+#[test]
+fn rows_carry_origin_compensation_and_the_declared_marks() {
+    let (engine, user) = compensated_flow();
+    let rows = engine.rows(0, 99);
+    let summary: Vec<(u64, &str, &str, bool)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.position,
+                r.kind.as_str(),
+                r.origin.as_str(),
+                r.compensation,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (0, "event", "given", false),
+            (1, "event", "user", false),
+            (2, "event", "forward", false),
+            (3, "rejection", "forward", false),
+            (4, "event", "compensate", true),
+        ]
+    );
+    assert_eq!(rows[3].name, "OverCap");
+    assert_eq!(
+        rows[3].command,
+        Some(json!({"Add": {"counter": 2, "amount": 10}}))
+    );
+    assert_eq!(rows[3].stream_version, None);
+    assert_eq!(rows[1].name, "Added");
+    assert!(rows[1].external && !rows[1].zero_payload);
+    assert!(!rows[3].external, "rejections are never external events");
+    assert_eq!(rows[1].correlation_id, user);
+    assert_eq!(rows[0].step, None);
+    assert_eq!(rows[1].step, Some(0));
+    assert_eq!(engine.rows(3, 4).len(), 1, "a range, not everything");
+}
+
+#[test]
+fn the_filter_finds_positions_by_kind_origin_flow_stream_and_text() {
+    let (engine, user) = compensated_flow();
+    let find = |filter: LogFilter| engine.matching(&filter);
+    assert_eq!(find(LogFilter::default()), [0, 1, 2, 3, 4]);
+    let rejections = LogFilter {
+        kind: Some(RowKind::Rejection),
+        ..LogFilter::default()
+    };
+    assert_eq!(find(rejections), [3]);
+    let flow = LogFilter {
+        correlation_id: Some(user),
+        ..LogFilter::default()
+    };
+    assert_eq!(find(flow), [1, 2, 3, 4]);
+    let stream = LogFilter {
+        stream: Some("counter-1".into()),
+        ..LogFilter::default()
+    };
+    assert_eq!(find(stream), [2, 4]);
+    let origin = LogFilter {
+        origin: Some("compensate".into()),
+        ..LogFilter::default()
+    };
+    assert_eq!(find(origin), [4]);
+    let text = LogFilter {
+        text: "overcap".into(),
+        ..LogFilter::default()
+    };
+    assert_eq!(find(text), [3]);
+}
+
+#[test]
+fn inspect_shows_one_stream_the_view_the_process_and_the_queue() {
+    let domain = domain();
+    let mut engine = domain.start(EngineConfig::default());
+    engine
+        .submit(&json!({"Add": {"counter": 0, "amount": 10}}))
+        .unwrap();
+    engine.step();
+    let queued_late = engine
+        .submit(&json!({"Add": {"counter": 7, "amount": 1}}))
+        .unwrap();
+    let live = engine.inspect(None, Some("counter-0"), 10);
+    assert_eq!(live.position, 1);
+    assert_eq!(live.stream, Some(json!({"version": 1, "state": 10})));
+    assert_eq!(live.view, json!([{"0": 10}, 1]));
+    assert_eq!(
+        live.queue_len, 2,
+        "the queue includes what was submitted after the fact"
+    );
+    assert_eq!(live.queue[0].origin, "forward");
+    assert_eq!(live.queue[0].stream_id, "counter-1");
+    assert_eq!(live.queue[0].depth, 1);
+    assert_eq!(live.queue[1].command_id, queued_late);
+    assert_eq!(live.queue[1].name, "Add");
+    assert_eq!(engine.inspect(None, None, 1).queue.len(), 1, "bounded");
+    assert_eq!(
+        engine.live_state()["queue"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let past = engine.inspect(Some(0), Some("counter-0"), 10);
+    assert_eq!(past.position, 0);
+    assert_eq!(past.stream, None);
+    assert_eq!(past.queue_len, 0, "position 0 is the initial state");
+    assert_eq!(engine.journal_range(1, 2).len(), 1);
+    assert_eq!(engine.journal_range(5, 2).len(), 0);
+    assert_eq!(
+        engine.stream_of(&json!({"Add": {"counter": 4, "amount": 1}})),
+        Ok("counter-4".to_string())
+    );
+}
+
+#[test]
+fn a_flow_is_laid_out_in_lanes_and_columns_with_causation() {
+    let (mut engine, user) = compensated_flow();
+    let flow = engine.flow(user).expect("a flow");
+    let lanes: Vec<(&str, LaneKind)> = flow
+        .lanes
+        .iter()
+        .map(|l| (l.name.as_str(), l.kind))
+        .collect();
+    assert_eq!(
+        lanes,
+        [
+            ("user", LaneKind::User),
+            ("counter-0", LaneKind::Stream),
+            ("forward", LaneKind::Reactor),
+            ("counter-1", LaneKind::Stream),
+            ("counter-2", LaneKind::Stream),
+            ("compensate", LaneKind::Reactor),
+        ]
+    );
+    type Summary = (usize, NodeKind, Option<u64>, Option<usize>, bool);
+    let nodes: Vec<Summary> = flow
+        .nodes
+        .iter()
+        .map(|n| (n.column, n.kind, n.position, n.parent, n.compensation))
+        .collect();
+    use NodeKind::*;
+    assert_eq!(
+        nodes,
+        [
+            (0, Command, None, None, false),
+            (1, Event, Some(1), Some(0), false),
+            (2, Command, None, Some(1), false),
+            (3, Event, Some(2), Some(2), false),
+            (4, Command, None, Some(3), false),
+            (5, Rejection, Some(3), Some(4), false),
+            (6, Command, None, Some(5), true),
+            (7, Event, Some(4), Some(6), true),
+        ]
+    );
+    assert_eq!(
+        flow.nodes[5].lane, 4,
+        "the rejection sits in counter-2's lane"
+    );
+    assert_eq!(
+        flow.nodes[6].lane, 5,
+        "the compensation in the process manager's"
+    );
+
+    // Pending commands are drawn last, and an injected fault is marked.
+    let second = engine
+        .submit(&json!({"Add": {"counter": 0, "amount": 1}}))
+        .unwrap();
+    engine.step();
+    let pending = engine.flow(second).unwrap();
+    let last = pending.nodes.last().unwrap();
+    assert!(last.pending && last.kind == Command && last.parent == Some(1));
+    let command_id = pending.nodes[2].command_id;
+    engine
+        .inject_fault(command_id, &json!({"Negative": {"total": -1}}))
+        .unwrap();
+    let injected = engine.flow(second).unwrap();
+    assert!(injected
+        .nodes
+        .iter()
+        .any(|n| n.kind == Rejection && n.injected));
+    let err = engine
+        .inject_fault(command_id, &json!({"Negative": {"total": -1}}))
+        .unwrap_err();
+    assert!(err.message.contains("waits in the queue"), "{err}");
+    let err = engine
+        .inject_fault(Id(1), &json!({"Nope": {}}))
+        .unwrap_err();
+    assert!(err.message.contains("unknown variant"), "{err}");
+}
