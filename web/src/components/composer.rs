@@ -1,0 +1,1 @@
+//! The composer panel (being built).

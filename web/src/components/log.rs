@@ -1,0 +1,1 @@
+//! The log panel (being built).

@@ -1,0 +1,9 @@
+//! One module per panel of the playground; each renders what the session exposes and
+//! sends it actions.
+
+pub mod composer;
+pub mod inspector;
+pub mod log;
+pub mod queue;
+pub mod schema_form;
+pub mod trace;

@@ -1,0 +1,1 @@
+//! The queue panel (being built).

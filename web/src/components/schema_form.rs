@@ -1,0 +1,1 @@
+//! The schema_form panel (being built).

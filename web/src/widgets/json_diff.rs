@@ -1,0 +1,1 @@
+//! json_diff (being built).

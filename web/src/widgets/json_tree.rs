@@ -1,0 +1,1 @@
+//! json_tree (being built).
