@@ -162,7 +162,12 @@ pub trait DynEngine {
     /// external and zero-payload marks included).
     fn rows(&self, from: u64, to: u64) -> Vec<FactRow>;
     /// The positions of the facts that pass `filter`, in order.
-    fn matching(&self, filter: &LogFilter) -> Vec<u64>;
+    fn matching(&self, filter: &LogFilter) -> Vec<u64> {
+        self.matching_from(filter, 0)
+    }
+    /// The positions from `from` on of the facts that pass `filter`, in order (to extend a
+    /// filtered list as facts arrive, in time proportional to the new facts).
+    fn matching_from(&self, filter: &LogFilter, from: u64) -> Vec<u64>;
     /// Streams, view, process manager and queue after fact `position - 1`, as JSON.
     fn state_at(&self, position: u64) -> Value;
     /// The live state (streams, view, process manager and the whole queue, including
@@ -487,8 +492,8 @@ where
             .collect()
     }
 
-    fn matching(&self, filter: &LogFilter) -> Vec<u64> {
-        let all = self.engine.store().read_all(0);
+    fn matching_from(&self, filter: &LogFilter, from: u64) -> Vec<u64> {
+        let all = self.engine.store().read_all(from);
         if filter.is_empty() {
             return all.map(|f| f.position).collect();
         }

@@ -214,6 +214,11 @@ fn the_filter_finds_positions_by_kind_origin_flow_stream_and_text() {
         ..LogFilter::default()
     };
     assert_eq!(find(text), [3]);
+    let events = LogFilter {
+        kind: Some(RowKind::Event),
+        ..LogFilter::default()
+    };
+    assert_eq!(engine.matching_from(&events, 2), [2, 4], "only from position 2 on");
 }
 
 #[test]
