@@ -1,9 +1,24 @@
-//! The app shell: product name, what it is, the example domains, and the core check.
+//! The page: the session provider, the layout of the panels, the keyboard and the timers.
 
-use crate::{core_check, panic_screen};
+use crate::browser::keyboard::{self, Shortcut};
+use crate::components::banners::{ErrorBanner, PastBanner};
+use crate::components::header::Header;
+use crate::components::shortcuts::Shortcuts;
+use crate::components::timeline::Timeline;
+use crate::panic_screen;
+use crate::session::store::{use_session, SessionHandle, SessionStore};
+use crate::session::{repeat, Action, RunMode, Session};
+use decider_core::DynDomain;
+use gloo::timers::callback::Interval;
+use serde_json::Value;
+use std::cell::Cell;
+use std::rc::Rc;
 use yew::prelude::*;
 
-/// The root component.
+/// The domain the page opens on.
+pub const START_DOMAIN: &str = "restaurant";
+
+/// The root component: builds the session and provides it to every panel.
 #[function_component]
 pub fn App() -> Html {
     if panic_screen::requested_by_url() {
@@ -12,43 +27,146 @@ pub fn App() -> Html {
             panic_screen::DEBUG_PANIC_PARAM
         );
     }
-    let check = use_memo((), |_| core_check::run());
-    let domains = decider_domains::all();
+    let store = use_reducer(|| {
+        let domains: Vec<Rc<dyn DynDomain>> =
+            decider_domains::all().into_iter().map(Rc::from).collect();
+        SessionStore::new(Session::new(Rc::new(domains), START_DOMAIN, 0))
+    });
     html! {
-        <main class="shell">
-            <header>
-                <h1>{ "Decider Lab" }</h1>
-                <p class="tagline">
-                    { "Issue commands, watch the event log, replay state, and trace sagas and \
-                       their compensations, all in your browser." }
-                </p>
-            </header>
-            <section id="core-check" aria-label="core check">
-                { match &*check {
-                    Ok(c) => html! {
-                        <p>
-                            { format!(
-                                "decider-core {} in WebAssembly: counter `demo` is at {} after {} \
-                                 recorded facts; the last command was rejected with {}.",
-                                env!("CARGO_PKG_VERSION"), c.value, c.facts, c.rejection
-                            ) }
-                        </p>
-                    },
-                    Err(e) => html! { <p class="error">{ format!("core check failed: {e}") }</p> },
-                } }
-            </section>
-            <section aria-label="domains">
-                <h2>{ "Example domains" }</h2>
-                <ul id="domains">
-                    { for domains.iter().map(|d| html! {
-                        <li key={d.info().id.clone()}>
-                            <strong>{ &d.info().title }</strong>
-                            { format!(" — {} commands: {}", d.command_names().len(), d.command_names().join(", ")) }
-                            <p>{ &d.info().description }</p>
-                        </li>
-                    }) }
-                </ul>
-            </section>
-        </main>
+        <ContextProvider<SessionHandle> context={store}>
+            <Playground />
+        </ContextProvider<SessionHandle>>
     }
+}
+
+/// The playground's layout, shortcuts and timers.
+#[function_component]
+fn Playground() -> Html {
+    let store = use_session();
+    let help = use_state(|| false);
+    let focus_filter = use_state(|| 0u64);
+    let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let dispatch = {
+        let store = store.clone();
+        Callback::from(move |action: Action| store.dispatch(action))
+    };
+    use_shortcuts(&store, &help, &focus_filter, cancel.borrow().clone());
+    use_ticker(&store);
+
+    let session = store.get();
+    let on_help_close = {
+        let help = help.clone();
+        Callback::from(move |_| help.set(false))
+    };
+    let on_help_open = {
+        let help = help.clone();
+        Callback::from(move |_| help.set(true))
+    };
+    let _on_submit = {
+        let dispatch = dispatch.clone();
+        let cancel = cancel.clone();
+        Callback::from(move |(command, n): (Value, u32)| {
+            if n <= 1 {
+                dispatch.emit(Action::Submit(repeat::substitute(&command, 1)));
+            } else {
+                let flag = Rc::new(Cell::new(false));
+                *cancel.borrow_mut() = flag.clone();
+                wasm_bindgen_futures::spawn_local(repeat::run(
+                    command,
+                    u64::from(n),
+                    dispatch.clone(),
+                    flag,
+                ));
+            }
+        })
+    };
+    html! {
+        <div class="app">
+            <Header on_help={on_help_open} />
+            <ErrorBanner />
+            <PastBanner />
+            <main class="panels">
+                <section class="panel panel-composer" aria-label="command composer">
+                    <h2 class="panel-title">{ "Command" }</h2>
+                    <p class="empty">{ format!("{} commands", session.domain().command_names().len()) }</p>
+                </section>
+                <section class="panel panel-log" aria-label="event log">
+                    <h2 class="panel-title">{ "Event log" }</h2>
+                </section>
+                <section class="panel panel-inspector" aria-label="inspector">
+                    <h2 class="panel-title">{ "Inspector" }</h2>
+                </section>
+                <section class="panel panel-queue" aria-label="queue">
+                    <h2 class="panel-title">{ "Queue" }</h2>
+                </section>
+                <section class="panel panel-trace" aria-label="saga trace">
+                    <h2 class="panel-title">{ "Trace" }</h2>
+                </section>
+            </main>
+            <Timeline />
+            if *help {
+                <Shortcuts on_close={on_help_close} />
+            }
+        </div>
+    }
+}
+
+/// Turns keyboard shortcuts into actions for as long as the page lives.
+#[hook]
+fn use_shortcuts(
+    store: &SessionHandle,
+    help: &UseStateHandle<bool>,
+    focus_filter: &UseStateHandle<u64>,
+    cancel: Rc<Cell<bool>>,
+) {
+    let store = store.clone();
+    let help = help.clone();
+    let focus_filter = focus_filter.clone();
+    let deps = (*help, *focus_filter, store.version());
+    use_effect_with(deps, move |_| {
+        let on_shortcut = Callback::from(move |shortcut: Shortcut| {
+            let (playing, in_past) = {
+                let session = store.get();
+                (session.playing(), session.in_past())
+            };
+            match shortcut {
+                Shortcut::Help => help.set(!*help),
+                Shortcut::Escape => {
+                    help.set(false);
+                    cancel.set(true);
+                }
+                Shortcut::Filter => focus_filter.set(*focus_filter + 1),
+                Shortcut::PlayPause => {
+                    if !playing && !in_past && store.get().mode() != RunMode::RealTime {
+                        store.dispatch(Action::SetCursor(0));
+                    }
+                    store.dispatch(Action::SetPlaying(!playing));
+                }
+                Shortcut::Step => store.dispatch(Action::Step),
+                Shortcut::Back => store.dispatch(Action::StepBack),
+                Shortcut::Forward => store.dispatch(Action::StepForward),
+                Shortcut::Start => store.dispatch(Action::SetCursor(0)),
+                Shortcut::Live => store.dispatch(Action::Live),
+            }
+        });
+        let listener = keyboard::listen(on_shortcut);
+        move || drop(listener)
+    });
+}
+
+/// While playing, ticks every interval: one engine step in real-time mode, else one fact
+/// of replay.
+#[hook]
+fn use_ticker(store: &SessionHandle) {
+    let (playing, interval) = {
+        let session = store.get();
+        (session.playing(), session.interval_ms())
+    };
+    let store = store.clone();
+    use_effect_with((playing, interval), move |&(playing, interval)| {
+        let ticker = playing.then(|| {
+            Interval::new(interval, move || store.dispatch(Action::PlayTick))
+        });
+        move || drop(ticker)
+    });
 }

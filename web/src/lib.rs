@@ -6,9 +6,10 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod browser;
 pub mod components;
-pub mod core_check;
 pub mod panic_screen;
+pub mod session;
 pub mod widgets;
 
 /// Starts the playground in the page's `<body>`: installs the panic screen, then mounts

@@ -1,0 +1,103 @@
+//! Keyboard shortcuts: one listener on the document that turns keys into [`Shortcut`]s,
+//! except while the user types in a field.
+
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
+use yew::Callback;
+
+/// What a key asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shortcut {
+    /// `?`: show or hide the shortcuts overlay.
+    Help,
+    /// `/`: focus the log filter.
+    Filter,
+    /// Space: play or pause.
+    PlayPause,
+    /// `.`: take one engine step.
+    Step,
+    /// ←: one fact back in time.
+    Back,
+    /// →: one fact forward in time.
+    Forward,
+    /// Home: the initial state.
+    Start,
+    /// End: back to live.
+    Live,
+    /// Esc: close or cancel.
+    Escape,
+}
+
+/// Every shortcut with its keys and what it does, for the `?` overlay.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Ctrl + Enter", "submit the command (in the composer)"),
+    ("/", "focus the log filter"),
+    ("Space", "play / pause (the timeline, or the real-time run)"),
+    (".", "take one engine step"),
+    ("← / →", "one fact back / forward in time"),
+    ("Home", "the initial state (position 0)"),
+    ("End", "back to live"),
+    ("↑ / ↓", "previous / next row (in the log)"),
+    ("Esc", "close this overlay, cancel a repeat or an injection"),
+    ("?", "show / hide these shortcuts"),
+];
+
+/// The shortcut of `event`, unless the user is typing in a field (Esc always counts).
+pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
+    if event.key() == "Escape" {
+        return Some(Shortcut::Escape);
+    }
+    if event.ctrl_key() || event.meta_key() || event.alt_key() || typing(event) {
+        return None;
+    }
+    Some(match event.key().as_str() {
+        "?" => Shortcut::Help,
+        "/" => Shortcut::Filter,
+        " " => Shortcut::PlayPause,
+        "." => Shortcut::Step,
+        "ArrowLeft" => Shortcut::Back,
+        "ArrowRight" => Shortcut::Forward,
+        "Home" => Shortcut::Start,
+        "End" => Shortcut::Live,
+        _ => return None,
+    })
+}
+
+/// Whether the event comes from a field that takes text, or a control that uses the key.
+fn typing(event: &KeyboardEvent) -> bool {
+    let Some(element) = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+    else {
+        return false;
+    };
+    let tag = element.tag_name().to_ascii_uppercase();
+    element.is_content_editable()
+        || matches!(tag.as_str(), "TEXTAREA" | "SELECT")
+        || (tag == "INPUT" && element.get_attribute("type").as_deref() != Some("checkbox"))
+        || (tag == "BUTTON" && event.key() == " ")
+        || element.closest("[data-keys=own]").ok().flatten().is_some()
+}
+
+/// Listens on the document for as long as the returned listener lives.
+pub fn listen(on_shortcut: Callback<Shortcut>) -> Option<EventListener> {
+    let document = web_sys::window()?.document()?;
+    let options = EventListenerOptions::enable_prevent_default();
+    Some(EventListener::new_with_options(
+        &document,
+        "keydown",
+        options,
+        move |event| {
+            let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
+            if let Some(shortcut) = shortcut(event) {
+                if shortcut != Shortcut::Escape {
+                    event.prevent_default();
+                }
+                on_shortcut.emit(shortcut);
+            }
+        },
+    ))
+}

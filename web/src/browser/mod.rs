@@ -1,0 +1,3 @@
+//! Browser glue: keyboard shortcuts.
+
+pub mod keyboard;

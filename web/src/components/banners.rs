@@ -1,0 +1,58 @@
+//! The page-wide banners: an error anyone should see, and "viewing the past".
+
+use crate::session::store::use_session;
+use crate::session::Action;
+use yew::prelude::*;
+
+/// The error banner (`role=alert`), present only while there is an error.
+#[function_component]
+pub fn ErrorBanner() -> Html {
+    let store = use_session();
+    let session = store.get();
+    let Some(error) = session.error() else {
+        return html! {};
+    };
+    let dismiss = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::DismissError))
+    };
+    html! {
+        <div class="banner banner-error" role="alert" data-testid="error-banner">
+            <span class="banner-glyph" aria-hidden="true">{ "✘" }</span>
+            <span class="banner-text">{ error }</span>
+            <button class="tool" onclick={dismiss} aria-label="Dismiss the error">{ "×" }</button>
+        </div>
+    }
+}
+
+/// The "viewing the past" banner with its two ways out, present only in the past.
+#[function_component]
+pub fn PastBanner() -> Html {
+    let store = use_session();
+    let session = store.get();
+    let Some(cursor) = session.cursor() else {
+        return html! {};
+    };
+    let live = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Live))
+    };
+    let fork = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Fork))
+    };
+    html! {
+        <div class="banner banner-past" role="status" data-testid="past-banner">
+            <span class="banner-glyph" aria-hidden="true">{ "⚠" }</span>
+            <span class="banner-text">
+                { "Viewing the past: the state after " }
+                <strong class="mono">{ cursor }</strong>
+                { format!(" of {} facts. The composer is locked.", session.head()) }
+            </span>
+            <button class="tool primary" data-testid="live-button" onclick={live}
+                title="Back to the live head (End)">{ "⏭ back to live" }</button>
+            <button class="tool" data-testid="fork-button" onclick={fork}
+                title="A what-if session whose past is this one's up to here">{ "⑂ fork from here" }</button>
+        </div>
+    }
+}

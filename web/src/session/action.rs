@@ -1,0 +1,235 @@
+//! What components ask of the session, and how the session does it.
+
+use super::{ForkOrigin, Progress, RunMode, Session, MAX_INSTANT_STEPS};
+use decider_core::boundary::{FactRow, LogFilter};
+use decider_core::Id;
+use serde_json::Value;
+use std::rc::Rc;
+
+/// Submitted commands kept in the history.
+const HISTORY: usize = 50;
+
+/// Something a component asks the session to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Start an empty session of this domain (same seed).
+    SelectDomain(String),
+    /// Start an empty session of the same domain with this seed.
+    SetSeed(u64),
+    /// Submit a command (JSON) as a user; instant mode runs it to idle.
+    Submit(Value),
+    /// Submit a slice of a Repeat ×N; `progress` says how far the whole run is.
+    SubmitBatch {
+        /// The commands of this slice, `${i}` already replaced.
+        commands: Vec<Value>,
+        /// Submitted so far (this slice included) and in all.
+        progress: Progress,
+    },
+    /// A Repeat ×N ended (done or cancelled).
+    RepeatEnded,
+    /// Take one engine step.
+    Step,
+    /// Run the queue until idle.
+    RunToIdle,
+    /// Change the run mode.
+    SetMode(RunMode),
+    /// Milliseconds between steps in real-time mode.
+    SetInterval(u32),
+    /// Start or stop playing (the timeline, or the real-time run).
+    SetPlaying(bool),
+    /// Advance playback by one fact (timer tick).
+    PlayTick,
+    /// Move the cursor to a position (the head or beyond: live).
+    SetCursor(u64),
+    /// One fact back in time.
+    StepBack,
+    /// One fact forward in time.
+    StepForward,
+    /// Back to the live head.
+    Live,
+    /// Replace the session by a what-if branch whose past is this one's up to the cursor.
+    Fork,
+    /// Select a fact (a log row): the cursor moves right after it, its flow is traced.
+    Select(FactRow),
+    /// Select the fact at a position (a trace node, a key).
+    SelectPosition(u64),
+    /// Trace this flow.
+    SelectFlow(Id),
+    /// Filter the log.
+    SetFilter(LogFilter),
+    /// Make the queued command fail with this rejection (JSON).
+    InjectFault(Id, Value),
+    /// Show an error in the banner.
+    Error(String),
+    /// Hide the banner.
+    DismissError,
+}
+
+/// Applies `action` to `session`.
+pub(super) fn apply(session: &mut Session, action: Action) {
+    match action {
+        Action::SelectDomain(id) => {
+            let domains = session.domains.clone();
+            *session = Session::new(domains, &id, session.seed);
+        }
+        Action::SetSeed(seed) => {
+            let domains = session.domains.clone();
+            let id = session.domain.info().id.clone();
+            *session = Session::new(domains, &id, seed);
+        }
+        Action::Submit(command) => submit(session, vec![command]),
+        Action::SubmitBatch { commands, progress } => {
+            session.progress = Some(progress);
+            submit(session, commands);
+        }
+        Action::RepeatEnded => session.progress = None,
+        Action::Step => run(session, 1),
+        Action::RunToIdle => run(session, MAX_INSTANT_STEPS),
+        Action::SetMode(mode) => {
+            session.mode = mode;
+            session.playing = mode == RunMode::RealTime;
+            if mode == RunMode::Instant {
+                run(session, MAX_INSTANT_STEPS);
+            }
+        }
+        Action::SetInterval(ms) => session.interval_ms = ms.clamp(20, 10_000),
+        Action::SetPlaying(playing) => session.playing = playing,
+        Action::PlayTick => play_tick(session),
+        Action::SetCursor(position) => move_cursor(session, position),
+        Action::StepBack => move_cursor(session, session.position().saturating_sub(1)),
+        Action::StepForward => move_cursor(session, session.position() + 1),
+        Action::Live => move_cursor(session, u64::MAX),
+        Action::Fork => fork(session),
+        Action::Select(row) => select(session, row),
+        Action::SelectPosition(position) => {
+            if let Some(row) = session.fact(position) {
+                select(session, row);
+            }
+        }
+        Action::SelectFlow(id) => session.flow = Some(id),
+        Action::SetFilter(filter) => session.set_filter(filter),
+        Action::InjectFault(command_id, rejection) => inject(session, command_id, &rejection),
+        Action::Error(message) => session.error = Some(message),
+        Action::DismissError => session.error = None,
+    }
+}
+
+fn submit(session: &mut Session, commands: Vec<Value>) {
+    if session.in_past() {
+        session.error = Some(
+            "The composer is locked while viewing the past: go back to live or fork first."
+                .into(),
+        );
+        return;
+    }
+    let from = session.head();
+    let mut last = None;
+    for command in commands {
+        match session.engine.submit(&command) {
+            Ok(id) => {
+                last = Some(id);
+                if session.mode == RunMode::Instant {
+                    session.engine.run_until_idle(MAX_INSTANT_STEPS);
+                }
+            }
+            Err(e) => {
+                session.error = Some(format!("The command was not submitted: {e}"));
+                break;
+            }
+        }
+        remember(session, command);
+    }
+    if let Some(id) = last {
+        session.flow = Some(id);
+        session.selected = None;
+        session.error = None;
+    }
+    session.appended(from);
+}
+
+fn remember(session: &mut Session, command: Value) {
+    let history = Rc::make_mut(&mut session.history);
+    history.retain(|c| *c != command);
+    history.insert(0, command);
+    history.truncate(HISTORY);
+}
+
+fn run(session: &mut Session, steps: u64) {
+    if session.in_past() {
+        return;
+    }
+    let from = session.head();
+    session.engine.run_until_idle(steps);
+    if session.head() != from || steps > 0 {
+        session.appended(from);
+    }
+}
+
+fn play_tick(session: &mut Session) {
+    if session.mode == RunMode::RealTime && !session.in_past() {
+        if session.queue_len() == 0 {
+            return;
+        }
+        run(session, 1);
+        return;
+    }
+    match session.cursor {
+        Some(position) => move_cursor(session, position + 1),
+        None => session.playing = false,
+    }
+}
+
+/// Moves the cursor; at or past the head it is live again.
+fn move_cursor(session: &mut Session, position: u64) {
+    let head = session.head();
+    session.cursor = (position < head).then_some(position);
+    if session.cursor.is_none() && session.mode != RunMode::RealTime {
+        session.playing = false;
+    }
+    session.selected = match position.checked_sub(1) {
+        Some(last) if position <= head => session.fact(last),
+        _ => None,
+    };
+    if let Some(row) = &session.selected {
+        session.flow = Some(row.correlation_id);
+    }
+}
+
+fn select(session: &mut Session, row: FactRow) {
+    let head = session.head();
+    let after = row.position + 1;
+    session.cursor = (after < head).then_some(after);
+    session.flow = Some(row.correlation_id);
+    session.selected = Some(row);
+}
+
+fn fork(session: &mut Session) {
+    let position = session.position();
+    let generation = session.fork.as_ref().map_or(1, |f| f.generation + 1);
+    let engine = session.engine.fork_at(position);
+    session.replace_engine(engine);
+    session.fork = Some(ForkOrigin {
+        position,
+        generation,
+    });
+}
+
+fn inject(session: &mut Session, command_id: Id, rejection: &Value) {
+    if session.in_past() {
+        return;
+    }
+    let from = session.head();
+    match session.engine.inject_fault(command_id, rejection) {
+        Ok(_) => {
+            if session.mode == RunMode::Instant {
+                session.engine.run_until_idle(MAX_INSTANT_STEPS);
+            }
+            session.appended(from);
+            if let Some(row) = session.fact(from) {
+                session.flow = Some(row.correlation_id);
+                session.selected = Some(row);
+            }
+        }
+        Err(e) => session.error = Some(format!("The fault was not injected: {e}")),
+    }
+}

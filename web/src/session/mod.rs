@@ -1,0 +1,323 @@
+//! The session model: one per open workspace. It owns the engine (through `DynEngine`),
+//! the time-travel cursor, the run mode, the selection and the log filter. It is the only
+//! code that talks to the engine; components read what it exposes and send it
+//! [`Action`]s through the [`store`]. Its whole durable state is the engine's journal plus
+//! these UI settings.
+
+pub mod action;
+pub mod repeat;
+pub mod store;
+
+pub use action::Action;
+
+use decider_core::boundary::{FactRow, FlowView, LogFilter, QueueRow, StateView};
+use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
+use serde_json::Value;
+use std::rc::Rc;
+
+/// Engine steps an *instant* run takes at most before it stops and says so (a saga loop is
+/// already bounded by the engine's depth limit; this bounds a runaway queue).
+pub const MAX_INSTANT_STEPS: u64 = 100_000;
+/// Queued commands the inspector and the queue panel show at most.
+pub const QUEUE_ROWS: usize = 200;
+
+/// How queued commands are run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunMode {
+    /// Every submitted command runs to idle at once.
+    Instant,
+    /// One engine step every `interval_ms`, so the flow unfolds visibly.
+    RealTime,
+    /// The queue waits; each Step takes one step.
+    Step,
+}
+
+impl RunMode {
+    /// The value used in the run-mode `<select>`.
+    pub fn id(self) -> &'static str {
+        match self {
+            RunMode::Instant => "instant",
+            RunMode::RealTime => "realtime",
+            RunMode::Step => "step",
+        }
+    }
+
+    /// The mode with this select value.
+    pub fn from_id(id: &str) -> Option<Self> {
+        [RunMode::Instant, RunMode::RealTime, RunMode::Step]
+            .into_iter()
+            .find(|m| m.id() == id)
+    }
+}
+
+/// Where a forked session came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForkOrigin {
+    /// The position it was forked at.
+    pub position: u64,
+    /// How many forks deep this session is.
+    pub generation: u32,
+}
+
+/// A Repeat ×N in progress: commands submitted so far and in all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Commands submitted.
+    pub done: u64,
+    /// Commands to submit.
+    pub total: u64,
+}
+
+/// Everything one open workspace holds.
+pub struct Session {
+    domains: Rc<Vec<Rc<dyn DynDomain>>>,
+    domain: Rc<dyn DynDomain>,
+    engine: Box<dyn DynEngine>,
+    seed: u64,
+    cursor: Option<u64>,
+    mode: RunMode,
+    interval_ms: u32,
+    playing: bool,
+    selected: Option<FactRow>,
+    flow: Option<Id>,
+    filter: LogFilter,
+    matches: Option<Vec<u64>>,
+    history: Rc<Vec<Value>>,
+    error: Option<String>,
+    progress: Option<Progress>,
+    fork: Option<ForkOrigin>,
+    /// Bumped whenever the log's content or filter changes.
+    log_version: u64,
+}
+
+impl Session {
+    /// A new, empty session of `domain` (an id among `domains`; the first one if unknown).
+    pub fn new(domains: Rc<Vec<Rc<dyn DynDomain>>>, domain: &str, seed: u64) -> Self {
+        let domain = domains
+            .iter()
+            .find(|d| d.info().id == domain)
+            .or(domains.first())
+            .cloned()
+            .expect("at least one domain is registered");
+        Session {
+            engine: domain.start(config(seed)),
+            domains,
+            domain,
+            seed,
+            cursor: None,
+            mode: RunMode::Instant,
+            interval_ms: 600,
+            playing: false,
+            selected: None,
+            flow: None,
+            filter: LogFilter::default(),
+            matches: None,
+            history: Rc::new(Vec::new()),
+            error: None,
+            progress: None,
+            fork: None,
+            log_version: 0,
+        }
+    }
+
+    /// Every registered domain.
+    pub fn domains(&self) -> &Rc<Vec<Rc<dyn DynDomain>>> {
+        &self.domains
+    }
+
+    /// The session's domain.
+    pub fn domain(&self) -> &Rc<dyn DynDomain> {
+        &self.domain
+    }
+
+    /// The seed of the session's ids.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The number of facts recorded.
+    pub fn head(&self) -> u64 {
+        self.engine.head()
+    }
+
+    /// The time-travel cursor: `None` when live, else the number of facts folded.
+    pub fn cursor(&self) -> Option<u64> {
+        self.cursor
+    }
+
+    /// The position shown: the cursor, or the head when live.
+    pub fn position(&self) -> u64 {
+        self.cursor.unwrap_or_else(|| self.head())
+    }
+
+    /// Whether the cursor is in the past (the composer is locked then).
+    pub fn in_past(&self) -> bool {
+        self.cursor.is_some()
+    }
+
+    /// The run mode.
+    pub fn mode(&self) -> RunMode {
+        self.mode
+    }
+
+    /// Milliseconds between steps in real-time mode.
+    pub fn interval_ms(&self) -> u32 {
+        self.interval_ms
+    }
+
+    /// Whether the timeline is playing (or, in real-time mode, the run is going).
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    /// The selected fact.
+    pub fn selected(&self) -> Option<&FactRow> {
+        self.selected.as_ref()
+    }
+
+    /// The flow shown in the trace.
+    pub fn flow_id(&self) -> Option<Id> {
+        self.flow
+    }
+
+    /// The log filter.
+    pub fn filter(&self) -> &LogFilter {
+        &self.filter
+    }
+
+    /// Submitted commands, newest first.
+    pub fn history(&self) -> &Rc<Vec<Value>> {
+        &self.history
+    }
+
+    /// The error to show in the banner.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The Repeat ×N in progress.
+    pub fn progress(&self) -> Option<Progress> {
+        self.progress
+    }
+
+    /// Where this session was forked from.
+    pub fn fork_origin(&self) -> Option<&ForkOrigin> {
+        self.fork.as_ref()
+    }
+
+    /// Changes whenever the log's rows or filter change.
+    pub fn log_version(&self) -> u64 {
+        self.log_version
+    }
+
+    /// The number of log rows that pass the filter.
+    pub fn log_len(&self) -> usize {
+        match &self.matches {
+            Some(matches) => matches.len(),
+            None => self.head() as usize,
+        }
+    }
+
+    /// Log rows `from..to` by index in the filtered list.
+    pub fn log_rows(&self, from: usize, to: usize) -> Vec<FactRow> {
+        match &self.matches {
+            None => self.engine.rows(from as u64, to as u64),
+            Some(matches) => matches
+                .get(from.min(matches.len())..to.min(matches.len()))
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|&p| self.engine.rows(p, p + 1))
+                .collect(),
+        }
+    }
+
+    /// The index in the filtered log of the fact at `position`, if it passes the filter.
+    pub fn log_index(&self, position: u64) -> Option<usize> {
+        match &self.matches {
+            None => (position < self.head()).then_some(position as usize),
+            Some(matches) => matches.binary_search(&position).ok(),
+        }
+    }
+
+    /// The fact at `position`.
+    pub fn fact(&self, position: u64) -> Option<FactRow> {
+        self.engine.rows(position, position + 1).pop()
+    }
+
+    /// The state at the cursor (live when live), showing `stream`.
+    pub fn state(&self, stream: Option<&str>) -> StateView {
+        self.engine.inspect(self.cursor, stream, QUEUE_ROWS)
+    }
+
+    /// The state one fact before the cursor, for the inspector's diff.
+    pub fn previous_state(&self, stream: Option<&str>) -> Option<StateView> {
+        let position = self.position();
+        (position > 0).then(|| self.engine.inspect(Some(position - 1), stream, 0))
+    }
+
+    /// The commands waiting in the queue at the cursor, front first, and how many in all.
+    pub fn queue(&self) -> (Vec<QueueRow>, usize) {
+        let state = self.engine.inspect(self.cursor, None, QUEUE_ROWS);
+        (state.queue, state.queue_len)
+    }
+
+    /// The live queue's length.
+    pub fn queue_len(&self) -> usize {
+        self.engine.inspect(None, None, 0).queue_len
+    }
+
+    /// The selected flow, laid out as swimlanes.
+    pub fn flow(&self) -> Option<FlowView> {
+        self.engine.flow(self.flow?)
+    }
+
+    /// Origins offered by the log's filter: user, given history, then every reactor.
+    pub fn origins(&self) -> Vec<String> {
+        let mut origins = vec!["user".to_string(), "given".to_string()];
+        origins.extend(self.domain.info().sagas.iter().cloned());
+        origins
+    }
+
+    /// The engine's journal as JSON entries `from..`.
+    pub fn journal(&self, from: usize) -> Vec<Value> {
+        self.engine.journal(from)
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        action::apply(self, action);
+    }
+
+    /// Records that facts were appended: extends the filtered list, bumps the log version,
+    /// and keeps the cursor where it is.
+    fn appended(&mut self, from: u64) {
+        if let Some(matches) = &mut self.matches {
+            matches.extend(self.engine.matching_from(&self.filter, from));
+        }
+        self.log_version += 1;
+    }
+
+    fn set_filter(&mut self, filter: LogFilter) {
+        self.matches = (!filter.is_empty()).then(|| self.engine.matching(&filter));
+        self.filter = filter;
+        self.log_version += 1;
+    }
+
+    fn replace_engine(&mut self, engine: Box<dyn DynEngine>) {
+        self.engine = engine;
+        self.cursor = None;
+        self.selected = None;
+        self.flow = None;
+        self.playing = false;
+        let filter = std::mem::take(&mut self.filter);
+        self.set_filter(filter);
+    }
+}
+
+/// The engine configuration of a session with `seed`.
+pub fn config(seed: u64) -> EngineConfig {
+    EngineConfig {
+        seed,
+        ..EngineConfig::default()
+    }
+}

@@ -1,0 +1,54 @@
+//! Repeat ×N: the same command N times with `${i}` replaced by 1..N, submitted in slices
+//! that yield to the browser between them, so the page stays responsive and can cancel.
+
+use super::{Action, Progress};
+use gloo::timers::future::TimeoutFuture;
+use serde_json::Value;
+use std::cell::Cell;
+use std::rc::Rc;
+use yew::Callback;
+
+/// Milliseconds of work per slice before yielding to the browser (half a 60 Hz frame).
+const SLICE_MS: f64 = 8.0;
+
+/// `command` with every `${i}` in its strings (keys included) replaced by `i`.
+pub fn substitute(command: &Value, i: u64) -> Value {
+    match command {
+        Value::String(s) if s.contains("${i}") => Value::String(s.replace("${i}", &i.to_string())),
+        Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, i)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.replace("${i}", &i.to_string()), substitute(v, i)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Submits `command` `total` times through `dispatch`, in slices of about [`SLICE_MS`],
+/// until done or `cancel` is set; then dispatches [`Action::RepeatEnded`].
+pub async fn run(command: Value, total: u64, dispatch: Callback<Action>, cancel: Rc<Cell<bool>>) {
+    let mut done = 0;
+    let mut slice = 16u64;
+    while done < total && !cancel.get() {
+        let n = slice.min(total - done);
+        let commands = (done + 1..=done + n).map(|i| substitute(&command, i)).collect();
+        done += n;
+        let started = now();
+        dispatch.emit(Action::SubmitBatch {
+            commands,
+            progress: Progress { done, total },
+        });
+        let spent = (now() - started).max(0.1);
+        // Aim the next slice at SLICE_MS of work from what this one cost.
+        slice = ((n as f64 * SLICE_MS / spent) as u64).clamp(1, 5_000);
+        TimeoutFuture::new(0).await;
+    }
+    dispatch.emit(Action::RepeatEnded);
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
