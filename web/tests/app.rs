@@ -3,6 +3,7 @@
 
 use decider_web::app::App;
 use std::time::Duration;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -17,28 +18,30 @@ async fn mount() -> web_sys::Element {
 }
 
 #[wasm_bindgen_test]
-async fn the_shell_names_the_product_and_shows_a_flow_computed_by_the_core() {
+async fn the_page_opens_on_the_restaurant_domain_with_every_domain_offered() {
     let root = mount().await;
     let title = root.query_selector("h1").unwrap().unwrap();
-    assert_eq!(title.text_content().unwrap(), "Decider Lab");
-    let check = root.query_selector("#core-check").unwrap().unwrap();
-    let text = check.text_content().unwrap();
+    assert_eq!(title.text_content().unwrap(), "◆ Decider Lab");
+    let picker: web_sys::HtmlSelectElement = root
+        .query_selector("[data-testid=domain-picker]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(picker.value(), "restaurant");
+    let ids: Vec<String> = (0..picker.length())
+        .map(|i| picker.item(i).unwrap().get_attribute("value").unwrap())
+        .collect();
+    let expected: Vec<String> = decider_domains::all()
+        .iter()
+        .map(|d| d.info().id.clone())
+        .collect();
+    assert_eq!(ids, expected);
+    let head = root.query_selector("[data-testid=head]").unwrap().unwrap();
+    assert_eq!(head.text_content().unwrap(), "0");
     assert!(
-        text.contains("counter `demo` is at 12 after 4 recorded facts"),
-        "{text}"
-    );
-    assert!(text.contains(r#"{"below_zero":{"value":12}}"#), "{text}");
-}
-
-#[wasm_bindgen_test]
-async fn the_shell_lists_each_domain_with_its_commands() {
-    let root = mount().await;
-    let items = root.query_selector_all("#domains li").unwrap();
-    assert_eq!(items.length() as usize, decider_domains::all().len());
-    let first = items.get(0).unwrap().text_content().unwrap();
-    assert!(
-        first.contains("Counter — 2 commands: increment, decrement"),
-        "{first}"
+        root.query_selector("[data-testid=past-banner]").unwrap().is_none(),
+        "a new session is live"
     );
 }
 

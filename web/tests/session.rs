@@ -1,0 +1,162 @@
+//! The session model: what each action does to the engine, the cursor and the selection.
+#![cfg(target_arch = "wasm32")]
+
+use decider_core::boundary::{LogFilter, RowKind};
+use decider_core::DynDomain;
+use decider_web::session::repeat::substitute;
+use decider_web::session::{Action, Progress, RunMode, Session};
+use serde_json::{json, Value};
+use std::rc::Rc;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn session(domain: &str) -> Session {
+    let domains: Vec<Rc<dyn DynDomain>> =
+        decider_domains::all().into_iter().map(Rc::from).collect();
+    Session::new(Rc::new(domains), domain, 0)
+}
+
+/// The commands of a bundled scenario file, in order.
+fn commands(text: &str) -> Vec<Value> {
+    let scenario: Value = serde_json::from_str(text).unwrap();
+    scenario["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["command"].clone())
+        .collect()
+}
+
+const NOT_ON_MENU: &str = include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json");
+const HAPPY: &str = include_str!("../../tests/scenarios/restaurant/happy-path.json");
+
+#[wasm_bindgen_test]
+fn repeat_replaces_the_index_in_every_string() {
+    let command = json!({"order": {"place_order": {"order_id": "o${i}", "items": ["a-${i}", 3]}}});
+    assert_eq!(
+        substitute(&command, 7),
+        json!({"order": {"place_order": {"order_id": "o7", "items": ["a-7", 3]}}})
+    );
+}
+
+#[wasm_bindgen_test]
+fn instant_mode_runs_each_submission_to_idle_and_traces_its_flow() {
+    let mut session = session("restaurant");
+    assert_eq!(session.domain().info().id, "restaurant");
+    for command in commands(NOT_ON_MENU) {
+        session.apply(Action::Submit(command));
+    }
+    assert_eq!(session.queue_len(), 0);
+    let rows = session.log_rows(0, 100);
+    assert_eq!(rows.len() as u64, session.head());
+    let rejection = rows.iter().find(|r| r.kind == RowKind::Rejection).unwrap();
+    assert_eq!(rejection.origin, "fulfilment");
+    assert!(rows.iter().filter(|r| r.compensation).count() >= 2);
+    let flow = session.flow().expect("the last submission's flow");
+    assert!(flow.nodes.iter().any(|n| n.compensation));
+    assert_eq!(session.history().len(), commands(NOT_ON_MENU).len());
+}
+
+#[wasm_bindgen_test]
+fn step_mode_waits_and_a_fault_can_be_injected_on_any_queued_command() {
+    let mut session = session("restaurant");
+    session.apply(Action::SetMode(RunMode::Step));
+    let steps = commands(HAPPY);
+    for command in &steps {
+        session.apply(Action::Submit(command.clone()));
+        session.apply(Action::RunToIdle);
+    }
+    let before = session.head();
+    // Place one more order and step until the restaurant's accept command waits.
+    let place = steps
+        .iter()
+        .find(|c| c.get("order").is_some())
+        .unwrap()
+        .clone();
+    let mut place = place;
+    place["order"]["place_order"]["order_id"] = json!("o-fault");
+    session.apply(Action::Submit(place));
+    assert_eq!(session.head(), before, "step mode: nothing ran yet");
+    let accept = loop {
+        let (queue, _) = session.queue();
+        if let Some(accept) = queue.iter().find(|q| q.name == "restaurant.accept_order") {
+            break accept.clone();
+        }
+        assert!(!queue.is_empty(), "the flow reaches the restaurant");
+        session.apply(Action::Step);
+    };
+    session.apply(Action::InjectFault(
+        accept.command_id,
+        json!({"restaurant": "closed"}),
+    ));
+    assert_eq!(session.error(), None);
+    let injected = session.selected().expect("the injected fact is selected").clone();
+    assert!(injected.injected && injected.kind == RowKind::Rejection);
+    session.apply(Action::RunToIdle);
+    let rows = session.log_rows(injected.position as usize, session.head() as usize);
+    assert!(
+        rows.iter().any(|r| r.compensation && r.name.ends_with("payment_refunded")),
+        "the fulfilment process refunds after the injected rejection: {rows:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn time_travel_locks_the_composer_and_fork_keeps_the_past() {
+    let mut session = session("counter");
+    for by in [1, 2, 3] {
+        session.apply(Action::Submit(
+            json!({"increment": {"counter_id": "c", "by": by}}),
+        ));
+    }
+    assert_eq!(session.head(), 3);
+    session.apply(Action::SetCursor(1));
+    assert!(session.in_past());
+    assert_eq!(session.state(Some("counter-c")).stream, Some(json!({"version": 1, "state": 1})));
+    assert_eq!(
+        session.previous_state(None).map(|s| s.position),
+        Some(0),
+        "the diff's left side is one fact earlier"
+    );
+    session.apply(Action::Submit(json!({"increment": {"counter_id": "c", "by": 9}})));
+    assert_eq!(session.head(), 3, "nothing is submitted in the past");
+    assert!(session.error().unwrap().contains("locked"));
+    session.apply(Action::StepForward);
+    assert_eq!(session.cursor(), Some(2));
+    session.apply(Action::StepForward);
+    assert_eq!(session.cursor(), None, "at the head the cursor is live again");
+    session.apply(Action::SetCursor(2));
+    session.apply(Action::Fork);
+    assert_eq!(session.head(), 2);
+    assert!(!session.in_past());
+    assert_eq!(session.fork_origin().map(|f| f.position), Some(2));
+    session.apply(Action::Submit(json!({"increment": {"counter_id": "c", "by": 10}})));
+    assert_eq!(session.state(Some("counter-c")).stream, Some(json!({"version": 3, "state": 13})));
+}
+
+#[wasm_bindgen_test]
+fn the_filter_narrows_the_log_and_follows_new_facts() {
+    let mut session = session("counter");
+    session.apply(Action::SubmitBatch {
+        commands: (0..5)
+            .map(|i| json!({"decrement": {"counter_id": format!("c{i}"), "by": 1}}))
+            .collect(),
+        progress: Progress { done: 5, total: 10 },
+    });
+    assert_eq!(session.progress(), Some(Progress { done: 5, total: 10 }));
+    session.apply(Action::Submit(json!({"increment": {"counter_id": "c0", "by": 1}})));
+    session.apply(Action::SetFilter(LogFilter {
+        kind: Some(RowKind::Rejection),
+        ..LogFilter::default()
+    }));
+    assert_eq!(session.log_len(), 5);
+    let version = session.log_version();
+    session.apply(Action::Submit(json!({"decrement": {"counter_id": "c9", "by": 1}})));
+    assert_eq!(session.log_len(), 6, "a new rejection joins the filtered list");
+    assert!(session.log_version() > version);
+    assert!(session.log_rows(0, 10).iter().all(|r| r.kind == RowKind::Rejection));
+    assert_eq!(session.log_index(5), Some(5));
+    assert_eq!(session.log_index(6), None, "the increment does not pass");
+    session.apply(Action::RepeatEnded);
+    assert_eq!(session.progress(), None);
+}
