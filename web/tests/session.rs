@@ -155,8 +155,8 @@ fn the_filter_narrows_the_log_and_follows_new_facts() {
     assert_eq!(session.log_len(), 6, "a new rejection joins the filtered list");
     assert!(session.log_version() > version);
     assert!(session.log_rows(0, 10).iter().all(|r| r.kind == RowKind::Rejection));
-    assert_eq!(session.log_index(5), Some(5));
-    assert_eq!(session.log_index(6), None, "the increment does not pass");
+    assert_eq!(session.log_index(6), Some(5), "the new rejection is the sixth row");
+    assert_eq!(session.log_index(5), None, "the increment does not pass");
     session.apply(Action::RepeatEnded);
     assert_eq!(session.progress(), None);
 }

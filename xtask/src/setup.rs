@@ -8,28 +8,22 @@ use std::path::PathBuf;
 /// Trunk's version: 0.22 needs a newer rustc than the machines have.
 const TRUNK_VERSION: &str = "0.21.14";
 
-/// The tools found or installed.
-pub struct Tools {
-    /// PATH with the project's npm tools (wasm-opt) in front.
-    pub path: String,
-}
+/// binaryen's version: Trunk.toml asks for exactly this `wasm-opt`.
+const WASM_OPT_VERSION: &str = "version 123";
 
 /// Everything both commands need.
-pub fn all() -> Result<Tools, String> {
-    wasm_target()?;
-    trunk()?;
-    wasm_bindgen()?;
-    let tools = npm_tools()?;
-    chromium()?;
-    Ok(tools)
+pub fn all() -> Result<(), String> {
+    for_serving()?;
+    chromium()
 }
 
 /// Only what serving the playground needs (no browser for tests).
-pub fn for_serving() -> Result<Tools, String> {
+pub fn for_serving() -> Result<(), String> {
     wasm_target()?;
     trunk()?;
     wasm_bindgen()?;
-    npm_tools()
+    npm_tools()?;
+    wasm_opt_for_trunk()
 }
 
 fn wasm_target() -> Result<(), String> {
@@ -87,7 +81,7 @@ fn locked_version(package: &str) -> Result<String, String> {
 }
 
 /// node and npm (from Debian when missing), then `npm ci` for wasm-opt and playwright-core.
-fn npm_tools() -> Result<Tools, String> {
+fn npm_tools() -> Result<(), String> {
     if !has("node") || !has("npm") {
         apt_install(&["nodejs", "npm"])?;
     }
@@ -105,21 +99,62 @@ fn npm_tools() -> Result<Tools, String> {
              package, then run this command again"
         ));
     }
-    let bin = root().join("node_modules").join(".bin");
     let lock = root().join("package-lock.json");
     let stamp = root().join("node_modules").join(".package-lock.json");
     let fresh = modified(&stamp).is_some_and(|s| modified(&lock).is_some_and(|l| s >= l));
-    if !fresh || !bin.join("wasm-opt").exists() {
+    if !fresh || !npm_wasm_opt().exists() {
         run(&mut cmd("npm", &["ci", "--no-audit", "--no-fund"]))?;
     }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let mut paths: Vec<PathBuf> = vec![bin];
-    paths.extend(std::env::split_paths(&path));
-    let path = std::env::join_paths(paths)
-        .map_err(|e| format!("cannot build PATH: {e}"))?
-        .to_string_lossy()
-        .to_string();
-    Ok(Tools { path })
+    Ok(())
+}
+
+/// binaryen's `wasm-opt` as npm installed it: one self-contained Node.js script.
+fn npm_wasm_opt() -> PathBuf {
+    root().join("node_modules/binaryen/bin/wasm-opt")
+}
+
+/// Makes binaryen 123's `wasm-opt` the one on the PATH of any shell, so that a plain
+/// `trunk build --release` finds it (Trunk only downloads a tool it cannot find, and this
+/// machine has no network for that): the npm script is copied into Cargo's bin folder,
+/// which is on the PATH of every Rust user. Fails, naming the culprit, if another
+/// `wasm-opt` comes first on the PATH.
+fn wasm_opt_for_trunk() -> Result<(), String> {
+    let found = || output("wasm-opt", &["--version"]).unwrap_or_default();
+    if found().contains(WASM_OPT_VERSION) {
+        return Ok(());
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let target = home.join("bin").join("wasm-opt");
+    println!("\n$ cp {} {}", npm_wasm_opt().display(), target.display());
+    std::fs::copy(npm_wasm_opt(), &target)
+        .map_err(|e| format!("cannot copy wasm-opt to {}: {e}", target.display()))?;
+    set_executable(&target)?;
+    let now = found();
+    if now.contains(WASM_OPT_VERSION) {
+        Ok(())
+    } else {
+        Err(format!(
+            "Trunk needs binaryen's wasm-opt {WASM_OPT_VERSION}; {} is installed, but the \
+             first `wasm-opt` on your PATH says `{now}`: put {} first on your PATH",
+            target.display(),
+            home.join("bin").display()
+        ))
+    }
+}
+
+#[cfg(unix)]
+fn set_executable(path: &std::path::Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| format!("cannot make {} executable: {e}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn set_executable(_: &std::path::Path) -> Result<(), String> {
+    Ok(())
 }
 
 fn modified(path: &std::path::Path) -> Option<std::time::SystemTime> {
