@@ -344,7 +344,7 @@ fn the_golden_journal_is_what_a_native_run_writes() {
 }
 
 /// Runs `given` history then `commands` on `domain`; both may hold any well-typed values.
-fn run_extreme(domain: &str, given: Value, commands: Vec<Value>) -> Value {
+fn run_extreme(domain: &str, given: Value, commands: Vec<Value>) -> scenario::ScenarioRun {
     let steps: Vec<Value> = commands
         .into_iter()
         .map(|c| json!({"command": c}))
@@ -355,7 +355,7 @@ fn run_extreme(domain: &str, given: Value, commands: Vec<Value>) -> Value {
     })
     .to_string();
     let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
-    scenario.run(&*domain).unwrap().final_state()
+    scenario.run(&*domain).unwrap()
 }
 
 #[test]
@@ -370,7 +370,8 @@ fn extreme_numbers_in_history_and_commands_never_panic() {
             {"decremented": {"counter_id": "b", "by": 1}}
         ]}]),
         vec![json!({"increment": {"counter_id": "a", "by": max32}})],
-    );
+    )
+    .final_state();
     // Saturated at the maximum, then one down: wrapping would give `max32 - 2`.
     assert_eq!(end["streams"]["counter-a"]["state"], max32 - 1);
 
@@ -383,24 +384,53 @@ fn extreme_numbers_in_history_and_commands_never_panic() {
             json!({"restaurant": {"open": {"restaurant_id": "r"}}}),
             json!({"order": {"place_order": {"order_id": "o", "restaurant_id": "r", "customer": "c", "items": ["gold", "gold"]}}}),
         ],
-    );
+    )
+    .final_state();
     assert_eq!(end["view"]["orders"]["o"]["total_cents"], max64);
 
-    let end = run_extreme(
+    // The whole balance leaves `a` (saturated at the maximum by its history); there is no
+    // account `b` to credit, so it comes back.
+    let run = run_extreme(
         "transfer",
         json!([{"stream": "account-a", "events": [
             {"account": {"account_opened": {"account_id": "a", "owner": "A", "balance_cents": max64}}},
-            {"account": {"credited": {"account_id": "a", "transfer_id": "t", "amount_cents": max64}}},
-            {"account": {"debited": {"account_id": "x", "transfer_id": "t", "amount_cents": max64}}}
+            {"account": {"credited": {"account_id": "a", "transfer_id": "t", "amount_cents": max64}}}
         ]}]),
         vec![
             json!({"transfer": {"request_transfer": {"transfer_id": "t", "from": "a", "to": "b", "amount_cents": max64}}}),
         ],
     );
     assert_eq!(
-        end["view"]["transfers"]["t"], "failed",
-        "no account b to credit: refunded"
+        run.steps[0].rejections,
+        [json!({"account": "unknown_account"})],
+        "the debit goes through, the credit finds no account b"
     );
+    let end = run.final_state();
+    assert_eq!(end["streams"]["account-a"]["state"]["balance_cents"], max64);
+    assert_eq!(
+        end["view"]["transfers"]["t"], "failed",
+        "refunded and failed"
+    );
+
+    // A credit that would overflow `b` is refused: `a` gets its money back.
+    let run = run_extreme(
+        "transfer",
+        json!([{"stream": "account-a", "events": [
+            {"account": {"account_opened": {"account_id": "a", "owner": "A", "balance_cents": 7}}}
+        ]}, {"stream": "account-b", "events": [
+            {"account": {"account_opened": {"account_id": "b", "owner": "B", "balance_cents": max64}}}
+        ]}]),
+        vec![
+            json!({"transfer": {"request_transfer": {"transfer_id": "t", "from": "a", "to": "b", "amount_cents": 7}}}),
+        ],
+    );
+    assert_eq!(
+        run.steps[0].rejections,
+        [json!({"account": {"balance_overflow": {"balance_cents": max64}}})]
+    );
+    let end = run.final_state();
+    assert_eq!(end["streams"]["account-a"]["state"]["balance_cents"], 7);
+    assert_eq!(end["streams"]["account-b"]["state"]["balance_cents"], max64);
 
     let end = run_extreme(
         "checkout",
@@ -411,6 +441,7 @@ fn extreme_numbers_in_history_and_commands_never_panic() {
             {"checkout": {"checkout_started": {"checkout_id": "c", "lines": [], "amount_cents": 1, "card": "x", "address": "y"}}}
         ]}]),
         vec![json!({"stock": {"reserve": {"sku": "s", "checkout_id": "c", "quantity": 1}}})],
-    );
+    )
+    .final_state();
     assert_eq!(end["streams"]["stock-s"]["state"]["available"], max32 - 1);
 }
