@@ -262,6 +262,177 @@ fn paths(value: &Value, prefix: &str, out: &mut Vec<String>) {
     }
 }
 
+/// A scenario-shaped document: mostly a valid header (so that the parser gets past the
+/// format, version and domain checks), with any JSON in the other fields.
+fn any_document() -> impl Strategy<Value = Value> {
+    let domain = prop_oneof![
+        4 => prop::sample::select(vec!["counter", "restaurant", "transfer", "checkout"])
+            .prop_map(Value::from),
+        1 => any_json(),
+    ];
+    let version = prop_oneof![4 => Just(json!(1)), 1 => any_json()];
+    let step =
+        (any_json(), prop::option::of(any_json())).prop_map(|(command, expect)| match expect {
+            Some(expect) => json!({"command": command, "expect": expect}),
+            None => json!({"command": command}),
+        });
+    let steps = prop_oneof![
+        4 => prop::collection::vec(step, 0..4).prop_map(Value::from),
+        1 => any_json(),
+    ];
+    let optional = || prop::option::of(any_json());
+    (domain, version, steps, optional(), optional()).prop_map(
+        |(domain, version, steps, given, then)| {
+            let mut document = json!({
+                "format": "decider-lab/scenario", "version": version, "domain": domain,
+                "title": "fuzz", "steps": steps,
+            });
+            for (field, value) in [("given", given), ("then", then)] {
+                if let Some(value) = value {
+                    document[field] = value;
+                }
+            }
+            document
+        },
+    )
+}
+
+#[test]
+fn random_documents_get_past_the_header_and_some_load() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut past_header, mut loaded) = (0, 0);
+    for _ in 0..500 {
+        let document = any_document().new_tree(&mut runner).unwrap().current();
+        match scenario::load(&document.to_string(), &decider_domains::find) {
+            Ok(_) => loaded += 1,
+            Err(e) if !["$.format", "$.version", "$.domain"].contains(&e.path.as_str()) => {
+                past_header += 1
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(
+        past_header > 250,
+        "{past_header} of 500 got past the header"
+    );
+    assert!(loaded > 5, "{loaded} of 500 loaded");
+}
+
+/// A small deterministic random source (splitmix64) for generating from a schema.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A value of the JSON Schema `schema` (whose `$ref`s point into `root`), with ids and
+/// numbers from small pools so that generated commands meet each other's streams.
+fn from_schema(schema: &Value, root: &Value, rng: &mut Rng) -> Value {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let target = root
+            .pointer(reference.trim_start_matches('#'))
+            .expect("a $ref into the same schema");
+        return from_schema(target, root, rng);
+    }
+    if let Some(options) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
+        return from_schema(rng.pick(options), root, rng);
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        return rng.pick(values).clone();
+    }
+    if let Some(value) = schema.get("const") {
+        return value.clone();
+    }
+    let kind = match &schema["type"] {
+        Value::Array(kinds) => rng.pick(kinds).as_str().unwrap_or("null").to_string(),
+        kind => kind.as_str().unwrap_or("null").to_string(),
+    };
+    match kind.as_str() {
+        "object" => {
+            let properties = schema["properties"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            let object = properties
+                .iter()
+                .map(|(name, property)| (name.clone(), from_schema(property, root, rng)))
+                .collect();
+            Value::Object(object)
+        }
+        "array" => {
+            let length = rng.below(4);
+            let items: Vec<Value> = (0..length)
+                .map(|_| from_schema(&schema["items"], root, rng))
+                .collect();
+            items.into()
+        }
+        "string" => json!(rng.pick(&[
+            "a",
+            "b",
+            "o1",
+            "luigi",
+            "pen",
+            "soup",
+            "4000-0000-0000-0002"
+        ])),
+        "integer" => integer(schema["format"].as_str(), rng),
+        "boolean" => json!(rng.below(2) == 0),
+        _ => Value::Null,
+    }
+}
+
+fn integer(format: Option<&str>, rng: &mut Rng) -> Value {
+    let max = match format {
+        Some("uint32") => u64::from(u32::MAX),
+        _ => u64::MAX,
+    };
+    let pool = [0, 1, 2, 5, 700, 100_000, max - 1, max];
+    json!(*rng.pick(&pool))
+}
+
+/// A scenario of a random domain whose history and commands follow the domain's schemas.
+fn generated_scenario(rng: &mut Rng) -> Value {
+    let domains = decider_domains::all();
+    let domain = rng.pick(&domains);
+    let (commands, events) = (domain.command_schema(), domain.event_schema());
+    let streams = ["a", "b", "o1", "luigi", "pen"];
+    let given: Vec<Value> = (0..rng.below(3))
+        .map(|_| {
+            let stream = format!(
+                "{}-{}",
+                rng.pick(&domain.info().streams),
+                rng.pick(&streams)
+            );
+            let events: Vec<Value> = (0..rng.below(3))
+                .map(|_| from_schema(&events, &events, rng))
+                .collect();
+            json!({"stream": stream, "events": events})
+        })
+        .collect();
+    let steps: Vec<Value> = (0..1 + rng.below(8))
+        .map(|_| json!({"command": from_schema(&commands, &commands, rng)}))
+        .collect();
+    json!({
+        "format": "decider-lab/scenario", "version": 1, "domain": domain.info().id,
+        "title": "generated", "seed": rng.next() % 1000, "given": given, "steps": steps,
+    })
+}
+
 /// Loads (and, when it loads, runs and checks) `text`; returns whether it loaded.
 fn exercise(text: &str) -> bool {
     match scenario::load(text, &decider_domains::find) {
@@ -286,8 +457,8 @@ proptest! {
     }
 
     #[test]
-    fn random_json_documents_never_panic_the_parser(value in any_json()) {
-        exercise(&value.to_string());
+    fn random_json_documents_never_panic_the_parser(document in any_document()) {
+        exercise(&document.to_string());
     }
 
     #[test]
@@ -315,6 +486,106 @@ proptest! {
         let truncated = &text[..cut.index(text.len())];
         prop_assert!(!exercise(truncated) || truncated.trim_end() == text.trim_end());
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn documents_generated_from_the_schemas_load_run_deterministically_and_record(
+        seed in any::<u64>(),
+    ) {
+        let text = generated_scenario(&mut Rng(seed)).to_string();
+        let (scenario, domain) = scenario::load(&text, &decider_domains::find)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let run = scenario.run(&*domain).unwrap();
+        let again = scenario.run(&*domain).unwrap();
+        prop_assert_eq!(run.engine.journal(0), again.engine.journal(0));
+        let recorded = scenario.record(&*domain).unwrap();
+        let report = recorded.check(&*domain).unwrap();
+        prop_assert!(report.passed(), "{}", report);
+        prop_assert_eq!(Scenario::parse(&recorded.to_json()).unwrap(), recorded);
+    }
+}
+
+/// Every leaf (string, number, boolean) below `value`, as JSON pointers.
+fn leaves(value: &Value, prefix: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| leaves(v, &format!("{prefix}/{k}"), out)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| leaves(v, &format!("{prefix}/{i}"), out)),
+        Value::Null => {}
+        _ => out.push(prefix.to_string()),
+    }
+}
+
+/// The leaf changed to another value of the same JSON type.
+fn mutate(leaf: &Value) -> Value {
+    match leaf {
+        Value::String(s) => format!("{s}~").into(),
+        Value::Bool(b) => (!b).into(),
+        Value::Number(n) => match n.as_u64() {
+            Some(0) => 1.into(),
+            Some(n) => (n - 1).into(),
+            None => (n.as_f64().unwrap_or(0.0) + 1.0).into(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// For a pointer into a file's expectations: the path of the expectation a check reports
+/// (`$.steps[2].expect.events`, `$.then.view`) and, for a message list, the path of the
+/// message holding the pointer (`$.steps[2].expect.events[1]`), which validation names.
+fn expectation_paths(pointer: &str) -> Option<(String, Option<String>)> {
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["steps", s, "expect", list, item, ..] => Some((
+            format!("$.steps[{s}].expect.{list}"),
+            Some(format!("$.steps[{s}].expect.{list}[{item}]")),
+        )),
+        ["then", "streams", stream, ..] => Some((format!("$.then.streams.{stream}"), None)),
+        ["then", part, ..] => Some((format!("$.then.{part}"), None)),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_mutated_expectation_fails_exactly_where_it_was_mutated() {
+    let mut mutations = 0;
+    for file in example_files() {
+        let original: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let mut pointers = Vec::new();
+        leaves(&original, "", &mut pointers);
+        for pointer in pointers {
+            let Some((reported, message)) = expectation_paths(&pointer) else {
+                continue;
+            };
+            let mut value = original.clone();
+            let leaf = value.pointer_mut(&pointer).unwrap();
+            *leaf = mutate(leaf);
+            let at = format!("{} at {pointer}", file.display());
+            match scenario::load(&value.to_string(), &decider_domains::find) {
+                Ok((scenario, domain)) => {
+                    let report = scenario.check(&*domain).unwrap();
+                    let paths: Vec<&str> =
+                        report.failures.iter().map(|f| f.path.as_str()).collect();
+                    assert_eq!(paths, [reported.as_str()], "{at}");
+                }
+                // A mutated message may no longer be one of the domain's: refused there.
+                Err(error) => {
+                    let message = message.unwrap_or_else(|| panic!("{at}: {error}"));
+                    assert!(error.path.starts_with(&message), "{at}: {error}");
+                }
+            }
+            mutations += 1;
+        }
+    }
+    assert!(mutations > 500, "only {mutations} expectation leaves");
 }
 
 /// The scenario whose whole journal (ids included) is pinned in `tests/golden/`, natively
