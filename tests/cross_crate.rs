@@ -139,16 +139,131 @@ fn a_wrong_field_is_named_by_its_json_path() {
 
 #[test]
 fn a_newer_format_version_says_so() {
-    let text = scenario_text("counter", json!({})).replace("\"version\":1", "\"version\":2");
-    let error = load_error(&text);
-    assert_eq!(error.path, "$.version");
-    assert!(error
-        .message
-        .contains("format version 2 is newer than this build reads (up to 1)"));
+    for newer in ["2", "1.2"] {
+        let text = scenario_text("counter", json!({}))
+            .replace("\"version\":1", &format!("\"version\":{newer}"));
+        let error = load_error(&text);
+        assert_eq!(error.path, "$.version");
+        let expected = format!("format version {newer} is newer than this build reads (up to 1.1)");
+        assert!(error.message.contains(&expected), "{error}");
+    }
     let other = scenario_text("counter", json!({})).replace("decider-lab/scenario", "x/y");
     assert!(load_error(&other)
         .message
         .contains("`x/y` is not a Decider Lab scenario"));
+}
+
+/// A counter scenario of `version` whose only step is `step`.
+fn counter_scenario(version: Value, step: Value) -> String {
+    json!({
+        "format": "decider-lab/scenario", "version": version, "domain": "counter",
+        "title": "t", "steps": [step]
+    })
+    .to_string()
+}
+
+#[test]
+fn versions_1_and_1_1_both_read_and_a_1_1_field_needs_1_1() {
+    let increment = json!({"command": {"increment": {"counter_id": "a", "by": 1}}});
+    for version in [json!(1), json!(1.0), json!(1.1)] {
+        let text = counter_scenario(version.clone(), increment.clone());
+        assert!(Scenario::parse(&text).is_ok(), "version {version}");
+    }
+    let mut partial = increment.clone();
+    partial["engine_steps"] = json!(0);
+    let error = load_error(&counter_scenario(json!(1), partial.clone()));
+    assert_eq!(error.path, "$.steps[0].engine_steps");
+    assert!(
+        error.message.contains("new in format version 1.1"),
+        "{error}"
+    );
+    assert!(Scenario::parse(&counter_scenario(json!(1.1), partial)).is_ok());
+    let error = load_error(&counter_scenario(json!(1.05), increment));
+    assert_eq!(error.path, "$.version");
+    assert!(error.message.contains("1 or 1.1"), "{error}");
+}
+
+#[test]
+fn recording_keeps_a_version_1_file_at_version_1() {
+    let text = scenario_text(
+        "counter",
+        json!({"increment": {"counter_id": "a", "by": 4}}),
+    );
+    let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    assert_eq!(recorded.version, scenario::Version::V1);
+    assert_eq!(recorded.first_v1_1_feature(), None);
+    assert!(recorded.to_json().contains("\"version\": 1,"));
+}
+
+/// A 1.1 transfer scenario: Bob's account is frozen, and the transfer is requested with
+/// `engine_steps` engine steps after it.
+fn frozen_transfer(engine_steps: Value) -> String {
+    let open = |id: &str, balance: u64| json!({"command": {"account": {"open_account": {"account_id": id, "owner": id, "balance_cents": balance}}}});
+    let request = json!({
+        "command": {"transfer": {"request_transfer": {"transfer_id": "t", "from": "alice", "to": "bob", "amount_cents": 40}}},
+        "engine_steps": engine_steps,
+    });
+    json!({
+        "format": "decider-lab/scenario", "version": 1.1, "domain": "transfer", "title": "t",
+        "steps": [open("alice", 100), open("bob", 0),
+            {"command": {"account": {"freeze": {"account_id": "bob"}}}}, request]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_1_1_recording_names_who_issued_each_command_and_what_is_left_queued() {
+    let (scenario, domain) =
+        scenario::load(&frozen_transfer(json!(3)), &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    assert!(recorded.check(&*domain).unwrap().passed());
+    let issued = |i: &scenario::Issued| (i.origin.clone(), i.compensation);
+    let step = &recorded.steps[3].expect;
+    assert_eq!(step.commands, None, "1.1 records `issued` instead");
+    // Request, debit, credit (refused: frozen), then the two compensations.
+    let who: Vec<_> = step.issued.iter().flatten().map(issued).collect();
+    let (user, saga) = ("user".to_string(), "transfer".to_string());
+    assert_eq!(
+        who,
+        [
+            (user, false),
+            (saga.clone(), false),
+            (saga.clone(), false),
+            (saga.clone(), true),
+            (saga.clone(), true)
+        ]
+    );
+    // Three engine steps: the refund and the failure are still queued.
+    let queued: Vec<_> = recorded.then.queue.iter().flatten().map(issued).collect();
+    assert_eq!(queued, [(saga.clone(), true), (saga, true)]);
+    let process = recorded.then.process.clone().unwrap();
+    assert_eq!(process["t"]["to"], "bob", "{process}");
+
+    let mut wrong = recorded.clone();
+    wrong.steps[3].expect.issued.as_mut().unwrap()[3].compensation = false;
+    wrong.then.queue.as_mut().unwrap().pop();
+    let report = wrong.check(&*domain).unwrap();
+    let paths: Vec<&str> = report.failures.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["$.steps[3].expect.issued", "$.then.queue"]);
+}
+
+#[test]
+fn a_step_without_engine_steps_runs_until_idle() {
+    let (scenario, domain) =
+        scenario::load(&frozen_transfer(Value::Null), &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    assert_eq!(recorded.then.queue, Some(vec![]));
+    assert_eq!(recorded.steps[3].expect.issued.as_ref().unwrap().len(), 5);
+    let (scenario, domain) =
+        scenario::load(&frozen_transfer(json!(0)), &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    assert_eq!(
+        recorded.then.queue.as_ref().unwrap().len(),
+        1,
+        "only queued"
+    );
+    assert_eq!(recorded.steps[3].expect.events, Some(vec![]));
 }
 
 #[test]
