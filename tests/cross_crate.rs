@@ -831,3 +831,20 @@ fn extreme_numbers_in_history_and_commands_never_panic() {
     .final_state();
     assert_eq!(end["streams"]["stock-s"]["state"]["available"], max32 - 1);
 }
+
+#[test]
+fn the_examples_in_the_format_doc_pass() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/scenario-format.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let examples: Vec<&str> = doc
+        .split("```json\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect();
+    assert_eq!(examples.len(), 2, "a version 1 and a version 1.1 example");
+    for example in examples {
+        let (scenario, domain) = scenario::load(example, &decider_domains::find).unwrap();
+        let report = scenario.check(&*domain).unwrap();
+        assert!(report.passed(), "{}: {report}", scenario.title);
+    }
+}

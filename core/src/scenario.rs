@@ -606,6 +606,32 @@ pub struct StepOutcome {
     pub trace: Value,
     /// The causal trace as an indented text tree.
     pub trace_text: String,
+    /// Earlier flows that recorded facts during this step (steps that took fewer engine
+    /// steps than their flow needed leave it to later steps), in order of appearance.
+    pub continued: Vec<ContinuedFlow>,
+}
+
+/// An earlier step's flow that went on during a later step.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ContinuedFlow {
+    /// The flow's correlation id (its user command's id).
+    pub correlation_id: Id,
+    /// Its causal trace so far, as an indented text tree.
+    pub trace_text: String,
+}
+
+/// The correlation ids of `facts` other than `own`, each once, in order of appearance.
+fn other_flows(facts: &[Value], own: Id) -> Vec<Id> {
+    let mut flows: Vec<Id> = Vec::new();
+    let ids = facts
+        .iter()
+        .filter_map(|f| serde_json::from_value::<Id>(f["correlation_id"].clone()).ok());
+    for id in ids {
+        if id != own && !flows.contains(&id) {
+            flows.push(id);
+        }
+    }
+    flows
 }
 
 fn outcome(engine: &dyn DynEngine, correlation_id: Id, head: u64, entries: usize) -> StepOutcome {
@@ -628,6 +654,13 @@ fn outcome(engine: &dyn DynEngine, correlation_id: Id, head: u64, entries: usize
         issued: queued.iter().map(Issued::of_envelope).collect(),
         trace: engine.trace(correlation_id).unwrap_or(Value::Null),
         trace_text: engine.trace_text(correlation_id).unwrap_or_default(),
+        continued: other_flows(&facts, correlation_id)
+            .into_iter()
+            .map(|id| ContinuedFlow {
+                correlation_id: id,
+                trace_text: engine.trace_text(id).unwrap_or_default(),
+            })
+            .collect(),
     }
 }
 
