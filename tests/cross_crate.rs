@@ -539,11 +539,20 @@ fn generated_scenario(rng: &mut Rng) -> Value {
             json!({"stream": stream, "events": events})
         })
         .collect();
+    // Half the files are version 1.1, whose steps may stop after a few engine steps.
+    let v1_1 = rng.below(2) == 0;
     let steps: Vec<Value> = (0..1 + rng.below(8))
-        .map(|_| json!({"command": from_schema(&commands, &commands, rng)}))
+        .map(|_| {
+            let mut step = json!({"command": from_schema(&commands, &commands, rng)});
+            if v1_1 && rng.below(2) == 0 {
+                step["engine_steps"] = json!(rng.below(4));
+            }
+            step
+        })
         .collect();
     json!({
-        "format": "decider-lab/scenario", "version": 1, "domain": domain.info().id,
+        "format": "decider-lab/scenario", "version": if v1_1 { json!(1.1) } else { json!(1) },
+        "domain": domain.info().id,
         "title": "generated", "seed": rng.next() % 1000, "given": given, "steps": steps,
     })
 }
