@@ -68,7 +68,7 @@ fn is_false(b: &bool) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Version {
     /// `1`: each step runs until the engine is idle; expectations on events, rejections,
-    /// issued commands, stream states and the view.
+    /// the commands sagas issued, stream states and the view.
     V1,
     /// `1.1`: adds a step's `engine_steps`, `expect.issued` (with origin and compensation
     /// flag) and `then.process` / `then.queue`.

@@ -995,37 +995,9 @@ fn react_to_event(state: &FulfilmentState, event: &Event) -> Vec<Command> {
                 amount_cents,
             })]
         }
-        // The customer cancelled while the payment was on its way: give it back.
-        Event::Payment(PaymentEvent::PaymentTaken { order_id, .. })
-            if state.is_cancelled(order_id) =>
-        {
-            vec![refund(order_id)]
-        }
-        Event::Payment(PaymentEvent::PaymentTaken { order_id, .. }) => state
-            .order(order_id)
-            .map(|order| {
-                Command::Restaurant(RestaurantCommand::AcceptOrder {
-                    restaurant_id: order.restaurant_id.clone(),
-                    order_id: order_id.clone(),
-                    items: order.items.clone(),
-                })
-            })
-            .into_iter()
-            .collect(),
-        // The customer cancelled while the kitchen was taking the order: free the slot.
-        Event::Restaurant(RestaurantEvent::OrderAccepted { order_id, .. })
-            if state.is_cancelled(order_id) =>
-        {
-            state
-                .order(order_id)
-                .map(|order| cancel_ticket(order, order_id))
-                .into_iter()
-                .collect()
-        }
+        Event::Payment(PaymentEvent::PaymentTaken { order_id, .. }) => paid(state, order_id),
         Event::Restaurant(RestaurantEvent::OrderAccepted { order_id, .. }) => {
-            vec![Command::Order(OrderCommand::ConfirmOrder {
-                order_id: order_id.clone(),
-            })]
+            accepted(state, order_id)
         }
         Event::Order(OrderEvent::OrderCancelled { order_id, .. }) => undo(state, order_id),
         // Zero payload: the customer comes from the board.
@@ -1040,6 +1012,35 @@ fn react_to_event(state: &FulfilmentState, event: &Event) -> Vec<Command> {
             .into_iter()
             .collect(),
         _ => vec![],
+    }
+}
+
+/// The payment went through: on to the kitchen, or, when the customer cancelled while
+/// the payment was on its way, back to the customer.
+fn paid(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
+    let Some(order) = state.order(order_id) else {
+        return vec![];
+    };
+    if order.status == OrderStatus::Cancelled {
+        return vec![refund(order_id)];
+    }
+    vec![Command::Restaurant(RestaurantCommand::AcceptOrder {
+        restaurant_id: order.restaurant_id.clone(),
+        order_id: order_id.to_string(),
+        items: order.items.clone(),
+    })]
+}
+
+/// The kitchen took the order: confirm it, or, when the customer cancelled while the
+/// kitchen was taking it, take the ticket off and free the slot.
+fn accepted(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
+    match state.order(order_id) {
+        Some(order) if order.status == OrderStatus::Cancelled => {
+            vec![cancel_ticket(order, order_id)]
+        }
+        _ => vec![Command::Order(OrderCommand::ConfirmOrder {
+            order_id: order_id.to_string(),
+        })],
     }
 }
 
