@@ -139,16 +139,131 @@ fn a_wrong_field_is_named_by_its_json_path() {
 
 #[test]
 fn a_newer_format_version_says_so() {
-    let text = scenario_text("counter", json!({})).replace("\"version\":1", "\"version\":2");
-    let error = load_error(&text);
-    assert_eq!(error.path, "$.version");
-    assert!(error
-        .message
-        .contains("format version 2 is newer than this build reads (up to 1)"));
+    for newer in ["2", "1.2"] {
+        let text = scenario_text("counter", json!({}))
+            .replace("\"version\":1", &format!("\"version\":{newer}"));
+        let error = load_error(&text);
+        assert_eq!(error.path, "$.version");
+        let expected = format!("format version {newer} is newer than this build reads (up to 1.1)");
+        assert!(error.message.contains(&expected), "{error}");
+    }
     let other = scenario_text("counter", json!({})).replace("decider-lab/scenario", "x/y");
     assert!(load_error(&other)
         .message
         .contains("`x/y` is not a Decider Lab scenario"));
+}
+
+/// A counter scenario of `version` whose only step is `step`.
+fn counter_scenario(version: Value, step: Value) -> String {
+    json!({
+        "format": "decider-lab/scenario", "version": version, "domain": "counter",
+        "title": "t", "steps": [step]
+    })
+    .to_string()
+}
+
+#[test]
+fn versions_1_and_1_1_both_read_and_a_1_1_field_needs_1_1() {
+    let increment = json!({"command": {"increment": {"counter_id": "a", "by": 1}}});
+    for version in [json!(1), json!(1.0), json!(1.1)] {
+        let text = counter_scenario(version.clone(), increment.clone());
+        assert!(Scenario::parse(&text).is_ok(), "version {version}");
+    }
+    let mut partial = increment.clone();
+    partial["engine_steps"] = json!(0);
+    let error = load_error(&counter_scenario(json!(1), partial.clone()));
+    assert_eq!(error.path, "$.steps[0].engine_steps");
+    assert!(
+        error.message.contains("new in format version 1.1"),
+        "{error}"
+    );
+    assert!(Scenario::parse(&counter_scenario(json!(1.1), partial)).is_ok());
+    let error = load_error(&counter_scenario(json!(1.05), increment));
+    assert_eq!(error.path, "$.version");
+    assert!(error.message.contains("1 or 1.1"), "{error}");
+}
+
+#[test]
+fn recording_keeps_a_version_1_file_at_version_1() {
+    let text = scenario_text(
+        "counter",
+        json!({"increment": {"counter_id": "a", "by": 4}}),
+    );
+    let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    assert_eq!(recorded.version, scenario::Version::V1);
+    assert_eq!(recorded.first_v1_1_feature(), None);
+    assert!(recorded.to_json().contains("\"version\": 1,"));
+}
+
+/// A 1.1 transfer scenario: Bob's account is frozen, and the transfer is requested with
+/// `engine_steps` engine steps after it.
+fn frozen_transfer(engine_steps: Value) -> String {
+    let open = |id: &str, balance: u64| json!({"command": {"account": {"open_account": {"account_id": id, "owner": id, "balance_cents": balance}}}});
+    let request = json!({
+        "command": {"transfer": {"request_transfer": {"transfer_id": "t", "from": "alice", "to": "bob", "amount_cents": 40}}},
+        "engine_steps": engine_steps,
+    });
+    json!({
+        "format": "decider-lab/scenario", "version": 1.1, "domain": "transfer", "title": "t",
+        "steps": [open("alice", 100), open("bob", 0),
+            {"command": {"account": {"freeze": {"account_id": "bob"}}}}, request]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_1_1_recording_names_who_issued_each_command_and_what_is_left_queued() {
+    let (scenario, domain) =
+        scenario::load(&frozen_transfer(json!(3)), &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    assert!(recorded.check(&*domain).unwrap().passed());
+    let issued = |i: &scenario::Issued| (i.origin.clone(), i.compensation);
+    let step = &recorded.steps[3].expect;
+    assert_eq!(step.commands, None, "1.1 records `issued` instead");
+    // Request, debit, credit (refused: frozen), then the two compensations.
+    let who: Vec<_> = step.issued.iter().flatten().map(issued).collect();
+    let (user, saga) = ("user".to_string(), "transfer".to_string());
+    assert_eq!(
+        who,
+        [
+            (user, false),
+            (saga.clone(), false),
+            (saga.clone(), false),
+            (saga.clone(), true),
+            (saga.clone(), true)
+        ]
+    );
+    // Three engine steps: the refund and the failure are still queued.
+    let queued: Vec<_> = recorded.then.queue.iter().flatten().map(issued).collect();
+    assert_eq!(queued, [(saga.clone(), true), (saga, true)]);
+    let process = recorded.then.process.clone().unwrap();
+    assert_eq!(process["t"]["to"], "bob", "{process}");
+
+    let mut wrong = recorded.clone();
+    wrong.steps[3].expect.issued.as_mut().unwrap()[3].compensation = false;
+    wrong.then.queue.as_mut().unwrap().pop();
+    let report = wrong.check(&*domain).unwrap();
+    let paths: Vec<&str> = report.failures.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["$.steps[3].expect.issued", "$.then.queue"]);
+}
+
+#[test]
+fn a_step_without_engine_steps_runs_until_idle() {
+    let (scenario, domain) =
+        scenario::load(&frozen_transfer(Value::Null), &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    assert_eq!(recorded.then.queue, Some(vec![]));
+    assert_eq!(recorded.steps[3].expect.issued.as_ref().unwrap().len(), 5);
+    let (scenario, domain) =
+        scenario::load(&frozen_transfer(json!(0)), &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    assert_eq!(
+        recorded.then.queue.as_ref().unwrap().len(),
+        1,
+        "only queued"
+    );
+    assert_eq!(recorded.steps[3].expect.events, Some(vec![]));
 }
 
 #[test]
@@ -262,6 +377,186 @@ fn paths(value: &Value, prefix: &str, out: &mut Vec<String>) {
     }
 }
 
+/// A scenario-shaped document: mostly a valid header (so that the parser gets past the
+/// format, version and domain checks), with any JSON in the other fields.
+fn any_document() -> impl Strategy<Value = Value> {
+    let domain = prop_oneof![
+        4 => prop::sample::select(vec!["counter", "restaurant", "transfer", "checkout"])
+            .prop_map(Value::from),
+        1 => any_json(),
+    ];
+    let version = prop_oneof![4 => Just(json!(1)), 1 => any_json()];
+    let step =
+        (any_json(), prop::option::of(any_json())).prop_map(|(command, expect)| match expect {
+            Some(expect) => json!({"command": command, "expect": expect}),
+            None => json!({"command": command}),
+        });
+    let steps = prop_oneof![
+        4 => prop::collection::vec(step, 0..4).prop_map(Value::from),
+        1 => any_json(),
+    ];
+    let optional = || prop::option::of(any_json());
+    (domain, version, steps, optional(), optional()).prop_map(
+        |(domain, version, steps, given, then)| {
+            let mut document = json!({
+                "format": "decider-lab/scenario", "version": version, "domain": domain,
+                "title": "fuzz", "steps": steps,
+            });
+            for (field, value) in [("given", given), ("then", then)] {
+                if let Some(value) = value {
+                    document[field] = value;
+                }
+            }
+            document
+        },
+    )
+}
+
+#[test]
+fn random_documents_get_past_the_header_and_some_load() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut past_header, mut loaded) = (0, 0);
+    for _ in 0..500 {
+        let document = any_document().new_tree(&mut runner).unwrap().current();
+        match scenario::load(&document.to_string(), &decider_domains::find) {
+            Ok(_) => loaded += 1,
+            Err(e) if !["$.format", "$.version", "$.domain"].contains(&e.path.as_str()) => {
+                past_header += 1
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(
+        past_header > 250,
+        "{past_header} of 500 got past the header"
+    );
+    assert!(loaded > 5, "{loaded} of 500 loaded");
+}
+
+/// A small deterministic random source (splitmix64) for generating from a schema.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A value of the JSON Schema `schema` (whose `$ref`s point into `root`), with ids and
+/// numbers from small pools so that generated commands meet each other's streams.
+fn from_schema(schema: &Value, root: &Value, rng: &mut Rng) -> Value {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let target = root
+            .pointer(reference.trim_start_matches('#'))
+            .expect("a $ref into the same schema");
+        return from_schema(target, root, rng);
+    }
+    if let Some(options) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
+        return from_schema(rng.pick(options), root, rng);
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        return rng.pick(values).clone();
+    }
+    if let Some(value) = schema.get("const") {
+        return value.clone();
+    }
+    let kind = match &schema["type"] {
+        Value::Array(kinds) => rng.pick(kinds).as_str().unwrap_or("null").to_string(),
+        kind => kind.as_str().unwrap_or("null").to_string(),
+    };
+    match kind.as_str() {
+        "object" => {
+            let properties = schema["properties"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            let object = properties
+                .iter()
+                .map(|(name, property)| (name.clone(), from_schema(property, root, rng)))
+                .collect();
+            Value::Object(object)
+        }
+        "array" => {
+            let length = rng.below(4);
+            let items: Vec<Value> = (0..length)
+                .map(|_| from_schema(&schema["items"], root, rng))
+                .collect();
+            items.into()
+        }
+        "string" => json!(rng.pick(&[
+            "a",
+            "b",
+            "o1",
+            "luigi",
+            "pen",
+            "soup",
+            "4000-0000-0000-0002"
+        ])),
+        "integer" => integer(schema["format"].as_str(), rng),
+        "boolean" => json!(rng.below(2) == 0),
+        _ => Value::Null,
+    }
+}
+
+fn integer(format: Option<&str>, rng: &mut Rng) -> Value {
+    let max = match format {
+        Some("uint32") => u64::from(u32::MAX),
+        _ => u64::MAX,
+    };
+    let pool = [0, 1, 2, 5, 700, 100_000, max - 1, max];
+    json!(*rng.pick(&pool))
+}
+
+/// A scenario of a random domain whose history and commands follow the domain's schemas.
+fn generated_scenario(rng: &mut Rng) -> Value {
+    let domains = decider_domains::all();
+    let domain = rng.pick(&domains);
+    let (commands, events) = (domain.command_schema(), domain.event_schema());
+    let streams = ["a", "b", "o1", "luigi", "pen"];
+    let given: Vec<Value> = (0..rng.below(3))
+        .map(|_| {
+            let stream = format!(
+                "{}-{}",
+                rng.pick(&domain.info().streams),
+                rng.pick(&streams)
+            );
+            let events: Vec<Value> = (0..rng.below(3))
+                .map(|_| from_schema(&events, &events, rng))
+                .collect();
+            json!({"stream": stream, "events": events})
+        })
+        .collect();
+    // Half the files are version 1.1, whose steps may stop after a few engine steps.
+    let v1_1 = rng.below(2) == 0;
+    let steps: Vec<Value> = (0..1 + rng.below(8))
+        .map(|_| {
+            let mut step = json!({"command": from_schema(&commands, &commands, rng)});
+            if v1_1 && rng.below(2) == 0 {
+                step["engine_steps"] = json!(rng.below(4));
+            }
+            step
+        })
+        .collect();
+    json!({
+        "format": "decider-lab/scenario", "version": if v1_1 { json!(1.1) } else { json!(1) },
+        "domain": domain.info().id,
+        "title": "generated", "seed": rng.next() % 1000, "given": given, "steps": steps,
+    })
+}
+
 /// Loads (and, when it loads, runs and checks) `text`; returns whether it loaded.
 fn exercise(text: &str) -> bool {
     match scenario::load(text, &decider_domains::find) {
@@ -286,8 +581,8 @@ proptest! {
     }
 
     #[test]
-    fn random_json_documents_never_panic_the_parser(value in any_json()) {
-        exercise(&value.to_string());
+    fn random_json_documents_never_panic_the_parser(document in any_document()) {
+        exercise(&document.to_string());
     }
 
     #[test]
@@ -317,6 +612,106 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn documents_generated_from_the_schemas_load_run_deterministically_and_record(
+        seed in any::<u64>(),
+    ) {
+        let text = generated_scenario(&mut Rng(seed)).to_string();
+        let (scenario, domain) = scenario::load(&text, &decider_domains::find)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let run = scenario.run(&*domain).unwrap();
+        let again = scenario.run(&*domain).unwrap();
+        prop_assert_eq!(run.engine.journal(0), again.engine.journal(0));
+        let recorded = scenario.record(&*domain).unwrap();
+        let report = recorded.check(&*domain).unwrap();
+        prop_assert!(report.passed(), "{}", report);
+        prop_assert_eq!(Scenario::parse(&recorded.to_json()).unwrap(), recorded);
+    }
+}
+
+/// Every leaf (string, number, boolean) below `value`, as JSON pointers.
+fn leaves(value: &Value, prefix: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| leaves(v, &format!("{prefix}/{k}"), out)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| leaves(v, &format!("{prefix}/{i}"), out)),
+        Value::Null => {}
+        _ => out.push(prefix.to_string()),
+    }
+}
+
+/// The leaf changed to another value of the same JSON type.
+fn mutate(leaf: &Value) -> Value {
+    match leaf {
+        Value::String(s) => format!("{s}~").into(),
+        Value::Bool(b) => (!b).into(),
+        Value::Number(n) => match n.as_u64() {
+            Some(0) => 1.into(),
+            Some(n) => (n - 1).into(),
+            None => (n.as_f64().unwrap_or(0.0) + 1.0).into(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// For a pointer into a file's expectations: the path of the expectation a check reports
+/// (`$.steps[2].expect.events`, `$.then.view`) and, for a message list, the path of the
+/// message holding the pointer (`$.steps[2].expect.events[1]`), which validation names.
+fn expectation_paths(pointer: &str) -> Option<(String, Option<String>)> {
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["steps", s, "expect", list, item, ..] => Some((
+            format!("$.steps[{s}].expect.{list}"),
+            Some(format!("$.steps[{s}].expect.{list}[{item}]")),
+        )),
+        ["then", "streams", stream, ..] => Some((format!("$.then.streams.{stream}"), None)),
+        ["then", part, ..] => Some((format!("$.then.{part}"), None)),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_mutated_expectation_fails_exactly_where_it_was_mutated() {
+    let mut mutations = 0;
+    for file in example_files() {
+        let original: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let mut pointers = Vec::new();
+        leaves(&original, "", &mut pointers);
+        for pointer in pointers {
+            let Some((reported, message)) = expectation_paths(&pointer) else {
+                continue;
+            };
+            let mut value = original.clone();
+            let leaf = value.pointer_mut(&pointer).unwrap();
+            *leaf = mutate(leaf);
+            let at = format!("{} at {pointer}", file.display());
+            match scenario::load(&value.to_string(), &decider_domains::find) {
+                Ok((scenario, domain)) => {
+                    let report = scenario.check(&*domain).unwrap();
+                    let paths: Vec<&str> =
+                        report.failures.iter().map(|f| f.path.as_str()).collect();
+                    assert_eq!(paths, [reported.as_str()], "{at}");
+                }
+                // A mutated message may no longer be one of the domain's: refused there.
+                Err(error) => {
+                    let message = message.unwrap_or_else(|| panic!("{at}: {error}"));
+                    assert!(error.path.starts_with(&message), "{at}: {error}");
+                }
+            }
+            mutations += 1;
+        }
+    }
+    assert!(mutations > 500, "only {mutations} expectation leaves");
+}
+
 /// The scenario whose whole journal (ids included) is pinned in `tests/golden/`, natively
 /// here and in the browser by `web/tests/app.rs`: the same bytes on both.
 const GOLDEN_SCENARIO: &str = "scenarios/restaurant/rejected-not-on-menu.json";
@@ -344,7 +739,7 @@ fn the_golden_journal_is_what_a_native_run_writes() {
 }
 
 /// Runs `given` history then `commands` on `domain`; both may hold any well-typed values.
-fn run_extreme(domain: &str, given: Value, commands: Vec<Value>) -> Value {
+fn run_extreme(domain: &str, given: Value, commands: Vec<Value>) -> scenario::ScenarioRun {
     let steps: Vec<Value> = commands
         .into_iter()
         .map(|c| json!({"command": c}))
@@ -355,7 +750,7 @@ fn run_extreme(domain: &str, given: Value, commands: Vec<Value>) -> Value {
     })
     .to_string();
     let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
-    scenario.run(&*domain).unwrap().final_state()
+    scenario.run(&*domain).unwrap()
 }
 
 #[test]
@@ -370,7 +765,8 @@ fn extreme_numbers_in_history_and_commands_never_panic() {
             {"decremented": {"counter_id": "b", "by": 1}}
         ]}]),
         vec![json!({"increment": {"counter_id": "a", "by": max32}})],
-    );
+    )
+    .final_state();
     // Saturated at the maximum, then one down: wrapping would give `max32 - 2`.
     assert_eq!(end["streams"]["counter-a"]["state"], max32 - 1);
 
@@ -383,24 +779,53 @@ fn extreme_numbers_in_history_and_commands_never_panic() {
             json!({"restaurant": {"open": {"restaurant_id": "r"}}}),
             json!({"order": {"place_order": {"order_id": "o", "restaurant_id": "r", "customer": "c", "items": ["gold", "gold"]}}}),
         ],
-    );
+    )
+    .final_state();
     assert_eq!(end["view"]["orders"]["o"]["total_cents"], max64);
 
-    let end = run_extreme(
+    // The whole balance leaves `a` (saturated at the maximum by its history); there is no
+    // account `b` to credit, so it comes back.
+    let run = run_extreme(
         "transfer",
         json!([{"stream": "account-a", "events": [
             {"account": {"account_opened": {"account_id": "a", "owner": "A", "balance_cents": max64}}},
-            {"account": {"credited": {"account_id": "a", "transfer_id": "t", "amount_cents": max64}}},
-            {"account": {"debited": {"account_id": "x", "transfer_id": "t", "amount_cents": max64}}}
+            {"account": {"credited": {"account_id": "a", "transfer_id": "t", "amount_cents": max64}}}
         ]}]),
         vec![
             json!({"transfer": {"request_transfer": {"transfer_id": "t", "from": "a", "to": "b", "amount_cents": max64}}}),
         ],
     );
     assert_eq!(
-        end["view"]["transfers"]["t"], "failed",
-        "no account b to credit: refunded"
+        run.steps[0].rejections,
+        [json!({"account": "unknown_account"})],
+        "the debit goes through, the credit finds no account b"
     );
+    let end = run.final_state();
+    assert_eq!(end["streams"]["account-a"]["state"]["balance_cents"], max64);
+    assert_eq!(
+        end["view"]["transfers"]["t"], "failed",
+        "refunded and failed"
+    );
+
+    // A credit that would overflow `b` is refused: `a` gets its money back.
+    let run = run_extreme(
+        "transfer",
+        json!([{"stream": "account-a", "events": [
+            {"account": {"account_opened": {"account_id": "a", "owner": "A", "balance_cents": 7}}}
+        ]}, {"stream": "account-b", "events": [
+            {"account": {"account_opened": {"account_id": "b", "owner": "B", "balance_cents": max64}}}
+        ]}]),
+        vec![
+            json!({"transfer": {"request_transfer": {"transfer_id": "t", "from": "a", "to": "b", "amount_cents": 7}}}),
+        ],
+    );
+    assert_eq!(
+        run.steps[0].rejections,
+        [json!({"account": {"balance_overflow": {"balance_cents": max64}}})]
+    );
+    let end = run.final_state();
+    assert_eq!(end["streams"]["account-a"]["state"]["balance_cents"], 7);
+    assert_eq!(end["streams"]["account-b"]["state"]["balance_cents"], max64);
 
     let end = run_extreme(
         "checkout",
@@ -411,6 +836,24 @@ fn extreme_numbers_in_history_and_commands_never_panic() {
             {"checkout": {"checkout_started": {"checkout_id": "c", "lines": [], "amount_cents": 1, "card": "x", "address": "y"}}}
         ]}]),
         vec![json!({"stock": {"reserve": {"sku": "s", "checkout_id": "c", "quantity": 1}}})],
-    );
+    )
+    .final_state();
     assert_eq!(end["streams"]["stock-s"]["state"]["available"], max32 - 1);
+}
+
+#[test]
+fn the_examples_in_the_format_doc_pass() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/scenario-format.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let examples: Vec<&str> = doc
+        .split("```json\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect();
+    assert_eq!(examples.len(), 2, "a version 1 and a version 1.1 example");
+    for example in examples {
+        let (scenario, domain) = scenario::load(example, &decider_domains::find).unwrap();
+        let report = scenario.check(&*domain).unwrap();
+        assert!(report.passed(), "{}: {report}", scenario.title);
+    }
 }

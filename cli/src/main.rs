@@ -113,6 +113,7 @@ fn run(file: &Path, json: bool) -> Result<(), Failed> {
             "scenario": scenario.title,
             "steps": run.steps,
             "final_state": run.final_state(),
+            "queue": run.queue(),
         });
         out(&format!(
             "{}\n",
@@ -121,13 +122,30 @@ fn run(file: &Path, json: bool) -> Result<(), Failed> {
         return Ok(());
     }
     out(&format!("{} ({})\n", scenario.title, scenario.domain));
-    for (i, step) in run.steps.iter().enumerate() {
+    for (i, (step, outcome)) in scenario.steps.iter().zip(&run.steps).enumerate() {
+        let limit = step
+            .engine_steps
+            .map(|n| format!(" (then {n} engine step(s))"))
+            .unwrap_or_default();
         out(&format!(
-            "\nstep {}: flow {}\n{}",
+            "\nstep {}: flow {}{limit}\n{}",
             i + 1,
-            step.correlation_id,
-            step.trace_text
+            outcome.correlation_id,
+            outcome.trace_text
         ));
+        for flow in &outcome.continued {
+            out(&format!(
+                "  and flow {} went on:\n{}",
+                flow.correlation_id, flow.trace_text
+            ));
+        }
+    }
+    let queue = run.queue();
+    if !queue.is_empty() {
+        out(&format!("\nstill queued: {} command(s)\n", queue.len()));
+        for issued in queue {
+            out(&format!("  {} [{}]\n", issued.command, issued.origin));
+        }
     }
     Ok(())
 }

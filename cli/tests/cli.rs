@@ -135,6 +135,10 @@ fn record_writes_a_scenario_whose_expectations_pass() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let recorded = std::fs::read_to_string(&output).unwrap();
     assert!(recorded.contains("\"counter-z\": 2"), "{recorded}");
+    assert!(
+        recorded.contains("\"version\": 1,") && recorded.contains("\"commands\": []"),
+        "a version-1 file is recorded as version 1: {recorded}"
+    );
     assert_eq!(
         decider(&["check", output.to_str().unwrap()]).status.code(),
         Some(0)
@@ -149,4 +153,60 @@ fn schema_prints_the_checked_in_scenario_schema() {
     let domain: serde_json::Value =
         serde_json::from_slice(&decider(&["schema", "--domain", "counter"]).stdout).unwrap();
     assert!(domain["command"]["oneOf"].is_array());
+}
+
+#[test]
+fn run_shows_interleaved_flows_and_what_is_left_queued() {
+    let out = decider(&["run", &scenario("restaurant/cancelled-after-payment.json")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("(then 1 engine step(s))"), "{stdout}");
+    let went_on = stdout.find("went on:").expect("the order's flow goes on");
+    let ticket = stdout
+        .find("kitchen_ticket_cancelled")
+        .expect("the ticket is cancelled");
+    assert!(went_on < ticket, "{stdout}");
+
+    let paused = std::fs::read_to_string(scenario("restaurant/cancelled-after-payment.json"))
+        .unwrap()
+        .replace("\"engine_steps\": 1", "\"engine_steps\": 0");
+    let mut paused: serde_json::Value = serde_json::from_str(&paused).unwrap();
+    paused["steps"].as_array_mut().unwrap().truncate(3);
+    let paused = temp_file("paused.json", &paused.to_string());
+    let out = decider(&["run", paused.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("still queued: 1 command(s)\n  {\"order\":{\"place_order\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[user]\n"), "{stdout}");
+}
+
+#[test]
+fn record_of_a_1_1_file_writes_issued_commands_process_and_queue() {
+    let input = temp_file(
+        "bare-1.1.json",
+        r#"{"format": "decider-lab/scenario", "version": 1.1, "domain": "counter", "title": "bare",
+            "steps": [{"command": {"increment": {"counter_id": "z", "by": 2}}, "engine_steps": 0}]}"#,
+    );
+    let out = decider(&["record", input.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let recorded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(recorded["version"], serde_json::json!(1.1));
+    assert_eq!(
+        recorded["steps"][0]["expect"]["issued"][0]["origin"],
+        "user"
+    );
+    assert_eq!(
+        recorded["steps"][0]["expect"]["events"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        recorded["then"]["queue"][0]["command"]["increment"]["by"],
+        2
+    );
+    assert!(
+        recorded["then"].get("process").is_none(),
+        "the counter has none"
+    );
 }

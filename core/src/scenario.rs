@@ -1,9 +1,13 @@
-//! Scenario files, format version 1: what users share, and an executable specification.
+//! Scenario files, format versions 1 and 1.1: what users share, and an executable
+//! specification.
 //!
 //! A scenario names a domain, gives optional history (`given`), a list of `steps` (each a
-//! command with optional expectations on the flow it starts), and optional final
-//! expectations (`then`: stream states and the view). The format is documented in
-//! `docs/scenario-format.md`; its JSON Schema is [`schema`].
+//! command with optional expectations on what the engine did after it), and optional final
+//! expectations (`then`: stream states and the view; since 1.1 also the process managers'
+//! state and the queue). Version 1.1 also lets a step take a given number of engine steps
+//! instead of running until idle, so that interleavings of flows can be written down, and
+//! lets expectations name who issued each command and whether it is a compensation. The
+//! format is documented in `docs/scenario-format.md`; its JSON Schema is [`schema`].
 
 use crate::boundary::{json_path, BoundaryError, DynDomain, DynEngine, MessageKind};
 use crate::engine::EngineConfig;
@@ -18,7 +22,7 @@ use std::fmt;
 /// The `format` every scenario file declares.
 pub const FORMAT: &str = "decider-lab/scenario";
 /// The newest format version this build reads and writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: Version = Version::V1_1;
 /// Engine steps one scenario step may take before it is reported as runaway.
 pub const MAX_STEPS_PER_STEP: u64 = 10_000;
 
@@ -28,8 +32,8 @@ pub const MAX_STEPS_PER_STEP: u64 = 10_000;
 pub struct Scenario {
     /// Always `"decider-lab/scenario"`.
     pub format: String,
-    /// The format version; this build reads 1.
-    pub version: u32,
+    /// The format version: `1`, or `1.1` for files that use its additions.
+    pub version: Version,
     /// The id of the domain the scenario runs against (see `decider domains`).
     pub domain: String,
     /// A short title.
@@ -43,7 +47,8 @@ pub struct Scenario {
     /// History recorded before the steps, stream by stream (no saga reacts to it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub given: Vec<Given>,
-    /// The commands, in order; each runs until the engine is idle.
+    /// The commands, in order; after each, the engine runs until idle (or, since 1.1, for
+    /// the step's `engine_steps`).
     pub steps: Vec<Step>,
     /// Expectations on the end state.
     #[serde(default, skip_serializing_if = "Then::is_empty")]
@@ -52,6 +57,75 @@ pub struct Scenario {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A scenario format version. Every version-1 file is a valid 1.1 file with the same
+/// meaning; 1.1 adds optional fields only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    /// `1`: each step runs until the engine is idle; expectations on events, rejections,
+    /// the commands sagas issued, stream states and the view.
+    V1,
+    /// `1.1`: adds a step's `engine_steps`, `expect.issued` (with origin and compensation
+    /// flag) and `then.process` / `then.queue`.
+    V1_1,
+}
+
+impl Version {
+    /// The version a JSON number names, if this build knows it.
+    pub fn from_number(number: &serde_json::Number) -> Option<Version> {
+        match number.as_f64() {
+            Some(1.0) => Some(Version::V1),
+            Some(1.1) => Some(Version::V1_1),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Version::V1 => "1",
+            Version::V1_1 => "1.1",
+        })
+    }
+}
+
+impl Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Version::V1 => serializer.serialize_u64(1),
+            Version::V1_1 => serializer.serialize_f64(1.1),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let number = serde_json::Number::deserialize(deserializer)?;
+        Version::from_number(&number).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown format version {number}, expected 1 or 1.1"
+            ))
+        })
+    }
+}
+
+impl JsonSchema for Version {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Version".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A format version: 1, or 1.1 for files that use its additions.",
+            "enum": [1, 1.1]
+        })
+    }
 }
 
 /// Events already in one stream before the scenario starts.
@@ -64,35 +138,78 @@ pub struct Given {
     pub events: Vec<Value>,
 }
 
-/// One user command and what its whole flow should record.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// One user command, how far the engine runs after it, and what it should record then.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// The command, in the domain's command JSON.
     pub command: Value,
-    /// What the flow it starts should record; absent expectations are not checked.
+    /// Since 1.1: how many engine steps to take after submitting the command (`0`: only
+    /// queue it). Absent: run until the engine is idle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_steps: Option<u64>,
+    /// What the engine should record during the step; absent expectations are not checked.
     #[serde(default, skip_serializing_if = "Expect::is_empty")]
     pub expect: Expect,
 }
 
-/// Expectations on one step's flow (the command and everything sagas did about it).
+/// A command as it entered the queue: who issued it, and whether it compensates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Issued {
+    /// The command, in the domain's command JSON.
+    pub command: Value,
+    /// `"user"`, or the name of the saga or process manager that issued it.
+    pub origin: String,
+    /// Whether it was issued in reaction to a rejection (absent: `false`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub compensation: bool,
+}
+
+impl Issued {
+    /// The issued command of a command envelope's JSON.
+    fn of_envelope(envelope: &Value) -> Issued {
+        let origin = match &envelope["origin"] {
+            Value::String(user) => user.clone(),
+            reactor => reactor["reactor"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        };
+        Issued {
+            command: envelope["command"].clone(),
+            origin,
+            compensation: envelope["compensation"].as_bool().unwrap_or(false),
+        }
+    }
+}
+
+/// Expectations on what the engine recorded during one step: the step's command and
+/// everything sagas did about it (and, when steps interleave, about earlier commands).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    /// Every event the flow recorded, in order, across streams.
+    /// Every event recorded during the step, in order, across streams.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Value>>,
-    /// Every rejection in the flow (the reasons), in order.
+    /// Every rejection recorded during the step (the reasons), in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejections: Option<Vec<Value>>,
-    /// Every command sagas and process managers issued in the flow, in order.
+    /// Every command sagas and process managers issued during the step, in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<Value>>,
+    /// Since 1.1: every command queued during the step, in order (the step's own command
+    /// first), with its origin and compensation flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<Vec<Issued>>,
 }
 
 impl Expect {
     fn is_empty(&self) -> bool {
-        self.events.is_none() && self.rejections.is_none() && self.commands.is_none()
+        self.events.is_none()
+            && self.rejections.is_none()
+            && self.commands.is_none()
+            && self.issued.is_none()
     }
 }
 
@@ -106,11 +223,20 @@ pub struct Then {
     /// The domain's view (read model), as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<Value>,
+    /// Since 1.1: the state of the domain's sagas and process managers, as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Value>,
+    /// Since 1.1: the commands still queued, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Vec<Issued>>,
 }
 
 impl Then {
     fn is_empty(&self) -> bool {
-        self.streams.is_empty() && self.view.is_none()
+        self.streams.is_empty()
+            && self.view.is_none()
+            && self.process.is_none()
+            && self.queue.is_none()
     }
 }
 
@@ -187,26 +313,47 @@ impl Scenario {
                 ))
             }
         }
-        match object.get("version").and_then(Value::as_u64) {
-            Some(v) if v > u64::from(VERSION) => {
-                return Err(ScenarioError::at(
-                    "$.version",
-                    format!(
-                        "format version {v} is newer than this build reads (up to {VERSION}); \
-                         upgrade Decider Lab to read it"
-                    ),
-                ))
-            }
-            Some(v) if v >= 1 => {}
-            _ => {
-                return Err(ScenarioError::at(
-                    "$.version",
-                    format!("expected a format version from 1 to {VERSION}"),
-                ))
-            }
+        check_version(object.get("version"))?;
+        let scenario: Scenario = serde_path_to_error::deserialize(value)
+            .map_err(|e| ScenarioError::at(json_path(e.path()), e.inner().to_string()))?;
+        scenario.check_features()?;
+        Ok(scenario)
+    }
+
+    /// The JSON path of the first field that needs format version 1.1, if any.
+    pub fn first_v1_1_feature(&self) -> Option<String> {
+        let in_steps = self.steps.iter().enumerate().find_map(|(s, step)| {
+            let field = if step.engine_steps.is_some() {
+                "engine_steps"
+            } else if step.expect.issued.is_some() {
+                "expect.issued"
+            } else {
+                return None;
+            };
+            Some(format!("$.steps[{s}].{field}"))
+        });
+        let in_then = || {
+            let field = if self.then.process.is_some() {
+                "process"
+            } else if self.then.queue.is_some() {
+                "queue"
+            } else {
+                return None;
+            };
+            Some(format!("$.then.{field}"))
+        };
+        in_steps.or_else(in_then)
+    }
+
+    /// Refuses a version-1 file that uses a 1.1 field, naming it.
+    fn check_features(&self) -> Result<(), ScenarioError> {
+        match self.first_v1_1_feature() {
+            Some(path) if self.version < Version::V1_1 => Err(ScenarioError::at(
+                path,
+                "this field is new in format version 1.1; declare \"version\": 1.1",
+            )),
+            _ => Ok(()),
         }
-        serde_path_to_error::deserialize(value)
-            .map_err(|e| ScenarioError::at(json_path(e.path()), e.inner().to_string()))
     }
 
     /// The scenario as pretty, stable JSON (fields in format order, object keys sorted).
@@ -262,6 +409,15 @@ impl Scenario {
                     check(kind, value, format!("$.steps[{s}].expect.{name}[{i}]"))?;
                 }
             }
+            let issued = step.expect.issued.iter().flatten().enumerate();
+            for (i, issued) in issued {
+                let path = format!("$.steps[{s}].expect.issued[{i}].command");
+                check(MessageKind::Command, &issued.command, path)?;
+            }
+        }
+        for (i, queued) in self.then.queue.iter().flatten().enumerate() {
+            let path = format!("$.then.queue[{i}].command");
+            check(MessageKind::Command, &queued.command, path)?;
         }
         Ok(())
     }
@@ -284,11 +440,17 @@ impl Scenario {
             let correlation_id = engine
                 .submit(&step.command)
                 .map_err(|e| ScenarioError::inside(&format!("$.steps[{s}].command"), e))?;
-            if !engine.run_until_idle(MAX_STEPS_PER_STEP).idle {
-                return Err(ScenarioError::at(
-                    format!("$.steps[{s}]"),
-                    format!("the flow did not end within {MAX_STEPS_PER_STEP} engine steps"),
-                ));
+            match step.engine_steps {
+                Some(n) => {
+                    engine.run_until_idle(n);
+                }
+                None if !engine.run_until_idle(MAX_STEPS_PER_STEP).idle => {
+                    return Err(ScenarioError::at(
+                        format!("$.steps[{s}]"),
+                        format!("the flow did not end within {MAX_STEPS_PER_STEP} engine steps"),
+                    ))
+                }
+                None => {}
             }
             steps.push(outcome(&*engine, correlation_id, head, entries));
         }
@@ -315,6 +477,10 @@ impl Scenario {
                     );
                 }
             }
+            if let Some(expected) = &step.expect.issued {
+                let path = format!("$.steps[{s}].expect.issued");
+                compare(&mut failures, path, expected, &outcome.issued);
+            }
         }
         let end = run.final_state();
         for (stream, expected) in &self.then.streams {
@@ -329,31 +495,67 @@ impl Scenario {
         if let Some(expected) = &self.then.view {
             compare(&mut failures, "$.then.view".into(), expected, &end["view"]);
         }
+        if let Some(expected) = &self.then.process {
+            let path = "$.then.process".into();
+            compare(&mut failures, path, expected, &end["process"]);
+        }
+        if let Some(expected) = &self.then.queue {
+            let path = "$.then.queue".into();
+            compare(&mut failures, path, expected, &run.queue());
+        }
         Ok(CheckReport { failures })
     }
 
     /// This scenario with every expectation set to what a run records (record mode):
-    /// each step's events, rejections and commands, every stream's final state and the view.
+    /// each step's events, rejections and commands, every stream's final state and the
+    /// view. A version-1.1 file records each step's `issued` commands (with origin and
+    /// compensation flag) instead of `commands`, and the process state and the queue too;
+    /// a version-1 file stays version 1.
     pub fn record(&self, domain: &dyn DynDomain) -> Result<Scenario, ScenarioError> {
         let run = self.run(domain)?;
+        let detailed = self.version >= Version::V1_1;
         let mut recorded = self.clone();
         for (step, outcome) in recorded.steps.iter_mut().zip(&run.steps) {
             step.expect = Expect {
                 events: Some(outcome.events.clone()),
                 rejections: Some(outcome.rejections.clone()),
-                commands: Some(outcome.commands.clone()),
+                commands: (!detailed).then(|| outcome.commands.clone()),
+                issued: detailed.then(|| outcome.issued.clone()),
             };
         }
         let end = run.final_state();
         let streams = end["streams"].as_object().into_iter().flatten();
+        // A system without a view or a process manager has `null` there, which the file
+        // leaves out.
+        let unless_null = |v: &Value| Some(v.clone()).filter(|v| !v.is_null());
         recorded.then = Then {
             streams: streams
                 .map(|(id, s)| (id.clone(), s["state"].clone()))
                 .collect(),
-            // A system without a view has `null` there, which the file leaves out.
-            view: Some(end["view"].clone()).filter(|v| !v.is_null()),
+            view: unless_null(&end["view"]),
+            process: unless_null(&end["process"]).filter(|_| detailed),
+            queue: detailed.then(|| run.queue()),
         };
         Ok(recorded)
+    }
+}
+
+/// Refuses a missing, unknown or newer `version`.
+fn check_version(version: Option<&Value>) -> Result<(), ScenarioError> {
+    let number = version.and_then(Value::as_number);
+    match number {
+        Some(n) if Version::from_number(n).is_some() => Ok(()),
+        Some(n) if n.as_f64().is_some_and(|v| v > 1.1) => Err(ScenarioError::at(
+            "$.version",
+            format!(
+                "format version {n} is newer than this build reads (up to {VERSION}); \
+                 upgrade Decider Lab to read it"
+            ),
+        )),
+        _ => Err(ScenarioError::at(
+            "$.version",
+            "expected a format version: 1 or 1.1",
+        )),
     }
 }
 
@@ -373,7 +575,21 @@ fn pretty<T: Serialize>(value: &T) -> String {
     text
 }
 
-/// What one step's flow recorded.
+/// The commands still queued after `journal`: each step took the front of the queue,
+/// and submissions and reactions joined its back. (A projection at a fact position does
+/// not see submissions made after that fact.)
+fn live_queue(journal: &[Value]) -> Vec<Issued> {
+    let mut queue = std::collections::VecDeque::new();
+    for entry in journal {
+        if entry.get("step").is_some() {
+            queue.pop_front();
+        }
+        queue.extend(queued_by(entry));
+    }
+    queue.iter().map(Issued::of_envelope).collect()
+}
+
+/// What the engine recorded during one step.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepOutcome {
     /// The id of the step's command, which is the flow's correlation id.
@@ -384,10 +600,38 @@ pub struct StepOutcome {
     pub rejections: Vec<Value>,
     /// The commands sagas and process managers issued, in order.
     pub commands: Vec<Value>,
-    /// The causal trace as JSON.
+    /// Every command queued during the step (the step's own first), with its origin.
+    pub issued: Vec<Issued>,
+    /// The causal trace of the step's own flow as JSON.
     pub trace: Value,
     /// The causal trace as an indented text tree.
     pub trace_text: String,
+    /// Earlier flows that recorded facts during this step (steps that took fewer engine
+    /// steps than their flow needed leave it to later steps), in order of appearance.
+    pub continued: Vec<ContinuedFlow>,
+}
+
+/// An earlier step's flow that went on during a later step.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ContinuedFlow {
+    /// The flow's correlation id (its user command's id).
+    pub correlation_id: Id,
+    /// Its causal trace so far, as an indented text tree.
+    pub trace_text: String,
+}
+
+/// The correlation ids of `facts` other than `own`, each once, in order of appearance.
+fn other_flows(facts: &[Value], own: Id) -> Vec<Id> {
+    let mut flows: Vec<Id> = Vec::new();
+    let ids = facts
+        .iter()
+        .filter_map(|f| serde_json::from_value::<Id>(f["correlation_id"].clone()).ok());
+    for id in ids {
+        if id != own && !flows.contains(&id) {
+            flows.push(id);
+        }
+    }
+    flows
 }
 
 fn outcome(engine: &dyn DynEngine, correlation_id: Id, head: u64, entries: usize) -> StepOutcome {
@@ -398,22 +642,41 @@ fn outcome(engine: &dyn DynEngine, correlation_id: Id, head: u64, entries: usize
             .filter_map(|f| f["kind"][kind].get(field).cloned())
             .collect()
     };
-    let commands = engine
-        .journal(entries)
-        .iter()
-        .filter_map(|entry| entry.get("step"))
-        .flat_map(|step| step["facts"].as_array().cloned().unwrap_or_default())
-        .flat_map(|fact| fact["queued"].as_array().cloned().unwrap_or_default())
-        .map(|envelope| envelope["command"].clone())
-        .collect();
+    let queued: Vec<Value> = engine.journal(entries).iter().flat_map(queued_by).collect();
+    let by_user = |envelope: &&Value| envelope["origin"] == USER;
     StepOutcome {
         correlation_id,
         events: of_kind("event", "event"),
         rejections: of_kind("rejected", "reason"),
-        commands,
+        commands: (queued.iter().filter(|e| !by_user(e)))
+            .map(|envelope| envelope["command"].clone())
+            .collect(),
+        issued: queued.iter().map(Issued::of_envelope).collect(),
         trace: engine.trace(correlation_id).unwrap_or(Value::Null),
         trace_text: engine.trace_text(correlation_id).unwrap_or_default(),
+        continued: other_flows(&facts, correlation_id)
+            .into_iter()
+            .map(|id| ContinuedFlow {
+                correlation_id: id,
+                trace_text: engine.trace_text(id).unwrap_or_default(),
+            })
+            .collect(),
     }
+}
+
+/// The origin of user commands in envelopes (`"user"`; a saga's is an object).
+const USER: &str = "user";
+
+/// The command envelopes a journal entry queued: a user's submission, or what sagas
+/// issued during an engine step.
+fn queued_by(entry: &Value) -> Vec<Value> {
+    if let Some(envelope) = entry.get("submitted") {
+        return vec![envelope.clone()];
+    }
+    let facts = entry["step"]["facts"].as_array().into_iter().flatten();
+    facts
+        .flat_map(|fact| fact["queued"].as_array().cloned().unwrap_or_default())
+        .collect()
 }
 
 /// A finished run: the engine and each step's outcome.
@@ -425,9 +688,15 @@ pub struct ScenarioRun {
 }
 
 impl ScenarioRun {
-    /// Streams, view, process manager and queue after the last step, as JSON.
+    /// Streams, view, process manager and queue after the last recorded fact, as JSON
+    /// (commands submitted after it are in [`ScenarioRun::queue`]).
     pub fn final_state(&self) -> Value {
         self.engine.state_at(self.engine.head())
+    }
+
+    /// The commands still queued after the last step, in order.
+    pub fn queue(&self) -> Vec<Issued> {
+        live_queue(&self.engine.journal(0))
     }
 }
 

@@ -3,8 +3,9 @@
 //! the payment is declined, the stock is released; when shipping fails, the payment is
 //! refunded and the stock released. Every failure also fails the checkout.
 //!
-//! Lines are reserved one at a time, so when a reservation fails the process knows
-//! exactly which lines to release.
+//! Lines are reserved one product at a time (lines of the same product are reserved
+//! together, as one), so when a reservation fails the process knows exactly which
+//! products to release, and releases each once.
 
 use crate::lifecycle::Lifecycle;
 use decider_core::compose::{Lift, Route};
@@ -27,6 +28,22 @@ pub struct Line {
     pub sku: String,
     /// How many.
     pub quantity: u32,
+}
+
+impl Line {
+    /// One line per product, in the order products first appear, with the quantities of
+    /// its lines added up (saturating: no shelf holds more than `u32::MAX` units anyway);
+    /// products with nothing to buy are left out.
+    pub fn per_product(lines: &[Line]) -> Vec<Line> {
+        let mut merged: Vec<Line> = Vec::with_capacity(lines.len());
+        for line in lines.iter().filter(|l| l.quantity > 0) {
+            match merged.iter_mut().find(|m| m.sku == line.sku) {
+                Some(m) => m.quantity = m.quantity.saturating_add(line.quantity),
+                None => merged.push(line.clone()),
+            }
+        }
+        merged
+    }
 }
 
 /// Commands of a checkout (stream `checkout-<checkout_id>`).
@@ -657,7 +674,7 @@ pub fn deciders() -> Deciders {
 /// One checkout as the process tracks it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Progress {
-    /// What to buy.
+    /// What to buy, one line per product ([`Line::per_product`]).
     pub lines: Vec<Line>,
     /// How many lines are reserved (lines are reserved in order).
     pub reserved: usize,
@@ -734,7 +751,7 @@ impl ProcessManager for CheckoutProcess {
                 address,
             })) => {
                 let progress = Progress {
-                    lines: lines.iter().filter(|l| l.quantity > 0).cloned().collect(),
+                    lines: Line::per_product(lines),
                     reserved: 0,
                     amount_cents: *amount_cents,
                     card: card.clone(),
@@ -932,4 +949,494 @@ pub fn domain() -> TypedDomain<CheckoutSystem> {
         },
         system(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use decider_core::compose::Part;
+    use decider_core::spec::{process_then, DeciderSpec, FlowSpec, GivenFact};
+
+    fn line(sku: &str, quantity: u32) -> Line {
+        Line {
+            sku: sku.into(),
+            quantity,
+        }
+    }
+
+    fn start(lines: Vec<Line>) -> CheckoutCommand {
+        CheckoutCommand::StartCheckout {
+            checkout_id: "c".into(),
+            lines,
+            amount_cents: 300,
+            card: "4242".into(),
+            address: "1 Main St, Paris".into(),
+        }
+    }
+
+    fn started(lines: Vec<Line>) -> CheckoutEvent {
+        CheckoutEvent::CheckoutStarted {
+            checkout_id: "c".into(),
+            lines,
+            amount_cents: 300,
+            card: "4242".into(),
+            address: "1 Main St, Paris".into(),
+        }
+    }
+
+    fn checkout(given: &[CheckoutEvent]) -> DeciderSpec<'static, CheckoutDecider> {
+        DeciderSpec::given(&CheckoutDecider, given)
+    }
+
+    #[test]
+    fn a_checkout_starts_once_with_something_to_buy() {
+        let lines = vec![line("pen", 2), line("ink", 0)];
+        checkout(&[])
+            .when(&start(lines.clone()))
+            .then_events(&[started(lines.clone())])
+            .then_state(&Some(Lifecycle::Started));
+        checkout(&[started(lines.clone())])
+            .when(&start(lines))
+            .then_rejected(&CheckoutRejection::AlreadyStarted);
+        for empty in [vec![], vec![line("pen", 0)]] {
+            checkout(&[])
+                .when(&start(empty))
+                .then_rejected(&CheckoutRejection::EmptyCart);
+        }
+    }
+
+    #[test]
+    fn a_checkout_completes_or_fails_once() {
+        let complete = CheckoutCommand::Complete {
+            checkout_id: "c".into(),
+        };
+        let fail = CheckoutCommand::Fail {
+            checkout_id: "c".into(),
+            reason: "why".into(),
+        };
+        let completed = CheckoutEvent::CheckoutCompleted {
+            checkout_id: "c".into(),
+        };
+        let failed = CheckoutEvent::CheckoutFailed {
+            checkout_id: "c".into(),
+            reason: "why".into(),
+        };
+        let begun = started(vec![line("pen", 1)]);
+        checkout(std::slice::from_ref(&begun))
+            .when(&complete)
+            .then_events(std::slice::from_ref(&completed))
+            .then_state(&Some(Lifecycle::Completed));
+        checkout(std::slice::from_ref(&begun))
+            .when(&fail)
+            .then_events(std::slice::from_ref(&failed))
+            .then_state(&Some(Lifecycle::Failed));
+        for command in [&complete, &fail] {
+            checkout(&[])
+                .when(command)
+                .then_rejected(&CheckoutRejection::UnknownCheckout);
+            for end in [&completed, &failed] {
+                checkout(&[begun.clone(), end.clone()])
+                    .when(command)
+                    .then_rejected(&CheckoutRejection::AlreadyFinished);
+            }
+        }
+    }
+
+    fn restocked(quantity: u32) -> StockEvent {
+        StockEvent::Restocked {
+            sku: "pen".into(),
+            quantity,
+        }
+    }
+
+    fn reserve(quantity: u32) -> StockCommand {
+        StockCommand::Reserve {
+            sku: "pen".into(),
+            checkout_id: "c".into(),
+            quantity,
+        }
+    }
+
+    fn reserved(quantity: u32) -> StockEvent {
+        StockEvent::Reserved {
+            sku: "pen".into(),
+            checkout_id: "c".into(),
+            quantity,
+        }
+    }
+
+    fn release() -> StockCommand {
+        StockCommand::Release {
+            sku: "pen".into(),
+            checkout_id: "c".into(),
+        }
+    }
+
+    fn stock(given: &[StockEvent]) -> DeciderSpec<'static, StockDecider> {
+        DeciderSpec::given(&StockDecider, given)
+    }
+
+    #[test]
+    fn restocking_adds_units() {
+        stock(&[restocked(2)])
+            .when(&StockCommand::Restock {
+                sku: "pen".into(),
+                quantity: 3,
+            })
+            .then_events(&[restocked(3)])
+            .then_state(&Stock {
+                available: 5,
+                reserved: BTreeMap::new(),
+            });
+    }
+
+    #[test]
+    fn a_reservation_takes_units_off_the_shelf_while_there_are_enough() {
+        stock(&[restocked(5), reserved(2)])
+            .when(&reserve(3))
+            .then_events(&[reserved(3)])
+            .then_state(&Stock {
+                available: 0,
+                reserved: BTreeMap::from([("c".to_string(), 5)]),
+            });
+        stock(&[restocked(5), reserved(2)])
+            .when(&reserve(4))
+            .then_rejected(&StockRejection::OutOfStock { available: 3 });
+    }
+
+    #[test]
+    fn a_release_puts_back_everything_the_checkout_reserved_once() {
+        let released = StockEvent::Released {
+            sku: "pen".into(),
+            checkout_id: "c".into(),
+            quantity: 5,
+        };
+        let given = [restocked(5), reserved(2), reserved(3)];
+        stock(&given)
+            .when(&release())
+            .then_events(std::slice::from_ref(&released))
+            .then_state(&Stock {
+                available: 5,
+                reserved: BTreeMap::new(),
+            });
+        let mut again = given.to_vec();
+        again.push(released);
+        stock(&again)
+            .when(&release())
+            .then_rejected(&StockRejection::NoReservation);
+        stock(&[restocked(5)])
+            .when(&release())
+            .then_rejected(&StockRejection::NoReservation);
+    }
+
+    fn charge(amount_cents: u64, card: &str) -> PaymentCommand {
+        PaymentCommand::Charge {
+            checkout_id: "c".into(),
+            amount_cents,
+            card: card.into(),
+        }
+    }
+
+    fn charged(amount_cents: u64) -> PaymentEvent {
+        PaymentEvent::Charged {
+            checkout_id: "c".into(),
+            amount_cents,
+        }
+    }
+
+    fn payment(given: &[PaymentEvent]) -> DeciderSpec<'static, PaymentDecider> {
+        DeciderSpec::given(&PaymentDecider, given)
+    }
+
+    #[test]
+    fn a_card_is_charged_once_up_to_the_limit_unless_declined() {
+        payment(&[])
+            .when(&charge(CHARGE_LIMIT_CENTS, "4242"))
+            .then_events(&[charged(CHARGE_LIMIT_CENTS)])
+            .then_state(&Payment {
+                charged_cents: CHARGE_LIMIT_CENTS,
+                charged: true,
+            });
+        payment(&[charged(300)])
+            .when(&charge(300, "4242"))
+            .then_rejected(&PaymentRejection::AlreadyCharged);
+        payment(&[])
+            .when(&charge(300, DECLINED_CARD))
+            .then_rejected(&PaymentRejection::Declined {
+                reason: "card declined by the issuer".into(),
+            });
+        payment(&[])
+            .when(&charge(CHARGE_LIMIT_CENTS + 1, "4242"))
+            .then_rejected(&PaymentRejection::Declined {
+                reason: format!("over the {CHARGE_LIMIT_CENTS} cent limit"),
+            });
+    }
+
+    #[test]
+    fn a_charge_is_refunded_once() {
+        let refund = PaymentCommand::Refund {
+            checkout_id: "c".into(),
+        };
+        let refunded = PaymentEvent::Refunded {
+            checkout_id: "c".into(),
+            amount_cents: 300,
+        };
+        payment(&[charged(300)])
+            .when(&refund)
+            .then_events(std::slice::from_ref(&refunded))
+            .then_state(&Payment {
+                charged_cents: 0,
+                charged: true,
+            });
+        payment(&[charged(300), refunded])
+            .when(&refund)
+            .then_rejected(&PaymentRejection::NothingToRefund);
+        payment(&[])
+            .when(&refund)
+            .then_rejected(&PaymentRejection::NothingToRefund);
+    }
+
+    #[test]
+    fn a_parcel_ships_once_to_a_served_address() {
+        let ship = |address: &str| ShippingCommand::Ship {
+            checkout_id: "c".into(),
+            address: address.into(),
+        };
+        let shipped = ShippingEvent::Shipped {
+            checkout_id: "c".into(),
+            address: "Paris".into(),
+        };
+        DeciderSpec::given(&ShippingDecider, &[])
+            .when(&ship("Paris"))
+            .then_events(std::slice::from_ref(&shipped))
+            .then_state(&true);
+        DeciderSpec::given(&ShippingDecider, &[shipped])
+            .when(&ship("Paris"))
+            .then_rejected(&ShippingRejection::AlreadyShipped);
+        for address in ["  ", "Base 1, Antarctica "] {
+            DeciderSpec::given(&ShippingDecider, &[])
+                .when(&ship(address))
+                .then_rejected(&ShippingRejection::Undeliverable {
+                    address: address.into(),
+                });
+        }
+    }
+
+    type Given = GivenFact<Command, Event, Rejection>;
+
+    fn began(lines: Vec<Line>) -> Given {
+        GivenFact::Event(Event::Checkout(started(lines)))
+    }
+
+    fn reserved_of(sku: &str, quantity: u32) -> Given {
+        GivenFact::Event(Event::Stock(StockEvent::Reserved {
+            sku: sku.into(),
+            checkout_id: "c".into(),
+            quantity,
+        }))
+    }
+
+    fn reserve_of(sku: &str, quantity: u32) -> Command {
+        Command::Stock(StockCommand::Reserve {
+            sku: sku.into(),
+            checkout_id: "c".into(),
+            quantity,
+        })
+    }
+
+    fn release_of(sku: &str) -> Command {
+        Command::Stock(StockCommand::Release {
+            sku: sku.into(),
+            checkout_id: "c".into(),
+        })
+    }
+
+    fn fail_with(reason: &str) -> Command {
+        Command::Checkout(CheckoutCommand::Fail {
+            checkout_id: "c".into(),
+            reason: reason.into(),
+        })
+    }
+
+    fn two_products() -> Vec<Line> {
+        vec![line("pen", 1), line("ink", 0), line("pad", 2)]
+    }
+
+    #[test]
+    fn lines_of_the_same_product_are_reserved_as_one() {
+        assert_eq!(
+            Line::per_product(&[
+                line("pen", 1),
+                line("pad", 0),
+                line("ink", 2),
+                line("pen", 3)
+            ]),
+            [line("pen", 4), line("ink", 2)]
+        );
+        let lines = vec![line("pen", 1), line("pen", 3)];
+        process_then(
+            &CheckoutProcess,
+            &[],
+            &began(lines),
+            &[reserve_of("pen", 4)],
+        );
+    }
+
+    #[test]
+    fn the_process_reserves_each_product_in_turn_then_charges() {
+        process_then(
+            &CheckoutProcess,
+            &[],
+            &began(two_products()),
+            &[reserve_of("pen", 1)],
+        );
+        let given = [began(two_products())];
+        process_then(
+            &CheckoutProcess,
+            &given,
+            &reserved_of("pen", 1),
+            &[reserve_of("pad", 2)],
+        );
+        let given = [began(two_products()), reserved_of("pen", 1)];
+        let charge = Command::Payment(charge(300, "4242"));
+        process_then(&CheckoutProcess, &given, &reserved_of("pad", 2), &[charge]);
+        // Facts about a checkout the process does not follow cause nothing.
+        process_then(&CheckoutProcess, &[], &reserved_of("pen", 1), &[]);
+    }
+
+    #[test]
+    fn the_process_ships_a_charged_checkout_and_completes_a_shipped_one() {
+        let given = [began(two_products())];
+        let charged = GivenFact::Event(Event::Payment(charged(300)));
+        let ship = Command::Shipping(ShippingCommand::Ship {
+            checkout_id: "c".into(),
+            address: "1 Main St, Paris".into(),
+        });
+        process_then(&CheckoutProcess, &given, &charged, &[ship]);
+        let shipped = GivenFact::Event(Event::Shipping(ShippingEvent::Shipped {
+            checkout_id: "c".into(),
+            address: "1 Main St, Paris".into(),
+        }));
+        let complete = Command::Checkout(CheckoutCommand::Complete {
+            checkout_id: "c".into(),
+        });
+        process_then(&CheckoutProcess, &given, &shipped, &[complete]);
+        let done = GivenFact::Event(Event::Checkout(CheckoutEvent::CheckoutCompleted {
+            checkout_id: "c".into(),
+        }));
+        process_then(
+            &CheckoutProcess,
+            &[began(two_products()), done],
+            &shipped,
+            &[],
+        );
+    }
+
+    #[test]
+    fn out_of_stock_releases_what_was_reserved_and_fails() {
+        let refused = GivenFact::Rejected(
+            reserve_of("pad", 2),
+            Rejection::Stock(StockRejection::OutOfStock { available: 1 }),
+        );
+        let given = [began(two_products()), reserved_of("pen", 1)];
+        let expected = [
+            release_of("pen"),
+            fail_with("`pad` is out of stock (only 1 available)"),
+        ];
+        process_then(&CheckoutProcess, &given, &refused, &expected);
+        process_then(&CheckoutProcess, &[], &refused, &[]);
+    }
+
+    #[test]
+    fn a_declined_card_releases_every_product_and_fails() {
+        let refused = GivenFact::Rejected(
+            Command::Payment(charge(300, DECLINED_CARD)),
+            Rejection::Payment(PaymentRejection::Declined {
+                reason: "card declined by the issuer".into(),
+            }),
+        );
+        let given = [
+            began(two_products()),
+            reserved_of("pen", 1),
+            reserved_of("pad", 2),
+        ];
+        let expected = [
+            release_of("pen"),
+            release_of("pad"),
+            fail_with("payment declined: card declined by the issuer"),
+        ];
+        process_then(&CheckoutProcess, &given, &refused, &expected);
+    }
+
+    #[test]
+    fn an_undeliverable_address_refunds_releases_and_fails() {
+        let refused = GivenFact::Rejected(
+            Command::Shipping(ShippingCommand::Ship {
+                checkout_id: "c".into(),
+                address: "Antarctica".into(),
+            }),
+            Rejection::Shipping(ShippingRejection::Undeliverable {
+                address: "Antarctica".into(),
+            }),
+        );
+        let given = [
+            began(two_products()),
+            reserved_of("pen", 1),
+            reserved_of("pad", 2),
+        ];
+        let expected = [
+            Command::Payment(PaymentCommand::Refund {
+                checkout_id: "c".into(),
+            }),
+            release_of("pen"),
+            release_of("pad"),
+            fail_with("shipping failed: the carrier does not deliver to Antarctica"),
+        ];
+        process_then(&CheckoutProcess, &given, &refused, &expected);
+    }
+
+    #[test]
+    fn other_refusals_are_not_compensated() {
+        let given = [began(two_products())];
+        let refusals = [
+            GivenFact::Rejected(
+                release_of("pen"),
+                Rejection::Stock(StockRejection::NoReservation),
+            ),
+            GivenFact::Rejected(
+                Command::Payment(charge(300, "4242")),
+                Rejection::Payment(PaymentRejection::AlreadyCharged),
+            ),
+        ];
+        for refused in refusals {
+            process_then(&CheckoutProcess, &given, &refused, &[]);
+        }
+    }
+
+    #[test]
+    fn same_product_lines_are_released_once_when_a_later_product_runs_out() {
+        let restock = |sku: &str, quantity| {
+            Command::Stock(StockCommand::Restock {
+                sku: sku.into(),
+                quantity,
+            })
+        };
+        let lines = vec![line("pen", 1), line("pen", 2), line("pad", 9)];
+        FlowSpec::new(system())
+            .when([
+                restock("pen", 5),
+                restock("pad", 1),
+                Command::Checkout(start(lines)),
+            ])
+            .then_rejections(&[Rejection::Stock(StockRejection::OutOfStock {
+                available: 1,
+            })])
+            .then_stream(
+                "stock-pen",
+                &Part::Second(Part::First(Stock {
+                    available: 5,
+                    reserved: BTreeMap::new(),
+                })),
+            );
+    }
 }

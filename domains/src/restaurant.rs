@@ -1,11 +1,14 @@
 //! **Restaurant & order**: restaurants with menus, orders placed at a restaurant, payment,
 //! and preparation. The restaurant can reject an order (an item not on the menu, closed,
 //! over capacity); the fulfilment process manager then compensates: the payment is
-//! refunded and the order cancelled.
+//! refunded and the order cancelled. The customer can also cancel an order until it is
+//! confirmed, wherever its flow is: the process then refunds the payment and takes the
+//! ticket off the kitchen, even when they were still on their way.
 //!
 //! It also shows two ideas about events between services:
 //! - **internal** events stay inside their service (the restaurant's
-//!   `restaurant_created`, `opened`, `closed`, `kitchen_ticket_created`); **external**
+//!   `restaurant_created`, `opened`, `closed`, `kitchen_ticket_created`,
+//!   `kitchen_ticket_cancelled`); **external**
 //!   (integration) events are published to other services. The process manager reacts to
 //!   external events only ([`Event::is_external`]).
 //! - `order_prepared` is a **zero-payload** external event: it carries only ids, and its
@@ -62,6 +65,14 @@ pub enum RestaurantCommand {
         /// Item ids.
         items: Vec<String>,
     },
+    /// Takes a cancelled order's ticket off the kitchen, freeing its slot (issued by the
+    /// fulfilment process when the customer cancels an order the kitchen accepted).
+    CancelTicket {
+        /// The restaurant.
+        restaurant_id: String,
+        /// The order.
+        order_id: String,
+    },
     /// The kitchen finished an order.
     MarkPrepared {
         /// The restaurant.
@@ -104,6 +115,13 @@ pub enum RestaurantEvent {
         order_id: String,
         /// What to cook.
         items: Vec<String>,
+    },
+    /// Internal: a cancelled order's ticket left the kitchen, freeing its slot.
+    KitchenTicketCancelled {
+        /// The restaurant.
+        restaurant_id: String,
+        /// The order.
+        order_id: String,
     },
     /// External: the restaurant accepted an order.
     OrderAccepted {
@@ -178,6 +196,7 @@ impl Decider for RestaurantDecider {
         | Open { restaurant_id }
         | Close { restaurant_id }
         | AcceptOrder { restaurant_id, .. }
+        | CancelTicket { restaurant_id, .. }
         | MarkPrepared { restaurant_id, .. }) = command;
         format!("restaurant-{restaurant_id}").into()
     }
@@ -249,6 +268,18 @@ impl Decider for RestaurantDecider {
                     },
                 ])
             }
+            C::CancelTicket {
+                restaurant_id,
+                order_id,
+            } => {
+                if !restaurant.preparing.contains(order_id) {
+                    return Err(R::UnknownOrder);
+                }
+                Ok(vec![E::KitchenTicketCancelled {
+                    restaurant_id: restaurant_id.clone(),
+                    order_id: order_id.clone(),
+                }])
+            }
             C::MarkPrepared {
                 restaurant_id,
                 order_id,
@@ -285,7 +316,7 @@ impl Decider for RestaurantDecider {
             E::KitchenTicketCreated { order_id, .. } => {
                 restaurant.preparing.insert(order_id.clone());
             }
-            E::OrderPrepared { order_id, .. } => {
+            E::OrderPrepared { order_id, .. } | E::KitchenTicketCancelled { order_id, .. } => {
                 restaurant.preparing.remove(order_id);
             }
         }
@@ -694,6 +725,7 @@ impl Event {
                     | RestaurantEvent::Opened { .. }
                     | RestaurantEvent::Closed { .. }
                     | RestaurantEvent::KitchenTicketCreated { .. }
+                    | RestaurantEvent::KitchenTicketCancelled { .. }
             )
         )
     }
@@ -844,10 +876,35 @@ pub fn payment_id(order_id: &str) -> String {
     format!("pay-{order_id}")
 }
 
+/// What the fulfilment process knows: the [`Board`], plus what it has set in motion.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FulfilmentState {
+    /// Menus and orders, folded as the board view folds them.
+    pub board: BoardState,
+    /// Orders a kitchen accepted and still holds (neither prepared nor released).
+    pub in_kitchen: BTreeSet<String>,
+    /// Orders whose refund the process already asked for, when the restaurant refused them.
+    pub refunding: BTreeSet<String>,
+}
+
+impl FulfilmentState {
+    fn order(&self, order_id: &str) -> Option<&OrderSummary> {
+        self.board.orders.get(order_id)
+    }
+
+    fn is_cancelled(&self, order_id: &str) -> bool {
+        self.order(order_id)
+            .is_some_and(|o| o.status == OrderStatus::Cancelled)
+    }
+}
+
 /// The fulfilment process manager: order placed → take payment → restaurant accepts →
 /// confirm; restaurant prepared → ready for pickup. When the restaurant rejects, it
-/// refunds and cancels; when the payment is refused, it cancels. Its state is the
-/// [`Board`], which is where it reads what zero-payload events leave out.
+/// refunds and cancels; when the payment is refused, it cancels. When the customer
+/// cancels mid-flow, it undoes what was done or is on its way, whichever comes first:
+/// a payment taken (now or later) is refunded, and a kitchen ticket (now or later) is
+/// cancelled, which frees the kitchen's slot. Its state is the [`Board`], which is where
+/// it reads what zero-payload events leave out, and what it has set in motion.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Fulfilment;
 
@@ -855,33 +912,80 @@ impl ProcessManager for Fulfilment {
     type Command = Command;
     type Event = Event;
     type Rejection = Rejection;
-    type State = BoardState;
+    type State = FulfilmentState;
 
     fn name(&self) -> &str {
         "fulfilment"
     }
 
-    fn initial_state(&self) -> BoardState {
-        BoardState::default()
+    fn initial_state(&self) -> FulfilmentState {
+        FulfilmentState::default()
     }
 
-    fn evolve(&self, board: BoardState, fact: Fact<'_, Command, Event, Rejection>) -> BoardState {
+    fn evolve(
+        &self,
+        mut state: FulfilmentState,
+        fact: Fact<'_, Command, Event, Rejection>,
+    ) -> FulfilmentState {
         match fact {
-            Fact::Event(event) => Board.evolve(board, event),
-            Fact::Rejected { .. } => board,
+            Fact::Event(event) => {
+                track_kitchen(&mut state.in_kitchen, event);
+                state.board = Board.evolve(state.board, event);
+            }
+            Fact::Rejected {
+                command: Command::Restaurant(RestaurantCommand::AcceptOrder { order_id, .. }),
+                ..
+            } if !state.is_cancelled(order_id) => {
+                state.refunding.insert(order_id.clone());
+            }
+            Fact::Rejected { .. } => {}
         }
+        state
     }
 
-    fn react(&self, board: &BoardState, fact: Fact<'_, Command, Event, Rejection>) -> Vec<Command> {
+    fn react(
+        &self,
+        state: &FulfilmentState,
+        fact: Fact<'_, Command, Event, Rejection>,
+    ) -> Vec<Command> {
         match fact {
-            Fact::Event(event) if event.is_external() => react_to_event(board, event),
+            Fact::Event(event) if event.is_external() => react_to_event(state, event),
             Fact::Event(_) => vec![],
-            Fact::Rejected { command, reason } => compensate(command, reason),
+            Fact::Rejected { command, reason } => compensate(state, command, reason),
         }
     }
 }
 
-fn react_to_event(board: &BoardState, event: &Event) -> Vec<Command> {
+fn track_kitchen(in_kitchen: &mut BTreeSet<String>, event: &Event) {
+    match event {
+        Event::Restaurant(RestaurantEvent::OrderAccepted { order_id, .. }) => {
+            in_kitchen.insert(order_id.clone());
+        }
+        Event::Restaurant(
+            RestaurantEvent::OrderPrepared { order_id, .. }
+            | RestaurantEvent::KitchenTicketCancelled { order_id, .. },
+        ) => {
+            in_kitchen.remove(order_id);
+        }
+        _ => {}
+    }
+}
+
+fn refund(order_id: &str) -> Command {
+    Command::Payment(PaymentCommand::RefundPayment {
+        payment_id: payment_id(order_id),
+    })
+}
+
+fn cancel_ticket(order: &OrderSummary, order_id: &str) -> Command {
+    Command::Restaurant(RestaurantCommand::CancelTicket {
+        restaurant_id: order.restaurant_id.clone(),
+        order_id: order_id.to_string(),
+    })
+}
+
+fn react_to_event(state: &FulfilmentState, event: &Event) -> Vec<Command> {
+    let board = &state.board;
     match event {
         Event::Order(OrderEvent::OrderPlaced { order_id, .. }) => {
             let amount_cents = board.orders.get(order_id).map_or(0, |o| o.total_cents);
@@ -891,27 +995,14 @@ fn react_to_event(board: &BoardState, event: &Event) -> Vec<Command> {
                 amount_cents,
             })]
         }
-        Event::Payment(PaymentEvent::PaymentTaken { order_id, .. }) => board
-            .orders
-            .get(order_id)
-            .map(|order| {
-                Command::Restaurant(RestaurantCommand::AcceptOrder {
-                    restaurant_id: order.restaurant_id.clone(),
-                    order_id: order_id.clone(),
-                    items: order.items.clone(),
-                })
-            })
-            .into_iter()
-            .collect(),
+        Event::Payment(PaymentEvent::PaymentTaken { order_id, .. }) => paid(state, order_id),
         Event::Restaurant(RestaurantEvent::OrderAccepted { order_id, .. }) => {
-            vec![Command::Order(OrderCommand::ConfirmOrder {
-                order_id: order_id.clone(),
-            })]
+            accepted(state, order_id)
         }
+        Event::Order(OrderEvent::OrderCancelled { order_id, .. }) => undo(state, order_id),
         // Zero payload: the customer comes from the board.
-        Event::Restaurant(RestaurantEvent::OrderPrepared { order_id, .. }) => board
-            .orders
-            .get(order_id)
+        Event::Restaurant(RestaurantEvent::OrderPrepared { order_id, .. }) => state
+            .order(order_id)
             .map(|order| {
                 Command::Order(OrderCommand::MarkReady {
                     order_id: order_id.clone(),
@@ -924,7 +1015,52 @@ fn react_to_event(board: &BoardState, event: &Event) -> Vec<Command> {
     }
 }
 
-fn compensate(command: &Command, reason: &Rejection) -> Vec<Command> {
+/// The payment went through: on to the kitchen, or, when the customer cancelled while
+/// the payment was on its way, back to the customer.
+fn paid(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
+    let Some(order) = state.order(order_id) else {
+        return vec![];
+    };
+    if order.status == OrderStatus::Cancelled {
+        return vec![refund(order_id)];
+    }
+    vec![Command::Restaurant(RestaurantCommand::AcceptOrder {
+        restaurant_id: order.restaurant_id.clone(),
+        order_id: order_id.to_string(),
+        items: order.items.clone(),
+    })]
+}
+
+/// The kitchen took the order: confirm it, or, when the customer cancelled while the
+/// kitchen was taking it, take the ticket off and free the slot.
+fn accepted(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
+    match state.order(order_id) {
+        Some(order) if order.status == OrderStatus::Cancelled => {
+            vec![cancel_ticket(order, order_id)]
+        }
+        _ => vec![Command::Order(OrderCommand::ConfirmOrder {
+            order_id: order_id.to_string(),
+        })],
+    }
+}
+
+/// What a cancelled order leaves to undo: the payment taken (unless a compensation
+/// already asks for it back) and the kitchen ticket.
+fn undo(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
+    let Some(order) = state.order(order_id) else {
+        return vec![];
+    };
+    let paid = order.paid_cents > 0 && !state.refunding.contains(order_id);
+    let cooking = state.in_kitchen.contains(order_id);
+    let refund = paid.then(|| refund(order_id));
+    let ticket = cooking.then(|| cancel_ticket(order, order_id));
+    refund.into_iter().chain(ticket).collect()
+}
+
+/// Compensations. An order the customer already cancelled needs none: the cancellation
+/// undid it (see [`undo`]); that is also why the `wrong_status` rejection of a
+/// `confirm_order` that comes after a cancellation causes nothing.
+fn compensate(state: &FulfilmentState, command: &Command, reason: &Rejection) -> Vec<Command> {
     let cancel = |order_id: &String, why: String| {
         Command::Order(OrderCommand::CancelOrder {
             order_id: order_id.clone(),
@@ -933,12 +1069,15 @@ fn compensate(command: &Command, reason: &Rejection) -> Vec<Command> {
     };
     match (command, reason) {
         (
+            Command::Restaurant(RestaurantCommand::AcceptOrder { order_id, .. })
+            | Command::Payment(PaymentCommand::TakePayment { order_id, .. }),
+            _,
+        ) if state.is_cancelled(order_id) => vec![],
+        (
             Command::Restaurant(RestaurantCommand::AcceptOrder { order_id, .. }),
             Rejection::Restaurant(why),
         ) => vec![
-            Command::Payment(PaymentCommand::RefundPayment {
-                payment_id: payment_id(order_id),
-            }),
+            refund(order_id),
             cancel(order_id, format!("restaurant refused: {}", describe(why))),
         ],
         (
@@ -946,9 +1085,23 @@ fn compensate(command: &Command, reason: &Rejection) -> Vec<Command> {
             Rejection::Payment(PaymentRejection::ZeroAmount),
         ) => vec![cancel(
             order_id,
-            "payment refused: nothing on the order is on the menu".into(),
+            format!(
+                "payment refused: {}",
+                nothing_to_pay(&state.board, order_id)
+            ),
         )],
         _ => vec![],
+    }
+}
+
+/// Why an order comes to nothing: its restaurant is unknown, or none of its items is on
+/// the menu.
+fn nothing_to_pay(board: &BoardState, order_id: &str) -> String {
+    match board.orders.get(order_id) {
+        Some(order) if !board.menus.contains_key(&order.restaurant_id) => {
+            format!("there is no restaurant `{}`", order.restaurant_id)
+        }
+        _ => "nothing on the order is on the menu".into(),
     }
 }
 
@@ -990,7 +1143,8 @@ pub fn domain() -> TypedDomain<RestaurantSystem> {
                 look the customer up on the board and mark the order ready. If the \
                 restaurant rejects the order (an item not on the menu, closed, kitchen \
                 full), the process compensates: the payment is refunded and the order \
-                cancelled. Restaurant events about menus, opening hours and kitchen \
+                cancelled. A customer who cancels mid-flow gets the payment back and the \
+                kitchen its slot, even when they were still on their way. Restaurant events about menus, opening hours and kitchen \
                 tickets stay internal; the rest are published."
                 .into(),
             streams: vec!["restaurant".into(), "order".into(), "payment".into()],
@@ -1017,7 +1171,9 @@ pub fn domain() -> TypedDomain<RestaurantSystem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use decider_core::spec::{process_then, GivenFact};
+    use decider_core::spec::{process_then, DeciderSpec, GivenFact};
+    use decider_core::{DynDomain, DynEngine, EngineConfig};
+    use serde_json::{json, Value};
 
     fn created() -> Event {
         Event::Restaurant(RestaurantEvent::RestaurantCreated {
@@ -1090,6 +1246,283 @@ mod tests {
                 order_id: "o".into(),
                 amount_cents: 700,
             })],
+        );
+    }
+
+    type Given = GivenFact<Command, Event, Rejection>;
+
+    fn cancelled() -> Event {
+        Event::Order(OrderEvent::OrderCancelled {
+            order_id: "o".into(),
+            reason: "changed my mind".into(),
+        })
+    }
+
+    fn taken() -> Event {
+        Event::Payment(PaymentEvent::PaymentTaken {
+            payment_id: "pay-o".into(),
+            order_id: "o".into(),
+            amount_cents: 700,
+        })
+    }
+
+    fn accepted() -> Event {
+        Event::Restaurant(RestaurantEvent::OrderAccepted {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        })
+    }
+
+    fn events(events: impl IntoIterator<Item = Event>) -> Vec<Given> {
+        events.into_iter().map(GivenFact::Event).collect()
+    }
+
+    fn refund_o() -> Command {
+        Command::Payment(PaymentCommand::RefundPayment {
+            payment_id: "pay-o".into(),
+        })
+    }
+
+    fn cancel_ticket_o() -> Command {
+        Command::Restaurant(RestaurantCommand::CancelTicket {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        })
+    }
+
+    #[test]
+    fn a_cancelled_unpaid_order_has_nothing_to_undo_yet() {
+        let given = events([created(), placed()]);
+        process_then(&Fulfilment, &given, &GivenFact::Event(cancelled()), &[]);
+    }
+
+    #[test]
+    fn a_payment_taken_after_the_order_was_cancelled_is_refunded_not_sent_to_the_kitchen() {
+        let given = events([created(), placed(), cancelled()]);
+        process_then(
+            &Fulfilment,
+            &given,
+            &GivenFact::Event(taken()),
+            &[refund_o()],
+        );
+    }
+
+    #[test]
+    fn cancelling_a_paid_order_refunds_it() {
+        let given = events([created(), placed(), taken()]);
+        let when = GivenFact::Event(cancelled());
+        process_then(&Fulfilment, &given, &when, &[refund_o()]);
+    }
+
+    #[test]
+    fn an_order_accepted_after_it_was_cancelled_leaves_the_kitchen() {
+        let given = events([created(), placed(), taken(), cancelled()]);
+        let when = GivenFact::Event(accepted());
+        process_then(&Fulfilment, &given, &when, &[cancel_ticket_o()]);
+    }
+
+    #[test]
+    fn cancelling_an_accepted_order_refunds_it_and_frees_the_kitchen() {
+        let given = events([created(), placed(), taken(), accepted()]);
+        let when = GivenFact::Event(cancelled());
+        process_then(&Fulfilment, &given, &when, &[refund_o(), cancel_ticket_o()]);
+    }
+
+    #[test]
+    fn the_refused_confirmation_of_a_cancelled_order_causes_nothing_more() {
+        let given = events([created(), placed(), taken(), accepted(), cancelled()]);
+        let confirm = Command::Order(OrderCommand::ConfirmOrder {
+            order_id: "o".into(),
+        });
+        let reason = Rejection::Order(OrderRejection::WrongStatus {
+            status: OrderStatus::Cancelled,
+        });
+        process_then(
+            &Fulfilment,
+            &given,
+            &GivenFact::Rejected(confirm, reason),
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_restaurant_refusal_is_refunded_once_even_when_the_cancellation_follows() {
+        let accept = Command::Restaurant(RestaurantCommand::AcceptOrder {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+            items: vec!["soup".into()],
+        });
+        let refused =
+            GivenFact::Rejected(accept, Rejection::Restaurant(RestaurantRejection::Closed));
+        let given = events([created(), placed(), taken()]);
+        let cancel = Command::Order(OrderCommand::CancelOrder {
+            order_id: "o".into(),
+            reason: "restaurant refused: the restaurant is closed".into(),
+        });
+        process_then(&Fulfilment, &given, &refused, &[refund_o(), cancel]);
+        let mut after = given.clone();
+        after.push(refused.clone());
+        process_then(&Fulfilment, &after, &GivenFact::Event(cancelled()), &[]);
+        // Refused after the customer cancelled: the cancellation already undid it.
+        let given = events([created(), placed(), taken(), cancelled()]);
+        process_then(&Fulfilment, &given, &refused, &[]);
+    }
+
+    #[test]
+    fn an_order_at_an_unknown_restaurant_is_cancelled_for_that_reason() {
+        let take = Command::Payment(PaymentCommand::TakePayment {
+            payment_id: "pay-o".into(),
+            order_id: "o".into(),
+            amount_cents: 0,
+        });
+        let refused = GivenFact::Rejected(take, Rejection::Payment(PaymentRejection::ZeroAmount));
+        let cancel = |reason: &str| {
+            [Command::Order(OrderCommand::CancelOrder {
+                order_id: "o".into(),
+                reason: reason.into(),
+            })]
+        };
+        let unknown = cancel("payment refused: there is no restaurant `r`");
+        process_then(&Fulfilment, &events([placed()]), &refused, &unknown);
+        let off_menu = cancel("payment refused: nothing on the order is on the menu");
+        let sushi = Event::Order(OrderEvent::OrderPlaced {
+            order_id: "o".into(),
+            restaurant_id: "r".into(),
+            customer: "Ada".into(),
+            items: vec!["sushi".into()],
+        });
+        process_then(
+            &Fulfilment,
+            &events([created(), sushi]),
+            &refused,
+            &off_menu,
+        );
+    }
+
+    #[test]
+    fn a_cancelled_ticket_frees_its_kitchen_slot() {
+        let ticket = RestaurantEvent::KitchenTicketCreated {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+            items: vec!["soup".into()],
+        };
+        let Event::Restaurant(created) = created() else {
+            unreachable!()
+        };
+        let opened = RestaurantEvent::Opened {
+            restaurant_id: "r".into(),
+        };
+        let given = [created, opened, ticket];
+        let cancel = RestaurantCommand::CancelTicket {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        };
+        DeciderSpec::given(&RestaurantDecider, &given)
+            .when(&cancel)
+            .then_events(&[RestaurantEvent::KitchenTicketCancelled {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            }]);
+        let mut freed = given.to_vec();
+        freed.push(RestaurantEvent::KitchenTicketCancelled {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        });
+        DeciderSpec::given(&RestaurantDecider, &freed)
+            .when(&cancel)
+            .then_rejected(&RestaurantRejection::UnknownOrder);
+        let next = RestaurantCommand::AcceptOrder {
+            restaurant_id: "r".into(),
+            order_id: "o2".into(),
+            items: vec!["soup".into()],
+        };
+        DeciderSpec::given(&RestaurantDecider, &given)
+            .when(&next)
+            .then_rejected(&RestaurantRejection::OverCapacity { capacity: 1 });
+        let accepted = DeciderSpec::given(&RestaurantDecider, &freed).when(&next);
+        assert!(accepted.result.is_ok(), "{:?}", accepted.result);
+    }
+
+    /// A restaurant with one kitchen slot; order `o1` is placed, the engine takes
+    /// `engine_steps` steps, then the customer cancels it and everything runs to the end.
+    fn cancel_after(engine_steps: usize) -> Box<dyn DynEngine> {
+        let mut engine = domain().start(EngineConfig::default());
+        let setup = [
+            json!({"restaurant": {"create_restaurant": {"restaurant_id": "r", "name": "R",
+                "menu": [{"item_id": "soup", "name": "Soup", "price_cents": 700}], "capacity": 1}}}),
+            json!({"restaurant": {"open": {"restaurant_id": "r"}}}),
+        ];
+        for command in &setup {
+            engine.submit(command).unwrap();
+        }
+        engine.run_until_idle(100);
+        engine.submit(&place("o1")).unwrap();
+        for _ in 0..engine_steps {
+            engine.step();
+        }
+        let cancel =
+            json!({"order": {"cancel_order": {"order_id": "o1", "reason": "changed my mind"}}});
+        engine.submit(&cancel).unwrap();
+        assert!(engine.run_until_idle(100).idle);
+        engine
+    }
+
+    fn place(order_id: &str) -> Value {
+        json!({"order": {"place_order": {"order_id": order_id, "restaurant_id": "r",
+            "customer": "Ada", "items": ["soup"]}}})
+    }
+
+    fn rejections(engine: &dyn DynEngine) -> Vec<Value> {
+        let facts = engine.facts(0, engine.head());
+        facts
+            .iter()
+            .filter_map(|f| f["kind"]["rejected"].get("reason").cloned())
+            .collect()
+    }
+
+    #[test]
+    fn a_customer_cancelling_mid_flow_is_refunded_and_the_kitchen_freed() {
+        // Before the payment, after it, after the kitchen accepted the order.
+        let late_confirmation = json!({"order": {"wrong_status": {"status": "cancelled"}}});
+        let expected_rejections = [vec![], vec![], vec![late_confirmation]];
+        for (engine_steps, expected) in expected_rejections.iter().enumerate() {
+            let mut engine = cancel_after(engine_steps);
+            let end = engine.state_at(engine.head());
+            let streams = &end["streams"];
+            assert_eq!(
+                streams["order-o1"]["state"]["status"], "cancelled",
+                "{engine_steps}"
+            );
+            assert_eq!(
+                streams["payment-pay-o1"]["state"]["refunded"], true,
+                "{engine_steps}"
+            );
+            assert_eq!(
+                streams["restaurant-r"]["state"]["preparing"],
+                json!([]),
+                "{engine_steps}"
+            );
+            assert_eq!(&rejections(&*engine), expected, "{engine_steps}");
+            // With its only slot free, the kitchen takes the next order.
+            engine.submit(&place("o2")).unwrap();
+            engine.run_until_idle(100);
+            let end = engine.state_at(engine.head());
+            assert_eq!(
+                end["streams"]["order-o2"]["state"]["status"], "confirmed",
+                "{engine_steps}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cancellation_after_confirmation_is_refused_and_the_order_goes_on() {
+        let engine = cancel_after(3);
+        let end = engine.state_at(engine.head());
+        assert_eq!(end["streams"]["order-o1"]["state"]["status"], "confirmed");
+        assert_eq!(end["streams"]["payment-pay-o1"]["state"]["refunded"], false);
+        assert_eq!(
+            rejections(&*engine),
+            [json!({"order": {"wrong_status": {"status": "confirmed"}}})]
         );
     }
 }

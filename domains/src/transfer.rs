@@ -2,6 +2,8 @@
 //! destination, and completes the transfer. When the destination refuses the credit (a
 //! closed or frozen account) it compensates: the source is refunded and the transfer
 //! marked failed. When the debit is refused (no funds, frozen), the transfer just fails.
+//! A credit that would take a balance past `u64::MAX` cents is refused like any other, so
+//! no money disappears at the limit.
 
 use crate::lifecycle::Lifecycle;
 use decider_core::compose::{Lift, Route};
@@ -51,7 +53,8 @@ pub enum AccountCommand {
         /// How much, in cents.
         amount_cents: u64,
     },
-    /// Gives back a debit whose transfer failed (a compensation; accepted even when frozen).
+    /// Gives back a debit whose transfer failed (a compensation; accepted even when frozen
+    /// or closed, since the money was that account's).
     Refund {
         /// The account.
         account_id: String,
@@ -131,6 +134,11 @@ pub enum AccountRejection {
     Frozen,
     /// The account is closed.
     Closed,
+    /// The balance would exceed the largest amount an account holds (`u64::MAX` cents).
+    BalanceOverflow {
+        /// The balance.
+        balance_cents: u64,
+    },
 }
 
 /// An account's state once opened.
@@ -201,6 +209,12 @@ impl Decider for AccountDecider {
             (_, true) => Err(R::Frozen),
             _ => Ok(()),
         };
+        let room_for = |amount_cents: u64| match account.balance_cents.checked_add(amount_cents) {
+            Some(_) => Ok(()),
+            None => Err(R::BalanceOverflow {
+                balance_cents: account.balance_cents,
+            }),
+        };
         match command {
             C::OpenAccount { .. } => unreachable!("handled above"),
             C::Freeze { account_id } => Ok(vec![E::Frozen {
@@ -232,6 +246,7 @@ impl Decider for AccountDecider {
                 amount_cents,
             } => {
                 usable()?;
+                room_for(*amount_cents)?;
                 Ok(vec![E::Credited {
                     account_id: account_id.clone(),
                     transfer_id: transfer_id.clone(),
@@ -242,14 +257,19 @@ impl Decider for AccountDecider {
                 account_id,
                 transfer_id,
                 amount_cents,
-            } => Ok(vec![E::Refunded {
-                account_id: account_id.clone(),
-                transfer_id: transfer_id.clone(),
-                amount_cents: *amount_cents,
-            }]),
+            } => {
+                room_for(*amount_cents)?;
+                Ok(vec![E::Refunded {
+                    account_id: account_id.clone(),
+                    transfer_id: transfer_id.clone(),
+                    amount_cents: *amount_cents,
+                }])
+            }
         }
     }
 
+    /// Balances saturate only on history `decide` would not have written (a credit or
+    /// refund past `u64::MAX` is refused as [`AccountRejection::BalanceOverflow`]).
     fn evolve(&self, state: Self::State, event: &AccountEvent) -> Self::State {
         use AccountEvent as E;
         if let E::AccountOpened { balance_cents, .. } = event {
@@ -625,6 +645,9 @@ fn describe(reason: &Rejection) -> String {
         Rejection::Account(AccountRejection::Frozen) => "the account is frozen".into(),
         Rejection::Account(AccountRejection::Closed) => "the account is closed".into(),
         Rejection::Account(AccountRejection::UnknownAccount) => "no such account".into(),
+        Rejection::Account(AccountRejection::BalanceOverflow { balance_cents }) => {
+            format!("the balance would overflow (balance {balance_cents})")
+        }
         Rejection::Account(AccountRejection::AlreadyOpen) | Rejection::Transfer(_) => {
             "the transfer cannot go on".into()
         }
@@ -728,4 +751,392 @@ pub fn domain() -> TypedDomain<TransferSystem> {
         },
         system(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use decider_core::spec::{process_then, DeciderSpec, GivenFact};
+
+    fn opened(balance_cents: u64) -> AccountEvent {
+        AccountEvent::AccountOpened {
+            account_id: "a".into(),
+            owner: "Ada".into(),
+            balance_cents,
+        }
+    }
+
+    fn frozen() -> AccountEvent {
+        AccountEvent::Frozen {
+            account_id: "a".into(),
+        }
+    }
+
+    fn closed() -> AccountEvent {
+        AccountEvent::Closed {
+            account_id: "a".into(),
+        }
+    }
+
+    fn debit(amount_cents: u64) -> AccountCommand {
+        AccountCommand::Debit {
+            account_id: "a".into(),
+            transfer_id: "t".into(),
+            amount_cents,
+        }
+    }
+
+    fn credit(amount_cents: u64) -> AccountCommand {
+        AccountCommand::Credit {
+            account_id: "a".into(),
+            transfer_id: "t".into(),
+            amount_cents,
+        }
+    }
+
+    fn refund(amount_cents: u64) -> AccountCommand {
+        AccountCommand::Refund {
+            account_id: "a".into(),
+            transfer_id: "t".into(),
+            amount_cents,
+        }
+    }
+
+    fn account(given: &[AccountEvent]) -> DeciderSpec<'static, AccountDecider> {
+        DeciderSpec::given(&AccountDecider, given)
+    }
+
+    #[test]
+    fn an_account_opens_once() {
+        let open = AccountCommand::OpenAccount {
+            account_id: "a".into(),
+            owner: "Ada".into(),
+            balance_cents: 500,
+        };
+        account(&[])
+            .when(&open)
+            .then_events(&[opened(500)])
+            .then_state(&Some(Account {
+                balance_cents: 500,
+                frozen: false,
+                closed: false,
+            }));
+        account(&[opened(500)])
+            .when(&open)
+            .then_rejected(&AccountRejection::AlreadyOpen);
+    }
+
+    #[test]
+    fn an_unknown_account_refuses_everything_but_opening() {
+        for command in [debit(1), credit(1), refund(1)] {
+            account(&[])
+                .when(&command)
+                .then_rejected(&AccountRejection::UnknownAccount);
+        }
+        let freeze = AccountCommand::Freeze {
+            account_id: "a".into(),
+        };
+        account(&[])
+            .when(&freeze)
+            .then_rejected(&AccountRejection::UnknownAccount);
+    }
+
+    #[test]
+    fn an_account_freezes_and_closes() {
+        let freeze = AccountCommand::Freeze {
+            account_id: "a".into(),
+        };
+        let close = AccountCommand::Close {
+            account_id: "a".into(),
+        };
+        let state = |frozen, closed| {
+            Some(Account {
+                balance_cents: 5,
+                frozen,
+                closed,
+            })
+        };
+        account(&[opened(5)])
+            .when(&freeze)
+            .then_events(&[frozen()])
+            .then_state(&state(true, false));
+        account(&[opened(5)])
+            .when(&close)
+            .then_events(&[closed()])
+            .then_state(&state(false, true));
+    }
+
+    #[test]
+    fn a_debit_needs_an_usable_account_with_the_funds() {
+        account(&[opened(500)])
+            .when(&debit(500))
+            .then_events(&[AccountEvent::Debited {
+                account_id: "a".into(),
+                transfer_id: "t".into(),
+                amount_cents: 500,
+            }])
+            .then_state(&Some(Account {
+                balance_cents: 0,
+                frozen: false,
+                closed: false,
+            }));
+        account(&[opened(500)])
+            .when(&debit(501))
+            .then_rejected(&AccountRejection::InsufficientFunds { balance_cents: 500 });
+        account(&[opened(500), frozen()])
+            .when(&debit(1))
+            .then_rejected(&AccountRejection::Frozen);
+        // Closed wins over frozen.
+        account(&[opened(500), frozen(), closed()])
+            .when(&debit(1))
+            .then_rejected(&AccountRejection::Closed);
+    }
+
+    #[test]
+    fn a_credit_needs_an_usable_account_with_room_for_it() {
+        account(&[opened(5)])
+            .when(&credit(7))
+            .then_events(&[AccountEvent::Credited {
+                account_id: "a".into(),
+                transfer_id: "t".into(),
+                amount_cents: 7,
+            }])
+            .then_state(&Some(Account {
+                balance_cents: 12,
+                frozen: false,
+                closed: false,
+            }));
+        account(&[opened(5), frozen()])
+            .when(&credit(1))
+            .then_rejected(&AccountRejection::Frozen);
+        account(&[opened(5), closed()])
+            .when(&credit(1))
+            .then_rejected(&AccountRejection::Closed);
+        account(&[opened(u64::MAX - 1)])
+            .when(&credit(1))
+            .then_events(&[AccountEvent::Credited {
+                account_id: "a".into(),
+                transfer_id: "t".into(),
+                amount_cents: 1,
+            }]);
+        account(&[opened(u64::MAX - 1)])
+            .when(&credit(2))
+            .then_rejected(&AccountRejection::BalanceOverflow {
+                balance_cents: u64::MAX - 1,
+            });
+    }
+
+    #[test]
+    fn a_refund_is_accepted_even_when_frozen_or_closed_but_never_overflows() {
+        let refunded = [AccountEvent::Refunded {
+            account_id: "a".into(),
+            transfer_id: "t".into(),
+            amount_cents: 40,
+        }];
+        for given in [
+            vec![opened(0)],
+            vec![opened(0), frozen()],
+            vec![opened(0), closed()],
+        ] {
+            account(&given)
+                .when(&refund(40))
+                .then_events(&refunded)
+                .then_state(&Some(Account {
+                    balance_cents: 40,
+                    frozen: given.contains(&frozen()),
+                    closed: given.contains(&closed()),
+                }));
+        }
+        account(&[opened(u64::MAX)]).when(&refund(1)).then_rejected(
+            &AccountRejection::BalanceOverflow {
+                balance_cents: u64::MAX,
+            },
+        );
+    }
+
+    fn request(from: &str, to: &str, amount_cents: u64) -> TransferCommand {
+        TransferCommand::RequestTransfer {
+            transfer_id: "t".into(),
+            from: from.into(),
+            to: to.into(),
+            amount_cents,
+        }
+    }
+
+    fn requested() -> TransferEvent {
+        TransferEvent::TransferRequested {
+            transfer_id: "t".into(),
+            from: "a".into(),
+            to: "b".into(),
+            amount_cents: 40,
+        }
+    }
+
+    fn complete() -> TransferCommand {
+        TransferCommand::Complete {
+            transfer_id: "t".into(),
+        }
+    }
+
+    fn fail() -> TransferCommand {
+        TransferCommand::Fail {
+            transfer_id: "t".into(),
+            reason: "why".into(),
+        }
+    }
+
+    fn transfer(given: &[TransferEvent]) -> DeciderSpec<'static, TransferDecider> {
+        DeciderSpec::given(&TransferDecider, given)
+    }
+
+    #[test]
+    fn a_transfer_is_requested_once_between_two_accounts_for_some_money() {
+        transfer(&[])
+            .when(&request("a", "b", 40))
+            .then_events(&[requested()])
+            .then_state(&Some(Lifecycle::Started));
+        transfer(&[requested()])
+            .when(&request("a", "b", 40))
+            .then_rejected(&TransferRejection::AlreadyRequested);
+        transfer(&[])
+            .when(&request("a", "a", 40))
+            .then_rejected(&TransferRejection::SameAccount);
+        transfer(&[])
+            .when(&request("a", "b", 0))
+            .then_rejected(&TransferRejection::ZeroAmount);
+    }
+
+    #[test]
+    fn a_transfer_completes_or_fails_once() {
+        let completed = TransferEvent::TransferCompleted {
+            transfer_id: "t".into(),
+        };
+        let failed = TransferEvent::TransferFailed {
+            transfer_id: "t".into(),
+            reason: "why".into(),
+        };
+        transfer(&[requested()])
+            .when(&complete())
+            .then_events(std::slice::from_ref(&completed))
+            .then_state(&Some(Lifecycle::Completed));
+        transfer(&[requested()])
+            .when(&fail())
+            .then_events(std::slice::from_ref(&failed))
+            .then_state(&Some(Lifecycle::Failed));
+        for command in [complete(), fail()] {
+            transfer(&[])
+                .when(&command)
+                .then_rejected(&TransferRejection::UnknownTransfer);
+            for finished in [&completed, &failed] {
+                transfer(&[requested(), finished.clone()])
+                    .when(&command)
+                    .then_rejected(&TransferRejection::AlreadyFinished);
+            }
+        }
+    }
+
+    type Given = GivenFact<Command, Event, Rejection>;
+
+    fn started() -> Given {
+        GivenFact::Event(Event::Transfer(requested()))
+    }
+
+    fn account_event(event: AccountEvent) -> Given {
+        GivenFact::Event(Event::Account(event))
+    }
+
+    fn credit_b(amount_cents: u64) -> Command {
+        Command::Account(AccountCommand::Credit {
+            account_id: "b".into(),
+            transfer_id: "t".into(),
+            amount_cents,
+        })
+    }
+
+    #[test]
+    fn the_saga_debits_the_source_then_credits_the_destination_then_completes() {
+        let debit_a = Command::Account(debit(40));
+        process_then(&TransferSaga, &[], &started(), &[debit_a]);
+        let debited = account_event(AccountEvent::Debited {
+            account_id: "a".into(),
+            transfer_id: "t".into(),
+            amount_cents: 40,
+        });
+        process_then(&TransferSaga, &[started()], &debited, &[credit_b(40)]);
+        // A debit for a transfer the saga never saw requested causes nothing.
+        process_then(&TransferSaga, &[], &debited, &[]);
+        let credited = account_event(AccountEvent::Credited {
+            account_id: "b".into(),
+            transfer_id: "t".into(),
+            amount_cents: 40,
+        });
+        let given = [started(), debited];
+        process_then(
+            &TransferSaga,
+            &given,
+            &credited,
+            &[Command::Transfer(complete())],
+        );
+    }
+
+    #[test]
+    fn a_refused_debit_fails_the_transfer_with_its_reason() {
+        let refused = GivenFact::Rejected(
+            Command::Account(debit(40)),
+            Rejection::Account(AccountRejection::InsufficientFunds { balance_cents: 10 }),
+        );
+        let fail = Command::Transfer(TransferCommand::Fail {
+            transfer_id: "t".into(),
+            reason: "debit refused: insufficient funds (balance 10)".into(),
+        });
+        process_then(&TransferSaga, &[started()], &refused, &[fail]);
+    }
+
+    #[test]
+    fn a_refused_credit_refunds_the_source_and_fails_the_transfer() {
+        let reasons = [
+            (AccountRejection::Frozen, "the account is frozen"),
+            (AccountRejection::Closed, "the account is closed"),
+            (AccountRejection::UnknownAccount, "no such account"),
+            (
+                AccountRejection::BalanceOverflow { balance_cents: 9 },
+                "the balance would overflow (balance 9)",
+            ),
+        ];
+        for (reason, why) in reasons {
+            let refused = GivenFact::Rejected(credit_b(40), Rejection::Account(reason));
+            let expected = [
+                Command::Account(refund(40)),
+                Command::Transfer(TransferCommand::Fail {
+                    transfer_id: "t".into(),
+                    reason: format!("credit refused: {why}"),
+                }),
+            ];
+            process_then(&TransferSaga, &[started()], &refused, &expected);
+            // Without the requested transfer, the saga does not know whom to refund.
+            process_then(&TransferSaga, &[], &refused, &[]);
+        }
+    }
+
+    #[test]
+    fn a_finished_transfer_is_forgotten() {
+        let finished = [
+            TransferEvent::TransferCompleted {
+                transfer_id: "t".into(),
+            },
+            TransferEvent::TransferFailed {
+                transfer_id: "t".into(),
+                reason: "why".into(),
+            },
+        ];
+        let debited = account_event(AccountEvent::Debited {
+            account_id: "a".into(),
+            transfer_id: "t".into(),
+            amount_cents: 40,
+        });
+        for event in finished {
+            let given = [started(), GivenFact::Event(Event::Transfer(event))];
+            process_then(&TransferSaga, &given, &debited, &[]);
+        }
+    }
 }
