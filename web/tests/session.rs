@@ -160,3 +160,41 @@ fn the_filter_narrows_the_log_and_follows_new_facts() {
     session.apply(Action::RepeatEnded);
     assert_eq!(session.progress(), None);
 }
+
+#[wasm_bindgen_test]
+fn a_journal_opens_as_the_same_session_and_a_damaged_one_changes_nothing() {
+    let mut first = session("counter");
+    for by in [4, 5] {
+        first.apply(Action::Submit(json!({"increment": {"counter_id": "c", "by": by}})));
+    }
+    let journal = Rc::new(first.journal(0));
+    let mut second = session("restaurant");
+    second.apply(Action::Open {
+        domain: "counter".into(),
+        seed: 0,
+        journal: journal.clone(),
+        read_only: false,
+    });
+    assert_eq!(second.domain().info().id, "counter");
+    assert_eq!(second.journal(0), *journal);
+    assert_eq!(second.journal_len(), journal.len());
+    let mut damaged = (*journal).clone();
+    damaged[1]["step"]["facts"][0]["fact"]["position"] = json!(9);
+    second.apply(Action::Open {
+        domain: "counter".into(),
+        seed: 0,
+        journal: Rc::new(damaged),
+        read_only: false,
+    });
+    assert!(second.error().unwrap().contains("$[1]"), "{:?}", second.error());
+    assert_eq!(second.journal(0), *journal, "the open session is untouched");
+    second.apply(Action::Open {
+        domain: "counter".into(),
+        seed: 0,
+        journal,
+        read_only: true,
+    });
+    second.apply(Action::Submit(json!({"increment": {"counter_id": "c", "by": 1}})));
+    assert_eq!(second.head(), 2, "read-only: nothing submitted");
+    assert!(second.read_only());
+}

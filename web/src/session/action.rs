@@ -16,6 +16,18 @@ pub enum Action {
     SelectDomain(String),
     /// Start an empty session of the same domain with this seed.
     SetSeed(u64),
+    /// Open a kept session: its domain, seed and journal (JSON entries). A journal that
+    /// does not fold is refused with an error and the current session stays.
+    Open {
+        /// The domain's id.
+        domain: String,
+        /// The seed of its ids.
+        seed: u64,
+        /// Its journal entries, as JSON.
+        journal: Rc<Vec<Value>>,
+        /// Open it read-only (a damaged workspace shown up to its last good entry).
+        read_only: bool,
+    },
     /// Submit a command (JSON) as a user; instant mode runs it to idle.
     Submit(Value),
     /// Submit a slice of a Repeat ×N; `progress` says how far the whole run is.
@@ -77,6 +89,12 @@ pub(super) fn apply(session: &mut Session, action: Action) {
             let id = session.domain.info().id.clone();
             *session = Session::new(domains, &id, seed);
         }
+        Action::Open {
+            domain,
+            seed,
+            journal,
+            read_only,
+        } => open(session, &domain, seed, &journal, read_only),
         Action::Submit(command) => submit(session, vec![command]),
         Action::SubmitBatch { commands, progress } => {
             session.progress = Some(progress);
@@ -114,7 +132,27 @@ pub(super) fn apply(session: &mut Session, action: Action) {
     }
 }
 
+fn open(session: &mut Session, domain: &str, seed: u64, journal: &[Value], read_only: bool) {
+    let domains = session.domains.clone();
+    let Some(found) = domains.iter().find(|d| d.info().id == domain).cloned() else {
+        session.error = Some(format!("There is no domain `{domain}` in this build."));
+        return;
+    };
+    match found.rebuild(super::config(seed), journal) {
+        Ok(engine) => {
+            *session = Session::new(domains, domain, seed);
+            session.replace_engine(engine);
+            session.read_only = read_only;
+        }
+        Err(e) => session.error = Some(format!("The journal does not load: {e}")),
+    }
+}
+
 fn submit(session: &mut Session, commands: Vec<Value>) {
+    if session.read_only {
+        session.error = Some("This session is read-only.".into());
+        return;
+    }
     if session.in_past() {
         session.error = Some(
             "The composer is locked while viewing the past: go back to live or fork first."
@@ -155,7 +193,7 @@ fn remember(session: &mut Session, command: Value) {
 }
 
 fn run(session: &mut Session, steps: u64) {
-    if session.in_past() {
+    if session.in_past() || session.read_only {
         return;
     }
     let from = session.head();
@@ -215,7 +253,7 @@ fn fork(session: &mut Session) {
 }
 
 fn inject(session: &mut Session, command_id: Id, rejection: &Value) {
-    if session.in_past() {
+    if session.in_past() || session.read_only {
         return;
     }
     let from = session.head();

@@ -86,6 +86,7 @@ pub struct Session {
     error: Option<String>,
     progress: Option<Progress>,
     fork: Option<ForkOrigin>,
+    read_only: bool,
     /// Bumped whenever the log's content or filter changes.
     log_version: u64,
 }
@@ -116,6 +117,7 @@ impl Session {
             error: None,
             progress: None,
             fork: None,
+            read_only: false,
             log_version: 0,
         }
     }
@@ -203,6 +205,16 @@ impl Session {
     /// Where this session was forked from.
     pub fn fork_origin(&self) -> Option<&ForkOrigin> {
         self.fork.as_ref()
+    }
+
+    /// Whether the session can only be looked at (a damaged workspace, a shared link).
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The number of journal entries (what a durable store has to keep).
+    pub fn journal_len(&self) -> usize {
+        self.engine.journal_len()
     }
 
     /// Changes whenever the log's rows or filter change.
