@@ -1,63 +1,183 @@
-// End-to-end test of the real page: the `trunk build --release` output in dist/, served
-// over HTTP on 127.0.0.1 and loaded in headless Chromium through playwright-core.
+// End-to-end tests of the playground: the `trunk build --release` output in dist/, served
+// on 127.0.0.1 and driven in headless Chromium through its data-testids and the keyboard.
 // Run by `cargo xtask test` as `node --test tests/e2e/` with DIST_DIR set.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-import { serveDirectory } from "./serve.mjs";
+import {
+  start, open, shots, scenarioCommands, submit, fillCommand, head, waitForHead, logRows, choose,
+} from "./helpers.mjs";
 
-const dist = process.env.DIST_DIR ?? "dist";
-const shots = new URL("../../target/e2e/", import.meta.url).pathname;
-let server, browser;
+let env;
+before(async () => (env = await start()));
+after(async () => env?.close());
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await serveDirectory(dist);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+test("the page opens on the restaurant domain with an empty session that says what to do", async () => {
+  const { page, errors } = await open(env);
+  assert.equal(await page.getByTestId("domain-picker").inputValue(), "restaurant");
+  assert.equal(await head(page), 0);
+  const log = await page.getByTestId("log").textContent();
+  assert.match(log, /example/i, "the empty log points at the example commands");
+  assert.equal(await page.getByTestId("past-banner").count(), 0);
+  await page.screenshot({ path: shots + "empty.png" });
+  assert.deepEqual(errors, []);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
+test("the not-on-menu scenario typed command by command shows the rejection and its compensation", async () => {
+  const { page, errors } = await open(env);
+  for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
+    const before = await head(page);
+    await submit(page, command);
+    await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
+  }
+  const rows = await logRows(page);
+  const rejection = rows.find((r) => r.kind === "rejection");
+  assert.ok(rejection, "a rejection row");
+  assert.equal(rejection.origin, "fulfilment");
+  assert.match(rejection.stream, /^restaurant-/);
+  const compensations = rows.filter((r) => r.compensation);
+  assert.ok(compensations.length >= 2, `refund and cancel marked as compensation: ${JSON.stringify(rows)}`);
+  assert.ok(compensations.some((r) => r.stream.startsWith("payment-")), "the refund");
+  assert.ok(compensations.some((r) => r.stream.startsWith("order-")), "the cancellation");
+  assert.ok(rows.every((r) => !r.injected));
+  const kinds = await page.$$eval("[data-testid=trace-node]", (nodes) =>
+    nodes.map((n) => `${n.dataset.kind}:${n.dataset.compensation}`));
+  assert.ok(kinds.includes("rejection:false"), `trace: ${kinds}`);
+  assert.ok(kinds.includes("command:true") && kinds.includes("event:true"), `trace: ${kinds}`);
+  assert.match(await page.getByTestId("inspector").textContent(), /cancel/i);
+  await page.screenshot({ path: shots + "compensation.png" });
+  assert.deepEqual(errors, []);
 });
 
-/** Opens `path` in a fresh page and records every console error and page error. */
-async function open(path) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(server.url + path);
-  return { page, errors };
-}
+test("an invalid command shows command-error with its JSON path and submits nothing", async () => {
+  const { page, errors } = await open(env);
+  await fillCommand(page, { order: { place_order: { customer: "Ada", items: [7], order_id: "o1", restaurant_id: "luigi" } } });
+  const error = page.getByTestId("command-error");
+  await error.waitFor();
+  assert.match(await error.textContent(), /\$\.order\.place_order\.items\[0\]/);
+  assert.ok(await page.getByTestId("command-submit").isDisabled());
+  await page.keyboard.press("Control+Enter");
+  assert.equal(await head(page), 0);
+  await fillCommand(page, "{ not json");
+  await error.waitFor();
+  assert.match(await error.textContent(), /line 1/);
+  await page.screenshot({ path: shots + "invalid.png" });
+  assert.deepEqual(errors, []);
+});
 
-test("the playground renders a flow computed by decider-core in wasm, without console errors", async () => {
-  const { page, errors } = await open("/");
-  await page.waitForSelector("#core-check p", { timeout: 15000 });
-  assert.equal(await page.textContent("h1"), "Decider Lab");
-  const check = await page.textContent("#core-check");
-  assert.match(check, /counter `demo` is at 12 after 4 recorded facts/);
-  assert.match(check, /\{"below_zero":\{"value":12\}\}/);
-  const domains = await page.locator("#domains li").count();
-  assert.ok(domains >= 1, `expected at least one domain, saw ${domains}`);
-  await page.screenshot({ path: shots + "playground.png", fullPage: true });
+test("step mode: a fault injected at the restaurant's accept step compensates like a real rejection", async () => {
+  const { page, errors } = await open(env);
+  await choose(page, "run-mode", "step");
+  const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");
+  for (const command of [create, openCmd, place]) await submit(page, command);
+  // Step until the fulfilment process has queued the restaurant's accept.
+  const accept = page.getByTestId("queue-item").filter({ hasText: "accept_order" });
+  for (let i = 0; i < 20 && (await accept.count()) === 0; i++) {
+    await page.getByTestId("step-button").click();
+  }
+  assert.equal(await accept.count(), 1, "the accept command waits in the queue");
+  await page.screenshot({ path: shots + "step-queue.png" });
+  await accept.getByTestId("inject-button").click();
+  const rejection = JSON.parse(await page.getByTestId("inject-json").inputValue());
+  assert.ok(rejection.restaurant !== undefined, `prefilled with a restaurant rejection: ${JSON.stringify(rejection)}`);
+  await page.getByTestId("inject-submit").click();
+  for (let i = 0; i < 20 && (await page.getByTestId("queue-item").count()) > 0; i++) {
+    await page.keyboard.press(".");
+  }
+  assert.equal(await page.getByTestId("queue-item").count(), 0, "the flow ran to the end");
+  const rows = await logRows(page);
+  const injected = rows.find((r) => r.injected);
+  assert.ok(injected && injected.kind === "rejection", `an injected rejection row: ${JSON.stringify(rows)}`);
+  const compensations = rows.filter((r) => r.compensation);
+  assert.ok(compensations.some((r) => r.stream.startsWith("payment-")), "refunded");
+  assert.ok(compensations.some((r) => r.stream.startsWith("order-")), "cancelled");
+  const injectedNodes = await page.$$eval("[data-testid=trace-node][data-kind=rejection]", (n) =>
+    n.map((e) => e.dataset.injected));
+  assert.ok(injectedNodes.includes("true"), "the trace marks the injected fault");
+  await page.screenshot({ path: shots + "fault-injected.png" });
+  assert.deepEqual(errors, []);
+});
+
+test("time travel: the past is said plainly, the composer is locked, fork starts a what-if branch", async () => {
+  const { page, errors } = await open(env);
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  const total = await head(page);
+  assert.ok(total >= 6, `facts: ${total}`);
+  await page.getByTestId("timeline").fill("3");
+  await page.getByTestId("past-banner").waitFor();
+  assert.ok(await page.getByTestId("command-submit").isDisabled(), "locked in the past");
+  assert.match(await page.getByTestId("past-banner").textContent(), /3/);
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await page.getByTestId("timeline").inputValue(), "2");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getByTestId("timeline").inputValue(), "3");
+  await page.screenshot({ path: shots + "past.png" });
+  await page.getByTestId("live-button").click();
+  assert.equal(await page.getByTestId("past-banner").count(), 0);
+  assert.equal(await page.getByTestId("timeline").inputValue(), String(total));
+  await page.getByTestId("timeline").fill("3");
+  await page.getByTestId("fork-button").click();
+  await waitForHead(page, 3);
+  assert.equal(await page.getByTestId("past-banner").count(), 0, "the fork is live");
+  await page.keyboard.press("End");
+  assert.deepEqual(errors, []);
+});
+
+test("keyboard: ? lists the shortcuts, Esc closes, / focuses the filter, no shortcut fires while typing", async () => {
+  const { page, errors } = await open(env);
+  await page.keyboard.press("?");
+  await page.getByTestId("shortcuts").waitFor();
+  assert.equal(await page.getByTestId("shortcuts").getAttribute("role"), "dialog");
+  await page.screenshot({ path: shots + "shortcuts.png" });
+  await page.keyboard.press("Escape");
+  assert.equal(await page.getByTestId("shortcuts").count(), 0);
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "log-filter");
+  await page.keyboard.type("?");
+  assert.equal(await page.getByTestId("shortcuts").count(), 0, "typing ? in a field is text");
+  assert.equal(await page.getByTestId("log-filter").inputValue(), "?");
+  assert.deepEqual(errors, []);
+});
+
+test("real-time mode: the flow unfolds one step at a time", async () => {
+  const { page, errors } = await open(env);
+  const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");
+  await submit(page, create);
+  await submit(page, openCmd);
+  const before = await head(page);
+  await choose(page, "run-mode", "realtime");
+  await page.getByTestId("interval").fill("150");
+  await page.getByTestId("interval").press("Enter");
+  await submit(page, place);
+  // The order's flow takes several steps; it must be seen partly done, then done.
+  await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
+  const partial = await head(page);
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=queue-item]").length === 0, null, { timeout: 15000 });
+  const done = await head(page);
+  assert.ok(done > partial, `grew from ${partial} to ${done} step by step`);
+  assert.ok(done - before >= 4, `the whole flow ran: ${done - before} facts`);
+  assert.deepEqual(errors, []);
+});
+
+test("Repeat ×1000 creates a thousand orders' worth of facts and the log stays virtualized", async () => {
+  const { page, errors } = await open(env);
+  await choose(page, "domain-picker", "counter");
+  await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: 1000 });
+  await waitForHead(page, 1000, 30000);
+  const rendered = await page.getByTestId("log-row").count();
+  assert.ok(rendered > 0 && rendered < 150, `only visible rows are in the DOM: ${rendered}`);
+  const streams = new Set((await logRows(page)).map((r) => r.stream));
+  assert.ok(streams.size > 1, "each repetition has its own counter");
+  await page.screenshot({ path: shots + "repeat.png" });
   assert.deepEqual(errors, []);
 });
 
 test("a panic shows a visible error instead of a blank page", async () => {
-  const { page, errors } = await open("/?debug-panic");
+  const { page, errors } = await open(env, "/?debug-panic", { noWait: true });
   const alert = page.locator("#panic");
   await alert.waitFor({ timeout: 15000 });
   assert.equal(await alert.getAttribute("role"), "alert");
   assert.match(await alert.textContent(), /deliberate panic requested with \?debug-panic/);
   assert.ok(await alert.isVisible());
-  await page.screenshot({ path: shots + "panic.png", fullPage: true });
+  await page.screenshot({ path: shots + "panic.png" });
   assert.ok(errors.some((e) => e.includes("deliberate panic")), `console: ${errors}`);
 });

@@ -50,9 +50,9 @@ pub fn PastBanner() -> Html {
                 { format!(" of {} facts. The composer is locked.", session.head()) }
             </span>
             <button class="tool primary" data-testid="live-button" onclick={live}
-                title="Back to the live head (End)">{ "⏭ back to live" }</button>
+                title="Back to the live head (End)">{ "⇥ back to live" }</button>
             <button class="tool" data-testid="fork-button" onclick={fork}
-                title="A what-if session whose past is this one's up to here">{ "⑂ fork from here" }</button>
+                title="A what-if session whose past is this one's up to here">{ "⎇ fork from here" }</button>
         </div>
     }
 }

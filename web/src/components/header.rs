@@ -89,7 +89,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             </label>
             if let Some(fork) = session.fork_origin() {
                 <span class="fork-badge" title="A what-if branch: its past is the original session's up to this position">
-                    { format!("⑂ fork @ {}", fork.position) }
+                    { format!("⎇ fork @ {}", fork.position) }
                 </span>
             }
             <span class="spacer"></span>
@@ -111,16 +111,16 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </label>
                 <button class="tool" onclick={on_play} aria-pressed={session.playing().to_string()}
                     title="Pause or resume the run (Space)">
-                    { if session.playing() { "⏸ pause" } else { "▶ run" } }
+                    { if session.playing() { "❚❚ pause" } else { "▶ run" } }
                 </button>
             }
             <button class="tool" data-testid="step-button" onclick={on_step}
                 disabled={past || queue == 0} title="Take one engine step (.)">
-                { "⏭ step" }
+                { "▷ step" }
             </button>
             <button class="tool" data-testid="run-button" onclick={on_run}
                 disabled={past || queue == 0} title="Run the queue until idle">
-                { "⏩ run all" }
+                { "⇉ run all" }
             </button>
             <span class="counts mono" aria-live="polite">
                 <span title="facts recorded"><span data-testid="head">{ session.head() }</span>{ " facts" }</span>

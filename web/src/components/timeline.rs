@@ -59,18 +59,18 @@ pub fn Timeline() -> Html {
         <footer class={classes!("timeline", past.then_some("timeline-past"))} aria-label="time travel">
             <div class="timeline-buttons" role="group" aria-label="time travel controls">
                 <button class="tool" onclick={start} disabled={head == 0 || position == 0}
-                    title="The initial state (Home)" aria-label="To the initial state">{ "⏮" }</button>
+                    title="The initial state (Home)" aria-label="To the initial state">{ "⇤" }</button>
                 <button class="tool" onclick={back} disabled={position == 0}
-                    title="One fact back (←)" aria-label="One fact back">{ "◀" }</button>
+                    title="One fact back (←)" aria-label="One fact back">{ "◁" }</button>
                 <button class="tool" data-testid="play-button" onclick={play} disabled={head == 0}
                     aria-pressed={playing.to_string()} title="Replay the facts one by one (Space)"
                     aria-label={if playing { "Pause" } else { "Play" }}>
-                    { if playing { "⏸" } else { "▶" } }
+                    { if playing { "❚❚" } else { "▶" } }
                 </button>
                 <button class="tool" onclick={forward} disabled={!past}
-                    title="One fact forward (→)" aria-label="One fact forward">{ "▶|" }</button>
+                    title="One fact forward (→)" aria-label="One fact forward">{ "▷" }</button>
                 <button class="tool" onclick={live} disabled={!past}
-                    title="Back to live (End)" aria-label="Back to live">{ "⏭" }</button>
+                    title="Back to live (End)" aria-label="Back to live">{ "⇥" }</button>
             </div>
             <label class="visually-hidden" for="timeline-slider">{ "position in the log" }</label>
             <input id="timeline-slider" data-testid="timeline" type="range" class="timeline-slider"

@@ -1,0 +1,99 @@
+// Shared set-up of the end-to-end tests: the built page served on 127.0.0.1, headless
+// Chromium through playwright-core, and helpers that drive the page only through its
+// data-testids and the keyboard, as a user (or a user's script) would.
+import { mkdirSync, readFileSync } from "node:fs";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { serveDirectory } from "./serve.mjs";
+
+export const shots = new URL("../../target/e2e/", import.meta.url).pathname;
+
+/** Starts the server and the browser; returns them and a `close()`. */
+export async function start() {
+  mkdirSync(shots, { recursive: true });
+  const server = await serveDirectory(process.env.DIST_DIR ?? "dist");
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  return {
+    server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Opens `path` in a fresh 1440×900 page, recording console and page errors. */
+export async function open(env, path = "/", options = {}) {
+  const context = options.context ?? (await env.browser.newContext({ viewport: { width: 1440, height: 900 } }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(env.server.url + path);
+  if (!options.noWait) await page.waitForSelector("[data-testid=domain-picker]", { timeout: 20000 });
+  return { page, errors, context };
+}
+
+/** The commands of a bundled scenario file, in order. */
+export function scenarioCommands(domain, file) {
+  const url = new URL(`../scenarios/${domain}/${file}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, "utf8")).steps.map((s) => s.command);
+}
+
+/** Types `command` into the raw JSON editor as a script would, then submits it. */
+export async function submit(page, command, { times } = {}) {
+  await fillCommand(page, command);
+  if (times) await page.getByTestId("repeat-count").fill(String(times));
+  const button = page.getByTestId("command-submit");
+  await assert.doesNotReject(button.click({ timeout: 5000 }), "the submit button is enabled");
+}
+
+/** Sets the raw JSON editor's value and dispatches `input`. */
+export async function fillCommand(page, command) {
+  const text = typeof command === "string" ? command : JSON.stringify(command, null, 2);
+  await page.getByTestId("command-json").evaluate((el, value) => {
+    el.value = value;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, text);
+}
+
+/** The number of facts the page says it has. */
+export async function head(page) {
+  return Number(await page.getByTestId("head").textContent());
+}
+
+/** Waits until the page reports `n` facts. */
+export async function waitForHead(page, n, timeout = 15000) {
+  await page.waitForFunction(
+    (n) => Number(document.querySelector("[data-testid=head]")?.textContent) === n,
+    n,
+    { timeout },
+  );
+}
+
+/** The attributes of every rendered log row. */
+export async function logRows(page) {
+  return page.$$eval("[data-testid=log-row]", (rows) =>
+    rows.map((r) => ({
+      position: Number(r.dataset.position),
+      kind: r.dataset.kind,
+      stream: r.dataset.stream,
+      origin: r.dataset.origin,
+      compensation: r.dataset.compensation === "true",
+      injected: r.dataset.injected === "true",
+      text: r.textContent,
+    })),
+  );
+}
+
+/** Chooses a value in a `<select>` by its test id. */
+export async function choose(page, testid, value) {
+  await page.getByTestId(testid).selectOption(value);
+}
