@@ -148,6 +148,8 @@ pub trait DynEngine {
     fn stream_of(&self, command: &Value) -> Result<String, BoundaryError>;
     /// The number of facts recorded.
     fn head(&self) -> u64;
+    /// The number of commands waiting in the live queue.
+    fn queue_len(&self) -> usize;
     /// The number of journal entries.
     fn journal_len(&self) -> usize;
     /// Journal entries `from..` as JSON (what a durable store writes, one per transaction).
@@ -457,6 +459,10 @@ where
 
     fn head(&self) -> u64 {
         self.engine.timeline().head()
+    }
+
+    fn queue_len(&self) -> usize {
+        self.engine.state().queue.len()
     }
 
     fn journal_len(&self) -> usize {

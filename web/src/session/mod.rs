@@ -275,7 +275,7 @@ impl Session {
 
     /// The live queue's length.
     pub fn queue_len(&self) -> usize {
-        self.engine.inspect(None, None, 0).queue_len
+        self.engine.queue_len()
     }
 
     /// The selected flow, laid out as swimlanes.
