@@ -32,6 +32,8 @@ pub struct Viewport {
     pub fits: usize,
     /// Whether the view shows the end of the list (or the list is empty).
     pub at_end: bool,
+    /// Where the top of the first row in view is, in pixels from the top of the rows.
+    pub first_top: i64,
 }
 
 impl Viewport {
@@ -109,44 +111,103 @@ fn row_height_of(element: &Element) -> f64 {
         .unwrap_or(DEFAULT_ROW_HEIGHT)
 }
 
-/// The geometry the list needs to place its window: row height and header height.
+/// The geometry the list needs to place its window.
+///
+/// Coordinates are relative to the spacer (below the header). Browsers cap an element's
+/// height (about 17 million pixels in Firefox, 33 million in Chromium), so a list taller
+/// than [`MAX_SPACER`] gets a spacer of that height, and the scroll offset is scaled to the
+/// list's "virtual" offset: the scrollbar then covers every row, each one pixel of scrolling
+/// moving the view by a little more than one pixel.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Geometry {
+    /// Row height.
     row: f64,
+    /// Header height.
     header: f64,
 }
 
+/// The tallest spacer the list makes, in pixels.
+const MAX_SPACER: f64 = 8_000_000.0;
+
+/// Where the scroller is, in the list's geometry.
+#[derive(Clone, Copy, Debug)]
+struct Scroll {
+    /// The scroll offset.
+    top: f64,
+    /// The height that shows rows (below the header).
+    view: f64,
+    /// The height of every row together.
+    total: f64,
+    /// The spacer's height.
+    spacer: f64,
+}
+
+impl Scroll {
+    /// Virtual offset per pixel of scroll offset (1 unless the list is taller than the
+    /// spacer).
+    fn ratio(&self) -> f64 {
+        if self.total > self.spacer && self.spacer > self.view {
+            (self.total - self.view) / (self.spacer - self.view)
+        } else {
+            1.0
+        }
+    }
+}
+
 impl Geometry {
+    /// The spacer's height for `len` rows.
+    fn spacer(self, len: usize) -> f64 {
+        (len as f64 * self.row).min(MAX_SPACER)
+    }
+
+    /// Where `scroller` is, for a list of `len` rows.
+    fn scroll(self, scroller: &Element, len: usize) -> Scroll {
+        Scroll {
+            top: f64::from(scroller.scroll_top()).max(0.0),
+            view: (f64::from(scroller.client_height()) - self.header).max(0.0),
+            total: len as f64 * self.row,
+            spacer: self.spacer(len),
+        }
+    }
+
     /// What `scroller` shows of a list of `len` rows.
     fn measure(self, scroller: &Element, len: usize) -> Viewport {
-        let top = f64::from(scroller.scroll_top()).max(0.0);
-        let height = f64::from(scroller.client_height());
-        let fits = if height <= 0.0 {
+        let scroll = self.scroll(scroller, len);
+        let fits = if scroller.client_height() <= 0 {
             ROWS_BEFORE_LAYOUT
         } else {
-            ((height - self.header).max(0.0) / self.row).ceil() as usize + 1
+            (scroll.view / self.row).ceil() as usize + 1
         };
-        let bottom = f64::from(scroller.scroll_height());
+        let virtual_top = scroll.top * scroll.ratio();
+        let first = ((virtual_top / self.row).floor() as usize).min(len);
         Viewport {
-            first: ((top / self.row).floor() as usize).min(len),
+            first,
             fits,
-            at_end: len == 0 || top + height >= bottom - self.row / 2.0,
+            at_end: len == 0 || scroll.top + scroll.view >= scroll.spacer - self.row / 2.0,
+            first_top: (scroll.top - (virtual_top - first as f64 * self.row)).round() as i64,
         }
     }
 
     /// The scroll offset that brings row `index` into view of `scroller`, if it is not.
-    fn reveal(self, scroller: &Element, index: usize) -> Option<i32> {
-        let top = f64::from(scroller.scroll_top());
-        let height = f64::from(scroller.client_height());
+    fn reveal(self, scroller: &Element, len: usize, index: usize) -> Option<i32> {
+        let scroll = self.scroll(scroller, len);
+        let ratio = scroll.ratio();
+        let virtual_top = scroll.top * ratio;
         let row_top = index as f64 * self.row;
-        let lowest = row_top + self.row + self.header - height;
-        if row_top < top {
-            Some(row_top as i32)
-        } else if lowest > top {
-            Some(lowest.ceil() as i32)
+        let lowest = row_top + self.row - scroll.view;
+        let wanted = if row_top < virtual_top {
+            row_top
+        } else if lowest > virtual_top {
+            lowest
         } else {
-            None
-        }
+            return None;
+        };
+        let top = wanted / ratio;
+        Some(if row_top < virtual_top {
+            top.floor()
+        } else {
+            top.ceil()
+        } as i32)
     }
 }
 
@@ -164,6 +225,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     let pinned = use_mut_ref(|| true);
     let frame: Rc<RefCell<Option<AnimationFrame>>> = use_mut_ref(|| None);
     let len = props.len;
+    // The length as last rendered, for the measurements made between renders.
+    let len_now = use_mut_ref(|| len);
+    *len_now.borrow_mut() = len;
 
     // Measures the viewport now; shared by the scroll handler, the resize observer and
     // the effects below.
@@ -173,7 +237,8 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let geometry = geometry.clone();
         let viewport = viewport.clone();
         let pinned = pinned.clone();
-        Rc::new(move |len: usize| {
+        let len_now = len_now.clone();
+        Rc::new(move || {
             let Some(element) = scroller.cast::<Element>() else {
                 return;
             };
@@ -185,7 +250,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                 header,
             };
             *geometry.borrow_mut() = measured;
-            let now = measured.measure(&element, len);
+            let now = measured.measure(&element, *len_now.borrow());
             *pinned.borrow_mut() = now.at_end;
             viewport.set(now);
         })
@@ -202,7 +267,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
             let done = frame.clone();
             *frame.borrow_mut() = Some(request_animation_frame(move |_| {
                 done.borrow_mut().take();
-                remeasure(len);
+                remeasure();
             }));
         })
     };
@@ -211,10 +276,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     {
         let scroller = scroller.clone();
         let remeasure = remeasure.clone();
-        use_effect_with(len, move |len| {
-            let len = *len;
+        use_effect_with((), move |_| {
             let observer = scroller.cast::<Element>().and_then(|element| {
-                let on_resize = Closure::<dyn FnMut()>::new(move || remeasure(len));
+                let on_resize = Closure::<dyn FnMut()>::new(move || remeasure());
                 let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
                 observer.observe(&element);
                 Some((observer, on_resize))
@@ -234,15 +298,21 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let remeasure = remeasure.clone();
         let pinned = pinned.clone();
         let applied = use_mut_ref(|| None::<(usize, u64)>);
+        let followed = use_mut_ref(|| false);
         use_effect_with(
             (len, props.reveal, props.follow),
             move |(len, reveal, follow)| {
+                // Starting to follow goes to the end, wherever the view was.
+                if *follow && !*followed.borrow() {
+                    *pinned.borrow_mut() = true;
+                }
+                *followed.borrow_mut() = *follow;
                 if let Some(element) = scroller.cast::<Element>() {
                     let fresh_reveal = *reveal != *applied.borrow() && reveal.is_some();
                     *applied.borrow_mut() = *reveal;
                     match reveal {
                         Some((index, _)) if fresh_reveal => {
-                            if let Some(top) = geometry.borrow().reveal(&element, *index) {
+                            if let Some(top) = geometry.borrow().reveal(&element, *len, *index) {
                                 element.set_scroll_top(top);
                             }
                         }
@@ -252,7 +322,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                         _ => {}
                     }
                 }
-                remeasure(*len);
+                remeasure();
             },
         );
     }
@@ -262,9 +332,11 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         use_effect_with(*viewport, move |viewport| on_viewport.emit(*viewport));
     }
 
-    let row_h = geometry.borrow().row;
-    let start = viewport.first.saturating_sub(props.overscan).min(len);
-    let end = (viewport.first + viewport.fits + props.overscan).min(len);
+    let geometry = *geometry.borrow();
+    let first = viewport.first.min(len);
+    let start = first.saturating_sub(props.overscan);
+    let end = (first + viewport.fits + props.overscan).min(len);
+    let offset = viewport.first_top as f64 - (first - start) as f64 * geometry.row;
     html! {
         <div
             ref={scroller}
@@ -284,10 +356,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
             if len == 0 {
                 { props.empty.clone() }
             }
-            <div style={format!("position: relative; height: {}px;", len as f64 * row_h)}>
+            <div style={format!("position: relative; height: {}px;", geometry.spacer(len))}>
                 <div style={format!(
-                    "position: absolute; left: 0; right: 0; top: 0; transform: translateY({}px);",
-                    start as f64 * row_h
+                    "position: absolute; left: 0; right: 0; top: 0; transform: translateY({offset}px);"
                 )}>
                     { props.render.emit(start..end) }
                 </div>
