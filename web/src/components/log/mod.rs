@@ -114,6 +114,15 @@ pub fn Log(props: &LogProps) -> Html {
     let reveal = use_state_eq(|| props.reveal);
     let nonce = use_mut_ref(|| props.reveal.map_or(0, |(_, n)| n));
     let len = props.len;
+    // Facts at positions from this one on arrived with the last growth of the log.
+    let fresh_from = use_mut_ref(|| None::<u64>);
+    let last_head = use_mut_ref(|| props.head);
+    if props.head != *last_head.borrow() {
+        *fresh_from.borrow_mut() =
+            (props.head > *last_head.borrow()).then_some(*last_head.borrow());
+        *last_head.borrow_mut() = props.head;
+    }
+    let fresh_from = (*fresh_from.borrow()).filter(|_| props.follow);
 
     let reveal_index = {
         let reveal = reveal.clone();
@@ -223,6 +232,7 @@ pub fn Log(props: &LogProps) -> Html {
                         selected: is_selected,
                         in_flow: Some(row.correlation_id) == flow,
                         future: cursor.is_some_and(|c| row.position >= c),
+                        fresh: fresh_from.is_some_and(|f| row.position >= f),
                     };
                     let onclick = {
                         let on_select = on_select.clone();

@@ -143,6 +143,8 @@ pub struct RowState {
     pub in_flow: bool,
     /// At or after the time-travel cursor.
     pub future: bool,
+    /// Just arrived while following the tail: flashes once.
+    pub fresh: bool,
 }
 
 /// Renders one log row; `onclick` selects it.
@@ -162,6 +164,7 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
         state.selected.then_some("log-row-selected"),
         (state.in_flow && !state.selected).then_some("log-row-flow"),
         state.future.then_some("log-row-future"),
+        state.fresh.then_some("log-row-fresh"),
     );
     let version = row
         .stream_version
