@@ -1,1 +1,368 @@
-//! virtual_list (being built).
+//! A virtualized list of fixed-height rows: only the rows in view, plus a few above and
+//! below (the overscan), are in the DOM, so a list of a million rows scrolls as smoothly as
+//! one of ten.
+//!
+//! The row height comes from the `--row-h` CSS variable (24 px by default). A spacer as tall
+//! as `len × row height` gives the scrollbar its true size; the rendered window is moved
+//! into place with a `transform`. Scroll events are coalesced to one measurement per
+//! animation frame, and a `ResizeObserver` re-measures when the panel changes size. The
+//! list re-renders only when the first row in view or the number of rows that fit changes,
+//! never on every scrolled pixel.
+
+use gloo::render::{request_animation_frame, AnimationFrame};
+use std::cell::RefCell;
+use std::ops::Range;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, ResizeObserver};
+use yew::prelude::*;
+
+/// The row height used when `--row-h` cannot be read.
+const DEFAULT_ROW_HEIGHT: f64 = 24.0;
+/// The number of rows assumed to fit while the list has no height yet (not laid out).
+const ROWS_BEFORE_LAYOUT: usize = 40;
+
+/// What the list shows, as measured after the last scroll or resize.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Viewport {
+    /// The index of the first row in view.
+    pub first: usize,
+    /// How many rows fit in view.
+    pub fits: usize,
+    /// Whether the view shows the end of the list (or the list is empty).
+    pub at_end: bool,
+    /// Where the top of the first row in view is, in pixels from the top of the rows.
+    pub first_top: i64,
+}
+
+impl Viewport {
+    /// The rows in view, clamped to `len`.
+    pub fn visible(&self, len: usize) -> Range<usize> {
+        self.first.min(len)..(self.first + self.fits).min(len)
+    }
+}
+
+/// Properties of [`VirtualList`].
+#[derive(Properties, PartialEq)]
+pub struct VirtualListProps {
+    /// The number of rows.
+    pub len: usize,
+    /// Renders the rows of a range of indexes, in order; each row must be exactly one row
+    /// height tall (`height: var(--row-h)`).
+    pub render: Callback<Range<usize>, Html>,
+    /// A header kept at the top of the scrolling area (a sticky row naming the columns).
+    #[prop_or_default]
+    pub header: Html,
+    /// Shown instead of the rows when there are none (an empty state that teaches).
+    #[prop_or_default]
+    pub empty: Html,
+    /// Scrolls the row at this index into view whenever the pair changes (the second
+    /// element is a nonce, so the same index can be revealed again).
+    #[prop_or_default]
+    pub reveal: Option<(usize, u64)>,
+    /// Keeps the last row in view when rows are added, unless the user scrolled away from
+    /// the end.
+    #[prop_or_default]
+    pub follow: bool,
+    /// Told whenever the viewport changes.
+    #[prop_or_default]
+    pub on_viewport: Callback<Viewport>,
+    /// Rows rendered above and below the view.
+    #[prop_or(8)]
+    pub overscan: usize,
+    /// The scrolling element, for the owner to focus it.
+    #[prop_or_default]
+    pub node_ref: NodeRef,
+    /// Classes of the scrolling element.
+    #[prop_or_default]
+    pub class: Classes,
+    /// The scrolling element's `data-testid`.
+    #[prop_or_default]
+    pub testid: Option<AttrValue>,
+    /// The scrolling element's ARIA role (for example `grid`).
+    #[prop_or_default]
+    pub role: Option<AttrValue>,
+    /// The scrolling element's accessible name.
+    #[prop_or_default]
+    pub aria_label: Option<AttrValue>,
+    /// The id of the active row, for `aria-activedescendant`.
+    #[prop_or_default]
+    pub active_descendant: Option<AttrValue>,
+    /// Key presses while the list has focus.
+    #[prop_or_default]
+    pub onkeydown: Callback<KeyboardEvent>,
+}
+
+/// The `--row-h` CSS variable of `element` in pixels.
+fn row_height_of(element: &Element) -> f64 {
+    web_sys::window()
+        .and_then(|w| w.get_computed_style(element).ok().flatten())
+        .and_then(|style| style.get_property_value("--row-h").ok())
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("px")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .filter(|h| *h > 0.0)
+        .unwrap_or(DEFAULT_ROW_HEIGHT)
+}
+
+/// The geometry the list needs to place its window.
+///
+/// Coordinates are relative to the spacer (below the header). Browsers cap an element's
+/// height (about 17 million pixels in Firefox, 33 million in Chromium), so a list taller
+/// than [`MAX_SPACER`] gets a spacer of that height, and the scroll offset is scaled to the
+/// list's "virtual" offset: the scrollbar then covers every row, each one pixel of scrolling
+/// moving the view by a little more than one pixel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Geometry {
+    /// Row height.
+    row: f64,
+    /// Header height.
+    header: f64,
+}
+
+/// The tallest spacer the list makes, in pixels.
+const MAX_SPACER: f64 = 8_000_000.0;
+
+/// Where the scroller is, in the list's geometry.
+#[derive(Clone, Copy, Debug)]
+struct Scroll {
+    /// The scroll offset.
+    top: f64,
+    /// The height that shows rows (below the header).
+    view: f64,
+    /// The height of every row together.
+    total: f64,
+    /// The spacer's height.
+    spacer: f64,
+}
+
+impl Scroll {
+    /// Virtual offset per pixel of scroll offset (1 unless the list is taller than the
+    /// spacer).
+    fn ratio(&self) -> f64 {
+        if self.total > self.spacer && self.spacer > self.view {
+            (self.total - self.view) / (self.spacer - self.view)
+        } else {
+            1.0
+        }
+    }
+}
+
+impl Geometry {
+    /// The spacer's height for `len` rows.
+    fn spacer(self, len: usize) -> f64 {
+        (len as f64 * self.row).min(MAX_SPACER)
+    }
+
+    /// Where `scroller` is, for a list of `len` rows.
+    fn scroll(self, scroller: &Element, len: usize) -> Scroll {
+        Scroll {
+            top: f64::from(scroller.scroll_top()).max(0.0),
+            view: (f64::from(scroller.client_height()) - self.header).max(0.0),
+            total: len as f64 * self.row,
+            spacer: self.spacer(len),
+        }
+    }
+
+    /// What `scroller` shows of a list of `len` rows.
+    fn measure(self, scroller: &Element, len: usize) -> Viewport {
+        let scroll = self.scroll(scroller, len);
+        let fits = if scroller.client_height() <= 0 {
+            ROWS_BEFORE_LAYOUT
+        } else {
+            (scroll.view / self.row).ceil() as usize + 1
+        };
+        let virtual_top = scroll.top * scroll.ratio();
+        let first = ((virtual_top / self.row).floor() as usize).min(len);
+        Viewport {
+            first,
+            fits,
+            at_end: len == 0 || scroll.top + scroll.view >= scroll.spacer - self.row / 2.0,
+            first_top: (scroll.top - (virtual_top - first as f64 * self.row)).round() as i64,
+        }
+    }
+
+    /// The scroll offset that brings row `index` into view of `scroller`, if it is not.
+    fn reveal(self, scroller: &Element, len: usize, index: usize) -> Option<i32> {
+        let scroll = self.scroll(scroller, len);
+        let ratio = scroll.ratio();
+        let virtual_top = scroll.top * ratio;
+        let row_top = index as f64 * self.row;
+        let lowest = row_top + self.row - scroll.view;
+        let wanted = if row_top < virtual_top {
+            row_top
+        } else if lowest > virtual_top {
+            lowest
+        } else {
+            return None;
+        };
+        let top = wanted / ratio;
+        Some(if row_top < virtual_top {
+            top.floor()
+        } else {
+            top.ceil()
+        } as i32)
+    }
+}
+
+/// A scrolling list that renders only its visible rows; see the module documentation.
+#[function_component]
+pub fn VirtualList(props: &VirtualListProps) -> Html {
+    let scroller = props.node_ref.clone();
+    let header_ref = use_node_ref();
+    let geometry = use_mut_ref(|| Geometry {
+        row: DEFAULT_ROW_HEIGHT,
+        header: 0.0,
+    });
+    let viewport = use_state_eq(Viewport::default);
+    // Whether the view was at the end at the last measurement: follow only then.
+    let pinned = use_mut_ref(|| true);
+    let frame: Rc<RefCell<Option<AnimationFrame>>> = use_mut_ref(|| None);
+    let len = props.len;
+    // The length as last rendered, for the measurements made between renders.
+    let len_now = use_mut_ref(|| len);
+    *len_now.borrow_mut() = len;
+
+    // Measures the viewport now; shared by the scroll handler, the resize observer and
+    // the effects below.
+    let remeasure = {
+        let scroller = scroller.clone();
+        let header_ref = header_ref.clone();
+        let geometry = geometry.clone();
+        let viewport = viewport.clone();
+        let pinned = pinned.clone();
+        let len_now = len_now.clone();
+        Rc::new(move || {
+            let Some(element) = scroller.cast::<Element>() else {
+                return;
+            };
+            let header = header_ref
+                .cast::<HtmlElement>()
+                .map_or(0.0, |h| f64::from(h.offset_height()));
+            let measured = Geometry {
+                row: row_height_of(&element),
+                header,
+            };
+            *geometry.borrow_mut() = measured;
+            let now = measured.measure(&element, *len_now.borrow());
+            *pinned.borrow_mut() = now.at_end;
+            viewport.set(now);
+        })
+    };
+
+    let onscroll = {
+        let frame = frame.clone();
+        let remeasure = remeasure.clone();
+        Callback::from(move |_: Event| {
+            if frame.borrow().is_some() {
+                return;
+            }
+            let remeasure = remeasure.clone();
+            let done = frame.clone();
+            *frame.borrow_mut() = Some(request_animation_frame(move |_| {
+                done.borrow_mut().take();
+                remeasure();
+            }));
+        })
+    };
+
+    // Re-measure whenever the scroller changes size.
+    {
+        let scroller = scroller.clone();
+        let remeasure = remeasure.clone();
+        use_effect_with((), move |_| {
+            let observer = scroller.cast::<Element>().and_then(|element| {
+                let on_resize = Closure::<dyn FnMut()>::new(move || remeasure());
+                let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+                observer.observe(&element);
+                Some((observer, on_resize))
+            });
+            move || {
+                if let Some((observer, _closure)) = observer {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+
+    // Follow the tail, or reveal a row, after the rows are in the DOM.
+    {
+        let scroller = scroller.clone();
+        let geometry = geometry.clone();
+        let remeasure = remeasure.clone();
+        let pinned = pinned.clone();
+        let applied = use_mut_ref(|| None::<(usize, u64)>);
+        let followed = use_mut_ref(|| false);
+        use_effect_with(
+            (len, props.reveal, props.follow),
+            move |(len, reveal, follow)| {
+                // Starting to follow goes to the end, wherever the view was.
+                if *follow && !*followed.borrow() {
+                    *pinned.borrow_mut() = true;
+                }
+                *followed.borrow_mut() = *follow;
+                if let Some(element) = scroller.cast::<Element>() {
+                    let fresh_reveal = *reveal != *applied.borrow() && reveal.is_some();
+                    *applied.borrow_mut() = *reveal;
+                    match reveal {
+                        Some((index, _)) if fresh_reveal => {
+                            if let Some(top) = geometry.borrow().reveal(&element, *len, *index) {
+                                element.set_scroll_top(top);
+                            }
+                        }
+                        _ if *follow && *pinned.borrow() => {
+                            element.set_scroll_top(element.scroll_height());
+                        }
+                        _ => {}
+                    }
+                }
+                remeasure();
+            },
+        );
+    }
+
+    {
+        let on_viewport = props.on_viewport.clone();
+        use_effect_with(*viewport, move |viewport| on_viewport.emit(*viewport));
+    }
+
+    let geometry = *geometry.borrow();
+    let first = viewport.first.min(len);
+    let start = first.saturating_sub(props.overscan);
+    let end = (first + viewport.fits + props.overscan).min(len);
+    let offset = viewport.first_top as f64 - (first - start) as f64 * geometry.row;
+    html! {
+        <div
+            ref={scroller}
+            class={props.class.clone()}
+            style="overflow-y: auto; overflow-anchor: none; position: relative;"
+            tabindex="0"
+            role={props.role.clone()}
+            aria-label={props.aria_label.clone()}
+            aria-activedescendant={props.active_descendant.clone()}
+            data-testid={props.testid.clone()}
+            onkeydown={props.onkeydown.clone()}
+            {onscroll}
+        >
+            <div ref={header_ref} style="position: sticky; top: 0; z-index: 1;">
+                { props.header.clone() }
+            </div>
+            if len == 0 {
+                { props.empty.clone() }
+            }
+            <div style={format!("position: relative; height: {}px;", geometry.spacer(len))}>
+                <div style={format!(
+                    "position: absolute; left: 0; right: 0; top: 0; transform: translateY({offset}px);"
+                )}>
+                    { props.render.emit(start..end) }
+                </div>
+            </div>
+        </div>
+    }
+}

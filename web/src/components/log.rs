@@ -1,1 +1,0 @@
-//! The log panel (being built).

@@ -1,0 +1,352 @@
+//! The event log: one row per fact (events and rejections alike), virtualized so that it
+//! stays smooth at a million facts. Rows are read by range through `fetch`, only for the
+//! window in view, and cached until the window or the log's `version` changes.
+//!
+//! Keyboard, while the log has focus: ↑/↓ (and Page Up/Down) move the selection, Home/End
+//! jump to the first/last fact, Enter selects the highlighted row (the first in view when
+//! nothing is selected). `/` is the page's shortcut to the text filter (`focus_filter`).
+
+pub mod filter;
+pub mod row;
+
+use crate::widgets::virtual_list::{Viewport, VirtualList};
+use decider_core::boundary::rows::{FactRow, LogFilter};
+use decider_core::ids::Id;
+use filter::{thousands, FilterBar};
+use row::{render_header, render_row, row_id, RowState};
+use std::ops::Range;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Rows fetched beyond the rendered window on each side, so that scrolling a little does
+/// not fetch again.
+const FETCH_MARGIN: usize = 32;
+
+/// What the log shows; the session implements `fetch` over the engine
+/// (`DynEngine::rows` / `DynEngine::matching`).
+#[derive(Properties, PartialEq)]
+pub struct LogProps {
+    /// Number of rows that pass the filter.
+    pub len: usize,
+    /// Fetches rows by index in the filtered list: `fetch.emit((from, to))` returns the rows
+    /// `from..to` (to exclusive, clamped).
+    pub fetch: Callback<(usize, usize), Vec<FactRow>>,
+    /// Changes whenever the log's content changes (new facts, new filter): refetch then.
+    pub version: u64,
+    /// The time-travel cursor (`None`: live); rows at positions >= cursor are dimmed.
+    pub cursor: Option<u64>,
+    /// The selected fact's position.
+    pub selected: Option<u64>,
+    /// The selected flow (correlation id), to mark its rows.
+    pub flow: Option<Id>,
+    /// Follow the tail (live mode).
+    pub follow: bool,
+    /// The index (in the filtered list) to scroll into view when it changes, e.g. when the
+    /// selection is changed from elsewhere (trace, timeline): `Some((index, nonce))`.
+    pub reveal: Option<(usize, u64)>,
+    /// The filter in force.
+    pub filter: LogFilter,
+    /// Told the new filter when the user changes it.
+    pub on_filter: Callback<LogFilter>,
+    /// Origins to offer in the origin select.
+    pub origins: Rc<Vec<String>>,
+    /// Streams to suggest in the stream filter (optional: the stream can also be typed).
+    #[prop_or_default]
+    pub streams: Rc<Vec<String>>,
+    /// Told the row the user selects (click, keyboard).
+    pub on_select: Callback<FactRow>,
+    /// Total facts (head), for "N of M".
+    pub head: u64,
+    /// Incremented when the user presses `/`: focus the text filter.
+    pub focus_filter: u64,
+}
+
+/// The rows last fetched: `rows` are the filtered rows `from..from + rows.len()` of
+/// `version`.
+#[derive(Default)]
+struct RowCache {
+    version: Option<u64>,
+    from: usize,
+    rows: Rc<Vec<FactRow>>,
+}
+
+impl RowCache {
+    /// The rows covering `range` (fetched with a margin when the cache does not cover it),
+    /// and the index of the first returned row.
+    fn window(
+        &mut self,
+        fetch: &Callback<(usize, usize), Vec<FactRow>>,
+        version: u64,
+        len: usize,
+        range: Range<usize>,
+    ) -> (usize, Rc<Vec<FactRow>>) {
+        let covered = self.version == Some(version)
+            && range.start >= self.from
+            && range.end <= self.from + self.rows.len();
+        if !covered {
+            let from = range.start.saturating_sub(FETCH_MARGIN);
+            let to = (range.end + FETCH_MARGIN).min(len);
+            self.rows = Rc::new(fetch.emit((from, to)));
+            self.from = from;
+            self.version = Some(version);
+        }
+        (self.from, self.rows.clone())
+    }
+}
+
+/// The selected row's index, as last seen in the rendered window or chosen here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct KnownIndex {
+    position: u64,
+    index: usize,
+    version: u64,
+}
+
+/// The event log panel; see the module documentation.
+#[function_component]
+pub fn Log(props: &LogProps) -> Html {
+    let scroller = use_node_ref();
+    let cache = use_mut_ref(RowCache::default);
+    let known = use_mut_ref(|| None::<KnownIndex>);
+    let viewport = use_state_eq(Viewport::default);
+    // The length of the list when the user scrolled away from the end (for "↓ N new").
+    let left_at = use_state_eq(|| None::<usize>);
+    let reveal = use_state_eq(|| props.reveal);
+    let nonce = use_mut_ref(|| props.reveal.map_or(0, |(_, n)| n));
+    let len = props.len;
+    // Facts at positions from this one on arrived with the last growth of the log.
+    let fresh_from = use_mut_ref(|| None::<u64>);
+    let last_head = use_mut_ref(|| props.head);
+    if props.head != *last_head.borrow() {
+        *fresh_from.borrow_mut() =
+            (props.head > *last_head.borrow()).then_some(*last_head.borrow());
+        *last_head.borrow_mut() = props.head;
+    }
+    let fresh_from = (*fresh_from.borrow()).filter(|_| props.follow);
+
+    let reveal_index = {
+        let reveal = reveal.clone();
+        let nonce = nonce.clone();
+        Rc::new(move |index: usize| {
+            let mut n = nonce.borrow_mut();
+            *n = n.wrapping_add(1);
+            reveal.set(Some((index, *n)));
+        })
+    };
+    {
+        let reveal_index = reveal_index.clone();
+        use_effect_with(props.reveal, move |outside| {
+            if let Some((index, _)) = outside {
+                reveal_index(*index);
+            }
+        });
+    }
+
+    let current_index = {
+        let known = known.clone();
+        let selected = props.selected;
+        let version = props.version;
+        move || {
+            known
+                .borrow()
+                .filter(|k| Some(k.position) == selected && k.version == version)
+                .map(|k| k.index)
+        }
+    };
+
+    let select_index = {
+        let fetch = props.fetch.clone();
+        let on_select = props.on_select.clone();
+        let known = known.clone();
+        let version = props.version;
+        let reveal_index = reveal_index.clone();
+        Rc::new(move |index: usize| {
+            if let Some(row) = fetch.emit((index, index + 1)).into_iter().next() {
+                *known.borrow_mut() = Some(KnownIndex {
+                    position: row.position,
+                    index,
+                    version,
+                });
+                on_select.emit(row);
+                reveal_index(index);
+            }
+        })
+    };
+
+    let onkeydown = {
+        let select_index = select_index.clone();
+        let current_index = current_index.clone();
+        let viewport = *viewport;
+        Callback::from(move |e: KeyboardEvent| {
+            if len == 0 {
+                return;
+            }
+            let last = len - 1;
+            let here = current_index();
+            let page = viewport.fits.saturating_sub(2).max(1);
+            let start = viewport.first.min(last);
+            let target = match e.key().as_str() {
+                "ArrowDown" => here.map_or(start, |i| (i + 1).min(last)),
+                "ArrowUp" => here.map_or(start, |i| i.saturating_sub(1)),
+                "PageDown" => here.map_or(start, |i| (i + page).min(last)),
+                "PageUp" => here.map_or(start, |i| i.saturating_sub(page)),
+                "Home" => 0,
+                "End" => last,
+                "Enter" => here.unwrap_or(start),
+                _ => return,
+            };
+            e.prevent_default();
+            select_index(target);
+        })
+    };
+
+    let render = {
+        let cache = cache.clone();
+        let known = known.clone();
+        let fetch = props.fetch.clone();
+        let on_select = props.on_select.clone();
+        let (version, selected, flow, cursor) =
+            (props.version, props.selected, props.flow, props.cursor);
+        Callback::from(move |range: Range<usize>| {
+            let (from, rows) = cache
+                .borrow_mut()
+                .window(&fetch, version, len, range.clone());
+            let skip = range.start.saturating_sub(from);
+            let take = range.end.saturating_sub(range.start);
+            rows.iter()
+                .enumerate()
+                .skip(skip)
+                .take(take)
+                .map(|(k, row)| {
+                    let index = from + k;
+                    let is_selected = Some(row.position) == selected;
+                    if is_selected {
+                        *known.borrow_mut() = Some(KnownIndex {
+                            position: row.position,
+                            index,
+                            version,
+                        });
+                    }
+                    let state = RowState {
+                        index,
+                        selected: is_selected,
+                        in_flow: Some(row.correlation_id) == flow,
+                        future: cursor.is_some_and(|c| row.position >= c),
+                        fresh: fresh_from.is_some_and(|f| row.position >= f),
+                    };
+                    let onclick = {
+                        let on_select = on_select.clone();
+                        let known = known.clone();
+                        let row = row.clone();
+                        Callback::from(move |_: MouseEvent| {
+                            *known.borrow_mut() = Some(KnownIndex {
+                                position: row.position,
+                                index,
+                                version,
+                            });
+                            on_select.emit(row.clone());
+                        })
+                    };
+                    render_row(row, state, onclick)
+                })
+                .collect::<Html>()
+        })
+    };
+
+    let on_viewport = {
+        let viewport = viewport.clone();
+        let left_at = left_at.clone();
+        Callback::from(move |now: Viewport| {
+            viewport.set(now);
+            if now.at_end {
+                left_at.set(None);
+            } else if left_at.is_none() {
+                left_at.set(Some(len));
+            }
+        })
+    };
+
+    let new_rows = left_at
+        .filter(|_| props.follow)
+        .map_or(0, |seen| len.saturating_sub(seen));
+    let on_pill = {
+        let reveal_index = reveal_index.clone();
+        let scroller = scroller.clone();
+        Callback::from(move |_: MouseEvent| {
+            if len > 0 {
+                reveal_index(len - 1);
+            }
+            if let Some(element) = scroller.cast::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        })
+    };
+
+    let active = current_index()
+        .filter(|i| {
+            let shown = viewport.visible(len);
+            *i + 1 >= shown.start && *i <= shown.end
+        })
+        .and(props.selected)
+        .map(|p| AttrValue::from(row_id(p)));
+
+    let empty = if props.head == 0 {
+        html! {
+            <div class="log-empty" role="note">
+                <p class="log-empty-title">{ "No facts yet" }</p>
+                <p>{ "Pick an example command on the left and submit it (Ctrl+Enter)." }</p>
+            </div>
+        }
+    } else {
+        html! {
+            <div class="log-empty" role="note">
+                <p class="log-empty-title">{ "No fact matches the filter" }</p>
+                <p>{ format!("None of the {} facts passes it; loosen or clear the filter.", thousands(props.head)) }</p>
+            </div>
+        }
+    };
+
+    html! {
+        <section class="log" aria-label="event log">
+            <FilterBar
+                filter={props.filter.clone()}
+                on_filter={props.on_filter.clone()}
+                origins={props.origins.clone()}
+                streams={props.streams.clone()}
+                flow={props.flow}
+                len={len}
+                head={props.head}
+                focus_filter={props.focus_filter}
+            />
+            <div class="log-body">
+                <VirtualList
+                    node_ref={scroller}
+                    class="log-scroller"
+                    testid="log"
+                    role="grid"
+                    aria_label="facts, oldest first"
+                    active_descendant={active}
+                    len={len}
+                    header={render_header()}
+                    {empty}
+                    {render}
+                    reveal={*reveal}
+                    follow={props.follow}
+                    {on_viewport}
+                    {onkeydown}
+                />
+                if new_rows > 0 {
+                    <button
+                        type="button"
+                        class="log-new-pill"
+                        data-testid="log-new-pill"
+                        onclick={on_pill}
+                        title="jump to the newest fact and follow again"
+                    >
+                        { format!("↓ {} new", thousands(new_rows as u64)) }
+                    </button>
+                }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,242 @@
+//! One row of the event log: position, kind glyph, stream and version, message name,
+//! compact payload and origin, with the data attributes that scripts and tests read.
+
+use decider_core::boundary::rows::{FactRow, RowKind};
+use serde_json::Value;
+use yew::prelude::*;
+
+/// The longest stream id shown whole; longer ones are shortened in the middle.
+const STREAM_CHARS: usize = 22;
+/// The most payload characters put in the DOM (the cell ellipsizes far earlier).
+const PAYLOAD_CHARS: usize = 240;
+/// The most payload characters put in a row's tooltip.
+const TOOLTIP_CHARS: usize = 2_000;
+
+/// `text` shortened in the middle to at most `max` characters (`order-…-o2`).
+pub fn shorten_middle(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max || max < 3 {
+        return text.to_string();
+    }
+    let keep = max - 1;
+    let head = keep.div_ceil(2);
+    let tail = keep - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// The message `value` without its first `depth` variant wrappers (externally tagged
+/// enums: `{"order":{"order_placed":{…}}}` → `{…}` for depth 2); `None` for a unit variant.
+pub fn unwrap_variants(value: &Value, depth: usize) -> Option<&Value> {
+    let mut value = value;
+    for _ in 0..depth {
+        match value {
+            Value::Object(map) if map.len() == 1 => value = map.values().next()?,
+            Value::String(_) => return None,
+            _ => break,
+        }
+    }
+    Some(value)
+}
+
+/// The variant path of the first `depth` wrappers of `value` (`restaurant.accept_order`).
+pub fn variant_path(value: &Value, depth: usize) -> String {
+    let mut names = Vec::with_capacity(depth);
+    let mut value = value;
+    for _ in 0..depth {
+        match value {
+            Value::Object(map) if map.len() == 1 => {
+                let Some((key, inner)) = map.iter().next() else {
+                    break;
+                };
+                names.push(key.as_str());
+                value = inner;
+            }
+            Value::String(unit) => {
+                names.push(unit.as_str());
+                break;
+            }
+            _ => break,
+        }
+    }
+    names.join(".")
+}
+
+/// The fields of a message on one line: `customer: "Ada", items: ["margherita"]`.
+pub fn compact_payload(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(key, value)| format!("{key}: {value}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The number of segments of a variant path (`order.order_placed` → 2).
+fn depth_of(name: &str) -> usize {
+    if name.is_empty() {
+        0
+    } else {
+        name.split('.').count()
+    }
+}
+
+/// The name of the command a rejection refused. The boundary names only the rejection; a
+/// domain's rejections are nested like its commands (`restaurant.not_on_menu` refuses a
+/// `restaurant.…` command), so the command's path is read to the same depth.
+pub fn refused_command(row: &FactRow) -> Option<String> {
+    let command = row.command.as_ref()?;
+    let path = variant_path(command, depth_of(&row.name));
+    (!path.is_empty()).then_some(path)
+}
+
+/// The last segment of a variant path, and the service before it (`order`, `order_placed`).
+fn split_name(name: &str) -> (&str, &str) {
+    name.rsplit_once('.').unwrap_or(("", name))
+}
+
+/// The glyph and theme class of a row's kind, and the extra mark (compensation or
+/// injected fault) with its own glyph and class.
+fn kind_marks(row: &FactRow) -> ((&'static str, &'static str, &'static str), Option<Mark>) {
+    let kind = match row.kind {
+        RowKind::Event => ("✔", "kind-event", "event"),
+        RowKind::Rejection => ("✘", "kind-rejection", "rejection"),
+    };
+    let mark = if row.injected {
+        Some(("⚡", "kind-injected", "injected fault"))
+    } else if row.compensation {
+        Some(("↩", "kind-compensation", "compensation"))
+    } else {
+        None
+    };
+    (kind, mark)
+}
+
+/// A mark's glyph, theme class and spoken name.
+type Mark = (&'static str, &'static str, &'static str);
+
+/// The DOM id of the row at `position`, for `aria-activedescendant`.
+pub fn row_id(position: u64) -> String {
+    format!("log-row-{position}")
+}
+
+/// How a row relates to the selection and the time-travel cursor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowState {
+    /// The row's index in the filtered list.
+    pub index: usize,
+    /// The selected fact.
+    pub selected: bool,
+    /// In the selected fact's flow.
+    pub in_flow: bool,
+    /// At or after the time-travel cursor.
+    pub future: bool,
+    /// Just arrived while following the tail: flashes once.
+    pub fresh: bool,
+}
+
+/// Renders one log row; `onclick` selects it.
+pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>) -> Html {
+    let ((glyph, kind_class, kind_name), mark) = kind_marks(row);
+    let (service, short_name) = split_name(&row.name);
+    let depth = depth_of(&row.name);
+    let payload_text = compact_payload(unwrap_variants(&row.payload, depth));
+    let refused = (row.kind == RowKind::Rejection)
+        .then(|| refused_command(row))
+        .flatten();
+    let class = classes!(
+        "log-row",
+        (row.kind == RowKind::Rejection).then_some("log-row-rejection"),
+        row.compensation.then_some("log-row-compensation"),
+        row.injected.then_some("log-row-injected"),
+        state.selected.then_some("log-row-selected"),
+        (state.in_flow && !state.selected).then_some("log-row-flow"),
+        state.future.then_some("log-row-future"),
+        state.fresh.then_some("log-row-fresh"),
+    );
+    let version = row
+        .stream_version
+        .map_or_else(String::new, |v| v.to_string());
+    let kind_label = match mark {
+        Some((_, _, mark_name)) => format!("{kind_name}, {mark_name}"),
+        None => kind_name.to_string(),
+    };
+    html! {
+        <div
+            key={row.position}
+            id={row_id(row.position)}
+            {class}
+            role="row"
+            aria-rowindex={(state.index + 2).to_string()}
+            aria-selected={state.selected.to_string()}
+            data-testid="log-row"
+            data-position={row.position.to_string()}
+            data-kind={row.kind.as_str()}
+            data-stream={row.stream_id.clone()}
+            data-origin={row.origin.clone()}
+            data-compensation={row.compensation.to_string()}
+            data-injected={row.injected.to_string()}
+            {onclick}
+        >
+            <span class="log-cell log-pos num mono" role="gridcell">{ row.position }</span>
+            <span class="log-cell log-kind" role="gridcell" title={kind_label.clone()}>
+                <span class={classes!("kind", kind_class)} aria-label={kind_label}>{ glyph }</span>
+                { for mark.map(|(g, c, _)| html! { <span class={classes!("kind", c)} aria-hidden="true">{ g }</span> }) }
+            </span>
+            <span class="log-cell log-stream mono" role="gridcell" title={row.stream_id.clone()}>
+                { shorten_middle(&row.stream_id, STREAM_CHARS) }
+            </span>
+            <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
+            <span class="log-cell log-message" role="gridcell" title={row.name.clone()}>
+                <span class="log-message-name">{ short_name }</span>
+                if !service.is_empty() {
+                    <span class="log-message-service">{ service }</span>
+                }
+                if let Some(command) = refused.clone() {
+                    <span class="log-message-refused" title={format!("refused command: {command}")}>
+                        { format!("✘ {}", split_name(&command).1) }
+                    </span>
+                }
+            </span>
+            <span class="log-cell log-payload mono" role="gridcell" title={truncate(&payload_text, TOOLTIP_CHARS)}>
+                { truncate(&payload_text, PAYLOAD_CHARS) }
+            </span>
+            <span class="log-cell log-origin" role="gridcell" title={row.origin.clone()}>
+                <span class="log-origin-name">{ row.origin.clone() }</span>
+                if row.external {
+                    <span class="badge badge-ext" title="external (integration) event">{ "ext" }</span>
+                }
+                if row.zero_payload {
+                    <span class="badge badge-zero" title="zero-payload event: ids only">{ "∅" }</span>
+                }
+            </span>
+        </div>
+    }
+}
+
+/// The sticky header naming the columns.
+pub fn render_header() -> Html {
+    html! {
+        <div class="log-row log-header" role="row" aria-rowindex="1">
+            <span class="log-cell log-pos num" role="columnheader">{ "#" }</span>
+            <span class="log-cell log-kind" role="columnheader"><span class="visually-hidden">{ "kind" }</span></span>
+            <span class="log-cell log-stream" role="columnheader">{ "stream" }</span>
+            <span class="log-cell log-version num" role="columnheader" title="stream version">{ "v" }</span>
+            <span class="log-cell log-message" role="columnheader">{ "message" }</span>
+            <span class="log-cell log-payload" role="columnheader">{ "payload" }</span>
+            <span class="log-cell log-origin" role="columnheader">{ "origin" }</span>
+        </div>
+    }
+}

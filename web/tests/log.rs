@@ -1,0 +1,546 @@
+//! The event log, mounted in headless Chromium over real engines: virtualization at
+//! 100,000 facts, row kinds and marks, filters, selection, keyboard and following the tail.
+#![cfg(target_arch = "wasm32")]
+
+use decider_core::boundary::rows::{FactRow, LogFilter};
+use decider_core::boundary::DynEngine;
+use decider_core::EngineConfig;
+use decider_web::components::log::row::{compact_payload, shorten_middle, unwrap_variants};
+use decider_web::components::log::Log;
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The engine under test and what the log told the page.
+struct Shared {
+    engine: RefCell<Box<dyn DynEngine>>,
+    selected: RefCell<Vec<FactRow>>,
+    filters: RefCell<Vec<LogFilter>>,
+}
+
+#[derive(Properties)]
+struct HarnessProps {
+    shared: Rc<Shared>,
+    /// Bumped by the test after it changes the engine.
+    version: u64,
+    follow: bool,
+    cursor: Option<u64>,
+}
+
+impl PartialEq for HarnessProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.shared, &other.shared)
+            && self.version == other.version
+            && self.follow == other.follow
+            && self.cursor == other.cursor
+    }
+}
+
+/// A small session: owns the filter and the selection, reads rows from the engine by range
+/// (through `matching` when filtered), as the playground's session does.
+#[function_component]
+fn Harness(props: &HarnessProps) -> Html {
+    let filter = use_state(LogFilter::default);
+    let selected = use_state(|| None::<FactRow>);
+    let version_bump = use_state(|| 0u64);
+    let shared = props.shared.clone();
+    let (head, matching) = {
+        let engine = shared.engine.borrow();
+        let matching = (!filter.is_empty()).then(|| Rc::new(engine.matching(&filter)));
+        (engine.head(), matching)
+    };
+    let len = matching.as_ref().map_or(head as usize, |m| m.len());
+    let fetch = {
+        let shared = shared.clone();
+        Callback::from(move |(from, to): (usize, usize)| {
+            let engine = shared.engine.borrow();
+            match &matching {
+                None => engine.rows(from as u64, to as u64),
+                Some(positions) => positions[from.min(len)..to.min(len)]
+                    .iter()
+                    .flat_map(|&p| engine.rows(p, p + 1))
+                    .collect(),
+            }
+        })
+    };
+    let on_filter = {
+        let shared = shared.clone();
+        let filter = filter.clone();
+        let version_bump = version_bump.clone();
+        Callback::from(move |f: LogFilter| {
+            shared.filters.borrow_mut().push(f.clone());
+            filter.set(f);
+            version_bump.set(*version_bump + 1);
+        })
+    };
+    let on_select = {
+        let shared = shared.clone();
+        let selected = selected.clone();
+        Callback::from(move |row: FactRow| {
+            shared.selected.borrow_mut().push(row.clone());
+            selected.set(Some(row));
+        })
+    };
+    let origins = Rc::new(vec!["user".to_string(), "given".to_string()]);
+    html! {
+        <div style="height: 480px; width: 1100px; display: flex; flex-direction: column;">
+            <Log
+                {len}
+                {fetch}
+                version={props.version * 1_000_000 + *version_bump}
+                cursor={props.cursor}
+                selected={selected.as_ref().map(|r| r.position)}
+                flow={selected.as_ref().map(|r| r.correlation_id)}
+                follow={props.follow}
+                reveal={None::<(usize, u64)>}
+                filter={(*filter).clone()}
+                {on_filter}
+                {origins}
+                {on_select}
+                {head}
+                focus_filter={0}
+            />
+        </div>
+    }
+}
+
+/// Puts the playground's theme and the log's stylesheet in the page (once).
+fn install_styles(document: &web_sys::Document) {
+    if document.get_element_by_id("log-test-styles").is_some() {
+        return;
+    }
+    let style = document.create_element("style").unwrap();
+    style.set_id("log-test-styles");
+    style.set_text_content(Some(&format!(
+        "{}\n{}",
+        include_str!("../styles/theme.css"),
+        include_str!("../styles/log.css")
+    )));
+    document.head().unwrap().append_child(&style).unwrap();
+}
+
+async fn frames() {
+    yew::platform::time::sleep(Duration::from_millis(80)).await;
+}
+
+struct Mounted {
+    root: Element,
+    handle: AppHandle<Harness>,
+    shared: Rc<Shared>,
+    version: u64,
+    follow: bool,
+    cursor: Option<u64>,
+}
+
+impl Mounted {
+    async fn new(engine: Box<dyn DynEngine>, follow: bool, cursor: Option<u64>) -> Mounted {
+        let document = web_sys::window().unwrap().document().unwrap();
+        install_styles(&document);
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let shared = Rc::new(Shared {
+            engine: RefCell::new(engine),
+            selected: RefCell::default(),
+            filters: RefCell::default(),
+        });
+        let props = HarnessProps {
+            shared: shared.clone(),
+            version: 0,
+            follow,
+            cursor,
+        };
+        let handle = yew::Renderer::<Harness>::with_root_and_props(root.clone(), props).render();
+        frames().await;
+        Mounted {
+            root,
+            handle,
+            shared,
+            version: 0,
+            follow,
+            cursor,
+        }
+    }
+
+    /// Tells the log that the engine changed.
+    async fn refresh(&mut self) {
+        self.version += 1;
+        self.handle.update(HarnessProps {
+            shared: self.shared.clone(),
+            version: self.version,
+            follow: self.follow,
+            cursor: self.cursor,
+        });
+        frames().await;
+    }
+
+    fn rows(&self) -> Vec<Element> {
+        let list = self
+            .root
+            .query_selector_all("[data-testid=log-row]")
+            .unwrap();
+        (0..list.length())
+            .map(|i| list.get(i).unwrap().dyn_into::<Element>().unwrap())
+            .collect()
+    }
+
+    fn positions(&self) -> Vec<u64> {
+        self.rows()
+            .iter()
+            .map(|r| r.get_attribute("data-position").unwrap().parse().unwrap())
+            .collect()
+    }
+
+    fn row(&self, position: u64) -> Option<Element> {
+        self.root
+            .query_selector(&format!(
+                "[data-testid=log-row][data-position='{position}']"
+            ))
+            .unwrap()
+    }
+
+    fn by_testid(&self, id: &str) -> Element {
+        self.root
+            .query_selector(&format!("[data-testid={id}]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no [data-testid={id}]"))
+    }
+
+    fn scroller(&self) -> HtmlElement {
+        self.by_testid("log").dyn_into().unwrap()
+    }
+
+    /// Whether the row at `position` is in the DOM and inside the scroller's visible box.
+    fn in_view(&self, position: u64) -> bool {
+        let Some(row) = self.row(position) else {
+            return false;
+        };
+        let row = row.get_bounding_client_rect();
+        let view = self.scroller().get_bounding_client_rect();
+        row.top() >= view.top() - 0.5 && row.bottom() <= view.bottom() + 0.5
+    }
+
+    async fn scroll_to(&self, top: i32) {
+        let scroller = self.scroller();
+        scroller.set_scroll_top(top);
+        scroller
+            .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+            .unwrap();
+        frames().await;
+    }
+
+    async fn key(&self, key: &str) {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        self.scroller().dispatch_event(&event).unwrap();
+        frames().await;
+    }
+}
+
+fn has_class(element: &Element, class: &str) -> bool {
+    element
+        .get_attribute("class")
+        .is_some_and(|c| c.split_whitespace().any(|k| k == class))
+}
+
+fn counter_engine() -> Box<dyn DynEngine> {
+    decider_domains::find("counter")
+        .unwrap()
+        .start(EngineConfig::default())
+}
+
+fn submit(engine: &mut Box<dyn DynEngine>, command: Value) {
+    engine.submit(&command).unwrap();
+    engine.run_until_idle(10_000);
+}
+
+/// `n` facts of history, spread over 100 counters.
+fn given_counters(engine: &mut Box<dyn DynEngine>, n: usize) {
+    let per_stream = n / 100;
+    for c in 0..100 {
+        let events: Vec<Value> = (0..per_stream)
+            .map(|_| json!({"incremented": {"counter_id": format!("c{c}"), "by": 0}}))
+            .collect();
+        engine.given(&format!("counter-c{c}"), &events).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn at_100k_facts_only_the_rows_in_view_are_in_the_dom_and_the_end_is_reachable() {
+    let mut engine = counter_engine();
+    given_counters(&mut engine, 100_000);
+    assert_eq!(engine.head(), 100_000);
+    let log = Mounted::new(engine, false, None).await;
+    let rows = log.rows();
+    assert!(!rows.is_empty() && rows.len() < 100, "{} rows", rows.len());
+    assert_eq!(log.positions()[0], 0);
+    assert!(log.in_view(0));
+
+    log.scroll_to(log.scroller().scroll_height()).await;
+    let positions = log.positions();
+    assert!(positions.len() < 100, "{} rows", positions.len());
+    assert!(positions.contains(&99_999), "{positions:?}");
+    assert!(log.in_view(99_999));
+    assert!(!positions.contains(&0));
+
+    log.scroll_to(24 * 50_000).await;
+    let positions = log.positions();
+    assert!(positions.len() < 100, "{} rows", positions.len());
+    assert!(positions.contains(&50_000), "{positions:?}");
+    assert_eq!(
+        log.by_testid("log-count").text_content().unwrap(),
+        "100,000 facts"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn rejections_are_rows_of_their_own_kind_naming_the_refused_command() {
+    let mut engine = counter_engine();
+    submit(
+        &mut engine,
+        json!({"increment": {"counter_id": "clicks", "by": 10}}),
+    );
+    submit(
+        &mut engine,
+        json!({"decrement": {"counter_id": "clicks", "by": 11}}),
+    );
+    let log = Mounted::new(engine, false, None).await;
+    let event = log.row(0).unwrap();
+    assert_eq!(event.get_attribute("data-kind").unwrap(), "event");
+    assert_eq!(event.get_attribute("data-origin").unwrap(), "user");
+    assert_eq!(
+        event.get_attribute("data-stream").unwrap(),
+        "counter-clicks"
+    );
+    let text = event.text_content().unwrap();
+    assert!(text.contains('✔') && text.contains("incremented"), "{text}");
+    assert!(
+        text.contains("by: 10"),
+        "payload without the variant: {text}"
+    );
+
+    let rejection = log.row(1).unwrap();
+    assert_eq!(rejection.get_attribute("data-kind").unwrap(), "rejection");
+    assert!(has_class(&rejection, "log-row-rejection"));
+    let text = rejection.text_content().unwrap();
+    assert!(text.contains('✘') && text.contains("below_zero"), "{text}");
+    assert!(text.contains("decrement"), "the refused command: {text}");
+}
+
+/// The commands of the restaurant's not-on-menu scenario.
+fn restaurant_not_on_menu() -> Box<dyn DynEngine> {
+    let scenario: Value = serde_json::from_str(include_str!(
+        "../../tests/scenarios/restaurant/rejected-not-on-menu.json"
+    ))
+    .unwrap();
+    let mut engine = decider_domains::find("restaurant")
+        .unwrap()
+        .start(EngineConfig::default());
+    for step in scenario["steps"].as_array().unwrap() {
+        submit(&mut engine, step["command"].clone());
+    }
+    engine
+}
+
+#[wasm_bindgen_test]
+async fn compensations_are_marked_with_the_process_that_issued_them() {
+    let log = Mounted::new(restaurant_not_on_menu(), false, None).await;
+    let compensations: Vec<Element> = log
+        .rows()
+        .into_iter()
+        .filter(|r| r.get_attribute("data-compensation").as_deref() == Some("true"))
+        .collect();
+    assert_eq!(compensations.len(), 2, "refund and cancel");
+    for row in &compensations {
+        assert_eq!(row.get_attribute("data-origin").unwrap(), "fulfilment");
+        assert_eq!(row.get_attribute("data-injected").unwrap(), "false");
+        assert!(row.text_content().unwrap().contains('↩'));
+    }
+    let rejected = log
+        .rows()
+        .into_iter()
+        .find(|r| r.get_attribute("data-kind").as_deref() == Some("rejection"))
+        .unwrap();
+    let text = rejected.text_content().unwrap();
+    assert!(
+        text.contains("not_on_menu") && text.contains("accept_order"),
+        "{text}"
+    );
+    let badges = log.root.query_selector_all(".badge-ext").unwrap().length();
+    assert!(badges > 0, "the order and payment events are external");
+}
+
+#[wasm_bindgen_test]
+async fn filters_are_emitted_and_applied() {
+    let log = Mounted::new(restaurant_not_on_menu(), false, None).await;
+    let input: HtmlInputElement = log.by_testid("log-filter").dyn_into().unwrap();
+    input.set_value("refund");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    yew::platform::time::sleep(Duration::from_millis(300)).await;
+    let last = log.shared.filters.borrow().last().cloned().unwrap();
+    assert_eq!(last.text, "refund");
+    let positions = log.positions();
+    assert_eq!(positions.len(), 1, "{positions:?}");
+    let count = log.by_testid("log-count").text_content().unwrap();
+    assert_eq!(
+        count,
+        format!("1 of {} facts", log.shared.engine.borrow().head())
+    );
+
+    input.set_value("no such thing");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    yew::platform::time::sleep(Duration::from_millis(300)).await;
+    assert!(log.rows().is_empty());
+    let text = log.by_testid("log").text_content().unwrap();
+    assert!(text.contains("No fact matches the filter"), "{text}");
+
+    input.set_value("");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    let kind: HtmlSelectElement = log.by_testid("log-kind-filter").dyn_into().unwrap();
+    yew::platform::time::sleep(Duration::from_millis(300)).await;
+    kind.set_value("rejection");
+    kind.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    frames().await;
+    let last = log.shared.filters.borrow().last().cloned().unwrap();
+    assert_eq!(last.kind.map(|k| k.as_str()), Some("rejection"));
+    assert_eq!(last.text, "");
+    let kinds: Vec<String> = log
+        .rows()
+        .iter()
+        .map(|r| r.get_attribute("data-kind").unwrap())
+        .collect();
+    assert_eq!(kinds, ["rejection"]);
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_row_selects_it_and_marks_its_flow() {
+    let log = Mounted::new(restaurant_not_on_menu(), false, None).await;
+    let row: HtmlElement = log.row(3).unwrap().dyn_into().unwrap();
+    row.click();
+    frames().await;
+    let selected = log.shared.selected.borrow().last().cloned().unwrap();
+    assert_eq!(selected.position, 3);
+    let row = log.row(3).unwrap();
+    assert!(has_class(&row, "log-row-selected"));
+    assert_eq!(row.get_attribute("aria-selected").unwrap(), "true");
+    // Positions 2.. belong to the order's flow; the restaurant's setup does not.
+    assert!(has_class(&log.row(5).unwrap(), "log-row-flow"));
+    assert!(!has_class(&log.row(0).unwrap(), "log-row-flow"));
+
+    let flow: HtmlElement = log.by_testid("log-flow-filter").dyn_into().unwrap();
+    flow.click();
+    frames().await;
+    let last = log.shared.filters.borrow().last().cloned().unwrap();
+    assert_eq!(last.correlation_id, Some(selected.correlation_id));
+    assert!(!log.positions().contains(&0));
+}
+
+#[wasm_bindgen_test]
+async fn the_keyboard_moves_the_selection() {
+    let log = Mounted::new(restaurant_not_on_menu(), false, None).await;
+    log.scroller().focus().unwrap();
+    log.key("ArrowDown").await;
+    log.key("ArrowDown").await;
+    let selected: Vec<u64> = log
+        .shared
+        .selected
+        .borrow()
+        .iter()
+        .map(|r| r.position)
+        .collect();
+    assert_eq!(selected, [0, 1]);
+    log.key("End").await;
+    let head = log.shared.engine.borrow().head();
+    let last = log.shared.selected.borrow().last().unwrap().position;
+    assert_eq!(last, head - 1);
+    log.key("ArrowUp").await;
+    let last = log.shared.selected.borrow().last().unwrap().position;
+    assert_eq!(last, head - 2);
+    log.key("Home").await;
+    let last = log.shared.selected.borrow().last().unwrap().position;
+    assert_eq!(last, 0);
+}
+
+#[wasm_bindgen_test]
+async fn following_the_tail_keeps_the_newest_row_in_view() {
+    let mut engine = counter_engine();
+    given_counters(&mut engine, 1_000);
+    let mut log = Mounted::new(engine, true, None).await;
+    assert!(log.in_view(999), "{:?}", log.positions());
+    given_counters(&mut log.shared.engine.borrow_mut(), 500);
+    log.refresh().await;
+    assert!(log.in_view(1_499), "{:?}", log.positions());
+    assert!(log
+        .root
+        .query_selector("[data-testid=log-new-pill]")
+        .unwrap()
+        .is_none());
+
+    // Scrolled up, new facts wait behind a pill.
+    log.scroll_to(0).await;
+    given_counters(&mut log.shared.engine.borrow_mut(), 200);
+    log.refresh().await;
+    assert!(log.in_view(0));
+    let pill: HtmlElement = log.by_testid("log-new-pill").dyn_into().unwrap();
+    assert_eq!(pill.text_content().unwrap(), "↓ 200 new");
+    pill.click();
+    frames().await;
+    assert!(log.in_view(1_699), "{:?}", log.positions());
+    assert!(log
+        .root
+        .query_selector("[data-testid=log-new-pill]")
+        .unwrap()
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_future_is_dimmed_while_viewing_the_past() {
+    let log = Mounted::new(restaurant_not_on_menu(), false, Some(4)).await;
+    assert!(!has_class(&log.row(3).unwrap(), "log-row-future"));
+    assert!(has_class(&log.row(4).unwrap(), "log-row-future"));
+    assert!(has_class(&log.row(6).unwrap(), "log-row-future"));
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_log_teaches_what_to_do_first() {
+    let log = Mounted::new(counter_engine(), true, None).await;
+    assert!(log.rows().is_empty());
+    let text = log.by_testid("log").text_content().unwrap();
+    assert!(text.contains("No facts yet"), "{text}");
+    assert!(text.contains("Ctrl+Enter"), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn long_ids_are_shortened_in_the_middle_and_payloads_unwrapped() {
+    assert_eq!(shorten_middle("order-o2", 22), "order-o2");
+    let short = shorten_middle("restaurant-luigi-trattoria-centrale", 12);
+    assert_eq!(short.chars().count(), 12);
+    assert!(
+        short.starts_with("restau") && short.ends_with("trale"),
+        "{short}"
+    );
+    let placed = json!({"order": {"order_placed": {"customer": "Ada", "n": 2}}});
+    assert_eq!(
+        compact_payload(unwrap_variants(&placed, 2)),
+        r#"customer: "Ada", n: 2"#
+    );
+    let unit = json!({"order": "order_prepared"});
+    assert_eq!(compact_payload(unwrap_variants(&unit, 2)), "");
+}
