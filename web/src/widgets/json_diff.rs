@@ -1,1 +1,245 @@
-//! json_diff (being built).
+//! A structural diff of two JSON values: the paths that were added, removed or changed,
+//! written in the boundary's path syntax (`$.streams.x.state.status`, `$.items[3]`).
+//!
+//! Pure: no DOM, so it is tested on its own. The JSON tree uses it to highlight what
+//! changed and to open the parents of changed paths.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One step from a JSON value to a child: an object key or an array index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// A member of an object.
+    Key(String),
+    /// An element of an array.
+    Index(usize),
+}
+
+impl Segment {
+    /// The path of this child of `parent`: `.key` (or `["key"]` when the key would be
+    /// ambiguous in a path, such as `a.b` or the empty key) and `[index]`.
+    pub fn child_of(&self, parent: &str) -> String {
+        match self {
+            Segment::Index(index) => format!("{parent}[{index}]"),
+            Segment::Key(key) if is_plain(key) => format!("{parent}.{key}"),
+            Segment::Key(key) => format!("{parent}[{}]", Value::String(key.clone())),
+        }
+    }
+
+    /// How the child is labelled in a tree: the key, or the index.
+    pub fn label(&self) -> String {
+        match self {
+            Segment::Key(key) => key.clone(),
+            Segment::Index(index) => index.to_string(),
+        }
+    }
+}
+
+/// Whether `key` can follow a `.` in a path without being mistaken for more segments.
+fn is_plain(key: &str) -> bool {
+    !key.is_empty()
+        && !key
+            .chars()
+            .any(|c| matches!(c, '.' | '[' | ']' | '"' | '\'') || c.is_whitespace())
+}
+
+/// What happened at a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// The path exists only in the new value.
+    Added,
+    /// The path exists only in the old value.
+    Removed,
+    /// The path holds a different scalar, or a value of another type.
+    Changed,
+}
+
+impl ChangeKind {
+    /// `"added"`, `"removed"` or `"changed"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+
+    /// The glyph shown beside the path: `+`, `−` or `Δ`.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "+",
+            ChangeKind::Removed => "−",
+            ChangeKind::Changed => "Δ",
+        }
+    }
+}
+
+/// One changed path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The path, e.g. `$.orders.o1.status`.
+    pub path: String,
+    /// Added, removed or changed.
+    pub kind: ChangeKind,
+    /// The value before (`None` when added).
+    pub old: Option<Value>,
+    /// The value after (`None` when removed).
+    pub new: Option<Value>,
+    /// The path of the parent value (`None` for the root).
+    parent: Option<String>,
+    /// The step from the parent to this path.
+    segment: Option<Segment>,
+}
+
+/// The differences between two JSON values, in document order, with lookup by path.
+///
+/// A subtree that was added or removed as a whole is one change at its root; a value whose
+/// type changed (say, an object became `null`) is one `Changed` at its path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JsonDiff {
+    changes: Vec<Change>,
+    by_path: BTreeMap<String, usize>,
+    /// Paths with at least one change strictly below them.
+    ancestors: BTreeSet<String>,
+}
+
+impl JsonDiff {
+    /// Every change, in document order.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The number of changed paths.
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// The change at exactly `path`, if any.
+    pub fn get(&self, path: &str) -> Option<&Change> {
+        self.by_path.get(path).map(|&i| &self.changes[i])
+    }
+
+    /// Whether some path strictly below `path` changed.
+    pub fn changed_below(&self, path: &str) -> bool {
+        self.ancestors.contains(path)
+    }
+
+    /// The children of `path` that were removed, with their old values, in order.
+    pub fn removed_under<'a>(
+        &'a self,
+        path: &'a str,
+    ) -> impl Iterator<Item = (&'a Segment, &'a Value)> + 'a {
+        self.changes.iter().filter_map(move |c| match c {
+            Change {
+                kind: ChangeKind::Removed,
+                parent: Some(parent),
+                segment: Some(segment),
+                old: Some(old),
+                ..
+            } if parent == path => Some((segment, old)),
+            _ => None,
+        })
+    }
+
+    fn push(&mut self, change: Change) {
+        self.by_path.insert(change.path.clone(), self.changes.len());
+        self.changes.push(change);
+    }
+}
+
+/// The paths where `new` differs from `old`, rooted at `$`.
+pub fn diff(old: &Value, new: &Value) -> JsonDiff {
+    let mut out = JsonDiff::default();
+    walk(&mut out, "$", None, old, new);
+    out
+}
+
+/// Records the differences at and below `path`; returns whether there were any.
+fn walk(
+    out: &mut JsonDiff,
+    path: &str,
+    at: Option<(&str, Segment)>,
+    old: &Value,
+    new: &Value,
+) -> bool {
+    let before = out.changes.len();
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, old_child) in a {
+                let segment = Segment::Key(key.clone());
+                let child = segment.child_of(path);
+                match b.get(key) {
+                    Some(new_child) => {
+                        walk(out, &child, Some((path, segment)), old_child, new_child);
+                    }
+                    None => out.push(removed(child, path, segment, old_child)),
+                }
+            }
+            for (key, new_child) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
+                let segment = Segment::Key(key.clone());
+                out.push(added(segment.child_of(path), path, segment, new_child));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (index, (old_child, new_child)) in a.iter().zip(b).enumerate() {
+                let segment = Segment::Index(index);
+                let child = segment.child_of(path);
+                walk(out, &child, Some((path, segment)), old_child, new_child);
+            }
+            for (index, old_child) in a.iter().enumerate().skip(b.len()) {
+                let segment = Segment::Index(index);
+                out.push(removed(segment.child_of(path), path, segment, old_child));
+            }
+            for (index, new_child) in b.iter().enumerate().skip(a.len()) {
+                let segment = Segment::Index(index);
+                out.push(added(segment.child_of(path), path, segment, new_child));
+            }
+        }
+        _ if old == new => {}
+        _ => {
+            let (parent, segment) =
+                at.map_or((None, None), |(p, s)| (Some(p.to_string()), Some(s)));
+            out.push(Change {
+                path: path.to_string(),
+                kind: ChangeKind::Changed,
+                old: Some(old.clone()),
+                new: Some(new.clone()),
+                parent,
+                segment,
+            });
+        }
+    }
+    let changed = out.changes.len() > before;
+    if changed && out.get(path).is_none() {
+        out.ancestors.insert(path.to_string());
+    }
+    changed
+}
+
+fn added(path: String, parent: &str, segment: Segment, value: &Value) -> Change {
+    Change {
+        path,
+        kind: ChangeKind::Added,
+        old: None,
+        new: Some(value.clone()),
+        parent: Some(parent.to_string()),
+        segment: Some(segment),
+    }
+}
+
+fn removed(path: String, parent: &str, segment: Segment, value: &Value) -> Change {
+    Change {
+        path,
+        kind: ChangeKind::Removed,
+        old: Some(value.clone()),
+        new: None,
+        parent: Some(parent.to_string()),
+        segment: Some(segment),
+    }
+}

@@ -1,1 +1,306 @@
-//! json_tree (being built).
+//! A collapsible JSON tree: objects and arrays open and close with ▸/▾ buttons (mouse or
+//! keyboard: Enter/Space toggle, → opens, ← closes), scalars are coloured by type, long
+//! containers page 200 children at a time. Given a [`JsonDiff`], it marks what changed
+//! (added, removed struck through, changed with its old value), opens the parents of
+//! changed paths and keeps big unchanged subtrees closed.
+
+use crate::widgets::json_diff::{ChangeKind, JsonDiff, Segment};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// How many children of a container are shown at first, and how many more per click.
+pub const PAGE: usize = 200;
+
+/// Containers with more children than this stay closed when a diff says they did not
+/// change, even above `collapsed_depth`.
+const BIG: usize = 20;
+
+/// The longest inline text of a removed value or an old value before it is cut (the whole
+/// text stays in the `title`).
+const INLINE_MAX: usize = 80;
+
+/// Properties of [`JsonTree`].
+#[derive(Properties, PartialEq)]
+pub struct JsonTreeProps {
+    /// The value shown.
+    pub value: Rc<Value>,
+    /// What changed, with paths rooted at this value (`$`), if a diff is shown.
+    #[prop_or_default]
+    pub diff: Option<Rc<JsonDiff>>,
+    /// Containers this deep or deeper start closed (0: even the root).
+    #[prop_or(2)]
+    pub collapsed_depth: usize,
+    /// The root's label.
+    #[prop_or(AttrValue::Static("$"))]
+    pub name: AttrValue,
+}
+
+/// A collapsible, optionally diff-highlighted JSON tree.
+#[function_component]
+pub fn JsonTree(props: &JsonTreeProps) -> Html {
+    // The person's own choices, by path: they outlive changes of the value.
+    let open = use_state(HashMap::<String, bool>::new);
+    let shown = use_state(HashMap::<String, usize>::new);
+    let on_toggle = {
+        let open = open.clone();
+        Callback::from(move |(path, now): (String, bool)| {
+            let mut next = (*open).clone();
+            next.insert(path, now);
+            open.set(next);
+        })
+    };
+    let on_more = {
+        let shown = shown.clone();
+        Callback::from(move |path: String| {
+            let mut next = (*shown).clone();
+            let count = next.entry(path).or_insert(PAGE);
+            *count = count.saturating_add(PAGE);
+            shown.set(next);
+        })
+    };
+    let tree = Tree {
+        diff: props.diff.as_deref(),
+        open: &open,
+        shown: &shown,
+        collapsed_depth: props.collapsed_depth,
+        on_toggle: &on_toggle,
+        on_more: &on_more,
+    };
+    html! {
+        <ul class="json-tree mono" aria-label={props.name.clone()}>
+            { tree.node(&props.name, &props.value, "$", 0) }
+        </ul>
+    }
+}
+
+/// What every node of one render needs.
+struct Tree<'a> {
+    diff: Option<&'a JsonDiff>,
+    open: &'a HashMap<String, bool>,
+    shown: &'a HashMap<String, usize>,
+    collapsed_depth: usize,
+    on_toggle: &'a Callback<(String, bool)>,
+    on_more: &'a Callback<String>,
+}
+
+impl Tree<'_> {
+    /// The node of `value` at `path`, labelled `label`, with its children when open.
+    fn node(&self, label: &str, value: &Value, path: &str, depth: usize) -> Html {
+        let change = self.diff.and_then(|d| d.get(path));
+        let kind = change.map(|c| c.kind);
+        let marks = mark_attrs(kind);
+        let Some(count) = size(value).filter(|&n| n > 0) else {
+            let old = change
+                .filter(|c| c.kind == ChangeKind::Changed)
+                .and_then(|c| c.old.as_ref());
+            return html! {
+                <li class="json-tree-node" key={path.to_string()}>
+                    <div class={classes!("json-tree-row", marks.class)} data-testid={marks.testid}
+                         title={old.map(|o| format!("{path} was {o}"))}>
+                        <span class="json-tree-spacer" aria-hidden="true"></span>
+                        <span class="json-tree-key">{ label }</span>
+                        <span class="json-tree-colon">{ ": " }</span>
+                        { old.map(|o| html! {
+                            <><del class="json-tree-old">{ cut(&o.to_string()) }</del>
+                            <span class="json-tree-arrow" aria-hidden="true">{ " → " }</span></>
+                        }) }
+                        { scalar(value) }
+                        { glyph(kind) }
+                    </div>
+                </li>
+            };
+        };
+        let open = self.is_open(path, depth, count);
+        let (brace, items) = match value {
+            Value::Array(_) => (
+                "[…]",
+                if count == 1 {
+                    "1 item".into()
+                } else {
+                    format!("{count} items")
+                },
+            ),
+            _ => (
+                "{…}",
+                if count == 1 {
+                    "1 key".into()
+                } else {
+                    format!("{count} keys")
+                },
+            ),
+        };
+        let hidden_change = !open && self.diff.is_some_and(|d| d.changed_below(path));
+        let toggle = {
+            let path = path.to_string();
+            self.on_toggle
+                .reform(move |_: MouseEvent| (path.clone(), !open))
+        };
+        let keys = {
+            let path = path.to_string();
+            let on_toggle = self.on_toggle.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                let want = match e.key().as_str() {
+                    "ArrowRight" => true,
+                    "ArrowLeft" => false,
+                    _ => return,
+                };
+                e.prevent_default();
+                if want != open {
+                    on_toggle.emit((path.clone(), want));
+                }
+            })
+        };
+        html! {
+            <li class="json-tree-node" key={path.to_string()}>
+                <div class={classes!("json-tree-row", marks.class)} data-testid={marks.testid}>
+                    <button type="button" class="json-tree-toggle" aria-expanded={open.to_string()}
+                            title={path.to_string()} onclick={toggle} onkeydown={keys}>
+                        <span class="json-tree-caret" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
+                        <span class="json-tree-key">{ label }</span>
+                    </button>
+                    <span class="json-tree-colon">{ ": " }</span>
+                    <span class="json-tree-brace">{ if open { &brace[..1] } else { brace } }</span>
+                    <span class="json-tree-count">{ items }</span>
+                    { glyph(kind) }
+                    if hidden_change {
+                        <span class="json-tree-inner-change" title="changes inside">{ "Δ inside" }</span>
+                    }
+                </div>
+                if open {
+                    <ul class="json-tree-children">
+                        { self.children(path, value, count, depth) }
+                    </ul>
+                }
+            </li>
+        }
+    }
+
+    /// The shown children of the container at `path`, its removed children, and a "show
+    /// more" button when some are not shown yet.
+    fn children(&self, path: &str, value: &Value, count: usize, depth: usize) -> Html {
+        let limit = self.shown.get(path).copied().unwrap_or(PAGE);
+        let hidden = count.saturating_sub(limit);
+        let more = {
+            let path = path.to_string();
+            self.on_more.reform(move |_: MouseEvent| path.clone())
+        };
+        let removed = self.diff.into_iter().flat_map(|d| d.removed_under(path));
+        html! {
+            <>
+                { for children(value).take(limit).map(|(segment, child)| {
+                    self.node(&segment.label(), child, &segment.child_of(path), depth + 1)
+                }) }
+                { for removed.map(|(segment, old)| removed_node(path, segment, old)) }
+                if hidden > 0 {
+                    <li class="json-tree-node" key={format!("{path}/more")}>
+                        <button type="button" class="json-tree-more" onclick={more}>
+                            { format!("show {} more ({hidden} hidden)", hidden.min(PAGE)) }
+                        </button>
+                    </li>
+                }
+            </>
+        }
+    }
+
+    /// Whether the container at `path` is open: the person's choice, else open when a
+    /// change is inside, else open above `collapsed_depth` unless big and unchanged.
+    fn is_open(&self, path: &str, depth: usize, count: usize) -> bool {
+        if let Some(&chosen) = self.open.get(path) {
+            return chosen;
+        }
+        if self.diff.is_some_and(|d| d.changed_below(path)) {
+            return true;
+        }
+        let big_and_unchanged = depth > 0 && self.diff.is_some() && count > BIG;
+        depth < self.collapsed_depth && !big_and_unchanged
+    }
+}
+
+/// A child that exists only in the old value: struck through, its old value inline.
+fn removed_node(parent: &str, segment: &Segment, old: &Value) -> Html {
+    let path = segment.child_of(parent);
+    let text = old.to_string();
+    html! {
+        <li class="json-tree-node" key={format!("{path}/removed")}>
+            <div class="json-tree-row json-tree-removed" data-testid="diff-mark"
+                 title={format!("{path} removed; was {text}")}>
+                <span class="json-tree-spacer" aria-hidden="true"></span>
+                <del>
+                    <span class="json-tree-key">{ segment.label() }</span>
+                    <span class="json-tree-colon">{ ": " }</span>
+                    <span class="json-tree-old">{ cut(&text) }</span>
+                </del>
+                { glyph(Some(ChangeKind::Removed)) }
+            </div>
+        </li>
+    }
+}
+
+/// The class and test id of a row, by what changed there.
+struct Marks {
+    class: Option<String>,
+    testid: Option<&'static str>,
+}
+
+fn mark_attrs(kind: Option<ChangeKind>) -> Marks {
+    Marks {
+        class: kind.map(|k| format!("json-tree-{}", k.as_str())),
+        testid: kind.map(|_| "diff-mark"),
+    }
+}
+
+/// The glyph beside a changed row (`+`, `−`, `Δ`), named for screen readers.
+fn glyph(kind: Option<ChangeKind>) -> Html {
+    kind.map_or_else(Html::default, |k| {
+        html! {
+            <span class="json-tree-glyph" role="img" aria-label={k.as_str()} title={k.as_str()}>
+                { k.glyph() }
+            </span>
+        }
+    })
+}
+
+/// The number of children of a container, or `None` for a scalar.
+fn size(value: &Value) -> Option<usize> {
+    match value {
+        Value::Object(map) => Some(map.len()),
+        Value::Array(items) => Some(items.len()),
+        _ => None,
+    }
+}
+
+/// The children of a container, in order (none for a scalar).
+fn children(value: &Value) -> Box<dyn Iterator<Item = (Segment, &Value)> + '_> {
+    match value {
+        Value::Object(map) => Box::new(map.iter().map(|(k, v)| (Segment::Key(k.clone()), v))),
+        Value::Array(items) => Box::new(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Segment::Index(i), v)),
+        ),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+/// A scalar (or an empty container), coloured by type.
+fn scalar(value: &Value) -> Html {
+    let class = match value {
+        Value::String(_) => "json-tree-string",
+        Value::Number(_) => "json-tree-number",
+        Value::Bool(_) => "json-tree-bool",
+        Value::Null => "json-tree-null",
+        Value::Array(_) | Value::Object(_) => "json-tree-brace",
+    };
+    html! { <span class={class}>{ value.to_string() }</span> }
+}
+
+/// `text`, cut to [`INLINE_MAX`] characters with an ellipsis.
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(INLINE_MAX) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,102 @@
+//! The selected fact's envelope: where it sits (position, stream, version), what it is,
+//! its ids (fact, command, correlation, causation), time, origin, depth and marks, then
+//! its payload (and, for a rejection, the refused command).
+
+use super::id_chip::IdChip;
+use crate::widgets::json_tree::JsonTree;
+use decider_core::boundary::{FactRow, RowKind};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Properties of [`Envelope`].
+#[derive(Properties, PartialEq)]
+pub struct EnvelopeProps {
+    /// The fact shown.
+    pub fact: Rc<FactRow>,
+    /// The inspector's position: a fact at or after it is not folded into the state shown.
+    pub position: u64,
+}
+
+/// The envelope of one fact.
+#[function_component]
+pub fn Envelope(props: &EnvelopeProps) -> Html {
+    let fact = &props.fact;
+    let payload = use_memo(fact.clone(), |f| Rc::new(f.payload.clone()));
+    let command = use_memo(fact.clone(), |f| f.command.clone().map(Rc::new));
+    let (kind_class, kind_text) = match fact.kind {
+        RowKind::Event => ("kind kind-event", "✔ event"),
+        RowKind::Rejection => ("kind kind-rejection", "✘ rejection"),
+    };
+    let version = fact.stream_version.map_or_else(
+        || "— (rejection: no version)".to_string(),
+        |v| format!("v{v}"),
+    );
+    let id = |label: &'static str, value: String| {
+        html! {
+            <>
+                <dt>{ label }</dt>
+                <dd><IdChip id={value} label={label} /></dd>
+            </>
+        }
+    };
+    let flag = |label: &'static str, on: bool, mark: Html| {
+        html! {
+            <>
+                <dt>{ label }</dt>
+                <dd>{ if on { mark } else { html! { <span class="inspector-muted">{ "no" }</span> } } }</dd>
+            </>
+        }
+    };
+    html! {
+        <div class="inspector-envelope" data-testid="envelope">
+            <div class="inspector-envelope-title">
+                <span class="mono inspector-position">{ format!("#{}", fact.position) }</span>
+                <span class={kind_class}>{ kind_text }</span>
+                <span class="mono inspector-name" title={fact.name.clone()}>{ &fact.name }</span>
+            </div>
+            if fact.position >= props.position {
+                <p class="inspector-note">
+                    { format!("⚠ Recorded after the cursor: the state shown is at position {}, before this fact.",
+                              props.position) }
+                </p>
+            }
+            <dl class="inspector-fields">
+                <dt>{ "position" }</dt>
+                <dd class="mono">{ format!("#{}", fact.position) }</dd>
+                <dt>{ "stream" }</dt>
+                <dd class="inspector-stream">
+                    <IdChip id={fact.stream_id.clone()} label="stream id" />
+                    <span class="mono">{ version }</span>
+                </dd>
+                { id("fact id", fact.fact_id.to_string()) }
+                { id("command id", fact.command_id.to_string()) }
+                { id("correlation id", fact.correlation_id.to_string()) }
+                { id("causation id", fact.causation_id.to_string()) }
+                <dt>{ "time" }</dt>
+                <dd class="mono">{ fact.time }</dd>
+                <dt>{ "origin" }</dt>
+                <dd class="mono">{ &fact.origin }</dd>
+                <dt>{ "depth" }</dt>
+                <dd class="mono">{ fact.depth }</dd>
+                <dt>{ "step" }</dt>
+                <dd class="mono">{ fact.step.map_or_else(|| "— (given history)".to_string(), |s| s.to_string()) }</dd>
+                { flag("compensation", fact.compensation,
+                       html! { <span class="kind kind-compensation">{ "↩ compensation" }</span> }) }
+                { flag("injected", fact.injected,
+                       html! { <span class="kind kind-injected">{ "⚡ injected fault" }</span> }) }
+                { flag("external", fact.external,
+                       html! { <span class="badge badge-ext">{ "ext" }</span> }) }
+                { flag("zero payload", fact.zero_payload,
+                       html! { <span class="badge badge-zero">{ "∅" }</span> }) }
+            </dl>
+            <h3 class="inspector-subhead">
+                { if fact.kind == RowKind::Rejection { "reason" } else { "payload" } }
+            </h3>
+            <JsonTree value={(*payload).clone()} collapsed_depth={4} name="payload" />
+            if let Some(command) = (*command).clone() {
+                <h3 class="inspector-subhead">{ "refused command" }</h3>
+                <JsonTree value={command} collapsed_depth={4} name="command" />
+            }
+        </div>
+    }
+}

@@ -1,0 +1,293 @@
+//! The inspector panel: the state at the time-travel cursor (the selected stream, the
+//! domain's view, the process managers) as JSON trees with a diff against one fact
+//! earlier, and the selected fact's envelope. It shows what the boundary computed; it
+//! never folds domain state itself.
+
+mod envelope;
+mod id_chip;
+mod state_section;
+
+use decider_core::boundary::{FactRow, StateView};
+use envelope::Envelope;
+use id_chip::IdChip;
+use serde_json::Value;
+use state_section::{Section, StateSection};
+use std::rc::Rc;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+/// Properties of [`Inspector`].
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    /// The state at the cursor (position, stream, view, process, queue, queue_len).
+    pub current: Rc<StateView>,
+    /// The state one fact earlier (None at position 0): the diff's left side.
+    pub previous: Option<Rc<StateView>>,
+    /// The selected fact (its envelope), if any.
+    pub fact: Option<Rc<FactRow>>,
+    /// The stream shown (the selected fact's stream), if any.
+    pub stream: Option<String>,
+    /// Whether the cursor is in the past.
+    pub past: bool,
+}
+
+/// The inspector's tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Stream,
+    View,
+    Process,
+    Envelope,
+}
+
+impl Tab {
+    const ALL: [Tab; 4] = [Tab::Stream, Tab::View, Tab::Process, Tab::Envelope];
+
+    /// The `data-tab` value.
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Stream => "stream",
+            Tab::View => "view",
+            Tab::Process => "process",
+            Tab::Envelope => "envelope",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Tab::Stream => "Stream",
+            Tab::View => "View",
+            Tab::Process => "Process",
+            Tab::Envelope => "Envelope",
+        }
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// The parts of the state at the cursor, each with its diff.
+#[derive(Debug, PartialEq)]
+struct Sections {
+    /// The shown stream's state, when the stream exists at the cursor.
+    stream: Option<Rc<Section>>,
+    /// The shown stream's version.
+    version: Option<u64>,
+    view: Rc<Section>,
+    process: Rc<Section>,
+}
+
+impl Sections {
+    fn new(current: &StateView, previous: Option<&StateView>) -> Sections {
+        let state = |stream: &Value| stream.get("state").cloned().unwrap_or(stream.clone());
+        let stream = current.stream.as_ref().map(|now| {
+            let before = previous.map(|p| p.stream.as_ref().map(state));
+            Rc::new(Section::new(
+                &state(now),
+                before.as_ref().map(Option::as_ref),
+            ))
+        });
+        Sections {
+            stream,
+            version: current
+                .stream
+                .as_ref()
+                .and_then(|s| s.get("version"))
+                .and_then(Value::as_u64),
+            view: Rc::new(Section::new(&current.view, previous.map(|p| Some(&p.view)))),
+            process: Rc::new(Section::new(
+                &current.process,
+                previous.map(|p| Some(&p.process)),
+            )),
+        }
+    }
+
+    /// The part a state tab shows.
+    fn of(&self, tab: Tab) -> Option<&Rc<Section>> {
+        match tab {
+            Tab::Stream => self.stream.as_ref(),
+            Tab::View => Some(&self.view),
+            Tab::Process => Some(&self.process),
+            Tab::Envelope => None,
+        }
+    }
+}
+
+/// What the cursor's position means: `initial state`, or `state after #n` (the last fact
+/// folded).
+fn position_label(position: u64) -> String {
+    match position.checked_sub(1) {
+        None => "initial state".to_string(),
+        Some(last) => format!("state after #{last}"),
+    }
+}
+
+/// The inspector panel.
+#[function_component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let tab = use_state(|| {
+        if props.stream.is_some() {
+            Tab::Stream
+        } else {
+            Tab::View
+        }
+    });
+    let tab_refs = use_memo((), |_| Tab::ALL.map(|_| NodeRef::default()));
+    let sections = use_memo(
+        (props.current.clone(), props.previous.clone()),
+        |(current, previous)| Sections::new(current, previous.as_deref()),
+    );
+    let hidden_json = use_memo(props.current.clone(), |current| {
+        [
+            ("stream", current.stream.as_ref().map(Value::to_string)),
+            ("view", Some(current.view.to_string())),
+            ("process", Some(current.process.to_string())),
+        ]
+    });
+
+    let select = {
+        let tab = tab.clone();
+        let refs = tab_refs.clone();
+        Callback::from(move |next: Tab| {
+            tab.set(next);
+            if let Some(button) = refs[next.index()].cast::<HtmlElement>() {
+                // Focus follows the keyboard; a failed focus only leaves it where it was.
+                let _ = button.focus();
+            }
+        })
+    };
+    let on_tab_keys = {
+        let select = select.clone();
+        let current = *tab;
+        Callback::from(move |e: KeyboardEvent| {
+            let at = current.index();
+            let next = match e.key().as_str() {
+                "ArrowRight" => (at + 1) % Tab::ALL.len(),
+                "ArrowLeft" => (at + Tab::ALL.len() - 1) % Tab::ALL.len(),
+                "Home" => 0,
+                "End" => Tab::ALL.len() - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            select.emit(Tab::ALL[next]);
+        })
+    };
+
+    let position = props.current.position;
+    let tabs = Tab::ALL.iter().zip(tab_refs.iter()).map(|(&t, node_ref)| {
+        let changes = sections
+            .of(t)
+            .and_then(|s| s.diff.as_deref())
+            .map_or(0, |d| d.len());
+        let active = t == *tab;
+        html! {
+            <button type="button" role="tab" class="inspector-tab" data-testid="inspector-tab"
+                    data-tab={t.id()} aria-selected={active.to_string()}
+                    tabindex={if active { "0" } else { "-1" }} ref={node_ref.clone()}
+                    onclick={select.reform(move |_: MouseEvent| t)}>
+                { t.title() }
+                if changes > 0 {
+                    <span class="inspector-tab-changes" title={format!("{changes} changed paths")}>
+                        { format!("Δ{changes}") }
+                    </span>
+                }
+            </button>
+        }
+    });
+    let panel = |t: Tab, body: Html| {
+        html! {
+            <div class="inspector-panel" role="tabpanel" aria-label={t.title()} data-section={t.id()}
+                 hidden={t != *tab}>
+                { body }
+            </div>
+        }
+    };
+    let stream_body = match (&props.stream, &sections.stream) {
+        (None, _) => empty("Select a fact in the log to see its stream here."),
+        (Some(id), None) => html! {
+            <>
+                <StreamHead id={id.clone()} version={None::<u64>} />
+                { empty(&format!(
+                    "This stream has no facts at {}: move the cursor later to see it.",
+                    if position == 0 { "the initial state".to_string() } else { format!("position {position}") }
+                )) }
+            </>
+        },
+        (Some(id), Some(section)) => html! {
+            <>
+                <StreamHead id={id.clone()} version={sections.version} />
+                <StateSection name={id.clone()} section={section.clone()} />
+            </>
+        },
+    };
+    let envelope_body = match &props.fact {
+        Some(fact) => html! { <Envelope fact={fact.clone()} {position} /> },
+        None => empty(
+            "Select a fact in the log to see its envelope: ids, correlation, causation, time and origin.",
+        ),
+    };
+
+    html! {
+        <section class="inspector" data-testid="inspector" aria-label="Inspector">
+            <header class="inspector-header">
+                <h2 class="inspector-heading">{ "Inspector" }</h2>
+                <span class="inspector-at mono" title={format!("{position} facts folded")}>
+                    { position_label(position) }
+                </span>
+                if props.past {
+                    <span class="inspector-past" title="The cursor is in the past: this is not the live state">
+                        { "⏪ past" }
+                    </span>
+                } else {
+                    <span class="inspector-live" title="The live state: the newest fact is folded">
+                        { "● live" }
+                    </span>
+                }
+            </header>
+            <div class="inspector-tabs" role="tablist" aria-label="Inspector sections"
+                 onkeydown={on_tab_keys}>
+                { for tabs }
+            </div>
+            <div class="inspector-body">
+                { panel(Tab::Stream, stream_body) }
+                { panel(Tab::View, html! { <StateSection name="view" section={sections.view.clone()} /> }) }
+                { panel(Tab::Process, html! { <StateSection name="process" section={sections.process.clone()} /> }) }
+                { panel(Tab::Envelope, envelope_body) }
+            </div>
+            // The whole state as compact JSON, for scripts and text search: closed tree
+            // nodes do not render their children.
+            { for hidden_json.iter().map(|(name, json)| html! {
+                <pre class="visually-hidden" aria-hidden="true" data-json={*name}>
+                    { json.clone().unwrap_or_default() }
+                </pre>
+            }) }
+        </section>
+    }
+}
+
+/// Properties of [`StreamHead`].
+#[derive(Properties, PartialEq)]
+struct StreamHeadProps {
+    id: AttrValue,
+    version: Option<u64>,
+}
+
+/// The shown stream's id and version.
+#[function_component]
+fn StreamHead(props: &StreamHeadProps) -> Html {
+    html! {
+        <div class="inspector-stream-head">
+            <span class="inspector-label">{ "stream" }</span>
+            <IdChip id={props.id.clone()} label="stream id" />
+            <span class="mono inspector-version">
+                { props.version.map_or_else(|| "no version yet".to_string(), |v| format!("v{v}")) }
+            </span>
+        </div>
+    }
+}
+
+/// An empty state that says what to do.
+fn empty(text: &str) -> Html {
+    html! { <p class="inspector-empty">{ text.to_string() }</p> }
+}

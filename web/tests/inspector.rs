@@ -1,0 +1,388 @@
+//! The inspector and its widgets: the JSON diff (pure: runs natively and in the browser),
+//! the JSON tree (collapsing by click and keyboard, paging, diff marks), and the panel over
+//! a real restaurant engine (diff marks, envelope ids, the view's JSON in the text,
+//! teaching empty states).
+
+use decider_web::widgets::json_diff::{diff, ChangeKind, Segment};
+use serde_json::{json, Value};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// `(path, kind, old)` of every change, in order.
+fn changes(old: &Value, new: &Value) -> Vec<(String, ChangeKind, Option<Value>)> {
+    diff(old, new)
+        .changes()
+        .iter()
+        .map(|c| (c.path.clone(), c.kind, c.old.clone()))
+        .collect()
+}
+
+#[test]
+fn the_diff_names_added_removed_and_changed_paths_in_nested_objects() {
+    let old = json!({"a": {"b": 1, "c": 2}, "d": true, "same": {"x": [1]}});
+    let new = json!({"a": {"b": 1, "c": 3, "e": [1]}, "f": null, "same": {"x": [1]}});
+    assert_eq!(
+        changes(&old, &new),
+        vec![
+            ("$.a.c".into(), ChangeKind::Changed, Some(json!(2))),
+            ("$.a.e".into(), ChangeKind::Added, None),
+            ("$.d".into(), ChangeKind::Removed, Some(json!(true))),
+            ("$.f".into(), ChangeKind::Added, None),
+        ]
+    );
+    let d = diff(&old, &new);
+    assert_eq!(d.get("$.a.c").map(|c| c.new.clone()), Some(Some(json!(3))));
+    assert!(d.get("$.a").is_none(), "a parent is not itself a change");
+    assert!(d.changed_below("$") && d.changed_below("$.a"));
+    assert!(!d.changed_below("$.same") && !d.changed_below("$.a.c"));
+    let removed: Vec<_> = d.removed_under("$").collect();
+    assert_eq!(removed, vec![(&Segment::Key("d".into()), &json!(true))]);
+}
+
+#[test]
+fn the_diff_compares_arrays_index_by_index() {
+    let old = json!({"items": [1, {"x": 1}, 3]});
+    assert_eq!(
+        changes(&old, &json!({"items": [1, {"x": 2}]})),
+        vec![
+            ("$.items[1].x".into(), ChangeKind::Changed, Some(json!(1))),
+            ("$.items[2]".into(), ChangeKind::Removed, Some(json!(3))),
+        ]
+    );
+    assert_eq!(
+        changes(&old, &json!({"items": [1, {"x": 1}, 3, "new"]})),
+        vec![("$.items[3]".into(), ChangeKind::Added, None)]
+    );
+}
+
+#[test]
+fn the_diff_treats_a_change_of_type_as_one_change_and_quotes_ambiguous_keys() {
+    assert_eq!(
+        changes(&json!({"a": {"b": 1}}), &json!({"a": null})),
+        vec![("$.a".into(), ChangeKind::Changed, Some(json!({"b": 1})))]
+    );
+    assert_eq!(
+        changes(&json!(1), &json!("1")),
+        vec![("$".into(), ChangeKind::Changed, Some(json!(1)))]
+    );
+    assert_eq!(
+        changes(&json!({"a.b": 1}), &json!({"a.b": 2})),
+        vec![(r#"$["a.b"]"#.into(), ChangeKind::Changed, Some(json!(1)))]
+    );
+    assert!(diff(
+        &json!({"a": [1, {"b": null}]}),
+        &json!({"a": [1, {"b": null}]})
+    )
+    .is_empty());
+}
+
+/// Component tests, mounted in headless Chromium.
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use super::diff;
+    use decider_core::boundary::{DynEngine, FactRow};
+    use decider_core::engine::EngineConfig;
+    use decider_web::components::inspector::{Inspector, InspectorProps};
+    use decider_web::widgets::json_tree::{JsonTree, JsonTreeProps};
+    use serde_json::{json, Value};
+    use std::rc::Rc;
+    use std::time::Duration;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+    use web_sys::{Element, HtmlElement};
+
+    async fn settle() {
+        yew::platform::time::sleep(Duration::from_millis(30)).await;
+    }
+
+    fn new_root() -> Element {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        root
+    }
+
+    async fn mount_inspector(props: InspectorProps) -> Element {
+        let root = new_root();
+        yew::Renderer::<Inspector>::with_root_and_props(root.clone(), props).render();
+        settle().await;
+        root.query_selector("[data-testid=inspector]")
+            .unwrap()
+            .unwrap()
+    }
+
+    fn text(element: &Element) -> String {
+        element.text_content().unwrap_or_default()
+    }
+
+    /// A restaurant engine that ran the happy path to the end.
+    fn restaurant() -> Box<dyn DynEngine> {
+        let scenario: Value = serde_json::from_str(include_str!(
+            "../../tests/scenarios/restaurant/happy-path.json"
+        ))
+        .unwrap();
+        let domain = decider_domains::find("restaurant").unwrap();
+        let mut engine = domain.start(EngineConfig::default());
+        for step in scenario["steps"].as_array().unwrap() {
+            engine.submit(&step["command"]).unwrap();
+            assert!(engine.run_until_idle(1_000).idle);
+        }
+        engine
+    }
+
+    /// The props the lead's session gives for the cursor just after the last fact of
+    /// `stream_prefix`'s streams, with that fact selected.
+    fn props_after_last_fact_of(engine: &dyn DynEngine, stream_prefix: &str) -> InspectorProps {
+        let rows = engine.rows(0, engine.head());
+        let fact: FactRow = rows
+            .into_iter()
+            .rev()
+            .find(|r| r.stream_id.starts_with(stream_prefix))
+            .unwrap();
+        let p = fact.position + 1;
+        let stream = fact.stream_id.clone();
+        InspectorProps {
+            current: Rc::new(engine.inspect(Some(p), Some(&stream), 50)),
+            previous: Some(Rc::new(engine.inspect(Some(p - 1), Some(&stream), 50))),
+            fact: Some(Rc::new(fact)),
+            stream: Some(stream),
+            past: p < engine.head(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_inspector_marks_what_the_selected_fact_changed() {
+        let engine = restaurant();
+        let props = props_after_last_fact_of(&*engine, "order-");
+        let position = props.current.position;
+        let stream = props.stream.clone().unwrap();
+        let panel = mount_inspector(props).await;
+        let marks = panel.query_selector_all("[data-testid=diff-mark]").unwrap();
+        assert!(marks.length() > 0, "no diff mark in {}", text(&panel));
+        let stream_marks = panel
+            .query_selector_all("[data-section=stream] [data-testid=diff-mark]")
+            .unwrap();
+        let marked: Vec<String> = (0..stream_marks.length())
+            .filter_map(|i| stream_marks.get(i)?.text_content())
+            .collect();
+        assert!(
+            marked
+                .iter()
+                .any(|m| m.contains("status") && m.contains("Δ")),
+            "the order's status changed: {marked:?}"
+        );
+        let header = text(&panel.query_selector("header").unwrap().unwrap());
+        assert!(
+            header.contains(&format!("state after #{}", position - 1)),
+            "{header}"
+        );
+        let stream_tab = panel
+            .query_selector("[data-section=stream]")
+            .unwrap()
+            .unwrap();
+        assert!(
+            text(&stream_tab).contains(&stream),
+            "the stream id is shown"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_panel_text_holds_the_state_and_the_envelope_its_ids() {
+        let engine = restaurant();
+        let props = props_after_last_fact_of(&*engine, "restaurant-");
+        let view = props.current.view.to_string();
+        let process = props.current.process.to_string();
+        let fact = props.fact.clone().unwrap();
+        let panel = mount_inspector(props).await;
+        let all = text(&panel);
+        assert!(all.contains(&view), "the view's JSON is in the text: {all}");
+        assert!(all.contains(&process), "the process state's JSON too");
+        assert!(all.contains(r#""status""#), "{all}");
+        let tab = panel
+            .query_selector("[data-testid=inspector-tab][data-tab=envelope]")
+            .unwrap()
+            .unwrap();
+        tab.unchecked_ref::<HtmlElement>().click();
+        settle().await;
+        assert_eq!(tab.get_attribute("aria-selected").as_deref(), Some("true"));
+        let envelope = panel
+            .query_selector("[data-testid=envelope]")
+            .unwrap()
+            .unwrap();
+        let shown = text(&envelope);
+        assert!(
+            shown.contains(&fact.correlation_id.to_string()),
+            "correlation id in {shown}"
+        );
+        let copies = envelope
+            .query_selector_all("[data-testid=copy-id]")
+            .unwrap();
+        assert_eq!(
+            copies.length(),
+            5,
+            "stream, fact, command, correlation, causation"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn empty_states_teach_what_to_do() {
+        let engine = restaurant();
+        let state = Rc::new(engine.inspect(Some(3), None, 50));
+        let panel = mount_inspector(InspectorProps {
+            current: state.clone(),
+            previous: Some(state),
+            fact: None,
+            stream: None,
+            past: true,
+        })
+        .await;
+        let all = text(&panel);
+        assert!(
+            all.contains("Select a fact in the log to see its stream here"),
+            "{all}"
+        );
+        assert!(all.contains("No change at this position"), "{all}");
+        assert!(all.contains("past"), "{all}");
+        assert_eq!(
+            panel
+                .query_selector_all("[data-testid=diff-mark]")
+                .unwrap()
+                .length(),
+            0
+        );
+        let initial = mount_inspector(InspectorProps {
+            current: Rc::new(engine.inspect(Some(0), None, 50)),
+            previous: None,
+            fact: None,
+            stream: None,
+            past: true,
+        })
+        .await;
+        assert!(
+            text(&initial).contains("initial state"),
+            "{}",
+            text(&initial)
+        );
+    }
+
+    /// A `keydown` of `key` that bubbles, as a keyboard sends it.
+    fn key_down(key: &str) -> web_sys::Event {
+        let init = js_sys::Object::new();
+        js_sys::Reflect::set(&init, &"key".into(), &key.into()).unwrap();
+        js_sys::Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
+        let constructor: js_sys::Function =
+            js_sys::Reflect::get(&js_sys::global(), &"KeyboardEvent".into())
+                .unwrap()
+                .unchecked_into();
+        js_sys::Reflect::construct(&constructor, &js_sys::Array::of2(&"keydown".into(), &init))
+            .unwrap()
+            .unchecked_into()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_node_opens_and_closes_by_click_and_by_keyboard() {
+        let root = new_root();
+        let props = JsonTreeProps {
+            value: Rc::new(json!({"order": {"status": "placed"}})),
+            diff: None,
+            collapsed_depth: 1,
+            name: "state".into(),
+        };
+        yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
+        settle().await;
+        let toggle = |label: &str| {
+            let buttons = root.query_selector_all("button[aria-expanded]").unwrap();
+            (0..buttons.length())
+                .filter_map(|i| buttons.get(i)?.dyn_into::<HtmlElement>().ok())
+                .find(|b| b.text_content().is_some_and(|t| t.contains(label)))
+                .unwrap()
+        };
+        let order = toggle("order");
+        assert_eq!(
+            order.get_attribute("aria-expanded").as_deref(),
+            Some("false")
+        );
+        assert!(!text(&root).contains("placed"), "closed: {}", text(&root));
+        assert!(
+            text(&root).contains("1 key"),
+            "a closed node counts its items"
+        );
+
+        order.click();
+        settle().await;
+        let order = toggle("order");
+        assert_eq!(
+            order.get_attribute("aria-expanded").as_deref(),
+            Some("true")
+        );
+        assert!(text(&root).contains(r#""placed""#), "{}", text(&root));
+
+        order.dispatch_event(&key_down("ArrowLeft")).unwrap();
+        settle().await;
+        let order = toggle("order");
+        assert_eq!(
+            order.get_attribute("aria-expanded").as_deref(),
+            Some("false")
+        );
+        assert!(!text(&root).contains("placed"));
+
+        order.dispatch_event(&key_down("ArrowRight")).unwrap();
+        settle().await;
+        assert_eq!(
+            toggle("order").get_attribute("aria-expanded").as_deref(),
+            Some("true")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn long_arrays_page_two_hundred_at_a_time() {
+        let root = new_root();
+        let items: Vec<Value> = (0..450).map(|i| json!(format!("item-{i}"))).collect();
+        let props = JsonTreeProps {
+            value: Rc::new(json!({ "items": items })),
+            diff: None,
+            collapsed_depth: 2,
+            name: "list".into(),
+        };
+        yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
+        settle().await;
+        assert!(text(&root).contains("item-199") && !text(&root).contains("item-200"));
+        let more = root.query_selector(".json-tree-more").unwrap().unwrap();
+        assert!(
+            text(&more).contains("show 200 more (250 hidden)"),
+            "{}",
+            text(&more)
+        );
+        more.unchecked_ref::<HtmlElement>().click();
+        settle().await;
+        assert!(text(&root).contains("item-399") && !text(&root).contains("item-400"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_removed_key_and_a_changed_value_are_marked_with_the_old_value() {
+        let old = json!({"status": "placed", "note": "ring twice"});
+        let new = json!({"status": "ready"});
+        let root = new_root();
+        let props = JsonTreeProps {
+            value: Rc::new(new.clone()),
+            diff: Some(Rc::new(diff(&old, &new))),
+            collapsed_depth: 2,
+            name: "order".into(),
+        };
+        yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
+        settle().await;
+        let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
+        assert_eq!(marks.length(), 2);
+        let changed = root.query_selector(".json-tree-changed").unwrap().unwrap();
+        assert!(text(&changed).contains(r#""placed""#) && text(&changed).contains(r#""ready""#));
+        let removed = root.query_selector(".json-tree-removed").unwrap().unwrap();
+        assert!(text(&removed).contains("ring twice"));
+        assert!(
+            removed.query_selector("del").unwrap().is_some(),
+            "struck through"
+        );
+    }
+}
