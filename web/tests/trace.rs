@@ -292,6 +292,18 @@ async fn clicking_or_pressing_enter_on_a_node_selects_its_fact() {
     settle().await;
     assert_eq!(emitted.facts.borrow().len(), 2, "other keys do nothing");
     assert!(emitted.commands.borrow().is_empty());
+
+    // Arrows move through time, Home and End to the ends.
+    let focused = || {
+        let active = document().active_element().unwrap();
+        attr(&active, "data-column")
+    };
+    press(&place, "ArrowRight");
+    assert_eq!(focused(), "1");
+    press(&placed, "End");
+    assert_eq!(focused(), (flow.nodes.len() - 1).to_string());
+    press(&placed, "ArrowLeft");
+    assert_eq!(focused(), "0");
 }
 
 #[wasm_bindgen_test]

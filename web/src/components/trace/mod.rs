@@ -4,6 +4,9 @@
 //! compensations, injected faults and pending commands stand out; nodes after the
 //! time-travel cursor are dimmed, and nodes that just appeared flash briefly.
 //!
+//! Keyboard: every node is a button (Tab reaches it); Left / Right move to the node
+//! before / after it in time, Home / End to the first / last.
+//!
 //! Selecting: clicking (or Enter / Space on) a fact selects its position through
 //! `on_select`; a command selects its first fact the same way, and a command that
 //! recorded nothing (pending, or dropped) sends its id through `on_select_command`.
@@ -22,7 +25,8 @@ use std::collections::HashSet;
 use std::rc::Rc;
 use timing::Pick;
 use tone::{Counts, Tone};
-use web_sys::Element;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, SvgElement};
 use yew::prelude::*;
 
 /// What the lead's session gives the trace panel.
@@ -211,6 +215,9 @@ fn swimlanes(props: &TraceProps, flow: &FlowView, fresh: &HashSet<NodeKey>) -> H
                 <g class="trace-edges" aria-hidden="true">
                     { for flow.nodes.iter().enumerate().map(|(i, node)| edge(flow, node, after[i])) }
                 </g>
+                if let (Some(cursor), Some(column)) = (props.cursor, after.iter().position(|a| *a)) {
+                    {cursor_line(cursor, column, height)}
+                }
                 <g class="trace-nodes">
                     { for flow.nodes.iter().enumerate().map(|(i, node)| {
                         let state = NodeState {
@@ -224,6 +231,17 @@ fn swimlanes(props: &TraceProps, flow: &FlowView, fresh: &HashSet<NodeKey>) -> H
                 </g>
             </svg>
         </div>
+    }
+}
+
+/// The time-travel cursor: a line before the first node that lies after it.
+fn cursor_line(cursor: u64, column: usize, height: f64) -> Html {
+    let ((x, _), _) = layout::cell_spans(column, 0);
+    html! {
+        <line class="trace-cursor" data-testid="trace-cursor" x1={x.to_string()} x2={x.to_string()}
+            y1="0" y2={height.to_string()} stroke-dasharray="3 3">
+            <title>{format!("Time-travel cursor: the log is shown up to position {cursor}")}</title>
+        </line>
     }
 }
 
@@ -311,10 +329,23 @@ fn node_view(props: &TraceProps, flow: &FlowView, node: &FlowNode, state: NodeSt
         })
     };
     let onclick = activate.reform(|_: MouseEvent| ());
+    let (column, last) = (node.column, flow.nodes.len().saturating_sub(1));
     let onkeydown = Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            activate.emit(());
+        let target = match e.key().as_str() {
+            "Enter" | " " => {
+                e.prevent_default();
+                activate.emit(());
+                return;
+            }
+            "ArrowLeft" => column.checked_sub(1),
+            "ArrowRight" => (column < last).then_some(column + 1),
+            "Home" => Some(0),
+            "End" => Some(last),
+            _ => return,
+        };
+        e.prevent_default();
+        if let (Some(column), Some(from)) = (target, e.target_dyn_into::<Element>()) {
+            focus_column(&from, column);
         }
     });
     let class = classes!(
@@ -332,6 +363,7 @@ fn node_view(props: &TraceProps, flow: &FlowView, node: &FlowNode, state: NodeSt
             data-injected={node.injected.to_string()}
             data-pending={node.pending.to_string()}
             data-position={node.position.map(|p| p.to_string())}
+            data-column={node.column.to_string()}
             transform={format!("translate({x} {y})")}
             tabindex="0" role="button" aria-label={aria_label(node, tone, lane)}
             aria-pressed={state.selected.to_string()}
@@ -349,6 +381,23 @@ fn node_view(props: &TraceProps, flow: &FlowView, node: &FlowNode, state: NodeSt
                 </text>
             }
         </g>
+    }
+}
+
+/// Moves the focus from the node `from` to the node in `column` (arrow keys, Home, End).
+fn focus_column(from: &Element, column: usize) {
+    let target = from
+        .parent_element()
+        .and_then(|nodes| {
+            nodes
+                .query_selector(&format!("[data-column=\"{column}\"]"))
+                .ok()
+        })
+        .flatten()
+        .and_then(|el| el.dyn_into::<SvgElement>().ok());
+    if let Some(target) = target {
+        // Focusing fails only on a detached node: nothing to move to then.
+        let _ = target.focus();
     }
 }
 
