@@ -1,0 +1,614 @@
+//! The trace panel, mounted in headless Chromium over flows built by the real restaurant
+//! domain (and one synthetic flow of 200 nodes), plus its pure geometry and bookkeeping.
+#![cfg(target_arch = "wasm32")]
+
+use decider_core::boundary::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
+use decider_core::{DynEngine, EngineConfig, Id};
+use decider_web::components::trace::arrivals::Arrivals;
+use decider_web::components::trace::layout::{self, COLUMN_W, LANE_H};
+use decider_web::components::trace::text::{shorten_end, shorten_middle};
+use decider_web::components::trace::timing::{self, Pick};
+use decider_web::components::trace::tone::{short_name, Counts, Tone};
+use decider_web::components::trace::{Trace, TraceProps};
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, KeyboardEvent, MouseEvent};
+use yew::{AppHandle, Callback};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SCENARIO: &str = include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json");
+
+/// The restaurant engine with the scenario's set-up commands run; returns the engine and
+/// the scenario's last command (the order), not yet submitted.
+fn restaurant() -> (Box<dyn DynEngine>, Value) {
+    let scenario: Value = serde_json::from_str(SCENARIO).unwrap();
+    let domain = decider_domains::find("restaurant").unwrap();
+    let mut engine = domain.start(EngineConfig::default());
+    let steps = scenario["steps"].as_array().unwrap();
+    let (order, setup) = steps.split_last().unwrap();
+    for step in setup {
+        engine.submit(&step["command"]).unwrap();
+        engine.run_until_idle(1000);
+    }
+    (engine, order["command"].clone())
+}
+
+/// The scenario's order flow, run to the end: rejected by the restaurant, compensated.
+fn compensated_flow() -> Rc<FlowView> {
+    let (mut engine, order) = restaurant();
+    let correlation = engine.submit(&order).unwrap();
+    engine.run_until_idle(1000);
+    Rc::new(engine.flow(correlation).unwrap())
+}
+
+/// What the panel emitted.
+#[derive(Clone, Default)]
+struct Emitted {
+    facts: Rc<RefCell<Vec<u64>>>,
+    commands: Rc<RefCell<Vec<Id>>>,
+}
+
+impl Emitted {
+    fn props(
+        &self,
+        flow: Option<Rc<FlowView>>,
+        selected: Option<u64>,
+        cursor: Option<u64>,
+    ) -> TraceProps {
+        let (facts, commands) = (self.facts.clone(), self.commands.clone());
+        TraceProps {
+            flow,
+            selected,
+            cursor,
+            on_select: Callback::from(move |p| facts.borrow_mut().push(p)),
+            on_select_command: Callback::from(move |id| commands.borrow_mut().push(id)),
+        }
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Loads the theme and the panel's stylesheet once, as the page does.
+fn styles() {
+    let document = document();
+    if document.get_element_by_id("trace-test-styles").is_some() {
+        return;
+    }
+    let style = document.create_element("style").unwrap();
+    style.set_id("trace-test-styles");
+    let css = [
+        include_str!("../styles/theme.css"),
+        include_str!("../styles/trace.css"),
+    ];
+    style.set_text_content(Some(&css.concat()));
+    document.head().unwrap().append_child(&style).unwrap();
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+/// Mounts the panel in a 640×260 cell, like a grid cell of the page.
+async fn mount(props: TraceProps) -> (Element, AppHandle<Trace>) {
+    styles();
+    let document = document();
+    let cell = document.create_element("div").unwrap();
+    cell.set_attribute(
+        "style",
+        "width: 640px; height: 260px; display: flex; flex-direction: column",
+    )
+    .unwrap();
+    document.body().unwrap().append_child(&cell).unwrap();
+    let handle = yew::Renderer::<Trace>::with_root_and_props(cell.clone(), props).render();
+    settle().await;
+    (cell, handle)
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.get(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn attr(el: &Element, name: &str) -> String {
+    el.get_attribute(name).unwrap_or_default()
+}
+
+/// The node drawn for the flow node named `name` (variant path), by its tooltip.
+fn node_named(root: &Element, name: &str) -> Element {
+    all(root, "[data-testid=trace-node]")
+        .into_iter()
+        .find(|g| {
+            let title = g.query_selector("title").unwrap().unwrap();
+            let first_line = title.text_content().unwrap_or_default();
+            first_line
+                .lines()
+                .next()
+                .unwrap_or("")
+                .ends_with(&format!(" {name}"))
+        })
+        .unwrap_or_else(|| panic!("no node named {name}"))
+}
+
+fn has_class(el: &Element, class: &str) -> bool {
+    attr(el, "class").split_whitespace().any(|c| c == class)
+}
+
+fn click(el: &Element) {
+    let event = MouseEvent::new("click").unwrap();
+    event.init_mouse_event_with_can_bubble_arg("click", true);
+    el.dispatch_event(&event).unwrap();
+}
+
+fn press(el: &Element, key: &str) {
+    let event = KeyboardEvent::new("keydown").unwrap();
+    event
+        .init_keyboard_event_with_bubbles_arg_and_cancelable_arg_and_view_arg_and_key_arg(
+            "keydown", true, true, None, key,
+        )
+        .unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn without_a_flow_the_panel_teaches_how_to_get_one() {
+    let (root, _handle) = mount(Emitted::default().props(None, None, None)).await;
+    let empty = root
+        .query_selector("[data-testid=trace-empty]")
+        .unwrap()
+        .unwrap();
+    assert!(empty
+        .text_content()
+        .unwrap()
+        .contains("Select a fact in the log (or submit a command) to see its flow as swimlanes"));
+    assert!(root
+        .query_selector("[data-testid=trace]")
+        .unwrap()
+        .is_none());
+    let legend = root
+        .query_selector(".trace-legend")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    for word in [
+        "command",
+        "compensation",
+        "event",
+        "rejection",
+        "injected",
+        "pending",
+    ] {
+        assert!(legend.contains(word), "{legend}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_order_is_drawn_in_one_lane_per_stream_and_saga_with_its_compensations() {
+    let flow = compensated_flow();
+    let (root, _handle) = mount(Emitted::default().props(Some(flow.clone()), None, None)).await;
+
+    let svg = root
+        .query_selector("svg[data-testid=trace]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(svg.tag_name().to_lowercase(), "svg");
+    let labels: Vec<String> = all(&root, "[data-testid=trace-lane]")
+        .iter()
+        .map(|l| l.text_content().unwrap())
+        .collect();
+    assert_eq!(labels.len(), flow.lanes.len());
+    for (label, lane) in labels.iter().zip(&flow.lanes) {
+        assert!(label.ends_with(&lane.name), "{label} for {}", lane.name);
+    }
+    for stream in ["user", "order-o2", "payment-pay-o2", "restaurant-luigi"] {
+        assert!(
+            labels.iter().any(|l| l.ends_with(stream)),
+            "{stream} in {labels:?}"
+        );
+    }
+
+    let nodes = all(&root, "[data-testid=trace-node]");
+    assert_eq!(nodes.len(), flow.nodes.len());
+    let rejection = node_named(&root, "restaurant.not_on_menu");
+    assert_eq!(attr(&rejection, "data-kind"), "rejection");
+    assert_eq!(attr(&rejection, "data-compensation"), "false");
+    assert!(rejection.text_content().unwrap().contains("✘ not_on_menu"));
+    for compensation in ["payment.refund_payment", "order.cancel_order"] {
+        let node = node_named(&root, compensation);
+        assert_eq!(attr(&node, "data-kind"), "command", "{compensation}");
+        assert_eq!(attr(&node, "data-compensation"), "true", "{compensation}");
+        assert!(node.text_content().unwrap().contains('↩'), "{compensation}");
+    }
+    let take = node_named(&root, "payment.take_payment");
+    assert_eq!(attr(&take, "data-compensation"), "false");
+    assert!(take.text_content().unwrap().contains("▶ take_payment"));
+    let compensating_arrows = all(&root, "path.trace-edge[data-compensation=true]");
+    assert_eq!(compensating_arrows.len(), 2);
+    assert_eq!(attr(&compensating_arrows[0], "stroke-dasharray"), "5 3");
+    // One arrow per node with a cause, each ending in an arrowhead.
+    let arrows = all(&root, "path.trace-edge");
+    assert_eq!(
+        arrows.len(),
+        flow.nodes.iter().filter(|n| n.parent.is_some()).count()
+    );
+    assert!(arrows
+        .iter()
+        .all(|a| attr(a, "marker-end").starts_with("url(#trace-arrow-")));
+
+    let header = root
+        .query_selector(".trace-summary")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    let commands = flow
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Command)
+        .count();
+    assert!(header.contains(&format!("{commands} commands")), "{header}");
+    assert!(
+        header.contains("1 rejection") && header.contains("2 compensations"),
+        "{header}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn clicking_or_pressing_enter_on_a_node_selects_its_fact() {
+    let flow = compensated_flow();
+    let emitted = Emitted::default();
+    let (root, _handle) = mount(emitted.props(Some(flow.clone()), None, None)).await;
+
+    let placed = node_named(&root, "order.order_placed");
+    let position: u64 = attr(&placed, "data-position").parse().unwrap();
+    assert_eq!(attr(&placed, "tabindex"), "0");
+    assert_eq!(attr(&placed, "role"), "button");
+    let label = attr(&placed, "aria-label");
+    assert!(label.contains("event order_placed in order-o2"), "{label}");
+    click(&placed);
+    settle().await;
+    assert_eq!(*emitted.facts.borrow(), [position]);
+
+    // A command selects its first fact: placing the order recorded `order_placed`.
+    let place = node_named(&root, "order.place_order");
+    assert_eq!(
+        attr(&place, "data-position"),
+        "",
+        "commands have no position"
+    );
+    press(&place, "Enter");
+    settle().await;
+    assert_eq!(*emitted.facts.borrow(), [position, position]);
+    press(&place, "a");
+    settle().await;
+    assert_eq!(emitted.facts.borrow().len(), 2, "other keys do nothing");
+    assert!(emitted.commands.borrow().is_empty());
+
+    // Arrows move through time, Home and End to the ends.
+    let focused = || {
+        let active = document().active_element().unwrap();
+        attr(&active, "data-column")
+    };
+    press(&place, "ArrowRight");
+    assert_eq!(focused(), "1");
+    press(&placed, "End");
+    assert_eq!(focused(), (flow.nodes.len() - 1).to_string());
+    press(&placed, "ArrowLeft");
+    assert_eq!(focused(), "0");
+}
+
+#[wasm_bindgen_test]
+async fn the_selected_node_is_highlighted_and_nodes_after_the_cursor_are_dimmed() {
+    let flow = compensated_flow();
+    let rejection = flow
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Rejection)
+        .unwrap();
+    let at = rejection.position.unwrap();
+    let (root, _handle) =
+        mount(Emitted::default().props(Some(flow.clone()), Some(at), Some(at))).await;
+    let selected = all(&root, ".trace-node-selected");
+    assert_eq!(selected.len(), 1);
+    assert_eq!(attr(&selected[0], "data-kind"), "rejection");
+    assert_eq!(attr(&selected[0], "aria-pressed"), "true");
+    for node in all(&root, "[data-testid=trace-node]") {
+        let dimmed = has_class(&node, "trace-after");
+        let position: Option<u64> = attr(&node, "data-position").parse().ok();
+        if let Some(p) = position {
+            assert_eq!(dimmed, p >= at, "fact {p} with the cursor at {at}");
+        }
+    }
+    let refund = node_named(&root, "payment.refund_payment");
+    assert!(
+        has_class(&refund, "trace-after"),
+        "its first fact lies after"
+    );
+    let place = node_named(&root, "order.place_order");
+    assert!(!has_class(&place, "trace-after"));
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_command_is_dashed_and_an_injected_fault_is_marked() {
+    let (mut engine, order) = restaurant();
+    let correlation = engine.submit(&order).unwrap();
+    engine.step();
+    let flow = Rc::new(engine.flow(correlation).unwrap());
+    let waiting = flow
+        .nodes
+        .iter()
+        .find(|n| n.pending)
+        .expect("a queued reaction");
+    let emitted = Emitted::default();
+    let (root, mut handle) = mount(emitted.props(Some(flow.clone()), None, None)).await;
+
+    let pending: Vec<Element> = all(&root, "[data-testid=trace-node][data-pending=true]");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(attr(&pending[0], "data-kind"), "command");
+    assert!(pending[0].text_content().unwrap().contains('◌'));
+    let rect = pending[0].query_selector("rect").unwrap().unwrap();
+    assert_eq!(attr(&rect, "stroke-dasharray"), "4 3");
+    let style = web_sys::window()
+        .unwrap()
+        .get_computed_style(&rect)
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        style.get_property_value("stroke-dasharray").unwrap(),
+        "none"
+    );
+    // A pending command has no fact yet: choosing it names the command.
+    click(&pending[0]);
+    settle().await;
+    assert_eq!(*emitted.commands.borrow(), [waiting.command_id]);
+    assert!(emitted.facts.borrow().is_empty());
+
+    engine
+        .inject_fault(waiting.command_id, &json!({"payment": "zero_amount"}))
+        .unwrap();
+    let flow = Rc::new(engine.flow(correlation).unwrap());
+    handle.update(emitted.props(Some(flow), None, None));
+    settle().await;
+    let injected = all(&root, "[data-testid=trace-node][data-injected=true]");
+    assert!(injected.iter().any(|n| attr(n, "data-kind") == "rejection"));
+    assert!(injected
+        .iter()
+        .all(|n| n.text_content().unwrap().contains('⚡')));
+    assert!(all(&root, "[data-pending=true]")
+        .iter()
+        .all(|n| attr(n, "data-injected") == "false"));
+    // The rejection is new since the last drawing: it flashes; the order did not change.
+    let rejection = injected
+        .iter()
+        .find(|n| attr(n, "data-kind") == "rejection")
+        .unwrap();
+    assert!(has_class(rejection, "trace-node-fresh"));
+    let place = node_named(&root, "order.place_order");
+    assert!(!has_class(&place, "trace-node-fresh"));
+}
+
+/// A synthetic flow of `n` nodes: a command and its event, over and over, zigzagging
+/// between a saga lane and three streams.
+fn long_flow(n: usize) -> FlowView {
+    let lanes = vec![
+        Lane {
+            name: "user".into(),
+            kind: LaneKind::User,
+        },
+        Lane {
+            name: "fulfilment".into(),
+            kind: LaneKind::Reactor,
+        },
+        Lane {
+            name: "stream-a".into(),
+            kind: LaneKind::Stream,
+        },
+        Lane {
+            name: "stream-b".into(),
+            kind: LaneKind::Stream,
+        },
+        Lane {
+            name: "stream-c-with-a-very-long-name-0123456789".into(),
+            kind: LaneKind::Stream,
+        },
+    ];
+    let nodes = (0..n)
+        .map(|column| {
+            let command = column % 2 == 0;
+            FlowNode {
+                kind: if command {
+                    NodeKind::Command
+                } else {
+                    NodeKind::Event
+                },
+                lane: if column == 0 {
+                    0
+                } else if command {
+                    1
+                } else {
+                    2 + column % 3
+                },
+                column,
+                name: if command {
+                    "demo.do_it".into()
+                } else {
+                    "demo.done_it".into()
+                },
+                message: json!({"demo": {"step": column}}),
+                position: (!command).then_some(column as u64),
+                command_id: Id(column as u64 / 2 + 1),
+                parent: column.checked_sub(1),
+                compensation: false,
+                injected: false,
+                pending: false,
+                failure: None,
+            }
+        })
+        .collect();
+    FlowView {
+        correlation_id: Id(0xabcdef0123456789),
+        lanes,
+        nodes,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_flow_of_200_nodes_scrolls_with_sticky_lane_labels_and_follows_the_newest() {
+    let flow = Rc::new(long_flow(200));
+    let (root, _handle) = mount(Emitted::default().props(Some(flow), None, None)).await;
+    assert_eq!(all(&root, "[data-testid=trace-node]").len(), 200);
+    let svg = root.query_selector("[data-testid=trace]").unwrap().unwrap();
+    assert_eq!(attr(&svg, "width"), (200.0 * COLUMN_W).to_string());
+    assert_eq!(attr(&svg, "height"), (5.0 * LANE_H).to_string());
+    let scroller = root.query_selector(".trace-scroll").unwrap().unwrap();
+    assert!(scroller.scroll_width() > scroller.client_width() * 10);
+    assert!(
+        scroller.scroll_left() + scroller.client_width() >= scroller.scroll_width() - 1,
+        "scrolled to the newest node: {} + {} of {}",
+        scroller.scroll_left(),
+        scroller.client_width(),
+        scroller.scroll_width()
+    );
+    // The labels stay in view whatever the horizontal scroll.
+    let label = root
+        .query_selector("[data-testid=trace-lane]")
+        .unwrap()
+        .unwrap();
+    let (label_box, scroller_box) = (
+        label.get_bounding_client_rect(),
+        scroller.get_bounding_client_rect(),
+    );
+    assert!((label_box.left() - scroller_box.left()).abs() < 1.0);
+    let long = all(&root, "[data-testid=trace-lane]").pop().unwrap();
+    assert!(long.text_content().unwrap().contains('…'));
+    assert!(attr(&long, "title").ends_with("stream-c-with-a-very-long-name-0123456789"));
+}
+
+#[wasm_bindgen_test]
+async fn after_scrolling_away_a_growing_flow_stays_where_the_user_is() {
+    let emitted = Emitted::default();
+    let (root, mut handle) = mount(emitted.props(Some(Rc::new(long_flow(100))), None, None)).await;
+    let scroller = root.query_selector(".trace-scroll").unwrap().unwrap();
+    scroller.set_scroll_left(0);
+    settle().await;
+    handle.update(emitted.props(Some(Rc::new(long_flow(120))), None, None));
+    settle().await;
+    assert_eq!(scroller.scroll_left(), 0, "the user's place is kept");
+    // Selecting a fact far away brings it into view.
+    handle.update(emitted.props(Some(Rc::new(long_flow(120))), Some(101), None));
+    settle().await;
+    assert!(scroller.scroll_left() > 0);
+    let selected = root
+        .query_selector(".trace-node-selected")
+        .unwrap()
+        .unwrap();
+    let (node_box, scroller_box) = (
+        selected.get_bounding_client_rect(),
+        scroller.get_bounding_client_rect(),
+    );
+    assert!(
+        node_box.right() <= scroller_box.right() + 1.0 && node_box.left() >= scroller_box.left()
+    );
+}
+
+#[wasm_bindgen_test]
+fn arrows_run_straight_on_a_lane_and_bend_down_the_effects_column_across_lanes() {
+    assert_eq!(layout::edge_path((0, 1), (1, 1)), "M112 60 H128");
+    // Down from lane 0 to lane 2, into the top of the node in column 2.
+    assert_eq!(
+        layout::edge_path((0, 0), (2, 2)),
+        "M112 16 H290 Q300 16 300 26 V92"
+    );
+    // Up from lane 2 to lane 1, into the bottom of the node.
+    assert_eq!(
+        layout::edge_path((1, 2), (2, 1)),
+        "M232 104 H290 Q300 104 300 94 V72"
+    );
+    assert_eq!(layout::node_origin(3, 2), (368.0, 92.0));
+    assert_eq!(layout::canvas_size(200, 5), (24000.0, 220.0));
+}
+
+#[wasm_bindgen_test]
+fn reveal_moves_the_least_to_show_a_span() {
+    assert_eq!(layout::reveal(100.0, 220.0, 0.0, 500.0), None);
+    assert_eq!(layout::reveal(600.0, 720.0, 0.0, 500.0), Some(220.0));
+    assert_eq!(layout::reveal(100.0, 220.0, 300.0, 500.0), Some(100.0));
+    assert_eq!(
+        layout::reveal(100.0, 220.0, 0.0, 50.0),
+        Some(100.0),
+        "too long: its start"
+    );
+}
+
+#[wasm_bindgen_test]
+fn text_is_shortened_in_the_middle_for_ids_and_at_the_end_for_names() {
+    assert_eq!(shorten_middle("abcdef0123456789", 9), "abcd…6789");
+    assert_eq!(shorten_middle("order-o2", 9), "order-o2");
+    assert_eq!(shorten_middle("abcdef0123456789", 9).chars().count(), 9);
+    assert_eq!(shorten_end("payment_refunded_late", 13), "payment_refu…");
+    assert_eq!(shorten_end("refund", 13), "refund");
+    assert_eq!(short_name("payment.refund_payment"), "refund_payment");
+    assert_eq!(short_name("increment"), "increment");
+}
+
+#[wasm_bindgen_test]
+fn tones_counts_and_timing_follow_the_flow() {
+    let flow = compensated_flow();
+    let counts = Counts::of(&flow);
+    assert_eq!(
+        (counts.rejections, counts.compensations, counts.pending),
+        (1, 2, 0)
+    );
+    assert_eq!(
+        counts.commands + counts.events + counts.rejections,
+        flow.nodes.len()
+    );
+    let tones: Vec<Tone> = flow.nodes.iter().map(Tone::of).collect();
+    assert_eq!(
+        tones.iter().filter(|t| **t == Tone::Compensation).count(),
+        2
+    );
+    assert_eq!(tones[0], Tone::Command);
+
+    let first = timing::first_facts(&flow);
+    let root_fact = flow.nodes.iter().find(|n| n.parent == Some(0)).unwrap();
+    assert_eq!(first[0], root_fact.position, "the order's first fact");
+    assert_eq!(
+        timing::pick(&flow, &first, 0),
+        root_fact.position.map(Pick::Fact)
+    );
+    assert!(timing::after_cursor(&flow, &first, None).iter().all(|a| !a));
+    let all_after = timing::after_cursor(&flow, &first, Some(0));
+    assert!(
+        all_after.iter().all(|a| *a),
+        "the whole flow lies after position 0"
+    );
+}
+
+#[wasm_bindgen_test]
+fn arrivals_flash_new_nodes_of_the_same_flow_only() {
+    let mut arrivals = Arrivals::default();
+    assert!(
+        arrivals.observe(Some(&long_flow(4))).is_empty(),
+        "a flow shown anew"
+    );
+    assert_eq!(arrivals.observe(Some(&long_flow(6))).len(), 2);
+    assert_eq!(
+        arrivals.observe(Some(&long_flow(6))).len(),
+        2,
+        "a redraw keeps them"
+    );
+    let mut other = long_flow(8);
+    other.correlation_id = Id(7);
+    assert!(arrivals.observe(Some(&other)).is_empty(), "another flow");
+    assert!(arrivals.observe(None).is_empty());
+}
