@@ -8,6 +8,7 @@
 pub mod app;
 pub mod components;
 pub mod core_check;
+pub mod examples;
 pub mod panic_screen;
 pub mod widgets;
 
