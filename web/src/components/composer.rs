@@ -1,1 +1,0 @@
-//! The composer panel (being built).

@@ -1,0 +1,302 @@
+//! The command composer: pick a command (grouped by service), read its doc comment, fill
+//! the form generated from its JSON Schema or edit the raw JSON (each follows the other),
+//! see what the boundary says of it, and submit it, once or ×N. Examples from the
+//! domain's scenarios and the history of submitted commands fill it in one click.
+//!
+//! Validation is the boundary's alone (`DynDomain::validate`): the composer knows no
+//! domain rule.
+
+mod picker;
+mod repeat;
+mod shelf;
+
+pub use repeat::MAX_REPEAT;
+
+use crate::components::schema_form::schema::{self, Variant};
+use crate::components::schema_form::{unique_prefix, Draft, RawJson, SchemaForm};
+use crate::examples::Example;
+use decider_core::boundary::rows::message_name;
+use decider_core::{DynDomain, MessageKind};
+use picker::CommandPicker;
+use repeat::{parse_count, RepeatCount, RepeatProgress};
+use serde_json::Value;
+use shelf::{Examples, History};
+use std::ops::Deref;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// A domain as a component property: shared, and equal to another when their ids are
+/// (`DomainInfo::id`), so that a panel re-renders only when the domain changes.
+#[derive(Clone)]
+pub struct DomainRef(pub Rc<dyn DynDomain>);
+
+impl PartialEq for DomainRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.info().id == other.0.info().id
+    }
+}
+
+impl Deref for DomainRef {
+    type Target = dyn DynDomain;
+
+    fn deref(&self) -> &Self::Target {
+        &*self.0
+    }
+}
+
+impl From<Box<dyn DynDomain>> for DomainRef {
+    fn from(domain: Box<dyn DynDomain>) -> Self {
+        DomainRef(Rc::from(domain))
+    }
+}
+
+/// A domain's command type, read once: its schema, the `$defs` its `$ref`s point into,
+/// and the command names (`order.place_order`).
+#[derive(Debug, PartialEq)]
+pub struct Catalog {
+    /// The JSON Schema of the command type.
+    pub schema: Rc<Value>,
+    /// Its `$defs`.
+    pub defs: Rc<Value>,
+    /// The command variant paths, in schema order.
+    pub names: Vec<String>,
+}
+
+impl Catalog {
+    /// The command type of `domain`.
+    pub fn of(domain: &dyn DynDomain) -> Self {
+        let schema = domain.command_schema();
+        let defs = schema.get("$defs").cloned().unwrap_or(Value::Null);
+        Catalog {
+            names: domain.command_names(),
+            schema: Rc::new(schema),
+            defs: Rc::new(defs),
+        }
+    }
+
+    /// The commands grouped by service (the part of the name before the dot), in schema
+    /// order; names without a service form an ungrouped run.
+    pub fn groups(&self) -> Vec<(Option<&str>, Vec<&String>)> {
+        let mut groups: Vec<(Option<&str>, Vec<&String>)> = Vec::new();
+        for name in &self.names {
+            let service = name.split_once('.').map(|(s, _)| s);
+            match groups.last_mut() {
+                Some((last, names)) if *last == service => names.push(name),
+                _ => groups.push((service, vec![name])),
+            }
+        }
+        groups
+    }
+
+    /// The name of the command `value` is, when it is one of the domain's.
+    pub fn name_of(&self, value: &Value) -> Option<String> {
+        Some(message_name(value, &self.names)).filter(|n| self.names.contains(n))
+    }
+
+    /// The variant of the command `name`.
+    pub fn variant(&self, name: &str) -> Option<Variant<'_>> {
+        schema::variant_at(&self.schema, &self.defs, name)
+    }
+
+    /// The command `name` with default fields.
+    pub fn default_command(&self, name: &str) -> Value {
+        let tags: Vec<&str> = name.split('.').collect();
+        let payload = self
+            .variant(name)
+            .map(|v| v.payload.map(|p| schema::default_value(p, &self.defs)));
+        match payload {
+            Some(Some(payload)) => schema::tagged(&tags, payload),
+            Some(None) => match tags.split_last() {
+                Some((unit, outer)) => schema::tagged(outer, Value::String(unit.to_string())),
+                None => Value::Null,
+            },
+            None => Value::Null,
+        }
+    }
+
+    /// What the composer shows first: the first command, with default fields.
+    fn first_command(&self) -> Value {
+        self.names
+            .first()
+            .map_or(Value::Null, |n| self.default_command(n))
+    }
+}
+
+/// Properties of [`Composer`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct ComposerProps {
+    /// The domain whose commands are composed.
+    pub domain: DomainRef,
+    /// Time travel is in the past: everything is disabled and the reason shown.
+    #[prop_or_default]
+    pub locked: bool,
+    /// Submitted commands, newest first.
+    #[prop_or_default]
+    pub history: Rc<Vec<Value>>,
+    /// The domain's example commands (`crate::examples::examples_for`).
+    #[prop_or_default]
+    pub examples: Rc<Vec<Example>>,
+    /// A Repeat ×N that runs: commands done and in all.
+    #[prop_or_default]
+    pub progress: Option<(u64, u64)>,
+    /// Called with a valid command and the repeat count N.
+    pub on_submit: Callback<(Value, u32)>,
+    /// Called when a running repeat is cancelled.
+    #[prop_or_default]
+    pub on_cancel: Callback<()>,
+}
+
+/// The draft, remembered with the domain it was written for.
+#[derive(Clone, PartialEq)]
+struct Editing {
+    domain: String,
+    draft: Draft,
+}
+
+/// The command composer panel.
+#[function_component]
+pub fn Composer(props: &ComposerProps) -> Html {
+    let domain_id = props.domain.info().id.clone();
+    let catalog = use_memo(props.domain.clone(), |d| Catalog::of(&**d));
+    let ids = use_memo((), |_| unique_prefix("composer"));
+    let editing = use_state(|| Editing {
+        domain: domain_id.clone(),
+        draft: Draft::of(catalog.first_command()),
+    });
+    let repeat_text = use_state(|| "1".to_string());
+
+    // A new domain starts a new draft.
+    let draft = if editing.domain == domain_id {
+        editing.draft.clone()
+    } else {
+        Draft::of(catalog.first_command())
+    };
+    let set_draft = {
+        let (editing, domain_id) = (editing.clone(), domain_id.clone());
+        Callback::from(move |draft: Draft| {
+            editing.set(Editing {
+                domain: domain_id.clone(),
+                draft,
+            })
+        })
+    };
+    let fill = set_draft.reform(Draft::of);
+
+    let domain = props.domain.clone();
+    let problem = draft.problem(|v| domain.validate(MessageKind::Command, v));
+    let picked = catalog.name_of(&draft.value);
+    let variant = picked.as_deref().and_then(|n| catalog.variant(n));
+    let count = parse_count(&repeat_text);
+    let ready = problem.is_none() && count.is_some() && !props.locked && props.progress.is_none();
+
+    let submit = {
+        let (on_submit, value) = (props.on_submit.clone(), draft.value.clone());
+        Callback::from(move |()| {
+            if let (true, Some(n)) = (ready, count) {
+                on_submit.emit((value.clone(), n));
+            }
+        })
+    };
+    let onkeydown = {
+        let submit = submit.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                submit.emit(());
+            }
+        })
+    };
+    let on_pick = {
+        let (catalog, fill, picked) = (catalog.clone(), fill.clone(), picked.clone());
+        Callback::from(move |name: String| {
+            if picked.as_ref() != Some(&name) {
+                fill.emit(catalog.default_command(&name));
+            }
+        })
+    };
+    let on_text = {
+        let (set_draft, draft) = (set_draft.clone(), draft.clone());
+        Callback::from(move |text: String| set_draft.emit(draft.with_text(text)))
+    };
+    let name_of = {
+        let catalog = catalog.clone();
+        Callback::from(move |v: Value| catalog.name_of(&v).unwrap_or_else(|| "unknown command".into()))
+    };
+
+    let form = match (picked.as_deref(), variant.as_ref().map(|v| v.payload)) {
+        (Some(name), Some(Some(payload))) => {
+            let tags: Vec<String> = name.split('.').map(str::to_string).collect();
+            let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+            let value = schema::untagged(&draft.value, &tag_refs).cloned().unwrap_or(Value::Null);
+            let on_change = fill.reform(move |v| {
+                let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+                schema::tagged(&tags, v)
+            });
+            html! {
+                <SchemaForm schema={Rc::new(payload.clone())} defs={catalog.defs.clone()} {value}
+                    {on_change} path={format!("$.{name}")} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />
+            }
+        }
+        (Some(_), _) => html! { <p class="composer-empty">{ "This command has no fields." }</p> },
+        (None, _) => html! {
+            <p class="composer-empty">
+                { "The JSON below is not one of this domain's commands: pick a command or an example." }
+            </p>
+        },
+    };
+    let error_id = format!("{ids}-error");
+    let repeat_id = format!("{ids}-repeat");
+    let n = count.unwrap_or(1);
+
+    html! {
+        <section class="composer" aria-label="Command composer" {onkeydown}>
+            if props.locked {
+                <p class="composer-locked" role="status">
+                    { "⏸ Viewing the past: commands are issued at the present. Return to the end of the timeline to compose." }
+                </p>
+            }
+            <fieldset class="composer-body" disabled={props.locked}>
+                <div class="composer-pick">
+                    <label class="composer-label" for={format!("{ids}-picker")}>{ "Command" }</label>
+                    <CommandPicker id={format!("{ids}-picker")} catalog={catalog.clone()}
+                        picked={picked.clone()} on_pick={on_pick} />
+                </div>
+                if let Some(doc) = variant.as_ref().and_then(|v| v.description) {
+                    <p class="composer-doc">{ doc }</p>
+                }
+                <div class="composer-form">{ form }</div>
+                <RawJson id={format!("{ids}-json")} label="Raw JSON" testid="command-json"
+                    text={draft.text.clone()} invalid={problem.is_some()}
+                    error_id={Some(AttrValue::from(error_id.clone()))} on_input={on_text} />
+                if let Some(problem) = &problem {
+                    <p class="composer-error" data-testid="command-error" id={error_id} role="alert">
+                        { format!("✘ {}", problem.message()) }
+                    </p>
+                }
+                <div class="composer-actions">
+                    <RepeatCount id={repeat_id} text={(*repeat_text).clone()}
+                        on_input={Callback::from({ let r = repeat_text.clone(); move |t| r.set(t) })} />
+                    <button type="button" class="composer-submit" data-testid="command-submit"
+                        disabled={!ready} onclick={submit.reform(|_: MouseEvent| ())}
+                        title="Submit (Ctrl+Enter)">
+                        { if n > 1 { format!("▶ Submit ×{n}") } else { "▶ Submit".to_string() } }
+                    </button>
+                    <span class="composer-kbd"><kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Enter" }</kbd></span>
+                </div>
+                if count.is_none() {
+                    <p class="composer-error" role="alert">
+                        { format!("✘ Repeat count must be a whole number from 1 to {MAX_REPEAT}.") }
+                    </p>
+                }
+                <p class="composer-hint">
+                    { "With ×N, " }<code>{ "${i}" }</code>{ " in any string becomes 1, 2, … N." }
+                </p>
+                <Examples examples={props.examples.clone()} on_pick={fill.clone()} />
+                <History history={props.history.clone()} {name_of} on_pick={fill} />
+            </fieldset>
+            if let Some((done, total)) = props.progress {
+                <RepeatProgress {done} {total} on_cancel={props.on_cancel.clone()} />
+            }
+        </section>
+    }
+}

@@ -1,1 +1,0 @@
-//! The schema_form panel (being built).

@@ -1,0 +1,76 @@
+//! One-click example commands: every command used in a domain's scenario files
+//! (`tests/scenarios/<domain>/*.json`, bundled at build time by `web/build.rs`), in
+//! scenario order, without repeats.
+
+use decider_core::boundary::rows::message_name;
+use serde_json::Value;
+
+include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+
+/// How many characters of summary follow an example's command name.
+const SUMMARY_CHARS: usize = 48;
+
+/// An example command and the label of its button.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// The command's name and a short summary, e.g. `order.place_order o2 · luigi · Ada`.
+    pub label: String,
+    /// The command as JSON.
+    pub command: Value,
+}
+
+/// The example commands of the domain `domain_id` (none for an unknown id, or a domain
+/// without scenario files).
+pub fn examples_for(domain_id: &str) -> Vec<Example> {
+    let Ok(domain) = decider_domains::find(domain_id) else {
+        return Vec::new();
+    };
+    let names = domain.command_names();
+    let commands: Vec<Value> = BUNDLED
+        .iter()
+        .filter(|(id, _)| *id == domain_id)
+        .filter_map(|(_, list)| serde_json::from_str::<Vec<Value>>(list).ok())
+        .flatten()
+        .collect();
+    commands
+        .into_iter()
+        .map(|command| {
+            let name = message_name(&command, &names);
+            let payload = name.split('.').try_fold(&command, |v, tag| v.get(tag));
+            let summary = payload.map(summary).unwrap_or_default();
+            Example {
+                label: format!("{name} {summary}").trim_end().to_string(),
+                command,
+            }
+        })
+        .collect()
+}
+
+/// What tells one command from another of its kind: its ids first (`*_id` fields), then
+/// its other scalar fields as `key value`, shortened to [`SUMMARY_CHARS`].
+fn summary(payload: &Value) -> String {
+    let Some(fields) = payload.as_object() else {
+        return String::new();
+    };
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let (ids, others): (Vec<_>, Vec<_>) = fields.iter().partition(|(k, _)| k.ends_with("_id"));
+    let parts: Vec<String> = ids
+        .iter()
+        .filter_map(|(_, v)| scalar(v))
+        .chain(
+            others
+                .iter()
+                .filter_map(|(k, v)| scalar(v).map(|s| format!("{k} {s}"))),
+        )
+        .collect();
+    let text = parts.join(" · ");
+    match text.char_indices().nth(SUMMARY_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
