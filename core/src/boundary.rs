@@ -150,6 +150,8 @@ pub trait DynEngine {
     fn head(&self) -> u64;
     /// The number of commands waiting in the live queue.
     fn queue_len(&self) -> usize;
+    /// The ids of the streams that have an event, sorted, at most `limit` of them.
+    fn stream_ids(&self, limit: usize) -> Vec<String>;
     /// The number of journal entries.
     fn journal_len(&self) -> usize;
     /// Journal entries `from..` as JSON (what a durable store writes, one per transaction).
@@ -463,6 +465,15 @@ where
 
     fn queue_len(&self) -> usize {
         self.engine.state().queue.len()
+    }
+
+    fn stream_ids(&self, limit: usize) -> Vec<String> {
+        let mut ids: Vec<&StreamId> = self.engine.state().streams.keys().collect();
+        ids.sort_unstable();
+        ids.into_iter()
+            .take(limit)
+            .map(StreamId::to_string)
+            .collect()
     }
 
     fn journal_len(&self) -> usize {

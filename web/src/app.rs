@@ -2,12 +2,18 @@
 
 use crate::browser::keyboard::{self, Shortcut};
 use crate::components::banners::{ErrorBanner, PastBanner};
+use crate::components::composer::{Composer, DomainRef};
 use crate::components::header::Header;
+use crate::components::inspector::Inspector;
+use crate::components::log::Log;
 use crate::components::shortcuts::Shortcuts;
 use crate::components::timeline::Timeline;
+use crate::components::trace::Trace;
+use crate::examples::examples_for;
 use crate::panic_screen;
 use crate::session::store::{use_session, SessionHandle, SessionStore};
 use crate::session::{repeat, Action, RunMode, Session};
+use decider_core::boundary::FactRow;
 use decider_core::DynDomain;
 use gloo::timers::callback::Interval;
 use serde_json::Value;
@@ -62,7 +68,7 @@ fn Playground() -> Html {
         let help = help.clone();
         Callback::from(move |_| help.set(true))
     };
-    let _on_submit = {
+    let on_submit = {
         let dispatch = dispatch.clone();
         let cancel = cancel.clone();
         Callback::from(move |(command, n): (Value, u32)| {
@@ -80,6 +86,26 @@ fn Playground() -> Html {
             }
         })
     };
+    let on_cancel = {
+        let cancel = cancel.clone();
+        Callback::from(move |_| cancel.borrow().set(true))
+    };
+    let fetch = {
+        let shared = store.shared();
+        Callback::from(move |(from, to): (usize, usize)| -> Vec<FactRow> {
+            shared.borrow().log_rows(from, to)
+        })
+    };
+    let domain_id = session.domain().info().id.clone();
+    let examples = use_memo(domain_id.clone(), |id| examples_for(id));
+    let stream_ids = use_memo((domain_id, session.log_version()), |_| session.stream_ids());
+    let selected = session.selected().cloned();
+    let stream = selected.as_ref().map(|row| row.stream_id.clone());
+    let current = Rc::new(session.state(stream.as_deref()));
+    let previous = session.previous_state(stream.as_deref()).map(Rc::new);
+    let position = selected.as_ref().map(|row| row.position);
+    let flow = session.flow().map(Rc::new);
+    let locked = session.in_past() || session.read_only();
     html! {
         <div class="app">
             <Header on_help={on_help_open} />
@@ -87,20 +113,45 @@ fn Playground() -> Html {
             <PastBanner />
             <main class="panels">
                 <section class="panel panel-composer" aria-label="command composer">
-                    <h2 class="panel-title">{ "Command" }</h2>
-                    <p class="empty">{ format!("{} commands", session.domain().command_names().len()) }</p>
+                    <Composer
+                        domain={DomainRef(session.domain().clone())}
+                        {locked}
+                        history={session.history().clone()}
+                        examples={Rc::new((*examples).clone())}
+                        progress={session.progress().map(|p| (p.done, p.total))}
+                        {on_submit}
+                        {on_cancel}
+                    />
                 </section>
                 <section class="panel panel-log" aria-label="event log">
-                    <h2 class="panel-title">{ "Event log" }</h2>
+                    <Log
+                        len={session.log_len()}
+                        {fetch}
+                        version={session.log_version()}
+                        cursor={session.cursor()}
+                        selected={position}
+                        flow={session.flow_id()}
+                        follow={!session.in_past()}
+                        reveal={session.reveal()}
+                        filter={session.filter().clone()}
+                        on_filter={dispatch.reform(Action::SetFilter)}
+                        origins={Rc::new(session.origins())}
+                        streams={stream_ids}
+                        on_select={dispatch.reform(Action::Select)}
+                        head={session.head()}
+                        focus_filter={*focus_filter}
+                    />
                 </section>
                 <section class="panel panel-inspector" aria-label="inspector">
-                    <h2 class="panel-title">{ "Inspector" }</h2>
+                    <Inspector {current} {previous} fact={selected.map(Rc::new)} {stream}
+                        past={session.in_past()} />
                 </section>
                 <section class="panel panel-queue" aria-label="queue">
                     <h2 class="panel-title">{ "Queue" }</h2>
                 </section>
                 <section class="panel panel-trace" aria-label="saga trace">
-                    <h2 class="panel-title">{ "Trace" }</h2>
+                    <Trace {flow} selected={position} cursor={session.cursor()}
+                        on_select={dispatch.reform(Action::SelectPosition)} />
                 </section>
             </main>
             <Timeline />
@@ -164,9 +215,8 @@ fn use_ticker(store: &SessionHandle) {
     };
     let store = store.clone();
     use_effect_with((playing, interval), move |&(playing, interval)| {
-        let ticker = playing.then(|| {
-            Interval::new(interval, move || store.dispatch(Action::PlayTick))
-        });
+        let ticker =
+            playing.then(|| Interval::new(interval, move || store.dispatch(Action::PlayTick)));
         move || drop(ticker)
     });
 }

@@ -40,7 +40,9 @@ async fn the_page_opens_on_the_restaurant_domain_with_every_domain_offered() {
     let head = root.query_selector("[data-testid=head]").unwrap().unwrap();
     assert_eq!(head.text_content().unwrap(), "0");
     assert!(
-        root.query_selector("[data-testid=past-banner]").unwrap().is_none(),
+        root.query_selector("[data-testid=past-banner]")
+            .unwrap()
+            .is_none(),
         "a new session is live"
     );
 }

@@ -28,7 +28,8 @@ fn commands(text: &str) -> Vec<Value> {
         .collect()
 }
 
-const NOT_ON_MENU: &str = include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json");
+const NOT_ON_MENU: &str =
+    include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json");
 const HAPPY: &str = include_str!("../../tests/scenarios/restaurant/happy-path.json");
 
 #[wasm_bindgen_test]
@@ -91,12 +92,16 @@ fn step_mode_waits_and_a_fault_can_be_injected_on_any_queued_command() {
         json!({"restaurant": "closed"}),
     ));
     assert_eq!(session.error(), None);
-    let injected = session.selected().expect("the injected fact is selected").clone();
+    let injected = session
+        .selected()
+        .expect("the injected fact is selected")
+        .clone();
     assert!(injected.injected && injected.kind == RowKind::Rejection);
     session.apply(Action::RunToIdle);
     let rows = session.log_rows(injected.position as usize, session.head() as usize);
     assert!(
-        rows.iter().any(|r| r.compensation && r.name.ends_with("payment_refunded")),
+        rows.iter()
+            .any(|r| r.compensation && r.name.ends_with("payment_refunded")),
         "the fulfilment process refunds after the injected rejection: {rows:?}"
     );
 }
@@ -112,26 +117,40 @@ fn time_travel_locks_the_composer_and_fork_keeps_the_past() {
     assert_eq!(session.head(), 3);
     session.apply(Action::SetCursor(1));
     assert!(session.in_past());
-    assert_eq!(session.state(Some("counter-c")).stream, Some(json!({"version": 1, "state": 1})));
+    assert_eq!(
+        session.state(Some("counter-c")).stream,
+        Some(json!({"version": 1, "state": 1}))
+    );
     assert_eq!(
         session.previous_state(None).map(|s| s.position),
         Some(0),
         "the diff's left side is one fact earlier"
     );
-    session.apply(Action::Submit(json!({"increment": {"counter_id": "c", "by": 9}})));
+    session.apply(Action::Submit(
+        json!({"increment": {"counter_id": "c", "by": 9}}),
+    ));
     assert_eq!(session.head(), 3, "nothing is submitted in the past");
     assert!(session.error().unwrap().contains("locked"));
     session.apply(Action::StepForward);
     assert_eq!(session.cursor(), Some(2));
     session.apply(Action::StepForward);
-    assert_eq!(session.cursor(), None, "at the head the cursor is live again");
+    assert_eq!(
+        session.cursor(),
+        None,
+        "at the head the cursor is live again"
+    );
     session.apply(Action::SetCursor(2));
     session.apply(Action::Fork);
     assert_eq!(session.head(), 2);
     assert!(!session.in_past());
     assert_eq!(session.fork_origin().map(|f| f.position), Some(2));
-    session.apply(Action::Submit(json!({"increment": {"counter_id": "c", "by": 10}})));
-    assert_eq!(session.state(Some("counter-c")).stream, Some(json!({"version": 3, "state": 13})));
+    session.apply(Action::Submit(
+        json!({"increment": {"counter_id": "c", "by": 10}}),
+    ));
+    assert_eq!(
+        session.state(Some("counter-c")).stream,
+        Some(json!({"version": 3, "state": 13}))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -144,18 +163,33 @@ fn the_filter_narrows_the_log_and_follows_new_facts() {
         progress: Progress { done: 5, total: 10 },
     });
     assert_eq!(session.progress(), Some(Progress { done: 5, total: 10 }));
-    session.apply(Action::Submit(json!({"increment": {"counter_id": "c0", "by": 1}})));
+    session.apply(Action::Submit(
+        json!({"increment": {"counter_id": "c0", "by": 1}}),
+    ));
     session.apply(Action::SetFilter(LogFilter {
         kind: Some(RowKind::Rejection),
         ..LogFilter::default()
     }));
     assert_eq!(session.log_len(), 5);
     let version = session.log_version();
-    session.apply(Action::Submit(json!({"decrement": {"counter_id": "c9", "by": 1}})));
-    assert_eq!(session.log_len(), 6, "a new rejection joins the filtered list");
+    session.apply(Action::Submit(
+        json!({"decrement": {"counter_id": "c9", "by": 1}}),
+    ));
+    assert_eq!(
+        session.log_len(),
+        6,
+        "a new rejection joins the filtered list"
+    );
     assert!(session.log_version() > version);
-    assert!(session.log_rows(0, 10).iter().all(|r| r.kind == RowKind::Rejection));
-    assert_eq!(session.log_index(6), Some(5), "the new rejection is the sixth row");
+    assert!(session
+        .log_rows(0, 10)
+        .iter()
+        .all(|r| r.kind == RowKind::Rejection));
+    assert_eq!(
+        session.log_index(6),
+        Some(5),
+        "the new rejection is the sixth row"
+    );
     assert_eq!(session.log_index(5), None, "the increment does not pass");
     session.apply(Action::RepeatEnded);
     assert_eq!(session.progress(), None);
@@ -165,7 +199,9 @@ fn the_filter_narrows_the_log_and_follows_new_facts() {
 fn a_journal_opens_as_the_same_session_and_a_damaged_one_changes_nothing() {
     let mut first = session("counter");
     for by in [4, 5] {
-        first.apply(Action::Submit(json!({"increment": {"counter_id": "c", "by": by}})));
+        first.apply(Action::Submit(
+            json!({"increment": {"counter_id": "c", "by": by}}),
+        ));
     }
     let journal = Rc::new(first.journal(0));
     let mut second = session("restaurant");
@@ -186,7 +222,11 @@ fn a_journal_opens_as_the_same_session_and_a_damaged_one_changes_nothing() {
         journal: Rc::new(damaged),
         read_only: false,
     });
-    assert!(second.error().unwrap().contains("$[1]"), "{:?}", second.error());
+    assert!(
+        second.error().unwrap().contains("$[1]"),
+        "{:?}",
+        second.error()
+    );
     assert_eq!(second.journal(0), *journal, "the open session is untouched");
     second.apply(Action::Open {
         domain: "counter".into(),
@@ -194,7 +234,9 @@ fn a_journal_opens_as_the_same_session_and_a_damaged_one_changes_nothing() {
         journal,
         read_only: true,
     });
-    second.apply(Action::Submit(json!({"increment": {"counter_id": "c", "by": 1}})));
+    second.apply(Action::Submit(
+        json!({"increment": {"counter_id": "c", "by": 1}}),
+    ));
     assert_eq!(second.head(), 2, "read-only: nothing submitted");
     assert!(second.read_only());
 }

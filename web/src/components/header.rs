@@ -38,12 +38,14 @@ pub fn Header(props: &HeaderProps) -> Html {
     };
     let on_seed = {
         let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| match input_value(&e).trim().parse::<u64>() {
-            Ok(seed) => dispatch.emit(Action::SetSeed(seed)),
-            Err(_) => dispatch.emit(Action::Error(
-                "The seed must be a whole number from 0 to 18446744073709551615.".into(),
-            )),
-        })
+        Callback::from(
+            move |e: Event| match input_value(&e).trim().parse::<u64>() {
+                Ok(seed) => dispatch.emit(Action::SetSeed(seed)),
+                Err(_) => dispatch.emit(Action::Error(
+                    "The seed must be a whole number from 0 to 18446744073709551615.".into(),
+                )),
+            },
+        )
     };
     let on_interval = {
         let dispatch = dispatch.clone();

@@ -36,9 +36,8 @@ pub fn Timeline() -> Html {
             .unwrap_or_default();
         Action::SetCursor(value.parse().unwrap_or(head))
     });
-    let on_speed = dispatch.reform(|e: Event| {
-        Action::SetInterval(select_value(&e).parse().unwrap_or(200))
-    });
+    let on_speed =
+        dispatch.reform(|e: Event| Action::SetInterval(select_value(&e).parse().unwrap_or(200)));
     let start = dispatch.reform(|_: MouseEvent| Action::SetCursor(0));
     let back = dispatch.reform(|_: MouseEvent| Action::StepBack);
     let forward = dispatch.reform(|_: MouseEvent| Action::StepForward);

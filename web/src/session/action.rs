@@ -155,8 +155,7 @@ fn submit(session: &mut Session, commands: Vec<Value>) {
     }
     if session.in_past() {
         session.error = Some(
-            "The composer is locked while viewing the past: go back to live or fork first."
-                .into(),
+            "The composer is locked while viewing the past: go back to live or fork first.".into(),
         );
         return;
     }
@@ -231,6 +230,7 @@ fn move_cursor(session: &mut Session, position: u64) {
     if let Some(row) = &session.selected {
         session.flow = Some(row.correlation_id);
     }
+    session.reveal += 1;
 }
 
 fn select(session: &mut Session, row: FactRow) {
@@ -239,6 +239,7 @@ fn select(session: &mut Session, row: FactRow) {
     session.cursor = (after < head).then_some(after);
     session.flow = Some(row.correlation_id);
     session.selected = Some(row);
+    session.reveal += 1;
 }
 
 fn fork(session: &mut Session) {

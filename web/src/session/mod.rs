@@ -18,6 +18,8 @@ use std::rc::Rc;
 /// Engine steps an *instant* run takes at most before it stops and says so (a saga loop is
 /// already bounded by the engine's depth limit; this bounds a runaway queue).
 pub const MAX_INSTANT_STEPS: u64 = 100_000;
+/// Stream ids the log's filter offers at most.
+pub const STREAM_CHOICES: usize = 500;
 /// Queued commands the inspector and the queue panel show at most.
 pub const QUEUE_ROWS: usize = 200;
 
@@ -89,6 +91,8 @@ pub struct Session {
     read_only: bool,
     /// Bumped whenever the log's content or filter changes.
     log_version: u64,
+    /// Bumped whenever the selection moves, so the log scrolls it into view.
+    reveal: u64,
 }
 
 impl Session {
@@ -119,6 +123,7 @@ impl Session {
             fork: None,
             read_only: false,
             log_version: 0,
+            reveal: 0,
         }
     }
 
@@ -220,6 +225,18 @@ impl Session {
     /// Changes whenever the log's rows or filter change.
     pub fn log_version(&self) -> u64 {
         self.log_version
+    }
+
+    /// Where the log should scroll: the selected row's index in the filtered log, and a
+    /// nonce that changes whenever the selection moves.
+    pub fn reveal(&self) -> Option<(usize, u64)> {
+        let position = self.selected.as_ref()?.position;
+        Some((self.log_index(position)?, self.reveal))
+    }
+
+    /// Stream ids offered by the log's filter (at most [`STREAM_CHOICES`]).
+    pub fn stream_ids(&self) -> Vec<String> {
+        self.engine.stream_ids(STREAM_CHOICES)
     }
 
     /// The number of log rows that pass the filter.

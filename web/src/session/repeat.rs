@@ -32,7 +32,9 @@ pub async fn run(command: Value, total: u64, dispatch: Callback<Action>, cancel:
     let mut slice = 16u64;
     while done < total && !cancel.get() {
         let n = slice.min(total - done);
-        let commands = (done + 1..=done + n).map(|i| substitute(&command, i)).collect();
+        let commands = (done + 1..=done + n)
+            .map(|i| substitute(&command, i))
+            .collect();
         done += n;
         let started = now();
         dispatch.emit(Action::SubmitBatch {

@@ -87,7 +87,10 @@ impl Form<'_> {
     /// The root: an object's fields are laid out directly, anything else as one field.
     fn root(&self, field: Field) -> Html {
         match shape(field.schema, self.defs) {
-            Shape::Object { properties, required } => html! {
+            Shape::Object {
+                properties,
+                required,
+            } => html! {
                 <>
                     { self.error_at(field.path) }
                     { self.fields(&field, &properties, &required) }
@@ -137,7 +140,8 @@ impl Form<'_> {
             .map(|(name, schema)| {
                 let path = format!("{}.{name}", field.path);
                 let on_change = {
-                    let (map, name, parent) = (map.clone(), name.to_string(), field.on_change.clone());
+                    let (map, name, parent) =
+                        (map.clone(), name.to_string(), field.on_change.clone());
                     Callback::from(move |v: Value| {
                         let mut map = map.clone();
                         map.insert(name.clone(), v);
@@ -233,12 +237,15 @@ impl Form<'_> {
             Value::Number(n) => n.to_string(),
             other => text_of(other),
         };
-        self.input(field, Some((bounds, step)), text, |text| {
-            match serde_json::from_str::<Value>(text.trim()) {
+        self.input(
+            field,
+            Some((bounds, step)),
+            text,
+            |text| match serde_json::from_str::<Value>(text.trim()) {
                 Ok(Value::Number(n)) => Value::Number(n),
                 _ => Value::String(text),
-            }
-        })
+            },
+        )
     }
 
     /// A text input, or a number input when `numeric` gives its bounds and step.
@@ -298,12 +305,17 @@ impl Form<'_> {
     fn choice(&self, field: &Field, variants: Vec<Variant>) -> Html {
         let current = match field.value {
             Value::String(name) => Some((name.as_str(), None)),
-            Value::Object(map) if map.len() == 1 => map.iter().next().map(|(k, v)| (k.as_str(), Some(v))),
+            Value::Object(map) if map.len() == 1 => {
+                map.iter().next().map(|(k, v)| (k.as_str(), Some(v)))
+            }
             _ => None,
         };
         let picked = current.and_then(|(name, _)| variants.iter().find(|v| v.name == name));
         let onchange = {
-            let defaults: Vec<Value> = variants.iter().map(|v| v.default_value(self.defs)).collect();
+            let defaults: Vec<Value> = variants
+                .iter()
+                .map(|v| v.default_value(self.defs))
+                .collect();
             let parent = field.on_change.clone();
             Callback::from(move |e: Event| {
                 let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
@@ -361,7 +373,11 @@ impl Form<'_> {
             let parent = field.on_change.clone();
             Callback::from(move |e: Event| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                parent.emit(if input.checked() { fresh.clone() } else { Value::Null });
+                parent.emit(if input.checked() {
+                    fresh.clone()
+                } else {
+                    Value::Null
+                });
             })
         };
         let toggle_id = format!("{}-set", self.id(field.path));
