@@ -16,6 +16,7 @@ use crate::session::{repeat, Action, RunMode, Session};
 use decider_core::boundary::FactRow;
 use decider_core::DynDomain;
 use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
 use serde_json::Value;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -198,11 +199,24 @@ fn use_shortcuts(
                 Shortcut::Forward => store.dispatch(Action::StepForward),
                 Shortcut::Start => store.dispatch(Action::SetCursor(0)),
                 Shortcut::Live => store.dispatch(Action::Live),
+                Shortcut::Submit => click("[data-testid=command-submit]"),
             }
         });
         let listener = keyboard::listen(on_shortcut);
         move || drop(listener)
     });
+}
+
+/// Clicks the element matching `selector`, as the user would (the composer's Submit
+/// button checks and submits the command it holds).
+fn click(selector: &str) {
+    let button = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(button) = button {
+        button.click();
+    }
 }
 
 /// While playing, ticks every interval: one engine step in real-time mode, else one fact

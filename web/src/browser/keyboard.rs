@@ -27,11 +27,13 @@ pub enum Shortcut {
     Live,
     /// Esc: close or cancel.
     Escape,
+    /// Ctrl+Enter (or ⌘+Enter) outside the composer: submit the composed command.
+    Submit,
 }
 
 /// Every shortcut with its keys and what it does, for the `?` overlay.
 pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Ctrl + Enter", "submit the command (in the composer)"),
+    ("Ctrl + Enter", "submit the composed command"),
     ("/", "focus the log filter"),
     ("Space", "play / pause (the timeline, or the real-time run)"),
     (".", "take one engine step"),
@@ -47,6 +49,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
     if event.key() == "Escape" {
         return Some(Shortcut::Escape);
+    }
+    if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+        // Inside the composer, the composer submits by itself.
+        return (!inside(event, "[data-testid=command-json], .composer")).then_some(Shortcut::Submit);
     }
     if event.ctrl_key() || event.meta_key() || event.alt_key() || typing(event) {
         return None;
@@ -64,6 +70,15 @@ pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
     })
 }
 
+/// Whether the event comes from inside an element matching `selector`.
+fn inside(event: &KeyboardEvent, selector: &str) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest(selector).ok().flatten())
+        .is_some()
+}
+
 /// Whether the event comes from a field that takes text, or a control that uses the key.
 fn typing(event: &KeyboardEvent) -> bool {
     let Some(element) = event
@@ -77,7 +92,7 @@ fn typing(event: &KeyboardEvent) -> bool {
         || matches!(tag.as_str(), "TEXTAREA" | "SELECT")
         || (tag == "INPUT" && element.get_attribute("type").as_deref() != Some("checkbox"))
         || (tag == "BUTTON" && event.key() == " ")
-        || element.closest("[data-keys=own]").ok().flatten().is_some()
+        || inside(event, "[data-keys=own]")
 }
 
 /// Listens on the document for as long as the returned listener lives.
@@ -94,6 +109,7 @@ pub fn listen(on_shortcut: Callback<Shortcut>) -> Option<EventListener> {
             };
             if let Some(shortcut) = shortcut(event) {
                 if shortcut != Shortcut::Escape {
+                    // Every other shortcut replaces the key's default action.
                     event.prevent_default();
                 }
                 on_shortcut.emit(shortcut);
