@@ -24,11 +24,18 @@ fn main() {
             if file.extension().is_none_or(|e| e != "json") {
                 continue;
             }
-            let Ok(text) = fs::read_to_string(&file) else { continue };
+            let Ok(text) = fs::read_to_string(&file) else {
+                continue;
+            };
             // A broken scenario file is reported by the scenario tests, not here.
-            let Ok(scenario) = serde_json::from_str::<Value>(&text) else { continue };
+            let Ok(scenario) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
             let steps = scenario["steps"].as_array().cloned().unwrap_or_default();
-            for command in steps.into_iter().filter_map(|mut s| s.get_mut("command").map(Value::take)) {
+            for command in steps
+                .into_iter()
+                .filter_map(|mut s| s.get_mut("command").map(Value::take))
+            {
                 if !commands.contains(&command) {
                     commands.push(command);
                 }

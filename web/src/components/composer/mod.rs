@@ -220,14 +220,20 @@ pub fn Composer(props: &ComposerProps) -> Html {
     };
     let name_of = {
         let catalog = catalog.clone();
-        Callback::from(move |v: Value| catalog.name_of(&v).unwrap_or_else(|| "unknown command".into()))
+        Callback::from(move |v: Value| {
+            catalog
+                .name_of(&v)
+                .unwrap_or_else(|| "unknown command".into())
+        })
     };
 
     let form = match (picked.as_deref(), variant.as_ref().map(|v| v.payload)) {
         (Some(name), Some(Some(payload))) => {
             let tags: Vec<String> = name.split('.').map(str::to_string).collect();
             let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-            let value = schema::untagged(&draft.value, &tag_refs).cloned().unwrap_or(Value::Null);
+            let value = schema::untagged(&draft.value, &tag_refs)
+                .cloned()
+                .unwrap_or(Value::Null);
             let on_change = fill.reform(move |v| {
                 let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
                 schema::tagged(&tags, v)

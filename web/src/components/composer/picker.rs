@@ -37,14 +37,18 @@ pub fn CommandPicker(props: &CommandPickerProps) -> Html {
             </option>
         }
     };
-    let groups = props.catalog.groups().into_iter().map(|(service, names)| match service {
-        Some(service) => html! {
-            <optgroup label={service.to_string()}>
-                { for names.iter().map(|&n| option(n, n.rsplit('.').next().unwrap_or(n))) }
-            </optgroup>
-        },
-        None => names.iter().map(|&n| option(n, n)).collect::<Html>(),
-    });
+    let groups = props
+        .catalog
+        .groups()
+        .into_iter()
+        .map(|(service, names)| match service {
+            Some(service) => html! {
+                <optgroup label={service.to_string()}>
+                    { for names.iter().map(|&n| option(n, n.rsplit('.').next().unwrap_or(n))) }
+                </optgroup>
+            },
+            None => names.iter().map(|&n| option(n, n)).collect::<Html>(),
+        });
     html! {
         <select id={props.id.clone()} class="composer-picker" data-testid="command-picker" {onchange}>
             if props.picked.is_none() {

@@ -87,7 +87,10 @@ impl Form<'_> {
     /// The root: an object's fields are laid out directly, anything else as one field.
     fn root(&self, field: Field) -> Html {
         match shape(field.schema, self.defs) {
-            Shape::Object { properties, required } => html! {
+            Shape::Object {
+                properties,
+                required,
+            } => html! {
                 <>
                     { self.error_at(field.path) }
                     { self.fields(&field, &properties, &required) }
@@ -137,7 +140,8 @@ impl Form<'_> {
             .map(|(name, schema)| {
                 let path = format!("{}.{name}", field.path);
                 let on_change = {
-                    let (map, name, parent) = (map.clone(), name.to_string(), field.on_change.clone());
+                    let (map, name, parent) =
+                        (map.clone(), name.to_string(), field.on_change.clone());
                     Callback::from(move |v: Value| {
                         let mut map = map.clone();
                         map.insert(name.clone(), v);
@@ -160,34 +164,23 @@ impl Form<'_> {
     /// A list: one row per item with a remove button, and an add button.
     fn array(&self, field: &Field, items: &Value) -> Html {
         let list = field.value.as_array().cloned().unwrap_or_default();
-        let emit_with = |change: Rc<dyn Fn(&mut Vec<Value>)>| {
-            let (list, parent) = (list.clone(), field.on_change.clone());
-            Callback::from(move |_| {
-                let mut list = list.clone();
-                change(&mut list);
-                parent.emit(Value::Array(list));
-            })
-        };
         let fresh = default_value(items, self.defs);
-        let add = emit_with(Rc::new(move |l: &mut Vec<Value>| l.push(fresh.clone())));
+        let add = list_edit(&list, &field.on_change, move |l, _: MouseEvent| {
+            l.push(fresh.clone())
+        });
         let rows = list.iter().enumerate().map(|(i, item)| {
             let path = format!("{}[{i}]", field.path);
             let label = format!("{}[{i}]", field.label);
-            let on_change = {
-                let (list, parent) = (list.clone(), field.on_change.clone());
-                Callback::from(move |v: Value| {
-                    let mut list = list.clone();
-                    if let Some(slot) = list.get_mut(i) {
-                        *slot = v;
-                    }
-                    parent.emit(Value::Array(list));
-                })
-            };
-            let remove = emit_with(Rc::new(move |l: &mut Vec<Value>| {
+            let on_change = list_edit(&list, &field.on_change, move |l, v: Value| {
+                if let Some(slot) = l.get_mut(i) {
+                    *slot = v;
+                }
+            });
+            let remove = list_edit(&list, &field.on_change, move |l, _: MouseEvent| {
                 if i < l.len() {
                     l.remove(i);
                 }
-            }));
+            });
             let child = Field {
                 schema: items,
                 value: item,
@@ -233,12 +226,15 @@ impl Form<'_> {
             Value::Number(n) => n.to_string(),
             other => text_of(other),
         };
-        self.input(field, Some((bounds, step)), text, |text| {
-            match serde_json::from_str::<Value>(text.trim()) {
+        self.input(
+            field,
+            Some((bounds, step)),
+            text,
+            |text| match serde_json::from_str::<Value>(text.trim()) {
                 Ok(Value::Number(n)) => Value::Number(n),
                 _ => Value::String(text),
-            }
-        })
+            },
+        )
     }
 
     /// A text input, or a number input when `numeric` gives its bounds and step.
@@ -298,12 +294,17 @@ impl Form<'_> {
     fn choice(&self, field: &Field, variants: Vec<Variant>) -> Html {
         let current = match field.value {
             Value::String(name) => Some((name.as_str(), None)),
-            Value::Object(map) if map.len() == 1 => map.iter().next().map(|(k, v)| (k.as_str(), Some(v))),
+            Value::Object(map) if map.len() == 1 => {
+                map.iter().next().map(|(k, v)| (k.as_str(), Some(v)))
+            }
             _ => None,
         };
         let picked = current.and_then(|(name, _)| variants.iter().find(|v| v.name == name));
         let onchange = {
-            let defaults: Vec<Value> = variants.iter().map(|v| v.default_value(self.defs)).collect();
+            let defaults: Vec<Value> = variants
+                .iter()
+                .map(|v| v.default_value(self.defs))
+                .collect();
             let parent = field.on_change.clone();
             Callback::from(move |e: Event| {
                 let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
@@ -361,7 +362,11 @@ impl Form<'_> {
             let parent = field.on_change.clone();
             Callback::from(move |e: Event| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                parent.emit(if input.checked() { fresh.clone() } else { Value::Null });
+                parent.emit(if input.checked() {
+                    fresh.clone()
+                } else {
+                    Value::Null
+                });
             })
         };
         let toggle_id = format!("{}-set", self.id(field.path));
@@ -450,6 +455,20 @@ impl Form<'_> {
             .collect();
         format!("{}{tail}", self.prefix)
     }
+}
+
+/// A callback that sends `list`, changed by `change`, up as the new value.
+fn list_edit<In: 'static>(
+    list: &[Value],
+    parent: &Callback<Value>,
+    change: impl Fn(&mut Vec<Value>, In) + 'static,
+) -> Callback<In> {
+    let (list, parent) = (list.to_vec(), parent.clone());
+    Callback::from(move |input| {
+        let mut list = list.clone();
+        change(&mut list, input);
+        parent.emit(Value::Array(list));
+    })
 }
 
 /// The text of a scalar shown in a text input (`""` for `null`, compact JSON for the rest).

@@ -120,7 +120,8 @@ pub fn shape<'s>(schema: &'s Value, defs: &'s Value) -> Shape<'s> {
         return Shape::Choice(options.iter().filter_map(|v| variant(v, defs)).collect());
     }
     if let Some(options) = node.get("anyOf").and_then(Value::as_array) {
-        let is_null = |s: &Value| resolve(s, defs).get("type").and_then(Value::as_str) == Some("null");
+        let is_null =
+            |s: &Value| resolve(s, defs).get("type").and_then(Value::as_str) == Some("null");
         let inner: Vec<&Value> = options.iter().filter(|s| !is_null(s)).collect();
         return match (inner.as_slice(), inner.len() < options.len()) {
             ([one], true) => Shape::Optional(Box::new(shape(one, defs))),
@@ -190,7 +191,11 @@ fn variant<'s>(schema: &'s Value, defs: &'s Value) -> Option<Variant<'s>> {
             description,
         });
     }
-    if let Some([Value::String(name)]) = node.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+    if let Some([Value::String(name)]) = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
         return Some(Variant {
             name,
             payload: None,
