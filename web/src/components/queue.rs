@@ -37,9 +37,16 @@ pub struct QueueProps {
 #[function_component]
 pub fn Queue(props: &QueueProps) -> Html {
     let editing = use_state(|| None::<Id>);
+    let head = html! {
+        <header class="queue-head">
+            <h2 class="queue-title">{ "Queue" }</h2>
+            <span class="queue-count">{ format!("{} pending", props.total) }</span>
+        </header>
+    };
     if props.rows.is_empty() {
         return html! {
             <section class="queue" aria-label="Queue">
+                { head }
                 <p class="queue-empty">
                     { "Queue empty — in step mode, commands wait here" }
                     <span class="queue-empty-more">
@@ -63,6 +70,7 @@ pub fn Queue(props: &QueueProps) -> Html {
     let more = props.total.saturating_sub(props.rows.len());
     html! {
         <section class="queue" aria-label="Queue">
+            { head }
             <ol class="queue-list">
                 { for props.rows.iter().map(|row| {
                     let open = props.can_inject && *editing == Some(row.command_id);
@@ -123,7 +131,7 @@ fn QueueLine(props: &QueueLineProps) -> Html {
                 <button type="button" class="queue-main" onclick={select}
                     title={format!("Select flow {}", row.correlation_id)}>
                     <span class={classes!("kind", kind)} aria-label={kind_name} title={kind_name}>{ glyph }</span>
-                    <span class="queue-name mono">{ &row.name }</span>
+                    <span class="queue-name mono" title={row.name.clone()}>{ &row.name }</span>
                     <span class="queue-stream mono" title={row.stream_id.clone()}>
                         { shorten(&row.stream_id, STREAM_CHARS) }
                     </span>
@@ -165,14 +173,14 @@ pub struct InjectEditorProps {
 /// `$defs`, the service's tag (none when the domain has no services) and its schema.
 struct Rejections {
     schema: Value,
-    defs: Value,
+    defs: Rc<Value>,
     service: Option<String>,
 }
 
 impl Rejections {
     fn of(domain: &dyn DynDomain, command_name: &str) -> Self {
         let schema = domain.rejection_schema();
-        let defs = schema.get("$defs").cloned().unwrap_or(Value::Null);
+        let defs = Rc::new(schema.get("$defs").cloned().unwrap_or(Value::Null));
         let service = command_name
             .split('.')
             .next()
@@ -302,7 +310,7 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
                 <span class="kind kind-injected">{ "⚡ injected" }</span>
                 { format!(" {} fails with a rejection of {service}:", props.name) }
             </p>
-            <SchemaForm schema={Rc::new(rejections.part().clone())} defs={Rc::new(rejections.defs.clone())}
+            <SchemaForm schema={Rc::new(rejections.part().clone())} defs={rejections.defs.clone()}
                 {value} {on_change} {path} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />
             <RawJson id={format!("{ids}-json")} label="Rejection JSON" testid="inject-json"
                 text={draft.text.clone()} invalid={problem.is_some()}
