@@ -544,3 +544,108 @@ fn long_ids_are_shortened_in_the_middle_and_payloads_unwrapped() {
     let unit = json!({"order": "order_prepared"});
     assert_eq!(compact_payload(unwrap_variants(&unit, 2)), "");
 }
+
+/// A log of `len` rows made up on request from one engine row, to go past what an engine in
+/// a debug build fills quickly.
+#[derive(Properties, PartialEq)]
+struct SyntheticProps {
+    len: usize,
+    template: FactRow,
+}
+
+#[function_component]
+fn Synthetic(props: &SyntheticProps) -> Html {
+    let template = props.template.clone();
+    let len = props.len;
+    let fetch = Callback::from(move |(from, to): (usize, usize)| {
+        (from..to.min(len))
+            .map(|i| FactRow {
+                position: i as u64,
+                ..template.clone()
+            })
+            .collect::<Vec<_>>()
+    });
+    html! {
+        <div style="height: 480px; width: 900px; display: flex; flex-direction: column;">
+            <Log
+                {len}
+                {fetch}
+                version={0}
+                cursor={None::<u64>}
+                selected={None::<u64>}
+                flow={None::<decider_core::ids::Id>}
+                follow={false}
+                reveal={None::<(usize, u64)>}
+                filter={LogFilter::default()}
+                on_filter={Callback::noop()}
+                origins={Rc::new(Vec::new())}
+                on_select={Callback::noop()}
+                head={len as u64}
+                focus_filter={0}
+            />
+        </div>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn two_million_rows_fit_under_the_browsers_height_cap_and_all_are_reachable() {
+    let mut engine = counter_engine();
+    submit(
+        &mut engine,
+        json!({"increment": {"counter_id": "a", "by": 1}}),
+    );
+    let template = engine.rows(0, 1).remove(0);
+    let document = web_sys::window().unwrap().document().unwrap();
+    install_styles(&document);
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = SyntheticProps {
+        len: 2_000_000,
+        template,
+    };
+    yew::Renderer::<Synthetic>::with_root_and_props(root.clone(), props).render();
+    frames().await;
+    let scroller: HtmlElement = root
+        .query_selector("[data-testid=log]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let height = scroller.scroll_height();
+    assert!(height < 10_000_000, "the spacer is capped: {height}");
+    let positions = |root: &Element| -> Vec<u64> {
+        let list = root.query_selector_all("[data-testid=log-row]").unwrap();
+        (0..list.length())
+            .map(|i| {
+                let row = list.get(i).unwrap().dyn_into::<Element>().unwrap();
+                row.get_attribute("data-position").unwrap().parse().unwrap()
+            })
+            .collect()
+    };
+    let scroll = |top: i32| {
+        scroller.set_scroll_top(top);
+        scroller
+            .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+            .unwrap();
+    };
+    scroll(height);
+    frames().await;
+    let at_end = positions(&root);
+    assert!(at_end.contains(&1_999_999), "{at_end:?}");
+    assert!(at_end.len() < 100);
+    let last = root
+        .query_selector("[data-position='1999999']")
+        .unwrap()
+        .unwrap()
+        .get_bounding_client_rect();
+    let view = scroller.get_bounding_client_rect();
+    assert!(last.bottom() <= view.bottom() + 0.5 && last.top() >= view.top());
+
+    scroll(height / 2);
+    frames().await;
+    let middle = positions(&root);
+    assert!(
+        middle.iter().any(|p| (900_000..1_100_000).contains(p)),
+        "{middle:?}"
+    );
+}

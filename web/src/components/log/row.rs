@@ -201,13 +201,13 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
             <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
             <span class="log-cell log-message" role="gridcell" title={row.name.clone()}>
                 <span class="log-message-name">{ short_name }</span>
-                if !service.is_empty() {
-                    <span class="log-message-service">{ service }</span>
-                }
                 if let Some(command) = refused.clone() {
                     <span class="log-message-refused" title={format!("refused command: {command}")}>
                         { format!("✘ {}", split_name(&command).1) }
                     </span>
+                }
+                if !service.is_empty() {
+                    <span class="log-message-service">{ service }</span>
                 }
             </span>
             <span class="log-cell log-payload mono" role="gridcell" title={truncate(&payload_text, TOOLTIP_CHARS)}>
