@@ -153,6 +153,14 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
     let (service, short_name) = split_name(&row.name);
     let depth = depth_of(&row.name);
     let payload_text = compact_payload(unwrap_variants(&row.payload, depth));
+    let payload_title = match &row.command {
+        Some(command) => format!(
+            "{}\nrefused command: {}",
+            truncate(&payload_text, TOOLTIP_CHARS),
+            truncate(&command.to_string(), TOOLTIP_CHARS)
+        ),
+        None => truncate(&payload_text, TOOLTIP_CHARS),
+    };
     let refused = (row.kind == RowKind::Rejection)
         .then(|| refused_command(row))
         .flatten();
@@ -210,7 +218,7 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
                     <span class="log-message-service">{ service }</span>
                 }
             </span>
-            <span class="log-cell log-payload mono" role="gridcell" title={truncate(&payload_text, TOOLTIP_CHARS)}>
+            <span class="log-cell log-payload mono" role="gridcell" title={payload_title}>
                 { truncate(&payload_text, PAYLOAD_CHARS) }
             </span>
             <span class="log-cell log-origin" role="gridcell" title={row.origin.clone()}>
