@@ -33,6 +33,8 @@ struct HarnessProps {
     version: u64,
     follow: bool,
     cursor: Option<u64>,
+    reveal: Option<(usize, u64)>,
+    focus_filter: u64,
 }
 
 impl PartialEq for HarnessProps {
@@ -41,6 +43,8 @@ impl PartialEq for HarnessProps {
             && self.version == other.version
             && self.follow == other.follow
             && self.cursor == other.cursor
+            && self.reveal == other.reveal
+            && self.focus_filter == other.focus_filter
     }
 }
 
@@ -100,13 +104,13 @@ fn Harness(props: &HarnessProps) -> Html {
                 selected={selected.as_ref().map(|r| r.position)}
                 flow={selected.as_ref().map(|r| r.correlation_id)}
                 follow={props.follow}
-                reveal={None::<(usize, u64)>}
+                reveal={props.reveal}
                 filter={(*filter).clone()}
                 {on_filter}
                 {origins}
                 {on_select}
                 {head}
-                focus_filter={0}
+                focus_filter={props.focus_filter}
             />
         </div>
     }
@@ -138,6 +142,8 @@ struct Mounted {
     version: u64,
     follow: bool,
     cursor: Option<u64>,
+    reveal: Option<(usize, u64)>,
+    focus_filter: u64,
 }
 
 impl Mounted {
@@ -156,6 +162,8 @@ impl Mounted {
             version: 0,
             follow,
             cursor,
+            reveal: None,
+            focus_filter: 0,
         };
         let handle = yew::Renderer::<Harness>::with_root_and_props(root.clone(), props).render();
         frames().await;
@@ -166,19 +174,28 @@ impl Mounted {
             version: 0,
             follow,
             cursor,
+            reveal: None,
+            focus_filter: 0,
         }
     }
 
-    /// Tells the log that the engine changed.
-    async fn refresh(&mut self) {
-        self.version += 1;
+    /// Renders the harness again with the fields of `self`.
+    async fn update(&mut self) {
         self.handle.update(HarnessProps {
             shared: self.shared.clone(),
             version: self.version,
             follow: self.follow,
             cursor: self.cursor,
+            reveal: self.reveal,
+            focus_filter: self.focus_filter,
         });
         frames().await;
+    }
+
+    /// Tells the log that the engine changed.
+    async fn refresh(&mut self) {
+        self.version += 1;
+        self.update().await;
     }
 
     fn rows(&self) -> Vec<Element> {
@@ -301,6 +318,29 @@ async fn at_100k_facts_only_the_rows_in_view_are_in_the_dom_and_the_end_is_reach
         log.by_testid("log-count").text_content().unwrap(),
         "100,000 facts"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_row_chosen_elsewhere_is_scrolled_into_view_and_slash_focuses_the_filter() {
+    let mut engine = counter_engine();
+    given_counters(&mut engine, 100_000);
+    let mut log = Mounted::new(engine, false, None).await;
+    log.reveal = Some((70_000, 1));
+    log.update().await;
+    assert!(log.in_view(70_000), "{:?}", log.positions());
+    log.scroll_to(0).await;
+    assert!(!log.in_view(70_000));
+    // The same index again, with a new nonce.
+    log.reveal = Some((70_000, 2));
+    log.update().await;
+    assert!(log.in_view(70_000), "{:?}", log.positions());
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let input = log.by_testid("log-filter");
+    assert_ne!(document.active_element(), Some(input.clone()));
+    log.focus_filter = 1;
+    log.update().await;
+    assert_eq!(document.active_element(), Some(input));
 }
 
 #[wasm_bindgen_test]
@@ -427,6 +467,21 @@ async fn filters_are_emitted_and_applied() {
         .map(|r| r.get_attribute("data-kind").unwrap())
         .collect();
     assert_eq!(kinds, ["rejection"]);
+
+    let origin: HtmlSelectElement = log.by_testid("log-origin-filter").dyn_into().unwrap();
+    origin.set_value("user");
+    origin
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    frames().await;
+    let last = log.shared.filters.borrow().last().cloned().unwrap();
+    assert_eq!(last.origin.as_deref(), Some("user"));
+    assert!(log.rows().is_empty(), "no rejection of a user command");
+    assert!(log
+        .by_testid("log")
+        .text_content()
+        .unwrap()
+        .contains("No fact matches the filter"));
 }
 
 #[wasm_bindgen_test]
@@ -456,7 +511,7 @@ async fn clicking_a_row_selects_it_and_marks_its_flow() {
 async fn the_keyboard_moves_the_selection() {
     let log = Mounted::new(restaurant_not_on_menu(), false, None).await;
     log.scroller().focus().unwrap();
-    log.key("ArrowDown").await;
+    log.key("Enter").await;
     log.key("ArrowDown").await;
     let selected: Vec<u64> = log
         .shared
@@ -465,7 +520,13 @@ async fn the_keyboard_moves_the_selection() {
         .iter()
         .map(|r| r.position)
         .collect();
-    assert_eq!(selected, [0, 1]);
+    assert_eq!(selected, [0, 1], "Enter selects the first row in view");
+    assert_eq!(
+        log.scroller()
+            .get_attribute("aria-activedescendant")
+            .as_deref(),
+        Some("log-row-1")
+    );
     log.key("End").await;
     let head = log.shared.engine.borrow().head();
     let last = log.shared.selected.borrow().last().unwrap().position;
