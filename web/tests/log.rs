@@ -377,6 +377,24 @@ async fn rejections_are_rows_of_their_own_kind_naming_the_refused_command() {
     assert!(text.contains("decrement"), "the refused command: {text}");
 }
 
+#[wasm_bindgen_test]
+async fn an_injected_fault_is_its_own_mark() {
+    let mut engine = counter_engine();
+    let id = engine
+        .submit(&json!({"increment": {"counter_id": "a", "by": 1}}))
+        .unwrap();
+    engine
+        .inject_fault(id, &json!({"above_max": {"value": 0}}))
+        .unwrap();
+    let log = Mounted::new(engine, false, None).await;
+    let row = log.row(0).unwrap();
+    assert_eq!(row.get_attribute("data-kind").unwrap(), "rejection");
+    assert_eq!(row.get_attribute("data-injected").unwrap(), "true");
+    assert!(has_class(&row, "log-row-injected"));
+    let text = row.text_content().unwrap();
+    assert!(text.contains('⚡') && text.contains('✘'), "{text}");
+}
+
 /// The commands of the restaurant's not-on-menu scenario.
 fn restaurant_not_on_menu() -> Box<dyn DynEngine> {
     let scenario: Value = serde_json::from_str(include_str!(
