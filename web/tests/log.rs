@@ -33,6 +33,8 @@ struct HarnessProps {
     version: u64,
     follow: bool,
     cursor: Option<u64>,
+    reveal: Option<(usize, u64)>,
+    focus_filter: u64,
 }
 
 impl PartialEq for HarnessProps {
@@ -41,6 +43,8 @@ impl PartialEq for HarnessProps {
             && self.version == other.version
             && self.follow == other.follow
             && self.cursor == other.cursor
+            && self.reveal == other.reveal
+            && self.focus_filter == other.focus_filter
     }
 }
 
@@ -100,13 +104,13 @@ fn Harness(props: &HarnessProps) -> Html {
                 selected={selected.as_ref().map(|r| r.position)}
                 flow={selected.as_ref().map(|r| r.correlation_id)}
                 follow={props.follow}
-                reveal={None::<(usize, u64)>}
+                reveal={props.reveal}
                 filter={(*filter).clone()}
                 {on_filter}
                 {origins}
                 {on_select}
                 {head}
-                focus_filter={0}
+                focus_filter={props.focus_filter}
             />
         </div>
     }
@@ -138,6 +142,8 @@ struct Mounted {
     version: u64,
     follow: bool,
     cursor: Option<u64>,
+    reveal: Option<(usize, u64)>,
+    focus_filter: u64,
 }
 
 impl Mounted {
@@ -156,6 +162,8 @@ impl Mounted {
             version: 0,
             follow,
             cursor,
+            reveal: None,
+            focus_filter: 0,
         };
         let handle = yew::Renderer::<Harness>::with_root_and_props(root.clone(), props).render();
         frames().await;
@@ -166,19 +174,28 @@ impl Mounted {
             version: 0,
             follow,
             cursor,
+            reveal: None,
+            focus_filter: 0,
         }
     }
 
-    /// Tells the log that the engine changed.
-    async fn refresh(&mut self) {
-        self.version += 1;
+    /// Renders the harness again with the fields of `self`.
+    async fn update(&mut self) {
         self.handle.update(HarnessProps {
             shared: self.shared.clone(),
             version: self.version,
             follow: self.follow,
             cursor: self.cursor,
+            reveal: self.reveal,
+            focus_filter: self.focus_filter,
         });
         frames().await;
+    }
+
+    /// Tells the log that the engine changed.
+    async fn refresh(&mut self) {
+        self.version += 1;
+        self.update().await;
     }
 
     fn rows(&self) -> Vec<Element> {
@@ -304,6 +321,29 @@ async fn at_100k_facts_only_the_rows_in_view_are_in_the_dom_and_the_end_is_reach
 }
 
 #[wasm_bindgen_test]
+async fn a_row_chosen_elsewhere_is_scrolled_into_view_and_slash_focuses_the_filter() {
+    let mut engine = counter_engine();
+    given_counters(&mut engine, 100_000);
+    let mut log = Mounted::new(engine, false, None).await;
+    log.reveal = Some((70_000, 1));
+    log.update().await;
+    assert!(log.in_view(70_000), "{:?}", log.positions());
+    log.scroll_to(0).await;
+    assert!(!log.in_view(70_000));
+    // The same index again, with a new nonce.
+    log.reveal = Some((70_000, 2));
+    log.update().await;
+    assert!(log.in_view(70_000), "{:?}", log.positions());
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let input = log.by_testid("log-filter");
+    assert_ne!(document.active_element(), Some(input.clone()));
+    log.focus_filter = 1;
+    log.update().await;
+    assert_eq!(document.active_element(), Some(input));
+}
+
+#[wasm_bindgen_test]
 async fn rejections_are_rows_of_their_own_kind_naming_the_refused_command() {
     let mut engine = counter_engine();
     submit(
@@ -335,6 +375,24 @@ async fn rejections_are_rows_of_their_own_kind_naming_the_refused_command() {
     let text = rejection.text_content().unwrap();
     assert!(text.contains('✘') && text.contains("below_zero"), "{text}");
     assert!(text.contains("decrement"), "the refused command: {text}");
+}
+
+#[wasm_bindgen_test]
+async fn an_injected_fault_is_its_own_mark() {
+    let mut engine = counter_engine();
+    let id = engine
+        .submit(&json!({"increment": {"counter_id": "a", "by": 1}}))
+        .unwrap();
+    engine
+        .inject_fault(id, &json!({"above_max": {"value": 0}}))
+        .unwrap();
+    let log = Mounted::new(engine, false, None).await;
+    let row = log.row(0).unwrap();
+    assert_eq!(row.get_attribute("data-kind").unwrap(), "rejection");
+    assert_eq!(row.get_attribute("data-injected").unwrap(), "true");
+    assert!(has_class(&row, "log-row-injected"));
+    let text = row.text_content().unwrap();
+    assert!(text.contains('⚡') && text.contains('✘'), "{text}");
 }
 
 /// The commands of the restaurant's not-on-menu scenario.
@@ -427,6 +485,21 @@ async fn filters_are_emitted_and_applied() {
         .map(|r| r.get_attribute("data-kind").unwrap())
         .collect();
     assert_eq!(kinds, ["rejection"]);
+
+    let origin: HtmlSelectElement = log.by_testid("log-origin-filter").dyn_into().unwrap();
+    origin.set_value("user");
+    origin
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    frames().await;
+    let last = log.shared.filters.borrow().last().cloned().unwrap();
+    assert_eq!(last.origin.as_deref(), Some("user"));
+    assert!(log.rows().is_empty(), "no rejection of a user command");
+    assert!(log
+        .by_testid("log")
+        .text_content()
+        .unwrap()
+        .contains("No fact matches the filter"));
 }
 
 #[wasm_bindgen_test]
@@ -456,7 +529,7 @@ async fn clicking_a_row_selects_it_and_marks_its_flow() {
 async fn the_keyboard_moves_the_selection() {
     let log = Mounted::new(restaurant_not_on_menu(), false, None).await;
     log.scroller().focus().unwrap();
-    log.key("ArrowDown").await;
+    log.key("Enter").await;
     log.key("ArrowDown").await;
     let selected: Vec<u64> = log
         .shared
@@ -465,7 +538,13 @@ async fn the_keyboard_moves_the_selection() {
         .iter()
         .map(|r| r.position)
         .collect();
-    assert_eq!(selected, [0, 1]);
+    assert_eq!(selected, [0, 1], "Enter selects the first row in view");
+    assert_eq!(
+        log.scroller()
+            .get_attribute("aria-activedescendant")
+            .as_deref(),
+        Some("log-row-1")
+    );
     log.key("End").await;
     let head = log.shared.engine.borrow().head();
     let last = log.shared.selected.borrow().last().unwrap().position;
@@ -543,4 +622,109 @@ fn long_ids_are_shortened_in_the_middle_and_payloads_unwrapped() {
     );
     let unit = json!({"order": "order_prepared"});
     assert_eq!(compact_payload(unwrap_variants(&unit, 2)), "");
+}
+
+/// A log of `len` rows made up on request from one engine row, to go past what an engine in
+/// a debug build fills quickly.
+#[derive(Properties, PartialEq)]
+struct SyntheticProps {
+    len: usize,
+    template: FactRow,
+}
+
+#[function_component]
+fn Synthetic(props: &SyntheticProps) -> Html {
+    let template = props.template.clone();
+    let len = props.len;
+    let fetch = Callback::from(move |(from, to): (usize, usize)| {
+        (from..to.min(len))
+            .map(|i| FactRow {
+                position: i as u64,
+                ..template.clone()
+            })
+            .collect::<Vec<_>>()
+    });
+    html! {
+        <div style="height: 480px; width: 900px; display: flex; flex-direction: column;">
+            <Log
+                {len}
+                {fetch}
+                version={0}
+                cursor={None::<u64>}
+                selected={None::<u64>}
+                flow={None::<decider_core::ids::Id>}
+                follow={false}
+                reveal={None::<(usize, u64)>}
+                filter={LogFilter::default()}
+                on_filter={Callback::noop()}
+                origins={Rc::new(Vec::new())}
+                on_select={Callback::noop()}
+                head={len as u64}
+                focus_filter={0}
+            />
+        </div>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn two_million_rows_fit_under_the_browsers_height_cap_and_all_are_reachable() {
+    let mut engine = counter_engine();
+    submit(
+        &mut engine,
+        json!({"increment": {"counter_id": "a", "by": 1}}),
+    );
+    let template = engine.rows(0, 1).remove(0);
+    let document = web_sys::window().unwrap().document().unwrap();
+    install_styles(&document);
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = SyntheticProps {
+        len: 2_000_000,
+        template,
+    };
+    yew::Renderer::<Synthetic>::with_root_and_props(root.clone(), props).render();
+    frames().await;
+    let scroller: HtmlElement = root
+        .query_selector("[data-testid=log]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let height = scroller.scroll_height();
+    assert!(height < 10_000_000, "the spacer is capped: {height}");
+    let positions = |root: &Element| -> Vec<u64> {
+        let list = root.query_selector_all("[data-testid=log-row]").unwrap();
+        (0..list.length())
+            .map(|i| {
+                let row = list.get(i).unwrap().dyn_into::<Element>().unwrap();
+                row.get_attribute("data-position").unwrap().parse().unwrap()
+            })
+            .collect()
+    };
+    let scroll = |top: i32| {
+        scroller.set_scroll_top(top);
+        scroller
+            .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+            .unwrap();
+    };
+    scroll(height);
+    frames().await;
+    let at_end = positions(&root);
+    assert!(at_end.contains(&1_999_999), "{at_end:?}");
+    assert!(at_end.len() < 100);
+    let last = root
+        .query_selector("[data-position='1999999']")
+        .unwrap()
+        .unwrap()
+        .get_bounding_client_rect();
+    let view = scroller.get_bounding_client_rect();
+    assert!(last.bottom() <= view.bottom() + 0.5 && last.top() >= view.top());
+
+    scroll(height / 2);
+    frames().await;
+    let middle = positions(&root);
+    assert!(
+        middle.iter().any(|p| (900_000..1_100_000).contains(p)),
+        "{middle:?}"
+    );
 }

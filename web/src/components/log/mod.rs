@@ -108,7 +108,9 @@ pub fn Log(props: &LogProps) -> Html {
     let scroller = use_node_ref();
     let cache = use_mut_ref(RowCache::default);
     let known = use_mut_ref(|| None::<KnownIndex>);
-    let viewport = use_state_eq(Viewport::default);
+    // Read by the keyboard and for the active row; kept out of state so that scrolling
+    // re-renders only the list, not the whole panel.
+    let viewport = use_mut_ref(Viewport::default);
     // The length of the list when the user scrolled away from the end (for "↓ N new").
     let left_at = use_state_eq(|| None::<usize>);
     let reveal = use_state_eq(|| props.reveal);
@@ -176,8 +178,9 @@ pub fn Log(props: &LogProps) -> Html {
     let onkeydown = {
         let select_index = select_index.clone();
         let current_index = current_index.clone();
-        let viewport = *viewport;
+        let viewport = viewport.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let viewport = *viewport.borrow();
             if len == 0 {
                 return;
             }
@@ -257,7 +260,7 @@ pub fn Log(props: &LogProps) -> Html {
         let viewport = viewport.clone();
         let left_at = left_at.clone();
         Callback::from(move |now: Viewport| {
-            viewport.set(now);
+            *viewport.borrow_mut() = now;
             if now.at_end {
                 left_at.set(None);
             } else if left_at.is_none() {
@@ -284,7 +287,7 @@ pub fn Log(props: &LogProps) -> Html {
 
     let active = current_index()
         .filter(|i| {
-            let shown = viewport.visible(len);
+            let shown = viewport.borrow().visible(len);
             *i + 1 >= shown.start && *i <= shown.end
         })
         .and(props.selected)

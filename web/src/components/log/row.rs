@@ -153,6 +153,14 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
     let (service, short_name) = split_name(&row.name);
     let depth = depth_of(&row.name);
     let payload_text = compact_payload(unwrap_variants(&row.payload, depth));
+    let payload_title = match &row.command {
+        Some(command) => format!(
+            "{}\nrefused command: {}",
+            truncate(&payload_text, TOOLTIP_CHARS),
+            truncate(&command.to_string(), TOOLTIP_CHARS)
+        ),
+        None => truncate(&payload_text, TOOLTIP_CHARS),
+    };
     let refused = (row.kind == RowKind::Rejection)
         .then(|| refused_command(row))
         .flatten();
@@ -201,16 +209,16 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
             <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
             <span class="log-cell log-message" role="gridcell" title={row.name.clone()}>
                 <span class="log-message-name">{ short_name }</span>
-                if !service.is_empty() {
-                    <span class="log-message-service">{ service }</span>
-                }
                 if let Some(command) = refused.clone() {
                     <span class="log-message-refused" title={format!("refused command: {command}")}>
                         { format!("✘ {}", split_name(&command).1) }
                     </span>
                 }
+                if !service.is_empty() {
+                    <span class="log-message-service">{ service }</span>
+                }
             </span>
-            <span class="log-cell log-payload mono" role="gridcell" title={truncate(&payload_text, TOOLTIP_CHARS)}>
+            <span class="log-cell log-payload mono" role="gridcell" title={payload_title}>
                 { truncate(&payload_text, PAYLOAD_CHARS) }
             </span>
             <span class="log-cell log-origin" role="gridcell" title={row.origin.clone()}>
