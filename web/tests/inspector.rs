@@ -385,4 +385,31 @@ mod browser {
             "struck through"
         );
     }
+
+    #[wasm_bindgen_test]
+    async fn parents_of_changes_open_and_big_unchanged_subtrees_stay_closed() {
+        let big: serde_json::Map<String, Value> =
+            (0..30).map(|i| (format!("k{i}"), json!(i))).collect();
+        let old = json!({"deep": {"er": {"still": {"status": "placed"}}}, "big": big});
+        let mut new = old.clone();
+        new["deep"]["er"]["still"]["status"] = json!("ready");
+        let root = new_root();
+        let props = JsonTreeProps {
+            value: Rc::new(new.clone()),
+            diff: Some(Rc::new(diff(&old, &new))),
+            collapsed_depth: 1,
+            name: "state".into(),
+        };
+        yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
+        settle().await;
+        let all = text(&root);
+        assert!(all.contains(r#""ready""#), "the change is shown: {all}");
+        assert!(
+            !all.contains("k29"),
+            "the big unchanged object stays closed: {all}"
+        );
+        assert!(all.contains("30 keys"), "{all}");
+        let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
+        assert_eq!(marks.length(), 1);
+    }
 }

@@ -160,8 +160,10 @@ impl Tree<'_> {
                         <span class="json-tree-caret" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
                         <span class="json-tree-key">{ label }</span>
                     </button>
-                    <span class="json-tree-colon">{ ": " }</span>
-                    <span class="json-tree-brace">{ if open { &brace[..1] } else { brace } }</span>
+                    if !open {
+                        <span class="json-tree-colon">{ ": " }</span>
+                        <span class="json-tree-brace">{ brace }</span>
+                    }
                     <span class="json-tree-count">{ items }</span>
                     { glyph(kind) }
                     if hidden_change {

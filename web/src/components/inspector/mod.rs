@@ -237,7 +237,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 </span>
                 if props.past {
                     <span class="inspector-past" title="The cursor is in the past: this is not the live state">
-                        { "⏪ past" }
+                        { "⚠ past" }
                     </span>
                 } else {
                     <span class="inspector-live" title="The live state: the newest fact is folded">
