@@ -412,4 +412,60 @@ mod browser {
         let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
         assert_eq!(marks.length(), 1);
     }
+
+    #[wasm_bindgen_test]
+    async fn tabs_follow_the_arrow_keys_and_copy_buttons_say_what_happened() {
+        let engine = restaurant();
+        let props = props_after_last_fact_of(&*engine, "order-");
+        let panel = mount_inspector(props).await;
+        let selected = || {
+            panel
+                .query_selector("[data-testid=inspector-tab][aria-selected=true]")
+                .unwrap()
+                .and_then(|t| t.get_attribute("data-tab"))
+        };
+        assert_eq!(
+            selected().as_deref(),
+            Some("stream"),
+            "a selected stream is shown first"
+        );
+        let active = panel
+            .query_selector("[data-testid=inspector-tab][aria-selected=true]")
+            .unwrap()
+            .unwrap();
+        active.dispatch_event(&key_down("ArrowLeft")).unwrap();
+        settle().await;
+        assert_eq!(
+            selected().as_deref(),
+            Some("envelope"),
+            "the arrows wrap around"
+        );
+        let envelope = panel
+            .query_selector("[data-section=envelope]")
+            .unwrap()
+            .unwrap();
+        assert!(!envelope.has_attribute("hidden"));
+        let stream = panel
+            .query_selector("[data-section=stream]")
+            .unwrap()
+            .unwrap();
+        assert!(stream.has_attribute("hidden"));
+
+        let copy: HtmlElement = envelope
+            .query_selector("[data-testid=copy-id]")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        assert_eq!(text(&copy), "copy");
+        copy.click();
+        let mut said = text(&copy);
+        for _ in 0..50 {
+            if said != "copy" {
+                break;
+            }
+            settle().await;
+            said = text(&copy);
+        }
+        assert!(said == "✓ copied" || said == "✘ failed", "{said}");
+    }
 }
