@@ -363,8 +363,8 @@ mod browser {
 
     #[wasm_bindgen_test]
     async fn a_removed_key_and_a_changed_value_are_marked_with_the_old_value() {
-        let old = json!({"status": "placed", "note": "ring twice"});
-        let new = json!({"status": "ready"});
+        let old = json!({"status": "placed", "note": "ring twice", "tags": ["vip"]});
+        let new = json!({"status": "ready", "tags": []});
         let root = new_root();
         let props = JsonTreeProps {
             value: Rc::new(new.clone()),
@@ -375,10 +375,19 @@ mod browser {
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
         let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
-        assert_eq!(marks.length(), 2);
+        assert_eq!(marks.length(), 3, "status, note and tags[0]");
+        assert!(
+            text(&root).contains(r#""vip""#),
+            "an emptied array still shows what it lost: {}",
+            text(&root)
+        );
         let changed = root.query_selector(".json-tree-changed").unwrap().unwrap();
         assert!(text(&changed).contains(r#""placed""#) && text(&changed).contains(r#""ready""#));
-        let removed = root.query_selector(".json-tree-removed").unwrap().unwrap();
+        let removed = root.query_selector_all(".json-tree-removed").unwrap();
+        let removed = (0..removed.length())
+            .filter_map(|i| removed.get(i)?.dyn_into::<Element>().ok())
+            .find(|r| text(r).contains("note"))
+            .unwrap();
         assert!(text(&removed).contains("ring twice"));
         assert!(
             removed.query_selector("del").unwrap().is_some(),
