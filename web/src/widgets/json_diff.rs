@@ -100,6 +100,8 @@ pub struct Change {
 pub struct JsonDiff {
     changes: Vec<Change>,
     by_path: BTreeMap<String, usize>,
+    /// The removed children of each path, by index in `changes`.
+    removed: BTreeMap<String, Vec<usize>>,
     /// Paths with at least one change strictly below them.
     ancestors: BTreeSet<String>,
 }
@@ -131,23 +133,24 @@ impl JsonDiff {
     }
 
     /// The children of `path` that were removed, with their old values, in order.
-    pub fn removed_under<'a>(
-        &'a self,
-        path: &'a str,
-    ) -> impl Iterator<Item = (&'a Segment, &'a Value)> + 'a {
-        self.changes.iter().filter_map(move |c| match c {
-            Change {
-                kind: ChangeKind::Removed,
-                parent: Some(parent),
-                segment: Some(segment),
-                old: Some(old),
-                ..
-            } if parent == path => Some((segment, old)),
-            _ => None,
-        })
+    pub fn removed_under(&self, path: &str) -> impl Iterator<Item = (&Segment, &Value)> {
+        self.removed
+            .get(path)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| {
+                let change = &self.changes[i];
+                Some((change.segment.as_ref()?, change.old.as_ref()?))
+            })
     }
 
     fn push(&mut self, change: Change) {
+        if let (ChangeKind::Removed, Some(parent)) = (change.kind, &change.parent) {
+            self.removed
+                .entry(parent.clone())
+                .or_default()
+                .push(self.changes.len());
+        }
         self.by_path.insert(change.path.clone(), self.changes.len());
         self.changes.push(change);
     }

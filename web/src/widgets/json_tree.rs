@@ -91,7 +91,10 @@ impl Tree<'_> {
         let change = self.diff.and_then(|d| d.get(path));
         let kind = change.map(|c| c.kind);
         let marks = mark_attrs(kind);
-        let Some(count) = size(value).filter(|&n| n > 0) else {
+        let has_removed = self
+            .diff
+            .is_some_and(|d| d.removed_under(path).next().is_some());
+        let Some(count) = size(value).filter(|&n| n > 0 || has_removed) else {
             let old = change
                 .filter(|c| c.kind == ChangeKind::Changed)
                 .and_then(|c| c.old.as_ref());
@@ -114,22 +117,8 @@ impl Tree<'_> {
         };
         let open = self.is_open(path, depth, count);
         let (brace, items) = match value {
-            Value::Array(_) => (
-                "[…]",
-                if count == 1 {
-                    "1 item".into()
-                } else {
-                    format!("{count} items")
-                },
-            ),
-            _ => (
-                "{…}",
-                if count == 1 {
-                    "1 key".into()
-                } else {
-                    format!("{count} keys")
-                },
-            ),
+            Value::Array(_) => ("[…]", counted(count, "item", "items")),
+            _ => ("{…}", counted(count, "key", "keys")),
         };
         let hidden_change = !open && self.diff.is_some_and(|d| d.changed_below(path));
         let toggle = {
@@ -160,8 +149,10 @@ impl Tree<'_> {
                         <span class="json-tree-caret" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
                         <span class="json-tree-key">{ label }</span>
                     </button>
-                    <span class="json-tree-colon">{ ": " }</span>
-                    <span class="json-tree-brace">{ if open { &brace[..1] } else { brace } }</span>
+                    if !open {
+                        <span class="json-tree-colon">{ ": " }</span>
+                        <span class="json-tree-brace">{ brace }</span>
+                    }
                     <span class="json-tree-count">{ items }</span>
                     { glyph(kind) }
                     if hidden_change {
@@ -295,6 +286,11 @@ fn scalar(value: &Value) -> Html {
         Value::Array(_) | Value::Object(_) => "json-tree-brace",
     };
     html! { <span class={class}>{ value.to_string() }</span> }
+}
+
+/// `1 key`, `3 keys`.
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// `text`, cut to [`INLINE_MAX`] characters with an ellipsis.

@@ -126,12 +126,12 @@ fn position_label(position: u64) -> String {
 /// The inspector panel.
 #[function_component]
 pub fn Inspector(props: &InspectorProps) -> Html {
-    let tab = use_state(|| {
-        if props.stream.is_some() {
-            Tab::Stream
-        } else {
-            Tab::View
-        }
+    // The tab the person chose; until then, the stream once one is selected, else the view.
+    let chosen = use_state(|| None::<Tab>);
+    let tab = chosen.unwrap_or(if props.stream.is_some() {
+        Tab::Stream
+    } else {
+        Tab::View
     });
     let tab_refs = use_memo((), |_| Tab::ALL.map(|_| NodeRef::default()));
     let sections = use_memo(
@@ -147,10 +147,10 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     });
 
     let select = {
-        let tab = tab.clone();
+        let chosen = chosen.clone();
         let refs = tab_refs.clone();
         Callback::from(move |next: Tab| {
-            tab.set(next);
+            chosen.set(Some(next));
             if let Some(button) = refs[next.index()].cast::<HtmlElement>() {
                 // Focus follows the keyboard; a failed focus only leaves it where it was.
                 let _ = button.focus();
@@ -159,9 +159,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     let on_tab_keys = {
         let select = select.clone();
-        let current = *tab;
         Callback::from(move |e: KeyboardEvent| {
-            let at = current.index();
+            let at = tab.index();
             let next = match e.key().as_str() {
                 "ArrowRight" => (at + 1) % Tab::ALL.len(),
                 "ArrowLeft" => (at + Tab::ALL.len() - 1) % Tab::ALL.len(),
@@ -180,7 +179,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             .of(t)
             .and_then(|s| s.diff.as_deref())
             .map_or(0, |d| d.len());
-        let active = t == *tab;
+        let active = t == tab;
         html! {
             <button type="button" role="tab" class="inspector-tab" data-testid="inspector-tab"
                     data-tab={t.id()} aria-selected={active.to_string()}
@@ -198,7 +197,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let panel = |t: Tab, body: Html| {
         html! {
             <div class="inspector-panel" role="tabpanel" aria-label={t.title()} data-section={t.id()}
-                 hidden={t != *tab}>
+                 hidden={t != tab}>
                 { body }
             </div>
         }
@@ -237,7 +236,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 </span>
                 if props.past {
                     <span class="inspector-past" title="The cursor is in the past: this is not the live state">
-                        { "⏪ past" }
+                        { "⚠ past" }
                     </span>
                 } else {
                     <span class="inspector-live" title="The live state: the newest fact is folded">
