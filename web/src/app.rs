@@ -6,6 +6,7 @@ use crate::components::composer::{Composer, DomainRef};
 use crate::components::header::Header;
 use crate::components::inspector::Inspector;
 use crate::components::log::Log;
+use crate::components::queue::Queue;
 use crate::components::shortcuts::Shortcuts;
 use crate::components::timeline::Timeline;
 use crate::components::trace::Trace;
@@ -16,10 +17,10 @@ use crate::session::{repeat, Action, RunMode, Session};
 use decider_core::boundary::FactRow;
 use decider_core::DynDomain;
 use gloo::timers::callback::Interval;
-use wasm_bindgen::JsCast;
 use serde_json::Value;
 use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The domain the page opens on.
@@ -107,6 +108,7 @@ fn Playground() -> Html {
     let position = selected.as_ref().map(|row| row.position);
     let flow = session.flow().map(Rc::new);
     let locked = session.in_past() || session.read_only();
+    let (queue_rows, queue_total) = (current.queue.clone(), current.queue_len);
     html! {
         <div class="app">
             <Header on_help={on_help_open} />
@@ -148,7 +150,11 @@ fn Playground() -> Html {
                         past={session.in_past()} />
                 </section>
                 <section class="panel panel-queue" aria-label="queue">
-                    <h2 class="panel-title">{ "Queue" }</h2>
+                    <Queue rows={Rc::new(queue_rows)} total={queue_total}
+                        domain={DomainRef(session.domain().clone())}
+                        can_inject={!locked}
+                        on_inject={dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection))}
+                        on_select_flow={dispatch.reform(Action::SelectFlow)} />
                 </section>
                 <section class="panel panel-trace" aria-label="saga trace">
                     <Trace {flow} selected={position} cursor={session.cursor()}
