@@ -135,6 +135,18 @@ async fn frames() {
     yew::platform::time::sleep(Duration::from_millis(80)).await;
 }
 
+/// Waits until `check` holds, for up to 5 s (the machine running the tests may be busy);
+/// returns whether it did.
+async fn eventually(check: impl Fn() -> bool) -> bool {
+    for _ in 0..250 {
+        if check() {
+            return true;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+    check()
+}
+
 struct Mounted {
     root: Element,
     handle: AppHandle<Harness>,
@@ -260,7 +272,19 @@ impl Mounted {
         let event =
             web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
         self.scroller().dispatch_event(&event).unwrap();
-        frames().await;
+        self.selection_shown().await;
+    }
+
+    /// Waits until the log shows the last selected row as selected.
+    async fn selection_shown(&self) {
+        let Some(position) = self.shared.selected.borrow().last().map(|r| r.position) else {
+            return;
+        };
+        eventually(|| {
+            self.row(position)
+                .is_some_and(|r| r.get_attribute("aria-selected").as_deref() == Some("true"))
+        })
+        .await;
     }
 }
 
@@ -301,22 +325,30 @@ async fn at_100k_facts_only_the_rows_in_view_are_in_the_dom_and_the_end_is_reach
     let rows = log.rows();
     assert!(!rows.is_empty() && rows.len() < 100, "{} rows", rows.len());
     assert_eq!(log.positions()[0], 0);
-    assert!(log.in_view(0));
+    assert!(eventually(|| log.in_view(0)).await);
 
     log.scroll_to(log.scroller().scroll_height()).await;
+    eventually(|| log.positions().contains(&99_999)).await;
     let positions = log.positions();
     assert!(positions.len() < 100, "{} rows", positions.len());
     assert!(positions.contains(&99_999), "{positions:?}");
-    assert!(log.in_view(99_999));
+    assert!(eventually(|| log.in_view(99_999)).await);
     assert!(!positions.contains(&0));
 
     log.scroll_to(24 * 50_000).await;
+    eventually(|| log.positions().contains(&50_000)).await;
     let positions = log.positions();
     assert!(positions.len() < 100, "{} rows", positions.len());
     assert!(positions.contains(&50_000), "{positions:?}");
     assert_eq!(
         log.by_testid("log-count").text_content().unwrap(),
         "100,000 facts"
+    );
+    let grid = log.scroller();
+    assert_eq!(grid.get_attribute("role").as_deref(), Some("grid"));
+    assert_eq!(
+        grid.get_attribute("aria-rowcount").as_deref(),
+        Some("100001")
     );
 }
 
@@ -327,20 +359,34 @@ async fn a_row_chosen_elsewhere_is_scrolled_into_view_and_slash_focuses_the_filt
     let mut log = Mounted::new(engine, false, None).await;
     log.reveal = Some((70_000, 1));
     log.update().await;
-    assert!(log.in_view(70_000), "{:?}", log.positions());
+    assert!(
+        eventually(|| log.in_view(70_000)).await,
+        "{:?}",
+        log.positions()
+    );
     log.scroll_to(0).await;
-    assert!(!log.in_view(70_000));
+    assert!(eventually(|| !log.in_view(70_000)).await);
     // The same index again, with a new nonce.
     log.reveal = Some((70_000, 2));
     log.update().await;
-    assert!(log.in_view(70_000), "{:?}", log.positions());
+    assert!(
+        eventually(|| log.in_view(70_000)).await,
+        "{:?}",
+        log.positions()
+    );
 
-    let document = web_sys::window().unwrap().document().unwrap();
+    // Other tests run alongside and may take the focus later: record the focus event.
     let input = log.by_testid("log-filter");
-    assert_ne!(document.active_element(), Some(input.clone()));
+    let focused = Rc::new(std::cell::Cell::new(false));
+    let _listener = {
+        let focused = focused.clone();
+        gloo::events::EventListener::new(&input, "focus", move |_| focused.set(true))
+    };
+    log.update().await;
+    assert!(!focused.get(), "not focused before `/`");
     log.focus_filter = 1;
     log.update().await;
-    assert_eq!(document.active_element(), Some(input));
+    assert!(eventually(|| focused.get()).await, "`/` focuses the filter");
 }
 
 #[wasm_bindgen_test]
@@ -446,9 +492,15 @@ async fn filters_are_emitted_and_applied() {
     input
         .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
         .unwrap();
-    yew::platform::time::sleep(Duration::from_millis(300)).await;
-    let last = log.shared.filters.borrow().last().cloned().unwrap();
-    assert_eq!(last.text, "refund");
+    let emitted = |text: &str| {
+        log.shared
+            .filters
+            .borrow()
+            .last()
+            .is_some_and(|f| f.text == text)
+    };
+    assert!(eventually(|| emitted("refund")).await);
+    assert!(eventually(|| log.positions().len() == 1).await);
     let positions = log.positions();
     assert_eq!(positions.len(), 1, "{positions:?}");
     let count = log.by_testid("log-count").text_content().unwrap();
@@ -461,8 +513,8 @@ async fn filters_are_emitted_and_applied() {
     input
         .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
         .unwrap();
-    yew::platform::time::sleep(Duration::from_millis(300)).await;
-    assert!(log.rows().is_empty());
+    assert!(eventually(|| emitted("no such thing")).await);
+    assert!(eventually(|| log.rows().is_empty()).await);
     let text = log.by_testid("log").text_content().unwrap();
     assert!(text.contains("No fact matches the filter"), "{text}");
 
@@ -471,11 +523,11 @@ async fn filters_are_emitted_and_applied() {
         .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
         .unwrap();
     let kind: HtmlSelectElement = log.by_testid("log-kind-filter").dyn_into().unwrap();
-    yew::platform::time::sleep(Duration::from_millis(300)).await;
+    assert!(eventually(|| emitted("")).await);
     kind.set_value("rejection");
     kind.dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
-    frames().await;
+    assert!(eventually(|| log.positions() == [4]).await);
     let last = log.shared.filters.borrow().last().cloned().unwrap();
     assert_eq!(last.kind.map(|k| k.as_str()), Some("rejection"));
     assert_eq!(last.text, "");
@@ -491,10 +543,12 @@ async fn filters_are_emitted_and_applied() {
     origin
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
-    frames().await;
     let last = log.shared.filters.borrow().last().cloned().unwrap();
     assert_eq!(last.origin.as_deref(), Some("user"));
-    assert!(log.rows().is_empty(), "no rejection of a user command");
+    assert!(
+        eventually(|| log.rows().is_empty()).await,
+        "no rejection of a user command"
+    );
     assert!(log
         .by_testid("log")
         .text_content()
@@ -507,7 +561,7 @@ async fn clicking_a_row_selects_it_and_marks_its_flow() {
     let log = Mounted::new(restaurant_not_on_menu(), false, None).await;
     let row: HtmlElement = log.row(3).unwrap().dyn_into().unwrap();
     row.click();
-    frames().await;
+    log.selection_shown().await;
     let selected = log.shared.selected.borrow().last().cloned().unwrap();
     assert_eq!(selected.position, 3);
     let row = log.row(3).unwrap();
@@ -519,10 +573,9 @@ async fn clicking_a_row_selects_it_and_marks_its_flow() {
 
     let flow: HtmlElement = log.by_testid("log-flow-filter").dyn_into().unwrap();
     flow.click();
-    frames().await;
     let last = log.shared.filters.borrow().last().cloned().unwrap();
     assert_eq!(last.correlation_id, Some(selected.correlation_id));
-    assert!(!log.positions().contains(&0));
+    assert!(eventually(|| log.positions() == [2, 3, 4, 5, 6]).await);
 }
 
 #[wasm_bindgen_test]
@@ -562,10 +615,18 @@ async fn following_the_tail_keeps_the_newest_row_in_view() {
     let mut engine = counter_engine();
     given_counters(&mut engine, 1_000);
     let mut log = Mounted::new(engine, true, None).await;
-    assert!(log.in_view(999), "{:?}", log.positions());
+    assert!(
+        eventually(|| log.in_view(999)).await,
+        "{:?}",
+        log.positions()
+    );
     given_counters(&mut log.shared.engine.borrow_mut(), 500);
     log.refresh().await;
-    assert!(log.in_view(1_499), "{:?}", log.positions());
+    assert!(
+        eventually(|| log.in_view(1_499)).await,
+        "{:?}",
+        log.positions()
+    );
     assert!(log
         .root
         .query_selector("[data-testid=log-new-pill]")
@@ -576,17 +637,31 @@ async fn following_the_tail_keeps_the_newest_row_in_view() {
     log.scroll_to(0).await;
     given_counters(&mut log.shared.engine.borrow_mut(), 200);
     log.refresh().await;
-    assert!(log.in_view(0));
+    assert!(eventually(|| log.in_view(0)).await);
+    eventually(|| {
+        log.root
+            .query_selector("[data-testid=log-new-pill]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
     let pill: HtmlElement = log.by_testid("log-new-pill").dyn_into().unwrap();
     assert_eq!(pill.text_content().unwrap(), "↓ 200 new");
     pill.click();
     frames().await;
-    assert!(log.in_view(1_699), "{:?}", log.positions());
-    assert!(log
-        .root
-        .query_selector("[data-testid=log-new-pill]")
-        .unwrap()
-        .is_none());
+    assert!(
+        eventually(|| log.in_view(1_699)).await,
+        "{:?}",
+        log.positions()
+    );
+    assert!(
+        eventually(|| log
+            .root
+            .query_selector("[data-testid=log-new-pill]")
+            .unwrap()
+            .is_none())
+        .await
+    );
 }
 
 #[wasm_bindgen_test]
@@ -708,7 +783,7 @@ async fn two_million_rows_fit_under_the_browsers_height_cap_and_all_are_reachabl
             .unwrap();
     };
     scroll(height);
-    frames().await;
+    eventually(|| positions(&root).contains(&1_999_999)).await;
     let at_end = positions(&root);
     assert!(at_end.contains(&1_999_999), "{at_end:?}");
     assert!(at_end.len() < 100);
@@ -721,7 +796,12 @@ async fn two_million_rows_fit_under_the_browsers_height_cap_and_all_are_reachabl
     assert!(last.bottom() <= view.bottom() + 0.5 && last.top() >= view.top());
 
     scroll(height / 2);
-    frames().await;
+    eventually(|| {
+        positions(&root)
+            .iter()
+            .any(|p| (900_000..1_100_000).contains(p))
+    })
+    .await;
     let middle = positions(&root);
     assert!(
         middle.iter().any(|p| (900_000..1_100_000).contains(p)),

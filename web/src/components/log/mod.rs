@@ -3,8 +3,9 @@
 //! window in view, and cached until the window or the log's `version` changes.
 //!
 //! Keyboard, while the log has focus: ↑/↓ (and Page Up/Down) move the selection, Home/End
-//! jump to the first/last fact, Enter selects the highlighted row (the first in view when
-//! nothing is selected). `/` is the page's shortcut to the text filter (`focus_filter`).
+//! jump to the first/last fact and select it, Enter selects the first row in view when
+//! nothing is selected (and selects the selected row again otherwise, to show it elsewhere).
+//! `/` is the page's shortcut to the text filter (`focus_filter`).
 
 pub mod filter;
 pub mod row;
@@ -331,6 +332,7 @@ pub fn Log(props: &LogProps) -> Html {
                     active_descendant={active}
                     len={len}
                     header={render_header()}
+                    header_rows={1}
                     {empty}
                     {render}
                     reveal={*reveal}
