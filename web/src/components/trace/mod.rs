@@ -13,6 +13,7 @@
 
 pub mod arrivals;
 pub mod layout;
+pub mod scrolling;
 pub mod text;
 pub mod timing;
 pub mod tone;
@@ -20,7 +21,8 @@ pub mod tone;
 use arrivals::{node_key, Arrivals, NodeKey};
 use decider_core::boundary::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 use decider_core::Id;
-use layout::{COLUMN_W, LABEL_W, LANE_H, NODE_H, NODE_W};
+use layout::{LABEL_W, LANE_H, NODE_H, NODE_W};
+use scrolling::Follow;
 use std::collections::HashSet;
 use std::rc::Rc;
 use timing::Pick;
@@ -45,8 +47,11 @@ pub struct TraceProps {
     pub on_select_command: Callback<Id>,
 }
 
-/// The longest lane name shown whole; longer ones are shortened in the middle.
-const LANE_NAME_CHARS: usize = 15;
+/// The longest lane name shown whole beside its kind's tag (sagas); longer ones are
+/// shortened in the middle.
+const TAGGED_LANE_CHARS: usize = 14;
+/// The longest lane name shown whole without a tag (the user, streams).
+const LANE_NAME_CHARS: usize = 19;
 /// The longest message name shown whole in a node.
 const NODE_NAME_CHARS: usize = 13;
 /// The longest failure note shown whole under a node.
@@ -57,7 +62,7 @@ const FAILURE_CHARS: usize = 20;
 #[function_component(Trace)]
 pub fn trace(props: &TraceProps) -> Html {
     let scroller = use_node_ref();
-    let follow = use_mut_ref(|| true);
+    let follow = use_mut_ref(Follow::default);
     let shown = use_mut_ref(|| None::<Id>);
     let arrivals = use_mut_ref(Arrivals::default);
     let fresh = arrivals.borrow_mut().observe(props.flow.as_deref()).clone();
@@ -68,26 +73,27 @@ pub fn trace(props: &TraceProps) -> Html {
         // A new node while following the newest one (or another flow): show the newest.
         let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
         use_effect_with((flow_id, node_count), move |(id, _)| {
+            let mut follow = follow.borrow_mut();
             if *shown.borrow() != *id {
                 *shown.borrow_mut() = *id;
-                *follow.borrow_mut() = true;
+                follow.restart();
             }
             let newest = flow.as_ref().and_then(|f| f.nodes.last());
-            if let (true, Some(node)) = (*follow.borrow(), newest) {
-                reveal_node(&scroller, node);
+            if let (true, Some(node), Some(el)) = (follow.is_on(), newest, scroller.cast()) {
+                scrolling::reveal_cell(&el, node.column, node.lane, &mut follow);
             }
         });
     }
     {
         // Another selection (or another flow): show the selected node.
-        let (flow, scroller) = (props.flow.clone(), scroller.clone());
+        let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
         use_effect_with((flow_id, props.selected), move |(_, selected)| {
             let nodes = flow.as_ref().map(|f| f.nodes.as_slice()).unwrap_or(&[]);
             let node = nodes
                 .iter()
                 .find(|n| n.position.is_some() && n.position == *selected);
-            if let Some(node) = node {
-                reveal_node(&scroller, node);
+            if let (Some(node), Some(el)) = (node, scroller.cast()) {
+                scrolling::reveal_cell(&el, node.column, node.lane, &mut follow.borrow_mut());
             }
         });
     }
@@ -95,9 +101,8 @@ pub fn trace(props: &TraceProps) -> Html {
         let scroller = scroller.clone();
         Callback::from(move |_: Event| {
             if let Some(el) = scroller.cast::<Element>() {
-                let end = el.scroll_left() + el.client_width();
-                *follow.borrow_mut() =
-                    f64::from(end) >= f64::from(el.scroll_width()) - COLUMN_W / 2.0;
+                let (left, view, width) = (el.scroll_left(), el.client_width(), el.scroll_width());
+                follow.borrow_mut().scrolled(left, view, width);
             }
         })
     };
@@ -132,22 +137,6 @@ pub fn trace(props: &TraceProps) -> Html {
                 {swimlanes(props, flow, &fresh)}
             </div>
         </section>
-    }
-}
-
-/// Scrolls the swimlanes so that `node`'s cell is visible, moving as little as possible.
-fn reveal_node(scroller: &NodeRef, node: &FlowNode) {
-    let Some(el) = scroller.cast::<Element>() else {
-        return;
-    };
-    let ((left, right), (top, bottom)) = layout::cell_spans(node.column, node.lane);
-    let view_w = f64::from(el.client_width()) - LABEL_W;
-    if let Some(x) = layout::reveal(left, right, f64::from(el.scroll_left()), view_w) {
-        el.set_scroll_left(x.round() as i32);
-    }
-    let view_h = f64::from(el.client_height());
-    if let Some(y) = layout::reveal(top, bottom, f64::from(el.scroll_top()), view_h) {
-        el.set_scroll_top(y.round() as i32);
     }
 }
 
@@ -254,17 +243,24 @@ fn lane_word(kind: LaneKind) -> &'static str {
     }
 }
 
-/// One lane's label: its kind and its name (shortened, full on hover).
+/// One lane's label: its name (shortened, full on hover), tagged `saga` for a saga or
+/// process manager; the user's lane is named `user`, and streams are the rest.
 fn lane_label(lane: &Lane) -> Html {
     let word = lane_word(lane.kind);
+    let tagged = lane.kind == LaneKind::Reactor;
+    let max = if tagged {
+        TAGGED_LANE_CHARS
+    } else {
+        LANE_NAME_CHARS
+    };
     html! {
         <div class={classes!("trace-lane", format!("trace-lane-{word}"))} data-testid="trace-lane"
             data-lane-kind={word} title={format!("{word}: {}", lane.name)}
             style={format!("height: {LANE_H}px")}>
-            if lane.kind != LaneKind::User {
+            if tagged {
                 <span class="trace-lane-kind">{word}</span>
             }
-            <span class="trace-lane-name mono">{text::shorten_middle(&lane.name, LANE_NAME_CHARS)}</span>
+            <span class="trace-lane-name mono">{text::shorten_middle(&lane.name, max)}</span>
         </div>
     }
 }
