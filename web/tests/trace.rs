@@ -573,18 +573,18 @@ async fn after_scrolling_away_a_growing_flow_stays_where_the_user_is() {
 
 #[wasm_bindgen_test]
 fn arrows_run_straight_on_a_lane_and_bend_down_the_effects_column_across_lanes() {
-    assert_eq!(layout::edge_path((0, 1), (1, 1)), "M112 60 H128");
+    assert_eq!(layout::edge_path((0, 1), (1, 1)), "M114 60 H126");
     // Down from lane 0 to lane 2, into the top of the node in column 2.
     assert_eq!(
         layout::edge_path((0, 0), (2, 2)),
-        "M112 16 H290 Q300 16 300 26 V92"
+        "M114 16 H290 Q300 16 300 26 V92"
     );
     // Up from lane 2 to lane 1, into the bottom of the node.
     assert_eq!(
         layout::edge_path((1, 2), (2, 1)),
-        "M232 104 H290 Q300 104 300 94 V72"
+        "M234 104 H290 Q300 104 300 94 V72"
     );
-    assert_eq!(layout::node_origin(3, 2), (368.0, 92.0));
+    assert_eq!(layout::node_origin(3, 2), (366.0, 92.0));
     assert_eq!(layout::canvas_size(200, 5), (24000.0, 220.0));
 }
 

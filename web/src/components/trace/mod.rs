@@ -367,10 +367,13 @@ fn node_view(props: &TraceProps, flow: &FlowView, node: &FlowNode, state: NodeSt
             <title>{tooltip(node, tone, lane)}</title>
             <rect class="trace-box" width={NODE_W.to_string()} height={NODE_H.to_string()}
                 rx="5" ry="5" stroke-dasharray={node.pending.then_some("4 3")} />
-            <text class="trace-label" x="7" y="16">
-                <tspan class="trace-glyph">{tone.glyph()}</tspan>
-                {" "}{text::shorten_end(short, NODE_NAME_CHARS)}
-            </text>
+            // A nested <svg> clips the label to the box, whatever the font.
+            <svg class="trace-clip" width={(NODE_W - 4.0).to_string()} height={NODE_H.to_string()}>
+                <text class="trace-label" x="6" y="16">
+                    <tspan class="trace-glyph">{tone.glyph()}</tspan>
+                    {" "}{text::shorten_end(short, NODE_NAME_CHARS)}
+                </text>
+            </svg>
             if let Some(failure) = &node.failure {
                 <text class="trace-failure" x="0" y={layout::failure_baseline().to_string()}>
                     {"⚠ "}{text::shorten_end(failure, FAILURE_CHARS)}
