@@ -681,3 +681,26 @@ fn following_ignores_the_late_events_of_the_panels_own_scrolling() {
     follow.restart();
     assert!(follow.is_on());
 }
+
+#[wasm_bindgen_test]
+async fn a_failed_step_is_noted_under_its_node_and_spoken() {
+    let mut flow = long_flow(4);
+    let failure = "dropped after 3 attempts: stream-a expected version 1, found 2";
+    flow.nodes[2].failure = Some(failure.into());
+    let (root, _handle) = mount(Emitted::default().props(Some(Rc::new(flow)), None, None)).await;
+    until("the flow is drawn", || {
+        all(&root, "[data-testid=trace-node]").len() == 4
+    })
+    .await;
+    let notes = all(&root, ".trace-failure");
+    assert_eq!(notes.len(), 1);
+    let note = notes[0].text_content().unwrap();
+    assert!(
+        note.starts_with("⚠ dropped after 3") && note.ends_with('…'),
+        "{note}"
+    );
+    let node = &all(&root, "[data-testid=trace-node]")[2];
+    assert!(attr(node, "aria-label").ends_with(failure));
+    let title = node.query_selector("title").unwrap().unwrap();
+    assert!(title.text_content().unwrap().contains(failure));
+}
