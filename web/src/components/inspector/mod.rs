@@ -288,7 +288,9 @@ fn StreamHead(props: &StreamHeadProps) -> Html {
                 { props.version.map_or_else(|| "no version yet".to_string(), |v| format!("v{v}")) }
             </span>
             if props.created {
-                <span class="kind kind-event">{ "+ created at this position" }</span>
+                <span class="kind kind-event" title="The stream's first fact is the one just folded">
+                    { "+ created at this position" }
+                </span>
             }
         </div>
     }
