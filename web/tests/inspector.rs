@@ -477,4 +477,35 @@ mod browser {
         }
         assert!(said == "✓ copied" || said == "✘ failed", "{said}");
     }
+
+    #[wasm_bindgen_test]
+    async fn a_stream_created_by_the_fact_is_all_added() {
+        let engine = restaurant();
+        let first = engine
+            .rows(0, engine.head())
+            .into_iter()
+            .find(|r| r.stream_id.starts_with("order-"))
+            .unwrap();
+        let p = first.position + 1;
+        let stream = first.stream_id.clone();
+        let panel = mount_inspector(InspectorProps {
+            current: Rc::new(engine.inspect(Some(p), Some(&stream), 50)),
+            previous: Some(Rc::new(engine.inspect(Some(p - 1), Some(&stream), 50))),
+            fact: Some(Rc::new(first)),
+            stream: Some(stream),
+            past: true,
+        })
+        .await;
+        let section = panel
+            .query_selector("[data-section=stream]")
+            .unwrap()
+            .unwrap();
+        assert!(text(&section).contains("created at this position"));
+        let added = section.query_selector_all(".json-tree-added").unwrap();
+        let marks = section
+            .query_selector_all("[data-testid=diff-mark]")
+            .unwrap();
+        assert!(added.length() > 0);
+        assert_eq!(added.length(), marks.length(), "every mark is an addition");
+    }
 }

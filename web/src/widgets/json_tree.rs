@@ -94,14 +94,15 @@ impl Tree<'_> {
         let has_removed = self
             .diff
             .is_some_and(|d| d.removed_under(path).next().is_some());
+        let old = change
+            .filter(|c| c.kind == ChangeKind::Changed)
+            .and_then(|c| c.old.as_ref());
+        let was = old.map(|o| format!("{path} was {o}"));
         let Some(count) = size(value).filter(|&n| n > 0 || has_removed) else {
-            let old = change
-                .filter(|c| c.kind == ChangeKind::Changed)
-                .and_then(|c| c.old.as_ref());
             return html! {
                 <li class="json-tree-node" key={path.to_string()}>
                     <div class={classes!("json-tree-row", marks.class)} data-testid={marks.testid}
-                         title={old.map(|o| format!("{path} was {o}"))}>
+                         title={was}>
                         <span class="json-tree-spacer" aria-hidden="true"></span>
                         <span class="json-tree-key">{ label }</span>
                         <span class="json-tree-colon">{ ": " }</span>
@@ -143,7 +144,8 @@ impl Tree<'_> {
         };
         html! {
             <li class="json-tree-node" key={path.to_string()}>
-                <div class={classes!("json-tree-row", marks.class)} data-testid={marks.testid}>
+                <div class={classes!("json-tree-row", marks.class)} data-testid={marks.testid}
+                     title={was}>
                     <button type="button" class="json-tree-toggle" aria-expanded={open.to_string()}
                             title={path.to_string()} onclick={toggle} onkeydown={keys}>
                         <span class="json-tree-caret" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>

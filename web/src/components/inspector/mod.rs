@@ -74,6 +74,8 @@ struct Sections {
     stream: Option<Rc<Section>>,
     /// The shown stream's version.
     version: Option<u64>,
+    /// Whether the shown stream's first fact is the one just folded.
+    created: bool,
     view: Rc<Section>,
     process: Rc<Section>,
 }
@@ -95,6 +97,7 @@ impl Sections {
                 .as_ref()
                 .and_then(|s| s.get("version"))
                 .and_then(Value::as_u64),
+            created: current.stream.is_some() && previous.is_some_and(|p| p.stream.is_none()),
             view: Rc::new(Section::new(&current.view, previous.map(|p| Some(&p.view)))),
             process: Rc::new(Section::new(
                 &current.process,
@@ -139,10 +142,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         |(current, previous)| Sections::new(current, previous.as_deref()),
     );
     let hidden_json = use_memo(props.current.clone(), |current| {
+        let json = |value: &Value| AttrValue::from(value.to_string());
         [
-            ("stream", current.stream.as_ref().map(Value::to_string)),
-            ("view", Some(current.view.to_string())),
-            ("process", Some(current.process.to_string())),
+            ("stream", current.stream.as_ref().map(json)),
+            ("view", Some(json(&current.view))),
+            ("process", Some(json(&current.process))),
         ]
     });
 
@@ -206,7 +210,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         (None, _) => empty("Select a fact in the log to see its stream here."),
         (Some(id), None) => html! {
             <>
-                <StreamHead id={id.clone()} version={None::<u64>} />
+                <StreamHead id={id.clone()} version={None::<u64>} created={false} />
                 { empty(&format!(
                     "This stream has no facts at {}: move the cursor later to see it.",
                     if position == 0 { "the initial state".to_string() } else { format!("position {position}") }
@@ -215,7 +219,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         },
         (Some(id), Some(section)) => html! {
             <>
-                <StreamHead id={id.clone()} version={sections.version} />
+                <StreamHead id={id.clone()} version={sections.version} created={sections.created} />
                 <StateSection name={id.clone()} section={section.clone()} />
             </>
         },
@@ -270,6 +274,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
 struct StreamHeadProps {
     id: AttrValue,
     version: Option<u64>,
+    created: bool,
 }
 
 /// The shown stream's id and version.
@@ -282,6 +287,11 @@ fn StreamHead(props: &StreamHeadProps) -> Html {
             <span class="mono inspector-version">
                 { props.version.map_or_else(|| "no version yet".to_string(), |v| format!("v{v}")) }
             </span>
+            if props.created {
+                <span class="kind kind-event" title="The stream's first fact is the one just folded">
+                    { "+ created at this position" }
+                </span>
+            }
         </div>
     }
 }
