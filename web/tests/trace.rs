@@ -5,7 +5,7 @@
 use decider_core::boundary::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 use decider_core::{DynEngine, EngineConfig, Id};
 use decider_web::components::trace::arrivals::Arrivals;
-use decider_web::components::trace::layout::{self, COLUMN_W, LABEL_W, LANE_H};
+use decider_web::components::trace::layout::{self, COLUMN_W, LANE_H};
 use decider_web::components::trace::scrolling::Follow;
 use decider_web::components::trace::text::{shorten_end, shorten_middle};
 use decider_web::components::trace::timing::{self, Pick};
@@ -555,6 +555,7 @@ async fn after_scrolling_away_a_growing_flow_stays_where_the_user_is() {
         scroller.scroll_left() > 0
     })
     .await;
+    let labels = root.query_selector(".trace-lanes").unwrap().unwrap();
     let selected = root
         .query_selector(".trace-node-selected")
         .unwrap()
@@ -565,7 +566,7 @@ async fn after_scrolling_away_a_growing_flow_stays_where_the_user_is() {
     );
     assert!(node_box.right() <= scroller_box.right() + 1.0);
     assert!(
-        node_box.left() >= scroller_box.left() + LABEL_W,
+        node_box.left() >= labels.get_bounding_client_rect().right(),
         "not under the labels"
     );
     assert!(!at_end(&scroller));

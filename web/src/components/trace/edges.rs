@@ -18,14 +18,16 @@ pub(super) fn markers() -> Html {
     }
 }
 
-/// The arrow from `node`'s cause into it, if it has one.
+/// The arrow from `node`'s cause into it, if it has one: amber and dashed into a
+/// compensating command, grey and dashed into a pending one.
 pub(super) fn edge(flow: &FlowView, node: &FlowNode, after: bool) -> Html {
     let Some(parent) = node.parent.and_then(|p| flow.nodes.get(p)) else {
         return Html::default();
     };
+    let compensation = node.kind == NodeKind::Command && node.compensation;
     let variant = if node.pending {
         "pending"
-    } else if node.kind == NodeKind::Command && node.compensation {
+    } else if compensation {
         "compensation"
     } else {
         "plain"
@@ -33,7 +35,7 @@ pub(super) fn edge(flow: &FlowView, node: &FlowNode, after: bool) -> Html {
     let d = layout::edge_path((parent.column, parent.lane), (node.column, node.lane));
     html! {
         <path class={classes!("trace-edge", format!("trace-edge-{variant}"), after.then_some("trace-after"))}
-            data-compensation={(variant == "compensation").to_string()}
+            data-compensation={compensation.to_string()}
             {d} fill="none" marker-end={format!("url(#trace-arrow-{variant})")}
             stroke-dasharray={(variant != "plain").then_some("5 3")} />
     }

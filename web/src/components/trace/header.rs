@@ -34,9 +34,9 @@ pub(super) fn legend() -> Html {
     html! {
         <ul class="trace-legend" aria-label="Legend">
             { for Tone::ALL.iter().map(|tone| html! {
-                <li class={classes!("kind", format!("kind-{}", tone.word()))}>
+                <li class={classes!("kind", format!("kind-{}", tone.word()))} title={tone.word()}>
                     <span aria-hidden="true">{tone.glyph()}</span>
-                    {tone.word()}
+                    <span class="trace-legend-word">{tone.word()}</span>
                 </li>
             }) }
         </ul>

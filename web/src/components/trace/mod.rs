@@ -25,7 +25,6 @@ pub mod tone;
 use arrivals::{node_key, Arrivals, NodeKey};
 use decider_core::boundary::FlowView;
 use decider_core::Id;
-use layout::LABEL_W;
 use scrolling::Follow;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -138,8 +137,8 @@ fn swimlanes(props: &TraceProps, flow: &FlowView, fresh: &HashSet<NodeKey>) -> H
     let after = timing::after_cursor(flow, &first, props.cursor);
     let id = flow.correlation_id.to_string();
     html! {
-        <div class="trace-canvas" style={format!("width: {}px", LABEL_W + width)}>
-            <div class="trace-lanes" style={format!("width: {LABEL_W}px")}>
+        <div class="trace-canvas">
+            <div class="trace-lanes">
                 { for flow.lanes.iter().map(lanes::lane_label) }
             </div>
             <svg data-testid="trace" class="trace-svg" role="group"

@@ -1,7 +1,7 @@
 //! Keeping the right part of a long flow in view: the swimlanes follow the newest node
 //! while the user stays at the end, and stay where the user put them otherwise.
 
-use super::layout::{self, COLUMN_W, LABEL_W};
+use super::layout::{self, COLUMN_W};
 use web_sys::Element;
 
 /// Whether the swimlanes follow the newest node.
@@ -59,10 +59,16 @@ fn at_end(left: i32, view: i32, width: i32) -> bool {
 }
 
 /// Scrolls `el` (the swimlanes' scroll container) so that the cell in `column` on `lane`
-/// is visible, moving as little as possible, and tells `follow` where it went.
+/// is visible beside the sticky lane labels, moving as little as possible, and tells
+/// `follow` where it went.
 pub fn reveal_cell(el: &Element, column: usize, lane: usize, follow: &mut Follow) {
     let ((left, right), (top, bottom)) = layout::cell_spans(column, lane);
-    let view_w = f64::from(el.client_width()) - LABEL_W;
+    let labels = el
+        .query_selector(".trace-lanes")
+        .ok()
+        .flatten()
+        .map_or(0, |labels| labels.client_width());
+    let view_w = f64::from(el.client_width() - labels);
     if let Some(x) = layout::reveal(left, right, f64::from(el.scroll_left()), view_w) {
         el.set_scroll_left(x.round() as i32);
     }
