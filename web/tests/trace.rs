@@ -136,7 +136,11 @@ async fn mount(props: TraceProps) -> (Element, AppHandle<Trace>) {
     .unwrap();
     document.body().unwrap().append_child(&cell).unwrap();
     let handle = yew::Renderer::<Trace>::with_root_and_props(cell.clone(), props).render();
-    settle().await;
+    // The component renders in one piece: once its section is there, all of it is.
+    until("the panel is drawn", || {
+        cell.query_selector(".trace").ok().flatten().is_some()
+    })
+    .await;
     (cell, handle)
 }
 
