@@ -136,7 +136,11 @@ async fn mount(props: TraceProps) -> (Element, AppHandle<Trace>) {
     .unwrap();
     document.body().unwrap().append_child(&cell).unwrap();
     let handle = yew::Renderer::<Trace>::with_root_and_props(cell.clone(), props).render();
-    settle().await;
+    // The component renders in one piece: once its section is there, all of it is.
+    until("the panel is drawn", || {
+        cell.query_selector(".trace").ok().flatten().is_some()
+    })
+    .await;
     (cell, handle)
 }
 
@@ -704,4 +708,51 @@ async fn a_failed_step_is_noted_under_its_node_and_spoken() {
     assert!(attr(node, "aria-label").ends_with(failure));
     let title = node.query_selector("title").unwrap().unwrap();
     assert!(title.text_content().unwrap().contains(failure));
+}
+
+#[wasm_bindgen_test]
+async fn hovering_or_focusing_a_node_highlights_its_causes_and_effects() {
+    let flow = compensated_flow();
+    let refund = flow
+        .nodes
+        .iter()
+        .position(|n| n.name == "payment.refund_payment")
+        .unwrap();
+    let lineage = timing::lineage(&flow, refund);
+    // The refund's causes up to the order, and the refund recorded; not the cancellation,
+    // its sibling.
+    let cancel = flow
+        .nodes
+        .iter()
+        .position(|n| n.name == "order.cancel_order")
+        .unwrap();
+    assert!(lineage[..=refund].iter().all(|t| *t));
+    assert!(lineage[refund + 1], "payment_refunded");
+    assert!(!lineage[cancel] && !lineage[cancel + 1]);
+    assert!(timing::lineage(&flow, 99).iter().all(|t| !t));
+
+    let (root, _handle) = mount(Emitted::default().props(Some(flow.clone()), None, None)).await;
+    let node = node_named(&root, "payment.refund_payment");
+    node.dyn_ref::<web_sys::SvgElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    until("the lineage is highlighted", || {
+        all(&root, ".trace-node.trace-traced").len() == lineage.iter().filter(|t| **t).count()
+    })
+    .await;
+    let svg = root.query_selector("[data-testid=trace]").unwrap().unwrap();
+    assert!(has_class(&svg, "trace-tracing"));
+    assert!(!has_class(
+        &node_named(&root, "order.cancel_order"),
+        "trace-traced"
+    ));
+    node.dyn_ref::<web_sys::SvgElement>()
+        .unwrap()
+        .blur()
+        .unwrap();
+    until("the highlight is gone", || {
+        all(&root, ".trace-traced").is_empty()
+    })
+    .await;
 }

@@ -20,7 +20,9 @@ pub(super) fn markers() -> Html {
 
 /// The arrow from `node`'s cause into it, if it has one: amber and dashed into a
 /// compensating command, grey and dashed into a pending one.
-pub(super) fn edge(flow: &FlowView, node: &FlowNode, after: bool) -> Html {
+/// `after`: the node lies after the time-travel cursor; `traced`: it is in the lineage of
+/// the hovered node.
+pub(super) fn edge(flow: &FlowView, node: &FlowNode, after: bool, traced: bool) -> Html {
     let Some(parent) = node.parent.and_then(|p| flow.nodes.get(p)) else {
         return Html::default();
     };
@@ -34,7 +36,7 @@ pub(super) fn edge(flow: &FlowView, node: &FlowNode, after: bool) -> Html {
     };
     let d = layout::edge_path((parent.column, parent.lane), (node.column, node.lane));
     html! {
-        <path class={classes!("trace-edge", format!("trace-edge-{variant}"), after.then_some("trace-after"))}
+        <path class={classes!("trace-edge", format!("trace-edge-{variant}"), after.then_some("trace-after"), traced.then_some("trace-traced"))}
             data-compensation={compensation.to_string()}
             {d} fill="none" marker-end={format!("url(#trace-arrow-{variant})")}
             stroke-dasharray={(variant != "plain").then_some("5 3")} />

@@ -2,7 +2,8 @@
 //! user, each saga or process manager, each stream), time flowing left to right, one node
 //! per column, and an arrow from each node's cause. Colour and glyph say what a node is;
 //! compensations, injected faults and pending commands stand out; nodes after the
-//! time-travel cursor are dimmed, and nodes that just appeared flash briefly.
+//! time-travel cursor are dimmed, nodes that just appeared flash briefly, and hovering
+//! (or focusing) a node highlights its lineage: what caused it and what it caused.
 //!
 //! Keyboard: every node is a button (Tab reaches it); Left / Right move to the node
 //! before / after it in time, Home / End to the first / last.
@@ -55,6 +56,7 @@ pub fn trace(props: &TraceProps) -> Html {
     let follow = use_mut_ref(Follow::default);
     let shown = use_mut_ref(|| None::<Id>);
     let arrivals = use_mut_ref(Arrivals::default);
+    let traced = use_state_eq(|| None::<usize>);
     let fresh = arrivals.borrow_mut().observe(props.flow.as_deref()).clone();
     let flow_id = props.flow.as_ref().map(|f| f.correlation_id);
     let node_count = props.flow.as_ref().map_or(0, |f| f.nodes.len());
@@ -124,31 +126,45 @@ pub fn trace(props: &TraceProps) -> Html {
                 {header::legend()}
             </header>
             <div class="trace-scroll" ref={scroller} {onscroll}>
-                {swimlanes(props, flow, &fresh)}
+                {swimlanes(props, flow, &fresh, &traced)}
             </div>
         </section>
     }
 }
 
-/// The lane labels (sticky on the left) beside the drawing.
-fn swimlanes(props: &TraceProps, flow: &FlowView, fresh: &HashSet<NodeKey>) -> Html {
+/// The lane labels (sticky on the left) beside the drawing: lane bands, arrows, the
+/// cursor's line and the nodes; the lineage of the hovered node (`traced`) stands out.
+fn swimlanes(
+    props: &TraceProps,
+    flow: &FlowView,
+    fresh: &HashSet<NodeKey>,
+    traced: &UseStateHandle<Option<usize>>,
+) -> Html {
     let (width, height) = layout::canvas_size(flow.nodes.len().max(1), flow.lanes.len());
     let first = timing::first_facts(flow);
     let after = timing::after_cursor(flow, &first, props.cursor);
+    let lineage = match **traced {
+        Some(index) => timing::lineage(flow, index),
+        None => vec![false; flow.nodes.len()],
+    };
+    let on_trace = {
+        let traced = traced.clone();
+        Callback::from(move |index| traced.set(index))
+    };
     let id = flow.correlation_id.to_string();
     html! {
         <div class="trace-canvas">
             <div class="trace-lanes">
                 { for flow.lanes.iter().map(lanes::lane_label) }
             </div>
-            <svg data-testid="trace" class="trace-svg" role="group"
+            <svg data-testid="trace" class={classes!("trace-svg", traced.is_some().then_some("trace-tracing"))} role="group"
                 aria-label={format!("Swimlanes of flow {id}")}
                 width={width.to_string()} height={height.to_string()}
                 viewBox={format!("0 0 {width} {height}")}>
                 {edges::markers()}
                 {lanes::bands(flow, width)}
                 <g class="trace-edges" aria-hidden="true">
-                    { for flow.nodes.iter().enumerate().map(|(i, node)| edges::edge(flow, node, after[i])) }
+                    { for flow.nodes.iter().enumerate().map(|(i, node)| edges::edge(flow, node, after[i], lineage[i])) }
                 </g>
                 if let (Some(cursor), Some(column)) = (props.cursor, after.iter().position(|a| *a)) {
                     {edges::cursor_line(cursor, column, height)}
@@ -160,6 +176,8 @@ fn swimlanes(props: &TraceProps, flow: &FlowView, fresh: &HashSet<NodeKey>) -> H
                             after: after[i],
                             fresh: fresh.contains(&node_key(node)),
                             pick: timing::pick(flow, &first, i),
+                            traced: lineage[i],
+                            on_trace: on_trace.clone(),
                         };
                         node::node_view(props, flow, node, state)
                     }) }

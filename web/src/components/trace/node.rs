@@ -25,6 +25,10 @@ pub(super) struct NodeState {
     pub(super) fresh: bool,
     /// What choosing it selects.
     pub(super) pick: Option<Pick>,
+    /// It is in the lineage of the hovered (or focused) node.
+    pub(super) traced: bool,
+    /// Hovering or focusing it (`Some` of its column) or leaving it (`None`).
+    pub(super) on_trace: Callback<Option<usize>>,
 }
 
 /// One node: a rounded box with its glyph and short name, its failure under it, its full
@@ -74,6 +78,17 @@ pub(super) fn node_view(
         state.selected.then_some("trace-node-selected"),
         state.after.then_some("trace-after"),
         state.fresh.then_some("trace-node-fresh"),
+        state.traced.then_some("trace-traced"),
+    );
+    let enter = state.on_trace.reform(move |()| Some(column));
+    let leave = state.on_trace.reform(|()| None);
+    let (onmouseenter, onfocus) = (
+        enter.reform(|_: MouseEvent| ()),
+        enter.reform(|_: FocusEvent| ()),
+    );
+    let (onmouseleave, onblur) = (
+        leave.reform(|_: MouseEvent| ()),
+        leave.reform(|_: FocusEvent| ()),
     );
     let (kind, id) = (node.kind.as_str(), node.command_id);
     let key = format!("{kind}-{id}-{:?}", node.position);
@@ -87,7 +102,7 @@ pub(super) fn node_view(
             transform={format!("translate({x} {y})")}
             tabindex="0" role="button" aria-label={aria_label(node, tone, lane)}
             aria-pressed={state.selected.to_string()}
-            {onclick} {onkeydown}>
+            {onclick} {onkeydown} {onmouseenter} {onmouseleave} {onfocus} {onblur}>
             <title>{tooltip(node, tone, lane)}</title>
             <rect class="trace-box" width={NODE_W.to_string()} height={NODE_H.to_string()}
                 rx="5" ry="5" stroke-dasharray={node.pending.then_some("4 3")} />
