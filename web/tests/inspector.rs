@@ -245,6 +245,15 @@ mod browser {
             "{all}"
         );
         assert!(all.contains("No change at this position"), "{all}");
+        let envelope = panel
+            .query_selector("[data-testid=envelope]")
+            .unwrap()
+            .unwrap();
+        assert!(
+            text(&envelope).contains("Select a fact in the log to see its envelope"),
+            "{}",
+            text(&envelope)
+        );
         assert!(all.contains("past"), "{all}");
         assert_eq!(
             panel

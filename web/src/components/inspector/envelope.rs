@@ -47,7 +47,7 @@ pub fn Envelope(props: &EnvelopeProps) -> Html {
         }
     };
     html! {
-        <div class="inspector-envelope" data-testid="envelope">
+        <div class="inspector-envelope">
             <div class="inspector-envelope-title">
                 <span class="mono inspector-position">{ format!("#{}", fact.position) }</span>
                 <span class={kind_class}>{ kind_text }</span>

@@ -201,6 +201,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let panel = |t: Tab, body: Html| {
         html! {
             <div class="inspector-panel" role="tabpanel" aria-label={t.title()} data-section={t.id()}
+                 data-testid={(t == Tab::Envelope).then_some("envelope")}
                  hidden={t != tab}>
                 { body }
             </div>
