@@ -115,7 +115,7 @@ fn Playground() -> Html {
             <ErrorBanner />
             <PastBanner />
             <main class="panels">
-                <section class="panel panel-composer" aria-label="command composer">
+                <div class="panel panel-composer">
                     <Composer
                         domain={DomainRef(session.domain().clone())}
                         {locked}
@@ -125,8 +125,8 @@ fn Playground() -> Html {
                         {on_submit}
                         {on_cancel}
                     />
-                </section>
-                <section class="panel panel-log" aria-label="event log">
+                </div>
+                <div class="panel panel-log">
                     <Log
                         len={session.log_len()}
                         {fetch}
@@ -144,22 +144,22 @@ fn Playground() -> Html {
                         head={session.head()}
                         focus_filter={*focus_filter}
                     />
-                </section>
-                <section class="panel panel-inspector" aria-label="inspector">
+                </div>
+                <div class="panel panel-inspector">
                     <Inspector {current} {previous} fact={selected.map(Rc::new)} {stream}
                         past={session.in_past()} />
-                </section>
-                <section class="panel panel-queue" aria-label="queue">
+                </div>
+                <div class="panel panel-queue">
                     <Queue rows={Rc::new(queue_rows)} total={queue_total}
                         domain={DomainRef(session.domain().clone())}
                         can_inject={!locked}
                         on_inject={dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection))}
                         on_select_flow={dispatch.reform(Action::SelectFlow)} />
-                </section>
-                <section class="panel panel-trace" aria-label="saga trace">
+                </div>
+                <div class="panel panel-trace">
                     <Trace {flow} selected={position} cursor={session.cursor()}
                         on_select={dispatch.reform(Action::SelectPosition)} />
-                </section>
+                </div>
             </main>
             <Timeline />
             if *help {
