@@ -25,8 +25,10 @@ fn domain(id: &str) -> DomainRef {
     DomainRef::from(decider_domains::find(id).expect("a known domain"))
 }
 
+/// Lets Yew finish rendering (and running effects) after a mount or an event.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    yew::platform::time::sleep(Duration::from_millis(1)).await;
+    yew::scheduler::flush().await;
 }
 
 async fn mount(props: ComposerProps) -> Element {
@@ -424,4 +426,117 @@ fn defaults_pass_the_boundary_for_every_command_and_every_rejection_of_every_dom
             "{whole}"
         );
     }
+}
+
+/// A schema with the shapes the example domains do not use (yet): optionals, booleans,
+/// string enums, signed integers with explicit bounds, an optional reference.
+fn synthetic() -> (Value, Value) {
+    let defs = json!({"Mode": {"type": "string", "enum": ["fast", "safe"]}});
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "note": {"type": ["string", "null"], "description": "A note."},
+            "urgent": {"type": "boolean"},
+            "mode": {"$ref": "#/$defs/Mode"},
+            "retries": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 9},
+            "fallback": {"anyOf": [{"$ref": "#/$defs/Mode"}, {"type": "null"}]}
+        },
+        "required": ["urgent", "mode", "retries"]
+    });
+    (schema, defs)
+}
+
+#[wasm_bindgen_test]
+async fn the_schema_form_edits_optionals_booleans_enums_and_bounded_integers() {
+    use decider_web::components::schema_form::{SchemaForm, SchemaFormProps};
+    let (schema, defs) = synthetic();
+    let start = default_value(&schema, &defs);
+    assert_eq!(
+        start,
+        json!({"note": null, "urgent": false, "mode": "fast", "retries": 1, "fallback": null})
+    );
+    let changes = Rc::new(RefCell::new(Vec::<Value>::new()));
+    let seen = changes.clone();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = SchemaFormProps {
+        schema: Rc::new(schema),
+        defs: Rc::new(defs),
+        value: start,
+        on_change: Callback::from(move |v| seen.borrow_mut().push(v)),
+        path: "$.job".into(),
+        error: Some(decider_core::BoundaryError {
+            path: "$.job.retries".into(),
+            message: "too many".into(),
+        }),
+    };
+    yew::Renderer::<SchemaForm>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+
+    let retries = field(&root, "$.job.retries");
+    assert_eq!((retries.min(), retries.max()), ("1".into(), "9".into()));
+    assert_eq!(
+        retries.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(root.text_content().unwrap().contains("✘ too many"));
+    let mode = one(&root, "select[id$='-job-mode']");
+    let options: Vec<String> = all(&mode, "option")
+        .iter()
+        .map(|o| o.text_content().unwrap())
+        .collect();
+    assert_eq!(options, ["fast", "safe"]);
+
+    // Setting the optional note gives it a default; ticking the boolean sets it.
+    click(&one(&root, "input[id$='-job-note-set']")).await;
+    assert_eq!(changes.borrow().last().unwrap()["note"], json!(""));
+    click(&field(&root, "$.job.urgent").into()).await;
+    assert_eq!(changes.borrow().last().unwrap()["urgent"], json!(true));
+    mode.dyn_ref::<HtmlSelectElement>()
+        .unwrap()
+        .set_value("safe");
+    dispatch(&mode, "change");
+    settle().await;
+    assert_eq!(changes.borrow().last().unwrap()["mode"], json!("safe"));
+    // Text that is not a number is kept, for the boundary to name the field.
+    type_into(&retries.into(), "").await;
+    assert_eq!(changes.borrow().last().unwrap()["retries"], json!(""));
+}
+
+#[wasm_bindgen_test]
+async fn a_new_domain_starts_a_new_draft() {
+    use yew::prelude::*;
+
+    #[function_component]
+    fn Switcher() -> Html {
+        let id = use_state(|| "restaurant");
+        let onclick = {
+            let id = id.clone();
+            Callback::from(move |_| id.set("counter"))
+        };
+        html! {
+            <>
+                <button id="switch" {onclick}>{ "switch" }</button>
+                <Composer domain={domain(*id)} on_submit={Callback::noop()} />
+            </>
+        }
+    }
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Switcher>::with_root(root.clone()).render();
+    settle().await;
+    pick(&root, "order.place_order").await;
+    assert!(json_text(&root).get("order").is_some());
+    click(&one(&root, "#switch")).await;
+    let picker = testid(&root, "command-picker")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(picker.value(), "increment");
+    assert_eq!(
+        json_text(&root),
+        json!({"increment": {"by": 0, "counter_id": ""}})
+    );
 }

@@ -24,8 +24,10 @@ struct Sent {
     flows: RefCell<Vec<Id>>,
 }
 
+/// Lets Yew finish rendering (and running effects) after a mount or an event.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    yew::platform::time::sleep(Duration::from_millis(1)).await;
+    yew::scheduler::flush().await;
 }
 
 /// The restaurant's queue after two user commands were submitted and none handled.
