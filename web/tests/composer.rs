@@ -4,7 +4,7 @@
 
 use decider_core::MessageKind;
 use decider_web::components::composer::{Catalog, Composer, ComposerProps, DomainRef};
-use decider_web::components::schema_form::schema::shape;
+use decider_web::components::schema_form::schema::{shape, tagged};
 use decider_web::components::schema_form::{default_value, Shape};
 use decider_web::examples::examples_for;
 use serde_json::{json, Value};
@@ -369,29 +369,22 @@ fn examples_are_every_scenario_command_once_in_order() {
     assert!(examples_for("no-such-domain").is_empty());
 }
 
-/// Every variant path under `schema`: `(tags, payload default)`, one per leaf variant.
-fn leaves(schema: &Value, defs: &Value, tags: Vec<String>, out: &mut Vec<Value>) {
+/// The default of every leaf variant under `schema` (variants of variants are followed),
+/// wrapped in the tags of `outer` (a dotted variant path).
+fn leaves(schema: &Value, defs: &Value, outer: &str, out: &mut Vec<Value>) {
     match shape(schema, defs) {
         Shape::Choice(variants) if !variants.is_empty() => {
             for v in variants {
-                let mut tags = tags.clone();
-                tags.push(v.name.to_string());
                 match v.payload {
                     Some(payload) if matches!(shape(payload, defs), Shape::Choice(_)) => {
-                        leaves(payload, defs, tags, out)
+                        let path = [outer, v.name].join(".");
+                        leaves(payload, defs, path.trim_start_matches('.'), out)
                     }
-                    _ => {
-                        let inner = v.default_value(defs);
-                        let outer: Vec<&str> =
-                            tags[..tags.len() - 1].iter().map(String::as_str).collect();
-                        out.push(decider_web::components::schema_form::schema::tagged(
-                            &outer, inner,
-                        ));
-                    }
+                    _ => out.push(tagged(outer, v.default_value(defs))),
                 }
             }
         }
-        _ => out.push(default_value(schema, defs)),
+        _ => out.push(tagged(outer, default_value(schema, defs))),
     }
 }
 
@@ -411,8 +404,16 @@ fn defaults_pass_the_boundary_for_every_command_and_every_rejection_of_every_dom
         let rejection = domain.rejection_schema();
         let defs = rejection.get("$defs").cloned().unwrap_or(Value::Null);
         let mut all_rejections = Vec::new();
-        leaves(&rejection, &defs, Vec::new(), &mut all_rejections);
+        leaves(&rejection, &defs, "", &mut all_rejections);
         assert!(all_rejections.len() > 1, "{}", domain.info().id);
+        if domain.info().id == "restaurant" {
+            assert!(
+                all_rejections.contains(&json!({"restaurant": {"not_on_menu": {"item_id": ""}}}))
+            );
+            assert!(
+                all_rejections.contains(&json!({"order": {"wrong_status": {"status": "placed"}}}))
+            );
+        }
         for value in all_rejections {
             assert!(
                 domain.validate(MessageKind::Rejection, &value).is_ok(),

@@ -100,18 +100,10 @@ impl Catalog {
 
     /// The command `name` with default fields.
     pub fn default_command(&self, name: &str) -> Value {
-        let tags: Vec<&str> = name.split('.').collect();
-        let payload = self
-            .variant(name)
-            .map(|v| v.payload.map(|p| schema::default_value(p, &self.defs)));
-        match payload {
-            Some(Some(payload)) => schema::tagged(&tags, payload),
-            Some(None) => match tags.split_last() {
-                Some((unit, outer)) => schema::tagged(outer, Value::String(unit.to_string())),
-                None => Value::Null,
-            },
-            None => Value::Null,
-        }
+        let outer = name.rsplit_once('.').map_or("", |(outer, _)| outer);
+        self.variant(name).map_or(Value::Null, |v| {
+            schema::tagged(outer, v.default_value(&self.defs))
+        })
     }
 
     /// What the composer shows first: the first command, with default fields.
@@ -229,15 +221,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
 
     let form = match (picked.as_deref(), variant.as_ref().map(|v| v.payload)) {
         (Some(name), Some(Some(payload))) => {
-            let tags: Vec<String> = name.split('.').map(str::to_string).collect();
-            let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-            let value = schema::untagged(&draft.value, &tag_refs)
+            let value = schema::untagged(&draft.value, name)
                 .cloned()
                 .unwrap_or(Value::Null);
-            let on_change = fill.reform(move |v| {
-                let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-                schema::tagged(&tags, v)
-            });
+            let tags = name.to_string();
+            let on_change = fill.reform(move |v| schema::tagged(&tags, v));
             html! {
                 <SchemaForm schema={Rc::new(payload.clone())} defs={catalog.defs.clone()} {value}
                     {on_change} path={format!("$.{name}")} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />

@@ -340,7 +340,7 @@ impl Form<'_> {
                     path: &path,
                     label: name,
                     optional: false,
-                    on_change: Callback::from(move |v| parent.emit(schema::tagged(&[&tag], v))),
+                    on_change: Callback::from(move |v| parent.emit(schema::tagged(&tag, v))),
                 };
                 html! {
                     <div class="sf-variant">

@@ -288,25 +288,31 @@ fn default_at(node: &Shape, defs: &Value, depth: usize) -> Value {
         Shape::Const(value) => (*value).clone(),
         Shape::Choice(variants) => variants.first().map_or(Value::Null, |v| match v.payload {
             None => Value::String(v.name.to_string()),
-            Some(payload) => tagged(&[v.name], deeper(payload)),
+            Some(payload) => tagged(v.name, deeper(payload)),
         }),
         Shape::Optional(_) | Shape::Any => Value::Null,
     }
 }
 
-/// `payload` wrapped in the tags of a variant path: `["order", "place_order"]` gives
-/// `{"order": {"place_order": payload}}`.
-pub fn tagged(tags: &[&str], payload: Value) -> Value {
-    tags.iter().rev().fold(payload, |inner, tag| {
+/// `payload` wrapped in the tags of a dotted variant path: `order.place_order` gives
+/// `{"order": {"place_order": payload}}`; the empty path gives `payload` itself.
+pub fn tagged(path: &str, payload: Value) -> Value {
+    tags(path).rev().fold(payload, |inner, tag| {
         let mut map = Map::new();
         map.insert(tag.to_string(), inner);
         Value::Object(map)
     })
 }
 
-/// The payload inside the tags of a variant path (`None` when `value` has other tags).
-pub fn untagged<'v>(value: &'v Value, tags: &[&str]) -> Option<&'v Value> {
-    tags.iter().try_fold(value, |inner, tag| inner.get(tag))
+/// The payload inside the tags of a dotted variant path (`None` when `value` has other
+/// tags).
+pub fn untagged<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    tags(path).try_fold(value, |inner, tag| inner.get(tag))
+}
+
+/// The tags of a dotted variant path, outermost first.
+fn tags(path: &str) -> impl DoubleEndedIterator<Item = &str> {
+    path.split('.').filter(|tag| !tag.is_empty())
 }
 
 /// The variant at a dotted variant path (`order.place_order`) of an enum nested in an
