@@ -308,6 +308,7 @@ async fn examples_and_history_fill_the_composer_in_one_click() {
     click(&examples[0]).await;
     assert_eq!(json_text(&root), examples_for("transfer")[0].command);
 
+    assert!(!root.text_content().unwrap().contains("pick one to start"));
     let item = testid(&root, "history-item");
     assert!(item
         .text_content()
@@ -345,6 +346,11 @@ async fn the_past_locks_the_composer_and_a_running_repeat_shows_progress_and_can
         .unwrap()
         .contains("past"));
     assert!(one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    // Nothing submitted yet: the examples say to start there.
+    assert!(one(&root, ".composer-shelf summary")
+        .text_content()
+        .unwrap()
+        .contains("pick one to start"));
     let progress = one(&root, "progress");
     assert_eq!(progress.get_attribute("value").as_deref(), Some("40"));
     assert_eq!(progress.get_attribute("max").as_deref(), Some("100"));

@@ -291,7 +291,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 <p class="composer-hint">
                     { "With ×N, " }<code>{ "${i}" }</code>{ " in any string becomes 1, 2, … N." }
                 </p>
-                <Examples examples={props.examples.clone()} on_pick={fill.clone()} />
+                <Examples examples={props.examples.clone()} on_pick={fill.clone()}
+                    first_time={props.history.is_empty()} />
                 <History history={props.history.clone()} {name_of} on_pick={fill} />
             </fieldset>
             if let Some((done, total)) = props.progress {
