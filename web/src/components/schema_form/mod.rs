@@ -134,7 +134,7 @@ impl Form<'_> {
         }
     }
 
-    /// Each property of an object, in schema order.
+    /// Each property of an object, in the order of [`Shape::Object`].
     fn fields(&self, field: &Field, properties: &[(&str, &Value)], required: &[&str]) -> Html {
         let map = field.value.as_object().cloned().unwrap_or_default();
         properties

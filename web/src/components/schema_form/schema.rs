@@ -65,9 +65,10 @@ pub struct Bounds {
 /// What a schema node is, as far as a form is concerned.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape<'s> {
-    /// An object with named fields, in schema order.
+    /// An object with named fields.
     Object {
-        /// Each field's name and schema.
+        /// Each field's name and schema: the required ones in declaration order, then
+        /// the optional ones by name.
         properties: Vec<(&'s str, &'s Value)>,
         /// The names of the fields that must be present.
         required: Vec<&'s str>,
@@ -149,18 +150,30 @@ pub fn shape<'s>(schema: &'s Value, defs: &'s Value) -> Shape<'s> {
 /// The shape of `node` read as JSON type `kind`.
 fn typed<'s>(node: &'s Value, kind: &str) -> Shape<'s> {
     match kind {
-        "object" => Shape::Object {
-            properties: node
-                .get("properties")
-                .and_then(Value::as_object)
-                .map(|p| p.iter().map(|(k, v)| (k.as_str(), v)).collect())
-                .unwrap_or_default(),
-            required: node
+        "object" => {
+            let required: Vec<&str> = node
                 .get("required")
                 .and_then(Value::as_array)
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default(),
-        },
+                .unwrap_or_default();
+            let mut properties: Vec<(&str, &Value)> = node
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.iter().map(|(k, v)| (k.as_str(), v)).collect())
+                .unwrap_or_default();
+            // `required` keeps the fields' declaration order (the map of properties is
+            // sorted by name): required fields in that order, then the optional ones.
+            properties.sort_by_key(|(name, _)| {
+                required
+                    .iter()
+                    .position(|r| r == name)
+                    .unwrap_or(usize::MAX)
+            });
+            Shape::Object {
+                properties,
+                required,
+            }
+        }
         "array" => match node.get("items") {
             Some(items) => Shape::Array {
                 items,
