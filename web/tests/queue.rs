@@ -207,6 +207,27 @@ async fn the_past_disables_injection_an_empty_queue_teaches_and_a_long_one_says_
 }
 
 #[wasm_bindgen_test]
+async fn a_compensation_is_marked_and_names_the_reactor_that_issued_it() {
+    let (_, rows) = restaurant_queue();
+    let refund = QueueRow {
+        origin: "fulfilment".into(),
+        depth: 3,
+        compensation: true,
+        ..rows[0].clone()
+    };
+    let sent = Rc::new(Sent::default());
+    let root = mount(vec![refund], 1, true, &sent).await;
+    let item = testid(&root, "queue-item").unwrap();
+    let text = item.text_content().unwrap();
+    assert!(
+        text.contains('↩') && text.contains("fulfilment") && text.contains("d3"),
+        "{text}"
+    );
+    assert!(item.query_selector(".kind-compensation").unwrap().is_some());
+    assert!(item.query_selector(".kind-pending").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
 fn long_ids_are_shortened_in_the_middle() {
     assert_eq!(shorten("restaurant-luigi", 40), "restaurant-luigi");
     let short = shorten("restaurant-a-very-long-restaurant-id-0123", 11);
