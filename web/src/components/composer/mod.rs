@@ -210,6 +210,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let (set_draft, draft) = (set_draft.clone(), draft.clone());
         Callback::from(move |text: String| set_draft.emit(draft.with_text(text)))
     };
+    let on_repeat = {
+        let repeat_text = repeat_text.clone();
+        Callback::from(move |text: String| repeat_text.set(text))
+    };
     let name_of = {
         let catalog = catalog.clone();
         Callback::from(move |v: Value| {
@@ -275,7 +279,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 }
                 <div class="composer-actions">
                     <RepeatCount id={repeat_id} text={(*repeat_text).clone()}
-                        on_input={Callback::from({ let r = repeat_text.clone(); move |t| r.set(t) })} />
+                        on_input={on_repeat} />
                     <button type="button" class="composer-submit" data-testid="command-submit"
                         disabled={!ready} onclick={submit.reform(|_: MouseEvent| ())}
                         title="Submit (Ctrl+Enter)">
