@@ -4,7 +4,7 @@
 
 use decider_core::MessageKind;
 use decider_web::components::composer::{Catalog, Composer, ComposerProps, DomainRef};
-use decider_web::components::schema_form::schema::shape;
+use decider_web::components::schema_form::schema::{shape, tagged};
 use decider_web::components::schema_form::{default_value, Shape};
 use decider_web::examples::examples_for;
 use serde_json::{json, Value};
@@ -25,8 +25,10 @@ fn domain(id: &str) -> DomainRef {
     DomainRef::from(decider_domains::find(id).expect("a known domain"))
 }
 
+/// Lets Yew finish rendering (and running effects) after a mount or an event.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    yew::platform::time::sleep(Duration::from_millis(1)).await;
+    yew::scheduler::flush().await;
 }
 
 async fn mount(props: ComposerProps) -> Element {
@@ -306,6 +308,7 @@ async fn examples_and_history_fill_the_composer_in_one_click() {
     click(&examples[0]).await;
     assert_eq!(json_text(&root), examples_for("transfer")[0].command);
 
+    assert!(!root.text_content().unwrap().contains("pick one to start"));
     let item = testid(&root, "history-item");
     assert!(item
         .text_content()
@@ -343,6 +346,11 @@ async fn the_past_locks_the_composer_and_a_running_repeat_shows_progress_and_can
         .unwrap()
         .contains("past"));
     assert!(one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    // Nothing submitted yet: the examples say to start there.
+    assert!(one(&root, ".composer-shelf summary")
+        .text_content()
+        .unwrap()
+        .contains("pick one to start"));
     let progress = one(&root, "progress");
     assert_eq!(progress.get_attribute("value").as_deref(), Some("40"));
     assert_eq!(progress.get_attribute("max").as_deref(), Some("100"));
@@ -367,29 +375,22 @@ fn examples_are_every_scenario_command_once_in_order() {
     assert!(examples_for("no-such-domain").is_empty());
 }
 
-/// Every variant path under `schema`: `(tags, payload default)`, one per leaf variant.
-fn leaves(schema: &Value, defs: &Value, tags: Vec<String>, out: &mut Vec<Value>) {
+/// The default of every leaf variant under `schema` (variants of variants are followed),
+/// wrapped in the tags of `outer` (a dotted variant path).
+fn leaves(schema: &Value, defs: &Value, outer: &str, out: &mut Vec<Value>) {
     match shape(schema, defs) {
         Shape::Choice(variants) if !variants.is_empty() => {
             for v in variants {
-                let mut tags = tags.clone();
-                tags.push(v.name.to_string());
                 match v.payload {
                     Some(payload) if matches!(shape(payload, defs), Shape::Choice(_)) => {
-                        leaves(payload, defs, tags, out)
+                        let path = [outer, v.name].join(".");
+                        leaves(payload, defs, path.trim_start_matches('.'), out)
                     }
-                    _ => {
-                        let inner = v.default_value(defs);
-                        let outer: Vec<&str> =
-                            tags[..tags.len() - 1].iter().map(String::as_str).collect();
-                        out.push(decider_web::components::schema_form::schema::tagged(
-                            &outer, inner,
-                        ));
-                    }
+                    _ => out.push(tagged(outer, v.default_value(defs))),
                 }
             }
         }
-        _ => out.push(default_value(schema, defs)),
+        _ => out.push(tagged(outer, default_value(schema, defs))),
     }
 }
 
@@ -409,8 +410,16 @@ fn defaults_pass_the_boundary_for_every_command_and_every_rejection_of_every_dom
         let rejection = domain.rejection_schema();
         let defs = rejection.get("$defs").cloned().unwrap_or(Value::Null);
         let mut all_rejections = Vec::new();
-        leaves(&rejection, &defs, Vec::new(), &mut all_rejections);
+        leaves(&rejection, &defs, "", &mut all_rejections);
         assert!(all_rejections.len() > 1, "{}", domain.info().id);
+        if domain.info().id == "restaurant" {
+            assert!(
+                all_rejections.contains(&json!({"restaurant": {"not_on_menu": {"item_id": ""}}}))
+            );
+            assert!(
+                all_rejections.contains(&json!({"order": {"wrong_status": {"status": "placed"}}}))
+            );
+        }
         for value in all_rejections {
             assert!(
                 domain.validate(MessageKind::Rejection, &value).is_ok(),
@@ -424,4 +433,117 @@ fn defaults_pass_the_boundary_for_every_command_and_every_rejection_of_every_dom
             "{whole}"
         );
     }
+}
+
+/// A schema with the shapes the example domains do not use (yet): optionals, booleans,
+/// string enums, signed integers with explicit bounds, an optional reference.
+fn synthetic() -> (Value, Value) {
+    let defs = json!({"Mode": {"type": "string", "enum": ["fast", "safe"]}});
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "note": {"type": ["string", "null"], "description": "A note."},
+            "urgent": {"type": "boolean"},
+            "mode": {"$ref": "#/$defs/Mode"},
+            "retries": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 9},
+            "fallback": {"anyOf": [{"$ref": "#/$defs/Mode"}, {"type": "null"}]}
+        },
+        "required": ["urgent", "mode", "retries"]
+    });
+    (schema, defs)
+}
+
+#[wasm_bindgen_test]
+async fn the_schema_form_edits_optionals_booleans_enums_and_bounded_integers() {
+    use decider_web::components::schema_form::{SchemaForm, SchemaFormProps};
+    let (schema, defs) = synthetic();
+    let start = default_value(&schema, &defs);
+    assert_eq!(
+        start,
+        json!({"note": null, "urgent": false, "mode": "fast", "retries": 1, "fallback": null})
+    );
+    let changes = Rc::new(RefCell::new(Vec::<Value>::new()));
+    let seen = changes.clone();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = SchemaFormProps {
+        schema: Rc::new(schema),
+        defs: Rc::new(defs),
+        value: start,
+        on_change: Callback::from(move |v| seen.borrow_mut().push(v)),
+        path: "$.job".into(),
+        error: Some(decider_core::BoundaryError {
+            path: "$.job.retries".into(),
+            message: "too many".into(),
+        }),
+    };
+    yew::Renderer::<SchemaForm>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+
+    let retries = field(&root, "$.job.retries");
+    assert_eq!((retries.min(), retries.max()), ("1".into(), "9".into()));
+    assert_eq!(
+        retries.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(root.text_content().unwrap().contains("✘ too many"));
+    let mode = one(&root, "select[id$='-job-mode']");
+    let options: Vec<String> = all(&mode, "option")
+        .iter()
+        .map(|o| o.text_content().unwrap())
+        .collect();
+    assert_eq!(options, ["fast", "safe"]);
+
+    // Setting the optional note gives it a default; ticking the boolean sets it.
+    click(&one(&root, "input[id$='-job-note-set']")).await;
+    assert_eq!(changes.borrow().last().unwrap()["note"], json!(""));
+    click(&field(&root, "$.job.urgent").into()).await;
+    assert_eq!(changes.borrow().last().unwrap()["urgent"], json!(true));
+    mode.dyn_ref::<HtmlSelectElement>()
+        .unwrap()
+        .set_value("safe");
+    dispatch(&mode, "change");
+    settle().await;
+    assert_eq!(changes.borrow().last().unwrap()["mode"], json!("safe"));
+    // Text that is not a number is kept, for the boundary to name the field.
+    type_into(&retries.into(), "").await;
+    assert_eq!(changes.borrow().last().unwrap()["retries"], json!(""));
+}
+
+#[wasm_bindgen_test]
+async fn a_new_domain_starts_a_new_draft() {
+    use yew::prelude::*;
+
+    #[function_component]
+    fn Switcher() -> Html {
+        let id = use_state(|| "restaurant");
+        let onclick = {
+            let id = id.clone();
+            Callback::from(move |_| id.set("counter"))
+        };
+        html! {
+            <>
+                <button id="switch" {onclick}>{ "switch" }</button>
+                <Composer domain={domain(*id)} on_submit={Callback::noop()} />
+            </>
+        }
+    }
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Switcher>::with_root(root.clone()).render();
+    settle().await;
+    pick(&root, "order.place_order").await;
+    assert!(json_text(&root).get("order").is_some());
+    click(&one(&root, "#switch")).await;
+    let picker = testid(&root, "command-picker")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(picker.value(), "increment");
+    assert_eq!(
+        json_text(&root),
+        json!({"increment": {"by": 0, "counter_id": ""}})
+    );
 }

@@ -24,8 +24,10 @@ struct Sent {
     flows: RefCell<Vec<Id>>,
 }
 
+/// Lets Yew finish rendering (and running effects) after a mount or an event.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    yew::platform::time::sleep(Duration::from_millis(1)).await;
+    yew::scheduler::flush().await;
 }
 
 /// The restaurant's queue after two user commands were submitted and none handled.
@@ -202,6 +204,27 @@ async fn the_past_disables_injection_an_empty_queue_teaches_and_a_long_one_says_
         .text_content()
         .unwrap()
         .contains("Queue empty — in step mode, commands wait here"));
+}
+
+#[wasm_bindgen_test]
+async fn a_compensation_is_marked_and_names_the_reactor_that_issued_it() {
+    let (_, rows) = restaurant_queue();
+    let refund = QueueRow {
+        origin: "fulfilment".into(),
+        depth: 3,
+        compensation: true,
+        ..rows[0].clone()
+    };
+    let sent = Rc::new(Sent::default());
+    let root = mount(vec![refund], 1, true, &sent).await;
+    let item = testid(&root, "queue-item").unwrap();
+    let text = item.text_content().unwrap();
+    assert!(
+        text.contains('↩') && text.contains("fulfilment") && text.contains("d3"),
+        "{text}"
+    );
+    assert!(item.query_selector(".kind-compensation").unwrap().is_some());
+    assert!(item.query_selector(".kind-pending").unwrap().is_none());
 }
 
 #[wasm_bindgen_test]

@@ -193,9 +193,9 @@ impl Rejections {
         }
     }
 
-    /// The tags wrapped around the edited part (`["restaurant"]`, or none).
-    fn tags(&self) -> Vec<&str> {
-        self.service.iter().map(String::as_str).collect()
+    /// The tag wrapped around the edited part (`restaurant`, or empty).
+    fn tag(&self) -> &str {
+        self.service.as_deref().unwrap_or_default()
     }
 
     /// The schema of the edited part: the service's rejection type, or the whole one.
@@ -210,17 +210,17 @@ impl Rejections {
     /// The first rejection of the service the boundary accepts: the default, else each
     /// variant's default in turn (else the default, for the boundary to explain).
     fn prefill(&self, domain: &dyn DynDomain) -> Value {
-        let tags = self.tags();
+        let tag = self.tag();
         let variants = match schema::shape(self.part(), &self.defs) {
             Shape::Choice(variants) => variants,
             _ => Vec::new(),
         };
-        let first = schema::tagged(&tags, schema::default_value(self.part(), &self.defs));
+        let first = schema::tagged(tag, schema::default_value(self.part(), &self.defs));
         std::iter::once(first.clone())
             .chain(
                 variants
                     .iter()
-                    .map(|v: &Variant| schema::tagged(&tags, v.default_value(&self.defs))),
+                    .map(|v: &Variant| schema::tagged(tag, v.default_value(&self.defs))),
             )
             .find(|v| domain.validate(MessageKind::Rejection, v).is_ok())
             .unwrap_or(first)
@@ -256,21 +256,17 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
 
     let domain = props.domain.clone();
     let problem = draft.problem(|v| domain.validate(MessageKind::Rejection, v));
-    let tags: Vec<String> = rejections.tags().iter().map(|t| t.to_string()).collect();
-    let path = std::iter::once("$".to_string())
-        .chain(tags.iter().cloned())
-        .collect::<Vec<_>>()
-        .join(".");
-    let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-    let value = schema::untagged(&draft.value, &tag_refs)
+    let tag = rejections.tag().to_string();
+    let path = match tag.as_str() {
+        "" => "$".to_string(),
+        service => format!("$.{service}"),
+    };
+    let value = schema::untagged(&draft.value, &tag)
         .cloned()
         .unwrap_or(Value::Null);
     let on_change = {
-        let (draft, tags) = (draft.clone(), tags.clone());
-        Callback::from(move |v: Value| {
-            let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-            draft.set(Draft::of(schema::tagged(&tags, v)));
-        })
+        let draft = draft.clone();
+        Callback::from(move |v: Value| draft.set(Draft::of(schema::tagged(&tag, v))))
     };
     let on_text = {
         let draft = draft.clone();

@@ -100,18 +100,10 @@ impl Catalog {
 
     /// The command `name` with default fields.
     pub fn default_command(&self, name: &str) -> Value {
-        let tags: Vec<&str> = name.split('.').collect();
-        let payload = self
-            .variant(name)
-            .map(|v| v.payload.map(|p| schema::default_value(p, &self.defs)));
-        match payload {
-            Some(Some(payload)) => schema::tagged(&tags, payload),
-            Some(None) => match tags.split_last() {
-                Some((unit, outer)) => schema::tagged(outer, Value::String(unit.to_string())),
-                None => Value::Null,
-            },
-            None => Value::Null,
-        }
+        let outer = name.rsplit_once('.').map_or("", |(outer, _)| outer);
+        self.variant(name).map_or(Value::Null, |v| {
+            schema::tagged(outer, v.default_value(&self.defs))
+        })
     }
 
     /// What the composer shows first: the first command, with default fields.
@@ -218,6 +210,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let (set_draft, draft) = (set_draft.clone(), draft.clone());
         Callback::from(move |text: String| set_draft.emit(draft.with_text(text)))
     };
+    let on_repeat = {
+        let repeat_text = repeat_text.clone();
+        Callback::from(move |text: String| repeat_text.set(text))
+    };
     let name_of = {
         let catalog = catalog.clone();
         Callback::from(move |v: Value| {
@@ -229,15 +225,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
 
     let form = match (picked.as_deref(), variant.as_ref().map(|v| v.payload)) {
         (Some(name), Some(Some(payload))) => {
-            let tags: Vec<String> = name.split('.').map(str::to_string).collect();
-            let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-            let value = schema::untagged(&draft.value, &tag_refs)
+            let value = schema::untagged(&draft.value, name)
                 .cloned()
                 .unwrap_or(Value::Null);
-            let on_change = fill.reform(move |v| {
-                let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-                schema::tagged(&tags, v)
-            });
+            let tags = name.to_string();
+            let on_change = fill.reform(move |v| schema::tagged(&tags, v));
             html! {
                 <SchemaForm schema={Rc::new(payload.clone())} defs={catalog.defs.clone()} {value}
                     {on_change} path={format!("$.{name}")} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />
@@ -287,7 +279,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 }
                 <div class="composer-actions">
                     <RepeatCount id={repeat_id} text={(*repeat_text).clone()}
-                        on_input={Callback::from({ let r = repeat_text.clone(); move |t| r.set(t) })} />
+                        on_input={on_repeat} />
                     <button type="button" class="composer-submit" data-testid="command-submit"
                         disabled={!ready} onclick={submit.reform(|_: MouseEvent| ())}
                         title="Submit (Ctrl+Enter)">
@@ -303,7 +295,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 <p class="composer-hint">
                     { "With ×N, " }<code>{ "${i}" }</code>{ " in any string becomes 1, 2, … N." }
                 </p>
-                <Examples examples={props.examples.clone()} on_pick={fill.clone()} />
+                <Examples examples={props.examples.clone()} on_pick={fill.clone()}
+                    first_time={props.history.is_empty()} />
                 <History history={props.history.clone()} {name_of} on_pick={fill} />
             </fieldset>
             if let Some((done, total)) = props.progress {

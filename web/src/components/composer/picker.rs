@@ -2,6 +2,7 @@
 //! `<optgroup>` per outer variant of the command type).
 
 use super::Catalog;
+use crate::components::schema_form::Select;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -21,22 +22,7 @@ pub struct CommandPickerProps {
 /// The grouped command `<select>`.
 #[function_component]
 pub fn CommandPicker(props: &CommandPickerProps) -> Html {
-    let onchange = {
-        let on_pick = props.on_pick.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if !select.value().is_empty() {
-                on_pick.emit(select.value());
-            }
-        })
-    };
-    let option = |name: &String| {
-        html! {
-            <option value={name.clone()} selected={props.picked.as_ref() == Some(name)}>
-                { name.clone() }
-            </option>
-        }
-    };
+    let option = |name: &String| html! { <option value={name.clone()}>{ name.clone() }</option> };
     let groups = props
         .catalog
         .groups()
@@ -50,11 +36,12 @@ pub fn CommandPicker(props: &CommandPickerProps) -> Html {
             None => names.iter().map(|&n| option(n)).collect::<Html>(),
         });
     html! {
-        <select id={props.id.clone()} class="composer-picker" data-testid="command-picker" {onchange}>
+        <Select id={props.id.clone()} class="composer-picker" testid="command-picker"
+            value={props.picked.clone().unwrap_or_default()} on_change={props.on_pick.clone()}>
             if props.picked.is_none() {
-                <option value="" selected=true disabled=true>{ "— not a known command —" }</option>
+                <option value="" disabled=true>{ "— not a known command —" }</option>
             }
             { for groups }
-        </select>
+        </Select>
     }
 }

@@ -16,6 +16,9 @@ pub struct ExamplesProps {
     pub examples: Rc<Vec<Example>>,
     /// Called with the command of the example clicked.
     pub on_pick: Callback<Value>,
+    /// Nothing was submitted yet: the summary says to start here.
+    #[prop_or_default]
+    pub first_time: bool,
 }
 
 /// One button per example command.
@@ -23,7 +26,12 @@ pub struct ExamplesProps {
 pub fn Examples(props: &ExamplesProps) -> Html {
     html! {
         <details class="composer-shelf" open=true>
-            <summary>{ format!("Examples ({})", props.examples.len()) }</summary>
+            <summary>
+                { format!("Examples ({})", props.examples.len()) }
+                if props.first_time && !props.examples.is_empty() {
+                    <span class="composer-start">{ " — pick one to start" }</span>
+                }
+            </summary>
             if props.examples.is_empty() {
                 <p class="composer-empty">{ "This domain has no scenario files to take examples from." }</p>
             } else {
@@ -82,7 +90,8 @@ fn entry(testid: &'static str, label: &str, command: &Value, on_pick: &Callback<
         Callback::from(move |_| on_pick.emit(command.clone()))
     };
     html! {
-        <button type="button" class="composer-entry" data-testid={testid} title={json.clone()} {onclick}>
+        <button type="button" class="composer-entry" data-testid={testid}
+            title={format!("{label}\n{json}")} {onclick}>
             <span class="composer-entry-label">{ label.to_string() }</span>
             <code class="composer-entry-json">{ json }</code>
         </button>

@@ -8,9 +8,11 @@
 
 pub mod draft;
 pub mod schema;
+pub mod select;
 
 pub use draft::{Draft, Problem, RawJson};
 pub use schema::{default_value, Shape, Variant};
+pub use select::Select;
 
 use decider_core::BoundaryError;
 use schema::{default_of, description, shape, Bounds};
@@ -132,7 +134,7 @@ impl Form<'_> {
         }
     }
 
-    /// Each property of an object, in schema order.
+    /// Each property of an object, in the order of [`Shape::Object`].
     fn fields(&self, field: &Field, properties: &[(&str, &Value)], required: &[&str]) -> Html {
         let map = field.value.as_object().cloned().unwrap_or_default();
         properties
@@ -300,35 +302,33 @@ impl Form<'_> {
             _ => None,
         };
         let picked = current.and_then(|(name, _)| variants.iter().find(|v| v.name == name));
-        let onchange = {
-            let defaults: Vec<Value> = variants
+        let on_change = {
+            let defaults: Vec<(String, Value)> = variants
                 .iter()
-                .map(|v| v.default_value(self.defs))
+                .map(|v| (v.name.to_string(), v.default_value(self.defs)))
                 .collect();
             let parent = field.on_change.clone();
-            Callback::from(move |e: Event| {
-                let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-                let chosen = usize::try_from(select.selected_index()).ok();
-                if let Some(value) = chosen.and_then(|i| defaults.get(i)) {
+            Callback::from(move |name: String| {
+                if let Some((_, value)) = defaults.iter().find(|(n, _)| *n == name) {
                     parent.emit(value.clone());
                 }
             })
         };
         let select = html! {
-            <select id={self.id(field.path)} class="sf-select"
-                aria-invalid={self.invalid(field.path).to_string()}
-                aria-describedby={self.described_by(field)}
-                {onchange}>
+            <Select id={self.id(field.path)} class="sf-select"
+                value={picked.map_or("", |p| p.name).to_string()}
+                invalid={self.invalid(field.path)}
+                described_by={self.described_by(field)}
+                {on_change}>
+                if picked.is_none() {
+                    <option value="" disabled=true>{ "— pick one —" }</option>
+                }
                 { for variants.iter().map(|v| html! {
-                    <option value={v.name.to_string()} selected={picked.is_some_and(|p| p.name == v.name)}
-                        title={v.description.map(str::to_string)}>
+                    <option value={v.name.to_string()} title={v.description.map(str::to_string)}>
                         { v.name }
                     </option>
                 }) }
-                if picked.is_none() {
-                    <option value="" selected=true disabled=true>{ "— pick one —" }</option>
-                }
-            </select>
+            </Select>
         };
         let payload = match (picked.and_then(|v| v.payload), current) {
             (Some(schema), Some((name, Some(inner)))) => {
@@ -340,7 +340,7 @@ impl Form<'_> {
                     path: &path,
                     label: name,
                     optional: false,
-                    on_change: Callback::from(move |v| parent.emit(schema::tagged(&[&tag], v))),
+                    on_change: Callback::from(move |v| parent.emit(schema::tagged(&tag, v))),
                 };
                 html! {
                     <div class="sf-variant">

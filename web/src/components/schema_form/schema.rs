@@ -65,9 +65,10 @@ pub struct Bounds {
 /// What a schema node is, as far as a form is concerned.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape<'s> {
-    /// An object with named fields, in schema order.
+    /// An object with named fields.
     Object {
-        /// Each field's name and schema.
+        /// Each field's name and schema: the required ones in declaration order, then
+        /// the optional ones by name.
         properties: Vec<(&'s str, &'s Value)>,
         /// The names of the fields that must be present.
         required: Vec<&'s str>,
@@ -149,18 +150,30 @@ pub fn shape<'s>(schema: &'s Value, defs: &'s Value) -> Shape<'s> {
 /// The shape of `node` read as JSON type `kind`.
 fn typed<'s>(node: &'s Value, kind: &str) -> Shape<'s> {
     match kind {
-        "object" => Shape::Object {
-            properties: node
-                .get("properties")
-                .and_then(Value::as_object)
-                .map(|p| p.iter().map(|(k, v)| (k.as_str(), v)).collect())
-                .unwrap_or_default(),
-            required: node
+        "object" => {
+            let required: Vec<&str> = node
                 .get("required")
                 .and_then(Value::as_array)
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default(),
-        },
+                .unwrap_or_default();
+            let mut properties: Vec<(&str, &Value)> = node
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.iter().map(|(k, v)| (k.as_str(), v)).collect())
+                .unwrap_or_default();
+            // `required` keeps the fields' declaration order (the map of properties is
+            // sorted by name): required fields in that order, then the optional ones.
+            properties.sort_by_key(|(name, _)| {
+                required
+                    .iter()
+                    .position(|r| r == name)
+                    .unwrap_or(usize::MAX)
+            });
+            Shape::Object {
+                properties,
+                required,
+            }
+        }
         "array" => match node.get("items") {
             Some(items) => Shape::Array {
                 items,
@@ -288,25 +301,31 @@ fn default_at(node: &Shape, defs: &Value, depth: usize) -> Value {
         Shape::Const(value) => (*value).clone(),
         Shape::Choice(variants) => variants.first().map_or(Value::Null, |v| match v.payload {
             None => Value::String(v.name.to_string()),
-            Some(payload) => tagged(&[v.name], deeper(payload)),
+            Some(payload) => tagged(v.name, deeper(payload)),
         }),
         Shape::Optional(_) | Shape::Any => Value::Null,
     }
 }
 
-/// `payload` wrapped in the tags of a variant path: `["order", "place_order"]` gives
-/// `{"order": {"place_order": payload}}`.
-pub fn tagged(tags: &[&str], payload: Value) -> Value {
-    tags.iter().rev().fold(payload, |inner, tag| {
+/// `payload` wrapped in the tags of a dotted variant path: `order.place_order` gives
+/// `{"order": {"place_order": payload}}`; the empty path gives `payload` itself.
+pub fn tagged(path: &str, payload: Value) -> Value {
+    tags(path).rev().fold(payload, |inner, tag| {
         let mut map = Map::new();
         map.insert(tag.to_string(), inner);
         Value::Object(map)
     })
 }
 
-/// The payload inside the tags of a variant path (`None` when `value` has other tags).
-pub fn untagged<'v>(value: &'v Value, tags: &[&str]) -> Option<&'v Value> {
-    tags.iter().try_fold(value, |inner, tag| inner.get(tag))
+/// The payload inside the tags of a dotted variant path (`None` when `value` has other
+/// tags).
+pub fn untagged<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    tags(path).try_fold(value, |inner, tag| inner.get(tag))
+}
+
+/// The tags of a dotted variant path, outermost first.
+fn tags(path: &str) -> impl DoubleEndedIterator<Item = &str> {
+    path.split('.').filter(|tag| !tag.is_empty())
 }
 
 /// The variant at a dotted variant path (`order.place_order`) of an enum nested in an
