@@ -5,7 +5,8 @@
 use decider_core::boundary::QueueRow;
 use decider_core::{EngineConfig, Id, MessageKind};
 use decider_web::components::composer::DomainRef;
-use decider_web::components::queue::{shorten, Queue, QueueProps};
+use decider_web::components::queue::{Queue, QueueProps};
+use decider_web::widgets::text::shorten_middle as shorten;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -6,6 +6,7 @@
 use crate::components::composer::DomainRef;
 use crate::components::schema_form::schema::{self, Variant};
 use crate::components::schema_form::{unique_prefix, Draft, RawJson, SchemaForm, Shape};
+use crate::widgets::text::shorten_middle;
 use decider_core::boundary::QueueRow;
 use decider_core::{DynDomain, Id, MessageKind};
 use serde_json::Value;
@@ -133,7 +134,7 @@ fn QueueLine(props: &QueueLineProps) -> Html {
                     <span class={classes!("kind", kind)} aria-label={kind_name} title={kind_name}>{ glyph }</span>
                     <span class="queue-name mono" title={row.name.clone()}>{ &row.name }</span>
                     <span class="queue-stream mono" title={row.stream_id.clone()}>
-                        { shorten(&row.stream_id, STREAM_CHARS) }
+                        { shorten_middle(&row.stream_id, STREAM_CHARS) }
                     </span>
                     <span class="queue-origin" title="origin">{ &row.origin }</span>
                     <span class="queue-depth num mono" title="reaction hops from the user command">
@@ -328,18 +329,4 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
             </div>
         </div>
     }
-}
-
-/// `text` shortened in the middle to at most `max` characters (`restau…-luigi`).
-pub fn shorten(text: &str, max: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= max || max < 3 {
-        return text.to_string();
-    }
-    let head = (max - 1) / 2;
-    let tail = max - 1 - head;
-    let mut out: String = chars[..head].iter().collect();
-    out.push('…');
-    out.extend(&chars[chars.len() - tail..]);
-    out
 }

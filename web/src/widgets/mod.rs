@@ -1,5 +1,7 @@
-//! Generic pieces the panels share: a collapsible JSON tree, a JSON diff, a virtual list.
+//! Generic pieces the panels share: a collapsible JSON tree, a JSON diff, a virtual list,
+//! and text shortening.
 
 pub mod json_diff;
 pub mod json_tree;
+pub mod text;
 pub mod virtual_list;

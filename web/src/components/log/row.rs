@@ -1,6 +1,7 @@
 //! One row of the event log: position, kind glyph, stream and version, message name,
 //! compact payload and origin, with the data attributes that scripts and tests read.
 
+pub use crate::widgets::text::shorten_middle;
 use decider_core::boundary::rows::{FactRow, RowKind};
 use serde_json::Value;
 use yew::prelude::*;
@@ -11,20 +12,6 @@ const STREAM_CHARS: usize = 22;
 const PAYLOAD_CHARS: usize = 240;
 /// The most payload characters put in a row's tooltip.
 const TOOLTIP_CHARS: usize = 2_000;
-
-/// `text` shortened in the middle to at most `max` characters (`order-…-o2`).
-pub fn shorten_middle(text: &str, max: usize) -> String {
-    let count = text.chars().count();
-    if count <= max || max < 3 {
-        return text.to_string();
-    }
-    let keep = max - 1;
-    let head = keep.div_ceil(2);
-    let tail = keep - head;
-    let start: String = text.chars().take(head).collect();
-    let end: String = text.chars().skip(count - tail).collect();
-    format!("{start}…{end}")
-}
 
 /// `text` cut to at most `max` characters, with an ellipsis when cut.
 fn truncate(text: &str, max: usize) -> String {

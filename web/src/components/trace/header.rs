@@ -1,7 +1,7 @@
 //! The panel's header: the flow's id and counts, and the legend of tones.
 
-use super::text;
 use super::tone::{Counts, Tone};
+use crate::widgets::text;
 use decider_core::boundary::FlowView;
 use yew::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The lanes: their sticky labels and their coloured bands.
 
 use super::layout::{self, LANE_H};
-use super::text;
+use crate::widgets::text;
 use decider_core::boundary::{FlowView, Lane, LaneKind};
 use yew::prelude::*;
 

@@ -19,7 +19,6 @@ mod lanes;
 pub mod layout;
 mod node;
 pub mod scrolling;
-pub mod text;
 pub mod timing;
 pub mod tone;
 

@@ -4,7 +4,8 @@
 use super::layout::{self, NODE_H, NODE_W};
 use super::timing::Pick;
 use super::tone::{self, Tone};
-use super::{text, TraceProps};
+use super::TraceProps;
+use crate::widgets::text;
 use decider_core::boundary::{FlowNode, FlowView};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, SvgElement};

@@ -1,5 +1,5 @@
-//! Fitting text into the drawing: ids shortened in the middle (their ends tell them
-//! apart), names and notes cut at the end. The full text always goes into a `title`.
+//! Fitting text into a cell or a drawing: ids shortened in the middle (their ends tell
+//! them apart), names and notes cut at the end. The full text always goes into a `title`.
 
 /// `text` if it has at most `max` characters, else its first and last characters around
 /// an ellipsis, `max` characters in all.
@@ -8,8 +8,9 @@ pub fn shorten_middle(text: &str, max: usize) -> String {
     if count <= max || max < 3 {
         return text.to_string();
     }
-    let tail = (max - 1) / 2;
-    let head = max - 1 - tail;
+    let keep = max - 1;
+    let head = keep.div_ceil(2);
+    let tail = keep - head;
     let start: String = text.chars().take(head).collect();
     let end: String = text.chars().skip(count - tail).collect();
     format!("{start}…{end}")
