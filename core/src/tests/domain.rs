@@ -147,6 +147,20 @@ impl ProcessManager for Compensate {
 
 pub type System = Parts<Counter, Totals, Merge<Stateless<Forward>, Compensate>>;
 
+/// How the tiny domain describes itself at the boundary.
+pub fn info() -> crate::DomainInfo {
+    crate::DomainInfo {
+        id: "counters".into(),
+        title: "Counters".into(),
+        description: "test".into(),
+        streams: vec!["counter".into()],
+        views: vec!["totals".into()],
+        sagas: vec!["forward".into(), "compensate".into()],
+        external_events: vec![],
+        zero_payload_events: vec![],
+    }
+}
+
 pub fn system() -> System {
     Parts {
         decider: Counter,

@@ -1,7 +1,7 @@
 //! Engine behaviour on the tiny domain: flows, compensation, bounds, traces, specs.
 
 use super::domain::*;
-use crate::boundary::{DomainInfo, DynDomain, TypedDomain};
+use crate::boundary::{DynDomain, TypedDomain};
 use crate::envelope::{FactKind, Origin};
 use crate::journal::StepFailure;
 use crate::saga::Stateless;
@@ -343,17 +343,7 @@ fn time_travel_shows_streams_view_process_and_queue_at_each_position() {
 
 #[test]
 fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
-    let info = DomainInfo {
-        id: "counters".into(),
-        title: "Counters".into(),
-        description: "test".into(),
-        streams: vec!["counter".into()],
-        views: vec!["totals".into()],
-        sagas: vec!["forward".into(), "compensate".into()],
-        external_events: vec![],
-        zero_payload_events: vec![],
-    };
-    let domain = TypedDomain::new(info, system());
+    let domain = TypedDomain::new(info(), system());
     assert_eq!(domain.command_names(), ["Add"]);
     let mut engine = domain.start(EngineConfig::default());
     let err = engine

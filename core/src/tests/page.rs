@@ -12,14 +12,8 @@ use std::sync::Arc;
 
 fn domain() -> impl DynDomain {
     let info = DomainInfo {
-        id: "counters".into(),
-        title: "Counters".into(),
-        description: "test".into(),
-        streams: vec!["counter".into()],
-        views: vec!["totals".into()],
-        sagas: vec!["forward".into(), "compensate".into()],
         external_events: vec!["Added".into()],
-        zero_payload_events: vec![],
+        ..info()
     };
     TypedDomain::new(info, system())
 }
