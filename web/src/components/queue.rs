@@ -49,9 +49,9 @@ pub fn Queue(props: &QueueProps) -> Html {
             <section class="queue" aria-label="Queue">
                 { head }
                 <p class="queue-empty">
-                    { "Queue empty — in step mode, commands wait here" }
+                    <strong>{ "Queue empty — in step mode, commands wait here" }</strong>
                     <span class="queue-empty-more">
-                        { "; then ⚡ on any of them makes that step fail, so you can watch the compensation." }
+                        { "Then ⚡ on any of them makes that step fail, so you can watch the compensation." }
                     </span>
                 </p>
             </section>
