@@ -81,7 +81,8 @@ fn a_step_by_step_session_replays_to_the_same_journal() {
 
 #[test]
 fn given_history_is_exported_first() {
-    let scenario = example("restaurant/rejected-closed.json");
+    let scenario = example("restaurant/rejected-over-capacity.json");
+    assert!(!scenario.given.is_empty());
     let journal = session_journal(&scenario, None);
     let file = exported(&scenario, &journal);
     assert_eq!(file.given, scenario.given);

@@ -218,11 +218,7 @@ fn the_filter_finds_positions_by_kind_origin_flow_stream_and_text() {
         kind: Some(RowKind::Event),
         ..LogFilter::default()
     };
-    assert_eq!(
-        engine.matching_from(&events, 2),
-        [2, 4],
-        "only from position 2 on"
-    );
+    assert_eq!(engine.matching_from(&events, 2), [2, 4], "only from position 2 on");
 }
 
 #[test]
