@@ -50,12 +50,21 @@ fn exported(scenario: &Scenario, journal: &[serde_json::Value]) -> Scenario {
 
 #[test]
 fn an_exported_session_passes_decider_check_unchanged() {
-    for path in ["restaurant/happy-path.json", "checkout/payment-declined.json"] {
+    for path in [
+        "restaurant/happy-path.json",
+        "checkout/payment-declined.json",
+    ] {
         let scenario = example(path);
         let journal = session_journal(&scenario, None);
         let file = exported(&scenario, &journal);
-        assert!(file.steps.iter().all(|s| s.engine_steps.is_none()), "{path}");
-        assert!(file.steps.iter().all(|s| s.expect.events.is_some()), "{path}");
+        assert!(
+            file.steps.iter().all(|s| s.engine_steps.is_none()),
+            "{path}"
+        );
+        assert!(
+            file.steps.iter().all(|s| s.expect.events.is_some()),
+            "{path}"
+        );
         let written = temp_file("exported.json", &file.to_json());
         let out = decider(&["check", written.to_str().unwrap()]);
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -93,7 +102,11 @@ fn a_file_with_a_byte_order_mark_checks() {
     let text = std::fs::read_to_string("../tests/scenarios/counter/happy-path.json").unwrap();
     let path = temp_file("bom.json", &format!("\u{feff}{text}"));
     let out = decider(&["check", path.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
