@@ -121,3 +121,28 @@ fn a_duplicate_key_is_an_error_at_its_path() {
     let all = format!("{stdout}{stderr}");
     assert!(all.contains("duplicate key `title` at $.title"), "{all}");
 }
+
+#[test]
+fn the_page_bundles_every_scenario_file() {
+    let bundled = std::fs::read_to_string("../web/src/components/specs.rs").unwrap();
+    let root = Path::new("../tests/scenarios");
+    let mut missing = Vec::new();
+    for domain in std::fs::read_dir(root).unwrap() {
+        let domain = domain.unwrap().path();
+        for file in std::fs::read_dir(&domain).unwrap() {
+            let path = file.unwrap().path();
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if relative.ends_with(".json") && !bundled.contains(&format!("\"{relative}\"")) {
+                missing.push(relative);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add to EXAMPLES in web/src/components/specs.rs: {missing:?}"
+    );
+}

@@ -7,6 +7,7 @@
 
 use super::db::{self, StoreError, JOURNAL, WORKSPACES};
 use super::workspaces::Workspace;
+use decider_core::DynDomain;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -30,6 +31,35 @@ pub struct Loaded {
     pub entries: Vec<Value>,
     /// The first entry that does not read, if any.
     pub damage: Option<Damage>,
+}
+
+/// `loaded` cut before its first entry that does not fold on `domain` (seeded `seed`),
+/// with that entry's sequence, JSON path and message; unchanged when every entry folds.
+pub fn fold(domain: &dyn DynDomain, seed: u64, loaded: Loaded) -> Loaded {
+    let Loaded {
+        mut entries,
+        damage,
+    } = loaded;
+    match domain.rebuild(crate::session::config(seed), &entries) {
+        Ok(_) => Loaded { entries, damage },
+        Err(e) => {
+            let sequence = sequence_of(&e.path).unwrap_or(0);
+            entries.truncate(sequence);
+            Loaded {
+                entries,
+                damage: Some(Damage {
+                    sequence,
+                    path: e.path,
+                    message: e.message,
+                }),
+            }
+        }
+    }
+}
+
+/// The journal index at the start of a `$[i]…` path.
+fn sequence_of(path: &str) -> Option<usize> {
+    path.strip_prefix("$[")?.split(']').next()?.parse().ok()
 }
 
 /// A journal entry as the JS object stored for it.

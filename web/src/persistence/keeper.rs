@@ -389,46 +389,34 @@ pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreErro
 }
 
 /// Shows `workspace` with the entries read for it: read-only up to the first entry that
-/// does not read or fold (and the banner says which), else with its settings.
+/// does not read or fold (and the banner says which), else with its settings. A workspace
+/// of a domain this build lacks is not opened (the banner says so).
 pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
-    let store = {
-        let mut k = keeper.borrow_mut();
-        k.opening = true;
-        k.store.clone()
-    };
-    let Loaded {
-        mut entries,
-        mut damage,
-    } = loaded;
+    let store = keeper.borrow().store();
     let seed = workspace.seed();
-    let folded = store
+    let domain = store
         .get()
         .domains()
         .iter()
         .find(|d| d.info().id == workspace.domain)
         .cloned();
-    if let Some(domain) = &folded {
-        if let Err(e) = domain.rebuild(crate::session::config(seed), &entries) {
-            let sequence = sequence_of(&e.path).unwrap_or(0);
-            entries.truncate(sequence);
-            damage = Some(Damage {
-                sequence,
-                path: e.path,
-                message: e.message,
-            });
-        }
-    }
+    let Some(domain) = domain else {
+        store.dispatch(Action::Error(format!(
+            "Workspace “{}” is for the domain `{}`, which this build does not have; it \
+             stays stored as it is.",
+            workspace.name, workspace.domain
+        )));
+        return;
+    };
+    let Loaded { entries, damage } = journal_store::fold(&*domain, seed, loaded);
+    keeper.borrow_mut().opening = true;
     store.dispatch(Action::Open {
         domain: workspace.domain.clone(),
         seed,
         journal: Rc::new(entries),
         read_only: damage.is_some(),
     });
-    let opened = {
-        let session = store.get();
-        session.domain().info().id == workspace.domain && session.read_only() == damage.is_some()
-    };
-    if opened && damage.is_none() {
+    if damage.is_none() {
         apply_settings(&store, &workspace.settings);
     }
     workspace.opened = js_sys::Date::now();
@@ -446,29 +434,15 @@ pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
         k.opening = false;
         k.publish();
     }
-    match (&damage, folded) {
-        (Some(d), _) => store.dispatch(Action::Error(format!(
+    if let Some(d) = &damage {
+        store.dispatch(Action::Error(format!(
             "Workspace “{}”: journal entry {} does not load (at {}: {}). It is open \
-             read-only up to entry {}; nothing stored was changed. Export the raw journal, \
-             or keep the good part as a new workspace.",
-            workspace.name,
-            d.sequence,
-            d.path,
-            d.message,
-            d.sequence.saturating_sub(1)
-        ))),
-        (None, None) => store.dispatch(Action::Error(format!(
-            "Workspace “{}” is for the domain `{}`, which this build does not have.",
-            workspace.name, workspace.domain
-        ))),
-        (None, Some(_)) => {}
+             read-only with its first {} entries; nothing stored was changed. Export the \
+             raw journal, or keep the good part as a new workspace.",
+            workspace.name, d.sequence, d.path, d.message, d.sequence
+        )));
     }
     observe(keeper);
-}
-
-/// The journal index at the start of a `$[i]…` path.
-fn sequence_of(path: &str) -> Option<usize> {
-    path.strip_prefix("$[")?.split(']').next()?.parse().ok()
 }
 
 /// Puts the session back in a workspace's mode, interval and cursor.
