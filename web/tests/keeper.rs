@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen_test::*;
+use web_sys::IdbTransactionMode;
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -211,8 +212,69 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
     );
     let listed = workspaces::list(&database).await.unwrap();
     assert_eq!(listed.len(), 1, "one workspace: {listed:?}");
-    close_tab(0, second);
     close_tab(1, third);
+
+    // Fork from here: a kept workspace that names its parent and position.
+    handle(0).dispatch(Action::SetCursor(2));
+    handle(0).dispatch(Action::Fork);
+    until("the fork is kept", || picker_value(&root) != id).await;
+    let fork_id = picker_value(&root);
+    let mut listed = Vec::new();
+    for _ in 0..100 {
+        listed = workspaces::list(&database).await.unwrap();
+        if listed.len() == 2 {
+            break;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+    let fork = listed
+        .iter()
+        .find(|w| w.id == fork_id)
+        .expect("the fork is listed");
+    let parent = fork.parent.clone().expect("the fork names its parent");
+    assert_eq!((parent.id.as_str(), parent.position), (id.as_str(), 2));
+    until("the fork's journal is saved", || {
+        text(&root, "saved") == Some(handle(0).get().head().to_string())
+    })
+    .await;
+
+    // Another domain is only kept once something is recorded in it.
+    handle(0).dispatch(Action::SelectDomain("counter".into()));
+    yew::platform::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(workspaces::list(&database).await.unwrap().len(), 2);
+
+    // A damaged journal opens read-only up to its last good entry, and says where.
+    handle(0).dispatch(Action::SelectDomain("restaurant".into()));
+    let opened = workspaces::list(&database).await.unwrap();
+    let fork = opened.iter().find(|w| w.id == fork_id).unwrap().clone();
+    let tx = db::transaction(&database, &[db::JOURNAL], IdbTransactionMode::Readwrite).unwrap();
+    tx.object_store(db::JOURNAL)
+        .unwrap()
+        .put_with_key(
+            &journal_store::to_js(&serde_json::json!({"step": {"tampered": true}})).unwrap(),
+            &journal_store::key(&fork.id, 1),
+        )
+        .unwrap();
+    db::committed(&tx).await.unwrap();
+    close_tab(0, second);
+    let (fourth, root) = open_tab(0);
+    until("the damaged fork opens read-only", || {
+        mounted(0) && handle(0).get().read_only()
+    })
+    .await;
+    let error = handle(0).get().error().unwrap_or_default().to_string();
+    assert!(
+        error.contains("journal entry 1 does not load (at $[1]"),
+        "{error}"
+    );
+    assert_eq!(handle(0).get().journal_len(), 1, "the good part");
+    until("the way out is offered", || {
+        text(&root, "workspace-keep-good").is_some()
+    })
+    .await;
+    let stored = journal_store::load(&database, &fork.id).await.unwrap();
+    assert!(stored.entries.len() > 2, "nothing stored was deleted");
+    close_tab(0, fourth);
 }
 
 fn picker_value(root: &web_sys::Element) -> String {

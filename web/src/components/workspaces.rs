@@ -134,6 +134,12 @@ pub fn Workspaces() -> Html {
                         </option>
                     }
                     { for status.workspaces.iter().map(|w| option(w, &current_id)) }
+                    if let Some(unkept) = status.current.as_ref().filter(|c| !status.workspaces.iter().any(|w| w.id == c.id)) {
+                        <option value={unkept.id.clone()} selected=true
+                            title="kept once its first command is recorded">
+                            { format!("{} (new)", unkept.name) }
+                        </option>
+                    }
                 </select>
             </label>
             <button class="tool" data-testid="workspace-new" onclick={toggle(Form::New)}

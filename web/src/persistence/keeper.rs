@@ -77,6 +77,9 @@ pub struct Keeper {
     saved: usize,
     /// The record needs writing (settings, opened time).
     dirty: bool,
+    /// The current workspace has a record in the store (a new session gets one with its
+    /// first journal entry, so that looking at domains leaves no empty workspaces behind).
+    kept: bool,
     writing: bool,
     /// Set while the keeper itself replaces the session.
     opening: bool,
@@ -99,6 +102,7 @@ impl Keeper {
             identity: None,
             saved: 0,
             dirty: false,
+            kept: false,
             writing: false,
             opening: false,
             halted: false,
@@ -230,6 +234,7 @@ pub fn observe(keeper: &Shared) {
             Workspace::new(&name, &identity.domain, identity.seed, parent)
         });
         k.dirty = true;
+        k.kept = false;
         k.publish();
     }
     let Some(current) = &mut k.status.current else {
@@ -241,7 +246,9 @@ pub fn observe(keeper: &Shared) {
         k.dirty = true;
     }
     drop(session);
-    let wanted = (length > k.saved || k.dirty) && k.status.damaged.is_none() && !k.halted;
+    let wanted = (length > k.saved || (k.dirty && k.kept))
+        && k.status.damaged.is_none()
+        && !k.halted;
     if wanted && !k.writing {
         k.writing = true;
         wasm_bindgen_futures::spawn_local(flush(keeper.clone()));
@@ -261,7 +268,7 @@ async fn flush(keeper: Shared) {
             let length = session.journal_len();
             let saved = k.saved;
             match (&mut k.status.current, k.db.clone()) {
-                (Some(current), Some(db)) if same && (length > saved || k.dirty) => {
+                (Some(current), Some(db)) if same && (length > saved || (k.dirty && k.kept)) => {
                     current.length = length;
                     current.facts = session.head();
                     let entries = session.journal(saved);
@@ -286,6 +293,7 @@ async fn flush(keeper: Shared) {
                 if k.status.current.as_ref().map(|c| &c.id) == Some(&workspace.id) {
                     k.saved = from + entries.len();
                     k.status.saved_facts = workspace.facts;
+                    k.kept = true;
                     if !k.status.workspaces.iter().any(|w| w.id == workspace.id) {
                         Rc::make_mut(&mut k.status.workspaces).push(workspace.clone());
                         k.post(Notice::Workspaces);
@@ -430,6 +438,7 @@ pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
         k.status.shared = None;
         k.status.current = Some(workspace.clone());
         k.dirty = true;
+        k.kept = true;
         k.halted = false;
         k.opening = false;
         k.publish();
