@@ -275,6 +275,42 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
     let stored = journal_store::load(&database, &fork.id).await.unwrap();
     assert!(stored.entries.len() > 2, "nothing stored was deleted");
     close_tab(0, fourth);
+
+    // A share link opens its scenario read-only, to be saved as a workspace.
+    let example = decider_web::components::specs::EXAMPLES[0].1;
+    let window = web_sys::window().unwrap();
+    let fragment = decider_web::share::fragment(example);
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment))
+        .unwrap();
+    let (fifth, root) = open_tab(0);
+    until("the shared scenario is shown read-only", || {
+        mounted(0) && handle(0).get().read_only() && handle(0).get().head() > 0
+    })
+    .await;
+    let shared = journal(0);
+    until("it offers to be saved", || {
+        text(&root, "workspace-save-shared").is_some()
+    })
+    .await;
+    let save: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(
+        root.query_selector("[data-testid=workspace-save-shared]")
+            .unwrap()
+            .unwrap(),
+    );
+    save.click();
+    until("it is saved as a workspace", || {
+        !handle(0).get().read_only() && journal(0) == shared
+    })
+    .await;
+    assert_eq!(window.location().hash().unwrap(), "", "the link is cleared");
+    until("the new workspace is listed", || {
+        text(&root, "saved") == Some(handle(0).get().head().to_string())
+    })
+    .await;
+    close_tab(0, fifth);
 }
 
 fn picker_value(root: &web_sys::Element) -> String {
