@@ -19,6 +19,9 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod export;
+pub mod strict_json;
+
 /// The `format` every scenario file declares.
 pub const FORMAT: &str = "decider-lab/scenario";
 /// The newest format version this build reads and writes.
@@ -284,13 +287,10 @@ pub fn schema() -> Value {
 impl Scenario {
     /// Reads a scenario from JSON text: syntax, format name and version, then structure.
     /// Domain-specific messages are checked by [`Scenario::validate`].
+    /// A leading UTF-8 byte-order mark is skipped; a key that appears twice in one object
+    /// is an error at its path (instead of the last one silently winning).
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| ScenarioError {
-            path: "$".into(),
-            line: Some((e.line(), e.column())),
-            message: e.to_string(),
-        })?;
-        Self::from_value(&value)
+        Self::from_value(&strict_json::parse(text)?)
     }
 
     /// Reads a scenario from a JSON value.

@@ -10,7 +10,9 @@ pub mod browser;
 pub mod components;
 pub mod examples;
 pub mod panic_screen;
+pub mod persistence;
 pub mod session;
+pub mod share;
 pub mod widgets;
 
 /// Starts the playground in the page's `<body>`: installs the panic screen, then mounts

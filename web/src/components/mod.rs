@@ -9,5 +9,7 @@ pub mod log;
 pub mod queue;
 pub mod schema_form;
 pub mod shortcuts;
+pub mod specs;
 pub mod timeline;
 pub mod trace;
+pub mod workspaces;

@@ -1,0 +1,607 @@
+//! The keeper: it watches the session and keeps the open workspace in IndexedDB.
+//!
+//! When the session's journal grows, the new entries are appended in one transaction,
+//! conditional on the length this tab last saw; `saved` moves only once it commits. A
+//! session that becomes a different engine (another domain or seed, a fork, a journal
+//! that shrank) becomes a new workspace. Another tab's append (heard on the channel, or
+//! found by a refused append) reloads the workspace from the store. A journal that does
+//! not read or fold opens read-only up to its last good entry; nothing stored is changed.
+
+use super::channel::{Channel, Notice};
+use super::db::{self, StoreError};
+use super::journal_store::{self, Damage, Loaded};
+use super::workspaces::{self, Parent, Settings, Workspace};
+use crate::session::store::SessionHandle;
+use crate::session::{Action, RunMode, Session};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::IdbDatabase;
+use yew::Callback;
+
+/// What the workspace bar shows of the keeper.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Status {
+    /// Whether the store is open (false: nothing is saved; the banner said why).
+    pub available: bool,
+    /// Every workspace, oldest first.
+    pub workspaces: Rc<Vec<Workspace>>,
+    /// The workspace shown (`None`: a read-only session that is not kept).
+    pub current: Option<Workspace>,
+    /// Facts committed to IndexedDB for the current workspace.
+    pub saved_facts: u64,
+    /// The current workspace's first damaged entry (it is open read-only before it).
+    pub damaged: Option<Damage>,
+    /// The title of the shared scenario shown read-only, if one is.
+    pub shared: Option<String>,
+}
+
+/// The engine a session runs: when it changes, so does the workspace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Identity {
+    domain: String,
+    seed: u64,
+    fork: Option<(u64, u32)>,
+    read_only: bool,
+}
+
+impl Identity {
+    fn of(session: &Session) -> Self {
+        Identity {
+            domain: session.domain().info().id.clone(),
+            seed: session.seed(),
+            fork: session.fork_origin().map(|f| (f.position, f.generation)),
+            read_only: session.read_only(),
+        }
+    }
+}
+
+/// The UI settings of `session`, as a workspace keeps them.
+fn settings_of(session: &Session) -> Settings {
+    Settings {
+        mode: session.mode().id().into(),
+        cursor: session.cursor(),
+        interval_ms: session.interval_ms(),
+    }
+}
+
+/// The keeper's state, shared by the component and its async work.
+pub struct Keeper {
+    store: SessionHandle,
+    on_status: Callback<Status>,
+    db: Option<IdbDatabase>,
+    channel: Option<Channel>,
+    status: Status,
+    identity: Option<Identity>,
+    /// Journal entries of the current workspace committed.
+    saved: usize,
+    /// The record needs writing (settings, opened time).
+    dirty: bool,
+    /// The current workspace has a record in the store (a new session gets one with its
+    /// first journal entry, so that looking at domains leaves no empty workspaces behind).
+    kept: bool,
+    writing: bool,
+    /// Set while the keeper itself replaces the session.
+    opening: bool,
+    /// Set after a write failed for a reason retrying will not fix (quota).
+    halted: bool,
+}
+
+/// The keeper as its component and tasks hold it.
+pub type Shared = Rc<RefCell<Keeper>>;
+
+impl Keeper {
+    /// A keeper of `store`'s session that reports to `on_status`; [`start`] opens it.
+    pub fn new(store: SessionHandle, on_status: Callback<Status>) -> Shared {
+        Rc::new(RefCell::new(Keeper {
+            store,
+            on_status,
+            db: None,
+            channel: None,
+            status: Status::default(),
+            identity: None,
+            saved: 0,
+            dirty: false,
+            kept: false,
+            writing: false,
+            opening: false,
+            halted: false,
+        }))
+    }
+
+    /// The open database, if any.
+    pub fn db(&self) -> Option<IdbDatabase> {
+        self.db.clone()
+    }
+
+    /// What the bar shows.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// Sets the session handle of the latest render.
+    pub fn set_store(&mut self, store: SessionHandle) {
+        self.store = store;
+    }
+
+    fn publish(&self) {
+        self.on_status.emit(self.status.clone());
+    }
+
+    /// The session handle.
+    pub fn store(&self) -> SessionHandle {
+        self.store.clone()
+    }
+
+    /// Tells the other tabs and panels about `notice`.
+    pub fn post(&self, notice: Notice) {
+        if let Some(channel) = &self.channel {
+            channel.post(&notice);
+        }
+    }
+}
+
+fn error(keeper: &Shared, message: String) {
+    let store = keeper.borrow().store.clone();
+    store.dispatch(Action::Error(message));
+}
+
+/// Opens the store; then shows the shared scenario in the address, or reopens the
+/// workspace opened last, or keeps the session as a first workspace.
+pub async fn start(keeper: Shared, shared: Option<SharedScenario>) {
+    if let Some(shared) = shared {
+        show_shared(&keeper, shared);
+    }
+    let db = match db::open().await {
+        Ok(db) => db,
+        Err(e) => {
+            error(&keeper, format!("Saving is off: {e}."));
+            return;
+        }
+    };
+    let channel = Channel::open({
+        let keeper = Rc::downgrade(&keeper);
+        move |notice| {
+            if let Some(keeper) = keeper.upgrade() {
+                wasm_bindgen_futures::spawn_local(heard(keeper, notice));
+            }
+        }
+    });
+    {
+        let mut k = keeper.borrow_mut();
+        k.db = Some(db.clone());
+        k.channel = channel;
+        k.status.available = true;
+    }
+    refresh(&keeper).await;
+    if keeper.borrow().status.shared.is_some() {
+        return;
+    }
+    match workspaces::last_opened(&db).await {
+        Ok(Some(workspace)) => {
+            if let Err(e) = open(&keeper, workspace).await {
+                error(&keeper, format!("The last workspace does not open: {e}."));
+            }
+        }
+        Ok(None) => observe(&keeper),
+        Err(e) => error(&keeper, format!("The workspaces do not load: {e}.")),
+    }
+}
+
+/// Reloads the list of workspaces.
+pub async fn refresh(keeper: &Shared) {
+    let Some(db) = keeper.borrow().db() else {
+        return;
+    };
+    match workspaces::list(&db).await {
+        Ok(list) => {
+            let mut k = keeper.borrow_mut();
+            k.status.workspaces = Rc::new(list);
+            k.publish();
+        }
+        Err(e) => error(keeper, format!("The workspaces do not load: {e}.")),
+    }
+}
+
+/// Looks at the session after a change: a different engine becomes a new workspace, new
+/// journal entries and changed settings are written.
+pub fn observe(keeper: &Shared) {
+    let Ok(mut k) = keeper.try_borrow_mut() else {
+        return;
+    };
+    if k.db.is_none() || k.opening {
+        return;
+    }
+    let store = k.store.clone();
+    let session = store.get();
+    let identity = Identity::of(&session);
+    let length = session.journal_len();
+    if k.identity.as_ref() != Some(&identity) || length < k.saved {
+        k.identity = Some(identity.clone());
+        k.saved = 0;
+        k.status.saved_facts = 0;
+        k.status.damaged = None;
+        k.halted = false;
+        k.status.current = (!identity.read_only).then(|| {
+            let parent = identity.fork.and_then(|(position, _)| {
+                let id = k.status.current.as_ref()?.id.clone();
+                Some(Parent { id, position })
+            });
+            let name = match (&parent, &k.status.current) {
+                (Some(p), Some(from)) => format!("{} · fork @{}", from.name, p.position),
+                _ => format!("{} · seed {}", identity.domain, identity.seed),
+            };
+            Workspace::new(&name, &identity.domain, identity.seed, parent)
+        });
+        k.dirty = true;
+        k.kept = false;
+        k.publish();
+    }
+    let Some(current) = &mut k.status.current else {
+        return;
+    };
+    let settings = settings_of(&session);
+    if current.settings != settings {
+        current.settings = settings;
+        k.dirty = true;
+    }
+    drop(session);
+    let wanted = (length > k.saved || (k.dirty && k.kept))
+        && k.status.damaged.is_none()
+        && !k.halted;
+    if wanted && !k.writing {
+        k.writing = true;
+        wasm_bindgen_futures::spawn_local(flush(keeper.clone()));
+    }
+}
+
+/// Writes what the session has that the store lacks, one transaction at a time, until
+/// nothing is left.
+async fn flush(keeper: Shared) {
+    loop {
+        let job = {
+            let mut guard = keeper.borrow_mut();
+            let k: &mut Keeper = &mut guard;
+            let store = k.store.clone();
+            let session = store.get();
+            let same = k.identity.as_ref() == Some(&Identity::of(&session));
+            let length = session.journal_len();
+            let saved = k.saved;
+            match (&mut k.status.current, k.db.clone()) {
+                (Some(current), Some(db)) if same && (length > saved || (k.dirty && k.kept)) => {
+                    current.length = length;
+                    current.facts = session.head();
+                    let entries = session.journal(saved);
+                    let job = (db, current.clone(), saved, entries);
+                    k.dirty = false;
+                    Some(job)
+                }
+                _ => None,
+            }
+        };
+        let Some((db, workspace, from, entries)) = job else {
+            break;
+        };
+        let written = if entries.is_empty() {
+            workspaces::put(&db, &workspace).await
+        } else {
+            journal_store::append(&db, &workspace, from, &entries).await
+        };
+        match written {
+            Ok(()) => {
+                let mut k = keeper.borrow_mut();
+                if k.status.current.as_ref().map(|c| &c.id) == Some(&workspace.id) {
+                    k.saved = from + entries.len();
+                    k.status.saved_facts = workspace.facts;
+                    k.kept = true;
+                    if !k.status.workspaces.iter().any(|w| w.id == workspace.id) {
+                        Rc::make_mut(&mut k.status.workspaces).push(workspace.clone());
+                        k.post(Notice::Workspaces);
+                    }
+                    k.publish();
+                }
+                if !entries.is_empty() {
+                    k.post(Notice::Appended {
+                        workspace: workspace.id.clone(),
+                        length: from + entries.len(),
+                    });
+                }
+            }
+            Err(StoreError::Conflict) => {
+                keeper.borrow_mut().writing = false;
+                reload(&keeper, &workspace.id, true).await;
+                return;
+            }
+            Err(e) => {
+                keeper.borrow_mut().halted = true;
+                error(
+                    &keeper,
+                    format!("Workspace “{}” is not saved: {e}.", workspace.name),
+                );
+                break;
+            }
+        }
+    }
+    keeper.borrow_mut().writing = false;
+}
+
+/// What another tab (or panel) said.
+async fn heard(keeper: Shared, notice: Notice) {
+    match notice {
+        Notice::Appended { workspace, length } => {
+            let stale = {
+                let k = keeper.borrow();
+                let session_length = k.store.get().journal_len();
+                k.status.current.as_ref().map(|c| &c.id) == Some(&workspace)
+                    && length > k.saved
+                    && session_length == k.saved
+                    && !k.writing
+            };
+            if stale {
+                reload(&keeper, &workspace, false).await;
+            }
+            refresh(&keeper).await;
+        }
+        Notice::Workspaces => refresh(&keeper).await,
+        Notice::Scenarios => {}
+    }
+}
+
+/// Loads the current workspace again from the store (another tab wrote to it), keeping
+/// this tab's mode, interval and cursor; `refused` says this tab's append was refused.
+async fn reload(keeper: &Shared, id: &str, refused: bool) {
+    let (db, workspace, unsaved, settings) = {
+        let k = keeper.borrow();
+        let session = k.store.get();
+        let (Some(db), Some(current)) = (k.db(), k.status.current.clone()) else {
+            return;
+        };
+        if current.id != id {
+            return;
+        }
+        let unsaved = session.journal_len().saturating_sub(k.saved);
+        (db, current, unsaved, settings_of(&session))
+    };
+    match journal_store::load(&db, id).await {
+        Ok(loaded) => {
+            let length = loaded.entries.len();
+            let workspace = Workspace {
+                settings,
+                ..workspace
+            };
+            open_loaded(keeper, workspace, loaded);
+            if refused {
+                error(
+                    keeper,
+                    format!(
+                        "Another tab wrote to this workspace first: loaded its {length} \
+                         journal entries; this tab's {unsaved} unsaved entries were not \
+                         written."
+                    ),
+                );
+            }
+        }
+        Err(e) => error(keeper, format!("The workspace does not reload: {e}.")),
+    }
+}
+
+/// Opens `workspace` from the store.
+pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreError> {
+    let db = keeper
+        .borrow()
+        .db()
+        .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
+    let loaded = journal_store::load(&db, &workspace.id).await?;
+    open_loaded(keeper, workspace, loaded);
+    Ok(())
+}
+
+/// Shows `workspace` with the entries read for it: read-only up to the first entry that
+/// does not read or fold (and the banner says which), else with its settings. A workspace
+/// of a domain this build lacks is not opened (the banner says so).
+pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
+    let store = keeper.borrow().store();
+    let seed = workspace.seed();
+    let domain = store
+        .get()
+        .domains()
+        .iter()
+        .find(|d| d.info().id == workspace.domain)
+        .cloned();
+    let Some(domain) = domain else {
+        store.dispatch(Action::Error(format!(
+            "Workspace “{}” is for the domain `{}`, which this build does not have; it \
+             stays stored as it is.",
+            workspace.name, workspace.domain
+        )));
+        return;
+    };
+    let Loaded { entries, damage } = journal_store::fold(&*domain, seed, loaded);
+    keeper.borrow_mut().opening = true;
+    store.dispatch(Action::Open {
+        domain: workspace.domain.clone(),
+        seed,
+        journal: Rc::new(entries),
+        read_only: damage.is_some(),
+    });
+    if damage.is_none() {
+        apply_settings(&store, &workspace.settings);
+    }
+    workspace.opened = js_sys::Date::now();
+    {
+        let mut k = keeper.borrow_mut();
+        let session = store.get();
+        k.identity = Some(Identity::of(&session));
+        k.saved = session.journal_len();
+        k.status.saved_facts = session.head();
+        k.status.damaged = damage.clone();
+        k.status.shared = None;
+        k.status.current = Some(workspace.clone());
+        k.dirty = true;
+        k.kept = true;
+        k.halted = false;
+        k.opening = false;
+        k.publish();
+    }
+    if let Some(d) = &damage {
+        store.dispatch(Action::Error(format!(
+            "Workspace “{}”: journal entry {} does not load (at {}: {}). It is open \
+             read-only with its first {} entries; nothing stored was changed. Export the \
+             raw journal, or keep the good part as a new workspace.",
+            workspace.name, d.sequence, d.path, d.message, d.sequence
+        )));
+    }
+    observe(keeper);
+}
+
+/// Puts the session back in a workspace's mode, interval and cursor.
+fn apply_settings(store: &SessionHandle, settings: &Settings) {
+    if settings.interval_ms != store.get().interval_ms() {
+        store.dispatch(Action::SetInterval(settings.interval_ms));
+    }
+    match RunMode::from_id(&settings.mode) {
+        Some(RunMode::Instant) | None => {}
+        Some(mode) => store.dispatch(Action::SetMode(mode)),
+    }
+    if let Some(cursor) = settings.cursor {
+        store.dispatch(Action::SetCursor(cursor));
+    }
+}
+
+/// A scenario opened from a share link (or a bundled example), run, not yet kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedScenario {
+    /// Its title.
+    pub title: String,
+    /// Its domain's id.
+    pub domain: String,
+    /// Its seed.
+    pub seed: u64,
+    /// The journal of its run.
+    pub journal: Vec<Value>,
+}
+
+/// Shows a shared scenario's run read-only; it is not kept until saved.
+pub fn show_shared(keeper: &Shared, shared: SharedScenario) {
+    let store = {
+        let mut k = keeper.borrow_mut();
+        k.opening = true;
+        k.store.clone()
+    };
+    store.dispatch(Action::Open {
+        domain: shared.domain,
+        seed: shared.seed,
+        journal: Rc::new(shared.journal),
+        read_only: true,
+    });
+    let mut k = keeper.borrow_mut();
+    k.identity = Some(Identity::of(&store.get()));
+    k.status.current = None;
+    k.status.shared = Some(shared.title);
+    k.status.damaged = None;
+    k.saved = 0;
+    k.status.saved_facts = 0;
+    k.opening = false;
+    k.publish();
+}
+
+/// Keeps `journal` as a new workspace named `name` (written in one transaction), then
+/// opens it.
+pub async fn adopt(
+    keeper: &Shared,
+    name: &str,
+    domain: &str,
+    seed: u64,
+    journal: Vec<Value>,
+) -> Result<(), StoreError> {
+    let db = keeper
+        .borrow()
+        .db()
+        .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
+    let mut workspace = Workspace::new(name, domain, seed, None);
+    workspace.length = journal.len();
+    if journal.is_empty() {
+        workspaces::put(&db, &workspace).await?;
+    } else {
+        journal_store::append(&db, &workspace, 0, &journal).await?;
+    }
+    open_loaded(
+        keeper,
+        workspace,
+        Loaded {
+            entries: journal,
+            damage: None,
+        },
+    );
+    refresh(keeper).await;
+    keeper.borrow().post(Notice::Workspaces);
+    Ok(())
+}
+
+/// Renames the current workspace.
+pub async fn rename(keeper: &Shared, name: &str) -> Result<(), StoreError> {
+    let (db, workspace) = {
+        let mut k = keeper.borrow_mut();
+        let (Some(db), Some(current)) = (k.db(), k.status.current.as_mut()) else {
+            return Ok(());
+        };
+        current.name = name.into();
+        (db, current.clone())
+    };
+    workspaces::put(&db, &workspace).await?;
+    refresh(keeper).await;
+    keeper.borrow().post(Notice::Workspaces);
+    Ok(())
+}
+
+/// Deletes workspace `id` and its journal; when it is the one shown, opens the one opened
+/// last among the others, or starts a fresh one.
+pub async fn delete(keeper: &Shared, id: &str) -> Result<(), StoreError> {
+    let Some(db) = keeper.borrow().db() else {
+        return Ok(());
+    };
+    journal_store::delete_workspace(&db, id).await?;
+    let was_current = keeper
+        .borrow()
+        .status
+        .current
+        .as_ref()
+        .map(|c| c.id.as_str())
+        == Some(id);
+    if was_current {
+        match workspaces::last_opened(&db).await? {
+            Some(next) => open(keeper, next).await?,
+            None => {
+                let store = keeper.borrow().store.clone();
+                let (domain, seed) = {
+                    let session = store.get();
+                    (session.domain().info().id.clone(), session.seed())
+                };
+                adopt(
+                    keeper,
+                    &format!("{domain} · seed {seed}"),
+                    &domain,
+                    seed,
+                    Vec::new(),
+                )
+                .await?;
+            }
+        }
+    }
+    refresh(keeper).await;
+    keeper.borrow().post(Notice::Workspaces);
+    Ok(())
+}
+
+/// The stored journal of the current workspace, as kept (for a damaged one).
+pub async fn raw_journal(keeper: &Shared) -> Result<Option<(String, String)>, StoreError> {
+    let (db, current) = {
+        let k = keeper.borrow();
+        match (k.db(), k.status.current.clone()) {
+            (Some(db), Some(current)) => (db, current),
+            _ => return Ok(None),
+        }
+    };
+    let text = journal_store::raw_text(&db, &current.id).await?;
+    Ok(Some((current.name, text)))
+}

@@ -1,0 +1,12 @@
+//! Browser persistence: the IndexedDB database ([`db`]), the journal and workspace stores
+//! in it, the keeper that writes the session's journal one committed transaction at a
+//! time ([`keeper`]), tabs telling each other what they wrote ([`channel`]), and the files
+//! a session is exported to and imported from ([`transfer`], [`files`]).
+
+pub mod channel;
+pub mod db;
+pub mod files;
+pub mod journal_store;
+pub mod keeper;
+pub mod transfer;
+pub mod workspaces;

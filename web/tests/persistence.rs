@@ -1,0 +1,245 @@
+//! The IndexedDB store in a real browser: appends in one transaction, conditional appends,
+//! exact read-back, the upgrade path, and damaged entries found with their sequence and path.
+#![cfg(target_arch = "wasm32")]
+
+use decider_web::persistence::db::{self, StoreError};
+use decider_web::persistence::journal_store::{self, Loaded};
+use decider_web::persistence::transfer::{self, Import};
+use decider_web::persistence::workspaces::{self, Workspace};
+use serde_json::{json, Value};
+use wasm_bindgen_test::*;
+use web_sys::IdbTransactionMode;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh database at the current version, named for one test.
+async fn fresh(test: &str) -> web_sys::IdbDatabase {
+    let name = format!("test-{test}-{}", workspaces::new_id("db"));
+    db::open_at(&name, db::VERSION).await.unwrap()
+}
+
+/// The journal of a bundled restaurant scenario's run (given history, steps, sagas).
+fn journal() -> Vec<Value> {
+    let text = include_str!("../../tests/scenarios/restaurant/cancelled-after-payment.json");
+    let domain = decider_domains::find("restaurant").unwrap();
+    let (scenario, _) = decider_core::scenario::load(text, &decider_domains::find).unwrap();
+    scenario.run(&*domain).unwrap().engine.journal(0)
+}
+
+fn workspace() -> Workspace {
+    Workspace::new("test", "restaurant", 0, None)
+}
+
+#[wasm_bindgen_test]
+async fn appended_entries_read_back_as_the_same_json() {
+    let db = fresh("roundtrip").await;
+    let ws = workspace();
+    let entries = journal();
+    assert!(entries.len() > 5);
+    journal_store::append(&db, &ws, 0, &entries[..3])
+        .await
+        .unwrap();
+    journal_store::append(&db, &ws, 3, &entries[3..])
+        .await
+        .unwrap();
+    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
+    assert_eq!(loaded.damage, None);
+    assert_eq!(
+        serde_json::to_string(&loaded.entries).unwrap(),
+        serde_json::to_string(&entries).unwrap(),
+        "byte for byte"
+    );
+    let listed = workspaces::list(&db).await.unwrap();
+    assert_eq!(listed.iter().map(|w| &w.id).collect::<Vec<_>>(), [&ws.id]);
+}
+
+#[wasm_bindgen_test]
+async fn entries_are_stored_as_structured_objects() {
+    let db = fresh("structured").await;
+    let ws = workspace();
+    let entries = journal();
+    journal_store::append(&db, &ws, 0, &entries[..1])
+        .await
+        .unwrap();
+    let raw = journal_store::load_raw(&db, &ws.id).await.unwrap();
+    assert_eq!(raw.len(), 1);
+    assert_eq!(raw[0].0, 0);
+    assert!(raw[0].1.is_object(), "an object, not a JSON string");
+}
+
+#[wasm_bindgen_test]
+async fn a_stale_append_is_refused_and_writes_nothing() {
+    let db = fresh("conflict").await;
+    let ws = workspace();
+    let entries = journal();
+    journal_store::append(&db, &ws, 0, &entries[..4])
+        .await
+        .unwrap();
+    // A second tab that last saw 2 entries appends its own 3rd and 4th... and a 5th.
+    let stale = journal_store::append(&db, &ws, 2, &entries[2..5]).await;
+    assert_eq!(stale, Err(StoreError::Conflict));
+    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
+    assert_eq!(
+        loaded.entries,
+        entries[..4],
+        "the refused transaction wrote nothing"
+    );
+    // Appending at the length actually stored works.
+    journal_store::append(&db, &ws, 4, &entries[4..5])
+        .await
+        .unwrap();
+    assert_eq!(
+        journal_store::load(&db, &ws.id)
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        5
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_upgrades_and_keeps_its_data() {
+    let name = format!("test-upgrade-{}", workspaces::new_id("db"));
+    let old = db::open_at(&name, 1).await.unwrap();
+    assert!(db::transaction(&old, &[db::SCENARIOS], IdbTransactionMode::Readonly).is_err());
+    let ws = workspace();
+    let entries = journal();
+    journal_store::append(&old, &ws, 0, &entries).await.unwrap();
+    old.close();
+    let new = db::open_at(&name, db::VERSION).await.unwrap();
+    assert!(db::transaction(&new, &[db::SCENARIOS], IdbTransactionMode::Readonly).is_ok());
+    let last = workspaces::last_opened(&new).await.unwrap();
+    assert_eq!(
+        last.map(|w| w.id),
+        Some(ws.id.clone()),
+        "the new index covers old records"
+    );
+    assert_eq!(
+        journal_store::load(&new, &ws.id).await.unwrap().entries,
+        entries
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_database_from_a_newer_schema_is_refused_untouched() {
+    let name = format!("test-newer-{}", workspaces::new_id("db"));
+    let newer = db::open_at(&name, db::VERSION + 1).await.unwrap();
+    newer.close();
+    assert_eq!(
+        db::open_at(&name, db::VERSION).await.err(),
+        Some(StoreError::NewerSchema)
+    );
+    let again = db::open_at(&name, db::VERSION + 1).await.unwrap();
+    assert_eq!(again.version() as u32, db::VERSION + 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
+    let db = fresh("tampered").await;
+    let ws = workspace();
+    let entries = journal();
+    journal_store::append(&db, &ws, 0, &entries).await.unwrap();
+    // Entry 3 edited by hand in DevTools: its command envelope loses its id.
+    let mut tampered = entries[3].clone();
+    let (key, field) = if tampered.get("step").is_some() {
+        ("step", "step")
+    } else {
+        ("submitted", "command_id")
+    };
+    match key {
+        "step" => tampered["step"]["step"] = json!("three"),
+        _ => {
+            tampered["submitted"].as_object_mut().unwrap().remove(field);
+        }
+    }
+    let tx = db::transaction(&db, &[db::JOURNAL], IdbTransactionMode::Readwrite).unwrap();
+    tx.object_store(db::JOURNAL)
+        .unwrap()
+        .put_with_key(
+            &journal_store::to_js(&tampered).unwrap(),
+            &journal_store::key(&ws.id, 3),
+        )
+        .unwrap();
+    db::committed(&tx).await.unwrap();
+
+    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
+    assert_eq!(loaded.entries.len(), entries.len(), "every entry is JSON");
+    let domain = decider_domains::find("restaurant").unwrap();
+    let Loaded {
+        entries: good,
+        damage,
+    } = journal_store::fold(&*domain, 0, loaded);
+    let damage = damage.expect("the tampered entry is found");
+    assert_eq!(damage.sequence, 3);
+    assert!(damage.path.starts_with("$[3]"), "{}", damage.path);
+    assert!(
+        damage.path.len() > 4,
+        "a path inside the entry: {}",
+        damage.path
+    );
+    assert_eq!(good, entries[..3], "the good part is kept");
+    assert_eq!(
+        journal_store::load(&db, &ws.id)
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        entries.len(),
+        "nothing stored was deleted"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_deleted_workspace_takes_its_journal_along_and_only_its() {
+    let db = fresh("delete").await;
+    let (one, two) = (workspace(), workspace());
+    let entries = journal();
+    journal_store::append(&db, &one, 0, &entries).await.unwrap();
+    journal_store::append(&db, &two, 0, &entries[..2])
+        .await
+        .unwrap();
+    journal_store::delete_workspace(&db, &one.id).await.unwrap();
+    assert!(journal_store::load(&db, &one.id)
+        .await
+        .unwrap()
+        .entries
+        .is_empty());
+    assert_eq!(
+        journal_store::load(&db, &two.id)
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        2
+    );
+    let listed = workspaces::list(&db).await.unwrap();
+    assert_eq!(listed.iter().map(|w| &w.id).collect::<Vec<_>>(), [&two.id]);
+}
+
+#[wasm_bindgen_test]
+async fn imported_scenarios_are_kept() {
+    let db = fresh("scenarios").await;
+    let saved = workspaces::SavedScenario {
+        id: workspaces::new_id("sc"),
+        file: "mine.json".into(),
+        text: "{}".into(),
+    };
+    workspaces::add_scenario(&db, &saved).await.unwrap();
+    assert_eq!(workspaces::scenarios(&db).await.unwrap(), [saved]);
+}
+
+#[wasm_bindgen_test]
+fn a_journal_file_reads_back_and_rebuilds_the_same_engine() {
+    let entries = journal();
+    let file = transfer::JournalFile::new("restaurant", 0, "bug", entries.clone());
+    let Ok(Import::Journal(read)) = transfer::read(&file.to_json()) else {
+        panic!("a journal file reads as one");
+    };
+    assert_eq!(read, file);
+    let domain = decider_domains::find("restaurant").unwrap();
+    let engine = domain
+        .rebuild(decider_web::session::config(0), &read.journal)
+        .unwrap();
+    assert_eq!(engine.journal(0), entries);
+}

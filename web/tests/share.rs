@@ -1,0 +1,137 @@
+//! Share links, scenario export and the spec suite, in the browser: the same scenario
+//! files, verdicts and errors as the CLI.
+#![cfg(target_arch = "wasm32")]
+
+use decider_core::scenario::Scenario;
+use decider_core::EngineConfig;
+use decider_web::components::specs::{self, Verdict};
+use decider_web::persistence::transfer::{self, Import};
+use decider_web::share;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn every_bundled_example_survives_a_share_link() {
+    for (path, text) in specs::EXAMPLES {
+        let fragment = share::fragment(text);
+        assert!(fragment.starts_with(share::PREFIX));
+        let code = &fragment[share::PREFIX.len()..];
+        assert!(
+            code.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "{path}: URL-safe, unpadded"
+        );
+        assert_eq!(
+            share::decode(&fragment),
+            Some(Ok(text.to_string())),
+            "{path}"
+        );
+        let link = share::link(&fragment);
+        assert!(link.ends_with(&fragment));
+        assert_eq!(share::size_warning(&link), None, "{path} fits in a link");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_damaged_link_says_so_and_other_fragments_are_not_links() {
+    assert_eq!(share::decode("#log"), None);
+    let fragment = share::fragment("{\"format\": \"decider-lab/scenario\"}");
+    let cut = &fragment[..fragment.len() - 4];
+    let error = share::decode(cut).unwrap().unwrap_err();
+    assert!(error.contains("damaged"), "{error}");
+    assert!(share::decode("#scenario=***").unwrap().is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_long_link_is_warned_about() {
+    // Incompressible text: the link grows with it.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let noise: String = (0..120_000)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            char::from(b'a' + ((state >> 33) % 26) as u8)
+        })
+        .collect();
+    let link = share::link(&share::fragment(&noise));
+    let warning = share::size_warning(&link).expect("past 64 KB");
+    assert!(warning.contains("64 KB"), "{warning}");
+}
+
+#[wasm_bindgen_test]
+fn the_bundled_suite_is_green_as_decider_check_says() {
+    assert!(specs::EXAMPLES.len() >= 20);
+    for (path, text) in specs::EXAMPLES {
+        let (title, verdict) = specs::check(text);
+        assert!(title.is_some(), "{path}");
+        assert_eq!(verdict, Verdict::Pass, "{path}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_changed_expectation_fails_with_its_path_and_diff() {
+    let text = specs::EXAMPLES
+        .iter()
+        .find(|(p, _)| *p == "counter/happy-path.json")
+        .unwrap()
+        .1;
+    let mut scenario = Scenario::parse(text).unwrap();
+    let events = scenario.steps[0].expect.events.as_mut().unwrap();
+    events.clear();
+    let (_, verdict) = specs::check(&scenario.to_json());
+    let Verdict::Fail(failures) = verdict else {
+        panic!("expected a failure, got {verdict:?}");
+    };
+    assert_eq!(failures[0].path, "$.steps[0].expect.events");
+    assert!(failures[0].diff.contains('+'), "{}", failures[0].diff);
+}
+
+#[wasm_bindgen_test]
+fn an_exported_session_parses_and_passes() {
+    let domain = decider_domains::find("restaurant").unwrap();
+    let text = include_str!("../../tests/scenarios/restaurant/cancelled-after-payment.json");
+    let example = Scenario::parse(text).unwrap();
+    let mut engine = domain.start(EngineConfig::default());
+    for step in &example.steps {
+        engine.submit(&step.command).unwrap();
+        engine.run_until_idle(2);
+    }
+    let exported = Scenario::from_journal(&*domain, "my session", 0, &engine.journal(0)).unwrap();
+    let file = exported.to_json();
+    let parsed = Scenario::parse(&file).unwrap();
+    assert_eq!(parsed.title, "my session");
+    assert!(parsed.check(&*domain).unwrap().passed());
+    assert_eq!(specs::check(&file).1, Verdict::Pass);
+    let replayed = parsed.run(&*domain).unwrap().engine.journal(0);
+    assert_eq!(
+        replayed,
+        engine.journal(0),
+        "the same journal as the session"
+    );
+}
+
+#[wasm_bindgen_test]
+fn imports_read_with_the_cli_errors() {
+    let text = specs::EXAMPLES[0].1;
+    assert!(matches!(
+        transfer::read(&format!("\u{feff}{text}")),
+        Ok(Import::Scenario(..))
+    ));
+    let doubled = text.replacen("\"title\":", "\"title\": \"x\", \"title\":", 1);
+    let error = transfer::read(&doubled).err().unwrap();
+    assert!(
+        error.contains("duplicate key `title` at $.title"),
+        "{error}"
+    );
+    assert!(error.starts_with("line "), "line and column: {error}");
+    let error = transfer::read("{\"format\": \"decider-lab/scenario\", \"version\": 9}")
+        .err()
+        .unwrap();
+    assert!(error.contains("$.version"), "{error}");
+    assert_eq!(
+        transfer::file_name("My: session / 2", "json"),
+        "My--session---2.json"
+    );
+}
