@@ -38,6 +38,8 @@ pub fn mutants(args: &[String]) -> Result<(), String> {
     let mut failed = Vec::new();
     for package in &packages {
         let out = output_dir(package);
+        std::fs::create_dir_all(&out)
+            .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
         let out_arg = out.to_string_lossy().to_string();
         let mut args = vec!["mutants", "--package", package, "--output", &out_arg];
         args.extend(extra.iter().map(String::as_str));
