@@ -177,6 +177,11 @@ pub trait DynEngine {
     /// The live state (streams, view, process manager and the whole queue, including
     /// commands submitted after the last fact), as JSON, without time travel.
     fn live_state(&self) -> Value;
+    /// One stream's state and version, at `position` or live for `None` (`None` when the
+    /// stream has no event there).
+    fn stream_state(&self, position: Option<u64>, stream: &str) -> Option<Value>;
+    /// The view (read model) alone, at `position` or live for `None`.
+    fn view_state(&self, position: Option<u64>) -> Value;
     /// The state the inspector shows: at `position` (time travel), or live for `None`;
     /// only `stream` of the streams, and at most `queue_limit` queued commands.
     fn inspect(&self, position: Option<u64>, stream: Option<&str>, queue_limit: usize)
@@ -376,6 +381,15 @@ where
         }
     }
 
+    /// `read` of the projection at `position` (time travel), or of the live one for `None`
+    /// (borrowed, not cloned).
+    fn at<T>(&self, position: Option<u64>, read: impl FnOnce(&Projection<Y>) -> T) -> T {
+        match position {
+            Some(p) => read(&self.engine.at_position(p)),
+            None => read(self.engine.state()),
+        }
+    }
+
     fn queue_rows<'q>(
         &self,
         queue: impl Iterator<Item = &'q crate::envelope::SharedCommand<Y::Command>>,
@@ -537,21 +551,23 @@ where
         projection_json(self.engine.state())
     }
 
+    fn stream_state(&self, position: Option<u64>, stream: &str) -> Option<Value> {
+        self.at(position, |projection| {
+            projection.streams.get(&StreamId::from(stream)).map(to_json)
+        })
+    }
+
+    fn view_state(&self, position: Option<u64>) -> Value {
+        self.at(position, |projection| to_json(&projection.view))
+    }
+
     fn inspect(
         &self,
         position: Option<u64>,
         stream: Option<&str>,
         queue_limit: usize,
     ) -> StateView {
-        let past;
-        let projection = match position {
-            Some(p) => {
-                past = self.engine.at_position(p);
-                &past
-            }
-            None => self.engine.state(),
-        };
-        StateView {
+        self.at(position, |projection| StateView {
             position: projection.position,
             stream: stream
                 .and_then(|id| projection.streams.get(&StreamId::from(id)))
@@ -560,7 +576,7 @@ where
             process: to_json(&projection.process),
             queue: self.queue_rows(projection.queue.iter().take(queue_limit)),
             queue_len: projection.queue.len(),
-        }
+        })
     }
 
     fn trace(&self, correlation_id: Id) -> Option<Value> {

@@ -10,9 +10,8 @@ use crate::projection::{JournalError, Projection};
 use crate::store::{Conflict, EventStore, InMemoryEventStore, SharedFact};
 use crate::system::System;
 use crate::time_travel::Timeline;
-use crate::trace::Trace;
+use crate::trace::{CommandIndex, Trace};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The engine's bounds and seed.
@@ -21,8 +20,6 @@ use std::sync::Arc;
 pub struct EngineConfig {
     /// Seeds every id: the same seed and inputs give a byte-identical log.
     pub seed: u64,
-    /// Appends tried per step before the command is dropped with a recorded conflict.
-    pub max_attempts: u32,
     /// Reaction hops allowed below a user command; deeper reactions are dropped and
     /// recorded, which stops saga loops.
     pub max_depth: u32,
@@ -34,7 +31,6 @@ impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
             seed: 0,
-            max_attempts: 3,
             max_depth: 32,
             snapshot_every: 1024,
         }
@@ -98,9 +94,10 @@ pub struct Engine<
     store: S,
     live: Projection<Y>,
     timeline: Timeline<Y>,
-    /// The id of every command ever queued (idempotency). Not part of the projection, so
-    /// time-travel snapshots do not pin a copy of it.
-    seen: HashSet<Id>,
+    /// Every command ever queued, with its journal entry: idempotency, and each flow's
+    /// trace in time proportional to the flow. Not part of the projection, so time-travel
+    /// snapshots do not pin a copy of it.
+    index: CommandIndex,
     /// Reactor names, shared by every command a reactor issues.
     names: Vec<Arc<str>>,
 }
@@ -153,7 +150,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             config,
             store,
             live,
-            seen: HashSet::new(),
+            index: CommandIndex::default(),
             names: Vec::new(),
         }
     }
@@ -190,7 +187,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     /// The causal trace of the flow started by user command `correlation_id`.
     pub fn trace(&self, correlation_id: Id) -> Option<Trace<Y::Command, Y::Event, Y::Rejection>> {
-        Trace::build(&*self.system, self.journal(), correlation_id)
+        Trace::build(&*self.system, self.journal(), &self.index, correlation_id)
     }
 
     /// Every journal entry so far.
@@ -200,9 +197,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     /// Queues a user command with a generated id and returns the id.
     pub fn submit(&mut self, command: Y::Command) -> Id {
-        let id = self.ids.command(self.live.commands);
-        self.submit_with_id(id, command)
-            .expect("generated ids are fresh");
+        let id = self.fresh_command_id();
+        self.index.queue(id, Some(self.journal().len()));
+        self.enqueue_user(id, command);
         id
     }
 
@@ -212,9 +209,28 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         command_id: Id,
         command: Y::Command,
     ) -> Result<Id, EngineError> {
-        if !self.seen.insert(command_id) {
+        if self.index.contains(command_id) {
             return Err(EngineError::Duplicate(command_id));
         }
+        self.index.queue(command_id, Some(self.journal().len()));
+        self.enqueue_user(command_id, command);
+        Ok(command_id)
+    }
+
+    /// The id of the next command the engine issues: the id of the command counter's
+    /// ordinal or, if a person already chose that one ([`Engine::submit_with_id`]), of
+    /// the first ordinal after it whose id was never queued. It depends only on the
+    /// counter and the ids queued so far, which the journal determines, so a rebuilt
+    /// engine draws the same ids.
+    fn fresh_command_id(&self) -> Id {
+        let mut ordinal = self.live.commands;
+        while self.index.contains(self.ids.command(ordinal)) {
+            ordinal += 1;
+        }
+        self.ids.command(ordinal)
+    }
+
+    fn enqueue_user(&mut self, command_id: Id, command: Y::Command) {
         let envelope = Arc::new(CommandEnvelope {
             command_id,
             correlation_id: command_id,
@@ -227,7 +243,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         });
         self.live.enqueue(envelope.clone());
         self.commit(JournalEntry::Submitted(envelope));
-        Ok(command_id)
     }
 
     /// Records `events` in `stream` as history (a scenario's "given"): folded into the
@@ -238,10 +253,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         stream: &StreamId,
         events: impl IntoIterator<Item = Y::Event>,
     ) -> Result<(), Conflict> {
-        let command_id = self.ids.command(self.live.commands);
-        let expected = self.live.streams.get(stream).map_or(0, |s| s.version);
+        let expected = self.writable(stream)?;
+        let command_id = self.fresh_command_id();
         let mut version = expected;
-        let head = self.store.head();
+        let head = self.live.position;
         let facts: Vec<FactOf<Y>> = events
             .into_iter()
             .zip(head..)
@@ -283,7 +298,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .take_command(envelope.command_id, false)
             .expect("the front of the queue is the command being handled");
         let step = self.react(envelope, facts, failure, false);
-        self.commit(JournalEntry::Step(Box::new(step)));
+        self.commit_step(step);
         self.timeline
             .journal()
             .last()
@@ -308,7 +323,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .cloned()
             .ok_or(EngineError::NotQueued(command_id))?;
         let stream = self.system.decider().stream_id(&envelope.command);
-        let position = self.store.head();
+        let position = self.live.position;
         let fact = Arc::new(RecordedFact {
             position,
             stream_id: stream.clone(),
@@ -322,22 +337,18 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 reason,
             },
         });
-        let version = self.store.stream_version(&stream);
-        let (facts, failure) = match self.store.append(&stream, version, vec![fact.clone()]) {
+        let appended = self
+            .writable(&stream)
+            .and_then(|version| self.store.append(&stream, version, vec![fact.clone()]));
+        let (facts, failure) = match appended {
             Ok(()) => (vec![fact], None),
-            Err(conflict) => (
-                Vec::new(),
-                Some(Box::new(StepFailure::Conflict {
-                    conflict,
-                    attempts: 1,
-                })),
-            ),
+            Err(e) => (Vec::new(), Some(Box::new(conflict(e)))),
         };
         self.live
             .take_command(command_id, true)
             .map_err(EngineError::Journal)?;
         let step = self.react(envelope, facts, failure, true);
-        self.commit(JournalEntry::Step(Box::new(step)));
+        self.commit_step(step);
         Ok(self
             .timeline
             .journal()
@@ -361,91 +372,74 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
     }
 
-    /// Decides `envelope` and appends its events (or its rejection), retrying on conflict.
+    /// Decides `envelope` on the live state of its stream and appends its events (or its
+    /// rejection).
+    ///
+    /// The engine is its store's only writer: its live projection is the store's
+    /// contents. If another writer moved the store on (its head or the stream's version is
+    /// not what the engine recorded), the command is dropped with a recorded conflict,
+    /// never retried on the other writer's facts, which would enter neither the journal
+    /// nor the projection: the journal still rebuilds this very engine.
     fn record(
         &mut self,
         envelope: &CommandEnvelope<Y::Command>,
         stream: &StreamId,
     ) -> Result<Vec<FactOf<Y>>, StepFailure<Y::Command>> {
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let (version, decision) = self.decide(envelope, stream);
-            let kinds = match decision {
-                Ok(events) => events
-                    .into_iter()
-                    .zip(version + 1..)
-                    .map(|(event, stream_version)| FactKind::Event {
-                        stream_version,
-                        event,
-                    })
-                    .collect(),
-                Err(reason) => vec![FactKind::Rejected {
-                    command: envelope.command.clone(),
-                    reason,
-                }],
-            };
-            let head = self.store.head();
-            let facts: Vec<FactOf<Y>> = kinds
+        let version = self.writable(stream).map_err(conflict)?;
+        let decider = self.system.decider();
+        let decision = match self.live.streams.get(stream) {
+            Some(live) => decider.decide(&envelope.command, &live.state),
+            None => decider.decide(&envelope.command, &decider.initial_state()),
+        };
+        let kinds = match decision {
+            Ok(events) => events
                 .into_iter()
-                .zip(head..)
-                .map(|(kind, position)| {
-                    Arc::new(RecordedFact {
-                        position,
-                        stream_id: stream.clone(),
-                        id: self.ids.fact(position),
-                        command_id: envelope.command_id,
-                        correlation_id: envelope.correlation_id,
-                        causation_id: envelope.command_id,
-                        time: self.live.entries,
-                        kind,
-                    })
+                .zip(version + 1..)
+                .map(|(event, stream_version)| FactKind::Event {
+                    stream_version,
+                    event,
                 })
-                .collect();
-            match self.store.append(stream, version, facts.clone()) {
-                Ok(()) => return Ok(facts),
-                Err(conflict) if attempts >= self.config.max_attempts => {
-                    return Err(StepFailure::Conflict { conflict, attempts })
-                }
-                Err(_) => continue,
-            }
-        }
+                .collect(),
+            Err(reason) => vec![FactKind::Rejected {
+                command: envelope.command.clone(),
+                reason,
+            }],
+        };
+        let facts: Vec<FactOf<Y>> = kinds
+            .into_iter()
+            .zip(self.live.position..)
+            .map(|(kind, position)| {
+                Arc::new(RecordedFact {
+                    position,
+                    stream_id: stream.clone(),
+                    id: self.ids.fact(position),
+                    command_id: envelope.command_id,
+                    correlation_id: envelope.correlation_id,
+                    causation_id: envelope.command_id,
+                    time: self.live.entries,
+                    kind,
+                })
+            })
+            .collect();
+        self.store
+            .append(stream, version, facts.clone())
+            .map_err(conflict)?;
+        Ok(facts)
     }
 
-    /// Loads the stream (the live fold as snapshot, plus any tail in the store past it)
-    /// and decides; returns the version decided on. The live state is borrowed, not
-    /// cloned, when there is no tail (always, when this engine is the stream's only writer).
-    ///
-    /// An engine expects to be its store's only writer, and then the tail is always empty.
-    /// Events another writer appended (a conflict) inform the retried decision but enter
-    /// neither the journal nor the views: a store shared by several engines needs their
-    /// facts fed into the journal first, which this version does not do.
-    fn decide(
-        &self,
-        envelope: &CommandEnvelope<Y::Command>,
-        stream: &StreamId,
-    ) -> (u64, Result<Vec<Y::Event>, Y::Rejection>) {
-        let decider = self.system.decider();
-        let live = self.live.streams.get(stream);
-        let version = live.map_or(0, |s| s.version);
-        let mut tail = self
-            .store
-            .read_stream(stream, version)
-            .filter_map(|fact| fact.event())
-            .peekable();
-        match (live, tail.peek()) {
-            (Some(live), None) => (version, decider.decide(&envelope.command, &live.state)),
-            (live, _) => {
-                let start = live.map_or_else(|| decider.initial_state(), |s| s.state.clone());
-                let mut tail_len = 0;
-                let state = tail.fold(start, |state, event| {
-                    tail_len += 1;
-                    decider.evolve(state, event)
-                });
-                let decision = decider.decide(&envelope.command, &state);
-                (version + tail_len, decision)
-            }
+    /// The version of `stream`, if the store holds exactly what this engine recorded;
+    /// else the conflict with the other writer.
+    fn writable(&self, stream: &StreamId) -> Result<u64, Conflict> {
+        let expected = self.live.streams.get(stream).map_or(0, |s| s.version);
+        let actual = self.store.stream_version(stream);
+        if actual != expected || self.store.head() != self.live.position {
+            return Err(Conflict {
+                stream_id: stream.clone(),
+                expected,
+                actual,
+            });
         }
+        Ok(expected)
     }
 
     /// Folds the recorded facts and queues what sagas and process managers emit for them.
@@ -468,7 +462,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             let mut queued = Vec::with_capacity(reactions.len());
             for (name, command) in reactions.drain(..) {
                 let reaction = Arc::new(CommandEnvelope {
-                    command_id: self.ids.command(self.live.commands),
+                    command_id: self.fresh_command_id(),
                     correlation_id: envelope.correlation_id,
                     causation_id: fact.id,
                     time: self.live.entries,
@@ -483,7 +477,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     self.live.commands += 1;
                     dropped.push(reaction);
                 } else {
-                    self.seen.insert(reaction.command_id);
+                    self.index.queue(reaction.command_id, None);
                     self.live.enqueue(reaction.clone());
                     queued.push(reaction);
                 }
@@ -513,11 +507,18 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             JournalEntry::Step(step) => step.queued().map(|c| c.command_id).collect(),
             JournalEntry::Given(_) => vec![],
         };
-        if let Some(id) = queued.iter().find(|id| self.seen.contains(id)) {
+        let index = self.journal().len();
+        if let Some(id) = queued.iter().find(|&&id| self.index.contains(id)) {
             return Err(self.live.error(format!("command {id} is queued twice")));
         }
         self.live.apply(&*self.system, &entry)?;
-        self.seen.extend(queued);
+        let submitted = matches!(entry, JournalEntry::Submitted(_)).then_some(index);
+        for id in queued {
+            self.index.queue(id, submitted);
+        }
+        if let JournalEntry::Step(step) = &entry {
+            self.index.handled(step.command.command_id, index);
+        }
         let facts: Vec<FactOf<Y>> = entry.facts().cloned().collect();
         if let Some(first) = facts.first() {
             let stream = first.stream_id.clone();
@@ -533,9 +534,24 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         Ok(())
     }
 
+    fn commit_step(&mut self, step: StepOf<Y>) {
+        self.index
+            .handled(step.command.command_id, self.journal().len());
+        self.commit(JournalEntry::Step(Box::new(step)));
+    }
+
     fn commit(&mut self, entry: EntryOf<Y>) {
         self.live.entries += 1;
         self.timeline.push(entry, &self.live);
+    }
+}
+
+/// The failure of a step that found another writer's facts in the store (one attempt:
+/// the engine never retries on them).
+fn conflict<C>(conflict: Conflict) -> StepFailure<C> {
+    StepFailure::Conflict {
+        conflict,
+        attempts: 1,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use crate::view::View;
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// One stream's folded state and version (its number of events).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -42,8 +43,11 @@ impl std::error::Error for JournalError {}
 /// The state of all streams, the view, the process manager and the queue, after some
 /// prefix of a journal.
 pub struct Projection<Y: System> {
-    /// Every stream that has a fact, with its state and version.
-    pub streams: imbl::HashMap<StreamId, StreamState<StreamStateOf<Y>>>,
+    /// Every stream that has a fact, with its state and version. Each stream's state is
+    /// shared ([`Arc`]) with the time-travel snapshots that hold it, so a snapshot costs
+    /// what changed: a write after a snapshot copies the map's path to that stream and
+    /// that one stream's state, never the states of the streams next to it.
+    pub streams: imbl::HashMap<StreamId, Arc<StreamState<StreamStateOf<Y>>>>,
     /// The view's read model.
     pub view: ViewStateOf<Y>,
     /// The process manager's state.
@@ -94,7 +98,7 @@ impl<Y: System> Projection<Y> {
     pub fn stream(&self, system: &Y, stream: &StreamId) -> StreamState<StreamStateOf<Y>> {
         self.streams
             .get(stream)
-            .cloned()
+            .map(|s| StreamState::clone(s))
             .unwrap_or_else(|| StreamState {
                 version: 0,
                 state: system.decider().initial_state(),
@@ -240,13 +244,17 @@ impl<Y: System> Projection<Y> {
         } = &fact.kind
         {
             let decider = system.decider();
-            let entry = self
+            let shared = self
                 .streams
                 .entry(fact.stream_id.clone())
-                .or_insert_with(|| StreamState {
-                    version: 0,
-                    state: decider.initial_state(),
+                .or_insert_with(|| {
+                    Arc::new(StreamState {
+                        version: 0,
+                        state: decider.initial_state(),
+                    })
                 });
+            // Copies this stream's state only if a snapshot still shares it.
+            let entry = Arc::make_mut(shared);
             let state = std::mem::replace(&mut entry.state, decider.initial_state());
             entry.state = decider.evolve(state, event);
             entry.version = *stream_version;

@@ -2,7 +2,7 @@
 //! with compensations marked, ready to draw as swimlanes (one lane per stream).
 
 use crate::decider::Decider;
-use crate::envelope::{FactKind, SharedCommand};
+use crate::envelope::{FactKind, Origin, SharedCommand};
 use crate::ids::{Id, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::store::SharedFact;
@@ -49,29 +49,28 @@ pub struct TraceFact<C, E, R> {
 }
 
 impl<C: Clone, E, R> Trace<C, E, R> {
-    /// The trace of `correlation_id` in `journal`, or `None` if no user command has that id.
+    /// The trace of `correlation_id` in `journal`, or `None` if no user command has that
+    /// id. `index` finds each command's entry, so the time is proportional to the flow,
+    /// not to the journal.
     pub fn build<Y>(
         system: &Y,
         journal: &[JournalEntry<C, E, R>],
+        index: &CommandIndex,
         correlation_id: Id,
     ) -> Option<Self>
     where
         Y: System<Command = C, Event = E, Rejection = R>,
     {
-        let mut root = None;
-        let mut steps: HashMap<Id, &StepRecord<C, E, R>> = HashMap::new();
-        for entry in journal {
-            match entry {
-                JournalEntry::Submitted(envelope) if envelope.command_id == correlation_id => {
-                    root = Some(envelope)
-                }
-                JournalEntry::Step(step) if step.command.correlation_id == correlation_id => {
-                    steps.insert(step.command.command_id, step);
-                }
-                _ => {}
-            }
+        let root = match journal.get(index.entry(correlation_id)?)? {
+            JournalEntry::Submitted(envelope) => envelope,
+            JournalEntry::Step(step) => &step.command,
+            JournalEntry::Given(_) => return None,
+        };
+        if root.correlation_id != correlation_id || root.origin != Origin::User {
+            return None;
         }
-        let root = node(system, &steps, root?.clone());
+        let steps = Steps { journal, index };
+        let root = node(system, &steps, root.clone());
         let mut lanes = Vec::new();
         root.visit(&mut |n| {
             if !lanes.contains(&n.stream_id) {
@@ -86,19 +85,70 @@ impl<C: Clone, E, R> Trace<C, E, R> {
     }
 }
 
-/// The steps of one flow, by the id of the command each handled.
-type StepsById<'j, Y> = HashMap<
-    Id,
-    &'j StepRecord<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>,
->;
+/// Where each command ever queued is in the journal: the step that handled it, or the
+/// submission that queued it while it waits. It is also the engine's idempotency set: a
+/// command id is queued once.
+#[derive(Clone, Debug, Default)]
+pub struct CommandIndex(HashMap<Id, u32>);
+
+/// The slot of a command queued by a step and not handled yet (it has no entry of its own).
+const WAITING: u32 = u32::MAX;
+
+impl CommandIndex {
+    /// Whether `command_id` was ever queued.
+    pub fn contains(&self, command_id: Id) -> bool {
+        self.0.contains_key(&command_id)
+    }
+
+    /// The journal entry of `command_id`: the step that handled it, else its submission.
+    pub fn entry(&self, command_id: Id) -> Option<usize> {
+        self.0
+            .get(&command_id)
+            .filter(|&&entry| entry != WAITING)
+            .map(|&entry| entry as usize)
+    }
+
+    /// Notes that `command_id` was queued, by journal entry `submitted` if it is a user
+    /// submission (a command already noted keeps its entry).
+    pub(crate) fn queue(&mut self, command_id: Id, submitted: Option<usize>) {
+        self.0
+            .entry(command_id)
+            .or_insert_with(|| submitted.map_or(WAITING, slot_of));
+    }
+
+    /// Notes that journal entry `step` handled `command_id`.
+    pub(crate) fn handled(&mut self, command_id: Id, step: usize) {
+        self.0.insert(command_id, slot_of(step));
+    }
+}
+
+/// The slot of journal entry `entry` (a journal holds fewer than 2^32 - 1 entries: at
+/// hundreds of bytes each, that is beyond any memory the engine runs in).
+fn slot_of(entry: usize) -> u32 {
+    u32::try_from(entry).map_or(WAITING - 1, |slot| slot.min(WAITING - 1))
+}
+
+/// The steps of a journal, by the id of the command each handled.
+struct Steps<'j, C, E, R> {
+    journal: &'j [JournalEntry<C, E, R>],
+    index: &'j CommandIndex,
+}
+
+impl<'j, C, E, R> Steps<'j, C, E, R> {
+    fn get(&self, command_id: Id) -> Option<&'j StepRecord<C, E, R>> {
+        let index = self.index.entry(command_id)?;
+        let step = self.journal.get(index)?.as_step()?;
+        (step.command.command_id == command_id).then_some(step)
+    }
+}
 
 fn node<Y: System>(
     system: &Y,
-    steps: &StepsById<'_, Y>,
+    steps: &Steps<'_, Y::Command, Y::Event, Y::Rejection>,
     envelope: SharedCommand<Y::Command>,
 ) -> TraceNode<Y::Command, Y::Event, Y::Rejection> {
     let stream_id = system.decider().stream_id(&envelope.command);
-    let step = steps.get(&envelope.command_id);
+    let step = steps.get(envelope.command_id);
     TraceNode {
         stream_id,
         step: step.map(|s| s.step),
@@ -159,8 +209,8 @@ fn render_node<C: Serialize, E: Serialize, R: Serialize>(
         "▶"
     };
     let origin = match &node.envelope.origin {
-        crate::envelope::Origin::User => "user".to_string(),
-        crate::envelope::Origin::Reactor { name } => name.to_string(),
+        Origin::User => "user".to_string(),
+        Origin::Reactor { name } => name.to_string(),
     };
     let _ = writeln!(
         out,

@@ -6,6 +6,7 @@ use crate::components::composer::{Composer, DomainRef};
 use crate::components::header::Header;
 use crate::components::inspector::Inspector;
 use crate::components::log::Log;
+use crate::components::queue::Queue;
 use crate::components::shortcuts::Shortcuts;
 use crate::components::timeline::Timeline;
 use crate::components::trace::Trace;
@@ -16,10 +17,10 @@ use crate::session::{repeat, Action, RunMode, Session};
 use decider_core::boundary::FactRow;
 use decider_core::DynDomain;
 use gloo::timers::callback::Interval;
-use wasm_bindgen::JsCast;
 use serde_json::Value;
 use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The domain the page opens on.
@@ -107,13 +108,14 @@ fn Playground() -> Html {
     let position = selected.as_ref().map(|row| row.position);
     let flow = session.flow().map(Rc::new);
     let locked = session.in_past() || session.read_only();
+    let (queue_rows, queue_total) = (current.queue.clone(), current.queue_len);
     html! {
         <div class="app">
             <Header on_help={on_help_open} />
             <ErrorBanner />
             <PastBanner />
             <main class="panels">
-                <section class="panel panel-composer" aria-label="command composer">
+                <div class="panel panel-composer">
                     <Composer
                         domain={DomainRef(session.domain().clone())}
                         {locked}
@@ -123,8 +125,8 @@ fn Playground() -> Html {
                         {on_submit}
                         {on_cancel}
                     />
-                </section>
-                <section class="panel panel-log" aria-label="event log">
+                </div>
+                <div class="panel panel-log">
                     <Log
                         len={session.log_len()}
                         {fetch}
@@ -142,18 +144,22 @@ fn Playground() -> Html {
                         head={session.head()}
                         focus_filter={*focus_filter}
                     />
-                </section>
-                <section class="panel panel-inspector" aria-label="inspector">
+                </div>
+                <div class="panel panel-inspector">
                     <Inspector {current} {previous} fact={selected.map(Rc::new)} {stream}
                         past={session.in_past()} />
-                </section>
-                <section class="panel panel-queue" aria-label="queue">
-                    <h2 class="panel-title">{ "Queue" }</h2>
-                </section>
-                <section class="panel panel-trace" aria-label="saga trace">
+                </div>
+                <div class="panel panel-queue">
+                    <Queue rows={Rc::new(queue_rows)} total={queue_total}
+                        domain={DomainRef(session.domain().clone())}
+                        can_inject={!locked}
+                        on_inject={dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection))}
+                        on_select_flow={dispatch.reform(Action::SelectFlow)} />
+                </div>
+                <div class="panel panel-trace">
                     <Trace {flow} selected={position} cursor={session.cursor()}
                         on_select={dispatch.reform(Action::SelectPosition)} />
-                </section>
+                </div>
             </main>
             <Timeline />
             if *help {

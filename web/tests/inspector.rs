@@ -245,6 +245,15 @@ mod browser {
             "{all}"
         );
         assert!(all.contains("No change at this position"), "{all}");
+        let envelope = panel
+            .query_selector("[data-testid=envelope]")
+            .unwrap()
+            .unwrap();
+        assert!(
+            text(&envelope).contains("Select a fact in the log to see its envelope"),
+            "{}",
+            text(&envelope)
+        );
         assert!(all.contains("past"), "{all}");
         assert_eq!(
             panel
@@ -363,8 +372,8 @@ mod browser {
 
     #[wasm_bindgen_test]
     async fn a_removed_key_and_a_changed_value_are_marked_with_the_old_value() {
-        let old = json!({"status": "placed", "note": "ring twice"});
-        let new = json!({"status": "ready"});
+        let old = json!({"status": "placed", "note": "ring twice", "tags": ["vip"]});
+        let new = json!({"status": "ready", "tags": []});
         let root = new_root();
         let props = JsonTreeProps {
             value: Rc::new(new.clone()),
@@ -375,14 +384,137 @@ mod browser {
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
         let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
-        assert_eq!(marks.length(), 2);
+        assert_eq!(marks.length(), 3, "status, note and tags[0]");
+        assert!(
+            text(&root).contains(r#""vip""#),
+            "an emptied array still shows what it lost: {}",
+            text(&root)
+        );
         let changed = root.query_selector(".json-tree-changed").unwrap().unwrap();
         assert!(text(&changed).contains(r#""placed""#) && text(&changed).contains(r#""ready""#));
-        let removed = root.query_selector(".json-tree-removed").unwrap().unwrap();
+        let removed = root.query_selector_all(".json-tree-removed").unwrap();
+        let removed = (0..removed.length())
+            .filter_map(|i| removed.get(i)?.dyn_into::<Element>().ok())
+            .find(|r| text(r).contains("note"))
+            .unwrap();
         assert!(text(&removed).contains("ring twice"));
         assert!(
             removed.query_selector("del").unwrap().is_some(),
             "struck through"
         );
+    }
+
+    #[wasm_bindgen_test]
+    async fn parents_of_changes_open_and_big_unchanged_subtrees_stay_closed() {
+        let big: serde_json::Map<String, Value> =
+            (0..30).map(|i| (format!("k{i}"), json!(i))).collect();
+        let old = json!({"deep": {"er": {"still": {"status": "placed"}}}, "big": big});
+        let mut new = old.clone();
+        new["deep"]["er"]["still"]["status"] = json!("ready");
+        let root = new_root();
+        let props = JsonTreeProps {
+            value: Rc::new(new.clone()),
+            diff: Some(Rc::new(diff(&old, &new))),
+            collapsed_depth: 1,
+            name: "state".into(),
+        };
+        yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
+        settle().await;
+        let all = text(&root);
+        assert!(all.contains(r#""ready""#), "the change is shown: {all}");
+        assert!(
+            !all.contains("k29"),
+            "the big unchanged object stays closed: {all}"
+        );
+        assert!(all.contains("30 keys"), "{all}");
+        let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
+        assert_eq!(marks.length(), 1);
+    }
+
+    #[wasm_bindgen_test]
+    async fn tabs_follow_the_arrow_keys_and_copy_buttons_say_what_happened() {
+        let engine = restaurant();
+        let props = props_after_last_fact_of(&*engine, "order-");
+        let panel = mount_inspector(props).await;
+        let selected = || {
+            panel
+                .query_selector("[data-testid=inspector-tab][aria-selected=true]")
+                .unwrap()
+                .and_then(|t| t.get_attribute("data-tab"))
+        };
+        assert_eq!(
+            selected().as_deref(),
+            Some("stream"),
+            "a selected stream is shown first"
+        );
+        let active = panel
+            .query_selector("[data-testid=inspector-tab][aria-selected=true]")
+            .unwrap()
+            .unwrap();
+        active.dispatch_event(&key_down("ArrowLeft")).unwrap();
+        settle().await;
+        assert_eq!(
+            selected().as_deref(),
+            Some("envelope"),
+            "the arrows wrap around"
+        );
+        let envelope = panel
+            .query_selector("[data-section=envelope]")
+            .unwrap()
+            .unwrap();
+        assert!(!envelope.has_attribute("hidden"));
+        let stream = panel
+            .query_selector("[data-section=stream]")
+            .unwrap()
+            .unwrap();
+        assert!(stream.has_attribute("hidden"));
+
+        let copy: HtmlElement = envelope
+            .query_selector("[data-testid=copy-id]")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        assert_eq!(text(&copy), "copy");
+        copy.click();
+        let mut said = text(&copy);
+        for _ in 0..50 {
+            if said != "copy" {
+                break;
+            }
+            settle().await;
+            said = text(&copy);
+        }
+        assert!(said == "✓ copied" || said == "✘ failed", "{said}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_stream_created_by_the_fact_is_all_added() {
+        let engine = restaurant();
+        let first = engine
+            .rows(0, engine.head())
+            .into_iter()
+            .find(|r| r.stream_id.starts_with("order-"))
+            .unwrap();
+        let p = first.position + 1;
+        let stream = first.stream_id.clone();
+        let panel = mount_inspector(InspectorProps {
+            current: Rc::new(engine.inspect(Some(p), Some(&stream), 50)),
+            previous: Some(Rc::new(engine.inspect(Some(p - 1), Some(&stream), 50))),
+            fact: Some(Rc::new(first)),
+            stream: Some(stream),
+            past: true,
+        })
+        .await;
+        let section = panel
+            .query_selector("[data-section=stream]")
+            .unwrap()
+            .unwrap();
+        assert!(text(&section).contains("created at this position"));
+        let added = section.query_selector_all(".json-tree-added").unwrap();
+        let marks = section
+            .query_selector_all("[data-testid=diff-mark]")
+            .unwrap();
+        assert!(added.length() > 0);
+        assert_eq!(added.length(), marks.length(), "every mark is an addition");
     }
 }

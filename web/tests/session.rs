@@ -80,7 +80,7 @@ fn step_mode_waits_and_a_fault_can_be_injected_on_any_queued_command() {
     session.apply(Action::Submit(place));
     assert_eq!(session.head(), before, "step mode: nothing ran yet");
     let accept = loop {
-        let (queue, _) = session.queue();
+        let queue = session.state(None).queue;
         if let Some(accept) = queue.iter().find(|q| q.name == "restaurant.accept_order") {
             break accept.clone();
         }

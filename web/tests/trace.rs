@@ -6,6 +6,7 @@ use decider_core::boundary::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 use decider_core::{DynEngine, EngineConfig, Id};
 use decider_web::components::trace::arrivals::Arrivals;
 use decider_web::components::trace::layout::{self, COLUMN_W, LANE_H};
+use decider_web::components::trace::scrolling::Follow;
 use decider_web::components::trace::text::{shorten_end, shorten_middle};
 use decider_web::components::trace::timing::{self, Pick};
 use decider_web::components::trace::tone::{short_name, Counts, Tone};
@@ -14,9 +15,9 @@ use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::{Element, KeyboardEvent, MouseEvent};
+use web_sys::{Element, MouseEvent};
 use yew::{AppHandle, Callback};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -95,6 +96,34 @@ async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(30)).await;
 }
 
+/// Waits (up to 3 s) until `done`: Yew renders and runs effects in slices of ~16 ms, so a
+/// large flow takes several slices in a debug build.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..150 {
+        if done() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// The scroll container of the swimlanes, once `nodes` nodes are drawn and it has
+/// scrolled to the newest.
+async fn followed(root: &Element, nodes: usize) -> Element {
+    until(&format!("{nodes} nodes are drawn"), || {
+        all(root, "[data-testid=trace-node]").len() == nodes
+    })
+    .await;
+    let scroller = root.query_selector(".trace-scroll").unwrap().unwrap();
+    until("the newest node is in view", || at_end(&scroller)).await;
+    scroller
+}
+
+fn at_end(scroller: &Element) -> bool {
+    scroller.scroll_left() + scroller.client_width() >= scroller.scroll_width() - 1
+}
+
 /// Mounts the panel in a 640×260 cell, like a grid cell of the page.
 async fn mount(props: TraceProps) -> (Element, AppHandle<Trace>) {
     styles();
@@ -107,7 +136,11 @@ async fn mount(props: TraceProps) -> (Element, AppHandle<Trace>) {
     .unwrap();
     document.body().unwrap().append_child(&cell).unwrap();
     let handle = yew::Renderer::<Trace>::with_root_and_props(cell.clone(), props).render();
-    settle().await;
+    // The component renders in one piece: once its section is there, all of it is.
+    until("the panel is drawn", || {
+        cell.query_selector(".trace").ok().flatten().is_some()
+    })
+    .await;
     (cell, handle)
 }
 
@@ -149,13 +182,21 @@ fn click(el: &Element) {
 }
 
 fn press(el: &Element, key: &str) {
-    let event = KeyboardEvent::new("keydown").unwrap();
-    event
-        .init_keyboard_event_with_bubbles_arg_and_cancelable_arg_and_view_arg_and_key_arg(
-            "keydown", true, true, None, key,
-        )
-        .unwrap();
-    el.dispatch_event(&event).unwrap();
+    // `new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true })`.
+    let init = js_sys::Object::new();
+    for (name, value) in [
+        ("key", JsValue::from_str(key)),
+        ("bubbles", JsValue::TRUE),
+        ("cancelable", JsValue::TRUE),
+    ] {
+        js_sys::Reflect::set(&init, &name.into(), &value).unwrap();
+    }
+    let window = web_sys::window().unwrap();
+    let constructor = js_sys::Reflect::get(&window, &"KeyboardEvent".into()).unwrap();
+    let args = js_sys::Array::of2(&"keydown".into(), &init);
+    let event =
+        js_sys::Reflect::construct(constructor.unchecked_ref::<js_sys::Function>(), &args).unwrap();
+    el.dispatch_event(event.unchecked_ref()).unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -377,7 +418,13 @@ async fn a_pending_command_is_dashed_and_an_injected_fault_is_marked() {
         .unwrap();
     let flow = Rc::new(engine.flow(correlation).unwrap());
     handle.update(emitted.props(Some(flow), None, None));
-    settle().await;
+    until("the injected fault is drawn", || {
+        root.query_selector("[data-kind=rejection][data-injected=true]")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
     let injected = all(&root, "[data-testid=trace-node][data-injected=true]");
     assert!(injected.iter().any(|n| attr(n, "data-kind") == "rejection"));
     assert!(injected
@@ -465,19 +512,12 @@ fn long_flow(n: usize) -> FlowView {
 async fn a_flow_of_200_nodes_scrolls_with_sticky_lane_labels_and_follows_the_newest() {
     let flow = Rc::new(long_flow(200));
     let (root, _handle) = mount(Emitted::default().props(Some(flow), None, None)).await;
-    assert_eq!(all(&root, "[data-testid=trace-node]").len(), 200);
+    let scroller = followed(&root, 200).await;
     let svg = root.query_selector("[data-testid=trace]").unwrap().unwrap();
     assert_eq!(attr(&svg, "width"), (200.0 * COLUMN_W).to_string());
     assert_eq!(attr(&svg, "height"), (5.0 * LANE_H).to_string());
-    let scroller = root.query_selector(".trace-scroll").unwrap().unwrap();
     assert!(scroller.scroll_width() > scroller.client_width() * 10);
-    assert!(
-        scroller.scroll_left() + scroller.client_width() >= scroller.scroll_width() - 1,
-        "scrolled to the newest node: {} + {} of {}",
-        scroller.scroll_left(),
-        scroller.client_width(),
-        scroller.scroll_width()
-    );
+    assert!(scroller.scroll_left() > 0);
     // The labels stay in view whatever the horizontal scroll.
     let label = root
         .query_selector("[data-testid=trace-lane]")
@@ -497,16 +537,29 @@ async fn a_flow_of_200_nodes_scrolls_with_sticky_lane_labels_and_follows_the_new
 async fn after_scrolling_away_a_growing_flow_stays_where_the_user_is() {
     let emitted = Emitted::default();
     let (root, mut handle) = mount(emitted.props(Some(Rc::new(long_flow(100))), None, None)).await;
-    let scroller = root.query_selector(".trace-scroll").unwrap().unwrap();
+    let scroller = followed(&root, 100).await;
+    let first = scroller.scroll_left();
+    // While following, a growing flow scrolls on to its newest node.
+    handle.update(emitted.props(Some(Rc::new(long_flow(110))), None, None));
+    followed(&root, 110).await;
+    assert_eq!(scroller.scroll_left(), first + 10 * COLUMN_W as i32);
+    // The user scrolls back to the start: the flow grows, the view stays.
     scroller.set_scroll_left(0);
     settle().await;
     handle.update(emitted.props(Some(Rc::new(long_flow(120))), None, None));
-    settle().await;
+    until("120 nodes are drawn", || {
+        all(&root, "[data-testid=trace-node]").len() == 120
+    })
+    .await;
+    yew::platform::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(scroller.scroll_left(), 0, "the user's place is kept");
-    // Selecting a fact far away brings it into view.
+    // Selecting a fact far away brings it into view, right of the sticky labels.
     handle.update(emitted.props(Some(Rc::new(long_flow(120))), Some(101), None));
-    settle().await;
-    assert!(scroller.scroll_left() > 0);
+    until("the selected node is revealed", || {
+        scroller.scroll_left() > 0
+    })
+    .await;
+    let labels = root.query_selector(".trace-lanes").unwrap().unwrap();
     let selected = root
         .query_selector(".trace-node-selected")
         .unwrap()
@@ -515,25 +568,28 @@ async fn after_scrolling_away_a_growing_flow_stays_where_the_user_is() {
         selected.get_bounding_client_rect(),
         scroller.get_bounding_client_rect(),
     );
+    assert!(node_box.right() <= scroller_box.right() + 1.0);
     assert!(
-        node_box.right() <= scroller_box.right() + 1.0 && node_box.left() >= scroller_box.left()
+        node_box.left() >= labels.get_bounding_client_rect().right(),
+        "not under the labels"
     );
+    assert!(!at_end(&scroller));
 }
 
 #[wasm_bindgen_test]
 fn arrows_run_straight_on_a_lane_and_bend_down_the_effects_column_across_lanes() {
-    assert_eq!(layout::edge_path((0, 1), (1, 1)), "M112 60 H128");
+    assert_eq!(layout::edge_path((0, 1), (1, 1)), "M114 60 H126");
     // Down from lane 0 to lane 2, into the top of the node in column 2.
     assert_eq!(
         layout::edge_path((0, 0), (2, 2)),
-        "M112 16 H290 Q300 16 300 26 V92"
+        "M114 16 H290 Q300 16 300 26 V92"
     );
     // Up from lane 2 to lane 1, into the bottom of the node.
     assert_eq!(
         layout::edge_path((1, 2), (2, 1)),
-        "M232 104 H290 Q300 104 300 94 V72"
+        "M234 104 H290 Q300 104 300 94 V72"
     );
-    assert_eq!(layout::node_origin(3, 2), (368.0, 92.0));
+    assert_eq!(layout::node_origin(3, 2), (366.0, 92.0));
     assert_eq!(layout::canvas_size(200, 5), (24000.0, 220.0));
 }
 
@@ -611,4 +667,92 @@ fn arrivals_flash_new_nodes_of_the_same_flow_only() {
     other.correlation_id = Id(7);
     assert!(arrivals.observe(Some(&other)).is_empty(), "another flow");
     assert!(arrivals.observe(None).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn following_ignores_the_late_events_of_the_panels_own_scrolling() {
+    let mut follow = Follow::default();
+    assert!(follow.is_on());
+    follow.placed(1000, 500, 1500);
+    // The flow grew before the event of that scroll arrived: still following.
+    follow.scrolled(1000, 500, 1740);
+    assert!(follow.is_on());
+    follow.scrolled(200, 500, 1740);
+    assert!(!follow.is_on(), "the user scrolled away");
+    follow.scrolled(1200, 500, 1740);
+    assert!(follow.is_on(), "and back to the end");
+    follow.placed(0, 500, 1740);
+    assert!(!follow.is_on(), "revealing an old node stops following");
+    follow.restart();
+    assert!(follow.is_on());
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_step_is_noted_under_its_node_and_spoken() {
+    let mut flow = long_flow(4);
+    let failure = "dropped after 3 attempts: stream-a expected version 1, found 2";
+    flow.nodes[2].failure = Some(failure.into());
+    let (root, _handle) = mount(Emitted::default().props(Some(Rc::new(flow)), None, None)).await;
+    until("the flow is drawn", || {
+        all(&root, "[data-testid=trace-node]").len() == 4
+    })
+    .await;
+    let notes = all(&root, ".trace-failure");
+    assert_eq!(notes.len(), 1);
+    let note = notes[0].text_content().unwrap();
+    assert!(
+        note.starts_with("⚠ dropped after 3") && note.ends_with('…'),
+        "{note}"
+    );
+    let node = &all(&root, "[data-testid=trace-node]")[2];
+    assert!(attr(node, "aria-label").ends_with(failure));
+    let title = node.query_selector("title").unwrap().unwrap();
+    assert!(title.text_content().unwrap().contains(failure));
+}
+
+#[wasm_bindgen_test]
+async fn hovering_or_focusing_a_node_highlights_its_causes_and_effects() {
+    let flow = compensated_flow();
+    let refund = flow
+        .nodes
+        .iter()
+        .position(|n| n.name == "payment.refund_payment")
+        .unwrap();
+    let lineage = timing::lineage(&flow, refund);
+    // The refund's causes up to the order, and the refund recorded; not the cancellation,
+    // its sibling.
+    let cancel = flow
+        .nodes
+        .iter()
+        .position(|n| n.name == "order.cancel_order")
+        .unwrap();
+    assert!(lineage[..=refund].iter().all(|t| *t));
+    assert!(lineage[refund + 1], "payment_refunded");
+    assert!(!lineage[cancel] && !lineage[cancel + 1]);
+    assert!(timing::lineage(&flow, 99).iter().all(|t| !t));
+
+    let (root, _handle) = mount(Emitted::default().props(Some(flow.clone()), None, None)).await;
+    let node = node_named(&root, "payment.refund_payment");
+    node.dyn_ref::<web_sys::SvgElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    until("the lineage is highlighted", || {
+        all(&root, ".trace-node.trace-traced").len() == lineage.iter().filter(|t| **t).count()
+    })
+    .await;
+    let svg = root.query_selector("[data-testid=trace]").unwrap().unwrap();
+    assert!(has_class(&svg, "trace-tracing"));
+    assert!(!has_class(
+        &node_named(&root, "order.cancel_order"),
+        "trace-traced"
+    ));
+    node.dyn_ref::<web_sys::SvgElement>()
+        .unwrap()
+        .blur()
+        .unwrap();
+    until("the highlight is gone", || {
+        all(&root, ".trace-traced").is_empty()
+    })
+    .await;
 }

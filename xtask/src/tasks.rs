@@ -25,10 +25,7 @@ pub fn serve(args: &[String]) -> Result<(), String> {
 /// Runs the native benchmarks, then the replay benchmark in headless Chromium (wasm).
 pub fn bench() -> Result<(), String> {
     setup::all()?;
-    run(&mut cmd(
-        "cargo",
-        &["bench", "-p", "decider-core", "--bench", "core"],
-    ))?;
+    run(&mut cmd("cargo", &["bench", "-p", "decider-bench"]))?;
     run(browser(&mut cmd(
         "cargo",
         &[

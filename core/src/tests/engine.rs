@@ -8,7 +8,7 @@ use crate::saga::Stateless;
 use crate::spec::{process_then, view_then, DeciderSpec, FlowSpec, GivenFact};
 use crate::store::{Conflict, EventStore, InMemoryEventStore, SharedFact};
 use crate::view::NoView;
-use crate::{Engine, EngineConfig, EngineError, Parts, StreamId, System};
+use crate::{Engine, EngineConfig, EngineError, Parts, StreamId};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -218,58 +218,96 @@ impl EventStore<Cmd, Ev, Rej> for Interfering {
     }
 }
 
-/// The counter alone, over `store`.
-fn over(
-    store: Interfering,
-) -> Engine<impl System<Command = Cmd, Event = Ev, Rejection = Rej>, Interfering> {
-    let plain = Parts {
+/// The counter alone.
+type Plain = Parts<Counter, NoView<Ev>, crate::process_manager::NoProcess<Cmd, Ev, Rej>>;
+
+fn plain() -> Plain {
+    Parts {
         decider: Counter,
         view: NoView::default(),
         process: crate::process_manager::NoProcess::default(),
-    };
-    Engine::with_store(Arc::new(plain), EngineConfig::default(), store)
+    }
+}
+
+/// The counter alone, over `store`.
+fn over(store: Interfering) -> Engine<Plain, Interfering> {
+    Engine::with_store(Arc::new(plain()), EngineConfig::default(), store)
 }
 
 #[test]
-fn conflicts_are_retried_up_to_the_bound_then_recorded() {
-    let mut retried = over(Interfering::new(2, false));
-    retried.submit(add(0, 1));
-    let step = retried.step().unwrap();
-    assert_eq!(
-        step.failure, None,
-        "two refusals, three attempts: the third lands"
-    );
-    assert_eq!(retried.store().head(), 1);
-
-    let mut dropped = over(Interfering::new(3, false));
-    dropped.submit(add(0, 1));
-    let step = dropped.step().unwrap();
+fn a_conflict_is_recorded_once_and_never_retried() {
+    let mut engine = over(Interfering::new(1, false));
+    engine.submit(add(0, 1));
+    let step = engine.step().unwrap();
     match step.failure.as_deref() {
         Some(StepFailure::Conflict {
             conflict,
-            attempts: 3,
-        }) => {
-            assert_eq!(conflict.stream_id.as_str(), "counter-0")
-        }
+            attempts: 1,
+        }) => assert_eq!(conflict.stream_id.as_str(), "counter-0"),
         other => panic!("expected a conflict failure, got {other:?}"),
     }
     assert!(step.facts.is_empty());
     assert!(
-        dropped.state().queue.is_empty(),
+        engine.state().queue.is_empty(),
         "the command left the queue"
     );
+    assert_eq!(engine.store().head(), 0);
 }
 
 #[test]
-fn a_retry_decides_on_what_the_other_writer_appended() {
+fn another_writers_facts_stop_the_engine_and_never_enter_its_state() {
     let mut engine = over(Interfering::new(0, true));
     engine.submit(add(0, 10));
-    let step = engine.step().unwrap();
-    assert_eq!(step.failure, None, "the second attempt lands");
-    match &step.facts[0].fact.kind {
-        FactKind::Rejected { reason, .. } => assert_eq!(reason, &Rej::OverCap { total: 105 }),
-        other => panic!("the 95 the other writer added should count: {other:?}"),
+    engine.submit(add(1, 10));
+    engine.run_until_idle(10);
+    assert_eq!(engine.store().head(), 1, "only the other writer's fact");
+    for step in engine.journal().iter().filter_map(|e| e.as_step()) {
+        assert!(step.facts.is_empty(), "the engine wrote nothing after it");
+        assert!(matches!(
+            step.failure.as_deref(),
+            Some(StepFailure::Conflict { attempts: 1, .. })
+        ));
     }
+    assert!(engine.state().streams.is_empty(), "no foreign fact folded");
+    let rebuilt = Engine::from_journal(
+        Arc::new(plain()),
+        *engine.config(),
+        engine.journal().iter().cloned(),
+    )
+    .expect("the journal rebuilds the engine");
+    assert_eq!(rebuilt.journal(), engine.journal());
+    assert_eq!(rebuilt.state().position, engine.state().position);
+    assert!(rebuilt.state().streams.is_empty());
+}
+
+#[test]
+fn a_chosen_id_equal_to_a_later_generated_id_is_skipped_not_queued_twice() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    let ids = crate::SeededIds::new(0);
+    // A person picks the ids the engine would generate for its 2nd and 3rd commands.
+    assert_eq!(
+        engine.submit_with_id(ids.command(1), add(3, 1)),
+        Ok(ids.command(1))
+    );
+    let user = engine.submit(add(0, 10));
+    assert_eq!(user, ids.command(2), "ordinal 1's id was taken");
+    engine.run_until_idle(100);
+    let queued: Vec<crate::Id> = engine
+        .journal()
+        .iter()
+        .filter_map(|e| e.as_step())
+        .map(|s| s.command.command_id)
+        .collect();
+    let distinct: std::collections::HashSet<_> = queued.iter().collect();
+    assert_eq!(distinct.len(), queued.len(), "every command queued once");
+    let mut rebuilt = Engine::from_journal(
+        Arc::new(system()),
+        EngineConfig::default(),
+        engine.journal().iter().cloned(),
+    )
+    .expect("the journal rebuilds the engine");
+    assert_eq!(rebuilt.submit(add(1, 1)), engine.submit(add(1, 1)));
+    assert_eq!(engine.trace(user).unwrap().root.envelope.command_id, user);
 }
 
 #[test]

@@ -258,6 +258,13 @@ fn inspect_shows_one_stream_the_view_the_process_and_the_queue() {
     assert_eq!(past.position, 0);
     assert_eq!(past.stream, None);
     assert_eq!(past.queue_len, 0, "position 0 is the initial state");
+    assert_eq!(
+        engine.stream_state(None, "counter-0"),
+        Some(json!({"version": 1, "state": 10}))
+    );
+    assert_eq!(engine.stream_state(Some(0), "counter-0"), None);
+    assert_eq!(engine.view_state(None), json!([{"0": 10}, 1]));
+    assert_eq!(engine.view_state(Some(0)), json!([{}, 0]));
     assert_eq!(engine.journal_range(1, 2).len(), 1);
     assert_eq!(engine.journal_range(5, 2).len(), 0);
     assert_eq!(

@@ -52,7 +52,8 @@ pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
     }
     if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
         // Inside the composer, the composer submits by itself.
-        return (!inside(event, "[data-testid=command-json], .composer")).then_some(Shortcut::Submit);
+        return (!inside(event, "[data-testid=command-json], .composer"))
+            .then_some(Shortcut::Submit);
     }
     if event.ctrl_key() || event.meta_key() || event.alt_key() || typing(event) {
         return None;

@@ -45,9 +45,14 @@ pub fn PastBanner() -> Html {
         <div class="banner banner-past" role="status" data-testid="past-banner">
             <span class="banner-glyph" aria-hidden="true">{ "⚠" }</span>
             <span class="banner-text">
-                { "Viewing the past: the state after " }
-                <strong class="mono">{ cursor }</strong>
-                { format!(" of {} facts. The composer is locked.", session.head()) }
+                { "Viewing the past: " }
+                if cursor == 0 {
+                    { "the initial state" }
+                } else {
+                    { "the state after fact " }
+                    <strong class="mono">{ format!("#{}", cursor - 1) }</strong>
+                }
+                { format!(" (position {cursor} of {}). The composer is locked.", session.head()) }
             </span>
             <button class="tool primary" data-testid="live-button" onclick={live}
                 title="Back to the live head (End)">{ "⇥ back to live" }</button>

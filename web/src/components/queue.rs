@@ -1,1 +1,349 @@
-//! The queue panel (being built).
+//! The queue panel: the commands waiting to be handled (the outbox), front first, each
+//! with its origin, depth and JSON, and fault injection ("⚡ make this step fail"): an
+//! inline editor for a rejection of the command's service, prefilled with a valid one,
+//! checked by the boundary before it is sent.
+
+use crate::components::composer::DomainRef;
+use crate::components::schema_form::schema::{self, Variant};
+use crate::components::schema_form::{unique_prefix, Draft, RawJson, SchemaForm, Shape};
+use decider_core::boundary::QueueRow;
+use decider_core::{DynDomain, Id, MessageKind};
+use serde_json::Value;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// How many characters of a stream id are shown before it is shortened in the middle.
+const STREAM_CHARS: usize = 28;
+
+/// Properties of [`Queue`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct QueueProps {
+    /// The first pending commands, front first.
+    pub rows: Rc<Vec<QueueRow>>,
+    /// How many commands are queued in all ("and N more" when more than `rows`).
+    pub total: usize,
+    /// The domain, for the rejection schema and the boundary's validation.
+    pub domain: DomainRef,
+    /// Faults can be injected (false while viewing the past).
+    pub can_inject: bool,
+    /// Called with a queued command's id and the rejection (JSON) it should fail with.
+    pub on_inject: Callback<(Id, Value)>,
+    /// Called with the flow (correlation id) of the row clicked.
+    #[prop_or_default]
+    pub on_select_flow: Callback<Id>,
+}
+
+/// The queue panel.
+#[function_component]
+pub fn Queue(props: &QueueProps) -> Html {
+    let editing = use_state(|| None::<Id>);
+    let head = html! {
+        <header class="queue-head">
+            <h2 class="queue-title">{ "Queue" }</h2>
+            <span class="queue-count">{ format!("{} pending", props.total) }</span>
+        </header>
+    };
+    if props.rows.is_empty() {
+        return html! {
+            <section class="queue" aria-label="Queue">
+                { head }
+                <p class="queue-empty">
+                    { "Queue empty — in step mode, commands wait here" }
+                    <span class="queue-empty-more">
+                        { "; then ⚡ on any of them makes that step fail, so you can watch the compensation." }
+                    </span>
+                </p>
+            </section>
+        };
+    }
+    let close = {
+        let editing = editing.clone();
+        Callback::from(move |()| editing.set(None))
+    };
+    let on_inject = {
+        let (on_inject, close) = (props.on_inject.clone(), close.clone());
+        Callback::from(move |fault: (Id, Value)| {
+            on_inject.emit(fault);
+            close.emit(());
+        })
+    };
+    let more = props.total.saturating_sub(props.rows.len());
+    html! {
+        <section class="queue" aria-label="Queue">
+            { head }
+            <ol class="queue-list">
+                { for props.rows.iter().map(|row| {
+                    let open = props.can_inject && *editing == Some(row.command_id);
+                    let toggle = {
+                        let (editing, id) = (editing.clone(), row.command_id);
+                        Callback::from(move |_: MouseEvent| {
+                            editing.set(if *editing == Some(id) { None } else { Some(id) })
+                        })
+                    };
+                    html! {
+                        <li class={classes!("queue-item", open.then_some("queue-item-open"))}
+                            data-testid="queue-item" key={row.command_id.to_string()}>
+                            <QueueLine row={row.clone()} can_inject={props.can_inject} {open}
+                                on_select_flow={props.on_select_flow.clone()} on_toggle={toggle} />
+                            if open {
+                                <InjectEditor domain={props.domain.clone()} command_id={row.command_id}
+                                    name={row.name.clone()} on_submit={on_inject.clone()} on_cancel={close.clone()} />
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+            if more > 0 {
+                <p class="queue-more">{ format!("and {more} more") }</p>
+            }
+        </section>
+    }
+}
+
+/// Properties of [`QueueLine`].
+#[derive(Properties, Clone, PartialEq)]
+struct QueueLineProps {
+    row: QueueRow,
+    can_inject: bool,
+    open: bool,
+    on_select_flow: Callback<Id>,
+    on_toggle: Callback<MouseEvent>,
+}
+
+/// One queued command: kind, name, stream, origin, depth and JSON; a click selects its
+/// flow.
+#[function_component]
+fn QueueLine(props: &QueueLineProps) -> Html {
+    let row = &props.row;
+    let select = {
+        let (on_select_flow, flow) = (props.on_select_flow.clone(), row.correlation_id);
+        Callback::from(move |_: MouseEvent| on_select_flow.emit(flow))
+    };
+    let json = row.command.to_string();
+    let (kind, glyph, kind_name) = if row.compensation {
+        ("kind-compensation", "↩", "compensation")
+    } else {
+        ("kind-pending", "◌", "pending")
+    };
+    html! {
+        <>
+            <div class="queue-line">
+                <button type="button" class="queue-main" onclick={select}
+                    title={format!("Select flow {}", row.correlation_id)}>
+                    <span class={classes!("kind", kind)} aria-label={kind_name} title={kind_name}>{ glyph }</span>
+                    <span class="queue-name mono" title={row.name.clone()}>{ &row.name }</span>
+                    <span class="queue-stream mono" title={row.stream_id.clone()}>
+                        { shorten(&row.stream_id, STREAM_CHARS) }
+                    </span>
+                    <span class="queue-origin" title="origin">{ &row.origin }</span>
+                    <span class="queue-depth num mono" title="reaction hops from the user command">
+                        { format!("d{}", row.depth) }
+                    </span>
+                </button>
+                <button type="button" class="queue-inject kind-injected" data-testid="inject-button"
+                    disabled={!props.can_inject} aria-expanded={props.open.to_string()}
+                    title={if props.can_inject { "Make this step fail with a rejection you choose" }
+                           else { "Faults are injected at the present, not while viewing the past" }}
+                    onclick={props.on_toggle.clone()}>
+                    { "⚡ make this step fail" }
+                </button>
+            </div>
+            <code class="queue-json" title={json.clone()}>{ json }</code>
+        </>
+    }
+}
+
+/// Properties of [`InjectEditor`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct InjectEditorProps {
+    /// The domain.
+    pub domain: DomainRef,
+    /// The queued command that should fail.
+    pub command_id: Id,
+    /// Its name (`restaurant.accept_order`): the first segment is the service whose
+    /// rejection is written.
+    pub name: String,
+    /// Called with the command id and a valid rejection.
+    pub on_submit: Callback<(Id, Value)>,
+    /// Called on Cancel or Esc.
+    pub on_cancel: Callback<()>,
+}
+
+/// Where a rejection of a service sits in the domain's rejection type: the schema, its
+/// `$defs`, the service's tag (none when the domain has no services) and its schema.
+struct Rejections {
+    schema: Value,
+    defs: Rc<Value>,
+    service: Option<String>,
+}
+
+impl Rejections {
+    fn of(domain: &dyn DynDomain, command_name: &str) -> Self {
+        let schema = domain.rejection_schema();
+        let defs = Rc::new(schema.get("$defs").cloned().unwrap_or(Value::Null));
+        let service = command_name
+            .split('.')
+            .next()
+            .filter(|s| schema::variant_at(&schema, &defs, s).is_some_and(|v| v.payload.is_some()))
+            .map(str::to_string);
+        Rejections {
+            schema,
+            defs,
+            service,
+        }
+    }
+
+    /// The tags wrapped around the edited part (`["restaurant"]`, or none).
+    fn tags(&self) -> Vec<&str> {
+        self.service.iter().map(String::as_str).collect()
+    }
+
+    /// The schema of the edited part: the service's rejection type, or the whole one.
+    fn part(&self) -> &Value {
+        self.service
+            .as_deref()
+            .and_then(|s| schema::variant_at(&self.schema, &self.defs, s))
+            .and_then(|v| v.payload)
+            .unwrap_or(&self.schema)
+    }
+
+    /// The first rejection of the service the boundary accepts: the default, else each
+    /// variant's default in turn (else the default, for the boundary to explain).
+    fn prefill(&self, domain: &dyn DynDomain) -> Value {
+        let tags = self.tags();
+        let variants = match schema::shape(self.part(), &self.defs) {
+            Shape::Choice(variants) => variants,
+            _ => Vec::new(),
+        };
+        let first = schema::tagged(&tags, schema::default_value(self.part(), &self.defs));
+        std::iter::once(first.clone())
+            .chain(
+                variants
+                    .iter()
+                    .map(|v: &Variant| schema::tagged(&tags, v.default_value(&self.defs))),
+            )
+            .find(|v| domain.validate(MessageKind::Rejection, v).is_ok())
+            .unwrap_or(first)
+    }
+}
+
+/// The inline editor of a fault: a form and raw JSON for a rejection of the command's
+/// service, validated by the boundary.
+#[function_component]
+pub fn InjectEditor(props: &InjectEditorProps) -> Html {
+    let rejections = use_memo((props.domain.clone(), props.name.clone()), |(d, name)| {
+        Rejections::of(&**d, name)
+    });
+    let draft = {
+        let (rejections, domain) = (rejections.clone(), props.domain.clone());
+        use_state(move || Draft::of(rejections.prefill(&*domain)))
+    };
+    let ids = use_memo((), |_| unique_prefix("inject"));
+    let root = use_node_ref();
+    {
+        let root = root.clone();
+        use_effect_with((), move |_| {
+            let first = root
+                .cast::<web_sys::Element>()
+                .and_then(|r| r.query_selector("select, input, textarea").ok().flatten())
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(first) = first {
+                // Focus is a convenience; a refusal changes nothing.
+                let _ = first.focus();
+            }
+        });
+    }
+
+    let domain = props.domain.clone();
+    let problem = draft.problem(|v| domain.validate(MessageKind::Rejection, v));
+    let tags: Vec<String> = rejections.tags().iter().map(|t| t.to_string()).collect();
+    let path = std::iter::once("$".to_string())
+        .chain(tags.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(".");
+    let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+    let value = schema::untagged(&draft.value, &tag_refs)
+        .cloned()
+        .unwrap_or(Value::Null);
+    let on_change = {
+        let (draft, tags) = (draft.clone(), tags.clone());
+        Callback::from(move |v: Value| {
+            let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+            draft.set(Draft::of(schema::tagged(&tags, v)));
+        })
+    };
+    let on_text = {
+        let draft = draft.clone();
+        Callback::from(move |text: String| draft.set(draft.with_text(text)))
+    };
+    let submit = {
+        let (on_submit, id, value, valid) = (
+            props.on_submit.clone(),
+            props.command_id,
+            draft.value.clone(),
+            problem.is_none(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            if valid {
+                on_submit.emit((id, value.clone()));
+            }
+        })
+    };
+    let onkeydown = {
+        let on_cancel = props.on_cancel.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                on_cancel.emit(());
+            }
+        })
+    };
+    let error_id = format!("{ids}-error");
+    let service = rejections
+        .service
+        .clone()
+        .unwrap_or_else(|| "the domain".into());
+    html! {
+        <div class="queue-editor" ref={root} {onkeydown} role="group"
+            aria-label={format!("Rejection to inject into {}", props.name)}>
+            <p class="queue-editor-title">
+                <span class="kind kind-injected">{ "⚡ injected" }</span>
+                { format!(" {} fails with a rejection of {service}:", props.name) }
+            </p>
+            <SchemaForm schema={Rc::new(rejections.part().clone())} defs={rejections.defs.clone()}
+                {value} {on_change} {path} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />
+            <RawJson id={format!("{ids}-json")} label="Rejection JSON" testid="inject-json"
+                text={draft.text.clone()} invalid={problem.is_some()}
+                error_id={Some(AttrValue::from(error_id.clone()))} on_input={on_text} />
+            if let Some(problem) = &problem {
+                <p class="queue-error" data-testid="inject-error" id={error_id} role="alert">
+                    { format!("✘ {}", problem.message()) }
+                </p>
+            }
+            <div class="queue-editor-actions">
+                <button type="button" class="queue-submit" data-testid="inject-submit"
+                    disabled={problem.is_some()} onclick={submit}>
+                    { "⚡ Inject fault" }
+                </button>
+                <button type="button" class="queue-cancel" onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
+                    { "Cancel" }
+                </button>
+                <span class="queue-hint"><kbd>{ "Esc" }</kbd>{ " cancels" }</span>
+            </div>
+        </div>
+    }
+}
+
+/// `text` shortened in the middle to at most `max` characters (`restau…-luigi`).
+pub fn shorten(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max || max < 3 {
+        return text.to_string();
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}

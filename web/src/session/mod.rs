@@ -10,7 +10,7 @@ pub mod store;
 
 pub use action::Action;
 
-use decider_core::boundary::{FactRow, FlowView, LogFilter, QueueRow, StateView};
+use decider_core::boundary::{FactRow, FlowView, LogFilter, StateView};
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
 use std::rc::Rc;
@@ -282,12 +282,6 @@ impl Session {
     pub fn previous_state(&self, stream: Option<&str>) -> Option<StateView> {
         let position = self.position();
         (position > 0).then(|| self.engine.inspect(Some(position - 1), stream, 0))
-    }
-
-    /// The commands waiting in the queue at the cursor, front first, and how many in all.
-    pub fn queue(&self) -> (Vec<QueueRow>, usize) {
-        let state = self.engine.inspect(self.cursor, None, QUEUE_ROWS);
-        (state.queue, state.queue_len)
     }
 
     /// The live queue's length.

@@ -100,6 +100,8 @@ pub struct Change {
 pub struct JsonDiff {
     changes: Vec<Change>,
     by_path: BTreeMap<String, usize>,
+    /// The removed children of each path, by index in `changes`.
+    removed: BTreeMap<String, Vec<usize>>,
     /// Paths with at least one change strictly below them.
     ancestors: BTreeSet<String>,
 }
@@ -131,23 +133,24 @@ impl JsonDiff {
     }
 
     /// The children of `path` that were removed, with their old values, in order.
-    pub fn removed_under<'a>(
-        &'a self,
-        path: &'a str,
-    ) -> impl Iterator<Item = (&'a Segment, &'a Value)> + 'a {
-        self.changes.iter().filter_map(move |c| match c {
-            Change {
-                kind: ChangeKind::Removed,
-                parent: Some(parent),
-                segment: Some(segment),
-                old: Some(old),
-                ..
-            } if parent == path => Some((segment, old)),
-            _ => None,
-        })
+    pub fn removed_under(&self, path: &str) -> impl Iterator<Item = (&Segment, &Value)> {
+        self.removed
+            .get(path)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| {
+                let change = &self.changes[i];
+                Some((change.segment.as_ref()?, change.old.as_ref()?))
+            })
     }
 
     fn push(&mut self, change: Change) {
+        if let (ChangeKind::Removed, Some(parent)) = (change.kind, &change.parent) {
+            self.removed
+                .entry(parent.clone())
+                .or_default()
+                .push(self.changes.len());
+        }
         self.by_path.insert(change.path.clone(), self.changes.len());
         self.changes.push(change);
     }
@@ -156,60 +159,57 @@ impl JsonDiff {
 /// The paths where `new` differs from `old`, rooted at `$`.
 pub fn diff(old: &Value, new: &Value) -> JsonDiff {
     let mut out = JsonDiff::default();
-    walk(&mut out, "$", None, old, new);
+    walk(&mut out, "$", None, Some(old), Some(new));
     out
 }
 
-/// Records the differences at and below `path`; returns whether there were any.
+/// Records the differences at and below `path` (reached from its parent by `at`) between
+/// `old` and `new`, either missing; returns whether there were any.
 fn walk(
     out: &mut JsonDiff,
     path: &str,
     at: Option<(&str, Segment)>,
-    old: &Value,
-    new: &Value,
+    old: Option<&Value>,
+    new: Option<&Value>,
 ) -> bool {
     let before = out.changes.len();
     match (old, new) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (key, old_child) in a {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let keys = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k)));
+            for key in keys {
                 let segment = Segment::Key(key.clone());
                 let child = segment.child_of(path);
-                match b.get(key) {
-                    Some(new_child) => {
-                        walk(out, &child, Some((path, segment)), old_child, new_child);
-                    }
-                    None => out.push(removed(child, path, segment, old_child)),
-                }
-            }
-            for (key, new_child) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
-                let segment = Segment::Key(key.clone());
-                out.push(added(segment.child_of(path), path, segment, new_child));
+                walk(out, &child, Some((path, segment)), a.get(key), b.get(key));
             }
         }
-        (Value::Array(a), Value::Array(b)) => {
-            for (index, (old_child, new_child)) in a.iter().zip(b).enumerate() {
+        (Some(Value::Array(a)), Some(Value::Array(b))) => {
+            for index in 0..a.len().max(b.len()) {
                 let segment = Segment::Index(index);
                 let child = segment.child_of(path);
-                walk(out, &child, Some((path, segment)), old_child, new_child);
-            }
-            for (index, old_child) in a.iter().enumerate().skip(b.len()) {
-                let segment = Segment::Index(index);
-                out.push(removed(segment.child_of(path), path, segment, old_child));
-            }
-            for (index, new_child) in b.iter().enumerate().skip(a.len()) {
-                let segment = Segment::Index(index);
-                out.push(added(segment.child_of(path), path, segment, new_child));
+                walk(
+                    out,
+                    &child,
+                    Some((path, segment)),
+                    a.get(index),
+                    b.get(index),
+                );
             }
         }
-        _ if old == new => {}
+        (Some(a), Some(b)) if a == b => {}
+        (None, None) => {}
         _ => {
+            let kind = match (old, new) {
+                (None, _) => ChangeKind::Added,
+                (_, None) => ChangeKind::Removed,
+                _ => ChangeKind::Changed,
+            };
             let (parent, segment) =
                 at.map_or((None, None), |(p, s)| (Some(p.to_string()), Some(s)));
             out.push(Change {
                 path: path.to_string(),
-                kind: ChangeKind::Changed,
-                old: Some(old.clone()),
-                new: Some(new.clone()),
+                kind,
+                old: old.cloned(),
+                new: new.cloned(),
                 parent,
                 segment,
             });
@@ -220,26 +220,4 @@ fn walk(
         out.ancestors.insert(path.to_string());
     }
     changed
-}
-
-fn added(path: String, parent: &str, segment: Segment, value: &Value) -> Change {
-    Change {
-        path,
-        kind: ChangeKind::Added,
-        old: None,
-        new: Some(value.clone()),
-        parent: Some(parent.to_string()),
-        segment: Some(segment),
-    }
-}
-
-fn removed(path: String, parent: &str, segment: Segment, value: &Value) -> Change {
-    Change {
-        path,
-        kind: ChangeKind::Removed,
-        old: Some(value.clone()),
-        new: None,
-        parent: Some(parent.to_string()),
-        segment: Some(segment),
-    }
 }

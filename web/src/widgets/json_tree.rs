@@ -91,14 +91,18 @@ impl Tree<'_> {
         let change = self.diff.and_then(|d| d.get(path));
         let kind = change.map(|c| c.kind);
         let marks = mark_attrs(kind);
-        let Some(count) = size(value).filter(|&n| n > 0) else {
-            let old = change
-                .filter(|c| c.kind == ChangeKind::Changed)
-                .and_then(|c| c.old.as_ref());
+        let has_removed = self
+            .diff
+            .is_some_and(|d| d.removed_under(path).next().is_some());
+        let old = change
+            .filter(|c| c.kind == ChangeKind::Changed)
+            .and_then(|c| c.old.as_ref());
+        let was = old.map(|o| format!("{path} was {o}"));
+        let Some(count) = size(value).filter(|&n| n > 0 || has_removed) else {
             return html! {
                 <li class="json-tree-node" key={path.to_string()}>
                     <div class={classes!("json-tree-row", marks.class)} data-testid={marks.testid}
-                         title={old.map(|o| format!("{path} was {o}"))}>
+                         title={was}>
                         <span class="json-tree-spacer" aria-hidden="true"></span>
                         <span class="json-tree-key">{ label }</span>
                         <span class="json-tree-colon">{ ": " }</span>
@@ -114,22 +118,8 @@ impl Tree<'_> {
         };
         let open = self.is_open(path, depth, count);
         let (brace, items) = match value {
-            Value::Array(_) => (
-                "[…]",
-                if count == 1 {
-                    "1 item".into()
-                } else {
-                    format!("{count} items")
-                },
-            ),
-            _ => (
-                "{…}",
-                if count == 1 {
-                    "1 key".into()
-                } else {
-                    format!("{count} keys")
-                },
-            ),
+            Value::Array(_) => ("[…]", counted(count, "item", "items")),
+            _ => ("{…}", counted(count, "key", "keys")),
         };
         let hidden_change = !open && self.diff.is_some_and(|d| d.changed_below(path));
         let toggle = {
@@ -154,14 +144,17 @@ impl Tree<'_> {
         };
         html! {
             <li class="json-tree-node" key={path.to_string()}>
-                <div class={classes!("json-tree-row", marks.class)} data-testid={marks.testid}>
+                <div class={classes!("json-tree-row", marks.class)} data-testid={marks.testid}
+                     title={was}>
                     <button type="button" class="json-tree-toggle" aria-expanded={open.to_string()}
                             title={path.to_string()} onclick={toggle} onkeydown={keys}>
                         <span class="json-tree-caret" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
                         <span class="json-tree-key">{ label }</span>
                     </button>
-                    <span class="json-tree-colon">{ ": " }</span>
-                    <span class="json-tree-brace">{ if open { &brace[..1] } else { brace } }</span>
+                    if !open {
+                        <span class="json-tree-colon">{ ": " }</span>
+                        <span class="json-tree-brace">{ brace }</span>
+                    }
                     <span class="json-tree-count">{ items }</span>
                     { glyph(kind) }
                     if hidden_change {
@@ -295,6 +288,11 @@ fn scalar(value: &Value) -> Html {
         Value::Array(_) | Value::Object(_) => "json-tree-brace",
     };
     html! { <span class={class}>{ value.to_string() }</span> }
+}
+
+/// `1 key`, `3 keys`.
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// `text`, cut to [`INLINE_MAX`] characters with an ellipsis.

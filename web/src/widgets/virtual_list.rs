@@ -86,6 +86,10 @@ pub struct VirtualListProps {
     /// The scrolling element's accessible name.
     #[prop_or_default]
     pub aria_label: Option<AttrValue>,
+    /// The number of rows the header counts for in `aria-rowcount` (set only with this:
+    /// `len` plus these rows).
+    #[prop_or_default]
+    pub header_rows: Option<usize>,
     /// The id of the active row, for `aria-activedescendant`.
     #[prop_or_default]
     pub active_descendant: Option<AttrValue>,
@@ -346,6 +350,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
             role={props.role.clone()}
             aria-label={props.aria_label.clone()}
             aria-activedescendant={props.active_descendant.clone()}
+            aria-rowcount={props.header_rows.map(|h| (len + h).to_string())}
             data-testid={props.testid.clone()}
             onkeydown={props.onkeydown.clone()}
             {onscroll}

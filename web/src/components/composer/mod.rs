@@ -256,6 +256,12 @@ pub fn Composer(props: &ComposerProps) -> Html {
 
     html! {
         <section class="composer" aria-label="Command composer" {onkeydown}>
+            <header class="composer-head">
+                <h2 class="composer-title">{ "Command" }</h2>
+                <span class="composer-domain" title={props.domain.info().description.clone()}>
+                    { props.domain.info().title.clone() }
+                </span>
+            </header>
             if props.locked {
                 <p class="composer-locked" role="status">
                     { "⏸ Viewing the past: commands are issued at the present. Return to the end of the timeline to compose." }

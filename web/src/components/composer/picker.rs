@@ -30,10 +30,10 @@ pub fn CommandPicker(props: &CommandPickerProps) -> Html {
             }
         })
     };
-    let option = |name: &String, short: &str| {
+    let option = |name: &String| {
         html! {
             <option value={name.clone()} selected={props.picked.as_ref() == Some(name)}>
-                { short.to_string() }
+                { name.clone() }
             </option>
         }
     };
@@ -44,10 +44,10 @@ pub fn CommandPicker(props: &CommandPickerProps) -> Html {
         .map(|(service, names)| match service {
             Some(service) => html! {
                 <optgroup label={service.to_string()}>
-                    { for names.iter().map(|&n| option(n, n.rsplit('.').next().unwrap_or(n))) }
+                    { for names.iter().map(|&n| option(n)) }
                 </optgroup>
             },
-            None => names.iter().map(|&n| option(n, n)).collect::<Html>(),
+            None => names.iter().map(|&n| option(n)).collect::<Html>(),
         });
     html! {
         <select id={props.id.clone()} class="composer-picker" data-testid="command-picker" {onchange}>

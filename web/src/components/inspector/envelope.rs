@@ -27,10 +27,9 @@ pub fn Envelope(props: &EnvelopeProps) -> Html {
         RowKind::Event => ("kind kind-event", "✔ event"),
         RowKind::Rejection => ("kind kind-rejection", "✘ rejection"),
     };
-    let version = fact.stream_version.map_or_else(
-        || "— (rejection: no version)".to_string(),
-        |v| format!("v{v}"),
-    );
+    let version = fact
+        .stream_version
+        .map_or_else(|| "no version (rejection)".to_string(), |v| format!("v{v}"));
     let id = |label: &'static str, value: String| {
         html! {
             <>
@@ -48,7 +47,7 @@ pub fn Envelope(props: &EnvelopeProps) -> Html {
         }
     };
     html! {
-        <div class="inspector-envelope" data-testid="envelope">
+        <div class="inspector-envelope">
             <div class="inspector-envelope-title">
                 <span class="mono inspector-position">{ format!("#{}", fact.position) }</span>
                 <span class={kind_class}>{ kind_text }</span>

@@ -53,11 +53,11 @@ pub fn IdChip(props: &IdChipProps) -> Html {
             });
         })
     };
-    let (glyph, title) = match *status {
-        Copy::Idle => ("⧉", format!("Copy {}", props.label)),
-        Copy::Done => ("✓", "Copied".to_string()),
+    let (text, title) = match *status {
+        Copy::Idle => ("copy", format!("Copy {}", props.label)),
+        Copy::Done => ("✓ copied", "Copied".to_string()),
         Copy::Failed => (
-            "✘",
+            "✘ failed",
             "The browser refused: select the id and copy it".to_string(),
         ),
     };
@@ -69,7 +69,7 @@ pub fn IdChip(props: &IdChipProps) -> Html {
             </span>
             <button type="button" class="inspector-copy" data-testid="copy-id"
                     aria-label={format!("Copy {}", props.label)} title={title} {onclick}>
-                <span aria-hidden="true">{ glyph }</span>
+                <span aria-hidden="true">{ text }</span>
             </button>
         </span>
     }

@@ -74,6 +74,8 @@ struct Sections {
     stream: Option<Rc<Section>>,
     /// The shown stream's version.
     version: Option<u64>,
+    /// Whether the shown stream's first fact is the one just folded.
+    created: bool,
     view: Rc<Section>,
     process: Rc<Section>,
 }
@@ -95,6 +97,7 @@ impl Sections {
                 .as_ref()
                 .and_then(|s| s.get("version"))
                 .and_then(Value::as_u64),
+            created: current.stream.is_some() && previous.is_some_and(|p| p.stream.is_none()),
             view: Rc::new(Section::new(&current.view, previous.map(|p| Some(&p.view)))),
             process: Rc::new(Section::new(
                 &current.process,
@@ -126,12 +129,12 @@ fn position_label(position: u64) -> String {
 /// The inspector panel.
 #[function_component]
 pub fn Inspector(props: &InspectorProps) -> Html {
-    let tab = use_state(|| {
-        if props.stream.is_some() {
-            Tab::Stream
-        } else {
-            Tab::View
-        }
+    // The tab the person chose; until then, the stream once one is selected, else the view.
+    let chosen = use_state(|| None::<Tab>);
+    let tab = chosen.unwrap_or(if props.stream.is_some() {
+        Tab::Stream
+    } else {
+        Tab::View
     });
     let tab_refs = use_memo((), |_| Tab::ALL.map(|_| NodeRef::default()));
     let sections = use_memo(
@@ -139,18 +142,19 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         |(current, previous)| Sections::new(current, previous.as_deref()),
     );
     let hidden_json = use_memo(props.current.clone(), |current| {
+        let json = |value: &Value| AttrValue::from(value.to_string());
         [
-            ("stream", current.stream.as_ref().map(Value::to_string)),
-            ("view", Some(current.view.to_string())),
-            ("process", Some(current.process.to_string())),
+            ("stream", current.stream.as_ref().map(json)),
+            ("view", Some(json(&current.view))),
+            ("process", Some(json(&current.process))),
         ]
     });
 
     let select = {
-        let tab = tab.clone();
+        let chosen = chosen.clone();
         let refs = tab_refs.clone();
         Callback::from(move |next: Tab| {
-            tab.set(next);
+            chosen.set(Some(next));
             if let Some(button) = refs[next.index()].cast::<HtmlElement>() {
                 // Focus follows the keyboard; a failed focus only leaves it where it was.
                 let _ = button.focus();
@@ -159,9 +163,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     let on_tab_keys = {
         let select = select.clone();
-        let current = *tab;
         Callback::from(move |e: KeyboardEvent| {
-            let at = current.index();
+            let at = tab.index();
             let next = match e.key().as_str() {
                 "ArrowRight" => (at + 1) % Tab::ALL.len(),
                 "ArrowLeft" => (at + Tab::ALL.len() - 1) % Tab::ALL.len(),
@@ -180,7 +183,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             .of(t)
             .and_then(|s| s.diff.as_deref())
             .map_or(0, |d| d.len());
-        let active = t == *tab;
+        let active = t == tab;
         html! {
             <button type="button" role="tab" class="inspector-tab" data-testid="inspector-tab"
                     data-tab={t.id()} aria-selected={active.to_string()}
@@ -198,7 +201,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let panel = |t: Tab, body: Html| {
         html! {
             <div class="inspector-panel" role="tabpanel" aria-label={t.title()} data-section={t.id()}
-                 hidden={t != *tab}>
+                 data-testid={(t == Tab::Envelope).then_some("envelope")}
+                 hidden={t != tab}>
                 { body }
             </div>
         }
@@ -207,7 +211,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         (None, _) => empty("Select a fact in the log to see its stream here."),
         (Some(id), None) => html! {
             <>
-                <StreamHead id={id.clone()} version={None::<u64>} />
+                <StreamHead id={id.clone()} version={None::<u64>} created={false} />
                 { empty(&format!(
                     "This stream has no facts at {}: move the cursor later to see it.",
                     if position == 0 { "the initial state".to_string() } else { format!("position {position}") }
@@ -216,7 +220,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         },
         (Some(id), Some(section)) => html! {
             <>
-                <StreamHead id={id.clone()} version={sections.version} />
+                <StreamHead id={id.clone()} version={sections.version} created={sections.created} />
                 <StateSection name={id.clone()} section={section.clone()} />
             </>
         },
@@ -237,7 +241,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 </span>
                 if props.past {
                     <span class="inspector-past" title="The cursor is in the past: this is not the live state">
-                        { "⏪ past" }
+                        { "⚠ past" }
                     </span>
                 } else {
                     <span class="inspector-live" title="The live state: the newest fact is folded">
@@ -271,6 +275,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
 struct StreamHeadProps {
     id: AttrValue,
     version: Option<u64>,
+    created: bool,
 }
 
 /// The shown stream's id and version.
@@ -283,6 +288,11 @@ fn StreamHead(props: &StreamHeadProps) -> Html {
             <span class="mono inspector-version">
                 { props.version.map_or_else(|| "no version yet".to_string(), |v| format!("v{v}")) }
             </span>
+            if props.created {
+                <span class="kind kind-event" title="The stream's first fact is the one just folded">
+                    { "+ created at this position" }
+                </span>
+            }
         </div>
     }
 }

@@ -3,8 +3,9 @@
 //! window in view, and cached until the window or the log's `version` changes.
 //!
 //! Keyboard, while the log has focus: ↑/↓ (and Page Up/Down) move the selection, Home/End
-//! jump to the first/last fact, Enter selects the highlighted row (the first in view when
-//! nothing is selected). `/` is the page's shortcut to the text filter (`focus_filter`).
+//! jump to the first/last fact and select it, Enter selects the first row in view when
+//! nothing is selected (and selects the selected row again otherwise, to show it elsewhere).
+//! `/` is the page's shortcut to the text filter (`focus_filter`).
 
 pub mod filter;
 pub mod row;
@@ -108,7 +109,9 @@ pub fn Log(props: &LogProps) -> Html {
     let scroller = use_node_ref();
     let cache = use_mut_ref(RowCache::default);
     let known = use_mut_ref(|| None::<KnownIndex>);
-    let viewport = use_state_eq(Viewport::default);
+    // Read by the keyboard and for the active row; kept out of state so that scrolling
+    // re-renders only the list, not the whole panel.
+    let viewport = use_mut_ref(Viewport::default);
     // The length of the list when the user scrolled away from the end (for "↓ N new").
     let left_at = use_state_eq(|| None::<usize>);
     let reveal = use_state_eq(|| props.reveal);
@@ -176,8 +179,9 @@ pub fn Log(props: &LogProps) -> Html {
     let onkeydown = {
         let select_index = select_index.clone();
         let current_index = current_index.clone();
-        let viewport = *viewport;
+        let viewport = viewport.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let viewport = *viewport.borrow();
             if len == 0 {
                 return;
             }
@@ -257,7 +261,7 @@ pub fn Log(props: &LogProps) -> Html {
         let viewport = viewport.clone();
         let left_at = left_at.clone();
         Callback::from(move |now: Viewport| {
-            viewport.set(now);
+            *viewport.borrow_mut() = now;
             if now.at_end {
                 left_at.set(None);
             } else if left_at.is_none() {
@@ -284,7 +288,7 @@ pub fn Log(props: &LogProps) -> Html {
 
     let active = current_index()
         .filter(|i| {
-            let shown = viewport.visible(len);
+            let shown = viewport.borrow().visible(len);
             *i + 1 >= shown.start && *i <= shown.end
         })
         .and(props.selected)
@@ -328,6 +332,7 @@ pub fn Log(props: &LogProps) -> Html {
                     active_descendant={active}
                     len={len}
                     header={render_header()}
+                    header_rows={1}
                     {empty}
                     {render}
                     reveal={*reveal}

@@ -107,25 +107,30 @@ fn split_name(name: &str) -> (&str, &str) {
     name.rsplit_once('.').unwrap_or(("", name))
 }
 
-/// The glyph and theme class of a row's kind, and the extra mark (compensation or
-/// injected fault) with its own glyph and class.
-fn kind_marks(row: &FactRow) -> ((&'static str, &'static str, &'static str), Option<Mark>) {
+/// A kind's glyph (never colour alone), its theme class and its spoken name.
+#[derive(Clone, Copy)]
+struct Glyph {
+    glyph: &'static str,
+    class: &'static str,
+    name: &'static str,
+}
+
+/// The glyph of a row's kind, and of its extra mark (injected fault or compensation).
+fn glyphs(row: &FactRow) -> (Glyph, Option<Glyph>) {
+    let glyph = |glyph, class, name| Glyph { glyph, class, name };
     let kind = match row.kind {
-        RowKind::Event => ("✔", "kind-event", "event"),
-        RowKind::Rejection => ("✘", "kind-rejection", "rejection"),
+        RowKind::Event => glyph("✔", "kind-event", "event"),
+        RowKind::Rejection => glyph("✘", "kind-rejection", "rejection"),
     };
     let mark = if row.injected {
-        Some(("⚡", "kind-injected", "injected fault"))
+        Some(glyph("⚡", "kind-injected", "injected fault"))
     } else if row.compensation {
-        Some(("↩", "kind-compensation", "compensation"))
+        Some(glyph("↩", "kind-compensation", "compensation"))
     } else {
         None
     };
     (kind, mark)
 }
-
-/// A mark's glyph, theme class and spoken name.
-type Mark = (&'static str, &'static str, &'static str);
 
 /// The DOM id of the row at `position`, for `aria-activedescendant`.
 pub fn row_id(position: u64) -> String {
@@ -149,10 +154,18 @@ pub struct RowState {
 
 /// Renders one log row; `onclick` selects it.
 pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>) -> Html {
-    let ((glyph, kind_class, kind_name), mark) = kind_marks(row);
+    let (kind, mark) = glyphs(row);
     let (service, short_name) = split_name(&row.name);
     let depth = depth_of(&row.name);
     let payload_text = compact_payload(unwrap_variants(&row.payload, depth));
+    let payload_title = match &row.command {
+        Some(command) => format!(
+            "{}\nrefused command: {}",
+            truncate(&payload_text, TOOLTIP_CHARS),
+            truncate(&command.to_string(), TOOLTIP_CHARS)
+        ),
+        None => truncate(&payload_text, TOOLTIP_CHARS),
+    };
     let refused = (row.kind == RowKind::Rejection)
         .then(|| refused_command(row))
         .flatten();
@@ -170,8 +183,8 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
         .stream_version
         .map_or_else(String::new, |v| v.to_string());
     let kind_label = match mark {
-        Some((_, _, mark_name)) => format!("{kind_name}, {mark_name}"),
-        None => kind_name.to_string(),
+        Some(mark) => format!("{}, {}", kind.name, mark.name),
+        None => kind.name.to_string(),
     };
     html! {
         <div
@@ -192,8 +205,8 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
         >
             <span class="log-cell log-pos num mono" role="gridcell">{ row.position }</span>
             <span class="log-cell log-kind" role="gridcell" title={kind_label.clone()}>
-                <span class={classes!("kind", kind_class)} aria-label={kind_label}>{ glyph }</span>
-                { for mark.map(|(g, c, _)| html! { <span class={classes!("kind", c)} aria-hidden="true">{ g }</span> }) }
+                <span class={classes!("kind", kind.class)} aria-label={kind_label}>{ kind.glyph }</span>
+                { for mark.map(|m| html! { <span class={classes!("kind", m.class)} aria-hidden="true">{ m.glyph }</span> }) }
             </span>
             <span class="log-cell log-stream mono" role="gridcell" title={row.stream_id.clone()}>
                 { shorten_middle(&row.stream_id, STREAM_CHARS) }
@@ -201,16 +214,16 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
             <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
             <span class="log-cell log-message" role="gridcell" title={row.name.clone()}>
                 <span class="log-message-name">{ short_name }</span>
-                if !service.is_empty() {
-                    <span class="log-message-service">{ service }</span>
-                }
                 if let Some(command) = refused.clone() {
                     <span class="log-message-refused" title={format!("refused command: {command}")}>
                         { format!("✘ {}", split_name(&command).1) }
                     </span>
                 }
+                if !service.is_empty() {
+                    <span class="log-message-service">{ service }</span>
+                }
             </span>
-            <span class="log-cell log-payload mono" role="gridcell" title={truncate(&payload_text, TOOLTIP_CHARS)}>
+            <span class="log-cell log-payload mono" role="gridcell" title={payload_title}>
                 { truncate(&payload_text, PAYLOAD_CHARS) }
             </span>
             <span class="log-cell log-origin" role="gridcell" title={row.origin.clone()}>

@@ -164,34 +164,23 @@ impl Form<'_> {
     /// A list: one row per item with a remove button, and an add button.
     fn array(&self, field: &Field, items: &Value) -> Html {
         let list = field.value.as_array().cloned().unwrap_or_default();
-        let emit_with = |change: Rc<dyn Fn(&mut Vec<Value>)>| {
-            let (list, parent) = (list.clone(), field.on_change.clone());
-            Callback::from(move |_| {
-                let mut list = list.clone();
-                change(&mut list);
-                parent.emit(Value::Array(list));
-            })
-        };
         let fresh = default_value(items, self.defs);
-        let add = emit_with(Rc::new(move |l: &mut Vec<Value>| l.push(fresh.clone())));
+        let add = list_edit(&list, &field.on_change, move |l, _: MouseEvent| {
+            l.push(fresh.clone())
+        });
         let rows = list.iter().enumerate().map(|(i, item)| {
             let path = format!("{}[{i}]", field.path);
             let label = format!("{}[{i}]", field.label);
-            let on_change = {
-                let (list, parent) = (list.clone(), field.on_change.clone());
-                Callback::from(move |v: Value| {
-                    let mut list = list.clone();
-                    if let Some(slot) = list.get_mut(i) {
-                        *slot = v;
-                    }
-                    parent.emit(Value::Array(list));
-                })
-            };
-            let remove = emit_with(Rc::new(move |l: &mut Vec<Value>| {
+            let on_change = list_edit(&list, &field.on_change, move |l, v: Value| {
+                if let Some(slot) = l.get_mut(i) {
+                    *slot = v;
+                }
+            });
+            let remove = list_edit(&list, &field.on_change, move |l, _: MouseEvent| {
                 if i < l.len() {
                     l.remove(i);
                 }
-            }));
+            });
             let child = Field {
                 schema: items,
                 value: item,
@@ -466,6 +455,20 @@ impl Form<'_> {
             .collect();
         format!("{}{tail}", self.prefix)
     }
+}
+
+/// A callback that sends `list`, changed by `change`, up as the new value.
+fn list_edit<In: 'static>(
+    list: &[Value],
+    parent: &Callback<Value>,
+    change: impl Fn(&mut Vec<Value>, In) + 'static,
+) -> Callback<In> {
+    let (list, parent) = (list.to_vec(), parent.clone());
+    Callback::from(move |input| {
+        let mut list = list.clone();
+        change(&mut list, input);
+        parent.emit(Value::Array(list));
+    })
 }
 
 /// The text of a scalar shown in a text input (`""` for `null`, compact JSON for the rest).

@@ -7,11 +7,9 @@ pub const COLUMN_W: f64 = 120.0;
 /// The height of a lane.
 pub const LANE_H: f64 = 44.0;
 /// The width of a node's box.
-pub const NODE_W: f64 = 104.0;
+pub const NODE_W: f64 = 108.0;
 /// The height of a node's box; the room left under it holds a failure note.
 pub const NODE_H: f64 = 24.0;
-/// The width of the sticky column of lane labels, left of the drawing.
-pub const LABEL_W: f64 = 148.0;
 /// The space between a node's top and its lane's top.
 const NODE_TOP: f64 = 4.0;
 /// The radius of the bend of an arrow that changes lane.

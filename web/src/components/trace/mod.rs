@@ -2,7 +2,8 @@
 //! user, each saga or process manager, each stream), time flowing left to right, one node
 //! per column, and an arrow from each node's cause. Colour and glyph say what a node is;
 //! compensations, injected faults and pending commands stand out; nodes after the
-//! time-travel cursor are dimmed, and nodes that just appeared flash briefly.
+//! time-travel cursor are dimmed, nodes that just appeared flash briefly, and hovering
+//! (or focusing) a node highlights its lineage: what caused it and what it caused.
 //!
 //! Keyboard: every node is a button (Tab reaches it); Left / Right move to the node
 //! before / after it in time, Home / End to the first / last.
@@ -12,21 +13,23 @@
 //! recorded nothing (pending, or dropped) sends its id through `on_select_command`.
 
 pub mod arrivals;
+mod edges;
+mod header;
+mod lanes;
 pub mod layout;
+mod node;
+pub mod scrolling;
 pub mod text;
 pub mod timing;
 pub mod tone;
 
 use arrivals::{node_key, Arrivals, NodeKey};
-use decider_core::boundary::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
+use decider_core::boundary::FlowView;
 use decider_core::Id;
-use layout::{COLUMN_W, LABEL_W, LANE_H, NODE_H, NODE_W};
+use scrolling::Follow;
 use std::collections::HashSet;
 use std::rc::Rc;
-use timing::Pick;
-use tone::{Counts, Tone};
-use wasm_bindgen::JsCast;
-use web_sys::{Element, SvgElement};
+use web_sys::Element;
 use yew::prelude::*;
 
 /// What the lead's session gives the trace panel.
@@ -45,21 +48,15 @@ pub struct TraceProps {
     pub on_select_command: Callback<Id>,
 }
 
-/// The longest lane name shown whole; longer ones are shortened in the middle.
-const LANE_NAME_CHARS: usize = 15;
-/// The longest message name shown whole in a node.
-const NODE_NAME_CHARS: usize = 13;
-/// The longest failure note shown whole under a node.
-const FAILURE_CHARS: usize = 20;
-
 /// The trace panel: header (flow id, counts, legend) and the swimlanes, or an empty state
 /// that says how to get a flow.
 #[function_component(Trace)]
 pub fn trace(props: &TraceProps) -> Html {
     let scroller = use_node_ref();
-    let follow = use_mut_ref(|| true);
+    let follow = use_mut_ref(Follow::default);
     let shown = use_mut_ref(|| None::<Id>);
     let arrivals = use_mut_ref(Arrivals::default);
+    let traced = use_state_eq(|| None::<usize>);
     let fresh = arrivals.borrow_mut().observe(props.flow.as_deref()).clone();
     let flow_id = props.flow.as_ref().map(|f| f.correlation_id);
     let node_count = props.flow.as_ref().map_or(0, |f| f.nodes.len());
@@ -68,26 +65,27 @@ pub fn trace(props: &TraceProps) -> Html {
         // A new node while following the newest one (or another flow): show the newest.
         let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
         use_effect_with((flow_id, node_count), move |(id, _)| {
+            let mut follow = follow.borrow_mut();
             if *shown.borrow() != *id {
                 *shown.borrow_mut() = *id;
-                *follow.borrow_mut() = true;
+                follow.restart();
             }
             let newest = flow.as_ref().and_then(|f| f.nodes.last());
-            if let (true, Some(node)) = (*follow.borrow(), newest) {
-                reveal_node(&scroller, node);
+            if let (true, Some(node), Some(el)) = (follow.is_on(), newest, scroller.cast()) {
+                scrolling::reveal_cell(&el, node.column, node.lane, &mut follow);
             }
         });
     }
     {
         // Another selection (or another flow): show the selected node.
-        let (flow, scroller) = (props.flow.clone(), scroller.clone());
+        let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
         use_effect_with((flow_id, props.selected), move |(_, selected)| {
             let nodes = flow.as_ref().map(|f| f.nodes.as_slice()).unwrap_or(&[]);
             let node = nodes
                 .iter()
                 .find(|n| n.position.is_some() && n.position == *selected);
-            if let Some(node) = node {
-                reveal_node(&scroller, node);
+            if let (Some(node), Some(el)) = (node, scroller.cast()) {
+                scrolling::reveal_cell(&el, node.column, node.lane, &mut follow.borrow_mut());
             }
         });
     }
@@ -95,9 +93,8 @@ pub fn trace(props: &TraceProps) -> Html {
         let scroller = scroller.clone();
         Callback::from(move |_: Event| {
             if let Some(el) = scroller.cast::<Element>() {
-                let end = el.scroll_left() + el.client_width();
-                *follow.borrow_mut() =
-                    f64::from(end) >= f64::from(el.scroll_width()) - COLUMN_W / 2.0;
+                let (left, view, width) = (el.scroll_left(), el.client_width(), el.scroll_width());
+                follow.borrow_mut().scrolled(left, view, width);
             }
         })
     };
@@ -107,7 +104,7 @@ pub fn trace(props: &TraceProps) -> Html {
             <section class="trace" aria-label="Saga trace">
                 <header class="trace-head">
                     <h2 class="trace-title">{"Trace"}</h2>
-                    {legend()}
+                    {header::legend()}
                 </header>
                 <div class="trace-empty" data-testid="trace-empty">
                     <p class="trace-empty-lead">
@@ -125,318 +122,67 @@ pub fn trace(props: &TraceProps) -> Html {
         <section class="trace" aria-label="Saga trace">
             <header class="trace-head">
                 <h2 class="trace-title">{"Trace"}</h2>
-                {summary(flow)}
-                {legend()}
+                {header::summary(flow)}
+                {header::legend()}
             </header>
             <div class="trace-scroll" ref={scroller} {onscroll}>
-                {swimlanes(props, flow, &fresh)}
+                {swimlanes(props, flow, &fresh, &traced)}
             </div>
         </section>
     }
 }
 
-/// Scrolls the swimlanes so that `node`'s cell is visible, moving as little as possible.
-fn reveal_node(scroller: &NodeRef, node: &FlowNode) {
-    let Some(el) = scroller.cast::<Element>() else {
-        return;
-    };
-    let ((left, right), (top, bottom)) = layout::cell_spans(node.column, node.lane);
-    let view_w = f64::from(el.client_width()) - LABEL_W;
-    if let Some(x) = layout::reveal(left, right, f64::from(el.scroll_left()), view_w) {
-        el.set_scroll_left(x.round() as i32);
-    }
-    let view_h = f64::from(el.client_height());
-    if let Some(y) = layout::reveal(top, bottom, f64::from(el.scroll_top()), view_h) {
-        el.set_scroll_top(y.round() as i32);
-    }
-}
-
-/// The flow's id (shortened, full on hover) and its counts.
-fn summary(flow: &FlowView) -> Html {
-    let id = flow.correlation_id.to_string();
-    let counts = Counts::of(flow);
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    html! {
-        <div class="trace-summary">
-            <span class="trace-flow">
-                {"flow "}
-                <code class="mono" title={id.clone()}>{text::shorten_middle(&id, 9)}</code>
-            </span>
-            <span class="trace-counts">
-                <span>{plural(counts.commands, "command")}</span>
-                <span>{plural(counts.events, "event")}</span>
-                <span>{plural(counts.rejections, "rejection")}</span>
-                <span>{plural(counts.compensations, "compensation")}</span>
-                if counts.pending > 0 {
-                    <span>{format!("{} pending", counts.pending)}</span>
-                }
-            </span>
-        </div>
-    }
-}
-
-/// Glyph, colour and word of each tone.
-fn legend() -> Html {
-    html! {
-        <ul class="trace-legend" aria-label="Legend">
-            { for Tone::ALL.iter().map(|tone| html! {
-                <li class={classes!("kind", format!("kind-{}", tone.word()))}>
-                    <span aria-hidden="true">{tone.glyph()}</span>
-                    {tone.word()}
-                </li>
-            }) }
-        </ul>
-    }
-}
-
-/// The lane labels (sticky on the left) beside the drawing.
-fn swimlanes(props: &TraceProps, flow: &FlowView, fresh: &HashSet<NodeKey>) -> Html {
+/// The lane labels (sticky on the left) beside the drawing: lane bands, arrows, the
+/// cursor's line and the nodes; the lineage of the hovered node (`traced`) stands out.
+fn swimlanes(
+    props: &TraceProps,
+    flow: &FlowView,
+    fresh: &HashSet<NodeKey>,
+    traced: &UseStateHandle<Option<usize>>,
+) -> Html {
     let (width, height) = layout::canvas_size(flow.nodes.len().max(1), flow.lanes.len());
     let first = timing::first_facts(flow);
     let after = timing::after_cursor(flow, &first, props.cursor);
+    let lineage = match **traced {
+        Some(index) => timing::lineage(flow, index),
+        None => vec![false; flow.nodes.len()],
+    };
+    let on_trace = {
+        let traced = traced.clone();
+        Callback::from(move |index| traced.set(index))
+    };
     let id = flow.correlation_id.to_string();
     html! {
-        <div class="trace-canvas" style={format!("width: {}px", LABEL_W + width)}>
-            <div class="trace-lanes" style={format!("width: {LABEL_W}px")}>
-                { for flow.lanes.iter().map(lane_label) }
+        <div class="trace-canvas">
+            <div class="trace-lanes">
+                { for flow.lanes.iter().map(lanes::lane_label) }
             </div>
-            <svg data-testid="trace" class="trace-svg" role="group"
+            <svg data-testid="trace" class={classes!("trace-svg", traced.is_some().then_some("trace-tracing"))} role="group"
                 aria-label={format!("Swimlanes of flow {id}")}
                 width={width.to_string()} height={height.to_string()}
                 viewBox={format!("0 0 {width} {height}")}>
-                {markers()}
-                <g class="trace-bands" aria-hidden="true">
-                    { for flow.lanes.iter().enumerate().map(|(i, lane)| html! {
-                        <rect class={classes!("trace-band", format!("trace-band-{}", lane_word(lane.kind)))}
-                            x="0" y={layout::lane_top(i).to_string()}
-                            width={width.to_string()} height={LANE_H.to_string()} />
-                    }) }
-                </g>
+                {edges::markers()}
+                {lanes::bands(flow, width)}
                 <g class="trace-edges" aria-hidden="true">
-                    { for flow.nodes.iter().enumerate().map(|(i, node)| edge(flow, node, after[i])) }
+                    { for flow.nodes.iter().enumerate().map(|(i, node)| edges::edge(flow, node, after[i], lineage[i])) }
                 </g>
                 if let (Some(cursor), Some(column)) = (props.cursor, after.iter().position(|a| *a)) {
-                    {cursor_line(cursor, column, height)}
+                    {edges::cursor_line(cursor, column, height)}
                 }
                 <g class="trace-nodes">
                     { for flow.nodes.iter().enumerate().map(|(i, node)| {
-                        let state = NodeState {
+                        let state = node::NodeState {
                             selected: node.position.is_some() && node.position == props.selected,
                             after: after[i],
                             fresh: fresh.contains(&node_key(node)),
                             pick: timing::pick(flow, &first, i),
+                            traced: lineage[i],
+                            on_trace: on_trace.clone(),
                         };
-                        node_view(props, flow, node, state)
+                        node::node_view(props, flow, node, state)
                     }) }
                 </g>
             </svg>
         </div>
     }
-}
-
-/// The time-travel cursor: a line before the first node that lies after it.
-fn cursor_line(cursor: u64, column: usize, height: f64) -> Html {
-    let ((x, _), _) = layout::cell_spans(column, 0);
-    html! {
-        <line class="trace-cursor" data-testid="trace-cursor" x1={x.to_string()} x2={x.to_string()}
-            y1="0" y2={height.to_string()} stroke-dasharray="3 3">
-            <title>{format!("Time-travel cursor: the log is shown up to position {cursor}")}</title>
-        </line>
-    }
-}
-
-/// A lane's kind in one word.
-fn lane_word(kind: LaneKind) -> &'static str {
-    match kind {
-        LaneKind::User => "user",
-        LaneKind::Reactor => "saga",
-        LaneKind::Stream => "stream",
-    }
-}
-
-/// One lane's label: its kind and its name (shortened, full on hover).
-fn lane_label(lane: &Lane) -> Html {
-    let word = lane_word(lane.kind);
-    html! {
-        <div class={classes!("trace-lane", format!("trace-lane-{word}"))} data-testid="trace-lane"
-            data-lane-kind={word} title={format!("{word}: {}", lane.name)}
-            style={format!("height: {LANE_H}px")}>
-            if lane.kind != LaneKind::User {
-                <span class="trace-lane-kind">{word}</span>
-            }
-            <span class="trace-lane-name mono">{text::shorten_middle(&lane.name, LANE_NAME_CHARS)}</span>
-        </div>
-    }
-}
-
-/// The arrowheads, one per colour of arrow.
-fn markers() -> Html {
-    html! {
-        <defs>
-            { for ["plain", "compensation", "pending"].iter().map(|variant| html! {
-                <marker id={format!("trace-arrow-{variant}")} viewBox="0 0 8 8" refX="7" refY="4"
-                    markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" orient="auto">
-                    <path class={format!("trace-arrowhead trace-arrowhead-{variant}")} d="M0 0 L8 4 L0 8 z" />
-                </marker>
-            }) }
-        </defs>
-    }
-}
-
-/// The arrow from `node`'s cause into it, if it has one.
-fn edge(flow: &FlowView, node: &FlowNode, after: bool) -> Html {
-    let Some(parent) = node.parent.and_then(|p| flow.nodes.get(p)) else {
-        return Html::default();
-    };
-    let variant = if node.pending {
-        "pending"
-    } else if node.kind == NodeKind::Command && node.compensation {
-        "compensation"
-    } else {
-        "plain"
-    };
-    let d = layout::edge_path((parent.column, parent.lane), (node.column, node.lane));
-    html! {
-        <path class={classes!("trace-edge", format!("trace-edge-{variant}"), after.then_some("trace-after"))}
-            data-compensation={(variant == "compensation").to_string()}
-            {d} fill="none" marker-end={format!("url(#trace-arrow-{variant})")}
-            stroke-dasharray={(variant != "plain").then_some("5 3")} />
-    }
-}
-
-/// How a node is drawn beyond what it is.
-struct NodeState {
-    selected: bool,
-    after: bool,
-    fresh: bool,
-    pick: Option<Pick>,
-}
-
-/// One node: a rounded box with its glyph and short name, its failure under it, its full
-/// message on hover; focusable, and selectable by click, Enter or Space.
-fn node_view(props: &TraceProps, flow: &FlowView, node: &FlowNode, state: NodeState) -> Html {
-    let tone = Tone::of(node);
-    let lane = flow.lanes.get(node.lane).map_or("", |l| l.name.as_str());
-    let short = tone::short_name(&node.name);
-    let (x, y) = layout::node_origin(node.column, node.lane);
-    let activate = {
-        let (on_fact, on_command) = (props.on_select.clone(), props.on_select_command.clone());
-        let pick = state.pick;
-        Callback::from(move |()| match pick {
-            Some(Pick::Fact(position)) => on_fact.emit(position),
-            Some(Pick::Command(id)) => on_command.emit(id),
-            None => {}
-        })
-    };
-    let onclick = activate.reform(|_: MouseEvent| ());
-    let (column, last) = (node.column, flow.nodes.len().saturating_sub(1));
-    let onkeydown = Callback::from(move |e: KeyboardEvent| {
-        let target = match e.key().as_str() {
-            "Enter" | " " => {
-                e.prevent_default();
-                activate.emit(());
-                return;
-            }
-            "ArrowLeft" => column.checked_sub(1),
-            "ArrowRight" => (column < last).then_some(column + 1),
-            "Home" => Some(0),
-            "End" => Some(last),
-            _ => return,
-        };
-        e.prevent_default();
-        if let (Some(column), Some(from)) = (target, e.target_dyn_into::<Element>()) {
-            focus_column(&from, column);
-        }
-    });
-    let class = classes!(
-        "trace-node",
-        format!("trace-node-{}", tone.word()),
-        state.selected.then_some("trace-node-selected"),
-        state.after.then_some("trace-after"),
-        state.fresh.then_some("trace-node-fresh"),
-    );
-    let (kind, id) = (node.kind.as_str(), node.command_id);
-    let key = format!("{kind}-{id}-{:?}", node.position);
-    html! {
-        <g {key} {class} data-testid="trace-node" data-kind={kind}
-            data-compensation={node.compensation.to_string()}
-            data-injected={node.injected.to_string()}
-            data-pending={node.pending.to_string()}
-            data-position={node.position.map(|p| p.to_string())}
-            data-column={node.column.to_string()}
-            transform={format!("translate({x} {y})")}
-            tabindex="0" role="button" aria-label={aria_label(node, tone, lane)}
-            aria-pressed={state.selected.to_string()}
-            {onclick} {onkeydown}>
-            <title>{tooltip(node, tone, lane)}</title>
-            <rect class="trace-box" width={NODE_W.to_string()} height={NODE_H.to_string()}
-                rx="5" ry="5" stroke-dasharray={node.pending.then_some("4 3")} />
-            <text class="trace-label" x="7" y="16">
-                <tspan class="trace-glyph">{tone.glyph()}</tspan>
-                {" "}{text::shorten_end(short, NODE_NAME_CHARS)}
-            </text>
-            if let Some(failure) = &node.failure {
-                <text class="trace-failure" x="0" y={layout::failure_baseline().to_string()}>
-                    {"⚠ "}{text::shorten_end(failure, FAILURE_CHARS)}
-                </text>
-            }
-        </g>
-    }
-}
-
-/// Moves the focus from the node `from` to the node in `column` (arrow keys, Home, End).
-fn focus_column(from: &Element, column: usize) {
-    let target = from
-        .parent_element()
-        .and_then(|nodes| {
-            nodes
-                .query_selector(&format!("[data-column=\"{column}\"]"))
-                .ok()
-        })
-        .flatten()
-        .and_then(|el| el.dyn_into::<SvgElement>().ok());
-    if let Some(target) = target {
-        // Focusing fails only on a detached node: nothing to move to then.
-        let _ = target.focus();
-    }
-}
-
-/// What a screen reader says: tone, kind, name, lane and position.
-fn aria_label(node: &FlowNode, tone: Tone, lane: &str) -> String {
-    let kind = node.kind.as_str();
-    let mut label = if tone.word() == kind {
-        kind.to_string()
-    } else {
-        format!("{} {kind}", tone.word())
-    };
-    label.push(' ');
-    label.push_str(tone::short_name(&node.name));
-    match node.position {
-        Some(position) => label.push_str(&format!(" in {lane}, position {position}")),
-        None => label.push_str(&format!(" from {lane}")),
-    }
-    if let Some(failure) = &node.failure {
-        label.push_str(&format!(", {failure}"));
-    }
-    label
-}
-
-/// The hover text: what the node is, where, and its full message as JSON.
-fn tooltip(node: &FlowNode, tone: Tone, lane: &str) -> String {
-    let place = match node.position {
-        Some(position) => format!("stream {lane} · position {position}"),
-        None => format!("issued by {lane} · command {}", node.command_id),
-    };
-    let failure = node
-        .failure
-        .as_deref()
-        .map(|f| format!("\n⚠ {f}"))
-        .unwrap_or_default();
-    let json = serde_json::to_string_pretty(&node.message).unwrap_or_default();
-    format!(
-        "{} {} {}\n{place}{failure}\n{json}",
-        tone.glyph(),
-        tone.word(),
-        node.name
-    )
 }

@@ -59,3 +59,26 @@ pub fn pick(flow: &FlowView, first: &[Option<u64>], index: usize) -> Option<Pick
         None => Pick::Command(node.command_id),
     })
 }
+
+/// The lineage of node `index`: its causes up to the root, itself, and everything it
+/// caused, directly or not (what hovering a node highlights).
+pub fn lineage(flow: &FlowView, index: usize) -> Vec<bool> {
+    let mut marked = vec![false; flow.nodes.len()];
+    let Some(slot) = marked.get_mut(index) else {
+        return marked;
+    };
+    *slot = true;
+    // Causes come before their effects (a parent's column is smaller), so one pass down
+    // the columns finds every descendant, and one walk up the parents every ancestor.
+    for (i, node) in flow.nodes.iter().enumerate().skip(index + 1) {
+        if node.parent.is_some_and(|p| p < i && marked[p]) {
+            marked[i] = true;
+        }
+    }
+    let mut cause = flow.nodes[index].parent;
+    while let Some(p) = cause.filter(|&p| p < marked.len() && !marked[p]) {
+        marked[p] = true;
+        cause = flow.nodes[p].parent;
+    }
+    marked
+}

@@ -1,0 +1,167 @@
+//! Native speed benchmarks of the engine on realistic deciders (criterion). Figures and
+//! how to reproduce them are in BENCHMARKS.md. Run with
+//! `cargo bench -p decider-bench --bench engine`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use decider_bench::order::{self, OrderDecider};
+use decider_bench::plain::PlainLoop;
+use decider_bench::workloads::{
+    config, counter_engine, counter_flows, mirror_system, order_engine, restaurant_engine,
+    restaurant_flow, run_commands, welcome_engine, welcome_flows, RestaurantFlow,
+};
+use decider_core::{fold, Decider, Engine};
+use decider_domains::counter::{replay_workload, Counter};
+use std::hint::black_box;
+use std::sync::Arc;
+
+/// Commands per stream of the order workloads, each over 100k commands.
+const SHAPES: [(usize, usize); 3] = [(25_000, 4), (5_000, 20), (100, 1_000)];
+
+fn orders(c: &mut Criterion) {
+    let mut group = c.benchmark_group("orders");
+    group.sample_size(10);
+    for (streams, per_stream) in SHAPES {
+        let commands = order::commands(streams, per_stream);
+        group.throughput(Throughput::Elements(commands.len() as u64));
+        group.bench_function(format!("engine {streams}x{per_stream}"), |b| {
+            b.iter_batched(
+                || order_engine(config(1024)),
+                |mut engine| {
+                    run_commands(&mut engine, &commands);
+                    engine
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        group.bench_function(format!("plain loop {streams}x{per_stream}"), |b| {
+            b.iter_batched(
+                || PlainLoop::new(OrderDecider),
+                |mut plain| {
+                    for command in &commands {
+                        let _ = black_box(plain.handle(command));
+                    }
+                    plain
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+fn snapshots(c: &mut Criterion) {
+    let mut group = c.benchmark_group("snapshots");
+    group.sample_size(10);
+    let commands = order::commands(25_000, 4);
+    group.throughput(Throughput::Elements(commands.len() as u64));
+    for every in [64, 1024, u64::MAX] {
+        group.bench_function(format!("engine 25000x4, snapshot every {every}"), |b| {
+            b.iter_batched(
+                || order_engine(config(every)),
+                |mut engine| {
+                    run_commands(&mut engine, &commands);
+                    engine
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+fn flows(c: &mut Criterion) {
+    const FLOWS: usize = 1_000;
+    let mut group = c.benchmark_group("flows");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(FLOWS as u64));
+    group.bench_function("order one-hop, 1k flows", |b| {
+        b.iter_batched(
+            welcome_engine,
+            |mut engine| {
+                welcome_flows(&mut engine, 0, FLOWS);
+                engine
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("counter one-hop, 1k flows", |b| {
+        b.iter_batched(
+            counter_engine,
+            |mut engine| {
+                counter_flows(&mut engine, FLOWS as u64);
+                engine
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    for (name, flow) in [
+        ("restaurant happy path", RestaurantFlow::HappyPath),
+        ("restaurant not on menu", RestaurantFlow::NotOnMenu),
+    ] {
+        group.bench_function(format!("{name}, 1k flows"), |b| {
+            b.iter_batched(
+                || restaurant_engine(config(1024)),
+                |mut engine| {
+                    for n in 0..FLOWS {
+                        restaurant_flow(&mut engine, flow, n);
+                    }
+                    engine
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+fn replay(c: &mut Criterion) {
+    let events = replay_workload(1_000_000);
+    let mut group = c.benchmark_group("replay");
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.bench_function("fold 1M counter events", |b| {
+        b.iter(|| fold(&Counter, Counter.initial_state(), black_box(&events)))
+    });
+    group.finish();
+}
+
+/// Time travel, one flow's trace and a rebuild, over a 1M-event counter log.
+fn million(c: &mut Criterion) {
+    let mut engine = counter_engine();
+    counter_flows(&mut engine, 499_999);
+    let last = engine.submit(decider_domains::counter::CounterCommand::Increment {
+        counter_id: "a".into(),
+        by: 0,
+    });
+    engine.run_until_idle(10);
+    let head = engine.timeline().head();
+    assert_eq!(head, 1_000_000);
+    let mut group = c.benchmark_group("1M events");
+    let mut position = 12_345u64;
+    group.bench_function("state at a random position", |b| {
+        b.iter(|| {
+            position = position
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1)
+                % head;
+            black_box(engine.at_position(position).position)
+        })
+    });
+    group.bench_function("trace of one flow", |b| {
+        b.iter(|| black_box(engine.trace(last)))
+    });
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(engine.journal().len() as u64));
+    group.bench_function("rebuild from the journal (1.5M entries)", |b| {
+        b.iter_batched(
+            || engine.journal().to_vec(),
+            |journal| {
+                Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal).unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, orders, snapshots, flows, replay, million);
+criterion_main!(benches);

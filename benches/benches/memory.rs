@@ -1,0 +1,96 @@
+//! Heap bytes the whole engine keeps per event, and the time to drop a big engine,
+//! measured with a counting allocator. Run with
+//! `cargo bench -p decider-bench --bench memory`; figures are in BENCHMARKS.md.
+
+use decider_bench::order;
+use decider_bench::workloads::{
+    config, counter_engine, counter_flows, order_engine, restaurant_engine, restaurant_flow,
+    run_commands, RestaurantFlow,
+};
+use decider_core::{Engine, System};
+use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Counts live heap bytes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards every call to the system allocator and only adds bookkeeping.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { SystemAlloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { SystemAlloc.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { SystemAlloc.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Builds an engine with `fill`, then prints its live bytes per event and its drop time.
+fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
+    let before = LIVE.load(Ordering::Relaxed);
+    let engine = build();
+    let bytes = LIVE.load(Ordering::Relaxed) - before;
+    let events = engine.timeline().head();
+    let entries = engine.journal().len();
+    let start = Instant::now();
+    drop(black_box(engine));
+    let dropped = start.elapsed();
+    println!(
+        "{name}: {events} facts, {entries} journal entries, {bytes} bytes live \
+         ({:.0} bytes per fact, payload included); dropped in {:.1} ms",
+        bytes as f64 / events as f64,
+        dropped.as_secs_f64() * 1e3,
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench` asks every bench target for its list
+    }
+    measure("counter one-hop, 100k flows", || {
+        let mut engine = counter_engine();
+        counter_flows(&mut engine, 100_000);
+        engine
+    });
+    measure("counter one-hop, 500k flows (1M facts)", || {
+        let mut engine = counter_engine();
+        counter_flows(&mut engine, 500_000);
+        engine
+    });
+    measure("orders 25000x4", || {
+        let mut engine = order_engine(config(1024));
+        run_commands(&mut engine, &order::commands(25_000, 4));
+        engine
+    });
+    for (name, flow) in [
+        (
+            "restaurant happy path, 10k flows",
+            RestaurantFlow::HappyPath,
+        ),
+        (
+            "restaurant not on menu, 10k flows",
+            RestaurantFlow::NotOnMenu,
+        ),
+    ] {
+        measure(name, || {
+            let mut engine = restaurant_engine(config(1024));
+            for n in 0..10_000 {
+                restaurant_flow(&mut engine, flow, n);
+            }
+            engine
+        });
+    }
+}

@@ -1,0 +1,167 @@
+//! The engines and flows every benchmark runs, natively and in wasm.
+
+use crate::order::{self, OrderDecider, OrderSystem, Welcome, WelcomeSystem};
+use decider_core::saga::{Saga, Stateless};
+use decider_core::view::NoView;
+use decider_core::{Engine, EngineConfig, Fact, Id, Parts, System};
+use decider_domains::counter::{Counter, CounterCommand, CounterEvent, CounterRejection};
+use decider_domains::restaurant::{self, Command, MenuItem, OrderCommand, RestaurantCommand};
+
+/// The default configuration with a snapshot every `snapshot_every` facts.
+pub fn config(snapshot_every: u64) -> EngineConfig {
+    EngineConfig {
+        snapshot_every,
+        ..EngineConfig::default()
+    }
+}
+
+/// An order engine (no saga).
+pub fn order_engine(config: EngineConfig) -> Engine<OrderSystem> {
+    Engine::new(Parts::default(), config)
+}
+
+/// An order engine with the one-hop [`Welcome`] saga.
+pub fn welcome_engine() -> Engine<WelcomeSystem> {
+    let system = Parts {
+        decider: OrderDecider,
+        view: NoView::default(),
+        process: Stateless(Welcome),
+    };
+    Engine::new(system, EngineConfig::default())
+}
+
+/// Submits each command and runs it to the end (one step each).
+pub fn run_commands<Y: System>(engine: &mut Engine<Y>, commands: &[Y::Command]) {
+    for command in commands {
+        engine.submit(command.clone());
+        engine.run_until_idle(u64::MAX);
+    }
+}
+
+/// Runs `flows` one-hop order flows from flow `first` on: each places an order, whose
+/// event makes the saga add an item (two commands, two events).
+pub fn welcome_flows(engine: &mut Engine<WelcomeSystem>, first: usize, flows: usize) {
+    for n in first..first + flows {
+        engine.submit(order::command(&format!("w{n}"), 0, 2));
+        engine.run_until_idle(u64::MAX);
+    }
+}
+
+/// The restaurant engine, with restaurant `luigi` created and open (capacity unbounded).
+pub fn restaurant_engine(config: EngineConfig) -> Engine<restaurant::RestaurantSystem> {
+    let mut engine = Engine::new(restaurant::system(), config);
+    let luigi = || "luigi".to_string();
+    let menu = ["margherita", "tiramisu"].map(|item_id| MenuItem {
+        item_id: item_id.into(),
+        name: item_id.into(),
+        price_cents: 900,
+    });
+    for command in [
+        RestaurantCommand::CreateRestaurant {
+            restaurant_id: luigi(),
+            name: "Luigi's".into(),
+            menu: menu.to_vec(),
+            capacity: u32::MAX,
+        },
+        RestaurantCommand::Open {
+            restaurant_id: luigi(),
+        },
+    ] {
+        engine.submit(Command::Restaurant(command));
+        engine.run_until_idle(u64::MAX);
+    }
+    engine
+}
+
+/// Which restaurant flow to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestaurantFlow {
+    /// Order placed → payment taken → accepted → confirmed; then prepared → ready.
+    HappyPath,
+    /// Order placed → payment taken → rejected (not on the menu) → refunded, cancelled.
+    NotOnMenu,
+}
+
+/// Runs restaurant flow `flow` for order `o<n>`; returns the flow's correlation id.
+pub fn restaurant_flow(
+    engine: &mut Engine<restaurant::RestaurantSystem>,
+    flow: RestaurantFlow,
+    n: usize,
+) -> Id {
+    let order_id = format!("o{n}");
+    let dish = match flow {
+        RestaurantFlow::HappyPath => "margherita",
+        RestaurantFlow::NotOnMenu => "sushi",
+    };
+    let user = engine.submit(Command::Order(OrderCommand::PlaceOrder {
+        order_id: order_id.clone(),
+        restaurant_id: "luigi".into(),
+        customer: "Ada".into(),
+        items: vec![dish.into(), "tiramisu".into()],
+    }));
+    engine.run_until_idle(u64::MAX);
+    if flow == RestaurantFlow::HappyPath {
+        engine.submit(Command::Restaurant(RestaurantCommand::MarkPrepared {
+            restaurant_id: "luigi".into(),
+            order_id,
+        }));
+        engine.run_until_idle(u64::MAX);
+    }
+    user
+}
+
+/// The counter's one-hop flow: an increment of counter `a` makes this saga increment `b`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mirror;
+
+impl Saga for Mirror {
+    type Command = CounterCommand;
+    type Event = CounterEvent;
+    type Rejection = CounterRejection;
+    fn name(&self) -> &str {
+        "mirror"
+    }
+    fn react(
+        &self,
+        fact: Fact<'_, CounterCommand, CounterEvent, CounterRejection>,
+    ) -> Vec<CounterCommand> {
+        match fact {
+            Fact::Event(CounterEvent::Incremented { counter_id, by }) if counter_id == "a" => {
+                vec![increment("b", *by)]
+            }
+            _ => vec![],
+        }
+    }
+}
+
+/// The counter with the [`Mirror`] saga.
+pub type MirrorSystem = Parts<Counter, NoView<CounterEvent>, Stateless<Mirror>>;
+
+fn increment(counter: &str, by: u32) -> CounterCommand {
+    CounterCommand::Increment {
+        counter_id: counter.into(),
+        by,
+    }
+}
+
+/// The counter with the [`Mirror`] saga.
+pub fn mirror_system() -> MirrorSystem {
+    Parts {
+        decider: Counter,
+        view: NoView::default(),
+        process: Stateless(Mirror),
+    }
+}
+
+/// A counter engine with the [`Mirror`] saga.
+pub fn counter_engine() -> Engine<MirrorSystem> {
+    Engine::new(mirror_system(), EngineConfig::default())
+}
+
+/// Runs `flows` counter flows (each records two events through the saga).
+pub fn counter_flows(engine: &mut Engine<MirrorSystem>, flows: u64) {
+    for _ in 0..flows {
+        engine.submit(increment("a", 0));
+        engine.run_until_idle(10);
+    }
+}

@@ -1,0 +1,56 @@
+//! The lanes: their sticky labels and their coloured bands.
+
+use super::layout::{self, LANE_H};
+use super::text;
+use decider_core::boundary::{FlowView, Lane, LaneKind};
+use yew::prelude::*;
+
+/// The longest lane name shown whole beside its kind's tag (sagas); longer ones are
+/// shortened in the middle.
+const TAGGED_LANE_CHARS: usize = 14;
+/// The longest lane name shown whole without a tag (the user, streams).
+const LANE_NAME_CHARS: usize = 19;
+
+/// A lane's kind in one word.
+pub(super) fn lane_word(kind: LaneKind) -> &'static str {
+    match kind {
+        LaneKind::User => "user",
+        LaneKind::Reactor => "saga",
+        LaneKind::Stream => "stream",
+    }
+}
+
+/// One lane's label: its name (shortened, full on hover), tagged `saga` for a saga or
+/// process manager; the user's lane is named `user`, and streams are the rest.
+pub(super) fn lane_label(lane: &Lane) -> Html {
+    let word = lane_word(lane.kind);
+    let tagged = lane.kind == LaneKind::Reactor;
+    let max = if tagged {
+        TAGGED_LANE_CHARS
+    } else {
+        LANE_NAME_CHARS
+    };
+    html! {
+        <div class={classes!("trace-lane", format!("trace-lane-{word}"))} data-testid="trace-lane"
+            data-lane-kind={word} title={format!("{word}: {}", lane.name)}
+            style={format!("height: {LANE_H}px")}>
+            if tagged {
+                <span class="trace-lane-kind">{word}</span>
+            }
+            <span class="trace-lane-name mono">{text::shorten_middle(&lane.name, max)}</span>
+        </div>
+    }
+}
+
+/// The lanes' backgrounds, coloured by kind, across the drawing's `width`.
+pub(super) fn bands(flow: &FlowView, width: f64) -> Html {
+    html! {
+        <g class="trace-bands" aria-hidden="true">
+            { for flow.lanes.iter().enumerate().map(|(i, lane)| html! {
+                <rect class={classes!("trace-band", format!("trace-band-{}", lane_word(lane.kind)))}
+                    x="0" y={layout::lane_top(i).to_string()}
+                    width={width.to_string()} height={LANE_H.to_string()} />
+            }) }
+        </g>
+    }
+}

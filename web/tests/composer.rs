@@ -1,0 +1,427 @@
+//! The command composer and the schema form, mounted in headless Chromium and driven
+//! through the DOM and the public `data-testid`s.
+#![cfg(target_arch = "wasm32")]
+
+use decider_core::MessageKind;
+use decider_web::components::composer::{Catalog, Composer, ComposerProps, DomainRef};
+use decider_web::components::schema_form::schema::shape;
+use decider_web::components::schema_form::{default_value, Shape};
+use decider_web::examples::examples_for;
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// What the composer sent: each `(command, n)`.
+type Sent = Rc<RefCell<Vec<(Value, u32)>>>;
+
+fn domain(id: &str) -> DomainRef {
+    DomainRef::from(decider_domains::find(id).expect("a known domain"))
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+async fn mount(props: ComposerProps) -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Composer>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
+async fn composer(id: &str, sent: &Sent) -> Element {
+    let sent = sent.clone();
+    mount(ComposerProps {
+        domain: domain(id),
+        locked: false,
+        history: Rc::default(),
+        examples: Rc::new(examples_for(id)),
+        progress: None,
+        on_submit: Callback::from(move |c| sent.borrow_mut().push(c)),
+        on_cancel: Callback::noop(),
+    })
+    .await
+}
+
+fn one(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.get(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn testid(root: &Element, id: &str) -> Element {
+    one(root, &format!("[data-testid='{id}']"))
+}
+
+fn dispatch(element: &Element, event: &str) {
+    element
+        .dispatch_event(&web_sys::Event::new(event).unwrap())
+        .unwrap();
+}
+
+/// Types `text` into an input or textarea, as a script driving the page does.
+async fn type_into(element: &Element, text: &str) {
+    if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(text);
+    } else {
+        element
+            .dyn_ref::<HtmlInputElement>()
+            .unwrap()
+            .set_value(text);
+    }
+    dispatch(element, "input");
+    settle().await;
+}
+
+async fn pick(root: &Element, command: &str) {
+    let select = testid(root, "command-picker");
+    select
+        .dyn_ref::<HtmlSelectElement>()
+        .unwrap()
+        .set_value(command);
+    dispatch(&select, "change");
+    settle().await;
+}
+
+async fn click(element: &Element) {
+    element.dyn_ref::<HtmlElement>().unwrap().click();
+    settle().await;
+}
+
+fn json_text(root: &Element) -> Value {
+    let area = testid(root, "command-json");
+    serde_json::from_str(&area.dyn_into::<HtmlTextAreaElement>().unwrap().value()).unwrap()
+}
+
+/// The input labelled `name` (the last segment of its JSON path).
+fn field(root: &Element, path: &str) -> HtmlInputElement {
+    let id_tail: String = path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    one(root, &format!("[id$='{id_tail}']"))
+        .dyn_into::<HtmlInputElement>()
+        .unwrap()
+}
+
+fn label_text(root: &Element, input: &HtmlInputElement) -> String {
+    one(root, &format!("label[for='{}']", input.id()))
+        .text_content()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_form_of_place_order_has_a_labelled_field_per_property_and_a_list_of_items() {
+    let sent = Sent::default();
+    let root = composer("restaurant", &sent).await;
+    pick(&root, "order.place_order").await;
+    assert_eq!(
+        json_text(&root),
+        json!({"order": {"place_order": {"customer": "", "items": [], "order_id": "", "restaurant_id": ""}}})
+    );
+    for name in ["customer", "order_id", "restaurant_id"] {
+        let input = field(&root, &format!("$.order.place_order.{name}"));
+        assert_eq!(input.type_(), "text");
+        assert!(label_text(&root, &input).contains(name));
+    }
+    let doc = one(&root, ".composer-doc").text_content().unwrap();
+    assert_eq!(doc, "A customer orders items at a restaurant.");
+
+    let add = one(&root, ".sf-array .sf-add");
+    click(&add).await;
+    click(&add).await;
+    assert_eq!(all(&root, ".sf-array .sf-item input").len(), 2);
+    type_into(
+        &field(&root, "$.order.place_order.items[1]").into(),
+        "tiramisu",
+    )
+    .await;
+    assert_eq!(
+        json_text(&root)["order"]["place_order"]["items"],
+        json!(["", "tiramisu"])
+    );
+    click(&all(&root, ".sf-item .sf-remove")[0]).await;
+    assert_eq!(
+        json_text(&root)["order"]["place_order"]["items"],
+        json!(["tiramisu"])
+    );
+    assert_eq!(all(&root, ".sf-array .sf-item input").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn integers_carry_their_bounds_and_the_menu_nests_objects() {
+    let sent = Sent::default();
+    let root = composer("restaurant", &sent).await;
+    pick(&root, "restaurant.create_restaurant").await;
+    let capacity = field(&root, "$.restaurant.create_restaurant.capacity");
+    assert_eq!(capacity.type_(), "number");
+    assert_eq!(capacity.min(), "0");
+    assert_eq!(capacity.max(), u32::MAX.to_string());
+    assert!(label_text(&root, &capacity).contains("capacity"));
+
+    click(&one(&root, ".sf-array .sf-add")).await;
+    let price = field(&root, "$.restaurant.create_restaurant.menu[0].price_cents");
+    assert_eq!(price.max(), u64::MAX.to_string());
+    type_into(&price.into(), "900").await;
+    type_into(
+        &field(&root, "$.restaurant.create_restaurant.menu[0].item_id").into(),
+        "margherita",
+    )
+    .await;
+    assert_eq!(
+        json_text(&root)["restaurant"]["create_restaurant"]["menu"],
+        json!([{"item_id": "margherita", "name": "", "price_cents": 900}])
+    );
+    let nested = all(&root, ".sf-array .sf-object legend");
+    assert_eq!(nested.len(), 1);
+    assert!(nested[0].text_content().unwrap().contains("menu[0]"));
+}
+
+#[wasm_bindgen_test]
+async fn editing_the_json_moves_the_form_and_the_picker() {
+    let sent = Sent::default();
+    let root = composer("restaurant", &sent).await;
+    let command = json!({"order": {"place_order": {
+        "customer": "Ada", "items": ["margherita", "sushi"], "order_id": "o2", "restaurant_id": "luigi"}}});
+    type_into(&testid(&root, "command-json"), &command.to_string()).await;
+    let picker = testid(&root, "command-picker")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(picker.value(), "order.place_order");
+    assert_eq!(field(&root, "$.order.place_order.customer").value(), "Ada");
+    assert_eq!(
+        field(&root, "$.order.place_order.items[1]").value(),
+        "sushi"
+    );
+    assert!(root
+        .query_selector("[data-testid='command-error']")
+        .unwrap()
+        .is_none());
+
+    // A syntax error keeps the form as it was and says where.
+    type_into(
+        &testid(&root, "command-json"),
+        "{\"order\": {\n  \"place_order\": ",
+    )
+    .await;
+    let error = testid(&root, "command-error").text_content().unwrap();
+    assert!(error.contains("line 2"), "{error}");
+    assert_eq!(field(&root, "$.order.place_order.customer").value(), "Ada");
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_command_names_its_path_at_the_field_and_cannot_be_submitted() {
+    let sent = Sent::default();
+    let root = composer("restaurant", &sent).await;
+    let command = json!({"order": {"place_order": {
+        "customer": "Ada", "items": [5], "order_id": "o2", "restaurant_id": "luigi"}}});
+    type_into(&testid(&root, "command-json"), &command.to_string()).await;
+    let error = testid(&root, "command-error").text_content().unwrap();
+    assert!(error.contains("$.order.place_order.items[0]"), "{error}");
+    let submit = testid(&root, "command-submit");
+    assert!(submit.has_attribute("disabled"));
+    let item = field(&root, "$.order.place_order.items[0]");
+    assert_eq!(item.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(item
+        .parent_element()
+        .unwrap()
+        .class_name()
+        .contains("sf-invalid"));
+
+    click(&submit).await;
+    assert!(sent.borrow().is_empty());
+
+    // Fixing the field in the form clears the error.
+    type_into(&item.into(), "margherita").await;
+    assert!(root
+        .query_selector("[data-testid='command-error']")
+        .unwrap()
+        .is_none());
+    assert!(!testid(&root, "command-submit").has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn a_valid_command_is_submitted_with_its_repeat_count_by_click_and_by_ctrl_enter() {
+    let sent = Sent::default();
+    let root = composer("counter", &sent).await;
+    let repeat = testid(&root, "repeat-count");
+    assert_eq!(repeat.dyn_ref::<HtmlInputElement>().unwrap().value(), "1");
+    let command = json!({"increment": {"by": 2, "counter_id": "c-${i}"}});
+    type_into(&testid(&root, "command-json"), &command.to_string()).await;
+    type_into(&repeat, "3").await;
+    click(&testid(&root, "command-submit")).await;
+    assert_eq!(*sent.borrow(), vec![(command.clone(), 3)]);
+
+    let ctrl_enter = js_sys::Function::new_with_args(
+        "el",
+        "el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', ctrlKey: true, bubbles: true}))",
+    );
+    ctrl_enter
+        .call1(&wasm_bindgen::JsValue::NULL, &testid(&root, "command-json"))
+        .unwrap();
+    settle().await;
+    assert_eq!(sent.borrow().len(), 2);
+
+    // Out of range: nothing is sent.
+    type_into(&repeat, "0").await;
+    assert!(testid(&root, "command-submit").has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn examples_and_history_fill_the_composer_in_one_click() {
+    let history = json!({"transfer": {"request_transfer": {
+        "amount_cents": 1, "from": "a", "to": "b", "transfer_id": "t9"}}});
+    let root = mount(ComposerProps {
+        domain: domain("transfer"),
+        locked: false,
+        history: Rc::new(vec![history.clone()]),
+        examples: Rc::new(examples_for("transfer")),
+        progress: None,
+        on_submit: Callback::noop(),
+        on_cancel: Callback::noop(),
+    })
+    .await;
+    let examples = all(&root, "[data-testid='example']");
+    assert_eq!(examples.len(), examples_for("transfer").len());
+    assert!(examples[0]
+        .text_content()
+        .unwrap()
+        .starts_with("account.open_account alice"));
+    click(&examples[0]).await;
+    assert_eq!(json_text(&root), examples_for("transfer")[0].command);
+
+    let item = testid(&root, "history-item");
+    assert!(item
+        .text_content()
+        .unwrap()
+        .contains("transfer.request_transfer"));
+    click(&item).await;
+    assert_eq!(json_text(&root), history);
+    let picker = testid(&root, "command-picker")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(picker.value(), "transfer.request_transfer");
+    let groups: Vec<String> = all(&root, "optgroup")
+        .iter()
+        .map(|g| g.get_attribute("label").unwrap())
+        .collect();
+    assert_eq!(groups, ["account", "transfer"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_past_locks_the_composer_and_a_running_repeat_shows_progress_and_cancels() {
+    let cancelled = Rc::new(RefCell::new(0));
+    let count = cancelled.clone();
+    let root = mount(ComposerProps {
+        domain: domain("counter"),
+        locked: true,
+        history: Rc::default(),
+        examples: Rc::new(examples_for("counter")),
+        progress: Some((40, 100)),
+        on_submit: Callback::noop(),
+        on_cancel: Callback::from(move |()| *count.borrow_mut() += 1),
+    })
+    .await;
+    assert!(one(&root, ".composer-locked")
+        .text_content()
+        .unwrap()
+        .contains("past"));
+    assert!(one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    let progress = one(&root, "progress");
+    assert_eq!(progress.get_attribute("value").as_deref(), Some("40"));
+    assert_eq!(progress.get_attribute("max").as_deref(), Some("100"));
+    click(&one(&root, ".composer-cancel")).await;
+    assert_eq!(*cancelled.borrow(), 1);
+}
+
+#[wasm_bindgen_test]
+fn examples_are_every_scenario_command_once_in_order() {
+    let examples = examples_for("restaurant");
+    let first = &examples[0];
+    assert!(
+        first
+            .label
+            .starts_with("restaurant.create_restaurant luigi"),
+        "{}",
+        first.label
+    );
+    for (i, a) in examples.iter().enumerate() {
+        assert!(examples[i + 1..].iter().all(|b| b.command != a.command));
+    }
+    assert!(examples_for("no-such-domain").is_empty());
+}
+
+/// Every variant path under `schema`: `(tags, payload default)`, one per leaf variant.
+fn leaves(schema: &Value, defs: &Value, tags: Vec<String>, out: &mut Vec<Value>) {
+    match shape(schema, defs) {
+        Shape::Choice(variants) if !variants.is_empty() => {
+            for v in variants {
+                let mut tags = tags.clone();
+                tags.push(v.name.to_string());
+                match v.payload {
+                    Some(payload) if matches!(shape(payload, defs), Shape::Choice(_)) => {
+                        leaves(payload, defs, tags, out)
+                    }
+                    _ => {
+                        let inner = v.default_value(defs);
+                        let outer: Vec<&str> =
+                            tags[..tags.len() - 1].iter().map(String::as_str).collect();
+                        out.push(decider_web::components::schema_form::schema::tagged(
+                            &outer, inner,
+                        ));
+                    }
+                }
+            }
+        }
+        _ => out.push(default_value(schema, defs)),
+    }
+}
+
+#[wasm_bindgen_test]
+fn defaults_pass_the_boundary_for_every_command_and_every_rejection_of_every_domain() {
+    for domain in decider_domains::all() {
+        let catalog = Catalog::of(&*domain);
+        for name in &catalog.names {
+            let command = catalog.default_command(name);
+            assert!(
+                domain.validate(MessageKind::Command, &command).is_ok(),
+                "{}: {command}: {:?}",
+                name,
+                domain.validate(MessageKind::Command, &command)
+            );
+        }
+        let rejection = domain.rejection_schema();
+        let defs = rejection.get("$defs").cloned().unwrap_or(Value::Null);
+        let mut all_rejections = Vec::new();
+        leaves(&rejection, &defs, Vec::new(), &mut all_rejections);
+        assert!(all_rejections.len() > 1, "{}", domain.info().id);
+        for value in all_rejections {
+            assert!(
+                domain.validate(MessageKind::Rejection, &value).is_ok(),
+                "{}: {value}",
+                domain.info().id
+            );
+        }
+        let whole = default_value(&catalog.schema, &catalog.defs);
+        assert!(
+            domain.validate(MessageKind::Command, &whole).is_ok(),
+            "{whole}"
+        );
+    }
+}
