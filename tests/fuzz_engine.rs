@@ -370,12 +370,11 @@ proptest! {
         domain in any::<Index>(),
         seed in any::<u64>(),
         max_depth in 0u32..6,
-        max_attempts in 0u32..3,
         snapshot_every in 0u64..5,
         ops in prop::collection::vec(op(), 0..30),
     ) {
         let (domain, seeds) = &domains()[domain.index(domains().len())];
-        let config = EngineConfig { seed, max_depth, max_attempts, snapshot_every };
+        let config = EngineConfig { seed, max_depth, snapshot_every };
         let mut engine = domain.start(config);
         for op in &ops {
             apply(&**domain, seeds, config, &mut engine, op)?;
