@@ -4,7 +4,10 @@
 //! - `cargo xtask test`: fmt, clippy, native tests, browser tests, end-to-end test
 //! - `cargo xtask bench`: native benchmarks, then the replay benchmark in Chromium
 //! - `cargo xtask setup`: only the installs
+//! - `cargo xtask mutants [PACKAGE...] [-- ARGS...]`: mutation testing of the core and the
+//!   domains with cargo-mutants (slow; see `docs/mutants.md`)
 
+mod mutants;
 mod run;
 mod setup;
 mod tasks;
@@ -18,8 +21,9 @@ fn main() -> ExitCode {
         Some("test") => tasks::test(),
         Some("bench") => tasks::bench(),
         Some("setup") => setup::all().map(|_| ()),
+        Some("mutants") => mutants::mutants(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask serve [--release] [--open] | test | bench | setup");
+            eprintln!("usage: cargo xtask serve [--release] [--open] | test | bench | setup | mutants [PACKAGE...] [-- ARGS...]");
             return ExitCode::from(2);
         }
     };
