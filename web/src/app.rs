@@ -3,13 +3,16 @@
 use crate::browser::keyboard::{self, Shortcut};
 use crate::components::banners::{ErrorBanner, PastBanner};
 use crate::components::composer::{Composer, DomainRef};
+use crate::components::dialog::Dialog;
 use crate::components::header::Header;
 use crate::components::inspector::Inspector;
 use crate::components::log::Log;
 use crate::components::queue::Queue;
 use crate::components::shortcuts::Shortcuts;
+use crate::components::specs::Specs;
 use crate::components::timeline::Timeline;
 use crate::components::trace::Trace;
+use crate::components::workspaces::Workspaces;
 use crate::examples::examples_for;
 use crate::panic_screen;
 use crate::session::store::{use_session, SessionHandle, SessionStore};
@@ -47,28 +50,33 @@ pub fn App() -> Html {
     }
 }
 
+/// A dialog over the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Overlay {
+    /// The keyboard shortcuts (`?`).
+    Help,
+    /// The specification suite.
+    Specs,
+}
+
 /// The playground's layout, shortcuts and timers.
 #[function_component]
 fn Playground() -> Html {
     let store = use_session();
-    let help = use_state(|| false);
+    let overlay = use_state(|| None::<Overlay>);
     let focus_filter = use_state(|| 0u64);
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
     let dispatch = {
         let store = store.clone();
         Callback::from(move |action: Action| store.dispatch(action))
     };
-    use_shortcuts(&store, &help, &focus_filter, cancel.borrow().clone());
+    use_shortcuts(&store, &overlay, &focus_filter, cancel.borrow().clone());
     use_ticker(&store);
 
     let session = store.get();
-    let on_help_close = {
-        let help = help.clone();
-        Callback::from(move |_| help.set(false))
-    };
-    let on_help_open = {
-        let help = help.clone();
-        Callback::from(move |_| help.set(true))
+    let show = |which: Option<Overlay>| {
+        let overlay = overlay.clone();
+        Callback::from(move |_| overlay.set(which))
     };
     let on_submit = {
         let dispatch = dispatch.clone();
@@ -111,7 +119,8 @@ fn Playground() -> Html {
     let (queue_rows, queue_total) = (current.queue.clone(), current.queue_len);
     html! {
         <div class="app">
-            <Header on_help={on_help_open} />
+            <Header on_help={show(Some(Overlay::Help))} on_specs={show(Some(Overlay::Specs))} />
+            <Workspaces />
             <ErrorBanner />
             <PastBanner />
             <main class="panels">
@@ -162,9 +171,15 @@ fn Playground() -> Html {
                 </div>
             </main>
             <Timeline />
-            if *help {
-                <Shortcuts on_close={on_help_close} />
-            }
+            { match *overlay {
+                Some(Overlay::Help) => html! { <Shortcuts on_close={show(None)} /> },
+                Some(Overlay::Specs) => html! {
+                    <Dialog title="Specifications" testid="specs" wide=true on_close={show(None)}>
+                        <Specs />
+                    </Dialog>
+                },
+                None => html! {},
+            } }
         </div>
     }
 }
@@ -173,14 +188,14 @@ fn Playground() -> Html {
 #[hook]
 fn use_shortcuts(
     store: &SessionHandle,
-    help: &UseStateHandle<bool>,
+    overlay: &UseStateHandle<Option<Overlay>>,
     focus_filter: &UseStateHandle<u64>,
     cancel: Rc<Cell<bool>>,
 ) {
     let store = store.clone();
-    let help = help.clone();
+    let overlay = overlay.clone();
     let focus_filter = focus_filter.clone();
-    let deps = (*help, *focus_filter, store.version());
+    let deps = (*overlay, *focus_filter, store.version());
     use_effect_with(deps, move |_| {
         let on_shortcut = Callback::from(move |shortcut: Shortcut| {
             let (playing, in_past) = {
@@ -188,9 +203,12 @@ fn use_shortcuts(
                 (session.playing(), session.in_past())
             };
             match shortcut {
-                Shortcut::Help => help.set(!*help),
+                Shortcut::Help => overlay.set(match *overlay {
+                    Some(Overlay::Help) => None,
+                    _ => Some(Overlay::Help),
+                }),
                 Shortcut::Escape => {
-                    help.set(false);
+                    overlay.set(None);
                     cancel.set(true);
                 }
                 Shortcut::Filter => focus_filter.set(*focus_filter + 1),

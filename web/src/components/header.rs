@@ -11,6 +11,8 @@ use yew::prelude::*;
 pub struct HeaderProps {
     /// Opens the shortcuts overlay.
     pub on_help: Callback<()>,
+    /// Opens the specification suite.
+    pub on_specs: Callback<()>,
 }
 
 /// The top bar.
@@ -62,6 +64,7 @@ pub fn Header(props: &HeaderProps) -> Html {
         dispatch.reform(move |_: MouseEvent| Action::SetPlaying(!playing))
     };
     let on_help = props.on_help.reform(|_: MouseEvent| ());
+    let on_specs = props.on_specs.reform(|_: MouseEvent| ());
 
     html! {
         <header class="topbar">
@@ -128,6 +131,8 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <span title="facts recorded"><span data-testid="head">{ session.head() }</span>{ " facts" }</span>
                 <span title="commands waiting in the queue" data-testid="queue-count">{ format!("{queue} queued") }</span>
             </span>
+            <button class="tool" data-testid="specs-button" onclick={on_specs}
+                title="Run the example and imported scenarios as a red/green suite">{ "✔ specs" }</button>
             <button class="tool help" onclick={on_help} aria-label="Keyboard shortcuts (?)"
                 title="Keyboard shortcuts (?)">{ "?" }</button>
         </header>

@@ -3,6 +3,7 @@
 
 pub mod banners;
 pub mod composer;
+pub mod dialog;
 pub mod header;
 pub mod inspector;
 pub mod log;

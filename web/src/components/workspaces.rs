@@ -168,7 +168,7 @@ pub fn Workspaces() -> Html {
                     accept=".json,application/json" onchange={on_import} />
             </label>
             <button class="tool" data-testid="share-button" onclick={on_share}
-                title="Copy a link that holds this scenario">{ "⧉ share" }</button>
+                title="Copy a link that holds this scenario">{ "⊶ share" }</button>
             if let Some(url) = (*link).clone() {
                 <input class="workspaces-link mono" data-testid="share-link" readonly=true
                     value={url.clone()} title={format!("{} bytes", url.len())} aria-label="share link"
@@ -185,7 +185,7 @@ fn option(workspace: &Workspace, current: &str) -> Html {
     let fork = workspace
         .parent
         .as_ref()
-        .map(|p| format!(" ⑂@{}", p.position))
+        .map(|p| format!(" ⎇@{}", p.position))
         .unwrap_or_default();
     html! {
         <option value={workspace.id.clone()} selected={workspace.id == current}

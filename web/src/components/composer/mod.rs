@@ -256,7 +256,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
             </header>
             if props.locked {
                 <p class="composer-locked" role="status">
-                    { "⏸ Viewing the past: commands are issued at the present. Return to the end of the timeline to compose." }
+                    { "⚠ Viewing the past: commands are issued at the present. Return to the end of the timeline to compose." }
                 </p>
             }
             <fieldset class="composer-body" disabled={props.locked}>
