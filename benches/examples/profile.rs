@@ -1,0 +1,32 @@
+//! One workload, once, for profilers (`valgrind --tool=callgrind`, `perf`):
+//! `cargo build --release -p decider-bench --example profile`, then
+//! `valgrind --tool=callgrind target/release/examples/profile orders 25000 4 1024`
+//! (streams, commands per stream, snapshot every) or `... profile trace 500000`
+//! (one-hop counter flows, then one flow's trace).
+
+use decider_bench::order;
+use decider_bench::workloads::{config, counter_engine, counter_flows, order_engine, run_commands};
+use std::hint::black_box;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number =
+        |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    match args.first().map(String::as_str) {
+        Some("trace") => {
+            let mut engine = counter_engine();
+            counter_flows(&mut engine, number(1, 500_000));
+            let last = engine.journal().len() - 3;
+            let root = engine.journal()[last]
+                .as_step()
+                .map(|s| s.command.command_id);
+            black_box(root.and_then(|id| engine.trace(id)));
+        }
+        _ => {
+            let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
+            let mut engine = order_engine(config(number(3, 1024)));
+            run_commands(&mut engine, &commands);
+            black_box(engine.timeline().head());
+        }
+    }
+}
