@@ -2,10 +2,15 @@
 //! `cargo build --release -p decider-bench --example profile`, then
 //! `valgrind --tool=callgrind target/release/examples/profile orders 25000 4 1024`
 //! (streams, commands per stream, snapshot every) or `... profile trace 500000`
-//! (one-hop counter flows, then one flow's trace).
+//! (one-hop counter flows, then one flow's trace) or `... profile rebuild 100000` (one-hop
+//! counter flows, then the engine rebuilt from its journal).
 
 use decider_bench::order;
-use decider_bench::workloads::{config, counter_engine, counter_flows, order_engine, run_commands};
+use decider_bench::workloads::{
+    config, counter_engine, counter_flows, mirror_system, order_engine, run_commands,
+};
+use decider_core::Engine;
+use std::sync::Arc;
 use std::hint::black_box;
 
 fn main() {
@@ -21,6 +26,13 @@ fn main() {
                 .as_step()
                 .map(|s| s.command.command_id);
             black_box(root.and_then(|id| engine.trace(id)));
+        }
+        Some("rebuild") => {
+            let mut engine = counter_engine();
+            counter_flows(&mut engine, number(1, 100_000));
+            let journal = engine.journal().to_vec();
+            let rebuilt = Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal);
+            black_box(rebuilt.map(|e| e.timeline().head()).ok());
         }
         _ => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
