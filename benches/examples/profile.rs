@@ -10,8 +10,8 @@ use decider_bench::workloads::{
     config, counter_engine, counter_flows, mirror_system, order_engine, run_commands,
 };
 use decider_core::Engine;
-use std::sync::Arc;
 use std::hint::black_box;
+use std::sync::Arc;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,7 +31,8 @@ fn main() {
             let mut engine = counter_engine();
             counter_flows(&mut engine, number(1, 100_000));
             let journal = engine.journal().to_vec();
-            let rebuilt = Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal);
+            let rebuilt =
+                Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal);
             black_box(rebuilt.map(|e| e.timeline().head()).ok());
         }
         _ => {
