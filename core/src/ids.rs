@@ -8,6 +8,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 /// A message identifier: command id, event id, correlation id or causation id.
@@ -90,6 +91,56 @@ impl fmt::Debug for StreamId {
     }
 }
 
+/// The hasher of the engine's maps keyed by [`Id`] and [`StreamId`] (streams, the store's
+/// stream index, the command index): a multiply-rotate hash (as rustc's `FxHash`), several
+/// times cheaper than the standard SipHash on these short keys. The keys are the engine's
+/// own ids and stream names, so hash flooding is no concern; and being unseeded, it gives
+/// the same iteration order on every run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FastHash;
+
+impl BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+/// The [`Hasher`] of [`FastHash`].
+#[derive(Clone, Copy, Debug)]
+pub struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0xF135_7AEA_2E62_A9C5);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(last));
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        // The multiply leaves its entropy in the high bits; tables index by the low ones.
+        self.0.rotate_left(26)
+    }
+}
+
 /// The injected, seedable source of ids.
 ///
 /// Every id is a pure function of the seed and a counter the engine already keeps (the
@@ -129,6 +180,7 @@ fn mix(seed: u64, n: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::hash::Hash;
 
     #[test]
     fn ids_round_trip_through_json_as_hex_text() {
@@ -150,5 +202,23 @@ mod tests {
         all.extend((0..1000).map(|n| a.command(n)));
         assert_eq!(all.len(), 2000, "fact and command ids never collide here");
         assert_ne!(SeededIds::new(8).fact(0), xs[0]);
+    }
+
+    #[test]
+    fn the_fast_hash_tells_stream_names_and_ids_apart() {
+        let hash = |v: &dyn Fn(&mut FastHasher)| {
+            let mut h = FastHash.build_hasher();
+            v(&mut h);
+            h.finish()
+        };
+        let names = ["order-1", "order-2", "order-10", "order-100000000", "o", ""];
+        let streams: std::collections::HashSet<u64> = names
+            .iter()
+            .map(|n| hash(&|h| StreamId::from(*n).hash(h)))
+            .collect();
+        assert_eq!(streams.len(), names.len());
+        let ids: std::collections::HashSet<u64> =
+            (0..1000u64).map(|n| hash(&|h| Id(n).hash(h))).collect();
+        assert_eq!(ids.len(), 1000);
     }
 }

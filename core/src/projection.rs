@@ -5,7 +5,7 @@
 
 use crate::decider::Decider;
 use crate::envelope::{FactKind, RecordedFact, SharedCommand};
-use crate::ids::{Id, StreamId};
+use crate::ids::{FastHash, Id, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
@@ -47,7 +47,12 @@ pub struct Projection<Y: System> {
     /// shared ([`Arc`]) with the time-travel snapshots that hold it, so a snapshot costs
     /// what changed: a write after a snapshot copies the map's path to that stream and
     /// that one stream's state, never the states of the streams next to it.
-    pub streams: imbl::HashMap<StreamId, Arc<StreamState<StreamStateOf<Y>>>>,
+    pub streams: imbl::GenericHashMap<
+        StreamId,
+        Arc<StreamState<StreamStateOf<Y>>>,
+        FastHash,
+        imbl::shared_ptr::DefaultSharedPtr,
+    >,
     /// The view's read model.
     pub view: ViewStateOf<Y>,
     /// The process manager's state.
@@ -83,7 +88,7 @@ impl<Y: System> Projection<Y> {
     /// The projection of an empty journal.
     pub fn new(system: &Y) -> Self {
         Projection {
-            streams: imbl::HashMap::new(),
+            streams: imbl::GenericHashMap::default(),
             view: system.view().initial_state(),
             process: system.process().initial_state(),
             queue: imbl::Vector::new(),

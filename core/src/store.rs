@@ -1,7 +1,7 @@
 //! The [`EventStore`]: an append-only log of facts with optimistic concurrency.
 
 use crate::envelope::{FactKind, RecordedFact};
-use crate::ids::StreamId;
+use crate::ids::{FastHash, StreamId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -71,14 +71,14 @@ pub trait EventStore<C: 'static, E: 'static, R: 'static> {
 #[derive(Clone, Debug)]
 pub struct InMemoryEventStore<C, E, R> {
     facts: Vec<SharedFact<C, E, R>>,
-    streams: HashMap<StreamId, Vec<u64>>,
+    streams: HashMap<StreamId, Vec<u64>, FastHash>,
 }
 
 impl<C, E, R> Default for InMemoryEventStore<C, E, R> {
     fn default() -> Self {
         InMemoryEventStore {
             facts: Vec::new(),
-            streams: HashMap::new(),
+            streams: HashMap::default(),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::decider::Decider;
 use crate::envelope::{FactKind, Origin, SharedCommand};
-use crate::ids::{Id, StreamId};
+use crate::ids::{FastHash, Id, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::store::SharedFact;
 use crate::system::System;
@@ -89,7 +89,7 @@ impl<C: Clone, E, R> Trace<C, E, R> {
 /// submission that queued it while it waits. It is also the engine's idempotency set: a
 /// command id is queued once.
 #[derive(Clone, Debug, Default)]
-pub struct CommandIndex(HashMap<Id, u32>);
+pub struct CommandIndex(HashMap<Id, u32, FastHash>);
 
 /// The slot of a command queued by a step and not handled yet (it has no entry of its own).
 const WAITING: u32 = u32::MAX;

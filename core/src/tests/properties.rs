@@ -300,3 +300,41 @@ proptest! {
         prop_assert_eq!(mapped.is_terminal(&text), Counter.is_terminal(&total));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// The trace found through the command index holds exactly the steps a scan of the
+    /// whole journal finds for the flow, and a rebuilt engine draws the same traces.
+    #[test]
+    fn a_flow_trace_holds_exactly_the_flows_steps(ops in ops(), seed in any::<u64>()) {
+        let mut engine = Engine::new(system(), config(seed));
+        for op in &ops {
+            apply(&mut engine, op);
+        }
+        let rebuilt = Engine::from_journal(
+            Arc::new(system()),
+            config(seed),
+            engine.journal().iter().cloned(),
+        )
+        .unwrap();
+        for entry in engine.journal() {
+            let JournalEntry::Submitted(root) = entry else { continue };
+            let flow = root.command_id;
+            let mut scanned: Vec<u64> = engine
+                .journal()
+                .iter()
+                .filter_map(JournalEntry::as_step)
+                .filter(|s| s.command.correlation_id == flow)
+                .map(|s| s.step)
+                .collect();
+            let trace = engine.trace(flow).unwrap();
+            let mut traced = Vec::new();
+            trace.root.visit(&mut |n| traced.extend(n.step));
+            scanned.sort_unstable();
+            traced.sort_unstable();
+            prop_assert_eq!(traced, scanned);
+            prop_assert_eq!(Some(trace), rebuilt.trace(flow));
+        }
+    }
+}

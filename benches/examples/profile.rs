@@ -1,0 +1,45 @@
+//! One workload, once, for profilers (`valgrind --tool=callgrind`, `perf`):
+//! `cargo build --release -p decider-bench --example profile`, then
+//! `valgrind --tool=callgrind target/release/examples/profile orders 25000 4 1024`
+//! (streams, commands per stream, snapshot every) or `... profile trace 500000`
+//! (one-hop counter flows, then one flow's trace) or `... profile rebuild 100000` (one-hop
+//! counter flows, then the engine rebuilt from its journal).
+
+use decider_bench::order;
+use decider_bench::workloads::{
+    config, counter_engine, counter_flows, mirror_system, order_engine, run_commands,
+};
+use decider_core::Engine;
+use std::hint::black_box;
+use std::sync::Arc;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number =
+        |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    match args.first().map(String::as_str) {
+        Some("trace") => {
+            let mut engine = counter_engine();
+            counter_flows(&mut engine, number(1, 500_000));
+            let last = engine.journal().len() - 3;
+            let root = engine.journal()[last]
+                .as_step()
+                .map(|s| s.command.command_id);
+            black_box(root.and_then(|id| engine.trace(id)));
+        }
+        Some("rebuild") => {
+            let mut engine = counter_engine();
+            counter_flows(&mut engine, number(1, 100_000));
+            let journal = engine.journal().to_vec();
+            let rebuilt =
+                Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal);
+            black_box(rebuilt.map(|e| e.timeline().head()).ok());
+        }
+        _ => {
+            let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
+            let mut engine = order_engine(config(number(3, 1024)));
+            run_commands(&mut engine, &commands);
+            black_box(engine.timeline().head());
+        }
+    }
+}
