@@ -22,7 +22,8 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     run(&mut cmd("trunk", &trunk_args))
 }
 
-/// Runs the native benchmarks, then the replay benchmark in headless Chromium (wasm).
+/// Runs the native benchmarks, the replay benchmark in headless Chromium (wasm), then the
+/// playground's own benchmarks on the release build in headless Chromium.
 pub fn bench() -> Result<(), String> {
     setup::all()?;
     run(&mut cmd("cargo", &["bench", "-p", "decider-bench"]))?;
@@ -37,7 +38,9 @@ pub fn bench() -> Result<(), String> {
             "--bench",
             "replay",
         ],
-    )))
+    )))?;
+    run(&mut cmd("trunk", &["build", "--release"]))?;
+    run(cmd("node", &["tests/e2e/bench.mjs"]).env("DIST_DIR", root().join("dist")))
 }
 
 /// `command` with the environment that runs wasm tests in headless Chromium.
