@@ -97,3 +97,28 @@ export async function logRows(page) {
 export async function choose(page, testid, value) {
   await page.getByTestId(testid).selectOption(value);
 }
+
+/** Clicks `testid` and returns the text of the file the page downloads. */
+export async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testid).click()]);
+  return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
+}
+
+/** The session's exact journal, through the page's own export. */
+export async function exportedJournal(page) {
+  return JSON.parse((await download(page, "export-journal")).text).journal;
+}
+
+/** Waits until IndexedDB holds every fact the page shows. */
+export async function waitForSaved(page) {
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,
+    null,
+    { timeout: 15000 },
+  );
+}
+
+/** A fresh browser context (its own IndexedDB) at 1440×900 that accepts downloads. */
+export function freshContext(env) {
+  return env.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+}

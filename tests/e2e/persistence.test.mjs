@@ -1,0 +1,200 @@
+// End-to-end tests of what the browser keeps: reloads that resume a saga exactly, two tabs
+// on one workspace, a damaged store, files in and out, share links and the spec suite.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, writeFileSync, mkdtempSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  start, open, shots, scenarioCommands, submit, head, waitForHead, logRows, choose,
+  download, exportedJournal, waitForSaved, freshContext,
+} from "./helpers.mjs";
+
+let env;
+before(async () => (env = await start()));
+after(async () => env?.close());
+
+/** Queues the happy path's commands in step mode and takes `steps` steps. */
+async function stepThrough(page, steps) {
+  await choose(page, "run-mode", "step");
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  for (let i = 0; i < steps; i++) await page.getByTestId("step-button").click();
+}
+
+/** Steps until the queue is empty. */
+async function finish(page) {
+  for (let i = 0; i < 40 && (await page.getByTestId("queue-item").count()) > 0; i++) {
+    await page.getByTestId("step-button").click();
+  }
+  assert.equal(await page.getByTestId("queue-item").count(), 0);
+}
+
+test("a reload in the middle of a saga resumes it exactly: same log, queue and mode, same journal", async () => {
+  const reference = await open(env, "/", { context: await freshContext(env) });
+  await stepThrough(reference.page, 0);
+  await finish(reference.page);
+  const uninterrupted = await exportedJournal(reference.page);
+  for (const at of [2, 4, 6]) {
+    const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+    await stepThrough(page, at);
+    const before = { head: await head(page), queue: await page.getByTestId("queue-item").allTextContents() };
+    assert.ok(before.queue.length > 0, `commands wait after ${at} steps`);
+    await waitForSaved(page);
+    await page.reload();
+    await waitForHead(page, before.head);
+    assert.deepEqual(await page.getByTestId("queue-item").allTextContents(), before.queue, "the same queue");
+    assert.equal(await page.getByTestId("run-mode").inputValue(), "step", "the same mode");
+    await finish(page);
+    assert.deepEqual(await exportedJournal(page), uninterrupted, `byte for byte after a reload at step ${at}`);
+    assert.deepEqual(errors, []);
+  }
+});
+
+test("two tabs on one workspace see each other's facts and nothing is lost or twice", async () => {
+  const context = await freshContext(env);
+  const first = await open(env, "/", { context });
+  const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");
+  await submit(first.page, create);
+  await waitForSaved(first.page);
+  const second = await open(env, "/", { context });
+  await waitForHead(second.page, await head(first.page));
+  await submit(first.page, openCmd);
+  await waitForHead(second.page, await head(first.page));
+  await submit(second.page, place);
+  await waitForHead(first.page, await head(second.page));
+  await waitForSaved(first.page);
+  await waitForSaved(second.page);
+  const a = await exportedJournal(first.page);
+  const b = await exportedJournal(second.page);
+  assert.deepEqual(a, b, "both tabs hold the same journal");
+  const submitted = a.filter((e) => e.submitted).length;
+  assert.equal(submitted, 3, "each command once");
+  assert.deepEqual(first.errors, []);
+  assert.deepEqual(second.errors, []);
+});
+
+test("a tampered journal entry opens read-only up to the last good one, says where, and deletes nothing", async () => {
+  const context = await freshContext(env);
+  const { page } = await open(env, "/", { context });
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  await waitForSaved(page);
+  const stored = await page.evaluate(() => new Promise((resolve, reject) => {
+    const request = indexedDB.open("decider-lab");
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const db = request.result;
+      const tx = db.transaction("journal", "readwrite");
+      const journal = tx.objectStore("journal");
+      const all = journal.getAllKeys();
+      all.onsuccess = () => {
+        const keys = all.result;
+        const key = keys[3];
+        const get = journal.get(key);
+        get.onsuccess = () => {
+          const entry = get.result;
+          // A step that claims a fact at the wrong position.
+          const step = entry.step ?? entry.submitted;
+          if (entry.step) entry.step.facts[0].fact.position = 99;
+          else entry.submitted.command_id = "not an id";
+          journal.put(entry, key);
+        };
+        tx.oncomplete = () => { db.close(); resolve(keys.length); };
+      };
+    };
+  }));
+  assert.ok(stored >= 4);
+  await page.reload();
+  const banner = page.getByTestId("error-banner");
+  await banner.waitFor();
+  const text = await banner.textContent();
+  assert.match(text, /3/, `names the entry's sequence: ${text}`);
+  assert.match(text, /\$\[3\]/, `and its JSON path: ${text}`);
+  assert.ok(await page.getByTestId("command-submit").isDisabled(), "read-only");
+  await page.getByTestId("workspace-keep-good").waitFor();
+  await page.getByTestId("workspace-export-raw").waitFor();
+  const left = await page.evaluate(() => new Promise((resolve) => {
+    const request = indexedDB.open("decider-lab");
+    request.onsuccess = () => {
+      const count = request.result.transaction("journal").objectStore("journal").count();
+      count.onsuccess = () => resolve(count.result);
+    };
+  }));
+  assert.equal(left, stored, "nothing stored was deleted");
+  await page.screenshot({ path: shots + "damaged.png" });
+});
+
+test("an exported scenario passes decider check unchanged; importing it makes a new workspace", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) await submit(page, command);
+  const file = await download(page, "export-scenario");
+  assert.match(file.name, /\.json$/);
+  const dir = mkdtempSync(join(tmpdir(), "decider-e2e-"));
+  const path = join(dir, file.name);
+  writeFileSync(path, file.text);
+  const cli = new URL("../../target/debug/decider", import.meta.url).pathname;
+  if (existsSync(cli)) {
+    execFileSync(cli, ["check", path], { stdio: "pipe" });
+  }
+  const other = await open(env, "/", { context: await freshContext(env) });
+  await other.page.getByTestId("import-file").setInputFiles(path);
+  await waitForHead(other.page, await head(page));
+  const rows = await logRows(other.page);
+  assert.ok(rows.some((r) => r.kind === "rejection"));
+  const bad = join(dir, "bad.json");
+  writeFileSync(bad, "\uFEFF" + file.text.replace('"steps"', '"steps": [], "steps"'));
+  await other.page.getByTestId("import-file").setInputFiles(bad);
+  const banner = other.page.getByTestId("error-banner");
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /steps/, "the duplicate key is named");
+  assert.deepEqual(errors, []);
+});
+
+test("a scenario dropped on the page is imported", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  const text = JSON.stringify({
+    format: "decider-lab/scenario", version: 1, domain: "counter", title: "dropped",
+    steps: [{ command: { increment: { counter_id: "d", by: 2 } } }],
+  });
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], "dropped.json", { type: "application/json" }));
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  }, text);
+  await waitForHead(page, 1);
+  assert.equal(await page.getByTestId("domain-picker").inputValue(), "counter");
+  assert.deepEqual(errors, []);
+});
+
+test("a share link opens the scenario read-only in a fresh browser, and it can be saved", async () => {
+  const { page } = await open(env, "/", { context: await freshContext(env) });
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  const facts = await head(page);
+  await page.getByTestId("share-button").click();
+  const link = await page.getByTestId("share-link").inputValue();
+  assert.match(link, /#scenario=/);
+  const url = new URL(link);
+  const other = await open(env, "/" + url.hash, { context: await freshContext(env) });
+  await waitForHead(other.page, facts);
+  assert.ok(await other.page.getByTestId("command-submit").isDisabled(), "read-only");
+  await other.page.getByTestId("workspace-save-shared").click();
+  await other.page.waitForFunction(() => !document.querySelector("[data-testid=command-submit]").disabled);
+  assert.deepEqual(other.errors, []);
+});
+
+test("the spec suite runs every bundled scenario green", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  await page.getByTestId("specs-button").click();
+  await page.getByTestId("spec-run").click();
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll("[data-testid=spec-row]")];
+    return rows.length > 0 && rows.every((r) => r.dataset.status !== "pending" && r.dataset.status !== "running");
+  }, null, { timeout: 30000 });
+  const statuses = await page.$$eval("[data-testid=spec-row]", (rows) => rows.map((r) => `${r.dataset.title}:${r.dataset.status}`));
+  assert.ok(statuses.length >= 20, statuses.join(", "));
+  assert.ok(statuses.every((s) => s.endsWith(":pass")), statuses.join(", "));
+  await page.screenshot({ path: shots + "specs.png" });
+  assert.deepEqual(errors, []);
+});
