@@ -561,7 +561,7 @@ pub async fn import_text(keeper: &Shared, name: &str, text: &str) {
                 );
             };
             if let Err(e) = domain.rebuild(crate::session::config(file.seed), &file.journal) {
-                let path = format!("$.journal{}", &e.path[1..]);
+                let path = format!("$.journal{}", e.path.strip_prefix('$').unwrap_or(&e.path));
                 return report(keeper, format!("{name}: at {path}: {}", e.message));
             }
             (file.title, file.domain, file.seed, file.journal, None)
