@@ -246,9 +246,8 @@ pub fn observe(keeper: &Shared) {
         k.dirty = true;
     }
     drop(session);
-    let wanted = (length > k.saved || (k.dirty && k.kept))
-        && k.status.damaged.is_none()
-        && !k.halted;
+    let wanted =
+        (length > k.saved || (k.dirty && k.kept)) && k.status.damaged.is_none() && !k.halted;
     if wanted && !k.writing {
         k.writing = true;
         wasm_bindgen_futures::spawn_local(flush(keeper.clone()));
