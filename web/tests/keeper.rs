@@ -291,8 +291,10 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
     })
     .await;
     let shared = journal(0);
-    until("it offers to be saved", || {
-        text(&root, "workspace-save-shared").is_some()
+    until("it offers to be saved (once the store is open)", || {
+        root.query_selector("[data-testid=workspace-save-shared]:not([disabled])")
+            .unwrap()
+            .is_some()
     })
     .await;
     let save: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(
