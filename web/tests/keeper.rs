@@ -291,8 +291,10 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
     })
     .await;
     let shared = journal(0);
-    until("it offers to be saved", || {
-        text(&root, "workspace-save-shared").is_some()
+    until("it offers to be saved (once the store is open)", || {
+        root.query_selector("[data-testid=workspace-save-shared]:not([disabled])")
+            .unwrap()
+            .is_some()
     })
     .await;
     let save: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(
@@ -344,4 +346,61 @@ async fn the_spec_panel_runs_the_bundled_examples_green() {
         .unwrap_or_default()
         .is_empty());
     app.destroy();
+}
+
+/// Pastes `text` on the page, outside any field.
+fn paste(text: &str) {
+    let data = web_sys::DataTransfer::new().unwrap();
+    data.set_data("text", text).unwrap();
+    let init = web_sys::ClipboardEventInit::new();
+    init.set_clipboard_data(Some(&data));
+    let event = web_sys::ClipboardEvent::new_with_event_init_dict("paste", &init).unwrap();
+    gloo::utils::document().dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn pasted_scenarios_become_workspaces_and_bad_ones_change_nothing() {
+    let (app, root) = open_tab(2);
+    until("the store is open", || {
+        mounted(2)
+            && root
+                .query_selector("[data-testid=workspace-picker]:not([disabled])")
+                .unwrap()
+                .is_some()
+    })
+    .await;
+    let database = db::open().await.unwrap();
+    let before = workspaces::list(&database).await.unwrap().len();
+    let example = include_str!("../../tests/scenarios/counter/happy-path.json");
+
+    let doubled = example.replacen("\"title\":", "\"title\": \"x\",\n  \"title\":", 1);
+    paste(&doubled);
+    until("the duplicate key is reported", || {
+        handle(2)
+            .get()
+            .error()
+            .is_some_and(|e| e.contains("duplicate key `title` at $.title"))
+    })
+    .await;
+    assert_eq!(workspaces::list(&database).await.unwrap().len(), before);
+
+    let mut scenario = decider_core::scenario::Scenario::parse(example).unwrap();
+    scenario.title = "pasted spec".into();
+    scenario.steps[0].expect.events = Some(Vec::new());
+    paste(&scenario.to_json());
+    until("it becomes a workspace, run", || {
+        text(&root, "workspace-picker").is_some_and(|t| t.contains("pasted spec"))
+            && handle(2).get().head() > 0
+    })
+    .await;
+    let error = handle(2).get().error().unwrap_or_default().to_string();
+    assert!(error.contains("do not hold"), "{error}");
+    assert!(error.contains("$.steps[0].expect.events"), "{error}");
+    assert_eq!(workspaces::list(&database).await.unwrap().len(), before + 1);
+    let kept = workspaces::scenarios(&database).await.unwrap();
+    assert!(
+        kept.iter().any(|s| s.text.contains("pasted spec")),
+        "kept in the suite"
+    );
+    close_tab(2, app);
 }

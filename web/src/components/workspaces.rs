@@ -274,7 +274,7 @@ fn form_view(
             };
             html! {
                 <form class="workspaces-form" onsubmit={on_submit} aria-label="new workspace">
-                    <label>{ "Name " }<input name="name" required=true value={format!("{domain} workspace")} /></label>
+                    <label>{ "Name " }<input name="name" required=true autofocus=true value={format!("{domain} workspace")} /></label>
                     <label>{ "Domain " }
                         <select name="domain">
                             { for domains.iter().map(|d| html! { <option value={d.clone()} selected={*d == domain}>{ d }</option> }) }
@@ -306,7 +306,7 @@ fn form_view(
             };
             html! {
                 <form class="workspaces-form" onsubmit={on_submit} aria-label="rename workspace">
-                    <label>{ "Name " }<input name="name" required=true value={name} data-testid="workspace-name" /></label>
+                    <label>{ "Name " }<input name="name" required=true autofocus=true value={name} data-testid="workspace-name" /></label>
                     <button class="tool primary" type="submit">{ "rename" }</button>
                     <button class="tool" type="button" onclick={close}>{ "cancel" }</button>
                 </form>
@@ -561,7 +561,7 @@ pub async fn import_text(keeper: &Shared, name: &str, text: &str) {
                 );
             };
             if let Err(e) = domain.rebuild(crate::session::config(file.seed), &file.journal) {
-                let path = format!("$.journal{}", &e.path[1..]);
+                let path = format!("$.journal{}", e.path.strip_prefix('$').unwrap_or(&e.path));
                 return report(keeper, format!("{name}: at {path}: {}", e.message));
             }
             (file.title, file.domain, file.seed, file.journal, None)

@@ -293,9 +293,13 @@ async fn flush(keeper: Shared) {
                     k.saved = from + entries.len();
                     k.status.saved_facts = workspace.facts;
                     k.kept = true;
-                    if !k.status.workspaces.iter().any(|w| w.id == workspace.id) {
-                        Rc::make_mut(&mut k.status.workspaces).push(workspace.clone());
-                        k.post(Notice::Workspaces);
+                    let listed = Rc::make_mut(&mut k.status.workspaces);
+                    match listed.iter_mut().find(|w| w.id == workspace.id) {
+                        Some(entry) => *entry = workspace.clone(),
+                        None => {
+                            listed.push(workspace.clone());
+                            k.post(Notice::Workspaces);
+                        }
                     }
                     k.publish();
                 }
