@@ -15,6 +15,19 @@ pub mod session;
 pub mod share;
 pub mod widgets;
 
+/// The bytes of WebAssembly memory the page holds (the engine's log and state live there),
+/// for the benchmarks: `window.wasmBindings.wasm_memory_bytes()` in the page.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length()
+        .into()
+}
+
 /// Starts the playground in the page's `<body>`: installs the panic screen, then mounts
 /// the app.
 pub fn start() {
