@@ -154,6 +154,9 @@ pub trait DynEngine {
     fn stream_ids(&self, limit: usize) -> Vec<String>;
     /// The number of journal entries.
     fn journal_len(&self) -> usize;
+    /// How many user commands were submitted in journal entries `from..` (to resume a
+    /// repeated submission from what the journal holds).
+    fn submitted_since(&self, from: usize) -> u64;
     /// Journal entries `from..` as JSON (what a durable store writes, one per transaction).
     fn journal(&self, from: usize) -> Vec<Value> {
         self.journal_range(from, usize::MAX)
@@ -492,6 +495,16 @@ where
 
     fn journal_len(&self) -> usize {
         self.engine.journal().len()
+    }
+
+    fn submitted_since(&self, from: usize) -> u64 {
+        let journal = self.engine.journal();
+        journal
+            .get(from.min(journal.len())..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|e| matches!(e, JournalEntry::Submitted(_)))
+            .count() as u64
     }
 
     fn journal_range(&self, from: usize, to: usize) -> Vec<Value> {

@@ -51,6 +51,23 @@ test("a reload in the middle of a saga resumes it exactly: same log, queue and m
   }
 });
 
+test("a reload during Repeat ×N resumes it: every repetition once, none lost, none twice", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  await choose(page, "domain-picker", "counter");
+  await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: 3000 });
+  await page.waitForFunction(() => Number(document.querySelector("[data-testid=saved]")?.textContent) > 300, null, { timeout: 30000, polling: 20 });
+  await page.reload();
+  await page.waitForSelector("[data-testid=domain-picker]");
+  await waitForHead(page, 3000, 60000);
+  await waitForSaved(page);
+  const journal = await exportedJournal(page);
+  const ids = journal.filter((e) => e.submitted).map((e) => e.submitted.command.increment.counter_id);
+  assert.equal(ids.length, 3000, "3000 submissions");
+  assert.equal(new Set(ids).size, 3000, "each repetition once");
+  assert.ok(ids.includes("c1") && ids.includes("c3000"));
+  assert.deepEqual(errors, []);
+});
+
 test("two tabs on one workspace see each other's facts and nothing is lost or twice", async () => {
   const context = await freshContext(env);
   const first = await open(env, "/", { context });

@@ -21,7 +21,7 @@ use decider_core::boundary::FactRow;
 use decider_core::DynDomain;
 use gloo::timers::callback::Interval;
 use serde_json::Value;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -72,6 +72,7 @@ fn Playground() -> Html {
     };
     use_shortcuts(&store, &overlay, &focus_filter, cancel.borrow().clone());
     use_ticker(&store);
+    use_repeat_runner(&store, &cancel);
 
     let session = store.get();
     let show = |which: Option<Overlay>| {
@@ -80,19 +81,14 @@ fn Playground() -> Html {
     };
     let on_submit = {
         let dispatch = dispatch.clone();
-        let cancel = cancel.clone();
         Callback::from(move |(command, n): (Value, u32)| {
             if n <= 1 {
                 dispatch.emit(Action::Submit(repeat::substitute(&command, 1)));
             } else {
-                let flag = Rc::new(Cell::new(false));
-                *cancel.borrow_mut() = flag.clone();
-                wasm_bindgen_futures::spawn_local(repeat::run(
+                dispatch.emit(Action::StartRepeat {
                     command,
-                    u64::from(n),
-                    dispatch.clone(),
-                    flag,
-                ));
+                    total: u64::from(n),
+                });
             }
         })
     };
@@ -228,6 +224,29 @@ fn use_shortcuts(
         });
         let listener = keyboard::listen(on_shortcut);
         move || drop(listener)
+    });
+}
+
+/// Runs the session's Repeat ×N (started here, or kept with a workspace and taken up after
+/// a reload) in slices that yield to the browser; one runner at a time.
+#[hook]
+fn use_repeat_runner(store: &SessionHandle, cancel: &Rc<RefCell<Rc<Cell<bool>>>>) {
+    let running = use_mut_ref(|| false);
+    let job = store.get().repeat_job().cloned();
+    let store = store.clone();
+    let cancel = cancel.clone();
+    use_effect_with(job, move |job| {
+        if let Some(job) = job.clone().filter(|_| !*running.borrow()) {
+            *running.borrow_mut() = true;
+            let flag = Rc::new(Cell::new(false));
+            *cancel.borrow_mut() = flag.clone();
+            let done = store.get().repeat_done();
+            let dispatch = Callback::from(move |action| store.dispatch(action));
+            wasm_bindgen_futures::spawn_local(async move {
+                repeat::run(job.command, done, job.total, dispatch, flag).await;
+                *running.borrow_mut() = false;
+            });
+        }
     });
 }
 

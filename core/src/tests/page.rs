@@ -260,6 +260,13 @@ fn inspect_shows_one_stream_the_view_the_process_and_the_queue() {
     assert_eq!(engine.view_state(None), json!([{"0": 10}, 1]));
     assert_eq!(engine.view_state(Some(0)), json!([{}, 0]));
     assert_eq!(engine.journal_range(1, 2).len(), 1);
+    assert_eq!(engine.submitted_since(0), 2);
+    assert_eq!(
+        engine.submitted_since(1),
+        1,
+        "the second submission, after the step"
+    );
+    assert_eq!(engine.submitted_since(99), 0);
     assert_eq!(engine.journal_range(5, 2).len(), 0);
     assert_eq!(
         engine.stream_of(&json!({"Add": {"counter": 4, "amount": 1}})),

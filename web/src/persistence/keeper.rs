@@ -62,6 +62,7 @@ fn settings_of(session: &Session) -> Settings {
         mode: session.mode().id().into(),
         cursor: session.cursor(),
         interval_ms: session.interval_ms(),
+        repeat: session.repeat_job().cloned(),
     }
 }
 
@@ -457,7 +458,7 @@ pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
     observe(keeper);
 }
 
-/// Puts the session back in a workspace's mode, interval and cursor.
+/// Puts the session back in a workspace's mode, interval, cursor and running repeat.
 fn apply_settings(store: &SessionHandle, settings: &Settings) {
     if settings.interval_ms != store.get().interval_ms() {
         store.dispatch(Action::SetInterval(settings.interval_ms));
@@ -468,6 +469,9 @@ fn apply_settings(store: &SessionHandle, settings: &Settings) {
     }
     if let Some(cursor) = settings.cursor {
         store.dispatch(Action::SetCursor(cursor));
+    }
+    if let Some(job) = &settings.repeat {
+        store.dispatch(Action::ResumeRepeat(job.clone()));
     }
 }
 

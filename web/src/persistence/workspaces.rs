@@ -2,6 +2,7 @@
 //! how far its journal is saved, and the UI settings it reopens with.
 
 use super::db::{self, StoreError, BY_OPENED, SCENARIOS, WORKSPACES};
+use crate::session::RepeatJob;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use web_sys::{IdbDatabase, IdbTransactionMode};
@@ -24,6 +25,9 @@ pub struct Settings {
     pub cursor: Option<u64>,
     /// Milliseconds between steps in real-time mode.
     pub interval_ms: u32,
+    /// A Repeat ×N under way, taken up again on load (absent in older records).
+    #[serde(default)]
+    pub repeat: Option<RepeatJob>,
 }
 
 impl Default for Settings {
@@ -32,6 +36,7 @@ impl Default for Settings {
             mode: "instant".into(),
             cursor: None,
             interval_ms: 600,
+            repeat: None,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! What components ask of the session, and how the session does it.
 
-use super::{ForkOrigin, Progress, RunMode, Session, MAX_INSTANT_STEPS};
+use super::{ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS};
 use decider_core::boundary::{FactRow, LogFilter};
 use decider_core::Id;
 use serde_json::Value;
@@ -37,6 +37,15 @@ pub enum Action {
         /// Submitted so far (this slice included) and in all.
         progress: Progress,
     },
+    /// Start a Repeat ×N of `command` (`${i}` replaced by 1..=`total`).
+    StartRepeat {
+        /// The command, `${i}` not yet replaced.
+        command: Value,
+        /// How many times.
+        total: u64,
+    },
+    /// Take up a Repeat ×N kept with the workspace (after a reload).
+    ResumeRepeat(RepeatJob),
     /// A Repeat ×N ended (done or cancelled).
     RepeatEnded,
     /// Take one engine step.
@@ -100,7 +109,31 @@ pub(super) fn apply(session: &mut Session, action: Action) {
             session.progress = Some(progress);
             submit(session, commands);
         }
-        Action::RepeatEnded => session.progress = None,
+        Action::StartRepeat { command, total } => {
+            if session.read_only || session.in_past() {
+                session.error = Some(
+                    "The composer is locked while viewing the past or a read-only session.".into(),
+                );
+                return;
+            }
+            let start = session.journal_len();
+            session.repeat = Some(RepeatJob {
+                command,
+                total,
+                start,
+            });
+            session.progress = Some(Progress { done: 0, total });
+        }
+        Action::ResumeRepeat(job) => {
+            let total = job.total;
+            session.repeat = Some(job);
+            let done = session.repeat_done().min(total);
+            session.progress = Some(Progress { done, total });
+        }
+        Action::RepeatEnded => {
+            session.progress = None;
+            session.repeat = None;
+        }
         Action::Step => run(session, 1),
         Action::RunToIdle => run(session, MAX_INSTANT_STEPS),
         Action::SetMode(mode) => {

@@ -70,6 +70,19 @@ pub struct Progress {
     pub total: u64,
 }
 
+/// A Repeat ×N: the command (with `${i}`), how many times in all, and the journal length
+/// when it started. What is done is read from the journal, so a repeat interrupted by a
+/// reload resumes exactly after the last submission that was kept.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RepeatJob {
+    /// The command, `${i}` not yet replaced.
+    pub command: Value,
+    /// Submissions in all.
+    pub total: u64,
+    /// The journal length when the repeat started.
+    pub start: usize,
+}
+
 /// Everything one open workspace holds.
 pub struct Session {
     domains: Rc<Vec<Rc<dyn DynDomain>>>,
@@ -87,6 +100,7 @@ pub struct Session {
     history: Rc<Vec<Value>>,
     error: Option<String>,
     progress: Option<Progress>,
+    repeat: Option<RepeatJob>,
     fork: Option<ForkOrigin>,
     read_only: bool,
     /// Bumped whenever the log's content or filter changes.
@@ -120,6 +134,7 @@ impl Session {
             history: Rc::new(Vec::new()),
             error: None,
             progress: None,
+            repeat: None,
             fork: None,
             read_only: false,
             log_version: 0,
@@ -205,6 +220,18 @@ impl Session {
     /// The Repeat ×N in progress.
     pub fn progress(&self) -> Option<Progress> {
         self.progress
+    }
+
+    /// The Repeat ×N this session runs, if any.
+    pub fn repeat_job(&self) -> Option<&RepeatJob> {
+        self.repeat.as_ref()
+    }
+
+    /// How many submissions of the running Repeat ×N the journal holds.
+    pub fn repeat_done(&self) -> u64 {
+        self.repeat
+            .as_ref()
+            .map_or(0, |job| self.engine.submitted_since(job.start))
     }
 
     /// Where this session was forked from.

@@ -25,10 +25,16 @@ pub fn substitute(command: &Value, i: u64) -> Value {
     }
 }
 
-/// Submits `command` `total` times through `dispatch`, in slices of about [`SLICE_MS`],
-/// until done or `cancel` is set; then dispatches [`Action::RepeatEnded`].
-pub async fn run(command: Value, total: u64, dispatch: Callback<Action>, cancel: Rc<Cell<bool>>) {
-    let mut done = 0;
+/// Submits `command` for `i` in `done + 1..=total` through `dispatch`, in slices of
+/// about [`SLICE_MS`], until done or `cancel` is set; then dispatches
+/// [`Action::RepeatEnded`].
+pub async fn run(
+    command: Value,
+    mut done: u64,
+    total: u64,
+    dispatch: Callback<Action>,
+    cancel: Rc<Cell<bool>>,
+) {
     let mut slice = 16u64;
     while done < total && !cancel.get() {
         let n = slice.min(total - done);
