@@ -215,3 +215,37 @@ test("the spec suite runs every bundled scenario green", async () => {
   await page.screenshot({ path: shots + "specs.png" });
   assert.deepEqual(errors, []);
 });
+
+test("a database from a newer version is left alone: the page says so and works without saving", async () => {
+  const context = await freshContext(env);
+  const { page } = await open(env, "/", { context });
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const request = indexedDB.open("decider-lab", 99);
+    request.onsuccess = () => { request.result.close(); resolve(); };
+    request.onerror = () => reject(request.error);
+  }));
+  const reopened = await open(env, "/", { context });
+  const banner = reopened.page.getByTestId("error-banner");
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /newer/i);
+  await submit(reopened.page, { restaurant: { open: { restaurant_id: "x" } } });
+  await waitForHead(reopened.page, 1);
+  const version = await reopened.page.evaluate(() => new Promise((resolve) => {
+    const request = indexedDB.open("decider-lab");
+    request.onsuccess = () => { resolve(request.result.version); request.result.close(); };
+  }));
+  assert.equal(version, 99, "the newer database is untouched");
+});
+
+test("without IndexedDB (private mode) the page works and says nothing is saved", async () => {
+  const context = await freshContext(env);
+  await context.addInitScript(() => {
+    Object.defineProperty(window, "indexedDB", { get() { throw new DOMException("The user denied permission to access the database.", "SecurityError"); } });
+  });
+  const { page } = await open(env, "/", { context });
+  const banner = page.getByTestId("error-banner");
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /IndexedDB/);
+  await submit(page, { restaurant: { open: { restaurant_id: "x" } } });
+  await waitForHead(page, 1);
+});

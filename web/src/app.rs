@@ -104,11 +104,21 @@ fn Playground() -> Html {
     };
     let domain_id = session.domain().info().id.clone();
     let examples = use_memo(domain_id.clone(), |id| examples_for(id));
-    let stream_ids = use_memo((domain_id, session.log_version()), |_| session.stream_ids());
+    // While a Repeat ×N runs, what is costly to read (every stream id, the whole view) is
+    // read once and kept until it ends; the log and the counts follow every slice.
+    let settled = session.progress().is_none().then(|| store.version());
+    let stream_ids = use_memo((domain_id, settled.map(|_| session.log_version())), |_| {
+        session.stream_ids()
+    });
     let selected = session.selected().cloned();
     let stream = selected.as_ref().map(|row| row.stream_id.clone());
-    let current = Rc::new(session.state(stream.as_deref()));
-    let previous = session.previous_state(stream.as_deref()).map(Rc::new);
+    let states = use_memo((stream.clone(), settled), |(stream, _)| {
+        (
+            Rc::new(session.state(stream.as_deref())),
+            session.previous_state(stream.as_deref()).map(Rc::new),
+        )
+    });
+    let (current, previous) = (states.0.clone(), states.1.clone());
     let position = selected.as_ref().map(|row| row.position);
     let flow = session.flow().map(Rc::new);
     let locked = session.in_past() || session.read_only();

@@ -8,8 +8,11 @@ use std::cell::Cell;
 use std::rc::Rc;
 use yew::Callback;
 
-/// Milliseconds of work per slice before yielding to the browser (half a 60 Hz frame).
+/// The least milliseconds of work per slice before yielding to the browser (half a 60 Hz
+/// frame).
 const SLICE_MS: f64 = 8.0;
+/// The most milliseconds of work per slice, so no slice is a long task (50 ms).
+const MAX_SLICE_MS: f64 = 40.0;
 
 /// `command` with every `${i}` in its strings (keys included) replaced by `i`.
 pub fn substitute(command: &Value, i: u64) -> Value {
@@ -48,9 +51,12 @@ pub async fn run(
             progress: Progress { done, total },
         });
         let spent = (now() - started).max(0.1);
-        // Aim the next slice at SLICE_MS of work from what this one cost.
-        slice = ((n as f64 * SLICE_MS / spent) as u64).clamp(1, 5_000);
         TimeoutFuture::new(0).await;
+        // The page rendered meanwhile: give the work at least as long as that took (so a
+        // costly render does not dominate), within SLICE_MS..MAX_SLICE_MS.
+        let rendering = now() - started - spent;
+        let target = rendering.clamp(SLICE_MS, MAX_SLICE_MS);
+        slice = ((n as f64 * target / spent) as u64).clamp(1, 5_000);
     }
     dispatch.emit(Action::RepeatEnded);
 }
