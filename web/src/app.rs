@@ -134,6 +134,9 @@ fn Playground() -> Html {
                     <Composer
                         domain={DomainRef(session.domain().clone())}
                         {locked}
+                        lock_reason={session.read_only().then_some(AttrValue::from(
+                            "This session is read-only (a shared link or a damaged workspace): save it as a workspace, or keep its good part, to compose.",
+                        ))}
                         history={session.history().clone()}
                         examples={Rc::new((*examples).clone())}
                         progress={session.progress().map(|p| (p.done, p.total))}

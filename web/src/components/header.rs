@@ -27,7 +27,7 @@ pub fn Header(props: &HeaderProps) -> Html {
     let domain = session.domain().info().clone();
     let queue = session.queue_len();
     let mode = session.mode();
-    let past = session.in_past();
+    let past = session.in_past() || session.read_only();
 
     let on_domain = dispatch.reform(|e: Event| Action::SelectDomain(select_value(&e)));
     let on_mode = {

@@ -122,6 +122,9 @@ pub struct ComposerProps {
     /// Time travel is in the past: everything is disabled and the reason shown.
     #[prop_or_default]
     pub locked: bool,
+    /// Why it is locked, when not because of time travel (a read-only session).
+    #[prop_or_default]
+    pub lock_reason: Option<AttrValue>,
     /// Submitted commands, newest first.
     #[prop_or_default]
     pub history: Rc<Vec<Value>>,
@@ -256,7 +259,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
             </header>
             if props.locked {
                 <p class="composer-locked" role="status">
-                    { "⚠ Viewing the past: commands are issued at the present. Return to the end of the timeline to compose." }
+                    { "⚠ " }
+                    { props.lock_reason.clone().unwrap_or_else(|| AttrValue::from(
+                        "Viewing the past: commands are issued at the present. Return to the end of the timeline to compose.",
+                    )) }
                 </p>
             }
             <fieldset class="composer-body" disabled={props.locked}>
