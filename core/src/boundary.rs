@@ -150,8 +150,11 @@ pub trait DynEngine {
     fn head(&self) -> u64;
     /// The number of commands waiting in the live queue.
     fn queue_len(&self) -> usize;
-    /// The ids of the streams that have an event, sorted, at most `limit` of them.
+    /// The ids of the streams that have an event, sorted, at most `limit` of them (the
+    /// first ones in order).
     fn stream_ids(&self, limit: usize) -> Vec<String>;
+    /// How many streams have an event.
+    fn stream_count(&self) -> usize;
     /// The number of journal entries.
     fn journal_len(&self) -> usize;
     /// How many user commands were submitted in journal entries `from..` (to resume a
@@ -486,11 +489,17 @@ where
 
     fn stream_ids(&self, limit: usize) -> Vec<String> {
         let mut ids: Vec<&StreamId> = self.engine.state().streams.keys().collect();
+        // The first `limit` in order, in time linear in the streams (not a full sort).
+        if ids.len() > limit && limit > 0 {
+            ids.select_nth_unstable(limit - 1);
+        }
+        ids.truncate(limit);
         ids.sort_unstable();
-        ids.into_iter()
-            .take(limit)
-            .map(StreamId::to_string)
-            .collect()
+        ids.into_iter().map(StreamId::to_string).collect()
+    }
+
+    fn stream_count(&self) -> usize {
+        self.engine.state().streams.len()
     }
 
     fn journal_len(&self) -> usize {

@@ -107,7 +107,7 @@ fn Playground() -> Html {
     // While a Repeat ×N runs, what is costly to read (every stream id, the whole view) is
     // read once and kept until it ends; the log and the counts follow every slice.
     let settled = session.progress().is_none().then(|| store.version());
-    let stream_ids = use_memo((domain_id, settled.map(|_| session.log_version())), |_| {
+    let stream_ids = use_memo((domain_id, settled.map(|_| session.stream_count())), |_| {
         session.stream_ids()
     });
     let selected = session.selected().cloned();

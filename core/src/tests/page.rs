@@ -198,6 +198,15 @@ fn the_filter_finds_positions_by_kind_origin_flow_stream_and_text() {
         ..LogFilter::default()
     };
     assert_eq!(find(stream), [2, 4]);
+    assert_eq!(
+        engine.stream_ids(2),
+        ["counter-0", "counter-1"],
+        "the first two in order"
+    );
+    assert_eq!(
+        engine.stream_ids(9),
+        ["counter-0", "counter-1", "counter-2"]
+    );
     let origin = LogFilter {
         origin: Some("compensate".into()),
         ..LogFilter::default()

@@ -266,6 +266,11 @@ impl Session {
         self.engine.stream_ids(STREAM_CHOICES)
     }
 
+    /// How many streams have an event.
+    pub fn stream_count(&self) -> usize {
+        self.engine.stream_count()
+    }
+
     /// The number of log rows that pass the filter.
     pub fn log_len(&self) -> usize {
         match &self.matches {
