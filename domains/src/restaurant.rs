@@ -755,8 +755,11 @@ pub type Deciders = Route<
 /// The deciders, routed.
 pub fn deciders() -> Deciders {
     Route(
-        lift!(RestaurantDecider, Restaurant),
-        Route(lift!(OrderDecider, Order), lift!(PaymentDecider, Payment)),
+        lift!(RestaurantDecider, Restaurant, "restaurant", "restaurant-"),
+        Route(
+            lift!(OrderDecider, Order, "order", "order-"),
+            lift!(PaymentDecider, Payment, "payment", "payment-"),
+        ),
     )
 }
 
