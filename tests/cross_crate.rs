@@ -533,8 +533,14 @@ fn generated_scenario(rng: &mut Rng) -> Value {
                 rng.pick(&domain.info().streams),
                 rng.pick(&streams)
             );
+            // Only events of the part that owns the stream fit in it.
+            let fits = |event: &Value| {
+                let mut engine = domain.start(EngineConfig::default());
+                engine.given(&stream, std::slice::from_ref(event)).is_ok()
+            };
             let events: Vec<Value> = (0..rng.below(3))
                 .map(|_| from_schema(&events, &events, rng))
+                .filter(fits)
                 .collect();
             json!({"stream": stream, "events": events})
         })
@@ -856,4 +862,60 @@ fn the_examples_in_the_format_doc_pass() {
         let report = scenario.check(&*domain).unwrap();
         assert!(report.passed(), "{}: {report}", scenario.title);
     }
+}
+
+/// The over-capacity example with its given history (Luigi's created and opened) moved
+/// from `restaurant-luigi` into the order stream `order-o1`.
+fn restaurant_history_in_an_order_stream() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(dir.join("scenarios/restaurant/rejected-over-capacity.json"))
+            .unwrap();
+    let mut value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["given"][0]["stream"], "restaurant-luigi");
+    value["given"][0]["stream"] = json!("order-o1");
+    value.to_string()
+}
+
+#[test]
+fn history_given_in_another_parts_stream_is_refused_at_its_path_naming_the_owner() {
+    let text = restaurant_history_in_an_order_stream();
+    let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
+    let error = scenario.run(&*domain).err().expect("refused");
+    assert_eq!(error.path, "$.given[0].events[0]");
+    assert_eq!(
+        error.message,
+        "a `restaurant` event belongs to `restaurant-…` streams, not `order-o1` (owned by `order`)"
+    );
+    // A restaurant event after an order event in an order stream: refused at its index.
+    let mut engine = domain.start(EngineConfig::default());
+    let placed = json!({"order": {"order_cancelled": {"order_id": "o1", "reason": "test"}}});
+    let opened = json!({"restaurant": {"opened": {"restaurant_id": "luigi"}}});
+    let refused = engine.given("order-o1", &[placed, opened]).unwrap_err();
+    assert_eq!(refused.path, "$[1]");
+    assert_eq!(engine.journal_len(), 0, "nothing recorded");
+}
+
+#[test]
+fn a_journal_with_an_event_in_another_parts_stream_refuses_to_rebuild() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(dir.join(GOLDEN_JOURNAL)).unwrap();
+    let mut journal: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let domain = decider_domains::find("restaurant").unwrap();
+    assert!(domain.rebuild(EngineConfig::default(), &journal).is_ok());
+    // Entry 1 records Luigi's creation; move it into an order stream.
+    let fact = &mut journal[1]["step"]["facts"][0]["fact"];
+    assert_eq!(fact["stream_id"], "restaurant-luigi");
+    fact["stream_id"] = json!("order-o1");
+    let error = domain
+        .rebuild(EngineConfig::default(), &journal)
+        .err()
+        .expect("refused");
+    assert_eq!(error.path, "$[1]");
+    assert!(
+        error
+            .message
+            .contains("belongs to `restaurant-…` streams, not `order-o1`"),
+        "{error}"
+    );
 }

@@ -10,7 +10,7 @@ pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
 
 use crate::decider::Decider;
-use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, RunSummary};
+use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, GivenError, RunSummary};
 use crate::ids::{Id, StreamId};
 use crate::journal::JournalEntry;
 use crate::projection::Projection;
@@ -444,9 +444,12 @@ where
             .collect::<Result<Vec<_>, _>>()?;
         self.engine
             .given(&StreamId::from(stream), events)
-            .map_err(|conflict| BoundaryError {
-                path: "$".into(),
-                message: conflict.to_string(),
+            .map_err(|e| BoundaryError {
+                path: match &e {
+                    GivenError::Misplaced { index, .. } => format!("$[{index}]"),
+                    GivenError::Conflict(_) => "$".into(),
+                },
+                message: e.to_string(),
             })
     }
 

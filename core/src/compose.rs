@@ -1,7 +1,7 @@
 //! Composition: several deciders as one (sums of messages, product of states), merged
 //! views and process managers, and adapters that map messages and state.
 
-use crate::decider::Decider;
+use crate::decider::{Decider, Misplaced};
 use crate::envelope::Fact;
 use crate::ids::StreamId;
 use crate::process_manager::ProcessManager;
@@ -69,6 +69,19 @@ impl<A: Decider, B: Decider> Decider for Combine<A, B> {
 
     fn is_terminal(&self, state: &Self::State) -> bool {
         self.0.is_terminal(&state.0) && self.1.is_terminal(&state.1)
+    }
+
+    fn check_stream(&self, stream: &StreamId, event: &Self::Event) -> Result<(), Misplaced> {
+        match event {
+            Sum::Left(e) => self.0.check_stream(stream, e),
+            Sum::Right(e) => self.1.check_stream(stream, e),
+        }
+    }
+
+    fn stream_owner(&self, stream: &StreamId) -> Option<&'static str> {
+        self.0
+            .stream_owner(stream)
+            .or_else(|| self.1.stream_owner(stream))
     }
 }
 
@@ -154,7 +167,9 @@ pub trait Routed: Decider {
 /// accepts it. Nest it for more parts: `Route(a, Route(b, c))`.
 ///
 /// Each stream belongs to one part (the parts' stream ids must not overlap), so a
-/// stream's state is that part's state alone ([`Part`]).
+/// stream's state is that part's state alone ([`Part`]). Parts that declare their streams
+/// ([`Adapt::owning`]) refuse history given in another part's stream
+/// ([`Decider::check_stream`]), so no stream ever holds two parts' events.
 #[derive(Clone, Debug, Default)]
 pub struct Route<A, B>(pub A, pub B);
 
@@ -206,12 +221,17 @@ where
         }
     }
 
+    /// Folds `event` into the state of the part it belongs to. An event of the other part
+    /// than the one whose state the stream holds leaves the state unchanged (never a
+    /// reset): the engine cannot record one, since a part's events are decided in the
+    /// part's own streams and given or loaded history passes [`Decider::check_stream`].
     fn evolve(&self, state: Self::State, event: &A::Event) -> Self::State {
         match (self.0.accepts_event(event), state) {
             (true, Part::First(a)) => Part::First(self.0.evolve(a, event)),
-            (true, _) => Part::First(self.0.evolve(self.0.initial_state(), event)),
+            (true, Part::Empty) => Part::First(self.0.evolve(self.0.initial_state(), event)),
             (false, Part::Second(b)) => Part::Second(self.1.evolve(b, event)),
-            (false, _) => Part::Second(self.1.evolve(self.1.initial_state(), event)),
+            (false, Part::Empty) => Part::Second(self.1.evolve(self.1.initial_state(), event)),
+            (_, other) => other,
         }
     }
 
@@ -221,6 +241,25 @@ where
             Part::First(a) => self.0.is_terminal(a),
             Part::Second(b) => self.1.is_terminal(b),
         }
+    }
+
+    /// Asks the part `event` belongs to, and names the part that owns `stream` instead.
+    fn check_stream(&self, stream: &StreamId, event: &A::Event) -> Result<(), Misplaced> {
+        let checked = if self.0.accepts_event(event) {
+            self.0.check_stream(stream, event)
+        } else {
+            self.1.check_stream(stream, event)
+        };
+        checked.map_err(|misplaced| Misplaced {
+            stream_owner: misplaced.stream_owner.or_else(|| self.stream_owner(stream)),
+            ..misplaced
+        })
+    }
+
+    fn stream_owner(&self, stream: &StreamId) -> Option<&'static str> {
+        self.0
+            .stream_owner(stream)
+            .or_else(|| self.1.stream_owner(stream))
     }
 }
 
@@ -255,7 +294,11 @@ pub type Lift<D, C, E, R> = Adapt<
 /// `event_in`, rejections out through `rejection`.
 ///
 /// This is how a domain gives several deciders one command and event enum of its own.
-/// Build it with [`Adapt::new`].
+/// Build it with [`Adapt::new`], and declare the streams it owns with [`Adapt::owning`].
+///
+/// A command `command` does not map is not this decider's (a [`Route`] never gives it
+/// one, unless no part takes it): it is addressed to the empty stream id, which no
+/// decider names, and records nothing.
 pub struct Adapt<D, C, E, R, FC, FEo, FEi, FR> {
     /// The adapted decider.
     pub decider: D,
@@ -267,7 +310,22 @@ pub struct Adapt<D, C, E, R, FC, FEo, FEi, FR> {
     pub event_in: FEi,
     /// Inner rejection to outer rejection.
     pub rejection: FR,
+    /// The streams this decider owns, when declared.
+    streams: Option<Streams>,
     outer: PhantomData<Outer<C, E, R>>,
+}
+
+/// The streams an [`Adapt`] owns: the name of its part and how the stream ids begin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Streams {
+    owner: &'static str,
+    prefix: &'static str,
+}
+
+impl Streams {
+    fn own(&self, stream: &StreamId) -> bool {
+        stream.as_str().starts_with(self.prefix)
+    }
 }
 
 impl<D, C, E, R, FC, FEo, FEi, FR> Adapt<D, C, E, R, FC, FEo, FEi, FR> {
@@ -279,7 +337,18 @@ impl<D, C, E, R, FC, FEo, FEi, FR> Adapt<D, C, E, R, FC, FEo, FEi, FR> {
             event_out,
             event_in,
             rejection,
+            streams: None,
             outer: PhantomData,
+        }
+    }
+
+    /// Declares that this decider, the part named `owner`, owns exactly the streams whose
+    /// ids begin with `prefix` (`"order-"`): its events given in any other stream are
+    /// refused ([`Decider::check_stream`]), and [`Decider::stream_owner`] names it.
+    pub fn owning(self, owner: &'static str, prefix: &'static str) -> Self {
+        Adapt {
+            streams: Some(Streams { owner, prefix }),
+            ..self
         }
     }
 }
@@ -302,12 +371,16 @@ where
     }
 
     fn stream_id(&self, command: &C) -> StreamId {
-        let inner = (self.command)(command).expect("command routed to the wrong decider");
-        self.decider.stream_id(inner)
+        match (self.command)(command) {
+            Some(inner) => self.decider.stream_id(inner),
+            None => StreamId::from(""),
+        }
     }
 
     fn decide(&self, command: &C, state: &D::State) -> Result<Vec<E>, R> {
-        let inner = (self.command)(command).expect("command routed to the wrong decider");
+        let Some(inner) = (self.command)(command) else {
+            return Ok(Vec::new());
+        };
         self.decider
             .decide(inner, state)
             .map(|es| es.into_iter().map(&self.event_out).collect())
@@ -323,6 +396,30 @@ where
 
     fn is_terminal(&self, state: &D::State) -> bool {
         self.decider.is_terminal(state)
+    }
+
+    /// Refuses this decider's event in a stream it does not own (when declared), then
+    /// asks the adapted decider; another decider's event is not this one's to judge.
+    fn check_stream(&self, stream: &StreamId, event: &E) -> Result<(), Misplaced> {
+        let Some(inner) = (self.event_in)(event) else {
+            return Ok(());
+        };
+        match self.streams {
+            Some(streams) if !streams.own(stream) => Err(Misplaced {
+                stream: stream.clone(),
+                event_owner: streams.owner,
+                prefix: streams.prefix,
+                stream_owner: None,
+            }),
+            _ => self.decider.check_stream(stream, inner),
+        }
+    }
+
+    fn stream_owner(&self, stream: &StreamId) -> Option<&'static str> {
+        match self.streams {
+            Some(streams) if streams.own(stream) => Some(streams.owner),
+            _ => self.decider.stream_owner(stream),
+        }
     }
 }
 
@@ -378,5 +475,11 @@ where
     }
     fn is_terminal(&self, state: &S) -> bool {
         self.decider.is_terminal(&(self.from)(state))
+    }
+    fn check_stream(&self, stream: &StreamId, event: &D::Event) -> Result<(), Misplaced> {
+        self.decider.check_stream(stream, event)
+    }
+    fn stream_owner(&self, stream: &StreamId) -> Option<&'static str> {
+        self.decider.stream_owner(stream)
     }
 }

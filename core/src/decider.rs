@@ -1,6 +1,7 @@
 //! The [`Decider`]: the pure heart of one stream (aggregate instance).
 
 use crate::ids::StreamId;
+use std::fmt;
 
 /// Decides which events a command records, and folds events into state.
 ///
@@ -35,7 +36,50 @@ pub trait Decider {
     fn is_terminal(&self, _state: &Self::State) -> bool {
         false
     }
+
+    /// Whether `event` may be recorded in `stream`, or which part's streams it belongs to.
+    /// Checked wherever history enters without a command (given events, loaded journals):
+    /// events a decider decides are in the stream it named. By default every stream is.
+    fn check_stream(&self, _stream: &StreamId, _event: &Self::Event) -> Result<(), Misplaced> {
+        Ok(())
+    }
+
+    /// The name of the part that owns `stream`, when a part declares it (see
+    /// [`crate::compose::Adapt::owning`]).
+    fn stream_owner(&self, _stream: &StreamId) -> Option<&'static str> {
+        None
+    }
 }
+
+/// An event given in a stream that is not one of its part's: which part the event belongs
+/// to, the prefix of that part's streams, and which part owns the stream instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Misplaced {
+    /// The stream the event was given in.
+    pub stream: StreamId,
+    /// The part the event belongs to.
+    pub event_owner: &'static str,
+    /// How the names of that part's streams begin.
+    pub prefix: &'static str,
+    /// The part that owns `stream`, if any part declares it.
+    pub stream_owner: Option<&'static str>,
+}
+
+impl fmt::Display for Misplaced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a `{}` event belongs to `{}…` streams, not `{}`",
+            self.event_owner, self.prefix, self.stream
+        )?;
+        match self.stream_owner {
+            Some(owner) => write!(f, " (owned by `{owner}`)"),
+            None => write!(f, " (owned by no part)"),
+        }
+    }
+}
+
+impl std::error::Error for Misplaced {}
 
 /// Folds `events` into `state` with `decider` (replay).
 pub fn fold<'e, D: Decider>(

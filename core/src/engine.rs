@@ -1,7 +1,7 @@
 //! The [`Engine`]: runs commands through the decider, records facts, feeds views and
 //! sagas, and queues the commands they emit.
 
-use crate::decider::Decider;
+use crate::decider::{Decider, Misplaced};
 use crate::envelope::{CommandEnvelope, FactKind, Origin, RecordedFact, SharedCommand};
 use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{JournalEntry, Recorded, StepFailure, StepRecord};
@@ -59,6 +59,31 @@ impl std::fmt::Display for EngineError {
 }
 
 impl std::error::Error for EngineError {}
+
+/// Why [`Engine::given`] recorded nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GivenError {
+    /// Another writer moved the stream on in a shared store.
+    Conflict(Conflict),
+    /// The event at `index` of the batch belongs to another part's streams.
+    Misplaced {
+        /// The index of the event in the batch.
+        index: usize,
+        /// Whose event it is, and whose stream.
+        misplaced: Misplaced,
+    },
+}
+
+impl std::fmt::Display for GivenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GivenError::Conflict(conflict) => conflict.fmt(f),
+            GivenError::Misplaced { misplaced, .. } => misplaced.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for GivenError {}
 
 /// How a [`Engine::run_until_idle`] call ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -247,13 +272,22 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     /// Records `events` in `stream` as history (a scenario's "given"): folded into the
     /// stream, the view and the process manager, but reacted to by no saga. Refused, with
-    /// nothing recorded, if another writer moved the stream on in a shared store.
+    /// nothing recorded, if an event belongs to another part's streams
+    /// ([`Decider::check_stream`]), or if another writer moved the stream on in a shared
+    /// store.
     pub fn given(
         &mut self,
         stream: &StreamId,
         events: impl IntoIterator<Item = Y::Event>,
-    ) -> Result<(), Conflict> {
-        let expected = self.writable(stream)?;
+    ) -> Result<(), GivenError> {
+        let events: Vec<Y::Event> = events.into_iter().collect();
+        let decider = self.system.decider();
+        for (index, event) in events.iter().enumerate() {
+            decider
+                .check_stream(stream, event)
+                .map_err(|misplaced| GivenError::Misplaced { index, misplaced })?;
+        }
+        let expected = self.writable(stream).map_err(GivenError::Conflict)?;
         let command_id = self.fresh_command_id();
         let mut version = expected;
         let head = self.live.position;
@@ -277,7 +311,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 })
             })
             .collect();
-        self.store.append(stream, expected, facts.clone())?;
+        self.store
+            .append(stream, expected, facts.clone())
+            .map_err(GivenError::Conflict)?;
         self.live.commands += 1;
         for fact in &facts {
             self.live.record_fact(&*self.system, fact);

@@ -34,8 +34,8 @@ pub mod view;
 mod tests;
 
 pub use boundary::{BoundaryError, DomainInfo, DynDomain, DynEngine, MessageKind, TypedDomain};
-pub use decider::{fold, Decider};
-pub use engine::{Engine, EngineConfig, EngineError, RunSummary};
+pub use decider::{fold, Decider, Misplaced};
+pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
 pub use envelope::{CommandEnvelope, Fact, FactKind, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, StreamId};
 pub use journal::{JournalEntry, StepFailure, StepRecord};

@@ -142,7 +142,7 @@ impl<Y: System> Projection<Y> {
                 // The batch drew one command ordinal for its command id.
                 self.commands += 1;
                 for fact in facts.iter().take_while(|f| f.position < limit) {
-                    self.check_fact(fact, &facts[0].stream_id)?;
+                    self.check_fact(system, fact, &facts[0].stream_id)?;
                     self.record_fact(system, fact);
                 }
             }
@@ -162,7 +162,7 @@ impl<Y: System> Projection<Y> {
             if recorded.fact.position >= limit {
                 break;
             }
-            self.check_fact(&recorded.fact, &step.facts[0].fact.stream_id)?;
+            self.check_fact(system, &recorded.fact, &step.facts[0].fact.stream_id)?;
             self.record_fact(system, &recorded.fact);
             for command in &recorded.queued {
                 self.enqueue(command.clone());
@@ -175,9 +175,11 @@ impl<Y: System> Projection<Y> {
     }
 
     /// Checks that a fact from a journal continues this projection: next position, one
-    /// stream per entry, next stream version.
+    /// stream per entry, next stream version, an event its stream's part may hold
+    /// ([`Decider::check_stream`]).
     fn check_fact(
         &self,
+        system: &Y,
         fact: &RecordedFact<Y::Command, Y::Event, Y::Rejection>,
         stream: &StreamId,
     ) -> Result<(), JournalError> {
@@ -193,7 +195,15 @@ impl<Y: System> Projection<Y> {
                 fact.stream_id
             )));
         }
-        if let FactKind::Event { stream_version, .. } = fact.kind {
+        if let FactKind::Event {
+            stream_version,
+            ref event,
+        } = fact.kind
+        {
+            system
+                .decider()
+                .check_stream(stream, event)
+                .map_err(|misplaced| self.error(misplaced.to_string()))?;
             let current = self.streams.get(stream).map_or(0, |s| s.version);
             if stream_version != current + 1 {
                 return Err(self.error(format!(

@@ -187,7 +187,7 @@ impl<Y: System> FlowSpec<Y> {
     pub fn given(mut self, stream: &str, events: impl IntoIterator<Item = Y::Event>) -> Self {
         self.engine
             .given(&StreamId::from(stream), events)
-            .expect("an in-memory store has no other writer");
+            .expect("given history fits its stream (an in-memory store has no other writer)");
         self.mark = self.engine.timeline().head();
         self
     }

@@ -660,12 +660,12 @@ pub type Deciders = Route<
 /// The deciders, routed.
 pub fn deciders() -> Deciders {
     Route(
-        lift!(CheckoutDecider, Checkout),
+        lift!(CheckoutDecider, Checkout, "checkout", "checkout-"),
         Route(
-            lift!(StockDecider, Stock),
+            lift!(StockDecider, Stock, "stock", "stock-"),
             Route(
-                lift!(PaymentDecider, Payment),
-                lift!(ShippingDecider, Shipping),
+                lift!(PaymentDecider, Payment, "payment", "payment-"),
+                lift!(ShippingDecider, Shipping, "shipping", "shipment-"),
             ),
         ),
     )

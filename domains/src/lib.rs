@@ -7,10 +7,12 @@
 #![deny(missing_docs)]
 
 /// Lifts the decider `$decider` for the `$variant` aggregate into its domain's `Command`,
-/// `Event` and `Rejection` enums (each with a `$variant(..)` variant), for a `Route`.
+/// `Event` and `Rejection` enums (each with a `$variant(..)` variant), for a `Route`; the
+/// part is named `$owner` and owns the streams whose ids begin with `$prefix`, so its
+/// events given in any other stream are refused.
 macro_rules! lift {
-    ($decider:expr, $variant:ident) => {
-        decider_core::compose::Adapt::new(
+    ($decider:expr, $variant:ident, $owner:literal, $prefix:literal) => {
+        decider_core::compose::Lift::<_, Command, Event, Rejection>::new(
             $decider,
             |command: &Command| match command {
                 Command::$variant(inner) => Some(inner),
@@ -23,6 +25,7 @@ macro_rules! lift {
             },
             Rejection::$variant,
         )
+        .owning($owner, $prefix)
     };
 }
 

@@ -16,6 +16,7 @@
 
 use decider_core::compose::{Lift, Route};
 use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
+use imbl::{OrdMap, OrdSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -755,8 +756,11 @@ pub type Deciders = Route<
 /// The deciders, routed.
 pub fn deciders() -> Deciders {
     Route(
-        lift!(RestaurantDecider, Restaurant),
-        Route(lift!(OrderDecider, Order), lift!(PaymentDecider, Payment)),
+        lift!(RestaurantDecider, Restaurant, "restaurant", "restaurant-"),
+        Route(
+            lift!(OrderDecider, Order, "order", "order-"),
+            lift!(PaymentDecider, Payment, "payment", "payment-"),
+        ),
     )
 }
 
@@ -777,13 +781,15 @@ pub struct OrderSummary {
     pub status: OrderStatus,
 }
 
-/// The board's read model: menus and orders.
+/// The board's read model: menus and orders. Persistent maps, so the time-travel snapshots
+/// that hold it (the view's and the fulfilment process's) share what did not change;
+/// they serialize exactly as ordered maps.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct BoardState {
     /// Restaurant id → item id → price in cents.
-    pub menus: BTreeMap<String, BTreeMap<String, u64>>,
+    pub menus: OrdMap<String, OrdMap<String, u64>>,
     /// Order id → summary.
-    pub orders: BTreeMap<String, OrderSummary>,
+    pub orders: OrdMap<String, OrderSummary>,
 }
 
 /// The board view: every restaurant's menu and every order with its total and payment.
@@ -876,15 +882,16 @@ pub fn payment_id(order_id: &str) -> String {
     format!("pay-{order_id}")
 }
 
-/// What the fulfilment process knows: the [`Board`], plus what it has set in motion.
+/// What the fulfilment process knows: the [`Board`], plus what it has set in motion (in
+/// persistent sets, shared between time-travel snapshots like the board's maps).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FulfilmentState {
     /// Menus and orders, folded as the board view folds them.
     pub board: BoardState,
     /// Orders a kitchen accepted and still holds (neither prepared nor released).
-    pub in_kitchen: BTreeSet<String>,
+    pub in_kitchen: OrdSet<String>,
     /// Orders whose refund the process already asked for, when the restaurant refused them.
-    pub refunding: BTreeSet<String>,
+    pub refunding: OrdSet<String>,
 }
 
 impl FulfilmentState {
@@ -956,7 +963,7 @@ impl ProcessManager for Fulfilment {
     }
 }
 
-fn track_kitchen(in_kitchen: &mut BTreeSet<String>, event: &Event) {
+fn track_kitchen(in_kitchen: &mut OrdSet<String>, event: &Event) {
     match event {
         Event::Restaurant(RestaurantEvent::OrderAccepted { order_id, .. }) => {
             in_kitchen.insert(order_id.clone());

@@ -502,8 +502,8 @@ pub type Deciders = Route<
 /// The deciders, routed.
 pub fn deciders() -> Deciders {
     Route(
-        lift!(AccountDecider, Account),
-        lift!(TransferDecider, Transfer),
+        lift!(AccountDecider, Account, "account", "account-"),
+        lift!(TransferDecider, Transfer, "transfer", "transfer-"),
     )
 }
 

@@ -167,37 +167,37 @@ proptest! {
     }
 }
 
-fn left_command(c: &Sum<Cmd, Cmd>) -> Option<&Cmd> {
+pub(super) fn left_command(c: &Sum<Cmd, Cmd>) -> Option<&Cmd> {
     match c {
         Sum::Left(c) => Some(c),
         Sum::Right(_) => None,
     }
 }
 
-fn right_command(c: &Sum<Cmd, Cmd>) -> Option<&Cmd> {
+pub(super) fn right_command(c: &Sum<Cmd, Cmd>) -> Option<&Cmd> {
     match c {
         Sum::Right(c) => Some(c),
         Sum::Left(_) => None,
     }
 }
 
-fn left_event(e: &Sum<Ev, Ev>) -> Option<&Ev> {
+pub(super) fn left_event(e: &Sum<Ev, Ev>) -> Option<&Ev> {
     match e {
         Sum::Left(e) => Some(e),
         Sum::Right(_) => None,
     }
 }
 
-fn right_event(e: &Sum<Ev, Ev>) -> Option<&Ev> {
+pub(super) fn right_event(e: &Sum<Ev, Ev>) -> Option<&Ev> {
     match e {
         Sum::Right(e) => Some(e),
         Sum::Left(_) => None,
     }
 }
 
-type Side = Lift<Counter, Sum<Cmd, Cmd>, Sum<Ev, Ev>, Sum<Rej, Rej>>;
+pub(super) type Side = Lift<Counter, Sum<Cmd, Cmd>, Sum<Ev, Ev>, Sum<Rej, Rej>>;
 
-fn routed() -> Route<Side, Side> {
+pub(super) fn routed() -> Route<Side, Side> {
     Route(
         Adapt::new(Counter, left_command, Sum::Left, left_event, Sum::Left),
         Adapt::new(Counter, right_command, Sum::Right, right_event, Sum::Right),
