@@ -157,6 +157,9 @@ pub trait DynEngine {
     fn stream_count(&self) -> usize;
     /// The number of journal entries.
     fn journal_len(&self) -> usize;
+    /// The number of facts the first `entries` journal entries recorded (what a store
+    /// that kept that many entries holds).
+    fn head_after(&self, entries: usize) -> u64;
     /// How many user commands were submitted in journal entries `from..` (to resume a
     /// repeated submission from what the journal holds).
     fn submitted_since(&self, from: usize) -> u64;
@@ -507,6 +510,10 @@ where
 
     fn journal_len(&self) -> usize {
         self.engine.journal().len()
+    }
+
+    fn head_after(&self, entries: usize) -> u64 {
+        self.engine.timeline().position_after(entries)
     }
 
     fn submitted_since(&self, from: usize) -> u64 {

@@ -67,6 +67,15 @@ impl<Y: System> Timeline<Y> {
         self.ends.partition_point(|&end| end <= position)
     }
 
+    /// The number of facts recorded by the first `entries` journal entries.
+    pub fn position_after(&self, entries: usize) -> u64 {
+        entries
+            .checked_sub(1)
+            .and_then(|last| self.ends.get(last))
+            .copied()
+            .unwrap_or_else(|| if entries == 0 { 0 } else { self.head() })
+    }
+
     /// The state after the first `entries` journal entries.
     pub fn at_entry(&self, system: &Y, entries: usize) -> Projection<Y> {
         let entries = entries.min(self.journal.len()) as u64;

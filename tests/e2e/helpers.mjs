@@ -52,7 +52,7 @@ export async function submit(page, command, { times } = {}) {
   await fillCommand(page, command);
   if (times) await page.getByTestId("repeat-count").fill(String(times));
   const button = page.getByTestId("command-submit");
-  await assert.doesNotReject(button.click({ timeout: 5000 }), "the submit button is enabled");
+  await assert.doesNotReject(button.click({ timeout: 15000 }), "the submit button is enabled");
 }
 
 /** Sets the raw JSON editor's value and dispatches `input`. */

@@ -270,6 +270,11 @@ fn inspect_shows_one_stream_the_view_the_process_and_the_queue() {
     assert_eq!(engine.view_state(Some(0)), json!([{}, 0]));
     assert_eq!(engine.journal_range(1, 2).len(), 1);
     assert_eq!(engine.submitted_since(0), 2);
+    assert_eq!(engine.head_after(0), 0);
+    assert_eq!(engine.head_after(1), 0, "a submission records no fact");
+    assert_eq!(engine.head_after(2), 1);
+    assert_eq!(engine.head_after(3), 1);
+    assert_eq!(engine.head_after(99), 1, "past the end: every fact");
     assert_eq!(
         engine.submitted_since(1),
         1,

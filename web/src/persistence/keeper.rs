@@ -19,6 +19,9 @@ use std::rc::Rc;
 use web_sys::IdbDatabase;
 use yew::Callback;
 
+/// Journal entries written per transaction at most.
+const WRITE_BATCH: usize = 2_000;
+
 /// What the workspace bar shows of the keeper.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Status {
@@ -269,9 +272,12 @@ async fn flush(keeper: Shared) {
             let saved = k.saved;
             match (&mut k.status.current, k.db.clone()) {
                 (Some(current), Some(db)) if same && (length > saved || (k.dirty && k.kept)) => {
-                    current.length = length;
-                    current.facts = session.head();
-                    let entries = session.journal(saved);
+                    // Whole entries (each a whole step), a bounded batch per
+                    // transaction, so a long run is written in tasks that stay short.
+                    let to = length.min(saved + WRITE_BATCH);
+                    current.length = to;
+                    current.facts = session.head_after(to);
+                    let entries = session.journal_range(saved, to);
                     let job = (db, current.clone(), saved, entries);
                     k.dirty = false;
                     Some(job)

@@ -338,6 +338,16 @@ impl Session {
         self.engine.journal(from)
     }
 
+    /// The engine's journal entries `from..to` as JSON.
+    pub fn journal_range(&self, from: usize, to: usize) -> Vec<Value> {
+        self.engine.journal_range(from, to)
+    }
+
+    /// The number of facts the first `entries` journal entries recorded.
+    pub fn head_after(&self, entries: usize) -> u64 {
+        self.engine.head_after(entries)
+    }
+
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         action::apply(self, action);
