@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 /// The largest repeat count.
-pub const MAX_REPEAT: u32 = 100_000;
+pub const MAX_REPEAT: u32 = 1_000_000;
 
 /// The repeat count a text stands for, when it is a whole number in `1..=MAX_REPEAT`.
 pub fn parse_count(text: &str) -> Option<u32> {
