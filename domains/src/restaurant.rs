@@ -1525,4 +1525,45 @@ mod tests {
             [json!({"order": {"wrong_status": {"status": "confirmed"}}})]
         );
     }
+
+    #[test]
+    fn the_kitchen_prepares_or_cancels_only_the_tickets_it_holds() {
+        let created = RestaurantEvent::RestaurantCreated {
+            restaurant_id: "r".into(),
+            name: "R".into(),
+            menu: vec![],
+            capacity: 1,
+        };
+        let ticket = RestaurantEvent::KitchenTicketCreated {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+            items: vec![],
+        };
+        let prepare = RestaurantCommand::MarkPrepared {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        };
+        let cancel = RestaurantCommand::CancelTicket {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        };
+        for command in [&prepare, &cancel] {
+            DeciderSpec::given(&RestaurantDecider, std::slice::from_ref(&created))
+                .when(command)
+                .then_rejected(&RestaurantRejection::UnknownOrder);
+        }
+        let held = [created, ticket];
+        DeciderSpec::given(&RestaurantDecider, &held)
+            .when(&prepare)
+            .then_events(&[RestaurantEvent::OrderPrepared {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            }]);
+        DeciderSpec::given(&RestaurantDecider, &held)
+            .when(&cancel)
+            .then_events(&[RestaurantEvent::KitchenTicketCancelled {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            }]);
+    }
 }
