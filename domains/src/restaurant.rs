@@ -1566,4 +1566,36 @@ mod tests {
                 order_id: "o".into(),
             }]);
     }
+
+    #[test]
+    fn only_a_confirmed_order_is_ready_and_only_for_its_customer() {
+        let placed = OrderEvent::OrderPlaced {
+            order_id: "o".into(),
+            restaurant_id: "r".into(),
+            customer: "Ada".into(),
+            items: vec!["soup".into()],
+        };
+        let confirmed = OrderEvent::OrderConfirmed {
+            order_id: "o".into(),
+        };
+        let ready = |customer: &str| OrderCommand::MarkReady {
+            order_id: "o".into(),
+            customer: customer.into(),
+        };
+        DeciderSpec::given(&OrderDecider, std::slice::from_ref(&placed))
+            .when(&ready("Ada"))
+            .then_rejected(&OrderRejection::WrongStatus {
+                status: OrderStatus::Placed,
+            });
+        let placed_and_confirmed = [placed, confirmed];
+        DeciderSpec::given(&OrderDecider, &placed_and_confirmed)
+            .when(&ready("Bob"))
+            .then_rejected(&OrderRejection::WrongCustomer);
+        DeciderSpec::given(&OrderDecider, &placed_and_confirmed)
+            .when(&ready("Ada"))
+            .then_events(&[OrderEvent::OrderReadyForPickup {
+                order_id: "o".into(),
+                customer: "Ada".into(),
+            }]);
+    }
 }
