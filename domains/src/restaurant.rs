@@ -1598,4 +1598,27 @@ mod tests {
                 customer: "Ada".into(),
             }]);
     }
+
+    #[test]
+    fn a_payment_is_refunded_once() {
+        let taken = PaymentEvent::PaymentTaken {
+            payment_id: "pay-o".into(),
+            order_id: "o".into(),
+            amount_cents: 700,
+        };
+        let refunded = PaymentEvent::PaymentRefunded {
+            payment_id: "pay-o".into(),
+            order_id: "o".into(),
+            amount_cents: 700,
+        };
+        let refund = PaymentCommand::RefundPayment {
+            payment_id: "pay-o".into(),
+        };
+        DeciderSpec::given(&PaymentDecider, std::slice::from_ref(&taken))
+            .when(&refund)
+            .then_events(std::slice::from_ref(&refunded));
+        DeciderSpec::given(&PaymentDecider, &[taken, refunded])
+            .when(&refund)
+            .then_rejected(&PaymentRejection::NothingToRefund);
+    }
 }
