@@ -1621,4 +1621,29 @@ mod tests {
             .when(&refund)
             .then_rejected(&PaymentRejection::NothingToRefund);
     }
+
+    #[test]
+    fn the_process_counts_on_refunding_only_orders_the_customer_did_not_cancel() {
+        let refused = GivenFact::Rejected(
+            Command::Restaurant(RestaurantCommand::AcceptOrder {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+                items: vec!["soup".into()],
+            }),
+            Rejection::Restaurant(RestaurantRejection::Closed),
+        );
+        let refunding = |history: Vec<Given>| {
+            history
+                .iter()
+                .chain([&refused])
+                .fold(Fulfilment.initial_state(), |state, fact| {
+                    Fulfilment.evolve(state, fact.as_fact())
+                })
+                .refunding
+        };
+        let open = refunding(events([created(), placed(), taken()]));
+        assert_eq!(open, BTreeSet::from(["o".to_string()]));
+        let cancelled_first = refunding(events([created(), placed(), taken(), cancelled()]));
+        assert_eq!(cancelled_first, BTreeSet::new());
+    }
 }
