@@ -1646,4 +1646,40 @@ mod tests {
         let cancelled_first = refunding(events([created(), placed(), taken(), cancelled()]));
         assert_eq!(cancelled_first, BTreeSet::new());
     }
+
+    #[test]
+    fn a_ticket_the_kitchen_finished_or_dropped_is_not_cancelled_again() {
+        let left_the_kitchen = [
+            RestaurantEvent::OrderPrepared {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            },
+            RestaurantEvent::KitchenTicketCancelled {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            },
+        ];
+        for gone in left_the_kitchen {
+            let given = events([created(), placed(), taken(), accepted()]);
+            process_then(
+                &Fulfilment,
+                &given,
+                &GivenFact::Event(cancelled()),
+                &[refund_o(), cancel_ticket_o()],
+            );
+            let given = events([
+                created(),
+                placed(),
+                taken(),
+                accepted(),
+                Event::Restaurant(gone),
+            ]);
+            process_then(
+                &Fulfilment,
+                &given,
+                &GivenFact::Event(cancelled()),
+                &[refund_o()],
+            );
+        }
+    }
 }
