@@ -274,7 +274,6 @@ fn shallow(seed: u64, max_depth: u32) -> EngineConfig {
         seed,
         max_depth,
         snapshot_every: 4,
-        ..EngineConfig::default()
     }
 }
 
