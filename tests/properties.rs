@@ -39,7 +39,8 @@ enum Op<C, E, R> {
     Step,
     /// `run_until_idle` with this many steps at most.
     Run(u64),
-    /// `inject_fault` on the queued command at this index (on an unknown id when idle).
+    /// `inject_fault` on the queued command at this index (on an unknown id when no
+    /// queued command can fail).
     Fault(Index, R),
     /// Go on with a fork at this position (of the head + 1 positions).
     Fork(Index),

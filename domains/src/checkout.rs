@@ -1439,4 +1439,52 @@ mod tests {
                 })),
             );
     }
+
+    #[test]
+    fn the_shop_shows_the_shelves_and_each_checkout_status() {
+        let stock = Event::Stock;
+        let events = [
+            stock(StockEvent::Restocked {
+                sku: "pen".into(),
+                quantity: 5,
+            }),
+            stock(StockEvent::Reserved {
+                sku: "pen".into(),
+                checkout_id: "c".into(),
+                quantity: 3,
+            }),
+            stock(StockEvent::Released {
+                sku: "pen".into(),
+                checkout_id: "c".into(),
+                quantity: 2,
+            }),
+            Event::Checkout(started(vec![line("pen", 3)])),
+            Event::Checkout(CheckoutEvent::CheckoutFailed {
+                checkout_id: "c".into(),
+                reason: "no".into(),
+            }),
+            Event::Checkout(CheckoutEvent::CheckoutStarted {
+                checkout_id: "d".into(),
+                lines: vec![],
+                amount_cents: 0,
+                card: String::new(),
+                address: String::new(),
+            }),
+            Event::Payment(PaymentEvent::Charged {
+                checkout_id: "d".into(),
+                amount_cents: 1,
+            }),
+        ];
+        decider_core::spec::view_then(
+            &Shop,
+            &events,
+            &ShopState {
+                available: BTreeMap::from([("pen".to_string(), 4)]),
+                checkouts: BTreeMap::from([
+                    ("c".to_string(), Lifecycle::Failed),
+                    ("d".to_string(), Lifecycle::Started),
+                ]),
+            },
+        );
+    }
 }

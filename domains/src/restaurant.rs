@@ -1532,4 +1532,161 @@ mod tests {
             [json!({"order": {"wrong_status": {"status": "confirmed"}}})]
         );
     }
+
+    #[test]
+    fn the_kitchen_prepares_or_cancels_only_the_tickets_it_holds() {
+        let created = RestaurantEvent::RestaurantCreated {
+            restaurant_id: "r".into(),
+            name: "R".into(),
+            menu: vec![],
+            capacity: 1,
+        };
+        let ticket = RestaurantEvent::KitchenTicketCreated {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+            items: vec![],
+        };
+        let prepare = RestaurantCommand::MarkPrepared {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        };
+        let cancel = RestaurantCommand::CancelTicket {
+            restaurant_id: "r".into(),
+            order_id: "o".into(),
+        };
+        for command in [&prepare, &cancel] {
+            DeciderSpec::given(&RestaurantDecider, std::slice::from_ref(&created))
+                .when(command)
+                .then_rejected(&RestaurantRejection::UnknownOrder);
+        }
+        let held = [created, ticket];
+        DeciderSpec::given(&RestaurantDecider, &held)
+            .when(&prepare)
+            .then_events(&[RestaurantEvent::OrderPrepared {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            }]);
+        DeciderSpec::given(&RestaurantDecider, &held)
+            .when(&cancel)
+            .then_events(&[RestaurantEvent::KitchenTicketCancelled {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            }]);
+    }
+
+    #[test]
+    fn only_a_confirmed_order_is_ready_and_only_for_its_customer() {
+        let placed = OrderEvent::OrderPlaced {
+            order_id: "o".into(),
+            restaurant_id: "r".into(),
+            customer: "Ada".into(),
+            items: vec!["soup".into()],
+        };
+        let confirmed = OrderEvent::OrderConfirmed {
+            order_id: "o".into(),
+        };
+        let ready = |customer: &str| OrderCommand::MarkReady {
+            order_id: "o".into(),
+            customer: customer.into(),
+        };
+        DeciderSpec::given(&OrderDecider, std::slice::from_ref(&placed))
+            .when(&ready("Ada"))
+            .then_rejected(&OrderRejection::WrongStatus {
+                status: OrderStatus::Placed,
+            });
+        let placed_and_confirmed = [placed, confirmed];
+        DeciderSpec::given(&OrderDecider, &placed_and_confirmed)
+            .when(&ready("Bob"))
+            .then_rejected(&OrderRejection::WrongCustomer);
+        DeciderSpec::given(&OrderDecider, &placed_and_confirmed)
+            .when(&ready("Ada"))
+            .then_events(&[OrderEvent::OrderReadyForPickup {
+                order_id: "o".into(),
+                customer: "Ada".into(),
+            }]);
+    }
+
+    #[test]
+    fn a_payment_is_refunded_once() {
+        let taken = PaymentEvent::PaymentTaken {
+            payment_id: "pay-o".into(),
+            order_id: "o".into(),
+            amount_cents: 700,
+        };
+        let refunded = PaymentEvent::PaymentRefunded {
+            payment_id: "pay-o".into(),
+            order_id: "o".into(),
+            amount_cents: 700,
+        };
+        let refund = PaymentCommand::RefundPayment {
+            payment_id: "pay-o".into(),
+        };
+        DeciderSpec::given(&PaymentDecider, std::slice::from_ref(&taken))
+            .when(&refund)
+            .then_events(std::slice::from_ref(&refunded));
+        DeciderSpec::given(&PaymentDecider, &[taken, refunded])
+            .when(&refund)
+            .then_rejected(&PaymentRejection::NothingToRefund);
+    }
+
+    #[test]
+    fn the_process_counts_on_refunding_only_orders_the_customer_did_not_cancel() {
+        let refused = GivenFact::Rejected(
+            Command::Restaurant(RestaurantCommand::AcceptOrder {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+                items: vec!["soup".into()],
+            }),
+            Rejection::Restaurant(RestaurantRejection::Closed),
+        );
+        let refunding = |history: Vec<Given>| {
+            history
+                .iter()
+                .chain([&refused])
+                .fold(Fulfilment.initial_state(), |state, fact| {
+                    Fulfilment.evolve(state, fact.as_fact())
+                })
+                .refunding
+        };
+        let open = refunding(events([created(), placed(), taken()]));
+        assert_eq!(open, BTreeSet::from(["o".to_string()]));
+        let cancelled_first = refunding(events([created(), placed(), taken(), cancelled()]));
+        assert_eq!(cancelled_first, BTreeSet::new());
+    }
+
+    #[test]
+    fn a_ticket_the_kitchen_finished_or_dropped_is_not_cancelled_again() {
+        let left_the_kitchen = [
+            RestaurantEvent::OrderPrepared {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            },
+            RestaurantEvent::KitchenTicketCancelled {
+                restaurant_id: "r".into(),
+                order_id: "o".into(),
+            },
+        ];
+        for gone in left_the_kitchen {
+            let given = events([created(), placed(), taken(), accepted()]);
+            process_then(
+                &Fulfilment,
+                &given,
+                &GivenFact::Event(cancelled()),
+                &[refund_o(), cancel_ticket_o()],
+            );
+            let given = events([
+                created(),
+                placed(),
+                taken(),
+                accepted(),
+                Event::Restaurant(gone),
+            ]);
+            process_then(
+                &Fulfilment,
+                &given,
+                &GivenFact::Event(cancelled()),
+                &[refund_o()],
+            );
+        }
+    }
 }

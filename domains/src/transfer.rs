@@ -1139,4 +1139,35 @@ mod tests {
             process_then(&TransferSaga, &given, &debited, &[]);
         }
     }
+
+    #[test]
+    fn the_balances_follow_debits_credits_and_refunds() {
+        let (account_id, transfer_id) = (String::from("a"), String::from("t"));
+        let events = [
+            Event::Account(opened(1000)),
+            Event::Account(AccountEvent::Debited {
+                account_id: account_id.clone(),
+                transfer_id: transfer_id.clone(),
+                amount_cents: 300,
+            }),
+            Event::Account(AccountEvent::Credited {
+                account_id: account_id.clone(),
+                transfer_id: transfer_id.clone(),
+                amount_cents: 50,
+            }),
+            Event::Account(AccountEvent::Refunded {
+                account_id,
+                transfer_id,
+                amount_cents: 20,
+            }),
+        ];
+        decider_core::spec::view_then(
+            &Balances,
+            &events,
+            &BalancesState {
+                accounts: BTreeMap::from([("a".to_string(), 770)]),
+                transfers: BTreeMap::new(),
+            },
+        );
+    }
 }
