@@ -111,6 +111,11 @@ fn a_fault_can_be_injected_behind_the_front_of_the_queue() {
         .map(|e| serde_json::to_value(e).unwrap())
         .collect();
     assert_eq!(json[2]["step"]["injected"], json!(true));
+    assert!(
+        json[3]["step"].get("injected").is_none(),
+        "a decided step does not write the flag, so older journals read the same: {}",
+        json[3]
+    );
     json[2]["step"].as_object_mut().unwrap().remove("injected");
     let err = domain()
         .rebuild(EngineConfig::default(), &json)
