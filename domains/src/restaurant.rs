@@ -1649,9 +1649,9 @@ mod tests {
                 .refunding
         };
         let open = refunding(events([created(), placed(), taken()]));
-        assert_eq!(open, BTreeSet::from(["o".to_string()]));
+        assert_eq!(open, OrdSet::unit("o".to_string()));
         let cancelled_first = refunding(events([created(), placed(), taken(), cancelled()]));
-        assert_eq!(cancelled_first, BTreeSet::new());
+        assert_eq!(cancelled_first, OrdSet::new());
     }
 
     #[test]
