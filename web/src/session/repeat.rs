@@ -29,7 +29,7 @@ pub fn substitute(command: &Value, i: u64) -> Value {
 }
 
 /// Submits `command` for `i` in `done + 1..=total` through `dispatch`, in slices of
-/// about [`SLICE_MS`], until done or `cancel` is set; then dispatches
+/// about 8 to 40 ms, until done or `cancel` is set; then dispatches
 /// [`Action::RepeatEnded`].
 pub async fn run(
     command: Value,
