@@ -45,6 +45,7 @@ async fn composer(id: &str, sent: &Sent) -> Element {
     mount(ComposerProps {
         domain: domain(id),
         locked: false,
+        lock_reason: None,
         history: Rc::default(),
         examples: Rc::new(examples_for(id)),
         progress: None,
@@ -292,6 +293,7 @@ async fn examples_and_history_fill_the_composer_in_one_click() {
     let root = mount(ComposerProps {
         domain: domain("transfer"),
         locked: false,
+        lock_reason: None,
         history: Rc::new(vec![history.clone()]),
         examples: Rc::new(examples_for("transfer")),
         progress: None,
@@ -334,6 +336,7 @@ async fn the_past_locks_the_composer_and_a_running_repeat_shows_progress_and_can
     let root = mount(ComposerProps {
         domain: domain("counter"),
         locked: true,
+        lock_reason: None,
         history: Rc::default(),
         examples: Rc::new(examples_for("counter")),
         progress: Some((40, 100)),
