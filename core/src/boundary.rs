@@ -5,6 +5,7 @@
 
 pub mod flow;
 pub mod rows;
+pub mod window;
 
 pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
@@ -126,6 +127,10 @@ pub enum MessageKind {
     Rejection,
 }
 
+/// The entries per object or array of the view and process state that
+/// [`DynEngine::inspect`] returns (the rest is counted, not sent).
+pub const INSPECT_ENTRIES: usize = 200;
+
 /// An engine seen from outside: commands and history in, facts and states out, as JSON
 /// and as the typed rows of [`rows`].
 pub trait DynEngine {
@@ -192,7 +197,9 @@ pub trait DynEngine {
     /// The view (read model) alone, at `position` or live for `None`.
     fn view_state(&self, position: Option<u64>) -> Value;
     /// The state the inspector shows: at `position` (time travel), or live for `None`;
-    /// only `stream` of the streams, and at most `queue_limit` queued commands.
+    /// only `stream` of the streams, at most `queue_limit` queued commands, and a window of
+    /// the view and process state (each object or array cut to its first
+    /// [`INSPECT_ENTRIES`] entries, see [`window::window`]).
     fn inspect(&self, position: Option<u64>, stream: Option<&str>, queue_limit: usize)
         -> StateView;
     /// The causal trace of a flow as JSON, or `None` for an unknown correlation id.
@@ -604,8 +611,8 @@ where
             stream: stream
                 .and_then(|id| projection.streams.get(&StreamId::from(id)))
                 .map(to_json),
-            view: to_json(&projection.view),
-            process: to_json(&projection.process),
+            view: window::window(to_json(&projection.view), INSPECT_ENTRIES),
+            process: window::window(to_json(&projection.process), INSPECT_ENTRIES),
             queue: self.queue_rows(projection.queue.iter().take(queue_limit)),
             queue_len: projection.queue.len(),
         })

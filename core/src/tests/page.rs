@@ -368,3 +368,20 @@ fn a_flow_is_laid_out_in_lanes_and_columns_with_causation() {
         .unwrap_err();
     assert!(err.message.contains("unknown variant"), "{err}");
 }
+
+#[test]
+fn inspect_sends_a_window_of_a_large_view_and_view_state_all_of_it() {
+    let domain = domain();
+    let mut engine = domain.start(EngineConfig::default());
+    for counter in 10..=250u8 {
+        engine
+            .submit(&json!({"Add": {"counter": counter, "amount": 1}}))
+            .unwrap();
+    }
+    engine.run_until_idle(1_000);
+    let view = engine.inspect(None, None, 0).view;
+    let totals = view[0].as_object().unwrap();
+    assert_eq!(totals.len(), crate::boundary::INSPECT_ENTRIES + 1);
+    assert_eq!(totals["…"], json!("41 more entries not shown"));
+    assert_eq!(engine.view_state(None)[0].as_object().unwrap().len(), 241);
+}
