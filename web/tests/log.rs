@@ -116,7 +116,8 @@ fn Harness(props: &HarnessProps) -> Html {
     }
 }
 
-/// Puts the playground's theme and the log's stylesheet in the page (once).
+/// Puts the playground's theme, the shared panel rules and the log's stylesheet in the
+/// page (once).
 fn install_styles(document: &web_sys::Document) {
     if document.get_element_by_id("log-test-styles").is_some() {
         return;
@@ -124,8 +125,9 @@ fn install_styles(document: &web_sys::Document) {
     let style = document.create_element("style").unwrap();
     style.set_id("log-test-styles");
     style.set_text_content(Some(&format!(
-        "{}\n{}",
+        "{}\n{}\n{}",
         include_str!("../styles/theme.css"),
+        include_str!("../styles/layout.css"),
         include_str!("../styles/log.css")
     )));
     document.head().unwrap().append_child(&style).unwrap();

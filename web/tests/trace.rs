@@ -86,6 +86,7 @@ fn styles() {
     style.set_id("trace-test-styles");
     let css = [
         include_str!("../styles/theme.css"),
+        include_str!("../styles/layout.css"),
         include_str!("../styles/trace.css"),
     ];
     style.set_text_content(Some(&css.concat()));
