@@ -204,12 +204,19 @@ test("a share link opens the scenario read-only in a fresh browser, and it can b
 test("the spec suite runs every bundled scenario green", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   await page.getByTestId("specs-button").click();
-  await page.getByTestId("spec-run").click();
-  await page.waitForFunction(() => {
+  // The suite runs when the dialog opens; then again on spec-run.
+  const finished = () => page.waitForFunction(() => {
+    const button = document.querySelector("[data-testid=spec-run]");
     const rows = [...document.querySelectorAll("[data-testid=spec-row]")];
-    return rows.length > 0 && rows.every((r) => r.dataset.status !== "pending" && r.dataset.status !== "running");
-  }, null, { timeout: 30000 });
-  const statuses = await page.$$eval("[data-testid=spec-row]", (rows) => rows.map((r) => `${r.dataset.title}:${r.dataset.status}`));
+    const done = rows.length > 0 && !button.disabled &&
+      rows.every((r) => !["pending", "running"].includes(r.dataset.status));
+    return done && rows.map((r) => `${r.dataset.title}:${r.dataset.status}`);
+  }, null, { timeout: 60000 }).then((handle) => handle.jsonValue());
+  await finished();
+  await page.getByTestId("spec-run").click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=spec-run]").disabled ||
+    document.querySelector("[data-testid=spec-row][data-status=pending]"), null, { timeout: 5000 }).catch(() => {});
+  const statuses = await finished();
   assert.ok(statuses.length >= 20, statuses.join(", "));
   assert.ok(statuses.every((s) => s.endsWith(":pass")), statuses.join(", "));
   await page.screenshot({ path: shots + "specs.png" });
