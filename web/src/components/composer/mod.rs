@@ -292,6 +292,13 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         { if n > 1 { format!("▶ Submit ×{n}") } else { "▶ Submit".to_string() } }
                     </button>
                     <span class="composer-kbd"><kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Enter" }</kbd></span>
+                    if let Some(problem) = &problem {
+                        // Beside the (sticky) button, so the reason is in view even when the
+                        // error above has scrolled away; the alert above is what is announced.
+                        <span class="composer-blocked" aria-hidden="true" title={problem.message()}>
+                            { format!("✘ {}", problem.message()) }
+                        </span>
+                    }
                 </div>
                 if count.is_none() {
                     <p class="composer-error" role="alert">
