@@ -4,6 +4,7 @@
 //! Inside, the engine stays typed; only this boundary converts.
 
 pub mod flow;
+mod located;
 pub mod rows;
 pub mod window;
 
@@ -70,24 +71,7 @@ impl std::error::Error for BoundaryError {}
 
 /// Parses `value` as a `T`, naming the JSON path of the first error.
 pub fn from_json<T: DeserializeOwned>(value: &Value) -> Result<T, BoundaryError> {
-    serde_path_to_error::deserialize(value).map_err(|e| BoundaryError {
-        path: json_path(e.path()),
-        message: e.inner().to_string(),
-    })
-}
-
-/// `$` followed by the segments of a `serde_path_to_error` path.
-pub fn json_path(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::from("$");
-    for segment in path.iter() {
-        match segment {
-            serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            serde_path_to_error::Segment::Map { key } => out.push_str(&format!(".{key}")),
-            serde_path_to_error::Segment::Enum { variant } => out.push_str(&format!(".{variant}")),
-            serde_path_to_error::Segment::Unknown => out.push_str(".?"),
-        }
-    }
-    out
+    located::deserialize(value).map_err(|(path, message)| BoundaryError { path, message })
 }
 
 /// A domain seen from outside: its description, its schemas, and engines that take JSON.

@@ -9,7 +9,7 @@
 //! lets expectations name who issued each command and whether it is a compensation. The
 //! format is documented in `docs/scenario-format.md`; its JSON Schema is [`schema`].
 
-use crate::boundary::{json_path, BoundaryError, DynDomain, DynEngine, MessageKind};
+use crate::boundary::{from_json, BoundaryError, DynDomain, DynEngine, MessageKind};
 use crate::engine::EngineConfig;
 use crate::ids::Id;
 use crate::spec::text_diff;
@@ -314,8 +314,8 @@ impl Scenario {
             }
         }
         check_version(object.get("version"))?;
-        let scenario: Scenario = serde_path_to_error::deserialize(value)
-            .map_err(|e| ScenarioError::at(json_path(e.path()), e.inner().to_string()))?;
+        let scenario: Scenario =
+            from_json(value).map_err(|e| ScenarioError::at(e.path, e.message))?;
         scenario.check_features()?;
         Ok(scenario)
     }
