@@ -4,6 +4,8 @@
 //! Each `then_*` panics with the diff (for `#[test]`s); tools that must not panic
 //! (the scenario runner) call [`diff`] themselves.
 
+mod line_diff;
+
 use crate::decider::{fold, Decider};
 use crate::engine::{Engine, EngineConfig};
 use crate::envelope::{Fact, FactKind};
@@ -28,11 +30,7 @@ pub fn diff<T: Debug + PartialEq + ?Sized>(expected: &T, actual: &T) -> Option<S
 
 /// A unified line diff of two texts (`-` expected, `+` actual).
 pub fn text_diff(expected: &str, actual: &str) -> String {
-    similar::TextDiff::from_lines(expected, actual)
-        .unified_diff()
-        .context_radius(3)
-        .header("expected", "actual")
-        .to_string()
+    line_diff::unified(expected, actual)
 }
 
 #[track_caller]
