@@ -19,6 +19,7 @@ use crate::projection::Projection;
 use crate::store::EventStore;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use rows::to_json;
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,8 @@ use std::fmt;
 use std::sync::Arc;
 
 /// What a domain says about itself, for the UI and the CLI.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct DomainInfo {
     /// Stable id used in scenario files, e.g. `"counter"`.
     pub id: String,
@@ -201,6 +203,36 @@ pub struct TypedDomain<Y> {
     info: DomainInfo,
     system: Arc<Y>,
     catalog: Arc<Catalog>,
+    schemas: Arc<MessageSchemas>,
+}
+
+/// The JSON Schemas of a domain's command, event and rejection types, as schemars 1.x
+/// writes them for serde types.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageSchemas {
+    /// The command type's schema.
+    pub command: Value,
+    /// The event type's schema.
+    pub event: Value,
+    /// The rejection type's schema.
+    pub rejection: Value,
+}
+
+impl MessageSchemas {
+    /// The schemas schemars derives for `Y`'s message types.
+    #[cfg(feature = "schema")]
+    pub fn derive<Y: System>() -> Self
+    where
+        Y::Command: JsonSchema,
+        Y::Event: JsonSchema,
+        Y::Rejection: JsonSchema,
+    {
+        MessageSchemas {
+            command: schemars::schema_for!(Y::Command).to_value(),
+            event: schemars::schema_for!(Y::Event).to_value(),
+            rejection: schemars::schema_for!(Y::Rejection).to_value(),
+        }
+    }
 }
 
 impl<Y: JsonSystem> TypedDomain<Y>
@@ -209,12 +241,24 @@ where
     ViewStateOf<Y>: Serialize,
     ProcessStateOf<Y>: Serialize,
 {
-    /// Describes `system` as `info`.
-    pub fn new(info: DomainInfo, system: Y) -> Self {
+    /// Describes `system` as `info`, with its message types' schemas derived by schemars.
+    #[cfg(feature = "schema")]
+    pub fn new(info: DomainInfo, system: Y) -> Self
+    where
+        Y::Command: JsonSchema,
+        Y::Event: JsonSchema,
+        Y::Rejection: JsonSchema,
+    {
+        Self::with_schemas(info, system, MessageSchemas::derive::<Y>())
+    }
+
+    /// Describes `system` as `info`, its message types described by `schemas` (say,
+    /// checked-in ones that a test keeps equal to [`MessageSchemas::derive`]).
+    pub fn with_schemas(info: DomainInfo, system: Y, schemas: MessageSchemas) -> Self {
         let catalog = Catalog {
-            commands: variant_names(&schemars::schema_for!(Y::Command).to_value()),
-            events: variant_names(&schemars::schema_for!(Y::Event).to_value()),
-            rejections: variant_names(&schemars::schema_for!(Y::Rejection).to_value()),
+            commands: variant_names(&schemas.command),
+            events: variant_names(&schemas.event),
+            rejections: variant_names(&schemas.rejection),
             external: info.external_events.clone(),
             zero_payload: info.zero_payload_events.clone(),
         };
@@ -222,6 +266,7 @@ where
             info,
             system: Arc::new(system),
             catalog: Arc::new(catalog),
+            schemas: Arc::new(schemas),
         }
     }
 
@@ -236,9 +281,9 @@ where
 /// The bounds a system needs to cross the boundary.
 pub trait JsonSystem:
     System<
-        Command: Serialize + DeserializeOwned + JsonSchema,
-        Event: Serialize + DeserializeOwned + JsonSchema,
-        Rejection: Serialize + DeserializeOwned + JsonSchema,
+        Command: Serialize + DeserializeOwned,
+        Event: Serialize + DeserializeOwned,
+        Rejection: Serialize + DeserializeOwned,
     > + Send
     + Sync
     + 'static
@@ -252,9 +297,9 @@ where
 impl<Y> JsonSystem for Y
 where
     Y: System + Send + Sync + 'static,
-    Y::Command: Serialize + DeserializeOwned + JsonSchema,
-    Y::Event: Serialize + DeserializeOwned + JsonSchema,
-    Y::Rejection: Serialize + DeserializeOwned + JsonSchema,
+    Y::Command: Serialize + DeserializeOwned,
+    Y::Event: Serialize + DeserializeOwned,
+    Y::Rejection: Serialize + DeserializeOwned,
     StreamStateOf<Y>: Serialize,
     ViewStateOf<Y>: Serialize,
     ProcessStateOf<Y>: Serialize,
@@ -272,15 +317,15 @@ where
     }
 
     fn command_schema(&self) -> Value {
-        schemars::schema_for!(Y::Command).to_value()
+        self.schemas.command.clone()
     }
 
     fn event_schema(&self) -> Value {
-        schemars::schema_for!(Y::Event).to_value()
+        self.schemas.event.clone()
     }
 
     fn rejection_schema(&self) -> Value {
-        schemars::schema_for!(Y::Rejection).to_value()
+        self.schemas.rejection.clone()
     }
 
     fn validate(&self, kind: MessageKind, value: &Value) -> Result<(), BoundaryError> {

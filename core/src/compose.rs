@@ -6,12 +6,14 @@ use crate::envelope::Fact;
 use crate::ids::StreamId;
 use crate::process_manager::ProcessManager;
 use crate::view::View;
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 
 /// One of two message types: the sum used by [`Combine`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub enum Sum<L, R> {
     /// A message of the first part.
     Left(L),

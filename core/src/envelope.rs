@@ -5,12 +5,14 @@
 //! this one. They are what makes the causal [`crate::Trace`] possible.
 
 use crate::ids::{Id, StreamId};
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Who issued a command.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// A person (or a script) submitted it.
@@ -18,13 +20,14 @@ pub enum Origin {
     /// A saga or process manager issued it in reaction to a fact.
     Reactor {
         /// The saga's or process manager's name.
-        #[schemars(with = "String")]
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         name: Arc<str>,
     },
 }
 
 /// A command with its metadata, as it sits in the queue (the outbox).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct CommandEnvelope<C> {
     /// This command's id; submitting the same id twice queues it once.
     pub command_id: Id,
@@ -70,7 +73,8 @@ impl<C, E, R> Clone for Fact<'_, C, E, R> {
 impl<C, E, R> Copy for Fact<'_, C, E, R> {}
 
 /// What a recorded fact says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FactKind<C, E, R> {
     /// An event, the `stream_version`-th of its stream (1-based).
@@ -90,7 +94,8 @@ pub enum FactKind<C, E, R> {
 }
 
 /// A fact in the global log, with all its metadata.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct RecordedFact<C, E, R> {
     /// Global position (0-based, gap-free, over events and rejections alike).
     pub position: u64,

@@ -5,6 +5,7 @@
 //! is the length of its journal, so the same seed and the same inputs give a
 //! byte-identical log on native and in the browser.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -15,8 +16,9 @@ use std::sync::Arc;
 ///
 /// Serialized as a 16-digit lower-case hex string, so it survives JSON numbers in
 /// JavaScript (which lose precision above 2^53).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, JsonSchema)]
-#[schemars(with = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(with = "String"))]
 pub struct Id(pub u64);
 
 impl fmt::Display for Id {
@@ -56,8 +58,9 @@ impl<'de> Deserialize<'de> for Id {
 /// The id of a stream (one aggregate instance), e.g. `"order-42"`.
 ///
 /// Cheap to clone (shared string), because every recorded fact carries one.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[schemars(with = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(with = "String"))]
 pub struct StreamId(Arc<str>);
 
 impl StreamId {
@@ -146,7 +149,8 @@ impl Hasher for FastHasher {
 /// Every id is a pure function of the seed and a counter the engine already keeps (the
 /// global position of a fact, the ordinal of a queued command), so an engine rebuilt from
 /// its journal, or forked at a position, draws exactly the ids the original would have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct SeededIds {
     /// The seed: two engines with the same seed and inputs record identical logs.
     pub seed: u64,

@@ -33,7 +33,9 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-pub use boundary::{BoundaryError, DomainInfo, DynDomain, DynEngine, MessageKind, TypedDomain};
+pub use boundary::{
+    BoundaryError, DomainInfo, DynDomain, DynEngine, MessageKind, MessageSchemas, TypedDomain,
+};
 pub use decider::{fold, Decider, Misplaced};
 pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
 pub use envelope::{CommandEnvelope, Fact, FactKind, Origin, RecordedFact};

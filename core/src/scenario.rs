@@ -13,6 +13,7 @@ use crate::boundary::{from_json, BoundaryError, DynDomain, DynEngine, MessageKin
 use crate::engine::EngineConfig;
 use crate::ids::Id;
 use crate::spec::text_diff;
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -30,7 +31,8 @@ pub const VERSION: Version = Version::V1_1;
 pub const MAX_STEPS_PER_STEP: u64 = 10_000;
 
 /// A scenario file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Always `"decider-lab/scenario"`.
@@ -118,6 +120,7 @@ impl<'de> Deserialize<'de> for Version {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Version {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Version".into()
@@ -132,7 +135,8 @@ impl JsonSchema for Version {
 }
 
 /// Events already in one stream before the scenario starts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Given {
     /// The stream, e.g. `"order-1"`.
@@ -142,7 +146,8 @@ pub struct Given {
 }
 
 /// One user command, how far the engine runs after it, and what it should record then.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// The command, in the domain's command JSON.
@@ -157,7 +162,8 @@ pub struct Step {
 }
 
 /// A command as it entered the queue: who issued it, and whether it compensates.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Issued {
     /// The command, in the domain's command JSON.
@@ -189,7 +195,8 @@ impl Issued {
 
 /// Expectations on what the engine recorded during one step: the step's command and
 /// everything sagas did about it (and, when steps interleave, about earlier commands).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// Every event recorded during the step, in order, across streams.
@@ -217,7 +224,8 @@ impl Expect {
 }
 
 /// Expectations on the state after the last step.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Then {
     /// Stream id → its folded state, as JSON.
@@ -280,6 +288,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// The JSON Schema of scenario files (checked in as `docs/scenario.schema.json`).
+#[cfg(feature = "schema")]
 pub fn schema() -> Value {
     schemars::schema_for!(Scenario).to_value()
 }

@@ -8,7 +8,8 @@ use std::fmt;
 use std::sync::Arc;
 
 /// An append was refused because the stream moved on since it was read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Conflict {
     /// The stream appended to.
     pub stream_id: StreamId,

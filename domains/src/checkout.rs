@@ -10,6 +10,7 @@
 use crate::lifecycle::Lifecycle;
 use decider_core::compose::{Lift, Route};
 use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -22,7 +23,8 @@ pub const CHARGE_LIMIT_CENTS: u64 = 100_000;
 pub const UNSERVED_REGION: &str = "Antarctica";
 
 /// A quantity of one product.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct Line {
     /// The product.
     pub sku: String,
@@ -47,7 +49,8 @@ impl Line {
 }
 
 /// Commands of a checkout (stream `checkout-<checkout_id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckoutCommand {
     /// A customer checks out a cart.
@@ -78,7 +81,8 @@ pub enum CheckoutCommand {
 }
 
 /// Events of a checkout.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckoutEvent {
     /// A checkout started.
@@ -109,7 +113,8 @@ pub enum CheckoutEvent {
 }
 
 /// Why a checkout command was refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckoutRejection {
     /// A checkout with this id exists.
@@ -214,7 +219,8 @@ impl Decider for CheckoutDecider {
 }
 
 /// Commands of a product's stock (stream `stock-<sku>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StockCommand {
     /// Adds units to the shelf.
@@ -243,7 +249,8 @@ pub enum StockCommand {
 }
 
 /// Events of a product's stock.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StockEvent {
     /// Units were added.
@@ -274,7 +281,8 @@ pub enum StockEvent {
 }
 
 /// Why the stock refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StockRejection {
     /// Not enough units on the shelf.
@@ -380,7 +388,8 @@ impl Decider for StockDecider {
 }
 
 /// Commands of a checkout's payment (stream `payment-<checkout_id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentCommand {
     /// Charges the card (issued by the process).
@@ -400,7 +409,8 @@ pub enum PaymentCommand {
 }
 
 /// Events of a payment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentEvent {
     /// The card was charged.
@@ -420,7 +430,8 @@ pub enum PaymentEvent {
 }
 
 /// Why the payment was refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentRejection {
     /// The card was declined.
@@ -515,7 +526,8 @@ impl Decider for PaymentDecider {
 }
 
 /// Commands of a checkout's shipment (stream `shipment-<checkout_id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShippingCommand {
     /// Hands the parcel to the carrier (issued by the process).
@@ -528,7 +540,8 @@ pub enum ShippingCommand {
 }
 
 /// Events of a shipment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShippingEvent {
     /// The parcel left.
@@ -541,7 +554,8 @@ pub enum ShippingEvent {
 }
 
 /// Why the carrier refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShippingRejection {
     /// The carrier does not deliver there.
@@ -604,7 +618,8 @@ impl Decider for ShippingDecider {
 }
 
 /// Every command of the domain, by service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Checkouts.
@@ -618,7 +633,8 @@ pub enum Command {
 }
 
 /// Every event of the domain, by service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
     /// Checkouts.
@@ -632,7 +648,8 @@ pub enum Event {
 }
 
 /// Every rejection of the domain, by service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rejection {
     /// Checkouts.
@@ -926,7 +943,7 @@ pub fn system() -> CheckoutSystem {
 
 /// The checkout domain behind the type-erased boundary.
 pub fn domain() -> TypedDomain<CheckoutSystem> {
-    TypedDomain::new(
+    TypedDomain::with_schemas(
         DomainInfo {
             id: "checkout".into(),
             title: "Checkout".into(),
@@ -948,6 +965,7 @@ pub fn domain() -> TypedDomain<CheckoutSystem> {
             zero_payload_events: vec![],
         },
         system(),
+        crate::schemas::checked_in(include_str!("../schemas/checkout.json")),
     )
 }
 

@@ -4,6 +4,7 @@
 use decider_core::process_manager::NoProcess;
 use decider_core::view::NoView;
 use decider_core::{Decider, DomainInfo, Parts, StreamId, TypedDomain};
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +12,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX: u32 = 1_000;
 
 /// What a user can ask of a counter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CounterCommand {
     /// Adds `by` to counter `counter_id`.
@@ -31,7 +33,8 @@ pub enum CounterCommand {
 }
 
 /// What happened to a counter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CounterEvent {
     /// The counter went up.
@@ -51,7 +54,8 @@ pub enum CounterEvent {
 }
 
 /// Why a counter refused a command.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CounterRejection {
     /// The counter would go below zero.
@@ -125,7 +129,7 @@ pub type CounterSystem =
 
 /// The counter domain behind the type-erased boundary.
 pub fn domain() -> TypedDomain<CounterSystem> {
-    TypedDomain::new(
+    TypedDomain::with_schemas(
         DomainInfo {
             id: "counter".into(),
             title: "Counter".into(),
@@ -140,6 +144,7 @@ pub fn domain() -> TypedDomain<CounterSystem> {
             zero_payload_events: vec![],
         },
         Parts::default(),
+        crate::schemas::checked_in(include_str!("../schemas/counter.json")),
     )
 }
 

@@ -33,6 +33,7 @@ pub mod checkout;
 pub mod counter;
 pub mod lifecycle;
 pub mod restaurant;
+mod schemas;
 pub mod transfer;
 
 use decider_core::DynDomain;

@@ -17,12 +17,14 @@
 use decider_core::compose::{Lift, Route};
 use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
 use imbl::{OrdMap, OrdSet};
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A dish on a menu.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct MenuItem {
     /// The item's id, used in orders.
     pub item_id: String,
@@ -33,7 +35,8 @@ pub struct MenuItem {
 }
 
 /// Commands of the restaurant service (stream `restaurant-<restaurant_id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RestaurantCommand {
     /// Registers a restaurant, closed, with its menu and how many orders it can prepare at once.
@@ -84,7 +87,8 @@ pub enum RestaurantCommand {
 }
 
 /// Events of the restaurant service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RestaurantEvent {
     /// Internal: a restaurant was registered.
@@ -141,7 +145,8 @@ pub enum RestaurantEvent {
 }
 
 /// Why the restaurant refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RestaurantRejection {
     /// No such restaurant.
@@ -326,7 +331,8 @@ impl Decider for RestaurantDecider {
 }
 
 /// Commands of the order service (stream `order-<order_id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderCommand {
     /// A customer orders items at a restaurant.
@@ -362,7 +368,8 @@ pub enum OrderCommand {
 }
 
 /// Events of the order service; all external.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderEvent {
     /// An order was placed.
@@ -398,7 +405,8 @@ pub enum OrderEvent {
 }
 
 /// Why the order service refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderRejection {
     /// An order with this id exists.
@@ -417,7 +425,8 @@ pub enum OrderRejection {
 }
 
 /// Where an order is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Placed, not yet accepted.
@@ -547,7 +556,8 @@ impl Decider for OrderDecider {
 }
 
 /// Commands of the payment service (stream `payment-<payment_id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentCommand {
     /// Charges the customer for an order.
@@ -567,7 +577,8 @@ pub enum PaymentCommand {
 }
 
 /// Events of the payment service; all external.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentEvent {
     /// The money was taken.
@@ -591,7 +602,8 @@ pub enum PaymentEvent {
 }
 
 /// Why the payment service refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentRejection {
     /// Nothing to charge.
@@ -692,7 +704,8 @@ impl Decider for PaymentDecider {
 }
 
 /// Every command of the domain, by service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// The restaurant service.
@@ -704,7 +717,8 @@ pub enum Command {
 }
 
 /// Every event of the domain, by service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
     /// The restaurant service.
@@ -733,7 +747,8 @@ impl Event {
 }
 
 /// Every rejection of the domain, by service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rejection {
     /// The restaurant service.
@@ -1140,7 +1155,7 @@ pub fn system() -> RestaurantSystem {
 
 /// The restaurant domain behind the type-erased boundary.
 pub fn domain() -> TypedDomain<RestaurantSystem> {
-    TypedDomain::new(
+    TypedDomain::with_schemas(
         DomainInfo {
             id: "restaurant".into(),
             title: "Restaurant & order".into(),
@@ -1172,6 +1187,7 @@ pub fn domain() -> TypedDomain<RestaurantSystem> {
             zero_payload_events: vec!["restaurant.order_prepared".into()],
         },
         system(),
+        crate::schemas::checked_in(include_str!("../schemas/restaurant.json")),
     )
 }
 

@@ -8,12 +8,14 @@
 use crate::lifecycle::Lifecycle;
 use decider_core::compose::{Lift, Route};
 use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Commands of an account (stream `account-<account_id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountCommand {
     /// Opens an account with an opening balance.
@@ -66,7 +68,8 @@ pub enum AccountCommand {
 }
 
 /// Events of an account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountEvent {
     /// The account was opened.
@@ -118,7 +121,8 @@ pub enum AccountEvent {
 }
 
 /// Why an account refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountRejection {
     /// No such account.
@@ -296,7 +300,8 @@ impl Decider for AccountDecider {
 }
 
 /// Commands of a transfer (stream `transfer-<transfer_id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransferCommand {
     /// Asks to move money between two accounts.
@@ -325,7 +330,8 @@ pub enum TransferCommand {
 }
 
 /// Events of a transfer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransferEvent {
     /// A transfer was requested.
@@ -354,7 +360,8 @@ pub enum TransferEvent {
 }
 
 /// Why a transfer was refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransferRejection {
     /// A transfer with this id exists.
@@ -464,7 +471,8 @@ impl Decider for TransferDecider {
 }
 
 /// Every command of the domain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Accounts.
@@ -474,7 +482,8 @@ pub enum Command {
 }
 
 /// Every event of the domain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
     /// Accounts.
@@ -484,7 +493,8 @@ pub enum Event {
 }
 
 /// Every rejection of the domain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rejection {
     /// Accounts.
@@ -733,7 +743,7 @@ pub fn system() -> TransferSystem {
 
 /// The money transfer domain behind the type-erased boundary.
 pub fn domain() -> TypedDomain<TransferSystem> {
-    TypedDomain::new(
+    TypedDomain::with_schemas(
         DomainInfo {
             id: "transfer".into(),
             title: "Money transfer".into(),
@@ -750,6 +760,7 @@ pub fn domain() -> TypedDomain<TransferSystem> {
             zero_payload_events: vec![],
         },
         system(),
+        crate::schemas::checked_in(include_str!("../schemas/transfer.json")),
     )
 }
 
