@@ -19,12 +19,16 @@ use std::fmt;
 /// Parses `value` as a `T`; on error, the JSON path of the offending value and what was
 /// expected.
 pub fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
-    T::deserialize(Node(value)).map_err(|error| (error.path(), error.message))
+    T::deserialize(Node(value)).map_err(|error| (error.path(), error.0.message))
 }
 
-/// A deserialization error and the path segments it has crossed, innermost first.
+/// A deserialization error and the path segments it has crossed, innermost first (boxed,
+/// as `serde_json` boxes its own: every visitor returns it, a small `Result` is less code).
 #[derive(Debug)]
-struct Error {
+struct Error(Box<Located>);
+
+#[derive(Debug)]
+struct Located {
     segments: Vec<Segment>,
     message: String,
 }
@@ -41,14 +45,14 @@ enum Segment {
 impl Error {
     /// The error, seen from one level up.
     fn at(mut self, segment: Segment) -> Self {
-        self.segments.push(segment);
+        self.0.segments.push(segment);
         self
     }
 
     /// `$` followed by the segments, outermost first.
     fn path(&self) -> String {
         let mut path = String::from("$");
-        for segment in self.segments.iter().rev() {
+        for segment in self.0.segments.iter().rev() {
             match segment {
                 Segment::Index(index) => path.push_str(&format!("[{index}]")),
                 Segment::Key(key) => {
@@ -62,16 +66,13 @@ impl Error {
 
     /// An error worded as `serde_json` words it (`null`, not `unit value`).
     fn json(error: serde_json::Error) -> Self {
-        Error {
-            segments: Vec::new(),
-            message: error.to_string(),
-        }
+        de::Error::custom(error)
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
@@ -79,10 +80,10 @@ impl std::error::Error for Error {}
 
 impl de::Error for Error {
     fn custom<M: fmt::Display>(message: M) -> Self {
-        Error {
+        Error(Box::new(Located {
             segments: Vec::new(),
             message: message.to_string(),
-        }
+        }))
     }
 
     fn invalid_type(unexpected: Unexpected<'_>, expected: &dyn de::Expected) -> Self {
