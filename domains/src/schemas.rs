@@ -14,16 +14,28 @@ pub(crate) fn checked_in(text: &str) -> MessageSchemas {
 #[cfg(all(test, feature = "schema"))]
 mod tests {
     use crate::{checkout, counter, restaurant, transfer};
-    use decider_core::{DynDomain, MessageSchemas};
+    use decider_core::MessageSchemas;
     use std::path::Path;
 
     #[test]
     fn the_checked_in_schemas_are_those_schemars_derives() {
         let derived = [
-            ("counter", MessageSchemas::derive::<counter::CounterSystem>()),
-            ("restaurant", MessageSchemas::derive::<restaurant::RestaurantSystem>()),
-            ("transfer", MessageSchemas::derive::<transfer::TransferSystem>()),
-            ("checkout", MessageSchemas::derive::<checkout::CheckoutSystem>()),
+            (
+                "counter",
+                MessageSchemas::derive::<counter::CounterSystem>(),
+            ),
+            (
+                "restaurant",
+                MessageSchemas::derive::<restaurant::RestaurantSystem>(),
+            ),
+            (
+                "transfer",
+                MessageSchemas::derive::<transfer::TransferSystem>(),
+            ),
+            (
+                "checkout",
+                MessageSchemas::derive::<checkout::CheckoutSystem>(),
+            ),
         ];
         let update = std::env::var_os("UPDATE_SCHEMAS").is_some();
         for (id, schemas) in derived {

@@ -388,17 +388,14 @@ impl<'de> VariantAccess<'de> for Content<'de> {
 
     fn unit_variant(self) -> Result<(), Error> {
         match self.content {
-            Some(value) => {
-                de::Deserialize::deserialize(Node(value)).map_err(|e| self.located(e))
-            }
+            Some(value) => de::Deserialize::deserialize(Node(value)).map_err(|e| self.located(e)),
             None => Ok(()),
         }
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
         let value = self.required("newtype variant")?;
-        seed.deserialize(Node(value))
-            .map_err(|e| self.located(e))
+        seed.deserialize(Node(value)).map_err(|e| self.located(e))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
@@ -417,7 +414,10 @@ impl<'de> VariantAccess<'de> for Content<'de> {
     ) -> Result<V::Value, Error> {
         let read = match self.required("struct variant")? {
             Value::Object(object) => visit_object(object, visitor),
-            other => Err(de::Error::invalid_type(unexpected(other), &"struct variant")),
+            other => Err(de::Error::invalid_type(
+                unexpected(other),
+                &"struct variant",
+            )),
         };
         read.map_err(|e| self.located(e))
     }
@@ -496,8 +496,11 @@ mod tests {
         }})
     }
 
+    /// The path and message of an error, if any.
+    type Outcome = Option<(String, String)>;
+
     /// Our path and message, and those of `serde_path_to_error` over `serde_json`.
-    fn both<T: DeserializeOwned>(value: &Value) -> (Option<(String, String)>, Option<(String, String)>) {
+    fn both<T: DeserializeOwned>(value: &Value) -> (Outcome, Outcome) {
         let ours = deserialize::<T>(value).err();
         let reference = serde_path_to_error::deserialize::<_, T>(value)
             .err()

@@ -34,11 +34,21 @@ enum Kind {
 
 impl Op {
     fn old_end(&self) -> usize {
-        self.old + if self.kind == Kind::Insert { 0 } else { self.len }
+        self.old
+            + if self.kind == Kind::Insert {
+                0
+            } else {
+                self.len
+            }
     }
 
     fn new_end(&self) -> usize {
-        self.new + if self.kind == Kind::Delete { 0 } else { self.len }
+        self.new
+            + if self.kind == Kind::Delete {
+                0
+            } else {
+                self.len
+            }
     }
 }
 
@@ -111,7 +121,9 @@ fn ops(old: &[&str], new: &[&str]) -> Vec<Op> {
             return;
         }
         match ops.last_mut() {
-            Some(Op { kind: k, len: l, .. }) if *k == kind => *l += len,
+            Some(Op {
+                kind: k, len: l, ..
+            }) if *k == kind => *l += len,
             _ => ops.push(Op {
                 kind,
                 old,
@@ -145,8 +157,7 @@ fn ops(old: &[&str], new: &[&str]) -> Vec<Op> {
                 i += 1;
                 j += 1;
                 change_from = (i, j);
-            } else if j == b.len() || (i < a.len() && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])
-            {
+            } else if j == b.len() || (i < a.len() && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
                 i += 1;
             } else {
                 j += 1;
@@ -159,12 +170,7 @@ fn ops(old: &[&str], new: &[&str]) -> Vec<Op> {
         push(Kind::Delete, prefix, prefix, a.len());
         push(Kind::Insert, prefix + a.len(), prefix, b.len());
     }
-    push(
-        Kind::Equal,
-        old.len() - suffix,
-        new.len() - suffix,
-        suffix,
-    );
+    push(Kind::Equal, old.len() - suffix, new.len() - suffix, suffix);
     ops
 }
 
@@ -280,7 +286,9 @@ mod tests {
         };
         let changed = |diff: &str| {
             let lines = diff.lines().skip(2);
-            lines.filter(|l| l.starts_with('-') || l.starts_with('+')).count()
+            lines
+                .filter(|l| l.starts_with('-') || l.starts_with('+'))
+                .count()
         };
         for n in 0..60 {
             let (a, b) = (text(n), text(n / 2 + 3));
