@@ -27,6 +27,7 @@ pub fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (String, Str
 #[derive(Debug)]
 struct Error(Box<Located>);
 
+/// What went wrong, and where.
 #[derive(Debug)]
 struct Located {
     segments: Vec<Segment>,
