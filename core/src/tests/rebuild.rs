@@ -46,6 +46,7 @@ fn after_given_history_and_a_cascade_limit_a_rebuilt_engine_issues_the_same_ids(
     engine.given(&"counter-6".into(), [added(6, 1)]).unwrap();
 
     let mut rebuilt = rebuild(config, engine.journal().to_vec()).expect("the journal folds");
+    assert_eq!(rebuilt.config(), &config, "the bounds it was rebuilt with");
     let next = engine.submit(add(1, 1));
     assert_eq!(rebuilt.submit(add(1, 1)), next);
     engine.run_until_idle(100);
