@@ -1,5 +1,5 @@
 //! The combinators on their own: when a composed decider is terminal, whose streams are
-//! whose, nested routes, and the initial states a composition starts from.
+//! whose, nested routes, and what a merged process manager issues.
 
 use super::domain::*;
 use super::properties::{left_command, left_event, right_command, right_event, routed, Side};
@@ -7,7 +7,7 @@ use crate::compose::{Adapt, Combine, MapState, Merge, Part, Route, Sum};
 use crate::decider::Decider;
 use crate::envelope::Fact;
 use crate::saga::Stateless;
-use crate::{ProcessManager, StreamId, View};
+use crate::{ProcessManager, StreamId};
 
 /// The two sides with their streams declared: `left` owns `counter-…`, `right` `right-…`.
 fn declared() -> (Side, Side) {
@@ -160,23 +160,8 @@ fn a_state_mapped_decider_keeps_the_streams_of_the_original() {
     assert!(!mapped.is_terminal(&"5".to_string()));
 }
 
-/// Read model whose state does not start at its default: what is left under one shared
-/// cap across all counters.
-struct Headroom;
-
-impl View for Headroom {
-    type Event = Ev;
-    type State = i32;
-    fn initial_state(&self) -> i32 {
-        CAP
-    }
-    fn evolve(&self, left: i32, Ev::Added { amount, .. }: &Ev) -> i32 {
-        left - amount
-    }
-}
-
-/// Process manager whose state does not start at its default: how many rejections it
-/// still retries (two), each by adding one less.
+/// Process manager that retries the first two rejections it sees, each by adding one
+/// less.
 struct Retry;
 
 impl ProcessManager for Retry {
@@ -205,17 +190,6 @@ impl ProcessManager for Retry {
             _ => vec![],
         }
     }
-}
-
-#[test]
-fn merged_parts_start_from_their_own_initial_states() {
-    let views = Merge(Totals, Headroom);
-    let start = views.initial_state();
-    assert_eq!(start, (Totals.initial_state(), CAP));
-    assert_eq!(views.evolve(start, &added(1, 30)).1, CAP - 30);
-
-    let managers = Merge(Compensate, Retry);
-    assert_eq!(managers.initial_state(), (Default::default(), 2));
 }
 
 #[test]
