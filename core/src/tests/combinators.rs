@@ -160,8 +160,8 @@ fn a_state_mapped_decider_keeps_the_streams_of_the_original() {
     assert!(!mapped.is_terminal(&"5".to_string()));
 }
 
-/// Process manager that retries the first two rejections it sees, each by adding one
-/// less.
+/// Process manager that retries the first two rejected commands, each by adding one
+/// less (its state: the rejections seen).
 struct Retry;
 
 impl ProcessManager for Retry {
@@ -173,20 +173,20 @@ impl ProcessManager for Retry {
         "retry"
     }
     fn initial_state(&self) -> u32 {
-        2
+        0
     }
-    fn evolve(&self, left: u32, fact: Fact<'_, Cmd, Ev, Rej>) -> u32 {
+    fn evolve(&self, seen: u32, fact: Fact<'_, Cmd, Ev, Rej>) -> u32 {
         match fact {
-            Fact::Rejected { .. } => left.saturating_sub(1),
-            Fact::Event(_) => left,
+            Fact::Rejected { .. } => seen + 1,
+            Fact::Event(_) => seen,
         }
     }
-    fn react(&self, left: &u32, fact: Fact<'_, Cmd, Ev, Rej>) -> Vec<Cmd> {
+    fn react(&self, seen: &u32, fact: Fact<'_, Cmd, Ev, Rej>) -> Vec<Cmd> {
         match fact {
             Fact::Rejected {
                 command: Cmd::Add { counter, amount },
                 ..
-            } if *left > 0 => vec![add(*counter, amount - 1)],
+            } if *seen <= 2 => vec![add(*counter, amount - 1)],
             _ => vec![],
         }
     }

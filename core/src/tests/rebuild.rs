@@ -116,17 +116,3 @@ fn a_step_for_a_command_that_is_not_queued_does_not_rebuild() {
         format!("journal entry 0: step handles command {first} but the queue is empty")
     );
 }
-
-#[test]
-fn run_until_idle_takes_at_most_the_steps_it_is_allowed() {
-    let mut engine = Engine::new(system(), EngineConfig::default());
-    engine.submit(add(0, 10)); // four steps: counter 0, then forwarded to 1, 2 and 3
-    let first = engine.run_until_idle(3);
-    assert_eq!((first.steps, first.idle), (3, false));
-    assert_eq!(engine.state().position, 3);
-    let rest = engine.run_until_idle(3);
-    assert_eq!((rest.steps, rest.idle), (1, true));
-    assert_eq!(engine.state().position, 4);
-    let none = engine.run_until_idle(0);
-    assert_eq!((none.steps, none.idle), (0, true));
-}
