@@ -130,6 +130,20 @@ fn submitting_the_same_command_id_twice_queues_it_once() {
 }
 
 #[test]
+fn run_until_idle_takes_at_most_the_steps_it_is_allowed() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.submit(add(0, 10)); // four steps: counter 0, then forwarded to 1, 2 and 3
+    let first = engine.run_until_idle(3);
+    assert_eq!((first.steps, first.idle), (3, false));
+    assert_eq!(engine.state().position, 3);
+    let rest = engine.run_until_idle(3);
+    assert_eq!((rest.steps, rest.idle), (1, true));
+    assert_eq!(engine.state().position, 4);
+    let none = engine.run_until_idle(0);
+    assert_eq!((none.steps, none.idle), (0, true));
+}
+
+#[test]
 fn a_saga_loop_stops_at_the_depth_bound_with_a_recorded_failure() {
     let looping = Parts {
         decider: Counter,

@@ -1,8 +1,11 @@
 //! Tests across modules, over a tiny local domain (counters with a cap, a forwarding saga
 //! and a compensating process manager).
 
+mod combinators;
 mod compose;
 mod domain;
 mod engine;
 mod page;
 mod properties;
+mod rebuild;
+mod time_travel;

@@ -1,0 +1,97 @@
+//! Time travel on the tiny domain: the state at any position, inside given history too,
+//! the journal's positions, and the snapshots the configuration asks for.
+
+use super::domain::*;
+use crate::{Engine, EngineConfig, JournalEntry, StreamId};
+
+#[test]
+fn before_the_first_fact_time_travel_shows_the_initial_state() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.submit(add(0, 10));
+    engine.run_until_idle(100);
+    assert!(
+        matches!(engine.journal()[0], JournalEntry::Submitted(_)),
+        "the journal starts with the submission"
+    );
+    let start = engine.at_position(0);
+    assert_eq!(start.position, 0);
+    assert!(start.queue.is_empty(), "nothing submitted yet");
+    assert!(start.streams.is_empty());
+    assert_eq!(start.view, Default::default());
+    let after_submission = engine.timeline().at_entry(engine.system(), 1);
+    assert_eq!(after_submission.queue.len(), 1, "the submission is queued");
+}
+
+#[test]
+fn time_travel_into_given_history_shows_only_the_events_before_the_position() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    let c1: StreamId = "counter-1".into();
+    engine
+        .given(&c1, [added(1, 5), added(1, 7), added(1, 9)])
+        .unwrap();
+    let totals: Vec<(i32, u64, u64)> = (0..=3)
+        .map(|p| {
+            let at = engine.at_position(p);
+            let stream = at.stream(engine.system(), &c1);
+            (stream.state, stream.version, at.view.1)
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        [(0, 0, 0), (5, 1, 1), (12, 2, 2), (21, 3, 3)],
+        "(total, version, events seen by the view) at positions 0 to 3"
+    );
+}
+
+#[test]
+fn the_timeline_maps_journal_entries_to_the_facts_they_recorded() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.submit(add(3, 1)); // entry 0: no fact
+    engine.step(); // entry 1: fact 0
+    engine
+        .given(&"counter-1".into(), [added(1, 1), added(1, 2)])
+        .unwrap(); // entry 2: facts 1, 2
+    engine.submit(add(3, 2)); // entry 3: no fact
+    engine.step(); // entry 4: fact 3
+    let timeline = engine.timeline();
+    assert_eq!(timeline.head(), 4);
+    let after: Vec<u64> = (0..=6).map(|e| timeline.position_after(e)).collect();
+    assert_eq!(after, [0, 0, 1, 3, 3, 4, 4], "past the journal: the head");
+    let entry_of: Vec<usize> = (0..=4).map(|p| timeline.entry_of_position(p)).collect();
+    assert_eq!(
+        entry_of,
+        [1, 2, 2, 4, 5],
+        "no entry recorded position 4 yet"
+    );
+    let through: Vec<usize> = (0..=4)
+        .map(|p| timeline.entries_through_position(p))
+        .collect();
+    assert_eq!(through, [0, 2, 3, 3, 5]);
+    assert_eq!(timeline.position_after(timeline.journal().len()), 4);
+}
+
+#[test]
+fn a_snapshot_is_kept_every_k_facts_or_every_k_entries() {
+    let config = EngineConfig {
+        snapshot_every: 3,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    let mut counts = vec![engine.timeline().snapshot_count()];
+    engine.submit(add(3, 1)); // entries 1, facts 0
+    counts.push(engine.timeline().snapshot_count());
+    engine.submit(add(3, 1)); // entries 2, facts 0
+    counts.push(engine.timeline().snapshot_count());
+    engine.step(); // entries 3, facts 1: three entries since the last snapshot
+    counts.push(engine.timeline().snapshot_count());
+    engine.step(); // entries 4, facts 2
+    counts.push(engine.timeline().snapshot_count());
+    engine
+        .given(&"counter-1".into(), [added(1, 1), added(1, 1), added(1, 1)])
+        .unwrap(); // entries 5, facts 5: four facts since the last snapshot
+    counts.push(engine.timeline().snapshot_count());
+    assert_eq!(counts, [1, 1, 1, 2, 2, 3]);
+    for position in 0..=5 {
+        assert_eq!(engine.at_position(position).position, position);
+    }
+}
