@@ -174,6 +174,13 @@ pub trait DynEngine {
     }
     /// Journal entries `from..to` as JSON, in time proportional to the range.
     fn journal_range(&self, from: usize, to: usize) -> Vec<Value>;
+    /// Journal entries `from..to` as the text of one JSON array, written straight from
+    /// the typed entries (what a durable store parses into plain objects in one go).
+    fn journal_text(&self, from: usize, to: usize) -> String;
+    /// Folds `journal` (JSON entries another writer appended after this engine's own) onto
+    /// this engine. An entry that does not fold stops it there: the entries before it
+    /// stay, and its path (`$[sequence]…`, counted from the journal's start) is returned.
+    fn extend(&mut self, journal: &[Value]) -> Result<(), BoundaryError>;
     /// Facts at positions `from..to` as JSON.
     fn facts(&self, from: u64, to: u64) -> Vec<Value>;
     /// Facts at positions `from..to` as typed rows (origin, compensation, injected,
@@ -542,6 +549,28 @@ where
             .iter()
             .map(to_json)
             .collect()
+    }
+
+    fn journal_text(&self, from: usize, to: usize) -> String {
+        let journal = self.engine.journal();
+        let to = to.min(journal.len());
+        let entries = journal.get(from.min(to)..to).unwrap_or_default();
+        serde_json::to_string(entries).unwrap_or_else(|_| "[]".into())
+    }
+
+    fn extend(&mut self, journal: &[Value]) -> Result<(), BoundaryError> {
+        let start = self.engine.journal().len();
+        for (i, value) in journal.iter().enumerate() {
+            let entry = from_json::<EntryOf<Y>>(value).map_err(|e| BoundaryError {
+                path: format!("$[{}]{}", start + i, &e.path[1..]),
+                message: e.message,
+            })?;
+            self.engine.load(entry).map_err(|e| BoundaryError {
+                path: format!("$[{}]", e.entry),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(())
     }
 
     fn facts(&self, from: u64, to: u64) -> Vec<Value> {

@@ -9,18 +9,15 @@
 
 use super::channel::{Channel, Notice};
 use super::db::{self, StoreError};
-use super::journal_store::{self, Damage, Loaded};
+use super::journal_store::{self, Damage, Loaded, Segment, SEGMENT};
 use super::workspaces::{self, Parent, Settings, Workspace};
 use crate::session::store::SessionHandle;
-use crate::session::{Action, RunMode, Session};
+use crate::session::{Action, Built, ForkOrigin, RunMode, Session};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::IdbDatabase;
 use yew::Callback;
-
-/// Journal entries written per transaction at most.
-const WRITE_BATCH: usize = 2_000;
 
 /// What the workspace bar shows of the keeper.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -37,6 +34,14 @@ pub struct Status {
     pub damaged: Option<Damage>,
     /// The title of the shared scenario shown read-only, if one is.
     pub shared: Option<String>,
+}
+
+impl Status {
+    /// The facts committed to IndexedDB, when the session shown is being kept.
+    pub fn committed(&self) -> Option<u64> {
+        (self.available && self.current.is_some() && self.damaged.is_none())
+            .then_some(self.saved_facts)
+    }
 }
 
 /// The engine a session runs: when it changes, so does the workspace.
@@ -227,9 +232,13 @@ pub fn observe(keeper: &Shared) {
         k.status.damaged = None;
         k.halted = false;
         k.status.current = (!identity.read_only).then(|| {
-            let parent = identity.fork.and_then(|(position, _)| {
+            let parent = identity.fork.and_then(|(position, generation)| {
                 let id = k.status.current.as_ref()?.id.clone();
-                Some(Parent { id, position })
+                Some(Parent {
+                    id,
+                    position,
+                    generation,
+                })
             });
             let name = match (&parent, &k.status.current) {
                 (Some(p), Some(from)) => format!("{} · fork @{}", from.name, p.position),
@@ -272,32 +281,32 @@ async fn flush(keeper: Shared) {
             let saved = k.saved;
             match (&mut k.status.current, k.db.clone()) {
                 (Some(current), Some(db)) if same && (length > saved || (k.dirty && k.kept)) => {
-                    // Whole entries (each a whole step), a bounded batch per
+                    // Whole entries (each a whole step), one bounded segment per
                     // transaction, so a long run is written in tasks that stay short.
-                    let to = length.min(saved + WRITE_BATCH);
+                    let to = length.min(saved + SEGMENT);
                     current.length = to;
                     current.facts = session.head_after(to);
-                    let entries = session.journal_range(saved, to);
-                    let job = (db, current.clone(), saved, entries);
+                    let text = session.journal_text(saved, to);
+                    let job = (db, current.clone(), saved, text, to - saved);
                     k.dirty = false;
                     Some(job)
                 }
                 _ => None,
             }
         };
-        let Some((db, workspace, from, entries)) = job else {
+        let Some((db, workspace, from, text, count)) = job else {
             break;
         };
-        let written = if entries.is_empty() {
-            workspaces::put(&db, &workspace).await
-        } else {
-            journal_store::append(&db, &workspace, from, &entries).await
+        let written = match Segment::from_text(&text, count) {
+            Ok(segment) => journal_store::append(&db, &workspace, from, &segment).await,
+            Err(e) => Err(e),
         };
+        drop(text);
         match written {
             Ok(()) => {
                 let mut k = keeper.borrow_mut();
                 if k.status.current.as_ref().map(|c| &c.id) == Some(&workspace.id) {
-                    k.saved = from + entries.len();
+                    k.saved = from + count;
                     k.status.saved_facts = workspace.facts;
                     k.kept = true;
                     let listed = Rc::make_mut(&mut k.status.workspaces);
@@ -310,10 +319,10 @@ async fn flush(keeper: Shared) {
                     }
                     k.publish();
                 }
-                if !entries.is_empty() {
+                if count > 0 {
                     k.post(Notice::Appended {
                         workspace: workspace.id.clone(),
-                        length: from + entries.len(),
+                        length: from + count,
                     });
                 }
             }
@@ -348,13 +357,54 @@ async fn heard(keeper: Shared, notice: Notice) {
                     && !k.writing
             };
             if stale {
-                reload(&keeper, &workspace, false).await;
+                catch_up(&keeper, &workspace).await;
             }
             refresh(&keeper).await;
         }
         Notice::Workspaces => refresh(&keeper).await,
         Notice::Scenarios => {}
     }
+}
+
+/// Folds what another tab appended to the current workspace (this tab has nothing
+/// unsaved): only the new segments are read, and the filter, selection and cursor stay.
+async fn catch_up(keeper: &Shared, id: &str) {
+    let (db, from) = {
+        let k = keeper.borrow();
+        match (k.db(), &k.status.current) {
+            (Some(db), Some(current)) if current.id == id => (db, k.saved),
+            _ => return,
+        }
+    };
+    let loaded = match journal_store::load_from(&db, id, from).await {
+        Ok(loaded) => loaded,
+        Err(e) => return error(keeper, format!("The workspace does not reload: {e}.")),
+    };
+    let (store, count) = {
+        let k = keeper.borrow();
+        let current = k.status.current.as_ref().map(|c| c.id.as_str());
+        if current != Some(id) || k.saved != from || k.store.get().journal_len() != from {
+            // This tab moved on meanwhile: its next append settles it.
+            return;
+        }
+        (k.store.clone(), loaded.entries.len())
+    };
+    let damaged = loaded.damage.is_some();
+    if count > 0 {
+        store.dispatch(Action::Extend(std::rc::Rc::new(loaded.entries)));
+    }
+    let session = store.get();
+    let mut k = keeper.borrow_mut();
+    k.identity = Some(Identity::of(&session));
+    k.saved = session.journal_len();
+    k.status.saved_facts = session.head();
+    if session.journal_len() != from + count || damaged {
+        // Not everything folded: the whole workspace is opened again, read-only from
+        // where it breaks.
+        drop((session, k));
+        return reload(keeper, id, false).await;
+    }
+    k.publish();
 }
 
 /// Loads the current workspace again from the store (another tab wrote to it), keeping
@@ -426,13 +476,17 @@ pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
         )));
         return;
     };
-    let Loaded { entries, damage } = journal_store::fold(&*domain, seed, loaded);
+    let (engine, Loaded { damage, .. }) = journal_store::fold(&*domain, seed, loaded);
     keeper.borrow_mut().opening = true;
-    store.dispatch(Action::Open {
+    store.dispatch(Action::OpenBuilt {
         domain: workspace.domain.clone(),
         seed,
-        journal: Rc::new(entries),
+        engine: Built::new(engine),
         read_only: damage.is_some(),
+        fork: workspace.parent.as_ref().map(|p| ForkOrigin {
+            position: p.position,
+            generation: p.generation,
+        }),
     });
     if damage.is_none() {
         apply_settings(&store, &workspace.settings);
@@ -533,11 +587,7 @@ pub async fn adopt(
         .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
     let mut workspace = Workspace::new(name, domain, seed, None);
     workspace.length = journal.len();
-    if journal.is_empty() {
-        workspaces::put(&db, &workspace).await?;
-    } else {
-        journal_store::append(&db, &workspace, 0, &journal).await?;
-    }
+    journal_store::append(&db, &workspace, 0, &Segment::from_entries(&journal)?).await?;
     open_loaded(
         keeper,
         workspace,
