@@ -205,7 +205,10 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
     .await;
     until("both tabs agree", || journal(0) == journal(1)).await;
     let database = db::open().await.unwrap();
-    let stored = journal_store::load(&database, &id).await.unwrap().entries;
+    let stored = journal_store::read(&database, &id, 0)
+        .await
+        .unwrap()
+        .entries();
     assert_eq!(
         serde_json::to_string(&stored).unwrap(),
         journal(0),
@@ -276,8 +279,8 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
         text(&root, "workspace-keep-good").is_some()
     })
     .await;
-    let stored = journal_store::load(&database, &fork.id).await.unwrap();
-    assert!(stored.entries.len() > 2, "nothing stored was deleted");
+    let stored = journal_store::read(&database, &fork.id, 0).await.unwrap();
+    assert!(stored.len() > 2, "nothing stored was deleted");
     close_tab(0, fourth);
 
     // A share link opens its scenario read-only, to be saved as a workspace.

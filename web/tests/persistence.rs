@@ -5,7 +5,7 @@
 mod support;
 
 use decider_web::persistence::db::{self, StoreError};
-use decider_web::persistence::journal_store::{self, Loaded, Segment};
+use decider_web::persistence::journal_store::{self, Segment};
 use decider_web::persistence::transfer::{self, Import};
 use decider_web::persistence::workspaces::{self, Workspace};
 use serde_json::{json, Value};
@@ -51,13 +51,17 @@ async fn appended_entries_read_back_as_the_same_json() {
     assert!(entries.len() > 5);
     append(&db, &ws, 0, &entries[..3]).await.unwrap();
     append(&db, &ws, 3, &entries[3..]).await.unwrap();
-    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
-    assert_eq!(loaded.damage, None);
+    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
+    assert_eq!(read.damage(), None);
     assert_eq!(
-        serde_json::to_string(&loaded.entries).unwrap(),
+        serde_json::to_string(&read.entries()).unwrap(),
         serde_json::to_string(&entries).unwrap(),
         "byte for byte"
     );
+    let domain = decider_domains::find("restaurant").unwrap();
+    let (engine, damage) = journal_store::fold(&*domain, 0, read);
+    assert_eq!(damage, None);
+    assert_eq!(engine.journal(0), entries, "the same engine, rebuilt");
     let listed = workspaces::list(&db).await.unwrap();
     assert_eq!(listed.iter().map(|w| &w.id).collect::<Vec<_>>(), [&ws.id]);
 }
@@ -78,8 +82,12 @@ async fn entries_are_stored_as_structured_objects() {
     let second = js_sys::Array::from(&raw[1].1);
     assert_eq!(second.length(), 2, "a segment holds its whole append");
     assert!(second.get(0).is_object(), "an object, not a JSON string");
-    let from_one = journal_store::load_from(&db, &ws.id, 1).await.unwrap();
-    assert_eq!(from_one.entries, entries[1..3], "reading from a segment on");
+    let from_one = journal_store::read(&db, &ws.id, 1).await.unwrap();
+    assert_eq!(
+        from_one.entries(),
+        entries[1..3],
+        "reading from a segment on"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -93,19 +101,19 @@ async fn a_stale_append_is_refused_and_writes_nothing() {
     // sees is one) appends its own 3rd and 4th... and a 5th.
     let stale = append(&db, &ws, 2, &entries[2..5]).await;
     assert_eq!(stale, Err(StoreError::Conflict));
-    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
+    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
     assert_eq!(
-        loaded.entries,
+        read.entries(),
         entries[..4],
         "the refused transaction wrote nothing"
     );
     // Appending at the length actually stored works.
     append(&db, &ws, 4, &entries[4..5]).await.unwrap();
     assert_eq!(
-        journal_store::load(&db, &ws.id)
+        journal_store::read(&db, &ws.id, 0)
             .await
             .unwrap()
-            .entries
+            .entries()
             .len(),
         5
     );
@@ -134,7 +142,10 @@ async fn a_version_1_database_upgrades_and_keeps_its_data() {
         "the new index covers old records"
     );
     assert_eq!(
-        journal_store::load(&new, &ws.id).await.unwrap().entries,
+        journal_store::read(&new, &ws.id, 0)
+            .await
+            .unwrap()
+            .entries(),
         entries
     );
 }
@@ -164,15 +175,15 @@ async fn a_version_2_journal_becomes_segments_and_keeps_its_gaps() {
         [0, 5],
         "a run of consecutive entries per segment"
     );
-    let loaded = journal_store::load(&new, &ws.id).await.unwrap();
-    assert_eq!(loaded.entries, entries[..4]);
+    let read = journal_store::read(&new, &ws.id, 0).await.unwrap();
+    assert_eq!(read.entries(), entries[..4]);
     assert_eq!(
-        loaded.damage.map(|d| d.sequence),
+        read.damage().map(|d| d.sequence),
         Some(4),
         "the gap is still found"
     );
-    let whole = journal_store::load(&new, &other.id).await.unwrap();
-    assert_eq!((whole.entries, whole.damage), (entries.clone(), None));
+    let whole = journal_store::read(&new, &other.id, 0).await.unwrap();
+    assert_eq!((whole.entries(), whole.damage()), (entries.clone(), None));
     // Appending goes on where the migrated journal ends, and is still conditional.
     append(&new, &other, entries.len(), &entries[..1])
         .await
@@ -217,17 +228,11 @@ async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
     }
     support::tamper(&db, &ws.id, 3, &tampered).await;
 
-    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
-    assert_eq!(loaded.entries.len(), entries.len(), "every entry is JSON");
+    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
+    assert_eq!(read.len(), entries.len(), "every entry is JSON");
     let domain = decider_domains::find("restaurant").unwrap();
-    let (
-        engine,
-        Loaded {
-            entries: good,
-            damage,
-        },
-    ) = journal_store::fold(&*domain, 0, loaded);
-    assert_eq!(engine.journal_len(), 3, "the engine of the good part");
+    let (engine, damage) = journal_store::fold(&*domain, 0, read);
+    let good = engine.journal(0);
     let damage = damage.expect("the tampered entry is found");
     assert_eq!(damage.sequence, 3);
     assert!(damage.path.starts_with("$[3]"), "{}", damage.path);
@@ -238,10 +243,10 @@ async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
     );
     assert_eq!(good, entries[..3], "the good part is kept");
     assert_eq!(
-        journal_store::load(&db, &ws.id)
+        journal_store::read(&db, &ws.id, 0)
             .await
             .unwrap()
-            .entries
+            .entries()
             .len(),
         entries.len(),
         "nothing stored was deleted"
@@ -256,19 +261,11 @@ async fn a_deleted_workspace_takes_its_journal_along_and_only_its() {
     append(&db, &one, 0, &entries).await.unwrap();
     append(&db, &two, 0, &entries[..2]).await.unwrap();
     journal_store::delete_workspace(&db, &one.id).await.unwrap();
-    assert!(journal_store::load(&db, &one.id)
+    assert!(journal_store::read(&db, &one.id, 0)
         .await
         .unwrap()
-        .entries
         .is_empty());
-    assert_eq!(
-        journal_store::load(&db, &two.id)
-            .await
-            .unwrap()
-            .entries
-            .len(),
-        2
-    );
+    assert_eq!(journal_store::read(&db, &two.id, 0).await.unwrap().len(), 2);
     let listed = workspaces::list(&db).await.unwrap();
     assert_eq!(listed.iter().map(|w| &w.id).collect::<Vec<_>>(), [&two.id]);
 }
@@ -298,4 +295,19 @@ fn a_journal_file_reads_back_and_rebuilds_the_same_engine() {
         .rebuild(decider_web::session::config(0), &read.journal)
         .unwrap();
     assert_eq!(engine.journal(0), entries);
+}
+
+#[wasm_bindgen_test]
+fn a_number_a_js_number_cannot_hold_is_refused_not_changed() {
+    let exact =
+        r#"[{"n": 9007199254740992, "f": 0.12345678901234567, "s": "12345678901234567890"}]"#;
+    assert!(Segment::from_text(exact, 1).is_ok());
+    let inexact = r#"[{"s": "a \" quote", "n": 9007199254740993}]"#;
+    match Segment::from_text(inexact, 1) {
+        Err(StoreError::Other(message)) => {
+            assert!(message.contains("9007199254740993"), "{message}")
+        }
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("an integer above 2^53 is refused"),
+    }
 }

@@ -14,7 +14,7 @@
 
 use super::db::{self, StoreError, SEGMENTS, WORKSPACES};
 use super::workspaces::Workspace;
-use decider_core::DynDomain;
+use decider_core::{DynDomain, DynEngine};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode};
@@ -33,44 +33,89 @@ pub struct Damage {
     pub message: String,
 }
 
-/// A journal as read from the store: its good entries, and the first damaged one.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Loaded {
-    /// The entries before the first damaged one (all of them when none is).
-    pub entries: Vec<Value>,
-    /// The first entry that does not read, if any.
-    pub damage: Option<Damage>,
+/// A journal as read from the store: its segments in order, up to the first gap between
+/// them or the first record that is not an array of entries.
+pub struct Read {
+    /// The sequence of the first entry read.
+    from: usize,
+    /// (sequence of the first entry, array of entries), in order, without gaps.
+    segments: Vec<(usize, js_sys::Array)>,
+    /// Where reading stopped before the end, if it did.
+    damage: Option<Damage>,
 }
 
-/// The engine `loaded` folds into on `domain` (seeded `seed`). When an entry does not
-/// fold, the engine of the entries before it, and `loaded` cut there with that entry's
-/// sequence, JSON path and message.
-pub fn fold(
-    domain: &dyn DynDomain,
-    seed: u64,
-    loaded: Loaded,
-) -> (Box<dyn decider_core::DynEngine>, Loaded) {
-    let config = || crate::session::config(seed);
-    let Loaded {
-        mut entries,
-        damage,
-    } = loaded;
-    match domain.rebuild(config(), &entries) {
-        Ok(engine) => (engine, Loaded { entries, damage }),
-        Err(e) => {
-            let sequence = sequence_of(&e.path).unwrap_or(0).min(entries.len());
-            entries.truncate(sequence);
-            let engine = domain
-                .rebuild(config(), &entries)
-                .unwrap_or_else(|_| domain.start(config()));
-            let damage = Some(Damage {
-                sequence,
-                path: e.path,
-                message: e.message,
-            });
-            (engine, Loaded { entries, damage })
-        }
+impl Read {
+    /// The number of entries read.
+    pub fn len(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|(_, entries)| entries.length() as usize)
+            .sum()
     }
+
+    /// Whether no entry was read.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where reading stopped before the end, if it did.
+    pub fn damage(&self) -> Option<&Damage> {
+        self.damage.as_ref()
+    }
+
+    /// Every entry read, as one JSON array text.
+    pub fn text(&self) -> String {
+        let mut all = js_sys::Array::new();
+        for (_, entries) in &self.segments {
+            all.extend(entries.iter());
+        }
+        json_text(&all).unwrap_or_else(|| "[]".into())
+    }
+
+    /// Every entry read, as JSON values.
+    pub fn entries(&self) -> Vec<Value> {
+        serde_json::from_str(&self.text()).unwrap_or_default()
+    }
+
+    /// Folds the entries onto `engine` (whose journal is as long as where the reading
+    /// started), a segment at a time, each handed over as one JSON text and read
+    /// straight into typed entries. The first entry that does not read or fold, or else
+    /// where reading stopped, is returned; the entries before it stay folded.
+    pub fn fold_into(self, engine: &mut dyn DynEngine) -> Option<Damage> {
+        debug_assert_eq!(engine.journal_len(), self.from);
+        for (first, entries) in self.segments {
+            let folded = match json_text(&entries) {
+                Some(text) => engine.extend(&text),
+                None => Err(decider_core::BoundaryError {
+                    path: format!("$[{first}]"),
+                    message: "the stored segment is not JSON".into(),
+                }),
+            };
+            if let Err(e) = folded {
+                let sequence = sequence_of(&e.path).unwrap_or(first);
+                return Some(Damage {
+                    sequence,
+                    path: e.path,
+                    message: e.message,
+                });
+            }
+        }
+        self.damage
+    }
+}
+
+/// `value` as JSON text (`None`: it has no JSON form).
+fn json_text(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
+}
+
+/// The engine of `read` (a whole journal) on `domain` seeded `seed`: up to its first
+/// entry that does not read or fold, which is returned with its sequence, JSON path and
+/// message.
+pub fn fold(domain: &dyn DynDomain, seed: u64, read: Read) -> (Box<dyn DynEngine>, Option<Damage>) {
+    let mut engine = domain.start(crate::session::config(seed));
+    let damage = read.fold_into(&mut *engine);
+    (engine, damage)
 }
 
 /// The journal index at the start of a `$[i]…` path.
@@ -88,7 +133,14 @@ impl Segment {
     /// The segment of the entries in `text`, a JSON array (as
     /// [`DynEngine::journal_text`](decider_core::DynEngine::journal_text) writes them):
     /// parsed once by the browser.
+    /// An integer a JS number cannot hold exactly is refused (it would be stored changed).
     pub fn from_text(text: &str, len: usize) -> Result<Segment, StoreError> {
+        if let Some(number) = inexact_integer(text) {
+            return Err(StoreError::Other(format!(
+                "the number {number} in a journal entry is beyond what IndexedDB keeps exactly \
+                 (2^53)"
+            )));
+        }
         let value = js_sys::JSON::parse(text)?;
         Ok(Segment { value, len })
     }
@@ -109,6 +161,39 @@ impl Segment {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+}
+
+/// The first integer in the JSON `text` (outside strings) that a JS number cannot hold
+/// exactly, if any.
+fn inexact_integer(text: &str) -> Option<&str> {
+    const EXACT: u128 = 1 << 53;
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'0'..=b'9' if !in_string => {
+                let start = i;
+                let in_number =
+                    |b: &u8| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-');
+                while bytes.get(i + 1).is_some_and(in_number) {
+                    i += 1;
+                }
+                let number = &text[start..=i];
+                let integer = number.bytes().all(|b| b.is_ascii_digit());
+                if integer
+                    && number.len() >= 16
+                    && number.parse::<u128>().map_or(true, |n| n > EXACT)
+                {
+                    return Some(number);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The store key of `workspace`'s segment starting at `sequence`.
@@ -140,21 +225,16 @@ pub async fn append(
     db::committed(&tx).await
 }
 
-/// Reads `workspace`'s whole journal in order (see [`load_from`]).
-pub async fn load(db: &IdbDatabase, workspace: &str) -> Result<Loaded, StoreError> {
-    load_from(db, workspace, 0).await
-}
-
 /// Reads `workspace`'s journal from sequence `from` (where one of its segments starts, or
-/// its end) in order: one bulk read of the segments, each handed over as one JSON text. A
-/// gap between segments, or a segment that is not an array of JSON values, ends the good
-/// part; nothing is changed in the store.
-pub async fn load_from(
-    db: &IdbDatabase,
-    workspace: &str,
-    from: usize,
-) -> Result<Loaded, StoreError> {
-    let mut loaded = Loaded::default();
+/// its end): one bulk read of the segments, in order. A gap between segments, or a record
+/// that is not an array, ends what is read (and [`Read::damage`] says where); nothing is
+/// changed in the store.
+pub async fn read(db: &IdbDatabase, workspace: &str, from: usize) -> Result<Read, StoreError> {
+    let mut read = Read {
+        from,
+        segments: Vec::new(),
+        damage: None,
+    };
     let mut next = from;
     for (first, value) in segments(db, workspace, from).await? {
         let damage = |message: String| Damage {
@@ -163,35 +243,25 @@ pub async fn load_from(
             message,
         };
         if first != next {
-            loaded.damage = Some(damage(format!(
+            read.damage = Some(damage(format!(
                 "entry {next} is missing (the next one kept is {first})"
             )));
             break;
         }
-        match entries_of(&value) {
+        match value.dyn_into::<js_sys::Array>() {
             Ok(entries) => {
-                next += entries.len();
-                loaded.entries.extend(entries);
+                next += entries.length() as usize;
+                read.segments.push((first, entries));
             }
-            Err(message) => {
-                loaded.damage = Some(damage(message));
+            Err(_) => {
+                read.damage = Some(damage(
+                    "the stored segment is not an array of entries".into(),
+                ));
                 break;
             }
         }
     }
-    Ok(loaded)
-}
-
-/// The entries of a stored segment, or why it is not one.
-fn entries_of(segment: &JsValue) -> Result<Vec<Value>, String> {
-    if !js_sys::Array::is_array(segment) {
-        return Err("the stored segment is not an array of entries".into());
-    }
-    let text = js_sys::JSON::stringify(segment)
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or("the stored segment is not JSON")?;
-    serde_json::from_str(&text).map_err(|e| format!("the stored segment is not JSON: {e}"))
+    Ok(read)
 }
 
 /// The stored segments of `workspace`'s journal from the one starting at `from`, as they

@@ -9,10 +9,11 @@
 
 use super::channel::{Channel, Notice};
 use super::db::{self, StoreError};
-use super::journal_store::{self, Damage, Loaded, Segment, SEGMENT};
+use super::journal_store::{self, Damage, Segment, SEGMENT};
 use super::workspaces::{self, Parent, Settings, Workspace};
 use crate::session::store::SessionHandle;
 use crate::session::{Action, Built, ForkOrigin, RunMode, Session};
+use decider_core::{DynDomain, DynEngine};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -376,8 +377,8 @@ async fn catch_up(keeper: &Shared, id: &str) {
             _ => return,
         }
     };
-    let loaded = match journal_store::load_from(&db, id, from).await {
-        Ok(loaded) => loaded,
+    let read = match journal_store::read(&db, id, from).await {
+        Ok(read) => read,
         Err(e) => return error(keeper, format!("The workspace does not reload: {e}.")),
     };
     let (store, count) = {
@@ -387,11 +388,11 @@ async fn catch_up(keeper: &Shared, id: &str) {
             // This tab moved on meanwhile: its next append settles it.
             return;
         }
-        (k.store.clone(), loaded.entries.len())
+        (k.store.clone(), read.len())
     };
-    let damaged = loaded.damage.is_some();
+    let damaged = read.damage().is_some();
     if count > 0 {
-        store.dispatch(Action::Extend(std::rc::Rc::new(loaded.entries)));
+        store.dispatch(Action::Extend(read.text().into()));
     }
     let session = store.get();
     let mut k = keeper.borrow_mut();
@@ -422,14 +423,14 @@ async fn reload(keeper: &Shared, id: &str, refused: bool) {
         let unsaved = session.journal_len().saturating_sub(k.saved);
         (db, current, unsaved, settings_of(&session))
     };
-    match journal_store::load(&db, id).await {
-        Ok(loaded) => {
-            let length = loaded.entries.len();
+    match journal_store::read(&db, id, 0).await {
+        Ok(read) => {
+            let length = read.len();
             let workspace = Workspace {
                 settings,
                 ..workspace
             };
-            open_loaded(keeper, workspace, loaded);
+            show_read(keeper, workspace, read);
             if refused {
                 error(
                     keeper,
@@ -451,32 +452,48 @@ pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreErro
         .borrow()
         .db()
         .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
-    let loaded = journal_store::load(&db, &workspace.id).await?;
-    open_loaded(keeper, workspace, loaded);
+    let read = journal_store::read(&db, &workspace.id, 0).await?;
+    show_read(keeper, workspace, read);
     Ok(())
 }
 
-/// Shows `workspace` with the entries read for it: read-only up to the first entry that
-/// does not read or fold (and the banner says which), else with its settings. A workspace
-/// of a domain this build lacks is not opened (the banner says so).
-pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
+/// The domain of `workspace`, or `None` when this build lacks it (the banner says so).
+fn domain_of(keeper: &Shared, workspace: &Workspace) -> Option<Rc<dyn DynDomain>> {
     let store = keeper.borrow().store();
-    let seed = workspace.seed();
     let domain = store
         .get()
         .domains()
         .iter()
         .find(|d| d.info().id == workspace.domain)
         .cloned();
-    let Some(domain) = domain else {
+    if domain.is_none() {
         store.dispatch(Action::Error(format!(
             "Workspace “{}” is for the domain `{}`, which this build does not have; it \
              stays stored as it is.",
             workspace.name, workspace.domain
         )));
-        return;
-    };
-    let (engine, Loaded { damage, .. }) = journal_store::fold(&*domain, seed, loaded);
+    }
+    domain
+}
+
+/// Shows `workspace` with the journal read for it, folded once.
+fn show_read(keeper: &Shared, workspace: Workspace, read: journal_store::Read) {
+    if let Some(domain) = domain_of(keeper, &workspace) {
+        let (engine, damage) = journal_store::fold(&*domain, workspace.seed(), read);
+        show(keeper, workspace, engine, damage);
+    }
+}
+
+/// Shows `workspace` with its engine: read-only up to the first entry that does not read
+/// or fold (and the banner says which), else with its settings.
+fn show(
+    keeper: &Shared,
+    mut workspace: Workspace,
+    engine: Box<dyn DynEngine>,
+    damage: Option<Damage>,
+) {
+    let store = keeper.borrow().store();
+    let seed = workspace.seed();
     keeper.borrow_mut().opening = true;
     store.dispatch(Action::OpenBuilt {
         domain: workspace.domain.clone(),
@@ -587,15 +604,14 @@ pub async fn adopt(
         .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
     let mut workspace = Workspace::new(name, domain, seed, None);
     workspace.length = journal.len();
+    let Some(domain) = domain_of(keeper, &workspace) else {
+        return Ok(());
+    };
+    let engine = domain
+        .rebuild(crate::session::config(seed), &journal)
+        .map_err(|e| StoreError::Other(format!("the journal does not fold: {e}")))?;
     journal_store::append(&db, &workspace, 0, &Segment::from_entries(&journal)?).await?;
-    open_loaded(
-        keeper,
-        workspace,
-        Loaded {
-            entries: journal,
-            damage: None,
-        },
-    );
+    show(keeper, workspace, engine, None);
     refresh(keeper).await;
     keeper.borrow().post(Notice::Workspaces);
     Ok(())

@@ -42,9 +42,9 @@ pub enum Action {
         /// Where the workspace was forked from.
         fork: Option<ForkOrigin>,
     },
-    /// Fold journal entries another tab appended onto the engine, keeping the filter,
-    /// selection and cursor.
-    Extend(Rc<Vec<Value>>),
+    /// Fold journal entries another tab appended (the text of a JSON array) onto the
+    /// engine, keeping the filter, selection and cursor.
+    Extend(Rc<str>),
     /// Submit a command (JSON) as a user; instant mode runs it to idle.
     Submit(Value),
     /// Submit a slice of a Repeat ×N; `progress` says how far the whole run is.
