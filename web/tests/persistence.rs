@@ -59,9 +59,30 @@ async fn appended_entries_read_back_as_the_same_json() {
         "byte for byte"
     );
     let domain = decider_domains::find("restaurant").unwrap();
-    let (engine, damage) = journal_store::fold(&*domain, 0, read);
+    let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
+        .await
+        .unwrap();
     assert_eq!(damage, None);
     assert_eq!(engine.journal(0), entries, "the same engine, rebuilt");
+}
+
+#[wasm_bindgen_test]
+async fn a_journal_of_many_segments_is_rebuilt_a_few_at_a_time() {
+    let db = fresh("many").await;
+    let ws = workspace();
+    let entries = journal();
+    assert!(entries.len() > 10, "more segments than one read takes");
+    for (sequence, entry) in entries.iter().enumerate() {
+        append(&db, &ws, sequence, std::slice::from_ref(entry))
+            .await
+            .unwrap();
+    }
+    let domain = decider_domains::find("restaurant").unwrap();
+    let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
+        .await
+        .unwrap();
+    assert_eq!(damage, None);
+    assert_eq!(engine.journal(0), entries);
     let listed = workspaces::list(&db).await.unwrap();
     assert_eq!(listed.iter().map(|w| &w.id).collect::<Vec<_>>(), [&ws.id]);
 }
@@ -231,7 +252,9 @@ async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
     let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
     assert_eq!(read.len(), entries.len(), "every entry is JSON");
     let domain = decider_domains::find("restaurant").unwrap();
-    let (engine, damage) = journal_store::fold(&*domain, 0, read);
+    let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
+        .await
+        .unwrap();
     let good = engine.journal(0);
     let damage = damage.expect("the tampered entry is found");
     assert_eq!(damage.sequence, 3);

@@ -19,8 +19,11 @@ use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode};
 
-/// Journal entries per segment (and so per transaction) at most.
+/// Journal entries per segment (and so per transaction) the keeper writes at most.
 pub const SEGMENT: usize = 4_000;
+/// Segments read per request when a journal is opened: its JS objects are folded and let
+/// go before the next ones are read, so a long journal never sits whole in the JS heap.
+const READ_BATCH: u32 = 8;
 
 /// An entry that does not read back: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,13 +112,26 @@ fn json_text(value: &JsValue) -> Option<String> {
     js_sys::JSON::stringify(value).ok()?.as_string()
 }
 
-/// The engine of `read` (a whole journal) on `domain` seeded `seed`: up to its first
-/// entry that does not read or fold, which is returned with its sequence, JSON path and
-/// message.
-pub fn fold(domain: &dyn DynDomain, seed: u64, read: Read) -> (Box<dyn DynEngine>, Option<Damage>) {
+/// The engine of `workspace`'s stored journal on `domain` seeded `seed`, read a few
+/// segments at a time: up to its first entry that does not read or fold (or the first gap),
+/// which is returned with its sequence, JSON path and message.
+pub async fn rebuild(
+    db: &IdbDatabase,
+    workspace: &str,
+    domain: &dyn DynDomain,
+    seed: u64,
+) -> Result<(Box<dyn DynEngine>, Option<Damage>), StoreError> {
     let mut engine = domain.start(crate::session::config(seed));
-    let damage = read.fold_into(&mut *engine);
-    (engine, damage)
+    loop {
+        let read = read_some(db, workspace, engine.journal_len(), Some(READ_BATCH)).await?;
+        let last = read.segments.len() < READ_BATCH as usize || read.damage.is_some();
+        if let Some(damage) = read.fold_into(&mut *engine) {
+            return Ok((engine, Some(damage)));
+        }
+        if last {
+            return Ok((engine, None));
+        }
+    }
 }
 
 /// The journal index at the start of a `$[i]…` path.
@@ -230,13 +246,23 @@ pub async fn append(
 /// that is not an array, ends what is read (and [`Read::damage`] says where); nothing is
 /// changed in the store.
 pub async fn read(db: &IdbDatabase, workspace: &str, from: usize) -> Result<Read, StoreError> {
+    read_some(db, workspace, from, None).await
+}
+
+/// [`read`], of at most `limit` segments.
+async fn read_some(
+    db: &IdbDatabase,
+    workspace: &str,
+    from: usize,
+    limit: Option<u32>,
+) -> Result<Read, StoreError> {
     let mut read = Read {
         from,
         segments: Vec::new(),
         damage: None,
     };
     let mut next = from;
-    for (first, value) in segments(db, workspace, from).await? {
+    for (first, value) in stored(db, workspace, from, limit).await? {
         let damage = |message: String| Damage {
             sequence: next,
             path: format!("$[{next}]"),
@@ -271,11 +297,29 @@ pub async fn segments(
     workspace: &str,
     from: usize,
 ) -> Result<Vec<(usize, JsValue)>, StoreError> {
+    stored(db, workspace, from, None).await
+}
+
+/// [`segments`], at most `limit` of them.
+async fn stored(
+    db: &IdbDatabase,
+    workspace: &str,
+    from: usize,
+    limit: Option<u32>,
+) -> Result<Vec<(usize, JsValue)>, StoreError> {
     let tx = db::transaction(db, &[SEGMENTS], IdbTransactionMode::Readonly)?;
     let store = tx.object_store(SEGMENTS)?;
     let range = range(workspace, from)?;
-    let keys = store.get_all_keys_with_key(&range)?;
-    let values = store.get_all_with_key(&range)?;
+    let (keys, values) = match limit {
+        Some(n) => (
+            store.get_all_keys_with_key_and_limit(&range, n)?,
+            store.get_all_with_key_and_limit(&range, n)?,
+        ),
+        None => (
+            store.get_all_keys_with_key(&range)?,
+            store.get_all_with_key(&range)?,
+        ),
+    };
     let keys: js_sys::Array = db::finished(&keys).await?.into();
     let values: js_sys::Array = db::finished(&values).await?.into();
     Ok(keys

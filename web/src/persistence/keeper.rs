@@ -423,14 +423,17 @@ async fn reload(keeper: &Shared, id: &str, refused: bool) {
         let unsaved = session.journal_len().saturating_sub(k.saved);
         (db, current, unsaved, settings_of(&session))
     };
-    match journal_store::read(&db, id, 0).await {
-        Ok(read) => {
-            let length = read.len();
+    let Some(domain) = domain_of(keeper, &workspace) else {
+        return;
+    };
+    match journal_store::rebuild(&db, id, &*domain, workspace.seed()).await {
+        Ok((engine, damage)) => {
+            let length = engine.journal_len();
             let workspace = Workspace {
                 settings,
                 ..workspace
             };
-            show_read(keeper, workspace, read);
+            show(keeper, workspace, engine, damage);
             if refused {
                 error(
                     keeper,
@@ -452,8 +455,11 @@ pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreErro
         .borrow()
         .db()
         .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
-    let read = journal_store::read(&db, &workspace.id, 0).await?;
-    show_read(keeper, workspace, read);
+    if let Some(domain) = domain_of(keeper, &workspace) {
+        let (engine, damage) =
+            journal_store::rebuild(&db, &workspace.id, &*domain, workspace.seed()).await?;
+        show(keeper, workspace, engine, damage);
+    }
     Ok(())
 }
 
@@ -474,14 +480,6 @@ fn domain_of(keeper: &Shared, workspace: &Workspace) -> Option<Rc<dyn DynDomain>
         )));
     }
     domain
-}
-
-/// Shows `workspace` with the journal read for it, folded once.
-fn show_read(keeper: &Shared, workspace: Workspace, read: journal_store::Read) {
-    if let Some(domain) = domain_of(keeper, &workspace) {
-        let (engine, damage) = journal_store::fold(&*domain, workspace.seed(), read);
-        show(keeper, workspace, engine, damage);
-    }
 }
 
 /// Shows `workspace` with its engine: read-only up to the first entry that does not read
