@@ -93,8 +93,9 @@ pub struct Keeper {
     writing: bool,
     /// Set while the keeper itself replaces the session.
     opening: bool,
-    /// Set after a write failed for a reason retrying will not fix (quota).
-    halted: bool,
+    /// The session's journal length when a write failed for a reason retrying at once
+    /// will not fix (quota): writing is tried again once the journal grows past it.
+    halted: Option<usize>,
 }
 
 /// The keeper as its component and tasks hold it.
@@ -115,7 +116,7 @@ impl Keeper {
             kept: false,
             writing: false,
             opening: false,
-            halted: false,
+            halted: None,
         }))
     }
 
@@ -231,7 +232,7 @@ pub fn observe(keeper: &Shared) {
         k.saved = 0;
         k.status.saved_facts = 0;
         k.status.damaged = None;
-        k.halted = false;
+        k.halted = None;
         k.status.current = (!identity.read_only).then(|| {
             let parent = identity.fork.and_then(|(position, generation)| {
                 let id = k.status.current.as_ref()?.id.clone();
@@ -260,8 +261,8 @@ pub fn observe(keeper: &Shared) {
         k.dirty = true;
     }
     drop(session);
-    let wanted =
-        (length > k.saved || (k.dirty && k.kept)) && k.status.damaged.is_none() && !k.halted;
+    let halted = k.halted.is_some_and(|at| length <= at);
+    let wanted = (length > k.saved || (k.dirty && k.kept)) && k.status.damaged.is_none() && !halted;
     if wanted && !k.writing {
         k.writing = true;
         wasm_bindgen_futures::spawn_local(flush(keeper.clone()));
@@ -298,11 +299,13 @@ async fn flush(keeper: Shared) {
         let Some((db, workspace, from, text, count)) = job else {
             break;
         };
-        let written = match Segment::from_text(&text, count) {
+        // The text is let go of before the write: the browser holds the segment now.
+        let segment = Segment::from_text(&text, count);
+        drop(text);
+        let written = match segment {
             Ok(segment) => journal_store::append(&db, &workspace, from, &segment).await,
             Err(e) => Err(e),
         };
-        drop(text);
         match written {
             Ok(()) => {
                 let mut k = keeper.borrow_mut();
@@ -333,7 +336,11 @@ async fn flush(keeper: Shared) {
                 return;
             }
             Err(e) => {
-                keeper.borrow_mut().halted = true;
+                {
+                    let mut k = keeper.borrow_mut();
+                    let length = k.store.get().journal_len();
+                    k.halted = Some(length);
+                }
                 error(
                     &keeper,
                     format!("Workspace “{}” is not saved: {e}.", workspace.name),
@@ -518,7 +525,7 @@ fn show(
         k.status.current = Some(workspace.clone());
         k.dirty = true;
         k.kept = true;
-        k.halted = false;
+        k.halted = None;
         k.opening = false;
         k.publish();
     }

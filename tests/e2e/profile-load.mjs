@@ -1,3 +1,8 @@
+// Where a cold load of a long workspace goes: runs a Repeat ×ORDERS restaurant flow
+// (20,000 by default), waits until IndexedDB holds it, then reloads the page under the CDP
+// sampling profiler and prints the functions with the most self time (and writes the
+// profile to $PROFILE_OUT, default /tmp/load.cpuprofile, for DevTools). Not a test:
+// `DIST_DIR=<dist> node tests/e2e/profile-load.mjs`.
 import { start, open, submit, head } from "./helpers.mjs";
 import { writeFileSync } from "node:fs";
 const env = await start();
@@ -19,10 +24,10 @@ await page.reload();
 await page.waitForFunction((n) => Number(document.querySelector("[data-testid=head]")?.textContent) === n && document.querySelectorAll("[data-testid=log-row]").length > 0, facts, { timeout: 10 * 60 * 1000, polling: 50 });
 console.log("cold load ms", Date.now() - t1, "facts", facts);
 const { profile } = await cdp.send("Profiler.stop");
-writeFileSync("/tmp/persist-prof/profile.cpuprofile", JSON.stringify(profile));
-const self = new Map();
+writeFileSync(process.env.PROFILE_OUT ?? "/tmp/load.cpuprofile", JSON.stringify(profile));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const dt = profile.timeDeltas; 
+const self = new Map();
 const counts = new Map();
 profile.samples.forEach((id, i) => counts.set(id, (counts.get(id) ?? 0) + (dt[i] ?? 0)));
 for (const [id, us] of counts) {
