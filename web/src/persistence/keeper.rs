@@ -401,18 +401,20 @@ async fn catch_up(keeper: &Shared, id: &str) {
     if count > 0 {
         store.dispatch(Action::Extend(read.text().into()));
     }
-    let session = store.get();
-    let mut k = keeper.borrow_mut();
-    k.identity = Some(Identity::of(&session));
-    k.saved = session.journal_len();
-    k.status.saved_facts = session.head();
-    if session.journal_len() != from + count || damaged {
+    let complete = {
+        let session = store.get();
+        let mut k = keeper.borrow_mut();
+        k.identity = Some(Identity::of(&session));
+        k.saved = session.journal_len();
+        k.status.saved_facts = session.head();
+        k.publish();
+        session.journal_len() == from + count && !damaged
+    };
+    if !complete {
         // Not everything folded: the whole workspace is opened again, read-only from
         // where it breaks.
-        drop((session, k));
-        return reload(keeper, id, false).await;
+        reload(keeper, id, false).await;
     }
-    k.publish();
 }
 
 /// Loads the current workspace again from the store (another tab wrote to it), keeping
