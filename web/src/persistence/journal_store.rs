@@ -147,7 +147,7 @@ pub struct Segment {
 
 impl Segment {
     /// The segment of the entries in `text`, a JSON array (as
-    /// [`DynEngine::journal_text`](decider_core::DynEngine::journal_text) writes them):
+    /// [`DynEngine::journal_text`] writes them):
     /// parsed once by the browser.
     /// An integer a JS number cannot hold exactly is refused (it would be stored changed).
     pub fn from_text(text: &str, len: usize) -> Result<Segment, StoreError> {
