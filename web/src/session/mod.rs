@@ -369,11 +369,6 @@ impl Session {
         self.engine.journal(from)
     }
 
-    /// The engine's journal entries `from..to` as JSON.
-    pub fn journal_range(&self, from: usize, to: usize) -> Vec<Value> {
-        self.engine.journal_range(from, to)
-    }
-
     /// The engine's journal entries `from..to` as the text of one JSON array.
     pub fn journal_text(&self, from: usize, to: usize) -> String {
         self.engine.journal_text(from, to)
