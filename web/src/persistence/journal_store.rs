@@ -84,7 +84,7 @@ impl Read {
     /// started), a segment at a time, each handed over as one JSON text and read
     /// straight into typed entries. The first entry that does not read or fold, or else
     /// where reading stopped, is returned; the entries before it stay folded.
-    pub fn fold_into(self, engine: &mut dyn DynEngine) -> Option<Damage> {
+    fn fold_into(self, engine: &mut dyn DynEngine) -> Option<Damage> {
         debug_assert_eq!(engine.journal_len(), self.from);
         for (first, entries) in self.segments {
             let folded = match json_text(&entries) {
@@ -135,7 +135,7 @@ pub async fn rebuild(
 }
 
 /// The journal index at the start of a `$[i]…` path.
-pub fn sequence_of(path: &str) -> Option<usize> {
+fn sequence_of(path: &str) -> Option<usize> {
     path.strip_prefix("$[")?.split(']').next()?.parse().ok()
 }
 
