@@ -160,6 +160,15 @@ pub trait DynEngine {
     }
     /// Journal entries `from..to` as JSON, in time proportional to the range.
     fn journal_range(&self, from: usize, to: usize) -> Vec<Value>;
+    /// Journal entries `from..to` as the text of one JSON array, written straight from
+    /// the typed entries (what a durable store parses into plain objects in one go).
+    fn journal_text(&self, from: usize, to: usize) -> String;
+    /// Folds `journal`, the text of a JSON array of entries that continue this engine's
+    /// own (a stored journal read back a segment at a time, or what another writer
+    /// appended), read straight into the typed entries. An entry that does not read or
+    /// fold stops it there: the entries before it stay, and its path (`$[sequence]…`,
+    /// counted from the journal's start) is returned.
+    fn extend(&mut self, journal: &str) -> Result<(), BoundaryError>;
     /// Facts at positions `from..to` as JSON.
     fn facts(&self, from: u64, to: u64) -> Vec<Value>;
     /// Facts at positions `from..to` as typed rows (origin, compensation, injected,
@@ -373,6 +382,40 @@ where
     }
 }
 
+/// The entries of `journal` (a JSON array whose typed read failed with `error`) before
+/// the first one that does not read, and that one's path and message (sequences counted
+/// from `start`).
+fn first_unreadable<T: DeserializeOwned>(
+    journal: &str,
+    start: usize,
+    error: serde_json::Error,
+) -> (Vec<T>, Option<BoundaryError>) {
+    let values: Vec<Value> = match serde_json::from_str(journal) {
+        Ok(values) => values,
+        Err(_) => {
+            let broken = BoundaryError {
+                path: format!("$[{start}]"),
+                message: format!("not a JSON array of entries: {error}"),
+            };
+            return (Vec::new(), Some(broken));
+        }
+    };
+    let mut entries = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        match from_json::<T>(value) {
+            Ok(entry) => entries.push(entry),
+            Err(e) => {
+                let broken = BoundaryError {
+                    path: format!("$[{}]{}", start + i, &e.path[1..]),
+                    message: e.message,
+                };
+                return (entries, Some(broken));
+            }
+        }
+    }
+    (entries, None)
+}
+
 /// An engine with its domain's [`Catalog`]: what [`DynEngine`] is implemented for.
 pub struct DomainEngine<Y: System> {
     engine: Engine<Y>,
@@ -571,6 +614,28 @@ where
             .iter()
             .map(to_json)
             .collect()
+    }
+
+    fn journal_text(&self, from: usize, to: usize) -> String {
+        let journal = self.engine.journal();
+        let to = to.min(journal.len());
+        let entries = journal.get(from.min(to)..to).unwrap_or_default();
+        serde_json::to_string(entries).unwrap_or_else(|_| "[]".into())
+    }
+
+    fn extend(&mut self, journal: &str) -> Result<(), BoundaryError> {
+        let start = self.engine.journal().len();
+        let (entries, broken) = match serde_json::from_str::<Vec<EntryOf<Y>>>(journal) {
+            Ok(entries) => (entries, None),
+            Err(e) => first_unreadable(journal, start, e),
+        };
+        for entry in entries {
+            self.engine.load(entry).map_err(|e| BoundaryError {
+                path: format!("$[{}]", e.entry),
+                message: e.to_string(),
+            })?;
+        }
+        broken.map_or(Ok(()), Err)
     }
 
     fn facts(&self, from: u64, to: u64) -> Vec<Value> {

@@ -538,7 +538,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     /// Folds an entry from a journal being loaded into the store, the live state and the
     /// timeline.
-    fn load(&mut self, entry: EntryOf<Y>) -> Result<(), JournalError> {
+    pub(crate) fn load(&mut self, entry: EntryOf<Y>) -> Result<(), JournalError> {
         let queued: Vec<Id> = match &entry {
             JournalEntry::Submitted(envelope) => vec![envelope.command_id],
             JournalEntry::Step(step) => step.queued().map(|c| c.command_id).collect(),

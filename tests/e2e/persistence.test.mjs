@@ -76,8 +76,19 @@ test("two tabs on one workspace see each other's facts and nothing is lost or tw
   await waitForSaved(first.page);
   const second = await open(env, "/", { context });
   await waitForHead(second.page, await head(first.page));
+  // The second tab filters its log and selects a row: another tab's append keeps both.
+  await choose(second.page, "log-kind-filter", "event");
+  await second.page.getByTestId("log-row").first().click();
+  const selected = await second.page.locator("[data-testid=log-row][aria-selected=true]").getAttribute("data-position");
   await submit(first.page, openCmd);
   await waitForHead(second.page, await head(first.page));
+  assert.equal(await second.page.getByTestId("log-kind-filter").inputValue(), "event", "the filter is kept");
+  assert.equal(
+    await second.page.locator("[data-testid=log-row][aria-selected=true]").getAttribute("data-position"),
+    selected,
+    "the selection is kept",
+  );
+  assert.equal(await second.page.getByTestId("error-banner").count(), 0, "an append is no conflict");
   await submit(second.page, place);
   await waitForHead(first.page, await head(second.page));
   await waitForSaved(first.page);
@@ -101,22 +112,20 @@ test("a tampered journal entry opens read-only up to the last good one, says whe
     request.onerror = () => reject(request.error);
     request.onsuccess = () => {
       const db = request.result;
-      const tx = db.transaction("journal", "readwrite");
-      const journal = tx.objectStore("journal");
-      const all = journal.getAllKeys();
+      const tx = db.transaction("segments", "readwrite");
+      const segments = tx.objectStore("segments");
+      const keys = segments.getAllKeys();
+      const all = segments.getAll();
       all.onsuccess = () => {
-        const keys = all.result;
-        const key = keys[3];
-        const get = journal.get(key);
-        get.onsuccess = () => {
-          const entry = get.result;
-          // A step that claims a fact at the wrong position.
-          const step = entry.step ?? entry.submitted;
-          if (entry.step) entry.step.facts[0].fact.position = 99;
-          else entry.submitted.command_id = "not an id";
-          journal.put(entry, key);
-        };
-        tx.oncomplete = () => { db.close(); resolve(keys.length); };
+        // The segment that holds entry 3: keys are [workspace, sequence of its first entry].
+        const i = keys.result.findLastIndex(([, first]) => first <= 3);
+        const [, first] = keys.result[i];
+        const entry = all.result[i][3 - first];
+        // A step that claims a fact at the wrong position.
+        if (entry.step) entry.step.facts[0].fact.position = 99;
+        else entry.submitted.command_id = "not an id";
+        segments.put(all.result[i], keys.result[i]);
+        tx.oncomplete = () => { db.close(); resolve(all.result.flat().length); };
       };
     };
   }));
@@ -133,8 +142,8 @@ test("a tampered journal entry opens read-only up to the last good one, says whe
   const left = await page.evaluate(() => new Promise((resolve) => {
     const request = indexedDB.open("decider-lab");
     request.onsuccess = () => {
-      const count = request.result.transaction("journal").objectStore("journal").count();
-      count.onsuccess = () => resolve(count.result);
+      const all = request.result.transaction("segments").objectStore("segments").getAll();
+      all.onsuccess = () => resolve(all.result.flat().length);
     };
   }));
   assert.equal(left, stored, "nothing stored was deleted");
@@ -255,4 +264,48 @@ test("without IndexedDB (private mode) the page works and says nothing is saved"
   assert.match(await banner.textContent(), /IndexedDB/);
   await submit(page, { restaurant: { open: { restaurant_id: "x" } } });
   await waitForHead(page, 1);
+});
+
+test("a fork is kept with its parent and position, and still says so after a reload", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  await waitForSaved(page);
+  await page.getByTestId("timeline").fill("3");
+  await page.getByTestId("fork-button").click();
+  await waitForHead(page, 3);
+  await page.locator(".fork-badge", { hasText: "fork @ 3" }).waitFor();
+  await waitForSaved(page);
+  await page.reload();
+  await page.waitForSelector("[data-testid=domain-picker]");
+  await waitForHead(page, 3);
+  await page.locator(".fork-badge", { hasText: "fork @ 3" }).waitFor({ timeout: 15000 });
+  assert.match(await page.getByTestId("workspace-picker").locator("option:checked").textContent(), /fork @3/);
+  assert.deepEqual(errors, []);
+});
+
+test("a full storage quota says so, draws the unsaved rows as pending, and loses nothing", async () => {
+  const { page } = await open(env, "/", { context: await freshContext(env) });
+  const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");
+  await submit(page, create);
+  await waitForSaved(page);
+  const saved = await head(page);
+  assert.equal(await page.locator("[data-testid=log-row][data-pending=true]").count(), 0, "all committed");
+  // From now on the browser refuses to store anything, as when the quota is used up.
+  await page.evaluate(() => {
+    const full = () => { throw new DOMException("The quota has been exceeded.", "QuotaExceededError"); };
+    IDBObjectStore.prototype.add = full;
+    IDBObjectStore.prototype.put = full;
+  });
+  await submit(page, openCmd);
+  await submit(page, place);
+  const banner = page.getByTestId("error-banner");
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /quota/i, "says what");
+  assert.equal(Number(await page.getByTestId("saved").textContent()), saved, "nothing more is counted saved");
+  const rows = await page.$$eval("[data-testid=log-row]", (rows) =>
+    rows.map((r) => ({ position: Number(r.dataset.position), pending: r.dataset.pending === "true" })));
+  assert.ok(rows.length > saved, "the new facts are shown");
+  for (const row of rows) assert.equal(row.pending, row.position >= saved, `row ${row.position}`);
+  const journal = await exportedJournal(page);
+  assert.equal(journal.filter((e) => e.submitted).length, 3, "the tab lost nothing: it can still be exported");
 });

@@ -65,6 +65,7 @@ fn Playground() -> Html {
     let store = use_session();
     let overlay = use_state(|| None::<Overlay>);
     let focus_filter = use_state(|| 0u64);
+    let committed = use_state_eq(|| None::<u64>);
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
     let dispatch = {
         let store = store.clone();
@@ -126,7 +127,10 @@ fn Playground() -> Html {
     html! {
         <div class="app">
             <Header on_help={show(Some(Overlay::Help))} on_specs={show(Some(Overlay::Specs))} />
-            <Workspaces />
+            <Workspaces on_committed={Callback::from({
+                let committed = committed.setter();
+                move |facts| committed.set(facts)
+            })} />
             <ErrorBanner />
             <PastBanner />
             <main class="panels">
@@ -161,6 +165,7 @@ fn Playground() -> Html {
                         on_select={dispatch.reform(Action::Select)}
                         head={session.head()}
                         focus_filter={*focus_filter}
+                        committed={*committed}
                     />
                 </div>
                 <div class="panel panel-inspector">

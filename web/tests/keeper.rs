@@ -3,6 +3,8 @@
 //! neither lose nor duplicate an entry, and the spec panel goes green.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use decider_core::DynDomain;
 use decider_web::components::specs::Specs;
 use decider_web::components::workspaces::Workspaces;
@@ -14,7 +16,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen_test::*;
-use web_sys::IdbTransactionMode;
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -204,7 +205,10 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
     .await;
     until("both tabs agree", || journal(0) == journal(1)).await;
     let database = db::open().await.unwrap();
-    let stored = journal_store::load(&database, &id).await.unwrap().entries;
+    let stored = journal_store::read(&database, &id, 0)
+        .await
+        .unwrap()
+        .entries();
     assert_eq!(
         serde_json::to_string(&stored).unwrap(),
         journal(0),
@@ -247,15 +251,13 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
     handle(0).dispatch(Action::SelectDomain("restaurant".into()));
     let opened = workspaces::list(&database).await.unwrap();
     let fork = opened.iter().find(|w| w.id == fork_id).unwrap().clone();
-    let tx = db::transaction(&database, &[db::JOURNAL], IdbTransactionMode::Readwrite).unwrap();
-    tx.object_store(db::JOURNAL)
-        .unwrap()
-        .put_with_key(
-            &journal_store::to_js(&serde_json::json!({"step": {"tampered": true}})).unwrap(),
-            &journal_store::key(&fork.id, 1),
-        )
-        .unwrap();
-    db::committed(&tx).await.unwrap();
+    support::tamper(
+        &database,
+        &fork.id,
+        1,
+        &serde_json::json!({"step": {"tampered": true}}),
+    )
+    .await;
     close_tab(0, second);
     let (fourth, root) = open_tab(0);
     until("the damaged fork opens read-only", || {
@@ -268,12 +270,17 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
         "{error}"
     );
     assert_eq!(handle(0).get().journal_len(), 1, "the good part");
+    assert_eq!(
+        handle(0).get().fork_origin().map(|f| f.position),
+        Some(2),
+        "a reopened fork still says where it was forked"
+    );
     until("the way out is offered", || {
         text(&root, "workspace-keep-good").is_some()
     })
     .await;
-    let stored = journal_store::load(&database, &fork.id).await.unwrap();
-    assert!(stored.entries.len() > 2, "nothing stored was deleted");
+    let stored = journal_store::read(&database, &fork.id, 0).await.unwrap();
+    assert!(stored.len() > 2, "nothing stored was deleted");
     close_tab(0, fourth);
 
     // A share link opens its scenario read-only, to be saved as a workspace.

@@ -2,8 +2,10 @@
 //! exact read-back, the upgrade path, and damaged entries found with their sequence and path.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use decider_web::persistence::db::{self, StoreError};
-use decider_web::persistence::journal_store::{self, Loaded};
+use decider_web::persistence::journal_store::{self, Segment};
 use decider_web::persistence::transfer::{self, Import};
 use decider_web::persistence::workspaces::{self, Workspace};
 use serde_json::{json, Value};
@@ -30,25 +32,57 @@ fn workspace() -> Workspace {
     Workspace::new("test", "restaurant", 0, None)
 }
 
+/// Appends `entries` at `expected` as one segment.
+async fn append(
+    db: &web_sys::IdbDatabase,
+    ws: &Workspace,
+    expected: usize,
+    entries: &[Value],
+) -> Result<(), StoreError> {
+    let segment = Segment::from_entries(entries).unwrap();
+    journal_store::append(db, ws, expected, &segment).await
+}
+
 #[wasm_bindgen_test]
 async fn appended_entries_read_back_as_the_same_json() {
     let db = fresh("roundtrip").await;
     let ws = workspace();
     let entries = journal();
     assert!(entries.len() > 5);
-    journal_store::append(&db, &ws, 0, &entries[..3])
-        .await
-        .unwrap();
-    journal_store::append(&db, &ws, 3, &entries[3..])
-        .await
-        .unwrap();
-    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
-    assert_eq!(loaded.damage, None);
+    append(&db, &ws, 0, &entries[..3]).await.unwrap();
+    append(&db, &ws, 3, &entries[3..]).await.unwrap();
+    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
+    assert_eq!(read.damage(), None);
     assert_eq!(
-        serde_json::to_string(&loaded.entries).unwrap(),
+        serde_json::to_string(&read.entries()).unwrap(),
         serde_json::to_string(&entries).unwrap(),
         "byte for byte"
     );
+    let domain = decider_domains::find("restaurant").unwrap();
+    let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
+        .await
+        .unwrap();
+    assert_eq!(damage, None);
+    assert_eq!(engine.journal(0), entries, "the same engine, rebuilt");
+}
+
+#[wasm_bindgen_test]
+async fn a_journal_of_many_segments_is_rebuilt_a_few_at_a_time() {
+    let db = fresh("many").await;
+    let ws = workspace();
+    let entries = journal();
+    assert!(entries.len() > 10, "more segments than one read takes");
+    for (sequence, entry) in entries.iter().enumerate() {
+        append(&db, &ws, sequence, std::slice::from_ref(entry))
+            .await
+            .unwrap();
+    }
+    let domain = decider_domains::find("restaurant").unwrap();
+    let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
+        .await
+        .unwrap();
+    assert_eq!(damage, None);
+    assert_eq!(engine.journal(0), entries);
     let listed = workspaces::list(&db).await.unwrap();
     assert_eq!(listed.iter().map(|w| &w.id).collect::<Vec<_>>(), [&ws.id]);
 }
@@ -58,13 +92,23 @@ async fn entries_are_stored_as_structured_objects() {
     let db = fresh("structured").await;
     let ws = workspace();
     let entries = journal();
-    journal_store::append(&db, &ws, 0, &entries[..1])
-        .await
-        .unwrap();
-    let raw = journal_store::load_raw(&db, &ws.id).await.unwrap();
-    assert_eq!(raw.len(), 1);
-    assert_eq!(raw[0].0, 0);
-    assert!(raw[0].1.is_object(), "an object, not a JSON string");
+    append(&db, &ws, 0, &entries[..1]).await.unwrap();
+    append(&db, &ws, 1, &entries[1..3]).await.unwrap();
+    let raw = journal_store::segments(&db, &ws.id, 0).await.unwrap();
+    assert_eq!(
+        raw.iter().map(|(first, _)| *first).collect::<Vec<_>>(),
+        [0, 1],
+        "one segment per append, keyed by its first entry"
+    );
+    let second = js_sys::Array::from(&raw[1].1);
+    assert_eq!(second.length(), 2, "a segment holds its whole append");
+    assert!(second.get(0).is_object(), "an object, not a JSON string");
+    let from_one = journal_store::read(&db, &ws.id, 1).await.unwrap();
+    assert_eq!(
+        from_one.entries(),
+        entries[1..3],
+        "reading from a segment on"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -72,27 +116,25 @@ async fn a_stale_append_is_refused_and_writes_nothing() {
     let db = fresh("conflict").await;
     let ws = workspace();
     let entries = journal();
-    journal_store::append(&db, &ws, 0, &entries[..4])
-        .await
-        .unwrap();
-    // A second tab that last saw 2 entries appends its own 3rd and 4th... and a 5th.
-    let stale = journal_store::append(&db, &ws, 2, &entries[2..5]).await;
+    append(&db, &ws, 0, &entries[..2]).await.unwrap();
+    append(&db, &ws, 2, &entries[2..4]).await.unwrap();
+    // A second tab that last saw 2 entries (where a segment starts: every length a tab
+    // sees is one) appends its own 3rd and 4th... and a 5th.
+    let stale = append(&db, &ws, 2, &entries[2..5]).await;
     assert_eq!(stale, Err(StoreError::Conflict));
-    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
+    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
     assert_eq!(
-        loaded.entries,
+        read.entries(),
         entries[..4],
         "the refused transaction wrote nothing"
     );
     // Appending at the length actually stored works.
-    journal_store::append(&db, &ws, 4, &entries[4..5])
-        .await
-        .unwrap();
+    append(&db, &ws, 4, &entries[4..5]).await.unwrap();
     assert_eq!(
-        journal_store::load(&db, &ws.id)
+        journal_store::read(&db, &ws.id, 0)
             .await
             .unwrap()
-            .entries
+            .entries()
             .len(),
         5
     );
@@ -105,10 +147,15 @@ async fn a_version_1_database_upgrades_and_keeps_its_data() {
     assert!(db::transaction(&old, &[db::SCENARIOS], IdbTransactionMode::Readonly).is_err());
     let ws = workspace();
     let entries = journal();
-    journal_store::append(&old, &ws, 0, &entries).await.unwrap();
+    workspaces::put(&old, &ws).await.unwrap();
+    support::write_legacy(&old, &ws.id, entries.iter().cloned().enumerate()).await;
     old.close();
     let new = db::open_at(&name, db::VERSION).await.unwrap();
     assert!(db::transaction(&new, &[db::SCENARIOS], IdbTransactionMode::Readonly).is_ok());
+    assert!(
+        db::transaction(&new, &[db::JOURNAL], IdbTransactionMode::Readonly).is_err(),
+        "the one-record-per-entry store is gone"
+    );
     let last = workspaces::last_opened(&new).await.unwrap();
     assert_eq!(
         last.map(|w| w.id),
@@ -116,8 +163,55 @@ async fn a_version_1_database_upgrades_and_keeps_its_data() {
         "the new index covers old records"
     );
     assert_eq!(
-        journal_store::load(&new, &ws.id).await.unwrap().entries,
+        journal_store::read(&new, &ws.id, 0)
+            .await
+            .unwrap()
+            .entries(),
         entries
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_version_2_journal_becomes_segments_and_keeps_its_gaps() {
+    let name = format!("test-upgrade-2-{}", workspaces::new_id("db"));
+    let old = db::open_at(&name, 2).await.unwrap();
+    let (ws, other) = (workspace(), workspace());
+    let entries = journal();
+    assert!(entries.len() > 6);
+    // Entry 4 is missing from the first workspace (a damaged store); the other is whole.
+    let kept = entries.iter().cloned().enumerate().filter(|(i, _)| *i != 4);
+    support::write_legacy(&old, &ws.id, kept).await;
+    support::write_legacy(&old, &other.id, entries.iter().cloned().enumerate()).await;
+    old.close();
+    let new = db::open_at(&name, db::VERSION).await.unwrap();
+    assert_eq!(new.version() as u32, db::VERSION);
+    let firsts = |segments: Vec<(usize, wasm_bindgen::JsValue)>| {
+        segments
+            .into_iter()
+            .map(|(first, _)| first)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        firsts(journal_store::segments(&new, &ws.id, 0).await.unwrap()),
+        [0, 5],
+        "a run of consecutive entries per segment"
+    );
+    let read = journal_store::read(&new, &ws.id, 0).await.unwrap();
+    assert_eq!(read.entries(), entries[..4]);
+    assert_eq!(
+        read.damage().map(|d| d.sequence),
+        Some(4),
+        "the gap is still found"
+    );
+    let whole = journal_store::read(&new, &other.id, 0).await.unwrap();
+    assert_eq!((whole.entries(), whole.damage()), (entries.clone(), None));
+    // Appending goes on where the migrated journal ends, and is still conditional.
+    append(&new, &other, entries.len(), &entries[..1])
+        .await
+        .unwrap();
+    assert_eq!(
+        append(&new, &other, entries.len(), &entries[..1]).await,
+        Err(StoreError::Conflict)
     );
 }
 
@@ -139,7 +233,7 @@ async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
     let db = fresh("tampered").await;
     let ws = workspace();
     let entries = journal();
-    journal_store::append(&db, &ws, 0, &entries).await.unwrap();
+    append(&db, &ws, 0, &entries).await.unwrap();
     // Entry 3 edited by hand in DevTools: its command envelope loses its id.
     let mut tampered = entries[3].clone();
     let (key, field) = if tampered.get("step").is_some() {
@@ -153,23 +247,15 @@ async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
             tampered["submitted"].as_object_mut().unwrap().remove(field);
         }
     }
-    let tx = db::transaction(&db, &[db::JOURNAL], IdbTransactionMode::Readwrite).unwrap();
-    tx.object_store(db::JOURNAL)
-        .unwrap()
-        .put_with_key(
-            &journal_store::to_js(&tampered).unwrap(),
-            &journal_store::key(&ws.id, 3),
-        )
-        .unwrap();
-    db::committed(&tx).await.unwrap();
+    support::tamper(&db, &ws.id, 3, &tampered).await;
 
-    let loaded = journal_store::load(&db, &ws.id).await.unwrap();
-    assert_eq!(loaded.entries.len(), entries.len(), "every entry is JSON");
+    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
+    assert_eq!(read.len(), entries.len(), "every entry is JSON");
     let domain = decider_domains::find("restaurant").unwrap();
-    let Loaded {
-        entries: good,
-        damage,
-    } = journal_store::fold(&*domain, 0, loaded);
+    let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
+        .await
+        .unwrap();
+    let good = engine.journal(0);
     let damage = damage.expect("the tampered entry is found");
     assert_eq!(damage.sequence, 3);
     assert!(damage.path.starts_with("$[3]"), "{}", damage.path);
@@ -180,10 +266,10 @@ async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
     );
     assert_eq!(good, entries[..3], "the good part is kept");
     assert_eq!(
-        journal_store::load(&db, &ws.id)
+        journal_store::read(&db, &ws.id, 0)
             .await
             .unwrap()
-            .entries
+            .entries()
             .len(),
         entries.len(),
         "nothing stored was deleted"
@@ -195,24 +281,14 @@ async fn a_deleted_workspace_takes_its_journal_along_and_only_its() {
     let db = fresh("delete").await;
     let (one, two) = (workspace(), workspace());
     let entries = journal();
-    journal_store::append(&db, &one, 0, &entries).await.unwrap();
-    journal_store::append(&db, &two, 0, &entries[..2])
-        .await
-        .unwrap();
+    append(&db, &one, 0, &entries).await.unwrap();
+    append(&db, &two, 0, &entries[..2]).await.unwrap();
     journal_store::delete_workspace(&db, &one.id).await.unwrap();
-    assert!(journal_store::load(&db, &one.id)
+    assert!(journal_store::read(&db, &one.id, 0)
         .await
         .unwrap()
-        .entries
         .is_empty());
-    assert_eq!(
-        journal_store::load(&db, &two.id)
-            .await
-            .unwrap()
-            .entries
-            .len(),
-        2
-    );
+    assert_eq!(journal_store::read(&db, &two.id, 0).await.unwrap().len(), 2);
     let listed = workspaces::list(&db).await.unwrap();
     assert_eq!(listed.iter().map(|w| &w.id).collect::<Vec<_>>(), [&two.id]);
 }
@@ -242,4 +318,19 @@ fn a_journal_file_reads_back_and_rebuilds_the_same_engine() {
         .rebuild(decider_web::session::config(0), &read.journal)
         .unwrap();
     assert_eq!(engine.journal(0), entries);
+}
+
+#[wasm_bindgen_test]
+fn a_number_a_js_number_cannot_hold_is_refused_not_changed() {
+    let exact =
+        r#"[{"n": 9007199254740992, "f": 0.12345678901234567, "s": "12345678901234567890"}]"#;
+    assert!(Segment::from_text(exact, 1).is_ok());
+    let inexact = r#"[{"s": "a \" quote", "n": 9007199254740993}]"#;
+    match Segment::from_text(inexact, 1) {
+        Err(StoreError::Other(message)) => {
+            assert!(message.contains("9007199254740993"), "{message}")
+        }
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("an integer above 2^53 is refused"),
+    }
 }

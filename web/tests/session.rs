@@ -240,3 +240,49 @@ fn a_journal_opens_as_the_same_session_and_a_damaged_one_changes_nothing() {
     assert_eq!(second.head(), 2, "read-only: nothing submitted");
     assert!(second.read_only());
 }
+
+#[wasm_bindgen_test]
+fn another_tabs_entries_extend_the_engine_and_keep_filter_and_selection() {
+    let command = |counter: &str, by: i64| json!({"decrement": {"counter_id": counter, "by": by}});
+    let mut writer = session("counter");
+    writer.apply(Action::Submit(command("a", 1)));
+    let mut reader = session("counter");
+    reader.apply(Action::Open {
+        domain: "counter".into(),
+        seed: 0,
+        journal: Rc::new(writer.journal(0)),
+        read_only: false,
+    });
+    reader.apply(Action::SetFilter(LogFilter {
+        kind: Some(RowKind::Rejection),
+        ..LogFilter::default()
+    }));
+    let row = reader.log_rows(0, 1).remove(0);
+    reader.apply(Action::Select(row.clone()));
+    let from = writer.journal_len();
+    writer.apply(Action::Submit(command("b", 1)));
+    reader.apply(Action::Extend(writer.journal_text(from, usize::MAX).into()));
+    assert_eq!(reader.journal(0), writer.journal(0), "the same journal");
+    assert_eq!(reader.log_len(), 2, "the filter is kept and follows");
+    assert_eq!(reader.selected(), Some(&row), "the selection is kept");
+    assert_eq!(reader.error(), None);
+
+    // An entry that does not fold stops there and says where; the ones before stay.
+    let length = reader.journal_len();
+    let mut broken: Vec<Value> = writer.journal(0);
+    writer.apply(Action::Submit(command("c", 1)));
+    broken.extend(writer.journal(length));
+    broken.push(json!({"step": {"not": "a step"}}));
+    let text = serde_json::to_string(&broken[length..]).unwrap();
+    reader.apply(Action::Extend(text.into()));
+    let error = reader.error().unwrap_or_default();
+    assert!(
+        error.contains(&format!("$[{}]", broken.len() - 1)),
+        "{error}"
+    );
+    assert_eq!(
+        reader.journal(0),
+        writer.journal(0),
+        "the good entries are in"
+    );
+}

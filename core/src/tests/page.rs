@@ -385,3 +385,34 @@ fn inspect_sends_a_window_of_a_large_view_and_view_state_all_of_it() {
     assert_eq!(totals["…"], json!("41 more entries not shown"));
     assert_eq!(engine.view_state(None)[0].as_object().unwrap().len(), 241);
 }
+
+#[test]
+fn a_journal_read_back_as_text_extends_an_engine_to_the_same_one() {
+    let (whole, _) = compensated_flow();
+    let length = whole.journal_len();
+    assert!(length > 3);
+    let text = whole.journal_text(0, length);
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap(),
+        whole.journal(0),
+        "the text of the typed entries is their JSON"
+    );
+    let domain = domain();
+    let mut engine = domain.start(EngineConfig::default());
+    engine.extend(&whole.journal_text(0, 2)).unwrap();
+    engine.extend(&whole.journal_text(2, length)).unwrap();
+    assert_eq!(engine.journal(0), whole.journal(0));
+    assert_eq!(engine.head(), whole.head());
+
+    // A bad entry stops it there: the ones before it are folded, its path is given.
+    let mut engine = domain.start(EngineConfig::default());
+    let mut entries = whole.journal_range(0, 2);
+    entries.push(json!({"Step": {"not": "a step"}}));
+    let error = engine
+        .extend(&serde_json::to_string(&entries).unwrap())
+        .unwrap_err();
+    assert!(error.path.starts_with("$[2]"), "{}", error.path);
+    assert_eq!(engine.journal(0), whole.journal_range(0, 2));
+    let error = engine.extend("not json").unwrap_err();
+    assert_eq!(error.path, "$[2]");
+}

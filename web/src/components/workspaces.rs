@@ -27,10 +27,19 @@ enum Form {
     Delete,
 }
 
+/// Properties of [`Workspaces`].
+#[derive(Properties, PartialEq)]
+pub struct WorkspacesProps {
+    /// Told the number of facts committed to IndexedDB whenever it changes (`None`: the
+    /// session is not being kept), so that the log can draw the others as pending.
+    #[prop_or_default]
+    pub on_committed: Callback<Option<u64>>,
+}
+
 /// The workspace bar (and the keeper behind it). Render it once, e.g. right under the
 /// header.
 #[function_component]
-pub fn Workspaces() -> Html {
+pub fn Workspaces(props: &WorkspacesProps) -> Html {
     let store = use_session();
     let status = use_state(Status::default);
     let form = use_state(|| Form::None);
@@ -38,8 +47,15 @@ pub fn Workspaces() -> Html {
     let keeper = {
         let store = store.clone();
         let setter = status.setter();
+        let on_committed = props.on_committed.clone();
         use_memo((), move |_| {
-            Keeper::new(store, Callback::from(move |s| setter.set(s)))
+            Keeper::new(
+                store,
+                Callback::from(move |s: Status| {
+                    on_committed.emit(s.committed());
+                    setter.set(s);
+                }),
+            )
         })
     };
     keeper.borrow_mut().set_store(store.clone());

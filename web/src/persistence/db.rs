@@ -6,6 +6,8 @@
 //! transaction semantics (an `add` of an existing key aborts the whole transaction), which
 //! this keeps in plain sight, and it adds nothing to the page's size or build.
 
+mod migrate;
+
 use std::fmt;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -18,11 +20,15 @@ use web_sys::{
 /// The database's name.
 pub const NAME: &str = "decider-lab";
 /// The schema version this build writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Workspace records, keyed by their `id`.
 pub const WORKSPACES: &str = "workspaces";
-/// Journal entries, keyed `[workspace id, sequence]`.
+/// Versions 1 and 2: one record per journal entry, keyed `[workspace id, sequence]`.
+/// Version 3 moves its records into [`SEGMENTS`] and deletes it.
 pub const JOURNAL: &str = "journal";
+/// Journal segments (arrays of entries), keyed `[workspace id, sequence of the first
+/// entry]`. Since version 3.
+pub const SEGMENTS: &str = "segments";
 /// Imported scenario files (the spec suite), keyed by their `id`. Since version 2.
 pub const SCENARIOS: &str = "scenarios";
 /// The index of workspaces by when they were last opened. Since version 2.
@@ -122,25 +128,35 @@ pub async fn open_at(name: &str, version: u32) -> Result<IdbDatabase, StoreError
 }
 
 /// The upgrade path, one version at a time: 1 created the workspace and journal stores;
-/// 2 added the imported scenarios and the last-opened index.
+/// 2 added the imported scenarios and the last-opened index; 3 keeps the journal in
+/// segments (the entries of version 2 are moved into them, then its store is deleted, all
+/// in the upgrade's one transaction).
 fn upgrade(request: &IdbOpenDbRequest, old: u32, new: u32) -> Result<(), JsValue> {
     let db: IdbDatabase = request.result()?.unchecked_into();
+    let upgrading = request
+        .transaction()
+        .ok_or_else(|| JsValue::from_str("no upgrade transaction"))?;
     if old < 1 {
         let by_id = IdbObjectStoreParameters::new();
         by_id.set_key_path(&"id".into());
         db.create_object_store_with_optional_parameters(WORKSPACES, &by_id)?;
-        db.create_object_store(JOURNAL)?;
+        if new < 3 {
+            db.create_object_store(JOURNAL)?;
+        }
     }
     if old < 2 && new >= 2 {
         let by_id = IdbObjectStoreParameters::new();
         by_id.set_key_path(&"id".into());
         db.create_object_store_with_optional_parameters(SCENARIOS, &by_id)?;
-        let upgrading = request
-            .transaction()
-            .ok_or_else(|| JsValue::from_str("no upgrade transaction"))?;
         upgrading
             .object_store(WORKSPACES)?
             .create_index_with_str(BY_OPENED, "opened")?;
+    }
+    if old < 3 && new >= 3 {
+        db.create_object_store(SEGMENTS)?;
+        if old >= 1 {
+            migrate::entries_to_segments(&db, &upgrading)?;
+        }
     }
     Ok(())
 }

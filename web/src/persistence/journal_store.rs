@@ -1,17 +1,29 @@
-//! The journal in IndexedDB: one record per engine journal entry, keyed
-//! `[workspace id, sequence]`, stored as a plain JS object (readable in DevTools).
+//! The journal in IndexedDB, kept in sealed segments: each record is the array of the
+//! entries one transaction appended (whole engine steps, at most [`SEGMENT`] entries), as
+//! plain JS objects (readable in DevTools), keyed `[workspace id, sequence of its first
+//! entry]`.
 //!
-//! Appends are conditional on the length the tab last saw, like an event store's expected
-//! version: each entry is *added* (never put), so a second writer's add of a sequence that
-//! exists fails, and with it the whole transaction.
+//! A segment is written once, with `add`, in the same readwrite transaction as the
+//! workspace's record, and never rewritten: IndexedDB commits the transaction whole or
+//! not at all, so a segment is all there or absent. Appends are conditional on the length
+//! the tab last saw, like an event store's expected version: the new segment's key is that
+//! length, and since every length a tab can see is where some segment starts or the
+//! journal ends, a second writer that saw the same length adds a key that exists — its
+//! `add` fails, and with it the whole transaction. There is no open tail to rewrite: a
+//! step-by-step session writes small segments, a long run large ones.
 
-use super::db::{self, StoreError, JOURNAL, WORKSPACES};
+use super::db::{self, StoreError, SEGMENTS, WORKSPACES};
 use super::workspaces::Workspace;
-use decider_core::DynDomain;
-use serde::Serialize;
+use decider_core::{DynDomain, DynEngine};
 use serde_json::Value;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode};
+
+/// Journal entries per segment (and so per transaction) the keeper writes at most.
+pub const SEGMENT: usize = 4_000;
+/// Segments read per request when a journal is opened: its JS objects are folded and let
+/// go before the next ones are read, so a long journal never sits whole in the JS heap.
+const READ_BATCH: u32 = 8;
 
 /// An entry that does not read back: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,35 +36,100 @@ pub struct Damage {
     pub message: String,
 }
 
-/// A journal as read from the store: its good entries, and the first damaged one.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Loaded {
-    /// The entries before the first damaged one (all of them when none is).
-    pub entries: Vec<Value>,
-    /// The first entry that does not read, if any.
-    pub damage: Option<Damage>,
+/// A journal as read from the store: its segments in order, up to the first gap between
+/// them or the first record that is not an array of entries.
+pub struct Read {
+    /// The sequence of the first entry read.
+    from: usize,
+    /// (sequence of the first entry, array of entries), in order, without gaps.
+    segments: Vec<(usize, js_sys::Array)>,
+    /// Where reading stopped before the end, if it did.
+    damage: Option<Damage>,
 }
 
-/// `loaded` cut before its first entry that does not fold on `domain` (seeded `seed`),
-/// with that entry's sequence, JSON path and message; unchanged when every entry folds.
-pub fn fold(domain: &dyn DynDomain, seed: u64, loaded: Loaded) -> Loaded {
-    let Loaded {
-        mut entries,
-        damage,
-    } = loaded;
-    match domain.rebuild(crate::session::config(seed), &entries) {
-        Ok(_) => Loaded { entries, damage },
-        Err(e) => {
-            let sequence = sequence_of(&e.path).unwrap_or(0);
-            entries.truncate(sequence);
-            Loaded {
-                entries,
-                damage: Some(Damage {
+impl Read {
+    /// The number of entries read.
+    pub fn len(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|(_, entries)| entries.length() as usize)
+            .sum()
+    }
+
+    /// Whether no entry was read.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where reading stopped before the end, if it did.
+    pub fn damage(&self) -> Option<&Damage> {
+        self.damage.as_ref()
+    }
+
+    /// Every entry read, as one JSON array text.
+    pub fn text(&self) -> String {
+        let mut all = js_sys::Array::new();
+        for (_, entries) in &self.segments {
+            all.extend(entries.iter());
+        }
+        json_text(&all).unwrap_or_else(|| "[]".into())
+    }
+
+    /// Every entry read, as JSON values.
+    pub fn entries(&self) -> Vec<Value> {
+        serde_json::from_str(&self.text()).unwrap_or_default()
+    }
+
+    /// Folds the entries onto `engine` (whose journal is as long as where the reading
+    /// started), a segment at a time, each handed over as one JSON text and read
+    /// straight into typed entries. The first entry that does not read or fold, or else
+    /// where reading stopped, is returned; the entries before it stay folded.
+    fn fold_into(self, engine: &mut dyn DynEngine) -> Option<Damage> {
+        debug_assert_eq!(engine.journal_len(), self.from);
+        for (first, entries) in self.segments {
+            let folded = match json_text(&entries) {
+                Some(text) => engine.extend(&text),
+                None => Err(decider_core::BoundaryError {
+                    path: format!("$[{first}]"),
+                    message: "the stored segment is not JSON".into(),
+                }),
+            };
+            if let Err(e) = folded {
+                let sequence = sequence_of(&e.path).unwrap_or(first);
+                return Some(Damage {
                     sequence,
                     path: e.path,
                     message: e.message,
-                }),
+                });
             }
+        }
+        self.damage
+    }
+}
+
+/// `value` as JSON text (`None`: it has no JSON form).
+fn json_text(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
+}
+
+/// The engine of `workspace`'s stored journal on `domain` seeded `seed`, read a few
+/// segments at a time: up to its first entry that does not read or fold (or the first gap),
+/// which is returned with its sequence, JSON path and message.
+pub async fn rebuild(
+    db: &IdbDatabase,
+    workspace: &str,
+    domain: &dyn DynDomain,
+    seed: u64,
+) -> Result<(Box<dyn DynEngine>, Option<Damage>), StoreError> {
+    let mut engine = domain.start(crate::session::config(seed));
+    loop {
+        let read = read_some(db, workspace, engine.journal_len(), Some(READ_BATCH)).await?;
+        let last = read.segments.len() < READ_BATCH as usize || read.damage.is_some();
+        if let Some(damage) = read.fold_into(&mut *engine) {
+            return Ok((engine, Some(damage)));
+        }
+        if last {
+            return Ok((engine, None));
         }
     }
 }
@@ -62,83 +139,187 @@ fn sequence_of(path: &str) -> Option<usize> {
     path.strip_prefix("$[")?.split(']').next()?.parse().ok()
 }
 
-/// A journal entry as the JS object stored for it.
-pub fn to_js(entry: &Value) -> Result<JsValue, StoreError> {
-    entry
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| StoreError::Other(format!("an entry does not convert: {e}")))
+/// Entries ready to be stored as one segment: a JS array of plain objects.
+pub struct Segment {
+    value: JsValue,
+    len: usize,
 }
 
-/// The store key of entry `sequence` of `workspace`.
+impl Segment {
+    /// The segment of the entries in `text`, a JSON array (as
+    /// [`DynEngine::journal_text`] writes them):
+    /// parsed once by the browser.
+    /// An integer a JS number cannot hold exactly is refused (it would be stored changed).
+    pub fn from_text(text: &str, len: usize) -> Result<Segment, StoreError> {
+        if let Some(number) = inexact_integer(text) {
+            return Err(StoreError::Other(format!(
+                "the number {number} in a journal entry is beyond what IndexedDB keeps exactly \
+                 (2^53)"
+            )));
+        }
+        let value = js_sys::JSON::parse(text)?;
+        Ok(Segment { value, len })
+    }
+
+    /// The segment of `entries`.
+    pub fn from_entries(entries: &[Value]) -> Result<Segment, StoreError> {
+        let text = serde_json::to_string(entries)
+            .map_err(|e| StoreError::Other(format!("the entries do not convert: {e}")))?;
+        Segment::from_text(&text, entries.len())
+    }
+
+    /// Its number of entries.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// The first integer in the JSON `text` (outside strings) that a JS number cannot hold
+/// exactly, if any.
+fn inexact_integer(text: &str) -> Option<&str> {
+    const EXACT: u128 = 1 << 53;
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'0'..=b'9' if !in_string => {
+                let start = i;
+                let in_number =
+                    |b: &u8| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-');
+                while bytes.get(i + 1).is_some_and(in_number) {
+                    i += 1;
+                }
+                let number = &text[start..=i];
+                let integer = number.bytes().all(|b| b.is_ascii_digit());
+                if integer
+                    && number.len() >= 16
+                    && number.parse::<u128>().map_or(true, |n| n > EXACT)
+                {
+                    return Some(number);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The store key of `workspace`'s segment starting at `sequence`.
 pub fn key(workspace: &str, sequence: usize) -> JsValue {
     js_sys::Array::of2(&workspace.into(), &(sequence as f64).into()).into()
 }
 
-/// Every key of `workspace`'s journal.
-fn range(workspace: &str) -> Result<IdbKeyRange, StoreError> {
+/// The keys of `workspace`'s segments from the one starting at `from` on.
+fn range(workspace: &str, from: usize) -> Result<IdbKeyRange, StoreError> {
     let upper = js_sys::Array::of2(&workspace.into(), &f64::INFINITY.into());
-    Ok(IdbKeyRange::bound(&key(workspace, 0), &upper)?)
+    Ok(IdbKeyRange::bound(&key(workspace, from), &upper)?)
 }
 
-/// Appends `entries` to `workspace`'s journal at sequence `expected` (the length this tab
-/// last saw) and writes the workspace's record, all in one readwrite transaction. Fails
-/// with [`StoreError::Conflict`] when another writer got there first; nothing is written
-/// then.
+/// Appends `segment` to `workspace`'s journal at sequence `expected` (the length this tab
+/// last saw) and writes the workspace's record, in one readwrite transaction. Fails with
+/// [`StoreError::Conflict`] when another writer got there first; nothing is written then.
 pub async fn append(
     db: &IdbDatabase,
     workspace: &Workspace,
     expected: usize,
-    entries: &[Value],
+    segment: &Segment,
 ) -> Result<(), StoreError> {
-    let values = entries.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
-    let tx = db::transaction(db, &[JOURNAL, WORKSPACES], IdbTransactionMode::Readwrite)?;
-    let journal = tx.object_store(JOURNAL)?;
-    for (i, value) in values.iter().enumerate() {
-        journal.add_with_key(value, &key(&workspace.id, expected + i))?;
+    let tx = db::transaction(db, &[SEGMENTS, WORKSPACES], IdbTransactionMode::Readwrite)?;
+    if !segment.is_empty() {
+        tx.object_store(SEGMENTS)?
+            .add_with_key(&segment.value, &key(&workspace.id, expected))?;
     }
     tx.object_store(WORKSPACES)?.put(&workspace.to_js()?)?;
     db::committed(&tx).await
 }
 
-/// Reads `workspace`'s journal in order. An entry that is not a JSON value, or a gap in
-/// the sequence, ends the good part; nothing is changed in the store.
-pub async fn load(db: &IdbDatabase, workspace: &str) -> Result<Loaded, StoreError> {
-    let raw = load_raw(db, workspace).await?;
-    let mut loaded = Loaded::default();
-    for (sequence, (found, value)) in raw.into_iter().enumerate() {
-        if found != sequence {
-            loaded.damage = Some(Damage {
-                sequence,
-                path: format!("$[{sequence}]"),
-                message: format!("entry {sequence} is missing (the next one is {found})"),
-            });
+/// Reads `workspace`'s journal from sequence `from` (where one of its segments starts, or
+/// its end): one bulk read of the segments, in order. A gap between segments, or a record
+/// that is not an array, ends what is read (and [`Read::damage`] says where); nothing is
+/// changed in the store.
+pub async fn read(db: &IdbDatabase, workspace: &str, from: usize) -> Result<Read, StoreError> {
+    read_some(db, workspace, from, None).await
+}
+
+/// [`read`], of at most `limit` segments.
+async fn read_some(
+    db: &IdbDatabase,
+    workspace: &str,
+    from: usize,
+    limit: Option<u32>,
+) -> Result<Read, StoreError> {
+    let mut read = Read {
+        from,
+        segments: Vec::new(),
+        damage: None,
+    };
+    let mut next = from;
+    for (first, value) in stored(db, workspace, from, limit).await? {
+        let damage = |message: String| Damage {
+            sequence: next,
+            path: format!("$[{next}]"),
+            message,
+        };
+        if first != next {
+            read.damage = Some(damage(format!(
+                "entry {next} is missing (the next one kept is {first})"
+            )));
             break;
         }
-        match serde_wasm_bindgen::from_value::<Value>(value) {
-            Ok(entry) => loaded.entries.push(entry),
-            Err(e) => {
-                loaded.damage = Some(Damage {
-                    sequence,
-                    path: format!("$[{sequence}]"),
-                    message: format!("not a JSON value: {e}"),
-                });
+        match value.dyn_into::<js_sys::Array>() {
+            Ok(entries) => {
+                next += entries.length() as usize;
+                read.segments.push((first, entries));
+            }
+            Err(_) => {
+                read.damage = Some(damage(
+                    "the stored segment is not an array of entries".into(),
+                ));
                 break;
             }
         }
     }
-    Ok(loaded)
+    Ok(read)
 }
 
-/// The stored records of `workspace`'s journal as they are: (sequence, value) in order.
-pub async fn load_raw(
+/// The stored segments of `workspace`'s journal from the one starting at `from`, as they
+/// are: (sequence of the first entry, array of entries) in order.
+pub async fn segments(
     db: &IdbDatabase,
     workspace: &str,
+    from: usize,
 ) -> Result<Vec<(usize, JsValue)>, StoreError> {
-    let tx = db::transaction(db, &[JOURNAL], IdbTransactionMode::Readonly)?;
-    let journal = tx.object_store(JOURNAL)?;
-    let range = range(workspace)?;
-    let keys = journal.get_all_keys_with_key(&range)?;
-    let values = journal.get_all_with_key(&range)?;
+    stored(db, workspace, from, None).await
+}
+
+/// [`segments`], at most `limit` of them.
+async fn stored(
+    db: &IdbDatabase,
+    workspace: &str,
+    from: usize,
+    limit: Option<u32>,
+) -> Result<Vec<(usize, JsValue)>, StoreError> {
+    let tx = db::transaction(db, &[SEGMENTS], IdbTransactionMode::Readonly)?;
+    let store = tx.object_store(SEGMENTS)?;
+    let range = range(workspace, from)?;
+    let (keys, values) = match limit {
+        Some(n) => (
+            store.get_all_keys_with_key_and_limit(&range, n)?,
+            store.get_all_with_key_and_limit(&range, n)?,
+        ),
+        None => (
+            store.get_all_keys_with_key(&range)?,
+            store.get_all_with_key(&range)?,
+        ),
+    };
     let keys: js_sys::Array = db::finished(&keys).await?.into();
     let values: js_sys::Array = db::finished(&values).await?.into();
     Ok(keys
@@ -151,15 +332,22 @@ pub async fn load_raw(
         .collect())
 }
 
-/// The stored journal as JSON text, exactly as kept (for a bug report about damage).
+/// The stored journal as JSON text, one array of every entry exactly as kept (for a bug
+/// report about damage).
 pub async fn raw_text(db: &IdbDatabase, workspace: &str) -> Result<String, StoreError> {
-    let values: js_sys::Array = load_raw(db, workspace)
-        .await?
-        .into_iter()
-        .map(|(_, value)| value)
-        .collect();
+    let entries = js_sys::Array::new();
+    for (_, segment) in segments(db, workspace, 0).await? {
+        match segment.dyn_into::<js_sys::Array>() {
+            Ok(array) => array.for_each(&mut |entry, _, _| {
+                entries.push(&entry);
+            }),
+            Err(other) => {
+                entries.push(&other);
+            }
+        }
+    }
     let text = js_sys::JSON::stringify_with_replacer_and_space(
-        &values,
+        &entries,
         &JsValue::NULL,
         &JsValue::from_f64(2.0),
     )?;
@@ -168,9 +356,9 @@ pub async fn raw_text(db: &IdbDatabase, workspace: &str) -> Result<String, Store
 
 /// Deletes `workspace`'s record and its journal, in one transaction.
 pub async fn delete_workspace(db: &IdbDatabase, workspace: &str) -> Result<(), StoreError> {
-    let tx = db::transaction(db, &[JOURNAL, WORKSPACES], IdbTransactionMode::Readwrite)?;
-    tx.object_store(JOURNAL)?
-        .delete(&range(workspace)?.into())?;
+    let tx = db::transaction(db, &[SEGMENTS, WORKSPACES], IdbTransactionMode::Readwrite)?;
+    tx.object_store(SEGMENTS)?
+        .delete(&range(workspace, 0)?.into())?;
     tx.object_store(WORKSPACES)?.delete(&workspace.into())?;
     db::committed(&tx).await
 }

@@ -9,18 +9,16 @@
 
 use super::channel::{Channel, Notice};
 use super::db::{self, StoreError};
-use super::journal_store::{self, Damage, Loaded};
+use super::journal_store::{self, Damage, Segment, SEGMENT};
 use super::workspaces::{self, Parent, Settings, Workspace};
 use crate::session::store::SessionHandle;
-use crate::session::{Action, RunMode, Session};
+use crate::session::{Action, Built, ForkOrigin, RunMode, Session};
+use decider_core::{DynDomain, DynEngine};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::IdbDatabase;
 use yew::Callback;
-
-/// Journal entries written per transaction at most.
-const WRITE_BATCH: usize = 2_000;
 
 /// What the workspace bar shows of the keeper.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -37,6 +35,14 @@ pub struct Status {
     pub damaged: Option<Damage>,
     /// The title of the shared scenario shown read-only, if one is.
     pub shared: Option<String>,
+}
+
+impl Status {
+    /// The facts committed to IndexedDB, when the session shown is being kept.
+    pub fn committed(&self) -> Option<u64> {
+        (self.available && self.current.is_some() && self.damaged.is_none())
+            .then_some(self.saved_facts)
+    }
 }
 
 /// The engine a session runs: when it changes, so does the workspace.
@@ -87,8 +93,9 @@ pub struct Keeper {
     writing: bool,
     /// Set while the keeper itself replaces the session.
     opening: bool,
-    /// Set after a write failed for a reason retrying will not fix (quota).
-    halted: bool,
+    /// The session's journal length when a write failed for a reason retrying at once
+    /// will not fix (quota): writing is tried again once the journal grows past it.
+    halted: Option<usize>,
 }
 
 /// The keeper as its component and tasks hold it.
@@ -109,7 +116,7 @@ impl Keeper {
             kept: false,
             writing: false,
             opening: false,
-            halted: false,
+            halted: None,
         }))
     }
 
@@ -225,11 +232,15 @@ pub fn observe(keeper: &Shared) {
         k.saved = 0;
         k.status.saved_facts = 0;
         k.status.damaged = None;
-        k.halted = false;
+        k.halted = None;
         k.status.current = (!identity.read_only).then(|| {
-            let parent = identity.fork.and_then(|(position, _)| {
+            let parent = identity.fork.and_then(|(position, generation)| {
                 let id = k.status.current.as_ref()?.id.clone();
-                Some(Parent { id, position })
+                Some(Parent {
+                    id,
+                    position,
+                    generation,
+                })
             });
             let name = match (&parent, &k.status.current) {
                 (Some(p), Some(from)) => format!("{} · fork @{}", from.name, p.position),
@@ -250,8 +261,8 @@ pub fn observe(keeper: &Shared) {
         k.dirty = true;
     }
     drop(session);
-    let wanted =
-        (length > k.saved || (k.dirty && k.kept)) && k.status.damaged.is_none() && !k.halted;
+    let halted = k.halted.is_some_and(|at| length <= at);
+    let wanted = (length > k.saved || (k.dirty && k.kept)) && k.status.damaged.is_none() && !halted;
     if wanted && !k.writing {
         k.writing = true;
         wasm_bindgen_futures::spawn_local(flush(keeper.clone()));
@@ -272,32 +283,34 @@ async fn flush(keeper: Shared) {
             let saved = k.saved;
             match (&mut k.status.current, k.db.clone()) {
                 (Some(current), Some(db)) if same && (length > saved || (k.dirty && k.kept)) => {
-                    // Whole entries (each a whole step), a bounded batch per
+                    // Whole entries (each a whole step), one bounded segment per
                     // transaction, so a long run is written in tasks that stay short.
-                    let to = length.min(saved + WRITE_BATCH);
+                    let to = length.min(saved + SEGMENT);
                     current.length = to;
                     current.facts = session.head_after(to);
-                    let entries = session.journal_range(saved, to);
-                    let job = (db, current.clone(), saved, entries);
+                    let text = session.journal_text(saved, to);
+                    let job = (db, current.clone(), saved, text, to - saved);
                     k.dirty = false;
                     Some(job)
                 }
                 _ => None,
             }
         };
-        let Some((db, workspace, from, entries)) = job else {
+        let Some((db, workspace, from, text, count)) = job else {
             break;
         };
-        let written = if entries.is_empty() {
-            workspaces::put(&db, &workspace).await
-        } else {
-            journal_store::append(&db, &workspace, from, &entries).await
+        // The text is let go of before the write: the browser holds the segment now.
+        let segment = Segment::from_text(&text, count);
+        drop(text);
+        let written = match segment {
+            Ok(segment) => journal_store::append(&db, &workspace, from, &segment).await,
+            Err(e) => Err(e),
         };
         match written {
             Ok(()) => {
                 let mut k = keeper.borrow_mut();
                 if k.status.current.as_ref().map(|c| &c.id) == Some(&workspace.id) {
-                    k.saved = from + entries.len();
+                    k.saved = from + count;
                     k.status.saved_facts = workspace.facts;
                     k.kept = true;
                     let listed = Rc::make_mut(&mut k.status.workspaces);
@@ -310,10 +323,10 @@ async fn flush(keeper: Shared) {
                     }
                     k.publish();
                 }
-                if !entries.is_empty() {
+                if count > 0 {
                     k.post(Notice::Appended {
                         workspace: workspace.id.clone(),
-                        length: from + entries.len(),
+                        length: from + count,
                     });
                 }
             }
@@ -323,7 +336,11 @@ async fn flush(keeper: Shared) {
                 return;
             }
             Err(e) => {
-                keeper.borrow_mut().halted = true;
+                {
+                    let mut k = keeper.borrow_mut();
+                    let length = k.store.get().journal_len();
+                    k.halted = Some(length);
+                }
                 error(
                     &keeper,
                     format!("Workspace “{}” is not saved: {e}.", workspace.name),
@@ -348,12 +365,55 @@ async fn heard(keeper: Shared, notice: Notice) {
                     && !k.writing
             };
             if stale {
-                reload(&keeper, &workspace, false).await;
+                catch_up(&keeper, &workspace).await;
             }
             refresh(&keeper).await;
         }
         Notice::Workspaces => refresh(&keeper).await,
         Notice::Scenarios => {}
+    }
+}
+
+/// Folds what another tab appended to the current workspace (this tab has nothing
+/// unsaved): only the new segments are read, and the filter, selection and cursor stay.
+async fn catch_up(keeper: &Shared, id: &str) {
+    let (db, from) = {
+        let k = keeper.borrow();
+        match (k.db(), &k.status.current) {
+            (Some(db), Some(current)) if current.id == id => (db, k.saved),
+            _ => return,
+        }
+    };
+    let read = match journal_store::read(&db, id, from).await {
+        Ok(read) => read,
+        Err(e) => return error(keeper, format!("The workspace does not reload: {e}.")),
+    };
+    let (store, count) = {
+        let k = keeper.borrow();
+        let current = k.status.current.as_ref().map(|c| c.id.as_str());
+        if current != Some(id) || k.saved != from || k.store.get().journal_len() != from {
+            // This tab moved on meanwhile: its next append settles it.
+            return;
+        }
+        (k.store.clone(), read.len())
+    };
+    let damaged = read.damage().is_some();
+    if count > 0 {
+        store.dispatch(Action::Extend(read.text().into()));
+    }
+    let complete = {
+        let session = store.get();
+        let mut k = keeper.borrow_mut();
+        k.identity = Some(Identity::of(&session));
+        k.saved = session.journal_len();
+        k.status.saved_facts = session.head();
+        k.publish();
+        session.journal_len() == from + count && !damaged
+    };
+    if !complete {
+        // Not everything folded: the whole workspace is opened again, read-only from
+        // where it breaks.
+        reload(keeper, id, false).await;
     }
 }
 
@@ -372,14 +432,17 @@ async fn reload(keeper: &Shared, id: &str, refused: bool) {
         let unsaved = session.journal_len().saturating_sub(k.saved);
         (db, current, unsaved, settings_of(&session))
     };
-    match journal_store::load(&db, id).await {
-        Ok(loaded) => {
-            let length = loaded.entries.len();
+    let Some(domain) = domain_of(keeper, &workspace) else {
+        return;
+    };
+    match journal_store::rebuild(&db, id, &*domain, workspace.seed()).await {
+        Ok((engine, damage)) => {
+            let length = engine.journal_len();
             let workspace = Workspace {
                 settings,
                 ..workspace
             };
-            open_loaded(keeper, workspace, loaded);
+            show(keeper, workspace, engine, damage);
             if refused {
                 error(
                     keeper,
@@ -401,38 +464,53 @@ pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreErro
         .borrow()
         .db()
         .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
-    let loaded = journal_store::load(&db, &workspace.id).await?;
-    open_loaded(keeper, workspace, loaded);
+    if let Some(domain) = domain_of(keeper, &workspace) {
+        let (engine, damage) =
+            journal_store::rebuild(&db, &workspace.id, &*domain, workspace.seed()).await?;
+        show(keeper, workspace, engine, damage);
+    }
     Ok(())
 }
 
-/// Shows `workspace` with the entries read for it: read-only up to the first entry that
-/// does not read or fold (and the banner says which), else with its settings. A workspace
-/// of a domain this build lacks is not opened (the banner says so).
-pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
+/// The domain of `workspace`, or `None` when this build lacks it (the banner says so).
+fn domain_of(keeper: &Shared, workspace: &Workspace) -> Option<Rc<dyn DynDomain>> {
     let store = keeper.borrow().store();
-    let seed = workspace.seed();
     let domain = store
         .get()
         .domains()
         .iter()
         .find(|d| d.info().id == workspace.domain)
         .cloned();
-    let Some(domain) = domain else {
+    if domain.is_none() {
         store.dispatch(Action::Error(format!(
             "Workspace “{}” is for the domain `{}`, which this build does not have; it \
              stays stored as it is.",
             workspace.name, workspace.domain
         )));
-        return;
-    };
-    let Loaded { entries, damage } = journal_store::fold(&*domain, seed, loaded);
+    }
+    domain
+}
+
+/// Shows `workspace` with its engine: read-only up to the first entry that does not read
+/// or fold (and the banner says which), else with its settings.
+fn show(
+    keeper: &Shared,
+    mut workspace: Workspace,
+    engine: Box<dyn DynEngine>,
+    damage: Option<Damage>,
+) {
+    let store = keeper.borrow().store();
+    let seed = workspace.seed();
     keeper.borrow_mut().opening = true;
-    store.dispatch(Action::Open {
+    store.dispatch(Action::OpenBuilt {
         domain: workspace.domain.clone(),
         seed,
-        journal: Rc::new(entries),
+        engine: Built::new(engine),
         read_only: damage.is_some(),
+        fork: workspace.parent.as_ref().map(|p| ForkOrigin {
+            position: p.position,
+            generation: p.generation,
+        }),
     });
     if damage.is_none() {
         apply_settings(&store, &workspace.settings);
@@ -449,7 +527,7 @@ pub fn open_loaded(keeper: &Shared, mut workspace: Workspace, loaded: Loaded) {
         k.status.current = Some(workspace.clone());
         k.dirty = true;
         k.kept = true;
-        k.halted = false;
+        k.halted = None;
         k.opening = false;
         k.publish();
     }
@@ -533,19 +611,14 @@ pub async fn adopt(
         .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
     let mut workspace = Workspace::new(name, domain, seed, None);
     workspace.length = journal.len();
-    if journal.is_empty() {
-        workspaces::put(&db, &workspace).await?;
-    } else {
-        journal_store::append(&db, &workspace, 0, &journal).await?;
-    }
-    open_loaded(
-        keeper,
-        workspace,
-        Loaded {
-            entries: journal,
-            damage: None,
-        },
-    );
+    let Some(domain) = domain_of(keeper, &workspace) else {
+        return Ok(());
+    };
+    let engine = domain
+        .rebuild(crate::session::config(seed), &journal)
+        .map_err(|e| StoreError::Other(format!("the journal does not fold: {e}")))?;
+    journal_store::append(&db, &workspace, 0, &Segment::from_entries(&journal)?).await?;
+    show(keeper, workspace, engine, None);
     refresh(keeper).await;
     keeper.borrow().post(Notice::Workspaces);
     Ok(())

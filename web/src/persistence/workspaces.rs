@@ -14,6 +14,13 @@ pub struct Parent {
     pub id: String,
     /// The position (facts folded) it was forked at.
     pub position: u64,
+    /// How many forks deep it is (1: a fork of a workspace that is not one).
+    #[serde(default = "first_generation")]
+    pub generation: u32,
+}
+
+fn first_generation() -> u32 {
+    1
 }
 
 /// The UI settings a workspace reopens with.

@@ -1,6 +1,6 @@
 //! What components ask of the session, and how the session does it.
 
-use super::{ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS};
+use super::{Built, ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS};
 use decider_core::boundary::{FactRow, LogFilter};
 use decider_core::Id;
 use serde_json::Value;
@@ -28,6 +28,23 @@ pub enum Action {
         /// Open it read-only (a damaged workspace shown up to its last good entry).
         read_only: bool,
     },
+    /// Open an engine already rebuilt from a kept journal (so it is folded once), with
+    /// the fork it was made by, if any.
+    OpenBuilt {
+        /// The domain's id.
+        domain: String,
+        /// The seed of its ids.
+        seed: u64,
+        /// The engine.
+        engine: Built,
+        /// Open it read-only (a damaged workspace shown up to its last good entry).
+        read_only: bool,
+        /// Where the workspace was forked from.
+        fork: Option<ForkOrigin>,
+    },
+    /// Fold journal entries another tab appended (the text of a JSON array) onto the
+    /// engine, keeping the filter, selection and cursor.
+    Extend(Rc<str>),
     /// Submit a command (JSON) as a user; instant mode runs it to idle.
     Submit(Value),
     /// Submit a slice of a Repeat ×N; `progress` says how far the whole run is.
@@ -104,6 +121,27 @@ pub(super) fn apply(session: &mut Session, action: Action) {
             journal,
             read_only,
         } => open(session, &domain, seed, &journal, read_only),
+        Action::OpenBuilt {
+            domain,
+            seed,
+            engine,
+            read_only,
+            fork,
+        } => {
+            if let Some(engine) = engine.take() {
+                *session = Session::new(session.domains.clone(), &domain, seed);
+                session.replace_engine(engine);
+                session.read_only = read_only;
+                session.fork = fork;
+            }
+        }
+        Action::Extend(journal) => {
+            let from = session.head();
+            if let Err(e) = session.engine.extend(&journal) {
+                session.error = Some(format!("Another tab's entries do not load: {e}"));
+            }
+            session.appended(from);
+        }
         Action::Submit(command) => submit(session, vec![command]),
         Action::SubmitBatch { commands, progress } => {
             session.progress = Some(progress);

@@ -13,6 +13,8 @@ pub use action::Action;
 use decider_core::boundary::{FactRow, FlowView, LogFilter, StateView};
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
+use std::cell::RefCell;
+use std::fmt;
 use std::rc::Rc;
 
 /// Engine steps an *instant* run takes at most before it stops and says so (a saga loop is
@@ -59,6 +61,35 @@ pub struct ForkOrigin {
     pub position: u64,
     /// How many forks deep this session is.
     pub generation: u32,
+}
+
+/// An engine built outside the session (from a kept journal), handed to it once by
+/// [`Action::OpenBuilt`]. Clones share it; equal when they share it.
+#[derive(Clone)]
+pub struct Built(Rc<RefCell<Option<Box<dyn DynEngine>>>>);
+
+impl Built {
+    /// Wraps `engine` for the session to take.
+    pub fn new(engine: Box<dyn DynEngine>) -> Self {
+        Built(Rc::new(RefCell::new(Some(engine))))
+    }
+
+    /// The engine, the first time only.
+    fn take(&self) -> Option<Box<dyn DynEngine>> {
+        self.0.borrow_mut().take()
+    }
+}
+
+impl PartialEq for Built {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for Built {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Built(engine)")
+    }
 }
 
 /// A Repeat ×N in progress: commands submitted so far and in all.
@@ -338,9 +369,9 @@ impl Session {
         self.engine.journal(from)
     }
 
-    /// The engine's journal entries `from..to` as JSON.
-    pub fn journal_range(&self, from: usize, to: usize) -> Vec<Value> {
-        self.engine.journal_range(from, to)
+    /// The engine's journal entries `from..to` as the text of one JSON array.
+    pub fn journal_text(&self, from: usize, to: usize) -> String {
+        self.engine.journal_text(from, to)
     }
 
     /// The number of facts the first `entries` journal entries recorded.

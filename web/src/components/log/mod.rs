@@ -60,6 +60,10 @@ pub struct LogProps {
     pub head: u64,
     /// Incremented when the user presses `/`: focus the text filter.
     pub focus_filter: u64,
+    /// Facts committed to the browser's store (`None`: nothing is kept): rows at or past
+    /// it are drawn pending, as not yet done.
+    #[prop_or_default]
+    pub committed: Option<u64>,
 }
 
 /// The rows last fetched: `rows` are the filtered rows `from..from + rows.len()` of
@@ -209,8 +213,13 @@ pub fn Log(props: &LogProps) -> Html {
         let known = known.clone();
         let fetch = props.fetch.clone();
         let on_select = props.on_select.clone();
-        let (version, selected, flow, cursor) =
-            (props.version, props.selected, props.flow, props.cursor);
+        let (version, selected, flow, cursor, committed) = (
+            props.version,
+            props.selected,
+            props.flow,
+            props.cursor,
+            props.committed,
+        );
         Callback::from(move |range: Range<usize>| {
             let (from, rows) = cache
                 .borrow_mut()
@@ -237,6 +246,7 @@ pub fn Log(props: &LogProps) -> Html {
                         in_flow: Some(row.correlation_id) == flow,
                         future: cursor.is_some_and(|c| row.position >= c),
                         fresh: fresh_from.is_some_and(|f| row.position >= f),
+                        pending: committed.is_some_and(|c| row.position >= c),
                     };
                     let onclick = {
                         let on_select = on_select.clone();

@@ -137,6 +137,8 @@ pub struct RowState {
     pub future: bool,
     /// Just arrived while following the tail: flashes once.
     pub fresh: bool,
+    /// Not yet committed to the browser's store.
+    pub pending: bool,
 }
 
 /// Renders one log row; `onclick` selects it.
@@ -165,6 +167,7 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
         (state.in_flow && !state.selected).then_some("log-row-flow"),
         state.future.then_some("log-row-future"),
         state.fresh.then_some("log-row-fresh"),
+        state.pending.then_some("log-row-pending"),
     );
     let version = row
         .stream_version
@@ -188,6 +191,7 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
             data-origin={row.origin.clone()}
             data-compensation={row.compensation.to_string()}
             data-injected={row.injected.to_string()}
+            data-pending={state.pending.then_some("true")}
             {onclick}
         >
             <span class="log-cell log-pos num mono" role="gridcell">{ row.position }</span>
