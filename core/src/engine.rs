@@ -378,9 +378,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 reason,
             },
         });
-        let appended = self
-            .writable(&stream)
-            .and_then(|version| self.store.append(&stream, version, std::iter::once(fact.clone())));
+        let appended = self.writable(&stream).and_then(|version| {
+            self.store
+                .append(&stream, version, std::iter::once(fact.clone()))
+        });
         let (facts, failure) = match appended {
             Ok(()) => (
                 vec![Recorded {

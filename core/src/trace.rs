@@ -335,7 +335,11 @@ mod tests {
         index.queue(foreign, Some(1));
         index.queue(ids.command(5), None);
         assert_eq!(index.dense.len(), 6, "ordinals 0..=5 are dense");
-        assert_eq!(index.sparse.len(), 2, "the far ordinal and the foreign id are not");
+        assert_eq!(
+            index.sparse.len(),
+            2,
+            "the far ordinal and the foreign id are not"
+        );
         for (id, entry) in [(ids.command(0), Some(0)), (foreign, Some(1))] {
             assert!(index.contains(id));
             assert_eq!(index.entry(id), entry);
