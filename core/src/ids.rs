@@ -65,12 +65,6 @@ impl StreamId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The address of the shared text: equal for clones of one id (a cheap first pass
-    /// when dropping repeats; two equal ids may still have two addresses).
-    pub(crate) fn address(&self) -> usize {
-        Arc::as_ptr(&self.0).cast::<u8>() as usize
-    }
 }
 
 impl From<&str> for StreamId {

@@ -81,9 +81,6 @@ impl<Y: System> Timeline<Y> {
                 changed: Vec::new(),
             }
         } else {
-            // Most repeats are clones of one id: drop those by address first, cheaply.
-            self.written.sort_unstable_by_key(StreamId::address);
-            self.written.dedup_by_key(|id| id.address());
             self.written.sort_unstable();
             self.written.dedup();
             let changed = self
