@@ -13,7 +13,7 @@ const CHECKPOINT_EVERY: u64 = 16384;
 /// The journal of an engine with a [`Projection`] snapshot every K facts, so the state at
 /// any position is one snapshot (structure-shared) plus at most K folds.
 ///
-/// Only every few snapshots (a checkpoint, about every [`CHECKPOINT_EVERY`] facts) shares
+/// Only every few snapshots (a checkpoint, about every 16,384 facts) shares
 /// the live streams map; the ones between keep the states of the streams written since
 /// the snapshot before. The live map is then rarely shared, so a write after a snapshot
 /// seldom copies the map's nodes, and a snapshot holds what changed, not a copy of every
