@@ -3,7 +3,8 @@
 //! `valgrind --tool=callgrind target/release/examples/profile orders 25000 4 1024`
 //! (streams, commands per stream, snapshot every) or `... profile trace 500000`
 //! (one-hop counter flows, then one flow's trace) or `... profile rebuild 100000` (one-hop
-//! counter flows, then the engine rebuilt from its journal).
+//! counter flows, then the engine rebuilt from its journal) or `... profile travel 25000 4
+//! 1024 1000` (the orders, then the state at 1000 positions spread over the log).
 
 use decider_bench::order;
 use decider_bench::workloads::{
@@ -35,11 +36,26 @@ fn main() {
                 Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal);
             black_box(rebuilt.map(|e| e.timeline().head()).ok());
         }
+        Some("travel") => {
+            let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
+            let mut engine = order_engine(config(number(3, 1024)));
+            run_commands(&mut engine, &commands);
+            travel(&engine, number(4, 1000));
+        }
         _ => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
             let mut engine = order_engine(config(number(3, 1024)));
             run_commands(&mut engine, &commands);
             black_box(engine.timeline().head());
         }
+    }
+}
+
+/// The state at `times` positions spread evenly over the log (time travel).
+#[inline(never)]
+fn travel<Y: decider_core::System>(engine: &Engine<Y>, times: u64) {
+    let head = engine.timeline().head();
+    for n in 0..times {
+        black_box(engine.at_position(head * n / times.max(1) + n % 7));
     }
 }

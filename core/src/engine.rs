@@ -102,6 +102,10 @@ pub type StepOf<Y> =
 /// The journal entry type of system `Y`.
 pub type EntryOf<Y> =
     JournalEntry<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
+/// A fact recorded by a step of system `Y`, with the commands queued in reaction.
+type RecordedOf<Y> =
+    Recorded<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
+
 /// The recorded fact type of system `Y`.
 pub type FactOf<Y> =
     SharedFact<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
@@ -169,14 +173,15 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// An empty engine over `store` (which must be empty too).
     pub fn with_store(system: Arc<Y>, config: EngineConfig, store: S) -> Self {
         let live = Projection::new(&*system);
+        let ids = SeededIds::new(config.seed);
         Engine {
             timeline: Timeline::new(live.clone(), config.snapshot_every.max(1)),
             system,
-            ids: SeededIds::new(config.seed),
+            ids,
             config,
             store,
             live,
-            index: CommandIndex::default(),
+            index: CommandIndex::new(ids),
             names: Vec::new(),
         }
     }
@@ -313,7 +318,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             })
             .collect();
         self.store
-            .append(stream, expected, facts.clone())
+            .append(stream, expected, facts.iter().cloned())
             .map_err(GivenError::Conflict)?;
         self.live.commands += 1;
         for fact in &facts {
@@ -374,11 +379,18 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 reason,
             },
         });
-        let appended = self
-            .writable(&stream)
-            .and_then(|version| self.store.append(&stream, version, vec![fact.clone()]));
+        let appended = self.writable(&stream).and_then(|version| {
+            self.store
+                .append(&stream, version, std::iter::once(fact.clone()))
+        });
         let (facts, failure) = match appended {
-            Ok(()) => (vec![fact], None),
+            Ok(()) => (
+                vec![Recorded {
+                    fact,
+                    queued: Vec::new(),
+                }],
+                None,
+            ),
             Err(e) => (Vec::new(), Some(Box::new(conflict(e)))),
         };
         self.live
@@ -421,53 +433,71 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         &mut self,
         envelope: &CommandEnvelope<Y::Command>,
         stream: &StreamId,
-    ) -> Result<Vec<FactOf<Y>>, StepFailure<Y::Command>> {
-        let version = self.writable(stream).map_err(conflict)?;
+    ) -> Result<Vec<RecordedOf<Y>>, StepFailure<Y::Command>> {
         let decider = self.system.decider();
-        let decision = match self.live.streams.get(stream) {
-            Some(live) => decider.decide(&envelope.command, &live.state),
+        let live = self.live.streams.get_key_value(stream);
+        let version = live.map_or(0, |(_, s)| s.version);
+        self.check_writer(stream, version).map_err(conflict)?;
+        // Every fact of a stream shares the stream's first id, not the copy
+        // `Decider::stream_id` made for this command.
+        let stream = live.map_or(stream, |(known, _)| known).clone();
+        let decision = match live {
+            Some((_, live)) => decider.decide(&envelope.command, &live.state),
             None => decider.decide(&envelope.command, &decider.initial_state()),
         };
-        let kinds = match decision {
+        let fact = |kind, position| Recorded {
+            fact: Arc::new(RecordedFact {
+                position,
+                stream_id: stream.clone(),
+                id: self.ids.fact(position),
+                command_id: envelope.command_id,
+                correlation_id: envelope.correlation_id,
+                causation_id: envelope.command_id,
+                time: self.live.entries,
+                kind,
+            }),
+            queued: Vec::new(),
+        };
+        let position = self.live.position;
+        let recorded: Vec<RecordedOf<Y>> = match decision {
             Ok(events) => events
                 .into_iter()
                 .zip(version + 1..)
-                .map(|(event, stream_version)| FactKind::Event {
-                    stream_version,
-                    event,
+                .zip(position..)
+                .map(|((event, stream_version), position)| {
+                    fact(
+                        FactKind::Event {
+                            stream_version,
+                            event,
+                        },
+                        position,
+                    )
                 })
                 .collect(),
-            Err(reason) => vec![FactKind::Rejected {
-                command: envelope.command.clone(),
-                reason,
-            }],
+            Err(reason) => vec![fact(
+                FactKind::Rejected {
+                    command: envelope.command.clone(),
+                    reason,
+                },
+                position,
+            )],
         };
-        let facts: Vec<FactOf<Y>> = kinds
-            .into_iter()
-            .zip(self.live.position..)
-            .map(|(kind, position)| {
-                Arc::new(RecordedFact {
-                    position,
-                    stream_id: stream.clone(),
-                    id: self.ids.fact(position),
-                    command_id: envelope.command_id,
-                    correlation_id: envelope.correlation_id,
-                    causation_id: envelope.command_id,
-                    time: self.live.entries,
-                    kind,
-                })
-            })
-            .collect();
         self.store
-            .append(stream, version, facts.clone())
+            .append(&stream, version, recorded.iter().map(|r| r.fact.clone()))
             .map_err(conflict)?;
-        Ok(facts)
+        Ok(recorded)
     }
 
     /// The version of `stream`, if the store holds exactly what this engine recorded;
     /// else the conflict with the other writer.
     fn writable(&self, stream: &StreamId) -> Result<u64, Conflict> {
         let expected = self.live.streams.get(stream).map_or(0, |s| s.version);
+        self.check_writer(stream, expected).map(|()| expected)
+    }
+
+    /// Whether the store holds exactly what this engine recorded: `expected` events in
+    /// `stream` (its live version) and as many facts as the live projection.
+    fn check_writer(&self, stream: &StreamId, expected: u64) -> Result<(), Conflict> {
         let actual = self.store.stream_version(stream);
         if actual != expected || self.store.head() != self.live.position {
             return Err(Conflict {
@@ -476,27 +506,26 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 actual,
             });
         }
-        Ok(expected)
+        Ok(())
     }
 
     /// Folds the recorded facts and queues what sagas and process managers emit for them.
     fn react(
         &mut self,
         envelope: SharedCommand<Y::Command>,
-        facts: Vec<FactOf<Y>>,
+        mut facts: Vec<RecordedOf<Y>>,
         mut failure: Option<Box<StepFailure<Y::Command>>>,
         injected: bool,
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
         let system = self.system.clone();
-        let mut recorded = Vec::with_capacity(facts.len());
         let mut reactions = Vec::new();
         let mut dropped = Vec::new();
-        for fact in facts {
-            self.live.record_fact(&*system, &fact);
+        for Recorded { fact, queued } in &mut facts {
+            self.live.record_fact(&*system, fact);
             system
                 .process()
                 .react_named(&self.live.process, fact.as_fact(), &mut reactions);
-            let mut queued = Vec::with_capacity(reactions.len());
+            queued.reserve_exact(reactions.len());
             for (name, command) in reactions.drain(..) {
                 let reaction = Arc::new(CommandEnvelope {
                     command_id: self.fresh_command_id(),
@@ -519,7 +548,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     queued.push(reaction);
                 }
             }
-            recorded.push(Recorded { fact, queued });
         }
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {
@@ -530,7 +558,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         StepRecord {
             step: self.live.steps - 1,
             command: envelope,
-            facts: recorded,
+            facts,
             failure,
             injected,
         }
@@ -539,29 +567,23 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Folds an entry from a journal being loaded into the store, the live state and the
     /// timeline.
     pub(crate) fn load(&mut self, entry: EntryOf<Y>) -> Result<(), JournalError> {
-        let queued: Vec<Id> = match &entry {
-            JournalEntry::Submitted(envelope) => vec![envelope.command_id],
-            JournalEntry::Step(step) => step.queued().map(|c| c.command_id).collect(),
-            JournalEntry::Given(_) => vec![],
-        };
         let index = self.journal().len();
-        if let Some(id) = queued.iter().find(|&&id| self.index.contains(id)) {
+        if let Some(id) = queued_ids(&entry).find(|&id| self.index.contains(id)) {
             return Err(self.live.error(format!("command {id} is queued twice")));
         }
         self.live.apply(&*self.system, &entry)?;
         let submitted = matches!(entry, JournalEntry::Submitted(_)).then_some(index);
-        for id in queued {
+        for id in queued_ids(&entry) {
             self.index.queue(id, submitted);
         }
         if let JournalEntry::Step(step) = &entry {
             self.index.handled(step.command.command_id, index);
         }
-        let facts: Vec<FactOf<Y>> = entry.facts().cloned().collect();
-        if let Some(first) = facts.first() {
+        if let Some(first) = entry.facts().next() {
             let stream = first.stream_id.clone();
             let expected = self.store.stream_version(&stream);
             self.store
-                .append(&stream, expected, facts)
+                .append(&stream, expected, entry.facts().cloned())
                 .map_err(|conflict| JournalError {
                     entry: self.live.entries - 1,
                     message: conflict.to_string(),
@@ -590,6 +612,19 @@ fn conflict<C>(conflict: Conflict) -> StepFailure<C> {
         conflict,
         attempts: 1,
     }
+}
+
+/// The ids of the commands `entry` queued, in order.
+fn queued_ids<C, E, R>(entry: &JournalEntry<C, E, R>) -> impl Iterator<Item = Id> + '_ {
+    let (submitted, step) = match entry {
+        JournalEntry::Submitted(envelope) => (Some(envelope), None),
+        JournalEntry::Step(step) => (None, Some(step)),
+        JournalEntry::Given(_) => (None, None),
+    };
+    submitted
+        .into_iter()
+        .chain(step.into_iter().flat_map(|s| s.queued()))
+        .map(|c| c.command_id)
 }
 
 /// The shared copy of `name` in `names`, added on first use (a system has few reactors).

@@ -149,7 +149,7 @@ impl Hasher for FastHasher {
 /// Every id is a pure function of the seed and a counter the engine already keeps (the
 /// global position of a fact, the ordinal of a queued command), so an engine rebuilt from
 /// its journal, or forked at a position, draws exactly the ids the original would have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct SeededIds {
     /// The seed: two engines with the same seed and inputs record identical logs.
@@ -169,16 +169,65 @@ impl SeededIds {
 
     /// The id of the `ordinal`-th command ever queued (user or reaction).
     pub fn command(&self, ordinal: u64) -> Id {
-        Id(mix(self.seed ^ 0xC0DE_C0DE_C0DE_C0DE, ordinal))
+        Id(mix(self.seed ^ COMMANDS, ordinal))
+    }
+
+    /// The ordinal whose command id is `id`: [`SeededIds::command`] is a bijection, so
+    /// every id, even one a person chose, has exactly one. It lets the engine index
+    /// commands by ordinal (dense) instead of hashing their ids.
+    pub fn command_ordinal(&self, id: Id) -> u64 {
+        unmix(self.seed ^ COMMANDS, id.0)
     }
 }
 
+/// What command ids mix into the seed (fact ids mix another constant).
+const COMMANDS: u64 = 0xC0DE_C0DE_C0DE_C0DE;
+/// SplitMix64's increment.
+const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+/// SplitMix64's two multipliers.
+const M1: u64 = 0xBF58_476D_1CE4_E5B9;
+const M2: u64 = 0x94D0_49BB_1331_11EB;
+
 /// SplitMix64 of `seed + n·γ`: a bijection of `n`, so ids never repeat within a kind.
 fn mix(seed: u64, n: u64) -> u64 {
-    let mut z = seed.wrapping_add(n.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    let mut z = seed.wrapping_add(n.wrapping_add(1).wrapping_mul(GAMMA));
+    z = (z ^ (z >> 30)).wrapping_mul(M1);
+    z = (z ^ (z >> 27)).wrapping_mul(M2);
     z ^ (z >> 31)
+}
+
+/// The `n` that [`mix`] maps to `z` under `seed`: each step of `mix` undone in reverse.
+fn unmix(seed: u64, z: u64) -> u64 {
+    const INVERSES: [u64; 3] = [inverse(M2), inverse(M1), inverse(GAMMA)];
+    let mut z = unshift(z, 31).wrapping_mul(INVERSES[0]);
+    z = unshift(z, 27).wrapping_mul(INVERSES[1]);
+    z = unshift(z, 30);
+    z.wrapping_sub(seed)
+        .wrapping_mul(INVERSES[2])
+        .wrapping_sub(1)
+}
+
+/// The `x` with `x ^ (x >> shift) == y`.
+fn unshift(y: u64, shift: u32) -> u64 {
+    let mut x = y;
+    let mut known = shift;
+    while known < 64 {
+        x = y ^ (x >> shift);
+        known += shift;
+    }
+    x
+}
+
+/// The inverse of odd `a` modulo 2^64 (Newton's iteration doubles the correct low bits:
+/// 3, 6, 12, 24, 48, 96).
+const fn inverse(a: u64) -> u64 {
+    let mut x = a;
+    let mut round = 0;
+    while round < 5 {
+        x = x.wrapping_mul(2u64.wrapping_sub(a.wrapping_mul(x)));
+        round += 1;
+    }
+    x
 }
 
 #[cfg(test)]
@@ -206,6 +255,20 @@ mod tests {
         all.extend((0..1000).map(|n| a.command(n)));
         assert_eq!(all.len(), 2000, "fact and command ids never collide here");
         assert_ne!(SeededIds::new(8).fact(0), xs[0]);
+    }
+
+    #[test]
+    fn every_command_id_has_its_ordinal() {
+        for seed in [0, 7, u64::MAX] {
+            let ids = SeededIds::new(seed);
+            for ordinal in (0..2000).chain([u64::MAX, u64::MAX / 3]) {
+                assert_eq!(ids.command_ordinal(ids.command(ordinal)), ordinal);
+            }
+            for raw in [0, 1, 0xdead_beef, u64::MAX, 0x8000_0000_0000_0000] {
+                let id = Id(raw);
+                assert_eq!(ids.command(ids.command_ordinal(id)), id);
+            }
+        }
     }
 
     #[test]

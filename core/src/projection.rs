@@ -233,7 +233,11 @@ impl<Y: System> Projection<Y> {
         };
         match (index, self.queue.front()) {
             (Some(index), _) => {
-                self.queue.remove(index);
+                if index == 0 {
+                    self.queue.pop_front();
+                } else {
+                    self.queue.remove(index);
+                }
                 self.steps += 1;
                 Ok(())
             }

@@ -49,12 +49,13 @@ pub trait EventStore<C: 'static, E: 'static, R: 'static> {
 
     /// Appends `facts`, all addressed to `stream`, if the stream is still at
     /// `expected_version`. Their positions must continue from [`EventStore::head`] and
-    /// their event versions from `expected_version`.
+    /// their event versions from `expected_version`. (An iterator, so that the engine
+    /// hands over the facts of its step record without collecting them first.)
     fn append(
         &mut self,
         stream: &StreamId,
         expected_version: u64,
-        facts: Vec<SharedFact<C, E, R>>,
+        facts: impl IntoIterator<Item = SharedFact<C, E, R>>,
     ) -> Result<(), Conflict>;
 
     /// The events of `stream` with version greater than `after_version`, in order.
@@ -104,17 +105,19 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
         &mut self,
         stream: &StreamId,
         expected_version: u64,
-        facts: Vec<SharedFact<C, E, R>>,
+        facts: impl IntoIterator<Item = SharedFact<C, E, R>>,
     ) -> Result<(), Conflict> {
-        let actual = self.stream_version(stream);
-        if actual != expected_version {
-            return Err(Conflict {
-                stream_id: stream.clone(),
-                expected: expected_version,
-                actual,
-            });
-        }
-        let positions = self.streams.entry(stream.clone()).or_default();
+        let positions = match self.streams.get_mut(stream) {
+            Some(positions) if positions.len() as u64 == expected_version => positions,
+            None if expected_version == 0 => self.streams.entry(stream.clone()).or_default(),
+            found => {
+                return Err(Conflict {
+                    stream_id: stream.clone(),
+                    expected: expected_version,
+                    actual: found.map_or(0, |p| p.len() as u64),
+                })
+            }
+        };
         for fact in facts {
             assert_eq!(fact.position, self.facts.len() as u64, "gap in positions");
             assert_eq!(&fact.stream_id, stream, "fact addressed to another stream");

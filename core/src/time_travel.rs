@@ -1,17 +1,41 @@
 //! Time travel: the journal with snapshots, and the state at any position.
 
 use crate::engine::EntryOf;
-use crate::projection::Projection;
-use crate::system::System;
+use crate::ids::StreamId;
+use crate::projection::{Projection, StreamState};
+use crate::system::{StreamStateOf, System};
+use std::sync::Arc;
+
+/// How many facts (or entries) apart full snapshots of the streams map are, at least: the
+/// snapshots between them keep only the streams written since the snapshot before.
+const CHECKPOINT_EVERY: u64 = 16384;
 
 /// The journal of an engine with a [`Projection`] snapshot every K facts, so the state at
-/// any position is one snapshot clone (structure-shared) plus at most K folds.
+/// any position is one snapshot (structure-shared) plus at most K folds.
+///
+/// Only every few snapshots (a checkpoint, about every 16,384 facts) shares
+/// the live streams map; the ones between keep the states of the streams written since
+/// the snapshot before. The live map is then rarely shared, so a write after a snapshot
+/// seldom copies the map's nodes, and a snapshot holds what changed, not a copy of every
+/// map node that a write touched.
 pub struct Timeline<Y: System> {
     journal: Vec<EntryOf<Y>>,
     /// The global position after each journal entry.
     ends: Vec<u64>,
-    snapshots: Vec<Projection<Y>>,
+    snapshots: Vec<Snapshot<Y>>,
+    /// The streams that got an event since the last snapshot, with repeats (kept only
+    /// when some snapshots are not checkpoints, so never more than `every` long).
+    written: Vec<StreamId>,
     every: u64,
+    /// Every how many snapshots the whole streams map is kept.
+    checkpoint_every: usize,
+}
+
+/// A kept state. A checkpoint's projection has every stream; the others have none, and
+/// the states of the streams written since the snapshot before.
+struct Snapshot<Y: System> {
+    state: Projection<Y>,
+    changed: Vec<(StreamId, Arc<StreamState<StreamStateOf<Y>>>)>,
 }
 
 impl<Y: System> Timeline<Y> {
@@ -20,20 +44,72 @@ impl<Y: System> Timeline<Y> {
         Timeline {
             journal: Vec::new(),
             ends: Vec::new(),
-            snapshots: vec![initial],
+            snapshots: vec![Snapshot {
+                state: initial,
+                changed: Vec::new(),
+            }],
+            written: Vec::new(),
             every,
+            checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
+                .unwrap_or(1)
+                .max(1),
         }
     }
 
     /// Appends an entry; `live` is the projection after it.
     pub fn push(&mut self, entry: EntryOf<Y>, live: &Projection<Y>) {
+        // One entry writes one stream.
+        if self.checkpoint_every > 1 {
+            if let Some(fact) = entry.facts().find(|f| !f.is_rejection()) {
+                self.written.push(fact.stream_id.clone());
+            }
+        }
         self.journal.push(entry);
         self.ends.push(live.position);
-        let last = self.snapshots.last().expect("the initial snapshot");
+        let last = &self.snapshots.last().expect("the initial snapshot").state;
         if live.position - last.position >= self.every || live.entries - last.entries >= self.every
         {
-            self.snapshots.push(live.clone());
+            self.snapshot(live);
         }
+    }
+
+    fn snapshot(&mut self, live: &Projection<Y>) {
+        let snapshot = if self.snapshots.len() % self.checkpoint_every == 0 {
+            self.written.clear();
+            Snapshot {
+                state: live.clone(),
+                changed: Vec::new(),
+            }
+        } else {
+            self.written.sort_unstable();
+            self.written.dedup();
+            let changed = self
+                .written
+                .drain(..)
+                .filter_map(|id| live.streams.get(&id).map(|s| (id, s.clone())))
+                .collect();
+            let mut state = live.clone();
+            state.streams = Default::default();
+            Snapshot { state, changed }
+        };
+        self.snapshots.push(snapshot);
+    }
+
+    /// The projection of snapshot `index`, its streams map rebuilt from the checkpoint
+    /// before it and the streams each snapshot since then changed.
+    fn restore(&self, index: usize) -> Projection<Y> {
+        let checkpoint = index - index % self.checkpoint_every;
+        let mut state = self.snapshots[index].state.clone();
+        if index != checkpoint {
+            let mut streams = self.snapshots[checkpoint].state.streams.clone();
+            for snapshot in &self.snapshots[checkpoint + 1..=index] {
+                for (id, stream) in &snapshot.changed {
+                    streams.insert(id.clone(), stream.clone());
+                }
+            }
+            state.streams = streams;
+        }
+        state
     }
 
     /// The journal entries.
@@ -79,8 +155,11 @@ impl<Y: System> Timeline<Y> {
     /// The state after the first `entries` journal entries.
     pub fn at_entry(&self, system: &Y, entries: usize) -> Projection<Y> {
         let entries = entries.min(self.journal.len()) as u64;
-        let start = self.snapshots.partition_point(|s| s.entries <= entries) - 1;
-        let mut state = self.snapshots[start].clone();
+        let start = self
+            .snapshots
+            .partition_point(|s| s.state.entries <= entries)
+            - 1;
+        let mut state = self.restore(start);
         for entry in &self.journal[state.entries as usize..entries as usize] {
             state
                 .apply(system, entry)
@@ -94,7 +173,7 @@ impl<Y: System> Timeline<Y> {
     pub fn at_position(&self, system: &Y, position: u64) -> Projection<Y> {
         let position = position.min(self.head());
         if position == 0 {
-            return self.snapshots[0].clone();
+            return self.restore(0);
         }
         let index = self.ends.partition_point(|&end| end < position);
         let mut state = self.at_entry(system, index);

@@ -3,7 +3,7 @@
 
 use crate::decider::Decider;
 use crate::envelope::{FactKind, Origin, SharedCommand};
-use crate::ids::{FastHash, Id, StreamId};
+use crate::ids::{FastHash, Id, SeededIds, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::store::SharedFact;
 use crate::system::System;
@@ -88,41 +88,92 @@ impl<C: Clone, E, R> Trace<C, E, R> {
 /// Where each command ever queued is in the journal: the step that handled it, or the
 /// submission that queued it while it waits. It is also the engine's idempotency set: a
 /// command id is queued once.
+///
+/// Commands are kept by ordinal ([`SeededIds::command_ordinal`], a bijection of ids), so
+/// the engine's own commands, whose ordinals count up from 0, sit in a vector of 4 bytes
+/// each instead of a hash map; ids a person chose far from that range go to a map.
 #[derive(Clone, Debug, Default)]
-pub struct CommandIndex(HashMap<Id, u32, FastHash>);
+pub struct CommandIndex {
+    ids: SeededIds,
+    /// The slot of each ordinal below its length ([`ABSENT`] where none was queued).
+    dense: Vec<u32>,
+    /// The slots of ordinals that were far beyond `dense` when queued.
+    sparse: HashMap<u64, u32, FastHash>,
+}
 
+/// The slot of an ordinal no command was queued with.
+const ABSENT: u32 = u32::MAX;
 /// The slot of a command queued by a step and not handled yet (it has no entry of its own).
-const WAITING: u32 = u32::MAX;
+const WAITING: u32 = u32::MAX - 1;
+/// How far past the dense ordinals a new one may be and still extend them.
+const DENSE_GAP: u64 = 4096;
 
 impl CommandIndex {
+    /// An empty index of the commands `ids` draws (any seed indexes any id; the engine's
+    /// own seed keeps its commands dense).
+    pub fn new(ids: SeededIds) -> Self {
+        CommandIndex {
+            ids,
+            ..CommandIndex::default()
+        }
+    }
+
     /// Whether `command_id` was ever queued.
     pub fn contains(&self, command_id: Id) -> bool {
-        self.0.contains_key(&command_id)
+        self.slot(self.ids.command_ordinal(command_id)).is_some()
     }
 
     /// The journal entry of `command_id`: the step that handled it, else its submission.
     pub fn entry(&self, command_id: Id) -> Option<usize> {
-        self.0
-            .get(&command_id)
-            .filter(|&&entry| entry != WAITING)
-            .map(|&entry| entry as usize)
+        self.slot(self.ids.command_ordinal(command_id))
+            .filter(|&entry| entry != WAITING)
+            .map(|entry| entry as usize)
     }
 
     /// Notes that `command_id` was queued, by journal entry `submitted` if it is a user
     /// submission (a command already noted keeps its entry).
     pub(crate) fn queue(&mut self, command_id: Id, submitted: Option<usize>) {
-        self.0
-            .entry(command_id)
-            .or_insert_with(|| submitted.map_or(WAITING, slot_of));
+        let ordinal = self.ids.command_ordinal(command_id);
+        if self.slot(ordinal).is_none() {
+            self.set(ordinal, submitted.map_or(WAITING, slot_of));
+        }
     }
 
     /// Notes that journal entry `step` handled `command_id`.
     pub(crate) fn handled(&mut self, command_id: Id, step: usize) {
-        self.0.insert(command_id, slot_of(step));
+        let ordinal = self.ids.command_ordinal(command_id);
+        self.set(ordinal, slot_of(step));
+    }
+
+    fn slot(&self, ordinal: u64) -> Option<u32> {
+        let dense = usize::try_from(ordinal)
+            .ok()
+            .and_then(|i| self.dense.get(i))
+            .copied()
+            .filter(|&slot| slot != ABSENT);
+        dense.or_else(|| self.sparse.get(&ordinal).copied())
+    }
+
+    fn set(&mut self, ordinal: u64, slot: u32) {
+        if let Some(known) = self.sparse.get_mut(&ordinal) {
+            *known = slot;
+            return;
+        }
+        let len = self.dense.len() as u64;
+        match usize::try_from(ordinal) {
+            Ok(i) if ordinal < len => self.dense[i] = slot,
+            Ok(i) if ordinal - len < DENSE_GAP => {
+                self.dense.resize(i, ABSENT);
+                self.dense.push(slot);
+            }
+            _ => {
+                self.sparse.insert(ordinal, slot);
+            }
+        }
     }
 }
 
-/// The slot of journal entry `entry` (a journal holds fewer than 2^32 - 1 entries: at
+/// The slot of journal entry `entry` (a journal holds fewer than 2^32 - 2 entries: at
 /// hundreds of bytes each, that is beyond any memory the engine runs in).
 fn slot_of(entry: usize) -> u32 {
     u32::try_from(entry).map_or(WAITING - 1, |slot| slot.min(WAITING - 1))
@@ -266,5 +317,52 @@ fn render_node<C: Serialize, E: Serialize, R: Serialize>(
             );
         }
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_index_keeps_near_and_far_ordinals_apart_and_finds_both() {
+        let ids = SeededIds::new(3);
+        let mut index = CommandIndex::new(ids);
+        let far = ids.command(1 << 40);
+        let foreign = Id(0xdead_beef);
+        index.queue(ids.command(0), Some(0));
+        index.queue(far, None);
+        index.queue(foreign, Some(1));
+        index.queue(ids.command(5), None);
+        assert_eq!(index.dense.len(), 6, "ordinals 0..=5 are dense");
+        assert_eq!(
+            index.sparse.len(),
+            2,
+            "the far ordinal and the foreign id are not"
+        );
+        for (id, entry) in [(ids.command(0), Some(0)), (foreign, Some(1))] {
+            assert!(index.contains(id));
+            assert_eq!(index.entry(id), entry);
+        }
+        assert!(index.contains(far) && index.contains(ids.command(5)));
+        assert_eq!(index.entry(far), None, "waiting commands have no entry yet");
+        assert!(!index.contains(ids.command(3)), "a gap is not a command");
+        index.handled(far, 7);
+        index.handled(ids.command(5), 8);
+        index.queue(far, Some(9));
+        assert_eq!(index.entry(far), Some(7), "a known command keeps its entry");
+        assert_eq!(index.entry(ids.command(5)), Some(8));
+        assert_eq!(index.entry(ids.command(4)), None);
+        let beyond = ids.command(6 + DENSE_GAP);
+        index.queue(beyond, None);
+        assert_eq!(index.sparse.len(), 3, "just past the gap is far");
+        for ordinal in 6..2 * DENSE_GAP {
+            index.queue(ids.command(ordinal), None);
+        }
+        assert_eq!(index.dense.len() as u64, 2 * DENSE_GAP);
+        index.handled(beyond, 10);
+        assert_eq!(index.entry(beyond), Some(10), "found where it was put");
+        let other_seed = CommandIndex::default();
+        assert!(!other_seed.contains(ids.command(0)));
     }
 }

@@ -199,8 +199,9 @@ impl EventStore<Cmd, Ev, Rej> for Interfering {
         &mut self,
         stream: &StreamId,
         expected: u64,
-        facts: Vec<SharedFact<Cmd, Ev, Rej>>,
+        facts: impl IntoIterator<Item = SharedFact<Cmd, Ev, Rej>>,
     ) -> Result<(), Conflict> {
+        let facts: Vec<_> = facts.into_iter().collect();
         if std::mem::take(&mut self.race) {
             let mut foreign = (*facts[0]).clone();
             foreign.kind = FactKind::Event {

@@ -1,6 +1,7 @@
 //! Tests across modules, over a tiny local domain (counters with a cap, a forwarding saga
 //! and a compensating process manager).
 
+mod checkpoints;
 mod combinators;
 mod compose;
 mod domain;
