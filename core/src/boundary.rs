@@ -199,7 +199,8 @@ pub trait DynEngine {
     /// The state the inspector shows: at `position` (time travel), or live for `None`;
     /// only `stream` of the streams, at most `queue_limit` queued commands, and a window of
     /// the view and process state (each object or array cut to its first
-    /// [`INSPECT_ENTRIES`] entries, see [`window::window`]).
+    /// [`INSPECT_ENTRIES`] entries; the rest is counted, never serialized, so the cost
+    /// follows the window, not the view: see [`window::window`]).
     fn inspect(&self, position: Option<u64>, stream: Option<&str>, queue_limit: usize)
         -> StateView;
     /// The causal trace of a flow as JSON, or `None` for an unknown correlation id.
@@ -611,8 +612,8 @@ where
             stream: stream
                 .and_then(|id| projection.streams.get(&StreamId::from(id)))
                 .map(to_json),
-            view: window::window(to_json(&projection.view), INSPECT_ENTRIES),
-            process: window::window(to_json(&projection.process), INSPECT_ENTRIES),
+            view: window::window(&projection.view, INSPECT_ENTRIES),
+            process: window::window(&projection.process, INSPECT_ENTRIES),
             queue: self.queue_rows(projection.queue.iter().take(queue_limit)),
             queue_len: projection.queue.len(),
         })
