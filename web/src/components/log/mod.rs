@@ -10,7 +10,7 @@
 pub mod filter;
 pub mod row;
 
-use crate::widgets::virtual_list::{Viewport, VirtualList};
+use crate::widgets::virtual_list::{Viewport, VirtualList, Window};
 use decider_core::boundary::rows::{FactRow, LogFilter};
 use decider_core::ids::Id;
 use filter::{thousands, FilterBar};
@@ -211,7 +211,8 @@ pub fn Log(props: &LogProps) -> Html {
         let on_select = props.on_select.clone();
         let (version, selected, flow, cursor) =
             (props.version, props.selected, props.flow, props.cursor);
-        Callback::from(move |range: Range<usize>| {
+        Callback::from(move |window: Window| {
+            let range = window.range.clone();
             let (from, rows) = cache
                 .borrow_mut()
                 .window(&fetch, version, len, range.clone());
@@ -251,7 +252,7 @@ pub fn Log(props: &LogProps) -> Html {
                             on_select.emit(row.clone());
                         })
                     };
-                    render_row(row, state, onclick)
+                    render_row(row, state, window.key(index), onclick)
                 })
                 .collect::<Html>()
         })

@@ -139,8 +139,13 @@ pub struct RowState {
     pub fresh: bool,
 }
 
-/// Renders one log row; `onclick` selects it.
-pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>) -> Html {
+/// Renders one log row keyed `key` (its slot in the virtual list); `onclick` selects it.
+pub fn render_row(
+    row: &FactRow,
+    state: RowState,
+    key: usize,
+    onclick: Callback<MouseEvent>,
+) -> Html {
     let (kind, mark) = glyphs(row);
     let (service, short_name) = split_name(&row.name);
     let depth = depth_of(&row.name);
@@ -175,7 +180,7 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
     };
     html! {
         <div
-            key={row.position}
+            {key}
             id={row_id(row.position)}
             {class}
             role="row"
