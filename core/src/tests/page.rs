@@ -388,3 +388,51 @@ fn inspect_sends_a_window_of_a_large_view_and_view_state_all_of_it() {
     assert!(totals.contains_key("209") && !totals.contains_key("210"));
     assert_eq!(engine.view_state(None)[0].as_object().unwrap().len(), 241);
 }
+
+#[test]
+fn inspect_with_previous_is_inspect_here_and_one_fact_earlier() {
+    let domain = domain();
+    let mut engine = domain.start(EngineConfig {
+        snapshot_every: 3,
+        ..EngineConfig::default()
+    });
+    // A given history of several facts in one entry, steps of one fact each (the saga's
+    // forwards and a rejection), and a command that waits.
+    let given = vec![json!({"Added": {"counter": 4, "amount": 1}}); 3];
+    engine.given("counter-4", &given).unwrap();
+    for command in [
+        json!({"Add": {"counter": 0, "amount": 10}}),
+        json!({"Add": {"counter": 1, "amount": 5}}),
+        json!({"Add": {"counter": 0, "amount": 2000}}),
+        json!({"Add": {"counter": 2, "amount": 7}}),
+    ] {
+        engine.submit(&command).unwrap();
+        engine.run_until_idle(100);
+    }
+    engine
+        .submit(&json!({"Add": {"counter": 3, "amount": 1}}))
+        .unwrap();
+    let head = engine.head();
+    assert!(head >= 5, "{head} facts");
+    for stream in [None, Some("counter-0"), Some("counter-4")] {
+        for p in 0..=head + 1 {
+            let expected = (
+                engine.inspect(Some(p), stream, 10),
+                (p.min(head) > 0).then(|| engine.inspect(Some(p.min(head) - 1), stream, 0)),
+            );
+            assert_eq!(
+                engine.inspect_with_previous(Some(p), stream, 10),
+                expected,
+                "at {p}"
+            );
+        }
+        assert_eq!(
+            engine.inspect_with_previous(None, stream, 10),
+            (
+                engine.inspect(None, stream, 10),
+                Some(engine.inspect(Some(head - 1), stream, 0))
+            ),
+            "live"
+        );
+    }
+}
