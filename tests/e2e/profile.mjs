@@ -1,8 +1,10 @@
 // Developer helper: `node tests/e2e/profile.mjs scroll|submit|slider [facts]` serves dist/
 // (DIST_DIR), fills a counter session with `facts` facts (100,000 by default), then
 // profiles one of the bench's interactions through Chrome's DevTools protocol: where the
-// time goes (script, style, layout) and the functions with the most self time. Build
-// with names kept to read wasm functions (`data-keep-debug` on the rust link).
+// time goes (script, style, layout) and the functions with the most self time; TRACE=1
+// first prints the main thread's time per trace event (layout, paint, …). Wasm functions
+// have names only in a build that keeps them: a copy of index.html whose rust link has
+// `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
 import { start, open, submit, waitForHead, choose } from "./helpers.mjs";
 
 const [what = "scroll", factsArg = "100000"] = process.argv.slice(2);
