@@ -194,9 +194,20 @@ pub trait DynEngine {
     /// The state the inspector shows: at `position` (time travel), or live for `None`;
     /// only `stream` of the streams, at most `queue_limit` queued commands, and a window of
     /// the view and process state (each object or array cut to its first
-    /// [`INSPECT_ENTRIES`] entries, see [`window::window`]).
+    /// [`INSPECT_ENTRIES`] entries; the rest is counted, never serialized, so the cost
+    /// follows the window, not the view: see [`window::window`]).
     fn inspect(&self, position: Option<u64>, stream: Option<&str>, queue_limit: usize)
         -> StateView;
+    /// [`DynEngine::inspect`] at `position` (live for `None`) and, one fact earlier, the
+    /// left side of the inspector's diff (`None` at the initial state; no queued commands
+    /// listed). In the past, the earlier state is folded once and the later one continues
+    /// it, so the pair costs about one replay, not two.
+    fn inspect_with_previous(
+        &self,
+        position: Option<u64>,
+        stream: Option<&str>,
+        queue_limit: usize,
+    ) -> (StateView, Option<StateView>);
     /// The causal trace of a flow as JSON, or `None` for an unknown correlation id.
     fn trace(&self, correlation_id: Id) -> Option<Value>;
     /// The causal trace of a flow laid out as swimlanes.
@@ -469,6 +480,63 @@ where
         }
     }
 
+    /// What the inspector shows of `projection`: only `stream` of the streams, at most
+    /// `queue_limit` queued commands, a window of the view and the process state.
+    fn state_view(
+        &self,
+        projection: &Projection<Y>,
+        stream: Option<&str>,
+        queue_limit: usize,
+    ) -> StateView {
+        StateView {
+            position: projection.position,
+            stream: stream
+                .and_then(|id| projection.streams.get(&StreamId::from(id)))
+                .map(to_json),
+            view: window::window(&projection.view, INSPECT_ENTRIES),
+            process: window::window(&projection.process, INSPECT_ENTRIES),
+            queue: self.queue_rows(projection.queue.iter().take(queue_limit)),
+            queue_len: projection.queue.len(),
+        }
+    }
+
+    /// The projections at `position - 1` and at `position` (`0 < position <= head`),
+    /// exactly as [`Engine::at_position`] makes them, but from one replay: the later one
+    /// continues the earlier one (or both continue the entry they share).
+    fn around(&self, position: u64) -> (Projection<Y>, Projection<Y>) {
+        let timeline = self.engine.timeline();
+        let system = self.engine.system();
+        let journal = timeline.journal();
+        let fold = |state: &mut Projection<Y>, entry: usize, limit: u64| {
+            state
+                .apply_until(system, &journal[entry], limit)
+                .expect("the engine's own journal folds");
+        };
+        // The entries that recorded the facts at `position - 1` and `position - 2`.
+        let last = timeline.entry_of_position(position - 1);
+        let (previous, next) = match position.checked_sub(2) {
+            None => (timeline.at_entry(system, 0), 0),
+            Some(before) => {
+                let before = timeline.entry_of_position(before);
+                let mut previous = timeline.at_entry(system, before);
+                if before == last {
+                    let mut current = previous.clone();
+                    fold(&mut previous, last, position - 1);
+                    fold(&mut current, last, position);
+                    return (previous, current);
+                }
+                fold(&mut previous, before, position - 1);
+                (previous, before + 1)
+            }
+        };
+        let mut current = previous.clone();
+        for entry in next..last {
+            fold(&mut current, entry, u64::MAX);
+        }
+        fold(&mut current, last, position);
+        (previous, current)
+    }
+
     /// `read` of the projection at `position` (time travel), or of the live one for `None`
     /// (borrowed, not cloned).
     fn at<T>(&self, position: Option<u64>, read: impl FnOnce(&Projection<Y>) -> T) -> T {
@@ -700,16 +768,33 @@ where
         stream: Option<&str>,
         queue_limit: usize,
     ) -> StateView {
-        self.at(position, |projection| StateView {
-            position: projection.position,
-            stream: stream
-                .and_then(|id| projection.streams.get(&StreamId::from(id)))
-                .map(to_json),
-            view: window::window(to_json(&projection.view), INSPECT_ENTRIES),
-            process: window::window(to_json(&projection.process), INSPECT_ENTRIES),
-            queue: self.queue_rows(projection.queue.iter().take(queue_limit)),
-            queue_len: projection.queue.len(),
+        self.at(position, |projection| {
+            self.state_view(projection, stream, queue_limit)
         })
+    }
+
+    fn inspect_with_previous(
+        &self,
+        position: Option<u64>,
+        stream: Option<&str>,
+        queue_limit: usize,
+    ) -> (StateView, Option<StateView>) {
+        let head = self.head();
+        match position.map(|p| p.min(head)) {
+            Some(0) => (self.inspect(Some(0), stream, queue_limit), None),
+            Some(p) => {
+                let (previous, current) = self.around(p);
+                (
+                    self.state_view(&current, stream, queue_limit),
+                    Some(self.state_view(&previous, stream, 0)),
+                )
+            }
+            None => (
+                self.inspect(None, stream, queue_limit),
+                head.checked_sub(1)
+                    .map(|p| self.inspect(Some(p), stream, 0)),
+            ),
+        }
     }
 
     fn trace(&self, correlation_id: Id) -> Option<Value> {

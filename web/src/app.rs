@@ -114,10 +114,8 @@ fn Playground() -> Html {
     let selected = session.selected().cloned();
     let stream = selected.as_ref().map(|row| row.stream_id.clone());
     let states = use_memo((stream.clone(), settled), |(stream, _)| {
-        (
-            Rc::new(session.state(stream.as_deref())),
-            session.previous_state(stream.as_deref()).map(Rc::new),
-        )
+        let (current, previous) = session.states(stream.as_deref());
+        (Rc::new(current), previous.map(Rc::new))
     });
     let (current, previous) = (states.0.clone(), states.1.clone());
     let position = selected.as_ref().map(|row| row.position);

@@ -122,7 +122,7 @@ fn time_travel_locks_the_composer_and_fork_keeps_the_past() {
         Some(json!({"version": 1, "state": 1}))
     );
     assert_eq!(
-        session.previous_state(None).map(|s| s.position),
+        session.states(None).1.map(|s| s.position),
         Some(0),
         "the diff's left side is one fact earlier"
     );

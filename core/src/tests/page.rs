@@ -383,6 +383,9 @@ fn inspect_sends_a_window_of_a_large_view_and_view_state_all_of_it() {
     let totals = view[0].as_object().unwrap();
     assert_eq!(totals.len(), crate::boundary::INSPECT_ENTRIES + 1);
     assert_eq!(totals["…"], json!("41 more entries not shown"));
+    // The window follows the view's own order (counters 10 to 209), not the text order of
+    // its JSON keys: the entries past it were never serialized.
+    assert!(totals.contains_key("209") && !totals.contains_key("210"));
     assert_eq!(engine.view_state(None)[0].as_object().unwrap().len(), 241);
 }
 
@@ -415,4 +418,52 @@ fn a_journal_read_back_as_text_extends_an_engine_to_the_same_one() {
     assert_eq!(engine.journal(0), whole.journal_range(0, 2));
     let error = engine.extend("not json").unwrap_err();
     assert_eq!(error.path, "$[2]");
+}
+
+#[test]
+fn inspect_with_previous_is_inspect_here_and_one_fact_earlier() {
+    let domain = domain();
+    let mut engine = domain.start(EngineConfig {
+        snapshot_every: 3,
+        ..EngineConfig::default()
+    });
+    // A given history of several facts in one entry, steps of one fact each (the saga's
+    // forwards and a rejection), and a command that waits.
+    let given = vec![json!({"Added": {"counter": 4, "amount": 1}}); 3];
+    engine.given("counter-4", &given).unwrap();
+    for command in [
+        json!({"Add": {"counter": 0, "amount": 10}}),
+        json!({"Add": {"counter": 1, "amount": 5}}),
+        json!({"Add": {"counter": 0, "amount": 2000}}),
+        json!({"Add": {"counter": 2, "amount": 7}}),
+    ] {
+        engine.submit(&command).unwrap();
+        engine.run_until_idle(100);
+    }
+    engine
+        .submit(&json!({"Add": {"counter": 3, "amount": 1}}))
+        .unwrap();
+    let head = engine.head();
+    assert!(head >= 5, "{head} facts");
+    for stream in [None, Some("counter-0"), Some("counter-4")] {
+        for p in 0..=head + 1 {
+            let expected = (
+                engine.inspect(Some(p), stream, 10),
+                (p.min(head) > 0).then(|| engine.inspect(Some(p.min(head) - 1), stream, 0)),
+            );
+            assert_eq!(
+                engine.inspect_with_previous(Some(p), stream, 10),
+                expected,
+                "at {p}"
+            );
+        }
+        assert_eq!(
+            engine.inspect_with_previous(None, stream, 10),
+            (
+                engine.inspect(None, stream, 10),
+                Some(engine.inspect(Some(head - 1), stream, 0))
+            ),
+            "live"
+        );
+    }
 }

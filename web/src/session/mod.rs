@@ -341,10 +341,11 @@ impl Session {
         self.engine.inspect(self.cursor, stream, QUEUE_ROWS)
     }
 
-    /// The state one fact before the cursor, for the inspector's diff.
-    pub fn previous_state(&self, stream: Option<&str>) -> Option<StateView> {
-        let position = self.position();
-        (position > 0).then(|| self.engine.inspect(Some(position - 1), stream, 0))
+    /// The state at the cursor (live when live) showing `stream`, and one fact before it
+    /// for the inspector's diff (`None` at the initial state), from one replay.
+    pub fn states(&self, stream: Option<&str>) -> (StateView, Option<StateView>) {
+        self.engine
+            .inspect_with_previous(self.cursor, stream, QUEUE_ROWS)
     }
 
     /// The live queue's length.

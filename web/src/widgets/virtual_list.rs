@@ -8,6 +8,10 @@
 //! animation frame, and a `ResizeObserver` re-measures when the panel changes size. The
 //! list re-renders only when the first row in view or the number of rows that fit changes,
 //! never on every scrolled pixel.
+//!
+//! Rows are keyed by their slot in the window ([`Window::key`]), not by identity: a row
+//! that scrolls out hands its DOM nodes to one that scrolls in, patched in place, so a
+//! jump of a hundred rows costs what a step of one does.
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -36,6 +40,23 @@ pub struct Viewport {
     pub first_top: i64,
 }
 
+/// The rows a [`VirtualList`] asks its owner to render.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// The indexes of the rows, in order.
+    pub range: Range<usize>,
+    /// The most rows the list renders at once (in view plus overscan): its pool of slots.
+    slots: usize,
+}
+
+impl Window {
+    /// The key to give the row at `index`: its slot, `index` modulo the pool's size. The
+    /// rows of any window have distinct slots, and every full window uses the same ones.
+    pub fn key(&self, index: usize) -> usize {
+        index % self.slots.max(1)
+    }
+}
+
 impl Viewport {
     /// The rows in view, clamped to `len`.
     pub fn visible(&self, len: usize) -> Range<usize> {
@@ -48,9 +69,9 @@ impl Viewport {
 pub struct VirtualListProps {
     /// The number of rows.
     pub len: usize,
-    /// Renders the rows of a range of indexes, in order; each row must be exactly one row
-    /// height tall (`height: var(--row-h)`).
-    pub render: Callback<Range<usize>, Html>,
+    /// Renders the rows of a window, in order, each keyed by [`Window::key`]; each row
+    /// must be exactly one row height tall (`height: var(--row-h)`).
+    pub render: Callback<Window, Html>,
     /// A header kept at the top of the scrolling area (a sticky row naming the columns).
     #[prop_or_default]
     pub header: Html,
@@ -365,7 +386,10 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                 <div style={format!(
                     "position: absolute; left: 0; right: 0; top: 0; transform: translateY({offset}px);"
                 )}>
-                    { props.render.emit(start..end) }
+                    { props.render.emit(Window {
+                        range: start..end,
+                        slots: viewport.fits + 2 * props.overscan,
+                    }) }
                 </div>
             </div>
         </div>

@@ -10,7 +10,7 @@
 pub mod filter;
 pub mod row;
 
-use crate::widgets::virtual_list::{Viewport, VirtualList};
+use crate::widgets::virtual_list::{Viewport, VirtualList, Window};
 use decider_core::boundary::rows::{FactRow, LogFilter};
 use decider_core::ids::Id;
 use filter::{thousands, FilterBar};
@@ -220,7 +220,8 @@ pub fn Log(props: &LogProps) -> Html {
             props.cursor,
             props.committed,
         );
-        Callback::from(move |range: Range<usize>| {
+        Callback::from(move |window: Window| {
+            let range = window.range.clone();
             let (from, rows) = cache
                 .borrow_mut()
                 .window(&fetch, version, len, range.clone());
@@ -261,7 +262,7 @@ pub fn Log(props: &LogProps) -> Html {
                             on_select.emit(row.clone());
                         })
                     };
-                    render_row(row, state, onclick)
+                    render_row(row, state, window.key(index), onclick)
                 })
                 .collect::<Html>()
         })

@@ -141,8 +141,13 @@ pub struct RowState {
     pub pending: bool,
 }
 
-/// Renders one log row; `onclick` selects it.
-pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>) -> Html {
+/// Renders one log row keyed `key` (its slot in the virtual list); `onclick` selects it.
+pub fn render_row(
+    row: &FactRow,
+    state: RowState,
+    key: usize,
+    onclick: Callback<MouseEvent>,
+) -> Html {
     let (kind, mark) = glyphs(row);
     let (service, short_name) = split_name(&row.name);
     let depth = depth_of(&row.name);
@@ -178,7 +183,7 @@ pub fn render_row(row: &FactRow, state: RowState, onclick: Callback<MouseEvent>)
     };
     html! {
         <div
-            key={row.position}
+            {key}
             id={row_id(row.position)}
             {class}
             role="row"

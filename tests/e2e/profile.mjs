@@ -1,0 +1,168 @@
+// Developer helper: `node tests/e2e/profile.mjs scroll|submit|slider [facts]` serves dist/
+// (DIST_DIR), fills a counter session with `facts` facts (100,000 by default), then
+// profiles one of the bench's interactions through Chrome's DevTools protocol: where the
+// time goes (script, style, layout) and the functions with the most self time; TRACE=1
+// first prints the main thread's time per trace event (layout, paint, …). Wasm functions
+// have names only in a build that keeps them: a copy of index.html whose rust link has
+// `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
+import { start, open, submit, waitForHead, choose } from "./helpers.mjs";
+
+const [what = "scroll", factsArg = "100000"] = process.argv.slice(2);
+const facts = Number(factsArg);
+const env = await start();
+const { page } = await open(env);
+await choose(page, "domain-picker", "counter");
+await page.getByTestId("command-picker").locator("option", { hasText: "increment" }).first().waitFor({ state: "attached" });
+await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: facts });
+await waitForHead(page, facts, 15 * 60 * 1000);
+await page.waitForFunction(
+  () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,
+  null,
+  { timeout: 15 * 60 * 1000, polling: 250 },
+);
+await page.getByTestId("repeat-count").fill("1");
+
+const actions = {
+  // The bench's scroll: 100 rows per frame for 240 frames; returns the frame times.
+  scroll: () =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const log = document.querySelector("[data-testid=log]");
+          log.scrollTop = 0;
+          const times = [];
+          let last = performance.now();
+          let n = 0;
+          const step = (now) => {
+            times.push(now - last);
+            last = now;
+            log.scrollTop += 2400;
+            if (++n < 240) requestAnimationFrame(step);
+            else resolve(times.slice(1));
+          };
+          requestAnimationFrame(step);
+        }),
+    ),
+  // Twenty submissions, each timed until its row is rendered.
+  submit: async () => {
+    const times = [];
+    for (let i = 0; i < 20; i++) {
+      times.push(
+        await page.evaluate(
+          (position) =>
+            new Promise((resolve) => {
+              const t0 = performance.now();
+              const el = document.querySelector("[data-testid=command-json]");
+              el.value = JSON.stringify({ increment: { counter_id: "extra", by: 1 } });
+              el.dispatchEvent(new Event("input", { bubbles: true }));
+              document.querySelector("[data-testid=command-submit]").click();
+              const check = () =>
+                document.querySelector(`[data-testid=log-row][data-position="${position}"]`)
+                  ? resolve(performance.now() - t0)
+                  : requestAnimationFrame(check);
+              check();
+            }),
+          facts + i,
+        ),
+      );
+    }
+    return times;
+  },
+  // Twenty slider moves, each timed until the inspector shows the new position.
+  slider: async () => {
+    const times = [];
+    for (let i = 0; i < 20; i++) {
+      const position = Math.floor(((i * 7919) % 997) / 997 * facts) + 1;
+      times.push(
+        await page.evaluate(
+          (position) =>
+            new Promise((resolve) => {
+              const t0 = performance.now();
+              const s = document.querySelector("[data-testid=timeline]");
+              s.value = String(position);
+              s.dispatchEvent(new Event("input", { bubbles: true }));
+              const check = () =>
+                document.querySelector("[data-testid=inspector]").textContent.includes(`after #${position - 1}`)
+                  ? resolve(performance.now() - t0)
+                  : requestAnimationFrame(check);
+              check();
+            }),
+          position,
+        ),
+      );
+    }
+    return times;
+  },
+};
+
+const cdp = await page.context().newCDPSession(page);
+await cdp.send("Performance.enable");
+await cdp.send("Profiler.enable");
+await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+const metrics = async () =>
+  Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+
+/** Runs the interaction once under the profiler and prints what it cost. */
+async function measure(label) {
+  const before = await metrics();
+  await cdp.send("Profiler.start");
+  const times = await actions[what]();
+  const { profile } = await cdp.send("Profiler.stop");
+  const after = await metrics();
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  console.log(`${label} ${what}: n=${times.length} median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`);
+  for (const name of ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration"]) {
+    console.log(`  ${name}: ${((after[name] - before[name]) * 1000).toFixed(0)} ms`);
+  }
+  // Self time per function, from the samples.
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id).callFrame;
+    const name = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`  sampled ${total.toFixed(0)} ms; top self time:`);
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 25))) {
+    console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
+  }
+}
+
+/** Runs the interaction once under a trace; prints the main thread's time per event. */
+async function trace(label) {
+  const events = [];
+  cdp.on("Tracing.dataCollected", ({ value }) => events.push(...value));
+  const done = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+  await cdp.send("Tracing.start", {
+    categories: "devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,v8",
+    transferMode: "ReportEvents",
+  });
+  await actions[what]();
+  await cdp.send("Tracing.end");
+  await done;
+  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  const totals = new Map();
+  for (const e of events) {
+    if (e.ph !== "X" || e.tid !== main?.tid || e.pid !== main?.pid) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  }
+  console.log(`${label} main thread time per event (inclusive):`);
+  for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 25))) {
+    console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
+  }
+}
+
+if (process.env.TRACE) await trace("as built:");
+await measure("as built:");
+// EXTRA_CSS: rules added to the page, then the interaction measured again (to try a
+// stylesheet change without a rebuild).
+if (process.env.EXTRA_CSS) {
+  await page.addStyleTag({ content: process.env.EXTRA_CSS });
+  await measure("with EXTRA_CSS:");
+  await measure("with EXTRA_CSS, again:");
+  await page.evaluate(() => document.querySelector("style:last-of-type").remove());
+  await measure("without, again:");
+}
+await env.close();
