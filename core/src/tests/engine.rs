@@ -42,6 +42,13 @@ fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
         .iter()
         .filter_map(|e| e.as_step())
         .collect();
+    assert_eq!(
+        engine.journal().len(),
+        5,
+        "the submission, then one entry per step"
+    );
+    assert_eq!(steps.len(), 4);
+    assert_eq!(steps[0].command.command_id, user);
     for pair in steps.windows(2) {
         let (before, after) = (&pair[0], &pair[1]);
         assert_eq!(after.command.causation_id, before.facts[0].fact.id);
@@ -133,8 +140,15 @@ fn submitting_the_same_command_id_twice_queues_it_once() {
 fn run_until_idle_takes_at_most_the_steps_it_is_allowed() {
     let mut engine = Engine::new(system(), EngineConfig::default());
     engine.submit(add(0, 10)); // four steps: counter 0, then forwarded to 1, 2 and 3
-    let first = engine.run_until_idle(3);
-    assert_eq!((first.steps, first.idle), (3, false));
+    let handled = engine.step().expect("a command is queued");
+    assert_eq!(
+        handled.command.origin,
+        Origin::User,
+        "step returns the step it took"
+    );
+    assert_eq!(engine.journal().len(), 2, "the submission and that step");
+    let first = engine.run_until_idle(2);
+    assert_eq!((first.steps, first.idle), (2, false));
     assert_eq!(engine.state().position, 3);
     let rest = engine.run_until_idle(3);
     assert_eq!((rest.steps, rest.idle), (1, true));
