@@ -165,9 +165,10 @@ pub trait DynEngine {
     fn journal_text(&self, from: usize, to: usize) -> String;
     /// Folds `journal`, the text of a JSON array of entries that continue this engine's
     /// own (a stored journal read back a segment at a time, or what another writer
-    /// appended), read straight into the typed entries. An entry that does not read or
-    /// fold stops it there: the entries before it stay, and its path (`$[sequence]…`,
-    /// counted from the journal's start) is returned.
+    /// appended), read as JSON values and then, through the boundary's one deserializer,
+    /// as typed entries. An entry that does not read or fold stops it there: the entries
+    /// before it stay, and its path (`$[sequence]…`, counted from the journal's start) is
+    /// returned.
     fn extend(&mut self, journal: &str) -> Result<(), BoundaryError>;
     /// Facts at positions `from..to` as JSON.
     fn facts(&self, from: u64, to: u64) -> Vec<Value>;
@@ -393,17 +394,18 @@ where
     }
 }
 
-/// The entries of `journal` (a JSON array whose typed read failed with `error`) before
-/// the first one that does not read, and that one's path and message (sequences counted
-/// from `start`).
-fn first_unreadable<T: DeserializeOwned>(
+/// The entries of `journal` (the text of a JSON array of entries, the first of them
+/// entry `start` of the journal), read up to the first that does not read, with that one's
+/// error and path. The text is read as JSON values first and each value through
+/// [`from_json`], the one deserializer of every typed message (a second one, from text,
+/// would add a copy of every domain's message types to the wasm).
+fn read_entries<T: DeserializeOwned>(
     journal: &str,
     start: usize,
-    error: serde_json::Error,
 ) -> (Vec<T>, Option<BoundaryError>) {
     let values: Vec<Value> = match serde_json::from_str(journal) {
         Ok(values) => values,
-        Err(_) => {
+        Err(error) => {
             let broken = BoundaryError {
                 path: format!("$[{start}]"),
                 message: format!("not a JSON array of entries: {error}"),
@@ -693,10 +695,7 @@ where
 
     fn extend(&mut self, journal: &str) -> Result<(), BoundaryError> {
         let start = self.engine.journal().len();
-        let (entries, broken) = match serde_json::from_str::<Vec<EntryOf<Y>>>(journal) {
-            Ok(entries) => (entries, None),
-            Err(e) => first_unreadable(journal, start, e),
-        };
+        let (entries, broken) = read_entries::<EntryOf<Y>>(journal, start);
         for entry in entries {
             self.engine.load(entry).map_err(|e| BoundaryError {
                 path: format!("$[{}]", e.entry),

@@ -81,8 +81,8 @@ impl Read {
     }
 
     /// Folds the entries onto `engine` (whose journal is as long as where the reading
-    /// started), a segment at a time, each handed over as one JSON text and read
-    /// straight into typed entries. The first entry that does not read or fold, or else
+    /// started), a segment at a time, each handed over as one JSON text
+    /// ([`DynEngine::extend`]). The first entry that does not read or fold, or else
     /// where reading stopped, is returned; the entries before it stay folded.
     fn fold_into(self, engine: &mut dyn DynEngine) -> Option<Damage> {
         debug_assert_eq!(engine.journal_len(), self.from);
