@@ -76,6 +76,58 @@ pub fn from_json<T: DeserializeOwned>(value: &Value) -> Result<T, BoundaryError>
     located::deserialize(value).map_err(|(path, message)| BoundaryError { path, message })
 }
 
+/// Parses every element of `values` as a `T`; the error names the element (`$[i]…`).
+fn from_json_each<T: DeserializeOwned>(values: &[Value]) -> Result<Vec<T>, BoundaryError> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| from_json(v).map_err(|e| e.in_element(i)))
+        .collect()
+}
+
+// Not generic, so that the error paths are compiled once instead of once per domain.
+impl BoundaryError {
+    /// An error about the whole document (path `$`).
+    fn whole(error: &dyn fmt::Display) -> Self {
+        BoundaryError {
+            path: "$".into(),
+            message: error.to_string(),
+        }
+    }
+
+    /// A journal that does not fold: the path of the entry that does not.
+    fn of_journal(error: EngineError) -> Self {
+        let path = match &error {
+            EngineError::Journal(j) => format!("$[{}]", j.entry),
+            EngineError::Duplicate(_) | EngineError::NotQueued(_) => "$".into(),
+        };
+        BoundaryError {
+            path,
+            message: error.to_string(),
+        }
+    }
+
+    /// Given events not recorded: the path of the misplaced one, if that is why.
+    fn of_given(error: GivenError) -> Self {
+        BoundaryError {
+            path: match &error {
+                GivenError::Misplaced { index, .. } => format!("$[{index}]"),
+                GivenError::Conflict(_) => "$".into(),
+            },
+            message: error.to_string(),
+        }
+    }
+
+    /// This error, found in the `index`-th element of an array (its path was relative to
+    /// that element).
+    fn in_element(self, index: usize) -> Self {
+        BoundaryError {
+            path: format!("$[{index}]{}", &self.path[1..]),
+            message: self.message,
+        }
+    }
+}
+
 /// A domain seen from outside: its description, its schemas, and engines that take JSON.
 pub trait DynDomain: Send + Sync {
     /// Id, title, description, streams, views, sagas.
@@ -370,26 +422,9 @@ where
         config: EngineConfig,
         journal: &[Value],
     ) -> Result<Box<dyn DynEngine>, BoundaryError> {
-        let entries = journal
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                from_json::<EntryOf<Y>>(v).map_err(|e| BoundaryError {
-                    path: format!("$[{i}]{}", &e.path[1..]),
-                    message: e.message,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let engine = Engine::from_journal(self.system.clone(), config, entries).map_err(|e| {
-            let path = match &e {
-                EngineError::Journal(j) => format!("$[{}]", j.entry),
-                EngineError::Duplicate(_) | EngineError::NotQueued(_) => "$".into(),
-            };
-            BoundaryError {
-                path,
-                message: e.to_string(),
-            }
-        })?;
+        let entries = from_json_each::<EntryOf<Y>>(journal)?;
+        let engine = Engine::from_journal(self.system.clone(), config, entries)
+            .map_err(BoundaryError::of_journal)?;
         Ok(self.engine(engine))
     }
 }
@@ -417,13 +452,7 @@ fn read_entries<T: DeserializeOwned>(
     for (i, value) in values.iter().enumerate() {
         match from_json::<T>(value) {
             Ok(entry) => entries.push(entry),
-            Err(e) => {
-                let broken = BoundaryError {
-                    path: format!("$[{}]{}", start + i, &e.path[1..]),
-                    message: e.message,
-                };
-                return (entries, Some(broken));
-            }
+            Err(e) => return (entries, Some(e.in_element(start + i))),
         }
     }
     (entries, None)
@@ -449,12 +478,15 @@ where
     ViewStateOf<Y>: Serialize,
     ProcessStateOf<Y>: Serialize,
 {
-    let mut streams: Vec<(&StreamId, _)> = projection.streams.iter().collect();
-    streams.sort_by(|a, b| a.0.cmp(b.0));
-    let streams: serde_json::Map<String, Value> = streams
-        .into_iter()
+    // A `serde_json::Map` keeps its keys sorted (no `preserve_order`), and a stream id
+    // sorts as its text. It is built from a `Vec` so that its sort is compiled once, not
+    // once per domain (collecting a map sorts with a closure of the iterator's type).
+    let streams: Vec<(String, Value)> = projection
+        .streams
+        .iter()
         .map(|(id, s)| (id.to_string(), to_json(s)))
         .collect();
+    let streams = serde_json::Map::from_iter(streams);
     json!({
         "position": projection.position,
         "streams": streams,
@@ -577,32 +609,14 @@ where
         let command: Y::Command = from_json(command)?;
         self.engine
             .submit_with_id(command_id, command)
-            .map_err(|e| BoundaryError {
-                path: "$".into(),
-                message: e.to_string(),
-            })
+            .map_err(|e| BoundaryError::whole(&e))
     }
 
     fn given(&mut self, stream: &str, events: &[Value]) -> Result<(), BoundaryError> {
-        let events = events
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                from_json::<Y::Event>(v).map_err(|e| BoundaryError {
-                    path: format!("$[{i}]{}", &e.path[1..]),
-                    message: e.message,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let events = from_json_each::<Y::Event>(events)?;
         self.engine
             .given(&StreamId::from(stream), events)
-            .map_err(|e| BoundaryError {
-                path: match &e {
-                    GivenError::Misplaced { index, .. } => format!("$[{index}]"),
-                    GivenError::Conflict(_) => "$".into(),
-                },
-                message: e.to_string(),
-            })
+            .map_err(BoundaryError::of_given)
     }
 
     fn step(&mut self) -> Option<Value> {
@@ -618,10 +632,7 @@ where
         self.engine
             .inject_fault(command_id, reason)
             .map(to_json)
-            .map_err(|e| BoundaryError {
-                path: "$".into(),
-                message: e.to_string(),
-            })
+            .map_err(|e| BoundaryError::whole(&e))
     }
 
     fn stream_of(&self, command: &Value) -> Result<String, BoundaryError> {

@@ -248,54 +248,39 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("<unserializable: {e}>"))
 }
 
+/// Writes `node` and the commands below it. Only the serialization is generic: the lines
+/// are written by the functions below, compiled once instead of once per domain.
 fn render_node<C: Serialize, E: Serialize, R: Serialize>(
     node: &TraceNode<C, E, R>,
     depth: usize,
     out: &mut String,
 ) {
     let pad = "  ".repeat(depth);
-    let mark = if node.envelope.compensation {
-        "↩"
-    } else {
-        "▶"
-    };
-    let origin = match &node.envelope.origin {
-        Origin::User => "user".to_string(),
-        Origin::Reactor { name } => name.to_string(),
-    };
-    let _ = writeln!(
+    command_line(
         out,
-        "{pad}{mark} {} → {} [{origin}]{}",
-        json(&node.envelope.command),
-        node.stream_id,
-        if node.step.is_none() { " (queued)" } else { "" }
+        &pad,
+        node.envelope.compensation,
+        &node.envelope.origin,
+        &json(&node.envelope.command),
+        &node.stream_id,
+        node.step.is_none(),
     );
     for fact in &node.facts {
+        let position = fact.fact.position;
         match &fact.fact.kind {
             FactKind::Event {
                 event,
                 stream_version,
-            } => {
-                let _ = writeln!(
-                    out,
-                    "{pad}  ✔ #{} {} v{stream_version}: {}",
-                    fact.fact.position,
-                    fact.fact.stream_id,
-                    json(event)
-                );
-            }
+            } => event_line(
+                out,
+                &pad,
+                position,
+                &fact.fact.stream_id,
+                *stream_version,
+                &json(event),
+            ),
             FactKind::Rejected { reason, .. } => {
-                let (mark, what) = if node.injected {
-                    ("⚡", "injected fault")
-                } else {
-                    ("✘", "rejected")
-                };
-                let _ = writeln!(
-                    out,
-                    "{pad}  {mark} #{} {what}: {}",
-                    fact.fact.position,
-                    json(reason)
-                );
+                rejection_line(out, &pad, position, node.injected, &json(reason))
             }
         }
         for reaction in &fact.reactions {
@@ -318,6 +303,53 @@ fn render_node<C: Serialize, E: Serialize, R: Serialize>(
         }
         None => {}
     }
+}
+
+/// A command's line: `▶` (or `↩` for a compensation), the command, its stream, its origin.
+fn command_line(
+    out: &mut String,
+    pad: &str,
+    compensation: bool,
+    origin: &Origin,
+    command: &str,
+    stream_id: &StreamId,
+    queued: bool,
+) {
+    let mark = if compensation { "↩" } else { "▶" };
+    let origin = match origin {
+        Origin::User => "user",
+        Origin::Reactor { name } => name,
+    };
+    let queued = if queued { " (queued)" } else { "" };
+    let _ = writeln!(
+        out,
+        "{pad}{mark} {command} → {stream_id} [{origin}]{queued}"
+    );
+}
+
+/// An event's line: `✔`, its position, stream and version, the event.
+fn event_line(
+    out: &mut String,
+    pad: &str,
+    position: u64,
+    stream_id: &StreamId,
+    stream_version: u64,
+    event: &str,
+) {
+    let _ = writeln!(
+        out,
+        "{pad}  ✔ #{position} {stream_id} v{stream_version}: {event}"
+    );
+}
+
+/// A rejection's line: `✘` (or `⚡` for an injected fault), its position, the reason.
+fn rejection_line(out: &mut String, pad: &str, position: u64, injected: bool, reason: &str) {
+    let (mark, what) = if injected {
+        ("⚡", "injected fault")
+    } else {
+        ("✘", "rejected")
+    };
+    let _ = writeln!(out, "{pad}  {mark} #{position} {what}: {reason}");
 }
 
 #[cfg(test)]

@@ -113,26 +113,10 @@ impl FlowView {
             nodes: Vec::new(),
         };
         builder.command(&trace.root, None, (0, 0, 0));
-        let mut order: Vec<usize> = (0..builder.nodes.len()).collect();
-        order.sort_by_key(|&i| builder.nodes[i].0);
-        let mut rank = vec![0; order.len()];
-        for (column, &i) in order.iter().enumerate() {
-            rank[i] = column;
-        }
-        let mut nodes: Vec<FlowNode> = builder
-            .nodes
-            .into_iter()
-            .enumerate()
-            .map(|(i, (_, mut node))| {
-                node.column = rank[i];
-                node.parent = node.parent.map(|p| rank[p]);
-                node
-            })
-            .collect();
-        nodes.sort_by_key(|n| n.column);
+        let (lanes, nodes) = builder.into_columns();
         FlowView {
             correlation_id: trace.correlation_id,
-            lanes: builder.lanes,
+            lanes,
             nodes,
         }
     }
@@ -160,6 +144,29 @@ impl Builder<'_> {
     fn push(&mut self, key: SortKey, node: FlowNode) -> usize {
         self.nodes.push((key, node));
         self.nodes.len() - 1
+    }
+
+    /// The lanes, and the nodes in columns: ordered by their sort keys, parents renumbered.
+    /// Not generic over the message types, so that the sorting is compiled once.
+    fn into_columns(self) -> (Vec<Lane>, Vec<FlowNode>) {
+        let mut order: Vec<usize> = (0..self.nodes.len()).collect();
+        order.sort_by_key(|&i| self.nodes[i].0);
+        let mut rank = vec![0; order.len()];
+        for (column, &i) in order.iter().enumerate() {
+            rank[i] = column;
+        }
+        let mut nodes: Vec<FlowNode> = self
+            .nodes
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, mut node))| {
+                node.column = rank[i];
+                node.parent = node.parent.map(|p| rank[p]);
+                node
+            })
+            .collect();
+        nodes.sort_by_key(|n| n.column);
+        (self.lanes, nodes)
     }
 
     fn command<C: Serialize, E: Serialize, R: Serialize>(
