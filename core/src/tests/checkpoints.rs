@@ -12,19 +12,21 @@ fn the_state_at_any_entry_is_the_fold_of_the_journal_across_checkpoints() {
         ..EngineConfig::default()
     };
     let mut engine = Engine::new(system(), config);
-    for n in 0..6000u32 {
+    for n in 0..12_000u32 {
         let counter = (n % 200) as u8;
         engine.submit(add(counter, if n % 400 < 200 { 3 } else { -1 }));
         engine.run_until_idle(10);
     }
+    // A checkpoint every 16,384 / 512 = 32 snapshots: the journal crosses the second.
     assert!(
-        engine.timeline().snapshot_count() > 20,
-        "several checkpoints (one every 8 snapshots here) were crossed"
+        engine.timeline().snapshot_count() > 40,
+        "{} snapshots",
+        engine.timeline().snapshot_count()
     );
     let system = engine.system();
     let mut folded = Projection::new(system);
     for (entries, entry) in engine.journal().iter().enumerate() {
-        if entries % 7 == 0 {
+        if entries % 13 == 0 {
             let at = engine.timeline().at_entry(system, entries);
             assert_eq!(
                 at.streams, folded.streams,
