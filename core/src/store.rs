@@ -193,6 +193,19 @@ mod tests {
             "stream `a` is at version 1, expected 0"
         );
         assert_eq!(store.head(), 1, "a refused append stores nothing");
+
+        // A stream nobody wrote is at version 0: expecting more is a conflict too.
+        let b: StreamId = "b".into();
+        let conflict = store.append(&b, 2, vec![event(1, "b", 3, 12)]).unwrap_err();
+        assert_eq!(
+            conflict,
+            Conflict {
+                stream_id: b.clone(),
+                expected: 2,
+                actual: 0
+            }
+        );
+        assert_eq!((store.head(), store.stream_version(&b)), (1, 0));
     }
 
     #[test]
