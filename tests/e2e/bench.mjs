@@ -3,7 +3,7 @@
 // with `node tests/e2e/bench.mjs` (DIST_DIR defaults to dist/). Prints one JSON line per
 // figure; BENCHMARKS.md says what each includes. BENCH=log,slider,persist picks sections
 // (all by default); ORDERS sets the persistence section's Repeat count (100,000).
-import { start, open, submit, waitForHead, choose, head } from "./helpers.mjs";
+import { start, open, submit, waitForHead, choose, head, scrollFrames } from "./helpers.mjs";
 
 const env = await start();
 const sections = (process.env.BENCH ?? "log,slider,persist").split(",");
@@ -82,24 +82,7 @@ if (sections.includes("log")) {
     `document.querySelector('[data-testid=log-row][data-position="100000"]')`,
   );
   report("submit → its row rendered at 100,000 facts", submitMs, "ms");
-  const frames = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const log = document.querySelector("[data-testid=log]");
-        log.scrollTop = 0;
-        const times = [];
-        let last = performance.now();
-        let n = 0;
-        const step = (now) => {
-          times.push(now - last);
-          last = now;
-          log.scrollTop += 2400; // 100 rows per frame
-          if (++n < 240) requestAnimationFrame(step);
-          else resolve(times.slice(1));
-        };
-        requestAnimationFrame(step);
-      }),
-  );
+  const frames = await scrollFrames(page);
   frames.sort((a, b) => a - b);
   report("log scroll at 100,000 facts: p95 frame", frames[Math.floor(frames.length * 0.95)], "ms", {
     median_ms: frames[Math.floor(frames.length / 2)],

@@ -122,3 +122,25 @@ export async function waitForSaved(page) {
 export function freshContext(env) {
   return env.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
 }
+
+/** Scrolls the log 100 rows per frame for 240 frames, from the top; the frame times (ms). */
+export function scrollFrames(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const log = document.querySelector("[data-testid=log]");
+        log.scrollTop = 0;
+        const times = [];
+        let last = performance.now();
+        let n = 0;
+        const step = (now) => {
+          times.push(now - last);
+          last = now;
+          log.scrollTop += 2400; // 100 rows of 24 px
+          if (++n < 240) requestAnimationFrame(step);
+          else resolve(times.slice(1));
+        };
+        requestAnimationFrame(step);
+      }),
+  );
+}

@@ -5,7 +5,7 @@
 // first prints the main thread's time per trace event (layout, paint, …). Wasm functions
 // have names only in a build that keeps them: a copy of index.html whose rust link has
 // `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
-import { start, open, submit, waitForHead, choose } from "./helpers.mjs";
+import { start, open, submit, waitForHead, choose, scrollFrames } from "./helpers.mjs";
 
 const [what = "scroll", factsArg = "100000"] = process.argv.slice(2);
 const facts = Number(factsArg);
@@ -23,26 +23,8 @@ await page.waitForFunction(
 await page.getByTestId("repeat-count").fill("1");
 
 const actions = {
-  // The bench's scroll: 100 rows per frame for 240 frames; returns the frame times.
-  scroll: () =>
-    page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          const log = document.querySelector("[data-testid=log]");
-          log.scrollTop = 0;
-          const times = [];
-          let last = performance.now();
-          let n = 0;
-          const step = (now) => {
-            times.push(now - last);
-            last = now;
-            log.scrollTop += 2400;
-            if (++n < 240) requestAnimationFrame(step);
-            else resolve(times.slice(1));
-          };
-          requestAnimationFrame(step);
-        }),
-    ),
+  // The bench's scroll (100 rows per frame for 240 frames); returns the frame times.
+  scroll: () => scrollFrames(page),
   // Twenty submissions, each timed until its row is rendered.
   submit: async () => {
     const times = [];
