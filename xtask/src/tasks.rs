@@ -22,23 +22,27 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     run(&mut cmd("trunk", &trunk_args))
 }
 
-/// Runs the native benchmarks, the replay benchmark in headless Chromium (wasm), then the
+/// Runs the native benchmarks, the wasm benchmarks in headless Chromium (the replay, the
+/// engine's workloads and a 1M-fact session's memory), then the
 /// playground's own benchmarks on the release build in headless Chromium.
 pub fn bench() -> Result<(), String> {
     setup::all()?;
     run(&mut cmd("cargo", &["bench", "-p", "decider-bench"]))?;
-    run(browser(&mut cmd(
-        "cargo",
-        &[
-            "bench",
-            "-p",
-            "decider-web",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--bench",
-            "replay",
-        ],
-    )))?;
+    let wasm = [
+        "bench",
+        "-p",
+        "decider-web",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
+    for bench in ["replay", "engine", "memory"] {
+        // The memory bench prints its figure; the engine benches run for minutes, with
+        // samples of a second or more (the runner's default patience is 20 s).
+        let args = [&wasm[..], &["--bench", bench, "--", "--nocapture"]].concat();
+        run(browser(&mut cmd("cargo", &args))
+            .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "600")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "1800"))?;
+    }
     run(&mut cmd("trunk", &["build", "--release"]))?;
     run(cmd("node", &["tests/e2e/bench.mjs"]).env("DIST_DIR", root().join("dist")))
 }

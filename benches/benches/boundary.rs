@@ -1,0 +1,85 @@
+//! Native speed benchmarks of what the playground and the CLI ask through the boundary
+//! (criterion): checking a long scenario (issue 9 §7: linear in its steps) and reading a
+//! range of facts from a 1M-fact engine (`facts(from, to)`: proportional to the range,
+//! wherever the range lies). Figures are in BENCHMARKS.md. Run with
+//! `cargo bench -p decider-bench --bench boundary`.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use decider_core::boundary::DynDomain;
+use decider_core::scenario::Scenario;
+use decider_core::EngineConfig;
+use serde_json::json;
+use std::hint::black_box;
+
+/// The counter domain, through the same boundary the CLI and the page use.
+fn counter() -> Box<dyn DynDomain> {
+    decider_domains::find("counter").expect("the counter domain is bundled")
+}
+
+/// A counter scenario of `steps` steps over 100 counters, its expectations recorded (as
+/// `decider record` writes them), so that checking it compares every step.
+fn scenario(domain: &dyn DynDomain, steps: usize) -> Scenario {
+    let steps: Vec<_> = (0..steps)
+        .map(|n| json!({ "command": { "increment": { "by": 1, "counter_id": format!("c{}", n % 100) } } }))
+        .collect();
+    let text = json!({
+        "format": "decider-lab/scenario",
+        "version": 1,
+        "domain": "counter",
+        "title": "many steps",
+        "steps": steps,
+    })
+    .to_string();
+    let scenario = Scenario::parse(&text).expect("the generated scenario parses");
+    scenario
+        .record(domain)
+        .expect("the generated scenario runs")
+}
+
+fn scenarios(c: &mut Criterion) {
+    let domain = counter();
+    let mut group = c.benchmark_group("scenario check");
+    group.sample_size(10);
+    for steps in [2_500, 20_000] {
+        let scenario = scenario(&*domain, steps);
+        group.throughput(Throughput::Elements(steps as u64));
+        group.bench_function(format!("counter, {steps} steps"), |b| {
+            b.iter(|| {
+                let report = scenario.check(&*domain).expect("it runs");
+                assert!(report.passed());
+                report
+            })
+        });
+    }
+    group.finish();
+}
+
+fn facts(c: &mut Criterion) {
+    let domain = counter();
+    let mut engine = domain.start(EngineConfig::default());
+    let batch: Vec<_> = (0..1_000)
+        .map(|n| json!({ "increment": { "by": 1, "counter_id": format!("c{n}") } }))
+        .collect();
+    while engine.head() < 1_000_000 {
+        for command in &batch {
+            engine.submit(command).expect("a valid command");
+        }
+        engine.run_until_idle(u64::MAX);
+    }
+    let head = engine.head();
+    let mut group = c.benchmark_group("facts(from, to) at 1M facts");
+    for (name, from, len) in [
+        ("100 at the start", 0, 100),
+        ("100 at the head", head - 100, 100),
+        ("10,000 in the middle", head / 2, 10_000),
+    ] {
+        group.throughput(Throughput::Elements(len));
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(engine.facts(from, from + len)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scenarios, facts);
+criterion_main!(benches);

@@ -1,0 +1,47 @@
+//! The memory of a one-million-fact restaurant session in the browser (issue 9 §5: it
+//! must fit in a tab in ≤ 300 MB), in a wasm binary of its own so that no other
+//! benchmark's high-water mark hides the growth. Run with
+//! `WASM_BINDGEN_TEST_DRIVER_TIMEOUT=600 cargo bench -p decider-web --target wasm32-unknown-unknown --bench memory -- --nocapture`
+//! (with the browser environment of `cargo xtask bench`); the figure is printed.
+#![cfg(target_arch = "wasm32")]
+
+use decider_bench::workloads::{config, restaurant_engine, restaurant_flow, RestaurantFlow};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{
+    console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion, Instant,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The size of the module's linear memory, in bytes (it only grows).
+fn memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
+}
+
+/// The growth of the wasm memory while a restaurant engine records one million facts
+/// (happy-path flows), and the time to drop that engine, printed once: building it takes
+/// seconds, too long to repeat as criterion samples.
+#[wasm_bindgen_bench]
+fn memory(_: &mut Criterion) {
+    let before = memory_bytes();
+    let mut engine = restaurant_engine(config(1024));
+    let mut flows = 0;
+    while engine.timeline().head() < 1_000_000 {
+        restaurant_flow(&mut engine, RestaurantFlow::HappyPath, flows);
+        flows += 1;
+    }
+    let facts = engine.timeline().head();
+    let grown = memory_bytes() - before;
+    let start = Instant::now();
+    drop(engine);
+    console_log!(
+        "memory/restaurant happy path (wasm): {facts} facts in {flows} flows; the wasm memory grew {:.1} MB ({:.0} bytes per fact); dropping the engine took {:?}",
+        grown / 1e6,
+        grown / facts as f64,
+        start.elapsed()
+    );
+}
