@@ -311,9 +311,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     event,
                 },
                 queued: Box::default(),
-            })
-            .collect();
-        let given = GivenRecord::new(command_id, self.batch(stream.clone(), facts));
+            });
+        let given = GivenRecord::new(command_id, self.batch(stream, facts));
         self.store
             .append(stream, expected, given.facts())
             .map_err(GivenError::Conflict)?;
@@ -370,7 +369,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             },
             queued: Box::default(),
         };
-        let facts = self.batch(stream.clone(), Box::new([rejection]));
+        let facts = self.batch(&stream, [rejection]);
         let appended = self.writable(&stream).and_then(|version| {
             self.store
                 .append(&stream, version, facts.facts_of(Cause::of(&envelope)))
@@ -426,7 +425,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         self.check_writer(stream, version).map_err(conflict)?;
         // Every fact of a stream shares the stream's first id, not the copy
         // `Decider::stream_id` made for this command.
-        let stream = live.map_or(stream, |(known, _)| known).clone();
+        let stream = live.map_or(stream, |(known, _)| known);
         let decision = match live {
             Some((_, live)) => decider.decide(&envelope.command, &live.state),
             None => decider.decide(&envelope.command, &decider.initial_state()),
@@ -437,32 +436,34 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             kind,
             queued: Box::default(),
         };
-        let facts: Box<[Recorded<_, _, _>]> = match decision {
-            Ok(events) => events
-                .into_iter()
-                .zip(version + 1..)
-                .zip(position..)
-                .map(|((event, stream_version), position)| {
-                    fact(
-                        FactKind::Event {
-                            stream_version,
-                            event,
-                        },
-                        position,
-                    )
-                })
-                .collect(),
-            Err(reason) => Box::new([fact(
-                FactKind::Rejected {
-                    command: envelope.command.clone(),
-                    reason,
-                },
-                position,
-            )]),
+        let facts = match decision {
+            Ok(events) => self.batch(
+                stream,
+                events.into_iter().zip(version + 1..).zip(position..).map(
+                    |((event, stream_version), position)| {
+                        fact(
+                            FactKind::Event {
+                                stream_version,
+                                event,
+                            },
+                            position,
+                        )
+                    },
+                ),
+            ),
+            Err(reason) => self.batch(
+                stream,
+                [fact(
+                    FactKind::Rejected {
+                        command: envelope.command.clone(),
+                        reason,
+                    },
+                    position,
+                )],
+            ),
         };
-        let facts = self.batch(stream, facts);
         self.store
-            .append(facts.stream(), version, facts.facts_of(Cause::of(envelope)))
+            .append(stream, version, facts.facts_of(Cause::of(envelope)))
             .map_err(conflict)?;
         Ok(facts)
     }
@@ -470,15 +471,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// The batch of `facts`, recorded now in `stream`.
     fn batch(
         &self,
-        stream: StreamId,
-        facts: Box<[Recorded<Y::Command, Y::Event, Y::Rejection>]>,
+        stream: &StreamId,
+        facts: impl IntoIterator<Item = Recorded<Y::Command, Y::Event, Y::Rejection>>,
     ) -> BatchOf<Y> {
-        Batch {
-            stream_id: Some(stream),
-            position: self.live.position,
-            time: self.live.entries,
-            facts,
-        }
+        Batch::new(stream, self.live.position, self.live.entries, facts)
     }
 
     /// The version of `stream`, if the store holds exactly what this engine recorded;
@@ -514,7 +510,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         let cause = Cause::of(&envelope);
         let mut reactions = Vec::new();
         let mut dropped = Vec::new();
-        for index in 0..facts.facts.len() {
+        for index in 0..facts.len() {
             let fact = facts.fact(index, cause);
             self.live.record_fact(&*system, fact);
             system
@@ -547,7 +543,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     queued.push(reaction);
                 }
             }
-            facts.facts[index].queued = queued.into_boxed_slice();
+            facts.recorded_mut(index).queued = queued.into_boxed_slice();
         }
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {

@@ -32,13 +32,16 @@ pub enum JournalEntry<C, E, R> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Batch<C, E, R> {
     /// The stream of every fact (`None` when there is none).
-    pub(crate) stream_id: Option<StreamId>,
+    stream_id: Option<StreamId>,
     /// The position of the first fact.
-    pub(crate) position: u64,
+    position: u64,
     /// The logical time of the entry.
-    pub(crate) time: u64,
-    /// Each fact's own data.
-    pub(crate) facts: Box<[Recorded<C, E, R>]>,
+    time: u64,
+    /// The first fact's own data, inline: most steps record one fact, so most batches
+    /// allocate nothing of their own.
+    first: Option<Recorded<C, E, R>>,
+    /// The facts after the first.
+    rest: Box<[Recorded<C, E, R>]>,
 }
 
 /// A fact's own data in a [`Batch`], with the commands queued in reaction to it.
@@ -84,16 +87,62 @@ impl<C, E, R> Batch<C, E, R> {
             stream_id: None,
             position: 0,
             time: 0,
-            facts: Box::default(),
+            first: None,
+            rest: Box::default(),
         }
     }
 
-    /// Fact `index` with its metadata.
+    /// The batch of `facts`, recorded in `stream` from `position` on at `time` (empty
+    /// if there is no fact).
+    pub(crate) fn new(
+        stream_id: &StreamId,
+        position: u64,
+        time: u64,
+        facts: impl IntoIterator<Item = Recorded<C, E, R>>,
+    ) -> Self {
+        let mut facts = facts.into_iter();
+        match facts.next() {
+            None => Batch::empty(),
+            first => Batch {
+                stream_id: Some(stream_id.clone()),
+                position,
+                time,
+                first,
+                rest: facts.collect(),
+            },
+        }
+    }
+
+    /// The number of facts.
+    pub(crate) fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    /// Each fact's own data, in order.
+    fn recorded(&self) -> impl Iterator<Item = &Recorded<C, E, R>> {
+        self.first.iter().chain(&self.rest[..])
+    }
+
+    /// The own data of fact `index` (`index < len`).
+    pub(crate) fn recorded_mut(&mut self, index: usize) -> &mut Recorded<C, E, R> {
+        match index.checked_sub(1) {
+            None => self.first.as_mut().expect("fact 0 of a batch that has one"),
+            Some(index) => &mut self.rest[index],
+        }
+    }
+
+    /// Fact `index` with its metadata (`index < len`).
     pub(crate) fn fact(&self, index: usize, cause: Cause) -> FactRef<'_, C, E, R> {
-        let recorded = &self.facts[index];
+        let recorded = match index.checked_sub(1) {
+            None => self.first.as_ref().expect("fact 0 of a batch that has one"),
+            Some(index) => &self.rest[index],
+        };
         FactRef {
             position: self.position + index as u64,
-            stream_id: self.stream(),
+            stream_id: self
+                .stream_id
+                .as_ref()
+                .expect("a batch with facts has a stream"),
             id: recorded.id,
             command_id: cause.command_id,
             correlation_id: cause.correlation_id,
@@ -108,14 +157,7 @@ impl<C, E, R> Batch<C, E, R> {
         &self,
         cause: Cause,
     ) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
-        (0..self.facts.len()).map(move |index| self.fact(index, cause))
-    }
-
-    /// The stream of a batch built with one.
-    pub(crate) fn stream(&self) -> &StreamId {
-        self.stream_id
-            .as_ref()
-            .expect("a batch with facts has a stream")
+        (0..self.len()).map(move |index| self.fact(index, cause))
     }
 
     /// The batch of `facts` read from a journal, each with its queued commands, if they
@@ -164,20 +206,12 @@ impl<C, E, R> Batch<C, E, R> {
                 ));
             }
         }
-        let facts = facts
-            .into_iter()
-            .map(|(fact, queued)| Recorded {
-                id: fact.id,
-                kind: fact.kind,
-                queued,
-            })
-            .collect();
-        Ok(Batch {
-            stream_id: Some(stream_id),
-            position,
-            time,
-            facts,
-        })
+        let facts = facts.into_iter().map(|(fact, queued)| Recorded {
+            id: fact.id,
+            kind: fact.kind,
+            queued,
+        });
+        Ok(Batch::new(&stream_id, position, time, facts))
     }
 }
 
@@ -208,12 +242,12 @@ impl<C, E, R> StepRecord<C, E, R> {
     /// Each fact with the commands queued in reaction to it, in order.
     pub fn recorded(&self) -> impl Iterator<Item = (FactRef<'_, C, E, R>, &[SharedCommand<C>])> {
         self.facts()
-            .zip(self.facts.facts.iter().map(|r| &r.queued[..]))
+            .zip(self.facts.recorded().map(|r| &r.queued[..]))
     }
 
     /// Every command this step queued, in order.
     pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
-        self.facts.facts.iter().flat_map(|r| r.queued.iter())
+        self.facts.recorded().flat_map(|r| r.queued.iter())
     }
 
     /// The stream its facts were recorded in (`None` if it recorded none).
@@ -235,11 +269,7 @@ impl<C, E, R> GivenRecord<C, E, R> {
     /// The record of `facts` under `command_id` (which only facts keep: an empty record
     /// is the same whatever id it drew, as its JSON is).
     pub(crate) fn new(command_id: Id, facts: Batch<C, E, R>) -> Self {
-        let command_id = if facts.facts.is_empty() {
-            Id(0)
-        } else {
-            command_id
-        };
+        let command_id = if facts.len() == 0 { Id(0) } else { command_id };
         GivenRecord { command_id, facts }
     }
 
@@ -414,5 +444,47 @@ where
         })
         .map_err(D::Error::custom)?;
         Ok(GivenRecord::new(command_id, facts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: u64) -> Recorded<(), String, ()> {
+        Recorded {
+            id: Id(id),
+            kind: FactKind::Event {
+                stream_version: id,
+                event: format!("e{id}"),
+            },
+            queued: Box::default(),
+        }
+    }
+
+    #[test]
+    fn a_journal_slot_is_two_words() {
+        let word = std::mem::size_of::<usize>();
+        assert_eq!(
+            std::mem::size_of::<JournalEntry<(), String, ()>>(),
+            2 * word
+        );
+    }
+
+    #[test]
+    fn a_batch_keeps_its_first_fact_inline_and_an_empty_one_is_the_empty_batch() {
+        let stream: StreamId = "s".into();
+        let one = Batch::new(&stream, 7, 3, [event(1)]);
+        assert!(one.first.is_some() && one.rest.is_empty());
+        let two = Batch::new(&stream, 7, 3, [event(1), event(2)]);
+        let cause = Cause::given(Id(9));
+        let positions: Vec<u64> = two.facts_of(cause).map(|f| f.position).collect();
+        assert_eq!(positions, [7, 8]);
+        assert_eq!(two.fact(1, cause).event().map(String::as_str), Some("e2"));
+        // What a decider that decided no event records equals what its JSON reads back.
+        assert_eq!(
+            Batch::new(&stream, 7, 3, []),
+            Batch::<(), String, ()>::empty()
+        );
     }
 }
