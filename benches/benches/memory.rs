@@ -7,7 +7,7 @@ use decider_bench::workloads::{
     config, counter_engine, counter_flows, order_engine, restaurant_engine, restaurant_flow,
     run_commands, RestaurantFlow,
 };
-use decider_core::{Engine, System};
+use decider_core::{Engine, FactKind, JournalEntry, System};
 use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,22 +38,54 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Builds an engine with `fill`, then prints its live bytes per event and its drop time.
+/// Builds an engine with `build`, then prints its live bytes per fact (all of them, the
+/// payload's own, and the engine's beyond the payload) and its drop time.
 fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
     let before = LIVE.load(Ordering::Relaxed);
     let engine = build();
     let bytes = LIVE.load(Ordering::Relaxed) - before;
+    let payload = payload_bytes(&engine);
     let events = engine.timeline().head();
     let entries = engine.journal().len();
     let start = Instant::now();
     drop(black_box(engine));
     let dropped = start.elapsed();
+    let per_fact = |bytes: usize| bytes as f64 / events as f64;
     println!(
         "{name}: {events} facts, {entries} journal entries, {bytes} bytes live \
-         ({:.0} bytes per fact, payload included); dropped in {:.1} ms",
-        bytes as f64 / events as f64,
+         ({:.0} bytes per fact: payload {:.0}, beyond the payload {:.0}); dropped in {:.1} ms",
+        per_fact(bytes),
+        per_fact(payload),
+        per_fact(bytes - payload),
         dropped.as_secs_f64() * 1e3,
     );
+}
+
+/// The heap bytes the engine's payload needs on its own: every recorded event (or
+/// rejection: the refused command and the reason) and every command queued, each stored
+/// once by value with its own heap data, measured by cloning them into exact-size vectors.
+fn payload_bytes<Y: System>(engine: &Engine<Y>) -> usize {
+    let journal = engine.journal();
+    let before = LIVE.load(Ordering::Relaxed);
+    let facts = || journal.iter().flat_map(|e| e.facts());
+    let rejected = facts().filter(|f| f.is_rejection()).count();
+    let mut events = Vec::with_capacity(facts().count() - rejected);
+    let mut rejections = Vec::with_capacity(rejected);
+    let mut commands = Vec::with_capacity(journal.iter().flat_map(JournalEntry::queued).count());
+    for entry in journal {
+        for fact in entry.facts() {
+            match &fact.kind {
+                FactKind::Event { event, .. } => events.push(event.clone()),
+                FactKind::Rejected { command, reason } => {
+                    rejections.push((command.clone(), reason.clone()))
+                }
+            }
+        }
+        commands.extend(entry.queued().map(|c| c.command.clone()));
+    }
+    let bytes = LIVE.load(Ordering::Relaxed) - before;
+    drop(black_box((events, rejections, commands)));
+    bytes
 }
 
 fn main() {

@@ -16,7 +16,6 @@ use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, GivenError, RunS
 use crate::ids::{Id, StreamId};
 use crate::journal::JournalEntry;
 use crate::projection::Projection;
-use crate::store::EventStore;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use rows::to_json;
 #[cfg(feature = "schema")]
@@ -502,7 +501,7 @@ where
     ViewStateOf<Y>: Serialize,
     ProcessStateOf<Y>: Serialize,
 {
-    fn row(&self, fact: &crate::store::SharedFact<Y::Command, Y::Event, Y::Rejection>) -> FactRow {
+    fn row(&self, fact: crate::engine::FactOf<'_, Y>) -> FactRow {
         let timeline = self.engine.timeline();
         let entry = timeline.entry_of_position(fact.position);
         match timeline.journal().get(entry) {
@@ -718,24 +717,22 @@ where
 
     fn facts(&self, from: u64, to: u64) -> Vec<Value> {
         self.engine
-            .store()
-            .read_all(from)
+            .facts(from)
             .take(to.saturating_sub(from) as usize)
-            .map(to_json)
+            .map(|fact| to_json(&fact))
             .collect()
     }
 
     fn rows(&self, from: u64, to: u64) -> Vec<FactRow> {
         self.engine
-            .store()
-            .read_all(from)
+            .facts(from)
             .take(to.saturating_sub(from) as usize)
             .map(|fact| self.row(fact))
             .collect()
     }
 
     fn matching_from(&self, filter: &LogFilter, from: u64) -> Vec<u64> {
-        let all = self.engine.store().read_all(from);
+        let all = self.engine.facts(from);
         if filter.is_empty() {
             return all.map(|f| f.position).collect();
         }

@@ -2,12 +2,12 @@
 //! sagas, and queues the commands they emit.
 
 use crate::decider::{Decider, Misplaced};
-use crate::envelope::{CommandEnvelope, FactKind, Origin, RecordedFact, SharedCommand};
+use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, SharedCommand};
 use crate::ids::{Id, SeededIds, StreamId};
-use crate::journal::{JournalEntry, Recorded, StepFailure, StepRecord};
+use crate::journal::{Batch, Cause, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::projection::{JournalError, Projection};
-use crate::store::{Conflict, EventStore, InMemoryEventStore, SharedFact};
+use crate::store::{Conflict, EventStore, InMemoryEventStore};
 use crate::system::System;
 use crate::time_travel::Timeline;
 use crate::trace::{CommandIndex, Trace};
@@ -102,13 +102,12 @@ pub type StepOf<Y> =
 /// The journal entry type of system `Y`.
 pub type EntryOf<Y> =
     JournalEntry<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
-/// A fact recorded by a step of system `Y`, with the commands queued in reaction.
-type RecordedOf<Y> =
-    Recorded<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
+/// The facts recorded by a step of system `Y`, with the commands queued in reaction.
+type BatchOf<Y> = Batch<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
 
-/// The recorded fact type of system `Y`.
-pub type FactOf<Y> =
-    SharedFact<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
+/// A recorded fact of system `Y`, as the journal hands it out.
+pub type FactOf<'a, Y> =
+    FactRef<'a, <Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
 
 /// Runs a [`System`] over an [`EventStore`], one step at a time or to the end.
 ///
@@ -226,6 +225,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         self.timeline.journal()
     }
 
+    /// The recorded facts from global position `from` on, in order (the journal holds
+    /// them; finding the first costs a binary search, then each one is a step).
+    pub fn facts(&self, from: u64) -> impl Iterator<Item = FactOf<'_, Y>> {
+        self.timeline.facts(from)
+    }
+
     /// Queues a user command with a generated id and returns the id.
     pub fn submit(&mut self, command: Y::Command) -> Id {
         let id = self.fresh_command_id();
@@ -295,36 +300,27 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
         let expected = self.writable(stream).map_err(GivenError::Conflict)?;
         let command_id = self.fresh_command_id();
-        let mut version = expected;
-        let head = self.live.position;
-        let facts: Vec<FactOf<Y>> = events
+        let facts = events
             .into_iter()
-            .zip(head..)
-            .map(|(event, position)| {
-                version += 1;
-                Arc::new(RecordedFact {
-                    position,
-                    stream_id: stream.clone(),
-                    id: self.ids.fact(position),
-                    command_id,
-                    correlation_id: command_id,
-                    causation_id: command_id,
-                    time: self.live.entries,
-                    kind: FactKind::Event {
-                        stream_version: version,
-                        event,
-                    },
-                })
-            })
-            .collect();
+            .zip(expected + 1..)
+            .zip(self.live.position..)
+            .map(|((event, stream_version), position)| Recorded {
+                id: self.ids.fact(position),
+                kind: FactKind::Event {
+                    stream_version,
+                    event,
+                },
+                queued: Box::default(),
+            });
+        let given = GivenRecord::new(command_id, self.batch(stream, facts));
         self.store
-            .append(stream, expected, facts.iter().cloned())
+            .append(stream, expected, given.facts())
             .map_err(GivenError::Conflict)?;
         self.live.commands += 1;
-        for fact in &facts {
+        for fact in given.facts() {
             self.live.record_fact(&*self.system, fact);
         }
-        self.commit(JournalEntry::Given(facts));
+        self.commit(JournalEntry::Given(Box::new(given)));
         Ok(())
     }
 
@@ -334,7 +330,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         let stream = self.system.decider().stream_id(&envelope.command);
         let (facts, failure) = match self.record(&envelope, &stream) {
             Ok(facts) => (facts, None),
-            Err(failure) => (Vec::new(), Some(Box::new(failure))),
+            Err(failure) => (Batch::empty(), Some(Box::new(failure))),
         };
         self.live
             .take_command(envelope.command_id, false)
@@ -365,33 +361,22 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .cloned()
             .ok_or(EngineError::NotQueued(command_id))?;
         let stream = self.system.decider().stream_id(&envelope.command);
-        let position = self.live.position;
-        let fact = Arc::new(RecordedFact {
-            position,
-            stream_id: stream.clone(),
-            id: self.ids.fact(position),
-            command_id,
-            correlation_id: envelope.correlation_id,
-            causation_id: command_id,
-            time: self.live.entries,
+        let rejection = Recorded {
+            id: self.ids.fact(self.live.position),
             kind: FactKind::Rejected {
                 command: envelope.command.clone(),
                 reason,
             },
-        });
+            queued: Box::default(),
+        };
+        let facts = self.batch(&stream, [rejection]);
         let appended = self.writable(&stream).and_then(|version| {
             self.store
-                .append(&stream, version, std::iter::once(fact.clone()))
+                .append(&stream, version, facts.facts_of(Cause::of(&envelope)))
         });
         let (facts, failure) = match appended {
-            Ok(()) => (
-                vec![Recorded {
-                    fact,
-                    queued: Vec::new(),
-                }],
-                None,
-            ),
-            Err(e) => (Vec::new(), Some(Box::new(conflict(e)))),
+            Ok(()) => (facts, None),
+            Err(e) => (Batch::empty(), Some(Box::new(conflict(e)))),
         };
         self.live
             .take_command(command_id, true)
@@ -433,59 +418,63 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         &mut self,
         envelope: &CommandEnvelope<Y::Command>,
         stream: &StreamId,
-    ) -> Result<Vec<RecordedOf<Y>>, StepFailure<Y::Command>> {
+    ) -> Result<BatchOf<Y>, StepFailure<Y::Command>> {
         let decider = self.system.decider();
         let live = self.live.streams.get_key_value(stream);
         let version = live.map_or(0, |(_, s)| s.version);
         self.check_writer(stream, version).map_err(conflict)?;
         // Every fact of a stream shares the stream's first id, not the copy
         // `Decider::stream_id` made for this command.
-        let stream = live.map_or(stream, |(known, _)| known).clone();
+        let stream = live.map_or(stream, |(known, _)| known);
         let decision = match live {
             Some((_, live)) => decider.decide(&envelope.command, &live.state),
             None => decider.decide(&envelope.command, &decider.initial_state()),
         };
-        let fact = |kind, position| Recorded {
-            fact: Arc::new(RecordedFact {
-                position,
-                stream_id: stream.clone(),
-                id: self.ids.fact(position),
-                command_id: envelope.command_id,
-                correlation_id: envelope.correlation_id,
-                causation_id: envelope.command_id,
-                time: self.live.entries,
-                kind,
-            }),
-            queued: Vec::new(),
-        };
         let position = self.live.position;
-        let recorded: Vec<RecordedOf<Y>> = match decision {
-            Ok(events) => events
-                .into_iter()
-                .zip(version + 1..)
-                .zip(position..)
-                .map(|((event, stream_version), position)| {
-                    fact(
-                        FactKind::Event {
-                            stream_version,
-                            event,
-                        },
-                        position,
-                    )
-                })
-                .collect(),
-            Err(reason) => vec![fact(
-                FactKind::Rejected {
-                    command: envelope.command.clone(),
-                    reason,
-                },
-                position,
-            )],
+        let fact = |kind, position| Recorded {
+            id: self.ids.fact(position),
+            kind,
+            queued: Box::default(),
+        };
+        let facts = match decision {
+            Ok(events) => self.batch(
+                stream,
+                events.into_iter().zip(version + 1..).zip(position..).map(
+                    |((event, stream_version), position)| {
+                        fact(
+                            FactKind::Event {
+                                stream_version,
+                                event,
+                            },
+                            position,
+                        )
+                    },
+                ),
+            ),
+            Err(reason) => self.batch(
+                stream,
+                [fact(
+                    FactKind::Rejected {
+                        command: envelope.command.clone(),
+                        reason,
+                    },
+                    position,
+                )],
+            ),
         };
         self.store
-            .append(&stream, version, recorded.iter().map(|r| r.fact.clone()))
+            .append(stream, version, facts.facts_of(Cause::of(envelope)))
             .map_err(conflict)?;
-        Ok(recorded)
+        Ok(facts)
+    }
+
+    /// The batch of `facts`, recorded now in `stream`.
+    fn batch(
+        &self,
+        stream: &StreamId,
+        facts: impl IntoIterator<Item = Recorded<Y::Command, Y::Event, Y::Rejection>>,
+    ) -> BatchOf<Y> {
+        Batch::new(stream, self.live.position, self.live.entries, facts)
     }
 
     /// The version of `stream`, if the store holds exactly what this engine recorded;
@@ -513,29 +502,35 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     fn react(
         &mut self,
         envelope: SharedCommand<Y::Command>,
-        mut facts: Vec<RecordedOf<Y>>,
+        mut facts: BatchOf<Y>,
         mut failure: Option<Box<StepFailure<Y::Command>>>,
         injected: bool,
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
         let system = self.system.clone();
+        let cause = Cause::of(&envelope);
         let mut reactions = Vec::new();
         let mut dropped = Vec::new();
-        for Recorded { fact, queued } in &mut facts {
+        for index in 0..facts.len() {
+            let fact = facts.fact(index, cause);
             self.live.record_fact(&*system, fact);
             system
                 .process()
                 .react_named(&self.live.process, fact.as_fact(), &mut reactions);
-            queued.reserve_exact(reactions.len());
+            if reactions.is_empty() {
+                continue;
+            }
+            let (fact_id, compensation) = (fact.id, fact.is_rejection());
+            let mut queued = Vec::with_capacity(reactions.len());
             for (name, command) in reactions.drain(..) {
                 let reaction = Arc::new(CommandEnvelope {
                     command_id: self.fresh_command_id(),
                     correlation_id: envelope.correlation_id,
-                    causation_id: fact.id,
+                    causation_id: fact_id,
                     time: self.live.entries,
                     origin: Origin::Reactor {
                         name: intern(&mut self.names, name),
                     },
-                    compensation: fact.is_rejection(),
+                    compensation,
                     depth: envelope.depth + 1,
                     command,
                 });
@@ -548,6 +543,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     queued.push(reaction);
                 }
             }
+            facts.recorded_mut(index).queued = queued.into_boxed_slice();
         }
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {
@@ -568,22 +564,25 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// timeline.
     pub(crate) fn load(&mut self, entry: EntryOf<Y>) -> Result<(), JournalError> {
         let index = self.journal().len();
-        if let Some(id) = queued_ids(&entry).find(|&id| self.index.contains(id)) {
+        if let Some(id) = entry
+            .queued()
+            .map(|c| c.command_id)
+            .find(|&id| self.index.contains(id))
+        {
             return Err(self.live.error(format!("command {id} is queued twice")));
         }
         self.live.apply(&*self.system, &entry)?;
         let submitted = matches!(entry, JournalEntry::Submitted(_)).then_some(index);
-        for id in queued_ids(&entry) {
+        for id in entry.queued().map(|c| c.command_id) {
             self.index.queue(id, submitted);
         }
         if let JournalEntry::Step(step) = &entry {
             self.index.handled(step.command.command_id, index);
         }
-        if let Some(first) = entry.facts().next() {
-            let stream = first.stream_id.clone();
-            let expected = self.store.stream_version(&stream);
+        if let Some(stream) = entry.stream_id() {
+            let expected = self.store.stream_version(stream);
             self.store
-                .append(&stream, expected, entry.facts().cloned())
+                .append(stream, expected, entry.facts())
                 .map_err(|conflict| JournalError {
                     entry: self.live.entries - 1,
                     message: conflict.to_string(),
@@ -612,19 +611,6 @@ fn conflict<C>(conflict: Conflict) -> StepFailure<C> {
         conflict,
         attempts: 1,
     }
-}
-
-/// The ids of the commands `entry` queued, in order.
-fn queued_ids<C, E, R>(entry: &JournalEntry<C, E, R>) -> impl Iterator<Item = Id> + '_ {
-    let (submitted, step) = match entry {
-        JournalEntry::Submitted(envelope) => (Some(envelope), None),
-        JournalEntry::Step(step) => (None, Some(step)),
-        JournalEntry::Given(_) => (None, None),
-    };
-    submitted
-        .into_iter()
-        .chain(step.into_iter().flat_map(|s| s.queued()))
-        .map(|c| c.command_id)
 }
 
 /// The shared copy of `name` in `names`, added on first use (a system has few reactors).

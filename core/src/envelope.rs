@@ -116,24 +116,121 @@ pub struct RecordedFact<C, E, R> {
 }
 
 impl<C, E, R> RecordedFact<C, E, R> {
+    /// The fact as a borrowed view, the form the journal hands out.
+    pub fn borrowed(&self) -> FactRef<'_, C, E, R> {
+        FactRef {
+            position: self.position,
+            stream_id: &self.stream_id,
+            id: self.id,
+            command_id: self.command_id,
+            correlation_id: self.correlation_id,
+            causation_id: self.causation_id,
+            time: self.time,
+            kind: &self.kind,
+        }
+    }
+
     /// The fact as sagas see it.
     pub fn as_fact(&self) -> Fact<'_, C, E, R> {
-        match &self.kind {
+        self.kind.as_fact()
+    }
+
+    /// The event, if this fact is one.
+    pub fn event(&self) -> Option<&E> {
+        self.kind.event()
+    }
+
+    /// Whether this fact is a rejection.
+    pub fn is_rejection(&self) -> bool {
+        self.kind.is_rejection()
+    }
+}
+
+/// A recorded fact as the journal holds it: the fact's own data (its id and kind)
+/// borrowed, and the metadata every fact of its journal entry shares (stream, time,
+/// command, flow) filled in from the entry. Serializes exactly as [`RecordedFact`].
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct FactRef<'a, C, E, R> {
+    /// Global position (0-based, gap-free, over events and rejections alike).
+    pub position: u64,
+    /// The stream the command was addressed to.
+    pub stream_id: &'a StreamId,
+    /// The event id (or rejection id).
+    pub id: Id,
+    /// The command that recorded it.
+    pub command_id: Id,
+    /// The flow it belongs to.
+    pub correlation_id: Id,
+    /// The message that directly caused it (the command).
+    pub causation_id: Id,
+    /// Logical time of the step that recorded it.
+    pub time: u64,
+    /// The event or the rejection.
+    pub kind: &'a FactKind<C, E, R>,
+}
+
+impl<C, E, R> Clone for FactRef<'_, C, E, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C, E, R> Copy for FactRef<'_, C, E, R> {}
+
+impl<'a, C, E, R> FactRef<'a, C, E, R> {
+    /// The fact as sagas see it.
+    pub fn as_fact(&self) -> Fact<'a, C, E, R> {
+        self.kind.as_fact()
+    }
+
+    /// The event, if this fact is one.
+    pub fn event(&self) -> Option<&'a E> {
+        self.kind.event()
+    }
+
+    /// Whether this fact is a rejection.
+    pub fn is_rejection(&self) -> bool {
+        self.kind.is_rejection()
+    }
+
+    /// An owned copy (the event, or the refused command and reason, cloned).
+    pub fn to_recorded(&self) -> RecordedFact<C, E, R>
+    where
+        C: Clone,
+        E: Clone,
+        R: Clone,
+    {
+        RecordedFact {
+            position: self.position,
+            stream_id: self.stream_id.clone(),
+            id: self.id,
+            command_id: self.command_id,
+            correlation_id: self.correlation_id,
+            causation_id: self.causation_id,
+            time: self.time,
+            kind: self.kind.clone(),
+        }
+    }
+}
+
+impl<C, E, R> FactKind<C, E, R> {
+    /// The fact as sagas see it.
+    pub fn as_fact(&self) -> Fact<'_, C, E, R> {
+        match self {
             FactKind::Event { event, .. } => Fact::Event(event),
             FactKind::Rejected { command, reason } => Fact::Rejected { command, reason },
         }
     }
 
-    /// The event, if this fact is one.
+    /// The event, if this is one.
     pub fn event(&self) -> Option<&E> {
-        match &self.kind {
+        match self {
             FactKind::Event { event, .. } => Some(event),
             FactKind::Rejected { .. } => None,
         }
     }
 
-    /// Whether this fact is a rejection.
+    /// Whether this is a rejection.
     pub fn is_rejection(&self) -> bool {
-        matches!(self.kind, FactKind::Rejected { .. })
+        matches!(self, FactKind::Rejected { .. })
     }
 }

@@ -2,10 +2,18 @@
 //!
 //! A durable store writes each [`JournalEntry`] in one transaction; an engine rebuilt
 //! from the entries ([`crate::Engine::from_journal`]) is exactly the engine that wrote them.
+//!
+//! In memory an entry keeps what all its facts share once (their stream, first position,
+//! time and command) and each fact only its id, its event or rejection and the commands
+//! queued in reaction; [`FactRef`]s fill the shared metadata back in. The JSON form lists
+//! every fact with all its metadata ([`RecordedFact`]), as it always did.
 
-use crate::envelope::SharedCommand;
-use crate::store::{Conflict, SharedFact};
-use serde::{Deserialize, Serialize};
+use crate::envelope::{CommandEnvelope, FactKind, FactRef, RecordedFact, SharedCommand};
+use crate::ids::{Id, StreamId};
+use crate::store::Conflict;
+use serde::de::Error as _;
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One atomic change to an engine. Entries are boxed, so the journal's slots stay small.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,39 +25,263 @@ pub enum JournalEntry<C, E, R> {
     Step(Box<StepRecord<C, E, R>>),
     /// History given up front (a scenario's "given"): events of one stream recorded
     /// without a command, which no saga reacts to.
-    Given(Vec<SharedFact<C, E, R>>),
+    Given(Box<GivenRecord<C, E, R>>),
 }
 
-/// A fact recorded by a step, with the commands queued in reaction to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Recorded<C, E, R> {
-    /// The event or rejection.
-    pub fact: SharedFact<C, E, R>,
+/// The facts of one journal entry: one stream, consecutive positions, one logical time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Batch<C, E, R> {
+    /// The stream of every fact (`None` when there is none).
+    stream_id: Option<StreamId>,
+    /// The position of the first fact.
+    position: u64,
+    /// The logical time of the entry.
+    time: u64,
+    /// The first fact's own data, inline: most steps record one fact, so most batches
+    /// allocate nothing of their own.
+    first: Option<Recorded<C, E, R>>,
+    /// The facts after the first.
+    rest: Box<[Recorded<C, E, R>]>,
+}
+
+/// A fact's own data in a [`Batch`], with the commands queued in reaction to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Recorded<C, E, R> {
+    /// The event id (or rejection id).
+    pub(crate) id: Id,
+    /// The event or the rejection.
+    pub(crate) kind: FactKind<C, E, R>,
     /// The commands sagas and process managers queued in reaction (the outbox).
-    pub queued: Vec<SharedCommand<C>>,
+    pub(crate) queued: Box<[SharedCommand<C>]>,
+}
+
+/// The ids a fact takes from what recorded it.
+#[derive(Clone, Copy)]
+pub(crate) struct Cause {
+    command_id: Id,
+    correlation_id: Id,
+}
+
+impl Cause {
+    /// The cause of the facts `command` records.
+    pub(crate) fn of<C>(command: &CommandEnvelope<C>) -> Self {
+        Cause {
+            command_id: command.command_id,
+            correlation_id: command.correlation_id,
+        }
+    }
+
+    /// The cause of given history recorded under `command_id`.
+    fn given(command_id: Id) -> Self {
+        Cause {
+            command_id,
+            correlation_id: command_id,
+        }
+    }
+}
+
+impl<C, E, R> Batch<C, E, R> {
+    /// A batch of no fact.
+    pub(crate) fn empty() -> Self {
+        Batch {
+            stream_id: None,
+            position: 0,
+            time: 0,
+            first: None,
+            rest: Box::default(),
+        }
+    }
+
+    /// The batch of `facts`, recorded in `stream` from `position` on at `time` (empty
+    /// if there is no fact).
+    pub(crate) fn new(
+        stream_id: &StreamId,
+        position: u64,
+        time: u64,
+        facts: impl IntoIterator<Item = Recorded<C, E, R>>,
+    ) -> Self {
+        let mut facts = facts.into_iter();
+        match facts.next() {
+            None => Batch::empty(),
+            first => Batch {
+                stream_id: Some(stream_id.clone()),
+                position,
+                time,
+                first,
+                rest: facts.collect(),
+            },
+        }
+    }
+
+    /// The number of facts.
+    pub(crate) fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    /// Each fact's own data, in order.
+    fn recorded(&self) -> impl Iterator<Item = &Recorded<C, E, R>> {
+        self.first.iter().chain(&self.rest[..])
+    }
+
+    /// The own data of fact `index` (`index < len`).
+    pub(crate) fn recorded_mut(&mut self, index: usize) -> &mut Recorded<C, E, R> {
+        match index.checked_sub(1) {
+            None => self.first.as_mut().expect("fact 0 of a batch that has one"),
+            Some(index) => &mut self.rest[index],
+        }
+    }
+
+    /// Fact `index` with its metadata (`index < len`).
+    pub(crate) fn fact(&self, index: usize, cause: Cause) -> FactRef<'_, C, E, R> {
+        let recorded = match index.checked_sub(1) {
+            None => self.first.as_ref().expect("fact 0 of a batch that has one"),
+            Some(index) => &self.rest[index],
+        };
+        FactRef {
+            position: self.position + index as u64,
+            stream_id: self
+                .stream_id
+                .as_ref()
+                .expect("a batch with facts has a stream"),
+            id: recorded.id,
+            command_id: cause.command_id,
+            correlation_id: cause.correlation_id,
+            causation_id: cause.command_id,
+            time: self.time,
+            kind: &recorded.kind,
+        }
+    }
+
+    /// Every fact with its metadata.
+    pub(crate) fn facts_of(
+        &self,
+        cause: Cause,
+    ) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
+        (0..self.len()).map(move |index| self.fact(index, cause))
+    }
+
+    /// The batch of `facts` read from a journal, each with its queued commands, if they
+    /// share what a batch keeps once: their stream, consecutive positions, one time, and
+    /// `cause`'s ids (a fact's causation is the command that recorded it).
+    fn read(
+        facts: Vec<(RecordedFact<C, E, R>, Box<[SharedCommand<C>]>)>,
+        cause: impl FnOnce(&RecordedFact<C, E, R>) -> Cause,
+    ) -> Result<Self, String> {
+        let Some((first, _)) = facts.first() else {
+            return Ok(Batch::empty());
+        };
+        let cause = cause(first);
+        let (stream_id, position, time) = (first.stream_id.clone(), first.position, first.time);
+        for (expected, (fact, _)) in (position..).zip(&facts) {
+            if fact.stream_id != stream_id {
+                return Err(format!(
+                    "one entry records facts in streams `{stream_id}` and `{}`",
+                    fact.stream_id
+                ));
+            }
+            if fact.position != expected {
+                return Err(format!(
+                    "fact at position {} where {expected} was expected",
+                    fact.position
+                ));
+            }
+            if fact.time != time {
+                return Err(format!(
+                    "fact at position {} has time {} where {time} was expected",
+                    fact.position, fact.time
+                ));
+            }
+            let ids = [fact.command_id, fact.correlation_id, fact.causation_id];
+            if ids != [cause.command_id, cause.correlation_id, cause.command_id] {
+                return Err(format!(
+                    "fact at position {} has command, correlation and causation ids {}, {} \
+                     and {} where {}, {} and {} were expected",
+                    fact.position,
+                    ids[0],
+                    ids[1],
+                    ids[2],
+                    cause.command_id,
+                    cause.correlation_id,
+                    cause.command_id
+                ));
+            }
+        }
+        let facts = facts.into_iter().map(|(fact, queued)| Recorded {
+            id: fact.id,
+            kind: fact.kind,
+            queued,
+        });
+        Ok(Batch::new(&stream_id, position, time, facts))
+    }
 }
 
 /// One completed engine step: the queue entry it consumed, what it recorded, what it
 /// queued, and what went wrong.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepRecord<C, E, R> {
     /// The step's ordinal (0-based).
     pub step: u64,
     /// The command taken from the front of the queue.
     pub command: SharedCommand<C>,
     /// Its events, or its rejection, each with the reactions it caused.
-    pub facts: Vec<Recorded<C, E, R>>,
+    pub(crate) facts: Batch<C, E, R>,
     /// Set when the step hit a bound (rare, so boxed).
     pub failure: Option<Box<StepFailure<C>>>,
     /// Whether the step's rejection was injected by a person ("make this step fail")
     /// instead of decided. The command may then have been anywhere in the queue, not only
     /// at its front. Written only when true, so older journals read unchanged.
-    #[serde(default, skip_serializing_if = "is_false")]
     pub injected: bool,
 }
 
-fn is_false(value: &bool) -> bool {
-    !value
+impl<C, E, R> StepRecord<C, E, R> {
+    /// Its events, or its rejection, in order.
+    pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
+        self.facts.facts_of(Cause::of(&self.command))
+    }
+
+    /// Each fact with the commands queued in reaction to it, in order.
+    pub fn recorded(&self) -> impl Iterator<Item = (FactRef<'_, C, E, R>, &[SharedCommand<C>])> {
+        self.facts()
+            .zip(self.facts.recorded().map(|r| &r.queued[..]))
+    }
+
+    /// Every command this step queued, in order.
+    pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
+        self.facts.recorded().flat_map(|r| r.queued.iter())
+    }
+
+    /// The stream its facts were recorded in (`None` if it recorded none).
+    pub fn stream_id(&self) -> Option<&StreamId> {
+        self.facts.stream_id.as_ref()
+    }
+}
+
+/// History given up front: events of one stream, recorded under one command id that no
+/// command carries (so that ids stay unique), reacted to by no saga.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GivenRecord<C, E, R> {
+    /// The id its facts name as their command, correlation and causation.
+    command_id: Id,
+    facts: Batch<C, E, R>,
+}
+
+impl<C, E, R> GivenRecord<C, E, R> {
+    /// The record of `facts` under `command_id` (which only facts keep: an empty record
+    /// is the same whatever id it drew, as its JSON is).
+    pub(crate) fn new(command_id: Id, facts: Batch<C, E, R>) -> Self {
+        let command_id = if facts.len() == 0 { Id(0) } else { command_id };
+        GivenRecord { command_id, facts }
+    }
+
+    /// The given events, in order.
+    pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
+        self.facts.facts_of(Cause::given(self.command_id))
+    }
+
+    /// The stream of the events (`None` if there is none).
+    pub fn stream_id(&self) -> Option<&StreamId> {
+        self.facts.stream_id.as_ref()
+    }
 }
 
 /// A bound the engine hit, recorded instead of hanging or retrying forever.
@@ -80,26 +312,179 @@ impl<C, E, R> JournalEntry<C, E, R> {
             JournalEntry::Submitted(_) | JournalEntry::Given(_) => None,
         }
     }
+
+    fn batch(&self) -> Option<(&Batch<C, E, R>, Cause)> {
+        match self {
+            JournalEntry::Step(step) => Some((&step.facts, Cause::of(&step.command))),
+            JournalEntry::Given(given) => Some((&given.facts, Cause::given(given.command_id))),
+            JournalEntry::Submitted(_) => None,
+        }
+    }
+
+    /// The facts this entry recorded, in order.
+    pub fn facts(&self) -> impl Iterator<Item = FactRef<'_, C, E, R>> {
+        self.batch()
+            .into_iter()
+            .flat_map(|(batch, cause)| batch.facts_of(cause))
+    }
+
+    /// The commands this entry queued: a person's submission, or what sagas and process
+    /// managers issued in reaction to a step's facts.
+    pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
+        let (submitted, step) = match self {
+            JournalEntry::Submitted(envelope) => (Some(envelope), None),
+            JournalEntry::Step(step) => (None, Some(step)),
+            JournalEntry::Given(_) => (None, None),
+        };
+        submitted
+            .into_iter()
+            .chain(step.into_iter().flat_map(|s| s.queued()))
+    }
+
+    /// The stream this entry recorded facts in (`None` if it recorded none).
+    pub fn stream_id(&self) -> Option<&StreamId> {
+        self.batch().and_then(|(b, _)| b.stream_id.as_ref())
+    }
 }
 
-impl<C, E, R> JournalEntry<C, E, R> {
-    /// The facts this entry recorded, in order.
-    pub fn facts(&self) -> impl Iterator<Item = &SharedFact<C, E, R>> {
-        let (given, step) = match self {
-            JournalEntry::Given(facts) => (&facts[..], None),
-            JournalEntry::Step(step) => (&[][..], Some(step)),
-            JournalEntry::Submitted(_) => (&[][..], None),
-        };
-        given.iter().chain(
-            step.into_iter()
-                .flat_map(|s| s.facts.iter().map(|r| &r.fact)),
+// The JSON form: every fact in full, as `RecordedFact` (the form of older journals).
+
+/// A fact of a step as written: the fact in full and the commands queued in reaction.
+#[derive(Serialize)]
+struct RecordedOut<'a, C, E, R> {
+    fact: FactRef<'a, C, E, R>,
+    queued: &'a [SharedCommand<C>],
+}
+
+/// A fact of a step as read.
+#[derive(Deserialize)]
+struct RecordedIn<C, E, R> {
+    fact: RecordedFact<C, E, R>,
+    queued: Box<[SharedCommand<C>]>,
+}
+
+/// A step as read.
+#[derive(Deserialize)]
+struct StepIn<C, E, R> {
+    step: u64,
+    command: SharedCommand<C>,
+    facts: Vec<RecordedIn<C, E, R>>,
+    failure: Option<Box<StepFailure<C>>>,
+    #[serde(default)]
+    injected: bool,
+}
+
+/// The facts of a step, written as a sequence of [`RecordedOut`].
+struct StepFacts<'a, C, E, R>(&'a StepRecord<C, E, R>);
+
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepFacts<'_, C, E, R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0
+                .recorded()
+                .map(|(fact, queued)| RecordedOut { fact, queued }),
         )
     }
 }
 
-impl<C, E, R> StepRecord<C, E, R> {
-    /// Every command this step queued, in order.
-    pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
-        self.facts.iter().flat_map(|r| &r.queued)
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepRecord<C, E, R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("StepRecord", 4 + usize::from(self.injected))?;
+        out.serialize_field("step", &self.step)?;
+        out.serialize_field("command", &self.command)?;
+        out.serialize_field("facts", &StepFacts(self))?;
+        out.serialize_field("failure", &self.failure)?;
+        if self.injected {
+            out.serialize_field("injected", &self.injected)?;
+        }
+        out.end()
+    }
+}
+
+impl<'de, C, E, R> Deserialize<'de> for StepRecord<C, E, R>
+where
+    C: Deserialize<'de>,
+    E: Deserialize<'de>,
+    R: Deserialize<'de>,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let step = StepIn::<C, E, R>::deserialize(deserializer)?;
+        let cause = Cause::of(&step.command);
+        let facts = step.facts.into_iter().map(|r| (r.fact, r.queued)).collect();
+        let facts = Batch::read(facts, |_| cause).map_err(D::Error::custom)?;
+        Ok(StepRecord {
+            step: step.step,
+            command: step.command,
+            facts,
+            failure: step.failure,
+            injected: step.injected,
+        })
+    }
+}
+
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for GivenRecord<C, E, R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.facts())
+    }
+}
+
+impl<'de, C, E, R> Deserialize<'de> for GivenRecord<C, E, R>
+where
+    C: Deserialize<'de>,
+    E: Deserialize<'de>,
+    R: Deserialize<'de>,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let facts = Vec::<RecordedFact<C, E, R>>::deserialize(deserializer)?;
+        let mut command_id = Id(0);
+        let facts = facts.into_iter().map(|f| (f, Box::default())).collect();
+        let facts = Batch::read(facts, |first| {
+            command_id = first.command_id;
+            Cause::given(command_id)
+        })
+        .map_err(D::Error::custom)?;
+        Ok(GivenRecord::new(command_id, facts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: u64) -> Recorded<(), String, ()> {
+        Recorded {
+            id: Id(id),
+            kind: FactKind::Event {
+                stream_version: id,
+                event: format!("e{id}"),
+            },
+            queued: Box::default(),
+        }
+    }
+
+    #[test]
+    fn a_journal_slot_is_two_words() {
+        let word = std::mem::size_of::<usize>();
+        assert_eq!(
+            std::mem::size_of::<JournalEntry<(), String, ()>>(),
+            2 * word
+        );
+    }
+
+    #[test]
+    fn a_batch_keeps_its_first_fact_inline_and_an_empty_one_is_the_empty_batch() {
+        let stream: StreamId = "s".into();
+        let one = Batch::new(&stream, 7, 3, [event(1)]);
+        assert!(one.first.is_some() && one.rest.is_empty());
+        let two = Batch::new(&stream, 7, 3, [event(1), event(2)]);
+        let cause = Cause::given(Id(9));
+        let positions: Vec<u64> = two.facts_of(cause).map(|f| f.position).collect();
+        assert_eq!(positions, [7, 8]);
+        assert_eq!(two.fact(1, cause).event().map(String::as_str), Some("e2"));
+        // What a decider that decided no event records equals what its JSON reads back.
+        assert_eq!(
+            Batch::new(&stream, 7, 3, []),
+            Batch::<(), String, ()>::empty()
+        );
     }
 }

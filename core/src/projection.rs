@@ -4,7 +4,7 @@
 //! through the same functions here, so they cannot disagree.
 
 use crate::decider::Decider;
-use crate::envelope::{FactKind, RecordedFact, SharedCommand};
+use crate::envelope::{FactKind, FactRef, SharedCommand};
 use crate::ids::{FastHash, Id, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
@@ -130,19 +130,19 @@ impl<Y: System> Projection<Y> {
         match entry {
             JournalEntry::Submitted(envelope) => self.enqueue(envelope.clone()),
             JournalEntry::Step(step) => {
-                if step.facts.first().is_some_and(|r| r.fact.position >= limit) {
+                if step.facts().next().is_some_and(|f| f.position >= limit) {
                     return Ok(());
                 }
                 self.apply_step(system, step, limit)?;
             }
-            JournalEntry::Given(facts) => {
-                if facts.first().is_some_and(|f| f.position >= limit) {
+            JournalEntry::Given(given) => {
+                if given.facts().next().is_some_and(|f| f.position >= limit) {
                     return Ok(());
                 }
                 // The batch drew one command ordinal for its command id.
                 self.commands += 1;
-                for fact in facts.iter().take_while(|f| f.position < limit) {
-                    self.check_fact(system, fact, &facts[0].stream_id)?;
+                for fact in given.facts().take_while(|f| f.position < limit) {
+                    self.check_fact(system, fact)?;
                     self.record_fact(system, fact);
                 }
             }
@@ -158,13 +158,13 @@ impl<Y: System> Projection<Y> {
         limit: u64,
     ) -> Result<(), JournalError> {
         self.take_command(step.command.command_id, step.injected)?;
-        for recorded in &step.facts {
-            if recorded.fact.position >= limit {
+        for (fact, queued) in step.recorded() {
+            if fact.position >= limit {
                 break;
             }
-            self.check_fact(system, &recorded.fact, &step.facts[0].fact.stream_id)?;
-            self.record_fact(system, &recorded.fact);
-            for command in &recorded.queued {
+            self.check_fact(system, fact)?;
+            self.record_fact(system, fact);
+            for command in queued {
                 self.enqueue(command.clone());
             }
         }
@@ -174,30 +174,24 @@ impl<Y: System> Projection<Y> {
         Ok(())
     }
 
-    /// Checks that a fact from a journal continues this projection: next position, one
-    /// stream per entry, next stream version, an event its stream's part may hold
-    /// ([`Decider::check_stream`]).
+    /// Checks that a fact from a journal continues this projection: next position, next
+    /// stream version, an event its stream's part may hold ([`Decider::check_stream`]).
+    /// (One stream per entry, consecutive positions within it: an entry holds them so.)
     fn check_fact(
         &self,
         system: &Y,
-        fact: &RecordedFact<Y::Command, Y::Event, Y::Rejection>,
-        stream: &StreamId,
+        fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
     ) -> Result<(), JournalError> {
+        let stream = fact.stream_id;
         if fact.position != self.position {
             return Err(self.error(format!(
                 "fact at position {} where {} was expected",
                 fact.position, self.position
             )));
         }
-        if &fact.stream_id != stream {
-            return Err(self.error(format!(
-                "one entry records facts in streams `{stream}` and `{}`",
-                fact.stream_id
-            )));
-        }
         if let FactKind::Event {
             stream_version,
-            ref event,
+            event,
         } = fact.kind
         {
             system
@@ -205,7 +199,7 @@ impl<Y: System> Projection<Y> {
                 .check_stream(stream, event)
                 .map_err(|misplaced| self.error(misplaced.to_string()))?;
             let current = self.streams.get(stream).map_or(0, |s| s.version);
-            if stream_version != current + 1 {
+            if *stream_version != current + 1 {
                 return Err(self.error(format!(
                     "event at position {} has stream version {stream_version} where {} was expected",
                     fact.position,
@@ -255,12 +249,12 @@ impl<Y: System> Projection<Y> {
     pub(crate) fn record_fact(
         &mut self,
         system: &Y,
-        fact: &RecordedFact<Y::Command, Y::Event, Y::Rejection>,
+        fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
     ) {
         if let FactKind::Event {
             event,
             stream_version,
-        } = &fact.kind
+        } = fact.kind
         {
             let decider = system.decider();
             let shared = self

@@ -11,7 +11,6 @@ use crate::engine::{Engine, EngineConfig};
 use crate::envelope::{Fact, FactKind};
 use crate::ids::StreamId;
 use crate::process_manager::ProcessManager;
-use crate::store::EventStore;
 use crate::system::{StreamStateOf, System, ViewStateOf};
 use crate::view::View;
 use std::fmt::Debug;
@@ -205,7 +204,7 @@ impl<Y: System> FlowSpec<Y> {
     }
 
     fn recorded(&self) -> impl Iterator<Item = &FactKind<Y::Command, Y::Event, Y::Rejection>> {
-        self.engine.store().read_all(self.mark).map(|f| &f.kind)
+        self.engine.facts(self.mark).map(|f| f.kind)
     }
 
     /// Then the run recorded exactly these events, in order (all streams).

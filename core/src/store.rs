@@ -1,11 +1,11 @@
 //! The [`EventStore`]: an append-only log of facts with optimistic concurrency.
 
-use crate::envelope::{FactKind, RecordedFact};
+use crate::envelope::{FactKind, FactRef};
 use crate::ids::{FastHash, StreamId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::marker::PhantomData;
 
 /// An append was refused because the stream moved on since it was read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,15 +31,15 @@ impl fmt::Display for Conflict {
 
 impl std::error::Error for Conflict {}
 
-/// A shared, immutable recorded fact (the log and the journal hold the same allocation).
-pub type SharedFact<C, E, R> = Arc<RecordedFact<C, E, R>>;
-
-/// An append-only, globally ordered log of facts (events and rejections).
+/// Where the engine appends its facts, with optimistic concurrency: the versions of its
+/// streams and the global head.
 ///
 /// Events are ordered within their stream by `stream_version`; every fact has a gap-free
-/// global `position`. This trait is synchronous: a durable store in the browser persists
-/// the engine's [`crate::StepRecord`]s instead, each in one transaction, and rebuilds the
-/// engine from them.
+/// global `position`. The facts themselves live in the engine's journal (read them with
+/// [`crate::Engine::facts`]); a store checks that the engine is its only writer and, if
+/// durable, keeps a copy. This trait is synchronous: a durable store in the browser
+/// persists the engine's [`crate::StepRecord`]s instead, each in one transaction, and
+/// rebuilds the engine from them.
 pub trait EventStore<C: 'static, E: 'static, R: 'static> {
     /// The position the next fact will get (the number of facts stored).
     fn head(&self) -> u64;
@@ -51,36 +51,29 @@ pub trait EventStore<C: 'static, E: 'static, R: 'static> {
     /// `expected_version`. Their positions must continue from [`EventStore::head`] and
     /// their event versions from `expected_version`. (An iterator, so that the engine
     /// hands over the facts of its step record without collecting them first.)
-    fn append(
+    fn append<'f>(
         &mut self,
         stream: &StreamId,
         expected_version: u64,
-        facts: impl IntoIterator<Item = SharedFact<C, E, R>>,
+        facts: impl IntoIterator<Item = FactRef<'f, C, E, R>>,
     ) -> Result<(), Conflict>;
-
-    /// The events of `stream` with version greater than `after_version`, in order.
-    fn read_stream(
-        &self,
-        stream: &StreamId,
-        after_version: u64,
-    ) -> impl Iterator<Item = &SharedFact<C, E, R>>;
-
-    /// All facts from global position `from` on, in order.
-    fn read_all(&self, from: u64) -> impl Iterator<Item = &SharedFact<C, E, R>>;
 }
 
-/// The in-memory [`EventStore`]: a vector of facts and, per stream, its event positions.
+/// The in-memory [`EventStore`]: the head and each stream's version (the engine's journal
+/// holds the facts, so they are not copied here).
 #[derive(Clone, Debug)]
 pub struct InMemoryEventStore<C, E, R> {
-    facts: Vec<SharedFact<C, E, R>>,
-    streams: HashMap<StreamId, Vec<u64>, FastHash>,
+    head: u64,
+    versions: HashMap<StreamId, u64, FastHash>,
+    facts: PhantomData<fn() -> (C, E, R)>,
 }
 
 impl<C, E, R> Default for InMemoryEventStore<C, E, R> {
     fn default() -> Self {
         InMemoryEventStore {
-            facts: Vec::new(),
-            streams: HashMap::default(),
+            head: 0,
+            versions: HashMap::default(),
+            facts: PhantomData,
         }
     }
 }
@@ -94,72 +87,53 @@ impl<C, E, R> InMemoryEventStore<C, E, R> {
 
 impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventStore<C, E, R> {
     fn head(&self) -> u64 {
-        self.facts.len() as u64
+        self.head
     }
 
     fn stream_version(&self, stream: &StreamId) -> u64 {
-        self.streams.get(stream).map_or(0, |p| p.len() as u64)
+        self.versions.get(stream).copied().unwrap_or(0)
     }
 
-    fn append(
+    fn append<'f>(
         &mut self,
         stream: &StreamId,
         expected_version: u64,
-        facts: impl IntoIterator<Item = SharedFact<C, E, R>>,
+        facts: impl IntoIterator<Item = FactRef<'f, C, E, R>>,
     ) -> Result<(), Conflict> {
-        let positions = match self.streams.get_mut(stream) {
-            Some(positions) if positions.len() as u64 == expected_version => positions,
-            None if expected_version == 0 => self.streams.entry(stream.clone()).or_default(),
+        let version = match self.versions.get_mut(stream) {
+            Some(version) if *version == expected_version => version,
+            None if expected_version == 0 => self.versions.entry(stream.clone()).or_default(),
             found => {
                 return Err(Conflict {
                     stream_id: stream.clone(),
                     expected: expected_version,
-                    actual: found.map_or(0, |p| p.len() as u64),
+                    actual: found.map_or(0, |v| *v),
                 })
             }
         };
         for fact in facts {
-            assert_eq!(fact.position, self.facts.len() as u64, "gap in positions");
-            assert_eq!(&fact.stream_id, stream, "fact addressed to another stream");
+            assert_eq!(fact.position, self.head, "gap in positions");
+            assert_eq!(fact.stream_id, stream, "fact addressed to another stream");
             if let FactKind::Event { stream_version, .. } = fact.kind {
-                assert_eq!(
-                    stream_version,
-                    positions.len() as u64 + 1,
-                    "gap in versions"
-                );
-                positions.push(fact.position);
+                assert_eq!(*stream_version, *version + 1, "gap in versions");
+                *version += 1;
             }
-            self.facts.push(fact);
+            self.head += 1;
         }
         Ok(())
-    }
-
-    fn read_stream(
-        &self,
-        stream: &StreamId,
-        after_version: u64,
-    ) -> impl Iterator<Item = &SharedFact<C, E, R>> {
-        let positions = self.streams.get(stream).map_or(&[][..], |p| &p[..]);
-        positions
-            .iter()
-            .skip(after_version as usize)
-            .map(|&p| &self.facts[p as usize])
-    }
-
-    fn read_all(&self, from: u64) -> impl Iterator<Item = &SharedFact<C, E, R>> {
-        self.facts.iter().skip(from as usize)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::envelope::RecordedFact;
     use crate::ids::Id;
 
     type Store = InMemoryEventStore<(), u32, ()>;
 
-    fn event(position: u64, stream: &str, version: u64, e: u32) -> SharedFact<(), u32, ()> {
-        Arc::new(RecordedFact {
+    fn event(position: u64, stream: &str, version: u64, e: u32) -> RecordedFact<(), u32, ()> {
+        RecordedFact {
             position,
             stream_id: stream.into(),
             id: Id(position),
@@ -171,15 +145,19 @@ mod tests {
                 stream_version: version,
                 event: e,
             },
-        })
+        }
     }
 
     #[test]
     fn append_checks_expected_version_and_names_the_conflict() {
         let mut store = Store::new();
         let a: StreamId = "a".into();
-        store.append(&a, 0, vec![event(0, "a", 1, 10)]).unwrap();
-        let conflict = store.append(&a, 0, vec![event(1, "a", 1, 11)]).unwrap_err();
+        store
+            .append(&a, 0, [event(0, "a", 1, 10).borrowed()])
+            .unwrap();
+        let conflict = store
+            .append(&a, 0, [event(1, "a", 1, 11).borrowed()])
+            .unwrap_err();
         assert_eq!(
             conflict,
             Conflict {
@@ -196,7 +174,9 @@ mod tests {
 
         // A stream nobody wrote is at version 0: expecting more is a conflict too.
         let b: StreamId = "b".into();
-        let conflict = store.append(&b, 2, vec![event(1, "b", 3, 12)]).unwrap_err();
+        let conflict = store
+            .append(&b, 2, [event(1, "b", 3, 12).borrowed()])
+            .unwrap_err();
         assert_eq!(
             conflict,
             Conflict {
@@ -209,22 +189,29 @@ mod tests {
     }
 
     #[test]
-    fn reads_streams_and_the_global_log_in_order() {
+    fn counts_each_streams_events_and_all_facts() {
         let mut store = Store::new();
         let (a, b): (StreamId, StreamId) = ("a".into(), "b".into());
+        let facts = [event(0, "a", 1, 1), event(1, "a", 2, 2)];
         store
-            .append(&a, 0, vec![event(0, "a", 1, 1), event(1, "a", 2, 2)])
+            .append(&a, 0, facts.iter().map(RecordedFact::borrowed))
             .unwrap();
-        store.append(&b, 0, vec![event(2, "b", 1, 3)]).unwrap();
-        store.append(&a, 2, vec![event(3, "a", 3, 4)]).unwrap();
-        let tail: Vec<u32> = store
-            .read_stream(&a, 1)
-            .filter_map(|f| f.event().copied())
-            .collect();
-        assert_eq!(tail, vec![2, 4]);
-        let all: Vec<u64> = store.read_all(2).map(|f| f.position).collect();
-        assert_eq!(all, vec![2, 3]);
+        store
+            .append(&b, 0, [event(2, "b", 1, 3).borrowed()])
+            .unwrap();
+        store
+            .append(&a, 2, [event(3, "a", 3, 4).borrowed()])
+            .unwrap();
+        assert_eq!(store.head(), 4);
+        assert_eq!(store.stream_version(&a), 3);
         assert_eq!(store.stream_version(&b), 1);
         assert_eq!(store.stream_version(&"c".into()), 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "gap in versions")]
+    fn an_append_that_skips_a_version_is_a_bug() {
+        let mut store = Store::new();
+        let _ = store.append(&"a".into(), 0, [event(0, "a", 2, 1).borrowed()]);
     }
 }

@@ -1,7 +1,8 @@
 //! Time travel: the journal with snapshots, and the state at any position.
 
-use crate::engine::EntryOf;
+use crate::engine::{EntryOf, FactOf};
 use crate::ids::StreamId;
+use crate::journal::JournalEntry;
 use crate::projection::{Projection, StreamState};
 use crate::system::{StreamStateOf, System};
 use std::sync::Arc;
@@ -115,6 +116,15 @@ impl<Y: System> Timeline<Y> {
     /// The journal entries.
     pub fn journal(&self) -> &[EntryOf<Y>] {
         &self.journal
+    }
+
+    /// The recorded facts from global position `from` on, in order.
+    pub fn facts(&self, from: u64) -> impl Iterator<Item = FactOf<'_, Y>> {
+        let first = self.entry_of_position(from);
+        self.journal[first.min(self.journal.len())..]
+            .iter()
+            .flat_map(JournalEntry::facts)
+            .skip_while(move |f| f.position < from)
     }
 
     /// The number of facts recorded.

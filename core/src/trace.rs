@@ -2,10 +2,10 @@
 //! with compensations marked, ready to draw as swimlanes (one lane per stream).
 
 use crate::decider::Decider;
+use crate::envelope::RecordedFact;
 use crate::envelope::{FactKind, Origin, SharedCommand};
 use crate::ids::{FastHash, Id, SeededIds, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
-use crate::store::SharedFact;
 use crate::system::System;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -43,12 +43,12 @@ pub struct TraceNode<C, E, R> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TraceFact<C, E, R> {
     /// The event or rejection.
-    pub fact: SharedFact<C, E, R>,
+    pub fact: RecordedFact<C, E, R>,
     /// The commands sagas and process managers issued in reaction.
     pub reactions: Vec<TraceNode<C, E, R>>,
 }
 
-impl<C: Clone, E, R> Trace<C, E, R> {
+impl<C: Clone, E: Clone, R: Clone> Trace<C, E, R> {
     /// The trace of `correlation_id` in `journal`, or `None` if no user command has that
     /// id. `index` finds each command's entry, so the time is proportional to the flow,
     /// not to the journal.
@@ -204,12 +204,10 @@ fn node<Y: System>(
         stream_id,
         step: step.map(|s| s.step),
         facts: step.map_or_else(Vec::new, |s| {
-            s.facts
-                .iter()
-                .map(|r| TraceFact {
-                    fact: r.fact.clone(),
-                    reactions: r
-                        .queued
+            s.recorded()
+                .map(|(fact, queued)| TraceFact {
+                    fact: fact.to_recorded(),
+                    reactions: queued
                         .iter()
                         .map(|q| node(system, steps, q.clone()))
                         .collect(),

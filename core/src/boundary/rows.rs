@@ -2,7 +2,7 @@
 //! command, the state at a position, and the log filter. The UI reads fields, never digs
 //! into a message's JSON by string keys.
 
-use crate::envelope::{CommandEnvelope, FactKind, Origin, RecordedFact};
+use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin};
 use crate::ids::Id;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -207,7 +207,7 @@ impl Catalog {
     /// The row of `fact`, recorded for `command` (`None`: given history) by `step`.
     pub fn fact_row<C, E, R>(
         &self,
-        fact: &RecordedFact<C, E, R>,
+        fact: FactRef<'_, C, E, R>,
         command: Option<&CommandEnvelope<C>>,
         step: Option<u64>,
         injected: bool,
@@ -217,7 +217,7 @@ impl Catalog {
         E: Serialize,
         R: Serialize,
     {
-        let (kind, stream_version, payload, refused, names) = match &fact.kind {
+        let (kind, stream_version, payload, refused, names) = match fact.kind {
             FactKind::Event {
                 stream_version,
                 event,

@@ -3,10 +3,11 @@
 use super::domain::*;
 use crate::boundary::{DynDomain, TypedDomain};
 use crate::envelope::{FactKind, Origin};
+use crate::envelope::{FactRef, RecordedFact};
 use crate::journal::StepFailure;
 use crate::saga::Stateless;
 use crate::spec::{process_then, view_then, DeciderSpec, FlowSpec, GivenFact};
-use crate::store::{Conflict, EventStore, InMemoryEventStore, SharedFact};
+use crate::store::{Conflict, EventStore, InMemoryEventStore};
 use crate::view::NoView;
 use crate::{Engine, EngineConfig, EngineError, Parts, StreamId};
 use serde_json::json;
@@ -19,7 +20,7 @@ fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
     let summary = engine.run_until_idle(100);
     assert!(summary.idle);
     assert_eq!(summary.steps, 4, "counter 0, then forwarded to 1, 2 and 3");
-    let facts: Vec<SharedFact<Cmd, Ev, Rej>> = engine.store().read_all(0).cloned().collect();
+    let facts: Vec<RecordedFact<Cmd, Ev, Rej>> = engine.facts(0).map(|f| f.to_recorded()).collect();
     let counters: Vec<&str> = facts.iter().map(|f| f.stream_id.as_str()).collect();
     assert_eq!(
         counters,
@@ -51,7 +52,10 @@ fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
     assert_eq!(steps[0].command.command_id, user);
     for pair in steps.windows(2) {
         let (before, after) = (&pair[0], &pair[1]);
-        assert_eq!(after.command.causation_id, before.facts[0].fact.id);
+        assert_eq!(
+            after.command.causation_id,
+            before.facts().next().unwrap().id
+        );
         assert_eq!(
             after.command.origin,
             Origin::Reactor {
@@ -71,9 +75,8 @@ fn a_rejection_is_recorded_and_compensated_by_the_process_manager() {
     let user = engine.submit(add(0, 10));
     engine.run_until_idle(100);
     let kinds: Vec<String> = engine
-        .store()
-        .read_all(1)
-        .map(|f| match &f.kind {
+        .facts(1)
+        .map(|f| match f.kind {
             FactKind::Event {
                 event: Ev::Added { counter, amount },
                 ..
@@ -209,21 +212,20 @@ impl EventStore<Cmd, Ev, Rej> for Interfering {
     fn stream_version(&self, stream: &StreamId) -> u64 {
         self.inner.stream_version(stream)
     }
-    fn append(
+    fn append<'f>(
         &mut self,
         stream: &StreamId,
         expected: u64,
-        facts: impl IntoIterator<Item = SharedFact<Cmd, Ev, Rej>>,
+        facts: impl IntoIterator<Item = FactRef<'f, Cmd, Ev, Rej>>,
     ) -> Result<(), Conflict> {
         let facts: Vec<_> = facts.into_iter().collect();
         if std::mem::take(&mut self.race) {
-            let mut foreign = (*facts[0]).clone();
+            let mut foreign = facts[0].to_recorded();
             foreign.kind = FactKind::Event {
                 stream_version: expected + 1,
                 event: added(0, 95),
             };
-            self.inner
-                .append(stream, expected, vec![Arc::new(foreign)])?;
+            self.inner.append(stream, expected, [foreign.borrowed()])?;
         }
         if self.refusals > 0 {
             self.refusals -= 1;
@@ -234,16 +236,6 @@ impl EventStore<Cmd, Ev, Rej> for Interfering {
             });
         }
         self.inner.append(stream, expected, facts)
-    }
-    fn read_stream(
-        &self,
-        stream: &StreamId,
-        after: u64,
-    ) -> impl Iterator<Item = &SharedFact<Cmd, Ev, Rej>> {
-        self.inner.read_stream(stream, after)
-    }
-    fn read_all(&self, from: u64) -> impl Iterator<Item = &SharedFact<Cmd, Ev, Rej>> {
-        self.inner.read_all(from)
     }
 }
 
@@ -275,7 +267,7 @@ fn a_conflict_is_recorded_once_and_never_retried() {
         }) => assert_eq!(conflict.stream_id.as_str(), "counter-0"),
         other => panic!("expected a conflict failure, got {other:?}"),
     }
-    assert!(step.facts.is_empty());
+    assert_eq!(step.facts().len(), 0);
     assert!(
         engine.state().queue.is_empty(),
         "the command left the queue"
@@ -291,7 +283,7 @@ fn another_writers_facts_stop_the_engine_and_never_enter_its_state() {
     engine.run_until_idle(10);
     assert_eq!(engine.store().head(), 1, "only the other writer's fact");
     for step in engine.journal().iter().filter_map(|e| e.as_step()) {
-        assert!(step.facts.is_empty(), "the engine wrote nothing after it");
+        assert_eq!(step.facts().len(), 0, "the engine wrote nothing after it");
         assert!(matches!(
             step.failure.as_deref(),
             Some(StepFailure::Conflict { attempts: 1, .. })

@@ -28,14 +28,14 @@ fn an_injected_fault_is_recorded_compensated_and_replayed() {
         .inject_fault(forwarded, Rej::OverCap { total: 999 })
         .expect("the forwarded command is queued");
     assert!(step.injected);
-    assert_eq!(step.facts.len(), 1);
-    let fact = &step.facts[0].fact;
+    assert_eq!(step.facts().len(), 1);
+    let fact = step.facts().next().unwrap();
     assert_eq!(fact.stream_id.as_str(), "counter-1");
     assert!(matches!(
-        &fact.kind,
+        fact.kind,
         FactKind::Rejected { command, reason: Rej::OverCap { total: 999 } } if *command == add(1, 10)
     ));
-    let reaction = &step.facts[0].queued[0];
+    let reaction = step.queued().next().unwrap();
     assert!(reaction.compensation, "sagas react as to a real rejection");
     assert_eq!(reaction.command, add(0, -10));
     assert_eq!(

@@ -76,7 +76,7 @@ proptest! {
         let engine = run(seed, &ops);
         // Streams: fold each stream's events straight from the store.
         for (stream, live) in engine.state().streams.iter() {
-            let events: Vec<Ev> = engine.store().read_stream(stream, 0).filter_map(|f| f.event().cloned()).collect();
+            let events: Vec<Ev> = engine.facts(0).filter(|f| f.stream_id == stream).filter_map(|f| f.event().cloned()).collect();
             prop_assert_eq!(fold(&Counter, Counter.initial_state(), &events), live.state);
             prop_assert_eq!(events.len() as u64, live.version);
         }
@@ -95,15 +95,15 @@ proptest! {
         let fork = engine.fork_at(position);
         let entries = engine.timeline().entries_through_position(position);
         prop_assert_eq!(json(fork.state()), json(&engine.timeline().at_entry(engine.system(), entries)));
-        let original: Vec<_> = engine.store().read_all(0).take(fork.store().head() as usize).cloned().collect();
-        let forked: Vec<_> = fork.store().read_all(0).cloned().collect();
+        let original: Vec<_> = engine.facts(0).take(fork.store().head() as usize).collect();
+        let forked: Vec<_> = fork.facts(0).collect();
         prop_assert_eq!(forked, original);
         prop_assert!(fork.store().head() >= position);
         // Time travel to a position shows exactly the facts before it.
         let at = engine.at_position(position);
         prop_assert_eq!(at.position, position);
         let total: i32 = at.streams.values().map(|s| s.state).sum();
-        let expected: i32 = engine.store().read_all(0).take(position as usize)
+        let expected: i32 = engine.facts(0).take(position as usize)
             .filter_map(|f| f.event()).map(|Ev::Added { amount, .. }| amount).sum();
         prop_assert_eq!(total, expected);
     }

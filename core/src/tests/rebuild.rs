@@ -2,7 +2,6 @@
 //! a journal that does not continue the engine names the entry and what is wrong.
 
 use super::domain::*;
-use crate::envelope::FactKind;
 use crate::{Engine, EngineConfig, EngineError, JournalEntry, StepFailure};
 use std::sync::Arc;
 
@@ -54,26 +53,49 @@ fn after_given_history_and_a_cascade_limit_a_rebuilt_engine_issues_the_same_ids(
     assert_eq!(rebuilt.journal(), engine.journal());
 }
 
+/// `journal` written as JSON, changed by `tamper`, and read back.
+fn tampered(
+    journal: &[JournalEntry<Cmd, Ev, Rej>],
+    tamper: impl FnOnce(&mut serde_json::Value),
+) -> Result<Vec<JournalEntry<Cmd, Ev, Rej>>, serde_json::Error> {
+    let mut json = serde_json::to_value(journal).expect("a journal is JSON");
+    tamper(&mut json);
+    serde_json::from_value(json)
+}
+
 #[test]
-fn a_journal_with_an_entry_in_two_streams_does_not_rebuild() {
+fn a_journal_with_an_entry_in_two_streams_does_not_read() {
     let mut engine = Engine::new(system(), EngineConfig::default());
     engine
         .given(&"counter-1".into(), [added(1, 1), added(1, 2)])
         .unwrap();
-    let mut journal = engine.journal().to_vec();
-    let JournalEntry::Given(facts) = &mut journal[0] else {
-        panic!("given history")
-    };
-    let second = Arc::make_mut(&mut facts[1]);
-    second.stream_id = "counter-2".into();
-    second.kind = FactKind::Event {
-        stream_version: 1,
-        event: added(2, 2),
-    };
+    let refused = tampered(engine.journal(), |json| {
+        let second = &mut json[0]["given"][1];
+        second["stream_id"] = "counter-2".into();
+        second["kind"]["event"]["event"] = serde_json::to_value(added(2, 2)).unwrap();
+    })
+    .unwrap_err();
     assert_eq!(
-        refusal(journal),
-        "journal entry 0: one entry records facts in streams `counter-1` and `counter-2`"
+        refused.to_string(),
+        "one entry records facts in streams `counter-1` and `counter-2`"
     );
+}
+
+#[test]
+fn a_journal_whose_fact_names_another_command_does_not_read() {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.submit(add(1, 2));
+    engine.step();
+    let refused = tampered(engine.journal(), |json| {
+        json[1]["step"]["facts"][0]["fact"]["causation_id"] = "00000000000000ff".into();
+    })
+    .unwrap_err();
+    assert!(refused.to_string().contains("causation ids"), "{refused}");
+    let (read, written) = (
+        tampered(engine.journal(), |_| {}).expect("an untouched journal reads"),
+        engine.journal(),
+    );
+    assert_eq!(read, written, "and reads as it was written");
 }
 
 #[test]
@@ -82,15 +104,10 @@ fn a_journal_that_skips_a_stream_version_does_not_rebuild() {
     engine.given(&"counter-1".into(), [added(1, 1)]).unwrap();
     engine.submit(add(1, 2));
     engine.step();
-    let mut journal = engine.journal().to_vec();
-    let JournalEntry::Step(step) = &mut journal[2] else {
-        panic!("the step")
-    };
-    let fact = Arc::make_mut(&mut step.facts[0].fact);
-    fact.kind = FactKind::Event {
-        stream_version: 3,
-        event: added(1, 2),
-    };
+    let journal = tampered(engine.journal(), |json| {
+        json[2]["step"]["facts"][0]["fact"]["kind"]["event"]["stream_version"] = 3.into();
+    })
+    .expect("a stream version is checked against the engine, not when read");
     assert_eq!(
         refusal(journal),
         "journal entry 2: event at position 1 has stream version 3 where 2 was expected"
