@@ -12,7 +12,7 @@ pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
 
 use crate::decider::Decider;
-use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, GivenError, RunSummary};
+use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, GivenError, Remains, RunSummary};
 use crate::ids::{Id, StreamId};
 use crate::journal::JournalEntry;
 use crate::projection::Projection;
@@ -268,6 +268,21 @@ pub trait DynEngine {
     fn trace_text(&self, correlation_id: Id) -> Option<String>;
     /// A what-if branch whose past is this engine's up to `position`.
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine>;
+    /// This engine taken apart, to be freed a slice at a time ([`Teardown::free`]) instead
+    /// of in one drop that would freeze a page for as long as it takes.
+    fn into_teardown(self: Box<Self>) -> Box<dyn Teardown>;
+}
+
+/// An engine being freed a slice at a time (from [`DynEngine::into_teardown`]).
+pub trait Teardown {
+    /// Frees up to `entries` more journal entries; whether any are left (drop it then).
+    fn free(&mut self, entries: usize) -> bool;
+}
+
+impl<Y: System, S> Teardown for Remains<Y, S> {
+    fn free(&mut self, entries: usize) -> bool {
+        Remains::free(self, entries)
+    }
 }
 
 /// A typed [`System`] behind the type-erased boundary.
@@ -823,6 +838,10 @@ where
             engine: self.engine.fork_at(position),
             catalog: self.catalog.clone(),
         })
+    }
+
+    fn into_teardown(self: Box<Self>) -> Box<dyn Teardown> {
+        Box::new(self.engine.into_remains())
     }
 }
 

@@ -37,7 +37,7 @@ pub use boundary::{
     BoundaryError, DomainInfo, DynDomain, DynEngine, MessageKind, MessageSchemas, TypedDomain,
 };
 pub use decider::{fold, Decider, Misplaced};
-pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
+pub use engine::{Engine, EngineConfig, EngineError, GivenError, Remains, RunSummary};
 pub use envelope::{CommandEnvelope, Fact, FactKind, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, StreamId};
 pub use journal::{GivenRecord, JournalEntry, StepFailure, StepRecord};

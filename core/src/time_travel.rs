@@ -113,6 +113,24 @@ impl<Y: System> Timeline<Y> {
         state
     }
 
+    /// Frees the last `entries` journal entries, and the snapshots taken after what is
+    /// left, for an engine taken apart a slice at a time ([`crate::engine::Remains`]);
+    /// whether any entry is left.
+    pub(crate) fn free_last(&mut self, entries: usize) -> bool {
+        let keep = self.journal.len().saturating_sub(entries);
+        self.journal.truncate(keep);
+        self.ends.truncate(keep);
+        while self.snapshots.len() > 1
+            && self
+                .snapshots
+                .last()
+                .is_some_and(|s| s.state.entries > keep as u64)
+        {
+            self.snapshots.pop();
+        }
+        keep > 0
+    }
+
     /// The journal entries.
     pub fn journal(&self) -> &[EntryOf<Y>] {
         &self.journal

@@ -133,3 +133,27 @@ fn a_step_for_a_command_that_is_not_queued_does_not_rebuild() {
         format!("journal entry 0: step handles command {first} but the queue is empty")
     );
 }
+
+#[test]
+fn an_engine_taken_apart_frees_its_journal_a_slice_at_a_time() {
+    let config = EngineConfig {
+        snapshot_every: 4,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    for n in 0..10 {
+        engine.submit(add(n % 3, 1));
+        engine.run_until_idle(100);
+    }
+    let entries = engine.journal().len();
+    assert!(entries > 20, "a journal of {entries} entries");
+    let mut remains = engine.into_remains();
+    assert!(remains.free(0), "freeing nothing leaves every entry");
+    let slices = (1..=entries).find(|_| !remains.free(7));
+    assert_eq!(
+        slices,
+        Some(entries.div_ceil(7)),
+        "{entries} entries, 7 a slice"
+    );
+    assert!(!remains.free(7), "nothing is left");
+}

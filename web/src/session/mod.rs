@@ -7,6 +7,7 @@
 pub mod action;
 pub mod repeat;
 pub mod store;
+mod teardown;
 
 pub use action::Action;
 
@@ -401,13 +402,23 @@ impl Session {
     }
 
     fn replace_engine(&mut self, engine: Box<dyn DynEngine>) {
-        self.engine = engine;
+        teardown::release(std::mem::replace(&mut self.engine, engine));
         self.cursor = None;
         self.selected = None;
         self.flow = None;
         self.playing = false;
         let filter = std::mem::take(&mut self.filter);
         self.set_filter(filter);
+    }
+}
+
+impl Drop for Session {
+    /// The engine is freed in slices after the frame that shows what replaced it.
+    fn drop(&mut self) {
+        if self.engine.journal_len() > 0 {
+            let empty = self.domain.start(config(self.seed));
+            teardown::release(std::mem::replace(&mut self.engine, empty));
+        }
     }
 }
 
