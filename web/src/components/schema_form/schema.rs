@@ -285,12 +285,16 @@ fn default_at(node: &Shape, defs: &Value, depth: usize) -> Value {
     }
     let deeper = |schema: &Value| default_at(&shape(schema, defs), defs, depth + 1);
     match node {
-        Shape::Object { properties, .. } => Value::Object(
-            properties
-                .iter()
-                .map(|(name, schema)| (name.to_string(), deeper(schema)))
-                .collect(),
-        ),
+        Shape::Object { properties, .. } => {
+            // Extended, not collected (collecting a map compiles a sort per iterator type).
+            let mut map = Map::new();
+            map.extend(
+                properties
+                    .iter()
+                    .map(|(name, schema)| (name.to_string(), deeper(schema))),
+            );
+            Value::Object(map)
+        }
         Shape::Array { items, min_items } => Value::Array(vec![deeper(items); *min_items]),
         Shape::Text => Value::String(String::new()),
         Shape::Integer(b) | Shape::Number(b) => {
