@@ -537,10 +537,11 @@ impl Scenario {
         // A system without a view or a process manager has `null` there, which the file
         // leaves out.
         let unless_null = |v: &Value| Some(v.clone()).filter(|v| !v.is_null());
+        // Extended, not collected: collecting a map compiles a sort of its own.
+        let mut states = BTreeMap::new();
+        states.extend(streams.map(|(id, s)| (id.clone(), s["state"].clone())));
         recorded.then = Then {
-            streams: streams
-                .map(|(id, s)| (id.clone(), s["state"].clone()))
-                .collect(),
+            streams: states,
             view: unless_null(&end["view"]),
             process: unless_null(&end["process"]).filter(|_| detailed),
             queue: detailed.then(|| run.queue()),

@@ -304,11 +304,11 @@ impl Decider for RestaurantDecider {
     fn evolve(&self, state: Self::State, event: &RestaurantEvent) -> Self::State {
         use RestaurantEvent as E;
         if let E::RestaurantCreated { menu, capacity, .. } = event {
+            // Extended, not collected: collecting a map compiles a sort of its own.
+            let mut prices = BTreeMap::new();
+            prices.extend(menu.iter().map(|m| (m.item_id.clone(), m.price_cents)));
             return Some(Restaurant {
-                menu: menu
-                    .iter()
-                    .map(|m| (m.item_id.clone(), m.price_cents))
-                    .collect(),
+                menu: prices,
                 capacity: *capacity,
                 open: false,
                 preparing: BTreeSet::new(),

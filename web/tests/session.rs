@@ -39,6 +39,10 @@ fn repeat_replaces_the_index_in_every_string() {
         substitute(&command, 7),
         json!({"order": {"place_order": {"order_id": "o7", "items": ["a-7", 3]}}})
     );
+    // Keys too; a key that becomes another key's name keeps the later value, as in a map
+    // built from the entries in order.
+    let keys = json!({"k${i}": "v${i}", "k7": "plain", "z": {"n${i}": 1}});
+    assert_eq!(substitute(&keys, 7), json!({"k7": "plain", "z": {"n7": 1}}));
 }
 
 #[wasm_bindgen_test]

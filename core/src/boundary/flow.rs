@@ -150,23 +150,26 @@ impl Builder<'_> {
     /// Not generic over the message types, so that the sorting is compiled once.
     fn into_columns(self) -> (Vec<Lane>, Vec<FlowNode>) {
         let mut order: Vec<usize> = (0..self.nodes.len()).collect();
-        order.sort_by_key(|&i| self.nodes[i].0);
+        // Unstable, ties broken by insertion: the same order as a stable sort, in less code.
+        order.sort_unstable_by_key(|&i| (self.nodes[i].0, i));
         let mut rank = vec![0; order.len()];
         for (column, &i) in order.iter().enumerate() {
             rank[i] = column;
         }
-        let mut nodes: Vec<FlowNode> = self
-            .nodes
-            .into_iter()
+        let mut nodes: Vec<Option<FlowNode>> =
+            self.nodes.into_iter().map(|(_, node)| Some(node)).collect();
+        // The nodes in column order, each taken out once: `order` is a permutation.
+        let columns = order
+            .iter()
             .enumerate()
-            .map(|(i, (_, mut node))| {
-                node.column = rank[i];
+            .filter_map(|(column, &i)| {
+                let mut node = nodes[i].take()?;
+                node.column = column;
                 node.parent = node.parent.map(|p| rank[p]);
-                node
+                Some(node)
             })
             .collect();
-        nodes.sort_by_key(|n| n.column);
-        (self.lanes, nodes)
+        (self.lanes, columns)
     }
 
     fn command<C: Serialize, E: Serialize, R: Serialize>(

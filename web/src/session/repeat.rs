@@ -3,7 +3,7 @@
 
 use super::{Action, Progress};
 use gloo::timers::future::TimeoutFuture;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::Callback;
@@ -19,11 +19,16 @@ pub fn substitute(command: &Value, i: u64) -> Value {
     match command {
         Value::String(s) if s.contains("${i}") => Value::String(s.replace("${i}", &i.to_string())),
         Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, i)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.replace("${i}", &i.to_string()), substitute(v, i)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            // Extended, not collected: collecting a map sorts, with a sort compiled into the
+            // wasm for each iterator type.
+            let mut out = Map::new();
+            out.extend(
+                map.iter()
+                    .map(|(k, v)| (k.replace("${i}", &i.to_string()), substitute(v, i))),
+            );
+            Value::Object(out)
+        }
         other => other.clone(),
     }
 }

@@ -125,13 +125,12 @@ fn row_height_of(element: &Element) -> f64 {
         .and_then(|w| w.get_computed_style(element).ok().flatten())
         .and_then(|style| style.get_property_value("--row-h").ok())
         .and_then(|value| {
-            value
-                .trim()
-                .trim_end_matches("px")
-                .trim()
-                .parse::<f64>()
-                .ok()
+            // Read by the browser's `Number` (NaN when it is not one), not by Rust's
+            // `f64::from_str`: that parser is the only one the wasm would carry for it.
+            let number = value.trim().trim_end_matches("px").trim();
+            number.parse::<js_sys::Number>().ok()
         })
+        .map(|number| number.value_of())
         .filter(|h| *h > 0.0)
         .unwrap_or(DEFAULT_ROW_HEIGHT)
 }

@@ -162,12 +162,12 @@ fn typed<'s>(node: &'s Value, kind: &str) -> Shape<'s> {
                 .map(|p| p.iter().map(|(k, v)| (k.as_str(), v)).collect())
                 .unwrap_or_default();
             // `required` keeps the fields' declaration order (the map of properties is
-            // sorted by name): required fields in that order, then the optional ones.
-            properties.sort_by_key(|(name, _)| {
-                required
-                    .iter()
-                    .position(|r| r == name)
-                    .unwrap_or(usize::MAX)
+            // sorted by name): required fields in that order, then the optional ones (by
+            // name: the names are unique, so an unstable sort, smaller in the wasm, gives the
+            // stable order).
+            properties.sort_unstable_by_key(|&(name, _)| {
+                let rank = required.iter().position(|r| *r == name);
+                (rank.unwrap_or(usize::MAX), name)
             });
             Shape::Object {
                 properties,
@@ -285,12 +285,16 @@ fn default_at(node: &Shape, defs: &Value, depth: usize) -> Value {
     }
     let deeper = |schema: &Value| default_at(&shape(schema, defs), defs, depth + 1);
     match node {
-        Shape::Object { properties, .. } => Value::Object(
-            properties
-                .iter()
-                .map(|(name, schema)| (name.to_string(), deeper(schema)))
-                .collect(),
-        ),
+        Shape::Object { properties, .. } => {
+            // Extended, not collected (collecting a map compiles a sort per iterator type).
+            let mut map = Map::new();
+            map.extend(
+                properties
+                    .iter()
+                    .map(|(name, schema)| (name.to_string(), deeper(schema))),
+            );
+            Value::Object(map)
+        }
         Shape::Array { items, min_items } => Value::Array(vec![deeper(items); *min_items]),
         Shape::Text => Value::String(String::new()),
         Shape::Integer(b) | Shape::Number(b) => {
