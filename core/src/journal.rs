@@ -44,6 +44,9 @@ pub(crate) struct Batch<C, E, R> {
     rest: Box<[Recorded<C, E, R>]>,
 }
 
+/// The commands queued in reaction to a batch's first fact, and its facts after the first.
+type QueuedParts<'a, C, E, R> = (&'a [SharedCommand<C>], &'a [Recorded<C, E, R>]);
+
 /// A fact's own data in a [`Batch`], with the commands queued in reaction to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Recorded<C, E, R> {
@@ -123,6 +126,13 @@ impl<C, E, R> Batch<C, E, R> {
         self.first.iter().chain(&self.rest[..])
     }
 
+    /// The commands queued in reaction to the first fact, and the facts after it (plain
+    /// slices: the journal's readers chain them without nesting iterators).
+    fn queued_parts(&self) -> QueuedParts<'_, C, E, R> {
+        let first = self.first.as_ref().map_or(&[][..], |r| &r.queued[..]);
+        (first, &self.rest[..])
+    }
+
     /// The own data of fact `index` (`index < len`).
     pub(crate) fn recorded_mut(&mut self, index: usize) -> &mut Recorded<C, E, R> {
         match index.checked_sub(1) {
@@ -164,15 +174,15 @@ impl<C, E, R> Batch<C, E, R> {
     /// share what a batch keeps once: their stream, consecutive positions, one time, and
     /// `cause`'s ids (a fact's causation is the command that recorded it).
     fn read(
-        facts: Vec<(RecordedFact<C, E, R>, Box<[SharedCommand<C>]>)>,
+        facts: Vec<RecordedIn<C, E, R>>,
         cause: impl FnOnce(&RecordedFact<C, E, R>) -> Cause,
     ) -> Result<Self, String> {
-        let Some((first, _)) = facts.first() else {
+        let Some(RecordedIn { fact: first, .. }) = facts.first() else {
             return Ok(Batch::empty());
         };
         let cause = cause(first);
         let (stream_id, position, time) = (first.stream_id.clone(), first.position, first.time);
-        for (expected, (fact, _)) in (position..).zip(&facts) {
+        for (expected, RecordedIn { fact, .. }) in (position..).zip(&facts) {
             if fact.stream_id != stream_id {
                 return Err(format!(
                     "one entry records facts in streams `{stream_id}` and `{}`",
@@ -206,11 +216,13 @@ impl<C, E, R> Batch<C, E, R> {
                 ));
             }
         }
-        let facts = facts.into_iter().map(|(fact, queued)| Recorded {
-            id: fact.id,
-            kind: fact.kind,
-            queued,
-        });
+        let facts = facts
+            .into_iter()
+            .map(|RecordedIn { fact, queued }| Recorded {
+                id: fact.id,
+                kind: fact.kind,
+                queued,
+            });
         Ok(Batch::new(&stream_id, position, time, facts))
     }
 }
@@ -247,7 +259,10 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// Every command this step queued, in order.
     pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
-        self.facts.recorded().flat_map(|r| r.queued.iter())
+        let (first, rest) = self.facts.queued_parts();
+        first
+            .iter()
+            .chain(rest.iter().flat_map(|r| r.queued.iter()))
     }
 
     /// The stream its facts were recorded in (`None` if it recorded none).
@@ -322,23 +337,28 @@ impl<C, E, R> JournalEntry<C, E, R> {
     }
 
     /// The facts this entry recorded, in order.
-    pub fn facts(&self) -> impl Iterator<Item = FactRef<'_, C, E, R>> {
-        self.batch()
-            .into_iter()
-            .flat_map(|(batch, cause)| batch.facts_of(cause))
+    pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
+        let batch = self.batch();
+        let len = batch.map_or(0, |(b, _)| b.len());
+        (0..len).map(move |index| {
+            let (batch, cause) = batch.expect("an entry with facts has a batch");
+            batch.fact(index, cause)
+        })
     }
 
     /// The commands this entry queued: a person's submission, or what sagas and process
     /// managers issued in reaction to a step's facts.
     pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
         let (submitted, step) = match self {
-            JournalEntry::Submitted(envelope) => (Some(envelope), None),
-            JournalEntry::Step(step) => (None, Some(step)),
-            JournalEntry::Given(_) => (None, None),
+            JournalEntry::Submitted(envelope) => (std::slice::from_ref(envelope), None),
+            JournalEntry::Step(step) => (&[][..], Some(&step.facts)),
+            JournalEntry::Given(_) => (&[][..], None),
         };
+        let (first, rest) = step.map_or((&[][..], &[][..]), Batch::queued_parts);
         submitted
-            .into_iter()
-            .chain(step.into_iter().flat_map(|s| s.queued()))
+            .iter()
+            .chain(first)
+            .chain(rest.iter().flat_map(|r| r.queued.iter()))
     }
 
     /// The stream this entry recorded facts in (`None` if it recorded none).
@@ -410,8 +430,7 @@ where
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let step = StepIn::<C, E, R>::deserialize(deserializer)?;
         let cause = Cause::of(&step.command);
-        let facts = step.facts.into_iter().map(|r| (r.fact, r.queued)).collect();
-        let facts = Batch::read(facts, |_| cause).map_err(D::Error::custom)?;
+        let facts = Batch::read(step.facts, |_| cause).map_err(D::Error::custom)?;
         Ok(StepRecord {
             step: step.step,
             command: step.command,
@@ -437,7 +456,11 @@ where
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let facts = Vec::<RecordedFact<C, E, R>>::deserialize(deserializer)?;
         let mut command_id = Id(0);
-        let facts = facts.into_iter().map(|f| (f, Box::default())).collect();
+        let facts = facts.into_iter().map(|fact| RecordedIn {
+            fact,
+            queued: Box::default(),
+        });
+        let facts = facts.collect();
         let facts = Batch::read(facts, |first| {
             command_id = first.command_id;
             Cause::given(command_id)

@@ -65,7 +65,7 @@ pub trait EventStore<C: 'static, E: 'static, R: 'static> {
 pub struct InMemoryEventStore<C, E, R> {
     head: u64,
     versions: HashMap<StreamId, u64, FastHash>,
-    facts: PhantomData<fn() -> (C, E, R)>,
+    facts: PhantomData<(C, E, R)>,
 }
 
 impl<C, E, R> Default for InMemoryEventStore<C, E, R> {
