@@ -107,6 +107,33 @@ struct KnownIndex {
     version: u64,
 }
 
+/// The row the log last asked its list to scroll into view.
+struct Reveal {
+    /// The outside's last request (`LogProps::reveal`).
+    outside: Option<(usize, u64)>,
+    /// What the list is given: an index and a nonce that changes with every request.
+    shown: Option<(usize, u64)>,
+    nonce: u64,
+}
+
+impl Reveal {
+    /// Takes up the outside's request if it changed.
+    fn follow(&mut self, outside: Option<(usize, u64)>) {
+        if outside != self.outside {
+            self.outside = outside;
+            if let Some((index, _)) = outside {
+                self.show(index);
+            }
+        }
+    }
+
+    /// Asks for `index` to be scrolled into view.
+    fn show(&mut self, index: usize) {
+        self.nonce = self.nonce.wrapping_add(1);
+        self.shown = Some((index, self.nonce));
+    }
+}
+
 /// The event log panel; see the module documentation.
 #[function_component]
 pub fn Log(props: &LogProps) -> Html {
@@ -118,8 +145,16 @@ pub fn Log(props: &LogProps) -> Html {
     let viewport = use_mut_ref(Viewport::default);
     // The length of the list when the user scrolled away from the end (for "↓ N new").
     let left_at = use_state_eq(|| None::<usize>);
-    let reveal = use_state_eq(|| props.reveal);
-    let nonce = use_mut_ref(|| props.reveal.map_or(0, |(_, n)| n));
+    // The row the list scrolls into view: the latest of the outside's reveals (a change of
+    // `props.reveal`, taken in this render, not in an effect that would render again) and
+    // the log's own (keyboard, pill), each with a fresh nonce.
+    let reveal = use_mut_ref(|| Reveal {
+        outside: props.reveal,
+        shown: props.reveal,
+        nonce: props.reveal.map_or(0, |(_, n)| n),
+    });
+    reveal.borrow_mut().follow(props.reveal);
+    let update = use_force_update();
     let len = props.len;
     // Facts at positions from this one on arrived with the last growth of the log.
     let fresh_from = use_mut_ref(|| None::<u64>);
@@ -133,21 +168,11 @@ pub fn Log(props: &LogProps) -> Html {
 
     let reveal_index = {
         let reveal = reveal.clone();
-        let nonce = nonce.clone();
         Rc::new(move |index: usize| {
-            let mut n = nonce.borrow_mut();
-            *n = n.wrapping_add(1);
-            reveal.set(Some((index, *n)));
+            reveal.borrow_mut().show(index);
+            update.force_update();
         })
     };
-    {
-        let reveal_index = reveal_index.clone();
-        use_effect_with(props.reveal, move |outside| {
-            if let Some((index, _)) = outside {
-                reveal_index(*index);
-            }
-        });
-    }
 
     let current_index = {
         let known = known.clone();
@@ -346,7 +371,7 @@ pub fn Log(props: &LogProps) -> Html {
                     header_rows={1}
                     {empty}
                     {render}
-                    reveal={*reveal}
+                    reveal={reveal.borrow().shown}
                     follow={props.follow}
                     {on_viewport}
                     {onkeydown}
