@@ -246,18 +246,15 @@ pub fn Log(props: &LogProps) -> Html {
             props.committed,
         );
         Callback::from(move |window: Window| {
-            let range = window.range.clone();
-            let (from, rows) = cache
-                .borrow_mut()
-                .window(&fetch, version, len, range.clone());
-            let skip = range.start.saturating_sub(from);
-            let take = range.end.saturating_sub(range.start);
-            rows.iter()
-                .enumerate()
-                .skip(skip)
-                .take(take)
-                .map(|(k, row)| {
-                    let index = from + k;
+            let (from, rows) =
+                cache
+                    .borrow_mut()
+                    .window(&fetch, version, len, window.range.clone());
+            window
+                .indexes()
+                .into_iter()
+                .filter_map(|index| Some((index, rows.get(index.checked_sub(from)?)?)))
+                .map(|(index, row)| {
                     let is_selected = Some(row.position) == selected;
                     if is_selected {
                         *known.borrow_mut() = Some(KnownIndex {
@@ -277,17 +274,19 @@ pub fn Log(props: &LogProps) -> Html {
                     let onclick = {
                         let on_select = on_select.clone();
                         let known = known.clone();
-                        let row = row.clone();
+                        let (rows, position) = (rows.clone(), row.position);
                         Callback::from(move |_: MouseEvent| {
                             *known.borrow_mut() = Some(KnownIndex {
-                                position: row.position,
+                                position,
                                 index,
                                 version,
                             });
-                            on_select.emit(row.clone());
+                            if let Some(row) = rows.get(index - from) {
+                                on_select.emit(row.clone());
+                            }
                         })
                     };
-                    render_row(row, state, window.key(index), onclick)
+                    render_row(row, state, window.place(index), onclick)
                 })
                 .collect::<Html>()
         })
