@@ -126,8 +126,10 @@ pub struct VirtualListProps {
     /// Told whenever the viewport changes.
     #[prop_or_default]
     pub on_viewport: Callback<Viewport>,
-    /// Rows rendered above and below the view.
-    #[prop_or(8)]
+    /// Rows rendered above and below the view (every rendered row is styled, laid out and
+    /// painted on each frame of a long scroll: a few are enough, as the list re-renders
+    /// on the frame the scroller moves).
+    #[prop_or(4)]
     pub overscan: usize,
     /// The scrolling element, for the owner to focus it.
     #[prop_or_default]

@@ -20,8 +20,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Rows fetched beyond the rendered window on each side, so that scrolling a little does
-/// not fetch again.
-const FETCH_MARGIN: usize = 32;
+/// not fetch again (a far jump fetches them for nothing: the margin stays small).
+const FETCH_MARGIN: usize = 12;
 
 /// What the log shows; the session implements `fetch` over the engine
 /// (`DynEngine::rows` / `DynEngine::matching`).
