@@ -113,15 +113,21 @@ impl<Y: System> Timeline<Y> {
                     }
                 }
                 Some(ids) => {
-                    for id in ids {
-                        // The latest snapshot that changed it (each one's list is sorted).
-                        let latest = since.iter().rev().find_map(|snapshot| {
-                            let changed = &snapshot.changed;
-                            let at = changed.binary_search_by(|(k, _)| k.cmp(id)).ok()?;
-                            Some(&changed[at].1)
-                        });
-                        if let Some(stream) = latest {
-                            streams.insert(id.clone(), stream.clone());
+                    // Each stream's state from the latest snapshot that changed it: the
+                    // snapshots newest first, each one's sorted list walked beside `ids`.
+                    let mut latest = vec![None; ids.len()];
+                    for snapshot in since.iter().rev() {
+                        let mut changed = snapshot.changed.iter().peekable();
+                        for (found, id) in latest.iter_mut().zip(ids) {
+                            while changed.next_if(|(k, _)| k < id).is_some() {}
+                            if let Some((_, stream)) = changed.next_if(|(k, _)| k == id) {
+                                found.get_or_insert(stream);
+                            }
+                        }
+                    }
+                    for (id, stream) in ids.iter().zip(latest) {
+                        if let Some(stream) = stream {
+                            streams.insert(id.clone(), Arc::clone(stream));
                         }
                     }
                 }
