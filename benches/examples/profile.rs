@@ -51,7 +51,7 @@ fn main() {
             let mut engine = counter_engine();
             for i in 0..number(1, 100_000) {
                 engine.submit(CounterCommand::Increment {
-                    counter_id: format!("c{i}").into(),
+                    counter_id: format!("c{i}"),
                     by: 1,
                 });
                 engine.run_until_idle(10);
