@@ -4,13 +4,18 @@
 //! (streams, commands per stream, snapshot every) or `... profile trace 500000`
 //! (one-hop counter flows, then one flow's trace) or `... profile rebuild 100000` (one-hop
 //! counter flows, then the engine rebuilt from its journal) or `... profile travel 25000 4
-//! 1024 1000` (the orders, then the state at 1000 positions spread over the log).
+//! 1024 1000` (the orders, then the state at 1000 positions spread over the log) or
+//! `... profile slider 100000 100 whole|partial` (counter facts each in a stream of its own,
+//! as the playground's Repeat makes them, then the state at 100 positions as the page's
+//! slider asks for it: whole, or with only the stream it shows, `Timeline::at_position_for`;
+//! `--toggle-collect='*slider*'` counts only that part).
 
 use decider_bench::order;
 use decider_bench::workloads::{
-    config, counter_engine, counter_flows, mirror_system, order_engine, run_commands,
+    config, counter_engine, counter_flows, mirror_system, order_engine, run_commands, MirrorSystem,
 };
-use decider_core::Engine;
+use decider_core::{Engine, StreamId};
+use decider_domains::counter::CounterCommand;
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -42,6 +47,21 @@ fn main() {
             run_commands(&mut engine, &commands);
             travel(&engine, number(4, 1000));
         }
+        Some("slider") => {
+            let mut engine = counter_engine();
+            for i in 0..number(1, 100_000) {
+                engine.submit(CounterCommand::Increment {
+                    counter_id: format!("c{i}"),
+                    by: 1,
+                });
+                engine.run_until_idle(10);
+            }
+            slider(
+                &engine,
+                number(2, 100),
+                args.get(3).is_some_and(|a| a == "whole"),
+            );
+        }
         _ => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
             let mut engine = order_engine(config(number(3, 1024)));
@@ -57,5 +77,22 @@ fn travel<Y: decider_core::System>(engine: &Engine<Y>, times: u64) {
     let head = engine.timeline().head();
     for n in 0..times {
         black_box(engine.at_position(head * n / times.max(1) + n % 7));
+    }
+}
+
+/// The state at `moves` positions spread over a log whose fact at `p` is the only one of
+/// stream `c{p}`: whole, or with only that stream right (what the inspector reads).
+#[inline(never)]
+fn slider(engine: &Engine<MirrorSystem>, moves: u64, whole: bool) {
+    let (timeline, system) = (engine.timeline(), engine.system());
+    let head = timeline.head();
+    for n in 0..moves {
+        let position = (head * n / moves.max(1) + n % 7 + 1).min(head);
+        if whole {
+            black_box(engine.at_position(position));
+        } else {
+            let stream = StreamId::from(format!("c{}", position - 1));
+            black_box(timeline.at_position_for(system, position, &[stream]));
+        }
     }
 }

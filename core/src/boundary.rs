@@ -549,9 +549,12 @@ where
     }
 
     /// The projections at `position - 1` and at `position` (`0 < position <= head`),
-    /// exactly as [`Engine::at_position`] makes them, but from one replay: the later one
-    /// continues the earlier one (or both continue the entry they share).
-    fn around(&self, position: u64) -> (Projection<Y>, Projection<Y>) {
+    /// exactly as [`Engine::at_position`] makes them, but from one replay (the later one
+    /// continues the earlier one, or both continue the entry they share), and with only
+    /// the streams in `streams` sure to be right ([`Timeline::at_entry_for`]).
+    ///
+    /// [`Timeline::at_entry_for`]: crate::time_travel::Timeline::at_entry_for
+    fn around(&self, position: u64, streams: &[StreamId]) -> (Projection<Y>, Projection<Y>) {
         let timeline = self.engine.timeline();
         let system = self.engine.system();
         let journal = timeline.journal();
@@ -563,10 +566,10 @@ where
         // The entries that recorded the facts at `position - 1` and `position - 2`.
         let last = timeline.entry_of_position(position - 1);
         let (previous, next) = match position.checked_sub(2) {
-            None => (timeline.at_entry(system, 0), 0),
+            None => (timeline.at_entry_for(system, 0, last + 1, streams), 0),
             Some(before) => {
                 let before = timeline.entry_of_position(before);
-                let mut previous = timeline.at_entry(system, before);
+                let mut previous = timeline.at_entry_for(system, before, last + 1, streams);
                 if before == last {
                     let mut current = previous.clone();
                     fold(&mut previous, last, position - 1);
@@ -805,17 +808,22 @@ where
         match position.map(|p| p.min(head)) {
             Some(0) => (self.inspect(Some(0), stream, queue_limit), None),
             Some(p) => {
-                let (previous, current) = self.around(p);
+                let streams: Vec<StreamId> = stream.map(StreamId::from).into_iter().collect();
+                let (previous, current) = self.around(p, &streams);
                 (
                     self.state_view(&current, stream, queue_limit),
                     Some(self.state_view(&previous, stream, 0)),
                 )
             }
-            None => (
-                self.inspect(None, stream, queue_limit),
-                head.checked_sub(1)
-                    .map(|p| self.inspect(Some(p), stream, 0)),
-            ),
+            None => {
+                let streams: Vec<StreamId> = stream.map(StreamId::from).into_iter().collect();
+                let previous = head.checked_sub(1).map(|p| {
+                    let timeline = self.engine.timeline();
+                    let state = timeline.at_position_for(self.engine.system(), p, &streams);
+                    self.state_view(&state, stream, 0)
+                });
+                (self.inspect(None, stream, queue_limit), previous)
+            }
         }
     }
 

@@ -97,15 +97,40 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// The projection of snapshot `index`, its streams map rebuilt from the checkpoint
-    /// before it and the streams each snapshot since then changed.
-    fn restore(&self, index: usize) -> Projection<Y> {
+    /// before it and the streams each snapshot since then changed: all of them, or only
+    /// those in `only` (sorted) when given.
+    fn restore(&self, index: usize, only: Option<&[StreamId]>) -> Projection<Y> {
         let checkpoint = index - index % self.checkpoint_every;
         let mut state = self.snapshots[index].state.clone();
         if index != checkpoint {
             let mut streams = self.snapshots[checkpoint].state.streams.clone();
-            for snapshot in &self.snapshots[checkpoint + 1..=index] {
-                for (id, stream) in &snapshot.changed {
-                    streams.insert(id.clone(), stream.clone());
+            let since = &self.snapshots[checkpoint + 1..=index];
+            match only {
+                None => {
+                    for snapshot in since {
+                        for (id, stream) in &snapshot.changed {
+                            streams.insert(id.clone(), stream.clone());
+                        }
+                    }
+                }
+                Some(ids) => {
+                    // Each stream's state from the latest snapshot that changed it: the
+                    // snapshots newest first, each one's sorted list walked beside `ids`.
+                    let mut latest = vec![None; ids.len()];
+                    for snapshot in since.iter().rev() {
+                        let mut changed = snapshot.changed.iter().peekable();
+                        for (found, id) in latest.iter_mut().zip(ids) {
+                            while changed.next_if(|(k, _)| k < id).is_some() {}
+                            if let Some((_, stream)) = changed.next_if(|(k, _)| k == id) {
+                                found.get_or_insert(stream);
+                            }
+                        }
+                    }
+                    for (id, stream) in ids.iter().zip(latest) {
+                        if let Some(stream) = stream {
+                            streams.insert(id.clone(), Arc::clone(stream));
+                        }
+                    }
                 }
             }
             state.streams = streams;
@@ -182,32 +207,96 @@ impl<Y: System> Timeline<Y> {
 
     /// The state after the first `entries` journal entries.
     pub fn at_entry(&self, system: &Y, entries: usize) -> Projection<Y> {
-        let entries = entries.min(self.journal.len()) as u64;
-        let start = self
-            .snapshots
-            .partition_point(|s| s.state.entries <= entries)
-            - 1;
-        let mut state = self.restore(start);
-        for entry in &self.journal[state.entries as usize..entries as usize] {
-            state
-                .apply(system, entry)
-                .expect("the engine's own journal folds");
-        }
-        state
+        self.fold_to(system, entries, None)
     }
 
     /// The state right after the fact at `position - 1` was recorded and its reactions
     /// queued (the initial state for 0; the latest fact's state past the head).
     pub fn at_position(&self, system: &Y, position: u64) -> Projection<Y> {
         let position = position.min(self.head());
+        self.position_state(system, position, None)
+    }
+
+    /// The state after the first `entries` journal entries as [`Timeline::at_entry`] makes
+    /// it, except that only some streams are sure to be right: those in `streams`, and
+    /// those that the journal entries before `through` write (from the snapshot it starts
+    /// from: what it folds, and what the caller goes on folding). Any other stream may
+    /// hold an older state. For a reader of a few streams (the page's inspector): the
+    /// whole state puts back every stream written since the last checkpoint, up to
+    /// 16,384 of them; this one only the streams it needs.
+    pub fn at_entry_for(
+        &self,
+        system: &Y,
+        entries: usize,
+        through: usize,
+        streams: &[StreamId],
+    ) -> Projection<Y> {
+        self.fold_to(system, entries, Some((through, streams)))
+    }
+
+    /// The state right after the fact at `position - 1` was recorded, as
+    /// [`Timeline::at_position`] makes it, with only `streams` sure to be right (see
+    /// [`Timeline::at_entry_for`]).
+    pub fn at_position_for(
+        &self,
+        system: &Y,
+        position: u64,
+        streams: &[StreamId],
+    ) -> Projection<Y> {
+        self.position_state(system, position, Some(streams))
+    }
+
+    fn position_state(
+        &self,
+        system: &Y,
+        position: u64,
+        streams: Option<&[StreamId]>,
+    ) -> Projection<Y> {
+        let position = position.min(self.head());
         if position == 0 {
-            return self.restore(0);
+            return self.restore(0, None);
         }
         let index = self.ends.partition_point(|&end| end < position);
-        let mut state = self.at_entry(system, index);
+        let mut state = self.fold_to(system, index, streams.map(|s| (index + 1, s)));
         state
             .apply_until(system, &self.journal[index], position)
             .expect("the engine's own journal folds");
+        state
+    }
+
+    /// The state after the first `entries` entries: the snapshot before them, restored
+    /// whole or (with `partial`) with only the streams [`Timeline::at_entry_for`] needs,
+    /// then the entries after it folded.
+    fn fold_to(
+        &self,
+        system: &Y,
+        entries: usize,
+        partial: Option<(usize, &[StreamId])>,
+    ) -> Projection<Y> {
+        let entries = entries.min(self.journal.len());
+        let start = self
+            .snapshots
+            .partition_point(|s| s.state.entries <= entries as u64)
+            - 1;
+        let only = partial.map(|(through, streams)| {
+            let from = self.snapshots[start].state.entries as usize;
+            let through = through.clamp(entries, self.journal.len());
+            let mut ids = streams.to_vec();
+            ids.extend(
+                self.journal[from..through]
+                    .iter()
+                    .flat_map(|entry| entry.facts().map(|fact| fact.stream_id.clone())),
+            );
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        });
+        let mut state = self.restore(start, only.as_deref());
+        for entry in &self.journal[state.entries as usize..entries] {
+            state
+                .apply(system, entry)
+                .expect("the engine's own journal folds");
+        }
         state
     }
 }

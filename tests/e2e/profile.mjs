@@ -2,7 +2,8 @@
 // (DIST_DIR), fills a counter session with `facts` facts (100,000 by default), then
 // profiles one of the bench's interactions through Chrome's DevTools protocol: where the
 // time goes (script, style, layout) and the functions with the most self time; TRACE=1
-// first prints the main thread's time per trace event (layout, paint, …). Wasm functions
+// first prints the main thread's wall and CPU time per trace event (layout, paint, …; with
+// EXTRA_CSS, also with those rules and without them again). Wasm functions
 // have names only in a build that keeps them: a copy of index.html whose rust link has
 // `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
 import { start, open, submit, waitForHead, choose, scrollFrames } from "./helpers.mjs";
@@ -125,18 +126,29 @@ async function trace(label) {
   await cdp.send("Tracing.end");
   await done;
   const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  // Wall time, CPU time (`tdur`: what the thread ran, not what it waited for a core, so it
+  // compares runs on a loaded machine) and count, per event name.
   const totals = new Map();
   for (const e of events) {
     if (e.ph !== "X" || e.tid !== main?.tid || e.pid !== main?.pid) continue;
-    totals.set(e.name, (totals.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    const [wall, cpu, n] = totals.get(e.name) ?? [0, 0, 0];
+    totals.set(e.name, [wall + (e.dur ?? 0) / 1000, cpu + (e.tdur ?? 0) / 1000, n + 1]);
   }
-  console.log(`${label} main thread time per event (inclusive):`);
-  for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 25))) {
-    console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
+  console.log(`${label} main thread time per event (inclusive): wall ms, CPU ms, count`);
+  for (const [name, [wall, cpu, n]] of [...totals].sort((a, b) => b[1][1] - a[1][1]).slice(0, Number(process.env.TOP ?? 25))) {
+    console.log(`${wall.toFixed(1).padStart(9)} ${cpu.toFixed(1).padStart(9)} ${String(n).padStart(6)}  ${name}`);
   }
 }
 
-if (process.env.TRACE) await trace("as built:");
+if (process.env.TRACE) {
+  await trace("as built:");
+  if (process.env.EXTRA_CSS) {
+    await page.addStyleTag({ content: process.env.EXTRA_CSS });
+    await trace("with EXTRA_CSS:");
+    await page.evaluate(() => document.querySelector("style:last-of-type").remove());
+    await trace("without, again:");
+  }
+}
 await measure("as built:");
 // EXTRA_CSS: rules added to the page, then the interaction measured again (to try a
 // stylesheet change without a rebuild).

@@ -17,8 +17,8 @@ use crate::examples::examples_for;
 use crate::panic_screen;
 use crate::session::store::{use_session, SessionHandle, SessionStore};
 use crate::session::{repeat, Action, RunMode, Session};
-use decider_core::boundary::FactRow;
-use decider_core::DynDomain;
+use decider_core::boundary::{FactRow, LogFilter, QueueRow, StateView};
+use decider_core::{DynDomain, Id};
 use gloo::timers::callback::Interval;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
@@ -67,9 +67,9 @@ fn Playground() -> Html {
     let focus_filter = use_state(|| 0u64);
     let committed = use_state_eq(|| None::<u64>);
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
-    let dispatch = {
-        let store = store.clone();
-        Callback::from(move |action: Action| store.dispatch(action))
+    let handlers = {
+        let (dispatcher, shared, cancel) = (store.dispatcher(), store.shared(), cancel.clone());
+        use_memo((), move |_| Handlers::new(dispatcher, shared, cancel))
     };
     use_shortcuts(&store, &overlay, &focus_filter, cancel.borrow().clone());
     use_ticker(&store);
@@ -80,48 +80,33 @@ fn Playground() -> Html {
         let overlay = overlay.clone();
         Callback::from(move |_| overlay.set(which))
     };
-    let on_submit = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |(command, n): (Value, u32)| {
-            if n <= 1 {
-                dispatch.emit(Action::Submit(repeat::substitute(&command, 1)));
-            } else {
-                dispatch.emit(Action::StartRepeat {
-                    command,
-                    total: u64::from(n),
-                });
-            }
-        })
-    };
-    let on_cancel = {
-        let cancel = cancel.clone();
-        Callback::from(move |_| cancel.borrow().set(true))
-    };
-    let fetch = {
-        let shared = store.shared();
-        Callback::from(move |(from, to): (usize, usize)| -> Vec<FactRow> {
-            shared.borrow().log_rows(from, to)
-        })
-    };
     let domain_id = session.domain().info().id.clone();
     let examples = use_memo(domain_id.clone(), |id| examples_for(id));
+    let origins = use_memo(domain_id.clone(), |_| session.origins());
     // While a Repeat ×N runs, what is costly to read (every stream id, the whole view) is
     // read once and kept until it ends; the log and the counts follow every slice.
-    let settled = session.progress().is_none().then(|| store.version());
-    let stream_ids = use_memo((domain_id, settled.map(|_| session.stream_count())), |_| {
+    let settled = session.progress().is_none();
+    let stream_ids = use_memo((domain_id, settled.then(|| session.stream_count())), |_| {
         session.stream_ids()
     });
     let selected = session.selected().cloned();
     let stream = selected.as_ref().map(|row| row.stream_id.clone());
-    let states = use_memo((stream.clone(), settled), |(stream, _)| {
-        let (current, previous) = session.states(stream.as_deref());
-        (Rc::new(current), previous.map(Rc::new))
+    // The state is read again only when what it shows can have changed: the log (its
+    // version is unique to one engine's content), the cursor or the shown stream.
+    let states = use_memo(
+        (
+            stream.clone(),
+            session.cursor(),
+            settled.then(|| session.log_version()),
+        ),
+        |(stream, _, _)| Inspected::read(&session, stream.as_deref()),
+    );
+    // The trace changes with the log only: moving the cursor within a flow keeps it.
+    let flow = use_memo((session.flow_id(), session.log_version()), |_| {
+        session.flow().map(Rc::new)
     });
-    let (current, previous) = (states.0.clone(), states.1.clone());
     let position = selected.as_ref().map(|row| row.position);
-    let flow = session.flow().map(Rc::new);
     let locked = session.in_past() || session.read_only();
-    let (queue_rows, queue_total) = (current.queue.clone(), current.queue_len);
     html! {
         <div class="app">
             <Header on_help={show(Some(Overlay::Help))} on_specs={show(Some(Overlay::Specs))} />
@@ -140,16 +125,16 @@ fn Playground() -> Html {
                             "This session is read-only (a shared link or a damaged workspace): save it as a workspace, or keep its good part, to compose.",
                         ))}
                         history={session.history().clone()}
-                        examples={Rc::new((*examples).clone())}
+                        examples={examples}
                         progress={session.progress().map(|p| (p.done, p.total))}
-                        {on_submit}
-                        {on_cancel}
+                        on_submit={handlers.submit.clone()}
+                        on_cancel={handlers.cancel.clone()}
                     />
                 </div>
                 <div class="panel panel-log">
                     <Log
                         len={session.log_len()}
-                        {fetch}
+                        fetch={handlers.fetch.clone()}
                         version={session.log_version()}
                         cursor={session.cursor()}
                         selected={position}
@@ -157,29 +142,29 @@ fn Playground() -> Html {
                         follow={!session.in_past()}
                         reveal={session.reveal()}
                         filter={session.filter().clone()}
-                        on_filter={dispatch.reform(Action::SetFilter)}
-                        origins={Rc::new(session.origins())}
+                        on_filter={handlers.filter.clone()}
+                        origins={origins}
                         streams={stream_ids}
-                        on_select={dispatch.reform(Action::Select)}
+                        on_select={handlers.select.clone()}
                         head={session.head()}
                         focus_filter={*focus_filter}
                         committed={*committed}
                     />
                 </div>
                 <div class="panel panel-inspector">
-                    <Inspector {current} {previous} fact={selected.map(Rc::new)} {stream}
-                        past={session.in_past()} />
+                    <Inspector current={states.current.clone()} previous={states.previous.clone()}
+                        fact={selected.map(Rc::new)} {stream} past={session.in_past()} />
                 </div>
                 <div class="panel panel-queue">
-                    <Queue rows={Rc::new(queue_rows)} total={queue_total}
+                    <Queue rows={states.queue.clone()} total={states.current.queue_len}
                         domain={DomainRef(session.domain().clone())}
                         can_inject={!locked}
-                        on_inject={dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection))}
-                        on_select_flow={dispatch.reform(Action::SelectFlow)} />
+                        on_inject={handlers.inject.clone()}
+                        on_select_flow={handlers.select_flow.clone()} />
                 </div>
                 <div class="panel panel-trace">
-                    <Trace {flow} selected={position} cursor={session.cursor()}
-                        on_select={dispatch.reform(Action::SelectPosition)} />
+                    <Trace flow={(*flow).clone()} selected={position} cursor={session.cursor()}
+                        on_select={handlers.select_position.clone()} />
                 </div>
             </main>
             <Timeline />
@@ -193,6 +178,70 @@ fn Playground() -> Html {
                 None => html! {},
             } }
         </div>
+    }
+}
+
+/// The page's callbacks into the session, made once: a panel whose other inputs did not
+/// change is then not rendered again when the session changes.
+struct Handlers {
+    submit: Callback<(Value, u32)>,
+    cancel: Callback<()>,
+    fetch: Callback<(usize, usize), Vec<FactRow>>,
+    filter: Callback<LogFilter>,
+    select: Callback<FactRow>,
+    select_position: Callback<u64>,
+    select_flow: Callback<Id>,
+    inject: Callback<(Id, Value)>,
+}
+
+impl Handlers {
+    fn new(
+        dispatcher: UseReducerDispatcher<SessionStore>,
+        shared: Rc<RefCell<Session>>,
+        cancel: Rc<RefCell<Rc<Cell<bool>>>>,
+    ) -> Self {
+        let dispatch = Callback::from(move |action: Action| dispatcher.dispatch(action));
+        let submit = dispatch.reform(|(command, n): (Value, u32)| {
+            if n <= 1 {
+                Action::Submit(repeat::substitute(&command, 1))
+            } else {
+                Action::StartRepeat {
+                    command,
+                    total: u64::from(n),
+                }
+            }
+        });
+        Handlers {
+            submit,
+            cancel: Callback::from(move |_| cancel.borrow().set(true)),
+            fetch: Callback::from(move |(from, to): (usize, usize)| {
+                shared.borrow().log_rows(from, to)
+            }),
+            filter: dispatch.reform(Action::SetFilter),
+            select: dispatch.reform(Action::Select),
+            select_position: dispatch.reform(Action::SelectPosition),
+            select_flow: dispatch.reform(Action::SelectFlow),
+            inject: dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection)),
+        }
+    }
+}
+
+/// What the inspector and the queue show, read once per change of the state at the
+/// cursor.
+struct Inspected {
+    current: Rc<StateView>,
+    previous: Option<Rc<StateView>>,
+    queue: Rc<Vec<QueueRow>>,
+}
+
+impl Inspected {
+    fn read(session: &Session, stream: Option<&str>) -> Self {
+        let (current, previous) = session.states(stream);
+        Inspected {
+            queue: Rc::new(current.queue.clone()),
+            current: Rc::new(current),
+            previous: previous.map(Rc::new),
+        }
     }
 }
 

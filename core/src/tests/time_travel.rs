@@ -95,3 +95,58 @@ fn a_snapshot_is_kept_every_k_facts_or_every_k_entries() {
         assert_eq!(engine.at_position(position).position, position);
     }
 }
+
+#[test]
+fn the_state_for_some_streams_is_the_whole_state_for_those_streams() {
+    let config = EngineConfig {
+        snapshot_every: 3,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    // Fifty streams, the saga forwarding from the first three, a rejection now and then,
+    // and commands left waiting at the end.
+    for i in 0..150u8 {
+        engine.submit(add(i % 50, if i % 17 == 0 { 2 * CAP } else { 1 }));
+        engine.run_until_idle(100);
+    }
+    engine.submit(add(7, 1));
+    engine.submit(add(8, 1));
+    let (system, timeline) = (engine.system(), engine.timeline());
+    let queued = |queue: &imbl::Vector<crate::envelope::SharedCommand<Cmd>>| {
+        queue.iter().map(|c| c.command_id).collect::<Vec<_>>()
+    };
+    let mut partial = 0;
+    for position in 0..=timeline.head() + 1 {
+        let whole = engine.at_position(position);
+        for counter in [0, 1, 7, 49] {
+            let id: StreamId = format!("counter-{counter}").into();
+            let part = timeline.at_position_for(system, position, std::slice::from_ref(&id));
+            let at = format!("counter {counter} at {position}");
+            assert_eq!(part.streams.get(&id), whole.streams.get(&id), "{at}");
+            assert_eq!(
+                (&part.view, &part.process),
+                (&whole.view, &whole.process),
+                "{at}"
+            );
+            assert_eq!(
+                (part.position, part.entries, part.steps, part.commands),
+                (whole.position, whole.entries, whole.steps, whole.commands),
+                "{at}"
+            );
+            assert_eq!(queued(&part.queue), queued(&whole.queue), "{at}");
+            partial += usize::from(part.streams.len() < whole.streams.len());
+        }
+    }
+    assert!(
+        partial > 0,
+        "some states put back fewer streams than the whole state"
+    );
+    let entries = timeline.journal().len();
+    for at in 0..=entries {
+        let id: StreamId = "counter-3".into();
+        let part = timeline.at_entry_for(system, at, at + 2, std::slice::from_ref(&id));
+        let whole = timeline.at_entry(system, at);
+        assert_eq!(part.streams.get(&id), whole.streams.get(&id), "entry {at}");
+        assert_eq!(part.view, whole.view, "entry {at}");
+    }
+}

@@ -17,6 +17,7 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Engine steps an *instant* run takes at most before it stops and says so (a saga loop is
 /// already bounded by the engine's depth limit; this bounds a runaway queue).
@@ -135,7 +136,7 @@ pub struct Session {
     repeat: Option<RepeatJob>,
     fork: Option<ForkOrigin>,
     read_only: bool,
-    /// Bumped whenever the log's content or filter changes.
+    /// Renewed whenever the log's content or filter changes (see [`Session::log_version`]).
     log_version: u64,
     /// Bumped whenever the selection moves, so the log scrolls it into view.
     reveal: u64,
@@ -169,7 +170,7 @@ impl Session {
             repeat: None,
             fork: None,
             read_only: false,
-            log_version: 0,
+            log_version: next_version(),
             reveal: 0,
         }
     }
@@ -281,7 +282,9 @@ impl Session {
         self.engine.journal_len()
     }
 
-    /// Changes whenever the log's rows or filter change.
+    /// Changes whenever the log's rows or filter change. No two states of the log, in this
+    /// session or any other of the page, share a version: what is read from one engine
+    /// and kept under its version is never taken for another's.
     pub fn log_version(&self) -> u64 {
         self.log_version
     }
@@ -392,13 +395,13 @@ impl Session {
         if let Some(matches) = &mut self.matches {
             matches.extend(self.engine.matching_from(&self.filter, from));
         }
-        self.log_version += 1;
+        self.log_version = next_version();
     }
 
     fn set_filter(&mut self, filter: LogFilter) {
         self.matches = (!filter.is_empty()).then(|| self.engine.matching(&filter));
         self.filter = filter;
-        self.log_version += 1;
+        self.log_version = next_version();
     }
 
     fn replace_engine(&mut self, engine: Box<dyn DynEngine>) {
@@ -420,6 +423,12 @@ impl Drop for Session {
             teardown::release(std::mem::replace(&mut self.engine, empty));
         }
     }
+}
+
+/// A log version never handed out before in this page.
+fn next_version() -> u64 {
+    static VERSIONS: AtomicU64 = AtomicU64::new(0);
+    VERSIONS.fetch_add(1, Ordering::Relaxed)
 }
 
 /// The engine configuration of a session with `seed`.

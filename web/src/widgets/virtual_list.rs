@@ -9,9 +9,14 @@
 //! list re-renders only when the first row in view or the number of rows that fit changes,
 //! never on every scrolled pixel.
 //!
-//! Rows are keyed by their slot in the window ([`Window::key`]), not by identity: a row
+//! Rows are keyed by their slot in the window ([`Place::key`]), not by identity: a row
 //! that scrolls out hands its DOM nodes to one that scrolls in, patched in place, so a
-//! jump of a hundred rows costs what a step of one does.
+//! jump of a hundred rows costs what a step of one does. The rows are kept in the DOM in
+//! slot order ([`Window::indexes`]) and each is placed by its own `transform`
+//! ([`Place::style`]): scrolling never moves a row's nodes in the document (a move
+//! would style and lay the whole row out again), and a row that stays in view keeps
+//! its place, so only the rows that scroll in change. Assistive technologies read each
+//! row's place from its `aria-rowindex`.
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -41,18 +46,49 @@ pub struct Viewport {
 }
 
 /// The rows a [`VirtualList`] asks its owner to render.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Window {
     /// The indexes of the rows, in order.
     pub range: Range<usize>,
     /// The most rows the list renders at once (in view plus overscan): its pool of slots.
     slots: usize,
+    /// Where the first row of `range` goes, in pixels from the top of the rows.
+    top: f64,
+    /// The row height.
+    row: f64,
+}
+
+/// Where a [`VirtualList`] row goes: its key and its position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The key to give the row: its slot, its index modulo the pool's size. The rows of any
+    /// window have distinct slots, and every full window uses the same ones.
+    pub key: usize,
+    /// The row's inline style: absolutely placed at its offset from the top of the rows.
+    pub style: String,
 }
 
 impl Window {
-    /// The key to give the row at `index`: its slot, `index` modulo the pool's size. The
-    /// rows of any window have distinct slots, and every full window uses the same ones.
-    pub fn key(&self, index: usize) -> usize {
+    /// The indexes of the rows, in the order to render them: by slot, so that rows keep
+    /// their place in the document however far the list scrolls.
+    pub fn indexes(&self) -> Vec<usize> {
+        let mut indexes: Vec<usize> = self.range.clone().collect();
+        indexes.sort_unstable_by_key(|&index| self.slot(index));
+        indexes
+    }
+
+    /// Where the row at `index` goes.
+    pub fn place(&self, index: usize) -> Place {
+        let y = self.top + index.saturating_sub(self.range.start) as f64 * self.row;
+        Place {
+            key: self.slot(index),
+            style: format!(
+                "position: absolute; top: 0; left: 0; right: 0; transform: translateY({y}px);"
+            ),
+        }
+    }
+
+    fn slot(&self, index: usize) -> usize {
         index % self.slots.max(1)
     }
 }
@@ -69,8 +105,9 @@ impl Viewport {
 pub struct VirtualListProps {
     /// The number of rows.
     pub len: usize,
-    /// Renders the rows of a window, in order, each keyed by [`Window::key`]; each row
-    /// must be exactly one row height tall (`height: var(--row-h)`).
+    /// Renders the rows of a window in the order of [`Window::indexes`], each with its
+    /// [`Window::place`] (key and style); each row must be exactly one row height tall
+    /// (`height: var(--row-h)`).
     pub render: Callback<Window, Html>,
     /// A header kept at the top of the scrolling area (a sticky row naming the columns).
     #[prop_or_default]
@@ -89,8 +126,10 @@ pub struct VirtualListProps {
     /// Told whenever the viewport changes.
     #[prop_or_default]
     pub on_viewport: Callback<Viewport>,
-    /// Rows rendered above and below the view.
-    #[prop_or(8)]
+    /// Rows rendered above and below the view (every rendered row is styled, laid out and
+    /// painted on each frame of a long scroll: a few are enough, as the list re-renders
+    /// on the frame the scroller moves).
+    #[prop_or(4)]
     pub overscan: usize,
     /// The scrolling element, for the owner to focus it.
     #[prop_or_default]
@@ -235,6 +274,15 @@ impl Geometry {
     }
 }
 
+/// Why the list measures its viewport.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cause {
+    /// The scroller scrolled.
+    Scroll,
+    /// The list rendered, or the scroller changed size.
+    Layout,
+}
+
 /// A scrolling list that renders only its visible rows; see the module documentation.
 #[function_component]
 pub fn VirtualList(props: &VirtualListProps) -> Html {
@@ -245,37 +293,46 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         header: 0.0,
     });
     let viewport = use_state_eq(Viewport::default);
-    // Whether the view was at the end at the last measurement: follow only then.
+    // Whether the view is at the end: follow only then. Only the person scrolling away
+    // (or a resize) unpins it, never rows added before the list followed them.
     let pinned = use_mut_ref(|| true);
+    // The scroll offset the list last put the scroller at itself (following the tail).
+    let placed = use_mut_ref(|| None::<i32>);
     let frame: Rc<RefCell<Option<AnimationFrame>>> = use_mut_ref(|| None);
     let len = props.len;
     // The length as last rendered, for the measurements made between renders.
     let len_now = use_mut_ref(|| len);
     *len_now.borrow_mut() = len;
 
-    // Measures the viewport now; shared by the scroll handler, the resize observer and
-    // the effects below.
+    // Measures the viewport now; shared by the scroll handler (`Cause::Scroll`: the row
+    // and header heights are as last measured), the resize observer and the effects below.
     let remeasure = {
         let scroller = scroller.clone();
         let header_ref = header_ref.clone();
         let geometry = geometry.clone();
         let viewport = viewport.clone();
         let pinned = pinned.clone();
+        let placed = placed.clone();
         let len_now = len_now.clone();
-        Rc::new(move || {
+        Rc::new(move |cause: Cause| {
             let Some(element) = scroller.cast::<Element>() else {
                 return;
             };
-            let header = header_ref
-                .cast::<HtmlElement>()
-                .map_or(0.0, |h| f64::from(h.offset_height()));
-            let measured = Geometry {
-                row: row_height_of(&element),
-                header,
-            };
-            *geometry.borrow_mut() = measured;
-            let now = measured.measure(&element, *len_now.borrow());
-            *pinned.borrow_mut() = now.at_end;
+            if cause != Cause::Scroll {
+                let header = header_ref
+                    .cast::<HtmlElement>()
+                    .map_or(0.0, |h| f64::from(h.offset_height()));
+                *geometry.borrow_mut() = Geometry {
+                    row: row_height_of(&element),
+                    header,
+                };
+            }
+            let now = geometry.borrow().measure(&element, *len_now.borrow());
+            // A scroll the list made itself is not the person leaving the end: rows added
+            // since then are followed by the effect below.
+            let own = cause == Cause::Scroll && *placed.borrow() == Some(element.scroll_top());
+            let stays = own && *pinned.borrow();
+            *pinned.borrow_mut() = now.at_end || stays;
             viewport.set(now);
         })
     };
@@ -291,7 +348,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
             let done = frame.clone();
             *frame.borrow_mut() = Some(request_animation_frame(move |_| {
                 done.borrow_mut().take();
-                remeasure();
+                remeasure(Cause::Scroll);
             }));
         })
     };
@@ -302,7 +359,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let remeasure = remeasure.clone();
         use_effect_with((), move |_| {
             let observer = scroller.cast::<Element>().and_then(|element| {
-                let on_resize = Closure::<dyn FnMut()>::new(move || remeasure());
+                let on_resize = Closure::<dyn FnMut()>::new(move || remeasure(Cause::Layout));
                 let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
                 observer.observe(&element);
                 Some((observer, on_resize))
@@ -342,11 +399,12 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                         }
                         _ if *follow && *pinned.borrow() => {
                             element.set_scroll_top(element.scroll_height());
+                            *placed.borrow_mut() = Some(element.scroll_top());
                         }
                         _ => {}
                     }
                 }
-                remeasure();
+                remeasure(Cause::Layout);
             },
         );
     }
@@ -382,14 +440,12 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                 { props.empty.clone() }
             }
             <div style={format!("position: relative; height: {}px;", geometry.spacer(len))}>
-                <div style={format!(
-                    "position: absolute; left: 0; right: 0; top: 0; transform: translateY({offset}px);"
-                )}>
-                    { props.render.emit(Window {
-                        range: start..end,
-                        slots: viewport.fits + 2 * props.overscan,
-                    }) }
-                </div>
+                { props.render.emit(Window {
+                    range: start..end,
+                    slots: viewport.fits + 2 * props.overscan,
+                    top: offset,
+                    row: geometry.row,
+                }) }
             </div>
         </div>
     }

@@ -20,8 +20,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Rows fetched beyond the rendered window on each side, so that scrolling a little does
-/// not fetch again.
-const FETCH_MARGIN: usize = 32;
+/// not fetch again (a far jump fetches them for nothing: the margin stays small).
+const FETCH_MARGIN: usize = 12;
 
 /// What the log shows; the session implements `fetch` over the engine
 /// (`DynEngine::rows` / `DynEngine::matching`).
@@ -107,6 +107,33 @@ struct KnownIndex {
     version: u64,
 }
 
+/// The row the log last asked its list to scroll into view.
+struct Reveal {
+    /// The outside's last request (`LogProps::reveal`).
+    outside: Option<(usize, u64)>,
+    /// What the list is given: an index and a nonce that changes with every request.
+    shown: Option<(usize, u64)>,
+    nonce: u64,
+}
+
+impl Reveal {
+    /// Takes up the outside's request if it changed.
+    fn follow(&mut self, outside: Option<(usize, u64)>) {
+        if outside != self.outside {
+            self.outside = outside;
+            if let Some((index, _)) = outside {
+                self.show(index);
+            }
+        }
+    }
+
+    /// Asks for `index` to be scrolled into view.
+    fn show(&mut self, index: usize) {
+        self.nonce = self.nonce.wrapping_add(1);
+        self.shown = Some((index, self.nonce));
+    }
+}
+
 /// The event log panel; see the module documentation.
 #[function_component]
 pub fn Log(props: &LogProps) -> Html {
@@ -118,8 +145,16 @@ pub fn Log(props: &LogProps) -> Html {
     let viewport = use_mut_ref(Viewport::default);
     // The length of the list when the user scrolled away from the end (for "↓ N new").
     let left_at = use_state_eq(|| None::<usize>);
-    let reveal = use_state_eq(|| props.reveal);
-    let nonce = use_mut_ref(|| props.reveal.map_or(0, |(_, n)| n));
+    // The row the list scrolls into view: the latest of the outside's reveals (a change of
+    // `props.reveal`, taken in this render, not in an effect that would render again) and
+    // the log's own (keyboard, pill), each with a fresh nonce.
+    let reveal = use_mut_ref(|| Reveal {
+        outside: props.reveal,
+        shown: props.reveal,
+        nonce: props.reveal.map_or(0, |(_, n)| n),
+    });
+    reveal.borrow_mut().follow(props.reveal);
+    let update = use_force_update();
     let len = props.len;
     // Facts at positions from this one on arrived with the last growth of the log.
     let fresh_from = use_mut_ref(|| None::<u64>);
@@ -133,21 +168,11 @@ pub fn Log(props: &LogProps) -> Html {
 
     let reveal_index = {
         let reveal = reveal.clone();
-        let nonce = nonce.clone();
         Rc::new(move |index: usize| {
-            let mut n = nonce.borrow_mut();
-            *n = n.wrapping_add(1);
-            reveal.set(Some((index, *n)));
+            reveal.borrow_mut().show(index);
+            update.force_update();
         })
     };
-    {
-        let reveal_index = reveal_index.clone();
-        use_effect_with(props.reveal, move |outside| {
-            if let Some((index, _)) = outside {
-                reveal_index(*index);
-            }
-        });
-    }
 
     let current_index = {
         let known = known.clone();
@@ -221,18 +246,15 @@ pub fn Log(props: &LogProps) -> Html {
             props.committed,
         );
         Callback::from(move |window: Window| {
-            let range = window.range.clone();
-            let (from, rows) = cache
-                .borrow_mut()
-                .window(&fetch, version, len, range.clone());
-            let skip = range.start.saturating_sub(from);
-            let take = range.end.saturating_sub(range.start);
-            rows.iter()
-                .enumerate()
-                .skip(skip)
-                .take(take)
-                .map(|(k, row)| {
-                    let index = from + k;
+            let (from, rows) =
+                cache
+                    .borrow_mut()
+                    .window(&fetch, version, len, window.range.clone());
+            window
+                .indexes()
+                .into_iter()
+                .filter_map(|index| Some((index, rows.get(index.checked_sub(from)?)?)))
+                .map(|(index, row)| {
                     let is_selected = Some(row.position) == selected;
                     if is_selected {
                         *known.borrow_mut() = Some(KnownIndex {
@@ -252,17 +274,19 @@ pub fn Log(props: &LogProps) -> Html {
                     let onclick = {
                         let on_select = on_select.clone();
                         let known = known.clone();
-                        let row = row.clone();
+                        let (rows, position) = (rows.clone(), row.position);
                         Callback::from(move |_: MouseEvent| {
                             *known.borrow_mut() = Some(KnownIndex {
-                                position: row.position,
+                                position,
                                 index,
                                 version,
                             });
-                            on_select.emit(row.clone());
+                            if let Some(row) = rows.get(index - from) {
+                                on_select.emit(row.clone());
+                            }
                         })
                     };
-                    render_row(row, state, window.key(index), onclick)
+                    render_row(row, state, window.place(index), onclick)
                 })
                 .collect::<Html>()
         })
@@ -346,7 +370,7 @@ pub fn Log(props: &LogProps) -> Html {
                     header_rows={1}
                     {empty}
                     {render}
-                    reveal={*reveal}
+                    reveal={reveal.borrow().shown}
                     follow={props.follow}
                     {on_viewport}
                     {onkeydown}

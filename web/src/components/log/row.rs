@@ -2,6 +2,7 @@
 //! compact payload and origin, with the data attributes that scripts and tests read.
 
 pub use crate::widgets::text::shorten_middle;
+use crate::widgets::virtual_list::Place;
 use decider_core::boundary::rows::{FactRow, RowKind};
 use serde_json::Value;
 use yew::prelude::*;
@@ -12,6 +13,12 @@ const STREAM_CHARS: usize = 22;
 const PAYLOAD_CHARS: usize = 240;
 /// The most payload characters put in a row's tooltip.
 const TOOLTIP_CHARS: usize = 2_000;
+/// The characters the narrowest stream, message, payload and origin cells show at least
+/// (their `minmax` minimums in log.css): texts this short get no tooltip.
+const STREAM_FITS: usize = 8;
+const MESSAGE_FITS: usize = 14;
+const PAYLOAD_FITS: usize = 12;
+const ORIGIN_FITS: usize = 8;
 
 /// `text` cut to at most `max` characters, with an ellipsis when cut.
 fn truncate(text: &str, max: usize) -> String {
@@ -141,11 +148,17 @@ pub struct RowState {
     pub pending: bool,
 }
 
-/// Renders one log row keyed `key` (its slot in the virtual list); `onclick` selects it.
+/// `text` as a tooltip when it may not fit a cell that shows at least `fits` characters
+/// (a shorter text is shown whole: a tooltip would only repeat it).
+fn tooltip(text: &str, fits: usize) -> Option<String> {
+    (text.chars().nth(fits).is_some()).then(|| text.to_string())
+}
+
+/// Renders one log row at its `place` in the virtual list; `onclick` selects it.
 pub fn render_row(
     row: &FactRow,
     state: RowState,
-    key: usize,
+    place: Place,
     onclick: Callback<MouseEvent>,
 ) -> Html {
     let (kind, mark) = glyphs(row);
@@ -153,12 +166,12 @@ pub fn render_row(
     let depth = depth_of(&row.name);
     let payload_text = compact_payload(unwrap_variants(&row.payload, depth));
     let payload_title = match &row.command {
-        Some(command) => format!(
+        Some(command) => Some(format!(
             "{}\nrefused command: {}",
             truncate(&payload_text, TOOLTIP_CHARS),
             truncate(&command.to_string(), TOOLTIP_CHARS)
-        ),
-        None => truncate(&payload_text, TOOLTIP_CHARS),
+        )),
+        None => tooltip(&payload_text, PAYLOAD_FITS).map(|t| truncate(&t, TOOLTIP_CHARS)),
     };
     let refused = (row.kind == RowKind::Rejection)
         .then(|| refused_command(row))
@@ -183,7 +196,8 @@ pub fn render_row(
     };
     html! {
         <div
-            {key}
+            key={place.key}
+            style={place.style}
             id={row_id(row.position)}
             {class}
             role="row"
@@ -204,11 +218,11 @@ pub fn render_row(
                 <span class={classes!("kind", kind.class)} aria-label={kind_label}>{ kind.glyph }</span>
                 { for mark.map(|m| html! { <span class={classes!("kind", m.class)} aria-hidden="true">{ m.glyph }</span> }) }
             </span>
-            <span class="log-cell log-stream mono" role="gridcell" title={row.stream_id.clone()}>
+            <span class="log-cell log-stream mono" role="gridcell" title={tooltip(&row.stream_id, STREAM_FITS)}>
                 { shorten_middle(&row.stream_id, STREAM_CHARS) }
             </span>
             <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
-            <span class="log-cell log-message" role="gridcell" title={row.name.clone()}>
+            <span class="log-cell log-message" role="gridcell" title={tooltip(&row.name, MESSAGE_FITS)}>
                 <span class="log-message-name">{ short_name }</span>
                 if let Some(command) = refused.clone() {
                     <span class="log-message-refused" title={format!("refused command: {command}")}>
@@ -222,7 +236,7 @@ pub fn render_row(
             <span class="log-cell log-payload mono" role="gridcell" title={payload_title}>
                 { truncate(&payload_text, PAYLOAD_CHARS) }
             </span>
-            <span class="log-cell log-origin" role="gridcell" title={row.origin.clone()}>
+            <span class="log-cell log-origin" role="gridcell" title={tooltip(&row.origin, ORIGIN_FITS)}>
                 <span class="log-origin-name">{ row.origin.clone() }</span>
                 if row.external {
                     <span class="badge badge-ext" title="external (integration) event">{ "ext" }</span>
