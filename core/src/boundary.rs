@@ -431,31 +431,26 @@ where
 
 /// The entries of `journal` (the text of a JSON array of entries, the first of them
 /// entry `start` of the journal), read up to the first that does not read, with that one's
-/// error and path. The text is read as a [`located::Document`] (its strings borrowed, no
+/// error and path. The text is read as a [`located::Tree`] (its strings borrowed, no
 /// `Value` built) and each entry through the one deserializer of every typed message (a
 /// second one, from text, would add a copy of every domain's message types to the wasm).
 fn read_entries<T: DeserializeOwned>(
     journal: &str,
     start: usize,
 ) -> (Vec<T>, Option<BoundaryError>) {
-    let not_entries = |error: &dyn fmt::Display| BoundaryError {
-        path: format!("$[{start}]"),
-        message: format!("not a JSON array of entries: {error}"),
-    };
-    let document = match located::Document::parse(journal) {
-        Ok(document) => document,
-        Err(error) => return (Vec::new(), Some(not_entries(&error))),
-    };
-    let elements = match document.elements() {
-        Ok(elements) => elements,
-        Err(unexpected) => {
-            let error = format!("invalid type: {unexpected}, expected a sequence");
-            return (Vec::new(), Some(not_entries(&error)));
+    let trees: Vec<located::Tree<'_>> = match serde_json::from_str(journal) {
+        Ok(trees) => trees,
+        Err(error) => {
+            let broken = BoundaryError {
+                path: format!("$[{start}]"),
+                message: format!("not a JSON array of entries: {error}"),
+            };
+            return (Vec::new(), Some(broken));
         }
     };
-    let mut entries = Vec::with_capacity(elements.size_hint().0);
-    for (i, tree) in elements.enumerate() {
-        match document.read::<T>(tree) {
+    let mut entries = Vec::with_capacity(trees.len());
+    for (i, tree) in trees.iter().enumerate() {
+        match located::from_tree::<T>(tree) {
             Ok(entry) => entries.push(entry),
             Err((path, message)) => {
                 return (
