@@ -102,7 +102,10 @@ async fn a_rebuild_stops_at_a_gap_and_names_the_missing_entry() {
         .unwrap();
     let damage = damage.expect("the gap is found");
     assert_eq!((damage.sequence, damage.path.as_str()), (3, "$[3]"));
-    assert_eq!(damage.message, "entry 3 is missing (the next one kept is 4)");
+    assert_eq!(
+        damage.message,
+        "entry 3 is missing (the next one kept is 4)"
+    );
     assert_eq!(engine.journal(0), entries[..3], "the part before the gap");
 }
 

@@ -24,9 +24,8 @@ use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode};
 
 /// Journal entries per segment (and so per transaction) the keeper writes at most.
 pub const SEGMENT: usize = 4_000;
-/// Segments read per request when a journal is opened: the worker reads and stringifies
-/// the next batch while the engine folds this one, and a long journal never sits whole in
-/// either heap.
+/// Segments read per request when a journal is opened: IndexedDB reads the next batch
+/// while the engine folds this one, and a long journal never sits whole in the JS heap.
 const READ_BATCH: u32 = 4;
 
 /// An entry that does not read back: where, and what is wrong.
@@ -42,17 +41,7 @@ pub struct Damage {
 
 #[wasm_bindgen(module = "/src/persistence/segment_reader.js")]
 extern "C" {
-    /// Reads batches of segments in a Web Worker (or on the page, when no worker starts).
-    type SegmentReader;
-    #[wasm_bindgen(constructor)]
-    fn new(db: &IdbDatabase) -> SegmentReader;
-    /// A promise of a [`Batch`].
-    #[wasm_bindgen(method)]
-    fn read(this: &SegmentReader, workspace: &str, from: f64, limit: Option<u32>) -> Promise;
-    #[wasm_bindgen(method)]
-    fn close(this: &SegmentReader);
-
-    /// A promise of a [`Batch`] read on the page.
+    /// A promise of a [`Batch`]: up to `limit` segments (all when `None`) from `from`.
     #[wasm_bindgen(js_name = readBatch)]
     fn read_batch(db: &IdbDatabase, workspace: &str, from: f64, limit: Option<u32>) -> Promise;
 
@@ -86,32 +75,6 @@ extern "C" {
     fn sequence(this: &Stop) -> f64;
     #[wasm_bindgen(method, getter)]
     fn message(this: &Stop) -> String;
-}
-
-/// A reader whose worker stops when it is dropped.
-struct Reader(SegmentReader);
-
-impl Reader {
-    fn new(db: &IdbDatabase) -> Self {
-        Reader(SegmentReader::new(db))
-    }
-
-    /// The next batch of `workspace`'s segments from `from`: the request is sent now, so
-    /// it is read while the caller works on the batch before.
-    fn read(
-        &self,
-        workspace: &str,
-        from: usize,
-    ) -> impl std::future::Future<Output = Result<Read, StoreError>> {
-        let promise = self.0.read(workspace, from as f64, Some(READ_BATCH));
-        batch(from, promise)
-    }
-}
-
-impl Drop for Reader {
-    fn drop(&mut self) {
-        self.0.close();
-    }
 }
 
 /// The [`Read`] that `promise` (of a [`Batch`] read from `from`) comes to.
@@ -211,9 +174,9 @@ impl Read {
 }
 
 /// The engine of `workspace`'s stored journal on `domain` seeded `seed`, read a few
-/// segments at a time in a worker (each batch read while the one before is folded): up to
-/// its first entry that does not read or fold (or the first gap), which is returned with
-/// its sequence, JSON path and message.
+/// segments at a time (the next batch asked for before this one is folded): up to its
+/// first entry that does not read or fold (or the first gap), which is returned with its
+/// sequence, JSON path and message.
 pub async fn rebuild(
     db: &IdbDatabase,
     workspace: &str,
@@ -221,12 +184,17 @@ pub async fn rebuild(
     seed: u64,
 ) -> Result<(Box<dyn DynEngine>, Option<Damage>), StoreError> {
     let mut engine = domain.start(crate::session::config(seed));
-    let reader = Reader::new(db);
-    let mut pending = Some(reader.read(workspace, 0));
+    let ask = |from: usize| {
+        batch(
+            from,
+            read_batch(db, workspace, from as f64, Some(READ_BATCH)),
+        )
+    };
+    let mut pending = Some(ask(0));
     while let Some(reading) = pending.take() {
         let read = reading.await?;
         if read.more && read.damage.is_none() {
-            pending = Some(reader.read(workspace, read.next));
+            pending = Some(ask(read.next));
         }
         if let Some(damage) = read.fold_into(&mut *engine) {
             return Ok((engine, Some(damage)));
