@@ -8,7 +8,9 @@
 //! `... profile slider 100000 100 whole|partial` (counter facts each in a stream of its own,
 //! as the playground's Repeat makes them, then the state at 100 positions as the page's
 //! slider asks for it: whole, or with only the stream it shows, `Timeline::at_position_for`;
-//! `--toggle-collect='*slider*'` counts only that part).
+//! `--toggle-collect='*slider*'` counts only that part) or `... profile load 50000` (the
+//! playground's restaurant Repeat ×50,000, then its journal read back through the boundary
+//! in segments of 4,000 entries, as a cold load of the page does).
 
 use decider_bench::order;
 use decider_bench::workloads::{
@@ -41,6 +43,7 @@ fn main() {
                 Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal);
             black_box(rebuilt.map(|e| e.timeline().head()).ok());
         }
+        Some("load") => load(number(1, 50_000)),
         Some("travel") => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
             let mut engine = order_engine(config(number(3, 1024)));
@@ -95,4 +98,48 @@ fn slider(engine: &Engine<MirrorSystem>, moves: u64, whole: bool) {
             black_box(timeline.at_position_for(system, position, &[stream]));
         }
     }
+}
+
+/// The playground's restaurant Repeat ×`orders` through the boundary, then its journal
+/// read back in segments of 4,000 entries ([`decider_core::DynEngine::extend`]), each
+/// phase timed on stderr.
+#[inline(never)]
+fn load(orders: u64) {
+    use decider_core::{DynEngine, EngineConfig};
+    use serde_json::json;
+    use std::time::Instant;
+    let domain = decider_domains::find("restaurant").unwrap_or_else(|_| unreachable!());
+    let config = EngineConfig::default();
+    let mut engine = domain.start(config);
+    let menu = json!([{ "item_id": "pizza", "name": "Pizza", "price_cents": 900 }]);
+    let setup = [
+        json!({ "restaurant": { "create_restaurant": { "restaurant_id": "big", "name": "Big", "capacity": 4_000_000_000u64, "menu": menu } } }),
+        json!({ "restaurant": { "open": { "restaurant_id": "big" } } }),
+    ];
+    let orders = (1..=orders).map(|i| {
+        json!({ "order": { "place_order": { "order_id": format!("o{i}"), "restaurant_id": "big",
+            "customer": format!("C{i}"), "items": ["pizza"] } } })
+    });
+    for command in setup.into_iter().chain(orders) {
+        engine.submit(&command).expect("a valid command");
+        engine.run_until_idle(u64::MAX);
+    }
+    let len = engine.journal_len();
+    let texts: Vec<String> = (0..len)
+        .step_by(4_000)
+        .map(|from| engine.journal_text(from, from + 4_000))
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    eprintln!(
+        "{len} entries, {} facts, {bytes} bytes of JSON",
+        engine.head()
+    );
+    drop(engine);
+    let t = Instant::now();
+    let mut loaded: Box<dyn DynEngine> = domain.start(config);
+    for text in &texts {
+        loaded.extend(text).expect("the journal folds");
+    }
+    eprintln!("extend: {:?}", t.elapsed());
+    black_box(loaded.head());
 }

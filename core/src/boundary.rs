@@ -445,15 +445,15 @@ where
 
 /// The entries of `journal` (the text of a JSON array of entries, the first of them
 /// entry `start` of the journal), read up to the first that does not read, with that one's
-/// error and path. The text is read as JSON values first and each value through
-/// [`from_json`], the one deserializer of every typed message (a second one, from text,
-/// would add a copy of every domain's message types to the wasm).
+/// error and path. The text is read as a [`located::Tree`] (its strings borrowed, no
+/// `Value` built) and each entry through the one deserializer of every typed message (a
+/// second one, from text, would add a copy of every domain's message types to the wasm).
 fn read_entries<T: DeserializeOwned>(
     journal: &str,
     start: usize,
 ) -> (Vec<T>, Option<BoundaryError>) {
-    let values: Vec<Value> = match serde_json::from_str(journal) {
-        Ok(values) => values,
+    let trees: Vec<located::Tree<'_>> = match serde_json::from_str(journal) {
+        Ok(trees) => trees,
         Err(error) => {
             let broken = BoundaryError {
                 path: format!("$[{start}]"),
@@ -462,11 +462,16 @@ fn read_entries<T: DeserializeOwned>(
             return (Vec::new(), Some(broken));
         }
     };
-    let mut entries = Vec::with_capacity(values.len());
-    for (i, value) in values.iter().enumerate() {
-        match from_json::<T>(value) {
+    let mut entries = Vec::with_capacity(trees.len());
+    for (i, tree) in trees.iter().enumerate() {
+        match located::from_tree::<T>(tree) {
             Ok(entry) => entries.push(entry),
-            Err(e) => return (entries, Some(e.in_element(start + i))),
+            Err((path, message)) => {
+                return (
+                    entries,
+                    Some(BoundaryError { path, message }.in_element(start + i)),
+                )
+            }
         }
     }
     (entries, None)

@@ -88,6 +88,28 @@ async fn a_journal_of_many_segments_is_rebuilt_a_few_at_a_time() {
 }
 
 #[wasm_bindgen_test]
+async fn a_rebuild_stops_at_a_gap_and_names_the_missing_entry() {
+    let db = fresh("gap").await;
+    let ws = workspace();
+    let entries = journal();
+    assert!(entries.len() > 6);
+    append(&db, &ws, 0, &entries[..3]).await.unwrap();
+    // Entry 3 never written: the next segment starts at 4.
+    append(&db, &ws, 4, &entries[4..]).await.unwrap();
+    let domain = decider_domains::find("restaurant").unwrap();
+    let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
+        .await
+        .unwrap();
+    let damage = damage.expect("the gap is found");
+    assert_eq!((damage.sequence, damage.path.as_str()), (3, "$[3]"));
+    assert_eq!(
+        damage.message,
+        "entry 3 is missing (the next one kept is 4)"
+    );
+    assert_eq!(engine.journal(0), entries[..3], "the part before the gap");
+}
+
+#[wasm_bindgen_test]
 async fn entries_are_stored_as_structured_objects() {
     let db = fresh("structured").await;
     let ws = workspace();

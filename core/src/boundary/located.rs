@@ -1,25 +1,177 @@
-//! Reading a typed value out of a [`Value`], naming the JSON path of the first error
+//! Reading a typed value out of JSON, naming the JSON path of the first error
 //! (`$.items[0].quantity`).
 //!
 //! One deserializer does both: the path is built only when an error travels back up,
-//! each object, array and enum variant on the way adding its segment. Every type read at
-//! the boundary is thus instantiated once (a path-tracking wrapper around
-//! `serde_json`'s own deserializer would instantiate each visitor twice), and reading
-//! valid input costs no more than `serde_json::from_value`. The paths and messages are
-//! those of `serde_path_to_error` over `serde_json`.
+//! each object, array and enum variant on the way adding its segment. It reads a [`Tree`]:
+//! a JSON document whose strings are borrowed from the text it was read from (or from a
+//! [`Value`]), so a long journal's text becomes typed entries without the allocations of
+//! a `Value` (a map per object, a string per key and per string). Every type read at the
+//! boundary is thus instantiated once (a path-tracking wrapper around `serde_json`'s own
+//! deserializer would instantiate each visitor twice, and a second deserializer from text
+//! a copy of every domain's types). The paths and messages are those of
+//! `serde_path_to_error` over `serde_json`.
 
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, Unexpected,
     VariantAccess, Visitor,
 };
-use serde_json::{Map, Value};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Number, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Parses `value` as a `T`; on error, the JSON path of the offending value and what was
 /// expected.
 pub fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
-    T::deserialize(Node(value)).map_err(|error| (error.path(), error.0.message))
+    from_tree(&Tree::of(value))
+}
+
+/// Parses `tree` as a `T`; on error, the JSON path of the offending value and what was
+/// expected.
+pub fn from_tree<T: DeserializeOwned>(tree: &Tree<'_>) -> Result<T, (String, String)> {
+    T::deserialize(Node(tree)).map_err(|error| (error.path(), error.0.message))
+}
+
+/// A JSON document as read, its strings borrowed where they have no escapes. Object
+/// members keep their order (a [`Value`]'s, or the text's).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tree<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Tree<'a>>),
+    /// An object's members, in order.
+    Object(Vec<(Cow<'a, str>, Tree<'a>)>),
+}
+
+impl<'a> Tree<'a> {
+    /// The tree of `value`, borrowing its strings.
+    pub fn of(value: &'a Value) -> Self {
+        match value {
+            Value::Null => Tree::Null,
+            Value::Bool(b) => Tree::Bool(*b),
+            Value::Number(n) => Tree::Number(n.clone()),
+            Value::String(s) => Tree::String(Cow::Borrowed(s)),
+            Value::Array(items) => Tree::Array(items.iter().map(Tree::of).collect()),
+            Value::Object(object) => Tree::Object(
+                object
+                    .iter()
+                    .map(|(key, value)| (Cow::Borrowed(key.as_str()), Tree::of(value)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tree<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor)
+    }
+}
+
+/// Builds a [`Tree`] from any JSON deserializer (`serde_json`'s, over text).
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Tree<'de>, E> {
+        Ok(Tree::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Tree<'de>, E> {
+        Ok(Tree::Number(i.into()))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Tree<'de>, E> {
+        Ok(Tree::Number(u.into()))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Tree<'de>, E> {
+        Ok(Number::from_f64(f).map_or(Tree::Null, Tree::Number))
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Tree<'de>, E> {
+        Ok(Tree::String(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Tree<'de>, E> {
+        Ok(Tree::String(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Tree<'de>, E> {
+        Ok(Tree::String(Cow::Owned(s)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Tree<'de>, E> {
+        Ok(Tree::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Tree<'de>, E> {
+        Ok(Tree::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Tree<'de>, D::Error> {
+        Tree::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Tree::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree<'de>, A::Error> {
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(Key(key)) = map.next_key()? {
+            members.push((key, map.next_value()?));
+        }
+        Ok(Tree::Object(members))
+    }
+}
+
+/// An object's key, borrowed from the text when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(s)))
+    }
 }
 
 /// A deserialization error and the path segments it has crossed, innermost first (boxed,
@@ -97,18 +249,18 @@ impl de::Error for Error {
 }
 
 /// What a JSON value is, in an "invalid type" error.
-fn unexpected(value: &Value) -> Unexpected<'_> {
+fn unexpected<'a>(value: &'a Tree<'_>) -> Unexpected<'a> {
     match value {
-        Value::Null => Unexpected::Unit,
-        Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Number(n) => number_unexpected(n),
-        Value::String(s) => Unexpected::Str(s),
-        Value::Array(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
+        Tree::Null => Unexpected::Unit,
+        Tree::Bool(b) => Unexpected::Bool(*b),
+        Tree::Number(n) => number_unexpected(n),
+        Tree::String(s) => Unexpected::Str(s),
+        Tree::Array(_) => Unexpected::Seq,
+        Tree::Object(_) => Unexpected::Map,
     }
 }
 
-fn number_unexpected(n: &serde_json::Number) -> Unexpected<'static> {
+fn number_unexpected(n: &Number) -> Unexpected<'static> {
     if let Some(u) = n.as_u64() {
         Unexpected::Unsigned(u)
     } else if let Some(i) = n.as_i64() {
@@ -118,9 +270,12 @@ fn number_unexpected(n: &serde_json::Number) -> Unexpected<'static> {
     }
 }
 
+/// An object's member: its key and value.
+type Member<'a> = (Cow<'a, str>, Tree<'a>);
+
 /// A JSON value being read.
 #[derive(Clone, Copy)]
-struct Node<'de>(&'de Value);
+struct Node<'de>(&'de Tree<'de>);
 
 impl<'de> Node<'de> {
     fn invalid_type<V: Visitor<'de>>(self, visitor: &V) -> Error {
@@ -129,7 +284,10 @@ impl<'de> Node<'de> {
 }
 
 /// Visits the elements of `items`; an array longer than the visitor read is an error.
-fn visit_array<'de, V: Visitor<'de>>(items: &'de [Value], visitor: V) -> Result<V::Value, Error> {
+fn visit_array<'de, V: Visitor<'de>>(
+    items: &'de [Tree<'de>],
+    visitor: V,
+) -> Result<V::Value, Error> {
     let mut seq = Elements {
         items: items.iter(),
         index: 0,
@@ -147,7 +305,7 @@ fn visit_array<'de, V: Visitor<'de>>(items: &'de [Value], visitor: V) -> Result<
 /// Visits the members of `object`; an object with members the visitor did not read is
 /// an error.
 fn visit_object<'de, V: Visitor<'de>>(
-    object: &'de Map<String, Value>,
+    object: &'de [Member<'de>],
     visitor: V,
 ) -> Result<V::Value, Error> {
     let mut map = Members {
@@ -169,22 +327,22 @@ impl<'de> de::Deserializer<'de> for Node<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Null => visitor.visit_unit(),
-            Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            Tree::Null => visitor.visit_unit(),
+            Tree::Bool(b) => visitor.visit_bool(*b),
+            Tree::Number(n) => match (n.as_u64(), n.as_i64()) {
                 (Some(u), _) => visitor.visit_u64(u),
                 (None, Some(i)) => visitor.visit_i64(i),
                 (None, None) => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
             },
-            Value::String(s) => visitor.visit_borrowed_str(s),
-            Value::Array(items) => visit_array(items, visitor),
-            Value::Object(object) => visit_object(object, visitor),
+            Tree::String(s) => visitor.visit_borrowed_str(s),
+            Tree::Array(items) => visit_array(items, visitor),
+            Tree::Object(object) => visit_object(object, visitor),
         }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Null => visitor.visit_none(),
+            Tree::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
     }
@@ -196,7 +354,7 @@ impl<'de> de::Deserializer<'de> for Node<'de> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Object(object) => {
+            Tree::Object(object) => {
                 let mut members = object.iter();
                 match (members.next(), members.next()) {
                     (Some((variant, content)), None) => visitor.visit_enum(Variant {
@@ -209,7 +367,7 @@ impl<'de> de::Deserializer<'de> for Node<'de> {
                     )),
                 }
             }
-            Value::String(variant) => visitor.visit_enum(Variant {
+            Tree::String(variant) => visitor.visit_enum(Variant {
                 name: variant,
                 content: None,
             }),
@@ -227,14 +385,14 @@ impl<'de> de::Deserializer<'de> for Node<'de> {
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Bool(b) => visitor.visit_bool(*b),
+            Tree::Bool(b) => visitor.visit_bool(*b),
             _ => Err(self.invalid_type(&visitor)),
         }
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::String(s) => visitor.visit_borrowed_str(s),
+            Tree::String(s) => visitor.visit_borrowed_str(s),
             _ => Err(self.invalid_type(&visitor)),
         }
     }
@@ -249,21 +407,21 @@ impl<'de> de::Deserializer<'de> for Node<'de> {
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Null => visitor.visit_unit(),
+            Tree::Null => visitor.visit_unit(),
             _ => Err(self.invalid_type(&visitor)),
         }
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Array(items) => visit_array(items, visitor),
+            Tree::Array(items) => visit_array(items, visitor),
             _ => Err(self.invalid_type(&visitor)),
         }
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Object(object) => visit_object(object, visitor),
+            Tree::Object(object) => visit_object(object, visitor),
             _ => Err(self.invalid_type(&visitor)),
         }
     }
@@ -280,7 +438,7 @@ impl<'de> de::Deserializer<'de> for Node<'de> {
 
 /// The elements of an array being read.
 struct Elements<'de> {
-    items: std::slice::Iter<'de, Value>,
+    items: std::slice::Iter<'de, Tree<'de>>,
     index: usize,
 }
 
@@ -308,8 +466,8 @@ impl<'de> SeqAccess<'de> for Elements<'de> {
 
 /// The members of an object being read.
 struct Members<'de> {
-    members: serde_json::map::Iter<'de>,
-    current: Option<(&'de String, &'de Value)>,
+    members: std::slice::Iter<'de, Member<'de>>,
+    current: Option<&'de Member<'de>>,
 }
 
 impl<'de> MapAccess<'de> for Members<'de> {
@@ -319,13 +477,14 @@ impl<'de> MapAccess<'de> for Members<'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        let Some((key, value)) = self.members.next() else {
+        let Some(member) = self.members.next() else {
             return Ok(None);
         };
-        self.current = Some((key, value));
+        self.current = Some(member);
+        let key: &'de str = &member.0;
         seed.deserialize(BorrowedStrDeserializer::new(key))
             .map(Some)
-            .map_err(|e: Error| e.at(Segment::Key(key.clone())))
+            .map_err(|e: Error| e.at(Segment::Key(key.to_owned())))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
@@ -333,7 +492,7 @@ impl<'de> MapAccess<'de> for Members<'de> {
             return Err(de::Error::custom("value is missing"));
         };
         seed.deserialize(Node(value))
-            .map_err(|e| e.at(Segment::Key(key.clone())))
+            .map_err(|e| e.at(Segment::Key(key.to_string())))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -344,7 +503,7 @@ impl<'de> MapAccess<'de> for Members<'de> {
 /// An enum variant being read: `"name"` (unit) or `{"name": content}`.
 struct Variant<'de> {
     name: &'de str,
-    content: Option<&'de Value>,
+    content: Option<&'de Tree<'de>>,
 }
 
 impl<'de> EnumAccess<'de> for Variant<'de> {
@@ -367,7 +526,7 @@ impl<'de> EnumAccess<'de> for Variant<'de> {
 /// The content of an enum variant; its errors are at the variant's name.
 struct Content<'de> {
     name: &'de str,
-    content: Option<&'de Value>,
+    content: Option<&'de Tree<'de>>,
 }
 
 impl<'de> Content<'de> {
@@ -376,7 +535,7 @@ impl<'de> Content<'de> {
     }
 
     /// The content of a variant that needs one, or what it was given instead.
-    fn required(&self, expected: &'static str) -> Result<&'de Value, Error> {
+    fn required(&self, expected: &'static str) -> Result<&'de Tree<'de>, Error> {
         self.content.ok_or_else(|| {
             let error = de::Error::invalid_type(Unexpected::UnitVariant, &expected);
             self.located(error)
@@ -401,8 +560,8 @@ impl<'de> VariantAccess<'de> for Content<'de> {
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
         let read = match self.required("tuple variant")? {
-            Value::Array(items) if items.is_empty() => visitor.visit_unit(),
-            Value::Array(items) => visit_array(items, visitor),
+            Tree::Array(items) if items.is_empty() => visitor.visit_unit(),
+            Tree::Array(items) => visit_array(items, visitor),
             other => Err(de::Error::invalid_type(unexpected(other), &"tuple variant")),
         };
         read.map_err(|e| self.located(e))
@@ -414,7 +573,7 @@ impl<'de> VariantAccess<'de> for Content<'de> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         let read = match self.required("struct variant")? {
-            Value::Object(object) => visit_object(object, visitor),
+            Tree::Object(object) => visit_object(object, visitor),
             other => Err(de::Error::invalid_type(
                 unexpected(other),
                 &"struct variant",
@@ -426,7 +585,7 @@ impl<'de> VariantAccess<'de> for Content<'de> {
 
 #[cfg(test)]
 mod tests {
-    use super::deserialize;
+    use super::{deserialize, from_tree, Tree};
     use crate::ids::Id;
     use crate::scenario::Scenario;
     use serde::de::DeserializeOwned;
@@ -581,6 +740,13 @@ mod tests {
         for input in std::iter::once(valid.clone()).chain(mutants(valid)) {
             let (ours, reference) = both::<T>(&input);
             assert_eq!(ours, reference, "for {input}");
+            let text = input.to_string();
+            let tree: Tree = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                from_tree::<T>(&tree).err(),
+                ours,
+                "read from the text {text}"
+            );
             errors += usize::from(ours.is_some());
         }
         errors
@@ -620,5 +786,30 @@ mod tests {
         let (path, message) = deserialize::<Shape>(&value).unwrap_err();
         assert_eq!(path, "$.Struct.items[1].quantity");
         assert_eq!(message, "invalid type: string \"many\", expected i16");
+    }
+
+    #[test]
+    fn a_tree_read_from_text_borrows_its_plain_strings_and_equals_the_values() {
+        let text = r#"{"plain": "abc", "escaped": "a\"b\u00e9", "n": [1, -2, 2.5, 18446744073709551615], "t": true, "z": null}"#;
+        let tree: Tree = serde_json::from_str(text).unwrap();
+        let value: Value = serde_json::from_str(text).unwrap();
+        let Tree::Object(members) = &tree else {
+            panic!("an object: {tree:?}");
+        };
+        let strings: Vec<_> = members
+            .iter()
+            .filter_map(|(key, value)| match value {
+                Tree::String(s) => Some((key.as_ref(), s)),
+                _ => None,
+            })
+            .collect();
+        assert!(matches!(
+            strings[0],
+            ("plain", std::borrow::Cow::Borrowed("abc"))
+        ));
+        assert!(matches!(strings[1], ("escaped", std::borrow::Cow::Owned(s)) if s == "a\"b\u{e9}"));
+        let mut sorted = members.clone();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(Tree::Object(sorted), Tree::of(&value), "the same document");
     }
 }

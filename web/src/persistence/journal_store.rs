@@ -15,15 +15,18 @@
 use super::db::{self, StoreError, SEGMENTS, WORKSPACES};
 use super::workspaces::Workspace;
 use decider_core::{DynDomain, DynEngine};
+use js_sys::Promise;
 use serde_json::Value;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbKeyRange, IdbTransactionMode};
 
 /// Journal entries per segment (and so per transaction) the keeper writes at most.
 pub const SEGMENT: usize = 4_000;
-/// Segments read per request when a journal is opened: its JS objects are folded and let
-/// go before the next ones are read, so a long journal never sits whole in the JS heap.
-const READ_BATCH: u32 = 8;
+/// Segments read per request when a journal is opened: IndexedDB reads the next batch
+/// while the engine folds this one, and a long journal never sits whole in the JS heap.
+const READ_BATCH: u32 = 4;
 
 /// An entry that does not read back: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,13 +39,84 @@ pub struct Damage {
     pub message: String,
 }
 
+#[wasm_bindgen(module = "/src/persistence/segment_reader.js")]
+extern "C" {
+    /// A promise of a [`Batch`]: up to `limit` segments (all when `None`) from `from`.
+    #[wasm_bindgen(js_name = readBatch)]
+    fn read_batch(db: &IdbDatabase, workspace: &str, from: f64, limit: Option<u32>) -> Promise;
+
+    /// Segments read in order, and where reading stopped.
+    type Batch;
+    /// `StoredSegment`s.
+    #[wasm_bindgen(method, getter)]
+    fn segments(this: &Batch) -> js_sys::Array;
+    /// The sequence after the last segment read.
+    #[wasm_bindgen(method, getter)]
+    fn next(this: &Batch) -> f64;
+    /// Whether more segments may follow.
+    #[wasm_bindgen(method, getter)]
+    fn more(this: &Batch) -> bool;
+    /// Why reading stopped before the end, if it did.
+    #[wasm_bindgen(method, getter)]
+    fn stop(this: &Batch) -> Option<Stop>;
+
+    /// A segment as read: its first sequence, its number of entries, its JSON text's bytes.
+    type StoredSegment;
+    #[wasm_bindgen(method, getter)]
+    fn first(this: &StoredSegment) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn count(this: &StoredSegment) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn bytes(this: &StoredSegment) -> js_sys::Uint8Array;
+
+    /// Where reading stopped, and why.
+    type Stop;
+    #[wasm_bindgen(method, getter)]
+    fn sequence(this: &Stop) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &Stop) -> String;
+}
+
+/// The [`Read`] that `promise` (of a [`Batch`] read from `from`) comes to.
+async fn batch(from: usize, promise: Promise) -> Result<Read, StoreError> {
+    let batch: Batch = JsFuture::from(promise).await?.unchecked_into();
+    let segments = batch
+        .segments()
+        .iter()
+        .map(|segment| {
+            let segment: StoredSegment = segment.unchecked_into();
+            let text = String::from_utf8(segment.bytes().to_vec()).unwrap_or_default();
+            (segment.first() as usize, segment.count() as usize, text)
+        })
+        .collect();
+    let damage = batch.stop().map(|stop| {
+        let sequence = stop.sequence() as usize;
+        Damage {
+            sequence,
+            path: format!("$[{sequence}]"),
+            message: stop.message(),
+        }
+    });
+    Ok(Read {
+        from,
+        next: batch.next() as usize,
+        more: batch.more(),
+        segments,
+        damage,
+    })
+}
+
 /// A journal as read from the store: its segments in order, up to the first gap between
 /// them or the first record that is not an array of entries.
 pub struct Read {
     /// The sequence of the first entry read.
     from: usize,
-    /// (sequence of the first entry, array of entries), in order, without gaps.
-    segments: Vec<(usize, js_sys::Array)>,
+    /// The sequence after the last entry read.
+    next: usize,
+    /// Whether more segments may follow.
+    more: bool,
+    /// (sequence of the first entry, number of entries, JSON text), in order, without gaps.
+    segments: Vec<(usize, usize, String)>,
     /// Where reading stopped before the end, if it did.
     damage: Option<Damage>,
 }
@@ -50,10 +124,7 @@ pub struct Read {
 impl Read {
     /// The number of entries read.
     pub fn len(&self) -> usize {
-        self.segments
-            .iter()
-            .map(|(_, entries)| entries.length() as usize)
-            .sum()
+        self.next - self.from
     }
 
     /// Whether no entry was read.
@@ -68,11 +139,13 @@ impl Read {
 
     /// Every entry read, as one JSON array text.
     pub fn text(&self) -> String {
-        let mut all = js_sys::Array::new();
-        for (_, entries) in &self.segments {
-            all.extend(entries.iter());
-        }
-        json_text(&all).unwrap_or_else(|| "[]".into())
+        let inner: Vec<&str> = self
+            .segments
+            .iter()
+            .filter(|(_, count, _)| *count > 0)
+            .map(|(_, _, text)| text.trim().trim_start_matches('[').trim_end_matches(']'))
+            .collect();
+        format!("[{}]", inner.join(","))
     }
 
     /// Every entry read, as JSON values.
@@ -86,15 +159,8 @@ impl Read {
     /// where reading stopped, is returned; the entries before it stay folded.
     fn fold_into(self, engine: &mut dyn DynEngine) -> Option<Damage> {
         debug_assert_eq!(engine.journal_len(), self.from);
-        for (first, entries) in self.segments {
-            let folded = match json_text(&entries) {
-                Some(text) => engine.extend(&text),
-                None => Err(decider_core::BoundaryError {
-                    path: format!("$[{first}]"),
-                    message: "the stored segment is not JSON".into(),
-                }),
-            };
-            if let Err(e) = folded {
+        for (first, _, text) in self.segments {
+            if let Err(e) = engine.extend(&text) {
                 let sequence = sequence_of(&e.path).unwrap_or(first);
                 return Some(Damage {
                     sequence,
@@ -107,14 +173,10 @@ impl Read {
     }
 }
 
-/// `value` as JSON text (`None`: it has no JSON form).
-fn json_text(value: &JsValue) -> Option<String> {
-    js_sys::JSON::stringify(value).ok()?.as_string()
-}
-
 /// The engine of `workspace`'s stored journal on `domain` seeded `seed`, read a few
-/// segments at a time: up to its first entry that does not read or fold (or the first gap),
-/// which is returned with its sequence, JSON path and message.
+/// segments at a time (the next batch asked for before this one is folded): up to its
+/// first entry that does not read or fold (or the first gap), which is returned with its
+/// sequence, JSON path and message.
 pub async fn rebuild(
     db: &IdbDatabase,
     workspace: &str,
@@ -122,16 +184,23 @@ pub async fn rebuild(
     seed: u64,
 ) -> Result<(Box<dyn DynEngine>, Option<Damage>), StoreError> {
     let mut engine = domain.start(crate::session::config(seed));
-    loop {
-        let read = read_some(db, workspace, engine.journal_len(), Some(READ_BATCH)).await?;
-        let last = read.segments.len() < READ_BATCH as usize || read.damage.is_some();
+    let ask = |from: usize| {
+        batch(
+            from,
+            read_batch(db, workspace, from as f64, Some(READ_BATCH)),
+        )
+    };
+    let mut pending = Some(ask(0));
+    while let Some(reading) = pending.take() {
+        let read = reading.await?;
+        if read.more && read.damage.is_none() {
+            pending = Some(ask(read.next));
+        }
         if let Some(damage) = read.fold_into(&mut *engine) {
             return Ok((engine, Some(damage)));
         }
-        if last {
-            return Ok((engine, None));
-        }
     }
+    Ok((engine, None))
 }
 
 /// The journal index at the start of a `$[i]…` path.
@@ -242,52 +311,11 @@ pub async fn append(
 }
 
 /// Reads `workspace`'s journal from sequence `from` (where one of its segments starts, or
-/// its end): one bulk read of the segments, in order. A gap between segments, or a record
-/// that is not an array, ends what is read (and [`Read::damage`] says where); nothing is
-/// changed in the store.
+/// its end), on the page: one bulk read of the segments, in order. A gap between segments,
+/// or a record that is not an array, ends what is read (and [`Read::damage`] says where);
+/// nothing is changed in the store.
 pub async fn read(db: &IdbDatabase, workspace: &str, from: usize) -> Result<Read, StoreError> {
-    read_some(db, workspace, from, None).await
-}
-
-/// [`read`], of at most `limit` segments.
-async fn read_some(
-    db: &IdbDatabase,
-    workspace: &str,
-    from: usize,
-    limit: Option<u32>,
-) -> Result<Read, StoreError> {
-    let mut read = Read {
-        from,
-        segments: Vec::new(),
-        damage: None,
-    };
-    let mut next = from;
-    for (first, value) in stored(db, workspace, from, limit).await? {
-        let damage = |message: String| Damage {
-            sequence: next,
-            path: format!("$[{next}]"),
-            message,
-        };
-        if first != next {
-            read.damage = Some(damage(format!(
-                "entry {next} is missing (the next one kept is {first})"
-            )));
-            break;
-        }
-        match value.dyn_into::<js_sys::Array>() {
-            Ok(entries) => {
-                next += entries.length() as usize;
-                read.segments.push((first, entries));
-            }
-            Err(_) => {
-                read.damage = Some(damage(
-                    "the stored segment is not an array of entries".into(),
-                ));
-                break;
-            }
-        }
-    }
-    Ok(read)
+    batch(from, read_batch(db, workspace, from as f64, None)).await
 }
 
 /// The stored segments of `workspace`'s journal from the one starting at `from`, as they
@@ -297,29 +325,13 @@ pub async fn segments(
     workspace: &str,
     from: usize,
 ) -> Result<Vec<(usize, JsValue)>, StoreError> {
-    stored(db, workspace, from, None).await
-}
-
-/// [`segments`], at most `limit` of them.
-async fn stored(
-    db: &IdbDatabase,
-    workspace: &str,
-    from: usize,
-    limit: Option<u32>,
-) -> Result<Vec<(usize, JsValue)>, StoreError> {
     let tx = db::transaction(db, &[SEGMENTS], IdbTransactionMode::Readonly)?;
     let store = tx.object_store(SEGMENTS)?;
     let range = range(workspace, from)?;
-    let (keys, values) = match limit {
-        Some(n) => (
-            store.get_all_keys_with_key_and_limit(&range, n)?,
-            store.get_all_with_key_and_limit(&range, n)?,
-        ),
-        None => (
-            store.get_all_keys_with_key(&range)?,
-            store.get_all_with_key(&range)?,
-        ),
-    };
+    let (keys, values) = (
+        store.get_all_keys_with_key(&range)?,
+        store.get_all_with_key(&range)?,
+    );
     let keys: js_sys::Array = db::finished(&keys).await?.into();
     let values: js_sys::Array = db::finished(&values).await?.into();
     Ok(keys
