@@ -28,6 +28,13 @@ pub fn wasm_memory_bytes() -> f64 {
         .into()
 }
 
+/// How many engines of closed sessions are still being freed, a slice at a time, for the
+/// benchmarks: `window.wasmBindings.engines_being_freed()` in the page.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn engines_being_freed() -> u32 {
+    session::teardown::pending() as u32
+}
+
 /// Starts the playground in the page's `<body>`: installs the panic screen, then mounts
 /// the app.
 pub fn start() {

@@ -395,9 +395,11 @@ async fn pasted_scenarios_become_workspaces_and_bad_ones_change_nothing() {
     scenario.title = "pasted spec".into();
     scenario.steps[0].expect.events = Some(Vec::new());
     paste(&scenario.to_json());
-    until("it becomes a workspace, run", || {
+    // The verdict is reported once the run is over, maybe a task after the head moved.
+    until("it becomes a workspace, run, its verdict reported", || {
         text(&root, "workspace-picker").is_some_and(|t| t.contains("pasted spec"))
             && handle(2).get().head() > 0
+            && handle(2).get().error().is_some()
     })
     .await;
     let error = handle(2).get().error().unwrap_or_default().to_string();

@@ -7,7 +7,7 @@
 pub mod action;
 pub mod repeat;
 pub mod store;
-mod teardown;
+pub mod teardown;
 
 pub use action::Action;
 

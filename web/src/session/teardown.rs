@@ -17,6 +17,11 @@ thread_local! {
     static PENDING: RefCell<(VecDeque<Box<dyn Teardown>>, bool)> = RefCell::default();
 }
 
+/// How many engines are waiting to be freed (for the benchmarks).
+pub fn pending() -> usize {
+    PENDING.with(|pending| pending.borrow().0.len())
+}
+
 /// Frees `engine` in slices, after the frame that shows what replaced it.
 pub fn release(engine: Box<dyn DynEngine>) {
     if engine.journal_len() == 0 {
