@@ -6,8 +6,9 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use decider_bench::order::{self, OrderDecider};
 use decider_bench::plain::PlainLoop;
 use decider_bench::workloads::{
-    config, counter_engine, counter_flows, mirror_system, order_engine, restaurant_engine,
-    restaurant_flow, run_commands, welcome_engine, welcome_flows, RestaurantFlow,
+    config, counter_engine, counter_flows, mirror_system, next_position, order_engine,
+    restaurant_engine, restaurant_flow, run_commands, welcome_engine, welcome_flows,
+    RestaurantFlow,
 };
 use decider_core::{fold, Decider, Engine};
 use decider_domains::counter::{replay_workload, Counter};
@@ -139,10 +140,7 @@ fn million(c: &mut Criterion) {
     let mut position = 12_345u64;
     group.bench_function("state at a random position", |b| {
         b.iter(|| {
-            position = position
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1)
-                % head;
+            position = next_position(position, head);
             black_box(engine.at_position(position).position)
         })
     });

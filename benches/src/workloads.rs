@@ -165,3 +165,13 @@ pub fn counter_flows(engine: &mut Engine<MirrorSystem>, flows: u64) {
         engine.run_until_idle(10);
     }
 }
+
+/// The position after `position` in a pseudo-random walk over `0..head` (a linear
+/// congruential step): the "state at a random position" benches visit positions spread
+/// over the whole log, the same ones natively and in wasm.
+pub fn next_position(position: u64, head: u64) -> u64 {
+    position
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1)
+        % head
+}
