@@ -245,6 +245,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
             </p>
         },
     };
+    let first_time = props.history.is_empty();
+    let examples = html! {
+        <Examples examples={props.examples.clone()} on_pick={fill.clone()} {first_time} />
+    };
     let error_id = format!("{ids}-error");
     let repeat_id = format!("{ids}-repeat");
     let n = count.unwrap_or(1);
@@ -266,6 +270,9 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 </p>
             }
             <fieldset class="composer-body" disabled={props.locked}>
+                // Until something is submitted the examples come first, where a newcomer
+                // looks; after that they make way for the form.
+                if first_time { { examples.clone() } }
                 <div class="composer-pick">
                     <label class="composer-label" for={format!("{ids}-picker")}>{ "Command" }</label>
                     <CommandPicker id={format!("{ids}-picker")} catalog={catalog.clone()}
@@ -308,8 +315,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 <p class="composer-hint">
                     { "With ×N, " }<code>{ "${i}" }</code>{ " in any string becomes 1, 2, … N." }
                 </p>
-                <Examples examples={props.examples.clone()} on_pick={fill.clone()}
-                    first_time={props.history.is_empty()} />
+                if !first_time { { examples } }
                 <History history={props.history.clone()} {name_of} on_pick={fill} />
             </fieldset>
             if let Some((done, total)) = props.progress {

@@ -25,7 +25,7 @@ pub struct ExamplesProps {
 #[function_component]
 pub fn Examples(props: &ExamplesProps) -> Html {
     html! {
-        <details class="composer-shelf" open=true>
+        <details class={classes!("composer-shelf", props.first_time.then_some("composer-shelf-start"))} open=true>
             <summary>
                 { format!("Examples ({})", props.examples.len()) }
                 if props.first_time && !props.examples.is_empty() {
