@@ -1,7 +1,8 @@
 //! The journal in IndexedDB, kept in sealed segments: each record is the array of the
 //! entries one transaction appended (whole engine steps, at most [`SEGMENT`] entries), as
-//! plain JS objects (readable in DevTools), keyed `[workspace id, sequence of its first
-//! entry]`.
+//! plain JS objects (readable in DevTools) in their [`stored`] form (a step names its
+//! command when the segment queued it, facts leave out what their step says), keyed
+//! `[workspace id, sequence of its first entry]`.
 //!
 //! A segment is written once, with `add`, in the same readwrite transaction as the
 //! workspace's record, and never rewritten: IndexedDB commits the transaction whole or
@@ -14,6 +15,7 @@
 
 use super::db::{self, StoreError, SEGMENTS, WORKSPACES};
 use super::workspaces::Workspace;
+use decider_core::boundary::stored;
 use decider_core::{DynDomain, DynEngine};
 use js_sys::Promise;
 use serde_json::Value;
@@ -137,7 +139,8 @@ impl Read {
         self.damage.as_ref()
     }
 
-    /// Every entry read, as one JSON array text.
+    /// Every entry read, as one JSON array text in the stored form
+    /// ([`DynEngine::extend`] reads it).
     pub fn text(&self) -> String {
         let inner: Vec<&str> = self
             .segments
@@ -148,9 +151,13 @@ impl Read {
         format!("[{}]", inner.join(","))
     }
 
-    /// Every entry read, as JSON values.
+    /// Every entry read, as JSON values in their JSON form (expanded from the stored
+    /// form); none if they do not expand.
     pub fn entries(&self) -> Vec<Value> {
-        serde_json::from_str(&self.text()).unwrap_or_default()
+        stored::expand(&self.text(), self.from)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
     }
 
     /// Folds the entries onto `engine` (whose journal is as long as where the reading
@@ -215,18 +222,20 @@ pub struct Segment {
 }
 
 impl Segment {
-    /// The segment of the entries in `text`, a JSON array (as
-    /// [`DynEngine::journal_text`] writes them):
-    /// parsed once by the browser.
-    /// An integer a JS number cannot hold exactly is refused (it would be stored changed).
+    /// The segment of the entries in `text`, a JSON array in their JSON form (as
+    /// [`DynEngine::journal_text`] writes them): kept in their [`stored`] form, parsed once
+    /// by the browser. An integer a JS number cannot hold exactly is refused (it would be
+    /// stored changed).
     pub fn from_text(text: &str, len: usize) -> Result<Segment, StoreError> {
-        if let Some(number) = inexact_integer(text) {
+        let text = stored::compact(text)
+            .map_err(|e| StoreError::Other(format!("the entries do not convert: {e}")))?;
+        if let Some(number) = inexact_integer(&text) {
             return Err(StoreError::Other(format!(
                 "the number {number} in a journal entry is beyond what IndexedDB keeps exactly \
                  (2^53)"
             )));
         }
-        let value = js_sys::JSON::parse(text)?;
+        let value = js_sys::JSON::parse(&text)?;
         Ok(Segment { value, len })
     }
 
