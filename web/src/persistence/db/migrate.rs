@@ -7,7 +7,7 @@ use crate::persistence::journal_store::{self, SEGMENT};
 use decider_core::boundary::stored;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{IdbCursorWithValue, IdbDatabase, IdbRequest, IdbTransaction};
+use web_sys::{IdbCursorWithValue, IdbDatabase, IdbTransaction};
 
 /// Reads every entry of the old journal store within the upgrade's transaction, adds them
 /// to [`SEGMENTS`] as runs of consecutive entries of one workspace (at most [`SEGMENT`]
@@ -88,7 +88,7 @@ fn write_segments(
 /// entries stays as it is; anything failing aborts the upgrade, which leaves the database
 /// as it was.
 pub fn segments_to_stored(upgrading: &IdbTransaction) -> Result<(), JsValue> {
-    let request: IdbRequest = upgrading.object_store(SEGMENTS)?.open_cursor()?.into();
+    let request = upgrading.object_store(SEGMENTS)?.open_cursor()?;
     let on_record = Closure::<dyn FnMut()>::new({
         let (request, upgrading) = (request.clone(), upgrading.clone());
         move || {
