@@ -215,6 +215,10 @@ pub trait DynEngine {
     /// Journal entries `from..to` as the text of one JSON array, written straight from
     /// the typed entries (what a durable store parses into plain objects in one go).
     fn journal_text(&self, from: usize, to: usize) -> String;
+    /// Entries `from..to` in their [`stored`] form, the text of a JSON array: what
+    /// [`stored::compact`] makes of [`DynEngine::journal_text`], written straight from
+    /// the typed entries (what a durable store keeps of one segment).
+    fn stored_text(&self, from: usize, to: usize) -> String;
     /// Folds `journal`, the text of a JSON array of entries that continue this engine's
     /// own (a stored journal read back a segment at a time, or what another writer
     /// appended), in their JSON or their [`stored`] form (a step may name a command
@@ -727,6 +731,12 @@ where
         let to = to.min(journal.len());
         let entries = journal.get(from.min(to)..to).unwrap_or_default();
         serde_json::to_string(entries).unwrap_or_else(|_| "[]".into())
+    }
+
+    fn stored_text(&self, from: usize, to: usize) -> String {
+        let journal = self.engine.journal();
+        let to = to.min(journal.len());
+        stored::write(journal.get(from.min(to)..to).unwrap_or_default())
     }
 
     fn extend(&mut self, journal: &str) -> Result<(), BoundaryError> {

@@ -4,7 +4,9 @@
 // RELOADS times (3) and prints, per reload, the user + system CPU time of the browser's
 // renderer processes (from /proc, only this browser's), of the whole browser, the wall
 // clock to interactive (head, log rows, inspector, slider at the head, as bench.mjs
-// waits) and the load average. Not a test:
+// waits) and the load average; then, SETTLE ms later (15,000), the renderers' CPU time
+// again (what runs after the page is interactive: the packed images checked against the
+// segments). Not a test:
 // `DIST_DIR=<dist> node tests/e2e/cpu-load.mjs`.
 import { readFileSync, readdirSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -92,12 +94,15 @@ for (let i = 0; i < reloads; i++) {
   await interactive(facts);
   const wall = Date.now() - t0;
   const after = cpu();
+  await page.waitForTimeout(Number(process.env.SETTLE ?? 15_000));
+  const settled = cpu();
   console.log(JSON.stringify({
     reload: i + 1,
     facts,
     renderer_cpu_s: Math.round((after.renderer - before.renderer) * 100) / 100,
     browser_cpu_s: Math.round((after.browser - before.browser) * 100) / 100,
     wall_ms: wall,
+    renderer_cpu_settled_s: Math.round((settled.renderer - before.renderer) * 100) / 100,
     load_average: [load, loadavg()[0]].map((l) => Math.round(l * 100) / 100),
   }));
 }

@@ -20,10 +20,15 @@
 
 use super::located::Tree;
 use super::BoundaryError;
+use crate::envelope::{CommandEnvelope, FactRef, SharedCommand};
+use crate::ids::Id;
+use crate::journal::{JournalEntry, StepRecord};
+use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Number;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// An object's members, in order.
 type Members<'a> = Vec<(Cow<'a, str>, Tree<'a>)>;
@@ -37,6 +42,151 @@ pub fn compact(journal: &str) -> Result<String, BoundaryError> {
         compact_entry(entry, &mut queued);
     }
     serde_json::to_string(&entries).map_err(|e| BoundaryError::whole(&e))
+}
+
+/// The stored form of `entries` (a run of a journal), as the text of a JSON array:
+/// written straight from the typed entries, it is what [`compact`] makes of their JSON
+/// form (a step names its command when the run queued that very envelope).
+pub fn write<C: Serialize, E: Serialize, R: Serialize>(entries: &[JournalEntry<C, E, R>]) -> String {
+    let mut queued: HashMap<Id, &SharedCommand<C>> = HashMap::new();
+    let run: Vec<EntryOut<'_, C, E, R>> = entries
+        .iter()
+        .map(|entry| {
+            for command in entry.queued() {
+                queued.insert(command.command_id, command);
+            }
+            match entry {
+                JournalEntry::Step(step) => {
+                    let id = step.command.command_id;
+                    let named = queued
+                        .get(&id)
+                        .is_some_and(|known| Arc::ptr_eq(known, &step.command));
+                    if named {
+                        queued.remove(&id);
+                    }
+                    EntryOut::Step(step, named)
+                }
+                other => EntryOut::Whole(other),
+            }
+        })
+        .collect();
+    serde_json::to_string(&run).unwrap_or_else(|_| "[]".into())
+}
+
+/// An entry as [`write`] writes it.
+enum EntryOut<'a, C, E, R> {
+    /// As in the JSON form.
+    Whole(&'a JournalEntry<C, E, R>),
+    /// A step, naming its command (`true`) or holding its envelope.
+    Step(&'a StepRecord<C, E, R>, bool),
+}
+
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for EntryOut<'_, C, E, R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EntryOut::Whole(entry) => entry.serialize(serializer),
+            EntryOut::Step(step, named) => {
+                let mut out = serializer.serialize_map(Some(1))?;
+                out.serialize_entry("step", &StepOut(step, *named))?;
+                out.end()
+            }
+        }
+    }
+}
+
+/// A step's body in the stored form.
+struct StepOut<'a, C, E, R>(&'a StepRecord<C, E, R>, bool);
+
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepOut<'_, C, E, R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let StepOut(step, named) = *self;
+        let command = &*step.command;
+        let mut out = serializer.serialize_map(None)?;
+        out.serialize_entry("step", &step.step)?;
+        match named {
+            true => out.serialize_entry("command", &command.command_id)?,
+            false => out.serialize_entry("command", command)?,
+        }
+        let facts: Vec<FactOut<'_, C, E, R>> = step
+            .recorded()
+            .map(|(fact, queued)| FactOut {
+                fact,
+                queued,
+                command,
+            })
+            .collect();
+        out.serialize_entry("facts", &facts)?;
+        if let Some(failure) = &step.failure {
+            out.serialize_entry("failure", failure)?;
+        }
+        if step.injected {
+            out.serialize_entry("injected", &true)?;
+        }
+        if let Some(first) = facts.first() {
+            out.serialize_entry("stream_id", first.fact.stream_id)?;
+            out.serialize_entry("position", &first.fact.position)?;
+            out.serialize_entry("time", &first.fact.time)?;
+        }
+        out.end()
+    }
+}
+
+/// A fact of a step in the stored form: its own members, and what it queued.
+struct FactOut<'a, C, E, R> {
+    fact: FactRef<'a, C, E, R>,
+    queued: &'a [SharedCommand<C>],
+    /// The step's command.
+    command: &'a CommandEnvelope<C>,
+}
+
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for FactOut<'_, C, E, R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_map(None)?;
+        out.serialize_entry("id", &self.fact.id)?;
+        out.serialize_entry("kind", self.fact.kind)?;
+        if !self.queued.is_empty() {
+            let queued: Vec<QueuedOut<'_, C, E, R>> = self
+                .queued
+                .iter()
+                .map(|envelope| QueuedOut {
+                    envelope,
+                    fact: self,
+                })
+                .collect();
+            out.serialize_entry("queued", &queued)?;
+        }
+        out.end()
+    }
+}
+
+/// A command a fact queued, without what the fact implies.
+struct QueuedOut<'a, C, E, R> {
+    envelope: &'a CommandEnvelope<C>,
+    fact: &'a FactOut<'a, C, E, R>,
+}
+
+impl<C: Serialize, E, R> Serialize for QueuedOut<'_, C, E, R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (envelope, step) = (self.envelope, self.fact.command);
+        let mut out = serializer.serialize_map(None)?;
+        out.serialize_entry("command_id", &envelope.command_id)?;
+        if envelope.correlation_id != step.correlation_id {
+            out.serialize_entry("correlation_id", &envelope.correlation_id)?;
+        }
+        if envelope.causation_id != self.fact.fact.id {
+            out.serialize_entry("causation_id", &envelope.causation_id)?;
+        }
+        if envelope.time != self.fact.fact.time {
+            out.serialize_entry("time", &envelope.time)?;
+        }
+        out.serialize_entry("origin", &envelope.origin)?;
+        out.serialize_entry("compensation", &envelope.compensation)?;
+        if u64::from(envelope.depth) != u64::from(step.depth) + 1 {
+            out.serialize_entry("depth", &envelope.depth)?;
+        }
+        out.serialize_entry("command", &envelope.command)?;
+        out.end()
+    }
 }
 
 /// The JSON form of `stored` (the text of a JSON array of entries in the stored form, the
@@ -465,6 +615,18 @@ mod tests {
             let stored = compact(&part).unwrap();
             assert_eq!(values(&expand(&stored, from).unwrap()), values(&part));
         }
+    }
+
+    #[test]
+    fn written_from_typed_entries_it_is_what_compacting_their_json_makes() {
+        let journal: Vec<crate::journal::JournalEntry<Value, Value, Value>> =
+            serde_json::from_str(&golden()).unwrap();
+        // Read back from JSON, a step's command is its own copy: it is written whole,
+        // as `compact` does for an envelope that differs.
+        let text = serde_json::to_string(&journal).unwrap();
+        let whole = compact(&text).unwrap();
+        assert_eq!(values(&expand(&write(&journal), 0).unwrap()), values(&text));
+        assert!(write(&journal).len() > whole.len());
     }
 
     #[test]

@@ -60,8 +60,8 @@ extern "C" {
         packed: bool,
     ) -> Promise;
 
-    /// The packed image of a segment's entries (a JS array).
-    fn pack(entries: &JsValue) -> JsValue;
+    /// The packed image of a segment of `count` entries whose JSON text is `bytes`.
+    fn pack(bytes: &[u8], count: f64) -> JsValue;
 
     /// A promise of whether the packed image of the segment at `first` differed from the
     /// segment (or was missing), and was written again from it.
@@ -316,20 +316,26 @@ pub struct Segment {
 
 impl Segment {
     /// The segment of the entries in `text`, a JSON array in their JSON form (as
-    /// [`DynEngine::journal_text`] writes them): kept in their [`stored`] form, parsed once
-    /// by the browser. An integer a JS number cannot hold exactly is refused (it would be
-    /// stored changed).
+    /// [`DynEngine::journal_text`] writes them): kept in their [`stored`] form.
     pub fn from_text(text: &str, len: usize) -> Result<Segment, StoreError> {
         let text = stored::compact(text)
             .map_err(|e| StoreError::Other(format!("the entries do not convert: {e}")))?;
-        if let Some(number) = inexact_integer(&text) {
+        Segment::from_stored(&text, len)
+    }
+
+    /// The segment of the entries in `text`, a JSON array in their stored form (as
+    /// [`DynEngine::stored_text`] writes them): parsed once by the browser, its bytes the
+    /// packed image. An integer a JS number cannot hold exactly is refused (it would be
+    /// stored changed).
+    pub fn from_stored(text: &str, len: usize) -> Result<Segment, StoreError> {
+        if let Some(number) = inexact_integer(text) {
             return Err(StoreError::Other(format!(
                 "the number {number} in a journal entry is beyond what IndexedDB keeps exactly \
                  (2^53)"
             )));
         }
-        let value = js_sys::JSON::parse(&text)?;
-        let image = pack(&value);
+        let value = js_sys::JSON::parse(text)?;
+        let image = pack(text.as_bytes(), len as f64);
         Ok(Segment { value, image, len })
     }
 

@@ -288,7 +288,7 @@ async fn flush(keeper: Shared) {
                     let to = length.min(saved + SEGMENT);
                     current.length = to;
                     current.facts = session.head_after(to);
-                    let text = session.journal_text(saved, to);
+                    let text = session.stored_text(saved, to);
                     let job = (db, current.clone(), saved, text, to - saved);
                     k.dirty = false;
                     Some(job)
@@ -300,7 +300,7 @@ async fn flush(keeper: Shared) {
             break;
         };
         // The text is let go of before the write: the browser holds the segment now.
-        let segment = Segment::from_text(&text, count);
+        let segment = Segment::from_stored(&text, count);
         drop(text);
         let written = match segment {
             Ok(segment) => journal_store::append(&db, &workspace, from, &segment).await,

@@ -24,14 +24,17 @@ function committed(transaction) {
   });
 }
 
-/** The packed image of a segment whose JSON text is `text`: its entry count and bytes. */
+/** The packed image of a segment of `count` entries whose JSON text is `text`. */
 function packText(text, count) {
   return { count, text: encoder.encode(text).buffer };
 }
 
-/** The packed image of `entries` (a segment's array of entries as stored). */
-export function pack(entries) {
-  return packText(JSON.stringify(entries), entries.length);
+/**
+ * The packed image of a segment of `count` entries whose JSON text's UTF-8 bytes are
+ * `bytes` (a view into the wasm's memory: copied).
+ */
+export function pack(bytes, count) {
+  return { count, text: bytes.slice().buffer };
 }
 
 /** Whether `image` is a packed image (an entry count and an ArrayBuffer). */
@@ -115,8 +118,11 @@ function batch(keys, values, from, limit, read) {
 
 /**
  * Holds the packed image of `workspace`'s segment starting at `first` against the segment:
- * when it differs (or is missing), it is written again from the segment (or deleted, when
- * the segment is not an array of JSON values). Resolves to whether it was.
+ * when its text is not the segment's `JSON.stringify` (or it is missing), it is written
+ * again from the segment (or deleted, when the segment is not an array of JSON values).
+ * Resolves to whether what the image said differed from the segment: a text that only
+ * writes the same values otherwise (an image is written from Rust's JSON, whose numbers
+ * and key order may be written differently) is rewritten without differing.
  */
 export async function checkPacked(db, workspace, first) {
   const key = [workspace, first];
@@ -132,13 +138,22 @@ export async function checkPacked(db, workspace, first) {
     text = null;
   }
   if (typeof text !== "string") text = null;
-  const same = text !== null && isImage(image) && image.count === entries.length &&
-    decoder.decode(image.text) === text;
-  if (same || (text === null && image === undefined)) return false;
+  const imageText = isImage(image) && image.count === (entries?.length ?? -1)
+    ? decoder.decode(image.text)
+    : null;
+  if ((text !== null && imageText === text) || (text === null && image === undefined)) {
+    return false;
+  }
+  let sameValues = false;
+  try {
+    sameValues = text !== null && imageText !== null && JSON.stringify(JSON.parse(imageText)) === text;
+  } catch {
+    sameValues = false;
+  }
   const write = db.transaction(["packed"], "readwrite");
   const images = write.objectStore("packed");
   if (text === null) images.delete(key);
   else images.put(packText(text, entries.length), key);
   await committed(write);
-  return true;
+  return !sameValues;
 }
