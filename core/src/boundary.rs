@@ -6,6 +6,7 @@
 pub mod flow;
 mod located;
 pub mod rows;
+pub mod stored;
 pub mod window;
 
 pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
@@ -214,9 +215,14 @@ pub trait DynEngine {
     /// Journal entries `from..to` as the text of one JSON array, written straight from
     /// the typed entries (what a durable store parses into plain objects in one go).
     fn journal_text(&self, from: usize, to: usize) -> String;
+    /// Entries `from..to` in their [`stored`] form, the text of a JSON array: what
+    /// [`stored::compact`] makes of [`DynEngine::journal_text`], written straight from
+    /// the typed entries (what a durable store keeps of one segment).
+    fn stored_text(&self, from: usize, to: usize) -> String;
     /// Folds `journal`, the text of a JSON array of entries that continue this engine's
     /// own (a stored journal read back a segment at a time, or what another writer
-    /// appended), read as JSON values and then, through the boundary's one deserializer,
+    /// appended), in their JSON or their [`stored`] form (a step may name a command
+    /// queued earlier in the same text), read as JSON values and then, through the boundary's one deserializer,
     /// as typed entries. An entry that does not read or fold stops it there: the entries
     /// before it stay, and its path (`$[sequence]…`, counted from the journal's start) is
     /// returned.
@@ -443,9 +449,9 @@ where
     }
 }
 
-/// The entries of `journal` (the text of a JSON array of entries, the first of them
-/// entry `start` of the journal), read up to the first that does not read, with that one's
-/// error and path. The text is read as a [`located::Tree`] (its strings borrowed, no
+/// The entries of `journal` (the text of a JSON array of entries in their JSON or their
+/// [`stored`] form, the first of them entry `start` of the journal), read up to the first
+/// that does not read, with that one's error and path. The text is read as a [`located::Tree`] (its strings borrowed, no
 /// `Value` built) and each entry through the one deserializer of every typed message (a
 /// second one, from text, would add a copy of every domain's message types to the wasm).
 fn read_entries<T: DeserializeOwned>(
@@ -462,16 +468,17 @@ fn read_entries<T: DeserializeOwned>(
             return (Vec::new(), Some(broken));
         }
     };
+    let mut trees = trees;
     let mut entries = Vec::with_capacity(trees.len());
-    for (i, tree) in trees.iter().enumerate() {
-        match located::from_tree::<T>(tree) {
+    let mut expander = stored::Expander::default();
+    for i in 0..trees.len() {
+        let read = expander.expand(&mut trees, i).and_then(|()| {
+            located::from_tree::<T>(&trees[i])
+                .map_err(|(path, message)| BoundaryError { path, message })
+        });
+        match read {
             Ok(entry) => entries.push(entry),
-            Err((path, message)) => {
-                return (
-                    entries,
-                    Some(BoundaryError { path, message }.in_element(start + i)),
-                )
-            }
+            Err(error) => return (entries, Some(error.in_element(start + i))),
         }
     }
     (entries, None)
@@ -724,6 +731,12 @@ where
         let to = to.min(journal.len());
         let entries = journal.get(from.min(to)..to).unwrap_or_default();
         serde_json::to_string(entries).unwrap_or_else(|_| "[]".into())
+    }
+
+    fn stored_text(&self, from: usize, to: usize) -> String {
+        let journal = self.engine.journal();
+        let to = to.min(journal.len());
+        stored::write(journal.get(from.min(to)..to).unwrap_or_default())
     }
 
     fn extend(&mut self, journal: &str) -> Result<(), BoundaryError> {

@@ -121,8 +121,9 @@ test("a tampered journal entry opens read-only up to the last good one, says whe
         const i = keys.result.findLastIndex(([, first]) => first <= 3);
         const [, first] = keys.result[i];
         const entry = all.result[i][3 - first];
-        // A step that claims a fact at the wrong position.
-        if (entry.step) entry.step.facts[0].fact.position = 99;
+        // A step that claims a fact at the wrong position (a fact in the stored form
+        // names its position only when it is not the one its step implies).
+        if (entry.step) entry.step.facts[0].position = 99;
         else entry.submitted.command_id = "not an id";
         segments.put(all.result[i], keys.result[i]);
         tx.oncomplete = () => { db.close(); resolve(all.result.flat().length); };

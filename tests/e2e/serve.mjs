@@ -11,8 +11,11 @@ const TYPES = {
   ".json": "application/json",
 };
 
-/** Serves `dir`; resolves to `{ url, close }`. Unknown paths get index.html (an SPA). */
-export function serveDirectory(dir) {
+/**
+ * Serves `dir` on `port` (a free one by default); resolves to `{ url, close }`. Unknown
+ * paths get index.html (an SPA).
+ */
+export function serveDirectory(dir, port = 0) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     const file = join(dir, path.endsWith("/") ? "index.html" : path);
@@ -27,7 +30,7 @@ export function serveDirectory(dir) {
     }
   });
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const { port } = server.address();
       resolve({
         url: `http://127.0.0.1:${port}`,

@@ -238,6 +238,55 @@ async fn a_version_2_journal_becomes_segments_and_keeps_its_gaps() {
 }
 
 #[wasm_bindgen_test]
+async fn a_version_3_journal_is_kept_in_the_stored_form_and_reads_back_the_same() {
+    let name = format!("test-upgrade-3-{}", workspaces::new_id("db"));
+    let old = db::open_at(&name, 3).await.unwrap();
+    let ws = workspace();
+    let entries = journal();
+    assert!(entries.len() > 6);
+    workspaces::put(&old, &ws).await.unwrap();
+    support::write_version_3(&old, &ws.id, 0, &entries[..4]).await;
+    support::write_version_3(&old, &ws.id, 4, &entries[4..]).await;
+    let size = |segments: &[(usize, wasm_bindgen::JsValue)]| {
+        segments
+            .iter()
+            .map(|(_, s)| js_sys::JSON::stringify(s).unwrap().length())
+            .sum::<u32>()
+    };
+    let before = size(&journal_store::segments(&old, &ws.id, 0).await.unwrap());
+    old.close();
+    let new = db::open_at(&name, db::VERSION).await.unwrap();
+    assert_eq!(new.version() as u32, db::VERSION);
+    let segments = journal_store::segments(&new, &ws.id, 0).await.unwrap();
+    assert_eq!(
+        segments.iter().map(|(first, _)| *first).collect::<Vec<_>>(),
+        [0, 4],
+        "the same segments"
+    );
+    let after = size(&segments);
+    assert!(after < before, "stored smaller: {after} bytes, was {before}");
+    let step = js_sys::Array::from(&segments[0].1)
+        .iter()
+        .find(|entry| js_sys::Reflect::has(entry, &"step".into()).unwrap())
+        .expect("a step in the first segment");
+    let command = js_sys::Reflect::get(&step, &"step".into())
+        .and_then(|step| js_sys::Reflect::get(&step, &"command".into()))
+        .unwrap();
+    assert!(
+        command.is_string(),
+        "a step names the command its segment queued"
+    );
+    let read = journal_store::read(&new, &ws.id, 0).await.unwrap();
+    assert_eq!((read.entries(), read.damage()), (entries.clone(), None));
+    let domain = decider_domains::find("restaurant").unwrap();
+    let (engine, damage) = journal_store::rebuild(&new, &ws.id, &*domain, 0)
+        .await
+        .unwrap();
+    assert_eq!(damage, None);
+    assert_eq!(engine.journal(0), entries, "the same engine, rebuilt");
+}
+
+#[wasm_bindgen_test]
 async fn a_database_from_a_newer_schema_is_refused_untouched() {
     let name = format!("test-newer-{}", workspaces::new_id("db"));
     let newer = db::open_at(&name, db::VERSION + 1).await.unwrap();
@@ -296,6 +345,69 @@ async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
         entries.len(),
         "nothing stored was deleted"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_packed_image_is_read_first_then_held_against_its_segment_which_wins() {
+    let db = fresh("packed").await;
+    let ws = workspace();
+    let entries = journal();
+    append(&db, &ws, 0, &entries[..2]).await.unwrap();
+    append(&db, &ws, 2, &entries[2..]).await.unwrap();
+    let domain = decider_domains::find("restaurant").unwrap();
+    let loaded = journal_store::load(&db, &ws.id, &*domain, 0, true)
+        .await
+        .unwrap();
+    assert_eq!(loaded.segments, [(0, true), (2, true)], "read from the images");
+    assert_eq!(loaded.engine.journal(0), entries);
+    assert!(!journal_store::check(&db, &ws.id, 0).await.unwrap());
+    assert!(!journal_store::check(&db, &ws.id, 2).await.unwrap());
+
+    // The segment changed by hand in DevTools: its image still says what was appended.
+    let mut tampered = entries[3].clone();
+    match tampered.get_mut("step") {
+        Some(step) => step["step"] = json!("three"),
+        None => tampered["submitted"]["command_id"] = json!("not an id"),
+    }
+    support::tamper(&db, &ws.id, 3, &tampered).await;
+    let cached = journal_store::load(&db, &ws.id, &*domain, 0, true)
+        .await
+        .unwrap();
+    assert_eq!(cached.damage, None, "the image is what was appended");
+    assert!(
+        journal_store::check(&db, &ws.id, 2).await.unwrap(),
+        "the image differs from its segment: written again"
+    );
+    assert!(!journal_store::check(&db, &ws.id, 2).await.unwrap());
+    let again = journal_store::load(&db, &ws.id, &*domain, 0, true)
+        .await
+        .unwrap();
+    let damage = again.damage.expect("the segment wins");
+    assert_eq!((damage.sequence, again.segments[1]), (3, (2, true)));
+    assert_eq!(again.engine.journal(0), entries[..3]);
+}
+
+#[wasm_bindgen_test]
+async fn a_segment_without_its_packed_image_is_read_and_gets_one() {
+    let name = format!("test-unpacked-{}", workspaces::new_id("db"));
+    let old = db::open_at(&name, 3).await.unwrap();
+    let ws = workspace();
+    let entries = journal();
+    support::write_version_3(&old, &ws.id, 0, &entries).await;
+    old.close();
+    let db = db::open_at(&name, db::VERSION).await.unwrap();
+    let domain = decider_domains::find("restaurant").unwrap();
+    let loaded = journal_store::load(&db, &ws.id, &*domain, 0, true)
+        .await
+        .unwrap();
+    assert_eq!(loaded.segments, [(0, false)], "read from the segment");
+    assert_eq!(loaded.engine.journal(0), entries);
+    assert!(journal_store::check(&db, &ws.id, 0).await.unwrap(), "packed");
+    let packed = journal_store::load(&db, &ws.id, &*domain, 0, true)
+        .await
+        .unwrap();
+    assert_eq!(packed.segments, [(0, true)]);
+    assert_eq!(packed.engine.journal(0), entries);
 }
 
 #[wasm_bindgen_test]

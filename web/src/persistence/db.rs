@@ -20,15 +20,20 @@ use web_sys::{
 /// The database's name.
 pub const NAME: &str = "decider-lab";
 /// The schema version this build writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Workspace records, keyed by their `id`.
 pub const WORKSPACES: &str = "workspaces";
 /// Versions 1 and 2: one record per journal entry, keyed `[workspace id, sequence]`.
 /// Version 3 moves its records into [`SEGMENTS`] and deletes it.
 pub const JOURNAL: &str = "journal";
 /// Journal segments (arrays of entries), keyed `[workspace id, sequence of the first
-/// entry]`. Since version 3.
+/// entry]`. Since version 3; since version 4 its entries are in their stored form
+/// (`decider_core::boundary::stored`), version 3's are converted.
 pub const SEGMENTS: &str = "segments";
+/// Each segment's packed image (`{count, text}`: the entry count and the UTF-8 bytes of
+/// its JSON text in one ArrayBuffer), keyed as its segment: a cache read first when a
+/// workspace opens, held against the segments after. Since version 4.
+pub const PACKED: &str = "packed";
 /// Imported scenario files (the spec suite), keyed by their `id`. Since version 2.
 pub const SCENARIOS: &str = "scenarios";
 /// The index of workspaces by when they were last opened. Since version 2.
@@ -130,7 +135,10 @@ pub async fn open_at(name: &str, version: u32) -> Result<IdbDatabase, StoreError
 /// The upgrade path, one version at a time: 1 created the workspace and journal stores;
 /// 2 added the imported scenarios and the last-opened index; 3 keeps the journal in
 /// segments (the entries of version 2 are moved into them, then its store is deleted, all
-/// in the upgrade's one transaction).
+/// in the upgrade's one transaction); 4 keeps the entries in their stored form (version
+/// 3's segments are converted one at a time, in the upgrade's transaction; an upgrade from
+/// before 3 writes them so at once) and adds their packed images' store (the images are
+/// written as segments are appended, or the first time a workspace is opened).
 fn upgrade(request: &IdbOpenDbRequest, old: u32, new: u32) -> Result<(), JsValue> {
     let db: IdbDatabase = request.result()?.unchecked_into();
     let upgrading = request
@@ -155,8 +163,14 @@ fn upgrade(request: &IdbOpenDbRequest, old: u32, new: u32) -> Result<(), JsValue
     if old < 3 && new >= 3 {
         db.create_object_store(SEGMENTS)?;
         if old >= 1 {
-            migrate::entries_to_segments(&db, &upgrading)?;
+            migrate::entries_to_segments(&db, &upgrading, new >= 4)?;
         }
+    }
+    if old < 4 && new >= 4 {
+        db.create_object_store(PACKED)?;
+    }
+    if old == 3 && new >= 4 {
+        migrate::segments_to_stored(&upgrading)?;
     }
     Ok(())
 }

@@ -1,10 +1,17 @@
 //! The journal in IndexedDB, kept in sealed segments: each record is the array of the
 //! entries one transaction appended (whole engine steps, at most [`SEGMENT`] entries), as
-//! plain JS objects (readable in DevTools), keyed `[workspace id, sequence of its first
-//! entry]`.
+//! plain JS objects (readable in DevTools) in their [`stored`] form (a step names its
+//! command when the segment queued it, facts leave out what their step says), keyed
+//! `[workspace id, sequence of its first entry]`.
 //!
-//! A segment is written once, with `add`, in the same readwrite transaction as the
-//! workspace's record, and never rewritten: IndexedDB commits the transaction whole or
+//! Beside each segment, keyed alike, its packed image (`{count, text}`: its JSON text's
+//! UTF-8 bytes in one ArrayBuffer, which IndexedDB reads back as one copy where the
+//! structured entries cost a structured clone each and a `JSON.stringify`): a cache, read
+//! first when a workspace opens ([`load`]), then held against the segments in the
+//! background ([`check`]), the segments staying the truth.
+//!
+//! A segment is written once, with `add`, in the same readwrite transaction as its packed
+//! image and the workspace's record, and never rewritten: IndexedDB commits the transaction whole or
 //! not at all, so a segment is all there or absent. Appends are conditional on the length
 //! the tab last saw, like an event store's expected version: the new segment's key is that
 //! length, and since every length a tab can see is where some segment starts or the
@@ -12,8 +19,9 @@
 //! `add` fails, and with it the whole transaction. There is no open tail to rewrite: a
 //! step-by-step session writes small segments, a long run large ones.
 
-use super::db::{self, StoreError, SEGMENTS, WORKSPACES};
+use super::db::{self, StoreError, PACKED, SEGMENTS, WORKSPACES};
 use super::workspaces::Workspace;
+use decider_core::boundary::stored;
 use decider_core::{DynDomain, DynEngine};
 use js_sys::Promise;
 use serde_json::Value;
@@ -41,9 +49,24 @@ pub struct Damage {
 
 #[wasm_bindgen(module = "/src/persistence/segment_reader.js")]
 extern "C" {
-    /// A promise of a [`Batch`]: up to `limit` segments (all when `None`) from `from`.
+    /// A promise of a [`Batch`]: up to `limit` segments (all when `None`) from `from`,
+    /// from their packed images when `packed` asks for them and they all have one.
     #[wasm_bindgen(js_name = readBatch)]
-    fn read_batch(db: &IdbDatabase, workspace: &str, from: f64, limit: Option<u32>) -> Promise;
+    fn read_batch(
+        db: &IdbDatabase,
+        workspace: &str,
+        from: f64,
+        limit: Option<u32>,
+        packed: bool,
+    ) -> Promise;
+
+    /// The packed image of a segment of `count` entries whose JSON text is `bytes`.
+    fn pack(bytes: &[u8], count: f64) -> JsValue;
+
+    /// A promise of whether the packed image of the segment at `first` differed from the
+    /// segment (or was missing), and was written again from it.
+    #[wasm_bindgen(js_name = checkPacked)]
+    fn check_packed(db: &IdbDatabase, workspace: &str, first: f64) -> Promise;
 
     /// Segments read in order, and where reading stopped.
     type Batch;
@@ -60,7 +83,8 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn stop(this: &Batch) -> Option<Stop>;
 
-    /// A segment as read: its first sequence, its number of entries, its JSON text's bytes.
+    /// A segment as read: its first sequence, its number of entries, its JSON text's
+    /// bytes, whether they came from its packed image.
     type StoredSegment;
     #[wasm_bindgen(method, getter)]
     fn first(this: &StoredSegment) -> f64;
@@ -68,6 +92,8 @@ extern "C" {
     fn count(this: &StoredSegment) -> f64;
     #[wasm_bindgen(method, getter)]
     fn bytes(this: &StoredSegment) -> js_sys::Uint8Array;
+    #[wasm_bindgen(method, getter)]
+    fn packed(this: &StoredSegment) -> bool;
 
     /// Where reading stopped, and why.
     type Stop;
@@ -85,8 +111,12 @@ async fn batch(from: usize, promise: Promise) -> Result<Read, StoreError> {
         .iter()
         .map(|segment| {
             let segment: StoredSegment = segment.unchecked_into();
-            let text = String::from_utf8(segment.bytes().to_vec()).unwrap_or_default();
-            (segment.first() as usize, segment.count() as usize, text)
+            Text {
+                first: segment.first() as usize,
+                count: segment.count() as usize,
+                text: String::from_utf8(segment.bytes().to_vec()).unwrap_or_default(),
+                packed: segment.packed(),
+            }
         })
         .collect();
     let damage = batch.stop().map(|stop| {
@@ -106,6 +136,18 @@ async fn batch(from: usize, promise: Promise) -> Result<Read, StoreError> {
     })
 }
 
+/// A segment as read: its JSON text.
+struct Text {
+    /// The sequence of its first entry.
+    first: usize,
+    /// Its number of entries.
+    count: usize,
+    /// Its entries, the text of a JSON array in the stored form.
+    text: String,
+    /// Whether the text came from its packed image (not yet held against the segment).
+    packed: bool,
+}
+
 /// A journal as read from the store: its segments in order, up to the first gap between
 /// them or the first record that is not an array of entries.
 pub struct Read {
@@ -115,8 +157,8 @@ pub struct Read {
     next: usize,
     /// Whether more segments may follow.
     more: bool,
-    /// (sequence of the first entry, number of entries, JSON text), in order, without gaps.
-    segments: Vec<(usize, usize, String)>,
+    /// The segments, in order, without gaps.
+    segments: Vec<Text>,
     /// Where reading stopped before the end, if it did.
     damage: Option<Damage>,
 }
@@ -137,31 +179,46 @@ impl Read {
         self.damage.as_ref()
     }
 
-    /// Every entry read, as one JSON array text.
+    /// Every entry read, as one JSON array text in the stored form
+    /// ([`DynEngine::extend`] reads it).
     pub fn text(&self) -> String {
         let inner: Vec<&str> = self
             .segments
             .iter()
-            .filter(|(_, count, _)| *count > 0)
-            .map(|(_, _, text)| text.trim().trim_start_matches('[').trim_end_matches(']'))
+            .filter(|segment| segment.count > 0)
+            .map(|segment| {
+                let text = segment.text.trim();
+                text.trim_start_matches('[').trim_end_matches(']')
+            })
             .collect();
         format!("[{}]", inner.join(","))
     }
 
-    /// Every entry read, as JSON values.
+    /// Every entry read, as JSON values in their JSON form (expanded from the stored
+    /// form); none if they do not expand.
     pub fn entries(&self) -> Vec<Value> {
-        serde_json::from_str(&self.text()).unwrap_or_default()
+        stored::expand(&self.text(), self.from)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
     }
 
     /// Folds the entries onto `engine` (whose journal is as long as where the reading
     /// started), a segment at a time, each handed over as one JSON text
     /// ([`DynEngine::extend`]). The first entry that does not read or fold, or else
-    /// where reading stopped, is returned; the entries before it stay folded.
-    fn fold_into(self, engine: &mut dyn DynEngine) -> Option<Damage> {
+    /// where reading stopped, is returned; the entries before it stay folded. Each
+    /// segment folded is added to `read` (its first sequence, whether it came from its
+    /// packed image).
+    fn fold_into(
+        self,
+        engine: &mut dyn DynEngine,
+        read: &mut Vec<(usize, bool)>,
+    ) -> Option<Damage> {
         debug_assert_eq!(engine.journal_len(), self.from);
-        for (first, _, text) in self.segments {
-            if let Err(e) = engine.extend(&text) {
-                let sequence = sequence_of(&e.path).unwrap_or(first);
+        for segment in self.segments {
+            read.push((segment.first, segment.packed));
+            if let Err(e) = engine.extend(&segment.text) {
+                let sequence = sequence_of(&e.path).unwrap_or(segment.first);
                 return Some(Damage {
                     sequence,
                     path: e.path,
@@ -173,34 +230,75 @@ impl Read {
     }
 }
 
-/// The engine of `workspace`'s stored journal on `domain` seeded `seed`, read a few
-/// segments at a time (the next batch asked for before this one is folded): up to its
-/// first entry that does not read or fold (or the first gap), which is returned with its
-/// sequence, JSON path and message.
+/// A workspace's journal as opened: its engine, its first damaged entry, and the segments
+/// it was folded from.
+pub struct Loaded {
+    /// The engine, up to the first entry that does not read or fold.
+    pub engine: Box<dyn DynEngine>,
+    /// That entry, if any.
+    pub damage: Option<Damage>,
+    /// The segments folded, in order: their first sequence, and whether they were read
+    /// from their packed image (then [`check`] holds the image against the segment).
+    pub segments: Vec<(usize, bool)>,
+}
+
+/// The engine of `workspace`'s stored journal on `domain` seeded `seed`, read from the
+/// segments a few at a time (the next batch asked for before this one is folded): up to
+/// its first entry that does not read or fold (or the first gap), which is returned with
+/// its sequence, JSON path and message.
 pub async fn rebuild(
     db: &IdbDatabase,
     workspace: &str,
     domain: &dyn DynDomain,
     seed: u64,
 ) -> Result<(Box<dyn DynEngine>, Option<Damage>), StoreError> {
+    let loaded = load(db, workspace, domain, seed, false).await?;
+    Ok((loaded.engine, loaded.damage))
+}
+
+/// As [`rebuild`], but each batch of segments is read from their packed images when
+/// `packed` asks for them and every one has an image: what the images say until [`check`]
+/// has held each against its segment.
+pub async fn load(
+    db: &IdbDatabase,
+    workspace: &str,
+    domain: &dyn DynDomain,
+    seed: u64,
+    packed: bool,
+) -> Result<Loaded, StoreError> {
     let mut engine = domain.start(crate::session::config(seed));
     let ask = |from: usize| {
-        batch(
-            from,
-            read_batch(db, workspace, from as f64, Some(READ_BATCH)),
-        )
+        let promise = read_batch(db, workspace, from as f64, Some(READ_BATCH), packed);
+        batch(from, promise)
     };
+    let mut segments = Vec::new();
     let mut pending = Some(ask(0));
     while let Some(reading) = pending.take() {
         let read = reading.await?;
         if read.more && read.damage.is_none() {
             pending = Some(ask(read.next));
         }
-        if let Some(damage) = read.fold_into(&mut *engine) {
-            return Ok((engine, Some(damage)));
+        if let Some(damage) = read.fold_into(&mut *engine, &mut segments) {
+            return Ok(Loaded {
+                engine,
+                damage: Some(damage),
+                segments,
+            });
         }
     }
-    Ok((engine, None))
+    Ok(Loaded {
+        engine,
+        damage: None,
+        segments,
+    })
+}
+
+/// Holds the packed image of `workspace`'s segment at `first` against the segment, and
+/// writes it again from the segment when it differs or is missing: returns whether it did
+/// (what was read from the image was then not what the segment says).
+pub async fn check(db: &IdbDatabase, workspace: &str, first: usize) -> Result<bool, StoreError> {
+    let rewritten = JsFuture::from(check_packed(db, workspace, first as f64)).await?;
+    Ok(rewritten.as_bool().unwrap_or(false))
 }
 
 /// The journal index at the start of a `$[i]…` path.
@@ -208,18 +306,28 @@ fn sequence_of(path: &str) -> Option<usize> {
     path.strip_prefix("$[")?.split(']').next()?.parse().ok()
 }
 
-/// Entries ready to be stored as one segment: a JS array of plain objects.
+/// Entries ready to be stored as one segment: a JS array of plain objects, and its packed
+/// image.
 pub struct Segment {
     value: JsValue,
+    image: JsValue,
     len: usize,
 }
 
 impl Segment {
-    /// The segment of the entries in `text`, a JSON array (as
-    /// [`DynEngine::journal_text`] writes them):
-    /// parsed once by the browser.
-    /// An integer a JS number cannot hold exactly is refused (it would be stored changed).
+    /// The segment of the entries in `text`, a JSON array in their JSON form (as
+    /// [`DynEngine::journal_text`] writes them): kept in their [`stored`] form.
     pub fn from_text(text: &str, len: usize) -> Result<Segment, StoreError> {
+        let text = stored::compact(text)
+            .map_err(|e| StoreError::Other(format!("the entries do not convert: {e}")))?;
+        Segment::from_stored(&text, len)
+    }
+
+    /// The segment of the entries in `text`, a JSON array in their stored form (as
+    /// [`DynEngine::stored_text`] writes them): parsed once by the browser, its bytes the
+    /// packed image. An integer a JS number cannot hold exactly is refused (it would be
+    /// stored changed).
+    pub fn from_stored(text: &str, len: usize) -> Result<Segment, StoreError> {
         if let Some(number) = inexact_integer(text) {
             return Err(StoreError::Other(format!(
                 "the number {number} in a journal entry is beyond what IndexedDB keeps exactly \
@@ -227,7 +335,8 @@ impl Segment {
             )));
         }
         let value = js_sys::JSON::parse(text)?;
-        Ok(Segment { value, len })
+        let image = pack(text.as_bytes(), len as f64);
+        Ok(Segment { value, image, len })
     }
 
     /// The segment of `entries`.
@@ -292,30 +401,34 @@ fn range(workspace: &str, from: usize) -> Result<IdbKeyRange, StoreError> {
     Ok(IdbKeyRange::bound(&key(workspace, from), &upper)?)
 }
 
-/// Appends `segment` to `workspace`'s journal at sequence `expected` (the length this tab
-/// last saw) and writes the workspace's record, in one readwrite transaction. Fails with
-/// [`StoreError::Conflict`] when another writer got there first; nothing is written then.
+/// Appends `segment` (and its packed image) to `workspace`'s journal at sequence
+/// `expected` (the length this tab last saw) and writes the workspace's record, in one
+/// readwrite transaction. Fails with [`StoreError::Conflict`] when another writer got
+/// there first; nothing is written then.
 pub async fn append(
     db: &IdbDatabase,
     workspace: &Workspace,
     expected: usize,
     segment: &Segment,
 ) -> Result<(), StoreError> {
-    let tx = db::transaction(db, &[SEGMENTS, WORKSPACES], IdbTransactionMode::Readwrite)?;
+    let stores = [SEGMENTS, PACKED, WORKSPACES];
+    let tx = db::transaction(db, &stores, IdbTransactionMode::Readwrite)?;
     if !segment.is_empty() {
+        let key = key(&workspace.id, expected);
         tx.object_store(SEGMENTS)?
-            .add_with_key(&segment.value, &key(&workspace.id, expected))?;
+            .add_with_key(&segment.value, &key)?;
+        tx.object_store(PACKED)?.put_with_key(&segment.image, &key)?;
     }
     tx.object_store(WORKSPACES)?.put(&workspace.to_js()?)?;
     db::committed(&tx).await
 }
 
 /// Reads `workspace`'s journal from sequence `from` (where one of its segments starts, or
-/// its end), on the page: one bulk read of the segments, in order. A gap between segments,
+/// its end), on the page: one bulk read of the segments (not their images), in order. A gap between segments,
 /// or a record that is not an array, ends what is read (and [`Read::damage`] says where);
 /// nothing is changed in the store.
 pub async fn read(db: &IdbDatabase, workspace: &str, from: usize) -> Result<Read, StoreError> {
-    batch(from, read_batch(db, workspace, from as f64, None)).await
+    batch(from, read_batch(db, workspace, from as f64, None, false)).await
 }
 
 /// The stored segments of `workspace`'s journal from the one starting at `from`, as they
@@ -368,9 +481,11 @@ pub async fn raw_text(db: &IdbDatabase, workspace: &str) -> Result<String, Store
 
 /// Deletes `workspace`'s record and its journal, in one transaction.
 pub async fn delete_workspace(db: &IdbDatabase, workspace: &str) -> Result<(), StoreError> {
-    let tx = db::transaction(db, &[SEGMENTS, WORKSPACES], IdbTransactionMode::Readwrite)?;
-    tx.object_store(SEGMENTS)?
-        .delete(&range(workspace, 0)?.into())?;
+    let stores = [SEGMENTS, PACKED, WORKSPACES];
+    let tx = db::transaction(db, &stores, IdbTransactionMode::Readwrite)?;
+    let journal: JsValue = range(workspace, 0)?.into();
+    tx.object_store(SEGMENTS)?.delete(&journal)?;
+    tx.object_store(PACKED)?.delete(&journal)?;
     tx.object_store(WORKSPACES)?.delete(&workspace.into())?;
     db::committed(&tx).await
 }

@@ -288,7 +288,7 @@ async fn flush(keeper: Shared) {
                     let to = length.min(saved + SEGMENT);
                     current.length = to;
                     current.facts = session.head_after(to);
-                    let text = session.journal_text(saved, to);
+                    let text = session.stored_text(saved, to);
                     let job = (db, current.clone(), saved, text, to - saved);
                     k.dirty = false;
                     Some(job)
@@ -300,7 +300,7 @@ async fn flush(keeper: Shared) {
             break;
         };
         // The text is let go of before the write: the browser holds the segment now.
-        let segment = Segment::from_text(&text, count);
+        let segment = Segment::from_stored(&text, count);
         drop(text);
         let written = match segment {
             Ok(segment) => journal_store::append(&db, &workspace, from, &segment).await,
@@ -458,18 +458,46 @@ async fn reload(keeper: &Shared, id: &str, refused: bool) {
     }
 }
 
-/// Opens `workspace` from the store.
+/// Opens `workspace` from the store, from its segments' packed images where they have
+/// them; then holds each image read against its segment in the background ([`check`]).
 pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreError> {
     let db = keeper
         .borrow()
         .db()
         .ok_or_else(|| StoreError::Unavailable("the store is not open".into()))?;
     if let Some(domain) = domain_of(keeper, &workspace) {
-        let (engine, damage) =
-            journal_store::rebuild(&db, &workspace.id, &*domain, workspace.seed()).await?;
-        show(keeper, workspace, engine, damage);
+        let id = workspace.id.clone();
+        let loaded = journal_store::load(&db, &id, &*domain, workspace.seed(), true).await?;
+        show(keeper, workspace, loaded.engine, loaded.damage);
+        wasm_bindgen_futures::spawn_local(check(keeper.clone(), db, id, loaded.segments));
     }
     Ok(())
+}
+
+/// Holds the packed image of each of `segments` (first sequence, read from its image)
+/// of workspace `id` against the segment, one at a time, writing again each that differs
+/// or is missing. When one that was read differed, the workspace is opened again from its
+/// segments, which the banner then speaks for (a damaged entry opens read-only).
+async fn check(keeper: Shared, db: IdbDatabase, id: String, segments: Vec<(usize, bool)>) {
+    let mut differed = false;
+    for (first, packed) in segments {
+        let current = keeper.borrow().status.current.as_ref().map(|c| c.id.clone());
+        if current.as_deref() != Some(id.as_str()) {
+            return;
+        }
+        match journal_store::check(&db, &id, first).await {
+            Ok(rewritten) => differed |= rewritten && packed,
+            Err(e) => {
+                return error(
+                    &keeper,
+                    format!("The workspace's journal could not be checked: {e}."),
+                )
+            }
+        }
+    }
+    if differed {
+        reload(&keeper, &id, false).await;
+    }
 }
 
 /// The domain of `workspace`, or `None` when this build lacks it (the banner says so).

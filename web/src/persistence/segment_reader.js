@@ -1,8 +1,12 @@
 // Reading a workspace's journal segments out of IndexedDB for `journal_store.rs`: each
-// segment handed to the wasm as the UTF-8 bytes of its JSON text (one `TextEncoder` call
-// and one copy), not as a JS string converted a character at a time.
+// segment handed to the wasm as the UTF-8 bytes of its JSON text, not as a JS string
+// converted a character at a time. The text comes from the segment's packed image (one
+// ArrayBuffer, cheap to read back) when every segment of a batch has one, else from the
+// segments themselves (structured values, read back and stringified); `checkPacked` then
+// holds each image against its segment, in the background.
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** The result of an IndexedDB request, as a promise. */
 function finished(request) {
@@ -12,42 +16,96 @@ function finished(request) {
   });
 }
 
+/** A transaction's commit, as a promise. */
+function committed(transaction) {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onabort = () => reject(transaction.error);
+  });
+}
+
+/** The packed image of a segment of `count` entries whose JSON text is `text`. */
+function packText(text, count) {
+  return { count, text: encoder.encode(text).buffer };
+}
+
+/**
+ * The packed image of a segment of `count` entries whose JSON text's UTF-8 bytes are
+ * `bytes` (a view into the wasm's memory: copied).
+ */
+export function pack(bytes, count) {
+  return { count, text: bytes.slice().buffer };
+}
+
+/** Whether `image` is a packed image (an entry count and an ArrayBuffer). */
+function isImage(image) {
+  return image !== null && typeof image === "object" && Number.isInteger(image.count) &&
+    image.count >= 0 && image.text instanceof ArrayBuffer;
+}
+
+/** Whether two arrays of keys `[workspace, first]` are the same. */
+function sameKeys(a, b) {
+  return a.length === b.length && a.every((key, i) => key[1] === b[i][1]);
+}
+
 /**
  * Up to `limit` (all when undefined) of `workspace`'s segments from the one starting at
- * sequence `from`, in order, each as the UTF-8 bytes of its JSON text. Reading stops at a
- * gap between segments, a record that is not an array, or one that has no JSON form:
- * `stop` then says at which sequence and why. `next` is the sequence after the last
- * segment returned; `more` says whether segments may follow.
+ * sequence `from`, in order, each as `{ first, count, bytes, packed }`: the UTF-8 bytes of
+ * its JSON text, from its packed image when `packed` asks for them and every segment of
+ * the batch has one. Reading stops at a gap between segments, a record that is not an
+ * array, or one that has no JSON form: `stop` then says at which sequence and why. `next`
+ * is the sequence after the last segment returned; `more` says whether segments may
+ * follow.
  */
-export async function readBatch(db, workspace, from, limit) {
-  const store = db.transaction(["segments"], "readonly").objectStore("segments");
+export async function readBatch(db, workspace, from, limit, packed) {
   const range = IDBKeyRange.bound([workspace, from], [workspace, Infinity]);
+  if (packed) {
+    const tx = db.transaction(["segments", "packed"], "readonly");
+    const images = tx.objectStore("packed");
+    const [keys, imageKeys, values] = await Promise.all([
+      finished(tx.objectStore("segments").getAllKeys(range, limit)),
+      finished(images.getAllKeys(range, limit)),
+      finished(images.getAll(range, limit)),
+    ]);
+    if (sameKeys(keys, imageKeys) && values.every(isImage)) {
+      return batch(keys, values, from, limit, (image) => ({
+        count: image.count,
+        bytes: new Uint8Array(image.text),
+        packed: true,
+      }));
+    }
+  }
+  const store = db.transaction(["segments"], "readonly").objectStore("segments");
   const [keys, values] = await Promise.all([
     finished(store.getAllKeys(range, limit)),
     finished(store.getAll(range, limit)),
   ]);
+  return batch(keys, values, from, limit, (entries) => {
+    if (!Array.isArray(entries)) return "the stored segment is not an array of entries";
+    let text;
+    try {
+      text = JSON.stringify(entries);
+    } catch {
+      text = undefined;
+    }
+    if (typeof text !== "string") return "the stored segment is not JSON";
+    return { count: entries.length, bytes: encoder.encode(text), packed: false };
+  });
+}
+
+/** The batch of the records `values` at `keys`, each read by `read` (or why it does not). */
+function batch(keys, values, from, limit, read) {
   const segments = [];
   let next = from;
   let stop = null;
   for (let i = 0; i < keys.length && stop === null; i++) {
     const first = keys[i][1];
-    const entries = values[i];
-    let text;
-    if (first !== next) {
-      stop = `entry ${next} is missing (the next one kept is ${first})`;
-    } else if (!Array.isArray(entries)) {
-      stop = "the stored segment is not an array of entries";
+    const segment = first === next ? read(values[i]) : `entry ${next} is missing (the next one kept is ${first})`;
+    if (typeof segment === "string") {
+      stop = segment;
     } else {
-      try {
-        text = JSON.stringify(entries);
-      } catch {
-        text = undefined;
-      }
-      if (typeof text !== "string") stop = "the stored segment is not JSON";
-    }
-    if (stop === null) {
-      segments.push({ first, count: entries.length, bytes: encoder.encode(text) });
-      next += entries.length;
+      segments.push({ first, ...segment });
+      next += segment.count;
     }
   }
   return {
@@ -56,4 +114,46 @@ export async function readBatch(db, workspace, from, limit) {
     stop: stop === null ? null : { sequence: next, message: stop },
     more: stop === null && limit !== undefined && keys.length === limit,
   };
+}
+
+/**
+ * Holds the packed image of `workspace`'s segment starting at `first` against the segment:
+ * when its text is not the segment's `JSON.stringify` (or it is missing), it is written
+ * again from the segment (or deleted, when the segment is not an array of JSON values).
+ * Resolves to whether what the image said differed from the segment: a text that only
+ * writes the same values otherwise (an image is written from Rust's JSON, whose numbers
+ * and key order may be written differently) is rewritten without differing.
+ */
+export async function checkPacked(db, workspace, first) {
+  const key = [workspace, first];
+  const tx = db.transaction(["segments", "packed"], "readonly");
+  const [entries, image] = await Promise.all([
+    finished(tx.objectStore("segments").get(key)),
+    finished(tx.objectStore("packed").get(key)),
+  ]);
+  let text = null;
+  try {
+    if (Array.isArray(entries)) text = JSON.stringify(entries);
+  } catch {
+    text = null;
+  }
+  if (typeof text !== "string") text = null;
+  const imageText = isImage(image) && image.count === (entries?.length ?? -1)
+    ? decoder.decode(image.text)
+    : null;
+  if ((text !== null && imageText === text) || (text === null && image === undefined)) {
+    return false;
+  }
+  let sameValues = false;
+  try {
+    sameValues = text !== null && imageText !== null && JSON.stringify(JSON.parse(imageText)) === text;
+  } catch {
+    sameValues = false;
+  }
+  const write = db.transaction(["packed"], "readwrite");
+  const images = write.objectStore("packed");
+  if (text === null) images.delete(key);
+  else images.put(packText(text, entries.length), key);
+  await committed(write);
+  return !sameValues;
 }

@@ -379,6 +379,12 @@ impl Session {
         self.engine.journal_text(from, to)
     }
 
+    /// The engine's journal entries `from..to` in their stored form (what IndexedDB
+    /// keeps), as the text of one JSON array.
+    pub fn stored_text(&self, from: usize, to: usize) -> String {
+        self.engine.stored_text(from, to)
+    }
+
     /// The number of facts the first `entries` journal entries recorded.
     pub fn head_after(&self, entries: usize) -> u64 {
         self.engine.head_after(entries)

@@ -1,5 +1,5 @@
-//! What the browser tests of the store share: writing a journal as versions 1 and 2 kept
-//! it, and changing a stored entry by hand, as a user could in DevTools.
+//! What the browser tests of the store share: writing a journal as versions 1, 2 and 3
+//! kept it, and changing a stored entry by hand, as a user could in DevTools.
 
 use decider_web::persistence::{db, journal_store};
 use serde_json::Value;
@@ -26,6 +26,18 @@ pub async fn write_legacy(
             .add_with_key(&js(&entry), &journal_store::key(workspace, sequence))
             .unwrap();
     }
+    db::committed(&tx).await.unwrap();
+}
+
+/// Writes `entries` (in their JSON form) as one segment of `workspace` starting at
+/// `first`, as version 3 kept them.
+#[allow(dead_code)]
+pub async fn write_version_3(db: &IdbDatabase, workspace: &str, first: usize, entries: &[Value]) {
+    let tx = db::transaction(db, &[db::SEGMENTS], IdbTransactionMode::Readwrite).unwrap();
+    tx.object_store(db::SEGMENTS)
+        .unwrap()
+        .add_with_key(&js(&Value::from(entries)), &journal_store::key(workspace, first))
+        .unwrap();
     db::committed(&tx).await.unwrap();
 }
 
