@@ -102,38 +102,44 @@ impl<Y: System> Timeline<Y> {
     fn restore(&self, index: usize, only: Option<&[StreamId]>) -> Projection<Y> {
         let checkpoint = index - index % self.checkpoint_every;
         let mut state = self.snapshots[index].state.clone();
-        if index != checkpoint {
-            let mut streams = self.snapshots[checkpoint].state.streams.clone();
-            let since = &self.snapshots[checkpoint + 1..=index];
-            match only {
-                None => {
-                    for snapshot in since {
-                        for (id, stream) in &snapshot.changed {
-                            streams.insert(id.clone(), stream.clone());
-                        }
+        let whole = &self.snapshots[checkpoint].state.streams;
+        let since = &self.snapshots[checkpoint + 1..=index];
+        match only {
+            None if index != checkpoint => {
+                let mut streams = whole.clone();
+                for snapshot in since {
+                    for (id, stream) in &snapshot.changed {
+                        streams.insert(id.clone(), stream.clone());
                     }
                 }
-                Some(ids) => {
-                    // Each stream's state from the latest snapshot that changed it: the
-                    // snapshots newest first, each one's sorted list walked beside `ids`.
-                    let mut latest = vec![None; ids.len()];
-                    for snapshot in since.iter().rev() {
-                        let mut changed = snapshot.changed.iter().peekable();
-                        for (found, id) in latest.iter_mut().zip(ids) {
-                            while changed.next_if(|(k, _)| k < id).is_some() {}
-                            if let Some((_, stream)) = changed.next_if(|(k, _)| k == id) {
-                                found.get_or_insert(stream);
-                            }
-                        }
-                    }
-                    for (id, stream) in ids.iter().zip(latest) {
-                        if let Some(stream) = stream {
-                            streams.insert(id.clone(), Arc::clone(stream));
-                        }
-                    }
-                }
+                state.streams = streams;
             }
-            state.streams = streams;
+            None => {}
+            Some(ids) => {
+                // Each stream's state from the latest snapshot that changed it (the
+                // snapshots newest first, each one's sorted list walked beside `ids`), else
+                // from the checkpoint; in a map of their own: the entries folded after it
+                // then write into a map of a few streams, never into a copy of the paths of
+                // the whole one (a million streams at a million facts of a Repeat).
+                let mut latest = vec![None; ids.len()];
+                for snapshot in since.iter().rev() {
+                    let mut changed = snapshot.changed.iter().peekable();
+                    for (found, id) in latest.iter_mut().zip(ids) {
+                        while changed.next_if(|(k, _)| k < id).is_some() {}
+                        if let Some((_, stream)) = changed.next_if(|(k, _)| k == id) {
+                            found.get_or_insert(stream);
+                        }
+                    }
+                }
+                state.streams = ids
+                    .iter()
+                    .zip(latest)
+                    .filter_map(|(id, stream)| {
+                        let stream = stream.or_else(|| whole.get(id))?;
+                        Some((id.clone(), Arc::clone(stream)))
+                    })
+                    .collect();
+            }
         }
         state
     }
@@ -220,10 +226,11 @@ impl<Y: System> Timeline<Y> {
     /// The state after the first `entries` journal entries as [`Timeline::at_entry`] makes
     /// it, except that only some streams are sure to be right: those in `streams`, and
     /// those that the journal entries before `through` write (from the snapshot it starts
-    /// from: what it folds, and what the caller goes on folding). Any other stream may
-    /// hold an older state. For a reader of a few streams (the page's inspector): the
+    /// from: what it folds, and what the caller goes on folding). Any other stream is
+    /// missing from its map. For a reader of a few streams (the page's inspector): the
     /// whole state puts back every stream written since the last checkpoint, up to
-    /// 16,384 of them; this one only the streams it needs.
+    /// 16,384 of them, into a map of every stream; this one only the streams it needs,
+    /// into a map of their own.
     pub fn at_entry_for(
         &self,
         system: &Y,

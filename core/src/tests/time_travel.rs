@@ -150,3 +150,32 @@ fn the_state_for_some_streams_is_the_whole_state_for_those_streams() {
         assert_eq!(part.view, whole.view, "entry {at}");
     }
 }
+
+#[test]
+fn the_state_for_some_streams_holds_only_the_streams_it_needs() {
+    // A snapshot every 64 entries (32 facts here), a checkpoint of every stream every 256
+    // snapshots: past the first checkpoint the whole state holds all fifty streams, the
+    // state for one stream only those the entries since its snapshot write.
+    let config = EngineConfig {
+        snapshot_every: 64,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    for i in 0..10_000u32 {
+        engine.submit(add((i % 50) as u8, 1));
+        engine.run_until_idle(100);
+    }
+    let (system, timeline) = (engine.system(), engine.timeline());
+    let id: StreamId = "counter-20".into();
+    for position in [9_000, 9_001, 9_500, timeline.head() - 1] {
+        let part = timeline.at_position_for(system, position, std::slice::from_ref(&id));
+        let whole = engine.at_position(position);
+        assert_eq!(part.streams.get(&id), whole.streams.get(&id), "at {position}");
+        assert!(whole.streams.len() >= 50, "at {position}");
+        assert!(
+            part.streams.len() < 50,
+            "{} streams at {position}",
+            part.streams.len()
+        );
+    }
+}
