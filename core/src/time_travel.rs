@@ -118,9 +118,8 @@ impl<Y: System> Timeline<Y> {
             Some(ids) => {
                 // Each stream's state from the latest snapshot that changed it (the
                 // snapshots newest first, each one's sorted list walked beside `ids`), else
-                // from the checkpoint; in a map of their own: the entries folded after it
-                // then write into a map of a few streams, never into a copy of the paths of
-                // the whole one (a million streams at a million facts of a Repeat).
+                // from the checkpoint; in a map of their own, not in a copy of the paths of
+                // the whole one (a million streams after a Repeat of a million facts).
                 let mut latest = vec![None; ids.len()];
                 for snapshot in since.iter().rev() {
                     let mut changed = snapshot.changed.iter().peekable();
@@ -224,21 +223,14 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// The state after the first `entries` journal entries as [`Timeline::at_entry`] makes
-    /// it, except that only some streams are sure to be right: those in `streams`, and
-    /// those that the journal entries before `through` write (from the snapshot it starts
-    /// from: what it folds, and what the caller goes on folding). Any other stream is
-    /// missing from its map. For a reader of a few streams (the page's inspector): the
-    /// whole state puts back every stream written since the last checkpoint, up to
-    /// 16,384 of them, into a map of every stream; this one only the streams it needs,
-    /// into a map of their own.
-    pub fn at_entry_for(
-        &self,
-        system: &Y,
-        entries: usize,
-        through: usize,
-        streams: &[StreamId],
-    ) -> Projection<Y> {
-        self.fold_to(system, entries, Some((through, streams)))
+    /// it, except that it keeps only the streams in `streams`: any other stream is missing
+    /// from its map, and stays out of it when more entries are folded into it. For a
+    /// reader of a few streams (the page's inspector): the whole state puts back every
+    /// stream written since the last checkpoint, up to 16,384 of them, into a map of every
+    /// stream, and folds every stream the entries after the snapshot write; this one puts
+    /// back and folds only the streams it keeps, in a map of their own.
+    pub fn at_entry_for(&self, system: &Y, entries: usize, streams: &[StreamId]) -> Projection<Y> {
+        self.fold_to(system, entries, Some(streams))
     }
 
     /// The state right after the fact at `position - 1` was recorded, as
@@ -264,7 +256,7 @@ impl<Y: System> Timeline<Y> {
             return self.restore(0, None);
         }
         let index = self.ends.partition_point(|&end| end < position);
-        let mut state = self.fold_to(system, index, streams.map(|s| (index + 1, s)));
+        let mut state = self.fold_to(system, index, streams);
         state
             .apply_until(system, &self.journal[index], position)
             .expect("the engine's own journal folds");
@@ -272,33 +264,22 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// The state after the first `entries` entries: the snapshot before them, restored
-    /// whole or (with `partial`) with only the streams [`Timeline::at_entry_for`] needs,
+    /// whole or (with `only`) keeping only those streams ([`Timeline::at_entry_for`]),
     /// then the entries after it folded.
-    fn fold_to(
-        &self,
-        system: &Y,
-        entries: usize,
-        partial: Option<(usize, &[StreamId])>,
-    ) -> Projection<Y> {
+    fn fold_to(&self, system: &Y, entries: usize, only: Option<&[StreamId]>) -> Projection<Y> {
         let entries = entries.min(self.journal.len());
         let start = self
             .snapshots
             .partition_point(|s| s.state.entries <= entries as u64)
             - 1;
-        let only = partial.map(|(through, streams)| {
-            let from = self.snapshots[start].state.entries as usize;
-            let through = through.clamp(entries, self.journal.len());
+        let only: Option<Arc<[StreamId]>> = only.map(|streams| {
             let mut ids = streams.to_vec();
-            ids.extend(
-                self.journal[from..through]
-                    .iter()
-                    .flat_map(|entry| entry.facts().map(|fact| fact.stream_id.clone())),
-            );
             ids.sort_unstable();
             ids.dedup();
-            ids
+            ids.into()
         });
         let mut state = self.restore(start, only.as_deref());
+        state.only = only;
         for entry in &self.journal[state.entries as usize..entries] {
             state
                 .apply(system, entry)

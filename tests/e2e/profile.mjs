@@ -171,13 +171,19 @@ function printTasks(events) {
   for (const task of tasks) {
     while (i < events.length && events[i].ts < task.ts) i++;
     const spent = new Map();
+    let called = "";
     for (let j = i; j < events.length && events[j].ts < task.ts + task.dur; j++) {
       const e = events[j];
+      // What a timer ran: the first function it called.
+      if (e.name === "FunctionCall" && spent.has("TimerFire") && !called) {
+        const data = e.args?.data ?? {};
+        called = ` (timer ran ${data.functionName || "?"} ${(data.url ?? "").split("/").pop()}:${data.lineNumber})`;
+      }
       if (!wanted.includes(e.name)) continue;
       const name = e.name === "EventDispatch" ? `event:${e.args?.data?.type}` : e.name;
       spent.set(name, (spent.get(name) ?? 0) + (e.tdur ?? 0) / 1000);
     }
-    const parts = [...spent].map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ");
+    const parts = [...spent].map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ") + called;
     console.log(`${((task.ts - t0) / 1000).toFixed(1).padStart(9)} ${(task.dur / 1000).toFixed(1).padStart(7)} ${((task.tdur ?? 0) / 1000).toFixed(1).padStart(7)}  ${parts}`);
   }
 }

@@ -157,6 +157,9 @@ pub struct VirtualListProps {
     /// Key presses while the list has focus.
     #[prop_or_default]
     pub onkeydown: Callback<KeyboardEvent>,
+    /// Clicks anywhere in the list (on a row: the owner finds which from the target).
+    #[prop_or_default]
+    pub onclick: Callback<MouseEvent>,
 }
 
 /// The `--row-h` CSS variable of `element` in pixels.
@@ -436,6 +439,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
             aria-rowcount={props.header_rows.map(|h| (len + h).to_string())}
             data-testid={props.testid.clone()}
             onkeydown={props.onkeydown.clone()}
+            onclick={props.onclick.clone()}
             {onscroll}
         >
             <div ref={header_ref} style="position: sticky; top: 0; z-index: 1;">
