@@ -578,10 +578,10 @@ where
         // The entries that recorded the facts at `position - 1` and `position - 2`.
         let last = timeline.entry_of_position(position - 1);
         let (previous, next) = match position.checked_sub(2) {
-            None => (timeline.at_entry_for(system, 0, last + 1, streams), 0),
+            None => (timeline.at_entry_for(system, 0, streams), 0),
             Some(before) => {
                 let before = timeline.entry_of_position(before);
-                let mut previous = timeline.at_entry_for(system, before, last + 1, streams);
+                let mut previous = timeline.at_entry_for(system, before, streams);
                 if before == last {
                     let mut current = previous.clone();
                     fold(&mut previous, last, position - 1);

@@ -67,6 +67,11 @@ pub struct Projection<Y: System> {
     pub steps: u64,
     /// The number of commands ever issued (the ordinal of the next generated command id).
     pub commands: u64,
+    /// When set (sorted), the only streams this projection keeps: folding leaves every
+    /// other stream out (neither checked nor folded), so a reader of a few streams at a
+    /// past position folds what it reads, not every stream written since the snapshot
+    /// before (see [`crate::time_travel::Timeline::at_entry_for`]).
+    pub(crate) only: Option<Arc<[StreamId]>>,
 }
 
 impl<Y: System> Clone for Projection<Y> {
@@ -80,6 +85,7 @@ impl<Y: System> Clone for Projection<Y> {
             entries: self.entries,
             steps: self.steps,
             commands: self.commands,
+            only: self.only.clone(),
         }
     }
 }
@@ -96,6 +102,7 @@ impl<Y: System> Projection<Y> {
             entries: 0,
             steps: 0,
             commands: 0,
+            only: None,
         }
     }
 
@@ -142,8 +149,7 @@ impl<Y: System> Projection<Y> {
                 // The batch drew one command ordinal for its command id.
                 self.commands += 1;
                 for fact in given.facts().take_while(|f| f.position < limit) {
-                    self.check_fact(system, fact)?;
-                    self.record_fact(system, fact);
+                    self.fold_fact(system, fact)?;
                 }
             }
         }
@@ -162,8 +168,7 @@ impl<Y: System> Projection<Y> {
             if fact.position >= limit {
                 break;
             }
-            self.check_fact(system, fact)?;
-            self.record_fact(system, fact);
+            self.fold_fact(system, fact)?;
             for command in queued {
                 self.enqueue(command.clone());
             }
@@ -171,6 +176,24 @@ impl<Y: System> Projection<Y> {
         if let Some(StepFailure::CascadeLimit { dropped, .. }) = step.failure.as_deref() {
             self.commands += dropped.len() as u64;
         }
+        Ok(())
+    }
+
+    /// Checks a fact from a journal and folds it, or (a stream this projection leaves out)
+    /// folds all of it but its stream.
+    fn fold_fact(
+        &mut self,
+        system: &Y,
+        fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
+    ) -> Result<(), JournalError> {
+        let kept = self
+            .only
+            .as_deref()
+            .is_none_or(|only| only.binary_search(fact.stream_id).is_ok());
+        if kept {
+            self.check_fact(system, fact)?;
+        }
+        self.fold(system, fact, kept);
         Ok(())
     }
 
@@ -251,26 +274,39 @@ impl<Y: System> Projection<Y> {
         system: &Y,
         fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
     ) {
+        self.fold(system, fact, true);
+    }
+
+    /// Folds one fact into the view and the process manager, and into its stream when
+    /// `stream`.
+    fn fold(
+        &mut self,
+        system: &Y,
+        fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
+        stream: bool,
+    ) {
         if let FactKind::Event {
             event,
             stream_version,
         } = fact.kind
         {
-            let decider = system.decider();
-            let shared = self
-                .streams
-                .entry(fact.stream_id.clone())
-                .or_insert_with(|| {
-                    Arc::new(StreamState {
-                        version: 0,
-                        state: decider.initial_state(),
-                    })
-                });
-            // Copies this stream's state only if a snapshot still shares it.
-            let entry = Arc::make_mut(shared);
-            let state = std::mem::replace(&mut entry.state, decider.initial_state());
-            entry.state = decider.evolve(state, event);
-            entry.version = *stream_version;
+            if stream {
+                let decider = system.decider();
+                let shared = self
+                    .streams
+                    .entry(fact.stream_id.clone())
+                    .or_insert_with(|| {
+                        Arc::new(StreamState {
+                            version: 0,
+                            state: decider.initial_state(),
+                        })
+                    });
+                // Copies this stream's state only if a snapshot still shares it.
+                let entry = Arc::make_mut(shared);
+                let state = std::mem::replace(&mut entry.state, decider.initial_state());
+                entry.state = decider.evolve(state, event);
+                entry.version = *stream_version;
+            }
             let view = std::mem::replace(&mut self.view, system.view().initial_state());
             self.view = system.view().evolve(view, event);
         }

@@ -102,38 +102,43 @@ impl<Y: System> Timeline<Y> {
     fn restore(&self, index: usize, only: Option<&[StreamId]>) -> Projection<Y> {
         let checkpoint = index - index % self.checkpoint_every;
         let mut state = self.snapshots[index].state.clone();
-        if index != checkpoint {
-            let mut streams = self.snapshots[checkpoint].state.streams.clone();
-            let since = &self.snapshots[checkpoint + 1..=index];
-            match only {
-                None => {
-                    for snapshot in since {
-                        for (id, stream) in &snapshot.changed {
-                            streams.insert(id.clone(), stream.clone());
-                        }
+        let whole = &self.snapshots[checkpoint].state.streams;
+        let since = &self.snapshots[checkpoint + 1..=index];
+        match only {
+            None if index != checkpoint => {
+                let mut streams = whole.clone();
+                for snapshot in since {
+                    for (id, stream) in &snapshot.changed {
+                        streams.insert(id.clone(), stream.clone());
                     }
                 }
-                Some(ids) => {
-                    // Each stream's state from the latest snapshot that changed it: the
-                    // snapshots newest first, each one's sorted list walked beside `ids`.
-                    let mut latest = vec![None; ids.len()];
-                    for snapshot in since.iter().rev() {
-                        let mut changed = snapshot.changed.iter().peekable();
-                        for (found, id) in latest.iter_mut().zip(ids) {
-                            while changed.next_if(|(k, _)| k < id).is_some() {}
-                            if let Some((_, stream)) = changed.next_if(|(k, _)| k == id) {
-                                found.get_or_insert(stream);
-                            }
-                        }
-                    }
-                    for (id, stream) in ids.iter().zip(latest) {
-                        if let Some(stream) = stream {
-                            streams.insert(id.clone(), Arc::clone(stream));
-                        }
-                    }
-                }
+                state.streams = streams;
             }
-            state.streams = streams;
+            None => {}
+            Some(ids) => {
+                // Each stream's state from the latest snapshot that changed it (the
+                // snapshots newest first, each one's sorted list walked beside `ids`), else
+                // from the checkpoint; in a map of their own, not in a copy of the paths of
+                // the whole one (a million streams after a Repeat of a million facts).
+                let mut latest = vec![None; ids.len()];
+                for snapshot in since.iter().rev() {
+                    let mut changed = snapshot.changed.iter().peekable();
+                    for (found, id) in latest.iter_mut().zip(ids) {
+                        while changed.next_if(|(k, _)| k < id).is_some() {}
+                        if let Some((_, stream)) = changed.next_if(|(k, _)| k == id) {
+                            found.get_or_insert(stream);
+                        }
+                    }
+                }
+                state.streams = ids
+                    .iter()
+                    .zip(latest)
+                    .filter_map(|(id, stream)| {
+                        let stream = stream.or_else(|| whole.get(id))?;
+                        Some((id.clone(), Arc::clone(stream)))
+                    })
+                    .collect();
+            }
         }
         state
     }
@@ -218,20 +223,14 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// The state after the first `entries` journal entries as [`Timeline::at_entry`] makes
-    /// it, except that only some streams are sure to be right: those in `streams`, and
-    /// those that the journal entries before `through` write (from the snapshot it starts
-    /// from: what it folds, and what the caller goes on folding). Any other stream may
-    /// hold an older state. For a reader of a few streams (the page's inspector): the
-    /// whole state puts back every stream written since the last checkpoint, up to
-    /// 16,384 of them; this one only the streams it needs.
-    pub fn at_entry_for(
-        &self,
-        system: &Y,
-        entries: usize,
-        through: usize,
-        streams: &[StreamId],
-    ) -> Projection<Y> {
-        self.fold_to(system, entries, Some((through, streams)))
+    /// it, except that it keeps only the streams in `streams`: any other stream is missing
+    /// from its map, and stays out of it when more entries are folded into it. For a
+    /// reader of a few streams (the page's inspector): the whole state puts back every
+    /// stream written since the last checkpoint, up to 16,384 of them, into a map of every
+    /// stream, and folds every stream the entries after the snapshot write; this one puts
+    /// back and folds only the streams it keeps, in a map of their own.
+    pub fn at_entry_for(&self, system: &Y, entries: usize, streams: &[StreamId]) -> Projection<Y> {
+        self.fold_to(system, entries, Some(streams))
     }
 
     /// The state right after the fact at `position - 1` was recorded, as
@@ -257,7 +256,7 @@ impl<Y: System> Timeline<Y> {
             return self.restore(0, None);
         }
         let index = self.ends.partition_point(|&end| end < position);
-        let mut state = self.fold_to(system, index, streams.map(|s| (index + 1, s)));
+        let mut state = self.fold_to(system, index, streams);
         state
             .apply_until(system, &self.journal[index], position)
             .expect("the engine's own journal folds");
@@ -265,33 +264,22 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// The state after the first `entries` entries: the snapshot before them, restored
-    /// whole or (with `partial`) with only the streams [`Timeline::at_entry_for`] needs,
+    /// whole or (with `only`) keeping only those streams ([`Timeline::at_entry_for`]),
     /// then the entries after it folded.
-    fn fold_to(
-        &self,
-        system: &Y,
-        entries: usize,
-        partial: Option<(usize, &[StreamId])>,
-    ) -> Projection<Y> {
+    fn fold_to(&self, system: &Y, entries: usize, only: Option<&[StreamId]>) -> Projection<Y> {
         let entries = entries.min(self.journal.len());
         let start = self
             .snapshots
             .partition_point(|s| s.state.entries <= entries as u64)
             - 1;
-        let only = partial.map(|(through, streams)| {
-            let from = self.snapshots[start].state.entries as usize;
-            let through = through.clamp(entries, self.journal.len());
+        let only: Option<Arc<[StreamId]>> = only.map(|streams| {
             let mut ids = streams.to_vec();
-            ids.extend(
-                self.journal[from..through]
-                    .iter()
-                    .flat_map(|entry| entry.facts().map(|fact| fact.stream_id.clone())),
-            );
             ids.sort_unstable();
             ids.dedup();
-            ids
+            ids.into()
         });
         let mut state = self.restore(start, only.as_deref());
+        state.only = only;
         for entry in &self.journal[state.entries as usize..entries] {
             state
                 .apply(system, entry)

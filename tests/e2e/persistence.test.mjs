@@ -51,6 +51,28 @@ test("a reload in the middle of a saga resumes it exactly: same log, queue and m
   }
 });
 
+test("a reload in the past reopens at the same cursor, written once the slider rests", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  await waitForSaved(page);
+  const slider = page.getByTestId("timeline");
+  for (const position of ["5", "4", "3"]) await slider.fill(position);
+  // The workspace record says where the cursor rests (written once it stops moving).
+  await page.waitForFunction(() => new Promise((resolve) => {
+    const request = indexedDB.open("decider-lab");
+    request.onsuccess = () => {
+      const all = request.result.transaction("workspaces").objectStore("workspaces").getAll();
+      all.onsuccess = () => { request.result.close(); resolve(all.result.some((w) => w.settings?.cursor === 3)); };
+    };
+  }), null, { timeout: 15000, polling: 100 });
+  const before = await head(page);
+  await page.reload();
+  await waitForHead(page, before);
+  await page.getByTestId("past-banner").waitFor();
+  assert.equal(await page.getByTestId("timeline").inputValue(), "3", "the same cursor");
+  assert.deepEqual(errors, []);
+});
+
 test("a reload during Repeat ×N resumes it: every repetition once, none lost, none twice", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   await choose(page, "domain-picker", "counter");

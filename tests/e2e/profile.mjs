@@ -3,7 +3,7 @@
 // profiles one of the bench's interactions through Chrome's DevTools protocol: where the
 // time goes (script, style, layout) and the functions with the most self time; TRACE=1
 // first prints the main thread's wall and CPU time per trace event (layout, paint, …; with
-// EXTRA_CSS, also with those rules and without them again). Wasm functions
+// EXTRA_CSS, also with those rules and without them again), and with TASKS=1 each task. Wasm functions
 // have names only in a build that keeps them: a copy of index.html whose rust link has
 // `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
 import { start, open, submit, waitForHead, choose, scrollFrames } from "./helpers.mjs";
@@ -111,6 +111,24 @@ async function measure(label) {
   for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 25))) {
     console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
   }
+  if (!process.env.INCLUSIVE) return;
+  // INCLUSIVE=1: time per function with what it called (each sample counted once per
+  // function on its stack).
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map();
+  profile.samples.forEach((id, i) => {
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at).callFrame;
+      seen.add(`${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}`);
+    }
+    for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  console.log("  top inclusive time:");
+  for (const [name, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.INCLUSIVE))) {
+    console.log(`${ms.toFixed(1).padStart(9)} ms  ${name.slice(0, 160)}`);
+  }
 }
 
 /** Runs the interaction once under a trace; prints the main thread's time per event. */
@@ -137,6 +155,36 @@ async function trace(label) {
   console.log(`${label} main thread time per event (inclusive): wall ms, CPU ms, count`);
   for (const [name, [wall, cpu, n]] of [...totals].sort((a, b) => b[1][1] - a[1][1]).slice(0, Number(process.env.TOP ?? 25))) {
     console.log(`${wall.toFixed(1).padStart(9)} ${cpu.toFixed(1).padStart(9)} ${String(n).padStart(6)}  ${name}`);
+  }
+  if (process.env.TASKS) printTasks(events.filter((e) => e.ph === "X" && e.tid === main?.tid && e.pid === main?.pid));
+}
+
+/** TASKS=1: the main thread's tasks over 1 ms, in order, each with what it spent (CPU ms)
+ * on events, animation frames, timers, microtasks, style, layout and paint. */
+function printTasks(events) {
+  const wanted = ["EventDispatch", "FireAnimationFrame", "TimerFire", "RunMicrotasks", "UpdateLayoutTree", "Layout", "Paint", "Layerize", "HitTest"];
+  events.sort((a, b) => a.ts - b.ts);
+  const tasks = events.filter((e) => e.name === "RunTask" && e.dur > 1000);
+  const t0 = tasks[0]?.ts ?? 0;
+  let i = 0;
+  console.log("tasks over 1 ms: start, wall, CPU (ms), then CPU ms per kind");
+  for (const task of tasks) {
+    while (i < events.length && events[i].ts < task.ts) i++;
+    const spent = new Map();
+    let called = "";
+    for (let j = i; j < events.length && events[j].ts < task.ts + task.dur; j++) {
+      const e = events[j];
+      // What a timer ran: the first function it called.
+      if (e.name === "FunctionCall" && spent.has("TimerFire") && !called) {
+        const data = e.args?.data ?? {};
+        called = ` (timer ran ${data.functionName || "?"} ${(data.url ?? "").split("/").pop()}:${data.lineNumber})`;
+      }
+      if (!wanted.includes(e.name)) continue;
+      const name = e.name === "EventDispatch" ? `event:${e.args?.data?.type}` : e.name;
+      spent.set(name, (spent.get(name) ?? 0) + (e.tdur ?? 0) / 1000);
+    }
+    const parts = [...spent].map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ") + called;
+    console.log(`${((task.ts - t0) / 1000).toFixed(1).padStart(9)} ${(task.dur / 1000).toFixed(1).padStart(7)} ${((task.tdur ?? 0) / 1000).toFixed(1).padStart(7)}  ${parts}`);
   }
 }
 

@@ -71,7 +71,7 @@ fn Playground() -> Html {
         let (dispatcher, shared, cancel) = (store.dispatcher(), store.shared(), cancel.clone());
         use_memo((), move |_| Handlers::new(dispatcher, shared, cancel))
     };
-    use_shortcuts(&store, &overlay, &focus_filter, cancel.borrow().clone());
+    use_shortcuts(&store, &overlay, &focus_filter, cancel.clone());
     use_ticker(&store);
     use_repeat_runner(&store, &cancel);
 
@@ -251,12 +251,14 @@ fn use_shortcuts(
     store: &SessionHandle,
     overlay: &UseStateHandle<Option<Overlay>>,
     focus_filter: &UseStateHandle<u64>,
-    cancel: Rc<Cell<bool>>,
+    cancel: Rc<RefCell<Rc<Cell<bool>>>>,
 ) {
     let store = store.clone();
     let overlay = overlay.clone();
     let focus_filter = focus_filter.clone();
-    let deps = (*overlay, *focus_filter, store.version());
+    // The session is read when a key is pressed, through the shared cell: the listener is
+    // made again only when what it captures by value changes, not on every action.
+    let deps = (*overlay, *focus_filter);
     use_effect_with(deps, move |_| {
         let on_shortcut = Callback::from(move |shortcut: Shortcut| {
             let (playing, in_past) = {
@@ -270,7 +272,8 @@ fn use_shortcuts(
                 }),
                 Shortcut::Escape => {
                     overlay.set(None);
-                    cancel.set(true);
+                    // The running Repeat's flag, as the runner last set it.
+                    cancel.borrow().set(true);
                 }
                 Shortcut::Filter => focus_filter.set(*focus_filter + 1),
                 Shortcut::PlayPause => {

@@ -144,9 +144,34 @@ fn the_state_for_some_streams_is_the_whole_state_for_those_streams() {
     let entries = timeline.journal().len();
     for at in 0..=entries {
         let id: StreamId = "counter-3".into();
-        let part = timeline.at_entry_for(system, at, at + 2, std::slice::from_ref(&id));
+        let part = timeline.at_entry_for(system, at, std::slice::from_ref(&id));
         let whole = timeline.at_entry(system, at);
         assert_eq!(part.streams.get(&id), whole.streams.get(&id), "entry {at}");
         assert_eq!(part.view, whole.view, "entry {at}");
+    }
+}
+
+#[test]
+fn the_state_for_some_streams_holds_only_those_streams() {
+    // A snapshot every 64 entries, a checkpoint of every stream every 256 snapshots: past
+    // the first checkpoint the whole state holds all fifty streams, the state for one
+    // stream that stream alone, however many streams the entries it folds write.
+    let config = EngineConfig {
+        snapshot_every: 64,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    for i in 0..10_000u32 {
+        engine.submit(add((i % 50) as u8, 1));
+        engine.run_until_idle(100);
+    }
+    let (system, timeline) = (engine.system(), engine.timeline());
+    let id: StreamId = "counter-20".into();
+    for position in [9_000, 9_001, 9_500, timeline.head() - 1] {
+        let part = timeline.at_position_for(system, position, std::slice::from_ref(&id));
+        let whole = engine.at_position(position);
+        assert_eq!(part.streams.get(&id), whole.streams.get(&id), "at {position}");
+        assert!(whole.streams.len() >= 50, "at {position}");
+        assert_eq!(part.streams.len(), 1, "at {position}");
     }
 }

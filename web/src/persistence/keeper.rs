@@ -14,9 +14,11 @@ use super::workspaces::{self, Parent, Settings, Workspace};
 use crate::session::store::SessionHandle;
 use crate::session::{Action, Built, ForkOrigin, RunMode, Session};
 use decider_core::{DynDomain, DynEngine};
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use serde_json::Value;
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use web_sys::IdbDatabase;
 use yew::Callback;
 
@@ -75,6 +77,11 @@ fn settings_of(session: &Session) -> Settings {
     }
 }
 
+/// How long the time-travel cursor rests before the keeper writes where it is: a slider
+/// dragged across a long log is written once when it stops, not on every move (a page
+/// hidden sooner writes it then).
+const CURSOR_REST_MS: u32 = 400;
+
 /// The keeper's state, shared by the component and its async work.
 pub struct Keeper {
     store: SessionHandle,
@@ -96,6 +103,10 @@ pub struct Keeper {
     /// The session's journal length when a write failed for a reason retrying at once
     /// will not fix (quota): writing is tried again once the journal grows past it.
     halted: Option<usize>,
+    /// The write of a moved cursor, waiting for the cursor to rest.
+    resting: Option<Timeout>,
+    /// Writes a resting cursor at once when the page is hidden (closed, reloaded).
+    on_hide: Option<EventListener>,
 }
 
 /// The keeper as its component and tasks hold it.
@@ -117,6 +128,8 @@ impl Keeper {
             writing: false,
             opening: false,
             halted: None,
+            resting: None,
+            on_hide: None,
         }))
     }
 
@@ -178,10 +191,15 @@ pub async fn start(keeper: Shared, shared: Option<SharedScenario>) {
             }
         }
     });
+    let on_hide = web_sys::window().map(|window| {
+        let keeper = Rc::downgrade(&keeper);
+        EventListener::new(&window, "pagehide", move |_| write_resting(&keeper))
+    });
     {
         let mut k = keeper.borrow_mut();
         k.db = Some(db.clone());
         k.channel = channel;
+        k.on_hide = on_hide;
         k.status.available = true;
     }
     refresh(&keeper).await;
@@ -256,14 +274,42 @@ pub fn observe(keeper: &Shared) {
         return;
     };
     let settings = settings_of(&session);
+    let mut cursor_moved = false;
     if current.settings != settings {
+        cursor_moved = current.settings.cursor != settings.cursor
+            && Settings {
+                cursor: current.settings.cursor,
+                ..settings.clone()
+            } == current.settings;
         current.settings = settings;
         k.dirty = true;
     }
     drop(session);
     let halted = k.halted.is_some_and(|at| length <= at);
     let wanted = (length > k.saved || (k.dirty && k.kept)) && k.status.damaged.is_none() && !halted;
-    if wanted && !k.writing {
+    if !wanted || k.writing {
+        return;
+    }
+    if cursor_moved && length == k.saved {
+        let keeper = Rc::downgrade(keeper);
+        k.resting = Some(Timeout::new(CURSOR_REST_MS, move || write_resting(&keeper)));
+    } else {
+        k.resting = None;
+        k.writing = true;
+        wasm_bindgen_futures::spawn_local(flush(keeper.clone()));
+    }
+}
+
+/// Writes the workspace record of a cursor that has rested (or of a page being hidden),
+/// unless a write is under way (it writes the record too) or none is waiting.
+fn write_resting(keeper: &Weak<RefCell<Keeper>>) {
+    let Some(keeper) = keeper.upgrade() else {
+        return;
+    };
+    let Ok(mut k) = keeper.try_borrow_mut() else {
+        return;
+    };
+    if k.resting.take().is_some() && k.dirty && !k.writing {
         k.writing = true;
         wasm_bindgen_futures::spawn_local(flush(keeper.clone()));
     }

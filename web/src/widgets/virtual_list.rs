@@ -18,6 +18,7 @@
 //! its place, so only the rows that scroll in change. Assistive technologies read each
 //! row's place from its `aria-rowindex`.
 
+use crate::browser::next_frame::NextFrame;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
 use std::ops::Range;
@@ -156,6 +157,9 @@ pub struct VirtualListProps {
     /// Key presses while the list has focus.
     #[prop_or_default]
     pub onkeydown: Callback<KeyboardEvent>,
+    /// Clicks anywhere in the list (on a row: the owner finds which from the target).
+    #[prop_or_default]
+    pub onclick: Callback<MouseEvent>,
 }
 
 /// The `--row-h` CSS variable of `element` in pixels.
@@ -372,7 +376,8 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         });
     }
 
-    // Follow the tail, or reveal a row, after the rows are in the DOM.
+    // Follow the tail, or reveal a row, after the rows are in the DOM, in the next frame
+    // ([`NextFrame`]: not inside the input that caused the render).
     {
         let scroller = scroller.clone();
         let geometry = geometry.clone();
@@ -380,31 +385,34 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let pinned = pinned.clone();
         let applied = use_mut_ref(|| None::<(usize, u64)>);
         let followed = use_mut_ref(|| false);
+        let next_frame = (*use_memo((), |_| NextFrame::default())).clone();
         use_effect_with(
             (len, props.reveal, props.follow),
-            move |(len, reveal, follow)| {
+            move |&(len, reveal, follow)| {
                 // Starting to follow goes to the end, wherever the view was.
-                if *follow && !*followed.borrow() {
+                if follow && !*followed.borrow() {
                     *pinned.borrow_mut() = true;
                 }
-                *followed.borrow_mut() = *follow;
-                if let Some(element) = scroller.cast::<Element>() {
-                    let fresh_reveal = *reveal != *applied.borrow() && reveal.is_some();
-                    *applied.borrow_mut() = *reveal;
-                    match reveal {
-                        Some((index, _)) if fresh_reveal => {
-                            if let Some(top) = geometry.borrow().reveal(&element, *len, *index) {
-                                element.set_scroll_top(top);
+                *followed.borrow_mut() = follow;
+                let fresh_reveal = reveal != *applied.borrow() && reveal.is_some();
+                *applied.borrow_mut() = reveal;
+                next_frame.run(move || {
+                    if let Some(element) = scroller.cast::<Element>() {
+                        match reveal {
+                            Some((index, _)) if fresh_reveal => {
+                                if let Some(top) = geometry.borrow().reveal(&element, len, index) {
+                                    element.set_scroll_top(top);
+                                }
                             }
+                            _ if follow && *pinned.borrow() => {
+                                element.set_scroll_top(element.scroll_height());
+                                *placed.borrow_mut() = Some(element.scroll_top());
+                            }
+                            _ => {}
                         }
-                        _ if *follow && *pinned.borrow() => {
-                            element.set_scroll_top(element.scroll_height());
-                            *placed.borrow_mut() = Some(element.scroll_top());
-                        }
-                        _ => {}
                     }
-                }
-                remeasure(Cause::Layout);
+                    remeasure(Cause::Layout);
+                });
             },
         );
     }
@@ -431,6 +439,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
             aria-rowcount={props.header_rows.map(|h| (len + h).to_string())}
             data-testid={props.testid.clone()}
             onkeydown={props.onkeydown.clone()}
+            onclick={props.onclick.clone()}
             {onscroll}
         >
             <div ref={header_ref} style="position: sticky; top: 0; z-index: 1;">

@@ -17,6 +17,8 @@ use filter::{thousands, FilterBar};
 use row::{render_header, render_row, row_id, RowState};
 use std::ops::Range;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 use yew::prelude::*;
 
 /// Rows fetched beyond the rendered window on each side, so that scrolling a little does
@@ -97,6 +99,23 @@ impl RowCache {
         }
         (self.from, self.rows.clone())
     }
+
+    /// The row at `index` of `version`, if it is cached.
+    fn row(&self, version: u64, index: usize) -> Option<FactRow> {
+        let cached = self.rows.get(index.checked_sub(self.from)?)?;
+        (self.version == Some(version)).then(|| cached.clone())
+    }
+}
+
+/// The index (in the filtered list) of the row a click landed in: its `aria-rowindex`
+/// less the header's row and the one it counts from.
+fn clicked_index(e: &MouseEvent) -> Option<usize> {
+    let target = e.target()?.dyn_into::<Element>().ok()?;
+    let row = target.closest("[data-testid=log-row]").ok()??;
+    row.get_attribute("aria-rowindex")?
+        .parse::<usize>()
+        .ok()?
+        .checked_sub(2)
 }
 
 /// The selected row's index, as last seen in the rendered window or chosen here.
@@ -237,7 +256,6 @@ pub fn Log(props: &LogProps) -> Html {
         let cache = cache.clone();
         let known = known.clone();
         let fetch = props.fetch.clone();
-        let on_select = props.on_select.clone();
         let (version, selected, flow, cursor, committed) = (
             props.version,
             props.selected,
@@ -271,24 +289,31 @@ pub fn Log(props: &LogProps) -> Html {
                         fresh: fresh_from.is_some_and(|f| row.position >= f),
                         pending: committed.is_some_and(|c| row.position >= c),
                     };
-                    let onclick = {
-                        let on_select = on_select.clone();
-                        let known = known.clone();
-                        let (rows, position) = (rows.clone(), row.position);
-                        Callback::from(move |_: MouseEvent| {
-                            *known.borrow_mut() = Some(KnownIndex {
-                                position,
-                                index,
-                                version,
-                            });
-                            if let Some(row) = rows.get(index - from) {
-                                on_select.emit(row.clone());
-                            }
-                        })
-                    };
-                    render_row(row, state, window.place(index), onclick)
+                    render_row(row, state, window.place(index))
                 })
                 .collect::<Html>()
+        })
+    };
+
+    // One listener for every row (not one per row, made again on every frame of a
+    // scroll): the row clicked is found by its `aria-rowindex`.
+    let onclick = {
+        let (cache, known, fetch) = (cache.clone(), known.clone(), props.fetch.clone());
+        let (on_select, version) = (props.on_select.clone(), props.version);
+        Callback::from(move |e: MouseEvent| {
+            let Some(index) = clicked_index(&e) else {
+                return;
+            };
+            let cached = cache.borrow().row(version, index);
+            let row = cached.or_else(|| fetch.emit((index, index + 1)).into_iter().next());
+            if let Some(row) = row {
+                *known.borrow_mut() = Some(KnownIndex {
+                    position: row.position,
+                    index,
+                    version,
+                });
+                on_select.emit(row);
+            }
         })
     };
 
@@ -374,6 +399,7 @@ pub fn Log(props: &LogProps) -> Html {
                     follow={props.follow}
                     {on_viewport}
                     {onkeydown}
+                    {onclick}
                 />
                 if new_rows > 0 {
                     <button

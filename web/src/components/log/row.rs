@@ -154,13 +154,9 @@ fn tooltip(text: &str, fits: usize) -> Option<String> {
     (text.chars().nth(fits).is_some()).then(|| text.to_string())
 }
 
-/// Renders one log row at its `place` in the virtual list; `onclick` selects it.
-pub fn render_row(
-    row: &FactRow,
-    state: RowState,
-    place: Place,
-    onclick: Callback<MouseEvent>,
-) -> Html {
+/// Renders one log row at its `place` in the virtual list (the log listens for clicks on
+/// every row at once: its `aria-rowindex` says which).
+pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
     let (kind, mark) = glyphs(row);
     let (service, short_name) = split_name(&row.name);
     let depth = depth_of(&row.name);
@@ -211,7 +207,6 @@ pub fn render_row(
             data-compensation={row.compensation.to_string()}
             data-injected={row.injected.to_string()}
             data-pending={state.pending.then_some("true")}
-            {onclick}
         >
             <span class="log-cell log-pos num mono" role="gridcell">{ row.position }</span>
             <span class="log-cell log-kind" role="gridcell" title={kind_label.clone()}>

@@ -22,6 +22,7 @@ pub mod scrolling;
 pub mod timing;
 pub mod tone;
 
+use crate::browser::next_frame::NextFrame;
 use arrivals::{node_key, Arrivals, NodeKey};
 use decider_core::boundary::FlowView;
 use decider_core::Id;
@@ -60,32 +61,39 @@ pub fn trace(props: &TraceProps) -> Html {
     let flow_id = props.flow.as_ref().map(|f| f.correlation_id);
     let node_count = props.flow.as_ref().map_or(0, |f| f.nodes.len());
 
+    // Scrolling to a node reads the layout: in the next frame ([`NextFrame`]).
+    let next_frame = (*use_memo((), |_| NextFrame::default())).clone();
     {
         // A new node while following the newest one (or another flow): show the newest.
         let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
+        let next_frame = next_frame.clone();
         use_effect_with((flow_id, node_count), move |(id, _)| {
-            let mut follow = follow.borrow_mut();
             if *shown.borrow() != *id {
                 *shown.borrow_mut() = *id;
-                follow.restart();
+                follow.borrow_mut().restart();
             }
-            let newest = flow.as_ref().and_then(|f| f.nodes.last());
-            if let (true, Some(node), Some(el)) = (follow.is_on(), newest, scroller.cast()) {
-                scrolling::reveal_cell(&el, node.column, node.lane, &mut follow);
-            }
+            next_frame.run(move || {
+                let mut follow = follow.borrow_mut();
+                let newest = flow.as_ref().and_then(|f| f.nodes.last());
+                if let (true, Some(node), Some(el)) = (follow.is_on(), newest, scroller.cast()) {
+                    scrolling::reveal_cell(&el, node.column, node.lane, &mut follow);
+                }
+            });
         });
     }
     {
         // Another selection (or another flow): show the selected node.
         let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
-        use_effect_with((flow_id, props.selected), move |(_, selected)| {
-            let nodes = flow.as_ref().map(|f| f.nodes.as_slice()).unwrap_or(&[]);
-            let node = nodes
-                .iter()
-                .find(|n| n.position.is_some() && n.position == *selected);
-            if let (Some(node), Some(el)) = (node, scroller.cast()) {
-                scrolling::reveal_cell(&el, node.column, node.lane, &mut follow.borrow_mut());
-            }
+        use_effect_with((flow_id, props.selected), move |&(_, selected)| {
+            next_frame.run(move || {
+                let nodes = flow.as_ref().map(|f| f.nodes.as_slice()).unwrap_or(&[]);
+                let node = nodes
+                    .iter()
+                    .find(|n| n.position.is_some() && n.position == selected);
+                if let (Some(node), Some(el)) = (node, scroller.cast()) {
+                    scrolling::reveal_cell(&el, node.column, node.lane, &mut follow.borrow_mut());
+                }
+            });
         });
     }
     let onscroll = {
