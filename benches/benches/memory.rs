@@ -107,18 +107,25 @@ fn main() {
         run_commands(&mut engine, &order::commands(25_000, 4));
         engine
     });
-    for (name, flow) in [
+    for (name, flow, every) in [
         (
             "restaurant happy path, 10k flows",
             RestaurantFlow::HappyPath,
+            1024,
         ),
         (
             "restaurant not on menu, 10k flows",
             RestaurantFlow::NotOnMenu,
+            1024,
+        ),
+        (
+            "restaurant happy path, 10k flows, no snapshots",
+            RestaurantFlow::HappyPath,
+            u64::MAX,
         ),
     ] {
         measure(name, || {
-            let mut engine = restaurant_engine(config(1024));
+            let mut engine = restaurant_engine(config(every));
             for n in 0..10_000 {
                 restaurant_flow(&mut engine, flow, n);
             }

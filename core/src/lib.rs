@@ -21,6 +21,7 @@ pub mod ids;
 pub mod journal;
 pub mod process_manager;
 pub mod projection;
+mod remains;
 pub mod saga;
 pub mod scenario;
 pub mod spec;
@@ -37,7 +38,8 @@ pub use boundary::{
     BoundaryError, DomainInfo, DynDomain, DynEngine, MessageKind, MessageSchemas, TypedDomain,
 };
 pub use decider::{fold, Decider, Misplaced};
-pub use engine::{Engine, EngineConfig, EngineError, GivenError, Remains, RunSummary};
+pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
+pub use remains::Remains;
 pub use envelope::{CommandEnvelope, Fact, FactKind, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, StreamId};
 pub use journal::{GivenRecord, JournalEntry, StepFailure, StepRecord};

@@ -135,7 +135,7 @@ fn a_step_for_a_command_that_is_not_queued_does_not_rebuild() {
 }
 
 #[test]
-fn an_engine_taken_apart_frees_its_journal_a_slice_at_a_time() {
+fn an_engine_taken_apart_frees_its_journal_then_its_streams_a_slice_at_a_time() {
     let config = EngineConfig {
         snapshot_every: 4,
         ..EngineConfig::default()
@@ -146,14 +146,13 @@ fn an_engine_taken_apart_frees_its_journal_a_slice_at_a_time() {
         engine.run_until_idle(100);
     }
     let entries = engine.journal().len();
-    assert!(entries > 20, "a journal of {entries} entries");
+    let streams = engine.state().streams.len();
+    assert!(entries > 20 && streams > 1, "{entries} entries, {streams} streams");
     let mut remains = engine.into_remains();
-    assert!(remains.free(0), "freeing nothing leaves every entry");
-    let slices = (1..=entries).find(|_| !remains.free(7));
-    assert_eq!(
-        slices,
-        Some(entries.div_ceil(7)),
-        "{entries} entries, 7 a slice"
-    );
+    assert!(remains.free(0), "freeing nothing leaves everything");
+    // Each live stream and each stream version in the store is an item of its own.
+    let items = entries + 2 * streams;
+    let slices = (1..=items).find(|_| !remains.free(7));
+    assert_eq!(slices, Some(items.div_ceil(7)), "{items} items, 7 a slice");
     assert!(!remains.free(7), "nothing is left");
 }

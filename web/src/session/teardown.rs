@@ -9,9 +9,10 @@ use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-/// Journal entries freed per task: a 1M-fact counter session (1.5M entries, 366 tasks)
-/// was freed in 7.4 s, about 20 ms a task with the timer's own delay (BENCHMARKS.md).
-const ENTRIES_PER_SLICE: usize = 4_096;
+/// Items (journal entries, then streams, then stream versions) freed per task: a 1M-fact
+/// counter session's journal (1.5M entries, 366 tasks) was freed in 7.4 s, about 20 ms a
+/// task with the timer's own delay (BENCHMARKS.md).
+const ITEMS_PER_SLICE: usize = 4_096;
 
 thread_local! {
     /// Engines waiting to be freed, oldest first, and whether a slice is scheduled.
@@ -54,11 +55,11 @@ fn slice() {
         let left = pending
             .0
             .front_mut()
-            .is_some_and(|t| t.free(ENTRIES_PER_SLICE));
+            .is_some_and(|t| t.free(ITEMS_PER_SLICE));
         (!left).then(|| pending.0.pop_front()).flatten()
     });
-    // What is left of an engine with no entries (its live state and indexes) goes here,
-    // outside the borrow.
+    // What is left of an engine whose large collections are drained (its view, process
+    // manager's state, queue and command index) goes here, outside the borrow.
     drop(done);
     schedule();
 }
