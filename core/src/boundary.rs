@@ -13,10 +13,10 @@ pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
 
 use crate::decider::Decider;
 use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, GivenError, RunSummary};
-use crate::remains::Remains;
 use crate::ids::{Id, StreamId};
 use crate::journal::JournalEntry;
 use crate::projection::Projection;
+use crate::remains::Remains;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use rows::to_json;
 #[cfg(feature = "schema")]

@@ -39,12 +39,12 @@ pub use boundary::{
 };
 pub use decider::{fold, Decider, Misplaced};
 pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
-pub use remains::Remains;
 pub use envelope::{CommandEnvelope, Fact, FactKind, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, StreamId};
 pub use journal::{GivenRecord, JournalEntry, StepFailure, StepRecord};
 pub use process_manager::ProcessManager;
 pub use projection::{JournalError, Projection, StreamState};
+pub use remains::Remains;
 pub use saga::Saga;
 pub use store::{Conflict, EventStore, InMemoryEventStore};
 pub use system::{Parts, System};

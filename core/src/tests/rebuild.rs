@@ -147,7 +147,10 @@ fn an_engine_taken_apart_frees_its_journal_then_its_streams_a_slice_at_a_time() 
     }
     let entries = engine.journal().len();
     let streams = engine.state().streams.len();
-    assert!(entries > 20 && streams > 1, "{entries} entries, {streams} streams");
+    assert!(
+        entries > 20 && streams > 1,
+        "{entries} entries, {streams} streams"
+    );
     let mut remains = engine.into_remains();
     assert!(remains.free(0), "freeing nothing leaves everything");
     // Each live stream and each stream version in the store is an item of its own.
