@@ -1,5 +1,5 @@
 //! Heap bytes the whole engine keeps per event, and the time to drop a big engine,
-//! measured with a counting allocator; then the longest slice of freeing a 1M-fact engine
+//! measured with a counting allocator; then the longest chunk of freeing a 1M-fact engine
 //! taken apart ([`decider_core::Remains`]). Run with
 //! `cargo bench -p decider-bench --bench memory`; figures are in BENCHMARKS.md.
 
@@ -107,21 +107,21 @@ fn payload_bytes<Y: System>(engine: &Engine<Y>) -> usize {
 }
 
 /// Takes a counter engine of 1M facts, each in a stream of its own (as the playground's
-/// Repeat makes them), apart, and frees it `ITEMS_PER_SLICE` items a slice as the
-/// playground does (`web/src/session/teardown.rs`): prints the slices, the longest one,
+/// Repeat makes them), apart, and frees it `ITEMS_PER_CHUNK` items at a time as the
+/// playground does (`web/src/session/teardown.rs`): prints the chunks, the longest one,
 /// and the whole time.
 fn teardown() {
-    const ITEMS_PER_SLICE: usize = 4_096;
+    const ITEMS_PER_CHUNK: usize = 512;
     let mut engine = counter_engine();
     counter_streams(&mut engine, 1_000_000);
     let start = Instant::now();
     let mut remains = black_box(engine).into_remains();
-    let (mut slices, mut longest) = (0, Duration::ZERO);
+    let (mut chunks, mut longest) = (0, Duration::ZERO);
     loop {
-        let slice = Instant::now();
-        let left = remains.free(ITEMS_PER_SLICE);
-        slices += 1;
-        longest = longest.max(slice.elapsed());
+        let chunk = Instant::now();
+        let left = remains.free(ITEMS_PER_CHUNK);
+        chunks += 1;
+        longest = longest.max(chunk.elapsed());
         if !left {
             break;
         }
@@ -130,8 +130,8 @@ fn teardown() {
     drop(remains);
     longest = longest.max(last.elapsed());
     println!(
-        "teardown of 1M counter facts in 1M streams: {slices} slices of {ITEMS_PER_SLICE} \
-         items, the longest {:.1} ms (the final drop included), {:.0} ms in all",
+        "teardown of 1M counter facts in 1M streams: {chunks} chunks of {ITEMS_PER_CHUNK} \
+         items, the longest {:.2} ms (the final drop included), {:.0} ms in all",
         longest.as_secs_f64() * 1e3,
         start.elapsed().as_secs_f64() * 1e3,
     );

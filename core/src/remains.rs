@@ -2,25 +2,30 @@
 //!
 //! A long session owns millions of allocations, too many to free in one task of a page
 //! that must stay responsive. Each large collection the engine owned is drained here a
-//! bounded number of items a slice: the journal with its snapshots (latest first), then the
-//! live streams, then the store's stream versions.
+//! bounded number of items a slice: the journal with its snapshots (latest first) and the
+//! streams of their checkpoints, then the live streams, then the store's stream versions.
 
 use crate::envelope::SharedCommand;
-use crate::ids::{FastHash, StreamId};
-use crate::projection::StreamState;
+use crate::ids::StreamId;
+use crate::projection::{StreamState, StreamsOf};
 use crate::store::{InMemoryEventStore, VersionsDrain};
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use crate::time_travel::Timeline;
 use crate::trace::CommandIndex;
+use imbl::hashmap::ConsumingIter;
+use imbl::shared_ptr::DefaultSharedPtr;
 use std::sync::Arc;
 
 /// An engine taken apart, to be freed a slice at a time ([`crate::Engine::into_remains`]).
 pub struct Remains<Y: System> {
     timeline: Timeline<Y>,
-    streams: imbl::hashmap::ConsumingIter<
-        (StreamId, Arc<StreamState<StreamStateOf<Y>>>),
-        imbl::shared_ptr::DefaultSharedPtr,
-    >,
+    /// The streams maps of the checkpoints freed with the journal, waiting to be drained.
+    checkpoints: Vec<StreamsOf<Y>>,
+    /// The live streams, drained once the journal is gone.
+    live: Option<StreamsOf<Y>>,
+    /// The streams map being drained.
+    draining:
+        Option<ConsumingIter<(StreamId, Arc<StreamState<StreamStateOf<Y>>>), DefaultSharedPtr>>,
     versions: VersionsDrain,
     /// What is left, each part small or a few allocations: freed with `self`.
     _rest: Leftovers<Y>,
@@ -42,32 +47,53 @@ impl<Y: System> Remains<Y> {
     /// The remains of an engine's parts.
     pub(crate) fn new(
         timeline: Timeline<Y>,
-        streams: imbl::GenericHashMap<
-            StreamId,
-            Arc<StreamState<StreamStateOf<Y>>>,
-            FastHash,
-            imbl::shared_ptr::DefaultSharedPtr,
-        >,
+        streams: StreamsOf<Y>,
         store: InMemoryEventStore<Y::Command, Y::Event, Y::Rejection>,
         rest: Leftovers<Y>,
     ) -> Self {
         Remains {
             timeline,
-            streams: streams.into_iter(),
+            checkpoints: Vec::new(),
+            live: Some(streams),
+            draining: None,
             versions: store.into_versions(),
             _rest: rest,
         }
     }
 
     /// Frees up to `items` more of what the engine owned (journal entries with the
-    /// snapshots taken after them, then streams, then stream versions); whether any of
-    /// them is left (drop `self` then).
+    /// snapshots taken after them, the streams of each checkpoint among those, then the
+    /// live streams, then the store's stream versions); whether any of them is left (drop
+    /// `self` then).
+    ///
+    /// A streams map is drained a stream at a time: where it shares a node with a map
+    /// not drained yet, draining copies that node (a few reference counts), so each item
+    /// costs about the same.
     pub fn free(&mut self, items: usize) -> bool {
-        let entries = self.timeline.journal().len();
-        self.timeline.free_last(items);
-        let mut budget = items - (entries - self.timeline.journal().len());
-        budget -= self.streams.by_ref().take(budget).count();
-        self.versions.by_ref().take(budget).for_each(drop);
-        !self.timeline.journal().is_empty() || self.streams.len() > 0 || self.versions.len() > 0
+        let mut budget = items;
+        while budget > 0 {
+            if let Some(draining) = &mut self.draining {
+                budget -= draining.by_ref().take(budget).count();
+                if draining.len() == 0 {
+                    self.draining = None;
+                }
+            } else if let Some(map) = self.checkpoints.pop() {
+                self.draining = Some(map.into_iter());
+            } else if !self.timeline.journal().is_empty() {
+                let entries = self.timeline.journal().len();
+                self.timeline.free_last(budget, &mut self.checkpoints);
+                budget -= entries - self.timeline.journal().len();
+            } else if let Some(live) = self.live.take() {
+                self.draining = Some(live.into_iter());
+            } else {
+                self.versions.by_ref().take(budget).for_each(drop);
+                break;
+            }
+        }
+        self.draining.is_some()
+            || !self.checkpoints.is_empty()
+            || !self.timeline.journal().is_empty()
+            || self.live.is_some()
+            || self.versions.len() > 0
     }
 }

@@ -3,7 +3,7 @@
 use crate::engine::{EntryOf, FactOf};
 use crate::ids::StreamId;
 use crate::journal::JournalEntry;
-use crate::projection::{Projection, StreamState};
+use crate::projection::{Projection, StreamState, StreamsOf};
 use crate::system::{StreamStateOf, System};
 use std::sync::Arc;
 
@@ -139,9 +139,11 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// Frees the last `entries` journal entries, and the snapshots taken after what is
-    /// left, for an engine taken apart a slice at a time ([`crate::engine::Remains`]);
-    /// whether any entry is left.
-    pub(crate) fn free_last(&mut self, entries: usize) -> bool {
+    /// left, for an engine taken apart a slice at a time ([`crate::Remains`]); the
+    /// streams maps of the checkpoints among them go to `checkpoints` instead, to be
+    /// drained a few streams at a time (a checkpoint holds its own copy of every map node
+    /// written after it: dropping one at once frees up to the whole map).
+    pub(crate) fn free_last(&mut self, entries: usize, checkpoints: &mut Vec<StreamsOf<Y>>) {
         let keep = self.journal.len().saturating_sub(entries);
         self.journal.truncate(keep);
         self.ends.truncate(keep);
@@ -151,9 +153,12 @@ impl<Y: System> Timeline<Y> {
                 .last()
                 .is_some_and(|s| s.state.entries > keep as u64)
         {
-            self.snapshots.pop();
+            if let Some(mut snapshot) = self.snapshots.pop() {
+                if !snapshot.state.streams.is_empty() {
+                    checkpoints.push(std::mem::take(&mut snapshot.state.streams));
+                }
+            }
         }
-        keep > 0
     }
 
     /// The journal entries.

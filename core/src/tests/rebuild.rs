@@ -159,3 +159,25 @@ fn an_engine_taken_apart_frees_its_journal_then_its_streams_a_slice_at_a_time() 
     assert_eq!(slices, Some(items.div_ceil(7)), "{items} items, 7 a slice");
     assert!(!remains.free(7), "nothing is left");
 }
+
+#[test]
+fn an_engine_taken_apart_drains_the_streams_of_its_checkpoints_too() {
+    // A snapshot every 16,384 facts is a checkpoint: it holds a whole streams map.
+    let config = EngineConfig {
+        snapshot_every: 16_384,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    for n in 0..20_000u32 {
+        engine.submit(add((n % 3) as u8, 1));
+        engine.run_until_idle(100);
+    }
+    let checkpoints = engine.timeline().snapshot_count() - 1;
+    let (entries, streams) = (engine.journal().len(), engine.state().streams.len());
+    assert!(checkpoints > 0, "{checkpoints} checkpoints after the first");
+    let mut remains = engine.into_remains();
+    // Every stream of every checkpoint (all of them written before the first) is an item.
+    let items = entries + checkpoints * streams + 2 * streams;
+    let slices = (1..=items).find(|_| !remains.free(1));
+    assert_eq!(slices, Some(items), "one item a slice");
+}
