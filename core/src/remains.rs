@@ -2,8 +2,8 @@
 //!
 //! A long session owns millions of allocations, too many to free in one task of a page
 //! that must stay responsive. Each large collection the engine owned is drained here a
-//! bounded number of items a slice: the journal with its snapshots (latest first) and the
-//! streams of their checkpoints, then the live streams, then the store's stream versions.
+//! bounded number of items a slice: the snapshots (oldest first, one a slice), the journal
+//! (latest first), then the live streams, then the store's stream versions.
 
 use crate::envelope::SharedCommand;
 use crate::ids::StreamId;
@@ -19,11 +19,9 @@ use std::sync::Arc;
 /// An engine taken apart, to be freed a slice at a time ([`crate::Engine::into_remains`]).
 pub struct Remains<Y: System> {
     timeline: Timeline<Y>,
-    /// The streams maps of the checkpoints freed with the journal, waiting to be drained.
-    checkpoints: Vec<StreamsOf<Y>>,
     /// The live streams, drained once the journal is gone.
     live: Option<StreamsOf<Y>>,
-    /// The streams map being drained.
+    /// The live streams being drained.
     draining:
         Option<ConsumingIter<(StreamId, Arc<StreamState<StreamStateOf<Y>>>), DefaultSharedPtr>>,
     versions: VersionsDrain,
@@ -53,7 +51,6 @@ impl<Y: System> Remains<Y> {
     ) -> Self {
         Remains {
             timeline,
-            checkpoints: Vec::new(),
             live: Some(streams),
             draining: None,
             versions: store.into_versions(),
@@ -61,27 +58,23 @@ impl<Y: System> Remains<Y> {
         }
     }
 
-    /// Frees up to `items` more of what the engine owned (journal entries with the
-    /// snapshots taken after them, the streams of each checkpoint among those, then the
-    /// live streams, then the store's stream versions); whether any of them is left (drop
-    /// `self` then).
-    ///
-    /// A streams map is drained a stream at a time: where it shares a node with a map
-    /// not drained yet, draining copies that node (a few reference counts), so each item
-    /// costs about the same.
+    /// Frees up to `items` more of what the engine owned: one snapshot (the oldest; it
+    /// takes a whole call), else journal entries (latest first), then the live streams,
+    /// then the store's stream versions; whether any of them is left (drop `self` then).
     pub fn free(&mut self, items: usize) -> bool {
         let mut budget = items;
+        if budget > 0 && self.timeline.free_oldest_snapshot() {
+            budget = 0;
+        }
         while budget > 0 {
             if let Some(draining) = &mut self.draining {
                 budget -= draining.by_ref().take(budget).count();
                 if draining.len() == 0 {
                     self.draining = None;
                 }
-            } else if let Some(map) = self.checkpoints.pop() {
-                self.draining = Some(map.into_iter());
             } else if !self.timeline.journal().is_empty() {
                 let entries = self.timeline.journal().len();
-                self.timeline.free_last(budget, &mut self.checkpoints);
+                self.timeline.free_last(budget);
                 budget -= entries - self.timeline.journal().len();
             } else if let Some(live) = self.live.take() {
                 self.draining = Some(live.into_iter());
@@ -90,8 +83,8 @@ impl<Y: System> Remains<Y> {
                 break;
             }
         }
-        self.draining.is_some()
-            || !self.checkpoints.is_empty()
+        self.timeline.snapshot_count() > 1
+            || self.draining.is_some()
             || !self.timeline.journal().is_empty()
             || self.live.is_some()
             || self.versions.len() > 0

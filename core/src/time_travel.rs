@@ -3,7 +3,7 @@
 use crate::engine::{EntryOf, FactOf};
 use crate::ids::StreamId;
 use crate::journal::JournalEntry;
-use crate::projection::{Projection, StreamState, StreamsOf};
+use crate::projection::{Projection, StreamState};
 use crate::system::{StreamStateOf, System};
 use std::sync::Arc;
 
@@ -138,27 +138,24 @@ impl<Y: System> Timeline<Y> {
         state
     }
 
-    /// Frees the last `entries` journal entries, and the snapshots taken after what is
-    /// left, for an engine taken apart a slice at a time ([`crate::Remains`]); the
-    /// streams maps of the checkpoints among them go to `checkpoints` instead, to be
-    /// drained a few streams at a time (a checkpoint holds its own copy of every map node
-    /// written after it: dropping one at once frees up to the whole map).
-    pub(crate) fn free_last(&mut self, entries: usize, checkpoints: &mut Vec<StreamsOf<Y>>) {
+    /// Frees the oldest snapshot after the initial one, for an engine taken apart a slice
+    /// at a time ([`crate::Remains`]); whether there was one. Oldest first: a checkpoint
+    /// shares with the next one every map node not written between them, so dropping it
+    /// frees only the nodes written in one checkpoint interval, not a copy of the map.
+    pub(crate) fn free_oldest_snapshot(&mut self) -> bool {
+        if self.snapshots.len() < 2 {
+            return false;
+        }
+        self.snapshots.remove(1);
+        true
+    }
+
+    /// Frees the last `entries` journal entries (once the snapshots are freed), for an
+    /// engine taken apart a slice at a time ([`crate::Remains`]).
+    pub(crate) fn free_last(&mut self, entries: usize) {
         let keep = self.journal.len().saturating_sub(entries);
         self.journal.truncate(keep);
         self.ends.truncate(keep);
-        while self.snapshots.len() > 1
-            && self
-                .snapshots
-                .last()
-                .is_some_and(|s| s.state.entries > keep as u64)
-        {
-            if let Some(mut snapshot) = self.snapshots.pop() {
-                if !snapshot.state.streams.is_empty() {
-                    checkpoints.push(std::mem::take(&mut snapshot.state.streams));
-                }
-            }
-        }
     }
 
     /// The journal entries.
