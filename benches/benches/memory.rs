@@ -1,17 +1,18 @@
 //! Heap bytes the whole engine keeps per event, and the time to drop a big engine,
-//! measured with a counting allocator. Run with
+//! measured with a counting allocator; then the longest chunk of freeing a 1M-fact engine
+//! taken apart ([`decider_core::Remains`]). Run with
 //! `cargo bench -p decider-bench --bench memory`; figures are in BENCHMARKS.md.
 
 use decider_bench::order;
 use decider_bench::workloads::{
-    config, counter_engine, counter_flows, order_engine, restaurant_engine, restaurant_flow,
-    run_commands, RestaurantFlow,
+    config, counter_engine, counter_flows, counter_streams, order_engine, restaurant_engine,
+    restaurant_flow, run_commands, RestaurantFlow,
 };
-use decider_core::{Engine, FactKind, JournalEntry, System};
+use decider_core::{CommandEnvelope, Engine, FactKind, JournalEntry, StepRecord, System};
 use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Counts live heap bytes.
 struct Counting;
@@ -53,12 +54,29 @@ fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
     let per_fact = |bytes: usize| bytes as f64 / events as f64;
     println!(
         "{name}: {events} facts, {entries} journal entries, {bytes} bytes live \
-         ({:.0} bytes per fact: payload {:.0}, beyond the payload {:.0}); dropped in {:.1} ms",
+         ({:.0} bytes per fact: payload {:.0}, beyond the payload {:.0}); dropped in {:.1} ms; \
+         {}",
         per_fact(bytes),
         per_fact(payload),
         per_fact(bytes - payload),
         dropped.as_secs_f64() * 1e3,
+        layout::<Y>(),
     );
+}
+
+/// The sizes of the records every command and step allocates, beside the payload they
+/// hold inline: where the bytes beyond the payload go.
+fn layout<Y: System>() -> String {
+    use std::mem::size_of;
+    format!(
+        "a command envelope {} bytes (the command {}), a step record {} (an event {}), a \
+         journal slot {}",
+        size_of::<CommandEnvelope<Y::Command>>(),
+        size_of::<Y::Command>(),
+        size_of::<StepRecord<Y::Command, Y::Event, Y::Rejection>>(),
+        size_of::<Y::Event>(),
+        size_of::<JournalEntry<Y::Command, Y::Event, Y::Rejection>>(),
+    )
 }
 
 /// The heap bytes the engine's payload needs on its own: every recorded event (or
@@ -88,6 +106,37 @@ fn payload_bytes<Y: System>(engine: &Engine<Y>) -> usize {
     bytes
 }
 
+/// Takes a counter engine of 1M facts, each in a stream of its own (as the playground's
+/// Repeat makes them), apart, and frees it `ITEMS_PER_CHUNK` items at a time as the
+/// playground does (`web/src/session/teardown.rs`): prints the chunks, the longest one,
+/// and the whole time.
+fn teardown() {
+    const ITEMS_PER_CHUNK: usize = 512;
+    let mut engine = counter_engine();
+    counter_streams(&mut engine, 1_000_000);
+    let start = Instant::now();
+    let mut remains = black_box(engine).into_remains();
+    let (mut chunks, mut longest) = (0, Duration::ZERO);
+    loop {
+        let chunk = Instant::now();
+        let left = remains.free(ITEMS_PER_CHUNK);
+        chunks += 1;
+        longest = longest.max(chunk.elapsed());
+        if !left {
+            break;
+        }
+    }
+    let last = Instant::now();
+    drop(remains);
+    longest = longest.max(last.elapsed());
+    println!(
+        "teardown of 1M counter facts in 1M streams: {chunks} chunks of {ITEMS_PER_CHUNK} \
+         items, the longest {:.2} ms (the final drop included), {:.0} ms in all",
+        longest.as_secs_f64() * 1e3,
+        start.elapsed().as_secs_f64() * 1e3,
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench` asks every bench target for its list
@@ -107,22 +156,30 @@ fn main() {
         run_commands(&mut engine, &order::commands(25_000, 4));
         engine
     });
-    for (name, flow) in [
+    for (name, flow, every) in [
         (
             "restaurant happy path, 10k flows",
             RestaurantFlow::HappyPath,
+            1024,
         ),
         (
             "restaurant not on menu, 10k flows",
             RestaurantFlow::NotOnMenu,
+            1024,
+        ),
+        (
+            "restaurant happy path, 10k flows, no snapshots",
+            RestaurantFlow::HappyPath,
+            u64::MAX,
         ),
     ] {
         measure(name, || {
-            let mut engine = restaurant_engine(config(1024));
+            let mut engine = restaurant_engine(config(every));
             for n in 0..10_000 {
                 restaurant_flow(&mut engine, flow, n);
             }
             engine
         });
     }
+    teardown();
 }

@@ -14,10 +14,10 @@
 
 use decider_bench::order;
 use decider_bench::workloads::{
-    config, counter_engine, counter_flows, mirror_system, order_engine, run_commands, MirrorSystem,
+    config, counter_engine, counter_flows, counter_streams, mirror_system, order_engine,
+    run_commands, MirrorSystem,
 };
 use decider_core::{Engine, StreamId};
-use decider_domains::counter::CounterCommand;
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -52,13 +52,7 @@ fn main() {
         }
         Some("slider") => {
             let mut engine = counter_engine();
-            for i in 0..number(1, 100_000) {
-                engine.submit(CounterCommand::Increment {
-                    counter_id: format!("c{i}"),
-                    by: 1,
-                });
-                engine.run_until_idle(10);
-            }
+            counter_streams(&mut engine, number(1, 100_000));
             slider(
                 &engine,
                 number(2, 100),

@@ -166,6 +166,15 @@ pub fn counter_flows(engine: &mut Engine<MirrorSystem>, flows: u64) {
     }
 }
 
+/// Submits `facts` increments, each of a counter of its own (`c0`, `c1`, …), as the
+/// playground's Repeat makes them: one fact and one stream per command.
+pub fn counter_streams(engine: &mut Engine<MirrorSystem>, facts: u64) {
+    for i in 0..facts {
+        engine.submit(increment(&format!("c{i}"), 1));
+        engine.run_until_idle(10);
+    }
+}
+
 /// The position after `position` in a pseudo-random walk over `0..head` (a linear
 /// congruential step): the "state at a random position" benches visit positions spread
 /// over the whole log, the same ones natively and in wasm.

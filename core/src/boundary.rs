@@ -13,10 +13,11 @@ pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
 
 use crate::decider::Decider;
-use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, GivenError, Remains, RunSummary};
+use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, GivenError, RunSummary};
 use crate::ids::{Id, StreamId};
 use crate::journal::JournalEntry;
 use crate::projection::Projection;
+use crate::remains::Remains;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use rows::to_json;
 #[cfg(feature = "schema")]
@@ -281,13 +282,14 @@ pub trait DynEngine {
 
 /// An engine being freed a slice at a time (from [`DynEngine::into_teardown`]).
 pub trait Teardown {
-    /// Frees up to `entries` more journal entries; whether any are left (drop it then).
-    fn free(&mut self, entries: usize) -> bool;
+    /// Frees up to `items` more of the engine's parts (journal entries, streams, stream
+    /// versions); whether any are left (drop it then).
+    fn free(&mut self, items: usize) -> bool;
 }
 
-impl<Y: System, S> Teardown for Remains<Y, S> {
-    fn free(&mut self, entries: usize) -> bool {
-        Remains::free(self, entries)
+impl<Y: System> Teardown for Remains<Y> {
+    fn free(&mut self, items: usize) -> bool {
+        Remains::free(self, items)
     }
 }
 

@@ -7,6 +7,7 @@ use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{Batch, Cause, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::projection::{JournalError, Projection};
+use crate::remains::Remains;
 use crate::store::{Conflict, EventStore, InMemoryEventStore};
 use crate::system::System;
 use crate::time_travel::Timeline;
@@ -131,22 +132,6 @@ pub struct Engine<
     names: Vec<Arc<str>>,
 }
 
-/// An engine taken apart, to be freed a slice at a time ([`Engine::into_remains`]): a
-/// long session owns millions of allocations, too many to free in one task of a page
-/// that must stay responsive.
-pub struct Remains<Y: System, S> {
-    engine: Engine<Y, S>,
-}
-
-impl<Y: System, S> Remains<Y, S> {
-    /// Frees up to `entries` more journal entries (the latest first, with the snapshots
-    /// taken after them); whether any are left. What stays after the last one (the live
-    /// state, the indexes, the store's stream versions) is freed when `self` is dropped.
-    pub fn free(&mut self, entries: usize) -> bool {
-        self.engine.timeline.free_last(entries)
-    }
-}
-
 impl<Y: System> Engine<Y> {
     /// An empty engine with an in-memory store.
     pub fn new(system: Y, config: EngineConfig) -> Self {
@@ -165,6 +150,33 @@ impl<Y: System> Engine<Y> {
             engine.load(entry).map_err(EngineError::Journal)?;
         }
         Ok(engine)
+    }
+
+    /// This engine taken apart, to be freed a slice at a time ([`Remains::free`]) instead
+    /// of in one drop.
+    pub fn into_remains(self) -> Remains<Y> {
+        let Engine {
+            system,
+            store,
+            live,
+            timeline,
+            index,
+            names,
+            ..
+        } = self;
+        let Projection {
+            streams,
+            view,
+            process,
+            queue,
+            ..
+        } = live;
+        Remains::new(
+            timeline,
+            streams,
+            store,
+            (system, view, process, queue, index, names),
+        )
     }
 
     /// A new engine whose past is this one's up to global `position`: the journal up to
@@ -204,12 +216,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// The system this engine runs.
     pub fn system(&self) -> &Y {
         &self.system
-    }
-
-    /// This engine taken apart, to be freed a slice at a time ([`Remains::free`]) instead
-    /// of in one drop.
-    pub fn into_remains(self) -> Remains<Y, S> {
-        Remains { engine: self }
     }
 
     /// The engine's configuration.

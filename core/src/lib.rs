@@ -21,6 +21,7 @@ pub mod ids;
 pub mod journal;
 pub mod process_manager;
 pub mod projection;
+mod remains;
 pub mod saga;
 pub mod scenario;
 pub mod spec;
@@ -37,12 +38,13 @@ pub use boundary::{
     BoundaryError, DomainInfo, DynDomain, DynEngine, MessageKind, MessageSchemas, TypedDomain,
 };
 pub use decider::{fold, Decider, Misplaced};
-pub use engine::{Engine, EngineConfig, EngineError, GivenError, Remains, RunSummary};
+pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
 pub use envelope::{CommandEnvelope, Fact, FactKind, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, StreamId};
 pub use journal::{GivenRecord, JournalEntry, StepFailure, StepRecord};
 pub use process_manager::ProcessManager;
 pub use projection::{JournalError, Projection, StreamState};
+pub use remains::Remains;
 pub use saga::Saga;
 pub use store::{Conflict, EventStore, InMemoryEventStore};
 pub use system::{Parts, System};

@@ -40,6 +40,15 @@ impl fmt::Display for JournalError {
 
 impl std::error::Error for JournalError {}
 
+/// Every stream of system `Y` that has a fact, with its state and version: a persistent
+/// map, so that time-travel snapshots share what did not change.
+pub type StreamsOf<Y> = imbl::GenericHashMap<
+    StreamId,
+    Arc<StreamState<StreamStateOf<Y>>>,
+    FastHash,
+    imbl::shared_ptr::DefaultSharedPtr,
+>;
+
 /// The state of all streams, the view, the process manager and the queue, after some
 /// prefix of a journal.
 pub struct Projection<Y: System> {
@@ -47,12 +56,7 @@ pub struct Projection<Y: System> {
     /// shared ([`Arc`]) with the time-travel snapshots that hold it, so a snapshot costs
     /// what changed: a write after a snapshot copies the map's path to that stream and
     /// that one stream's state, never the states of the streams next to it.
-    pub streams: imbl::GenericHashMap<
-        StreamId,
-        Arc<StreamState<StreamStateOf<Y>>>,
-        FastHash,
-        imbl::shared_ptr::DefaultSharedPtr,
-    >,
+    pub streams: StreamsOf<Y>,
     /// The view's read model.
     pub view: ViewStateOf<Y>,
     /// The process manager's state.

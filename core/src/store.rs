@@ -78,10 +78,18 @@ impl<C, E, R> Default for InMemoryEventStore<C, E, R> {
     }
 }
 
+/// The stream versions of a store being freed a few at a time ([`crate::Remains`]).
+pub(crate) type VersionsDrain = std::collections::hash_map::IntoIter<StreamId, u64>;
+
 impl<C, E, R> InMemoryEventStore<C, E, R> {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The stream versions, to be freed a few at a time.
+    pub(crate) fn into_versions(self) -> VersionsDrain {
+        self.versions.into_iter()
     }
 }
 

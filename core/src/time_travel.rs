@@ -143,22 +143,24 @@ impl<Y: System> Timeline<Y> {
         state
     }
 
-    /// Frees the last `entries` journal entries, and the snapshots taken after what is
-    /// left, for an engine taken apart a slice at a time ([`crate::engine::Remains`]);
-    /// whether any entry is left.
-    pub(crate) fn free_last(&mut self, entries: usize) -> bool {
+    /// Frees the oldest snapshot after the initial one, for an engine taken apart a slice
+    /// at a time ([`crate::Remains`]); whether there was one. Oldest first: a checkpoint
+    /// shares with the next one every map node not written between them, so dropping it
+    /// frees only the nodes written in one checkpoint interval, not a copy of the map.
+    pub(crate) fn free_oldest_snapshot(&mut self) -> bool {
+        if self.snapshots.len() < 2 {
+            return false;
+        }
+        self.snapshots.remove(1);
+        true
+    }
+
+    /// Frees the last `entries` journal entries (once the snapshots are freed), for an
+    /// engine taken apart a slice at a time ([`crate::Remains`]).
+    pub(crate) fn free_last(&mut self, entries: usize) {
         let keep = self.journal.len().saturating_sub(entries);
         self.journal.truncate(keep);
         self.ends.truncate(keep);
-        while self.snapshots.len() > 1
-            && self
-                .snapshots
-                .last()
-                .is_some_and(|s| s.state.entries > keep as u64)
-        {
-            self.snapshots.pop();
-        }
-        keep > 0
     }
 
     /// The journal entries.

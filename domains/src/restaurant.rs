@@ -21,6 +21,7 @@ use imbl::{OrdMap, OrdSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A dish on a menu.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -803,8 +804,10 @@ pub struct OrderSummary {
 pub struct BoardState {
     /// Restaurant id → item id → price in cents.
     pub menus: OrdMap<String, OrdMap<String, u64>>,
-    /// Order id → summary.
-    pub orders: OrdMap<String, OrderSummary>,
+    /// Order id → summary. Each summary is shared ([`Arc`]): a write after a time-travel
+    /// snapshot copies the map's node that holds it, and that node's summaries are then
+    /// shared, not cloned.
+    pub orders: OrdMap<String, Arc<OrderSummary>>,
 }
 
 /// The board view: every restaurant's menu and every order with its total and payment.
@@ -851,7 +854,7 @@ impl View for Board {
                     paid_cents: 0,
                     status: OrderStatus::Placed,
                 };
-                board.orders.insert(order_id.clone(), summary);
+                board.orders.insert(order_id.clone(), Arc::new(summary));
             }
             Event::Order(event) => {
                 let (order_id, status) = match event {
@@ -864,7 +867,7 @@ impl View for Board {
                     }
                     OrderEvent::OrderPlaced { .. } => unreachable!("matched above"),
                 };
-                if let Some(order) = board.orders.get_mut(order_id) {
+                if let Some(order) = board.orders.get_mut(order_id).map(Arc::make_mut) {
                     order.status = status;
                 }
             }
@@ -873,7 +876,7 @@ impl View for Board {
                 amount_cents,
                 ..
             }) => {
-                if let Some(order) = board.orders.get_mut(order_id) {
+                if let Some(order) = board.orders.get_mut(order_id).map(Arc::make_mut) {
                     order.paid_cents = order.paid_cents.saturating_add(*amount_cents);
                 }
             }
@@ -882,7 +885,7 @@ impl View for Board {
                 amount_cents,
                 ..
             }) => {
-                if let Some(order) = board.orders.get_mut(order_id) {
+                if let Some(order) = board.orders.get_mut(order_id).map(Arc::make_mut) {
                     order.paid_cents = order.paid_cents.saturating_sub(*amount_cents);
                 }
             }
@@ -911,7 +914,7 @@ pub struct FulfilmentState {
 
 impl FulfilmentState {
     fn order(&self, order_id: &str) -> Option<&OrderSummary> {
-        self.board.orders.get(order_id)
+        self.board.orders.get(order_id).map(Arc::as_ref)
     }
 
     fn is_cancelled(&self, order_id: &str) -> bool {

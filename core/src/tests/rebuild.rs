@@ -135,25 +135,34 @@ fn a_step_for_a_command_that_is_not_queued_does_not_rebuild() {
 }
 
 #[test]
-fn an_engine_taken_apart_frees_its_journal_a_slice_at_a_time() {
-    let config = EngineConfig {
-        snapshot_every: 4,
-        ..EngineConfig::default()
-    };
-    let mut engine = Engine::new(system(), config);
-    for n in 0..10 {
-        engine.submit(add(n % 3, 1));
-        engine.run_until_idle(100);
+fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_time() {
+    for snapshot_every in [4, 16_384] {
+        let config = EngineConfig {
+            snapshot_every,
+            ..EngineConfig::default()
+        };
+        let mut engine = Engine::new(system(), config);
+        for n in 0..20_000u32 {
+            engine.submit(add((n % 3) as u8, 1));
+            engine.run_until_idle(100);
+        }
+        let snapshots = engine.timeline().snapshot_count() - 1;
+        let (entries, streams) = (engine.journal().len(), engine.state().streams.len());
+        assert!(
+            snapshots > 0 && streams > 1,
+            "{snapshots} snapshots, {streams} streams"
+        );
+        let mut remains = engine.into_remains();
+        assert!(remains.free(0), "freeing nothing leaves everything");
+        // A snapshot takes a call of its own; every journal entry, live stream and stream
+        // version in the store is an item.
+        let items = entries + 2 * streams;
+        let calls = (1..=snapshots + items).find(|_| !remains.free(1));
+        assert_eq!(
+            calls,
+            Some(snapshots + items),
+            "every {snapshot_every} facts"
+        );
+        assert!(!remains.free(7), "nothing is left");
     }
-    let entries = engine.journal().len();
-    assert!(entries > 20, "a journal of {entries} entries");
-    let mut remains = engine.into_remains();
-    assert!(remains.free(0), "freeing nothing leaves every entry");
-    let slices = (1..=entries).find(|_| !remains.free(7));
-    assert_eq!(
-        slices,
-        Some(entries.div_ceil(7)),
-        "{entries} entries, 7 a slice"
-    );
-    assert!(!remains.free(7), "nothing is left");
 }

@@ -66,7 +66,8 @@ pub async fn run(
     dispatch.emit(Action::RepeatEnded);
 }
 
-fn now() -> f64 {
+/// The page's clock (`performance.now()`), in milliseconds.
+pub(super) fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())

@@ -3,15 +3,22 @@
 //! millions of allocations: dropping it in one go froze the page for a second or more,
 //! right when the user had asked for something new.
 
+use super::repeat::now;
 use decider_core::boundary::Teardown;
 use decider_core::DynEngine;
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-/// Journal entries freed per task: a 1M-fact counter session (1.5M entries, 366 tasks)
-/// was freed in 7.4 s, about 20 ms a task with the timer's own delay (BENCHMARKS.md).
-const ENTRIES_PER_SLICE: usize = 4_096;
+/// Items (journal entries, then streams, then stream versions) freed between two looks at
+/// the clock.
+const ITEMS_PER_CHUNK: usize = 512;
+
+/// How long one task frees chunks, in milliseconds: well inside a frame, so that a page
+/// freeing a million-fact engine stays responsive whatever one item costs on this machine
+/// and under its load (a fixed 4,096 items a task left a longest task of 106 ms under
+/// load, BENCHMARKS.md "Leaving a long session").
+const SLICE_MS: f64 = 8.0;
 
 thread_local! {
     /// Engines waiting to be freed, oldest first, and whether a slice is scheduled.
@@ -46,19 +53,24 @@ fn schedule() {
     }
 }
 
-/// Frees one slice of the oldest engine waiting; the rest waits for the next task.
+/// Frees chunks of the oldest engine waiting for [`SLICE_MS`]; the rest waits for the
+/// next task.
 fn slice() {
+    let started = now();
     let done = PENDING.with(|pending| {
         let mut pending = pending.borrow_mut();
         pending.1 = false;
-        let left = pending
-            .0
-            .front_mut()
-            .is_some_and(|t| t.free(ENTRIES_PER_SLICE));
+        let mut left = true;
+        while left && now() - started < SLICE_MS {
+            left = pending
+                .0
+                .front_mut()
+                .is_some_and(|t| t.free(ITEMS_PER_CHUNK));
+        }
         (!left).then(|| pending.0.pop_front()).flatten()
     });
-    // What is left of an engine with no entries (its live state and indexes) goes here,
-    // outside the borrow.
+    // What is left of an engine whose large collections are drained (its view, process
+    // manager's state, queue and command index) goes here, outside the borrow.
     drop(done);
     schedule();
 }

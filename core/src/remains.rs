@@ -1,0 +1,92 @@
+//! [`Remains`]: an engine taken apart, freed a slice at a time.
+//!
+//! A long session owns millions of allocations, too many to free in one task of a page
+//! that must stay responsive. Each large collection the engine owned is drained here a
+//! bounded number of items a slice: the snapshots (oldest first, one a slice), the journal
+//! (latest first), then the live streams, then the store's stream versions.
+
+use crate::envelope::SharedCommand;
+use crate::ids::StreamId;
+use crate::projection::{StreamState, StreamsOf};
+use crate::store::{InMemoryEventStore, VersionsDrain};
+use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
+use crate::time_travel::Timeline;
+use crate::trace::CommandIndex;
+use imbl::hashmap::ConsumingIter;
+use imbl::shared_ptr::DefaultSharedPtr;
+use std::sync::Arc;
+
+/// An engine taken apart, to be freed a slice at a time ([`crate::Engine::into_remains`]).
+pub struct Remains<Y: System> {
+    timeline: Timeline<Y>,
+    /// The live streams, drained once the journal is gone.
+    live: Option<StreamsOf<Y>>,
+    /// The live streams being drained.
+    draining:
+        Option<ConsumingIter<(StreamId, Arc<StreamState<StreamStateOf<Y>>>), DefaultSharedPtr>>,
+    versions: VersionsDrain,
+    /// What is left, each part small or a few allocations: freed with `self`.
+    _rest: Leftovers<Y>,
+}
+
+/// The parts of an engine that [`Remains`] frees in one go, when it is dropped: the
+/// system, the view, the process manager's state, the queue, the command index (one
+/// vector), the reactor names.
+pub(crate) type Leftovers<Y> = (
+    Arc<Y>,
+    ViewStateOf<Y>,
+    ProcessStateOf<Y>,
+    imbl::Vector<SharedCommand<<Y as System>::Command>>,
+    CommandIndex,
+    Vec<Arc<str>>,
+);
+
+impl<Y: System> Remains<Y> {
+    /// The remains of an engine's parts.
+    pub(crate) fn new(
+        timeline: Timeline<Y>,
+        streams: StreamsOf<Y>,
+        store: InMemoryEventStore<Y::Command, Y::Event, Y::Rejection>,
+        rest: Leftovers<Y>,
+    ) -> Self {
+        Remains {
+            timeline,
+            live: Some(streams),
+            draining: None,
+            versions: store.into_versions(),
+            _rest: rest,
+        }
+    }
+
+    /// Frees up to `items` more of what the engine owned: one snapshot (the oldest; it
+    /// takes a whole call), else journal entries (latest first), then the live streams,
+    /// then the store's stream versions; whether any of them is left (drop `self` then).
+    pub fn free(&mut self, items: usize) -> bool {
+        let mut budget = items;
+        if budget > 0 && self.timeline.free_oldest_snapshot() {
+            budget = 0;
+        }
+        while budget > 0 {
+            if let Some(draining) = &mut self.draining {
+                budget -= draining.by_ref().take(budget).count();
+                if draining.len() == 0 {
+                    self.draining = None;
+                }
+            } else if !self.timeline.journal().is_empty() {
+                let entries = self.timeline.journal().len();
+                self.timeline.free_last(budget);
+                budget -= entries - self.timeline.journal().len();
+            } else if let Some(live) = self.live.take() {
+                self.draining = Some(live.into_iter());
+            } else {
+                self.versions.by_ref().take(budget).for_each(drop);
+                break;
+            }
+        }
+        self.timeline.snapshot_count() > 1
+            || self.draining.is_some()
+            || !self.timeline.journal().is_empty()
+            || self.live.is_some()
+            || self.versions.len() > 0
+    }
+}
