@@ -22,12 +22,15 @@ pub struct Remains<Y: System> {
     /// The live streams, drained once the journal is gone.
     live: Option<StreamsOf<Y>>,
     /// The live streams being drained.
-    draining:
-        Option<ConsumingIter<(StreamId, Arc<StreamState<StreamStateOf<Y>>>), DefaultSharedPtr>>,
+    draining: Option<StreamsDrain<Y>>,
     versions: VersionsDrain,
     /// What is left, each part small or a few allocations: freed with `self`.
     _rest: Leftovers<Y>,
 }
+
+/// The live streams map, consumed one stream at a time.
+type StreamsDrain<Y> =
+    ConsumingIter<(StreamId, Arc<StreamState<StreamStateOf<Y>>>), DefaultSharedPtr>;
 
 /// The parts of an engine that [`Remains`] frees in one go, when it is dropped: the
 /// system, the view, the process manager's state, the queue, the command index (one
