@@ -20,7 +20,7 @@ use imbl::{OrdMap, OrdSet};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A dish on a menu.
@@ -179,8 +179,9 @@ pub struct Restaurant {
     pub capacity: u32,
     /// Whether it takes orders.
     pub open: bool,
-    /// Orders in the kitchen.
-    pub preparing: BTreeSet<String>,
+    /// Orders in the kitchen (a persistent set: it grows with every order a kitchen holds,
+    /// and time-travel snapshots share it instead of copying it on the next write).
+    pub preparing: OrdSet<String>,
 }
 
 /// The restaurant decider.
@@ -312,7 +313,7 @@ impl Decider for RestaurantDecider {
                 menu: prices,
                 capacity: *capacity,
                 open: false,
-                preparing: BTreeSet::new(),
+                preparing: OrdSet::new(),
             });
         }
         let mut restaurant = state?;
