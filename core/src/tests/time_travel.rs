@@ -170,7 +170,11 @@ fn the_state_for_some_streams_holds_only_those_streams() {
     for position in [9_000, 9_001, 9_500, timeline.head() - 1] {
         let part = timeline.at_position_for(system, position, std::slice::from_ref(&id));
         let whole = engine.at_position(position);
-        assert_eq!(part.streams.get(&id), whole.streams.get(&id), "at {position}");
+        assert_eq!(
+            part.streams.get(&id),
+            whole.streams.get(&id),
+            "at {position}"
+        );
         assert!(whole.streams.len() >= 50, "at {position}");
         assert_eq!(part.streams.len(), 1, "at {position}");
     }
