@@ -58,13 +58,19 @@ test("a reload in the past reopens at the same cursor, written once the slider r
   const slider = page.getByTestId("timeline");
   for (const position of ["5", "4", "3"]) await slider.fill(position);
   // The workspace record says where the cursor rests (written once it stops moving).
-  await page.waitForFunction(() => new Promise((resolve) => {
+  const stored = () => page.evaluate(() => new Promise((resolve) => {
     const request = indexedDB.open("decider-lab");
     request.onsuccess = () => {
       const all = request.result.transaction("workspaces").objectStore("workspaces").getAll();
-      all.onsuccess = () => { request.result.close(); resolve(all.result.some((w) => w.settings?.cursor === 3)); };
+      all.onsuccess = () => { request.result.close(); resolve(all.result.map((w) => w.settings?.cursor)); };
     };
-  }), null, { timeout: 15000, polling: 100 });
+  }));
+  let cursors = await stored();
+  for (let i = 0; i < 100 && !cursors.includes(3); i++) {
+    await page.waitForTimeout(100);
+    cursors = await stored();
+  }
+  assert.deepEqual(cursors, [3], "the record holds the cursor where it rests");
   const before = await head(page);
   await page.reload();
   await waitForHead(page, before);

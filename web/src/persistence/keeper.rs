@@ -78,8 +78,9 @@ fn settings_of(session: &Session) -> Settings {
 }
 
 /// How long the time-travel cursor rests before the keeper writes where it is: a slider
-/// dragged across a long log is written once when it stops, not on every move (a page
-/// hidden sooner writes it then).
+/// dragged across a long log is written once when it stops, not on every move. A page
+/// hidden sooner starts the write then, but a reload does not wait for it: a cursor moved
+/// less than this before a reload may reopen where it was before the move.
 const CURSOR_REST_MS: u32 = 400;
 
 /// The keeper's state, shared by the component and its async work.

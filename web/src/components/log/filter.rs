@@ -237,9 +237,7 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
                     value={props.filter.stream.clone().unwrap_or_default()}
                     onchange={onstream}
                 />
-                <datalist id="log-streams">
-                    { for props.streams.iter().map(|s| html! { <option key={s.clone()} value={s.clone()} /> }) }
-                </datalist>
+                <StreamChoices streams={props.streams.clone()} />
             </label>
             if props.flow.is_some() || flow_only {
                 <button
@@ -262,5 +260,22 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
                 { count_text(&props.filter, props.len, props.head) }
             </span>
         </div>
+    }
+}
+
+/// Properties of [`StreamChoices`].
+#[derive(Properties, PartialEq)]
+struct StreamChoicesProps {
+    streams: Rc<Vec<String>>,
+}
+
+/// The stream ids the stream filter suggests (up to 500 options): rendered again only
+/// when the list changes, not whenever the bar does (a new flow at every slider move).
+#[function_component]
+fn StreamChoices(props: &StreamChoicesProps) -> Html {
+    html! {
+        <datalist id="log-streams">
+            { for props.streams.iter().map(|s| html! { <option key={s.clone()} value={s.clone()} /> }) }
+        </datalist>
     }
 }
