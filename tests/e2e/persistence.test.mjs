@@ -51,7 +51,7 @@ test("a reload in the middle of a saga resumes it exactly: same log, queue and m
   }
 });
 
-test("a reload in the past reopens at the same cursor, written once the slider rests", async () => {
+test("a reload in the past reopens at the same cursor, written once the slider rests or left for the next load", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
   await waitForSaved(page);
@@ -76,6 +76,12 @@ test("a reload in the past reopens at the same cursor, written once the slider r
   await waitForHead(page, before);
   await page.getByTestId("past-banner").waitFor();
   assert.equal(await page.getByTestId("timeline").inputValue(), "3", "the same cursor");
+  // A reload at once after a move, before the cursor rests, keeps that move too.
+  await page.getByTestId("timeline").fill("2");
+  await page.reload();
+  await waitForHead(page, before);
+  await page.getByTestId("past-banner").waitFor();
+  assert.equal(await page.getByTestId("timeline").inputValue(), "2", "the cursor of the last move");
   assert.deepEqual(errors, []);
 });
 

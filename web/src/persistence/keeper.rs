@@ -10,6 +10,7 @@
 use super::channel::{Channel, Notice};
 use super::db::{self, StoreError};
 use super::journal_store::{self, Damage, Segment, SEGMENT};
+use super::resting_cursor::{self, RestingCursor};
 use super::workspaces::{self, Parent, Settings, Workspace};
 use crate::session::store::SessionHandle;
 use crate::session::{Action, Built, ForkOrigin, RunMode, Session};
@@ -194,7 +195,7 @@ pub async fn start(keeper: Shared, shared: Option<SharedScenario>) {
     });
     let on_hide = web_sys::window().map(|window| {
         let keeper = Rc::downgrade(&keeper);
-        EventListener::new(&window, "pagehide", move |_| write_resting(&keeper))
+        EventListener::new(&window, "pagehide", move |_| hide(&keeper))
     });
     {
         let mut k = keeper.borrow_mut();
@@ -299,6 +300,23 @@ pub fn observe(keeper: &Shared) {
         k.writing = true;
         wasm_bindgen_futures::spawn_local(flush(keeper.clone()));
     }
+}
+
+/// The page is going away: a cursor still waiting to be written is left in
+/// `localStorage` (synchronous, so it survives a reload), and its write is started.
+fn hide(keeper: &Weak<RefCell<Keeper>>) {
+    if let Some(k) = keeper.upgrade() {
+        if let Ok(k) = k.try_borrow() {
+            if let (Some(_), Some(current)) = (&k.resting, &k.status.current) {
+                resting_cursor::leave(&RestingCursor {
+                    workspace: current.id.clone(),
+                    journal: k.saved,
+                    cursor: current.settings.cursor,
+                });
+            }
+        }
+    }
+    write_resting(keeper);
 }
 
 /// Writes the workspace record of a cursor that has rested (or of a page being hidden),
@@ -593,6 +611,9 @@ fn show(
         }),
     });
     if damage.is_none() {
+        if let Some(cursor) = resting_cursor::take(&workspace.id, store.get().journal_len()) {
+            workspace.settings.cursor = cursor;
+        }
         apply_settings(&store, &workspace.settings);
     }
     workspace.opened = js_sys::Date::now();
