@@ -751,7 +751,10 @@ fn the_golden_journal_is_what_a_native_run_writes() {
 fn the_stored_form_of_a_run_is_its_compacted_json_and_reads_back_the_same() {
     use decider_core::boundary::stored;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for file in [GOLDEN_SCENARIO, "scenarios/restaurant/cancelled-after-payment.json"] {
+    for file in [
+        GOLDEN_SCENARIO,
+        "scenarios/restaurant/cancelled-after-payment.json",
+    ] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
         let engine = scenario.run(&*domain).unwrap().engine;
@@ -759,13 +762,21 @@ fn the_stored_form_of_a_run_is_its_compacted_json_and_reads_back_the_same() {
         for from in 0..len {
             let json = engine.journal_text(from, len);
             let written = engine.stored_text(from, len);
-            assert_eq!(written, stored::compact(&json).unwrap(), "{file} from {from}");
+            assert_eq!(
+                written,
+                stored::compact(&json).unwrap(),
+                "{file} from {from}"
+            );
             assert!(written.len() < json.len(), "{file} from {from}");
         }
         let mut rebuilt = domain.start(EngineConfig::default());
         rebuilt.extend(&engine.stored_text(0, len / 2)).unwrap();
         rebuilt.extend(&engine.stored_text(len / 2, len)).unwrap();
-        assert_eq!(rebuilt.journal_text(0, len), engine.journal_text(0, len), "{file}");
+        assert_eq!(
+            rebuilt.journal_text(0, len),
+            engine.journal_text(0, len),
+            "{file}"
+        );
     }
 }
 

@@ -264,7 +264,10 @@ async fn a_version_3_journal_is_kept_in_the_stored_form_and_reads_back_the_same(
         "the same segments"
     );
     let after = size(&segments);
-    assert!(after < before, "stored smaller: {after} bytes, was {before}");
+    assert!(
+        after < before,
+        "stored smaller: {after} bytes, was {before}"
+    );
     let step = js_sys::Array::from(&segments[0].1)
         .iter()
         .find(|entry| js_sys::Reflect::has(entry, &"step".into()).unwrap())
@@ -358,7 +361,11 @@ async fn a_packed_image_is_read_first_then_held_against_its_segment_which_wins()
     let loaded = journal_store::load(&db, &ws.id, &*domain, 0, true)
         .await
         .unwrap();
-    assert_eq!(loaded.segments, [(0, true), (2, true)], "read from the images");
+    assert_eq!(
+        loaded.segments,
+        [(0, true), (2, true)],
+        "read from the images"
+    );
     assert_eq!(loaded.engine.journal(0), entries);
     assert!(!journal_store::check(&db, &ws.id, 0).await.unwrap());
     assert!(!journal_store::check(&db, &ws.id, 2).await.unwrap());
@@ -402,7 +409,10 @@ async fn a_segment_without_its_packed_image_is_read_and_gets_one() {
         .unwrap();
     assert_eq!(loaded.segments, [(0, false)], "read from the segment");
     assert_eq!(loaded.engine.journal(0), entries);
-    assert!(journal_store::check(&db, &ws.id, 0).await.unwrap(), "packed");
+    assert!(
+        journal_store::check(&db, &ws.id, 0).await.unwrap(),
+        "packed"
+    );
     let packed = journal_store::load(&db, &ws.id, &*domain, 0, true)
         .await
         .unwrap();

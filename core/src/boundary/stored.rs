@@ -47,7 +47,9 @@ pub fn compact(journal: &str) -> Result<String, BoundaryError> {
 /// The stored form of `entries` (a run of a journal), as the text of a JSON array:
 /// written straight from the typed entries, it is what [`compact`] makes of their JSON
 /// form (a step names its command when the run queued that very envelope).
-pub fn write<C: Serialize, E: Serialize, R: Serialize>(entries: &[JournalEntry<C, E, R>]) -> String {
+pub fn write<C: Serialize, E: Serialize, R: Serialize>(
+    entries: &[JournalEntry<C, E, R>],
+) -> String {
     let mut queued: HashMap<Id, &SharedCommand<C>> = HashMap::new();
     let run: Vec<EntryOut<'_, C, E, R>> = entries
         .iter()
@@ -419,7 +421,8 @@ fn compact_fact<'a>(
     let Tree::Object(members) = fact else {
         return;
     };
-    let (Some(Tree::Object(_)), Some(Tree::Array(_))) = (get(members, "fact"), get(members, "queued"))
+    let (Some(Tree::Object(_)), Some(Tree::Array(_))) =
+        (get(members, "fact"), get(members, "queued"))
     else {
         return;
     };
@@ -531,12 +534,13 @@ impl Expander {
         };
         implied.stream_id = take(step, "stream_id");
         implied.time = take(step, "time");
-        implied.position = match take(step, "position") {
-            None => None,
-            Some(position) => Some(as_u64(&position).ok_or_else(|| {
-                broken("$.step.position", "a position is a whole number".into())
-            })?),
-        };
+        implied.position =
+            match take(step, "position") {
+                None => None,
+                Some(position) => Some(as_u64(&position).ok_or_else(|| {
+                    broken("$.step.position", "a position is a whole number".into())
+                })?),
+            };
         if get(step, "failure").is_none() {
             step.push((Cow::Borrowed("failure"), Tree::Null));
         }
@@ -660,6 +664,10 @@ mod tests {
         let alone = json!([stored[1]]).to_string();
         let error = expand(&alone, 1).unwrap_err();
         assert_eq!(error.path, "$[1].step.command");
-        assert!(error.message.contains("93756110bc369f73"), "{}", error.message);
+        assert!(
+            error.message.contains("93756110bc369f73"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -417,7 +417,8 @@ pub async fn append(
         let key = key(&workspace.id, expected);
         tx.object_store(SEGMENTS)?
             .add_with_key(&segment.value, &key)?;
-        tx.object_store(PACKED)?.put_with_key(&segment.image, &key)?;
+        tx.object_store(PACKED)?
+            .put_with_key(&segment.image, &key)?;
     }
     tx.object_store(WORKSPACES)?.put(&workspace.to_js()?)?;
     db::committed(&tx).await

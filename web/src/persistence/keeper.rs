@@ -481,7 +481,12 @@ pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreErro
 async fn check(keeper: Shared, db: IdbDatabase, id: String, segments: Vec<(usize, bool)>) {
     let mut differed = false;
     for (first, packed) in segments {
-        let current = keeper.borrow().status.current.as_ref().map(|c| c.id.clone());
+        let current = keeper
+            .borrow()
+            .status
+            .current
+            .as_ref()
+            .map(|c| c.id.clone());
         if current.as_deref() != Some(id.as_str()) {
             return;
         }

@@ -36,7 +36,10 @@ pub async fn write_version_3(db: &IdbDatabase, workspace: &str, first: usize, en
     let tx = db::transaction(db, &[db::SEGMENTS], IdbTransactionMode::Readwrite).unwrap();
     tx.object_store(db::SEGMENTS)
         .unwrap()
-        .add_with_key(&js(&Value::from(entries)), &journal_store::key(workspace, first))
+        .add_with_key(
+            &js(&Value::from(entries)),
+            &journal_store::key(workspace, first),
+        )
         .unwrap();
     db::committed(&tx).await.unwrap();
 }
