@@ -109,7 +109,7 @@ fn slider(engine: &Engine<MirrorSystem>, moves: u64, whole: bool) {
 /// ([`decider_core::DynEngine::extend`]), each phase timed on stderr.
 #[inline(never)]
 fn load(orders: u64, form: Option<&str>) {
-    use decider_core::{DynEngine, EngineConfig};
+    use decider_core::EngineConfig;
     use serde_json::json;
     use std::time::Instant;
     let domain = decider_domains::find("restaurant").unwrap_or_else(|_| unreachable!());
