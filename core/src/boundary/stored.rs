@@ -555,11 +555,10 @@ impl Expander {
                 continue;
             };
             if get(members, "fact").is_none() {
-                let queued = take(members, "queued").unwrap_or(Tree::Array(Vec::new()));
+                let mut queued = take(members, "queued").unwrap_or(Tree::Array(Vec::new()));
                 let mut own = std::mem::take(members);
                 fill_in(&mut own, implied.fact(at));
                 let implied_queued = implied.queued(get(&own, "id"));
-                let mut queued = queued;
                 if let Tree::Array(items) = &mut queued {
                     for envelope in items {
                         if let Tree::Object(envelope) = envelope {
