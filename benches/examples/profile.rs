@@ -8,9 +8,11 @@
 //! `... profile slider 100000 100 whole|partial` (counter facts each in a stream of its own,
 //! as the playground's Repeat makes them, then the state at 100 positions as the page's
 //! slider asks for it: whole, or with only the stream it shows, `Timeline::at_position_for`;
-//! `--toggle-collect='*slider*'` counts only that part) or `... profile load 50000` (the
-//! playground's restaurant Repeat ×50,000, then its journal read back through the boundary
-//! in segments of 4,000 entries, as a cold load of the page does).
+//! `--toggle-collect='*slider*'` counts only that part) or `... profile load 50000
+//! stored|json` (the playground's restaurant Repeat ×50,000, its journal written in
+//! segments of 4,000 entries in their stored form, as IndexedDB keeps them, or in their
+//! JSON form, then read back through the boundary, as a cold load of the page does;
+//! `--toggle-collect='*write_segments*'` or `'*read_segments*'` counts one part).
 
 use decider_bench::order;
 use decider_bench::workloads::{
@@ -43,7 +45,7 @@ fn main() {
                 Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal);
             black_box(rebuilt.map(|e| e.timeline().head()).ok());
         }
-        Some("load") => load(number(1, 50_000)),
+        Some("load") => load(number(1, 50_000), args.get(2).map(String::as_str)),
         Some("travel") => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
             let mut engine = order_engine(config(number(3, 1024)));
@@ -95,11 +97,13 @@ fn slider(engine: &Engine<MirrorSystem>, moves: u64, whole: bool) {
 }
 
 /// The playground's restaurant Repeat ×`orders` through the boundary, then its journal
-/// read back in segments of 4,000 entries ([`decider_core::DynEngine::extend`]), each
-/// phase timed on stderr.
+/// written in segments of 4,000 entries in their stored form, as IndexedDB keeps them
+/// ([`decider_core::DynEngine::stored_text`]; `form` `json`: their JSON form,
+/// [`decider_core::DynEngine::journal_text`]) and read back
+/// ([`decider_core::DynEngine::extend`]), each phase timed on stderr.
 #[inline(never)]
-fn load(orders: u64) {
-    use decider_core::{DynEngine, EngineConfig};
+fn load(orders: u64, form: Option<&str>) {
+    use decider_core::EngineConfig;
     use serde_json::json;
     use std::time::Instant;
     let domain = decider_domains::find("restaurant").unwrap_or_else(|_| unreachable!());
@@ -118,22 +122,47 @@ fn load(orders: u64) {
         engine.submit(&command).expect("a valid command");
         engine.run_until_idle(u64::MAX);
     }
-    let len = engine.journal_len();
-    let texts: Vec<String> = (0..len)
-        .step_by(4_000)
-        .map(|from| engine.journal_text(from, from + 4_000))
-        .collect();
+    let json = form == Some("json");
+    let t = Instant::now();
+    let texts = write_segments(&*engine, json);
     let bytes: usize = texts.iter().map(String::len).sum();
     eprintln!(
-        "{len} entries, {} facts, {bytes} bytes of JSON",
-        engine.head()
+        "{} entries, {} facts, {bytes} bytes {} (written in {:?})",
+        engine.journal_len(),
+        engine.head(),
+        if json { "of JSON" } else { "stored" },
+        t.elapsed()
     );
     drop(engine);
     let t = Instant::now();
-    let mut loaded: Box<dyn DynEngine> = domain.start(config);
-    for text in &texts {
-        loaded.extend(text).expect("the journal folds");
-    }
+    let loaded = read_segments(&*domain, config, &texts);
     eprintln!("extend: {:?}", t.elapsed());
     black_box(loaded.head());
+}
+
+/// The journal of `engine` as the texts of segments of 4,000 entries, in their JSON form
+/// when `json`, else in their stored form.
+#[inline(never)]
+fn write_segments(engine: &dyn decider_core::DynEngine, json: bool) -> Vec<String> {
+    (0..engine.journal_len())
+        .step_by(4_000)
+        .map(|from| match json {
+            true => engine.journal_text(from, from + 4_000),
+            false => engine.stored_text(from, from + 4_000),
+        })
+        .collect()
+}
+
+/// The engine of the segments `texts`, each read back with `extend`.
+#[inline(never)]
+fn read_segments(
+    domain: &dyn decider_core::DynDomain,
+    config: decider_core::EngineConfig,
+    texts: &[String],
+) -> Box<dyn decider_core::DynEngine> {
+    let mut loaded = domain.start(config);
+    for text in texts {
+        loaded.extend(text).expect("the journal folds");
+    }
+    loaded
 }

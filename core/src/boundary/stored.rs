@@ -374,8 +374,8 @@ fn compact_step<'a>(step: &mut Members<'a>, queued: &mut HashMap<u64, Tree<'a>>)
         }
         _ => None,
     };
-    if let Some(reference) = reference {
-        *get_mut(step, "command").expect("the step has a command") = reference;
+    if let (Some(reference), Some(slot)) = (reference, get_mut(step, "command")) {
+        *slot = reference;
     }
     let Some(Tree::Array(facts)) = get_mut(step, "facts") else {
         return;
@@ -421,15 +421,16 @@ fn compact_fact<'a>(
     let Tree::Object(members) = fact else {
         return;
     };
-    let (Some(Tree::Object(_)), Some(Tree::Array(_))) =
-        (get(members, "fact"), get(members, "queued"))
-    else {
+    if !matches!(get(members, "queued"), Some(Tree::Array(_))) {
         return;
+    }
+    let mut own = match get_mut(members, "fact") {
+        Some(Tree::Object(own)) => std::mem::take(own),
+        _ => return,
     };
-    let (Some(Tree::Object(mut own)), Some(Tree::Array(mut queued))) =
-        (take(members, "fact"), take(members, "queued"))
-    else {
-        unreachable!("both members were just found");
+    let mut queued = match get_mut(members, "queued") {
+        Some(Tree::Array(queued)) => std::mem::take(queued),
+        _ => Vec::new(),
     };
     leave_out(&mut own, &implied.fact(index));
     let implied_queued = implied.queued(get(&own, "id"));
@@ -525,7 +526,9 @@ impl Expander {
                     format!("command {id} was not queued earlier in this segment"),
                 )
             })?;
-            *get_mut(step, "command").expect("the step has a command") = envelope;
+            if let Some(slot) = get_mut(step, "command") {
+                *slot = envelope;
+            }
         }
         let mut implied = match get(step, "command") {
             Some(Tree::Object(command)) => Implied::of(command),
@@ -552,11 +555,10 @@ impl Expander {
                 continue;
             };
             if get(members, "fact").is_none() {
-                let queued = take(members, "queued").unwrap_or(Tree::Array(Vec::new()));
+                let mut queued = take(members, "queued").unwrap_or(Tree::Array(Vec::new()));
                 let mut own = std::mem::take(members);
                 fill_in(&mut own, implied.fact(at));
                 let implied_queued = implied.queued(get(&own, "id"));
-                let mut queued = queued;
                 if let Tree::Array(items) = &mut queued {
                     for envelope in items {
                         if let Tree::Object(envelope) = envelope {

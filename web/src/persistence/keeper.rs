@@ -524,7 +524,8 @@ async fn reload(keeper: &Shared, id: &str, refused: bool) {
 }
 
 /// Opens `workspace` from the store, from its segments' packed images where they have
-/// them; then holds each image read against its segment in the background ([`check`]).
+/// them; then holds each image read against its segment in the background
+/// (`journal_store::check`).
 pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreError> {
     let db = keeper
         .borrow()
