@@ -2,7 +2,8 @@
 //! `cargo build --release -p decider-bench --example profile`, then
 //! `valgrind --tool=callgrind target/release/examples/profile orders 25000 4 1024`
 //! (streams, commands per stream, snapshot every) or `... profile trace 500000`
-//! (one-hop counter flows, then one flow's trace) or `... profile rebuild 100000` (one-hop
+//! (one-hop counter flows, then one flow's trace) or `... profile welcome 50000` (one-hop
+//! order flows, `welcome_flows` inclusive) or `... profile rebuild 100000` (one-hop
 //! counter flows, then the engine rebuilt from its journal) or `... profile travel 25000 4
 //! 1024 1000` (the orders, then the state at 1000 positions spread over the log) or
 //! `... profile slider 100000 100 whole|partial` (counter facts each in a stream of its own,
@@ -17,7 +18,7 @@
 use decider_bench::order;
 use decider_bench::workloads::{
     config, counter_engine, counter_flows, counter_streams, mirror_system, order_engine,
-    run_commands, MirrorSystem,
+    run_commands, welcome_engine, welcome_flows, MirrorSystem,
 };
 use decider_core::{Engine, StreamId};
 use std::hint::black_box;
@@ -41,9 +42,12 @@ fn main() {
             let mut engine = counter_engine();
             counter_flows(&mut engine, number(1, 100_000));
             let journal = engine.journal().to_vec();
-            let rebuilt =
-                Engine::from_journal(Arc::new(mirror_system()), *engine.config(), journal);
-            black_box(rebuilt.map(|e| e.timeline().head()).ok());
+            black_box(rebuild(*engine.config(), journal));
+        }
+        Some("welcome") => {
+            let mut engine = welcome_engine();
+            welcome_flows(&mut engine, 0, number(1, 50_000) as usize);
+            black_box(engine.timeline().head());
         }
         Some("load") => load(number(1, 50_000), args.get(2).map(String::as_str)),
         Some("travel") => {
@@ -68,6 +72,16 @@ fn main() {
             black_box(engine.timeline().head());
         }
     }
+}
+
+/// The counter engine rebuilt from `journal` (what opening a workspace does), apart from
+/// the journal's copy and the drop, so `rebuild` inclusive is the rebuild alone.
+#[inline(never)]
+fn rebuild(
+    config: decider_core::EngineConfig,
+    journal: Vec<decider_core::engine::EntryOf<MirrorSystem>>,
+) -> Option<Engine<MirrorSystem>> {
+    Engine::from_journal(Arc::new(mirror_system()), config, journal).ok()
 }
 
 /// The state at `times` positions spread evenly over the log (time travel).

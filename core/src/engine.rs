@@ -354,15 +354,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     /// Handles the command at the front of the queue; `None` when the queue is empty.
     pub fn step(&mut self) -> Option<&StepRecord<Y::Command, Y::Event, Y::Rejection>> {
-        let envelope = self.live.queue.front()?.clone();
+        let envelope = self.live.take_front()?;
         let stream = self.system.decider().stream_id(&envelope.command);
         let (facts, failure) = match self.record(&envelope, &stream) {
             Ok(facts) => (facts, None),
             Err(failure) => (Batch::empty(), Some(Box::new(failure))),
         };
-        self.live
-            .take_command(envelope.command_id, false)
-            .expect("the front of the queue is the command being handled");
         let step = self.react(envelope, facts, failure, false);
         self.commit_step(step);
         self.timeline
@@ -450,7 +447,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         let decider = self.system.decider();
         let live = self.live.streams.get_key_value(stream);
         let version = live.map_or(0, |(_, s)| s.version);
-        self.check_writer(stream, version).map_err(conflict)?;
+        // The append checks the stream's version: one lookup in the store, not two.
+        self.check_head(stream, version).map_err(conflict)?;
         // Every fact of a stream shares the stream's first id, not the copy
         // `Decider::stream_id` made for this command.
         let stream = live.map_or(stream, |(known, _)| known);
@@ -515,12 +513,26 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Whether the store holds exactly what this engine recorded: `expected` events in
     /// `stream` (its live version) and as many facts as the live projection.
     fn check_writer(&self, stream: &StreamId, expected: u64) -> Result<(), Conflict> {
+        self.check_head(stream, expected)?;
         let actual = self.store.stream_version(stream);
-        if actual != expected || self.store.head() != self.live.position {
+        if actual != expected {
             return Err(Conflict {
                 stream_id: stream.clone(),
                 expected,
                 actual,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether the store holds as many facts as the live projection (no other writer
+    /// appended since), before an append that checks `stream`'s version itself.
+    fn check_head(&self, stream: &StreamId, expected: u64) -> Result<(), Conflict> {
+        if self.store.head() != self.live.position {
+            return Err(Conflict {
+                stream_id: stream.clone(),
+                expected,
+                actual: self.store.stream_version(stream),
             });
         }
         Ok(())
@@ -534,13 +546,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         mut failure: Option<Box<StepFailure<Y::Command>>>,
         injected: bool,
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
-        let system = self.system.clone();
+        let system = &*self.system;
         let cause = Cause::of(&envelope);
         let mut reactions = Vec::new();
         let mut dropped = Vec::new();
         for index in 0..facts.len() {
             let fact = facts.fact(index, cause);
-            self.live.record_fact(&*system, fact);
+            self.live.record_fact(system, fact);
             system
                 .process()
                 .react_named(&self.live.process, fact.as_fact(), &mut reactions);

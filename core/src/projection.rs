@@ -184,7 +184,10 @@ impl<Y: System> Projection<Y> {
     }
 
     /// Checks a fact from a journal and folds it, or (a stream this projection leaves out)
-    /// folds all of it but its stream.
+    /// folds all of it but its stream. A kept fact must continue this projection: next
+    /// position, next stream version, an event its stream's part may hold
+    /// ([`Decider::check_stream`]). (One stream per entry, consecutive positions within it:
+    /// an entry holds them so.)
     fn fold_fact(
         &mut self,
         system: &Y,
@@ -194,47 +197,30 @@ impl<Y: System> Projection<Y> {
             .only
             .as_deref()
             .is_none_or(|only| only.binary_search(fact.stream_id).is_ok());
-        if kept {
-            self.check_fact(system, fact)?;
+        if !kept {
+            return self.fold(system, fact, StreamFold::Left);
         }
-        self.fold(system, fact, kept);
-        Ok(())
-    }
-
-    /// Checks that a fact from a journal continues this projection: next position, next
-    /// stream version, an event its stream's part may hold ([`Decider::check_stream`]).
-    /// (One stream per entry, consecutive positions within it: an entry holds them so.)
-    fn check_fact(
-        &self,
-        system: &Y,
-        fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
-    ) -> Result<(), JournalError> {
-        let stream = fact.stream_id;
         if fact.position != self.position {
             return Err(self.error(format!(
                 "fact at position {} where {} was expected",
                 fact.position, self.position
             )));
         }
-        if let FactKind::Event {
-            stream_version,
-            event,
-        } = fact.kind
-        {
+        if let Some(event) = fact.event() {
             system
                 .decider()
-                .check_stream(stream, event)
+                .check_stream(fact.stream_id, event)
                 .map_err(|misplaced| self.error(misplaced.to_string()))?;
-            let current = self.streams.get(stream).map_or(0, |s| s.version);
-            if *stream_version != current + 1 {
-                return Err(self.error(format!(
-                    "event at position {} has stream version {stream_version} where {} was expected",
-                    fact.position,
-                    current + 1
-                )));
-            }
         }
-        Ok(())
+        // The stream's version is checked in the same walk of the map that folds it.
+        self.fold(system, fact, StreamFold::Checked)
+    }
+
+    /// Takes the command at the front of the queue out to handle it.
+    pub(crate) fn take_front(&mut self) -> Option<SharedCommand<Y::Command>> {
+        let front = self.queue.pop_front()?;
+        self.steps += 1;
+        Some(front)
     }
 
     /// Takes `command_id` out of the queue to handle it: it must be at the front, or
@@ -272,44 +258,47 @@ impl<Y: System> Projection<Y> {
         }
     }
 
-    /// Folds one fact into its stream, the view and the process manager.
+    /// Folds one of the engine's own facts into its stream, the view and the process
+    /// manager.
     pub(crate) fn record_fact(
         &mut self,
         system: &Y,
         fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
     ) {
-        self.fold(system, fact, true);
+        let folded = self.fold(system, fact, StreamFold::Trusted);
+        debug_assert!(folded.is_ok(), "a fold that checks nothing does not fail");
     }
 
-    /// Folds one fact into the view and the process manager, and into its stream when
-    /// `stream`.
+    /// Folds one fact into the view and the process manager, and into its stream as
+    /// `stream` says. A checked fold that fails changes nothing.
     fn fold(
         &mut self,
         system: &Y,
         fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
-        stream: bool,
-    ) {
+        stream: StreamFold,
+    ) -> Result<(), JournalError> {
         if let FactKind::Event {
             event,
             stream_version,
         } = fact.kind
         {
-            if stream {
-                let decider = system.decider();
-                let shared = self
-                    .streams
-                    .entry(fact.stream_id.clone())
-                    .or_insert_with(|| {
-                        Arc::new(StreamState {
-                            version: 0,
-                            state: decider.initial_state(),
-                        })
-                    });
-                // Copies this stream's state only if a snapshot still shares it.
-                let entry = Arc::make_mut(shared);
-                let state = std::mem::replace(&mut entry.state, decider.initial_state());
-                entry.state = decider.evolve(state, event);
-                entry.version = *stream_version;
+            if stream != StreamFold::Left {
+                let checked = stream == StreamFold::Checked;
+                fold_event::<Y>(
+                    &mut self.streams,
+                    system.decider(),
+                    fact.stream_id,
+                    event,
+                    *stream_version,
+                    checked,
+                )
+                .map_err(|current| {
+                    self.error(format!(
+                        "event at position {} has stream version {stream_version} where {} was expected",
+                        fact.position,
+                        current + 1
+                    ))
+                })?;
             }
             let view = std::mem::replace(&mut self.view, system.view().initial_state());
             self.view = system.view().evolve(view, event);
@@ -317,6 +306,7 @@ impl<Y: System> Projection<Y> {
         let process = std::mem::replace(&mut self.process, system.process().initial_state());
         self.process = system.process().evolve(process, fact.as_fact());
         self.position += 1;
+        Ok(())
     }
 
     /// Queues a command.
@@ -332,4 +322,48 @@ impl<Y: System> Projection<Y> {
             message,
         }
     }
+}
+
+/// What [`Projection::fold`] does with a fact's stream.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StreamFold {
+    /// Folds the event into its stream: one of the engine's own facts, right by making.
+    Trusted,
+    /// Folds the event into its stream only if it is the stream's next version.
+    Checked,
+    /// Leaves the stream out (a projection that keeps only some streams).
+    Left,
+}
+
+/// Folds `event`, the `version`-th of `stream`, into `streams`; if `checked`, only if it is
+/// the stream's next version (else nothing changes, and the error is the stream's version).
+fn fold_event<Y: System>(
+    streams: &mut StreamsOf<Y>,
+    decider: &Y::Decider,
+    stream: &StreamId,
+    event: &Y::Event,
+    version: u64,
+    checked: bool,
+) -> Result<(), u64> {
+    // One walk of the map for a known stream (an `entry` walks it twice).
+    match streams.get_mut(stream) {
+        Some(shared) => {
+            if checked && version != shared.version + 1 {
+                return Err(shared.version);
+            }
+            // Copies this stream's state only if a snapshot still shares it.
+            let entry = Arc::make_mut(shared);
+            let state = std::mem::replace(&mut entry.state, decider.initial_state());
+            entry.state = decider.evolve(state, event);
+            entry.version = version;
+        }
+        None => {
+            if checked && version != 1 {
+                return Err(0);
+            }
+            let state = decider.evolve(decider.initial_state(), event);
+            streams.insert(stream.clone(), Arc::new(StreamState { version, state }));
+        }
+    }
+    Ok(())
 }
