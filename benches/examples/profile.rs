@@ -23,6 +23,7 @@ use decider_bench::workloads::{
 use decider_core::{Engine, StreamId};
 use std::hint::black_box;
 use std::sync::Arc;
+use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,11 +43,16 @@ fn main() {
             let mut engine = counter_engine();
             counter_flows(&mut engine, number(1, 100_000));
             let journal = engine.journal().to_vec();
+            let entries = journal.len() as u64;
+            let t = Instant::now();
             black_box(rebuild(*engine.config(), journal));
+            per_unit("rebuild", entries, "entry", t);
         }
         Some("welcome") => {
-            let mut engine = welcome_engine();
-            welcome_flows(&mut engine, 0, number(1, 50_000) as usize);
+            let (mut engine, flows) = (welcome_engine(), number(1, 50_000));
+            let t = Instant::now();
+            welcome_flows(&mut engine, 0, flows as usize);
+            per_unit("welcome_flows", flows, "flow", t);
             black_box(engine.timeline().head());
         }
         Some("load") => load(number(1, 50_000), args.get(2).map(String::as_str)),
@@ -68,10 +74,20 @@ fn main() {
         _ => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
             let mut engine = order_engine(config(number(3, 1024)));
+            let t = Instant::now();
             run_commands(&mut engine, &commands);
+            per_unit("run_commands", commands.len() as u64, "command", t);
             black_box(engine.timeline().head());
         }
     }
+}
+
+/// Prints on stderr the wall-clock time since `start` of `what`, per `unit` of `count`
+/// (outside the functions a profiler counts).
+fn per_unit(what: &str, count: u64, unit: &str, start: Instant) {
+    let elapsed = start.elapsed();
+    let per = elapsed.as_nanos() as f64 / count.max(1) as f64;
+    eprintln!("{what}: {count} × {unit} in {elapsed:.2?}, {per:.0} ns per {unit}");
 }
 
 /// The counter engine rebuilt from `journal` (what opening a workspace does), apart from
@@ -119,7 +135,6 @@ fn slider(engine: &Engine<MirrorSystem>, moves: u64, whole: bool) {
 fn load(orders: u64, form: Option<&str>) {
     use decider_core::EngineConfig;
     use serde_json::json;
-    use std::time::Instant;
     let domain = decider_domains::find("restaurant").unwrap_or_else(|_| unreachable!());
     let config = EngineConfig::default();
     let mut engine = domain.start(config);

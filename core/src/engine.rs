@@ -6,7 +6,7 @@ use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, SharedCommand}
 use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{Batch, Cause, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
-use crate::projection::{JournalError, Projection};
+use crate::projection::{fold_into, JournalError, Projection, StreamState};
 use crate::remains::Remains;
 use crate::store::{Conflict, EventStore, InMemoryEventStore};
 use crate::system::System;
@@ -431,8 +431,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
     }
 
-    /// Decides `envelope` on the live state of its stream and appends its events (or its
-    /// rejection).
+    /// Decides `envelope` on the live state of its stream, appends its events (or its
+    /// rejection) and folds the events into the stream, in one walk of the streams map.
     ///
     /// The engine is its store's only writer: its live projection is the store's
     /// contents. If another writer moved the store on (its head or the stream's version is
@@ -442,29 +442,32 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     fn record(
         &mut self,
         envelope: &CommandEnvelope<Y::Command>,
-        stream: &StreamId,
+        requested: &StreamId,
     ) -> Result<BatchOf<Y>, StepFailure<Y::Command>> {
+        if self.store.head() != self.live.position {
+            return Err(conflict(self.head_conflict(requested)));
+        }
         let decider = self.system.decider();
-        let live = self.live.streams.get_key_value(stream);
-        let version = live.map_or(0, |(_, s)| s.version);
-        // The append checks the stream's version: one lookup in the store, not two.
-        self.check_head(stream, version).map_err(conflict)?;
-        // Every fact of a stream shares the stream's first id, not the copy
-        // `Decider::stream_id` made for this command.
-        let stream = live.map_or(stream, |(known, _)| known);
-        let decision = match live {
+        let (ids, position, time) = (self.ids, self.live.position, self.live.entries);
+        let found = self.live.streams.get_key_value_mut(requested);
+        let version = found.as_ref().map_or(0, |(_, s)| s.version);
+        let decision = match &found {
             Some((_, live)) => decider.decide(&envelope.command, &live.state),
             None => decider.decide(&envelope.command, &decider.initial_state()),
         };
-        let position = self.live.position;
+        // Every fact of a stream shares the stream's first id, not the copy
+        // `Decider::stream_id` made for this command.
+        let stream = found.as_ref().map_or(requested, |(known, _)| *known);
         let fact = |kind, position| Recorded {
-            id: self.ids.fact(position),
+            id: ids.fact(position),
             kind,
             queued: Box::default(),
         };
         let facts = match decision {
-            Ok(events) => self.batch(
+            Ok(events) => Batch::new(
                 stream,
+                position,
+                time,
                 events.into_iter().zip(version + 1..).zip(position..).map(
                     |((event, stream_version), position)| {
                         fact(
@@ -477,8 +480,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     },
                 ),
             ),
-            Err(reason) => self.batch(
+            Err(reason) => Batch::new(
                 stream,
+                position,
+                time,
                 [fact(
                     FactKind::Rejected {
                         command: envelope.command.clone(),
@@ -488,9 +493,34 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 )],
             ),
         };
+        // The append checks the stream's version: one lookup in the store, not two.
         self.store
             .append(stream, version, facts.facts_of(Cause::of(envelope)))
             .map_err(conflict)?;
+        let events = facts.facts_of(Cause::of(envelope)).filter_map(|f| {
+            let FactKind::Event {
+                stream_version,
+                event,
+            } = f.kind
+            else {
+                return None;
+            };
+            Some((event, *stream_version))
+        });
+        match found {
+            Some((_, live)) => fold_into(live, decider, events),
+            None => {
+                let mut events = events.peekable();
+                if events.peek().is_some() {
+                    let mut new = Arc::new(StreamState {
+                        version: 0,
+                        state: decider.initial_state(),
+                    });
+                    fold_into(&mut new, decider, events);
+                    self.live.streams.insert(requested.clone(), new);
+                }
+            }
+        }
         Ok(facts)
     }
 
@@ -513,9 +543,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Whether the store holds exactly what this engine recorded: `expected` events in
     /// `stream` (its live version) and as many facts as the live projection.
     fn check_writer(&self, stream: &StreamId, expected: u64) -> Result<(), Conflict> {
-        self.check_head(stream, expected)?;
         let actual = self.store.stream_version(stream);
-        if actual != expected {
+        if actual != expected || self.store.head() != self.live.position {
             return Err(Conflict {
                 stream_id: stream.clone(),
                 expected,
@@ -525,17 +554,14 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         Ok(())
     }
 
-    /// Whether the store holds as many facts as the live projection (no other writer
-    /// appended since), before an append that checks `stream`'s version itself.
-    fn check_head(&self, stream: &StreamId, expected: u64) -> Result<(), Conflict> {
-        if self.store.head() != self.live.position {
-            return Err(Conflict {
-                stream_id: stream.clone(),
-                expected,
-                actual: self.store.stream_version(stream),
-            });
+    /// The conflict with another writer that moved the store's head: `stream`'s live
+    /// version against the store's.
+    fn head_conflict(&self, stream: &StreamId) -> Conflict {
+        Conflict {
+            stream_id: stream.clone(),
+            expected: self.live.streams.get(stream).map_or(0, |s| s.version),
+            actual: self.store.stream_version(stream),
         }
-        Ok(())
     }
 
     /// Folds the recorded facts and queues what sagas and process managers emit for them.
@@ -552,7 +578,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         let mut dropped = Vec::new();
         for index in 0..facts.len() {
             let fact = facts.fact(index, cause);
-            self.live.record_fact(system, fact);
+            // The step folded its events into their stream when it decided.
+            self.live.record_fact_beside_stream(system, fact);
             system
                 .process()
                 .react_named(&self.live.process, fact.as_fact(), &mut reactions);

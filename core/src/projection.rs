@@ -269,6 +269,17 @@ impl<Y: System> Projection<Y> {
         debug_assert!(folded.is_ok(), "a fold that checks nothing does not fail");
     }
 
+    /// Folds one of the engine's own facts into the view and the process manager, its
+    /// stream already holding it (the engine folds a step's events as it decides).
+    pub(crate) fn record_fact_beside_stream(
+        &mut self,
+        system: &Y,
+        fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
+    ) {
+        let folded = self.fold(system, fact, StreamFold::Left);
+        debug_assert!(folded.is_ok(), "a fold that checks nothing does not fail");
+    }
+
     /// Folds one fact into the view and the process manager, and into its stream as
     /// `stream` says. A checked fold that fails changes nothing.
     fn fold(
@@ -331,7 +342,8 @@ enum StreamFold {
     Trusted,
     /// Folds the event into its stream only if it is the stream's next version.
     Checked,
-    /// Leaves the stream out (a projection that keeps only some streams).
+    /// Leaves the stream out (a projection that keeps only some streams, or a stream
+    /// the engine already folded the fact into).
     Left,
 }
 
@@ -351,11 +363,7 @@ fn fold_event<Y: System>(
             if checked && version != shared.version + 1 {
                 return Err(shared.version);
             }
-            // Copies this stream's state only if a snapshot still shares it.
-            let entry = Arc::make_mut(shared);
-            let state = std::mem::replace(&mut entry.state, decider.initial_state());
-            entry.state = decider.evolve(state, event);
-            entry.version = version;
+            fold_into(shared, decider, [(event, version)]);
         }
         None => {
             if checked && version != 1 {
@@ -366,4 +374,25 @@ fn fold_event<Y: System>(
         }
     }
     Ok(())
+}
+
+/// Folds `events`, each with its stream version, into one stream's shared state: a copy
+/// of the state only if a snapshot still shares it.
+pub(crate) fn fold_into<'e, D: Decider>(
+    shared: &mut Arc<StreamState<D::State>>,
+    decider: &D,
+    events: impl IntoIterator<Item = (&'e D::Event, u64)>,
+) where
+    D::Event: 'e,
+{
+    let mut events = events.into_iter().peekable();
+    if events.peek().is_none() {
+        return;
+    }
+    let entry = Arc::make_mut(shared);
+    for (event, version) in events {
+        let state = std::mem::replace(&mut entry.state, decider.initial_state());
+        entry.state = decider.evolve(state, event);
+        entry.version = version;
+    }
 }
