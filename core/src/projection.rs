@@ -349,7 +349,7 @@ enum StreamFold {
 
 /// Folds `event`, the `version`-th of `stream`, into `streams`; if `checked`, only if it is
 /// the stream's next version (else nothing changes, and the error is the stream's version).
-fn fold_event<Y: System>(
+pub(crate) fn fold_event<Y: System>(
     streams: &mut StreamsOf<Y>,
     decider: &Y::Decider,
     stream: &StreamId,

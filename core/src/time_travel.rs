@@ -1,42 +1,35 @@
 //! Time travel: the journal with snapshots, and the state at any position.
 
 use crate::engine::{EntryOf, FactOf};
+use crate::envelope::FactKind;
 use crate::ids::StreamId;
 use crate::journal::JournalEntry;
-use crate::projection::{Projection, StreamState};
-use crate::system::{StreamStateOf, System};
+use crate::projection::{fold_event, Projection};
+use crate::system::System;
 use std::sync::Arc;
 
 /// How many facts (or entries) apart full snapshots of the streams map are, at least: the
-/// snapshots between them keep only the streams written since the snapshot before.
+/// snapshots between them keep no stream.
 const CHECKPOINT_EVERY: u64 = 16384;
 
 /// The journal of an engine with a [`Projection`] snapshot every K facts, so the state at
 /// any position is one snapshot (structure-shared) plus at most K folds.
 ///
-/// Only every few snapshots (a checkpoint, about every 16,384 facts) shares
-/// the live streams map; the ones between keep the states of the streams written since
-/// the snapshot before. The live map is then rarely shared, so a write after a snapshot
-/// seldom copies the map's nodes, and a snapshot holds what changed, not a copy of every
-/// map node that a write touched.
+/// Only every few snapshots (a checkpoint, about every 16,384 facts) shares the live
+/// streams map; the ones between keep no stream (their view, process manager and queue
+/// only), and the streams at one of them are the checkpoint's with the events recorded
+/// since folded in. The live map and its stream states are then rarely shared, so a write
+/// after a snapshot seldom copies a map node or a stream's state (at most once per
+/// checkpoint, not once per snapshot), and taking a snapshot looks up no stream.
 pub struct Timeline<Y: System> {
     journal: Vec<EntryOf<Y>>,
     /// The global position after each journal entry.
     ends: Vec<u64>,
-    snapshots: Vec<Snapshot<Y>>,
-    /// The streams that got an event since the last snapshot, with repeats (kept only
-    /// when some snapshots are not checkpoints, so never more than `every` long).
-    written: Vec<StreamId>,
+    /// The kept states: a checkpoint's has every stream, the others none.
+    snapshots: Vec<Projection<Y>>,
     every: u64,
     /// Every how many snapshots the whole streams map is kept.
     checkpoint_every: usize,
-}
-
-/// A kept state. A checkpoint's projection has every stream; the others have none, and
-/// the states of the streams written since the snapshot before.
-struct Snapshot<Y: System> {
-    state: Projection<Y>,
-    changed: Vec<(StreamId, Arc<StreamState<StreamStateOf<Y>>>)>,
 }
 
 impl<Y: System> Timeline<Y> {
@@ -45,11 +38,7 @@ impl<Y: System> Timeline<Y> {
         Timeline {
             journal: Vec::new(),
             ends: Vec::new(),
-            snapshots: vec![Snapshot {
-                state: initial,
-                changed: Vec::new(),
-            }],
-            written: Vec::new(),
+            snapshots: vec![initial],
             every,
             checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
                 .unwrap_or(1)
@@ -59,15 +48,9 @@ impl<Y: System> Timeline<Y> {
 
     /// Appends an entry; `live` is the projection after it.
     pub fn push(&mut self, entry: EntryOf<Y>, live: &Projection<Y>) {
-        // One entry writes one stream.
-        if self.checkpoint_every > 1 {
-            if let Some(fact) = entry.facts().find(|f| !f.is_rejection()) {
-                self.written.push(fact.stream_id.clone());
-            }
-        }
         self.journal.push(entry);
         self.ends.push(live.position);
-        let last = &self.snapshots.last().expect("the initial snapshot").state;
+        let last = self.snapshots.last().expect("the initial snapshot");
         if live.position - last.position >= self.every || live.entries - last.entries >= self.every
         {
             self.snapshot(live);
@@ -75,71 +58,54 @@ impl<Y: System> Timeline<Y> {
     }
 
     fn snapshot(&mut self, live: &Projection<Y>) {
-        let snapshot = if self.snapshots.len() % self.checkpoint_every == 0 {
-            self.written.clear();
-            Snapshot {
-                state: live.clone(),
-                changed: Vec::new(),
-            }
-        } else {
-            self.written.sort_unstable();
-            self.written.dedup();
-            let changed = self
-                .written
-                .drain(..)
-                .filter_map(|id| live.streams.get(&id).map(|s| (id, s.clone())))
-                .collect();
-            let mut state = live.clone();
+        let mut state = live.clone();
+        if self.snapshots.len() % self.checkpoint_every != 0 {
             state.streams = Default::default();
-            Snapshot { state, changed }
-        };
-        self.snapshots.push(snapshot);
+        }
+        self.snapshots.push(state);
     }
 
-    /// The projection of snapshot `index`, its streams map rebuilt from the checkpoint
-    /// before it and the streams each snapshot since then changed: all of them, or only
-    /// those in `only` (sorted) when given.
-    fn restore(&self, index: usize, only: Option<&[StreamId]>) -> Projection<Y> {
+    /// The projection of snapshot `index`, its streams those of the checkpoint before it
+    /// with the events recorded since folded in: all of them, or only those of the
+    /// streams in `only` (sorted) when given, in a map of their own, not in a copy of the
+    /// paths of the whole one (a million streams after a Repeat of a million facts).
+    fn restore(&self, system: &Y, index: usize, only: Option<&[StreamId]>) -> Projection<Y> {
         let checkpoint = index - index % self.checkpoint_every;
-        let mut state = self.snapshots[index].state.clone();
-        let whole = &self.snapshots[checkpoint].state.streams;
-        let since = &self.snapshots[checkpoint + 1..=index];
-        match only {
-            None if index != checkpoint => {
-                let mut streams = whole.clone();
-                for snapshot in since {
-                    for (id, stream) in &snapshot.changed {
-                        streams.insert(id.clone(), stream.clone());
-                    }
-                }
-                state.streams = streams;
+        let mut state = self.snapshots[index].clone();
+        let base = &self.snapshots[checkpoint];
+        let mut streams = match only {
+            None => base.streams.clone(),
+            Some(ids) => ids
+                .iter()
+                .filter_map(|id| Some((id.clone(), Arc::clone(base.streams.get(id)?))))
+                .collect(),
+        };
+        for entry in &self.journal[base.entries as usize..state.entries as usize] {
+            let Some(stream) = entry.stream_id() else {
+                continue;
+            };
+            if only.is_some_and(|ids| ids.binary_search(stream).is_err()) {
+                continue;
             }
-            None => {}
-            Some(ids) => {
-                // Each stream's state from the latest snapshot that changed it (the
-                // snapshots newest first, each one's sorted list walked beside `ids`), else
-                // from the checkpoint; in a map of their own, not in a copy of the paths of
-                // the whole one (a million streams after a Repeat of a million facts).
-                let mut latest = vec![None; ids.len()];
-                for snapshot in since.iter().rev() {
-                    let mut changed = snapshot.changed.iter().peekable();
-                    for (found, id) in latest.iter_mut().zip(ids) {
-                        while changed.next_if(|(k, _)| k < id).is_some() {}
-                        if let Some((_, stream)) = changed.next_if(|(k, _)| k == id) {
-                            found.get_or_insert(stream);
-                        }
-                    }
+            for fact in entry.facts() {
+                if let FactKind::Event {
+                    stream_version,
+                    event,
+                } = fact.kind
+                {
+                    fold_event::<Y>(
+                        &mut streams,
+                        system.decider(),
+                        stream,
+                        event,
+                        *stream_version,
+                        false,
+                    )
+                    .expect("a fold that checks nothing does not fail");
                 }
-                state.streams = ids
-                    .iter()
-                    .zip(latest)
-                    .filter_map(|(id, stream)| {
-                        let stream = stream.or_else(|| whole.get(id))?;
-                        Some((id.clone(), Arc::clone(stream)))
-                    })
-                    .collect();
             }
         }
+        state.streams = streams;
         state
     }
 
@@ -227,10 +193,10 @@ impl<Y: System> Timeline<Y> {
     /// The state after the first `entries` journal entries as [`Timeline::at_entry`] makes
     /// it, except that it keeps only the streams in `streams`: any other stream is missing
     /// from its map, and stays out of it when more entries are folded into it. For a
-    /// reader of a few streams (the page's inspector): the whole state puts back every
-    /// stream written since the last checkpoint, up to 16,384 of them, into a map of every
-    /// stream, and folds every stream the entries after the snapshot write; this one puts
-    /// back and folds only the streams it keeps, in a map of their own.
+    /// reader of a few streams (the page's inspector): the whole state folds the events of
+    /// every stream written since the last checkpoint (up to 16,384 entries) into a copy
+    /// of the checkpoint's map, and every stream the entries after the snapshot write;
+    /// this one folds only the streams it keeps, in a map of their own.
     pub fn at_entry_for(&self, system: &Y, entries: usize, streams: &[StreamId]) -> Projection<Y> {
         self.fold_to(system, entries, Some(streams))
     }
@@ -255,7 +221,7 @@ impl<Y: System> Timeline<Y> {
     ) -> Projection<Y> {
         let position = position.min(self.head());
         if position == 0 {
-            return self.restore(0, None);
+            return self.restore(system, 0, None);
         }
         let index = self.ends.partition_point(|&end| end < position);
         let mut state = self.fold_to(system, index, streams);
@@ -272,7 +238,7 @@ impl<Y: System> Timeline<Y> {
         let entries = entries.min(self.journal.len());
         let start = self
             .snapshots
-            .partition_point(|s| s.state.entries <= entries as u64)
+            .partition_point(|s| s.entries <= entries as u64)
             - 1;
         let only: Option<Arc<[StreamId]>> = only.map(|streams| {
             let mut ids = streams.to_vec();
@@ -280,7 +246,7 @@ impl<Y: System> Timeline<Y> {
             ids.dedup();
             ids.into()
         });
-        let mut state = self.restore(start, only.as_deref());
+        let mut state = self.restore(system, start, only.as_deref());
         state.only = only;
         for entry in &self.journal[state.entries as usize..entries] {
             state

@@ -1,6 +1,6 @@
 //! Time travel across the timeline's checkpoints: snapshots between two checkpoints keep
-//! only the streams written since the snapshot before, and must still give the state the
-//! journal folds to.
+//! no stream (the checkpoint's streams with the events since folded in stand for them),
+//! and must still give the state the journal folds to.
 
 use super::domain::{add, system};
 use crate::{Engine, EngineConfig, Projection};
