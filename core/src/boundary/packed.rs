@@ -1,0 +1,473 @@
+//! The journal's packed form: a run of journal entries as compact bytes, read straight
+//! back into typed entries (no JSON text, no tree of values), for a store's cache of what
+//! it keeps in its own, readable form (the playground's packed images of its [`stored`]
+//! segments, read first when a workspace opens).
+//!
+//! What every fact of an entry shares (stream, first position, time, command and flow) is
+//! written once, as in memory; a step whose command the same run queued names it by id
+//! and shares that envelope again; a queued command leaves out the flow, cause, time and
+//! depth its fact implies. Ids are 8 bytes, other integers LEB128; the commands, events
+//! and rejections themselves are written by [`bincode`] (varint integers). The first byte
+//! is the form's version: bytes of another version, cut short or left over do not read,
+//! and a reader then goes back to the entries' own form.
+//!
+//! [`stored`]: super::stored
+
+use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
+use crate::ids::{Id, StreamId};
+use crate::journal::{Batch, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
+use bincode::Options;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The version of the form, its first byte.
+const VERSION: u8 = 1;
+
+/// Entry tags.
+const SUBMITTED: u8 = 0;
+const STEP: u8 = 1;
+const GIVEN: u8 = 2;
+
+/// A step's flags.
+const FAILED: u8 = 1;
+const INJECTED: u8 = 2;
+
+/// A queued command's flags: which of what its fact implies it states.
+const OWN_CORRELATION: u8 = 1;
+const OWN_CAUSATION: u8 = 2;
+const OWN_TIME: u8 = 4;
+const OWN_DEPTH: u8 = 8;
+
+/// The options of the payloads' encoding (varint integers, little-endian).
+fn payloads() -> impl Options {
+    bincode::DefaultOptions::new()
+}
+
+/// The packed form of `entries` (a run of a journal).
+pub fn write<C: Serialize, E: Serialize, R: Serialize>(
+    entries: &[JournalEntry<C, E, R>],
+) -> Vec<u8> {
+    let mut out = Writer(Vec::with_capacity(64 * entries.len() + 16));
+    out.byte(VERSION);
+    out.number(entries.len() as u64);
+    let mut queued: HashMap<Id, &SharedCommand<C>> = HashMap::new();
+    for entry in entries {
+        match entry {
+            JournalEntry::Submitted(envelope) => {
+                out.byte(SUBMITTED);
+                out.envelope(envelope);
+            }
+            JournalEntry::Step(step) => {
+                out.byte(STEP);
+                out.number(step.step);
+                let id = step.command.command_id;
+                match queued.remove(&id) {
+                    Some(known) if Arc::ptr_eq(known, &step.command) => {
+                        out.byte(0);
+                        out.id(id);
+                    }
+                    _ => {
+                        out.byte(1);
+                        out.envelope(&step.command);
+                    }
+                }
+                let flags = (u8::from(step.failure.is_some()) * FAILED)
+                    | (u8::from(step.injected) * INJECTED);
+                out.byte(flags);
+                if let Some(failure) = &step.failure {
+                    out.payload(failure);
+                }
+                let facts: Vec<_> = step.recorded().collect();
+                out.number(facts.len() as u64);
+                if let Some((first, _)) = facts.first() {
+                    out.text(first.stream_id.as_str());
+                    out.number(first.position);
+                    out.number(first.time);
+                }
+                for (fact, commands) in facts {
+                    out.id(fact.id);
+                    out.payload(fact.kind);
+                    out.number(commands.len() as u64);
+                    for command in commands {
+                        out.queued(command, fact.id, fact.time, &step.command);
+                    }
+                }
+            }
+            JournalEntry::Given(given) => {
+                out.byte(GIVEN);
+                let facts: Vec<_> = given.facts().collect();
+                out.number(facts.len() as u64);
+                if let Some(first) = facts.first() {
+                    out.id(first.command_id);
+                    out.text(first.stream_id.as_str());
+                    out.number(first.position);
+                    out.number(first.time);
+                }
+                for fact in facts {
+                    out.id(fact.id);
+                    out.payload(fact.kind);
+                }
+            }
+        }
+        // After the step's own command was looked up, as the reader meets them.
+        for command in entry.queued() {
+            queued.insert(command.command_id, command);
+        }
+    }
+    out.0
+}
+
+/// The entries `bytes` (as [`write`] wrote them) hold; why not, if they do not read.
+pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<Vec<JournalEntry<C, E, R>>, String> {
+    let mut input = Reader {
+        bytes,
+        streams: HashMap::new(),
+        queued: HashMap::new(),
+    };
+    let version = input.byte()?;
+    if version != VERSION {
+        return Err(format!("packed form version {version}, not {VERSION}"));
+    }
+    let count = input.count()?;
+    let mut entries = Vec::with_capacity(count);
+    for index in 0..count {
+        let entry = input
+            .entry()
+            .map_err(|e| format!("entry {index} of the packed run: {e}"))?;
+        entries.push(entry);
+    }
+    if !input.bytes.is_empty() {
+        return Err(format!("{} bytes after the last entry", input.bytes.len()));
+    }
+    Ok(entries)
+}
+
+/// Bytes being written.
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn byte(&mut self, byte: u8) {
+        self.0.push(byte);
+    }
+
+    /// An unsigned integer, LEB128.
+    fn number(&mut self, mut n: u64) {
+        while n >= 0x80 {
+            self.0.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        self.0.push(n as u8);
+    }
+
+    fn id(&mut self, id: Id) {
+        self.0.extend_from_slice(&id.0.to_le_bytes());
+    }
+
+    fn text(&mut self, text: &str) {
+        self.number(text.len() as u64);
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn payload<T: Serialize + ?Sized>(&mut self, value: &T) {
+        // Writing into a Vec fails only for a value serde cannot write at all, which the
+        // JSON boundary would have refused before it reached a journal.
+        let _ = payloads().serialize_into(&mut self.0, value);
+    }
+
+    fn origin(&mut self, origin: &Origin) {
+        match origin {
+            Origin::User => self.byte(0),
+            Origin::Reactor { name } => {
+                self.byte(1);
+                self.text(name);
+            }
+        }
+    }
+
+    /// A whole envelope.
+    fn envelope<C: Serialize>(&mut self, envelope: &CommandEnvelope<C>) {
+        self.id(envelope.command_id);
+        self.id(envelope.correlation_id);
+        self.id(envelope.causation_id);
+        self.number(envelope.time);
+        self.origin(&envelope.origin);
+        self.byte(u8::from(envelope.compensation));
+        self.number(u64::from(envelope.depth));
+        self.payload(&envelope.command);
+    }
+
+    /// A command the fact `fact` (at `time`, of a step of command `step`) queued, without
+    /// what that implies.
+    fn queued<C: Serialize>(
+        &mut self,
+        envelope: &CommandEnvelope<C>,
+        fact: Id,
+        time: u64,
+        step: &CommandEnvelope<C>,
+    ) {
+        let depth = u64::from(step.depth) + 1;
+        let flags = (u8::from(envelope.correlation_id != step.correlation_id) * OWN_CORRELATION)
+            | (u8::from(envelope.causation_id != fact) * OWN_CAUSATION)
+            | (u8::from(envelope.time != time) * OWN_TIME)
+            | (u8::from(u64::from(envelope.depth) != depth) * OWN_DEPTH);
+        self.byte(flags);
+        self.id(envelope.command_id);
+        if flags & OWN_CORRELATION != 0 {
+            self.id(envelope.correlation_id);
+        }
+        if flags & OWN_CAUSATION != 0 {
+            self.id(envelope.causation_id);
+        }
+        if flags & OWN_TIME != 0 {
+            self.number(envelope.time);
+        }
+        if flags & OWN_DEPTH != 0 {
+            self.number(u64::from(envelope.depth));
+        }
+        self.origin(&envelope.origin);
+        self.byte(u8::from(envelope.compensation));
+        self.payload(&envelope.command);
+    }
+}
+
+/// Bytes being read, with what the run read so far shares.
+struct Reader<'a, C> {
+    bytes: &'a [u8],
+    /// Each stream id read, shared by every entry of the run that names it.
+    streams: HashMap<&'a str, StreamId>,
+    /// The commands the run queued, until a step takes one.
+    queued: HashMap<Id, SharedCommand<C>>,
+}
+
+impl<'a, C: DeserializeOwned> Reader<'a, C> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        if self.bytes.len() < n {
+            return Err("cut short".into());
+        }
+        let (taken, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(taken)
+    }
+
+    fn byte(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn flag(&mut self) -> Result<bool, String> {
+        match self.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(format!("{other} is not a flag")),
+        }
+    }
+
+    fn number(&mut self) -> Result<u64, String> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            n |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(n);
+            }
+        }
+        Err("an integer longer than 64 bits".into())
+    }
+
+    /// A number of items, each at least a byte long, so never more than the bytes left.
+    fn count(&mut self) -> Result<usize, String> {
+        let n = self.number()?;
+        usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= self.bytes.len())
+            .ok_or_else(|| format!("{n} items in {} bytes", self.bytes.len()))
+    }
+
+    fn small(&mut self) -> Result<u32, String> {
+        let n = self.number()?;
+        u32::try_from(n).map_err(|_| format!("{n} does not fit 32 bits"))
+    }
+
+    fn id(&mut self) -> Result<Id, String> {
+        let bytes = self.take(8)?;
+        let mut word = [0; 8];
+        word.copy_from_slice(bytes);
+        Ok(Id(u64::from_le_bytes(word)))
+    }
+
+    fn text(&mut self) -> Result<&'a str, String> {
+        let len = self.count()?;
+        std::str::from_utf8(self.take(len)?).map_err(|e| e.to_string())
+    }
+
+    fn stream(&mut self) -> Result<StreamId, String> {
+        let text = self.text()?;
+        Ok(self
+            .streams
+            .entry(text)
+            .or_insert_with(|| StreamId::from(text))
+            .clone())
+    }
+
+    fn payload<T: DeserializeOwned>(&mut self) -> Result<T, String> {
+        let limit = self.bytes.len() as u64;
+        payloads()
+            .with_limit(limit)
+            .deserialize_from(&mut self.bytes)
+            .map_err(|e| e.to_string())
+    }
+
+    fn origin(&mut self) -> Result<Origin, String> {
+        match self.byte()? {
+            0 => Ok(Origin::User),
+            1 => Ok(Origin::Reactor {
+                name: Arc::from(self.text()?),
+            }),
+            other => Err(format!("{other} is not an origin")),
+        }
+    }
+
+    fn envelope(&mut self) -> Result<SharedCommand<C>, String> {
+        Ok(Arc::new(CommandEnvelope {
+            command_id: self.id()?,
+            correlation_id: self.id()?,
+            causation_id: self.id()?,
+            time: self.number()?,
+            origin: self.origin()?,
+            compensation: self.flag()?,
+            depth: self.small()?,
+            command: self.payload()?,
+        }))
+    }
+
+    /// A command queued by fact `fact` (at `time`) of a step of command `step`.
+    fn queued(
+        &mut self,
+        fact: Id,
+        time: u64,
+        step: &CommandEnvelope<C>,
+    ) -> Result<SharedCommand<C>, String> {
+        let flags = self.byte()?;
+        let command_id = self.id()?;
+        let correlation_id = if flags & OWN_CORRELATION != 0 {
+            self.id()?
+        } else {
+            step.correlation_id
+        };
+        let causation_id = if flags & OWN_CAUSATION != 0 {
+            self.id()?
+        } else {
+            fact
+        };
+        let time = if flags & OWN_TIME != 0 {
+            self.number()?
+        } else {
+            time
+        };
+        let depth = if flags & OWN_DEPTH != 0 {
+            self.small()?
+        } else {
+            step.depth
+                .checked_add(1)
+                .ok_or("a reaction deeper than 32 bits")?
+        };
+        let envelope = Arc::new(CommandEnvelope {
+            command_id,
+            correlation_id,
+            causation_id,
+            time,
+            origin: self.origin()?,
+            compensation: self.flag()?,
+            depth,
+            command: self.payload()?,
+        });
+        self.queued.insert(command_id, envelope.clone());
+        Ok(envelope)
+    }
+
+    fn entry<E: DeserializeOwned, R: DeserializeOwned>(
+        &mut self,
+    ) -> Result<JournalEntry<C, E, R>, String> {
+        match self.byte()? {
+            SUBMITTED => {
+                let envelope = self.envelope()?;
+                self.queued.insert(envelope.command_id, envelope.clone());
+                Ok(JournalEntry::Submitted(envelope))
+            }
+            STEP => {
+                let step = self.number()?;
+                let command = match self.byte()? {
+                    0 => {
+                        let id = self.id()?;
+                        self.queued
+                            .remove(&id)
+                            .ok_or_else(|| format!("step of command {id}, not queued before"))?
+                    }
+                    1 => self.envelope()?,
+                    other => return Err(format!("{other} is not a step's command")),
+                };
+                let flags = self.byte()?;
+                let failure: Option<Box<StepFailure<C>>> = match flags & FAILED {
+                    0 => None,
+                    _ => Some(Box::new(self.payload()?)),
+                };
+                let count = self.count()?;
+                let mut facts = Vec::with_capacity(count);
+                let (mut stream, mut position, mut time) = (None, 0, 0);
+                if count > 0 {
+                    stream = Some(self.stream()?);
+                    position = self.number()?;
+                    time = self.number()?;
+                }
+                for _ in 0..count {
+                    let id = self.id()?;
+                    let kind: FactKind<C, E, R> = self.payload()?;
+                    let queued = (0..self.count()?)
+                        .map(|_| self.queued(id, time, &command))
+                        .collect::<Result<_, _>>()?;
+                    facts.push(Recorded { id, kind, queued });
+                }
+                let facts = match &stream {
+                    Some(stream) => Batch::new(stream, position, time, facts),
+                    None => Batch::empty(),
+                };
+                Ok(JournalEntry::Step(Box::new(StepRecord {
+                    step,
+                    command,
+                    facts,
+                    failure,
+                    injected: flags & INJECTED != 0,
+                })))
+            }
+            GIVEN => {
+                let count = self.count()?;
+                let mut facts = Vec::with_capacity(count);
+                let (mut command_id, mut stream, mut position, mut time) = (Id(0), None, 0, 0);
+                if count > 0 {
+                    command_id = self.id()?;
+                    stream = Some(self.stream()?);
+                    position = self.number()?;
+                    time = self.number()?;
+                }
+                for _ in 0..count {
+                    facts.push(Recorded {
+                        id: self.id()?,
+                        kind: self.payload()?,
+                        queued: Box::default(),
+                    });
+                }
+                let facts = match &stream {
+                    Some(stream) => Batch::new(stream, position, time, facts),
+                    None => Batch::empty(),
+                };
+                Ok(JournalEntry::Given(Box::new(GivenRecord::new(
+                    command_id, facts,
+                ))))
+            }
+            other => Err(format!("{other} is not an entry")),
+        }
+    }
+}
