@@ -816,7 +816,12 @@ fn the_packed_form_of_every_scenario_reads_back_the_same_entries() {
             }
             for end in 0..whole.len() {
                 let mut rebuilt = domain.start(EngineConfig::default());
-                assert_eq!(rebuilt.extend_packed(&whole[..end]), None, "{}", path.display());
+                assert_eq!(
+                    rebuilt.extend_packed(&whole[..end]),
+                    None,
+                    "{}",
+                    path.display()
+                );
                 assert_eq!(rebuilt.journal_len(), 0);
             }
             for at in 0..whole.len() {

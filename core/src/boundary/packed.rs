@@ -146,6 +146,18 @@ pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
     Ok(entries)
 }
 
+/// The number of entries `bytes` say they hold (read from their head alone), if they are
+/// of this version of the form.
+pub fn count(bytes: &[u8]) -> Option<usize> {
+    let (&version, rest) = bytes.split_first()?;
+    let mut input = Reader::<()> {
+        bytes: rest,
+        streams: HashMap::new(),
+        queued: HashMap::new(),
+    };
+    (version == VERSION).then(|| input.count().ok()).flatten()
+}
+
 /// Bytes being written.
 struct Writer(Vec<u8>);
 
