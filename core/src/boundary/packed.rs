@@ -6,19 +6,21 @@
 //! What every fact of an entry shares (stream, first position, time, command and flow) is
 //! written once, as in memory; a step whose command the same run queued names it by id
 //! and shares that envelope again; a queued command leaves out the flow, cause, time and
-//! depth its fact implies. Ids are 8 bytes, other integers LEB128; the commands, events
-//! and rejections themselves are written by [`bincode`] (varint integers). The first byte
-//! is the form's version: bytes of another version, cut short or left over do not read,
-//! and a reader then goes back to the entries' own form.
+//! depth its fact implies. Everything is written by [`bincode`] (varint integers, text
+//! read in place), the commands, events and rejections by their own `Serialize`. The
+//! first byte is the form's version: bytes of another version, cut short or left over do
+//! not read, and a reader then goes back to the entries' own form.
 //!
 //! [`stored`]: super::stored
 
 use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
-use crate::ids::{Id, StreamId};
+use crate::ids::{FastHash, Id, StreamId};
 use crate::journal::{Batch, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
-use bincode::Options;
+use bincode::config::{Bounded, WithOtherLimit};
+use bincode::de::read::SliceReader;
+use bincode::{DefaultOptions, Options};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -40,19 +42,22 @@ const OWN_CAUSATION: u8 = 2;
 const OWN_TIME: u8 = 4;
 const OWN_DEPTH: u8 = 8;
 
-/// The options of the payloads' encoding (varint integers, little-endian).
-fn payloads() -> impl Options {
-    bincode::DefaultOptions::new()
-}
+/// What is read: varint integers, little-endian, no more bytes than there are.
+type ReadOptions = WithOtherLimit<DefaultOptions, Bounded>;
+
+/// The most items a count read makes room for before they are read (a count is only
+/// trusted as far as the items are there).
+const ROOM: usize = 1024;
 
 /// The packed form of `entries` (a run of a journal).
 pub fn write<C: Serialize, E: Serialize, R: Serialize>(
     entries: &[JournalEntry<C, E, R>],
 ) -> Vec<u8> {
-    let mut out = Writer(Vec::with_capacity(64 * entries.len() + 16));
+    let mut bytes = Vec::with_capacity(96 * entries.len() + 16);
+    let mut out = Writer(bincode::Serializer::new(&mut bytes, DefaultOptions::new()));
     out.byte(VERSION);
     out.number(entries.len() as u64);
-    let mut queued: HashMap<Id, &SharedCommand<C>> = HashMap::new();
+    let mut queued: HashMap<Id, &SharedCommand<C>, FastHash> = HashMap::default();
     for entry in entries {
         match entry {
             JournalEntry::Submitted(envelope) => {
@@ -116,32 +121,24 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
             queued.insert(command.command_id, command);
         }
     }
-    out.0
+    bytes
 }
 
 /// The entries `bytes` (as [`write`] wrote them) hold; why not, if they do not read.
 pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<Vec<JournalEntry<C, E, R>>, String> {
-    let mut input = Reader {
-        bytes,
-        streams: HashMap::new(),
-        queued: HashMap::new(),
-    };
-    let version = input.byte()?;
-    if version != VERSION {
-        return Err(format!("packed form version {version}, not {VERSION}"));
-    }
+    let mut input = Reader::new(bytes)?;
     let count = input.count()?;
-    let mut entries = Vec::with_capacity(count);
+    let mut entries = Vec::with_capacity(count.min(ROOM));
     for index in 0..count {
         let entry = input
             .entry()
             .map_err(|e| format!("entry {index} of the packed run: {e}"))?;
         entries.push(entry);
     }
-    if !input.bytes.is_empty() {
-        return Err(format!("{} bytes after the last entry", input.bytes.len()));
+    if input.byte().is_ok() {
+        return Err("bytes after the last entry".into());
     }
     Ok(entries)
 }
@@ -149,45 +146,33 @@ pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
 /// The number of entries `bytes` say they hold (read from their head alone), if they are
 /// of this version of the form.
 pub fn count(bytes: &[u8]) -> Option<usize> {
-    let (&version, rest) = bytes.split_first()?;
-    let mut input = Reader::<()> {
-        bytes: rest,
-        streams: HashMap::new(),
-        queued: HashMap::new(),
-    };
-    (version == VERSION).then(|| input.count().ok()).flatten()
+    Reader::<()>::new(bytes).ok()?.count().ok()
 }
 
 /// Bytes being written.
-struct Writer(Vec<u8>);
+struct Writer<'a>(bincode::Serializer<&'a mut Vec<u8>, DefaultOptions>);
 
-impl Writer {
-    fn byte(&mut self, byte: u8) {
-        self.0.push(byte);
+impl Writer<'_> {
+    /// Writes `value` (into a Vec this fails only for a value serde cannot write at all,
+    /// which the JSON boundary would have refused before it reached a journal).
+    fn payload<T: Serialize + ?Sized>(&mut self, value: &T) {
+        let _ = value.serialize(&mut self.0);
     }
 
-    /// An unsigned integer, LEB128.
-    fn number(&mut self, mut n: u64) {
-        while n >= 0x80 {
-            self.0.push((n as u8) | 0x80);
-            n >>= 7;
-        }
-        self.0.push(n as u8);
+    fn byte(&mut self, byte: u8) {
+        self.payload(&byte);
+    }
+
+    fn number(&mut self, n: u64) {
+        self.payload(&n);
     }
 
     fn id(&mut self, id: Id) {
-        self.0.extend_from_slice(&id.0.to_le_bytes());
+        self.number(id.0);
     }
 
     fn text(&mut self, text: &str) {
-        self.number(text.len() as u64);
-        self.0.extend_from_slice(text.as_bytes());
-    }
-
-    fn payload<T: Serialize + ?Sized>(&mut self, value: &T) {
-        // Writing into a Vec fails only for a value serde cannot write at all, which the
-        // JSON boundary would have refused before it reached a journal.
-        let _ = payloads().serialize_into(&mut self.0, value);
+        self.payload(text);
     }
 
     fn origin(&mut self, origin: &Origin) {
@@ -248,25 +233,34 @@ impl Writer {
 
 /// Bytes being read, with what the run read so far shares.
 struct Reader<'a, C> {
-    bytes: &'a [u8],
+    input: bincode::Deserializer<SliceReader<'a>, ReadOptions>,
     /// Each stream id read, shared by every entry of the run that names it.
-    streams: HashMap<&'a str, StreamId>,
+    streams: HashMap<&'a str, StreamId, FastHash>,
     /// The commands the run queued, until a step takes one.
-    queued: HashMap<Id, SharedCommand<C>>,
+    queued: HashMap<Id, SharedCommand<C>, FastHash>,
 }
 
 impl<'a, C: DeserializeOwned> Reader<'a, C> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        if self.bytes.len() < n {
-            return Err("cut short".into());
+    /// A reader of `bytes`, past their version (which must be this one).
+    fn new(bytes: &'a [u8]) -> Result<Self, String> {
+        let options = DefaultOptions::new().with_limit(bytes.len() as u64);
+        let mut reader = Reader {
+            input: bincode::Deserializer::from_slice(bytes, options),
+            streams: HashMap::default(),
+            queued: HashMap::default(),
+        };
+        match reader.byte()? {
+            VERSION => Ok(reader),
+            other => Err(format!("packed form version {other}, not {VERSION}")),
         }
-        let (taken, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Ok(taken)
+    }
+
+    fn payload<T: Deserialize<'a>>(&mut self) -> Result<T, String> {
+        T::deserialize(&mut self.input).map_err(|e| e.to_string())
     }
 
     fn byte(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
+        self.payload()
     }
 
     fn flag(&mut self) -> Result<bool, String> {
@@ -278,24 +272,13 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
     }
 
     fn number(&mut self) -> Result<u64, String> {
-        let mut n = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.byte()?;
-            n |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(n);
-            }
-        }
-        Err("an integer longer than 64 bits".into())
+        self.payload()
     }
 
-    /// A number of items, each at least a byte long, so never more than the bytes left.
+    /// A number of items (room is made for at most [`ROOM`] before they are read).
     fn count(&mut self) -> Result<usize, String> {
         let n = self.number()?;
-        usize::try_from(n)
-            .ok()
-            .filter(|&n| n <= self.bytes.len())
-            .ok_or_else(|| format!("{n} items in {} bytes", self.bytes.len()))
+        usize::try_from(n).map_err(|_| format!("{n} items"))
     }
 
     fn small(&mut self) -> Result<u32, String> {
@@ -304,15 +287,11 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
     }
 
     fn id(&mut self) -> Result<Id, String> {
-        let bytes = self.take(8)?;
-        let mut word = [0; 8];
-        word.copy_from_slice(bytes);
-        Ok(Id(u64::from_le_bytes(word)))
+        self.number().map(Id)
     }
 
     fn text(&mut self) -> Result<&'a str, String> {
-        let len = self.count()?;
-        std::str::from_utf8(self.take(len)?).map_err(|e| e.to_string())
+        self.payload()
     }
 
     fn stream(&mut self) -> Result<StreamId, String> {
@@ -322,14 +301,6 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
             .entry(text)
             .or_insert_with(|| StreamId::from(text))
             .clone())
-    }
-
-    fn payload<T: DeserializeOwned>(&mut self) -> Result<T, String> {
-        let limit = self.bytes.len() as u64;
-        payloads()
-            .with_limit(limit)
-            .deserialize_from(&mut self.bytes)
-            .map_err(|e| e.to_string())
     }
 
     fn origin(&mut self) -> Result<Origin, String> {
@@ -427,7 +398,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
                     _ => Some(Box::new(self.payload()?)),
                 };
                 let count = self.count()?;
-                let mut facts = Vec::with_capacity(count);
+                let mut facts = Vec::with_capacity(count.min(ROOM));
                 let (mut stream, mut position, mut time) = (None, 0, 0);
                 if count > 0 {
                     stream = Some(self.stream()?);
@@ -456,7 +427,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
             }
             GIVEN => {
                 let count = self.count()?;
-                let mut facts = Vec::with_capacity(count);
+                let mut facts = Vec::with_capacity(count.min(ROOM));
                 let (mut command_id, mut stream, mut position, mut time) = (Id(0), None, 0, 0);
                 if count > 0 {
                     command_id = self.id()?;
