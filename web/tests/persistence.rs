@@ -543,9 +543,9 @@ fn a_journal_file_reads_back_and_rebuilds_the_same_engine() {
 fn a_number_a_js_number_cannot_hold_is_refused_not_changed() {
     let exact =
         r#"[{"n": 9007199254740992, "f": 0.12345678901234567, "s": "12345678901234567890"}]"#;
-    assert!(Segment::from_text(exact, 1).is_ok());
+    assert!(Segment::new(exact, &[], 1).is_ok());
     let inexact = r#"[{"s": "a \" quote", "n": 9007199254740993}]"#;
-    match Segment::from_text(inexact, 1) {
+    match Segment::new(inexact, &[], 1) {
         Err(StoreError::Other(message)) => {
             assert!(message.contains("9007199254740993"), "{message}")
         }

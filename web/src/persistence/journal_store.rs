@@ -360,10 +360,12 @@ pub async fn load(
     })
 }
 
-/// What an engine holds of a segment: the entries' stored text and packed form.
+/// What an engine holds of a segment: the entries' stored text, JSON form and packed
+/// form.
 pub struct Held {
     count: usize,
     text: String,
+    json: String,
     image: Vec<u8>,
 }
 
@@ -375,14 +377,18 @@ impl Held {
         (engine.journal_len() >= to).then(|| Held {
             count,
             text: engine.stored_text(first, to),
+            json: engine.journal_text(first, to),
             image: engine.packed(first, to),
         })
     }
 }
 
 /// Holds what an engine opened from `workspace`'s journal `held` of the segment at `first`
-/// (`None`: nothing, its journal ends before) against the segment. When they are the same
-/// values, the segment's packed image is written from them if it is missing or differs;
+/// (`None`: nothing, its journal ends before) against the segment: the same stored text,
+/// or else the same entries once the segment is expanded to their JSON form (a segment
+/// converted from an older version, or kept in the JSON form, says the same in other
+/// words). When they are the same, the segment's packed image is written from them if it
+/// is missing or differs;
 /// else (the engine was opened from an image that does not say what its segment says)
 /// the image is deleted, so that the next open reads the segment, and `true` is returned.
 pub async fn check(
@@ -395,7 +401,10 @@ pub async fn check(
         .await?
         .unchecked_into();
     let same = match (&held, kept.text()) {
-        (Some(held), Some(text)) => text == held.text || same_json(&text, &held.text),
+        (Some(held), Some(text)) => {
+            text == held.text
+                || stored::expand(&text, first).is_ok_and(|json| same_json(&json, &held.json))
+        }
         _ => false,
     };
     let write = match (&held, same) {

@@ -135,13 +135,27 @@ export async function readSegment(db, workspace, first) {
   };
 }
 
-/** Whether the JSON texts `a` and `b` hold the same values (as the browser reads them). */
+/**
+ * Whether the JSON texts `a` and `b` hold the same values, as the browser reads them (an
+ * object's members in any order: a segment converted from an older version keeps them
+ * sorted).
+ */
 export function sameJson(a, b) {
   try {
-    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+    return sameValue(JSON.parse(a), JSON.parse(b));
   } catch {
     return false;
   }
+}
+
+/** Whether the JSON values `a` and `b` are the same. */
+function sameValue(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
 }
 
 /** Writes `image` (from `pack`) as the packed image of `workspace`'s segment at `first`. */
