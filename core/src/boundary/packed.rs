@@ -124,7 +124,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
     bytes
 }
 
-/// The entries `bytes` (as [`write`] wrote them) hold; why not, if they do not read.
+/// The entries `bytes` (as [`write()`] wrote them) hold; why not, if they do not read.
 pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<Vec<JournalEntry<C, E, R>>, String> {
