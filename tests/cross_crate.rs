@@ -780,6 +780,63 @@ fn the_stored_form_of_a_run_is_its_compacted_json_and_reads_back_the_same() {
     }
 }
 
+/// Every example scenario's journal in its packed form (the playground's cache of a
+/// segment) reads back as the same entries, cut anywhere into two runs; it is smaller than
+/// the stored form; and bytes cut short or changed never fold silently into a longer
+/// journal nor panic.
+#[test]
+fn the_packed_form_of_every_scenario_reads_back_the_same_entries() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = 0;
+    for domain_dir in std::fs::read_dir(&dir).unwrap() {
+        for file in std::fs::read_dir(domain_dir.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
+            let engine = scenario.run(&*domain).unwrap().engine;
+            let len = engine.journal_len();
+            let whole = engine.packed(0, len);
+            assert!(
+                whole.len() < engine.stored_text(0, len).len(),
+                "{}",
+                path.display()
+            );
+            for cut in 0..=len {
+                let mut rebuilt = domain.start(EngineConfig::default());
+                for (from, to) in [(0, cut), (cut, len)] {
+                    let folded = rebuilt.extend_packed(&engine.packed(from, to));
+                    assert_eq!(folded, Some(Ok(())), "{} cut at {cut}", path.display());
+                }
+                assert_eq!(
+                    rebuilt.journal_text(0, len),
+                    engine.journal_text(0, len),
+                    "{} cut at {cut}",
+                    path.display()
+                );
+            }
+            for end in 0..whole.len() {
+                let mut rebuilt = domain.start(EngineConfig::default());
+                assert_eq!(
+                    rebuilt.extend_packed(&whole[..end]),
+                    None,
+                    "{}",
+                    path.display()
+                );
+                assert_eq!(rebuilt.journal_len(), 0);
+            }
+            for at in 0..whole.len() {
+                let mut changed = whole.clone();
+                changed[at] ^= 0x5a;
+                let mut rebuilt = domain.start(EngineConfig::default());
+                let _ = rebuilt.extend_packed(&changed);
+                assert!(rebuilt.journal_len() <= len, "{} byte {at}", path.display());
+            }
+            files += 1;
+        }
+    }
+    assert!(files >= 20, "only {files} scenarios");
+}
+
 /// Runs `given` history then `commands` on `domain`; both may hold any well-typed values.
 fn run_extreme(domain: &str, given: Value, commands: Vec<Value>) -> scenario::ScenarioRun {
     let steps: Vec<Value> = commands

@@ -10,9 +10,10 @@
 //! as the playground's Repeat makes them, then the state at 100 positions as the page's
 //! slider asks for it: whole, or with only the stream it shows, `Timeline::at_position_for`;
 //! `--toggle-collect='*slider*'` counts only that part) or `... profile load 50000
-//! stored|json` (the playground's restaurant Repeat ×50,000, its journal written in
-//! segments of 4,000 entries in their stored form, as IndexedDB keeps them, or in their
-//! JSON form, then read back through the boundary, as a cold load of the page does;
+//! stored|json|packed` (the playground's restaurant Repeat ×50,000, its journal written
+//! in segments of 4,000 entries in their stored form, as IndexedDB keeps them, in their
+//! JSON form, or in their packed form, as the packed images beside them keep them, then
+//! read back through the boundary, as a cold load of the page does;
 //! `--toggle-collect='*write_segments*'` or `'*read_segments*'` counts one part).
 
 use decider_bench::order;
@@ -151,47 +152,52 @@ fn load(orders: u64, form: Option<&str>) {
         engine.submit(&command).expect("a valid command");
         engine.run_until_idle(u64::MAX);
     }
-    let json = form == Some("json");
+    let form = form.unwrap_or("stored");
     let t = Instant::now();
-    let texts = write_segments(&*engine, json);
-    let bytes: usize = texts.iter().map(String::len).sum();
+    let segments = write_segments(&*engine, form);
+    let bytes: usize = segments.iter().map(Vec::len).sum();
     eprintln!(
-        "{} entries, {} facts, {bytes} bytes {} (written in {:?})",
+        "{} entries, {} facts, {bytes} bytes {form} (written in {:?})",
         engine.journal_len(),
         engine.head(),
-        if json { "of JSON" } else { "stored" },
         t.elapsed()
     );
     drop(engine);
     let t = Instant::now();
-    let loaded = read_segments(&*domain, config, &texts);
+    let loaded = read_segments(&*domain, config, &segments, form == "packed");
     eprintln!("extend: {:?}", t.elapsed());
     black_box(loaded.head());
 }
 
-/// The journal of `engine` as the texts of segments of 4,000 entries, in their JSON form
-/// when `json`, else in their stored form.
+/// The journal of `engine` as segments of 4,000 entries, in their `form`: `json`,
+/// `packed`, else stored.
 #[inline(never)]
-fn write_segments(engine: &dyn decider_core::DynEngine, json: bool) -> Vec<String> {
+fn write_segments(engine: &dyn decider_core::DynEngine, form: &str) -> Vec<Vec<u8>> {
     (0..engine.journal_len())
         .step_by(4_000)
-        .map(|from| match json {
-            true => engine.journal_text(from, from + 4_000),
-            false => engine.stored_text(from, from + 4_000),
+        .map(|from| match form {
+            "json" => engine.journal_text(from, from + 4_000).into_bytes(),
+            "packed" => engine.packed(from, from + 4_000),
+            _ => engine.stored_text(from, from + 4_000).into_bytes(),
         })
         .collect()
 }
 
-/// The engine of the segments `texts`, each read back with `extend`.
+/// The engine of `segments`, each read back with `extend` (or `extend_packed`).
 #[inline(never)]
 fn read_segments(
     domain: &dyn decider_core::DynDomain,
     config: decider_core::EngineConfig,
-    texts: &[String],
+    segments: &[Vec<u8>],
+    packed: bool,
 ) -> Box<dyn decider_core::DynEngine> {
     let mut loaded = domain.start(config);
-    for text in texts {
-        loaded.extend(text).expect("the journal folds");
+    for segment in segments {
+        let folded = match packed {
+            true => loaded.extend_packed(segment),
+            false => Some(loaded.extend(&String::from_utf8_lossy(segment))),
+        };
+        assert_eq!(folded, Some(Ok(())), "the journal folds");
     }
     loaded
 }

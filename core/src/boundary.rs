@@ -5,6 +5,7 @@
 
 pub mod flow;
 mod located;
+pub mod packed;
 pub mod rows;
 pub mod stored;
 pub mod window;
@@ -228,6 +229,15 @@ pub trait DynEngine {
     /// before it stay, and its path (`$[sequence]…`, counted from the journal's start) is
     /// returned.
     fn extend(&mut self, journal: &str) -> Result<(), BoundaryError>;
+    /// Entries `from..to` in their [`packed`] form: compact bytes that
+    /// [`DynEngine::extend_packed`] reads back without JSON (what a durable store caches
+    /// beside a segment to open it fast).
+    fn packed(&self, from: usize, to: usize) -> Vec<u8>;
+    /// Folds `image`, entries in their [`packed`] form that continue this engine's own.
+    /// `None` when it does not read as whole entries of this domain: nothing is folded
+    /// then (read the entries' own form instead). Else as [`DynEngine::extend`]: the first
+    /// entry that does not fold stops it, with its path.
+    fn extend_packed(&mut self, image: &[u8]) -> Option<Result<(), BoundaryError>>;
     /// Facts at positions `from..to` as JSON.
     fn facts(&self, from: u64, to: u64) -> Vec<Value>;
     /// Facts at positions `from..to` as typed rows (origin, compensation, injected,
@@ -497,6 +507,18 @@ impl<Y: System> DomainEngine<Y> {
     pub fn engine(&self) -> &Engine<Y> {
         &self.engine
     }
+
+    /// Folds `entries`, which continue the journal, up to the first that does not fold
+    /// (its path is returned).
+    fn fold_entries(&mut self, entries: Vec<EntryOf<Y>>) -> Result<(), BoundaryError> {
+        for entry in entries {
+            self.engine.load(entry).map_err(|e| BoundaryError {
+                path: format!("$[{}]", e.entry),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// The JSON of a projection: streams sorted by id, view, process manager, queue.
@@ -744,13 +766,19 @@ where
     fn extend(&mut self, journal: &str) -> Result<(), BoundaryError> {
         let start = self.engine.journal().len();
         let (entries, broken) = read_entries::<EntryOf<Y>>(journal, start);
-        for entry in entries {
-            self.engine.load(entry).map_err(|e| BoundaryError {
-                path: format!("$[{}]", e.entry),
-                message: e.to_string(),
-            })?;
-        }
+        self.fold_entries(entries)?;
         broken.map_or(Ok(()), Err)
+    }
+
+    fn packed(&self, from: usize, to: usize) -> Vec<u8> {
+        let journal = self.engine.journal();
+        let to = to.min(journal.len());
+        packed::write(journal.get(from.min(to)..to).unwrap_or_default())
+    }
+
+    fn extend_packed(&mut self, image: &[u8]) -> Option<Result<(), BoundaryError>> {
+        let entries = packed::read::<Y::Command, Y::Event, Y::Rejection>(image).ok()?;
+        Some(self.fold_entries(entries))
     }
 
     fn facts(&self, from: u64, to: u64) -> Vec<Value> {

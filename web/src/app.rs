@@ -86,9 +86,8 @@ fn Playground() -> Html {
     // While a Repeat ×N runs, what is costly to read (every stream id, the whole view) is
     // read once and kept until it ends; the log and the counts follow every slice.
     let settled = session.progress().is_none();
-    let stream_ids = use_memo((domain_id, settled.then(|| session.stream_count())), |_| {
-        session.stream_ids()
-    });
+    let stream_ids =
+        use_stream_choices(&store, (domain_id, settled.then(|| session.stream_count())));
     let selected = session.selected().cloned();
     let stream = selected.as_ref().map(|row| row.stream_id.clone());
     // The state is read again only when what it shows can have changed: the log (its
@@ -332,6 +331,26 @@ fn click(selector: &str) {
 
 /// While playing, ticks every interval: one engine step in real-time mode, else one fact
 /// of replay.
+/// The stream ids the log's filter suggests, read again when `key` changes: in a task of
+/// their own after that render (sorting every stream id of a long workspace just opened
+/// is not in the way of showing it), the ones read before shown meanwhile.
+#[hook]
+fn use_stream_choices(store: &SessionHandle, key: (String, Option<usize>)) -> Rc<Vec<String>> {
+    let choices = use_state_eq(|| Rc::new(Vec::new()));
+    {
+        let (session, choices) = (store.shared(), choices.clone());
+        use_effect_with(key, move |_| {
+            let reading = gloo::timers::callback::Timeout::new(0, move || {
+                if let Ok(session) = session.try_borrow() {
+                    choices.set(Rc::new(session.stream_ids()));
+                }
+            });
+            move || drop(reading)
+        });
+    }
+    (*choices).clone()
+}
+
 #[hook]
 fn use_ticker(store: &SessionHandle) {
     let (playing, interval) = {

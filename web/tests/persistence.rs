@@ -350,25 +350,55 @@ async fn a_tampered_entry_is_found_with_its_sequence_and_path() {
     );
 }
 
+/// The engine of `entries` on the restaurant domain.
+fn engine_of(entries: &[Value]) -> Box<dyn decider_core::DynEngine> {
+    let domain = decider_domains::find("restaurant").unwrap();
+    domain
+        .rebuild(decider_web::session::config(0), entries)
+        .unwrap()
+}
+
+/// The segments folded: (first sequence, entries, read from the packed image).
+fn folded(loaded: &journal_store::Loaded) -> Vec<(usize, usize, bool)> {
+    let segments = loaded.segments.iter();
+    segments.map(|s| (s.first, s.count, s.packed)).collect()
+}
+
+/// Holds what `loaded` holds of the segment `first..first + count` against it.
+async fn check(
+    db: &web_sys::IdbDatabase,
+    ws: &Workspace,
+    loaded: &journal_store::Loaded,
+    (first, count): (usize, usize),
+) -> bool {
+    let held = journal_store::Held::of(&*loaded.engine, first, count);
+    journal_store::check(db, &ws.id, first, held).await.unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn a_packed_image_is_read_first_then_held_against_its_segment_which_wins() {
     let db = fresh("packed").await;
     let ws = workspace();
     let entries = journal();
-    append(&db, &ws, 0, &entries[..2]).await.unwrap();
-    append(&db, &ws, 2, &entries[2..]).await.unwrap();
+    let (len, engine) = (entries.len(), engine_of(&entries));
+    for (from, to) in [(0, 2), (2, len)] {
+        let segment = Segment::of(&*engine, from, to).unwrap();
+        journal_store::append(&db, &ws, from, &segment)
+            .await
+            .unwrap();
+    }
     let domain = decider_domains::find("restaurant").unwrap();
     let loaded = journal_store::load(&db, &ws.id, &*domain, 0, true)
         .await
         .unwrap();
     assert_eq!(
-        loaded.segments,
-        [(0, true), (2, true)],
+        folded(&loaded),
+        [(0, 2, true), (2, len - 2, true)],
         "read from the images"
     );
     assert_eq!(loaded.engine.journal(0), entries);
-    assert!(!journal_store::check(&db, &ws.id, 0).await.unwrap());
-    assert!(!journal_store::check(&db, &ws.id, 2).await.unwrap());
+    assert!(!check(&db, &ws, &loaded, (0, 2)).await);
+    assert!(!check(&db, &ws, &loaded, (2, len - 2)).await);
 
     // The segment changed by hand in DevTools: its image still says what was appended.
     let mut tampered = entries[3].clone();
@@ -382,15 +412,19 @@ async fn a_packed_image_is_read_first_then_held_against_its_segment_which_wins()
         .unwrap();
     assert_eq!(cached.damage, None, "the image is what was appended");
     assert!(
-        journal_store::check(&db, &ws.id, 2).await.unwrap(),
-        "the image differs from its segment: written again"
+        check(&db, &ws, &cached, (2, len - 2)).await,
+        "the image differs from its segment: let go of"
     );
-    assert!(!journal_store::check(&db, &ws.id, 2).await.unwrap());
     let again = journal_store::load(&db, &ws.id, &*domain, 0, true)
         .await
         .unwrap();
-    let damage = again.damage.expect("the segment wins");
-    assert_eq!((damage.sequence, again.segments[1]), (3, (2, true)));
+    let damage = again.damage.as_ref().expect("the segment wins");
+    assert_eq!(damage.sequence, 3);
+    assert_eq!(
+        folded(&again),
+        [(0, 2, false), (2, len - 2, false)],
+        "a batch with a segment without image is read from the segments"
+    );
     assert_eq!(again.engine.journal(0), entries[..3]);
 }
 
@@ -407,17 +441,58 @@ async fn a_segment_without_its_packed_image_is_read_and_gets_one() {
     let loaded = journal_store::load(&db, &ws.id, &*domain, 0, true)
         .await
         .unwrap();
-    assert_eq!(loaded.segments, [(0, false)], "read from the segment");
+    let len = entries.len();
+    assert_eq!(folded(&loaded), [(0, len, false)], "read from the segment");
     assert_eq!(loaded.engine.journal(0), entries);
     assert!(
-        journal_store::check(&db, &ws.id, 0).await.unwrap(),
-        "packed"
+        !check(&db, &ws, &loaded, (0, len)).await,
+        "the same entries: packed"
     );
     let packed = journal_store::load(&db, &ws.id, &*domain, 0, true)
         .await
         .unwrap();
-    assert_eq!(packed.segments, [(0, true)]);
+    assert_eq!(folded(&packed), [(0, len, true)]);
     assert_eq!(packed.engine.journal(0), entries);
+}
+
+#[wasm_bindgen_test]
+async fn a_packed_image_that_does_not_read_is_passed_over_for_its_segment() {
+    let db = fresh("unreadable").await;
+    let ws = workspace();
+    let entries = journal();
+    let (len, engine) = (entries.len(), engine_of(&entries));
+    let segment = Segment::of(&*engine, 0, len).unwrap();
+    journal_store::append(&db, &ws, 0, &segment).await.unwrap();
+    let domain = decider_domains::find("restaurant").unwrap();
+    let mut bytes = engine.packed(0, len);
+    bytes.truncate(bytes.len() / 2);
+    let cut_short = js_sys::Uint8Array::from(&bytes[..]).buffer();
+    let old_form = js_sys::Uint8Array::from(engine.stored_text(0, len).as_bytes()).buffer();
+    for image in [
+        js_sys::Object::from_entries(&js_sys::Array::of2(
+            &js_sys::Array::of2(&"count".into(), &(len as f64).into()),
+            &js_sys::Array::of2(&"bin".into(), &cut_short),
+        ))
+        .unwrap(),
+        js_sys::Object::from_entries(&js_sys::Array::of2(
+            &js_sys::Array::of2(&"count".into(), &(len as f64).into()),
+            &js_sys::Array::of2(&"text".into(), &old_form),
+        ))
+        .unwrap(),
+    ] {
+        let tx = db::transaction(&db, &[db::PACKED], IdbTransactionMode::Readwrite).unwrap();
+        tx.object_store(db::PACKED)
+            .unwrap()
+            .put_with_key(&image, &journal_store::key(&ws.id, 0))
+            .unwrap();
+        db::committed(&tx).await.unwrap();
+        let loaded = journal_store::load(&db, &ws.id, &*domain, 0, true)
+            .await
+            .unwrap();
+        assert_eq!(loaded.damage, None);
+        assert_eq!(folded(&loaded), [(0, len, false)], "read from the segment");
+        assert_eq!(loaded.engine.journal(0), entries);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -468,9 +543,9 @@ fn a_journal_file_reads_back_and_rebuilds_the_same_engine() {
 fn a_number_a_js_number_cannot_hold_is_refused_not_changed() {
     let exact =
         r#"[{"n": 9007199254740992, "f": 0.12345678901234567, "s": "12345678901234567890"}]"#;
-    assert!(Segment::from_text(exact, 1).is_ok());
+    assert!(Segment::new(exact, &[], 1).is_ok());
     let inexact = r#"[{"s": "a \" quote", "n": 9007199254740993}]"#;
-    match Segment::from_text(inexact, 1) {
+    match Segment::new(inexact, &[], 1) {
         Err(StoreError::Other(message)) => {
             assert!(message.contains("9007199254740993"), "{message}")
         }

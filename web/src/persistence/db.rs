@@ -30,9 +30,11 @@ pub const JOURNAL: &str = "journal";
 /// entry]`. Since version 3; since version 4 its entries are in their stored form
 /// (`decider_core::boundary::stored`), version 3's are converted.
 pub const SEGMENTS: &str = "segments";
-/// Each segment's packed image (`{count, text}`: the entry count and the UTF-8 bytes of
-/// its JSON text in one ArrayBuffer), keyed as its segment: a cache read first when a
-/// workspace opens, held against the segments after. Since version 4.
+/// Each segment's packed image (`{count, bin}`: the entry count and the entries'
+/// `decider_core::boundary::packed` form in one ArrayBuffer), keyed as its segment: a
+/// cache read first when a workspace opens, held against the segments after. Since
+/// version 4 (whose first images, `{count, text}` with the JSON text's bytes, are passed
+/// over and written again in the packed form when their workspace is next opened).
 pub const PACKED: &str = "packed";
 /// Imported scenario files (the spec suite), keyed by their `id`. Since version 2.
 pub const SCENARIOS: &str = "scenarios";

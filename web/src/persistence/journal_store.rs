@@ -4,11 +4,13 @@
 //! command when the segment queued it, facts leave out what their step says), keyed
 //! `[workspace id, sequence of its first entry]`.
 //!
-//! Beside each segment, keyed alike, its packed image (`{count, text}`: its JSON text's
-//! UTF-8 bytes in one ArrayBuffer, which IndexedDB reads back as one copy where the
-//! structured entries cost a structured clone each and a `JSON.stringify`): a cache, read
-//! first when a workspace opens ([`load`]), then held against the segments in the
-//! background ([`check`]), the segments staying the truth.
+//! Beside each segment, keyed alike, its packed image (`{count, bin}`: the entries in their
+//! [`packed`] form, one ArrayBuffer, which IndexedDB reads back as one copy and the engine
+//! reads without JSON, where the structured entries cost a structured clone each, a
+//! `JSON.stringify` and a JSON parse): a cache, read first when a workspace opens
+//! ([`load`]), then held against the segments in the background ([`check`]), the segments
+//! staying the truth. An image that does not read (another version of the form, cut
+//! short) is passed over for the segments.
 //!
 //! A segment is written once, with `add`, in the same readwrite transaction as its packed
 //! image and the workspace's record, and never rewritten: IndexedDB commits the transaction whole or
@@ -21,7 +23,7 @@
 
 use super::db::{self, StoreError, PACKED, SEGMENTS, WORKSPACES};
 use super::workspaces::Workspace;
-use decider_core::boundary::stored;
+use decider_core::boundary::{packed, stored};
 use decider_core::{DynDomain, DynEngine};
 use js_sys::Promise;
 use serde_json::Value;
@@ -60,13 +62,28 @@ extern "C" {
         packed: bool,
     ) -> Promise;
 
-    /// The packed image of a segment of `count` entries whose JSON text is `bytes`.
+    /// The packed image of a segment of `count` entries whose packed form is `bytes`.
     fn pack(bytes: &[u8], count: f64) -> JsValue;
 
-    /// A promise of whether the packed image of the segment at `first` differed from the
-    /// segment (or was missing), and was written again from it.
-    #[wasm_bindgen(js_name = checkPacked)]
-    fn check_packed(db: &IdbDatabase, workspace: &str, first: f64) -> Promise;
+    /// A promise of the [`SegmentAsKept`] of `workspace`'s segment at `first`.
+    #[wasm_bindgen(js_name = readSegment)]
+    fn read_segment(db: &IdbDatabase, workspace: &str, first: f64) -> Promise;
+
+    /// Whether two JSON texts hold the same values, as the browser reads them.
+    #[wasm_bindgen(js_name = sameJson)]
+    fn same_json(a: &str, b: &str) -> bool;
+
+    /// A promise that `image` (from `pack`) was written as the packed image of
+    /// `workspace`'s segment at `first`.
+    #[wasm_bindgen(js_name = writeImage)]
+    fn write_image(db: &IdbDatabase, workspace: &str, first: f64, image: &JsValue) -> Promise;
+
+    /// A segment as kept: its JSON text and its packed image's bytes, if any.
+    type SegmentAsKept;
+    #[wasm_bindgen(method, getter)]
+    fn text(this: &SegmentAsKept) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn image(this: &SegmentAsKept) -> Option<js_sys::Uint8Array>;
 
     /// Segments read in order, and where reading stopped.
     type Batch;
@@ -83,8 +100,8 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn stop(this: &Batch) -> Option<Stop>;
 
-    /// A segment as read: its first sequence, its number of entries, its JSON text's
-    /// bytes, whether they came from its packed image.
+    /// A segment as read: its first sequence, its number of entries, its bytes (its
+    /// packed image's, or its JSON text's), whether they came from its packed image.
     type StoredSegment;
     #[wasm_bindgen(method, getter)]
     fn first(this: &StoredSegment) -> f64;
@@ -111,11 +128,14 @@ async fn batch(from: usize, promise: Promise) -> Result<Read, StoreError> {
         .iter()
         .map(|segment| {
             let segment: StoredSegment = segment.unchecked_into();
-            Text {
+            let bytes = segment.bytes().to_vec();
+            Part {
                 first: segment.first() as usize,
                 count: segment.count() as usize,
-                text: String::from_utf8(segment.bytes().to_vec()).unwrap_or_default(),
-                packed: segment.packed(),
+                body: match segment.packed() {
+                    true => Body::Packed(bytes),
+                    false => Body::Text(String::from_utf8(bytes).unwrap_or_default()),
+                },
             }
         })
         .collect();
@@ -136,16 +156,43 @@ async fn batch(from: usize, promise: Promise) -> Result<Read, StoreError> {
     })
 }
 
-/// A segment as read: its JSON text.
-struct Text {
+/// A segment as read.
+struct Part {
     /// The sequence of its first entry.
     first: usize,
     /// Its number of entries.
     count: usize,
-    /// Its entries, the text of a JSON array in the stored form.
-    text: String,
-    /// Whether the text came from its packed image (not yet held against the segment).
-    packed: bool,
+    /// Its entries.
+    body: Body,
+}
+
+/// A segment's entries as read.
+enum Body {
+    /// From the segment: the text of a JSON array in the stored form.
+    Text(String),
+    /// From its packed image (not yet held against the segment): their packed form.
+    Packed(Vec<u8>),
+}
+
+/// A segment folded when a journal was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Folded {
+    /// The sequence of its first entry.
+    pub first: usize,
+    /// Its number of entries.
+    pub count: usize,
+    /// Whether it was read from its packed image (then [`check`] holds the image against
+    /// the segment).
+    pub packed: bool,
+}
+
+/// How folding a batch of segments ended.
+enum Outcome {
+    /// Every segment folded, or the first entry that does not (or where reading stopped).
+    Folded(Option<Damage>),
+    /// The packed image of the segment at this sequence does not read: nothing of it was
+    /// folded.
+    Unreadable(usize),
 }
 
 /// A journal as read from the store: its segments in order, up to the first gap between
@@ -158,7 +205,7 @@ pub struct Read {
     /// Whether more segments may follow.
     more: bool,
     /// The segments, in order, without gaps.
-    segments: Vec<Text>,
+    segments: Vec<Part>,
     /// Where reading stopped before the end, if it did.
     damage: Option<Damage>,
 }
@@ -180,16 +227,17 @@ impl Read {
     }
 
     /// Every entry read, as one JSON array text in the stored form
-    /// ([`DynEngine::extend`] reads it).
+    /// ([`DynEngine::extend`] reads it). A [`read`] reads the segments, never their images.
     pub fn text(&self) -> String {
         let inner: Vec<&str> = self
             .segments
             .iter()
             .filter(|segment| segment.count > 0)
-            .map(|segment| {
-                let text = segment.text.trim();
-                text.trim_start_matches('[').trim_end_matches(']')
+            .filter_map(|segment| match &segment.body {
+                Body::Text(text) => Some(text.trim()),
+                Body::Packed(_) => None,
             })
+            .map(|text| text.trim_start_matches('[').trim_end_matches(']'))
             .collect();
         format!("[{}]", inner.join(","))
     }
@@ -205,28 +253,40 @@ impl Read {
 
     /// Folds the entries onto `engine` (whose journal is as long as where the reading
     /// started), a segment at a time, each handed over as one JSON text
-    /// ([`DynEngine::extend`]). The first entry that does not read or fold, or else
-    /// where reading stopped, is returned; the entries before it stay folded. Each
-    /// segment folded is added to `read` (its first sequence, whether it came from its
-    /// packed image).
-    fn fold_into(
-        self,
-        engine: &mut dyn DynEngine,
-        read: &mut Vec<(usize, bool)>,
-    ) -> Option<Damage> {
+    /// ([`DynEngine::extend`]) or packed image ([`DynEngine::extend_packed`]). The first
+    /// entry that does not read or fold, or else where reading stopped, is returned; the
+    /// entries before it stay folded. A packed image that does not read (or holds another
+    /// number of entries than its record says) stops it before that segment. Each
+    /// segment folded is added to `folded`.
+    fn fold_into(self, engine: &mut dyn DynEngine, folded: &mut Vec<Folded>) -> Outcome {
         debug_assert_eq!(engine.journal_len(), self.from);
         for segment in self.segments {
-            read.push((segment.first, segment.packed));
-            if let Err(e) = engine.extend(&segment.text) {
-                let sequence = sequence_of(&e.path).unwrap_or(segment.first);
-                return Some(Damage {
+            let (first, count) = (segment.first, segment.count);
+            let result = match &segment.body {
+                Body::Text(text) => engine.extend(text),
+                Body::Packed(bytes) if packed::count(bytes) == Some(count) => {
+                    match engine.extend_packed(bytes) {
+                        Some(result) => result,
+                        None => return Outcome::Unreadable(first),
+                    }
+                }
+                Body::Packed(_) => return Outcome::Unreadable(first),
+            };
+            folded.push(Folded {
+                first,
+                count,
+                packed: matches!(segment.body, Body::Packed(_)),
+            });
+            if let Err(e) = result {
+                let sequence = sequence_of(&e.path).unwrap_or(first);
+                return Outcome::Folded(Some(Damage {
                     sequence,
                     path: e.path,
                     message: e.message,
-                });
+                }));
             }
         }
-        self.damage
+        Outcome::Folded(self.damage)
     }
 }
 
@@ -237,9 +297,8 @@ pub struct Loaded {
     pub engine: Box<dyn DynEngine>,
     /// That entry, if any.
     pub damage: Option<Damage>,
-    /// The segments folded, in order: their first sequence, and whether they were read
-    /// from their packed image (then [`check`] holds the image against the segment).
-    pub segments: Vec<(usize, bool)>,
+    /// The segments folded, in order.
+    pub segments: Vec<Folded>,
 }
 
 /// The engine of `workspace`'s stored journal on `domain` seeded `seed`, read from the
@@ -258,32 +317,40 @@ pub async fn rebuild(
 
 /// As [`rebuild`], but each batch of segments is read from their packed images when
 /// `packed` asks for them and every one has an image: what the images say until [`check`]
-/// has held each against its segment.
+/// has held each against its segment. From an image that does not read on, the segments
+/// are read.
 pub async fn load(
     db: &IdbDatabase,
     workspace: &str,
     domain: &dyn DynDomain,
     seed: u64,
-    packed: bool,
+    mut packed: bool,
 ) -> Result<Loaded, StoreError> {
     let mut engine = domain.start(crate::session::config(seed));
-    let ask = |from: usize| {
+    let ask = |from: usize, packed: bool| {
         let promise = read_batch(db, workspace, from as f64, Some(READ_BATCH), packed);
         batch(from, promise)
     };
     let mut segments = Vec::new();
-    let mut pending = Some(ask(0));
+    let mut pending = Some(ask(0, packed));
     while let Some(reading) = pending.take() {
         let read = reading.await?;
         if read.more && read.damage.is_none() {
-            pending = Some(ask(read.next));
+            pending = Some(ask(read.next, packed));
         }
-        if let Some(damage) = read.fold_into(&mut *engine, &mut segments) {
-            return Ok(Loaded {
-                engine,
-                damage: Some(damage),
-                segments,
-            });
+        match read.fold_into(&mut *engine, &mut segments) {
+            Outcome::Folded(None) => {}
+            Outcome::Folded(Some(damage)) => {
+                return Ok(Loaded {
+                    engine,
+                    damage: Some(damage),
+                    segments,
+                })
+            }
+            Outcome::Unreadable(first) => {
+                packed = false;
+                pending = Some(ask(first, false));
+            }
         }
     }
     Ok(Loaded {
@@ -293,12 +360,65 @@ pub async fn load(
     })
 }
 
-/// Holds the packed image of `workspace`'s segment at `first` against the segment, and
-/// writes it again from the segment when it differs or is missing: returns whether it did
-/// (what was read from the image was then not what the segment says).
-pub async fn check(db: &IdbDatabase, workspace: &str, first: usize) -> Result<bool, StoreError> {
-    let rewritten = JsFuture::from(check_packed(db, workspace, first as f64)).await?;
-    Ok(rewritten.as_bool().unwrap_or(false))
+/// What an engine holds of a segment: the entries' stored text, JSON form and packed
+/// form.
+pub struct Held {
+    count: usize,
+    text: String,
+    json: String,
+    image: Vec<u8>,
+}
+
+impl Held {
+    /// What `engine` holds of the segment of `count` entries from `first` (`None` when its
+    /// journal ends before).
+    pub fn of(engine: &dyn DynEngine, first: usize, count: usize) -> Option<Held> {
+        let to = first + count;
+        (engine.journal_len() >= to).then(|| Held {
+            count,
+            text: engine.stored_text(first, to),
+            json: engine.journal_text(first, to),
+            image: engine.packed(first, to),
+        })
+    }
+}
+
+/// Holds what an engine opened from `workspace`'s journal `held` of the segment at `first`
+/// (`None`: nothing, its journal ends before) against the segment: the same stored text,
+/// or else the same entries once the segment is expanded to their JSON form (a segment
+/// converted from an older version, or kept in the JSON form, says the same in other
+/// words). When they are the same, the segment's packed image is written from them if it
+/// is missing or differs;
+/// else (the engine was opened from an image that does not say what its segment says)
+/// the image is deleted, so that the next open reads the segment, and `true` is returned.
+pub async fn check(
+    db: &IdbDatabase,
+    workspace: &str,
+    first: usize,
+    held: Option<Held>,
+) -> Result<bool, StoreError> {
+    let kept: SegmentAsKept = JsFuture::from(read_segment(db, workspace, first as f64))
+        .await?
+        .unchecked_into();
+    let same = match (&held, kept.text()) {
+        (Some(held), Some(text)) => {
+            text == held.text
+                || stored::expand(&text, first).is_ok_and(|json| same_json(&json, &held.json))
+        }
+        _ => false,
+    };
+    let write = match (&held, same) {
+        (Some(held), true) => {
+            let image = kept.image().map(|bytes| bytes.to_vec());
+            (image.as_deref() != Some(&held.image[..]))
+                .then(|| pack(&held.image, held.count as f64))
+        }
+        _ => Some(JsValue::NULL),
+    };
+    if let Some(image) = write {
+        JsFuture::from(write_image(db, workspace, first as f64, &image)).await?;
+    }
+    Ok(!same)
 }
 
 /// The journal index at the start of a `$[i]…` path.
@@ -307,27 +427,47 @@ fn sequence_of(path: &str) -> Option<usize> {
 }
 
 /// Entries ready to be stored as one segment: a JS array of plain objects, and its packed
-/// image.
+/// image if it has one.
 pub struct Segment {
     value: JsValue,
-    image: JsValue,
+    image: Option<JsValue>,
     len: usize,
 }
 
 impl Segment {
-    /// The segment of the entries in `text`, a JSON array in their JSON form (as
-    /// [`DynEngine::journal_text`] writes them): kept in their [`stored`] form.
-    pub fn from_text(text: &str, len: usize) -> Result<Segment, StoreError> {
-        let text = stored::compact(text)
-            .map_err(|e| StoreError::Other(format!("the entries do not convert: {e}")))?;
-        Segment::from_stored(&text, len)
+    /// The segment of `len` entries whose stored form is `text` (as
+    /// [`DynEngine::stored_text`] writes them; parsed once by the browser) and packed form
+    /// `image` ([`DynEngine::packed`]). An integer a JS number cannot hold exactly is
+    /// refused (it would be stored changed).
+    pub fn new(text: &str, image: &[u8], len: usize) -> Result<Segment, StoreError> {
+        let mut segment = Segment::parsed(text, len)?;
+        segment.image = Some(pack(image, len as f64));
+        Ok(segment)
     }
 
-    /// The segment of the entries in `text`, a JSON array in their stored form (as
-    /// [`DynEngine::stored_text`] writes them): parsed once by the browser, its bytes the
-    /// packed image. An integer a JS number cannot hold exactly is refused (it would be
-    /// stored changed).
-    pub fn from_stored(text: &str, len: usize) -> Result<Segment, StoreError> {
+    /// The segment of the entries `from..to` of `engine`.
+    pub fn of(engine: &dyn DynEngine, from: usize, to: usize) -> Result<Segment, StoreError> {
+        let to = to.min(engine.journal_len());
+        let from = from.min(to);
+        Segment::new(
+            &engine.stored_text(from, to),
+            &engine.packed(from, to),
+            to - from,
+        )
+    }
+
+    /// The segment of `entries` (JSON values that may not fold: no packed image; the
+    /// next open that folds them writes one).
+    pub fn from_entries(entries: &[Value]) -> Result<Segment, StoreError> {
+        let text = serde_json::to_string(entries)
+            .map_err(|e| e.to_string())
+            .and_then(|text| stored::compact(&text).map_err(|e| e.to_string()))
+            .map_err(|e| StoreError::Other(format!("the entries do not convert: {e}")))?;
+        Segment::parsed(&text, entries.len())
+    }
+
+    /// The segment of `len` entries whose stored form is `text`, without an image.
+    fn parsed(text: &str, len: usize) -> Result<Segment, StoreError> {
         if let Some(number) = inexact_integer(text) {
             return Err(StoreError::Other(format!(
                 "the number {number} in a journal entry is beyond what IndexedDB keeps exactly \
@@ -335,15 +475,11 @@ impl Segment {
             )));
         }
         let value = js_sys::JSON::parse(text)?;
-        let image = pack(text.as_bytes(), len as f64);
-        Ok(Segment { value, image, len })
-    }
-
-    /// The segment of `entries`.
-    pub fn from_entries(entries: &[Value]) -> Result<Segment, StoreError> {
-        let text = serde_json::to_string(entries)
-            .map_err(|e| StoreError::Other(format!("the entries do not convert: {e}")))?;
-        Segment::from_text(&text, entries.len())
+        Ok(Segment {
+            value,
+            image: None,
+            len,
+        })
     }
 
     /// Its number of entries.
@@ -417,8 +553,9 @@ pub async fn append(
         let key = key(&workspace.id, expected);
         tx.object_store(SEGMENTS)?
             .add_with_key(&segment.value, &key)?;
-        tx.object_store(PACKED)?
-            .put_with_key(&segment.image, &key)?;
+        if let Some(image) = &segment.image {
+            tx.object_store(PACKED)?.put_with_key(image, &key)?;
+        }
     }
     tx.object_store(WORKSPACES)?.put(&workspace.to_js()?)?;
     db::committed(&tx).await

@@ -9,7 +9,7 @@
 
 use super::channel::{Channel, Notice};
 use super::db::{self, StoreError};
-use super::journal_store::{self, Damage, Segment, SEGMENT};
+use super::journal_store::{self, Damage, Folded, Segment, SEGMENT};
 use super::resting_cursor::{self, RestingCursor};
 use super::workspaces::{self, Parent, Settings, Workspace};
 use crate::session::store::SessionHandle;
@@ -354,19 +354,20 @@ async fn flush(keeper: Shared) {
                     current.length = to;
                     current.facts = session.head_after(to);
                     let text = session.stored_text(saved, to);
-                    let job = (db, current.clone(), saved, text, to - saved);
+                    let image = session.packed(saved, to);
+                    let job = (db, current.clone(), saved, text, image, to - saved);
                     k.dirty = false;
                     Some(job)
                 }
                 _ => None,
             }
         };
-        let Some((db, workspace, from, text, count)) = job else {
+        let Some((db, workspace, from, text, image, count)) = job else {
             break;
         };
-        // The text is let go of before the write: the browser holds the segment now.
-        let segment = Segment::from_stored(&text, count);
-        drop(text);
+        // The text and bytes are let go of before the write: the browser holds them now.
+        let segment = Segment::new(&text, &image, count);
+        drop((text, image));
         let written = match segment {
             Ok(segment) => journal_store::append(&db, &workspace, from, &segment).await,
             Err(e) => Err(e),
@@ -540,24 +541,24 @@ pub async fn open(keeper: &Shared, workspace: Workspace) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Holds the packed image of each of `segments` (first sequence, read from its image)
-/// of workspace `id` against the segment, one at a time, writing again each that differs
-/// or is missing. When one that was read differed, the workspace is opened again from its
-/// segments, which the banner then speaks for (a damaged entry opens read-only).
-async fn check(keeper: Shared, db: IdbDatabase, id: String, segments: Vec<(usize, bool)>) {
+/// Holds what the session holds of each of `segments` of workspace `id` (as opened from
+/// them or their packed images) against the segment, one at a time, writing the image of
+/// each that has none or a stale one. When one read from its image differed, the
+/// workspace is opened again from its segments, which the banner then speaks for (a
+/// damaged entry opens read-only).
+async fn check(keeper: Shared, db: IdbDatabase, id: String, segments: Vec<Folded>) {
     let mut differed = false;
-    for (first, packed) in segments {
-        let current = keeper
-            .borrow()
-            .status
-            .current
-            .as_ref()
-            .map(|c| c.id.clone());
-        if current.as_deref() != Some(id.as_str()) {
-            return;
-        }
-        match journal_store::check(&db, &id, first).await {
-            Ok(rewritten) => differed |= rewritten && packed,
+    for segment in segments {
+        let held = {
+            let k = keeper.borrow();
+            if k.status.current.as_ref().map(|c| c.id.as_str()) != Some(id.as_str()) {
+                return;
+            }
+            let session = k.store.get();
+            session.held(segment.first, segment.count)
+        };
+        match journal_store::check(&db, &id, segment.first, held).await {
+            Ok(differs) => differed |= differs && segment.packed,
             Err(e) => {
                 return error(
                     &keeper,
@@ -719,7 +720,13 @@ pub async fn adopt(
     let engine = domain
         .rebuild(crate::session::config(seed), &journal)
         .map_err(|e| StoreError::Other(format!("the journal does not fold: {e}")))?;
-    journal_store::append(&db, &workspace, 0, &Segment::from_entries(&journal)?).await?;
+    journal_store::append(
+        &db,
+        &workspace,
+        0,
+        &Segment::of(&*engine, 0, journal.len())?,
+    )
+    .await?;
     show(keeper, workspace, engine, None);
     refresh(keeper).await;
     keeper.borrow().post(Notice::Workspaces);

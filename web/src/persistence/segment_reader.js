@@ -1,12 +1,12 @@
 // Reading a workspace's journal segments out of IndexedDB for `journal_store.rs`: each
-// segment handed to the wasm as the UTF-8 bytes of its JSON text, not as a JS string
-// converted a character at a time. The text comes from the segment's packed image (one
-// ArrayBuffer, cheap to read back) when every segment of a batch has one, else from the
-// segments themselves (structured values, read back and stringified); `checkPacked` then
-// holds each image against its segment, in the background.
+// segment handed to the wasm as bytes, not as a JS string converted a character at a
+// time. When every segment of a batch has a packed image (`{count, bin}`: the entries'
+// packed form, one ArrayBuffer, cheap to read back), those bytes are handed over; else
+// the segments themselves (structured values, read back and stringified, the UTF-8 bytes
+// of their JSON text). `readSegment` and `writeImage` let the wasm hold each image
+// against its segment, in the background.
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** The result of an IndexedDB request, as a promise. */
 function finished(request) {
@@ -24,23 +24,18 @@ function committed(transaction) {
   });
 }
 
-/** The packed image of a segment of `count` entries whose JSON text is `text`. */
-function packText(text, count) {
-  return { count, text: encoder.encode(text).buffer };
-}
-
 /**
- * The packed image of a segment of `count` entries whose JSON text's UTF-8 bytes are
- * `bytes` (a view into the wasm's memory: copied).
+ * The packed image of a segment of `count` entries whose packed form is `bytes` (a view
+ * into the wasm's memory: copied).
  */
 export function pack(bytes, count) {
-  return { count, text: bytes.slice().buffer };
+  return { count, bin: bytes.slice().buffer };
 }
 
 /** Whether `image` is a packed image (an entry count and an ArrayBuffer). */
 function isImage(image) {
   return image !== null && typeof image === "object" && Number.isInteger(image.count) &&
-    image.count >= 0 && image.text instanceof ArrayBuffer;
+    image.count >= 0 && image.bin instanceof ArrayBuffer;
 }
 
 /** Whether two arrays of keys `[workspace, first]` are the same. */
@@ -70,7 +65,7 @@ export async function readBatch(db, workspace, from, limit, packed) {
     if (sameKeys(keys, imageKeys) && values.every(isImage)) {
       return batch(keys, values, from, limit, (image) => ({
         count: image.count,
-        bytes: new Uint8Array(image.text),
+        bytes: new Uint8Array(image.bin),
         packed: true,
       }));
     }
@@ -117,14 +112,11 @@ function batch(keys, values, from, limit, read) {
 }
 
 /**
- * Holds the packed image of `workspace`'s segment starting at `first` against the segment:
- * when its text is not the segment's `JSON.stringify` (or it is missing), it is written
- * again from the segment (or deleted, when the segment is not an array of JSON values).
- * Resolves to whether what the image said differed from the segment: a text that only
- * writes the same values otherwise (an image is written from Rust's JSON, whose numbers
- * and key order may be written differently) is rewritten without differing.
+ * `workspace`'s segment starting at `first` as `{ text, image }`: its JSON text (`null`
+ * when it is missing or not an array of JSON values) and the bytes of its packed image
+ * (`null` when it has none).
  */
-export async function checkPacked(db, workspace, first) {
+export async function readSegment(db, workspace, first) {
   const key = [workspace, first];
   const tx = db.transaction(["segments", "packed"], "readonly");
   const [entries, image] = await Promise.all([
@@ -137,23 +129,38 @@ export async function checkPacked(db, workspace, first) {
   } catch {
     text = null;
   }
-  if (typeof text !== "string") text = null;
-  const imageText = isImage(image) && image.count === (entries?.length ?? -1)
-    ? decoder.decode(image.text)
-    : null;
-  if ((text !== null && imageText === text) || (text === null && image === undefined)) {
+  return {
+    text: typeof text === "string" ? text : null,
+    image: isImage(image) ? new Uint8Array(image.bin) : null,
+  };
+}
+
+/**
+ * Whether the JSON texts `a` and `b` hold the same values, as the browser reads them (an
+ * object's members in any order: a segment converted from an older version keeps them
+ * sorted).
+ */
+export function sameJson(a, b) {
+  try {
+    return sameValue(JSON.parse(a), JSON.parse(b));
+  } catch {
     return false;
   }
-  let sameValues = false;
-  try {
-    sameValues = text !== null && imageText !== null && JSON.stringify(JSON.parse(imageText)) === text;
-  } catch {
-    sameValues = false;
-  }
+}
+
+/** Whether the JSON values `a` and `b` are the same. */
+function sameValue(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
+}
+
+/** Writes `image` (from `pack`) as the packed image of `workspace`'s segment at `first`. */
+export async function writeImage(db, workspace, first, image) {
   const write = db.transaction(["packed"], "readwrite");
-  const images = write.objectStore("packed");
-  if (text === null) images.delete(key);
-  else images.put(packText(text, entries.length), key);
+  write.objectStore("packed").put(image, [workspace, first]);
   await committed(write);
-  return !sameValues;
 }

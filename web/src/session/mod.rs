@@ -11,6 +11,7 @@ pub mod teardown;
 
 pub use action::Action;
 
+use crate::persistence::journal_store::Held;
 use decider_core::boundary::{FactRow, FlowView, LogFilter, StateView};
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
@@ -383,6 +384,18 @@ impl Session {
     /// keeps), as the text of one JSON array.
     pub fn stored_text(&self, from: usize, to: usize) -> String {
         self.engine.stored_text(from, to)
+    }
+
+    /// The engine's journal entries `from..to` in their packed form (the packed image
+    /// IndexedDB keeps beside their segment).
+    pub fn packed(&self, from: usize, to: usize) -> Vec<u8> {
+        self.engine.packed(from, to)
+    }
+
+    /// What the engine holds of the segment of `count` entries from `first`, to hold
+    /// against it (`None` when its journal ends before).
+    pub fn held(&self, first: usize, count: usize) -> Option<Held> {
+        Held::of(&*self.engine, first, count)
     }
 
     /// The number of facts the first `entries` journal entries recorded.

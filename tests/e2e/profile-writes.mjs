@@ -1,0 +1,52 @@
+// Where the IndexedDB writes after a long run go: runs the bench's restaurant Repeat
+// ×ORDERS (50,000 by default), then, from the moment the run ends until every fact is
+// saved, profiles the page with the CDP sampling profiler; prints the entries still to
+// write when the run ended, the time until saved, and the functions with the most
+// inclusive time (the profile is written to $PROFILE_OUT, default /tmp/writes.cpuprofile).
+// Not a test: `DIST_DIR=<dist> node tests/e2e/profile-writes.mjs`.
+import { start, open, submit, head } from "./helpers.mjs";
+import { writeFileSync } from "node:fs";
+
+const orders = Number(process.env.ORDERS ?? 50_000);
+const env = await start();
+const { page, context } = await open(env);
+await submit(page, {
+  restaurant: { create_restaurant: { restaurant_id: "big", name: "Big", capacity: 4000000000, menu: [{ item_id: "pizza", name: "Pizza", price_cents: 900 }] } },
+});
+await submit(page, { restaurant: { open: { restaurant_id: "big" } } });
+const cdp = await context.newCDPSession(page);
+await cdp.send("Profiler.enable");
+await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+await submit(page, { order: { place_order: { order_id: "o${i}", restaurant_id: "big", customer: "C${i}", items: ["pizza"] } } }, { times: orders });
+await page.waitForFunction(() => !document.querySelector("[data-testid=repeat-progress], .composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 20 });
+const ran = Date.now();
+await cdp.send("Profiler.start");
+const savedAtEnd = await page.evaluate(() => Number(document.querySelector("[data-testid=saved]")?.textContent));
+const facts = await head(page);
+await page.waitForFunction(
+  () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,
+  null,
+  { timeout: 30 * 60 * 1000, polling: 20 },
+);
+const writesMs = Date.now() - ran;
+const { profile } = await cdp.send("Profiler.stop");
+writeFileSync(process.env.PROFILE_OUT ?? "/tmp/writes.cpuprofile", JSON.stringify(profile));
+console.log(JSON.stringify({ facts, saved_when_the_run_ended: savedAtEnd, writes_beyond_the_run_ms: writesMs }));
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map();
+profile.samples.forEach((id, i) => {
+  const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+  const seen = new Set();
+  for (let x = id; x !== undefined; x = parent.get(x)) {
+    const name = byId.get(x).callFrame.functionName || "(anonymous)";
+    if (seen.has(name)) continue;
+    seen.add(name);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+  }
+});
+for (const [name, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 40))) {
+  console.log(`${ms.toFixed(0).padStart(7)} ms  ${name.slice(0, 150)}`);
+}
+await env.close();
