@@ -517,4 +517,40 @@ mod browser {
         assert!(added.length() > 0);
         assert_eq!(added.length(), marks.length(), "every mark is an addition");
     }
+
+    #[wasm_bindgen_test]
+    async fn a_domain_without_a_view_says_so_and_opens_on_a_tab_with_content() {
+        let domain = decider_domains::find("counter").unwrap();
+        let mut engine = domain.start(EngineConfig::default());
+        engine
+            .submit(&json!({"increment": {"counter_id": "c1", "by": 1}}))
+            .unwrap();
+        assert!(engine.run_until_idle(100).idle);
+        let panel = mount_inspector(InspectorProps {
+            current: Rc::new(engine.inspect(None, None, 50)),
+            previous: Some(Rc::new(engine.inspect(Some(0), None, 50))),
+            fact: None,
+            stream: None,
+            past: false,
+            has_view: false,
+            has_process: false,
+        })
+        .await;
+        let selected = panel
+            .query_selector("[data-testid=inspector-tab][aria-selected=true]")
+            .unwrap()
+            .and_then(|t| t.get_attribute("data-tab"));
+        assert_eq!(selected.as_deref(), Some("stream"), "not the empty view");
+        let shown = panel
+            .query_selector("[data-section=stream]")
+            .unwrap()
+            .unwrap();
+        assert!(text(&shown).contains("Select a fact"), "{}", text(&shown));
+        let view = panel
+            .query_selector("[data-section=view]")
+            .unwrap()
+            .unwrap();
+        assert!(text(&view).contains("no view"), "{}", text(&view));
+        assert!(!text(&view).contains("null"), "{}", text(&view));
+    }
 }
