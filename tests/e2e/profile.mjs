@@ -23,6 +23,9 @@ await page.waitForFunction(
   { timeout: 15 * 60 * 1000, polling: 250 },
 );
 await page.getByTestId("repeat-count").fill("1");
+// FOCUS=<testid>: move the keyboard focus there first (as a person grabbing the slider
+// would: FOCUS=timeline), instead of leaving it in the Repeat's count.
+if (process.env.FOCUS) await page.getByTestId(process.env.FOCUS).focus();
 
 const actions = {
   // The bench's scroll (100 rows per frame for 240 frames); returns the frame times.

@@ -150,6 +150,8 @@ mod browser {
             fact: Some(Rc::new(fact)),
             stream: Some(stream),
             past: p < engine.head(),
+            has_view: true,
+            has_process: true,
         }
     }
 
@@ -237,6 +239,8 @@ mod browser {
             fact: None,
             stream: None,
             past: true,
+            has_view: true,
+            has_process: true,
         })
         .await;
         let all = text(&panel);
@@ -268,6 +272,8 @@ mod browser {
             fact: None,
             stream: None,
             past: true,
+            has_view: true,
+            has_process: true,
         })
         .await;
         assert!(
@@ -503,6 +509,8 @@ mod browser {
             fact: Some(Rc::new(first)),
             stream: Some(stream),
             past: true,
+            has_view: true,
+            has_process: true,
         })
         .await;
         let section = panel
