@@ -6,6 +6,7 @@
 // EXTRA_CSS, also with those rules and without them again), and with TASKS=1 each task. Wasm functions
 // have names only in a build that keeps them: a copy of index.html whose rust link has
 // `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
+// MOVES=n: the slider's number of moves (20 by default; 1 for the first move alone).
 import { start, open, submit, waitForHead, choose, scrollFrames } from "./helpers.mjs";
 
 const [what = "scroll", factsArg = "100000"] = process.argv.slice(2);
@@ -22,6 +23,9 @@ await page.waitForFunction(
   { timeout: 15 * 60 * 1000, polling: 250 },
 );
 await page.getByTestId("repeat-count").fill("1");
+// FOCUS=<testid>: move the keyboard focus there first (as a person grabbing the slider
+// would: FOCUS=timeline), instead of leaving it in the Repeat's count.
+if (process.env.FOCUS) await page.getByTestId(process.env.FOCUS).focus();
 
 const actions = {
   // The bench's scroll (100 rows per frame for 240 frames); returns the frame times.
@@ -51,10 +55,11 @@ const actions = {
     }
     return times;
   },
-  // Twenty slider moves, each timed until the inspector shows the new position.
+  // Twenty slider moves (MOVES), each timed until the inspector shows the new position;
+  // MOVES=1 profiles only the first move after the Repeat.
   slider: async () => {
     const times = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < Number(process.env.MOVES ?? 20); i++) {
       const position = Math.floor(((i * 7919) % 997) / 997 * facts) + 1;
       times.push(
         await page.evaluate(
@@ -180,7 +185,10 @@ function printTasks(events) {
         called = ` (timer ran ${data.functionName || "?"} ${(data.url ?? "").split("/").pop()}:${data.lineNumber})`;
       }
       if (!wanted.includes(e.name)) continue;
-      const name = e.name === "EventDispatch" ? `event:${e.args?.data?.type}` : e.name;
+      let name = e.name === "EventDispatch" ? `event:${e.args?.data?.type}` : e.name;
+      // A style or layout forced by script: which function asked for it.
+      const stack = e.args?.beginData?.stackTrace ?? e.args?.data?.stackTrace;
+      if (stack?.length) name += ` forced by ${stack.slice(0, 3).map((f) => f.functionName || "?").join(" < ")}`;
       spent.set(name, (spent.get(name) ?? 0) + (e.tdur ?? 0) / 1000);
     }
     const parts = [...spent].map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ") + called;

@@ -106,6 +106,8 @@ fn Playground() -> Html {
     });
     let position = selected.as_ref().map(|row| row.position);
     let locked = session.in_past() || session.read_only();
+    let info = session.domain().info();
+    let (has_view, has_process) = (!info.views.is_empty(), !info.sagas.is_empty());
     html! {
         <div class="app">
             <Header on_help={show(Some(Overlay::Help))} on_specs={show(Some(Overlay::Specs))} />
@@ -152,7 +154,8 @@ fn Playground() -> Html {
                 </div>
                 <div class="panel panel-inspector">
                     <Inspector current={states.current.clone()} previous={states.previous.clone()}
-                        fact={selected.map(Rc::new)} {stream} past={session.in_past()} />
+                        fact={selected.map(Rc::new)} {stream} past={session.in_past()}
+                        {has_view} {has_process} />
                 </div>
                 <div class="panel panel-queue">
                     <Queue rows={states.queue.clone()} total={states.current.queue_len}

@@ -118,6 +118,17 @@ mod browser {
         element.text_content().unwrap_or_default()
     }
 
+    /// Clicks the inspector tab `id` (`stream`, `view`, `process`, `envelope`).
+    async fn open_tab(panel: &Element, id: &str) {
+        let tab: HtmlElement = panel
+            .query_selector(&format!("[data-testid=inspector-tab][data-tab={id}]"))
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        tab.click();
+        settle().await;
+    }
+
     /// A restaurant engine that ran the happy path to the end.
     fn restaurant() -> Box<dyn DynEngine> {
         let scenario: Value = serde_json::from_str(include_str!(
@@ -150,6 +161,8 @@ mod browser {
             fact: Some(Rc::new(fact)),
             stream: Some(stream),
             past: p < engine.head(),
+            has_view: true,
+            has_process: true,
         }
     }
 
@@ -237,14 +250,21 @@ mod browser {
             fact: None,
             stream: None,
             past: true,
+            has_view: true,
+            has_process: true,
         })
         .await;
         let all = text(&panel);
-        assert!(
-            all.contains("Select a fact in the log to see its stream here"),
-            "{all}"
-        );
         assert!(all.contains("No change at this position"), "{all}");
+        assert!(all.contains("past"), "{all}");
+        // Only the shown tab is drawn: each empty state shows once its tab is chosen.
+        open_tab(&panel, "stream").await;
+        let stream = text(&panel);
+        assert!(
+            stream.contains("Select a fact in the log to see its stream here"),
+            "{stream}"
+        );
+        open_tab(&panel, "envelope").await;
         let envelope = panel
             .query_selector("[data-testid=envelope]")
             .unwrap()
@@ -254,7 +274,6 @@ mod browser {
             "{}",
             text(&envelope)
         );
-        assert!(all.contains("past"), "{all}");
         assert_eq!(
             panel
                 .query_selector_all("[data-testid=diff-mark]")
@@ -268,6 +287,8 @@ mod browser {
             fact: None,
             stream: None,
             past: true,
+            has_view: true,
+            has_process: true,
         })
         .await;
         assert!(
@@ -503,6 +524,8 @@ mod browser {
             fact: Some(Rc::new(first)),
             stream: Some(stream),
             past: true,
+            has_view: true,
+            has_process: true,
         })
         .await;
         let section = panel
@@ -516,5 +539,42 @@ mod browser {
             .unwrap();
         assert!(added.length() > 0);
         assert_eq!(added.length(), marks.length(), "every mark is an addition");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_domain_without_a_view_says_so_and_opens_on_a_tab_with_content() {
+        let domain = decider_domains::find("counter").unwrap();
+        let mut engine = domain.start(EngineConfig::default());
+        engine
+            .submit(&json!({"increment": {"counter_id": "c1", "by": 1}}))
+            .unwrap();
+        assert!(engine.run_until_idle(100).idle);
+        let panel = mount_inspector(InspectorProps {
+            current: Rc::new(engine.inspect(None, None, 50)),
+            previous: Some(Rc::new(engine.inspect(Some(0), None, 50))),
+            fact: None,
+            stream: None,
+            past: false,
+            has_view: false,
+            has_process: false,
+        })
+        .await;
+        let selected = panel
+            .query_selector("[data-testid=inspector-tab][aria-selected=true]")
+            .unwrap()
+            .and_then(|t| t.get_attribute("data-tab"));
+        assert_eq!(selected.as_deref(), Some("stream"), "not the empty view");
+        let shown = panel
+            .query_selector("[data-section=stream]")
+            .unwrap()
+            .unwrap();
+        assert!(text(&shown).contains("Select a fact"), "{}", text(&shown));
+        open_tab(&panel, "view").await;
+        let view = panel
+            .query_selector("[data-section=view]")
+            .unwrap()
+            .unwrap();
+        assert!(text(&view).contains("no view"), "{}", text(&view));
+        assert!(!text(&view).contains("null"), "{}", text(&view));
     }
 }

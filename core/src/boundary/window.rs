@@ -23,6 +23,13 @@ pub fn window<T: Serialize + ?Sized>(value: &T, limit: usize) -> Value {
         .unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
 }
 
+/// `value` as JSON, whole: what `serde_json::to_value` gives (same values, same message in
+/// a string for a value that cannot be JSON), through this module's serializer, so that
+/// a type serialized both whole and windowed is compiled for one serializer to values.
+pub fn whole<T: Serialize + ?Sized>(value: &T) -> Value {
+    window(value, usize::MAX)
+}
+
 /// The note that ends a cut container.
 fn more(left_out: usize, what: &str) -> Value {
     Value::String(format!("{left_out} more {what} not shown"))
@@ -426,7 +433,7 @@ mod tests {
         );
     }
 
-    #[derive(Serialize)]
+    #[derive(Clone, Serialize)]
     enum Shape {
         Unit,
         Wrapped(Vec<u8>),
@@ -455,6 +462,20 @@ mod tests {
             window(&Shape::Pair(1, 2, 3), 2),
             json!({"Pair": [1, 2, "1 more items not shown"]})
         );
+    }
+
+    #[test]
+    fn the_whole_value_is_what_serde_json_makes_however_large() {
+        let big: BTreeMap<String, Vec<Shape>> = (0..300)
+            .map(|i| (format!("k{i}"), vec![Shape::Wrapped(vec![i as u8; 300]); 2]))
+            .collect();
+        assert_eq!(whole(&big), serde_json::to_value(&big).unwrap());
+        let named = Shape::Named {
+            a: 7,
+            b: Some(8),
+            c: (),
+        };
+        assert_eq!(whole(&named), serde_json::to_value(&named).unwrap());
     }
 
     #[test]

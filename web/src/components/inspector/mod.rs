@@ -29,6 +29,13 @@ pub struct InspectorProps {
     pub stream: Option<String>,
     /// Whether the cursor is in the past.
     pub past: bool,
+    /// Whether the domain declares a view (read model); without one the View tab says so
+    /// instead of showing `null`, and the panel does not open on it.
+    #[prop_or(true)]
+    pub has_view: bool,
+    /// Whether the domain declares a saga or process manager (as for `has_view`).
+    #[prop_or(true)]
+    pub has_process: bool,
 }
 
 /// The inspector's tabs.
@@ -129,12 +136,17 @@ fn position_label(position: u64) -> String {
 /// The inspector panel.
 #[function_component]
 pub fn Inspector(props: &InspectorProps) -> Html {
-    // The tab the person chose; until then, the stream once one is selected, else the view.
+    // The tab the person chose; until then, the stream once one is selected, else the
+    // view, else the process managers: the first that has something to show.
     let chosen = use_state(|| None::<Tab>);
     let tab = chosen.unwrap_or(if props.stream.is_some() {
         Tab::Stream
-    } else {
+    } else if props.has_view {
         Tab::View
+    } else if props.has_process {
+        Tab::Process
+    } else {
+        Tab::Stream
     });
     let tab_refs = use_memo((), |_| Tab::ALL.map(|_| NodeRef::default()));
     let sections = use_memo(
@@ -198,39 +210,57 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             </button>
         }
     });
-    let panel = |t: Tab, body: Html| {
+    // Only the shown tab's body is built: the others are empty, hidden panels, so a move of
+    // the cursor neither renders nor patches what no one sees (the JSON below keeps the
+    // whole state in the text).
+    let body = match tab {
+        Tab::Stream => match (&props.stream, &sections.stream) {
+            (None, _) => empty("Select a fact in the log to see its stream here."),
+            (Some(id), None) => html! {
+                <>
+                    <StreamHead id={id.clone()} version={None::<u64>} created={false} />
+                    { empty(&format!(
+                        "This stream has no facts at {}: move the cursor later to see it.",
+                        if position == 0 { "the initial state".to_string() } else { format!("position {position}") }
+                    )) }
+                </>
+            },
+            (Some(id), Some(section)) => html! {
+                <>
+                    <StreamHead id={id.clone()} version={sections.version} created={sections.created} />
+                    <StateSection name={id.clone()} section={section.clone()} />
+                </>
+            },
+        },
+        Tab::View if props.has_view => {
+            html! { <StateSection name="view" section={sections.view.clone()} /> }
+        }
+        Tab::View => empty(
+            "This domain declares no view (read model): its state is its streams'. Select a fact in the log to see its stream.",
+        ),
+        Tab::Process if props.has_process => {
+            html! { <StateSection name="process" section={sections.process.clone()} /> }
+        }
+        Tab::Process => {
+            empty("This domain has no saga or process manager: commands come only from you.")
+        }
+        Tab::Envelope => match &props.fact {
+            Some(fact) => html! { <Envelope fact={fact.clone()} {position} /> },
+            None => empty(
+                "Select a fact in the log to see its envelope: ids, correlation, causation, time and origin.",
+            ),
+        },
+    };
+    let mut body = Some(body);
+    let panels = Tab::ALL.map(|t| {
         html! {
             <div class="inspector-panel" role="tabpanel" aria-label={t.title()} data-section={t.id()}
                  data-testid={(t == Tab::Envelope).then_some("envelope")}
                  hidden={t != tab}>
-                { body }
+                { if t == tab { body.take().unwrap_or_default() } else { Html::default() } }
             </div>
         }
-    };
-    let stream_body = match (&props.stream, &sections.stream) {
-        (None, _) => empty("Select a fact in the log to see its stream here."),
-        (Some(id), None) => html! {
-            <>
-                <StreamHead id={id.clone()} version={None::<u64>} created={false} />
-                { empty(&format!(
-                    "This stream has no facts at {}: move the cursor later to see it.",
-                    if position == 0 { "the initial state".to_string() } else { format!("position {position}") }
-                )) }
-            </>
-        },
-        (Some(id), Some(section)) => html! {
-            <>
-                <StreamHead id={id.clone()} version={sections.version} created={sections.created} />
-                <StateSection name={id.clone()} section={section.clone()} />
-            </>
-        },
-    };
-    let envelope_body = match &props.fact {
-        Some(fact) => html! { <Envelope fact={fact.clone()} {position} /> },
-        None => empty(
-            "Select a fact in the log to see its envelope: ids, correlation, causation, time and origin.",
-        ),
-    };
+    });
 
     html! {
         <section class="inspector" data-testid="inspector" aria-label="Inspector">
@@ -254,10 +284,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 { for tabs }
             </div>
             <div class="inspector-body">
-                { panel(Tab::Stream, stream_body) }
-                { panel(Tab::View, html! { <StateSection name="view" section={sections.view.clone()} /> }) }
-                { panel(Tab::Process, html! { <StateSection name="process" section={sections.process.clone()} /> }) }
-                { panel(Tab::Envelope, envelope_body) }
+                { for panels }
             </div>
             // The whole state as compact JSON, for scripts and text search: closed tree
             // nodes do not render their children.

@@ -1,0 +1,57 @@
+// Developer helper: `node tests/e2e/mutations.mjs [facts] [moves]` serves dist/ (DIST_DIR),
+// fills a counter session with `facts` facts (20,000 by default) as the slider bench does,
+// then moves the slider `moves` times (4 by default, the bench's positions scaled) and
+// prints, for each move, the DOM mutations it made, counted per panel and kind (attribute
+// name, text, nodes added or removed): what a move costs the browser, as counts that do
+// not depend on the machine's load.
+import { start, open, submit, waitForHead, choose } from "./helpers.mjs";
+
+const facts = Number(process.argv[2] ?? 20000);
+const moves = Number(process.argv[3] ?? 4);
+const env = await start();
+const { page } = await open(env);
+await choose(page, "domain-picker", "counter");
+await page.getByTestId("command-picker").locator("option", { hasText: "increment" }).first().waitFor({ state: "attached" });
+await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: facts });
+await waitForHead(page, facts, 15 * 60 * 1000);
+await page.waitForFunction(
+  () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,
+  null,
+  { timeout: 15 * 60 * 1000, polling: 250 },
+);
+const positions = [0.123457, 0.500001, 0.999001, 0.000042].map((f) => Math.max(1, Math.round(f * facts)));
+for (const position of positions.slice(0, moves)) {
+  const counts = await page.evaluate(
+    (position) =>
+      new Promise((resolve) => {
+        const counts = {};
+        const where = (node) => {
+          const el = node.nodeType === 1 ? node : node.parentElement;
+          const panel = el?.closest("[class*=panel-], header, footer, .workspaces, [role=alert], .past-banner");
+          const name = panel && [...panel.classList].find((c) => c.startsWith("panel-"));
+          return name ?? (panel ? (panel.className || panel.tagName).toString().split(" ")[0] : "page");
+        };
+        const add = (key, n = 1) => (counts[key] = (counts[key] ?? 0) + n);
+        const observer = new MutationObserver((records) => {
+          for (const r of records) {
+            const kind = r.type === "attributes" ? `@${r.attributeName}` : r.type === "characterData" ? "text" : `+${r.addedNodes.length}/-${r.removedNodes.length}`;
+            add(`${where(r.target)} ${r.type === "childList" ? "nodes" : kind}`, r.type === "childList" ? r.addedNodes.length + r.removedNodes.length : 1);
+          }
+        });
+        observer.observe(document.body, { subtree: true, attributes: true, characterData: true, childList: true });
+        const s = document.querySelector("[data-testid=timeline]");
+        s.value = String(position);
+        s.dispatchEvent(new Event("input", { bubbles: true }));
+        // Two frames: the move's render and what its next frame does.
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
+          observer.disconnect();
+          resolve(counts);
+        }, 50)));
+      }),
+    position,
+  );
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  console.log(`move to ${position}: ${total} mutations`);
+  for (const [key, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(7)}  ${key}`);
+}
+await env.close();
