@@ -29,6 +29,11 @@ pub enum JournalEntry<C, E, R> {
 }
 
 /// The facts of one journal entry: one stream, consecutive positions, one logical time.
+///
+/// Laid out for the common step, which records one fact and queues at most one command
+/// in reaction: both are inline, and anything beyond sits in one allocation (`more`)
+/// that most batches do not have. One batch has one layout (the constructors keep it
+/// so), so the derived equality compares contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Batch<C, E, R> {
     /// The stream of every fact (`None` when there is none).
@@ -37,9 +42,28 @@ pub(crate) struct Batch<C, E, R> {
     position: u64,
     /// The logical time of the entry.
     time: u64,
-    /// The first fact's own data, inline: most steps record one fact, so most batches
-    /// allocate nothing of their own.
-    first: Option<Recorded<C, E, R>>,
+    /// The first fact's id and kind.
+    first: Option<FactData<C, E, R>>,
+    /// The command queued in reaction to the first fact, when it is the only one.
+    reaction: Option<SharedCommand<C>>,
+    /// The first fact's reactions when there are several, and the facts after the first.
+    more: Option<Box<More<C, E, R>>>,
+}
+
+/// A fact's own data: what a [`Batch`] does not share between its facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct FactData<C, E, R> {
+    /// The event id (or rejection id).
+    id: Id,
+    /// The event or the rejection.
+    kind: FactKind<C, E, R>,
+}
+
+/// What a [`Batch`] holds beyond its first fact and a single reaction to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct More<C, E, R> {
+    /// The commands queued in reaction to the first fact, when there are two or more.
+    reactions: Box<[SharedCommand<C>]>,
     /// The facts after the first.
     rest: Box<[Recorded<C, E, R>]>,
 }
@@ -91,7 +115,8 @@ impl<C, E, R> Batch<C, E, R> {
             position: 0,
             time: 0,
             first: None,
-            rest: Box::default(),
+            reaction: None,
+            more: None,
         }
     }
 
@@ -104,48 +129,102 @@ impl<C, E, R> Batch<C, E, R> {
         facts: impl IntoIterator<Item = Recorded<C, E, R>>,
     ) -> Self {
         let mut facts = facts.into_iter();
-        match facts.next() {
-            None => Batch::empty(),
-            first => Batch {
-                stream_id: Some(stream_id.clone()),
-                position,
-                time,
-                first,
-                rest: facts.collect(),
-            },
-        }
+        let Some(Recorded { id, kind, queued }) = facts.next() else {
+            return Batch::empty();
+        };
+        let rest: Box<[Recorded<C, E, R>]> = facts.collect();
+        let mut batch = Batch {
+            stream_id: Some(stream_id.clone()),
+            position,
+            time,
+            first: Some(FactData { id, kind }),
+            reaction: None,
+            more: (!rest.is_empty()).then(|| {
+                Box::new(More {
+                    reactions: Box::default(),
+                    rest,
+                })
+            }),
+        };
+        batch.set_queued(0, queued.into_vec());
+        batch
     }
 
     /// The number of facts.
     pub(crate) fn len(&self) -> usize {
-        usize::from(self.first.is_some()) + self.rest.len()
+        usize::from(self.first.is_some()) + self.rest().len()
     }
 
-    /// Each fact's own data, in order.
-    fn recorded(&self) -> impl Iterator<Item = &Recorded<C, E, R>> {
-        self.first.iter().chain(&self.rest[..])
+    /// The facts after the first.
+    fn rest(&self) -> &[Recorded<C, E, R>] {
+        self.more.as_ref().map_or(&[][..], |more| &more.rest[..])
     }
 
     /// The commands queued in reaction to the first fact, and the facts after it (plain
     /// slices: the journal's readers chain them without nesting iterators).
     fn queued_parts(&self) -> QueuedParts<'_, C, E, R> {
-        let first = self.first.as_ref().map_or(&[][..], |r| &r.queued[..]);
-        (first, &self.rest[..])
+        let first = match &self.more {
+            Some(more) if !more.reactions.is_empty() => &more.reactions[..],
+            _ => self.reaction.as_slice(),
+        };
+        (first, self.rest())
     }
 
-    /// The own data of fact `index` (`index < len`).
-    pub(crate) fn recorded_mut(&mut self, index: usize) -> &mut Recorded<C, E, R> {
-        match index.checked_sub(1) {
-            None => self.first.as_mut().expect("fact 0 of a batch that has one"),
-            Some(index) => &mut self.rest[index],
+    /// The commands queued in reaction to each fact, in order.
+    fn queued_of_each(&self) -> impl Iterator<Item = &[SharedCommand<C>]> {
+        let (first, rest) = self.queued_parts();
+        self.first
+            .iter()
+            .map(move |_| first)
+            .chain(rest.iter().map(|r| &r.queued[..]))
+    }
+
+    /// Sets the commands queued in reaction to fact `index` (`index < len`; `queued`
+    /// replaces what the fact's reactions were).
+    pub(crate) fn set_queued(&mut self, index: usize, mut queued: Vec<SharedCommand<C>>) {
+        if let Some(index) = index.checked_sub(1) {
+            let more = self
+                .more
+                .as_mut()
+                .expect("a fact after the first is in `more`");
+            more.rest[index].queued = queued.into_boxed_slice();
+            return;
+        }
+        self.reaction = None;
+        if let Some(more) = &mut self.more {
+            more.reactions = Box::default();
+        }
+        if queued.len() == 1 {
+            self.reaction = queued.pop();
+        } else if !queued.is_empty() {
+            let more = self.more.get_or_insert_with(|| {
+                Box::new(More {
+                    reactions: Box::default(),
+                    rest: Box::default(),
+                })
+            });
+            more.reactions = queued.into_boxed_slice();
+        }
+        if self
+            .more
+            .as_ref()
+            .is_some_and(|more| more.reactions.is_empty() && more.rest.is_empty())
+        {
+            self.more = None;
         }
     }
 
     /// Fact `index` with its metadata (`index < len`).
     pub(crate) fn fact(&self, index: usize, cause: Cause) -> FactRef<'_, C, E, R> {
-        let recorded = match index.checked_sub(1) {
-            None => self.first.as_ref().expect("fact 0 of a batch that has one"),
-            Some(index) => &self.rest[index],
+        let (id, kind) = match index.checked_sub(1) {
+            None => {
+                let first = self.first.as_ref().expect("fact 0 of a batch that has one");
+                (first.id, &first.kind)
+            }
+            Some(index) => {
+                let recorded = &self.rest()[index];
+                (recorded.id, &recorded.kind)
+            }
         };
         FactRef {
             position: self.position + index as u64,
@@ -153,12 +232,12 @@ impl<C, E, R> Batch<C, E, R> {
                 .stream_id
                 .as_ref()
                 .expect("a batch with facts has a stream"),
-            id: recorded.id,
+            id,
             command_id: cause.command_id,
             correlation_id: cause.correlation_id,
             causation_id: cause.command_id,
             time: self.time,
-            kind: &recorded.kind,
+            kind,
         }
     }
 
@@ -253,8 +332,7 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// Each fact with the commands queued in reaction to it, in order.
     pub fn recorded(&self) -> impl Iterator<Item = (FactRef<'_, C, E, R>, &[SharedCommand<C>])> {
-        self.facts()
-            .zip(self.facts.recorded().map(|r| &r.queued[..]))
+        self.facts().zip(self.facts.queued_of_each())
     }
 
     /// Every command this step queued, in order.
@@ -498,7 +576,7 @@ mod tests {
     fn a_batch_keeps_its_first_fact_inline_and_an_empty_one_is_the_empty_batch() {
         let stream: StreamId = "s".into();
         let one = Batch::new(&stream, 7, 3, [event(1)]);
-        assert!(one.first.is_some() && one.rest.is_empty());
+        assert!(one.first.is_some() && one.more.is_none());
         let two = Batch::new(&stream, 7, 3, [event(1), event(2)]);
         let cause = Cause::given(Id(9));
         let positions: Vec<u64> = two.facts_of(cause).map(|f| f.position).collect();
