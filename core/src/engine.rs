@@ -579,13 +579,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 dropped,
             }));
         }
-        StepRecord {
-            step: self.live.steps - 1,
-            command: envelope,
-            facts,
-            failure,
-            injected,
-        }
+        StepRecord::new(self.live.steps - 1, envelope, facts, failure, injected)
     }
 
     /// Folds an entry from a journal being loaded into the store, the live state and the

@@ -316,15 +316,54 @@ pub struct StepRecord<C, E, R> {
     pub command: SharedCommand<C>,
     /// Its events, or its rejection, each with the reactions it caused.
     pub(crate) facts: Batch<C, E, R>,
-    /// Set when the step hit a bound (rare, so boxed).
-    pub failure: Option<Box<StepFailure<C>>>,
-    /// Whether the step's rejection was injected by a person ("make this step fail")
-    /// instead of decided. The command may then have been anywhere in the queue, not only
-    /// at its front. Written only when true, so older journals read unchanged.
-    pub injected: bool,
+    /// Its failure and injection: rare, so boxed, and absent from most steps.
+    trouble: Option<Box<Trouble<C>>>,
+}
+
+/// What few steps have: a bound hit, or a rejection a person injected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Trouble<C> {
+    failure: Option<StepFailure<C>>,
+    injected: bool,
 }
 
 impl<C, E, R> StepRecord<C, E, R> {
+    /// The record of step `step`, which handled `command` and recorded `facts`.
+    pub(crate) fn new(
+        step: u64,
+        command: SharedCommand<C>,
+        facts: Batch<C, E, R>,
+        failure: Option<Box<StepFailure<C>>>,
+        injected: bool,
+    ) -> Self {
+        let trouble = (failure.is_some() || injected).then(|| {
+            Box::new(Trouble {
+                failure: failure.map(|failure| *failure),
+                injected,
+            })
+        });
+        StepRecord {
+            step,
+            command,
+            facts,
+            trouble,
+        }
+    }
+
+    /// The bound the step hit, if it hit one.
+    pub fn failure(&self) -> Option<&StepFailure<C>> {
+        self.trouble.as_ref()?.failure.as_ref()
+    }
+
+    /// Whether the step's rejection was injected by a person ("make this step fail")
+    /// instead of decided. The command may then have been anywhere in the queue, not only
+    /// at its front. Written only when true, so older journals read unchanged.
+    pub fn injected(&self) -> bool {
+        self.trouble
+            .as_ref()
+            .is_some_and(|trouble| trouble.injected)
+    }
+
     /// Its events, or its rejection, in order.
     pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
         self.facts.facts_of(Cause::of(&self.command))
@@ -487,13 +526,14 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepFacts<'_, C, E,
 
 impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepRecord<C, E, R> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("StepRecord", 4 + usize::from(self.injected))?;
+        let injected = self.injected();
+        let mut out = serializer.serialize_struct("StepRecord", 4 + usize::from(injected))?;
         out.serialize_field("step", &self.step)?;
         out.serialize_field("command", &self.command)?;
         out.serialize_field("facts", &StepFacts(self))?;
-        out.serialize_field("failure", &self.failure)?;
-        if self.injected {
-            out.serialize_field("injected", &self.injected)?;
+        out.serialize_field("failure", &self.failure())?;
+        if injected {
+            out.serialize_field("injected", &injected)?;
         }
         out.end()
     }
@@ -509,13 +549,13 @@ where
         let step = StepIn::<C, E, R>::deserialize(deserializer)?;
         let cause = Cause::of(&step.command);
         let facts = Batch::read(step.facts, |_| cause).map_err(D::Error::custom)?;
-        Ok(StepRecord {
-            step: step.step,
-            command: step.command,
+        Ok(StepRecord::new(
+            step.step,
+            step.command,
             facts,
-            failure: step.failure,
-            injected: step.injected,
-        })
+            step.failure,
+            step.injected,
+        ))
     }
 }
 
@@ -563,13 +603,60 @@ mod tests {
         }
     }
 
+    fn command(id: u64) -> SharedCommand<()> {
+        std::sync::Arc::new(CommandEnvelope {
+            command_id: Id(id),
+            correlation_id: Id(id),
+            causation_id: Id(id),
+            time: 0,
+            origin: crate::envelope::Origin::User,
+            compensation: false,
+            depth: 0,
+            command: (),
+        })
+    }
+
+    fn ids(commands: &[SharedCommand<()>]) -> Vec<u64> {
+        commands.iter().map(|c| c.command_id.0).collect()
+    }
+
     #[test]
-    fn a_journal_slot_is_two_words() {
-        let word = std::mem::size_of::<usize>();
+    fn a_journal_slot_is_two_words_and_names_in_records_one() {
+        use crate::envelope::Origin;
+        use std::mem::size_of;
+        let word = size_of::<usize>();
+        assert_eq!(size_of::<JournalEntry<(), String, ()>>(), 2 * word);
+        assert_eq!(size_of::<Option<StreamId>>(), word);
+        assert_eq!(size_of::<Origin>(), word);
+    }
+
+    #[test]
+    fn a_batch_keeps_one_reaction_inline_and_anything_more_in_one_box() {
+        let stream: StreamId = "s".into();
+        let mut one = Batch::new(&stream, 7, 3, [event(1)]);
+        one.set_queued(0, vec![command(1)]);
+        assert!(one.reaction.is_some() && one.more.is_none());
+        assert_eq!(ids(one.queued_parts().0), [1]);
+        one.set_queued(0, vec![command(1), command(2)]);
+        assert!(one.reaction.is_none());
+        assert_eq!(ids(one.queued_parts().0), [1, 2]);
+        one.set_queued(0, Vec::new());
         assert_eq!(
-            std::mem::size_of::<JournalEntry<(), String, ()>>(),
-            2 * word
+            one,
+            Batch::new(&stream, 7, 3, [event(1)]),
+            "back to one layout"
         );
+
+        let mut two = Batch::new(&stream, 7, 3, [event(1), event(2)]);
+        two.set_queued(1, vec![command(3)]);
+        two.set_queued(0, vec![command(4)]);
+        let queued: Vec<Vec<u64>> = two.queued_of_each().map(ids).collect();
+        assert_eq!(queued, [vec![4], vec![3]]);
+        let mut first = event(1);
+        first.queued = vec![command(4)].into_boxed_slice();
+        let mut second = event(2);
+        second.queued = vec![command(3)].into_boxed_slice();
+        assert_eq!(two, Batch::new(&stream, 7, 3, [first, second]));
     }
 
     #[test]
