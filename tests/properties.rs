@@ -163,7 +163,7 @@ where
         let step = engine
             .inject_fault(id, reason)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert!(step.injected);
+        prop_assert!(step.injected());
         prop_assert_eq!(step.command.command_id, id);
         prop_assert!(engine.state().queue.iter().all(|c| c.command_id != id));
         prop_assert_eq!(engine.journal().len(), before + 1);
@@ -256,7 +256,7 @@ fn cut_short<C, E, R>(journal: &[JournalEntry<C, E, R>]) -> bool {
     journal
         .iter()
         .filter_map(JournalEntry::as_step)
-        .any(|s| matches!(s.failure.as_deref(), Some(StepFailure::CascadeLimit { .. })))
+        .any(|s| matches!(s.failure(), Some(StepFailure::CascadeLimit { .. })))
 }
 
 /// The events of an engine's store, in order.

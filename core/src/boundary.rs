@@ -558,7 +558,7 @@ where
         match timeline.journal().get(entry) {
             Some(JournalEntry::Step(step)) => {
                 self.catalog
-                    .fact_row(fact, Some(&step.command), Some(step.step), step.injected)
+                    .fact_row(fact, Some(&step.command), Some(step.step), step.injected())
             }
             _ => self.catalog.fact_row(fact, None, None, false),
         }

@@ -3,7 +3,7 @@
 
 use crate::decider::{Decider, Misplaced};
 use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, SharedCommand};
-use crate::ids::{Id, SeededIds, StreamId};
+use crate::ids::{Id, SeededIds, SharedStr, StreamId};
 use crate::journal::{Batch, Cause, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::projection::{fold_into, JournalError, Projection, StreamState};
@@ -129,7 +129,7 @@ pub struct Engine<
     /// snapshots do not pin a copy of it.
     index: CommandIndex,
     /// Reactor names, shared by every command a reactor issues.
-    names: Vec<Arc<str>>,
+    names: Vec<SharedStr>,
 }
 
 impl<Y: System> Engine<Y> {
@@ -610,7 +610,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     queued.push(reaction);
                 }
             }
-            facts.recorded_mut(index).queued = queued.into_boxed_slice();
+            facts.set_queued(index, queued);
         }
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {
@@ -618,13 +618,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 dropped,
             }));
         }
-        StepRecord {
-            step: self.live.steps - 1,
-            command: envelope,
-            facts,
-            failure,
-            injected,
-        }
+        StepRecord::new(self.live.steps - 1, envelope, facts, failure, injected)
     }
 
     /// Folds an entry from a journal being loaded into the store, the live state and the
@@ -681,11 +675,11 @@ fn conflict<C>(conflict: Conflict) -> StepFailure<C> {
 }
 
 /// The shared copy of `name` in `names`, added on first use (a system has few reactors).
-fn intern(names: &mut Vec<Arc<str>>, name: &str) -> Arc<str> {
+fn intern(names: &mut Vec<SharedStr>, name: &str) -> SharedStr {
     if let Some(known) = names.iter().find(|n| ***n == *name) {
         return known.clone();
     }
-    let shared: Arc<str> = Arc::from(name);
+    let shared = SharedStr::from(name);
     names.push(shared.clone());
     shared
 }

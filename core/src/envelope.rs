@@ -4,7 +4,7 @@
 //! action that started a whole flow, the causation id the message that directly caused
 //! this one. They are what makes the causal [`crate::Trace`] possible.
 
-use crate::ids::{Id, StreamId};
+use crate::ids::{Id, SharedStr, StreamId};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ pub enum Origin {
     Reactor {
         /// The saga's or process manager's name.
         #[cfg_attr(feature = "schema", schemars(with = "String"))]
-        name: Arc<str>,
+        name: SharedStr,
     },
 }
 

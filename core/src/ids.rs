@@ -55,13 +55,53 @@ impl<'de> Deserialize<'de> for Id {
     }
 }
 
-/// The id of a stream (one aggregate instance), e.g. `"order-42"`.
-///
-/// Cheap to clone (shared string), because every recorded fact carries one.
+/// Text that many records name (a stream, a reactor), shared behind one pointer: an
+/// `Arc<str>` would take two words in every record that holds it, this takes one (the
+/// length sits with the text). Compares, orders, hashes and serializes as its text.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(with = "String"))]
-pub struct StreamId(Arc<str>);
+pub struct SharedStr(Arc<Box<str>>);
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(Arc::new(Box::from(s)))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(Arc::new(s.into_boxed_str()))
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", &**self)
+    }
+}
+
+/// The id of a stream (one aggregate instance), e.g. `"order-42"`.
+///
+/// Cheap to clone and one word wide ([`SharedStr`]), because every recorded fact carries
+/// one.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(with = "String"))]
+pub struct StreamId(SharedStr);
 
 impl StreamId {
     /// The stream id as text.
@@ -72,25 +112,25 @@ impl StreamId {
 
 impl From<&str> for StreamId {
     fn from(s: &str) -> Self {
-        StreamId(Arc::from(s))
+        StreamId(s.into())
     }
 }
 
 impl From<String> for StreamId {
     fn from(s: String) -> Self {
-        StreamId(Arc::from(s))
+        StreamId(s.into())
     }
 }
 
 impl fmt::Display for StreamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        self.0.fmt(f)
     }
 }
 
 impl fmt::Debug for StreamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", &*self.0)
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 

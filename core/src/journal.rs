@@ -29,6 +29,11 @@ pub enum JournalEntry<C, E, R> {
 }
 
 /// The facts of one journal entry: one stream, consecutive positions, one logical time.
+///
+/// Laid out for the common step, which records one fact and queues at most one command
+/// in reaction: both are inline, and anything beyond sits in one allocation (`more`)
+/// that most batches do not have. One batch has one layout (the constructors keep it
+/// so), so the derived equality compares contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Batch<C, E, R> {
     /// The stream of every fact (`None` when there is none).
@@ -37,9 +42,28 @@ pub(crate) struct Batch<C, E, R> {
     position: u64,
     /// The logical time of the entry.
     time: u64,
-    /// The first fact's own data, inline: most steps record one fact, so most batches
-    /// allocate nothing of their own.
-    first: Option<Recorded<C, E, R>>,
+    /// The first fact's id and kind.
+    first: Option<FactData<C, E, R>>,
+    /// The command queued in reaction to the first fact, when it is the only one.
+    reaction: Option<SharedCommand<C>>,
+    /// The first fact's reactions when there are several, and the facts after the first.
+    more: Option<Box<More<C, E, R>>>,
+}
+
+/// A fact's own data: what a [`Batch`] does not share between its facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct FactData<C, E, R> {
+    /// The event id (or rejection id).
+    id: Id,
+    /// The event or the rejection.
+    kind: FactKind<C, E, R>,
+}
+
+/// What a [`Batch`] holds beyond its first fact and a single reaction to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct More<C, E, R> {
+    /// The commands queued in reaction to the first fact, when there are two or more.
+    reactions: Box<[SharedCommand<C>]>,
     /// The facts after the first.
     rest: Box<[Recorded<C, E, R>]>,
 }
@@ -91,7 +115,8 @@ impl<C, E, R> Batch<C, E, R> {
             position: 0,
             time: 0,
             first: None,
-            rest: Box::default(),
+            reaction: None,
+            more: None,
         }
     }
 
@@ -104,48 +129,102 @@ impl<C, E, R> Batch<C, E, R> {
         facts: impl IntoIterator<Item = Recorded<C, E, R>>,
     ) -> Self {
         let mut facts = facts.into_iter();
-        match facts.next() {
-            None => Batch::empty(),
-            first => Batch {
-                stream_id: Some(stream_id.clone()),
-                position,
-                time,
-                first,
-                rest: facts.collect(),
-            },
-        }
+        let Some(Recorded { id, kind, queued }) = facts.next() else {
+            return Batch::empty();
+        };
+        let rest: Box<[Recorded<C, E, R>]> = facts.collect();
+        let mut batch = Batch {
+            stream_id: Some(stream_id.clone()),
+            position,
+            time,
+            first: Some(FactData { id, kind }),
+            reaction: None,
+            more: (!rest.is_empty()).then(|| {
+                Box::new(More {
+                    reactions: Box::default(),
+                    rest,
+                })
+            }),
+        };
+        batch.set_queued(0, queued.into_vec());
+        batch
     }
 
     /// The number of facts.
     pub(crate) fn len(&self) -> usize {
-        usize::from(self.first.is_some()) + self.rest.len()
+        usize::from(self.first.is_some()) + self.rest().len()
     }
 
-    /// Each fact's own data, in order.
-    fn recorded(&self) -> impl Iterator<Item = &Recorded<C, E, R>> {
-        self.first.iter().chain(&self.rest[..])
+    /// The facts after the first.
+    fn rest(&self) -> &[Recorded<C, E, R>] {
+        self.more.as_ref().map_or(&[][..], |more| &more.rest[..])
     }
 
     /// The commands queued in reaction to the first fact, and the facts after it (plain
     /// slices: the journal's readers chain them without nesting iterators).
     fn queued_parts(&self) -> QueuedParts<'_, C, E, R> {
-        let first = self.first.as_ref().map_or(&[][..], |r| &r.queued[..]);
-        (first, &self.rest[..])
+        let first = match &self.more {
+            Some(more) if !more.reactions.is_empty() => &more.reactions[..],
+            _ => self.reaction.as_slice(),
+        };
+        (first, self.rest())
     }
 
-    /// The own data of fact `index` (`index < len`).
-    pub(crate) fn recorded_mut(&mut self, index: usize) -> &mut Recorded<C, E, R> {
-        match index.checked_sub(1) {
-            None => self.first.as_mut().expect("fact 0 of a batch that has one"),
-            Some(index) => &mut self.rest[index],
+    /// The commands queued in reaction to each fact, in order.
+    fn queued_of_each(&self) -> impl Iterator<Item = &[SharedCommand<C>]> {
+        let (first, rest) = self.queued_parts();
+        self.first
+            .iter()
+            .map(move |_| first)
+            .chain(rest.iter().map(|r| &r.queued[..]))
+    }
+
+    /// Sets the commands queued in reaction to fact `index` (`index < len`; `queued`
+    /// replaces what the fact's reactions were).
+    pub(crate) fn set_queued(&mut self, index: usize, mut queued: Vec<SharedCommand<C>>) {
+        if let Some(index) = index.checked_sub(1) {
+            let more = self
+                .more
+                .as_mut()
+                .expect("a fact after the first is in `more`");
+            more.rest[index].queued = queued.into_boxed_slice();
+            return;
+        }
+        self.reaction = None;
+        if let Some(more) = &mut self.more {
+            more.reactions = Box::default();
+        }
+        if queued.len() == 1 {
+            self.reaction = queued.pop();
+        } else if !queued.is_empty() {
+            let more = self.more.get_or_insert_with(|| {
+                Box::new(More {
+                    reactions: Box::default(),
+                    rest: Box::default(),
+                })
+            });
+            more.reactions = queued.into_boxed_slice();
+        }
+        if self
+            .more
+            .as_ref()
+            .is_some_and(|more| more.reactions.is_empty() && more.rest.is_empty())
+        {
+            self.more = None;
         }
     }
 
     /// Fact `index` with its metadata (`index < len`).
     pub(crate) fn fact(&self, index: usize, cause: Cause) -> FactRef<'_, C, E, R> {
-        let recorded = match index.checked_sub(1) {
-            None => self.first.as_ref().expect("fact 0 of a batch that has one"),
-            Some(index) => &self.rest[index],
+        let (id, kind) = match index.checked_sub(1) {
+            None => {
+                let first = self.first.as_ref().expect("fact 0 of a batch that has one");
+                (first.id, &first.kind)
+            }
+            Some(index) => {
+                let recorded = &self.rest()[index];
+                (recorded.id, &recorded.kind)
+            }
         };
         FactRef {
             position: self.position + index as u64,
@@ -153,12 +232,12 @@ impl<C, E, R> Batch<C, E, R> {
                 .stream_id
                 .as_ref()
                 .expect("a batch with facts has a stream"),
-            id: recorded.id,
+            id,
             command_id: cause.command_id,
             correlation_id: cause.correlation_id,
             causation_id: cause.command_id,
             time: self.time,
-            kind: &recorded.kind,
+            kind,
         }
     }
 
@@ -237,15 +316,54 @@ pub struct StepRecord<C, E, R> {
     pub command: SharedCommand<C>,
     /// Its events, or its rejection, each with the reactions it caused.
     pub(crate) facts: Batch<C, E, R>,
-    /// Set when the step hit a bound (rare, so boxed).
-    pub failure: Option<Box<StepFailure<C>>>,
-    /// Whether the step's rejection was injected by a person ("make this step fail")
-    /// instead of decided. The command may then have been anywhere in the queue, not only
-    /// at its front. Written only when true, so older journals read unchanged.
-    pub injected: bool,
+    /// Its failure and injection: rare, so boxed, and absent from most steps.
+    trouble: Option<Box<Trouble<C>>>,
+}
+
+/// What few steps have: a bound hit, or a rejection a person injected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Trouble<C> {
+    failure: Option<StepFailure<C>>,
+    injected: bool,
 }
 
 impl<C, E, R> StepRecord<C, E, R> {
+    /// The record of step `step`, which handled `command` and recorded `facts`.
+    pub(crate) fn new(
+        step: u64,
+        command: SharedCommand<C>,
+        facts: Batch<C, E, R>,
+        failure: Option<Box<StepFailure<C>>>,
+        injected: bool,
+    ) -> Self {
+        let trouble = (failure.is_some() || injected).then(|| {
+            Box::new(Trouble {
+                failure: failure.map(|failure| *failure),
+                injected,
+            })
+        });
+        StepRecord {
+            step,
+            command,
+            facts,
+            trouble,
+        }
+    }
+
+    /// The bound the step hit, if it hit one.
+    pub fn failure(&self) -> Option<&StepFailure<C>> {
+        self.trouble.as_ref()?.failure.as_ref()
+    }
+
+    /// Whether the step's rejection was injected by a person ("make this step fail")
+    /// instead of decided. The command may then have been anywhere in the queue, not only
+    /// at its front. Written only when true, so older journals read unchanged.
+    pub fn injected(&self) -> bool {
+        self.trouble
+            .as_ref()
+            .is_some_and(|trouble| trouble.injected)
+    }
+
     /// Its events, or its rejection, in order.
     pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
         self.facts.facts_of(Cause::of(&self.command))
@@ -253,8 +371,7 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// Each fact with the commands queued in reaction to it, in order.
     pub fn recorded(&self) -> impl Iterator<Item = (FactRef<'_, C, E, R>, &[SharedCommand<C>])> {
-        self.facts()
-            .zip(self.facts.recorded().map(|r| &r.queued[..]))
+        self.facts().zip(self.facts.queued_of_each())
     }
 
     /// Every command this step queued, in order.
@@ -409,13 +526,14 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepFacts<'_, C, E,
 
 impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepRecord<C, E, R> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("StepRecord", 4 + usize::from(self.injected))?;
+        let injected = self.injected();
+        let mut out = serializer.serialize_struct("StepRecord", 4 + usize::from(injected))?;
         out.serialize_field("step", &self.step)?;
         out.serialize_field("command", &self.command)?;
         out.serialize_field("facts", &StepFacts(self))?;
-        out.serialize_field("failure", &self.failure)?;
-        if self.injected {
-            out.serialize_field("injected", &self.injected)?;
+        out.serialize_field("failure", &self.failure())?;
+        if injected {
+            out.serialize_field("injected", &injected)?;
         }
         out.end()
     }
@@ -431,13 +549,13 @@ where
         let step = StepIn::<C, E, R>::deserialize(deserializer)?;
         let cause = Cause::of(&step.command);
         let facts = Batch::read(step.facts, |_| cause).map_err(D::Error::custom)?;
-        Ok(StepRecord {
-            step: step.step,
-            command: step.command,
+        Ok(StepRecord::new(
+            step.step,
+            step.command,
             facts,
-            failure: step.failure,
-            injected: step.injected,
-        })
+            step.failure,
+            step.injected,
+        ))
     }
 }
 
@@ -485,20 +603,67 @@ mod tests {
         }
     }
 
+    fn command(id: u64) -> SharedCommand<()> {
+        std::sync::Arc::new(CommandEnvelope {
+            command_id: Id(id),
+            correlation_id: Id(id),
+            causation_id: Id(id),
+            time: 0,
+            origin: crate::envelope::Origin::User,
+            compensation: false,
+            depth: 0,
+            command: (),
+        })
+    }
+
+    fn ids(commands: &[SharedCommand<()>]) -> Vec<u64> {
+        commands.iter().map(|c| c.command_id.0).collect()
+    }
+
     #[test]
-    fn a_journal_slot_is_two_words() {
-        let word = std::mem::size_of::<usize>();
+    fn a_journal_slot_is_two_words_and_names_in_records_one() {
+        use crate::envelope::Origin;
+        use std::mem::size_of;
+        let word = size_of::<usize>();
+        assert_eq!(size_of::<JournalEntry<(), String, ()>>(), 2 * word);
+        assert_eq!(size_of::<Option<StreamId>>(), word);
+        assert_eq!(size_of::<Origin>(), word);
+    }
+
+    #[test]
+    fn a_batch_keeps_one_reaction_inline_and_anything_more_in_one_box() {
+        let stream: StreamId = "s".into();
+        let mut one = Batch::new(&stream, 7, 3, [event(1)]);
+        one.set_queued(0, vec![command(1)]);
+        assert!(one.reaction.is_some() && one.more.is_none());
+        assert_eq!(ids(one.queued_parts().0), [1]);
+        one.set_queued(0, vec![command(1), command(2)]);
+        assert!(one.reaction.is_none());
+        assert_eq!(ids(one.queued_parts().0), [1, 2]);
+        one.set_queued(0, Vec::new());
         assert_eq!(
-            std::mem::size_of::<JournalEntry<(), String, ()>>(),
-            2 * word
+            one,
+            Batch::new(&stream, 7, 3, [event(1)]),
+            "back to one layout"
         );
+
+        let mut two = Batch::new(&stream, 7, 3, [event(1), event(2)]);
+        two.set_queued(1, vec![command(3)]);
+        two.set_queued(0, vec![command(4)]);
+        let queued: Vec<Vec<u64>> = two.queued_of_each().map(ids).collect();
+        assert_eq!(queued, [vec![4], vec![3]]);
+        let mut first = event(1);
+        first.queued = vec![command(4)].into_boxed_slice();
+        let mut second = event(2);
+        second.queued = vec![command(3)].into_boxed_slice();
+        assert_eq!(two, Batch::new(&stream, 7, 3, [first, second]));
     }
 
     #[test]
     fn a_batch_keeps_its_first_fact_inline_and_an_empty_one_is_the_empty_batch() {
         let stream: StreamId = "s".into();
         let one = Batch::new(&stream, 7, 3, [event(1)]);
-        assert!(one.first.is_some() && one.rest.is_empty());
+        assert!(one.first.is_some() && one.more.is_none());
         let two = Batch::new(&stream, 7, 3, [event(1), event(2)]);
         let cause = Cause::given(Id(9));
         let positions: Vec<u64> = two.facts_of(cause).map(|f| f.position).collect();

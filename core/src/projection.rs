@@ -167,7 +167,7 @@ impl<Y: System> Projection<Y> {
         step: &StepRecord<Y::Command, Y::Event, Y::Rejection>,
         limit: u64,
     ) -> Result<(), JournalError> {
-        self.take_command(step.command.command_id, step.injected)?;
+        self.take_command(step.command.command_id, step.injected())?;
         for (fact, queued) in step.recorded() {
             if fact.position >= limit {
                 break;
@@ -177,7 +177,7 @@ impl<Y: System> Projection<Y> {
                 self.enqueue(command.clone());
             }
         }
-        if let Some(StepFailure::CascadeLimit { dropped, .. }) = step.failure.as_deref() {
+        if let Some(StepFailure::CascadeLimit { dropped, .. }) = step.failure() {
             self.commands += dropped.len() as u64;
         }
         Ok(())

@@ -6,7 +6,7 @@
 //! (latest first), then the live streams, then the store's stream versions.
 
 use crate::envelope::SharedCommand;
-use crate::ids::StreamId;
+use crate::ids::{SharedStr, StreamId};
 use crate::projection::{StreamState, StreamsOf};
 use crate::store::{InMemoryEventStore, VersionsDrain};
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
@@ -41,7 +41,7 @@ pub(crate) type Leftovers<Y> = (
     ProcessStateOf<Y>,
     imbl::Vector<SharedCommand<<Y as System>::Command>>,
     CommandIndex,
-    Vec<Arc<str>>,
+    Vec<SharedStr>,
 );
 
 impl<Y: System> Remains<Y> {

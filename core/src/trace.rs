@@ -214,8 +214,8 @@ fn node<Y: System>(
                 })
                 .collect()
         }),
-        failure: step.and_then(|s| s.failure.clone()),
-        injected: step.is_some_and(|s| s.injected),
+        failure: step.and_then(|s| s.failure().cloned().map(Box::new)),
+        injected: step.is_some_and(StepRecord::injected),
         envelope,
     }
 }

@@ -14,7 +14,7 @@
 //! [`stored`]: super::stored
 
 use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
-use crate::ids::{FastHash, Id, StreamId};
+use crate::ids::{FastHash, Id, SharedStr, StreamId};
 use crate::journal::{Batch, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
 use bincode::config::{Bounded, WithOtherLimit};
 use bincode::de::read::SliceReader;
@@ -78,10 +78,10 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                         out.envelope(&step.command);
                     }
                 }
-                let flags = (u8::from(step.failure.is_some()) * FAILED)
-                    | (u8::from(step.injected) * INJECTED);
+                let flags = (u8::from(step.failure().is_some()) * FAILED)
+                    | (u8::from(step.injected()) * INJECTED);
                 out.byte(flags);
-                if let Some(failure) = &step.failure {
+                if let Some(failure) = step.failure() {
                     out.payload(failure);
                 }
                 let facts: Vec<_> = step.recorded().collect();
@@ -307,7 +307,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
         match self.byte()? {
             0 => Ok(Origin::User),
             1 => Ok(Origin::Reactor {
-                name: Arc::from(self.text()?),
+                name: SharedStr::from(self.text()?),
             }),
             other => Err(format!("{other} is not an origin")),
         }
@@ -417,13 +417,13 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
                     Some(stream) => Batch::new(stream, position, time, facts),
                     None => Batch::empty(),
                 };
-                Ok(JournalEntry::Step(Box::new(StepRecord {
+                Ok(JournalEntry::Step(Box::new(StepRecord::new(
                     step,
                     command,
                     facts,
                     failure,
-                    injected: flags & INJECTED != 0,
-                })))
+                    flags & INJECTED != 0,
+                ))))
             }
             GIVEN => {
                 let count = self.count()?;

@@ -118,10 +118,10 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepOut<'_, C, E, R
             })
             .collect();
         out.serialize_entry("facts", &facts)?;
-        if let Some(failure) = &step.failure {
+        if let Some(failure) = step.failure() {
             out.serialize_entry("failure", failure)?;
         }
-        if step.injected {
+        if step.injected() {
             out.serialize_entry("injected", &true)?;
         }
         if let Some(first) = facts.first() {

@@ -45,7 +45,7 @@ fn a_command_no_part_takes_records_nothing_instead_of_panicking() {
     engine.submit(Sum::Right(add(0, 5)));
     let step = engine.step().expect("the command is handled");
     assert_eq!(step.facts().len(), 0);
-    assert!(step.failure.is_none());
+    assert!(step.failure().is_none());
     assert!(engine.state().streams.is_empty());
     assert!(engine.state().queue.is_empty());
 

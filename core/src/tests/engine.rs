@@ -177,7 +177,7 @@ fn a_saga_loop_stops_at_the_depth_bound_with_a_recorded_failure() {
     assert!(summary.idle, "the loop ended by itself");
     assert_eq!(summary.steps, 6, "the user command and five reactions");
     let last = engine.journal().last().and_then(|e| e.as_step()).unwrap();
-    match last.failure.as_deref() {
+    match last.failure() {
         Some(StepFailure::CascadeLimit { limit: 5, dropped }) => {
             assert_eq!(dropped.len(), 1);
             assert_eq!(dropped[0].depth, 6);
@@ -260,7 +260,7 @@ fn a_conflict_is_recorded_once_and_never_retried() {
     let mut engine = over(Interfering::new(1, false));
     engine.submit(add(0, 1));
     let step = engine.step().unwrap();
-    match step.failure.as_deref() {
+    match step.failure() {
         Some(StepFailure::Conflict {
             conflict,
             attempts: 1,
@@ -285,7 +285,7 @@ fn another_writers_facts_stop_the_engine_and_never_enter_its_state() {
     for step in engine.journal().iter().filter_map(|e| e.as_step()) {
         assert_eq!(step.facts().len(), 0, "the engine wrote nothing after it");
         assert!(matches!(
-            step.failure.as_deref(),
+            step.failure(),
             Some(StepFailure::Conflict { attempts: 1, .. })
         ));
     }

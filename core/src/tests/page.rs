@@ -27,7 +27,7 @@ fn an_injected_fault_is_recorded_compensated_and_replayed() {
     let step = engine
         .inject_fault(forwarded, Rej::OverCap { total: 999 })
         .expect("the forwarded command is queued");
-    assert!(step.injected);
+    assert!(step.injected());
     assert_eq!(step.facts().len(), 1);
     let fact = step.facts().next().unwrap();
     assert_eq!(fact.stream_id.as_str(), "counter-1");

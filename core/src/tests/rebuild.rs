@@ -37,7 +37,7 @@ fn after_given_history_and_a_cascade_limit_a_rebuilt_engine_issues_the_same_ids(
         .journal()
         .iter()
         .filter_map(JournalEntry::as_step)
-        .find_map(|s| match s.failure.as_deref() {
+        .find_map(|s| match s.failure() {
             Some(StepFailure::CascadeLimit { dropped, .. }) => Some(dropped.len()),
             _ => None,
         });
