@@ -191,6 +191,13 @@ if (sections.includes("persist")) {
     main_thread_busy_ms: Math.round(busyMs),
   });
   report("tab memory with that workspace reopened", await tabMemory(page), "MB");
+  // After interactive the packed images are held against their segments in the
+  // background: the longest task over the next SETTLE ms says whether the page stays
+  // responsive meanwhile.
+  const settled = await watchLongTasks(page);
+  const settleMs = Number(process.env.SETTLE ?? 8000);
+  await page.waitForTimeout(settleMs);
+  report(`longest task in the ${settleMs} ms after the cold load (images checked)`, await settled(), "ms");
   await page.close();
 }
 
