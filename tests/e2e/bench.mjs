@@ -3,7 +3,7 @@
 // with `node tests/e2e/bench.mjs` (DIST_DIR defaults to dist/). Prints one JSON line per
 // figure; BENCHMARKS.md says what each includes. BENCH=log,slider,persist picks sections
 // (all by default); ORDERS sets the persistence section's Repeat count (100,000).
-import { start, open, submit, waitForHead, choose, head, scrollFrames } from "./helpers.mjs";
+import { start, open, submit, waitForHead, choose, head, scrollFrames, openBigRestaurant, bigOrder } from "./helpers.mjs";
 
 const env = await start();
 const sections = (process.env.BENCH ?? "log,slider,persist").split(",");
@@ -137,14 +137,11 @@ if (sections.includes("slider")) {
 if (sections.includes("persist")) {
   const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const { page } = await open(env, "/", { context });
-  await submit(page, {
-    restaurant: { create_restaurant: { restaurant_id: "big", name: "Big", capacity: 4000000000, menu: [{ item_id: "pizza", name: "Pizza", price_cents: 900 }] } },
-  });
-  await submit(page, { restaurant: { open: { restaurant_id: "big" } } });
+  await openBigRestaurant(page);
   const base = await head(page);
   const longest = await watchLongTasks(page);
   const t0 = Date.now();
-  await submit(page, { order: { place_order: { order_id: "o${i}", restaurant_id: "big", customer: "C${i}", items: ["pizza"] } } }, { times: orders });
+  await submit(page, bigOrder, { times: orders });
   await page.waitForFunction(() => !document.querySelector("[data-testid=repeat-progress], .composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 500 });
   const ran = Date.now();
   const facts = await head(page);

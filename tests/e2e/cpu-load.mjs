@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { chromium } from "playwright-core";
 import { serveDirectory } from "./serve.mjs";
-import { submit } from "./helpers.mjs";
+import { submit, openBigRestaurant, bigOrder } from "./helpers.mjs";
 
 const orders = Number(process.env.ORDERS ?? 50_000);
 const reloads = Number(process.env.RELOADS ?? 3);
@@ -78,9 +78,8 @@ const kept = await page
   .then(() => true, () => false);
 let facts = await headOf();
 if (!kept) {
-  await submit(page, { restaurant: { create_restaurant: { restaurant_id: "big", name: "Big", capacity: 4000000000, menu: [{ item_id: "pizza", name: "Pizza", price_cents: 900 }] } } });
-  await submit(page, { restaurant: { open: { restaurant_id: "big" } } });
-  await submit(page, { order: { place_order: { order_id: "o${i}", restaurant_id: "big", customer: "C${i}", items: ["pizza"] } } }, { times: orders });
+  await openBigRestaurant(page);
+  await submit(page, bigOrder, { times: orders });
   await page.waitForFunction(() => !document.querySelector("[data-testid=repeat-progress], .composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 500 });
   await page.waitForFunction(() => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent, null, { timeout: 30 * 60 * 1000, polling: 100 });
   facts = await headOf();

@@ -144,3 +144,28 @@ export function scrollFrames(page) {
       }),
   );
 }
+
+/** The benchmarks' restaurant: "big", with room for any number of orders, opened. */
+export async function openBigRestaurant(page) {
+  await submit(page, {
+    restaurant: { create_restaurant: { restaurant_id: "big", name: "Big", capacity: 4000000000, menu: [{ item_id: "pizza", name: "Pizza", price_cents: 900 }] } },
+  });
+  await submit(page, { restaurant: { open: { restaurant_id: "big" } } });
+}
+
+/** One order at the big restaurant, for a Repeat ×N (`${i}` makes each its own). */
+export const bigOrder = { order: { place_order: { order_id: "o${i}", restaurant_id: "big", customer: "C${i}", items: ["pizza"] } } };
+
+/** A counter session of `facts` facts, each in a stream of its own, all kept in IndexedDB
+ * (the profiles' and the slider's workload). */
+export async function counterSession(page, facts) {
+  await choose(page, "domain-picker", "counter");
+  await page.getByTestId("command-picker").locator("option", { hasText: "increment" }).first().waitFor({ state: "attached" });
+  await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: facts });
+  await waitForHead(page, facts, 15 * 60 * 1000);
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,
+    null,
+    { timeout: 15 * 60 * 1000, polling: 250 },
+  );
+}

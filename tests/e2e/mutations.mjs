@@ -4,21 +4,13 @@
 // prints, for each move, the DOM mutations it made, counted per panel and kind (attribute
 // name, text, nodes added or removed): what a move costs the browser, as counts that do
 // not depend on the machine's load.
-import { start, open, submit, waitForHead, choose } from "./helpers.mjs";
+import { start, open, counterSession } from "./helpers.mjs";
 
 const facts = Number(process.argv[2] ?? 20000);
 const moves = Number(process.argv[3] ?? 4);
 const env = await start();
 const { page } = await open(env);
-await choose(page, "domain-picker", "counter");
-await page.getByTestId("command-picker").locator("option", { hasText: "increment" }).first().waitFor({ state: "attached" });
-await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: facts });
-await waitForHead(page, facts, 15 * 60 * 1000);
-await page.waitForFunction(
-  () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,
-  null,
-  { timeout: 15 * 60 * 1000, polling: 250 },
-);
+await counterSession(page, facts);
 const positions = [0.123457, 0.500001, 0.999001, 0.000042].map((f) => Math.max(1, Math.round(f * facts)));
 for (const position of positions.slice(0, moves)) {
   const counts = await page.evaluate(

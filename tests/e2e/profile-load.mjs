@@ -3,15 +3,14 @@
 // sampling profiler and prints the functions with the most self time (and writes the
 // profile to $PROFILE_OUT, default /tmp/load.cpuprofile, for DevTools). Not a test:
 // `DIST_DIR=<dist> node tests/e2e/profile-load.mjs`.
-import { start, open, submit, head } from "./helpers.mjs";
+import { start, open, submit, head, openBigRestaurant, bigOrder } from "./helpers.mjs";
 import { writeFileSync } from "node:fs";
 const env = await start();
 const orders = Number(process.env.ORDERS ?? 20000);
 const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 } });
 const { page } = await open(env, "/", { context });
-await submit(page, { restaurant: { create_restaurant: { restaurant_id: "big", name: "Big", capacity: 4000000000, menu: [{ item_id: "pizza", name: "Pizza", price_cents: 900 }] } } });
-await submit(page, { restaurant: { open: { restaurant_id: "big" } } });
-await submit(page, { order: { place_order: { order_id: "o${i}", restaurant_id: "big", customer: "C${i}", items: ["pizza"] } } }, { times: orders });
+await openBigRestaurant(page);
+await submit(page, bigOrder, { times: orders });
 await page.waitForFunction(() => !document.querySelector("[data-testid=repeat-progress], .composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 500 });
 await page.waitForFunction(() => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent, null, { timeout: 30 * 60 * 1000, polling: 100 });
 const facts = await head(page);

@@ -3,20 +3,17 @@
 // profiler, and prints the longest stretch of busy main-thread samples (a long task, as
 // the bench's `longest_task_ms` sees it) with the functions that took its time. Wasm
 // functions have names only in a build that keeps them (see profile.mjs).
-import { start, open, submit } from "./helpers.mjs";
+import { start, open, submit, openBigRestaurant, bigOrder } from "./helpers.mjs";
 
 const orders = Number(process.argv[2] ?? "10000");
 const env = await start();
 const { page, context } = await open(env);
-await submit(page, {
-  restaurant: { create_restaurant: { restaurant_id: "big", name: "Big", capacity: 4000000000, menu: [{ item_id: "pizza", name: "Pizza", price_cents: 900 }] } },
-});
-await submit(page, { restaurant: { open: { restaurant_id: "big" } } });
+await openBigRestaurant(page);
 const cdp = await context.newCDPSession(page);
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
 await cdp.send("Profiler.start");
-await submit(page, { order: { place_order: { order_id: "o${i}", restaurant_id: "big", customer: "C${i}", items: ["pizza"] } } }, { times: orders });
+await submit(page, bigOrder, { times: orders });
 await page.waitForFunction(() => !document.querySelector("[data-testid=repeat-progress], .composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 500 });
 await page.waitForFunction(
   () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,

@@ -4,20 +4,17 @@
 // write when the run ended, the time until saved, and the functions with the most
 // inclusive time (the profile is written to $PROFILE_OUT, default /tmp/writes.cpuprofile).
 // Not a test: `DIST_DIR=<dist> node tests/e2e/profile-writes.mjs`.
-import { start, open, submit, head } from "./helpers.mjs";
+import { start, open, submit, head, openBigRestaurant, bigOrder } from "./helpers.mjs";
 import { writeFileSync } from "node:fs";
 
 const orders = Number(process.env.ORDERS ?? 50_000);
 const env = await start();
 const { page, context } = await open(env);
-await submit(page, {
-  restaurant: { create_restaurant: { restaurant_id: "big", name: "Big", capacity: 4000000000, menu: [{ item_id: "pizza", name: "Pizza", price_cents: 900 }] } },
-});
-await submit(page, { restaurant: { open: { restaurant_id: "big" } } });
+await openBigRestaurant(page);
 const cdp = await context.newCDPSession(page);
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
-await submit(page, { order: { place_order: { order_id: "o${i}", restaurant_id: "big", customer: "C${i}", items: ["pizza"] } } }, { times: orders });
+await submit(page, bigOrder, { times: orders });
 await page.waitForFunction(() => !document.querySelector("[data-testid=repeat-progress], .composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 20 });
 const ran = Date.now();
 await cdp.send("Profiler.start");

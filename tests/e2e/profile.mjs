@@ -7,21 +7,13 @@
 // have names only in a build that keeps them: a copy of index.html whose rust link has
 // `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
 // MOVES=n: the slider's number of moves (20 by default; 1 for the first move alone).
-import { start, open, submit, waitForHead, choose, scrollFrames } from "./helpers.mjs";
+import { start, open, submit, scrollFrames, counterSession } from "./helpers.mjs";
 
 const [what = "scroll", factsArg = "100000"] = process.argv.slice(2);
 const facts = Number(factsArg);
 const env = await start();
 const { page } = await open(env);
-await choose(page, "domain-picker", "counter");
-await page.getByTestId("command-picker").locator("option", { hasText: "increment" }).first().waitFor({ state: "attached" });
-await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: facts });
-await waitForHead(page, facts, 15 * 60 * 1000);
-await page.waitForFunction(
-  () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,
-  null,
-  { timeout: 15 * 60 * 1000, polling: 250 },
-);
+await counterSession(page, facts);
 await page.getByTestId("repeat-count").fill("1");
 // FOCUS=<testid>: move the keyboard focus there first (as a person grabbing the slider
 // would: FOCUS=timeline), instead of leaving it in the Repeat's count.
