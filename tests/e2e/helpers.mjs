@@ -169,3 +169,32 @@ export async function counterSession(page, facts) {
     { timeout: 15 * 60 * 1000, polling: 250 },
   );
 }
+
+/** Chrome's sampling profiler on `page` (every 500 µs), enabled, not yet started. */
+export async function sampler(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+  return cdp;
+}
+
+/** Milliseconds of inclusive time per function name (`label` of a call frame) over the
+ * samples `from..=to` of a CDP `profile`; a function counted once per sample however
+ * often it is on the stack. */
+export function inclusiveTimes(profile, label, from = 0, to = profile.samples.length - 1) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map();
+  for (let i = from; i <= to; i++) {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const seen = new Set();
+    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      const name = label(byId.get(id).callFrame);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+    }
+  }
+  return inclusive;
+}

@@ -3,15 +3,13 @@
 // profiler, and prints the longest stretch of busy main-thread samples (a long task, as
 // the bench's `longest_task_ms` sees it) with the functions that took its time. Wasm
 // functions have names only in a build that keeps them (see profile.mjs).
-import { start, open, submit, openBigRestaurant, bigOrder } from "./helpers.mjs";
+import { start, open, submit, openBigRestaurant, bigOrder, sampler, inclusiveTimes } from "./helpers.mjs";
 
 const orders = Number(process.argv[2] ?? "10000");
 const env = await start();
 const { page, context } = await open(env);
 await openBigRestaurant(page);
-const cdp = await context.newCDPSession(page);
-await cdp.send("Profiler.enable");
-await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+const cdp = await sampler(context, page);
 await cdp.send("Profiler.start");
 await submit(page, bigOrder, { times: orders });
 await page.waitForFunction(() => !document.querySelector("[data-testid=repeat-progress], .composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 500 });
@@ -37,24 +35,14 @@ profile.samples.forEach((id, i) => {
     if (run.ms > best.ms) best = { ms: run.ms, from: run.from, to: i };
   }
 });
-// Parent links, to report inclusive time too.
-const parent = new Map();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const self = new Map();
-const inclusive = new Map();
 const label = (frame) => `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}`;
 for (let i = best.from; i <= best.to; i++) {
   const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-  const node = byId.get(profile.samples[i]);
-  self.set(label(node.callFrame), (self.get(label(node.callFrame)) ?? 0) + dt);
-  const seen = new Set();
-  for (let id = node.id; id !== undefined; id = parent.get(id)) {
-    const name = label(byId.get(id).callFrame);
-    if (seen.has(name)) continue;
-    seen.add(name);
-    inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
-  }
+  const name = label(byId.get(profile.samples[i]).callFrame);
+  self.set(name, (self.get(name) ?? 0) + dt);
 }
+const inclusive = inclusiveTimes(profile, label, best.from, best.to);
 const top = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 30));
 console.log(`restaurant Repeat ×${orders}: longest busy stretch ${best.ms.toFixed(0)} ms (samples ${best.from}..${best.to})`);
 console.log("top self time:");

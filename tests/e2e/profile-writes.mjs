@@ -4,16 +4,14 @@
 // write when the run ended, the time until saved, and the functions with the most
 // inclusive time (the profile is written to $PROFILE_OUT, default /tmp/writes.cpuprofile).
 // Not a test: `DIST_DIR=<dist> node tests/e2e/profile-writes.mjs`.
-import { start, open, submit, head, openBigRestaurant, bigOrder } from "./helpers.mjs";
+import { start, open, submit, head, openBigRestaurant, bigOrder, sampler, inclusiveTimes } from "./helpers.mjs";
 import { writeFileSync } from "node:fs";
 
 const orders = Number(process.env.ORDERS ?? 50_000);
 const env = await start();
 const { page, context } = await open(env);
 await openBigRestaurant(page);
-const cdp = await context.newCDPSession(page);
-await cdp.send("Profiler.enable");
-await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+const cdp = await sampler(context, page);
 await submit(page, bigOrder, { times: orders });
 await page.waitForFunction(() => !document.querySelector("[data-testid=repeat-progress], .composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 20 });
 const ran = Date.now();
@@ -29,20 +27,7 @@ const writesMs = Date.now() - ran;
 const { profile } = await cdp.send("Profiler.stop");
 writeFileSync(process.env.PROFILE_OUT ?? "/tmp/writes.cpuprofile", JSON.stringify(profile));
 console.log(JSON.stringify({ facts, saved_when_the_run_ended: savedAtEnd, writes_beyond_the_run_ms: writesMs }));
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const inclusive = new Map();
-profile.samples.forEach((id, i) => {
-  const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-  const seen = new Set();
-  for (let x = id; x !== undefined; x = parent.get(x)) {
-    const name = byId.get(x).callFrame.functionName || "(anonymous)";
-    if (seen.has(name)) continue;
-    seen.add(name);
-    inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
-  }
-});
+const inclusive = inclusiveTimes(profile, (frame) => frame.functionName || "(anonymous)");
 for (const [name, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 40))) {
   console.log(`${ms.toFixed(0).padStart(7)} ms  ${name.slice(0, 150)}`);
 }
