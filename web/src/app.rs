@@ -298,7 +298,8 @@ fn use_shortcuts(
 }
 
 /// Runs the session's Repeat ×N (started here, or kept with a workspace and taken up after
-/// a reload) in slices that yield to the browser; one runner at a time.
+/// a reload) in slices that yield to the browser; one runner at a time, which follows the
+/// session's job (`repeat::run`).
 #[hook]
 fn use_repeat_runner(store: &SessionHandle, cancel: &Rc<RefCell<Rc<Cell<bool>>>>) {
     let running = use_mut_ref(|| false);
@@ -306,14 +307,14 @@ fn use_repeat_runner(store: &SessionHandle, cancel: &Rc<RefCell<Rc<Cell<bool>>>>
     let store = store.clone();
     let cancel = cancel.clone();
     use_effect_with(job, move |job| {
-        if let Some(job) = job.clone().filter(|_| !*running.borrow()) {
+        if job.is_some() && !*running.borrow() {
             *running.borrow_mut() = true;
             let flag = Rc::new(Cell::new(false));
             *cancel.borrow_mut() = flag.clone();
-            let done = store.get().repeat_done();
+            let session = store.shared();
             let dispatch = Callback::from(move |action| store.dispatch(action));
             wasm_bindgen_futures::spawn_local(async move {
-                repeat::run(job.command, done, job.total, dispatch, flag).await;
+                repeat::run(session, dispatch, flag).await;
                 *running.borrow_mut() = false;
             });
         }

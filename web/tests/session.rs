@@ -157,15 +157,65 @@ fn time_travel_locks_the_composer_and_fork_keeps_the_past() {
     );
 }
 
+/// The counter ids the journal's submissions name, in order.
+fn submitted_ids(session: &Session) -> Vec<String> {
+    session
+        .journal(0)
+        .iter()
+        .filter_map(|e| e["submitted"]["command"]["increment"]["counter_id"].as_str())
+        .map(String::from)
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn a_repeat_takes_up_after_the_last_submission_its_journal_holds() {
+    let mut session = session("counter");
+    session.apply(Action::Submit(
+        json!({"increment": {"counter_id": "before", "by": 1}}),
+    ));
+    session.apply(Action::StartRepeat {
+        command: json!({"increment": {"counter_id": "c${i}", "by": 1}}),
+        total: 10,
+    });
+    session.apply(Action::RepeatSlice(4));
+    session.apply(Action::RepeatSlice(4));
+    assert_eq!(session.repeat_done(), 8);
+    let job = session.repeat_job().cloned().unwrap();
+    // A reload that kept only the first three repetitions: the workspace reopens with
+    // them and the job, and the next slices submit 4..=10, each once.
+    let kept = session.journal(0)[..job.start + 2 * 3].to_vec();
+    session.apply(Action::Open {
+        domain: "counter".into(),
+        seed: 0,
+        journal: Rc::new(kept),
+        read_only: false,
+    });
+    session.apply(Action::ResumeRepeat(job));
+    assert_eq!(session.progress(), Some(Progress { done: 3, total: 10 }));
+    session.apply(Action::RepeatSlice(100));
+    assert_eq!(
+        session.progress(),
+        Some(Progress {
+            done: 10,
+            total: 10
+        })
+    );
+    let expected: Vec<String> = std::iter::once("before".to_string())
+        .chain((1..=10).map(|i| format!("c{i}")))
+        .collect();
+    assert_eq!(submitted_ids(&session), expected);
+    session.apply(Action::RepeatSlice(1));
+    assert_eq!(submitted_ids(&session).len(), 11, "nothing past its total");
+}
+
 #[wasm_bindgen_test]
 fn the_filter_narrows_the_log_and_follows_new_facts() {
     let mut session = session("counter");
-    session.apply(Action::SubmitBatch {
-        commands: (0..5)
-            .map(|i| json!({"decrement": {"counter_id": format!("c{i}"), "by": 1}}))
-            .collect(),
-        progress: Progress { done: 5, total: 10 },
+    session.apply(Action::StartRepeat {
+        command: json!({"decrement": {"counter_id": "c${i}", "by": 1}}),
+        total: 10,
     });
+    session.apply(Action::RepeatSlice(5));
     assert_eq!(session.progress(), Some(Progress { done: 5, total: 10 }));
     session.apply(Action::Submit(
         json!({"increment": {"counter_id": "c0", "by": 1}}),

@@ -13,7 +13,7 @@ use super::journal_store::{self, Damage, Folded, Segment, SEGMENT};
 use super::resting_cursor::{self, RestingCursor};
 use super::workspaces::{self, Parent, Settings, Workspace};
 use crate::session::store::SessionHandle;
-use crate::session::{Action, Built, ForkOrigin, RunMode, Session};
+use crate::session::{Action, Built, ForkOrigin, RepeatJob, RunMode, Session};
 use decider_core::{DynDomain, DynEngine};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -109,6 +109,29 @@ pub struct Keeper {
     resting: Option<Timeout>,
     /// Writes a resting cursor at once when the page is hidden (closed, reloaded).
     on_hide: Option<EventListener>,
+    /// A Repeat ×N that ended before the store held all its submissions: see [`Ending`].
+    ending: Option<Ending>,
+}
+
+/// A Repeat ×N that ended (done or cancelled) while the store lagged behind: until the
+/// store holds the journal up to `end`, the workspace record keeps `job` as running, its
+/// total cut to what was submitted, so that a reload in between submits what was not
+/// kept (and nothing more) instead of forgetting it.
+struct Ending {
+    job: RepeatJob,
+    end: usize,
+}
+
+impl Ending {
+    /// The repeat a record written with the journal up to `to` says is running, given the
+    /// session's own `running` one.
+    fn running(&self, to: usize, running: Option<RepeatJob>) -> Option<RepeatJob> {
+        if to < self.end {
+            Some(self.job.clone())
+        } else {
+            running
+        }
+    }
 }
 
 /// The keeper as its component and tasks hold it.
@@ -132,6 +155,7 @@ impl Keeper {
             halted: None,
             resting: None,
             on_hide: None,
+            ending: None,
         }))
     }
 
@@ -270,6 +294,7 @@ pub fn observe(keeper: &Shared) {
         });
         k.dirty = true;
         k.kept = false;
+        k.ending = None;
         k.publish();
     }
     let Some(current) = &mut k.status.current else {
@@ -277,7 +302,17 @@ pub fn observe(keeper: &Shared) {
     };
     let settings = settings_of(&session);
     let mut cursor_moved = false;
+    let mut ended = None;
     if current.settings != settings {
+        if let (Some(job), None) = (&current.settings.repeat, &settings.repeat) {
+            ended = Some(Ending {
+                job: RepeatJob {
+                    total: session.submitted_since(job.start),
+                    ..job.clone()
+                },
+                end: length,
+            });
+        }
         cursor_moved = current.settings.cursor != settings.cursor
             && Settings {
                 cursor: current.settings.cursor,
@@ -285,6 +320,9 @@ pub fn observe(keeper: &Shared) {
             } == current.settings;
         current.settings = settings;
         k.dirty = true;
+    }
+    if ended.is_some() && length > k.saved {
+        k.ending = ended;
     }
     drop(session);
     let halted = k.halted.is_some_and(|at| length <= at);
@@ -355,7 +393,11 @@ async fn flush(keeper: Shared) {
                     current.facts = session.head_after(to);
                     let text = session.stored_text(saved, to);
                     let image = session.packed(saved, to);
-                    let job = (db, current.clone(), saved, text, image, to - saved);
+                    let mut record = current.clone();
+                    if let Some(ending) = &k.ending {
+                        record.settings.repeat = ending.running(to, record.settings.repeat);
+                    }
+                    let job = (db, record, saved, text, image, to - saved);
                     k.dirty = false;
                     Some(job)
                 }
@@ -377,6 +419,9 @@ async fn flush(keeper: Shared) {
                 let mut k = keeper.borrow_mut();
                 if k.status.current.as_ref().map(|c| &c.id) == Some(&workspace.id) {
                     k.saved = from + count;
+                    if k.ending.as_ref().is_some_and(|e| k.saved >= e.end) {
+                        k.ending = None;
+                    }
                     k.status.saved_facts = workspace.facts;
                     k.kept = true;
                     let listed = Rc::make_mut(&mut k.status.workspaces);
@@ -630,6 +675,7 @@ fn show(
         k.status.current = Some(workspace.clone());
         k.dirty = true;
         k.kept = true;
+        k.ending = None;
         k.halted = None;
         k.opening = false;
         k.publish();

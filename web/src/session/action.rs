@@ -1,6 +1,6 @@
 //! What components ask of the session, and how the session does it.
 
-use super::{Built, ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS};
+use super::{repeat, Built, ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS};
 use decider_core::boundary::{FactRow, LogFilter};
 use decider_core::Id;
 use serde_json::Value;
@@ -47,13 +47,10 @@ pub enum Action {
     Extend(Rc<str>),
     /// Submit a command (JSON) as a user; instant mode runs it to idle.
     Submit(Value),
-    /// Submit a slice of a Repeat ×N; `progress` says how far the whole run is.
-    SubmitBatch {
-        /// The commands of this slice, `${i}` already replaced.
-        commands: Vec<Value>,
-        /// Submitted so far (this slice included) and in all.
-        progress: Progress,
-    },
+    /// Submit the next `n` repetitions of the running Repeat ×N: those after the last one
+    /// the journal holds (so a repeat whose unsaved submissions were lost to a reload
+    /// submits them again, and none twice).
+    RepeatSlice(u64),
     /// Start a Repeat ×N of `command` (`${i}` replaced by 1..=`total`).
     StartRepeat {
         /// The command, `${i}` not yet replaced.
@@ -143,8 +140,16 @@ pub(super) fn apply(session: &mut Session, action: Action) {
             session.appended(from);
         }
         Action::Submit(command) => submit(session, vec![command]),
-        Action::SubmitBatch { commands, progress } => {
-            session.progress = Some(progress);
+        Action::RepeatSlice(n) => {
+            let Some(job) = &session.repeat else {
+                return;
+            };
+            let (total, done) = (job.total, session.repeat_done());
+            let to = done.saturating_add(n).min(total);
+            let commands = (done + 1..=to)
+                .map(|i| repeat::substitute(&job.command, i))
+                .collect();
+            session.progress = Some(Progress { done: to, total });
             submit(session, commands);
         }
         Action::StartRepeat { command, total } => {
@@ -162,8 +167,10 @@ pub(super) fn apply(session: &mut Session, action: Action) {
             });
             session.progress = Some(Progress { done: 0, total });
         }
-        Action::ResumeRepeat(job) => {
+        Action::ResumeRepeat(mut job) => {
             let total = job.total;
+            // Entries before its start that were not kept are not there to count from.
+            job.start = job.start.min(session.journal_len());
             session.repeat = Some(job);
             let done = session.repeat_done().min(total);
             session.progress = Some(Progress { done, total });

@@ -265,7 +265,12 @@ impl Session {
     pub fn repeat_done(&self) -> u64 {
         self.repeat
             .as_ref()
-            .map_or(0, |job| self.engine.submitted_since(job.start))
+            .map_or(0, |job| self.submitted_since(job.start))
+    }
+
+    /// How many user submissions the journal holds from entry `start` on.
+    pub fn submitted_since(&self, start: usize) -> u64 {
+        self.engine.submitted_since(start)
     }
 
     /// Where this session was forked from.

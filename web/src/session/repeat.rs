@@ -1,10 +1,10 @@
 //! Repeat ×N: the same command N times with `${i}` replaced by 1..N, submitted in slices
 //! that yield to the browser between them, so the page stays responsive and can cancel.
 
-use super::{Action, Progress};
+use super::{Action, Session};
 use gloo::timers::future::TimeoutFuture;
 use serde_json::{Map, Value};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::Callback;
 
@@ -33,29 +33,35 @@ pub fn substitute(command: &Value, i: u64) -> Value {
     }
 }
 
-/// Submits `command` for `i` in `done + 1..=total` through `dispatch`, in slices of
-/// about 8 to 40 ms, until done or `cancel` is set; then dispatches
-/// [`Action::RepeatEnded`].
+/// Runs the Repeat ×N that `session` holds (see [`Action::RepeatSlice`]) through
+/// `dispatch`, in slices of about 8 to 40 ms, until its journal holds every repetition,
+/// `cancel` is set or a slice submits nothing (the session refused it and says why);
+/// then dispatches [`Action::RepeatEnded`]. What is done is read from the session before
+/// each slice, never counted here: a session reopened meanwhile (a reload, another tab's
+/// write) resumes after its own last submission. Stops without a word when the session
+/// runs no repeat any more (another workspace was opened).
 pub async fn run(
-    command: Value,
-    mut done: u64,
-    total: u64,
+    session: Rc<RefCell<Session>>,
     dispatch: Callback<Action>,
     cancel: Rc<Cell<bool>>,
 ) {
+    let progress = || {
+        let session = session.borrow();
+        let job = session.repeat_job()?;
+        Some((session.repeat_done(), job.total))
+    };
     let mut slice = 16u64;
-    while done < total && !cancel.get() {
+    while let Some((done, total)) = progress() {
+        if done >= total || cancel.get() {
+            break;
+        }
         let n = slice.min(total - done);
-        let commands = (done + 1..=done + n)
-            .map(|i| substitute(&command, i))
-            .collect();
-        done += n;
         let started = now();
-        dispatch.emit(Action::SubmitBatch {
-            commands,
-            progress: Progress { done, total },
-        });
+        dispatch.emit(Action::RepeatSlice(n));
         let spent = (now() - started).max(0.1);
+        if progress().is_some_and(|(now_done, _)| now_done == done) {
+            break;
+        }
         TimeoutFuture::new(0).await;
         // The page rendered meanwhile: give the work at least as long as that took (so a
         // costly render does not dominate), within SLICE_MS..MAX_SLICE_MS.
