@@ -8,17 +8,35 @@ use crate::projection::{fold_event, Projection};
 use crate::system::System;
 use std::sync::Arc;
 
-/// How many facts (or entries) apart full snapshots of the streams map are, at least: the
-/// snapshots between them keep no stream.
+/// How many facts (or entries) apart full snapshots of the streams map (checkpoints) are,
+/// at least: the snapshots between them keep no stream.
 const CHECKPOINT_EVERY: u64 = 16384;
+
+/// How many facts (or entries) apart checkpoints are, at least, for each stream of the live
+/// map: after a checkpoint, the first write to each stream copies its state (and each map
+/// node on its path) once, so with this spacing those copies are at most one per this many
+/// entries, however many streams the commands go round.
+const ENTRIES_PER_STREAM: u64 = 4;
+
+/// How many facts (or entries) apart checkpoints are, at most, however many streams there
+/// are: time travel folds up to this many entries from the checkpoint before.
+const CHECKPOINT_MOST: u64 = 65536;
+
+/// How many facts (or entries) after the last checkpoint the next one comes, with
+/// `streams` streams in the live map.
+fn checkpoint_span(streams: usize) -> u64 {
+    (streams as u64)
+        .saturating_mul(ENTRIES_PER_STREAM)
+        .clamp(CHECKPOINT_EVERY, CHECKPOINT_MOST)
+}
 
 /// The journal of an engine with a [`Projection`] snapshot every K facts, so the state at
 /// any position is one snapshot (structure-shared) plus at most K folds.
 ///
-/// Only every few snapshots (a checkpoint, about every 16,384 facts) shares the live
-/// streams map; the ones between keep no stream (their view, process manager and queue
-/// only), and the streams at one of them are the checkpoint's with the events recorded
-/// since folded in. The live map and its stream states are then rarely shared, so a write
+/// Only every few snapshots (a checkpoint, every 16,384 facts or entries, or up to 65,536
+/// with many streams) shares the live streams map; the ones between keep no stream (their
+/// view, process manager and queue only), and the streams at one of them are the
+/// checkpoint's with the events recorded since folded in. The live map and its stream states are then rarely shared, so a write
 /// after a snapshot seldom copies a map node or a stream's state (at most once per
 /// checkpoint, not once per snapshot), and taking a snapshot looks up no stream.
 pub struct Timeline<Y: System> {
@@ -28,8 +46,9 @@ pub struct Timeline<Y: System> {
     /// The kept states: a checkpoint's has every stream, the others none.
     snapshots: Vec<Projection<Y>>,
     every: u64,
-    /// Every how many snapshots the whole streams map is kept.
-    checkpoint_every: usize,
+    /// The indices of the snapshots that keep the whole streams map (the initial one
+    /// first), in order.
+    checkpoints: Vec<usize>,
 }
 
 impl<Y: System> Timeline<Y> {
@@ -40,9 +59,7 @@ impl<Y: System> Timeline<Y> {
             ends: Vec::new(),
             snapshots: vec![initial],
             every,
-            checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
-                .unwrap_or(1)
-                .max(1),
+            checkpoints: vec![0],
         }
     }
 
@@ -57,12 +74,38 @@ impl<Y: System> Timeline<Y> {
         }
     }
 
+    /// Keeps the state of `live`: with its streams when it is far enough from the last
+    /// checkpoint ([`checkpoint_span`]) to be the next one, else without.
     fn snapshot(&mut self, live: &Projection<Y>) {
         let mut state = live.clone();
-        if self.snapshots.len() % self.checkpoint_every != 0 {
+        let last = &self.snapshots[self.last_checkpoint()];
+        let span = checkpoint_span(live.streams.len());
+        if live.position - last.position >= span || live.entries - last.entries >= span {
+            self.checkpoints.push(self.snapshots.len());
+        } else {
             state.streams = Default::default();
         }
         self.snapshots.push(state);
+    }
+
+    /// The number of entries folded into each checkpoint, in order (the initial one first).
+    #[cfg(test)]
+    pub(crate) fn checkpoint_entries(&self) -> Vec<u64> {
+        self.checkpoints
+            .iter()
+            .map(|&c| self.snapshots[c].entries)
+            .collect()
+    }
+
+    /// The index of the last checkpoint.
+    fn last_checkpoint(&self) -> usize {
+        self.checkpoints.last().copied().unwrap_or(0)
+    }
+
+    /// The index of the checkpoint at or before snapshot `index`.
+    fn checkpoint_of(&self, index: usize) -> usize {
+        let after = self.checkpoints.partition_point(|&c| c <= index);
+        after.checked_sub(1).map_or(0, |i| self.checkpoints[i])
     }
 
     /// The projection of snapshot `index`, its streams those of the checkpoint before it
@@ -70,7 +113,7 @@ impl<Y: System> Timeline<Y> {
     /// streams in `only` (sorted) when given, in a map of their own, not in a copy of the
     /// paths of the whole one (a million streams after a Repeat of a million facts).
     fn restore(&self, system: &Y, index: usize, only: Option<&[StreamId]>) -> Projection<Y> {
-        let checkpoint = index - index % self.checkpoint_every;
+        let checkpoint = self.checkpoint_of(index);
         let mut state = self.snapshots[index].clone();
         let base = &self.snapshots[checkpoint];
         let mut streams = match only {
@@ -118,6 +161,10 @@ impl<Y: System> Timeline<Y> {
             return false;
         }
         self.snapshots.remove(1);
+        self.checkpoints.retain(|&c| c != 1);
+        for c in &mut self.checkpoints {
+            *c -= usize::from(*c > 1);
+        }
         true
     }
 
@@ -194,9 +241,10 @@ impl<Y: System> Timeline<Y> {
     /// it, except that it keeps only the streams in `streams`: any other stream is missing
     /// from its map, and stays out of it when more entries are folded into it. For a
     /// reader of a few streams (the page's inspector): the whole state folds the events of
-    /// every stream written since the last checkpoint (up to 16,384 entries) into a copy
-    /// of the checkpoint's map, and every stream the entries after the snapshot write;
-    /// this one folds only the streams it keeps, in a map of their own.
+    /// every stream written since the last checkpoint (up to 16,384 entries, or up to
+    /// 65,536 with many streams) into a copy of the checkpoint's map, and every stream the
+    /// entries after the snapshot write; this one folds only the streams it keeps, in a
+    /// map of their own.
     pub fn at_entry_for(&self, system: &Y, entries: usize, streams: &[StreamId]) -> Projection<Y> {
         self.fold_to(system, entries, Some(streams))
     }
