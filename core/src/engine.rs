@@ -130,9 +130,6 @@ pub struct Engine<
     index: CommandIndex,
     /// Reactor names, shared by every command a reactor issues.
     names: Vec<SharedStr>,
-    /// The commands queued in reaction to the fact being reacted to, in a buffer kept from
-    /// one step to the next so a step allocates none for them.
-    queued: Vec<SharedCommand<Y::Command>>,
 }
 
 impl<Y: System> Engine<Y> {
@@ -213,7 +210,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             live,
             index: CommandIndex::new(ids),
             names: Vec::new(),
-            queued: Vec::new(),
         }
     }
 
@@ -591,6 +587,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 continue;
             }
             let (fact_id, compensation) = (fact.id, fact.is_rejection());
+            let mut queued = Vec::with_capacity(reactions.len());
             for (name, command) in reactions.drain(..) {
                 let reaction = Arc::new(CommandEnvelope {
                     command_id: self.fresh_command_id(),
@@ -610,10 +607,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 } else {
                     self.index.queue(reaction.command_id, None);
                     self.live.enqueue(reaction.clone());
-                    self.queued.push(reaction);
+                    queued.push(reaction);
                 }
             }
-            facts.set_queued(index, self.queued.drain(..));
+            facts.set_queued(index, queued);
         }
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {

@@ -181,18 +181,13 @@ impl<C, E, R> Batch<C, E, R> {
 
     /// Sets the commands queued in reaction to fact `index` (`index < len`; `queued`
     /// replaces what the fact's reactions were).
-    pub(crate) fn set_queued<Q>(&mut self, index: usize, queued: Q)
-    where
-        Q: IntoIterator<Item = SharedCommand<C>>,
-        Q::IntoIter: ExactSizeIterator,
-    {
-        let mut queued = queued.into_iter();
+    pub(crate) fn set_queued(&mut self, index: usize, mut queued: Vec<SharedCommand<C>>) {
         if let Some(index) = index.checked_sub(1) {
             let more = self
                 .more
                 .as_mut()
                 .expect("a fact after the first is in `more`");
-            more.rest[index].queued = queued.collect();
+            more.rest[index].queued = queued.into_boxed_slice();
             return;
         }
         self.reaction = None;
@@ -200,15 +195,15 @@ impl<C, E, R> Batch<C, E, R> {
             more.reactions = Box::default();
         }
         if queued.len() == 1 {
-            self.reaction = queued.next();
-        } else if queued.len() > 1 {
+            self.reaction = queued.pop();
+        } else if !queued.is_empty() {
             let more = self.more.get_or_insert_with(|| {
                 Box::new(More {
                     reactions: Box::default(),
                     rest: Box::default(),
                 })
             });
-            more.reactions = queued.collect();
+            more.reactions = queued.into_boxed_slice();
         }
         if self
             .more
