@@ -36,9 +36,10 @@ fn checkpoint_span(streams: usize) -> u64 {
 /// Only every few snapshots (a checkpoint, every 16,384 facts or entries, or up to 65,536
 /// with many streams) shares the live streams map; the ones between keep no stream (their
 /// view, process manager and queue only), and the streams at one of them are the
-/// checkpoint's with the events recorded since folded in. The live map and its stream states are then rarely shared, so a write
-/// after a snapshot seldom copies a map node or a stream's state (at most once per
-/// checkpoint, not once per snapshot), and taking a snapshot looks up no stream.
+/// checkpoint's with the events recorded since folded in. The live map and its stream
+/// states are then rarely shared, so a write after a snapshot seldom copies a map node or
+/// a stream's state (at most once per checkpoint, not once per snapshot), and taking a
+/// snapshot looks up no stream.
 pub struct Timeline<Y: System> {
     journal: Vec<EntryOf<Y>>,
     /// The global position after each journal entry.
