@@ -115,7 +115,9 @@ fn with_nothing_selected_the_cursor_shows_the_last_folded_facts_stream() {
     let mut session = session("counter");
     assert_eq!(session.cursor_stream(), None, "no fact yet");
     for id in ["a", "b"] {
-        session.apply(Action::Submit(json!({"increment": {"counter_id": id, "by": 1}})));
+        session.apply(Action::Submit(
+            json!({"increment": {"counter_id": id, "by": 1}}),
+        ));
     }
     // A submission selects nothing: the inspector shows the stream of the newest fact.
     assert!(session.selected().is_none());
