@@ -13,7 +13,7 @@ const { page } = await open(env);
 await counterSession(page, facts);
 const positions = [0.123457, 0.500001, 0.999001, 0.000042].map((f) => Math.max(1, Math.round(f * facts)));
 for (const position of positions.slice(0, moves)) {
-  const counts = await page.evaluate(
+  const { counts, beforeFrame } = await page.evaluate(
     (position) =>
       new Promise((resolve) => {
         const counts = {};
@@ -24,26 +24,33 @@ for (const position of positions.slice(0, moves)) {
           return name ?? (panel ? (panel.className || panel.tagName).toString().split(" ")[0] : "page");
         };
         const add = (key, n = 1) => (counts[key] = (counts[key] ?? 0) + n);
-        const observer = new MutationObserver((records) => {
+        const tally = (records) => {
           for (const r of records) {
             const kind = r.type === "attributes" ? `@${r.attributeName}` : r.type === "characterData" ? "text" : `+${r.addedNodes.length}/-${r.removedNodes.length}`;
             add(`${where(r.target)} ${r.type === "childList" ? "nodes" : kind}`, r.type === "childList" ? r.addedNodes.length + r.removedNodes.length : 1);
           }
-        });
+        };
+        const observer = new MutationObserver(tally);
         observer.observe(document.body, { subtree: true, attributes: true, characterData: true, childList: true });
         const s = document.querySelector("[data-testid=timeline]");
         s.value = String(position);
         s.dispatchEvent(new Event("input", { bubbles: true }));
-        // Two frames: the move's render and what its next frame does.
-        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
-          observer.disconnect();
-          resolve(counts);
-        }, 50)));
+        // Two frames: the move's render and what its next frame does; those made before
+        // the next frame's callbacks (the bench's check) are counted apart too.
+        let beforeFrame = 0;
+        requestAnimationFrame(() => {
+          tally(observer.takeRecords());
+          beforeFrame = Object.values(counts).reduce((a, b) => a + b, 0);
+          requestAnimationFrame(() => setTimeout(() => {
+            observer.disconnect();
+            resolve({ counts, beforeFrame });
+          }, 50));
+        });
       }),
     position,
   );
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`move to ${position}: ${total} mutations`);
+  console.log(`move to ${position}: ${total} mutations, ${beforeFrame} of them before the next frame`);
   for (const [key, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(7)}  ${key}`);
 }
 await env.close();

@@ -6,7 +6,8 @@
 // EXTRA_CSS, also with those rules and without them again), and with TASKS=1 each task. Wasm functions
 // have names only in a build that keeps them: a copy of index.html whose rust link has
 // `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
-// MOVES=n: the slider's number of moves (20 by default; 1 for the first move alone).
+// MOVES=n: the slider's number of moves (20 by default; 1 for the first move alone);
+// POSITIONS=a,b,…: those positions instead (the bench's: 123457,500001,999001,42).
 import { start, open, submit, scrollFrames, counterSession } from "./helpers.mjs";
 
 const [what = "scroll", factsArg = "100000"] = process.argv.slice(2);
@@ -51,8 +52,9 @@ const actions = {
   // MOVES=1 profiles only the first move after the Repeat.
   slider: async () => {
     const times = [];
-    for (let i = 0; i < Number(process.env.MOVES ?? 20); i++) {
-      const position = Math.floor(((i * 7919) % 997) / 997 * facts) + 1;
+    const positions = process.env.POSITIONS?.split(",").map(Number) ??
+      Array.from({ length: Number(process.env.MOVES ?? 20) }, (_, i) => Math.floor(((i * 7919) % 997) / 997 * facts) + 1);
+    for (const position of positions) {
       times.push(
         await page.evaluate(
           (position) =>
@@ -137,7 +139,7 @@ async function trace(label) {
     categories: "devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,v8",
     transferMode: "ReportEvents",
   });
-  await actions[what]();
+  const times = await actions[what]();
   await cdp.send("Tracing.end");
   await done;
   const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
@@ -149,6 +151,7 @@ async function trace(label) {
     const [wall, cpu, n] = totals.get(e.name) ?? [0, 0, 0];
     totals.set(e.name, [wall + (e.dur ?? 0) / 1000, cpu + (e.tdur ?? 0) / 1000, n + 1]);
   }
+  console.log(`${label} ${what} under the trace (ms): ${times.map((t) => t.toFixed(1)).join(", ")}`);
   console.log(`${label} main thread time per event (inclusive): wall ms, CPU ms, count`);
   for (const [name, [wall, cpu, n]] of [...totals].sort((a, b) => b[1][1] - a[1][1]).slice(0, Number(process.env.TOP ?? 25))) {
     console.log(`${wall.toFixed(1).padStart(9)} ${cpu.toFixed(1).padStart(9)} ${String(n).padStart(6)}  ${name}`);
@@ -157,7 +160,8 @@ async function trace(label) {
 }
 
 /** TASKS=1: the main thread's tasks over 1 ms, in order, each with what it spent (CPU ms)
- * on events, animation frames, timers, microtasks, style, layout and paint. */
+ * on events, animation frames, timers, microtasks, style, layout and paint; TASKS=order
+ * lists those in the order they ran instead of adding up each kind. */
 function printTasks(events) {
   const wanted = ["EventDispatch", "FireAnimationFrame", "TimerFire", "RunMicrotasks", "UpdateLayoutTree", "Layout", "Paint", "Layerize", "HitTest"];
   events.sort((a, b) => a.ts - b.ts);
@@ -168,6 +172,8 @@ function printTasks(events) {
   for (const task of tasks) {
     while (i < events.length && events[i].ts < task.ts) i++;
     const spent = new Map();
+    // TASKS=order: in the order they began (a repeat of the one before merged with it).
+    const order = [];
     let called = "";
     for (let j = i; j < events.length && events[j].ts < task.ts + task.dur; j++) {
       const e = events[j];
@@ -182,8 +188,10 @@ function printTasks(events) {
       const stack = e.args?.beginData?.stackTrace ?? e.args?.data?.stackTrace;
       if (stack?.length) name += ` forced by ${stack.slice(0, 3).map((f) => f.functionName || "?").join(" < ")}`;
       spent.set(name, (spent.get(name) ?? 0) + (e.tdur ?? 0) / 1000);
+      if (order.at(-1)?.[0] === name) order.at(-1)[1] += (e.tdur ?? 0) / 1000;
+      else order.push([name, (e.tdur ?? 0) / 1000]);
     }
-    const parts = [...spent].map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ") + called;
+    const parts = [...(process.env.TASKS === "order" ? order : spent)].map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(", ") + called;
     console.log(`${((task.ts - t0) / 1000).toFixed(1).padStart(9)} ${(task.dur / 1000).toFixed(1).padStart(7)} ${((task.tdur ?? 0) / 1000).toFixed(1).padStart(7)}  ${parts}`);
   }
 }

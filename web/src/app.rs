@@ -89,7 +89,14 @@ fn Playground() -> Html {
     let stream_ids =
         use_stream_choices(&store, (domain_id, settled.then(|| session.stream_count())));
     let selected = session.selected().cloned();
-    let stream = selected.as_ref().map(|row| row.stream_id.clone());
+    // The selected fact's stream; with none selected (after a submission), the stream of
+    // the last fact folded, which the log's tail and the trace show (not while a Repeat
+    // runs: it would change, and the state be read again, with every slice).
+    let stream = match &selected {
+        Some(row) => Some(row.stream_id.clone()),
+        None if settled => session.cursor_stream(),
+        None => None,
+    };
     // The state is read again only when what it shows can have changed: the log (its
     // version is unique to one engine's content), the cursor or the shown stream.
     let states = use_memo(
@@ -116,7 +123,6 @@ fn Playground() -> Html {
                 move |facts| committed.set(facts)
             })} />
             <ErrorBanner />
-            <PastBanner />
             <main class="panels">
                 <div class="panel panel-composer">
                     <Composer
@@ -169,7 +175,12 @@ fn Playground() -> Html {
                         on_select={handlers.select_position.clone()} />
                 </div>
             </main>
-            <Timeline />
+            // The past banner floats over the panels' bottom edge, above the timeline:
+            // going into the past or back lays no panel out again.
+            <div class="timeline-dock">
+                <PastBanner />
+                <Timeline />
+            </div>
             { match *overlay {
                 Some(Overlay::Help) => html! { <Shortcuts on_close={show(None)} /> },
                 Some(Overlay::Specs) => html! {

@@ -111,6 +111,25 @@ fn step_mode_waits_and_a_fault_can_be_injected_on_any_queued_command() {
 }
 
 #[wasm_bindgen_test]
+fn with_nothing_selected_the_cursor_shows_the_last_folded_facts_stream() {
+    let mut session = session("counter");
+    assert_eq!(session.cursor_stream(), None, "no fact yet");
+    for id in ["a", "b"] {
+        session.apply(Action::Submit(
+            json!({"increment": {"counter_id": id, "by": 1}}),
+        ));
+    }
+    // A submission selects nothing: the inspector shows the stream of the newest fact.
+    assert!(session.selected().is_none());
+    assert_eq!(session.cursor_stream().as_deref(), Some("counter-b"));
+    // In the past, the stream of the last fact folded at the cursor.
+    session.apply(Action::SetCursor(1));
+    assert_eq!(session.cursor_stream().as_deref(), Some("counter-a"));
+    session.apply(Action::SetCursor(0));
+    assert_eq!(session.cursor_stream(), None, "nothing folded at the start");
+}
+
+#[wasm_bindgen_test]
 fn time_travel_locks_the_composer_and_fork_keeps_the_past() {
     let mut session = session("counter");
     for by in [1, 2, 3] {

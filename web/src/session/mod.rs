@@ -346,6 +346,13 @@ impl Session {
         self.engine.rows(position, position + 1).pop()
     }
 
+    /// The stream of the last fact folded at the cursor (the one right before it): what
+    /// the inspector shows when no fact is selected, as after a submission.
+    pub fn cursor_stream(&self) -> Option<String> {
+        let last = self.position().checked_sub(1)?;
+        self.fact(last).map(|row| row.stream_id)
+    }
+
     /// The state at the cursor (live when live), showing `stream`.
     pub fn state(&self, stream: Option<&str>) -> StateView {
         self.engine.inspect(self.cursor, stream, QUEUE_ROWS)

@@ -203,6 +203,8 @@ struct Scroll {
     top: f64,
     /// The height that shows rows (below the header).
     view: f64,
+    /// Whether the scroller has a height (it is laid out).
+    laid_out: bool,
     /// The height of every row together.
     total: f64,
     /// The spacer's height.
@@ -210,6 +212,15 @@ struct Scroll {
 }
 
 impl Scroll {
+    /// The same scroller, for a list of `len` rows.
+    fn with_len(self, geometry: Geometry, len: usize) -> Scroll {
+        Scroll {
+            total: len as f64 * geometry.row,
+            spacer: geometry.spacer(len),
+            ..self
+        }
+    }
+
     /// Virtual offset per pixel of scroll offset (1 unless the list is taller than the
     /// spacer).
     fn ratio(&self) -> f64 {
@@ -232,18 +243,18 @@ impl Geometry {
         Scroll {
             top: f64::from(scroller.scroll_top()).max(0.0),
             view: (f64::from(scroller.client_height()) - self.header).max(0.0),
+            laid_out: scroller.client_height() > 0,
             total: len as f64 * self.row,
             spacer: self.spacer(len),
         }
     }
 
-    /// What `scroller` shows of a list of `len` rows.
-    fn measure(self, scroller: &Element, len: usize) -> Viewport {
-        let scroll = self.scroll(scroller, len);
-        let fits = if scroller.client_height() <= 0 {
-            ROWS_BEFORE_LAYOUT
-        } else {
+    /// What a scroller at `scroll` shows of a list of `len` rows.
+    fn viewport(self, scroll: Scroll, len: usize) -> Viewport {
+        let fits = if scroll.laid_out {
             (scroll.view / self.row).ceil() as usize + 1
+        } else {
+            ROWS_BEFORE_LAYOUT
         };
         let virtual_top = scroll.top * scroll.ratio();
         let first = ((virtual_top / self.row).floor() as usize).min(len);
@@ -255,9 +266,9 @@ impl Geometry {
         }
     }
 
-    /// The scroll offset that brings row `index` into view of `scroller`, if it is not.
-    fn reveal(self, scroller: &Element, len: usize, index: usize) -> Option<i32> {
-        let scroll = self.scroll(scroller, len);
+    /// The scroll offset that brings row `index` into view of a scroller at `scroll`, if
+    /// it is not.
+    fn reveal(self, scroll: Scroll, index: usize) -> Option<i32> {
         let ratio = scroll.ratio();
         let virtual_top = scroll.top * ratio;
         let row_top = index as f64 * self.row;
@@ -296,7 +307,15 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         row: DEFAULT_ROW_HEIGHT,
         header: 0.0,
     });
-    let viewport = use_state_eq(Viewport::default);
+    // What the list shows, as last measured (it renders again through `update` when a
+    // measure finds it changed).
+    let viewport = use_mut_ref(Viewport::default);
+    let update = use_force_update();
+    // The rows last rendered, kept while a reveal is about to scroll them away.
+    let last_rows = use_mut_ref(Html::default);
+    // Where the scroller was when last measured: a render tells from it whether a reveal
+    // scrolls.
+    let measured = use_mut_ref(|| None::<Scroll>);
     // Whether the view is at the end: follow only then. Only the person scrolling away
     // (or a resize) unpins it, never rows added before the list followed them.
     let pinned = use_mut_ref(|| true);
@@ -315,9 +334,11 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let header_ref = header_ref.clone();
         let geometry = geometry.clone();
         let viewport = viewport.clone();
+        let measured = measured.clone();
         let pinned = pinned.clone();
         let placed = placed.clone();
         let len_now = len_now.clone();
+        let update = update.clone();
         Rc::new(move |cause: Cause| {
             let Some(element) = scroller.cast::<Element>() else {
                 return;
@@ -331,13 +352,20 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                     header,
                 };
             }
-            let now = geometry.borrow().measure(&element, *len_now.borrow());
+            let geometry = *geometry.borrow();
+            let len = *len_now.borrow();
+            let scroll = geometry.scroll(&element, len);
+            *measured.borrow_mut() = Some(scroll);
+            let now = geometry.viewport(scroll, len);
             // A scroll the list made itself is not the person leaving the end: rows added
             // since then are followed by the effect below.
             let own = cause == Cause::Scroll && *placed.borrow() == Some(element.scroll_top());
             let stays = own && *pinned.borrow();
             *pinned.borrow_mut() = now.at_end || stays;
-            viewport.set(now);
+            if *viewport.borrow() != now {
+                *viewport.borrow_mut() = now;
+                update.force_update();
+            }
         })
     };
 
@@ -376,6 +404,21 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         });
     }
 
+    // A row to reveal that is out of view, as last measured: the rows in view now are
+    // about to scroll away, so they are not rendered again (the render before is kept);
+    // the next frame puts the scroller there and renders the rows it brings, before that
+    // frame is painted. One render of the rows per reveal, not the old ones first.
+    let applied = use_mut_ref(|| None::<(usize, u64)>);
+    let fresh_reveal = props.reveal != *applied.borrow() && props.reveal.is_some();
+    *applied.borrow_mut() = props.reveal;
+    let scroll_to = match (fresh_reveal, props.reveal, *measured.borrow()) {
+        (true, Some((index, _)), Some(last)) => {
+            let geometry = *geometry.borrow();
+            geometry.reveal(last.with_len(geometry, len), index)
+        }
+        _ => None,
+    };
+
     // Follow the tail, or reveal a row, after the rows are in the DOM, in the next frame
     // ([`NextFrame`]: not inside the input that caused the render).
     {
@@ -383,9 +426,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let geometry = geometry.clone();
         let remeasure = remeasure.clone();
         let pinned = pinned.clone();
-        let applied = use_mut_ref(|| None::<(usize, u64)>);
         let followed = use_mut_ref(|| false);
         let next_frame = (*use_memo((), |_| NextFrame::default())).clone();
+        let update = update.clone();
         use_effect_with(
             (len, props.reveal, props.follow),
             move |&(len, reveal, follow)| {
@@ -394,13 +437,18 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                     *pinned.borrow_mut() = true;
                 }
                 *followed.borrow_mut() = follow;
-                let fresh_reveal = reveal != *applied.borrow() && reveal.is_some();
-                *applied.borrow_mut() = reveal;
                 next_frame.run(move || {
                     if let Some(element) = scroller.cast::<Element>() {
-                        match reveal {
-                            Some((index, _)) if fresh_reveal => {
-                                if let Some(top) = geometry.borrow().reveal(&element, len, index) {
+                        match (scroll_to, reveal) {
+                            (Some(top), _) => {
+                                element.set_scroll_top(top);
+                                // The rows kept from before are rendered again, whether
+                                // or not the measure below finds the view moved.
+                                update.force_update();
+                            }
+                            (None, Some((index, _))) if fresh_reveal => {
+                                let scroll = geometry.borrow().scroll(&element, len);
+                                if let Some(top) = geometry.borrow().reveal(scroll, index) {
                                     element.set_scroll_top(top);
                                 }
                             }
@@ -417,16 +465,29 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         );
     }
 
+    let viewport = *viewport.borrow();
     {
         let on_viewport = props.on_viewport.clone();
-        use_effect_with(*viewport, move |viewport| on_viewport.emit(*viewport));
+        use_effect_with(viewport, move |viewport| on_viewport.emit(*viewport));
     }
 
     let geometry = *geometry.borrow();
-    let first = viewport.first.min(len);
-    let start = first.saturating_sub(props.overscan);
-    let end = (first + viewport.fits + props.overscan).min(len);
-    let offset = viewport.first_top as f64 - (first - start) as f64 * geometry.row;
+    let rows = if scroll_to.is_some() {
+        last_rows.borrow().clone()
+    } else {
+        let first = viewport.first.min(len);
+        let start = first.saturating_sub(props.overscan);
+        let end = (first + viewport.fits + props.overscan).min(len);
+        let offset = viewport.first_top as f64 - (first - start) as f64 * geometry.row;
+        let rows = props.render.emit(Window {
+            range: start..end,
+            slots: viewport.fits + 2 * props.overscan,
+            top: offset,
+            row: geometry.row,
+        });
+        *last_rows.borrow_mut() = rows.clone();
+        rows
+    };
     html! {
         <div
             ref={scroller}
@@ -449,12 +510,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                 { props.empty.clone() }
             }
             <div style={format!("position: relative; height: {}px;", geometry.spacer(len))}>
-                { props.render.emit(Window {
-                    range: start..end,
-                    slots: viewport.fits + 2 * props.overscan,
-                    top: offset,
-                    row: geometry.row,
-                }) }
+                { rows }
             </div>
         </div>
     }

@@ -125,8 +125,9 @@ pub fn trace(props: &TraceProps) -> Html {
             </section>
         };
     };
+    // In the past the swimlanes end above the past banner, which lies over the panel's foot.
     html! {
-        <section class="trace" aria-label="Saga trace">
+        <section class={classes!("trace", props.cursor.is_some().then_some("trace-past"))} aria-label="Saga trace">
             <header class="trace-head">
                 <h2 class="trace-title">{"Trace"}</h2>
                 {header::summary(flow)}
