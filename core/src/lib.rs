@@ -15,8 +15,10 @@
 pub mod boundary;
 pub mod compose;
 pub mod decider;
+mod ends;
 pub mod engine;
 pub mod envelope;
+mod growth;
 pub mod ids;
 pub mod journal;
 pub mod process_manager;
