@@ -4,6 +4,7 @@
 use crate::decider::Decider;
 use crate::envelope::RecordedFact;
 use crate::envelope::{FactKind, Origin, SharedCommand};
+use crate::growth;
 use crate::ids::{FastHash, Id, SeededIds, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::system::System;
@@ -164,7 +165,7 @@ impl CommandIndex {
             Ok(i) if ordinal < len => self.dense[i] = slot,
             Ok(i) if ordinal - len < DENSE_GAP => {
                 self.dense.resize(i, ABSENT);
-                self.dense.push(slot);
+                growth::push(&mut self.dense, slot);
             }
             _ => {
                 self.sparse.insert(ordinal, slot);
