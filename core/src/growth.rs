@@ -1,7 +1,7 @@
 //! How the engine's long vectors grow (the journal, its entries' ends, the command
 //! index): by an eighth of what they hold once they are large, instead of doubling, so
-//! that a journal of a million entries carries at most an eighth of its size in unused
-//! capacity (doubling leaves up to half of it unused, a quarter on average). Natively a
+//! that a journal of a million entries carries at most an eighth of its length in
+//! unused capacity (doubling leaves up to its whole length unused). Natively a
 //! large block is grown in place by the allocator (`mremap`), so the extra growth steps
 //! cost no copy; in wasm each copies the vector, about nine slots copied per item
 //! pushed, amortized (two with doubling): a few nanoseconds an entry.
