@@ -46,7 +46,7 @@ pub use ids::{Id, SeededIds, SharedStr, StreamId};
 pub use journal::{GivenRecord, JournalEntry, StepFailure, StepRecord};
 pub use process_manager::ProcessManager;
 pub use projection::{JournalError, Projection, StreamState};
-pub use remains::Remains;
+pub use remains::{Freeing, Remains};
 pub use saga::Saga;
 pub use store::{Conflict, EventStore, InMemoryEventStore};
 pub use system::{Parts, System};
