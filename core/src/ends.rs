@@ -17,12 +17,20 @@ pub(crate) struct Ends {
 
 impl Ends {
     /// Appends the end of the next entry (not below the last one).
+    #[inline]
     pub(crate) fn push(&mut self, end: u64) {
-        let high = (end >> 32) as u32;
-        if high != self.high_at(self.low.len()) {
-            self.high.push((self.low.len(), high));
+        if end > u64::from(u32::MAX) {
+            self.note_high(end);
         }
         growth::push(&mut self.low, end as u32);
+    }
+
+    /// Notes the high half of `end`, the end of the next entry, if it is a new one.
+    fn note_high(&mut self, end: u64) {
+        let high = (end >> 32) as u32;
+        if high != self.high.last().map_or(0, |&(_, high)| high) {
+            self.high.push((self.low.len(), high));
+        }
     }
 
     /// The end of entry `index`.

@@ -185,10 +185,11 @@ impl<C, E, R> Batch<C, E, R> {
             return Batch::empty();
         };
         let rest: Box<[Recorded<C, E, R>]> = facts.collect();
+        let narrow = Stamp::narrow(time, 0);
         let mut batch = Batch {
             stream_id: Some(stream_id.clone()),
             position,
-            stamp: Stamp::ZERO,
+            stamp: narrow.unwrap_or(Stamp::ZERO),
             first: Some(FactData { id, kind }),
             reaction: None,
             more: (!rest.is_empty()).then(|| {
@@ -198,17 +199,21 @@ impl<C, E, R> Batch<C, E, R> {
                 })
             }),
         };
-        batch.set_stamp(time, 0);
+        if narrow.is_none() {
+            batch.set_wide(Some((time, 0)));
+        }
         batch.set_queued(0, queued.into_vec());
         batch
     }
 
     /// The logical time of the entry.
+    #[inline]
     fn time(&self) -> u64 {
         self.stamp().0
     }
 
     /// The entry's time and its step's ordinal (0 outside a step).
+    #[inline]
     fn stamp(&self) -> (u64, u64) {
         match self.more.as_ref().and_then(|more| more.wide) {
             Some(wide) => wide,
@@ -216,14 +221,24 @@ impl<C, E, R> Batch<C, E, R> {
         }
     }
 
-    /// Sets the entry's time and its step's ordinal.
-    fn set_stamp(&mut self, time: u64, step: u64) {
-        let narrow = Stamp::narrow(time, step);
-        self.stamp = narrow.unwrap_or(Stamp::ZERO);
-        if narrow.is_some() && self.more.is_none() {
-            return;
+    /// Sets the ordinal of the step that recorded the batch.
+    #[inline]
+    fn set_step(&mut self, step: u64) {
+        match u32::try_from(step) {
+            // Nothing in `more`: the time is in the stamp.
+            Ok(step) if self.more.is_none() => self.stamp.step = step,
+            _ => {
+                let time = self.time();
+                let narrow = Stamp::narrow(time, step);
+                self.stamp = narrow.unwrap_or(Stamp::ZERO);
+                self.set_wide(narrow.is_none().then_some((time, step)));
+            }
         }
-        self.more_mut().wide = narrow.is_none().then_some((time, step));
+    }
+
+    /// Sets (or clears) the time and ordinal kept in `more`.
+    fn set_wide(&mut self, wide: Option<(u64, u64)>) {
+        self.more_mut().wide = wide;
         self.tidy();
     }
 
@@ -404,7 +419,7 @@ impl<C, E, R> StepRecord<C, E, R> {
         injected: bool,
     ) -> Self {
         let mut facts = facts;
-        facts.set_stamp(facts.time(), step);
+        facts.set_step(step);
         if failure.is_some() || injected {
             let more = facts.more_mut();
             more.failure = failure.map(|failure| *failure);

@@ -4,7 +4,6 @@
 use crate::decider::Decider;
 use crate::envelope::RecordedFact;
 use crate::envelope::{FactKind, Origin, SharedCommand};
-use crate::growth;
 use crate::ids::{FastHash, Id, SeededIds, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::system::System;
@@ -165,7 +164,7 @@ impl CommandIndex {
             Ok(i) if ordinal < len => self.dense[i] = slot,
             Ok(i) if ordinal - len < DENSE_GAP => {
                 self.dense.resize(i, ABSENT);
-                growth::push(&mut self.dense, slot);
+                self.dense.push(slot);
             }
             _ => {
                 self.sparse.insert(ordinal, slot);
