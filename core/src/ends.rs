@@ -26,6 +26,7 @@ impl Ends {
     }
 
     /// Notes the high half of `end`, the end of the next entry, if it is a new one.
+    #[cold]
     fn note_high(&mut self, end: u64) {
         let high = (end >> 32) as u32;
         if high != self.high.last().map_or(0, |&(_, high)| high) {

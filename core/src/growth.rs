@@ -20,7 +20,10 @@ pub(crate) fn push<T>(items: &mut Vec<T>, item: T) {
     items.push(item);
 }
 
-/// Makes room for an eighth more items in a long vector.
+/// Makes room for an eighth more items in a long vector (rare: kept out of the pushes'
+/// path).
+#[cold]
+#[inline(never)]
 fn grow<T>(items: &mut Vec<T>) {
     items.reserve_exact(items.len() / 8);
 }
