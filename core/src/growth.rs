@@ -14,18 +14,22 @@ const DOUBLING_BELOW: usize = 1 << 20;
 /// an eighth, a smaller one doubles.
 #[inline]
 pub(crate) fn push<T>(items: &mut Vec<T>, item: T) {
-    if items.len() == items.capacity() && items.len() >= DOUBLING_BELOW {
-        grow(items);
+    if items.len() == items.capacity() {
+        make_room(items);
     }
     items.push(item);
 }
 
-/// Makes room for an eighth more items in a long vector (rare: kept out of the pushes'
-/// path).
+/// Makes room in a full vector: an eighth more in a long one, as much again in a short
+/// one (rare: kept out of the pushes' path).
 #[cold]
 #[inline(never)]
-fn grow<T>(items: &mut Vec<T>) {
-    items.reserve_exact(items.len() / 8);
+fn make_room<T>(items: &mut Vec<T>) {
+    let more = match items.len() {
+        long if long >= DOUBLING_BELOW => long / 8,
+        short => short.max(4),
+    };
+    items.reserve_exact(more);
 }
 
 #[cfg(test)]
