@@ -1,4 +1,4 @@
-//! Heap bytes the whole engine keeps per event, and the time to drop a big engine,
+//! Heap bytes the whole engine keeps per event, and which part of it holds them,
 //! measured with a counting allocator; then the longest chunk of freeing a 1M-fact engine
 //! taken apart ([`decider_core::Remains`]). Run with
 //! `cargo bench -p decider-bench --bench memory`; figures are in BENCHMARKS.md.
@@ -8,7 +8,7 @@ use decider_bench::workloads::{
     config, counter_engine, counter_flows, counter_streams, order_engine, restaurant_engine,
     restaurant_flow, run_commands, RestaurantFlow,
 };
-use decider_core::{CommandEnvelope, Engine, FactKind, JournalEntry, StepRecord, System};
+use decider_core::{CommandEnvelope, Engine, FactKind, Freeing, JournalEntry, StepRecord, System};
 use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,7 +40,8 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 /// Builds an engine with `build`, then prints its live bytes per fact (all of them, the
-/// payload's own, and the engine's beyond the payload) and its drop time.
+/// payload's own, and the engine's beyond the payload), the bytes each part of it frees
+/// when it is taken apart ([`Freeing`]), and the time that takes.
 fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
     let before = LIVE.load(Ordering::Relaxed);
     let engine = build();
@@ -49,19 +50,49 @@ fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
     let events = engine.timeline().head();
     let entries = engine.journal().len();
     let start = Instant::now();
-    drop(black_box(engine));
-    let dropped = start.elapsed();
+    let parts = parts(black_box(engine));
+    let freed = start.elapsed();
     let per_fact = |bytes: usize| bytes as f64 / events as f64;
+    let parts: Vec<String> = parts
+        .iter()
+        .map(|(part, bytes)| format!("{part:?} {:.0}", per_fact(*bytes)))
+        .collect();
     println!(
         "{name}: {events} facts, {entries} journal entries, {bytes} bytes live \
-         ({:.0} bytes per fact: payload {:.0}, beyond the payload {:.0}); dropped in {:.1} ms; \
-         {}",
+         ({:.0} bytes per fact: payload {:.0}, beyond the payload {:.0}; freed per fact by \
+         part: {}); taken apart in {:.1} ms; {}",
         per_fact(bytes),
         per_fact(payload),
         per_fact(bytes - payload),
-        dropped.as_secs_f64() * 1e3,
+        parts.join(", "),
+        freed.as_secs_f64() * 1e3,
         layout::<Y>(),
     );
+}
+
+/// Takes `engine` apart a few items at a time and returns the heap bytes each part of it
+/// freed (a part frees what only it held: the journal frees the payload, the streams the
+/// stream ids the journal shared with them; the last part, [`Freeing::Rest`], is what
+/// dropping the remains frees).
+fn parts<Y: System>(engine: Engine<Y>) -> Vec<(Freeing, usize)> {
+    let mut remains = engine.into_remains();
+    let mut parts: Vec<(Freeing, usize)> = Vec::new();
+    loop {
+        let (part, before) = (remains.freeing(), LIVE.load(Ordering::Relaxed));
+        let left = remains.free(64);
+        let freed = before - LIVE.load(Ordering::Relaxed);
+        match parts.last_mut() {
+            Some((last, bytes)) if *last == part => *bytes += freed,
+            _ => parts.push((part, freed)),
+        }
+        if !left {
+            break;
+        }
+    }
+    let before = LIVE.load(Ordering::Relaxed);
+    drop(remains);
+    parts.push((Freeing::Rest, before - LIVE.load(Ordering::Relaxed)));
+    parts
 }
 
 /// The sizes of the records every command and step allocates, beside the payload they

@@ -556,10 +556,12 @@ where
         let timeline = self.engine.timeline();
         let entry = timeline.entry_of_position(fact.position);
         match timeline.journal().get(entry) {
-            Some(JournalEntry::Step(step)) => {
-                self.catalog
-                    .fact_row(fact, Some(&step.command), Some(step.step), step.injected())
-            }
+            Some(JournalEntry::Step(step)) => self.catalog.fact_row(
+                fact,
+                Some(&step.command),
+                Some(step.step()),
+                step.injected(),
+            ),
             _ => self.catalog.fact_row(fact, None, None, false),
         }
     }

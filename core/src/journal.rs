@@ -32,22 +32,46 @@ pub enum JournalEntry<C, E, R> {
 ///
 /// Laid out for the common step, which records one fact and queues at most one command
 /// in reaction: both are inline, and anything beyond sits in one allocation (`more`)
-/// that most batches do not have. One batch has one layout (the constructors keep it
-/// so), so the derived equality compares contents.
+/// that most batches do not have. One batch has one layout (the constructors and setters
+/// keep it so: [`Batch::tidy`]), so the derived equality compares contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Batch<C, E, R> {
     /// The stream of every fact (`None` when there is none).
     stream_id: Option<StreamId>,
     /// The position of the first fact.
     position: u64,
-    /// The logical time of the entry.
-    time: u64,
+    /// The logical time of the entry and, in a step, the step's ordinal.
+    stamp: Stamp,
     /// The first fact's id and kind.
     first: Option<FactData<C, E, R>>,
     /// The command queued in reaction to the first fact, when it is the only one.
     reaction: Option<SharedCommand<C>>,
-    /// The first fact's reactions when there are several, and the facts after the first.
+    /// What few batches have: several reactions to the first fact, facts after the first,
+    /// a step's failure or injection, a time or ordinal beyond 32 bits.
     more: Option<Box<More<C, E, R>>>,
+}
+
+/// An entry's logical time and its step's ordinal in one word, for the journals that fit
+/// it (fewer than 2³² entries: every journal so far); a batch whose time or ordinal does
+/// not fit keeps both in [`More::wide`] and [`Stamp::ZERO`] here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    time: u32,
+    step: u32,
+}
+
+impl Stamp {
+    /// Time 0 and ordinal 0; also the stamp of a batch whose time and ordinal are in
+    /// [`More::wide`].
+    const ZERO: Stamp = Stamp { time: 0, step: 0 };
+
+    /// `time` and `step` in one word, or `None` if one of them does not fit.
+    fn narrow(time: u64, step: u64) -> Option<Stamp> {
+        Some(Stamp {
+            time: u32::try_from(time).ok()?,
+            step: u32::try_from(step).ok()?,
+        })
+    }
 }
 
 /// A fact's own data: what a [`Batch`] does not share between its facts.
@@ -66,6 +90,34 @@ struct More<C, E, R> {
     reactions: Box<[SharedCommand<C>]>,
     /// The facts after the first.
     rest: Box<[Recorded<C, E, R>]>,
+    /// The bound a step hit, if it hit one.
+    failure: Option<StepFailure<C>>,
+    /// Whether a step's rejection was injected by a person.
+    injected: bool,
+    /// The time and the step's ordinal, when [`Stamp`] cannot hold them.
+    wide: Option<(u64, u64)>,
+}
+
+impl<C, E, R> More<C, E, R> {
+    /// Nothing more.
+    fn none() -> Self {
+        More {
+            reactions: Box::default(),
+            rest: Box::default(),
+            failure: None,
+            injected: false,
+            wide: None,
+        }
+    }
+
+    /// Whether it holds nothing.
+    fn is_none(&self) -> bool {
+        self.reactions.is_empty()
+            && self.rest.is_empty()
+            && self.failure.is_none()
+            && !self.injected
+            && self.wide.is_none()
+    }
 }
 
 /// The commands queued in reaction to a batch's first fact, and its facts after the first.
@@ -113,7 +165,7 @@ impl<C, E, R> Batch<C, E, R> {
         Batch {
             stream_id: None,
             position: 0,
-            time: 0,
+            stamp: Stamp::ZERO,
             first: None,
             reaction: None,
             more: None,
@@ -133,21 +185,73 @@ impl<C, E, R> Batch<C, E, R> {
             return Batch::empty();
         };
         let rest: Box<[Recorded<C, E, R>]> = facts.collect();
+        let narrow = Stamp::narrow(time, 0);
         let mut batch = Batch {
             stream_id: Some(stream_id.clone()),
             position,
-            time,
+            stamp: narrow.unwrap_or(Stamp::ZERO),
             first: Some(FactData { id, kind }),
             reaction: None,
             more: (!rest.is_empty()).then(|| {
                 Box::new(More {
-                    reactions: Box::default(),
                     rest,
+                    ..More::none()
                 })
             }),
         };
+        if narrow.is_none() {
+            batch.set_wide(Some((time, 0)));
+        }
         batch.set_queued(0, queued.into_vec());
         batch
+    }
+
+    /// The logical time of the entry.
+    #[inline]
+    fn time(&self) -> u64 {
+        self.stamp().0
+    }
+
+    /// The entry's time and its step's ordinal (0 outside a step).
+    #[inline]
+    fn stamp(&self) -> (u64, u64) {
+        match self.more.as_ref().and_then(|more| more.wide) {
+            Some(wide) => wide,
+            None => (u64::from(self.stamp.time), u64::from(self.stamp.step)),
+        }
+    }
+
+    /// Sets the ordinal of the step that recorded the batch.
+    #[inline]
+    fn set_step(&mut self, step: u64) {
+        match u32::try_from(step) {
+            // Nothing in `more`: the time is in the stamp.
+            Ok(step) if self.more.is_none() => self.stamp.step = step,
+            _ => {
+                let time = self.time();
+                let narrow = Stamp::narrow(time, step);
+                self.stamp = narrow.unwrap_or(Stamp::ZERO);
+                self.set_wide(narrow.is_none().then_some((time, step)));
+            }
+        }
+    }
+
+    /// Sets (or clears) the time and ordinal kept in `more`.
+    fn set_wide(&mut self, wide: Option<(u64, u64)>) {
+        self.more_mut().wide = wide;
+        self.tidy();
+    }
+
+    /// The allocation for what few batches have, made if it was not.
+    fn more_mut(&mut self) -> &mut More<C, E, R> {
+        self.more.get_or_insert_with(|| Box::new(More::none()))
+    }
+
+    /// Drops `more` if it holds nothing: the one layout of a batch's contents.
+    fn tidy(&mut self) {
+        if self.more.as_ref().is_some_and(|more| more.is_none()) {
+            self.more = None;
+        }
     }
 
     /// The number of facts.
@@ -197,21 +301,9 @@ impl<C, E, R> Batch<C, E, R> {
         if queued.len() == 1 {
             self.reaction = queued.pop();
         } else if !queued.is_empty() {
-            let more = self.more.get_or_insert_with(|| {
-                Box::new(More {
-                    reactions: Box::default(),
-                    rest: Box::default(),
-                })
-            });
-            more.reactions = queued.into_boxed_slice();
+            self.more_mut().reactions = queued.into_boxed_slice();
         }
-        if self
-            .more
-            .as_ref()
-            .is_some_and(|more| more.reactions.is_empty() && more.rest.is_empty())
-        {
-            self.more = None;
-        }
+        self.tidy();
     }
 
     /// Fact `index` with its metadata (`index < len`).
@@ -236,7 +328,7 @@ impl<C, E, R> Batch<C, E, R> {
             command_id: cause.command_id,
             correlation_id: cause.correlation_id,
             causation_id: cause.command_id,
-            time: self.time,
+            time: self.time(),
             kind,
         }
     }
@@ -310,21 +402,11 @@ impl<C, E, R> Batch<C, E, R> {
 /// queued, and what went wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepRecord<C, E, R> {
-    /// The step's ordinal (0-based).
-    pub step: u64,
     /// The command taken from the front of the queue.
     pub command: SharedCommand<C>,
-    /// Its events, or its rejection, each with the reactions it caused.
+    /// Its events, or its rejection, each with the reactions it caused; its ordinal, its
+    /// failure and its injection.
     pub(crate) facts: Batch<C, E, R>,
-    /// Its failure and injection: rare, so boxed, and absent from most steps.
-    trouble: Option<Box<Trouble<C>>>,
-}
-
-/// What few steps have: a bound hit, or a rejection a person injected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Trouble<C> {
-    failure: Option<StepFailure<C>>,
-    injected: bool,
 }
 
 impl<C, E, R> StepRecord<C, E, R> {
@@ -336,32 +418,31 @@ impl<C, E, R> StepRecord<C, E, R> {
         failure: Option<Box<StepFailure<C>>>,
         injected: bool,
     ) -> Self {
-        let trouble = (failure.is_some() || injected).then(|| {
-            Box::new(Trouble {
-                failure: failure.map(|failure| *failure),
-                injected,
-            })
-        });
-        StepRecord {
-            step,
-            command,
-            facts,
-            trouble,
+        let mut facts = facts;
+        facts.set_step(step);
+        if failure.is_some() || injected {
+            let more = facts.more_mut();
+            more.failure = failure.map(|failure| *failure);
+            more.injected = injected;
         }
+        StepRecord { command, facts }
+    }
+
+    /// The step's ordinal (0-based).
+    pub fn step(&self) -> u64 {
+        self.facts.stamp().1
     }
 
     /// The bound the step hit, if it hit one.
     pub fn failure(&self) -> Option<&StepFailure<C>> {
-        self.trouble.as_ref()?.failure.as_ref()
+        self.facts.more.as_ref()?.failure.as_ref()
     }
 
     /// Whether the step's rejection was injected by a person ("make this step fail")
     /// instead of decided. The command may then have been anywhere in the queue, not only
     /// at its front. Written only when true, so older journals read unchanged.
     pub fn injected(&self) -> bool {
-        self.trouble
-            .as_ref()
-            .is_some_and(|trouble| trouble.injected)
+        self.facts.more.as_ref().is_some_and(|more| more.injected)
     }
 
     /// Its events, or its rejection, in order.
@@ -528,7 +609,7 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepRecord<C, E, R>
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let injected = self.injected();
         let mut out = serializer.serialize_struct("StepRecord", 4 + usize::from(injected))?;
-        out.serialize_field("step", &self.step)?;
+        out.serialize_field("step", &self.step())?;
         out.serialize_field("command", &self.command)?;
         out.serialize_field("facts", &StepFacts(self))?;
         out.serialize_field("failure", &self.failure())?;
@@ -657,6 +738,29 @@ mod tests {
         let mut second = event(2);
         second.queued = vec![command(3)].into_boxed_slice();
         assert_eq!(two, Batch::new(&stream, 7, 3, [first, second]));
+    }
+
+    #[test]
+    fn a_time_or_ordinal_beyond_32_bits_is_kept_whole() {
+        let stream: StreamId = "s".into();
+        let wide = 1_u64 << 32;
+        for (time, step, injected) in [(wide, 3, false), (5, u64::MAX, true), (7, 9, false)] {
+            let batch = Batch::new(&stream, 2, time, [event(1)]);
+            let record = StepRecord::new(step, command(1), batch, None, injected);
+            assert_eq!(record.step(), step);
+            assert_eq!(record.injected(), injected);
+            assert_eq!(record.facts().next().map(|f| f.time), Some(time));
+            let boxed = time >= wide || step >= wide || injected;
+            assert_eq!(
+                record.facts.more.is_some(),
+                boxed,
+                "only what is rare is boxed"
+            );
+            let json = serde_json::to_string(&record).expect("a step is JSON");
+            let back: StepRecord<(), String, ()> =
+                serde_json::from_str(&json).expect("its JSON reads back");
+            assert_eq!(back, record);
+        }
     }
 
     #[test]

@@ -28,6 +28,22 @@ pub struct Remains<Y: System> {
     _rest: Leftovers<Y>,
 }
 
+/// What [`Remains::free`] frees next, in the order it frees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Freeing {
+    /// The time-travel snapshots (what only they hold).
+    Snapshots,
+    /// The journal: every step record and command envelope, the facts' payloads.
+    Journal,
+    /// The live streams: their ids and states.
+    Streams,
+    /// The store's stream versions.
+    StreamVersions,
+    /// Nothing: what is left (the view, the process manager's state, the queue, the
+    /// command index, the vectors' buffers) goes when the remains are dropped.
+    Rest,
+}
+
 /// The live streams map, consumed one stream at a time.
 type StreamsDrain<Y> =
     ConsumingIter<(StreamId, Arc<StreamState<StreamStateOf<Y>>>), DefaultSharedPtr>;
@@ -58,6 +74,22 @@ impl<Y: System> Remains<Y> {
             draining: None,
             versions: store.into_versions(),
             _rest: rest,
+        }
+    }
+
+    /// What the next call of [`Remains::free`] frees.
+    pub fn freeing(&self) -> Freeing {
+        if self.timeline.snapshot_count() > 1 {
+            Freeing::Snapshots
+        } else if self.draining.is_some() || self.live.is_some() {
+            match self.timeline.journal().is_empty() {
+                true => Freeing::Streams,
+                false => Freeing::Journal,
+            }
+        } else if self.versions.len() > 0 {
+            Freeing::StreamVersions
+        } else {
+            Freeing::Rest
         }
     }
 

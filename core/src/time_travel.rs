@@ -1,7 +1,9 @@
 //! Time travel: the journal with snapshots, and the state at any position.
 
+use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
 use crate::envelope::FactKind;
+use crate::growth;
 use crate::ids::StreamId;
 use crate::journal::JournalEntry;
 use crate::projection::{fold_event, Projection};
@@ -24,7 +26,7 @@ const CHECKPOINT_EVERY: u64 = 16384;
 pub struct Timeline<Y: System> {
     journal: Vec<EntryOf<Y>>,
     /// The global position after each journal entry.
-    ends: Vec<u64>,
+    ends: Ends,
     /// The kept states: a checkpoint's has every stream, the others none.
     snapshots: Vec<Projection<Y>>,
     every: u64,
@@ -37,7 +39,7 @@ impl<Y: System> Timeline<Y> {
     pub fn new(initial: Projection<Y>, every: u64) -> Self {
         Timeline {
             journal: Vec::new(),
-            ends: Vec::new(),
+            ends: Ends::default(),
             snapshots: vec![initial],
             every,
             checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
@@ -48,7 +50,7 @@ impl<Y: System> Timeline<Y> {
 
     /// Appends an entry; `live` is the projection after it.
     pub fn push(&mut self, entry: EntryOf<Y>, live: &Projection<Y>) {
-        self.journal.push(entry);
+        growth::push(&mut self.journal, entry);
         self.ends.push(live.position);
         let last = self.snapshots.last().expect("the initial snapshot");
         if live.position - last.position >= self.every || live.entries - last.entries >= self.every
@@ -145,7 +147,7 @@ impl<Y: System> Timeline<Y> {
 
     /// The number of facts recorded.
     pub fn head(&self) -> u64 {
-        self.ends.last().copied().unwrap_or(0)
+        self.ends.last().unwrap_or(0)
     }
 
     /// How many snapshots are kept.
@@ -159,14 +161,14 @@ impl<Y: System> Timeline<Y> {
         if position == 0 {
             return 0;
         }
-        let index = self.ends.partition_point(|&end| end < position);
+        let index = self.ends.count_below(|end| end < position);
         (index + 1).min(self.journal.len())
     }
 
     /// The index of the journal entry that recorded the fact at `position` (the number of
     /// entries when no entry has).
     pub fn entry_of_position(&self, position: u64) -> usize {
-        self.ends.partition_point(|&end| end <= position)
+        self.ends.count_below(|end| end <= position)
     }
 
     /// The number of facts recorded by the first `entries` journal entries.
@@ -174,7 +176,6 @@ impl<Y: System> Timeline<Y> {
         entries
             .checked_sub(1)
             .and_then(|last| self.ends.get(last))
-            .copied()
             .unwrap_or_else(|| if entries == 0 { 0 } else { self.head() })
     }
 
@@ -223,7 +224,7 @@ impl<Y: System> Timeline<Y> {
         if position == 0 {
             return self.restore(system, 0, None);
         }
-        let index = self.ends.partition_point(|&end| end < position);
+        let index = self.ends.count_below(|end| end < position);
         let mut state = self.fold_to(system, index, streams);
         state
             .apply_until(system, &self.journal[index], position)

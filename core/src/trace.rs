@@ -202,7 +202,7 @@ fn node<Y: System>(
     let step = steps.get(envelope.command_id);
     TraceNode {
         stream_id,
-        step: step.map(|s| s.step),
+        step: step.map(StepRecord::step),
         facts: step.map_or_else(Vec::new, |s| {
             s.recorded()
                 .map(|(fact, queued)| TraceFact {

@@ -66,7 +66,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
             }
             JournalEntry::Step(step) => {
                 out.byte(STEP);
-                out.number(step.step);
+                out.number(step.step());
                 let id = step.command.command_id;
                 match queued.remove(&id) {
                     Some(known) if Arc::ptr_eq(known, &step.command) => {

@@ -104,7 +104,7 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepOut<'_, C, E, R
         let StepOut(step, named) = *self;
         let command = &*step.command;
         let mut out = serializer.serialize_map(None)?;
-        out.serialize_entry("step", &step.step)?;
+        out.serialize_entry("step", &step.step())?;
         match named {
             true => out.serialize_entry("command", &command.command_id)?,
             false => out.serialize_entry("command", command)?,

@@ -6,7 +6,7 @@ use crate::boundary::projection_json;
 use crate::compose::{Adapt, Combine, Lift, Part, Route, Sum};
 use crate::decider::{fold, Decider};
 use crate::store::EventStore;
-use crate::{Engine, EngineConfig, JournalEntry, Projection, StreamId};
+use crate::{Engine, EngineConfig, JournalEntry, Projection, StepRecord, StreamId};
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -326,7 +326,7 @@ proptest! {
                 .iter()
                 .filter_map(JournalEntry::as_step)
                 .filter(|s| s.command.correlation_id == flow)
-                .map(|s| s.step)
+                .map(StepRecord::step)
                 .collect();
             let trace = engine.trace(flow).unwrap();
             let mut traced = Vec::new();

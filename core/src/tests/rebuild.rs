@@ -2,7 +2,7 @@
 //! a journal that does not continue the engine names the entry and what is wrong.
 
 use super::domain::*;
-use crate::{Engine, EngineConfig, EngineError, JournalEntry, StepFailure};
+use crate::{Engine, EngineConfig, EngineError, Freeing, JournalEntry, StepFailure};
 use std::sync::Arc;
 
 /// `journal` rebuilt on the tiny domain with `config`.
@@ -156,13 +156,29 @@ fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_ti
         assert!(remains.free(0), "freeing nothing leaves everything");
         // A snapshot takes a call of its own; every journal entry, live stream and stream
         // version in the store is an item.
+        // `freeing` names each call's part, in order, as many calls as the part has.
         let items = entries + 2 * streams;
-        let calls = (1..=snapshots + items).find(|_| !remains.free(1));
+        let mut parts: Vec<(Freeing, usize)> = Vec::new();
+        let calls = (1..=snapshots + items).find(|_| {
+            match parts.last_mut() {
+                Some((part, calls)) if *part == remains.freeing() => *calls += 1,
+                _ => parts.push((remains.freeing(), 1)),
+            }
+            !remains.free(1)
+        });
         assert_eq!(
             calls,
             Some(snapshots + items),
             "every {snapshot_every} facts"
         );
+        let expected = [
+            (Freeing::Snapshots, snapshots),
+            (Freeing::Journal, entries),
+            (Freeing::Streams, streams),
+            (Freeing::StreamVersions, streams),
+        ];
+        assert_eq!(parts, expected, "every {snapshot_every} facts");
+        assert_eq!(remains.freeing(), Freeing::Rest);
         assert!(!remains.free(7), "nothing is left");
     }
 }
