@@ -1,14 +1,14 @@
 //! The page: the session provider, the layout of the panels, the keyboard and the timers.
 
 use crate::browser::keyboard::{self, Shortcut};
-use crate::components::banners::{ErrorBanner, PastBanner};
+use crate::components::banners::{error_banner, PastBanner};
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::Dialog;
-use crate::components::header::Header;
+use crate::components::header::header;
 use crate::components::inspector::Inspector;
 use crate::components::log::Log;
 use crate::components::queue::Queue;
-use crate::components::shortcuts::Shortcuts;
+use crate::components::shortcuts::shortcuts;
 use crate::components::specs::Specs;
 use crate::components::timeline::Timeline;
 use crate::components::trace::Trace;
@@ -110,12 +110,12 @@ fn Playground() -> Html {
     let (has_view, has_process) = (!info.views.is_empty(), !info.sagas.is_empty());
     html! {
         <div class="app">
-            <Header on_help={show(Some(Overlay::Help))} on_specs={show(Some(Overlay::Specs))} />
+            { header(&store, show(Some(Overlay::Help)), show(Some(Overlay::Specs))) }
             <Workspaces on_committed={Callback::from({
                 let committed = committed.setter();
                 move |facts| committed.set(facts)
             })} />
-            <ErrorBanner />
+            { error_banner(&store) }
             <PastBanner />
             <main class="panels">
                 <div class="panel panel-composer">
@@ -171,7 +171,7 @@ fn Playground() -> Html {
             </main>
             <Timeline />
             { match *overlay {
-                Some(Overlay::Help) => html! { <Shortcuts on_close={show(None)} /> },
+                Some(Overlay::Help) => shortcuts(show(None)),
                 Some(Overlay::Specs) => html! {
                     <Dialog title="Specifications" testid="specs" wide=true on_close={show(None)}>
                         <Specs />
