@@ -257,9 +257,7 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
         "" => "$".to_string(),
         service => format!("$.{service}"),
     };
-    let value = schema::untagged(&draft.value, &tag)
-        .cloned()
-        .unwrap_or(Value::Null);
+    let value = schema::untagged(&draft.value, &tag).unwrap_or(&Value::Null);
     let on_change = {
         let draft = draft.clone();
         Callback::from(move |v: Value| draft.set(Draft::of(schema::tagged(&tag, v))))
@@ -302,8 +300,15 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
                 <span class="kind kind-injected">{ "⚡ injected" }</span>
                 { format!(" {} fails with a rejection of {service}:", props.name) }
             </p>
-            <SchemaForm schema={Rc::new(rejections.part().clone())} defs={rejections.defs.clone()}
-                {value} {on_change} {path} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />
+            { SchemaForm {
+                schema: rejections.part(),
+                defs: &rejections.defs,
+                value,
+                on_change,
+                path: &path,
+                error: problem.as_ref().and_then(|p| p.boundary()),
+                prefix: &format!("{ids}-form"),
+            }.view() }
             { RawJson {
                 id: format!("{ids}-json").into(),
                 label: "Rejection JSON".into(),

@@ -225,15 +225,19 @@ pub fn Composer(props: &ComposerProps) -> Html {
 
     let form = match (picked.as_deref(), variant.as_ref().map(|v| v.payload)) {
         (Some(name), Some(Some(payload))) => {
-            let value = schema::untagged(&draft.value, name)
-                .cloned()
-                .unwrap_or(Value::Null);
+            let value = schema::untagged(&draft.value, name).unwrap_or(&Value::Null);
             let tags = name.to_string();
             let on_change = fill.reform(move |v| schema::tagged(&tags, v));
-            html! {
-                <SchemaForm schema={Rc::new(payload.clone())} defs={catalog.defs.clone()} {value}
-                    {on_change} path={format!("$.{name}")} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />
+            SchemaForm {
+                schema: payload,
+                defs: &catalog.defs,
+                value,
+                on_change,
+                path: &format!("$.{name}"),
+                error: problem.as_ref().and_then(|p| p.boundary()),
+                prefix: &format!("{ids}-form"),
             }
+            .view()
         }
         (Some(_), _) => html! { <p class="composer-empty">{ "This command has no fields." }</p> },
         (None, _) => html! {
