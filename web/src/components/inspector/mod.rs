@@ -8,7 +8,7 @@ mod id_chip;
 mod state_section;
 
 use decider_core::boundary::{FactRow, StateView};
-use envelope::Envelope;
+use envelope::envelope;
 use id_chip::IdChip;
 use serde_json::Value;
 use state_section::{state_section, Section};
@@ -245,7 +245,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             empty("This domain has no saga or process manager: commands come only from you.")
         }
         Tab::Envelope => match &props.fact {
-            Some(fact) => html! { <Envelope fact={fact.clone()} {position} /> },
+            Some(fact) => envelope(fact, position),
             None => empty(
                 "Select a fact in the log to see its envelope: ids, correlation, causation, time and origin.",
             ),
