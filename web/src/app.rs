@@ -1,21 +1,21 @@
 //! The page: the session provider, the layout of the panels, the keyboard and the timers.
 
 use crate::browser::keyboard::{self, Shortcut};
-use crate::components::banners::{ErrorBanner, PastBanner};
+use crate::components::banners::{error_banner, PastBanner};
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::Dialog;
-use crate::components::header::Header;
+use crate::components::header::header;
 use crate::components::inspector::Inspector;
 use crate::components::log::Log;
 use crate::components::queue::Queue;
-use crate::components::shortcuts::Shortcuts;
+use crate::components::shortcuts::shortcuts;
 use crate::components::specs::Specs;
 use crate::components::timeline::Timeline;
 use crate::components::trace::Trace;
 use crate::components::workspaces::Workspaces;
 use crate::examples::examples_for;
 use crate::panic_screen;
-use crate::session::store::{use_session, SessionHandle, SessionStore};
+use crate::session::store::{SessionHandle, SessionStore};
 use crate::session::{repeat, Action, RunMode, Session};
 use decider_core::boundary::{FactRow, LogFilter, QueueRow, StateView};
 use decider_core::{DynDomain, Id};
@@ -29,7 +29,18 @@ use yew::prelude::*;
 /// The domain the page opens on.
 pub const START_DOMAIN: &str = "restaurant";
 
-/// The root component: builds the session and provides it to every panel.
+/// A dialog over the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Overlay {
+    /// The keyboard shortcuts (`?`).
+    Help,
+    /// The specification suite.
+    Specs,
+}
+
+/// The root component: builds the session, provides it to every panel, and lays out the
+/// playground with its shortcuts and timers (one component, not a provider around a
+/// playground: each component type costs the wasm its own copy of Yew's machinery).
 #[function_component]
 pub fn App() -> Html {
     if panic_screen::requested_by_url() {
@@ -43,26 +54,6 @@ pub fn App() -> Html {
             decider_domains::all().into_iter().map(Rc::from).collect();
         SessionStore::new(Session::new(Rc::new(domains), START_DOMAIN, 0))
     });
-    html! {
-        <ContextProvider<SessionHandle> context={store}>
-            <Playground />
-        </ContextProvider<SessionHandle>>
-    }
-}
-
-/// A dialog over the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Overlay {
-    /// The keyboard shortcuts (`?`).
-    Help,
-    /// The specification suite.
-    Specs,
-}
-
-/// The playground's layout, shortcuts and timers.
-#[function_component]
-fn Playground() -> Html {
-    let store = use_session();
     let overlay = use_state(|| None::<Overlay>);
     let focus_filter = use_state(|| 0u64);
     let committed = use_state_eq(|| None::<u64>);
@@ -115,14 +106,14 @@ fn Playground() -> Html {
     let locked = session.in_past() || session.read_only();
     let info = session.domain().info();
     let (has_view, has_process) = (!info.views.is_empty(), !info.sagas.is_empty());
-    html! {
+    let page = html! {
         <div class="app">
-            <Header on_help={show(Some(Overlay::Help))} on_specs={show(Some(Overlay::Specs))} />
+            { header(&store, show(Some(Overlay::Help)), show(Some(Overlay::Specs))) }
             <Workspaces on_committed={Callback::from({
                 let committed = committed.setter();
                 move |facts| committed.set(facts)
             })} />
-            <ErrorBanner />
+            { error_banner(&store) }
             <main class="panels">
                 <div class="panel panel-composer">
                     <Composer
@@ -182,7 +173,7 @@ fn Playground() -> Html {
                 <Timeline />
             </div>
             { match *overlay {
-                Some(Overlay::Help) => html! { <Shortcuts on_close={show(None)} /> },
+                Some(Overlay::Help) => shortcuts(show(None)),
                 Some(Overlay::Specs) => html! {
                     <Dialog title="Specifications" testid="specs" wide=true on_close={show(None)}>
                         <Specs />
@@ -191,6 +182,9 @@ fn Playground() -> Html {
                 None => html! {},
             } }
         </div>
+    };
+    html! {
+        <ContextProvider<SessionHandle> context={store.clone()}>{ page }</ContextProvider<SessionHandle>>
     }
 }
 

@@ -458,7 +458,36 @@ fn synthetic() -> (Value, Value) {
 
 #[wasm_bindgen_test]
 async fn the_schema_form_edits_optionals_booleans_enums_and_bounded_integers() {
-    use decider_web::components::schema_form::{SchemaForm, SchemaFormProps};
+    use decider_web::components::schema_form::SchemaForm;
+    use yew::prelude::*;
+
+    /// The form alone, as an editor holds it.
+    #[derive(Properties, PartialEq)]
+    struct FormProps {
+        schema: Value,
+        defs: Value,
+        value: Value,
+        on_change: Callback<Value>,
+    }
+
+    #[function_component]
+    fn Form(props: &FormProps) -> Html {
+        let error = decider_core::BoundaryError {
+            path: "$.job.retries".into(),
+            message: "too many".into(),
+        };
+        SchemaForm {
+            schema: &props.schema,
+            defs: &props.defs,
+            value: &props.value,
+            on_change: props.on_change.clone(),
+            path: "$.job",
+            error: Some(&error),
+            prefix: "sf",
+        }
+        .view()
+    }
+
     let (schema, defs) = synthetic();
     let start = default_value(&schema, &defs);
     assert_eq!(
@@ -470,18 +499,13 @@ async fn the_schema_form_edits_optionals_booleans_enums_and_bounded_integers() {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let props = SchemaFormProps {
-        schema: Rc::new(schema),
-        defs: Rc::new(defs),
+    let props = FormProps {
+        schema,
+        defs,
         value: start,
         on_change: Callback::from(move |v| seen.borrow_mut().push(v)),
-        path: "$.job".into(),
-        error: Some(decider_core::BoundaryError {
-            path: "$.job.retries".into(),
-            message: "too many".into(),
-        }),
     };
-    yew::Renderer::<SchemaForm>::with_root_and_props(root.clone(), props).render();
+    yew::Renderer::<Form>::with_root_and_props(root.clone(), props).render();
     settle().await;
 
     let retries = field(&root, "$.job.retries");

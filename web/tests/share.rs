@@ -134,4 +134,5 @@ fn imports_read_with_the_cli_errors() {
         transfer::file_name("My: session / 2", "json"),
         "My--session---2.json"
     );
+    assert_eq!(transfer::file_name("Zoë's café", "json"), "Zoë-s-café.json");
 }

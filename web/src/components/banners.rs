@@ -1,13 +1,14 @@
 //! The page-wide banners: an error anyone should see, and "viewing the past".
 
-use crate::session::store::use_session;
+use crate::session::store::{use_session, SessionHandle};
 use crate::session::Action;
 use yew::prelude::*;
 
-/// The error banner (`role=alert`), present only while there is an error.
-#[function_component]
-pub fn ErrorBanner() -> Html {
-    let store = use_session();
+/// The error banner (`role=alert`) of the session in `store`, present only while there is
+/// an error. A plain function of the page's session, not a component: the page renders at
+/// every change of the session, and each component type costs the wasm its own copy of
+/// Yew's machinery.
+pub fn error_banner(store: &SessionHandle) -> Html {
     let session = store.get();
     let Some(error) = session.error() else {
         return html! {};

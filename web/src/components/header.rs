@@ -1,24 +1,18 @@
 //! The top bar: the domain and its seed, the run mode, Step, the counts, and help.
 
-use crate::session::store::use_session;
+use crate::session::store::SessionHandle;
 use crate::session::{Action, RunMode};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Props of the [`Header`].
-#[derive(Properties, PartialEq)]
-pub struct HeaderProps {
-    /// Opens the shortcuts overlay.
-    pub on_help: Callback<()>,
-    /// Opens the specification suite.
-    pub on_specs: Callback<()>,
-}
-
-/// The top bar.
-#[function_component]
-pub fn Header(props: &HeaderProps) -> Html {
-    let store = use_session();
+/// The top bar of the session in `store`; `on_help` opens the shortcuts overlay,
+/// `on_specs` the specification suite.
+///
+/// A plain function of the page's session, not a component: the page renders at every
+/// change of the session, as the bar would, and each component type costs the wasm its
+/// own copy of Yew's machinery.
+pub fn header(store: &SessionHandle, on_help: Callback<()>, on_specs: Callback<()>) -> Html {
     let session = store.get();
     let dispatch = {
         let store = store.clone();
@@ -63,8 +57,8 @@ pub fn Header(props: &HeaderProps) -> Html {
         let playing = session.playing();
         dispatch.reform(move |_: MouseEvent| Action::SetPlaying(!playing))
     };
-    let on_help = props.on_help.reform(|_: MouseEvent| ());
-    let on_specs = props.on_specs.reform(|_: MouseEvent| ());
+    let on_help = on_help.reform(|_: MouseEvent| ());
+    let on_specs = on_specs.reform(|_: MouseEvent| ());
 
     html! {
         <header class="topbar">

@@ -84,8 +84,7 @@ pub fn Queue(props: &QueueProps) -> Html {
                     html! {
                         <li class={classes!("queue-item", open.then_some("queue-item-open"))}
                             data-testid="queue-item" key={row.command_id.to_string()}>
-                            <QueueLine row={row.clone()} can_inject={props.can_inject} {open}
-                                on_select_flow={props.on_select_flow.clone()} on_toggle={toggle} />
+                            { queue_line(row, props.can_inject, open, &props.on_select_flow, toggle) }
                             if open {
                                 <InjectEditor domain={props.domain.clone()} command_id={row.command_id}
                                     name={row.name.clone()} on_submit={on_inject.clone()} on_cancel={close.clone()} />
@@ -101,23 +100,19 @@ pub fn Queue(props: &QueueProps) -> Html {
     }
 }
 
-/// Properties of [`QueueLine`].
-#[derive(Properties, Clone, PartialEq)]
-struct QueueLineProps {
-    row: QueueRow,
+/// One queued command: kind, name, stream, origin, depth and JSON; a click selects its
+/// flow (`on_select_flow`), the inject button (enabled when `can_inject`) calls
+/// `on_toggle`, its editor being `open`. A plain function, not a component: the toggle is a
+/// new callback at each of the queue's renders, so a component would render again anyway.
+fn queue_line(
+    row: &QueueRow,
     can_inject: bool,
     open: bool,
-    on_select_flow: Callback<Id>,
+    on_select_flow: &Callback<Id>,
     on_toggle: Callback<MouseEvent>,
-}
-
-/// One queued command: kind, name, stream, origin, depth and JSON; a click selects its
-/// flow.
-#[function_component]
-fn QueueLine(props: &QueueLineProps) -> Html {
-    let row = &props.row;
+) -> Html {
     let select = {
-        let (on_select_flow, flow) = (props.on_select_flow.clone(), row.correlation_id);
+        let (on_select_flow, flow) = (on_select_flow.clone(), row.correlation_id);
         Callback::from(move |_: MouseEvent| on_select_flow.emit(flow))
     };
     let json = row.command.to_string();
@@ -142,10 +137,10 @@ fn QueueLine(props: &QueueLineProps) -> Html {
                     </span>
                 </button>
                 <button type="button" class="queue-inject kind-injected" data-testid="inject-button"
-                    disabled={!props.can_inject} aria-expanded={props.open.to_string()}
-                    title={if props.can_inject { "Make this step fail with a rejection you choose" }
+                    disabled={!can_inject} aria-expanded={open.to_string()}
+                    title={if can_inject { "Make this step fail with a rejection you choose" }
                            else { "Faults are injected at the present, not while viewing the past" }}
-                    onclick={props.on_toggle.clone()}>
+                    onclick={on_toggle}>
                     { "⚡ make this step fail" }
                 </button>
             </div>
@@ -262,9 +257,7 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
         "" => "$".to_string(),
         service => format!("$.{service}"),
     };
-    let value = schema::untagged(&draft.value, &tag)
-        .cloned()
-        .unwrap_or(Value::Null);
+    let value = schema::untagged(&draft.value, &tag).unwrap_or(&Value::Null);
     let on_change = {
         let draft = draft.clone();
         Callback::from(move |v: Value| draft.set(Draft::of(schema::tagged(&tag, v))))
@@ -307,11 +300,24 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
                 <span class="kind kind-injected">{ "⚡ injected" }</span>
                 { format!(" {} fails with a rejection of {service}:", props.name) }
             </p>
-            <SchemaForm schema={Rc::new(rejections.part().clone())} defs={rejections.defs.clone()}
-                {value} {on_change} {path} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />
-            <RawJson id={format!("{ids}-json")} label="Rejection JSON" testid="inject-json"
-                text={draft.text.clone()} invalid={problem.is_some()}
-                error_id={Some(AttrValue::from(error_id.clone()))} on_input={on_text} />
+            { SchemaForm {
+                schema: rejections.part(),
+                defs: &rejections.defs,
+                value,
+                on_change,
+                path: &path,
+                error: problem.as_ref().and_then(|p| p.boundary()),
+                prefix: &format!("{ids}-form"),
+            }.view() }
+            { RawJson {
+                id: format!("{ids}-json").into(),
+                label: "Rejection JSON".into(),
+                testid: "inject-json".into(),
+                text: draft.text.clone().into(),
+                invalid: problem.is_some(),
+                error_id: Some(error_id.clone().into()),
+                on_input: on_text,
+            }.view() }
             if let Some(problem) = &problem {
                 <p class="queue-error" data-testid="inject-error" id={error_id} role="alert">
                     { format!("✘ {}", problem.message()) }

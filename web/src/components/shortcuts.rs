@@ -4,18 +4,12 @@ use crate::browser::keyboard::SHORTCUTS;
 use crate::components::dialog::Dialog;
 use yew::prelude::*;
 
-/// Props of the [`Shortcuts`] overlay.
-#[derive(Properties, PartialEq)]
-pub struct ShortcutsProps {
-    /// Closes the overlay.
-    pub on_close: Callback<()>,
-}
-
-/// A modal dialog listing the shortcuts; Esc or the close button closes it.
-#[function_component]
-pub fn Shortcuts(props: &ShortcutsProps) -> Html {
+/// A modal dialog listing the shortcuts; Esc or the close button calls `on_close`. A plain
+/// function (the dialog is the component): each component type costs the wasm its own copy
+/// of Yew's machinery.
+pub fn shortcuts(on_close: Callback<()>) -> Html {
     html! {
-        <Dialog title="Keyboard shortcuts" testid="shortcuts" on_close={props.on_close.clone()}>
+        <Dialog title="Keyboard shortcuts" testid="shortcuts" {on_close}>
             <p class="muted">{ "None of them fires while you type in a field (except Ctrl+Enter and Esc)." }</p>
             <table class="shortcut-table">
                 <tbody>

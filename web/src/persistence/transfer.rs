@@ -78,13 +78,16 @@ pub fn read(text: &str) -> Result<Import, String> {
     Ok(Import::Scenario(Box::new(scenario), domain))
 }
 
-/// A file name for `title` with `extension`: letters, digits, `-` and `_` kept.
+/// A file name for `title` with `extension`: ASCII letters and digits, `-`, `_` and every
+/// character beyond ASCII kept, any other character made `-` (what is not ASCII is kept as
+/// it is rather than sorted with Unicode's tables of letters and digits, which would add
+/// them to the wasm).
 pub fn file_name(title: &str, extension: &str) -> String {
     let stem: String = title
         .trim()
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
+            if c.is_ascii_alphanumeric() || !c.is_ascii() || c == '-' || c == '_' {
                 c
             } else {
                 '-'

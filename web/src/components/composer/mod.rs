@@ -17,10 +17,10 @@ use crate::components::schema_form::{unique_prefix, Draft, RawJson, SchemaForm};
 use crate::examples::Example;
 use decider_core::boundary::rows::message_name;
 use decider_core::{DynDomain, MessageKind};
-use picker::CommandPicker;
-use repeat::{parse_count, RepeatCount, RepeatProgress};
+use picker::command_picker;
+use repeat::{parse_count, repeat_count, repeat_progress};
 use serde_json::Value;
-use shelf::{Examples, History};
+use shelf::{examples, history};
 use std::ops::Deref;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -217,26 +217,27 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let repeat_text = repeat_text.clone();
         Callback::from(move |text: String| repeat_text.set(text))
     };
-    let name_of = {
-        let catalog = catalog.clone();
-        Callback::from(move |v: Value| {
-            catalog
-                .name_of(&v)
-                .unwrap_or_else(|| "unknown command".into())
-        })
+    let name_of = |v: &Value| {
+        catalog
+            .name_of(v)
+            .unwrap_or_else(|| "unknown command".into())
     };
 
     let form = match (picked.as_deref(), variant.as_ref().map(|v| v.payload)) {
         (Some(name), Some(Some(payload))) => {
-            let value = schema::untagged(&draft.value, name)
-                .cloned()
-                .unwrap_or(Value::Null);
+            let value = schema::untagged(&draft.value, name).unwrap_or(&Value::Null);
             let tags = name.to_string();
             let on_change = fill.reform(move |v| schema::tagged(&tags, v));
-            html! {
-                <SchemaForm schema={Rc::new(payload.clone())} defs={catalog.defs.clone()} {value}
-                    {on_change} path={format!("$.{name}")} error={problem.as_ref().and_then(|p| p.boundary().cloned())} />
+            SchemaForm {
+                schema: payload,
+                defs: &catalog.defs,
+                value,
+                on_change,
+                path: &format!("$.{name}"),
+                error: problem.as_ref().and_then(|p| p.boundary()),
+                prefix: &format!("{ids}-form"),
             }
+            .view()
         }
         (Some(_), _) => html! { <p class="composer-empty">{ "This command has no fields." }</p> },
         (None, _) => html! {
@@ -246,9 +247,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         },
     };
     let first_time = props.history.is_empty();
-    let examples = html! {
-        <Examples examples={props.examples.clone()} on_pick={fill.clone()} {first_time} />
-    };
+    let examples = examples(&props.examples, &fill, first_time);
     let error_id = format!("{ids}-error");
     let repeat_id = format!("{ids}-repeat");
     let n = count.unwrap_or(1);
@@ -275,24 +274,28 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 if first_time { { examples.clone() } }
                 <div class="composer-pick">
                     <label class="composer-label" for={format!("{ids}-picker")}>{ "Command" }</label>
-                    <CommandPicker id={format!("{ids}-picker")} catalog={catalog.clone()}
-                        picked={picked.clone()} on_pick={on_pick} />
+                    { command_picker(format!("{ids}-picker").into(), &catalog, picked.as_deref(), on_pick) }
                 </div>
                 if let Some(doc) = variant.as_ref().and_then(|v| v.description) {
                     <p class="composer-doc">{ doc }</p>
                 }
                 <div class="composer-form">{ form }</div>
-                <RawJson id={format!("{ids}-json")} label="Raw JSON" testid="command-json"
-                    text={draft.text.clone()} invalid={problem.is_some()}
-                    error_id={Some(AttrValue::from(error_id.clone()))} on_input={on_text} />
+                { RawJson {
+                    id: format!("{ids}-json").into(),
+                    label: "Raw JSON".into(),
+                    testid: "command-json".into(),
+                    text: draft.text.clone().into(),
+                    invalid: problem.is_some(),
+                    error_id: Some(error_id.clone().into()),
+                    on_input: on_text,
+                }.view() }
                 if let Some(problem) = &problem {
                     <p class="composer-error" data-testid="command-error" id={error_id} role="alert">
                         { format!("✘ {}", problem.message()) }
                     </p>
                 }
                 <div class="composer-actions">
-                    <RepeatCount id={repeat_id} text={(*repeat_text).clone()}
-                        on_input={on_repeat} />
+                    { repeat_count(repeat_id.into(), &repeat_text, on_repeat) }
                     <button type="button" class="composer-submit" data-testid="command-submit"
                         disabled={!ready} onclick={submit.reform(|_: MouseEvent| ())}
                         title="Submit (Ctrl+Enter)">
@@ -316,10 +319,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     { "With ×N, " }<code>{ "${i}" }</code>{ " in any string becomes 1, 2, … N." }
                 </p>
                 if !first_time { { examples } }
-                <History history={props.history.clone()} {name_of} on_pick={fill} />
+                { history(&props.history, name_of, &fill) }
             </fieldset>
             if let Some((done, total)) = props.progress {
-                <RepeatProgress {done} {total} on_cancel={props.on_cancel.clone()} />
+                { repeat_progress(done, total, &props.on_cancel) }
             }
         </section>
     }

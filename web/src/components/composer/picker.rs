@@ -3,28 +3,22 @@
 
 use super::Catalog;
 use crate::components::schema_form::Select;
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Properties of [`CommandPicker`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct CommandPickerProps {
-    /// The element id (the label points at it).
-    pub id: AttrValue,
-    /// The domain's commands.
-    pub catalog: Rc<Catalog>,
-    /// The command the draft is (`None`: the JSON is not any command).
-    pub picked: Option<String>,
-    /// Called with the name of the command picked.
-    pub on_pick: Callback<String>,
-}
-
-/// The grouped command `<select>`.
-#[function_component]
-pub fn CommandPicker(props: &CommandPickerProps) -> Html {
+/// The grouped command `<select>` (element `id`) over `catalog`, showing `picked` (`None`:
+/// the JSON is not any command); `on_pick` is called with the name of the command picked.
+///
+/// A plain function, not a component: the composer's callbacks are new at each of its
+/// renders, so a component would render again anyway, and each component type costs the
+/// wasm its own copy of Yew's machinery.
+pub fn command_picker(
+    id: AttrValue,
+    catalog: &Catalog,
+    picked: Option<&str>,
+    on_pick: Callback<String>,
+) -> Html {
     let option = |name: &String| html! { <option value={name.clone()}>{ name.clone() }</option> };
-    let groups = props
-        .catalog
+    let groups = catalog
         .groups()
         .into_iter()
         .map(|(service, names)| match service {
@@ -36,9 +30,9 @@ pub fn CommandPicker(props: &CommandPickerProps) -> Html {
             None => names.iter().map(|&n| option(n)).collect::<Html>(),
         });
     html! {
-        <Select id={props.id.clone()} class="composer-picker" testid="command-picker"
-            value={props.picked.clone().unwrap_or_default()} on_change={props.on_pick.clone()}>
-            if props.picked.is_none() {
+        <Select {id} class="composer-picker" testid="command-picker"
+            value={picked.unwrap_or_default().to_string()} on_change={on_pick}>
+            if picked.is_none() {
                 <option value="" disabled=true>{ "— not a known command —" }</option>
             }
             { for groups }

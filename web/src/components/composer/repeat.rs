@@ -14,58 +14,37 @@ pub fn parse_count(text: &str) -> Option<u32> {
         .filter(|n| (1..=MAX_REPEAT).contains(n))
 }
 
-/// Properties of [`RepeatCount`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct RepeatCountProps {
-    /// The element id.
-    pub id: AttrValue,
-    /// The text typed.
-    pub text: AttrValue,
-    /// Called with the new text.
-    pub on_input: Callback<String>,
-}
-
-/// The `×N` number input.
-#[function_component]
-pub fn RepeatCount(props: &RepeatCountProps) -> Html {
-    let oninput = {
-        let on_input = props.on_input.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_input.emit(input.value());
-        })
-    };
-    let valid = parse_count(&props.text).is_some();
+/// The `×N` number input (element `id`) showing `text`; `on_input` is called with the
+/// new text.
+///
+/// This and [`repeat_progress`] are plain functions, not components: the composer's
+/// callbacks are new at each of its renders, so a component would render again anyway,
+/// and each component type costs the wasm its own copy of Yew's machinery.
+pub fn repeat_count(id: AttrValue, text: &str, on_input: Callback<String>) -> Html {
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        on_input.emit(input.value());
+    });
+    let valid = parse_count(text).is_some();
     html! {
         <span class="composer-repeat">
-            <label for={props.id.clone()} title="Submit the command N times">{ "Repeat ×" }</label>
-            <input id={props.id.clone()} type="number" class="num" data-testid="repeat-count"
+            <label for={id.clone()} title="Submit the command N times">{ "Repeat ×" }</label>
+            <input {id} type="number" class="num" data-testid="repeat-count"
                 min="1" max={MAX_REPEAT.to_string()} step="1" inputmode="numeric"
-                value={props.text.clone()} aria-invalid={(!valid).to_string()} {oninput} />
+                value={text.to_string()} aria-invalid={(!valid).to_string()} {oninput} />
         </span>
     }
 }
 
-/// Properties of [`RepeatProgress`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct RepeatProgressProps {
-    /// Commands submitted so far.
-    pub done: u64,
-    /// Commands to submit in all.
-    pub total: u64,
-    /// Called when Cancel is clicked.
-    pub on_cancel: Callback<()>,
-}
-
-/// A repeat that runs: a progress bar and Cancel.
-#[function_component]
-pub fn RepeatProgress(props: &RepeatProgressProps) -> Html {
-    let onclick = props.on_cancel.reform(|_: MouseEvent| ());
+/// A repeat that runs, `done` of `total` commands submitted: a progress bar and Cancel
+/// (`on_cancel`).
+pub fn repeat_progress(done: u64, total: u64, on_cancel: &Callback<()>) -> Html {
+    let onclick = on_cancel.reform(|_: MouseEvent| ());
     html! {
         <div class="composer-progress" role="status">
-            <progress value={props.done.to_string()} max={props.total.max(1).to_string()}
+            <progress value={done.to_string()} max={total.max(1).to_string()}
                 aria-label="Repeat progress" />
-            <span class="num mono">{ format!("{} / {}", props.done, props.total) }</span>
+            <span class="num mono">{ format!("{done} / {total}") }</span>
             <button type="button" class="composer-cancel" {onclick}>{ "Cancel" }</button>
         </div>
     }

@@ -3,41 +3,33 @@
 
 use crate::examples::Example;
 use serde_json::Value;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// How many history entries are listed (the newest).
 const HISTORY_SHOWN: usize = 200;
 
-/// Properties of [`Examples`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct ExamplesProps {
-    /// The examples, in scenario order.
-    pub examples: Rc<Vec<Example>>,
-    /// Called with the command of the example clicked.
-    pub on_pick: Callback<Value>,
-    /// Nothing was submitted yet: the summary says to start here.
-    #[prop_or_default]
-    pub first_time: bool,
-}
-
-/// One button per example command.
-#[function_component]
-pub fn Examples(props: &ExamplesProps) -> Html {
+/// One button per example command (in scenario order); `on_pick` is called with the
+/// command of the example clicked. While `first_time` (nothing submitted yet) the summary
+/// says to start here.
+///
+/// A plain function, not a component: the composer's callbacks are new at each of its
+/// renders, so a component would render again anyway, and each component type costs the
+/// wasm its own copy of Yew's machinery.
+pub fn examples(examples: &[Example], on_pick: &Callback<Value>, first_time: bool) -> Html {
     html! {
-        <details class={classes!("composer-shelf", props.first_time.then_some("composer-shelf-start"))} open=true>
+        <details class={classes!("composer-shelf", first_time.then_some("composer-shelf-start"))} open=true>
             <summary>
-                { format!("Examples ({})", props.examples.len()) }
-                if props.first_time && !props.examples.is_empty() {
+                { format!("Examples ({})", examples.len()) }
+                if first_time && !examples.is_empty() {
                     <span class="composer-start">{ " — pick one to start" }</span>
                 }
             </summary>
-            if props.examples.is_empty() {
+            if examples.is_empty() {
                 <p class="composer-empty">{ "This domain has no scenario files to take examples from." }</p>
             } else {
                 <ul class="composer-list">
-                    { for props.examples.iter().map(|example| html! {
-                        <li>{ entry("example", &example.label, &example.command, &props.on_pick) }</li>
+                    { for examples.iter().map(|example| html! {
+                        <li>{ entry("example", &example.label, &example.command, on_pick) }</li>
                     }) }
                 </ul>
             }
@@ -45,33 +37,27 @@ pub fn Examples(props: &ExamplesProps) -> Html {
     }
 }
 
-/// Properties of [`History`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct HistoryProps {
-    /// Submitted commands, newest first.
-    pub history: Rc<Vec<Value>>,
-    /// The name of each command, to label the entries.
-    pub name_of: Callback<Value, String>,
-    /// Called with the command clicked.
-    pub on_pick: Callback<Value>,
-}
-
-/// The submitted commands, newest first.
-#[function_component]
-pub fn History(props: &HistoryProps) -> Html {
-    let more = props.history.len().saturating_sub(HISTORY_SHOWN);
+/// The submitted commands (`history`, newest first), each labelled with its name
+/// (`name_of`); `on_pick` is called with the command clicked. A plain function, as
+/// [`examples`] is.
+pub fn history(
+    history: &[Value],
+    name_of: impl Fn(&Value) -> String,
+    on_pick: &Callback<Value>,
+) -> Html {
+    let more = history.len().saturating_sub(HISTORY_SHOWN);
     html! {
         <details class="composer-shelf">
-            <summary>{ format!("History ({})", props.history.len()) }</summary>
-            if props.history.is_empty() {
+            <summary>{ format!("History ({})", history.len()) }</summary>
+            if history.is_empty() {
                 <p class="composer-empty">
                     { "No command submitted yet: pick an example to start, then Submit (Ctrl+Enter)." }
                 </p>
             } else {
                 <ol class="composer-list">
-                    { for props.history.iter().take(HISTORY_SHOWN).map(|command| {
-                        let name = props.name_of.emit(command.clone());
-                        html! { <li>{ entry("history-item", &name, command, &props.on_pick) }</li> }
+                    { for history.iter().take(HISTORY_SHOWN).map(|command| {
+                        let name = name_of(command);
+                        html! { <li>{ entry("history-item", &name, command, on_pick) }</li> }
                     }) }
                 </ol>
                 if more > 0 {

@@ -8,21 +8,13 @@ use decider_core::boundary::{FactRow, RowKind};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Properties of [`Envelope`].
-#[derive(Properties, PartialEq)]
-pub struct EnvelopeProps {
-    /// The fact shown.
-    pub fact: Rc<FactRow>,
-    /// The inspector's position: a fact at or after it is not folded into the state shown.
-    pub position: u64,
-}
-
-/// The envelope of one fact.
-#[function_component]
-pub fn Envelope(props: &EnvelopeProps) -> Html {
-    let fact = &props.fact;
-    let payload = use_memo(fact.clone(), |f| Rc::new(f.payload.clone()));
-    let command = use_memo(fact.clone(), |f| f.command.clone().map(Rc::new));
+/// The envelope of `fact`, shown by the inspector at `position` (a fact at or after it is
+/// not folded into the state shown).
+///
+/// A plain function, not a component: the JSON trees are the components that keep their
+/// rendering when the fact did not change, and each component type costs the wasm its own
+/// copy of Yew's machinery.
+pub fn envelope(fact: &FactRow, position: u64) -> Html {
     let (kind_class, kind_text) = match fact.kind {
         RowKind::Event => ("kind kind-event", "✔ event"),
         RowKind::Rejection => ("kind kind-rejection", "✘ rejection"),
@@ -53,10 +45,10 @@ pub fn Envelope(props: &EnvelopeProps) -> Html {
                 <span class={kind_class}>{ kind_text }</span>
                 <span class="mono inspector-name" title={fact.name.clone()}>{ &fact.name }</span>
             </div>
-            if fact.position >= props.position {
+            if fact.position >= position {
                 <p class="inspector-note">
                     { format!("⚠ Recorded after the cursor: the state shown is at position {}, before this fact.",
-                              props.position) }
+                              position) }
                 </p>
             }
             <dl class="inspector-fields">
@@ -91,10 +83,10 @@ pub fn Envelope(props: &EnvelopeProps) -> Html {
             <h3 class="inspector-subhead">
                 { if fact.kind == RowKind::Rejection { "reason" } else { "payload" } }
             </h3>
-            <JsonTree value={(*payload).clone()} collapsed_depth={4} name="payload" />
-            if let Some(command) = (*command).clone() {
+            <JsonTree value={Rc::new(fact.payload.clone())} collapsed_depth={4} name="payload" />
+            if let Some(command) = &fact.command {
                 <h3 class="inspector-subhead">{ "refused command" }</h3>
-                <JsonTree value={command} collapsed_depth={4} name="command" />
+                <JsonTree value={Rc::new(command.clone())} collapsed_depth={4} name="command" />
             }
         </div>
     }

@@ -8,10 +8,10 @@ mod id_chip;
 mod state_section;
 
 use decider_core::boundary::{FactRow, StateView};
-use envelope::Envelope;
+use envelope::envelope;
 use id_chip::IdChip;
 use serde_json::Value;
-use state_section::{Section, StateSection};
+use state_section::{state_section, Section};
 use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -218,7 +218,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             (None, _) => empty("Select a fact in the log to see its stream here."),
             (Some(id), None) => html! {
                 <>
-                    <StreamHead id={id.clone()} version={None::<u64>} created={false} />
+                    { stream_head(id, None, false) }
                     { empty(&format!(
                         "This stream has no facts at {}: move the cursor later to see it.",
                         if position == 0 { "the initial state".to_string() } else { format!("position {position}") }
@@ -227,25 +227,25 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             },
             (Some(id), Some(section)) => html! {
                 <>
-                    <StreamHead id={id.clone()} version={sections.version} created={sections.created} />
-                    <StateSection name={id.clone()} section={section.clone()} />
+                    { stream_head(id, sections.version, sections.created) }
+                    { state_section(id.clone().into(), section) }
                 </>
             },
         },
         Tab::View if props.has_view => {
-            html! { <StateSection name="view" section={sections.view.clone()} /> }
+            state_section("view".into(), &sections.view)
         }
         Tab::View => empty(
             "This domain declares no view (read model): its state is its streams'. Select a fact in the log to see its stream.",
         ),
         Tab::Process if props.has_process => {
-            html! { <StateSection name="process" section={sections.process.clone()} /> }
+            state_section("process".into(), &sections.process)
         }
         Tab::Process => {
             empty("This domain has no saga or process manager: commands come only from you.")
         }
         Tab::Envelope => match &props.fact {
-            Some(fact) => html! { <Envelope fact={fact.clone()} {position} /> },
+            Some(fact) => envelope(fact, position),
             None => empty(
                 "Select a fact in the log to see its envelope: ids, correlation, causation, time and origin.",
             ),
@@ -297,25 +297,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     }
 }
 
-/// Properties of [`StreamHead`].
-#[derive(Properties, PartialEq)]
-struct StreamHeadProps {
-    id: AttrValue,
-    version: Option<u64>,
-    created: bool,
-}
-
-/// The shown stream's id and version.
-#[function_component]
-fn StreamHead(props: &StreamHeadProps) -> Html {
+/// The shown stream's id and version (`created`: its first fact is the one just folded).
+/// A plain function, as [`state_section`] is.
+fn stream_head(id: &str, version: Option<u64>, created: bool) -> Html {
     html! {
         <div class="inspector-stream-head">
             <span class="inspector-label">{ "stream" }</span>
-            <IdChip id={props.id.clone()} label="stream id" />
+            <IdChip id={id.to_string()} label="stream id" />
             <span class="mono inspector-version">
-                { props.version.map_or_else(|| "no version yet".to_string(), |v| format!("v{v}")) }
+                { version.map_or_else(|| "no version yet".to_string(), |v| format!("v{v}")) }
             </span>
-            if props.created {
+            if created {
                 <span class="kind kind-event" title="The stream's first fact is the one just folded">
                     { "+ created at this position" }
                 </span>

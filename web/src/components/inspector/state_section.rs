@@ -43,19 +43,13 @@ fn empty_like(value: &Value) -> Value {
     }
 }
 
-/// Properties of [`StateSection`].
-#[derive(Properties, PartialEq)]
-pub struct StateSectionProps {
-    /// The root's label in the tree (e.g. the stream id, `view`).
-    pub name: AttrValue,
-    /// The value and its diff.
-    pub section: Rc<Section>,
-}
-
-/// A part of the state as a tree, with a one-line summary of what changed.
-#[function_component]
-pub fn StateSection(props: &StateSectionProps) -> Html {
-    let section = &props.section;
+/// A part of the state (`section`: its value and diff) as a tree whose root is labelled
+/// `name` (e.g. the stream id, `view`), with a one-line summary of what changed.
+///
+/// A plain function, not a component: the tree is the component that keeps its
+/// rendering when nothing changed, and each component type costs the wasm its own copy of
+/// Yew's machinery.
+pub fn state_section(name: AttrValue, section: &Section) -> Html {
     let summary = match section.diff.as_deref() {
         None => html! {
             <p class="inspector-summary inspector-muted">{ "Initial state: nothing to compare with." }</p>
@@ -87,7 +81,7 @@ pub fn StateSection(props: &StateSectionProps) -> Html {
         <>
             { summary }
             <JsonTree value={section.value.clone()} diff={section.diff.clone()}
-                      collapsed_depth={3} name={props.name.clone()} />
+                      collapsed_depth={3} {name} />
         </>
     }
 }

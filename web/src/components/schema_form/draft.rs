@@ -89,9 +89,11 @@ impl Problem {
     }
 }
 
-/// Properties of [`RawJson`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct RawJsonProps {
+/// The raw JSON `<textarea>` with its label, shared by every editor of a message: a plain
+/// value turned into HTML by [`RawJson::view`], not a component (its callers' callbacks are
+/// new at each of their renders, so a component would render again anyway, and each
+/// component type costs the wasm its own copy of Yew's machinery).
+pub struct RawJson {
     /// The element id (for the label and `aria-describedby`).
     pub id: AttrValue,
     /// The visible label.
@@ -101,39 +103,39 @@ pub struct RawJsonProps {
     /// The text shown.
     pub text: AttrValue,
     /// Whether the text is invalid (`aria-invalid`).
-    #[prop_or_default]
     pub invalid: bool,
     /// The id of the element that says what is wrong, when invalid.
-    #[prop_or_default]
     pub error_id: Option<AttrValue>,
     /// Called with the new text on every keystroke.
     pub on_input: Callback<String>,
 }
 
-/// The raw JSON `<textarea>` with its label, shared by every editor of a message.
-#[function_component]
-pub fn RawJson(props: &RawJsonProps) -> Html {
-    let on_input = props.on_input.clone();
-    let oninput = Callback::from(move |e: InputEvent| {
-        let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-        on_input.emit(area.value());
-    });
-    let rows = props.text.lines().count().clamp(3, 14).to_string();
-    html! {
-        <div class="sf-raw">
-            <label class="sf-label" for={props.id.clone()}>{ props.label.clone() }</label>
-            <textarea
-                id={props.id.clone()}
-                class="json sf-raw-text"
-                data-testid={props.testid.clone()}
-                spellcheck="false"
-                autocomplete="off"
-                {rows}
-                aria-invalid={props.invalid.to_string()}
-                aria-describedby={props.error_id.clone().filter(|_| props.invalid)}
-                value={props.text.clone()}
-                {oninput}
-            />
-        </div>
+impl RawJson {
+    /// The label and the `<textarea>`.
+    pub fn view(self) -> Html {
+        let on_input = self.on_input;
+        let oninput = Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            on_input.emit(area.value());
+        });
+        let rows = self.text.lines().count().clamp(3, 14).to_string();
+        let described_by = self.error_id.filter(|_| self.invalid);
+        html! {
+            <div class="sf-raw">
+                <label class="sf-label" for={self.id.clone()}>{ self.label }</label>
+                <textarea
+                    id={self.id}
+                    class="json sf-raw-text"
+                    data-testid={self.testid}
+                    spellcheck="false"
+                    autocomplete="off"
+                    {rows}
+                    aria-invalid={self.invalid.to_string()}
+                    aria-describedby={described_by}
+                    value={self.text}
+                    {oninput}
+                />
+            </div>
+        }
     }
 }

@@ -17,51 +17,55 @@ pub use select::Select;
 use decider_core::BoundaryError;
 use schema::{default_of, description, shape, Bounds};
 use serde_json::Value;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use yew::prelude::*;
 
-/// Properties of [`SchemaForm`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct SchemaFormProps {
+/// A form for `value` following `schema`: a plain value turned into HTML by
+/// [`SchemaForm::view`], not a component (its editors' callbacks are new at each of their
+/// renders, so a component would render again anyway, and each component type costs the
+/// wasm its own copy of Yew's machinery).
+pub struct SchemaForm<'a> {
     /// The (sub-)schema to render.
-    pub schema: Rc<Value>,
+    pub schema: &'a Value,
     /// The root schema's `$defs`, where `$ref`s point.
-    pub defs: Rc<Value>,
+    pub defs: &'a Value,
     /// The value shown.
-    pub value: Value,
+    pub value: &'a Value,
     /// Called with the whole new value on every edit.
     pub on_change: Callback<Value>,
     /// The JSON path of `value` in the message (`$.order.place_order`): the prefix of
     /// every field's path, as the boundary's errors spell them.
-    pub path: String,
+    pub path: &'a str,
     /// The boundary's error: the field at its path is highlighted and shows the message.
-    #[prop_or_default]
-    pub error: Option<BoundaryError>,
+    pub error: Option<&'a BoundaryError>,
+    /// The start of every element id of the form, unique on the page (two forms, the
+    /// composer and a fault editor, never share ids) and the same at every render of one
+    /// editor ([`unique_prefix`], made once by the editor).
+    pub prefix: &'a str,
 }
 
-/// A form for `value` following `schema`.
-#[function_component]
-pub fn SchemaForm(props: &SchemaFormProps) -> Html {
-    let prefix = use_memo((), |_| unique_prefix("sf"));
-    let form = Form {
-        defs: &props.defs,
-        error: props.error.as_ref(),
-        prefix: &prefix,
-    };
-    let field = Field {
-        schema: &props.schema,
-        value: &props.value,
-        path: &props.path,
-        label: last_segment(&props.path),
-        optional: false,
-        on_change: props.on_change.clone(),
-    };
-    html! { <div class="sf">{ form.root(field) }</div> }
+impl SchemaForm<'_> {
+    /// The form.
+    pub fn view(self) -> Html {
+        let form = Form {
+            defs: self.defs,
+            error: self.error,
+            prefix: self.prefix,
+        };
+        let field = Field {
+            schema: self.schema,
+            value: self.value,
+            path: self.path,
+            label: last_segment(self.path),
+            optional: false,
+            on_change: self.on_change,
+        };
+        html! { <div class="sf">{ form.root(field) }</div> }
+    }
 }
 
-/// A fresh id prefix per mounted form, so that two forms on the page (the composer and a
-/// fault editor) never share element ids.
+/// A fresh id prefix per mounted editor, so that two on the page (the composer and a fault
+/// editor) never share element ids.
 pub fn unique_prefix(kind: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     format!("{kind}{}", NEXT.fetch_add(1, Ordering::Relaxed))
