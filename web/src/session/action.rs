@@ -165,12 +165,14 @@ pub(super) fn apply(session: &mut Session, action: Action) {
                 total,
                 start,
             });
+            session.repeat_counted.set((start, 0));
             session.progress = Some(Progress { done: 0, total });
         }
         Action::ResumeRepeat(mut job) => {
             let total = job.total;
             // Entries before its start that were not kept are not there to count from.
             job.start = job.start.min(session.journal_len());
+            session.repeat_counted.set((job.start, 0));
             session.repeat = Some(job);
             let done = session.repeat_done().min(total);
             session.progress = Some(Progress { done, total });

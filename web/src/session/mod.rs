@@ -15,7 +15,7 @@ use crate::persistence::journal_store::Held;
 use decider_core::boundary::{FactRow, FlowView, LogFilter, StateView};
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -135,6 +135,10 @@ pub struct Session {
     error: Option<String>,
     progress: Option<Progress>,
     repeat: Option<RepeatJob>,
+    /// How far the running repeat's submissions were counted: the journal's length then,
+    /// and the submissions from the job's start up to it (so each count reads only the
+    /// entries appended since, not the whole run again).
+    repeat_counted: Cell<(usize, u64)>,
     fork: Option<ForkOrigin>,
     read_only: bool,
     /// Renewed whenever the log's content or filter changes (see [`Session::log_version`]).
@@ -169,6 +173,7 @@ impl Session {
             error: None,
             progress: None,
             repeat: None,
+            repeat_counted: Cell::new((0, 0)),
             fork: None,
             read_only: false,
             log_version: next_version(),
@@ -263,9 +268,17 @@ impl Session {
 
     /// How many submissions of the running Repeat ×N the journal holds.
     pub fn repeat_done(&self) -> u64 {
-        self.repeat
-            .as_ref()
-            .map_or(0, |job| self.submitted_since(job.start))
+        let Some(job) = &self.repeat else {
+            return 0;
+        };
+        let len = self.journal_len();
+        let (at, done) = match self.repeat_counted.get() {
+            (at, done) if (job.start..=len).contains(&at) => (at, done),
+            _ => (job.start, 0),
+        };
+        let done = done + self.submitted_since(at);
+        self.repeat_counted.set((len, done));
+        done
     }
 
     /// How many user submissions the journal holds from entry `start` on.
@@ -437,6 +450,7 @@ impl Session {
 
     fn replace_engine(&mut self, engine: Box<dyn DynEngine>) {
         teardown::release(std::mem::replace(&mut self.engine, engine));
+        self.repeat_counted.set((0, 0));
         self.cursor = None;
         self.selected = None;
         self.flow = None;
