@@ -35,11 +35,11 @@ pub fn substitute(command: &Value, i: u64) -> Value {
 
 /// Runs the Repeat ×N that `session` holds (see [`Action::RepeatSlice`]) through
 /// `dispatch`, in slices of about 8 to 40 ms, until its journal holds every repetition,
-/// `cancel` is set or a slice submits nothing (the session refused it and says why);
-/// then dispatches [`Action::RepeatEnded`]. What is done is read from the session before
-/// each slice, never counted here: a session reopened meanwhile (a reload, another tab's
-/// write) resumes after its own last submission. Stops without a word when the session
-/// runs no repeat any more (another workspace was opened).
+/// `cancel` is set, a slice submits nothing (the session refused it and says why) or the
+/// session runs no repeat any more (another workspace was opened); then dispatches
+/// [`Action::RepeatEnded`]. What is done is read from the session before each slice,
+/// never counted here: a session reopened meanwhile (a reload, another tab's write)
+/// resumes after its own last submission.
 pub async fn run(
     session: Rc<RefCell<Session>>,
     dispatch: Callback<Action>,
