@@ -181,6 +181,18 @@ impl Mounted {
         };
         let handle = yew::Renderer::<Harness>::with_root_and_props(root.clone(), props).render();
         frames().await;
+        // A busy machine may not have laid out the first rows yet: wait for them (an
+        // empty log has none to wait for), then for one more frame.
+        if shared.engine.borrow().head() > 0 {
+            eventually(|| {
+                root.query_selector("[data-testid=log-row]")
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
+            .await;
+            frames().await;
+        }
         Mounted {
             root,
             handle,
