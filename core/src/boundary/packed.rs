@@ -6,23 +6,27 @@
 //! What every fact of an entry shares (stream, first position, time, command and flow) is
 //! written once, as in memory; a step whose command the same run queued names it by id
 //! and shares that envelope again; a queued command leaves out the flow, cause, time and
-//! depth its fact implies. Everything is written by [`bincode`] (varint integers, text
-//! read in place), the commands, events and rejections by their own `Serialize`. The
-//! first byte is the form's version: bytes of another version, cut short or left over do
+//! depth its fact implies. Everything is written by [`bincode`] (varint integers), the
+//! commands, events and rejections by their own `Serialize`, and read back without it
+//! ([`Input`], text read in place), the commands, events and rejections by the
+//! boundary's one deserializer, the one that reads their JSON form. The first byte is the form's version: bytes of another version, cut short or left over do
 //! not read, and a reader then goes back to the entries' own form.
 //!
 //! [`stored`]: super::stored
 
+use super::located;
 use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
 use crate::ids::{FastHash, Id, SharedStr, StreamId};
 use crate::journal::{Batch, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
-use bincode::config::{Bounded, WithOtherLimit};
-use bincode::de::read::SliceReader;
-use bincode::{DefaultOptions, Options};
+use bincode::DefaultOptions;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+mod input;
+
+pub(crate) use input::Input;
 
 /// The version of the form, its first byte.
 const VERSION: u8 = 1;
@@ -41,9 +45,6 @@ const OWN_CORRELATION: u8 = 1;
 const OWN_CAUSATION: u8 = 2;
 const OWN_TIME: u8 = 4;
 const OWN_DEPTH: u8 = 8;
-
-/// What is read: varint integers, little-endian, no more bytes than there are.
-type ReadOptions = WithOtherLimit<DefaultOptions, Bounded>;
 
 /// The most items a count read makes room for before they are read (a count is only
 /// trusted as far as the items are there).
@@ -137,7 +138,7 @@ pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
             .map_err(|e| format!("entry {index} of the packed run: {e}"))?;
         entries.push(entry);
     }
-    if input.byte().is_ok() {
+    if !input.input.is_empty() {
         return Err("bytes after the last entry".into());
     }
     Ok(entries)
@@ -233,7 +234,7 @@ impl Writer<'_> {
 
 /// Bytes being read, with what the run read so far shares.
 struct Reader<'a, C> {
-    input: bincode::Deserializer<SliceReader<'a>, ReadOptions>,
+    input: Input<'a>,
     /// Each stream id read, shared by every entry of the run that names it.
     streams: HashMap<&'a str, StreamId, FastHash>,
     /// The commands the run queued, until a step takes one.
@@ -243,9 +244,8 @@ struct Reader<'a, C> {
 impl<'a, C: DeserializeOwned> Reader<'a, C> {
     /// A reader of `bytes`, past their version (which must be this one).
     fn new(bytes: &'a [u8]) -> Result<Self, String> {
-        let options = DefaultOptions::new().with_limit(bytes.len() as u64);
         let mut reader = Reader {
-            input: bincode::Deserializer::from_slice(bytes, options),
+            input: Input::new(bytes),
             streams: HashMap::default(),
             queued: HashMap::default(),
         };
@@ -255,12 +255,13 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
         }
     }
 
+    /// A command, event, rejection or failure, through the boundary's one deserializer.
     fn payload<T: Deserialize<'a>>(&mut self) -> Result<T, String> {
-        T::deserialize(&mut self.input).map_err(|e| e.to_string())
+        located::from_packed(&self.input)
     }
 
     fn byte(&mut self) -> Result<u8, String> {
-        self.payload()
+        self.input.byte()
     }
 
     fn flag(&mut self) -> Result<bool, String> {
@@ -272,7 +273,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
     }
 
     fn number(&mut self) -> Result<u64, String> {
-        self.payload()
+        self.input.varint()
     }
 
     /// A number of items (room is made for at most [`ROOM`] before they are read).
@@ -291,7 +292,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
     }
 
     fn text(&mut self) -> Result<&'a str, String> {
-        self.payload()
+        self.input.text()
     }
 
     fn stream(&mut self) -> Result<StreamId, String> {
