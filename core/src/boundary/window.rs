@@ -5,7 +5,12 @@
 //! sequence and only counts the others: an entry past the window is never serialized, so
 //! the cost follows the window, not the value (iterating the skipped entries is all that is
 //! left of them).
+//!
+//! The same serializer writes the journal's [`packed`](super::packed) form ([`pack`]):
+//! every command, event and rejection is serialized by one serializer besides JSON
+//! text's, not by a third one (`bincode`'s, whose bytes these are).
 
+use super::packed::Output;
 use serde::ser::{self, Serialize, Serializer};
 use serde_json::value::Serializer as ValueSerializer;
 use serde_json::{Error, Map, Value};
@@ -19,7 +24,10 @@ pub const MORE: &str = "…";
 /// string saying so.
 pub fn window<T: Serialize + ?Sized>(value: &T, limit: usize) -> Value {
     value
-        .serialize(Window { limit })
+        .serialize(Window {
+            limit,
+            packed: None,
+        })
         .unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
 }
 
@@ -28,6 +36,17 @@ pub fn window<T: Serialize + ?Sized>(value: &T, limit: usize) -> Value {
 /// a type serialized both whole and windowed is compiled for one serializer to values.
 pub fn whole<T: Serialize + ?Sized>(value: &T) -> Value {
     window(value, usize::MAX)
+}
+
+/// Writes `value` to `out` in the packed form (the bytes `bincode` 1.3 writes with its
+/// default options); fails only for what that form cannot hold (a sequence or map of
+/// unknown length).
+pub(crate) fn pack<T: Serialize + ?Sized>(value: &T, out: &Output) -> Result<(), Error> {
+    let packer = Window {
+        limit: usize::MAX,
+        packed: Some(out),
+    };
+    value.serialize(packer).map(drop)
 }
 
 /// The note that ends a cut container.
@@ -45,56 +64,89 @@ fn map_key<K: Serialize + ?Sized>(key: &K) -> Result<String, Error> {
     }
 }
 
-/// The windowing serializer: scalars as `serde_json` makes them, containers cut.
+/// The windowing serializer: scalars as `serde_json` makes them, containers cut; or, with
+/// `packed`, the packed form written there (every value then `null`).
 #[derive(Clone, Copy)]
-struct Window {
+struct Window<'p> {
     limit: usize,
+    packed: Option<&'p Output>,
 }
 
-/// Scalars are the same with or without a window: `serde_json`'s own value serializer.
+impl Window<'_> {
+    /// Packed, writes a container's length (`bincode` needs one).
+    fn length(self, len: Option<usize>) -> Result<(), Error> {
+        match (self.packed, len) {
+            (Some(out), Some(len)) => Ok(out.varint(len as u64)),
+            (Some(_), None) => Err(ser::Error::custom("a sequence of unknown length")),
+            (None, _) => Ok(()),
+        }
+    }
+
+    /// Packed, writes an enum variant's index.
+    fn variant(self, index: u32) {
+        if let Some(out) = self.packed {
+            out.varint(index.into());
+        }
+    }
+}
+
+/// Scalars are the same with or without a window: `serde_json`'s own value serializer; or
+/// packed, their bytes.
 macro_rules! scalars {
-    ($($method:ident($type:ty)),* $(,)?) => {
-        $(fn $method(self, v: $type) -> Result<Value, Error> {
-            ValueSerializer.$method(v)
+    ($($method:ident($type:ty) => |$out:ident, $v:ident| $write:expr),* $(,)?) => {
+        $(fn $method(self, $v: $type) -> Result<Value, Error> {
+            match self.packed {
+                Some($out) => {
+                    $write;
+                    Ok(Value::Null)
+                }
+                None => ValueSerializer.$method($v),
+            }
         })*
     };
 }
 
-impl Serializer for Window {
+impl<'p> Serializer for Window<'p> {
     type Ok = Value;
     type Error = Error;
-    type SerializeSeq = Items;
-    type SerializeTuple = Items;
-    type SerializeTupleStruct = Items;
-    type SerializeTupleVariant = Variant<Items>;
-    type SerializeMap = Entries;
-    type SerializeStruct = Entries;
-    type SerializeStructVariant = Variant<Entries>;
+    type SerializeSeq = Items<'p>;
+    type SerializeTuple = Items<'p>;
+    type SerializeTupleStruct = Items<'p>;
+    type SerializeTupleVariant = Variant<Items<'p>>;
+    type SerializeMap = Entries<'p>;
+    type SerializeStruct = Entries<'p>;
+    type SerializeStructVariant = Variant<Entries<'p>>;
 
     scalars!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_f32(f32),
-        serialize_f64(f64),
-        serialize_char(char),
-        serialize_str(&str),
-        serialize_bytes(&[u8]),
+        serialize_bool(bool) => |out, v| out.byte(u8::from(v)),
+        serialize_i8(i8) => |out, v| out.byte(v as u8),
+        serialize_i16(i16) => |out, v| out.signed(v.into()),
+        serialize_i32(i32) => |out, v| out.signed(v.into()),
+        serialize_i64(i64) => |out, v| out.signed(v.into()),
+        serialize_i128(i128) => |out, v| out.signed(v),
+        serialize_u8(u8) => |out, v| out.byte(v),
+        serialize_u16(u16) => |out, v| out.varint(v.into()),
+        serialize_u32(u32) => |out, v| out.varint(v.into()),
+        serialize_u64(u64) => |out, v| out.varint(v),
+        serialize_u128(u128) => |out, v| out.varint128(v),
+        serialize_f32(f32) => |out, v| out.raw(&v.to_le_bytes()),
+        serialize_f64(f64) => |out, v| out.raw(&v.to_le_bytes()),
+        serialize_char(char) => |out, v| out.raw(v.encode_utf8(&mut [0; 4]).as_bytes()),
+        serialize_str(&str) => |out, v| out.bytes(v.as_bytes()),
+        serialize_bytes(&[u8]) => |out, v| out.bytes(v),
     );
 
     fn serialize_none(self) -> Result<Value, Error> {
+        if let Some(out) = self.packed {
+            out.byte(0);
+        }
         Ok(Value::Null)
     }
 
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Value, Error> {
+        if let Some(out) = self.packed {
+            out.byte(1);
+        }
         value.serialize(self)
     }
 
@@ -109,10 +161,16 @@ impl Serializer for Window {
     fn serialize_unit_variant(
         self,
         _name: &'static str,
-        _index: u32,
+        index: u32,
         variant: &'static str,
     ) -> Result<Value, Error> {
-        Ok(Value::String(variant.to_string()))
+        match self.packed {
+            Some(out) => {
+                out.varint(index.into());
+                Ok(Value::Null)
+            }
+            None => Ok(Value::String(variant.to_string())),
+        }
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -126,71 +184,80 @@ impl Serializer for Window {
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
-        _index: u32,
+        index: u32,
         variant: &'static str,
         value: &T,
     ) -> Result<Value, Error> {
-        let mut object = Map::new();
-        object.insert(variant.to_string(), value.serialize(self)?);
-        Ok(Value::Object(object))
+        self.variant(index);
+        let content = value.serialize(self)?;
+        Ok(tagged(self, variant, content))
     }
 
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Items, Error> {
+    fn serialize_seq(self, len: Option<usize>) -> Result<Items<'p>, Error> {
+        self.length(len)?;
         Ok(Items::new(self))
     }
 
-    fn serialize_tuple(self, _len: usize) -> Result<Items, Error> {
+    fn serialize_tuple(self, _len: usize) -> Result<Items<'p>, Error> {
         Ok(Items::new(self))
     }
 
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Items, Error> {
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Items<'p>, Error> {
         Ok(Items::new(self))
     }
 
     fn serialize_tuple_variant(
         self,
         _name: &'static str,
-        _index: u32,
+        index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Variant<Items>, Error> {
+    ) -> Result<Variant<Items<'p>>, Error> {
+        self.variant(index);
         Ok(Variant {
             variant,
             inner: Items::new(self),
         })
     }
 
-    fn serialize_map(self, _len: Option<usize>) -> Result<Entries, Error> {
+    fn serialize_map(self, len: Option<usize>) -> Result<Entries<'p>, Error> {
+        self.length(len)?;
         Ok(Entries::new(self))
     }
 
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Entries, Error> {
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Entries<'p>, Error> {
         Ok(Entries::new(self))
     }
 
     fn serialize_struct_variant(
         self,
         _name: &'static str,
-        _index: u32,
+        index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Variant<Entries>, Error> {
+    ) -> Result<Variant<Entries<'p>>, Error> {
+        self.variant(index);
         Ok(Variant {
             variant,
             inner: Entries::new(self),
         })
     }
+
+    fn is_human_readable(&self) -> bool {
+        self.packed.is_none()
+    }
 }
 
-/// A sequence being windowed: the items kept, and how many were seen.
-struct Items {
-    window: Window,
+/// A sequence being windowed: the items kept, and how many were seen (packed: written,
+/// none kept).
+struct Items<'p> {
+    window: Window<'p>,
     kept: Vec<Value>,
     seen: usize,
 }
 
-impl Items {
-    fn new(window: Window) -> Self {
+impl<'p> Items<'p> {
+    fn new(window: Window<'p>) -> Self {
         Items {
             window,
             kept: Vec::new(),
@@ -200,13 +267,19 @@ impl Items {
 
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         if self.seen < self.window.limit {
-            self.kept.push(value.serialize(self.window)?);
+            let item = value.serialize(self.window)?;
+            if self.window.packed.is_none() {
+                self.kept.push(item);
+            }
         }
         self.seen += 1;
         Ok(())
     }
 
     fn finish(mut self) -> Value {
+        if self.window.packed.is_some() {
+            return Value::Null;
+        }
         if self.seen > self.window.limit {
             self.kept.push(more(self.seen - self.window.limit, "items"));
         }
@@ -214,7 +287,7 @@ impl Items {
     }
 }
 
-impl ser::SerializeSeq for Items {
+impl ser::SerializeSeq for Items<'_> {
     type Ok = Value;
     type Error = Error;
 
@@ -227,7 +300,7 @@ impl ser::SerializeSeq for Items {
     }
 }
 
-impl ser::SerializeTuple for Items {
+impl ser::SerializeTuple for Items<'_> {
     type Ok = Value;
     type Error = Error;
 
@@ -240,7 +313,7 @@ impl ser::SerializeTuple for Items {
     }
 }
 
-impl ser::SerializeTupleStruct for Items {
+impl ser::SerializeTupleStruct for Items<'_> {
     type Ok = Value;
     type Error = Error;
 
@@ -254,16 +327,17 @@ impl ser::SerializeTupleStruct for Items {
 }
 
 /// A map or struct being windowed: the entries kept, the key of the entry being
-/// serialized (when it is kept), and how many entries were seen.
-struct Entries {
-    window: Window,
+/// serialized (when it is kept), and how many entries were seen (packed: written, none
+/// kept).
+struct Entries<'p> {
+    window: Window<'p>,
     kept: Map<String, Value>,
     key: Option<String>,
     seen: usize,
 }
 
-impl Entries {
-    fn new(window: Window) -> Self {
+impl<'p> Entries<'p> {
+    fn new(window: Window<'p>) -> Self {
         Entries {
             window,
             kept: Map::new(),
@@ -282,6 +356,9 @@ impl Entries {
     }
 
     fn finish(mut self) -> Value {
+        if self.window.packed.is_some() {
+            return Value::Null;
+        }
         if self.seen > self.window.limit {
             let left_out = more(self.seen - self.window.limit, "entries");
             self.kept.insert(MORE.into(), left_out);
@@ -290,11 +367,14 @@ impl Entries {
     }
 }
 
-impl ser::SerializeMap for Entries {
+impl ser::SerializeMap for Entries<'_> {
     type Ok = Value;
     type Error = Error;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        if self.window.packed.is_some() {
+            return key.serialize(self.window).map(drop);
+        }
         self.key = if self.keeps() {
             Some(map_key(key)?)
         } else {
@@ -304,6 +384,9 @@ impl ser::SerializeMap for Entries {
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        if self.window.packed.is_some() {
+            return value.serialize(self.window).map(drop);
+        }
         if let Some(key) = self.key.take() {
             self.insert(key, value)?;
         }
@@ -316,7 +399,7 @@ impl ser::SerializeMap for Entries {
     }
 }
 
-impl ser::SerializeStruct for Entries {
+impl ser::SerializeStruct for Entries<'_> {
     type Ok = Value;
     type Error = Error;
 
@@ -325,6 +408,9 @@ impl ser::SerializeStruct for Entries {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
+        if self.window.packed.is_some() {
+            return value.serialize(self.window).map(drop);
+        }
         if self.keeps() {
             self.insert(key.to_string(), value)?;
         }
@@ -343,15 +429,17 @@ struct Variant<S> {
     inner: S,
 }
 
-impl<S> Variant<S> {
-    fn wrap(variant: &'static str, fields: Value) -> Value {
-        let mut object = Map::new();
-        object.insert(variant.to_string(), fields);
-        Value::Object(object)
+/// `{"variant": content}`, or packed `null` (the content was written).
+fn tagged(window: Window<'_>, variant: &'static str, content: Value) -> Value {
+    if window.packed.is_some() {
+        return Value::Null;
     }
+    let mut object = Map::new();
+    object.insert(variant.to_string(), content);
+    Value::Object(object)
 }
 
-impl ser::SerializeTupleVariant for Variant<Items> {
+impl ser::SerializeTupleVariant for Variant<Items<'_>> {
     type Ok = Value;
     type Error = Error;
 
@@ -360,11 +448,12 @@ impl ser::SerializeTupleVariant for Variant<Items> {
     }
 
     fn end(self) -> Result<Value, Error> {
-        Ok(Self::wrap(self.variant, self.inner.finish()))
+        let window = self.inner.window;
+        Ok(tagged(window, self.variant, self.inner.finish()))
     }
 }
 
-impl ser::SerializeStructVariant for Variant<Entries> {
+impl ser::SerializeStructVariant for Variant<Entries<'_>> {
     type Ok = Value;
     type Error = Error;
 
@@ -377,7 +466,8 @@ impl ser::SerializeStructVariant for Variant<Entries> {
     }
 
     fn end(self) -> Result<Value, Error> {
-        Ok(Self::wrap(self.variant, self.inner.finish()))
+        let window = self.inner.window;
+        Ok(tagged(window, self.variant, self.inner.finish()))
     }
 }
 
