@@ -6,9 +6,11 @@
 //! the cost follows the window, not the value (iterating the skipped entries is all that is
 //! left of them).
 //!
-//! The same serializer writes the journal's [`packed`](super::packed) form ([`pack`]):
-//! every command, event and rejection is serialized by one serializer besides JSON
-//! text's, not by a third one (`bincode`'s, whose bytes these are).
+//! The same serializer writes JSON text ([`text`], what `serde_json::to_string` writes)
+//! and the journal's [`packed`](super::packed) form ([`pack`]): every type that crosses
+//! the boundary (the journal's entries, the commands, events and rejections in them, the
+//! states) is compiled for this one serializer, not also for `serde_json`'s writer and
+//! `bincode`'s.
 
 use super::packed::Output;
 use serde::ser::{self, Serialize, Serializer};
@@ -26,7 +28,7 @@ pub fn window<T: Serialize + ?Sized>(value: &T, limit: usize) -> Value {
     value
         .serialize(Window {
             limit,
-            packed: None,
+            sink: Sink::Value,
         })
         .unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
 }
@@ -38,15 +40,20 @@ pub fn whole<T: Serialize + ?Sized>(value: &T) -> Value {
     window(value, usize::MAX)
 }
 
+/// `value` as compact JSON text: what `serde_json::to_string` writes, byte for byte.
+pub fn text<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let out = Output::default();
+    value.serialize(Window::writing(Sink::Text(&out)))?;
+    String::from_utf8(out.into_bytes()).map_err(ser::Error::custom)
+}
+
 /// Writes `value` to `out` in the packed form (the bytes `bincode` 1.3 writes with its
 /// default options); fails only for what that form cannot hold (a sequence or map of
 /// unknown length).
 pub(crate) fn pack<T: Serialize + ?Sized>(value: &T, out: &Output) -> Result<(), Error> {
-    let packer = Window {
-        limit: usize::MAX,
-        packed: Some(out),
-    };
-    value.serialize(packer).map(drop)
+    value
+        .serialize(Window::writing(Sink::Packed(out)))
+        .map(drop)
 }
 
 /// The note that ends a cut container.
@@ -64,43 +71,89 @@ fn map_key<K: Serialize + ?Sized>(key: &K) -> Result<String, Error> {
     }
 }
 
-/// The windowing serializer: scalars as `serde_json` makes them, containers cut; or, with
-/// `packed`, the packed form written there (every value then `null`).
+/// Where the serializer's output goes.
+#[derive(Clone, Copy)]
+enum Sink<'p> {
+    /// Into the `Value` returned.
+    Value,
+    /// Written there in the packed form (the value returned is `null`).
+    Packed(&'p Output),
+    /// Written there as compact JSON text (the value returned is `null`).
+    Text(&'p Output),
+}
+
+/// The windowing serializer: scalars as `serde_json` makes them, containers cut; or, when
+/// it writes, the whole value written to its sink.
 #[derive(Clone, Copy)]
 struct Window<'p> {
     limit: usize,
-    packed: Option<&'p Output>,
+    sink: Sink<'p>,
 }
 
-impl Window<'_> {
-    /// Packed, writes a container's length (`bincode` needs one).
-    fn length(self, len: Option<usize>) -> Result<(), Error> {
-        match (self.packed, len) {
-            (Some(out), Some(len)) => Ok(out.varint(len as u64)),
-            (Some(_), None) => Err(ser::Error::custom("a sequence of unknown length")),
-            (None, _) => Ok(()),
+impl<'p> Window<'p> {
+    /// A serializer that writes all of every value to `sink`.
+    fn writing(sink: Sink<'p>) -> Self {
+        Window {
+            limit: usize::MAX,
+            sink,
         }
     }
 
-    /// Packed, writes an enum variant's index.
-    fn variant(self, index: u32) {
-        if let Some(out) = self.packed {
-            out.varint(index.into());
+    /// Opens a container: its length (packed; `bincode` needs one), or `open` (text).
+    fn open(self, len: Option<usize>, open: u8) -> Result<(), Error> {
+        match (self.sink, len) {
+            (Sink::Packed(out), Some(len)) => out.varint(len as u64),
+            (Sink::Packed(_), None) => {
+                return Err(ser::Error::custom("a sequence of unknown length"));
+            }
+            (Sink::Text(out), _) => out.byte(open),
+            (Sink::Value, _) => {}
         }
+        Ok(())
+    }
+
+    /// Opens an enum variant with content: its index (packed) or `{"variant":` (text).
+    fn variant(self, index: u32, variant: &'static str) -> Result<(), Error> {
+        match self.sink {
+            Sink::Packed(out) => out.varint(index.into()),
+            Sink::Text(out) => {
+                out.byte(b'{');
+                out.json(variant)?;
+                out.byte(b':');
+            }
+            Sink::Value => {}
+        }
+        Ok(())
+    }
+
+    /// Text, the comma before every member or item but the first.
+    fn separate(self, seen: usize) {
+        if let (Sink::Text(out), 1..) = (self.sink, seen) {
+            out.byte(b',');
+        }
+    }
+
+    /// Closes a container (text) and returns what a container is when written: `null`.
+    fn close(self, close: u8) -> Value {
+        if let Sink::Text(out) = self.sink {
+            out.byte(close);
+        }
+        Value::Null
     }
 }
 
 /// Scalars are the same with or without a window: `serde_json`'s own value serializer; or
-/// packed, their bytes.
+/// their bytes, packed; or their text, by `serde_json`.
 macro_rules! scalars {
     ($($method:ident($type:ty) => |$out:ident, $v:ident| $write:expr),* $(,)?) => {
         $(fn $method(self, $v: $type) -> Result<Value, Error> {
-            match self.packed {
-                Some($out) => {
+            match self.sink {
+                Sink::Value => ValueSerializer.$method($v),
+                Sink::Packed($out) => {
                     $write;
                     Ok(Value::Null)
                 }
-                None => ValueSerializer.$method($v),
+                Sink::Text(out) => out.json(&$v).map(|()| Value::Null),
             }
         })*
     };
@@ -137,25 +190,30 @@ impl<'p> Serializer for Window<'p> {
     );
 
     fn serialize_none(self) -> Result<Value, Error> {
-        if let Some(out) = self.packed {
-            out.byte(0);
+        match self.sink {
+            Sink::Packed(out) => out.byte(0),
+            Sink::Text(out) => out.raw(b"null"),
+            Sink::Value => {}
         }
         Ok(Value::Null)
     }
 
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Value, Error> {
-        if let Some(out) = self.packed {
+        if let Sink::Packed(out) = self.sink {
             out.byte(1);
         }
         value.serialize(self)
     }
 
     fn serialize_unit(self) -> Result<Value, Error> {
+        if let Sink::Text(out) = self.sink {
+            out.raw(b"null");
+        }
         Ok(Value::Null)
     }
 
     fn serialize_unit_struct(self, _name: &'static str) -> Result<Value, Error> {
-        Ok(Value::Null)
+        self.serialize_unit()
     }
 
     fn serialize_unit_variant(
@@ -164,13 +222,12 @@ impl<'p> Serializer for Window<'p> {
         index: u32,
         variant: &'static str,
     ) -> Result<Value, Error> {
-        match self.packed {
-            Some(out) => {
-                out.varint(index.into());
-                Ok(Value::Null)
-            }
-            None => Ok(Value::String(variant.to_string())),
+        match self.sink {
+            Sink::Value => return Ok(Value::String(variant.to_string())),
+            Sink::Packed(out) => out.varint(index.into()),
+            Sink::Text(out) => out.json(variant)?,
         }
+        Ok(Value::Null)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -188,21 +245,24 @@ impl<'p> Serializer for Window<'p> {
         variant: &'static str,
         value: &T,
     ) -> Result<Value, Error> {
-        self.variant(index);
+        self.variant(index, variant)?;
         let content = value.serialize(self)?;
         Ok(tagged(self, variant, content))
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<Items<'p>, Error> {
-        self.length(len)?;
+        self.open(len, b'[')?;
         Ok(Items::new(self))
     }
 
-    fn serialize_tuple(self, _len: usize) -> Result<Items<'p>, Error> {
-        Ok(Items::new(self))
+    fn serialize_tuple(self, len: usize) -> Result<Items<'p>, Error> {
+        self.serialize_tuple_struct("", len)
     }
 
     fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Items<'p>, Error> {
+        if let Sink::Text(out) = self.sink {
+            out.byte(b'[');
+        }
         Ok(Items::new(self))
     }
 
@@ -211,21 +271,24 @@ impl<'p> Serializer for Window<'p> {
         _name: &'static str,
         index: u32,
         variant: &'static str,
-        _len: usize,
+        len: usize,
     ) -> Result<Variant<Items<'p>>, Error> {
-        self.variant(index);
+        self.variant(index, variant)?;
         Ok(Variant {
             variant,
-            inner: Items::new(self),
+            inner: self.serialize_tuple_struct("", len)?,
         })
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Entries<'p>, Error> {
-        self.length(len)?;
+        self.open(len, b'{')?;
         Ok(Entries::new(self))
     }
 
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Entries<'p>, Error> {
+        if let Sink::Text(out) = self.sink {
+            out.byte(b'{');
+        }
         Ok(Entries::new(self))
     }
 
@@ -234,22 +297,21 @@ impl<'p> Serializer for Window<'p> {
         _name: &'static str,
         index: u32,
         variant: &'static str,
-        _len: usize,
+        len: usize,
     ) -> Result<Variant<Entries<'p>>, Error> {
-        self.variant(index);
+        self.variant(index, variant)?;
         Ok(Variant {
             variant,
-            inner: Entries::new(self),
+            inner: self.serialize_struct("", len)?,
         })
     }
 
     fn is_human_readable(&self) -> bool {
-        self.packed.is_none()
+        !matches!(self.sink, Sink::Packed(_))
     }
 }
 
-/// A sequence being windowed: the items kept, and how many were seen (packed: written,
-/// none kept).
+/// A sequence being windowed: the items kept, and how many were seen (written: none kept).
 struct Items<'p> {
     window: Window<'p>,
     kept: Vec<Value>,
@@ -267,8 +329,9 @@ impl<'p> Items<'p> {
 
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         if self.seen < self.window.limit {
+            self.window.separate(self.seen);
             let item = value.serialize(self.window)?;
-            if self.window.packed.is_none() {
+            if let Sink::Value = self.window.sink {
                 self.kept.push(item);
             }
         }
@@ -277,8 +340,8 @@ impl<'p> Items<'p> {
     }
 
     fn finish(mut self) -> Value {
-        if self.window.packed.is_some() {
-            return Value::Null;
+        if !matches!(self.window.sink, Sink::Value) {
+            return self.window.close(b']');
         }
         if self.seen > self.window.limit {
             self.kept.push(more(self.seen - self.window.limit, "items"));
@@ -327,8 +390,7 @@ impl ser::SerializeTupleStruct for Items<'_> {
 }
 
 /// A map or struct being windowed: the entries kept, the key of the entry being
-/// serialized (when it is kept), and how many entries were seen (packed: written, none
-/// kept).
+/// serialized (when it is kept), and how many entries were seen (written: none kept).
 struct Entries<'p> {
     window: Window<'p>,
     kept: Map<String, Value>,
@@ -350,14 +412,22 @@ impl<'p> Entries<'p> {
         self.seen < self.window.limit
     }
 
+    /// Text, the key of the next member (after the comma before it).
+    fn write_key(&self, out: &Output, key: &str) -> Result<(), Error> {
+        self.window.separate(self.seen);
+        out.json(key)?;
+        out.byte(b':');
+        Ok(())
+    }
+
     fn insert<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), Error> {
         self.kept.insert(key, value.serialize(self.window)?);
         Ok(())
     }
 
     fn finish(mut self) -> Value {
-        if self.window.packed.is_some() {
-            return Value::Null;
+        if !matches!(self.window.sink, Sink::Value) {
+            return self.window.close(b'}');
         }
         if self.seen > self.window.limit {
             let left_out = more(self.seen - self.window.limit, "entries");
@@ -372,23 +442,30 @@ impl ser::SerializeMap for Entries<'_> {
     type Error = Error;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        if self.window.packed.is_some() {
-            return key.serialize(self.window).map(drop);
+        match self.window.sink {
+            Sink::Packed(_) => key.serialize(self.window).map(drop),
+            Sink::Text(out) => self.write_key(out, &map_key(key)?),
+            Sink::Value => {
+                self.key = if self.keeps() {
+                    Some(map_key(key)?)
+                } else {
+                    None
+                };
+                Ok(())
+            }
         }
-        self.key = if self.keeps() {
-            Some(map_key(key)?)
-        } else {
-            None
-        };
-        Ok(())
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        if self.window.packed.is_some() {
-            return value.serialize(self.window).map(drop);
-        }
-        if let Some(key) = self.key.take() {
-            self.insert(key, value)?;
+        match self.window.sink {
+            Sink::Packed(_) | Sink::Text(_) => {
+                value.serialize(self.window)?;
+            }
+            Sink::Value => {
+                if let Some(key) = self.key.take() {
+                    self.insert(key, value)?;
+                }
+            }
         }
         self.seen += 1;
         Ok(())
@@ -408,11 +485,19 @@ impl ser::SerializeStruct for Entries<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        if self.window.packed.is_some() {
-            return value.serialize(self.window).map(drop);
-        }
-        if self.keeps() {
-            self.insert(key.to_string(), value)?;
+        match self.window.sink {
+            Sink::Packed(_) => {
+                value.serialize(self.window)?;
+            }
+            Sink::Text(out) => {
+                self.write_key(out, key)?;
+                value.serialize(self.window)?;
+            }
+            Sink::Value => {
+                if self.keeps() {
+                    self.insert(key.to_string(), value)?;
+                }
+            }
         }
         self.seen += 1;
         Ok(())
@@ -429,10 +514,10 @@ struct Variant<S> {
     inner: S,
 }
 
-/// `{"variant": content}`, or packed `null` (the content was written).
+/// `{"variant": content}`; written, `null` (text: the closing brace written).
 fn tagged(window: Window<'_>, variant: &'static str, content: Value) -> Value {
-    if window.packed.is_some() {
-        return Value::Null;
+    if !matches!(window.sink, Sink::Value) {
+        return window.close(b'}');
     }
     let mut object = Map::new();
     object.insert(variant.to_string(), content);
@@ -566,6 +651,46 @@ mod tests {
             c: (),
         };
         assert_eq!(whole(&named), serde_json::to_value(&named).unwrap());
+    }
+
+    #[test]
+    fn text_is_what_serde_json_writes() {
+        let value = (
+            vec![
+                Shape::Unit,
+                Shape::Wrapped(vec![1, 2]),
+                Shape::Wrapped(vec![]),
+                Shape::Pair(1, 2, 3),
+            ],
+            Shape::Named {
+                a: 1,
+                b: None,
+                c: (),
+            },
+            Shape::Named {
+                a: 2,
+                b: Some(3),
+                c: (),
+            },
+            BTreeMap::from([("k\"é\n".to_string(), 'x'), (String::new(), 'y')]),
+            BTreeMap::<String, u8>::new(),
+            (
+                -1i64,
+                2.5f64,
+                f64::NAN,
+                0.1f32,
+                "te\u{1}xt",
+                u128::MAX,
+                i128::MIN,
+            ),
+            (Some(()), None::<u8>, crate::ids::Id(0xbeef)),
+        );
+        assert_eq!(
+            text(&value).unwrap(),
+            serde_json::to_string(&value).unwrap()
+        );
+        let map = BTreeMap::from([(vec![1u8], 1u8)]);
+        assert!(text(&map).is_err() && serde_json::to_string(&map).is_err());
     }
 
     #[test]

@@ -1,8 +1,7 @@
-//! The packed form's bytes being written: what `bincode` 1.3 writes with its default
-//! options (varint integers, little-endian), written without `bincode`, so that the
-//! commands, events and rejections in a packed run go through the boundary's serializer
-//! to values ([`super::super::window`]) instead of a third copy of every domain's
-//! `Serialize` code. [`super::Input`] reads them back.
+//! Bytes being written by the boundary's one serializer ([`super::super::window`]): the
+//! packed form's, what `bincode` 1.3 writes with its default options (varint integers,
+//! little-endian), written without `bincode` ([`super::Input`] reads them back), or JSON
+//! text, its scalars written by `serde_json`.
 
 use std::cell::RefCell;
 
@@ -74,6 +73,14 @@ impl Output {
     /// A signed integer of 16 to 128 bits, as the varint of its zigzag.
     pub(crate) fn signed(&self, n: i128) {
         self.varint128(((n << 1) ^ (n >> 127)) as u128);
+    }
+
+    /// `value` (a scalar) as `serde_json` writes it.
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        serde_json::to_writer(&mut *self.bytes.borrow_mut(), value)
     }
 
     /// The length of `bytes`, then `bytes`.
