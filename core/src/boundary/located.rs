@@ -311,66 +311,26 @@ fn cut(message: String) -> Error {
     de::Error::custom(message)
 }
 
-/// Visits the elements of `items`; an array longer than the visitor read is an error.
-fn visit_array<'de, V: Visitor<'de>>(
-    items: &'de [Tree<'de>],
-    visitor: V,
-) -> Result<V::Value, Error> {
-    let mut seq = Elements {
-        items: Items::Tree(items.iter()),
-        index: 0,
-    };
+/// Visits `items`; a JSON array longer than the visitor read is an error. (Every
+/// sequence is visited here, so each visitor's `visit_seq` has one caller.)
+fn visit_items<'de, V: Visitor<'de>>(items: Items<'_, 'de>, visitor: V) -> Result<V::Value, Error> {
+    let mut seq = Elements { items, index: 0 };
     let value = visitor.visit_seq(&mut seq)?;
-    match seq.items {
-        Items::Tree(rest) if !rest.as_slice().is_empty() => Err(de::Error::invalid_length(
-            items.len(),
-            &"fewer elements in array",
-        )),
-        _ => Ok(value),
-    }
+    seq.all_read()?;
+    Ok(value)
 }
 
-/// Visits the members of `object`; an object with members the visitor did not read is
-/// an error.
-fn visit_object<'de, V: Visitor<'de>>(
-    object: &'de [Member<'de>],
-    visitor: V,
-) -> Result<V::Value, Error> {
+/// Visits `keys` and their values; a JSON object with members the visitor did not read is
+/// an error. (Every map is visited here, so each visitor's `visit_map` has one caller.)
+fn visit_members<'de, V: Visitor<'de>>(keys: Keys<'_, 'de>, visitor: V) -> Result<V::Value, Error> {
     let mut map = Members {
-        keys: Keys::Tree(object.iter()),
-        current: None,
-    };
-    let value = visitor.visit_map(&mut map)?;
-    match map.keys {
-        Keys::Tree(rest) if !rest.as_slice().is_empty() => Err(de::Error::invalid_length(
-            object.len(),
-            &"fewer elements in map",
-        )),
-        _ => Ok(value),
-    }
-}
-
-/// Visits the next `len` packed values as a sequence.
-fn visit_packed_seq<'de, V: Visitor<'de>>(
-    input: &Input<'de>,
-    len: usize,
-    visitor: V,
-) -> Result<V::Value, Error> {
-    visitor.visit_seq(&mut Elements {
-        items: Items::Packed(input, len),
-        index: 0,
-    })
-}
-
-/// Visits the next packed values as a map with `keys`.
-fn visit_packed_map<'r, 'de, V: Visitor<'de>>(
-    keys: Keys<'r, 'de>,
-    visitor: V,
-) -> Result<V::Value, Error> {
-    visitor.visit_map(&mut Members {
         keys,
         current: None,
-    })
+    };
+    let total = map.size_hint();
+    let value = visitor.visit_map(&mut map)?;
+    map.all_read(total)?;
+    Ok(value)
 }
 
 /// A packed length.
@@ -395,8 +355,8 @@ impl<'r, 'de> de::Deserializer<'de> for Node<'r, 'de> {
                 (None, None) => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
             },
             Tree::String(s) => visitor.visit_borrowed_str(s),
-            Tree::Array(items) => visit_array(items, visitor),
-            Tree::Object(object) => visit_object(object, visitor),
+            Tree::Array(items) => visit_items(Items::Tree(items.iter()), visitor),
+            Tree::Object(object) => visit_members(Keys::Tree(object.iter()), visitor),
         }
     }
 
@@ -600,16 +560,17 @@ impl<'r, 'de> de::Deserializer<'de> for Node<'r, 'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Tree(Tree::Array(items)) => visit_array(items, visitor),
-            Node::Packed(input) => visit_packed_seq(input, packed_len(input)?, visitor),
-            Node::Tree(_) => Err(self.invalid_type(&visitor)),
-        }
+        let items = match self {
+            Node::Tree(Tree::Array(items)) => Items::Tree(items.iter()),
+            Node::Packed(input) => Items::Packed(input, packed_len(input)?),
+            Node::Tree(_) => return Err(self.invalid_type(&visitor)),
+        };
+        visit_items(items, visitor)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
         match self {
-            Node::Packed(input) => visit_packed_seq(input, len, visitor),
+            Node::Packed(input) => visit_items(Items::Packed(input, len), visitor),
             Node::Tree(_) => self.deserialize_any(visitor),
         }
     }
@@ -624,13 +585,12 @@ impl<'r, 'de> de::Deserializer<'de> for Node<'r, 'de> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Tree(Tree::Object(object)) => visit_object(object, visitor),
-            Node::Packed(input) => {
-                visit_packed_map(Keys::Packed(input, packed_len(input)?), visitor)
-            }
-            Node::Tree(_) => Err(self.invalid_type(&visitor)),
-        }
+        let keys = match self {
+            Node::Tree(Tree::Object(object)) => Keys::Tree(object.iter()),
+            Node::Packed(input) => Keys::Packed(input, packed_len(input)?),
+            Node::Tree(_) => return Err(self.invalid_type(&visitor)),
+        };
+        visit_members(keys, visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -640,7 +600,7 @@ impl<'r, 'de> de::Deserializer<'de> for Node<'r, 'de> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         match self {
-            Node::Packed(input) => visit_packed_map(Keys::Fields(fields.iter(), input), visitor),
+            Node::Packed(input) => visit_members(Keys::Fields(fields.iter(), input), visitor),
             Node::Tree(_) => self.deserialize_any(visitor),
         }
     }
@@ -669,6 +629,19 @@ enum Items<'r, 'de> {
     Tree(std::slice::Iter<'de, Tree<'de>>),
     /// The next packed values, so many of them.
     Packed(&'r Input<'de>, usize),
+}
+
+impl Elements<'_, '_> {
+    /// Whether every element of a JSON array was read (the visitor may stop early).
+    fn all_read(&self) -> Result<(), Error> {
+        match &self.items {
+            Items::Tree(rest) if !rest.as_slice().is_empty() => Err(de::Error::invalid_length(
+                self.index + rest.len(),
+                &"fewer elements in array",
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
@@ -719,6 +692,20 @@ enum Keys<'r, 'de> {
     Fields(std::slice::Iter<'static, &'static str>, &'r Input<'de>),
     /// The next packed keys and values, so many of each.
     Packed(&'r Input<'de>, usize),
+}
+
+impl Members<'_, '_> {
+    /// Whether every member of a JSON object (of `total`) was read (the visitor may stop
+    /// early).
+    fn all_read(&self, total: Option<usize>) -> Result<(), Error> {
+        match &self.keys {
+            Keys::Tree(rest) if !rest.as_slice().is_empty() => Err(de::Error::invalid_length(
+                total.unwrap_or_default(),
+                &"fewer elements in map",
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl<'de> MapAccess<'de> for Members<'_, 'de> {
@@ -827,13 +814,18 @@ impl<'de> VariantAccess<'de> for Content<'_, 'de> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
-        let read = match self.required("tuple variant")? {
-            Node::Tree(Tree::Array(items)) if items.is_empty() => visitor.visit_unit(),
-            Node::Tree(Tree::Array(items)) => visit_array(items, visitor),
-            Node::Tree(other) => Err(de::Error::invalid_type(unexpected(other), &"tuple variant")),
-            Node::Packed(input) => visit_packed_seq(input, len, visitor),
+        let items = match self.required("tuple variant")? {
+            Node::Tree(Tree::Array(items)) if items.is_empty() => {
+                return visitor.visit_unit().map_err(|e| self.located(e));
+            }
+            Node::Tree(Tree::Array(items)) => Items::Tree(items.iter()),
+            Node::Tree(other) => {
+                let error = de::Error::invalid_type(unexpected(other), &"tuple variant");
+                return Err(self.located(error));
+            }
+            Node::Packed(input) => Items::Packed(input, len),
         };
-        read.map_err(|e| self.located(e))
+        visit_items(items, visitor).map_err(|e| self.located(e))
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -841,15 +833,15 @@ impl<'de> VariantAccess<'de> for Content<'_, 'de> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let read = match self.required("struct variant")? {
-            Node::Tree(Tree::Object(object)) => visit_object(object, visitor),
-            Node::Tree(other) => Err(de::Error::invalid_type(
-                unexpected(other),
-                &"struct variant",
-            )),
-            Node::Packed(input) => visit_packed_map(Keys::Fields(fields.iter(), input), visitor),
+        let keys = match self.required("struct variant")? {
+            Node::Tree(Tree::Object(object)) => Keys::Tree(object.iter()),
+            Node::Tree(other) => {
+                let error = de::Error::invalid_type(unexpected(other), &"struct variant");
+                return Err(self.located(error));
+            }
+            Node::Packed(input) => Keys::Fields(fields.iter(), input),
         };
-        read.map_err(|e| self.located(e))
+        visit_members(keys, visitor).map_err(|e| self.located(e))
     }
 }
 

@@ -16,6 +16,7 @@ use super::packed::Output;
 use serde::ser::{self, Serialize, Serializer};
 use serde_json::value::Serializer as ValueSerializer;
 use serde_json::{Error, Map, Value};
+use std::borrow::Cow;
 
 /// The key (in objects) or the last item (in arrays) that says how much was left out.
 pub const MORE: &str = "…";
@@ -328,15 +329,32 @@ impl<'p> Items<'p> {
     }
 
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        if self.seen < self.window.limit {
-            self.window.separate(self.seen);
+        if self.begin() {
             let item = value.serialize(self.window)?;
-            if let Sink::Value = self.window.sink {
-                self.kept.push(item);
-            }
+            self.keep(item);
         }
         self.seen += 1;
         Ok(())
+    }
+
+    /// Before an item: whether it is serialized (not past the window), after the comma
+    /// before it (text). Not generic, as [`Items::keep`]: only the call of the item's
+    /// `serialize` is compiled for each item type.
+    #[inline(never)]
+    fn begin(&self) -> bool {
+        let serialized = self.seen < self.window.limit;
+        if serialized {
+            self.window.separate(self.seen);
+        }
+        serialized
+    }
+
+    /// An item serialized: kept when the value is built.
+    #[inline(never)]
+    fn keep(&mut self, item: Value) {
+        if let Sink::Value = self.window.sink {
+            self.kept.push(item);
+        }
     }
 
     fn finish(mut self) -> Value {
@@ -390,10 +408,14 @@ impl ser::SerializeTupleStruct for Items<'_> {
 }
 
 /// A map or struct being windowed: the entries kept, the key of the entry being
-/// serialized (when it is kept), and how many entries were seen (written: none kept).
+/// serialized, and how many entries were seen (written: none kept).
 struct Entries<'p> {
     window: Window<'p>,
     kept: Map<String, Value>,
+    /// The text of the map key [`ser::SerializeMap::serialize_key`] read last, when its
+    /// value is to be serialized.
+    pending: Option<String>,
+    /// The key of the member whose value is being serialized, when it is kept.
     key: Option<String>,
     seen: usize,
 }
@@ -403,6 +425,7 @@ impl<'p> Entries<'p> {
         Entries {
             window,
             kept: Map::new(),
+            pending: None,
             key: None,
             seen: 0,
         }
@@ -412,16 +435,48 @@ impl<'p> Entries<'p> {
         self.seen < self.window.limit
     }
 
-    /// Text, the key of the next member (after the comma before it).
-    fn write_key(&self, out: &Output, key: &str) -> Result<(), Error> {
-        self.window.separate(self.seen);
-        out.json(key)?;
-        out.byte(b':');
-        Ok(())
+    /// Before the value of the member `key` (`None` when it is past the window): whether
+    /// it is serialized. Text: the key written, after the comma before it; packed: the
+    /// key was written by [`ser::SerializeMap::serialize_key`] or is not written (a
+    /// struct's); values: the key kept for [`Entries::keep`]. Not generic: only the call
+    /// of the value's `serialize` is compiled for each member type.
+    #[inline(never)]
+    fn begin(&mut self, key: Option<Cow<'static, str>>) -> Result<bool, Error> {
+        match (self.window.sink, key) {
+            (Sink::Packed(_), _) => Ok(true),
+            (Sink::Text(out), Some(key)) => {
+                self.window.separate(self.seen);
+                out.json(&*key)?;
+                out.byte(b':');
+                Ok(true)
+            }
+            (Sink::Value, Some(key)) if self.keeps() => {
+                self.key = Some(key.into_owned());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
-    fn insert<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), Error> {
-        self.kept.insert(key, value.serialize(self.window)?);
+    /// A member's value serialized: kept under its key when the value is built.
+    #[inline(never)]
+    fn keep(&mut self, value: Value) {
+        if let (Sink::Value, Some(key)) = (self.window.sink, self.key.take()) {
+            self.kept.insert(key, value);
+        }
+    }
+
+    /// A member's value: serialized unless it is past the window, and counted.
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        key: Option<Cow<'static, str>>,
+        value: &T,
+    ) -> Result<(), Error> {
+        if self.begin(key)? {
+            let value = value.serialize(self.window)?;
+            self.keep(value);
+        }
+        self.seen += 1;
         Ok(())
     }
 
@@ -441,34 +496,20 @@ impl ser::SerializeMap for Entries<'_> {
     type Ok = Value;
     type Error = Error;
 
+    /// The key's text, kept for [`ser::SerializeMap::serialize_value`] (packed: the key
+    /// written as it is).
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        match self.window.sink {
-            Sink::Packed(_) => key.serialize(self.window).map(drop),
-            Sink::Text(out) => self.write_key(out, &map_key(key)?),
-            Sink::Value => {
-                self.key = if self.keeps() {
-                    Some(map_key(key)?)
-                } else {
-                    None
-                };
-                Ok(())
-            }
-        }
+        self.pending = match self.window.sink {
+            Sink::Packed(_) => key.serialize(self.window).map(|_| None)?,
+            _ if self.keeps() => Some(map_key(key)?),
+            _ => None,
+        };
+        Ok(())
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        match self.window.sink {
-            Sink::Packed(_) | Sink::Text(_) => {
-                value.serialize(self.window)?;
-            }
-            Sink::Value => {
-                if let Some(key) = self.key.take() {
-                    self.insert(key, value)?;
-                }
-            }
-        }
-        self.seen += 1;
-        Ok(())
+        let key = self.pending.take().map(Cow::Owned);
+        self.member(key, value)
     }
 
     fn end(self) -> Result<Value, Error> {
@@ -485,22 +526,7 @@ impl ser::SerializeStruct for Entries<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        match self.window.sink {
-            Sink::Packed(_) => {
-                value.serialize(self.window)?;
-            }
-            Sink::Text(out) => {
-                self.write_key(out, key)?;
-                value.serialize(self.window)?;
-            }
-            Sink::Value => {
-                if self.keeps() {
-                    self.insert(key.to_string(), value)?;
-                }
-            }
-        }
-        self.seen += 1;
-        Ok(())
+        self.member(Some(Cow::Borrowed(key)), value)
     }
 
     fn end(self) -> Result<Value, Error> {
