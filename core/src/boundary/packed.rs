@@ -8,7 +8,7 @@
 //! and shares that envelope again; a queued command leaves out the flow, cause, time and
 //! depth its fact implies. The bytes are those `bincode` 1.3 writes with its default
 //! options (varint integers, little-endian), written and read without it: the framing by
-//! [`Output`] and [`Input`] (text read in place), the commands, events and rejections by
+//! `Output` and `Input` (text read in place), the commands, events and rejections by
 //! the boundary's serializer to values ([`window`]) and by its one deserializer, the one
 //! that reads their JSON form, so that no message type is compiled for a third
 //! serializer nor a second deserializer. The first byte is the form's version: bytes of another version, cut short or left over do

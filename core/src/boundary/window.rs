@@ -7,7 +7,7 @@
 //! left of them).
 //!
 //! The same serializer writes JSON text ([`text`], what `serde_json::to_string` writes)
-//! and the journal's [`packed`](super::packed) form ([`pack`]): every type that crosses
+//! and the journal's [`packed`](super::packed) form (`pack`): every type that crosses
 //! the boundary (the journal's entries, the commands, events and rejections in them, the
 //! states) is compiled for this one serializer, not also for `serde_json`'s writer and
 //! `bincode`'s.
