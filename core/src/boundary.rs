@@ -756,7 +756,7 @@ where
         let journal = self.engine.journal();
         let to = to.min(journal.len());
         let entries = journal.get(from.min(to)..to).unwrap_or_default();
-        window::text(entries).unwrap_or_else(|_| "[]".into())
+        serde_json::to_string(entries).unwrap_or_else(|_| "[]".into())
     }
 
     fn stored_text(&self, from: usize, to: usize) -> String {

@@ -243,8 +243,7 @@ impl<C: Serialize, E: Serialize, R: Serialize> Trace<C, E, R> {
 }
 
 fn json<T: Serialize>(value: &T) -> String {
-    // The boundary's serializer, which every message type is compiled for anyway.
-    crate::boundary::window::text(value).unwrap_or_else(|e| format!("<unserializable: {e}>"))
+    serde_json::to_string(value).unwrap_or_else(|e| format!("<unserializable: {e}>"))
 }
 
 /// Writes `node` and the commands below it. Only the serialization is generic: the lines

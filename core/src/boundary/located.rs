@@ -1109,8 +1109,7 @@ mod tests {
     struct Marker;
 
     #[test]
-    fn what_bincode_writes_is_written_by_the_boundary_and_reads_back_through_the_one_deserializer()
-    {
+    fn what_bincode_writes_reads_back_through_the_one_deserializer() {
         use crate::boundary::packed::Input;
         use bincode::Options;
         let value = Packed::Struct {
@@ -1134,13 +1133,6 @@ mod tests {
         };
         let values = [value, Packed::Unit, Packed::Newtype(Qty2(9))];
         let bytes = bincode::DefaultOptions::new().serialize(&values).unwrap();
-        let out = crate::boundary::packed::Output::default();
-        crate::boundary::window::pack(&values, &out).unwrap();
-        assert_eq!(
-            out.into_bytes(),
-            bytes,
-            "the boundary's serializer writes the same"
-        );
         let input = Input::new(&bytes);
         assert_eq!(super::from_packed::<[Packed; 3]>(&input), Ok(values));
         assert!(input.is_empty());

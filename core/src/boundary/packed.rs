@@ -6,30 +6,27 @@
 //! What every fact of an entry shares (stream, first position, time, command and flow) is
 //! written once, as in memory; a step whose command the same run queued names it by id
 //! and shares that envelope again; a queued command leaves out the flow, cause, time and
-//! depth its fact implies. The bytes are those `bincode` 1.3 writes with its default
-//! options (varint integers, little-endian), written and read without it: the framing by
-//! `Output` and `Input` (text read in place), the commands, events and rejections by
-//! the boundary's serializer to values ([`window`]) and by its one deserializer, the one
-//! that reads their JSON form, so that no message type is compiled for a third
-//! serializer nor a second deserializer. The first byte is the form's version: bytes of another version, cut short or left over do
+//! depth its fact implies. Everything is written by [`bincode`] (varint integers), the
+//! commands, events and rejections by their own `Serialize`, and read back without it
+//! (`Input`, text read in place), the commands, events and rejections by the
+//! boundary's one deserializer, the one that reads their JSON form. The first byte is the form's version: bytes of another version, cut short or left over do
 //! not read, and a reader then goes back to the entries' own form.
 //!
 //! [`stored`]: super::stored
 
-use super::{located, window};
+use super::located;
 use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
 use crate::ids::{FastHash, Id, SharedStr, StreamId};
 use crate::journal::{Batch, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
+use bincode::DefaultOptions;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 mod input;
-mod output;
 
 pub(crate) use input::Input;
-pub(crate) use output::Output;
 
 /// The version of the form, its first byte.
 const VERSION: u8 = 1;
@@ -57,7 +54,8 @@ const ROOM: usize = 1024;
 pub fn write<C: Serialize, E: Serialize, R: Serialize>(
     entries: &[JournalEntry<C, E, R>],
 ) -> Vec<u8> {
-    let mut out = Writer(Output::with_capacity(96 * entries.len() + 16));
+    let mut bytes = Vec::with_capacity(96 * entries.len() + 16);
+    let mut out = Writer(bincode::Serializer::new(&mut bytes, DefaultOptions::new()));
     out.byte(VERSION);
     out.number(entries.len() as u64);
     let mut queued: HashMap<Id, &SharedCommand<C>, FastHash> = HashMap::default();
@@ -124,7 +122,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
             queued.insert(command.command_id, command);
         }
     }
-    out.0.into_bytes()
+    bytes
 }
 
 /// The entries `bytes` (as [`write()`] wrote them) hold; why not, if they do not read.
@@ -153,22 +151,21 @@ pub fn count(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Bytes being written.
-struct Writer(Output);
+struct Writer<'a>(bincode::Serializer<&'a mut Vec<u8>, DefaultOptions>);
 
-impl Writer {
-    /// Writes a command, event, rejection or failure, through the boundary's one
-    /// serializer to values (this fails only for a sequence or map of unknown length,
-    /// which no message type has).
+impl Writer<'_> {
+    /// Writes `value` (into a Vec this fails only for a value serde cannot write at all,
+    /// which the JSON boundary would have refused before it reached a journal).
     fn payload<T: Serialize + ?Sized>(&mut self, value: &T) {
-        let _ = window::pack(value, &self.0);
+        let _ = value.serialize(&mut self.0);
     }
 
     fn byte(&mut self, byte: u8) {
-        self.0.byte(byte);
+        self.payload(&byte);
     }
 
     fn number(&mut self, n: u64) {
-        self.0.varint(n);
+        self.payload(&n);
     }
 
     fn id(&mut self, id: Id) {
@@ -176,7 +173,7 @@ impl Writer {
     }
 
     fn text(&mut self, text: &str) {
-        self.0.bytes(text.as_bytes());
+        self.payload(text);
     }
 
     fn origin(&mut self, origin: &Origin) {

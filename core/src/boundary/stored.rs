@@ -72,7 +72,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
             }
         })
         .collect();
-    super::window::text(&run).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&run).unwrap_or_else(|_| "[]".into())
 }
 
 /// An entry as [`write`] writes it.
