@@ -10,13 +10,7 @@
 //! deserializer would instantiate each visitor twice, and a second deserializer from text
 //! a copy of every domain's types). The paths and messages are those of
 //! `serde_path_to_error` over `serde_json`.
-//!
-//! The same deserializer reads the journal's [`packed`](super::packed) form, whose bytes
-//! are `bincode`'s: `bincode`'s own deserializer would be a third copy of every message
-//! type's visitors, this one sends a packed value to the visitor methods a JSON value
-//! goes to.
 
-use super::packed::Input;
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, Unexpected,
@@ -36,7 +30,7 @@ pub fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (String, Str
 /// Parses `tree` as a `T`; on error, the JSON path of the offending value and what was
 /// expected.
 pub fn from_tree<T: DeserializeOwned>(tree: &Tree<'_>) -> Result<T, (String, String)> {
-    T::deserialize(Node::Tree(tree)).map_err(|error| (error.path(), error.0.message))
+    T::deserialize(Node(tree)).map_err(|error| (error.path(), error.0.message))
 }
 
 /// A JSON document as read, its strings borrowed where they have no escapes. Object
@@ -279,74 +273,60 @@ fn number_unexpected(n: &Number) -> Unexpected<'static> {
 /// An object's member: its key and value.
 type Member<'a> = (Cow<'a, str>, Tree<'a>);
 
-/// A value being read: a node of a JSON tree, or the next value of a packed run (the
-/// bytes `bincode` writes, [`Input`]). Both are read by this one deserializer, so every
-/// type read at the boundary has one copy of its visitors: a packed value goes to the
-/// same visitor methods a JSON value does (a struct's fields as a map keyed by their
-/// names, an enum's variant by its name, every integer as a `u64` or an `i64`).
+/// A JSON value being read.
 #[derive(Clone, Copy)]
-enum Node<'r, 'de> {
-    /// A node of a JSON tree.
-    Tree(&'de Tree<'de>),
-    /// The next value of a packed run.
-    Packed(&'r Input<'de>),
-}
+struct Node<'de>(&'de Tree<'de>);
 
-impl<'de> Node<'_, 'de> {
+impl<'de> Node<'de> {
     fn invalid_type<V: Visitor<'de>>(self, visitor: &V) -> Error {
-        match self {
-            Node::Tree(tree) => de::Error::invalid_type(unexpected(tree), visitor),
-            Node::Packed(_) => de::Error::custom("the packed form does not say what it holds"),
-        }
+        de::Error::invalid_type(unexpected(self.0), visitor)
     }
 }
 
-/// Reads `T` from the front of `input` (a packed run); why not, if it does not read.
-pub(crate) fn from_packed<'de, T: Deserialize<'de>>(input: &Input<'de>) -> Result<T, String> {
-    T::deserialize(Node::Packed(input)).map_err(|error| error.0.message)
-}
-
-/// What [`Input`] did not read, as the deserializer's error.
-fn cut(message: String) -> Error {
-    de::Error::custom(message)
-}
-
-/// Visits `items`; a JSON array longer than the visitor read is an error. (Every
-/// sequence is visited here, so each visitor's `visit_seq` has one caller.)
-fn visit_items<'de, V: Visitor<'de>>(items: Items<'_, 'de>, visitor: V) -> Result<V::Value, Error> {
-    let mut seq = Elements { items, index: 0 };
+/// Visits the elements of `items`; an array longer than the visitor read is an error.
+fn visit_array<'de, V: Visitor<'de>>(
+    items: &'de [Tree<'de>],
+    visitor: V,
+) -> Result<V::Value, Error> {
+    let mut seq = Elements {
+        items: items.iter(),
+        index: 0,
+    };
     let value = visitor.visit_seq(&mut seq)?;
-    seq.all_read()?;
-    Ok(value)
+    match seq.items.len() {
+        0 => Ok(value),
+        _ => Err(de::Error::invalid_length(
+            items.len(),
+            &"fewer elements in array",
+        )),
+    }
 }
 
-/// Visits `keys` and their values; a JSON object with members the visitor did not read is
-/// an error. (Every map is visited here, so each visitor's `visit_map` has one caller.)
-fn visit_members<'de, V: Visitor<'de>>(keys: Keys<'_, 'de>, visitor: V) -> Result<V::Value, Error> {
+/// Visits the members of `object`; an object with members the visitor did not read is
+/// an error.
+fn visit_object<'de, V: Visitor<'de>>(
+    object: &'de [Member<'de>],
+    visitor: V,
+) -> Result<V::Value, Error> {
     let mut map = Members {
-        keys,
+        members: object.iter(),
         current: None,
     };
-    let total = map.size_hint();
     let value = visitor.visit_map(&mut map)?;
-    map.all_read(total)?;
-    Ok(value)
+    match map.members.len() {
+        0 => Ok(value),
+        _ => Err(de::Error::invalid_length(
+            object.len(),
+            &"fewer elements in map",
+        )),
+    }
 }
 
-/// A packed length.
-fn packed_len(input: &Input<'_>) -> Result<usize, Error> {
-    let len = input.varint().map_err(cut)?;
-    usize::try_from(len).map_err(|_| de::Error::custom(format!("{len} items")))
-}
-
-impl<'r, 'de> de::Deserializer<'de> for Node<'r, 'de> {
+impl<'de> de::Deserializer<'de> for Node<'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let Node::Tree(tree) = self else {
-            return Err(self.invalid_type(&visitor));
-        };
-        match tree {
+        match self.0 {
             Tree::Null => visitor.visit_unit(),
             Tree::Bool(b) => visitor.visit_bool(*b),
             Tree::Number(n) => match (n.as_u64(), n.as_i64()) {
@@ -355,50 +335,31 @@ impl<'r, 'de> de::Deserializer<'de> for Node<'r, 'de> {
                 (None, None) => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
             },
             Tree::String(s) => visitor.visit_borrowed_str(s),
-            Tree::Array(items) => visit_items(Items::Tree(items.iter()), visitor),
-            Tree::Object(object) => visit_members(Keys::Tree(object.iter()), visitor),
+            Tree::Array(items) => visit_array(items, visitor),
+            Tree::Object(object) => visit_object(object, visitor),
         }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Tree(Tree::Null) => visitor.visit_none(),
-            Node::Tree(_) => visitor.visit_some(self),
-            Node::Packed(input) => match input.byte().map_err(cut)? {
-                0 => visitor.visit_none(),
-                1 => visitor.visit_some(self),
-                other => Err(de::Error::custom(format!("{other} is not an option's tag"))),
-            },
+        match self.0 {
+            Tree::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
         }
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        variants: &'static [&'static str],
+        _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let tree = match self {
-            Node::Tree(tree) => tree,
-            Node::Packed(input) => {
-                let index = input.varint().map_err(cut)?;
-                let name = usize::try_from(index)
-                    .ok()
-                    .and_then(|i| variants.get(i))
-                    .ok_or_else(|| de::Error::custom(format!("no variant {index}")))?;
-                return visitor.visit_enum(Variant {
-                    name,
-                    content: Some(self),
-                });
-            }
-        };
-        match tree {
+        match self.0 {
             Tree::Object(object) => {
                 let mut members = object.iter();
                 match (members.next(), members.next()) {
                     (Some((variant, content)), None) => visitor.visit_enum(Variant {
                         name: variant,
-                        content: Some(Node::Tree(content)),
+                        content: Some(content),
                     }),
                     _ => Err(de::Error::invalid_value(
                         Unexpected::Map,
@@ -423,102 +384,16 @@ impl<'r, 'de> de::Deserializer<'de> for Node<'r, 'de> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Tree(Tree::Bool(b)) => visitor.visit_bool(*b),
-            Node::Packed(input) => match input.byte().map_err(cut)? {
-                0 => visitor.visit_bool(false),
-                1 => visitor.visit_bool(true),
-                other => Err(de::Error::custom(format!("{other} is not a bool"))),
-            },
-            Node::Tree(_) => Err(self.invalid_type(&visitor)),
-        }
-    }
-
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => visitor.visit_u64(input.byte().map_err(cut)?.into()),
-            Node::Tree(_) => self.deserialize_any(visitor),
-        }
-    }
-
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => visitor.visit_i64((input.byte().map_err(cut)? as i8).into()),
-            Node::Tree(_) => self.deserialize_any(visitor),
-        }
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => visitor.visit_u64(input.varint().map_err(cut)?),
-            Node::Tree(_) => self.deserialize_any(visitor),
-        }
-    }
-
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => visitor.visit_i64(input.signed().map_err(cut)?),
-            Node::Tree(_) => self.deserialize_any(visitor),
-        }
-    }
-
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_u64(visitor)
-    }
-
-    /// Packed, only the values a `u64` holds (the varint of a larger one does not read).
-    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_i64(visitor)
-    }
-
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_i64(visitor)
-    }
-
-    /// Packed, only the values an `i64` holds.
-    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_i64(visitor)
-    }
-
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => {
-                let bits = input.array().map_err(cut)?;
-                visitor.visit_f64(f32::from_le_bytes(bits).into())
-            }
-            Node::Tree(_) => self.deserialize_any(visitor),
-        }
-    }
-
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => {
-                visitor.visit_f64(f64::from_le_bytes(input.array().map_err(cut)?))
-            }
-            Node::Tree(_) => self.deserialize_any(visitor),
-        }
-    }
-
-    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => visitor.visit_char(input.char().map_err(cut)?),
-            Node::Tree(_) => self.deserialize_any(visitor),
+        match self.0 {
+            Tree::Bool(b) => visitor.visit_bool(*b),
+            _ => Err(self.invalid_type(&visitor)),
         }
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Tree(Tree::String(s)) => visitor.visit_borrowed_str(s),
-            Node::Packed(input) => visitor.visit_borrowed_str(input.text().map_err(cut)?),
-            Node::Tree(_) => Err(self.invalid_type(&visitor)),
+        match self.0 {
+            Tree::String(s) => visitor.visit_borrowed_str(s),
+            _ => Err(self.invalid_type(&visitor)),
         }
     }
 
@@ -530,206 +405,83 @@ impl<'r, 'de> de::Deserializer<'de> for Node<'r, 'de> {
         self.deserialize_str(visitor)
     }
 
-    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => visitor.visit_borrowed_bytes(input.bytes().map_err(cut)?),
-            Node::Tree(_) => self.deserialize_any(visitor),
-        }
-    }
-
-    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_bytes(visitor)
-    }
-
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Tree(Tree::Null) | Node::Packed(_) => visitor.visit_unit(),
-            Node::Tree(_) => Err(self.invalid_type(&visitor)),
-        }
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(_) => visitor.visit_unit(),
-            Node::Tree(_) => self.deserialize_any(visitor),
+        match self.0 {
+            Tree::Null => visitor.visit_unit(),
+            _ => Err(self.invalid_type(&visitor)),
         }
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let items = match self {
-            Node::Tree(Tree::Array(items)) => Items::Tree(items.iter()),
-            Node::Packed(input) => Items::Packed(input, packed_len(input)?),
-            Node::Tree(_) => return Err(self.invalid_type(&visitor)),
-        };
-        visit_items(items, visitor)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => visit_items(Items::Packed(input, len), visitor),
-            Node::Tree(_) => self.deserialize_any(visitor),
+        match self.0 {
+            Tree::Array(items) => visit_array(items, visitor),
+            _ => Err(self.invalid_type(&visitor)),
         }
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        self.deserialize_tuple(len, visitor)
-    }
-
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let keys = match self {
-            Node::Tree(Tree::Object(object)) => Keys::Tree(object.iter()),
-            Node::Packed(input) => Keys::Packed(input, packed_len(input)?),
-            Node::Tree(_) => return Err(self.invalid_type(&visitor)),
-        };
-        visit_members(keys, visitor)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        match self {
-            Node::Packed(input) => visit_members(Keys::Fields(fields.iter(), input), visitor),
-            Node::Tree(_) => self.deserialize_any(visitor),
+        match self.0 {
+            Tree::Object(object) => visit_object(object, visitor),
+            _ => Err(self.invalid_type(&visitor)),
         }
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self {
-            Node::Tree(_) => visitor.visit_unit(),
-            Node::Packed(_) => Err(self.invalid_type(&visitor)),
-        }
+        visitor.visit_unit()
     }
 
-    fn is_human_readable(&self) -> bool {
-        matches!(self, Node::Tree(_))
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
+        unit_struct tuple tuple_struct struct
     }
 }
 
 /// The elements of an array being read.
-struct Elements<'r, 'de> {
-    items: Items<'r, 'de>,
+struct Elements<'de> {
+    items: std::slice::Iter<'de, Tree<'de>>,
     index: usize,
 }
 
-/// Where the elements of an array come from.
-enum Items<'r, 'de> {
-    /// A JSON array's.
-    Tree(std::slice::Iter<'de, Tree<'de>>),
-    /// The next packed values, so many of them.
-    Packed(&'r Input<'de>, usize),
-}
-
-impl Elements<'_, '_> {
-    /// Whether every element of a JSON array was read (the visitor may stop early).
-    fn all_read(&self) -> Result<(), Error> {
-        match &self.items {
-            Items::Tree(rest) if !rest.as_slice().is_empty() => Err(de::Error::invalid_length(
-                self.index + rest.len(),
-                &"fewer elements in array",
-            )),
-            _ => Ok(()),
-        }
-    }
-}
-
-impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
+impl<'de> SeqAccess<'de> for Elements<'de> {
     type Error = Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        let item = match &mut self.items {
-            Items::Tree(items) => match items.next() {
-                Some(item) => Node::Tree(item),
-                None => return Ok(None),
-            },
-            Items::Packed(_, 0) => return Ok(None),
-            Items::Packed(input, left) => {
-                *left -= 1;
-                Node::Packed(input)
-            }
+        let Some(item) = self.items.next() else {
+            return Ok(None);
         };
         let index = self.index;
         self.index += 1;
-        seed.deserialize(item)
+        seed.deserialize(Node(item))
             .map(Some)
             .map_err(|e| e.at(Segment::Index(index)))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        match &self.items {
-            Items::Tree(items) => Some(items.len()),
-            Items::Packed(_, left) => Some(*left),
-        }
+        Some(self.items.len())
     }
 }
 
 /// The members of an object being read.
-struct Members<'r, 'de> {
-    keys: Keys<'r, 'de>,
-    /// The member whose key was read last: its key, and its value to read.
-    current: Option<(&'de str, Node<'r, 'de>)>,
+struct Members<'de> {
+    members: std::slice::Iter<'de, Member<'de>>,
+    current: Option<&'de Member<'de>>,
 }
 
-/// Where the members of an object come from.
-enum Keys<'r, 'de> {
-    /// A JSON object's.
-    Tree(std::slice::Iter<'de, Member<'de>>),
-    /// A struct's fields, their values the next packed values.
-    Fields(std::slice::Iter<'static, &'static str>, &'r Input<'de>),
-    /// The next packed keys and values, so many of each.
-    Packed(&'r Input<'de>, usize),
-}
-
-impl Members<'_, '_> {
-    /// Whether every member of a JSON object (of `total`) was read (the visitor may stop
-    /// early).
-    fn all_read(&self, total: Option<usize>) -> Result<(), Error> {
-        match &self.keys {
-            Keys::Tree(rest) if !rest.as_slice().is_empty() => Err(de::Error::invalid_length(
-                total.unwrap_or_default(),
-                &"fewer elements in map",
-            )),
-            _ => Ok(()),
-        }
-    }
-}
-
-impl<'de> MapAccess<'de> for Members<'_, 'de> {
+impl<'de> MapAccess<'de> for Members<'de> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        let member = match &mut self.keys {
-            Keys::Tree(members) => members
-                .next()
-                .map(|(key, value)| (&**key, Node::Tree(value))),
-            Keys::Fields(fields, input) => fields.next().map(|field| (*field, Node::Packed(input))),
-            Keys::Packed(_, 0) => None,
-            Keys::Packed(input, left) => {
-                *left -= 1;
-                Some((input.text().map_err(cut)?, Node::Packed(input)))
-            }
-        };
-        let Some((key, _)) = member else {
+        let Some(member) = self.members.next() else {
             return Ok(None);
         };
-        self.current = member;
+        self.current = Some(member);
+        let key: &'de str = &member.0;
         seed.deserialize(BorrowedStrDeserializer::new(key))
             .map(Some)
             .map_err(|e: Error| e.at(Segment::Key(key.to_owned())))
@@ -739,34 +491,29 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
         let Some((key, value)) = self.current.take() else {
             return Err(de::Error::custom("value is missing"));
         };
-        seed.deserialize(value)
-            .map_err(|e| e.at(Segment::Key(key.to_owned())))
+        seed.deserialize(Node(value))
+            .map_err(|e| e.at(Segment::Key(key.to_string())))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        match &self.keys {
-            Keys::Tree(members) => Some(members.len()),
-            Keys::Fields(fields, _) => Some(fields.len()),
-            Keys::Packed(_, left) => Some(*left),
-        }
+        Some(self.members.len())
     }
 }
 
-/// An enum variant being read: `"name"` (unit) or `{"name": content}`, or a packed
-/// variant (its index, then its content).
-struct Variant<'r, 'de> {
+/// An enum variant being read: `"name"` (unit) or `{"name": content}`.
+struct Variant<'de> {
     name: &'de str,
-    content: Option<Node<'r, 'de>>,
+    content: Option<&'de Tree<'de>>,
 }
 
-impl<'r, 'de> EnumAccess<'de> for Variant<'r, 'de> {
+impl<'de> EnumAccess<'de> for Variant<'de> {
     type Error = Error;
-    type Variant = Content<'r, 'de>;
+    type Variant = Content<'de>;
 
     fn variant_seed<V: DeserializeSeed<'de>>(
         self,
         seed: V,
-    ) -> Result<(V::Value, Content<'r, 'de>), Error> {
+    ) -> Result<(V::Value, Content<'de>), Error> {
         let variant = seed.deserialize(BorrowedStrDeserializer::new(self.name))?;
         let content = Content {
             name: self.name,
@@ -777,18 +524,18 @@ impl<'r, 'de> EnumAccess<'de> for Variant<'r, 'de> {
 }
 
 /// The content of an enum variant; its errors are at the variant's name.
-struct Content<'r, 'de> {
+struct Content<'de> {
     name: &'de str,
-    content: Option<Node<'r, 'de>>,
+    content: Option<&'de Tree<'de>>,
 }
 
-impl<'r, 'de> Content<'r, 'de> {
+impl<'de> Content<'de> {
     fn located(&self, error: Error) -> Error {
         error.at(Segment::Key(self.name.to_owned()))
     }
 
     /// The content of a variant that needs one, or what it was given instead.
-    fn required(&self, expected: &'static str) -> Result<Node<'r, 'de>, Error> {
+    fn required(&self, expected: &'static str) -> Result<&'de Tree<'de>, Error> {
         self.content.ok_or_else(|| {
             let error = de::Error::invalid_type(Unexpected::UnitVariant, &expected);
             self.located(error)
@@ -796,52 +543,43 @@ impl<'r, 'de> Content<'r, 'de> {
     }
 }
 
-impl<'de> VariantAccess<'de> for Content<'_, 'de> {
+impl<'de> VariantAccess<'de> for Content<'de> {
     type Error = Error;
 
     fn unit_variant(self) -> Result<(), Error> {
         match self.content {
-            Some(value @ Node::Tree(_)) => {
-                de::Deserialize::deserialize(value).map_err(|e| self.located(e))
-            }
-            Some(Node::Packed(_)) | None => Ok(()),
+            Some(value) => de::Deserialize::deserialize(Node(value)).map_err(|e| self.located(e)),
+            None => Ok(()),
         }
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
         let value = self.required("newtype variant")?;
-        seed.deserialize(value).map_err(|e| self.located(e))
+        seed.deserialize(Node(value)).map_err(|e| self.located(e))
     }
 
-    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
-        let items = match self.required("tuple variant")? {
-            Node::Tree(Tree::Array(items)) if items.is_empty() => {
-                return visitor.visit_unit().map_err(|e| self.located(e));
-            }
-            Node::Tree(Tree::Array(items)) => Items::Tree(items.iter()),
-            Node::Tree(other) => {
-                let error = de::Error::invalid_type(unexpected(other), &"tuple variant");
-                return Err(self.located(error));
-            }
-            Node::Packed(input) => Items::Packed(input, len),
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        let read = match self.required("tuple variant")? {
+            Tree::Array(items) if items.is_empty() => visitor.visit_unit(),
+            Tree::Array(items) => visit_array(items, visitor),
+            other => Err(de::Error::invalid_type(unexpected(other), &"tuple variant")),
         };
-        visit_items(items, visitor).map_err(|e| self.located(e))
+        read.map_err(|e| self.located(e))
     }
 
     fn struct_variant<V: Visitor<'de>>(
         self,
-        fields: &'static [&'static str],
+        _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let keys = match self.required("struct variant")? {
-            Node::Tree(Tree::Object(object)) => Keys::Tree(object.iter()),
-            Node::Tree(other) => {
-                let error = de::Error::invalid_type(unexpected(other), &"struct variant");
-                return Err(self.located(error));
-            }
-            Node::Packed(input) => Keys::Fields(fields.iter(), input),
+        let read = match self.required("struct variant")? {
+            Tree::Object(object) => visit_object(object, visitor),
+            other => Err(de::Error::invalid_type(
+                unexpected(other),
+                &"struct variant",
+            )),
         };
-        visit_members(keys, visitor).map_err(|e| self.located(e))
+        read.map_err(|e| self.located(e))
     }
 }
 
@@ -1073,74 +811,5 @@ mod tests {
         let mut sorted = members.clone();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(Tree::Object(sorted), Tree::of(&value), "the same document");
-    }
-
-    /// Every shape of the serde data model that `bincode` writes, packed.
-    #[derive(Debug, PartialEq, serde::Serialize, Deserialize)]
-    enum Packed {
-        Unit,
-        Newtype(Qty2),
-        Tuple(u8, i8, String, char),
-        Struct {
-            small: u16,
-            wide: u32,
-            widest: u64,
-            huge: u128,
-            negative: i32,
-            long: i64,
-            big: i128,
-            ratio: f32,
-            precise: f64,
-            flag: bool,
-            note: Option<String>,
-            none: Option<Id>,
-            items: Vec<(String, i16)>,
-            prices: BTreeMap<String, u64>,
-            unit: (),
-            marker: Marker,
-            inner: Box<Packed>,
-        },
-    }
-
-    #[derive(Debug, PartialEq, serde::Serialize, Deserialize)]
-    struct Qty2(u32);
-
-    #[derive(Debug, PartialEq, serde::Serialize, Deserialize)]
-    struct Marker;
-
-    #[test]
-    fn what_bincode_writes_reads_back_through_the_one_deserializer() {
-        use crate::boundary::packed::Input;
-        use bincode::Options;
-        let value = Packed::Struct {
-            small: 300,
-            wide: 70_000,
-            widest: u64::MAX,
-            huge: u128::from(u64::MAX),
-            negative: -5,
-            long: i64::MIN,
-            big: -1,
-            ratio: 0.5,
-            precise: -2.25,
-            flag: true,
-            note: Some("é".into()),
-            none: None,
-            items: vec![("a".into(), -300), ("b".into(), 7)],
-            prices: BTreeMap::from([("x".into(), 1), ("y".into(), 1 << 40)]),
-            unit: (),
-            marker: Marker,
-            inner: Box::new(Packed::Tuple(255, -128, "t".into(), '€')),
-        };
-        let values = [value, Packed::Unit, Packed::Newtype(Qty2(9))];
-        let bytes = bincode::DefaultOptions::new().serialize(&values).unwrap();
-        let input = Input::new(&bytes);
-        assert_eq!(super::from_packed::<[Packed; 3]>(&input), Ok(values));
-        assert!(input.is_empty());
-        for end in 0..bytes.len() {
-            let input = Input::new(&bytes[..end]);
-            assert!(super::from_packed::<[Packed; 3]>(&input).is_err(), "{end}");
-        }
-        let unknown_variant = [9];
-        assert!(super::from_packed::<Packed>(&Input::new(&unknown_variant)).is_err());
     }
 }

@@ -6,27 +6,23 @@
 //! What every fact of an entry shares (stream, first position, time, command and flow) is
 //! written once, as in memory; a step whose command the same run queued names it by id
 //! and shares that envelope again; a queued command leaves out the flow, cause, time and
-//! depth its fact implies. Everything is written by [`bincode`] (varint integers), the
-//! commands, events and rejections by their own `Serialize`, and read back without it
-//! (`Input`, text read in place), the commands, events and rejections by the
-//! boundary's one deserializer, the one that reads their JSON form. The first byte is the form's version: bytes of another version, cut short or left over do
+//! depth its fact implies. Everything is written by [`bincode`] (varint integers, text
+//! read in place), the commands, events and rejections by their own `Serialize`. The
+//! first byte is the form's version: bytes of another version, cut short or left over do
 //! not read, and a reader then goes back to the entries' own form.
 //!
 //! [`stored`]: super::stored
 
-use super::located;
 use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
 use crate::ids::{FastHash, Id, SharedStr, StreamId};
 use crate::journal::{Batch, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
-use bincode::DefaultOptions;
+use bincode::config::{Bounded, WithOtherLimit};
+use bincode::de::read::SliceReader;
+use bincode::{DefaultOptions, Options};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-mod input;
-
-pub(crate) use input::Input;
 
 /// The version of the form, its first byte.
 const VERSION: u8 = 1;
@@ -45,6 +41,9 @@ const OWN_CORRELATION: u8 = 1;
 const OWN_CAUSATION: u8 = 2;
 const OWN_TIME: u8 = 4;
 const OWN_DEPTH: u8 = 8;
+
+/// What is read: varint integers, little-endian, no more bytes than there are.
+type ReadOptions = WithOtherLimit<DefaultOptions, Bounded>;
 
 /// The most items a count read makes room for before they are read (a count is only
 /// trusted as far as the items are there).
@@ -138,7 +137,7 @@ pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
             .map_err(|e| format!("entry {index} of the packed run: {e}"))?;
         entries.push(entry);
     }
-    if !input.input.is_empty() {
+    if input.byte().is_ok() {
         return Err("bytes after the last entry".into());
     }
     Ok(entries)
@@ -234,7 +233,7 @@ impl Writer<'_> {
 
 /// Bytes being read, with what the run read so far shares.
 struct Reader<'a, C> {
-    input: Input<'a>,
+    input: bincode::Deserializer<SliceReader<'a>, ReadOptions>,
     /// Each stream id read, shared by every entry of the run that names it.
     streams: HashMap<&'a str, StreamId, FastHash>,
     /// The commands the run queued, until a step takes one.
@@ -244,8 +243,9 @@ struct Reader<'a, C> {
 impl<'a, C: DeserializeOwned> Reader<'a, C> {
     /// A reader of `bytes`, past their version (which must be this one).
     fn new(bytes: &'a [u8]) -> Result<Self, String> {
+        let options = DefaultOptions::new().with_limit(bytes.len() as u64);
         let mut reader = Reader {
-            input: Input::new(bytes),
+            input: bincode::Deserializer::from_slice(bytes, options),
             streams: HashMap::default(),
             queued: HashMap::default(),
         };
@@ -255,13 +255,12 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
         }
     }
 
-    /// A command, event, rejection or failure, through the boundary's one deserializer.
     fn payload<T: Deserialize<'a>>(&mut self) -> Result<T, String> {
-        located::from_packed(&self.input)
+        T::deserialize(&mut self.input).map_err(|e| e.to_string())
     }
 
     fn byte(&mut self) -> Result<u8, String> {
-        self.input.byte()
+        self.payload()
     }
 
     fn flag(&mut self) -> Result<bool, String> {
@@ -273,7 +272,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
     }
 
     fn number(&mut self) -> Result<u64, String> {
-        self.input.varint()
+        self.payload()
     }
 
     /// A number of items (room is made for at most [`ROOM`] before they are read).
@@ -292,7 +291,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
     }
 
     fn text(&mut self) -> Result<&'a str, String> {
-        self.input.text()
+        self.payload()
     }
 
     fn stream(&mut self) -> Result<StreamId, String> {
