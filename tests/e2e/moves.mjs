@@ -15,6 +15,8 @@ const rounds = Number(process.env.ROUNDS ?? 20);
 const env = await start();
 const { page } = await open(env);
 await counterSession(page, facts);
+// EXTRA_CSS: rules added to the page first (to try a stylesheet change without a build).
+if (process.env.EXTRA_CSS) await page.addStyleTag({ content: process.env.EXTRA_CSS });
 await page.getByTestId("timeline").focus();
 
 /** Moves the slider to `position`; resolves with the bench's time for it. With `mark`,
@@ -129,18 +131,24 @@ if (process.env.TRACE) {
     // The frame's top-level work before that callback.
     let before = 0;
     let reach = frame.ts;
+    const parts = {};
     for (const e of mine) {
       if (!inside(frame, e) || e === frame || e.ts >= firstCallback.ts) continue;
+      // What the frame's work was made of: style, layout, hit tests, pointer events.
+      if (["UpdateLayoutTree", "Layout", "HitTest", "EventDispatch"].includes(e.name)) {
+        parts[e.name] = (parts[e.name] ?? 0) + (e.tdur ?? 0) / 1000;
+      }
       if (e.ts < reach) continue;
       before += (e.tdur ?? 0) / 1000;
       reach = e.ts + e.dur;
     }
-    cpu[kinds[i]].push([(task.tdur ?? 0) / 1000, before]);
+    cpu[kinds[i]].push([(task.tdur ?? 0) / 1000, before, parts]);
   });
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]?.toFixed(2);
   for (const kind of ["live", "past"]) {
     const rows = cpu[kind];
-    console.log(`CPU ms, ${kind === "live" ? "from live" : "within the past"} (${rows.length} moves): input task median ${median(rows.map((r) => r[0]))}, frame before its callbacks ${median(rows.map((r) => r[1]))}, both ${median(rows.map((r) => r[0] + r[1]))}`);
+    const parts = ["UpdateLayoutTree", "Layout", "HitTest", "EventDispatch"].map((name) => `${name} ${median(rows.map((r) => r[2][name] ?? 0))}`);
+    console.log(`CPU ms, ${kind === "live" ? "from live" : "within the past"} (${rows.length} moves): input task median ${median(rows.map((r) => r[0]))}, frame before its callbacks ${median(rows.map((r) => r[1]))} (${parts.join(", ")}), both ${median(rows.map((r) => r[0] + r[1]))}`);
   }
 }
 if (cdp) {
