@@ -5,10 +5,12 @@
 // first prints the main thread's wall and CPU time per trace event (layout, paint, …; with
 // EXTRA_CSS, also with those rules and without them again), and with TASKS=1 each task. Wasm functions
 // have names only in a build that keeps them: a copy of index.html whose rust link has
-// `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
+// `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release --dist <dir>
+// <copy>` (the target last: `--release` would take it for its value).
 // MOVES=n: the slider's number of moves (20 by default; 1 for the first move alone);
 // POSITIONS=a,b,…: those positions instead (the bench's: 123457,500001,999001,42); `live`
-// among them goes back to live (untimed) before the next move.
+// among them goes back to live (untimed) before the next move. IDLE_BEFORE=ms: the trace
+// first records the idle page that long (whether it draws frames unasked).
 import { start, open, submit, scrollFrames, counterSession } from "./helpers.mjs";
 
 const [what = "scroll", factsArg = "100000"] = process.argv.slice(2);
@@ -177,7 +179,7 @@ async function trace(label) {
 function printTasks(events) {
   const wanted = ["EventDispatch", "FireAnimationFrame", "TimerFire", "RunMicrotasks", "UpdateLayoutTree", "Layout", "Paint", "Layerize", "HitTest"];
   events.sort((a, b) => a.ts - b.ts);
-  const tasks = events.filter((e) => (e.name === "RunTask" && e.dur > 1000) || e.name === "ProxyMain::BeginMainFrame");
+  const tasks = events.filter((e) => e.name === "RunTask" && e.dur > 1000);
   const t0 = tasks[0]?.ts ?? 0;
   let i = 0;
   console.log("tasks over 1 ms: start, wall, CPU (ms), then CPU ms per kind");
