@@ -17,6 +17,8 @@ export async function start() {
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      // JS_FLAGS: V8 flags for an experiment (e.g. `--no-wasm-lazy-compilation`).
+      ...(process.env.JS_FLAGS ? [`--js-flags=${process.env.JS_FLAGS}`] : []),
     ],
   });
   return {

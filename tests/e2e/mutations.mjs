@@ -37,10 +37,10 @@ for (const position of positions.slice(0, moves)) {
         s.dispatchEvent(new Event("input", { bubbles: true }));
         // Two frames: the move's render and what its next frame does; those made before
         // the next frame's callbacks (the bench's check) are counted apart too.
-        let beforeFrame = 0;
+        let beforeFrame = {};
         requestAnimationFrame(() => {
           tally(observer.takeRecords());
-          beforeFrame = Object.values(counts).reduce((a, b) => a + b, 0);
+          beforeFrame = { ...counts };
           requestAnimationFrame(() => setTimeout(() => {
             observer.disconnect();
             resolve({ counts, beforeFrame });
@@ -49,8 +49,10 @@ for (const position of positions.slice(0, moves)) {
       }),
     position,
   );
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`move to ${position}: ${total} mutations, ${beforeFrame} of them before the next frame`);
-  for (const [key, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(7)}  ${key}`);
+  const sum = (c) => Object.values(c).reduce((a, b) => a + b, 0);
+  console.log(`move to ${position}: ${sum(counts)} mutations, ${sum(beforeFrame)} of them before the next frame (all, before)`);
+  for (const [key, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) {
+    console.log(`${String(n).padStart(7)} ${String(beforeFrame[key] ?? 0).padStart(6)}  ${key}`);
+  }
 }
 await env.close();

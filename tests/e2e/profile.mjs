@@ -5,9 +5,12 @@
 // first prints the main thread's wall and CPU time per trace event (layout, paint, …; with
 // EXTRA_CSS, also with those rules and without them again), and with TASKS=1 each task. Wasm functions
 // have names only in a build that keeps them: a copy of index.html whose rust link has
-// `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release <copy>`.
+// `data-keep-debug="true" data-wasm-opt="0"`, built with `trunk build --release --dist <dir>
+// <copy>` (the target last: `--release` would take it for its value).
 // MOVES=n: the slider's number of moves (20 by default; 1 for the first move alone);
-// POSITIONS=a,b,…: those positions instead (the bench's: 123457,500001,999001,42).
+// POSITIONS=a,b,…: those positions instead (the bench's: 123457,500001,999001,42); `live`
+// among them goes back to live (untimed) before the next move. IDLE_BEFORE=ms: the trace
+// first records the idle page that long (whether it draws frames unasked).
 import { start, open, submit, scrollFrames, counterSession } from "./helpers.mjs";
 
 const [what = "scroll", factsArg = "100000"] = process.argv.slice(2);
@@ -55,6 +58,14 @@ const actions = {
     const positions = process.env.POSITIONS?.split(",").map(Number) ??
       Array.from({ length: Number(process.env.MOVES ?? 20) }, (_, i) => Math.floor(((i * 7919) % 997) / 997 * facts) + 1);
     for (const position of positions) {
+      // `live` (NaN here) in POSITIONS: back to live with the banner's button, untimed.
+      if (Number.isNaN(position)) {
+        await page.getByTestId("live-button").click();
+        await page.getByTestId("past-banner").waitFor({ state: "detached" });
+        if (process.env.FOCUS) await page.getByTestId(process.env.FOCUS).focus();
+        await page.waitForTimeout(500);
+        continue;
+      }
       times.push(
         await page.evaluate(
           (position) =>
@@ -136,9 +147,12 @@ async function trace(label) {
   cdp.on("Tracing.dataCollected", ({ value }) => events.push(...value));
   const done = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
   await cdp.send("Tracing.start", {
-    categories: "devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,v8",
+    // V8's wasm compilation (lazy compiles on a function's first call, tier-ups) too.
+    categories: "devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,v8,v8.wasm,disabled-by-default-v8.wasm.detailed",
     transferMode: "ReportEvents",
   });
+  // IDLE_BEFORE=ms: trace the page idle that long first (frames it makes unasked).
+  await page.waitForTimeout(Number(process.env.IDLE_BEFORE ?? 0));
   const times = await actions[what]();
   await cdp.send("Tracing.end");
   await done;
@@ -182,7 +196,8 @@ function printTasks(events) {
         const data = e.args?.data ?? {};
         called = ` (timer ran ${data.functionName || "?"} ${(data.url ?? "").split("/").pop()}:${data.lineNumber})`;
       }
-      if (!wanted.includes(e.name)) continue;
+      // Besides those: garbage collections and wasm compilation (lazy or tier-up).
+      if (!wanted.includes(e.name) && !/GC$|^wasm\.|Wasm/.test(e.name)) continue;
       let name = e.name === "EventDispatch" ? `event:${e.args?.data?.type}` : e.name;
       // A style or layout forced by script: which function asked for it.
       const stack = e.args?.beginData?.stackTrace ?? e.args?.data?.stackTrace;

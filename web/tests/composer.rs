@@ -287,6 +287,48 @@ async fn a_valid_command_is_submitted_with_its_repeat_count_by_click_and_by_ctrl
 }
 
 #[wasm_bindgen_test]
+async fn the_shelves_follow_the_history_across_a_lock_and_still_fill_the_composer() {
+    let props = |locked: bool, history: Vec<Value>| ComposerProps {
+        domain: domain("counter"),
+        locked,
+        lock_reason: None,
+        history: Rc::new(history),
+        examples: Rc::new(examples_for("counter")),
+        progress: None,
+        on_submit: Callback::noop(),
+        on_cancel: Callback::noop(),
+    };
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let mut handle =
+        yew::Renderer::<Composer>::with_root_and_props(root.clone(), props(false, vec![])).render();
+    settle().await;
+    assert!(all(&root, "[data-testid='history-item']").is_empty());
+    assert!(root.text_content().unwrap().contains("pick one to start"));
+
+    // Submitted, then locked by a move into the past: the shelves list the submission.
+    let submitted = json!({"increment": {"counter_id": "c7", "by": 3}});
+    handle.update(props(false, vec![submitted.clone()]));
+    settle().await;
+    handle.update(props(true, vec![submitted.clone()]));
+    settle().await;
+    assert!(one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    assert_eq!(all(&root, "[data-testid='history-item']").len(), 1);
+    assert!(!root.text_content().unwrap().contains("pick one to start"));
+
+    // Back to live: an example, then the history item, each fill the draft (the shelves
+    // kept from before the lock still reach it).
+    handle.update(props(false, vec![submitted.clone()]));
+    settle().await;
+    assert!(!one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    click(&all(&root, "[data-testid='example']")[0]).await;
+    assert_eq!(json_text(&root), examples_for("counter")[0].command);
+    click(&testid(&root, "history-item")).await;
+    assert_eq!(json_text(&root), submitted);
+}
+
+#[wasm_bindgen_test]
 async fn examples_and_history_fill_the_composer_in_one_click() {
     let history = json!({"transfer": {"request_transfer": {
         "amount_cents": 1, "from": "a", "to": "b", "transfer_id": "t9"}}});

@@ -444,6 +444,65 @@ async fn a_pending_command_is_dashed_and_an_injected_fault_is_marked() {
     assert!(!has_class(&place, "trace-node-fresh"));
 }
 
+/// Two counter flows of the same shape (an increment and its event), as two moves of the
+/// slider show them one after the other.
+fn two_counter_flows() -> (Rc<FlowView>, Rc<FlowView>) {
+    let domain = decider_domains::find("counter").unwrap();
+    let mut engine = domain.start(EngineConfig::default());
+    let mut flow = |counter: &str| {
+        let command = json!({"increment": {"counter_id": counter, "by": 1}});
+        let correlation = engine.submit(&command).unwrap();
+        engine.run_until_idle(10);
+        Rc::new(engine.flow(correlation).unwrap())
+    };
+    (flow("a"), flow("b"))
+}
+
+#[wasm_bindgen_test]
+async fn the_next_flow_of_the_same_shape_is_drawn_over_the_nodes_already_there() {
+    let (first, second) = two_counter_flows();
+    let emitted = Emitted::default();
+    let (root, mut handle) = mount(emitted.props(Some(first.clone()), None, None)).await;
+    let before = all(&root, "[data-testid=trace-node]");
+    assert_eq!(before.len(), 2);
+    let event = |flow: &FlowView| {
+        let node = flow
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Event)
+            .unwrap();
+        node.position.unwrap().to_string()
+    };
+    assert!(before
+        .iter()
+        .any(|g| attr(g, "data-position") == event(&first)));
+
+    handle.update(emitted.props(Some(second.clone()), None, None));
+    until("the second flow is drawn", || {
+        all(&root, "[data-testid=trace-node]")
+            .iter()
+            .any(|g| attr(g, "data-position") == event(&second))
+    })
+    .await;
+    let after = all(&root, "[data-testid=trace-node]");
+    assert_eq!(after.len(), 2);
+    // The same elements, now telling the second flow (a slider's move patches them
+    // instead of making them again).
+    for (old, new) in before.iter().zip(&after) {
+        assert!(
+            old.is_same_node(Some(&**new)),
+            "node {} was made again",
+            attr(new, "data-column")
+        );
+    }
+    assert!(after
+        .iter()
+        .all(|g| !g.text_content().unwrap().contains("\"a\"")));
+    assert!(after
+        .iter()
+        .any(|g| g.text_content().unwrap().contains("\"b\"")));
+}
+
 /// A synthetic flow of `n` nodes: a command and its event, over and over, zigzagging
 /// between a saga lane and three streams.
 fn long_flow(n: usize) -> FlowView {

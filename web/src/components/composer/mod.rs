@@ -217,10 +217,29 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let repeat_text = repeat_text.clone();
         Callback::from(move |text: String| repeat_text.set(text))
     };
-    let name_of = |v: &Value| {
-        catalog
-            .name_of(v)
-            .unwrap_or_else(|| "unknown command".into())
+    // The shelves are built again only when what they list changes: not when the
+    // composer is locked or unlocked (the first move into the past), nor with each key
+    // typed. Their clicks fill the draft through a setter that stays valid.
+    let shelves = {
+        let (catalog, fill) = (catalog.clone(), fill.clone());
+        use_memo(
+            (
+                domain_id.clone(),
+                props.examples.clone(),
+                props.history.clone(),
+            ),
+            move |(_, listed, submitted)| {
+                let name_of = |v: &Value| {
+                    catalog
+                        .name_of(v)
+                        .unwrap_or_else(|| "unknown command".into())
+                };
+                (
+                    examples(listed, &fill, submitted.is_empty()),
+                    history(submitted, name_of, &fill),
+                )
+            },
+        )
     };
 
     let form = match (picked.as_deref(), variant.as_ref().map(|v| v.payload)) {
@@ -247,7 +266,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         },
     };
     let first_time = props.history.is_empty();
-    let examples = examples(&props.examples, &fill, first_time);
+    let (examples, history) = (*shelves).clone();
     let error_id = format!("{ids}-error");
     let repeat_id = format!("{ids}-repeat");
     let n = count.unwrap_or(1);
@@ -319,7 +338,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     { "With ×N, " }<code>{ "${i}" }</code>{ " in any string becomes 1, 2, … N." }
                 </p>
                 if !first_time { { examples } }
-                { history(&props.history, name_of, &fill) }
+                { history }
             </fieldset>
             if let Some((done, total)) = props.progress {
                 { repeat_progress(done, total, &props.on_cancel) }

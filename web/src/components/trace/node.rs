@@ -91,8 +91,11 @@ pub(super) fn node_view(
         leave.reform(|_: MouseEvent| ()),
         leave.reform(|_: FocusEvent| ()),
     );
-    let (kind, id) = (node.kind.as_str(), node.command_id);
-    let key = format!("{kind}-{id}-{:?}", node.position);
+    let kind = node.kind.as_str();
+    // Keyed by column: a node drawn where another one was (the next flow of a slider's
+    // move) patches that one's attributes and text instead of making its elements again;
+    // a flow that grows adds columns at its end.
+    let key = node.column;
     html! {
         <g {key} {class} data-testid="trace-node" data-kind={kind}
             data-compensation={node.compensation.to_string()}
