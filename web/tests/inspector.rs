@@ -320,6 +320,7 @@ mod browser {
             diff: None,
             collapsed_depth: 1,
             name: "state".into(),
+            choices: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
@@ -376,6 +377,7 @@ mod browser {
             diff: None,
             collapsed_depth: 2,
             name: "list".into(),
+            choices: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
@@ -401,6 +403,7 @@ mod browser {
             diff: Some(Rc::new(diff(&old, &new))),
             collapsed_depth: 2,
             name: "order".into(),
+            choices: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
@@ -438,6 +441,7 @@ mod browser {
             diff: Some(Rc::new(diff(&old, &new))),
             collapsed_depth: 1,
             name: "state".into(),
+            choices: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
@@ -506,6 +510,67 @@ mod browser {
             said = text(&copy);
         }
         assert!(said == "✓ copied" || said == "✘ failed", "{said}");
+    }
+
+    /// The view tab's node toggles, with their paths and whether each is open.
+    fn view_toggles(panel: &Element) -> Vec<(String, bool, HtmlElement)> {
+        let found = panel
+            .query_selector_all("[data-section=view] button[aria-expanded]")
+            .unwrap();
+        (0..found.length())
+            .filter_map(|i| found.get(i)?.dyn_into::<HtmlElement>().ok())
+            .map(|b| {
+                let path = b.get_attribute("title").unwrap_or_default();
+                let open = b.get_attribute("aria-expanded").as_deref() == Some("true");
+                (path, open, b)
+            })
+            .collect()
+    }
+
+    /// Clicks the view tab's toggle of `path`, which must be shown.
+    async fn toggle_view_node(panel: &Element, path: &str) {
+        let (_, _, toggle) = view_toggles(panel)
+            .into_iter()
+            .find(|(p, _, _)| p == path)
+            .unwrap_or_else(|| panic!("{path} is shown"));
+        toggle.click();
+        settle().await;
+    }
+
+    fn is_open(panel: &Element, path: &str) -> Option<bool> {
+        view_toggles(panel)
+            .into_iter()
+            .find(|(p, _, _)| p == path)
+            .map(|(_, open, _)| open)
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_tab_shown_again_opens_as_it_was_left() {
+        let engine = restaurant();
+        let props = props_after_last_fact_of(&*engine, "order-");
+        let panel = mount_inspector(props).await;
+        open_tab(&panel, "view").await;
+        let toggles = view_toggles(&panel);
+        let (closed, _, _) = toggles
+            .iter()
+            .find(|(_, open, _)| !open)
+            .expect("the view has a closed node");
+        let (other, _, _) = toggles
+            .iter()
+            .rev()
+            .find(|(p, open, _)| *open && !closed.starts_with(p.as_str()))
+            .expect("the view has an open node beside it");
+        let (closed, other) = (closed.clone(), other.clone());
+        toggle_view_node(&panel, &closed).await;
+        toggle_view_node(&panel, &other).await;
+        assert_eq!(is_open(&panel, &closed), Some(true), "{closed} opened");
+        assert_eq!(is_open(&panel, &other), Some(false), "{other} closed");
+
+        open_tab(&panel, "process").await;
+        assert!(view_toggles(&panel).is_empty(), "the view's tree is gone");
+        open_tab(&panel, "view").await;
+        assert_eq!(is_open(&panel, &closed), Some(true), "{closed} still open");
+        assert_eq!(is_open(&panel, &other), Some(false), "{other} still closed");
     }
 
     #[wasm_bindgen_test]

@@ -2,10 +2,13 @@
 //! keyboard: Enter/Space toggle, → opens, ← closes), scalars are coloured by type, long
 //! containers page 200 children at a time. Given a [`JsonDiff`], it marks what changed
 //! (added, removed struck through, changed with its old value), opens the parents of
-//! changed paths and keeps big unchanged subtrees closed.
+//! changed paths and keeps big unchanged subtrees closed. The person's own choices (nodes
+//! opened or closed, pages shown) can be kept by the tree's owner ([`TreeChoices`]), so they
+//! outlive the tree.
 
 use crate::widgets::json_diff::{ChangeKind, JsonDiff, Segment};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -35,35 +38,62 @@ pub struct JsonTreeProps {
     /// The root's label.
     #[prop_or(AttrValue::Static("$"))]
     pub name: AttrValue,
+    /// Where the person's choices are kept; without it, the tree keeps them itself and
+    /// they go with it.
+    #[prop_or_default]
+    pub choices: Option<TreeChoices>,
+}
+
+/// What a person chose in a tree, by path: the nodes opened or closed and how many
+/// children of a long container are shown. Its owner keeps it across trees (the inspector
+/// keeps one a tab, so a tab shown again opens as it was left); paths are rooted at `$`,
+/// so a choice holds for the next value of the same shape too. Equal only to itself.
+#[derive(Clone, Default)]
+pub struct TreeChoices(Rc<RefCell<Choices>>);
+
+impl PartialEq for TreeChoices {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The choices themselves.
+#[derive(Default)]
+struct Choices {
+    open: HashMap<String, bool>,
+    shown: HashMap<String, usize>,
 }
 
 /// A collapsible, optionally diff-highlighted JSON tree.
 #[function_component]
 pub fn JsonTree(props: &JsonTreeProps) -> Html {
-    // The person's own choices, by path: they outlive changes of the value.
-    let open = use_state(HashMap::<String, bool>::new);
-    let shown = use_state(HashMap::<String, usize>::new);
+    // The person's own choices, by path: they outlive changes of the value, and the
+    // tree itself when its owner keeps them.
+    let own = use_memo((), |_| TreeChoices::default());
+    let choices = props.choices.clone().unwrap_or_else(|| (*own).clone());
+    let redraw = use_force_update();
     let on_toggle = {
-        let open = open.clone();
+        let (choices, redraw) = (choices.clone(), redraw.clone());
         Callback::from(move |(path, now): (String, bool)| {
-            let mut next = (*open).clone();
-            next.insert(path, now);
-            open.set(next);
+            choices.0.borrow_mut().open.insert(path, now);
+            redraw.force_update();
         })
     };
     let on_more = {
-        let shown = shown.clone();
+        let choices = choices.clone();
         Callback::from(move |path: String| {
-            let mut next = (*shown).clone();
-            let count = next.entry(path).or_insert(PAGE);
+            let mut held = choices.0.borrow_mut();
+            let count = held.shown.entry(path).or_insert(PAGE);
             *count = count.saturating_add(PAGE);
-            shown.set(next);
+            drop(held);
+            redraw.force_update();
         })
     };
+    let held = choices.0.borrow();
     let tree = Tree {
         diff: props.diff.as_deref(),
-        open: &open,
-        shown: &shown,
+        open: &held.open,
+        shown: &held.shown,
         collapsed_depth: props.collapsed_depth,
         on_toggle: &on_toggle,
         on_more: &on_more,

@@ -7,6 +7,7 @@ mod envelope;
 mod id_chip;
 mod state_section;
 
+use crate::widgets::json_tree::TreeChoices;
 use decider_core::boundary::{FactRow, StateView};
 use envelope::envelope;
 use id_chip::IdChip;
@@ -149,6 +150,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Tab::Stream
     });
     let tab_refs = use_memo((), |_| Tab::ALL.map(|_| NodeRef::default()));
+    // The nodes the person opened or closed, a tab's worth each: a tab shown again opens
+    // as it was left.
+    let choices = use_memo((), |_| Tab::ALL.map(|_| TreeChoices::default()));
     let sections = use_memo(
         (props.current.clone(), props.previous.clone()),
         |(current, previous)| Sections::new(current, previous.as_deref()),
@@ -228,18 +232,18 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             (Some(id), Some(section)) => html! {
                 <>
                     { stream_head(id, sections.version, sections.created) }
-                    { state_section(id.clone().into(), section) }
+                    { state_section(id.clone().into(), section, &choices[Tab::Stream.index()]) }
                 </>
             },
         },
         Tab::View if props.has_view => {
-            state_section("view".into(), &sections.view)
+            state_section("view".into(), &sections.view, &choices[Tab::View.index()])
         }
         Tab::View => empty(
             "This domain declares no view (read model): its state is its streams'. Select a fact in the log to see its stream.",
         ),
         Tab::Process if props.has_process => {
-            state_section("process".into(), &sections.process)
+            state_section("process".into(), &sections.process, &choices[Tab::Process.index()])
         }
         Tab::Process => {
             empty("This domain has no saga or process manager: commands come only from you.")

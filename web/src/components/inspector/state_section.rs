@@ -2,7 +2,7 @@
 //! tree with what changed since the previous position.
 
 use crate::widgets::json_diff::{diff, JsonDiff};
-use crate::widgets::json_tree::JsonTree;
+use crate::widgets::json_tree::{JsonTree, TreeChoices};
 use serde_json::{Map, Value};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -44,12 +44,13 @@ fn empty_like(value: &Value) -> Value {
 }
 
 /// A part of the state (`section`: its value and diff) as a tree whose root is labelled
-/// `name` (e.g. the stream id, `view`), with a one-line summary of what changed.
+/// `name` (e.g. the stream id, `view`), with a one-line summary of what changed; the
+/// person's choices in the tree are kept in `choices`.
 ///
 /// A plain function, not a component: the tree is the component that keeps its
 /// rendering when nothing changed, and each component type costs the wasm its own copy of
 /// Yew's machinery.
-pub fn state_section(name: AttrValue, section: &Section) -> Html {
+pub fn state_section(name: AttrValue, section: &Section, choices: &TreeChoices) -> Html {
     let summary = match section.diff.as_deref() {
         None => html! {
             <p class="inspector-summary inspector-muted">{ "Initial state: nothing to compare with." }</p>
@@ -81,7 +82,7 @@ pub fn state_section(name: AttrValue, section: &Section) -> Html {
         <>
             { summary }
             <JsonTree value={section.value.clone()} diff={section.diff.clone()}
-                      collapsed_depth={3} {name} />
+                      collapsed_depth={3} {name} choices={choices.clone()} />
         </>
     }
 }
