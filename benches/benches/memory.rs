@@ -3,14 +3,13 @@
 //! taken apart ([`decider_core::Remains`]). Run with
 //! `cargo bench -p decider-bench --bench memory`; figures are in BENCHMARKS.md.
 
+use decider_bench::heap::{parts, payload_bytes};
 use decider_bench::order;
 use decider_bench::workloads::{
     config, counter_engine, counter_flows, counter_streams, order_engine, restaurant_engine,
     restaurant_flow, run_commands, RestaurantFlow,
 };
-use decider_core::{
-    CommandEnvelope, Engine, FactKindRef, Freeing, JournalEntry, StepRecord, System,
-};
+use decider_core::{CommandEnvelope, Engine, JournalEntry, StepRecord, System};
 use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -54,11 +53,11 @@ fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
     let engine = build();
     let bytes = LIVE.load(Ordering::Relaxed) - before;
     let blocks = BLOCKS.load(Ordering::Relaxed) - blocks_before;
-    let payload = payload_bytes(&engine);
+    let payload = payload_bytes(&engine, || LIVE.load(Ordering::Relaxed));
     let events = engine.timeline().head();
     let entries = engine.journal().len();
     let start = Instant::now();
-    let parts = parts(black_box(engine));
+    let parts = parts(black_box(engine), || LIVE.load(Ordering::Relaxed));
     let freed = start.elapsed();
     let per_fact = |bytes: usize| bytes as f64 / events as f64;
     let parts: Vec<String> = parts
@@ -79,31 +78,6 @@ fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
     );
 }
 
-/// Takes `engine` apart a few items at a time and returns the heap bytes each part of it
-/// freed (a part frees what only it held: the journal frees the payload, the streams the
-/// stream ids the journal shared with them; the last part, [`Freeing::Rest`], is what
-/// dropping the remains frees).
-fn parts<Y: System>(engine: Engine<Y>) -> Vec<(Freeing, usize)> {
-    let mut remains = engine.into_remains();
-    let mut parts: Vec<(Freeing, usize)> = Vec::new();
-    loop {
-        let (part, before) = (remains.freeing(), LIVE.load(Ordering::Relaxed));
-        let left = remains.free(64);
-        let freed = before - LIVE.load(Ordering::Relaxed);
-        match parts.last_mut() {
-            Some((last, bytes)) if *last == part => *bytes += freed,
-            _ => parts.push((part, freed)),
-        }
-        if !left {
-            break;
-        }
-    }
-    let before = LIVE.load(Ordering::Relaxed);
-    drop(remains);
-    parts.push((Freeing::Rest, before - LIVE.load(Ordering::Relaxed)));
-    parts
-}
-
 /// The sizes of the records every command and step allocates, beside the payload they
 /// hold inline: where the bytes beyond the payload go.
 fn layout<Y: System>() -> String {
@@ -117,34 +91,6 @@ fn layout<Y: System>() -> String {
         size_of::<Y::Event>(),
         size_of::<JournalEntry<Y::Command, Y::Event, Y::Rejection>>(),
     )
-}
-
-/// The heap bytes the engine's payload needs on its own: every recorded event (or
-/// rejection: the refused command and the reason) and every command queued, each stored
-/// once by value with its own heap data, measured by cloning them into exact-size vectors.
-fn payload_bytes<Y: System>(engine: &Engine<Y>) -> usize {
-    let journal = engine.journal();
-    let before = LIVE.load(Ordering::Relaxed);
-    let facts = || journal.iter().flat_map(|e| e.facts());
-    let rejected = facts().filter(|f| f.is_rejection()).count();
-    let mut events: Vec<Y::Event> = Vec::with_capacity(facts().count() - rejected);
-    let mut rejections: Vec<(Y::Command, Y::Rejection)> = Vec::with_capacity(rejected);
-    let mut commands: Vec<Y::Command> =
-        Vec::with_capacity(journal.iter().flat_map(JournalEntry::queued).count());
-    for entry in journal {
-        for fact in entry.facts() {
-            match fact.kind {
-                FactKindRef::Event { event, .. } => events.push(event.clone()),
-                FactKindRef::Rejected { command, reason } => {
-                    rejections.push((command.clone(), reason.clone()))
-                }
-            }
-        }
-        commands.extend(entry.queued().map(|c| c.command.clone()));
-    }
-    let bytes = LIVE.load(Ordering::Relaxed) - before;
-    drop(black_box((events, rejections, commands)));
-    bytes
 }
 
 /// Takes a counter engine of 1M facts, each in a stream of its own (as the playground's
