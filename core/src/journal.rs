@@ -16,7 +16,6 @@ use crate::store::Conflict;
 use serde::de::Error as _;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::num::NonZeroU64;
 
 /// One atomic change to an engine. Entries are boxed, so the journal's slots stay small.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,18 +88,13 @@ struct FactData<C, E, R> {
 /// A fact's kind as a batch keeps it: an event inline, a rejection in a box of its own.
 /// A [`FactKind`] inline is as big as its biggest variant, and the rejection's (a whole
 /// command and its reason) is usually the bigger one: every record of an event paid for
-/// it (the restaurant's 24 bytes a fact). An event's version is never 0 (versions count
-/// from 1), which leaves room for the box's tag: the kept event takes no more than the
-/// event and its version.
+/// it (the restaurant's step record: 176 bytes, 160 with the rejection apart).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kept<C, E, R> {
     /// An event, the `stream_version`-th of its stream.
-    Event {
-        stream_version: NonZeroU64,
-        event: E,
-    },
-    /// A rejection, or an event of version 0 (which only a hand-written journal has).
-    Apart(Box<FactKind<C, E, R>>),
+    Event { stream_version: u64, event: E },
+    /// A refused command and why.
+    Rejected(Box<(C, R)>),
 }
 
 impl<C, E, R> Kept<C, E, R> {
@@ -111,17 +105,11 @@ impl<C, E, R> Kept<C, E, R> {
             FactKind::Event {
                 stream_version,
                 event,
-            } => match NonZeroU64::new(stream_version) {
-                Some(stream_version) => Kept::Event {
-                    stream_version,
-                    event,
-                },
-                None => Kept::Apart(Box::new(FactKind::Event {
-                    stream_version,
-                    event,
-                })),
+            } => Kept::Event {
+                stream_version,
+                event,
             },
-            rejected => Kept::Apart(Box::new(rejected)),
+            FactKind::Rejected { command, reason } => Kept::Rejected(Box::new((command, reason))),
         }
     }
 
@@ -133,10 +121,13 @@ impl<C, E, R> Kept<C, E, R> {
                 stream_version,
                 event,
             } => FactKindRef::Event {
-                stream_version: stream_version.get(),
+                stream_version: *stream_version,
                 event,
             },
-            Kept::Apart(kind) => kind.borrowed(),
+            Kept::Rejected(refused) => FactKindRef::Rejected {
+                command: &refused.0,
+                reason: &refused.1,
+            },
         }
     }
 }
@@ -787,21 +778,19 @@ mod tests {
     fn an_event_is_kept_in_the_room_it_needs_and_a_rejection_apart() {
         use std::mem::size_of;
         type Big = [u64; 12];
-        type Kind = FactKind<Big, [u64; 3], Big>;
-        assert_eq!(
-            size_of::<Kept<Big, [u64; 3], Big>>(),
-            size_of::<(u64, [u64; 3])>()
-        );
+        type Kind = FactKind<Big, String, Big>;
+        let word = size_of::<usize>();
+        assert!(size_of::<Kept<Big, String, Big>>() <= size_of::<(u64, String)>() + word);
         assert!(size_of::<Kind>() >= 2 * size_of::<Big>());
         let rejected: Kind = FactKind::Rejected {
             command: [1; 12],
             reason: [2; 12],
         };
-        let event = |stream_version| FactKind::Event {
-            stream_version,
-            event: [3; 3],
+        let event: Kind = FactKind::Event {
+            stream_version: 3,
+            event: "e".into(),
         };
-        for kind in [rejected, event(3), event(0)] {
+        for kind in [rejected, event] {
             assert_eq!(Kept::new(kind.clone()).get(), kind.borrowed());
         }
     }
