@@ -322,3 +322,32 @@ impl<C, E, R> FactKind<C, E, R> {
         matches!(self, FactKind::Rejected { .. })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_borrowed_kind_is_written_exactly_as_the_owned_one_and_clones_back_to_it() {
+        let kinds: [FactKind<String, Vec<u32>, (u8, bool)>; 2] = [
+            FactKind::Event {
+                stream_version: 7,
+                event: vec![1, 2],
+            },
+            FactKind::Rejected {
+                command: "c".into(),
+                reason: (3, true),
+            },
+        ];
+        for kind in kinds {
+            let borrowed = kind.borrowed();
+            assert_eq!(
+                serde_json::to_string(&borrowed).expect("JSON"),
+                serde_json::to_string(&kind).expect("JSON")
+            );
+            assert_eq!(borrowed.cloned(), kind);
+            assert_eq!(borrowed.is_rejection(), kind.is_rejection());
+            assert_eq!(borrowed.event(), kind.event());
+        }
+    }
+}
