@@ -181,7 +181,8 @@ impl<C, E, R> More<C, E, R> {
 /// The commands queued in reaction to a batch's first fact, and its facts after the first.
 type QueuedParts<'a, C, E, R> = (&'a [SharedCommand<C>], &'a [Later<C, E, R>]);
 
-/// A fact's own data in a [`Batch`], with the commands queued in reaction to it.
+/// A fact's own data as the engine hands it to [`Batch::new`] (which keeps it as a
+/// [`FactData`]), with the commands queued in reaction to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Recorded<C, E, R> {
     /// The event id (or rejection id).
