@@ -3,30 +3,36 @@
 //! taken apart ([`decider_core::Remains`]). Run with
 //! `cargo bench -p decider-bench --bench memory`; figures are in BENCHMARKS.md.
 
+use decider_bench::heap::{parts, payload_bytes};
 use decider_bench::order;
 use decider_bench::workloads::{
     config, counter_engine, counter_flows, counter_streams, order_engine, restaurant_engine,
     restaurant_flow, run_commands, RestaurantFlow,
 };
-use decider_core::{CommandEnvelope, Engine, FactKind, Freeing, JournalEntry, StepRecord, System};
+use decider_core::{CommandEnvelope, Engine, JournalEntry, StepRecord, System};
 use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Counts live heap bytes.
+/// Counts live heap bytes and live allocations.
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// Live allocations: each costs the allocator a header and rounding beyond its bytes
+/// (in wasm, dlmalloc's), which the byte count does not show.
+static BLOCKS: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: forwards every call to the system allocator and only adds bookkeeping.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        BLOCKS.fetch_add(1, Ordering::Relaxed);
         unsafe { SystemAlloc.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        BLOCKS.fetch_sub(1, Ordering::Relaxed);
         unsafe { SystemAlloc.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -43,14 +49,15 @@ static ALLOCATOR: Counting = Counting;
 /// payload's own, and the engine's beyond the payload), the bytes each part of it frees
 /// when it is taken apart ([`Freeing`]), and the time that takes.
 fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
-    let before = LIVE.load(Ordering::Relaxed);
+    let (before, blocks_before) = (LIVE.load(Ordering::Relaxed), BLOCKS.load(Ordering::Relaxed));
     let engine = build();
     let bytes = LIVE.load(Ordering::Relaxed) - before;
-    let payload = payload_bytes(&engine);
+    let blocks = BLOCKS.load(Ordering::Relaxed) - blocks_before;
+    let payload = payload_bytes(&engine, || LIVE.load(Ordering::Relaxed));
     let events = engine.timeline().head();
     let entries = engine.journal().len();
     let start = Instant::now();
-    let parts = parts(black_box(engine));
+    let parts = parts(black_box(engine), || LIVE.load(Ordering::Relaxed));
     let freed = start.elapsed();
     let per_fact = |bytes: usize| bytes as f64 / events as f64;
     let parts: Vec<String> = parts
@@ -59,40 +66,16 @@ fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
         .collect();
     println!(
         "{name}: {events} facts, {entries} journal entries, {bytes} bytes live \
-         ({:.0} bytes per fact: payload {:.0}, beyond the payload {:.0}; freed per fact by \
-         part: {}); taken apart in {:.1} ms; {}",
+         ({:.0} bytes per fact: payload {:.0}, beyond the payload {:.0}; {:.2} live \
+         allocations per fact; freed per fact by part: {}); taken apart in {:.1} ms; {}",
         per_fact(bytes),
         per_fact(payload),
         per_fact(bytes - payload),
+        per_fact(blocks),
         parts.join(", "),
         freed.as_secs_f64() * 1e3,
         layout::<Y>(),
     );
-}
-
-/// Takes `engine` apart a few items at a time and returns the heap bytes each part of it
-/// freed (a part frees what only it held: the journal frees the payload, the streams the
-/// stream ids the journal shared with them; the last part, [`Freeing::Rest`], is what
-/// dropping the remains frees).
-fn parts<Y: System>(engine: Engine<Y>) -> Vec<(Freeing, usize)> {
-    let mut remains = engine.into_remains();
-    let mut parts: Vec<(Freeing, usize)> = Vec::new();
-    loop {
-        let (part, before) = (remains.freeing(), LIVE.load(Ordering::Relaxed));
-        let left = remains.free(64);
-        let freed = before - LIVE.load(Ordering::Relaxed);
-        match parts.last_mut() {
-            Some((last, bytes)) if *last == part => *bytes += freed,
-            _ => parts.push((part, freed)),
-        }
-        if !left {
-            break;
-        }
-    }
-    let before = LIVE.load(Ordering::Relaxed);
-    drop(remains);
-    parts.push((Freeing::Rest, before - LIVE.load(Ordering::Relaxed)));
-    parts
 }
 
 /// The sizes of the records every command and step allocates, beside the payload they
@@ -108,33 +91,6 @@ fn layout<Y: System>() -> String {
         size_of::<Y::Event>(),
         size_of::<JournalEntry<Y::Command, Y::Event, Y::Rejection>>(),
     )
-}
-
-/// The heap bytes the engine's payload needs on its own: every recorded event (or
-/// rejection: the refused command and the reason) and every command queued, each stored
-/// once by value with its own heap data, measured by cloning them into exact-size vectors.
-fn payload_bytes<Y: System>(engine: &Engine<Y>) -> usize {
-    let journal = engine.journal();
-    let before = LIVE.load(Ordering::Relaxed);
-    let facts = || journal.iter().flat_map(|e| e.facts());
-    let rejected = facts().filter(|f| f.is_rejection()).count();
-    let mut events = Vec::with_capacity(facts().count() - rejected);
-    let mut rejections = Vec::with_capacity(rejected);
-    let mut commands = Vec::with_capacity(journal.iter().flat_map(JournalEntry::queued).count());
-    for entry in journal {
-        for fact in entry.facts() {
-            match &fact.kind {
-                FactKind::Event { event, .. } => events.push(event.clone()),
-                FactKind::Rejected { command, reason } => {
-                    rejections.push((command.clone(), reason.clone()))
-                }
-            }
-        }
-        commands.extend(entry.queued().map(|c| c.command.clone()));
-    }
-    let bytes = LIVE.load(Ordering::Relaxed) - before;
-    drop(black_box((events, rejections, commands)));
-    bytes
 }
 
 /// Takes a counter engine of 1M facts, each in a stream of its own (as the playground's

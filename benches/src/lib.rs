@@ -2,6 +2,7 @@
 //! the same workloads compiled to wasm by `web/benches/`). Figures are in BENCHMARKS.md.
 #![deny(missing_docs)]
 
+pub mod heap;
 pub mod order;
 pub mod plain;
 pub mod workloads;

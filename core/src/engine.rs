@@ -2,7 +2,7 @@
 //! sagas, and queues the commands they emit.
 
 use crate::decider::{Decider, Misplaced};
-use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, SharedCommand};
+use crate::envelope::{CommandEnvelope, FactKind, FactKindRef, FactRef, Origin, SharedCommand};
 use crate::ids::{Id, SeededIds, SharedStr, StreamId};
 use crate::journal::{Batch, Cause, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
@@ -498,14 +498,14 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .append(stream, version, facts.facts_of(Cause::of(envelope)))
             .map_err(conflict)?;
         let events = facts.facts_of(Cause::of(envelope)).filter_map(|f| {
-            let FactKind::Event {
+            let FactKindRef::Event {
                 stream_version,
                 event,
             } = f.kind
             else {
                 return None;
             };
-            Some((event, *stream_version))
+            Some((event, stream_version))
         });
         match found {
             Some((_, live)) => fold_into(live, decider, events),

@@ -126,7 +126,7 @@ impl<C, E, R> RecordedFact<C, E, R> {
             correlation_id: self.correlation_id,
             causation_id: self.causation_id,
             time: self.time,
-            kind: &self.kind,
+            kind: self.kind.borrowed(),
         }
     }
 
@@ -166,7 +166,7 @@ pub struct FactRef<'a, C, E, R> {
     /// Logical time of the step that recorded it.
     pub time: u64,
     /// The event or the rejection.
-    pub kind: &'a FactKind<C, E, R>,
+    pub kind: FactKindRef<'a, C, E, R>,
 }
 
 impl<C, E, R> Clone for FactRef<'_, C, E, R> {
@@ -207,12 +207,100 @@ impl<'a, C, E, R> FactRef<'a, C, E, R> {
             correlation_id: self.correlation_id,
             causation_id: self.causation_id,
             time: self.time,
-            kind: self.kind.clone(),
+            kind: self.kind.cloned(),
+        }
+    }
+}
+
+/// What a recorded fact says, borrowed from where the journal keeps it (which need not be a
+/// [`FactKind`]: a journal keeps a rejection apart, so that the rare rejection, as big as a
+/// command and its reason, does not size every record). Serializes exactly as [`FactKind`].
+#[derive(Debug, PartialEq, Eq, Serialize)]
+#[serde(rename = "FactKind", rename_all = "snake_case")]
+pub enum FactKindRef<'a, C, E, R> {
+    /// An event, the `stream_version`-th of its stream (1-based).
+    Event {
+        /// The stream's version after this event.
+        stream_version: u64,
+        /// The event.
+        event: &'a E,
+    },
+    /// A refused command. Does not change the stream's version.
+    Rejected {
+        /// The refused command.
+        command: &'a C,
+        /// Why it was refused.
+        reason: &'a R,
+    },
+}
+
+impl<C, E, R> Clone for FactKindRef<'_, C, E, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C, E, R> Copy for FactKindRef<'_, C, E, R> {}
+
+impl<'a, C, E, R> FactKindRef<'a, C, E, R> {
+    /// The fact as sagas see it.
+    pub fn as_fact(&self) -> Fact<'a, C, E, R> {
+        match *self {
+            FactKindRef::Event { event, .. } => Fact::Event(event),
+            FactKindRef::Rejected { command, reason } => Fact::Rejected { command, reason },
+        }
+    }
+
+    /// The event, if this is one.
+    pub fn event(&self) -> Option<&'a E> {
+        match *self {
+            FactKindRef::Event { event, .. } => Some(event),
+            FactKindRef::Rejected { .. } => None,
+        }
+    }
+
+    /// Whether this is a rejection.
+    pub fn is_rejection(&self) -> bool {
+        matches!(self, FactKindRef::Rejected { .. })
+    }
+
+    /// An owned copy (the event, or the refused command and reason, cloned).
+    pub fn cloned(&self) -> FactKind<C, E, R>
+    where
+        C: Clone,
+        E: Clone,
+        R: Clone,
+    {
+        match *self {
+            FactKindRef::Event {
+                stream_version,
+                event,
+            } => FactKind::Event {
+                stream_version,
+                event: event.clone(),
+            },
+            FactKindRef::Rejected { command, reason } => FactKind::Rejected {
+                command: command.clone(),
+                reason: reason.clone(),
+            },
         }
     }
 }
 
 impl<C, E, R> FactKind<C, E, R> {
+    /// The kind, borrowed.
+    pub fn borrowed(&self) -> FactKindRef<'_, C, E, R> {
+        match self {
+            FactKind::Event {
+                stream_version,
+                event,
+            } => FactKindRef::Event {
+                stream_version: *stream_version,
+                event,
+            },
+            FactKind::Rejected { command, reason } => FactKindRef::Rejected { command, reason },
+        }
+    }
+
     /// The fact as sagas see it.
     pub fn as_fact(&self) -> Fact<'_, C, E, R> {
         match self {
@@ -232,5 +320,34 @@ impl<C, E, R> FactKind<C, E, R> {
     /// Whether this is a rejection.
     pub fn is_rejection(&self) -> bool {
         matches!(self, FactKind::Rejected { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_borrowed_kind_is_written_exactly_as_the_owned_one_and_clones_back_to_it() {
+        let kinds: [FactKind<String, Vec<u32>, (u8, bool)>; 2] = [
+            FactKind::Event {
+                stream_version: 7,
+                event: vec![1, 2],
+            },
+            FactKind::Rejected {
+                command: "c".into(),
+                reason: (3, true),
+            },
+        ];
+        for kind in kinds {
+            let borrowed = kind.borrowed();
+            assert_eq!(
+                serde_json::to_string(&borrowed).expect("JSON"),
+                serde_json::to_string(&kind).expect("JSON")
+            );
+            assert_eq!(borrowed.cloned(), kind);
+            assert_eq!(borrowed.is_rejection(), kind.is_rejection());
+            assert_eq!(borrowed.event(), kind.event());
+        }
     }
 }

@@ -41,7 +41,7 @@ pub use boundary::{
 };
 pub use decider::{fold, Decider, Misplaced};
 pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
-pub use envelope::{CommandEnvelope, Fact, FactKind, FactRef, Origin, RecordedFact};
+pub use envelope::{CommandEnvelope, Fact, FactKind, FactKindRef, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, SharedStr, StreamId};
 pub use journal::{GivenRecord, JournalEntry, StepFailure, StepRecord};
 pub use process_manager::ProcessManager;

@@ -4,7 +4,7 @@
 //! through the same functions here, so they cannot disagree.
 
 use crate::decider::Decider;
-use crate::envelope::{FactKind, FactRef, SharedCommand};
+use crate::envelope::{FactKindRef, FactRef, SharedCommand};
 use crate::ids::{FastHash, Id, StreamId};
 use crate::journal::{JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
@@ -288,7 +288,7 @@ impl<Y: System> Projection<Y> {
         fact: FactRef<'_, Y::Command, Y::Event, Y::Rejection>,
         stream: StreamFold,
     ) -> Result<(), JournalError> {
-        if let FactKind::Event {
+        if let FactKindRef::Event {
             event,
             stream_version,
         } = fact.kind
@@ -300,7 +300,7 @@ impl<Y: System> Projection<Y> {
                     system.decider(),
                     fact.stream_id,
                     event,
-                    *stream_version,
+                    stream_version,
                     checked,
                 )
                 .map_err(|current| {

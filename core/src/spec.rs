@@ -8,7 +8,7 @@ mod line_diff;
 
 use crate::decider::{fold, Decider};
 use crate::engine::{Engine, EngineConfig};
-use crate::envelope::{Fact, FactKind};
+use crate::envelope::{Fact, FactKindRef};
 use crate::ids::StreamId;
 use crate::process_manager::ProcessManager;
 use crate::system::{StreamStateOf, System, ViewStateOf};
@@ -203,7 +203,9 @@ impl<Y: System> FlowSpec<Y> {
         &self.engine
     }
 
-    fn recorded(&self) -> impl Iterator<Item = &FactKind<Y::Command, Y::Event, Y::Rejection>> {
+    fn recorded(
+        &self,
+    ) -> impl Iterator<Item = FactKindRef<'_, Y::Command, Y::Event, Y::Rejection>> {
         self.engine.facts(self.mark).map(|f| f.kind)
     }
 
@@ -216,8 +218,8 @@ impl<Y: System> FlowSpec<Y> {
         let events: Vec<Y::Event> = self
             .recorded()
             .filter_map(|k| match k {
-                FactKind::Event { event, .. } => Some(event.clone()),
-                FactKind::Rejected { .. } => None,
+                FactKindRef::Event { event, .. } => Some(event.clone()),
+                FactKindRef::Rejected { .. } => None,
             })
             .collect();
         assert_same("events", expected, &events[..]);
@@ -233,8 +235,8 @@ impl<Y: System> FlowSpec<Y> {
         let reasons: Vec<Y::Rejection> = self
             .recorded()
             .filter_map(|k| match k {
-                FactKind::Rejected { reason, .. } => Some(reason.clone()),
-                FactKind::Event { .. } => None,
+                FactKindRef::Rejected { reason, .. } => Some(reason.clone()),
+                FactKindRef::Event { .. } => None,
             })
             .collect();
         assert_same("rejections", expected, &reasons[..]);

@@ -1,6 +1,6 @@
 //! The [`EventStore`]: an append-only log of facts with optimistic concurrency.
 
-use crate::envelope::{FactKind, FactRef};
+use crate::envelope::{FactKindRef, FactRef};
 use crate::ids::{FastHash, StreamId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -122,8 +122,8 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
         for fact in facts {
             assert_eq!(fact.position, self.head, "gap in positions");
             assert_eq!(fact.stream_id, stream, "fact addressed to another stream");
-            if let FactKind::Event { stream_version, .. } = fact.kind {
-                assert_eq!(*stream_version, *version + 1, "gap in versions");
+            if let FactKindRef::Event { stream_version, .. } = fact.kind {
+                assert_eq!(stream_version, *version + 1, "gap in versions");
                 *version += 1;
             }
             self.head += 1;
@@ -135,7 +135,7 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::RecordedFact;
+    use crate::envelope::{FactKind, RecordedFact};
     use crate::ids::Id;
 
     type Store = InMemoryEventStore<(), u32, ()>;

@@ -2,7 +2,7 @@
 
 use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
-use crate::envelope::FactKind;
+use crate::envelope::FactKindRef;
 use crate::growth;
 use crate::ids::StreamId;
 use crate::journal::JournalEntry;
@@ -90,7 +90,7 @@ impl<Y: System> Timeline<Y> {
                 continue;
             }
             for fact in entry.facts() {
-                if let FactKind::Event {
+                if let FactKindRef::Event {
                     stream_version,
                     event,
                 } = fact.kind
@@ -100,7 +100,7 @@ impl<Y: System> Timeline<Y> {
                         system.decider(),
                         stream,
                         event,
-                        *stream_version,
+                        stream_version,
                         false,
                     )
                     .expect("a fold that checks nothing does not fail");

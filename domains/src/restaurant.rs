@@ -781,15 +781,20 @@ pub fn deciders() -> Deciders {
     )
 }
 
+/// A name the board holds many times (a restaurant, a dish), shared: every order of a
+/// known restaurant and each of its dishes on the menu name it with the menu's copy.
+/// Serializes as its text.
+pub type Name = Arc<str>;
+
 /// One order as the board shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderSummary {
-    /// Where.
-    pub restaurant_id: String,
+    /// Where (the menu's copy of the name when the restaurant is known).
+    pub restaurant_id: Name,
     /// Who.
-    pub customer: String,
-    /// What.
-    pub items: Vec<String>,
+    pub customer: Box<str>,
+    /// What (the menu's copy of each name on the menu).
+    pub items: Box<[Name]>,
     /// The menu price of the items known to the restaurant, in cents.
     pub total_cents: u64,
     /// Paid and not refunded, in cents.
@@ -804,7 +809,7 @@ pub struct OrderSummary {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct BoardState {
     /// Restaurant id → item id → price in cents.
-    pub menus: OrdMap<String, OrdMap<String, u64>>,
+    pub menus: OrdMap<Name, OrdMap<Name, u64>>,
     /// Order id → summary. Each summary is shared ([`Arc`]): a write after a time-travel
     /// snapshot copies the map's node that holds it, and that node's summaries are then
     /// shared, not cloned.
@@ -832,9 +837,9 @@ impl View for Board {
             }) => {
                 let prices = menu
                     .iter()
-                    .map(|m| (m.item_id.clone(), m.price_cents))
+                    .map(|m| (Name::from(m.item_id.as_str()), m.price_cents))
                     .collect();
-                board.menus.insert(restaurant_id.clone(), prices);
+                board.menus.insert(restaurant_id.as_str().into(), prices);
             }
             Event::Order(OrderEvent::OrderPlaced {
                 order_id,
@@ -842,15 +847,26 @@ impl View for Board {
                 customer,
                 items,
             }) => {
-                let menu = board.menus.get(restaurant_id);
-                let total_cents = items
+                let known = board.menus.get_key_value(restaurant_id.as_str());
+                let mut total_cents = 0u64;
+                let items = items
                     .iter()
-                    .filter_map(|i| menu.and_then(|m| m.get(i)))
-                    .fold(0u64, |total, price| total.saturating_add(*price));
+                    .map(|item| {
+                        let on_menu = known.and_then(|(_, m)| m.get_key_value(item.as_str()));
+                        let Some((name, price)) = on_menu else {
+                            return Name::from(item.as_str());
+                        };
+                        total_cents = total_cents.saturating_add(*price);
+                        name.clone()
+                    })
+                    .collect();
                 let summary = OrderSummary {
-                    restaurant_id: restaurant_id.clone(),
-                    customer: customer.clone(),
-                    items: items.clone(),
+                    restaurant_id: known.map_or_else(
+                        || Name::from(restaurant_id.as_str()),
+                        |(name, _)| name.clone(),
+                    ),
+                    customer: customer.as_str().into(),
+                    items,
                     total_cents,
                     paid_cents: 0,
                     status: OrderStatus::Placed,
@@ -1005,7 +1021,7 @@ fn refund(order_id: &str) -> Command {
 
 fn cancel_ticket(order: &OrderSummary, order_id: &str) -> Command {
     Command::Restaurant(RestaurantCommand::CancelTicket {
-        restaurant_id: order.restaurant_id.clone(),
+        restaurant_id: order.restaurant_id.to_string(),
         order_id: order_id.to_string(),
     })
 }
@@ -1032,7 +1048,7 @@ fn react_to_event(state: &FulfilmentState, event: &Event) -> Vec<Command> {
             .map(|order| {
                 Command::Order(OrderCommand::MarkReady {
                     order_id: order_id.clone(),
-                    customer: order.customer.clone(),
+                    customer: order.customer.to_string(),
                 })
             })
             .into_iter()
@@ -1051,9 +1067,9 @@ fn paid(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
         return vec![refund(order_id)];
     }
     vec![Command::Restaurant(RestaurantCommand::AcceptOrder {
-        restaurant_id: order.restaurant_id.clone(),
+        restaurant_id: order.restaurant_id.to_string(),
         order_id: order_id.to_string(),
-        items: order.items.clone(),
+        items: order.items.iter().map(|item| item.to_string()).collect(),
     })]
 }
 
@@ -1124,7 +1140,7 @@ fn compensate(state: &FulfilmentState, command: &Command, reason: &Rejection) ->
 /// the menu.
 fn nothing_to_pay(board: &BoardState, order_id: &str) -> String {
     match board.orders.get(order_id) {
-        Some(order) if !board.menus.contains_key(&order.restaurant_id) => {
+        Some(order) if !board.menus.contains_key(&*order.restaurant_id) => {
             format!("there is no restaurant `{}`", order.restaurant_id)
         }
         _ => "nothing on the order is on the menu".into(),

@@ -93,7 +93,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                 }
                 for (fact, commands) in facts {
                     out.id(fact.id);
-                    out.payload(fact.kind);
+                    out.payload(&fact.kind);
                     out.number(commands.len() as u64);
                     for command in commands {
                         out.queued(command, fact.id, fact.time, &step.command);
@@ -112,7 +112,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                 }
                 for fact in facts {
                     out.id(fact.id);
-                    out.payload(fact.kind);
+                    out.payload(&fact.kind);
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! command, the state at a position, and the log filter. The UI reads fields, never digs
 //! into a message's JSON by string keys.
 
-use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin};
+use crate::envelope::{CommandEnvelope, FactKindRef, FactRef, Origin};
 use crate::ids::Id;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -220,17 +220,17 @@ impl Catalog {
         R: Serialize,
     {
         let (kind, stream_version, payload, refused, names) = match fact.kind {
-            FactKind::Event {
+            FactKindRef::Event {
                 stream_version,
                 event,
             } => (
                 RowKind::Event,
-                Some(*stream_version),
+                Some(stream_version),
                 to_json(event),
                 None,
                 &self.events,
             ),
-            FactKind::Rejected { command, reason } => (
+            FactKindRef::Rejected { command, reason } => (
                 RowKind::Rejection,
                 None,
                 to_json(reason),

@@ -145,7 +145,7 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for FactOut<'_, C, E, R
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_map(None)?;
         out.serialize_entry("id", &self.fact.id)?;
-        out.serialize_entry("kind", self.fact.kind)?;
+        out.serialize_entry("kind", &self.fact.kind)?;
         if !self.queued.is_empty() {
             let queued: Vec<QueuedOut<'_, C, E, R>> = self
                 .queued

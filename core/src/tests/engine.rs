@@ -2,7 +2,7 @@
 
 use super::domain::*;
 use crate::boundary::{DynDomain, TypedDomain};
-use crate::envelope::{FactKind, Origin};
+use crate::envelope::{FactKind, FactKindRef, Origin};
 use crate::envelope::{FactRef, RecordedFact};
 use crate::journal::StepFailure;
 use crate::saga::Stateless;
@@ -77,11 +77,11 @@ fn a_rejection_is_recorded_and_compensated_by_the_process_manager() {
     let kinds: Vec<String> = engine
         .facts(1)
         .map(|f| match f.kind {
-            FactKind::Event {
+            FactKindRef::Event {
                 event: Ev::Added { counter, amount },
                 ..
             } => format!("{counter}+{amount}"),
-            FactKind::Rejected { reason, .. } => format!("{}:{reason:?}", f.stream_id),
+            FactKindRef::Rejected { reason, .. } => format!("{}:{reason:?}", f.stream_id),
         })
         .collect();
     assert_eq!(

@@ -5,7 +5,7 @@ use super::domain::*;
 use crate::boundary::{
     DomainInfo, DynDomain, DynEngine, LaneKind, LogFilter, NodeKind, RowKind, TypedDomain,
 };
-use crate::envelope::{FactKind, Origin};
+use crate::envelope::{FactKindRef, Origin};
 use crate::{Engine, EngineConfig, EngineError, Id};
 use serde_json::json;
 use std::sync::Arc;
@@ -33,7 +33,7 @@ fn an_injected_fault_is_recorded_compensated_and_replayed() {
     assert_eq!(fact.stream_id.as_str(), "counter-1");
     assert!(matches!(
         fact.kind,
-        FactKind::Rejected { command, reason: Rej::OverCap { total: 999 } } if *command == add(1, 10)
+        FactKindRef::Rejected { command, reason: Rej::OverCap { total: 999 } } if *command == add(1, 10)
     ));
     let reaction = step.queued().next().unwrap();
     assert!(reaction.compensation, "sagas react as to a real rejection");
