@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod boundary;
+mod checkpoint;
 pub mod compose;
 pub mod decider;
 mod ends;

@@ -1,5 +1,6 @@
 //! Time travel: the journal with snapshots, and the state at any position.
 
+use crate::checkpoint::CheckpointStreams;
 use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
 use crate::envelope::FactKind;
@@ -15,17 +16,15 @@ use std::sync::Arc;
 /// snapshots between them keep no stream.
 const CHECKPOINT_EVERY: u64 = 16384;
 
-/// In a checkpoint's vector, the index of the state of a stream it does not hold.
-const NOT_KEPT: u32 = u32::MAX;
-
 /// The journal of an engine with a [`Projection`] snapshot every K facts, so the state at
 /// any position is one snapshot plus at most K folds.
 ///
 /// Only every few snapshots (a checkpoint, about every 16,384 facts) holds the streams;
 /// the ones between keep no stream (their view, process manager and queue only), and the
 /// streams at one of them are the checkpoint's with the events recorded since folded in.
-/// A checkpoint holds the streams as a persistent vector (structure-shared with the
-/// checkpoint before it) of indices into the states the timeline kept, by stream ordinal:
+/// A checkpoint holds the streams as a persistent array (structure-shared with the
+/// checkpoint before it) of indices into the states the timeline kept, by stream ordinal
+/// ([`CheckpointStreams`]):
 /// it is made from the streams written since the checkpoint before
 /// ([`Streams::take_written`]), each state shared with the live map until the live map
 /// writes it again, so it costs what changed, and the live map stays a plain one.
@@ -38,7 +37,7 @@ pub struct Timeline<Y: System> {
     every: u64,
     /// Every how many snapshots the streams are kept.
     checkpoint_every: usize,
-    /// Every stream the checkpoints hold, with its ordinal (its index in their vectors).
+    /// Every stream the checkpoints hold, with its ordinal (its index in their arrays).
     ordinals: hashbrown::HashMap<StreamId, u32, FastHash>,
     /// The stream states the checkpoints hold, in the order they were kept.
     states: Vec<Arc<StreamState<StreamStateOf<Y>>>>,
@@ -49,7 +48,7 @@ struct Snapshot<Y: System> {
     state: Projection<Y>,
     /// At a checkpoint, the index in [`Timeline::states`] of each stream's state, by the
     /// stream's ordinal.
-    streams: Option<imbl::Vector<u32>>,
+    streams: Option<CheckpointStreams>,
 }
 
 impl<Y: System> Timeline<Y> {
@@ -86,7 +85,7 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// Keeps `live` as the next snapshot, and its streams if `checkpoint`: the last
-    /// checkpoint's vector with the streams written since put in.
+    /// checkpoint's with the streams written since put in.
     fn snapshot(&mut self, live: &mut Projection<Y>, checkpoint: bool) {
         let streams = checkpoint.then(|| {
             let mut streams = self
@@ -103,9 +102,6 @@ impl<Y: System> Timeline<Y> {
                 let ordinal = written.ordinal as usize;
                 if ordinal >= known {
                     self.ordinals.insert(written.id.clone(), written.ordinal);
-                }
-                while streams.len() <= ordinal {
-                    streams.push_back(NOT_KEPT);
                 }
                 streams.set(ordinal, kept);
             }
@@ -160,8 +156,7 @@ impl<Y: System> Timeline<Y> {
             return streams;
         };
         let mut put = |id: &StreamId, ordinal: u32| {
-            let index = kept.get(ordinal as usize).copied().unwrap_or(NOT_KEPT);
-            if let Some(state) = self.states.get(index as usize) {
+            if let Some(state) = kept.get(ordinal as usize).and_then(|i| self.states.get(i)) {
                 streams.insert_shared(id.clone(), ordinal, Arc::clone(state));
             }
         };
@@ -177,8 +172,8 @@ impl<Y: System> Timeline<Y> {
 
     /// Frees the oldest snapshot after the initial one, for an engine taken apart a slice
     /// at a time ([`crate::Remains`]); whether there was one. Oldest first: a checkpoint
-    /// shares with the next one every vector node not written between them, so dropping
-    /// it frees only the nodes written in one checkpoint interval.
+    /// shares with the next one every chunk not written between them, so dropping it
+    /// frees only the chunks written in one checkpoint interval.
     pub(crate) fn free_oldest_snapshot(&mut self) -> bool {
         if self.snapshots.len() < 2 {
             return false;
