@@ -93,6 +93,14 @@ impl<S> std::ops::Index<&StreamId> for Streams<S> {
 }
 
 impl<S> Streams<S> {
+    /// An empty map with room for `streams` streams.
+    pub(crate) fn with_capacity(streams: usize) -> Self {
+        Streams {
+            slots: hashbrown::HashMap::with_capacity_and_hasher(streams, FastHash),
+            ..Streams::default()
+        }
+    }
+
     /// The state and version of `stream`, if it has a fact.
     pub fn get(&self, stream: &StreamId) -> Option<&StreamState<S>> {
         self.slots.get(stream).map(|slot| &*slot.state)

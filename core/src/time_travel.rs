@@ -151,10 +151,10 @@ impl<Y: System> Timeline<Y> {
         checkpoint: &Snapshot<Y>,
         only: Option<&[StreamId]>,
     ) -> StreamsOf<Y> {
-        let mut streams = Streams::default();
         let Some(kept) = &checkpoint.streams else {
-            return streams;
+            return Streams::default();
         };
+        let mut streams = Streams::with_capacity(only.map_or(kept.len(), <[_]>::len));
         let mut put = |id: &StreamId, ordinal: u32| {
             if let Some(state) = kept.get(ordinal as usize).and_then(|i| self.states.get(i)) {
                 streams.insert_shared(id.clone(), ordinal, Arc::clone(state));
