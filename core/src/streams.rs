@@ -10,7 +10,9 @@
 use crate::decider::Decider;
 use crate::ids::{FastHash, StreamId};
 use crate::projection::StreamState;
+use hashbrown::hash_map::RawEntryMut;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// Every stream that has a fact, with its state and version.
@@ -20,8 +22,9 @@ use std::sync::Arc;
 /// only when the checkpoint still holds it.
 pub struct Streams<S> {
     slots: hashbrown::HashMap<StreamId, Slot<S>, FastHash>,
-    /// The streams written since the last [`Streams::take_written`], each once.
-    written: Vec<StreamId>,
+    /// The streams written since the last [`Streams::take_written`], each once, with the
+    /// hash the map keeps it by (found again without reading its id's text).
+    written: Vec<(u64, StreamId)>,
     /// How many times [`Streams::take_written`] was called: a slot whose `epoch` differs
     /// was not written since, so it is not in `written` yet.
     epoch: u32,
@@ -42,6 +45,8 @@ struct Slot<S> {
 pub(crate) struct Written<'a, S> {
     /// The stream.
     pub id: &'a StreamId,
+    /// Its hash by [`FastHash`].
+    pub hash: u64,
     /// The stream's ordinal: how many streams had a fact before it.
     pub ordinal: u32,
     /// Its state now.
@@ -161,7 +166,7 @@ impl<S> Streams<S> {
         self.written.clear();
         for (id, slot) in &mut self.slots {
             slot.epoch = epoch;
-            self.written.push(id.clone());
+            self.written.push((FastHash.hash_one(id), id.clone()));
         }
     }
 
@@ -170,10 +175,12 @@ impl<S> Streams<S> {
     pub(crate) fn take_written(&mut self) -> impl Iterator<Item = Written<'_, S>> {
         self.epoch = self.epoch.wrapping_add(1);
         let slots = &self.slots;
-        self.written.drain(..).filter_map(move |id| {
-            let (id, slot) = slots.get_key_value(&id)?;
+        self.written.drain(..).filter_map(move |(hash, id)| {
+            // The same shared id: compared by address, its text not read.
+            let (id, slot) = slots.raw_entry().from_hash(hash, |known| *known == id)?;
             Some(Written {
                 id,
+                hash,
                 ordinal: slot.ordinal,
                 state: &slot.state,
             })
@@ -196,9 +203,18 @@ impl<S: Clone> Streams<S> {
     /// stream's first id, shared by all of its facts) and its state, or `None` if it has no
     /// fact yet.
     pub(crate) fn entry(&mut self, stream: &StreamId) -> Option<StreamEntry<'_, S>> {
-        let (id, slot) = self.slots.get_key_value_mut(stream)?;
+        let hash = FastHash.hash_one(stream);
+        let RawEntryMut::Occupied(found) = self
+            .slots
+            .raw_entry_mut()
+            .from_key_hashed_nocheck(hash, stream)
+        else {
+            return None;
+        };
+        let (id, slot) = found.into_key_value();
         Some(StreamEntry {
             id,
+            hash,
             slot,
             written: &mut self.written,
             epoch: self.epoch,
@@ -225,15 +241,23 @@ impl<S: Clone> Streams<S> {
         });
         fold_into(&mut state, decider, events);
         let ordinal = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-        self.written.push(stream.clone());
-        self.slots.insert(
-            stream.clone(),
-            Slot {
-                state,
-                ordinal,
-                epoch: self.epoch,
-            },
-        );
+        let hash = FastHash.hash_one(stream);
+        self.written.push((hash, stream.clone()));
+        let slot = Slot {
+            state,
+            ordinal,
+            epoch: self.epoch,
+        };
+        match self
+            .slots
+            .raw_entry_mut()
+            .from_key_hashed_nocheck(hash, stream)
+        {
+            RawEntryMut::Occupied(mut known) => *known.get_mut() = slot,
+            RawEntryMut::Vacant(vacant) => {
+                vacant.insert_hashed_nocheck(hash, stream.clone(), slot);
+            }
+        }
     }
 
     /// Folds `event`, the `version`-th of `stream`; if `checked`, only if it is the
@@ -268,8 +292,9 @@ impl<S: Clone> Streams<S> {
 /// One stream of [`Streams`], found to be decided on and written ([`Streams::entry`]).
 pub(crate) struct StreamEntry<'a, S> {
     id: &'a StreamId,
+    hash: u64,
     slot: &'a mut Slot<S>,
-    written: &'a mut Vec<StreamId>,
+    written: &'a mut Vec<(u64, StreamId)>,
     epoch: u32,
 }
 
@@ -299,7 +324,7 @@ impl<'a, S: Clone> StreamEntry<'a, S> {
         }
         if self.slot.epoch != self.epoch {
             self.slot.epoch = self.epoch;
-            self.written.push(self.id.clone());
+            self.written.push((self.hash, self.id.clone()));
         }
         fold_into(&mut self.slot.state, decider, events);
     }
@@ -319,5 +344,46 @@ fn fold_into<'e, D: Decider>(
         let state = std::mem::replace(&mut entry.state, decider.initial_state());
         entry.state = decider.evolve(state, event);
         entry.version = version;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Streams;
+    use crate::tests::domain::{added, Counter};
+    use crate::StreamId;
+    use std::sync::Arc;
+
+    #[test]
+    fn each_stream_written_since_the_last_take_is_handed_out_once_and_shared() {
+        let mut streams = Streams::default();
+        let (a, b): (StreamId, StreamId) = ("counter-1".into(), "counter-2".into());
+        for (stream, version) in [(&a, 1), (&b, 1), (&a, 2)] {
+            let folded = streams.fold_event(&Counter, stream, &added(1, 5), version, true);
+            assert_eq!(folded, Ok(()));
+        }
+        let taken: Vec<_> = streams
+            .take_written()
+            .map(|w| (w.id.clone(), w.ordinal, Arc::clone(w.state)))
+            .collect();
+        let ids: Vec<_> = taken
+            .iter()
+            .map(|(id, ordinal, _)| (id, *ordinal))
+            .collect();
+        assert_eq!(ids, [(&a, 0), (&b, 1)]);
+        assert_eq!(streams.take_written().count(), 0, "nothing written since");
+        // A write after the take leaves the taken (shared) state as it was.
+        assert_eq!(
+            streams.fold_event(&Counter, &a, &added(1, 5), 2, true),
+            Err(2)
+        );
+        assert_eq!(
+            streams.fold_event(&Counter, &a, &added(1, 5), 3, true),
+            Ok(())
+        );
+        assert_eq!((taken[0].2.version, taken[0].2.state), (2, 10));
+        assert_eq!((streams[&a].version, streams[&a].state), (3, 15));
+        let again: Vec<_> = streams.take_written().map(|w| w.id.clone()).collect();
+        assert_eq!(again, [a]);
     }
 }

@@ -10,6 +10,7 @@ use crate::journal::JournalEntry;
 use crate::projection::{Projection, StreamState, StreamsOf};
 use crate::streams::Streams;
 use crate::system::{StreamStateOf, System};
+use hashbrown::hash_map::RawEntryMut;
 use std::sync::Arc;
 
 /// How many facts (or entries) apart full snapshots of the streams map are, at least: the
@@ -100,8 +101,15 @@ impl<Y: System> Timeline<Y> {
                 let kept = u32::try_from(self.states.len()).unwrap_or(u32::MAX);
                 growth::push(&mut self.states, Arc::clone(written.state));
                 let ordinal = written.ordinal as usize;
+                let (hash, id) = (written.hash, written.id);
                 if ordinal >= known {
-                    self.ordinals.insert(written.id.clone(), written.ordinal);
+                    if let RawEntryMut::Vacant(new) = self
+                        .ordinals
+                        .raw_entry_mut()
+                        .from_key_hashed_nocheck(hash, id)
+                    {
+                        new.insert_hashed_nocheck(hash, id.clone(), written.ordinal);
+                    }
                 }
                 streams.set(ordinal, kept);
             }
