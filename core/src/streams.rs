@@ -4,8 +4,8 @@
 //! back into it: one hash lookup and an in-place update. Time travel needs the states as
 //! they were at each checkpoint; the timeline keeps its own persistent copy of them
 //! ([`crate::time_travel::Timeline`]), updated at each checkpoint from the streams written
-//! since the last one ([`Streams::take_written`]), so a checkpoint costs what changed and
-//! the hot path walks no persistent structure.
+//! since the last one, which the map notes as they are written, so a checkpoint costs what
+//! changed and the hot path walks no persistent structure.
 
 use crate::decider::Decider;
 use crate::ids::{FastHash, StreamId};

@@ -25,10 +25,10 @@ const CHECKPOINT_EVERY: u64 = 16384;
 /// streams at one of them are the checkpoint's with the events recorded since folded in.
 /// A checkpoint holds the streams as a persistent array (structure-shared with the
 /// checkpoint before it) of indices into the states the timeline kept, by stream ordinal
-/// ([`CheckpointStreams`]):
-/// it is made from the streams written since the checkpoint before
-/// ([`Streams::take_written`]), each state shared with the live map until the live map
-/// writes it again, so it costs what changed, and the live map stays a plain one.
+/// (the order of the streams' first facts). It is made from the streams the live map
+/// noted as written since the checkpoint before, each state shared with the live map
+/// until the live map writes it again, so it costs what changed, and the live
+/// [`Streams`] map stays a plain one.
 pub struct Timeline<Y: System> {
     journal: Vec<EntryOf<Y>>,
     /// The global position after each journal entry.
