@@ -28,7 +28,7 @@ pub struct Remains<Y: System> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Freeing {
     /// The time-travel snapshots (what only they hold), one a call, then the stream states
-    /// their checkpoints held.
+    /// and stream ids their checkpoints held.
     Snapshots,
     /// The journal: every step record and command envelope, the facts' payloads.
     Journal,
@@ -71,7 +71,7 @@ impl<Y: System> Remains<Y> {
 
     /// What the next call of [`Remains::free`] frees.
     pub fn freeing(&self) -> Freeing {
-        if self.timeline.snapshot_count() > 1 || self.timeline.checkpoint_states() > 0 {
+        if self.timeline.snapshot_count() > 1 || self.timeline.checkpoint_items() > 0 {
             Freeing::Snapshots
         } else if self.live.is_some() {
             match self.timeline.kept_items() {

@@ -190,10 +190,10 @@ impl<S> Streams<S> {
     /// Frees the streams, up to `items` a call; whether any is left.
     pub(crate) fn free(&mut self, items: usize) -> bool {
         self.written = Vec::new();
-        let doomed: Vec<StreamId> = self.slots.keys().take(items).cloned().collect();
-        for id in doomed {
-            self.slots.remove(&id);
-        }
+        self.slots
+            .extract_if(|_, _| true)
+            .take(items)
+            .for_each(drop);
         !self.slots.is_empty()
     }
 }

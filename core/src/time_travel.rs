@@ -190,27 +190,31 @@ impl<Y: System> Timeline<Y> {
         true
     }
 
-    /// Frees the last `items` of the stream states the checkpoints held, then of the
-    /// journal entries (once the snapshots are freed), for an engine taken apart a slice
-    /// at a time ([`crate::Remains`]).
+    /// Frees up to `items` of what the checkpoints held (their stream states, then their
+    /// streams' ids), then of the journal entries, latest first (once the snapshots are
+    /// freed), for an engine taken apart a slice at a time ([`crate::Remains`]).
     pub(crate) fn free_last(&mut self, items: usize) {
         let states = self.states.len().min(items);
         self.states.truncate(self.states.len() - states);
-        let keep = self.journal.len().saturating_sub(items - states);
+        let ids = self
+            .ordinals
+            .extract_if(|_, _| true)
+            .take(items - states)
+            .count();
+        let keep = self.journal.len().saturating_sub(items - states - ids);
         self.journal.truncate(keep);
         self.ends.truncate(keep);
     }
 
-    /// How many stream states the checkpoints hold (each an item of
+    /// How many stream states and stream ids the checkpoints hold (each an item of
     /// [`Timeline::free_last`]).
-    pub(crate) fn checkpoint_states(&self) -> usize {
-        self.states.len()
+    pub(crate) fn checkpoint_items(&self) -> usize {
+        self.states.len() + self.ordinals.len()
     }
 
-    /// How many stream states and journal entries [`Timeline::free_last`] has left to
-    /// free.
+    /// How many items [`Timeline::free_last`] has left to free.
     pub(crate) fn kept_items(&self) -> usize {
-        self.states.len() + self.journal.len()
+        self.checkpoint_items() + self.journal.len()
     }
 
     /// The journal entries.

@@ -147,7 +147,7 @@ fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_ti
             engine.run_until_idle(100);
         }
         let snapshots = engine.timeline().snapshot_count() - 1;
-        let states = engine.timeline().checkpoint_states();
+        let states = engine.timeline().checkpoint_items();
         let (entries, streams) = (engine.journal().len(), engine.state().streams.len());
         assert!(
             snapshots > 0 && streams > 1,
@@ -155,8 +155,9 @@ fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_ti
         );
         let mut remains = engine.into_remains();
         assert!(remains.free(0), "freeing nothing leaves everything");
-        // A snapshot takes a call of its own; every stream state a checkpoint holds,
-        // journal entry, live stream and stream version in the store is an item.
+        // A snapshot takes a call of its own; every stream state and stream id the
+        // checkpoints hold, journal entry, live stream and stream version in the store is
+        // an item.
         // `freeing` names each call's part, in order, as many calls as the part has.
         let items = states + entries + 2 * streams;
         let mut parts: Vec<(Freeing, usize)> = Vec::new();
