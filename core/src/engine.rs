@@ -6,9 +6,10 @@ use crate::envelope::{CommandEnvelope, FactKind, FactKindRef, FactRef, Origin, S
 use crate::ids::{Id, SeededIds, SharedStr, StreamId};
 use crate::journal::{Batch, Cause, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
-use crate::projection::{fold_into, JournalError, Projection, StreamState};
+use crate::projection::{JournalError, Projection};
 use crate::remains::Remains;
 use crate::store::{Conflict, EventStore, InMemoryEventStore};
+use crate::streams::StreamEntry;
 use crate::system::System;
 use crate::time_travel::Timeline;
 use crate::trace::{CommandIndex, Trace};
@@ -449,15 +450,15 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
         let decider = self.system.decider();
         let (ids, position, time) = (self.ids, self.live.position, self.live.entries);
-        let found = self.live.streams.get_key_value_mut(requested);
-        let version = found.as_ref().map_or(0, |(_, s)| s.version);
+        let mut found = self.live.streams.entry(requested);
+        let version = found.as_ref().map_or(0, |s| s.state().version);
         let decision = match &found {
-            Some((_, live)) => decider.decide(&envelope.command, &live.state),
+            Some(live) => decider.decide(&envelope.command, &live.state().state),
             None => decider.decide(&envelope.command, &decider.initial_state()),
         };
         // Every fact of a stream shares the stream's first id, not the copy
         // `Decider::stream_id` made for this command.
-        let stream = found.as_ref().map_or(requested, |(known, _)| *known);
+        let stream = found.as_ref().map_or(requested, StreamEntry::id);
         let fact = |kind, position| Recorded {
             id: ids.fact(position),
             kind,
@@ -507,19 +508,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             };
             Some((event, stream_version))
         });
-        match found {
-            Some((_, live)) => fold_into(live, decider, events),
-            None => {
-                let mut events = events.peekable();
-                if events.peek().is_some() {
-                    let mut new = Arc::new(StreamState {
-                        version: 0,
-                        state: decider.initial_state(),
-                    });
-                    fold_into(&mut new, decider, events);
-                    self.live.streams.insert(requested.clone(), new);
-                }
-            }
+        match &mut found {
+            Some(live) => live.fold(decider, events),
+            None => self.live.streams.create(requested, decider, events),
         }
         Ok(facts)
     }
@@ -649,7 +640,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     message: conflict.to_string(),
                 })?;
         }
-        self.timeline.push(entry, &self.live);
+        self.timeline.push(entry, &mut self.live);
         Ok(())
     }
 
@@ -661,7 +652,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     fn commit(&mut self, entry: EntryOf<Y>) {
         self.live.entries += 1;
-        self.timeline.push(entry, &self.live);
+        self.timeline.push(entry, &mut self.live);
     }
 }
 

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod boundary;
+mod checkpoint;
 pub mod compose;
 pub mod decider;
 mod ends;
@@ -28,6 +29,7 @@ pub mod saga;
 pub mod scenario;
 pub mod spec;
 pub mod store;
+pub mod streams;
 pub mod system;
 pub mod time_travel;
 pub mod trace;
@@ -49,6 +51,7 @@ pub use projection::{JournalError, Projection, StreamState};
 pub use remains::{Freeing, Remains};
 pub use saga::Saga;
 pub use store::{Conflict, EventStore, InMemoryEventStore};
+pub use streams::Streams;
 pub use system::{Parts, System};
 pub use time_travel::Timeline;
 pub use trace::{Trace, TraceFact, TraceNode};

@@ -6,23 +6,19 @@
 //! (latest first), then the live streams, then the store's stream versions.
 
 use crate::envelope::SharedCommand;
-use crate::ids::{SharedStr, StreamId};
-use crate::projection::{StreamState, StreamsOf};
+use crate::ids::SharedStr;
+use crate::projection::StreamsOf;
 use crate::store::{InMemoryEventStore, VersionsDrain};
-use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
+use crate::system::{ProcessStateOf, System, ViewStateOf};
 use crate::time_travel::Timeline;
 use crate::trace::CommandIndex;
-use imbl::hashmap::ConsumingIter;
-use imbl::shared_ptr::DefaultSharedPtr;
 use std::sync::Arc;
 
 /// An engine taken apart, to be freed a slice at a time ([`crate::Engine::into_remains`]).
 pub struct Remains<Y: System> {
     timeline: Timeline<Y>,
-    /// The live streams, drained once the journal is gone.
+    /// The live streams, freed once the journal is gone.
     live: Option<StreamsOf<Y>>,
-    /// The live streams being drained.
-    draining: Option<StreamsDrain<Y>>,
     versions: VersionsDrain,
     /// What is left, each part small or a few allocations: freed with `self`.
     _rest: Leftovers<Y>,
@@ -31,7 +27,8 @@ pub struct Remains<Y: System> {
 /// What [`Remains::free`] frees next, in the order it frees them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Freeing {
-    /// The time-travel snapshots (what only they hold).
+    /// The time-travel snapshots (what only they hold), one a call, then the stream states
+    /// and stream ids their checkpoints held.
     Snapshots,
     /// The journal: every step record and command envelope, the facts' payloads.
     Journal,
@@ -43,10 +40,6 @@ pub enum Freeing {
     /// command index, the vectors' buffers) goes when the remains are dropped.
     Rest,
 }
-
-/// The live streams map, consumed one stream at a time.
-type StreamsDrain<Y> =
-    ConsumingIter<(StreamId, Arc<StreamState<StreamStateOf<Y>>>), DefaultSharedPtr>;
 
 /// The parts of an engine that [`Remains`] frees in one go, when it is dropped: the
 /// system, the view, the process manager's state, the queue, the command index (one
@@ -71,7 +64,6 @@ impl<Y: System> Remains<Y> {
         Remains {
             timeline,
             live: Some(streams),
-            draining: None,
             versions: store.into_versions(),
             _rest: rest,
         }
@@ -79,12 +71,12 @@ impl<Y: System> Remains<Y> {
 
     /// What the next call of [`Remains::free`] frees.
     pub fn freeing(&self) -> Freeing {
-        if self.timeline.snapshot_count() > 1 {
+        if self.timeline.snapshot_count() > 1 || self.timeline.checkpoint_items() > 0 {
             Freeing::Snapshots
-        } else if self.draining.is_some() || self.live.is_some() {
-            match self.timeline.journal().is_empty() {
-                true => Freeing::Streams,
-                false => Freeing::Journal,
+        } else if self.live.is_some() {
+            match self.timeline.kept_items() {
+                0 => Freeing::Streams,
+                _ => Freeing::Journal,
             }
         } else if self.versions.len() > 0 {
             Freeing::StreamVersions
@@ -102,25 +94,23 @@ impl<Y: System> Remains<Y> {
             budget = 0;
         }
         while budget > 0 {
-            if let Some(draining) = &mut self.draining {
-                budget -= draining.by_ref().take(budget).count();
-                if draining.len() == 0 {
-                    self.draining = None;
-                }
-            } else if !self.timeline.journal().is_empty() {
-                let entries = self.timeline.journal().len();
+            let kept = self.timeline.kept_items();
+            if kept > 0 {
                 self.timeline.free_last(budget);
-                budget -= entries - self.timeline.journal().len();
-            } else if let Some(live) = self.live.take() {
-                self.draining = Some(live.into_iter());
+                budget -= kept - self.timeline.kept_items();
+            } else if let Some(live) = &mut self.live {
+                let left = live.len();
+                if !live.free(budget) {
+                    self.live = None;
+                }
+                budget -= left - self.live.as_ref().map_or(0, |l| l.len());
             } else {
                 self.versions.by_ref().take(budget).for_each(drop);
                 break;
             }
         }
         self.timeline.snapshot_count() > 1
-            || self.draining.is_some()
-            || !self.timeline.journal().is_empty()
+            || self.timeline.kept_items() > 0
             || self.live.is_some()
             || self.versions.len() > 0
     }

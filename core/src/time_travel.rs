@@ -1,13 +1,16 @@
 //! Time travel: the journal with snapshots, and the state at any position.
 
+use crate::checkpoint::CheckpointStreams;
 use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
 use crate::envelope::FactKindRef;
 use crate::growth;
-use crate::ids::StreamId;
+use crate::ids::{FastHash, StreamId};
 use crate::journal::JournalEntry;
-use crate::projection::{fold_event, Projection};
-use crate::system::System;
+use crate::projection::{Projection, StreamState, StreamsOf};
+use crate::streams::Streams;
+use crate::system::{StreamStateOf, System};
+use hashbrown::hash_map::RawEntryMut;
 use std::sync::Arc;
 
 /// How many facts (or entries) apart full snapshots of the streams map are, at least: the
@@ -15,74 +18,119 @@ use std::sync::Arc;
 const CHECKPOINT_EVERY: u64 = 16384;
 
 /// The journal of an engine with a [`Projection`] snapshot every K facts, so the state at
-/// any position is one snapshot (structure-shared) plus at most K folds.
+/// any position is one snapshot plus at most K folds.
 ///
-/// Only every few snapshots (a checkpoint, about every 16,384 facts) shares the live
-/// streams map; the ones between keep no stream (their view, process manager and queue
-/// only), and the streams at one of them are the checkpoint's with the events recorded
-/// since folded in. The live map and its stream states are then rarely shared, so a write
-/// after a snapshot seldom copies a map node or a stream's state (at most once per
-/// checkpoint, not once per snapshot), and taking a snapshot looks up no stream.
+/// Only every few snapshots (a checkpoint, about every 16,384 facts) holds the streams;
+/// the ones between keep no stream (their view, process manager and queue only), and the
+/// streams at one of them are the checkpoint's with the events recorded since folded in.
+/// A checkpoint holds the streams as a persistent array (structure-shared with the
+/// checkpoint before it) of indices into the states the timeline kept, by stream ordinal
+/// (the order of the streams' first facts). It is made from the streams the live map
+/// noted as written since the checkpoint before, each state shared with the live map
+/// until the live map writes it again, so it costs what changed, and the live
+/// [`Streams`] map stays a plain one.
 pub struct Timeline<Y: System> {
     journal: Vec<EntryOf<Y>>,
     /// The global position after each journal entry.
     ends: Ends,
-    /// The kept states: a checkpoint's has every stream, the others none.
-    snapshots: Vec<Projection<Y>>,
+    /// The kept states: a checkpoint's with its streams, the others without.
+    snapshots: Vec<Snapshot<Y>>,
     every: u64,
-    /// Every how many snapshots the whole streams map is kept.
+    /// Every how many snapshots the streams are kept.
     checkpoint_every: usize,
+    /// Every stream the checkpoints hold, with its ordinal (its index in their arrays).
+    ordinals: hashbrown::HashMap<StreamId, u32, FastHash>,
+    /// The stream states the checkpoints hold, in the order they were kept.
+    states: Vec<Arc<StreamState<StreamStateOf<Y>>>>,
+}
+
+/// A kept state: a projection without its streams and, at a checkpoint, the streams.
+struct Snapshot<Y: System> {
+    state: Projection<Y>,
+    /// At a checkpoint, the index in [`Timeline::states`] of each stream's state, by the
+    /// stream's ordinal.
+    streams: Option<CheckpointStreams>,
 }
 
 impl<Y: System> Timeline<Y> {
     /// An empty timeline starting at `initial`, snapshotting every `every` facts or entries.
-    pub fn new(initial: Projection<Y>, every: u64) -> Self {
-        Timeline {
+    pub fn new(mut initial: Projection<Y>, every: u64) -> Self {
+        let mut timeline = Timeline {
             journal: Vec::new(),
             ends: Ends::default(),
-            snapshots: vec![initial],
+            snapshots: Vec::new(),
             every,
             checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
                 .unwrap_or(1)
                 .max(1),
-        }
+            ordinals: hashbrown::HashMap::default(),
+            states: Vec::new(),
+        };
+        // Every stream of `initial` is kept, as if written since a checkpoint before it.
+        initial.streams.mark_all_written();
+        timeline.snapshot(&mut initial, true);
+        timeline
     }
 
-    /// Appends an entry; `live` is the projection after it.
-    pub fn push(&mut self, entry: EntryOf<Y>, live: &Projection<Y>) {
+    /// Appends an entry; `live` is the projection after it (a checkpoint takes the
+    /// streams it wrote since the last one).
+    pub fn push(&mut self, entry: EntryOf<Y>, live: &mut Projection<Y>) {
         growth::push(&mut self.journal, entry);
         self.ends.push(live.position);
-        let last = self.snapshots.last().expect("the initial snapshot");
+        let last = &self.snapshots.last().expect("the initial snapshot").state;
         if live.position - last.position >= self.every || live.entries - last.entries >= self.every
         {
-            self.snapshot(live);
+            let checkpoint = self.snapshots.len() % self.checkpoint_every == 0;
+            self.snapshot(live, checkpoint);
         }
     }
 
-    fn snapshot(&mut self, live: &Projection<Y>) {
-        let mut state = live.clone();
-        if self.snapshots.len() % self.checkpoint_every != 0 {
-            state.streams = Default::default();
-        }
-        self.snapshots.push(state);
+    /// Keeps `live` as the next snapshot, and its streams if `checkpoint`: the last
+    /// checkpoint's with the streams written since put in.
+    fn snapshot(&mut self, live: &mut Projection<Y>, checkpoint: bool) {
+        let streams = checkpoint.then(|| {
+            let mut streams = self
+                .snapshots
+                .iter()
+                .rev()
+                .find_map(|s| s.streams.clone())
+                .unwrap_or_default();
+            // The streams the last checkpoint held have the ordinals below its length.
+            let known = streams.len();
+            for written in live.streams.take_written() {
+                let kept = u32::try_from(self.states.len()).unwrap_or(u32::MAX);
+                growth::push(&mut self.states, Arc::clone(written.state));
+                let ordinal = written.ordinal as usize;
+                let (hash, id) = (written.hash, written.id);
+                if ordinal >= known {
+                    if let RawEntryMut::Vacant(new) = self
+                        .ordinals
+                        .raw_entry_mut()
+                        .from_key_hashed_nocheck(hash, id)
+                    {
+                        new.insert_hashed_nocheck(hash, id.clone(), written.ordinal);
+                    }
+                }
+                streams.set(ordinal, kept);
+            }
+            streams
+        });
+        self.snapshots.push(Snapshot {
+            state: live.without_streams(),
+            streams,
+        });
     }
 
     /// The projection of snapshot `index`, its streams those of the checkpoint before it
     /// with the events recorded since folded in: all of them, or only those of the
-    /// streams in `only` (sorted) when given, in a map of their own, not in a copy of the
-    /// paths of the whole one (a million streams after a Repeat of a million facts).
+    /// streams in `only` (sorted) when given (a million streams after a Repeat of a
+    /// million facts, where the reader wants one).
     fn restore(&self, system: &Y, index: usize, only: Option<&[StreamId]>) -> Projection<Y> {
         let checkpoint = index - index % self.checkpoint_every;
-        let mut state = self.snapshots[index].clone();
+        let mut state = self.snapshots[index].state.without_streams();
         let base = &self.snapshots[checkpoint];
-        let mut streams = match only {
-            None => base.streams.clone(),
-            Some(ids) => ids
-                .iter()
-                .filter_map(|id| Some((id.clone(), Arc::clone(base.streams.get(id)?))))
-                .collect(),
-        };
-        for entry in &self.journal[base.entries as usize..state.entries as usize] {
+        let mut streams = self.checkpoint_streams(base, only);
+        for entry in &self.journal[base.state.entries as usize..state.entries as usize] {
             let Some(stream) = entry.stream_id() else {
                 continue;
             };
@@ -95,15 +143,9 @@ impl<Y: System> Timeline<Y> {
                     event,
                 } = fact.kind
                 {
-                    fold_event::<Y>(
-                        &mut streams,
-                        system.decider(),
-                        stream,
-                        event,
-                        stream_version,
-                        false,
-                    )
-                    .expect("a fold that checks nothing does not fail");
+                    streams
+                        .fold_event(system.decider(), stream, event, stream_version, false)
+                        .expect("a fold that checks nothing does not fail");
                 }
             }
         }
@@ -111,10 +153,35 @@ impl<Y: System> Timeline<Y> {
         state
     }
 
+    /// The streams `checkpoint` holds: all of them, or those in `only`.
+    fn checkpoint_streams(
+        &self,
+        checkpoint: &Snapshot<Y>,
+        only: Option<&[StreamId]>,
+    ) -> StreamsOf<Y> {
+        let Some(kept) = &checkpoint.streams else {
+            return Streams::default();
+        };
+        let mut streams = Streams::with_capacity(only.map_or(kept.len(), <[_]>::len));
+        let mut put = |id: &StreamId, ordinal: u32| {
+            if let Some(state) = kept.get(ordinal as usize).and_then(|i| self.states.get(i)) {
+                streams.insert_shared(id.clone(), ordinal, Arc::clone(state));
+            }
+        };
+        match only {
+            None => self.ordinals.iter().for_each(|(id, &o)| put(id, o)),
+            Some(ids) => ids
+                .iter()
+                .filter_map(|id| Some((id, *self.ordinals.get(id)?)))
+                .for_each(|(id, o)| put(id, o)),
+        }
+        streams
+    }
+
     /// Frees the oldest snapshot after the initial one, for an engine taken apart a slice
     /// at a time ([`crate::Remains`]); whether there was one. Oldest first: a checkpoint
-    /// shares with the next one every map node not written between them, so dropping it
-    /// frees only the nodes written in one checkpoint interval, not a copy of the map.
+    /// shares with the next one every chunk not written between them, so dropping it
+    /// frees only the chunks written in one checkpoint interval.
     pub(crate) fn free_oldest_snapshot(&mut self) -> bool {
         if self.snapshots.len() < 2 {
             return false;
@@ -123,12 +190,31 @@ impl<Y: System> Timeline<Y> {
         true
     }
 
-    /// Frees the last `entries` journal entries (once the snapshots are freed), for an
-    /// engine taken apart a slice at a time ([`crate::Remains`]).
-    pub(crate) fn free_last(&mut self, entries: usize) {
-        let keep = self.journal.len().saturating_sub(entries);
+    /// Frees up to `items` of what the checkpoints held (their stream states, then their
+    /// streams' ids), then of the journal entries, latest first (once the snapshots are
+    /// freed), for an engine taken apart a slice at a time ([`crate::Remains`]).
+    pub(crate) fn free_last(&mut self, items: usize) {
+        let states = self.states.len().min(items);
+        self.states.truncate(self.states.len() - states);
+        let ids = self
+            .ordinals
+            .extract_if(|_, _| true)
+            .take(items - states)
+            .count();
+        let keep = self.journal.len().saturating_sub(items - states - ids);
         self.journal.truncate(keep);
         self.ends.truncate(keep);
+    }
+
+    /// How many stream states and stream ids the checkpoints hold (each an item of
+    /// [`Timeline::free_last`]).
+    pub(crate) fn checkpoint_items(&self) -> usize {
+        self.states.len() + self.ordinals.len()
+    }
+
+    /// How many items [`Timeline::free_last`] has left to free.
+    pub(crate) fn kept_items(&self) -> usize {
+        self.checkpoint_items() + self.journal.len()
     }
 
     /// The journal entries.
@@ -239,7 +325,7 @@ impl<Y: System> Timeline<Y> {
         let entries = entries.min(self.journal.len());
         let start = self
             .snapshots
-            .partition_point(|s| s.entries <= entries as u64)
+            .partition_point(|s| s.state.entries <= entries as u64)
             - 1;
         let only: Option<Arc<[StreamId]>> = only.map(|streams| {
             let mut ids = streams.to_vec();

@@ -48,3 +48,39 @@ fn the_state_at_any_entry_is_the_fold_of_the_journal_across_checkpoints() {
     let head = engine.timeline().head();
     assert_eq!(engine.at_position(head).streams, engine.state().streams);
 }
+
+#[test]
+fn streams_first_written_between_checkpoints_are_kept_by_the_next_one() {
+    // A checkpoint every 16,384 / 1024 = 16 snapshots, about every 8,000 commands here:
+    // a new stream every 100 commands, the others written now and then, so every
+    // checkpoint holds streams it wrote, streams it only shares with the one before, and
+    // streams that came after the one before.
+    let config = EngineConfig {
+        snapshot_every: 1024,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    for n in 0..25_000u32 {
+        let newest = n / 100;
+        let counter = if n % 7 == 0 { newest } else { n % (newest + 1) };
+        engine.submit(add(counter as u8, 1));
+        engine.run_until_idle(10);
+    }
+    let system = engine.system();
+    let timeline = engine.timeline();
+    let mut folded = Projection::new(system);
+    for (entries, entry) in engine.journal().iter().enumerate() {
+        if entries % 997 == 0 || entries % 16_384 < 3 {
+            let at = timeline.at_entry(system, entries);
+            assert_eq!(at.streams, folded.streams, "after {entries} entries");
+            for id in folded.streams.keys().step_by(17) {
+                let part = timeline.at_entry_for(system, entries, std::slice::from_ref(id));
+                let expected = folded.streams.get(id);
+                assert_eq!(part.streams.get(id), expected, "{id} after {entries}");
+            }
+        }
+        folded.apply(system, entry).expect("the journal folds");
+    }
+    assert_eq!(folded.streams.len(), 250);
+    assert_eq!(engine.state().streams, folded.streams);
+}

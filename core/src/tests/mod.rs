@@ -4,7 +4,7 @@
 mod checkpoints;
 mod combinators;
 mod compose;
-mod domain;
+pub(crate) mod domain;
 mod engine;
 mod page;
 mod properties;

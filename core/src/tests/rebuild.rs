@@ -147,6 +147,7 @@ fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_ti
             engine.run_until_idle(100);
         }
         let snapshots = engine.timeline().snapshot_count() - 1;
+        let states = engine.timeline().checkpoint_items();
         let (entries, streams) = (engine.journal().len(), engine.state().streams.len());
         assert!(
             snapshots > 0 && streams > 1,
@@ -154,10 +155,11 @@ fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_ti
         );
         let mut remains = engine.into_remains();
         assert!(remains.free(0), "freeing nothing leaves everything");
-        // A snapshot takes a call of its own; every journal entry, live stream and stream
-        // version in the store is an item.
+        // A snapshot takes a call of its own; every stream state and stream id the
+        // checkpoints hold, journal entry, live stream and stream version in the store is
+        // an item.
         // `freeing` names each call's part, in order, as many calls as the part has.
-        let items = entries + 2 * streams;
+        let items = states + entries + 2 * streams;
         let mut parts: Vec<(Freeing, usize)> = Vec::new();
         let calls = (1..=snapshots + items).find(|_| {
             match parts.last_mut() {
@@ -172,7 +174,7 @@ fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_ti
             "every {snapshot_every} facts"
         );
         let expected = [
-            (Freeing::Snapshots, snapshots),
+            (Freeing::Snapshots, snapshots + states),
             (Freeing::Journal, entries),
             (Freeing::Streams, streams),
             (Freeing::StreamVersions, streams),

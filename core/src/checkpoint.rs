@@ -1,0 +1,66 @@
+//! [`CheckpointStreams`]: which stream states a time-travel checkpoint holds.
+
+use std::sync::Arc;
+
+/// Ordinals a chunk covers.
+const CHUNK: usize = 64;
+
+/// In a chunk, the index of the state of a stream the checkpoint does not hold.
+const NOT_KEPT: u32 = u32::MAX;
+
+/// The index of each stream's state (in the timeline's kept states) at one checkpoint, by
+/// stream ordinal: a persistent array in chunks of 64 that a checkpoint shares with the
+/// one before it, so that a checkpoint copies only the chunks of the streams written
+/// since (256 bytes each), however many streams there are.
+#[derive(Clone, Default)]
+pub(crate) struct CheckpointStreams {
+    chunks: Vec<Arc<[u32; CHUNK]>>,
+    /// One more than the highest ordinal set.
+    len: usize,
+}
+
+impl CheckpointStreams {
+    /// One more than the highest ordinal with a state: the streams the checkpoint holds
+    /// have ordinals below it.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The index of the state of the stream with `ordinal`, if the checkpoint holds it.
+    pub(crate) fn get(&self, ordinal: usize) -> Option<usize> {
+        let index = self.chunks.get(ordinal / CHUNK)?[ordinal % CHUNK];
+        (index != NOT_KEPT).then_some(index as usize)
+    }
+
+    /// Sets the index of the state of the stream with `ordinal` (copying its chunk if the
+    /// checkpoint before still shares it).
+    pub(crate) fn set(&mut self, ordinal: usize, index: u32) {
+        while self.chunks.len() * CHUNK <= ordinal {
+            self.chunks.push(Arc::new([NOT_KEPT; CHUNK]));
+        }
+        Arc::make_mut(&mut self.chunks[ordinal / CHUNK])[ordinal % CHUNK] = index;
+        self.len = self.len.max(ordinal + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CheckpointStreams;
+
+    #[test]
+    fn a_copy_keeps_its_indices_when_the_original_is_set_again() {
+        let mut first = CheckpointStreams::default();
+        first.set(3, 30);
+        first.set(130, 1300);
+        let second = first.clone();
+        first.set(3, 31);
+        first.set(200, 2000);
+        assert_eq!((second.get(3), second.get(130)), (Some(30), Some(1300)));
+        assert_eq!((second.get(200), second.len()), (None, 131));
+        assert_eq!((first.get(3), first.get(200)), (Some(31), Some(2000)));
+        assert_eq!(
+            (first.get(4), first.get(10_000), first.len()),
+            (None, None, 201)
+        );
+    }
+}

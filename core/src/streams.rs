@@ -1,0 +1,389 @@
+//! [`Streams`]: every stream's folded state, in a plain hash map written in place.
+//!
+//! The live engine decides every command on the state of its stream and folds the events
+//! back into it: one hash lookup and an in-place update. Time travel needs the states as
+//! they were at each checkpoint; the timeline keeps its own persistent copy of them
+//! ([`crate::time_travel::Timeline`]), updated at each checkpoint from the streams written
+//! since the last one, which the map notes as they are written, so a checkpoint costs what
+//! changed and the hot path walks no persistent structure.
+
+use crate::decider::Decider;
+use crate::ids::{FastHash, StreamId};
+use crate::projection::StreamState;
+use hashbrown::hash_map::RawEntryMut;
+use std::fmt;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+/// Every stream that has a fact, with its state and version.
+///
+/// Each state is shared ([`Arc`]) with the time-travel checkpoints that hold it: a write
+/// after a checkpoint copies that one stream's state, never the states next to it, and
+/// only when the checkpoint still holds it.
+pub struct Streams<S> {
+    slots: hashbrown::HashMap<StreamId, Slot<S>, FastHash>,
+    /// The streams written since the last [`Streams::take_written`], each once, with the
+    /// hash the map keeps it by (found again without reading its id's text).
+    written: Vec<(u64, StreamId)>,
+    /// How many times [`Streams::take_written`] was called: a slot whose `epoch` differs
+    /// was not written since, so it is not in `written` yet.
+    epoch: u32,
+}
+
+/// One stream in [`Streams`].
+#[derive(Clone)]
+struct Slot<S> {
+    state: Arc<StreamState<S>>,
+    /// The stream's ordinal: the number of streams that had a fact before it.
+    ordinal: u32,
+    /// The [`Streams::epoch`] of the last write.
+    epoch: u32,
+}
+
+/// A stream written since the last checkpoint: its id, ordinal and state, as
+/// [`Streams::take_written`] hands them to the timeline.
+pub(crate) struct Written<'a, S> {
+    /// The stream.
+    pub id: &'a StreamId,
+    /// Its hash by [`FastHash`].
+    pub hash: u64,
+    /// The stream's ordinal: how many streams had a fact before it.
+    pub ordinal: u32,
+    /// Its state now.
+    pub state: &'a Arc<StreamState<S>>,
+}
+
+impl<S> Default for Streams<S> {
+    fn default() -> Self {
+        Streams {
+            slots: hashbrown::HashMap::default(),
+            written: Vec::new(),
+            epoch: 0,
+        }
+    }
+}
+
+impl<S: Clone> Clone for Streams<S> {
+    /// A copy of every slot (the states themselves are shared): in time linear in the
+    /// number of streams.
+    fn clone(&self) -> Self {
+        Streams {
+            slots: self.slots.clone(),
+            written: self.written.clone(),
+            epoch: self.epoch,
+        }
+    }
+}
+
+impl<S: PartialEq> PartialEq for Streams<S> {
+    /// The same streams with the same states and versions.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(id, s)| other.get(id) == Some(s))
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for Streams<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<S> std::ops::Index<&StreamId> for Streams<S> {
+    type Output = StreamState<S>;
+
+    /// The state of `stream`; panics if it has no fact (use [`Streams::get`] otherwise).
+    fn index(&self, stream: &StreamId) -> &StreamState<S> {
+        self.get(stream).expect("a stream with a fact")
+    }
+}
+
+impl<S> Streams<S> {
+    /// An empty map with room for `streams` streams.
+    pub(crate) fn with_capacity(streams: usize) -> Self {
+        Streams {
+            slots: hashbrown::HashMap::with_capacity_and_hasher(streams, FastHash),
+            ..Streams::default()
+        }
+    }
+
+    /// The state and version of `stream`, if it has a fact.
+    pub fn get(&self, stream: &StreamId) -> Option<&StreamState<S>> {
+        self.slots.get(stream).map(|slot| &*slot.state)
+    }
+
+    /// Whether `stream` has a fact.
+    pub fn contains_key(&self, stream: &StreamId) -> bool {
+        self.slots.contains_key(stream)
+    }
+
+    /// The number of streams.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether no stream has a fact.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Every stream's id, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = &StreamId> {
+        self.slots.keys()
+    }
+
+    /// Every stream's state, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = &StreamState<S>> {
+        self.slots.values().map(|slot| &*slot.state)
+    }
+
+    /// Every stream with its state, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&StreamId, &StreamState<S>)> {
+        self.slots.iter().map(|(id, slot)| (id, &*slot.state))
+    }
+
+    /// Puts `stream` in with `state` shared (a state restored from a checkpoint), as
+    /// written before the last [`Streams::take_written`].
+    pub(crate) fn insert_shared(
+        &mut self,
+        stream: StreamId,
+        ordinal: u32,
+        state: Arc<StreamState<S>>,
+    ) {
+        let epoch = self.epoch.wrapping_sub(1);
+        self.slots.insert(
+            stream,
+            Slot {
+                state,
+                ordinal,
+                epoch,
+            },
+        );
+    }
+
+    /// Counts every stream as written since the last [`Streams::take_written`].
+    pub(crate) fn mark_all_written(&mut self) {
+        let epoch = self.epoch;
+        self.written.clear();
+        for (id, slot) in &mut self.slots {
+            slot.epoch = epoch;
+            self.written.push((FastHash.hash_one(id), id.clone()));
+        }
+    }
+
+    /// The streams written since the last call, each once with its ordinal and state; the
+    /// list starts again empty.
+    pub(crate) fn take_written(&mut self) -> impl Iterator<Item = Written<'_, S>> {
+        self.epoch = self.epoch.wrapping_add(1);
+        let slots = &self.slots;
+        self.written.drain(..).filter_map(move |(hash, id)| {
+            // The same shared id: compared by address, its text not read.
+            let (id, slot) = slots.raw_entry().from_hash(hash, |known| *known == id)?;
+            Some(Written {
+                id,
+                hash,
+                ordinal: slot.ordinal,
+                state: &slot.state,
+            })
+        })
+    }
+
+    /// Frees the streams, up to `items` a call; whether any is left.
+    pub(crate) fn free(&mut self, items: usize) -> bool {
+        self.written = Vec::new();
+        self.slots
+            .extract_if(|_, _| true)
+            .take(items)
+            .for_each(drop);
+        !self.slots.is_empty()
+    }
+}
+
+impl<S: Clone> Streams<S> {
+    /// The stream `stream` to decide on and write: its id as the map holds it (the
+    /// stream's first id, shared by all of its facts) and its state, or `None` if it has no
+    /// fact yet.
+    pub(crate) fn entry(&mut self, stream: &StreamId) -> Option<StreamEntry<'_, S>> {
+        let hash = FastHash.hash_one(stream);
+        let RawEntryMut::Occupied(found) = self
+            .slots
+            .raw_entry_mut()
+            .from_key_hashed_nocheck(hash, stream)
+        else {
+            return None;
+        };
+        let (id, slot) = found.into_key_value();
+        Some(StreamEntry {
+            id,
+            hash,
+            slot,
+            written: &mut self.written,
+            epoch: self.epoch,
+        })
+    }
+
+    /// Folds `events`, each with its stream version, into `stream`, which has no fact
+    /// yet; nothing if there is no event.
+    pub(crate) fn create<'e, D: Decider<State = S>>(
+        &mut self,
+        stream: &StreamId,
+        decider: &D,
+        events: impl IntoIterator<Item = (&'e D::Event, u64)>,
+    ) where
+        D::Event: 'e,
+    {
+        let mut events = events.into_iter().peekable();
+        if events.peek().is_none() {
+            return;
+        }
+        let mut state = Arc::new(StreamState {
+            version: 0,
+            state: decider.initial_state(),
+        });
+        fold_into(&mut state, decider, events);
+        let ordinal = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+        let hash = FastHash.hash_one(stream);
+        self.written.push((hash, stream.clone()));
+        let slot = Slot {
+            state,
+            ordinal,
+            epoch: self.epoch,
+        };
+        match self
+            .slots
+            .raw_entry_mut()
+            .from_key_hashed_nocheck(hash, stream)
+        {
+            RawEntryMut::Occupied(mut known) => *known.get_mut() = slot,
+            RawEntryMut::Vacant(vacant) => {
+                vacant.insert_hashed_nocheck(hash, stream.clone(), slot);
+            }
+        }
+    }
+
+    /// Folds `event`, the `version`-th of `stream`; if `checked`, only if it is the
+    /// stream's next version (else nothing changes, and the error is the stream's version).
+    pub(crate) fn fold_event<D: Decider<State = S>>(
+        &mut self,
+        decider: &D,
+        stream: &StreamId,
+        event: &D::Event,
+        version: u64,
+        checked: bool,
+    ) -> Result<(), u64> {
+        match self.entry(stream) {
+            Some(mut entry) => {
+                let current = entry.state().version;
+                if checked && version != current + 1 {
+                    return Err(current);
+                }
+                entry.fold(decider, [(event, version)]);
+            }
+            None => {
+                if checked && version != 1 {
+                    return Err(0);
+                }
+                self.create(stream, decider, [(event, version)]);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One stream of [`Streams`], found to be decided on and written ([`Streams::entry`]).
+pub(crate) struct StreamEntry<'a, S> {
+    id: &'a StreamId,
+    hash: u64,
+    slot: &'a mut Slot<S>,
+    written: &'a mut Vec<(u64, StreamId)>,
+    epoch: u32,
+}
+
+impl<'a, S: Clone> StreamEntry<'a, S> {
+    /// The stream's id as the map holds it.
+    pub(crate) fn id(&self) -> &'a StreamId {
+        self.id
+    }
+
+    /// The stream's state and version.
+    pub(crate) fn state(&self) -> &StreamState<S> {
+        &self.slot.state
+    }
+
+    /// Folds `events`, each with its stream version, into the stream: in place, or in a
+    /// copy of its state if a checkpoint still shares it; nothing if there is no event.
+    pub(crate) fn fold<'e, D: Decider<State = S>>(
+        &mut self,
+        decider: &D,
+        events: impl IntoIterator<Item = (&'e D::Event, u64)>,
+    ) where
+        D::Event: 'e,
+    {
+        let mut events = events.into_iter().peekable();
+        if events.peek().is_none() {
+            return;
+        }
+        if self.slot.epoch != self.epoch {
+            self.slot.epoch = self.epoch;
+            self.written.push((self.hash, self.id.clone()));
+        }
+        fold_into(&mut self.slot.state, decider, events);
+    }
+}
+
+/// Folds `events`, each with its stream version, into one stream's shared state: a copy
+/// of the state only if a checkpoint still shares it.
+fn fold_into<'e, D: Decider>(
+    shared: &mut Arc<StreamState<D::State>>,
+    decider: &D,
+    events: impl Iterator<Item = (&'e D::Event, u64)>,
+) where
+    D::Event: 'e,
+{
+    let entry = Arc::make_mut(shared);
+    for (event, version) in events {
+        let state = std::mem::replace(&mut entry.state, decider.initial_state());
+        entry.state = decider.evolve(state, event);
+        entry.version = version;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Streams;
+    use crate::tests::domain::{added, Counter};
+    use crate::StreamId;
+    use std::sync::Arc;
+
+    #[test]
+    fn each_stream_written_since_the_last_take_is_handed_out_once_and_shared() {
+        let mut streams = Streams::default();
+        let (a, b): (StreamId, StreamId) = ("counter-1".into(), "counter-2".into());
+        for (stream, version) in [(&a, 1), (&b, 1), (&a, 2)] {
+            let folded = streams.fold_event(&Counter, stream, &added(1, 5), version, true);
+            assert_eq!(folded, Ok(()));
+        }
+        let taken: Vec<_> = streams
+            .take_written()
+            .map(|w| (w.id.clone(), w.ordinal, Arc::clone(w.state)))
+            .collect();
+        let ids: Vec<_> = taken
+            .iter()
+            .map(|(id, ordinal, _)| (id, *ordinal))
+            .collect();
+        assert_eq!(ids, [(&a, 0), (&b, 1)]);
+        assert_eq!(streams.take_written().count(), 0, "nothing written since");
+        // A write after the take leaves the taken (shared) state as it was.
+        assert_eq!(
+            streams.fold_event(&Counter, &a, &added(1, 5), 2, true),
+            Err(2)
+        );
+        assert_eq!(
+            streams.fold_event(&Counter, &a, &added(1, 5), 3, true),
+            Ok(())
+        );
+        assert_eq!((taken[0].2.version, taken[0].2.state), (2, 10));
+        assert_eq!((streams[&a].version, streams[&a].state), (3, 15));
+        let again: Vec<_> = streams.take_written().map(|w| w.id.clone()).collect();
+        assert_eq!(again, [a]);
+    }
+}
