@@ -3,44 +3,15 @@
 //! taken apart ([`decider_core::Remains`]). Run with
 //! `cargo bench -p decider-bench --bench memory`; figures are in BENCHMARKS.md.
 
-use decider_bench::heap::{parts, payload_bytes};
+use decider_bench::heap::{self, parts, payload_bytes, Counting};
 use decider_bench::order;
 use decider_bench::workloads::{
     config, counter_engine, counter_flows, counter_streams, order_engine, restaurant_engine,
     restaurant_flow, run_commands, RestaurantFlow,
 };
 use decider_core::{CommandEnvelope, Engine, JournalEntry, StepRecord, System};
-use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-/// Counts live heap bytes and live allocations.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-/// Live allocations: each costs the allocator a header and rounding beyond its bytes
-/// (in wasm, dlmalloc's), which the byte count does not show.
-static BLOCKS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator and only adds bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        BLOCKS.fetch_add(1, Ordering::Relaxed);
-        unsafe { SystemAlloc.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        BLOCKS.fetch_sub(1, Ordering::Relaxed);
-        unsafe { SystemAlloc.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { SystemAlloc.realloc(ptr, layout, new_size) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -49,15 +20,15 @@ static ALLOCATOR: Counting = Counting;
 /// payload's own, and the engine's beyond the payload), the bytes each part of it frees
 /// when it is taken apart ([`Freeing`]), and the time that takes.
 fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
-    let (before, blocks_before) = (LIVE.load(Ordering::Relaxed), BLOCKS.load(Ordering::Relaxed));
+    let (before, blocks_before) = (heap::live(), heap::blocks());
     let engine = build();
-    let bytes = LIVE.load(Ordering::Relaxed) - before;
-    let blocks = BLOCKS.load(Ordering::Relaxed) - blocks_before;
-    let payload = payload_bytes(&engine, || LIVE.load(Ordering::Relaxed));
+    let bytes = heap::live() - before;
+    let blocks = heap::blocks() - blocks_before;
+    let payload = payload_bytes(&engine, heap::live);
     let events = engine.timeline().head();
     let entries = engine.journal().len();
     let start = Instant::now();
-    let parts = parts(black_box(engine), || LIVE.load(Ordering::Relaxed));
+    let parts = parts(black_box(engine), heap::live);
     let freed = start.elapsed();
     let per_fact = |bytes: usize| bytes as f64 / events as f64;
     let parts: Vec<String> = parts

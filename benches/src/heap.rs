@@ -3,7 +3,48 @@
 //! each part of the engine frees when it is taken apart.
 
 use decider_core::{Engine, FactKindRef, Freeing, JournalEntry, System};
+use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// An allocator that counts the live heap bytes and live allocations the program asked
+/// for, and forwards every call to the system's (dlmalloc in wasm). A bench installs it
+/// with `#[global_allocator] static ALLOCATOR: Counting = Counting;` and reads [`live`]
+/// and [`blocks`]. Allocations matter beside bytes: each costs the allocator a header and
+/// rounding, which the byte count does not show.
+pub struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static BLOCKS: AtomicUsize = AtomicUsize::new(0);
+
+/// The live heap bytes counted by [`Counting`] (0 if it is not the global allocator).
+pub fn live() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// The live allocations counted by [`Counting`] (0 if it is not the global allocator).
+pub fn blocks() -> usize {
+    BLOCKS.load(Ordering::Relaxed)
+}
+
+// SAFETY: forwards every call to the system allocator and only adds bookkeeping.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        BLOCKS.fetch_add(1, Ordering::Relaxed);
+        unsafe { SystemAlloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        BLOCKS.fetch_sub(1, Ordering::Relaxed);
+        unsafe { SystemAlloc.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { SystemAlloc.realloc(ptr, layout, new_size) }
+    }
+}
 
 /// The heap bytes the engine's payload needs on its own: every recorded event (or
 /// rejection: the refused command and the reason) and every command queued, each stored

@@ -5,44 +5,14 @@
 //! (with the browser environment of `cargo xtask bench`); the figure is printed.
 #![cfg(target_arch = "wasm32")]
 
-use decider_bench::heap::{parts, payload_bytes};
+use decider_bench::heap::{self, parts, payload_bytes, Counting};
 use decider_bench::workloads::{config, restaurant_engine, restaurant_flow, RestaurantFlow};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{
     console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion, Instant,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Counts the live heap bytes and allocations the program asked for, so that the memory's
-/// growth splits into what is live and what the allocator adds (headers, rounding, free
-/// space it keeps).
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static BLOCKS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator (dlmalloc in wasm) and only adds
-// bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        BLOCKS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        BLOCKS.fetch_sub(1, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -64,8 +34,7 @@ fn memory_bytes() -> f64 {
 #[wasm_bindgen_bench]
 fn memory(_: &mut Criterion) {
     let before = memory_bytes();
-    let (live_before, blocks_before) =
-        (LIVE.load(Ordering::Relaxed), BLOCKS.load(Ordering::Relaxed));
+    let (live_before, blocks_before) = (heap::live(), heap::blocks());
     let mut engine = restaurant_engine(config(1024));
     let mut flows = 0;
     while engine.timeline().head() < 1_000_000 {
@@ -74,11 +43,11 @@ fn memory(_: &mut Criterion) {
     }
     let facts = engine.timeline().head();
     let grown = memory_bytes() - before;
-    let live = (LIVE.load(Ordering::Relaxed) - live_before) as f64;
-    let blocks = (BLOCKS.load(Ordering::Relaxed) - blocks_before) as f64;
-    let payload = payload_bytes(&engine, || LIVE.load(Ordering::Relaxed)) as f64;
+    let live = (heap::live() - live_before) as f64;
+    let blocks = (heap::blocks() - blocks_before) as f64;
+    let payload = payload_bytes(&engine, heap::live) as f64;
     let start = Instant::now();
-    let parts: Vec<String> = parts(engine, || LIVE.load(Ordering::Relaxed))
+    let parts: Vec<String> = parts(engine, heap::live)
         .iter()
         .map(|(part, bytes)| format!("{part:?} {:.0}", *bytes as f64 / facts as f64))
         .collect();
