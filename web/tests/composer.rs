@@ -313,7 +313,7 @@ async fn the_shelves_follow_the_history_across_a_lock_and_still_fill_the_compose
     settle().await;
     handle.update(props(true, vec![submitted.clone()]));
     settle().await;
-    assert!(one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    assert!(one(&root, "fieldset.composer-body").has_attribute("inert"));
     assert_eq!(all(&root, "[data-testid='history-item']").len(), 1);
     assert!(!root.text_content().unwrap().contains("pick one to start"));
 
@@ -321,7 +321,7 @@ async fn the_shelves_follow_the_history_across_a_lock_and_still_fill_the_compose
     // kept from before the lock still reach it).
     handle.update(props(false, vec![submitted.clone()]));
     settle().await;
-    assert!(!one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    assert!(!one(&root, "fieldset.composer-body").has_attribute("inert"));
     click(&all(&root, "[data-testid='example']")[0]).await;
     assert_eq!(json_text(&root), examples_for("counter")[0].command);
     click(&testid(&root, "history-item")).await;
@@ -390,7 +390,13 @@ async fn the_past_locks_the_composer_and_a_running_repeat_shows_progress_and_can
         .text_content()
         .unwrap()
         .contains("past"));
-    assert!(one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    // Locked for the keyboard too: the raw JSON takes no focus, and Submit is disabled.
+    let json = testid(&root, "command-json").dyn_into::<HtmlElement>().unwrap();
+    json.focus().unwrap();
+    let focused = web_sys::window().unwrap().document().unwrap().active_element();
+    assert_ne!(focused.as_ref(), Some(json.unchecked_ref::<Element>()));
+    assert!(testid(&root, "command-submit").has_attribute("disabled"));
+    assert!(one(&root, ".composer.is-locked > fieldset.composer-body").has_attribute("inert"));
     // Nothing submitted yet: the examples say to start there.
     assert!(one(&root, ".composer-shelf summary")
         .text_content()

@@ -119,7 +119,8 @@ impl Catalog {
 pub struct ComposerProps {
     /// The domain whose commands are composed.
     pub domain: DomainRef,
-    /// Time travel is in the past: everything is disabled and the reason shown.
+    /// Time travel is in the past: the form is inert (out of reach of the keyboard, the
+    /// pointer and assistive technology), Submit disabled, and the reason shown.
     #[prop_or_default]
     pub locked: bool,
     /// Why it is locked, when not because of time travel (a read-only session).
@@ -272,7 +273,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let n = count.unwrap_or(1);
 
     html! {
-        <section class="composer" aria-label="Command composer" {onkeydown}>
+        <section class={classes!("composer", props.locked.then_some("is-locked"))}
+            aria-label="Command composer" {onkeydown}>
             <header class="composer-head">
                 <h2 class="composer-title">{ "Command" }</h2>
                 <span class="composer-domain" title={props.domain.info().description.clone()}>
@@ -287,7 +289,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     )) }
                 </p>
             }
-            <fieldset class="composer-body" disabled={props.locked}>
+            // Locked, the form is `inert`: out of the tab order, the pointer's and the
+            // accessibility tree's reach, in one attribute. Not `disabled`: a disabled
+            // fieldset restyles every control under it (`:disabled`), which made entering
+            // the past cost a frame's worth of style recalc; the note above says why.
+            <fieldset class="composer-body" inert={props.locked}>
                 // Until something is submitted the examples come first, where a newcomer
                 // looks; after that they make way for the form.
                 if first_time { { examples.clone() } }
