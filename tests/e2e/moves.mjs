@@ -138,19 +138,26 @@ if (process.env.TRACE) {
       if (["UpdateLayoutTree", "Layout", "HitTest", "EventDispatch"].includes(e.name)) {
         parts[e.name] = (parts[e.name] ?? 0) + (e.tdur ?? 0) / 1000;
       }
-      // Counts that do not depend on the load: elements restyled, layout objects laid out.
+      // Counts that do not depend on the load: elements restyled, layout objects laid out
+      // (`inputStyled`, `inputLaidOut`: the same, forced inside the input task).
       if (e.name === "UpdateLayoutTree") parts.styled = (parts.styled ?? 0) + (e.args?.elementCount ?? 0);
       if (e.name === "Layout") parts.laidOut = (parts.laidOut ?? 0) + (e.args?.beginData?.dirtyObjects ?? 0);
       if (e.ts < reach) continue;
       before += (e.tdur ?? 0) / 1000;
       reach = e.ts + e.dur;
     }
+    // Style and layout forced inside the input task (a read of the layout while it runs).
+    for (const e of mine) {
+      if (!inside(task, e) || e === task) continue;
+      if (e.name === "UpdateLayoutTree") parts.inputStyled = (parts.inputStyled ?? 0) + (e.args?.elementCount ?? 0);
+      if (e.name === "Layout") parts.inputLaidOut = (parts.inputLaidOut ?? 0) + (e.args?.beginData?.dirtyObjects ?? 0);
+    }
     cpu[kinds[i]].push([(task.tdur ?? 0) / 1000, before, parts]);
   });
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]?.toFixed(2);
   for (const kind of ["live", "past"]) {
     const rows = cpu[kind];
-    const parts = ["UpdateLayoutTree", "Layout", "HitTest", "EventDispatch", "styled", "laidOut"].map((name) => `${name} ${median(rows.map((r) => r[2][name] ?? 0))}`);
+    const parts = ["UpdateLayoutTree", "Layout", "HitTest", "EventDispatch", "styled", "laidOut", "inputStyled", "inputLaidOut"].map((name) => `${name} ${median(rows.map((r) => r[2][name] ?? 0))}`);
     console.log(`CPU ms, ${kind === "live" ? "from live" : "within the past"} (${rows.length} moves): input task median ${median(rows.map((r) => r[0]))}, frame before its callbacks ${median(rows.map((r) => r[1]))} (${parts.join(", ")}), both ${median(rows.map((r) => r[0] + r[1]))}`);
   }
 }

@@ -119,8 +119,8 @@ impl Catalog {
 pub struct ComposerProps {
     /// The domain whose commands are composed.
     pub domain: DomainRef,
-    /// Time travel is in the past: the form is inert (out of reach of the keyboard, the
-    /// pointer and assistive technology), Submit disabled, and the reason shown.
+    /// Time travel is in the past: the form is set aside (out of reach of the keyboard, the
+    /// pointer and assistive technology), Submit disabled, and the reason shown instead.
     #[prop_or_default]
     pub locked: bool,
     /// Why it is locked, when not because of time travel (a read-only session).
@@ -285,15 +285,15 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 <p class="composer-locked" role="status">
                     { "⚠ " }
                     { props.lock_reason.clone().unwrap_or_else(|| AttrValue::from(
-                        "Viewing the past: commands are issued at the present. Return to the end of the timeline to compose.",
+                        "Viewing the past: commands are issued at the present. Go back to live (End) to compose.",
                     )) }
                 </p>
             }
-            // Locked, the form is `inert`: out of the tab order, the pointer's and the
-            // accessibility tree's reach, in one attribute. Not `disabled`: a disabled
-            // fieldset restyles every control under it (`:disabled`), which made entering
-            // the past cost a frame's worth of style recalc; the note above says why.
-            <fieldset class="composer-body" inert={props.locked}>
+            // Locked, the form is skipped by the section's class (composer.css: not drawn,
+            // not focusable, not in the accessibility tree) and the note above takes its
+            // place. Not `disabled` nor `inert`: either restyles every control under it,
+            // which made entering the past cost a frame's worth of style recalc.
+            <fieldset class="composer-body" aria-hidden={props.locked.then_some("true")}>
                 // Until something is submitted the examples come first, where a newcomer
                 // looks; after that they make way for the form.
                 if first_time { { examples.clone() } }
