@@ -111,6 +111,7 @@ test("time travel: the past is said plainly, the composer is locked, fork starts
     return document.activeElement === el;
   });
   assert.equal(focusable, false, "the raw JSON editor takes no focus in the past");
+  assert.equal(await page.getByRole("textbox", { name: "Raw JSON" }).count(), 0, "nor is it in the accessibility tree");
   assert.match(await page.getByTestId("past-banner").textContent(), /3/);
   await page.keyboard.press("ArrowLeft");
   assert.equal(await page.getByTestId("timeline").inputValue(), "2");
@@ -120,6 +121,7 @@ test("time travel: the past is said plainly, the composer is locked, fork starts
   await page.getByTestId("live-button").click();
   assert.equal(await page.getByTestId("past-banner").count(), 0);
   assert.equal(await page.getByTestId("timeline").inputValue(), String(total));
+  assert.equal(await page.getByRole("textbox", { name: "Raw JSON" }).count(), 1, "the form is back");
   await page.getByTestId("timeline").fill("3");
   await page.getByTestId("fork-button").click();
   await waitForHead(page, 3);
