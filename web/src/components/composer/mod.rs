@@ -119,8 +119,7 @@ impl Catalog {
 pub struct ComposerProps {
     /// The domain whose commands are composed.
     pub domain: DomainRef,
-    /// Time travel is in the past: the form is set aside (out of reach of the keyboard, the
-    /// pointer and assistive technology), Submit disabled, and the reason shown instead.
+    /// Time travel is in the past: everything is disabled and the reason shown.
     #[prop_or_default]
     pub locked: bool,
     /// Why it is locked, when not because of time travel (a read-only session).
@@ -273,8 +272,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let n = count.unwrap_or(1);
 
     html! {
-        <section class={classes!("composer", props.locked.then_some("is-locked"))}
-            aria-label="Command composer" {onkeydown}>
+        <section class="composer" aria-label="Command composer" {onkeydown}>
             <header class="composer-head">
                 <h2 class="composer-title">{ "Command" }</h2>
                 <span class="composer-domain" title={props.domain.info().description.clone()}>
@@ -285,15 +283,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 <p class="composer-locked" role="status">
                     { "⚠ " }
                     { props.lock_reason.clone().unwrap_or_else(|| AttrValue::from(
-                        "Viewing the past: commands are issued at the present. Go back to live (End) to compose.",
+                        "Viewing the past: commands are issued at the present. Return to the end of the timeline to compose.",
                     )) }
                 </p>
             }
-            // Locked, the form is skipped by the section's class (composer.css: not drawn,
-            // not focusable, not in the accessibility tree) and the note above takes its
-            // place. Not `disabled` nor `inert`: either restyles every control under it,
-            // which made entering the past cost a frame's worth of style recalc.
-            <fieldset class="composer-body" aria-hidden={props.locked.then_some("true")}>
+            <fieldset class="composer-body" disabled={props.locked}>
                 // Until something is submitted the examples come first, where a newcomer
                 // looks; after that they make way for the form.
                 if first_time { { examples.clone() } }
