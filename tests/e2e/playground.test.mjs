@@ -105,6 +105,14 @@ test("time travel: the past is said plainly, the composer is locked, fork starts
   await page.getByTestId("timeline").fill("3");
   await page.getByTestId("past-banner").waitFor();
   assert.ok(await page.getByTestId("command-submit").isDisabled(), "locked in the past");
+  // Locked for the keyboard too (and said so to assistive technology): the composer's
+  // controls take no focus and are disabled.
+  const focusable = await page.getByTestId("command-json").evaluate((el) => {
+    el.focus();
+    return document.activeElement === el;
+  });
+  assert.equal(focusable, false, "the raw JSON editor takes no focus in the past");
+  assert.ok(await page.getByRole("textbox", { name: "Raw JSON" }).isDisabled(), "the raw JSON editor is disabled");
   assert.match(await page.getByTestId("past-banner").textContent(), /3/);
   await page.keyboard.press("ArrowLeft");
   assert.equal(await page.getByTestId("timeline").inputValue(), "2");
@@ -114,12 +122,46 @@ test("time travel: the past is said plainly, the composer is locked, fork starts
   await page.getByTestId("live-button").click();
   assert.equal(await page.getByTestId("past-banner").count(), 0);
   assert.equal(await page.getByTestId("timeline").inputValue(), String(total));
+  assert.ok(await page.getByRole("textbox", { name: "Raw JSON" }).isEditable(), "the composer is unlocked when live");
   await page.getByTestId("timeline").fill("3");
   await page.getByTestId("fork-button").click();
   await waitForHead(page, 3);
   assert.equal(await page.getByTestId("past-banner").count(), 0, "the fork is live");
   await page.keyboard.press("End");
   assert.deepEqual(errors, []);
+});
+
+test("narrow windows: a stacked panel is as tall as what it shows, up to its share of the window", async () => {
+  for (const [width, height] of [[900, 900], [700, 800]]) {
+    const context = await env.browser.newContext({ viewport: { width, height } });
+    const { page, errors } = await open(env, "/", { context });
+    const bottomGap = (testid) =>
+      page.evaluate((testid) => {
+        const rows = [...document.querySelectorAll(`[data-testid=${testid}]`)];
+        const last = Math.max(...rows.map((r) => r.getBoundingClientRect().bottom));
+        return document.querySelector(".panel-log").getBoundingClientRect().bottom - last;
+      }, testid);
+    const panelHeight = (name) => page.evaluate((name) => document.querySelector(`.panel-${name}`).getBoundingClientRect().height, name);
+    // A few facts: the log ends below its last row, not a screenful later.
+    const [create, openIt] = scenarioCommands("restaurant", "happy-path");
+    await submit(page, create);
+    await submit(page, openIt);
+    await waitForHead(page, 2);
+    const gap = await bottomGap("log-row");
+    assert.ok(gap >= 0 && gap < 16, `${width}px: the log ends ${gap}px below its last row`);
+    // The empty queue says so in a few lines.
+    assert.ok((await panelHeight("queue")) < 0.25 * height, `${width}px: the empty queue is ${await panelHeight("queue")}px tall`);
+    // A long log is capped at 60% of the window and scrolls inside.
+    const another = structuredClone(create);
+    another.restaurant.create_restaurant.restaurant_id = "r${i}";
+    await submit(page, another, { times: 60 });
+    await waitForHead(page, 62);
+    const log = await panelHeight("log");
+    assert.ok(Math.abs(log - 0.6 * height) < 2, `${width}px: a long log is ${log}px tall`);
+    await page.screenshot({ path: shots + `narrow-${width}.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });
 
 test("keyboard: ? lists the shortcuts, Esc closes, / focuses the filter, no shortcut fires while typing", async () => {

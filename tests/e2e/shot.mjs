@@ -1,5 +1,6 @@
 // Developer helper: `node tests/e2e/shot.mjs OUT.png [width] [height] [dark]` serves dist/
-// and saves a screenshot of the playground, for looking at the page while working on it.
+// and saves a screenshot of the playground, for looking at the page while working on it
+// (SCRIPT: a module whose default export drives the page first; FULL=1: the whole page).
 import { chromium } from "playwright-core";
 import { serveDirectory } from "./serve.mjs";
 
@@ -21,6 +22,7 @@ if (process.env.SCRIPT) {
   const steps = (await import(process.env.SCRIPT)).default;
   await steps(page);
 }
-await page.screenshot({ path: out });
+// FULL=1: the whole page, not only the viewport (narrow windows scroll).
+await page.screenshot({ path: out, fullPage: Boolean(process.env.FULL) });
 await browser.close();
 await server.close();

@@ -391,6 +391,18 @@ async fn the_past_locks_the_composer_and_a_running_repeat_shows_progress_and_can
         .unwrap()
         .contains("past"));
     assert!(one(&root, "fieldset.composer-body").has_attribute("disabled"));
+    // Locked for the keyboard too: the raw JSON takes no focus, and Submit is disabled.
+    let json = testid(&root, "command-json")
+        .dyn_into::<HtmlElement>()
+        .unwrap();
+    json.focus().unwrap();
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element();
+    assert_ne!(focused.as_ref(), Some(json.unchecked_ref::<Element>()));
+    assert!(testid(&root, "command-submit").has_attribute("disabled"));
     // Nothing submitted yet: the examples say to start there.
     assert!(one(&root, ".composer-shelf summary")
         .text_content()

@@ -358,7 +358,7 @@ pub fn Log(props: &LogProps) -> Html {
         html! {
             <div class="log-empty" role="note">
                 <p class="log-empty-title">{ "No facts yet" }</p>
-                <p>{ "Pick an example command on the left and submit it (Ctrl+Enter)." }</p>
+                <p>{ "Pick an example command in the composer and submit it (Ctrl+Enter)." }</p>
             </div>
         }
     } else {
