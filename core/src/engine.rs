@@ -467,6 +467,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             Some(live) => decider.decide(&envelope.command, &live.state().state),
             None => decider.decide(&envelope.command, &decider.initial_state()),
         };
+        if let (Some(live), Ok(events)) = (&mut found, &decision) {
+            if !events.is_empty() {
+                let (ordinal, state) = live.shared_state();
+                self.timeline.unshare(ordinal, state);
+            }
+        }
         // Every fact of a stream shares the stream's first id, not the copy
         // `Decider::stream_id` made for this command.
         let stream = found.as_ref().map_or(requested, StreamEntry::id);
