@@ -467,7 +467,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             Some(live) => decider.decide(&envelope.command, &live.state().state),
             None => decider.decide(&envelope.command, &decider.initial_state()),
         };
-        if let (Some(live), Ok(events)) = (&mut found, &decision) {
+        if let (Some(live), Ok(events)) = (&found, &decision) {
             if !events.is_empty() {
                 let (ordinal, state) = live.shared_state();
                 self.timeline.unshare(ordinal, state);

@@ -311,8 +311,8 @@ impl<'a, S: Clone> StreamEntry<'a, S> {
 
     /// The stream's ordinal and its state as the map shares it, for the timeline to take
     /// its own copy before a write ([`crate::time_travel::Timeline::unshare`]).
-    pub(crate) fn shared_state(&mut self) -> (u32, &mut Arc<StreamState<S>>) {
-        (self.slot.ordinal, &mut self.slot.state)
+    pub(crate) fn shared_state(&self) -> (u32, &Arc<StreamState<S>>) {
+        (self.slot.ordinal, &self.slot.state)
     }
 
     /// Folds `events`, each with its stream version, into the stream: in place, or in a

@@ -91,7 +91,7 @@ impl<Y: System> Timeline<Y> {
     /// its spare capacity), and the checkpoint keeps a copy as big as its contents. It is
     /// the one copy a write after a checkpoint makes anyway ([`Arc::make_mut`]), made on
     /// the side that is not written again.
-    pub(crate) fn unshare(&mut self, ordinal: u32, state: &mut Arc<StreamState<StreamStateOf<Y>>>) {
+    pub(crate) fn unshare(&mut self, ordinal: u32, state: &Arc<StreamState<StreamStateOf<Y>>>) {
         if Arc::strong_count(state) != 2 {
             return;
         }
