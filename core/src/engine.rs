@@ -131,6 +131,9 @@ pub struct Engine<
     index: CommandIndex,
     /// Reactor names, shared by every command a reactor issues.
     names: Vec<SharedStr>,
+    /// The commands queued in reaction to the fact being reacted to, kept empty between
+    /// facts: its room is reused, so a single reaction allocates no list.
+    queued: Vec<SharedCommand<Y::Command>>,
 }
 
 impl<Y: System> Engine<Y> {
@@ -211,6 +214,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             live,
             index: CommandIndex::new(ids),
             names: Vec::new(),
+            queued: Vec::new(),
         }
     }
 
@@ -262,8 +266,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     /// Queues a user command with a generated id and returns the id.
     pub fn submit(&mut self, command: Y::Command) -> Id {
-        let id = self.fresh_command_id();
-        self.index.queue(id, Some(self.journal().len()));
+        let ordinal = self.fresh_command_ordinal();
+        let id = self.ids.command(ordinal);
+        self.index
+            .queue_ordinal(ordinal, Some(self.journal().len()));
         self.enqueue_user(id, command);
         id
     }
@@ -288,11 +294,16 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// counter and the ids queued so far, which the journal determines, so a rebuilt
     /// engine draws the same ids.
     fn fresh_command_id(&self) -> Id {
+        self.ids.command(self.fresh_command_ordinal())
+    }
+
+    /// The ordinal of [`Engine::fresh_command_id`]'s id ([`SeededIds::command`]).
+    fn fresh_command_ordinal(&self) -> u64 {
         let mut ordinal = self.live.commands;
-        while self.index.contains(self.ids.command(ordinal)) {
+        while self.index.contains_ordinal(ordinal) {
             ordinal += 1;
         }
-        self.ids.command(ordinal)
+        ordinal
     }
 
     fn enqueue_user(&mut self, command_id: Id, command: Y::Command) {
@@ -456,6 +467,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             Some(live) => decider.decide(&envelope.command, &live.state().state),
             None => decider.decide(&envelope.command, &decider.initial_state()),
         };
+        if let (Some(live), Ok(events)) = (&found, &decision) {
+            if !events.is_empty() {
+                let (ordinal, state) = live.shared_state();
+                self.timeline.unshare(ordinal, state);
+            }
+        }
         // Every fact of a stream shares the stream's first id, not the copy
         // `Decider::stream_id` made for this command.
         let stream = found.as_ref().map_or(requested, StreamEntry::id);
@@ -578,10 +595,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 continue;
             }
             let (fact_id, compensation) = (fact.id, fact.is_rejection());
-            let mut queued = Vec::with_capacity(reactions.len());
             for (name, command) in reactions.drain(..) {
+                let ordinal = self.fresh_command_ordinal();
                 let reaction = Arc::new(CommandEnvelope {
-                    command_id: self.fresh_command_id(),
+                    command_id: self.ids.command(ordinal),
                     correlation_id: envelope.correlation_id,
                     causation_id: fact_id,
                     time: self.live.entries,
@@ -596,12 +613,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     self.live.commands += 1;
                     dropped.push(reaction);
                 } else {
-                    self.index.queue(reaction.command_id, None);
+                    self.index.queue_ordinal(ordinal, None);
                     self.live.enqueue(reaction.clone());
-                    queued.push(reaction);
+                    self.queued.push(reaction);
                 }
             }
-            facts.set_queued(index, queued);
+            facts.set_queued(index, self.queued.drain(..));
         }
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {

@@ -165,9 +165,14 @@ impl Hasher for FastHasher {
         for chunk in &mut chunks {
             self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
         }
-        let mut last = [0u8; 8];
-        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.add(u64::from_le_bytes(last));
+        // The last 0 to 7 bytes as a little-endian word padded with zeros, gathered byte
+        // by byte: a copy into a buffer of a length known only now calls `memcpy`.
+        let last = chunks
+            .remainder()
+            .iter()
+            .rev()
+            .fold(0, |word, &byte| word << 8 | u64::from(byte));
+        self.add(last);
     }
     fn write_u8(&mut self, n: u8) {
         self.add(u64::from(n));
@@ -308,6 +313,28 @@ mod tests {
                 let id = Id(raw);
                 assert_eq!(ids.command(ids.command_ordinal(id)), id);
             }
+        }
+    }
+
+    #[test]
+    fn the_fast_hash_reads_a_tail_as_its_bytes_padded_with_zeros() {
+        // The words the hash takes: whole 8-byte chunks, then the rest padded with zeros
+        // (what the maps' iteration order was built on).
+        let text: Vec<u8> = (1..=20u8).map(|b| b.wrapping_mul(13)).collect();
+        for len in 0..=text.len() {
+            let bytes = &text[..len];
+            let mut expected = FastHasher(0);
+            for chunk in bytes.chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                expected.add(u64::from_le_bytes(word));
+            }
+            if len % 8 == 0 {
+                expected.add(0);
+            }
+            let mut hasher = FastHash.build_hasher();
+            hasher.write(bytes);
+            assert_eq!(hasher.finish(), expected.finish(), "{len} bytes");
         }
     }
 

@@ -272,7 +272,9 @@ impl<C, E, R> Batch<C, E, R> {
         if narrow.is_none() {
             batch.set_wide(Some((time, 0)));
         }
-        batch.set_queued(0, queued.into_vec());
+        if !queued.is_empty() {
+            batch.set_queued(0, queued);
+        }
         batch
     }
 
@@ -354,14 +356,21 @@ impl<C, E, R> Batch<C, E, R> {
     }
 
     /// Sets the commands queued in reaction to fact `index` (`index < len`; `queued`
-    /// replaces what the fact's reactions were).
-    pub(crate) fn set_queued(&mut self, index: usize, mut queued: Vec<SharedCommand<C>>) {
+    /// replaces what the fact's reactions were). A single reaction to the first fact is
+    /// kept as it is, so the engine hands it over from a buffer it keeps (a drain) and
+    /// allocates nothing for it.
+    pub(crate) fn set_queued<I>(&mut self, index: usize, queued: I)
+    where
+        I: IntoIterator<Item = SharedCommand<C>>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let mut queued = queued.into_iter();
         if let Some(index) = index.checked_sub(1) {
             let more = self
                 .more
                 .as_mut()
                 .expect("a fact after the first is in `more`");
-            more.rest[index].queued = queued.into_boxed_slice();
+            more.rest[index].queued = queued.collect();
             return;
         }
         self.reaction = None;
@@ -369,9 +378,9 @@ impl<C, E, R> Batch<C, E, R> {
             more.reactions = Box::default();
         }
         if queued.len() == 1 {
-            self.reaction = queued.pop();
-        } else if !queued.is_empty() {
-            self.more_mut().reactions = queued.into_boxed_slice();
+            self.reaction = queued.next();
+        } else if queued.len() > 1 {
+            self.more_mut().reactions = queued.collect();
         }
         self.tidy();
     }

@@ -2,8 +2,9 @@
 
 use crate::envelope::{FactKindRef, FactRef};
 use crate::ids::{FastHash, StreamId};
+use hashbrown::hash_map::RawEntryMut;
+use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -79,7 +80,7 @@ impl<C, E, R> Default for InMemoryEventStore<C, E, R> {
 }
 
 /// The stream versions of a store being freed a few at a time ([`crate::Remains`]).
-pub(crate) type VersionsDrain = std::collections::hash_map::IntoIter<StreamId, u64>;
+pub(crate) type VersionsDrain = hashbrown::hash_map::IntoIter<StreamId, u64>;
 
 impl<C, E, R> InMemoryEventStore<C, E, R> {
     /// An empty store.
@@ -108,15 +109,20 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
         expected_version: u64,
         facts: impl IntoIterator<Item = FactRef<'f, C, E, R>>,
     ) -> Result<(), Conflict> {
-        let version = match self.versions.get_mut(stream) {
-            Some(version) if *version == expected_version => version,
-            None if expected_version == 0 => self.versions.entry(stream.clone()).or_default(),
+        // One hash and one probe, whether the stream is new or known.
+        let version = match self.versions.raw_entry_mut().from_key(stream) {
+            RawEntryMut::Occupied(known) if *known.get() == expected_version => known.into_mut(),
+            RawEntryMut::Vacant(new) if expected_version == 0 => new.insert(stream.clone(), 0).1,
             found => {
+                let actual = match found {
+                    RawEntryMut::Occupied(known) => *known.get(),
+                    RawEntryMut::Vacant(_) => 0,
+                };
                 return Err(Conflict {
                     stream_id: stream.clone(),
                     expected: expected_version,
-                    actual: found.map_or(0, |v| *v),
-                })
+                    actual,
+                });
             }
         };
         for fact in facts {

@@ -309,6 +309,12 @@ impl<'a, S: Clone> StreamEntry<'a, S> {
         &self.slot.state
     }
 
+    /// The stream's ordinal and its state as the map shares it, for the timeline to take
+    /// its own copy before a write ([`crate::time_travel::Timeline::unshare`]).
+    pub(crate) fn shared_state(&self) -> (u32, &Arc<StreamState<S>>) {
+        (self.slot.ordinal, &self.slot.state)
+    }
+
     /// Folds `events`, each with its stream version, into the stream: in place, or in a
     /// copy of its state if a checkpoint still shares it; nothing if there is no event.
     pub(crate) fn fold<'e, D: Decider<State = S>>(

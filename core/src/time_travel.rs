@@ -85,6 +85,28 @@ impl<Y: System> Timeline<Y> {
         }
     }
 
+    /// Gives the last checkpoint its own copy of `state`, the live state of the stream of
+    /// `ordinal` about to be written, if the two share it and nothing else holds it: the
+    /// live map then writes its state in place, with the room it grew (a `Vec` in it keeps
+    /// its spare capacity), and the checkpoint keeps a copy as big as its contents. It is
+    /// the one copy a write after a checkpoint makes anyway ([`Arc::make_mut`]), made on
+    /// the side that is not written again.
+    pub(crate) fn unshare(&mut self, ordinal: u32, state: &Arc<StreamState<StreamStateOf<Y>>>) {
+        if Arc::strong_count(state) != 2 {
+            return;
+        }
+        let last = self.snapshots.len() - 1;
+        let kept = self.snapshots[last - last % self.checkpoint_every]
+            .streams
+            .as_ref()
+            .and_then(|streams| streams.get(ordinal as usize));
+        if let Some(held) = kept.and_then(|index| self.states.get_mut(index)) {
+            if Arc::ptr_eq(held, state) {
+                *held = Arc::new(StreamState::clone(state));
+            }
+        }
+    }
+
     /// Keeps `live` as the next snapshot, and its streams if `checkpoint`: the last
     /// checkpoint's with the streams written since put in.
     fn snapshot(&mut self, live: &mut Projection<Y>, checkpoint: bool) {

@@ -120,7 +120,13 @@ impl CommandIndex {
 
     /// Whether `command_id` was ever queued.
     pub fn contains(&self, command_id: Id) -> bool {
-        self.slot(self.ids.command_ordinal(command_id)).is_some()
+        self.contains_ordinal(self.ids.command_ordinal(command_id))
+    }
+
+    /// Whether the command of `ordinal` ([`SeededIds::command`]) was ever queued: what
+    /// [`CommandIndex::contains`] answers for its id, without undoing the id's mix.
+    pub(crate) fn contains_ordinal(&self, ordinal: u64) -> bool {
+        self.slot(ordinal).is_some()
     }
 
     /// The journal entry of `command_id`: the step that handled it, else its submission.
@@ -133,7 +139,11 @@ impl CommandIndex {
     /// Notes that `command_id` was queued, by journal entry `submitted` if it is a user
     /// submission (a command already noted keeps its entry).
     pub(crate) fn queue(&mut self, command_id: Id, submitted: Option<usize>) {
-        let ordinal = self.ids.command_ordinal(command_id);
+        self.queue_ordinal(self.ids.command_ordinal(command_id), submitted);
+    }
+
+    /// [`CommandIndex::queue`] for the command of `ordinal` ([`SeededIds::command`]).
+    pub(crate) fn queue_ordinal(&mut self, ordinal: u64, submitted: Option<usize>) {
         if self.slot(ordinal).is_none() {
             self.set(ordinal, submitted.map_or(WAITING, slot_of));
         }

@@ -84,3 +84,28 @@ fn streams_first_written_between_checkpoints_are_kept_by_the_next_one() {
     assert_eq!(folded.streams.len(), 250);
     assert_eq!(engine.state().streams, folded.streams);
 }
+
+#[test]
+fn a_write_after_a_checkpoint_leaves_the_live_state_in_place_and_the_checkpoint_a_copy() {
+    use crate::{Decider, System};
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    // Counters 4 and 5 forward nothing (see `Forward`).
+    engine.submit(add(5, 5));
+    engine.run_until_idle(10);
+    // A checkpoint every 16,384 entries: counter 4's commands carry the journal past one,
+    // which keeps counter 5's state, shared with the live map.
+    while engine.journal().len() <= 16_384 {
+        engine.submit(add(4, 0));
+        engine.run_until_idle(10);
+    }
+    let id = engine.system().decider().stream_id(&add(5, 5));
+    let live = |engine: &Engine<_>| -> *const _ { &engine.state().streams[&id] };
+    let (before, entries) = (live(&engine), engine.journal().len());
+    engine.submit(add(5, 5));
+    engine.run_until_idle(10);
+    assert!(std::ptr::eq(live(&engine), before), "written in place");
+    assert_eq!(engine.state().streams[&id].state, 10);
+    let system = engine.system();
+    let at = engine.timeline().at_entry(system, entries);
+    assert_eq!((at.streams[&id].version, at.streams[&id].state), (1, 5));
+}
