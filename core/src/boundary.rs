@@ -521,6 +521,18 @@ impl<Y: System> DomainEngine<Y> {
     }
 }
 
+/// `value` as JSON, read back from its JSON text: for the journal's records (entries,
+/// steps, facts, envelopes), which the journal's text compiles `serde_json`'s writer for,
+/// so that they are not compiled for the windowing serializer of [`to_json`] as well (a
+/// copy fewer per domain in the wasm). It costs a parse more: for what is asked for a
+/// record at a time (a step, an injected fault, an export, a scenario's facts and trace),
+/// not for what the page draws at every change (rows, the inspector, the flow).
+fn via_text<T: Serialize + ?Sized>(value: &T) -> Value {
+    serde_json::to_string(value)
+        .and_then(|text| serde_json::from_str(&text))
+        .unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
+}
+
 /// The JSON of a projection: streams sorted by id, view, process manager, queue.
 pub fn projection_json<Y: JsonSystem>(projection: &Projection<Y>) -> Value
 where
@@ -542,7 +554,7 @@ where
         "streams": streams,
         "view": to_json(&projection.view),
         "process": to_json(&projection.process),
-        "queue": projection.queue.iter().map(to_json).collect::<Vec<_>>(),
+        "queue": projection.queue.iter().map(via_text).collect::<Vec<_>>(),
     })
 }
 
@@ -675,7 +687,7 @@ where
     }
 
     fn step(&mut self) -> Option<Value> {
-        self.engine.step().map(to_json)
+        self.engine.step().map(via_text)
     }
 
     fn run_until_idle(&mut self, max_steps: u64) -> RunSummary {
@@ -686,7 +698,7 @@ where
         let reason: Y::Rejection = from_json(rejection)?;
         self.engine
             .inject_fault(command_id, reason)
-            .map(to_json)
+            .map(via_text)
             .map_err(|e| BoundaryError::whole(&e))
     }
 
@@ -748,7 +760,7 @@ where
             .get(from.min(to)..to)
             .unwrap_or_default()
             .iter()
-            .map(to_json)
+            .map(via_text)
             .collect()
     }
 
@@ -787,7 +799,7 @@ where
         self.engine
             .facts(from)
             .take(to.saturating_sub(from) as usize)
-            .map(|fact| to_json(&fact))
+            .map(|fact| via_text(&fact))
             .collect()
     }
 
@@ -878,7 +890,7 @@ where
     }
 
     fn trace(&self, correlation_id: Id) -> Option<Value> {
-        self.engine.trace(correlation_id).map(|t| to_json(&t))
+        self.engine.trace(correlation_id).map(|t| via_text(&t))
     }
 
     fn flow(&self, correlation_id: Id) -> Option<FlowView> {

@@ -1,13 +1,13 @@
 //! The page: the session provider, the layout of the panels, the keyboard and the timers.
 
 use crate::browser::keyboard::{self, Shortcut};
-use crate::components::banners::{error_banner, PastBanner};
+use crate::components::banners::{error_banner, past_banner};
 use crate::components::composer::{Composer, DomainRef};
-use crate::components::dialog::Dialog;
+use crate::components::dialog::{dialog, use_focus_on_open, DialogProps};
 use crate::components::header::header;
 use crate::components::inspector::Inspector;
 use crate::components::log::Log;
-use crate::components::queue::Queue;
+use crate::components::queue::{queue, QueueProps};
 use crate::components::shortcuts::shortcuts;
 use crate::components::specs::Specs;
 use crate::components::timeline::Timeline;
@@ -55,6 +55,9 @@ pub fn App() -> Html {
         SessionStore::new(Session::new(Rc::new(domains), START_DOMAIN, 0))
     });
     let overlay = use_state(|| None::<Overlay>);
+    let dialog_close = use_node_ref();
+    let queue_editing = use_state(|| None::<Id>);
+    use_focus_on_open(*overlay, dialog_close.clone());
     let focus_filter = use_state(|| 0u64);
     let committed = use_state_eq(|| None::<u64>);
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
@@ -155,11 +158,14 @@ pub fn App() -> Html {
                         {has_view} {has_process} />
                 </div>
                 <div class="panel panel-queue">
-                    <Queue rows={states.queue.clone()} total={states.current.queue_len}
-                        domain={DomainRef(session.domain().clone())}
-                        can_inject={!locked}
-                        on_inject={handlers.inject.clone()}
-                        on_select_flow={handlers.select_flow.clone()} />
+                    { queue(&QueueProps {
+                        rows: states.queue.clone(),
+                        total: states.current.queue_len,
+                        domain: DomainRef(session.domain().clone()),
+                        can_inject: !locked,
+                        on_inject: handlers.inject.clone(),
+                        on_select_flow: handlers.select_flow.clone(),
+                    }, &queue_editing) }
                 </div>
                 <div class="panel panel-trace">
                     <Trace flow={(*flow).clone()} selected={position} cursor={session.cursor()}
@@ -169,16 +175,18 @@ pub fn App() -> Html {
             // The past banner floats over the panels' bottom edge, above the timeline:
             // going into the past or back lays no panel out again.
             <div class="timeline-dock">
-                <PastBanner />
+                { past_banner(&store) }
                 <Timeline />
             </div>
             { match *overlay {
-                Some(Overlay::Help) => shortcuts(show(None)),
-                Some(Overlay::Specs) => html! {
-                    <Dialog title="Specifications" testid="specs" wide=true on_close={show(None)}>
-                        <Specs />
-                    </Dialog>
-                },
+                Some(Overlay::Help) => shortcuts(show(None), dialog_close.clone()),
+                Some(Overlay::Specs) => dialog(DialogProps {
+                    title: "Specifications",
+                    testid: "specs",
+                    on_close: show(None),
+                    wide: true,
+                    close_button: dialog_close.clone(),
+                }, html! { <Specs /> }),
                 None => html! {},
             } }
         </div>

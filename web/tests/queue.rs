@@ -5,7 +5,7 @@
 use decider_core::boundary::QueueRow;
 use decider_core::{EngineConfig, Id, MessageKind};
 use decider_web::components::composer::DomainRef;
-use decider_web::components::queue::{Queue, QueueProps};
+use decider_web::components::queue::{queue, QueueProps};
 use decider_web::widgets::text::shorten_middle as shorten;
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -14,7 +14,7 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
-use yew::Callback;
+use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -45,6 +45,13 @@ fn restaurant_queue() -> (Box<dyn decider_core::DynEngine>, Vec<QueueRow>) {
         .unwrap();
     let rows = engine.inspect(None, None, 50).queue;
     (engine, rows)
+}
+
+/// The queue panel with the state the page keeps for it (which fault editor is open).
+#[function_component]
+fn Queue(props: &QueueProps) -> Html {
+    let editing = use_state(|| None::<Id>);
+    queue(props, &editing)
 }
 
 async fn mount(rows: Vec<QueueRow>, total: usize, can_inject: bool, sent: &Rc<Sent>) -> Element {

@@ -85,12 +85,10 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                     out.payload(failure);
                 }
                 let facts: Vec<_> = step.recorded().collect();
-                out.number(facts.len() as u64);
-                if let Some((first, _)) = facts.first() {
-                    out.text(first.stream_id.as_str());
-                    out.number(first.position);
-                    out.number(first.time);
-                }
+                let first = facts
+                    .first()
+                    .map(|(f, _)| (f.stream_id, f.position, f.time));
+                out.batch_head(facts.len(), first);
                 for (fact, commands) in facts {
                     out.id(fact.id);
                     out.payload(&fact.kind);
@@ -128,8 +126,11 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
 pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<Vec<JournalEntry<C, E, R>>, String> {
-    let mut input = Reader::new(bytes)?;
-    let count = input.count()?;
+    let mut input = Reader {
+        input: Input::new(bytes)?,
+        queued: HashMap::default(),
+    };
+    let count = input.input.count()?;
     let mut entries = Vec::with_capacity(count.min(ROOM));
     for index in 0..count {
         let entry = input
@@ -137,7 +138,7 @@ pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
             .map_err(|e| format!("entry {index} of the packed run: {e}"))?;
         entries.push(entry);
     }
-    if input.byte().is_ok() {
+    if input.input.byte().is_ok() {
         return Err("bytes after the last entry".into());
     }
     Ok(entries)
@@ -146,7 +147,7 @@ pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
 /// The number of entries `bytes` say they hold (read from their head alone), if they are
 /// of this version of the form.
 pub fn count(bytes: &[u8]) -> Option<usize> {
-    Reader::<()>::new(bytes).ok()?.count().ok()
+    Input::new(bytes).ok()?.count().ok()
 }
 
 /// Bytes being written.
@@ -187,14 +188,21 @@ impl Writer<'_> {
 
     /// A whole envelope.
     fn envelope<C: Serialize>(&mut self, envelope: &CommandEnvelope<C>) {
-        self.id(envelope.command_id);
-        self.id(envelope.correlation_id);
-        self.id(envelope.causation_id);
-        self.number(envelope.time);
-        self.origin(&envelope.origin);
-        self.byte(u8::from(envelope.compensation));
-        self.number(u64::from(envelope.depth));
+        self.head(&Head::of(envelope));
         self.payload(&envelope.command);
+    }
+
+    /// What [`Writer::envelope`] writes before the command (not generic: written once,
+    /// not once per domain).
+    #[inline(never)]
+    fn head(&mut self, head: &Head<'_>) {
+        self.id(head.command_id);
+        self.id(head.correlation_id);
+        self.id(head.causation_id);
+        self.number(head.time);
+        self.origin(head.origin);
+        self.byte(u8::from(head.compensation));
+        self.number(u64::from(head.depth));
     }
 
     /// A command the fact `fact` (at `time`, of a step of command `step`) queued, without
@@ -206,6 +214,13 @@ impl Writer<'_> {
         time: u64,
         step: &CommandEnvelope<C>,
     ) {
+        self.queued_head(&Head::of(envelope), fact, time, &Head::of(step));
+        self.payload(&envelope.command);
+    }
+
+    /// What [`Writer::queued`] writes before the command (not generic).
+    #[inline(never)]
+    fn queued_head(&mut self, envelope: &Head<'_>, fact: Id, time: u64, step: &Head<'_>) {
         let depth = u64::from(step.depth) + 1;
         let flags = (u8::from(envelope.correlation_id != step.correlation_id) * OWN_CORRELATION)
             | (u8::from(envelope.causation_id != fact) * OWN_CAUSATION)
@@ -225,32 +240,67 @@ impl Writer<'_> {
         if flags & OWN_DEPTH != 0 {
             self.number(u64::from(envelope.depth));
         }
-        self.origin(&envelope.origin);
+        self.origin(envelope.origin);
         self.byte(u8::from(envelope.compensation));
-        self.payload(&envelope.command);
+    }
+
+    /// A run of facts' shared part: their number, then the stream, first position and time
+    /// of the first (`None`: there is no fact). Not generic.
+    #[inline(never)]
+    fn batch_head(&mut self, count: usize, first: Option<(&StreamId, u64, u64)>) {
+        self.number(count as u64);
+        if let Some((stream, position, time)) = first {
+            self.text(stream.as_str());
+            self.number(position);
+            self.number(time);
+        }
     }
 }
 
-/// Bytes being read, with what the run read so far shares.
-struct Reader<'a, C> {
+/// An envelope's fields but its command: what the framing of the form reads and writes
+/// without knowing the domain's command type.
+struct Head<'o> {
+    command_id: Id,
+    correlation_id: Id,
+    causation_id: Id,
+    time: u64,
+    origin: &'o Origin,
+    compensation: bool,
+    depth: u32,
+}
+
+impl<'o> Head<'o> {
+    fn of<C>(envelope: &'o CommandEnvelope<C>) -> Self {
+        Head {
+            command_id: envelope.command_id,
+            correlation_id: envelope.correlation_id,
+            causation_id: envelope.causation_id,
+            time: envelope.time,
+            origin: &envelope.origin,
+            compensation: envelope.compensation,
+            depth: envelope.depth,
+        }
+    }
+}
+
+/// Bytes being read: the framing of the form, which does not know the domain's types
+/// (compiled once, not once per domain).
+struct Input<'a> {
     input: bincode::Deserializer<SliceReader<'a>, ReadOptions>,
     /// Each stream id read, shared by every entry of the run that names it.
     streams: HashMap<&'a str, StreamId, FastHash>,
-    /// The commands the run queued, until a step takes one.
-    queued: HashMap<Id, SharedCommand<C>, FastHash>,
 }
 
-impl<'a, C: DeserializeOwned> Reader<'a, C> {
-    /// A reader of `bytes`, past their version (which must be this one).
+impl<'a> Input<'a> {
+    /// An input of `bytes`, past their version (which must be this one).
     fn new(bytes: &'a [u8]) -> Result<Self, String> {
         let options = DefaultOptions::new().with_limit(bytes.len() as u64);
-        let mut reader = Reader {
+        let mut input = Input {
             input: bincode::Deserializer::from_slice(bytes, options),
             streams: HashMap::default(),
-            queued: HashMap::default(),
         };
-        match reader.byte()? {
-            VERSION => Ok(reader),
+        match input.byte()? {
+            VERSION => Ok(input),
             other => Err(format!("packed form version {other}, not {VERSION}")),
         }
     }
@@ -313,8 +363,10 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
         }
     }
 
-    fn envelope(&mut self) -> Result<SharedCommand<C>, String> {
-        Ok(Arc::new(CommandEnvelope {
+    /// A whole envelope's fields before its command (the command is `()`).
+    #[inline(never)]
+    fn head(&mut self) -> Result<CommandEnvelope<()>, String> {
+        Ok(CommandEnvelope {
             command_id: self.id()?,
             correlation_id: self.id()?,
             causation_id: self.id()?,
@@ -322,23 +374,25 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
             origin: self.origin()?,
             compensation: self.flag()?,
             depth: self.small()?,
-            command: self.payload()?,
-        }))
+            command: (),
+        })
     }
 
-    /// A command queued by fact `fact` (at `time`) of a step of command `step`.
-    fn queued(
+    /// The fields before its command of an envelope queued by fact `fact` (at `time`) of a
+    /// step of a command in flow `correlation_id` at `depth` (the command is `()`).
+    #[inline(never)]
+    fn queued_head(
         &mut self,
         fact: Id,
         time: u64,
-        step: &CommandEnvelope<C>,
-    ) -> Result<SharedCommand<C>, String> {
+        (correlation_id, depth): (Id, u32),
+    ) -> Result<CommandEnvelope<()>, String> {
         let flags = self.byte()?;
         let command_id = self.id()?;
         let correlation_id = if flags & OWN_CORRELATION != 0 {
             self.id()?
         } else {
-            step.correlation_id
+            correlation_id
         };
         let causation_id = if flags & OWN_CAUSATION != 0 {
             self.id()?
@@ -353,11 +407,11 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
         let depth = if flags & OWN_DEPTH != 0 {
             self.small()?
         } else {
-            step.depth
+            depth
                 .checked_add(1)
                 .ok_or("a reaction deeper than 32 bits")?
         };
-        let envelope = Arc::new(CommandEnvelope {
+        Ok(CommandEnvelope {
             command_id,
             correlation_id,
             causation_id,
@@ -365,8 +419,65 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
             origin: self.origin()?,
             compensation: self.flag()?,
             depth,
-            command: self.payload()?,
-        });
+            command: (),
+        })
+    }
+
+    /// A step's run of facts, their shared part: how many, and the stream, first position
+    /// and time of the first (no stream when there is no fact).
+    #[inline(never)]
+    fn batch_head(&mut self) -> Result<(usize, Option<StreamId>, u64, u64), String> {
+        let count = self.count()?;
+        if count == 0 {
+            return Ok((0, None, 0, 0));
+        }
+        Ok((count, Some(self.stream()?), self.number()?, self.number()?))
+    }
+}
+
+/// `head`'s fields around `command`.
+fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> SharedCommand<C> {
+    let CommandEnvelope {
+        command_id,
+        correlation_id,
+        causation_id,
+        time,
+        origin,
+        compensation,
+        depth,
+        command: (),
+    } = head;
+    Arc::new(CommandEnvelope {
+        command_id,
+        correlation_id,
+        causation_id,
+        time,
+        origin,
+        compensation,
+        depth,
+        command,
+    })
+}
+
+/// Entries being read: the framing's [`Input`] and the commands the run queued, until a
+/// step takes one.
+struct Reader<'a, C> {
+    input: Input<'a>,
+    queued: HashMap<Id, SharedCommand<C>, FastHash>,
+}
+
+impl<'a, C: DeserializeOwned> Reader<'a, C> {
+    fn envelope(&mut self) -> Result<SharedCommand<C>, String> {
+        let head = self.input.head()?;
+        Ok(enveloped(head, self.input.payload()?))
+    }
+
+    /// A command queued by fact `fact` (at `time`) of a step of a command in flow
+    /// `step.0` at depth `step.1`.
+    fn queued(&mut self, fact: Id, time: u64, step: (Id, u32)) -> Result<SharedCommand<C>, String> {
+        let head = self.input.queued_head(fact, time, step)?;
+        let command_id = head.command_id;
+        let envelope = enveloped(head, self.input.payload()?);
         self.queued.insert(command_id, envelope.clone());
         Ok(envelope)
     }
@@ -374,17 +485,17 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
     fn entry<E: DeserializeOwned, R: DeserializeOwned>(
         &mut self,
     ) -> Result<JournalEntry<C, E, R>, String> {
-        match self.byte()? {
+        match self.input.byte()? {
             SUBMITTED => {
                 let envelope = self.envelope()?;
                 self.queued.insert(envelope.command_id, envelope.clone());
                 Ok(JournalEntry::Submitted(envelope))
             }
             STEP => {
-                let step = self.number()?;
-                let command = match self.byte()? {
+                let step = self.input.number()?;
+                let command = match self.input.byte()? {
                     0 => {
-                        let id = self.id()?;
+                        let id = self.input.id()?;
                         self.queued
                             .remove(&id)
                             .ok_or_else(|| format!("step of command {id}, not queued before"))?
@@ -392,24 +503,19 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
                     1 => self.envelope()?,
                     other => return Err(format!("{other} is not a step's command")),
                 };
-                let flags = self.byte()?;
+                let flags = self.input.byte()?;
                 let failure: Option<Box<StepFailure<C>>> = match flags & FAILED {
                     0 => None,
-                    _ => Some(Box::new(self.payload()?)),
+                    _ => Some(Box::new(self.input.payload()?)),
                 };
-                let count = self.count()?;
+                let (count, stream, position, time) = self.input.batch_head()?;
                 let mut facts = Vec::with_capacity(count.min(ROOM));
-                let (mut stream, mut position, mut time) = (None, 0, 0);
-                if count > 0 {
-                    stream = Some(self.stream()?);
-                    position = self.number()?;
-                    time = self.number()?;
-                }
+                let step_of = (command.correlation_id, command.depth);
                 for _ in 0..count {
-                    let id = self.id()?;
-                    let kind: FactKind<C, E, R> = self.payload()?;
-                    let queued = (0..self.count()?)
-                        .map(|_| self.queued(id, time, &command))
+                    let id = self.input.id()?;
+                    let kind: FactKind<C, E, R> = self.input.payload()?;
+                    let queued = (0..self.input.count()?)
+                        .map(|_| self.queued(id, time, step_of))
                         .collect::<Result<_, _>>()?;
                     facts.push(Recorded { id, kind, queued });
                 }
@@ -426,19 +532,20 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
                 ))))
             }
             GIVEN => {
-                let count = self.count()?;
+                let input = &mut self.input;
+                let count = input.count()?;
                 let mut facts = Vec::with_capacity(count.min(ROOM));
                 let (mut command_id, mut stream, mut position, mut time) = (Id(0), None, 0, 0);
                 if count > 0 {
-                    command_id = self.id()?;
-                    stream = Some(self.stream()?);
-                    position = self.number()?;
-                    time = self.number()?;
+                    command_id = input.id()?;
+                    stream = Some(input.stream()?);
+                    position = input.number()?;
+                    time = input.number()?;
                 }
                 for _ in 0..count {
                     facts.push(Recorded {
-                        id: self.id()?,
-                        kind: self.payload()?,
+                        id: input.id()?,
+                        kind: input.payload()?,
                         queued: Box::default(),
                     });
                 }

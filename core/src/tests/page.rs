@@ -467,3 +467,29 @@ fn inspect_with_previous_is_inspect_here_and_one_fact_earlier() {
         );
     }
 }
+
+#[test]
+fn the_journals_records_as_json_are_what_the_windowing_serializer_makes_of_them() {
+    // The boundary reads steps, entries, facts and traces back from their JSON text; the
+    // values are the ones the inspector's serializer makes of the typed records.
+    use crate::boundary::window::whole;
+    let (mut dynamic, user) = compensated_flow();
+    let mut typed = Engine::new(system(), EngineConfig::default());
+    typed.given(&"counter-2".into(), [added(2, 95)]).unwrap();
+    assert_eq!(typed.submit(add(0, 10)), user);
+    typed.run_until_idle(100);
+    let entries: Vec<_> = typed.journal().iter().map(whole).collect();
+    assert!(entries.len() > 3, "a flow with a compensation");
+    assert_eq!(dynamic.journal(0), entries);
+    let head = typed.timeline().head();
+    let facts: Vec<_> = typed.facts(0).map(|f| whole(&f)).collect();
+    assert_eq!(dynamic.facts(0, head), facts);
+    assert_eq!(dynamic.trace(user), typed.trace(user).map(|t| whole(&t)));
+    dynamic
+        .submit(&json!({"Add": {"counter": 3, "amount": 1}}))
+        .unwrap();
+    typed.submit(add(3, 1));
+    let step = typed.step().map(whole);
+    assert!(step.is_some());
+    assert_eq!(dynamic.step(), step);
+}

@@ -1,6 +1,6 @@
 //! The page-wide banners: an error anyone should see, and "viewing the past".
 
-use crate::session::store::{use_session, SessionHandle};
+use crate::session::store::SessionHandle;
 use crate::session::Action;
 use yew::prelude::*;
 
@@ -26,10 +26,9 @@ pub fn error_banner(store: &SessionHandle) -> Html {
     }
 }
 
-/// The "viewing the past" banner with its two ways out, present only in the past.
-#[function_component]
-pub fn PastBanner() -> Html {
-    let store = use_session();
+/// The "viewing the past" banner of the session in `store`, with its two ways out, present
+/// only in the past. A plain function of the page's session, as [`error_banner`].
+pub fn past_banner(store: &SessionHandle) -> Html {
     let session = store.get();
     let Some(cursor) = session.cursor() else {
         return html! {};

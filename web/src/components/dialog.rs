@@ -1,36 +1,27 @@
-//! A modal dialog over the page: a title, a close button that takes the focus when it
-//! opens, a backdrop that closes it on click. Esc closes it too (the page's shortcuts).
+//! A modal dialog over the page: a title, a close button, a backdrop that closes it on
+//! click. Esc closes it too (the page's shortcuts), and the page gives the close button the
+//! focus when a dialog opens ([`use_focus_on_open`]).
 
 use yew::prelude::*;
 
-/// Props of a [`Dialog`].
-#[derive(Properties, PartialEq)]
+/// What a [`dialog`] shows and does.
 pub struct DialogProps {
     /// The heading, also the dialog's accessible name.
-    pub title: AttrValue,
+    pub title: &'static str,
     /// The `data-testid` of the dialog element.
-    pub testid: AttrValue,
+    pub testid: &'static str,
     /// Closes the dialog.
     pub on_close: Callback<()>,
     /// A wider dialog (for lists and diffs).
-    #[prop_or_default]
     pub wide: bool,
-    /// The content.
-    pub children: Html,
+    /// The close button, for [`use_focus_on_open`].
+    pub close_button: NodeRef,
 }
 
-/// A modal dialog.
-#[function_component]
-pub fn Dialog(props: &DialogProps) -> Html {
-    let close_button = use_node_ref();
-    {
-        let close_button = close_button.clone();
-        use_effect_with((), move |_| {
-            if let Some(button) = close_button.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-        });
-    }
+/// A modal dialog around `children`. A plain function, not a component: each component
+/// type costs the wasm its own copy of Yew's machinery, and a dialog renders with the page
+/// anyway (its callbacks are made at each of the page's renders).
+pub fn dialog(props: DialogProps, children: Html) -> Html {
     let title_id = format!("{}-title", props.testid);
     let close = props.on_close.reform(|_: MouseEvent| ());
     let backdrop = props.on_close.reform(|_: MouseEvent| ());
@@ -39,13 +30,26 @@ pub fn Dialog(props: &DialogProps) -> Html {
         <div class="overlay" onclick={backdrop}>
             <div class={classes!("dialog", props.wide.then_some("dialog-wide"))} role="dialog"
                 aria-modal="true" aria-labelledby={title_id.clone()}
-                data-testid={props.testid.clone()} onclick={stop}>
+                data-testid={props.testid} onclick={stop}>
                 <div class="dialog-head">
-                    <h2 id={title_id}>{ props.title.clone() }</h2>
-                    <button ref={close_button} class="tool" onclick={close} aria-label="Close">{ "×" }</button>
+                    <h2 id={title_id}>{ props.title }</h2>
+                    <button ref={props.close_button} class="tool" onclick={close} aria-label="Close">{ "×" }</button>
                 </div>
-                { props.children.clone() }
+                { children }
             </div>
         </div>
     }
+}
+
+/// Gives `close_button` (a [`dialog`]'s) the focus after each render where `open` changed
+/// to something (a dialog opened, or another one replaced it).
+#[hook]
+pub fn use_focus_on_open<T: PartialEq + 'static>(open: Option<T>, close_button: NodeRef) {
+    use_effect_with(open, move |open| {
+        let button = close_button.cast::<web_sys::HtmlElement>();
+        if let (Some(_), Some(button)) = (open, button) {
+            // Focus is a convenience; a refusal changes nothing.
+            let _ = button.focus();
+        }
+    });
 }

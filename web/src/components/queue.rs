@@ -16,7 +16,7 @@ use yew::prelude::*;
 /// How many characters of a stream id are shown before it is shortened in the middle.
 const STREAM_CHARS: usize = 28;
 
-/// Properties of [`Queue`].
+/// What [`queue`] shows.
 #[derive(Properties, Clone, PartialEq)]
 pub struct QueueProps {
     /// The first pending commands, front first.
@@ -34,10 +34,10 @@ pub struct QueueProps {
     pub on_select_flow: Callback<Id>,
 }
 
-/// The queue panel.
-#[function_component]
-pub fn Queue(props: &QueueProps) -> Html {
-    let editing = use_state(|| None::<Id>);
+/// The queue panel; `editing` is the command whose fault editor is open. A plain function,
+/// not a component (each component type costs the wasm its own copy of Yew's machinery):
+/// the page keeps `editing` and renders the queue with itself.
+pub fn queue(props: &QueueProps, editing: &UseStateHandle<Option<Id>>) -> Html {
     let head = html! {
         <header class="queue-head">
             <h2 class="queue-title">{ "Queue" }</h2>
@@ -74,7 +74,7 @@ pub fn Queue(props: &QueueProps) -> Html {
             { head }
             <ol class="queue-list">
                 { for props.rows.iter().map(|row| {
-                    let open = props.can_inject && *editing == Some(row.command_id);
+                    let open = props.can_inject && **editing == Some(row.command_id);
                     let toggle = {
                         let (editing, id) = (editing.clone(), row.command_id);
                         Callback::from(move |_: MouseEvent| {
