@@ -346,8 +346,6 @@ fn click(selector: &str) {
     }
 }
 
-/// While playing, ticks every interval: one engine step in real-time mode, else one fact
-/// of replay.
 /// The stream ids the log's filter suggests, read again when `key` changes: in a task of
 /// their own after that render (sorting every stream id of a long workspace just opened
 /// is not in the way of showing it), the ones read before shown meanwhile.
@@ -368,6 +366,8 @@ fn use_stream_choices(store: &SessionHandle, key: (String, Option<usize>)) -> Rc
     (*choices).clone()
 }
 
+/// While playing, ticks every interval: one engine step in real-time mode, else one fact
+/// of replay.
 #[hook]
 fn use_ticker(store: &SessionHandle) {
     let (playing, interval) = {
