@@ -285,9 +285,16 @@ impl<C, E, R> Batch<C, E, R> {
             })
             .collect();
         let (kind, version) = Kept::new(kind);
+        let place = Place {
+            time,
+            step: 0,
+            position,
+            version,
+        };
+        let narrow = Stamp::narrow(place);
         let mut batch = Batch {
             stream_id: Some(stream_id.clone()),
-            stamp: Stamp::ZERO,
+            stamp: narrow.unwrap_or(Stamp::ZERO),
             first: Some(FactData { id, kind }),
             reaction: None,
             more: (!rest.is_empty()).then(|| {
@@ -297,12 +304,9 @@ impl<C, E, R> Batch<C, E, R> {
                 })
             }),
         };
-        batch.set_place(Place {
-            time,
-            step: 0,
-            position,
-            version,
-        });
+        if narrow.is_none() {
+            batch.more_mut().wide = Some(place);
+        }
         batch.set_queued(0, queued.into_vec());
         batch
     }
@@ -404,6 +408,7 @@ impl<C, E, R> Batch<C, E, R> {
     }
 
     /// Fact `index` with its metadata (`index < len`).
+    #[inline]
     pub(crate) fn fact(&self, index: usize, cause: Cause) -> FactRef<'_, C, E, R> {
         let place = self.place();
         let (FactData { id, kind }, version) = match index.checked_sub(1) {
