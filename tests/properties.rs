@@ -308,8 +308,13 @@ mod restaurant_props {
     use restaurant::{
         Command, Event, MenuItem, OrderCommand, OrderEvent, OrderStatus, PaymentCommand,
         PaymentEvent, PaymentRejection, Rejection, RestaurantCommand, RestaurantEvent,
-        RestaurantRejection,
+        RestaurantRejection, Text,
     };
+
+    /// An id from a pool of `n`, with `prefix`, as the domain's shared text.
+    fn pooled_text(prefix: &'static str, n: u8) -> impl Strategy<Value = Text> + Clone {
+        pooled(prefix, n).prop_map(Text::from)
+    }
 
     fn menu() -> Vec<MenuItem> {
         [("pizza", 900), ("pasta", 700)]
@@ -321,18 +326,19 @@ mod restaurant_props {
             .to_vec()
     }
 
-    fn items() -> impl Strategy<Value = Vec<String>> + Clone {
+    fn items() -> impl Strategy<Value = restaurant::Items> + Clone {
         prop::collection::vec(
-            prop::sample::select(vec!["pizza", "pasta", "sushi"]).prop_map(String::from),
+            prop::sample::select(vec!["pizza", "pasta", "sushi"]).prop_map(Text::from),
             0..3,
         )
+        .prop_map(restaurant::Items::from)
     }
 
     /// What users do: restaurants open and close, customers order and cancel, kitchens
     /// finish orders. With `internal`, also the commands only the process issues.
     pub fn command(internal: bool) -> BoxedStrategy<Command> {
-        let restaurant = pooled("r", 2);
-        let order = pooled("o", 3);
+        let restaurant = pooled_text("r", 2);
+        let order = pooled_text("o", 3);
         let user = prop_oneof![
             1 => (restaurant.clone(), 0u32..3).prop_map(|(restaurant_id, capacity)| {
                 Command::Restaurant(RestaurantCommand::CreateRestaurant {
@@ -408,7 +414,7 @@ mod restaurant_props {
     /// forgets the kitchen's tickets: history, not a decision).
     pub fn history(created: bool) -> impl Strategy<Value = (StreamId, Vec<Event>)> {
         let kinds = prop::collection::vec(if created { 0u8..3 } else { 1u8..3 }, 1..3);
-        (pooled("r", 2), kinds).prop_map(|(restaurant_id, kinds)| {
+        (pooled_text("r", 2), kinds).prop_map(|(restaurant_id, kinds)| {
             let stream = StreamId::from(format!("restaurant-{restaurant_id}").as_str());
             let events = kinds
                 .into_iter()
@@ -435,7 +441,7 @@ mod restaurant_props {
     pub fn setup() -> Vec<OpOf<restaurant::RestaurantSystem>> {
         (0..2u32)
             .map(|i| {
-                let restaurant_id = format!("r{i}");
+                let restaurant_id = Text::from(format!("r{i}"));
                 let stream = StreamId::from(format!("restaurant-{restaurant_id}").as_str());
                 let created = RestaurantEvent::RestaurantCreated {
                     restaurant_id: restaurant_id.clone(),
@@ -480,9 +486,9 @@ mod restaurant_props {
     /// Once idle: money taken and not refunded ⇔ the order is confirmed (or ready);
     /// a kitchen holds a ticket ⇔ its order is confirmed; the board shows what was paid.
     pub fn invariants(engine: &Engine<restaurant::RestaurantSystem>) -> Result<(), String> {
-        let mut status: BTreeMap<String, (String, OrderStatus)> = BTreeMap::new();
-        let mut paid: BTreeMap<String, u64> = BTreeMap::new();
-        let mut tickets: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut status: BTreeMap<Text, (Text, OrderStatus)> = BTreeMap::new();
+        let mut paid: BTreeMap<Text, u64> = BTreeMap::new();
+        let mut tickets: BTreeSet<(Text, Text)> = BTreeSet::new();
         for event in events(engine) {
             match event {
                 Event::Order(e) => {
@@ -911,7 +917,7 @@ fn the_depth_limit_cuts_a_flow_and_records_the_cut() {
         config: shallow(1, 2),
         failure: None,
     };
-    let restaurant_id = "r0".to_string();
+    let restaurant_id = restaurant::Text::from("r0");
     let ops: Vec<OpOf<restaurant::RestaurantSystem>> = vec![
         Op::Submit(Command::Restaurant(RestaurantCommand::CreateRestaurant {
             restaurant_id: restaurant_id.clone(),
@@ -930,7 +936,7 @@ fn the_depth_limit_cuts_a_flow_and_records_the_cut() {
             order_id: "o0".into(),
             restaurant_id,
             customer: "ada".into(),
-            items: vec!["pizza".into()],
+            items: ["pizza".into()].into(),
         })),
     ];
     let engine = harness.check(&ops, 2).unwrap();

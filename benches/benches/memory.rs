@@ -67,7 +67,7 @@ fn layout<Y: System>() -> String {
 /// Takes a counter engine of 1M facts, each in a stream of its own (as the playground's
 /// Repeat makes them), apart, and frees it `ITEMS_PER_CHUNK` items at a time as the
 /// playground does (`web/src/session/teardown.rs`): prints the chunks, the longest one,
-/// and the whole time.
+/// the time each part took ([`decider_core::Freeing`]), and the whole time.
 fn teardown() {
     const ITEMS_PER_CHUNK: usize = 512;
     let mut engine = counter_engine();
@@ -75,23 +75,38 @@ fn teardown() {
     let start = Instant::now();
     let mut remains = black_box(engine).into_remains();
     let (mut chunks, mut longest) = (0, Duration::ZERO);
+    let mut by_part: Vec<(decider_core::Freeing, Duration)> = Vec::new();
     loop {
+        let part = remains.freeing();
         let chunk = Instant::now();
         let left = remains.free(ITEMS_PER_CHUNK);
+        let took = chunk.elapsed();
         chunks += 1;
-        longest = longest.max(chunk.elapsed());
+        longest = longest.max(took);
+        match by_part.last_mut() {
+            Some((last, time)) if *last == part => *time += took,
+            _ => by_part.push((part, took)),
+        }
         if !left {
             break;
         }
     }
     let last = Instant::now();
     drop(remains);
-    longest = longest.max(last.elapsed());
+    let dropped = last.elapsed();
+    longest = longest.max(dropped);
+    let by_part: Vec<String> = by_part
+        .iter()
+        .map(|(part, time)| format!("{part:?} {:.0} ms", time.as_secs_f64() * 1e3))
+        .collect();
     println!(
         "teardown of 1M counter facts in 1M streams: {chunks} chunks of {ITEMS_PER_CHUNK} \
-         items, the longest {:.2} ms (the final drop included), {:.0} ms in all",
+         items, the longest {:.2} ms (the final drop included), {:.0} ms in all ({}, the \
+         final drop {:.0} ms)",
         longest.as_secs_f64() * 1e3,
         start.elapsed().as_secs_f64() * 1e3,
+        by_part.join(", "),
+        dropped.as_secs_f64() * 1e3,
     );
 }
 

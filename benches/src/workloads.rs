@@ -50,7 +50,7 @@ pub fn welcome_flows(engine: &mut Engine<WelcomeSystem>, first: usize, flows: us
 /// The restaurant engine, with restaurant `luigi` created and open (capacity unbounded).
 pub fn restaurant_engine(config: EngineConfig) -> Engine<restaurant::RestaurantSystem> {
     let mut engine = Engine::new(restaurant::system(), config);
-    let luigi = || "luigi".to_string();
+    let luigi = || restaurant::Text::from("luigi");
     let menu = ["margherita", "tiramisu"].map(|item_id| MenuItem {
         item_id: item_id.into(),
         name: item_id.into(),
@@ -94,16 +94,16 @@ pub fn restaurant_flow(
         RestaurantFlow::NotOnMenu => "sushi",
     };
     let user = engine.submit(Command::Order(OrderCommand::PlaceOrder {
-        order_id: order_id.clone(),
+        order_id: order_id.as_str().into(),
         restaurant_id: "luigi".into(),
         customer: "Ada".into(),
-        items: vec![dish.into(), "tiramisu".into()],
+        items: [dish.into(), "tiramisu".into()].into(),
     }));
     engine.run_until_idle(u64::MAX);
     if flow == RestaurantFlow::HappyPath {
         engine.submit(Command::Restaurant(RestaurantCommand::MarkPrepared {
             restaurant_id: "luigi".into(),
-            order_id,
+            order_id: order_id.into(),
         }));
         engine.run_until_idle(u64::MAX);
     }

@@ -40,43 +40,76 @@ pub enum JournalEntry<C, E, R> {
 pub(crate) struct Batch<C, E, R> {
     /// The stream of every fact (`None` when there is none).
     stream_id: Option<StreamId>,
-    /// The position of the first fact.
-    position: u64,
-    /// The logical time of the entry and, in a step, the step's ordinal.
+    /// The entry's time, its step's ordinal, the first fact's position and stream
+    /// version, in 32-bit halves (or in [`More::wide`]).
     stamp: Stamp,
-    /// The first fact's id and kind.
+    /// The first fact's id and kind (its stream version is in the stamp).
     first: Option<FactData<C, E, R>>,
     /// The command queued in reaction to the first fact, when it is the only one.
     reaction: Option<SharedCommand<C>>,
     /// What few batches have: several reactions to the first fact, facts after the first,
-    /// a step's failure or injection, a time or ordinal beyond 32 bits.
+    /// a step's failure or injection, a number of the stamp beyond 32 bits.
     more: Option<Box<More<C, E, R>>>,
 }
 
-/// An entry's logical time and its step's ordinal in one word, for the journals that fit
-/// it (fewer than 2³² entries: every journal so far); a batch whose time or ordinal does
-/// not fit keeps both in [`More::wide`] and [`Stamp::ZERO`] here.
+/// The numbers a batch keeps of its entry and its first fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    /// The logical time of the entry.
+    time: u64,
+    /// In a step, the step's ordinal (0 outside a step).
+    step: u64,
+    /// The position of the first fact.
+    position: u64,
+    /// The first fact's stream version (0 when it is a rejection or there is none).
+    version: u64,
+}
+
+/// A batch's [`Place`] in 32-bit halves, for the journals that fit it (fewer than 2³²
+/// entries, facts and events a stream: every journal so far); a batch whose place does
+/// not fit keeps it whole in [`More::wide`] and [`Stamp::ZERO`] here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Stamp {
     time: u32,
     step: u32,
+    position: u32,
+    version: u32,
 }
 
 impl Stamp {
-    /// Time 0 and ordinal 0; also the stamp of a batch whose time and ordinal are in
-    /// [`More::wide`].
-    const ZERO: Stamp = Stamp { time: 0, step: 0 };
+    /// All zero; also the stamp of a batch whose place is in [`More::wide`].
+    const ZERO: Stamp = Stamp {
+        time: 0,
+        step: 0,
+        position: 0,
+        version: 0,
+    };
 
-    /// `time` and `step` in one word, or `None` if one of them does not fit.
-    fn narrow(time: u64, step: u64) -> Option<Stamp> {
+    /// `place` in 32-bit halves, or `None` if one of its numbers does not fit.
+    #[inline]
+    fn narrow(place: Place) -> Option<Stamp> {
         Some(Stamp {
-            time: u32::try_from(time).ok()?,
-            step: u32::try_from(step).ok()?,
+            time: u32::try_from(place.time).ok()?,
+            step: u32::try_from(place.step).ok()?,
+            position: u32::try_from(place.position).ok()?,
+            version: u32::try_from(place.version).ok()?,
         })
+    }
+
+    /// The place it holds.
+    #[inline]
+    fn whole(self) -> Place {
+        Place {
+            time: u64::from(self.time),
+            step: u64::from(self.step),
+            position: u64::from(self.position),
+            version: u64::from(self.version),
+        }
     }
 }
 
-/// A fact's own data: what a [`Batch`] does not share between its facts.
+/// A fact's own data: what a [`Batch`] does not share between its facts, but for its
+/// stream version (the stamp's for the first fact, [`Later::version`] for the others).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct FactData<C, E, R> {
     /// The event id (or rejection id).
@@ -85,43 +118,40 @@ struct FactData<C, E, R> {
     kind: Kept<C, E, R>,
 }
 
-/// A fact's kind as a batch keeps it: an event inline, a rejection in a box of its own.
-/// A [`FactKind`] inline is as big as its biggest variant, and the rejection's (a whole
-/// command and its reason) is usually the bigger one: every record of an event paid for
-/// it (the restaurant's step record: 176 bytes, 160 with the rejection apart).
+/// A fact's kind as a batch keeps it: an event inline, a rejection in a box of its own,
+/// the stream version beside it. A [`FactKind`] inline is as big as its biggest variant,
+/// and the rejection's (a whole command and its reason) is usually the bigger one: every
+/// record of an event paid for it (the restaurant's step record: 176 bytes, 160 with the
+/// rejection apart, 152 with the first fact's version in the stamp).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kept<C, E, R> {
-    /// An event, the `stream_version`-th of its stream.
-    Event { stream_version: u64, event: E },
+    /// An event.
+    Event(E),
     /// A refused command and why.
     Rejected(Box<(C, R)>),
 }
 
 impl<C, E, R> Kept<C, E, R> {
-    /// `kind` as a batch keeps it.
+    /// `kind` as a batch keeps it, and its stream version (0 for a rejection).
     #[inline]
-    fn new(kind: FactKind<C, E, R>) -> Self {
+    fn new(kind: FactKind<C, E, R>) -> (Self, u64) {
         match kind {
             FactKind::Event {
                 stream_version,
                 event,
-            } => Kept::Event {
-                stream_version,
-                event,
-            },
-            FactKind::Rejected { command, reason } => Kept::Rejected(Box::new((command, reason))),
+            } => (Kept::Event(event), stream_version),
+            FactKind::Rejected { command, reason } => {
+                (Kept::Rejected(Box::new((command, reason))), 0)
+            }
         }
     }
 
-    /// The kind, borrowed.
+    /// The kind, borrowed, of a fact whose stream version is `stream_version`.
     #[inline]
-    fn get(&self) -> FactKindRef<'_, C, E, R> {
+    fn get(&self, stream_version: u64) -> FactKindRef<'_, C, E, R> {
         match self {
-            Kept::Event {
+            Kept::Event(event) => FactKindRef::Event {
                 stream_version,
-                event,
-            } => FactKindRef::Event {
-                stream_version: *stream_version,
                 event,
             },
             Kept::Rejected(refused) => FactKindRef::Rejected {
@@ -137,6 +167,8 @@ impl<C, E, R> Kept<C, E, R> {
 struct Later<C, E, R> {
     /// The fact's id and kind.
     fact: FactData<C, E, R>,
+    /// Its stream version (0 for a rejection).
+    version: u64,
     /// The commands queued in reaction.
     queued: Box<[SharedCommand<C>]>,
 }
@@ -152,8 +184,8 @@ struct More<C, E, R> {
     failure: Option<StepFailure<C>>,
     /// Whether a step's rejection was injected by a person.
     injected: bool,
-    /// The time and the step's ordinal, when [`Stamp`] cannot hold them.
-    wide: Option<(u64, u64)>,
+    /// The batch's place, when [`Stamp`] cannot hold it.
+    wide: Option<Place>,
 }
 
 impl<C, E, R> More<C, E, R> {
@@ -223,7 +255,6 @@ impl<C, E, R> Batch<C, E, R> {
     pub(crate) fn empty() -> Self {
         Batch {
             stream_id: None,
-            position: 0,
             stamp: Stamp::ZERO,
             first: None,
             reaction: None,
@@ -244,23 +275,27 @@ impl<C, E, R> Batch<C, E, R> {
             return Batch::empty();
         };
         let rest: Box<[Later<C, E, R>]> = facts
-            .map(|Recorded { id, kind, queued }| Later {
-                fact: FactData {
-                    id,
-                    kind: Kept::new(kind),
-                },
-                queued,
+            .map(|Recorded { id, kind, queued }| {
+                let (kind, version) = Kept::new(kind);
+                Later {
+                    fact: FactData { id, kind },
+                    version,
+                    queued,
+                }
             })
             .collect();
-        let narrow = Stamp::narrow(time, 0);
+        let (kind, version) = Kept::new(kind);
+        let place = Place {
+            time,
+            step: 0,
+            position,
+            version,
+        };
+        let narrow = Stamp::narrow(place);
         let mut batch = Batch {
             stream_id: Some(stream_id.clone()),
-            position,
             stamp: narrow.unwrap_or(Stamp::ZERO),
-            first: Some(FactData {
-                id,
-                kind: Kept::new(kind),
-            }),
+            first: Some(FactData { id, kind }),
             reaction: None,
             more: (!rest.is_empty()).then(|| {
                 Box::new(More {
@@ -270,7 +305,7 @@ impl<C, E, R> Batch<C, E, R> {
             }),
         };
         if narrow.is_none() {
-            batch.set_wide(Some((time, 0)));
+            batch.more_mut().wide = Some(place);
         }
         if !queued.is_empty() {
             batch.set_queued(0, queued);
@@ -278,18 +313,12 @@ impl<C, E, R> Batch<C, E, R> {
         batch
     }
 
-    /// The logical time of the entry.
+    /// The entry's time and step, and its first fact's position and stream version.
     #[inline]
-    fn time(&self) -> u64 {
-        self.stamp().0
-    }
-
-    /// The entry's time and its step's ordinal (0 outside a step).
-    #[inline]
-    fn stamp(&self) -> (u64, u64) {
+    fn place(&self) -> Place {
         match self.more.as_ref().and_then(|more| more.wide) {
             Some(wide) => wide,
-            None => (u64::from(self.stamp.time), u64::from(self.stamp.step)),
+            None => self.stamp.whole(),
         }
     }
 
@@ -297,21 +326,23 @@ impl<C, E, R> Batch<C, E, R> {
     #[inline]
     fn set_step(&mut self, step: u64) {
         match u32::try_from(step) {
-            // Nothing in `more`: the time is in the stamp.
+            // Nothing in `more`: the rest of the place is in the stamp.
             Ok(step) if self.more.is_none() => self.stamp.step = step,
-            _ => {
-                let time = self.time();
-                let narrow = Stamp::narrow(time, step);
-                self.stamp = narrow.unwrap_or(Stamp::ZERO);
-                self.set_wide(narrow.is_none().then_some((time, step)));
-            }
+            _ => self.set_place(Place {
+                step,
+                ..self.place()
+            }),
         }
     }
 
-    /// Sets (or clears) the time and ordinal kept in `more`.
-    fn set_wide(&mut self, wide: Option<(u64, u64)>) {
-        self.more_mut().wide = wide;
-        self.tidy();
+    /// Sets the place: in the stamp if it fits, else whole in `more`.
+    fn set_place(&mut self, place: Place) {
+        let narrow = Stamp::narrow(place);
+        self.stamp = narrow.unwrap_or(Stamp::ZERO);
+        if narrow.is_none() || self.more.is_some() {
+            self.more_mut().wide = narrow.is_none().then_some(place);
+            self.tidy();
+        }
     }
 
     /// The allocation for what few batches have, made if it was not.
@@ -386,13 +417,21 @@ impl<C, E, R> Batch<C, E, R> {
     }
 
     /// Fact `index` with its metadata (`index < len`).
+    #[inline]
     pub(crate) fn fact(&self, index: usize, cause: Cause) -> FactRef<'_, C, E, R> {
-        let FactData { id, kind } = match index.checked_sub(1) {
-            None => self.first.as_ref().expect("fact 0 of a batch that has one"),
-            Some(index) => &self.rest()[index].fact,
+        let place = self.place();
+        let (FactData { id, kind }, version) = match index.checked_sub(1) {
+            None => (
+                self.first.as_ref().expect("fact 0 of a batch that has one"),
+                place.version,
+            ),
+            Some(index) => {
+                let later = &self.rest()[index];
+                (&later.fact, later.version)
+            }
         };
         FactRef {
-            position: self.position + index as u64,
+            position: place.position + index as u64,
             stream_id: self
                 .stream_id
                 .as_ref()
@@ -401,8 +440,8 @@ impl<C, E, R> Batch<C, E, R> {
             command_id: cause.command_id,
             correlation_id: cause.correlation_id,
             causation_id: cause.command_id,
-            time: self.time(),
-            kind: kind.get(),
+            time: place.time,
+            kind: kind.get(version),
         }
     }
 
@@ -503,7 +542,7 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// The step's ordinal (0-based).
     pub fn step(&self) -> u64 {
-        self.facts.stamp().1
+        self.facts.place().step
     }
 
     /// The bound the step hit, if it hit one.
@@ -770,6 +809,13 @@ mod tests {
         })
     }
 
+    fn version_of(kind: FactKindRef<'_, (), String, ()>) -> Option<u64> {
+        match kind {
+            FactKindRef::Event { stream_version, .. } => Some(stream_version),
+            FactKindRef::Rejected { .. } => None,
+        }
+    }
+
     fn ids(commands: &[SharedCommand<()>]) -> Vec<u64> {
         commands.iter().map(|c| c.command_id.0).collect()
     }
@@ -801,7 +847,8 @@ mod tests {
             event: "e".into(),
         };
         for kind in [rejected, event] {
-            assert_eq!(Kept::new(kind.clone()).get(), kind.borrowed());
+            let (kept, version) = Kept::new(kind.clone());
+            assert_eq!(kept.get(version), kind.borrowed());
         }
     }
 
@@ -835,26 +882,81 @@ mod tests {
     }
 
     #[test]
-    fn a_time_or_ordinal_beyond_32_bits_is_kept_whole() {
+    fn a_time_ordinal_position_or_version_beyond_32_bits_is_kept_whole() {
         let stream: StreamId = "s".into();
         let wide = 1_u64 << 32;
-        for (time, step, injected) in [(wide, 3, false), (5, u64::MAX, true), (7, 9, false)] {
-            let batch = Batch::new(&stream, 2, time, [event(1)]);
+        for (time, step, position, version, injected) in [
+            (wide, 3, 2, 1, false),
+            (5, u64::MAX, 2, 1, true),
+            (5, 3, wide + 2, 1, false),
+            (5, 3, 2, u64::MAX, false),
+            (7, 9, 2, 1, false),
+        ] {
+            let first = Recorded {
+                id: Id(1),
+                kind: FactKind::Event {
+                    stream_version: version,
+                    event: "e1".to_string(),
+                },
+                queued: Box::default(),
+            };
+            let batch = Batch::new(&stream, position, time, [first, event(2)]);
             let record = StepRecord::new(step, command(1), batch, None, injected);
             assert_eq!(record.step(), step);
             assert_eq!(record.injected(), injected);
-            assert_eq!(record.facts().next().map(|f| f.time), Some(time));
-            let boxed = time >= wide || step >= wide || injected;
+            let facts: Vec<(u64, u64, Option<u64>)> = record
+                .facts()
+                .map(|f| (f.time, f.position, version_of(f.kind)))
+                .collect();
             assert_eq!(
-                record.facts.more.is_some(),
-                boxed,
-                "only what is rare is boxed"
+                facts,
+                [
+                    (time, position, Some(version)),
+                    (time, position + 1, Some(2))
+                ]
+            );
+            let narrow = [time, step, position, version].iter().all(|&n| n < wide);
+            assert_eq!(
+                record
+                    .facts
+                    .more
+                    .as_ref()
+                    .and_then(|more| more.wide)
+                    .is_none(),
+                narrow,
+                "only what does not fit is kept whole"
             );
             let json = serde_json::to_string(&record).expect("a step is JSON");
             let back: StepRecord<(), String, ()> =
                 serde_json::from_str(&json).expect("its JSON reads back");
             assert_eq!(back, record);
         }
+    }
+
+    #[test]
+    fn a_batch_takes_no_word_for_its_first_fact_s_version() {
+        use std::mem::size_of;
+        let word = size_of::<usize>();
+        let fields = size_of::<Option<StreamId>>()
+            + size_of::<Stamp>()
+            + size_of::<Id>()
+            + size_of::<String>()
+            + 2 * word;
+        assert_eq!(size_of::<Stamp>(), 16);
+        assert_eq!(size_of::<Batch<(), String, ()>>(), fields);
+    }
+
+    #[test]
+    fn a_step_of_one_fact_and_one_reaction_keeps_it_all_inline() {
+        let stream: StreamId = "s".into();
+        let mut batch = Batch::new(&stream, 7, 3, [event(1)]);
+        batch.set_queued(0, vec![command(2)]);
+        let record = StepRecord::new(4, command(1), batch, None, false);
+        assert!(record.facts.more.is_none(), "nothing boxed");
+        let fact = record.facts().next().expect("one fact");
+        assert_eq!((fact.time, fact.position), (3, 7));
+        assert_eq!(version_of(fact.kind), Some(1));
+        assert_eq!(record.step(), 4);
     }
 
     #[test]

@@ -9,16 +9,19 @@ use crate::envelope::SharedCommand;
 use crate::ids::SharedStr;
 use crate::projection::StreamsOf;
 use crate::store::{InMemoryEventStore, VersionsDrain};
-use crate::system::{ProcessStateOf, System, ViewStateOf};
-use crate::time_travel::Timeline;
+use crate::streams::StreamsDrain;
+use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
+use crate::time_travel::{OrdinalsDrain, Timeline};
 use crate::trace::CommandIndex;
 use std::sync::Arc;
 
 /// An engine taken apart, to be freed a slice at a time ([`crate::Engine::into_remains`]).
 pub struct Remains<Y: System> {
     timeline: Timeline<Y>,
+    /// The ids of the streams the checkpoints held, freed after their states.
+    stream_ids: OrdinalsDrain,
     /// The live streams, freed once the journal is gone.
-    live: Option<StreamsOf<Y>>,
+    live: StreamsDrain<StreamStateOf<Y>>,
     versions: VersionsDrain,
     /// What is left, each part small or a few allocations: freed with `self`.
     _rest: Leftovers<Y>,
@@ -61,9 +64,11 @@ impl<Y: System> Remains<Y> {
         store: InMemoryEventStore<Y::Command, Y::Event, Y::Rejection>,
         rest: Leftovers<Y>,
     ) -> Self {
+        let mut timeline = timeline;
         Remains {
+            stream_ids: timeline.take_stream_ids(),
             timeline,
-            live: Some(streams),
+            live: streams.into_drain(),
             versions: store.into_versions(),
             _rest: rest,
         }
@@ -71,13 +76,15 @@ impl<Y: System> Remains<Y> {
 
     /// What the next call of [`Remains::free`] frees.
     pub fn freeing(&self) -> Freeing {
-        if self.timeline.snapshot_count() > 1 || self.timeline.checkpoint_items() > 0 {
+        if self.timeline.snapshot_count() > 1
+            || self.timeline.checkpoint_items() > 0
+            || self.stream_ids.len() > 0
+        {
             Freeing::Snapshots
-        } else if self.live.is_some() {
-            match self.timeline.kept_items() {
-                0 => Freeing::Streams,
-                _ => Freeing::Journal,
-            }
+        } else if !self.timeline.journal().is_empty() {
+            Freeing::Journal
+        } else if self.live.len() > 0 {
+            Freeing::Streams
         } else if self.versions.len() > 0 {
             Freeing::StreamVersions
         } else {
@@ -86,32 +93,26 @@ impl<Y: System> Remains<Y> {
     }
 
     /// Frees up to `items` more of what the engine owned: one snapshot (the oldest; it
-    /// takes a whole call), else journal entries (latest first), then the live streams,
-    /// then the store's stream versions; whether any of them is left (drop `self` then).
+    /// takes a whole call), else the checkpoints' stream states and ids, journal entries
+    /// (latest first), the live streams, then the store's stream versions; whether any of
+    /// them is left (drop `self` then). Each map is freed in one pass over it, so an
+    /// item costs the same however many were freed before.
     pub fn free(&mut self, items: usize) -> bool {
-        let mut budget = items;
-        if budget > 0 && self.timeline.free_oldest_snapshot() {
-            budget = 0;
+        if items == 0 || !self.timeline.free_oldest_snapshot() {
+            let mut budget = items;
+            budget -= self.timeline.free_states(budget);
+            budget -= drain(&mut self.stream_ids, budget);
+            budget -= self.timeline.free_entries(budget);
+            budget -= drain(&mut self.live, budget);
+            drain(&mut self.versions, budget);
         }
-        while budget > 0 {
-            let kept = self.timeline.kept_items();
-            if kept > 0 {
-                self.timeline.free_last(budget);
-                budget -= kept - self.timeline.kept_items();
-            } else if let Some(live) = &mut self.live {
-                let left = live.len();
-                if !live.free(budget) {
-                    self.live = None;
-                }
-                budget -= left - self.live.as_ref().map_or(0, |l| l.len());
-            } else {
-                self.versions.by_ref().take(budget).for_each(drop);
-                break;
-            }
-        }
-        self.timeline.snapshot_count() > 1
-            || self.timeline.kept_items() > 0
-            || self.live.is_some()
-            || self.versions.len() > 0
+        self.freeing() != Freeing::Rest
     }
+}
+
+/// Drops up to `items` of what `left` has left; how many it dropped.
+fn drain(left: &mut impl ExactSizeIterator, items: usize) -> usize {
+    let dropped = items.min(left.len());
+    left.take(dropped).for_each(drop);
+    dropped
 }

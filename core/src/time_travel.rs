@@ -44,6 +44,10 @@ pub struct Timeline<Y: System> {
     states: Vec<Arc<StreamState<StreamStateOf<Y>>>>,
 }
 
+/// The ids of the streams a timeline's checkpoints hold, being freed
+/// ([`Timeline::take_stream_ids`]).
+pub(crate) type OrdinalsDrain = hashbrown::hash_map::IntoIter<StreamId, u32>;
+
 /// A kept state: a projection without its streams and, at a checkpoint, the streams.
 struct Snapshot<Y: System> {
     state: Projection<Y>,
@@ -212,31 +216,34 @@ impl<Y: System> Timeline<Y> {
         true
     }
 
-    /// Frees up to `items` of what the checkpoints held (their stream states, then their
-    /// streams' ids), then of the journal entries, latest first (once the snapshots are
-    /// freed), for an engine taken apart a slice at a time ([`crate::Remains`]).
-    pub(crate) fn free_last(&mut self, items: usize) {
+    /// Frees up to `items` of the stream states the checkpoints hold (once the snapshots
+    /// are freed), for an engine taken apart a slice at a time ([`crate::Remains`]); how
+    /// many it freed.
+    pub(crate) fn free_states(&mut self, items: usize) -> usize {
         let states = self.states.len().min(items);
         self.states.truncate(self.states.len() - states);
-        let ids = self
-            .ordinals
-            .extract_if(|_, _| true)
-            .take(items - states)
-            .count();
-        let keep = self.journal.len().saturating_sub(items - states - ids);
+        states
+    }
+
+    /// Frees up to `items` journal entries, latest first, for an engine taken apart a
+    /// slice at a time ([`crate::Remains`]); how many it freed.
+    pub(crate) fn free_entries(&mut self, items: usize) -> usize {
+        let entries = self.journal.len().min(items);
+        let keep = self.journal.len() - entries;
         self.journal.truncate(keep);
         self.ends.truncate(keep);
+        entries
     }
 
-    /// How many stream states and stream ids the checkpoints hold (each an item of
-    /// [`Timeline::free_last`]).
+    /// The ids of the streams the checkpoints hold, taken out to be freed a few at a
+    /// time ([`crate::Remains`]; the timeline answers no more reads of past states).
+    pub(crate) fn take_stream_ids(&mut self) -> OrdinalsDrain {
+        std::mem::take(&mut self.ordinals).into_iter()
+    }
+
+    /// How many stream states and stream ids the checkpoints hold.
     pub(crate) fn checkpoint_items(&self) -> usize {
         self.states.len() + self.ordinals.len()
-    }
-
-    /// How many items [`Timeline::free_last`] has left to free.
-    pub(crate) fn kept_items(&self) -> usize {
-        self.checkpoint_items() + self.journal.len()
     }
 
     /// The journal entries.

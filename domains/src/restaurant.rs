@@ -23,6 +23,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Text that many records hold (an id, a customer, a reason): shared, so that the
+/// commands and events of a flow, the streams' states and the board hold one copy of
+/// each, and copying one is a count, not an allocation. Serializes as its text.
+pub type Text = Arc<str>;
+
+/// Item ids, shared as [`Text`] is: the order's command, its events, the board and the
+/// kitchen's command hold one list. Serializes as a list of texts.
+pub type Items = Arc<[Text]>;
+
 /// A dish on a menu.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -43,9 +52,9 @@ pub enum RestaurantCommand {
     /// Registers a restaurant, closed, with its menu and how many orders it can prepare at once.
     CreateRestaurant {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// Its name.
-        name: String,
+        name: Text,
         /// What it cooks.
         menu: Vec<MenuItem>,
         /// Orders it can prepare at the same time.
@@ -54,36 +63,36 @@ pub enum RestaurantCommand {
     /// Opens the restaurant for orders.
     Open {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
     },
     /// Closes the restaurant.
     Close {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
     },
     /// Takes an order into the kitchen (issued by the fulfilment process once paid).
     AcceptOrder {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// The order.
-        order_id: String,
+        order_id: Text,
         /// Item ids.
-        items: Vec<String>,
+        items: Items,
     },
     /// Takes a cancelled order's ticket off the kitchen, freeing its slot (issued by the
     /// fulfilment process when the customer cancels an order the kitchen accepted).
     CancelTicket {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// The order.
-        order_id: String,
+        order_id: Text,
     },
     /// The kitchen finished an order.
     MarkPrepared {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// The order.
-        order_id: String,
+        order_id: Text,
     },
 }
 
@@ -95,9 +104,9 @@ pub enum RestaurantEvent {
     /// Internal: a restaurant was registered.
     RestaurantCreated {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// Its name.
-        name: String,
+        name: Text,
         /// Its menu.
         menu: Vec<MenuItem>,
         /// Its capacity.
@@ -106,42 +115,42 @@ pub enum RestaurantEvent {
     /// Internal: the restaurant opened.
     Opened {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
     },
     /// Internal: the restaurant closed.
     Closed {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
     },
     /// Internal: the kitchen got a ticket for an order.
     KitchenTicketCreated {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// The order.
-        order_id: String,
+        order_id: Text,
         /// What to cook.
-        items: Vec<String>,
+        items: Items,
     },
     /// Internal: a cancelled order's ticket left the kitchen, freeing its slot.
     KitchenTicketCancelled {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// The order.
-        order_id: String,
+        order_id: Text,
     },
     /// External: the restaurant accepted an order.
     OrderAccepted {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// The order.
-        order_id: String,
+        order_id: Text,
     },
     /// External, zero payload (ids only): an order is ready.
     OrderPrepared {
         /// The restaurant.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// The order.
-        order_id: String,
+        order_id: Text,
     },
 }
 
@@ -159,7 +168,7 @@ pub enum RestaurantRejection {
     /// An ordered item is not on the menu.
     NotOnMenu {
         /// The item.
-        item_id: String,
+        item_id: Text,
     },
     /// It already prepares as many orders as it can.
     OverCapacity {
@@ -181,7 +190,7 @@ pub struct Restaurant {
     pub open: bool,
     /// Orders in the kitchen (a persistent set: it grows with every order a kitchen holds,
     /// and time-travel snapshots share it instead of copying it on the next write).
-    pub preparing: OrdSet<String>,
+    pub preparing: OrdSet<Text>,
 }
 
 /// The restaurant decider.
@@ -254,7 +263,7 @@ impl Decider for RestaurantDecider {
                 if !restaurant.open {
                     return Err(R::Closed);
                 }
-                if let Some(item) = items.iter().find(|i| !restaurant.menu.contains_key(*i)) {
+                if let Some(item) = items.iter().find(|i| !restaurant.menu.contains_key(&***i)) {
                     return Err(R::NotOnMenu {
                         item_id: item.clone(),
                     });
@@ -340,32 +349,32 @@ pub enum OrderCommand {
     /// A customer orders items at a restaurant.
     PlaceOrder {
         /// The order.
-        order_id: String,
+        order_id: Text,
         /// Where.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// Who (the name called at pickup).
-        customer: String,
+        customer: Text,
         /// Item ids.
-        items: Vec<String>,
+        items: Items,
     },
     /// The restaurant accepted it (issued by the fulfilment process).
     ConfirmOrder {
         /// The order.
-        order_id: String,
+        order_id: Text,
     },
     /// Cancels it (a compensation, or the customer changed their mind before confirmation).
     CancelOrder {
         /// The order.
-        order_id: String,
+        order_id: Text,
         /// Why.
-        reason: String,
+        reason: Text,
     },
     /// It is ready for `customer` to pick up (issued by the fulfilment process).
     MarkReady {
         /// The order.
-        order_id: String,
+        order_id: Text,
         /// Who picks it up; must be the order's customer.
-        customer: String,
+        customer: Text,
     },
 }
 
@@ -377,32 +386,32 @@ pub enum OrderEvent {
     /// An order was placed.
     OrderPlaced {
         /// The order.
-        order_id: String,
+        order_id: Text,
         /// Where.
-        restaurant_id: String,
+        restaurant_id: Text,
         /// Who.
-        customer: String,
+        customer: Text,
         /// Item ids.
-        items: Vec<String>,
+        items: Items,
     },
     /// The restaurant accepted it.
     OrderConfirmed {
         /// The order.
-        order_id: String,
+        order_id: Text,
     },
     /// It was cancelled.
     OrderCancelled {
         /// The order.
-        order_id: String,
+        order_id: Text,
         /// Why.
-        reason: String,
+        reason: Text,
     },
     /// It is ready for pickup.
     OrderReadyForPickup {
         /// The order.
-        order_id: String,
+        order_id: Text,
         /// Who picks it up.
-        customer: String,
+        customer: Text,
     },
 }
 
@@ -445,7 +454,7 @@ pub enum OrderStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Order {
     /// Who ordered.
-    pub customer: String,
+    pub customer: Text,
     /// Where it is.
     pub status: OrderStatus,
 }
@@ -565,16 +574,16 @@ pub enum PaymentCommand {
     /// Charges the customer for an order.
     TakePayment {
         /// The payment.
-        payment_id: String,
+        payment_id: Text,
         /// For which order.
-        order_id: String,
+        order_id: Text,
         /// How much, in cents.
         amount_cents: u64,
     },
     /// Gives the money back.
     RefundPayment {
         /// The payment.
-        payment_id: String,
+        payment_id: Text,
     },
 }
 
@@ -586,18 +595,18 @@ pub enum PaymentEvent {
     /// The money was taken.
     PaymentTaken {
         /// The payment.
-        payment_id: String,
+        payment_id: Text,
         /// For which order.
-        order_id: String,
+        order_id: Text,
         /// How much.
         amount_cents: u64,
     },
     /// The money was given back.
     PaymentRefunded {
         /// The payment.
-        payment_id: String,
+        payment_id: Text,
         /// For which order.
-        order_id: String,
+        order_id: Text,
         /// How much.
         amount_cents: u64,
     },
@@ -620,7 +629,7 @@ pub enum PaymentRejection {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TakenPayment {
     /// For which order.
-    pub order_id: String,
+    pub order_id: Text,
     /// How much, in cents.
     pub amount_cents: u64,
     /// Whether it was given back.
@@ -781,20 +790,15 @@ pub fn deciders() -> Deciders {
     )
 }
 
-/// A name the board holds many times (a restaurant, a dish), shared: every order of a
-/// known restaurant and each of its dishes on the menu name it with the menu's copy.
-/// Serializes as its text.
-pub type Name = Arc<str>;
-
 /// One order as the board shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderSummary {
-    /// Where (the menu's copy of the name when the restaurant is known).
-    pub restaurant_id: Name,
+    /// Where (the order's own copy: the board and the events share it).
+    pub restaurant_id: Text,
     /// Who.
-    pub customer: Box<str>,
-    /// What (the menu's copy of each name on the menu).
-    pub items: Box<[Name]>,
+    pub customer: Text,
+    /// What (the order's own list).
+    pub items: Items,
     /// The menu price of the items known to the restaurant, in cents.
     pub total_cents: u64,
     /// Paid and not refunded, in cents.
@@ -809,11 +813,11 @@ pub struct OrderSummary {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct BoardState {
     /// Restaurant id → item id → price in cents.
-    pub menus: OrdMap<Name, OrdMap<Name, u64>>,
+    pub menus: OrdMap<Text, OrdMap<Text, u64>>,
     /// Order id → summary. Each summary is shared ([`Arc`]): a write after a time-travel
     /// snapshot copies the map's node that holds it, and that node's summaries are then
     /// shared, not cloned.
-    pub orders: OrdMap<String, Arc<OrderSummary>>,
+    pub orders: OrdMap<Text, Arc<OrderSummary>>,
 }
 
 /// The board view: every restaurant's menu and every order with its total and payment.
@@ -837,9 +841,9 @@ impl View for Board {
             }) => {
                 let prices = menu
                     .iter()
-                    .map(|m| (Name::from(m.item_id.as_str()), m.price_cents))
+                    .map(|m| (Text::from(m.item_id.as_str()), m.price_cents))
                     .collect();
-                board.menus.insert(restaurant_id.as_str().into(), prices);
+                board.menus.insert(restaurant_id.clone(), prices);
             }
             Event::Order(OrderEvent::OrderPlaced {
                 order_id,
@@ -847,26 +851,15 @@ impl View for Board {
                 customer,
                 items,
             }) => {
-                let known = board.menus.get_key_value(restaurant_id.as_str());
-                let mut total_cents = 0u64;
-                let items = items
+                let menu = board.menus.get(restaurant_id);
+                let total_cents = items
                     .iter()
-                    .map(|item| {
-                        let on_menu = known.and_then(|(_, m)| m.get_key_value(item.as_str()));
-                        let Some((name, price)) = on_menu else {
-                            return Name::from(item.as_str());
-                        };
-                        total_cents = total_cents.saturating_add(*price);
-                        name.clone()
-                    })
-                    .collect();
+                    .filter_map(|item| menu.and_then(|m| m.get(item)))
+                    .fold(0u64, |total, price| total.saturating_add(*price));
                 let summary = OrderSummary {
-                    restaurant_id: known.map_or_else(
-                        || Name::from(restaurant_id.as_str()),
-                        |(name, _)| name.clone(),
-                    ),
-                    customer: customer.as_str().into(),
-                    items,
+                    restaurant_id: restaurant_id.clone(),
+                    customer: customer.clone(),
+                    items: items.clone(),
                     total_cents,
                     paid_cents: 0,
                     status: OrderStatus::Placed,
@@ -913,8 +906,8 @@ impl View for Board {
 }
 
 /// The payment id the fulfilment process uses for an order.
-pub fn payment_id(order_id: &str) -> String {
-    format!("pay-{order_id}")
+pub fn payment_id(order_id: &str) -> Text {
+    format!("pay-{order_id}").into()
 }
 
 /// What the fulfilment process knows: the [`Board`], plus what it has set in motion (in
@@ -924,9 +917,9 @@ pub struct FulfilmentState {
     /// Menus and orders, folded as the board view folds them.
     pub board: BoardState,
     /// Orders a kitchen accepted and still holds (neither prepared nor released).
-    pub in_kitchen: OrdSet<String>,
+    pub in_kitchen: OrdSet<Text>,
     /// Orders whose refund the process already asked for, when the restaurant refused them.
-    pub refunding: OrdSet<String>,
+    pub refunding: OrdSet<Text>,
 }
 
 impl FulfilmentState {
@@ -998,7 +991,7 @@ impl ProcessManager for Fulfilment {
     }
 }
 
-fn track_kitchen(in_kitchen: &mut OrdSet<String>, event: &Event) {
+fn track_kitchen(in_kitchen: &mut OrdSet<Text>, event: &Event) {
     match event {
         Event::Restaurant(RestaurantEvent::OrderAccepted { order_id, .. }) => {
             in_kitchen.insert(order_id.clone());
@@ -1019,10 +1012,10 @@ fn refund(order_id: &str) -> Command {
     })
 }
 
-fn cancel_ticket(order: &OrderSummary, order_id: &str) -> Command {
+fn cancel_ticket(order: &OrderSummary, order_id: &Text) -> Command {
     Command::Restaurant(RestaurantCommand::CancelTicket {
-        restaurant_id: order.restaurant_id.to_string(),
-        order_id: order_id.to_string(),
+        restaurant_id: order.restaurant_id.clone(),
+        order_id: order_id.clone(),
     })
 }
 
@@ -1048,7 +1041,7 @@ fn react_to_event(state: &FulfilmentState, event: &Event) -> Vec<Command> {
             .map(|order| {
                 Command::Order(OrderCommand::MarkReady {
                     order_id: order_id.clone(),
-                    customer: order.customer.to_string(),
+                    customer: order.customer.clone(),
                 })
             })
             .into_iter()
@@ -1059,7 +1052,7 @@ fn react_to_event(state: &FulfilmentState, event: &Event) -> Vec<Command> {
 
 /// The payment went through: on to the kitchen, or, when the customer cancelled while
 /// the payment was on its way, back to the customer.
-fn paid(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
+fn paid(state: &FulfilmentState, order_id: &Text) -> Vec<Command> {
     let Some(order) = state.order(order_id) else {
         return vec![];
     };
@@ -1067,28 +1060,28 @@ fn paid(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
         return vec![refund(order_id)];
     }
     vec![Command::Restaurant(RestaurantCommand::AcceptOrder {
-        restaurant_id: order.restaurant_id.to_string(),
-        order_id: order_id.to_string(),
-        items: order.items.iter().map(|item| item.to_string()).collect(),
+        restaurant_id: order.restaurant_id.clone(),
+        order_id: order_id.clone(),
+        items: order.items.clone(),
     })]
 }
 
 /// The kitchen took the order: confirm it, or, when the customer cancelled while the
 /// kitchen was taking it, take the ticket off and free the slot.
-fn accepted(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
+fn accepted(state: &FulfilmentState, order_id: &Text) -> Vec<Command> {
     match state.order(order_id) {
         Some(order) if order.status == OrderStatus::Cancelled => {
             vec![cancel_ticket(order, order_id)]
         }
         _ => vec![Command::Order(OrderCommand::ConfirmOrder {
-            order_id: order_id.to_string(),
+            order_id: order_id.clone(),
         })],
     }
 }
 
 /// What a cancelled order leaves to undo: the payment taken (unless a compensation
 /// already asks for it back) and the kitchen ticket.
-fn undo(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
+fn undo(state: &FulfilmentState, order_id: &Text) -> Vec<Command> {
     let Some(order) = state.order(order_id) else {
         return vec![];
     };
@@ -1103,10 +1096,10 @@ fn undo(state: &FulfilmentState, order_id: &str) -> Vec<Command> {
 /// undid it (see [`undo`]); that is also why the `wrong_status` rejection of a
 /// `confirm_order` that comes after a cancellation causes nothing.
 fn compensate(state: &FulfilmentState, command: &Command, reason: &Rejection) -> Vec<Command> {
-    let cancel = |order_id: &String, why: String| {
+    let cancel = |order_id: &Text, why: String| {
         Command::Order(OrderCommand::CancelOrder {
             order_id: order_id.clone(),
-            reason: why,
+            reason: why.into(),
         })
     };
     match (command, reason) {
@@ -1236,7 +1229,7 @@ mod tests {
             order_id: "o".into(),
             restaurant_id: "r".into(),
             customer: "Ada".into(),
-            items: vec!["soup".into()],
+            items: ["soup".into()].into(),
         })
     }
 
@@ -1250,7 +1243,7 @@ mod tests {
             Event::Restaurant(RestaurantEvent::KitchenTicketCreated {
                 restaurant_id: "r".into(),
                 order_id: "o".into(),
-                items: vec![],
+                items: Items::default(),
             }),
         ];
         for event in internal {
@@ -1393,7 +1386,7 @@ mod tests {
         let accept = Command::Restaurant(RestaurantCommand::AcceptOrder {
             restaurant_id: "r".into(),
             order_id: "o".into(),
-            items: vec!["soup".into()],
+            items: ["soup".into()].into(),
         });
         let refused =
             GivenFact::Rejected(accept, Rejection::Restaurant(RestaurantRejection::Closed));
@@ -1432,7 +1425,7 @@ mod tests {
             order_id: "o".into(),
             restaurant_id: "r".into(),
             customer: "Ada".into(),
-            items: vec!["sushi".into()],
+            items: ["sushi".into()].into(),
         });
         process_then(
             &Fulfilment,
@@ -1447,7 +1440,7 @@ mod tests {
         let ticket = RestaurantEvent::KitchenTicketCreated {
             restaurant_id: "r".into(),
             order_id: "o".into(),
-            items: vec!["soup".into()],
+            items: ["soup".into()].into(),
         };
         let Event::Restaurant(created) = created() else {
             unreachable!()
@@ -1477,7 +1470,7 @@ mod tests {
         let next = RestaurantCommand::AcceptOrder {
             restaurant_id: "r".into(),
             order_id: "o2".into(),
-            items: vec!["soup".into()],
+            items: ["soup".into()].into(),
         };
         DeciderSpec::given(&RestaurantDecider, &given)
             .when(&next)
@@ -1580,7 +1573,7 @@ mod tests {
         let ticket = RestaurantEvent::KitchenTicketCreated {
             restaurant_id: "r".into(),
             order_id: "o".into(),
-            items: vec![],
+            items: Items::default(),
         };
         let prepare = RestaurantCommand::MarkPrepared {
             restaurant_id: "r".into(),
@@ -1616,7 +1609,7 @@ mod tests {
             order_id: "o".into(),
             restaurant_id: "r".into(),
             customer: "Ada".into(),
-            items: vec!["soup".into()],
+            items: ["soup".into()].into(),
         };
         let confirmed = OrderEvent::OrderConfirmed {
             order_id: "o".into(),
@@ -1671,7 +1664,7 @@ mod tests {
             Command::Restaurant(RestaurantCommand::AcceptOrder {
                 restaurant_id: "r".into(),
                 order_id: "o".into(),
-                items: vec!["soup".into()],
+                items: ["soup".into()].into(),
             }),
             Rejection::Restaurant(RestaurantRejection::Closed),
         );
@@ -1685,7 +1678,7 @@ mod tests {
                 .refunding
         };
         let open = refunding(events([created(), placed(), taken()]));
-        assert_eq!(open, OrdSet::unit("o".to_string()));
+        assert_eq!(open, OrdSet::unit(Text::from("o")));
         let cancelled_first = refunding(events([created(), placed(), taken(), cancelled()]));
         assert_eq!(cancelled_first, OrdSet::new());
     }
