@@ -270,20 +270,11 @@ impl<C, E, R> Batch<C, E, R> {
         time: u64,
         facts: impl IntoIterator<Item = Recorded<C, E, R>>,
     ) -> Self {
-        let mut facts = facts.into_iter();
+        let mut facts = facts.into_iter().peekable();
         let Some(Recorded { id, kind, queued }) = facts.next() else {
             return Batch::empty();
         };
-        let rest: Box<[Later<C, E, R>]> = facts
-            .map(|Recorded { id, kind, queued }| {
-                let (kind, version) = Kept::new(kind);
-                Later {
-                    fact: FactData { id, kind },
-                    version,
-                    queued,
-                }
-            })
-            .collect();
+        let rest = facts.peek().is_some().then(|| Self::later(facts));
         let (kind, version) = Kept::new(kind);
         let place = Place {
             time,
@@ -297,7 +288,7 @@ impl<C, E, R> Batch<C, E, R> {
             stamp: narrow.unwrap_or(Stamp::ZERO),
             first: Some(FactData { id, kind }),
             reaction: None,
-            more: (!rest.is_empty()).then(|| {
+            more: rest.map(|rest| {
                 Box::new(More {
                     rest,
                     ..More::none()
@@ -305,12 +296,35 @@ impl<C, E, R> Batch<C, E, R> {
             }),
         };
         if narrow.is_none() {
-            batch.more_mut().wide = Some(place);
+            batch.keep_wide(place);
         }
         if !queued.is_empty() {
             batch.set_queued(0, queued);
         }
         batch
+    }
+
+    /// The facts after a batch's first, as it keeps them.
+    #[cold]
+    #[inline(never)]
+    fn later(facts: impl Iterator<Item = Recorded<C, E, R>>) -> Box<[Later<C, E, R>]> {
+        facts
+            .map(|Recorded { id, kind, queued }| {
+                let (kind, version) = Kept::new(kind);
+                Later {
+                    fact: FactData { id, kind },
+                    version,
+                    queued,
+                }
+            })
+            .collect()
+    }
+
+    /// Keeps `place` whole, for a batch whose numbers do not fit the stamp's halves.
+    #[cold]
+    #[inline(never)]
+    fn keep_wide(&mut self, place: Place) {
+        self.more_mut().wide = Some(place);
     }
 
     /// The entry's time and step, and its first fact's position and stream version.
