@@ -1,13 +1,16 @@
 //! The IndexedDB store in a real browser: appends in one transaction, conditional appends,
-//! exact read-back, the upgrade path, and damaged entries found with their sequence and path.
+//! exact read-back, the upgrade path, damaged entries found with their sequence and path,
+//! and what a page leaves in `localStorage` for the next load.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
 
 use decider_web::persistence::db::{self, StoreError};
 use decider_web::persistence::journal_store::{self, Segment};
+use decider_web::persistence::left_behind::{self, LeftBehind, RestingCursor};
 use decider_web::persistence::transfer::{self, Import};
-use decider_web::persistence::workspaces::{self, Workspace};
+use decider_web::persistence::workspaces::{self, Settings, Workspace};
+use decider_web::session::RepeatJob;
 use serde_json::{json, Value};
 use wasm_bindgen_test::*;
 use web_sys::IdbTransactionMode;
@@ -552,4 +555,93 @@ fn a_number_a_js_number_cannot_hold_is_refused_not_changed() {
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("an integer above 2^53 is refused"),
     }
+}
+
+/// A workspace's settings as stored, with `cursor` and a running `repeat`.
+fn settings(cursor: Option<u64>, repeat: Option<RepeatJob>) -> Settings {
+    Settings {
+        cursor,
+        repeat,
+        ..Settings::default()
+    }
+}
+
+/// A Repeat ×`total` of one counter command, started at journal entry `start`.
+fn repeat(total: u64, start: usize) -> RepeatJob {
+    RepeatJob {
+        command: json!({"increment": {"counter_id": "c${i}", "by": 1}}),
+        total,
+        start,
+    }
+}
+
+/// Leaves `left` for workspace `w`, then opens `w` with `stored` read at `journal` entries.
+fn reopen(left: LeftBehind, journal: usize, mut stored: Settings) -> Settings {
+    left_behind::leave(&left);
+    left_behind::take("w", journal, &mut stored);
+    stored
+}
+
+fn left(cursor: Option<RestingCursor>, ended_repeat: Option<RepeatJob>) -> LeftBehind {
+    LeftBehind {
+        workspace: "w".into(),
+        cursor,
+        ended_repeat,
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_cursor_left_behind_is_taken_only_with_the_journal_it_was_set_on_and_only_once() {
+    let cursor = Some(RestingCursor {
+        journal: 10,
+        cursor: Some(4),
+    });
+    assert_eq!(
+        reopen(left(cursor.clone(), None), 10, settings(None, None)).cursor,
+        Some(4)
+    );
+    assert_eq!(
+        reopen(left(cursor.clone(), None), 11, settings(None, None)).cursor,
+        None
+    );
+    let other = LeftBehind {
+        workspace: "another".into(),
+        ..left(cursor, None)
+    };
+    assert_eq!(
+        reopen(other, 10, settings(None, None)).cursor,
+        None,
+        "another workspace's"
+    );
+    let mut again = settings(Some(7), None);
+    left_behind::take("w", 10, &mut again);
+    assert_eq!(again.cursor, Some(7), "what was left is taken once");
+}
+
+#[wasm_bindgen_test]
+fn an_ended_repeat_left_behind_cuts_the_stored_one_only_if_it_is_that_repeat() {
+    let cut = Some(repeat(8_964, 3));
+    let stored = settings(None, Some(repeat(100_000, 3)));
+    assert_eq!(
+        reopen(left(None, cut.clone()), 5_000, stored).repeat,
+        cut,
+        "cut to what it submitted"
+    );
+    let shorter = settings(None, Some(repeat(8_000, 3)));
+    assert_eq!(
+        reopen(left(None, cut.clone()), 5_000, shorter).repeat,
+        Some(repeat(8_000, 3)),
+        "never lengthened"
+    );
+    let later = settings(None, Some(repeat(100, 9_000)));
+    assert_eq!(
+        reopen(left(None, cut.clone()), 9_000, later).repeat,
+        Some(repeat(100, 9_000)),
+        "a later repeat is left alone"
+    );
+    assert_eq!(
+        reopen(left(None, cut), 9_000, settings(None, None)).repeat,
+        None,
+        "a stored end stays ended"
+    );
 }

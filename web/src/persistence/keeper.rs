@@ -10,7 +10,7 @@
 use super::channel::{Channel, Notice};
 use super::db::{self, StoreError};
 use super::journal_store::{self, Damage, Folded, Segment, SEGMENT};
-use super::resting_cursor::{self, RestingCursor};
+use super::left_behind::{self, LeftBehind, RestingCursor};
 use super::workspaces::{self, Parent, Settings, Workspace};
 use crate::session::store::SessionHandle;
 use crate::session::{Action, Built, ForkOrigin, RepeatJob, RunMode, Session};
@@ -109,14 +109,16 @@ pub struct Keeper {
     resting: Option<Timeout>,
     /// Writes a resting cursor at once when the page is hidden (closed, reloaded).
     on_hide: Option<EventListener>,
-    /// A Repeat ×N that ended before the store held all its submissions: see [`Ending`].
+    /// A Repeat ×N that ended and that the store does not say so of yet: see [`Ending`].
     ending: Option<Ending>,
 }
 
-/// A Repeat ×N that ended (done or cancelled) while the store lagged behind: until the
-/// store holds the journal up to `end`, the workspace record keeps `job` as running, its
-/// total cut to what was submitted, so that a reload in between submits what was not
-/// kept (and nothing more) instead of forgetting it.
+/// A Repeat ×N that ended (done or cancelled): until the store holds the journal up to
+/// `end`, the workspace record keeps `job` as running, its total cut to what was
+/// submitted, so that a reload in between submits what was not kept (and nothing more)
+/// instead of forgetting it. Until a record written after the end commits, the page
+/// leaves `job` behind when it goes away ([`left_behind`]): the stored record may still
+/// say the repeat runs with its whole count.
 struct Ending {
     job: RepeatJob,
     end: usize,
@@ -321,7 +323,7 @@ pub fn observe(keeper: &Shared) {
         current.settings = settings;
         k.dirty = true;
     }
-    if ended.is_some() && length > k.saved {
+    if ended.is_some() {
         k.ending = ended;
     }
     drop(session);
@@ -340,17 +342,24 @@ pub fn observe(keeper: &Shared) {
     }
 }
 
-/// The page is going away: a cursor still waiting to be written is left in
-/// `localStorage` (synchronous, so it survives a reload), and its write is started.
+/// The page is going away: a cursor still waiting to be written and a repeat's end the
+/// store may not hold yet are left in `localStorage` (synchronous, so they survive a
+/// reload), and the cursor's write is started.
 fn hide(keeper: &Weak<RefCell<Keeper>>) {
     if let Some(k) = keeper.upgrade() {
         if let Ok(k) = k.try_borrow() {
-            if let (Some(_), Some(current)) = (&k.resting, &k.status.current) {
-                resting_cursor::leave(&RestingCursor {
+            if let Some(current) = &k.status.current {
+                let left = LeftBehind {
                     workspace: current.id.clone(),
-                    journal: k.saved,
-                    cursor: current.settings.cursor,
-                });
+                    cursor: k.resting.as_ref().map(|_| RestingCursor {
+                        journal: k.saved,
+                        cursor: current.settings.cursor,
+                    }),
+                    ended_repeat: k.ending.as_ref().map(|e| e.job.clone()),
+                };
+                if left.cursor.is_some() || left.ended_repeat.is_some() {
+                    left_behind::leave(&left);
+                }
             }
         }
     }
@@ -397,14 +406,15 @@ async fn flush(keeper: Shared) {
                     if let Some(ending) = &k.ending {
                         record.settings.repeat = ending.running(to, record.settings.repeat);
                     }
-                    let job = (db, record, saved, text, image, to - saved);
+                    let seen = k.ending.as_ref().map(|e| e.job.clone());
+                    let job = (db, record, saved, text, image, to - saved, seen);
                     k.dirty = false;
                     Some(job)
                 }
                 _ => None,
             }
         };
-        let Some((db, workspace, from, text, image, count)) = job else {
+        let Some((db, workspace, from, text, image, count, seen)) = job else {
             break;
         };
         // The text and bytes are let go of before the write: the browser holds them now.
@@ -419,7 +429,8 @@ async fn flush(keeper: Shared) {
                 let mut k = keeper.borrow_mut();
                 if k.status.current.as_ref().map(|c| &c.id) == Some(&workspace.id) {
                     k.saved = from + count;
-                    if k.ending.as_ref().is_some_and(|e| k.saved >= e.end) {
+                    let said = |e: &Ending| k.saved >= e.end && seen.as_ref() == Some(&e.job);
+                    if k.ending.as_ref().is_some_and(said) {
                         k.ending = None;
                     }
                     k.status.saved_facts = workspace.facts;
@@ -658,9 +669,8 @@ fn show(
         }),
     });
     if damage.is_none() {
-        if let Some(cursor) = resting_cursor::take(&workspace.id, store.get().journal_len()) {
-            workspace.settings.cursor = cursor;
-        }
+        let journal = store.get().journal_len();
+        left_behind::take(&workspace.id, journal, &mut workspace.settings);
         apply_settings(&store, &workspace.settings);
     }
     workspace.opened = js_sys::Date::now();
