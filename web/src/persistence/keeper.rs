@@ -109,7 +109,7 @@ pub struct Keeper {
     resting: Option<Timeout>,
     /// Writes a resting cursor at once when the page is hidden (closed, reloaded).
     on_hide: Option<EventListener>,
-    /// A Repeat ×N that ended and that the store does not say so of yet: see [`Ending`].
+    /// A Repeat ×N that ended, until a stored record says so: see [`Ending`].
     ending: Option<Ending>,
 }
 

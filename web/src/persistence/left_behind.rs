@@ -57,10 +57,13 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// Leaves `left` for the next load. Without `localStorage` (disabled, full) it is lost as
-/// before: the write started on `pagehide` may still land.
+/// Leaves `left` for the next load, as JSON made the way the workspace record is. Without
+/// `localStorage` (disabled, full) it is lost as before: the write started on `pagehide`
+/// may still land.
 pub fn leave(left: &LeftBehind) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(left)) {
+    let value = left.serialize(&serde_wasm_bindgen::Serializer::json_compatible());
+    let text = value.ok().and_then(|v| js_sys::JSON::stringify(&v).ok());
+    if let (Some(storage), Some(text)) = (storage(), text.and_then(|t| t.as_string())) {
         let _ = storage.set_item(KEY, &text);
     }
 }
@@ -75,7 +78,8 @@ pub fn take(workspace: &str, journal: usize, settings: &mut Settings) {
         return;
     };
     let _ = storage.remove_item(KEY);
-    if let Ok(left) = serde_json::from_str::<LeftBehind>(&text) {
+    let value = js_sys::JSON::parse(&text).ok();
+    if let Some(left) = value.and_then(|v| serde_wasm_bindgen::from_value::<LeftBehind>(v).ok()) {
         if left.workspace == workspace {
             left.apply(journal, settings);
         }
