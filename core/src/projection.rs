@@ -314,11 +314,8 @@ impl<Y: System> Projection<Y> {
                     ))
                 })?;
             }
-            let view = std::mem::replace(&mut self.view, system.view().initial_state());
-            self.view = system.view().evolve(view, event);
         }
-        let process = std::mem::replace(&mut self.process, system.process().initial_state());
-        self.process = system.process().evolve(process, fact.as_fact());
+        system.fold_read_models(&mut self.view, &mut self.process, fact.as_fact());
         self.position += 1;
         Ok(())
     }

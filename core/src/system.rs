@@ -1,6 +1,7 @@
 //! A [`System`]: the decider, view and process manager that one engine runs together.
 
 use crate::decider::Decider;
+use crate::envelope::Fact;
 use crate::process_manager::ProcessManager;
 use crate::view::View;
 
@@ -32,6 +33,26 @@ pub trait System {
     fn view(&self) -> &Self::View;
     /// The process manager.
     fn process(&self) -> &Self::Process;
+
+    /// Folds one fact into the view's read model (an event) and the process manager's
+    /// state (every fact), each on its own. A system whose process manager keeps the
+    /// view's read model in its state overrides it to hand the manager a share of the
+    /// view's (held once, not folded twice); the states after it must be the ones this
+    /// default gives.
+    #[inline]
+    fn fold_read_models(
+        &self,
+        view: &mut <Self::View as View>::State,
+        process: &mut <Self::Process as ProcessManager>::State,
+        fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
+    ) {
+        if let Fact::Event(event) = fact {
+            let state = std::mem::replace(view, self.view().initial_state());
+            *view = self.view().evolve(state, event);
+        }
+        let state = std::mem::replace(process, self.process().initial_state());
+        *process = self.process().evolve(state, fact);
+    }
 }
 
 /// The state of one stream under system `Y`.
