@@ -34,6 +34,7 @@ pub mod counter;
 pub mod lifecycle;
 pub mod restaurant;
 mod schemas;
+mod text;
 pub mod transfer;
 
 use decider_core::DynDomain;

@@ -25,10 +25,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Text that many records hold (an id, a customer, a reason): shared, so that the
-/// commands and events of a flow, the streams' states and the board hold one copy of
-/// each, and copying one is a count, not an allocation. Serializes as its text.
-pub type Text = Arc<str>;
+pub use crate::text::Text;
 
 /// Item ids, shared as [`Text`] is: the order's command, its events, the board and the
 /// kitchen's command hold one list. Serializes as a list of texts.
