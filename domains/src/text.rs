@@ -15,8 +15,27 @@ use std::sync::Arc;
 /// into its shared allocation directly (serde's `Arc<str>` reads a `Box<str>` first, then
 /// copies it: two allocations and a copy for one text).
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "schema", derive(JsonSchema), schemars(transparent))]
 pub struct Text(Arc<str>);
+
+/// The schema of its text, inline, as `Arc<str>`'s is.
+#[cfg(feature = "schema")]
+impl JsonSchema for Text {
+    fn inline_schema() -> bool {
+        <str as JsonSchema>::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <str as JsonSchema>::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        <str as JsonSchema>::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <str as JsonSchema>::json_schema(generator)
+    }
+}
 
 impl Deref for Text {
     type Target = str;
