@@ -320,7 +320,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         title="Submit (Ctrl+Enter)">
                         { if n > 1 { format!("▶ Submit ×{n}") } else { "▶ Submit".to_string() } }
                     </button>
-                    <span class="composer-kbd"><kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Enter" }</kbd></span>
+                    // Locked, the lock's note lies over this row: no shortcut to offer.
+                    if !props.locked {
+                        <span class="composer-kbd"><kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Enter" }</kbd></span>
+                    }
                     if let Some(problem) = &problem {
                         // Beside the (sticky) button, so the reason is in view even when the
                         // error above has scrolled away; the alert above is what is announced.
