@@ -34,12 +34,29 @@ impl CheckpointStreams {
 
     /// Sets the index of the state of the stream with `ordinal` (copying its chunk if the
     /// checkpoint before still shares it).
+    ///
+    /// Inlined into the checkpoint's loop: a chunk this checkpoint wrote already is its
+    /// own, so most calls are a uniqueness check and a store; adding and copying chunks
+    /// (once a chunk a checkpoint) are out of line.
+    #[inline]
     pub(crate) fn set(&mut self, ordinal: usize, index: u32) {
+        self.len = self.len.max(ordinal + 1);
+        if let Some(slots) = self.chunks.get_mut(ordinal / CHUNK).and_then(Arc::get_mut) {
+            slots[ordinal % CHUNK] = index;
+            return;
+        }
+        self.set_in_a_new_chunk(ordinal, index);
+    }
+
+    /// [`CheckpointStreams::set`] in a chunk that does not exist yet or that the
+    /// checkpoint before shares.
+    #[cold]
+    #[inline(never)]
+    fn set_in_a_new_chunk(&mut self, ordinal: usize, index: u32) {
         while self.chunks.len() * CHUNK <= ordinal {
             self.chunks.push(Arc::new([NOT_KEPT; CHUNK]));
         }
         Arc::make_mut(&mut self.chunks[ordinal / CHUNK])[ordinal % CHUNK] = index;
-        self.len = self.len.max(ordinal + 1);
     }
 }
 

@@ -108,6 +108,12 @@ impl StreamId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The address of the shared text: the same for every clone of one id, different for
+    /// ids made apart (even with the same text) while both live.
+    pub(crate) fn addr(&self) -> usize {
+        Arc::as_ptr(&(self.0).0) as usize
+    }
 }
 
 impl From<&str> for StreamId {
@@ -279,6 +285,15 @@ const fn inverse(a: u64) -> u64 {
 mod tests {
     use super::*;
     use std::hash::Hash;
+
+    #[test]
+    fn a_stream_id_s_clones_share_its_address_and_an_id_made_apart_does_not() {
+        let id = StreamId::from("order-1");
+        let (clone, apart) = (id.clone(), StreamId::from("order-1"));
+        assert_eq!(clone.addr(), id.addr());
+        assert_eq!(apart, id, "the same text");
+        assert_ne!(apart.addr(), id.addr());
+    }
 
     #[test]
     fn ids_round_trip_through_json_as_hex_text() {

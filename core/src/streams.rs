@@ -23,8 +23,9 @@ use std::sync::Arc;
 pub struct Streams<S> {
     slots: hashbrown::HashMap<StreamId, Slot<S>, FastHash>,
     /// The streams written since the last [`Streams::take_written`], each once, with the
-    /// hash the map keeps it by (found again without reading its id's text).
-    written: Vec<(u64, StreamId)>,
+    /// hash the map keeps it by and the address of the map's own id ([`StreamId::addr`]):
+    /// found again without reading the id's text, and noted without a count of the id.
+    written: Vec<(u64, usize)>,
     /// How many times [`Streams::take_written`] was called: a slot whose `epoch` differs
     /// was not written since, so it is not in `written` yet.
     epoch: u32,
@@ -169,7 +170,7 @@ impl<S> Streams<S> {
         self.written.clear();
         for (id, slot) in &mut self.slots {
             slot.epoch = epoch;
-            self.written.push((FastHash.hash_one(id), id.clone()));
+            self.written.push((FastHash.hash_one(id), id.addr()));
         }
     }
 
@@ -178,9 +179,12 @@ impl<S> Streams<S> {
     pub(crate) fn take_written(&mut self) -> impl Iterator<Item = Written<'_, S>> {
         self.epoch = self.epoch.wrapping_add(1);
         let slots = &self.slots;
-        self.written.drain(..).filter_map(move |(hash, id)| {
-            // The same shared id: compared by address, its text not read.
-            let (id, slot) = slots.raw_entry().from_hash(hash, |known| *known == id)?;
+        self.written.drain(..).filter_map(move |(hash, addr)| {
+            // The map's own id, found by its address: its text not read. (No id leaves
+            // the map while it lives, so no other id can have taken that address.)
+            let (id, slot) = slots
+                .raw_entry()
+                .from_hash(hash, |known| known.addr() == addr)?;
             Some(Written {
                 id,
                 hash,
@@ -242,22 +246,23 @@ impl<S: Clone> Streams<S> {
         fold_into(&mut state, decider, events);
         let ordinal = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
         let hash = FastHash.hash_one(stream);
-        self.written.push((hash, stream.clone()));
         let slot = Slot {
             state,
             ordinal,
             epoch: self.epoch,
         };
-        match self
+        let (id, _) = match self
             .slots
             .raw_entry_mut()
             .from_key_hashed_nocheck(hash, stream)
         {
-            RawEntryMut::Occupied(mut known) => *known.get_mut() = slot,
-            RawEntryMut::Vacant(vacant) => {
-                vacant.insert_hashed_nocheck(hash, stream.clone(), slot);
+            RawEntryMut::Occupied(mut known) => {
+                *known.get_mut() = slot;
+                known.into_key_value()
             }
-        }
+            RawEntryMut::Vacant(vacant) => vacant.insert_hashed_nocheck(hash, stream.clone(), slot),
+        };
+        self.written.push((hash, id.addr()));
     }
 
     /// Folds `event`, the `version`-th of `stream`; if `checked`, only if it is the
@@ -294,7 +299,7 @@ pub(crate) struct StreamEntry<'a, S> {
     id: &'a StreamId,
     hash: u64,
     slot: &'a mut Slot<S>,
-    written: &'a mut Vec<(u64, StreamId)>,
+    written: &'a mut Vec<(u64, usize)>,
     epoch: u32,
 }
 
@@ -330,7 +335,7 @@ impl<'a, S: Clone> StreamEntry<'a, S> {
         }
         if self.slot.epoch != self.epoch {
             self.slot.epoch = self.epoch;
-            self.written.push((self.hash, self.id.clone()));
+            self.written.push((self.hash, self.id.addr()));
         }
         fold_into(&mut self.slot.state, decider, events);
     }
@@ -345,7 +350,12 @@ fn fold_into<'e, D: Decider>(
 ) where
     D::Event: 'e,
 {
-    let entry = Arc::make_mut(shared);
+    // The common case, a state no checkpoint shares, is found without `make_mut`'s
+    // out-of-line call (`get_mut` is inlined).
+    let entry = match Arc::get_mut(shared) {
+        Some(entry) => entry,
+        None => Arc::make_mut(shared),
+    };
     for (event, version) in events {
         let state = std::mem::replace(&mut entry.state, decider.initial_state());
         entry.state = decider.evolve(state, event);

@@ -123,6 +123,11 @@ impl<Y: System> Timeline<Y> {
                 .unwrap_or_default();
             // The streams the last checkpoint held have the ordinals below its length.
             let known = streams.len();
+            // The streams first written since then are new to the ordinals: room for all
+            // of them at once, so the map grows (and hashes every id's text again) once
+            // a checkpoint at most, not at each doubling.
+            let new = live.streams.len().saturating_sub(self.ordinals.len());
+            self.ordinals.reserve(new);
             for written in live.streams.take_written() {
                 let kept = u32::try_from(self.states.len()).unwrap_or(u32::MAX);
                 growth::push(&mut self.states, Arc::clone(written.state));

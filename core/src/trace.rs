@@ -164,7 +164,28 @@ impl CommandIndex {
         dense.or_else(|| self.sparse.get(&ordinal).copied())
     }
 
+    /// Sets the slot of `ordinal`. Inlined: the engine's own commands are dense, so most
+    /// calls set or append a dense slot; the rest is out of line.
+    #[inline]
     fn set(&mut self, ordinal: u64, slot: u32) {
+        if self.sparse.is_empty() {
+            let dense = self.dense.len() as u64;
+            if ordinal < dense {
+                self.dense[ordinal as usize] = slot;
+                return;
+            }
+            if ordinal == dense {
+                self.dense.push(slot);
+                return;
+            }
+        }
+        self.set_beyond(ordinal, slot);
+    }
+
+    /// [`CommandIndex::set`] of an ordinal beyond the dense ones, or with sparse ones.
+    #[cold]
+    #[inline(never)]
+    fn set_beyond(&mut self, ordinal: u64, slot: u32) {
         if let Some(known) = self.sparse.get_mut(&ordinal) {
             *known = slot;
             return;
