@@ -369,7 +369,7 @@ proptest! {
     fn random_calls_with_random_json_never_panic_and_refusals_change_nothing(
         domain in any::<Index>(),
         seed in any::<u64>(),
-        max_depth in 0u32..6,
+        max_depth in 0u8..6,
         snapshot_every in 0u64..5,
         ops in prop::collection::vec(op(), 0..30),
     ) {

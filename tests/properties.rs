@@ -164,7 +164,7 @@ where
             .inject_fault(id, reason)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(step.injected());
-        prop_assert_eq!(step.command.command_id, id);
+        prop_assert_eq!(step.command().command_id, id);
         prop_assert!(engine.state().queue.iter().all(|c| c.command_id != id));
         prop_assert_eq!(engine.journal().len(), before + 1);
         Ok(engine)
@@ -269,7 +269,7 @@ fn events<Y: System>(engine: &Engine<Y>) -> Vec<Y::Event> {
 }
 
 /// A configuration whose small depth limit cuts flows short as often as not.
-fn shallow(seed: u64, max_depth: u32) -> EngineConfig {
+fn shallow(seed: u64, max_depth: u8) -> EngineConfig {
     EngineConfig {
         seed,
         max_depth,
@@ -861,7 +861,7 @@ proptest! {
     fn restaurant_operations_rebuild_fork_replay_and_resume_exactly(
         ops in ops(restaurant_props::command(true), restaurant_props::history(true), restaurant_props::rejection(), 40),
         seed in any::<u64>(),
-        depth in 1u32..8,
+        depth in 1u8..8,
         crash in any::<Index>(),
     ) {
         let harness = Harness { make: restaurant::system, config: shallow(seed, depth), failure: None };
@@ -872,7 +872,7 @@ proptest! {
     fn checkout_operations_rebuild_fork_replay_and_resume_exactly(
         ops in ops(checkout_props::command(true), checkout_props::history(), checkout_props::rejection(), 40),
         seed in any::<u64>(),
-        depth in 1u32..8,
+        depth in 1u8..8,
         crash in any::<Index>(),
     ) {
         let harness = Harness { make: checkout::system, config: shallow(seed, depth), failure: None };

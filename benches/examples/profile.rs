@@ -37,7 +37,7 @@ fn main() {
             let last = engine.journal().len() - 3;
             let root = engine.journal()[last]
                 .as_step()
-                .map(|s| s.command.command_id);
+                .map(|s| s.command().command_id);
             black_box(root.and_then(|id| engine.trace(id)));
         }
         Some("rebuild") => {

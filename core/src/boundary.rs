@@ -570,7 +570,7 @@ where
         match timeline.journal().get(entry) {
             Some(JournalEntry::Step(step)) => self.catalog.fact_row(
                 fact,
-                Some(&step.command),
+                Some(step.command()),
                 Some(step.step()),
                 step.injected(),
             ),

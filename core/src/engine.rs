@@ -24,8 +24,9 @@ pub struct EngineConfig {
     /// Seeds every id: the same seed and inputs give a byte-identical log.
     pub seed: u64,
     /// Reaction hops allowed below a user command; deeper reactions are dropped and
-    /// recorded, which stops saga loops.
-    pub max_depth: u32,
+    /// recorded, which stops saga loops. At most 255, so that every command's depth,
+    /// a dropped one's included, fits its envelope's 16 bits.
+    pub max_depth: u8,
     /// A time-travel snapshot is kept every this many facts (or journal entries).
     pub snapshot_every: u64,
 }
@@ -306,12 +307,23 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         ordinal
     }
 
+    /// The logical time of a command queued now: the journal's length, which a
+    /// command's envelope keeps in 32 bits ([`CommandEnvelope::time`]).
+    ///
+    /// # Panics
+    ///
+    /// At the journal's 2³²th entry, which no command's envelope can name.
+    fn now(&self) -> u32 {
+        u32::try_from(self.live.entries)
+            .expect("a journal of fewer than 2³² entries: a command's time is 32 bits")
+    }
+
     fn enqueue_user(&mut self, command_id: Id, command: Y::Command) {
         let envelope = Arc::new(CommandEnvelope {
             command_id,
             correlation_id: command_id,
             causation_id: command_id,
-            time: self.live.entries,
+            time: self.now(),
             origin: Origin::User,
             compensation: false,
             depth: 0,
@@ -601,15 +613,19 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     command_id: self.ids.command(ordinal),
                     correlation_id: envelope.correlation_id,
                     causation_id: fact_id,
-                    time: self.live.entries,
+                    time: self.now(),
                     origin: Origin::Reactor {
                         name: intern(&mut self.names, name),
                     },
                     compensation,
-                    depth: envelope.depth + 1,
+                    // Beyond 16 bits only below a command at depth 65,535, which a
+                    // journal read from elsewhere may hold (never one this engine
+                    // queued: its bound is 8 bits); such a reaction, dropped as any
+                    // beyond the bound is, is recorded at depth 65,535.
+                    depth: envelope.depth.saturating_add(1),
                     command,
                 });
-                if reaction.depth > self.config.max_depth {
+                if reaction.depth > u16::from(self.config.max_depth) {
                     self.live.commands += 1;
                     dropped.push(reaction);
                 } else {
@@ -622,7 +638,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {
-                limit: self.config.max_depth,
+                limit: u32::from(self.config.max_depth),
                 dropped,
             }));
         }
@@ -646,7 +662,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             self.index.queue(id, submitted);
         }
         if let JournalEntry::Step(step) = &entry {
-            self.index.handled(step.command.command_id, index);
+            self.index.handled(step.command().command_id, index);
         }
         if let Some(stream) = entry.stream_id() {
             let expected = self.store.stream_version(stream);
@@ -663,7 +679,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     fn commit_step(&mut self, step: StepOf<Y>) {
         self.index
-            .handled(step.command.command_id, self.journal().len());
+            .handled(step.command().command_id, self.journal().len());
         self.commit(JournalEntry::Step(Box::new(step)));
     }
 

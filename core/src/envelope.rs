@@ -36,13 +36,18 @@ pub struct CommandEnvelope<C> {
     /// The id of the message that directly caused it (its own id for a user command).
     pub causation_id: Id,
     /// Logical time at which it was queued (the journal length then; never a clock).
-    pub time: u64,
+    /// 32 bits: a journal read with a time beyond them is refused, never truncated (JSON:
+    /// the error names the field's path; the packed form: the entry's index), and an
+    /// engine stops (panics) rather than queue a command at its 2³²th entry.
+    pub time: u32,
     /// Who issued it.
     pub origin: Origin,
     /// Whether it was issued in reaction to a rejection (a compensating command).
     pub compensation: bool,
-    /// Reaction hops from the user command (0 for a user command); bounds cascades.
-    pub depth: u32,
+    /// Reaction hops from the user command (0 for a user command); bounds cascades. 16
+    /// bits: the engine's bound ([`crate::EngineConfig::max_depth`]) is 8 bits, and a
+    /// journal whose depth does not fit is refused when it is read, as `time` is.
+    pub depth: u16,
     /// The command itself.
     pub command: C,
 }
@@ -326,6 +331,15 @@ impl<C, E, R> FactKind<C, E, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_envelope_keeps_its_time_depth_and_flag_in_one_word() {
+        use std::mem::size_of;
+        // Three ids (24 bytes), the origin, then time, depth and flag (4 + 2 + 1) in one
+        // word, before a 32-byte command: 72 bytes on 64 bits and in wasm32 alike.
+        assert_eq!(size_of::<Origin>(), size_of::<usize>());
+        assert_eq!(size_of::<CommandEnvelope<[u64; 4]>>(), 72);
+    }
 
     #[test]
     fn a_borrowed_kind_is_written_exactly_as_the_owned_one_and_clones_back_to_it() {

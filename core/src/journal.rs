@@ -50,6 +50,11 @@ pub(crate) struct Batch<C, E, R> {
     /// What few batches have: several reactions to the first fact, facts after the first,
     /// a step's failure or injection, a number of the stamp beyond 32 bits.
     more: Option<Box<More<C, E, R>>>,
+    /// In a step's batch, the command the step handled ([`StepRecord::new`] puts it
+    /// here; `None` in given history). Kept in the batch, not beside it in the step
+    /// record: in wasm it fills the 4 bytes the batch's 8-byte alignment left as padding
+    /// (the restaurant's step record 88 → 80 bytes).
+    command: Option<SharedCommand<C>>,
 }
 
 /// The numbers a batch keeps of its entry and its first fact.
@@ -180,12 +185,14 @@ struct More<C, E, R> {
     reactions: Box<[SharedCommand<C>]>,
     /// The facts after the first.
     rest: Box<[Later<C, E, R>]>,
-    /// The bound a step hit, if it hit one.
-    failure: Option<StepFailure<C>>,
+    /// The bound a step hit, if it hit one. Boxed, as `wide` is: what is rare takes a
+    /// word here, so that a step of several facts or reactions, the common user of
+    /// `more`, does not pay for it (in wasm 28 bytes, where the two inline made 96).
+    failure: Option<Box<StepFailure<C>>>,
     /// Whether a step's rejection was injected by a person.
     injected: bool,
     /// The batch's place, when [`Stamp`] cannot hold it.
-    wide: Option<Place>,
+    wide: Option<Box<Place>>,
 }
 
 impl<C, E, R> More<C, E, R> {
@@ -259,6 +266,7 @@ impl<C, E, R> Batch<C, E, R> {
             first: None,
             reaction: None,
             more: None,
+            command: None,
         }
     }
 
@@ -294,6 +302,7 @@ impl<C, E, R> Batch<C, E, R> {
                     ..More::none()
                 })
             }),
+            command: None,
         };
         if narrow.is_none() {
             batch.keep_wide(place);
@@ -324,14 +333,14 @@ impl<C, E, R> Batch<C, E, R> {
     #[cold]
     #[inline(never)]
     fn keep_wide(&mut self, place: Place) {
-        self.more_mut().wide = Some(place);
+        self.more_mut().wide = Some(Box::new(place));
     }
 
     /// The entry's time and step, and its first fact's position and stream version.
     #[inline]
     fn place(&self) -> Place {
-        match self.more.as_ref().and_then(|more| more.wide) {
-            Some(wide) => wide,
+        match self.more.as_ref().and_then(|more| more.wide.as_deref()) {
+            Some(&wide) => wide,
             None => self.stamp.whole(),
         }
     }
@@ -354,7 +363,7 @@ impl<C, E, R> Batch<C, E, R> {
         let narrow = Stamp::narrow(place);
         self.stamp = narrow.unwrap_or(Stamp::ZERO);
         if narrow.is_none() || self.more.is_some() {
-            self.more_mut().wide = narrow.is_none().then_some(place);
+            self.more_mut().wide = narrow.is_none().then(|| Box::new(place));
             self.tidy();
         }
     }
@@ -528,10 +537,8 @@ impl<C, E, R> Batch<C, E, R> {
 /// queued, and what went wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepRecord<C, E, R> {
-    /// The command taken from the front of the queue.
-    pub command: SharedCommand<C>,
-    /// Its events, or its rejection, each with the reactions it caused; its ordinal, its
-    /// failure and its injection.
+    /// The command taken from the front of the queue; its events, or its rejection, each
+    /// with the reactions it caused; its ordinal, its failure and its injection.
     pub(crate) facts: Batch<C, E, R>,
 }
 
@@ -546,12 +553,22 @@ impl<C, E, R> StepRecord<C, E, R> {
     ) -> Self {
         let mut facts = facts;
         facts.set_step(step);
+        facts.command = Some(command);
         if failure.is_some() || injected {
             let more = facts.more_mut();
-            more.failure = failure.map(|failure| *failure);
+            more.failure = failure;
             more.injected = injected;
         }
-        StepRecord { command, facts }
+        StepRecord { facts }
+    }
+
+    /// The command taken from the front of the queue.
+    #[inline]
+    pub fn command(&self) -> &SharedCommand<C> {
+        self.facts
+            .command
+            .as_ref()
+            .expect("a step's batch holds its command")
     }
 
     /// The step's ordinal (0-based).
@@ -561,7 +578,7 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// The bound the step hit, if it hit one.
     pub fn failure(&self) -> Option<&StepFailure<C>> {
-        self.facts.more.as_ref()?.failure.as_ref()
+        self.facts.more.as_ref()?.failure.as_deref()
     }
 
     /// Whether the step's rejection was injected by a person ("make this step fail")
@@ -573,7 +590,7 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// Its events, or its rejection, in order.
     pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
-        self.facts.facts_of(Cause::of(&self.command))
+        self.facts.facts_of(Cause::of(self.command()))
     }
 
     /// Each fact with the commands queued in reaction to it, in order.
@@ -654,7 +671,7 @@ impl<C, E, R> JournalEntry<C, E, R> {
 
     fn batch(&self) -> Option<(&Batch<C, E, R>, Cause)> {
         match self {
-            JournalEntry::Step(step) => Some((&step.facts, Cause::of(&step.command))),
+            JournalEntry::Step(step) => Some((&step.facts, Cause::of(step.command()))),
             JournalEntry::Given(given) => Some((&given.facts, Cause::given(given.command_id))),
             JournalEntry::Submitted(_) => None,
         }
@@ -736,7 +753,7 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepRecord<C, E, R>
         let injected = self.injected();
         let mut out = serializer.serialize_struct("StepRecord", 4 + usize::from(injected))?;
         out.serialize_field("step", &self.step())?;
-        out.serialize_field("command", &self.command)?;
+        out.serialize_field("command", self.command())?;
         out.serialize_field("facts", &StepFacts(self))?;
         out.serialize_field("failure", &self.failure())?;
         if injected {
@@ -935,7 +952,7 @@ mod tests {
                     .facts
                     .more
                     .as_ref()
-                    .and_then(|more| more.wide)
+                    .and_then(|more| more.wide.as_deref())
                     .is_none(),
                 narrow,
                 "only what does not fit is kept whole"
@@ -955,9 +972,25 @@ mod tests {
             + size_of::<Stamp>()
             + size_of::<Id>()
             + size_of::<String>()
-            + 2 * word;
+            + 3 * word;
         assert_eq!(size_of::<Stamp>(), 16);
         assert_eq!(size_of::<Batch<(), String, ()>>(), fields);
+        assert_eq!(
+            size_of::<StepRecord<(), String, ()>>(),
+            fields,
+            "a step record is its batch, the command in it"
+        );
+    }
+
+    #[test]
+    fn what_few_batches_have_keeps_a_failure_and_a_wide_place_in_boxes_of_their_own() {
+        use std::mem::size_of;
+        let word = size_of::<usize>();
+        // Two slices, two boxes and the flag (padded to a word).
+        assert_eq!(
+            size_of::<More<[u64; 8], String, ()>>(),
+            2 * size_of::<Box<[u8]>>() + 3 * word
+        );
     }
 
     #[test]

@@ -170,7 +170,7 @@ impl<Y: System> Projection<Y> {
         step: &StepRecord<Y::Command, Y::Event, Y::Rejection>,
         limit: u64,
     ) -> Result<(), JournalError> {
-        self.take_command(step.command.command_id, step.injected())?;
+        self.take_command(step.command().command_id, step.injected())?;
         for (fact, queued) in step.recorded() {
             if fact.position >= limit {
                 break;

@@ -65,8 +65,29 @@ pub trait EventStore<C: 'static, E: 'static, R: 'static> {
 #[derive(Clone, Debug)]
 pub struct InMemoryEventStore<C, E, R> {
     head: u64,
-    versions: HashMap<StreamId, u64, FastHash>,
+    versions: HashMap<StreamId, Version, FastHash>,
     facts: PhantomData<(C, E, R)>,
+}
+
+/// A stream's version as [`InMemoryEventStore`] keeps it: the whole 64 bits, in two
+/// 32-bit halves, so that the map's entry (a stream id and its version) is aligned to 4
+/// bytes, not 8. In wasm32 an entry is then 12 bytes, not 16 with 4 of padding (a
+/// million-fact restaurant session's 285,715 streams sit in 2¹⁹ buckets: 2 MB less).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Version([u32; 2]);
+
+impl Version {
+    /// `version` in halves.
+    #[inline]
+    fn new(version: u64) -> Self {
+        Version([version as u32, (version >> 32) as u32])
+    }
+
+    /// The version.
+    #[inline]
+    fn get(self) -> u64 {
+        u64::from(self.0[0]) | (u64::from(self.0[1]) << 32)
+    }
 }
 
 impl<C, E, R> Default for InMemoryEventStore<C, E, R> {
@@ -80,7 +101,7 @@ impl<C, E, R> Default for InMemoryEventStore<C, E, R> {
 }
 
 /// The stream versions of a store being freed a few at a time ([`crate::Remains`]).
-pub(crate) type VersionsDrain = hashbrown::hash_map::IntoIter<StreamId, u64>;
+pub(crate) type VersionsDrain = hashbrown::hash_map::IntoIter<StreamId, Version>;
 
 impl<C, E, R> InMemoryEventStore<C, E, R> {
     /// An empty store.
@@ -100,7 +121,7 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
     }
 
     fn stream_version(&self, stream: &StreamId) -> u64 {
-        self.versions.get(stream).copied().unwrap_or(0)
+        self.versions.get(stream).map_or(0, |version| version.get())
     }
 
     fn append<'f>(
@@ -110,12 +131,16 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
         facts: impl IntoIterator<Item = FactRef<'f, C, E, R>>,
     ) -> Result<(), Conflict> {
         // One hash and one probe, whether the stream is new or known.
-        let version = match self.versions.raw_entry_mut().from_key(stream) {
-            RawEntryMut::Occupied(known) if *known.get() == expected_version => known.into_mut(),
-            RawEntryMut::Vacant(new) if expected_version == 0 => new.insert(stream.clone(), 0).1,
+        let stored = match self.versions.raw_entry_mut().from_key(stream) {
+            RawEntryMut::Occupied(known) if known.get().get() == expected_version => {
+                known.into_mut()
+            }
+            RawEntryMut::Vacant(new) if expected_version == 0 => {
+                new.insert(stream.clone(), Version::new(0)).1
+            }
             found => {
                 let actual = match found {
-                    RawEntryMut::Occupied(known) => *known.get(),
+                    RawEntryMut::Occupied(known) => known.get().get(),
                     RawEntryMut::Vacant(_) => 0,
                 };
                 return Err(Conflict {
@@ -125,15 +150,17 @@ impl<C: 'static, E: 'static, R: 'static> EventStore<C, E, R> for InMemoryEventSt
                 });
             }
         };
+        let mut version = stored.get();
         for fact in facts {
             assert_eq!(fact.position, self.head, "gap in positions");
             assert_eq!(fact.stream_id, stream, "fact addressed to another stream");
             if let FactKindRef::Event { stream_version, .. } = fact.kind {
-                assert_eq!(stream_version, *version + 1, "gap in versions");
-                *version += 1;
+                assert_eq!(stream_version, version + 1, "gap in versions");
+                version += 1;
             }
             self.head += 1;
         }
+        *stored = Version::new(version);
         Ok(())
     }
 }
@@ -220,6 +247,15 @@ mod tests {
         assert_eq!(store.stream_version(&a), 3);
         assert_eq!(store.stream_version(&b), 1);
         assert_eq!(store.stream_version(&"c".into()), 0);
+    }
+
+    #[test]
+    fn a_version_is_kept_whole_in_halves_aligned_to_4_bytes() {
+        for version in [0, 1, u64::from(u32::MAX), 1 << 32, u64::MAX - 1, u64::MAX] {
+            assert_eq!(Version::new(version).get(), version);
+        }
+        assert_eq!(std::mem::align_of::<Version>(), 4);
+        assert_eq!(std::mem::size_of::<Version>(), 8);
     }
 
     #[test]

@@ -63,7 +63,7 @@ impl<C: Clone, E: Clone, R: Clone> Trace<C, E, R> {
     {
         let root = match journal.get(index.entry(correlation_id)?)? {
             JournalEntry::Submitted(envelope) => envelope,
-            JournalEntry::Step(step) => &step.command,
+            JournalEntry::Step(step) => step.command(),
             JournalEntry::Given(_) => return None,
         };
         if root.correlation_id != correlation_id || root.origin != Origin::User {
@@ -220,7 +220,7 @@ impl<'j, C, E, R> Steps<'j, C, E, R> {
     fn get(&self, command_id: Id) -> Option<&'j StepRecord<C, E, R>> {
         let index = self.index.entry(command_id)?;
         let step = self.journal.get(index)?.as_step()?;
-        (step.command.command_id == command_id).then_some(step)
+        (step.command().command_id == command_id).then_some(step)
     }
 }
 

@@ -113,7 +113,7 @@ fn million(c: &mut Criterion) {
         .iter()
         .rev()
         .find_map(|entry| entry.as_step())
-        .map(|step| step.command.correlation_id)
+        .map(|step| step.command().correlation_id)
         .expect("the log has steps");
     c.bench_function("1M events/state at a random position (wasm)", |b| {
         let mut position = 12_345u64;

@@ -67,15 +67,15 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
             JournalEntry::Step(step) => {
                 out.byte(STEP);
                 out.number(step.step());
-                let id = step.command.command_id;
+                let id = step.command().command_id;
                 match queued.remove(&id) {
-                    Some(known) if Arc::ptr_eq(known, &step.command) => {
+                    Some(known) if Arc::ptr_eq(known, step.command()) => {
                         out.byte(0);
                         out.id(id);
                     }
                     _ => {
                         out.byte(1);
-                        out.envelope(&step.command);
+                        out.envelope(step.command());
                     }
                 }
                 let flags = (u8::from(step.failure().is_some()) * FAILED)
@@ -94,7 +94,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                     out.payload(&fact.kind);
                     out.number(commands.len() as u64);
                     for command in commands {
-                        out.queued(command, fact.id, fact.time, &step.command);
+                        out.queued(command, fact.id, fact.time, step.command());
                     }
                 }
             }
@@ -199,7 +199,7 @@ impl Writer<'_> {
         self.id(head.command_id);
         self.id(head.correlation_id);
         self.id(head.causation_id);
-        self.number(head.time);
+        self.number(u64::from(head.time));
         self.origin(head.origin);
         self.byte(u8::from(head.compensation));
         self.number(u64::from(head.depth));
@@ -224,7 +224,7 @@ impl Writer<'_> {
         let depth = u64::from(step.depth) + 1;
         let flags = (u8::from(envelope.correlation_id != step.correlation_id) * OWN_CORRELATION)
             | (u8::from(envelope.causation_id != fact) * OWN_CAUSATION)
-            | (u8::from(envelope.time != time) * OWN_TIME)
+            | (u8::from(u64::from(envelope.time) != time) * OWN_TIME)
             | (u8::from(u64::from(envelope.depth) != depth) * OWN_DEPTH);
         self.byte(flags);
         self.id(envelope.command_id);
@@ -235,7 +235,7 @@ impl Writer<'_> {
             self.id(envelope.causation_id);
         }
         if flags & OWN_TIME != 0 {
-            self.number(envelope.time);
+            self.number(u64::from(envelope.time));
         }
         if flags & OWN_DEPTH != 0 {
             self.number(u64::from(envelope.depth));
@@ -263,10 +263,10 @@ struct Head<'o> {
     command_id: Id,
     correlation_id: Id,
     causation_id: Id,
-    time: u64,
+    time: u32,
     origin: &'o Origin,
     compensation: bool,
-    depth: u32,
+    depth: u16,
 }
 
 impl<'o> Head<'o> {
@@ -331,9 +331,16 @@ impl<'a> Input<'a> {
         usize::try_from(n).map_err(|_| format!("{n} items"))
     }
 
-    fn small(&mut self) -> Result<u32, String> {
+    /// A command's time, which its envelope keeps in 32 bits.
+    fn time(&mut self) -> Result<u32, String> {
         let n = self.number()?;
-        u32::try_from(n).map_err(|_| format!("{n} does not fit 32 bits"))
+        narrow_time(n)
+    }
+
+    /// A command's depth, which its envelope keeps in 16 bits.
+    fn depth(&mut self) -> Result<u16, String> {
+        let n = self.number()?;
+        u16::try_from(n).map_err(|_| format!("a command's depth {n} does not fit 16 bits"))
     }
 
     fn id(&mut self) -> Result<Id, String> {
@@ -370,10 +377,10 @@ impl<'a> Input<'a> {
             command_id: self.id()?,
             correlation_id: self.id()?,
             causation_id: self.id()?,
-            time: self.number()?,
+            time: self.time()?,
             origin: self.origin()?,
             compensation: self.flag()?,
-            depth: self.small()?,
+            depth: self.depth()?,
             command: (),
         })
     }
@@ -385,7 +392,7 @@ impl<'a> Input<'a> {
         &mut self,
         fact: Id,
         time: u64,
-        (correlation_id, depth): (Id, u32),
+        (correlation_id, depth): (Id, u16),
     ) -> Result<CommandEnvelope<()>, String> {
         let flags = self.byte()?;
         let command_id = self.id()?;
@@ -400,16 +407,16 @@ impl<'a> Input<'a> {
             fact
         };
         let time = if flags & OWN_TIME != 0 {
-            self.number()?
+            self.time()?
         } else {
-            time
+            narrow_time(time)?
         };
         let depth = if flags & OWN_DEPTH != 0 {
-            self.small()?
+            self.depth()?
         } else {
             depth
                 .checked_add(1)
-                .ok_or("a reaction deeper than 32 bits")?
+                .ok_or("a reaction's depth does not fit 16 bits")?
         };
         Ok(CommandEnvelope {
             command_id,
@@ -433,6 +440,11 @@ impl<'a> Input<'a> {
         }
         Ok((count, Some(self.stream()?), self.number()?, self.number()?))
     }
+}
+
+/// A command's time read as `time`, which its envelope keeps in 32 bits.
+fn narrow_time(time: u64) -> Result<u32, String> {
+    u32::try_from(time).map_err(|_| format!("a command's time {time} does not fit 32 bits"))
 }
 
 /// `head`'s fields around `command`.
@@ -474,7 +486,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
 
     /// A command queued by fact `fact` (at `time`) of a step of a command in flow
     /// `step.0` at depth `step.1`.
-    fn queued(&mut self, fact: Id, time: u64, step: (Id, u32)) -> Result<SharedCommand<C>, String> {
+    fn queued(&mut self, fact: Id, time: u64, step: (Id, u16)) -> Result<SharedCommand<C>, String> {
         let head = self.input.queued_head(fact, time, step)?;
         let command_id = head.command_id;
         let envelope = enveloped(head, self.input.payload()?);
@@ -559,5 +571,47 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
             }
             other => Err(format!("{other} is not an entry")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run of one submitted command whose time and depth are `time` and `depth`.
+    fn submitted(time: u64, depth: u64) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut out = Writer(bincode::Serializer::new(&mut bytes, DefaultOptions::new()));
+        out.byte(VERSION);
+        out.number(1);
+        out.byte(SUBMITTED);
+        for id in [Id(3); 3] {
+            out.id(id);
+        }
+        out.number(time);
+        out.origin(&Origin::User);
+        out.byte(0);
+        out.number(depth);
+        out.payload(&7_u32);
+        bytes
+    }
+
+    #[test]
+    fn a_time_or_depth_an_envelope_cannot_hold_is_refused_not_truncated() {
+        type Entries = Vec<JournalEntry<u32, (), ()>>;
+        let fits = read::<u32, (), ()>(&submitted(u64::from(u32::MAX), u64::from(u16::MAX)));
+        let fits: Entries = fits.expect("the widest time and depth read");
+        let JournalEntry::Submitted(envelope) = &fits[0] else {
+            panic!("a submission");
+        };
+        assert_eq!((envelope.time, envelope.depth), (u32::MAX, u16::MAX));
+        assert_eq!(
+            read::<u32, (), ()>(&submitted(1 << 32, 0)).err().as_deref(),
+            Some("entry 0 of the packed run: a command's time 4294967296 does not fit 32 bits")
+        );
+        assert_eq!(
+            read::<u32, (), ()>(&submitted(0, 1 << 16)).err().as_deref(),
+            Some("entry 0 of the packed run: a command's depth 65536 does not fit 16 bits")
+        );
     }
 }

@@ -255,7 +255,7 @@ impl Catalog {
             causation_id: fact.causation_id,
             time: fact.time,
             origin: command.map_or_else(|| "given".into(), |c| origin_name(&c.origin)),
-            depth: command.map_or(0, |c| c.depth),
+            depth: command.map_or(0, |c| u32::from(c.depth)),
             compensation: command.is_some_and(|c| c.compensation),
             injected,
             step,
@@ -274,12 +274,12 @@ impl Catalog {
             correlation_id: envelope.correlation_id,
             causation_id: envelope.causation_id,
             origin: origin_name(&envelope.origin),
-            depth: envelope.depth,
+            depth: u32::from(envelope.depth),
             compensation: envelope.compensation,
             stream_id,
             name: message_name(&command, &self.commands),
             command,
-            time: envelope.time,
+            time: u64::from(envelope.time),
         }
     }
 }

@@ -59,10 +59,10 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
             }
             match entry {
                 JournalEntry::Step(step) => {
-                    let id = step.command.command_id;
+                    let id = step.command().command_id;
                     let named = queued
                         .get(&id)
-                        .is_some_and(|known| Arc::ptr_eq(known, &step.command));
+                        .is_some_and(|known| Arc::ptr_eq(known, step.command()));
                     if named {
                         queued.remove(&id);
                     }
@@ -102,7 +102,7 @@ struct StepOut<'a, C, E, R>(&'a StepRecord<C, E, R>, bool);
 impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepOut<'_, C, E, R> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let StepOut(step, named) = *self;
-        let command = &*step.command;
+        let command = &**step.command();
         let mut out = serializer.serialize_map(None)?;
         out.serialize_entry("step", &step.step())?;
         match named {
@@ -178,7 +178,7 @@ impl<C: Serialize, E, R> Serialize for QueuedOut<'_, C, E, R> {
         if envelope.causation_id != self.fact.fact.id {
             out.serialize_entry("causation_id", &envelope.causation_id)?;
         }
-        if envelope.time != self.fact.fact.time {
+        if u64::from(envelope.time) != self.fact.fact.time {
             out.serialize_entry("time", &envelope.time)?;
         }
         out.serialize_entry("origin", &envelope.origin)?;

@@ -49,21 +49,21 @@ fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
         "the submission, then one entry per step"
     );
     assert_eq!(steps.len(), 4);
-    assert_eq!(steps[0].command.command_id, user);
+    assert_eq!(steps[0].command().command_id, user);
     for pair in steps.windows(2) {
         let (before, after) = (&pair[0], &pair[1]);
         assert_eq!(
-            after.command.causation_id,
+            after.command().causation_id,
             before.facts().next().unwrap().id
         );
         assert_eq!(
-            after.command.origin,
+            after.command().origin,
             Origin::Reactor {
                 name: "forward".into()
             }
         );
-        assert_eq!(after.command.depth, before.command.depth + 1);
-        assert!(!after.command.compensation);
+        assert_eq!(after.command().depth, before.command().depth + 1);
+        assert!(!after.command().compensation);
     }
     assert_eq!(engine.state().view.0.values().sum::<i32>(), 40);
 }
@@ -145,7 +145,7 @@ fn run_until_idle_takes_at_most_the_steps_it_is_allowed() {
     engine.submit(add(0, 10)); // four steps: counter 0, then forwarded to 1, 2 and 3
     let handled = engine.step().expect("a command is queued");
     assert_eq!(
-        handled.command.origin,
+        handled.command().origin,
         Origin::User,
         "step returns the step it took"
     );
@@ -317,7 +317,7 @@ fn a_chosen_id_equal_to_a_later_generated_id_is_skipped_not_queued_twice() {
         .journal()
         .iter()
         .filter_map(|e| e.as_step())
-        .map(|s| s.command.command_id)
+        .map(|s| s.command().command_id)
         .collect();
     let distinct: std::collections::HashSet<_> = queued.iter().collect();
     assert_eq!(distinct.len(), queued.len(), "every command queued once");
@@ -422,13 +422,23 @@ fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
         err.message.contains("position 7 where 0 was expected"),
         "{err}"
     );
-    let mut broken = journal;
+    let mut broken = journal.clone();
     broken[1]["step"]["command"]["command_id"] = json!(12);
     let err = domain
         .rebuild(EngineConfig::default(), &broken)
         .err()
         .unwrap();
     assert_eq!(err.path, "$[1].step.command.command_id");
+    // A time or depth its envelope cannot hold (32 and 16 bits) is refused, not truncated.
+    for (field, too_wide) in [("time", json!(1_u64 << 32)), ("depth", json!(1 << 16))] {
+        let mut wide = journal.clone();
+        wide[0]["submitted"][field] = too_wide;
+        let err = domain
+            .rebuild(EngineConfig::default(), &wide)
+            .err()
+            .unwrap();
+        assert_eq!(err.path, format!("$[0].submitted.{field}"), "{err}");
+    }
 }
 
 #[test]

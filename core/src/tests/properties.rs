@@ -325,7 +325,7 @@ proptest! {
                 .journal()
                 .iter()
                 .filter_map(JournalEntry::as_step)
-                .filter(|s| s.command.correlation_id == flow)
+                .filter(|s| s.command().correlation_id == flow)
                 .map(StepRecord::step)
                 .collect();
             let trace = engine.trace(flow).unwrap();
