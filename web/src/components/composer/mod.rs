@@ -313,18 +313,6 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         { format!("✘ {}", problem.message()) }
                     </p>
                 }
-                if count.is_none() {
-                    <p class="composer-error" role="alert">
-                        { format!("✘ Repeat count must be a whole number from 1 to {MAX_REPEAT}.") }
-                    </p>
-                }
-                <p class="composer-hint">
-                    { "With ×N, " }<code>{ "${i}" }</code>{ " in any string becomes 1, 2, … N." }
-                </p>
-                if !first_time { { examples } }
-                { history }
-                // Last, so that the row sticks to the panel's foot and nothing scrolls under
-                // it: the lock's note lies over exactly that foot.
                 <div class="composer-actions">
                     { repeat_count(repeat_id.into(), &repeat_text, on_repeat) }
                     <button type="button" class="composer-submit" data-testid="command-submit"
@@ -344,6 +332,16 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         </span>
                     }
                 </div>
+                if count.is_none() {
+                    <p class="composer-error" role="alert">
+                        { format!("✘ Repeat count must be a whole number from 1 to {MAX_REPEAT}.") }
+                    </p>
+                }
+                <p class="composer-hint">
+                    { "With ×N, " }<code>{ "${i}" }</code>{ " in any string becomes 1, 2, … N." }
+                </p>
+                if !first_time { { examples } }
+                { history }
             </fieldset>
             if let Some((done, total)) = props.progress {
                 { repeat_progress(done, total, &props.on_cancel) }
