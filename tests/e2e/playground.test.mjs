@@ -45,6 +45,13 @@ test("the not-on-menu scenario typed command by command shows the rejection and 
   assert.ok(kinds.includes("command:true") && kinds.includes("event:true"), `trace: ${kinds}`);
   assert.match(await page.getByTestId("inspector").textContent(), /cancel/i);
   await page.screenshot({ path: shots + "compensation.png" });
+  // Selecting the rejection travels to it; at 1440×900 its whole five-lane flow is seen
+  // without scrolling the trace, though the past banner covers the panel's foot.
+  await page.locator("[data-testid=log-row][data-kind=rejection]").click();
+  await page.getByTestId("past-banner").waitFor();
+  const nodes = await page.$$eval("[data-testid=trace-node]", (n) => n.map((e) => e.textContent));
+  const boxes = await inSight(page, "[data-testid=trace-node] > .trace-box");
+  assert.deepEqual(nodes.filter((_, i) => !boxes[i]), [], "every node of the flow is in sight");
   assert.deepEqual(errors, []);
 });
 
@@ -77,6 +84,9 @@ test("step mode: a fault injected at the restaurant's accept step compensates li
   assert.equal(await accept.count(), 1, "the accept command waits in the queue");
   await page.screenshot({ path: shots + "step-queue.png" });
   await accept.getByTestId("inject-button").click();
+  // The fault's editor is seen whole, its Inject button included, without scrolling.
+  const editorSeen = await inSight(page, "[data-testid=inject-json], [data-testid=inject-submit]");
+  assert.deepEqual(editorSeen, [true, true], "the raw JSON and the Inject button are in sight");
   const rejection = JSON.parse(await page.getByTestId("inject-json").inputValue());
   assert.ok(rejection.restaurant !== undefined, `prefilled with a restaurant rejection: ${JSON.stringify(rejection)}`);
   await page.getByTestId("inject-submit").click();
@@ -130,6 +140,20 @@ test("time travel: the past is said plainly, the composer is locked, fork starts
   await page.keyboard.press("End");
   assert.deepEqual(errors, []);
 });
+
+/** Whether each element matching `selector` is in sight, top and bottom edge: what the
+ * page shows at both (at its middle column) is the element or inside it, so it is neither
+ * clipped by a scrolled panel nor covered by a banner. */
+function inSight(page, selector) {
+  return page.$$eval(selector, (elements) => elements.map((e) => {
+    const r = e.getBoundingClientRect();
+    const x = r.x + r.width / 2;
+    return [r.top + 2, r.bottom - 2].every((y) => {
+      const at = document.elementFromPoint(x, y);
+      return Boolean(at && (at === e || e.contains(at) || at.closest("svg.trace-clip")?.parentNode === e.parentNode));
+    });
+  }));
+}
 
 /**
  * The visible text of the page whose contrast against what lies under it is below WCAG's
