@@ -1,0 +1,78 @@
+// Developer helper: `node tests/e2e/drag.mjs` drags the timeline's thumb with the pointer,
+// as a person does, over a counter session of FACTS facts (100,000), and prints, for
+// each move, the main thread's work around its `input` event from Chrome's trace: each
+// task, event, animation-frame callback, style, layout (with its dirty and total
+// objects), paint and commit over 0.3 ms, in ms from the input. PROFILE=1: instead, a
+// sampled JS profile of MOVES moves (20), inclusive and self time by function (a build
+// that keeps names: see wasm-sizes.mjs). EXTRA_CSS: rules added to the page first.
+import { start, open, counterSession } from "./helpers.mjs";
+
+const env = await start();
+const { page } = await open(env);
+await counterSession(page, Number(process.env.FACTS ?? 100_000));
+if (process.env.EXTRA_CSS) await page.addStyleTag({ content: process.env.EXTRA_CSS });
+const cdp = await page.context().newCDPSession(page);
+const box = await page.getByTestId("timeline").boundingBox();
+const y = box.y + box.height / 2;
+// The thumb's centre runs from half a thumb in from either end (Chromium's 16 px thumb).
+const at = (fraction) => box.x + 8 + fraction * (box.width - 16);
+const moves = Number(process.env.MOVES ?? (process.env.PROFILE ? 20 : 4));
+const drag = async () => {
+  for (let i = 0; i < moves; i++) {
+    await page.mouse.move(at(0.05 + ((i * 0.37) % 0.9)), y);
+    await page.waitForTimeout(200);
+  }
+};
+await page.mouse.move(at(1), y);
+await page.mouse.down();
+
+if (process.env.PROFILE) {
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+  await cdp.send("Profiler.start");
+  await drag();
+  const { profile } = await cdp.send("Profiler.stop");
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n) => (n.callFrame.functionName || "(anonymous)").replace(/::h[0-9a-f]{16}/, "").slice(0, 140);
+  const inclusive = new Map();
+  const self = new Map();
+  const add = (map, key, ms) => map.set(key, (map.get(key) ?? 0) + ms);
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    add(self, name(byId.get(id)), ms);
+    const names = new Set();
+    for (let node = id; node !== undefined; node = parent.get(node)) names.add(name(byId.get(node)));
+    for (const n of names) add(inclusive, n, ms);
+  });
+  const top = (map, k) => [...map].sort((a, b) => b[1] - a[1]).slice(0, k)
+    .map(([n, ms]) => `${ms.toFixed(1).padStart(8)}  ${n}`).join("\n");
+  console.log(`inclusive ms over ${moves} moves\n${top(inclusive, 50)}\nself ms\n${top(self, 25)}`);
+} else {
+  const events = [];
+  cdp.on("Tracing.dataCollected", ({ value }) => events.push(...value));
+  await cdp.send("Tracing.start", {
+    categories: "devtools.timeline,disabled-by-default-devtools.timeline",
+    transferMode: "ReportEvents",
+  });
+  await drag();
+  const done = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+  await cdp.send("Tracing.end");
+  await done;
+  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  const mine = events.filter((e) => e.ph === "X" && e.tid === main.tid && e.pid === main.pid)
+    .sort((a, b) => a.ts - b.ts);
+  for (const input of mine.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === "input")) {
+    console.log(`--- input`);
+    for (const e of mine.filter((e) => e.ts >= input.ts - 1000 && e.ts < input.ts + 40_000 && e.dur > 300)) {
+      const objects = e.name === "Layout"
+        ? ` ${e.args.beginData.dirtyObjects} of ${e.args.beginData.totalObjects} objects`
+        : "";
+      const what = e.args?.data?.type ?? "";
+      console.log(`${((e.ts - input.ts) / 1000).toFixed(1).padStart(7)} ${(e.dur / 1000).toFixed(1).padStart(6)} ${e.name} ${what}${objects}`);
+    }
+  }
+}
+await page.mouse.up();
+await env.close();
