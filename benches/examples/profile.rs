@@ -115,6 +115,7 @@ fn travel<Y: decider_core::System>(engine: &Engine<Y>, times: u64) {
 #[inline(never)]
 fn slider(engine: &Engine<MirrorSystem>, moves: u64, whole: bool) {
     let (timeline, system) = (engine.timeline(), engine.system());
+    let live = &engine.state().streams;
     let head = timeline.head();
     for n in 0..moves {
         let position = (head * n / moves.max(1) + n % 7 + 1).min(head);
@@ -122,7 +123,7 @@ fn slider(engine: &Engine<MirrorSystem>, moves: u64, whole: bool) {
             black_box(engine.at_position(position));
         } else {
             let stream = StreamId::from(format!("c{}", position - 1));
-            black_box(timeline.at_position_for(system, position, &[stream]));
+            black_box(timeline.at_position_for(system, live, position, &[stream]));
         }
     }
 }

@@ -607,6 +607,7 @@ where
     fn around(&self, position: u64, streams: &[StreamId]) -> (Projection<Y>, Projection<Y>) {
         let timeline = self.engine.timeline();
         let system = self.engine.system();
+        let live = &self.engine.state().streams;
         let journal = timeline.journal();
         let fold = |state: &mut Projection<Y>, entry: usize, limit: u64| {
             state
@@ -616,10 +617,10 @@ where
         // The entries that recorded the facts at `position - 1` and `position - 2`.
         let last = timeline.entry_of_position(position - 1);
         let (previous, next) = match position.checked_sub(2) {
-            None => (timeline.at_entry_for(system, 0, streams), 0),
+            None => (timeline.at_entry_for(system, live, 0, streams), 0),
             Some(before) => {
                 let before = timeline.entry_of_position(before);
-                let mut previous = timeline.at_entry_for(system, before, streams);
+                let mut previous = timeline.at_entry_for(system, live, before, streams);
                 if before == last {
                     let mut current = previous.clone();
                     fold(&mut previous, last, position - 1);
@@ -881,7 +882,8 @@ where
                 let streams: Vec<StreamId> = stream.map(StreamId::from).into_iter().collect();
                 let previous = head.checked_sub(1).map(|p| {
                     let timeline = self.engine.timeline();
-                    let state = timeline.at_position_for(self.engine.system(), p, &streams);
+                    let (system, live) = (self.engine.system(), &self.engine.state().streams);
+                    let state = timeline.at_position_for(system, live, p, &streams);
                     self.state_view(&state, stream, 0)
                 });
                 (self.inspect(None, stream, queue_limit), previous)

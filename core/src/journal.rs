@@ -185,14 +185,35 @@ struct More<C, E, R> {
     reactions: Box<[SharedCommand<C>]>,
     /// The facts after the first.
     rest: Box<[Later<C, E, R>]>,
-    /// The bound a step hit, if it hit one. Boxed, as `wide` is: what is rare takes a
-    /// word here, so that a step of several facts or reactions, the common user of
-    /// `more`, does not pay for it (in wasm 28 bytes, where the two inline made 96).
-    failure: Option<Box<StepFailure<C>>>,
+    /// What almost no step has, in one box of its own: a step of several facts or
+    /// reactions, the common user of `more`, pays a word for it (in wasm `More` is 20
+    /// bytes, where a box for each of the three parts made 28).
+    rare: Option<Box<Rare<C>>>,
+}
+
+/// What almost no batch has: a step's failure or injection, a place beyond 32 bits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Rare<C> {
+    /// The bound a step hit, if it hit one.
+    failure: Option<StepFailure<C>>,
     /// Whether a step's rejection was injected by a person.
     injected: bool,
     /// The batch's place, when [`Stamp`] cannot hold it.
-    wide: Option<Box<Place>>,
+    wide: Option<Place>,
+}
+
+impl<C> Rare<C> {
+    /// Nothing rare.
+    const NONE: Rare<C> = Rare {
+        failure: None,
+        injected: false,
+        wide: None,
+    };
+
+    /// Whether it holds nothing.
+    fn is_none(&self) -> bool {
+        self.failure.is_none() && !self.injected && self.wide.is_none()
+    }
 }
 
 impl<C, E, R> More<C, E, R> {
@@ -201,19 +222,30 @@ impl<C, E, R> More<C, E, R> {
         More {
             reactions: Box::default(),
             rest: Box::default(),
-            failure: None,
-            injected: false,
-            wide: None,
+            rare: None,
         }
     }
 
     /// Whether it holds nothing.
     fn is_none(&self) -> bool {
-        self.reactions.is_empty()
-            && self.rest.is_empty()
-            && self.failure.is_none()
-            && !self.injected
-            && self.wide.is_none()
+        self.reactions.is_empty() && self.rest.is_empty() && self.rare.is_none()
+    }
+
+    /// The rare parts.
+    fn rare(&self) -> Option<&Rare<C>> {
+        self.rare.as_deref()
+    }
+
+    /// The rare parts, their box made if it was not.
+    fn rare_mut(&mut self) -> &mut Rare<C> {
+        self.rare.get_or_insert_with(|| Box::new(Rare::NONE))
+    }
+
+    /// Drops the box of rare parts if it holds nothing.
+    fn tidy(&mut self) {
+        if self.rare.as_ref().is_some_and(|rare| rare.is_none()) {
+            self.rare = None;
+        }
     }
 }
 
@@ -333,14 +365,14 @@ impl<C, E, R> Batch<C, E, R> {
     #[cold]
     #[inline(never)]
     fn keep_wide(&mut self, place: Place) {
-        self.more_mut().wide = Some(Box::new(place));
+        self.more_mut().rare_mut().wide = Some(place);
     }
 
     /// The entry's time and step, and its first fact's position and stream version.
     #[inline]
     fn place(&self) -> Place {
-        match self.more.as_ref().and_then(|more| more.wide.as_deref()) {
-            Some(&wide) => wide,
+        match self.rare().and_then(|rare| rare.wide) {
+            Some(wide) => wide,
             None => self.stamp.whole(),
         }
     }
@@ -363,9 +395,17 @@ impl<C, E, R> Batch<C, E, R> {
         let narrow = Stamp::narrow(place);
         self.stamp = narrow.unwrap_or(Stamp::ZERO);
         if narrow.is_none() || self.more.is_some() {
-            self.more_mut().wide = narrow.is_none().then(|| Box::new(place));
+            let more = self.more_mut();
+            more.rare_mut().wide = narrow.is_none().then_some(place);
+            more.tidy();
             self.tidy();
         }
+    }
+
+    /// What almost no batch has, if this one has it.
+    #[inline]
+    fn rare(&self) -> Option<&Rare<C>> {
+        self.more.as_ref()?.rare()
     }
 
     /// The allocation for what few batches have, made if it was not.
@@ -555,9 +595,9 @@ impl<C, E, R> StepRecord<C, E, R> {
         facts.set_step(step);
         facts.command = Some(command);
         if failure.is_some() || injected {
-            let more = facts.more_mut();
-            more.failure = failure;
-            more.injected = injected;
+            let rare = facts.more_mut().rare_mut();
+            rare.failure = failure.map(|failure| *failure);
+            rare.injected = injected;
         }
         StepRecord { facts }
     }
@@ -578,14 +618,14 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// The bound the step hit, if it hit one.
     pub fn failure(&self) -> Option<&StepFailure<C>> {
-        self.facts.more.as_ref()?.failure.as_deref()
+        self.facts.rare()?.failure.as_ref()
     }
 
     /// Whether the step's rejection was injected by a person ("make this step fail")
     /// instead of decided. The command may then have been anywhere in the queue, not only
     /// at its front. Written only when true, so older journals read unchanged.
     pub fn injected(&self) -> bool {
-        self.facts.more.as_ref().is_some_and(|more| more.injected)
+        self.facts.rare().is_some_and(|rare| rare.injected)
     }
 
     /// Its events, or its rejection, in order.
@@ -948,12 +988,7 @@ mod tests {
             );
             let narrow = [time, step, position, version].iter().all(|&n| n < wide);
             assert_eq!(
-                record
-                    .facts
-                    .more
-                    .as_ref()
-                    .and_then(|more| more.wide.as_deref())
-                    .is_none(),
+                record.facts.rare().and_then(|rare| rare.wide).is_none(),
                 narrow,
                 "only what does not fit is kept whole"
             );
@@ -983,14 +1018,33 @@ mod tests {
     }
 
     #[test]
-    fn what_few_batches_have_keeps_a_failure_and_a_wide_place_in_boxes_of_their_own() {
+    fn what_few_batches_have_keeps_its_rare_parts_in_one_box() {
         use std::mem::size_of;
         let word = size_of::<usize>();
-        // Two slices, two boxes and the flag (padded to a word).
+        // Two slices and one box.
         assert_eq!(
             size_of::<More<[u64; 8], String, ()>>(),
-            2 * size_of::<Box<[u8]>>() + 3 * word
+            2 * size_of::<Box<[u8]>>() + word
         );
+        let stream: StreamId = "s".into();
+        let two = || Batch::new(&stream, 7, 3, [event(1), event(2)]);
+        let plain = StepRecord::new(4, command(1), two(), None, false);
+        let more = plain.facts.more.as_ref().expect("two facts take `more`");
+        assert!(more.rare.is_none(), "a step of two facts has nothing rare");
+        let failure = StepFailure::CascadeLimit {
+            limit: 8,
+            dropped: vec![command(9)],
+        };
+        let failed = StepRecord::new(4, command(1), two(), Some(Box::new(failure.clone())), true);
+        assert_eq!(failed.failure(), Some(&failure));
+        assert!(failed.injected());
+        assert_eq!(failed.step(), 4);
+        let facts: Vec<u64> = failed.facts().map(|f| f.position).collect();
+        assert_eq!(facts, [7, 8]);
+        let json = serde_json::to_string(&failed).expect("a step is JSON");
+        let back: StepRecord<(), String, ()> =
+            serde_json::from_str(&json).expect("its JSON reads back");
+        assert_eq!(back, failed);
     }
 
     #[test]

@@ -49,8 +49,6 @@ pub(crate) type StreamsDrain<S> = hashbrown::hash_map::IntoIter<StreamId, Slot<S
 pub(crate) struct Written<'a, S> {
     /// The stream.
     pub id: &'a StreamId,
-    /// Its hash by [`FastHash`].
-    pub hash: u64,
     /// The stream's ordinal: how many streams had a fact before it.
     pub ordinal: u32,
     /// Its state now.
@@ -113,6 +111,11 @@ impl<S> Streams<S> {
     /// The state and version of `stream`, if it has a fact.
     pub fn get(&self, stream: &StreamId) -> Option<&StreamState<S>> {
         self.slots.get(stream).map(|slot| &*slot.state)
+    }
+
+    /// The ordinal of `stream` (how many streams had a fact before it), if it has a fact.
+    pub(crate) fn ordinal(&self, stream: &StreamId) -> Option<u32> {
+        self.slots.get(stream).map(|slot| slot.ordinal)
     }
 
     /// Whether `stream` has a fact.
@@ -187,7 +190,6 @@ impl<S> Streams<S> {
                 .from_hash(hash, |known| known.addr() == addr)?;
             Some(Written {
                 id,
-                hash,
                 ordinal: slot.ordinal,
                 state: &slot.state,
             })

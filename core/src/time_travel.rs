@@ -5,12 +5,11 @@ use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
 use crate::envelope::FactKindRef;
 use crate::growth;
-use crate::ids::{FastHash, StreamId};
+use crate::ids::StreamId;
 use crate::journal::JournalEntry;
 use crate::projection::{Projection, StreamState, StreamsOf};
 use crate::streams::Streams;
 use crate::system::{StreamStateOf, System};
-use hashbrown::hash_map::RawEntryMut;
 use std::sync::Arc;
 
 /// How many facts (or entries) apart full snapshots of the streams map are, at least: the
@@ -38,15 +37,23 @@ pub struct Timeline<Y: System> {
     every: u64,
     /// Every how many snapshots the streams are kept.
     checkpoint_every: usize,
-    /// Every stream the checkpoints hold, with its ordinal (its index in their arrays).
-    ordinals: hashbrown::HashMap<StreamId, u32, FastHash>,
+    /// The id of every stream the checkpoints hold, by the stream's ordinal (its index in
+    /// their arrays): a word a stream, where a map from id to ordinal took a bucket
+    /// (16 bytes natively, at most 7/8 full, and a control byte). The live streams map
+    /// knows each stream's ordinal ([`Streams::ordinal`]), so a reader of a few streams
+    /// finds theirs there.
+    ids: Vec<Option<StreamId>>,
     /// The stream states the checkpoints hold, in the order they were kept.
     states: Vec<Arc<StreamState<StreamStateOf<Y>>>>,
 }
 
+/// The streams a reader of a few keeps (sorted, or as given), and the live streams map
+/// that knows their ordinals.
+type Only<'a, Y> = (&'a [StreamId], &'a StreamsOf<Y>);
+
 /// The ids of the streams a timeline's checkpoints hold, being freed
 /// ([`Timeline::take_stream_ids`]).
-pub(crate) type OrdinalsDrain = hashbrown::hash_map::IntoIter<StreamId, u32>;
+pub(crate) type OrdinalsDrain = std::vec::IntoIter<Option<StreamId>>;
 
 /// A kept state: a projection without its streams and, at a checkpoint, the streams.
 struct Snapshot<Y: System> {
@@ -67,7 +74,7 @@ impl<Y: System> Timeline<Y> {
             checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
                 .unwrap_or(1)
                 .max(1),
-            ordinals: hashbrown::HashMap::default(),
+            ids: Vec::new(),
             states: Vec::new(),
         };
         // Every stream of `initial` is kept, as if written since a checkpoint before it.
@@ -121,26 +128,16 @@ impl<Y: System> Timeline<Y> {
                 .rev()
                 .find_map(|s| s.streams.clone())
                 .unwrap_or_default();
-            // The streams the last checkpoint held have the ordinals below its length.
-            let known = streams.len();
-            // The streams first written since then are new to the ordinals: room for all
-            // of them at once, so the map grows (and hashes every id's text again) once
-            // a checkpoint at most, not at each doubling.
-            let new = live.streams.len().saturating_sub(self.ordinals.len());
-            self.ordinals.reserve(new);
+            // Every stream written has an ordinal below the live map's length: room for
+            // the ids of the streams first written since the last checkpoint.
+            growth::extend_to(&mut self.ids, live.streams.len(), None);
             for written in live.streams.take_written() {
                 let kept = u32::try_from(self.states.len()).unwrap_or(u32::MAX);
                 growth::push(&mut self.states, Arc::clone(written.state));
                 let ordinal = written.ordinal as usize;
-                let (hash, id) = (written.hash, written.id);
-                if ordinal >= known {
-                    if let RawEntryMut::Vacant(new) = self
-                        .ordinals
-                        .raw_entry_mut()
-                        .from_key_hashed_nocheck(hash, id)
-                    {
-                        new.insert_hashed_nocheck(hash, id.clone(), written.ordinal);
-                    }
+                let id = &mut self.ids[ordinal];
+                if id.is_none() {
+                    *id = Some(written.id.clone());
                 }
                 streams.set(ordinal, kept);
             }
@@ -156,7 +153,7 @@ impl<Y: System> Timeline<Y> {
     /// with the events recorded since folded in: all of them, or only those of the
     /// streams in `only` (sorted) when given (a million streams after a Repeat of a
     /// million facts, where the reader wants one).
-    fn restore(&self, system: &Y, index: usize, only: Option<&[StreamId]>) -> Projection<Y> {
+    fn restore(&self, system: &Y, index: usize, only: Option<Only<'_, Y>>) -> Projection<Y> {
         let checkpoint = index - index % self.checkpoint_every;
         let mut state = self.snapshots[index].state.without_streams();
         let base = &self.snapshots[checkpoint];
@@ -165,7 +162,7 @@ impl<Y: System> Timeline<Y> {
             let Some(stream) = entry.stream_id() else {
                 continue;
             };
-            if only.is_some_and(|ids| ids.binary_search(stream).is_err()) {
+            if only.is_some_and(|(ids, _)| ids.binary_search(stream).is_err()) {
                 continue;
             }
             for fact in entry.facts() {
@@ -188,22 +185,25 @@ impl<Y: System> Timeline<Y> {
     fn checkpoint_streams(
         &self,
         checkpoint: &Snapshot<Y>,
-        only: Option<&[StreamId]>,
+        only: Option<Only<'_, Y>>,
     ) -> StreamsOf<Y> {
         let Some(kept) = &checkpoint.streams else {
             return Streams::default();
         };
-        let mut streams = Streams::with_capacity(only.map_or(kept.len(), <[_]>::len));
+        let mut streams = Streams::with_capacity(only.map_or(kept.len(), |(ids, _)| ids.len()));
         let mut put = |id: &StreamId, ordinal: u32| {
             if let Some(state) = kept.get(ordinal as usize).and_then(|i| self.states.get(i)) {
                 streams.insert_shared(id.clone(), ordinal, Arc::clone(state));
             }
         };
         match only {
-            None => self.ordinals.iter().for_each(|(id, &o)| put(id, o)),
-            Some(ids) => ids
+            None => (0..)
+                .zip(&self.ids)
+                .filter_map(|(ordinal, id)| Some((id.as_ref()?, ordinal)))
+                .for_each(|(id, o)| put(id, o)),
+            Some((ids, live)) => ids
                 .iter()
-                .filter_map(|id| Some((id, *self.ordinals.get(id)?)))
+                .filter_map(|id| Some((id, live.ordinal(id)?)))
                 .for_each(|(id, o)| put(id, o)),
         }
         streams
@@ -243,12 +243,12 @@ impl<Y: System> Timeline<Y> {
     /// The ids of the streams the checkpoints hold, taken out to be freed a few at a
     /// time ([`crate::Remains`]; the timeline answers no more reads of past states).
     pub(crate) fn take_stream_ids(&mut self) -> OrdinalsDrain {
-        std::mem::take(&mut self.ordinals).into_iter()
+        std::mem::take(&mut self.ids).into_iter()
     }
 
     /// How many stream states and stream ids the checkpoints hold.
     pub(crate) fn checkpoint_items(&self) -> usize {
-        self.states.len() + self.ordinals.len()
+        self.states.len() + self.ids.len()
     }
 
     /// The journal entries.
@@ -317,28 +317,37 @@ impl<Y: System> Timeline<Y> {
     /// reader of a few streams (the page's inspector): the whole state folds the events of
     /// every stream written since the last checkpoint (up to 16,384 entries) into a copy
     /// of the checkpoint's map, and every stream the entries after the snapshot write;
-    /// this one folds only the streams it keeps, in a map of their own.
-    pub fn at_entry_for(&self, system: &Y, entries: usize, streams: &[StreamId]) -> Projection<Y> {
-        self.fold_to(system, entries, Some(streams))
+    /// this one folds only the streams it keeps, in a map of their own. `live` is the
+    /// engine's live streams map ([`crate::Engine::state`]), which knows each stream's
+    /// ordinal (the timeline keeps the streams' ids by ordinal, not a map to it).
+    pub fn at_entry_for(
+        &self,
+        system: &Y,
+        live: &StreamsOf<Y>,
+        entries: usize,
+        streams: &[StreamId],
+    ) -> Projection<Y> {
+        self.fold_to(system, entries, Some((streams, live)))
     }
 
     /// The state right after the fact at `position - 1` was recorded, as
     /// [`Timeline::at_position`] makes it, with only `streams` sure to be right (see
-    /// [`Timeline::at_entry_for`]).
+    /// [`Timeline::at_entry_for`], whose `live` this is too).
     pub fn at_position_for(
         &self,
         system: &Y,
+        live: &StreamsOf<Y>,
         position: u64,
         streams: &[StreamId],
     ) -> Projection<Y> {
-        self.position_state(system, position, Some(streams))
+        self.position_state(system, position, Some((streams, live)))
     }
 
     fn position_state(
         &self,
         system: &Y,
         position: u64,
-        streams: Option<&[StreamId]>,
+        streams: Option<Only<'_, Y>>,
     ) -> Projection<Y> {
         let position = position.min(self.head());
         if position == 0 {
@@ -355,20 +364,21 @@ impl<Y: System> Timeline<Y> {
     /// The state after the first `entries` entries: the snapshot before them, restored
     /// whole or (with `only`) keeping only those streams ([`Timeline::at_entry_for`]),
     /// then the entries after it folded.
-    fn fold_to(&self, system: &Y, entries: usize, only: Option<&[StreamId]>) -> Projection<Y> {
+    fn fold_to(&self, system: &Y, entries: usize, only: Option<Only<'_, Y>>) -> Projection<Y> {
         let entries = entries.min(self.journal.len());
         let start = self
             .snapshots
             .partition_point(|s| s.state.entries <= entries as u64)
             - 1;
-        let only: Option<Arc<[StreamId]>> = only.map(|streams| {
+        let sorted: Option<Arc<[StreamId]>> = only.map(|(streams, _)| {
             let mut ids = streams.to_vec();
             ids.sort_unstable();
             ids.dedup();
             ids.into()
         });
-        let mut state = self.restore(system, start, only.as_deref());
-        state.only = only;
+        let only = sorted.as_deref().zip(only.map(|(_, live)| live));
+        let mut state = self.restore(system, start, only);
+        state.only = sorted;
         for entry in &self.journal[state.entries as usize..entries] {
             state
                 .apply(system, entry)

@@ -67,14 +67,14 @@ fn streams_first_written_between_checkpoints_are_kept_by_the_next_one() {
         engine.run_until_idle(10);
     }
     let system = engine.system();
-    let timeline = engine.timeline();
+    let (timeline, live) = (engine.timeline(), &engine.state().streams);
     let mut folded = Projection::new(system);
     for (entries, entry) in engine.journal().iter().enumerate() {
         if entries % 997 == 0 || entries % 16_384 < 3 {
             let at = timeline.at_entry(system, entries);
             assert_eq!(at.streams, folded.streams, "after {entries} entries");
             for id in folded.streams.keys().step_by(17) {
-                let part = timeline.at_entry_for(system, entries, std::slice::from_ref(id));
+                let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(id));
                 let expected = folded.streams.get(id);
                 assert_eq!(part.streams.get(id), expected, "{id} after {entries}");
             }

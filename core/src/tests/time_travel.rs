@@ -112,6 +112,7 @@ fn the_state_for_some_streams_is_the_whole_state_for_those_streams() {
     engine.submit(add(7, 1));
     engine.submit(add(8, 1));
     let (system, timeline) = (engine.system(), engine.timeline());
+    let live = &engine.state().streams;
     let queued = |queue: &imbl::Vector<crate::envelope::SharedCommand<Cmd>>| {
         queue.iter().map(|c| c.command_id).collect::<Vec<_>>()
     };
@@ -120,7 +121,7 @@ fn the_state_for_some_streams_is_the_whole_state_for_those_streams() {
         let whole = engine.at_position(position);
         for counter in [0, 1, 7, 49] {
             let id: StreamId = format!("counter-{counter}").into();
-            let part = timeline.at_position_for(system, position, std::slice::from_ref(&id));
+            let part = timeline.at_position_for(system, live, position, std::slice::from_ref(&id));
             let at = format!("counter {counter} at {position}");
             assert_eq!(part.streams.get(&id), whole.streams.get(&id), "{at}");
             assert_eq!(
@@ -144,7 +145,7 @@ fn the_state_for_some_streams_is_the_whole_state_for_those_streams() {
     let entries = timeline.journal().len();
     for at in 0..=entries {
         let id: StreamId = "counter-3".into();
-        let part = timeline.at_entry_for(system, at, std::slice::from_ref(&id));
+        let part = timeline.at_entry_for(system, live, at, std::slice::from_ref(&id));
         let whole = timeline.at_entry(system, at);
         assert_eq!(part.streams.get(&id), whole.streams.get(&id), "entry {at}");
         assert_eq!(part.view, whole.view, "entry {at}");
@@ -166,9 +167,10 @@ fn the_state_for_some_streams_holds_only_those_streams() {
         engine.run_until_idle(100);
     }
     let (system, timeline) = (engine.system(), engine.timeline());
+    let live = &engine.state().streams;
     let id: StreamId = "counter-20".into();
     for position in [9_000, 9_001, 9_500, timeline.head() - 1] {
-        let part = timeline.at_position_for(system, position, std::slice::from_ref(&id));
+        let part = timeline.at_position_for(system, live, position, std::slice::from_ref(&id));
         let whole = engine.at_position(position);
         assert_eq!(
             part.streams.get(&id),
