@@ -130,6 +130,25 @@ async fn a_long_link_is_warned_about() {
 }
 
 #[wasm_bindgen_test]
+fn a_bundled_example_is_its_file_without_the_whitespace_between_tokens() {
+    let file = include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json");
+    let bundled = specs::EXAMPLES
+        .iter()
+        .find(|(p, _)| *p == "restaurant/rejected-not-on-menu.json")
+        .unwrap()
+        .1;
+    let without_spaces = |t: &str| t.split_ascii_whitespace().collect::<String>();
+    assert_eq!(without_spaces(bundled), without_spaces(file));
+    assert!(!bundled.contains('\n') && bundled.len() < file.len());
+    assert!(
+        bundled.contains("\"Sushi is not on Luigi's menu."),
+        "spaces in strings kept"
+    );
+    let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    assert_eq!(value(bundled), value(file));
+}
+
+#[wasm_bindgen_test]
 fn the_bundled_suite_is_green_as_decider_check_says() {
     assert!(specs::EXAMPLES.len() >= 20);
     for (path, text) in specs::EXAMPLES {

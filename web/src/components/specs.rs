@@ -10,15 +10,16 @@ use gloo::timers::future::TimeoutFuture;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Bundles scenario files from `tests/scenarios/` as `(path, text)`.
+/// Bundles scenario files from `tests/scenarios/` as `(path, text)`, each text without the
+/// whitespace between its JSON tokens (`build.rs`).
 macro_rules! bundled {
     ($($path:literal,)*) => {
-        &[$(($path, include_str!(concat!("../../../tests/scenarios/", $path))),)*]
+        &[$(($path, include_str!(concat!(env!("OUT_DIR"), "/scenarios/", $path))),)*]
     };
 }
 
-/// The bundled example scenarios, `(path under tests/scenarios, text)`; a test checks that
-/// the list matches the folder.
+/// The bundled example scenarios, `(path under tests/scenarios, text without the whitespace
+/// between its JSON tokens)`; a test checks that the list matches the folder.
 pub const EXAMPLES: &[(&str, &str)] = bundled![
     "checkout/happy-path.json",
     "checkout/out-of-stock.json",
