@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { leb, name, owners } from "./wasm-module.mjs";
 
 const [input, pattern] = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), "wasm-areas-"));
@@ -25,18 +26,6 @@ const features = [
 ];
 const optimized = join(dir, "named.wasm");
 execFileSync("wasm-opt", ["-Oz", "--low-memory-unused", "-g", ...features, input, "-o", optimized]);
-
-/** An unsigned LEB128 of `bytes` at `at`: [value, next offset]. */
-function leb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
 
 /** `value` as an unsigned LEB128. */
 function encode(value) {
@@ -48,12 +37,6 @@ function encode(value) {
     out.push(byte);
   } while (value > 0);
   return Buffer.from(out);
-}
-
-/** A name (length-prefixed UTF-8) of `bytes` at `at`: [text, next offset]. */
-function name(bytes, at) {
-  const [length, start] = leb(bytes, at);
-  return [bytes.subarray(start, start + length).toString("utf8"), start + length];
 }
 
 /** The module's sections, its function names and its number of imported functions. */
@@ -113,13 +96,7 @@ function parse(bytes) {
   return { sections, names, imported };
 }
 
-// The owner of a name: the first of these crates it mentions, most specific first (as in
-// wasm-sizes.mjs); a serde function of core or of the page counts as the boundary's.
-const owners = [
-  "decider_domains", "decider_web", "decider_core", "yew", "imbl", "serde_json", "serde_wasm_bindgen",
-  "serde_core", "bincode", "miniz_oxide", "base64", "hashbrown", "archery", "wasm_bindgen", "web_sys",
-  "js_sys", "gloo", "dlmalloc", "alloc", "core", "std",
-];
+// A serde function of core or of the page counts as the boundary's.
 const serde = /serde_core::de|serde_core::ser|Deserializ|Serializ|Visitor|MapAccess|SeqAccess|EnumAccess/;
 
 /** The area a function belongs to, by its name. */
