@@ -1,5 +1,7 @@
-//! Bundles the commands of the example scenarios (`tests/scenarios/<domain>/*.json`) into
-//! the playground: one JSON list per domain, in file then step order, without repeats.
+//! Bundles the example scenarios (`tests/scenarios/<domain>/*.json`) into the playground:
+//! the commands as one JSON list per domain, in file then step order, without repeats; and
+//! each file's text without the whitespace between its tokens (`$OUT_DIR/scenarios/…`, the
+//! spec suite's bundled texts: the same tokens in the same order, a smaller wasm).
 
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -27,6 +29,12 @@ fn main() {
             let Ok(text) = fs::read_to_string(&file) else {
                 continue;
             };
+            let bundled = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+                .join("scenarios")
+                .join(&domain);
+            fs::create_dir_all(&bundled).expect("OUT_DIR is writable");
+            let name = file.file_name().expect("a file has a name");
+            fs::write(bundled.join(name), compact(&text)).expect("OUT_DIR is writable");
             // A broken scenario file is reported by the scenario tests, not here.
             let Ok(scenario) = serde_json::from_str::<Value>(&text) else {
                 continue;
@@ -56,4 +64,22 @@ fn sorted_entries(dir: &Path) -> Vec<std::path::PathBuf> {
         .unwrap_or_default();
     entries.sort();
     entries
+}
+
+/// JSON text without the whitespace between its tokens (strings kept as written).
+fn compact(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c.is_ascii_whitespace() {
+            continue;
+        } else {
+            in_string = c == '"';
+        }
+        out.push(c);
+    }
+    out
 }

@@ -965,7 +965,7 @@ pub fn domain() -> TypedDomain<CheckoutSystem> {
             zero_payload_events: vec![],
         },
         system(),
-        crate::schemas::checked_in(include_str!("../schemas/checkout.json")),
+        crate::schemas::bundled!("checkout"),
     )
 }
 

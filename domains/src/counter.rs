@@ -144,7 +144,7 @@ pub fn domain() -> TypedDomain<CounterSystem> {
             zero_payload_events: vec![],
         },
         Parts::default(),
-        crate::schemas::checked_in(include_str!("../schemas/counter.json")),
+        crate::schemas::bundled!("counter"),
     )
 }
 

@@ -1247,7 +1247,7 @@ pub fn domain() -> TypedDomain<RestaurantSystem> {
             zero_payload_events: vec!["restaurant.order_prepared".into()],
         },
         system(),
-        crate::schemas::checked_in(include_str!("../schemas/restaurant.json")),
+        crate::schemas::bundled!("restaurant"),
     )
 }
 

@@ -1,11 +1,24 @@
 //! Each domain's message schemas, checked in as `domains/schemas/<id>.json`: the
-//! playground reads them instead of deriving them with schemars at run time (a smaller
-//! wasm). A test keeps every file equal to what schemars derives; after changing a message
+//! playground reads them (bundled as compact text by `build.rs`) instead of deriving them
+//! with schemars at run time (a smaller wasm). A test keeps every file equal to what schemars derives; after changing a message
 //! type, rewrite them with `UPDATE_SCHEMAS=1 cargo test -p decider-domains schemas`.
 
 use decider_core::MessageSchemas;
 
-/// The schemas a checked-in file holds.
+/// The schemas of `domains/schemas/<id>.json`, from its compact text (`build.rs`).
+macro_rules! bundled {
+    ($id:literal) => {
+        $crate::schemas::checked_in(include_str!(concat!(
+            env!("OUT_DIR"),
+            "/schemas/",
+            $id,
+            ".json"
+        )))
+    };
+}
+pub(crate) use bundled;
+
+/// The schemas a checked-in file's text holds.
 pub(crate) fn checked_in(text: &str) -> MessageSchemas {
     decider_core::boundary::from_json(&serde_json::from_str(text).unwrap_or_default())
         .expect("domains/schemas/*.json hold MessageSchemas (tested)")

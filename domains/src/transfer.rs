@@ -760,7 +760,7 @@ pub fn domain() -> TypedDomain<TransferSystem> {
             zero_payload_events: vec![],
         },
         system(),
-        crate::schemas::checked_in(include_str!("../schemas/transfer.json")),
+        crate::schemas::bundled!("transfer"),
     )
 }
 

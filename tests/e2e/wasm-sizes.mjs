@@ -10,28 +10,17 @@
 // release wasm.
 import { readFileSync } from "node:fs";
 import { deflateRawSync } from "node:zlib";
+import { leb as lebOf, name as nameOf, owners } from "./wasm-module.mjs";
 
 const [file, topArg = "40"] = process.argv.slice(2);
 const bytes = readFileSync(file);
 const top = Number(topArg);
 
 /** An unsigned LEB128 at `at`: [value, next offset]. */
-function leb(at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
+const leb = (at) => lebOf(bytes, at);
 
 /** A name (length-prefixed UTF-8) at `at`: [text, next offset]. */
-function name(at) {
-  const [length, start] = leb(at);
-  return [bytes.subarray(start, start + length).toString("utf8"), start + length];
-}
+const name = (at) => nameOf(bytes, at);
 
 let imported = 0;
 const bodies = [];
@@ -119,12 +108,6 @@ for (const [key, [size, copies]] of [...grouped].sort((a, b) => b[1][0] - a[1][0
   console.log(`${String(size).padStart(8)} ${String(copies).padStart(4)}  ${key.slice(0, 170)}`);
 }
 
-// The owner of a name: the first of these crates it mentions, most specific first.
-const owners = [
-  "decider_domains", "decider_web", "decider_core", "yew", "imbl", "serde_json", "serde_wasm_bindgen",
-  "miniz_oxide", "hashbrown", "archery", "wasm_bindgen", "web_sys", "js_sys", "gloo", "dlmalloc",
-  "alloc", "core", "std",
-];
 const crates = new Map();
 for (const [size, fn] of functions) {
   const owner = owners.find((c) => fn.includes(c)) ?? "other";

@@ -10,7 +10,7 @@ use crate::components::log::Log;
 use crate::components::queue::{queue, QueueProps};
 use crate::components::shortcuts::shortcuts;
 use crate::components::specs::Specs;
-use crate::components::timeline::Timeline;
+use crate::components::timeline::timeline;
 use crate::components::trace::Trace;
 use crate::components::workspaces::Workspaces;
 use crate::examples::examples_for;
@@ -176,7 +176,7 @@ pub fn App() -> Html {
             // going into the past or back lays no panel out again.
             <div class="timeline-dock">
                 { past_banner(&store) }
-                <Timeline />
+                { timeline(&store) }
             </div>
             { match *overlay {
                 Some(Overlay::Help) => shortcuts(show(None), dialog_close.clone()),

@@ -286,7 +286,7 @@ async fn a_session_is_saved_step_by_step_resumes_exactly_and_two_tabs_agree() {
     // A share link opens its scenario read-only, to be saved as a workspace.
     let example = decider_web::components::specs::EXAMPLES[0].1;
     let window = web_sys::window().unwrap();
-    let fragment = decider_web::share::fragment(example);
+    let fragment = decider_web::share::fragment(example).await.unwrap();
     window
         .history()
         .unwrap()

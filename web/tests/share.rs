@@ -2,6 +2,8 @@
 //! files, verdicts and errors as the CLI.
 #![cfg(target_arch = "wasm32")]
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use decider_core::scenario::Scenario;
 use decider_core::EngineConfig;
 use decider_web::components::specs::{self, Verdict};
@@ -12,9 +14,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
-fn every_bundled_example_survives_a_share_link() {
+async fn every_bundled_example_survives_a_share_link() {
     for (path, text) in specs::EXAMPLES {
-        let fragment = share::fragment(text);
+        let fragment = share::fragment(text).await.unwrap();
         assert!(fragment.starts_with(share::PREFIX));
         let code = &fragment[share::PREFIX.len()..];
         assert!(
@@ -23,7 +25,7 @@ fn every_bundled_example_survives_a_share_link() {
             "{path}: URL-safe, unpadded"
         );
         assert_eq!(
-            share::decode(&fragment),
+            share::decode(&fragment).await,
             Some(Ok(text.to_string())),
             "{path}"
         );
@@ -33,18 +35,85 @@ fn every_bundled_example_survives_a_share_link() {
     }
 }
 
-#[wasm_bindgen_test]
-fn a_damaged_link_says_so_and_other_fragments_are_not_links() {
-    assert_eq!(share::decode("#log"), None);
-    let fragment = share::fragment("{\"format\": \"decider-lab/scenario\"}");
-    let cut = &fragment[..fragment.len() - 4];
-    let error = share::decode(cut).unwrap().unwrap_err();
-    assert!(error.contains("damaged"), "{error}");
-    assert!(share::decode("#scenario=***").unwrap().is_err());
+/// A share link's code as the page made it before the browser deflated (miniz_oxide, raw
+/// deflate at level 9).
+fn code_made_before(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9))
 }
 
 #[wasm_bindgen_test]
-fn a_long_link_is_warned_about() {
+async fn links_made_before_still_open_and_new_links_open_as_before() {
+    for (path, text) in specs::EXAMPLES {
+        let before = format!("{}{}", share::PREFIX, code_made_before(text));
+        assert_eq!(
+            share::decode(&before).await,
+            Some(Ok(text.to_string())),
+            "{path}: a link made before"
+        );
+        let now = share::fragment(text).await.unwrap();
+        let deflated = URL_SAFE_NO_PAD.decode(&now[share::PREFIX.len()..]).unwrap();
+        assert_eq!(
+            miniz_oxide::inflate::decompress_to_vec(&deflated)
+                .ok()
+                .as_deref(),
+            Some(text.as_bytes()),
+            "{path}: a new link is raw deflate, as before"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_link_says_so_and_other_fragments_are_not_links() {
+    assert_eq!(share::decode("#log").await, None);
+    let fragment = share::fragment("{\"format\": \"decider-lab/scenario\"}")
+        .await
+        .unwrap();
+    let cut = &fragment[..fragment.len() - 4];
+    let error = share::decode(cut).await.unwrap().unwrap_err();
+    assert!(error.contains("damaged"), "{error}");
+    assert!(share::decode("#scenario=***").await.unwrap().is_err());
+    // Deflated bytes cut short (the base64 around them sound).
+    let deflated = URL_SAFE_NO_PAD
+        .decode(&fragment[share::PREFIX.len()..])
+        .unwrap();
+    let half = format!(
+        "{}{}",
+        share::PREFIX,
+        URL_SAFE_NO_PAD.encode(&deflated[..deflated.len() / 2])
+    );
+    let error = share::decode(&half).await.unwrap().unwrap_err();
+    assert!(error.contains("damaged (deflate: "), "{error}");
+}
+
+#[wasm_bindgen_test]
+async fn a_link_that_inflates_past_the_limit_is_refused() {
+    let bomb = format!(
+        "{}{}",
+        share::PREFIX,
+        URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
+            &vec![b' '; share::MAX_TEXT + 1],
+            9
+        ))
+    );
+    let error = share::decode(&bomb).await.unwrap().unwrap_err();
+    assert!(error.contains("damaged"), "{error}");
+    assert!(error.contains(&share::MAX_TEXT.to_string()), "{error}");
+    let fits = format!(
+        "{}{}",
+        share::PREFIX,
+        URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
+            &vec![b' '; share::MAX_TEXT],
+            9
+        ))
+    );
+    assert_eq!(
+        share::decode(&fits).await.unwrap().map(|t| t.len()),
+        Ok(share::MAX_TEXT)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_long_link_is_warned_about() {
     // Incompressible text: the link grows with it.
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let noise: String = (0..120_000)
@@ -55,9 +124,28 @@ fn a_long_link_is_warned_about() {
             char::from(b'a' + ((state >> 33) % 26) as u8)
         })
         .collect();
-    let link = share::link(&share::fragment(&noise));
+    let link = share::link(&share::fragment(&noise).await.unwrap());
     let warning = share::size_warning(&link).expect("past 64 KB");
     assert!(warning.contains("64 KB"), "{warning}");
+}
+
+#[wasm_bindgen_test]
+fn a_bundled_example_is_its_file_without_the_whitespace_between_tokens() {
+    let file = include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json");
+    let bundled = specs::EXAMPLES
+        .iter()
+        .find(|(p, _)| *p == "restaurant/rejected-not-on-menu.json")
+        .unwrap()
+        .1;
+    let without_spaces = |t: &str| t.split_ascii_whitespace().collect::<String>();
+    assert_eq!(without_spaces(bundled), without_spaces(file));
+    assert!(!bundled.contains('\n') && bundled.len() < file.len());
+    assert!(
+        bundled.contains("\"Sushi is not on Luigi's menu."),
+        "spaces in strings kept"
+    );
+    let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    assert_eq!(value(bundled), value(file));
 }
 
 #[wasm_bindgen_test]

@@ -10,15 +10,16 @@ use gloo::timers::future::TimeoutFuture;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Bundles scenario files from `tests/scenarios/` as `(path, text)`.
+/// Bundles scenario files from `tests/scenarios/` as `(path, text)`, each text without the
+/// whitespace between its JSON tokens (`build.rs`).
 macro_rules! bundled {
     ($($path:literal,)*) => {
-        &[$(($path, include_str!(concat!("../../../tests/scenarios/", $path))),)*]
+        &[$(($path, include_str!(concat!(env!("OUT_DIR"), "/scenarios/", $path))),)*]
     };
 }
 
-/// The bundled example scenarios, `(path under tests/scenarios, text)`; a test checks that
-/// the list matches the folder.
+/// The bundled example scenarios, `(path under tests/scenarios, text without the whitespace
+/// between its JSON tokens)`; a test checks that the list matches the folder.
 pub const EXAMPLES: &[(&str, &str)] = bundled![
     "checkout/happy-path.json",
     "checkout/out-of-stock.json",
@@ -107,12 +108,14 @@ pub fn examples() -> Vec<Spec> {
         .collect()
 }
 
-/// A row's result: title and verdict.
+/// A row's result: title, verdict and share link.
 #[derive(Clone, Debug, PartialEq)]
 struct Row {
     spec: Spec,
     title: String,
     verdict: Verdict,
+    /// The share link that opens the spec, once made (with its verdict).
+    link: Option<String>,
 }
 
 impl Row {
@@ -122,6 +125,7 @@ impl Row {
             spec,
             title,
             verdict: Verdict::Pending,
+            link: None,
         }
     }
 }
@@ -154,6 +158,10 @@ pub fn Specs() -> Html {
                     let (title, verdict) = check(&all[i].spec.text);
                     all[i].title = title.unwrap_or_else(|| all[i].spec.source.clone());
                     all[i].verdict = verdict;
+                    all[i].link = share::fragment(&all[i].spec.text)
+                        .await
+                        .ok()
+                        .map(|fragment| share::link(&fragment));
                     rows.set(Rc::new(all.clone()));
                 }
                 running.set(false);
@@ -222,7 +230,6 @@ fn row(row: &Row) -> Html {
         Verdict::Fail(_) => ("✘", "kind kind-rejection"),
         Verdict::Error(_) => ("!", "kind kind-rejection"),
     };
-    let link = share::link(&share::fragment(&row.spec.text));
     html! {
         <li class="specs-row" data-testid="spec-row" data-status={row.verdict.status()}
             data-title={row.title.clone()}>
@@ -232,7 +239,7 @@ fn row(row: &Row) -> Html {
                 <span class="specs-source mono" title={row.spec.source.clone()}>
                     { if row.spec.imported { format!("imported · {}", row.spec.source) } else { row.spec.source.clone() } }
                 </span>
-                <a class="specs-link" href={link} target="_blank" rel="noopener"
+                <a class="specs-link" href={row.link.clone()} target="_blank" rel="noopener"
                     title="Open this scenario read-only in a new tab (a share link)">{ "open ↗" }</a>
             </div>
             { details(&row.verdict) }

@@ -2,7 +2,7 @@
 //! forward, and where the cursor is.
 
 use crate::components::header::select_value;
-use crate::session::store::use_session;
+use crate::session::store::SessionHandle;
 use crate::session::{Action, RunMode};
 use yew::prelude::*;
 
@@ -15,10 +15,12 @@ const SPEEDS: &[(&str, u32)] = &[
     ("30 facts/s", 33),
 ];
 
-/// The timeline bar.
-#[function_component]
-pub fn Timeline() -> Html {
-    let store = use_session();
+/// The timeline bar of the session in `store`.
+///
+/// A plain function of the page's session, not a component: the page renders at every
+/// change of the session, as the bar did (a slider move rendered both), and each
+/// component type costs the wasm its own copy of Yew's machinery.
+pub fn timeline(store: &SessionHandle) -> Html {
     let session = store.get();
     let dispatch = {
         let store = store.clone();

@@ -62,8 +62,10 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
     {
         let keeper = (*keeper).clone();
         use_effect_with((), move |_| {
-            let shared = shared_from_location(&keeper);
-            wasm_bindgen_futures::spawn_local(keeper::start(keeper, shared));
+            wasm_bindgen_futures::spawn_local(async move {
+                let shared = shared_from_location(&keeper).await;
+                keeper::start(keeper, shared).await;
+            });
         });
     }
     {
@@ -126,12 +128,21 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
         let title = title_of(&status);
         Callback::from(move |_: MouseEvent| match scenario_text(&store, &title) {
             Ok(text) => {
-                let url = share::link(&share::fragment(&text));
-                copy(&url);
-                if let Some(warning) = share::size_warning(&url) {
-                    store.dispatch(Action::Error(warning));
-                }
-                link.set(Some(url));
+                let (store, link) = (store.clone(), link.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match share::fragment(&text).await {
+                        Ok(fragment) => {
+                            let url = share::link(&fragment);
+                            copy(&url);
+                            if let Some(warning) = share::size_warning(&url) {
+                                store.dispatch(Action::Error(warning));
+                            }
+                            link.set(Some(url));
+                        }
+                        Err(e) => store
+                            .dispatch(Action::Error(format!("The share link was not made: {e}."))),
+                    }
+                });
             }
             Err(e) => store.dispatch(Action::Error(e)),
         })
@@ -487,8 +498,8 @@ fn copy(text: &str) {
 }
 
 /// The shared scenario in the page's address, run; a link that does not load says why.
-fn shared_from_location(keeper: &Shared) -> Option<SharedScenario> {
-    let text = match share::from_location()? {
+async fn shared_from_location(keeper: &Shared) -> Option<SharedScenario> {
+    let text = match share::from_location().await? {
         Ok(text) => text,
         Err(e) => {
             report(keeper, format!("The shared link does not open: {e}"));
