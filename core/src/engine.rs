@@ -135,6 +135,10 @@ pub struct Engine<
     /// The commands queued in reaction to the fact being reacted to, kept empty between
     /// facts: its room is reused, so a single reaction allocates no list.
     queued: Vec<SharedCommand<Y::Command>>,
+    /// The room of the list the reactors' commands are gathered in, kept empty between
+    /// steps, so that a step with reactions allocates no list for them. Its names borrow
+    /// the system while a step runs; between steps it holds none ([`recycle`]).
+    reactions: Vec<(&'static str, Y::Command)>,
 }
 
 impl<Y: System> Engine<Y> {
@@ -216,6 +220,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             index: CommandIndex::new(ids),
             names: Vec::new(),
             queued: Vec::new(),
+            reactions: Vec::new(),
         }
     }
 
@@ -269,8 +274,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     pub fn submit(&mut self, command: Y::Command) -> Id {
         let ordinal = self.fresh_command_ordinal();
         let id = self.ids.command(ordinal);
-        self.index
-            .queue_ordinal(ordinal, Some(self.journal().len()));
+        self.index.queue_new(ordinal, Some(self.journal().len()));
         self.enqueue_user(id, command);
         id
     }
@@ -473,13 +477,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
         let decider = self.system.decider();
         let (ids, position, time) = (self.ids, self.live.position, self.live.entries);
-        let mut found = self.live.streams.entry(requested);
+        let found = self.live.streams.entry(requested);
         let version = found.as_ref().map_or(0, |s| s.state().version);
         let decision = match &found {
-            Some(live) => decider.decide(&envelope.command, &live.state().state),
-            None => decider.decide(&envelope.command, &decider.initial_state()),
+            Ok(live) => decider.decide(&envelope.command, &live.state().state),
+            Err(_) => decider.decide(&envelope.command, &decider.initial_state()),
         };
-        if let (Some(live), Ok(events)) = (&found, &decision) {
+        if let (Ok(live), Ok(events)) = (&found, &decision) {
             if !events.is_empty() {
                 let (ordinal, state) = live.shared_state();
                 self.timeline.unshare(ordinal, state);
@@ -537,9 +541,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             };
             Some((event, stream_version))
         });
-        match &mut found {
-            Some(live) => live.fold(decider, events),
-            None => self.live.streams.create(requested, decider, events),
+        match found {
+            Ok(mut live) => live.fold(decider, events),
+            Err(absent) => self.live.streams.create(absent, requested, decider, events),
         }
         Ok(facts)
     }
@@ -594,7 +598,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
         let system = &*self.system;
         let cause = Cause::of(&envelope);
-        let mut reactions = Vec::new();
+        let mut reactions = recycle(std::mem::take(&mut self.reactions));
         let mut dropped = Vec::new();
         for index in 0..facts.len() {
             let fact = facts.fact(index, cause);
@@ -629,13 +633,14 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     self.live.commands += 1;
                     dropped.push(reaction);
                 } else {
-                    self.index.queue_ordinal(ordinal, None);
+                    self.index.queue_new(ordinal, None);
                     self.live.enqueue(reaction.clone());
                     self.queued.push(reaction);
                 }
             }
             facts.set_queued(index, self.queued.drain(..));
         }
+        self.reactions = recycle(reactions);
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {
                 limit: u32::from(self.config.max_depth),
@@ -698,6 +703,16 @@ fn conflict<C>(conflict: Conflict) -> StepFailure<C> {
     }
 }
 
+/// The room of an empty list of named commands, for names of another lifetime: the
+/// items have the same layout, so collecting in place keeps the allocation, and no item
+/// is converted (the list is empty: every step drains it).
+fn recycle<'b, C>(room: Vec<(&str, C)>) -> Vec<(&'b str, C)> {
+    debug_assert!(room.is_empty(), "the reactions were drained");
+    room.into_iter()
+        .map(|_| unreachable!("an empty list"))
+        .collect()
+}
+
 /// The shared copy of `name` in `names`, added on first use (a system has few reactors).
 fn intern(names: &mut Vec<SharedStr>, name: &str) -> SharedStr {
     if let Some(known) = names.iter().find(|n| ***n == *name) {
@@ -706,4 +721,22 @@ fn intern(names: &mut Vec<SharedStr>, name: &str) -> SharedStr {
     let shared = SharedStr::from(name);
     names.push(shared.clone());
     shared
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recycle;
+
+    #[test]
+    fn a_recycled_list_keeps_its_room() {
+        let mut room: Vec<(&str, u32)> = Vec::with_capacity(8);
+        room.push(("a", 1));
+        room.clear();
+        let address = room.as_ptr() as usize;
+        let name = String::from("b");
+        let mut again: Vec<(&str, u32)> = recycle(room);
+        assert_eq!((again.capacity(), again.as_ptr() as usize), (8, address));
+        again.push((&name, 2));
+        assert_eq!(again, [("b", 2)]);
+    }
 }
