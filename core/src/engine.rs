@@ -135,10 +135,6 @@ pub struct Engine<
     /// The commands queued in reaction to the fact being reacted to, kept empty between
     /// facts: its room is reused, so a single reaction allocates no list.
     queued: Vec<SharedCommand<Y::Command>>,
-    /// The room of the list the reactors' commands are gathered in, kept empty between
-    /// steps, so that a step with reactions allocates no list for them. Its names borrow
-    /// the system while a step runs; between steps it holds none ([`recycle`]).
-    reactions: Vec<(&'static str, Y::Command)>,
 }
 
 impl<Y: System> Engine<Y> {
@@ -220,7 +216,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             index: CommandIndex::new(ids),
             names: Vec::new(),
             queued: Vec::new(),
-            reactions: Vec::new(),
         }
     }
 
@@ -598,7 +593,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
         let system = &*self.system;
         let cause = Cause::of(&envelope);
-        let mut reactions = recycle(std::mem::take(&mut self.reactions));
+        let mut reactions = Vec::new();
         let mut dropped = Vec::new();
         for index in 0..facts.len() {
             let fact = facts.fact(index, cause);
@@ -640,7 +635,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             }
             facts.set_queued(index, self.queued.drain(..));
         }
-        self.reactions = recycle(reactions);
         if !dropped.is_empty() {
             failure = Some(Box::new(StepFailure::CascadeLimit {
                 limit: u32::from(self.config.max_depth),
@@ -703,16 +697,6 @@ fn conflict<C>(conflict: Conflict) -> StepFailure<C> {
     }
 }
 
-/// The room of an empty list of named commands, for names of another lifetime: the
-/// items have the same layout, so collecting in place keeps the allocation, and no item
-/// is converted (the list is empty: every step drains it).
-fn recycle<'b, C>(room: Vec<(&str, C)>) -> Vec<(&'b str, C)> {
-    debug_assert!(room.is_empty(), "the reactions were drained");
-    room.into_iter()
-        .map(|_| unreachable!("an empty list"))
-        .collect()
-}
-
 /// The shared copy of `name` in `names`, added on first use (a system has few reactors).
 fn intern(names: &mut Vec<SharedStr>, name: &str) -> SharedStr {
     if let Some(known) = names.iter().find(|n| ***n == *name) {
@@ -721,22 +705,4 @@ fn intern(names: &mut Vec<SharedStr>, name: &str) -> SharedStr {
     let shared = SharedStr::from(name);
     names.push(shared.clone());
     shared
-}
-
-#[cfg(test)]
-mod tests {
-    use super::recycle;
-
-    #[test]
-    fn a_recycled_list_keeps_its_room() {
-        let mut room: Vec<(&str, u32)> = Vec::with_capacity(8);
-        room.push(("a", 1));
-        room.clear();
-        let address = room.as_ptr() as usize;
-        let name = String::from("b");
-        let mut again: Vec<(&str, u32)> = recycle(room);
-        assert_eq!((again.capacity(), again.as_ptr() as usize), (8, address));
-        again.push((&name, 2));
-        assert_eq!(again, [("b", 2)]);
-    }
 }
