@@ -9,14 +9,17 @@
 //! `... profile slider 100000 100 whole|partial` (counter facts each in a stream of its own,
 //! as the playground's Repeat makes them, then the state at 100 positions as the page's
 //! slider asks for it: whole, or with only the stream it shows, `Timeline::at_position_for`;
-//! `--toggle-collect='*slider*'` counts only that part) or `... profile load 50000
-//! stored|json|packed` (the playground's restaurant Repeat ×50,000, its journal written
+//! `--toggle-collect='*slider*'` counts only that part) or `... profile plain 25000 4` (the
+//! orders' commands through the plain load → fold → decide → save loop, `plain_commands`
+//! inclusive, the baseline the engine's `run_commands` is compared with) or `... profile
+//! load 50000 stored|json|packed` (the playground's restaurant Repeat ×50,000, its journal written
 //! in segments of 4,000 entries in their stored form, as IndexedDB keeps them, in their
 //! JSON form, or in their packed form, as the packed images beside them keep them, then
 //! read back through the boundary, as a cold load of the page does;
 //! `--toggle-collect='*write_segments*'` or `'*read_segments*'` counts one part).
 
 use decider_bench::order;
+use decider_bench::plain::PlainLoop;
 use decider_bench::workloads::{
     config, counter_engine, counter_flows, counter_streams, mirror_system, order_engine,
     run_commands, welcome_engine, welcome_flows, MirrorSystem,
@@ -63,6 +66,13 @@ fn main() {
             run_commands(&mut engine, &commands);
             travel(&engine, number(4, 1000));
         }
+        Some("plain") => {
+            let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
+            let t = Instant::now();
+            let plain = plain_commands(&commands);
+            per_unit("plain_commands", commands.len() as u64, "command", t);
+            black_box(plain.events());
+        }
         Some("slider") => {
             let mut engine = counter_engine();
             counter_streams(&mut engine, number(1, 100_000));
@@ -99,6 +109,17 @@ fn rebuild(
     journal: Vec<decider_core::engine::EntryOf<MirrorSystem>>,
 ) -> Option<Engine<MirrorSystem>> {
     Engine::from_journal(Arc::new(mirror_system()), config, journal).ok()
+}
+
+/// Runs `commands` through the plain loop ([`PlainLoop`]), returned so that its drop is
+/// not counted (as `run_commands` does not count the engine's).
+#[inline(never)]
+fn plain_commands(commands: &[order::OrderCommand]) -> PlainLoop<order::OrderDecider> {
+    let mut plain = PlainLoop::new(order::OrderDecider);
+    for command in commands {
+        let _ = black_box(plain.handle(command));
+    }
+    plain
 }
 
 /// The state at `times` positions spread evenly over the log (time travel).

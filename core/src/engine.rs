@@ -269,8 +269,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     pub fn submit(&mut self, command: Y::Command) -> Id {
         let ordinal = self.fresh_command_ordinal();
         let id = self.ids.command(ordinal);
-        self.index
-            .queue_ordinal(ordinal, Some(self.journal().len()));
+        self.index.queue_new(ordinal, Some(self.journal().len()));
         self.enqueue_user(id, command);
         id
     }
@@ -473,13 +472,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
         let decider = self.system.decider();
         let (ids, position, time) = (self.ids, self.live.position, self.live.entries);
-        let mut found = self.live.streams.entry(requested);
+        let found = self.live.streams.entry(requested);
         let version = found.as_ref().map_or(0, |s| s.state().version);
         let decision = match &found {
-            Some(live) => decider.decide(&envelope.command, &live.state().state),
-            None => decider.decide(&envelope.command, &decider.initial_state()),
+            Ok(live) => decider.decide(&envelope.command, &live.state().state),
+            Err(_) => decider.decide(&envelope.command, &decider.initial_state()),
         };
-        if let (Some(live), Ok(events)) = (&found, &decision) {
+        if let (Ok(live), Ok(events)) = (&found, &decision) {
             if !events.is_empty() {
                 let (ordinal, state) = live.shared_state();
                 self.timeline.unshare(ordinal, state);
@@ -537,9 +536,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             };
             Some((event, stream_version))
         });
-        match &mut found {
-            Some(live) => live.fold(decider, events),
-            None => self.live.streams.create(requested, decider, events),
+        match found {
+            Ok(mut live) => live.fold(decider, events),
+            Err(absent) => self.live.streams.create(absent, requested, decider, events),
         }
         Ok(facts)
     }
@@ -629,7 +628,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     self.live.commands += 1;
                     dropped.push(reaction);
                 } else {
-                    self.index.queue_ordinal(ordinal, None);
+                    self.index.queue_new(ordinal, None);
                     self.live.enqueue(reaction.clone());
                     self.queued.push(reaction);
                 }

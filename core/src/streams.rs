@@ -206,19 +206,19 @@ impl<S> Streams<S> {
 
 impl<S: Clone> Streams<S> {
     /// The stream `stream` to decide on and write: its id as the map holds it (the
-    /// stream's first id, shared by all of its facts) and its state, or `None` if it has no
-    /// fact yet.
-    pub(crate) fn entry(&mut self, stream: &StreamId) -> Option<StreamEntry<'_, S>> {
+    /// stream's first id, shared by all of its facts) and its state, or, if it has no
+    /// fact yet, its hash, to [`Streams::create`] it with.
+    pub(crate) fn entry(&mut self, stream: &StreamId) -> Result<StreamEntry<'_, S>, Absent> {
         let hash = FastHash.hash_one(stream);
         let RawEntryMut::Occupied(found) = self
             .slots
             .raw_entry_mut()
             .from_key_hashed_nocheck(hash, stream)
         else {
-            return None;
+            return Err(Absent { hash });
         };
         let (id, slot) = found.into_key_value();
-        Some(StreamEntry {
+        Ok(StreamEntry {
             id,
             hash,
             slot,
@@ -228,9 +228,10 @@ impl<S: Clone> Streams<S> {
     }
 
     /// Folds `events`, each with its stream version, into `stream`, which has no fact
-    /// yet; nothing if there is no event.
+    /// yet ([`Streams::entry`] found it `absent`); nothing if there is no event.
     pub(crate) fn create<'e, D: Decider<State = S>>(
         &mut self,
+        absent: Absent,
         stream: &StreamId,
         decider: &D,
         events: impl IntoIterator<Item = (&'e D::Event, u64)>,
@@ -247,7 +248,7 @@ impl<S: Clone> Streams<S> {
         });
         fold_into(&mut state, decider, events);
         let ordinal = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-        let hash = FastHash.hash_one(stream);
+        let hash = absent.hash;
         let slot = Slot {
             state,
             ordinal,
@@ -278,22 +279,28 @@ impl<S: Clone> Streams<S> {
         checked: bool,
     ) -> Result<(), u64> {
         match self.entry(stream) {
-            Some(mut entry) => {
+            Ok(mut entry) => {
                 let current = entry.state().version;
                 if checked && version != current + 1 {
                     return Err(current);
                 }
                 entry.fold(decider, [(event, version)]);
             }
-            None => {
+            Err(absent) => {
                 if checked && version != 1 {
                     return Err(0);
                 }
-                self.create(stream, decider, [(event, version)]);
+                self.create(absent, stream, decider, [(event, version)]);
             }
         }
         Ok(())
     }
+}
+
+/// A stream [`Streams::entry`] did not find: its hash, so that creating it does not
+/// hash its id again.
+pub(crate) struct Absent {
+    hash: u64,
 }
 
 /// One stream of [`Streams`], found to be decided on and written ([`Streams::entry`]).

@@ -85,15 +85,27 @@ impl<Y: System> Timeline<Y> {
 
     /// Appends an entry; `live` is the projection after it (a checkpoint takes the
     /// streams it wrote since the last one).
+    ///
+    /// Two pushes and a compare (twice a command: its submission, its step); the
+    /// snapshot, once every `every` facts or entries, is out of line, so the push's own
+    /// frame stays small.
+    #[inline]
     pub fn push(&mut self, entry: EntryOf<Y>, live: &mut Projection<Y>) {
         growth::push(&mut self.journal, entry);
         self.ends.push(live.position);
         let last = &self.snapshots.last().expect("the initial snapshot").state;
         if live.position - last.position >= self.every || live.entries - last.entries >= self.every
         {
-            let checkpoint = self.snapshots.len() % self.checkpoint_every == 0;
-            self.snapshot(live, checkpoint);
+            self.snapshot_next(live);
         }
+    }
+
+    /// Keeps `live` as the next snapshot, a checkpoint every `checkpoint_every`.
+    #[cold]
+    #[inline(never)]
+    fn snapshot_next(&mut self, live: &mut Projection<Y>) {
+        let checkpoint = self.snapshots.len() % self.checkpoint_every == 0;
+        self.snapshot(live, checkpoint);
     }
 
     /// Gives the last checkpoint its own copy of `state`, the live state of the stream of

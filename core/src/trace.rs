@@ -139,14 +139,19 @@ impl CommandIndex {
     /// Notes that `command_id` was queued, by journal entry `submitted` if it is a user
     /// submission (a command already noted keeps its entry).
     pub(crate) fn queue(&mut self, command_id: Id, submitted: Option<usize>) {
-        self.queue_ordinal(self.ids.command_ordinal(command_id), submitted);
-    }
-
-    /// [`CommandIndex::queue`] for the command of `ordinal` ([`SeededIds::command`]).
-    pub(crate) fn queue_ordinal(&mut self, ordinal: u64, submitted: Option<usize>) {
+        let ordinal = self.ids.command_ordinal(command_id);
         if self.slot(ordinal).is_none() {
             self.set(ordinal, submitted.map_or(WAITING, slot_of));
         }
+    }
+
+    /// [`CommandIndex::queue`] for the command of `ordinal` ([`SeededIds::command`]), an
+    /// ordinal no command was queued with yet (the engine's next one, found free by
+    /// [`CommandIndex::contains_ordinal`]): set, not looked up again.
+    #[inline]
+    pub(crate) fn queue_new(&mut self, ordinal: u64, submitted: Option<usize>) {
+        debug_assert!(!self.contains_ordinal(ordinal), "a new ordinal");
+        self.set(ordinal, submitted.map_or(WAITING, slot_of));
     }
 
     /// Notes that journal entry `step` handled `command_id`.
