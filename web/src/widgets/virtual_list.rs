@@ -311,6 +311,8 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     // measure finds it changed).
     let viewport = use_mut_ref(Viewport::default);
     let update = use_force_update();
+    // The rows last rendered, kept while a reveal is about to scroll them away.
+    let last_rows = use_mut_ref(Html::default);
     // Where the scroller was when last measured: a render tells from it whether a reveal
     // scrolls.
     let measured = use_mut_ref(|| None::<Scroll>);
@@ -402,24 +404,17 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         });
     }
 
-    // A row to reveal that is out of view, as last measured: this render already draws
-    // the rows a scroller at the new offset shows, and the next frame puts the scroller
-    // there, before that frame is laid out and painted. One render of the rows and one
-    // layout per reveal: the scroll offset set in the frame finds the rows in place.
+    // A row to reveal that is out of view, as last measured: the rows in view now are
+    // about to scroll away, so they are not rendered again (the render before is kept);
+    // the next frame puts the scroller there and renders the rows it brings, before that
+    // frame is painted. One render of the rows per reveal, not the old ones first.
     let applied = use_mut_ref(|| None::<(usize, u64)>);
     let fresh_reveal = props.reveal != *applied.borrow() && props.reveal.is_some();
     *applied.borrow_mut() = props.reveal;
     let scroll_to = match (fresh_reveal, props.reveal, *measured.borrow()) {
         (true, Some((index, _)), Some(last)) => {
             let geometry = *geometry.borrow();
-            let last = last.with_len(geometry, len);
-            geometry.reveal(last, index).inspect(|&top| {
-                let moved = Scroll {
-                    top: f64::from(top),
-                    ..last
-                };
-                *viewport.borrow_mut() = geometry.viewport(moved, len);
-            })
+            geometry.reveal(last.with_len(geometry, len), index)
         }
         _ => None,
     };
@@ -433,6 +428,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let pinned = pinned.clone();
         let followed = use_mut_ref(|| false);
         let next_frame = (*use_memo((), |_| NextFrame::default())).clone();
+        let update = update.clone();
         use_effect_with(
             (len, props.reveal, props.follow),
             move |&(len, reveal, follow)| {
@@ -444,9 +440,12 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                 next_frame.run(move || {
                     if let Some(element) = scroller.cast::<Element>() {
                         match (scroll_to, reveal) {
-                            // The measure below renders again only if the browser
-                            // put the scroller elsewhere (clamped at the end).
-                            (Some(top), _) => element.set_scroll_top(top),
+                            (Some(top), _) => {
+                                element.set_scroll_top(top);
+                                // The rows kept from before are rendered again, whether
+                                // or not the measure below finds the view moved.
+                                update.force_update();
+                            }
                             (None, Some((index, _))) if fresh_reveal => {
                                 let scroll = geometry.borrow().scroll(&element, len);
                                 if let Some(top) = geometry.borrow().reveal(scroll, index) {
@@ -473,17 +472,21 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     }
 
     let geometry = *geometry.borrow();
-    let rows = {
+    let rows = if scroll_to.is_some() {
+        last_rows.borrow().clone()
+    } else {
         let first = viewport.first.min(len);
         let start = first.saturating_sub(props.overscan);
         let end = (first + viewport.fits + props.overscan).min(len);
         let offset = viewport.first_top as f64 - (first - start) as f64 * geometry.row;
-        props.render.emit(Window {
+        let rows = props.render.emit(Window {
             range: start..end,
             slots: viewport.fits + 2 * props.overscan,
             top: offset,
             row: geometry.row,
-        })
+        });
+        *last_rows.borrow_mut() = rows.clone();
+        rows
     };
     html! {
         <div
