@@ -50,7 +50,7 @@ test("the not-on-menu scenario typed command by command shows the rejection and 
   await page.locator("[data-testid=log-row][data-kind=rejection]").click();
   await page.getByTestId("past-banner").waitFor();
   const nodes = await page.$$eval("[data-testid=trace-node]", (n) => n.map((e) => e.textContent));
-  const boxes = await inSight(page, "[data-testid=trace-node] > .trace-box");
+  const boxes = await inSight(page, "[data-testid=trace-node]");
   assert.deepEqual(nodes.filter((_, i) => !boxes[i]), [], "every node of the flow is in sight");
   assert.deepEqual(errors, []);
 });
@@ -143,15 +143,13 @@ test("time travel: the past is said plainly, the composer is locked, fork starts
 
 /** Whether each element matching `selector` is in sight, top and bottom edge: what the
  * page shows at both (at its middle column) is the element or inside it, so it is neither
- * clipped by a scrolled panel nor covered by a banner. */
+ * clipped by a scrolled panel nor covered by a banner. A trace node is measured by its box
+ * (its failure note below may stick out of the lane). */
 function inSight(page, selector) {
   return page.$$eval(selector, (elements) => elements.map((e) => {
-    const r = e.getBoundingClientRect();
+    const r = (e.querySelector(":scope > .trace-box") ?? e).getBoundingClientRect();
     const x = r.x + r.width / 2;
-    return [r.top + 2, r.bottom - 2].every((y) => {
-      const at = document.elementFromPoint(x, y);
-      return Boolean(at && (at === e || e.contains(at) || at.closest("svg.trace-clip")?.parentNode === e.parentNode));
-    });
+    return [r.top + 2, r.bottom - 2].every((y) => e.contains(document.elementFromPoint(x, y)));
   }));
 }
 
