@@ -4,7 +4,7 @@
 use decider_core::process_manager::NoProcess;
 use decider_core::saga::{Saga, Stateless};
 use decider_core::view::NoView;
-use decider_core::{Decider, Fact, Parts, StreamId};
+use decider_core::{Decider, Fact, Parts};
 
 /// Commands of one order (stream `order-<id>`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,8 +94,9 @@ impl Decider for OrderDecider {
         Order::default()
     }
 
-    fn stream_id(&self, command: &OrderCommand) -> StreamId {
-        format!("order-{}", command.order_id()).into()
+    fn write_stream_id(&self, command: &OrderCommand, id: &mut String) {
+        id.push_str("order-");
+        id.push_str(command.order_id());
     }
 
     fn decide(

@@ -36,10 +36,10 @@ impl<A: Decider, B: Decider> Decider for Combine<A, B> {
         (self.0.initial_state(), self.1.initial_state())
     }
 
-    fn stream_id(&self, command: &Self::Command) -> StreamId {
+    fn write_stream_id(&self, command: &Self::Command, id: &mut String) {
         match command {
-            Sum::Left(c) => self.0.stream_id(c),
-            Sum::Right(c) => self.1.stream_id(c),
+            Sum::Left(c) => self.0.write_stream_id(c, id),
+            Sum::Right(c) => self.1.write_stream_id(c, id),
         }
     }
 
@@ -202,11 +202,11 @@ where
         Part::Empty
     }
 
-    fn stream_id(&self, command: &A::Command) -> StreamId {
+    fn write_stream_id(&self, command: &A::Command, id: &mut String) {
         if self.0.accepts_command(command) {
-            self.0.stream_id(command)
+            self.0.write_stream_id(command, id)
         } else {
-            self.1.stream_id(command)
+            self.1.write_stream_id(command, id)
         }
     }
 
@@ -372,10 +372,9 @@ where
         self.decider.initial_state()
     }
 
-    fn stream_id(&self, command: &C) -> StreamId {
-        match (self.command)(command) {
-            Some(inner) => self.decider.stream_id(inner),
-            None => StreamId::from(""),
+    fn write_stream_id(&self, command: &C, id: &mut String) {
+        if let Some(inner) = (self.command)(command) {
+            self.decider.write_stream_id(inner, id);
         }
     }
 
@@ -466,8 +465,8 @@ where
     fn initial_state(&self) -> S {
         (self.to)(self.decider.initial_state())
     }
-    fn stream_id(&self, command: &D::Command) -> StreamId {
-        self.decider.stream_id(command)
+    fn write_stream_id(&self, command: &D::Command, id: &mut String) {
+        self.decider.write_stream_id(command, id)
     }
     fn decide(&self, command: &D::Command, state: &S) -> Result<Vec<D::Event>, D::Rejection> {
         self.decider.decide(command, &(self.from)(state))

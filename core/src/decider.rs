@@ -7,7 +7,7 @@ use std::fmt;
 ///
 /// Pure: no I/O, no clock, no randomness. Time and ids come in with the command.
 pub trait Decider {
-    /// The intents this decider answers. Each names its stream (see [`Decider::stream_id`]).
+    /// The intents this decider answers. Each names its stream (see [`Decider::write_stream_id`]).
     type Command;
     /// The facts this decider records.
     type Event;
@@ -19,8 +19,20 @@ pub trait Decider {
     /// The state of a stream with no events.
     fn initial_state(&self) -> Self::State;
 
-    /// The stream a command is addressed to, read from an id in the command itself.
-    fn stream_id(&self, command: &Self::Command) -> StreamId;
+    /// Writes the id of the stream `command` is addressed to, read from an id in the
+    /// command itself, into `id` (empty when called): `id.push_str("order-");
+    /// id.push_str(order_id)`. The engine hands in one buffer it reuses and looks the
+    /// stream up by that text, so naming the stream of a command allocates nothing; it
+    /// makes a [`StreamId`] only for a stream that has no fact yet.
+    fn write_stream_id(&self, command: &Self::Command, id: &mut String);
+
+    /// The id of the stream `command` is addressed to ([`Decider::write_stream_id`]), as
+    /// a [`StreamId`] of its own: for a caller that keeps it.
+    fn stream_id(&self, command: &Self::Command) -> StreamId {
+        let mut id = String::with_capacity(32);
+        self.write_stream_id(command, &mut id);
+        StreamId::from(id.as_str())
+    }
 
     /// The events that `command` records given `state`, or why it is refused.
     fn decide(

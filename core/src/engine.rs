@@ -9,7 +9,6 @@ use crate::process_manager::ProcessManager;
 use crate::projection::{JournalError, Projection};
 use crate::remains::Remains;
 use crate::store::{Conflict, EventStore, InMemoryEventStore};
-use crate::streams::StreamEntry;
 use crate::system::System;
 use crate::time_travel::Timeline;
 use crate::trace::{CommandIndex, Trace};
@@ -135,6 +134,10 @@ pub struct Engine<
     /// The commands queued in reaction to the fact being reacted to, kept empty between
     /// facts: its room is reused, so a single reaction allocates no list.
     queued: Vec<SharedCommand<Y::Command>>,
+    /// The text of the stream id of the command being stepped
+    /// ([`Decider::write_stream_id`]), kept between steps: its room is reused, so naming
+    /// a command's stream allocates nothing.
+    stream_name: String,
 }
 
 impl<Y: System> Engine<Y> {
@@ -216,6 +219,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             index: CommandIndex::new(ids),
             names: Vec::new(),
             queued: Vec::new(),
+            stream_name: String::new(),
         }
     }
 
@@ -378,8 +382,14 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Handles the command at the front of the queue; `None` when the queue is empty.
     pub fn step(&mut self) -> Option<&StepRecord<Y::Command, Y::Event, Y::Rejection>> {
         let envelope = self.live.take_front()?;
-        let stream = self.system.decider().stream_id(&envelope.command);
-        let (facts, failure) = match self.record(&envelope, &stream) {
+        let mut stream = std::mem::take(&mut self.stream_name);
+        stream.clear();
+        self.system
+            .decider()
+            .write_stream_id(&envelope.command, &mut stream);
+        let recorded = self.record(&envelope, &stream);
+        self.stream_name = stream;
+        let (facts, failure) = match recorded {
             Ok(facts) => (facts, None),
             Err(failure) => (Batch::empty(), Some(Box::new(failure))),
         };
@@ -454,8 +464,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
     }
 
-    /// Decides `envelope` on the live state of its stream, appends its events (or its
-    /// rejection) and folds the events into the stream, in one walk of the streams map.
+    /// Decides `envelope` on the live state of its stream, named `requested`, appends its
+    /// events (or its rejection) and folds the events into the stream, in one walk of the
+    /// streams map. A [`StreamId`] is made only for a stream that has no fact yet.
     ///
     /// The engine is its store's only writer: its live projection is the store's
     /// contents. If another writer moved the store on (its head or the stream's version is
@@ -465,14 +476,18 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     fn record(
         &mut self,
         envelope: &CommandEnvelope<Y::Command>,
-        requested: &StreamId,
+        requested: &str,
     ) -> Result<BatchOf<Y>, StepFailure<Y::Command>> {
         if self.store.head() != self.live.position {
-            return Err(conflict(self.head_conflict(requested)));
+            return Err(conflict(self.head_conflict(&StreamId::from(requested))));
         }
         let decider = self.system.decider();
         let (ids, position, time) = (self.ids, self.live.position, self.live.entries);
-        let found = self.live.streams.entry(requested);
+        let found = self
+            .live
+            .streams
+            .entry(requested)
+            .map_err(|absent| (absent, StreamId::from(requested)));
         let version = found.as_ref().map_or(0, |s| s.state().version);
         let decision = match &found {
             Ok(live) => decider.decide(&envelope.command, &live.state().state),
@@ -484,9 +499,11 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 self.timeline.unshare(ordinal, state);
             }
         }
-        // Every fact of a stream shares the stream's first id, not the copy
-        // `Decider::stream_id` made for this command.
-        let stream = found.as_ref().map_or(requested, StreamEntry::id);
+        // Every fact of a stream shares the stream's first id.
+        let stream = match &found {
+            Ok(live) => live.id(),
+            Err((_, new)) => new,
+        };
         let fact = |kind, position| Recorded {
             id: ids.fact(position),
             kind,
@@ -538,7 +555,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         });
         match found {
             Ok(mut live) => live.fold(decider, events),
-            Err(absent) => self.live.streams.create(absent, requested, decider, events),
+            Err((absent, new)) => self.live.streams.create(absent, &new, decider, events),
         }
         Ok(facts)
     }

@@ -296,6 +296,19 @@ mod tests {
     }
 
     #[test]
+    fn a_stream_id_hashes_as_its_text() {
+        // The engine looks a command's stream up by the text the decider wrote, in the
+        // map keyed by the streams' ids.
+        for text in ["", "order-1", "restaurant-luigi", "payment-o123456789"] {
+            assert_eq!(
+                FastHash.hash_one(StreamId::from(text)),
+                FastHash.hash_one(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn ids_round_trip_through_json_as_hex_text() {
         let id = Id(0xdead_beef_0000_0001);
         let json = serde_json::to_string(&id).unwrap();

@@ -205,16 +205,29 @@ impl<S> Streams<S> {
 }
 
 impl<S: Clone> Streams<S> {
-    /// The stream `stream` to decide on and write: its id as the map holds it (the
+    /// The stream named `stream` to decide on and write: its id as the map holds it (the
     /// stream's first id, shared by all of its facts) and its state, or, if it has no
-    /// fact yet, its hash, to [`Streams::create`] it with.
-    pub(crate) fn entry(&mut self, stream: &StreamId) -> Result<StreamEntry<'_, S>, Absent> {
-        let hash = FastHash.hash_one(stream);
-        let RawEntryMut::Occupied(found) = self
-            .slots
-            .raw_entry_mut()
-            .from_key_hashed_nocheck(hash, stream)
-        else {
+    /// fact yet, its hash, to [`Streams::create`] it with. Found by its text, so that a
+    /// caller needs no [`StreamId`] of its own to look a stream up.
+    pub(crate) fn entry(&mut self, stream: &str) -> Result<StreamEntry<'_, S>, Absent> {
+        // The hash of the text is its id's ([`StreamId`] hashes as its text).
+        self.find(FastHash.hash_one(stream), |known| known.as_str() == stream)
+    }
+
+    /// [`Streams::entry`] for a stream named by an id, which is most often a clone of
+    /// the map's own (a journal's facts share it): found without reading the text then.
+    fn entry_of(&mut self, stream: &StreamId) -> Result<StreamEntry<'_, S>, Absent> {
+        self.find(FastHash.hash_one(stream), |known| known == stream)
+    }
+
+    /// The stream with `hash` that `is` tells apart, or its absence.
+    #[inline]
+    fn find(
+        &mut self,
+        hash: u64,
+        is: impl FnMut(&StreamId) -> bool,
+    ) -> Result<StreamEntry<'_, S>, Absent> {
+        let RawEntryMut::Occupied(found) = self.slots.raw_entry_mut().from_hash(hash, is) else {
             return Err(Absent { hash });
         };
         let (id, slot) = found.into_key_value();
@@ -278,7 +291,7 @@ impl<S: Clone> Streams<S> {
         version: u64,
         checked: bool,
     ) -> Result<(), u64> {
-        match self.entry(stream) {
+        match self.entry_of(stream) {
             Ok(mut entry) => {
                 let current = entry.state().version;
                 if checked && version != current + 1 {

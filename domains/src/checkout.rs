@@ -9,7 +9,7 @@
 
 use crate::lifecycle::Lifecycle;
 use decider_core::compose::{Lift, Route};
-use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
+use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, TypedDomain, View};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -152,12 +152,13 @@ impl Decider for CheckoutDecider {
         None
     }
 
-    fn stream_id(&self, command: &CheckoutCommand) -> StreamId {
+    fn write_stream_id(&self, command: &CheckoutCommand, id: &mut String) {
         use CheckoutCommand::*;
         let (StartCheckout { checkout_id, .. }
         | Complete { checkout_id }
         | Fail { checkout_id, .. }) = command;
-        format!("checkout-{checkout_id}").into()
+        id.push_str("checkout-");
+        id.push_str(checkout_id);
     }
 
     fn decide(
@@ -317,10 +318,11 @@ impl Decider for StockDecider {
         Stock::default()
     }
 
-    fn stream_id(&self, command: &StockCommand) -> StreamId {
+    fn write_stream_id(&self, command: &StockCommand, id: &mut String) {
         use StockCommand::*;
         let (Restock { sku, .. } | Reserve { sku, .. } | Release { sku, .. }) = command;
-        format!("stock-{sku}").into()
+        id.push_str("stock-");
+        id.push_str(sku);
     }
 
     fn decide(
@@ -468,10 +470,11 @@ impl Decider for PaymentDecider {
         Payment::default()
     }
 
-    fn stream_id(&self, command: &PaymentCommand) -> StreamId {
+    fn write_stream_id(&self, command: &PaymentCommand, id: &mut String) {
         let (PaymentCommand::Charge { checkout_id, .. } | PaymentCommand::Refund { checkout_id }) =
             command;
-        format!("payment-{checkout_id}").into()
+        id.push_str("payment-");
+        id.push_str(checkout_id);
     }
 
     fn decide(
@@ -581,8 +584,13 @@ impl Decider for ShippingDecider {
         false
     }
 
-    fn stream_id(&self, ShippingCommand::Ship { checkout_id, .. }: &ShippingCommand) -> StreamId {
-        format!("shipment-{checkout_id}").into()
+    fn write_stream_id(
+        &self,
+        ShippingCommand::Ship { checkout_id, .. }: &ShippingCommand,
+        id: &mut String,
+    ) {
+        id.push_str("shipment-");
+        id.push_str(checkout_id);
     }
 
     fn decide(

@@ -3,7 +3,7 @@
 
 use decider_core::process_manager::NoProcess;
 use decider_core::view::NoView;
-use decider_core::{Decider, DomainInfo, Parts, StreamId, TypedDomain};
+use decider_core::{Decider, DomainInfo, Parts, TypedDomain};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -84,10 +84,11 @@ impl Decider for Counter {
         0
     }
 
-    fn stream_id(&self, command: &CounterCommand) -> StreamId {
+    fn write_stream_id(&self, command: &CounterCommand, id: &mut String) {
         let (CounterCommand::Increment { counter_id, .. }
         | CounterCommand::Decrement { counter_id, .. }) = command;
-        format!("counter-{counter_id}").into()
+        id.push_str("counter-");
+        id.push_str(counter_id);
     }
 
     fn decide(

@@ -15,9 +15,7 @@
 //!   consumer reads the rest (the customer) from the [`Board`] view.
 
 use decider_core::compose::{Lift, Route};
-use decider_core::{
-    Decider, DomainInfo, Fact, ProcessManager, StreamId, System, TypedDomain, View,
-};
+use decider_core::{Decider, DomainInfo, Fact, ProcessManager, System, TypedDomain, View};
 use imbl::{OrdMap, OrdSet};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
@@ -209,7 +207,7 @@ impl Decider for RestaurantDecider {
         None
     }
 
-    fn stream_id(&self, command: &RestaurantCommand) -> StreamId {
+    fn write_stream_id(&self, command: &RestaurantCommand, id: &mut String) {
         use RestaurantCommand::*;
         let (CreateRestaurant { restaurant_id, .. }
         | Open { restaurant_id }
@@ -217,7 +215,8 @@ impl Decider for RestaurantDecider {
         | AcceptOrder { restaurant_id, .. }
         | CancelTicket { restaurant_id, .. }
         | MarkPrepared { restaurant_id, .. }) = command;
-        format!("restaurant-{restaurant_id}").into()
+        id.push_str("restaurant-");
+        id.push_str(restaurant_id);
     }
 
     fn decide(
@@ -475,13 +474,14 @@ impl Decider for OrderDecider {
         None
     }
 
-    fn stream_id(&self, command: &OrderCommand) -> StreamId {
+    fn write_stream_id(&self, command: &OrderCommand, id: &mut String) {
         use OrderCommand::*;
         let (PlaceOrder { order_id, .. }
         | ConfirmOrder { order_id }
         | CancelOrder { order_id, .. }
         | MarkReady { order_id, .. }) = command;
-        format!("order-{order_id}").into()
+        id.push_str("order-");
+        id.push_str(order_id);
     }
 
     fn decide(
@@ -655,10 +655,11 @@ impl Decider for PaymentDecider {
         None
     }
 
-    fn stream_id(&self, command: &PaymentCommand) -> StreamId {
+    fn write_stream_id(&self, command: &PaymentCommand, id: &mut String) {
         let (PaymentCommand::TakePayment { payment_id, .. }
         | PaymentCommand::RefundPayment { payment_id }) = command;
-        format!("payment-{payment_id}").into()
+        id.push_str("payment-");
+        id.push_str(payment_id);
     }
 
     fn decide(

@@ -7,7 +7,7 @@
 
 use crate::lifecycle::Lifecycle;
 use decider_core::compose::{Lift, Route};
-use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, StreamId, TypedDomain, View};
+use decider_core::{Decider, DomainInfo, Fact, Parts, ProcessManager, TypedDomain, View};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -170,7 +170,7 @@ impl Decider for AccountDecider {
         None
     }
 
-    fn stream_id(&self, command: &AccountCommand) -> StreamId {
+    fn write_stream_id(&self, command: &AccountCommand, id: &mut String) {
         use AccountCommand::*;
         let (OpenAccount { account_id, .. }
         | Freeze { account_id }
@@ -178,7 +178,8 @@ impl Decider for AccountDecider {
         | Debit { account_id, .. }
         | Credit { account_id, .. }
         | Refund { account_id, .. }) = command;
-        format!("account-{account_id}").into()
+        id.push_str("account-");
+        id.push_str(account_id);
     }
 
     fn decide(
@@ -403,12 +404,13 @@ impl Decider for TransferDecider {
         None
     }
 
-    fn stream_id(&self, command: &TransferCommand) -> StreamId {
+    fn write_stream_id(&self, command: &TransferCommand, id: &mut String) {
         use TransferCommand::*;
         let (RequestTransfer { transfer_id, .. }
         | Complete { transfer_id }
         | Fail { transfer_id, .. }) = command;
-        format!("transfer-{transfer_id}").into()
+        id.push_str("transfer-");
+        id.push_str(transfer_id);
     }
 
     fn decide(

@@ -3,10 +3,11 @@
 use crate::compose::Merge;
 use crate::envelope::Fact;
 use crate::saga::{Saga, Stateless};
-use crate::{Decider, Parts, ProcessManager, StreamId, View};
+use crate::{Decider, Parts, ProcessManager, View};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 pub const CAP: i32 = 100;
 
@@ -45,8 +46,8 @@ impl Decider for Counter {
     fn initial_state(&self) -> i32 {
         0
     }
-    fn stream_id(&self, Cmd::Add { counter, .. }: &Cmd) -> StreamId {
-        format!("counter-{counter}").into()
+    fn write_stream_id(&self, Cmd::Add { counter, .. }: &Cmd, id: &mut String) {
+        write!(id, "counter-{counter}").expect("a `String` takes any text");
     }
     fn decide(&self, Cmd::Add { counter, amount }: &Cmd, total: &i32) -> Result<Vec<Ev>, Rej> {
         let total = total + amount;

@@ -14,6 +14,27 @@ use serde_json::json;
 use std::sync::Arc;
 
 #[test]
+fn every_fact_of_a_stream_shares_the_id_made_for_its_first() {
+    // The engine names a command's stream with the text the decider writes and makes a
+    // `StreamId` only for a stream that has no fact yet: every later fact (an event or
+    // a rejection) and the live stream share that one id.
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    for amount in [5, -50, 2] {
+        engine.submit(add(3, amount));
+    }
+    engine.run_until_idle(100);
+    let facts: Vec<_> = engine.facts(0).collect();
+    assert_eq!(facts.len(), 3);
+    assert!(facts[1].is_rejection(), "the second command is refused");
+    let live = engine.state().streams.keys().next().expect("one stream");
+    assert_eq!(live.as_str(), "counter-3");
+    for fact in &facts {
+        assert_eq!(fact.stream_id, live);
+        assert_eq!(fact.stream_id.addr(), live.addr(), "#{}", fact.position);
+    }
+}
+
+#[test]
 fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
     let mut engine = Engine::new(system(), EngineConfig::default());
     let user = engine.submit(add(0, 10));
