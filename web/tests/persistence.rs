@@ -46,6 +46,17 @@ async fn append(
     journal_store::append(db, ws, expected, &segment).await
 }
 
+/// Asserts that `ws`'s stored journal reads back as `entries`, byte for byte, undamaged.
+async fn reads_back_byte_for_byte(db: &web_sys::IdbDatabase, ws: &Workspace, entries: &[Value]) {
+    let read = journal_store::read(db, &ws.id, 0).await.unwrap();
+    assert_eq!(read.damage(), None);
+    assert_eq!(
+        serde_json::to_string(&read.entries()).unwrap(),
+        serde_json::to_string(entries).unwrap(),
+        "byte for byte"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn appended_entries_read_back_as_the_same_json() {
     let db = fresh("roundtrip").await;
@@ -54,13 +65,7 @@ async fn appended_entries_read_back_as_the_same_json() {
     assert!(entries.len() > 5);
     append(&db, &ws, 0, &entries[..3]).await.unwrap();
     append(&db, &ws, 3, &entries[3..]).await.unwrap();
-    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
-    assert_eq!(read.damage(), None);
-    assert_eq!(
-        serde_json::to_string(&read.entries()).unwrap(),
-        serde_json::to_string(&entries).unwrap(),
-        "byte for byte"
-    );
+    reads_back_byte_for_byte(&db, &ws, &entries).await;
     let domain = decider_domains::find("restaurant").unwrap();
     let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
         .await
@@ -576,13 +581,7 @@ async fn a_number_a_js_number_cannot_hold_is_kept_exactly_as_text() {
         kept.as_string().is_some_and(|text| text.contains(MAX)),
         "the segment with u64::MAX kept as its text"
     );
-    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
-    assert_eq!(read.damage(), None);
-    assert_eq!(
-        serde_json::to_string(&read.entries()).unwrap(),
-        serde_json::to_string(&entries).unwrap(),
-        "byte for byte"
-    );
+    reads_back_byte_for_byte(&db, &ws, &entries).await;
     // With its packed image, read first and then held against the segment.
     let domain = decider_domains::find("transfer").unwrap();
     let engine = domain
