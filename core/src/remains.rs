@@ -82,8 +82,9 @@ impl<Y: System> Remains<Y> {
 
     /// Frees up to `items` more of what the engine owned: one snapshot (the oldest; it
     /// takes a whole call), else the checkpoints' stream states and ids, journal entries
-    /// (latest first), then the live streams; whether any of them is left (drop `self` then). Each map is freed in one pass over it, so an
-    /// item costs the same however many were freed before.
+    /// (latest first), then the live streams; whether any of them is left (drop `self`
+    /// then). Each map is freed in one pass over it, so an item costs the same however
+    /// many were freed before.
     pub fn free(&mut self, items: usize) -> bool {
         if items == 0 || !self.timeline.free_oldest_snapshot() {
             let mut budget = items;

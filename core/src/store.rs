@@ -70,7 +70,7 @@ pub trait EventStore<C: 'static, E: 'static, R: 'static> {
 
 /// The engine's own in-memory [`EventStore`]: the head alone. The engine's journal holds
 /// the facts and its live streams each stream's version, so neither is copied here (a
-/// second map by stream id beside the live one cost 8–13 bytes a fact and a hash and a
+/// second map by stream id beside the live one cost 6–11 bytes a fact and a hash and a
 /// probe an append); the engine, its only writer, appends at its live versions.
 #[derive(Clone, Debug)]
 pub struct InMemoryEventStore<C, E, R> {
