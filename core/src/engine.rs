@@ -165,7 +165,6 @@ impl<Y: System> Engine<Y> {
     pub fn into_remains(self) -> Remains<Y> {
         let Engine {
             system,
-            store,
             live,
             timeline,
             index,
@@ -182,7 +181,6 @@ impl<Y: System> Engine<Y> {
         Remains::new(
             timeline,
             streams,
-            store,
             (system, view, process, queue, index, names),
         )
     }
@@ -579,7 +577,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Whether the store holds exactly what this engine recorded: `expected` events in
     /// `stream` (its live version) and as many facts as the live projection.
     fn check_writer(&self, stream: &StreamId, expected: u64) -> Result<(), Conflict> {
-        let actual = self.store.stream_version(stream);
+        let actual = self.store.stream_version(stream).unwrap_or(expected);
         if actual != expected || self.store.head() != self.live.position {
             return Err(Conflict {
                 stream_id: stream.clone(),
@@ -591,12 +589,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     /// The conflict with another writer that moved the store's head: `stream`'s live
-    /// version against the store's.
+    /// version against the store's (the same when the store keeps none of its own).
     fn head_conflict(&self, stream: &StreamId) -> Conflict {
+        let expected = self.live.streams.get(stream).map_or(0, |s| s.version);
         Conflict {
             stream_id: stream.clone(),
-            expected: self.live.streams.get(stream).map_or(0, |s| s.version),
-            actual: self.store.stream_version(stream),
+            expected,
+            actual: self.store.stream_version(stream).unwrap_or(expected),
         }
     }
 
@@ -672,6 +671,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         {
             return Err(self.live.error(format!("command {id} is queued twice")));
         }
+        // The stream's version before the entry: the store's, or the live one when the
+        // store keeps none of its own.
+        let expected = entry.stream_id().map(|stream| {
+            self.store
+                .stream_version(stream)
+                .unwrap_or_else(|| self.live.streams.get(stream).map_or(0, |s| s.version))
+        });
         self.live.apply(&*self.system, &entry)?;
         let submitted = matches!(entry, JournalEntry::Submitted(_)).then_some(index);
         for id in entry.queued().map(|c| c.command_id) {
@@ -680,8 +686,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         if let JournalEntry::Step(step) = &entry {
             self.index.handled(step.command().command_id, index);
         }
-        if let Some(stream) = entry.stream_id() {
-            let expected = self.store.stream_version(stream);
+        if let (Some(stream), Some(expected)) = (entry.stream_id(), expected) {
             self.store
                 .append(stream, expected, entry.facts())
                 .map_err(|conflict| JournalError {

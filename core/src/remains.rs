@@ -3,12 +3,11 @@
 //! A long session owns millions of allocations, too many to free in one task of a page
 //! that must stay responsive. Each large collection the engine owned is drained here a
 //! bounded number of items a slice: the snapshots (oldest first, one a slice), the journal
-//! (latest first), then the live streams, then the store's stream versions.
+//! (latest first), then the live streams.
 
 use crate::envelope::SharedCommand;
 use crate::ids::SharedStr;
 use crate::projection::StreamsOf;
-use crate::store::{InMemoryEventStore, VersionsDrain};
 use crate::streams::StreamsDrain;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use crate::time_travel::{OrdinalsDrain, Timeline};
@@ -22,7 +21,6 @@ pub struct Remains<Y: System> {
     stream_ids: OrdinalsDrain,
     /// The live streams, freed once the journal is gone.
     live: StreamsDrain<StreamStateOf<Y>>,
-    versions: VersionsDrain,
     /// What is left, each part small or a few allocations: freed with `self`.
     _rest: Leftovers<Y>,
 }
@@ -37,8 +35,6 @@ pub enum Freeing {
     Journal,
     /// The live streams: their ids and states.
     Streams,
-    /// The store's stream versions.
-    StreamVersions,
     /// Nothing: what is left (the view, the process manager's state, the queue, the
     /// command index, the vectors' buffers) goes when the remains are dropped.
     Rest,
@@ -58,18 +54,12 @@ pub(crate) type Leftovers<Y> = (
 
 impl<Y: System> Remains<Y> {
     /// The remains of an engine's parts.
-    pub(crate) fn new(
-        timeline: Timeline<Y>,
-        streams: StreamsOf<Y>,
-        store: InMemoryEventStore<Y::Command, Y::Event, Y::Rejection>,
-        rest: Leftovers<Y>,
-    ) -> Self {
+    pub(crate) fn new(timeline: Timeline<Y>, streams: StreamsOf<Y>, rest: Leftovers<Y>) -> Self {
         let mut timeline = timeline;
         Remains {
             stream_ids: timeline.take_stream_ids(),
             timeline,
             live: streams.into_drain(),
-            versions: store.into_versions(),
             _rest: rest,
         }
     }
@@ -85,8 +75,6 @@ impl<Y: System> Remains<Y> {
             Freeing::Journal
         } else if self.live.len() > 0 {
             Freeing::Streams
-        } else if self.versions.len() > 0 {
-            Freeing::StreamVersions
         } else {
             Freeing::Rest
         }
@@ -94,17 +82,16 @@ impl<Y: System> Remains<Y> {
 
     /// Frees up to `items` more of what the engine owned: one snapshot (the oldest; it
     /// takes a whole call), else the checkpoints' stream states and ids, journal entries
-    /// (latest first), the live streams, then the store's stream versions; whether any of
-    /// them is left (drop `self` then). Each map is freed in one pass over it, so an
-    /// item costs the same however many were freed before.
+    /// (latest first), then the live streams; whether any of them is left (drop `self`
+    /// then). Each map is freed in one pass over it, so an item costs the same however
+    /// many were freed before.
     pub fn free(&mut self, items: usize) -> bool {
         if items == 0 || !self.timeline.free_oldest_snapshot() {
             let mut budget = items;
             budget -= self.timeline.free_states(budget);
             budget -= drain(&mut self.stream_ids, budget);
             budget -= self.timeline.free_entries(budget);
-            budget -= drain(&mut self.live, budget);
-            drain(&mut self.versions, budget);
+            drain(&mut self.live, budget);
         }
         self.freeing() != Freeing::Rest
     }

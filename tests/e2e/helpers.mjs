@@ -31,12 +31,12 @@ export async function start() {
   };
 }
 
-/** Opens `path` in a fresh 1440×900 page, recording console and page errors. */
+/** Opens `path` in a fresh 1440×900 page, recording console errors and warnings and page errors. */
 export async function open(env, path = "/", options = {}) {
   const context = options.context ?? (await env.browser.newContext({ viewport: { width: 1440, height: 900 } }));
   const page = await context.newPage();
   const errors = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("console", (m) => ["error", "warning"].includes(m.type()) && errors.push(`${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(env.server.url + path);
   if (!options.noWait) await page.waitForSelector("[data-testid=domain-picker]", { timeout: 20000 });

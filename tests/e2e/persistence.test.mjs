@@ -367,6 +367,25 @@ test("a fork is kept with its parent and position, and still says so after a rel
   assert.deepEqual(errors, []);
 });
 
+test("a number beyond what a JS number holds (the transfer's overflow example) is saved exactly", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  await choose(page, "domain-picker", "transfer");
+  // Typed as the file has them: JSON.parse rounds u64::MAX to 18446744073709552000.
+  for (const command of scenarioCommands("transfer", "credit-refused-overflow")) {
+    await submit(page, JSON.stringify(command).replaceAll("18446744073709552000", "18446744073709551615"));
+  }
+  await waitForSaved(page);
+  // The file's text, not its value: JSON.parse would round the number itself.
+  const [before, facts] = [(await download(page, "export-journal")).text, await head(page)];
+  assert.match(before, /18446744073709551615/, "the journal holds u64::MAX");
+  await page.reload();
+  await page.waitForSelector("[data-testid=domain-picker]");
+  await waitForHead(page, facts);
+  assert.equal((await download(page, "export-journal")).text, before, "the same journal after a reload");
+  assert.equal(await page.getByTestId("error-banner").count(), 0);
+  assert.deepEqual(errors, []);
+});
+
 test("a full storage quota says so, draws the unsaved rows as pending, and loses nothing", async () => {
   const { page } = await open(env, "/", { context: await freshContext(env) });
   const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");

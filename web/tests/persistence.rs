@@ -46,6 +46,17 @@ async fn append(
     journal_store::append(db, ws, expected, &segment).await
 }
 
+/// Asserts that `ws`'s stored journal reads back as `entries`, byte for byte, undamaged.
+async fn reads_back_byte_for_byte(db: &web_sys::IdbDatabase, ws: &Workspace, entries: &[Value]) {
+    let read = journal_store::read(db, &ws.id, 0).await.unwrap();
+    assert_eq!(read.damage(), None);
+    assert_eq!(
+        serde_json::to_string(&read.entries()).unwrap(),
+        serde_json::to_string(entries).unwrap(),
+        "byte for byte"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn appended_entries_read_back_as_the_same_json() {
     let db = fresh("roundtrip").await;
@@ -54,13 +65,7 @@ async fn appended_entries_read_back_as_the_same_json() {
     assert!(entries.len() > 5);
     append(&db, &ws, 0, &entries[..3]).await.unwrap();
     append(&db, &ws, 3, &entries[3..]).await.unwrap();
-    let read = journal_store::read(&db, &ws.id, 0).await.unwrap();
-    assert_eq!(read.damage(), None);
-    assert_eq!(
-        serde_json::to_string(&read.entries()).unwrap(),
-        serde_json::to_string(&entries).unwrap(),
-        "byte for byte"
-    );
+    reads_back_byte_for_byte(&db, &ws, &entries).await;
     let domain = decider_domains::find("restaurant").unwrap();
     let (engine, damage) = journal_store::rebuild(&db, &ws.id, &*domain, 0)
         .await
@@ -542,19 +547,64 @@ fn a_journal_file_reads_back_and_rebuilds_the_same_engine() {
     assert_eq!(engine.journal(0), entries);
 }
 
+/// The journal of the transfer domain's overflow scenario (Bob's balance is `u64::MAX`,
+/// beyond what a JS number holds exactly).
+fn overflow_journal() -> Vec<Value> {
+    let text = include_str!("../../tests/scenarios/transfer/credit-refused-overflow.json");
+    let domain = decider_domains::find("transfer").unwrap();
+    let (scenario, _) = decider_core::scenario::load(text, &decider_domains::find).unwrap();
+    scenario.run(&*domain).unwrap().engine.journal(0)
+}
+
 #[wasm_bindgen_test]
-fn a_number_a_js_number_cannot_hold_is_refused_not_changed() {
-    let exact =
-        r#"[{"n": 9007199254740992, "f": 0.12345678901234567, "s": "12345678901234567890"}]"#;
-    assert!(Segment::new(exact, &[], 1).is_ok());
-    let inexact = r#"[{"s": "a \" quote", "n": 9007199254740993}]"#;
-    match Segment::new(inexact, &[], 1) {
-        Err(StoreError::Other(message)) => {
-            assert!(message.contains("9007199254740993"), "{message}")
-        }
-        Err(other) => panic!("{other}"),
-        Ok(_) => panic!("an integer above 2^53 is refused"),
-    }
+async fn a_number_a_js_number_cannot_hold_is_kept_exactly_as_text() {
+    const MAX: &str = "18446744073709551615";
+    let db = fresh("exact").await;
+    let ws = Workspace::new("test", "transfer", 0, None);
+    let entries = overflow_journal();
+    let holds = |e: &Value| serde_json::to_string(e).unwrap().contains(MAX);
+    let big = entries
+        .iter()
+        .position(holds)
+        .expect("an entry holds u64::MAX");
+    assert!(big > 0, "entries before it hold small numbers only");
+    // Without its packed image (as a segment converted from an older version is read).
+    append(&db, &ws, 0, &entries[..big]).await.unwrap();
+    append(&db, &ws, big, &entries[big..]).await.unwrap();
+    let raw = journal_store::segments(&db, &ws.id, 0).await.unwrap();
+    assert!(
+        raw[0].1.is_array(),
+        "a segment of small numbers: structured values"
+    );
+    let kept = js_sys::Reflect::get(&raw[1].1, &"text".into()).unwrap();
+    assert!(
+        kept.as_string().is_some_and(|text| text.contains(MAX)),
+        "the segment with u64::MAX kept as its text"
+    );
+    reads_back_byte_for_byte(&db, &ws, &entries).await;
+    // With its packed image, read first and then held against the segment.
+    let domain = decider_domains::find("transfer").unwrap();
+    let engine = domain
+        .rebuild(decider_web::session::config(0), &entries)
+        .unwrap();
+    let packed = Workspace::new("packed", "transfer", 0, None);
+    let segment = Segment::of(&*engine, 0, entries.len()).unwrap();
+    journal_store::append(&db, &packed, 0, &segment)
+        .await
+        .unwrap();
+    let loaded = journal_store::load(&db, &packed.id, &*domain, 0, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        folded(&loaded),
+        [(0, entries.len(), true)],
+        "read from the image"
+    );
+    assert_eq!(loaded.engine.journal(0), entries);
+    assert!(
+        !check(&db, &packed, &loaded, (0, entries.len())).await,
+        "the image and its segment agree"
+    );
 }
 
 /// A workspace's settings as stored, with `cursor` and a running `repeat`.

@@ -7,10 +7,11 @@ use crate::envelope::{FactRef, RecordedFact};
 use crate::journal::StepFailure;
 use crate::saga::Stateless;
 use crate::spec::{process_then, view_then, DeciderSpec, FlowSpec, GivenFact};
-use crate::store::{Conflict, EventStore, InMemoryEventStore};
+use crate::store::{Conflict, EventStore};
 use crate::view::NoView;
 use crate::{Engine, EngineConfig, EngineError, Parts, StreamId};
 use serde_json::json;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[test]
@@ -207,11 +208,13 @@ fn a_saga_loop_stops_at_the_depth_bound_with_a_recorded_failure() {
     }
 }
 
-/// A store with another writer: it refuses the first `refusals` appends as if that writer
-/// got there first, and, when `race` is set, that writer really adds 95 to the stream
-/// just before the first append.
+/// A store shared with another writer, which keeps each stream's version as a durable
+/// store does and refuses an append whose expected version is stale; it also refuses the
+/// first `refusals` appends as if that writer got there first, and, when `race` is set,
+/// that writer really adds 95 to the stream just before the first append.
 struct Interfering {
-    inner: InMemoryEventStore<Cmd, Ev, Rej>,
+    head: u64,
+    versions: HashMap<StreamId, u64>,
     refusals: u32,
     race: bool,
 }
@@ -219,19 +222,45 @@ struct Interfering {
 impl Interfering {
     fn new(refusals: u32, race: bool) -> Self {
         Interfering {
-            inner: InMemoryEventStore::new(),
+            head: 0,
+            versions: HashMap::new(),
             refusals,
             race,
         }
+    }
+
+    /// Appends `facts` if `stream` is at version `expected`, else the conflict.
+    fn write<'f>(
+        &mut self,
+        stream: &StreamId,
+        expected: u64,
+        facts: impl IntoIterator<Item = FactRef<'f, Cmd, Ev, Rej>>,
+    ) -> Result<(), Conflict> {
+        let actual = self.versions.get(stream).copied().unwrap_or(0);
+        if actual != expected {
+            return Err(Conflict {
+                stream_id: stream.clone(),
+                expected,
+                actual,
+            });
+        }
+        let mut version = actual;
+        for fact in facts {
+            assert_eq!(fact.position, self.head, "gap in positions");
+            version += u64::from(fact.event().is_some());
+            self.head += 1;
+        }
+        self.versions.insert(stream.clone(), version);
+        Ok(())
     }
 }
 
 impl EventStore<Cmd, Ev, Rej> for Interfering {
     fn head(&self) -> u64 {
-        self.inner.head()
+        self.head
     }
-    fn stream_version(&self, stream: &StreamId) -> u64 {
-        self.inner.stream_version(stream)
+    fn stream_version(&self, stream: &StreamId) -> Option<u64> {
+        Some(self.versions.get(stream).copied().unwrap_or(0))
     }
     fn append<'f>(
         &mut self,
@@ -246,7 +275,7 @@ impl EventStore<Cmd, Ev, Rej> for Interfering {
                 stream_version: expected + 1,
                 event: added(0, 95),
             };
-            self.inner.append(stream, expected, [foreign.borrowed()])?;
+            self.write(stream, expected, [foreign.borrowed()])?;
         }
         if self.refusals > 0 {
             self.refusals -= 1;
@@ -256,7 +285,7 @@ impl EventStore<Cmd, Ev, Rej> for Interfering {
                 actual: expected + 1,
             });
         }
-        self.inner.append(stream, expected, facts)
+        self.write(stream, expected, facts)
     }
 }
 
@@ -303,13 +332,37 @@ fn another_writers_facts_stop_the_engine_and_never_enter_its_state() {
     engine.submit(add(1, 10));
     engine.run_until_idle(10);
     assert_eq!(engine.store().head(), 1, "only the other writer's fact");
+    let mut conflicts = Vec::new();
     for step in engine.journal().iter().filter_map(|e| e.as_step()) {
         assert_eq!(step.facts().len(), 0, "the engine wrote nothing after it");
-        assert!(matches!(
-            step.failure(),
-            Some(StepFailure::Conflict { attempts: 1, .. })
-        ));
+        match step.failure() {
+            Some(StepFailure::Conflict {
+                conflict,
+                attempts: 1,
+            }) => conflicts.push(conflict.clone()),
+            other => panic!("expected a conflict failure, got {other:?}"),
+        }
     }
+    // The store refused the stale expected version of the stream the other writer wrote,
+    // naming both; the next command found the store's head moved.
+    let conflict = |stream: &str, expected, actual| Conflict {
+        stream_id: stream.into(),
+        expected,
+        actual,
+    };
+    assert_eq!(
+        conflicts,
+        [conflict("counter-0", 0, 1), conflict("counter-1", 0, 0)]
+    );
+    assert_eq!(
+        conflicts[0].to_string(),
+        "stream `counter-0` is at version 1, expected 0"
+    );
+    // History given to the stream the other writer moved is refused the same way.
+    assert_eq!(
+        engine.given(&"counter-0".into(), [added(0, 1)]),
+        Err(crate::GivenError::Conflict(conflict("counter-0", 0, 1)))
+    );
     assert!(engine.state().streams.is_empty(), "no foreign fact folded");
     let rebuilt = Engine::from_journal(
         Arc::new(plain()),

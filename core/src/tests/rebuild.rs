@@ -156,10 +156,9 @@ fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_ti
         let mut remains = engine.into_remains();
         assert!(remains.free(0), "freeing nothing leaves everything");
         // A snapshot takes a call of its own; every stream state and stream id the
-        // checkpoints hold, journal entry, live stream and stream version in the store is
-        // an item.
+        // checkpoints hold, journal entry and live stream is an item.
         // `freeing` names each call's part, in order, as many calls as the part has.
-        let items = states + entries + 2 * streams;
+        let items = states + entries + streams;
         let mut parts: Vec<(Freeing, usize)> = Vec::new();
         let calls = (1..=snapshots + items).find(|_| {
             match parts.last_mut() {
@@ -177,7 +176,6 @@ fn an_engine_taken_apart_frees_its_snapshots_journal_and_streams_a_slice_at_a_ti
             (Freeing::Snapshots, snapshots + states),
             (Freeing::Journal, entries),
             (Freeing::Streams, streams),
-            (Freeing::StreamVersions, streams),
         ];
         assert_eq!(parts, expected, "every {snapshot_every} facts");
         assert_eq!(remains.freeing(), Freeing::Rest);

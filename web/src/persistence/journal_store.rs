@@ -437,8 +437,8 @@ pub struct Segment {
 impl Segment {
     /// The segment of `len` entries whose stored form is `text` (as
     /// [`DynEngine::stored_text`] writes them; parsed once by the browser) and packed form
-    /// `image` ([`DynEngine::packed`]). An integer a JS number cannot hold exactly is
-    /// refused (it would be stored changed).
+    /// `image` ([`DynEngine::packed`]). Entries holding an integer a JS number cannot hold
+    /// exactly are kept as their text (see [`Segment::parsed`]).
     pub fn new(text: &str, image: &[u8], len: usize) -> Result<Segment, StoreError> {
         let mut segment = Segment::parsed(text, len)?;
         segment.image = Some(pack(image, len as f64));
@@ -466,15 +466,19 @@ impl Segment {
         Segment::parsed(&text, entries.len())
     }
 
-    /// The segment of `len` entries whose stored form is `text`, without an image.
+    /// The segment of `len` entries whose stored form is `text`, without an image: an
+    /// array of structured values, or, when an entry holds an integer a JS number cannot
+    /// hold exactly (a `u64` above 2^53, as the transfer domain's overflow example has),
+    /// `{count, text}` with the array's JSON text, so that nothing is stored changed.
     fn parsed(text: &str, len: usize) -> Result<Segment, StoreError> {
-        if let Some(number) = inexact_integer(text) {
-            return Err(StoreError::Other(format!(
-                "the number {number} in a journal entry is beyond what IndexedDB keeps exactly \
-                 (2^53)"
-            )));
-        }
-        let value = js_sys::JSON::parse(text)?;
+        let value = if inexact_integer(text).is_some() {
+            let record = js_sys::Object::new();
+            js_sys::Reflect::set(&record, &"count".into(), &(len as f64).into())?;
+            js_sys::Reflect::set(&record, &"text".into(), &text.into())?;
+            record.into()
+        } else {
+            js_sys::JSON::parse(text)?
+        };
         Ok(Segment {
             value,
             image: None,
@@ -563,7 +567,7 @@ pub async fn append(
 
 /// Reads `workspace`'s journal from sequence `from` (where one of its segments starts, or
 /// its end), on the page: one bulk read of the segments (not their images), in order. A gap between segments,
-/// or a record that is not an array, ends what is read (and [`Read::damage`] says where);
+/// or a record that is neither an array nor a segment kept as text, ends what is read (and [`Read::damage`] says where);
 /// nothing is changed in the store.
 pub async fn read(db: &IdbDatabase, workspace: &str, from: usize) -> Result<Read, StoreError> {
     batch(from, read_batch(db, workspace, from as f64, None, false)).await

@@ -3,7 +3,7 @@
 // time. When every segment of a batch has a packed image (`{count, bin}`: the entries'
 // packed form, one ArrayBuffer, cheap to read back), those bytes are handed over; else
 // the segments themselves (structured values, read back and stringified, the UTF-8 bytes
-// of their JSON text). `readSegment` and `writeImage` let the wasm hold each image
+// of their JSON text; a segment kept as text, `{count, text}`, gives its text as it is). `readSegment` and `writeImage` let the wasm hold each image
 // against its segment, in the background.
 
 const encoder = new TextEncoder();
@@ -47,8 +47,8 @@ function sameKeys(a, b) {
  * Up to `limit` (all when undefined) of `workspace`'s segments from the one starting at
  * sequence `from`, in order, each as `{ first, count, bytes, packed }`: the UTF-8 bytes of
  * its JSON text, from its packed image when `packed` asks for them and every segment of
- * the batch has one. Reading stops at a gap between segments, a record that is not an
- * array, or one that has no JSON form: `stop` then says at which sequence and why. `next`
+ * the batch has one. Reading stops at a gap between segments, a record that is neither an
+ * array nor a segment kept as text, or one that has no JSON form: `stop` then says at which sequence and why. `next`
  * is the sequence after the last segment returned; `more` says whether segments may
  * follow.
  */
@@ -75,17 +75,32 @@ export async function readBatch(db, workspace, from, limit, packed) {
     finished(store.getAllKeys(range, limit)),
     finished(store.getAll(range, limit)),
   ]);
-  return batch(keys, values, from, limit, (entries) => {
-    if (!Array.isArray(entries)) return "the stored segment is not an array of entries";
-    let text;
-    try {
-      text = JSON.stringify(entries);
-    } catch {
-      text = undefined;
-    }
-    if (typeof text !== "string") return "the stored segment is not JSON";
-    return { count: entries.length, bytes: encoder.encode(text), packed: false };
+  return batch(keys, values, from, limit, (record) => {
+    const segment = asText(record);
+    if (typeof segment === "string") return segment;
+    return { count: segment.count, bytes: encoder.encode(segment.text), packed: false };
   });
+}
+
+/**
+ * A segment record as `{ count, text }` (its number of entries and their JSON array's
+ * text), or why it is not one. A record is an array of entries (structured values), or
+ * `{ count, text }` itself when an entry holds an integer a JS number cannot hold exactly.
+ */
+function asText(record) {
+  if (record !== null && typeof record === "object" && !Array.isArray(record)) {
+    const { count, text } = record;
+    if (Number.isInteger(count) && count >= 0 && typeof text === "string") return { count, text };
+  }
+  if (!Array.isArray(record)) return "the stored segment is not an array of entries";
+  let text;
+  try {
+    text = JSON.stringify(record);
+  } catch {
+    text = undefined;
+  }
+  if (typeof text !== "string") return "the stored segment is not JSON";
+  return { count: record.length, text };
 }
 
 /** The batch of the records `values` at `keys`, each read by `read` (or why it does not). */
@@ -113,7 +128,7 @@ function batch(keys, values, from, limit, read) {
 
 /**
  * `workspace`'s segment starting at `first` as `{ text, image }`: its JSON text (`null`
- * when it is missing or not an array of JSON values) and the bytes of its packed image
+ * when it is missing or neither an array of JSON values nor a segment kept as text) and the bytes of its packed image
  * (`null` when it has none).
  */
 export async function readSegment(db, workspace, first) {
@@ -123,14 +138,9 @@ export async function readSegment(db, workspace, first) {
     finished(tx.objectStore("segments").get(key)),
     finished(tx.objectStore("packed").get(key)),
   ]);
-  let text = null;
-  try {
-    if (Array.isArray(entries)) text = JSON.stringify(entries);
-  } catch {
-    text = null;
-  }
+  const segment = entries === undefined ? null : asText(entries);
   return {
-    text: typeof text === "string" ? text : null,
+    text: segment !== null && typeof segment === "object" ? segment.text : null,
     image: isImage(image) ? new Uint8Array(image.bin) : null,
   };
 }

@@ -10,7 +10,7 @@ use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-/// Items (journal entries, then streams, then stream versions) freed between two looks at
+/// Items (journal entries, then streams) freed between two looks at
 /// the clock.
 const ITEMS_PER_CHUNK: usize = 512;
 
