@@ -19,7 +19,7 @@
 //! row's place from its `aria-rowindex`.
 //!
 //! A reveal that jumps (brings none of the rows rendered) renders the rows in view only,
-//! without the overscan ([`Overscan`]): a slider dragged across a long log reveals a far
+//! without the overscan (`Overscan`): a slider dragged across a long log reveals a far
 //! row every frame, and the rows above and below the view would be styled, laid out and
 //! painted for nothing. They are rendered once reveals rest, or as soon as the person
 //! scrolls.
@@ -110,7 +110,8 @@ pub struct Viewport {
 pub struct Window {
     /// The indexes of the rows, in order.
     pub range: Range<usize>,
-    /// The most rows the list renders at once (in view plus overscan): its pool of slots.
+    /// The most rows the list renders at once (in view, plus the overscan unless a jump left
+    /// it out): its pool of slots.
     slots: usize,
     /// Where the first row of `range` goes, in pixels from the top of the rows.
     top: f64,
@@ -189,7 +190,7 @@ pub struct VirtualListProps {
     /// Rows rendered above and below the view (every rendered row is styled, laid out and
     /// painted on each frame of a long scroll: a few are enough, as the list re-renders
     /// on the frame the scroller moves). Left out after a reveal that jumps, until
-    /// reveals rest ([`Overscan`]).
+    /// reveals rest (`Overscan`).
     #[prop_or(4)]
     pub overscan: usize,
     /// The scrolling element, for the owner to focus it.
