@@ -2,7 +2,8 @@
 // as a person does, over a counter session of FACTS facts (100,000), and prints, for
 // each move, the main thread's work around its `input` event from Chrome's trace: each
 // task, event, animation-frame callback, style, layout (with its dirty and total
-// objects), paint and commit over 0.3 ms, in ms from the input. PROFILE=1: instead, a
+// objects), paint and commit over 0.3 ms, in ms from the input, then the move's counts
+// (layouts, dirty layout objects, style recalcs, elements restyled) and their mean. PROFILE=1: instead, a
 // sampled JS profile of MOVES moves (20), inclusive and self time by function (a build
 // that keeps names: see wasm-sizes.mjs). EXTRA_CSS: rules added to the page first.
 import { start, open, counterSession } from "./helpers.mjs";
@@ -16,11 +17,15 @@ const box = await page.getByTestId("timeline").boundingBox();
 const y = box.y + box.height / 2;
 // The thumb's centre runs from half a thumb in from either end (Chromium's 16 px thumb).
 const at = (fraction) => box.x + 8 + fraction * (box.width - 16);
+// PAUSE: the ms between moves (200), shorter than the log's rest before it renders its
+// overscan again (500 ms, web/src/widgets/virtual_list.rs): a drag that keeps moving; a
+// longer one (700) is a drag that rests between its moves.
+const pause = Number(process.env.PAUSE ?? 200);
 const moves = Number(process.env.MOVES ?? (process.env.PROFILE ? 20 : 4));
 const drag = async () => {
   for (let i = 0; i < moves; i++) {
     await page.mouse.move(at(0.05 + ((i * 0.37) % 0.9)), y);
-    await page.waitForTimeout(200);
+    await page.waitForTimeout(pause);
   }
 };
 await page.mouse.move(at(1), y);
@@ -63,8 +68,37 @@ if (process.env.PROFILE) {
   const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
   const mine = events.filter((e) => e.ph === "X" && e.tid === main.tid && e.pid === main.pid)
     .sort((a, b) => a.ts - b.ts);
-  for (const input of mine.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === "input")) {
+  const inputs = mine.filter((e) => e.name === "EventDispatch" && e.args?.data?.type === "input");
+  const totals = [];
+  const parts = ["task", "style", "layout", "prePaint", "paint", "layerize"];
+  const times = (move) => parts.map((p) => `${p} ${move[`${p}Ms`].toFixed(1)}`).join(", ");
+  for (const [i, input] of inputs.entries()) {
     console.log(`--- input`);
+    // Counts that do not move with the load, over the move's work (its input and its
+    // frame: the 100 ms from its input, not what the page does once the moves rest):
+    // layouts, the objects they lay out, style recalcs and the elements restyled.
+    const end = Math.min(inputs[i + 1]?.ts ?? Infinity, input.ts + 100_000);
+    const work = mine.filter((e) => e.ts >= input.ts - 1000 && e.ts < end);
+    const layouts = work.filter((e) => e.name === "Layout");
+    const styles = work.filter((e) => e.name === "UpdateLayoutTree");
+    const ms = (name) => work.filter((e) => e.name === name).reduce((a, e) => a + (e.tdur ?? e.dur) / 1000, 0);
+    const move = {
+      layouts: layouts.length,
+      dirty: layouts.reduce((a, e) => a + (e.args.beginData?.dirtyObjects ?? 0), 0),
+      styles: styles.length,
+      restyled: styles.reduce((a, e) => a + (e.args?.elementCount ?? 0), 0),
+      // Paint events: one for each layer painted again.
+      paints: work.filter((e) => e.name === "Paint").length,
+      styleMs: ms("UpdateLayoutTree"),
+      layoutMs: ms("Layout"),
+      prePaintMs: ms("PrePaint"),
+      paintMs: ms("Paint"),
+      layerizeMs: ms("Layerize"),
+      // The main thread's CPU time of the move's tasks (its input's, its frame's).
+      taskMs: ms("RunTask"),
+    };
+    totals.push(move);
+    console.log(`counts: ${move.layouts} layouts of ${layouts.map((e) => e.args.beginData?.dirtyObjects).join(" + ")} dirty objects, ${move.styles} style recalcs of ${styles.map((e) => e.args?.elementCount ?? 0).join(" + ")} elements; CPU ms: ${times(move)}`);
     for (const e of mine.filter((e) => e.ts >= input.ts - 1000 && e.ts < input.ts + 40_000 && e.dur > 300)) {
       const objects = e.name === "Layout"
         ? ` ${e.args.beginData.dirtyObjects} of ${e.args.beginData.totalObjects} objects`
@@ -73,6 +107,10 @@ if (process.env.PROFILE) {
       console.log(`${((e.ts - input.ts) / 1000).toFixed(1).padStart(7)} ${(e.dur / 1000).toFixed(1).padStart(6)} ${e.name} ${what}${objects}`);
     }
   }
+  const sum = (key) => totals.reduce((a, m) => a + m[key], 0);
+  const mean = (key) => sum(key) / Math.max(1, totals.length);
+  const means = Object.fromEntries(Object.keys(totals[0] ?? {}).map((k) => [k, mean(k)]));
+  console.log(`${totals.length} moves, a move on average: ${means.layouts.toFixed(1)} layouts, ${means.dirty.toFixed(1)} dirty layout objects, ${means.styles.toFixed(1)} style recalcs, ${means.restyled.toFixed(1)} elements restyled, ${means.paints.toFixed(1)} layers painted; CPU ms ${times(means)}`);
 }
 await page.mouse.up();
 await env.close();

@@ -449,6 +449,109 @@ async fn a_far_reveal_leaves_the_rows_it_scrolls_away_from_untouched() {
     assert!(log.positions().len() > 10, "{:?}", log.positions());
 }
 
+/// What the list holds: its rows, those wholly below the scroller's box (the overscan
+/// above sits under the sticky header), and whether the row at `position` is one of them.
+fn rows_below(root: &Element, position: u64) -> (usize, usize, bool) {
+    let rows = root.query_selector_all("[data-testid=log-row]").unwrap();
+    let rows: Vec<Element> = (0..rows.length())
+        .map(|i| rows.get(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect();
+    let bottom = root
+        .query_selector("[data-testid=log]")
+        .unwrap()
+        .unwrap()
+        .get_bounding_client_rect()
+        .bottom();
+    let below = rows
+        .iter()
+        .filter(|r| r.get_bounding_client_rect().top() >= bottom)
+        .count();
+    let there = rows
+        .iter()
+        .any(|r| r.get_attribute("data-position") == Some(position.to_string()));
+    (rows.len(), below, there)
+}
+
+impl Mounted {
+    /// Reveals `index` (the row at `position`); returns what the list held ([`rows_below`])
+    /// after each of its renders until that row was in view, seen by a mutation observer:
+    /// its callback is a microtask right after a render, before any timer runs.
+    async fn reveal_watched(
+        &mut self,
+        index: usize,
+        nonce: u64,
+        position: u64,
+    ) -> Vec<(usize, usize, bool)> {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let on_mutation = {
+            let (seen, root) = (seen.clone(), self.root.clone());
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                seen.borrow_mut().push(rows_below(&root, position))
+            })
+        };
+        let observer =
+            web_sys::MutationObserver::new(on_mutation.as_ref().unchecked_ref()).unwrap();
+        let options = web_sys::MutationObserverInit::new();
+        options.set_subtree(true);
+        options.set_child_list(true);
+        options.set_attributes(true);
+        observer
+            .observe_with_options(&self.scroller(), &options)
+            .unwrap();
+        self.reveal = Some((index, nonce));
+        self.update_now();
+        let shown = eventually(|| self.in_view(position)).await;
+        observer.disconnect();
+        assert!(shown, "{position} revealed: {:?}", self.positions());
+        seen.take()
+    }
+}
+
+/// A reveal that jumps renders the rows in view only: a slider dragged across the log
+/// reveals a far row every frame, and the rows above and below the view would be styled,
+/// laid out and painted for nothing. They are rendered once reveals rest. A step (a key
+/// that scrolls by a row) keeps them.
+#[wasm_bindgen_test]
+async fn a_far_reveal_renders_the_rows_in_view_and_the_overscan_once_reveals_rest() {
+    let mut engine = counter_engine();
+    given_counters(&mut engine, 100_000);
+    let mut log = Mounted::new(engine, false, None).await;
+    assert!(eventually(|| log.in_view(5)).await);
+    let (full, below, _) = rows_below(&log.root, 0);
+    assert!(below >= 4, "the overscan below the view at first");
+
+    let renders = log.reveal_watched(60_000, 1, 60_000).await;
+    let (rows, below, _) = *renders
+        .iter()
+        .find(|(_, _, there)| *there)
+        .expect("a render brought the row");
+    assert!(
+        rows < full && below <= 1,
+        "the rows in view only: {rows} rows (a window {full}), {below} below the view"
+    );
+    assert!(
+        eventually(|| {
+            let (now, below, _) = rows_below(&log.root, 0);
+            now > rows && below >= 4
+        })
+        .await,
+        "the overscan once reveals rest: {:?}",
+        log.positions()
+    );
+    assert!(log.in_view(60_000), "{:?}", log.positions());
+
+    // The first row below the view, revealed: a step of one row.
+    let (rendered, _, _) = rows_below(&log.root, 0);
+    let next = (60_000..60_100)
+        .find(|&p| log.row(p).is_some() && !log.in_view(p))
+        .expect("a row below the view");
+    let renders = log.reveal_watched(next as usize, 2, next).await;
+    assert!(
+        renders.iter().all(|(rows, _, _)| *rows == rendered),
+        "a step keeps the overscan: {rendered} rows, then {renders:?}"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn rejections_are_rows_of_their_own_kind_naming_the_refused_command() {
     let mut engine = counter_engine();

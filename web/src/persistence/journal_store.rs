@@ -438,7 +438,7 @@ impl Segment {
     /// The segment of `len` entries whose stored form is `text` (as
     /// [`DynEngine::stored_text`] writes them; parsed once by the browser) and packed form
     /// `image` ([`DynEngine::packed`]). Entries holding an integer a JS number cannot hold
-    /// exactly are kept as their text (see `Segment::parsed`).
+    /// exactly are kept as their JSON text, `{count, text}`, not as structured values.
     pub fn new(text: &str, image: &[u8], len: usize) -> Result<Segment, StoreError> {
         let mut segment = Segment::parsed(text, len)?;
         segment.image = Some(pack(image, len as f64));

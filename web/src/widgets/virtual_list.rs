@@ -17,9 +17,16 @@
 //! would style and lay the whole row out again), and a row that stays in view keeps
 //! its place, so only the rows that scroll in change. Assistive technologies read each
 //! row's place from its `aria-rowindex`.
+//!
+//! A reveal that jumps (brings none of the rows rendered) renders the rows in view only,
+//! without the overscan (`Overscan`): a slider dragged across a long log reveals a far
+//! row every frame, and the rows above and below the view would be styled, laid out and
+//! painted for nothing. They are rendered once reveals rest, or as soon as the person
+//! scrolls.
 
 use crate::browser::next_frame::NextFrame;
 use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
@@ -32,6 +39,58 @@ use yew::prelude::*;
 const DEFAULT_ROW_HEIGHT: f64 = 24.0;
 /// The number of rows assumed to fit while the list has no height yet (not laid out).
 const ROWS_BEFORE_LAYOUT: usize = 40;
+
+/// How long reveals rest before the overscan they left out is rendered: a slider dragged
+/// with the pointer reveals a row every frame, a key held down every ~30 ms, a script or a
+/// person clicking along the timeline every few hundred ms; rendering the overscan patches
+/// every row (a window's rows change slots), so it waits for the moves to stop, not to
+/// fall between two of them. A scroll brings it back at once.
+const OVERSCAN_REST_MS: u32 = 500;
+
+/// Whether the overscan is rendered: it is left out from a reveal that jumps until reveals
+/// rest for [`OVERSCAN_REST_MS`] or the person scrolls the list.
+#[derive(Default)]
+struct Overscan {
+    /// The scroll offset the last reveal put the scroller at, while the overscan is left
+    /// out.
+    left_out_at: Option<i32>,
+    /// Brings the overscan back when reveals have rested (held only to be dropped, which
+    /// cancels it, when a new reveal or a scroll comes first).
+    _rest: Option<Timeout>,
+}
+
+impl Overscan {
+    /// A reveal put the scroller at `top`: the overscan is left out until reveals rest,
+    /// then `render` is asked to render it.
+    fn leave_out(this: &Rc<RefCell<Overscan>>, top: i32, render: impl Fn() + 'static) {
+        let back = Rc::downgrade(this);
+        let rest = Timeout::new(OVERSCAN_REST_MS, move || {
+            if let Some(overscan) = back.upgrade() {
+                overscan.borrow_mut().left_out_at = None;
+                render();
+            }
+        });
+        *this.borrow_mut() = Overscan {
+            left_out_at: Some(top),
+            _rest: Some(rest),
+        };
+    }
+
+    /// The scroller is at `top` after a scroll: unless a reveal put it there, the person
+    /// scrolled and the overscan is rendered again. Whether it was left out until now.
+    fn scrolled(&mut self, top: i32) -> bool {
+        let moved = self.left_out_at.is_some_and(|at| at != top);
+        if moved {
+            *self = Overscan::default();
+        }
+        moved
+    }
+
+    /// Whether the overscan is left out now.
+    fn is_left_out(&self) -> bool {
+        self.left_out_at.is_some()
+    }
+}
 
 /// What the list shows, as measured after the last scroll or resize.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,7 +110,8 @@ pub struct Viewport {
 pub struct Window {
     /// The indexes of the rows, in order.
     pub range: Range<usize>,
-    /// The most rows the list renders at once (in view plus overscan): its pool of slots.
+    /// The most rows the list renders at once (in view, plus the overscan unless a jump left
+    /// it out): its pool of slots.
     slots: usize,
     /// Where the first row of `range` goes, in pixels from the top of the rows.
     top: f64,
@@ -129,7 +189,8 @@ pub struct VirtualListProps {
     pub on_viewport: Callback<Viewport>,
     /// Rows rendered above and below the view (every rendered row is styled, laid out and
     /// painted on each frame of a long scroll: a few are enough, as the list re-renders
-    /// on the frame the scroller moves).
+    /// on the frame the scroller moves). Left out after a reveal that jumps, until
+    /// reveals rest (`Overscan`).
     #[prop_or(4)]
     pub overscan: usize,
     /// The scrolling element, for the owner to focus it.
@@ -322,6 +383,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     // The scroll offset the list last put the scroller at itself (following the tail).
     let placed = use_mut_ref(|| None::<i32>);
     let frame: Rc<RefCell<Option<AnimationFrame>>> = use_mut_ref(|| None);
+    let overscan = use_mut_ref(Overscan::default);
     let len = props.len;
     // The length as last rendered, for the measurements made between renders.
     let len_now = use_mut_ref(|| len);
@@ -339,6 +401,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let placed = placed.clone();
         let len_now = len_now.clone();
         let update = update.clone();
+        let overscan = overscan.clone();
         Rc::new(move |cause: Cause| {
             let Some(element) = scroller.cast::<Element>() else {
                 return;
@@ -362,7 +425,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
             let own = cause == Cause::Scroll && *placed.borrow() == Some(element.scroll_top());
             let stays = own && *pinned.borrow();
             *pinned.borrow_mut() = now.at_end || stays;
-            if *viewport.borrow() != now {
+            let overscan_back =
+                cause == Cause::Scroll && overscan.borrow_mut().scrolled(element.scroll_top());
+            if *viewport.borrow() != now || overscan_back {
                 *viewport.borrow_mut() = now;
                 update.force_update();
             }
@@ -429,6 +494,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let followed = use_mut_ref(|| false);
         let next_frame = (*use_memo((), |_| NextFrame::default())).clone();
         let update = update.clone();
+        let overscan = overscan.clone();
+        let viewport = viewport.clone();
+        let overscan_rows = props.overscan;
         use_effect_with(
             (len, props.reveal, props.follow),
             move |&(len, reveal, follow)| {
@@ -439,9 +507,26 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                 *followed.borrow_mut() = follow;
                 next_frame.run(move || {
                     if let Some(element) = scroller.cast::<Element>() {
+                        let revealed = |top: i32| {
+                            let before = *viewport.borrow();
+                            element.set_scroll_top(top);
+                            let geometry = *geometry.borrow();
+                            let after = geometry.viewport(geometry.scroll(&element, len), len);
+                            // A jump that brings none of the rows rendered leaves the
+                            // overscan out, and so does any reveal while it is left out (a
+                            // drag goes on); a step (a key) keeps it.
+                            let jump =
+                                before.first.abs_diff(after.first) >= before.fits + overscan_rows;
+                            if jump || overscan.borrow().is_left_out() {
+                                let update = update.clone();
+                                Overscan::leave_out(&overscan, element.scroll_top(), move || {
+                                    update.force_update()
+                                });
+                            }
+                        };
                         match (scroll_to, reveal) {
                             (Some(top), _) => {
-                                element.set_scroll_top(top);
+                                revealed(top);
                                 // The rows kept from before are rendered again, whether
                                 // or not the measure below finds the view moved.
                                 update.force_update();
@@ -449,7 +534,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                             (None, Some((index, _))) if fresh_reveal => {
                                 let scroll = geometry.borrow().scroll(&element, len);
                                 if let Some(top) = geometry.borrow().reveal(scroll, index) {
-                                    element.set_scroll_top(top);
+                                    revealed(top);
                                 }
                             }
                             _ if follow && *pinned.borrow() => {
@@ -476,12 +561,20 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         last_rows.borrow().clone()
     } else {
         let first = viewport.first.min(len);
-        let start = first.saturating_sub(props.overscan);
-        let end = (first + viewport.fits + props.overscan).min(len);
+        let around = if overscan.borrow().is_left_out() {
+            0
+        } else {
+            props.overscan
+        };
+        let start = first.saturating_sub(around);
+        let end = (first + viewport.fits + around).min(len);
         let offset = viewport.first_top as f64 - (first - start) as f64 * geometry.row;
         let rows = props.render.emit(Window {
             range: start..end,
-            slots: viewport.fits + 2 * props.overscan,
+            // Without the overscan, the window's rows take the slots `0..fits` (keyed by
+            // their index modulo `fits`), so a far reveal patches every one of them, as a
+            // full window does its `fits + 2 × overscan`: no row is made or dropped.
+            slots: viewport.fits + 2 * around,
             top: offset,
             row: geometry.row,
         });

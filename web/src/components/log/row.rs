@@ -126,6 +126,27 @@ fn glyphs(row: &FactRow) -> (Glyph, Option<Glyph>) {
     (kind, mark)
 }
 
+/// A row's kind cell: its glyph, named for screen readers, and its mark's glyph if it has
+/// one. A kind alone is one element, the cell drawn as the kind's badge; with a mark, the
+/// cell holds the two badges.
+fn kind_cell(kind: Glyph, mark: Option<Glyph>) -> Html {
+    match mark {
+        None => html! {
+            <span class={classes!("log-cell", "log-kind", "kind", kind.class)} role="gridcell"
+                title={kind.name} aria-label={kind.name}>{ kind.glyph }</span>
+        },
+        Some(mark) => {
+            let label = format!("{}, {}", kind.name, mark.name);
+            html! {
+                <span class="log-cell log-kind" role="gridcell" title={label.clone()}>
+                    <span class={classes!("kind", kind.class)} aria-label={label}>{ kind.glyph }</span>
+                    <span class={classes!("kind", mark.class)} aria-hidden="true">{ mark.glyph }</span>
+                </span>
+            }
+        }
+    }
+}
+
 /// The DOM id of the row at `position`, for `aria-activedescendant`.
 pub fn row_id(position: u64) -> String {
     format!("log-row-{position}")
@@ -186,10 +207,6 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
     let version = row
         .stream_version
         .map_or_else(String::new, |v| v.to_string());
-    let kind_label = match mark {
-        Some(mark) => format!("{}, {}", kind.name, mark.name),
-        None => kind.name.to_string(),
-    };
     html! {
         <div
             key={place.key}
@@ -209,37 +226,48 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
             data-pending={state.pending.then_some("true")}
         >
             <span class="log-cell log-pos num mono" role="gridcell">{ row.position }</span>
-            <span class="log-cell log-kind" role="gridcell" title={kind_label.clone()}>
-                <span class={classes!("kind", kind.class)} aria-label={kind_label}>{ kind.glyph }</span>
-                { for mark.map(|m| html! { <span class={classes!("kind", m.class)} aria-hidden="true">{ m.glyph }</span> }) }
-            </span>
+            { kind_cell(kind, mark) }
             <span class="log-cell log-stream mono" role="gridcell" title={tooltip(&row.stream_id, STREAM_FITS)}>
                 { shorten_middle(&row.stream_id, STREAM_CHARS) }
             </span>
             <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
-            <span class="log-cell log-message" role="gridcell" title={tooltip(&row.name, MESSAGE_FITS)}>
-                <span class="log-message-name">{ short_name }</span>
-                if let Some(command) = refused.clone() {
-                    <span class="log-message-refused" title={format!("refused command: {command}")}>
-                        { format!("✘ {}", split_name(&command).1) }
-                    </span>
-                }
-                if !service.is_empty() {
-                    <span class="log-message-service">{ service }</span>
-                }
-            </span>
+            if refused.is_none() && service.is_empty() {
+                // The name alone: the cell is the name.
+                <span class="log-cell log-message log-message-name" role="gridcell" title={tooltip(&row.name, MESSAGE_FITS)}>
+                    { short_name }
+                </span>
+            } else {
+                <span class="log-cell log-message" role="gridcell" title={tooltip(&row.name, MESSAGE_FITS)}>
+                    <span class="log-message-name">{ short_name }</span>
+                    if let Some(command) = refused {
+                        <span class="log-message-refused" title={format!("refused command: {command}")}>
+                            { format!("✘ {}", split_name(&command).1) }
+                        </span>
+                    }
+                    if !service.is_empty() {
+                        <span class="log-message-service">{ service }</span>
+                    }
+                </span>
+            }
             <span class="log-cell log-payload mono" role="gridcell" title={payload_title}>
                 { truncate(&payload_text, PAYLOAD_CHARS) }
             </span>
-            <span class="log-cell log-origin" role="gridcell" title={tooltip(&row.origin, ORIGIN_FITS)}>
-                <span class="log-origin-name">{ row.origin.clone() }</span>
-                if row.external {
-                    <span class="badge badge-ext" title="external (integration) event">{ "ext" }</span>
-                }
-                if row.zero_payload {
-                    <span class="badge badge-zero" title="zero-payload event: ids only">{ "∅" }</span>
-                }
-            </span>
+            if !row.external && !row.zero_payload {
+                // The origin alone: the cell is its name.
+                <span class="log-cell log-origin log-origin-name" role="gridcell" title={tooltip(&row.origin, ORIGIN_FITS)}>
+                    { row.origin.clone() }
+                </span>
+            } else {
+                <span class="log-cell log-origin" role="gridcell" title={tooltip(&row.origin, ORIGIN_FITS)}>
+                    <span class="log-origin-name">{ row.origin.clone() }</span>
+                    if row.external {
+                        <span class="badge badge-ext" title="external (integration) event">{ "ext" }</span>
+                    }
+                    if row.zero_payload {
+                        <span class="badge badge-zero" title="zero-payload event: ids only">{ "∅" }</span>
+                    }
+                </span>
+            }
         </div>
     }
 }
