@@ -4,11 +4,11 @@
 //! positions and streams, a step's failure) is the same for every domain; only the
 //! commands, events and rejections inside are the domain's. Read as one typed value, the
 //! whole entry is compiled again for each domain (its visitors were the largest generic
-//! code of the playground's wasm). Here the framing is read once, with every message left
-//! as a [`Tree`] (the same `Deserialize` under the same names, so a framing error is
-//! found where and worded as the typed reader words it), then each message is read as its
-//! domain's type, an error's path being the message's place in the entry followed by the
-//! path inside it, as the typed reader gives it.
+//! code of the playground's wasm). Here the framing is read once, every message skipped
+//! (the same `Deserialize` under the same names, so a framing error is found where and
+//! worded as the typed reader words it), then each message is found in the entry's tree
+//! where the framing said it is and read as its domain's type, an error's path being the
+//! way to it followed by the path inside it, as the typed reader gives it.
 //!
 //! One difference remains, only for an entry with two errors: the framing's is reported
 //! before a message's, where the typed reader reports the one it meets first.
@@ -18,11 +18,12 @@ use super::packed::enveloped;
 use super::BoundaryError;
 use crate::envelope::{CommandEnvelope, FactKind, RecordedFact, SharedCommand};
 use crate::journal::{EntryIn, JournalEntry, RecordedIn, StepFailure, StepIn};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
+use std::fmt::Write;
 
-/// An entry as read with each message left as JSON.
-type Framed<'t> = EntryIn<Tree<'t>, Tree<'t>, Tree<'t>>;
+/// An entry as read with its messages skipped.
+type Framed = EntryIn<IgnoredAny, IgnoredAny, IgnoredAny>;
 
 /// The typed entry `tree` (an entry in its JSON form) says; the error's path is relative
 /// to the entry (`$…`).
@@ -34,7 +35,7 @@ where
 {
     let framed = frame(tree)?;
     let laid_out = batch_path(&framed);
-    let entry = typed(framed)?;
+    let entry = typed(framed, Cursor::entry(tree))?;
     JournalEntry::from_read(entry).map_err(|message| BoundaryError {
         path: laid_out.into(),
         message,
@@ -56,14 +57,14 @@ where
         .collect()
 }
 
-/// The entry's framing, its messages as trees (not generic: compiled once).
-fn frame<'t>(tree: &'t Tree<'_>) -> Result<Framed<'t>, BoundaryError> {
+/// The entry's framing, its messages skipped (not generic: compiled once).
+fn frame(tree: &Tree<'_>) -> Result<Framed, BoundaryError> {
     located::from_tree(tree).map_err(|(path, message)| BoundaryError { path, message })
 }
 
 /// Where an error of laying out the entry's facts is reported: the step or the given
 /// history, as the typed reader reports it.
-fn batch_path(entry: &Framed<'_>) -> &'static str {
+fn batch_path(entry: &Framed) -> &'static str {
     match entry {
         EntryIn::Submitted(_) => "$",
         EntryIn::Step(_) => "$.step",
@@ -71,89 +72,123 @@ fn batch_path(entry: &Framed<'_>) -> &'static str {
     }
 }
 
-/// Where a message sits in an entry's JSON form.
+/// The most segments of the way to a message (`step.facts[i].fact.kind.rejected.reason`).
+const DEEPEST: usize = 8;
+
+/// One segment of the way to a message.
 #[derive(Clone, Copy)]
-enum Place {
-    /// A submission's command.
-    Submitted,
-    /// A step's command.
-    Step,
-    /// The `fact`-th fact of a step (`in_step`) or of a given history, its `part`.
-    Fact {
-        in_step: bool,
-        fact: usize,
-        part: Part,
-    },
-    /// The `queued`-th command the `fact`-th fact of a step queued.
-    Queued { fact: usize, queued: usize },
-    /// The `dropped`-th command a step's cascade limit dropped.
-    Dropped { dropped: usize },
+enum Segment<'t> {
+    Key(&'t str),
+    Index(usize),
 }
 
-/// The message of a fact.
+/// A value inside an entry's tree, and the way to it from the entry (what the typed
+/// reader's path says: a struct's field by its name, or by its place when the struct is
+/// written as an array; an enum's content by its variant's name).
 #[derive(Clone, Copy)]
-enum Part {
-    Event,
-    RejectedCommand,
-    Reason,
+struct Cursor<'t, 'a> {
+    tree: &'t Tree<'a>,
+    way: [Segment<'t>; DEEPEST],
+    depth: usize,
 }
 
-impl Place {
-    /// The path of the message (`$.step.command.command`).
-    fn path(self) -> String {
-        match self {
-            Place::Submitted => "$.submitted.command".into(),
-            Place::Step => "$.step.command.command".into(),
-            Place::Fact {
-                in_step,
-                fact,
-                part,
-            } => {
-                let part = match part {
-                    Part::Event => "kind.event.event",
-                    Part::RejectedCommand => "kind.rejected.command",
-                    Part::Reason => "kind.rejected.reason",
-                };
-                match in_step {
-                    true => format!("$.step.facts[{fact}].fact.{part}"),
-                    false => format!("$.given[{fact}].{part}"),
-                }
+impl<'t, 'a> Cursor<'t, 'a> {
+    /// The body of the entry `tree` (the content of its kind's variant).
+    fn entry(tree: &'t Tree<'a>) -> Option<Self> {
+        Cursor {
+            tree,
+            way: [Segment::Index(0); DEEPEST],
+            depth: 0,
+        }
+        .variant()
+    }
+
+    /// `tree`, one `segment` further on the way.
+    fn to(self, tree: &'t Tree<'a>, segment: Segment<'t>) -> Option<Self> {
+        let mut next = Cursor { tree, ..self };
+        *next.way.get_mut(self.depth)? = segment;
+        next.depth += 1;
+        Some(next)
+    }
+
+    /// The field `name`, the `index`-th of its struct.
+    fn field(self, name: &'static str, index: usize) -> Option<Self> {
+        match self.tree {
+            Tree::Object(members) => {
+                let (key, value) = members.iter().find(|(key, _)| key == name)?;
+                self.to(value, Segment::Key(key))
             }
-            Place::Queued { fact, queued } => {
-                format!("$.step.facts[{fact}].queued[{queued}].command")
-            }
-            Place::Dropped { dropped } => {
-                format!("$.step.failure.cascade_limit.dropped[{dropped}].command")
-            }
+            Tree::Array(_) => self.element(index),
+            _ => None,
         }
     }
 
-    /// A message's error (its path inside the message) as the entry's.
-    #[cold]
-    fn error(self, (path, message): (String, String)) -> BoundaryError {
-        BoundaryError {
-            path: format!("{}{}", self.path(), &path[1..]),
-            message,
+    /// The `index`-th element of an array.
+    fn element(self, index: usize) -> Option<Self> {
+        match self.tree {
+            Tree::Array(items) => self.to(items.get(index)?, Segment::Index(index)),
+            _ => None,
         }
+    }
+
+    /// The content of an enum's variant (`{"name": content}`).
+    fn variant(self) -> Option<Self> {
+        match self.tree {
+            Tree::Object(members) => match members.as_slice() {
+                [(name, content)] => self.to(content, Segment::Key(name)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The path of this value followed by `inner`, a path inside it (`$…`).
+    fn path(&self, inner: &str) -> String {
+        let mut path = String::from("$");
+        for segment in &self.way[..self.depth] {
+            let _ = match segment {
+                Segment::Key(key) => write!(path, ".{key}"),
+                Segment::Index(index) => write!(path, "[{index}]"),
+            };
+        }
+        path.push_str(&inner[1..]);
+        path
     }
 }
 
-/// The message `tree` at `place` as a `T`.
-fn message<T: DeserializeOwned>(tree: &Tree<'_>, place: Place) -> Result<T, BoundaryError> {
-    located::from_tree(tree).map_err(|e| place.error(e))
+/// The message at `at` as a `T`.
+fn message<T: DeserializeOwned>(at: Option<Cursor<'_, '_>>) -> Result<T, BoundaryError> {
+    let at = at.ok_or_else(lost)?;
+    located::from_tree(at.tree).map_err(|e| located_at(&at, e))
 }
 
-/// The envelope of a command as read, its command at `place` as a `C`.
+/// A message's error (its path inside the message) as the entry's.
+#[cold]
+fn located_at(at: &Cursor<'_, '_>, (path, message): (String, String)) -> BoundaryError {
+    BoundaryError {
+        path: at.path(&path),
+        message,
+    }
+}
+
+/// A message the framing read is not where it said: the tree and the framing disagree,
+/// which a framing read from that very tree cannot.
+#[cold]
+fn lost() -> BoundaryError {
+    BoundaryError::whole(&"a message is not where the entry's framing says it is")
+}
+
+/// The envelope `envelope` (at `at`) as read, its command as a `C`.
 fn envelope<C: DeserializeOwned>(
-    envelope: &CommandEnvelope<Tree<'_>>,
-    place: Place,
+    envelope: &CommandEnvelope<IgnoredAny>,
+    at: Option<Cursor<'_, '_>>,
 ) -> Result<SharedCommand<C>, BoundaryError> {
-    let command = message(&envelope.command, place)?;
+    let command = message(at.and_then(|e| e.field("command", 7)))?;
     Ok(enveloped(head(envelope), command))
 }
 
 /// An envelope's fields but its command.
-fn head(envelope: &CommandEnvelope<Tree<'_>>) -> CommandEnvelope<()> {
+fn head(envelope: &CommandEnvelope<IgnoredAny>) -> CommandEnvelope<()> {
     CommandEnvelope {
         command_id: envelope.command_id,
         correlation_id: envelope.correlation_id,
@@ -166,34 +201,25 @@ fn head(envelope: &CommandEnvelope<Tree<'_>>) -> CommandEnvelope<()> {
     }
 }
 
-/// The `index`-th fact of a step (`in_step`) or a given history as read, its messages as
-/// its domain's.
+/// The fact `fact` (at `at`) as read, its messages as its domain's.
 fn fact<C, E, R>(
-    fact: RecordedFact<Tree<'_>, Tree<'_>, Tree<'_>>,
-    in_step: bool,
-    index: usize,
+    fact: RecordedFact<IgnoredAny, IgnoredAny, IgnoredAny>,
+    at: Option<Cursor<'_, '_>>,
 ) -> Result<RecordedFact<C, E, R>, BoundaryError>
 where
     C: DeserializeOwned,
     E: DeserializeOwned,
     R: DeserializeOwned,
 {
-    let place = |part| Place::Fact {
-        in_step,
-        fact: index,
-        part,
-    };
+    let kind = at.and_then(|f| f.field("kind", 7)?.variant());
     let kind = match fact.kind {
-        FactKind::Event {
+        FactKind::Event { stream_version, .. } => FactKind::Event {
             stream_version,
-            event,
-        } => FactKind::Event {
-            stream_version,
-            event: message(&event, place(Part::Event))?,
+            event: message(kind.and_then(|k| k.field("event", 1)))?,
         },
-        FactKind::Rejected { command, reason } => FactKind::Rejected {
-            command: message(&command, place(Part::RejectedCommand))?,
-            reason: message(&reason, place(Part::Reason))?,
+        FactKind::Rejected { .. } => FactKind::Rejected {
+            command: message(kind.and_then(|k| k.field("command", 0)))?,
+            reason: message(kind.and_then(|k| k.field("reason", 1)))?,
         },
     };
     Ok(RecordedFact {
@@ -208,30 +234,28 @@ where
     })
 }
 
-/// The entry with its messages read as its domain's.
-fn typed<C, E, R>(entry: Framed<'_>) -> Result<EntryIn<C, E, R>, BoundaryError>
+/// The entry with its messages read as its domain's, from the entry's body `at`.
+fn typed<C, E, R>(
+    entry: Framed,
+    at: Option<Cursor<'_, '_>>,
+) -> Result<EntryIn<C, E, R>, BoundaryError>
 where
     C: DeserializeOwned,
     E: DeserializeOwned,
     R: DeserializeOwned,
 {
     Ok(match entry {
-        EntryIn::Submitted(submitted) => {
-            EntryIn::Submitted(envelope(&submitted, Place::Submitted)?)
-        }
+        EntryIn::Submitted(submitted) => EntryIn::Submitted(envelope(&submitted, at)?),
         EntryIn::Step(step) => {
-            let command = envelope(&step.command, Place::Step)?;
+            let command = envelope(&step.command, at.and_then(|s| s.field("command", 1)))?;
+            let all = at.and_then(|s| s.field("facts", 2));
             let mut facts = Vec::with_capacity(step.facts.len());
             for (index, recorded) in step.facts.into_iter().enumerate() {
-                let fact = fact(recorded.fact, true, index)?;
-                let queued = recorded.queued.iter().enumerate().map(|(queued, command)| {
-                    envelope(
-                        command,
-                        Place::Queued {
-                            fact: index,
-                            queued,
-                        },
-                    )
+                let at = all.and_then(|f| f.element(index));
+                let fact = fact(recorded.fact, at.and_then(|r| r.field("fact", 0)))?;
+                let queued = at.and_then(|r| r.field("queued", 1));
+                let queued = recorded.queued.iter().enumerate().map(|(index, command)| {
+                    envelope(command, queued.and_then(|q| q.element(index)))
                 });
                 let queued = queued.collect::<Result<_, _>>()?;
                 facts.push(RecordedIn { fact, queued });
@@ -242,10 +266,10 @@ where
                     Some(Box::new(StepFailure::Conflict { conflict, attempts }))
                 }
                 Some(StepFailure::CascadeLimit { limit, dropped }) => {
-                    let dropped = dropped
-                        .iter()
-                        .enumerate()
-                        .map(|(dropped, command)| envelope(command, Place::Dropped { dropped }));
+                    let at = at.and_then(|s| s.field("failure", 3)?.variant()?.field("dropped", 1));
+                    let dropped = dropped.iter().enumerate().map(|(index, command)| {
+                        envelope(command, at.and_then(|d| d.element(index)))
+                    });
                     let dropped = dropped.collect::<Result<_, _>>()?;
                     Some(Box::new(StepFailure::CascadeLimit { limit, dropped }))
                 }
@@ -262,7 +286,7 @@ where
             let facts = given
                 .into_iter()
                 .enumerate()
-                .map(|(index, recorded)| fact(recorded, false, index));
+                .map(|(index, recorded)| fact(recorded, at.and_then(|g| g.element(index))));
             EntryIn::Given(facts.collect::<Result<_, _>>()?)
         }
     })
@@ -312,8 +336,8 @@ mod tests {
         read(&Tree::of(value)).map_err(|e| (e.path, e.message))
     }
 
-    /// `value` with the node at each place replaced by each of `by`, and each object
-    /// member removed, one change at a time.
+    /// `value` with the node at each place replaced by each of `by` and each object by
+    /// the array of its values, and each object member removed, one change at a time.
     fn changed(value: &Value, by: &[Value]) -> Vec<Value> {
         let mut out: Vec<Value> = by.to_vec();
         match value {
@@ -327,6 +351,7 @@ mod tests {
                 }
             }
             Value::Object(members) => {
+                out.push(Value::Array(members.values().cloned().collect()));
                 for (key, member) in members {
                     let mut without = members.clone();
                     without.remove(key);
@@ -385,6 +410,21 @@ mod tests {
             }
         }
         assert!(failed > cases / 2, "{failed} of {cases} changes fail");
+    }
+
+    #[test]
+    fn a_struct_written_as_an_array_reads_as_the_typed_reader_reads_it() {
+        let entry = |command: Value| {
+            let origin = json!({"reactor": {"name": "forward"}});
+            json!({"submitted": ["00000000000000a1", "00000000000000a0", "00000000000000a0", 3, origin, false, 1, command]})
+        };
+        let good = entry(json!({"Add": {"counter": 1, "amount": 2}}));
+        let read = framed_reader(&good).expect("an envelope as an array reads");
+        assert_eq!(Ok(&read), typed_reader(&good).as_ref());
+        let bad = entry(json!({"Add": {"counter": 1, "amount": "two"}}));
+        let error = framed_reader(&bad).unwrap_err();
+        assert_eq!(error.0, "$.submitted[7].Add.amount");
+        assert_eq!(Err(error), typed_reader(&bad));
     }
 
     #[test]
