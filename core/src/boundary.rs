@@ -3,6 +3,7 @@
 //!
 //! Inside, the engine stays typed; only this boundary converts.
 
+mod entries;
 pub mod flow;
 mod located;
 pub mod packed;
@@ -454,7 +455,7 @@ where
         config: EngineConfig,
         journal: &[Value],
     ) -> Result<Box<dyn DynEngine>, BoundaryError> {
-        let entries = from_json_each::<EntryOf<Y>>(journal)?;
+        let entries = entries::read_values(journal)?;
         let engine = Engine::from_journal(self.system.clone(), config, entries)
             .map_err(BoundaryError::of_journal)?;
         Ok(self.engine(engine))
@@ -464,12 +465,18 @@ where
 /// The entries of `journal` (the text of a JSON array of entries in their JSON or their
 /// [`stored`] form, the first of them entry `start` of the journal), read up to the first
 /// that does not read, with that one's error and path. The text is read as a [`located::Tree`] (its strings borrowed, no
-/// `Value` built) and each entry through the one deserializer of every typed message (a
-/// second one, from text, would add a copy of every domain's message types to the wasm).
-fn read_entries<T: DeserializeOwned>(
+/// `Value` built) and each entry by [`entries::read`]: its framing once for every domain,
+/// its messages through the one deserializer of every typed message (a second one, from
+/// text, would add a copy of every domain's message types to the wasm).
+fn read_entries<C, E, R>(
     journal: &str,
     start: usize,
-) -> (Vec<T>, Option<BoundaryError>) {
+) -> (Vec<JournalEntry<C, E, R>>, Option<BoundaryError>)
+where
+    C: DeserializeOwned,
+    E: DeserializeOwned,
+    R: DeserializeOwned,
+{
     let trees: Vec<located::Tree<'_>> = match serde_json::from_str(journal) {
         Ok(trees) => trees,
         Err(error) => {
@@ -484,10 +491,9 @@ fn read_entries<T: DeserializeOwned>(
     let mut entries = Vec::with_capacity(trees.len());
     let mut expander = stored::Expander::default();
     for i in 0..trees.len() {
-        let read = expander.expand(&mut trees, i).and_then(|()| {
-            located::from_tree::<T>(&trees[i])
-                .map_err(|(path, message)| BoundaryError { path, message })
-        });
+        let read = expander
+            .expand(&mut trees, i)
+            .and_then(|()| entries::read(&trees[i]));
         match read {
             Ok(entry) => entries.push(entry),
             Err(error) => return (entries, Some(error.in_element(start + i))),
@@ -780,7 +786,7 @@ where
 
     fn extend(&mut self, journal: &str) -> Result<(), BoundaryError> {
         let start = self.engine.journal().len();
-        let (entries, broken) = read_entries::<EntryOf<Y>>(journal, start);
+        let (entries, broken) = read_entries(journal, start);
         self.fold_entries(entries)?;
         broken.map_or(Ok(()), Err)
     }

@@ -759,20 +759,80 @@ struct RecordedOut<'a, C, E, R> {
 
 /// A fact of a step as read.
 #[derive(Deserialize)]
-struct RecordedIn<C, E, R> {
-    fact: RecordedFact<C, E, R>,
-    queued: Box<[SharedCommand<C>]>,
+pub(crate) struct RecordedIn<C, E, R> {
+    pub(crate) fact: RecordedFact<C, E, R>,
+    pub(crate) queued: Box<[SharedCommand<C>]>,
 }
 
 /// A step as read.
 #[derive(Deserialize)]
-struct StepIn<C, E, R> {
-    step: u64,
-    command: SharedCommand<C>,
-    facts: Vec<RecordedIn<C, E, R>>,
-    failure: Option<Box<StepFailure<C>>>,
+pub(crate) struct StepIn<C, E, R> {
+    pub(crate) step: u64,
+    pub(crate) command: SharedCommand<C>,
+    pub(crate) facts: Vec<RecordedIn<C, E, R>>,
+    pub(crate) failure: Option<Box<StepFailure<C>>>,
     #[serde(default)]
-    injected: bool,
+    pub(crate) injected: bool,
+}
+
+/// An entry as read from its JSON form, before its facts are checked and laid out in a
+/// batch ([`JournalEntry::from_read`]): what [`JournalEntry`]'s `Deserialize` reads, under
+/// the same names, so that a reader of the form alone (the boundary's, which reads it with
+/// every message left as JSON) fails where and as that one does.
+#[derive(Deserialize)]
+#[serde(rename = "JournalEntry", rename_all = "snake_case")]
+pub(crate) enum EntryIn<C, E, R> {
+    /// A user command was queued.
+    Submitted(SharedCommand<C>),
+    /// A step, as [`StepRecord`]'s `Deserialize` reads it.
+    Step(StepIn<C, E, R>),
+    /// Given history, as [`GivenRecord`]'s `Deserialize` reads it.
+    Given(Vec<RecordedFact<C, E, R>>),
+}
+
+impl<C, E, R> JournalEntry<C, E, R> {
+    /// The entry `entry` says, its facts checked and laid out; why not (a step's or a given
+    /// history's facts that do not make one batch), to be reported at the step or history
+    /// (`$.step`, `$.given`).
+    pub(crate) fn from_read(entry: EntryIn<C, E, R>) -> Result<Self, String> {
+        Ok(match entry {
+            EntryIn::Submitted(envelope) => JournalEntry::Submitted(envelope),
+            EntryIn::Step(step) => JournalEntry::Step(Box::new(StepRecord::from_read(step)?)),
+            EntryIn::Given(facts) => JournalEntry::Given(Box::new(GivenRecord::from_read(facts)?)),
+        })
+    }
+}
+
+impl<C, E, R> StepRecord<C, E, R> {
+    /// The step `step` says, its facts checked and laid out.
+    fn from_read(step: StepIn<C, E, R>) -> Result<Self, String> {
+        let cause = Cause::of(&step.command);
+        let facts = Batch::read(step.facts, |_| cause)?;
+        Ok(StepRecord::new(
+            step.step,
+            step.command,
+            facts,
+            step.failure,
+            step.injected,
+        ))
+    }
+}
+
+impl<C, E, R> GivenRecord<C, E, R> {
+    /// The history `facts` say, checked and laid out.
+    fn from_read(facts: Vec<RecordedFact<C, E, R>>) -> Result<Self, String> {
+        let mut command_id = Id(0);
+        let facts = facts.into_iter().map(|fact| RecordedIn {
+            fact,
+            queued: Box::default(),
+        });
+        let facts = facts.collect();
+        let facts = Batch::read(facts, |first| {
+            command_id = first.command_id;
+            Cause::given(command_id)
+        })?;
+        Ok(GivenRecord::new(command_id, facts))
+    }
 }
 
 /// The facts of a step, written as a sequence of [`RecordedOut`].
@@ -811,15 +871,7 @@ where
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let step = StepIn::<C, E, R>::deserialize(deserializer)?;
-        let cause = Cause::of(&step.command);
-        let facts = Batch::read(step.facts, |_| cause).map_err(D::Error::custom)?;
-        Ok(StepRecord::new(
-            step.step,
-            step.command,
-            facts,
-            step.failure,
-            step.injected,
-        ))
+        StepRecord::from_read(step).map_err(D::Error::custom)
     }
 }
 
@@ -837,18 +889,7 @@ where
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let facts = Vec::<RecordedFact<C, E, R>>::deserialize(deserializer)?;
-        let mut command_id = Id(0);
-        let facts = facts.into_iter().map(|fact| RecordedIn {
-            fact,
-            queued: Box::default(),
-        });
-        let facts = facts.collect();
-        let facts = Batch::read(facts, |first| {
-            command_id = first.command_id;
-            Cause::given(command_id)
-        })
-        .map_err(D::Error::custom)?;
-        Ok(GivenRecord::new(command_id, facts))
+        GivenRecord::from_read(facts).map_err(D::Error::custom)
     }
 }
 

@@ -29,7 +29,7 @@ pub fn deserialize<T: DeserializeOwned>(value: &Value) -> Result<T, (String, Str
 
 /// Parses `tree` as a `T`; on error, the JSON path of the offending value and what was
 /// expected.
-pub fn from_tree<T: DeserializeOwned>(tree: &Tree<'_>) -> Result<T, (String, String)> {
+pub fn from_tree<'t, T: Deserialize<'t>>(tree: &'t Tree<'t>) -> Result<T, (String, String)> {
     T::deserialize(Node(tree)).map_err(|error| (error.path(), error.0.message))
 }
 

@@ -448,7 +448,7 @@ fn narrow_time(time: u64) -> Result<u32, String> {
 }
 
 /// `head`'s fields around `command`.
-fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> SharedCommand<C> {
+pub(super) fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> SharedCommand<C> {
     let CommandEnvelope {
         command_id,
         correlation_id,
