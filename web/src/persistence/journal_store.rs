@@ -566,9 +566,9 @@ pub async fn append(
 }
 
 /// Reads `workspace`'s journal from sequence `from` (where one of its segments starts, or
-/// its end), on the page: one bulk read of the segments (not their images), in order. A gap between segments,
-/// or a record that is neither an array nor a segment kept as text, ends what is read (and [`Read::damage`] says where);
-/// nothing is changed in the store.
+/// its end), on the page: one bulk read of the segments (not their images), in order. A
+/// gap between segments, or a record that is neither an array nor a segment kept as text,
+/// ends what is read (and [`Read::damage`] says where); nothing is changed in the store.
 pub async fn read(db: &IdbDatabase, workspace: &str, from: usize) -> Result<Read, StoreError> {
     batch(from, read_batch(db, workspace, from as f64, None, false)).await
 }

@@ -3,8 +3,9 @@
 // time. When every segment of a batch has a packed image (`{count, bin}`: the entries'
 // packed form, one ArrayBuffer, cheap to read back), those bytes are handed over; else
 // the segments themselves (structured values, read back and stringified, the UTF-8 bytes
-// of their JSON text; a segment kept as text, `{count, text}`, gives its text as it is). `readSegment` and `writeImage` let the wasm hold each image
-// against its segment, in the background.
+// of their JSON text; a segment kept as text, `{count, text}`, gives its text as it is).
+// `readSegment` and `writeImage` let the wasm hold each image against its segment, in the
+// background.
 
 const encoder = new TextEncoder();
 
@@ -48,9 +49,9 @@ function sameKeys(a, b) {
  * sequence `from`, in order, each as `{ first, count, bytes, packed }`: the UTF-8 bytes of
  * its JSON text, from its packed image when `packed` asks for them and every segment of
  * the batch has one. Reading stops at a gap between segments, a record that is neither an
- * array nor a segment kept as text, or one that has no JSON form: `stop` then says at which sequence and why. `next`
- * is the sequence after the last segment returned; `more` says whether segments may
- * follow.
+ * array nor a segment kept as text, or one that has no JSON form: `stop` then says at
+ * which sequence and why. `next` is the sequence after the last segment returned; `more`
+ * says whether segments may follow.
  */
 export async function readBatch(db, workspace, from, limit, packed) {
   const range = IDBKeyRange.bound([workspace, from], [workspace, Infinity]);
@@ -128,8 +129,8 @@ function batch(keys, values, from, limit, read) {
 
 /**
  * `workspace`'s segment starting at `first` as `{ text, image }`: its JSON text (`null`
- * when it is missing or neither an array of JSON values nor a segment kept as text) and the bytes of its packed image
- * (`null` when it has none).
+ * when it is missing or neither an array of JSON values nor a segment kept as text) and
+ * the bytes of its packed image (`null` when it has none).
  */
 export async function readSegment(db, workspace, first) {
   const key = [workspace, first];
