@@ -471,7 +471,7 @@ impl Segment {
     /// hold exactly (a `u64` above 2^53, as the transfer domain's overflow example has),
     /// `{count, text}` with the array's JSON text, so that nothing is stored changed.
     fn parsed(text: &str, len: usize) -> Result<Segment, StoreError> {
-        let value = if inexact_integer(text).is_some() {
+        let value = if holds_inexact_integer(text) {
             let record = js_sys::Object::new();
             js_sys::Reflect::set(&record, &"count".into(), &(len as f64).into())?;
             js_sys::Reflect::set(&record, &"text".into(), &text.into())?;
@@ -497,9 +497,9 @@ impl Segment {
     }
 }
 
-/// The first integer in the JSON `text` (outside strings) that a JS number cannot hold
-/// exactly, if any.
-fn inexact_integer(text: &str) -> Option<&str> {
+/// Whether the JSON `text` holds an integer (outside strings) that a JS number cannot hold
+/// exactly.
+fn holds_inexact_integer(text: &str) -> bool {
     const EXACT: u128 = 1 << 53;
     let bytes = text.as_bytes();
     let (mut i, mut in_string) = (0, false);
@@ -520,14 +520,14 @@ fn inexact_integer(text: &str) -> Option<&str> {
                     && number.len() >= 16
                     && number.parse::<u128>().map_or(true, |n| n > EXACT)
                 {
-                    return Some(number);
+                    return true;
                 }
             }
             _ => {}
         }
         i += 1;
     }
-    None
+    false
 }
 
 /// The store key of `workspace`'s segment starting at `sequence`.
