@@ -286,6 +286,66 @@ test("keyboard: ? lists the shortcuts, Esc closes, / focuses the filter, no shor
   assert.deepEqual(errors, []);
 });
 
+test("the panels' edges move with the pointer and the arrow keys, and stay where they were put after a reload", async () => {
+  const { page, errors } = await open(env);
+  await submit(page, scenarioCommands("restaurant", "happy-path")[0]);
+  await waitForHead(page, 1);
+  const splitter = (name) => page.locator(`[data-testid=splitter][data-split=${name}]`);
+  const share = async (name) => Number(await splitter(name).getAttribute("aria-valuenow"));
+  const box = async (name) => splitter(name).boundingBox();
+  for (const name of ["composer", "side", "trace"]) {
+    assert.equal(await splitter(name).getAttribute("role"), "separator");
+    assert.match(await splitter(name).getAttribute("aria-label"), /^Resize the /);
+  }
+  assert.equal(await share("trace"), 38, "the trace's default share of the height");
+
+  // The keyboard: three steps up grow the trace; the arrows move no fact in time here.
+  const traceTop = (await box("trace")).y;
+  await splitter("trace").focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowUp");
+  assert.equal(await share("trace"), 44);
+  assert.ok((await box("trace")).y < traceTop - 20, "the trace's top edge went up");
+  await splitter("composer").focus();
+  await page.keyboard.press("Shift+ArrowRight");
+  assert.equal(await share("composer"), 31, "Shift moves by four steps");
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await page.getByTestId("past-banner").count(), 0, "← on a splitter is not a step back in time");
+  assert.equal(await share("composer"), 29);
+
+  // The pointer: the right column's edge dragged 150 px to the left widens it.
+  const side = await box("side");
+  await page.mouse.move(side.x + side.width / 2, side.y + side.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(side.x - 150, side.y + side.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const moved = await box("side");
+  assert.ok(Math.abs(moved.x - (side.x - 150)) < 4, `the edge follows the pointer: ${side.x} → ${moved.x}`);
+  const sideShare = await share("side");
+  assert.ok(sideShare > 33, `the right column is wider: ${sideShare} %`);
+  await page.screenshot({ path: shots + "resized.png" });
+
+  // Kept by this browser: a reload puts every edge back where it was.
+  await page.reload();
+  await page.waitForSelector("[data-testid=domain-picker]");
+  assert.equal(await share("trace"), 44);
+  assert.equal(await share("composer"), 29);
+  assert.equal(await share("side"), sideShare);
+  assert.ok(Math.abs((await box("side")).x - moved.x) < 2, "the right column's edge is where it was");
+
+  // A double click (or Enter) gives the default size back, for the next load too.
+  await splitter("trace").dblclick();
+  assert.equal(await share("trace"), 38);
+  await splitter("composer").focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await share("composer"), 23);
+  await page.reload();
+  await page.waitForSelector("[data-testid=domain-picker]");
+  assert.equal(await share("trace"), 38);
+  assert.equal(await share("composer"), 23);
+  assert.ok(Math.abs((await box("trace")).y - traceTop) < 2, "the trace is back at its default height");
+  assert.deepEqual(errors, []);
+});
+
 test("real-time mode: the flow unfolds one step at a time", async () => {
   const { page, errors } = await open(env);
   const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");

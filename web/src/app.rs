@@ -17,6 +17,7 @@ use crate::examples::examples_for;
 use crate::panic_screen;
 use crate::session::store::{SessionHandle, SessionStore};
 use crate::session::{repeat, Action, RunMode, Session};
+use crate::widgets::splitter::{Split, Splitter};
 use decider_core::boundary::{FactRow, LogFilter, QueueRow, StateView};
 use decider_core::{DynDomain, Id};
 use gloo::timers::callback::Interval;
@@ -171,6 +172,9 @@ pub fn App() -> Html {
                     <Trace flow={(*flow).clone()} selected={position} cursor={session.cursor()}
                         on_select={handlers.select_position.clone()} />
                 </div>
+                <Splitter split={Split::Composer} />
+                <Splitter split={Split::Side} />
+                <Splitter split={Split::Trace} />
             </main>
             // The past banner floats over the panels' bottom edge, above the timeline:
             // going into the past or back lays no panel out again.

@@ -1,7 +1,8 @@
 //! Generic pieces the panels share: a collapsible JSON tree, a JSON diff, a virtual list,
-//! and text shortening.
+//! the splitters between panels, and text shortening.
 
 pub mod json_diff;
 pub mod json_tree;
+pub mod splitter;
 pub mod text;
 pub mod virtual_list;

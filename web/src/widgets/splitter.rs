@@ -1,0 +1,354 @@
+//! The boundaries between the panels, moved with the pointer or the keyboard: the
+//! composer's width, the right column's width and the trace's height.
+//!
+//! A splitter sets one CSS variable on the panels' grid (`web/styles/layout.css` reads
+//! it), so moving it renders no panel again: the grid lays its panels out at their new
+//! sizes. Each size is this browser's, not a workspace's: it is kept in `localStorage`
+//! and put back on the next load.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent, PointerEvent};
+use yew::prelude::*;
+
+/// A boundary between panels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// The composer's right edge: the composer's share of the width.
+    Composer,
+    /// The inspector's and the queue's left edge: the right column's share of the width.
+    Side,
+    /// The trace's top edge: the trace's share of the height.
+    Trace,
+}
+
+impl Split {
+    /// The share (percent) the page's stylesheet gives by default.
+    fn default_share(self) -> f64 {
+        match self {
+            Split::Composer => 23.0,
+            Split::Side => 27.0,
+            // The trace's row is 1fr against the two rows above it, 1.62fr together.
+            Split::Trace => 100.0 / 2.62,
+        }
+    }
+
+    /// The smallest and largest share (percent) a person can set.
+    fn bounds(self) -> (f64, f64) {
+        match self {
+            Split::Composer | Split::Side => (15.0, 45.0),
+            Split::Trace => (15.0, 75.0),
+        }
+    }
+
+    /// The CSS variable that carries the share to the grid.
+    fn property(self) -> &'static str {
+        match self {
+            Split::Composer => "--composer-share",
+            Split::Side => "--side-share",
+            Split::Trace => "--trace-share",
+        }
+    }
+
+    /// Where the share is kept between loads.
+    fn storage_key(self) -> &'static str {
+        match self {
+            Split::Composer => "decider-lab.split.composer",
+            Split::Side => "decider-lab.split.side",
+            Split::Trace => "decider-lab.split.trace",
+        }
+    }
+
+    /// What a screen reader says the separator resizes.
+    fn label(self) -> &'static str {
+        match self {
+            Split::Composer => "Resize the composer",
+            Split::Side => "Resize the inspector and the queue",
+            Split::Trace => "Resize the trace",
+        }
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            Split::Composer => "splitter splitter-composer",
+            Split::Side => "splitter splitter-side",
+            Split::Trace => "splitter splitter-trace",
+        }
+    }
+
+    /// Columns are split by a vertical line, the trace by a horizontal one.
+    fn vertical(self) -> bool {
+        self != Split::Trace
+    }
+
+    /// The CSS value for `share`: a width in percent, or the trace row's `fr` against the
+    /// 1.62fr of the rows above it.
+    fn css_value(self, share: f64) -> String {
+        match self {
+            Split::Composer | Split::Side => format!("{share:.2}%"),
+            Split::Trace => format!("{:.4}fr", 1.62 * share / (100.0 - share)),
+        }
+    }
+
+    /// The share the pointer at `at` (its x for a column, its y for the trace) asks for,
+    /// as far as the log's least width allows.
+    fn share_at(self, grid: &Measure, at: f64) -> f64 {
+        // The pointer holds the splitter by its middle, half a gap from the edge it moves.
+        let size = match self {
+            Split::Composer => at - grid.gap / 2.0 - grid.start,
+            Split::Side | Split::Trace => grid.end - at - grid.gap / 2.0,
+        };
+        self.within(grid, 100.0 * size / self.whole(grid))
+    }
+
+    /// What a share is a share of: the content box's width for a column; for the trace,
+    /// the rows' height without the gaps between them (what `fr`s share).
+    fn whole(self, grid: &Measure) -> f64 {
+        let width = grid.end - grid.start;
+        match self {
+            Split::Composer | Split::Side => width,
+            Split::Trace => width - 2.0 * grid.gap,
+        }
+    }
+
+    /// `share` within the bounds, and for a column within what leaves the log its least
+    /// width (`layout.css`: `minmax(360px, 1fr)`).
+    fn within(self, grid: &Measure, share: f64) -> f64 {
+        let (low, mut high) = self.bounds();
+        if let (&[composer, log, side], true) = (&grid.tracks[..], self.vertical()) {
+            let mine = if self == Split::Composer {
+                composer
+            } else {
+                side
+            };
+            high = high.min(100.0 * (mine + log - LOG_LEAST_WIDTH) / self.whole(grid));
+        }
+        share.clamp(low, high.max(low))
+    }
+
+    /// How far a key moves the boundary (percent; the sign says which way it grows), or
+    /// `None` for a key the separator does not take.
+    fn key_step(self, key: &str) -> Option<f64> {
+        let toward = match (self, key) {
+            (Split::Composer, "ArrowRight")
+            | (Split::Side, "ArrowLeft")
+            | (Split::Trace, "ArrowUp") => 1.0,
+            (Split::Composer, "ArrowLeft")
+            | (Split::Side, "ArrowRight")
+            | (Split::Trace, "ArrowDown") => -1.0,
+            _ => return None,
+        };
+        Some(toward * 2.0)
+    }
+
+    /// Measures the grid along the split's axis, in CSS pixels.
+    fn measure(self, grid: &HtmlElement) -> Option<Measure> {
+        let style = web_sys::window()?.get_computed_style(grid).ok()??;
+        let value = |name: &str| style.get_property_value(name).unwrap_or_default();
+        let px = |name: &str| pixels(&value(name)).unwrap_or(0.0);
+        let rect = grid.get_bounding_client_rect();
+        let (start, end, tracks, gap) = if self.vertical() {
+            let (left, right) = (px("padding-left"), px("padding-right"));
+            let tracks = value("grid-template-columns");
+            (
+                rect.left() + left,
+                rect.right() - right,
+                tracks,
+                px("column-gap"),
+            )
+        } else {
+            let (top, bottom) = (px("padding-top"), px("padding-bottom"));
+            let tracks = value("grid-template-rows");
+            (
+                rect.top() + top,
+                rect.bottom() - bottom,
+                tracks,
+                px("row-gap"),
+            )
+        };
+        let tracks = tracks.split_whitespace().filter_map(pixels).collect();
+        Some(Measure {
+            start,
+            end,
+            gap,
+            tracks,
+        })
+    }
+
+    /// The share kept by an earlier load, if it is a number within bounds.
+    fn stored(self) -> Option<f64> {
+        let text = storage()?.get_item(self.storage_key()).ok()??;
+        let share = text.parse::<f64>().ok()?;
+        let (low, high) = self.bounds();
+        (low..=high).contains(&share).then_some(share)
+    }
+
+    fn store(self, share: Option<f64>) {
+        let Some(storage) = storage() else { return };
+        // A full or disabled storage only loses the size for the next load.
+        let _ = match share {
+            Some(share) => storage.set_item(self.storage_key(), &format!("{share:.2}")),
+            None => storage.remove_item(self.storage_key()),
+        };
+    }
+
+    /// Puts `share` (or the stylesheet's default, for `None`) on the grid.
+    fn apply(self, grid: &HtmlElement, share: Option<f64>) {
+        let style = grid.style();
+        let _ = match share {
+            Some(share) => style.set_property(self.property(), &self.css_value(share)),
+            None => style.remove_property(self.property()).map(drop),
+        };
+    }
+}
+
+/// The log's least width (`layout.css`), which the side columns leave it.
+const LOG_LEAST_WIDTH: f64 = 360.0;
+
+/// The grid along a split's axis, in CSS pixels: where its content box starts and ends,
+/// the gap between its tracks, and each track's size (its computed style gives them).
+struct Measure {
+    start: f64,
+    end: f64,
+    gap: f64,
+    tracks: Vec<f64>,
+}
+
+/// `12.5px` as 12.5.
+fn pixels(text: &str) -> Option<f64> {
+    text.trim().strip_suffix("px")?.parse().ok()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The splitter's properties.
+#[derive(Properties, PartialEq)]
+pub struct SplitterProps {
+    /// Which boundary it moves.
+    pub split: Split,
+}
+
+/// A separator a person drags, or focuses and moves with the arrow keys (Shift: further;
+/// Home / End: smallest / largest; Enter or a double click: back to the default size).
+/// It must be a child of the panels' grid.
+#[function_component(Splitter)]
+pub fn splitter(props: &SplitterProps) -> Html {
+    let split = props.split;
+    let node = use_node_ref();
+    let share = use_state(|| None::<f64>);
+    // While dragged, the share the pointer asked for last (`None`: not being dragged).
+    let drag = use_mut_ref(|| None::<Option<f64>>);
+    let grid = {
+        let node = node.clone();
+        move || -> Option<HtmlElement> {
+            node.cast::<HtmlElement>()?
+                .parent_element()?
+                .dyn_into::<HtmlElement>()
+                .ok()
+        }
+    };
+    {
+        let (grid, share) = (grid.clone(), share.clone());
+        use_effect_with((), move |_| {
+            if let (Some(kept), Some(grid)) = (split.stored(), grid()) {
+                split.apply(&grid, Some(kept));
+                share.set(Some(kept));
+            }
+        });
+    }
+    let set = {
+        let (grid, share) = (grid.clone(), share.clone());
+        move |next: Option<f64>, keep: bool| {
+            if let Some(grid) = grid() {
+                split.apply(&grid, next);
+            }
+            share.set(next);
+            if keep {
+                split.store(next);
+            }
+        }
+    };
+    let onpointerdown = {
+        let (node, drag, share) = (node.clone(), drag.clone(), share.clone());
+        Callback::from(move |event: PointerEvent| {
+            if event.button() != 0 {
+                return;
+            }
+            if let Some(element) = node.cast::<HtmlElement>() {
+                let _ = element.set_pointer_capture(event.pointer_id());
+                // A drag focuses the separator, as a click on a control would.
+                let _ = element.focus();
+            }
+            *drag.borrow_mut() = Some(*share);
+            event.prevent_default();
+        })
+    };
+    let onpointermove = {
+        let (grid, drag, set) = (grid.clone(), drag.clone(), set.clone());
+        Callback::from(move |event: PointerEvent| {
+            if drag.borrow().is_none() {
+                return;
+            }
+            if let Some(measure) = grid().and_then(|grid| split.measure(&grid)) {
+                let at = if split.vertical() {
+                    event.client_x()
+                } else {
+                    event.client_y()
+                };
+                let share = split.share_at(&measure, at.into());
+                *drag.borrow_mut() = Some(Some(share));
+                set(Some(share), false);
+            }
+        })
+    };
+    let end_drag = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            if let Some(last) = drag.borrow_mut().take() {
+                split.store(last);
+            }
+        })
+    };
+    let ondblclick = {
+        let set = set.clone();
+        Callback::from(move |_: MouseEvent| set(None, true))
+    };
+    let current = share.unwrap_or_else(|| split.default_share());
+    let onkeydown = {
+        let set = set.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            let key = event.key();
+            let wanted = match key.as_str() {
+                "Enter" => None,
+                "Home" => Some(f64::NEG_INFINITY),
+                "End" => Some(f64::INFINITY),
+                key => match split.key_step(key) {
+                    Some(step) => Some(current + step * if event.shift_key() { 4.0 } else { 1.0 }),
+                    None => return,
+                },
+            };
+            event.prevent_default();
+            let measure = grid().and_then(|grid| split.measure(&grid));
+            match (wanted, measure) {
+                (Some(share), Some(measure)) => set(Some(split.within(&measure, share)), true),
+                (None, _) => set(None, true),
+                (Some(_), None) => {}
+            }
+        })
+    };
+    let (low, high) = split.bounds();
+    html! {
+        <div ref={node} class={split.class()} role="separator" tabindex="0"
+            data-testid="splitter" data-split={format!("{split:?}").to_lowercase()}
+            data-keys="own"
+            aria-label={split.label()}
+            aria-orientation={if split.vertical() { "vertical" } else { "horizontal" }}
+            aria-valuemin={format!("{low:.0}")} aria-valuemax={format!("{high:.0}")}
+            aria-valuenow={format!("{current:.0}")}
+            title={format!("{} (drag, or focus and use the arrow keys; double-click: default size)", split.label())}
+            {onpointerdown} {onpointermove}
+            onpointerup={end_drag.clone()} onpointercancel={end_drag}
+            {ondblclick} {onkeydown} />
+    }
+}
