@@ -41,7 +41,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Home", "the initial state (position 0)"),
     ("End", "back to live"),
     ("↑ / ↓", "previous / next row (in the log)"),
-    ("arrows on a panel's edge", "resize the panels (Enter: the default size)"),
+    (
+        "arrows on a panel's edge",
+        "resize the panels (Enter: the default size)",
+    ),
     ("Esc", "close this overlay, cancel a repeat or an injection"),
     ("?", "show / hide these shortcuts"),
 ];

@@ -58,6 +58,15 @@ impl Split {
         }
     }
 
+    /// Its name in `data-split`.
+    fn name(self) -> &'static str {
+        match self {
+            Split::Composer => "composer",
+            Split::Side => "side",
+            Split::Trace => "trace",
+        }
+    }
+
     /// What a screen reader says the separator resizes.
     fn label(self) -> &'static str {
         match self {
@@ -84,8 +93,16 @@ impl Split {
     /// 1.62fr of the rows above it.
     fn css_value(self, share: f64) -> String {
         match self {
-            Split::Composer | Split::Side => format!("{share:.2}%"),
-            Split::Trace => format!("{:.4}fr", 1.62 * share / (100.0 - share)),
+            Split::Composer | Split::Side => {
+                let tenths = tenths(share);
+                format!("{}.{}%", tenths / 10, tenths % 10)
+            }
+            Split::Trace => {
+                // 1.62 × share / (100 − share), in ten-thousandths.
+                let tenths = u64::from(tenths(share).min(999));
+                let fr = 16_200 * tenths / (1000 - tenths);
+                format!("{}.{:04}fr", fr / 10_000, fr % 10_000)
+            }
         }
     }
 
@@ -177,7 +194,7 @@ impl Split {
     /// The share kept by an earlier load, if it is a number within bounds.
     fn stored(self) -> Option<f64> {
         let text = storage()?.get_item(self.storage_key()).ok()??;
-        let share = text.parse::<f64>().ok()?;
+        let share = f64::from(text.parse::<u32>().ok()?) / 10.0;
         let (low, high) = self.bounds();
         (low..=high).contains(&share).then_some(share)
     }
@@ -186,7 +203,7 @@ impl Split {
         let Some(storage) = storage() else { return };
         // A full or disabled storage only loses the size for the next load.
         let _ = match share {
-            Some(share) => storage.set_item(self.storage_key(), &format!("{share:.2}")),
+            Some(share) => storage.set_item(self.storage_key(), &tenths(share).to_string()),
             None => storage.remove_item(self.storage_key()),
         };
     }
@@ -213,9 +230,23 @@ struct Measure {
     tracks: Vec<f64>,
 }
 
-/// `12.5px` as 12.5.
+/// `12.5px` as 12.5 (read by JS's `parseFloat`: Rust's float parsing would add its tables
+/// to the wasm).
 fn pixels(text: &str) -> Option<f64> {
-    text.trim().strip_suffix("px")?.parse().ok()
+    let number = js_sys::Number::parse_float(text.trim().strip_suffix("px")?);
+    (!number.is_nan()).then_some(number)
+}
+
+/// `share` (percent) in whole tenths, as it is kept and written: whole numbers format
+/// without Rust's float formatting.
+fn tenths(share: f64) -> u32 {
+    // A share is between 0 and 100: the cast neither wraps nor saturates.
+    (share * 10.0).round() as u32
+}
+
+/// `value` rounded to a whole number, as text.
+fn whole(value: f64) -> String {
+    (value.round() as u32).to_string()
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -340,12 +371,12 @@ pub fn splitter(props: &SplitterProps) -> Html {
     let (low, high) = split.bounds();
     html! {
         <div ref={node} class={split.class()} role="separator" tabindex="0"
-            data-testid="splitter" data-split={format!("{split:?}").to_lowercase()}
+            data-testid="splitter" data-split={split.name()}
             data-keys="own"
             aria-label={split.label()}
             aria-orientation={if split.vertical() { "vertical" } else { "horizontal" }}
-            aria-valuemin={format!("{low:.0}")} aria-valuemax={format!("{high:.0}")}
-            aria-valuenow={format!("{current:.0}")}
+            aria-valuemin={whole(low)} aria-valuemax={whole(high)}
+            aria-valuenow={whole(current)}
             title={format!("{} (drag, or focus and use the arrow keys; double-click: default size)", split.label())}
             {onpointerdown} {onpointermove}
             onpointerup={end_drag.clone()} onpointercancel={end_drag}
