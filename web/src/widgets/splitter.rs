@@ -6,6 +6,7 @@
 //! sizes. Each size is this browser's, not a workspace's: it is kept in `localStorage`
 //! and put back on the next load.
 
+use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
@@ -253,6 +254,13 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// A drag under way: the share the pointer asked for last, and the listeners that follow
+/// the pointer until it is released (they go with the drag).
+struct Drag {
+    last: Option<f64>,
+    _listeners: [EventListener; 3],
+}
+
 /// The splitter's properties.
 #[derive(Properties, PartialEq)]
 pub struct SplitterProps {
@@ -268,8 +276,7 @@ pub fn splitter(props: &SplitterProps) -> Html {
     let split = props.split;
     let node = use_node_ref();
     let share = use_state(|| None::<f64>);
-    // While dragged, the share the pointer asked for last (`None`: not being dragged).
-    let drag = use_mut_ref(|| None::<Option<f64>>);
+    let drag = use_mut_ref(|| None::<Drag>);
     let grid = {
         let node = node.clone();
         move || -> Option<HtmlElement> {
@@ -302,48 +309,59 @@ pub fn splitter(props: &SplitterProps) -> Html {
     };
     let onpointerdown = {
         let (node, drag, share) = (node.clone(), drag.clone(), share.clone());
+        let (grid, set) = (grid.clone(), set.clone());
         Callback::from(move |event: PointerEvent| {
-            if event.button() != 0 {
+            let Some(element) = node.cast::<HtmlElement>().filter(|_| event.button() == 0) else {
                 return;
-            }
-            if let Some(element) = node.cast::<HtmlElement>() {
-                let _ = element.set_pointer_capture(event.pointer_id());
-                // A drag focuses the separator, as a click on a control would.
-                let _ = element.focus();
-            }
-            *drag.borrow_mut() = Some(*share);
+            };
+            let _ = element.set_pointer_capture(event.pointer_id());
+            // A drag focuses the separator, as a click on a control would.
+            let _ = element.focus();
             event.prevent_default();
+            let follow = {
+                let (grid, drag, set) = (grid.clone(), drag.clone(), set.clone());
+                EventListener::new(&element, "pointermove", move |event| {
+                    let Some(event) = event.dyn_ref::<PointerEvent>() else {
+                        return;
+                    };
+                    let Some(measure) = grid().and_then(|grid| split.measure(&grid)) else {
+                        return;
+                    };
+                    let at = if split.vertical() {
+                        event.client_x()
+                    } else {
+                        event.client_y()
+                    };
+                    let share = split.share_at(&measure, at.into());
+                    if let Some(drag) = drag.borrow_mut().as_mut() {
+                        drag.last = Some(share);
+                    }
+                    set(Some(share), false);
+                })
+            };
+            let release = |kind| {
+                let drag = drag.clone();
+                EventListener::new(&element, kind, move |_| {
+                    if let Some(ended) = drag.borrow_mut().take() {
+                        split.store(ended.last);
+                    }
+                })
+            };
+            let listeners = [follow, release("pointerup"), release("pointercancel")];
+            *drag.borrow_mut() = Some(Drag {
+                last: *share,
+                _listeners: listeners,
+            });
         })
     };
-    let onpointermove = {
-        let (grid, drag, set) = (grid.clone(), drag.clone(), set.clone());
-        Callback::from(move |event: PointerEvent| {
-            if drag.borrow().is_none() {
-                return;
-            }
-            if let Some(measure) = grid().and_then(|grid| split.measure(&grid)) {
-                let at = if split.vertical() {
-                    event.client_x()
-                } else {
-                    event.client_y()
-                };
-                let share = split.share_at(&measure, at.into());
-                *drag.borrow_mut() = Some(Some(share));
-                set(Some(share), false);
-            }
-        })
-    };
-    let end_drag = {
-        let drag = drag.clone();
-        Callback::from(move |_: PointerEvent| {
-            if let Some(last) = drag.borrow_mut().take() {
-                split.store(last);
-            }
-        })
-    };
-    let ondblclick = {
+    // A double click: the click whose count is 2.
+    let onclick = {
         let set = set.clone();
-        Callback::from(move |_: MouseEvent| set(None, true))
+        Callback::from(move |event: MouseEvent| {
+            if event.detail() == 2 {
+                set(None, true);
+            }
+        })
     };
     let current = share.unwrap_or_else(|| split.default_share());
     let onkeydown = {
@@ -378,8 +396,6 @@ pub fn splitter(props: &SplitterProps) -> Html {
             aria-valuemin={whole(low)} aria-valuemax={whole(high)}
             aria-valuenow={whole(current)}
             title={format!("{} (drag, or focus and use the arrow keys; double-click: default size)", split.label())}
-            {onpointerdown} {onpointermove}
-            onpointerup={end_drag.clone()} onpointercancel={end_drag}
-            {ondblclick} {onkeydown} />
+            {onpointerdown} {onclick} {onkeydown} />
     }
 }
