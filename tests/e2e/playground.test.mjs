@@ -343,6 +343,13 @@ test("the panels' edges move with the pointer and the arrow keys, and stay where
   assert.equal(await share("trace"), 38);
   assert.equal(await share("composer"), 23);
   assert.ok(Math.abs((await box("trace")).y - traceTop) < 2, "the trace is back at its default height");
+
+  // Home: as narrow as the composer gets (its 280 px, right of the grid's 6 px padding).
+  await splitter("composer").focus();
+  await page.keyboard.press("Home");
+  const least = await box("composer");
+  assert.ok(Math.abs(least.x - (6 + 280)) < 2, `the composer at its least width: edge at ${least.x}`);
+  assert.equal(await share("composer"), Math.round((100 * 280) / (1440 - 12)));
   assert.deepEqual(errors, []);
 });
 

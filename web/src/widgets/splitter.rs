@@ -128,19 +128,31 @@ impl Split {
         }
     }
 
-    /// `share` within the bounds, and for a column within what leaves the log its least
-    /// width (`layout.css`: `minmax(360px, 1fr)`).
+    /// `share` within the bounds and within what the grid can give: no less than the
+    /// panel's own least size, and for a column no more than leaves the log its least width
+    /// (`layout.css`'s `minmax`es).
     fn within(self, grid: &Measure, share: f64) -> f64 {
-        let (low, mut high) = self.bounds();
+        let (mut low, mut high) = self.bounds();
+        let whole = self.whole(grid);
+        low = low.max(100.0 * self.least_size() / whole);
         if let (&[composer, log, side], true) = (&grid.tracks[..], self.vertical()) {
             let mine = if self == Split::Composer {
                 composer
             } else {
                 side
             };
-            high = high.min(100.0 * (mine + log - LOG_LEAST_WIDTH) / self.whole(grid));
+            high = high.min(100.0 * (mine + log - LOG_LEAST_WIDTH) / whole);
         }
         share.clamp(low, high.max(low))
+    }
+
+    /// The panel's least size in pixels (`layout.css`).
+    fn least_size(self) -> f64 {
+        match self {
+            Split::Composer => 280.0,
+            Split::Side => 300.0,
+            Split::Trace => 180.0,
+        }
     }
 
     /// How far a key moves the boundary (percent; the sign says which way it grows), or
