@@ -42,8 +42,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("End", "back to live"),
     ("↑ / ↓", "previous / next row (in the log)"),
     (
-        "arrows on a panel's edge",
-        "resize the panels (Enter: the default size)",
+        "← → ↑ ↓",
+        "on a focused panel edge: resize the panels (Enter: the default size)",
     ),
     ("Esc", "close this overlay, cancel a repeat or an injection"),
     ("?", "show / hide these shortcuts"),
