@@ -628,3 +628,75 @@ async fn a_new_domain_starts_a_new_draft() {
         json!({"increment": {"by": 0, "counter_id": ""}})
     );
 }
+
+thread_local! {
+    /// How many times [`Drawn`] was rendered.
+    static DRAWS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Properties that never equal the ones before, so a render of whatever holds [`Drawn`]
+/// renders it again unless something skips it.
+#[derive(yew::Properties)]
+struct AlwaysNew {}
+
+impl PartialEq for AlwaysNew {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
+}
+
+/// Counts its renders.
+#[yew::function_component]
+fn Drawn(_: &AlwaysNew) -> yew::Html {
+    DRAWS.with(|d| d.set(d.get() + 1));
+    yew::html! { <span>{ "drawn" }</span> }
+}
+
+#[derive(yew::Properties, PartialEq)]
+struct HostProps {
+    markup: Rc<yew::Html>,
+    kept: bool,
+    tick: u32,
+}
+
+/// Holds `markup`, as [`Kept`] markup or plainly.
+#[yew::function_component]
+fn Host(props: &HostProps) -> yew::Html {
+    use decider_web::widgets::kept::Kept;
+    let inner = if props.kept {
+        yew::html! { <Kept html={props.markup.clone()} /> }
+    } else {
+        (*props.markup).clone()
+    };
+    yew::html! { <div data-tick={props.tick.to_string()}>{ inner }</div> }
+}
+
+#[wasm_bindgen_test]
+async fn kept_markup_is_not_drawn_again_by_its_holders_render_until_it_is_replaced() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let draws = || DRAWS.with(|d| d.get());
+    for kept in [false, true] {
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let markup = Rc::new(yew::html! { <Drawn /> });
+        let props = |markup: &Rc<yew::Html>, tick| HostProps {
+            markup: markup.clone(),
+            kept,
+            tick,
+        };
+        let mut handle =
+            yew::Renderer::<Host>::with_root_and_props(root.clone(), props(&markup, 0)).render();
+        settle().await;
+        let before = draws();
+        handle.update(props(&markup, 1));
+        settle().await;
+        // Plain markup is walked again, and its component with it; kept markup is not.
+        assert_eq!(draws() - before, u32::from(!kept), "kept: {kept}");
+        assert_eq!(root.text_content().unwrap(), "drawn");
+        // Replaced (a new `Rc`, even of the same content): drawn again.
+        handle.update(props(&Rc::new(yew::html! { <Drawn /> }), 2));
+        settle().await;
+        assert_eq!(draws() - before, 1 + u32::from(!kept), "kept: {kept}");
+        handle.destroy();
+    }
+}

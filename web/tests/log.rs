@@ -828,6 +828,31 @@ async fn following_the_tail_keeps_the_newest_row_in_view() {
 }
 
 #[wasm_bindgen_test]
+async fn facts_flash_once_when_they_arrive_not_again_back_from_the_past() {
+    let mut engine = counter_engine();
+    given_counters(&mut engine, 1_000);
+    let mut log = Mounted::new(engine, true, None).await;
+    given_counters(&mut log.shared.engine.borrow_mut(), 500);
+    log.refresh().await;
+    let fresh = |log: &Mounted| {
+        log.rows()
+            .iter()
+            .filter(|r| has_class(r, "log-row-fresh"))
+            .count()
+    };
+    assert!(eventually(|| log.in_view(1_499)).await);
+    assert!(fresh(&log) > 0, "the facts that just arrived flash");
+
+    // Into the past and back to the tail: nothing arrived, nothing flashes.
+    (log.follow, log.cursor) = (false, Some(500));
+    log.update().await;
+    (log.follow, log.cursor) = (true, None);
+    log.update().await;
+    assert!(eventually(|| log.in_view(1_499)).await);
+    assert_eq!(fresh(&log), 0, "{:?}", log.positions());
+}
+
+#[wasm_bindgen_test]
 async fn the_future_is_dimmed_while_viewing_the_past() {
     let log = Mounted::new(restaurant_not_on_menu(), false, Some(4)).await;
     assert!(!has_class(&log.row(3).unwrap(), "log-row-future"));

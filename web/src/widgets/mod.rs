@@ -1,8 +1,9 @@
 //! Generic pieces the panels share: a collapsible JSON tree, a JSON diff, a virtual list,
-//! the splitters between panels, and text shortening.
+//! the splitters between panels, kept markup, and text shortening.
 
 pub mod json_diff;
 pub mod json_tree;
+pub mod kept;
 pub mod splitter;
 pub mod text;
 pub mod virtual_list;

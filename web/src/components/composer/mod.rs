@@ -15,6 +15,7 @@ pub use repeat::MAX_REPEAT;
 use crate::components::schema_form::schema::{self, Variant};
 use crate::components::schema_form::{unique_prefix, Draft, RawJson, SchemaForm};
 use crate::examples::Example;
+use crate::widgets::kept::Kept;
 use decider_core::boundary::rows::message_name;
 use decider_core::{DynDomain, MessageKind};
 use picker::command_picker;
@@ -219,7 +220,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
     };
     // The shelves are built again only when what they list changes: not when the
     // composer is locked or unlocked (the first move into the past), nor with each key
-    // typed. Their clicks fill the draft through a setter that stays valid.
+    // typed; and drawn as `Kept` markup, so those renders do not walk their hundred
+    // buttons either. Their clicks fill the draft through a setter that stays valid.
     let shelves = {
         let (catalog, fill) = (catalog.clone(), fill.clone());
         use_memo(
@@ -235,8 +237,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         .unwrap_or_else(|| "unknown command".into())
                 };
                 (
-                    examples(listed, &fill, submitted.is_empty()),
-                    history(submitted, name_of, &fill),
+                    Rc::new(examples(listed, &fill, submitted.is_empty())),
+                    Rc::new(history(submitted, name_of, &fill)),
                 )
             },
         )
@@ -266,7 +268,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
         },
     };
     let first_time = props.history.is_empty();
-    let (examples, history) = (*shelves).clone();
+    let (examples, history) = (
+        html! { <Kept html={shelves.0.clone()} /> },
+        html! { <Kept html={shelves.1.clone()} /> },
+    );
     let error_id = format!("{ids}-error");
     let repeat_id = format!("{ids}-repeat");
     let n = count.unwrap_or(1);

@@ -175,7 +175,10 @@ pub fn Log(props: &LogProps) -> Html {
     reveal.borrow_mut().follow(props.reveal);
     let update = use_force_update();
     let len = props.len;
-    // Facts at positions from this one on arrived with the last growth of the log.
+    // Facts at positions from this one on arrived with the last growth of the log while
+    // it followed the tail. Leaving the tail (the past) forgets them: back at the tail,
+    // facts that arrived long before do not flash again (their animation would restyle and
+    // repaint every row in view in each frame of the next second, a slider move's too).
     let fresh_from = use_mut_ref(|| None::<u64>);
     let last_head = use_mut_ref(|| props.head);
     if props.head != *last_head.borrow() {
@@ -183,7 +186,10 @@ pub fn Log(props: &LogProps) -> Html {
             (props.head > *last_head.borrow()).then_some(*last_head.borrow());
         *last_head.borrow_mut() = props.head;
     }
-    let fresh_from = (*fresh_from.borrow()).filter(|_| props.follow);
+    if !props.follow {
+        *fresh_from.borrow_mut() = None;
+    }
+    let fresh_from = *fresh_from.borrow();
 
     let reveal_index = {
         let reveal = reveal.clone();
