@@ -209,6 +209,34 @@ function lowContrast(page) {
   });
 }
 
+test("entering the past makes no element: live, the past banner waits unseen and out of reach", async () => {
+  const { page, errors } = await open(env);
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  // Live: in the page, but not seen, not reachable by Tab, and not named by its test id.
+  const idle = page.locator(".timeline-dock .banner-past");
+  assert.equal(await idle.count(), 1);
+  assert.equal(await idle.isVisible(), false);
+  assert.equal(await page.getByTestId("past-banner").count(), 0);
+  const focused = await idle.locator("button").evaluateAll((buttons) =>
+    buttons.map((b) => (b.focus(), document.activeElement === b)));
+  assert.deepEqual(focused, [false, false], "its buttons take no focus while live");
+  // Into the past: the banner is shown, and no element is made or removed in the dock.
+  await page.evaluate(() => {
+    window.dockChanges = 0;
+    new MutationObserver((records) => {
+      for (const r of records) window.dockChanges += r.addedNodes.length + r.removedNodes.length;
+    }).observe(document.querySelector(".timeline-dock"), { childList: true, subtree: true });
+  });
+  await page.getByTestId("timeline").fill("3");
+  await page.getByTestId("past-banner").waitFor();
+  assert.match(await page.getByTestId("past-banner").textContent(), /the state after fact #2 \(position 3 of \d+\)/);
+  assert.equal(await page.evaluate(() => window.dockChanges), 0, "nodes made or removed in the dock");
+  await page.getByTestId("live-button").click();
+  assert.equal(await page.getByTestId("past-banner").count(), 0);
+  assert.equal(await idle.isVisible(), false);
+  assert.deepEqual(errors, []);
+});
+
 test("text keeps a 4.5:1 contrast in the light and the dark scheme, live and in the past", async () => {
   for (const colorScheme of ["light", "dark"]) {
     const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });

@@ -26,13 +26,17 @@ pub fn error_banner(store: &SessionHandle) -> Html {
     }
 }
 
-/// The "viewing the past" banner of the session in `store`, with its two ways out, present
-/// only in the past. A plain function of the page's session, as [`error_banner`].
+/// The "viewing the past" banner of the session in `store`, with its two ways out. A plain
+/// function of the page's session, as [`error_banner`].
+///
+/// Seen only in the past, it is in the page while live too, unseen (`banner-idle`: not
+/// drawn, not in the accessibility tree, its buttons out of the tab order) and without its
+/// `data-testid`, its texts those of the head: entering the past then makes and lays out
+/// no element, it changes the banner's class and texts as each move within the past does.
 pub fn past_banner(store: &SessionHandle) -> Html {
     let session = store.get();
-    let Some(cursor) = session.cursor() else {
-        return html! {};
-    };
+    let past = session.in_past();
+    let cursor = session.position();
     let live = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Live))
@@ -42,7 +46,8 @@ pub fn past_banner(store: &SessionHandle) -> Html {
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Fork))
     };
     html! {
-        <div class="banner banner-past" role="status" data-testid="past-banner">
+        <div class={classes!("banner", "banner-past", (!past).then_some("banner-idle"))}
+            role="status" data-testid={past.then_some("past-banner")}>
             <span class="banner-glyph" aria-hidden="true">{ "⚠" }</span>
             <span class="banner-text">
                 { "Viewing the past: " }
