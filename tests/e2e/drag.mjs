@@ -6,12 +6,22 @@
 // (layouts, dirty layout objects, style recalcs, elements restyled) and their mean. PROFILE=1: instead, a
 // sampled JS profile of MOVES moves (20), inclusive and self time by function (a build
 // that keeps names: see wasm-sizes.mjs). EXTRA_CSS: rules added to the page first.
+// FROM_PAST=1: before the drag, the slider set into the past by a script and the page
+// taken back to live by the banner's button, as the bench does before its drag.
 import { start, open, counterSession } from "./helpers.mjs";
 
 const env = await start();
 const { page } = await open(env);
 await counterSession(page, Number(process.env.FACTS ?? 100_000));
 if (process.env.EXTRA_CSS) await page.addStyleTag({ content: process.env.EXTRA_CSS });
+if (process.env.FROM_PAST) {
+  await page.getByTestId("timeline").evaluate((s) => {
+    s.value = String(Math.round(Number(s.max) / 8));
+    s.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await page.getByTestId("live-button").click();
+  await page.getByTestId("past-banner").waitFor({ state: "detached" });
+}
 const cdp = await page.context().newCDPSession(page);
 const box = await page.getByTestId("timeline").boundingBox();
 const y = box.y + box.height / 2;
@@ -75,10 +85,14 @@ if (process.env.PROFILE) {
   for (const [i, input] of inputs.entries()) {
     console.log(`--- input`);
     // Counts that do not move with the load, over the move's work (its input and its
-    // frame: the 100 ms from its input, not what the page does once the moves rest):
-    // layouts, the objects they lay out, style recalcs and the elements restyled.
+    // frame: from the start of the task its input runs in, which holds the frame's
+    // animations before it, over the 100 ms from its input, not what the page does once
+    // the moves rest): layouts, the objects they lay out, style recalcs and the elements
+    // restyled.
     const end = Math.min(inputs[i + 1]?.ts ?? Infinity, input.ts + 100_000);
-    const work = mine.filter((e) => e.ts >= input.ts - 1000 && e.ts < end);
+    const task = mine.find((e) => e.name === "RunTask" && e.ts <= input.ts && e.ts + e.dur >= input.ts + input.dur);
+    const from = Math.min(task?.ts ?? input.ts, input.ts - 1000);
+    const work = mine.filter((e) => e.ts >= from && e.ts < end);
     const layouts = work.filter((e) => e.name === "Layout");
     const styles = work.filter((e) => e.name === "UpdateLayoutTree");
     const ms = (name) => work.filter((e) => e.name === name).reduce((a, e) => a + (e.tdur ?? e.dur) / 1000, 0);
