@@ -740,7 +740,7 @@ fn conflict<C>(conflict: Conflict) -> StepFailure<C> {
 /// (the same items otherwise): std collects a `Vec`'s mapped `into_iter` in place, so the
 /// engine keeps its reactions' list between steps though each step's names borrow the
 /// system anew.
-fn recycle<'a, 'b, C>(list: Vec<(&'a str, C)>) -> Vec<(&'b str, C)> {
+fn recycle<'b, C>(list: Vec<(&str, C)>) -> Vec<(&'b str, C)> {
     debug_assert!(list.is_empty(), "only an empty list is kept");
     list.into_iter()
         .map(|_| unreachable!("an empty list"))
