@@ -6,9 +6,9 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use decider_bench::order::{self, OrderDecider};
 use decider_bench::plain::PlainLoop;
 use decider_bench::workloads::{
-    config, counter_engine, counter_flows, mirror_system, next_position, order_engine,
-    restaurant_engine, restaurant_flow, run_commands, welcome_engine, welcome_flows,
-    RestaurantFlow,
+    config, counter_engine, mirror_commands, mirror_system, next_position, order_engine,
+    restaurant_commands, restaurant_engine, run_commands, welcome_commands, welcome_engine,
+    welcome_flows, RestaurantFlow,
 };
 use decider_core::{fold, Decider, Engine};
 use decider_domains::counter::{replay_workload, Counter};
@@ -26,9 +26,9 @@ fn orders(c: &mut Criterion) {
         group.throughput(Throughput::Elements(commands.len() as u64));
         group.bench_function(format!("engine {streams}x{per_stream}"), |b| {
             b.iter_batched(
-                || order_engine(config(1024)),
-                |mut engine| {
-                    run_commands(&mut engine, &commands);
+                || (order_engine(config(1024)), commands.clone()),
+                |(mut engine, commands)| {
+                    run_commands(&mut engine, commands);
                     engine
                 },
                 BatchSize::PerIteration,
@@ -36,11 +36,9 @@ fn orders(c: &mut Criterion) {
         });
         group.bench_function(format!("plain loop {streams}x{per_stream}"), |b| {
             b.iter_batched(
-                || PlainLoop::new(OrderDecider),
-                |mut plain| {
-                    for command in &commands {
-                        let _ = black_box(plain.handle(command));
-                    }
+                || (PlainLoop::new(OrderDecider), commands.clone()),
+                |(mut plain, commands)| {
+                    plain.run(commands);
                     plain
                 },
                 BatchSize::PerIteration,
@@ -58,9 +56,9 @@ fn snapshots(c: &mut Criterion) {
     for every in [64, 1024, u64::MAX] {
         group.bench_function(format!("engine 25000x4, snapshot every {every}"), |b| {
             b.iter_batched(
-                || order_engine(config(every)),
-                |mut engine| {
-                    run_commands(&mut engine, &commands);
+                || (order_engine(config(every)), commands.clone()),
+                |(mut engine, commands)| {
+                    run_commands(&mut engine, commands);
                     engine
                 },
                 BatchSize::PerIteration,
@@ -77,9 +75,9 @@ fn flows(c: &mut Criterion) {
     group.throughput(Throughput::Elements(FLOWS as u64));
     group.bench_function("order one-hop, 1k flows", |b| {
         b.iter_batched(
-            welcome_engine,
-            |mut engine| {
-                welcome_flows(&mut engine, 0, FLOWS);
+            || (welcome_engine(), welcome_commands(0..FLOWS)),
+            |(mut engine, commands)| {
+                welcome_flows(&mut engine, commands);
                 engine
             },
             BatchSize::PerIteration,
@@ -87,9 +85,9 @@ fn flows(c: &mut Criterion) {
     });
     group.bench_function("counter one-hop, 1k flows", |b| {
         b.iter_batched(
-            counter_engine,
-            |mut engine| {
-                counter_flows(&mut engine, FLOWS as u64);
+            || (counter_engine(), mirror_commands(FLOWS as u64)),
+            |(mut engine, commands)| {
+                run_commands(&mut engine, commands);
                 engine
             },
             BatchSize::PerIteration,
@@ -101,11 +99,12 @@ fn flows(c: &mut Criterion) {
     ] {
         group.bench_function(format!("{name}, 1k flows"), |b| {
             b.iter_batched(
-                || restaurant_engine(config(1024)),
-                |mut engine| {
-                    for n in 0..FLOWS {
-                        restaurant_flow(&mut engine, flow, n);
-                    }
+                || {
+                    let engine = restaurant_engine(config(1024));
+                    (engine, restaurant_commands(flow, 0..FLOWS))
+                },
+                |(mut engine, commands)| {
+                    run_commands(&mut engine, commands);
                     engine
                 },
                 BatchSize::PerIteration,
@@ -128,7 +127,7 @@ fn replay(c: &mut Criterion) {
 /// Time travel, one flow's trace and a rebuild, over a 1M-event counter log.
 fn million(c: &mut Criterion) {
     let mut engine = counter_engine();
-    counter_flows(&mut engine, 499_999);
+    run_commands(&mut engine, mirror_commands(499_999));
     let last = engine.submit(decider_domains::counter::CounterCommand::Increment {
         counter_id: "a".into(),
         by: 0,

@@ -6,8 +6,8 @@
 use decider_bench::heap::{self, parts, payload_bytes, Counting};
 use decider_bench::order;
 use decider_bench::workloads::{
-    config, counter_engine, counter_flows, counter_streams, order_engine, restaurant_engine,
-    restaurant_flow, run_commands, RestaurantFlow,
+    config, counter_engine, mirror_commands, order_engine, restaurant_commands, restaurant_engine,
+    run_commands, stream_commands, RestaurantFlow,
 };
 use decider_core::{CommandEnvelope, Engine, JournalEntry, StepRecord, System};
 use std::hint::black_box;
@@ -71,7 +71,7 @@ fn layout<Y: System>() -> String {
 fn teardown() {
     const ITEMS_PER_CHUNK: usize = 512;
     let mut engine = counter_engine();
-    counter_streams(&mut engine, 1_000_000);
+    run_commands(&mut engine, stream_commands(1_000_000));
     let start = Instant::now();
     let mut remains = black_box(engine).into_remains();
     let (mut chunks, mut longest) = (0, Duration::ZERO);
@@ -116,17 +116,17 @@ fn main() {
     }
     measure("counter one-hop, 100k flows", || {
         let mut engine = counter_engine();
-        counter_flows(&mut engine, 100_000);
+        run_commands(&mut engine, mirror_commands(100_000));
         engine
     });
     measure("counter one-hop, 500k flows (1M facts)", || {
         let mut engine = counter_engine();
-        counter_flows(&mut engine, 500_000);
+        run_commands(&mut engine, mirror_commands(500_000));
         engine
     });
     measure("orders 25000x4", || {
         let mut engine = order_engine(config(1024));
-        run_commands(&mut engine, &order::commands(25_000, 4));
+        run_commands(&mut engine, order::commands(25_000, 4));
         engine
     });
     for (name, flow, every) in [
@@ -148,9 +148,7 @@ fn main() {
     ] {
         measure(name, || {
             let mut engine = restaurant_engine(config(every));
-            for n in 0..10_000 {
-                restaurant_flow(&mut engine, flow, n);
-            }
+            run_commands(&mut engine, restaurant_commands(flow, 0..10_000));
             engine
         });
     }

@@ -16,13 +16,15 @@
 //! in segments of 4,000 entries in their stored form, as IndexedDB keeps them, in their
 //! JSON form, or in their packed form, as the packed images beside them keep them, then
 //! read back through the boundary, as a cold load of the page does;
-//! `--toggle-collect='*write_segments*'` or `'*read_segments*'` counts one part).
+//! `--toggle-collect='*write_segments*'` or `'*read_segments*'` counts one part). The
+//! commands of `orders`, `welcome` and `plain` are made before the measured function,
+//! which takes them owned (`run_commands`, `welcome_flows`, `plain_commands`).
 
 use decider_bench::order;
 use decider_bench::plain::PlainLoop;
 use decider_bench::workloads::{
-    config, counter_engine, counter_flows, counter_streams, mirror_system, order_engine,
-    run_commands, welcome_engine, welcome_flows, MirrorSystem,
+    config, counter_engine, mirror_commands, mirror_system, order_engine, run_commands,
+    stream_commands, welcome_commands, welcome_engine, welcome_flows, MirrorSystem,
 };
 use decider_core::{Engine, StreamId};
 use std::hint::black_box;
@@ -36,7 +38,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("trace") => {
             let mut engine = counter_engine();
-            counter_flows(&mut engine, number(1, 500_000));
+            run_commands(&mut engine, mirror_commands(number(1, 500_000)));
             let last = engine.journal().len() - 3;
             let root = engine.journal()[last]
                 .as_step()
@@ -45,7 +47,7 @@ fn main() {
         }
         Some("rebuild") => {
             let mut engine = counter_engine();
-            counter_flows(&mut engine, number(1, 100_000));
+            run_commands(&mut engine, mirror_commands(number(1, 100_000)));
             let journal = engine.journal().to_vec();
             let entries = journal.len() as u64;
             let t = Instant::now();
@@ -54,8 +56,9 @@ fn main() {
         }
         Some("welcome") => {
             let (mut engine, flows) = (welcome_engine(), number(1, 50_000));
+            let commands = welcome_commands(0..flows as usize);
             let t = Instant::now();
-            welcome_flows(&mut engine, 0, flows as usize);
+            welcome_flows(&mut engine, commands);
             per_unit("welcome_flows", flows, "flow", t);
             black_box(engine.timeline().head());
         }
@@ -63,19 +66,20 @@ fn main() {
         Some("travel") => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
             let mut engine = order_engine(config(number(3, 1024)));
-            run_commands(&mut engine, &commands);
+            run_commands(&mut engine, commands);
             travel(&engine, number(4, 1000));
         }
         Some("plain") => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
+            let count = commands.len() as u64;
             let t = Instant::now();
-            let plain = plain_commands(&commands);
-            per_unit("plain_commands", commands.len() as u64, "command", t);
+            let plain = plain_commands(commands);
+            per_unit("plain_commands", count, "command", t);
             black_box(plain.events());
         }
         Some("slider") => {
             let mut engine = counter_engine();
-            counter_streams(&mut engine, number(1, 100_000));
+            run_commands(&mut engine, stream_commands(number(1, 100_000)));
             slider(
                 &engine,
                 number(2, 100),
@@ -85,9 +89,10 @@ fn main() {
         _ => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
             let mut engine = order_engine(config(number(3, 1024)));
+            let count = commands.len() as u64;
             let t = Instant::now();
-            run_commands(&mut engine, &commands);
-            per_unit("run_commands", commands.len() as u64, "command", t);
+            run_commands(&mut engine, commands);
+            per_unit("run_commands", count, "command", t);
             black_box(engine.timeline().head());
         }
     }
@@ -111,14 +116,12 @@ fn rebuild(
     Engine::from_journal(Arc::new(mirror_system()), config, journal).ok()
 }
 
-/// Runs `commands` through the plain loop ([`PlainLoop`]), returned so that its drop is
-/// not counted (as `run_commands` does not count the engine's).
+/// Runs `commands` through the plain loop ([`PlainLoop::run`]), returned so that its drop
+/// is not counted (as `run_commands` does not count the engine's).
 #[inline(never)]
-fn plain_commands(commands: &[order::OrderCommand]) -> PlainLoop<order::OrderDecider> {
+fn plain_commands(commands: Vec<order::OrderCommand>) -> PlainLoop<order::OrderDecider> {
     let mut plain = PlainLoop::new(order::OrderDecider);
-    for command in commands {
-        let _ = black_box(plain.handle(command));
-    }
+    plain.run(commands);
     plain
 }
 

@@ -172,7 +172,8 @@ pub fn command(order_id: &str, n: usize, per_stream: usize) -> OrderCommand {
         n if n + 1 == per_stream => OrderCommand::Confirm { order_id },
         n => OrderCommand::AddItem {
             order_id,
-            item: format!("item-{n}"),
+            // Of its exact length, as a deserialized one is (`format!` leaves room).
+            item: ["item-", &n.to_string()].concat(),
         },
     }
 }

@@ -4,6 +4,7 @@
 
 use decider_core::{fold, Decider, StreamId};
 use std::collections::HashMap;
+use std::hint::black_box;
 
 /// Events by stream, and nothing else: no envelopes, no journal, no snapshots.
 pub struct PlainLoop<D: Decider> {
@@ -30,6 +31,15 @@ impl<D: Decider> PlainLoop<D> {
         let count = new.len();
         events.extend(new);
         Ok(count)
+    }
+
+    /// Handles each of `commands`, made before and handed over owned as
+    /// [`crate::workloads::run_commands`] hands the engine its own: each is dropped once
+    /// handled (the loop keeps no command).
+    pub fn run(&mut self, commands: Vec<D::Command>) {
+        for command in commands {
+            let _ = black_box(self.handle(&command));
+        }
     }
 
     /// The number of events stored.

@@ -3,9 +3,10 @@
 use crate::order::{self, OrderDecider, OrderSystem, Welcome, WelcomeSystem};
 use decider_core::saga::{Saga, Stateless};
 use decider_core::view::NoView;
-use decider_core::{Engine, EngineConfig, Fact, Id, Parts, System};
+use decider_core::{Engine, EngineConfig, Fact, Parts, System};
 use decider_domains::counter::{Counter, CounterCommand, CounterEvent, CounterRejection};
 use decider_domains::restaurant::{self, Command, MenuItem, OrderCommand, RestaurantCommand};
+use std::ops::Range;
 
 /// The default configuration with a snapshot every `snapshot_every` facts.
 pub fn config(snapshot_every: u64) -> EngineConfig {
@@ -30,21 +31,35 @@ pub fn welcome_engine() -> Engine<WelcomeSystem> {
     Engine::new(system, EngineConfig::default())
 }
 
-/// Submits each command and runs it to the end (one step each).
-pub fn run_commands<Y: System>(engine: &mut Engine<Y>, commands: &[Y::Command]) {
+/// Submits each command and runs it to the end (one step each, and its reactions).
+///
+/// The commands are the caller's, made before and handed over owned, as a real caller
+/// has them (just deserialized or built): neither their making nor a copy is measured,
+/// only what the engine does with each. Out of line, so a profiler's
+/// `--toggle-collect='decider_bench::workloads::run_commands*'` names exactly that.
+#[inline(never)]
+pub fn run_commands<Y: System>(engine: &mut Engine<Y>, commands: Vec<Y::Command>) {
     for command in commands {
-        engine.submit(command.clone());
+        engine.submit(command);
         engine.run_until_idle(u64::MAX);
     }
 }
 
-/// Runs `flows` one-hop order flows from flow `first` on: each places an order, whose
-/// event makes the saga add an item (two commands, two events).
-pub fn welcome_flows(engine: &mut Engine<WelcomeSystem>, first: usize, flows: usize) {
-    for n in first..first + flows {
-        engine.submit(order::command(&format!("w{n}"), 0, 2));
-        engine.run_until_idle(u64::MAX);
-    }
+/// The commands of one-hop order flows `flows` ([`welcome_flows`]): each places order
+/// `w<n>`.
+pub fn welcome_commands(flows: Range<usize>) -> Vec<order::OrderCommand> {
+    flows
+        .map(|n| order::command(&format!("w{n}"), 0, 2))
+        .collect()
+}
+
+/// Runs one one-hop order flow for each of `commands` ([`welcome_commands`]): the order
+/// placed makes the saga add an item (two commands, two events). Out of line, so a
+/// profiler's `--toggle-collect='decider_bench::workloads::welcome_flows*'` names exactly
+/// the flows.
+#[inline(never)]
+pub fn welcome_flows(engine: &mut Engine<WelcomeSystem>, commands: Vec<order::OrderCommand>) {
+    run_commands(engine, commands);
 }
 
 /// The restaurant engine, with restaurant `luigi` created and open (capacity unbounded).
@@ -56,7 +71,7 @@ pub fn restaurant_engine(config: EngineConfig) -> Engine<restaurant::RestaurantS
         name: item_id.into(),
         price_cents: 900,
     });
-    for command in [
+    let setup = [
         RestaurantCommand::CreateRestaurant {
             restaurant_id: luigi(),
             name: "Luigi's".into(),
@@ -66,10 +81,8 @@ pub fn restaurant_engine(config: EngineConfig) -> Engine<restaurant::RestaurantS
         RestaurantCommand::Open {
             restaurant_id: luigi(),
         },
-    ] {
-        engine.submit(Command::Restaurant(command));
-        engine.run_until_idle(u64::MAX);
-    }
+    ];
+    run_commands(&mut engine, setup.map(Command::Restaurant).into());
     engine
 }
 
@@ -82,32 +95,31 @@ pub enum RestaurantFlow {
     NotOnMenu,
 }
 
-/// Runs restaurant flow `flow` for order `o<n>`; returns the flow's correlation id.
-pub fn restaurant_flow(
-    engine: &mut Engine<restaurant::RestaurantSystem>,
-    flow: RestaurantFlow,
-    n: usize,
-) -> Id {
-    let order_id = format!("o{n}");
+/// The commands of restaurant flow `flow` for orders `o<n>`, `n` in `orders`, in order
+/// ([`run_commands`] runs each to the end): the order placed and, on the happy path, then
+/// marked prepared.
+pub fn restaurant_commands(flow: RestaurantFlow, orders: Range<usize>) -> Vec<Command> {
     let dish = match flow {
         RestaurantFlow::HappyPath => "margherita",
         RestaurantFlow::NotOnMenu => "sushi",
     };
-    let user = engine.submit(Command::Order(OrderCommand::PlaceOrder {
-        order_id: order_id.as_str().into(),
-        restaurant_id: "luigi".into(),
-        customer: "Ada".into(),
-        items: [dish.into(), "tiramisu".into()].into(),
-    }));
-    engine.run_until_idle(u64::MAX);
-    if flow == RestaurantFlow::HappyPath {
-        engine.submit(Command::Restaurant(RestaurantCommand::MarkPrepared {
+    let mut commands = Vec::with_capacity(orders.len() * 2);
+    for n in orders {
+        let order_id = format!("o{n}");
+        commands.push(Command::Order(OrderCommand::PlaceOrder {
+            order_id: order_id.as_str().into(),
             restaurant_id: "luigi".into(),
-            order_id: order_id.into(),
+            customer: "Ada".into(),
+            items: [dish.into(), "tiramisu".into()].into(),
         }));
-        engine.run_until_idle(u64::MAX);
+        if flow == RestaurantFlow::HappyPath {
+            commands.push(Command::Restaurant(RestaurantCommand::MarkPrepared {
+                restaurant_id: "luigi".into(),
+                order_id: order_id.into(),
+            }));
+        }
     }
-    user
+    commands
 }
 
 /// The counter's one-hop flow: an increment of counter `a` makes this saga increment `b`.
@@ -158,21 +170,15 @@ pub fn counter_engine() -> Engine<MirrorSystem> {
     Engine::new(mirror_system(), EngineConfig::default())
 }
 
-/// Runs `flows` counter flows (each records two events through the saga).
-pub fn counter_flows(engine: &mut Engine<MirrorSystem>, flows: u64) {
-    for _ in 0..flows {
-        engine.submit(increment("a", 0));
-        engine.run_until_idle(10);
-    }
+/// The commands of `flows` counter one-hop flows ([`Mirror`]): increments of counter `a`.
+pub fn mirror_commands(flows: u64) -> Vec<CounterCommand> {
+    (0..flows).map(|_| increment("a", 0)).collect()
 }
 
-/// Submits `facts` increments, each of a counter of its own (`c0`, `c1`, …), as the
-/// playground's Repeat makes them: one fact and one stream per command.
-pub fn counter_streams(engine: &mut Engine<MirrorSystem>, facts: u64) {
-    for i in 0..facts {
-        engine.submit(increment(&format!("c{i}"), 1));
-        engine.run_until_idle(10);
-    }
+/// `facts` increments, each of a counter of its own (`c0`, `c1`, …), as the playground's
+/// Repeat makes them: one fact and one stream per command.
+pub fn stream_commands(facts: u64) -> Vec<CounterCommand> {
+    (0..facts).map(|i| increment(&format!("c{i}"), 1)).collect()
 }
 
 /// The position after `position` in a pseudo-random walk over `0..head` (a linear

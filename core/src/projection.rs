@@ -221,7 +221,12 @@ impl<Y: System> Projection<Y> {
 
     /// Takes the command at the front of the queue out to handle it.
     pub(crate) fn take_front(&mut self) -> Option<SharedCommand<Y::Command>> {
-        let front = self.queue.pop_front()?;
+        // The only command (the common case: each submitted and run at once) is also the
+        // last, and taken from the back without shifting the queue's slots.
+        let front = match self.queue.len() {
+            1 => self.queue.pop_back(),
+            _ => self.queue.pop_front(),
+        }?;
         self.steps += 1;
         Some(front)
     }

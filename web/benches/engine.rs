@@ -10,9 +10,9 @@
 use decider_bench::order::{self, OrderDecider};
 use decider_bench::plain::PlainLoop;
 use decider_bench::workloads::{
-    config, counter_engine, counter_flows, mirror_system, next_position, order_engine,
-    restaurant_engine, restaurant_flow, run_commands, welcome_engine, welcome_flows,
-    RestaurantFlow,
+    config, counter_engine, mirror_commands, mirror_system, next_position, order_engine,
+    restaurant_commands, restaurant_engine, run_commands, welcome_commands, welcome_engine,
+    welcome_flows, RestaurantFlow,
 };
 use decider_core::Engine;
 use std::hint::black_box;
@@ -50,8 +50,8 @@ fn orders(c: &mut Criterion) {
         b.iter_custom(|iters| {
             batched(
                 iters,
-                || order_engine(config(1024)),
-                |engine| run_commands(engine, &commands),
+                || (order_engine(config(1024)), commands.clone()),
+                |(engine, commands)| run_commands(engine, std::mem::take(commands)),
             )
         })
     });
@@ -59,12 +59,8 @@ fn orders(c: &mut Criterion) {
         b.iter_custom(|iters| {
             batched(
                 iters,
-                || PlainLoop::new(OrderDecider),
-                |plain| {
-                    for command in &commands {
-                        let _ = black_box(plain.handle(command));
-                    }
-                },
+                || (PlainLoop::new(OrderDecider), commands.clone()),
+                |(plain, commands)| plain.run(std::mem::take(commands)),
             )
         })
     });
@@ -76,9 +72,11 @@ fn flows(c: &mut Criterion) {
     ten_samples(c);
     c.bench_function("flows/order one-hop, 1k flows (wasm)", |b| {
         b.iter_custom(|iters| {
-            batched(iters, welcome_engine, |engine| {
-                welcome_flows(engine, 0, FLOWS)
-            })
+            batched(
+                iters,
+                || (welcome_engine(), welcome_commands(0..FLOWS)),
+                |(engine, commands)| welcome_flows(engine, std::mem::take(commands)),
+            )
         })
     });
     for (name, flow) in [
@@ -89,12 +87,11 @@ fn flows(c: &mut Criterion) {
             b.iter_custom(|iters| {
                 batched(
                     iters,
-                    || restaurant_engine(config(1024)),
-                    |engine| {
-                        for n in 0..FLOWS {
-                            restaurant_flow(engine, flow, n);
-                        }
+                    || {
+                        let engine = restaurant_engine(config(1024));
+                        (engine, restaurant_commands(flow, 0..FLOWS))
                     },
+                    |(engine, commands)| run_commands(engine, std::mem::take(commands)),
                 )
             })
         });
@@ -106,7 +103,7 @@ fn flows(c: &mut Criterion) {
 fn million(c: &mut Criterion) {
     ten_samples(c);
     let mut engine = counter_engine();
-    counter_flows(&mut engine, 500_000);
+    run_commands(&mut engine, mirror_commands(500_000));
     let head = engine.timeline().head();
     let last = engine
         .journal()

@@ -6,7 +6,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use decider_bench::heap::{self, parts, payload_bytes, Counting};
-use decider_bench::workloads::{config, restaurant_engine, restaurant_flow, RestaurantFlow};
+use decider_bench::workloads::{
+    config, restaurant_commands, restaurant_engine, run_commands, RestaurantFlow,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{
     console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion, Instant,
@@ -38,7 +40,8 @@ fn memory(_: &mut Criterion) {
     let mut engine = restaurant_engine(config(1024));
     let mut flows = 0;
     while engine.timeline().head() < 1_000_000 {
-        restaurant_flow(&mut engine, RestaurantFlow::HappyPath, flows);
+        let commands = restaurant_commands(RestaurantFlow::HappyPath, flows..flows + 1);
+        run_commands(&mut engine, commands);
         flows += 1;
     }
     let facts = engine.timeline().head();
