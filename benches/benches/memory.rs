@@ -3,7 +3,7 @@
 //! taken apart ([`decider_core::Remains`]). Run with
 //! `cargo bench -p decider-bench --bench memory`; figures are in BENCHMARKS.md.
 
-use decider_bench::heap::{self, parts, payload_bytes, Counting};
+use decider_bench::heap::{self, parts, payload_bytes, payload_bytes_with_texts, Counting};
 use decider_bench::order;
 use decider_bench::workloads::{
     config, counter_engine, mirror_commands, order_engine, restaurant_commands, restaurant_engine,
@@ -19,7 +19,14 @@ static ALLOCATOR: Counting = Counting;
 /// Builds an engine with `build`, then prints its live bytes per fact (all of them, the
 /// payload's own, and the engine's beyond the payload), the bytes each part of it frees
 /// when it is taken apart ([`Freeing`]), and the time that takes.
-fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
+///
+/// The payload is given twice. "As cloned" (the headline, [`payload_bytes`]): a clone of
+/// each message, which copies no text the messages share (`Arc<str>`), so those texts
+/// count as beyond the payload. "With its texts" ([`payload_bytes_with_texts`], on a
+/// second engine `build` makes): what those clones keep alive once the engine is dropped,
+/// each shared text counted once.
+fn measure<Y: System>(name: &str, build: impl Fn() -> Engine<Y>) {
+    let with_texts = payload_bytes_with_texts(&build, heap::live);
     let (before, blocks_before) = (heap::live(), heap::blocks());
     let engine = build();
     let bytes = heap::live() - before;
@@ -37,11 +44,14 @@ fn measure<Y: System>(name: &str, build: impl FnOnce() -> Engine<Y>) {
         .collect();
     println!(
         "{name}: {events} facts, {entries} journal entries, {bytes} bytes live \
-         ({:.0} bytes per fact: payload {:.0}, beyond the payload {:.0}; {:.2} live \
+         ({:.0} bytes per fact: payload as cloned {:.0}, beyond the payload as cloned {:.0}; \
+         payload with its texts {:.0}, beyond the payload with its texts {:.0}; {:.2} live \
          allocations per fact; freed per fact by part: {}); taken apart in {:.1} ms; {}",
         per_fact(bytes),
         per_fact(payload),
         per_fact(bytes - payload),
+        per_fact(with_texts),
+        per_fact(bytes - with_texts),
         per_fact(blocks),
         parts.join(", "),
         freed.as_secs_f64() * 1e3,

@@ -49,30 +49,67 @@ unsafe impl GlobalAlloc for Counting {
 /// The heap bytes the engine's payload needs on its own: every recorded event (or
 /// rejection: the refused command and the reason) and every command queued, each stored
 /// once by value with its own heap data, measured by cloning them into exact-size vectors
-/// while `live` reads the counting allocator's live bytes.
+/// while `live` reads the counting allocator's live bytes. A clone of a text the messages
+/// share (an `Arc<str>`) copies nothing, so those texts are not counted here (they are
+/// in [`payload_bytes_with_texts`]).
 pub fn payload_bytes<Y: System>(engine: &Engine<Y>, live: impl Fn() -> usize) -> usize {
-    let journal = engine.journal();
     let before = live();
-    let facts = || journal.iter().flat_map(|e| e.facts());
-    let rejected = facts().filter(|f| f.is_rejection()).count();
-    let mut events: Vec<Y::Event> = Vec::with_capacity(facts().count() - rejected);
-    let mut rejections: Vec<(Y::Command, Y::Rejection)> = Vec::with_capacity(rejected);
-    let mut commands: Vec<Y::Command> =
-        Vec::with_capacity(journal.iter().flat_map(JournalEntry::queued).count());
-    for entry in journal {
-        for fact in entry.facts() {
-            match fact.kind {
-                FactKindRef::Event { event, .. } => events.push(event.clone()),
-                FactKindRef::Rejected { command, reason } => {
-                    rejections.push((command.clone(), reason.clone()))
+    let payload = Payload::cloned(engine);
+    let bytes = live() - before;
+    drop(black_box(payload));
+    bytes
+}
+
+/// The heap bytes the payload keeps alive on its own, each text it shares counted once:
+/// the engine `build` makes, its messages cloned as [`payload_bytes`] clones them, then
+/// the engine dropped, so that the texts the clones shared with it stay alive for them
+/// alone; `live` reads the counting allocator's live bytes.
+pub fn payload_bytes_with_texts<Y: System>(
+    build: impl FnOnce() -> Engine<Y>,
+    live: impl Fn() -> usize,
+) -> usize {
+    let before = live();
+    let engine = build();
+    let payload = Payload::cloned(&engine);
+    drop(black_box(engine));
+    let bytes = live() - before;
+    drop(black_box(payload));
+    bytes
+}
+
+/// An engine's messages, each cloned once into exact-size vectors.
+struct Payload<Y: System> {
+    events: Vec<Y::Event>,
+    rejections: Vec<(Y::Command, Y::Rejection)>,
+    commands: Vec<Y::Command>,
+}
+
+impl<Y: System> Payload<Y> {
+    /// Every event and rejection `engine` recorded, and every command queued, cloned.
+    fn cloned(engine: &Engine<Y>) -> Self {
+        let journal = engine.journal();
+        let facts = || journal.iter().flat_map(|e| e.facts());
+        let rejected = facts().filter(|f| f.is_rejection()).count();
+        let mut payload = Payload {
+            events: Vec::with_capacity(facts().count() - rejected),
+            rejections: Vec::with_capacity(rejected),
+            commands: Vec::with_capacity(journal.iter().flat_map(JournalEntry::queued).count()),
+        };
+        for entry in journal {
+            for fact in entry.facts() {
+                match fact.kind {
+                    FactKindRef::Event { event, .. } => payload.events.push(event.clone()),
+                    FactKindRef::Rejected { command, reason } => {
+                        payload.rejections.push((command.clone(), reason.clone()))
+                    }
                 }
             }
+            payload
+                .commands
+                .extend(entry.queued().map(|c| c.command.clone()));
         }
-        commands.extend(entry.queued().map(|c| c.command.clone()));
+        payload
     }
-    let bytes = live() - before;
-    drop(black_box((events, rejections, commands)));
-    bytes
 }
 
 /// Takes `engine` apart a few items at a time and returns the heap bytes each part of it

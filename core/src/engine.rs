@@ -325,7 +325,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     fn enqueue_user(&mut self, command_id: Id, command: Y::Command) {
-        let envelope = Arc::new(CommandEnvelope {
+        let envelope = SharedCommand::new(CommandEnvelope {
             command_id,
             correlation_id: command_id,
             causation_id: command_id,
@@ -640,7 +640,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             let (fact_id, compensation) = (fact.id, fact.is_rejection());
             for (name, command) in reactions.drain(..) {
                 let ordinal = self.fresh_command_ordinal();
-                let reaction = Arc::new(CommandEnvelope {
+                let reaction = SharedCommand::new(CommandEnvelope {
                     command_id: self.ids.command(ordinal),
                     correlation_id: envelope.correlation_id,
                     causation_id: fact_id,

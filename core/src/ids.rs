@@ -10,7 +10,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::Arc;
 
 /// A message identifier: command id, event id, correlation id or causation id.
 ///
@@ -57,11 +56,12 @@ impl<'de> Deserialize<'de> for Id {
 
 /// Text that many records name (a stream, a reactor), shared behind one pointer: an
 /// `Arc<str>` would take two words in every record that holds it, this takes one (the
-/// length sits with the text). Compares, orders, hashes and serializes as its text.
+/// length sits with the text). Compares, orders, hashes and serializes as its text. A
+/// [`triomphe::Arc`]: no weak count, 8 bytes less than the standard `Arc`'s for each text.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(with = "String"))]
-pub struct SharedStr(Arc<Box<str>>);
+pub struct SharedStr(triomphe::Arc<Box<str>>);
 
 impl std::ops::Deref for SharedStr {
     type Target = str;
@@ -72,13 +72,13 @@ impl std::ops::Deref for SharedStr {
 
 impl From<&str> for SharedStr {
     fn from(s: &str) -> Self {
-        SharedStr(Arc::new(Box::from(s)))
+        SharedStr(triomphe::Arc::new(Box::from(s)))
     }
 }
 
 impl From<String> for SharedStr {
     fn from(s: String) -> Self {
-        SharedStr(Arc::new(s.into_boxed_str()))
+        SharedStr(triomphe::Arc::new(s.into_boxed_str()))
     }
 }
 
@@ -112,7 +112,7 @@ impl StreamId {
     /// The address of the shared text: the same for every clone of one id, different for
     /// ids made apart (even with the same text) while both live.
     pub(crate) fn addr(&self) -> usize {
-        Arc::as_ptr(&(self.0).0) as usize
+        (self.0).0.as_ptr() as usize
     }
 }
 

@@ -909,7 +909,7 @@ mod tests {
     }
 
     fn command(id: u64) -> SharedCommand<()> {
-        std::sync::Arc::new(CommandEnvelope {
+        SharedCommand::new(CommandEnvelope {
             command_id: Id(id),
             correlation_id: Id(id),
             causation_id: Id(id),

@@ -7,15 +7,24 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use triomphe::Arc;
 
 /// Text that many records hold (an id, a customer, a reason): shared, so that the
 /// commands and events of a flow, the streams' states and the board hold one copy of
 /// each, and copying one is a count, not an allocation. Serializes as its text, and reads
 /// into its shared allocation directly (serde's `Arc<str>` reads a `Box<str>` first, then
-/// copies it: two allocations and a copy for one text).
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// copies it: two allocations and a copy for one text). A [`triomphe::Arc`]: its
+/// allocation keeps a count and the text, not the standard `Arc`'s weak count as well
+/// (nothing holds a text weakly), 8 bytes less for each text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Text(Arc<str>);
+
+/// The empty text.
+impl Default for Text {
+    fn default() -> Self {
+        Text::from("")
+    }
+}
 
 /// The schema of its text, inline, as `Arc<str>`'s is.
 #[cfg(feature = "schema")]

@@ -22,7 +22,6 @@ use bincode::{DefaultOptions, Options};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// The version of the form, its first byte.
 const VERSION: u8 = 1;
@@ -69,7 +68,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                 out.number(step.step());
                 let id = step.command().command_id;
                 match queued.remove(&id) {
-                    Some(known) if Arc::ptr_eq(known, step.command()) => {
+                    Some(known) if SharedCommand::ptr_eq(known, step.command()) => {
                         out.byte(0);
                         out.id(id);
                     }
@@ -459,7 +458,7 @@ pub(super) fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> SharedComma
         depth,
         command: (),
     } = head;
-    Arc::new(CommandEnvelope {
+    SharedCommand::new(CommandEnvelope {
         command_id,
         correlation_id,
         causation_id,

@@ -28,7 +28,6 @@ use serde::{Serialize, Serializer};
 use serde_json::Number;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// An object's members, in order.
 type Members<'a> = Vec<(Cow<'a, str>, Tree<'a>)>;
@@ -62,7 +61,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                     let id = step.command().command_id;
                     let named = queued
                         .get(&id)
-                        .is_some_and(|known| Arc::ptr_eq(known, step.command()));
+                        .is_some_and(|known| SharedCommand::ptr_eq(known, step.command()));
                     if named {
                         queued.remove(&id);
                     }
