@@ -30,8 +30,9 @@ pub struct Streams<S> {
     /// was not written since, so it is not in `written` yet.
     epoch: u32,
     /// How many streams there were at the last [`Streams::take_written`]: the streams in
-    /// `written` beyond the ones created since were there before it.
-    taken: usize,
+    /// `written` beyond the ones created since were there before it. (A `u32`, as the
+    /// ordinals are, fits beside `epoch`: every snapshot's projection holds a `Streams`.)
+    taken: u32,
 }
 
 /// One stream in [`Streams`].
@@ -175,7 +176,7 @@ impl<S> Streams<S> {
     /// How many of the streams written since the last [`Streams::take_written`] had a
     /// fact before it: each one's first write since copied the state a checkpoint holds.
     pub(crate) fn rewritten(&self) -> usize {
-        let created = self.slots.len().saturating_sub(self.taken);
+        let created = self.slots.len().saturating_sub(self.taken as usize);
         self.written.len().saturating_sub(created)
     }
 
@@ -194,7 +195,7 @@ impl<S> Streams<S> {
     /// list starts again empty.
     pub(crate) fn take_written(&mut self) -> impl Iterator<Item = Written<'_, S>> {
         self.epoch = self.epoch.wrapping_add(1);
-        self.taken = self.slots.len();
+        self.taken = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
         let slots = &self.slots;
         self.written.drain(..).filter_map(move |(hash, addr)| {
             // The map's own id, found by its address: its text not read. (No id leaves
