@@ -29,6 +29,10 @@ pub struct Streams<S> {
     /// How many times [`Streams::take_written`] was called: a slot whose `epoch` differs
     /// was not written since, so it is not in `written` yet.
     epoch: u32,
+    /// How many streams there were at the last [`Streams::take_written`]: the streams in
+    /// `written` beyond the ones created since were there before it. (A `u32`, as the
+    /// ordinals are, fits beside `epoch`: every snapshot's projection holds a `Streams`.)
+    taken: u32,
 }
 
 /// One stream in [`Streams`].
@@ -61,6 +65,7 @@ impl<S> Default for Streams<S> {
             slots: hashbrown::HashMap::default(),
             written: Vec::new(),
             epoch: 0,
+            taken: 0,
         }
     }
 }
@@ -73,6 +78,7 @@ impl<S: Clone> Clone for Streams<S> {
             slots: self.slots.clone(),
             written: self.written.clone(),
             epoch: self.epoch,
+            taken: self.taken,
         }
     }
 }
@@ -167,9 +173,17 @@ impl<S> Streams<S> {
         );
     }
 
+    /// How many of the streams written since the last [`Streams::take_written`] had a
+    /// fact before it: each one's first write since copied the state a checkpoint holds.
+    pub(crate) fn rewritten(&self) -> usize {
+        let created = self.slots.len().saturating_sub(self.taken as usize);
+        self.written.len().saturating_sub(created)
+    }
+
     /// Counts every stream as written since the last [`Streams::take_written`].
     pub(crate) fn mark_all_written(&mut self) {
         let epoch = self.epoch;
+        self.taken = 0;
         self.written.clear();
         for (id, slot) in &mut self.slots {
             slot.epoch = epoch;
@@ -181,6 +195,7 @@ impl<S> Streams<S> {
     /// list starts again empty.
     pub(crate) fn take_written(&mut self) -> impl Iterator<Item = Written<'_, S>> {
         self.epoch = self.epoch.wrapping_add(1);
+        self.taken = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
         let slots = &self.slots;
         self.written.drain(..).filter_map(move |(hash, addr)| {
             // The map's own id, found by its address: its text not read. (No id leaves
@@ -423,5 +438,29 @@ mod tests {
         assert_eq!((streams[&a].version, streams[&a].state), (3, 15));
         let again: Vec<_> = streams.take_written().map(|w| w.id.clone()).collect();
         assert_eq!(again, [a]);
+    }
+
+    #[test]
+    fn rewritten_counts_the_streams_written_since_the_last_take_that_had_a_fact_before_it() {
+        let mut streams = Streams::default();
+        let ids: Vec<StreamId> = (0..4).map(|n| format!("counter-{n}").into()).collect();
+        let write = |streams: &mut Streams<i32>, n: usize, version| {
+            let folded = streams.fold_event(&Counter, &ids[n], &added(1, 1), version, true);
+            assert_eq!(folded, Ok(()));
+        };
+        write(&mut streams, 0, 1);
+        write(&mut streams, 1, 1);
+        write(&mut streams, 0, 2);
+        assert_eq!(streams.rewritten(), 0, "both new since the (no) take");
+        assert_eq!(streams.take_written().count(), 2);
+        write(&mut streams, 2, 1);
+        write(&mut streams, 0, 3);
+        write(&mut streams, 0, 4);
+        write(&mut streams, 2, 2);
+        assert_eq!(streams.rewritten(), 1, "counter-0 once; counter-2 is new");
+        write(&mut streams, 1, 2);
+        assert_eq!(streams.rewritten(), 2);
+        assert_eq!(streams.take_written().count(), 3);
+        assert_eq!(streams.rewritten(), 0);
     }
 }

@@ -16,10 +16,22 @@ use std::sync::Arc;
 /// snapshots between them keep no stream.
 const CHECKPOINT_EVERY: u64 = 16384;
 
+/// How many entries a checkpoint's interval has, at least, for each stream written in it
+/// that the checkpoint before held (a write that copied the held state): a checkpoint
+/// waits until its interval has this many entries a copy, so the copies a write after a
+/// checkpoint makes stay at most one in this many entries (a stream written round after
+/// round, by many streams, makes one nearly every write at [`CHECKPOINT_EVERY`]).
+const ENTRIES_PER_COPY: u64 = 8;
+
+/// How many times [`CHECKPOINT_EVERY`] a checkpoint's interval is, at most, however many
+/// copies it made: a restore folds at most that many entries.
+const MOST_STRETCHED: usize = 8;
+
 /// The journal of an engine with a [`Projection`] snapshot every K facts, so the state at
 /// any position is one snapshot plus at most K folds.
 ///
-/// Only every few snapshots (a checkpoint, about every 16,384 facts) holds the streams;
+/// Only every few snapshots (a checkpoint, every 16,384 facts or more: further apart when
+/// the writes since the last one copied many of the states it held) holds the streams;
 /// the ones between keep no stream (their view, process manager and queue only), and the
 /// streams at one of them are the checkpoint's with the events recorded since folded in.
 /// A checkpoint holds the streams as a persistent array (structure-shared with the
@@ -35,8 +47,10 @@ pub struct Timeline<Y: System> {
     /// The kept states: a checkpoint's with its streams, the others without.
     snapshots: Vec<Snapshot<Y>>,
     every: u64,
-    /// Every how many snapshots the streams are kept.
+    /// How many snapshots apart the checkpoints are, at least.
     checkpoint_every: usize,
+    /// The indices in `snapshots` of the checkpoints, in order (the first is 0).
+    checkpoints: Vec<usize>,
     /// The id of every stream the checkpoints hold, by the stream's ordinal (its index in
     /// their arrays): a word a stream, where a map from id to ordinal took a bucket
     /// (16 bytes natively, at most 7/8 full, and a control byte). The live streams map
@@ -74,6 +88,7 @@ impl<Y: System> Timeline<Y> {
             checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
                 .unwrap_or(1)
                 .max(1),
+            checkpoints: Vec::new(),
             ids: Vec::new(),
             states: Vec::new(),
         };
@@ -100,12 +115,32 @@ impl<Y: System> Timeline<Y> {
         }
     }
 
-    /// Keeps `live` as the next snapshot, a checkpoint every `checkpoint_every`.
+    /// Keeps `live` as the next snapshot: a checkpoint at least `checkpoint_every`
+    /// snapshots after the last one, once its interval has [`ENTRIES_PER_COPY`] entries
+    /// for each stream written in it that the last one held, or [`MOST_STRETCHED`] times
+    /// `checkpoint_every` snapshots after it.
     #[cold]
     #[inline(never)]
     fn snapshot_next(&mut self, live: &mut Projection<Y>) {
-        let checkpoint = self.snapshots.len() % self.checkpoint_every == 0;
+        let last = self.last_checkpoint();
+        let since = self.snapshots.len() - last;
+        let entries = live.entries - self.snapshots[last].state.entries;
+        let copies = live.streams.rewritten() as u64;
+        let checkpoint = since >= self.checkpoint_every
+            && (entries >= ENTRIES_PER_COPY * copies
+                || since >= self.checkpoint_every * MOST_STRETCHED);
         self.snapshot(live, checkpoint);
+    }
+
+    /// The index in `snapshots` of the last checkpoint.
+    fn last_checkpoint(&self) -> usize {
+        self.checkpoints.last().copied().unwrap_or(0)
+    }
+
+    /// The index in `snapshots` of the checkpoint at or before snapshot `index`.
+    fn checkpoint_of(&self, index: usize) -> usize {
+        let after = self.checkpoints.partition_point(|&c| c <= index);
+        self.checkpoints[..after].last().copied().unwrap_or(0)
     }
 
     /// Gives the last checkpoint its own copy of `state`, the live state of the stream of
@@ -118,8 +153,7 @@ impl<Y: System> Timeline<Y> {
         if Arc::strong_count(state) != 2 {
             return;
         }
-        let last = self.snapshots.len() - 1;
-        let kept = self.snapshots[last - last % self.checkpoint_every]
+        let kept = self.snapshots[self.last_checkpoint()]
             .streams
             .as_ref()
             .and_then(|streams| streams.get(ordinal as usize));
@@ -155,6 +189,9 @@ impl<Y: System> Timeline<Y> {
             }
             streams
         });
+        if checkpoint {
+            growth::push(&mut self.checkpoints, self.snapshots.len());
+        }
         self.snapshots.push(Snapshot {
             state: live.without_streams(),
             streams,
@@ -166,7 +203,7 @@ impl<Y: System> Timeline<Y> {
     /// streams in `only` (sorted) when given (a million streams after a Repeat of a
     /// million facts, where the reader wants one).
     fn restore(&self, system: &Y, index: usize, only: Option<Only<'_, Y>>) -> Projection<Y> {
-        let checkpoint = index - index % self.checkpoint_every;
+        let checkpoint = self.checkpoint_of(index);
         let mut state = self.snapshots[index].state.without_streams();
         let base = &self.snapshots[checkpoint];
         let mut streams = self.checkpoint_streams(base, only);
@@ -230,6 +267,12 @@ impl<Y: System> Timeline<Y> {
             return false;
         }
         self.snapshots.remove(1);
+        // The checkpoints after it move down one; a snapshot whose checkpoint it was
+        // restores from the one before, with more entries folded.
+        self.checkpoints.retain(|&c| c != 1);
+        for c in &mut self.checkpoints {
+            *c -= usize::from(*c > 1);
+        }
         true
     }
 
@@ -261,6 +304,13 @@ impl<Y: System> Timeline<Y> {
     /// How many stream states and stream ids the checkpoints hold.
     pub(crate) fn checkpoint_items(&self) -> usize {
         self.states.len() + self.ids.len()
+    }
+
+    /// How many journal entries each checkpoint comes after, in order.
+    #[cfg(test)]
+    pub(crate) fn checkpoint_entries(&self) -> Vec<u64> {
+        let entries = |&c: &usize| self.snapshots[c].state.entries;
+        self.checkpoints.iter().map(entries).collect()
     }
 
     /// The journal entries.
@@ -327,8 +377,9 @@ impl<Y: System> Timeline<Y> {
     /// it, except that it keeps only the streams in `streams`: any other stream is missing
     /// from its map, and stays out of it when more entries are folded into it. For a
     /// reader of a few streams (the page's inspector): the whole state folds the events of
-    /// every stream written since the last checkpoint (up to 16,384 entries) into a copy
-    /// of the checkpoint's map, and every stream the entries after the snapshot write;
+    /// every stream written since the last checkpoint (16,384 entries back or more, up to
+    /// 131,072 when nearly every write copies a state the checkpoint held) into a copy of
+    /// the checkpoint's map, and every stream the entries after the snapshot write;
     /// this one folds only the streams it keeps, in a map of their own. `live` is the
     /// engine's live streams map ([`crate::Engine::state`]), which knows each stream's
     /// ordinal (the timeline keeps the streams' ids by ordinal, not a map to it).

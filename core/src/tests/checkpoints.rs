@@ -23,6 +23,13 @@ fn the_state_at_any_entry_is_the_fold_of_the_journal_across_checkpoints() {
         "{} snapshots",
         engine.timeline().snapshot_count()
     );
+    // 200 streams copy at most 200 held states an interval: never far apart enough to
+    // wait for (8 entries a copy), so every 16,384 entries.
+    let checkpoints = engine.timeline().checkpoint_entries();
+    assert!(checkpoints.len() >= 2, "{checkpoints:?}");
+    assert!((0..)
+        .zip(&checkpoints)
+        .all(|(n, &entries)| entries == 16_384 * n));
     let system = engine.system();
     let mut folded = Projection::new(system);
     for (entries, entry) in engine.journal().iter().enumerate() {
@@ -108,4 +115,117 @@ fn a_write_after_a_checkpoint_leaves_the_live_state_in_place_and_the_checkpoint_
     let system = engine.system();
     let at = engine.timeline().at_entry(system, entries);
     assert_eq!((at.streams[&id].version, at.streams[&id].state), (1, 5));
+}
+
+/// Tallies: stream `tally-{n}` for command `n`, whose state lists every number recorded
+/// (a state a copy must allocate for, like an order's items).
+#[derive(Default)]
+struct Tally;
+
+impl crate::Decider for Tally {
+    type Command = u32;
+    type Event = u32;
+    type State = Vec<u32>;
+    type Rejection = ();
+
+    fn initial_state(&self) -> Vec<u32> {
+        Vec::new()
+    }
+    fn write_stream_id(&self, n: &u32, id: &mut String) {
+        use std::fmt::Write;
+        write!(id, "tally-{n}").expect("a `String` takes any text");
+    }
+    fn decide(&self, n: &u32, _: &Vec<u32>) -> Result<Vec<u32>, ()> {
+        Ok(vec![*n])
+    }
+    fn evolve(&self, mut state: Vec<u32>, n: &u32) -> Vec<u32> {
+        state.push(*n);
+        state
+    }
+}
+
+type TallySystem =
+    crate::Parts<Tally, crate::view::NoView<u32>, crate::process_manager::NoProcess<u32, u32, ()>>;
+
+/// An engine that ran `rounds` rounds of one command to each of `streams` streams, in
+/// order, snapshotting every `every` entries.
+fn tallies(streams: u32, rounds: u32, every: u64) -> Engine<TallySystem> {
+    let config = EngineConfig {
+        snapshot_every: every,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(TallySystem::default(), config);
+    for n in (0..rounds).flat_map(|_| 0..streams) {
+        engine.submit(n);
+        engine.run_until_idle(10);
+    }
+    engine
+}
+
+#[test]
+fn checkpoints_come_further_apart_when_the_writes_since_copy_many_held_states() {
+    // 3,000 streams written round after round (two entries a command), a snapshot every
+    // 256 entries. The first 16,384 entries write streams the checkpoint before did not
+    // hold (the first round, then the same streams again in the same interval): a
+    // checkpoint at 16,384, as with few streams. After it every stream's first write
+    // copies the state it holds: 3,000 copies, so the next one waits for 8 × 3,000 =
+    // 24,000 entries (the first snapshot past them, 94 × 256 = 24,064 after 16,384), where
+    // one every 16,384 entries would have come at 32,768 and made 3,000 copies again.
+    let engine = tallies(3_000, 8, 256);
+    let timeline = engine.timeline();
+    assert_eq!(timeline.checkpoint_entries(), [0, 16_384, 40_448]);
+    let system = engine.system();
+    let live = &engine.state().streams;
+    let mut folded = Projection::new(system);
+    for (entries, entry) in engine.journal().iter().enumerate() {
+        if entries % 2_999 == 0 || (40_440..40_460).contains(&entries) {
+            let at = timeline.at_entry(system, entries);
+            assert_eq!(at.streams, folded.streams, "after {entries} entries");
+            for id in folded.streams.keys().step_by(101) {
+                let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(id));
+                assert_eq!(part.streams.get(id), folded.streams.get(id), "{id}");
+            }
+        }
+        folded.apply(system, entry).expect("the journal folds");
+    }
+    assert_eq!(engine.state().streams, folded.streams);
+}
+
+#[test]
+fn a_checkpoint_comes_at_most_eight_times_16384_entries_after_the_last() {
+    // 20,000 streams written round after round: after the third checkpoint (32,768, the
+    // last before the first round's streams are written again) every stream's first write
+    // copies, 20,000 copies would ask for 160,000 entries, and the checkpoint comes at
+    // 8 × 16,384 = 131,072 entries after it instead.
+    let engine = tallies(20_000, 5, 4_096);
+    let timeline = engine.timeline();
+    assert_eq!(
+        timeline.checkpoint_entries(),
+        [0, 16_384, 32_768, 32_768 + 131_072]
+    );
+    let system = engine.system();
+    let (live, head) = (&engine.state().streams, engine.journal().len());
+    for entries in [32_767, 163_839, 163_840, 163_841, head] {
+        let at = timeline.at_entry(system, entries);
+        let journal = &engine.journal()[..entries];
+        let rebuilt = Engine::from_journal(
+            std::sync::Arc::new(TallySystem::default()),
+            *engine.config(),
+            journal.iter().cloned(),
+        )
+        .expect("a prefix of the journal folds");
+        assert_eq!(
+            at.streams,
+            rebuilt.state().streams,
+            "after {entries} entries"
+        );
+        let id = crate::StreamId::from("tally-19999");
+        let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(&id));
+        assert_eq!(part.streams.get(&id), rebuilt.state().streams.get(&id));
+        if entries == head {
+            // The journal rebuilt copies as the engine did: the same checkpoints.
+            let rebuilt = rebuilt.timeline().checkpoint_entries();
+            assert_eq!(rebuilt, timeline.checkpoint_entries());
+        }
+    }
 }
