@@ -41,25 +41,7 @@ impl Split {
         }
     }
 
-    /// The CSS variable that carries the share to the grid.
-    fn property(self) -> &'static str {
-        match self {
-            Split::Composer => "--composer-share",
-            Split::Side => "--side-share",
-            Split::Trace => "--trace-share",
-        }
-    }
-
-    /// Where the share is kept between loads.
-    fn storage_key(self) -> &'static str {
-        match self {
-            Split::Composer => "decider-lab.split.composer",
-            Split::Side => "decider-lab.split.side",
-            Split::Trace => "decider-lab.split.trace",
-        }
-    }
-
-    /// Its name in `data-split`.
+    /// Its name: its `data-split`, and in its class, CSS variable and storage key.
     fn name(self) -> &'static str {
         match self {
             Split::Composer => "composer",
@@ -68,20 +50,22 @@ impl Split {
         }
     }
 
+    /// The CSS variable that carries the share to the grid.
+    fn property(self) -> String {
+        format!("--{}-share", self.name())
+    }
+
+    /// Where the share is kept between loads.
+    fn storage_key(self) -> String {
+        format!("decider-lab.split.{}", self.name())
+    }
+
     /// What a screen reader says the separator resizes.
     fn label(self) -> &'static str {
         match self {
             Split::Composer => "Resize the composer",
             Split::Side => "Resize the inspector and the queue",
             Split::Trace => "Resize the trace",
-        }
-    }
-
-    fn class(self) -> &'static str {
-        match self {
-            Split::Composer => "splitter splitter-composer",
-            Split::Side => "splitter splitter-side",
-            Split::Trace => "splitter splitter-trace",
         }
     }
 
@@ -206,7 +190,7 @@ impl Split {
 
     /// The share kept by an earlier load, if it is a number within bounds.
     fn stored(self) -> Option<f64> {
-        let text = storage()?.get_item(self.storage_key()).ok()??;
+        let text = storage()?.get_item(&self.storage_key()).ok()??;
         let share = f64::from(text.parse::<u32>().ok()?) / 10.0;
         let (low, high) = self.bounds();
         (low..=high).contains(&share).then_some(share)
@@ -216,8 +200,8 @@ impl Split {
         let Some(storage) = storage() else { return };
         // A full or disabled storage only loses the size for the next load.
         let _ = match share {
-            Some(share) => storage.set_item(self.storage_key(), &tenths(share).to_string()),
-            None => storage.remove_item(self.storage_key()),
+            Some(share) => storage.set_item(&self.storage_key(), &tenths(share).to_string()),
+            None => storage.remove_item(&self.storage_key()),
         };
     }
 
@@ -225,8 +209,8 @@ impl Split {
     fn apply(self, grid: &HtmlElement, share: Option<f64>) {
         let style = grid.style();
         let _ = match share {
-            Some(share) => style.set_property(self.property(), &self.css_value(share)),
-            None => style.remove_property(self.property()).map(drop),
+            Some(share) => style.set_property(&self.property(), &self.css_value(share)),
+            None => style.remove_property(&self.property()).map(drop),
         };
     }
 }
@@ -400,7 +384,7 @@ pub fn splitter(props: &SplitterProps) -> Html {
     };
     let (low, high) = split.bounds();
     html! {
-        <div ref={node} class={split.class()} role="separator" tabindex="0"
+        <div ref={node} class={format!("splitter splitter-{}", split.name())} role="separator" tabindex="0"
             data-testid="splitter" data-split={split.name()}
             data-keys="own"
             aria-label={split.label()}
