@@ -85,6 +85,64 @@ test("a reload in the past reopens at the same cursor, written once the slider r
   assert.deepEqual(errors, []);
 });
 
+test("the address names the workspace and its cursor: a reload lands there after another tab opened another", async () => {
+  const context = await freshContext(env);
+  const first = await open(env, "/", { context });
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(first.page, command);
+  await waitForSaved(first.page);
+  const facts = await head(first.page);
+  await first.page.getByTestId("timeline").fill("3");
+  // Written with the workspace's record, once the cursor rests.
+  await first.page.waitForFunction(() => /^#workspace=ws-[0-9a-f-]+&at=3$/.test(location.hash), null, { timeout: 5000 });
+  const id = await first.page.getByTestId("workspace-picker").inputValue();
+  assert.equal(await first.page.evaluate(() => location.hash), `#workspace=${id}&at=3`);
+
+  // Another tab opens the same workspace (the one opened last), then starts another.
+  const second = await open(env, "/", { context });
+  await waitForHead(second.page, facts);
+  await choose(second.page, "domain-picker", "counter");
+  await submit(second.page, { increment: { by: 5, counter_id: "clicks" } });
+  await waitForSaved(second.page);
+  await second.page.waitForFunction((old) => location.hash.startsWith("#workspace=") && !location.hash.includes(old), id);
+
+  // The first tab's reload lands on its own workspace, at its cursor, not on the last opened.
+  await first.page.reload();
+  await waitForHead(first.page, facts);
+  await first.page.getByTestId("past-banner").waitFor();
+  assert.equal(await first.page.getByTestId("timeline").inputValue(), "3", "the cursor the address names");
+  assert.equal(await first.page.getByTestId("domain-picker").inputValue(), "restaurant");
+  assert.equal(await first.page.getByTestId("workspace-picker").inputValue(), id);
+  // Back to live: the address drops the cursor.
+  await first.page.getByTestId("live-button").click();
+  await first.page.waitForFunction((want) => location.hash === want, `#workspace=${id}`, { timeout: 5000 });
+
+  // An address naming a workspace this browser does not hold says so and opens the one
+  // opened last (this one: its record, written with the address, says when).
+  await first.page.evaluate(() => { location.hash = "#workspace=ws-gone"; });
+  await first.page.reload();
+  const banner = first.page.getByTestId("error-banner");
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /ws-gone.*opened last is shown/);
+  await waitForHead(first.page, facts);
+  assert.equal(await first.page.getByTestId("workspace-picker").inputValue(), id);
+
+  // Only the fragment changed (an address pasted into this tab, which reloads nothing):
+  // the page follows it, to the other workspace and back into this one's past.
+  const other = await second.page.getByTestId("workspace-picker").inputValue();
+  await first.page.evaluate((o) => { location.hash = `#workspace=${o}`; }, other);
+  await first.page.waitForFunction(() => document.querySelector("[data-testid=domain-picker]").value === "counter");
+  assert.equal(await first.page.getByTestId("workspace-picker").inputValue(), other);
+  await first.page.evaluate((w) => { location.hash = `#workspace=${w}&at=2`; }, id);
+  await first.page.getByTestId("past-banner").waitFor();
+  assert.equal(await first.page.getByTestId("timeline").inputValue(), "2");
+  assert.equal(await first.page.getByTestId("workspace-picker").inputValue(), id);
+  await first.page.evaluate(() => { location.hash = "#workspace=ws-gone-too"; });
+  await first.page.locator("[data-testid=error-banner]", { hasText: "ws-gone-too" }).waitFor();
+  assert.match(await banner.textContent(), /the workspace shown stays/);
+  assert.equal(await first.page.getByTestId("workspace-picker").inputValue(), id);
+  assert.deepEqual(second.errors, []);
+});
+
 test("a reload during Repeat ×N resumes it: every repetition once, none lost, none twice", async () => {
   // Long enough that the first reload lands mid-run and that, once the run is over, the
   // last segments are still being written: the second reload is taken in that window.
@@ -291,7 +349,16 @@ test("a share link opens the scenario read-only in a fresh browser, and it can b
   assert.ok(await other.page.getByTestId("command-submit").isDisabled(), "read-only");
   await other.page.getByTestId("workspace-save-shared").click();
   await other.page.waitForFunction(() => !document.querySelector("[data-testid=command-submit]").disabled);
+  // Saved, the address names the new workspace instead of the link.
+  await other.page.waitForFunction(() => /^#workspace=ws-[0-9a-f-]+$/.test(location.hash));
   assert.deepEqual(other.errors, []);
+  // The link pasted into a tab that shows the page already (only the fragment changes,
+  // which loads nothing) opens it as well.
+  assert.equal(await page.getByTestId("workspace-save-shared").count(), 0);
+  await page.evaluate((fragment) => { location.hash = fragment; }, url.hash);
+  await page.getByTestId("workspace-save-shared").waitFor({ timeout: 15000 });
+  await waitForHead(page, facts);
+  assert.ok(await page.getByTestId("command-submit").isDisabled(), "read-only");
 });
 
 test("the spec suite runs every bundled scenario green", async () => {

@@ -378,6 +378,14 @@ test("the panels' edges move with the pointer and the arrow keys, and stay where
   const least = await box("composer");
   assert.ok(Math.abs(least.x - (6 + 280)) < 2, `the composer at its least width: edge at ${least.x}`);
   assert.equal(await share("composer"), Math.round((100 * 280) / (1440 - 12)));
+  const range = async (name) =>
+    [await splitter(name).getAttribute("aria-valuemin"), await splitter(name).getAttribute("aria-valuemax")].map(Number);
+  assert.equal((await range("composer"))[0], await share("composer"), "the announced least share is the one Home gave");
+  // End: as wide as the composer gets, which is where the log keeps its 360 px.
+  await page.keyboard.press("End");
+  assert.equal((await range("composer"))[1], await share("composer"), "the announced largest share is the one End gave");
+  const log = await page.locator(".panel-log").boundingBox();
+  assert.ok(log.width >= 359, `the log keeps its least width: ${log.width}`);
   assert.deepEqual(errors, []);
 });
 

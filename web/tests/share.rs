@@ -224,3 +224,38 @@ fn imports_read_with_the_cli_errors() {
     );
     assert_eq!(transfer::file_name("Zoë's café", "json"), "Zoë-s-café.json");
 }
+
+#[wasm_bindgen_test]
+fn an_address_names_a_workspace_and_its_cursor() {
+    use decider_web::browser::address::Place;
+    let past = Place {
+        workspace: "ws-19d2f0a1b2c-0badf00d".into(),
+        cursor: Some(42),
+    };
+    assert_eq!(past.fragment(), "#workspace=ws-19d2f0a1b2c-0badf00d&at=42");
+    let live = Place {
+        cursor: None,
+        ..past.clone()
+    };
+    assert_eq!(live.fragment(), "#workspace=ws-19d2f0a1b2c-0badf00d");
+    for place in [&past, &live] {
+        assert_eq!(Place::parse(&place.fragment()).as_ref(), Some(place));
+    }
+    // An id the page never makes still goes there and back (encoded in the address).
+    let odd = Place {
+        workspace: "a b&at=1#c".into(),
+        cursor: Some(0),
+    };
+    assert_eq!(Place::parse(&odd.fragment()), Some(odd));
+    // Not a place: a share link, no id, another fragment; an `at` not a number is live.
+    for fragment in ["#scenario=abc", "#workspace=", "#", "", "#at=3"] {
+        assert_eq!(Place::parse(fragment), None, "{fragment:?}");
+    }
+    assert_eq!(
+        Place::parse("#workspace=w&at=x"),
+        Some(Place {
+            workspace: "w".into(),
+            cursor: None
+        })
+    );
+}

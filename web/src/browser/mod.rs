@@ -1,4 +1,5 @@
-//! Browser glue: keyboard shortcuts, layout work put off until the next frame.
+//! Browser glue: the address, keyboard shortcuts, layout work put off until the next frame.
 
+pub mod address;
 pub mod keyboard;
 pub mod next_frame;

@@ -3,9 +3,10 @@
 //! share links; and how many facts are committed to IndexedDB. It also runs the keeper
 //! that saves the session, so it is rendered once per page.
 
+use crate::browser::address;
 use crate::persistence::channel::Notice;
 use crate::persistence::files;
-use crate::persistence::keeper::{self, Keeper, Shared, SharedScenario, Status};
+use crate::persistence::keeper::{self, Keeper, Pick, Shared, SharedScenario, Status};
 use crate::persistence::transfer::{self, Import, JournalFile};
 use crate::persistence::workspaces::{self, SavedScenario, Workspace};
 use crate::session::store::{use_session, SessionHandle};
@@ -72,7 +73,7 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
         let keeper = (*keeper).clone();
         use_effect_with(store.version(), move |_| keeper::observe(&keeper));
     }
-    use_drop_and_paste(&keeper);
+    use_page_listeners(&keeper);
 
     let session = store.get();
     let head = session.head();
@@ -92,12 +93,7 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
         Callback::from(move |e: Event| {
             let id = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Some(workspace) = workspaces.iter().find(|w| w.id == id).cloned() {
-                let keeper = keeper.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = keeper::open(&keeper, workspace).await {
-                        report(&keeper, format!("The workspace does not open: {e}."));
-                    }
-                });
+                open_soon(keeper.clone(), workspace);
             }
         })
     };
@@ -468,8 +464,9 @@ async fn keep_shown(keeper: Shared, name: String) {
 
 async fn save_shared(keeper: Shared) {
     let name = title_of(keeper.borrow().status());
-    keep_shown(keeper, name).await;
+    keep_shown(keeper.clone(), name).await;
     share::clear_location();
+    keeper.borrow().show_place();
 }
 
 async fn keep_good(keeper: Shared) {
@@ -618,10 +615,42 @@ pub async fn import_text(keeper: &Shared, name: &str, text: &str) {
     }
 }
 
-/// Files dropped on the page and scenario or journal text pasted outside a text field
-/// are imported.
+/// Follows the address after only its fragment changed (a link pasted or edited in this
+/// tab's address bar, which reloads nothing): a place ([`address`]) shows its workspace and
+/// cursor; a share link reloads the page, which opens it as on any load (everything shown
+/// is kept: a reload loses nothing). The page's own writes of the address (history
+/// `replaceState`) fire no such change.
+fn follow_address(keeper: &Shared) {
+    let window = gloo::utils::window();
+    let fragment = window.location().hash().unwrap_or_default();
+    if fragment.starts_with(share::PREFIX) {
+        let _ = window.location().reload();
+    } else if let Some(place) = address::current() {
+        match keeper::pick(keeper, &place) {
+            Pick::Shown => {}
+            Pick::Open(workspace) => open_soon(keeper.clone(), workspace),
+            Pick::NotHeld => {
+                let instead = "the workspace shown stays";
+                report(keeper, keeper::not_held(&place.workspace, instead));
+            }
+        }
+    }
+}
+
+/// Opens `workspace` in a task of its own; the banner says why if it does not open.
+fn open_soon(keeper: Shared, workspace: Workspace) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = keeper::open(&keeper, workspace).await {
+            report(&keeper, format!("The workspace does not open: {e}."));
+        }
+    });
+}
+
+/// The page's own listeners: files dropped on the page and scenario or journal text
+/// pasted outside a text field are imported; a changed fragment is followed
+/// ([`follow_address`]).
 #[hook]
-fn use_drop_and_paste(keeper: &Rc<Shared>) {
+fn use_page_listeners(keeper: &Rc<Shared>) {
     let keeper = (**keeper).clone();
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
@@ -649,6 +678,10 @@ fn use_drop_and_paste(keeper: &Rc<Shared>) {
                 }
             }
         });
+        let hash = EventListener::new(&gloo::utils::window(), "hashchange", {
+            let keeper = keeper.clone();
+            move |_| follow_address(&keeper)
+        });
         let paste = EventListener::new(&document, "paste", move |e| {
             let in_field = e
                 .target()
@@ -668,6 +701,6 @@ fn use_drop_and_paste(keeper: &Rc<Shared>) {
                 });
             }
         });
-        move || drop((over, on_drop, paste))
+        move || drop((over, on_drop, paste, hash))
     });
 }

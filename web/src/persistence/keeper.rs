@@ -12,6 +12,7 @@ use super::db::{self, StoreError};
 use super::journal_store::{self, Damage, Folded, Segment, SEGMENT};
 use super::left_behind::{self, LeftBehind, RestingCursor};
 use super::workspaces::{self, Parent, Settings, Workspace};
+use crate::browser::address::{self, Place};
 use crate::session::store::SessionHandle;
 use crate::session::{Action, Built, ForkOrigin, RepeatJob, RunMode, Session};
 use decider_core::{DynDomain, DynEngine};
@@ -177,7 +178,23 @@ impl Keeper {
     }
 
     fn publish(&self) {
+        self.show_place();
         self.on_status.emit(self.status.clone());
+    }
+
+    /// Puts the workspace shown, once it has a record, and its cursor in the page's address
+    /// ([`address`]); a session not kept yet takes a workspace's address away.
+    pub fn show_place(&self) {
+        let place = self
+            .status
+            .current
+            .as_ref()
+            .filter(|_| self.kept)
+            .map(|current| Place {
+                workspace: current.id.clone(),
+                cursor: current.settings.cursor,
+            });
+        address::show(place.as_ref());
     }
 
     /// The session handle.
@@ -199,8 +216,11 @@ fn error(keeper: &Shared, message: String) {
 }
 
 /// Opens the store; then shows the shared scenario in the address, or reopens the
-/// workspace opened last, or keeps the session as a first workspace.
+/// workspace the address names (at its cursor), or the workspace opened last, or keeps the
+/// session as a first workspace.
 pub async fn start(keeper: Shared, shared: Option<SharedScenario>) {
+    // Read before anything is published: a session not kept yet takes the place away.
+    let place = address::current();
     if let Some(shared) = shared {
         show_shared(&keeper, shared);
     }
@@ -234,15 +254,72 @@ pub async fn start(keeper: Shared, shared: Option<SharedScenario>) {
     if keeper.borrow().status.shared.is_some() {
         return;
     }
-    match workspaces::last_opened(&db).await {
+    let (named, missing) = match place.map(|place| (pick(&keeper, &place), place)) {
+        Some((Pick::Open(workspace), _)) => (Some(workspace), None),
+        Some((Pick::NotHeld, place)) => (None, Some(place.workspace)),
+        Some((Pick::Shown, _)) | None => (None, None),
+    };
+    let target = match named {
+        Some(workspace) => Ok(Some(workspace)),
+        None => workspaces::last_opened(&db).await,
+    };
+    let instead = match target {
         Ok(Some(workspace)) => {
             if let Err(e) = open(&keeper, workspace).await {
-                error(&keeper, format!("The last workspace does not open: {e}."));
+                error(&keeper, format!("The workspace does not open: {e}."));
             }
+            "the workspace opened last is shown instead"
         }
-        Ok(None) => observe(&keeper),
-        Err(e) => error(&keeper, format!("The workspaces do not load: {e}.")),
+        Ok(None) => {
+            observe(&keeper);
+            "a new session is shown instead"
+        }
+        Err(e) => return error(&keeper, format!("The workspaces do not load: {e}.")),
+    };
+    // Said after the opening, which clears the banner.
+    if let Some(id) = missing {
+        error(&keeper, not_held(&id, instead));
     }
+}
+
+/// What showing the place an address names ([`address`]) takes.
+pub enum Pick {
+    /// Its workspace is the one shown: the cursor was moved to the place's.
+    Shown,
+    /// Its workspace, to open (its settings carry the place's cursor).
+    Open(Workspace),
+    /// This browser holds no such workspace.
+    NotHeld,
+}
+
+/// What showing `place` takes; the cursor is moved at once when its workspace is shown.
+pub fn pick(keeper: &Shared, place: &Place) -> Pick {
+    let (shown, named, store) = {
+        let k = keeper.borrow();
+        let shown = k.status.current.as_ref().map(|c| &c.id) == Some(&place.workspace);
+        let named = k.status.workspaces.iter().find(|w| w.id == place.workspace);
+        (k.kept && shown, named.cloned(), k.store.clone())
+    };
+    if shown {
+        store.dispatch(Action::SetCursor(place.cursor.unwrap_or(u64::MAX)));
+        return Pick::Shown;
+    }
+    match named {
+        Some(mut workspace) => {
+            workspace.settings.cursor = place.cursor;
+            Pick::Open(workspace)
+        }
+        None => Pick::NotHeld,
+    }
+}
+
+/// What the banner says of an address naming workspace `id`, which this browser does not
+/// hold; `instead` is what is shown.
+pub fn not_held(id: &str, instead: &str) -> String {
+    format!(
+        "The address names workspace `{id}`, which this browser does not hold (deleted, or \
+         kept by another browser): {instead}."
+    )
 }
 
 /// Reloads the list of workspaces.

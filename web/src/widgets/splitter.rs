@@ -112,10 +112,16 @@ impl Split {
         }
     }
 
-    /// `share` within the bounds and within what the grid can give: no less than the
+    /// `share` within [`Split::limits`].
+    fn within(self, grid: &Measure, share: f64) -> f64 {
+        let (low, high) = self.limits(grid);
+        share.clamp(low, high)
+    }
+
+    /// The least and largest share the grid can give: within the bounds, no less than the
     /// panel's own least size, and for a column no more than leaves the log its least width
     /// (`layout.css`'s `minmax`es).
-    fn within(self, grid: &Measure, share: f64) -> f64 {
+    fn limits(self, grid: &Measure) -> (f64, f64) {
         let (mut low, mut high) = self.bounds();
         let whole = self.whole(grid);
         low = low.max(100.0 * self.least_size() / whole);
@@ -127,7 +133,7 @@ impl Split {
             };
             high = high.min(100.0 * (mine + log - LOG_LEAST_WIDTH) / whole);
         }
-        share.clamp(low, high.max(low))
+        (low, high.max(low))
     }
 
     /// The panel's least size in pixels (`layout.css`).
@@ -360,6 +366,11 @@ pub fn splitter(props: &SplitterProps) -> Html {
         })
     };
     let current = share.unwrap_or_else(|| split.default_share());
+    // What a screen reader announces as the range: the grid's own limits once it is laid
+    // out (measured again at each of the splitter's renders: a move, a key, a reset).
+    let (low, high) = grid()
+        .and_then(|grid| split.measure(&grid))
+        .map_or_else(|| split.bounds(), |measure| split.limits(&measure));
     let onkeydown = {
         let set = set.clone();
         Callback::from(move |event: KeyboardEvent| {
@@ -382,7 +393,6 @@ pub fn splitter(props: &SplitterProps) -> Html {
             }
         })
     };
-    let (low, high) = split.bounds();
     html! {
         <div ref={node} class={format!("splitter splitter-{}", split.name())} role="separator" tabindex="0"
             data-testid="splitter" data-split={split.name()}
