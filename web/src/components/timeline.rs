@@ -89,15 +89,8 @@ pub fn timeline(store: &SessionHandle) -> Html {
                     }) }
                 </select>
             </label>
-            // Both states' labels are in the page, the other state's unseen
-            // (`timeline-state-idle`: laid out aside, not drawn, not in the accessibility
-            // tree): entering the past shows one and hides the other, and its label's "⚠"
-            // (a fallback font's glyph) is not looked up for the first time in that move.
-            <span class={classes!("timeline-state", "is-live", past.then_some("timeline-state-idle"))}>
-                { "● live" }
-            </span>
-            <span class={classes!("timeline-state", "is-past", (!past).then_some("timeline-state-idle"))}>
-                { "⚠ viewing the past" }
+            <span class={classes!("timeline-state", if past { "is-past" } else { "is-live" })}>
+                { if past { "⚠ viewing the past" } else { "● live" } }
             </span>
         </footer>
     }
