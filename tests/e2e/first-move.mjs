@@ -4,15 +4,17 @@
 // into the past), back to live by the banner's button, the four dragged with the pointer
 // (the first again from live), back to live. For each move it splits the main thread's
 // CPU time, from the start of the task its input runs in to the end of the frame that
-// follows it (that frame's style, layout, paint and commit), by what the time was spent
-// on: script (in the input's task: the restore, the components' renders and Yew's diffs;
-// in the frame: the page's animation-frame jobs), style, layout, hit tests, pre-paint,
-// paint, layerize and commit, the rest; with the counts that do not move with the load
+// commits after it, by what the time was spent on: input (the input's script: its handler,
+// then in microtasks the restore, the components' renders and Yew's diffs), frame jobs
+// (the page's animation-frame callbacks), style, layout, hit tests, pre-paint, paint,
+// layerize and commit, the rest; what of it came before the frame's first callback (the
+// part the bench's script figure sees); the counts that do not move with the load
 // (elements restyled, layout objects laid out, layers painted) and the raster workers'
-// time for that frame. Then, per kind of move, the first's figures against the mean of
-// the three within the past, and the difference. OUT=<file> also writes the raw trace;
-// IN=<file> analyses a trace written so (no browser). EXTRA_CSS: rules added to the page
-// first.
+// time for that frame. Then, per kind of move, the first move of round 1 (the page's
+// first into the past ever), the first of the later rounds, each with its excess over the
+// mean of the moves within the past. OUT=<file> also writes the raw trace; IN=<file>
+// analyses a trace written so (no browser). CATEGORIES: trace categories to add.
+// EXTRA_CSS: rules added to the page first.
 import { readFileSync, writeFileSync } from "node:fs";
 import { start, open, counterSession } from "./helpers.mjs";
 
