@@ -552,6 +552,34 @@ async fn a_far_reveal_renders_the_rows_in_view_and_the_overscan_once_reveals_res
     );
 }
 
+/// Following the tail, the log renders the rows in view only, in the slots a jump's rows
+/// take: the slider's first move into the past (a far reveal from the tail) patches the
+/// rows it finds and makes or drops none (a row made or dropped lays the whole page out
+/// again, in that move's frame).
+#[wasm_bindgen_test]
+async fn a_far_reveal_from_the_tail_patches_its_rows_and_makes_or_drops_none() {
+    let mut engine = counter_engine();
+    given_counters(&mut engine, 100_000);
+    let mut log = Mounted::new(engine, true, None).await;
+    assert!(eventually(|| log.in_view(99_999)).await);
+    let tail = log.rows();
+
+    (log.follow, log.cursor) = (false, Some(60_001));
+    log.reveal_watched(60_000, 1, 60_000).await;
+    let jumped = log.rows();
+    assert_eq!(
+        jumped.len(),
+        tail.len(),
+        "as many rows as at the tail: {:?}",
+        log.positions()
+    );
+    assert!(
+        jumped.iter().all(|row| tail.contains(row)),
+        "each row patched in place: {:?}",
+        log.positions()
+    );
+}
+
 #[wasm_bindgen_test]
 async fn rejections_are_rows_of_their_own_kind_naming_the_refused_command() {
     let mut engine = counter_engine();

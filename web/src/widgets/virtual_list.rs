@@ -22,7 +22,9 @@
 //! without the overscan (`Overscan`): a slider dragged across a long log reveals a far
 //! row every frame, and the rows above and below the view would be styled, laid out and
 //! painted for nothing. They are rendered once reveals rest, or as soon as the person
-//! scrolls.
+//! scrolls. A list that follows its tail renders the rows in view only too, in the slots a
+//! jump's rows take, so that a jump away from the tail (the slider's first move into the
+//! past) patches its rows, as any jump does, and makes or drops none.
 
 use crate::browser::next_frame::NextFrame;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -190,7 +192,7 @@ pub struct VirtualListProps {
     /// Rows rendered above and below the view (every rendered row is styled, laid out and
     /// painted on each frame of a long scroll: a few are enough, as the list re-renders
     /// on the frame the scroller moves). Left out after a reveal that jumps, until
-    /// reveals rest (`Overscan`).
+    /// reveals rest (`Overscan`), and while the list follows its tail.
     #[prop_or(4)]
     pub overscan: usize,
     /// The scrolling element, for the owner to focus it.
@@ -561,12 +563,23 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         last_rows.borrow().clone()
     } else {
         let first = viewport.first.min(len);
-        let around = if overscan.borrow().is_left_out() {
+        // Following the tail, the list renders the rows in view only, as after a jump: the
+        // rows below do not exist, and with the same rows as a jump's, in the same slots,
+        // a jump from the tail (the slider's first move into the past) patches them and
+        // makes or drops none (a row made or dropped lays the whole page out again).
+        let following = props.follow && *pinned.borrow();
+        let around = if following || overscan.borrow().is_left_out() {
             0
         } else {
             props.overscan
         };
-        let start = first.saturating_sub(around);
+        // Without the overscan the window is `fits` rows wherever it is: at the end of the
+        // list it reaches up to the row above the view.
+        let start = if around == 0 {
+            first.min(len.saturating_sub(viewport.fits))
+        } else {
+            first.saturating_sub(around)
+        };
         let end = (first + viewport.fits + around).min(len);
         let offset = viewport.first_top as f64 - (first - start) as f64 * geometry.row;
         let rows = props.render.emit(Window {

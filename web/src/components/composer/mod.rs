@@ -284,14 +284,17 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     { props.domain.info().title.clone() }
                 </span>
             </header>
-            if props.locked {
-                <p class="composer-locked" role="status">
-                    { "⚠ " }
-                    { props.lock_reason.clone().unwrap_or_else(|| AttrValue::from(
-                        "Viewing the past: commands are issued at the present. Return to the end of the timeline to compose.",
-                    )) }
-                </p>
-            }
+            // The lock's note is in the page while unlocked too, unseen
+            // (`composer-locked-idle`: not drawn, not in the accessibility tree): locking
+            // then shows it, as the past banner is shown, and makes no element; nor are its
+            // words shaped for the first time in the frame of the first move into the past.
+            <p class={classes!("composer-locked", (!props.locked).then_some("composer-locked-idle"))}
+                role="status">
+                { "⚠ " }
+                { props.lock_reason.clone().unwrap_or_else(|| AttrValue::from(
+                    "Viewing the past: commands are issued at the present. Return to the end of the timeline to compose.",
+                )) }
+            </p>
             <fieldset class="composer-body" disabled={props.locked}>
                 // Until something is submitted the examples come first, where a newcomer
                 // looks; after that they make way for the form.
@@ -325,10 +328,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         title="Submit (Ctrl+Enter)">
                         { if n > 1 { format!("▶ Submit ×{n}") } else { "▶ Submit".to_string() } }
                     </button>
-                    // Locked, the lock's note lies over this row: no shortcut to offer.
-                    if !props.locked {
-                        <span class="composer-kbd"><kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Enter" }</kbd></span>
-                    }
+                    // Locked, the lock's note lies over this row: no shortcut to offer (left
+                    // out by its class, not taken out: locking makes and drops no element).
+                    <span class={classes!("composer-kbd", props.locked.then_some("composer-kbd-locked"))}>
+                        <kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Enter" }</kbd>
+                    </span>
                     if let Some(problem) = &problem {
                         // Beside the (sticky) button, so the reason is in view even when the
                         // error above has scrolled away; the alert above is what is announced.
