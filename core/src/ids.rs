@@ -222,13 +222,21 @@ impl Hasher for FastHasher {
         for chunk in &mut chunks {
             self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
         }
-        // The last 0 to 7 bytes as a little-endian word padded with zeros, gathered byte
-        // by byte: a copy into a buffer of a length known only now calls `memcpy`.
-        let last = chunks
-            .remainder()
-            .iter()
-            .rev()
-            .fold(0, |word, &byte| word << 8 | u64::from(byte));
+        // The last 0 to 7 bytes as a little-endian word padded with zeros: the top bytes
+        // of the text's last 8 shifted down, or, in a text shorter than 8, gathered byte
+        // by byte (a copy into a buffer of a length known only now calls `memcpy`).
+        let rest = chunks.remainder();
+        let last = match bytes.len().checked_sub(8) {
+            Some(_) if rest.is_empty() => 0,
+            Some(start) => {
+                let word = <[u8; 8]>::try_from(&bytes[start..]).unwrap_or_default();
+                u64::from_le_bytes(word) >> (8 * (8 - rest.len()))
+            }
+            None => rest
+                .iter()
+                .rev()
+                .fold(0, |word, &byte| word << 8 | u64::from(byte)),
+        };
         self.add(last);
     }
     fn write_u8(&mut self, n: u8) {
