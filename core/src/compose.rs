@@ -326,7 +326,7 @@ struct Streams {
 
 impl Streams {
     fn own(&self, stream: &StreamId) -> bool {
-        stream.as_str().starts_with(self.prefix)
+        stream.as_bytes().starts_with(self.prefix.as_bytes())
     }
 }
 

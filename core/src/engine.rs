@@ -276,7 +276,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     pub fn submit(&mut self, command: Y::Command) -> Id {
         let ordinal = self.fresh_command_ordinal();
         let id = self.ids.command(ordinal);
-        self.index.queue_new(ordinal, Some(self.journal().len()));
+        self.index
+            .queue_new(id, ordinal, Some(self.journal().len()));
         self.enqueue_user(id, command);
         id
     }
@@ -660,7 +661,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     self.live.commands += 1;
                     dropped.get_or_insert_with(Vec::new).push(reaction);
                 } else {
-                    self.index.queue_new(ordinal, None);
+                    self.index.queue_new(reaction.command_id, ordinal, None);
                     self.live.enqueue(reaction.clone());
                     self.queued.push(reaction);
                 }

@@ -96,47 +96,98 @@ impl fmt::Debug for SharedStr {
 
 /// The id of a stream (one aggregate instance), e.g. `"order-42"`.
 ///
-/// Cheap to clone and one word wide ([`SharedStr`]), because every recorded fact carries
-/// one.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// Cheap to clone and one word wide, because every recorded fact carries one: its count,
+/// length and text sit in one allocation ([`triomphe::ThinArc`]), so a new stream's id is
+/// one `malloc` (a [`SharedStr`] takes two: the count's and the text's). Compares, orders,
+/// hashes and serializes as its text.
+#[derive(Clone)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(with = "String"))]
-pub struct StreamId(SharedStr);
+pub struct StreamId(triomphe::ThinArc<(), u8>);
 
 impl StreamId {
     /// The stream id as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(self.as_bytes()).expect("a stream id is made from text")
+    }
+
+    /// The text's bytes, for the engine's comparisons and hashes: read without checking
+    /// them again ([`StreamId::as_str`] does).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0.slice
     }
 
     /// The address of the shared text: the same for every clone of one id, different for
     /// ids made apart (even with the same text) while both live.
     pub(crate) fn addr(&self) -> usize {
-        (self.0).0.as_ptr() as usize
+        self.0.as_ptr() as usize
+    }
+}
+
+impl PartialEq for StreamId {
+    /// The same text; a clone of the same id is equal without reading it.
+    fn eq(&self, other: &Self) -> bool {
+        self.addr() == other.addr() || self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for StreamId {}
+
+impl PartialOrd for StreamId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for StreamId {
+    /// As the texts order (a `str` orders by its bytes).
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl std::hash::Hash for StreamId {
+    /// As its text hashes (a `str` writes its bytes, then `0xff`): the engine looks a
+    /// stream up by the text a decider wrote.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write(self.as_bytes());
+        state.write_u8(0xff);
+    }
+}
+
+impl Serialize for StreamId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(StreamId::from)
     }
 }
 
 impl From<&str> for StreamId {
     fn from(s: &str) -> Self {
-        StreamId(s.into())
+        StreamId(triomphe::ThinArc::from_header_and_slice((), s.as_bytes()))
     }
 }
 
 impl From<String> for StreamId {
     fn from(s: String) -> Self {
-        StreamId(s.into())
+        StreamId::from(s.as_str())
     }
 }
 
 impl fmt::Display for StreamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for StreamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -171,13 +222,21 @@ impl Hasher for FastHasher {
         for chunk in &mut chunks {
             self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
         }
-        // The last 0 to 7 bytes as a little-endian word padded with zeros, gathered byte
-        // by byte: a copy into a buffer of a length known only now calls `memcpy`.
-        let last = chunks
-            .remainder()
-            .iter()
-            .rev()
-            .fold(0, |word, &byte| word << 8 | u64::from(byte));
+        // The last 0 to 7 bytes as a little-endian word padded with zeros: the top bytes
+        // of the text's last 8 shifted down, or, in a text shorter than 8, gathered byte
+        // by byte (a copy into a buffer of a length known only now calls `memcpy`).
+        let rest = chunks.remainder();
+        let last = match bytes.len().checked_sub(8) {
+            Some(_) if rest.is_empty() => 0,
+            Some(start) => {
+                let word = <[u8; 8]>::try_from(&bytes[start..]).unwrap_or_default();
+                u64::from_le_bytes(word) >> (8 * (8 - rest.len()))
+            }
+            None => rest
+                .iter()
+                .rev()
+                .fold(0, |word, &byte| word << 8 | u64::from(byte)),
+        };
         self.add(last);
     }
     fn write_u8(&mut self, n: u8) {

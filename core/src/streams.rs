@@ -226,7 +226,9 @@ impl<S: Clone> Streams<S> {
     /// caller needs no [`StreamId`] of its own to look a stream up.
     pub(crate) fn entry(&mut self, stream: &str) -> Result<StreamEntry<'_, S>, Absent> {
         // The hash of the text is its id's ([`StreamId`] hashes as its text).
-        self.find(FastHash.hash_one(stream), |known| known.as_str() == stream)
+        self.find(FastHash.hash_one(stream), |known| {
+            known.as_bytes() == stream.as_bytes()
+        })
     }
 
     /// [`Streams::entry`] for a stream named by an id, which is most often a clone of

@@ -92,13 +92,25 @@ impl<C: Clone, E: Clone, R: Clone> Trace<C, E, R> {
 /// Commands are kept by ordinal ([`SeededIds::command_ordinal`], a bijection of ids), so
 /// the engine's own commands, whose ordinals count up from 0, sit in a vector of 4 bytes
 /// each instead of a hash map; ids a person chose far from that range go to a map.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CommandIndex {
     ids: SeededIds,
     /// The slot of each ordinal below its length ([`ABSENT`] where none was queued).
     dense: Vec<u32>,
     /// The slots of ordinals that were far beyond `dense` when queued.
     sparse: HashMap<u64, u32, FastHash>,
+    /// The last two commands queued, each id with its ordinal, the older first: a step
+    /// most often handles a command queued just before it (a submission run at once, the
+    /// reaction of the step before), whose ordinal [`CommandIndex::handled`] then finds
+    /// here without undoing the id's mix ([`SeededIds::command_ordinal`]).
+    recent: [(Id, u64); 2],
+}
+
+impl Default for CommandIndex {
+    /// An empty index of the default seed's commands.
+    fn default() -> Self {
+        CommandIndex::new(SeededIds::default())
+    }
 }
 
 /// The slot of an ordinal no command was queued with.
@@ -114,7 +126,9 @@ impl CommandIndex {
     pub fn new(ids: SeededIds) -> Self {
         CommandIndex {
             ids,
-            ..CommandIndex::default()
+            dense: Vec::new(),
+            sparse: HashMap::default(),
+            recent: [(ids.command(0), 0); 2],
         }
     }
 
@@ -140,24 +154,38 @@ impl CommandIndex {
     /// submission (a command already noted keeps its entry).
     pub(crate) fn queue(&mut self, command_id: Id, submitted: Option<usize>) {
         let ordinal = self.ids.command_ordinal(command_id);
+        self.note(command_id, ordinal);
         if self.slot(ordinal).is_none() {
             self.set(ordinal, submitted.map_or(WAITING, slot_of));
         }
     }
 
-    /// [`CommandIndex::queue`] for the command of `ordinal` ([`SeededIds::command`]), an
-    /// ordinal no command was queued with yet (the engine's next one, found free by
-    /// [`CommandIndex::contains_ordinal`]): set, not looked up again.
+    /// [`CommandIndex::queue`] for `command_id`, the command of `ordinal`
+    /// ([`SeededIds::command`]), an ordinal no command was queued with yet (the engine's
+    /// next one, found free by [`CommandIndex::contains_ordinal`]): set, not looked up
+    /// again.
     #[inline]
-    pub(crate) fn queue_new(&mut self, ordinal: u64, submitted: Option<usize>) {
+    pub(crate) fn queue_new(&mut self, command_id: Id, ordinal: u64, submitted: Option<usize>) {
         debug_assert!(!self.contains_ordinal(ordinal), "a new ordinal");
+        debug_assert_eq!(self.ids.command(ordinal), command_id, "the ordinal's id");
+        self.note(command_id, ordinal);
         self.set(ordinal, submitted.map_or(WAITING, slot_of));
     }
 
     /// Notes that journal entry `step` handled `command_id`.
+    #[inline]
     pub(crate) fn handled(&mut self, command_id: Id, step: usize) {
-        let ordinal = self.ids.command_ordinal(command_id);
+        let ordinal = match self.recent {
+            [(id, ordinal), _] | [_, (id, ordinal)] if id == command_id => ordinal,
+            _ => self.ids.command_ordinal(command_id),
+        };
         self.set(ordinal, slot_of(step));
+    }
+
+    /// Keeps `command_id` and its `ordinal` as the last command queued.
+    #[inline]
+    fn note(&mut self, command_id: Id, ordinal: u64) {
+        self.recent = [self.recent[1], (command_id, ordinal)];
     }
 
     fn slot(&self, ordinal: u64) -> Option<u32> {
@@ -430,5 +458,34 @@ mod tests {
         assert_eq!(index.entry(beyond), Some(10), "found where it was put");
         let other_seed = CommandIndex::default();
         assert!(!other_seed.contains(ids.command(0)));
+    }
+
+    #[test]
+    fn a_handled_command_is_found_by_its_ordinal_whether_or_not_it_was_queued_last() {
+        let ids = SeededIds::new(11);
+        let mut index = CommandIndex::new(ids);
+        for ordinal in 0..4 {
+            index.queue_new(ids.command(ordinal), ordinal, None);
+        }
+        // 2 and 3 are the last two queued, 0 and 1 were queued before them.
+        let order = [3, 0, 2, 1];
+        for (step, ordinal) in order.into_iter().enumerate() {
+            index.handled(ids.command(ordinal), 10 + step);
+        }
+        for (step, ordinal) in order.into_iter().enumerate() {
+            assert_eq!(
+                index.entry(ids.command(ordinal)),
+                Some(10 + step),
+                "{ordinal}"
+            );
+        }
+        let mut fresh = CommandIndex::default();
+        let first = SeededIds::default().command(0);
+        fresh.handled(first, 4);
+        assert_eq!(
+            fresh.entry(first),
+            Some(4),
+            "an empty index's first command"
+        );
     }
 }
