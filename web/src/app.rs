@@ -13,6 +13,7 @@ use crate::components::specs::Specs;
 use crate::components::timeline::timeline;
 use crate::components::trace::Trace;
 use crate::components::workspaces::Workspaces;
+use crate::effect::use_effect_on;
 use crate::examples::examples_for;
 use crate::panic_screen;
 use crate::session::store::{SessionHandle, SessionStore};
@@ -278,7 +279,7 @@ fn use_shortcuts(
     // The session is read when a key is pressed, through the shared cell: the listener is
     // made again only when what it captures by value changes, not on every action.
     let deps = (*overlay, *focus_filter);
-    use_effect_with(deps, move |_| {
+    use_effect_on(deps, move |_| {
         let on_shortcut = Callback::from(move |shortcut: Shortcut| {
             let (playing, in_past) = {
                 let session = store.get();
@@ -323,7 +324,7 @@ fn use_repeat_runner(store: &SessionHandle, cancel: &Rc<RefCell<Rc<Cell<bool>>>>
     let job = store.get().repeat_job().cloned();
     let store = store.clone();
     let cancel = cancel.clone();
-    use_effect_with(job, move |job| {
+    use_effect_on(job, move |job| {
         if job.is_some() && !*running.borrow() {
             *running.borrow_mut() = true;
             let flag = Rc::new(Cell::new(false));
@@ -358,7 +359,7 @@ fn use_stream_choices(store: &SessionHandle, key: (String, Option<usize>)) -> Rc
     let choices = use_state_eq(|| Rc::new(Vec::new()));
     {
         let (session, choices) = (store.shared(), choices.clone());
-        use_effect_with(key, move |_| {
+        use_effect_on(key, move |_| {
             let reading = gloo::timers::callback::Timeout::new(0, move || {
                 if let Ok(session) = session.try_borrow() {
                     choices.set(Rc::new(session.stream_ids()));
@@ -379,7 +380,7 @@ fn use_ticker(store: &SessionHandle) {
         (session.playing(), session.interval_ms())
     };
     let store = store.clone();
-    use_effect_with((playing, interval), move |&(playing, interval)| {
+    use_effect_on((playing, interval), move |&(playing, interval)| {
         let ticker =
             playing.then(|| Interval::new(interval, move || store.dispatch(Action::PlayTick)));
         move || drop(ticker)

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod effect;
 pub mod examples;
 pub mod panic_screen;
 pub mod persistence;

@@ -202,6 +202,29 @@ impl Error {
         self
     }
 
+    /// The error, seen from the array around it (out of line, not generic: every reader of
+    /// an element calls it, so it is compiled once instead of into each of them).
+    #[cold]
+    #[inline(never)]
+    fn at_index(self, index: usize) -> Self {
+        self.at(Segment::Index(index))
+    }
+
+    /// The error, seen from the object member `key` (out of line, as [`Error::at_index`]).
+    #[cold]
+    #[inline(never)]
+    fn at_key(self, key: &str) -> Self {
+        self.at(Segment::Key(key.to_owned()))
+    }
+
+    /// An array or object with `len` elements or members, more than its reader read
+    /// (out of line, as [`Error::at_index`]).
+    #[cold]
+    #[inline(never)]
+    fn too_long(len: usize, expected: &'static str) -> Self {
+        de::Error::invalid_length(len, &expected)
+    }
+
     /// `$` followed by the segments, outermost first.
     fn path(&self) -> String {
         let mut path = String::from("$");
@@ -239,10 +262,15 @@ impl de::Error for Error {
         }))
     }
 
+    // Out of line, as `Error::at_index`: every visitor's refusals call these.
+    #[cold]
+    #[inline(never)]
     fn invalid_type(unexpected: Unexpected<'_>, expected: &dyn de::Expected) -> Self {
         Error::json(de::Error::invalid_type(unexpected, expected))
     }
 
+    #[cold]
+    #[inline(never)]
     fn invalid_value(unexpected: Unexpected<'_>, expected: &dyn de::Expected) -> Self {
         Error::json(de::Error::invalid_value(unexpected, expected))
     }
@@ -279,8 +307,15 @@ struct Node<'de>(&'de Tree<'de>);
 
 impl<'de> Node<'de> {
     fn invalid_type<V: Visitor<'de>>(self, visitor: &V) -> Error {
-        de::Error::invalid_type(unexpected(self.0), visitor)
+        mismatch(self.0, visitor)
     }
+}
+
+/// `value` is not what `expected` reads (out of line, as `Error::at_index`).
+#[cold]
+#[inline(never)]
+fn mismatch(value: &Tree<'_>, expected: &dyn de::Expected) -> Error {
+    de::Error::invalid_type(unexpected(value), expected)
 }
 
 /// Visits the elements of `items`; an array longer than the visitor read is an error.
@@ -295,10 +330,7 @@ fn visit_array<'de, V: Visitor<'de>>(
     let value = visitor.visit_seq(&mut seq)?;
     match seq.items.len() {
         0 => Ok(value),
-        _ => Err(de::Error::invalid_length(
-            items.len(),
-            &"fewer elements in array",
-        )),
+        _ => Err(Error::too_long(items.len(), "fewer elements in array")),
     }
 }
 
@@ -315,10 +347,7 @@ fn visit_object<'de, V: Visitor<'de>>(
     let value = visitor.visit_map(&mut map)?;
     match map.members.len() {
         0 => Ok(value),
-        _ => Err(de::Error::invalid_length(
-            object.len(),
-            &"fewer elements in map",
-        )),
+        _ => Err(Error::too_long(object.len(), "fewer elements in map")),
     }
 }
 
@@ -371,7 +400,7 @@ impl<'de> de::Deserializer<'de> for Node<'de> {
                 name: variant,
                 content: None,
             }),
-            other => Err(de::Error::invalid_type(unexpected(other), &"string or map")),
+            other => Err(mismatch(other, &"string or map")),
         }
     }
 
@@ -456,7 +485,7 @@ impl<'de> SeqAccess<'de> for Elements<'de> {
         self.index += 1;
         seed.deserialize(Node(item))
             .map(Some)
-            .map_err(|e| e.at(Segment::Index(index)))
+            .map_err(|e| e.at_index(index))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -484,15 +513,14 @@ impl<'de> MapAccess<'de> for Members<'de> {
         let key: &'de str = &member.0;
         seed.deserialize(BorrowedStrDeserializer::new(key))
             .map(Some)
-            .map_err(|e: Error| e.at(Segment::Key(key.to_owned())))
+            .map_err(|e: Error| e.at_key(key))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         let Some((key, value)) = self.current.take() else {
             return Err(de::Error::custom("value is missing"));
         };
-        seed.deserialize(Node(value))
-            .map_err(|e| e.at(Segment::Key(key.to_string())))
+        seed.deserialize(Node(value)).map_err(|e| e.at_key(key))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -531,7 +559,7 @@ struct Content<'de> {
 
 impl<'de> Content<'de> {
     fn located(&self, error: Error) -> Error {
-        error.at(Segment::Key(self.name.to_owned()))
+        error.at_key(self.name)
     }
 
     /// The content of a variant that needs one, or what it was given instead.
@@ -562,7 +590,7 @@ impl<'de> VariantAccess<'de> for Content<'de> {
         let read = match self.required("tuple variant")? {
             Tree::Array(items) if items.is_empty() => visitor.visit_unit(),
             Tree::Array(items) => visit_array(items, visitor),
-            other => Err(de::Error::invalid_type(unexpected(other), &"tuple variant")),
+            other => Err(mismatch(other, &"tuple variant")),
         };
         read.map_err(|e| self.located(e))
     }
@@ -574,10 +602,7 @@ impl<'de> VariantAccess<'de> for Content<'de> {
     ) -> Result<V::Value, Error> {
         let read = match self.required("struct variant")? {
             Tree::Object(object) => visit_object(object, visitor),
-            other => Err(de::Error::invalid_type(
-                unexpected(other),
-                &"struct variant",
-            )),
+            other => Err(mismatch(other, &"struct variant")),
         };
         read.map_err(|e| self.located(e))
     }

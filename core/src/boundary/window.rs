@@ -200,10 +200,17 @@ impl Items {
 
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         if self.seen < self.window.limit {
-            self.kept.push(value.serialize(self.window)?);
+            let value = value.serialize(self.window)?;
+            self.keep(value);
         }
         self.seen += 1;
         Ok(())
+    }
+
+    /// Keeps `value` (out of line, as [`Entries::keep`]).
+    #[inline(never)]
+    fn keep(&mut self, value: Value) {
+        self.kept.push(value);
     }
 
     fn finish(mut self) -> Value {
@@ -277,8 +284,23 @@ impl Entries {
     }
 
     fn insert<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), Error> {
-        self.kept.insert(key, value.serialize(self.window)?);
+        let value = value.serialize(self.window)?;
+        self.keep(key, value);
         Ok(())
+    }
+
+    /// Keeps the entry `key`: `value` (out of line and not generic: each field and value
+    /// type's serializer calls it, instead of compiling the map's insertion into each).
+    #[inline(never)]
+    fn keep(&mut self, key: String, value: Value) {
+        self.kept.insert(key, value);
+    }
+
+    /// Keeps the field `key`, as [`Entries::keep`] (its name copied here, not in each
+    /// caller).
+    #[inline(never)]
+    fn keep_field(&mut self, key: &'static str, value: Value) {
+        self.kept.insert(key.to_owned(), value);
     }
 
     fn finish(mut self) -> Value {
@@ -326,7 +348,8 @@ impl ser::SerializeStruct for Entries {
         value: &T,
     ) -> Result<(), Error> {
         if self.keeps() {
-            self.insert(key.to_string(), value)?;
+            let value = value.serialize(self.window)?;
+            self.keep_field(key, value);
         }
         self.seen += 1;
         Ok(())

@@ -2,6 +2,7 @@
 //! click. Esc closes it too (the page's shortcuts), and the page gives the close button the
 //! focus when a dialog opens ([`use_focus_on_open`]).
 
+use crate::effect::use_effect_on;
 use yew::prelude::*;
 
 /// What a [`dialog`] shows and does.
@@ -45,7 +46,7 @@ pub fn dialog(props: DialogProps, children: Html) -> Html {
 /// to something (a dialog opened, or another one replaced it).
 #[hook]
 pub fn use_focus_on_open<T: PartialEq + 'static>(open: Option<T>, close_button: NodeRef) {
-    use_effect_with(open, move |open| {
+    use_effect_on(open, move |open| {
         let button = close_button.cast::<web_sys::HtmlElement>();
         if let (Some(_), Some(button)) = (open, button) {
             // Focus is a convenience; a refusal changes nothing.

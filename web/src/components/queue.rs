@@ -6,6 +6,7 @@
 use crate::components::composer::DomainRef;
 use crate::components::schema_form::schema::{self, Variant};
 use crate::components::schema_form::{unique_prefix, Draft, RawJson, SchemaForm, Shape};
+use crate::effect::use_effect_on;
 use crate::widgets::text::shorten_middle;
 use decider_core::boundary::QueueRow;
 use decider_core::{DynDomain, Id, MessageKind};
@@ -238,7 +239,7 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
     let root = use_node_ref();
     {
         let root = root.clone();
-        use_effect_with((), move |_| {
+        use_effect_on((), move |_| {
             let first = root
                 .cast::<web_sys::Element>()
                 .and_then(|r| r.query_selector("select, input, textarea").ok().flatten())

@@ -2,6 +2,7 @@
 //! the page) and every imported scenario, run as a red/green suite with the same verdicts
 //! and diffs as `decider check`.
 
+use crate::effect::use_effect_on;
 use crate::persistence::channel::{Channel, Notice};
 use crate::persistence::{db, workspaces};
 use crate::share;
@@ -170,7 +171,7 @@ pub fn Specs() -> Html {
     };
     {
         let run = run.clone();
-        use_effect_with((), move |_| {
+        use_effect_on((), move |_| {
             run.emit(());
             let channel = Channel::open(move |notice| {
                 if notice == Notice::Scenarios {

@@ -4,6 +4,7 @@
 //! that saves the session, so it is rendered once per page.
 
 use crate::browser::address;
+use crate::effect::use_effect_on;
 use crate::persistence::channel::Notice;
 use crate::persistence::files;
 use crate::persistence::keeper::{self, Keeper, Pick, Shared, SharedScenario, Status};
@@ -62,7 +63,7 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
     keeper.borrow_mut().set_store(store.clone());
     {
         let keeper = (*keeper).clone();
-        use_effect_with((), move |_| {
+        use_effect_on((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let shared = shared_from_location(&keeper).await;
                 keeper::start(keeper, shared).await;
@@ -71,7 +72,7 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
     }
     {
         let keeper = (*keeper).clone();
-        use_effect_with(store.version(), move |_| keeper::observe(&keeper));
+        use_effect_on(store.version(), move |_| keeper::observe(&keeper));
     }
     use_page_listeners(&keeper);
 
@@ -652,7 +653,7 @@ fn open_soon(keeper: Shared, workspace: Workspace) {
 #[hook]
 fn use_page_listeners(keeper: &Rc<Shared>) {
     let keeper = (**keeper).clone();
-    use_effect_with((), move |_| {
+    use_effect_on((), move |_| {
         let document = gloo::utils::document();
         let options = EventListenerOptions::enable_prevent_default();
         let over = EventListener::new_with_options(&document, "dragover", options, |e| {

@@ -6,6 +6,7 @@
 //! sizes. Each size is this browser's, not a workspace's: it is kept in `localStorage`
 //! and put back on the next load.
 
+use crate::effect::use_effect_on;
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent, PointerEvent};
@@ -290,7 +291,7 @@ pub fn splitter(props: &SplitterProps) -> Html {
     };
     {
         let (grid, share) = (grid.clone(), share.clone());
-        use_effect_with((), move |_| {
+        use_effect_on((), move |_| {
             if let (Some(kept), Some(grid)) = (split.stored(), grid()) {
                 split.apply(&grid, Some(kept));
                 share.set(Some(kept));

@@ -27,6 +27,7 @@
 //! past) patches its rows, as any jump does, and makes or drops none.
 
 use crate::browser::next_frame::NextFrame;
+use crate::effect::use_effect_on;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
@@ -456,7 +457,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     {
         let scroller = scroller.clone();
         let remeasure = remeasure.clone();
-        use_effect_with((), move |_| {
+        use_effect_on((), move |_| {
             let observer = scroller.cast::<Element>().and_then(|element| {
                 let on_resize = Closure::<dyn FnMut()>::new(move || remeasure(Cause::Layout));
                 let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
@@ -499,7 +500,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let overscan = overscan.clone();
         let viewport = viewport.clone();
         let overscan_rows = props.overscan;
-        use_effect_with(
+        use_effect_on(
             (len, props.reveal, props.follow),
             move |&(len, reveal, follow)| {
                 // Starting to follow goes to the end, wherever the view was.
@@ -555,7 +556,7 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
     let viewport = *viewport.borrow();
     {
         let on_viewport = props.on_viewport.clone();
-        use_effect_with(viewport, move |viewport| on_viewport.emit(*viewport));
+        use_effect_on(viewport, move |viewport| on_viewport.emit(*viewport));
     }
 
     let geometry = *geometry.borrow();

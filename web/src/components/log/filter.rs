@@ -1,6 +1,7 @@
 //! The log's filter bar: text (debounced, so that a million facts are not re-filtered on
 //! every key), kind, origin, stream, "this flow only", and the "N of M facts" count.
 
+use crate::effect::use_effect_on;
 use decider_core::boundary::rows::{LogFilter, RowKind};
 use decider_core::ids::Id;
 use gloo::timers::callback::Timeout;
@@ -73,7 +74,7 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
     {
         let text = text.clone();
         let pending = pending.clone();
-        use_effect_with(props.filter.text.clone(), move |outside| {
+        use_effect_on(props.filter.text.clone(), move |outside| {
             if pending.borrow().is_none() && **text != *outside {
                 text.set(outside.clone());
             }
@@ -81,7 +82,7 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
     }
     {
         let input = input.clone();
-        use_effect_with(props.focus_filter, move |nonce| {
+        use_effect_on(props.focus_filter, move |nonce| {
             if *nonce != 0 {
                 if let Some(input) = input.cast::<HtmlInputElement>() {
                     let _ = input.focus();

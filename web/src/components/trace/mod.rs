@@ -23,6 +23,7 @@ pub mod timing;
 pub mod tone;
 
 use crate::browser::next_frame::NextFrame;
+use crate::effect::use_effect_on;
 use arrivals::{node_key, Arrivals, NodeKey};
 use decider_core::boundary::FlowView;
 use decider_core::Id;
@@ -67,7 +68,7 @@ pub fn trace(props: &TraceProps) -> Html {
         // A new node while following the newest one (or another flow): show the newest.
         let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
         let next_frame = next_frame.clone();
-        use_effect_with((flow_id, node_count), move |(id, _)| {
+        use_effect_on((flow_id, node_count), move |(id, _)| {
             if *shown.borrow() != *id {
                 *shown.borrow_mut() = *id;
                 follow.borrow_mut().restart();
@@ -84,7 +85,7 @@ pub fn trace(props: &TraceProps) -> Html {
     {
         // Another selection (or another flow): show the selected node.
         let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
-        use_effect_with((flow_id, props.selected), move |&(_, selected)| {
+        use_effect_on((flow_id, props.selected), move |&(_, selected)| {
             next_frame.run(move || {
                 let nodes = flow.as_ref().map(|f| f.nodes.as_slice()).unwrap_or(&[]);
                 let node = nodes
