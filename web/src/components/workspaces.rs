@@ -629,7 +629,7 @@ fn follow_address(keeper: &Shared) {
     } else if let Some(place) = address::current() {
         match keeper::pick(keeper, &place) {
             Pick::Shown => {}
-            Pick::Open(workspace) => open_soon(keeper.clone(), workspace),
+            Pick::Open(workspace) => open_soon(keeper.clone(), *workspace),
             Pick::NotHeld => {
                 let instead = "the workspace shown stays";
                 report(keeper, keeper::not_held(&place.workspace, instead));

@@ -255,7 +255,7 @@ pub async fn start(keeper: Shared, shared: Option<SharedScenario>) {
         return;
     }
     let (named, missing) = match place.map(|place| (pick(&keeper, &place), place)) {
-        Some((Pick::Open(workspace), _)) => (Some(workspace), None),
+        Some((Pick::Open(workspace), _)) => (Some(*workspace), None),
         Some((Pick::NotHeld, place)) => (None, Some(place.workspace)),
         Some((Pick::Shown, _)) | None => (None, None),
     };
@@ -287,7 +287,7 @@ pub enum Pick {
     /// Its workspace is the one shown: the cursor was moved to the place's.
     Shown,
     /// Its workspace, to open (its settings carry the place's cursor).
-    Open(Workspace),
+    Open(Box<Workspace>),
     /// This browser holds no such workspace.
     NotHeld,
 }
@@ -307,7 +307,7 @@ pub fn pick(keeper: &Shared, place: &Place) -> Pick {
     match named {
         Some(mut workspace) => {
             workspace.settings.cursor = place.cursor;
-            Pick::Open(workspace)
+            Pick::Open(Box::new(workspace))
         }
         None => Pick::NotHeld,
     }

@@ -278,7 +278,11 @@ pub struct SplitterProps {
 pub fn splitter(props: &SplitterProps) -> Html {
     let split = props.split;
     let node = use_node_ref();
-    let share = use_state(|| None::<f64>);
+    // The share set last (`None`: the stylesheet's default), read by each event as it is
+    // now rather than as the last render saw it: two keys pressed before a render move the
+    // edge two steps.
+    let share = use_mut_ref(|| None::<f64>);
+    let rerender = use_force_update();
     let drag = use_mut_ref(|| None::<Drag>);
     let grid = {
         let node = node.clone();
@@ -290,11 +294,12 @@ pub fn splitter(props: &SplitterProps) -> Html {
         }
     };
     {
-        let (grid, share) = (grid.clone(), share.clone());
+        let (grid, share, rerender) = (grid.clone(), share.clone(), rerender.clone());
         use_effect_on((), move |_| {
             if let (Some(kept), Some(grid)) = (split.stored(), grid()) {
                 split.apply(&grid, Some(kept));
-                share.set(Some(kept));
+                *share.borrow_mut() = Some(kept);
+                rerender.force_update();
             }
         });
     }
@@ -304,7 +309,8 @@ pub fn splitter(props: &SplitterProps) -> Html {
             if let Some(grid) = grid() {
                 split.apply(&grid, next);
             }
-            share.set(next);
+            *share.borrow_mut() = next;
+            rerender.force_update();
             if keep {
                 split.store(next);
             }
@@ -352,7 +358,7 @@ pub fn splitter(props: &SplitterProps) -> Html {
             };
             let listeners = [follow, release("pointerup"), release("pointercancel")];
             *drag.borrow_mut() = Some(Drag {
-                last: *share,
+                last: *share.borrow(),
                 _listeners: listeners,
             });
         })
@@ -366,15 +372,16 @@ pub fn splitter(props: &SplitterProps) -> Html {
             }
         })
     };
-    let current = share.unwrap_or_else(|| split.default_share());
+    let current = share.borrow().unwrap_or_else(|| split.default_share());
     // What a screen reader announces as the range: the grid's own limits once it is laid
     // out (measured again at each of the splitter's renders: a move, a key, a reset).
     let (low, high) = grid()
         .and_then(|grid| split.measure(&grid))
         .map_or_else(|| split.bounds(), |measure| split.limits(&measure));
     let onkeydown = {
-        let set = set.clone();
+        let (set, share) = (set.clone(), share.clone());
         Callback::from(move |event: KeyboardEvent| {
+            let current = share.borrow().unwrap_or_else(|| split.default_share());
             let key = event.key();
             let wanted = match key.as_str() {
                 "Enter" => None,
