@@ -3,10 +3,9 @@
 use crate::checkpoint::CheckpointStreams;
 use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
-use crate::envelope::FactKindRef;
 use crate::growth;
 use crate::ids::StreamId;
-use crate::journal::JournalEntry;
+use crate::journal::{At, Placed, Run};
 use crate::projection::{Projection, StreamState, StreamsOf};
 use crate::streams::{SharedState, Streams};
 use crate::system::{StreamStateOf, System};
@@ -214,16 +213,10 @@ impl<Y: System> Timeline<Y> {
             if only.is_some_and(|(ids, _)| ids.binary_search(stream).is_err()) {
                 continue;
             }
-            for fact in entry.facts() {
-                if let FactKindRef::Event {
-                    stream_version,
-                    event,
-                } = fact.kind
-                {
-                    streams
-                        .fold_event(system.decider(), stream, event, stream_version, false)
-                        .expect("a fold that checks nothing does not fail");
-                }
+            for (event, stream_version) in entry.events() {
+                streams
+                    .fold_event(system.decider(), stream, event, stream_version, false)
+                    .expect("a fold that checks nothing does not fail");
             }
         }
         state.streams = streams;
@@ -318,12 +311,31 @@ impl<Y: System> Timeline<Y> {
         &self.journal
     }
 
+    /// The place of entry `index` (of the head, for the number of entries).
+    pub fn place(&self, index: usize) -> At {
+        At {
+            time: index as u64,
+            position: self.position_after(index),
+        }
+    }
+
+    /// Entry `index` with its place.
+    pub fn placed(&self, index: usize) -> Option<Placed<'_, EntryOf<Y>>> {
+        let record = self.journal.get(index)?;
+        let at = self.place(index);
+        Some(Placed { at, record })
+    }
+
+    /// Entries `from..to` with the place of the first (both bounds within the journal).
+    pub fn run(&self, from: usize, to: usize) -> Run<'_, Y::Command, Y::Event, Y::Rejection> {
+        Run::new(self.place(from), &self.journal[from..to])
+    }
+
     /// The recorded facts from global position `from` on, in order.
     pub fn facts(&self, from: u64) -> impl Iterator<Item = FactOf<'_, Y>> {
-        let first = self.entry_of_position(from);
-        self.journal[first.min(self.journal.len())..]
-            .iter()
-            .flat_map(JournalEntry::facts)
+        let first = self.entry_of_position(from).min(self.journal.len());
+        self.run(first, self.journal.len())
+            .facts()
             .skip_while(move |f| f.position < from)
     }
 
