@@ -107,15 +107,22 @@ fn a_journal_whose_fact_names_another_command_does_not_read() {
     assert_eq!(places, [None, Some(step)], "with the place its facts name");
 }
 
+/// An engine whose journal is given history (entry 0, fact 0), a submission and a step
+/// (entry 2, fact 1).
+fn given_and_stepped() -> Engine<System> {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.given(&"counter-1".into(), [added(1, 1)]).unwrap();
+    engine.submit(add(1, 2));
+    engine.step();
+    engine
+}
+
 #[test]
 fn a_journal_whose_facts_name_another_time_than_their_entry_s_does_not_rebuild() {
     // Before an entry kept its own time (session 15), a journal read with another time
     // rebuilt, and wrote that time back; the entry's time is its index now, so it is
     // refused, at its entry, before anything else of it is checked.
-    let mut engine = Engine::new(system(), EngineConfig::default());
-    engine.given(&"counter-1".into(), [added(1, 1)]).unwrap();
-    engine.submit(add(1, 2));
-    engine.step();
+    let engine = given_and_stepped();
     for (entry, path) in [(0, "/0/given/0/time"), (2, "/2/step/facts/0/fact/time")] {
         let journal = tampered(engine.journal(), |json| {
             *json.pointer_mut(path).expect("the fact's time") = 7.into();
@@ -136,10 +143,7 @@ fn a_journal_whose_facts_name_another_time_than_their_entry_s_does_not_rebuild()
 fn a_journal_whose_facts_name_another_position_does_not_rebuild_as_before() {
     // The entry keeps no position either: the one its facts name is checked as each fact
     // is folded, with the message it always had.
-    let mut engine = Engine::new(system(), EngineConfig::default());
-    engine.given(&"counter-1".into(), [added(1, 1)]).unwrap();
-    engine.submit(add(1, 2));
-    engine.step();
+    let engine = given_and_stepped();
     let journal = tampered(engine.journal(), |json| {
         json[2]["step"]["facts"][0]["fact"]["position"] = 5.into();
     })
@@ -147,6 +151,29 @@ fn a_journal_whose_facts_name_another_position_does_not_rebuild_as_before() {
     assert_eq!(
         refusal(journal),
         "journal entry 2: fact at position 5 where 1 was expected"
+    );
+}
+
+#[test]
+fn typed_entries_name_no_place_and_fold_where_they_land() {
+    // Only an engine or a reader makes typed entries; handed over typed, an entry names no
+    // place, so with the one before it left out it folds where it lands (before session
+    // 15 it kept its position and was refused), while the same entry read from its JSON
+    // names its place and is refused.
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.given(&"counter-1".into(), [added(1, 1)]).unwrap();
+    engine.given(&"counter-2".into(), [added(2, 1)]).unwrap();
+    let second = vec![engine.journal()[1].clone()];
+    let rebuilt = rebuild(EngineConfig::default(), second).expect("placed where it lands");
+    let places: Vec<(u64, u64)> = rebuilt.facts(0).map(|f| (f.time, f.position)).collect();
+    assert_eq!(places, [(0, 0)]);
+    let read = tampered(engine.journal(), |json| {
+        json.as_array_mut().expect("an array of entries").remove(0);
+    })
+    .unwrap();
+    assert_eq!(
+        refusal(read),
+        "journal entry 0: fact at position 1 has time 1 where 0 was expected"
     );
 }
 
