@@ -20,9 +20,9 @@ pub(crate) type SharedState<S> = triomphe::Arc<StreamState<S>>;
 
 /// Every stream that has a fact, with its state and version.
 ///
-/// Each state is shared ([`SharedState`]) with the time-travel checkpoints that hold it: a write
-/// after a checkpoint copies that one stream's state, never the states next to it, and
-/// only when the checkpoint still holds it.
+/// Each state is shared (a `SharedState`: `triomphe`'s `Arc`) with the time-travel
+/// checkpoints that hold it: a write after a checkpoint copies that one stream's state,
+/// never the states next to it, and only when the checkpoint still holds it.
 pub struct Streams<S> {
     slots: hashbrown::HashMap<StreamId, Slot<S>, FastHash>,
     /// The streams written since the last [`Streams::take_written`], each once, with the
