@@ -16,7 +16,8 @@
 use decider_core::boundary::{projection_json, JsonSystem};
 use decider_core::system::{ProcessStateOf, StreamStateOf, ViewStateOf};
 use decider_core::{
-    Engine, EngineConfig, EngineError, Id, JournalEntry, StepFailure, StreamId, System,
+    Engine, EngineConfig, EngineError, Id, JournalEntry, ReadEntry, Run, StepFailure, StreamId,
+    System,
 };
 use decider_domains::{checkout, restaurant};
 use proptest::prelude::*;
@@ -196,7 +197,7 @@ where
     /// be the same engine: state, queue, ids and journal.
     fn rebuild(&self, engine: &Engine<Y>) -> Result<Engine<Y>, TestCaseError> {
         let stored = journal_text(engine.journal());
-        let entries: Vec<JournalEntry<Y::Command, Y::Event, Y::Rejection>> =
+        let entries: Vec<ReadEntry<Y::Command, Y::Event, Y::Rejection>> =
             serde_json::from_str(&stored).expect("journals read back");
         let rebuilt = Engine::from_journal(Arc::new((self.make)()), self.config, entries)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -248,7 +249,7 @@ fn queued_ids<C, E, R>(journal: &[JournalEntry<C, E, R>]) -> BTreeSet<Id> {
 fn journal_text<C: Serialize, E: Serialize, R: Serialize>(
     journal: &[JournalEntry<C, E, R>],
 ) -> String {
-    serde_json::to_string(journal).expect("journals serialize")
+    serde_json::to_string(&Run::whole(journal)).expect("journals serialize")
 }
 
 /// Whether any step dropped reactions at the depth limit.
@@ -261,10 +262,9 @@ fn cut_short<C, E, R>(journal: &[JournalEntry<C, E, R>]) -> bool {
 
 /// The events of an engine's store, in order.
 fn events<Y: System>(engine: &Engine<Y>) -> Vec<Y::Event> {
-    engine
-        .journal()
-        .iter()
-        .flat_map(|entry| entry.facts().filter_map(|f| f.event().cloned()))
+    Run::whole(engine.journal())
+        .facts()
+        .filter_map(|f| f.event().cloned())
         .collect()
 }
 

@@ -15,9 +15,9 @@ pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
 
 use crate::decider::Decider;
-use crate::engine::{Engine, EngineConfig, EngineError, EntryOf, GivenError, RunSummary};
+use crate::engine::{Engine, EngineConfig, EngineError, GivenError, ReadEntryOf, RunSummary};
 use crate::ids::{Id, StreamId};
-use crate::journal::JournalEntry;
+use crate::journal::{JournalEntry, ReadEntry, Run};
 use crate::projection::Projection;
 use crate::remains::Remains;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
@@ -471,7 +471,7 @@ where
 fn read_entries<C, E, R>(
     journal: &str,
     start: usize,
-) -> (Vec<JournalEntry<C, E, R>>, Option<BoundaryError>)
+) -> (Vec<ReadEntry<C, E, R>>, Option<BoundaryError>)
 where
     C: DeserializeOwned,
     E: DeserializeOwned,
@@ -514,9 +514,15 @@ impl<Y: System> DomainEngine<Y> {
         &self.engine
     }
 
+    /// Entries `from..to` of the journal (each bound cut to its length).
+    fn run(&self, from: usize, to: usize) -> Run<'_, Y::Command, Y::Event, Y::Rejection> {
+        let to = to.min(self.engine.journal().len());
+        self.engine.timeline().run(from.min(to), to)
+    }
+
     /// Folds `entries`, which continue the journal, up to the first that does not fold
     /// (its path is returned).
-    fn fold_entries(&mut self, entries: Vec<EntryOf<Y>>) -> Result<(), BoundaryError> {
+    fn fold_entries(&mut self, entries: Vec<ReadEntryOf<Y>>) -> Result<(), BoundaryError> {
         for entry in entries {
             self.engine.load(entry).map_err(|e| BoundaryError {
                 path: format!("$[{}]", e.entry),
@@ -694,7 +700,7 @@ where
     }
 
     fn step(&mut self) -> Option<Value> {
-        self.engine.step().map(via_text)
+        self.engine.step().map(|step| via_text(&step))
     }
 
     fn run_until_idle(&mut self, max_steps: u64) -> RunSummary {
@@ -705,7 +711,7 @@ where
         let reason: Y::Rejection = from_json(rejection)?;
         self.engine
             .inject_fault(command_id, reason)
-            .map(via_text)
+            .map(|step| via_text(&step))
             .map_err(|e| BoundaryError::whole(&e))
     }
 
@@ -761,27 +767,18 @@ where
     }
 
     fn journal_range(&self, from: usize, to: usize) -> Vec<Value> {
-        let journal = self.engine.journal();
-        let to = to.min(journal.len());
-        journal
-            .get(from.min(to)..to)
-            .unwrap_or_default()
+        self.run(from, to)
             .iter()
-            .map(via_text)
+            .map(|entry| via_text(&entry))
             .collect()
     }
 
     fn journal_text(&self, from: usize, to: usize) -> String {
-        let journal = self.engine.journal();
-        let to = to.min(journal.len());
-        let entries = journal.get(from.min(to)..to).unwrap_or_default();
-        serde_json::to_string(entries).unwrap_or_else(|_| "[]".into())
+        serde_json::to_string(&self.run(from, to)).unwrap_or_else(|_| "[]".into())
     }
 
     fn stored_text(&self, from: usize, to: usize) -> String {
-        let journal = self.engine.journal();
-        let to = to.min(journal.len());
-        stored::write(journal.get(from.min(to)..to).unwrap_or_default())
+        stored::write(self.run(from, to))
     }
 
     fn extend(&mut self, journal: &str) -> Result<(), BoundaryError> {
@@ -792,9 +789,7 @@ where
     }
 
     fn packed(&self, from: usize, to: usize) -> Vec<u8> {
-        let journal = self.engine.journal();
-        let to = to.min(journal.len());
-        packed::write(journal.get(from.min(to)..to).unwrap_or_default())
+        packed::write(self.run(from, to))
     }
 
     fn extend_packed(&mut self, image: &[u8]) -> Option<Result<(), BoundaryError>> {

@@ -2,9 +2,11 @@
 //! sagas, and queues the commands they emit.
 
 use crate::decider::{Decider, Misplaced};
-use crate::envelope::{CommandEnvelope, FactKind, FactKindRef, FactRef, Origin, SharedCommand};
+use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, SharedCommand};
 use crate::ids::{Id, SeededIds, SharedStr, StreamId};
-use crate::journal::{Batch, Cause, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
+use crate::journal::{
+    Batch, Cause, GivenRecord, JournalEntry, Placed, ReadEntry, Recorded, StepFailure, StepRecord,
+};
 use crate::process_manager::ProcessManager;
 use crate::projection::{JournalError, Projection};
 use crate::remains::Remains;
@@ -104,6 +106,10 @@ pub type StepOf<Y> =
 /// The journal entry type of system `Y`.
 pub type EntryOf<Y> =
     JournalEntry<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
+
+/// A journal entry of system `Y` as read, with the place its facts name.
+pub type ReadEntryOf<Y> =
+    ReadEntry<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
 /// The facts recorded by a step of system `Y`, with the commands queued in reaction.
 type BatchOf<Y> = Batch<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
 
@@ -151,15 +157,20 @@ impl<Y: System> Engine<Y> {
     }
 
     /// The engine that wrote `entries`, rebuilt exactly (same log, queue and ids), or the
-    /// first entry that does not fold.
-    pub fn from_journal(
+    /// first entry that does not fold. An entry read from a journal's text ([`ReadEntry`])
+    /// must name its place: its facts' time its index, their positions the facts before.
+    pub fn from_journal<I>(
         system: Arc<Y>,
         config: EngineConfig,
-        entries: impl IntoIterator<Item = EntryOf<Y>>,
-    ) -> Result<Self, EngineError> {
+        entries: I,
+    ) -> Result<Self, EngineError>
+    where
+        I: IntoIterator,
+        I::Item: Into<ReadEntryOf<Y>>,
+    {
         let mut engine = Self::with_store(system, config, InMemoryEventStore::new());
         for entry in entries {
-            engine.load(entry).map_err(EngineError::Journal)?;
+            engine.load(entry.into()).map_err(EngineError::Journal)?;
         }
         Ok(engine)
     }
@@ -258,7 +269,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     /// The causal trace of the flow started by user command `correlation_id`.
     pub fn trace(&self, correlation_id: Id) -> Option<Trace<Y::Command, Y::Event, Y::Rejection>> {
-        Trace::build(&*self.system, self.journal(), &self.index, correlation_id)
+        Trace::build(&*self.system, &self.timeline, &self.index, correlation_id)
     }
 
     /// Every journal entry so far.
@@ -372,11 +383,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 queued: Box::default(),
             });
         let given = GivenRecord::new(command_id, self.batch(stream, facts));
+        let at = self.live.next_place();
         self.store
-            .append(stream, expected, given.facts())
+            .append(stream, expected, given.facts(at))
             .map_err(GivenError::Conflict)?;
         self.live.commands += 1;
-        for fact in given.facts() {
+        for fact in given.facts(at) {
             self.live.record_fact(&*self.system, fact);
         }
         self.commit(JournalEntry::Given(Box::new(given)));
@@ -384,12 +396,20 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     /// Handles the command at the front of the queue; `None` when the queue is empty.
-    pub fn step(&mut self) -> Option<&StepRecord<Y::Command, Y::Event, Y::Rejection>> {
+    pub fn step(&mut self) -> Option<Placed<'_, StepOf<Y>>> {
         self.step_front()?;
-        self.timeline
-            .journal()
-            .last()
-            .and_then(JournalEntry::as_step)
+        self.last_step()
+    }
+
+    /// The last entry, if it is a step, with its place.
+    fn last_step(&self) -> Option<Placed<'_, StepOf<Y>>> {
+        let last = self.journal().len().checked_sub(1)?;
+        let entry = self.timeline.placed(last)?;
+        let record = entry.record.as_step()?;
+        Some(Placed {
+            at: entry.at,
+            record,
+        })
     }
 
     /// [`Engine::step`]'s work, `None` when the queue is empty: inlined into
@@ -424,7 +444,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         &mut self,
         command_id: Id,
         reason: Y::Rejection,
-    ) -> Result<&StepOf<Y>, EngineError> {
+    ) -> Result<Placed<'_, StepOf<Y>>, EngineError> {
         let envelope = self
             .live
             .queue
@@ -442,9 +462,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             queued: Box::default(),
         };
         let facts = self.batch(&stream, [rejection]);
+        let at = self.live.next_place();
         let appended = self.writable(&stream).and_then(|version| {
             self.store
-                .append(&stream, version, facts.facts_of(Cause::of(&envelope)))
+                .append(&stream, version, facts.facts_of(Cause::of(&envelope), at))
         });
         let (facts, failure) = match appended {
             Ok(()) => (facts, None),
@@ -455,12 +476,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .map_err(EngineError::Journal)?;
         let step = self.react(envelope, facts, failure, true);
         self.commit_step(step);
-        Ok(self
-            .timeline
-            .journal()
-            .last()
-            .and_then(JournalEntry::as_step)
-            .expect("the step just committed"))
+        Ok(self.last_step().expect("the step just committed"))
     }
 
     /// Steps until the queue is empty or `max_steps` steps were taken.
@@ -496,7 +512,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             return Err(conflict(self.head_conflict(&StreamId::from(requested))));
         }
         let decider = self.system.decider();
-        let (ids, position, time) = (self.ids, self.live.position, self.live.entries);
+        let (ids, at) = (self.ids, self.live.next_place());
+        let position = at.position;
         let found = self
             .live
             .streams
@@ -526,8 +543,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         let facts = match decision {
             Ok(events) => Batch::new(
                 stream,
-                position,
-                time,
                 events.into_iter().zip(version + 1..).zip(position..).map(
                     |((event, stream_version), position)| {
                         fact(
@@ -542,8 +557,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             ),
             Err(reason) => Batch::new(
                 stream,
-                position,
-                time,
                 [fact(
                     FactKind::Rejected {
                         command: envelope.command.clone(),
@@ -555,18 +568,9 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         };
         // The append checks the stream's version: one lookup in the store, not two.
         self.store
-            .append(stream, version, facts.facts_of(Cause::of(envelope)))
+            .append(stream, version, facts.facts_of(Cause::of(envelope), at))
             .map_err(conflict)?;
-        let events = facts.facts_of(Cause::of(envelope)).filter_map(|f| {
-            let FactKindRef::Event {
-                stream_version,
-                event,
-            } = f.kind
-            else {
-                return None;
-            };
-            Some((event, stream_version))
-        });
+        let events = facts.events();
         match found {
             Ok(mut live) => live.fold(decider, events),
             Err((absent, new)) => self.live.streams.create(absent, &new, decider, events),
@@ -580,7 +584,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         stream: &StreamId,
         facts: impl IntoIterator<Item = Recorded<Y::Command, Y::Event, Y::Rejection>>,
     ) -> BatchOf<Y> {
-        Batch::new(stream, self.live.position, self.live.entries, facts)
+        Batch::new(stream, facts)
     }
 
     /// The version of `stream`, if the store holds exactly what this engine recorded;
@@ -624,12 +628,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         injected: bool,
     ) -> StepRecord<Y::Command, Y::Event, Y::Rejection> {
         let system = &*self.system;
-        let cause = Cause::of(&envelope);
+        let (cause, at) = (Cause::of(&envelope), self.live.next_place());
         let mut reactions = recycle(std::mem::take(&mut self.reactions));
         // Made only for a reaction beyond the depth bound (almost never).
         let mut dropped: Option<Vec<SharedCommand<Y::Command>>> = None;
         for index in 0..facts.len() {
-            let fact = facts.fact(index, cause);
+            let fact = facts.fact(index, cause, at);
             // The step folded its events into their stream when it decided.
             self.live.record_fact_beside_stream(system, fact);
             system
@@ -679,9 +683,19 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     /// Folds an entry from a journal being loaded into the store, the live state and the
-    /// timeline.
-    pub(crate) fn load(&mut self, entry: EntryOf<Y>) -> Result<(), JournalError> {
+    /// timeline. Its facts must name its place ([`ReadEntry::at`], if it names one): the
+    /// position is checked as each fact is folded, the time (which nothing else reads
+    /// back) first.
+    pub(crate) fn load(&mut self, read: ReadEntryOf<Y>) -> Result<(), JournalError> {
+        let ReadEntry { entry, at: named } = read;
         let index = self.journal().len();
+        let at = self.live.next_place();
+        if let Some(named) = named.filter(|named| named.time != at.time) {
+            return Err(self.live.error(format!(
+                "fact at position {} has time {} where {} was expected",
+                named.position, named.time, at.time
+            )));
+        }
         if let Some(id) = entry
             .queued()
             .map(|c| c.command_id)
@@ -696,7 +710,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 .stream_version(stream)
                 .unwrap_or_else(|| self.live.streams.get(stream).map_or(0, |s| s.version))
         });
-        self.live.apply(&*self.system, &entry)?;
+        self.live
+            .apply_at(&*self.system, &entry, named.unwrap_or(at), u64::MAX)?;
         let submitted = matches!(entry, JournalEntry::Submitted(_)).then_some(index);
         for id in entry.queued().map(|c| c.command_id) {
             self.index.queue(id, submitted);
@@ -706,7 +721,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         }
         if let (Some(stream), Some(expected)) = (entry.stream_id(), expected) {
             self.store
-                .append(stream, expected, entry.facts())
+                .append(stream, expected, entry.facts(at))
                 .map_err(|conflict| JournalError {
                     entry: self.live.entries - 1,
                     message: conflict.to_string(),

@@ -3,10 +3,15 @@
 //! A durable store writes each [`JournalEntry`] in one transaction; an engine rebuilt
 //! from the entries ([`crate::Engine::from_journal`]) is exactly the engine that wrote them.
 //!
-//! In memory an entry keeps what all its facts share once (their stream, first position,
-//! time and command) and each fact only its id, its event or rejection and the commands
-//! queued in reaction; [`FactRef`]s fill the shared metadata back in. The JSON form lists
-//! every fact with all its metadata ([`RecordedFact`]), as it always did.
+//! In memory an entry keeps what all its facts share once (their stream and command) and
+//! each fact only its id, its event or rejection and the commands queued in reaction;
+//! [`FactRef`]s fill the shared metadata back in. An entry does not keep its place in the
+//! journal (its index, which is its facts' time, and its first fact's position): the
+//! journal's order says it, and a reader of an entry's facts hands it over ([`At`], and
+//! [`Run`] for a run of entries). The JSON form lists every fact with all its metadata
+//! ([`RecordedFact`]), as it always did: it is written from a [`Run`] or a [`Placed`]
+//! record, and read into a [`ReadEntry`], which keeps the place the facts name for the
+//! engine that loads it to check.
 
 use crate::envelope::{
     CommandEnvelope, FactKind, FactKindRef, FactRef, RecordedFact, SharedCommand,
@@ -18,8 +23,7 @@ use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One atomic change to an engine. Entries are boxed, so the journal's slots stay small.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JournalEntry<C, E, R> {
     /// A user command was queued.
     Submitted(SharedCommand<C>),
@@ -40,8 +44,8 @@ pub enum JournalEntry<C, E, R> {
 pub(crate) struct Batch<C, E, R> {
     /// The stream of every fact (`None` when there is none).
     stream_id: Option<StreamId>,
-    /// The entry's time, its step's ordinal, the first fact's position and stream
-    /// version, in 32-bit halves (or in [`More::wide`]).
+    /// The step's ordinal and the first fact's stream version, in 32-bit halves (or in
+    /// [`Rare::wide`]). The entry's time and first position are its place ([`At`]).
     stamp: Stamp,
     /// The first fact's id and kind (its stream version is in the stamp).
     first: Option<FactData<C, E, R>>,
@@ -57,57 +61,68 @@ pub(crate) struct Batch<C, E, R> {
     command: Option<SharedCommand<C>>,
 }
 
-/// The numbers a batch keeps of its entry and its first fact.
+/// Where a journal entry is: its index in the journal, which is the logical time of its
+/// facts, and the position of its first fact (the number of facts the entries before it
+/// recorded). An entry does not keep it (8 bytes a step less): the journal's order says
+/// it, and whoever reads an entry's facts hands it over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct At {
+    /// The entry's index in its journal: the time of its facts.
+    pub time: u64,
+    /// The position of its first fact.
+    pub position: u64,
+}
+
+impl At {
+    /// The place of the entry after `entry`, whose place this is.
+    #[inline]
+    pub fn after<C, E, R>(self, entry: &JournalEntry<C, E, R>) -> At {
+        At {
+            time: self.time + 1,
+            position: self.position + entry.fact_count() as u64,
+        }
+    }
+}
+
+/// The numbers a batch keeps of its step and its first fact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Place {
-    /// The logical time of the entry.
-    time: u64,
+struct Numbers {
     /// In a step, the step's ordinal (0 outside a step).
     step: u64,
-    /// The position of the first fact.
-    position: u64,
     /// The first fact's stream version (0 when it is a rejection or there is none).
     version: u64,
 }
 
-/// A batch's [`Place`] in 32-bit halves, for the journals that fit it (fewer than 2³²
-/// entries, facts and events a stream: every journal so far); a batch whose place does
-/// not fit keeps it whole in [`More::wide`] and [`Stamp::ZERO`] here.
+/// A batch's [`Numbers`] in 32-bit halves, for the journals that fit them (fewer than 2³²
+/// steps and events a stream: every journal so far); a batch whose numbers do not fit
+/// keeps them whole in [`Rare::wide`] and [`Stamp::ZERO`] here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Stamp {
-    time: u32,
     step: u32,
-    position: u32,
     version: u32,
 }
 
 impl Stamp {
-    /// All zero; also the stamp of a batch whose place is in [`More::wide`].
+    /// All zero; also the stamp of a batch whose numbers are in [`Rare::wide`].
     const ZERO: Stamp = Stamp {
-        time: 0,
         step: 0,
-        position: 0,
         version: 0,
     };
 
-    /// `place` in 32-bit halves, or `None` if one of its numbers does not fit.
+    /// `numbers` in 32-bit halves, or `None` if one of them does not fit.
     #[inline]
-    fn narrow(place: Place) -> Option<Stamp> {
+    fn narrow(numbers: Numbers) -> Option<Stamp> {
         Some(Stamp {
-            time: u32::try_from(place.time).ok()?,
-            step: u32::try_from(place.step).ok()?,
-            position: u32::try_from(place.position).ok()?,
-            version: u32::try_from(place.version).ok()?,
+            step: u32::try_from(numbers.step).ok()?,
+            version: u32::try_from(numbers.version).ok()?,
         })
     }
 
-    /// The place it holds.
+    /// The numbers it holds.
     #[inline]
-    fn whole(self) -> Place {
-        Place {
-            time: u64::from(self.time),
+    fn whole(self) -> Numbers {
+        Numbers {
             step: u64::from(self.step),
-            position: u64::from(self.position),
             version: u64::from(self.version),
         }
     }
@@ -191,15 +206,15 @@ struct More<C, E, R> {
     rare: Option<Box<Rare<C>>>,
 }
 
-/// What almost no batch has: a step's failure or injection, a place beyond 32 bits.
+/// What almost no batch has: a step's failure or injection, numbers beyond 32 bits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Rare<C> {
     /// The bound a step hit, if it hit one.
     failure: Option<StepFailure<C>>,
     /// Whether a step's rejection was injected by a person.
     injected: bool,
-    /// The batch's place, when [`Stamp`] cannot hold it.
-    wide: Option<Place>,
+    /// The batch's numbers, when [`Stamp`] cannot hold them.
+    wide: Option<Numbers>,
 }
 
 impl<C> Rare<C> {
@@ -247,6 +262,23 @@ impl<C, E, R> More<C, E, R> {
             self.rare = None;
         }
     }
+}
+
+/// A batch's first event with its stream version (`None` when its first fact is not an
+/// event), and its facts after the first.
+type EventParts<'a, C, E, R> = (Option<(&'a E, u64)>, &'a [Later<C, E, R>]);
+
+/// The events of a batch's parts, each with its stream version, in order: plain parts (an
+/// option and a slice), not a flattened iterator, since a time-travel restore walks tens
+/// of thousands of entries a call.
+fn events_of<'a, C, E, R>(
+    (first, rest): EventParts<'a, C, E, R>,
+) -> impl Iterator<Item = (&'a E, u64)> {
+    let rest = rest.iter().filter_map(|later| match &later.fact.kind {
+        Kept::Event(event) => Some((event, later.version)),
+        Kept::Rejected(_) => None,
+    });
+    first.into_iter().chain(rest)
 }
 
 /// The commands queued in reaction to a batch's first fact, and its facts after the first.
@@ -302,12 +334,9 @@ impl<C, E, R> Batch<C, E, R> {
         }
     }
 
-    /// The batch of `facts`, recorded in `stream` from `position` on at `time` (empty
-    /// if there is no fact).
+    /// The batch of `facts`, recorded in `stream` (empty if there is no fact).
     pub(crate) fn new(
         stream_id: &StreamId,
-        position: u64,
-        time: u64,
         facts: impl IntoIterator<Item = Recorded<C, E, R>>,
     ) -> Self {
         let mut facts = facts.into_iter().peekable();
@@ -316,13 +345,8 @@ impl<C, E, R> Batch<C, E, R> {
         };
         let rest = facts.peek().is_some().then(|| Self::later(facts));
         let (kind, version) = Kept::new(kind);
-        let place = Place {
-            time,
-            step: 0,
-            position,
-            version,
-        };
-        let narrow = Stamp::narrow(place);
+        let numbers = Numbers { step: 0, version };
+        let narrow = Stamp::narrow(numbers);
         let mut batch = Batch {
             stream_id: Some(stream_id.clone()),
             stamp: narrow.unwrap_or(Stamp::ZERO),
@@ -337,7 +361,7 @@ impl<C, E, R> Batch<C, E, R> {
             command: None,
         };
         if narrow.is_none() {
-            batch.keep_wide(place);
+            batch.keep_wide(numbers);
         }
         if !queued.is_empty() {
             batch.set_queued(0, queued);
@@ -361,16 +385,16 @@ impl<C, E, R> Batch<C, E, R> {
             .collect()
     }
 
-    /// Keeps `place` whole, for a batch whose numbers do not fit the stamp's halves.
+    /// Keeps `numbers` whole, for a batch whose numbers do not fit the stamp's halves.
     #[cold]
     #[inline(never)]
-    fn keep_wide(&mut self, place: Place) {
-        self.more_mut().rare_mut().wide = Some(place);
+    fn keep_wide(&mut self, numbers: Numbers) {
+        self.more_mut().rare_mut().wide = Some(numbers);
     }
 
-    /// The entry's time and step, and its first fact's position and stream version.
+    /// The step's ordinal and the first fact's stream version.
     #[inline]
-    fn place(&self) -> Place {
+    fn numbers(&self) -> Numbers {
         match self.rare().and_then(|rare| rare.wide) {
             Some(wide) => wide,
             None => self.stamp.whole(),
@@ -381,22 +405,22 @@ impl<C, E, R> Batch<C, E, R> {
     #[inline]
     fn set_step(&mut self, step: u64) {
         match u32::try_from(step) {
-            // Nothing in `more`: the rest of the place is in the stamp.
+            // Nothing in `more`: the version is in the stamp.
             Ok(step) if self.more.is_none() => self.stamp.step = step,
-            _ => self.set_place(Place {
+            _ => self.set_numbers(Numbers {
                 step,
-                ..self.place()
+                ..self.numbers()
             }),
         }
     }
 
-    /// Sets the place: in the stamp if it fits, else whole in `more`.
-    fn set_place(&mut self, place: Place) {
-        let narrow = Stamp::narrow(place);
+    /// Sets the numbers: in the stamp if they fit, else whole in `more`.
+    fn set_numbers(&mut self, numbers: Numbers) {
+        let narrow = Stamp::narrow(numbers);
         self.stamp = narrow.unwrap_or(Stamp::ZERO);
         if narrow.is_none() || self.more.is_some() {
             let more = self.more_mut();
-            more.rare_mut().wide = narrow.is_none().then_some(place);
+            more.rare_mut().wide = narrow.is_none().then_some(numbers);
             more.tidy();
             self.tidy();
         }
@@ -479,14 +503,13 @@ impl<C, E, R> Batch<C, E, R> {
         self.tidy();
     }
 
-    /// Fact `index` with its metadata (`index < len`).
+    /// Fact `index` with its metadata (`index < len`), the batch's entry being `at`.
     #[inline]
-    pub(crate) fn fact(&self, index: usize, cause: Cause) -> FactRef<'_, C, E, R> {
-        let place = self.place();
+    pub(crate) fn fact(&self, index: usize, cause: Cause, at: At) -> FactRef<'_, C, E, R> {
         let (FactData { id, kind }, version) = match index.checked_sub(1) {
             None => (
                 self.first.as_ref().expect("fact 0 of a batch that has one"),
-                place.version,
+                self.numbers().version,
             ),
             Some(index) => {
                 let later = &self.rest()[index];
@@ -494,7 +517,7 @@ impl<C, E, R> Batch<C, E, R> {
             }
         };
         FactRef {
-            position: place.position + index as u64,
+            position: at.position + index as u64,
             stream_id: self
                 .stream_id
                 .as_ref()
@@ -503,28 +526,48 @@ impl<C, E, R> Batch<C, E, R> {
             command_id: cause.command_id,
             correlation_id: cause.correlation_id,
             causation_id: cause.command_id,
-            time: place.time,
+            time: at.time,
             kind: kind.get(version),
         }
     }
 
-    /// Every fact with its metadata.
+    /// Every fact with its metadata, the batch's entry being `at`.
     pub(crate) fn facts_of(
         &self,
         cause: Cause,
+        at: At,
     ) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
-        (0..self.len()).map(move |index| self.fact(index, cause))
+        (0..self.len()).map(move |index| self.fact(index, cause, at))
+    }
+
+    /// Every event with its stream version, in order (no metadata: no place needed).
+    pub(crate) fn events(&self) -> impl Iterator<Item = (&E, u64)> {
+        events_of(self.event_parts())
+    }
+
+    /// The first fact's event, if it is one, with its stream version, and the facts after
+    /// it: what [`events_of`] walks.
+    fn event_parts(&self) -> EventParts<'_, C, E, R> {
+        let first = match &self.first {
+            Some(FactData {
+                kind: Kept::Event(event),
+                ..
+            }) => Some((event, self.numbers().version)),
+            _ => None,
+        };
+        (first, self.rest())
     }
 
     /// The batch of `facts` read from a journal, each with its queued commands, if they
     /// share what a batch keeps once: their stream, consecutive positions, one time, and
-    /// `cause`'s ids (a fact's causation is the command that recorded it).
+    /// `cause`'s ids (a fact's causation is the command that recorded it); with the place
+    /// they name (their time and first position; `None` when there is no fact).
     fn read(
         facts: Vec<RecordedIn<C, E, R>>,
         cause: impl FnOnce(&RecordedFact<C, E, R>) -> Cause,
-    ) -> Result<Self, String> {
+    ) -> Result<(Self, Option<At>), String> {
         let Some(RecordedIn { fact: first, .. }) = facts.first() else {
-            return Ok(Batch::empty());
+            return Ok((Batch::empty(), None));
         };
         let cause = cause(first);
         let (stream_id, position, time) = (first.stream_id.clone(), first.position, first.time);
@@ -569,7 +612,7 @@ impl<C, E, R> Batch<C, E, R> {
                 kind: fact.kind,
                 queued,
             });
-        Ok(Batch::new(&stream_id, position, time, facts))
+        Ok((Batch::new(&stream_id, facts), Some(At { time, position })))
     }
 }
 
@@ -613,7 +656,7 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// The step's ordinal (0-based).
     pub fn step(&self) -> u64 {
-        self.facts.place().step
+        self.facts.numbers().step
     }
 
     /// The bound the step hit, if it hit one.
@@ -628,14 +671,23 @@ impl<C, E, R> StepRecord<C, E, R> {
         self.facts.rare().is_some_and(|rare| rare.injected)
     }
 
-    /// Its events, or its rejection, in order.
-    pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
-        self.facts.facts_of(Cause::of(self.command()))
+    /// Its events, or its rejection, in order, the step's entry being `at`.
+    pub fn facts(&self, at: At) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
+        self.facts.facts_of(Cause::of(self.command()), at)
     }
 
-    /// Each fact with the commands queued in reaction to it, in order.
-    pub fn recorded(&self) -> impl Iterator<Item = (FactRef<'_, C, E, R>, &[SharedCommand<C>])> {
-        self.facts().zip(self.facts.queued_of_each())
+    /// How many facts it recorded.
+    pub fn fact_count(&self) -> usize {
+        self.facts.len()
+    }
+
+    /// Each fact with the commands queued in reaction to it, in order, the step's entry
+    /// being `at`.
+    pub fn recorded(
+        &self,
+        at: At,
+    ) -> impl Iterator<Item = (FactRef<'_, C, E, R>, &[SharedCommand<C>])> {
+        self.facts(at).zip(self.facts.queued_of_each())
     }
 
     /// Every command this step queued, in order.
@@ -669,9 +721,9 @@ impl<C, E, R> GivenRecord<C, E, R> {
         GivenRecord { command_id, facts }
     }
 
-    /// The given events, in order.
-    pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
-        self.facts.facts_of(Cause::given(self.command_id))
+    /// The given events, in order, the history's entry being `at`.
+    pub fn facts(&self, at: At) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
+        self.facts.facts_of(Cause::given(self.command_id), at)
     }
 
     /// The stream of the events (`None` if there is none).
@@ -717,14 +769,26 @@ impl<C, E, R> JournalEntry<C, E, R> {
         }
     }
 
-    /// The facts this entry recorded, in order.
-    pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
+    /// The facts this entry recorded, in order, the entry being `at`.
+    pub fn facts(&self, at: At) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
         let batch = self.batch();
         let len = batch.map_or(0, |(b, _)| b.len());
         (0..len).map(move |index| {
             let (batch, cause) = batch.expect("an entry with facts has a batch");
-            batch.fact(index, cause)
+            batch.fact(index, cause, at)
         })
+    }
+
+    /// How many facts this entry recorded.
+    #[inline]
+    pub fn fact_count(&self) -> usize {
+        self.batch().map_or(0, |(b, _)| b.len())
+    }
+
+    /// The events this entry recorded, each with its stream version, in order.
+    pub fn events(&self) -> impl Iterator<Item = (&E, u64)> {
+        let parts = self.batch().map(|(batch, _)| batch.event_parts());
+        events_of(parts.unwrap_or((None, &[])))
     }
 
     /// The commands this entry queued: a person's submission, or what sagas and process
@@ -776,7 +840,7 @@ pub(crate) struct StepIn<C, E, R> {
 }
 
 /// An entry as read from its JSON form, before its facts are checked and laid out in a
-/// batch ([`JournalEntry::from_read`]): what [`JournalEntry`]'s `Deserialize` reads, under
+/// batch ([`JournalEntry::from_read`]): what [`ReadEntry`]'s `Deserialize` reads, under
 /// the same names, so that a reader of the form alone (the boundary's, which reads it with
 /// every message left as JSON) fails where and as that one does.
 #[derive(Deserialize)]
@@ -784,78 +848,234 @@ pub(crate) struct StepIn<C, E, R> {
 pub(crate) enum EntryIn<C, E, R> {
     /// A user command was queued.
     Submitted(SharedCommand<C>),
-    /// A step, as [`StepRecord`]'s `Deserialize` reads it.
+    /// A step.
     Step(StepIn<C, E, R>),
-    /// Given history, as [`GivenRecord`]'s `Deserialize` reads it.
+    /// Given history.
     Given(Vec<RecordedFact<C, E, R>>),
 }
 
 impl<C, E, R> JournalEntry<C, E, R> {
-    /// The entry `entry` says, its facts checked and laid out; why not (a step's or a given
-    /// history's facts that do not make one batch), to be reported at the step or history
-    /// (`$.step`, `$.given`).
-    pub(crate) fn from_read(entry: EntryIn<C, E, R>) -> Result<Self, String> {
+    /// The entry `entry` says, its facts checked and laid out, with the place they name;
+    /// why not (a step's or a given history's facts that do not make one batch), to be
+    /// reported at the step or history (`$.step`, `$.given`).
+    pub(crate) fn from_read(entry: EntryIn<C, E, R>) -> Result<ReadEntry<C, E, R>, String> {
         Ok(match entry {
-            EntryIn::Submitted(envelope) => JournalEntry::Submitted(envelope),
-            EntryIn::Step(step) => JournalEntry::Step(Box::new(StepRecord::from_read(step)?)),
-            EntryIn::Given(facts) => JournalEntry::Given(Box::new(GivenRecord::from_read(facts)?)),
+            EntryIn::Submitted(envelope) => JournalEntry::Submitted(envelope).into(),
+            EntryIn::Step(step) => {
+                let (step, at) = StepRecord::from_read(step)?;
+                ReadEntry {
+                    entry: JournalEntry::Step(Box::new(step)),
+                    at,
+                }
+            }
+            EntryIn::Given(facts) => {
+                let (given, at) = GivenRecord::from_read(facts)?;
+                ReadEntry {
+                    entry: JournalEntry::Given(Box::new(given)),
+                    at,
+                }
+            }
         })
     }
 }
 
 impl<C, E, R> StepRecord<C, E, R> {
-    /// The step `step` says, its facts checked and laid out.
-    fn from_read(step: StepIn<C, E, R>) -> Result<Self, String> {
+    /// The step `step` says, its facts checked and laid out, and the place they name.
+    fn from_read(step: StepIn<C, E, R>) -> Result<(Self, Option<At>), String> {
         let cause = Cause::of(&step.command);
-        let facts = Batch::read(step.facts, |_| cause)?;
-        Ok(StepRecord::new(
-            step.step,
-            step.command,
-            facts,
-            step.failure,
-            step.injected,
-        ))
+        let (facts, at) = Batch::read(step.facts, |_| cause)?;
+        let record = StepRecord::new(step.step, step.command, facts, step.failure, step.injected);
+        Ok((record, at))
     }
 }
 
 impl<C, E, R> GivenRecord<C, E, R> {
-    /// The history `facts` say, checked and laid out.
-    fn from_read(facts: Vec<RecordedFact<C, E, R>>) -> Result<Self, String> {
+    /// The history `facts` say, checked and laid out, and the place they name.
+    fn from_read(facts: Vec<RecordedFact<C, E, R>>) -> Result<(Self, Option<At>), String> {
         let mut command_id = Id(0);
         let facts = facts.into_iter().map(|fact| RecordedIn {
             fact,
             queued: Box::default(),
         });
         let facts = facts.collect();
-        let facts = Batch::read(facts, |first| {
+        let (facts, at) = Batch::read(facts, |first| {
             command_id = first.command_id;
             Cause::given(command_id)
         })?;
-        Ok(GivenRecord::new(command_id, facts))
+        Ok((GivenRecord::new(command_id, facts), at))
+    }
+}
+
+/// A journal entry as read from one of its forms (JSON, stored, packed), with the place
+/// its facts name: the entry keeps no place of its own, so the engine that loads it
+/// checks this one against where it lands ([`crate::Engine::from_journal`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadEntry<C, E, R> {
+    /// The entry.
+    pub entry: JournalEntry<C, E, R>,
+    /// The time and first position its facts name (`None` when it has no fact).
+    pub at: Option<At>,
+}
+
+/// An entry that names no place (an engine's own, handed over typed): nothing to check.
+impl<C, E, R> From<JournalEntry<C, E, R>> for ReadEntry<C, E, R> {
+    fn from(entry: JournalEntry<C, E, R>) -> Self {
+        ReadEntry { entry, at: None }
+    }
+}
+
+impl<'de, C, E, R> Deserialize<'de> for ReadEntry<C, E, R>
+where
+    C: Deserialize<'de>,
+    E: Deserialize<'de>,
+    R: Deserialize<'de>,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let entry = EntryIn::<C, E, R>::deserialize(deserializer)?;
+        JournalEntry::from_read(entry).map_err(D::Error::custom)
+    }
+}
+
+/// A journal record (an entry, a step, a given history) with its entry's place: what its
+/// JSON form is written from, every fact naming its time and position. It reads as the
+/// record it holds.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Placed<'a, T> {
+    /// The place of the record's entry.
+    pub at: At,
+    /// The record.
+    pub record: &'a T,
+}
+
+impl<T> Clone for Placed<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Placed<'_, T> {}
+
+impl<T> std::ops::Deref for Placed<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.record
+    }
+}
+
+impl<'a, C, E, R> Placed<'a, StepRecord<C, E, R>> {
+    /// The step's events, or its rejection, in order.
+    pub fn facts(&self) -> impl ExactSizeIterator<Item = FactRef<'a, C, E, R>> {
+        self.record.facts(self.at)
+    }
+}
+
+/// A run of consecutive entries of a journal, with the place of its first: each entry's
+/// place follows from the one before ([`At::after`]). Its JSON form is the entries' JSON
+/// form, an array.
+#[derive(Debug)]
+pub struct Run<'a, C, E, R> {
+    start: At,
+    entries: &'a [JournalEntry<C, E, R>],
+}
+
+impl<C, E, R> Clone for Run<'_, C, E, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C, E, R> Copy for Run<'_, C, E, R> {}
+
+impl<'a, C, E, R> Run<'a, C, E, R> {
+    /// The run `entries`, the first of them at `start`.
+    pub fn new(start: At, entries: &'a [JournalEntry<C, E, R>]) -> Self {
+        Run { start, entries }
+    }
+
+    /// A whole journal: its first entry at time 0, position 0.
+    pub fn whole(entries: &'a [JournalEntry<C, E, R>]) -> Self {
+        Run::new(At::default(), entries)
+    }
+
+    /// The entries.
+    pub fn entries(self) -> &'a [JournalEntry<C, E, R>] {
+        self.entries
+    }
+
+    /// Each entry with its place, in order.
+    pub fn iter(self) -> impl Iterator<Item = Placed<'a, JournalEntry<C, E, R>>> {
+        self.entries.iter().scan(self.start, |next, record| {
+            let at = *next;
+            *next = at.after(record);
+            Some(Placed { at, record })
+        })
+    }
+
+    /// Every fact of the run, in order.
+    pub fn facts(self) -> impl Iterator<Item = FactRef<'a, C, E, R>> {
+        self.iter().flat_map(|entry| entry.record.facts(entry.at))
+    }
+}
+
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for Run<'_, C, E, R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for Placed<'_, JournalEntry<C, E, R>> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // As `#[derive(Serialize)]` with `rename_all = "snake_case"` writes the enum.
+        let at = self.at;
+        match self.record {
+            JournalEntry::Submitted(envelope) => {
+                serializer.serialize_newtype_variant("JournalEntry", 0, "submitted", envelope)
+            }
+            JournalEntry::Step(step) => {
+                let record = &**step;
+                serializer.serialize_newtype_variant(
+                    "JournalEntry",
+                    1,
+                    "step",
+                    &Placed { at, record },
+                )
+            }
+            JournalEntry::Given(given) => {
+                let record = &**given;
+                serializer.serialize_newtype_variant(
+                    "JournalEntry",
+                    2,
+                    "given",
+                    &Placed { at, record },
+                )
+            }
+        }
     }
 }
 
 /// The facts of a step, written as a sequence of [`RecordedOut`].
-struct StepFacts<'a, C, E, R>(&'a StepRecord<C, E, R>);
+struct StepFacts<'a, C, E, R>(Placed<'a, StepRecord<C, E, R>>);
 
 impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepFacts<'_, C, E, R> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(
             self.0
-                .recorded()
+                .record
+                .recorded(self.0.at)
                 .map(|(fact, queued)| RecordedOut { fact, queued }),
         )
     }
 }
 
-impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepRecord<C, E, R> {
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for Placed<'_, StepRecord<C, E, R>> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let injected = self.injected();
+        let step = self.record;
+        let injected = step.injected();
         let mut out = serializer.serialize_struct("StepRecord", 4 + usize::from(injected))?;
-        out.serialize_field("step", &self.step())?;
-        out.serialize_field("command", self.command())?;
-        out.serialize_field("facts", &StepFacts(self))?;
-        out.serialize_field("failure", &self.failure())?;
+        out.serialize_field("step", &step.step())?;
+        out.serialize_field("command", step.command())?;
+        out.serialize_field("facts", &StepFacts(*self))?;
+        out.serialize_field("failure", &step.failure())?;
         if injected {
             out.serialize_field("injected", &injected)?;
         }
@@ -863,33 +1083,9 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepRecord<C, E, R>
     }
 }
 
-impl<'de, C, E, R> Deserialize<'de> for StepRecord<C, E, R>
-where
-    C: Deserialize<'de>,
-    E: Deserialize<'de>,
-    R: Deserialize<'de>,
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let step = StepIn::<C, E, R>::deserialize(deserializer)?;
-        StepRecord::from_read(step).map_err(D::Error::custom)
-    }
-}
-
-impl<C: Serialize, E: Serialize, R: Serialize> Serialize for GivenRecord<C, E, R> {
+impl<C: Serialize, E: Serialize, R: Serialize> Serialize for Placed<'_, GivenRecord<C, E, R>> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.facts())
-    }
-}
-
-impl<'de, C, E, R> Deserialize<'de> for GivenRecord<C, E, R>
-where
-    C: Deserialize<'de>,
-    E: Deserialize<'de>,
-    R: Deserialize<'de>,
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let facts = Vec::<RecordedFact<C, E, R>>::deserialize(deserializer)?;
-        GivenRecord::from_read(facts).map_err(D::Error::custom)
+        serializer.collect_seq(self.record.facts(self.at))
     }
 }
 
@@ -967,7 +1163,7 @@ mod tests {
     #[test]
     fn a_batch_keeps_one_reaction_inline_and_anything_more_in_one_box() {
         let stream: StreamId = "s".into();
-        let mut one = Batch::new(&stream, 7, 3, [event(1)]);
+        let mut one = Batch::new(&stream, [event(1)]);
         one.set_queued(0, vec![command(1)]);
         assert!(one.reaction.is_some() && one.more.is_none());
         assert_eq!(ids(one.queued_parts().0), [1]);
@@ -975,13 +1171,9 @@ mod tests {
         assert!(one.reaction.is_none());
         assert_eq!(ids(one.queued_parts().0), [1, 2]);
         one.set_queued(0, Vec::new());
-        assert_eq!(
-            one,
-            Batch::new(&stream, 7, 3, [event(1)]),
-            "back to one layout"
-        );
+        assert_eq!(one, Batch::new(&stream, [event(1)]), "back to one layout");
 
-        let mut two = Batch::new(&stream, 7, 3, [event(1), event(2)]);
+        let mut two = Batch::new(&stream, [event(1), event(2)]);
         two.set_queued(1, vec![command(3)]);
         two.set_queued(0, vec![command(4)]);
         let queued: Vec<Vec<u64>> = two.queued_of_each().map(ids).collect();
@@ -990,7 +1182,14 @@ mod tests {
         first.queued = vec![command(4)].into_boxed_slice();
         let mut second = event(2);
         second.queued = vec![command(3)].into_boxed_slice();
-        assert_eq!(two, Batch::new(&stream, 7, 3, [first, second]));
+        assert_eq!(two, Batch::new(&stream, [first, second]));
+    }
+
+    /// A step's JSON read back: the step and the place its facts name.
+    fn read_back(record: &StepRecord<(), String, ()>, at: At) -> ReadEntry<(), String, ()> {
+        let json = serde_json::to_string(&Placed { at, record }).expect("a step is JSON");
+        let json = format!("{{\"step\":{json}}}");
+        serde_json::from_str(&json).expect("its JSON reads back")
     }
 
     #[test]
@@ -1004,6 +1203,7 @@ mod tests {
             (5, 3, 2, u64::MAX, false),
             (7, 9, 2, 1, false),
         ] {
+            let at = At { time, position };
             let first = Recorded {
                 id: Id(1),
                 kind: FactKind::Event {
@@ -1012,12 +1212,12 @@ mod tests {
                 },
                 queued: Box::default(),
             };
-            let batch = Batch::new(&stream, position, time, [first, event(2)]);
+            let batch = Batch::new(&stream, [first, event(2)]);
             let record = StepRecord::new(step, command(1), batch, None, injected);
             assert_eq!(record.step(), step);
             assert_eq!(record.injected(), injected);
             let facts: Vec<(u64, u64, Option<u64>)> = record
-                .facts()
+                .facts(at)
                 .map(|f| (f.time, f.position, version_of(f.kind)))
                 .collect();
             assert_eq!(
@@ -1027,16 +1227,15 @@ mod tests {
                     (time, position + 1, Some(2))
                 ]
             );
-            let narrow = [time, step, position, version].iter().all(|&n| n < wide);
+            let narrow = [step, version].iter().all(|&n| n < wide);
             assert_eq!(
                 record.facts.rare().and_then(|rare| rare.wide).is_none(),
                 narrow,
-                "only what does not fit is kept whole"
+                "only what does not fit is kept whole (the place is not kept)"
             );
-            let json = serde_json::to_string(&record).expect("a step is JSON");
-            let back: StepRecord<(), String, ()> =
-                serde_json::from_str(&json).expect("its JSON reads back");
-            assert_eq!(back, record);
+            let back = read_back(&record, at);
+            assert_eq!(back.entry, JournalEntry::Step(Box::new(record)));
+            assert_eq!(back.at, Some(at), "the place its facts name");
         }
     }
 
@@ -1049,7 +1248,7 @@ mod tests {
             + size_of::<Id>()
             + size_of::<String>()
             + 3 * word;
-        assert_eq!(size_of::<Stamp>(), 16);
+        assert_eq!(size_of::<Stamp>(), 8, "its place is not kept");
         assert_eq!(size_of::<Batch<(), String, ()>>(), fields);
         assert_eq!(
             size_of::<StepRecord<(), String, ()>>(),
@@ -1068,7 +1267,7 @@ mod tests {
             2 * size_of::<Box<[u8]>>() + word
         );
         let stream: StreamId = "s".into();
-        let two = || Batch::new(&stream, 7, 3, [event(1), event(2)]);
+        let two = || Batch::new(&stream, [event(1), event(2)]);
         let plain = StepRecord::new(4, command(1), two(), None, false);
         let more = plain.facts.more.as_ref().expect("two facts take `more`");
         assert!(more.rare.is_none(), "a step of two facts has nothing rare");
@@ -1080,22 +1279,29 @@ mod tests {
         assert_eq!(failed.failure(), Some(&failure));
         assert!(failed.injected());
         assert_eq!(failed.step(), 4);
-        let facts: Vec<u64> = failed.facts().map(|f| f.position).collect();
+        let at = At {
+            time: 3,
+            position: 7,
+        };
+        let facts: Vec<u64> = failed.facts(at).map(|f| f.position).collect();
         assert_eq!(facts, [7, 8]);
-        let json = serde_json::to_string(&failed).expect("a step is JSON");
-        let back: StepRecord<(), String, ()> =
-            serde_json::from_str(&json).expect("its JSON reads back");
-        assert_eq!(back, failed);
+        let back = read_back(&failed, at);
+        assert_eq!(back.entry, JournalEntry::Step(Box::new(failed)));
+        assert_eq!(back.at, Some(at));
     }
 
     #[test]
     fn a_step_of_one_fact_and_one_reaction_keeps_it_all_inline() {
         let stream: StreamId = "s".into();
-        let mut batch = Batch::new(&stream, 7, 3, [event(1)]);
+        let mut batch = Batch::new(&stream, [event(1)]);
         batch.set_queued(0, vec![command(2)]);
         let record = StepRecord::new(4, command(1), batch, None, false);
         assert!(record.facts.more.is_none(), "nothing boxed");
-        let fact = record.facts().next().expect("one fact");
+        let at = At {
+            time: 3,
+            position: 7,
+        };
+        let fact = record.facts(at).next().expect("one fact");
         assert_eq!((fact.time, fact.position), (3, 7));
         assert_eq!(version_of(fact.kind), Some(1));
         assert_eq!(record.step(), 4);
@@ -1104,17 +1310,22 @@ mod tests {
     #[test]
     fn a_batch_keeps_its_first_fact_inline_and_an_empty_one_is_the_empty_batch() {
         let stream: StreamId = "s".into();
-        let one = Batch::new(&stream, 7, 3, [event(1)]);
+        let one = Batch::new(&stream, [event(1)]);
         assert!(one.first.is_some() && one.more.is_none());
-        let two = Batch::new(&stream, 7, 3, [event(1), event(2)]);
+        let two = Batch::new(&stream, [event(1), event(2)]);
         let cause = Cause::given(Id(9));
-        let positions: Vec<u64> = two.facts_of(cause).map(|f| f.position).collect();
+        let at = At {
+            time: 3,
+            position: 7,
+        };
+        let positions: Vec<u64> = two.facts_of(cause, at).map(|f| f.position).collect();
         assert_eq!(positions, [7, 8]);
-        assert_eq!(two.fact(1, cause).event().map(String::as_str), Some("e2"));
+        let second = two.fact(1, cause, at);
+        assert_eq!(second.event().map(String::as_str), Some("e2"));
+        assert_eq!((second.time, second.position), (3, 8));
+        let events: Vec<(&str, u64)> = two.events().map(|(e, v)| (e.as_str(), v)).collect();
+        assert_eq!(events, [("e1", 1), ("e2", 2)]);
         // What a decider that decided no event records equals what its JSON reads back.
-        assert_eq!(
-            Batch::new(&stream, 7, 3, []),
-            Batch::<(), String, ()>::empty()
-        );
+        assert_eq!(Batch::new(&stream, []), Batch::<(), String, ()>::empty());
     }
 }

@@ -6,7 +6,7 @@
 use crate::decider::Decider;
 use crate::envelope::{FactKindRef, FactRef, SharedCommand};
 use crate::ids::{Id, StreamId};
-use crate::journal::{JournalEntry, StepFailure, StepRecord};
+use crate::journal::{At, JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::streams::Streams;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
@@ -141,21 +141,43 @@ impl<Y: System> Projection<Y> {
         entry: &JournalEntry<Y::Command, Y::Event, Y::Rejection>,
         limit: u64,
     ) -> Result<(), JournalError> {
+        self.apply_at(system, entry, self.next_place(), limit)
+    }
+
+    /// The place of the next entry this projection folds: its entries and facts so far.
+    pub(crate) fn next_place(&self) -> At {
+        At {
+            time: self.entries,
+            position: self.position,
+        }
+    }
+
+    /// Folds one journal entry whose facts name place `at` (a read entry's, checked
+    /// against this projection's as each fact is folded), only the facts before `limit`.
+    pub(crate) fn apply_at(
+        &mut self,
+        system: &Y,
+        entry: &JournalEntry<Y::Command, Y::Event, Y::Rejection>,
+        at: At,
+        limit: u64,
+    ) -> Result<(), JournalError> {
+        // An entry's first fact is at `at.position`.
+        let none_before = entry.fact_count() > 0 && at.position >= limit;
         match entry {
             JournalEntry::Submitted(envelope) => self.enqueue(envelope.clone()),
             JournalEntry::Step(step) => {
-                if step.facts().next().is_some_and(|f| f.position >= limit) {
+                if none_before {
                     return Ok(());
                 }
-                self.apply_step(system, step, limit)?;
+                self.apply_step(system, step, at, limit)?;
             }
             JournalEntry::Given(given) => {
-                if given.facts().next().is_some_and(|f| f.position >= limit) {
+                if none_before {
                     return Ok(());
                 }
                 // The batch drew one command ordinal for its command id.
                 self.commands += 1;
-                for fact in given.facts().take_while(|f| f.position < limit) {
+                for fact in given.facts(at).take_while(|f| f.position < limit) {
                     self.fold_fact(system, fact)?;
                 }
             }
@@ -168,10 +190,11 @@ impl<Y: System> Projection<Y> {
         &mut self,
         system: &Y,
         step: &StepRecord<Y::Command, Y::Event, Y::Rejection>,
+        at: At,
         limit: u64,
     ) -> Result<(), JournalError> {
         self.take_command(step.command().command_id, step.injected())?;
-        for (fact, queued) in step.recorded() {
+        for (fact, queued) in step.recorded(at) {
             if fact.position >= limit {
                 break;
             }

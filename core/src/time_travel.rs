@@ -3,12 +3,11 @@
 use crate::checkpoint::CheckpointStreams;
 use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
-use crate::envelope::FactKindRef;
 use crate::growth;
 use crate::ids::StreamId;
-use crate::journal::JournalEntry;
+use crate::journal::{At, Placed, Run};
 use crate::projection::{Projection, StreamState, StreamsOf};
-use crate::streams::Streams;
+use crate::streams::{SharedState, Streams};
 use crate::system::{StreamStateOf, System};
 use std::sync::Arc;
 
@@ -58,7 +57,7 @@ pub struct Timeline<Y: System> {
     /// finds theirs there.
     ids: Vec<Option<StreamId>>,
     /// The stream states the checkpoints hold, in the order they were kept.
-    states: Vec<Arc<StreamState<StreamStateOf<Y>>>>,
+    states: Vec<SharedState<StreamStateOf<Y>>>,
 }
 
 /// The streams a reader of a few keeps (sorted, or as given), and the live streams map
@@ -148,10 +147,10 @@ impl<Y: System> Timeline<Y> {
     /// `ordinal` about to be written, if the two share it and nothing else holds it: the
     /// live map then writes its state in place, with the room it grew (a `Vec` in it keeps
     /// its spare capacity), and the checkpoint keeps a copy as big as its contents. It is
-    /// the one copy a write after a checkpoint makes anyway ([`Arc::make_mut`]), made on
-    /// the side that is not written again.
-    pub(crate) fn unshare(&mut self, ordinal: u32, state: &Arc<StreamState<StreamStateOf<Y>>>) {
-        if Arc::strong_count(state) != 2 {
+    /// the one copy a write after a checkpoint makes anyway ([`SharedState::make_mut`]),
+    /// made on the side that is not written again.
+    pub(crate) fn unshare(&mut self, ordinal: u32, state: &SharedState<StreamStateOf<Y>>) {
+        if SharedState::strong_count(state) != 2 {
             return;
         }
         let kept = self.snapshots[self.last_checkpoint()]
@@ -159,8 +158,8 @@ impl<Y: System> Timeline<Y> {
             .as_ref()
             .and_then(|streams| streams.get(ordinal as usize));
         if let Some(held) = kept.and_then(|index| self.states.get_mut(index)) {
-            if Arc::ptr_eq(held, state) {
-                *held = Arc::new(StreamState::clone(state));
+            if SharedState::ptr_eq(held, state) {
+                *held = SharedState::new(StreamState::clone(state));
             }
         }
     }
@@ -180,7 +179,7 @@ impl<Y: System> Timeline<Y> {
             growth::extend_to(&mut self.ids, live.streams.len(), None);
             for written in live.streams.take_written() {
                 let kept = u32::try_from(self.states.len()).unwrap_or(u32::MAX);
-                growth::push(&mut self.states, Arc::clone(written.state));
+                growth::push(&mut self.states, SharedState::clone(written.state));
                 let ordinal = written.ordinal as usize;
                 let id = &mut self.ids[ordinal];
                 if id.is_none() {
@@ -215,17 +214,14 @@ impl<Y: System> Timeline<Y> {
             if only.is_some_and(|(ids, _)| ids.binary_search(stream).is_err()) {
                 continue;
             }
-            for fact in entry.facts() {
-                if let FactKindRef::Event {
-                    stream_version,
-                    event,
-                } = fact.kind
-                {
-                    streams
-                        .fold_event(system.decider(), stream, event, stream_version, false)
-                        .expect("a fold that checks nothing does not fail");
-                }
-            }
+            // `for_each`, not a `for` loop: the events are a chain (the first, then the
+            // rest), which folds tighter than it steps (an orders' restore walks tens of
+            // thousands of entries).
+            entry.events().for_each(|(event, stream_version)| {
+                streams
+                    .fold_event(system.decider(), stream, event, stream_version, false)
+                    .expect("a fold that checks nothing does not fail");
+            });
         }
         state.streams = streams;
         state
@@ -243,7 +239,7 @@ impl<Y: System> Timeline<Y> {
         let mut streams = Streams::with_capacity(only.map_or(kept.len(), |(ids, _)| ids.len()));
         let mut put = |id: &StreamId, ordinal: u32| {
             if let Some(state) = kept.get(ordinal as usize).and_then(|i| self.states.get(i)) {
-                streams.insert_shared(id.clone(), ordinal, Arc::clone(state));
+                streams.insert_shared(id.clone(), ordinal, SharedState::clone(state));
             }
         };
         match only {
@@ -319,12 +315,31 @@ impl<Y: System> Timeline<Y> {
         &self.journal
     }
 
+    /// The place of entry `index` (of the head, for the number of entries).
+    pub fn place(&self, index: usize) -> At {
+        At {
+            time: index as u64,
+            position: self.position_after(index),
+        }
+    }
+
+    /// Entry `index` with its place.
+    pub fn placed(&self, index: usize) -> Option<Placed<'_, EntryOf<Y>>> {
+        let record = self.journal.get(index)?;
+        let at = self.place(index);
+        Some(Placed { at, record })
+    }
+
+    /// Entries `from..to` with the place of the first (both bounds within the journal).
+    pub fn run(&self, from: usize, to: usize) -> Run<'_, Y::Command, Y::Event, Y::Rejection> {
+        Run::new(self.place(from), &self.journal[from..to])
+    }
+
     /// The recorded facts from global position `from` on, in order.
     pub fn facts(&self, from: u64) -> impl Iterator<Item = FactOf<'_, Y>> {
-        let first = self.entry_of_position(from);
-        self.journal[first.min(self.journal.len())..]
-            .iter()
-            .flat_map(JournalEntry::facts)
+        let first = self.entry_of_position(from).min(self.journal.len());
+        self.run(first, self.journal.len())
+            .facts()
             .skip_while(move |f| f.position < from)
     }
 

@@ -2,11 +2,13 @@
 //! with compensations marked, ready to draw as swimlanes (one lane per stream).
 
 use crate::decider::Decider;
+use crate::engine::StepOf;
 use crate::envelope::RecordedFact;
 use crate::envelope::{FactKind, Origin, SharedCommand};
 use crate::ids::{FastHash, Id, SeededIds, StreamId};
-use crate::journal::{JournalEntry, StepFailure, StepRecord};
+use crate::journal::{JournalEntry, Placed, StepFailure};
 use crate::system::System;
+use crate::time_travel::Timeline;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -49,19 +51,19 @@ pub struct TraceFact<C, E, R> {
 }
 
 impl<C: Clone, E: Clone, R: Clone> Trace<C, E, R> {
-    /// The trace of `correlation_id` in `journal`, or `None` if no user command has that
-    /// id. `index` finds each command's entry, so the time is proportional to the flow,
-    /// not to the journal.
+    /// The trace of `correlation_id` in `timeline`'s journal, or `None` if no user command
+    /// has that id. `index` finds each command's entry, so the time is proportional to
+    /// the flow, not to the journal.
     pub fn build<Y>(
         system: &Y,
-        journal: &[JournalEntry<C, E, R>],
+        timeline: &Timeline<Y>,
         index: &CommandIndex,
         correlation_id: Id,
     ) -> Option<Self>
     where
         Y: System<Command = C, Event = E, Rejection = R>,
     {
-        let root = match journal.get(index.entry(correlation_id)?)? {
+        let root = match timeline.journal().get(index.entry(correlation_id)?)? {
             JournalEntry::Submitted(envelope) => envelope,
             JournalEntry::Step(step) => step.command(),
             JournalEntry::Given(_) => return None,
@@ -69,7 +71,7 @@ impl<C: Clone, E: Clone, R: Clone> Trace<C, E, R> {
         if root.correlation_id != correlation_id || root.origin != Origin::User {
             return None;
         }
-        let steps = Steps { journal, index };
+        let steps = Steps { timeline, index };
         let root = node(system, &steps, root.clone());
         let mut lanes = Vec::new();
         root.visit(&mut |n| {
@@ -244,31 +246,35 @@ fn slot_of(entry: usize) -> u32 {
 }
 
 /// The steps of a journal, by the id of the command each handled.
-struct Steps<'j, C, E, R> {
-    journal: &'j [JournalEntry<C, E, R>],
+struct Steps<'j, Y: System> {
+    timeline: &'j Timeline<Y>,
     index: &'j CommandIndex,
 }
 
-impl<'j, C, E, R> Steps<'j, C, E, R> {
-    fn get(&self, command_id: Id) -> Option<&'j StepRecord<C, E, R>> {
-        let index = self.index.entry(command_id)?;
-        let step = self.journal.get(index)?.as_step()?;
-        (step.command().command_id == command_id).then_some(step)
+impl<'j, Y: System> Steps<'j, Y> {
+    fn get(&self, command_id: Id) -> Option<Placed<'j, StepOf<Y>>> {
+        let entry = self.timeline.placed(self.index.entry(command_id)?)?;
+        let record = entry.record.as_step()?;
+        (record.command().command_id == command_id).then_some(Placed {
+            at: entry.at,
+            record,
+        })
     }
 }
 
 fn node<Y: System>(
     system: &Y,
-    steps: &Steps<'_, Y::Command, Y::Event, Y::Rejection>,
+    steps: &Steps<'_, Y>,
     envelope: SharedCommand<Y::Command>,
 ) -> TraceNode<Y::Command, Y::Event, Y::Rejection> {
     let stream_id = system.decider().stream_id(&envelope.command);
     let step = steps.get(envelope.command_id);
     TraceNode {
         stream_id,
-        step: step.map(StepRecord::step),
+        step: step.map(|s| s.step()),
         facts: step.map_or_else(Vec::new, |s| {
-            s.recorded()
+            s.record
+                .recorded(s.at)
                 .map(|(fact, queued)| TraceFact {
                     fact: fact.to_recorded(),
                     reactions: queued
@@ -279,7 +285,7 @@ fn node<Y: System>(
                 .collect()
         }),
         failure: step.and_then(|s| s.failure().cloned().map(Box::new)),
-        injected: step.is_some_and(StepRecord::injected),
+        injected: step.is_some_and(|s| s.injected()),
         envelope,
     }
 }

@@ -17,7 +17,7 @@ use super::located::{self, Tree};
 use super::packed::enveloped;
 use super::BoundaryError;
 use crate::envelope::{CommandEnvelope, FactKind, RecordedFact, SharedCommand};
-use crate::journal::{EntryIn, JournalEntry, RecordedIn, StepFailure, StepIn};
+use crate::journal::{EntryIn, JournalEntry, ReadEntry, RecordedIn, StepFailure, StepIn};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 use std::fmt::Write;
@@ -25,9 +25,9 @@ use std::fmt::Write;
 /// An entry as read with its messages skipped.
 type Framed = EntryIn<IgnoredAny, IgnoredAny, IgnoredAny>;
 
-/// The typed entry `tree` (an entry in its JSON form) says; the error's path is relative
-/// to the entry (`$…`).
-pub fn read<C, E, R>(tree: &Tree<'_>) -> Result<JournalEntry<C, E, R>, BoundaryError>
+/// The typed entry `tree` (an entry in its JSON form) says, with the place its facts
+/// name; the error's path is relative to the entry (`$…`).
+pub fn read<C, E, R>(tree: &Tree<'_>) -> Result<ReadEntry<C, E, R>, BoundaryError>
 where
     C: DeserializeOwned,
     E: DeserializeOwned,
@@ -44,7 +44,7 @@ where
 
 /// The typed entries `values` (entries in their JSON form) say; the error names the
 /// element (`$[i]…`).
-pub fn read_values<C, E, R>(values: &[Value]) -> Result<Vec<JournalEntry<C, E, R>>, BoundaryError>
+pub fn read_values<C, E, R>(values: &[Value]) -> Result<Vec<ReadEntry<C, E, R>>, BoundaryError>
 where
     C: DeserializeOwned,
     E: DeserializeOwned,
@@ -308,7 +308,7 @@ mod tests {
     use crate::{Engine, EngineConfig, Parts};
     use serde_json::json;
 
-    type Entry = JournalEntry<Cmd, Ev, Rej>;
+    type Entry = ReadEntry<Cmd, Ev, Rej>;
 
     /// Entries of every kind and shape: given history, submissions, steps that queue
     /// reactions, a rejection and its compensation, a step whose reactions were dropped.
@@ -329,8 +329,14 @@ mod tests {
         let mut echo = Engine::new(looping, config);
         echo.submit(add(0, 1));
         echo.run_until_idle(100);
-        let entries = engine.journal().iter().chain(echo.journal());
-        entries.map(|e| serde_json::to_value(e).unwrap()).collect()
+        let run = |engine| serde_json::to_value(crate::Run::whole(engine)).unwrap();
+        let (Value::Array(mut entries), Value::Array(echoed)) =
+            (run(engine.journal()), run(echo.journal()))
+        else {
+            unreachable!("a journal's JSON is an array")
+        };
+        entries.extend(echoed);
+        entries
     }
 
     /// What the typed reader (the entry read as one value) makes of `value`.

@@ -15,7 +15,9 @@
 
 use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
 use crate::ids::{FastHash, Id, SharedStr, StreamId};
-use crate::journal::{Batch, GivenRecord, JournalEntry, Recorded, StepFailure, StepRecord};
+use crate::journal::{
+    At, Batch, GivenRecord, JournalEntry, ReadEntry, Recorded, Run, StepFailure, StepRecord,
+};
 use bincode::config::{Bounded, WithOtherLimit};
 use bincode::de::read::SliceReader;
 use bincode::{DefaultOptions, Options};
@@ -48,16 +50,16 @@ type ReadOptions = WithOtherLimit<DefaultOptions, Bounded>;
 /// trusted as far as the items are there).
 const ROOM: usize = 1024;
 
-/// The packed form of `entries` (a run of a journal).
-pub fn write<C: Serialize, E: Serialize, R: Serialize>(
-    entries: &[JournalEntry<C, E, R>],
-) -> Vec<u8> {
+/// The packed form of `run` (a run of a journal).
+pub fn write<C: Serialize, E: Serialize, R: Serialize>(run: Run<'_, C, E, R>) -> Vec<u8> {
+    let entries = run.entries();
     let mut bytes = Vec::with_capacity(96 * entries.len() + 16);
     let mut out = Writer(bincode::Serializer::new(&mut bytes, DefaultOptions::new()));
     out.byte(VERSION);
     out.number(entries.len() as u64);
     let mut queued: HashMap<Id, &SharedCommand<C>, FastHash> = HashMap::default();
-    for entry in entries {
+    for placed in run.iter() {
+        let (entry, at) = (placed.record, placed.at);
         match entry {
             JournalEntry::Submitted(envelope) => {
                 out.byte(SUBMITTED);
@@ -83,7 +85,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                 if let Some(failure) = step.failure() {
                     out.payload(failure);
                 }
-                let facts: Vec<_> = step.recorded().collect();
+                let facts: Vec<_> = step.recorded(at).collect();
                 let first = facts
                     .first()
                     .map(|(f, _)| (f.stream_id, f.position, f.time));
@@ -99,7 +101,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
             }
             JournalEntry::Given(given) => {
                 out.byte(GIVEN);
-                let facts: Vec<_> = given.facts().collect();
+                let facts: Vec<_> = given.facts(at).collect();
                 out.number(facts.len() as u64);
                 if let Some(first) = facts.first() {
                     out.id(first.command_id);
@@ -121,10 +123,11 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
     bytes
 }
 
-/// The entries `bytes` (as [`write()`] wrote them) hold; why not, if they do not read.
+/// The entries `bytes` (as [`write()`] wrote them) hold, each with the place its facts
+/// name; why not, if they do not read.
 pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
     bytes: &[u8],
-) -> Result<Vec<JournalEntry<C, E, R>>, String> {
+) -> Result<Vec<ReadEntry<C, E, R>>, String> {
     let mut input = Reader {
         input: Input::new(bytes)?,
         queued: HashMap::default(),
@@ -495,12 +498,12 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
 
     fn entry<E: DeserializeOwned, R: DeserializeOwned>(
         &mut self,
-    ) -> Result<JournalEntry<C, E, R>, String> {
+    ) -> Result<ReadEntry<C, E, R>, String> {
         match self.input.byte()? {
             SUBMITTED => {
                 let envelope = self.envelope()?;
                 self.queued.insert(envelope.command_id, envelope.clone());
-                Ok(JournalEntry::Submitted(envelope))
+                Ok(JournalEntry::Submitted(envelope).into())
             }
             STEP => {
                 let step = self.input.number()?;
@@ -530,17 +533,15 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
                         .collect::<Result<_, _>>()?;
                     facts.push(Recorded { id, kind, queued });
                 }
-                let facts = match &stream {
-                    Some(stream) => Batch::new(stream, position, time, facts),
-                    None => Batch::empty(),
+                let (facts, at) = match &stream {
+                    Some(stream) => (Batch::new(stream, facts), Some(At { time, position })),
+                    None => (Batch::empty(), None),
                 };
-                Ok(JournalEntry::Step(Box::new(StepRecord::new(
-                    step,
-                    command,
-                    facts,
-                    failure,
-                    flags & INJECTED != 0,
-                ))))
+                let step = StepRecord::new(step, command, facts, failure, flags & INJECTED != 0);
+                Ok(ReadEntry {
+                    entry: JournalEntry::Step(Box::new(step)),
+                    at,
+                })
             }
             GIVEN => {
                 let input = &mut self.input;
@@ -560,13 +561,14 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
                         queued: Box::default(),
                     });
                 }
-                let facts = match &stream {
-                    Some(stream) => Batch::new(stream, position, time, facts),
-                    None => Batch::empty(),
+                let (facts, at) = match &stream {
+                    Some(stream) => (Batch::new(stream, facts), Some(At { time, position })),
+                    None => (Batch::empty(), None),
                 };
-                Ok(JournalEntry::Given(Box::new(GivenRecord::new(
-                    command_id, facts,
-                ))))
+                Ok(ReadEntry {
+                    entry: JournalEntry::Given(Box::new(GivenRecord::new(command_id, facts))),
+                    at,
+                })
             }
             other => Err(format!("{other} is not an entry")),
         }
@@ -597,10 +599,10 @@ mod tests {
 
     #[test]
     fn a_time_or_depth_an_envelope_cannot_hold_is_refused_not_truncated() {
-        type Entries = Vec<JournalEntry<u32, (), ()>>;
+        type Entries = Vec<ReadEntry<u32, (), ()>>;
         let fits = read::<u32, (), ()>(&submitted(u64::from(u32::MAX), u64::from(u16::MAX)));
         let fits: Entries = fits.expect("the widest time and depth read");
-        let JournalEntry::Submitted(envelope) = &fits[0] else {
+        let JournalEntry::Submitted(envelope) = &fits[0].entry else {
             panic!("a submission");
         };
         assert_eq!((envelope.time, envelope.depth), (u32::MAX, u16::MAX));

@@ -22,7 +22,7 @@ use super::located::Tree;
 use super::BoundaryError;
 use crate::envelope::{CommandEnvelope, FactRef, SharedCommand};
 use crate::ids::Id;
-use crate::journal::{JournalEntry, StepRecord};
+use crate::journal::{JournalEntry, Placed, Run, StepRecord};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Number;
@@ -43,20 +43,18 @@ pub fn compact(journal: &str) -> Result<String, BoundaryError> {
     serde_json::to_string(&entries).map_err(|e| BoundaryError::whole(&e))
 }
 
-/// The stored form of `entries` (a run of a journal), as the text of a JSON array:
-/// written straight from the typed entries, it is what [`compact`] makes of their JSON
-/// form (a step names its command when the run queued that very envelope).
-pub fn write<C: Serialize, E: Serialize, R: Serialize>(
-    entries: &[JournalEntry<C, E, R>],
-) -> String {
+/// The stored form of `run` (a run of a journal), as the text of a JSON array: written
+/// straight from the typed entries, it is what [`compact`] makes of their JSON form (a
+/// step names its command when the run queued that very envelope).
+pub fn write<C: Serialize, E: Serialize, R: Serialize>(run: Run<'_, C, E, R>) -> String {
     let mut queued: HashMap<Id, &SharedCommand<C>> = HashMap::new();
-    let run: Vec<EntryOut<'_, C, E, R>> = entries
+    let run: Vec<EntryOut<'_, C, E, R>> = run
         .iter()
         .map(|entry| {
-            for command in entry.queued() {
+            for command in entry.record.queued() {
                 queued.insert(command.command_id, command);
             }
-            match entry {
+            match entry.record {
                 JournalEntry::Step(step) => {
                     let id = step.command().command_id;
                     let named = queued
@@ -65,9 +63,16 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
                     if named {
                         queued.remove(&id);
                     }
-                    EntryOut::Step(step, named)
+                    let record = &**step;
+                    EntryOut::Step(
+                        Placed {
+                            at: entry.at,
+                            record,
+                        },
+                        named,
+                    )
                 }
-                other => EntryOut::Whole(other),
+                _ => EntryOut::Whole(entry),
             }
         })
         .collect();
@@ -77,9 +82,9 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(
 /// An entry as [`write`] writes it.
 enum EntryOut<'a, C, E, R> {
     /// As in the JSON form.
-    Whole(&'a JournalEntry<C, E, R>),
+    Whole(Placed<'a, JournalEntry<C, E, R>>),
     /// A step, naming its command (`true`) or holding its envelope.
-    Step(&'a StepRecord<C, E, R>, bool),
+    Step(Placed<'a, StepRecord<C, E, R>>, bool),
 }
 
 impl<C: Serialize, E: Serialize, R: Serialize> Serialize for EntryOut<'_, C, E, R> {
@@ -88,7 +93,7 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for EntryOut<'_, C, E, 
             EntryOut::Whole(entry) => entry.serialize(serializer),
             EntryOut::Step(step, named) => {
                 let mut out = serializer.serialize_map(Some(1))?;
-                out.serialize_entry("step", &StepOut(step, *named))?;
+                out.serialize_entry("step", &StepOut(*step, *named))?;
                 out.end()
             }
         }
@@ -96,7 +101,7 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for EntryOut<'_, C, E, 
 }
 
 /// A step's body in the stored form.
-struct StepOut<'a, C, E, R>(&'a StepRecord<C, E, R>, bool);
+struct StepOut<'a, C, E, R>(Placed<'a, StepRecord<C, E, R>>, bool);
 
 impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepOut<'_, C, E, R> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -109,7 +114,8 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepOut<'_, C, E, R
             false => out.serialize_entry("command", command)?,
         }
         let facts: Vec<FactOut<'_, C, E, R>> = step
-            .recorded()
+            .record
+            .recorded(step.at)
             .map(|(fact, queued)| FactOut {
                 fact,
                 queued,
@@ -624,14 +630,16 @@ mod tests {
 
     #[test]
     fn written_from_typed_entries_it_is_what_compacting_their_json_makes() {
-        let journal: Vec<crate::journal::JournalEntry<Value, Value, Value>> =
+        let read: Vec<crate::journal::ReadEntry<Value, Value, Value>> =
             serde_json::from_str(&golden()).unwrap();
+        let journal: Vec<_> = read.into_iter().map(|read| read.entry).collect();
+        let journal = Run::whole(&journal);
         // Read back from JSON, a step's command is its own copy: it is written whole,
         // as `compact` does for an envelope that differs.
         let text = serde_json::to_string(&journal).unwrap();
         let whole = compact(&text).unwrap();
-        assert_eq!(values(&expand(&write(&journal), 0).unwrap()), values(&text));
-        assert!(write(&journal).len() > whole.len());
+        assert_eq!(values(&expand(&write(journal), 0).unwrap()), values(&text));
+        assert!(write(journal).len() > whole.len());
     }
 
     #[test]

@@ -60,10 +60,12 @@ fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
         );
     }
     // Each forwarded command is caused by the previous event and issued by the saga.
-    let steps: Vec<_> = engine
-        .journal()
+    let steps: Vec<_> = crate::Run::whole(engine.journal())
         .iter()
-        .filter_map(|e| e.as_step())
+        .filter_map(|e| {
+            let record = e.record.as_step()?;
+            Some(crate::Placed { at: e.at, record })
+        })
         .collect();
     assert_eq!(
         engine.journal().len(),
@@ -334,7 +336,7 @@ fn another_writers_facts_stop_the_engine_and_never_enter_its_state() {
     assert_eq!(engine.store().head(), 1, "only the other writer's fact");
     let mut conflicts = Vec::new();
     for step in engine.journal().iter().filter_map(|e| e.as_step()) {
-        assert_eq!(step.facts().len(), 0, "the engine wrote nothing after it");
+        assert_eq!(step.fact_count(), 0, "the engine wrote nothing after it");
         match step.failure() {
             Some(StepFailure::Conflict {
                 conflict,

@@ -2,19 +2,24 @@
 //! a journal that does not continue the engine names the entry and what is wrong.
 
 use super::domain::*;
-use crate::{Engine, EngineConfig, EngineError, Freeing, JournalEntry, StepFailure};
+use crate::{
+    Engine, EngineConfig, EngineError, Freeing, JournalEntry, ReadEntry, Run, StepFailure,
+};
 use std::sync::Arc;
+
+/// An entry of the tiny domain, typed or read.
+type Read = ReadEntry<Cmd, Ev, Rej>;
 
 /// `journal` rebuilt on the tiny domain with `config`.
 fn rebuild(
     config: EngineConfig,
-    journal: Vec<JournalEntry<Cmd, Ev, Rej>>,
+    journal: Vec<impl Into<Read>>,
 ) -> Result<Engine<System>, EngineError> {
     Engine::from_journal(Arc::new(system()), config, journal)
 }
 
 /// The message of the journal error `journal` fails with, prefixed by its entry.
-fn refusal(journal: Vec<JournalEntry<Cmd, Ev, Rej>>) -> String {
+fn refusal(journal: Vec<impl Into<Read>>) -> String {
     match rebuild(EngineConfig::default(), journal) {
         Err(e @ EngineError::Journal(_)) => e.to_string(),
         Err(other) => panic!("not a journal error: {other:?}"),
@@ -57,8 +62,8 @@ fn after_given_history_and_a_cascade_limit_a_rebuilt_engine_issues_the_same_ids(
 fn tampered(
     journal: &[JournalEntry<Cmd, Ev, Rej>],
     tamper: impl FnOnce(&mut serde_json::Value),
-) -> Result<Vec<JournalEntry<Cmd, Ev, Rej>>, serde_json::Error> {
-    let mut json = serde_json::to_value(journal).expect("a journal is JSON");
+) -> Result<Vec<Read>, serde_json::Error> {
+    let mut json = serde_json::to_value(Run::whole(journal)).expect("a journal is JSON");
     tamper(&mut json);
     serde_json::from_value(json)
 }
@@ -91,11 +96,85 @@ fn a_journal_whose_fact_names_another_command_does_not_read() {
     })
     .unwrap_err();
     assert!(refused.to_string().contains("causation ids"), "{refused}");
-    let (read, written) = (
-        tampered(engine.journal(), |_| {}).expect("an untouched journal reads"),
-        engine.journal(),
+    let read = tampered(engine.journal(), |_| {}).expect("an untouched journal reads");
+    let entries: Vec<_> = read.iter().map(|read| read.entry.clone()).collect();
+    assert_eq!(entries, engine.journal(), "and reads as it was written");
+    let places: Vec<_> = read.iter().map(|read| read.at).collect();
+    let step = crate::At {
+        time: 1,
+        position: 0,
+    };
+    assert_eq!(places, [None, Some(step)], "with the place its facts name");
+}
+
+/// An engine whose journal is given history (entry 0, fact 0), a submission and a step
+/// (entry 2, fact 1).
+fn given_and_stepped() -> Engine<System> {
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.given(&"counter-1".into(), [added(1, 1)]).unwrap();
+    engine.submit(add(1, 2));
+    engine.step();
+    engine
+}
+
+#[test]
+fn a_journal_whose_facts_name_another_time_than_their_entry_s_does_not_rebuild() {
+    // Before an entry kept its own time (session 15), a journal read with another time
+    // rebuilt, and wrote that time back; the entry's time is its index now, so it is
+    // refused, at its entry, before anything else of it is checked.
+    let engine = given_and_stepped();
+    for (entry, path) in [(0, "/0/given/0/time"), (2, "/2/step/facts/0/fact/time")] {
+        let journal = tampered(engine.journal(), |json| {
+            *json.pointer_mut(path).expect("the fact's time") = 7.into();
+        })
+        .expect("a time is checked against the engine, not when read");
+        let position = if entry == 0 { 0 } else { 1 };
+        assert_eq!(
+            refusal(journal),
+            format!("journal entry {entry}: fact at position {position} has time 7 where {entry} was expected")
+        );
+    }
+    let journal = tampered(engine.journal(), |_| {}).unwrap();
+    let rebuilt = rebuild(EngineConfig::default(), journal).expect("the journal as written");
+    assert_eq!(rebuilt.journal(), engine.journal());
+}
+
+#[test]
+fn a_journal_whose_facts_name_another_position_does_not_rebuild_as_before() {
+    // The entry keeps no position either: the one its facts name is checked as each fact
+    // is folded, with the message it always had.
+    let engine = given_and_stepped();
+    let journal = tampered(engine.journal(), |json| {
+        json[2]["step"]["facts"][0]["fact"]["position"] = 5.into();
+    })
+    .expect("a position is checked against the engine, not when read");
+    assert_eq!(
+        refusal(journal),
+        "journal entry 2: fact at position 5 where 1 was expected"
     );
-    assert_eq!(read, written, "and reads as it was written");
+}
+
+#[test]
+fn typed_entries_name_no_place_and_fold_where_they_land() {
+    // Only an engine or a reader makes typed entries; handed over typed, an entry names no
+    // place, so with the one before it left out it folds where it lands (before session
+    // 15 it kept its position and was refused), while the same entry read from its JSON
+    // names its place and is refused.
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.given(&"counter-1".into(), [added(1, 1)]).unwrap();
+    engine.given(&"counter-2".into(), [added(2, 1)]).unwrap();
+    let second = vec![engine.journal()[1].clone()];
+    let rebuilt = rebuild(EngineConfig::default(), second).expect("placed where it lands");
+    let places: Vec<(u64, u64)> = rebuilt.facts(0).map(|f| (f.time, f.position)).collect();
+    assert_eq!(places, [(0, 0)]);
+    let read = tampered(engine.journal(), |json| {
+        json.as_array_mut().expect("an array of entries").remove(0);
+    })
+    .unwrap();
+    assert_eq!(
+        refusal(read),
+        "journal entry 0: fact at position 1 has time 1 where 0 was expected"
+    );
 }
 
 #[test]
