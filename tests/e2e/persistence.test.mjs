@@ -136,6 +136,10 @@ test("the address names the workspace and its cursor: a reload lands there after
   await first.page.getByTestId("past-banner").waitFor();
   assert.equal(await first.page.getByTestId("timeline").inputValue(), "2");
   assert.equal(await first.page.getByTestId("workspace-picker").inputValue(), id);
+  // The workspace shown: only the cursor moves.
+  await first.page.evaluate((w) => { location.hash = `#workspace=${w}&at=1`; }, id);
+  await first.page.waitForFunction(() => document.querySelector("[data-testid=timeline]").value === "1");
+  assert.equal(await first.page.getByTestId("workspace-picker").inputValue(), id);
   await first.page.evaluate(() => { location.hash = "#workspace=ws-gone-too"; });
   await first.page.locator("[data-testid=error-banner]", { hasText: "ws-gone-too" }).waitFor();
   assert.match(await banner.textContent(), /the workspace shown stays/);

@@ -628,7 +628,10 @@ fn follow_address(keeper: &Shared) {
         let _ = window.location().reload();
     } else if let Some(place) = address::current() {
         match keeper::pick(keeper, &place) {
-            Pick::Shown => {}
+            Pick::Shown(cursor) => {
+                let store = keeper.borrow().store();
+                store.dispatch(Action::SetCursor(cursor.unwrap_or(u64::MAX)));
+            }
             Pick::Open(workspace) => open_soon(keeper.clone(), *workspace),
             Pick::NotHeld => {
                 let instead = "the workspace shown stays";

@@ -257,7 +257,7 @@ pub async fn start(keeper: Shared, shared: Option<SharedScenario>) {
     let (named, missing) = match place.map(|place| (pick(&keeper, &place), place)) {
         Some((Pick::Open(workspace), _)) => (Some(*workspace), None),
         Some((Pick::NotHeld, place)) => (None, Some(place.workspace)),
-        Some((Pick::Shown, _)) | None => (None, None),
+        Some((Pick::Shown(_), _)) | None => (None, None),
     };
     let target = match named {
         Some(workspace) => Ok(Some(workspace)),
@@ -284,30 +284,25 @@ pub async fn start(keeper: Shared, shared: Option<SharedScenario>) {
 
 /// What showing the place an address names ([`address`]) takes.
 pub enum Pick {
-    /// Its workspace is the one shown: the cursor was moved to the place's.
-    Shown,
+    /// Its workspace is the one shown: only the cursor moves (`None`: to live).
+    Shown(Option<u64>),
     /// Its workspace, to open (its settings carry the place's cursor).
     Open(Box<Workspace>),
     /// This browser holds no such workspace.
     NotHeld,
 }
 
-/// What showing `place` takes; the cursor is moved at once when its workspace is shown.
+/// What showing `place` takes.
 pub fn pick(keeper: &Shared, place: &Place) -> Pick {
-    let (shown, named, store) = {
-        let k = keeper.borrow();
-        let shown = k.status.current.as_ref().map(|c| &c.id) == Some(&place.workspace);
-        let named = k.status.workspaces.iter().find(|w| w.id == place.workspace);
-        (k.kept && shown, named.cloned(), k.store.clone())
-    };
-    if shown {
-        store.dispatch(Action::SetCursor(place.cursor.unwrap_or(u64::MAX)));
-        return Pick::Shown;
+    let k = keeper.borrow();
+    if k.kept && k.status.current.as_ref().map(|c| &c.id) == Some(&place.workspace) {
+        return Pick::Shown(place.cursor);
     }
-    match named {
-        Some(mut workspace) => {
+    match k.status.workspaces.iter().find(|w| w.id == place.workspace) {
+        Some(workspace) => {
+            let mut workspace = Box::new(workspace.clone());
             workspace.settings.cursor = place.cursor;
-            Pick::Open(Box::new(workspace))
+            Pick::Open(workspace)
         }
         None => Pick::NotHeld,
     }
