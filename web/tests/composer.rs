@@ -371,6 +371,65 @@ async fn examples_and_history_fill_the_composer_in_one_click() {
     assert_eq!(groups, ["account", "transfer"]);
 }
 
+/// The element that has the focus.
+fn focused() -> Option<Element> {
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+}
+
+/// A key pressed on `element` (a `keydown` that bubbles, as the browser sends it).
+async fn press(element: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_shelf_is_one_tab_stop_its_arrows_move_and_a_pick_moves_to_the_command() {
+    let sent = Sent::default();
+    let root = composer("restaurant", &sent).await;
+    let examples = all(&root, "[data-testid='example']");
+    assert!(examples.len() > 3);
+    // Only the first entry is in the Tab order.
+    let tab_stops: Vec<bool> = examples
+        .iter()
+        .map(|e| e.get_attribute("tabindex").as_deref() == Some("0"))
+        .collect();
+    assert!(tab_stops[0]);
+    assert!(tab_stops[1..].iter().all(|stop| !stop));
+
+    // ↓ and ↑ walk the shelf; ↑ on the first entry stays there.
+    let first = examples[0].dyn_ref::<HtmlElement>().unwrap();
+    first.focus().unwrap();
+    press(&examples[0], "ArrowDown").await;
+    assert_eq!(focused().as_ref(), Some(&examples[1]));
+    press(&examples[1], "ArrowDown").await;
+    assert_eq!(focused().as_ref(), Some(&examples[2]));
+    press(&examples[2], "ArrowUp").await;
+    assert_eq!(focused().as_ref(), Some(&examples[1]));
+    press(&examples[1], "ArrowUp").await;
+    press(&examples[0], "ArrowUp").await;
+    assert_eq!(
+        focused().as_ref(),
+        Some(&examples[0]),
+        "no entry above the first"
+    );
+
+    // Taking an example fills the composer and moves the focus to its command.
+    click(&examples[2]).await;
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(json_text(&root), examples_for("restaurant")[2].command);
+    assert_eq!(focused(), Some(testid(&root, "command-picker")));
+}
+
 #[wasm_bindgen_test]
 async fn the_past_locks_the_composer_and_a_running_repeat_shows_progress_and_cancels() {
     let cancelled = Rc::new(RefCell::new(0));

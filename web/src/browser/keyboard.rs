@@ -40,7 +40,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("← / →", "one fact back / forward in time"),
     ("Home", "the initial state (position 0)"),
     ("End", "back to live"),
-    ("↑ / ↓", "previous / next row (in the log)"),
+    (
+        "↑ / ↓",
+        "previous / next row (in the log), command (in the examples and the history)",
+    ),
     (
         "← → ↑ ↓",
         "on a focused panel edge: resize the panels (Enter: the default size)",

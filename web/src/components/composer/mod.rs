@@ -18,12 +18,15 @@ use crate::examples::Example;
 use crate::widgets::kept::Kept;
 use decider_core::boundary::rows::message_name;
 use decider_core::{DynDomain, MessageKind};
+use gloo::timers::callback::Timeout;
 use picker::command_picker;
 use repeat::{parse_count, repeat_count, repeat_progress};
 use serde_json::Value;
 use shelf::{examples, history};
 use std::ops::Deref;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
 /// A domain as a component property: shared, and equal to another when their ids are
@@ -149,6 +152,57 @@ struct Editing {
     draft: Draft,
 }
 
+/// Once the composer has drawn a command taken from a shelf: unless the command's row
+/// (`pick_row`) and its form are in view, scrolls the row to the top of the composer, with
+/// the form below it; then moves the focus to its picker, where Tab goes on into the
+/// command's fields.
+fn reveal(pick_row: NodeRef) {
+    // After the render the pick asked for (Yew renders before a timer's turn comes).
+    Timeout::new(0, move || {
+        let Some(row) = pick_row.cast::<Element>() else {
+            return;
+        };
+        if !form_in_view(&row) {
+            let options = ScrollIntoViewOptions::new();
+            options.set_block(ScrollLogicalPosition::Start);
+            row.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+        if let Some(picker) = row
+            .query_selector("select")
+            .ok()
+            .flatten()
+            .and_then(|p| p.dyn_into::<HtmlElement>().ok())
+        {
+            let _ = picker.focus();
+        }
+    })
+    .forget();
+}
+
+/// Whether the command's `row` and its form (`.composer-form`, a sibling below it) are
+/// wholly in view: inside the composer's scrolled body, above its sticky Submit row
+/// (`.composer-actions`), and inside the window.
+fn form_in_view(row: &Element) -> bool {
+    let sibling = |class: &str| {
+        row.parent_element()
+            .and_then(|body| body.query_selector(class).ok().flatten())
+            .map(|e| e.get_bounding_client_rect())
+    };
+    let top = row.get_bounding_client_rect().top();
+    let bottom = sibling(".composer-form").map_or(top, |form| form.bottom());
+    let body = row.parent_element().map(|b| b.get_bounding_client_rect());
+    let view_top = body.as_ref().map_or(0.0, |b| b.top());
+    let view_bottom = sibling(".composer-actions")
+        .map_or(f64::MAX, |actions| actions.top())
+        .min(body.map_or(f64::MAX, |b| b.bottom()));
+    let height = gloo::utils::window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::MAX);
+    top >= view_top.max(0.0) && bottom <= view_bottom.min(height)
+}
+
 /// The command composer panel.
 #[function_component]
 pub fn Composer(props: &ComposerProps) -> Html {
@@ -177,6 +231,16 @@ pub fn Composer(props: &ComposerProps) -> Html {
         })
     };
     let fill = set_draft.reform(Draft::of);
+    // A command taken from a shelf is shown where it is edited: the shelf may have pushed
+    // the form out of the composer's view.
+    let pick_row = use_node_ref();
+    let take = {
+        let (fill, pick_row) = (fill.clone(), pick_row.clone());
+        Callback::from(move |command: Value| {
+            fill.emit(command);
+            reveal(pick_row.clone());
+        })
+    };
 
     let domain = props.domain.clone();
     let problem = draft.problem(|v| domain.validate(MessageKind::Command, v));
@@ -223,7 +287,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     // typed; and drawn as `Kept` markup, so those renders do not walk their hundred
     // buttons either. Their clicks fill the draft through a setter that stays valid.
     let shelves = {
-        let (catalog, fill) = (catalog.clone(), fill.clone());
+        let (catalog, take) = (catalog.clone(), take.clone());
         use_memo(
             (
                 domain_id.clone(),
@@ -237,8 +301,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         .unwrap_or_else(|| "unknown command".into())
                 };
                 (
-                    Rc::new(examples(listed, &fill, submitted.is_empty())),
-                    Rc::new(history(submitted, name_of, &fill)),
+                    Rc::new(examples(listed, &take, submitted.is_empty())),
+                    Rc::new(history(submitted, name_of, &take)),
                 )
             },
         )
@@ -299,7 +363,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 // Until something is submitted the examples come first, where a newcomer
                 // looks; after that they make way for the form.
                 if first_time { { examples.clone() } }
-                <div class="composer-pick">
+                <div class="composer-pick" ref={pick_row}>
                     <label class="composer-label" for={format!("{ids}-picker")}>{ "Command" }</label>
                     { command_picker(format!("{ids}-picker").into(), &catalog, picked.as_deref(), on_pick) }
                 </div>

@@ -1,8 +1,14 @@
 //! The composer's shelves of ready commands: the domain's examples, and the history of
 //! submitted commands. A click fills the composer.
+//!
+//! Each shelf is one stop of the Tab key (its first entry), not one per command: ↑ and ↓
+//! move between its entries, so a keyboard user passes a shelf of 14 examples, or 200
+//! submitted commands, in one key.
 
 use crate::examples::Example;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 /// How many history entries are listed (the newest).
@@ -27,9 +33,10 @@ pub fn examples(examples: &[Example], on_pick: &Callback<Value>, first_time: boo
             if examples.is_empty() {
                 <p class="composer-empty">{ "This domain has no scenario files to take examples from." }</p>
             } else {
-                <ul class="composer-list">
-                    { for examples.iter().map(|example| html! {
-                        <li>{ entry("example", &example.label, &example.command, on_pick) }</li>
+                <ul class="composer-list" aria-label="Example commands (↑ ↓ to move)"
+                    onkeydown={Callback::from(arrow_keys)}>
+                    { for examples.iter().enumerate().map(|(i, example)| html! {
+                        <li>{ entry("example", &example.label, &example.command, on_pick, i == 0) }</li>
                     }) }
                 </ul>
             }
@@ -54,10 +61,11 @@ pub fn history(
                     { "No command submitted yet: pick an example to start, then Submit (Ctrl+Enter)." }
                 </p>
             } else {
-                <ol class="composer-list">
-                    { for history.iter().take(HISTORY_SHOWN).map(|command| {
+                <ol class="composer-list" aria-label="Submitted commands, newest first (↑ ↓ to move)"
+                    onkeydown={Callback::from(arrow_keys)}>
+                    { for history.iter().take(HISTORY_SHOWN).enumerate().map(|(i, command)| {
                         let name = name_of(command);
-                        html! { <li>{ entry("history-item", &name, command, on_pick) }</li> }
+                        html! { <li>{ entry("history-item", &name, command, on_pick, i == 0) }</li> }
                     }) }
                 </ol>
                 if more > 0 {
@@ -69,7 +77,14 @@ pub fn history(
 }
 
 /// A button that fills the composer with `command`: its label, then the command's JSON.
-fn entry(testid: &'static str, label: &str, command: &Value, on_pick: &Callback<Value>) -> Html {
+/// Only a shelf's `first` entry is in the Tab order ([`arrow_keys`] reaches the others).
+fn entry(
+    testid: &'static str,
+    label: &str,
+    command: &Value,
+    on_pick: &Callback<Value>,
+    first: bool,
+) -> Html {
     let json = command.to_string();
     let onclick = {
         let (command, on_pick) = (command.clone(), on_pick.clone());
@@ -77,9 +92,33 @@ fn entry(testid: &'static str, label: &str, command: &Value, on_pick: &Callback<
     };
     html! {
         <button type="button" class="composer-entry" data-testid={testid}
+            tabindex={if first { "0" } else { "-1" }}
             title={format!("{label}\n{json}")} {onclick}>
             <span class="composer-entry-label">{ label.to_string() }</span>
             <code class="composer-entry-json">{ json }</code>
         </button>
+    }
+}
+
+/// ↑ / ↓ on a shelf's entry: focus the entry above / below it, if there is one (the page
+/// does not scroll by the key). Any other key is left to the page.
+fn arrow_keys(event: KeyboardEvent) {
+    let step = match event.key().as_str() {
+        "ArrowUp" => Element::previous_element_sibling,
+        "ArrowDown" => Element::next_element_sibling,
+        _ => return,
+    };
+    event.prevent_default();
+    let item = event
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|entry| entry.closest("li").ok().flatten());
+    if let Some(button) = item
+        .and_then(|li| step(&li))
+        .and_then(|li| li.first_element_child())
+        .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+    {
+        // Focusing an entry scrolls the shelf to it; a failure leaves the focus where it was.
+        let _ = button.focus();
     }
 }
