@@ -101,7 +101,7 @@ pub fn queue(props: &QueueProps, editing: &UseStateHandle<Option<Id>>) -> Html {
     }
 }
 
-/// One queued command: kind, name, stream, origin, depth and JSON; a click selects its
+/// One queued command: kind, name and depth, then its stream, origin and JSON; a click selects its
 /// flow (`on_select_flow`), the inject button (enabled when `can_inject`) calls
 /// `on_toggle`, its editor being `open`. A plain function, not a component: the toggle is a
 /// new callback at each of the queue's renders, so a component would render again anyway.
@@ -129,10 +129,6 @@ fn queue_line(
                     title={format!("Select flow {}", row.correlation_id)}>
                     <span class={classes!("kind", kind)} aria-label={kind_name} title={kind_name}>{ glyph }</span>
                     <span class="queue-name mono" title={row.name.clone()}>{ &row.name }</span>
-                    <span class="queue-stream mono" title={row.stream_id.clone()}>
-                        { shorten_middle(&row.stream_id, STREAM_CHARS) }
-                    </span>
-                    <span class="queue-origin" title="origin">{ &row.origin }</span>
                     <span class="queue-depth num mono" title="reaction hops from the user command">
                         { format!("d{}", row.depth) }
                     </span>
@@ -141,11 +137,21 @@ fn queue_line(
                     disabled={!can_inject} aria-expanded={open.to_string()}
                     title={if can_inject { "Make this step fail with a rejection you choose" }
                            else { "Faults are injected at the present, not while viewing the past" }}
-                    onclick={on_toggle}>
-                    { "⚡ make this step fail" }
+                    aria-label="Make this step fail" onclick={on_toggle}>
+                    // In a narrow queue only the ⚡ is shown, so the command's name keeps
+                    // the room (the button's name stays whole).
+                    { "⚡" }<span class="queue-inject-label">{ " make this step fail" }</span>
                 </button>
             </div>
-            <code class="queue-json" title={json.clone()}>{ json }</code>
+            // Where it goes and who sent it, then the command itself: the first line
+            // keeps its room for the command's name.
+            <div class="queue-detail">
+                <span class="queue-stream mono" title={format!("stream {}", row.stream_id)}>
+                    { shorten_middle(&row.stream_id, STREAM_CHARS) }
+                </span>
+                <span class="queue-origin" title="origin">{ &row.origin }</span>
+                <code class="queue-json" title={json.clone()}>{ json }</code>
+            </div>
         </>
     }
 }
