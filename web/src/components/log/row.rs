@@ -228,7 +228,9 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
             <span class="log-cell log-pos num mono" role="gridcell">{ row.position }</span>
             { kind_cell(kind, mark) }
             <span class="log-cell log-stream mono" role="gridcell" title={tooltip(&row.stream_id, STREAM_FITS)}>
-                { shorten_middle(&row.stream_id, STREAM_CHARS) }
+                // Isolated left to right inside a right-to-left cell (log.css): a cell too
+                // narrow for the id cuts its start, not the end that tells streams apart.
+                { format!("\u{2066}{}\u{2069}", shorten_middle(&row.stream_id, STREAM_CHARS)) }
             </span>
             <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
             if refused.is_none() && service.is_empty() {
