@@ -14,14 +14,26 @@
 // first into the past ever), the first of the later rounds, each with its excess over the
 // mean of the moves within the past. OUT=<file> also writes the raw trace; IN=<file>
 // analyses a trace written so (no browser). CATEGORIES: trace categories to add.
-// EXTRA_CSS: rules added to the page first.
+// EXTRA_CSS: rules added to the page first. PAGES=2: then the page is reloaded (the same
+// workspace, from IndexedDB, in the same browser) and the rounds made again, so that the
+// second page's first move tells what a page pays once from what the browser pays once.
 import { readFileSync, writeFileSync } from "node:fs";
-import { start, open, counterSession } from "./helpers.mjs";
+import { start, open, counterSession, waitForHead } from "./helpers.mjs";
 
 const facts = Number(process.env.FACTS ?? 1_000_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const PAGES = Number(process.env.PAGES ?? 1);
 /** The bench's positions, as fractions of the head (`tests/e2e/bench.mjs`). */
 const fractions = [0.123457, 0.500001, 0.999001, 0.000042];
+
+/** Leaves the page alone as a person reading it would: 1.5 s, then until the browser has
+ * given the page ten idle periods (so that work a page does while idle is done first). */
+async function settle(page) {
+  await page.waitForTimeout(1500);
+  await page.evaluate(async () => {
+    for (let i = 0; i < 10; i++) await new Promise((idle) => requestIdleCallback(idle));
+  });
+}
 
 /** Records the bench's moves, ROUNDS times, under Chrome's trace; the trace's events and
  * the kind of each move in order (`script` or `drag`). */
@@ -30,6 +42,8 @@ async function record() {
   const { page } = await open(env);
   await counterSession(page, facts);
   if (process.env.EXTRA_CSS) await page.addStyleTag({ content: process.env.EXTRA_CSS });
+  if (process.env.WARM) await page.evaluate(readFileSync(process.env.WARM, "utf8"));
+  await settle(page);
   const cdp = await page.context().newCDPSession(page);
   const events = [];
   cdp.on("Tracing.dataCollected", ({ value }) => events.push(...value));
@@ -51,7 +65,13 @@ async function record() {
     await page.getByTestId("live-button").click();
     await page.getByTestId("past-banner").waitFor({ state: "detached" });
   };
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let pass = 0; pass < PAGES * ROUNDS; pass++) {
+    if (pass > 0 && pass % ROUNDS === 0) {
+      // A second page: the same workspace reloaded, as a person reopening it would.
+      await page.reload();
+      await waitForHead(page, facts, 5 * 60 * 1000);
+      await settle(page);
+    }
     // As the bench: the focus on the slider, the pointer on Submit.
     await page.getByTestId("command-submit").hover();
     await slider.focus();
@@ -119,11 +139,11 @@ const COLUMNS = ["input", "frame jobs", "style", "layout", "hit test", "pre-pain
  * animation-frame callback: the script figure's part), the counts, the wall ms from the
  * start of the input's task to the end of the frame, and the raster ms. */
 function analyse(events, kinds) {
-  const name = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
-  const main = events
-    .filter((e) => e.ph === "X" && e.pid === name.pid && e.tid === name.tid)
-    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
-  const raster = events.filter((e) => e.ph === "X" && e.pid === name.pid && e.name === "RasterTask");
+  // Every renderer's main thread: a reloaded page (PAGES=2) may run in another process.
+  const names = events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  const isMain = (e) => names.some((n) => e.pid === n.pid && e.tid === n.tid);
+  const main = events.filter((e) => e.ph === "X" && isMain(e)).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const raster = events.filter((e) => e.ph === "X" && names.some((n) => e.pid === n.pid) && e.name === "RasterTask");
   const tasks = main.filter((e) => e.name === "RunTask");
   const inside = (outer, e) => e.ts >= outer.ts && e.ts + e.dur <= outer.ts + outer.dur;
   const cpu = (e) => (e.tdur ?? e.dur) / 1000;
@@ -136,7 +156,7 @@ function analyse(events, kinds) {
     const check = main.find((e) => e.name === "FireAnimationFrame" && inside(frame, e) && e.ts > input.ts) ?? { ts: frame.ts + frame.dur };
     const window = tasks.filter((t) => t.ts >= task.ts && t.ts <= frame.ts);
     const parts = Object.fromEntries(COLUMNS.map((c) => [c, 0]));
-    const counts = { restyled: 0, laidOut: 0, painted: 0 };
+    const counts = { restyled: 0, laidOut: 0, painted: 0, compiled: 0 };
     let beforeCheck = 0;
     for (const t of window) {
       // Each event's own time: its CPU time less its children's, walked with a stack.
@@ -155,6 +175,8 @@ function analyse(events, kinds) {
         if (e.name === "UpdateLayoutTree") counts.restyled += e.args?.elementCount ?? 0;
         if (e.name === "Layout") counts.laidOut += e.args?.beginData?.dirtyObjects ?? 0;
         if (e.name === "Paint") counts.painted++;
+        // With CATEGORIES=disabled-by-default-v8.wasm.detailed: wasm functions compiled on their first call.
+        if (e.name === "wasm.CompileLazy") counts.compiled++;
       }
       for (const { e, part, own } of entries) {
         parts[part] += Math.max(0, own);
@@ -169,11 +191,11 @@ function analyse(events, kinds) {
 
 const { events, kinds } = process.env.IN ? JSON.parse(readFileSync(process.env.IN, "utf8")) : await record();
 if (process.env.OUT) writeFileSync(process.env.OUT, JSON.stringify({ events, kinds }));
-const rounds = kinds.length / 8;
+const rounds = kinds.length / 8 / PAGES;
 const moves = analyse(events, kinds);
 const cpuMs = (m) => Object.values(m.parts).reduce((a, b) => a + b, 0);
 const row = (label, m) =>
-  `| ${label} | ${COLUMNS.map((c) => m.parts[c].toFixed(2)).join(" | ")} | **${cpuMs(m).toFixed(2)}** | ${m.beforeCheck.toFixed(2)} | ${m.rasterMs.toFixed(2)} | ${m.counts.restyled} | ${m.counts.laidOut} | ${m.counts.painted} |`;
+  `| ${label} | ${COLUMNS.map((c) => m.parts[c].toFixed(2)).join(" | ")} | **${cpuMs(m).toFixed(2)}** | ${m.beforeCheck.toFixed(2)} | ${m.rasterMs.toFixed(2)} | ${m.counts.restyled} | ${m.counts.laidOut} | ${m.counts.painted} | ${m.counts.compiled} |`;
 const mean = (ms) => ({
   parts: Object.fromEntries(COLUMNS.map((c) => [c, ms.reduce((a, m) => a + m.parts[c], 0) / ms.length])),
   counts: Object.fromEntries(Object.keys(ms[0].counts).map((k) => [k, +(ms.reduce((a, m) => a + m.counts[k], 0) / ms.length).toFixed(1)])),
@@ -181,8 +203,8 @@ const mean = (ms) => ({
   rasterMs: ms.reduce((a, m) => a + m.rasterMs, 0) / ms.length,
 });
 console.log(`${process.env.IN ? "" : `${facts} facts, `}${rounds} rounds; main thread CPU ms of each move, from its input's task to the end of its frame`);
-console.log(`| move | ${COLUMNS.join(" | ")} | all | before the check | raster | restyled | laid out | layers painted |`);
-console.log(`| --- |${" ---: |".repeat(COLUMNS.length + 6)}`);
+console.log(`| move | ${COLUMNS.join(" | ")} | all | before the check | raster | restyled | laid out | layers painted | wasm compiled |`);
+console.log(`| --- |${" ---: |".repeat(COLUMNS.length + 7)}`);
 for (const [i, m] of moves.entries()) console.log(row(`${m.kind} ${(i % 4) + 1}`, m) + ` wall ${m.wallMs.toFixed(1)}`);
 // The first move of the first round is the page's first move into the past ever: it also
 // pays what is done once (wasm functions compiled on their first call, texts shaped and
@@ -191,8 +213,13 @@ for (const kind of ["script", "drag"]) {
   const mine = moves.filter((m) => m.kind === kind);
   const firsts = mine.filter((_, i) => i % 4 === 0);
   const within = mean(mine.filter((_, i) => i % 4 !== 0));
-  const rows = [[`${kind}: the first of round 1`, mean(firsts.slice(0, 1))]];
-  if (firsts.length > 1) rows.push([`${kind}: the first of rounds 2–${rounds}`, mean(firsts.slice(1))]);
+  const rows = [];
+  for (let p = 0; p < PAGES; p++) {
+    const page = PAGES > 1 ? `page ${p + 1}, ` : "";
+    const own = firsts.slice(p * rounds, (p + 1) * rounds);
+    rows.push([`${kind}: ${page}the first of round 1`, mean(own.slice(0, 1))]);
+    if (own.length > 1) rows.push([`${kind}: ${page}the first of rounds 2–${rounds}`, mean(own.slice(1))]);
+  }
   for (const [label, first] of rows) {
     console.log(row(`${label} (mean)`, first));
     console.log(
