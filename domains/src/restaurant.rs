@@ -21,13 +21,9 @@ use imbl::{OrdMap, OrdSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
+pub use crate::items::Items;
 pub use crate::text::Text;
-
-/// Item ids, shared as [`Text`] is: the order's command, its events, the board and the
-/// kitchen's command hold one list. Serializes as a list of texts.
-pub type Items = Arc<[Text]>;
 
 /// A dish on a menu.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
