@@ -13,7 +13,7 @@ use std::ops::Deref;
 use triomphe::ThinArc;
 
 /// Text that many records hold (an id, a customer, a reason), two words wide. Text of
-/// up to [`INLINE`] bytes (15 natively, 7 in wasm32: an order id, a restaurant, a
+/// up to two words less a byte (15 bytes natively, 7 in wasm32: an order id, a restaurant, a
 /// customer, most item ids) is kept inline and allocates nothing; longer text is shared,
 /// so that the commands and events of a flow, the streams' states and the board hold one
 /// copy of it, and copying one is a count, not an allocation. Serializes as its text,
@@ -23,7 +23,7 @@ use triomphe::ThinArc;
 pub struct Text(Repr);
 
 /// The most bytes a [`Text`] keeps inline: two words less the byte of its length.
-pub const INLINE: usize = 2 * std::mem::size_of::<usize>() - 1;
+const INLINE: usize = 2 * std::mem::size_of::<usize>() - 1;
 
 /// A [`Text`]'s two forms. The inline length is an enum of the lengths it can take, so
 /// that its unused values tell the two forms apart and a text stays two words wide.
