@@ -31,6 +31,7 @@ macro_rules! lift {
 
 pub mod checkout;
 pub mod counter;
+mod items;
 pub mod lifecycle;
 pub mod restaurant;
 mod schemas;

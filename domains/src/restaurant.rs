@@ -21,13 +21,9 @@ use imbl::{OrdMap, OrdSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
+pub use crate::items::Items;
 pub use crate::text::Text;
-
-/// Item ids, shared as [`Text`] is: the order's command, its events, the board and the
-/// kitchen's command hold one list. Serializes as a list of texts.
-pub type Items = Arc<[Text]>;
 
 /// A dish on a menu.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -929,11 +925,11 @@ pub struct FulfilmentState {
 }
 
 impl FulfilmentState {
-    fn order(&self, order_id: &str) -> Option<&OrderSummary> {
+    fn order(&self, order_id: &Text) -> Option<&OrderSummary> {
         self.board.orders.get(order_id).map(|order| &**order)
     }
 
-    fn is_cancelled(&self, order_id: &str) -> bool {
+    fn is_cancelled(&self, order_id: &Text) -> bool {
         self.order(order_id)
             .is_some_and(|o| o.status == OrderStatus::Cancelled)
     }
@@ -1142,9 +1138,9 @@ fn compensate(state: &FulfilmentState, command: &Command, reason: &Rejection) ->
 
 /// Why an order comes to nothing: its restaurant is unknown, or none of its items is on
 /// the menu.
-fn nothing_to_pay(board: &BoardState, order_id: &str) -> String {
+fn nothing_to_pay(board: &BoardState, order_id: &Text) -> String {
     match board.orders.get(order_id) {
-        Some(order) if !board.menus.contains_key(&*order.restaurant_id) => {
+        Some(order) if !board.menus.contains_key(&order.restaurant_id) => {
             format!("there is no restaurant `{}`", order.restaurant_id)
         }
         _ => "nothing on the order is on the menu".into(),

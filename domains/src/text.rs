@@ -1,23 +1,63 @@
-//! [`Text`]: text that many of the restaurant's records hold, shared behind one pointer.
+//! [`Text`]: text that many of the restaurant's records hold: short text inline, longer
+//! text shared behind one pointer.
 
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use triomphe::Arc;
+use triomphe::ThinArc;
 
-/// Text that many records hold (an id, a customer, a reason): shared, so that the
-/// commands and events of a flow, the streams' states and the board hold one copy of
-/// each, and copying one is a count, not an allocation. Serializes as its text, and reads
-/// into its shared allocation directly (serde's `Arc<str>` reads a `Box<str>` first, then
-/// copies it: two allocations and a copy for one text). A [`triomphe::Arc`]: its
-/// allocation keeps a count and the text, not the standard `Arc`'s weak count as well
-/// (nothing holds a text weakly), 8 bytes less for each text.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Text(Arc<str>);
+/// Text that many records hold (an id, a customer, a reason), two words wide. Text of
+/// up to two words less a byte (15 bytes natively, 7 in wasm32: an order id, a restaurant, a
+/// customer, most item ids) is kept inline and allocates nothing; longer text is shared,
+/// so that the commands and events of a flow, the streams' states and the board hold one
+/// copy of it, and copying one is a count, not an allocation. Serializes as its text,
+/// and reads into its final form directly (serde's `Arc<str>` reads a `Box<str>` first,
+/// then copies it). Compares, orders and hashes exactly as its `str` does.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+/// The most bytes a [`Text`] keeps inline: two words less the byte of its length.
+const INLINE: usize = 2 * std::mem::size_of::<usize>() - 1;
+
+/// A [`Text`]'s two forms. The inline length is an enum of the lengths it can take, so
+/// that its unused values tell the two forms apart and a text stays two words wide.
+#[derive(Clone)]
+enum Repr {
+    /// The text's bytes, inline; `len` of them are the text's.
+    Inline { len: Len, bytes: [u8; INLINE] },
+    /// The text in an allocation of its own ([`triomphe::ThinArc`]: a count, the length
+    /// and the bytes behind one thin pointer; no weak count: nothing holds a text weakly).
+    Shared(ThinArc<(), u8>),
+}
+
+/// The length of an inline text: 0 to 15 (to 7 in wasm32, where [`INLINE`] is 7).
+#[derive(Clone, Copy)]
+#[repr(u8)]
+#[rustfmt::skip]
+enum Len { L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15 }
+
+/// Every inline length, by its value.
+#[rustfmt::skip]
+const LENS: [Len; 16] = [
+    Len::L0, Len::L1, Len::L2, Len::L3, Len::L4, Len::L5, Len::L6, Len::L7,
+    Len::L8, Len::L9, Len::L10, Len::L11, Len::L12, Len::L13, Len::L14, Len::L15,
+];
+
+impl Text {
+    /// The text's bytes (UTF-8: every text is made from a `str`).
+    fn bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..*len as usize],
+            Repr::Shared(shared) => &shared.slice,
+        }
+    }
+}
 
 /// The empty text.
 impl Default for Text {
@@ -46,64 +86,105 @@ impl JsonSchema for Text {
     }
 }
 
+/// Its text. Checks the bytes are UTF-8 (they always are: `forbid(unsafe_code)` leaves
+/// no unchecked way back to a `str`); comparing, ordering and looking a text up in a map
+/// by another text read the bytes alone.
 impl Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        std::str::from_utf8(self.bytes()).expect("a text is made from a str")
     }
 }
 
 impl Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0
+        self
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
+        self
     }
 }
 
 impl From<&str> for Text {
     fn from(text: &str) -> Self {
-        Text(Arc::from(text))
+        let from = text.as_bytes();
+        Text(if from.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..from.len()].copy_from_slice(from);
+            Repr::Inline {
+                len: LENS[from.len()],
+                bytes,
+            }
+        } else {
+            Repr::Shared(ThinArc::from_header_and_slice((), from))
+        })
     }
 }
 
 impl From<String> for Text {
     fn from(text: String) -> Self {
-        Text(Arc::from(text))
+        Text::from(text.as_str())
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The order of its `str` (byte by byte), read from the bytes alone.
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> Ordering {
+        self.bytes().cmp(other.bytes())
+    }
+}
+
+/// Its `str`'s hash, so that a map keyed by texts finds them by a `&str` too.
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state)
     }
 }
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        self.bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+        self.bytes() == other.as_bytes()
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self)
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(&**self, f)
     }
 }
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self)
     }
 }
 
@@ -137,8 +218,47 @@ impl Visitor<'_> for TextVisitor {
 
 #[cfg(test)]
 mod tests {
-    use super::Text;
+    use super::{Repr, Text, INLINE};
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+    use std::mem::size_of;
     use std::sync::Arc;
+
+    #[test]
+    fn a_text_is_two_words_and_keeps_short_text_inline() {
+        assert_eq!(size_of::<Text>(), 2 * size_of::<usize>());
+        assert_eq!(size_of::<Option<Text>>(), size_of::<Text>());
+        let inline = |text: &Text| matches!(text.0, Repr::Inline { .. });
+        let short = "é".repeat(INLINE / 2);
+        assert!(inline(&Text::from(short.as_str())));
+        assert!(inline(&Text::from("x".repeat(INLINE))));
+        assert!(!inline(&Text::from("x".repeat(INLINE + 1))));
+        assert!(inline(&Text::default()));
+    }
+
+    #[test]
+    fn texts_compare_order_and_hash_as_their_str_does_on_both_sides_of_the_inline_limit() {
+        let hash = |text: &dyn Fn(&mut DefaultHasher)| {
+            let mut hasher = DefaultHasher::new();
+            text(&mut hasher);
+            hasher.finish()
+        };
+        let strs: Vec<String> = (0..=INLINE + 2)
+            .flat_map(|n| ["a".repeat(n), "b".repeat(n), format!("{}é", "a".repeat(n))])
+            .collect();
+        for a in &strs {
+            let text = Text::from(a.as_str());
+            assert_eq!(&*text, a.as_str());
+            assert_eq!(text, *a.as_str());
+            assert_eq!(text.to_string(), *a);
+            assert_eq!(hash(&|h| text.hash(h)), hash(&|h| a.as_str().hash(h)));
+            for b in &strs {
+                let other = Text::from(b.clone());
+                assert_eq!(text.cmp(&other), a.cmp(b), "{a:?} against {b:?}");
+                assert_eq!(text == other, a == b);
+            }
+        }
+    }
 
     #[test]
     fn text_reads_and_writes_as_an_arc_str_does() {
