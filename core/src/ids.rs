@@ -153,6 +153,13 @@ impl StreamId {
         &self.0.slice
     }
 
+    /// Whether the id's text is `text`: compared as [`same_bytes`] does, without a call to
+    /// `memcmp` for most stream names.
+    #[inline]
+    pub(crate) fn is(&self, text: &str) -> bool {
+        same_bytes(self.as_bytes(), text.as_bytes())
+    }
+
     /// The address of the shared text: the same for every clone of one id, different for
     /// ids made apart (even with the same text) while both live.
     pub(crate) fn addr(&self) -> usize {
@@ -163,8 +170,26 @@ impl StreamId {
 impl PartialEq for StreamId {
     /// The same text; a clone of the same id is equal without reading it.
     fn eq(&self, other: &Self) -> bool {
-        self.addr() == other.addr() || self.as_bytes() == other.as_bytes()
+        self.addr() == other.addr() || same_bytes(self.as_bytes(), other.as_bytes())
     }
+}
+
+/// Whether `a` and `b` are the same bytes. Of 8 to 16 bytes (most stream names: `order-`
+/// and an id), as their first and last 8, two words each, which overlap or meet: a
+/// comparison of a length known only now is otherwise a call to `memcmp`.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    if !(8..=16).contains(&len) {
+        return a == b;
+    }
+    let word = |bytes: &[u8], at: usize| {
+        u64::from_le_bytes(<[u8; 8]>::try_from(&bytes[at..at + 8]).unwrap_or_default())
+    };
+    word(a, 0) == word(b, 0) && word(a, len - 8) == word(b, len - 8)
 }
 
 impl Eq for StreamId {}
@@ -391,6 +416,26 @@ mod tests {
         assert_eq!(clone.addr(), id.addr());
         assert_eq!(apart, id, "the same text");
         assert_ne!(apart.addr(), id.addr());
+    }
+
+    #[test]
+    fn stream_ids_are_equal_exactly_when_their_texts_are() {
+        // Every length around the two words' (8 to 16) and beyond, each byte changed in
+        // turn: the first and the last word, and the bytes only one of them reads.
+        let text: String = ('a'..='z').collect();
+        for len in 0..=20 {
+            let id = StreamId::from(&text[..len]);
+            assert!(id.is(&text[..len]), "{len} bytes");
+            assert_eq!(id, StreamId::from(&text[..len]), "{len} bytes");
+            for at in 0..len {
+                let mut other = text[..len].to_owned().into_bytes();
+                other[at] = b'_';
+                let other = String::from_utf8(other).unwrap();
+                assert!(!id.is(&other), "{len} bytes, byte {at} changed");
+                assert_ne!(id, StreamId::from(other), "{len} bytes, byte {at} changed");
+            }
+            assert!(!id.is(&text[..len + 1]), "{len} bytes and one more");
+        }
     }
 
     #[test]
