@@ -3,12 +3,13 @@
 
 use crate::decider::{Decider, Misplaced};
 use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, SharedCommand};
-use crate::ids::{Id, SeededIds, SharedStr, StreamId};
+use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{
     Batch, Cause, GivenRecord, JournalEntry, Placed, ReadEntry, Recorded, StepFailure, StepRecord,
 };
 use crate::process_manager::ProcessManager;
 use crate::projection::{JournalError, Projection};
+use crate::reactors::ReactorNames;
 use crate::remains::Remains;
 use crate::store::{Conflict, EventStore, InMemoryEventStore};
 use crate::system::System;
@@ -136,7 +137,7 @@ pub struct Engine<
     /// snapshots do not pin a copy of it.
     index: CommandIndex,
     /// Reactor names, shared by every command a reactor issues.
-    names: Vec<SharedStr>,
+    names: ReactorNames,
     /// The commands queued in reaction to the fact being reacted to, kept empty between
     /// facts: its room is reused, so a single reaction allocates no list.
     queued: Vec<SharedCommand<Y::Command>>,
@@ -230,7 +231,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             store,
             live,
             index: CommandIndex::new(ids),
-            names: Vec::new(),
+            names: ReactorNames::default(),
             queued: Vec::new(),
             reactions: Vec::new(),
             stream_name: String::new(),
@@ -651,7 +652,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     causation_id: fact_id,
                     time: self.now(),
                     origin: Origin::Reactor {
-                        name: intern(&mut self.names, name),
+                        name: self.names.intern(name),
                     },
                     compensation,
                     // Beyond 16 bits only below a command at depth 65,535, which a
@@ -761,16 +762,6 @@ fn recycle<'b, C>(list: Vec<(&str, C)>) -> Vec<(&'b str, C)> {
     list.into_iter()
         .map(|_| unreachable!("an empty list"))
         .collect()
-}
-
-/// The shared copy of `name` in `names`, added on first use (a system has few reactors).
-fn intern(names: &mut Vec<SharedStr>, name: &str) -> SharedStr {
-    if let Some(known) = names.iter().find(|n| ***n == *name) {
-        return known.clone();
-    }
-    let shared = SharedStr::from(name);
-    names.push(shared.clone());
-    shared
 }
 
 #[cfg(test)]

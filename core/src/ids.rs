@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A message identifier: command id, event id, correlation id or causation id.
 ///
@@ -97,13 +98,20 @@ impl fmt::Debug for SharedStr {
 /// The id of a stream (one aggregate instance), e.g. `"order-42"`.
 ///
 /// Cheap to clone and one word wide, because every recorded fact carries one: its count,
-/// length and text sit in one allocation ([`triomphe::ThinArc`]), so a new stream's id is
-/// one `malloc` (a [`SharedStr`] takes two: the count's and the text's). Compares, orders,
-/// hashes and serializes as its text.
+/// its [`FastHash`] once known, its length and text sit in one allocation
+/// ([`triomphe::ThinArc`]), so a new stream's id is one `malloc` (a [`SharedStr`] takes
+/// two: the count's and the text's). Compares, orders, hashes and serializes as its text.
 #[derive(Clone)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(with = "String"))]
-pub struct StreamId(triomphe::ThinArc<(), u8>);
+pub struct StreamId(triomphe::ThinArc<KeptHash, u8>);
+
+/// A stream id's [`FastHash`], kept beside its text once known (0 until then), so that the
+/// streams map moves and finds a stream by its id without reading the text again
+/// ([`StreamId::fast_hash`]). Atomic only to be written through a shared id: every clone
+/// of one id shares it, and whoever writes it writes the same value (the text's hash).
+#[derive(Default)]
+struct KeptHash(AtomicU64);
 
 impl StreamId {
     /// The stream id as text.
@@ -111,10 +119,45 @@ impl StreamId {
         std::str::from_utf8(self.as_bytes()).expect("a stream id is made from text")
     }
 
+    /// The id's [`FastHash`], as its text's ([`StreamId`] hashes as its text): read from
+    /// the id's allocation once known, else computed from the text and kept there. (A text
+    /// whose hash is 0 is hashed again at each call: still right, only slower.)
+    #[inline]
+    pub(crate) fn fast_hash(&self) -> u64 {
+        match self.0.header.header.0.load(Ordering::Relaxed) {
+            0 => self.hash_and_keep(),
+            kept => kept,
+        }
+    }
+
+    /// Notes `hash`, the [`FastHash`] of the id's text that a caller already computed
+    /// (the engine hashes a command's stream name to look it up), so that
+    /// [`StreamId::fast_hash`] does not compute it again.
+    pub(crate) fn keep_hash(&self, hash: u64) {
+        debug_assert_eq!(hash, FastHash.hash_one(self), "the hash of the id's text");
+        self.0.header.header.0.store(hash, Ordering::Relaxed);
+    }
+
+    /// [`StreamId::fast_hash`]'s first call, out of line.
+    #[cold]
+    #[inline(never)]
+    fn hash_and_keep(&self) -> u64 {
+        let hash = FastHash.hash_one(self);
+        self.0.header.header.0.store(hash, Ordering::Relaxed);
+        hash
+    }
+
     /// The text's bytes, for the engine's comparisons and hashes: read without checking
     /// them again ([`StreamId::as_str`] does).
     pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.0.slice
+    }
+
+    /// Whether the id's text is `text`: compared as [`same_bytes`] does, without a call to
+    /// `memcmp` for most stream names.
+    #[inline]
+    pub(crate) fn is(&self, text: &str) -> bool {
+        same_bytes(self.as_bytes(), text.as_bytes())
     }
 
     /// The address of the shared text: the same for every clone of one id, different for
@@ -127,8 +170,26 @@ impl StreamId {
 impl PartialEq for StreamId {
     /// The same text; a clone of the same id is equal without reading it.
     fn eq(&self, other: &Self) -> bool {
-        self.addr() == other.addr() || self.as_bytes() == other.as_bytes()
+        self.addr() == other.addr() || same_bytes(self.as_bytes(), other.as_bytes())
     }
+}
+
+/// Whether `a` and `b` are the same bytes. Of 8 to 16 bytes (most stream names: `order-`
+/// and an id), as their first and last 8, two words each, which overlap or meet: a
+/// comparison of a length known only now is otherwise a call to `memcmp`.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    if !(8..=16).contains(&len) {
+        return a == b;
+    }
+    let word = |bytes: &[u8], at: usize| {
+        u64::from_le_bytes(<[u8; 8]>::try_from(&bytes[at..at + 8]).unwrap_or_default())
+    };
+    word(a, 0) == word(b, 0) && word(a, len - 8) == word(b, len - 8)
 }
 
 impl Eq for StreamId {}
@@ -169,7 +230,10 @@ impl<'de> Deserialize<'de> for StreamId {
 
 impl From<&str> for StreamId {
     fn from(s: &str) -> Self {
-        StreamId(triomphe::ThinArc::from_header_and_slice((), s.as_bytes()))
+        StreamId(triomphe::ThinArc::from_header_and_slice(
+            KeptHash::default(),
+            s.as_bytes(),
+        ))
     }
 }
 
@@ -352,6 +416,44 @@ mod tests {
         assert_eq!(clone.addr(), id.addr());
         assert_eq!(apart, id, "the same text");
         assert_ne!(apart.addr(), id.addr());
+    }
+
+    #[test]
+    fn stream_ids_are_equal_exactly_when_their_texts_are() {
+        // Every length around the two words' (8 to 16) and beyond, each byte changed in
+        // turn: the first and the last word, and the bytes only one of them reads.
+        let text: String = ('a'..='z').collect();
+        for len in 0..=20 {
+            let id = StreamId::from(&text[..len]);
+            assert!(id.is(&text[..len]), "{len} bytes");
+            assert_eq!(id, StreamId::from(&text[..len]), "{len} bytes");
+            for at in 0..len {
+                let mut other = text[..len].to_owned().into_bytes();
+                other[at] = b'_';
+                let other = String::from_utf8(other).unwrap();
+                assert!(!id.is(&other), "{len} bytes, byte {at} changed");
+                assert_ne!(id, StreamId::from(other), "{len} bytes, byte {at} changed");
+            }
+            assert!(!id.is(&text[..len + 1]), "{len} bytes and one more");
+        }
+    }
+
+    #[test]
+    fn a_stream_id_keeps_its_text_s_fast_hash_for_every_clone() {
+        for text in ["", "a", "order-1", "restaurant-luigi", "payment-o123456789"] {
+            let id = StreamId::from(text);
+            let clone = id.clone();
+            assert_eq!(id.fast_hash(), FastHash.hash_one(text), "{text:?}");
+            assert_eq!(id.0.header.header.0.load(Ordering::Relaxed), id.fast_hash());
+            assert_eq!(
+                clone.fast_hash(),
+                FastHash.hash_one(text),
+                "kept for the clone"
+            );
+            let apart = StreamId::from(text);
+            apart.keep_hash(FastHash.hash_one(text));
+            assert_eq!(apart.fast_hash(), id.fast_hash(), "{text:?}");
+        }
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod ids;
 pub mod journal;
 pub mod process_manager;
 pub mod projection;
+mod reactors;
 mod remains;
 pub mod saga;
 pub mod scenario;

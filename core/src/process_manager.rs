@@ -44,8 +44,12 @@ pub trait ProcessManager {
         fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
         out: &mut Vec<(&'s str, Self::Command)>,
     ) {
-        let name = self.name();
-        out.extend(self.react(state, fact).into_iter().map(|c| (name, c)));
+        let commands = self.react(state, fact);
+        // Most facts cause no command: their (empty) list is dropped as it came.
+        if !commands.is_empty() {
+            let name = self.name();
+            out.extend(commands.into_iter().map(|c| (name, c)));
+        }
     }
 }
 

@@ -6,8 +6,8 @@
 //! (latest first), then the live streams.
 
 use crate::envelope::SharedCommand;
-use crate::ids::SharedStr;
 use crate::projection::StreamsOf;
+use crate::reactors::ReactorNames;
 use crate::streams::StreamsDrain;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use crate::time_travel::{OrdinalsDrain, Timeline};
@@ -49,7 +49,7 @@ pub(crate) type Leftovers<Y> = (
     ProcessStateOf<Y>,
     imbl::Vector<SharedCommand<<Y as System>::Command>>,
     CommandIndex,
-    Vec<SharedStr>,
+    ReactorNames,
 );
 
 impl<Y: System> Remains<Y> {
