@@ -555,3 +555,24 @@ fn specs_pass_on_truth_and_fail_with_a_diff() {
         "{message}"
     );
 }
+
+#[test]
+fn an_engine_and_what_it_hands_out_can_be_moved_to_and_shared_with_other_threads() {
+    // A server embedding the runtime moves an engine into a task or a worker pool: the
+    // engine, its journal, projection and traces stay `Send` and `Sync` (a compile-time
+    // property: this test does not build otherwise), and an engine runs on another thread.
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Engine<System>>();
+    send_sync::<crate::Projection<System>>();
+    send_sync::<crate::JournalEntry<Cmd, Ev, Rej>>();
+    send_sync::<crate::Trace<Cmd, Ev, Rej>>();
+    let mut engine = Engine::new(system(), EngineConfig::default());
+    engine.submit(add(3, 5));
+    let engine = std::thread::spawn(move || {
+        engine.run_until_idle(100);
+        engine
+    })
+    .join()
+    .expect("the engine ran on another thread");
+    assert_eq!(engine.facts(0).count(), 1);
+}
