@@ -200,3 +200,59 @@ export function inclusiveTimes(profile, label, from = 0, to = profile.samples.le
   }
   return inclusive;
 }
+
+/**
+ * The visible text of the page whose contrast against what lies under it is below WCAG's
+ * AA level (4.5:1, 3:1 for large text): a line per element, empty when all is readable.
+ * Colours are blended through the element's and its ancestors' opacity and translucent
+ * backgrounds; an SVG label is measured against its node's box. Disabled controls (the
+ * locked composer) and hidden text are left out, as WCAG leaves out inactive controls.
+ */
+export function lowContrast(page) {
+  return page.evaluate(() => {
+    const rgba = (css) => {
+      const m = css.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const [r, g, b, a = 1] = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return { r, g, b, a };
+    };
+    const over = (top, under) => {
+      const mix = (k) => top[k] * top.a + under[k] * (1 - top.a);
+      return { r: mix("r"), g: mix("g"), b: mix("b"), a: 1 };
+    };
+    const luminance = ({ r, g, b }) => {
+      const lin = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const backdrop = (el) => {
+      const layers = [];
+      for (let e = el; e; e = e.parentElement) {
+        const box = e.matches("g.trace-node") && e.querySelector(":scope > .trace-box");
+        const c = rgba(box ? getComputedStyle(box).fill : getComputedStyle(e).backgroundColor);
+        if (c && c.a > 0) layers.push(c);
+        if (c?.a === 1) break;
+      }
+      return layers.reverse().reduce((under, top) => over(top, under), { r: 255, g: 255, b: 255, a: 1 });
+    };
+    const low = [];
+    for (const el of document.querySelectorAll("body *")) {
+      if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim())) continue;
+      const rect = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (!rect.width || !rect.height || style.visibility === "hidden") continue;
+      if (el.closest("[disabled], .visually-hidden, [aria-hidden=true], title")) continue;
+      let opacity = 1;
+      for (let e = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+      const fg = rgba(el instanceof SVGElement ? style.fill : style.color);
+      const bg = backdrop(el);
+      const [hi, lo] = [luminance(over({ ...fg, a: fg.a * opacity }, bg)), luminance(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) {
+        low.push(`${ratio.toFixed(2)}:1 ${el.tagName.toLowerCase()}.${[...el.classList].join(".")} "${el.textContent.trim().slice(0, 30)}"`);
+      }
+    }
+    return [...new Set(low)];
+  });
+}

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   start, open, shots, scenarioCommands, submit, head, waitForHead, logRows, choose,
-  download, exportedJournal, waitForSaved, freshContext,
+  download, exportedJournal, waitForSaved, freshContext, lowContrast,
 } from "./helpers.mjs";
 
 let env;
@@ -480,6 +480,7 @@ test("a full storage quota says so, draws the unsaved rows as pending, and loses
     rows.map((r) => ({ position: Number(r.dataset.position), pending: r.dataset.pending === "true" })));
   assert.ok(rows.length > saved, "the new facts are shown");
   for (const row of rows) assert.equal(row.pending, row.position >= saved, `row ${row.position}`);
+  assert.deepEqual(await lowContrast(page), [], "the pending rows stay readable");
   const journal = await exportedJournal(page);
   assert.equal(journal.filter((e) => e.submitted).length, 3, "the tab lost nothing: it can still be exported");
 });
