@@ -46,6 +46,21 @@ enum Repr {
     Shared(ThinArc<(), u8>),
 }
 
+/// An inline text's padded bytes as two numbers, whose order and equality are theirs:
+/// its first 8 bytes and its last 8 (which overlap), each big-endian, so that two inline
+/// texts compare as two pairs of words, not byte by byte (in wasm32, where 7 bytes are
+/// inline, the one word twice).
+fn padded(inline: &TinyAsciiStr<INLINE>) -> [u64; 2] {
+    let bytes = inline.all_bytes();
+    let word = |at: usize| {
+        let mut word = [0; 8];
+        let end = INLINE.min(at + 8);
+        word[..end - at].copy_from_slice(&bytes[at..end]);
+        u64::from_be_bytes(word)
+    };
+    [word(0), word(INLINE.saturating_sub(8))]
+}
+
 impl Text {
     /// The text's bytes (UTF-8: every text is made from a `str`).
     fn bytes(&self) -> &[u8] {
@@ -130,7 +145,7 @@ impl From<String> for Text {
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
         match (&self.0, &other.0) {
-            (Repr::Inline(a), Repr::Inline(b)) => a == b,
+            (Repr::Inline(a), Repr::Inline(b)) => padded(a) == padded(b),
             _ => self.bytes() == other.bytes(),
         }
     }
@@ -145,11 +160,11 @@ impl PartialOrd for Text {
 }
 
 /// The order of its `str` (byte by byte), read from the bytes alone: two inline texts
-/// as their padded bytes, without finding their lengths.
+/// as their padded bytes ([`padded`]), without finding their lengths.
 impl Ord for Text {
     fn cmp(&self, other: &Text) -> Ordering {
         match (&self.0, &other.0) {
-            (Repr::Inline(a), Repr::Inline(b)) => a.cmp(b),
+            (Repr::Inline(a), Repr::Inline(b)) => padded(a).cmp(&padded(b)),
             _ => self.bytes().cmp(other.bytes()),
         }
     }
