@@ -160,7 +160,7 @@ impl PartialOrd for Text {
 }
 
 /// The order of its `str` (byte by byte), read from the bytes alone: two inline texts
-/// as their padded bytes ([`padded`]), without finding their lengths.
+/// as their padded bytes, two words each, without finding their lengths.
 impl Ord for Text {
     fn cmp(&self, other: &Text) -> Ordering {
         match (&self.0, &other.0) {
