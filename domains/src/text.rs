@@ -10,50 +10,62 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
+use tinystr::TinyAsciiStr;
 use triomphe::ThinArc;
 
-/// Text that many records hold (an id, a customer, a reason), two words wide. Text of
-/// up to two words less a byte (15 bytes natively, 7 in wasm32: an order id, a restaurant, a
-/// customer, most item ids) is kept inline and allocates nothing; longer text is shared,
-/// so that the commands and events of a flow, the streams' states and the board hold one
-/// copy of it, and copying one is a count, not an allocation. Serializes as its text,
-/// and reads into its final form directly (serde's `Arc<str>` reads a `Box<str>` first,
-/// then copies it). Compares, orders and hashes exactly as its `str` does.
+/// Text that many records hold (an id, a customer, a reason), two words wide. ASCII text
+/// of up to two words less a byte (15 bytes natively, 7 in wasm32: an order id, a
+/// restaurant, a customer, most item ids) is kept inline and allocates nothing; other
+/// text is shared, so that the commands and events of a flow, the streams' states and the
+/// board hold one copy of it, and copying one is a count, not an allocation. Serializes
+/// as its text, and reads into its final form directly (serde's `Arc<str>` reads a
+/// `Box<str>` first, then copies it). Compares, orders and hashes exactly as its `str`
+/// does.
 #[derive(Clone)]
 pub struct Text(Repr);
 
-/// The most bytes a [`Text`] keeps inline: two words less the byte of its length.
+/// The most bytes a [`Text`] keeps inline: two words less a byte, which leaves the
+/// shared form's pointer a word of its own.
 const INLINE: usize = 2 * std::mem::size_of::<usize>() - 1;
 
-/// A [`Text`]'s two forms. The inline length is an enum of the lengths it can take, so
-/// that its unused values tell the two forms apart and a text stays two words wide.
+// Two words on every target (the unit test runs natively only).
+const _: () = assert!(std::mem::size_of::<Option<Text>>() == 2 * std::mem::size_of::<usize>());
+
+/// A [`Text`]'s two forms. The inline bytes are ASCII (values below 128), so that their
+/// unused values tell the two forms apart and a text stays two words wide.
 #[derive(Clone)]
 enum Repr {
-    /// The text's bytes, inline; `len` of them are the text's.
-    Inline { len: Len, bytes: [u8; INLINE] },
-    /// The text in an allocation of its own ([`triomphe::ThinArc`]: a count, the length
-    /// and the bytes behind one thin pointer; no weak count: nothing holds a text weakly).
+    /// ASCII text without a NUL byte, up to [`INLINE`] bytes, padded with NULs: a `str` by
+    /// its type ([`TinyAsciiStr`]), so that reading it checks nothing, and two inline
+    /// texts order as their padded bytes (a NUL is below every other byte), which is
+    /// their `str`s' order.
+    Inline(TinyAsciiStr<INLINE>),
+    /// Any other text, in an allocation of its own ([`triomphe::ThinArc`]: a count, the
+    /// length and the bytes behind one thin pointer; no weak count: nothing holds a text
+    /// weakly).
     Shared(ThinArc<(), u8>),
 }
 
-/// The length of an inline text: 0 to 15 (to 7 in wasm32, where [`INLINE`] is 7).
-#[derive(Clone, Copy)]
-#[repr(u8)]
-#[rustfmt::skip]
-enum Len { L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15 }
-
-/// Every inline length, by its value.
-#[rustfmt::skip]
-const LENS: [Len; 16] = [
-    Len::L0, Len::L1, Len::L2, Len::L3, Len::L4, Len::L5, Len::L6, Len::L7,
-    Len::L8, Len::L9, Len::L10, Len::L11, Len::L12, Len::L13, Len::L14, Len::L15,
-];
+/// An inline text's padded bytes as two numbers, whose order and equality are theirs:
+/// its first 8 bytes and its last 8 (which overlap), each big-endian, so that two inline
+/// texts compare as two pairs of words, not byte by byte (in wasm32, where 7 bytes are
+/// inline, the one word twice).
+fn padded(inline: &TinyAsciiStr<INLINE>) -> [u64; 2] {
+    let bytes = inline.all_bytes();
+    let word = |at: usize| {
+        let mut word = [0; 8];
+        let end = INLINE.min(at + 8);
+        word[..end - at].copy_from_slice(&bytes[at..end]);
+        u64::from_be_bytes(word)
+    };
+    [word(0), word(INLINE.saturating_sub(8))]
+}
 
 impl Text {
     /// The text's bytes (UTF-8: every text is made from a `str`).
     fn bytes(&self) -> &[u8] {
         match &self.0 {
-            Repr::Inline { len, bytes } => &bytes[..*len as usize],
+            Repr::Inline(inline) => inline.as_str().as_bytes(),
             Repr::Shared(shared) => &shared.slice,
         }
     }
@@ -86,13 +98,19 @@ impl JsonSchema for Text {
     }
 }
 
-/// Its text. Checks the bytes are UTF-8 (they always are: `forbid(unsafe_code)` leaves
-/// no unchecked way back to a `str`); comparing, ordering and looking a text up in a map
-/// by another text read the bytes alone.
+/// Its text. An inline text is a `str` by its type; a shared one's bytes are checked to
+/// be UTF-8 (they always are: `forbid(unsafe_code)` leaves no unchecked way back to a
+/// `str` from bytes); comparing, ordering and looking a text up in a map by another text
+/// read the bytes alone.
 impl Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        std::str::from_utf8(self.bytes()).expect("a text is made from a str")
+        match &self.0 {
+            Repr::Inline(inline) => inline.as_str(),
+            Repr::Shared(shared) => {
+                std::str::from_utf8(&shared.slice).expect("a text is made from a str")
+            }
+        }
     }
 }
 
@@ -110,16 +128,10 @@ impl AsRef<str> for Text {
 
 impl From<&str> for Text {
     fn from(text: &str) -> Self {
-        let from = text.as_bytes();
-        Text(if from.len() <= INLINE {
-            let mut bytes = [0; INLINE];
-            bytes[..from.len()].copy_from_slice(from);
-            Repr::Inline {
-                len: LENS[from.len()],
-                bytes,
-            }
-        } else {
-            Repr::Shared(ThinArc::from_header_and_slice((), from))
+        // Refuses text longer than `INLINE`, not ASCII, or with a NUL byte.
+        Text(match TinyAsciiStr::try_from_str(text) {
+            Ok(inline) => Repr::Inline(inline),
+            Err(_) => Repr::Shared(ThinArc::from_header_and_slice((), text.as_bytes())),
         })
     }
 }
@@ -132,7 +144,10 @@ impl From<String> for Text {
 
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
-        self.bytes() == other.bytes()
+        match (&self.0, &other.0) {
+            (Repr::Inline(a), Repr::Inline(b)) => padded(a) == padded(b),
+            _ => self.bytes() == other.bytes(),
+        }
     }
 }
 
@@ -144,10 +159,14 @@ impl PartialOrd for Text {
     }
 }
 
-/// The order of its `str` (byte by byte), read from the bytes alone.
+/// The order of its `str` (byte by byte), read from the bytes alone: two inline texts
+/// as their padded bytes, two words each, without finding their lengths.
 impl Ord for Text {
     fn cmp(&self, other: &Text) -> Ordering {
-        self.bytes().cmp(other.bytes())
+        match (&self.0, &other.0) {
+            (Repr::Inline(a), Repr::Inline(b)) => padded(a).cmp(&padded(b)),
+            _ => self.bytes().cmp(other.bytes()),
+        }
     }
 }
 
@@ -225,15 +244,22 @@ mod tests {
     use std::sync::Arc;
 
     #[test]
-    fn a_text_is_two_words_and_keeps_short_text_inline() {
+    fn a_text_is_two_words_and_keeps_short_ascii_text_inline() {
         assert_eq!(size_of::<Text>(), 2 * size_of::<usize>());
         assert_eq!(size_of::<Option<Text>>(), size_of::<Text>());
-        let inline = |text: &Text| matches!(text.0, Repr::Inline { .. });
-        let short = "é".repeat(INLINE / 2);
-        assert!(inline(&Text::from(short.as_str())));
-        assert!(inline(&Text::from("x".repeat(INLINE))));
-        assert!(!inline(&Text::from("x".repeat(INLINE + 1))));
-        assert!(inline(&Text::default()));
+        let inline = |text: &str| matches!(Text::from(text).0, Repr::Inline(_));
+        assert!(inline(&"x".repeat(INLINE)));
+        assert!(inline(""));
+        assert!(matches!(Text::default().0, Repr::Inline(_)));
+        assert!(!inline(&"x".repeat(INLINE + 1)));
+        assert!(!inline("é"), "not ASCII: shared");
+        assert!(
+            !inline("a\0"),
+            "a NUL byte: shared (the inline form pads with NULs)"
+        );
+        for text in ["", "o1", "é", "a\0", "\0", &"x".repeat(INLINE + 1)] {
+            assert_eq!(&*Text::from(text), text);
+        }
     }
 
     #[test]
@@ -244,7 +270,10 @@ mod tests {
             hasher.finish()
         };
         let strs: Vec<String> = (0..=INLINE + 2)
-            .flat_map(|n| ["a".repeat(n), "b".repeat(n), format!("{}é", "a".repeat(n))])
+            .flat_map(|n| {
+                let a = "a".repeat(n);
+                [a.clone(), "b".repeat(n), format!("{a}é"), format!("{a}\0")]
+            })
             .collect();
         for a in &strs {
             let text = Text::from(a.as_str());
