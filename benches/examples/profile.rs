@@ -16,17 +16,21 @@
 //! in segments of 4,000 entries in their stored form, as IndexedDB keeps them, in their
 //! JSON form, or in their packed form, as the packed images beside them keep them, then
 //! read back through the boundary, as a cold load of the page does;
-//! `--toggle-collect='*write_segments*'` or `'*read_segments*'` counts one part). The
+//! `--toggle-collect='*write_segments*'` or `'*read_segments*'` counts one part) or `...
+//! profile restaurant 10000 happy|menu` (the restaurant flows of the `flows` bench, the
+//! happy path or the order not on the menu, `restaurant_flows` inclusive). The
 //! commands of `orders`, `welcome` and `plain` are made before the measured function,
 //! which takes them owned (`run_commands`, `welcome_flows`, `plain_commands`).
 
 use decider_bench::order;
 use decider_bench::plain::PlainLoop;
 use decider_bench::workloads::{
-    config, counter_engine, mirror_commands, mirror_system, order_engine, run_commands,
-    stream_commands, welcome_commands, welcome_engine, welcome_flows, MirrorSystem,
+    config, counter_engine, mirror_commands, mirror_system, order_engine, restaurant_commands,
+    restaurant_engine, run_commands, stream_commands, welcome_commands, welcome_engine,
+    welcome_flows, MirrorSystem, RestaurantFlow,
 };
 use decider_core::{Engine, StreamId};
+use decider_domains::restaurant::{Command, RestaurantSystem};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Instant;
@@ -60,6 +64,19 @@ fn main() {
             let t = Instant::now();
             welcome_flows(&mut engine, commands);
             per_unit("welcome_flows", flows, "flow", t);
+            black_box(engine.timeline().head());
+        }
+        Some("restaurant") => {
+            let flow = match args.get(2).map(String::as_str) {
+                Some("menu") => RestaurantFlow::NotOnMenu,
+                _ => RestaurantFlow::HappyPath,
+            };
+            let flows = number(1, 10_000);
+            let mut engine = restaurant_engine(config(1024));
+            let commands = restaurant_commands(flow, 0..flows as usize);
+            let t = Instant::now();
+            restaurant_flows(&mut engine, commands);
+            per_unit("restaurant_flows", flows, "flow", t);
             black_box(engine.timeline().head());
         }
         Some("load") => load(number(1, 50_000), args.get(2).map(String::as_str)),
@@ -96,6 +113,13 @@ fn main() {
             black_box(engine.timeline().head());
         }
     }
+}
+
+/// Runs the restaurant's `commands`, each to the end of its flow (what `profile
+/// restaurant` counts).
+#[inline(never)]
+fn restaurant_flows(engine: &mut Engine<RestaurantSystem>, commands: Vec<Command>) {
+    run_commands(engine, commands);
 }
 
 /// Prints on stderr the wall-clock time since `start` of `what`, per `unit` of `count`

@@ -145,13 +145,16 @@ impl Saga for Welcome {
         "welcome"
     }
 
-    fn react(&self, fact: Fact<'_, OrderCommand, OrderEvent, OrderRejection>) -> Vec<OrderCommand> {
-        match fact {
-            Fact::Event(OrderEvent::Placed { order_id }) => vec![OrderCommand::AddItem {
+    fn react_into(
+        &self,
+        fact: Fact<'_, OrderCommand, OrderEvent, OrderRejection>,
+        out: &mut impl Extend<OrderCommand>,
+    ) {
+        if let Fact::Event(OrderEvent::Placed { order_id }) = fact {
+            out.extend([OrderCommand::AddItem {
                 order_id: order_id.clone(),
                 item: "welcome".into(),
-            }],
-            _ => vec![],
+            }]);
         }
     }
 }

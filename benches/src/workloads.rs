@@ -133,15 +133,15 @@ impl Saga for Mirror {
     fn name(&self) -> &str {
         "mirror"
     }
-    fn react(
+    fn react_into(
         &self,
         fact: Fact<'_, CounterCommand, CounterEvent, CounterRejection>,
-    ) -> Vec<CounterCommand> {
-        match fact {
-            Fact::Event(CounterEvent::Incremented { counter_id, by }) if counter_id == "a" => {
-                vec![increment("b", *by)]
+        out: &mut impl Extend<CounterCommand>,
+    ) {
+        if let Fact::Event(CounterEvent::Incremented { counter_id, by }) = fact {
+            if counter_id == "a" {
+                out.extend([increment("b", *by)]);
             }
-            _ => vec![],
         }
     }
 }

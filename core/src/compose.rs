@@ -131,14 +131,14 @@ where
         (self.0.evolve(a, fact), self.1.evolve(b, fact))
     }
 
-    fn react(
+    fn react_into(
         &self,
         state: &Self::State,
         fact: Fact<'_, A::Command, A::Event, A::Rejection>,
-    ) -> Vec<A::Command> {
-        let mut commands = self.0.react(&state.0, fact);
-        commands.extend(self.1.react(&state.1, fact));
-        commands
+        out: &mut impl Extend<A::Command>,
+    ) {
+        self.0.react_into(&state.0, fact, out);
+        self.1.react_into(&state.1, fact, out);
     }
 
     fn react_named<'s>(

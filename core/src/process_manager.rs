@@ -4,8 +4,45 @@ use crate::envelope::Fact;
 
 /// Folds its own state from the facts it sees and reacts with commands.
 ///
-/// The engine first evolves the state with a fact, then calls [`ProcessManager::react`]
-/// with the new state and the same fact.
+/// The engine first evolves the state with a fact, then calls
+/// [`ProcessManager::react_into`] with the new state and the same fact. Write the
+/// reaction as `react_into`, adding each command to the list it is handed (`extend` takes
+/// one command as `[command]`, at most one as an `Option`, or any iterator):
+///
+/// ```
+/// use decider_core::{Fact, ProcessManager};
+///
+/// /// Asks for a payment for every order placed (commands, events and rejections as texts).
+/// struct Payments;
+///
+/// impl ProcessManager for Payments {
+///     type Command = String;
+///     type Event = String;
+///     type Rejection = String;
+///     type State = ();
+///     fn name(&self) -> &str {
+///         "payments"
+///     }
+///     fn initial_state(&self) {}
+///     fn evolve(&self, state: (), _fact: Fact<'_, String, String, String>) {}
+///     fn react_into(
+///         &self,
+///         _state: &(),
+///         fact: Fact<'_, String, String, String>,
+///         out: &mut impl Extend<String>,
+///     ) {
+///         if let Fact::Event(order) = fact {
+///             out.extend([format!("take payment for {order}")]);
+///         }
+///     }
+/// }
+///
+/// let placed = String::from("o1");
+/// assert_eq!(Payments.react(&(), Fact::Event(&placed)), ["take payment for o1"]);
+/// ```
+///
+/// or, as before, as [`ProcessManager::react`], returning a new list (which then costs an
+/// allocation for every fact that causes a command).
 pub trait ProcessManager {
     /// The commands it issues.
     type Command;
@@ -30,13 +67,34 @@ pub trait ProcessManager {
     ) -> Self::State;
 
     /// The commands `fact` causes, given the state *after* it.
+    ///
+    /// Implement this or [`ProcessManager::react_into`] (each one's default calls the
+    /// other, so implement at least one): `react_into` is the cheaper, as it adds to the
+    /// engine's own list where `react` returns a new one. By default, the commands
+    /// `react_into` adds, in a new list.
     fn react(
         &self,
         state: &Self::State,
         fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
-    ) -> Vec<Self::Command>;
+    ) -> Vec<Self::Command> {
+        let mut commands = Vec::new();
+        self.react_into(state, fact, &mut commands);
+        commands
+    }
 
-    /// Like [`ProcessManager::react`], but names the issuer of each command. Merged
+    /// Adds the commands `fact` causes, given the state *after* it, to `out`. The engine
+    /// calls this one, with its own list (whose room it reuses), so a reaction allocates
+    /// no list of its own. By default, adds what [`ProcessManager::react`] returns.
+    fn react_into(
+        &self,
+        state: &Self::State,
+        fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
+        out: &mut impl Extend<Self::Command>,
+    ) {
+        out.extend(self.react(state, fact));
+    }
+
+    /// Like [`ProcessManager::react_into`], but names the issuer of each command. Merged
     /// managers override it so each command keeps the name of the part that issued it.
     fn react_named<'s>(
         &'s self,
@@ -44,12 +102,32 @@ pub trait ProcessManager {
         fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
         out: &mut Vec<(&'s str, Self::Command)>,
     ) {
-        let commands = self.react(state, fact);
-        // Most facts cause no command: their (empty) list is dropped as it came.
-        if !commands.is_empty() {
-            let name = self.name();
-            out.extend(commands.into_iter().map(|c| (name, c)));
-        }
+        self.react_into(
+            state,
+            fact,
+            &mut Issued {
+                by: self.name(),
+                into: out,
+            },
+        );
+    }
+}
+
+/// The engine's list of named reactions as the list of one reactor's commands: each
+/// command added to it goes in with that reactor's name.
+struct Issued<'l, 's, C> {
+    /// The reactor's name.
+    by: &'s str,
+    /// The engine's list.
+    into: &'l mut Vec<(&'s str, C)>,
+}
+
+impl<C> Extend<C> for Issued<'_, '_, C> {
+    #[inline]
+    fn extend<I: IntoIterator<Item = C>>(&mut self, commands: I) {
+        let by = self.by;
+        self.into
+            .extend(commands.into_iter().map(|command| (by, command)));
     }
 }
 
@@ -74,7 +152,5 @@ impl<C, E, R> ProcessManager for NoProcess<C, E, R> {
     fn evolve(&self, state: (), _fact: Fact<'_, C, E, R>) {
         state
     }
-    fn react(&self, _state: &(), _fact: Fact<'_, C, E, R>) -> Vec<C> {
-        Vec::new()
-    }
+    fn react_into(&self, _state: &(), _fact: Fact<'_, C, E, R>, _out: &mut impl Extend<C>) {}
 }

@@ -19,10 +19,28 @@ pub trait Saga {
     fn name(&self) -> &str;
 
     /// The commands that `fact` causes.
+    ///
+    /// Implement this or [`Saga::react_into`] (each one's default calls the other, so
+    /// implement at least one), as for a [`ProcessManager`]: `react_into` is the cheaper.
+    /// By default, the commands `react_into` adds, in a new list.
     fn react(
         &self,
         fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
-    ) -> Vec<Self::Command>;
+    ) -> Vec<Self::Command> {
+        let mut commands = Vec::new();
+        self.react_into(fact, &mut commands);
+        commands
+    }
+
+    /// Adds the commands that `fact` causes to `out`. The engine calls this one
+    /// ([`ProcessManager::react_into`]). By default, adds what [`Saga::react`] returns.
+    fn react_into(
+        &self,
+        fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
+        out: &mut impl Extend<Self::Command>,
+    ) {
+        out.extend(self.react(fact));
+    }
 }
 
 /// Runs a [`Saga`] where a [`ProcessManager`] is expected (its state is `()`).
@@ -41,11 +59,12 @@ impl<S: Saga> ProcessManager for Stateless<S> {
     fn evolve(&self, state: (), _fact: Fact<'_, S::Command, S::Event, S::Rejection>) {
         state
     }
-    fn react(
+    fn react_into(
         &self,
         _state: &(),
         fact: Fact<'_, S::Command, S::Event, S::Rejection>,
-    ) -> Vec<S::Command> {
-        self.0.react(fact)
+        out: &mut impl Extend<S::Command>,
+    ) {
+        self.0.react_into(fact, out)
     }
 }

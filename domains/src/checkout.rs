@@ -800,19 +800,24 @@ impl ProcessManager for CheckoutProcess {
         state
     }
 
-    fn react(
+    fn react_into(
         &self,
         state: &Self::State,
         fact: Fact<'_, Command, Event, Rejection>,
-    ) -> Vec<Command> {
+        out: &mut impl Extend<Command>,
+    ) {
         match fact {
-            Fact::Event(event) => react_to_event(state, event),
-            Fact::Rejected { command, reason } => compensate(state, command, reason),
+            Fact::Event(event) => react_to_event(state, event, out),
+            Fact::Rejected { command, reason } => compensate(state, command, reason, out),
         }
     }
 }
 
-fn react_to_event(state: &BTreeMap<String, Progress>, event: &Event) -> Vec<Command> {
+fn react_to_event(
+    state: &BTreeMap<String, Progress>,
+    event: &Event,
+    out: &mut impl Extend<Command>,
+) {
     let (checkout_id, progress) = match event {
         Event::Checkout(CheckoutEvent::CheckoutStarted { checkout_id, .. })
         | Event::Stock(StockEvent::Reserved { checkout_id, .. })
@@ -820,10 +825,10 @@ fn react_to_event(state: &BTreeMap<String, Progress>, event: &Event) -> Vec<Comm
         | Event::Shipping(ShippingEvent::Shipped { checkout_id, .. }) => {
             match state.get(checkout_id) {
                 Some(progress) => (checkout_id, progress),
-                None => return vec![],
+                None => return,
             }
         }
-        _ => return vec![],
+        _ => return,
     };
     let next = match event {
         Event::Checkout(_) | Event::Stock(_) => match progress.lines.get(progress.reserved) {
@@ -842,14 +847,15 @@ fn react_to_event(state: &BTreeMap<String, Progress>, event: &Event) -> Vec<Comm
             checkout_id: checkout_id.clone(),
         }),
     };
-    vec![next]
+    out.extend([next]);
 }
 
 fn compensate(
     state: &BTreeMap<String, Progress>,
     command: &Command,
     reason: &Rejection,
-) -> Vec<Command> {
+    out: &mut impl Extend<Command>,
+) {
     let (checkout_id, refund, why) = match (command, reason) {
         (
             Command::Stock(StockCommand::Reserve {
@@ -876,21 +882,22 @@ fn compensate(
             true,
             format!("shipping failed: the carrier does not deliver to {address}"),
         ),
-        _ => return vec![],
+        _ => return,
     };
     let Some(progress) = state.get(checkout_id) else {
-        return vec![];
+        return;
     };
     let refund = refund.then(|| {
         Command::Payment(PaymentCommand::Refund {
             checkout_id: checkout_id.clone(),
         })
     });
-    refund
-        .into_iter()
-        .chain(CheckoutProcess::release_all(checkout_id, progress))
-        .chain([CheckoutProcess::fail(checkout_id, why)])
-        .collect()
+    out.extend(
+        refund
+            .into_iter()
+            .chain(CheckoutProcess::release_all(checkout_id, progress))
+            .chain([CheckoutProcess::fail(checkout_id, why)]),
+    );
 }
 
 /// The shop view: stock on the shelf per product and each checkout's status.

@@ -971,15 +971,16 @@ impl ProcessManager for Fulfilment {
         state
     }
 
-    fn react(
+    fn react_into(
         &self,
         state: &FulfilmentState,
         fact: Fact<'_, Command, Event, Rejection>,
-    ) -> Vec<Command> {
+        out: &mut impl Extend<Command>,
+    ) {
         match fact {
-            Fact::Event(event) if event.is_external() => react_to_event(state, event),
-            Fact::Event(_) => vec![],
-            Fact::Rejected { command, reason } => compensate(state, command, reason),
+            Fact::Event(event) if event.is_external() => react_to_event(state, event, out),
+            Fact::Event(_) => {}
+            Fact::Rejected { command, reason } => compensate(state, command, reason, out),
         }
     }
 }
@@ -1026,83 +1027,85 @@ fn cancel_ticket(order: &OrderSummary, order_id: &Text) -> Command {
     })
 }
 
-fn react_to_event(state: &FulfilmentState, event: &Event) -> Vec<Command> {
+fn react_to_event(state: &FulfilmentState, event: &Event, out: &mut impl Extend<Command>) {
     let board = &state.board;
     match event {
         Event::Order(OrderEvent::OrderPlaced { order_id, .. }) => {
             let amount_cents = board.orders.get(order_id).map_or(0, |o| o.total_cents);
-            vec![Command::Payment(PaymentCommand::TakePayment {
+            out.extend([Command::Payment(PaymentCommand::TakePayment {
                 payment_id: payment_id(order_id),
                 order_id: order_id.clone(),
                 amount_cents,
-            })]
+            })]);
         }
-        Event::Payment(PaymentEvent::PaymentTaken { order_id, .. }) => paid(state, order_id),
+        Event::Payment(PaymentEvent::PaymentTaken { order_id, .. }) => paid(state, order_id, out),
         Event::Restaurant(RestaurantEvent::OrderAccepted { order_id, .. }) => {
-            accepted(state, order_id)
+            accepted(state, order_id, out)
         }
-        Event::Order(OrderEvent::OrderCancelled { order_id, .. }) => undo(state, order_id),
+        Event::Order(OrderEvent::OrderCancelled { order_id, .. }) => undo(state, order_id, out),
         // Zero payload: the customer comes from the board.
-        Event::Restaurant(RestaurantEvent::OrderPrepared { order_id, .. }) => state
-            .order(order_id)
-            .map(|order| {
+        Event::Restaurant(RestaurantEvent::OrderPrepared { order_id, .. }) => {
+            out.extend(state.order(order_id).map(|order| {
                 Command::Order(OrderCommand::MarkReady {
                     order_id: order_id.clone(),
                     customer: order.customer.clone(),
                 })
-            })
-            .into_iter()
-            .collect(),
-        _ => vec![],
+            }));
+        }
+        _ => {}
     }
 }
 
 /// The payment went through: on to the kitchen, or, when the customer cancelled while
 /// the payment was on its way, back to the customer.
-fn paid(state: &FulfilmentState, order_id: &Text) -> Vec<Command> {
+fn paid(state: &FulfilmentState, order_id: &Text, out: &mut impl Extend<Command>) {
     let Some(order) = state.order(order_id) else {
-        return vec![];
+        return;
     };
-    if order.status == OrderStatus::Cancelled {
-        return vec![refund(order_id)];
-    }
-    vec![Command::Restaurant(RestaurantCommand::AcceptOrder {
-        restaurant_id: order.restaurant_id.clone(),
-        order_id: order_id.clone(),
-        items: order.items.clone(),
-    })]
+    out.extend([if order.status == OrderStatus::Cancelled {
+        refund(order_id)
+    } else {
+        Command::Restaurant(RestaurantCommand::AcceptOrder {
+            restaurant_id: order.restaurant_id.clone(),
+            order_id: order_id.clone(),
+            items: order.items.clone(),
+        })
+    }]);
 }
 
 /// The kitchen took the order: confirm it, or, when the customer cancelled while the
 /// kitchen was taking it, take the ticket off and free the slot.
-fn accepted(state: &FulfilmentState, order_id: &Text) -> Vec<Command> {
-    match state.order(order_id) {
-        Some(order) if order.status == OrderStatus::Cancelled => {
-            vec![cancel_ticket(order, order_id)]
-        }
-        _ => vec![Command::Order(OrderCommand::ConfirmOrder {
+fn accepted(state: &FulfilmentState, order_id: &Text, out: &mut impl Extend<Command>) {
+    out.extend([match state.order(order_id) {
+        Some(order) if order.status == OrderStatus::Cancelled => cancel_ticket(order, order_id),
+        _ => Command::Order(OrderCommand::ConfirmOrder {
             order_id: order_id.clone(),
-        })],
-    }
+        }),
+    }]);
 }
 
 /// What a cancelled order leaves to undo: the payment taken (unless a compensation
 /// already asks for it back) and the kitchen ticket.
-fn undo(state: &FulfilmentState, order_id: &Text) -> Vec<Command> {
+fn undo(state: &FulfilmentState, order_id: &Text, out: &mut impl Extend<Command>) {
     let Some(order) = state.order(order_id) else {
-        return vec![];
+        return;
     };
     let paid = order.paid_cents > 0 && !state.refunding.contains(order_id);
     let cooking = state.in_kitchen.contains(order_id);
     let refund = paid.then(|| refund(order_id));
     let ticket = cooking.then(|| cancel_ticket(order, order_id));
-    refund.into_iter().chain(ticket).collect()
+    out.extend(refund.into_iter().chain(ticket));
 }
 
 /// Compensations. An order the customer already cancelled needs none: the cancellation
 /// undid it (see [`undo`]); that is also why the `wrong_status` rejection of a
 /// `confirm_order` that comes after a cancellation causes nothing.
-fn compensate(state: &FulfilmentState, command: &Command, reason: &Rejection) -> Vec<Command> {
+fn compensate(
+    state: &FulfilmentState,
+    command: &Command,
+    reason: &Rejection,
+    out: &mut impl Extend<Command>,
+) {
     let cancel = |order_id: &Text, why: String| {
         Command::Order(OrderCommand::CancelOrder {
             order_id: order_id.clone(),
@@ -1114,25 +1117,25 @@ fn compensate(state: &FulfilmentState, command: &Command, reason: &Rejection) ->
             Command::Restaurant(RestaurantCommand::AcceptOrder { order_id, .. })
             | Command::Payment(PaymentCommand::TakePayment { order_id, .. }),
             _,
-        ) if state.is_cancelled(order_id) => vec![],
+        ) if state.is_cancelled(order_id) => {}
         (
             Command::Restaurant(RestaurantCommand::AcceptOrder { order_id, .. }),
             Rejection::Restaurant(why),
-        ) => vec![
+        ) => out.extend([
             refund(order_id),
             cancel(order_id, format!("restaurant refused: {}", describe(why))),
-        ],
+        ]),
         (
             Command::Payment(PaymentCommand::TakePayment { order_id, .. }),
             Rejection::Payment(PaymentRejection::ZeroAmount),
-        ) => vec![cancel(
+        ) => out.extend([cancel(
             order_id,
             format!(
                 "payment refused: {}",
                 nothing_to_pay(&state.board, order_id)
             ),
-        )],
-        _ => vec![],
+        )]),
+        _ => {}
     }
 }
 

@@ -579,11 +579,12 @@ impl ProcessManager for TransferSaga {
         state
     }
 
-    fn react(
+    fn react_into(
         &self,
         state: &Self::State,
         fact: Fact<'_, Command, Event, Rejection>,
-    ) -> Vec<Command> {
+        out: &mut impl Extend<Command>,
+    ) {
         let account = |c: AccountCommand| Command::Account(c);
         let transfer = |c: TransferCommand| Command::Transfer(c);
         match fact {
@@ -592,34 +593,32 @@ impl ProcessManager for TransferSaga {
                 from,
                 amount_cents,
                 ..
-            })) => vec![account(AccountCommand::Debit {
+            })) => out.extend([account(AccountCommand::Debit {
                 account_id: from.clone(),
                 transfer_id: transfer_id.clone(),
                 amount_cents: *amount_cents,
-            })],
-            Fact::Event(Event::Account(AccountEvent::Debited { transfer_id, .. })) => state
-                .get(transfer_id)
-                .map(|p| {
+            })]),
+            Fact::Event(Event::Account(AccountEvent::Debited { transfer_id, .. })) => {
+                out.extend(state.get(transfer_id).map(|p| {
                     account(AccountCommand::Credit {
                         account_id: p.to.clone(),
                         transfer_id: transfer_id.clone(),
                         amount_cents: p.amount_cents,
                     })
-                })
-                .into_iter()
-                .collect(),
+                }))
+            }
             Fact::Event(Event::Account(AccountEvent::Credited { transfer_id, .. })) => {
-                vec![transfer(TransferCommand::Complete {
+                out.extend([transfer(TransferCommand::Complete {
                     transfer_id: transfer_id.clone(),
-                })]
+                })])
             }
             Fact::Rejected {
                 command: Command::Account(AccountCommand::Debit { transfer_id, .. }),
                 reason,
-            } => vec![transfer(TransferCommand::Fail {
+            } => out.extend([transfer(TransferCommand::Fail {
                 transfer_id: transfer_id.clone(),
                 reason: format!("debit refused: {}", describe(reason)),
-            })],
+            })]),
             Fact::Rejected {
                 command:
                     Command::Account(AccountCommand::Credit {
@@ -628,10 +627,9 @@ impl ProcessManager for TransferSaga {
                         ..
                     }),
                 reason,
-            } => state
-                .get(transfer_id)
-                .map(|p| {
-                    vec![
+            } => {
+                if let Some(p) = state.get(transfer_id) {
+                    out.extend([
                         account(AccountCommand::Refund {
                             account_id: p.from.clone(),
                             transfer_id: transfer_id.clone(),
@@ -641,10 +639,10 @@ impl ProcessManager for TransferSaga {
                             transfer_id: transfer_id.clone(),
                             reason: format!("credit refused: {}", describe(reason)),
                         }),
-                    ]
-                })
-                .unwrap_or_default(),
-            _ => vec![],
+                    ])
+                }
+            }
+            _ => {}
         }
     }
 }

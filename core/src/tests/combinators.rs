@@ -193,6 +193,29 @@ impl ProcessManager for Retry {
 }
 
 #[test]
+fn a_reaction_written_either_way_gives_the_same_commands() {
+    use crate::saga::Saga;
+    // `Echo` is written as `react_into`, `Forward` as `react`: each one's default is the
+    // other.
+    let event = added(1, 40);
+    assert_eq!(Echo.react(Fact::Event(&event)), [add(1, 0)]);
+    let mut out = vec![add(9, 9)];
+    Forward.react_into(Fact::Event(&event), &mut out);
+    assert_eq!(
+        out,
+        [add(9, 9), add(2, 40)],
+        "added after what the list held"
+    );
+    let mut named = Vec::new();
+    Merge(Stateless(Echo), Stateless(Forward)).react_named(
+        &((), ()),
+        Fact::Event(&event),
+        &mut named,
+    );
+    assert_eq!(named, [("echo", add(1, 0)), ("forward", add(2, 40))]);
+}
+
+#[test]
 fn a_merged_manager_reacts_with_the_commands_of_both_parts_in_order() {
     let managers = Merge(Stateless(Forward), Retry);
     let refused = add(1, 40);

@@ -133,15 +133,21 @@ impl ProcessManager for Compensate {
         }
         state
     }
-    fn react(&self, state: &Self::State, fact: Fact<'_, Cmd, Ev, Rej>) -> Vec<Cmd> {
-        match fact {
-            Fact::Rejected {
-                command: Cmd::Add { counter, amount },
-                ..
-            } if *counter > 0 && *amount > 0 && state[counter] <= 2 => {
-                vec![add(counter - 1, -amount)]
+    // Written as `react_into` (`Forward` as `react`), so both ways are run.
+    fn react_into(
+        &self,
+        state: &Self::State,
+        fact: Fact<'_, Cmd, Ev, Rej>,
+        out: &mut impl Extend<Cmd>,
+    ) {
+        if let Fact::Rejected {
+            command: Cmd::Add { counter, amount },
+            ..
+        } = fact
+        {
+            if *counter > 0 && *amount > 0 && state[counter] <= 2 {
+                out.extend([add(counter - 1, -amount)]);
             }
-            _ => vec![],
         }
     }
 }
@@ -180,10 +186,9 @@ impl Saga for Echo {
     fn name(&self) -> &str {
         "echo"
     }
-    fn react(&self, fact: Fact<'_, Cmd, Ev, Rej>) -> Vec<Cmd> {
-        match fact {
-            Fact::Event(Ev::Added { counter, .. }) => vec![add(*counter, 0)],
-            Fact::Rejected { .. } => vec![],
+    fn react_into(&self, fact: Fact<'_, Cmd, Ev, Rej>, out: &mut impl Extend<Cmd>) {
+        if let Fact::Event(Ev::Added { counter, .. }) = fact {
+            out.extend([add(*counter, 0)]);
         }
     }
 }
