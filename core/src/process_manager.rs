@@ -40,9 +40,6 @@ use crate::envelope::Fact;
 /// let placed = String::from("o1");
 /// assert_eq!(Payments.react(&(), Fact::Event(&placed)), ["take payment for o1"]);
 /// ```
-///
-/// or, as before, as [`ProcessManager::react`], returning a new list (which then costs an
-/// allocation for every fact that causes a command).
 pub trait ProcessManager {
     /// The commands it issues.
     type Command;
@@ -66,12 +63,19 @@ pub trait ProcessManager {
         fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
     ) -> Self::State;
 
-    /// The commands `fact` causes, given the state *after* it.
-    ///
-    /// Implement this or [`ProcessManager::react_into`] (each one's default calls the
-    /// other, so implement at least one): `react_into` is the cheaper, as it adds to the
-    /// engine's own list where `react` returns a new one. By default, the commands
-    /// `react_into` adds, in a new list.
+    /// Adds the commands `fact` causes, given the state *after* it, to `out` (e.g.
+    /// `out.extend([command])`, or an `Option`, or any iterator). The engine calls this
+    /// one, with its own list (whose room it reuses), so a reaction allocates no list of
+    /// its own.
+    fn react_into(
+        &self,
+        state: &Self::State,
+        fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
+        out: &mut impl Extend<Self::Command>,
+    );
+
+    /// The commands `fact` causes, given the state *after* it, in a new list: what
+    /// [`ProcessManager::react_into`] adds.
     fn react(
         &self,
         state: &Self::State,
@@ -80,18 +84,6 @@ pub trait ProcessManager {
         let mut commands = Vec::new();
         self.react_into(state, fact, &mut commands);
         commands
-    }
-
-    /// Adds the commands `fact` causes, given the state *after* it, to `out`. The engine
-    /// calls this one, with its own list (whose room it reuses), so a reaction allocates
-    /// no list of its own. By default, adds what [`ProcessManager::react`] returns.
-    fn react_into(
-        &self,
-        state: &Self::State,
-        fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
-        out: &mut impl Extend<Self::Command>,
-    ) {
-        out.extend(self.react(state, fact));
     }
 
     /// Like [`ProcessManager::react_into`], but names the issuer of each command. Merged

@@ -18,11 +18,15 @@ pub trait Saga {
     /// The saga's name, recorded as the origin of every command it issues.
     fn name(&self) -> &str;
 
-    /// The commands that `fact` causes.
-    ///
-    /// Implement this or [`Saga::react_into`] (each one's default calls the other, so
-    /// implement at least one), as for a [`ProcessManager`]: `react_into` is the cheaper.
-    /// By default, the commands `react_into` adds, in a new list.
+    /// Adds the commands that `fact` causes to `out`. The engine calls this one
+    /// ([`ProcessManager::react_into`]), with its own list.
+    fn react_into(
+        &self,
+        fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
+        out: &mut impl Extend<Self::Command>,
+    );
+
+    /// The commands that `fact` causes, in a new list: what [`Saga::react_into`] adds.
     fn react(
         &self,
         fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
@@ -30,16 +34,6 @@ pub trait Saga {
         let mut commands = Vec::new();
         self.react_into(fact, &mut commands);
         commands
-    }
-
-    /// Adds the commands that `fact` causes to `out`. The engine calls this one
-    /// ([`ProcessManager::react_into`]). By default, adds what [`Saga::react`] returns.
-    fn react_into(
-        &self,
-        fact: Fact<'_, Self::Command, Self::Event, Self::Rejection>,
-        out: &mut impl Extend<Self::Command>,
-    ) {
-        out.extend(self.react(fact));
     }
 }
 

@@ -96,12 +96,11 @@ impl Saga for Forward {
     fn name(&self) -> &str {
         "forward"
     }
-    fn react(&self, fact: Fact<'_, Cmd, Ev, Rej>) -> Vec<Cmd> {
-        match fact {
-            Fact::Event(Ev::Added { counter, amount }) if *counter < 3 && *amount > 0 => {
-                vec![add(counter + 1, *amount)]
+    fn react_into(&self, fact: Fact<'_, Cmd, Ev, Rej>, out: &mut impl Extend<Cmd>) {
+        if let Fact::Event(Ev::Added { counter, amount }) = fact {
+            if *counter < 3 && *amount > 0 {
+                out.extend([add(counter + 1, *amount)]);
             }
-            _ => vec![],
         }
     }
 }
