@@ -4,7 +4,8 @@
 //! through the same functions here, so they cannot disagree.
 
 use crate::decider::Decider;
-use crate::envelope::{FactKindRef, FactRef, SharedCommand};
+use crate::engine::SharedCommandOf;
+use crate::envelope::{FactKindRef, FactRef};
 use crate::ids::{Id, StreamId};
 use crate::journal::{At, JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
@@ -55,7 +56,7 @@ pub struct Projection<Y: System> {
     /// The process manager's state.
     pub process: ProcessStateOf<Y>,
     /// The commands waiting to be handled, front first (the outbox).
-    pub queue: imbl::Vector<SharedCommand<Y::Command>>,
+    pub queue: imbl::Vector<SharedCommandOf<Y>>,
     /// The number of facts folded (the next global position).
     pub position: u64,
     /// The number of journal entries folded (also the logical time).
@@ -243,7 +244,7 @@ impl<Y: System> Projection<Y> {
     }
 
     /// Takes the command at the front of the queue out to handle it.
-    pub(crate) fn take_front(&mut self) -> Option<SharedCommand<Y::Command>> {
+    pub(crate) fn take_front(&mut self) -> Option<SharedCommandOf<Y>> {
         // The only command (the common case: each submitted and run at once) is also the
         // last, and taken from the back without shifting the queue's slots.
         let front = match self.queue.len() {
@@ -349,7 +350,7 @@ impl<Y: System> Projection<Y> {
     }
 
     /// Queues a command.
-    pub(crate) fn enqueue(&mut self, envelope: SharedCommand<Y::Command>) {
+    pub(crate) fn enqueue(&mut self, envelope: SharedCommandOf<Y>) {
         self.commands += 1;
         self.queue.push_back(envelope);
     }
