@@ -427,6 +427,32 @@ impl<C, E, R> Batch<C, E, R> {
         self.more.as_ref()?.rare()
     }
 
+    /// Completes a step's batch: its ordinal, failure and injection.
+    #[inline(always)]
+    fn complete(&mut self, step: u64, failure: Option<Box<StepFailure<C>>>, injected: bool) {
+        self.set_step(step);
+        if failure.is_some() || injected {
+            let rare = self.more_mut().rare_mut();
+            rare.failure = failure.map(|failure| *failure);
+            rare.injected = injected;
+        }
+    }
+
+    /// A step's bound hit, if it hit one ([`StepRecord::failure`]).
+    pub(crate) fn failure(&self) -> Option<&StepFailure<C>> {
+        self.rare()?.failure.as_ref()
+    }
+
+    /// Whether a step's rejection was injected ([`StepRecord::injected`]).
+    pub(crate) fn injected(&self) -> bool {
+        self.rare().is_some_and(|rare| rare.injected)
+    }
+
+    /// Each fact with the commands queued in reaction to it ([`StepRecord::recorded`]).
+    pub(crate) fn recorded(&self, cause: Cause, at: At) -> impl Iterator<Item = Reacted<'_, C, E, R>> {
+        self.facts_of(cause, at).zip(self.queued_of_each())
+    }
+
     /// The allocation for what few batches have, made if it was not.
     fn more_mut(&mut self) -> &mut More<C, E, R> {
         self.more.get_or_insert_with(|| Box::new(More::none()))
@@ -651,7 +677,8 @@ impl<C, E, R> StepRecord<C, E, R> {
         failure: Option<Box<StepFailure<C>>>,
         injected: bool,
     ) -> Self {
-        let facts = Self::completed(step, facts, failure, injected);
+        let mut facts = facts;
+        facts.complete(step, failure, injected);
         StepRecord(Home::Apart(Box::new((command, facts))))
     }
 
@@ -666,38 +693,32 @@ impl<C, E, R> StepRecord<C, E, R> {
         failure: Option<Box<StepFailure<C>>>,
         injected: bool,
     ) -> Self {
-        let facts = Self::completed(step, facts, failure, injected);
+        let mut facts = facts;
+        facts.complete(step, failure, injected);
         match QueuedCommand::keep_step(holder, facts) {
             Ok(()) => StepRecord(Home::InCommand(holder.clone())),
             Err(facts) => StepRecord(Home::Apart(Box::new((holder.clone(), facts)))),
         }
     }
 
-    /// `facts` with the step's ordinal, failure and injection.
-    #[inline]
-    fn completed(
-        step: u64,
-        mut facts: Batch<C, E, R>,
-        failure: Option<Box<StepFailure<C>>>,
-        injected: bool,
-    ) -> Batch<C, E, R> {
-        facts.set_step(step);
-        if failure.is_some() || injected {
-            let rare = facts.more_mut().rare_mut();
-            rare.failure = failure.map(|failure| *failure);
-            rare.injected = injected;
-        }
-        facts
-    }
-
     /// The facts the step recorded, with its ordinal, failure and injection.
     #[inline]
     fn batch(&self) -> &Batch<C, E, R> {
+        self.parts().1
+    }
+
+    /// Its command and the facts the step recorded, read once (where it lives is told
+    /// once for both).
+    #[inline]
+    pub(crate) fn parts(&self) -> (&SharedCommand<C, E, R>, &Batch<C, E, R>) {
         match &self.0 {
-            Home::InCommand(command) => command
-                .step()
-                .expect("a command keeps the step it holds the record of"),
-            Home::Apart(apart) => &apart.1,
+            Home::InCommand(command) => (
+                command,
+                command
+                    .step()
+                    .expect("a command keeps the step it holds the record of"),
+            ),
+            Home::Apart(apart) => (&apart.0, &apart.1),
         }
     }
 
@@ -732,19 +753,20 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// The bound the step hit, if it hit one.
     pub fn failure(&self) -> Option<&StepFailure<C>> {
-        self.batch().rare()?.failure.as_ref()
+        self.batch().failure()
     }
 
     /// Whether the step's rejection was injected by a person ("make this step fail")
     /// instead of decided. The command may then have been anywhere in the queue, not only
     /// at its front. Written only when true, so older journals read unchanged.
     pub fn injected(&self) -> bool {
-        self.batch().rare().is_some_and(|rare| rare.injected)
+        self.batch().injected()
     }
 
     /// Its events, or its rejection, in order, the step's entry being `at`.
     pub fn facts(&self, at: At) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
-        self.batch().facts_of(Cause::of(self.command()), at)
+        let (command, batch) = self.parts();
+        batch.facts_of(Cause::of(command), at)
     }
 
     /// How many facts it recorded.
@@ -755,7 +777,8 @@ impl<C, E, R> StepRecord<C, E, R> {
     /// Each fact with the commands queued in reaction to it, in order, the step's entry
     /// being `at`.
     pub fn recorded(&self, at: At) -> impl Iterator<Item = Reacted<'_, C, E, R>> {
-        self.facts(at).zip(self.batch().queued_of_each())
+        let (command, batch) = self.parts();
+        batch.recorded(Cause::of(command), at)
     }
 
     /// Every command this step queued, in order.
@@ -865,7 +888,10 @@ impl<C, E, R> JournalEntry<C, E, R> {
 
     fn batch(&self) -> Option<(&Batch<C, E, R>, Cause)> {
         match self {
-            JournalEntry::Step(step) => Some((step.batch(), Cause::of(step.command()))),
+            JournalEntry::Step(step) => {
+                let (command, batch) = step.parts();
+                Some((batch, Cause::of(command)))
+            }
             JournalEntry::Given(given) => Some((&given.facts, Cause::given(given.command_id))),
             JournalEntry::Submitted(_) => None,
         }
@@ -911,6 +937,14 @@ impl<C, E, R> JournalEntry<C, E, R> {
     /// The stream this entry recorded facts in (`None` if it recorded none).
     pub fn stream_id(&self) -> Option<&StreamId> {
         self.batch().and_then(|(b, _)| b.stream_id.as_ref())
+    }
+
+    /// The stream this entry recorded facts in and its events with their stream versions
+    /// (`None` if it recorded none): [`JournalEntry::stream_id`] and
+    /// [`JournalEntry::events`] with one read of the entry.
+    pub(crate) fn stream_events(&self) -> Option<(&StreamId, impl Iterator<Item = (&E, u64)>)> {
+        let (batch, _) = self.batch()?;
+        Some((batch.stream_id.as_ref()?, batch.events()))
     }
 }
 

@@ -7,7 +7,7 @@ use crate::decider::Decider;
 use crate::engine::SharedCommandOf;
 use crate::envelope::{FactKindRef, FactRef};
 use crate::ids::{Id, StreamId};
-use crate::journal::{At, JournalEntry, StepFailure, StepRecord};
+use crate::journal::{At, Cause, JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::streams::Streams;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
@@ -194,8 +194,9 @@ impl<Y: System> Projection<Y> {
         at: At,
         limit: u64,
     ) -> Result<(), JournalError> {
-        self.take_command(step.command().command_id, step.injected())?;
-        for (fact, queued) in step.recorded(at) {
+        let (command, batch) = step.parts();
+        self.take_command(command.command_id, batch.injected())?;
+        for (fact, queued) in batch.recorded(Cause::of(command), at) {
             if fact.position >= limit {
                 break;
             }
@@ -204,7 +205,7 @@ impl<Y: System> Projection<Y> {
                 self.enqueue(command.clone());
             }
         }
-        if let Some(StepFailure::CascadeLimit { dropped, .. }) = step.failure() {
+        if let Some(StepFailure::CascadeLimit { dropped, .. }) = batch.failure() {
             self.commands += dropped.len() as u64;
         }
         Ok(())
