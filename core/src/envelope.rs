@@ -87,7 +87,7 @@ impl<C, E, R> QueuedCommand<C, E, R> {
 
     /// Keeps `facts`, the facts of the step that handles it, in its room, if `this` is its
     /// only holder and the room is empty; else gives them back.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn keep_step(
         this: &mut SharedCommand<C, E, R>,
         facts: Batch<C, E, R>,

@@ -397,7 +397,7 @@ impl<C, E, R> Batch<C, E, R> {
     }
 
     /// Sets the ordinal of the step that recorded the batch.
-    #[inline]
+    #[inline(always)]
     fn set_step(&mut self, step: u64) {
         match u32::try_from(step) {
             // Nothing in `more`: the version is in the stamp.
@@ -685,7 +685,7 @@ impl<C, E, R> StepRecord<C, E, R> {
     /// The record of step `step`, which handled the command `holder` holds and recorded
     /// `facts`: kept in that command's room if `holder` is its only holder (the journal's
     /// slot that queued it, the step having let go of its own share), else apart.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn kept(
         step: u64,
         holder: &mut SharedCommand<C, E, R>,
@@ -937,14 +937,6 @@ impl<C, E, R> JournalEntry<C, E, R> {
     /// The stream this entry recorded facts in (`None` if it recorded none).
     pub fn stream_id(&self) -> Option<&StreamId> {
         self.batch().and_then(|(b, _)| b.stream_id.as_ref())
-    }
-
-    /// The stream this entry recorded facts in and its events with their stream versions
-    /// (`None` if it recorded none): [`JournalEntry::stream_id`] and
-    /// [`JournalEntry::events`] with one read of the entry.
-    pub(crate) fn stream_events(&self) -> Option<(&StreamId, impl Iterator<Item = (&E, u64)>)> {
-        let (batch, _) = self.batch()?;
-        Some((batch.stream_id.as_ref()?, batch.events()))
     }
 }
 

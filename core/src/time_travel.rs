@@ -208,7 +208,7 @@ impl<Y: System> Timeline<Y> {
         let base = &self.snapshots[checkpoint];
         let mut streams = self.checkpoint_streams(base, only);
         for entry in &self.journal[base.state.entries as usize..state.entries as usize] {
-            let Some((stream, events)) = entry.stream_events() else {
+            let Some(stream) = entry.stream_id() else {
                 continue;
             };
             if only.is_some_and(|(ids, _)| ids.binary_search(stream).is_err()) {
@@ -217,7 +217,7 @@ impl<Y: System> Timeline<Y> {
             // `for_each`, not a `for` loop: the events are a chain (the first, then the
             // rest), which folds tighter than it steps (an orders' restore walks tens of
             // thousands of entries).
-            events.for_each(|(event, stream_version)| {
+            entry.events().for_each(|(event, stream_version)| {
                 streams
                     .fold_event(system.decider(), stream, event, stream_version, false)
                     .expect("a fold that checks nothing does not fail");
