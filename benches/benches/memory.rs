@@ -9,7 +9,7 @@ use decider_bench::workloads::{
     config, counter_engine, mirror_commands, order_engine, restaurant_commands, restaurant_engine,
     run_commands, stream_commands, RestaurantFlow,
 };
-use decider_core::{CommandEnvelope, Engine, JournalEntry, QueuedCommand, System};
+use decider_core::{CommandEnvelope, Engine, JournalEntry, StepRecord, System};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -64,13 +64,11 @@ fn measure<Y: System>(name: &str, build: impl Fn() -> Engine<Y>) {
 fn layout<Y: System>() -> String {
     use std::mem::size_of;
     format!(
-        "a queued command {} bytes (its envelope {}, the command {}; the room for its step's \
-         record {}, an event {}), a journal slot {}",
-        size_of::<QueuedCommand<Y::Command, Y::Event, Y::Rejection>>(),
+        "a command envelope {} bytes (the command {}), a step record {} (an event {}), a \
+         journal slot {}",
         size_of::<CommandEnvelope<Y::Command>>(),
         size_of::<Y::Command>(),
-        size_of::<QueuedCommand<Y::Command, Y::Event, Y::Rejection>>()
-            - size_of::<CommandEnvelope<Y::Command>>(),
+        size_of::<StepRecord<Y::Command, Y::Event, Y::Rejection>>(),
         size_of::<Y::Event>(),
         size_of::<JournalEntry<Y::Command, Y::Event, Y::Rejection>>(),
     )

@@ -662,7 +662,7 @@ where
 
     fn queue_rows<'q>(
         &self,
-        queue: impl Iterator<Item = &'q crate::engine::SharedCommandOf<Y>>,
+        queue: impl Iterator<Item = &'q crate::envelope::SharedCommand<Y::Command>>,
     ) -> Vec<QueueRow> {
         let decider = self.engine.system().decider();
         queue

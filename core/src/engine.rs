@@ -2,7 +2,7 @@
 //! sagas, and queues the commands they emit.
 
 use crate::decider::{Decider, Misplaced};
-use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, QueuedCommand, SharedCommand};
+use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, SharedCommand};
 use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{
     Batch, Cause, GivenRecord, JournalEntry, Placed, ReadEntry, Recorded, StepFailure, StepRecord,
@@ -108,10 +108,6 @@ pub type StepOf<Y> =
 pub type EntryOf<Y> =
     JournalEntry<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
 
-/// A queued command of system `Y`, with the room for its step's record.
-pub type SharedCommandOf<Y> =
-    SharedCommand<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
-
 /// A journal entry of system `Y` as read, with the place its facts name.
 pub type ReadEntryOf<Y> =
     ReadEntry<<Y as System>::Command, <Y as System>::Event, <Y as System>::Rejection>;
@@ -144,7 +140,7 @@ pub struct Engine<
     names: ReactorNames,
     /// The commands queued in reaction to the fact being reacted to, kept empty between
     /// facts: its room is reused, so a single reaction allocates no list.
-    queued: Vec<SharedCommandOf<Y>>,
+    queued: Vec<SharedCommand<Y::Command>>,
     /// The commands sagas and process managers issue for the fact being reacted to, with
     /// their issuers' names, kept empty between facts: its room is reused, so reacting
     /// allocates no list of the engine's own ([`recycle`]).
@@ -342,7 +338,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     fn enqueue_user(&mut self, command_id: Id, command: Y::Command) {
-        let envelope = SharedCommand::new(QueuedCommand::from(CommandEnvelope {
+        let envelope = SharedCommand::new(CommandEnvelope {
             command_id,
             correlation_id: command_id,
             causation_id: command_id,
@@ -351,7 +347,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             compensation: false,
             depth: 0,
             command,
-        }));
+        });
         self.live.enqueue(envelope.clone());
         self.commit(JournalEntry::Submitted(envelope));
     }
@@ -627,7 +623,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Folds the recorded facts and queues what sagas and process managers emit for them.
     fn react(
         &mut self,
-        envelope: SharedCommandOf<Y>,
+        envelope: SharedCommand<Y::Command>,
         mut facts: BatchOf<Y>,
         mut failure: Option<Box<StepFailure<Y::Command>>>,
         injected: bool,
@@ -636,7 +632,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         let (cause, at) = (Cause::of(&envelope), self.live.next_place());
         let mut reactions = recycle(std::mem::take(&mut self.reactions));
         // Made only for a reaction beyond the depth bound (almost never).
-        let mut dropped: Option<Vec<CommandEnvelope<Y::Command>>> = None;
+        let mut dropped: Option<Vec<SharedCommand<Y::Command>>> = None;
         for index in 0..facts.len() {
             let fact = facts.fact(index, cause, at);
             // The step folded its events into their stream when it decided.
@@ -650,7 +646,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             let (fact_id, compensation) = (fact.id, fact.is_rejection());
             for (name, command) in reactions.drain(..) {
                 let ordinal = self.fresh_command_ordinal();
-                let reaction = CommandEnvelope {
+                let reaction = SharedCommand::new(CommandEnvelope {
                     command_id: self.ids.command(ordinal),
                     correlation_id: envelope.correlation_id,
                     causation_id: fact_id,
@@ -665,13 +661,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     // beyond the bound is, is recorded at depth 65,535.
                     depth: envelope.depth.saturating_add(1),
                     command,
-                };
+                });
                 if reaction.depth > u16::from(self.config.max_depth) {
                     self.live.commands += 1;
                     dropped.get_or_insert_with(Vec::new).push(reaction);
                 } else {
                     self.index.queue_new(reaction.command_id, ordinal, None);
-                    let reaction = SharedCommand::new(QueuedCommand::from(reaction));
                     self.live.enqueue(reaction.clone());
                     self.queued.push(reaction);
                 }
@@ -685,31 +680,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 dropped,
             }));
         }
-        self.keep_record(envelope, facts, failure, injected)
-    }
-
-    /// The record of the step that handled `envelope`: in the command's own allocation
-    /// if the journal's entry that queued it (the one at its time: its submission, or the
-    /// step it reacts to when that step's record is apart) is its only other holder, which
-    /// the engine reaches by `&mut`; else apart ([`StepRecord`]).
-    #[inline]
-    fn keep_record(
-        &mut self,
-        envelope: SharedCommandOf<Y>,
-        facts: BatchOf<Y>,
-        failure: Option<Box<StepFailure<Y::Command>>>,
-        injected: bool,
-    ) -> StepOf<Y> {
-        let step = self.live.steps - 1;
-        let queued_by = self.timeline.entry_mut(envelope.time as usize);
-        match queued_by.and_then(|entry| entry.holder_of(&envelope)) {
-            Some(holder) => {
-                // The step's own share let go: the entry's may be the only one.
-                drop(envelope);
-                StepRecord::kept(step, holder, facts, failure, injected)
-            }
-            None => StepRecord::new(step, envelope, facts, failure, injected),
-        }
+        StepRecord::new(self.live.steps - 1, envelope, facts, failure, injected)
     }
 
     /// Folds an entry from a journal being loaded into the store, the live state and the
@@ -764,7 +735,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     fn commit_step(&mut self, step: StepOf<Y>) {
         self.index
             .handled(step.command().command_id, self.journal().len());
-        self.commit(JournalEntry::Step(step));
+        self.commit(JournalEntry::Step(Box::new(step)));
     }
 
     fn commit(&mut self, entry: EntryOf<Y>) {

@@ -5,7 +5,6 @@
 //! this one. They are what makes the causal [`crate::Trace`] possible.
 
 use crate::ids::{Id, SharedStr, StreamId};
-use crate::journal::Batch;
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -52,106 +51,12 @@ pub struct CommandEnvelope<C> {
     pub command: C,
 }
 
-/// A queued command: its envelope, with the room for the record of the step that handles
-/// it. A command is handled by exactly one step, so the allocation that carries its
-/// envelope from the start can also carry its step's record: one allocation a step where
-/// the envelope and the record took two.
-///
-/// The room is a plain field, filled by the step only while it holds the command alone
-/// ([`QueuedCommand::keep_step`]: when the queue has given it up and the journal's entry
-/// that queued it is its only other holder, which the engine reaches by `&mut`); a command
-/// shared beyond that (a snapshot's queue, a forked engine, a reaction whose queuing record
-/// is itself in a room) keeps it empty and its record apart ([`crate::StepRecord`]). No
-/// cell, so a queued command, and what holds one, stays `Send` and `Sync`.
-///
-/// It reads as its envelope ([`std::ops::Deref`]), and is written, read, compared and
-/// shown as its envelope alone: what a step recorded is its record's, not its command's.
-pub struct QueuedCommand<C, E, R> {
-    envelope: CommandEnvelope<C>,
-    /// The facts of the step that handled it (its ordinal, failure and injection among
-    /// them), when that step kept them here.
-    step: Option<Batch<C, E, R>>,
-}
-
-impl<C, E, R> QueuedCommand<C, E, R> {
-    /// The envelope.
-    pub fn envelope(&self) -> &CommandEnvelope<C> {
-        &self.envelope
-    }
-
-    /// The facts of the step that handled it, if that step kept them here.
-    #[inline]
-    pub(crate) fn step(&self) -> Option<&Batch<C, E, R>> {
-        self.step.as_ref()
-    }
-
-    /// Keeps `facts`, the facts of the step that handles it, in its room, if `this` is its
-    /// only holder and the room is empty; else gives them back.
-    #[inline(always)]
-    pub(crate) fn keep_step(
-        this: &mut SharedCommand<C, E, R>,
-        facts: Batch<C, E, R>,
-    ) -> Result<(), Batch<C, E, R>> {
-        match triomphe::Arc::get_mut(this) {
-            Some(QueuedCommand { step: room @ None, .. }) => {
-                *room = Some(facts);
-                Ok(())
-            }
-            _ => Err(facts),
-        }
-    }
-}
-
-impl<C, E, R> From<CommandEnvelope<C>> for QueuedCommand<C, E, R> {
-    #[inline]
-    fn from(envelope: CommandEnvelope<C>) -> Self {
-        QueuedCommand {
-            envelope,
-            step: None,
-        }
-    }
-}
-
-impl<C, E, R> std::ops::Deref for QueuedCommand<C, E, R> {
-    type Target = CommandEnvelope<C>;
-    #[inline]
-    fn deref(&self) -> &CommandEnvelope<C> {
-        &self.envelope
-    }
-}
-
-impl<C: PartialEq, E, R> PartialEq for QueuedCommand<C, E, R> {
-    fn eq(&self, other: &Self) -> bool {
-        self.envelope == other.envelope
-    }
-}
-
-impl<C: Eq, E, R> Eq for QueuedCommand<C, E, R> {}
-
-impl<C: std::fmt::Debug, E, R> std::fmt::Debug for QueuedCommand<C, E, R> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.envelope.fmt(f)
-    }
-}
-
-impl<C: Serialize, E, R> Serialize for QueuedCommand<C, E, R> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.envelope.serialize(serializer)
-    }
-}
-
-impl<'de, C: Deserialize<'de>, E, R> Deserialize<'de> for QueuedCommand<C, E, R> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        CommandEnvelope::deserialize(deserializer).map(QueuedCommand::from)
-    }
-}
-
-/// A queued command shared by every record that holds it (queue, journal, trace): one
-/// allocation per command however many places refer to it, its step's record in it once
-/// handled. A [`triomphe::Arc`], whose allocation keeps the count beside the command and no
-/// weak count (no record holds a weak reference): a word less than the standard `Arc`'s.
+/// A command envelope shared by every record that holds it (queue, journal, trace): one
+/// allocation per command however many places refer to it. A [`triomphe::Arc`], whose
+/// allocation keeps the count beside the envelope and no weak count (no record holds a
+/// weak reference): a word less than the standard `Arc`'s, 8 bytes a command natively.
 /// Made with `SharedCommand::new`, compared by address with `SharedCommand::ptr_eq`.
-pub type SharedCommand<C, E, R> = triomphe::Arc<QueuedCommand<C, E, R>>;
+pub type SharedCommand<C> = triomphe::Arc<CommandEnvelope<C>>;
 
 /// A fact as a saga or process manager sees it: an event, or a refused command.
 #[derive(Debug, PartialEq)]

@@ -14,7 +14,7 @@
 //! engine that loads it to check.
 
 use crate::envelope::{
-    CommandEnvelope, FactKind, FactKindRef, FactRef, QueuedCommand, RecordedFact, SharedCommand,
+    CommandEnvelope, FactKind, FactKindRef, FactRef, RecordedFact, SharedCommand,
 };
 use crate::ids::{Id, StreamId};
 use crate::store::Conflict;
@@ -22,15 +22,13 @@ use serde::de::Error as _;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// One atomic change to an engine. Entries are shared or boxed, so the journal's slots
-/// stay small.
+/// One atomic change to an engine. Entries are boxed, so the journal's slots stay small.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JournalEntry<C, E, R> {
     /// A user command was queued.
-    Submitted(SharedCommand<C, E, R>),
-    /// The command at the front of the queue was handled (the record is in the command's
-    /// own allocation).
-    Step(StepRecord<C, E, R>),
+    Submitted(SharedCommand<C>),
+    /// The command at the front of the queue was handled.
+    Step(Box<StepRecord<C, E, R>>),
     /// History given up front (a scenario's "given"): events of one stream recorded
     /// without a command, which no saga reacts to.
     Given(Box<GivenRecord<C, E, R>>),
@@ -52,10 +50,15 @@ pub(crate) struct Batch<C, E, R> {
     /// The first fact's id and kind (its stream version is in the stamp).
     first: Option<FactData<C, E, R>>,
     /// The command queued in reaction to the first fact, when it is the only one.
-    reaction: Option<SharedCommand<C, E, R>>,
+    reaction: Option<SharedCommand<C>>,
     /// What few batches have: several reactions to the first fact, facts after the first,
     /// a step's failure or injection, a number of the stamp beyond 32 bits.
     more: Option<Box<More<C, E, R>>>,
+    /// In a step's batch, the command the step handled ([`StepRecord::new`] puts it
+    /// here; `None` in given history). Kept in the batch, not beside it in the step
+    /// record: in wasm it fills the 4 bytes the batch's 8-byte alignment left as padding
+    /// (the restaurant's step record 88 → 80 bytes).
+    command: Option<SharedCommand<C>>,
 }
 
 /// Where a journal entry is: its index in the journal, which is the logical time of its
@@ -187,14 +190,14 @@ struct Later<C, E, R> {
     /// Its stream version (0 for a rejection).
     version: u64,
     /// The commands queued in reaction.
-    queued: Box<[SharedCommand<C, E, R>]>,
+    queued: Box<[SharedCommand<C>]>,
 }
 
 /// What a [`Batch`] holds beyond its first fact and a single reaction to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct More<C, E, R> {
     /// The commands queued in reaction to the first fact, when there are two or more.
-    reactions: Box<[SharedCommand<C, E, R>]>,
+    reactions: Box<[SharedCommand<C>]>,
     /// The facts after the first.
     rest: Box<[Later<C, E, R>]>,
     /// What almost no step has, in one box of its own: a step of several facts or
@@ -279,7 +282,7 @@ fn events_of<'a, C, E, R>(
 }
 
 /// The commands queued in reaction to a batch's first fact, and its facts after the first.
-type QueuedParts<'a, C, E, R> = (&'a [SharedCommand<C, E, R>], &'a [Later<C, E, R>]);
+type QueuedParts<'a, C, E, R> = (&'a [SharedCommand<C>], &'a [Later<C, E, R>]);
 
 /// A fact's own data as the engine hands it to [`Batch::new`] (which keeps it as a
 /// [`FactData`]), with the commands queued in reaction to it.
@@ -290,7 +293,7 @@ pub(crate) struct Recorded<C, E, R> {
     /// The event or the rejection.
     pub(crate) kind: FactKind<C, E, R>,
     /// The commands sagas and process managers queued in reaction (the outbox).
-    pub(crate) queued: Box<[SharedCommand<C, E, R>]>,
+    pub(crate) queued: Box<[SharedCommand<C>]>,
 }
 
 /// The ids a fact takes from what recorded it.
@@ -327,6 +330,7 @@ impl<C, E, R> Batch<C, E, R> {
             first: None,
             reaction: None,
             more: None,
+            command: None,
         }
     }
 
@@ -354,6 +358,7 @@ impl<C, E, R> Batch<C, E, R> {
                     ..More::none()
                 })
             }),
+            command: None,
         };
         if narrow.is_none() {
             batch.keep_wide(numbers);
@@ -397,7 +402,7 @@ impl<C, E, R> Batch<C, E, R> {
     }
 
     /// Sets the ordinal of the step that recorded the batch.
-    #[inline(always)]
+    #[inline]
     fn set_step(&mut self, step: u64) {
         match u32::try_from(step) {
             // Nothing in `more`: the version is in the stamp.
@@ -427,32 +432,6 @@ impl<C, E, R> Batch<C, E, R> {
         self.more.as_ref()?.rare()
     }
 
-    /// Completes a step's batch: its ordinal, failure and injection.
-    #[inline(always)]
-    fn complete(&mut self, step: u64, failure: Option<Box<StepFailure<C>>>, injected: bool) {
-        self.set_step(step);
-        if failure.is_some() || injected {
-            let rare = self.more_mut().rare_mut();
-            rare.failure = failure.map(|failure| *failure);
-            rare.injected = injected;
-        }
-    }
-
-    /// A step's bound hit, if it hit one ([`StepRecord::failure`]).
-    pub(crate) fn failure(&self) -> Option<&StepFailure<C>> {
-        self.rare()?.failure.as_ref()
-    }
-
-    /// Whether a step's rejection was injected ([`StepRecord::injected`]).
-    pub(crate) fn injected(&self) -> bool {
-        self.rare().is_some_and(|rare| rare.injected)
-    }
-
-    /// Each fact with the commands queued in reaction to it ([`StepRecord::recorded`]).
-    pub(crate) fn recorded(&self, cause: Cause, at: At) -> impl Iterator<Item = Reacted<'_, C, E, R>> {
-        self.facts_of(cause, at).zip(self.queued_of_each())
-    }
-
     /// The allocation for what few batches have, made if it was not.
     fn more_mut(&mut self) -> &mut More<C, E, R> {
         self.more.get_or_insert_with(|| Box::new(More::none()))
@@ -468,17 +447,6 @@ impl<C, E, R> Batch<C, E, R> {
     /// The number of facts.
     pub(crate) fn len(&self) -> usize {
         usize::from(self.first.is_some()) + self.rest().len()
-    }
-
-    /// Its slot of `command`, one of the commands it queued (found by address).
-    fn holder_of(&mut self, command: &SharedCommand<C, E, R>) -> Option<&mut SharedCommand<C, E, R>> {
-        let held = |slot: &&mut SharedCommand<C, E, R>| SharedCommand::ptr_eq(slot, command);
-        if self.reaction.as_ref().is_some_and(|first| SharedCommand::ptr_eq(first, command)) {
-            return self.reaction.as_mut();
-        }
-        let more = self.more.as_deref_mut()?;
-        let rest = more.rest.iter_mut().flat_map(|later| later.queued.iter_mut());
-        more.reactions.iter_mut().chain(rest).find(held)
     }
 
     /// The facts after the first.
@@ -497,7 +465,7 @@ impl<C, E, R> Batch<C, E, R> {
     }
 
     /// The commands queued in reaction to each fact, in order.
-    fn queued_of_each(&self) -> impl Iterator<Item = &[SharedCommand<C, E, R>]> {
+    fn queued_of_each(&self) -> impl Iterator<Item = &[SharedCommand<C>]> {
         let (first, rest) = self.queued_parts();
         self.first
             .iter()
@@ -511,7 +479,7 @@ impl<C, E, R> Batch<C, E, R> {
     /// allocates nothing for it.
     pub(crate) fn set_queued<I>(&mut self, index: usize, queued: I)
     where
-        I: IntoIterator<Item = SharedCommand<C, E, R>>,
+        I: IntoIterator<Item = SharedCommand<C>>,
         I::IntoIter: ExactSizeIterator,
     {
         let mut queued = queued.into_iter();
@@ -648,142 +616,83 @@ impl<C, E, R> Batch<C, E, R> {
     }
 }
 
-/// A recorded fact and the commands queued in reaction to it.
-pub type Reacted<'a, C, E, R> = (FactRef<'a, C, E, R>, &'a [SharedCommand<C, E, R>]);
-
 /// One completed engine step: the queue entry it consumed, what it recorded, what it
-/// queued, and what went wrong. Home in its command's own allocation when the step held
-/// the command alone ([`QueuedCommand`]), else apart in a box of its own: one word and a
-/// tag either way, read the same.
-#[derive(Clone)]
-pub struct StepRecord<C, E, R>(Home<C, E, R>);
-
-/// Where a [`StepRecord`] lives.
-#[derive(Clone)]
-enum Home<C, E, R> {
-    /// In the room of its command, which holds its facts.
-    InCommand(SharedCommand<C, E, R>),
-    /// Beside a share of its command.
-    Apart(Box<(SharedCommand<C, E, R>, Batch<C, E, R>)>),
+/// queued, and what went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepRecord<C, E, R> {
+    /// The command taken from the front of the queue; its events, or its rejection, each
+    /// with the reactions it caused; its ordinal, its failure and its injection.
+    pub(crate) facts: Batch<C, E, R>,
 }
 
 impl<C, E, R> StepRecord<C, E, R> {
-    /// The record of step `step`, which handled `command` and recorded `facts`, kept
-    /// apart from its command.
+    /// The record of step `step`, which handled `command` and recorded `facts`.
     pub(crate) fn new(
         step: u64,
-        command: SharedCommand<C, E, R>,
+        command: SharedCommand<C>,
         facts: Batch<C, E, R>,
         failure: Option<Box<StepFailure<C>>>,
         injected: bool,
     ) -> Self {
         let mut facts = facts;
-        facts.complete(step, failure, injected);
-        StepRecord(Home::Apart(Box::new((command, facts))))
-    }
-
-    /// The record of step `step`, which handled the command `holder` holds and recorded
-    /// `facts`: kept in that command's room if `holder` is its only holder (the journal's
-    /// slot that queued it, the step having let go of its own share), else apart.
-    #[inline(always)]
-    pub(crate) fn kept(
-        step: u64,
-        holder: &mut SharedCommand<C, E, R>,
-        facts: Batch<C, E, R>,
-        failure: Option<Box<StepFailure<C>>>,
-        injected: bool,
-    ) -> Self {
-        let mut facts = facts;
-        facts.complete(step, failure, injected);
-        match QueuedCommand::keep_step(holder, facts) {
-            Ok(()) => StepRecord(Home::InCommand(holder.clone())),
-            Err(facts) => StepRecord(Home::Apart(Box::new((holder.clone(), facts)))),
+        facts.set_step(step);
+        facts.command = Some(command);
+        if failure.is_some() || injected {
+            let rare = facts.more_mut().rare_mut();
+            rare.failure = failure.map(|failure| *failure);
+            rare.injected = injected;
         }
-    }
-
-    /// The facts the step recorded, with its ordinal, failure and injection.
-    #[inline]
-    fn batch(&self) -> &Batch<C, E, R> {
-        self.parts().1
-    }
-
-    /// Its command and the facts the step recorded, read once (where it lives is told
-    /// once for both).
-    #[inline]
-    pub(crate) fn parts(&self) -> (&SharedCommand<C, E, R>, &Batch<C, E, R>) {
-        match &self.0 {
-            Home::InCommand(command) => (
-                command,
-                command
-                    .step()
-                    .expect("a command keeps the step it holds the record of"),
-            ),
-            Home::Apart(apart) => (&apart.0, &apart.1),
-        }
-    }
-
-    /// Whether it is kept in its command's room.
-    #[cfg(test)]
-    pub(crate) fn in_command(&self) -> bool {
-        matches!(self.0, Home::InCommand(_))
-    }
-
-    /// Its slot of `command`, one of the commands the step queued, if the record is
-    /// apart (a record in its command's room is shared, so not to be reached by `&mut`).
-    fn holder_of(&mut self, command: &SharedCommand<C, E, R>) -> Option<&mut SharedCommand<C, E, R>> {
-        match &mut self.0 {
-            Home::InCommand(_) => None,
-            Home::Apart(apart) => apart.1.holder_of(command),
-        }
+        StepRecord { facts }
     }
 
     /// The command taken from the front of the queue.
     #[inline]
-    pub fn command(&self) -> &SharedCommand<C, E, R> {
-        match &self.0 {
-            Home::InCommand(command) => command,
-            Home::Apart(apart) => &apart.0,
-        }
+    pub fn command(&self) -> &SharedCommand<C> {
+        self.facts
+            .command
+            .as_ref()
+            .expect("a step's batch holds its command")
     }
 
     /// The step's ordinal (0-based).
     pub fn step(&self) -> u64 {
-        self.batch().numbers().step
+        self.facts.numbers().step
     }
 
     /// The bound the step hit, if it hit one.
     pub fn failure(&self) -> Option<&StepFailure<C>> {
-        self.batch().failure()
+        self.facts.rare()?.failure.as_ref()
     }
 
     /// Whether the step's rejection was injected by a person ("make this step fail")
     /// instead of decided. The command may then have been anywhere in the queue, not only
     /// at its front. Written only when true, so older journals read unchanged.
     pub fn injected(&self) -> bool {
-        self.batch().injected()
+        self.facts.rare().is_some_and(|rare| rare.injected)
     }
 
     /// Its events, or its rejection, in order, the step's entry being `at`.
     pub fn facts(&self, at: At) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
-        let (command, batch) = self.parts();
-        batch.facts_of(Cause::of(command), at)
+        self.facts.facts_of(Cause::of(self.command()), at)
     }
 
     /// How many facts it recorded.
     pub fn fact_count(&self) -> usize {
-        self.batch().len()
+        self.facts.len()
     }
 
     /// Each fact with the commands queued in reaction to it, in order, the step's entry
     /// being `at`.
-    pub fn recorded(&self, at: At) -> impl Iterator<Item = Reacted<'_, C, E, R>> {
-        let (command, batch) = self.parts();
-        batch.recorded(Cause::of(command), at)
+    pub fn recorded(
+        &self,
+        at: At,
+    ) -> impl Iterator<Item = (FactRef<'_, C, E, R>, &[SharedCommand<C>])> {
+        self.facts(at).zip(self.facts.queued_of_each())
     }
 
     /// Every command this step queued, in order.
-    pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C, E, R>> {
-        let (first, rest) = self.batch().queued_parts();
+    pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
+        let (first, rest) = self.facts.queued_parts();
         first
             .iter()
             .chain(rest.iter().flat_map(|r| r.queued.iter()))
@@ -791,27 +700,7 @@ impl<C, E, R> StepRecord<C, E, R> {
 
     /// The stream its facts were recorded in (`None` if it recorded none).
     pub fn stream_id(&self) -> Option<&StreamId> {
-        self.batch().stream_id.as_ref()
-    }
-}
-
-/// Equal when their commands' envelopes and what the steps recorded are.
-impl<C: PartialEq, E: PartialEq, R: PartialEq> PartialEq for StepRecord<C, E, R> {
-    fn eq(&self, other: &Self) -> bool {
-        self.command().envelope() == other.command().envelope() && self.batch() == other.batch()
-    }
-}
-
-impl<C: Eq, E: Eq, R: Eq> Eq for StepRecord<C, E, R> {}
-
-impl<C: std::fmt::Debug, E: std::fmt::Debug, R: std::fmt::Debug> std::fmt::Debug
-    for StepRecord<C, E, R>
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StepRecord")
-            .field("command", self.command().envelope())
-            .field("facts", self.batch())
-            .finish()
+        self.facts.stream_id.as_ref()
     }
 }
 
@@ -858,8 +747,8 @@ pub enum StepFailure<C> {
     CascadeLimit {
         /// The bound on reaction depth.
         limit: u32,
-        /// The commands that were not queued (never handled: envelopes alone).
-        dropped: Vec<CommandEnvelope<C>>,
+        /// The commands that were not queued.
+        dropped: Vec<SharedCommand<C>>,
     },
 }
 
@@ -872,26 +761,9 @@ impl<C, E, R> JournalEntry<C, E, R> {
         }
     }
 
-    /// Its slot of `command`, one of the commands it queued, if reachable by `&mut` (a
-    /// submission, or a step whose record is apart): where a step finds whether it holds
-    /// its command alone ([`StepRecord::kept`]).
-    pub(crate) fn holder_of(
-        &mut self,
-        command: &SharedCommand<C, E, R>,
-    ) -> Option<&mut SharedCommand<C, E, R>> {
-        match self {
-            JournalEntry::Submitted(held) => SharedCommand::ptr_eq(held, command).then_some(held),
-            JournalEntry::Step(step) => step.holder_of(command),
-            JournalEntry::Given(_) => None,
-        }
-    }
-
     fn batch(&self) -> Option<(&Batch<C, E, R>, Cause)> {
         match self {
-            JournalEntry::Step(step) => {
-                let (command, batch) = step.parts();
-                Some((batch, Cause::of(command)))
-            }
+            JournalEntry::Step(step) => Some((&step.facts, Cause::of(step.command()))),
             JournalEntry::Given(given) => Some((&given.facts, Cause::given(given.command_id))),
             JournalEntry::Submitted(_) => None,
         }
@@ -921,10 +793,10 @@ impl<C, E, R> JournalEntry<C, E, R> {
 
     /// The commands this entry queued: a person's submission, or what sagas and process
     /// managers issued in reaction to a step's facts.
-    pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C, E, R>> {
+    pub fn queued(&self) -> impl Iterator<Item = &SharedCommand<C>> {
         let (submitted, step) = match self {
             JournalEntry::Submitted(envelope) => (std::slice::from_ref(envelope), None),
-            JournalEntry::Step(step) => (&[][..], Some(step.batch())),
+            JournalEntry::Step(step) => (&[][..], Some(&step.facts)),
             JournalEntry::Given(_) => (&[][..], None),
         };
         let (first, rest) = step.map_or((&[][..], &[][..]), Batch::queued_parts);
@@ -946,21 +818,21 @@ impl<C, E, R> JournalEntry<C, E, R> {
 #[derive(Serialize)]
 struct RecordedOut<'a, C, E, R> {
     fact: FactRef<'a, C, E, R>,
-    queued: &'a [SharedCommand<C, E, R>],
+    queued: &'a [SharedCommand<C>],
 }
 
 /// A fact of a step as read.
 #[derive(Deserialize)]
 pub(crate) struct RecordedIn<C, E, R> {
     pub(crate) fact: RecordedFact<C, E, R>,
-    pub(crate) queued: Box<[SharedCommand<C, E, R>]>,
+    pub(crate) queued: Box<[SharedCommand<C>]>,
 }
 
 /// A step as read.
 #[derive(Deserialize)]
 pub(crate) struct StepIn<C, E, R> {
     pub(crate) step: u64,
-    pub(crate) command: SharedCommand<C, E, R>,
+    pub(crate) command: SharedCommand<C>,
     pub(crate) facts: Vec<RecordedIn<C, E, R>>,
     pub(crate) failure: Option<Box<StepFailure<C>>>,
     #[serde(default)]
@@ -975,7 +847,7 @@ pub(crate) struct StepIn<C, E, R> {
 #[serde(rename = "JournalEntry", rename_all = "snake_case")]
 pub(crate) enum EntryIn<C, E, R> {
     /// A user command was queued.
-    Submitted(SharedCommand<C, E, R>),
+    Submitted(SharedCommand<C>),
     /// A step.
     Step(StepIn<C, E, R>),
     /// Given history.
@@ -992,7 +864,7 @@ impl<C, E, R> JournalEntry<C, E, R> {
             EntryIn::Step(step) => {
                 let (step, at) = StepRecord::from_read(step)?;
                 ReadEntry {
-                    entry: JournalEntry::Step(step),
+                    entry: JournalEntry::Step(Box::new(step)),
                     at,
                 }
             }
@@ -1159,12 +1031,15 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for Placed<'_, JournalE
             JournalEntry::Submitted(envelope) => {
                 serializer.serialize_newtype_variant("JournalEntry", 0, "submitted", envelope)
             }
-            JournalEntry::Step(record) => serializer.serialize_newtype_variant(
-                "JournalEntry",
-                1,
-                "step",
-                &Placed { at, record },
-            ),
+            JournalEntry::Step(step) => {
+                let record = &**step;
+                serializer.serialize_newtype_variant(
+                    "JournalEntry",
+                    1,
+                    "step",
+                    &Placed { at, record },
+                )
+            }
             JournalEntry::Given(given) => {
                 let record = &**given;
                 serializer.serialize_newtype_variant(
@@ -1229,8 +1104,8 @@ mod tests {
         }
     }
 
-    fn envelope(id: u64) -> CommandEnvelope<()> {
-        CommandEnvelope {
+    fn command(id: u64) -> SharedCommand<()> {
+        SharedCommand::new(CommandEnvelope {
             command_id: Id(id),
             correlation_id: Id(id),
             causation_id: Id(id),
@@ -1239,11 +1114,7 @@ mod tests {
             compensation: false,
             depth: 0,
             command: (),
-        }
-    }
-
-    fn command(id: u64) -> SharedCommand<(), String, ()> {
-        SharedCommand::new(QueuedCommand::from(envelope(id)))
+        })
     }
 
     fn version_of(kind: FactKindRef<'_, (), String, ()>) -> Option<u64> {
@@ -1253,7 +1124,7 @@ mod tests {
         }
     }
 
-    fn ids(commands: &[SharedCommand<(), String, ()>]) -> Vec<u64> {
+    fn ids(commands: &[SharedCommand<()>]) -> Vec<u64> {
         commands.iter().map(|c| c.command_id.0).collect()
     }
 
@@ -1358,12 +1229,12 @@ mod tests {
             );
             let narrow = [step, version].iter().all(|&n| n < wide);
             assert_eq!(
-                record.batch().rare().and_then(|rare| rare.wide).is_none(),
+                record.facts.rare().and_then(|rare| rare.wide).is_none(),
                 narrow,
                 "only what does not fit is kept whole (the place is not kept)"
             );
             let back = read_back(&record, at);
-            assert_eq!(back.entry, JournalEntry::Step(record));
+            assert_eq!(back.entry, JournalEntry::Step(Box::new(record)));
             assert_eq!(back.at, Some(at), "the place its facts name");
         }
     }
@@ -1376,20 +1247,13 @@ mod tests {
             + size_of::<Stamp>()
             + size_of::<Id>()
             + size_of::<String>()
-            + 2 * word;
+            + 3 * word;
         assert_eq!(size_of::<Stamp>(), 8, "its place is not kept");
         assert_eq!(size_of::<Batch<(), String, ()>>(), fields);
         assert_eq!(
             size_of::<StepRecord<(), String, ()>>(),
-            2 * word,
-            "a step record is a pointer to its command (which keeps the batch) or to its \
-             box, and which"
-        );
-        // The batch beside the envelope (its empty room a value the batch never holds, so
-        // no word for it): no allocation of its own, no word for the command.
-        assert_eq!(
-            size_of::<QueuedCommand<(), String, ()>>(),
-            size_of::<CommandEnvelope<()>>() + fields
+            fields,
+            "a step record is its batch, the command in it"
         );
     }
 
@@ -1405,11 +1269,11 @@ mod tests {
         let stream: StreamId = "s".into();
         let two = || Batch::new(&stream, [event(1), event(2)]);
         let plain = StepRecord::new(4, command(1), two(), None, false);
-        let more = plain.batch().more.as_ref().expect("two facts take `more`");
+        let more = plain.facts.more.as_ref().expect("two facts take `more`");
         assert!(more.rare.is_none(), "a step of two facts has nothing rare");
         let failure = StepFailure::CascadeLimit {
             limit: 8,
-            dropped: vec![envelope(9)],
+            dropped: vec![command(9)],
         };
         let failed = StepRecord::new(4, command(1), two(), Some(Box::new(failure.clone())), true);
         assert_eq!(failed.failure(), Some(&failure));
@@ -1422,7 +1286,7 @@ mod tests {
         let facts: Vec<u64> = failed.facts(at).map(|f| f.position).collect();
         assert_eq!(facts, [7, 8]);
         let back = read_back(&failed, at);
-        assert_eq!(back.entry, JournalEntry::Step(failed));
+        assert_eq!(back.entry, JournalEntry::Step(Box::new(failed)));
         assert_eq!(back.at, Some(at));
     }
 
@@ -1432,7 +1296,7 @@ mod tests {
         let mut batch = Batch::new(&stream, [event(1)]);
         batch.set_queued(0, vec![command(2)]);
         let record = StepRecord::new(4, command(1), batch, None, false);
-        assert!(record.batch().more.is_none(), "nothing boxed");
+        assert!(record.facts.more.is_none(), "nothing boxed");
         let at = At {
             time: 3,
             position: 7,

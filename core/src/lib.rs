@@ -44,9 +44,7 @@ pub use boundary::{
 };
 pub use decider::{fold, Decider, Misplaced};
 pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
-pub use envelope::{
-    CommandEnvelope, Fact, FactKind, FactKindRef, FactRef, Origin, QueuedCommand, RecordedFact,
-};
+pub use envelope::{CommandEnvelope, Fact, FactKind, FactKindRef, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, SharedStr, StreamId};
 pub use journal::{At, GivenRecord, JournalEntry, Placed, ReadEntry, Run, StepFailure, StepRecord};
 pub use process_manager::ProcessManager;

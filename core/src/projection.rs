@@ -4,10 +4,9 @@
 //! through the same functions here, so they cannot disagree.
 
 use crate::decider::Decider;
-use crate::engine::SharedCommandOf;
-use crate::envelope::{FactKindRef, FactRef};
+use crate::envelope::{FactKindRef, FactRef, SharedCommand};
 use crate::ids::{Id, StreamId};
-use crate::journal::{At, Cause, JournalEntry, StepFailure, StepRecord};
+use crate::journal::{At, JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::streams::Streams;
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
@@ -56,7 +55,7 @@ pub struct Projection<Y: System> {
     /// The process manager's state.
     pub process: ProcessStateOf<Y>,
     /// The commands waiting to be handled, front first (the outbox).
-    pub queue: imbl::Vector<SharedCommandOf<Y>>,
+    pub queue: imbl::Vector<SharedCommand<Y::Command>>,
     /// The number of facts folded (the next global position).
     pub position: u64,
     /// The number of journal entries folded (also the logical time).
@@ -194,9 +193,8 @@ impl<Y: System> Projection<Y> {
         at: At,
         limit: u64,
     ) -> Result<(), JournalError> {
-        let (command, batch) = step.parts();
-        self.take_command(command.command_id, batch.injected())?;
-        for (fact, queued) in batch.recorded(Cause::of(command), at) {
+        self.take_command(step.command().command_id, step.injected())?;
+        for (fact, queued) in step.recorded(at) {
             if fact.position >= limit {
                 break;
             }
@@ -205,7 +203,7 @@ impl<Y: System> Projection<Y> {
                 self.enqueue(command.clone());
             }
         }
-        if let Some(StepFailure::CascadeLimit { dropped, .. }) = batch.failure() {
+        if let Some(StepFailure::CascadeLimit { dropped, .. }) = step.failure() {
             self.commands += dropped.len() as u64;
         }
         Ok(())
@@ -245,7 +243,7 @@ impl<Y: System> Projection<Y> {
     }
 
     /// Takes the command at the front of the queue out to handle it.
-    pub(crate) fn take_front(&mut self) -> Option<SharedCommandOf<Y>> {
+    pub(crate) fn take_front(&mut self) -> Option<SharedCommand<Y::Command>> {
         // The only command (the common case: each submitted and run at once) is also the
         // last, and taken from the back without shifting the queue's slots.
         let front = match self.queue.len() {
@@ -351,7 +349,7 @@ impl<Y: System> Projection<Y> {
     }
 
     /// Queues a command.
-    pub(crate) fn enqueue(&mut self, envelope: SharedCommandOf<Y>) {
+    pub(crate) fn enqueue(&mut self, envelope: SharedCommand<Y::Command>) {
         self.commands += 1;
         self.queue.push_back(envelope);
     }

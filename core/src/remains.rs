@@ -5,7 +5,7 @@
 //! bounded number of items a slice: the snapshots (oldest first, one a slice), the journal
 //! (latest first), then the live streams.
 
-use crate::engine::SharedCommandOf;
+use crate::envelope::SharedCommand;
 use crate::projection::StreamsOf;
 use crate::reactors::ReactorNames;
 use crate::streams::StreamsDrain;
@@ -47,7 +47,7 @@ pub(crate) type Leftovers<Y> = (
     Arc<Y>,
     ViewStateOf<Y>,
     ProcessStateOf<Y>,
-    imbl::Vector<SharedCommandOf<Y>>,
+    imbl::Vector<SharedCommand<<Y as System>::Command>>,
     CommandIndex,
     ReactorNames,
 );

@@ -315,12 +315,6 @@ impl<Y: System> Timeline<Y> {
         &self.journal
     }
 
-    /// Journal entry `index`, to fill the room of a command it queued
-    /// ([`crate::StepRecord`]): what it reads as is unchanged.
-    pub(crate) fn entry_mut(&mut self, index: usize) -> Option<&mut EntryOf<Y>> {
-        self.journal.get_mut(index)
-    }
-
     /// The place of entry `index` (of the head, for the number of entries).
     pub fn place(&self, index: usize) -> At {
         At {

@@ -2,7 +2,7 @@
 //! with compensations marked, ready to draw as swimlanes (one lane per stream).
 
 use crate::decider::Decider;
-use crate::engine::{SharedCommandOf, StepOf};
+use crate::engine::StepOf;
 use crate::envelope::RecordedFact;
 use crate::envelope::{FactKind, Origin, SharedCommand};
 use crate::ids::{FastHash, Id, SeededIds, StreamId};
@@ -28,7 +28,7 @@ pub struct Trace<C, E, R> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TraceNode<C, E, R> {
     /// The command and its metadata.
-    pub envelope: SharedCommand<C, E, R>,
+    pub envelope: SharedCommand<C>,
     /// The stream it is addressed to (its lane).
     pub stream_id: StreamId,
     /// The step that handled it; `None` while it waits in the queue.
@@ -265,7 +265,7 @@ impl<'j, Y: System> Steps<'j, Y> {
 fn node<Y: System>(
     system: &Y,
     steps: &Steps<'_, Y>,
-    envelope: SharedCommandOf<Y>,
+    envelope: SharedCommand<Y::Command>,
 ) -> TraceNode<Y::Command, Y::Event, Y::Rejection> {
     let stream_id = system.decider().stream_id(&envelope.command);
     let step = steps.get(envelope.command_id);

@@ -16,7 +16,7 @@
 use super::located::{self, Tree};
 use super::packed::enveloped;
 use super::BoundaryError;
-use crate::envelope::{CommandEnvelope, FactKind, QueuedCommand, RecordedFact, SharedCommand};
+use crate::envelope::{CommandEnvelope, FactKind, RecordedFact, SharedCommand};
 use crate::journal::{EntryIn, JournalEntry, ReadEntry, RecordedIn, StepFailure, StepIn};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
@@ -182,29 +182,22 @@ fn lost() -> BoundaryError {
 fn envelope<C: DeserializeOwned>(
     envelope: &CommandEnvelope<IgnoredAny>,
     at: Option<Cursor<'_, '_>>,
-) -> Result<CommandEnvelope<C>, BoundaryError> {
+) -> Result<SharedCommand<C>, BoundaryError> {
     let command = message(at.and_then(|e| e.field("command", 7)))?;
     Ok(enveloped(head(envelope), command))
 }
 
-/// The envelopes `envelopes` (the array at `at`) as read, their commands as `C`s, each
-/// kept as `keep` makes it (a queued command, or a dropped one's envelope alone); a loop,
-/// not a `collect` into a `Result`: one adapter fewer compiled per domain.
-fn envelopes<'e, C: DeserializeOwned, T>(
-    envelopes: impl ExactSizeIterator<Item = &'e CommandEnvelope<IgnoredAny>>,
+/// The envelopes `envelopes` (the array at `at`) as read, their commands as `C`s (a loop,
+/// not a `collect` into a `Result`: one adapter fewer compiled per domain).
+fn envelopes<C: DeserializeOwned>(
+    envelopes: &[SharedCommand<IgnoredAny>],
     at: Option<Cursor<'_, '_>>,
-    keep: fn(CommandEnvelope<C>) -> T,
-) -> Result<Vec<T>, BoundaryError> {
+) -> Result<Vec<SharedCommand<C>>, BoundaryError> {
     let mut read = Vec::with_capacity(envelopes.len());
-    for (index, command) in envelopes.enumerate() {
-        read.push(keep(envelope(command, at.and_then(|a| a.element(index)))?));
+    for (index, command) in envelopes.iter().enumerate() {
+        read.push(envelope(command, at.and_then(|a| a.element(index)))?);
     }
     Ok(read)
-}
-
-/// `envelope` as a queued command.
-fn shared<C, E, R>(envelope: CommandEnvelope<C>) -> SharedCommand<C, E, R> {
-    SharedCommand::new(QueuedCommand::from(envelope))
 }
 
 /// An envelope's fields but its command.
@@ -265,19 +258,16 @@ where
     R: DeserializeOwned,
 {
     Ok(match entry {
-        EntryIn::Submitted(submitted) => EntryIn::Submitted(shared(envelope(&submitted, at)?)),
+        EntryIn::Submitted(submitted) => EntryIn::Submitted(envelope(&submitted, at)?),
         EntryIn::Step(step) => {
             let command = envelope(&step.command, at.and_then(|s| s.field("command", 1)))?;
-            let command = shared(command);
             let all = at.and_then(|s| s.field("facts", 2));
             let mut facts = Vec::with_capacity(step.facts.len());
             for (index, recorded) in step.facts.into_iter().enumerate() {
                 let at = all.and_then(|f| f.element(index));
                 let fact = fact(recorded.fact, at.and_then(|r| r.field("fact", 0)))?;
                 let queued = at.and_then(|r| r.field("queued", 1));
-                let queued =
-                    envelopes(recorded.queued.iter().map(|c| c.envelope()), queued, shared)?
-                        .into_boxed_slice();
+                let queued = envelopes(&recorded.queued, queued)?.into_boxed_slice();
                 facts.push(RecordedIn { fact, queued });
             }
             let failure = match step.failure.map(|f| *f) {
@@ -287,7 +277,7 @@ where
                 }
                 Some(StepFailure::CascadeLimit { limit, dropped }) => {
                     let at = at.and_then(|s| s.field("failure", 3)?.variant()?.field("dropped", 1));
-                    let dropped = envelopes(dropped.iter(), at, |envelope| envelope)?;
+                    let dropped = envelopes(&dropped, at)?;
                     Some(Box::new(StepFailure::CascadeLimit { limit, dropped }))
                 }
             };

@@ -13,7 +13,7 @@
 //!
 //! [`stored`]: super::stored
 
-use crate::envelope::{CommandEnvelope, FactKind, Origin, QueuedCommand, SharedCommand};
+use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
 use crate::ids::{FastHash, Id, SharedStr, StreamId};
 use crate::journal::{
     At, Batch, GivenRecord, JournalEntry, ReadEntry, Recorded, Run, StepFailure, StepRecord,
@@ -57,7 +57,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(run: Run<'_, C, E, R>) ->
     let mut out = Writer(bincode::Serializer::new(&mut bytes, DefaultOptions::new()));
     out.byte(VERSION);
     out.number(entries.len() as u64);
-    let mut queued: HashMap<Id, &SharedCommand<C, E, R>, FastHash> = HashMap::default();
+    let mut queued: HashMap<Id, &SharedCommand<C>, FastHash> = HashMap::default();
     for placed in run.iter() {
         let (entry, at) = (placed.record, placed.at);
         match entry {
@@ -450,7 +450,7 @@ fn narrow_time(time: u64) -> Result<u32, String> {
 }
 
 /// `head`'s fields around `command`.
-pub(super) fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> CommandEnvelope<C> {
+pub(super) fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> SharedCommand<C> {
     let CommandEnvelope {
         command_id,
         correlation_id,
@@ -461,7 +461,7 @@ pub(super) fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> CommandEnve
         depth,
         command: (),
     } = head;
-    CommandEnvelope {
+    SharedCommand::new(CommandEnvelope {
         command_id,
         correlation_id,
         causation_id,
@@ -470,45 +470,35 @@ pub(super) fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> CommandEnve
         compensation,
         depth,
         command,
-    }
+    })
 }
 
 /// Entries being read: the framing's [`Input`] and the commands the run queued, until a
 /// step takes one.
-struct Reader<'a, C, E, R> {
+struct Reader<'a, C> {
     input: Input<'a>,
-    queued: HashMap<Id, SharedCommand<C, E, R>, FastHash>,
+    queued: HashMap<Id, SharedCommand<C>, FastHash>,
 }
 
-impl<'a, C, E, R> Reader<'a, C, E, R>
-where
-    C: DeserializeOwned,
-    E: DeserializeOwned,
-    R: DeserializeOwned,
-{
-    fn envelope(&mut self) -> Result<SharedCommand<C, E, R>, String> {
+impl<'a, C: DeserializeOwned> Reader<'a, C> {
+    fn envelope(&mut self) -> Result<SharedCommand<C>, String> {
         let head = self.input.head()?;
-        let envelope = enveloped(head, self.input.payload()?);
-        Ok(SharedCommand::new(QueuedCommand::from(envelope)))
+        Ok(enveloped(head, self.input.payload()?))
     }
 
     /// A command queued by fact `fact` (at `time`) of a step of a command in flow
     /// `step.0` at depth `step.1`.
-    fn queued(
-        &mut self,
-        fact: Id,
-        time: u64,
-        step: (Id, u16),
-    ) -> Result<SharedCommand<C, E, R>, String> {
+    fn queued(&mut self, fact: Id, time: u64, step: (Id, u16)) -> Result<SharedCommand<C>, String> {
         let head = self.input.queued_head(fact, time, step)?;
         let command_id = head.command_id;
         let envelope = enveloped(head, self.input.payload()?);
-        let envelope = SharedCommand::new(QueuedCommand::from(envelope));
         self.queued.insert(command_id, envelope.clone());
         Ok(envelope)
     }
 
-    fn entry(&mut self) -> Result<ReadEntry<C, E, R>, String> {
+    fn entry<E: DeserializeOwned, R: DeserializeOwned>(
+        &mut self,
+    ) -> Result<ReadEntry<C, E, R>, String> {
         match self.input.byte()? {
             SUBMITTED => {
                 let envelope = self.envelope()?;
@@ -549,7 +539,7 @@ where
                 };
                 let step = StepRecord::new(step, command, facts, failure, flags & INJECTED != 0);
                 Ok(ReadEntry {
-                    entry: JournalEntry::Step(step),
+                    entry: JournalEntry::Step(Box::new(step)),
                     at,
                 })
             }

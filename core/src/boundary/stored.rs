@@ -47,7 +47,7 @@ pub fn compact(journal: &str) -> Result<String, BoundaryError> {
 /// straight from the typed entries, it is what [`compact`] makes of their JSON form (a
 /// step names its command when the run queued that very envelope).
 pub fn write<C: Serialize, E: Serialize, R: Serialize>(run: Run<'_, C, E, R>) -> String {
-    let mut queued: HashMap<Id, &SharedCommand<C, E, R>> = HashMap::new();
+    let mut queued: HashMap<Id, &SharedCommand<C>> = HashMap::new();
     let run: Vec<EntryOut<'_, C, E, R>> = run
         .iter()
         .map(|entry| {
@@ -63,7 +63,7 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(run: Run<'_, C, E, R>) ->
                     if named {
                         queued.remove(&id);
                     }
-                    let record = step;
+                    let record = &**step;
                     EntryOut::Step(
                         Placed {
                             at: entry.at,
@@ -106,7 +106,7 @@ struct StepOut<'a, C, E, R>(Placed<'a, StepRecord<C, E, R>>, bool);
 impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepOut<'_, C, E, R> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let StepOut(step, named) = *self;
-        let command = step.command().envelope();
+        let command = &**step.command();
         let mut out = serializer.serialize_map(None)?;
         out.serialize_entry("step", &step.step())?;
         match named {
@@ -141,7 +141,7 @@ impl<C: Serialize, E: Serialize, R: Serialize> Serialize for StepOut<'_, C, E, R
 /// A fact of a step in the stored form: its own members, and what it queued.
 struct FactOut<'a, C, E, R> {
     fact: FactRef<'a, C, E, R>,
-    queued: &'a [SharedCommand<C, E, R>],
+    queued: &'a [SharedCommand<C>],
     /// The step's command.
     command: &'a CommandEnvelope<C>,
 }

@@ -439,45 +439,6 @@ fn time_travel_shows_streams_view_process_and_queue_at_each_position() {
 }
 
 #[test]
-fn a_step_keeps_its_record_in_its_command_when_the_journal_alone_holds_it_else_apart() {
-    use crate::envelope::SharedCommand;
-    let homes = |engine: &Engine<System>| -> Vec<bool> {
-        let steps = engine.journal().iter().filter_map(|entry| entry.as_step());
-        steps.map(|step| step.in_command()).collect()
-    };
-    // Counter 0 forwards to 1, 2 and 3: the submission's record goes in its command; the
-    // reaction it queued is held by that record, inside a shared command, so its record is
-    // apart; the next reaction's holder is that apart record, so it goes in its command.
-    let mut engine = Engine::new(system(), EngineConfig::default());
-    engine.submit(add(0, 10));
-    engine.run_until_idle(100);
-    assert_eq!(homes(&engine), [true, false, true, false]);
-    // A fork made while both commands wait shares them (its journal and queue hold them):
-    // neither engine holds them alone, so both keep their records apart, each with the
-    // one command, and read the same.
-    let mut engine = Engine::new(system(), EngineConfig::default());
-    engine.submit(add(0, 5));
-    engine.submit(add(4, 1));
-    let mut fork = engine.fork_at_entry(2);
-    engine.run_until_idle(100);
-    fork.run_until_idle(100);
-    assert_eq!(fork.journal(), engine.journal());
-    let first = |engine: &Engine<System>| engine.journal()[2].as_step().cloned();
-    let (ours, theirs) = (first(&engine).expect("a step"), first(&fork).expect("a step"));
-    assert!(!ours.in_command() && !theirs.in_command());
-    assert!(SharedCommand::ptr_eq(ours.command(), theirs.command()));
-    let crate::JournalEntry::Submitted(submitted) = &engine.journal()[0] else {
-        panic!("the first entry is a submission")
-    };
-    assert!(SharedCommand::ptr_eq(submitted, ours.command()));
-    // Once the fork is gone, a new submission is the journal's alone again.
-    drop(fork);
-    engine.submit(add(4, 2));
-    engine.run_until_idle(100);
-    assert_eq!(homes(&engine).last(), Some(&true));
-}
-
-#[test]
 fn the_boundary_takes_json_and_names_the_path_of_bad_input() {
     let domain = TypedDomain::new(info(), system());
     assert_eq!(domain.command_names(), ["Add"]);

@@ -113,7 +113,7 @@ fn the_state_for_some_streams_is_the_whole_state_for_those_streams() {
     engine.submit(add(8, 1));
     let (system, timeline) = (engine.system(), engine.timeline());
     let live = &engine.state().streams;
-    let queued = |queue: &imbl::Vector<crate::engine::SharedCommandOf<System>>| {
+    let queued = |queue: &imbl::Vector<crate::envelope::SharedCommand<Cmd>>| {
         queue.iter().map(|c| c.command_id).collect::<Vec<_>>()
     };
     let mut partial = 0;
