@@ -761,6 +761,17 @@ impl<C, E, R> JournalEntry<C, E, R> {
         }
     }
 
+    /// Its facts, if it recorded any: read without its cause (a step's cause is read from
+    /// its command, which every read would otherwise check is there).
+    #[inline]
+    fn facts_batch(&self) -> Option<&Batch<C, E, R>> {
+        match self {
+            JournalEntry::Step(step) => Some(&step.facts),
+            JournalEntry::Given(given) => Some(&given.facts),
+            JournalEntry::Submitted(_) => None,
+        }
+    }
+
     fn batch(&self) -> Option<(&Batch<C, E, R>, Cause)> {
         match self {
             JournalEntry::Step(step) => Some((&step.facts, Cause::of(step.command()))),
@@ -782,12 +793,12 @@ impl<C, E, R> JournalEntry<C, E, R> {
     /// How many facts this entry recorded.
     #[inline]
     pub fn fact_count(&self) -> usize {
-        self.batch().map_or(0, |(b, _)| b.len())
+        self.facts_batch().map_or(0, Batch::len)
     }
 
     /// The events this entry recorded, each with its stream version, in order.
     pub fn events(&self) -> impl Iterator<Item = (&E, u64)> {
-        let parts = self.batch().map(|(batch, _)| batch.event_parts());
+        let parts = self.facts_batch().map(Batch::event_parts);
         events_of(parts.unwrap_or((None, &[])))
     }
 
@@ -808,7 +819,7 @@ impl<C, E, R> JournalEntry<C, E, R> {
 
     /// The stream this entry recorded facts in (`None` if it recorded none).
     pub fn stream_id(&self) -> Option<&StreamId> {
-        self.batch().and_then(|(b, _)| b.stream_id.as_ref())
+        self.facts_batch().and_then(|b| b.stream_id.as_ref())
     }
 }
 
