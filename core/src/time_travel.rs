@@ -49,6 +49,10 @@ pub struct Timeline<Y: System> {
     /// in `checkpoints`).
     snapshots: Vec<Kept<Y>>,
     every: u64,
+    /// The position and the number of entries from which the next snapshot is due (the
+    /// last one's plus `every`): a push compares with them, without reading the last
+    /// snapshot.
+    due: (u64, u64),
     /// How many snapshots apart the checkpoints are, at least.
     checkpoint_every: usize,
     /// The checkpoints, in order: the first is snapshot 0's.
@@ -141,6 +145,7 @@ impl<Y: System> Timeline<Y> {
             ends: Ends::default(),
             snapshots: Vec::new(),
             every,
+            due: (0, 0),
             checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
                 .unwrap_or(1)
                 .max(1),
@@ -165,9 +170,7 @@ impl<Y: System> Timeline<Y> {
     pub fn push(&mut self, entry: EntryOf<Y>, live: &mut Projection<Y>) {
         growth::push(&mut self.journal, entry);
         self.ends.push(live.position);
-        let last = self.snapshots.last().expect("the initial snapshot");
-        if live.position - last.position >= self.every || live.entries - last.entries >= self.every
-        {
+        if live.position >= self.due.0 || live.entries >= self.due.1 {
             self.snapshot_next(live);
         }
     }
@@ -244,6 +247,15 @@ impl<Y: System> Timeline<Y> {
             growth::push(&mut self.checkpoints, Checkpoint { snapshot, streams });
         }
         self.snapshots.push(Kept::of(live));
+        self.set_due();
+    }
+
+    /// Sets when the snapshot after the last one is due.
+    fn set_due(&mut self) {
+        if let Some(last) = self.snapshots.last() {
+            let due = |at: u64| at.saturating_add(self.every);
+            self.due = (due(last.position), due(last.entries));
+        }
     }
 
     /// The projection of snapshot `index`, its streams those of the checkpoint before it
@@ -315,6 +327,7 @@ impl<Y: System> Timeline<Y> {
         for c in &mut self.checkpoints {
             c.snapshot -= usize::from(c.snapshot > 1);
         }
+        self.set_due();
         true
     }
 
