@@ -1,6 +1,9 @@
 //! [`CheckpointStreams`]: which stream states a time-travel checkpoint holds.
 
-use std::sync::Arc;
+/// A chunk as checkpoints share it: `triomphe`'s `Arc`, which keeps no weak count, so
+/// that asking whether a checkpoint's chunk is its own reads a count, where `std`'s
+/// locks it (once a stream a checkpoint takes).
+type Arc<T> = triomphe::Arc<T>;
 
 /// Ordinals a chunk covers.
 const CHUNK: usize = 64;

@@ -28,6 +28,7 @@ mod reactors;
 mod remains;
 pub mod saga;
 pub mod scenario;
+mod segmented;
 pub mod spec;
 pub mod store;
 pub mod streams;

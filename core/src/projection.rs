@@ -98,7 +98,7 @@ impl<Y: System> Projection<Y> {
         }
     }
 
-    /// A copy of this projection without its streams (a time-travel snapshot's part).
+    /// A copy of this projection without its streams (the rest of [`Clone::clone`]).
     pub(crate) fn without_streams(&self) -> Self {
         Projection {
             streams: Streams::default(),

@@ -3,12 +3,14 @@
 use crate::checkpoint::CheckpointStreams;
 use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
+use crate::envelope::SharedCommand;
 use crate::growth;
 use crate::ids::StreamId;
 use crate::journal::{At, Placed, Run};
 use crate::projection::{Projection, StreamState, StreamsOf};
+use crate::segmented::Segmented;
 use crate::streams::{SharedState, Streams};
-use crate::system::{StreamStateOf, System};
+use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use std::sync::Arc;
 
 /// How many facts (or entries) apart full snapshots of the streams map are, at least: the
@@ -43,21 +45,28 @@ pub struct Timeline<Y: System> {
     journal: Vec<EntryOf<Y>>,
     /// The global position after each journal entry.
     ends: Ends,
-    /// The kept states: a checkpoint's with its streams, the others without.
-    snapshots: Vec<Snapshot<Y>>,
+    /// The kept states, each a projection without its streams (a checkpoint's streams are
+    /// in `checkpoints`).
+    snapshots: Vec<Kept<Y>>,
     every: u64,
+    /// The position and the number of entries from which the next snapshot is due (the
+    /// last one's plus `every`): a push compares with them, without reading the last
+    /// snapshot.
+    due: (u64, u64),
     /// How many snapshots apart the checkpoints are, at least.
     checkpoint_every: usize,
-    /// The indices in `snapshots` of the checkpoints, in order (the first is 0).
-    checkpoints: Vec<usize>,
+    /// The checkpoints, in order: the first is snapshot 0's.
+    checkpoints: Vec<Checkpoint>,
     /// The id of every stream the checkpoints hold, by the stream's ordinal (its index in
     /// their arrays): a word a stream, where a map from id to ordinal took a bucket
     /// (16 bytes natively, at most 7/8 full, and a control byte). The live streams map
     /// knows each stream's ordinal ([`Streams::ordinal`]), so a reader of a few streams
     /// finds theirs there.
     ids: Vec<Option<StreamId>>,
-    /// The stream states the checkpoints hold, in the order they were kept.
-    states: Vec<SharedState<StreamStateOf<Y>>>,
+    /// The stream states the checkpoints hold, in the order they were kept: in segments,
+    /// so that growing copies none of them (a doubling `Vec` copied them all, at every
+    /// doubling, into memory the command path did not read).
+    states: Segmented<SharedState<StreamStateOf<Y>>>,
 }
 
 /// The streams a reader of a few keeps (sorted, or as given), and the live streams map
@@ -68,12 +77,64 @@ type Only<'a, Y> = (&'a [StreamId], &'a StreamsOf<Y>);
 /// ([`Timeline::take_stream_ids`]).
 pub(crate) type OrdinalsDrain = std::vec::IntoIter<Option<StreamId>>;
 
-/// A kept state: a projection without its streams and, at a checkpoint, the streams.
-struct Snapshot<Y: System> {
-    state: Projection<Y>,
-    /// At a checkpoint, the index in [`Timeline::states`] of each stream's state, by the
-    /// stream's ordinal.
-    streams: Option<CheckpointStreams>,
+/// A kept state: a projection without its streams (nor their empty map, nor the streams a
+/// reader keeps, which a restore sets), as small as what it holds: the snapshots between
+/// two checkpoints are the timeline's most numerous items.
+struct Kept<Y: System> {
+    view: ViewStateOf<Y>,
+    process: ProcessStateOf<Y>,
+    queue: imbl::Vector<SharedCommand<Y::Command>>,
+    position: u64,
+    entries: u64,
+    steps: u64,
+    commands: u64,
+}
+
+impl<Y: System> Kept<Y> {
+    /// What `live` keeps beside its streams.
+    fn of(live: &Projection<Y>) -> Self {
+        Kept {
+            view: live.view.clone(),
+            process: live.process.clone(),
+            queue: live.queue.clone(),
+            position: live.position,
+            entries: live.entries,
+            steps: live.steps,
+            commands: live.commands,
+        }
+    }
+
+    /// The projection of this state with `streams`.
+    fn with_streams(&self, streams: StreamsOf<Y>) -> Projection<Y> {
+        let Kept {
+            view,
+            process,
+            queue,
+            position,
+            entries,
+            steps,
+            commands,
+        } = self;
+        Projection {
+            streams,
+            view: view.clone(),
+            process: process.clone(),
+            queue: queue.clone(),
+            position: *position,
+            entries: *entries,
+            steps: *steps,
+            commands: *commands,
+            only: None,
+        }
+    }
+}
+
+/// A checkpoint: the snapshot it is and the streams it holds.
+struct Checkpoint {
+    /// Its index in [`Timeline::snapshots`].
+    snapshot: usize,
+    /// The index in [`Timeline::states`] of each stream's state, by the stream's ordinal.
+    streams: CheckpointStreams,
 }
 
 impl<Y: System> Timeline<Y> {
@@ -84,12 +145,13 @@ impl<Y: System> Timeline<Y> {
             ends: Ends::default(),
             snapshots: Vec::new(),
             every,
+            due: (0, 0),
             checkpoint_every: usize::try_from(CHECKPOINT_EVERY.div_ceil(every.max(1)))
                 .unwrap_or(1)
                 .max(1),
             checkpoints: Vec::new(),
             ids: Vec::new(),
-            states: Vec::new(),
+            states: Segmented::default(),
         };
         // Every stream of `initial` is kept, as if written since a checkpoint before it.
         initial.streams.mark_all_written();
@@ -108,9 +170,7 @@ impl<Y: System> Timeline<Y> {
     pub fn push(&mut self, entry: EntryOf<Y>, live: &mut Projection<Y>) {
         growth::push(&mut self.journal, entry);
         self.ends.push(live.position);
-        let last = &self.snapshots.last().expect("the initial snapshot").state;
-        if live.position - last.position >= self.every || live.entries - last.entries >= self.every
-        {
+        if live.position >= self.due.0 || live.entries >= self.due.1 {
             self.snapshot_next(live);
         }
     }
@@ -122,9 +182,9 @@ impl<Y: System> Timeline<Y> {
     #[cold]
     #[inline(never)]
     fn snapshot_next(&mut self, live: &mut Projection<Y>) {
-        let last = self.last_checkpoint();
+        let last = self.last_checkpoint().snapshot;
         let since = self.snapshots.len() - last;
-        let entries = live.entries - self.snapshots[last].state.entries;
+        let entries = live.entries - self.snapshots[last].entries;
         let copies = live.streams.rewritten() as u64;
         let checkpoint = since >= self.checkpoint_every
             && (entries >= ENTRIES_PER_COPY * copies
@@ -132,15 +192,15 @@ impl<Y: System> Timeline<Y> {
         self.snapshot(live, checkpoint);
     }
 
-    /// The index in `snapshots` of the last checkpoint.
-    fn last_checkpoint(&self) -> usize {
-        self.checkpoints.last().copied().unwrap_or(0)
+    /// The last checkpoint.
+    fn last_checkpoint(&self) -> &Checkpoint {
+        self.checkpoints.last().expect("the initial checkpoint")
     }
 
-    /// The index in `snapshots` of the checkpoint at or before snapshot `index`.
-    fn checkpoint_of(&self, index: usize) -> usize {
-        let after = self.checkpoints.partition_point(|&c| c <= index);
-        self.checkpoints[..after].last().copied().unwrap_or(0)
+    /// The checkpoint at or before snapshot `index`.
+    fn checkpoint_of(&self, index: usize) -> &Checkpoint {
+        let after = self.checkpoints.partition_point(|c| c.snapshot <= index);
+        &self.checkpoints[after.max(1) - 1]
     }
 
     /// Gives the last checkpoint its own copy of `state`, the live state of the stream of
@@ -153,10 +213,7 @@ impl<Y: System> Timeline<Y> {
         if SharedState::strong_count(state) != 2 {
             return;
         }
-        let kept = self.snapshots[self.last_checkpoint()]
-            .streams
-            .as_ref()
-            .and_then(|streams| streams.get(ordinal as usize));
+        let kept = self.last_checkpoint().streams.get(ordinal as usize);
         if let Some(held) = kept.and_then(|index| self.states.get_mut(index)) {
             if SharedState::ptr_eq(held, state) {
                 *held = SharedState::new(StreamState::clone(state));
@@ -167,19 +224,18 @@ impl<Y: System> Timeline<Y> {
     /// Keeps `live` as the next snapshot, and its streams if `checkpoint`: the last
     /// checkpoint's with the streams written since put in.
     fn snapshot(&mut self, live: &mut Projection<Y>, checkpoint: bool) {
-        let streams = checkpoint.then(|| {
+        if checkpoint {
             let mut streams = self
-                .snapshots
-                .iter()
-                .rev()
-                .find_map(|s| s.streams.clone())
+                .checkpoints
+                .last()
+                .map(|last| last.streams.clone())
                 .unwrap_or_default();
             // Every stream written has an ordinal below the live map's length: room for
             // the ids of the streams first written since the last checkpoint.
             growth::extend_to(&mut self.ids, live.streams.len(), None);
             for written in live.streams.take_written() {
                 let kept = u32::try_from(self.states.len()).unwrap_or(u32::MAX);
-                growth::push(&mut self.states, SharedState::clone(written.state));
+                self.states.push(SharedState::clone(written.state));
                 let ordinal = written.ordinal as usize;
                 let id = &mut self.ids[ordinal];
                 if id.is_none() {
@@ -187,15 +243,19 @@ impl<Y: System> Timeline<Y> {
                 }
                 streams.set(ordinal, kept);
             }
-            streams
-        });
-        if checkpoint {
-            growth::push(&mut self.checkpoints, self.snapshots.len());
+            let snapshot = self.snapshots.len();
+            growth::push(&mut self.checkpoints, Checkpoint { snapshot, streams });
         }
-        self.snapshots.push(Snapshot {
-            state: live.without_streams(),
-            streams,
-        });
+        self.snapshots.push(Kept::of(live));
+        self.set_due();
+    }
+
+    /// Sets when the snapshot after the last one is due.
+    fn set_due(&mut self) {
+        if let Some(last) = self.snapshots.last() {
+            let due = |at: u64| at.saturating_add(self.every);
+            self.due = (due(last.position), due(last.entries));
+        }
     }
 
     /// The projection of snapshot `index`, its streams those of the checkpoint before it
@@ -204,10 +264,10 @@ impl<Y: System> Timeline<Y> {
     /// million facts, where the reader wants one).
     fn restore(&self, system: &Y, index: usize, only: Option<Only<'_, Y>>) -> Projection<Y> {
         let checkpoint = self.checkpoint_of(index);
-        let mut state = self.snapshots[index].state.without_streams();
-        let base = &self.snapshots[checkpoint];
-        let mut streams = self.checkpoint_streams(base, only);
-        for entry in &self.journal[base.state.entries as usize..state.entries as usize] {
+        let mut state = self.snapshots[index].with_streams(Streams::default());
+        let base = &self.snapshots[checkpoint.snapshot];
+        let mut streams = self.checkpoint_streams(&checkpoint.streams, only);
+        for entry in &self.journal[base.entries as usize..state.entries as usize] {
             let Some(stream) = entry.stream_id() else {
                 continue;
             };
@@ -227,15 +287,12 @@ impl<Y: System> Timeline<Y> {
         state
     }
 
-    /// The streams `checkpoint` holds: all of them, or those in `only`.
+    /// The streams a checkpoint holds (`kept`): all of them, or those in `only`.
     fn checkpoint_streams(
         &self,
-        checkpoint: &Snapshot<Y>,
+        kept: &CheckpointStreams,
         only: Option<Only<'_, Y>>,
     ) -> StreamsOf<Y> {
-        let Some(kept) = &checkpoint.streams else {
-            return Streams::default();
-        };
         let mut streams = Streams::with_capacity(only.map_or(kept.len(), |(ids, _)| ids.len()));
         let mut put = |id: &StreamId, ordinal: u32| {
             if let Some(state) = kept.get(ordinal as usize).and_then(|i| self.states.get(i)) {
@@ -266,10 +323,11 @@ impl<Y: System> Timeline<Y> {
         self.snapshots.remove(1);
         // The checkpoints after it move down one; a snapshot whose checkpoint it was
         // restores from the one before, with more entries folded.
-        self.checkpoints.retain(|&c| c != 1);
+        self.checkpoints.retain(|c| c.snapshot != 1);
         for c in &mut self.checkpoints {
-            *c -= usize::from(*c > 1);
+            c.snapshot -= usize::from(c.snapshot > 1);
         }
+        self.set_due();
         true
     }
 
@@ -306,7 +364,7 @@ impl<Y: System> Timeline<Y> {
     /// How many journal entries each checkpoint comes after, in order.
     #[cfg(test)]
     pub(crate) fn checkpoint_entries(&self) -> Vec<u64> {
-        let entries = |&c: &usize| self.snapshots[c].state.entries;
+        let entries = |c: &Checkpoint| self.snapshots[c.snapshot].entries;
         self.checkpoints.iter().map(entries).collect()
     }
 
@@ -447,7 +505,7 @@ impl<Y: System> Timeline<Y> {
         let entries = entries.min(self.journal.len());
         let start = self
             .snapshots
-            .partition_point(|s| s.state.entries <= entries as u64)
+            .partition_point(|s| s.entries <= entries as u64)
             - 1;
         let sorted: Option<Arc<[StreamId]>> = only.map(|(streams, _)| {
             let mut ids = streams.to_vec();
