@@ -72,16 +72,22 @@ test("an invalid command shows command-error with its JSON path and submits noth
   assert.deepEqual(errors, []);
 });
 
-test("step mode: a fault injected at the restaurant's accept step compensates like a real rejection", async () => {
-  const { page, errors } = await open(env);
+/** In step mode, the happy path's order placed and stepped until the fulfilment process
+ * has queued the restaurant's accept; its queue item. */
+async function acceptQueued(page) {
   await choose(page, "run-mode", "step");
   const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");
   for (const command of [create, openCmd, place]) await submit(page, command);
-  // Step until the fulfilment process has queued the restaurant's accept.
   const accept = page.getByTestId("queue-item").filter({ hasText: "accept_order" });
   for (let i = 0; i < 20 && (await accept.count()) === 0; i++) {
     await page.getByTestId("step-button").click();
   }
+  return accept;
+}
+
+test("step mode: a fault injected at the restaurant's accept step compensates like a real rejection", async () => {
+  const { page, errors } = await open(env);
+  const accept = await acceptQueued(page);
   assert.equal(await accept.count(), 1, "the accept command waits in the queue");
   await page.screenshot({ path: shots + "step-queue.png" });
   await accept.getByTestId("inject-button").click();
@@ -293,11 +299,7 @@ test("closing a dialog gives the focus back to where it was: the ? button, the l
 
 test("a fault's editor closed by Esc or Cancel leaves the focus on its ⚡ button", async () => {
   const { page, errors } = await open(env);
-  await choose(page, "run-mode", "step");
-  const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");
-  for (const command of [create, openCmd, place]) await submit(page, command);
-  const accept = page.getByTestId("queue-item").filter({ hasText: "accept_order" });
-  for (let i = 0; i < 20 && (await accept.count()) === 0; i++) await page.getByTestId("step-button").click();
+  const accept = await acceptQueued(page);
   const button = accept.getByTestId("inject-button");
   const onButton = () => button.evaluate((b) => document.activeElement === b);
   for (const close of ["Escape", "Cancel"]) {
@@ -310,6 +312,19 @@ test("a fault's editor closed by Esc or Cancel leaves the focus on its ⚡ butto
     await page.getByTestId("inject-json").waitFor({ state: "detached" });
     assert.ok(await onButton(), `after ${close}, the focus is on the ⚡ button`);
   }
+  assert.deepEqual(errors, []);
+});
+
+test("the log's filter bar keeps its place when the first fact arrives: the flow toggle waits, disabled", async () => {
+  const { page, errors } = await open(env);
+  const ids = ["log-filter", "log-kind-filter", "log-origin-filter", "log-stream-filter", "log-flow-filter"];
+  const boxes = () => Promise.all(ids.map((id) => page.getByTestId(id).boundingBox()));
+  const before = await boxes();
+  assert.ok(await page.getByTestId("log-flow-filter").isDisabled(), "no flow to show yet");
+  await submit(page, scenarioCommands("restaurant", "happy-path")[0]);
+  await waitForHead(page, 1);
+  await page.waitForFunction(() => !document.querySelector("[data-testid=log-flow-filter]").disabled);
+  assert.deepEqual(await boxes(), before, "no field of the bar moved");
   assert.deepEqual(errors, []);
 });
 
