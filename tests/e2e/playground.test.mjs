@@ -72,16 +72,22 @@ test("an invalid command shows command-error with its JSON path and submits noth
   assert.deepEqual(errors, []);
 });
 
-test("step mode: a fault injected at the restaurant's accept step compensates like a real rejection", async () => {
-  const { page, errors } = await open(env);
+/** In step mode, the happy path's order placed and stepped until the fulfilment process
+ * has queued the restaurant's accept; its queue item. */
+async function acceptQueued(page) {
   await choose(page, "run-mode", "step");
   const [create, openCmd, place] = scenarioCommands("restaurant", "happy-path");
   for (const command of [create, openCmd, place]) await submit(page, command);
-  // Step until the fulfilment process has queued the restaurant's accept.
   const accept = page.getByTestId("queue-item").filter({ hasText: "accept_order" });
   for (let i = 0; i < 20 && (await accept.count()) === 0; i++) {
     await page.getByTestId("step-button").click();
   }
+  return accept;
+}
+
+test("step mode: a fault injected at the restaurant's accept step compensates like a real rejection", async () => {
+  const { page, errors } = await open(env);
+  const accept = await acceptQueued(page);
   assert.equal(await accept.count(), 1, "the accept command waits in the queue");
   await page.screenshot({ path: shots + "step-queue.png" });
   await accept.getByTestId("inject-button").click();
@@ -257,6 +263,85 @@ test("keyboard: ? lists the shortcuts, Esc closes, / focuses the filter, no shor
   assert.equal(await page.getByTestId("shortcuts").count(), 0, "typing ? in a field is text");
   assert.equal(await page.getByTestId("log-filter").inputValue(), "?");
   assert.deepEqual(errors, []);
+});
+
+test("closing a dialog gives the focus back to where it was: the ? button, the log, the specs button", async () => {
+  const { page, errors } = await open(env);
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return e.dataset.testid ?? e.getAttribute("aria-label") ?? e.tagName;
+  });
+  // The ? button, by the keyboard: Enter opens, the close button takes the focus, Esc
+  // closes and the focus is on the ? button again (not lost to the page's body).
+  const help = page.getByRole("button", { name: "Keyboard shortcuts (?)" });
+  await help.focus();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("shortcuts").waitFor();
+  assert.equal(await focused(), "Close");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.getByTestId("shortcuts").count(), 0);
+  assert.equal(await focused(), "Keyboard shortcuts (?)");
+  // The ? key pressed in the log: back in the log.
+  await page.getByTestId("log").focus();
+  const inLog = await focused();
+  await page.keyboard.press("?");
+  await page.getByTestId("shortcuts").waitFor();
+  await page.keyboard.press("Escape");
+  assert.equal(await focused(), inLog);
+  // The specs dialog closed by its button: the specs button has the focus again.
+  await page.getByTestId("specs-button").click();
+  await page.getByTestId("specs").waitFor();
+  await page.getByTestId("specs").getByRole("button", { name: "Close" }).click();
+  assert.equal(await page.getByTestId("specs").count(), 0);
+  assert.equal(await focused(), "specs-button");
+  assert.deepEqual(errors, []);
+});
+
+test("a fault's editor closed by Esc or Cancel leaves the focus on its ⚡ button", async () => {
+  const { page, errors } = await open(env);
+  const accept = await acceptQueued(page);
+  const button = accept.getByTestId("inject-button");
+  const onButton = () => button.evaluate((b) => document.activeElement === b);
+  for (const close of ["Escape", "Cancel"]) {
+    await button.focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("inject-json").waitFor();
+    assert.equal(await onButton(), false, "the editor takes the focus");
+    if (close === "Escape") await page.keyboard.press("Escape");
+    else await accept.getByRole("button", { name: "Cancel" }).click();
+    await page.getByTestId("inject-json").waitFor({ state: "detached" });
+    assert.ok(await onButton(), `after ${close}, the focus is on the ⚡ button`);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test("the log's filter bar keeps its place when the first fact arrives: the flow toggle waits, disabled", async () => {
+  const { page, errors } = await open(env);
+  const ids = ["log-filter", "log-kind-filter", "log-origin-filter", "log-stream-filter", "log-flow-filter"];
+  const boxes = () => Promise.all(ids.map((id) => page.getByTestId(id).boundingBox()));
+  const before = await boxes();
+  assert.ok(await page.getByTestId("log-flow-filter").isDisabled(), "no flow to show yet");
+  await submit(page, scenarioCommands("restaurant", "happy-path")[0]);
+  await waitForHead(page, 1);
+  await page.waitForFunction(() => !document.querySelector("[data-testid=log-flow-filter]").disabled);
+  assert.deepEqual(await boxes(), before, "no field of the bar moved");
+  assert.deepEqual(errors, []);
+});
+
+test("message names are whole in the log at 1280×720, the longest of the happy path included", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=log-row]").length >= 9);
+  const names = await page.$$eval("[data-testid=log-row] .log-message-name", (cells) =>
+    cells.map((c) => ({ name: c.textContent, fits: c.scrollWidth <= c.clientWidth })));
+  for (const longest of ["kitchen_ticket_created", "order_ready_for_pickup"]) {
+    assert.ok(names.some((n) => n.name === longest), `${longest} in ${JSON.stringify(names)}`);
+  }
+  assert.deepEqual(names.filter((n) => !n.fits), [], "no name is cut");
+  await page.screenshot({ path: shots + "names-1280.png" });
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test("the panels' edges move with the pointer and the arrow keys, and stay where they were put after a reload", async () => {

@@ -312,8 +312,15 @@ async fn clicking_or_pressing_enter_on_a_node_selects_its_fact() {
 
     let placed = node_named(&root, "order.order_placed");
     let position: u64 = attr(&placed, "data-position").parse().unwrap();
-    assert_eq!(attr(&placed, "tabindex"), "0");
+    // Every node is a button; the flow is one stop of the tab order: with nothing
+    // selected, its first node (the arrow keys move from there).
+    assert_eq!(attr(&placed, "tabindex"), "-1");
     assert_eq!(attr(&placed, "role"), "button");
+    let stops: Vec<String> = all(&root, "[data-testid=trace-node][tabindex='0']")
+        .iter()
+        .map(|n| attr(n, "data-column"))
+        .collect();
+    assert_eq!(stops, ["0"], "one tab stop, the first node");
     let label = attr(&placed, "aria-label");
     assert!(label.contains("event order_placed in order-o2"), "{label}");
     click(&placed);
@@ -363,6 +370,12 @@ async fn the_selected_node_is_highlighted_and_nodes_after_the_cursor_are_dimmed(
     assert_eq!(selected.len(), 1);
     assert_eq!(attr(&selected[0], "data-kind"), "rejection");
     assert_eq!(attr(&selected[0], "aria-pressed"), "true");
+    // The selected node is the flow's stop in the tab order, and the only one.
+    assert_eq!(attr(&selected[0], "tabindex"), "0");
+    assert_eq!(
+        all(&root, "[data-testid=trace-node][tabindex='0']").len(),
+        1
+    );
     for node in all(&root, "[data-testid=trace-node]") {
         let dimmed = has_class(&node, "trace-after");
         let position: Option<u64> = attr(&node, "data-position").parse().ok();

@@ -1,8 +1,9 @@
 //! A modal dialog over the page: a title, a close button, a backdrop that closes it on
 //! click. Esc closes it too (the page's shortcuts), and the page gives the close button the
-//! focus when a dialog opens ([`use_focus_on_open`]).
+//! focus when a dialog opens and the focus back when it closes ([`use_focus_on_open`]).
 
 use crate::effect::use_effect_on;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// What a [`dialog`] shows and does.
@@ -43,14 +44,42 @@ pub fn dialog(props: DialogProps, children: Html) -> Html {
 }
 
 /// Gives `close_button` (a [`dialog`]'s) the focus after each render where `open` changed
-/// to something (a dialog opened, or another one replaced it).
+/// to something (a dialog opened, or another one replaced it), and gives the focus back to
+/// what had it before the dialog opened (the `?` button, a log row, a panel) once `open`
+/// is `None` again: closing a dialog with Esc or its button leaves a keyboard user where
+/// they were, not at the top of the page.
 #[hook]
 pub fn use_focus_on_open<T: PartialEq + 'static>(open: Option<T>, close_button: NodeRef) {
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     use_effect_on(open, move |open| {
         let button = close_button.cast::<web_sys::HtmlElement>();
-        if let (Some(_), Some(button)) = (open, button) {
-            // Focus is a convenience; a refusal changes nothing.
-            let _ = button.focus();
+        match (open, button) {
+            (Some(_), Some(button)) => {
+                // The opener, kept once: a dialog that replaces another keeps the first
+                // one's opener.
+                if opener.borrow().is_none() {
+                    *opener.borrow_mut() = focused().filter(|e| *e != button);
+                }
+                // Focus is a convenience; a refusal changes nothing.
+                let _ = button.focus();
+            }
+            (None, _) => {
+                let back = opener.borrow_mut().take();
+                if let Some(back) = back.filter(|e| e.is_connected()) {
+                    let _ = back.focus();
+                }
+            }
+            (Some(_), None) => {}
         }
     });
+}
+
+/// The element that has the focus, if not the page's body.
+fn focused() -> Option<web_sys::HtmlElement> {
+    let document = web_sys::window()?.document()?;
+    let active = document.active_element()?;
+    if document.body().is_some_and(|body| *body == active) {
+        return None;
+    }
+    active.dyn_into().ok()
 }

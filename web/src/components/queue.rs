@@ -280,18 +280,28 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
             draft.value.clone(),
             problem.is_none(),
         );
+        let root = root.clone();
         Callback::from(move |_: MouseEvent| {
             if valid {
+                focus_inject_button(&root);
                 on_submit.emit((id, value.clone()));
             }
         })
     };
+    // Cancel and Esc close the editor with the focus on the ⚡ button that opened it.
+    let cancel = {
+        let (on_cancel, root) = (props.on_cancel.clone(), root.clone());
+        Callback::from(move |()| {
+            focus_inject_button(&root);
+            on_cancel.emit(());
+        })
+    };
     let onkeydown = {
-        let on_cancel = props.on_cancel.clone();
+        let cancel = cancel.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.prevent_default();
-                on_cancel.emit(());
+                cancel.emit(());
             }
         })
     };
@@ -335,11 +345,30 @@ pub fn InjectEditor(props: &InjectEditorProps) -> Html {
                     disabled={problem.is_some()} onclick={submit}>
                     { "⚡ Inject fault" }
                 </button>
-                <button type="button" class="queue-cancel" onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
+                <button type="button" class="queue-cancel" onclick={cancel.reform(|_: MouseEvent| ())}>
                     { "Cancel" }
                 </button>
                 <span class="queue-hint"><kbd>{ "Esc" }</kbd>{ " cancels" }</span>
             </div>
         </div>
+    }
+}
+
+/// Gives the focus to the ⚡ button of the queued command whose fault editor is `editor`,
+/// before the editor goes: closing it (Cancel, Esc, Inject) leaves a keyboard user on the
+/// button that opened it rather than at the top of the page.
+fn focus_inject_button(editor: &NodeRef) {
+    let button = editor
+        .cast::<web_sys::Element>()
+        .and_then(|e| e.parent_element())
+        .and_then(|item| {
+            item.query_selector("[data-testid=inject-button]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(button) = button {
+        // Focus is a convenience; a refusal changes nothing.
+        let _ = button.focus();
     }
 }

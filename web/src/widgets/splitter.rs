@@ -257,9 +257,17 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// A drag under way: the share the pointer asked for last, and the listeners that follow
-/// the pointer until it is released (they go with the drag).
+/// A drag under way: the grid as measured when it began, the share the pointer asked for
+/// last, and the listeners that follow the pointer until it is released (they go with the
+/// drag).
+///
+/// The grid is measured once, at the press: a move then reads no layout. Measured at each
+/// move, it forced the browser to lay the page out inside the move's event, on top of the
+/// frame's own layout, since the move before had changed the grid's tracks. What a move
+/// reads does not change during a drag: the grid's box and gaps are not the splitter's to
+/// change, and the tracks it moves share a sum that stays (the limits read only that sum).
 struct Drag {
+    grid: Measure,
     last: Option<f64>,
     _listeners: [EventListener; 3],
 }
@@ -323,17 +331,17 @@ pub fn splitter(props: &SplitterProps) -> Html {
             let Some(element) = node.cast::<HtmlElement>().filter(|_| event.button() == 0) else {
                 return;
             };
+            let Some(measured) = grid().and_then(|grid| split.measure(&grid)) else {
+                return;
+            };
             let _ = element.set_pointer_capture(event.pointer_id());
             // A drag focuses the separator, as a click on a control would.
             let _ = element.focus();
             event.prevent_default();
             let follow = {
-                let (grid, drag, set) = (grid.clone(), drag.clone(), set.clone());
+                let (drag, set) = (drag.clone(), set.clone());
                 EventListener::new(&element, "pointermove", move |event| {
                     let Some(event) = event.dyn_ref::<PointerEvent>() else {
-                        return;
-                    };
-                    let Some(measure) = grid().and_then(|grid| split.measure(&grid)) else {
                         return;
                     };
                     let at = if split.vertical() {
@@ -341,10 +349,14 @@ pub fn splitter(props: &SplitterProps) -> Html {
                     } else {
                         event.client_y()
                     };
-                    let share = split.share_at(&measure, at.into());
-                    if let Some(drag) = drag.borrow_mut().as_mut() {
-                        drag.last = Some(share);
-                    }
+                    let share = match drag.borrow_mut().as_mut() {
+                        Some(drag) => {
+                            let share = split.share_at(&drag.grid, at.into());
+                            drag.last = Some(share);
+                            share
+                        }
+                        None => return,
+                    };
                     set(Some(share), false);
                 })
             };
@@ -358,6 +370,7 @@ pub fn splitter(props: &SplitterProps) -> Html {
             };
             let listeners = [follow, release("pointerup"), release("pointercancel")];
             *drag.borrow_mut() = Some(Drag {
+                grid: measured,
                 last: *share.borrow(),
                 _listeners: listeners,
             });
@@ -374,10 +387,14 @@ pub fn splitter(props: &SplitterProps) -> Html {
     };
     let current = share.borrow().unwrap_or_else(|| split.default_share());
     // What a screen reader announces as the range: the grid's own limits once it is laid
-    // out (measured again at each of the splitter's renders: a move, a key, a reset).
-    let (low, high) = grid()
-        .and_then(|grid| split.measure(&grid))
-        .map_or_else(|| split.bounds(), |measure| split.limits(&measure));
+    // out (measured again at each of the splitter's renders: a key, a reset; during a drag,
+    // the grid as its press measured it, so that a move's render reads no layout).
+    let (low, high) = match drag.borrow().as_ref() {
+        Some(drag) => split.limits(&drag.grid),
+        None => grid()
+            .and_then(|grid| split.measure(&grid))
+            .map_or_else(|| split.bounds(), |measure| split.limits(&measure)),
+    };
     let onkeydown = {
         let (set, share) = (set.clone(), share.clone());
         Callback::from(move |event: KeyboardEvent| {

@@ -240,18 +240,19 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
                 />
                 <StreamChoices streams={props.streams.clone()} />
             </label>
-            if props.flow.is_some() || flow_only {
-                <button
-                    type="button"
-                    class={classes!("log-flow-toggle", flow_only.then_some("log-flow-toggle-on"))}
-                    data-testid="log-flow-filter"
-                    aria-pressed={flow_only.to_string()}
-                    title="show only the facts of the selected row's flow (same correlation id)"
-                    onclick={onflow}
-                >
-                    { "this flow only" }
-                </button>
-            }
+            // Always there, disabled until a row (a flow) is selected: the bar's fields do
+            // not shift when the first fact arrives or the selection goes.
+            <button
+                type="button"
+                class={classes!("log-flow-toggle", flow_only.then_some("log-flow-toggle-on"))}
+                data-testid="log-flow-filter"
+                aria-pressed={flow_only.to_string()}
+                disabled={props.flow.is_none() && !flow_only}
+                title="show only the facts of the selected row's flow (same correlation id)"
+                onclick={onflow}
+            >
+                { "this flow only" }
+            </button>
             if !props.filter.is_empty() {
                 <button type="button" class="log-filter-clear" onclick={onclear} title="clear every filter">
                     { "clear" }

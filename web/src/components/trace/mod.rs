@@ -5,8 +5,9 @@
 //! time-travel cursor are dimmed, nodes that just appeared flash briefly, and hovering
 //! (or focusing) a node highlights its lineage: what caused it and what it caused.
 //!
-//! Keyboard: every node is a button (Tab reaches it); Left / Right move to the node
-//! before / after it in time, Home / End to the first / last.
+//! Keyboard: every node is a button; the flow is one stop of the tab order (the selected
+//! node, else the first); Left / Right move to the node before / after it in time, Home /
+//! End to the first / last.
 //!
 //! Selecting: clicking (or Enter / Space on) a fact selects its position through
 //! `on_select`; a command selects its first fact the same way, and a command that
@@ -25,7 +26,7 @@ pub mod tone;
 use crate::browser::next_frame::NextFrame;
 use crate::effect::use_effect_on;
 use arrivals::{node_key, Arrivals, NodeKey};
-use decider_core::boundary::FlowView;
+use decider_core::boundary::{FlowNode, FlowView};
 use decider_core::Id;
 use scrolling::Follow;
 use std::collections::HashSet;
@@ -161,6 +162,8 @@ fn swimlanes(
         Callback::from(move |index| traced.set(index))
     };
     let id = flow.correlation_id.to_string();
+    let is_selected = |node: &FlowNode| node.position.is_some() && node.position == props.selected;
+    let tab_stop = flow.nodes.iter().position(is_selected).unwrap_or(0);
     html! {
         <div class="trace-canvas">
             <div class="trace-lanes">
@@ -181,12 +184,13 @@ fn swimlanes(
                 <g class="trace-nodes">
                     { for flow.nodes.iter().enumerate().map(|(i, node)| {
                         let state = node::NodeState {
-                            selected: node.position.is_some() && node.position == props.selected,
+                            selected: is_selected(node),
                             after: after[i],
                             fresh: fresh.contains(&node_key(node)),
                             pick: timing::pick(flow, &first, i),
                             traced: lineage[i],
                             on_trace: on_trace.clone(),
+                            tab_stop: i == tab_stop,
                         };
                         node::node_view(props, flow, node, state)
                     }) }

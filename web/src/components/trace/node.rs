@@ -30,6 +30,9 @@ pub(super) struct NodeState {
     pub(super) traced: bool,
     /// Hovering or focusing it (`Some` of its column) or leaving it (`None`).
     pub(super) on_trace: Callback<Option<usize>>,
+    /// It is the flow's one stop in the page's tab order (the selected node, else the
+    /// first): Tab crosses a flow of any length in one stop, the arrow keys move inside it.
+    pub(super) tab_stop: bool,
 }
 
 /// One node: a rounded box with its glyph and short name, its failure under it, its full
@@ -104,7 +107,7 @@ pub(super) fn node_view(
             data-position={node.position.map(|p| p.to_string())}
             data-column={node.column.to_string()}
             transform={format!("translate({x} {y})")}
-            tabindex="0" role="button" aria-label={aria_label(node, tone, lane)}
+            tabindex={if state.tab_stop { "0" } else { "-1" }} role="button" aria-label={aria_label(node, tone, lane)}
             aria-pressed={state.selected.to_string()}
             {onclick} {onkeydown} {onmouseenter} {onmouseleave} {onfocus} {onblur}>
             <title>{tooltip(node, tone, lane)}</title>
