@@ -305,6 +305,49 @@ async fn a_rejected_order_is_drawn_in_one_lane_per_stream_and_saga_with_its_comp
 }
 
 #[wasm_bindgen_test]
+async fn a_name_longer_than_its_box_is_squeezed_into_it_whole() {
+    let flow = compensated_flow();
+    let (root, _handle) = mount(Emitted::default().props(Some(flow), None, None)).await;
+    let label = |name: &str| {
+        let node = node_named(&root, name);
+        let text = node.query_selector("text.trace-label").unwrap().unwrap();
+        let frame = node.query_selector("rect.trace-box").unwrap().unwrap();
+        (text, frame)
+    };
+    // A short name keeps its natural width.
+    let (take, _) = label("payment.take_payment");
+    assert_eq!(attr(&take, "textLength"), "");
+    assert!(take.text_content().unwrap().ends_with(" take_payment"));
+    // A longer one is shown whole, drawn inside its box.
+    for (name, short) in [
+        ("payment.payment_refunded", "payment_refunded"),
+        ("order.order_cancelled", "order_cancelled"),
+        ("payment.refund_payment", "refund_payment"),
+    ] {
+        let (text, frame) = label(name);
+        assert!(
+            text.text_content().unwrap().ends_with(&format!(" {short}")),
+            "{name}"
+        );
+        assert_eq!(attr(&text, "lengthAdjust"), "spacingAndGlyphs", "{name}");
+        let (text, frame) = (
+            text.get_bounding_client_rect(),
+            frame.get_bounding_client_rect(),
+        );
+        assert!(
+            text.right() <= frame.right() - 2.0,
+            "{name}: {} > {}",
+            text.right(),
+            frame.right()
+        );
+    }
+    assert_eq!(
+        shorten_end("kitchen_ticket_cancelled", 18),
+        "kitchen_ticket_ca…"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn clicking_or_pressing_enter_on_a_node_selects_its_fact() {
     let flow = compensated_flow();
     let emitted = Emitted::default();

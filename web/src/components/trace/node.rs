@@ -11,8 +11,14 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, SvgElement};
 use yew::prelude::*;
 
-/// The longest message name shown whole in a node.
+/// The longest message name drawn at its natural width in a node.
 const NODE_NAME_CHARS: usize = 13;
+/// The longest message name shown whole: from `NODE_NAME_CHARS` up to this, the label is
+/// squeezed into the box (SVG `textLength`); a longer name is cut, then squeezed.
+const SQUEEZED_NAME_CHARS: usize = 18;
+/// The width a squeezed label (glyph, space and name) is drawn to: the box less the
+/// label's inset on either side.
+const SQUEEZED_LABEL_W: f64 = NODE_W - 14.0;
 /// The longest failure note shown whole under a node.
 const FAILURE_CHARS: usize = 20;
 
@@ -46,6 +52,7 @@ pub(super) fn node_view(
     let tone = Tone::of(node);
     let lane = flow.lanes.get(node.lane).map_or("", |l| l.name.as_str());
     let short = tone::short_name(&node.name);
+    let squeezed = short.chars().count() > NODE_NAME_CHARS;
     let (x, y) = layout::node_origin(node.column, node.lane);
     let activate = {
         let (on_fact, on_command) = (props.on_select.clone(), props.on_select_command.clone());
@@ -115,9 +122,11 @@ pub(super) fn node_view(
                 rx="5" ry="5" stroke-dasharray={node.pending.then_some("4 3")} />
             // A nested <svg> clips the label to the box, whatever the font.
             <svg class="trace-clip" width={(NODE_W - 4.0).to_string()} height={NODE_H.to_string()}>
-                <text class="trace-label" x="6" y="16">
+                <text class="trace-label" x="6" y="16"
+                    textLength={squeezed.then(|| SQUEEZED_LABEL_W.to_string())}
+                    lengthAdjust={squeezed.then_some("spacingAndGlyphs")}>
                     <tspan class="trace-glyph">{tone.glyph()}</tspan>
-                    {" "}{text::shorten_end(short, NODE_NAME_CHARS)}
+                    {" "}{text::shorten_end(short, SQUEEZED_NAME_CHARS)}
                 </text>
             </svg>
             if let Some(failure) = &node.failure {
