@@ -235,31 +235,17 @@ struct Later<C, E, R> {
     queued: Box<[SharedCommand<C>]>,
 }
 
-/// What a [`Batch`] holds beyond its first fact and a single reaction to it, in the box
-/// few batches have. Its two common cases, several reactions to the first fact (a
-/// compensation's refund and cancellation) or facts after the first, are that one slice
-/// alone (a tag and a slice, 24 bytes, where all three parts took 40); anything else is
-/// the [`Parts`] whole. One content has one form ([`More::from_parts`]), so the derived
-/// equality compares contents.
+/// What a [`Batch`] holds beyond its first fact and a single reaction to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum More<C, E, R> {
-    /// The commands queued in reaction to the first fact, two or more, and nothing else.
-    Reactions(Box<[SharedCommand<C>]>),
-    /// The facts after the first, and nothing else.
-    Rest(Box<[Later<C, E, R>]>),
-    /// Both, or something rare.
-    All(Box<Parts<C, E, R>>),
-}
-
-/// Everything a [`More`] can hold.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Parts<C, E, R> {
+struct More<C, E, R> {
     /// The commands queued in reaction to the first fact, when there are two or more.
     reactions: Box<[SharedCommand<C>]>,
     /// The facts after the first.
     rest: Box<[Later<C, E, R>]>,
-    /// What almost no step has.
-    rare: Rare<C>,
+    /// What almost no step has, in one box of its own: a step of several facts or
+    /// reactions, the common user of `more`, pays a word for it (in wasm `More` is 20
+    /// bytes, where a box for each of the three parts made 28).
+    rare: Option<Box<Rare<C>>>,
 }
 
 /// What almost no batch has: a step's failure or injection, numbers beyond 32 bits.
@@ -287,84 +273,35 @@ impl<C> Rare<C> {
     }
 }
 
-impl<C, E, R> Parts<C, E, R> {
-    /// Nothing.
+impl<C, E, R> More<C, E, R> {
+    /// Nothing more.
     fn none() -> Self {
-        Parts {
+        More {
             reactions: Box::default(),
             rest: Box::default(),
-            rare: Rare::NONE,
-        }
-    }
-}
-
-impl<C, E, R> More<C, E, R> {
-    /// The one form of `parts`: `None` if they hold nothing, a slice alone if that is all
-    /// they hold.
-    fn from_parts(parts: Parts<C, E, R>) -> Option<Self> {
-        let (reactions, rest) = (!parts.reactions.is_empty(), !parts.rest.is_empty());
-        if !parts.rare.is_none() || (reactions && rest) {
-            return Some(More::All(Box::new(parts)));
-        }
-        Some(match parts {
-            Parts {
-                reactions: list, ..
-            } if reactions => More::Reactions(list),
-            Parts { rest: list, .. } if rest => More::Rest(list),
-            _ => return None,
-        })
-    }
-
-    /// What it holds, as parts.
-    fn into_parts(self) -> Parts<C, E, R> {
-        match self {
-            More::Reactions(reactions) => Parts {
-                reactions,
-                ..Parts::none()
-            },
-            More::Rest(rest) => Parts {
-                rest,
-                ..Parts::none()
-            },
-            More::All(parts) => *parts,
+            rare: None,
         }
     }
 
-    /// The commands queued in reaction to the first fact (empty unless two or more).
-    #[inline]
-    fn reactions(&self) -> &[SharedCommand<C>] {
-        match self {
-            More::Reactions(reactions) => reactions,
-            More::Rest(_) => &[],
-            More::All(parts) => &parts.reactions,
-        }
+    /// Whether it holds nothing.
+    fn is_none(&self) -> bool {
+        self.reactions.is_empty() && self.rest.is_empty() && self.rare.is_none()
     }
 
-    /// The facts after the first.
-    #[inline]
-    fn rest(&self) -> &[Later<C, E, R>] {
-        match self {
-            More::Rest(rest) => rest,
-            More::Reactions(_) => &[],
-            More::All(parts) => &parts.rest,
-        }
-    }
-
-    /// The facts after the first, to change their reactions.
-    fn rest_mut(&mut self) -> &mut [Later<C, E, R>] {
-        match self {
-            More::Rest(rest) => rest,
-            More::Reactions(_) => &mut [],
-            More::All(parts) => &mut parts.rest,
-        }
-    }
-
-    /// The rare parts, if it holds any.
-    #[inline]
+    /// The rare parts.
     fn rare(&self) -> Option<&Rare<C>> {
-        match self {
-            More::All(parts) => Some(&parts.rare),
-            More::Reactions(_) | More::Rest(_) => None,
+        self.rare.as_deref()
+    }
+
+    /// The rare parts, their box made if it was not.
+    fn rare_mut(&mut self) -> &mut Rare<C> {
+        self.rare.get_or_insert_with(|| Box::new(Rare::NONE))
+    }
+
+    /// Drops the box of rare parts if it holds nothing.
+    fn tidy(&mut self) {
+        if self.rare.as_ref().is_some_and(|rare| rare.is_none()) {
+            self.rare = None;
         }
     }
 }
@@ -485,7 +422,12 @@ impl<C, E, R> Batch<C, E, R> {
             stamp: narrow.unwrap_or(Stamp::ZERO),
             first: Some(FactData { id, kind }),
             reaction: None,
-            more: rest.map(|rest| Box::new(More::Rest(rest))),
+            more: rest.map(|rest| {
+                Box::new(More {
+                    rest,
+                    ..More::none()
+                })
+            }),
             command: None,
         };
         if narrow.is_none() {
@@ -517,7 +459,7 @@ impl<C, E, R> Batch<C, E, R> {
     #[cold]
     #[inline(never)]
     fn keep_wide(&mut self, numbers: Numbers) {
-        self.change_more(|parts| parts.rare.wide = Some(numbers));
+        self.more_mut().rare_mut().wide = Some(numbers);
     }
 
     /// The step's ordinal and the first fact's stream version.
@@ -546,9 +488,11 @@ impl<C, E, R> Batch<C, E, R> {
     fn set_numbers(&mut self, numbers: Numbers) {
         let narrow = Stamp::narrow(numbers);
         self.stamp = narrow.unwrap_or(Stamp::ZERO);
-        let wide = narrow.is_none().then_some(numbers);
-        if wide != self.rare().and_then(|rare| rare.wide) {
-            self.change_more(|parts| parts.rare.wide = wide);
+        if narrow.is_none() || self.more.is_some() {
+            let more = self.more_mut();
+            more.rare_mut().wide = narrow.is_none().then_some(numbers);
+            more.tidy();
+            self.tidy();
         }
     }
 
@@ -558,15 +502,16 @@ impl<C, E, R> Batch<C, E, R> {
         self.more.as_ref()?.rare()
     }
 
-    /// Changes what few batches have, then keeps it in its one form (none at all if it
-    /// holds nothing): the one layout of a batch's contents.
-    fn change_more(&mut self, change: impl FnOnce(&mut Parts<C, E, R>)) {
-        let mut parts = self
-            .more
-            .take()
-            .map_or_else(Parts::none, |more| more.into_parts());
-        change(&mut parts);
-        self.more = More::from_parts(parts).map(Box::new);
+    /// The allocation for what few batches have, made if it was not.
+    fn more_mut(&mut self) -> &mut More<C, E, R> {
+        self.more.get_or_insert_with(|| Box::new(More::none()))
+    }
+
+    /// Drops `more` if it holds nothing: the one layout of a batch's contents.
+    fn tidy(&mut self) {
+        if self.more.as_ref().is_some_and(|more| more.is_none()) {
+            self.more = None;
+        }
     }
 
     /// The number of facts.
@@ -576,14 +521,14 @@ impl<C, E, R> Batch<C, E, R> {
 
     /// The facts after the first.
     fn rest(&self) -> &[Later<C, E, R>] {
-        self.more.as_ref().map_or(&[][..], |more| more.rest())
+        self.more.as_ref().map_or(&[][..], |more| &more.rest[..])
     }
 
     /// The commands queued in reaction to the first fact, and the facts after it (plain
     /// slices: the journal's readers chain them without nesting iterators).
     fn queued_parts(&self) -> QueuedParts<'_, C, E, R> {
         let first = match &self.more {
-            Some(more) if !more.reactions().is_empty() => more.reactions(),
+            Some(more) if !more.reactions.is_empty() => &more.reactions[..],
             _ => self.reaction.as_slice(),
         };
         (first, self.rest())
@@ -613,21 +558,19 @@ impl<C, E, R> Batch<C, E, R> {
                 .more
                 .as_mut()
                 .expect("a fact after the first is in `more`");
-            more.rest_mut()[index].queued = queued.collect();
+            more.rest[index].queued = queued.collect();
             return;
         }
         self.reaction = None;
-        let listed = self
-            .more
-            .as_ref()
-            .is_some_and(|more| !more.reactions().is_empty());
+        if let Some(more) = &mut self.more {
+            more.reactions = Box::default();
+        }
         if queued.len() == 1 {
             self.reaction = queued.next();
+        } else if queued.len() > 1 {
+            self.more_mut().reactions = queued.collect();
         }
-        if queued.len() > 1 || listed {
-            let reactions = queued.collect();
-            self.change_more(|parts| parts.reactions = reactions);
-        }
+        self.tidy();
     }
 
     /// Fact `index` with its metadata (`index < len`), the batch's entry being `at`.
@@ -765,10 +708,9 @@ impl<C, E, R> StepRecord<C, E, R> {
         facts.set_step(step);
         facts.command = Some(command);
         if failure.is_some() || injected {
-            facts.change_more(|parts| {
-                parts.rare.failure = failure.map(|failure| *failure);
-                parts.rare.injected = injected;
-            });
+            let rare = facts.more_mut().rare_mut();
+            rare.failure = failure.map(|failure| *failure);
+            rare.injected = injected;
         }
         StepRecord { facts }
     }
@@ -1339,11 +1281,7 @@ mod tests {
             "the step's own command"
         );
         // The same refusal read from its JSON form keeps the command apart, and equals it.
-        let json = serde_json::to_string(&Placed {
-            at,
-            record: &record,
-        })
-        .expect("JSON");
+        let json = serde_json::to_string(&Placed { at, record: &record }).expect("JSON");
         let back: ReadEntry<u32, String, String> =
             serde_json::from_str(&format!("{{\"step\":{json}}}")).expect("reads back");
         assert_eq!(back.entry, JournalEntry::Step(Box::new(record.clone())));
@@ -1365,10 +1303,6 @@ mod tests {
         assert_eq!(ids(one.queued_parts().0), [1]);
         one.set_queued(0, vec![command(1), command(2)]);
         assert!(one.reaction.is_none());
-        assert!(
-            matches!(one.more.as_deref(), Some(More::Reactions(_))),
-            "the list alone"
-        );
         assert_eq!(ids(one.queued_parts().0), [1, 2]);
         one.set_queued(0, Vec::new());
         assert_eq!(one, Batch::new(&stream, [event(1)]), "back to one layout");
@@ -1461,19 +1395,16 @@ mod tests {
     fn what_few_batches_have_keeps_its_rare_parts_in_one_box() {
         use std::mem::size_of;
         let word = size_of::<usize>();
-        // A tag and a slice.
+        // Two slices and one box.
         assert_eq!(
             size_of::<More<[u64; 8], String, ()>>(),
-            size_of::<Box<[u8]>>() + word
+            2 * size_of::<Box<[u8]>>() + word
         );
         let stream: StreamId = "s".into();
         let two = || Batch::new(&stream, [event(1), event(2)]);
         let plain = StepRecord::new(4, command(1), two(), None, false);
-        let more = plain.facts.more.as_deref().expect("two facts take `more`");
-        assert!(
-            matches!(more, More::Rest(_)),
-            "a step of two facts keeps them alone"
-        );
+        let more = plain.facts.more.as_ref().expect("two facts take `more`");
+        assert!(more.rare.is_none(), "a step of two facts has nothing rare");
         let failure = StepFailure::CascadeLimit {
             limit: 8,
             dropped: vec![command(9)],
