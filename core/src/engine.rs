@@ -454,15 +454,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .cloned()
             .ok_or(EngineError::NotQueued(command_id))?;
         let stream = self.system.decider().stream_id(&envelope.command);
-        let rejection = Recorded {
-            id: self.ids.fact(self.live.position),
-            kind: FactKind::Rejected {
-                command: envelope.command.clone(),
-                reason,
-            },
-            queued: Box::default(),
-        };
-        let facts = self.batch(&stream, [rejection]);
+        let id = self.ids.fact(self.live.position);
+        let facts = Batch::refused(&stream, id, &envelope, reason);
         let at = self.live.next_place();
         let appended = self.writable(&stream).and_then(|version| {
             self.store
@@ -506,7 +499,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// nor the projection: the journal still rebuilds this very engine.
     fn record(
         &mut self,
-        envelope: &CommandEnvelope<Y::Command>,
+        envelope: &SharedCommand<Y::Command>,
         requested: &str,
     ) -> Result<BatchOf<Y>, StepFailure<Y::Command>> {
         if self.store.head() != self.live.position {
@@ -556,16 +549,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     },
                 ),
             ),
-            Err(reason) => Batch::new(
-                stream,
-                [fact(
-                    FactKind::Rejected {
-                        command: envelope.command.clone(),
-                        reason,
-                    },
-                    position,
-                )],
-            ),
+            Err(reason) => Batch::refused(stream, ids.fact(position), envelope, reason),
         };
         // The append checks the stream's version: one lookup in the store, not two.
         self.store
