@@ -409,7 +409,7 @@ impl<'a, S: Clone> StreamEntry<'a, S> {
 
     /// The stream's state and version.
     pub(crate) fn state(&self) -> &StreamState<S> {
-        &**self.state
+        self.state
     }
 
     /// The stream's ordinal and its state as the map shares it, for the timeline to take
