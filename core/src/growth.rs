@@ -14,8 +14,16 @@ const DOUBLING_BELOW: usize = 1 << 20;
 /// an eighth, a smaller one doubles.
 #[inline]
 pub(crate) fn push<T>(items: &mut Vec<T>, item: T) {
+    push_from(items, item, DOUBLING_BELOW);
+}
+
+/// Pushes `item` onto `items`; a full vector of `from` items or more grows by an eighth, a
+/// smaller one doubles (for a vector of many small items held at once, [`push`] with a
+/// lower threshold: the live streams).
+#[inline]
+pub(crate) fn push_from<T>(items: &mut Vec<T>, item: T, from: usize) {
     if items.len() == items.capacity() {
-        make_room(items);
+        make_room(items, from);
     }
     items.push(item);
 }
@@ -24,25 +32,25 @@ pub(crate) fn push<T>(items: &mut Vec<T>, item: T) {
 /// growing as [`push`] does: by an eighth of what a long vector holds, at least.
 pub(crate) fn extend_to<T: Clone>(items: &mut Vec<T>, len: usize, value: T) {
     if len > items.capacity() {
-        let more = room(items.len()).max(len - items.len());
+        let more = room(items.len(), DOUBLING_BELOW).max(len - items.len());
         items.reserve_exact(more);
     }
     items.resize(len.max(items.len()), value);
 }
 
-/// Makes room in a full vector: an eighth more in a long one, as much again in a short
-/// one (rare: kept out of the pushes' path).
+/// Makes room in a full vector: an eighth more in one of `from` items or more, as much
+/// again in a shorter one (rare: kept out of the pushes' path).
 #[cold]
 #[inline(never)]
-fn make_room<T>(items: &mut Vec<T>) {
-    items.reserve_exact(room(items.len()));
+fn make_room<T>(items: &mut Vec<T>, from: usize) {
+    items.reserve_exact(room(items.len(), from));
 }
 
-/// How many items a full vector of `len` grows by: an eighth of a long one, as many again
-/// for a short one.
-fn room(len: usize) -> usize {
+/// How many items a full vector of `len` grows by: an eighth of one of `from` items or
+/// more, as many again for a shorter one.
+fn room(len: usize, from: usize) -> usize {
     match len {
-        long if long >= DOUBLING_BELOW => long / 8,
+        long if long >= from => long / 8,
         short => short.max(4),
     }
 }
@@ -61,6 +69,23 @@ mod tests {
             }
         }
         assert_eq!(items.len(), large);
+        assert!(items.iter().enumerate().all(|(i, &item)| i as u32 == item));
+    }
+
+    #[test]
+    fn a_vector_pushed_to_from_a_lower_threshold_grows_by_an_eighth_from_there() {
+        let mut items: Vec<u32> = Vec::new();
+        for item in 0..10_000 {
+            super::push_from(&mut items, item, 100);
+            let len = items.len();
+            // Past the doubling that crossed the threshold, by an eighth at most.
+            let most = if len > 200 {
+                len + len / 8 + 1
+            } else {
+                (len * 2).max(8)
+            };
+            assert!(items.capacity() <= most, "{len}: {}", items.capacity());
+        }
         assert!(items.iter().enumerate().all(|(i, &item)| i as u32 == item));
     }
 

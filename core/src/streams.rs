@@ -1,18 +1,21 @@
-//! [`Streams`]: every stream's folded state, in a plain hash map written in place.
+//! [`Streams`]: every stream's folded state, by ordinal, found through a hash table of
+//! ordinals and written in place.
 //!
 //! The live engine decides every command on the state of its stream and folds the events
 //! back into it: one hash lookup and an in-place update. Time travel needs the states as
 //! they were at each checkpoint; the timeline keeps its own persistent copy of them
 //! ([`crate::time_travel::Timeline`]), updated at each checkpoint from the streams written
-//! since the last one, which the map notes as they are written, so a checkpoint costs what
-//! changed and the hot path walks no persistent structure.
+//! since the last one, which the map notes (by ordinal) as they are written, so a
+//! checkpoint costs what changed and the hot path walks no persistent structure.
 //!
-//! The map is a [`hashbrown::HashTable`] of ids and slots, moved by the hash each id keeps
-//! in its allocation: when it grows, it reads no stream's text again. It is the
-//! table `hashbrown`'s map of the same ids would be (the same hashes, inserted in the same
-//! order), so it iterates in the same order.
+//! The streams (each an id and a shared state, two words) are kept by ordinal, the order
+//! of their first facts, in a vector that grows by an eighth; the hash table holds
+//! only each stream's ordinal (4 bytes a bucket, at most 7/8 full, where a bucket of the
+//! id and the state took 24), found by the hash each id keeps in its allocation: when the
+//! table grows, it reads no stream's text again.
 
 use crate::decider::Decider;
+use crate::growth;
 use crate::ids::{FastHash, StreamId};
 use crate::projection::StreamState;
 use std::fmt;
@@ -28,34 +31,39 @@ pub(crate) type SharedState<S> = triomphe::Arc<StreamState<S>>;
 /// checkpoints that hold it: a write after a checkpoint copies that one stream's state,
 /// never the states next to it, and only when the checkpoint still holds it.
 pub struct Streams<S> {
-    /// Each stream's id (the stream's first, shared by its facts) and slot, by the id's
+    /// Each stream's ordinal (its place in `streams`), by its id's
     /// [`StreamId::fast_hash`].
-    slots: hashbrown::HashTable<(StreamId, Slot<S>)>,
-    /// The streams written since the last [`Streams::take_written`], each once, with the
-    /// hash the map keeps it by and the address of the map's own id ([`StreamId::addr`]):
-    /// found again without reading the id's text, and noted without a count of the id.
-    written: Vec<(u64, usize)>,
-    /// How many times [`Streams::take_written`] was called: a slot whose `epoch` differs
-    /// was not written since, so it is not in `written` yet.
-    epoch: u32,
+    ordinals: hashbrown::HashTable<u32>,
+    /// Every stream's id (the stream's first, shared by its facts) and state, by ordinal:
+    /// grown by an eighth once it holds [`GROWN_BY_AN_EIGHTH_FROM`], so at most an eighth
+    /// of it is unused (doubling left up to half).
+    streams: Vec<Stream<S>>,
+    /// One bit a stream, by ordinal: whether it was written since the last
+    /// [`Streams::take_written`] (so is in `written` already).
+    marked: Vec<u64>,
+    /// The ordinals of the streams written since the last [`Streams::take_written`], each
+    /// once.
+    written: Vec<u32>,
     /// How many streams there were at the last [`Streams::take_written`]: the streams in
-    /// `written` beyond the ones created since were there before it. (A `u32`, as the
-    /// ordinals are, fits beside `epoch`: every snapshot's projection holds a `Streams`.)
+    /// `written` beyond the ones created since were there before it.
     taken: u32,
 }
 
-/// One stream in [`Streams`].
+/// How many streams [`Streams`] holds before its vector of streams grows by an eighth
+/// (below, it doubles): 256 KB of streams natively. Each growth by an eighth copies the
+/// vector, about nine copies of each stream where doubling makes two: from a quarter of
+/// a million bytes on, the bytes a doubling leaves unused weigh more.
+const GROWN_BY_AN_EIGHTH_FROM: usize = 1 << 14;
+
+/// One stream in [`Streams`]: its id and state.
 #[derive(Clone)]
-pub(crate) struct Slot<S> {
+pub(crate) struct Stream<S> {
+    id: StreamId,
     state: SharedState<S>,
-    /// The stream's ordinal: the number of streams that had a fact before it.
-    ordinal: u32,
-    /// The [`Streams::epoch`] of the last write.
-    epoch: u32,
 }
 
 /// The streams of a [`Streams`] being freed ([`Streams::into_drain`]).
-pub(crate) type StreamsDrain<S> = hashbrown::hash_table::IntoIter<(StreamId, Slot<S>)>;
+pub(crate) type StreamsDrain<S> = std::vec::IntoIter<Stream<S>>;
 
 /// A stream written since the last checkpoint: its id, ordinal and state, as
 /// [`Streams::take_written`] hands them to the timeline.
@@ -71,22 +79,24 @@ pub(crate) struct Written<'a, S> {
 impl<S> Default for Streams<S> {
     fn default() -> Self {
         Streams {
-            slots: hashbrown::HashTable::new(),
+            ordinals: hashbrown::HashTable::new(),
+            streams: Vec::new(),
+            marked: Vec::new(),
             written: Vec::new(),
-            epoch: 0,
             taken: 0,
         }
     }
 }
 
 impl<S: Clone> Clone for Streams<S> {
-    /// A copy of every slot (the states themselves are shared): in time linear in the
+    /// A copy of every stream (the states themselves are shared): in time linear in the
     /// number of streams.
     fn clone(&self) -> Self {
         Streams {
-            slots: self.slots.clone(),
+            ordinals: self.ordinals.clone(),
+            streams: self.streams.clone(),
+            marked: self.marked.clone(),
             written: self.written.clone(),
-            epoch: self.epoch,
             taken: self.taken,
         }
     }
@@ -118,77 +128,99 @@ impl<S> Streams<S> {
     /// An empty map with room for `streams` streams.
     pub(crate) fn with_capacity(streams: usize) -> Self {
         Streams {
-            slots: hashbrown::HashTable::with_capacity(streams),
+            ordinals: hashbrown::HashTable::with_capacity(streams),
+            streams: Vec::with_capacity(streams),
             ..Streams::default()
         }
     }
 
-    /// The slot of `stream`, if it has a fact.
-    fn slot(&self, stream: &StreamId) -> Option<&Slot<S>> {
-        let found = self
-            .slots
-            .find(stream.fast_hash(), |(known, _)| known == stream);
-        found.map(|(_, slot)| slot)
+    /// The stream with `ordinal`, if there is one.
+    #[inline]
+    fn at(&self, ordinal: u32) -> Option<&Stream<S>> {
+        self.streams.get(ordinal as usize)
     }
 
-    /// The state and version of `stream`, if it has a fact.
-    pub fn get(&self, stream: &StreamId) -> Option<&StreamState<S>> {
-        self.slot(stream).map(|slot| &*slot.state)
+    /// The ordinal of the stream with `hash` that `is` tells apart.
+    #[inline]
+    fn find_ordinal(&self, hash: u64, mut is: impl FnMut(&StreamId) -> bool) -> Option<u32> {
+        let streams = &self.streams;
+        let found = self.ordinals.find(hash, |&ordinal| {
+            streams.get(ordinal as usize).is_some_and(|s| is(&s.id))
+        });
+        found.copied()
     }
 
     /// The ordinal of `stream` (how many streams had a fact before it), if it has a fact.
+    /// (In a map restored for a few streams, their place in it.)
+    #[inline]
     pub(crate) fn ordinal(&self, stream: &StreamId) -> Option<u32> {
-        self.slot(stream).map(|slot| slot.ordinal)
+        self.find_ordinal(stream.fast_hash(), |known| known == stream)
+    }
+
+    /// The state and version of `stream`, if it has a fact.
+    #[inline]
+    pub fn get(&self, stream: &StreamId) -> Option<&StreamState<S>> {
+        let ordinal = self.ordinal(stream)?;
+        self.at(ordinal).map(|s| &*s.state)
     }
 
     /// Whether `stream` has a fact.
     pub fn contains_key(&self, stream: &StreamId) -> bool {
-        self.slot(stream).is_some()
+        self.ordinal(stream).is_some()
     }
 
     /// The number of streams.
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.streams.len()
     }
 
     /// Whether no stream has a fact.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.len() == 0
     }
 
-    /// Every stream's id, in no particular order.
+    /// Every stream's id, in the order of their first facts.
     pub fn keys(&self) -> impl Iterator<Item = &StreamId> {
-        self.slots.iter().map(|(id, _)| id)
+        self.streams.iter().map(|s| &s.id)
     }
 
-    /// Every stream's state, in no particular order.
+    /// Every stream's state, in the order of their first facts.
     pub fn values(&self) -> impl Iterator<Item = &StreamState<S>> {
-        self.slots.iter().map(|(_, slot)| &*slot.state)
+        self.streams.iter().map(|s| &*s.state)
     }
 
-    /// Every stream with its state, in no particular order.
+    /// Every stream with its state, in the order of their first facts.
     pub fn iter(&self) -> impl Iterator<Item = (&StreamId, &StreamState<S>)> {
-        self.slots.iter().map(|(id, slot)| (id, &*slot.state))
+        self.streams.iter().map(|s| (&s.id, &*s.state))
     }
 
     /// Puts `stream` in with `state` shared (a state restored from a checkpoint), as
-    /// written before the last [`Streams::take_written`].
-    pub(crate) fn insert_shared(&mut self, stream: StreamId, ordinal: u32, state: SharedState<S>) {
-        let slot = Slot {
-            state,
-            ordinal,
-            epoch: self.epoch.wrapping_sub(1),
-        };
-        // As a map's `insert`: a stream already in keeps its id and takes the new slot.
+    /// written before the last [`Streams::take_written`]: after the streams already in
+    /// (its ordinal the next one), or, if it is in already, as its new state.
+    pub(crate) fn insert_shared(&mut self, stream: StreamId, state: SharedState<S>) {
         let hash = stream.fast_hash();
-        match self.slots.entry(
+        let ordinal = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
+        let streams = &mut self.streams;
+        let at = |ordinal: &u32| streams.get(*ordinal as usize).map(|s| &s.id);
+        match self.ordinals.entry(
             hash,
-            |(known, _)| *known == stream,
-            |(id, _)| id.fast_hash(),
+            |known| at(known) == Some(&stream),
+            |known| at(known).map_or(0, StreamId::fast_hash),
         ) {
-            hashbrown::hash_table::Entry::Occupied(mut known) => known.get_mut().1 = slot,
+            hashbrown::hash_table::Entry::Occupied(known) => {
+                let known = *known.get() as usize;
+                if let Some(slot) = streams.get_mut(known) {
+                    slot.state = state;
+                }
+            }
             hashbrown::hash_table::Entry::Vacant(vacant) => {
-                vacant.insert((stream, slot));
+                vacant.insert(ordinal);
+                growth::push_from(
+                    streams,
+                    Stream { id: stream, state },
+                    GROWN_BY_AN_EIGHTH_FROM,
+                );
+                self.marked.resize(self.streams.len().div_ceil(64), 0);
             }
         }
     }
@@ -196,44 +228,53 @@ impl<S> Streams<S> {
     /// How many of the streams written since the last [`Streams::take_written`] had a
     /// fact before it: each one's first write since copied the state a checkpoint holds.
     pub(crate) fn rewritten(&self) -> usize {
-        let created = self.slots.len().saturating_sub(self.taken as usize);
+        let created = self.len().saturating_sub(self.taken as usize);
         self.written.len().saturating_sub(created)
     }
 
     /// Counts every stream as written since the last [`Streams::take_written`].
     pub(crate) fn mark_all_written(&mut self) {
-        let epoch = self.epoch;
+        let len = u32::try_from(self.len()).unwrap_or(u32::MAX);
         self.taken = 0;
         self.written.clear();
-        for (id, slot) in &mut self.slots {
-            slot.epoch = epoch;
-            self.written.push((id.fast_hash(), id.addr()));
+        self.marked.fill(0);
+        for ordinal in 0..len {
+            mark(&mut self.marked, &mut self.written, ordinal);
         }
     }
 
     /// The streams written since the last call, each once with its ordinal and state; the
     /// list starts again empty.
     pub(crate) fn take_written(&mut self) -> impl Iterator<Item = Written<'_, S>> {
-        self.epoch = self.epoch.wrapping_add(1);
-        self.taken = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-        let slots = &self.slots;
-        self.written.drain(..).filter_map(move |(hash, addr)| {
-            // The map's own id, found by its address: its text not read. (No id leaves
-            // the map while it lives, so no other id can have taken that address.)
-            let (id, slot) = slots.find(hash, |(known, _)| known.addr() == addr)?;
+        self.taken = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        self.marked.fill(0);
+        let streams = &self.streams;
+        self.written.drain(..).filter_map(move |ordinal| {
+            let stream = streams.get(ordinal as usize)?;
             Some(Written {
-                id,
-                ordinal: slot.ordinal,
-                state: &slot.state,
+                id: &stream.id,
+                ordinal,
+                state: &stream.state,
             })
         })
     }
 
-    /// The streams, to be freed a few at a time: one pass over the map, where taking
-    /// the first few of what is left again each time walks the emptied buckets again
-    /// (a million streams freed 512 at a time: quadratic).
+    /// The streams, to be freed a few at a time, in one pass (the table of ordinals freed
+    /// now, in one go).
     pub(crate) fn into_drain(self) -> StreamsDrain<S> {
-        self.slots.into_iter()
+        self.streams.into_iter()
+    }
+}
+
+/// Notes the stream of `ordinal` as written since the last [`Streams::take_written`], once.
+#[inline]
+fn mark(marked: &mut [u64], written: &mut Vec<u32>, ordinal: u32) {
+    let (word, bit) = (ordinal as usize / 64, 1u64 << (ordinal % 64));
+    if let Some(word) = marked.get_mut(word) {
+        if *word & bit == 0 {
+            *word |= bit;
+            written.push(ordinal);
+        }
     }
 }
 
@@ -258,17 +299,20 @@ impl<S: Clone> Streams<S> {
     fn find(
         &mut self,
         hash: u64,
-        mut is: impl FnMut(&StreamId) -> bool,
+        is: impl FnMut(&StreamId) -> bool,
     ) -> Result<StreamEntry<'_, S>, Absent> {
-        let Some((id, slot)) = self.slots.find_mut(hash, |(known, _)| is(known)) else {
+        let found = self.find_ordinal(hash, is);
+        let Some((ordinal, stream)) =
+            found.and_then(|o| Some((o, self.streams.get_mut(o as usize)?)))
+        else {
             return Err(Absent { hash });
         };
         Ok(StreamEntry {
-            id,
-            hash,
-            slot,
+            id: &stream.id,
+            state: &mut stream.state,
+            ordinal,
+            marked: &mut self.marked,
             written: &mut self.written,
-            epoch: self.epoch,
         })
     }
 
@@ -292,23 +336,25 @@ impl<S: Clone> Streams<S> {
             state: decider.initial_state(),
         });
         fold_into(&mut state, decider, events);
-        let ordinal = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+        let ordinal = u32::try_from(self.len()).unwrap_or(u32::MAX);
         let hash = absent.hash;
-        let slot = Slot {
-            state,
-            ordinal,
-            epoch: self.epoch,
-        };
-        // `absent` says the map holds no such stream: the id is put in without a search,
-        // with its hash, so that the map's growth never reads its text.
-        debug_assert!(self.slot(stream).is_none(), "a stream found absent");
+        // `absent` says the map holds no such stream: its ordinal is put in without a
+        // search, by its hash, so that the table's growth never reads a text.
+        debug_assert!(self.ordinal(stream).is_none(), "a stream found absent");
         stream.keep_hash(hash);
-        let id = &self
-            .slots
-            .insert_unique(hash, (stream.clone(), slot), |(id, _)| id.fast_hash())
-            .into_mut()
-            .0;
-        self.written.push((hash, id.addr()));
+        let streams = &self.streams;
+        self.ordinals.insert_unique(hash, ordinal, |&known| {
+            streams.get(known as usize).map_or(0, |s| s.id.fast_hash())
+        });
+        let stream = Stream {
+            id: stream.clone(),
+            state,
+        };
+        growth::push_from(&mut self.streams, stream, GROWN_BY_AN_EIGHTH_FROM);
+        if self.marked.len() * 64 < self.streams.len() {
+            self.marked.push(0);
+        }
+        mark(&mut self.marked, &mut self.written, ordinal);
     }
 
     /// Folds `event`, the `version`-th of `stream`; if `checked`, only if it is the
@@ -349,10 +395,10 @@ pub(crate) struct Absent {
 /// One stream of [`Streams`], found to be decided on and written ([`Streams::entry`]).
 pub(crate) struct StreamEntry<'a, S> {
     id: &'a StreamId,
-    hash: u64,
-    slot: &'a mut Slot<S>,
-    written: &'a mut Vec<(u64, usize)>,
-    epoch: u32,
+    state: &'a mut SharedState<S>,
+    ordinal: u32,
+    marked: &'a mut Vec<u64>,
+    written: &'a mut Vec<u32>,
 }
 
 impl<'a, S: Clone> StreamEntry<'a, S> {
@@ -363,13 +409,13 @@ impl<'a, S: Clone> StreamEntry<'a, S> {
 
     /// The stream's state and version.
     pub(crate) fn state(&self) -> &StreamState<S> {
-        &self.slot.state
+        self.state
     }
 
     /// The stream's ordinal and its state as the map shares it, for the timeline to take
     /// its own copy before a write ([`crate::time_travel::Timeline::unshare`]).
     pub(crate) fn shared_state(&self) -> (u32, &SharedState<S>) {
-        (self.slot.ordinal, &self.slot.state)
+        (self.ordinal, &*self.state)
     }
 
     /// Folds `events`, each with its stream version, into the stream: in place, or in a
@@ -385,11 +431,8 @@ impl<'a, S: Clone> StreamEntry<'a, S> {
         if events.peek().is_none() {
             return;
         }
-        if self.slot.epoch != self.epoch {
-            self.slot.epoch = self.epoch;
-            self.written.push((self.hash, self.id.addr()));
-        }
-        fold_into(&mut self.slot.state, decider, events);
+        mark(self.marked, self.written, self.ordinal);
+        fold_into(self.state, decider, events);
     }
 }
 
@@ -470,33 +513,36 @@ mod tests {
     }
 
     #[test]
-    fn the_streams_iterate_as_a_hash_map_of_their_ids_does() {
-        // The table is `hashbrown`'s map of the same ids by their kept hashes: the same
-        // order, wherever a caller walks it (through several growths, and a restore's
-        // inserts of ids already hashed).
+    fn the_streams_iterate_in_the_order_of_their_first_facts_and_are_found_by_id() {
+        // Through several growths of the table, and a restore's inserts of ids already
+        // hashed (a stream put in twice keeps its place and takes the new state).
         let ids: Vec<StreamId> = (0..1000).map(|n| format!("order-{n}").into()).collect();
         let mut streams = Streams::default();
-        let mut map = hashbrown::HashMap::with_hasher(crate::ids::FastHash);
         for id in &ids {
             let folded = streams.fold_event(&Counter, id, &added(1, 1), 1, true);
             assert_eq!(folded, Ok(()));
-            map.insert(id.clone(), ());
         }
-        let order: Vec<&StreamId> = map.keys().collect();
-        assert_eq!(streams.keys().collect::<Vec<_>>(), order);
+        assert!(streams.keys().eq(&ids));
+        assert!(ids
+            .iter()
+            .enumerate()
+            .all(|(n, id)| { streams.ordinal(&StreamId::from(id.as_str())) == Some(n as u32) }));
+        assert_eq!(streams.get(&"order-1000".into()), None);
         let mut restored = Streams::with_capacity(10);
-        for (ordinal, id) in ids.iter().rev().enumerate() {
-            let state = Arc::new(streams[id].clone());
-            restored.insert_shared(StreamId::from(id.as_str()), ordinal as u32, state);
-        }
-        let mut map = hashbrown::HashMap::with_capacity_and_hasher(10, crate::ids::FastHash);
         for id in ids.iter().rev() {
-            map.insert(id.clone(), ());
+            let state = Arc::new(streams[id].clone());
+            restored.insert_shared(StreamId::from(id.as_str()), state);
         }
-        assert_eq!(
-            restored.keys().collect::<Vec<_>>(),
-            map.keys().collect::<Vec<_>>()
-        );
+        let last = StreamId::from("order-999");
+        let again = Arc::new(crate::StreamState {
+            version: 2,
+            state: 7,
+        });
+        restored.insert_shared(last.clone(), again);
+        assert!(restored.keys().eq(ids.iter().rev()));
+        assert_eq!(restored.ordinal(&last), Some(0));
+        assert_eq!((restored[&last].version, restored[&last].state), (2, 7));
+        restored.insert_shared(last, Arc::new(streams[&ids[999]].clone()));
         assert_eq!(restored, streams);
     }
 
@@ -522,5 +568,11 @@ mod tests {
         assert_eq!(streams.rewritten(), 2);
         assert_eq!(streams.take_written().count(), 3);
         assert_eq!(streams.rewritten(), 0);
+        // Every stream marked, then a new one written: all four handed out, each once.
+        streams.mark_all_written();
+        write(&mut streams, 0, 5);
+        write(&mut streams, 3, 1);
+        let taken: Vec<u32> = streams.take_written().map(|w| w.ordinal).collect();
+        assert_eq!(taken, [0, 1, 2, 3]);
     }
 }

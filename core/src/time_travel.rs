@@ -296,7 +296,7 @@ impl<Y: System> Timeline<Y> {
         let mut streams = Streams::with_capacity(only.map_or(kept.len(), |(ids, _)| ids.len()));
         let mut put = |id: &StreamId, ordinal: u32| {
             if let Some(state) = kept.get(ordinal as usize).and_then(|i| self.states.get(i)) {
-                streams.insert_shared(id.clone(), ordinal, SharedState::clone(state));
+                streams.insert_shared(id.clone(), SharedState::clone(state));
             }
         };
         match only {
