@@ -548,6 +548,19 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             queued: Box::default(),
         };
         let facts = match decision {
+            // The common decision, one event, taken out of the list without a drain.
+            Ok(()) if decided.len() == 1 => Batch::new(
+                stream,
+                decided.pop().map(|event| {
+                    fact(
+                        FactKind::Event {
+                            stream_version: version + 1,
+                            event,
+                        },
+                        position,
+                    )
+                }),
+            ),
             Ok(()) => Batch::new(
                 stream,
                 decided.drain(..).zip(version + 1..).zip(position..).map(
