@@ -104,19 +104,19 @@ impl Decider for OrderDecider {
         command: &OrderCommand,
         state: &Order,
     ) -> Result<Vec<OrderEvent>, OrderRejection> {
-        let order_id = command.order_id().to_owned();
-        match command {
-            OrderCommand::Place { .. } if state.open || state.confirmed => {
-                Err(OrderRejection::AlreadyPlaced)
-            }
-            OrderCommand::Place { .. } => Ok(vec![OrderEvent::Placed { order_id }]),
-            _ if !state.open => Err(OrderRejection::NotOpen),
-            OrderCommand::AddItem { item, .. } => Ok(vec![OrderEvent::ItemAdded {
-                order_id,
-                item: item.clone(),
-            }]),
-            OrderCommand::Confirm { .. } => Ok(vec![OrderEvent::Confirmed { order_id }]),
-        }
+        Ok(vec![decided(command, state)?])
+    }
+
+    /// Adds the one event a command records: in the engine, to its own list, so deciding
+    /// allocates no list.
+    fn decide_into(
+        &self,
+        command: &OrderCommand,
+        state: &Order,
+        events: &mut impl Extend<OrderEvent>,
+    ) -> Result<(), OrderRejection> {
+        events.extend([decided(command, state)?]);
+        Ok(())
     }
 
     fn evolve(&self, mut state: Order, event: &OrderEvent) -> Order {
@@ -129,6 +129,25 @@ impl Decider for OrderDecider {
             }
         }
         state
+    }
+}
+
+/// The one event `command` records given `state`, or why it is refused. Inlined into
+/// both ways of deciding, so each is the code it would be written alone.
+#[inline(always)]
+fn decided(command: &OrderCommand, state: &Order) -> Result<OrderEvent, OrderRejection> {
+    let order_id = command.order_id().to_owned();
+    match command {
+        OrderCommand::Place { .. } if state.open || state.confirmed => {
+            Err(OrderRejection::AlreadyPlaced)
+        }
+        OrderCommand::Place { .. } => Ok(OrderEvent::Placed { order_id }),
+        _ if !state.open => Err(OrderRejection::NotOpen),
+        OrderCommand::AddItem { item, .. } => Ok(OrderEvent::ItemAdded {
+            order_id,
+            item: item.clone(),
+        }),
+        OrderCommand::Confirm { .. } => Ok(OrderEvent::Confirmed { order_id }),
     }
 }
 

@@ -21,6 +21,17 @@ pub enum Sum<L, R> {
     Right(R),
 }
 
+/// A list of outer events as a list of a part's own: each event added to it goes in
+/// mapped (a part's [`Decider::decide_into`] adds to the composed decider's list).
+struct Mapped<'l, L, F>(&'l mut L, F);
+
+impl<T, U, L: Extend<U>, F: FnMut(T) -> U> Extend<T> for Mapped<'_, L, F> {
+    #[inline]
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        self.0.extend(items.into_iter().map(&mut self.1));
+    }
+}
+
 /// Two deciders as one: commands, events and rejections are [`Sum`]s, state is a pair.
 /// Each command goes to its own part and gives exactly that part's answer.
 #[derive(Clone, Debug, Default)]
@@ -58,6 +69,24 @@ impl<A: Decider, B: Decider> Decider for Combine<A, B> {
                 .1
                 .decide(c, &state.1)
                 .map(|es| es.into_iter().map(Sum::Right).collect())
+                .map_err(Sum::Right),
+        }
+    }
+
+    fn decide_into(
+        &self,
+        command: &Self::Command,
+        state: &Self::State,
+        events: &mut impl Extend<Self::Event>,
+    ) -> Result<(), Self::Rejection> {
+        match command {
+            Sum::Left(c) => self
+                .0
+                .decide_into(c, &state.0, &mut Mapped(events, Sum::Left))
+                .map_err(Sum::Left),
+            Sum::Right(c) => self
+                .1
+                .decide_into(c, &state.1, &mut Mapped(events, Sum::Right))
                 .map_err(Sum::Right),
         }
     }
@@ -220,6 +249,20 @@ where
             (true, _) => self.0.decide(command, &self.0.initial_state()),
             (false, Part::Second(b)) => self.1.decide(command, b),
             (false, _) => self.1.decide(command, &self.1.initial_state()),
+        }
+    }
+
+    fn decide_into(
+        &self,
+        command: &A::Command,
+        state: &Self::State,
+        events: &mut impl Extend<A::Event>,
+    ) -> Result<(), A::Rejection> {
+        match (self.0.accepts_command(command), state) {
+            (true, Part::First(a)) => self.0.decide_into(command, a, events),
+            (true, _) => self.0.decide_into(command, &self.0.initial_state(), events),
+            (false, Part::Second(b)) => self.1.decide_into(command, b, events),
+            (false, _) => self.1.decide_into(command, &self.1.initial_state(), events),
         }
     }
 
@@ -388,6 +431,20 @@ where
             .map_err(&self.rejection)
     }
 
+    fn decide_into(
+        &self,
+        command: &C,
+        state: &D::State,
+        events: &mut impl Extend<E>,
+    ) -> Result<(), R> {
+        let Some(inner) = (self.command)(command) else {
+            return Ok(());
+        };
+        self.decider
+            .decide_into(inner, state, &mut Mapped(events, &self.event_out))
+            .map_err(&self.rejection)
+    }
+
     fn evolve(&self, state: D::State, event: &E) -> D::State {
         match (self.event_in)(event) {
             Some(inner) => self.decider.evolve(state, inner),
@@ -470,6 +527,15 @@ where
     }
     fn decide(&self, command: &D::Command, state: &S) -> Result<Vec<D::Event>, D::Rejection> {
         self.decider.decide(command, &(self.from)(state))
+    }
+    fn decide_into(
+        &self,
+        command: &D::Command,
+        state: &S,
+        events: &mut impl Extend<D::Event>,
+    ) -> Result<(), D::Rejection> {
+        self.decider
+            .decide_into(command, &(self.from)(state), events)
     }
     fn evolve(&self, state: S, event: &D::Event) -> S {
         (self.to)(self.decider.evolve((self.from)(&state), event))

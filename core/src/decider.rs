@@ -41,6 +41,22 @@ pub trait Decider {
         state: &Self::State,
     ) -> Result<Vec<Self::Event>, Self::Rejection>;
 
+    /// Adds the events that `command` records given `state` to `events` (e.g.
+    /// `events.extend([event])`, or any iterator), or says why it is refused. The engine
+    /// calls this one, with a list of its own whose room it reuses, and discards what was
+    /// added when the command is refused. By default it adds what [`Decider::decide`]
+    /// returns; a decider that writes it can write `decide` as the list this one fills, so
+    /// that deciding in the engine allocates no list.
+    fn decide_into(
+        &self,
+        command: &Self::Command,
+        state: &Self::State,
+        events: &mut impl Extend<Self::Event>,
+    ) -> Result<(), Self::Rejection> {
+        events.extend(self.decide(command, state)?);
+        Ok(())
+    }
+
     /// The state after `event`. Takes the state by value so folds never clone.
     fn evolve(&self, state: Self::State, event: &Self::Event) -> Self::State;
 

@@ -145,6 +145,10 @@ pub struct Engine<
     /// their issuers' names, kept empty between facts: its room is reused, so reacting
     /// allocates no list of the engine's own ([`recycle`]).
     reactions: Vec<(&'static str, Y::Command)>,
+    /// The events the decider decides for the command being stepped
+    /// ([`Decider::decide_into`]), kept empty between steps: its room is reused, so a
+    /// decider that adds its events in place allocates no list.
+    events: Vec<Y::Event>,
     /// The text of the stream id of the command being stepped
     /// ([`Decider::write_stream_id`]), kept between steps: its room is reused, so naming
     /// a command's stream allocates nothing.
@@ -234,6 +238,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             names: ReactorNames::default(),
             queued: Vec::new(),
             reactions: Vec::new(),
+            events: Vec::new(),
             stream_name: String::new(),
         }
     }
@@ -514,12 +519,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .entry(requested)
             .map_err(|absent| (absent, StreamId::from(requested)));
         let version = found.as_ref().map_or(0, |s| s.state().version);
+        let decided = &mut self.events;
         let decision = match &found {
-            Ok(live) => decider.decide(&envelope.command, &live.state().state),
-            Err(_) => decider.decide(&envelope.command, &decider.initial_state()),
+            Ok(live) => decider.decide_into(&envelope.command, &live.state().state, decided),
+            Err(_) => decider.decide_into(&envelope.command, &decider.initial_state(), decided),
         };
-        if let (Ok(live), Ok(events)) = (&found, &decision) {
-            if !events.is_empty() {
+        if let (Ok(live), Ok(())) = (&found, &decision) {
+            if !decided.is_empty() {
                 let (ordinal, state) = live.shared_state();
                 self.timeline.unshare(ordinal, state);
             }
@@ -535,9 +541,22 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             queued: Box::default(),
         };
         let facts = match decision {
-            Ok(events) => Batch::new(
+            // The common decision, one event, taken out of the list without a drain.
+            Ok(()) if decided.len() == 1 => Batch::new(
                 stream,
-                events.into_iter().zip(version + 1..).zip(position..).map(
+                decided.pop().map(|event| {
+                    fact(
+                        FactKind::Event {
+                            stream_version: version + 1,
+                            event,
+                        },
+                        position,
+                    )
+                }),
+            ),
+            Ok(()) => Batch::new(
+                stream,
+                decided.drain(..).zip(version + 1..).zip(position..).map(
                     |((event, stream_version), position)| {
                         fact(
                             FactKind::Event {
@@ -549,7 +568,10 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     },
                 ),
             ),
-            Err(reason) => Batch::refused(stream, ids.fact(position), envelope, reason),
+            Err(reason) => {
+                decided.clear();
+                Batch::refused(stream, ids.fact(position), envelope, reason)
+            }
         };
         // The append checks the stream's version: one lookup in the store, not two.
         self.store

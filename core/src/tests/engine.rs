@@ -576,3 +576,72 @@ fn an_engine_and_what_it_hands_out_can_be_moved_to_and_shared_with_other_threads
     .expect("the engine ran on another thread");
     assert_eq!(engine.facts(0).count(), 1);
 }
+
+/// The counter, deciding in the engine's list: it adds the event before it checks the
+/// cap, so a refused command leaves an event in the list.
+struct Hasty;
+
+impl crate::Decider for Hasty {
+    type Command = Cmd;
+    type Event = Ev;
+    type State = i32;
+    type Rejection = Rej;
+
+    fn initial_state(&self) -> i32 {
+        Counter.initial_state()
+    }
+    fn write_stream_id(&self, command: &Cmd, id: &mut String) {
+        Counter.write_stream_id(command, id);
+    }
+    fn decide(&self, command: &Cmd, total: &i32) -> Result<Vec<Ev>, Rej> {
+        Counter.decide(command, total)
+    }
+    fn decide_into(
+        &self,
+        command @ Cmd::Add { counter, amount }: &Cmd,
+        total: &i32,
+        events: &mut impl Extend<Ev>,
+    ) -> Result<(), Rej> {
+        events.extend([added(*counter, *amount)]);
+        Counter.decide(command, total).map(drop)
+    }
+    fn evolve(&self, total: i32, event: &Ev) -> i32 {
+        Counter.evolve(total, event)
+    }
+}
+
+#[test]
+fn a_refused_command_records_none_of_the_events_its_decider_added() {
+    // The engine decides in a list it keeps between steps: what a refused command's
+    // decider added before refusing is neither recorded nor left for the next command.
+    let system = Parts {
+        decider: Hasty,
+        view: NoView::default(),
+        process: crate::process_manager::NoProcess::default(),
+    };
+    let mut engine = Engine::new(system, EngineConfig::default());
+    for amount in [60, 60, 1] {
+        engine.submit(add(0, amount));
+    }
+    engine.run_until_idle(10);
+    let kinds: Vec<_> = engine.facts(0).map(|f| f.to_recorded().kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            FactKind::Event {
+                stream_version: 1,
+                event: added(0, 60)
+            },
+            FactKind::Rejected {
+                command: add(0, 60),
+                reason: Rej::OverCap { total: 120 }
+            },
+            FactKind::Event {
+                stream_version: 2,
+                event: added(0, 1)
+            },
+        ]
+    );
+    let live = engine.state().streams.values().next().expect("one stream");
+    assert_eq!((live.version, live.state), (2, 61));
+}

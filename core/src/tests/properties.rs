@@ -157,14 +157,29 @@ proptest! {
         }
         prop_assert_eq!(&state, &(a, b));
         let c = add(0, amount);
-        let (combined, alone) = if left {
-            (both.decide(&Sum::Left(c.clone()), &state), Counter.decide(&c, &a).map(|es| es.into_iter().map(Sum::Left).collect()).map_err(Sum::Left))
+        let outer = if left { Sum::Left(c.clone()) } else { Sum::Right(c.clone()) };
+        let alone = if left {
+            Counter.decide(&c, &a).map(|es| es.into_iter().map(Sum::Left).collect()).map_err(Sum::Left)
         } else {
-            (both.decide(&Sum::Right(c.clone()), &state), Counter.decide(&c, &b).map(|es| es.into_iter().map(Sum::Right).collect()).map_err(Sum::Right))
+            Counter.decide(&c, &b).map(|es| es.into_iter().map(Sum::Right).collect()).map_err(Sum::Right)
         };
-        prop_assert_eq!(combined, alone);
+        prop_assert_eq!(decided_into(&both, &outer, &state), alone.clone());
+        prop_assert_eq!(both.decide(&outer, &state), alone);
         prop_assert_eq!(both.stream_id(&Sum::Left(c.clone())), StreamId::from("counter-0"));
     }
+}
+
+/// What `decider` adds to a list of its own for `command` ([`Decider::decide_into`]), as
+/// [`Decider::decide`] gives it.
+fn decided_into<D: Decider>(
+    decider: &D,
+    command: &D::Command,
+    state: &D::State,
+) -> Result<Vec<D::Event>, D::Rejection> {
+    let mut events = Vec::new();
+    decider
+        .decide_into(command, state, &mut events)
+        .map(|()| events)
 }
 
 pub(super) fn left_command(c: &Sum<Cmd, Cmd>) -> Option<&Cmd> {
@@ -230,6 +245,7 @@ proptest! {
             .decide(&c, &inner_state)
             .map(|es| es.into_iter().map(|e| wrap(left, e)).collect::<Vec<_>>())
             .map_err(|r| if left { Sum::Left(r) } else { Sum::Right(r) });
+        prop_assert_eq!(decided_into(&route, &outer, &state), alone.clone());
         prop_assert_eq!(route.decide(&outer, &state), alone);
         prop_assert_eq!(route.stream_id(&outer), StreamId::from("counter-0"));
     }
@@ -296,6 +312,7 @@ proptest! {
         let total = fold(&Counter, Counter.initial_state(), &events);
         prop_assert_eq!(&text, &total.to_string());
         let c = add(0, amount);
+        prop_assert_eq!(decided_into(&mapped, &c, &text), Counter.decide(&c, &total));
         prop_assert_eq!(mapped.decide(&c, &text), Counter.decide(&c, &total));
         prop_assert_eq!(mapped.is_terminal(&text), Counter.is_terminal(&total));
     }
