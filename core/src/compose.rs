@@ -21,6 +21,18 @@ pub enum Sum<L, R> {
     Right(R),
 }
 
+/// What `decider` decides, as the list its [`Decider::decide_into`] fills: a combinator
+/// routes a command to its part once, in `decide_into`.
+fn decided<D: Decider>(
+    decider: &D,
+    command: &D::Command,
+    state: &D::State,
+) -> Result<Vec<D::Event>, D::Rejection> {
+    let mut events = Vec::new();
+    decider.decide_into(command, state, &mut events)?;
+    Ok(events)
+}
+
 /// A list of outer events as a list of a part's own: each event added to it goes in
 /// mapped (a part's [`Decider::decide_into`] adds to the composed decider's list).
 struct Mapped<'l, L, F>(&'l mut L, F);
@@ -59,18 +71,7 @@ impl<A: Decider, B: Decider> Decider for Combine<A, B> {
         command: &Self::Command,
         state: &Self::State,
     ) -> Result<Vec<Self::Event>, Self::Rejection> {
-        match command {
-            Sum::Left(c) => self
-                .0
-                .decide(c, &state.0)
-                .map(|es| es.into_iter().map(Sum::Left).collect())
-                .map_err(Sum::Left),
-            Sum::Right(c) => self
-                .1
-                .decide(c, &state.1)
-                .map(|es| es.into_iter().map(Sum::Right).collect())
-                .map_err(Sum::Right),
-        }
+        decided(self, command, state)
     }
 
     fn decide_into(
@@ -244,12 +245,7 @@ where
         command: &A::Command,
         state: &Self::State,
     ) -> Result<Vec<A::Event>, A::Rejection> {
-        match (self.0.accepts_command(command), state) {
-            (true, Part::First(a)) => self.0.decide(command, a),
-            (true, _) => self.0.decide(command, &self.0.initial_state()),
-            (false, Part::Second(b)) => self.1.decide(command, b),
-            (false, _) => self.1.decide(command, &self.1.initial_state()),
-        }
+        decided(self, command, state)
     }
 
     fn decide_into(
@@ -422,13 +418,7 @@ where
     }
 
     fn decide(&self, command: &C, state: &D::State) -> Result<Vec<E>, R> {
-        let Some(inner) = (self.command)(command) else {
-            return Ok(Vec::new());
-        };
-        self.decider
-            .decide(inner, state)
-            .map(|es| es.into_iter().map(&self.event_out).collect())
-            .map_err(&self.rejection)
+        decided(self, command, state)
     }
 
     fn decide_into(
