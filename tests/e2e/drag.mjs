@@ -4,15 +4,17 @@
 // task, event, animation-frame callback, style, layout (with its dirty and total
 // objects), paint and commit over 0.3 ms, in ms from the input, then the move's counts
 // (layouts, dirty layout objects, style recalcs, elements restyled) and their mean. PROFILE=1: instead, a
-// sampled JS profile of MOVES moves (20), inclusive and self time by function (a build
+// sampled JS profile of MOVES moves (20), inclusive (the TOP functions: 50) and self time by function (a build
 // that keeps names: see wasm-sizes.mjs). EXTRA_CSS: rules added to the page first.
 // FROM_PAST=1: before the drag, the slider set into the past by a script and the page
 // taken back to live by the banner's button, as the bench does before its drag.
-import { start, open, counterSession } from "./helpers.mjs";
+// ORDERS=<n>: a restaurant session of the big restaurant and a Repeat ×n orders instead.
+import { start, open, counterSession, restaurantSession } from "./helpers.mjs";
 
 const env = await start();
 const { page } = await open(env);
-await counterSession(page, Number(process.env.FACTS ?? 100_000));
+if (process.env.ORDERS) await restaurantSession(page, Number(process.env.ORDERS));
+else await counterSession(page, Number(process.env.FACTS ?? 100_000));
 if (process.env.EXTRA_CSS) await page.addStyleTag({ content: process.env.EXTRA_CSS });
 if (process.env.FROM_PAST) {
   await page.getByTestId("timeline").evaluate((s) => {
@@ -63,7 +65,7 @@ if (process.env.PROFILE) {
   });
   const top = (map, k) => [...map].sort((a, b) => b[1] - a[1]).slice(0, k)
     .map(([n, ms]) => `${ms.toFixed(1).padStart(8)}  ${n}`).join("\n");
-  console.log(`inclusive ms over ${moves} moves\n${top(inclusive, 50)}\nself ms\n${top(self, 25)}`);
+  console.log(`inclusive ms over ${moves} moves\n${top(inclusive, Number(process.env.TOP ?? 50))}\nself ms\n${top(self, 25)}`);
 } else {
   const events = [];
   cdp.on("Tracing.dataCollected", ({ value }) => events.push(...value));

@@ -17,10 +17,13 @@
 // EXTRA_CSS: rules added to the page first. PAGES=2: then the page is reloaded (the same
 // workspace, from IndexedDB, in the same browser) and the rounds made again, so that the
 // second page's first move tells what a page pays once from what the browser pays once.
+// ORDERS=<n>: a restaurant session instead (the big restaurant, then a Repeat ×n orders:
+// about 5 facts an order), whose inspector has a view, process managers and a queue.
 import { readFileSync, writeFileSync } from "node:fs";
-import { start, open, counterSession, waitForHead } from "./helpers.mjs";
+import { start, open, counterSession, restaurantSession, waitForHead } from "./helpers.mjs";
 
-const facts = Number(process.env.FACTS ?? 1_000_000);
+let facts = Number(process.env.FACTS ?? 1_000_000);
+const orders = Number(process.env.ORDERS ?? 0);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PAGES = Number(process.env.PAGES ?? 1);
 /** The bench's positions, as fractions of the head (`tests/e2e/bench.mjs`). */
@@ -40,7 +43,8 @@ async function settle(page) {
 async function record() {
   const env = await start();
   const { page } = await open(env);
-  await counterSession(page, facts);
+  if (orders) facts = await restaurantSession(page, orders);
+  else await counterSession(page, facts);
   if (process.env.EXTRA_CSS) await page.addStyleTag({ content: process.env.EXTRA_CSS });
   if (process.env.WARM) await page.evaluate(readFileSync(process.env.WARM, "utf8"));
   await settle(page);
@@ -59,8 +63,9 @@ async function record() {
   const y = box.y + box.height / 2;
   // The thumb's centre runs from half a thumb in from either end (Chromium's 16 px thumb).
   const at = (fraction) => box.x + 8 + fraction * (box.width - 16);
+  // The inspector's position label (`state after #n`: the last fact folded).
   const inspectorShows = (position) =>
-    page.waitForFunction((p) => document.querySelector("[data-testid=inspector]").textContent.includes(p), String(position));
+    page.waitForFunction((p) => document.querySelector(".inspector-at")?.textContent === `state after #${p - 1}`, Number(position));
   const backToLive = async () => {
     await page.getByTestId("live-button").click();
     await page.getByTestId("past-banner").waitFor({ state: "detached" });

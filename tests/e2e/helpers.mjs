@@ -158,6 +158,20 @@ export async function openBigRestaurant(page) {
 /** One order at the big restaurant, for a Repeat ×N (`${i}` makes each its own). */
 export const bigOrder = { order: { place_order: { order_id: "o${i}", restaurant_id: "big", customer: "C${i}", items: ["pizza"] } } };
 
+/** A restaurant session: the big restaurant, then a Repeat ×`orders` orders (about 5 facts
+ * an order), all kept in IndexedDB; resolves with the number of facts. */
+export async function restaurantSession(page, orders) {
+  await openBigRestaurant(page);
+  await submit(page, bigOrder, { times: orders });
+  await page.waitForFunction(() => !document.querySelector(".composer-progress"), null, { timeout: 30 * 60 * 1000, polling: 500 });
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid=saved]")?.textContent === document.querySelector("[data-testid=head]")?.textContent,
+    null,
+    { timeout: 30 * 60 * 1000, polling: 250 },
+  );
+  return head(page);
+}
+
 /** A counter session of `facts` facts, each in a stream of its own, all kept in IndexedDB
  * (the profiles' and the slider's workload). */
 export async function counterSession(page, facts) {

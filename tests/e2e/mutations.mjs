@@ -3,14 +3,16 @@
 // then moves the slider `moves` times (4 by default, the bench's positions scaled) and
 // prints, for each move, the DOM mutations it made, counted per panel and kind (attribute
 // name, text, nodes added or removed): what a move costs the browser, as counts that do
-// not depend on the machine's load.
-import { start, open, counterSession } from "./helpers.mjs";
+// not depend on the machine's load. ORDERS=<n>: a restaurant session of the big restaurant
+// and a Repeat ×n orders instead (`facts` is then ignored).
+import { start, open, counterSession, restaurantSession } from "./helpers.mjs";
 
-const facts = Number(process.argv[2] ?? 20000);
+let facts = Number(process.argv[2] ?? 20000);
 const moves = Number(process.argv[3] ?? 4);
 const env = await start();
 const { page } = await open(env);
-await counterSession(page, facts);
+if (process.env.ORDERS) facts = await restaurantSession(page, Number(process.env.ORDERS));
+else await counterSession(page, facts);
 const positions = [0.123457, 0.500001, 0.999001, 0.000042].map((f) => Math.max(1, Math.round(f * facts)));
 for (const position of positions.slice(0, moves)) {
   const { counts, beforeFrame } = await page.evaluate(

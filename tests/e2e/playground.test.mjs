@@ -188,6 +188,48 @@ test("entering the past makes no element: live, the past banner waits unseen and
   assert.deepEqual(errors, []);
 });
 
+test("a slider move shows its position in the frame it draws; the state's JSON is text for scripts, never laid out", async () => {
+  const { page, errors } = await open(env);
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  const total = await head(page);
+  // Moved as the slider bench moves it; read in a task posted from the next animation
+  // frame's callback, which runs once that frame's style, layout and paint are done.
+  const seen = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const s = document.querySelector("[data-testid=timeline]");
+        s.value = "3";
+        s.dispatchEvent(new Event("input", { bubbles: true }));
+        requestAnimationFrame(() => {
+          const after = new MessageChannel();
+          after.port1.onmessage = () =>
+            resolve({
+              inspector: document.querySelector(".inspector-at")?.textContent,
+              row: document.querySelector("[data-testid=log-row].log-row-selected")?.dataset.position,
+              position: document.querySelector(".timeline-position")?.textContent,
+              state: document.querySelector(".timeline-state")?.textContent,
+            });
+          after.port2.postMessage(0);
+        });
+      }),
+  );
+  assert.deepEqual(seen, {
+    inspector: "state after #2",
+    row: "2",
+    position: `position 3 / ${total}`,
+    state: "⚠ viewing the past",
+  });
+  // The whole state at the cursor is in the inspector's text (scripts read it), but it has
+  // no box: a move does not lay its texts out again.
+  const json = await page.$$eval("[data-testid=inspector] [data-json]", (pres) =>
+    pres.map((p) => ({ name: p.dataset.json, boxes: p.getClientRects().length, text: p.textContent })));
+  assert.deepEqual(json.map((p) => [p.name, p.boxes]), [["stream", 0], ["view", 0], ["process", 0]]);
+  const view = JSON.parse(json.find((p) => p.name === "view").text);
+  assert.equal(typeof view, "object");
+  assert.match(await page.getByTestId("inspector").textContent(), /"orders"/);
+  assert.deepEqual(errors, []);
+});
+
 test("text keeps a 4.5:1 contrast in the light and the dark scheme, live and in the past", async () => {
   for (const colorScheme of ["light", "dark"]) {
     const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });

@@ -544,6 +544,56 @@ mod browser {
             .map(|(_, open, _)| open)
     }
 
+    /// The change count a tab shows beside its title, if any.
+    fn tab_changes(panel: &Element, tab: &str) -> Option<String> {
+        let selector =
+            format!("[data-testid=inspector-tab][data-tab={tab}] .inspector-tab-changes");
+        panel
+            .query_selector(&selector)
+            .unwrap()
+            .map(|badge| text(&badge))
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_tabs_not_shown_count_their_changes_once_the_cursor_rests() {
+        let engine = restaurant();
+        let props = props_after_last_fact_of(&*engine, "order-");
+        let previous = props.previous.clone().unwrap();
+        let view_changes = diff(&previous.view, &props.current.view).len();
+        let process_changes = diff(&previous.process, &props.current.process).len();
+        assert!(
+            view_changes > 0 && process_changes > 0,
+            "the fact changed the view and the process"
+        );
+        // Mounted as a move renders it: the shown tab (the stream) counts its changes in
+        // that render, the others not yet (their diffs wait until the cursor rests).
+        let panel = mount_inspector(props).await;
+        assert!(
+            tab_changes(&panel, "stream").is_some(),
+            "the shown tab's count"
+        );
+        assert_eq!(
+            tab_changes(&panel, "view"),
+            None,
+            "the view's count waits for the rest"
+        );
+        assert_eq!(tab_changes(&panel, "process"), None);
+        for _ in 0..200 {
+            if tab_changes(&panel, "view").is_some() {
+                break;
+            }
+            settle().await;
+        }
+        assert_eq!(
+            tab_changes(&panel, "view"),
+            Some(format!("Δ{view_changes}"))
+        );
+        assert_eq!(
+            tab_changes(&panel, "process"),
+            Some(format!("Δ{process_changes}"))
+        );
+    }
+
     #[wasm_bindgen_test]
     async fn a_tab_shown_again_opens_as_it_was_left() {
         let engine = restaurant();

@@ -7,9 +7,11 @@ mod envelope;
 mod id_chip;
 mod state_section;
 
+use crate::effect::use_effect_on;
 use crate::widgets::json_tree::TreeChoices;
 use decider_core::boundary::{FactRow, StateView};
 use envelope::envelope;
+use gloo::timers::callback::Timeout;
 use id_chip::IdChip;
 use serde_json::Value;
 use state_section::{state_section, Section};
@@ -73,54 +75,78 @@ impl Tab {
     fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
+
+    /// The part of the state this tab shows (the envelope is none).
+    fn part(self) -> Option<Part> {
+        match self {
+            Tab::Stream => Some(Part::Stream),
+            Tab::View => Some(Part::View),
+            Tab::Process => Some(Part::Process),
+            Tab::Envelope => None,
+        }
+    }
 }
 
-/// The parts of the state at the cursor, each with its diff.
-#[derive(Debug, PartialEq)]
-struct Sections {
-    /// The shown stream's state, when the stream exists at the cursor.
-    stream: Option<Rc<Section>>,
-    /// The shown stream's version.
-    version: Option<u64>,
-    /// Whether the shown stream's first fact is the one just folded.
-    created: bool,
-    view: Rc<Section>,
-    process: Rc<Section>,
+/// How long the cursor rests (ms) before the tabs not shown count what changed: a slider
+/// dragged or a key held moves it more often, and each count is a diff of its whole part
+/// (hundreds of entries of a view), which such a move has no need of in its frame.
+const REST_MS: u32 = 150;
+
+/// A part of the state at the cursor, shown by a tab of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// The shown stream's state.
+    Stream,
+    /// The domain's view.
+    View,
+    /// The process managers' state.
+    Process,
 }
 
-impl Sections {
-    fn new(current: &StateView, previous: Option<&StateView>) -> Sections {
+impl Part {
+    const ALL: [Part; 3] = [Part::Stream, Part::View, Part::Process];
+
+    /// Its place in [`Part::ALL`].
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// This part of `current` with its diff against `previous` (`None` for the stream when
+    /// it does not exist at the cursor).
+    fn section(self, current: &StateView, previous: Option<&StateView>) -> Option<Section> {
         let state = |stream: &Value| stream.get("state").cloned().unwrap_or(stream.clone());
-        let stream = current.stream.as_ref().map(|now| {
-            let before = previous.map(|p| p.stream.as_ref().map(state));
-            Rc::new(Section::new(
-                &state(now),
-                before.as_ref().map(Option::as_ref),
-            ))
-        });
-        Sections {
-            stream,
-            version: current
-                .stream
-                .as_ref()
-                .and_then(|s| s.get("version"))
-                .and_then(Value::as_u64),
-            created: current.stream.is_some() && previous.is_some_and(|p| p.stream.is_none()),
-            view: Rc::new(Section::new(&current.view, previous.map(|p| Some(&p.view)))),
-            process: Rc::new(Section::new(
+        match self {
+            Part::Stream => current.stream.as_ref().map(|now| {
+                let before = previous.map(|p| p.stream.as_ref().map(state));
+                Section::new(&state(now), before.as_ref().map(Option::as_ref))
+            }),
+            Part::View => Some(Section::new(&current.view, previous.map(|p| Some(&p.view)))),
+            Part::Process => Some(Section::new(
                 &current.process,
                 previous.map(|p| Some(&p.process)),
             )),
         }
     }
+}
 
-    /// The part a state tab shows.
-    fn of(&self, tab: Tab) -> Option<&Rc<Section>> {
-        match tab {
-            Tab::Stream => self.stream.as_ref(),
-            Tab::View => Some(&self.view),
-            Tab::Process => Some(&self.process),
-            Tab::Envelope => None,
+/// How many paths of each part changed at a state, counted once the cursor rested there.
+struct Counted {
+    /// The state they were counted at.
+    at: Rc<StateView>,
+    /// By part, in [`Part::ALL`]'s order.
+    changes: [usize; 3],
+}
+
+impl Counted {
+    fn new(current: &Rc<StateView>, previous: Option<&StateView>) -> Counted {
+        let count = |part: Part| {
+            part.section(current, previous)
+                .and_then(|s| s.diff)
+                .map_or(0, |d| d.len())
+        };
+        Counted {
+            at: current.clone(),
+            changes: Part::ALL.map(count),
         }
     }
 }
@@ -153,10 +179,32 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     // The nodes the person opened or closed, a tab's worth each: a tab shown again opens
     // as it was left.
     let choices = use_memo((), |_| Tab::ALL.map(|_| TreeChoices::default()));
-    let sections = use_memo(
-        (props.current.clone(), props.previous.clone()),
-        |(current, previous)| Sections::new(current, previous.as_deref()),
+    // The shown tab's part with its diff, in the render that moves the cursor; the other
+    // tabs' counts of changes once the cursor rests (`REST_MS`), not in every move's frame.
+    let shown = use_memo(
+        (props.current.clone(), props.previous.clone(), tab.part()),
+        |(current, previous, part)| {
+            part.and_then(|part| part.section(current, previous.as_deref()))
+                .map(Rc::new)
+        },
     );
+    let counted = use_state(|| None::<Rc<Counted>>);
+    {
+        let counted = counted.clone();
+        use_effect_on(
+            (props.current.clone(), props.previous.clone()),
+            move |(current, previous)| {
+                let (current, previous) = (current.clone(), previous.clone());
+                let rest = Timeout::new(REST_MS, move || {
+                    counted.set(Some(Rc::new(Counted::new(&current, previous.as_deref()))));
+                });
+                move || drop(rest)
+            },
+        );
+    }
+    let counted_here = counted
+        .as_ref()
+        .filter(|c| Rc::ptr_eq(&c.at, &props.current));
     let hidden_json = use_memo(props.current.clone(), |current| {
         let json = |value: &Value| AttrValue::from(value.to_string());
         [
@@ -195,10 +243,14 @@ pub fn Inspector(props: &InspectorProps) -> Html {
 
     let position = props.current.position;
     let tabs = Tab::ALL.iter().zip(tab_refs.iter()).map(|(&t, node_ref)| {
-        let changes = sections
-            .of(t)
-            .and_then(|s| s.diff.as_deref())
-            .map_or(0, |d| d.len());
+        let changes = match (t.part(), t == tab) {
+            (None, _) => 0,
+            (Some(_), true) => (*shown)
+                .as_ref()
+                .and_then(|s| s.diff.as_deref())
+                .map_or(0, |d| d.len()),
+            (Some(part), false) => counted_here.map_or(0, |c| c.changes[part.index()]),
+        };
         let active = t == tab;
         html! {
             <button type="button" role="tab" class="inspector-tab" data-testid="inspector-tab"
@@ -217,8 +269,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     // Only the shown tab's body is built: the others are empty, hidden panels, so a move of
     // the cursor neither renders nor patches what no one sees (the JSON below keeps the
     // whole state in the text).
-    let body = match tab {
-        Tab::Stream => match (&props.stream, &sections.stream) {
+    let body = match (tab, (*shown).as_ref()) {
+        (Tab::Stream, section) => match (&props.stream, section) {
             (None, _) => empty("Select a fact in the log to see its stream here."),
             (Some(id), None) => html! {
                 <>
@@ -229,26 +281,37 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     )) }
                 </>
             },
-            (Some(id), Some(section)) => html! {
-                <>
-                    { stream_head(id, sections.version, sections.created) }
-                    { state_section(id.clone().into(), section, &choices[Tab::Stream.index()]) }
-                </>
-            },
+            (Some(id), Some(section)) => {
+                let current = &props.current;
+                let version = current
+                    .stream
+                    .as_ref()
+                    .and_then(|s| s.get("version"))
+                    .and_then(Value::as_u64);
+                // The stream's first fact is the one just folded.
+                let created = current.stream.is_some()
+                    && props.previous.as_ref().is_some_and(|p| p.stream.is_none());
+                html! {
+                    <>
+                        { stream_head(id, version, created) }
+                        { state_section(id.clone().into(), section, &choices[Tab::Stream.index()]) }
+                    </>
+                }
+            }
         },
-        Tab::View if props.has_view => {
-            state_section("view".into(), &sections.view, &choices[Tab::View.index()])
+        (Tab::View, Some(section)) if props.has_view => {
+            state_section("view".into(), section, &choices[Tab::View.index()])
         }
-        Tab::View => empty(
+        (Tab::View, _) => empty(
             "This domain declares no view (read model): its state is its streams'. Select a fact in the log to see its stream.",
         ),
-        Tab::Process if props.has_process => {
-            state_section("process".into(), &sections.process, &choices[Tab::Process.index()])
+        (Tab::Process, Some(section)) if props.has_process => {
+            state_section("process".into(), section, &choices[Tab::Process.index()])
         }
-        Tab::Process => {
+        (Tab::Process, _) => {
             empty("This domain has no saga or process manager: commands come only from you.")
         }
-        Tab::Envelope => match &props.fact {
+        (Tab::Envelope, _) => match &props.fact {
             Some(fact) => envelope(fact, position),
             None => empty(
                 "Select a fact in the log to see its envelope: ids, correlation, causation, time and origin.",
@@ -290,10 +353,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             <div class="inspector-body">
                 { for panels }
             </div>
-            // The whole state as compact JSON, for scripts and text search: closed tree
-            // nodes do not render their children.
+            // The whole state as compact JSON, for scripts (the text content): closed tree
+            // nodes do not render their children. Not displayed, so never laid out: at a
+            // slider move the view's and the process's texts would be shaped again.
             { for hidden_json.iter().map(|(name, json)| html! {
-                <pre class="visually-hidden" aria-hidden="true" data-json={*name}>
+                <pre class="inspector-json" aria-hidden="true" data-json={*name}>
                     { json.clone().unwrap_or_default() }
                 </pre>
             }) }
