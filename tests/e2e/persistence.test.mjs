@@ -351,6 +351,10 @@ test("a share link opens the scenario read-only in a fresh browser, and it can b
   const other = await open(env, "/" + url.hash, { context: await freshContext(env) });
   await waitForHead(other.page, facts);
   assert.ok(await other.page.getByTestId("command-submit").isDisabled(), "read-only");
+  // Nothing is on its way to the store until it is saved: not "pending".
+  const saved = await other.page.getByTestId("saved").locator("..").textContent();
+  assert.match(saved, new RegExp(`${facts} not saved`), saved);
+  assert.doesNotMatch(saved, /pending/, saved);
   await other.page.getByTestId("workspace-save-shared").click();
   await other.page.waitForFunction(() => !document.querySelector("[data-testid=command-submit]").disabled);
   // Saved, the address names the new workspace instead of the link.

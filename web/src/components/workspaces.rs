@@ -13,6 +13,7 @@ use crate::persistence::workspaces::{self, SavedScenario, Workspace};
 use crate::session::store::{use_session, SessionHandle};
 use crate::session::Action;
 use crate::share;
+use crate::widgets::number::{counted, scripted_count, thousands};
 use decider_core::scenario::{self, Scenario};
 use gloo::events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
@@ -178,8 +179,18 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
             <span class="workspaces-saved mono" aria-live="polite"
                 title="facts committed to IndexedDB (a step counts once its transaction commits)">
                 <span class="workspaces-glyph" aria-hidden="true">{ if pending == 0 { "✔" } else { "◌" } }</span>
-                { "saved " }<span data-testid="saved">{ status.saved_facts }</span>
-                if pending > 0 { <span class="workspaces-pending">{ format!(" +{pending} pending") }</span> }
+                { "saved " }{ scripted_count("saved", status.saved_facts) }
+                if pending > 0 {
+                    // Without a workspace (a shared scenario, no IndexedDB) nothing is on its
+                    // way to the store: the facts are not saved, not pending.
+                    <span class="workspaces-pending">{
+                        if status.current.is_some() {
+                            format!(" +{} pending", thousands(pending))
+                        } else {
+                            format!(" · {} not saved", thousands(pending))
+                        }
+                    }</span>
+                }
             </span>
             <span class="workspaces-spacer"></span>
             <button class="tool" data-testid="export-scenario" onclick={keep(export_scenario)}
@@ -211,10 +222,11 @@ fn option(workspace: &Workspace, current: &str) -> Html {
         .as_ref()
         .map(|p| format!(" ⎇@{}", p.position))
         .unwrap_or_default();
+    let facts = counted(workspace.facts, "fact");
     html! {
         <option value={workspace.id.clone()} selected={workspace.id == current}
-            title={format!("{} · seed {} · {} facts{fork}", workspace.domain, workspace.seed, workspace.facts)}>
-            { format!("{} ({}, {} facts){fork}", workspace.name, workspace.domain, workspace.facts) }
+            title={format!("{} · seed {} · {facts}{fork}", workspace.domain, workspace.seed)}>
+            { format!("{} ({}, {facts}){fork}", workspace.name, workspace.domain) }
         </option>
     }
 }
