@@ -369,6 +369,20 @@ test("a share link opens the scenario read-only in a fresh browser, and it can b
   assert.ok(await page.getByTestId("command-submit").isDisabled(), "read-only");
 });
 
+test("share says whether its link went to the clipboard", async () => {
+  const context = await freshContext(env);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const { page, errors } = await open(env, "/", { context });
+  await submit(page, scenarioCommands("restaurant", "happy-path")[0]);
+  await page.getByTestId("share-button").click();
+  await page.getByTestId("share-copied").waitFor();
+  assert.equal(await page.getByTestId("share-copied").textContent(), "✔ copied");
+  const link = await page.getByTestId("share-link").inputValue();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, "the link is in the clipboard");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("the spec suite runs every bundled scenario green", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   await page.getByTestId("specs-button").click();

@@ -16,6 +16,7 @@ use crate::components::schema_form::schema::{self, Variant};
 use crate::components::schema_form::{unique_prefix, Draft, RawJson, SchemaForm};
 use crate::examples::Example;
 use crate::widgets::kept::Kept;
+use crate::widgets::number::thousands;
 use decider_core::boundary::rows::message_name;
 use decider_core::{DynDomain, MessageKind};
 use gloo::timers::callback::Timeout;
@@ -390,7 +391,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     <button type="button" class="composer-submit" data-testid="command-submit"
                         disabled={!ready} onclick={submit.reform(|_: MouseEvent| ())}
                         title="Submit (Ctrl+Enter)">
-                        { if n > 1 { format!("▶ Submit ×{n}") } else { "▶ Submit".to_string() } }
+                        { if n > 1 { format!("▶ Submit ×{}", thousands(u64::from(n))) } else { "▶ Submit".to_string() } }
                     </button>
                     // Locked, the lock's note lies over this row: no shortcut to offer (left
                     // out by its class, not taken out: locking makes and drops no element).
