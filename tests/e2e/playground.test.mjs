@@ -450,6 +450,20 @@ test("the trace keeps its place when a fault's editor opens in a short window", 
   await context.close();
 });
 
+test("an invalid command's note beside Submit shows the error whole and focuses the raw JSON", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  // The examples fill the composer of a newcomer: the error below the raw JSON is out of sight.
+  await fillCommand(page, { order: { place_order: { customer: "Ada", items: [7], order_id: "o1", restaurant_id: "luigi" } } });
+  await page.getByTestId("command-error").waitFor();
+  assert.deepEqual(await inSight(page, "[data-testid=command-error]"), [false], "out of sight at first");
+  await page.getByRole("button", { name: /^Show the error: at \$\.order\.place_order\.items/ }).click();
+  assert.deepEqual(await inSight(page, "[data-testid=command-error]"), [true], "the error is in sight");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), "command-json");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("the panels' edges move with the pointer and the arrow keys, and stay where they were put after a reload", async () => {
   const { page, errors } = await open(env);
   await submit(page, scenarioCommands("restaurant", "happy-path")[0]);
