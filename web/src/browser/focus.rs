@@ -15,14 +15,17 @@ pub fn focused() -> Option<HtmlElement> {
 }
 
 /// Focuses the first of `candidates` that is still in the page and takes the focus (a
-/// disabled control does not); `false` when none did.
-pub fn focus_first(candidates: impl IntoIterator<Item = Option<HtmlElement>>) -> bool {
-    candidates.into_iter().flatten().any(|element| {
+/// disabled control does not); when none does, the focus stays where it was.
+pub fn focus_first(candidates: impl IntoIterator<Item = Option<HtmlElement>>) {
+    for element in candidates.into_iter().flatten() {
         // A refusal leaves the focus where it was: the next candidate is tried.
-        element.is_connected()
+        if element.is_connected()
             && element.focus().is_ok()
             && focused().is_some_and(|now| now == element)
-    })
+        {
+            return;
+        }
+    }
 }
 
 /// The element matching `selector`, if it is an HTML element in the page.

@@ -47,8 +47,7 @@ pub(super) fn named_node(flow: &FlowView, node: Option<&FlowNode>) -> Html {
     html! {
         <p class="trace-named" data-testid="trace-node-name" title={format!("{}{place}", node.name)}>
             <span class={classes!("trace-named-glyph", format!("kind-{}", tone.word()))} aria-hidden="true">{tone.glyph()}</span>
-            {" "}<strong class="mono">{&node.name}</strong>
-            <span class="trace-named-place">{place}</span>
+            {" "}<strong class="mono">{&node.name}</strong>{place}
         </p>
     }
 }
