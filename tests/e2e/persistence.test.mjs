@@ -351,6 +351,10 @@ test("a share link opens the scenario read-only in a fresh browser, and it can b
   const other = await open(env, "/" + url.hash, { context: await freshContext(env) });
   await waitForHead(other.page, facts);
   assert.ok(await other.page.getByTestId("command-submit").isDisabled(), "read-only");
+  // Nothing is on its way to the store until it is saved: not "pending".
+  const saved = await other.page.getByTestId("saved").locator("..").textContent();
+  assert.match(saved, new RegExp(`${facts} not saved`), saved);
+  assert.doesNotMatch(saved, /pending/, saved);
   await other.page.getByTestId("workspace-save-shared").click();
   await other.page.waitForFunction(() => !document.querySelector("[data-testid=command-submit]").disabled);
   // Saved, the address names the new workspace instead of the link.
@@ -363,6 +367,20 @@ test("a share link opens the scenario read-only in a fresh browser, and it can b
   await page.getByTestId("workspace-save-shared").waitFor({ timeout: 15000 });
   await waitForHead(page, facts);
   assert.ok(await page.getByTestId("command-submit").isDisabled(), "read-only");
+});
+
+test("share says whether its link went to the clipboard", async () => {
+  const context = await freshContext(env);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const { page, errors } = await open(env, "/", { context });
+  await submit(page, scenarioCommands("restaurant", "happy-path")[0]);
+  await page.getByTestId("share-button").click();
+  await page.getByTestId("share-copied").waitFor();
+  assert.equal(await page.getByTestId("share-copied").textContent(), "✔ copied");
+  const link = await page.getByTestId("share-link").inputValue();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, "the link is in the clipboard");
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test("the spec suite runs every bundled scenario green", async () => {

@@ -386,6 +386,126 @@ test("message names are whole in the log at 1280×720, the longest of the happy 
   await context.close();
 });
 
+test("a stream id longer than its cell keeps its start and its end, with one ellipsis, at any width", async () => {
+  const letters = (n) => Array.from({ length: n }, (_, i) => "abcdefghijklmnopqrstuvwxyz"[i % 26]).join("");
+  const ids = ["c-" + letters(58), "c-" + letters(57) + "Z"];
+  for (const width of [1280, 1440, 1920]) {
+    const context = await env.browser.newContext({ viewport: { width, height: 720 } });
+    const { page, errors } = await open(env, "/", { context });
+    await choose(page, "domain-picker", "counter");
+    for (const id of ids) await submit(page, { increment: { counter_id: id, by: 1 } });
+    await waitForHead(page, 2);
+    for (const id of ids) {
+      const cell = page.locator(`[data-testid=log-row][data-stream="counter-${id}"] .log-stream`);
+      const seen = await cell.evaluate((c) => {
+        const [start, end] = c.children;
+        return {
+          start: start.textContent, end: end.textContent,
+          cellCut: c.scrollWidth > c.clientWidth, startCut: start.scrollWidth > start.clientWidth,
+          endCut: end.scrollWidth > end.clientWidth, title: c.title,
+        };
+      });
+      const stream = `counter-${id}`;
+      assert.ok(stream.startsWith(seen.start) && stream.endsWith(seen.end), `${width}: ${JSON.stringify(seen)}`);
+      assert.equal(seen.end.length, 8, "the last 8 characters stay");
+      assert.deepEqual([seen.cellCut, seen.startCut, seen.endCut], [false, true, false],
+        `${width}: only the start is cut (one ellipsis), not the cell too`);
+      assert.equal(seen.title, stream, "the whole id on hover");
+    }
+    if (width === 1280) await page.screenshot({ path: shots + "long-stream-1280.png" });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test("closing the error banner gives the focus back to the control that caused it, else the composer", async () => {
+  const { page, errors } = await open(env);
+  const focused = () => page.evaluate(() => document.activeElement.dataset.testid ?? document.activeElement.tagName);
+  // A seed that is not a number, by the keyboard: the banner's ×, then Enter.
+  await page.getByTestId("seed").fill("-3");
+  await page.getByTestId("seed").press("Enter");
+  const close = page.getByTestId("error-banner").getByRole("button", { name: "Dismiss the error" });
+  await close.focus();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("error-banner").waitFor({ state: "detached" });
+  assert.equal(await focused(), "seed", "back on the seed");
+  // A file that is not a scenario, given while nothing has the focus (dropped, or by a
+  // script): the composer's command takes the focus.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.getByTestId("import-file").setInputFiles({
+    name: "bad.json", mimeType: "application/json", buffer: Buffer.from('{"format": "decider-lab/scenario"}'),
+  });
+  await close.click();
+  await page.getByTestId("error-banner").waitFor({ state: "detached" });
+  assert.equal(await focused(), "command-picker", "on the composer");
+  assert.deepEqual(errors, []);
+});
+
+test("a trace node's whole name: in its tooltip, and hovered, focused or selected, in the trace's header", async () => {
+  const { page, errors } = await open(env);
+  for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+  await page.locator("[data-testid=log-row]", { hasText: "order_ready_for_pickup" }).click();
+  const named = page.getByTestId("trace-node-name");
+  await page.waitForFunction(() => document.querySelector("[data-testid=trace-node-name]")?.textContent.includes("order_ready"));
+  assert.match(await named.textContent(), /order\.order_ready_for_pickup · order-o1 · #8/);
+  const node = page.locator("[data-testid=trace-node][aria-pressed=true]");
+  assert.doesNotMatch(await node.locator("text").first().textContent(), /order_ready_for_pickup/, "cut in its node");
+  assert.match(await node.locator("title").textContent(), /order\.order_ready_for_pickup/, "whole in its tooltip");
+  // The keyboard moves through the flow: each node's name is read in the header.
+  await node.focus();
+  await page.keyboard.press("ArrowLeft");
+  assert.match(await named.textContent(), /\.mark_ready · from fulfilment/);
+  await page.keyboard.press("Home");
+  assert.match(await named.textContent(), /restaurant\.mark_prepared/);
+  assert.deepEqual(errors, []);
+});
+
+test("the header's count is a bare number for scripts and grouped for people; one fact is a fact", async () => {
+  const { page, errors } = await open(env);
+  // What is seen: the grouped number and the noun after it.
+  const shown = page.locator("[data-testid=head] + span");
+  const seen = () => shown.evaluate((s) => s.textContent + s.nextSibling.textContent);
+  await choose(page, "domain-picker", "counter");
+  await submit(page, { increment: { counter_id: "c", by: 1 } });
+  await waitForHead(page, 1);
+  assert.equal(await seen(), "1 fact");
+  await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: 1200 });
+  await waitForHead(page, 1201, 60000);
+  assert.equal(await page.getByTestId("head").textContent(), "1201", "scripts read a bare number");
+  assert.equal(await seen(), "1,201 facts", "people read it grouped");
+  assert.equal(await shown.getAttribute("aria-hidden"), "true", "screen readers read the bare number once");
+  assert.deepEqual(errors, []);
+});
+
+test("the trace keeps its place when a fault's editor opens in a short window", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  const accept = await acceptQueued(page);
+  const trace = () => page.getByTestId("trace").evaluate((t) => t.closest(".panel").getBoundingClientRect().toJSON());
+  const before = await trace();
+  await accept.getByTestId("inject-button").click();
+  await page.getByTestId("inject-json").waitFor();
+  assert.deepEqual(await trace(), before, "the trace panel did not move");
+  const seen = await inSight(page, "[data-testid=inject-json], [data-testid=inject-submit]");
+  assert.deepEqual(seen, [true, true], "the editor is whole");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an invalid command's note beside Submit shows the error whole and focuses the raw JSON", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  // The examples fill the composer of a newcomer: the error below the raw JSON is out of sight.
+  await fillCommand(page, { order: { place_order: { customer: "Ada", items: [7], order_id: "o1", restaurant_id: "luigi" } } });
+  await page.getByTestId("command-error").waitFor();
+  assert.deepEqual(await inSight(page, "[data-testid=command-error]"), [false], "out of sight at first");
+  await page.getByRole("button", { name: /^Show the error: at \$\.order\.place_order\.items/ }).click();
+  assert.deepEqual(await inSight(page, "[data-testid=command-error]"), [true], "the error is in sight");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), "command-json");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("the panels' edges move with the pointer and the arrow keys, and stay where they were put after a reload", async () => {
   const { page, errors } = await open(env);
   await submit(page, scenarioCommands("restaurant", "happy-path")[0]);

@@ -1,7 +1,8 @@
 //! The page: the session provider, the layout of the panels, the keyboard and the timers.
 
+use crate::browser::focus::element;
 use crate::browser::keyboard::{self, Shortcut};
-use crate::components::banners::{error_banner, past_banner};
+use crate::components::banners::{error_banner, past_banner, use_error_origin};
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::{dialog, use_focus_on_open, DialogProps};
 use crate::components::header::header;
@@ -25,7 +26,6 @@ use gloo::timers::callback::Interval;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The domain the page opens on.
@@ -70,6 +70,7 @@ pub fn App() -> Html {
     use_shortcuts(&store, &overlay, &focus_filter, cancel.clone());
     use_ticker(&store);
     use_repeat_runner(&store, &cancel);
+    let error_origin = use_error_origin(&store);
 
     let session = store.get();
     let show = |which: Option<Overlay>| {
@@ -118,7 +119,7 @@ pub fn App() -> Html {
                 let committed = committed.setter();
                 move |facts| committed.set(facts)
             })} />
-            { error_banner(&store) }
+            { error_banner(&store, &error_origin) }
             <main class="panels">
                 <div class="panel panel-composer">
                     <Composer
@@ -342,11 +343,7 @@ fn use_repeat_runner(store: &SessionHandle, cancel: &Rc<RefCell<Rc<Cell<bool>>>>
 /// Clicks the element matching `selector`, as the user would (the composer's Submit
 /// button checks and submits the command it holds).
 fn click(selector: &str) {
-    let button = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(selector).ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(button) = button {
+    if let Some(button) = element(selector) {
         button.click();
     }
 }

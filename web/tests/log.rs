@@ -5,8 +5,9 @@
 use decider_core::boundary::rows::{FactRow, LogFilter};
 use decider_core::boundary::DynEngine;
 use decider_core::EngineConfig;
-use decider_web::components::log::row::{compact_payload, shorten_middle, unwrap_variants};
+use decider_web::components::log::row::{compact_payload, unwrap_variants};
 use decider_web::components::log::Log;
+use decider_web::widgets::text::shorten_middle;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,21 +1,65 @@
 //! The page-wide banners: an error anyone should see, and "viewing the past".
 
+use crate::browser::focus::{element, focus_first, focused};
+use crate::effect::use_effect_on;
 use crate::session::store::SessionHandle;
 use crate::session::Action;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
+/// What had the focus when the error banner appeared: the control that caused the error
+/// (the seed, Submit, the import or the share button), which the banner's × gives the focus
+/// back to.
+#[derive(Clone, Default, PartialEq)]
+pub struct ErrorOrigin(Rc<RefCell<Option<HtmlElement>>>);
+
+impl ErrorOrigin {
+    /// Gives the focus back to the error's origin, else (gone, disabled, or nothing had the
+    /// focus: an error of the store) to the composer's command: a keyboard user goes on
+    /// from where the error came, not from the top of the page.
+    fn give_back(&self) {
+        let origin = self.0.borrow_mut().take();
+        focus_first([origin, element("[data-testid=command-picker]")]);
+    }
+}
+
+/// Keeps the [`ErrorOrigin`] of the session in `store`'s error: taken when the banner
+/// appears (an error that replaces another keeps the first one's), dropped when it goes.
+#[hook]
+pub fn use_error_origin(store: &SessionHandle) -> ErrorOrigin {
+    let origin = (*use_memo((), |_| ErrorOrigin::default())).clone();
+    let shown = store.get().error().is_some();
+    {
+        let origin = origin.clone();
+        use_effect_on(shown, move |&shown| {
+            let mut kept = origin.0.borrow_mut();
+            if !shown {
+                *kept = None;
+            } else if kept.is_none() {
+                *kept = focused();
+            }
+        });
+    }
+    origin
+}
+
 /// The error banner (`role=alert`) of the session in `store`, present only while there is
-/// an error. A plain function of the page's session, not a component: the page renders at
-/// every change of the session, and each component type costs the wasm its own copy of
-/// Yew's machinery.
-pub fn error_banner(store: &SessionHandle) -> Html {
+/// an error; its × gives the focus back to `origin`. A plain function of the page's
+/// session, not a component: the page renders at every change of the session, and each
+/// component type costs the wasm its own copy of Yew's machinery.
+pub fn error_banner(store: &SessionHandle, origin: &ErrorOrigin) -> Html {
     let session = store.get();
     let Some(error) = session.error() else {
         return html! {};
     };
     let dismiss = {
-        let store = store.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::DismissError))
+        let (store, origin) = (store.clone(), origin.clone());
+        Callback::from(move |_: MouseEvent| {
+            origin.give_back();
+            store.dispatch(Action::DismissError);
+        })
     };
     html! {
         <div class="banner banner-error" role="alert" data-testid="error-banner">

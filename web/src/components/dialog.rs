@@ -2,8 +2,8 @@
 //! click. Esc closes it too (the page's shortcuts), and the page gives the close button the
 //! focus when a dialog opens and the focus back when it closes ([`use_focus_on_open`]).
 
+use crate::browser::focus::focused;
 use crate::effect::use_effect_on;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// What a [`dialog`] shows and does.
@@ -72,14 +72,4 @@ pub fn use_focus_on_open<T: PartialEq + 'static>(open: Option<T>, close_button: 
             (Some(_), None) => {}
         }
     });
-}
-
-/// The element that has the focus, if not the page's body.
-fn focused() -> Option<web_sys::HtmlElement> {
-    let document = web_sys::window()?.document()?;
-    let active = document.active_element()?;
-    if document.body().is_some_and(|body| *body == active) {
-        return None;
-    }
-    active.dyn_into().ok()
 }

@@ -2,6 +2,7 @@
 
 use crate::session::store::SessionHandle;
 use crate::session::{Action, RunMode};
+use crate::widgets::number::{noun, scripted_count};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -122,7 +123,9 @@ pub fn header(store: &SessionHandle, on_help: Callback<()>, on_specs: Callback<(
                 { "⇉ run all" }
             </button>
             <span class="counts mono" aria-live="polite">
-                <span title="facts recorded"><span data-testid="head">{ session.head() }</span>{ " facts" }</span>
+                <span title="facts recorded">
+                    { scripted_count("head", session.head()) }{ format!(" {}", noun(session.head(), "fact")) }
+                </span>
                 <span title="commands waiting in the queue" data-testid="queue-count">{ format!("{queue} queued") }</span>
             </span>
             <button class="tool" data-testid="specs-button" onclick={on_specs}

@@ -13,6 +13,7 @@ use crate::persistence::workspaces::{self, SavedScenario, Workspace};
 use crate::session::store::{use_session, SessionHandle};
 use crate::session::Action;
 use crate::share;
+use crate::widgets::number::{counted, scripted_count, thousands};
 use decider_core::scenario::{self, Scenario};
 use gloo::events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
@@ -45,7 +46,8 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
     let store = use_session();
     let status = use_state(Status::default);
     let form = use_state(|| Form::None);
-    let link = use_state(|| None::<String>);
+    // The last share link made, and whether it went to the clipboard.
+    let link = use_state(|| None::<(String, bool)>);
     let keeper = {
         let store = store.clone();
         let setter = status.setter();
@@ -130,11 +132,11 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
                     match share::fragment(&text).await {
                         Ok(fragment) => {
                             let url = share::link(&fragment);
-                            copy(&url);
+                            let copied = copy(&url).await;
                             if let Some(warning) = share::size_warning(&url) {
                                 store.dispatch(Action::Error(warning));
                             }
-                            link.set(Some(url));
+                            link.set(Some((url, copied)));
                         }
                         Err(e) => store
                             .dispatch(Action::Error(format!("The share link was not made: {e}."))),
@@ -178,8 +180,18 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
             <span class="workspaces-saved mono" aria-live="polite"
                 title="facts committed to IndexedDB (a step counts once its transaction commits)">
                 <span class="workspaces-glyph" aria-hidden="true">{ if pending == 0 { "✔" } else { "◌" } }</span>
-                { "saved " }<span data-testid="saved">{ status.saved_facts }</span>
-                if pending > 0 { <span class="workspaces-pending">{ format!(" +{pending} pending") }</span> }
+                { "saved " }{ scripted_count("saved", status.saved_facts) }
+                if pending > 0 {
+                    // Without a workspace (a shared scenario, no IndexedDB) nothing is on its
+                    // way to the store: the facts are not saved, not pending.
+                    <span class="workspaces-pending">{
+                        if status.current.is_some() {
+                            format!(" +{} pending", thousands(pending))
+                        } else {
+                            format!(" · {} not saved", thousands(pending))
+                        }
+                    }</span>
+                }
             </span>
             <span class="workspaces-spacer"></span>
             <button class="tool" data-testid="export-scenario" onclick={keep(export_scenario)}
@@ -193,10 +205,14 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
             </label>
             <button class="tool" data-testid="share-button" onclick={on_share}
                 title="Copy a link that holds this scenario">{ "⊶ share" }</button>
-            if let Some(url) = (*link).clone() {
+            if let Some((url, copied)) = (*link).clone() {
                 <input class="workspaces-link mono" data-testid="share-link" readonly=true
                     value={url.clone()} title={format!("{} bytes", url.len())} aria-label="share link"
                     onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
+                // Whether the link is in the clipboard, said once it is known.
+                <span class="workspaces-copied" role="status" data-testid="share-copied">
+                    { if copied { "✔ copied" } else { "not copied: select the link and copy it" } }
+                </span>
             }
             { notices(&keeper, &status) }
             { form_view(&keeper, &form, &status, &store) }
@@ -211,10 +227,11 @@ fn option(workspace: &Workspace, current: &str) -> Html {
         .as_ref()
         .map(|p| format!(" ⎇@{}", p.position))
         .unwrap_or_default();
+    let facts = counted(workspace.facts, "fact");
     html! {
         <option value={workspace.id.clone()} selected={workspace.id == current}
-            title={format!("{} · seed {} · {} facts{fork}", workspace.domain, workspace.seed, workspace.facts)}>
-            { format!("{} ({}, {} facts){fork}", workspace.name, workspace.domain, workspace.facts) }
+            title={format!("{} · seed {} · {facts}{fork}", workspace.domain, workspace.seed)}>
+            { format!("{} ({}, {facts}){fork}", workspace.name, workspace.domain) }
         </option>
     }
 }
@@ -488,11 +505,14 @@ async fn export_raw(keeper: Shared) {
     }
 }
 
-/// Copies `text` to the clipboard (best effort: the link stays in its field anyway).
-fn copy(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let _promise = window.navigator().clipboard().write_text(text);
-    }
+/// Copies `text` to the clipboard; `false` when the browser refused (the link stays in
+/// its field, to be copied from there).
+async fn copy(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let written = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(written).await.is_ok()
 }
 
 /// The shared scenario in the page's address, run; a link that does not load says why.

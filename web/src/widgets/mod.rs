@@ -1,9 +1,10 @@
 //! Generic pieces the panels share: a collapsible JSON tree, a JSON diff, a virtual list,
-//! the splitters between panels, kept markup, and text shortening.
+//! the splitters between panels, kept markup, text shortening and numbers for people.
 
 pub mod json_diff;
 pub mod json_tree;
 pub mod kept;
+pub mod number;
 pub mod splitter;
 pub mod text;
 pub mod virtual_list;

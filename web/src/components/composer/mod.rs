@@ -16,6 +16,7 @@ use crate::components::schema_form::schema::{self, Variant};
 use crate::components::schema_form::{unique_prefix, Draft, RawJson, SchemaForm};
 use crate::examples::Example;
 use crate::widgets::kept::Kept;
+use crate::widgets::number::thousands;
 use decider_core::boundary::rows::message_name;
 use decider_core::{DynDomain, MessageKind};
 use gloo::timers::callback::Timeout;
@@ -177,6 +178,28 @@ fn reveal(pick_row: NodeRef) {
         }
     })
     .forget();
+}
+
+/// Scrolls the error (`error_id`) whole into the composer's view and puts the focus in
+/// the raw JSON (`json_id`), where the path it names is.
+fn show_error(error_id: String, json_id: String) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Some(json) = document
+            .get_element_by_id(&json_id)
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        {
+            // Focus is a convenience; a refusal changes nothing.
+            let _ = json.focus();
+        }
+        if let Some(error) = document.get_element_by_id(&error_id) {
+            let options = ScrollIntoViewOptions::new();
+            options.set_block(ScrollLogicalPosition::Nearest);
+            error.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    })
 }
 
 /// Whether the command's `row` and its form (`.composer-form`, a sibling below it) are
@@ -381,7 +404,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     on_input: on_text,
                 }.view() }
                 if let Some(problem) = &problem {
-                    <p class="composer-error" data-testid="command-error" id={error_id} role="alert">
+                    <p class="composer-error" data-testid="command-error" id={error_id.clone()} role="alert">
                         { format!("✘ {}", problem.message()) }
                     </p>
                 }
@@ -390,7 +413,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     <button type="button" class="composer-submit" data-testid="command-submit"
                         disabled={!ready} onclick={submit.reform(|_: MouseEvent| ())}
                         title="Submit (Ctrl+Enter)">
-                        { if n > 1 { format!("▶ Submit ×{n}") } else { "▶ Submit".to_string() } }
+                        { if n > 1 { format!("▶ Submit ×{}", thousands(u64::from(n))) } else { "▶ Submit".to_string() } }
                     </button>
                     // Locked, the lock's note lies over this row: no shortcut to offer (left
                     // out by its class, not taken out: locking makes and drops no element).
@@ -399,10 +422,13 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     </span>
                     if let Some(problem) = &problem {
                         // Beside the (sticky) button, so the reason is in view even when the
-                        // error above has scrolled away; the alert above is what is announced.
-                        <span class="composer-blocked" aria-hidden="true" title={problem.message()}>
+                        // error above has scrolled away (cut here, whole in its title); a
+                        // click shows the error whole and puts the focus in the raw JSON.
+                        <button type="button" class="composer-blocked" title={problem.message()}
+                            aria-label={format!("Show the error: {}", problem.message())}
+                            onclick={show_error(error_id.clone(), format!("{ids}-json"))}>
                             { format!("✘ {}", problem.message()) }
-                        </span>
+                        </button>
                     }
                 </div>
                 if count.is_none() {

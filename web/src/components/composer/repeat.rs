@@ -1,6 +1,7 @@
 //! Repeat ×N: how many times a command is submitted, and the progress of a repeat that
 //! runs.
 
+use crate::widgets::number::thousands;
 use yew::prelude::*;
 
 /// The largest repeat count.
@@ -44,7 +45,7 @@ pub fn repeat_progress(done: u64, total: u64, on_cancel: &Callback<()>) -> Html 
         <div class="composer-progress" role="status">
             <progress value={done.to_string()} max={total.max(1).to_string()}
                 aria-label="Repeat progress" />
-            <span class="num mono">{ format!("{done} / {total}") }</span>
+            <span class="num mono">{ format!("{} / {}", thousands(done), thousands(total)) }</span>
             <button type="button" class="composer-cancel" {onclick}>{ "Cancel" }</button>
         </div>
     }

@@ -2,6 +2,7 @@
 //! every key), kind, origin, stream, "this flow only", and the "N of M facts" count.
 
 use crate::effect::use_effect_on;
+use crate::widgets::number::{counted, thousands};
 use decider_core::boundary::rows::{LogFilter, RowKind};
 use decider_core::ids::Id;
 use gloo::timers::callback::Timeout;
@@ -33,26 +34,12 @@ pub struct FilterBarProps {
     pub focus_filter: u64,
 }
 
-/// `n` with thin groups of thousands (`100,000`).
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 /// The text of the count: `7 facts`, or `2 of 7 facts` when filtered.
 fn count_text(filter: &LogFilter, len: usize, head: u64) -> String {
-    let noun = if head == 1 { "fact" } else { "facts" };
     if filter.is_empty() {
-        format!("{} {noun}", thousands(head))
+        counted(head, "fact")
     } else {
-        format!("{} of {} {noun}", thousands(len as u64), thousands(head))
+        format!("{} of {}", thousands(len as u64), counted(head, "fact"))
     }
 }
 

@@ -10,10 +10,11 @@
 pub mod filter;
 pub mod row;
 
+use crate::widgets::number::thousands;
 use crate::widgets::virtual_list::{Viewport, VirtualList, Window};
 use decider_core::boundary::rows::{FactRow, LogFilter};
 use decider_core::ids::Id;
-use filter::{thousands, FilterBar};
+use filter::FilterBar;
 use row::{render_header, render_row, row_id, RowState};
 use std::ops::Range;
 use std::rc::Rc;

@@ -1,14 +1,19 @@
 //! One row of the event log: position, kind glyph, stream and version, message name,
 //! compact payload and origin, with the data attributes that scripts and tests read.
 
-pub use crate::widgets::text::shorten_middle;
 use crate::widgets::virtual_list::Place;
 use decider_core::boundary::rows::{FactRow, RowKind};
 use serde_json::Value;
 use yew::prelude::*;
 
-/// The longest stream id shown whole; longer ones are shortened in the middle.
+/// The longest stream id drawn as one text, which a cell too narrow for it cuts at its
+/// start; a longer one is split into its start and end ([`stream_cell`]).
 const STREAM_CHARS: usize = 22;
+/// The characters of a split stream id always drawn at its end.
+const STREAM_TAIL_CHARS: usize = 8;
+/// The most characters of a split stream id's start put in the DOM (the widest cell shows
+/// 19: the cut is never seen).
+const STREAM_HEAD_CHARS: usize = 48;
 /// The most payload characters put in the DOM (the cell ellipsizes far earlier).
 const PAYLOAD_CHARS: usize = 240;
 /// The most payload characters put in a row's tooltip.
@@ -175,6 +180,35 @@ fn tooltip(text: &str, fits: usize) -> Option<String> {
     (text.chars().nth(fits).is_some()).then(|| text.to_string())
 }
 
+/// A row's stream cell. An id of up to `STREAM_CHARS` characters is one text, isolated
+/// left to right inside a right-to-left cell (log.css): a cell too narrow for it cuts its
+/// start, not the end that tells streams apart (`…rant-luigi`). A longer one is its start
+/// and its last `STREAM_TAIL_CHARS` characters side by side: the start gives way, cut by
+/// the pixel with one ellipsis (`counter-ab…stuvwxyz`), whatever the cell's width.
+fn stream_cell(id: &str) -> Html {
+    let title = tooltip(id, STREAM_FITS);
+    let count = id.chars().count();
+    if count <= STREAM_CHARS {
+        return html! {
+            <span class="log-cell log-stream mono" role="gridcell" {title}>
+                { format!("\u{2066}{id}\u{2069}") }
+            </span>
+        };
+    }
+    let split = id
+        .char_indices()
+        .nth(count - STREAM_TAIL_CHARS)
+        .map_or(id.len(), |(at, _)| at);
+    let (head, tail) = id.split_at(split);
+    let head: String = head.chars().take(STREAM_HEAD_CHARS).collect();
+    html! {
+        <span class="log-cell log-stream log-stream-split mono" role="gridcell" {title}>
+            <span class="log-stream-head">{ head }</span>
+            <span class="log-stream-tail">{ tail }</span>
+        </span>
+    }
+}
+
 /// Renders one log row at its `place` in the virtual list (the log listens for clicks on
 /// every row at once: its `aria-rowindex` says which).
 pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
@@ -227,11 +261,7 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
         >
             <span class="log-cell log-pos num mono" role="gridcell">{ row.position }</span>
             { kind_cell(kind, mark) }
-            <span class="log-cell log-stream mono" role="gridcell" title={tooltip(&row.stream_id, STREAM_FITS)}>
-                // Isolated left to right inside a right-to-left cell (log.css): a cell too
-                // narrow for the id cuts its start, not the end that tells streams apart.
-                { format!("\u{2066}{}\u{2069}", shorten_middle(&row.stream_id, STREAM_CHARS)) }
-            </span>
+            { stream_cell(&row.stream_id) }
             <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
             if refused.is_none() && service.is_empty() {
                 // The name alone: the cell is the name.

@@ -1,8 +1,9 @@
-//! The panel's header: the flow's id and counts, and the legend of tones.
+//! The panel's header: the flow's id and counts, the node in hand's full name, and the
+//! legend of tones.
 
 use super::tone::{Counts, Tone};
 use crate::widgets::text;
-use decider_core::boundary::FlowView;
+use decider_core::boundary::{FlowNode, FlowView};
 use yew::prelude::*;
 
 /// The flow's id (shortened, full on hover) and its counts.
@@ -26,6 +27,28 @@ pub(super) fn summary(flow: &FlowView) -> Html {
                 }
             </span>
         </div>
+    }
+}
+
+/// The full message name of `node` (the one hovered or focused, else the selected one),
+/// its lane and position: a name cut in its node is read whole here, and a keyboard user
+/// moving through the flow reads each node's name without a tooltip. Always in the header,
+/// empty without a node, so that nothing moves when one comes.
+pub(super) fn named_node(flow: &FlowView, node: Option<&FlowNode>) -> Html {
+    let Some(node) = node else {
+        return html! { <p class="trace-named" data-testid="trace-node-name"></p> };
+    };
+    let tone = Tone::of(node);
+    let lane = flow.lanes.get(node.lane).map_or("", |l| l.name.as_str());
+    let place = match node.position {
+        Some(position) => format!(" · {lane} · #{position}"),
+        None => format!(" · from {lane}"),
+    };
+    html! {
+        <p class="trace-named" data-testid="trace-node-name" title={format!("{}{place}", node.name)}>
+            <span class={classes!("trace-named-glyph", format!("kind-{}", tone.word()))} aria-hidden="true">{tone.glyph()}</span>
+            {" "}<strong class="mono">{&node.name}</strong>{place}
+        </p>
     }
 }
 

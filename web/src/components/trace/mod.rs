@@ -127,12 +127,20 @@ pub fn trace(props: &TraceProps) -> Html {
             </section>
         };
     };
+    let named = match *traced {
+        Some(index) => flow.nodes.get(index),
+        None => flow
+            .nodes
+            .iter()
+            .find(|n| n.position.is_some() && n.position == props.selected),
+    };
     // In the past the swimlanes end above the past banner, which lies over the panel's foot.
     html! {
         <section class={classes!("trace", props.cursor.is_some().then_some("trace-past"))} aria-label="Saga trace">
             <header class="trace-head">
                 <h2 class="trace-title">{"Trace"}</h2>
                 {header::summary(flow)}
+                {header::named_node(flow, named)}
                 {header::legend()}
             </header>
             <div class="trace-scroll" ref={scroller} {onscroll}>
