@@ -427,7 +427,12 @@ impl<C, E, R> Batch<C, E, R> {
         let Some(Recorded { id, kind, queued }) = facts.next() else {
             return Batch::empty();
         };
-        let rest = facts.peek().is_some().then(|| Self::later(facts));
+        // Not `then(|| …)`: its closure took the iterator (and the fact it had peeked)
+        // by a copy even when no fact followed (a `memcpy` call a step).
+        let rest = match facts.peek() {
+            Some(_) => Some(Self::later(facts)),
+            None => None,
+        };
         let (kind, version) = Kept::new(kind);
         let numbers = Numbers { step: 0, version };
         let narrow = Stamp::narrow(numbers);
