@@ -15,12 +15,19 @@
 //!   consumer reads the rest (the customer) from the [`Board`] view.
 
 use decider_core::compose::{Lift, Route};
+use decider_core::decider::decided;
 use decider_core::{Decider, DomainInfo, Fact, ProcessManager, System, TypedDomain, View};
 use imbl::{OrdMap, OrdSet};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Adds `added` to a decider's `events` ([`Decider::decide_into`]): the decision.
+fn add<E, R>(events: &mut impl Extend<E>, added: impl IntoIterator<Item = E>) -> Result<(), R> {
+    events.extend(added);
+    Ok(())
+}
 
 pub use crate::items::Items;
 pub use crate::text::Text;
@@ -215,11 +222,17 @@ impl Decider for RestaurantDecider {
         id.push_str(restaurant_id);
     }
 
-    fn decide(
+    fn decide(&self, command: &RestaurantCommand, state: &Self::State) -> Result<Vec<RestaurantEvent>, RestaurantRejection> {
+        decided(self, command, state)
+    }
+
+    /// Adds its events to the engine's own list: deciding in the engine allocates no list.
+    fn decide_into(
         &self,
         command: &RestaurantCommand,
         state: &Self::State,
-    ) -> Result<Vec<RestaurantEvent>, RestaurantRejection> {
+        events: &mut impl Extend<RestaurantEvent>,
+    ) -> Result<(), RestaurantRejection> {
         use RestaurantCommand as C;
         use RestaurantEvent as E;
         use RestaurantRejection as R;
@@ -233,7 +246,7 @@ impl Decider for RestaurantDecider {
                 },
                 None,
             ) => {
-                return Ok(vec![E::RestaurantCreated {
+                return add(events, [E::RestaurantCreated {
                     restaurant_id: restaurant_id.clone(),
                     name: name.clone(),
                     menu: menu.clone(),
@@ -246,10 +259,10 @@ impl Decider for RestaurantDecider {
         };
         match command {
             C::CreateRestaurant { .. } => unreachable!("handled above"),
-            C::Open { restaurant_id } => Ok(vec![E::Opened {
+            C::Open { restaurant_id } => add(events, [E::Opened {
                 restaurant_id: restaurant_id.clone(),
             }]),
-            C::Close { restaurant_id } => Ok(vec![E::Closed {
+            C::Close { restaurant_id } => add(events, [E::Closed {
                 restaurant_id: restaurant_id.clone(),
             }]),
             C::AcceptOrder {
@@ -270,7 +283,7 @@ impl Decider for RestaurantDecider {
                         capacity: restaurant.capacity,
                     });
                 }
-                Ok(vec![
+                add(events, [
                     E::KitchenTicketCreated {
                         restaurant_id: restaurant_id.clone(),
                         order_id: order_id.clone(),
@@ -289,7 +302,7 @@ impl Decider for RestaurantDecider {
                 if !restaurant.preparing.contains(order_id) {
                     return Err(R::UnknownOrder);
                 }
-                Ok(vec![E::KitchenTicketCancelled {
+                add(events, [E::KitchenTicketCancelled {
                     restaurant_id: restaurant_id.clone(),
                     order_id: order_id.clone(),
                 }])
@@ -301,7 +314,7 @@ impl Decider for RestaurantDecider {
                 if !restaurant.preparing.contains(order_id) {
                     return Err(R::UnknownOrder);
                 }
-                Ok(vec![E::OrderPrepared {
+                add(events, [E::OrderPrepared {
                     restaurant_id: restaurant_id.clone(),
                     order_id: order_id.clone(),
                 }])
@@ -480,11 +493,17 @@ impl Decider for OrderDecider {
         id.push_str(order_id);
     }
 
-    fn decide(
+    fn decide(&self, command: &OrderCommand, state: &Self::State) -> Result<Vec<OrderEvent>, OrderRejection> {
+        decided(self, command, state)
+    }
+
+    /// Adds its events to the engine's own list: deciding in the engine allocates no list.
+    fn decide_into(
         &self,
         command: &OrderCommand,
         state: &Self::State,
-    ) -> Result<Vec<OrderEvent>, OrderRejection> {
+        events: &mut impl Extend<OrderEvent>,
+    ) -> Result<(), OrderRejection> {
         use OrderCommand as C;
         use OrderEvent as E;
         use OrderRejection as R;
@@ -502,7 +521,7 @@ impl Decider for OrderDecider {
                 if items.is_empty() {
                     return Err(R::NoItems);
                 }
-                Ok(vec![E::OrderPlaced {
+                add(events, [E::OrderPlaced {
                     order_id: order_id.clone(),
                     restaurant_id: restaurant_id.clone(),
                     customer: customer.clone(),
@@ -512,13 +531,13 @@ impl Decider for OrderDecider {
             (C::PlaceOrder { .. }, Some(_)) => Err(R::AlreadyPlaced),
             (_, None) => Err(R::UnknownOrder),
             (C::ConfirmOrder { order_id }, Some(order)) => match order.status {
-                S::Placed => Ok(vec![E::OrderConfirmed {
+                S::Placed => add(events, [E::OrderConfirmed {
                     order_id: order_id.clone(),
                 }]),
                 status => Err(R::WrongStatus { status }),
             },
             (C::CancelOrder { order_id, reason }, Some(order)) => match order.status {
-                S::Placed => Ok(vec![E::OrderCancelled {
+                S::Placed => add(events, [E::OrderCancelled {
                     order_id: order_id.clone(),
                     reason: reason.clone(),
                 }]),
@@ -533,7 +552,7 @@ impl Decider for OrderDecider {
                 if *customer != order.customer {
                     return Err(R::WrongCustomer);
                 }
-                Ok(vec![E::OrderReadyForPickup {
+                add(events, [E::OrderReadyForPickup {
                     order_id: order_id.clone(),
                     customer: customer.clone(),
                 }])
@@ -658,11 +677,17 @@ impl Decider for PaymentDecider {
         id.push_str(payment_id);
     }
 
-    fn decide(
+    fn decide(&self, command: &PaymentCommand, state: &Payment) -> Result<Vec<PaymentEvent>, PaymentRejection> {
+        decided(self, command, state)
+    }
+
+    /// Adds its events to the engine's own list: deciding in the engine allocates no list.
+    fn decide_into(
         &self,
         command: &PaymentCommand,
         state: &Payment,
-    ) -> Result<Vec<PaymentEvent>, PaymentRejection> {
+        events: &mut impl Extend<PaymentEvent>,
+    ) -> Result<(), PaymentRejection> {
         match (command, state) {
             (
                 PaymentCommand::TakePayment {
@@ -677,14 +702,14 @@ impl Decider for PaymentDecider {
                     amount_cents,
                 },
                 None,
-            ) => Ok(vec![PaymentEvent::PaymentTaken {
+            ) => add(events, [PaymentEvent::PaymentTaken {
                 payment_id: payment_id.clone(),
                 order_id: order_id.clone(),
                 amount_cents: *amount_cents,
             }]),
             (PaymentCommand::TakePayment { .. }, Some(_)) => Err(PaymentRejection::AlreadyTaken),
             (PaymentCommand::RefundPayment { payment_id }, Some(taken)) if !taken.refunded => {
-                Ok(vec![PaymentEvent::PaymentRefunded {
+                add(events, [PaymentEvent::PaymentRefunded {
                     payment_id: payment_id.clone(),
                     order_id: taken.order_id.clone(),
                     amount_cents: taken.amount_cents,
