@@ -423,14 +423,14 @@ impl<C, E, R> Batch<C, E, R> {
         stream_id: &StreamId,
         facts: impl IntoIterator<Item = Recorded<C, E, R>>,
     ) -> Self {
-        let mut facts = facts.into_iter().peekable();
+        let mut facts = facts.into_iter();
         let Some(Recorded { id, kind, queued }) = facts.next() else {
             return Batch::empty();
         };
-        // Not `then(|| …)`: its closure took the iterator (and the fact it had peeked)
-        // by a copy even when no fact followed (a `memcpy` call a step).
-        let rest = match facts.peek() {
-            Some(_) => Some(Self::later(facts)),
+        // The second fact taken, not peeked: a peek's closure (`then(|| …)`) copied the
+        // iterator even when no fact followed, and a `Peekable` is dropped out of line.
+        let rest = match facts.next() {
+            Some(second) => Some(Self::later(std::iter::once(second).chain(facts))),
             None => None,
         };
         let (kind, version) = Kept::new(kind);
