@@ -21,7 +21,6 @@ pub enum Sum<L, R> {
     Right(R),
 }
 
-
 /// A list of outer events as a list of a part's own: each event added to it goes in
 /// mapped (a part's [`Decider::decide_into`] adds to the composed decider's list).
 struct Mapped<'l, L, F>(&'l mut L, F);

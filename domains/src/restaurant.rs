@@ -222,7 +222,11 @@ impl Decider for RestaurantDecider {
         id.push_str(restaurant_id);
     }
 
-    fn decide(&self, command: &RestaurantCommand, state: &Self::State) -> Result<Vec<RestaurantEvent>, RestaurantRejection> {
+    fn decide(
+        &self,
+        command: &RestaurantCommand,
+        state: &Self::State,
+    ) -> Result<Vec<RestaurantEvent>, RestaurantRejection> {
         decided(self, command, state)
     }
 
@@ -246,12 +250,15 @@ impl Decider for RestaurantDecider {
                 },
                 None,
             ) => {
-                return add(events, [E::RestaurantCreated {
-                    restaurant_id: restaurant_id.clone(),
-                    name: name.clone(),
-                    menu: menu.clone(),
-                    capacity: *capacity,
-                }])
+                return add(
+                    events,
+                    [E::RestaurantCreated {
+                        restaurant_id: restaurant_id.clone(),
+                        name: name.clone(),
+                        menu: menu.clone(),
+                        capacity: *capacity,
+                    }],
+                )
             }
             (C::CreateRestaurant { .. }, Some(_)) => return Err(R::AlreadyCreated),
             (_, None) => return Err(R::UnknownRestaurant),
@@ -259,12 +266,18 @@ impl Decider for RestaurantDecider {
         };
         match command {
             C::CreateRestaurant { .. } => unreachable!("handled above"),
-            C::Open { restaurant_id } => add(events, [E::Opened {
-                restaurant_id: restaurant_id.clone(),
-            }]),
-            C::Close { restaurant_id } => add(events, [E::Closed {
-                restaurant_id: restaurant_id.clone(),
-            }]),
+            C::Open { restaurant_id } => add(
+                events,
+                [E::Opened {
+                    restaurant_id: restaurant_id.clone(),
+                }],
+            ),
+            C::Close { restaurant_id } => add(
+                events,
+                [E::Closed {
+                    restaurant_id: restaurant_id.clone(),
+                }],
+            ),
             C::AcceptOrder {
                 restaurant_id,
                 order_id,
@@ -283,17 +296,20 @@ impl Decider for RestaurantDecider {
                         capacity: restaurant.capacity,
                     });
                 }
-                add(events, [
-                    E::KitchenTicketCreated {
-                        restaurant_id: restaurant_id.clone(),
-                        order_id: order_id.clone(),
-                        items: items.clone(),
-                    },
-                    E::OrderAccepted {
-                        restaurant_id: restaurant_id.clone(),
-                        order_id: order_id.clone(),
-                    },
-                ])
+                add(
+                    events,
+                    [
+                        E::KitchenTicketCreated {
+                            restaurant_id: restaurant_id.clone(),
+                            order_id: order_id.clone(),
+                            items: items.clone(),
+                        },
+                        E::OrderAccepted {
+                            restaurant_id: restaurant_id.clone(),
+                            order_id: order_id.clone(),
+                        },
+                    ],
+                )
             }
             C::CancelTicket {
                 restaurant_id,
@@ -302,10 +318,13 @@ impl Decider for RestaurantDecider {
                 if !restaurant.preparing.contains(order_id) {
                     return Err(R::UnknownOrder);
                 }
-                add(events, [E::KitchenTicketCancelled {
-                    restaurant_id: restaurant_id.clone(),
-                    order_id: order_id.clone(),
-                }])
+                add(
+                    events,
+                    [E::KitchenTicketCancelled {
+                        restaurant_id: restaurant_id.clone(),
+                        order_id: order_id.clone(),
+                    }],
+                )
             }
             C::MarkPrepared {
                 restaurant_id,
@@ -314,10 +333,13 @@ impl Decider for RestaurantDecider {
                 if !restaurant.preparing.contains(order_id) {
                     return Err(R::UnknownOrder);
                 }
-                add(events, [E::OrderPrepared {
-                    restaurant_id: restaurant_id.clone(),
-                    order_id: order_id.clone(),
-                }])
+                add(
+                    events,
+                    [E::OrderPrepared {
+                        restaurant_id: restaurant_id.clone(),
+                        order_id: order_id.clone(),
+                    }],
+                )
             }
         }
     }
@@ -493,7 +515,11 @@ impl Decider for OrderDecider {
         id.push_str(order_id);
     }
 
-    fn decide(&self, command: &OrderCommand, state: &Self::State) -> Result<Vec<OrderEvent>, OrderRejection> {
+    fn decide(
+        &self,
+        command: &OrderCommand,
+        state: &Self::State,
+    ) -> Result<Vec<OrderEvent>, OrderRejection> {
         decided(self, command, state)
     }
 
@@ -521,26 +547,35 @@ impl Decider for OrderDecider {
                 if items.is_empty() {
                     return Err(R::NoItems);
                 }
-                add(events, [E::OrderPlaced {
-                    order_id: order_id.clone(),
-                    restaurant_id: restaurant_id.clone(),
-                    customer: customer.clone(),
-                    items: items.clone(),
-                }])
+                add(
+                    events,
+                    [E::OrderPlaced {
+                        order_id: order_id.clone(),
+                        restaurant_id: restaurant_id.clone(),
+                        customer: customer.clone(),
+                        items: items.clone(),
+                    }],
+                )
             }
             (C::PlaceOrder { .. }, Some(_)) => Err(R::AlreadyPlaced),
             (_, None) => Err(R::UnknownOrder),
             (C::ConfirmOrder { order_id }, Some(order)) => match order.status {
-                S::Placed => add(events, [E::OrderConfirmed {
-                    order_id: order_id.clone(),
-                }]),
+                S::Placed => add(
+                    events,
+                    [E::OrderConfirmed {
+                        order_id: order_id.clone(),
+                    }],
+                ),
                 status => Err(R::WrongStatus { status }),
             },
             (C::CancelOrder { order_id, reason }, Some(order)) => match order.status {
-                S::Placed => add(events, [E::OrderCancelled {
-                    order_id: order_id.clone(),
-                    reason: reason.clone(),
-                }]),
+                S::Placed => add(
+                    events,
+                    [E::OrderCancelled {
+                        order_id: order_id.clone(),
+                        reason: reason.clone(),
+                    }],
+                ),
                 status => Err(R::WrongStatus { status }),
             },
             (C::MarkReady { order_id, customer }, Some(order)) => {
@@ -552,10 +587,13 @@ impl Decider for OrderDecider {
                 if *customer != order.customer {
                     return Err(R::WrongCustomer);
                 }
-                add(events, [E::OrderReadyForPickup {
-                    order_id: order_id.clone(),
-                    customer: customer.clone(),
-                }])
+                add(
+                    events,
+                    [E::OrderReadyForPickup {
+                        order_id: order_id.clone(),
+                        customer: customer.clone(),
+                    }],
+                )
             }
         }
     }
@@ -677,7 +715,11 @@ impl Decider for PaymentDecider {
         id.push_str(payment_id);
     }
 
-    fn decide(&self, command: &PaymentCommand, state: &Payment) -> Result<Vec<PaymentEvent>, PaymentRejection> {
+    fn decide(
+        &self,
+        command: &PaymentCommand,
+        state: &Payment,
+    ) -> Result<Vec<PaymentEvent>, PaymentRejection> {
         decided(self, command, state)
     }
 
@@ -702,19 +744,23 @@ impl Decider for PaymentDecider {
                     amount_cents,
                 },
                 None,
-            ) => add(events, [PaymentEvent::PaymentTaken {
-                payment_id: payment_id.clone(),
-                order_id: order_id.clone(),
-                amount_cents: *amount_cents,
-            }]),
+            ) => add(
+                events,
+                [PaymentEvent::PaymentTaken {
+                    payment_id: payment_id.clone(),
+                    order_id: order_id.clone(),
+                    amount_cents: *amount_cents,
+                }],
+            ),
             (PaymentCommand::TakePayment { .. }, Some(_)) => Err(PaymentRejection::AlreadyTaken),
-            (PaymentCommand::RefundPayment { payment_id }, Some(taken)) if !taken.refunded => {
-                add(events, [PaymentEvent::PaymentRefunded {
+            (PaymentCommand::RefundPayment { payment_id }, Some(taken)) if !taken.refunded => add(
+                events,
+                [PaymentEvent::PaymentRefunded {
                     payment_id: payment_id.clone(),
                     order_id: taken.order_id.clone(),
                     amount_cents: taken.amount_cents,
-                }])
-            }
+                }],
+            ),
             (PaymentCommand::RefundPayment { .. }, _) => Err(PaymentRejection::NothingToRefund),
         }
     }
