@@ -23,10 +23,17 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Adds `added` to a decider's `events` ([`Decider::decide_into`]): the decision.
-fn add<E, R>(events: &mut impl Extend<E>, added: impl IntoIterator<Item = E>) -> Result<(), R> {
-    events.extend(added);
-    Ok(())
+/// The list a decider adds its events to ([`Decider::decide_into`]).
+trait Events<E> {
+    /// Adds `decided`: the decision.
+    fn add<R>(&mut self, decided: impl IntoIterator<Item = E>) -> Result<(), R>;
+}
+
+impl<E, L: Extend<E>> Events<E> for L {
+    fn add<R>(&mut self, decided: impl IntoIterator<Item = E>) -> Result<(), R> {
+        self.extend(decided);
+        Ok(())
+    }
 }
 
 pub use crate::items::Items;
@@ -250,15 +257,12 @@ impl Decider for RestaurantDecider {
                 },
                 None,
             ) => {
-                return add(
-                    events,
-                    [E::RestaurantCreated {
-                        restaurant_id: restaurant_id.clone(),
-                        name: name.clone(),
-                        menu: menu.clone(),
-                        capacity: *capacity,
-                    }],
-                )
+                return events.add([E::RestaurantCreated {
+                    restaurant_id: restaurant_id.clone(),
+                    name: name.clone(),
+                    menu: menu.clone(),
+                    capacity: *capacity,
+                }])
             }
             (C::CreateRestaurant { .. }, Some(_)) => return Err(R::AlreadyCreated),
             (_, None) => return Err(R::UnknownRestaurant),
@@ -266,18 +270,12 @@ impl Decider for RestaurantDecider {
         };
         match command {
             C::CreateRestaurant { .. } => unreachable!("handled above"),
-            C::Open { restaurant_id } => add(
-                events,
-                [E::Opened {
-                    restaurant_id: restaurant_id.clone(),
-                }],
-            ),
-            C::Close { restaurant_id } => add(
-                events,
-                [E::Closed {
-                    restaurant_id: restaurant_id.clone(),
-                }],
-            ),
+            C::Open { restaurant_id } => events.add([E::Opened {
+                restaurant_id: restaurant_id.clone(),
+            }]),
+            C::Close { restaurant_id } => events.add([E::Closed {
+                restaurant_id: restaurant_id.clone(),
+            }]),
             C::AcceptOrder {
                 restaurant_id,
                 order_id,
@@ -296,20 +294,17 @@ impl Decider for RestaurantDecider {
                         capacity: restaurant.capacity,
                     });
                 }
-                add(
-                    events,
-                    [
-                        E::KitchenTicketCreated {
-                            restaurant_id: restaurant_id.clone(),
-                            order_id: order_id.clone(),
-                            items: items.clone(),
-                        },
-                        E::OrderAccepted {
-                            restaurant_id: restaurant_id.clone(),
-                            order_id: order_id.clone(),
-                        },
-                    ],
-                )
+                events.add([
+                    E::KitchenTicketCreated {
+                        restaurant_id: restaurant_id.clone(),
+                        order_id: order_id.clone(),
+                        items: items.clone(),
+                    },
+                    E::OrderAccepted {
+                        restaurant_id: restaurant_id.clone(),
+                        order_id: order_id.clone(),
+                    },
+                ])
             }
             C::CancelTicket {
                 restaurant_id,
@@ -318,13 +313,10 @@ impl Decider for RestaurantDecider {
                 if !restaurant.preparing.contains(order_id) {
                     return Err(R::UnknownOrder);
                 }
-                add(
-                    events,
-                    [E::KitchenTicketCancelled {
-                        restaurant_id: restaurant_id.clone(),
-                        order_id: order_id.clone(),
-                    }],
-                )
+                events.add([E::KitchenTicketCancelled {
+                    restaurant_id: restaurant_id.clone(),
+                    order_id: order_id.clone(),
+                }])
             }
             C::MarkPrepared {
                 restaurant_id,
@@ -333,13 +325,10 @@ impl Decider for RestaurantDecider {
                 if !restaurant.preparing.contains(order_id) {
                     return Err(R::UnknownOrder);
                 }
-                add(
-                    events,
-                    [E::OrderPrepared {
-                        restaurant_id: restaurant_id.clone(),
-                        order_id: order_id.clone(),
-                    }],
-                )
+                events.add([E::OrderPrepared {
+                    restaurant_id: restaurant_id.clone(),
+                    order_id: order_id.clone(),
+                }])
             }
         }
     }
@@ -547,35 +536,26 @@ impl Decider for OrderDecider {
                 if items.is_empty() {
                     return Err(R::NoItems);
                 }
-                add(
-                    events,
-                    [E::OrderPlaced {
-                        order_id: order_id.clone(),
-                        restaurant_id: restaurant_id.clone(),
-                        customer: customer.clone(),
-                        items: items.clone(),
-                    }],
-                )
+                events.add([E::OrderPlaced {
+                    order_id: order_id.clone(),
+                    restaurant_id: restaurant_id.clone(),
+                    customer: customer.clone(),
+                    items: items.clone(),
+                }])
             }
             (C::PlaceOrder { .. }, Some(_)) => Err(R::AlreadyPlaced),
             (_, None) => Err(R::UnknownOrder),
             (C::ConfirmOrder { order_id }, Some(order)) => match order.status {
-                S::Placed => add(
-                    events,
-                    [E::OrderConfirmed {
-                        order_id: order_id.clone(),
-                    }],
-                ),
+                S::Placed => events.add([E::OrderConfirmed {
+                    order_id: order_id.clone(),
+                }]),
                 status => Err(R::WrongStatus { status }),
             },
             (C::CancelOrder { order_id, reason }, Some(order)) => match order.status {
-                S::Placed => add(
-                    events,
-                    [E::OrderCancelled {
-                        order_id: order_id.clone(),
-                        reason: reason.clone(),
-                    }],
-                ),
+                S::Placed => events.add([E::OrderCancelled {
+                    order_id: order_id.clone(),
+                    reason: reason.clone(),
+                }]),
                 status => Err(R::WrongStatus { status }),
             },
             (C::MarkReady { order_id, customer }, Some(order)) => {
@@ -587,13 +567,10 @@ impl Decider for OrderDecider {
                 if *customer != order.customer {
                     return Err(R::WrongCustomer);
                 }
-                add(
-                    events,
-                    [E::OrderReadyForPickup {
-                        order_id: order_id.clone(),
-                        customer: customer.clone(),
-                    }],
-                )
+                events.add([E::OrderReadyForPickup {
+                    order_id: order_id.clone(),
+                    customer: customer.clone(),
+                }])
             }
         }
     }
@@ -744,23 +721,19 @@ impl Decider for PaymentDecider {
                     amount_cents,
                 },
                 None,
-            ) => add(
-                events,
-                [PaymentEvent::PaymentTaken {
-                    payment_id: payment_id.clone(),
-                    order_id: order_id.clone(),
-                    amount_cents: *amount_cents,
-                }],
-            ),
+            ) => events.add([PaymentEvent::PaymentTaken {
+                payment_id: payment_id.clone(),
+                order_id: order_id.clone(),
+                amount_cents: *amount_cents,
+            }]),
             (PaymentCommand::TakePayment { .. }, Some(_)) => Err(PaymentRejection::AlreadyTaken),
-            (PaymentCommand::RefundPayment { payment_id }, Some(taken)) if !taken.refunded => add(
-                events,
-                [PaymentEvent::PaymentRefunded {
+            (PaymentCommand::RefundPayment { payment_id }, Some(taken)) if !taken.refunded => {
+                events.add([PaymentEvent::PaymentRefunded {
                     payment_id: payment_id.clone(),
                     order_id: taken.order_id.clone(),
                     amount_cents: taken.amount_cents,
-                }],
-            ),
+                }])
+            }
             (PaymentCommand::RefundPayment { .. }, _) => Err(PaymentRejection::NothingToRefund),
         }
     }
