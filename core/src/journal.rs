@@ -463,12 +463,13 @@ impl<C, E, R> Batch<C, E, R> {
         let Some(Recorded { id, kind, queued }) = facts.next() else {
             return Batch::empty();
         };
-        // The second fact taken, not peeked: a peek's closure (`then(|| …)`) copied the
-        // iterator even when no fact followed, and a `Peekable` is dropped out of line.
-        let rest = match facts.next() {
-            Some(second) => Some(Self::later(std::iter::once(second).chain(facts))),
-            None => None,
-        };
+        // The second fact taken, not peeked, and the rest made only if there is one: a
+        // closure over the iterator (`then(|| …)`, `map`) took it by a copy even when no
+        // fact followed, and a `Peekable` is dropped out of line.
+        let mut rest = None;
+        if let Some(second) = facts.next() {
+            rest = Some(Self::later(std::iter::once(second).chain(facts)));
+        }
         let (kind, version) = Kept::new(kind);
         let numbers = Numbers { step: 0, version };
         let narrow = Stamp::narrow(numbers);
