@@ -1,7 +1,7 @@
 //! Composition: several deciders as one (sums of messages, product of states), merged
 //! views and process managers, and adapters that map messages and state.
 
-use crate::decider::{Decider, Misplaced};
+use crate::decider::{decided, Decider, Misplaced};
 use crate::envelope::Fact;
 use crate::ids::StreamId;
 use crate::process_manager::ProcessManager;
@@ -19,18 +19,6 @@ pub enum Sum<L, R> {
     Left(L),
     /// A message of the second part.
     Right(R),
-}
-
-/// What `decider` decides, as the list its [`Decider::decide_into`] fills: a combinator
-/// routes a command to its part once, in `decide_into`.
-fn decided<D: Decider>(
-    decider: &D,
-    command: &D::Command,
-    state: &D::State,
-) -> Result<Vec<D::Event>, D::Rejection> {
-    let mut events = Vec::new();
-    decider.decide_into(command, state, &mut events)?;
-    Ok(events)
 }
 
 /// A list of outer events as a list of a part's own: each event added to it goes in

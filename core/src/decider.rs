@@ -109,6 +109,19 @@ impl fmt::Display for Misplaced {
 
 impl std::error::Error for Misplaced {}
 
+/// What `decider` decides for `command` given `state`, as the list its
+/// [`Decider::decide_into`] fills: [`Decider::decide`] for a decider that writes
+/// `decide_into` (a combinator routes a command to its part once, in `decide_into`).
+pub fn decided<D: Decider>(
+    decider: &D,
+    command: &D::Command,
+    state: &D::State,
+) -> Result<Vec<D::Event>, D::Rejection> {
+    let mut events = Vec::new();
+    decider.decide_into(command, state, &mut events)?;
+    Ok(events)
+}
+
 /// Folds `events` into `state` with `decider` (replay).
 pub fn fold<'e, D: Decider>(
     decider: &D,

@@ -677,7 +677,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     self.queued.push(reaction);
                 }
             }
-            facts.set_queued(index, self.queued.drain(..));
+            // The common reaction, one command, taken out of the list without a drain
+            // (whose drop is a call of its own).
+            match self.queued.len() {
+                1 => facts.set_queued(index, self.queued.pop()),
+                _ => facts.set_queued(index, self.queued.drain(..)),
+            }
         }
         self.reactions = recycle(reactions);
         if let Some(dropped) = dropped {

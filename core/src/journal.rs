@@ -318,6 +318,42 @@ impl<C, E, R> More<C, E, R> {
     }
 }
 
+/// The indices below `len` mapped by `f`: a journal reader's loop over a step's facts
+/// ([`Batch::facts_of`], [`StepRecord::recorded`]), its `next` always inlined. As a `Map`
+/// (or a `Zip` of two) over the indices, LLVM kept `next` a call of its own in
+/// `Projection::apply_at` (a rebuild +6.8 %).
+struct Indexed<F> {
+    next: usize,
+    len: usize,
+    f: F,
+}
+
+impl<T, F: FnMut(usize) -> T> Iterator for Indexed<F> {
+    type Item = T;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<T> {
+        let index = self.next;
+        if index == self.len {
+            return None;
+        }
+        self.next += 1;
+        Some((self.f)(index))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.len - self.next;
+        (left, Some(left))
+    }
+}
+
+impl<T, F: FnMut(usize) -> T> ExactSizeIterator for Indexed<F> {}
+
+/// The indices below `len` mapped by `f` ([`Indexed`]).
+fn indexed<T, F: FnMut(usize) -> T>(len: usize, f: F) -> Indexed<F> {
+    Indexed { next: 0, len, f }
+}
+
 /// A batch's first event with its stream version (`None` when its first fact is not an
 /// event), and its facts after the first.
 type EventParts<'a, C, E, R> = (Option<(&'a E, u64)>, &'a [Later<C, E, R>]);
@@ -423,11 +459,17 @@ impl<C, E, R> Batch<C, E, R> {
         stream_id: &StreamId,
         facts: impl IntoIterator<Item = Recorded<C, E, R>>,
     ) -> Self {
-        let mut facts = facts.into_iter().peekable();
+        let mut facts = facts.into_iter();
         let Some(Recorded { id, kind, queued }) = facts.next() else {
             return Batch::empty();
         };
-        let rest = facts.peek().is_some().then(|| Self::later(facts));
+        // The second fact taken, not peeked, and the rest made only if there is one: a
+        // closure over the iterator (`then(|| …)`, `map`) took it by a copy even when no
+        // fact followed, and a `Peekable` is dropped out of line.
+        let mut rest = None;
+        if let Some(second) = facts.next() {
+            rest = Some(Self::later(std::iter::once(second).chain(facts)));
+        }
         let (kind, version) = Kept::new(kind);
         let numbers = Numbers { step: 0, version };
         let narrow = Stamp::narrow(numbers);
@@ -548,13 +590,14 @@ impl<C, E, R> Batch<C, E, R> {
         (first, self.rest())
     }
 
-    /// The commands queued in reaction to each fact, in order.
-    fn queued_of_each(&self) -> impl Iterator<Item = &[SharedCommand<C>]> {
+    /// The commands queued in reaction to fact `index` (`index < len`).
+    #[inline]
+    fn queued_of(&self, index: usize) -> &[SharedCommand<C>] {
         let (first, rest) = self.queued_parts();
-        self.first
-            .iter()
-            .map(move |_| first)
-            .chain(rest.iter().map(|r| &r.queued[..]))
+        match index.checked_sub(1) {
+            None => first,
+            Some(index) => &rest[index].queued,
+        }
     }
 
     /// Sets the commands queued in reaction to fact `index` (`index < len`; `queued`
@@ -621,7 +664,7 @@ impl<C, E, R> Batch<C, E, R> {
         cause: Cause,
         at: At,
     ) -> impl ExactSizeIterator<Item = FactRef<'_, C, E, R>> {
-        (0..self.len()).map(move |index| self.fact(index, cause, at))
+        indexed(self.len(), move |index| self.fact(index, cause, at))
     }
 
     /// Every event with its stream version, in order (no metadata: no place needed).
@@ -771,7 +814,13 @@ impl<C, E, R> StepRecord<C, E, R> {
         &self,
         at: At,
     ) -> impl Iterator<Item = (FactRef<'_, C, E, R>, &[SharedCommand<C>])> {
-        self.facts(at).zip(self.facts.queued_of_each())
+        let cause = Cause::of(self.command());
+        indexed(self.facts.len(), move |index| {
+            (
+                self.facts.fact(index, cause, at),
+                self.facts.queued_of(index),
+            )
+        })
     }
 
     /// Every command this step queued, in order.
@@ -1328,7 +1377,9 @@ mod tests {
         let mut two = Batch::new(&stream, [event(1), event(2)]);
         two.set_queued(1, vec![command(3)]);
         two.set_queued(0, vec![command(4)]);
-        let queued: Vec<Vec<u64>> = two.queued_of_each().map(ids).collect();
+        let queued: Vec<Vec<u64>> = (0..two.len())
+            .map(|index| ids(two.queued_of(index)))
+            .collect();
         assert_eq!(queued, [vec![4], vec![3]]);
         let mut first = event(1);
         first.queued = vec![command(4)].into_boxed_slice();

@@ -15,12 +15,26 @@
 //!   consumer reads the rest (the customer) from the [`Board`] view.
 
 use decider_core::compose::{Lift, Route};
+use decider_core::decider::decided;
 use decider_core::{Decider, DomainInfo, Fact, ProcessManager, System, TypedDomain, View};
 use imbl::{OrdMap, OrdSet};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// The list a decider adds its events to ([`Decider::decide_into`]).
+trait Events<E> {
+    /// Adds `decided`: the decision.
+    fn add<R>(&mut self, decided: impl IntoIterator<Item = E>) -> Result<(), R>;
+}
+
+impl<E, L: Extend<E>> Events<E> for L {
+    fn add<R>(&mut self, decided: impl IntoIterator<Item = E>) -> Result<(), R> {
+        self.extend(decided);
+        Ok(())
+    }
+}
 
 pub use crate::items::Items;
 pub use crate::text::Text;
@@ -220,6 +234,16 @@ impl Decider for RestaurantDecider {
         command: &RestaurantCommand,
         state: &Self::State,
     ) -> Result<Vec<RestaurantEvent>, RestaurantRejection> {
+        decided(self, command, state)
+    }
+
+    /// Adds its events to the engine's own list: deciding in the engine allocates no list.
+    fn decide_into(
+        &self,
+        command: &RestaurantCommand,
+        state: &Self::State,
+        events: &mut impl Extend<RestaurantEvent>,
+    ) -> Result<(), RestaurantRejection> {
         use RestaurantCommand as C;
         use RestaurantEvent as E;
         use RestaurantRejection as R;
@@ -233,7 +257,7 @@ impl Decider for RestaurantDecider {
                 },
                 None,
             ) => {
-                return Ok(vec![E::RestaurantCreated {
+                return events.add([E::RestaurantCreated {
                     restaurant_id: restaurant_id.clone(),
                     name: name.clone(),
                     menu: menu.clone(),
@@ -246,10 +270,10 @@ impl Decider for RestaurantDecider {
         };
         match command {
             C::CreateRestaurant { .. } => unreachable!("handled above"),
-            C::Open { restaurant_id } => Ok(vec![E::Opened {
+            C::Open { restaurant_id } => events.add([E::Opened {
                 restaurant_id: restaurant_id.clone(),
             }]),
-            C::Close { restaurant_id } => Ok(vec![E::Closed {
+            C::Close { restaurant_id } => events.add([E::Closed {
                 restaurant_id: restaurant_id.clone(),
             }]),
             C::AcceptOrder {
@@ -270,7 +294,7 @@ impl Decider for RestaurantDecider {
                         capacity: restaurant.capacity,
                     });
                 }
-                Ok(vec![
+                events.add([
                     E::KitchenTicketCreated {
                         restaurant_id: restaurant_id.clone(),
                         order_id: order_id.clone(),
@@ -289,7 +313,7 @@ impl Decider for RestaurantDecider {
                 if !restaurant.preparing.contains(order_id) {
                     return Err(R::UnknownOrder);
                 }
-                Ok(vec![E::KitchenTicketCancelled {
+                events.add([E::KitchenTicketCancelled {
                     restaurant_id: restaurant_id.clone(),
                     order_id: order_id.clone(),
                 }])
@@ -301,7 +325,7 @@ impl Decider for RestaurantDecider {
                 if !restaurant.preparing.contains(order_id) {
                     return Err(R::UnknownOrder);
                 }
-                Ok(vec![E::OrderPrepared {
+                events.add([E::OrderPrepared {
                     restaurant_id: restaurant_id.clone(),
                     order_id: order_id.clone(),
                 }])
@@ -485,6 +509,16 @@ impl Decider for OrderDecider {
         command: &OrderCommand,
         state: &Self::State,
     ) -> Result<Vec<OrderEvent>, OrderRejection> {
+        decided(self, command, state)
+    }
+
+    /// Adds its events to the engine's own list: deciding in the engine allocates no list.
+    fn decide_into(
+        &self,
+        command: &OrderCommand,
+        state: &Self::State,
+        events: &mut impl Extend<OrderEvent>,
+    ) -> Result<(), OrderRejection> {
         use OrderCommand as C;
         use OrderEvent as E;
         use OrderRejection as R;
@@ -502,7 +536,7 @@ impl Decider for OrderDecider {
                 if items.is_empty() {
                     return Err(R::NoItems);
                 }
-                Ok(vec![E::OrderPlaced {
+                events.add([E::OrderPlaced {
                     order_id: order_id.clone(),
                     restaurant_id: restaurant_id.clone(),
                     customer: customer.clone(),
@@ -512,13 +546,13 @@ impl Decider for OrderDecider {
             (C::PlaceOrder { .. }, Some(_)) => Err(R::AlreadyPlaced),
             (_, None) => Err(R::UnknownOrder),
             (C::ConfirmOrder { order_id }, Some(order)) => match order.status {
-                S::Placed => Ok(vec![E::OrderConfirmed {
+                S::Placed => events.add([E::OrderConfirmed {
                     order_id: order_id.clone(),
                 }]),
                 status => Err(R::WrongStatus { status }),
             },
             (C::CancelOrder { order_id, reason }, Some(order)) => match order.status {
-                S::Placed => Ok(vec![E::OrderCancelled {
+                S::Placed => events.add([E::OrderCancelled {
                     order_id: order_id.clone(),
                     reason: reason.clone(),
                 }]),
@@ -533,7 +567,7 @@ impl Decider for OrderDecider {
                 if *customer != order.customer {
                     return Err(R::WrongCustomer);
                 }
-                Ok(vec![E::OrderReadyForPickup {
+                events.add([E::OrderReadyForPickup {
                     order_id: order_id.clone(),
                     customer: customer.clone(),
                 }])
@@ -663,6 +697,16 @@ impl Decider for PaymentDecider {
         command: &PaymentCommand,
         state: &Payment,
     ) -> Result<Vec<PaymentEvent>, PaymentRejection> {
+        decided(self, command, state)
+    }
+
+    /// Adds its events to the engine's own list: deciding in the engine allocates no list.
+    fn decide_into(
+        &self,
+        command: &PaymentCommand,
+        state: &Payment,
+        events: &mut impl Extend<PaymentEvent>,
+    ) -> Result<(), PaymentRejection> {
         match (command, state) {
             (
                 PaymentCommand::TakePayment {
@@ -677,14 +721,14 @@ impl Decider for PaymentDecider {
                     amount_cents,
                 },
                 None,
-            ) => Ok(vec![PaymentEvent::PaymentTaken {
+            ) => events.add([PaymentEvent::PaymentTaken {
                 payment_id: payment_id.clone(),
                 order_id: order_id.clone(),
                 amount_cents: *amount_cents,
             }]),
             (PaymentCommand::TakePayment { .. }, Some(_)) => Err(PaymentRejection::AlreadyTaken),
             (PaymentCommand::RefundPayment { payment_id }, Some(taken)) if !taken.refunded => {
-                Ok(vec![PaymentEvent::PaymentRefunded {
+                events.add([PaymentEvent::PaymentRefunded {
                     payment_id: payment_id.clone(),
                     order_id: taken.order_id.clone(),
                     amount_cents: taken.amount_cents,
