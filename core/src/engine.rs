@@ -284,7 +284,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     }
 
     /// The whole journal as a run: each entry with its place, its facts read with this
-    /// engine's ids ([`At::ids`]).
+    /// engine's ids ([`crate::At::ids`]).
     pub fn journal_run(&self) -> Run<'_, Y::Command, Y::Event, Y::Rejection> {
         self.timeline.run(0, self.journal().len())
     }

@@ -390,8 +390,13 @@ fn events_of<'a, C, E, R>(
 /// The commands queued in reaction to a batch's first fact, and its facts after the first.
 type QueuedParts<'a, C, E, R> = (&'a [SharedCommand<C>], &'a [Later<C, E, R>]);
 
-/// A fact's own data as the engine hands it to [`Batch::new`] (which keeps it as a
-/// [`FactData`]), with the commands queued in reaction to it.
+/// A batch's first fact as it is made: its kind, its id if kept apart ([`Rare::id`]), the
+/// commands queued in reaction to it.
+type FirstMade<C, E, R> = (FactKind<C, E, R>, Option<Id>, Box<[SharedCommand<C>]>);
+
+/// A fact's own data as a journal's reader hands it to [`Batch::new`] (which keeps it as a
+/// [`FactData`], or the first fact's kind and its id apart), with the commands queued in
+/// reaction to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Recorded<C, E, R> {
     /// The event id (or rejection id).
@@ -506,7 +511,7 @@ impl<C, E, R> Batch<C, E, R> {
     #[inline]
     fn build(
         stream_id: &StreamId,
-        (kind, kept_id, queued): (FactKind<C, E, R>, Option<Id>, Box<[SharedCommand<C>]>),
+        (kind, kept_id, queued): FirstMade<C, E, R>,
         rest: impl Iterator<Item = Recorded<C, E, R>>,
     ) -> Self {
         let mut facts = rest.peekable();
