@@ -192,8 +192,9 @@ impl Stamp {
     }
 }
 
-/// A fact's own data: what a [`Batch`] does not share between its facts, but for its
-/// stream version (the stamp's for the first fact, [`Later::version`] for the others).
+/// A later fact's own data: what a [`Batch`] does not share between its facts, but for
+/// its stream version ([`Later::version`]). The first fact keeps its kind alone
+/// ([`Batch::first`]), its version in the stamp and its id in its place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct FactData<C, E, R> {
     /// The event id (or rejection id).
