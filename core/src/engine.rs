@@ -164,6 +164,10 @@ impl<Y: System> Engine<Y> {
     /// The engine that wrote `entries`, rebuilt exactly (same log, queue and ids), or the
     /// first entry that does not fold. An entry read from a journal's text ([`ReadEntry`])
     /// must name its place: its facts' time its index, their positions the facts before.
+    /// An engine's own entries, handed over typed, keep no id of an entry's first fact:
+    /// they read it from `config`'s seed, so they come from an engine of the same seed (as
+    /// [`Engine::fork_at_entry`] hands them); a journal of another seed is handed over in
+    /// one of its forms (JSON, stored, packed), whose ids are kept as read.
     pub fn from_journal<I>(
         system: Arc<Y>,
         config: EngineConfig,

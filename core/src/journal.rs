@@ -1136,7 +1136,9 @@ pub struct ReadEntry<C, E, R> {
     pub at: Option<Named>,
 }
 
-/// An entry that names no place (an engine's own, handed over typed): nothing to check.
+/// An entry that names no place (an engine's own, handed over typed): nothing to check. Its
+/// first fact's id, if it keeps none, is read from the loading engine's ids, which must be
+/// those of the engine that recorded it ([`crate::Engine::from_journal`]).
 impl<C, E, R> From<JournalEntry<C, E, R>> for ReadEntry<C, E, R> {
     fn from(entry: JournalEntry<C, E, R>) -> Self {
         ReadEntry { entry, at: None }
