@@ -179,8 +179,8 @@ where
         let fork = engine.fork_at(position);
         let entries = fork.journal().len();
         prop_assert_eq!(
-            journal_text(fork.journal()),
-            journal_text(&engine.journal()[..entries])
+            journal_text(fork.journal_run()),
+            journal_text(engine.timeline().run(0, entries))
         );
         prop_assert!(fork.timeline().head() >= position);
         let past = engine.timeline().at_entry(engine.system(), entries);
@@ -196,7 +196,7 @@ where
     /// The engine rebuilt from its journal as a durable store keeps it (JSON), which must
     /// be the same engine: state, queue, ids and journal.
     fn rebuild(&self, engine: &Engine<Y>) -> Result<Engine<Y>, TestCaseError> {
-        let stored = journal_text(engine.journal());
+        let stored = journal_text(engine.journal_run());
         let entries: Vec<ReadEntry<Y::Command, Y::Event, Y::Rejection>> =
             serde_json::from_str(&stored).expect("journals read back");
         let rebuilt = Engine::from_journal(Arc::new((self.make)()), self.config, entries)
@@ -205,7 +205,7 @@ where
             projection_json(rebuilt.state()),
             projection_json(engine.state())
         );
-        prop_assert_eq!(journal_text(rebuilt.journal()), stored);
+        prop_assert_eq!(journal_text(rebuilt.journal_run()), stored);
         Ok(rebuilt)
     }
 
@@ -216,8 +216,8 @@ where
         self.rebuild(&engine)?;
         let again = self.run(ops)?;
         prop_assert_eq!(
-            journal_text(again.journal()),
-            journal_text(engine.journal()),
+            journal_text(again.journal_run()),
+            journal_text(engine.journal_run()),
             "deterministic"
         );
         let mut crashed = ops[..crash].to_vec();
@@ -225,8 +225,8 @@ where
         crashed.extend_from_slice(&ops[crash..]);
         let resumed = self.run(&crashed)?;
         prop_assert_eq!(
-            journal_text(resumed.journal()),
-            journal_text(engine.journal()),
+            journal_text(resumed.journal_run()),
+            journal_text(engine.journal_run()),
             "resumed"
         );
         Ok(engine)
@@ -246,10 +246,8 @@ fn queued_ids<C, E, R>(journal: &[JournalEntry<C, E, R>]) -> BTreeSet<Id> {
 }
 
 /// A journal as a durable store writes it.
-fn journal_text<C: Serialize, E: Serialize, R: Serialize>(
-    journal: &[JournalEntry<C, E, R>],
-) -> String {
-    serde_json::to_string(&Run::whole(journal)).expect("journals serialize")
+fn journal_text<C: Serialize, E: Serialize, R: Serialize>(run: Run<'_, C, E, R>) -> String {
+    serde_json::to_string(&run).expect("journals serialize")
 }
 
 /// Whether any step dropped reactions at the depth limit.
@@ -262,7 +260,8 @@ fn cut_short<C, E, R>(journal: &[JournalEntry<C, E, R>]) -> bool {
 
 /// The events of an engine's store, in order.
 fn events<Y: System>(engine: &Engine<Y>) -> Vec<Y::Event> {
-    Run::whole(engine.journal())
+    engine
+        .journal_run()
         .facts()
         .filter_map(|f| f.event().cloned())
         .collect()

@@ -2,7 +2,7 @@
 //! live bytes with an allocator of their own: what the payload needs on its own, and what
 //! each part of the engine frees when it is taken apart.
 
-use decider_core::{Engine, FactKindRef, Freeing, JournalEntry, Run, System};
+use decider_core::{Engine, FactKindRef, Freeing, JournalEntry, System};
 use std::alloc::{GlobalAlloc, Layout, System as SystemAlloc};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -88,14 +88,14 @@ impl<Y: System> Payload<Y> {
     /// Every event and rejection `engine` recorded, and every command queued, cloned.
     fn cloned(engine: &Engine<Y>) -> Self {
         let journal = engine.journal();
-        let facts = || Run::whole(journal).facts();
+        let facts = || engine.journal_run().facts();
         let rejected = facts().filter(|f| f.is_rejection()).count();
         let mut payload = Payload {
             events: Vec::with_capacity(facts().count() - rejected),
             rejections: Vec::with_capacity(rejected),
             commands: Vec::with_capacity(journal.iter().flat_map(JournalEntry::queued).count()),
         };
-        for entry in Run::whole(journal).iter() {
+        for entry in engine.journal_run().iter() {
             for fact in entry.record.facts(entry.at) {
                 match fact.kind {
                     FactKindRef::Event { event, .. } => payload.events.push(event.clone()),

@@ -793,7 +793,8 @@ where
     }
 
     fn extend_packed(&mut self, image: &[u8]) -> Option<Result<(), BoundaryError>> {
-        let entries = packed::read::<Y::Command, Y::Event, Y::Rejection>(image).ok()?;
+        let ids = self.engine.state().ids;
+        let entries = packed::read::<Y::Command, Y::Event, Y::Rejection>(image, ids).ok()?;
         Some(self.fold_entries(entries))
     }
 

@@ -2,15 +2,18 @@
 //!
 //! Positions only grow along a journal, so each end is kept as its low 32 bits, and the
 //! high half as a short list of the entries where it changes: empty below 2³² facts,
-//! which is every journal a machine holds today, one item per 2³² facts beyond.
+//! which is every journal a machine holds today, one item per 2³² facts beyond. The low
+//! halves are kept in segments ([`Segmented`]): at most a segment of room is unused,
+//! where a doubling vector left up to half of it (2.9 bytes a restaurant fact at 10,000
+//! flows), and growing copies none of them.
 
-use crate::growth;
+use crate::segmented::Segmented;
 
 /// The global position after each journal entry (non-decreasing).
-#[derive(Clone, Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Ends {
     /// The low 32 bits of each end.
-    low: Vec<u32>,
+    low: Segmented<u32>,
     /// Each entry from which on the high 32 bits are a new value, with that value.
     high: Vec<(usize, u32)>,
 }
@@ -22,7 +25,7 @@ impl Ends {
         if end > u64::from(u32::MAX) {
             self.note_high(end);
         }
-        growth::push(&mut self.low, end as u32);
+        self.low.push(end as u32);
     }
 
     /// Notes the high half of `end`, the end of the next entry, if it is a new one.

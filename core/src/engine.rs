@@ -5,7 +5,7 @@ use crate::decider::{Decider, Misplaced};
 use crate::envelope::{CommandEnvelope, FactKind, FactRef, Origin, SharedCommand};
 use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{
-    Batch, Cause, GivenRecord, JournalEntry, Placed, ReadEntry, Recorded, StepFailure, StepRecord,
+    Batch, Cause, GivenRecord, JournalEntry, Placed, ReadEntry, Run, StepFailure, StepRecord,
 };
 use crate::process_manager::ProcessManager;
 use crate::projection::{JournalError, Projection};
@@ -164,6 +164,10 @@ impl<Y: System> Engine<Y> {
     /// The engine that wrote `entries`, rebuilt exactly (same log, queue and ids), or the
     /// first entry that does not fold. An entry read from a journal's text ([`ReadEntry`])
     /// must name its place: its facts' time its index, their positions the facts before.
+    /// An engine's own entries, handed over typed, keep no id of an entry's first fact:
+    /// they read it from `config`'s seed, so they come from an engine of the same seed (as
+    /// [`Engine::fork_at_entry`] hands them); a journal of another seed is handed over in
+    /// one of its forms (JSON, stored, packed), whose ids are kept as read.
     pub fn from_journal<I>(
         system: Arc<Y>,
         config: EngineConfig,
@@ -225,8 +229,8 @@ impl<Y: System> Engine<Y> {
 impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> {
     /// An empty engine over `store` (which must be empty too).
     pub fn with_store(system: Arc<Y>, config: EngineConfig, store: S) -> Self {
-        let live = Projection::new(&*system);
         let ids = SeededIds::new(config.seed);
+        let live = Projection::new(&*system, ids);
         Engine {
             timeline: Timeline::new(live.clone(), config.snapshot_every.max(1)),
             system,
@@ -281,6 +285,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// Every journal entry so far.
     pub fn journal(&self) -> &[EntryOf<Y>] {
         self.timeline.journal()
+    }
+
+    /// The whole journal as a run: each entry with its place, its facts read with this
+    /// engine's ids ([`crate::At::ids`]).
+    pub fn journal_run(&self) -> Run<'_, Y::Command, Y::Event, Y::Rejection> {
+        self.timeline.run(0, self.journal().len())
     }
 
     /// The recorded facts from global position `from` on, in order (the journal holds
@@ -379,17 +389,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         let facts = events
             .into_iter()
             .zip(expected + 1..)
-            .zip(self.live.position..)
-            .map(|((event, stream_version), position)| Recorded {
-                id: self.ids.fact(position),
-                kind: FactKind::Event {
-                    stream_version,
-                    event,
-                },
-                queued: Box::default(),
+            .map(|(event, stream_version)| FactKind::Event {
+                stream_version,
+                event,
             });
-        let given = GivenRecord::new(command_id, self.batch(stream, facts));
         let at = self.live.next_place();
+        let given = GivenRecord::new(command_id, Batch::recorded(stream, at, facts));
         self.store
             .append(stream, expected, given.facts(at))
             .map_err(GivenError::Conflict)?;
@@ -459,8 +464,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             .cloned()
             .ok_or(EngineError::NotQueued(command_id))?;
         let stream = self.system.decider().stream_id(&envelope.command);
-        let id = self.ids.fact(self.live.position);
-        let facts = Batch::refused(&stream, id, &envelope, reason);
+        let facts = Batch::refused(&stream, &envelope, reason);
         let at = self.live.next_place();
         let appended = self.writable(&stream).and_then(|version| {
             self.store
@@ -511,8 +515,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             return Err(conflict(self.head_conflict(&StreamId::from(requested))));
         }
         let decider = self.system.decider();
-        let (ids, at) = (self.ids, self.live.next_place());
-        let position = at.position;
+        let at = self.live.next_place();
         let found = self
             .live
             .streams
@@ -535,42 +538,30 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             Ok(live) => live.id(),
             Err((_, new)) => new,
         };
-        let fact = |kind, position| Recorded {
-            id: ids.fact(position),
-            kind,
-            queued: Box::default(),
-        };
         let facts = match decision {
             // The common decision, one event, taken out of the list without a drain.
-            Ok(()) if decided.len() == 1 => Batch::new(
+            Ok(()) if decided.len() == 1 => Batch::recorded(
                 stream,
-                decided.pop().map(|event| {
-                    fact(
-                        FactKind::Event {
-                            stream_version: version + 1,
-                            event,
-                        },
-                        position,
-                    )
+                at,
+                decided.pop().map(|event| FactKind::Event {
+                    stream_version: version + 1,
+                    event,
                 }),
             ),
-            Ok(()) => Batch::new(
+            Ok(()) => Batch::recorded(
                 stream,
-                decided.drain(..).zip(version + 1..).zip(position..).map(
-                    |((event, stream_version), position)| {
-                        fact(
-                            FactKind::Event {
-                                stream_version,
-                                event,
-                            },
-                            position,
-                        )
-                    },
-                ),
+                at,
+                decided
+                    .drain(..)
+                    .zip(version + 1..)
+                    .map(|(event, stream_version)| FactKind::Event {
+                        stream_version,
+                        event,
+                    }),
             ),
             Err(reason) => {
                 decided.clear();
-                Batch::refused(stream, ids.fact(position), envelope, reason)
+                Batch::refused(stream, envelope, reason)
             }
         };
         // The append checks the stream's version: one lookup in the store, not two.
@@ -583,15 +574,6 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
             Err((absent, new)) => self.live.streams.create(absent, &new, decider, events),
         }
         Ok(facts)
-    }
-
-    /// The batch of `facts`, recorded now in `stream`.
-    fn batch(
-        &self,
-        stream: &StreamId,
-        facts: impl IntoIterator<Item = Recorded<Y::Command, Y::Event, Y::Rejection>>,
-    ) -> BatchOf<Y> {
-        Batch::new(stream, facts)
     }
 
     /// The version of `stream`, if the store holds exactly what this engine recorded;
@@ -699,9 +681,13 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
     /// position is checked as each fact is folded, the time (which nothing else reads
     /// back) first.
     pub(crate) fn load(&mut self, read: ReadEntryOf<Y>) -> Result<(), JournalError> {
-        let ReadEntry { entry, at: named } = read;
+        let ReadEntry {
+            mut entry,
+            at: named,
+        } = read;
         let index = self.journal().len();
         let at = self.live.next_place();
+        entry.give_first_id(at);
         if let Some(named) = named.filter(|named| named.time != at.time) {
             return Err(self.live.error(format!(
                 "fact at position {} has time {} where {} was expected",
@@ -722,8 +708,12 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                 .stream_version(stream)
                 .unwrap_or_else(|| self.live.streams.get(stream).map_or(0, |s| s.version))
         });
-        self.live
-            .apply_at(&*self.system, &entry, named.unwrap_or(at), u64::MAX)?;
+        self.live.apply_at(
+            &*self.system,
+            &entry,
+            named.map_or(at, |named| at.named(named)),
+            u64::MAX,
+        )?;
         let submitted = matches!(entry, JournalEntry::Submitted(_)).then_some(index);
         for id in entry.queued().map(|c| c.command_id) {
             self.index.queue(id, submitted);

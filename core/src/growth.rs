@@ -1,9 +1,9 @@
-//! How the journal's long vectors grow (its entries, and their ends): by an eighth of
-//! what they hold once they hold a million items, instead of doubling, so that a journal
-//! of millions of entries carries at most an eighth of its length in unused capacity
-//! (doubling leaves up to its whole length unused: 8 bytes a fact at a million counter
-//! facts). Each growth may copy the vector: about nine slots copied per item pushed,
-//! amortized, instead of two.
+//! How long vectors grow (the journal's entries, the checkpoints' stream ids, the live
+//! streams): by an eighth of what they hold once they hold a million items, instead of
+//! doubling, so that a journal of millions of entries carries at most an eighth of its
+//! length in unused capacity (doubling leaves up to its whole length unused: 8 bytes a
+//! fact at a million counter facts). Each growth may copy the vector: about nine slots
+//! copied per item pushed, amortized, instead of two.
 
 /// Below this many items a vector doubles, as `Vec` does: a journal this short is a few
 /// megabytes, and each growth by an eighth costs the native allocator a reallocation

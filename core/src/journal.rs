@@ -16,7 +16,7 @@
 use crate::envelope::{
     CommandEnvelope, FactKind, FactKindRef, FactRef, RecordedFact, SharedCommand,
 };
-use crate::ids::{Id, StreamId};
+use crate::ids::{Id, SeededIds, StreamId};
 use crate::store::Conflict;
 use serde::de::Error as _;
 use serde::ser::SerializeStruct;
@@ -48,8 +48,10 @@ pub(crate) struct Batch<C, E, R> {
     /// The step's ordinal and the first fact's stream version, in 32-bit halves (or in
     /// [`Rare::wide`]). The entry's time and first position are its place ([`At`]).
     stamp: Stamp,
-    /// The first fact's id and kind (its stream version is in the stamp).
-    first: Option<FactData<C, E, R>>,
+    /// The first fact's kind (its stream version is in the stamp). Its id is its place's
+    /// ([`SeededIds::fact`] of its position, as every fact an engine records: the
+    /// restaurant's step record 120 → 112 bytes), or, read with another, [`Rare::id`].
+    first: Option<Kept<C, E, R>>,
     /// The command queued in reaction to the first fact, when it is the only one.
     reaction: Option<SharedCommand<C>>,
     /// What few batches have: several reactions to the first fact, facts after the first,
@@ -64,7 +66,10 @@ pub(crate) struct Batch<C, E, R> {
 
 /// Two batches are equal if they say the same: their first facts compared as they read
 /// (a refusal kept without its command, [`Rejection::Refused`], reads its batch's command), the
-/// rest as kept (a step's own refusal is only ever its first fact: its only one).
+/// rest as kept (a step's own refusal is only ever its first fact: its only one). A first
+/// fact's id kept apart ([`Rare::id`]) is unequal to one its place gives, even the same:
+/// a batch alone does not know its place's ids (an engine keeps none it can give:
+/// [`JournalEntry::give_first_id`]).
 impl<C: PartialEq, E: PartialEq, R: PartialEq> PartialEq for Batch<C, E, R> {
     fn eq(&self, other: &Self) -> bool {
         self.stream_id == other.stream_id
@@ -80,25 +85,67 @@ impl<C: Eq, E: Eq, R: Eq> Eq for Batch<C, E, R> {}
 
 /// Where a journal entry is: its index in the journal, which is the logical time of its
 /// facts, and the position of its first fact (the number of facts the entries before it
-/// recorded). An entry does not keep it (8 bytes a step less): the journal's order says
-/// it, and whoever reads an entry's facts hands it over.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// recorded); and the ids its journal's facts draw. An entry does not keep its place (8
+/// bytes a step less): the journal's order says it, and whoever reads an entry's facts
+/// hands it over. Nor the id of its first fact when the ids give it (every fact an engine
+/// records is [`SeededIds::fact`] of its position: 8 bytes a step less).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct At {
     /// The entry's index in its journal: the time of its facts.
     pub time: u64,
     /// The position of its first fact.
     pub position: u64,
+    /// The ids of the engine whose journal it is (its configuration's seed): they give
+    /// the id of an entry's first fact that keeps none.
+    pub ids: SeededIds,
 }
 
 impl At {
+    /// The place of a journal's first entry, whose facts draw `ids`.
+    pub fn start(ids: SeededIds) -> At {
+        At {
+            time: 0,
+            position: 0,
+            ids,
+        }
+    }
+
     /// The place of the entry after `entry`, whose place this is.
     #[inline]
     pub fn after<C, E, R>(self, entry: &JournalEntry<C, E, R>) -> At {
         At {
             time: self.time + 1,
             position: self.position + entry.fact_count() as u64,
+            ids: self.ids,
         }
     }
+
+    /// The place `named` names, its facts drawing this one's ids (a read entry's place,
+    /// checked against this one's as its facts are folded).
+    pub(crate) fn named(self, named: Named) -> At {
+        At {
+            time: named.time,
+            position: named.position,
+            ids: self.ids,
+        }
+    }
+
+    /// The id of the fact `index` facts after its entry's first, when it is its ids' own.
+    #[inline]
+    fn fact_id(self, index: usize) -> Id {
+        self.ids.fact(self.position + index as u64)
+    }
+}
+
+/// The place a journal entry's facts name, as read from one of its forms: their time and
+/// the position of the first. The engine that loads the entry checks it against the
+/// entry's [`At`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// The time its facts name.
+    pub time: u64,
+    /// The position its first fact names.
+    pub position: u64,
 }
 
 /// The numbers a batch keeps of its step and its first fact.
@@ -145,8 +192,9 @@ impl Stamp {
     }
 }
 
-/// A fact's own data: what a [`Batch`] does not share between its facts, but for its
-/// stream version (the stamp's for the first fact, [`Later::version`] for the others).
+/// A later fact's own data: what a [`Batch`] does not share between its facts, but for
+/// its stream version ([`Later::version`]). The first fact keeps its kind alone
+/// ([`Batch::first`]), its version in the stamp and its id in its place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct FactData<C, E, R> {
     /// The event id (or rejection id).
@@ -260,7 +308,8 @@ struct More<C, E, R> {
     rare: Option<Box<Rare<C>>>,
 }
 
-/// What almost no batch has: a step's failure or injection, numbers beyond 32 bits.
+/// What almost no batch has: a step's failure or injection, numbers beyond 32 bits, a
+/// first fact's id that its place's ids do not give.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Rare<C> {
     /// The bound a step hit, if it hit one.
@@ -269,6 +318,9 @@ struct Rare<C> {
     injected: bool,
     /// The batch's numbers, when [`Stamp`] cannot hold them.
     wide: Option<Numbers>,
+    /// The first fact's id, when it is kept apart: a batch read from a journal's forms,
+    /// which has no ids to give it, until an engine whose ids give it loads it.
+    id: Option<Id>,
 }
 
 impl<C> Rare<C> {
@@ -277,11 +329,12 @@ impl<C> Rare<C> {
         failure: None,
         injected: false,
         wide: None,
+        id: None,
     };
 
     /// Whether it holds nothing.
     fn is_none(&self) -> bool {
-        self.failure.is_none() && !self.injected && self.wide.is_none()
+        self.failure.is_none() && !self.injected && self.wide.is_none() && self.id.is_none()
     }
 }
 
@@ -374,8 +427,13 @@ fn events_of<'a, C, E, R>(
 /// The commands queued in reaction to a batch's first fact, and its facts after the first.
 type QueuedParts<'a, C, E, R> = (&'a [SharedCommand<C>], &'a [Later<C, E, R>]);
 
-/// A fact's own data as the engine hands it to [`Batch::new`] (which keeps it as a
-/// [`FactData`]), with the commands queued in reaction to it.
+/// A batch's first fact as it is made: its kind, its id if kept apart ([`Rare::id`]), the
+/// commands queued in reaction to it.
+type FirstMade<C, E, R> = (FactKind<C, E, R>, Option<Id>, Box<[SharedCommand<C>]>);
+
+/// A fact's own data as a journal's reader hands it to [`Batch::new`] (which keeps it as a
+/// [`FactData`], or the first fact's kind and its id apart), with the commands queued in
+/// reaction to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Recorded<C, E, R> {
     /// The event id (or rejection id).
@@ -424,45 +482,75 @@ impl<C, E, R> Batch<C, E, R> {
         }
     }
 
-    /// The batch of one refusal, `id`, of `command` (the command of the step that records
-    /// it), for `reason`, in `stream`: the batch keeps the command it reads anyway (a
-    /// step's) and the reason alone ([`Rejection::Refused`]). Out of line, off the path of
-    /// the commands that are not refused.
+    /// The batch of one refusal of `command` (the command of the step that records it),
+    /// for `reason`, in `stream`, recorded by an engine (its id is its place's): the batch
+    /// keeps the command it reads anyway (a step's) and the reason alone
+    /// ([`Rejection::Refused`]). Out of line, off the path of the commands that are not
+    /// refused.
     #[inline(never)]
-    pub(crate) fn refused(
-        stream_id: &StreamId,
-        id: Id,
-        command: &SharedCommand<C>,
-        reason: R,
-    ) -> Self {
+    pub(crate) fn refused(stream_id: &StreamId, command: &SharedCommand<C>, reason: R) -> Self {
         Batch {
             stream_id: Some(stream_id.clone()),
-            first: Some(FactData {
-                id,
-                kind: Kept::Rejected(Rejection::Refused(Box::new(reason))),
-            }),
+            first: Some(Kept::Rejected(Rejection::Refused(Box::new(reason)))),
             command: Some(command.clone()),
             ..Batch::empty()
         }
     }
 
-    /// The first fact's id and kind as they read, a step's own refusal with the step's
-    /// command.
-    fn first_as_read(&self) -> Option<(Id, FactKindRef<'_, C, E, R>)> {
+    /// The first fact's id if kept apart ([`Rare::id`]) and its kind as it reads, a step's
+    /// own refusal with the step's command.
+    fn first_as_read(&self) -> Option<(Option<Id>, FactKindRef<'_, C, E, R>)> {
         let version = self.numbers().version;
         let first = self.first.as_ref()?;
-        Some((first.id, first.kind.get(version, &self.command)))
+        let id = self.rare().and_then(|rare| rare.id);
+        Some((id, first.get(version, &self.command)))
     }
 
-    /// The batch of `facts`, recorded in `stream` (empty if there is no fact).
+    /// The batch of `facts`, read from a journal's forms, in `stream` (empty if there is
+    /// no fact). `at` is the place of its entry in the journal of the engine that loads it,
+    /// if known: the first fact keeps no id when its place's ids give it.
     pub(crate) fn new(
         stream_id: &StreamId,
+        at: Option<At>,
         facts: impl IntoIterator<Item = Recorded<C, E, R>>,
     ) -> Self {
         let mut facts = facts.into_iter();
         let Some(Recorded { id, kind, queued }) = facts.next() else {
             return Batch::empty();
         };
+        let kept = at.is_none_or(|at| id != at.fact_id(0)).then_some(id);
+        Self::build(stream_id, (kind, kept, queued), facts)
+    }
+
+    /// The batch of the facts of `kinds` an engine records in `stream` at `at` (empty if
+    /// there is none): each fact's id is its place's ([`SeededIds::fact`] of its
+    /// position), and the first keeps none.
+    #[inline]
+    pub(crate) fn recorded(
+        stream_id: &StreamId,
+        at: At,
+        kinds: impl IntoIterator<Item = FactKind<C, E, R>>,
+    ) -> Self {
+        let mut kinds = kinds.into_iter();
+        let Some(kind) = kinds.next() else {
+            return Batch::empty();
+        };
+        let rest = kinds.zip(1..).map(move |(kind, index)| Recorded {
+            id: at.fact_id(index),
+            kind,
+            queued: Box::default(),
+        });
+        Self::build(stream_id, (kind, None, Box::default()), rest)
+    }
+
+    /// The batch of a first fact (its kind, its id if kept apart, its reactions) and the
+    /// facts after it, in `stream`.
+    #[inline]
+    fn build(
+        stream_id: &StreamId,
+        (kind, kept_id, queued): FirstMade<C, E, R>,
+        mut facts: impl Iterator<Item = Recorded<C, E, R>>,
+    ) -> Self {
         // The second fact taken, not peeked, and the rest made only if there is one: a
         // closure over the iterator (`then(|| …)`, `map`) took it by a copy even when no
         // fact followed, and a `Peekable` is dropped out of line.
@@ -476,7 +564,7 @@ impl<C, E, R> Batch<C, E, R> {
         let mut batch = Batch {
             stream_id: Some(stream_id.clone()),
             stamp: narrow.unwrap_or(Stamp::ZERO),
-            first: Some(FactData { id, kind }),
+            first: Some(kind),
             reaction: None,
             more: rest.map(|rest| {
                 Box::new(More {
@@ -488,6 +576,9 @@ impl<C, E, R> Batch<C, E, R> {
         };
         if narrow.is_none() {
             batch.keep_wide(numbers);
+        }
+        if let Some(id) = kept_id {
+            batch.keep_id(id);
         }
         if !queued.is_empty() {
             batch.set_queued(0, queued);
@@ -516,6 +607,23 @@ impl<C, E, R> Batch<C, E, R> {
     #[inline(never)]
     fn keep_wide(&mut self, numbers: Numbers) {
         self.more_mut().rare_mut().wide = Some(numbers);
+    }
+
+    /// Keeps the first fact's id apart, for a batch whose place does not give it.
+    #[inline(never)]
+    fn keep_id(&mut self, id: Id) {
+        self.more_mut().rare_mut().id = Some(id);
+    }
+
+    /// Drops the first fact's id kept apart if the batch's place, `at`, gives it.
+    fn give_first_id(&mut self, at: At) {
+        let Some(more) = &mut self.more else { return };
+        let Some(rare) = &mut more.rare else { return };
+        if rare.id == Some(at.fact_id(0)) {
+            rare.id = None;
+            more.tidy();
+            self.tidy();
+        }
     }
 
     /// The step's ordinal and the first fact's stream version.
@@ -631,16 +739,22 @@ impl<C, E, R> Batch<C, E, R> {
     }
 
     /// Fact `index` with its metadata (`index < len`), the batch's entry being `at`.
-    #[inline]
+    /// Always inlined: its readers take what they read of it (a fold, its event; a
+    /// reaction, the id), and a call made every reader of the journal compute all of it
+    /// (a rebuild +12 %).
+    #[inline(always)]
     pub(crate) fn fact(&self, index: usize, cause: Cause, at: At) -> FactRef<'_, C, E, R> {
-        let (FactData { id, kind }, version) = match index.checked_sub(1) {
+        let (id, kind, version) = match index.checked_sub(1) {
             None => (
+                self.rare()
+                    .and_then(|rare| rare.id)
+                    .unwrap_or_else(|| at.fact_id(0)),
                 self.first.as_ref().expect("fact 0 of a batch that has one"),
                 self.numbers().version,
             ),
             Some(index) => {
                 let later = &self.rest()[index];
-                (&later.fact, later.version)
+                (later.fact.id, &later.fact.kind, later.version)
             }
         };
         FactRef {
@@ -649,7 +763,7 @@ impl<C, E, R> Batch<C, E, R> {
                 .stream_id
                 .as_ref()
                 .expect("a batch with facts has a stream"),
-            id: *id,
+            id,
             command_id: cause.command_id,
             correlation_id: cause.correlation_id,
             causation_id: cause.command_id,
@@ -676,10 +790,7 @@ impl<C, E, R> Batch<C, E, R> {
     /// it: what [`events_of`] walks.
     fn event_parts(&self) -> EventParts<'_, C, E, R> {
         let first = match &self.first {
-            Some(FactData {
-                kind: Kept::Event(event),
-                ..
-            }) => Some((event, self.numbers().version)),
+            Some(Kept::Event(event)) => Some((event, self.numbers().version)),
             _ => None,
         };
         (first, self.rest())
@@ -692,7 +803,7 @@ impl<C, E, R> Batch<C, E, R> {
     fn read(
         facts: Vec<RecordedIn<C, E, R>>,
         cause: impl FnOnce(&RecordedFact<C, E, R>) -> Cause,
-    ) -> Result<(Self, Option<At>), String> {
+    ) -> Result<(Self, Option<Named>), String> {
         let Some(RecordedIn { fact: first, .. }) = facts.first() else {
             return Ok((Batch::empty(), None));
         };
@@ -739,7 +850,8 @@ impl<C, E, R> Batch<C, E, R> {
                 kind: fact.kind,
                 queued,
             });
-        Ok((Batch::new(&stream_id, facts), Some(At { time, position })))
+        let named = Named { time, position };
+        Ok((Batch::new(&stream_id, None, facts), Some(named)))
     }
 }
 
@@ -954,6 +1066,17 @@ impl<C, E, R> JournalEntry<C, E, R> {
     pub fn stream_id(&self) -> Option<&StreamId> {
         self.facts_batch().and_then(|b| b.stream_id.as_ref())
     }
+
+    /// Keeps no id of its first fact if its place, `at`, gives it: an entry read from a
+    /// journal's forms, loaded by an engine whose ids drew its facts', is kept as that
+    /// engine recorded it.
+    pub(crate) fn give_first_id(&mut self, at: At) {
+        match self {
+            JournalEntry::Step(step) => step.facts.give_first_id(at),
+            JournalEntry::Given(given) => given.facts.give_first_id(at),
+            JournalEntry::Submitted(_) => {}
+        }
+    }
 }
 
 // The JSON form: every fact in full, as `RecordedFact` (the form of older journals).
@@ -1025,7 +1148,7 @@ impl<C, E, R> JournalEntry<C, E, R> {
 
 impl<C, E, R> StepRecord<C, E, R> {
     /// The step `step` says, its facts checked and laid out, and the place they name.
-    fn from_read(step: StepIn<C, E, R>) -> Result<(Self, Option<At>), String> {
+    fn from_read(step: StepIn<C, E, R>) -> Result<(Self, Option<Named>), String> {
         let cause = Cause::of(&step.command);
         let (facts, at) = Batch::read(step.facts, |_| cause)?;
         let record = StepRecord::new(step.step, step.command, facts, step.failure, step.injected);
@@ -1035,7 +1158,7 @@ impl<C, E, R> StepRecord<C, E, R> {
 
 impl<C, E, R> GivenRecord<C, E, R> {
     /// The history `facts` say, checked and laid out, and the place they name.
-    fn from_read(facts: Vec<RecordedFact<C, E, R>>) -> Result<(Self, Option<At>), String> {
+    fn from_read(facts: Vec<RecordedFact<C, E, R>>) -> Result<(Self, Option<Named>), String> {
         let mut command_id = Id(0);
         let facts = facts.into_iter().map(|fact| RecordedIn {
             fact,
@@ -1058,10 +1181,12 @@ pub struct ReadEntry<C, E, R> {
     /// The entry.
     pub entry: JournalEntry<C, E, R>,
     /// The time and first position its facts name (`None` when it has no fact).
-    pub at: Option<At>,
+    pub at: Option<Named>,
 }
 
-/// An entry that names no place (an engine's own, handed over typed): nothing to check.
+/// An entry that names no place (an engine's own, handed over typed): nothing to check. Its
+/// first fact's id, if it keeps none, is read from the loading engine's ids, which must be
+/// those of the engine that recorded it ([`crate::Engine::from_journal`]).
 impl<C, E, R> From<JournalEntry<C, E, R>> for ReadEntry<C, E, R> {
     fn from(entry: JournalEntry<C, E, R>) -> Self {
         ReadEntry { entry, at: None }
@@ -1136,9 +1261,9 @@ impl<'a, C, E, R> Run<'a, C, E, R> {
         Run { start, entries }
     }
 
-    /// A whole journal: its first entry at time 0, position 0.
-    pub fn whole(entries: &'a [JournalEntry<C, E, R>]) -> Self {
-        Run::new(At::default(), entries)
+    /// A whole journal, whose facts draw `ids`: its first entry at time 0, position 0.
+    pub fn whole(entries: &'a [JournalEntry<C, E, R>], ids: SeededIds) -> Self {
+        Run::new(At::start(ids), entries)
     }
 
     /// The entries.
@@ -1272,6 +1397,31 @@ mod tests {
         commands.iter().map(|c| c.command_id.0).collect()
     }
 
+    /// The place of entry `time`, whose first fact is at `position`, in a journal of seed 0.
+    fn place(time: u64, position: u64) -> At {
+        At {
+            time,
+            position,
+            ids: SeededIds::new(0),
+        }
+    }
+
+    /// The batch an engine records at `at`: each fact's id its place's, and its reactions.
+    fn recorded<const N: usize>(
+        stream: &StreamId,
+        at: At,
+        facts: [Recorded<(), String, ()>; N],
+    ) -> Batch<(), String, ()> {
+        let queued: Vec<_> = facts.iter().map(|fact| fact.queued.clone()).collect();
+        let mut batch = Batch::recorded(stream, at, facts.map(|fact| fact.kind));
+        for (index, queued) in queued.into_iter().enumerate() {
+            if !queued.is_empty() {
+                batch.set_queued(index, queued);
+            }
+        }
+        batch
+    }
+
     #[test]
     fn a_journal_slot_is_two_words_and_names_in_records_one() {
         use crate::envelope::Origin;
@@ -1320,17 +1470,10 @@ mod tests {
             })
         };
         let stream: StreamId = "s".into();
-        let at = At {
-            time: 3,
-            position: 7,
-        };
+        let at = place(3, 7);
         let refused: Batch<u32, String, String> =
-            Batch::refused(&stream, Id(5), &command(1, 42), "no".into());
-        let Some(FactData {
-            kind: Kept::Rejected(Rejection::Refused(_)),
-            ..
-        }) = &refused.first
-        else {
+            Batch::refused(&stream, &command(1, 42), "no".into());
+        let Some(Kept::Rejected(Rejection::Refused(_))) = &refused.first else {
             panic!("the reason alone");
         };
         let record = StepRecord::new(4, command(1, 42), refused, None, false);
@@ -1349,22 +1492,25 @@ mod tests {
             record: &record,
         })
         .expect("JSON");
-        let back: ReadEntry<u32, String, String> =
+        let mut back: ReadEntry<u32, String, String> =
             serde_json::from_str(&format!("{{\"step\":{json}}}")).expect("reads back");
+        back.entry.give_first_id(at);
         assert_eq!(back.entry, JournalEntry::Step(Box::new(record.clone())));
         // A refusal of another command, as a journal may name one, is not equal to it.
         let other = json.replacen("\"command\":42", "\"command\":43", 2);
         let other = other.replacen("\"command\":43", "\"command\":42", 1);
         assert_ne!(other, json, "the fact's command changed");
-        let other: ReadEntry<u32, String, String> =
+        let mut other: ReadEntry<u32, String, String> =
             serde_json::from_str(&format!("{{\"step\":{other}}}")).expect("reads");
+        other.entry.give_first_id(at);
         assert_ne!(other.entry, JournalEntry::Step(Box::new(record)));
     }
 
     #[test]
     fn a_batch_keeps_one_reaction_inline_and_anything_more_in_one_box() {
         let stream: StreamId = "s".into();
-        let mut one = Batch::new(&stream, [event(1)]);
+        let at = place(3, 7);
+        let mut one = recorded(&stream, at, [event(1)]);
         one.set_queued(0, vec![command(1)]);
         assert!(one.reaction.is_some() && one.more.is_none());
         assert_eq!(ids(one.queued_parts().0), [1]);
@@ -1372,9 +1518,9 @@ mod tests {
         assert!(one.reaction.is_none());
         assert_eq!(ids(one.queued_parts().0), [1, 2]);
         one.set_queued(0, Vec::new());
-        assert_eq!(one, Batch::new(&stream, [event(1)]), "back to one layout");
+        assert_eq!(one, recorded(&stream, at, [event(1)]), "back to one layout");
 
-        let mut two = Batch::new(&stream, [event(1), event(2)]);
+        let mut two = recorded(&stream, at, [event(1), event(2)]);
         two.set_queued(1, vec![command(3)]);
         two.set_queued(0, vec![command(4)]);
         let queued: Vec<Vec<u64>> = (0..two.len())
@@ -1385,7 +1531,7 @@ mod tests {
         first.queued = vec![command(4)].into_boxed_slice();
         let mut second = event(2);
         second.queued = vec![command(3)].into_boxed_slice();
-        assert_eq!(two, Batch::new(&stream, [first, second]));
+        assert_eq!(two, recorded(&stream, at, [first, second]));
     }
 
     /// A step's JSON read back: the step and the place its facts name.
@@ -1406,7 +1552,7 @@ mod tests {
             (5, 3, 2, u64::MAX, false),
             (7, 9, 2, 1, false),
         ] {
-            let at = At { time, position };
+            let at = place(time, position);
             let first = Recorded {
                 id: Id(1),
                 kind: FactKind::Event {
@@ -1415,7 +1561,7 @@ mod tests {
                 },
                 queued: Box::default(),
             };
-            let batch = Batch::new(&stream, [first, event(2)]);
+            let batch = Batch::new(&stream, None, [first, event(2)]);
             let record = StepRecord::new(step, command(1), batch, None, injected);
             assert_eq!(record.step(), step);
             assert_eq!(record.injected(), injected);
@@ -1438,19 +1584,20 @@ mod tests {
             );
             let back = read_back(&record, at);
             assert_eq!(back.entry, JournalEntry::Step(Box::new(record)));
-            assert_eq!(back.at, Some(at), "the place its facts name");
+            assert_eq!(
+                back.at,
+                Some(Named { time, position }),
+                "the place its facts name"
+            );
         }
     }
 
     #[test]
-    fn a_batch_takes_no_word_for_its_first_fact_s_version() {
+    fn a_batch_takes_no_word_for_its_first_fact_s_version_nor_its_id() {
         use std::mem::size_of;
         let word = size_of::<usize>();
-        let fields = size_of::<Option<StreamId>>()
-            + size_of::<Stamp>()
-            + size_of::<Id>()
-            + size_of::<String>()
-            + 3 * word;
+        let fields =
+            size_of::<Option<StreamId>>() + size_of::<Stamp>() + size_of::<String>() + 3 * word;
         assert_eq!(size_of::<Stamp>(), 8, "its place is not kept");
         assert_eq!(size_of::<Batch<(), String, ()>>(), fields);
         assert_eq!(
@@ -1470,7 +1617,8 @@ mod tests {
             2 * size_of::<Box<[u8]>>() + word
         );
         let stream: StreamId = "s".into();
-        let two = || Batch::new(&stream, [event(1), event(2)]);
+        let at = place(3, 7);
+        let two = || recorded(&stream, at, [event(1), event(2)]);
         let plain = StepRecord::new(4, command(1), two(), None, false);
         let more = plain.facts.more.as_ref().expect("two facts take `more`");
         assert!(more.rare.is_none(), "a step of two facts has nothing rare");
@@ -1482,30 +1630,29 @@ mod tests {
         assert_eq!(failed.failure(), Some(&failure));
         assert!(failed.injected());
         assert_eq!(failed.step(), 4);
-        let at = At {
+        let facts: Vec<u64> = failed.facts(at).map(|f| f.position).collect();
+        assert_eq!(facts, [7, 8]);
+        let mut back = read_back(&failed, at);
+        back.entry.give_first_id(at);
+        assert_eq!(back.entry, JournalEntry::Step(Box::new(failed)));
+        let named = Named {
             time: 3,
             position: 7,
         };
-        let facts: Vec<u64> = failed.facts(at).map(|f| f.position).collect();
-        assert_eq!(facts, [7, 8]);
-        let back = read_back(&failed, at);
-        assert_eq!(back.entry, JournalEntry::Step(Box::new(failed)));
-        assert_eq!(back.at, Some(at));
+        assert_eq!(back.at, Some(named));
     }
 
     #[test]
     fn a_step_of_one_fact_and_one_reaction_keeps_it_all_inline() {
         let stream: StreamId = "s".into();
-        let mut batch = Batch::new(&stream, [event(1)]);
+        let at = place(3, 7);
+        let mut batch = recorded(&stream, at, [event(1)]);
         batch.set_queued(0, vec![command(2)]);
         let record = StepRecord::new(4, command(1), batch, None, false);
         assert!(record.facts.more.is_none(), "nothing boxed");
-        let at = At {
-            time: 3,
-            position: 7,
-        };
         let fact = record.facts(at).next().expect("one fact");
         assert_eq!((fact.time, fact.position), (3, 7));
+        assert_eq!(fact.id, SeededIds::new(0).fact(7), "its id its place's");
         assert_eq!(version_of(fact.kind), Some(1));
         assert_eq!(record.step(), 4);
     }
@@ -1513,14 +1660,11 @@ mod tests {
     #[test]
     fn a_batch_keeps_its_first_fact_inline_and_an_empty_one_is_the_empty_batch() {
         let stream: StreamId = "s".into();
-        let one = Batch::new(&stream, [event(1)]);
+        let at = place(3, 7);
+        let one = recorded(&stream, at, [event(1)]);
         assert!(one.first.is_some() && one.more.is_none());
-        let two = Batch::new(&stream, [event(1), event(2)]);
+        let two = recorded(&stream, at, [event(1), event(2)]);
         let cause = Cause::given(Id(9));
-        let at = At {
-            time: 3,
-            position: 7,
-        };
         let positions: Vec<u64> = two.facts_of(cause, at).map(|f| f.position).collect();
         assert_eq!(positions, [7, 8]);
         let second = two.fact(1, cause, at);
@@ -1529,6 +1673,53 @@ mod tests {
         let events: Vec<(&str, u64)> = two.events().map(|(e, v)| (e.as_str(), v)).collect();
         assert_eq!(events, [("e1", 1), ("e2", 2)]);
         // What a decider that decided no event records equals what its JSON reads back.
-        assert_eq!(Batch::new(&stream, []), Batch::<(), String, ()>::empty());
+        assert_eq!(
+            Batch::new(&stream, None, []),
+            Batch::<(), String, ()>::empty()
+        );
+    }
+
+    #[test]
+    fn a_first_fact_s_id_its_place_does_not_give_is_kept_apart_until_a_place_gives_it() {
+        let stream: StreamId = "s".into();
+        let at = place(3, 7);
+        let given = at.fact_id(0);
+        // Read from a journal's forms (no place), or recorded at a place whose ids give
+        // another: kept apart, and read as kept.
+        for (place, id) in [(None, given), (Some(at), Id(1))] {
+            let mut first = event(1);
+            first.id = id;
+            let mut second = event(2);
+            second.id = at.fact_id(1);
+            let mut batch = Batch::new(&stream, place, [first, second]);
+            assert_eq!(batch.rare().and_then(|rare| rare.id), Some(id));
+            let facts: Vec<Id> = batch
+                .facts_of(Cause::given(Id(9)), at)
+                .map(|f| f.id)
+                .collect();
+            assert_eq!(facts, [id, at.fact_id(1)], "each fact reads its own id");
+            assert_ne!(batch, recorded(&stream, at, [event(1), event(2)]));
+            // A place whose ids give it: kept as that place's batch is, nothing rare.
+            batch.give_first_id(at);
+            let kept = batch.rare().and_then(|rare| rare.id);
+            assert_eq!(
+                kept,
+                (id != given).then_some(id),
+                "only the id the place gives goes"
+            );
+            if id == given {
+                assert_eq!(batch, recorded(&stream, at, [event(1), event(2)]));
+                assert!(batch.rare().is_none(), "nothing rare is left");
+            }
+        }
+        // One fact: given its id, the batch takes no box at all.
+        let one = Batch::new(&stream, None, [event(1)]);
+        assert!(one.more.is_some(), "the id kept apart takes `more`");
+        let mut first = event(1);
+        first.id = given;
+        let mut one = Batch::new(&stream, None, [first]);
+        one.give_first_id(at);
+        assert!(one.more.is_none(), "{one:?}");
+        assert_eq!(one.fact(0, Cause::given(Id(9)), at).id, given);
     }
 }

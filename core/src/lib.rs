@@ -47,7 +47,9 @@ pub use decider::{fold, Decider, Misplaced};
 pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
 pub use envelope::{CommandEnvelope, Fact, FactKind, FactKindRef, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, SharedStr, StreamId};
-pub use journal::{At, GivenRecord, JournalEntry, Placed, ReadEntry, Run, StepFailure, StepRecord};
+pub use journal::{
+    At, GivenRecord, JournalEntry, Named, Placed, ReadEntry, Run, StepFailure, StepRecord,
+};
 pub use process_manager::ProcessManager;
 pub use projection::{JournalError, Projection, StreamState};
 pub use remains::{Freeing, Remains};

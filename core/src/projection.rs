@@ -5,7 +5,7 @@
 
 use crate::decider::Decider;
 use crate::envelope::{FactKindRef, FactRef, SharedCommand};
-use crate::ids::{Id, StreamId};
+use crate::ids::{Id, SeededIds, StreamId};
 use crate::journal::{At, JournalEntry, StepFailure, StepRecord};
 use crate::process_manager::ProcessManager;
 use crate::streams::Streams;
@@ -64,6 +64,9 @@ pub struct Projection<Y: System> {
     pub steps: u64,
     /// The number of commands ever issued (the ordinal of the next generated command id).
     pub commands: u64,
+    /// The ids its journal's facts draw (its engine's): they give the id of an entry's
+    /// first fact that keeps none ([`At::ids`]).
+    pub ids: SeededIds,
     /// When set (sorted), the only streams this projection keeps: folding leaves every
     /// other stream out (neither checked nor folded), so a reader of a few streams at a
     /// past position folds what it reads, not every stream written since the snapshot
@@ -83,8 +86,8 @@ impl<Y: System> Clone for Projection<Y> {
 }
 
 impl<Y: System> Projection<Y> {
-    /// The projection of an empty journal.
-    pub fn new(system: &Y) -> Self {
+    /// The projection of an empty journal whose facts draw `ids`.
+    pub fn new(system: &Y, ids: SeededIds) -> Self {
         Projection {
             streams: Streams::default(),
             view: system.view().initial_state(),
@@ -94,6 +97,7 @@ impl<Y: System> Projection<Y> {
             entries: 0,
             steps: 0,
             commands: 0,
+            ids,
             only: None,
         }
     }
@@ -109,6 +113,7 @@ impl<Y: System> Projection<Y> {
             entries: self.entries,
             steps: self.steps,
             commands: self.commands,
+            ids: self.ids,
             only: self.only.clone(),
         }
     }
@@ -149,6 +154,7 @@ impl<Y: System> Projection<Y> {
         At {
             time: self.entries,
             position: self.position,
+            ids: self.ids,
         }
     }
 

@@ -84,6 +84,20 @@ impl<T> Segmented<T> {
         }
     }
 
+    /// The number of items for which `before` holds, which holds of a prefix of them: a
+    /// binary search of the segments by their last items, then of one segment.
+    pub(crate) fn partition_point(&self, before: impl Fn(&T) -> bool) -> usize {
+        // A full segment is never empty.
+        let segment = self
+            .full
+            .partition_point(|full| full.last().is_some_and(&before));
+        let within = match self.full.get(segment) {
+            Some(full) => full.partition_point(&before),
+            None => self.last.partition_point(&before),
+        };
+        segment * SEGMENT + within
+    }
+
     /// Drops the items from `len` on (none if there are no more than `len`).
     pub(crate) fn truncate(&mut self, len: usize) {
         if len >= self.len() {
@@ -138,5 +152,29 @@ mod tests {
         }
         items.push(9);
         assert_eq!((items.len(), items.get(0)), (1, Some(&9)));
+    }
+
+    #[test]
+    fn a_partition_point_is_a_vec_s_across_segments() {
+        let mut items = Segmented::default();
+        let mut vec = Vec::new();
+        for item in 0..2 * SEGMENT + 3 {
+            items.push(item / 2);
+            vec.push(item / 2);
+            if item % 997 == 0 || item + 1 == 2 * SEGMENT + 3 {
+                for probe in [
+                    0,
+                    1,
+                    item / 4,
+                    SEGMENT / 2,
+                    SEGMENT / 2 + 1,
+                    SEGMENT,
+                    usize::MAX,
+                ] {
+                    let point = items.partition_point(|&i| i < probe);
+                    assert_eq!(point, vec.partition_point(|&i| i < probe), "{probe}");
+                }
+            }
+        }
     }
 }

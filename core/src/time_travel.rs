@@ -5,7 +5,7 @@ use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
 use crate::envelope::SharedCommand;
 use crate::growth;
-use crate::ids::StreamId;
+use crate::ids::{SeededIds, StreamId};
 use crate::journal::{At, Placed, Run};
 use crate::projection::{Projection, StreamState, StreamsOf};
 use crate::segmented::Segmented;
@@ -43,6 +43,9 @@ const MOST_STRETCHED: usize = 8;
 /// [`Streams`] map stays a plain one.
 pub struct Timeline<Y: System> {
     journal: Vec<EntryOf<Y>>,
+    /// The ids the journal's facts draw: they give the id of an entry's first fact that
+    /// keeps none ([`At::ids`]).
+    seeded: SeededIds,
     /// The global position after each journal entry.
     ends: Ends,
     /// The kept states, each a projection without its streams (a checkpoint's streams are
@@ -104,8 +107,8 @@ impl<Y: System> Kept<Y> {
         }
     }
 
-    /// The projection of this state with `streams`.
-    fn with_streams(&self, streams: StreamsOf<Y>) -> Projection<Y> {
+    /// The projection of this state with `streams`, of a journal whose facts draw `ids`.
+    fn with_streams(&self, streams: StreamsOf<Y>, ids: SeededIds) -> Projection<Y> {
         let Kept {
             view,
             process,
@@ -124,6 +127,7 @@ impl<Y: System> Kept<Y> {
             entries: *entries,
             steps: *steps,
             commands: *commands,
+            ids,
             only: None,
         }
     }
@@ -142,6 +146,7 @@ impl<Y: System> Timeline<Y> {
     pub fn new(mut initial: Projection<Y>, every: u64) -> Self {
         let mut timeline = Timeline {
             journal: Vec::new(),
+            seeded: initial.ids,
             ends: Ends::default(),
             snapshots: Vec::new(),
             every,
@@ -264,7 +269,7 @@ impl<Y: System> Timeline<Y> {
     /// million facts, where the reader wants one).
     fn restore(&self, system: &Y, index: usize, only: Option<Only<'_, Y>>) -> Projection<Y> {
         let checkpoint = self.checkpoint_of(index);
-        let mut state = self.snapshots[index].with_streams(Streams::default());
+        let mut state = self.snapshots[index].with_streams(Streams::default(), self.seeded);
         let base = &self.snapshots[checkpoint.snapshot];
         let mut streams = self.checkpoint_streams(&checkpoint.streams, only);
         for entry in &self.journal[base.entries as usize..state.entries as usize] {
@@ -378,6 +383,7 @@ impl<Y: System> Timeline<Y> {
         At {
             time: index as u64,
             position: self.position_after(index),
+            ids: self.seeded,
         }
     }
 

@@ -329,9 +329,9 @@ mod tests {
         let mut echo = Engine::new(looping, config);
         echo.submit(add(0, 1));
         echo.run_until_idle(100);
-        let run = |engine| serde_json::to_value(crate::Run::whole(engine)).unwrap();
+        let run = |run| serde_json::to_value(run).unwrap();
         let (Value::Array(mut entries), Value::Array(echoed)) =
-            (run(engine.journal()), run(echo.journal()))
+            (run(engine.journal_run()), run(echo.journal_run()))
         else {
             unreachable!("a journal's JSON is an array")
         };

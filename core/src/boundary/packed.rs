@@ -14,9 +14,9 @@
 //! [`stored`]: super::stored
 
 use crate::envelope::{CommandEnvelope, FactKind, Origin, SharedCommand};
-use crate::ids::{FastHash, Id, SharedStr, StreamId};
+use crate::ids::{FastHash, Id, SeededIds, SharedStr, StreamId};
 use crate::journal::{
-    At, Batch, GivenRecord, JournalEntry, ReadEntry, Recorded, Run, StepFailure, StepRecord,
+    At, Batch, GivenRecord, JournalEntry, Named, ReadEntry, Recorded, Run, StepFailure, StepRecord,
 };
 use bincode::config::{Bounded, WithOtherLimit};
 use bincode::de::read::SliceReader;
@@ -124,13 +124,17 @@ pub fn write<C: Serialize, E: Serialize, R: Serialize>(run: Run<'_, C, E, R>) ->
 }
 
 /// The entries `bytes` (as [`write()`] wrote them) hold, each with the place its facts
-/// name; why not, if they do not read.
+/// name; why not, if they do not read. `ids` are those of the engine that loads them: an
+/// entry's first fact whose id they give at the place it names keeps none, as that engine
+/// records it (an engine of other ids would read another id there).
 pub fn read<C: DeserializeOwned, E: DeserializeOwned, R: DeserializeOwned>(
     bytes: &[u8],
+    ids: SeededIds,
 ) -> Result<Vec<ReadEntry<C, E, R>>, String> {
     let mut input = Reader {
         input: Input::new(bytes)?,
         queued: HashMap::default(),
+        ids,
     };
     let count = input.input.count()?;
     let mut entries = Vec::with_capacity(count.min(ROOM));
@@ -478,6 +482,8 @@ pub(super) fn enveloped<C>(head: CommandEnvelope<()>, command: C) -> SharedComma
 struct Reader<'a, C> {
     input: Input<'a>,
     queued: HashMap<Id, SharedCommand<C>, FastHash>,
+    /// The ids of the engine that loads the entries.
+    ids: SeededIds,
 }
 
 impl<'a, C: DeserializeOwned> Reader<'a, C> {
@@ -494,6 +500,30 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
         let envelope = enveloped(head, self.input.payload()?);
         self.queued.insert(command_id, envelope.clone());
         Ok(envelope)
+    }
+
+    /// The batch of `facts` read in `stream` (none: no fact) at `time` and `position`, and
+    /// the place they name.
+    fn batch<E, R>(
+        &self,
+        stream: Option<StreamId>,
+        time: u64,
+        position: u64,
+        facts: Vec<Recorded<C, E, R>>,
+    ) -> (Batch<C, E, R>, Option<Named>) {
+        let Some(stream) = stream else {
+            return (Batch::empty(), None);
+        };
+        let ids = self.ids;
+        let at = At {
+            time,
+            position,
+            ids,
+        };
+        (
+            Batch::new(&stream, Some(at), facts),
+            Some(Named { time, position }),
+        )
     }
 
     fn entry<E: DeserializeOwned, R: DeserializeOwned>(
@@ -533,10 +563,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
                         .collect::<Result<_, _>>()?;
                     facts.push(Recorded { id, kind, queued });
                 }
-                let (facts, at) = match &stream {
-                    Some(stream) => (Batch::new(stream, facts), Some(At { time, position })),
-                    None => (Batch::empty(), None),
-                };
+                let (facts, at) = self.batch(stream, time, position, facts);
                 let step = StepRecord::new(step, command, facts, failure, flags & INJECTED != 0);
                 Ok(ReadEntry {
                     entry: JournalEntry::Step(Box::new(step)),
@@ -561,10 +588,7 @@ impl<'a, C: DeserializeOwned> Reader<'a, C> {
                         queued: Box::default(),
                     });
                 }
-                let (facts, at) = match &stream {
-                    Some(stream) => (Batch::new(stream, facts), Some(At { time, position })),
-                    None => (Batch::empty(), None),
-                };
+                let (facts, at) = self.batch(stream, time, position, facts);
                 Ok(ReadEntry {
                     entry: JournalEntry::Given(Box::new(GivenRecord::new(command_id, facts))),
                     at,
@@ -600,18 +624,25 @@ mod tests {
     #[test]
     fn a_time_or_depth_an_envelope_cannot_hold_is_refused_not_truncated() {
         type Entries = Vec<ReadEntry<u32, (), ()>>;
-        let fits = read::<u32, (), ()>(&submitted(u64::from(u32::MAX), u64::from(u16::MAX)));
+        let fits = read::<u32, (), ()>(
+            &submitted(u64::from(u32::MAX), u64::from(u16::MAX)),
+            SeededIds::new(0),
+        );
         let fits: Entries = fits.expect("the widest time and depth read");
         let JournalEntry::Submitted(envelope) = &fits[0].entry else {
             panic!("a submission");
         };
         assert_eq!((envelope.time, envelope.depth), (u32::MAX, u16::MAX));
         assert_eq!(
-            read::<u32, (), ()>(&submitted(1 << 32, 0)).err().as_deref(),
+            read::<u32, (), ()>(&submitted(1 << 32, 0), SeededIds::new(0))
+                .err()
+                .as_deref(),
             Some("entry 0 of the packed run: a command's time 4294967296 does not fit 32 bits")
         );
         assert_eq!(
-            read::<u32, (), ()>(&submitted(0, 1 << 16)).err().as_deref(),
+            read::<u32, (), ()>(&submitted(0, 1 << 16), SeededIds::new(0))
+                .err()
+                .as_deref(),
             Some("entry 0 of the packed run: a command's depth 65536 does not fit 16 bits")
         );
     }

@@ -31,7 +31,7 @@ fn the_state_at_any_entry_is_the_fold_of_the_journal_across_checkpoints() {
         .zip(&checkpoints)
         .all(|(n, &entries)| entries == 16_384 * n));
     let system = engine.system();
-    let mut folded = Projection::new(system);
+    let mut folded = Projection::new(system, engine.state().ids);
     for (entries, entry) in engine.journal().iter().enumerate() {
         if entries % 13 == 0 {
             let at = engine.timeline().at_entry(system, entries);
@@ -75,7 +75,7 @@ fn streams_first_written_between_checkpoints_are_kept_by_the_next_one() {
     }
     let system = engine.system();
     let (timeline, live) = (engine.timeline(), &engine.state().streams);
-    let mut folded = Projection::new(system);
+    let mut folded = Projection::new(system, engine.state().ids);
     for (entries, entry) in engine.journal().iter().enumerate() {
         if entries % 997 == 0 || entries % 16_384 < 3 {
             let at = timeline.at_entry(system, entries);
@@ -176,7 +176,7 @@ fn checkpoints_come_further_apart_when_the_writes_since_copy_many_held_states() 
     assert_eq!(timeline.checkpoint_entries(), [0, 16_384, 40_448]);
     let system = engine.system();
     let live = &engine.state().streams;
-    let mut folded = Projection::new(system);
+    let mut folded = Projection::new(system, engine.state().ids);
     for (entries, entry) in engine.journal().iter().enumerate() {
         if entries % 2_999 == 0 || (40_440..40_460).contains(&entries) {
             let at = timeline.at_entry(system, entries);

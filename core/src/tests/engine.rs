@@ -60,7 +60,8 @@ fn a_forwarded_amount_flows_through_three_counters_with_metadata() {
         );
     }
     // Each forwarded command is caused by the previous event and issued by the saga.
-    let steps: Vec<_> = crate::Run::whole(engine.journal())
+    let steps: Vec<_> = engine
+        .journal_run()
         .iter()
         .filter_map(|e| {
             let record = e.record.as_step()?;

@@ -105,7 +105,8 @@ fn a_fault_can_be_injected_behind_the_front_of_the_queue() {
     assert_eq!(rebuilt.state().queue.len(), 0);
     assert_eq!(rebuilt.state().position, 3);
     // A journal that claims a decided (not injected) step behind the front does not fold.
-    let mut json: Vec<serde_json::Value> = crate::Run::whole(engine.journal())
+    let mut json: Vec<serde_json::Value> = engine
+        .journal_run()
         .iter()
         .map(|e| serde_json::to_value(e).unwrap())
         .collect();
@@ -477,10 +478,7 @@ fn the_journals_records_as_json_are_what_the_windowing_serializer_makes_of_them(
     typed.given(&"counter-2".into(), [added(2, 95)]).unwrap();
     assert_eq!(typed.submit(add(0, 10)), user);
     typed.run_until_idle(100);
-    let entries: Vec<_> = crate::Run::whole(typed.journal())
-        .iter()
-        .map(|e| whole(&e))
-        .collect();
+    let entries: Vec<_> = typed.journal_run().iter().map(|e| whole(&e)).collect();
     assert!(entries.len() > 3, "a flow with a compensation");
     assert_eq!(dynamic.journal(0), entries);
     let head = typed.timeline().head();

@@ -6,7 +6,7 @@ use crate::boundary::projection_json;
 use crate::compose::{Adapt, Combine, Lift, Part, Route, Sum};
 use crate::decider::{fold, Decider};
 use crate::store::EventStore;
-use crate::{Engine, EngineConfig, JournalEntry, Projection, ReadEntry, Run, StepRecord, StreamId};
+use crate::{Engine, EngineConfig, JournalEntry, Projection, ReadEntry, StepRecord, StreamId};
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -65,7 +65,7 @@ fn json(p: &Projection<System>) -> serde_json::Value {
 }
 
 fn journal_json(engine: &Engine<System>) -> String {
-    serde_json::to_string(&Run::whole(engine.journal())).unwrap()
+    serde_json::to_string(&engine.journal_run()).unwrap()
 }
 
 proptest! {

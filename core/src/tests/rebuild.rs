@@ -60,10 +60,10 @@ fn after_given_history_and_a_cascade_limit_a_rebuilt_engine_issues_the_same_ids(
 
 /// `journal` written as JSON, changed by `tamper`, and read back.
 fn tampered(
-    journal: &[JournalEntry<Cmd, Ev, Rej>],
+    journal: Run<'_, Cmd, Ev, Rej>,
     tamper: impl FnOnce(&mut serde_json::Value),
 ) -> Result<Vec<Read>, serde_json::Error> {
-    let mut json = serde_json::to_value(Run::whole(journal)).expect("a journal is JSON");
+    let mut json = serde_json::to_value(journal).expect("a journal is JSON");
     tamper(&mut json);
     serde_json::from_value(json)
 }
@@ -74,7 +74,7 @@ fn a_journal_with_an_entry_in_two_streams_does_not_read() {
     engine
         .given(&"counter-1".into(), [added(1, 1), added(1, 2)])
         .unwrap();
-    let refused = tampered(engine.journal(), |json| {
+    let refused = tampered(engine.journal_run(), |json| {
         let second = &mut json[0]["given"][1];
         second["stream_id"] = "counter-2".into();
         second["kind"]["event"]["event"] = serde_json::to_value(added(2, 2)).unwrap();
@@ -91,16 +91,31 @@ fn a_journal_whose_fact_names_another_command_does_not_read() {
     let mut engine = Engine::new(system(), EngineConfig::default());
     engine.submit(add(1, 2));
     engine.step();
-    let refused = tampered(engine.journal(), |json| {
+    let refused = tampered(engine.journal_run(), |json| {
         json[1]["step"]["facts"][0]["fact"]["causation_id"] = "00000000000000ff".into();
     })
     .unwrap_err();
     assert!(refused.to_string().contains("causation ids"), "{refused}");
-    let read = tampered(engine.journal(), |_| {}).expect("an untouched journal reads");
+    let read = tampered(engine.journal_run(), |_| {}).expect("an untouched journal reads");
     let entries: Vec<_> = read.iter().map(|read| read.entry.clone()).collect();
-    assert_eq!(entries, engine.journal(), "and reads as it was written");
+    // Read alone, a fact keeps the id it names; loaded by an engine whose ids give it,
+    // the entry is kept as that engine recorded it.
+    let ids = engine.state().ids;
+    let written = |run| serde_json::to_value(run).expect("a journal is JSON");
+    assert_eq!(
+        written(Run::whole(&entries, ids)),
+        written(engine.journal_run()),
+        "and reads as it was written"
+    );
+    let loaded = Engine::from_journal(Arc::new(system()), *engine.config(), read.clone())
+        .expect("it rebuilds");
+    assert_eq!(
+        loaded.journal(),
+        engine.journal(),
+        "and loads as it was recorded"
+    );
     let places: Vec<_> = read.iter().map(|read| read.at).collect();
-    let step = crate::At {
+    let step = crate::Named {
         time: 1,
         position: 0,
     };
@@ -124,7 +139,7 @@ fn a_journal_whose_facts_name_another_time_than_their_entry_s_does_not_rebuild()
     // refused, at its entry, before anything else of it is checked.
     let engine = given_and_stepped();
     for (entry, path) in [(0, "/0/given/0/time"), (2, "/2/step/facts/0/fact/time")] {
-        let journal = tampered(engine.journal(), |json| {
+        let journal = tampered(engine.journal_run(), |json| {
             *json.pointer_mut(path).expect("the fact's time") = 7.into();
         })
         .expect("a time is checked against the engine, not when read");
@@ -134,7 +149,7 @@ fn a_journal_whose_facts_name_another_time_than_their_entry_s_does_not_rebuild()
             format!("journal entry {entry}: fact at position {position} has time 7 where {entry} was expected")
         );
     }
-    let journal = tampered(engine.journal(), |_| {}).unwrap();
+    let journal = tampered(engine.journal_run(), |_| {}).unwrap();
     let rebuilt = rebuild(EngineConfig::default(), journal).expect("the journal as written");
     assert_eq!(rebuilt.journal(), engine.journal());
 }
@@ -144,7 +159,7 @@ fn a_journal_whose_facts_name_another_position_does_not_rebuild_as_before() {
     // The entry keeps no position either: the one its facts name is checked as each fact
     // is folded, with the message it always had.
     let engine = given_and_stepped();
-    let journal = tampered(engine.journal(), |json| {
+    let journal = tampered(engine.journal_run(), |json| {
         json[2]["step"]["facts"][0]["fact"]["position"] = 5.into();
     })
     .expect("a position is checked against the engine, not when read");
@@ -167,7 +182,7 @@ fn typed_entries_name_no_place_and_fold_where_they_land() {
     let rebuilt = rebuild(EngineConfig::default(), second).expect("placed where it lands");
     let places: Vec<(u64, u64)> = rebuilt.facts(0).map(|f| (f.time, f.position)).collect();
     assert_eq!(places, [(0, 0)]);
-    let read = tampered(engine.journal(), |json| {
+    let read = tampered(engine.journal_run(), |json| {
         json.as_array_mut().expect("an array of entries").remove(0);
     })
     .unwrap();
@@ -183,7 +198,7 @@ fn a_journal_that_skips_a_stream_version_does_not_rebuild() {
     engine.given(&"counter-1".into(), [added(1, 1)]).unwrap();
     engine.submit(add(1, 2));
     engine.step();
-    let journal = tampered(engine.journal(), |json| {
+    let journal = tampered(engine.journal_run(), |json| {
         json[2]["step"]["facts"][0]["fact"]["kind"]["event"]["stream_version"] = 3.into();
     })
     .expect("a stream version is checked against the engine, not when read");
