@@ -477,6 +477,21 @@ test("the header's count is a bare number for scripts and grouped for people; on
   assert.deepEqual(errors, []);
 });
 
+test("the timeline's and the past banner's positions are grouped in thousands", async () => {
+  const { page, errors } = await open(env);
+  await choose(page, "domain-picker", "counter");
+  await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: 1200 });
+  await waitForHead(page, 1200, 60000);
+  const position = page.locator(".timeline-position");
+  assert.equal(await position.textContent(), "position 1,200 / 1,200");
+  await page.getByTestId("timeline").fill("1100");
+  await page.getByTestId("past-banner").waitFor();
+  assert.equal(await position.textContent(), "position 1,100 / 1,200");
+  assert.equal(await page.getByTestId("timeline").getAttribute("aria-valuetext"), "position 1,100 of 1,200");
+  assert.match(await page.getByTestId("past-banner").textContent(), /\(position 1,100 of 1,200\)/);
+  assert.deepEqual(errors, []);
+});
+
 test("the trace keeps its place when a fault's editor opens in a short window", async () => {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const { page, errors } = await open(env, "/", { context });

@@ -4,6 +4,7 @@ use crate::browser::focus::{element, focus_first, focused};
 use crate::effect::use_effect_on;
 use crate::session::store::SessionHandle;
 use crate::session::Action;
+use crate::widgets::number::thousands;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::HtmlElement;
@@ -101,7 +102,11 @@ pub fn past_banner(store: &SessionHandle) -> Html {
                     { "the state after fact " }
                     <strong class="mono">{ format!("#{}", cursor - 1) }</strong>
                 }
-                { format!(" (position {cursor} of {}). The composer is locked.", session.head()) }
+                { format!(
+                    " (position {} of {}). The composer is locked.",
+                    thousands(cursor),
+                    thousands(session.head()),
+                ) }
             </span>
             <button class="tool primary" data-testid="live-button" onclick={live}
                 title="Back to the live head (End)">{ "⇥ back to live" }</button>

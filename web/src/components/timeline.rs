@@ -4,6 +4,7 @@
 use crate::components::header::select_value;
 use crate::session::store::SessionHandle;
 use crate::session::{Action, RunMode};
+use crate::widgets::number::thousands;
 use yew::prelude::*;
 
 /// Playback speeds: label and milliseconds per fact.
@@ -77,9 +78,9 @@ pub fn timeline(store: &SessionHandle) -> Html {
             <input id="timeline-slider" data-testid="timeline" type="range" class="timeline-slider"
                 min="0" max={head.to_string()} value={position.to_string()} step="1"
                 oninput={on_slide} disabled={head == 0}
-                aria-valuetext={format!("position {position} of {head}")} />
+                aria-valuetext={format!("position {} of {}", thousands(position), thousands(head))} />
             <span class="timeline-position mono" aria-live="polite">
-                { format!("position {position} / {head}") }
+                { format!("position {} / {}", thousands(position), thousands(head)) }
             </span>
             <label class="field">
                 <span class="visually-hidden">{ "replay speed" }</span>
