@@ -441,6 +441,37 @@ test("closing the error banner gives the focus back to the control that caused i
   assert.deepEqual(errors, []);
 });
 
+test("Esc dismisses the error banner as its × does, not while typing in a field, and after an open overlay", async () => {
+  const { page, errors } = await open(env);
+  const focused = () => page.evaluate(() => document.activeElement.dataset.testid ?? document.activeElement.tagName);
+  const banner = page.getByTestId("error-banner");
+  await page.getByTestId("seed").fill("-3");
+  await page.getByTestId("seed").press("Enter");
+  await banner.waitFor();
+  await page.keyboard.press("Escape");
+  assert.equal(await banner.count(), 1, "Esc while typing in the seed leaves the banner");
+  // Out of the field (a click on the page's background), Esc closes it as × does.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press("Escape");
+  await banner.waitFor({ state: "detached" });
+  assert.equal(await focused(), "seed", "the focus back on the seed");
+  // A bad file's error with the shortcuts open over it: the first Esc closes the overlay.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.getByTestId("import-file").setInputFiles({
+    name: "bad.json", mimeType: "application/json", buffer: Buffer.from('{"format": "decider-lab/scenario"}'),
+  });
+  await banner.waitFor();
+  await page.keyboard.press("?");
+  await page.getByTestId("shortcuts").waitFor();
+  await page.keyboard.press("Escape");
+  await page.getByTestId("shortcuts").waitFor({ state: "detached" });
+  assert.equal(await banner.count(), 1, "the overlay went first");
+  await page.keyboard.press("Escape");
+  await banner.waitFor({ state: "detached" });
+  assert.equal(await focused(), "command-picker", "on the composer");
+  assert.deepEqual(errors, []);
+});
+
 test("a trace node's whole name: in its tooltip, and hovered, focused or selected, in the trace's header", async () => {
   const { page, errors } = await open(env);
   for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);

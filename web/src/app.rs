@@ -2,7 +2,7 @@
 
 use crate::browser::focus::element;
 use crate::browser::keyboard::{self, Shortcut};
-use crate::components::banners::{error_banner, past_banner, use_error_origin};
+use crate::components::banners::{error_banner, past_banner, use_error_origin, ErrorOrigin};
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::{dialog, use_focus_on_open, DialogProps};
 use crate::components::header::header;
@@ -67,10 +67,16 @@ pub fn App() -> Html {
         let (dispatcher, shared, cancel) = (store.dispatcher(), store.shared(), cancel.clone());
         use_memo((), move |_| Handlers::new(dispatcher, shared, cancel))
     };
-    use_shortcuts(&store, &overlay, &focus_filter, cancel.clone());
+    let error_origin = use_error_origin(&store);
+    use_shortcuts(
+        &store,
+        &overlay,
+        &focus_filter,
+        cancel.clone(),
+        &error_origin,
+    );
     use_ticker(&store);
     use_repeat_runner(&store, &cancel);
-    let error_origin = use_error_origin(&store);
 
     let session = store.get();
     let show = |which: Option<Overlay>| {
@@ -273,8 +279,10 @@ fn use_shortcuts(
     overlay: &UseStateHandle<Option<Overlay>>,
     focus_filter: &UseStateHandle<u64>,
     cancel: Rc<RefCell<Rc<Cell<bool>>>>,
+    error_origin: &ErrorOrigin,
 ) {
     let store = store.clone();
+    let error_origin = error_origin.clone();
     let overlay = overlay.clone();
     let focus_filter = focus_filter.clone();
     // The session is read when a key is pressed, through the shared cell: the listener is
@@ -291,8 +299,13 @@ fn use_shortcuts(
                     Some(Overlay::Help) => None,
                     _ => Some(Overlay::Help),
                 }),
-                Shortcut::Escape => {
-                    overlay.set(None);
+                Shortcut::Escape { dismiss } => {
+                    // One Esc closes the overlay, over the page, before the error banner.
+                    if overlay.is_some() {
+                        overlay.set(None);
+                    } else if dismiss {
+                        error_origin.dismiss(&store);
+                    }
                     // The running Repeat's flag, as the runner last set it.
                     cancel.borrow().set(true);
                 }

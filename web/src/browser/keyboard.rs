@@ -25,8 +25,13 @@ pub enum Shortcut {
     Start,
     /// End: back to live.
     Live,
-    /// Esc: close or cancel.
-    Escape,
+    /// Esc: close or cancel; `dismiss` when the error banner may go too: not pressed while
+    /// typing in a field (but the banner's own) nor already taken by a control (a fault's
+    /// editor).
+    Escape {
+        /// Whether the error banner is dismissed (after the overlay, if one is open).
+        dismiss: bool,
+    },
     /// Ctrl+Enter (or ⌘+Enter) outside the composer: submit the composed command.
     Submit,
 }
@@ -48,14 +53,20 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "← → ↑ ↓",
         "on a focused panel edge: resize the panels (Enter: the default size)",
     ),
-    ("Esc", "close this overlay, cancel a repeat or an injection"),
+    (
+        "Esc",
+        "close this overlay or the error banner, cancel a repeat or an injection",
+    ),
     ("?", "show / hide these shortcuts"),
 ];
 
-/// The shortcut of `event`, unless the user is typing in a field (Esc always counts).
+/// The shortcut of `event`, unless the user is typing in a field (Esc always counts, but
+/// dismisses the error banner only outside a field).
 pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
     if event.key() == "Escape" {
-        return Some(Shortcut::Escape);
+        let dismiss = !event.default_prevented()
+            && (!typing(event) || inside(event, "[data-testid=error-banner]"));
+        return Some(Shortcut::Escape { dismiss });
     }
     if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
         // Inside the composer, the composer submits by itself.
@@ -116,7 +127,7 @@ pub fn listen(on_shortcut: Callback<Shortcut>) -> Option<EventListener> {
                 return;
             };
             if let Some(shortcut) = shortcut(event) {
-                if shortcut != Shortcut::Escape {
+                if !matches!(shortcut, Shortcut::Escape { .. }) {
                     // Every other shortcut replaces the key's default action.
                     event.prevent_default();
                 }

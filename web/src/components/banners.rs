@@ -24,6 +24,15 @@ impl ErrorOrigin {
         let origin = self.0.borrow_mut().take();
         focus_first([origin, element("[data-testid=command-picker]")]);
     }
+
+    /// Dismisses the error of the session in `store`, if there is one (the banner's × and
+    /// Esc), and gives the focus back.
+    pub fn dismiss(&self, store: &SessionHandle) {
+        if store.get().error().is_some() {
+            self.give_back();
+            store.dispatch(Action::DismissError);
+        }
+    }
 }
 
 /// Keeps the [`ErrorOrigin`] of the session in `store`'s error: taken when the banner
@@ -57,10 +66,7 @@ pub fn error_banner(store: &SessionHandle, origin: &ErrorOrigin) -> Html {
     };
     let dismiss = {
         let (store, origin) = (store.clone(), origin.clone());
-        Callback::from(move |_: MouseEvent| {
-            origin.give_back();
-            store.dispatch(Action::DismissError);
-        })
+        Callback::from(move |_: MouseEvent| origin.dismiss(&store))
     };
     html! {
         <div class="banner banner-error" role="alert" data-testid="error-banner">
