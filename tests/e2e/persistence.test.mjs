@@ -383,6 +383,40 @@ test("share says whether its link went to the clipboard", async () => {
   await context.close();
 });
 
+test("the share link's field keeps the workspace bar on one line at 1280 px, copied or not", async () => {
+  for (const granted of [true, false]) {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    if (granted) await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    // A browser that refuses the clipboard: the longer note.
+    else await context.addInitScript(() => (Clipboard.prototype.writeText = () => Promise.reject(new Error("refused"))));
+    const { page, errors } = await open(env, "/", { context });
+    await submit(page, scenarioCommands("restaurant", "happy-path")[0]);
+    await waitForSaved(page);
+    const bar = () => page.locator(".workspaces").evaluate((b) => b.getBoundingClientRect().height);
+    const panels = () => page.locator(".panels").evaluate((p) => p.getBoundingClientRect().top);
+    const [height, top] = [await bar(), await panels()];
+    await page.getByTestId("share-button").click();
+    await page.getByTestId("share-copied").waitFor();
+    const said = await page.getByTestId("share-copied").textContent();
+    assert.equal(said.startsWith("✔"), granted, said);
+    assert.equal(await bar(), height, `${said}: the bar keeps its one line`);
+    assert.equal(await panels(), top, `${said}: the panels stay where they were`);
+    // The link and what is said of it are seen whole enough to use: in the window, the
+    // field at least 12 characters wide.
+    const seen = await page.evaluate(() => {
+      const box = (id) => document.querySelector(`[data-testid=${id}]`).getBoundingClientRect();
+      const [link, copied] = [box("share-link"), box("share-copied")];
+      return { link: link.width, right: Math.max(link.right, copied.right), copiedCut: (() => {
+        const c = document.querySelector("[data-testid=share-copied]");
+        return c.scrollWidth > c.clientWidth;
+      })() };
+    });
+    assert.ok(seen.link >= 12 * 7 && seen.right <= 1280 && !seen.copiedCut, JSON.stringify(seen));
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test("the spec suite runs every bundled scenario green", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   await page.getByTestId("specs-button").click();
