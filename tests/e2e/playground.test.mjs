@@ -418,6 +418,35 @@ test("a stream id longer than its cell keeps its start and its end, with one ell
   }
 });
 
+test("in the narrowest log a long stream id's last characters give way by their start, its very end in sight", async () => {
+  // A window so narrow that the stream cell is narrower than an id's last 8 characters.
+  const context = await env.browser.newContext({ viewport: { width: 250, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  await choose(page, "domain-picker", "counter");
+  // Its end neutral characters: they stay at the end, right of the letters.
+  const id = "c-" + "abcdefghijklmnopqrstuvwxyz".repeat(2) + "-12-";
+  await submit(page, { increment: { counter_id: id, by: 1 } });
+  await waitForHead(page, 1);
+  const seen = await page.locator(`[data-testid=log-row][data-stream="counter-${id}"] .log-stream`).evaluate((cell) => {
+    const tail = cell.querySelector(".log-stream-tail");
+    const text = tail.firstChild;
+    const range = document.createRange();
+    range.setStart(text, text.length - 1);
+    range.setEnd(text, text.length);
+    const [last, box] = [range.getBoundingClientRect(), cell.getBoundingClientRect()];
+    return {
+      end: tail.textContent, tailCut: tail.scrollWidth > tail.clientWidth, cell: box.width,
+      lastFromRight: box.right - last.right, lastFromLeft: last.left - box.left,
+    };
+  });
+  assert.equal(seen.end, "wxyz-12-", "the last 8 characters");
+  assert.ok(seen.tailCut, `the cell is narrower than the last 8 characters: ${JSON.stringify(seen)}`);
+  assert.ok(seen.lastFromRight >= -0.5 && seen.lastFromRight <= 1 && seen.lastFromLeft > 0,
+    `the id's last character at the cell's right edge: ${JSON.stringify(seen)}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("closing the error banner gives the focus back to the control that caused it, else the composer", async () => {
   const { page, errors } = await open(env);
   const focused = () => page.evaluate(() => document.activeElement.dataset.testid ?? document.activeElement.tagName);
