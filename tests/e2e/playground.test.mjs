@@ -447,6 +447,25 @@ test("in the narrowest log a long stream id's last characters give way by their 
   await context.close();
 });
 
+test("a stream's version of four digits is whole in the log, not cut to two and an ellipsis", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  await choose(page, "domain-picker", "counter");
+  // The counter stops at 1,000: its thousandth increment is version 1000.
+  await submit(page, { increment: { counter_id: "c", by: 1 } }, { times: 1000 });
+  await waitForHead(page, 1000, 60000);
+  const seen = await page.locator("[data-testid=log-row][data-position='999'] .log-version").evaluate((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const [text, box] = [range.getBoundingClientRect(), cell.getBoundingClientRect()];
+    return { text: cell.textContent, left: text.left - box.left, right: box.right - text.right };
+  });
+  assert.equal(seen.text, "1000");
+  assert.ok(seen.left >= -0.5 && seen.right >= -0.5, `the digits inside their cell: ${JSON.stringify(seen)}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("closing the error banner gives the focus back to the control that caused it, else the composer", async () => {
   const { page, errors } = await open(env);
   const focused = () => page.evaluate(() => document.activeElement.dataset.testid ?? document.activeElement.tagName);
