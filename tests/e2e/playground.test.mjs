@@ -386,6 +386,28 @@ test("message names are whole in the log at 1280×720, the longest of the happy 
   await context.close();
 });
 
+test("a narrow log (the composer widened) keeps a short message name whole before the stream and origin grow", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  await choose(page, "domain-picker", "counter");
+  await submit(page, { increment: { counter_id: "c-" + "abcdefghijklmnopqrstuvwxyz".repeat(2), by: 1 } });
+  await waitForHead(page, 1);
+  // The composer as wide as it gets, then the side panel back to its least: a 400 px log.
+  await page.locator("[data-testid=splitter][data-split=composer]").focus();
+  await page.keyboard.press("End");
+  await page.locator("[data-testid=splitter][data-split=side]").focus();
+  await page.keyboard.press("End");
+  await page.keyboard.press("Home");
+  const seen = await page.locator("[data-testid=log-row] .log-message-name").evaluate((name) => ({
+    text: name.textContent, cut: name.scrollWidth > name.clientWidth,
+    log: name.closest("[data-testid=log]").getBoundingClientRect().width,
+  }));
+  assert.ok(seen.log > 360 && seen.log < 450, `a narrow log: ${JSON.stringify(seen)}`);
+  assert.deepEqual([seen.text, seen.cut], ["incremented", false], JSON.stringify(seen));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("a stream id longer than its cell keeps its start and its end, with one ellipsis, at any width", async () => {
   const letters = (n) => Array.from({ length: n }, (_, i) => "abcdefghijklmnopqrstuvwxyz"[i % 26]).join("");
   const ids = ["c-" + letters(58), "c-" + letters(57) + "Z"];
