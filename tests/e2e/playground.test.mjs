@@ -593,6 +593,30 @@ test("the timeline's and the past banner's positions are grouped in thousands", 
   assert.deepEqual(errors, []);
 });
 
+test("a flow narrower than the trace panel has its lanes to the panel's edge, and nothing more to scroll", async () => {
+  const { page, errors } = await open(env);
+  for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
+    const before = await head(page);
+    await submit(page, command);
+    await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
+  }
+  const seen = await page.evaluate(() => {
+    const scroll = document.querySelector(".trace-scroll");
+    const drawing = document.querySelector("[data-testid=trace]").getBoundingClientRect();
+    const panel = scroll.getBoundingClientRect();
+    // Beside the drawing, 10 px inside the panel's right edge, at each lane's middle.
+    const lanes = [...document.querySelectorAll("[data-testid=trace-lane]")].map((lane) => {
+      const r = lane.getBoundingClientRect();
+      return document.elementFromPoint(panel.right - 10, r.top + r.height / 2)?.getAttribute("class");
+    });
+    return { room: panel.right - drawing.right, lanes, scrolls: scroll.scrollWidth > scroll.clientWidth };
+  });
+  assert.ok(seen.room > 50, `at 1440 px the five-lane flow is narrower than the panel: ${JSON.stringify(seen)}`);
+  assert.ok(seen.lanes.length >= 5 && seen.lanes.every((c) => /trace-band/.test(c ?? "")), JSON.stringify(seen));
+  assert.equal(seen.scrolls, false, "the bands' run-on adds nothing to scroll");
+  assert.deepEqual(errors, []);
+});
+
 test("the trace keeps its place when a fault's editor opens in a short window", async () => {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const { page, errors } = await open(env, "/", { context });

@@ -42,8 +42,15 @@ pub(super) fn lane_label(lane: &Lane) -> Html {
     }
 }
 
-/// The lanes' backgrounds, coloured by kind, across the drawing's `width`.
+/// How far the lanes' bands run on past the drawing's right edge: the drawing paints them
+/// outside itself (trace.css: its overflow is visible, which neither scrolls nor lays out
+/// anything), so a flow narrower than the panel has its lanes to the panel's edge.
+const BAND_RUN_ON: f64 = 16_384.0;
+
+/// The lanes' backgrounds, coloured by kind, across the drawing's `width` and on to the
+/// panel's edge ([`BAND_RUN_ON`]).
 pub(super) fn bands(flow: &FlowView, width: f64) -> Html {
+    let width = width + BAND_RUN_ON;
     html! {
         <g class="trace-bands" aria-hidden="true">
             { for flow.lanes.iter().enumerate().map(|(i, lane)| html! {
