@@ -417,6 +417,23 @@ test("the share link's field keeps the workspace bar on one line at 1280 px, cop
   }
 });
 
+test("in a narrow window the workspace bar's file buttons keep together on one line", async () => {
+  for (const width of [720, 900]) {
+    const context = await env.browser.newContext({ viewport: { width, height: 800 } });
+    const { page, errors } = await open(env, "/", { context });
+    const tops = await page.evaluate(() =>
+      ["export-scenario", "export-journal", "import-file", "share-button"].map((id) => {
+        const el = document.querySelector(`[data-testid=${id}]`);
+        return Math.round((el.closest("label") ?? el).getBoundingClientRect().top);
+      }));
+    assert.equal(new Set(tops).size, 1, `${width}: one line for the four: ${tops}`);
+    const picker = await page.getByTestId("workspace-picker").evaluate((p) => Math.round(p.getBoundingClientRect().top));
+    assert.ok(tops[0] > picker, `${width}: below the picker's line`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test("the spec suite runs every bundled scenario green", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   await page.getByTestId("specs-button").click();

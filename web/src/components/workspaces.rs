@@ -194,17 +194,20 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
                 }
             </span>
             <span class="workspaces-spacer"></span>
-            <button class="tool" data-testid="export-scenario" onclick={keep(export_scenario)}
-                title="Download the session as a scenario file (passes `decider check`)">{ "⤓ scenario" }</button>
-            <button class="tool" data-testid="export-journal" onclick={keep(export_journal)}
-                title="Download the exact engine journal (for bug reports)">{ "⤓ journal" }</button>
-            <label class="tool workspaces-import" title="Import a scenario or journal file (or drop it on the page, or paste it)">
-                { "⤒ import" }
-                <input class="visually-hidden" type="file" data-testid="import-file"
-                    accept=".json,application/json" onchange={on_import} />
-            </label>
-            <button class="tool" data-testid="share-button" onclick={on_share}
-                title="Copy a link that holds this scenario">{ "⊶ share" }</button>
+            // The files' buttons wrap together: a narrow window's second line has all four.
+            <span class="workspaces-files">
+                <button class="tool" data-testid="export-scenario" onclick={keep(export_scenario)}
+                    title="Download the session as a scenario file (passes `decider check`)">{ "⤓ scenario" }</button>
+                <button class="tool" data-testid="export-journal" onclick={keep(export_journal)}
+                    title="Download the exact engine journal (for bug reports)">{ "⤓ journal" }</button>
+                <label class="tool workspaces-import" title="Import a scenario or journal file (or drop it on the page, or paste it)">
+                    { "⤒ import" }
+                    <input class="visually-hidden" type="file" data-testid="import-file"
+                        accept=".json,application/json" onchange={on_import} />
+                </label>
+                <button class="tool" data-testid="share-button" onclick={on_share}
+                    title="Copy a link that holds this scenario">{ "⊶ share" }</button>
+            </span>
             if let Some((url, copied)) = (*link).clone() {
                 <input class="workspaces-link mono" data-testid="share-link" readonly=true
                     value={url.clone()} title={format!("{} bytes", url.len())} aria-label="share link"
