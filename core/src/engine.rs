@@ -178,6 +178,8 @@ impl<Y: System> Engine<Y> {
         I::Item: Into<ReadEntryOf<Y>>,
     {
         let mut engine = Self::with_store(system, config, InMemoryEventStore::new());
+        let entries = entries.into_iter();
+        engine.timeline.reserve(entries.size_hint().0);
         for entry in entries {
             engine.load(entry.into()).map_err(EngineError::Journal)?;
         }

@@ -84,6 +84,18 @@ impl<T> Segmented<T> {
         }
     }
 
+    /// Items `from..to`, which lie in one segment (`from <= to <= len`, and `to - 1` in
+    /// `from`'s segment when `from < to`): a slice of it.
+    #[inline]
+    pub(crate) fn within(&self, from: usize, to: usize) -> &[T] {
+        let (segment, at) = Self::place(from);
+        let items = match self.full.get(segment) {
+            Some(full) => &full[..],
+            None => &self.last[..],
+        };
+        &items[at..at + (to - from)]
+    }
+
     /// The number of items for which `before` holds, which holds of a prefix of them: a
     /// binary search of the segments by their last items, then of one segment.
     pub(crate) fn partition_point(&self, before: impl Fn(&T) -> bool) -> usize {
@@ -152,6 +164,21 @@ mod tests {
         }
         items.push(9);
         assert_eq!((items.len(), items.get(0)), (1, Some(&9)));
+    }
+
+    #[test]
+    fn a_run_within_a_segment_is_its_items() {
+        let mut items = Segmented::default();
+        for item in 0..2 * SEGMENT + 3 {
+            items.push(item);
+        }
+        assert_eq!(items.within(5, 9), &[5, 6, 7, 8]);
+        assert_eq!(items.within(SEGMENT, SEGMENT + 2), &[SEGMENT, SEGMENT + 1]);
+        assert_eq!(
+            items.within(2 * SEGMENT + 1, 2 * SEGMENT + 3),
+            &[2 * SEGMENT + 1, 2 * SEGMENT + 2]
+        );
+        assert!(items.within(SEGMENT - 1, SEGMENT - 1).is_empty());
     }
 
     #[test]

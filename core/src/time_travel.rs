@@ -164,6 +164,13 @@ impl<Y: System> Timeline<Y> {
         timeline
     }
 
+    /// Makes room for `entries` more journal entries, for a journal loaded whole
+    /// ([`crate::Engine::from_journal`]): its slots then grow by no copy and keep no
+    /// spare room.
+    pub(crate) fn reserve(&mut self, entries: usize) {
+        self.journal.reserve_exact(entries);
+    }
+
     /// Appends an entry; `live` is the projection after it (a checkpoint takes the
     /// streams it wrote since the last one).
     ///
