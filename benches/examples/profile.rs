@@ -80,6 +80,15 @@ fn main() {
             black_box(engine.timeline().head());
         }
         Some("load") => load(number(1, 50_000), args.get(2).map(String::as_str)),
+        Some("inspect") => {
+            let engine = restaurant_session(number(1, 20_000));
+            let positions: Vec<u64> = args.get(2).map_or(vec![50_001, 99_901], |list| {
+                list.split(',').filter_map(|p| p.parse().ok()).collect()
+            });
+            let t = Instant::now();
+            inspect(&*engine, &positions);
+            per_unit("inspect", positions.len() as u64, "move", t);
+        }
         Some("travel") => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
             let mut engine = order_engine(config(number(3, 1024)));
@@ -176,18 +185,25 @@ fn slider(engine: &Engine<MirrorSystem>, moves: u64, whole: bool) {
     }
 }
 
-/// The playground's restaurant Repeat ×`orders` through the boundary, then its journal
-/// written in segments of 4,000 entries in their stored form, as IndexedDB keeps them
-/// ([`decider_core::DynEngine::stored_text`]; `form` `json`: their JSON form,
-/// [`decider_core::DynEngine::journal_text`]) and read back
-/// ([`decider_core::DynEngine::extend`]), each phase timed on stderr.
+/// The inspector's states at each of `positions` (and one fact before it), as the page's
+/// slider asks for them: the stream of the fact before the cursor shown.
 #[inline(never)]
-fn load(orders: u64, form: Option<&str>) {
-    use decider_core::EngineConfig;
+fn inspect(engine: &dyn decider_core::DynEngine, positions: &[u64]) {
+    for &position in positions {
+        let stream = engine
+            .rows(position - 1, position)
+            .pop()
+            .map(|row| row.stream_id);
+        black_box(engine.inspect_with_previous(Some(position), stream.as_deref(), 200));
+    }
+}
+
+/// The playground's restaurant session: the big restaurant, then a Repeat ×`orders`
+/// orders, each run to the end of its flow, through the boundary.
+fn restaurant_session(orders: u64) -> Box<dyn decider_core::DynEngine> {
     use serde_json::json;
     let domain = decider_domains::find("restaurant").unwrap_or_else(|_| unreachable!());
-    let config = EngineConfig::default();
-    let mut engine = domain.start(config);
+    let mut engine = domain.start(decider_core::EngineConfig::default());
     let menu = json!([{ "item_id": "pizza", "name": "Pizza", "price_cents": 900 }]);
     let setup = [
         json!({ "restaurant": { "create_restaurant": { "restaurant_id": "big", "name": "Big", "capacity": 4_000_000_000u64, "menu": menu } } }),
@@ -201,6 +217,19 @@ fn load(orders: u64, form: Option<&str>) {
         engine.submit(&command).expect("a valid command");
         engine.run_until_idle(u64::MAX);
     }
+    engine
+}
+
+/// The playground's restaurant Repeat ×`orders` through the boundary, then its journal
+/// written in segments of 4,000 entries in their stored form, as IndexedDB keeps them
+/// ([`decider_core::DynEngine::stored_text`]; `form` `json`: their JSON form,
+/// [`decider_core::DynEngine::journal_text`]) and read back
+/// ([`decider_core::DynEngine::extend`]), each phase timed on stderr.
+#[inline(never)]
+fn load(orders: u64, form: Option<&str>) {
+    let domain = decider_domains::find("restaurant").unwrap_or_else(|_| unreachable!());
+    let config = decider_core::EngineConfig::default();
+    let engine = restaurant_session(orders);
     let form = form.unwrap_or("stored");
     let t = Instant::now();
     let segments = write_segments(&*engine, form);

@@ -3,12 +3,14 @@
 //!
 //! [`window`] is a serializer to JSON that keeps the first entries of every map, struct and
 //! sequence and only counts the others: an entry past the window is never serialized, so
-//! the cost follows the window, not the value (iterating the skipped entries is all that is
-//! left of them).
+//! the cost follows the window, not the value. A container that says how many entries it
+//! has (a map's or a sequence's length, as every collection of `std` and `imbl` does) is
+//! not even iterated past its window: the serializer stops it there ([`Cut`]).
 
 use serde::ser::{self, Serialize, Serializer};
 use serde_json::value::Serializer as ValueSerializer;
 use serde_json::{Error, Map, Value};
+use std::cell::Cell;
 
 /// The key (in objects) or the last item (in arrays) that says how much was left out.
 pub const MORE: &str = "…";
@@ -18,8 +20,9 @@ pub const MORE: &str = "…";
 /// how many were left out. A value that cannot be JSON (a map with non-scalar keys) is a
 /// string saying so.
 pub fn window<T: Serialize + ?Sized>(value: &T, limit: usize) -> Value {
-    value
-        .serialize(Window { limit })
+    let cut = Cut::default();
+    Window { limit, cut: &cut }
+        .child(value)
         .unwrap_or_else(|e| Value::String(format!("<unserializable: {e}>")))
 }
 
@@ -45,10 +48,47 @@ fn map_key<K: Serialize + ?Sized>(key: &K) -> Result<String, Error> {
     }
 }
 
+/// Where a container that stopped its own iteration leaves what it kept.
+///
+/// A container whose length is known needs nothing past its window: its note says how many
+/// entries were left out from the length alone. It stops the value's iteration (the
+/// `Serialize` impl's loop over its entries) the only way a serializer can, by failing the
+/// next entry, after putting its value, finished, here. The error goes up to the
+/// serializer's own code that asked for the container ([`Window::child`]), which takes the
+/// value back and goes on: one cell serves a whole value, as a cut is taken back by its
+/// parent before any other container can be cut.
+#[derive(Default)]
+struct Cut(Cell<Option<Value>>);
+
+impl Cut {
+    /// Leaves `value`, finished, and makes the error that stops its container's iteration.
+    fn stop(&self, value: Value) -> Error {
+        self.0.set(Some(value));
+        ser::Error::custom("window full")
+    }
+}
+
 /// The windowing serializer: scalars as `serde_json` makes them, containers cut.
 #[derive(Clone, Copy)]
-struct Window {
+struct Window<'a> {
     limit: usize,
+    cut: &'a Cut,
+}
+
+impl Window<'_> {
+    /// `value` windowed, its container's value taken back when the container stopped its
+    /// iteration ([`Cut`]).
+    fn child<T: Serialize + ?Sized>(self, value: &T) -> Result<Value, Error> {
+        value
+            .serialize(self)
+            .or_else(|e| self.cut.0.take().ok_or(e))
+    }
+
+    /// The entries past the window of a container of `len` entries (`None`: its length is
+    /// not known before its end, so it is iterated to the end and counted).
+    fn past(self, len: Option<usize>) -> Option<usize> {
+        len.map(|len| len.saturating_sub(self.limit))
+    }
 }
 
 /// Scalars are the same with or without a window: `serde_json`'s own value serializer.
@@ -60,16 +100,16 @@ macro_rules! scalars {
     };
 }
 
-impl Serializer for Window {
+impl<'a> Serializer for Window<'a> {
     type Ok = Value;
     type Error = Error;
-    type SerializeSeq = Items;
-    type SerializeTuple = Items;
-    type SerializeTupleStruct = Items;
-    type SerializeTupleVariant = Variant<Items>;
-    type SerializeMap = Entries;
-    type SerializeStruct = Entries;
-    type SerializeStructVariant = Variant<Entries>;
+    type SerializeSeq = Items<'a>;
+    type SerializeTuple = Items<'a>;
+    type SerializeTupleStruct = Items<'a>;
+    type SerializeTupleVariant = Variant<Items<'a>>;
+    type SerializeMap = Entries<'a>;
+    type SerializeStruct = Entries<'a>;
+    type SerializeStructVariant = Variant<Entries<'a>>;
 
     scalars!(
         serialize_bool(bool),
@@ -131,20 +171,20 @@ impl Serializer for Window {
         value: &T,
     ) -> Result<Value, Error> {
         let mut object = Map::new();
-        object.insert(variant.to_string(), value.serialize(self)?);
+        object.insert(variant.to_string(), self.child(value)?);
         Ok(Value::Object(object))
     }
 
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Items, Error> {
-        Ok(Items::new(self))
+    fn serialize_seq(self, len: Option<usize>) -> Result<Items<'a>, Error> {
+        Ok(Items::new(self, len))
     }
 
-    fn serialize_tuple(self, _len: usize) -> Result<Items, Error> {
-        Ok(Items::new(self))
+    fn serialize_tuple(self, _len: usize) -> Result<Items<'a>, Error> {
+        Ok(Items::new(self, None))
     }
 
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Items, Error> {
-        Ok(Items::new(self))
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Items<'a>, Error> {
+        Ok(Items::new(self, None))
     }
 
     fn serialize_tuple_variant(
@@ -153,19 +193,19 @@ impl Serializer for Window {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Variant<Items>, Error> {
+    ) -> Result<Variant<Items<'a>>, Error> {
         Ok(Variant {
             variant,
-            inner: Items::new(self),
+            inner: Items::new(self, None),
         })
     }
 
-    fn serialize_map(self, _len: Option<usize>) -> Result<Entries, Error> {
-        Ok(Entries::new(self))
+    fn serialize_map(self, len: Option<usize>) -> Result<Entries<'a>, Error> {
+        Ok(Entries::new(self, len))
     }
 
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Entries, Error> {
-        Ok(Entries::new(self))
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Entries<'a>, Error> {
+        Ok(Entries::new(self, None))
     }
 
     fn serialize_struct_variant(
@@ -174,34 +214,40 @@ impl Serializer for Window {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Variant<Entries>, Error> {
+    ) -> Result<Variant<Entries<'a>>, Error> {
         Ok(Variant {
             variant,
-            inner: Entries::new(self),
+            inner: Entries::new(self, None),
         })
     }
 }
 
-/// A sequence being windowed: the items kept, and how many were seen.
-struct Items {
-    window: Window,
+/// A sequence being windowed: the items kept, how many were seen, and how many are past
+/// the window when the sequence said its length (it is then stopped there, [`Cut`]).
+struct Items<'a> {
+    window: Window<'a>,
     kept: Vec<Value>,
     seen: usize,
+    past: Option<usize>,
 }
 
-impl Items {
-    fn new(window: Window) -> Self {
+impl<'a> Items<'a> {
+    fn new(window: Window<'a>, len: Option<usize>) -> Self {
         Items {
             window,
             kept: Vec::new(),
             seen: 0,
+            past: window.past(len),
         }
     }
 
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         if self.seen < self.window.limit {
-            let value = value.serialize(self.window)?;
+            let value = self.window.child(value)?;
             self.keep(value);
+        } else if let Some(past) = self.past {
+            let kept = std::mem::take(&mut self.kept);
+            return Err(self.window.cut.stop(Self::ended(kept, past)));
         }
         self.seen += 1;
         Ok(())
@@ -213,15 +259,21 @@ impl Items {
         self.kept.push(value);
     }
 
-    fn finish(mut self) -> Value {
-        if self.seen > self.window.limit {
-            self.kept.push(more(self.seen - self.window.limit, "items"));
+    fn finish(self) -> Value {
+        let past = self.seen.saturating_sub(self.window.limit);
+        Self::ended(self.kept, past)
+    }
+
+    /// The items `kept`, with the note of the `past` ones left out, if any.
+    fn ended(mut kept: Vec<Value>, past: usize) -> Value {
+        if past > 0 {
+            kept.push(more(past, "items"));
         }
-        Value::Array(self.kept)
+        Value::Array(kept)
     }
 }
 
-impl ser::SerializeSeq for Items {
+impl ser::SerializeSeq for Items<'_> {
     type Ok = Value;
     type Error = Error;
 
@@ -234,7 +286,7 @@ impl ser::SerializeSeq for Items {
     }
 }
 
-impl ser::SerializeTuple for Items {
+impl ser::SerializeTuple for Items<'_> {
     type Ok = Value;
     type Error = Error;
 
@@ -247,7 +299,7 @@ impl ser::SerializeTuple for Items {
     }
 }
 
-impl ser::SerializeTupleStruct for Items {
+impl ser::SerializeTupleStruct for Items<'_> {
     type Ok = Value;
     type Error = Error;
 
@@ -261,21 +313,24 @@ impl ser::SerializeTupleStruct for Items {
 }
 
 /// A map or struct being windowed: the entries kept, the key of the entry being
-/// serialized (when it is kept), and how many entries were seen.
-struct Entries {
-    window: Window,
+/// serialized (when it is kept), how many entries were seen, and how many are past the
+/// window when the map said its length (it is then stopped there, [`Cut`]).
+struct Entries<'a> {
+    window: Window<'a>,
     kept: Map<String, Value>,
     key: Option<String>,
     seen: usize,
+    past: Option<usize>,
 }
 
-impl Entries {
-    fn new(window: Window) -> Self {
+impl<'a> Entries<'a> {
+    fn new(window: Window<'a>, len: Option<usize>) -> Self {
         Entries {
             window,
             kept: Map::new(),
             key: None,
             seen: 0,
+            past: window.past(len),
         }
     }
 
@@ -284,7 +339,7 @@ impl Entries {
     }
 
     fn insert<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), Error> {
-        let value = value.serialize(self.window)?;
+        let value = self.window.child(value)?;
         self.keep(key, value);
         Ok(())
     }
@@ -303,22 +358,30 @@ impl Entries {
         self.kept.insert(key.to_owned(), value);
     }
 
-    fn finish(mut self) -> Value {
-        if self.seen > self.window.limit {
-            let left_out = more(self.seen - self.window.limit, "entries");
-            self.kept.insert(MORE.into(), left_out);
+    fn finish(self) -> Value {
+        let past = self.seen.saturating_sub(self.window.limit);
+        Self::ended(self.kept, past)
+    }
+
+    /// The entries `kept`, with the note of the `past` ones left out, if any.
+    fn ended(mut kept: Map<String, Value>, past: usize) -> Value {
+        if past > 0 {
+            kept.insert(MORE.into(), more(past, "entries"));
         }
-        Value::Object(self.kept)
+        Value::Object(kept)
     }
 }
 
-impl ser::SerializeMap for Entries {
+impl ser::SerializeMap for Entries<'_> {
     type Ok = Value;
     type Error = Error;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         self.key = if self.keeps() {
             Some(map_key(key)?)
+        } else if let Some(past) = self.past {
+            let kept = std::mem::take(&mut self.kept);
+            return Err(self.window.cut.stop(Self::ended(kept, past)));
         } else {
             None
         };
@@ -338,7 +401,7 @@ impl ser::SerializeMap for Entries {
     }
 }
 
-impl ser::SerializeStruct for Entries {
+impl ser::SerializeStruct for Entries<'_> {
     type Ok = Value;
     type Error = Error;
 
@@ -348,7 +411,7 @@ impl ser::SerializeStruct for Entries {
         value: &T,
     ) -> Result<(), Error> {
         if self.keeps() {
-            let value = value.serialize(self.window)?;
+            let value = self.window.child(value)?;
             self.keep_field(key, value);
         }
         self.seen += 1;
@@ -374,7 +437,7 @@ impl<S> Variant<S> {
     }
 }
 
-impl ser::SerializeTupleVariant for Variant<Items> {
+impl ser::SerializeTupleVariant for Variant<Items<'_>> {
     type Ok = Value;
     type Error = Error;
 
@@ -387,7 +450,7 @@ impl ser::SerializeTupleVariant for Variant<Items> {
     }
 }
 
-impl ser::SerializeStructVariant for Variant<Entries> {
+impl ser::SerializeStructVariant for Variant<Entries<'_>> {
     type Ok = Value;
     type Error = Error;
 
@@ -454,6 +517,65 @@ mod tests {
                 [7, 7, 7, "997 more items not shown"]
             ])
         );
+    }
+
+    /// A map of `len` entries `k → 7` whose serialization counts the entries it reads, and
+    /// whose length is known or not (a filter's iterator cannot tell it).
+    struct Lazy<'a> {
+        len: u32,
+        read: &'a Cell<usize>,
+        known: bool,
+    }
+
+    impl Serialize for Lazy<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let entries = (0..self.len).inspect(|_| self.read.set(self.read.get() + 1));
+            match self.known {
+                true => serializer.collect_map(entries.map(|k| (k, 7))),
+                false => serializer.collect_map(entries.filter(|_| true).map(|k| (k, 7))),
+            }
+        }
+    }
+
+    #[test]
+    fn a_container_of_known_length_is_not_read_past_its_window() {
+        let read = Cell::new(0);
+        let lazy = |known| Lazy {
+            len: 1_000,
+            read: &read,
+            known,
+        };
+        let cut = json!({"0": 7, "1": 7, "2": 7, "…": "997 more entries not shown"});
+        // Cut at the top, in a newtype variant, in a struct's field and in a sequence, each
+        // followed by what comes after it.
+        assert_eq!(window(&lazy(true), 3), cut);
+        assert_eq!(read.replace(0), 4, "the window and the entry that stops it");
+        #[derive(Serialize)]
+        enum Wrapped<'a> {
+            In(Lazy<'a>),
+        }
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            a: Wrapped<'a>,
+            b: Vec<Lazy<'a>>,
+            c: u8,
+        }
+        let fields = Fields {
+            a: Wrapped::In(lazy(true)),
+            b: vec![lazy(true), lazy(false)],
+            c: 5,
+        };
+        assert_eq!(
+            window(&fields, 3),
+            json!({"a": {"In": cut.clone()}, "b": [cut.clone(), cut], "c": 5})
+        );
+        assert_eq!(
+            read.get(),
+            4 + 4 + 1_000,
+            "the unknown length read to its end"
+        );
+        let big = vec![0u8; 500];
+        assert_eq!(window(&big, 500), whole(&big), "a full window is not cut");
     }
 
     #[derive(Clone, Serialize)]
