@@ -52,10 +52,15 @@ pub async fn decode(fragment: &str) -> Option<Result<String, String>> {
 async fn decode_code(code: &str) -> Result<String, String> {
     let deflated = URL_SAFE_NO_PAD
         .decode(code.trim())
-        .map_err(|e| format!("the link is damaged (base64: {e}); was it cut short?"))?;
+        .map_err(|e| format!("the link is damaged: it is not base64 ({e}); was it cut short?"))?;
     let bytes = bytes_of(inflate(&deflated, MAX_TEXT as f64))
         .await
-        .map_err(|e| format!("the link is damaged (deflate: {e}); was it cut short?"))?;
+        .map_err(|e| {
+            let reason = e.trim_end_matches('.');
+            format!(
+                "the link is damaged: its scenario does not inflate ({reason}); was it cut short?"
+            )
+        })?;
     String::from_utf8(bytes).map_err(|_| "the link's scenario is not UTF-8 text".into())
 }
 

@@ -82,7 +82,14 @@ async fn a_damaged_link_says_so_and_other_fragments_are_not_links() {
         URL_SAFE_NO_PAD.encode(&deflated[..deflated.len() / 2])
     );
     let error = share::decode(&half).await.unwrap().unwrap_err();
-    assert!(error.contains("damaged (deflate: "), "{error}");
+    assert!(
+        error.contains("damaged: its scenario does not inflate ("),
+        "{error}"
+    );
+    assert!(
+        !error.contains(".)"),
+        "no full stop inside the brackets: {error}"
+    );
 }
 
 #[wasm_bindgen_test]
