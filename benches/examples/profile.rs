@@ -188,12 +188,13 @@ fn travel<Y: decider_core::System>(engine: &Engine<Y>, times: u64) {
 /// The state at `calls` positions spread evenly over the log, as [`travel`] asks for it
 /// (`partial` false) or as the page's slider does (`partial`: with only the stream of
 /// the fact before the position right, `Timeline::at_position_for`); prints the log's
-/// size on stderr. `--toggle-collect='profile::travel_log*'` counts the calls (and the
+/// size and the calls' time on stderr. `--toggle-collect='profile::travel_log*'` counts the calls (and the
 /// drop of each state).
 #[inline(never)]
 fn travel_log<Y: decider_core::System>(engine: &Engine<Y>, calls: u64, partial: bool) {
     let timeline = engine.timeline();
     let head = timeline.head();
+    let start = Instant::now();
     for n in 0..calls {
         let position = (head * n / calls.max(1) + n % 7 + 1).min(head);
         if partial {
@@ -202,6 +203,7 @@ fn travel_log<Y: decider_core::System>(engine: &Engine<Y>, calls: u64, partial: 
             black_box(engine.at_position(position));
         }
     }
+    per_unit("travel_log", calls, "call", start);
     eprintln!("{head} facts, {} entries", timeline.journal().len());
 }
 
