@@ -188,8 +188,8 @@ fn travel<Y: decider_core::System>(engine: &Engine<Y>, times: u64) {
 /// The state at `calls` positions spread evenly over the log, as [`travel`] asks for it
 /// (`partial` false) or as the page's slider does (`partial`: with only the stream of
 /// the fact before the position right, `Timeline::at_position_for`); prints the log's
-/// size and the calls' time on stderr. `--toggle-collect='profile::travel_log*'` counts the calls (and the
-/// drop of each state).
+/// size and the calls' time on stderr. `--toggle-collect='profile::travel_log*'` counts
+/// the calls (and the drop of each state).
 #[inline(never)]
 fn travel_log<Y: decider_core::System>(engine: &Engine<Y>, calls: u64, partial: bool) {
     let timeline = engine.timeline();
