@@ -7,10 +7,10 @@ use decider_bench::order::{self, OrderDecider};
 use decider_bench::plain::PlainLoop;
 use decider_bench::workloads::{
     config, counter_engine, mirror_commands, mirror_system, next_position, order_engine,
-    restaurant_commands, restaurant_engine, run_commands, welcome_commands, welcome_engine,
-    welcome_flows, RestaurantFlow,
+    partial_state, restaurant_commands, restaurant_engine, run_commands, welcome_commands,
+    welcome_engine, welcome_flows, RestaurantFlow, RESTAURANT_1M_FLOWS,
 };
-use decider_core::{fold, Decider, Engine};
+use decider_core::{fold, Decider, Engine, System};
 use decider_domains::counter::{replay_workload, Counter};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -146,6 +146,12 @@ fn million(c: &mut Criterion) {
     group.bench_function("trace of one flow", |b| {
         b.iter(|| black_box(engine.trace(last)))
     });
+    group.bench_function("the slider's state at a random position", |b| {
+        b.iter(|| {
+            position = next_position(position, head - 1) + 1;
+            black_box(partial_state(&engine, position).position)
+        })
+    });
     group.sample_size(10);
     group.throughput(Throughput::Elements(engine.journal().len() as u64));
     group.bench_function("rebuild from the journal (1.5M entries)", |b| {
@@ -160,5 +166,54 @@ fn million(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, orders, snapshots, flows, replay, million);
+/// Time travel on logs of about a million facts where many writes copy a state a
+/// checkpoint holds: the orders 250,000 × 4 (1M commands, 2M entries) and the
+/// restaurant's happy path (142,857 orders); the whole state and the slider's.
+fn million_realistic(c: &mut Criterion) {
+    let mut orders = order_engine(config(1024));
+    run_commands(&mut orders, order::commands(250_000, 4));
+    let mut restaurant = restaurant_engine(config(1024));
+    let flows = restaurant_commands(RestaurantFlow::HappyPath, 0..RESTAURANT_1M_FLOWS);
+    run_commands(&mut restaurant, flows);
+    let mut group = c.benchmark_group("1M events");
+    group.sample_size(20);
+    travel_benches(&mut group, "orders 250,000 × 4", &orders);
+    travel_benches(&mut group, "restaurant", &restaurant);
+    group.finish();
+}
+
+/// The whole state and the slider's at random positions of `engine`'s log.
+fn travel_benches<Y: System>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    log: &str,
+    engine: &Engine<Y>,
+) {
+    let head = engine.timeline().head();
+    let mut position = 12_345u64;
+    group.bench_function(format!("{log}: state at a random position"), |b| {
+        b.iter(|| {
+            position = next_position(position, head);
+            black_box(engine.at_position(position).position)
+        })
+    });
+    group.bench_function(
+        format!("{log}: the slider's state at a random position"),
+        |b| {
+            b.iter(|| {
+                position = next_position(position, head - 1) + 1;
+                black_box(partial_state(engine, position).position)
+            })
+        },
+    );
+}
+
+criterion_group!(
+    benches,
+    orders,
+    snapshots,
+    flows,
+    replay,
+    million,
+    million_realistic
+);
 criterion_main!(benches);

@@ -1,7 +1,10 @@
 //! One workload, once, for profilers (`valgrind --tool=callgrind`, `perf`):
 //! `cargo build --release -p decider-bench --example profile`, then
 //! `valgrind --tool=callgrind target/release/examples/profile orders 25000 4 1024`
-//! (streams, commands per stream, snapshot every) or `... profile trace 500000`
+//! (streams, commands per stream, snapshot every) or `... profile travel-log
+//! counter|orders|restaurant 20 whole|partial` (a log of about a million facts: the
+//! counter's one-hop flows, the orders 250,000 × 4, the restaurant's happy path; then the
+//! state at 20 positions spread over it, whole or as the page's slider asks for it) or `... profile trace 500000`
 //! (one-hop counter flows, then one flow's trace) or `... profile welcome 50000` (one-hop
 //! order flows, `welcome_flows` inclusive) or `... profile rebuild 100000` (one-hop
 //! counter flows, then the engine rebuilt from its journal) or `... profile travel 25000 4
@@ -25,9 +28,9 @@
 use decider_bench::order;
 use decider_bench::plain::PlainLoop;
 use decider_bench::workloads::{
-    config, counter_engine, mirror_commands, mirror_system, order_engine, restaurant_commands,
-    restaurant_engine, run_commands, stream_commands, welcome_commands, welcome_engine,
-    welcome_flows, MirrorSystem, RestaurantFlow,
+    config, counter_engine, mirror_commands, mirror_system, order_engine, partial_state,
+    restaurant_commands, restaurant_engine, run_commands, stream_commands, welcome_commands,
+    welcome_engine, welcome_flows, MirrorSystem, RestaurantFlow, RESTAURANT_1M_FLOWS,
 };
 use decider_core::{Engine, StreamId};
 use decider_domains::restaurant::{Command, RestaurantSystem};
@@ -94,6 +97,30 @@ fn main() {
             let mut engine = order_engine(config(number(3, 1024)));
             run_commands(&mut engine, commands);
             travel(&engine, number(4, 1000));
+        }
+        Some("travel-log") => {
+            let (calls, partial) = (number(2, 20), args.get(3).is_some_and(|a| a == "partial"));
+            match args.get(1).map(String::as_str) {
+                Some("orders") => {
+                    let mut engine = order_engine(config(1024));
+                    run_commands(&mut engine, order::commands(250_000, 4));
+                    travel_log(&engine, calls, partial);
+                }
+                Some("restaurant") => {
+                    let mut engine = restaurant_engine(config(1024));
+                    let flow = RestaurantFlow::HappyPath;
+                    run_commands(
+                        &mut engine,
+                        restaurant_commands(flow, 0..RESTAURANT_1M_FLOWS),
+                    );
+                    travel_log(&engine, calls, partial);
+                }
+                _ => {
+                    let mut engine = counter_engine();
+                    run_commands(&mut engine, mirror_commands(500_000));
+                    travel_log(&engine, calls, partial);
+                }
+            }
         }
         Some("plain") => {
             let commands = order::commands(number(1, 25_000) as usize, number(2, 4) as usize);
@@ -165,6 +192,28 @@ fn travel<Y: decider_core::System>(engine: &Engine<Y>, times: u64) {
     for n in 0..times {
         black_box(engine.at_position(head * n / times.max(1) + n % 7));
     }
+}
+
+/// The state at `calls` positions spread evenly over the log, as [`travel`] asks for it
+/// (`partial` false) or as the page's slider does (`partial`: with only the stream of
+/// the fact before the position right, `Timeline::at_position_for`); prints the log's
+/// size and the calls' time on stderr. `--toggle-collect='profile::travel_log*'` counts
+/// the calls (and the drop of each state).
+#[inline(never)]
+fn travel_log<Y: decider_core::System>(engine: &Engine<Y>, calls: u64, partial: bool) {
+    let timeline = engine.timeline();
+    let head = timeline.head();
+    let start = Instant::now();
+    for n in 0..calls {
+        let position = (head * n / calls.max(1) + n % 7 + 1).min(head);
+        if partial {
+            black_box(partial_state(engine, position));
+        } else {
+            black_box(engine.at_position(position));
+        }
+    }
+    per_unit("travel_log", calls, "call", start);
+    eprintln!("{head} facts, {} entries", timeline.journal().len());
 }
 
 /// The state at `moves` positions spread over a log whose fact at `p` is the only one of

@@ -3,7 +3,7 @@
 use crate::order::{self, OrderDecider, OrderSystem, Welcome, WelcomeSystem};
 use decider_core::saga::{Saga, Stateless};
 use decider_core::view::NoView;
-use decider_core::{Engine, EngineConfig, Fact, Parts, System};
+use decider_core::{Engine, EngineConfig, Fact, Parts, Projection, StreamId, System};
 use decider_domains::counter::{Counter, CounterCommand, CounterEvent, CounterRejection};
 use decider_domains::restaurant::{self, Command, MenuItem, OrderCommand, RestaurantCommand};
 use std::ops::Range;
@@ -189,4 +189,19 @@ pub fn next_position(position: u64, head: u64) -> u64 {
         .wrapping_mul(6_364_136_223_846_793_005)
         .wrapping_add(1)
         % head
+}
+
+/// Restaurant happy-path flows ([`restaurant_commands`]) whose log has about a million
+/// facts (7 a flow, after the restaurant's 2).
+pub const RESTAURANT_1M_FLOWS: usize = 142_857;
+
+/// The state at `position` (`0 < position <= head`) as the page's slider asks for it:
+/// with only the stream of the fact at `position - 1` sure to be right, beside the view,
+/// the process manager and the queue ([`decider_core::Timeline::at_position_for`]).
+pub fn partial_state<Y: System>(engine: &Engine<Y>, position: u64) -> Projection<Y> {
+    let timeline = engine.timeline();
+    let entry = timeline.entry_of_position(position - 1);
+    let stream = timeline.journal()[entry].stream_id().cloned();
+    let streams: Vec<StreamId> = stream.into_iter().collect();
+    timeline.at_position_for(engine.system(), &engine.state().streams, position, &streams)
 }

@@ -35,6 +35,16 @@ impl CheckpointStreams {
         (index != NOT_KEPT).then_some(index as usize)
     }
 
+    /// Each stream the checkpoint holds, in the order of their ordinals: its ordinal and
+    /// the index of its state, a chunk at a time.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let slots = self.chunks.iter().flat_map(|chunk| chunk.iter());
+        (0..self.len)
+            .zip(slots)
+            .filter(|(_, &index)| index != NOT_KEPT)
+            .map(|(ordinal, &index)| (ordinal, index as usize))
+    }
+
     /// Sets the index of the state of the stream with `ordinal` (copying its chunk if the
     /// checkpoint before still shares it).
     ///
@@ -82,5 +92,9 @@ mod tests {
             (first.get(4), first.get(10_000), first.len()),
             (None, None, 201)
         );
+        let held: Vec<(usize, usize)> = second.iter().collect();
+        assert_eq!(held, [(3, 30), (130, 1300)]);
+        let held: Vec<(usize, usize)> = first.iter().collect();
+        assert_eq!(held, [(3, 31), (130, 1300), (200, 2000)]);
     }
 }

@@ -134,6 +134,35 @@ impl<S> Streams<S> {
         }
     }
 
+    /// The map of `streams`, each given with its state (shared, as a checkpoint holds
+    /// it) in the order of their first facts, none twice: a restore's whole map, built
+    /// in one pass, the table sized once and each ordinal put in by the hash its id
+    /// keeps, without comparing an id (where [`Streams::insert_shared`] probes for an
+    /// equal one), with room for `capacity` streams. As if all were written before the
+    /// last [`Streams::take_written`].
+    pub(crate) fn from_distinct(
+        capacity: usize,
+        streams: impl Iterator<Item = (StreamId, SharedState<S>)>,
+    ) -> Self {
+        let mut map = Streams::with_capacity(capacity);
+        for (id, state) in streams {
+            let ordinal = u32::try_from(map.streams.len()).unwrap_or(u32::MAX);
+            let known = &map.streams;
+            map.ordinals.insert_unique(id.fast_hash(), ordinal, |&o| {
+                known.get(o as usize).map_or(0, |s| s.id.fast_hash())
+            });
+            map.streams.push(Stream { id, state });
+        }
+        map.marked = vec![0; map.streams.len().div_ceil(64)];
+        debug_assert!(
+            (0..)
+                .zip(&map.streams)
+                .all(|(n, s)| map.ordinal(&s.id) == Some(n)),
+            "each stream given once"
+        );
+        map
+    }
+
     /// The stream with `ordinal`, if there is one.
     #[inline]
     fn at(&self, ordinal: u32) -> Option<&Stream<S>> {

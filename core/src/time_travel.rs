@@ -28,6 +28,21 @@ const ENTRIES_PER_COPY: u64 = 8;
 /// copies it made: a restore folds at most that many entries.
 const MOST_STRETCHED: usize = 8;
 
+/// Whether waiting for the next snapshot to make a checkpoint can still save a copy, when
+/// `copies` of the `held` streams the last checkpoint holds were copied in the `since`
+/// snapshots after it, and it may wait for `most` in all: only a stream written twice in
+/// one interval is copied once where two checkpoints would copy it twice, so waiting
+/// saves copies only if the writes come round to the streams they copied before the
+/// interval's end. At the interval's pace, the streams held and not copied yet take
+/// `(held - copies) * since / copies` snapshots more to be written once each; when that
+/// is beyond `most`, the writes cannot come round again in time (nearly every write
+/// copies a stream of its own: the orders 250,000 × 4, where the wait made 131,072-entry
+/// intervals, 8 times the fold of a restore, and saved no copy).
+fn waiting_can_save_copies(held: u64, copies: u64, since: u64, most: u64) -> bool {
+    let left = held.saturating_sub(copies);
+    left.saturating_mul(since) <= copies.saturating_mul(most.saturating_sub(since))
+}
+
 /// The journal of an engine with a [`Projection`] snapshot every K facts, so the state at
 /// any position is one snapshot plus at most K folds.
 ///
@@ -189,18 +204,22 @@ impl<Y: System> Timeline<Y> {
 
     /// Keeps `live` as the next snapshot: a checkpoint at least `checkpoint_every`
     /// snapshots after the last one, once its interval has [`ENTRIES_PER_COPY`] entries
-    /// for each stream written in it that the last one held, or [`MOST_STRETCHED`] times
+    /// for each stream written in it that the last one held, or once waiting longer can
+    /// save no copy ([`waiting_can_save_copies`]), or [`MOST_STRETCHED`] times
     /// `checkpoint_every` snapshots after it.
     #[cold]
     #[inline(never)]
     fn snapshot_next(&mut self, live: &mut Projection<Y>) {
-        let last = self.last_checkpoint().snapshot;
+        let last = self.last_checkpoint();
+        let (held, last) = (last.streams.len() as u64, last.snapshot);
         let since = self.snapshots.len() - last;
         let entries = live.entries - self.snapshots[last].entries;
         let copies = live.streams.rewritten() as u64;
+        let most = self.checkpoint_every * MOST_STRETCHED;
         let checkpoint = since >= self.checkpoint_every
             && (entries >= ENTRIES_PER_COPY * copies
-                || since >= self.checkpoint_every * MOST_STRETCHED);
+                || since >= most
+                || !waiting_can_save_copies(held, copies, since as u64, most as u64));
         self.snapshot(live, checkpoint);
     }
 
@@ -305,21 +324,20 @@ impl<Y: System> Timeline<Y> {
         kept: &CheckpointStreams,
         only: Option<Only<'_, Y>>,
     ) -> StreamsOf<Y> {
-        let mut streams = Streams::with_capacity(only.map_or(kept.len(), |(ids, _)| ids.len()));
-        let mut put = |id: &StreamId, ordinal: u32| {
+        let Some((ids, live)) = only else {
+            // Every stream held, in the order of their ordinals (the order of their first
+            // facts, as the live map has them): each once.
+            let held = kept.iter().filter_map(|(ordinal, index)| {
+                let id = self.ids.get(ordinal)?.as_ref()?;
+                Some((id.clone(), SharedState::clone(self.states.get(index)?)))
+            });
+            return Streams::from_distinct(kept.len(), held);
+        };
+        let mut streams = Streams::with_capacity(ids.len());
+        for (id, ordinal) in ids.iter().filter_map(|id| Some((id, live.ordinal(id)?))) {
             if let Some(state) = kept.get(ordinal as usize).and_then(|i| self.states.get(i)) {
                 streams.insert_shared(id.clone(), SharedState::clone(state));
             }
-        };
-        match only {
-            None => (0..)
-                .zip(&self.ids)
-                .filter_map(|(ordinal, id)| Some((id.as_ref()?, ordinal)))
-                .for_each(|(id, o)| put(id, o)),
-            Some((ids, live)) => ids
-                .iter()
-                .filter_map(|id| Some((id, live.ordinal(id)?)))
-                .for_each(|(id, o)| put(id, o)),
         }
         streams
     }

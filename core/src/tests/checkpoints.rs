@@ -229,3 +229,36 @@ fn a_checkpoint_comes_at_most_eight_times_16384_entries_after_the_last() {
         }
     }
 }
+
+#[test]
+fn checkpoints_stay_16384_entries_apart_when_the_writes_cannot_come_round_before_the_most() {
+    // 80,000 streams written twice, round after round: after the first round (160,000
+    // entries) every write copies a held state, 8,192 copies in 16,384 entries, and the
+    // 80,000 held streams would take 160,000 entries to be written once each, beyond the
+    // 8 × 16,384 a checkpoint may wait: waiting would save no copy, so the checkpoints
+    // stay 16,384 entries apart (where the wait put one at 163,840 + 131,072).
+    let engine = tallies(80_000, 2, 4_096);
+    let timeline = engine.timeline();
+    let every: Vec<u64> = (0..=311_296).step_by(16_384).collect();
+    assert_eq!(timeline.checkpoint_entries(), every);
+    let system = engine.system();
+    let (live, head) = (&engine.state().streams, engine.journal().len());
+    for entries in [180_223, 180_224, 250_001, head] {
+        let at = timeline.at_entry(system, entries);
+        let rebuilt = Engine::from_journal(
+            std::sync::Arc::new(TallySystem::default()),
+            *engine.config(),
+            engine.journal()[..entries].iter().cloned(),
+        )
+        .expect("a prefix of the journal folds");
+        assert_eq!(at.streams, rebuilt.state().streams, "after {entries}");
+        assert!(at.streams.keys().eq(rebuilt.state().streams.keys()));
+        let id = crate::StreamId::from("tally-45000");
+        let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(&id));
+        assert_eq!(part.streams.get(&id), rebuilt.state().streams.get(&id));
+        if entries == head {
+            let rebuilt = rebuilt.timeline().checkpoint_entries();
+            assert_eq!(rebuilt, timeline.checkpoint_entries());
+        }
+    }
+}
