@@ -5,7 +5,7 @@
 //! sequence and only counts the others: an entry past the window is never serialized, so
 //! the cost follows the window, not the value. A container that says how many entries it
 //! has (a map's or a sequence's length, as every collection of `std` and `imbl` does) is
-//! not even iterated past its window: the serializer stops it there ([`Cut`]).
+//! not even iterated past its window: the serializer stops it there, by an error it catches itself.
 
 use serde::ser::{self, Serialize, Serializer};
 use serde_json::value::Serializer as ValueSerializer;
