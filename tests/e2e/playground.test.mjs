@@ -253,6 +253,10 @@ test("text keeps a 4.5:1 contrast in the light and the dark scheme, live and in 
     assert.ok(after.length >= 2, `facts after the cursor are shown: ${JSON.stringify(after)}`);
     assert.deepEqual(await lowContrast(page), [], `${colorScheme}, in the past`);
     if (colorScheme === "dark") await page.screenshot({ path: shots + "dark-past.png" });
+    // A compensation selected: its name in the compensation colour on the selection's tint.
+    await page.locator("[data-testid=log-row][data-compensation=true][data-stream^=payment]").click();
+    await page.waitForSelector("[data-testid=log-row][data-compensation=true][aria-selected=true]");
+    assert.deepEqual(await lowContrast(page), [], `${colorScheme}, a compensation selected`);
     assert.deepEqual(errors, []);
     await context.close();
   }
@@ -465,6 +469,98 @@ test("in the narrowest log a long stream id's last characters give way by their 
   assert.ok(seen.tailCut, `the cell is narrower than the last 8 characters: ${JSON.stringify(seen)}`);
   assert.ok(seen.lastFromRight >= -0.5 && seen.lastFromRight <= 1 && seen.lastFromLeft > 0,
     `the id's last character at the cell's right edge: ${JSON.stringify(seen)}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a split stream id's start is an ellipsis or nothing, never a sliver of its first character", async () => {
+  // The widths where the cell holds the last 8 characters and less than one more (the
+  // narrowest log's stream column, and the 360-600 px one's at its least).
+  const context = await env.browser.newContext({ viewport: { width: 250, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  await choose(page, "domain-picker", "counter");
+  const id = "c-" + "abcdefghijklmnopqrstuvwxyz".repeat(2) + "-12-";
+  await submit(page, { increment: { counter_id: id, by: 1 } });
+  await waitForHead(page, 1);
+  const cell = page.locator(`[data-testid=log-row][data-stream="counter-${id}"] .log-stream`);
+  const slivers = [];
+  for (const width of [250, 254, 256, 258, 260, 262, 264, 394, 396, 398, 400, 402, 404, 406, 408, 410]) {
+    await page.setViewportSize({ width, height: 720 });
+    const seen = await cell.evaluate((c) => {
+      const [start, end] = [c.querySelector(".log-stream-head"), c.querySelector(".log-stream-tail")];
+      const [box, s, e] = [c, start, end].map((el) => el.getBoundingClientRect());
+      // The start's part inside the cell (a start put on the hidden second line has none).
+      const inside = s.top < box.bottom - 1 ? Math.max(0, Math.min(s.right, box.right) - Math.max(s.left, box.left)) : 0;
+      const ch = e.width / Math.max(1, end.textContent.length);
+      return { cell: box.width, inside, ch, endInside: e.left >= box.left - 0.5 && e.right <= box.right + 0.5 };
+    });
+    if (seen.inside > 0 && seen.inside < seen.ch - 0.5) slivers.push({ width, ...seen });
+    assert.ok(seen.endInside, `${width}: the end inside its cell: ${JSON.stringify(seen)}`);
+  }
+  assert.deepEqual(slivers, [], "a start narrower than one character (its ellipsis) is not drawn");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("scrolled to a selected node, the trace shows whole lanes from its top", async () => {
+  for (const [width, height] of [[1100, 760], [1100, 720]]) {
+    const context = await env.browser.newContext({ viewport: { width, height } });
+    const { page, errors } = await open(env, "/", { context });
+    for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
+      const before = await head(page);
+      await submit(page, command);
+      await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
+    }
+    // The refund (a middle lane, the cursor into the past), then the rejection (the last lane).
+    for (const select of ["[data-testid=log-row][data-compensation=true][data-stream^=payment]", "[data-testid=log-row][data-kind=rejection]"]) {
+      await page.locator(select).click();
+      await page.waitForFunction(() => document.querySelector("[data-testid=trace-node].trace-node-selected"));
+      await page.waitForTimeout(200);
+      const seen = await page.getByTestId("trace").evaluate((svg) => {
+        const scroll = svg.closest(".trace-scroll");
+        const view = scroll.getBoundingClientRect();
+        const labels = scroll.querySelector(".trace-lanes").getBoundingClientRect();
+        // The first lane label reaching into the view starts at its top: whole.
+        const first = [...scroll.querySelectorAll("[data-testid=trace-lane]")]
+          .map((l) => l.getBoundingClientRect()).find((r) => r.bottom > view.top + 1);
+        const node = svg.querySelector(".trace-node-selected").getBoundingClientRect();
+        return {
+          firstLaneFromTop: first.top - view.top,
+          selectedInView: node.left >= labels.right && node.right <= view.right && node.top >= view.top && node.bottom <= scroll.getBoundingClientRect().top + scroll.clientHeight,
+          scrolled: [scroll.scrollLeft, scroll.scrollTop],
+        };
+      });
+      const where = `${width}×${height}, ${select}: ${JSON.stringify(seen)}`;
+      assert.ok(Math.abs(seen.firstLaneFromTop) <= 1, `the top lane whole: ${where}`);
+      assert.ok(seen.selectedInView, `the selected node in view: ${where}`);
+      assert.ok(seen.scrolled[1] > 0, `a short trace had to scroll: ${where}`);
+    }
+    await page.screenshot({ path: shots + `trace-whole-lanes-${width}x${height}.png` });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test("the inspector's tabs stay on one line at 1100 px, and its copy button stands apart from the id", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const { page, errors } = await open(env, "/", { context });
+  for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
+    const before = await head(page);
+    await submit(page, command);
+    await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
+  }
+  await page.locator("[data-testid=log-row][data-compensation=true][data-stream^=payment]").click();
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=inspector-tab]")].some((t) => /Δ/.test(t.textContent)));
+  const seen = await page.getByTestId("inspector").evaluate((inspector) => {
+    const tops = [...inspector.querySelectorAll("[data-testid=inspector-tab]")].map((t) => Math.round(t.getBoundingClientRect().top));
+    const copy = inspector.querySelector("[data-testid=copy-id]");
+    const id = copy.previousElementSibling;
+    return { tops, gap: copy.getBoundingClientRect().left - id.getBoundingClientRect().right, id: id.textContent };
+  });
+  assert.equal(seen.tops.length, 4, JSON.stringify(seen));
+  assert.equal(new Set(seen.tops).size, 1, `one line of tabs: ${JSON.stringify(seen)}`);
+  assert.equal(seen.id, "payment-pay-o2");
+  assert.ok(seen.gap >= 4, `a space between the id and its copy button: ${JSON.stringify(seen)}`);
   assert.deepEqual(errors, []);
   await context.close();
 });
