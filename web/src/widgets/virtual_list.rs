@@ -3,9 +3,8 @@
 //! one of ten.
 //!
 //! The row height comes from the `--row-h` CSS variable (24 px by default). A spacer as tall
-//! as `len × row height` gives the scrollbar its true size; the rendered window is one
-//! block of rows in flow, moved into place with one `transform` (one layer to paint, not
-//! one a row). Scroll events are coalesced to one measurement per
+//! as `len × row height` gives the scrollbar its true size; the rendered window is moved
+//! into place with a `transform`. Scroll events are coalesced to one measurement per
 //! animation frame, and a `ResizeObserver` re-measures when the panel changes size. The
 //! list re-renders only when the first row in view or the number of rows that fit changes,
 //! never on every scrolled pixel.
@@ -13,10 +12,10 @@
 //! Rows are keyed by their slot in the window ([`Place::key`]), not by identity: a row
 //! that scrolls out hands its DOM nodes to one that scrolls in, patched in place, so a
 //! jump of a hundred rows costs what a step of one does. The rows are kept in the DOM in
-//! slot order ([`Window::indexes`]) and laid out in the block by their index (a flex
-//! column's `order`, [`Place::style`]): scrolling never moves a row's nodes in the
-//! document (a move would style and lay the whole row out again), and a row that stays in
-//! view keeps its style, so only the rows that scroll in change. Assistive technologies read each
+//! slot order ([`Window::indexes`]) and each is placed by its own `transform`
+//! ([`Place::style`]): scrolling never moves a row's nodes in the document (a move
+//! would style and lay the whole row out again), and a row that stays in view keeps
+//! its place, so only the rows that scroll in change. Assistive technologies read each
 //! row's place from its `aria-rowindex`.
 //!
 //! A reveal that jumps (brings none of the rows rendered) renders the rows in view only,
@@ -119,6 +118,8 @@ pub struct Window {
     slots: usize,
     /// Where the first row of `range` goes, in pixels from the top of the rows.
     top: f64,
+    /// The row height.
+    row: f64,
 }
 
 /// Where a [`VirtualList`] row goes: its key and its position.
@@ -127,8 +128,7 @@ pub struct Place {
     /// The key to give the row: its slot, its index modulo the pool's size. The rows of any
     /// window have distinct slots, and every full window uses the same ones.
     pub key: usize,
-    /// The row's inline style: its place in the block of rows (its index as the flex
-    /// column's `order`: the same while the row stays in view).
+    /// The row's inline style: absolutely placed at its offset from the top of the rows.
     pub style: String,
 }
 
@@ -143,21 +143,13 @@ impl Window {
 
     /// Where the row at `index` goes.
     pub fn place(&self, index: usize) -> Place {
+        let y = self.top + index.saturating_sub(self.range.start) as f64 * self.row;
         Place {
             key: self.slot(index),
-            style: format!("order: {index};"),
+            style: format!(
+                "position: absolute; top: 0; left: 0; right: 0; transform: translateY({y}px);"
+            ),
         }
-    }
-
-    /// The block of the window's `rows` (rendered in the order of [`Window::indexes`]),
-    /// moved to where its first row goes by one transform.
-    fn block(&self, rows: Html) -> Html {
-        let style = format!(
-            "position: absolute; top: 0; left: 0; right: 0; display: flex; \
-             flex-direction: column; transform: translateY({}px);",
-            self.top
-        );
-        html! { <div {style}>{ rows }</div> }
     }
 
     fn slot(&self, index: usize) -> usize {
@@ -591,15 +583,15 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         };
         let end = (first + viewport.fits + around).min(len);
         let offset = viewport.first_top as f64 - (first - start) as f64 * geometry.row;
-        let window = Window {
+        let rows = props.render.emit(Window {
             range: start..end,
             // Without the overscan, the window's rows take the slots `0..fits` (keyed by
             // their index modulo `fits`), so a far reveal patches every one of them, as a
             // full window does its `fits + 2 × overscan`: no row is made or dropped.
             slots: viewport.fits + 2 * around,
             top: offset,
-        };
-        let rows = window.block(props.render.emit(window.clone()));
+            row: geometry.row,
+        });
         *last_rows.borrow_mut() = rows.clone();
         rows
     };
