@@ -343,6 +343,39 @@ test("closing a dialog gives the focus back to where it was: the ? button, the l
   assert.deepEqual(errors, []);
 });
 
+test("Tab and Shift+Tab go round a dialog's controls, never to the page behind it", async () => {
+  const { page, errors } = await open(env);
+  const inside = (testid) => page.evaluate((id) => document.querySelector(`[data-testid=${id}]`)?.contains(document.activeElement) ?? false, testid);
+  // The ? overlay: its close button alone.
+  await page.keyboard.press("?");
+  await page.getByTestId("shortcuts").waitFor();
+  for (const key of ["Tab", "Tab", "Shift+Tab", "Shift+Tab"]) {
+    await page.keyboard.press(key);
+    assert.ok(await inside("shortcuts"), `after ${key} the focus is still in the overlay`);
+  }
+  await page.keyboard.press("Escape");
+  await page.getByTestId("shortcuts").waitFor({ state: "detached" });
+  // The specs dialog: from its close button, Shift+Tab goes to its last control, and Tab
+  // from there back to the close button.
+  await page.getByTestId("specs-button").click();
+  await page.getByTestId("specs").waitFor();
+  // Its scenarios listed (read after it opens): their links are its last controls.
+  const links = () => page.evaluate(() => document.querySelectorAll("[data-testid=specs] a[href]").length);
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=specs] a[href]").length > 0);
+  for (let n = await links(), was = -1; n !== was; was = n, n = await links()) await page.waitForTimeout(200);
+  const close = page.getByTestId("specs").getByRole("button", { name: "Close" });
+  await close.focus();
+  await page.keyboard.press("Shift+Tab");
+  assert.ok(await inside("specs"), "Shift+Tab from the first control stays in the dialog");
+  await page.keyboard.press("Tab");
+  assert.ok(await close.evaluate((b) => b === document.activeElement), "Tab from the last control comes round to the first");
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press("Tab");
+    assert.ok(await inside("specs"), `Tab ${i + 1} stays in the dialog`);
+  }
+  assert.deepEqual(errors, []);
+});
+
 test("a fault's editor closed by Esc or Cancel leaves the focus on its ⚡ button", async () => {
   const { page, errors } = await open(env);
   const accept = await acceptQueued(page);
@@ -561,6 +594,18 @@ test("the inspector's tabs stay on one line at 1100 px, and its copy button stan
   assert.equal(new Set(seen.tops).size, 1, `one line of tabs: ${JSON.stringify(seen)}`);
   assert.equal(seen.id, "payment-pay-o2");
   assert.ok(seen.gap >= 4, `a space between the id and its copy button: ${JSON.stringify(seen)}`);
+  // By the keyboard, the focused tab's ring is whole: inside the tab bar, which clips.
+  await page.getByTestId("inspector-tab").first().focus();
+  await page.keyboard.press("ArrowRight");
+  const ring = await page.evaluate(() => {
+    const tab = document.activeElement;
+    const style = getComputedStyle(tab);
+    const out = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+    const [box, bar] = [tab.getBoundingClientRect(), tab.parentElement.getBoundingClientRect()];
+    return { tab: tab.dataset.tab, drawn: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+      whole: box.top - out >= bar.top - 0.5 && box.bottom + out <= bar.bottom + 0.5 };
+  });
+  assert.deepEqual(ring, { tab: "view", drawn: true, whole: true });
   assert.deepEqual(errors, []);
   await context.close();
 });
