@@ -895,6 +895,23 @@ test("Repeat ×1000 creates a thousand orders' worth of facts and the log stays 
   assert.deepEqual(errors, []);
 });
 
+test("while a Repeat runs the inspector says its state is held, not live, and is live again at its end", async () => {
+  const { page, errors } = await open(env);
+  await choose(page, "domain-picker", "counter");
+  const status = () => page.getByTestId("inspector").locator("header").innerText();
+  assert.match(await status(), /live/);
+  await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: 20000 });
+  await page.locator(".composer-progress").waitFor();
+  const during = await status();
+  assert.match(during, /◌ held/, during);
+  assert.doesNotMatch(during, /live/, "the held state is not called live");
+  assert.match(await page.getByTestId("inspector").locator("header [title]").last().getAttribute("title"), /Repeat/);
+  await waitForHead(page, 20000, 120000);
+  await page.locator(".composer-progress").waitFor({ state: "detached" });
+  assert.match(await status(), /state after #19999\s+● live/);
+  assert.deepEqual(errors, []);
+});
+
 test("a panic shows a visible error instead of a blank page", async () => {
   const { page, errors } = await open(env, "/?debug-panic", { noWait: true });
   const alert = page.locator("#panic");
