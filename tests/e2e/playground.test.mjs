@@ -253,6 +253,10 @@ test("text keeps a 4.5:1 contrast in the light and the dark scheme, live and in 
     assert.ok(after.length >= 2, `facts after the cursor are shown: ${JSON.stringify(after)}`);
     assert.deepEqual(await lowContrast(page), [], `${colorScheme}, in the past`);
     if (colorScheme === "dark") await page.screenshot({ path: shots + "dark-past.png" });
+    // A compensation selected: its name in the compensation colour on the selection's tint.
+    await page.locator("[data-testid=log-row][data-compensation=true][data-stream^=payment]").click();
+    await page.waitForSelector("[data-testid=log-row][data-compensation=true][aria-selected=true]");
+    assert.deepEqual(await lowContrast(page), [], `${colorScheme}, a compensation selected`);
     assert.deepEqual(errors, []);
     await context.close();
   }
@@ -336,6 +340,39 @@ test("closing a dialog gives the focus back to where it was: the ? button, the l
   await page.getByTestId("specs").getByRole("button", { name: "Close" }).click();
   assert.equal(await page.getByTestId("specs").count(), 0);
   assert.equal(await focused(), "specs-button");
+  assert.deepEqual(errors, []);
+});
+
+test("Tab and Shift+Tab go round a dialog's controls, never to the page behind it", async () => {
+  const { page, errors } = await open(env);
+  const inside = (testid) => page.evaluate((id) => document.querySelector(`[data-testid=${id}]`)?.contains(document.activeElement) ?? false, testid);
+  // The ? overlay: its close button alone.
+  await page.keyboard.press("?");
+  await page.getByTestId("shortcuts").waitFor();
+  for (const key of ["Tab", "Tab", "Shift+Tab", "Shift+Tab"]) {
+    await page.keyboard.press(key);
+    assert.ok(await inside("shortcuts"), `after ${key} the focus is still in the overlay`);
+  }
+  await page.keyboard.press("Escape");
+  await page.getByTestId("shortcuts").waitFor({ state: "detached" });
+  // The specs dialog: from its close button, Shift+Tab goes to its last control, and Tab
+  // from there back to the close button.
+  await page.getByTestId("specs-button").click();
+  await page.getByTestId("specs").waitFor();
+  // Its scenarios listed (read after it opens): their links are its last controls.
+  const links = () => page.evaluate(() => document.querySelectorAll("[data-testid=specs] a[href]").length);
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=specs] a[href]").length > 0);
+  for (let n = await links(), was = -1; n !== was; was = n, n = await links()) await page.waitForTimeout(200);
+  const close = page.getByTestId("specs").getByRole("button", { name: "Close" });
+  await close.focus();
+  await page.keyboard.press("Shift+Tab");
+  assert.ok(await inside("specs"), "Shift+Tab from the first control stays in the dialog");
+  await page.keyboard.press("Tab");
+  assert.ok(await close.evaluate((b) => b === document.activeElement), "Tab from the last control comes round to the first");
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press("Tab");
+    assert.ok(await inside("specs"), `Tab ${i + 1} stays in the dialog`);
+  }
   assert.deepEqual(errors, []);
 });
 
@@ -465,6 +502,112 @@ test("in the narrowest log a long stream id's last characters give way by their 
   assert.ok(seen.tailCut, `the cell is narrower than the last 8 characters: ${JSON.stringify(seen)}`);
   assert.ok(seen.lastFromRight >= -0.5 && seen.lastFromRight <= 1 && seen.lastFromLeft > 0,
     `the id's last character at the cell's right edge: ${JSON.stringify(seen)}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a split stream id's start is its first character and an ellipsis, or nothing, never a sliver", async () => {
+  // The widths where the cell holds the last 8 characters and less than two more (the
+  // narrowest log's stream column, and the 360-600 px one's at its least). A line's first
+  // character is clipped, never ellipsized: a start narrower than two characters shows a
+  // sliver of it, or `c.`.
+  const context = await env.browser.newContext({ viewport: { width: 250, height: 720 } });
+  const { page, errors } = await open(env, "/", { context });
+  await choose(page, "domain-picker", "counter");
+  const id = "c-" + "abcdefghijklmnopqrstuvwxyz".repeat(2) + "-12-";
+  await submit(page, { increment: { counter_id: id, by: 1 } });
+  await waitForHead(page, 1);
+  const cell = page.locator(`[data-testid=log-row][data-stream="counter-${id}"] .log-stream`);
+  const slivers = [];
+  for (const width of [250, 254, 256, 258, 260, 262, 264, 266, 268, 270, 394, 396, 398, 400, 402, 404, 406, 408, 410, 412, 414, 416, 418, 420]) {
+    await page.setViewportSize({ width, height: 720 });
+    const seen = await cell.evaluate((c) => {
+      const [start, end] = [c.querySelector(".log-stream-head"), c.querySelector(".log-stream-tail")];
+      const [box, s, e] = [c, start, end].map((el) => el.getBoundingClientRect());
+      // The start's part inside the cell (a start put on the hidden second line has none).
+      const inside = s.top < box.bottom - 1 ? Math.max(0, Math.min(s.right, box.right) - Math.max(s.left, box.left)) : 0;
+      const ch = e.width / Math.max(1, end.textContent.length);
+      return { cell: box.width, inside, ch, endInside: e.left >= box.left - 0.5 && e.right <= box.right + 0.5 };
+    });
+    if (seen.inside > 0 && seen.inside < 2 * seen.ch - 0.5) slivers.push({ width, ...seen });
+    assert.ok(seen.endInside, `${width}: the end inside its cell: ${JSON.stringify(seen)}`);
+  }
+  assert.deepEqual(slivers, [], "a start narrower than its first character and the ellipsis is not drawn");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("scrolled to a selected node, the trace shows whole lanes from its top", async () => {
+  for (const [width, height] of [[1100, 760], [1100, 720]]) {
+    const context = await env.browser.newContext({ viewport: { width, height } });
+    const { page, errors } = await open(env, "/", { context });
+    for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
+      const before = await head(page);
+      await submit(page, command);
+      await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
+    }
+    // The refund (a middle lane, the cursor into the past), then the rejection (the last lane).
+    for (const select of ["[data-testid=log-row][data-compensation=true][data-stream^=payment]", "[data-testid=log-row][data-kind=rejection]"]) {
+      await page.locator(select).click();
+      await page.waitForFunction(() => document.querySelector("[data-testid=trace-node].trace-node-selected"));
+      await page.waitForTimeout(200);
+      const seen = await page.getByTestId("trace").evaluate((svg) => {
+        const scroll = svg.closest(".trace-scroll");
+        const view = scroll.getBoundingClientRect();
+        const labels = scroll.querySelector(".trace-lanes").getBoundingClientRect();
+        // The first lane label reaching into the view starts at its top: whole.
+        const first = [...scroll.querySelectorAll("[data-testid=trace-lane]")]
+          .map((l) => l.getBoundingClientRect()).find((r) => r.bottom > view.top + 1);
+        const node = svg.querySelector(".trace-node-selected").getBoundingClientRect();
+        return {
+          firstLaneFromTop: first.top - view.top,
+          selectedInView: node.left >= labels.right && node.right <= view.right && node.top >= view.top && node.bottom <= scroll.getBoundingClientRect().top + scroll.clientHeight,
+          scrolled: [scroll.scrollLeft, scroll.scrollTop],
+        };
+      });
+      const where = `${width}×${height}, ${select}: ${JSON.stringify(seen)}`;
+      assert.ok(Math.abs(seen.firstLaneFromTop) <= 1, `the top lane whole: ${where}`);
+      assert.ok(seen.selectedInView, `the selected node in view: ${where}`);
+      assert.ok(seen.scrolled[1] > 0, `a short trace had to scroll: ${where}`);
+    }
+    await page.screenshot({ path: shots + `trace-whole-lanes-${width}x${height}.png` });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test("the inspector's tabs stay on one line at 1100 px, and its copy button stands apart from the id", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const { page, errors } = await open(env, "/", { context });
+  for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
+    const before = await head(page);
+    await submit(page, command);
+    await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
+  }
+  await page.locator("[data-testid=log-row][data-compensation=true][data-stream^=payment]").click();
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=inspector-tab]")].some((t) => /Δ/.test(t.textContent)));
+  const seen = await page.getByTestId("inspector").evaluate((inspector) => {
+    const tops = [...inspector.querySelectorAll("[data-testid=inspector-tab]")].map((t) => Math.round(t.getBoundingClientRect().top));
+    const copy = inspector.querySelector("[data-testid=copy-id]");
+    const id = copy.previousElementSibling;
+    return { tops, gap: copy.getBoundingClientRect().left - id.getBoundingClientRect().right, id: id.textContent };
+  });
+  assert.equal(seen.tops.length, 4, JSON.stringify(seen));
+  assert.equal(new Set(seen.tops).size, 1, `one line of tabs: ${JSON.stringify(seen)}`);
+  assert.equal(seen.id, "payment-pay-o2");
+  assert.ok(seen.gap >= 4, `a space between the id and its copy button: ${JSON.stringify(seen)}`);
+  // By the keyboard, the focused tab's ring is whole: inside the tab bar, which clips.
+  await page.getByTestId("inspector-tab").first().focus();
+  await page.keyboard.press("ArrowRight");
+  const ring = await page.evaluate(() => {
+    const tab = document.activeElement;
+    const style = getComputedStyle(tab);
+    const out = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+    const [box, bar] = [tab.getBoundingClientRect(), tab.parentElement.getBoundingClientRect()];
+    return { tab: tab.dataset.tab, drawn: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+      whole: box.top - out >= bar.top - 0.5 && box.bottom + out <= bar.bottom + 0.5 };
+  });
+  assert.deepEqual(ring, { tab: "view", drawn: true, whole: true });
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -751,6 +894,23 @@ test("Repeat ×1000 creates a thousand orders' worth of facts and the log stays 
   const streams = new Set((await logRows(page)).map((r) => r.stream));
   assert.ok(streams.size > 1, "each repetition has its own counter");
   await page.screenshot({ path: shots + "repeat.png" });
+  assert.deepEqual(errors, []);
+});
+
+test("while a Repeat runs the inspector says its state is held, not live, and is live again at its end", async () => {
+  const { page, errors } = await open(env);
+  await choose(page, "domain-picker", "counter");
+  const status = () => page.getByTestId("inspector").locator("header").innerText();
+  assert.match(await status(), /live/);
+  await submit(page, { increment: { counter_id: "c${i}", by: 1 } }, { times: 20000 });
+  await page.locator(".composer-progress").waitFor();
+  const during = await status();
+  assert.match(during, /◌ held/, during);
+  assert.doesNotMatch(during, /live/, "the held state is not called live");
+  assert.match(await page.getByTestId("inspector").locator("header [title]").last().getAttribute("title"), /Repeat/);
+  await waitForHead(page, 20000, 120000);
+  await page.locator(".composer-progress").waitFor({ state: "detached" });
+  assert.match(await status(), /state after #19999\s+● live/);
   assert.deepEqual(errors, []);
 });
 

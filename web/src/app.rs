@@ -164,7 +164,7 @@ pub fn App() -> Html {
                 <div class="panel panel-inspector">
                     <Inspector current={states.current.clone()} previous={states.previous.clone()}
                         fact={selected.map(Rc::new)} {stream} past={session.in_past()}
-                        {has_view} {has_process} />
+                        held={!settled} {has_view} {has_process} />
                 </div>
                 <div class="panel panel-queue">
                     { queue(&QueueProps {

@@ -161,6 +161,7 @@ mod browser {
             fact: Some(Rc::new(fact)),
             stream: Some(stream),
             past: p < engine.head(),
+            held: false,
             has_view: true,
             has_process: true,
         }
@@ -250,6 +251,7 @@ mod browser {
             fact: None,
             stream: None,
             past: true,
+            held: false,
             has_view: true,
             has_process: true,
         })
@@ -287,6 +289,7 @@ mod browser {
             fact: None,
             stream: None,
             past: true,
+            held: false,
             has_view: true,
             has_process: true,
         })
@@ -639,6 +642,7 @@ mod browser {
             fact: Some(Rc::new(first)),
             stream: Some(stream),
             past: true,
+            held: false,
             has_view: true,
             has_process: true,
         })
@@ -670,6 +674,7 @@ mod browser {
             fact: None,
             stream: None,
             past: false,
+            held: false,
             has_view: false,
             has_process: false,
         })

@@ -722,6 +722,42 @@ fn reveal_moves_the_least_to_show_a_span() {
 }
 
 #[wasm_bindgen_test]
+fn reveal_whole_keeps_the_first_lane_in_view_whole() {
+    // The 1100 × 760 past scene: lane 3 (132..176) in a 160 px view scrolled to 0. The
+    // least move (16) would cut the top lane; a whole lane's (44) keeps lane 3's end.
+    assert_eq!(layout::reveal(132.0, 176.0, 0.0, 160.0), Some(16.0));
+    assert_eq!(
+        layout::reveal_whole(132.0, 176.0, 0.0, 160.0, 44.0),
+        Some(44.0)
+    );
+    assert_eq!(
+        layout::reveal_whole(44.0, 88.0, 132.0, 160.0, 44.0),
+        Some(44.0),
+        "up: the lane's start, already whole"
+    );
+    assert_eq!(layout::reveal_whole(44.0, 88.0, 44.0, 160.0, 44.0), None);
+    assert_eq!(
+        layout::reveal_whole(176.0, 220.0, 50.0, 160.0, 44.0),
+        Some(88.0),
+        "from a scroll the user left between lanes"
+    );
+    assert_eq!(
+        layout::reveal_whole(176.0, 220.0, 88.0, 160.0, 44.0),
+        None,
+        "what is in view stays"
+    );
+    assert_eq!(
+        layout::reveal_whole(176.0, 220.0, 0.0, 175.0, 44.0),
+        Some(44.0),
+        "a view a pixel short of four lanes shows four, not three"
+    );
+    assert_eq!(
+        layout::reveal_whole(0.0, 44.0, 88.0, 160.0, 44.0),
+        Some(0.0)
+    );
+}
+
+#[wasm_bindgen_test]
 fn text_is_shortened_in_the_middle_for_ids_and_at_the_end_for_names() {
     assert_eq!(shorten_middle("abcdef0123456789", 9), "abcd…6789");
     assert_eq!(shorten_middle("order-o2", 9), "order-o2");

@@ -4,6 +4,7 @@
 
 use crate::browser::focus::focused;
 use crate::effect::use_effect_on;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// What a [`dialog`] shows and does.
@@ -32,7 +33,7 @@ pub fn dialog(props: DialogProps, children: Html) -> Html {
         <div class="overlay" onclick={backdrop}>
             <div class={classes!("dialog", props.wide.then_some("dialog-wide"))} role="dialog"
                 aria-modal="true" aria-labelledby={title_id.clone()}
-                data-testid={props.testid} onclick={stop}>
+                data-testid={props.testid} onclick={stop} onkeydown={Callback::from(keep_tab_inside)}>
                 <div class="dialog-head">
                     <h2 id={title_id}>{ props.title }</h2>
                     <button ref={props.close_button} class="tool" onclick={close} aria-label="Close">{ "×" }</button>
@@ -40,6 +41,50 @@ pub fn dialog(props: DialogProps, children: Html) -> Html {
                 { children }
             </div>
         </div>
+    }
+}
+
+/// What takes the focus by Tab inside a dialog.
+const TABBABLE: &str = "button:not([disabled]), [href], input:not([disabled]), \
+    select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
+
+/// Tab and Shift+Tab go round the dialog's controls, from its last to its first and back,
+/// not on to the page behind it (which the dialog covers: `aria-modal`).
+fn keep_tab_inside(event: KeyboardEvent) {
+    if event.key() != "Tab" {
+        return;
+    }
+    // The dialog around the key's target (Yew listens at the page's root: the event's
+    // current target is the root, not the dialog).
+    let Some(dialog) = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|target| target.closest("[role=dialog]").ok().flatten())
+    else {
+        return;
+    };
+    let Ok(list) = dialog.query_selector_all(TABBABLE) else {
+        return;
+    };
+    // Those drawn (not in a closed `<details>`, nor hidden): the others take no focus.
+    let drawn: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|index| list.get(index)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|element| element.offset_width() > 0 || element.offset_height() > 0)
+        .collect();
+    let (first, last) = (drawn.first().cloned(), drawn.last().cloned());
+    let now = focused();
+    let (edge, other) = if event.shift_key() {
+        (first, last)
+    } else {
+        (last, first)
+    };
+    // From the edge (or from outside the dialog's controls) round to the other end.
+    let inside = now.as_ref().is_some_and(|now| dialog.contains(Some(now)));
+    if now == edge || !inside {
+        if let Some(other) = other {
+            event.prevent_default();
+            let _ = other.focus();
+        }
     }
 }
 

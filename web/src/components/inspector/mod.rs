@@ -32,6 +32,10 @@ pub struct InspectorProps {
     pub stream: Option<String>,
     /// Whether the cursor is in the past.
     pub past: bool,
+    /// Whether the state shown is held while a Repeat runs: read when the run started and
+    /// again when it ends (the log follows every slice), so not the live state.
+    #[prop_or_default]
+    pub held: bool,
     /// Whether the domain declares a view (read model); without one the View tab says so
     /// instead of showing `null`, and the panel does not open on it.
     #[prop_or(true)]
@@ -339,6 +343,10 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 if props.past {
                     <span class="inspector-past" title="The cursor is in the past: this is not the live state">
                         { "⚠ past" }
+                    </span>
+                } else if props.held {
+                    <span class="inspector-held" title="Held while the Repeat runs: read when it started, read again when it ends (the log follows every slice)">
+                        { "◌ held" }
                     </span>
                 } else {
                     <span class="inspector-live" title="The live state: the newest fact is folded">

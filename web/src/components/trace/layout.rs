@@ -4,7 +4,7 @@
 
 /// The width of a column: one node per column, time flowing left to right.
 pub const COLUMN_W: f64 = 120.0;
-/// The height of a lane.
+/// The height of a lane (trace.css repeats it: the room under the drawing).
 pub const LANE_H: f64 = 44.0;
 /// The width of a node's box.
 pub const NODE_W: f64 = 108.0;
@@ -76,6 +76,21 @@ pub fn reveal(start: f64, end: f64, scroll: f64, view: f64) -> Option<f64> {
     } else {
         None
     }
+}
+
+/// How much of a span's end [`reveal_whole`] may leave out of view rather than move a unit
+/// more (a view a pixel short of three lanes shows three, their last one's bottom rule
+/// cut, not two; trace.css repeats it). A lane's and a column's last pixels are blank.
+pub const WHOLE_SLACK: f64 = 2.0;
+
+/// As [`reveal`], the offset then rounded up to a whole `unit` (a lane), so the first
+/// lane in view is whole: the span stays in view (but for
+/// [`WHOLE_SLACK`] of its end) while the view is at least a unit long, and an offset on a
+/// unit's start is kept.
+pub fn reveal_whole(start: f64, end: f64, scroll: f64, view: f64, unit: f64) -> Option<f64> {
+    reveal(start, end, scroll, view)
+        .map(|offset| ((offset - WHOLE_SLACK) / unit).ceil().max(0.0) * unit)
+        .filter(|&offset| offset != scroll)
 }
 
 /// The horizontal and vertical spans (in drawing coordinates) of the cell of a node.

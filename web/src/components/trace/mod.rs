@@ -173,7 +173,7 @@ fn swimlanes(
     let is_selected = |node: &FlowNode| node.position.is_some() && node.position == props.selected;
     let tab_stop = flow.nodes.iter().position(is_selected).unwrap_or(0);
     html! {
-        <div class="trace-canvas">
+        <div class="trace-canvas" style={format!("--drawing-h: {height}px")}>
             <div class="trace-lanes">
                 { for flow.lanes.iter().map(lanes::lane_label) }
             </div>

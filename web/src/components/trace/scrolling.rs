@@ -1,7 +1,7 @@
 //! Keeping the right part of a long flow in view: the swimlanes follow the newest node
 //! while the user stays at the end, and stay where the user put them otherwise.
 
-use super::layout::{self, COLUMN_W};
+use super::layout::{self, COLUMN_W, LANE_H};
 use web_sys::Element;
 
 /// Whether the swimlanes follow the newest node.
@@ -59,8 +59,9 @@ fn at_end(left: i32, view: i32, width: i32) -> bool {
 }
 
 /// Scrolls `el` (the swimlanes' scroll container) so that the cell in `column` on `lane`
-/// is visible beside the sticky lane labels, moving as little as possible, and tells
-/// `follow` where it went.
+/// is visible beside the sticky lane labels, moving as little as possible, down and up by
+/// whole lanes (the top lane in view is never cut: trace.css gives the drawing the room
+/// below it that a whole lane's offset needs), and tells `follow` where it went.
 pub fn reveal_cell(el: &Element, column: usize, lane: usize, follow: &mut Follow) {
     let ((left, right), (top, bottom)) = layout::cell_spans(column, lane);
     let labels = el
@@ -73,7 +74,7 @@ pub fn reveal_cell(el: &Element, column: usize, lane: usize, follow: &mut Follow
         el.set_scroll_left(x.round() as i32);
     }
     let view_h = f64::from(el.client_height());
-    if let Some(y) = layout::reveal(top, bottom, f64::from(el.scroll_top()), view_h) {
+    if let Some(y) = layout::reveal_whole(top, bottom, f64::from(el.scroll_top()), view_h, LANE_H) {
         el.set_scroll_top(y.round() as i32);
     }
     follow.placed(el.scroll_left(), el.client_width(), el.scroll_width());
