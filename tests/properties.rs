@@ -16,8 +16,8 @@
 use decider_core::boundary::{projection_json, JsonSystem};
 use decider_core::system::{ProcessStateOf, StreamStateOf, ViewStateOf};
 use decider_core::{
-    Engine, EngineConfig, EngineError, Id, JournalEntry, ReadEntry, Run, StepFailure, StreamId,
-    System,
+    Engine, EngineConfig, EngineError, Id, JournalEntry, ReadEntry, Run, Span, StepFailure,
+    StreamId, System,
 };
 use decider_domains::{checkout, restaurant};
 use proptest::prelude::*;
@@ -234,7 +234,7 @@ where
 }
 
 /// Every command id a journal queued (submitted or in reaction).
-fn queued_ids<C, E, R>(journal: &[JournalEntry<C, E, R>]) -> BTreeSet<Id> {
+fn queued_ids<C, E, R>(journal: Span<'_, JournalEntry<C, E, R>>) -> BTreeSet<Id> {
     journal
         .iter()
         .flat_map(|entry| match entry {
@@ -251,7 +251,7 @@ fn journal_text<C: Serialize, E: Serialize, R: Serialize>(run: Run<'_, C, E, R>)
 }
 
 /// Whether any step dropped reactions at the depth limit.
-fn cut_short<C, E, R>(journal: &[JournalEntry<C, E, R>]) -> bool {
+fn cut_short<C, E, R>(journal: Span<'_, JournalEntry<C, E, R>>) -> bool {
     journal
         .iter()
         .filter_map(JournalEntry::as_step)

@@ -759,8 +759,7 @@ where
     fn submitted_since(&self, from: usize) -> u64 {
         let journal = self.engine.journal();
         journal
-            .get(from.min(journal.len())..)
-            .unwrap_or_default()
+            .range(from.min(journal.len())..)
             .iter()
             .filter(|e| matches!(e, JournalEntry::Submitted(_)))
             .count() as u64

@@ -11,6 +11,7 @@ use crate::process_manager::ProcessManager;
 use crate::projection::{JournalError, Projection};
 use crate::reactors::ReactorNames;
 use crate::remains::Remains;
+use crate::segmented::Span;
 use crate::store::{Conflict, EventStore, InMemoryEventStore};
 use crate::system::System;
 use crate::time_travel::Timeline;
@@ -178,8 +179,6 @@ impl<Y: System> Engine<Y> {
         I::Item: Into<ReadEntryOf<Y>>,
     {
         let mut engine = Self::with_store(system, config, InMemoryEventStore::new());
-        let entries = entries.into_iter();
-        engine.timeline.reserve(entries.size_hint().0);
         for entry in entries {
             engine.load(entry.into()).map_err(EngineError::Journal)?;
         }
@@ -220,9 +219,8 @@ impl<Y: System> Engine<Y> {
 
     /// A new engine whose past is this one's first `entries` journal entries.
     pub fn fork_at_entry(&self, entries: usize) -> Self {
-        let prefix = self.timeline.journal()[..entries.min(self.timeline.journal().len())]
-            .iter()
-            .cloned();
+        let journal = self.timeline.journal();
+        let prefix = journal.range(..entries.min(journal.len())).iter().cloned();
         Self::from_journal(self.system.clone(), self.config, prefix)
             .expect("a prefix of a valid journal folds")
     }
@@ -284,8 +282,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
         Trace::build(&*self.system, &self.timeline, &self.index, correlation_id)
     }
 
-    /// Every journal entry so far.
-    pub fn journal(&self) -> &[EntryOf<Y>] {
+    /// Every journal entry so far (in segments that never move: read as a slice is).
+    pub fn journal(&self) -> Span<'_, EntryOf<Y>> {
         self.timeline.journal()
     }
 

@@ -1,14 +1,15 @@
-//! How long vectors grow (the journal's entries, the checkpoints' stream ids, the live
+//! How long vectors grow (the checkpoints' stream ids and the checkpoints, the live
 //! streams): by an eighth of what they hold once they hold 65,536 items, instead of
-//! doubling, so that a journal of more entries carries at most an eighth of its length
-//! in unused capacity (doubling leaves up to its whole length unused: the restaurant's
-//! journal of 80,004 entries held 131,072 slots, 11.7 bytes a fact unused). Each growth
-//! may copy the vector: about nine slots copied per item pushed, amortized, instead of
-//! two.
+//! doubling, so that a long vector carries at most an eighth of its length in unused
+//! capacity (doubling leaves up to its whole length unused). Each growth may copy the
+//! vector: about nine items copied per item pushed, amortized, instead of two. The
+//! journal's entries are in segments instead ([`crate::segmented::Segmented`]): growing
+//! copies none of them (grown by an eighth, each growth copied the slots once glibc's
+//! threshold for mapping a block had climbed above them).
 
-/// Below this many items a vector doubles, as `Vec` does: a journal this short is a
-/// megabyte of slots at most (16 bytes an entry), and each growth by an eighth costs the
-/// native allocator a reallocation that doubling spares.
+/// Below this many items a vector doubles, as `Vec` does: a vector this short is half a
+/// megabyte of words at most, and each growth by an eighth costs the native allocator a
+/// reallocation that doubling spares.
 const DOUBLING_BELOW: usize = 1 << 16;
 
 /// Pushes `item` onto `items`; a full vector of [`DOUBLING_BELOW`] items or more grows by

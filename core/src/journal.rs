@@ -17,6 +17,7 @@ use crate::envelope::{
     CommandEnvelope, FactKind, FactKindRef, FactRef, RecordedFact, SharedCommand,
 };
 use crate::ids::{Id, SeededIds, StreamId};
+use crate::segmented::Span;
 use crate::store::Conflict;
 use serde::de::Error as _;
 use serde::ser::SerializeStruct;
@@ -1244,7 +1245,7 @@ impl<'a, C, E, R> Placed<'a, StepRecord<C, E, R>> {
 #[derive(Debug)]
 pub struct Run<'a, C, E, R> {
     start: At,
-    entries: &'a [JournalEntry<C, E, R>],
+    entries: Span<'a, JournalEntry<C, E, R>>,
 }
 
 impl<C, E, R> Clone for Run<'_, C, E, R> {
@@ -1256,18 +1257,20 @@ impl<C, E, R> Clone for Run<'_, C, E, R> {
 impl<C, E, R> Copy for Run<'_, C, E, R> {}
 
 impl<'a, C, E, R> Run<'a, C, E, R> {
-    /// The run `entries`, the first of them at `start`.
-    pub fn new(start: At, entries: &'a [JournalEntry<C, E, R>]) -> Self {
+    /// The run `entries` (a slice, or an engine's [`Span`] of them), the first of them at
+    /// `start`.
+    pub fn new(start: At, entries: impl Into<Span<'a, JournalEntry<C, E, R>>>) -> Self {
+        let entries = entries.into();
         Run { start, entries }
     }
 
     /// A whole journal, whose facts draw `ids`: its first entry at time 0, position 0.
-    pub fn whole(entries: &'a [JournalEntry<C, E, R>], ids: SeededIds) -> Self {
+    pub fn whole(entries: impl Into<Span<'a, JournalEntry<C, E, R>>>, ids: SeededIds) -> Self {
         Run::new(At::start(ids), entries)
     }
 
     /// The entries.
-    pub fn entries(self) -> &'a [JournalEntry<C, E, R>] {
+    pub fn entries(self) -> Span<'a, JournalEntry<C, E, R>> {
         self.entries
     }
 

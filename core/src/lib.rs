@@ -54,6 +54,7 @@ pub use process_manager::ProcessManager;
 pub use projection::{JournalError, Projection, StreamState};
 pub use remains::{Freeing, Remains};
 pub use saga::Saga;
+pub use segmented::{Span, SpanIter};
 pub use store::{Conflict, EventStore, InMemoryEventStore};
 pub use streams::Streams;
 pub use system::{Parts, System};

@@ -8,7 +8,7 @@ use crate::growth;
 use crate::ids::{SeededIds, StreamId};
 use crate::journal::{At, Placed, Run};
 use crate::projection::{Projection, StreamState, StreamsOf};
-use crate::segmented::Segmented;
+use crate::segmented::{Segmented, Span};
 use crate::streams::{SharedState, Streams};
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use std::sync::Arc;
@@ -57,7 +57,8 @@ fn waiting_can_save_copies(held: u64, copies: u64, since: u64, most: u64) -> boo
 /// until the live map writes it again, so it costs what changed, and the live
 /// [`Streams`] map stays a plain one.
 pub struct Timeline<Y: System> {
-    journal: Vec<EntryOf<Y>>,
+    /// The journal's entries, in segments: growing copies none of them.
+    journal: Segmented<EntryOf<Y>>,
     /// The ids the journal's facts draw: they give the id of an entry's first fact that
     /// keeps none ([`At::ids`]).
     seeded: SeededIds,
@@ -85,6 +86,34 @@ pub struct Timeline<Y: System> {
     /// so that growing copies none of them (a doubling `Vec` copied them all, at every
     /// doubling, into memory the command path did not read).
     states: Segmented<SharedState<StreamStateOf<Y>>>,
+}
+
+/// Folds the events of `entries` (one segment of a journal's) into `streams`: those of
+/// every stream, or of the streams in `only`. Out of line, a loop of its own: an orders'
+/// restore walks tens of thousands of entries, whose loop kept in the restore spilled its
+/// pointer (+2 instructions an entry).
+#[inline(never)]
+fn fold_streams<Y: System>(
+    system: &Y,
+    streams: &mut StreamsOf<Y>,
+    entries: &[EntryOf<Y>],
+    only: Option<Only<'_, Y>>,
+) {
+    for entry in entries {
+        let Some(stream) = entry.stream_id() else {
+            continue;
+        };
+        if only.is_some_and(|(ids, _)| ids.binary_search(stream).is_err()) {
+            continue;
+        }
+        // `for_each`, not a `for` loop: the events are a chain (the first, then the rest),
+        // which folds tighter than it steps.
+        entry.events().for_each(|(event, stream_version)| {
+            streams
+                .fold_event(system.decider(), stream, event, stream_version, false)
+                .expect("a fold that checks nothing does not fail");
+        });
+    }
 }
 
 /// The streams a reader of a few keeps (sorted, or as given), and the live streams map
@@ -160,7 +189,7 @@ impl<Y: System> Timeline<Y> {
     /// An empty timeline starting at `initial`, snapshotting every `every` facts or entries.
     pub fn new(mut initial: Projection<Y>, every: u64) -> Self {
         let mut timeline = Timeline {
-            journal: Vec::new(),
+            journal: Segmented::default(),
             seeded: initial.ids,
             ends: Ends::default(),
             snapshots: Vec::new(),
@@ -179,13 +208,6 @@ impl<Y: System> Timeline<Y> {
         timeline
     }
 
-    /// Makes room for `entries` more journal entries, for a journal loaded whole
-    /// ([`crate::Engine::from_journal`]): its slots then grow by no copy and keep no
-    /// spare room.
-    pub(crate) fn reserve(&mut self, entries: usize) {
-        self.journal.reserve_exact(entries);
-    }
-
     /// Appends an entry; `live` is the projection after it (a checkpoint takes the
     /// streams it wrote since the last one).
     ///
@@ -195,7 +217,7 @@ impl<Y: System> Timeline<Y> {
     /// whose frame and moved entry cost a command 40 instructions more.
     #[inline(always)]
     pub fn push(&mut self, entry: EntryOf<Y>, live: &mut Projection<Y>) {
-        growth::push(&mut self.journal, entry);
+        self.journal.push(entry);
         self.ends.push(live.position);
         if live.position >= self.due.0 || live.entries >= self.due.1 {
             self.snapshot_next(live);
@@ -298,21 +320,11 @@ impl<Y: System> Timeline<Y> {
         let mut state = self.snapshots[index].with_streams(Streams::default(), self.seeded);
         let base = &self.snapshots[checkpoint.snapshot];
         let mut streams = self.checkpoint_streams(&checkpoint.streams, only);
-        for entry in &self.journal[base.entries as usize..state.entries as usize] {
-            let Some(stream) = entry.stream_id() else {
-                continue;
-            };
-            if only.is_some_and(|(ids, _)| ids.binary_search(stream).is_err()) {
-                continue;
-            }
-            // `for_each`, not a `for` loop: the events are a chain (the first, then the
-            // rest), which folds tighter than it steps (an orders' restore walks tens of
-            // thousands of entries).
-            entry.events().for_each(|(event, stream_version)| {
-                streams
-                    .fold_event(system.decider(), stream, event, stream_version, false)
-                    .expect("a fold that checks nothing does not fail");
-            });
+        let since = self
+            .journal()
+            .range(base.entries as usize..state.entries as usize);
+        for entries in since.slices() {
+            fold_streams(system, &mut streams, entries, only);
         }
         state.streams = streams;
         state
@@ -399,8 +411,8 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// The journal entries.
-    pub fn journal(&self) -> &[EntryOf<Y>] {
-        &self.journal
+    pub fn journal(&self) -> Span<'_, EntryOf<Y>> {
+        self.journal.span()
     }
 
     /// The place of entry `index` (of the head, for the number of entries).
@@ -421,7 +433,7 @@ impl<Y: System> Timeline<Y> {
 
     /// Entries `from..to` with the place of the first (both bounds within the journal).
     pub fn run(&self, from: usize, to: usize) -> Run<'_, Y::Command, Y::Event, Y::Rejection> {
-        Run::new(self.place(from), &self.journal[from..to])
+        Run::new(self.place(from), self.journal().range(from..to))
     }
 
     /// The recorded facts from global position `from` on, in order.
@@ -547,7 +559,7 @@ impl<Y: System> Timeline<Y> {
         let only = sorted.as_deref().zip(only.map(|(_, live)| live));
         let mut state = self.restore(system, start, only);
         state.only = sorted;
-        for entry in &self.journal[state.entries as usize..entries] {
+        for entry in self.journal().range(state.entries as usize..entries).iter() {
             state
                 .apply(system, entry)
                 .expect("the engine's own journal folds");

@@ -105,11 +105,10 @@ fn million(c: &mut Criterion) {
     let mut engine = counter_engine();
     run_commands(&mut engine, mirror_commands(500_000));
     let head = engine.timeline().head();
-    let last = engine
-        .journal()
-        .iter()
+    let journal = engine.journal();
+    let last = (0..journal.len())
         .rev()
-        .find_map(|entry| entry.as_step())
+        .find_map(|entry| journal[entry].as_step())
         .map(|step| step.command().correlation_id)
         .expect("the log has steps");
     c.bench_function("1M events/state at a random position (wasm)", |b| {

@@ -207,7 +207,7 @@ fn a_checkpoint_comes_at_most_eight_times_16384_entries_after_the_last() {
     let (live, head) = (&engine.state().streams, engine.journal().len());
     for entries in [32_767, 163_839, 163_840, 163_841, head] {
         let at = timeline.at_entry(system, entries);
-        let journal = &engine.journal()[..entries];
+        let journal = engine.journal().range(..entries);
         let rebuilt = Engine::from_journal(
             std::sync::Arc::new(TallySystem::default()),
             *engine.config(),
@@ -248,7 +248,7 @@ fn checkpoints_stay_16384_entries_apart_when_the_writes_cannot_come_round_before
         let rebuilt = Engine::from_journal(
             std::sync::Arc::new(TallySystem::default()),
             *engine.config(),
-            engine.journal()[..entries].iter().cloned(),
+            engine.journal().range(..entries).iter().cloned(),
         )
         .expect("a prefix of the journal folds");
         assert_eq!(at.streams, rebuilt.state().streams, "after {entries}");
