@@ -731,7 +731,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     message: conflict.to_string(),
                 })?;
         }
-        self.timeline.push(entry, &mut self.live);
+        self.timeline.push(entry, &mut self.live, &self.system);
         Ok(())
     }
 
@@ -743,7 +743,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     fn commit(&mut self, entry: EntryOf<Y>) {
         self.live.entries += 1;
-        self.timeline.push(entry, &mut self.live);
+        self.timeline.push(entry, &mut self.live, &self.system);
     }
 }
 
