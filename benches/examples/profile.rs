@@ -15,9 +15,6 @@
 //! `--toggle-collect='*slider*'` counts only that part) or `... profile plain 25000 4` (the
 //! orders' commands through the plain load → fold → decide → save loop, `plain_commands`
 //! inclusive, the baseline the engine's `run_commands` is compared with) or `... profile
-//! decider 25000 4` (the same commands through the order decider alone, each stream's
-//! state decided on and evolved in place, `decider_alone` inclusive: the decider's own
-//! share of a command at each shape) or `... profile
 //! load 50000 stored|json|packed` (the playground's restaurant Repeat ×50,000, its journal written
 //! in segments of 4,000 entries in their stored form, as IndexedDB keeps them, in their
 //! JSON form, or in their packed form, as the packed images beside them keep them, then
@@ -35,7 +32,7 @@ use decider_bench::workloads::{
     restaurant_commands, restaurant_engine, run_commands, stream_commands, welcome_commands,
     welcome_engine, welcome_flows, MirrorSystem, RestaurantFlow, RESTAURANT_1M_FLOWS,
 };
-use decider_core::{Decider, Engine, StreamId};
+use decider_core::{Engine, StreamId};
 use decider_domains::restaurant::{Command, RestaurantSystem};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -133,15 +130,6 @@ fn main() {
             per_unit("plain_commands", count, "command", t);
             black_box(plain.events());
         }
-        Some("decider") => {
-            let streams = number(1, 25_000) as usize;
-            let commands = order::commands(streams, number(2, 4) as usize);
-            let count = commands.len() as u64;
-            let t = Instant::now();
-            let states = decider_alone(streams, commands);
-            per_unit("decider_alone", count, "command", t);
-            black_box(states);
-        }
         Some("slider") => {
             let mut engine = counter_engine();
             run_commands(&mut engine, stream_commands(number(1, 100_000)));
@@ -195,27 +183,6 @@ fn plain_commands(commands: Vec<order::OrderCommand>) -> PlainLoop<order::OrderD
     let mut plain = PlainLoop::new(order::OrderDecider);
     plain.run(commands);
     plain
-}
-
-/// Decides `commands` (made by [`order::commands`]: round after round, one to each of
-/// `streams` streams in turn) with the order decider alone, each on its stream's state,
-/// and evolves that state in place: no envelope, journal, lookup or snapshot. Returned
-/// so that their drop is not counted.
-#[inline(never)]
-fn decider_alone(streams: usize, commands: Vec<order::OrderCommand>) -> Vec<order::Order> {
-    let decider = order::OrderDecider;
-    let mut states = vec![decider.initial_state(); streams];
-    let mut events = Vec::new();
-    for (n, command) in commands.into_iter().enumerate() {
-        let state = &mut states[n % streams];
-        if decider.decide_into(&command, state, &mut events).is_ok() {
-            for event in events.drain(..) {
-                *state = decider.evolve(std::mem::take(state), &event);
-            }
-        }
-        events.clear();
-    }
-    states
 }
 
 /// The state at `times` positions spread evenly over the log (time travel).

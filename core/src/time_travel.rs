@@ -80,7 +80,8 @@ pub struct Timeline<Y: System> {
     checkpoints: Vec<Checkpoint>,
     /// How many of the streams the live map noted as written since the last checkpoint
     /// were weighed, and the weight of the copies among them ([`Decider::copy_weight`]):
-    /// each stream is weighed once, at the first snapshot after its write.
+    /// each stream is weighed once, when the checkpoint rule first asks after its write
+    /// ([`Timeline::weigh`]).
     copies: (usize, u64),
     /// The id of every stream the checkpoints hold, by the stream's ordinal (its index in
     /// their arrays): a word a stream, where a map from id to ordinal took a bucket
@@ -212,11 +213,14 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// Keeps `live` as the next snapshot: a checkpoint at least `checkpoint_every`
-    /// snapshots after the last one, once its interval has [`ENTRIES_PER_COPY`] entries
-    /// for each stream written in it that the last one held, by weight (`decider`'s
-    /// [`Decider::copy_weight`] of its state), or once waiting longer can
-    /// save no copy ([`waiting_can_save_copies`]), or [`MOST_STRETCHED`] times
-    /// `checkpoint_every` snapshots after it.
+    /// snapshots after the last one, once waiting longer can save no copy
+    /// ([`waiting_can_save_copies`]), or [`MOST_STRETCHED`] times `checkpoint_every`
+    /// snapshots after it, or once its interval has [`ENTRIES_PER_COPY`] entries for
+    /// each stream written in it that the last one held, by weight (`decider`'s
+    /// [`Decider::copy_weight`] of its state, at least 1). The copies are weighed only
+    /// when that decides: a weight is at least their number, so an interval shorter
+    /// than [`ENTRIES_PER_COPY`] entries a copy waits without weighing, and one with no
+    /// copy does not wait.
     #[cold]
     #[inline(never)]
     fn snapshot_next(&mut self, live: &mut Projection<Y>, decider: &Y::Decider) {
@@ -225,16 +229,27 @@ impl<Y: System> Timeline<Y> {
         let since = self.snapshots.len() - last;
         let entries = live.entries - self.snapshots[last].entries;
         let copies = live.streams.rewritten() as u64;
-        let (weighed, weight) = &mut self.copies;
-        let (copied, written) = live.streams.rewritten_from(*weighed);
-        *weight += copied.map(|state| decider.copy_weight(state)).sum::<u64>();
-        *weighed = written;
         let most = self.checkpoint_every * MOST_STRETCHED;
         let checkpoint = since >= self.checkpoint_every
-            && (entries >= ENTRIES_PER_COPY.saturating_mul(*weight)
-                || since >= most
-                || !waiting_can_save_copies(held, copies, since as u64, most as u64));
+            && (since >= most
+                || !waiting_can_save_copies(held, copies, since as u64, most as u64)
+                || copies == 0
+                || entries >= ENTRIES_PER_COPY.saturating_mul(copies)
+                    && entries >= ENTRIES_PER_COPY.saturating_mul(self.weigh(live, decider)));
         self.snapshot(live, checkpoint);
+    }
+
+    /// The weight of the copies of held states that the writes since the last checkpoint
+    /// made ([`Decider::copy_weight`], at least 1 each): each stream written is weighed
+    /// once, at the first call after its write.
+    fn weigh(&mut self, live: &Projection<Y>, decider: &Y::Decider) -> u64 {
+        let (weighed, weight) = &mut self.copies;
+        let (copied, written) = live.streams.rewritten_from(*weighed);
+        *weight += copied
+            .map(|state| decider.copy_weight(state).max(1))
+            .sum::<u64>();
+        *weighed = written;
+        *weight
     }
 
     /// The last checkpoint.

@@ -119,7 +119,7 @@ fn a_write_after_a_checkpoint_leaves_the_live_state_in_place_and_the_checkpoint_
 
 /// Tallies: stream `tally-{n}` for command `n`, whose state lists every number recorded
 /// (a state a copy must allocate for, like an order's items); `WEIGHED`: its copy
-/// weighs one more for every number ([`crate::Decider::copy_weight`]).
+/// weighs one more for every 8 numbers ([`crate::Decider::copy_weight`]).
 #[derive(Default)]
 struct Tally<const WEIGHED: bool = false>;
 
@@ -145,7 +145,7 @@ impl<const WEIGHED: bool> crate::Decider for Tally<WEIGHED> {
     }
     fn copy_weight(&self, state: &Vec<u32>) -> u64 {
         if WEIGHED {
-            1 + state.len() as u64
+            1 + state.len() as u64 / 8
         } else {
             1
         }
@@ -283,21 +283,28 @@ fn checkpoints_come_further_apart_when_the_copies_since_weigh_more() {
     // 100 streams written round after round, 600 rounds (120,000 entries), a snapshot
     // every 1024 entries. Each copy weighing one: 100 copies an interval, never 8 × 100
     // entries short, so a checkpoint every 16,384 entries. Each weighing one more for
-    // every number its state lists: the first interval writes new streams only (a
-    // checkpoint at 16,384, the streams 81 or 82 numbers long); after it every stream's
-    // first write copies a state of 81 or 82 numbers; each is weighed at the first
-    // snapshot after its write, 17,408 entries (8,704 commands: 87 or 88 numbers, 8,804
-    // in all with the one each copy weighs), so the next checkpoint waits for 8 × 8,804 =
-    // 70,432 entries: the first snapshot past them, 69 × 1024 = 70,656 after 16,384.
+    // every 8 numbers its state lists: the first interval writes new streams only (a
+    // checkpoint at 16,384). After it every stream's first write copies the state it
+    // holds, and the rule weighs them when it first asks, 16 snapshots on (32,768
+    // entries, 16,384 commands: 163 or 164 numbers a stream, 21 each): 2,100, so the next
+    // checkpoint waits for 8 × 2,100 = 16,800 entries, at 17 × 1024 = 17,408 after
+    // 16,384 (33,792). The same way: 250 or 251 numbers at 50,176 entries, 3,200, 25,600
+    // entries (25 snapshots: 59,392); 378 or 379 at 75,776, 4,800, 38,400 (38 snapshots:
+    // 98,304); then 573 or 574 at 114,688, 7,200, 57,600 entries, past the journal.
     let light = tallies::<false>(100, 600, 1024);
     let every: Vec<u64> = (0..120_000).step_by(16_384).collect();
     assert_eq!(light.timeline().checkpoint_entries(), every);
     let engine = tallies::<true>(100, 600, 1024);
     let timeline = engine.timeline();
-    assert_eq!(timeline.checkpoint_entries(), [0, 16_384, 16_384 + 70_656]);
+    assert_eq!(
+        timeline.checkpoint_entries(),
+        [0, 16_384, 33_792, 59_392, 98_304]
+    );
     let system = engine.system();
     let (live, head) = (&engine.state().streams, engine.journal().len());
-    for entries in [16_383, 16_385, 87_039, 87_040, 87_041, 100_001, head] {
+    for entries in [
+        16_383, 16_385, 33_791, 33_792, 33_793, 98_305, 110_001, head,
+    ] {
         let at = timeline.at_entry(system, entries);
         let rebuilt = Engine::from_journal(
             std::sync::Arc::new(TallySystem::<true>::default()),
