@@ -119,6 +119,11 @@ impl Decider for OrderDecider {
         Ok(())
     }
 
+    /// One more for every item: a copy allocates each item's text anew.
+    fn copy_weight(&self, state: &Order) -> u64 {
+        1 + state.items.len() as u64
+    }
+
     fn evolve(&self, mut state: Order, event: &OrderEvent) -> Order {
         match event {
             OrderEvent::Placed { .. } => state.open = true,

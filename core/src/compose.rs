@@ -91,6 +91,12 @@ impl<A: Decider, B: Decider> Decider for Combine<A, B> {
         self.0.is_terminal(&state.0) && self.1.is_terminal(&state.1)
     }
 
+    /// The heavier part's: two states of a few words weigh one, as one does.
+    fn copy_weight(&self, state: &Self::State) -> u64 {
+        let a = self.0.copy_weight(&state.0);
+        a.max(self.1.copy_weight(&state.1))
+    }
+
     fn check_stream(&self, stream: &StreamId, event: &Self::Event) -> Result<(), Misplaced> {
         match event {
             Sum::Left(e) => self.0.check_stream(stream, e),
@@ -272,6 +278,14 @@ where
         }
     }
 
+    fn copy_weight(&self, state: &Self::State) -> u64 {
+        match state {
+            Part::Empty => 1,
+            Part::First(a) => self.0.copy_weight(a),
+            Part::Second(b) => self.1.copy_weight(b),
+        }
+    }
+
     /// Asks the part `event` belongs to, and names the part that owns `stream` instead.
     fn check_stream(&self, stream: &StreamId, event: &A::Event) -> Result<(), Misplaced> {
         let checked = if self.0.accepts_event(event) {
@@ -432,6 +446,10 @@ where
 
     fn is_terminal(&self, state: &D::State) -> bool {
         self.decider.is_terminal(state)
+    }
+
+    fn copy_weight(&self, state: &D::State) -> u64 {
+        self.decider.copy_weight(state)
     }
 
     /// Refuses this decider's event in a stream it does not own (when declared), then

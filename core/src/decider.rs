@@ -60,6 +60,17 @@ pub trait Decider {
     /// The state after `event`. Takes the state by value so folds never clone.
     fn evolve(&self, state: Self::State, event: &Self::Event) -> Self::State;
 
+    /// What a copy of `state` costs, in copies of a state of a few words (the default,
+    /// 1). Say more for a state that grows with its stream, such as a list of items
+    /// (about one more for every 8 items). A time-travel checkpoint shares the live
+    /// states, so the first write of a stream after one copies its state; the next
+    /// checkpoint waits for 8 journal entries for each such copy, by this weight (and at
+    /// most 8 × 16,384 entries), so that a long stream's copies cost a command no more
+    /// than a short one's. Only where the checkpoints fall depends on it, never a state.
+    fn copy_weight(&self, _state: &Self::State) -> u64 {
+        1
+    }
+
     /// Whether the stream has ended and accepts no further commands meaningfully.
     fn is_terminal(&self, _state: &Self::State) -> bool {
         false

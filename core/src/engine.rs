@@ -729,7 +729,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
                     message: conflict.to_string(),
                 })?;
         }
-        self.timeline.push(entry, &mut self.live);
+        self.timeline.push(entry, &mut self.live, &self.system);
         Ok(())
     }
 
@@ -741,7 +741,7 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     fn commit(&mut self, entry: EntryOf<Y>) {
         self.live.entries += 1;
-        self.timeline.push(entry, &mut self.live);
+        self.timeline.push(entry, &mut self.live, &self.system);
     }
 }
 

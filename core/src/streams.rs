@@ -261,6 +261,19 @@ impl<S> Streams<S> {
         self.written.len().saturating_sub(created)
     }
 
+    /// The states of the streams written since the last [`Streams::take_written`] that
+    /// had a fact before it ([`Streams::rewritten`]), from the `from`th stream written
+    /// since on, in the order written; and how many were written since in all (where the
+    /// next call goes on from).
+    pub(crate) fn rewritten_from(&self, from: usize) -> (impl Iterator<Item = &S>, usize) {
+        let written = self.written.get(from..).unwrap_or_default();
+        let states = written
+            .iter()
+            .filter(|&&ordinal| ordinal < self.taken)
+            .filter_map(|&ordinal| Some(&self.streams.get(ordinal as usize)?.state.state));
+        (states, self.written.len())
+    }
+
     /// Counts every stream as written since the last [`Streams::take_written`].
     pub(crate) fn mark_all_written(&mut self) {
         let len = u32::try_from(self.len()).unwrap_or(u32::MAX);

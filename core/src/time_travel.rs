@@ -1,6 +1,7 @@
 //! Time travel: the journal with snapshots, and the state at any position.
 
 use crate::checkpoint::CheckpointStreams;
+use crate::decider::Decider;
 use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
 use crate::envelope::SharedCommand;
@@ -18,10 +19,12 @@ use std::sync::Arc;
 const CHECKPOINT_EVERY: u64 = 16384;
 
 /// How many entries a checkpoint's interval has, at least, for each stream written in it
-/// that the checkpoint before held (a write that copied the held state): a checkpoint
-/// waits until its interval has this many entries a copy, so the copies a write after a
-/// checkpoint makes stay at most one in this many entries (a stream written round after
-/// round, by many streams, makes one nearly every write at [`CHECKPOINT_EVERY`]).
+/// that the checkpoint before held (a write that copied the held state), by the copy's
+/// weight ([`Decider::copy_weight`]): a checkpoint waits until its interval has this many
+/// entries a copy, so the copies a write after a checkpoint makes stay at most one in
+/// this many entries (a stream written round after round, by many streams, makes one
+/// nearly every write at [`CHECKPOINT_EVERY`]), and a state that weighs more, a list
+/// of a long stream's items, as much more rarely.
 const ENTRIES_PER_COPY: u64 = 8;
 
 /// How many times [`CHECKPOINT_EVERY`] a checkpoint's interval is, at most, however many
@@ -76,6 +79,11 @@ pub struct Timeline<Y: System> {
     checkpoint_every: usize,
     /// The checkpoints, in order: the first is snapshot 0's.
     checkpoints: Vec<Checkpoint>,
+    /// How many of the streams the live map noted as written since the last checkpoint
+    /// were weighed, and the weight of the copies among them ([`Decider::copy_weight`]):
+    /// each stream is weighed once, when the checkpoint rule first asks after its write
+    /// ([`Timeline::weigh`]).
+    copies: (usize, u64),
     /// The id of every stream the checkpoints hold, by the stream's ordinal (its index in
     /// their arrays): a word a stream, where a map from id to ordinal took a bucket
     /// (16 bytes natively, at most 7/8 full, and a control byte). The live streams map
@@ -199,6 +207,7 @@ impl<Y: System> Timeline<Y> {
                 .unwrap_or(1)
                 .max(1),
             checkpoints: Vec::new(),
+            copies: (0, 0),
             ids: Vec::new(),
             states: Segmented::default(),
         };
@@ -209,29 +218,34 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// Appends an entry; `live` is the projection after it (a checkpoint takes the
-    /// streams it wrote since the last one).
+    /// streams it wrote since the last one), of `system`'s streams (whose decider weighs
+    /// their copies).
     ///
     /// Two pushes and a compare (twice a command: its submission, its step); the
     /// snapshot, once every `every` facts or entries, is out of line, so the push's own
     /// frame stays small. Always inlined: as a hint only, LLVM kept it a call of its own,
     /// whose frame and moved entry cost a command 40 instructions more.
     #[inline(always)]
-    pub fn push(&mut self, entry: EntryOf<Y>, live: &mut Projection<Y>) {
+    pub fn push(&mut self, entry: EntryOf<Y>, live: &mut Projection<Y>, system: &Y) {
         self.journal.push(entry);
         self.ends.push(live.position);
         if live.position >= self.due.0 || live.entries >= self.due.1 {
-            self.snapshot_next(live);
+            self.snapshot_next(live, system.decider());
         }
     }
 
     /// Keeps `live` as the next snapshot: a checkpoint at least `checkpoint_every`
-    /// snapshots after the last one, once its interval has [`ENTRIES_PER_COPY`] entries
-    /// for each stream written in it that the last one held, or once waiting longer can
-    /// save no copy ([`waiting_can_save_copies`]), or [`MOST_STRETCHED`] times
-    /// `checkpoint_every` snapshots after it.
+    /// snapshots after the last one, once waiting longer can save no copy
+    /// ([`waiting_can_save_copies`]), or [`MOST_STRETCHED`] times `checkpoint_every`
+    /// snapshots after it, or once its interval has [`ENTRIES_PER_COPY`] entries for
+    /// each stream written in it that the last one held, by weight (`decider`'s
+    /// [`Decider::copy_weight`] of its state, at least 1). The copies are weighed only
+    /// when that decides: a weight is at least their number, so an interval shorter
+    /// than [`ENTRIES_PER_COPY`] entries a copy waits without weighing, and one with no
+    /// copy does not wait.
     #[cold]
     #[inline(never)]
-    fn snapshot_next(&mut self, live: &mut Projection<Y>) {
+    fn snapshot_next(&mut self, live: &mut Projection<Y>, decider: &Y::Decider) {
         let last = self.last_checkpoint();
         let (held, last) = (last.streams.len() as u64, last.snapshot);
         let since = self.snapshots.len() - last;
@@ -239,10 +253,25 @@ impl<Y: System> Timeline<Y> {
         let copies = live.streams.rewritten() as u64;
         let most = self.checkpoint_every * MOST_STRETCHED;
         let checkpoint = since >= self.checkpoint_every
-            && (entries >= ENTRIES_PER_COPY * copies
-                || since >= most
-                || !waiting_can_save_copies(held, copies, since as u64, most as u64));
+            && (since >= most
+                || !waiting_can_save_copies(held, copies, since as u64, most as u64)
+                || copies == 0
+                || entries >= ENTRIES_PER_COPY.saturating_mul(copies)
+                    && entries >= ENTRIES_PER_COPY.saturating_mul(self.weigh(live, decider)));
         self.snapshot(live, checkpoint);
+    }
+
+    /// The weight of the copies of held states that the writes since the last checkpoint
+    /// made ([`Decider::copy_weight`], at least 1 each): each stream written is weighed
+    /// once, at the first call after its write.
+    fn weigh(&mut self, live: &Projection<Y>, decider: &Y::Decider) -> u64 {
+        let (weighed, weight) = &mut self.copies;
+        let (copied, written) = live.streams.rewritten_from(*weighed);
+        *weight += copied
+            .map(|state| decider.copy_weight(state).max(1))
+            .sum::<u64>();
+        *weighed = written;
+        *weight
     }
 
     /// The last checkpoint.
@@ -298,6 +327,7 @@ impl<Y: System> Timeline<Y> {
             }
             let snapshot = self.snapshots.len();
             growth::push(&mut self.checkpoints, Checkpoint { snapshot, streams });
+            self.copies = (0, 0);
         }
         self.snapshots.push(Kept::of(live));
         self.set_due();

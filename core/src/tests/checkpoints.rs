@@ -118,11 +118,12 @@ fn a_write_after_a_checkpoint_leaves_the_live_state_in_place_and_the_checkpoint_
 }
 
 /// Tallies: stream `tally-{n}` for command `n`, whose state lists every number recorded
-/// (a state a copy must allocate for, like an order's items).
+/// (a state a copy must allocate for, like an order's items); `WEIGHED`: its copy
+/// weighs one more for every 8 numbers ([`crate::Decider::copy_weight`]).
 #[derive(Default)]
-struct Tally;
+struct Tally<const WEIGHED: bool = false>;
 
-impl crate::Decider for Tally {
+impl<const WEIGHED: bool> crate::Decider for Tally<WEIGHED> {
     type Command = u32;
     type Event = u32;
     type State = Vec<u32>;
@@ -142,14 +143,28 @@ impl crate::Decider for Tally {
         state.push(*n);
         state
     }
+    fn copy_weight(&self, state: &Vec<u32>) -> u64 {
+        if WEIGHED {
+            1 + state.len() as u64 / 8
+        } else {
+            1
+        }
+    }
 }
 
-type TallySystem =
-    crate::Parts<Tally, crate::view::NoView<u32>, crate::process_manager::NoProcess<u32, u32, ()>>;
+type TallySystem<const WEIGHED: bool = false> = crate::Parts<
+    Tally<WEIGHED>,
+    crate::view::NoView<u32>,
+    crate::process_manager::NoProcess<u32, u32, ()>,
+>;
 
 /// An engine that ran `rounds` rounds of one command to each of `streams` streams, in
 /// order, snapshotting every `every` entries.
-fn tallies(streams: u32, rounds: u32, every: u64) -> Engine<TallySystem> {
+fn tallies<const WEIGHED: bool>(
+    streams: u32,
+    rounds: u32,
+    every: u64,
+) -> Engine<TallySystem<WEIGHED>> {
     let config = EngineConfig {
         snapshot_every: every,
         ..EngineConfig::default()
@@ -171,7 +186,7 @@ fn checkpoints_come_further_apart_when_the_writes_since_copy_many_held_states() 
     // copies the state it holds: 3,000 copies, so the next one waits for 8 × 3,000 =
     // 24,000 entries (the first snapshot past them, 94 × 256 = 24,064 after 16,384), where
     // one every 16,384 entries would have come at 32,768 and made 3,000 copies again.
-    let engine = tallies(3_000, 8, 256);
+    let engine = tallies::<false>(3_000, 8, 256);
     let timeline = engine.timeline();
     assert_eq!(timeline.checkpoint_entries(), [0, 16_384, 40_448]);
     let system = engine.system();
@@ -197,7 +212,7 @@ fn a_checkpoint_comes_at_most_eight_times_16384_entries_after_the_last() {
     // last before the first round's streams are written again) every stream's first write
     // copies, 20,000 copies would ask for 160,000 entries, and the checkpoint comes at
     // 8 × 16,384 = 131,072 entries after it instead.
-    let engine = tallies(20_000, 5, 4_096);
+    let engine = tallies::<false>(20_000, 5, 4_096);
     let timeline = engine.timeline();
     assert_eq!(
         timeline.checkpoint_entries(),
@@ -209,7 +224,7 @@ fn a_checkpoint_comes_at_most_eight_times_16384_entries_after_the_last() {
         let at = timeline.at_entry(system, entries);
         let journal = engine.journal().range(..entries);
         let rebuilt = Engine::from_journal(
-            std::sync::Arc::new(TallySystem::default()),
+            std::sync::Arc::new(TallySystem::<false>::default()),
             *engine.config(),
             journal.iter().cloned(),
         )
@@ -237,7 +252,7 @@ fn checkpoints_stay_16384_entries_apart_when_the_writes_cannot_come_round_before
     // 80,000 held streams would take 160,000 entries to be written once each, beyond the
     // 8 × 16,384 a checkpoint may wait: waiting would save no copy, so the checkpoints
     // stay 16,384 entries apart (where the wait put one at 163,840 + 131,072).
-    let engine = tallies(80_000, 2, 4_096);
+    let engine = tallies::<false>(80_000, 2, 4_096);
     let timeline = engine.timeline();
     let every: Vec<u64> = (0..=311_296).step_by(16_384).collect();
     assert_eq!(timeline.checkpoint_entries(), every);
@@ -246,7 +261,7 @@ fn checkpoints_stay_16384_entries_apart_when_the_writes_cannot_come_round_before
     for entries in [180_223, 180_224, 250_001, head] {
         let at = timeline.at_entry(system, entries);
         let rebuilt = Engine::from_journal(
-            std::sync::Arc::new(TallySystem::default()),
+            std::sync::Arc::new(TallySystem::<false>::default()),
             *engine.config(),
             engine.journal().range(..entries).iter().cloned(),
         )
@@ -257,6 +272,56 @@ fn checkpoints_stay_16384_entries_apart_when_the_writes_cannot_come_round_before
         let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(&id));
         assert_eq!(part.streams.get(&id), rebuilt.state().streams.get(&id));
         if entries == head {
+            let rebuilt = rebuilt.timeline().checkpoint_entries();
+            assert_eq!(rebuilt, timeline.checkpoint_entries());
+        }
+    }
+}
+
+#[test]
+fn checkpoints_come_further_apart_when_the_copies_since_weigh_more() {
+    // 100 streams written round after round, 600 rounds (120,000 entries), a snapshot
+    // every 1024 entries. Each copy weighing one: 100 copies an interval, never 8 × 100
+    // entries short, so a checkpoint every 16,384 entries. Each weighing one more for
+    // every 8 numbers its state lists: the first interval writes new streams only (a
+    // checkpoint at 16,384). After it every stream's first write copies the state it
+    // holds, and the rule weighs them when it first asks, 16 snapshots on (32,768
+    // entries, 16,384 commands: 163 or 164 numbers a stream, 21 each): 2,100, so the next
+    // checkpoint waits for 8 × 2,100 = 16,800 entries, at 17 × 1024 = 17,408 after
+    // 16,384 (33,792). The same way: 250 or 251 numbers at 50,176 entries, 3,200, 25,600
+    // entries (25 snapshots: 59,392); 378 or 379 at 75,776, 4,800, 38,400 (38 snapshots:
+    // 98,304); then 573 or 574 at 114,688, 7,200, 57,600 entries, past the journal.
+    let light = tallies::<false>(100, 600, 1024);
+    let every: Vec<u64> = (0..120_000).step_by(16_384).collect();
+    assert_eq!(light.timeline().checkpoint_entries(), every);
+    let engine = tallies::<true>(100, 600, 1024);
+    let timeline = engine.timeline();
+    assert_eq!(
+        timeline.checkpoint_entries(),
+        [0, 16_384, 33_792, 59_392, 98_304]
+    );
+    let system = engine.system();
+    let (live, head) = (&engine.state().streams, engine.journal().len());
+    for entries in [
+        16_383, 16_385, 33_791, 33_792, 33_793, 98_305, 110_001, head,
+    ] {
+        let at = timeline.at_entry(system, entries);
+        let rebuilt = Engine::from_journal(
+            std::sync::Arc::new(TallySystem::<true>::default()),
+            *engine.config(),
+            engine.journal().range(..entries).iter().cloned(),
+        )
+        .expect("a prefix of the journal folds");
+        assert_eq!(at.streams, rebuilt.state().streams, "after {entries}");
+        assert_eq!(
+            at.streams,
+            light.timeline().at_entry(light.system(), entries).streams
+        );
+        let id = crate::StreamId::from("tally-57");
+        let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(&id));
+        assert_eq!(part.streams.get(&id), rebuilt.state().streams.get(&id));
+        if entries == head {
+            // The journal rebuilt weighs as the engine did: the same checkpoints.
             let rebuilt = rebuilt.timeline().checkpoint_entries();
             assert_eq!(rebuilt, timeline.checkpoint_entries());
         }
