@@ -4,8 +4,10 @@
 //! long after the restore returned (a [`crate::Streams`] that shares a checkpoint's
 //! streams instead of owning a copy of each): a copy of a shelf shares every segment (a
 //! count a segment, not an item), and the shelf it was copied from copies a segment only
-//! to change it while a copy still shares it. Like [`crate::segmented`]'s vector, only
-//! the first segment grows by doubling; every later one is allocated whole.
+//! to change it while a copy still shares it. Like [`crate::segmented`]'s vector, growing
+//! moves at most one segment: the first grows by doubling, every later one is allocated
+//! whole, or (a shelf [`Shelf::in_steps`]) grows by an eighth of a full one, so that at
+//! most that much room is unused.
 
 /// How many items a segment holds (the log of it).
 const SEGMENT_BITS: u32 = 12;
@@ -20,12 +22,16 @@ type Segment<T> = triomphe::Arc<Vec<T>>;
 /// `i / SEGMENT`; every segment but the last is full.
 pub(crate) struct Shelf<T> {
     segments: Vec<Segment<T>>,
+    /// How many items a segment grows by, at most, once it holds as many.
+    step: usize,
 }
 
 impl<T> Default for Shelf<T> {
+    /// An empty shelf whose segments after the first are allocated whole.
     fn default() -> Self {
         Shelf {
             segments: Vec::new(),
+            step: SEGMENT,
         }
     }
 }
@@ -35,6 +41,7 @@ impl<T> Clone for Shelf<T> {
     fn clone(&self) -> Self {
         Shelf {
             segments: self.segments.clone(),
+            step: self.step,
         }
     }
 }
@@ -46,6 +53,16 @@ fn place(index: usize) -> (usize, usize) {
 }
 
 impl<T> Shelf<T> {
+    /// An empty shelf whose segments grow by an eighth of a full one at most (at most
+    /// that much room unused, where a segment allocated whole leaves up to a segment):
+    /// for items pushed in bursts (a checkpoint's new streams' ids).
+    pub(crate) fn in_steps() -> Self {
+        Shelf {
+            segments: Vec::new(),
+            step: SEGMENT / 8,
+        }
+    }
+
     /// The number of items.
     pub(crate) fn len(&self) -> usize {
         self.segments
@@ -110,12 +127,12 @@ fn unshared<T: Clone>(segment: Segment<T>) -> std::vec::IntoIter<T> {
 
 impl<T: Clone> Shelf<T> {
     /// Appends `item` (copying the last segment first if a copy of the shelf shares it).
-    /// Inlined: most pushes are a count read and a `Vec`'s push; a new segment and a copy
-    /// are out of line.
+    /// Inlined: most pushes are a count read and a `Vec`'s push into its room; growing a
+    /// segment, a new one and a copy are out of line.
     #[inline]
     pub(crate) fn push(&mut self, item: T) {
         if let Some(last) = self.segments.last_mut() {
-            if last.len() < SEGMENT {
+            if last.len() < last.capacity() {
                 if let Some(last) = triomphe::Arc::get_mut(last) {
                     last.push(item);
                     return;
@@ -125,18 +142,27 @@ impl<T: Clone> Shelf<T> {
         self.push_out_of_line(item);
     }
 
-    /// [`Shelf::push`] into a segment a copy shares (copied first), or a new one: whole
-    /// after the first, which grows as a `Vec` does.
+    /// [`Shelf::push`] into a full segment (grown by as much as it holds, up to the
+    /// shelf's step and a full segment), one a copy shares (copied first), or a new one.
     #[cold]
     #[inline(never)]
     fn push_out_of_line(&mut self, item: T) {
         match self.segments.last_mut() {
-            Some(last) if last.len() < SEGMENT => triomphe::Arc::make_mut(last).push(item),
+            Some(last) if last.len() < SEGMENT => {
+                let last = triomphe::Arc::make_mut(last);
+                if last.len() == last.capacity() {
+                    let room = last.len().clamp(4, self.step).min(SEGMENT - last.len());
+                    last.reserve_exact(room);
+                }
+                last.push(item);
+            }
             _ => {
-                let mut segment = match self.segments.len() {
-                    0 => Vec::new(),
-                    _ => Vec::with_capacity(SEGMENT),
+                let room = if self.segments.is_empty() {
+                    4
+                } else {
+                    self.step
                 };
+                let mut segment = Vec::with_capacity(room);
                 segment.push(item);
                 self.segments.push(triomphe::Arc::new(segment));
             }
@@ -178,7 +204,7 @@ mod tests {
 
     #[test]
     fn a_copy_keeps_its_items_while_the_shelf_it_shares_with_changes() {
-        let mut items = Shelf::default();
+        let mut items = Shelf::in_steps();
         let count = 2 * SEGMENT + 5;
         for item in 0..count {
             items.push(item);

@@ -169,7 +169,7 @@ impl<Y: System> Timeline<Y> {
                 .unwrap_or(1)
                 .max(1),
             checkpoints: Vec::new(),
-            ids: Shelf::default(),
+            ids: Shelf::in_steps(),
             states: Shelf::default(),
         };
         // Every stream of `initial` is kept, as if written since a checkpoint before it.
