@@ -183,7 +183,9 @@ where
             journal_text(engine.timeline().run(0, entries))
         );
         prop_assert!(fork.timeline().head() >= position);
-        let past = engine.timeline().at_entry(engine.system(), entries);
+        let past = engine
+            .timeline()
+            .at_entry(engine.system(), &engine.state().streams, entries);
         prop_assert_eq!(projection_json(fork.state()), projection_json(&past));
         let travelled = engine.at_position(position);
         prop_assert_eq!(travelled.position, position);

@@ -1,9 +1,14 @@
-//! [`CheckpointStreams`]: which stream states a time-travel checkpoint holds.
+//! [`CheckpointStreams`]: which stream states a time-travel checkpoint holds; and
+//! [`HeldStreams`], one checkpoint's streams as a restored whole state shares them.
+
+use crate::ids::StreamId;
+use crate::shelf::Shelf;
+use crate::streams::SharedState;
 
 /// A chunk as checkpoints share it: `triomphe`'s `Arc`, which keeps no weak count, so
 /// that asking whether a checkpoint's chunk is its own reads a count, where `std`'s
 /// locks it (once a stream a checkpoint takes).
-type Arc<T> = triomphe::Arc<T>;
+pub(crate) type Arc<T> = triomphe::Arc<T>;
 
 /// Ordinals a chunk covers.
 const CHUNK: usize = 64;
@@ -70,6 +75,77 @@ impl CheckpointStreams {
             self.chunks.push(Arc::new([NOT_KEPT; CHUNK]));
         }
         Arc::make_mut(&mut self.chunks[ordinal / CHUNK])[ordinal % CHUNK] = index;
+    }
+}
+
+/// The streams one checkpoint holds, with their ids and states, shared: what a whole
+/// state restored from it reads for every stream the entries since did not write
+/// ([`crate::Streams`]), at the cost of a few counts (the checkpoint's array, and a count
+/// a segment of the timeline's ids and states), not of a copy of every stream.
+pub(crate) struct HeldStreams<S> {
+    /// The index of each stream's state in `states`, by ordinal.
+    streams: Arc<CheckpointStreams>,
+    /// Every stream's id, by ordinal (the timeline's, of the streams of every checkpoint
+    /// so far).
+    ids: Shelf<StreamId>,
+    /// The stream states the timeline kept.
+    states: Shelf<SharedState<S>>,
+}
+
+impl<S> Clone for HeldStreams<S> {
+    fn clone(&self) -> Self {
+        HeldStreams {
+            streams: Arc::clone(&self.streams),
+            ids: self.ids.clone(),
+            states: self.states.clone(),
+        }
+    }
+}
+
+impl<S> HeldStreams<S> {
+    /// The streams `streams` says a checkpoint holds, their ids in `ids` and states in
+    /// `states` (copies that share them).
+    pub(crate) fn new(
+        streams: Arc<CheckpointStreams>,
+        ids: Shelf<StreamId>,
+        states: Shelf<SharedState<S>>,
+    ) -> Self {
+        HeldStreams {
+            streams,
+            ids,
+            states,
+        }
+    }
+
+    /// One more than the highest ordinal held: a checkpoint holds every stream that had
+    /// a fact before it, so every ordinal below it.
+    pub(crate) fn len(&self) -> usize {
+        self.streams.len()
+    }
+
+    /// The id of the stream with `ordinal`, if the checkpoint holds it.
+    #[inline]
+    pub(crate) fn id(&self, ordinal: usize) -> Option<&StreamId> {
+        if ordinal >= self.len() {
+            return None;
+        }
+        self.ids.get(ordinal)
+    }
+
+    /// The state of the stream with `ordinal`, if the checkpoint holds it.
+    #[inline]
+    pub(crate) fn state(&self, ordinal: usize) -> Option<&SharedState<S>> {
+        self.states.get(self.streams.get(ordinal)?)
+    }
+
+    /// Every stream held, in the order of their ordinals: its ordinal, id and state, the
+    /// checkpoint's array walked a chunk at a time.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &StreamId, &SharedState<S>)> {
+        self.streams.iter().filter_map(|(ordinal, index)| {
+            let id = self.ids.get(ordinal)?;
+            let ordinal = u32::try_from(ordinal).ok()?;
+            Some((ordinal, id, self.states.get(index)?))
+        })
     }
 }
 

@@ -274,7 +274,8 @@ impl<Y: System, S: EventStore<Y::Command, Y::Event, Y::Rejection>> Engine<Y, S> 
 
     /// The state after the fact at global `position - 1` and its reactions.
     pub fn at_position(&self, position: u64) -> Projection<Y> {
-        self.timeline.at_position(&*self.system, position)
+        self.timeline
+            .at_position(&*self.system, &self.live.streams, position)
     }
 
     /// The causal trace of the flow started by user command `correlation_id`.

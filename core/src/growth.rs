@@ -30,16 +30,6 @@ pub(crate) fn push_from<T>(items: &mut Vec<T>, item: T, from: usize) {
     items.push(item);
 }
 
-/// Extends `items` to `len` items (not fewer than it holds), the new ones `value`,
-/// growing as [`push`] does: by an eighth of what a long vector holds, at least.
-pub(crate) fn extend_to<T: Clone>(items: &mut Vec<T>, len: usize, value: T) {
-    if len > items.capacity() {
-        let more = room(items.len(), DOUBLING_BELOW).max(len - items.len());
-        items.reserve_exact(more);
-    }
-    items.resize(len.max(items.len()), value);
-}
-
 /// Makes room in a full vector: an eighth more in one of `from` items or more, as much
 /// again in a shorter one (rare: kept out of the pushes' path).
 #[cold]
@@ -89,27 +79,5 @@ mod tests {
             assert!(items.capacity() <= most, "{len}: {}", items.capacity());
         }
         assert!(items.iter().enumerate().all(|(i, &item)| i as u32 == item));
-    }
-
-    #[test]
-    fn a_vector_extended_to_a_length_grows_as_one_pushed_to_it() {
-        use std::num::NonZeroUsize;
-        let mut items: Vec<Option<NonZeroUsize>> = Vec::new();
-        let large = super::DOUBLING_BELOW * 3;
-        for len in (1..large).step_by(1000) {
-            super::extend_to(&mut items, len, None);
-            items[len - 1] = NonZeroUsize::new(len);
-            assert_eq!(items.len(), len);
-            assert!(items.capacity() <= (len * 2).max(8));
-            // Past the doubling a short vector's last growth left room for.
-            if len > super::DOUBLING_BELOW * 2 {
-                assert!(items.capacity() <= len + len / 8 + 1000);
-            }
-        }
-        let len = items.len();
-        super::extend_to(&mut items, 10, None);
-        assert_eq!(items.len(), len, "never shortened");
-        let set: Vec<usize> = items.iter().flatten().map(|n| n.get()).collect();
-        assert_eq!(set, (1..large).step_by(1000).collect::<Vec<_>>());
     }
 }

@@ -29,6 +29,7 @@ mod remains;
 pub mod saga;
 pub mod scenario;
 mod segmented;
+mod shelf;
 pub mod spec;
 pub mod store;
 pub mod streams;

@@ -77,18 +77,6 @@ impl<T> Segmented<T> {
         }
     }
 
-    /// Item `index`, if there is one, to change.
-    #[inline]
-    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
-        let (segment, at) = Self::place(index);
-        let last = self.full.len();
-        match self.full.get_mut(segment) {
-            Some(full) => full.get_mut(at),
-            None if segment == last => self.last.get_mut(at),
-            None => None,
-        }
-    }
-
     /// Items `from..to`, which lie in one segment (`from <= to <= len`, and `to - 1` in
     /// `from`'s segment when `from < to`): a slice of it.
     #[inline]
@@ -426,10 +414,7 @@ mod tests {
             std::ptr::from_ref(items.get(SEGMENT).unwrap()),
             first_of_second
         );
-        *items.get_mut(2 * SEGMENT + 1).unwrap() = 7;
-        assert!(
-            (0..=count).all(|i| items.get(i) == Some(if i == 2 * SEGMENT + 1 { &7 } else { &i }))
-        );
+        assert!((0..=count).all(|i| items.get(i) == Some(&i)));
         for len in [2 * SEGMENT + 1, 2 * SEGMENT, SEGMENT - 1, 0] {
             items.truncate(len);
             assert_eq!((items.len(), items.get(len)), (len, None));

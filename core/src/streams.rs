@@ -13,11 +13,22 @@
 //! only each stream's ordinal (4 bytes a bucket, at most 7/8 full, where a bucket of the
 //! id and the state took 24), found by the hash each id keeps in its allocation: when the
 //! table grows, it reads no stream's text again.
+//!
+//! A whole state restored from a checkpoint ([`crate::time_travel::Timeline::at_position`])
+//! owns no copy of every stream: it shares the checkpoint's streams (`HeldStreams`) and
+//! the live map's table of ordinals (valid for any prefix of the streams: a restore's
+//! ordinals are the live map's, and a lookup compares the id at the ordinal it finds), and
+//! keeps in a table of its own only the streams written since the checkpoint. Making and
+//! dropping it costs what changed, not the number of streams.
 
+mod restored;
+
+use crate::checkpoint::HeldStreams;
 use crate::decider::Decider;
 use crate::growth;
 use crate::ids::{FastHash, StreamId};
 use crate::projection::StreamState;
+use restored::Restored;
 use std::fmt;
 use std::hash::BuildHasher;
 
@@ -32,8 +43,11 @@ pub(crate) type SharedState<S> = triomphe::Arc<StreamState<S>>;
 /// never the states next to it, and only when the checkpoint still holds it.
 pub struct Streams<S> {
     /// Each stream's ordinal (its place in `streams`), by its id's
-    /// [`StreamId::fast_hash`].
-    ordinals: hashbrown::HashTable<u32>,
+    /// [`StreamId::fast_hash`]: shared with the whole states restored while it holds no
+    /// more streams (a stream put in copies it if one still shares it). It may hold
+    /// ordinals beyond the map's streams, or whose stream is another: a lookup compares
+    /// the id at an ordinal it finds, so such an entry is passed over.
+    ordinals: triomphe::Arc<hashbrown::HashTable<u32>>,
     /// Every stream's id (the stream's first, shared by its facts) and state, by ordinal:
     /// grown by an eighth once it holds [`GROWN_BY_AN_EIGHTH_FROM`], so at most an eighth
     /// of it is unused (doubling left up to half).
@@ -47,6 +61,10 @@ pub struct Streams<S> {
     /// How many streams there were at the last [`Streams::take_written`]: the streams in
     /// `written` beyond the ones created since were there before it.
     taken: u32,
+    /// A whole state restored from a checkpoint: the streams are these (and `streams`,
+    /// `marked` and `written` are empty), looked up through `ordinals`, the live map's.
+    /// A map made owned ([`Streams::owned`]) before a write of the live engine's kind.
+    restored: Option<Box<Restored<S>>>,
 }
 
 /// How many streams [`Streams`] holds before its vector of streams grows by an eighth
@@ -65,11 +83,9 @@ pub(crate) struct Stream<S> {
 /// The streams of a [`Streams`] being freed ([`Streams::into_drain`]).
 pub(crate) type StreamsDrain<S> = std::vec::IntoIter<Stream<S>>;
 
-/// A stream written since the last checkpoint: its id, ordinal and state, as
+/// A stream written since the last checkpoint: its ordinal and state, as
 /// [`Streams::take_written`] hands them to the timeline.
 pub(crate) struct Written<'a, S> {
-    /// The stream.
-    pub id: &'a StreamId,
     /// The stream's ordinal: how many streams had a fact before it.
     pub ordinal: u32,
     /// Its state now.
@@ -79,25 +95,27 @@ pub(crate) struct Written<'a, S> {
 impl<S> Default for Streams<S> {
     fn default() -> Self {
         Streams {
-            ordinals: hashbrown::HashTable::new(),
+            ordinals: triomphe::Arc::new(hashbrown::HashTable::new()),
             streams: Vec::new(),
             marked: Vec::new(),
             written: Vec::new(),
             taken: 0,
+            restored: None,
         }
     }
 }
 
 impl<S: Clone> Clone for Streams<S> {
     /// A copy of every stream (the states themselves are shared): in time linear in the
-    /// number of streams.
+    /// number of streams (of those written since its checkpoint for a restored map).
     fn clone(&self) -> Self {
         Streams {
-            ordinals: self.ordinals.clone(),
+            ordinals: triomphe::Arc::clone(&self.ordinals),
             streams: self.streams.clone(),
             marked: self.marked.clone(),
             written: self.written.clone(),
             taken: self.taken,
+            restored: self.restored.clone(),
         }
     }
 }
@@ -128,39 +146,55 @@ impl<S> Streams<S> {
     /// An empty map with room for `streams` streams.
     pub(crate) fn with_capacity(streams: usize) -> Self {
         Streams {
-            ordinals: hashbrown::HashTable::with_capacity(streams),
+            ordinals: triomphe::Arc::new(hashbrown::HashTable::with_capacity(streams)),
             streams: Vec::with_capacity(streams),
             ..Streams::default()
         }
     }
 
-    /// The map of `streams`, each given with its state (shared, as a checkpoint holds
-    /// it) in the order of their first facts, none twice: a restore's whole map, built
-    /// in one pass, the table sized once and each ordinal put in by the hash its id
-    /// keeps, without comparing an id (where [`Streams::insert_shared`] probes for an
-    /// equal one), with room for `capacity` streams. As if all were written before the
-    /// last [`Streams::take_written`].
-    pub(crate) fn from_distinct(
-        capacity: usize,
-        streams: impl Iterator<Item = (StreamId, SharedState<S>)>,
-    ) -> Self {
-        let mut map = Streams::with_capacity(capacity);
-        for (id, state) in streams {
-            let ordinal = u32::try_from(map.streams.len()).unwrap_or(u32::MAX);
-            let known = &map.streams;
-            map.ordinals.insert_unique(id.fast_hash(), ordinal, |&o| {
-                known.get(o as usize).map_or(0, |s| s.id.fast_hash())
-            });
-            map.streams.push(Stream { id, state });
+    /// The whole map at a checkpoint that holds `held`, sharing them, and the table of
+    /// ordinals of `live`, the live map of the same journal (which holds every stream
+    /// the checkpoint holds, by the same ordinal): a restore's map, made and dropped
+    /// without a walk of the streams. As if all were written before the last
+    /// [`Streams::take_written`].
+    pub(crate) fn restored(live: &Streams<S>, held: HeldStreams<S>) -> Self {
+        Streams {
+            ordinals: triomphe::Arc::clone(&live.ordinals),
+            streams: Vec::new(),
+            marked: Vec::new(),
+            written: Vec::new(),
+            taken: 0,
+            restored: Some(Box::new(Restored::new(held))),
         }
-        map.marked = vec![0; map.streams.len().div_ceil(64)];
-        debug_assert!(
-            (0..)
-                .zip(&map.streams)
-                .all(|(n, s)| map.ordinal(&s.id) == Some(n)),
-            "each stream given once"
-        );
-        map
+    }
+
+    /// Makes a restored map owned ([`Streams::own_every_stream`]), for a write of the
+    /// live engine's kind ([`Streams::entry`], [`Streams::take_written`]), which a
+    /// restored map never meets in the engine.
+    #[inline]
+    fn make_owned(&mut self) {
+        if self.restored.is_some() {
+            self.own_every_stream();
+        }
+    }
+
+    /// A restored map made owned: each stream put in by ordinal (its id and state
+    /// shared), in time linear in the number of streams; the table of ordinals kept.
+    #[cold]
+    #[inline(never)]
+    fn own_every_stream(&mut self) {
+        let Some(restored) = self.restored.take() else {
+            return;
+        };
+        self.streams = restored
+            .iter()
+            .map(|(id, state)| Stream {
+                id: id.clone(),
+                state: SharedState::clone(state),
+            })
+            .collect();
+        self.marked = vec![0; self.streams.len().div_ceil(64)];
+        self.taken = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
     }
 
     /// The stream with `ordinal`, if there is one.
@@ -169,7 +203,8 @@ impl<S> Streams<S> {
         self.streams.get(ordinal as usize)
     }
 
-    /// The ordinal of the stream with `hash` that `is` tells apart.
+    /// The ordinal of the stream with `hash` that `is` tells apart, in an owned map
+    /// ([`Streams::ordinal`] looks a restored one up too).
     #[inline]
     fn find_ordinal(&self, hash: u64, mut is: impl FnMut(&StreamId) -> bool) -> Option<u32> {
         let streams = &self.streams;
@@ -183,13 +218,20 @@ impl<S> Streams<S> {
     /// (In a map restored for a few streams, their place in it.)
     #[inline]
     pub(crate) fn ordinal(&self, stream: &StreamId) -> Option<u32> {
-        self.find_ordinal(stream.fast_hash(), |known| known == stream)
+        let is = |known: &StreamId| known == stream;
+        if let Some(restored) = &self.restored {
+            return restored.find_ordinal(&self.ordinals, stream.fast_hash(), is);
+        }
+        self.find_ordinal(stream.fast_hash(), is)
     }
 
     /// The state and version of `stream`, if it has a fact.
     #[inline]
     pub fn get(&self, stream: &StreamId) -> Option<&StreamState<S>> {
         let ordinal = self.ordinal(stream)?;
+        if let Some(restored) = &self.restored {
+            return restored.state(ordinal).map(|s| &**s);
+        }
         self.at(ordinal).map(|s| &*s.state)
     }
 
@@ -200,7 +242,10 @@ impl<S> Streams<S> {
 
     /// The number of streams.
     pub fn len(&self) -> usize {
-        self.streams.len()
+        match &self.restored {
+            Some(restored) => restored.len(),
+            None => self.streams.len(),
+        }
     }
 
     /// Whether no stream has a fact.
@@ -210,28 +255,44 @@ impl<S> Streams<S> {
 
     /// Every stream's id, in the order of their first facts.
     pub fn keys(&self) -> impl Iterator<Item = &StreamId> {
-        self.streams.iter().map(|s| &s.id)
+        self.iter().map(|(id, _)| id)
     }
 
     /// Every stream's state, in the order of their first facts.
     pub fn values(&self) -> impl Iterator<Item = &StreamState<S>> {
-        self.streams.iter().map(|s| &*s.state)
+        self.iter().map(|(_, state)| state)
     }
 
     /// Every stream with its state, in the order of their first facts.
     pub fn iter(&self) -> impl Iterator<Item = (&StreamId, &StreamState<S>)> {
-        self.streams.iter().map(|s| (&s.id, &*s.state))
+        let (owned, restored) = match &self.restored {
+            Some(restored) => (None, Some(restored.iter())),
+            None => (Some(self.streams.iter().map(|s| (&s.id, &s.state))), None),
+        };
+        let streams = owned.into_iter().flatten();
+        streams
+            .chain(restored.into_iter().flatten())
+            .map(|(id, state)| (id, &**state))
+    }
+
+    /// The ids of the streams from ordinal `from` on, in the order of their ordinals (a
+    /// restored map made owned first).
+    pub(crate) fn ids_from(&mut self, from: usize) -> impl Iterator<Item = &StreamId> {
+        self.make_owned();
+        let streams = self.streams.get(from..).unwrap_or_default();
+        streams.iter().map(|s| &s.id)
     }
 
     /// Puts `stream` in with `state` shared (a state restored from a checkpoint), as
     /// written before the last [`Streams::take_written`]: after the streams already in
     /// (its ordinal the next one), or, if it is in already, as its new state.
     pub(crate) fn insert_shared(&mut self, stream: StreamId, state: SharedState<S>) {
+        self.make_owned();
         let hash = stream.fast_hash();
         let ordinal = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
         let streams = &mut self.streams;
         let at = |ordinal: &u32| streams.get(*ordinal as usize).map(|s| &s.id);
-        match self.ordinals.entry(
+        match own_table(&mut self.ordinals).entry(
             hash,
             |known| at(known) == Some(&stream),
             |known| at(known).map_or(0, StreamId::fast_hash),
@@ -257,7 +318,10 @@ impl<S> Streams<S> {
     /// How many of the streams written since the last [`Streams::take_written`] had a
     /// fact before it: each one's first write since copied the state a checkpoint holds.
     pub(crate) fn rewritten(&self) -> usize {
-        let created = self.len().saturating_sub(self.taken as usize);
+        if self.restored.is_some() {
+            return 0;
+        }
+        let created = self.streams.len().saturating_sub(self.taken as usize);
         self.written.len().saturating_sub(created)
     }
 
@@ -276,7 +340,8 @@ impl<S> Streams<S> {
 
     /// Counts every stream as written since the last [`Streams::take_written`].
     pub(crate) fn mark_all_written(&mut self) {
-        let len = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        self.make_owned();
+        let len = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
         self.taken = 0;
         self.written.clear();
         self.marked.fill(0);
@@ -288,13 +353,13 @@ impl<S> Streams<S> {
     /// The streams written since the last call, each once with its ordinal and state; the
     /// list starts again empty.
     pub(crate) fn take_written(&mut self) -> impl Iterator<Item = Written<'_, S>> {
-        self.taken = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        self.make_owned();
+        self.taken = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
         self.marked.fill(0);
         let streams = &self.streams;
         self.written.drain(..).filter_map(move |ordinal| {
             let stream = streams.get(ordinal as usize)?;
             Some(Written {
-                id: &stream.id,
                 ordinal,
                 state: &stream.state,
             })
@@ -303,9 +368,31 @@ impl<S> Streams<S> {
 
     /// The streams, to be freed a few at a time, in one pass (the table of ordinals freed
     /// now, in one go).
-    pub(crate) fn into_drain(self) -> StreamsDrain<S> {
+    pub(crate) fn into_drain(mut self) -> StreamsDrain<S> {
+        self.make_owned();
         self.streams.into_iter()
     }
+}
+
+/// The live map's table of ordinals to put a stream in: its own, copied first if a
+/// restored map still shares it.
+#[inline]
+fn own_table(
+    ordinals: &mut triomphe::Arc<hashbrown::HashTable<u32>>,
+) -> &mut hashbrown::HashTable<u32> {
+    if !ordinals.is_unique() {
+        unshare_table(ordinals);
+    }
+    triomphe::Arc::make_mut(ordinals)
+}
+
+/// A copy of a table of ordinals a restored map shares, out of line: linear in the
+/// number of streams, once after a restore whose state is kept while the live map puts a
+/// stream in.
+#[cold]
+#[inline(never)]
+fn unshare_table(ordinals: &mut triomphe::Arc<hashbrown::HashTable<u32>>) {
+    *ordinals = triomphe::Arc::new(hashbrown::HashTable::clone(ordinals));
 }
 
 /// Notes the stream of `ordinal` as written since the last [`Streams::take_written`], once.
@@ -326,6 +413,7 @@ impl<S: Clone> Streams<S> {
     /// fact yet, its hash, to [`Streams::create`] it with. Found by its text, so that a
     /// caller needs no [`StreamId`] of its own to look a stream up.
     pub(crate) fn entry(&mut self, stream: &str) -> Result<StreamEntry<'_, S>, Absent> {
+        self.make_owned();
         // The hash of the text is its id's ([`StreamId`] hashes as its text).
         self.find(FastHash.hash_one(stream), |known| known.is(stream))
     }
@@ -378,14 +466,15 @@ impl<S: Clone> Streams<S> {
             state: decider.initial_state(),
         });
         fold_into(&mut state, decider, events);
-        let ordinal = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        debug_assert!(self.restored.is_none(), "an owned map's absent stream");
+        let ordinal = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
         let hash = absent.hash;
         // `absent` says the map holds no such stream: its ordinal is put in without a
         // search, by its hash, so that the table's growth never reads a text.
         debug_assert!(self.ordinal(stream).is_none(), "a stream found absent");
         stream.keep_hash(hash);
         let streams = &self.streams;
-        self.ordinals.insert_unique(hash, ordinal, |&known| {
+        own_table(&mut self.ordinals).insert_unique(hash, ordinal, |&known| {
             streams.get(known as usize).map_or(0, |s| s.id.fast_hash())
         });
         let stream = Stream {
@@ -409,6 +498,16 @@ impl<S: Clone> Streams<S> {
         version: u64,
         checked: bool,
     ) -> Result<(), u64> {
+        if let Some(restored) = &mut self.restored {
+            return restored.fold_event(
+                &mut self.ordinals,
+                decider,
+                stream,
+                event,
+                version,
+                checked,
+            );
+        }
         match self.entry_of(stream) {
             Ok(mut entry) => {
                 let current = entry.state().version;
@@ -531,13 +630,11 @@ mod tests {
         }
         let taken: Vec<_> = streams
             .take_written()
-            .map(|w| (w.id.clone(), w.ordinal, Arc::clone(w.state)))
+            .map(|w| (w.ordinal, Arc::clone(w.state)))
             .collect();
-        let ids: Vec<_> = taken
-            .iter()
-            .map(|(id, ordinal, _)| (id, *ordinal))
-            .collect();
-        assert_eq!(ids, [(&a, 0), (&b, 1)]);
+        let ordinals: Vec<u32> = taken.iter().map(|(ordinal, _)| *ordinal).collect();
+        assert_eq!(ordinals, [0, 1]);
+        assert!(streams.ids_from(1).eq([&b]), "by ordinal");
         assert_eq!(streams.take_written().count(), 0, "nothing written since");
         // A write after the take leaves the taken (shared) state as it was.
         assert_eq!(
@@ -548,10 +645,10 @@ mod tests {
             streams.fold_event(&Counter, &a, &added(1, 5), 3, true),
             Ok(())
         );
-        assert_eq!((taken[0].2.version, taken[0].2.state), (2, 10));
+        assert_eq!((taken[0].1.version, taken[0].1.state), (2, 10));
         assert_eq!((streams[&a].version, streams[&a].state), (3, 15));
-        let again: Vec<_> = streams.take_written().map(|w| w.id.clone()).collect();
-        assert_eq!(again, [a]);
+        let again: Vec<u32> = streams.take_written().map(|w| w.ordinal).collect();
+        assert_eq!(again, [0]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Time travel: the journal with snapshots, and the state at any position.
 
-use crate::checkpoint::CheckpointStreams;
+use crate::checkpoint::{self, CheckpointStreams, HeldStreams};
 use crate::decider::Decider;
 use crate::ends::Ends;
 use crate::engine::{EntryOf, FactOf};
@@ -10,6 +10,7 @@ use crate::ids::{SeededIds, StreamId};
 use crate::journal::{At, Placed, Run};
 use crate::projection::{Projection, StreamState, StreamsOf};
 use crate::segmented::{Segmented, Span};
+use crate::shelf::{Shelf, ShelfDrain};
 use crate::streams::{SharedState, Streams};
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use std::sync::Arc;
@@ -88,12 +89,14 @@ pub struct Timeline<Y: System> {
     /// their arrays): a word a stream, where a map from id to ordinal took a bucket
     /// (16 bytes natively, at most 7/8 full, and a control byte). The live streams map
     /// knows each stream's ordinal ([`Streams::ordinal`]), so a reader of a few streams
-    /// finds theirs there.
-    ids: Vec<Option<StreamId>>,
+    /// finds theirs there. On a shelf, which a restored whole state shares
+    /// ([`HeldStreams`]).
+    ids: Shelf<StreamId>,
     /// The stream states the checkpoints hold, in the order they were kept: in segments,
     /// so that growing copies none of them (a doubling `Vec` copied them all, at every
-    /// doubling, into memory the command path did not read).
-    states: Segmented<SharedState<StreamStateOf<Y>>>,
+    /// doubling, into memory the command path did not read), which a restored whole
+    /// state shares.
+    states: Shelf<SharedState<StreamStateOf<Y>>>,
 }
 
 /// Folds the events of `entries` (one segment of a journal's) into `streams`: those of
@@ -105,13 +108,13 @@ fn fold_streams<Y: System>(
     system: &Y,
     streams: &mut StreamsOf<Y>,
     entries: &[EntryOf<Y>],
-    only: Option<Only<'_, Y>>,
+    only: Option<&[StreamId]>,
 ) {
     for entry in entries {
         let Some(stream) = entry.stream_id() else {
             continue;
         };
-        if only.is_some_and(|(ids, _)| ids.binary_search(stream).is_err()) {
+        if only.is_some_and(|ids| ids.binary_search(stream).is_err()) {
             continue;
         }
         // `for_each`, not a `for` loop: the events are a chain (the first, then the rest),
@@ -124,13 +127,9 @@ fn fold_streams<Y: System>(
     }
 }
 
-/// The streams a reader of a few keeps (sorted, or as given), and the live streams map
-/// that knows their ordinals.
-type Only<'a, Y> = (&'a [StreamId], &'a StreamsOf<Y>);
-
 /// The ids of the streams a timeline's checkpoints hold, being freed
 /// ([`Timeline::take_stream_ids`]).
-pub(crate) type OrdinalsDrain = std::vec::IntoIter<Option<StreamId>>;
+pub(crate) type OrdinalsDrain = ShelfDrain<StreamId>;
 
 /// A kept state: a projection without its streams (nor their empty map, nor the streams a
 /// reader keeps, which a restore sets), as small as what it holds: the snapshots between
@@ -189,8 +188,9 @@ impl<Y: System> Kept<Y> {
 struct Checkpoint {
     /// Its index in [`Timeline::snapshots`].
     snapshot: usize,
-    /// The index in [`Timeline::states`] of each stream's state, by the stream's ordinal.
-    streams: CheckpointStreams,
+    /// The index in [`Timeline::states`] of each stream's state, by the stream's ordinal
+    /// (shared with the whole states restored from it).
+    streams: checkpoint::Arc<CheckpointStreams>,
 }
 
 impl<Y: System> Timeline<Y> {
@@ -208,8 +208,8 @@ impl<Y: System> Timeline<Y> {
                 .max(1),
             checkpoints: Vec::new(),
             copies: (0, 0),
-            ids: Vec::new(),
-            states: Segmented::default(),
+            ids: Shelf::in_steps(),
+            states: Shelf::default(),
         };
         // Every stream of `initial` is kept, as if written since a checkpoint before it.
         initial.streams.mark_all_written();
@@ -310,22 +310,22 @@ impl<Y: System> Timeline<Y> {
             let mut streams = self
                 .checkpoints
                 .last()
-                .map(|last| last.streams.clone())
+                .map(|last| CheckpointStreams::clone(&last.streams))
                 .unwrap_or_default();
-            // Every stream written has an ordinal below the live map's length: room for
-            // the ids of the streams first written since the last checkpoint.
-            growth::extend_to(&mut self.ids, live.streams.len(), None);
-            for written in live.streams.take_written() {
-                let kept = u32::try_from(self.states.len()).unwrap_or(u32::MAX);
+            // The streams created since the last checkpoint, each written since: their ids
+            // after the others', in the order of their ordinals.
+            for id in live.streams.ids_from(self.ids.len()) {
+                self.ids.push(id.clone());
+            }
+            // The index of each state kept, counted here, not read from the shelf.
+            let written = live.streams.take_written();
+            for (kept, written) in (self.states.len()..).zip(written) {
+                let kept = u32::try_from(kept).unwrap_or(u32::MAX);
                 self.states.push(SharedState::clone(written.state));
-                let ordinal = written.ordinal as usize;
-                let id = &mut self.ids[ordinal];
-                if id.is_none() {
-                    *id = Some(written.id.clone());
-                }
-                streams.set(ordinal, kept);
+                streams.set(written.ordinal as usize, kept);
             }
             let snapshot = self.snapshots.len();
+            let streams = checkpoint::Arc::new(streams);
             growth::push(&mut self.checkpoints, Checkpoint { snapshot, streams });
             self.copies = (0, 0);
         }
@@ -342,38 +342,45 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// The projection of snapshot `index`, its streams those of the checkpoint before it
-    /// with the events recorded since folded in: all of them, or only those of the
+    /// with the events recorded since folded in: all of them (sharing the checkpoint's,
+    /// found through the table of `live`, the engine's live map), or only those of the
     /// streams in `only` (sorted) when given (a million streams after a Repeat of a
     /// million facts, where the reader wants one).
-    fn restore(&self, system: &Y, index: usize, only: Option<Only<'_, Y>>) -> Projection<Y> {
+    fn restore(
+        &self,
+        system: &Y,
+        index: usize,
+        live: &StreamsOf<Y>,
+        only: Option<&[StreamId]>,
+    ) -> Projection<Y> {
         let checkpoint = self.checkpoint_of(index);
-        let mut state = self.snapshots[index].with_streams(Streams::default(), self.seeded);
+        let kept = &self.snapshots[index];
         let base = &self.snapshots[checkpoint.snapshot];
-        let mut streams = self.checkpoint_streams(&checkpoint.streams, only);
+        let mut streams = self.checkpoint_streams(&checkpoint.streams, live, only);
         let since = self
             .journal()
-            .range(base.entries as usize..state.entries as usize);
+            .range(base.entries as usize..kept.entries as usize);
         for entries in since.slices() {
             fold_streams(system, &mut streams, entries, only);
         }
-        state.streams = streams;
-        state
+        kept.with_streams(streams, self.seeded)
     }
 
-    /// The streams a checkpoint holds (`kept`): all of them, or those in `only`.
+    /// The streams a checkpoint holds (`kept`): all of them (shared, with the table of
+    /// `live`), or those in `only` (their ordinals found in `live`).
     fn checkpoint_streams(
         &self,
-        kept: &CheckpointStreams,
-        only: Option<Only<'_, Y>>,
+        kept: &checkpoint::Arc<CheckpointStreams>,
+        live: &StreamsOf<Y>,
+        only: Option<&[StreamId]>,
     ) -> StreamsOf<Y> {
-        let Some((ids, live)) = only else {
-            // Every stream held, in the order of their ordinals (the order of their first
-            // facts, as the live map has them): each once.
-            let held = kept.iter().filter_map(|(ordinal, index)| {
-                let id = self.ids.get(ordinal)?.as_ref()?;
-                Some((id.clone(), SharedState::clone(self.states.get(index)?)))
-            });
-            return Streams::from_distinct(kept.len(), held);
+        let Some(ids) = only else {
+            let held = HeldStreams::new(
+                checkpoint::Arc::clone(kept),
+                self.ids.clone(),
+                self.states.clone(),
+            );
+            return Streams::restored(live, held);
         };
         let mut streams = Streams::with_capacity(ids.len());
         for (id, ordinal) in ids.iter().filter_map(|id| Some((id, live.ordinal(id)?))) {
@@ -425,7 +432,7 @@ impl<Y: System> Timeline<Y> {
     /// The ids of the streams the checkpoints hold, taken out to be freed a few at a
     /// time ([`crate::Remains`]; the timeline answers no more reads of past states).
     pub(crate) fn take_stream_ids(&mut self) -> OrdinalsDrain {
-        std::mem::take(&mut self.ids).into_iter()
+        std::mem::take(&mut self.ids).into_drain()
     }
 
     /// How many stream states and stream ids the checkpoints hold.
@@ -508,16 +515,20 @@ impl<Y: System> Timeline<Y> {
             .unwrap_or_else(|| if entries == 0 { 0 } else { self.head() })
     }
 
-    /// The state after the first `entries` journal entries.
-    pub fn at_entry(&self, system: &Y, entries: usize) -> Projection<Y> {
-        self.fold_to(system, entries, None)
+    /// The state after the first `entries` journal entries. `live` is the engine's live
+    /// streams map ([`crate::Engine::state`]): the state's streams map shares its table
+    /// of ordinals and the checkpoint's streams, and owns only the streams written since
+    /// the checkpoint, so making and dropping it costs what changed since, not the
+    /// number of streams.
+    pub fn at_entry(&self, system: &Y, live: &StreamsOf<Y>, entries: usize) -> Projection<Y> {
+        self.fold_to(system, live, entries, None)
     }
 
     /// The state right after the fact at `position - 1` was recorded and its reactions
-    /// queued (the initial state for 0; the latest fact's state past the head).
-    pub fn at_position(&self, system: &Y, position: u64) -> Projection<Y> {
-        let position = position.min(self.head());
-        self.position_state(system, position, None)
+    /// queued (the initial state for 0; the latest fact's state past the head); `live`
+    /// as for [`Timeline::at_entry`].
+    pub fn at_position(&self, system: &Y, live: &StreamsOf<Y>, position: u64) -> Projection<Y> {
+        self.position_state(system, live, position, None)
     }
 
     /// The state after the first `entries` journal entries as [`Timeline::at_entry`] makes
@@ -537,7 +548,7 @@ impl<Y: System> Timeline<Y> {
         entries: usize,
         streams: &[StreamId],
     ) -> Projection<Y> {
-        self.fold_to(system, entries, Some((streams, live)))
+        self.fold_to(system, live, entries, Some(streams))
     }
 
     /// The state right after the fact at `position - 1` was recorded, as
@@ -550,21 +561,22 @@ impl<Y: System> Timeline<Y> {
         position: u64,
         streams: &[StreamId],
     ) -> Projection<Y> {
-        self.position_state(system, position, Some((streams, live)))
+        self.position_state(system, live, position, Some(streams))
     }
 
     fn position_state(
         &self,
         system: &Y,
+        live: &StreamsOf<Y>,
         position: u64,
-        streams: Option<Only<'_, Y>>,
+        streams: Option<&[StreamId]>,
     ) -> Projection<Y> {
         let position = position.min(self.head());
         if position == 0 {
-            return self.restore(system, 0, None);
+            return self.restore(system, 0, live, None);
         }
         let index = self.ends.count_below(|end| end < position);
-        let mut state = self.fold_to(system, index, streams);
+        let mut state = self.fold_to(system, live, index, streams);
         state
             .apply_until(system, &self.journal[index], position)
             .expect("the engine's own journal folds");
@@ -574,20 +586,25 @@ impl<Y: System> Timeline<Y> {
     /// The state after the first `entries` entries: the snapshot before them, restored
     /// whole or (with `only`) keeping only those streams ([`Timeline::at_entry_for`]),
     /// then the entries after it folded.
-    fn fold_to(&self, system: &Y, entries: usize, only: Option<Only<'_, Y>>) -> Projection<Y> {
+    fn fold_to(
+        &self,
+        system: &Y,
+        live: &StreamsOf<Y>,
+        entries: usize,
+        only: Option<&[StreamId]>,
+    ) -> Projection<Y> {
         let entries = entries.min(self.journal.len());
         let start = self
             .snapshots
             .partition_point(|s| s.entries <= entries as u64)
             - 1;
-        let sorted: Option<Arc<[StreamId]>> = only.map(|(streams, _)| {
+        let sorted: Option<Arc<[StreamId]>> = only.map(|streams| {
             let mut ids = streams.to_vec();
             ids.sort_unstable();
             ids.dedup();
             ids.into()
         });
-        let only = sorted.as_deref().zip(only.map(|(_, live)| live));
-        let mut state = self.restore(system, start, only);
+        let mut state = self.restore(system, start, live, sorted.as_deref());
         state.only = sorted;
         for entry in self.journal().range(state.entries as usize..entries).iter() {
             state

@@ -34,7 +34,9 @@ fn the_state_at_any_entry_is_the_fold_of_the_journal_across_checkpoints() {
     let mut folded = Projection::new(system, engine.state().ids);
     for (entries, entry) in engine.journal().iter().enumerate() {
         if entries % 13 == 0 {
-            let at = engine.timeline().at_entry(system, entries);
+            let at = engine
+                .timeline()
+                .at_entry(system, &engine.state().streams, entries);
             assert_eq!(
                 at.streams, folded.streams,
                 "streams after {entries} entries"
@@ -78,7 +80,7 @@ fn streams_first_written_between_checkpoints_are_kept_by_the_next_one() {
     let mut folded = Projection::new(system, engine.state().ids);
     for (entries, entry) in engine.journal().iter().enumerate() {
         if entries % 997 == 0 || entries % 16_384 < 3 {
-            let at = timeline.at_entry(system, entries);
+            let at = timeline.at_entry(system, &engine.state().streams, entries);
             assert_eq!(at.streams, folded.streams, "after {entries} entries");
             for id in folded.streams.keys().step_by(17) {
                 let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(id));
@@ -113,7 +115,9 @@ fn a_write_after_a_checkpoint_leaves_the_live_state_in_place_and_the_checkpoint_
     assert!(std::ptr::eq(live(&engine), before), "written in place");
     assert_eq!(engine.state().streams[&id].state, 10);
     let system = engine.system();
-    let at = engine.timeline().at_entry(system, entries);
+    let at = engine
+        .timeline()
+        .at_entry(system, &engine.state().streams, entries);
     assert_eq!((at.streams[&id].version, at.streams[&id].state), (1, 5));
 }
 
@@ -194,7 +198,7 @@ fn checkpoints_come_further_apart_when_the_writes_since_copy_many_held_states() 
     let mut folded = Projection::new(system, engine.state().ids);
     for (entries, entry) in engine.journal().iter().enumerate() {
         if entries % 2_999 == 0 || (40_440..40_460).contains(&entries) {
-            let at = timeline.at_entry(system, entries);
+            let at = timeline.at_entry(system, &engine.state().streams, entries);
             assert_eq!(at.streams, folded.streams, "after {entries} entries");
             for id in folded.streams.keys().step_by(101) {
                 let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(id));
@@ -221,7 +225,7 @@ fn a_checkpoint_comes_at_most_eight_times_16384_entries_after_the_last() {
     let system = engine.system();
     let (live, head) = (&engine.state().streams, engine.journal().len());
     for entries in [32_767, 163_839, 163_840, 163_841, head] {
-        let at = timeline.at_entry(system, entries);
+        let at = timeline.at_entry(system, live, entries);
         let journal = engine.journal().range(..entries);
         let rebuilt = Engine::from_journal(
             std::sync::Arc::new(TallySystem::<false>::default()),
@@ -259,7 +263,7 @@ fn checkpoints_stay_16384_entries_apart_when_the_writes_cannot_come_round_before
     let system = engine.system();
     let (live, head) = (&engine.state().streams, engine.journal().len());
     for entries in [180_223, 180_224, 250_001, head] {
-        let at = timeline.at_entry(system, entries);
+        let at = timeline.at_entry(system, &engine.state().streams, entries);
         let rebuilt = Engine::from_journal(
             std::sync::Arc::new(TallySystem::<false>::default()),
             *engine.config(),
@@ -305,7 +309,7 @@ fn checkpoints_come_further_apart_when_the_copies_since_weigh_more() {
     for entries in [
         16_383, 16_385, 33_791, 33_792, 33_793, 98_305, 110_001, head,
     ] {
-        let at = timeline.at_entry(system, entries);
+        let at = timeline.at_entry(system, live, entries);
         let rebuilt = Engine::from_journal(
             std::sync::Arc::new(TallySystem::<true>::default()),
             *engine.config(),
@@ -315,7 +319,10 @@ fn checkpoints_come_further_apart_when_the_copies_since_weigh_more() {
         assert_eq!(at.streams, rebuilt.state().streams, "after {entries}");
         assert_eq!(
             at.streams,
-            light.timeline().at_entry(light.system(), entries).streams
+            light
+                .timeline()
+                .at_entry(light.system(), &light.state().streams, entries)
+                .streams
         );
         let id = crate::StreamId::from("tally-57");
         let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(&id));
@@ -326,4 +333,71 @@ fn checkpoints_come_further_apart_when_the_copies_since_weigh_more() {
             assert_eq!(rebuilt, timeline.checkpoint_entries());
         }
     }
+}
+
+#[test]
+fn a_restored_state_written_to_leaves_the_checkpoint_and_the_live_engine_as_they_were() {
+    // A whole state restored past the second checkpoint shares that checkpoint's streams
+    // and the live map's table of ordinals; a fork written after it (its held streams
+    // written again, streams the live engine never had created) is folded into it.
+    let config = EngineConfig {
+        snapshot_every: 512,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    for n in 0..10_000u32 {
+        engine.submit(add((n % 150) as u8, 1 + (n % 3) as i32));
+        engine.run_until_idle(10);
+    }
+    let entries = 16_384 + 700;
+    assert_eq!(engine.timeline().checkpoint_entries()[..2], [0, 16_384]);
+    let system = &crate::tests::domain::system();
+    let live_before = engine.state().streams.clone();
+    let mut restored = engine
+        .timeline()
+        .at_entry(system, &engine.state().streams, entries);
+    let untouched = restored.clone();
+    let mut fork = engine.fork_at_entry(entries);
+    for n in 0..2_000u32 {
+        // Counters 150 to 199 are new to the fork; 4 and 5 forward nothing.
+        fork.submit(add((n % 200) as u8, 2));
+        fork.run_until_idle(10);
+    }
+    for entry in fork.journal().range(entries..).iter() {
+        restored
+            .apply(system, entry)
+            .expect("the fork's journal folds");
+    }
+    assert_eq!(restored.streams, fork.state().streams);
+    assert_eq!(restored.streams.len(), 200);
+    let new: crate::StreamId = "counter-199".into();
+    assert!(restored.streams.contains_key(&new));
+    assert!(!engine.state().streams.contains_key(&new));
+    // The checkpoint and the live engine are as they were.
+    assert_eq!(engine.state().streams, live_before);
+    let again = engine
+        .timeline()
+        .at_entry(system, &engine.state().streams, entries);
+    assert_eq!(again.streams, untouched.streams);
+    assert_eq!(untouched.streams.len(), 150);
+    let mut folded = Projection::new(system, engine.state().ids);
+    for entry in engine.journal().range(..16_384).iter() {
+        folded.apply(system, entry).expect("the journal folds");
+    }
+    let at_checkpoint = engine
+        .timeline()
+        .at_entry(system, &engine.state().streams, 16_384);
+    assert_eq!(at_checkpoint.streams, folded.streams);
+    // A live engine that creates a stream while a restored state shares its table of
+    // ordinals leaves that state as it was.
+    engine.submit(add(199, 3));
+    engine.run_until_idle(10);
+    assert_eq!(engine.state().streams[&new].state, 3);
+    assert_eq!(again.streams, untouched.streams);
+    assert!(!again.streams.contains_key(&new));
+    let head = engine.journal().len();
+    let latest = engine
+        .timeline()
+        .at_entry(system, &engine.state().streams, head);
+    assert_eq!(latest.streams, engine.state().streams);
 }

@@ -94,7 +94,7 @@ proptest! {
         let position = cut.index(head as usize + 1) as u64;
         let fork = engine.fork_at(position);
         let entries = engine.timeline().entries_through_position(position);
-        prop_assert_eq!(json(fork.state()), json(&engine.timeline().at_entry(engine.system(), entries)));
+        prop_assert_eq!(json(fork.state()), json(&engine.timeline().at_entry(engine.system(), &engine.state().streams, entries)));
         let original: Vec<_> = engine.facts(0).take(fork.store().head() as usize).collect();
         let forked: Vec<_> = fork.facts(0).collect();
         prop_assert_eq!(forked, original);

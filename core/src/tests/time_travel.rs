@@ -18,7 +18,9 @@ fn before_the_first_fact_time_travel_shows_the_initial_state() {
     assert!(start.queue.is_empty(), "nothing submitted yet");
     assert!(start.streams.is_empty());
     assert_eq!(start.view, Default::default());
-    let after_submission = engine.timeline().at_entry(engine.system(), 1);
+    let after_submission = engine
+        .timeline()
+        .at_entry(engine.system(), &engine.state().streams, 1);
     assert_eq!(after_submission.queue.len(), 1, "the submission is queued");
 }
 
@@ -146,7 +148,7 @@ fn the_state_for_some_streams_is_the_whole_state_for_those_streams() {
     for at in 0..=entries {
         let id: StreamId = "counter-3".into();
         let part = timeline.at_entry_for(system, live, at, std::slice::from_ref(&id));
-        let whole = timeline.at_entry(system, at);
+        let whole = timeline.at_entry(system, &engine.state().streams, at);
         assert_eq!(part.streams.get(&id), whole.streams.get(&id), "entry {at}");
         assert_eq!(part.view, whole.view, "entry {at}");
     }
