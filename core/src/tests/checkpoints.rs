@@ -181,6 +181,39 @@ fn tallies<const WEIGHED: bool>(
     engine
 }
 
+/// Checks that the whole state after the first `entries` journal entries of `engine`, and
+/// `stream`'s state alone, are those of an engine rebuilt from that prefix of its journal,
+/// and, at the head, that the rebuilt engine put its checkpoints where `engine` did (the
+/// journal rebuilt copies and weighs as the engine did); returns the whole state.
+fn restores_as_rebuilt<const WEIGHED: bool>(
+    engine: &Engine<TallySystem<WEIGHED>>,
+    entries: usize,
+    stream: &str,
+) -> Projection<TallySystem<WEIGHED>> {
+    let (system, timeline) = (engine.system(), engine.timeline());
+    let live = &engine.state().streams;
+    let at = timeline.at_entry(system, live, entries);
+    let rebuilt = Engine::from_journal(
+        std::sync::Arc::new(TallySystem::<WEIGHED>::default()),
+        *engine.config(),
+        engine.journal().range(..entries).iter().cloned(),
+    )
+    .expect("a prefix of the journal folds");
+    assert_eq!(
+        at.streams,
+        rebuilt.state().streams,
+        "after {entries} entries"
+    );
+    let id = crate::StreamId::from(stream);
+    let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(&id));
+    assert_eq!(part.streams.get(&id), rebuilt.state().streams.get(&id));
+    if entries == engine.journal().len() {
+        let rebuilt = rebuilt.timeline().checkpoint_entries();
+        assert_eq!(rebuilt, timeline.checkpoint_entries());
+    }
+    at
+}
+
 #[test]
 fn checkpoints_come_further_apart_when_the_writes_since_copy_many_held_states() {
     // 3,000 streams written round after round (two entries a command), a snapshot every
@@ -222,30 +255,8 @@ fn a_checkpoint_comes_at_most_eight_times_16384_entries_after_the_last() {
         timeline.checkpoint_entries(),
         [0, 16_384, 32_768, 32_768 + 131_072]
     );
-    let system = engine.system();
-    let (live, head) = (&engine.state().streams, engine.journal().len());
-    for entries in [32_767, 163_839, 163_840, 163_841, head] {
-        let at = timeline.at_entry(system, live, entries);
-        let journal = engine.journal().range(..entries);
-        let rebuilt = Engine::from_journal(
-            std::sync::Arc::new(TallySystem::<false>::default()),
-            *engine.config(),
-            journal.iter().cloned(),
-        )
-        .expect("a prefix of the journal folds");
-        assert_eq!(
-            at.streams,
-            rebuilt.state().streams,
-            "after {entries} entries"
-        );
-        let id = crate::StreamId::from("tally-19999");
-        let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(&id));
-        assert_eq!(part.streams.get(&id), rebuilt.state().streams.get(&id));
-        if entries == head {
-            // The journal rebuilt copies as the engine did: the same checkpoints.
-            let rebuilt = rebuilt.timeline().checkpoint_entries();
-            assert_eq!(rebuilt, timeline.checkpoint_entries());
-        }
+    for entries in [32_767, 163_839, 163_840, 163_841, engine.journal().len()] {
+        restores_as_rebuilt(&engine, entries, "tally-19999");
     }
 }
 
@@ -304,34 +315,21 @@ fn checkpoints_come_further_apart_when_the_copies_since_weigh_more() {
         timeline.checkpoint_entries(),
         [0, 16_384, 33_792, 59_392, 98_304]
     );
-    let system = engine.system();
-    let (live, head) = (&engine.state().streams, engine.journal().len());
     for entries in [
-        16_383, 16_385, 33_791, 33_792, 33_793, 98_305, 110_001, head,
+        16_383,
+        16_385,
+        33_791,
+        33_792,
+        33_793,
+        98_305,
+        110_001,
+        engine.journal().len(),
     ] {
-        let at = timeline.at_entry(system, live, entries);
-        let rebuilt = Engine::from_journal(
-            std::sync::Arc::new(TallySystem::<true>::default()),
-            *engine.config(),
-            engine.journal().range(..entries).iter().cloned(),
-        )
-        .expect("a prefix of the journal folds");
-        assert_eq!(at.streams, rebuilt.state().streams, "after {entries}");
-        assert_eq!(
-            at.streams,
-            light
-                .timeline()
-                .at_entry(light.system(), &light.state().streams, entries)
-                .streams
-        );
-        let id = crate::StreamId::from("tally-57");
-        let part = timeline.at_entry_for(system, live, entries, std::slice::from_ref(&id));
-        assert_eq!(part.streams.get(&id), rebuilt.state().streams.get(&id));
-        if entries == head {
-            // The journal rebuilt weighs as the engine did: the same checkpoints.
-            let rebuilt = rebuilt.timeline().checkpoint_entries();
-            assert_eq!(rebuilt, timeline.checkpoint_entries());
-        }
+        let at = restores_as_rebuilt(&engine, entries, "tally-57");
+        let unweighed = light
+            .timeline()
+            .at_entry(light.system(), &light.state().streams, entries);
+        assert_eq!(at.streams, unweighed.streams);
     }
 }
 
