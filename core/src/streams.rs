@@ -218,21 +218,42 @@ impl<S> Streams<S> {
     /// (In a map restored for a few streams, their place in it.)
     #[inline]
     pub(crate) fn ordinal(&self, stream: &StreamId) -> Option<u32> {
-        let is = |known: &StreamId| known == stream;
         if let Some(restored) = &self.restored {
-            return restored.find_ordinal(&self.ordinals, stream.fast_hash(), is);
+            return Self::restored_ordinal(restored, &self.ordinals, stream);
         }
-        self.find_ordinal(stream.fast_hash(), is)
+        self.find_ordinal(stream.fast_hash(), |known| known == stream)
+    }
+
+    /// [`Streams::ordinal`] in a restored map: out of line, so that the live map's lookup
+    /// (every command's, every rebuilt entry's) stays small enough to be inlined.
+    #[inline(never)]
+    fn restored_ordinal(
+        restored: &Restored<S>,
+        ordinals: &hashbrown::HashTable<u32>,
+        stream: &StreamId,
+    ) -> Option<u32> {
+        restored.find_ordinal(ordinals, stream.fast_hash(), |known| known == stream)
     }
 
     /// The state and version of `stream`, if it has a fact.
     #[inline]
     pub fn get(&self, stream: &StreamId) -> Option<&StreamState<S>> {
-        let ordinal = self.ordinal(stream)?;
         if let Some(restored) = &self.restored {
-            return restored.state(ordinal).map(|s| &**s);
+            return Self::restored_get(restored, &self.ordinals, stream);
         }
+        let ordinal = self.find_ordinal(stream.fast_hash(), |known| known == stream)?;
         self.at(ordinal).map(|s| &*s.state)
+    }
+
+    /// [`Streams::get`] in a restored map, out of line (as [`Streams::restored_ordinal`]).
+    #[inline(never)]
+    fn restored_get<'a>(
+        restored: &'a Restored<S>,
+        ordinals: &hashbrown::HashTable<u32>,
+        stream: &StreamId,
+    ) -> Option<&'a StreamState<S>> {
+        let ordinal = Self::restored_ordinal(restored, ordinals, stream)?;
+        restored.state(ordinal).map(|s| &**s)
     }
 
     /// Whether `stream` has a fact.
