@@ -45,6 +45,12 @@ test("the not-on-menu scenario typed command by command shows the rejection and 
   assert.ok(kinds.includes("rejection:false"), `trace: ${kinds}`);
   assert.ok(kinds.includes("command:true") && kinds.includes("event:true"), `trace: ${kinds}`);
   assert.match(await page.getByTestId("inspector").textContent(), /cancel/i);
+  // At 1440 px the log's stream cell holds each of this flow's ids whole
+  // (`restaurant-luigi` is the longest): none is split or cut.
+  const cut = await page.$$eval("[data-testid=log-row] .log-stream", (cells) => cells
+    .filter((c) => c.querySelector(".log-stream-split") || c.scrollWidth > c.clientWidth + 1)
+    .map((c) => c.textContent));
+  assert.deepEqual(cut, [], "every stream id whole at 1440 px");
   await page.screenshot({ path: shots + "compensation.png" });
   // Selecting the rejection travels to it; at 1440×900 its whole five-lane flow is seen
   // without scrolling the trace, though the past banner covers the panel's foot.
