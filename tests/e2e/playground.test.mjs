@@ -483,15 +483,21 @@ test("a stream id longer than its cell keeps its start and its end, with one ell
   }
 });
 
-test("in the narrowest log a long stream id's last characters give way by their start, its very end in sight", async () => {
-  // A window so narrow that the stream cell is narrower than an id's last 8 characters.
+/** A 250 px wide page of the counter domain whose one fact's stream id is long (its end
+ * neutral characters, which stay at the end, right of the letters): the narrowest log. */
+async function narrowLogWithLongId() {
   const context = await env.browser.newContext({ viewport: { width: 250, height: 720 } });
   const { page, errors } = await open(env, "/", { context });
   await choose(page, "domain-picker", "counter");
-  // Its end neutral characters: they stay at the end, right of the letters.
   const id = "c-" + "abcdefghijklmnopqrstuvwxyz".repeat(2) + "-12-";
   await submit(page, { increment: { counter_id: id, by: 1 } });
   await waitForHead(page, 1);
+  return { context, page, errors, id };
+}
+
+test("in the narrowest log a long stream id's last characters give way by their start, its very end in sight", async () => {
+  // A window so narrow that the stream cell is narrower than an id's last 8 characters.
+  const { context, page, errors, id } = await narrowLogWithLongId();
   const seen = await page.locator(`[data-testid=log-row][data-stream="counter-${id}"] .log-stream`).evaluate((cell) => {
     const tail = cell.querySelector(".log-stream-tail");
     const text = tail.firstChild;
@@ -517,12 +523,7 @@ test("a split stream id's start is its first character and an ellipsis, or nothi
   // narrowest log's stream column, and the 360-600 px one's at its least). A line's first
   // character is clipped, never ellipsized: a start narrower than two characters shows a
   // sliver of it, or `c.`.
-  const context = await env.browser.newContext({ viewport: { width: 250, height: 720 } });
-  const { page, errors } = await open(env, "/", { context });
-  await choose(page, "domain-picker", "counter");
-  const id = "c-" + "abcdefghijklmnopqrstuvwxyz".repeat(2) + "-12-";
-  await submit(page, { increment: { counter_id: id, by: 1 } });
-  await waitForHead(page, 1);
+  const { context, page, errors, id } = await narrowLogWithLongId();
   const cell = page.locator(`[data-testid=log-row][data-stream="counter-${id}"] .log-stream`);
   const slivers = [];
   for (const width of [250, 254, 256, 258, 260, 262, 264, 266, 268, 270, 394, 396, 398, 400, 402, 404, 406, 408, 410, 412, 414, 416, 418, 420]) {
