@@ -63,7 +63,10 @@ pub struct Streams<S> {
     taken: u32,
     /// A whole state restored from a checkpoint: the streams are these (and `streams`,
     /// `marked` and `written` are empty), looked up through `ordinals`, the live map's.
-    /// A map made owned ([`Streams::owned`]) before a write of the live engine's kind.
+    /// Asked only when a stream is not found in `streams` (always, in a restored map),
+    /// so that the live map's lookups, writes and folds of the streams it holds pay no
+    /// check for it. Made owned ([`Streams::own_every_stream`]) before a write of the
+    /// live engine's kind.
     restored: Option<Box<Restored<S>>>,
 }
 
@@ -203,6 +206,12 @@ impl<S> Streams<S> {
         self.streams.get(ordinal as usize)
     }
 
+    /// The state of the stream with `ordinal` as the map shares it, in an owned map (the
+    /// live one), if it holds that stream.
+    pub(crate) fn shared_at(&self, ordinal: u32) -> Option<&SharedState<S>> {
+        self.at(ordinal).map(|s| &s.state)
+    }
+
     /// The ordinal of the stream with `hash` that `is` tells apart, in an owned map
     /// ([`Streams::ordinal`] looks a restored one up too).
     #[inline]
@@ -218,10 +227,13 @@ impl<S> Streams<S> {
     /// (In a map restored for a few streams, their place in it.)
     #[inline]
     pub(crate) fn ordinal(&self, stream: &StreamId) -> Option<u32> {
-        if let Some(restored) = &self.restored {
-            return Self::restored_ordinal(restored, &self.ordinals, stream);
+        let found = self.find_ordinal(stream.fast_hash(), |known| known == stream);
+        // A restored map's own vector of streams is empty: it is asked only on a miss,
+        // so that the live map's found stream pays no check for it.
+        match (found, &self.restored) {
+            (None, Some(restored)) => Self::restored_ordinal(restored, &self.ordinals, stream),
+            _ => found,
         }
-        self.find_ordinal(stream.fast_hash(), |known| known == stream)
     }
 
     /// [`Streams::ordinal`] in a restored map: out of line, so that the live map's lookup
@@ -238,11 +250,11 @@ impl<S> Streams<S> {
     /// The state and version of `stream`, if it has a fact.
     #[inline]
     pub fn get(&self, stream: &StreamId) -> Option<&StreamState<S>> {
-        if let Some(restored) = &self.restored {
-            return Self::restored_get(restored, &self.ordinals, stream);
+        match self.find_ordinal(stream.fast_hash(), |known| known == stream) {
+            Some(ordinal) => self.at(ordinal).map(|s| &*s.state),
+            // A restored map is asked only on a miss (as in [`Streams::ordinal`]).
+            None => Self::restored_get(self.restored.as_deref()?, &self.ordinals, stream),
         }
-        let ordinal = self.find_ordinal(stream.fast_hash(), |known| known == stream)?;
-        self.at(ordinal).map(|s| &*s.state)
     }
 
     /// [`Streams::get`] in a restored map, out of line (as [`Streams::restored_ordinal`]).
@@ -434,9 +446,16 @@ impl<S: Clone> Streams<S> {
     /// fact yet, its hash, to [`Streams::create`] it with. Found by its text, so that a
     /// caller needs no [`StreamId`] of its own to look a stream up.
     pub(crate) fn entry(&mut self, stream: &str) -> Result<StreamEntry<'_, S>, Absent> {
-        self.make_owned();
         // The hash of the text is its id's ([`StreamId`] hashes as its text).
-        self.find(FastHash.hash_one(stream), |known| known.is(stream))
+        let hash = FastHash.hash_one(stream);
+        let mut found = self.find_ordinal(hash, |known| known.is(stream));
+        // A restored map (whose own vector is empty) is made owned on a miss only, so
+        // that the live map's found stream pays no check for it.
+        if found.is_none() && self.restored.is_some() {
+            self.own_every_stream();
+            found = self.find_ordinal(hash, |known| known.is(stream));
+        }
+        self.entry_at(found, hash)
     }
 
     /// [`Streams::entry`] for a stream named by an id, which is most often a clone of
@@ -453,6 +472,12 @@ impl<S: Clone> Streams<S> {
         is: impl FnMut(&StreamId) -> bool,
     ) -> Result<StreamEntry<'_, S>, Absent> {
         let found = self.find_ordinal(hash, is);
+        self.entry_at(found, hash)
+    }
+
+    /// The stream of ordinal `found`, or the absence of the stream with `hash`.
+    #[inline]
+    fn entry_at(&mut self, found: Option<u32>, hash: u64) -> Result<StreamEntry<'_, S>, Absent> {
         let Some((ordinal, stream)) =
             found.and_then(|o| Some((o, self.streams.get_mut(o as usize)?)))
         else {
@@ -519,16 +544,6 @@ impl<S: Clone> Streams<S> {
         version: u64,
         checked: bool,
     ) -> Result<(), u64> {
-        if let Some(restored) = &mut self.restored {
-            return restored.fold_event(
-                &mut self.ordinals,
-                decider,
-                stream,
-                event,
-                version,
-                checked,
-            );
-        }
         match self.entry_of(stream) {
             Ok(mut entry) => {
                 let current = entry.state().version;
@@ -538,6 +553,13 @@ impl<S: Clone> Streams<S> {
                 entry.fold(decider, [(event, version)]);
             }
             Err(absent) => {
+                // A restored map's own vector is empty: it folds on a miss only, out of
+                // line, so that the live map's fold pays no check for it (a restore
+                // folds its bulk through [`Streams::restored_mut`]).
+                if let Some(restored) = self.restored.as_deref_mut() {
+                    let (ordinals, event) = (&mut self.ordinals, (event, version));
+                    return restored_fold(restored, ordinals, decider, stream, event, checked);
+                }
                 if checked && version != 1 {
                     return Err(0);
                 }
@@ -545,6 +567,90 @@ impl<S: Clone> Streams<S> {
             }
         }
         Ok(())
+    }
+}
+
+/// [`Streams::fold_event`] in a restored map, out of line.
+#[inline(never)]
+fn restored_fold<S: Clone, D: Decider<State = S>>(
+    restored: &mut Restored<S>,
+    ordinals: &mut triomphe::Arc<hashbrown::HashTable<u32>>,
+    decider: &D,
+    stream: &StreamId,
+    (event, version): (&D::Event, u64),
+    checked: bool,
+) -> Result<(), u64> {
+    restored.fold_event(ordinals, decider, stream, event, version, checked)
+}
+
+impl<S: Clone> Streams<S> {
+    /// The restored map to fold a restore's entries into, if this is one: its own type,
+    /// so that the restore's loop asks once, not at every event.
+    pub(crate) fn restored_mut(&mut self) -> Option<RestoredFold<'_, S>> {
+        let restored = self.restored.as_deref_mut()?;
+        Some(RestoredFold {
+            restored,
+            ordinals: &mut self.ordinals,
+        })
+    }
+}
+
+/// A restored [`Streams`] map, to fold the entries of a restore into
+/// ([`Streams::restored_mut`]).
+pub(crate) struct RestoredFold<'a, S> {
+    restored: &'a mut Restored<S>,
+    ordinals: &'a mut triomphe::Arc<hashbrown::HashTable<u32>>,
+}
+
+impl<S: Clone> RestoredFold<'_, S> {
+    /// Folds `event`, the `version`-th of `stream`, of `ordinal` as the live map numbers
+    /// it (one the map holds, or its next one), unchecked, without a lookup.
+    #[inline]
+    pub(crate) fn fold_at<D: Decider<State = S>>(
+        &mut self,
+        ordinal: u32,
+        stream: &StreamId,
+        decider: &D,
+        event: &D::Event,
+        version: u64,
+    ) {
+        (self.restored).fold_at(ordinal, stream, decider, event, version);
+    }
+
+    /// [`RestoredFold::fold_event`] out of line: for a stream a restore's caller did not
+    /// expect (so that the restore's own loop keeps the fold inlined).
+    pub(crate) fn fold_unexpected<D: Decider<State = S>>(
+        &mut self,
+        decider: &D,
+        stream: &StreamId,
+        event: &D::Event,
+        version: u64,
+    ) {
+        let event = (event, version);
+        let folded = restored_fold(self.restored, self.ordinals, decider, stream, event, false);
+        debug_assert!(folded.is_ok(), "a fold that checks nothing does not fail");
+    }
+
+    /// Sets `stream`, of `ordinal` as the live map numbers it (one the map holds and has
+    /// not written, or its next one), to `state`, shared: taken from a later base
+    /// instead of folded.
+    pub(crate) fn take(&mut self, ordinal: u32, stream: &StreamId, state: &SharedState<S>) {
+        self.restored.take(ordinal, stream, state);
+    }
+
+    /// Folds `event`, the `version`-th of `stream`, unchecked (a fact of the journal the
+    /// map was restored from).
+    #[inline]
+    pub(crate) fn fold_event<D: Decider<State = S>>(
+        &mut self,
+        decider: &D,
+        stream: &StreamId,
+        event: &D::Event,
+        version: u64,
+    ) {
+        let folded =
+            (self.restored).fold_event(self.ordinals, decider, stream, event, version, false);
+        debug_assert!(folded.is_ok(), "a fold that checks nothing does not fail");
     }
 }
 

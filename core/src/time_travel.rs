@@ -11,7 +11,7 @@ use crate::journal::{At, Placed, Run};
 use crate::projection::{Projection, StreamState, StreamsOf};
 use crate::segmented::{Segmented, Span};
 use crate::shelf::{Shelf, ShelfDrain};
-use crate::streams::{SharedState, Streams};
+use crate::streams::{RestoredFold, SharedState, Streams};
 use crate::system::{ProcessStateOf, StreamStateOf, System, ViewStateOf};
 use std::sync::Arc;
 
@@ -110,6 +110,28 @@ fn fold_streams<Y: System>(
     entries: &[EntryOf<Y>],
     only: Option<&[StreamId]>,
 ) {
+    let decider = system.decider();
+    // A restored map's loop and an owned map's, chosen once.
+    match streams.restored_mut() {
+        Some(mut restored) => each_event::<Y>(entries, only, |stream, event, version| {
+            restored.fold_event(decider, stream, event, version);
+        }),
+        None => each_event::<Y>(entries, only, |stream, event, version| {
+            streams
+                .fold_event(decider, stream, event, version, false)
+                .expect("a fold that checks nothing does not fail");
+        }),
+    }
+}
+
+/// Hands `fold` each event of `entries` (of every stream, or of the streams in `only`)
+/// with its stream and stream version.
+#[inline(always)]
+fn each_event<Y: System>(
+    entries: &[EntryOf<Y>],
+    only: Option<&[StreamId]>,
+    mut fold: impl FnMut(&StreamId, &Y::Event, u64),
+) {
     for entry in entries {
         let Some(stream) = entry.stream_id() else {
             continue;
@@ -119,12 +141,118 @@ fn fold_streams<Y: System>(
         }
         // `for_each`, not a `for` loop: the events are a chain (the first, then the rest),
         // which folds tighter than it steps.
-        entry.events().for_each(|(event, stream_version)| {
-            streams
-                .fold_event(system.decider(), stream, event, stream_version, false)
-                .expect("a fold that checks nothing does not fail");
-        });
+        entry
+            .events()
+            .for_each(|(event, stream_version)| fold(stream, event, stream_version));
     }
+}
+
+/// The base a whole state's restore takes the streams it does not fold from: the
+/// checkpoint after it, or the live map when there is none. A stream the entries from
+/// the restored position to the base do not write is, at that position, as the base
+/// holds it.
+enum NextBase<'a, S> {
+    /// The next checkpoint, after `entries` entries.
+    Checkpoint {
+        entries: usize,
+        streams: &'a CheckpointStreams,
+        states: &'a Shelf<SharedState<S>>,
+    },
+    /// The live map, after every entry (`entries`).
+    Live {
+        entries: usize,
+        streams: &'a Streams<S>,
+    },
+}
+
+impl<S> NextBase<'_, S> {
+    /// How many entries come before the base.
+    fn entries(&self) -> usize {
+        match self {
+            NextBase::Checkpoint { entries, .. } | NextBase::Live { entries, .. } => *entries,
+        }
+    }
+
+    /// How many streams the base holds.
+    fn len(&self) -> usize {
+        match self {
+            NextBase::Checkpoint { streams, .. } => streams.len(),
+            NextBase::Live { streams, .. } => streams.len(),
+        }
+    }
+
+    /// The state the base holds for the stream of `ordinal`.
+    fn state(&self, ordinal: u32) -> Option<&SharedState<S>> {
+        match self {
+            NextBase::Checkpoint {
+                streams, states, ..
+            } => states.get(streams.get(ordinal as usize)?),
+            NextBase::Live { streams, .. } => streams.shared_at(ordinal),
+        }
+    }
+}
+
+/// Folds the events of `entries` (one segment of a journal's, before a whole state's
+/// position) into `restored`, only those of the streams the entries after the position
+/// write again before `next`, the next base (`after`, a bit an ordinal); every other
+/// stream they write takes its state from `next` at its first event (noted in `taken`),
+/// and its events are passed. The streams' ordinals are `live`'s, the engine's live
+/// map's (which holds every stream of the journal).
+#[inline(never)]
+fn fold_between<Y: System>(
+    system: &Y,
+    restored: &mut RestoredFold<'_, StreamStateOf<Y>>,
+    entries: &[EntryOf<Y>],
+    (live, next): (&StreamsOf<Y>, &NextBase<'_, StreamStateOf<Y>>),
+    after: &[u64],
+    taken: &mut [u64],
+) {
+    let decider = system.decider();
+    for entry in entries {
+        let Some(stream) = entry.stream_id() else {
+            continue;
+        };
+        let ordinal = live.ordinal(stream);
+        let base = ordinal
+            .filter(|&o| !has(after, o))
+            .and_then(|o| next.state(o));
+        match (ordinal, base) {
+            (Some(ordinal), Some(state)) => {
+                // Taken at its first event, when a created stream gets its ordinal.
+                if entry.events().next().is_some() && set(taken, ordinal) {
+                    restored.take(ordinal, stream, state);
+                }
+            }
+            (Some(ordinal), None) => entry.events().for_each(|(event, version)| {
+                restored.fold_at(ordinal, stream, decider, event, version);
+            }),
+            // Not a stream of the live map's: folded as a restore does.
+            (None, _) => entry.events().for_each(|(event, version)| {
+                restored.fold_unexpected(decider, stream, event, version);
+            }),
+        }
+    }
+}
+
+/// Whether bit `ordinal` of `bits` is set.
+#[inline]
+fn has(bits: &[u64], ordinal: u32) -> bool {
+    let at = ordinal as usize;
+    bits.get(at / 64)
+        .is_some_and(|word| word & (1 << (at % 64)) != 0)
+}
+
+/// Sets bit `ordinal` of `bits`; whether it was not set before.
+#[inline]
+fn set(bits: &mut [u64], ordinal: u32) -> bool {
+    let at = ordinal as usize;
+    let Some(word) = bits.get_mut(at / 64) else {
+        return false;
+    };
+    let bit = 1 << (at % 64);
+    let unset = *word & bit == 0;
+    *word |= bit;
+    unset
 }
 
 /// The ids of the streams a timeline's checkpoints hold, being freed
@@ -357,13 +485,87 @@ impl<Y: System> Timeline<Y> {
         let kept = &self.snapshots[index];
         let base = &self.snapshots[checkpoint.snapshot];
         let mut streams = self.checkpoint_streams(&checkpoint.streams, live, only);
-        let since = self
-            .journal()
-            .range(base.entries as usize..kept.entries as usize);
-        for entries in since.slices() {
-            fold_streams(system, &mut streams, entries, only);
+        let (from, to) = (base.entries as usize, kept.entries as usize);
+        let since = self.journal().range(from..to);
+        let next = self.next_base(checkpoint.snapshot, live);
+        let written_after = match only {
+            None => self.written_after(to, from, &next, live),
+            Some(_) => None,
+        };
+        match (written_after, streams.restored_mut()) {
+            (Some(after), Some(mut restored)) => {
+                let mut taken = vec![0u64; after.len()];
+                for entries in since.slices() {
+                    let bases = (live, &next);
+                    fold_between(system, &mut restored, entries, bases, &after, &mut taken);
+                }
+            }
+            _ => {
+                for entries in since.slices() {
+                    fold_streams(system, &mut streams, entries, only);
+                }
+            }
         }
         kept.with_streams(streams, self.seeded)
+    }
+
+    /// The base after the checkpoint of snapshot `snapshot`: the next checkpoint, or, if
+    /// there is none, `live`, the live map (the state after every entry).
+    fn next_base<'a>(
+        &'a self,
+        snapshot: usize,
+        live: &'a StreamsOf<Y>,
+    ) -> NextBase<'a, StreamStateOf<Y>> {
+        let after = self.checkpoints.partition_point(|c| c.snapshot <= snapshot);
+        match self.checkpoints.get(after) {
+            Some(next) => NextBase::Checkpoint {
+                entries: self.snapshots[next.snapshot].entries as usize,
+                streams: &next.streams,
+                states: &self.states,
+            },
+            None => NextBase::Live {
+                entries: self.journal.len(),
+                streams: live,
+            },
+        }
+    }
+
+    /// Which streams (by ordinal, one bit each) the entries from `to` up to the next
+    /// base write, for a whole state at entry `to` restored from the checkpoint at entry
+    /// `from`: every other stream written since the checkpoint is as the next base holds
+    /// it. `None` when that is not worth reading: the entries up to the next base are
+    /// more than twice those to fold (the scan, a lookup an entry, would cost more than
+    /// the folds it saves), or they write every stream.
+    fn written_after(
+        &self,
+        to: usize,
+        from: usize,
+        next: &NextBase<'_, StreamStateOf<Y>>,
+        live: &StreamsOf<Y>,
+    ) -> Option<Vec<u64>> {
+        let end = next.entries();
+        if to == from || end.saturating_sub(to) > 2 * (to - from) {
+            return None;
+        }
+        let streams = next.len();
+        let mut after = vec![0u64; live.len().div_ceil(64)];
+        let mut written = 0;
+        for entry in self.journal().range(to..end).iter() {
+            let Some(stream) = entry.stream_id() else {
+                continue;
+            };
+            // A stream with no fact in the live map has none in its journal.
+            let Some(ordinal) = live.ordinal(stream) else {
+                continue;
+            };
+            if set(&mut after, ordinal) {
+                written += 1;
+                if written >= streams {
+                    return None;
+                }
+            }
+        }
+        Some(after)
     }
 
     /// The streams a checkpoint holds (`kept`): all of them (shared, with the table of

@@ -171,6 +171,53 @@ impl<S: Clone> Restored<S> {
         Ok(())
     }
 
+    /// Folds `event`, the `version`-th of `id`, the stream of `ordinal` (as the live map
+    /// numbers it: one this map holds, or its next one, created), unchecked, without a
+    /// lookup.
+    #[inline]
+    pub(super) fn fold_at<D: Decider<State = S>>(
+        &mut self,
+        ordinal: u32,
+        id: &StreamId,
+        decider: &D,
+        event: &D::Event,
+        version: u64,
+    ) {
+        let events = [(event, version)].into_iter();
+        if ordinal as usize == self.len() {
+            let mut state = SharedState::new(StreamState {
+                version: 0,
+                state: decider.initial_state(),
+            });
+            fold_into(&mut state, decider, events);
+            self.created.push(Stream {
+                id: id.clone(),
+                state,
+            });
+            return;
+        }
+        fold_into(self.state_mut(ordinal), decider, events);
+    }
+
+    /// Sets the stream of `ordinal` (one this map holds and has not written, or its next
+    /// one, created) to `state`, shared: the state a later base holds for a stream whose
+    /// writes since the checkpoint all come before this map's position.
+    pub(super) fn take(&mut self, ordinal: u32, id: &StreamId, state: &SharedState<S>) {
+        let state = SharedState::clone(state);
+        if ordinal as usize >= self.held_len {
+            debug_assert_eq!(ordinal as usize, self.len(), "created in order");
+            let id = id.clone();
+            self.created.push(Stream { id, state });
+            return;
+        }
+        let entry = self.rewritten.entry(
+            ordinal_hash(ordinal),
+            |r| r.ordinal == ordinal,
+            |r| ordinal_hash(r.ordinal),
+        );
+        entry.insert(Rewritten { ordinal, state });
+    }
+
     /// The state of the stream with `ordinal` (below the map's length) to write: a held
     /// one's own (sharing the held state until written: [`fold_into`] copies it then).
     fn state_mut(&mut self, ordinal: u32) -> &mut SharedState<S> {

@@ -95,6 +95,52 @@ fn streams_first_written_between_checkpoints_are_kept_by_the_next_one() {
 }
 
 #[test]
+fn a_whole_state_takes_the_streams_not_written_again_from_the_next_checkpoint_or_the_live_map() {
+    // Counters 10 to 249 written in bursts of 40 commands, each again 9,600 commands
+    // later, and every fifth command one of counters 0 to 2 (forwarded to the next): at
+    // any position some streams written since the checkpoint are not written again
+    // before the next checkpoint (or the head: the live map), some are written on both
+    // sides, some are created after it (the first sweep) or before it and written again.
+    let config = EngineConfig {
+        snapshot_every: 128,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(system(), config);
+    for n in 0..30_000u32 {
+        let counter = if n % 5 == 0 {
+            n % 3
+        } else {
+            (n / 40) % 240 + 10
+        };
+        engine.submit(add(counter as u8, 1));
+        engine.run_until_idle(10);
+    }
+    let (system, timeline) = (engine.system(), engine.timeline());
+    let checkpoints = timeline.checkpoint_entries();
+    let head = engine.journal().len();
+    assert!(checkpoints.len() >= 3, "{checkpoints:?}");
+    let near = |entries: usize| {
+        let around = |at: usize| entries.abs_diff(at) <= 2 || entries.abs_diff(at) == 128;
+        checkpoints.iter().any(|&c| around(c as usize)) || around(head)
+    };
+    let mut folded = Projection::new(system, engine.state().ids);
+    for (entries, entry) in engine.journal().iter().enumerate() {
+        if entries % 101 == 0 || near(entries) {
+            let at = timeline.at_entry(system, &engine.state().streams, entries);
+            assert_eq!(at.streams, folded.streams, "after {entries} entries");
+            assert!(
+                at.streams.keys().eq(folded.streams.keys()),
+                "in order after {entries} entries"
+            );
+        }
+        folded.apply(system, entry).expect("the journal folds");
+    }
+    let at = timeline.at_entry(system, &engine.state().streams, head);
+    assert_eq!(at.streams, engine.state().streams);
+    assert!(at.streams.keys().eq(engine.state().streams.keys()));
+}
+
+#[test]
 fn a_write_after_a_checkpoint_leaves_the_live_state_in_place_and_the_checkpoint_a_copy() {
     use crate::{Decider, System};
     let mut engine = Engine::new(system(), EngineConfig::default());
