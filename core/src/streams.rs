@@ -18,8 +18,12 @@
 //! owns no copy of every stream: it shares the checkpoint's streams (`HeldStreams`) and
 //! the live map's table of ordinals (valid for any prefix of the streams: a restore's
 //! ordinals are the live map's, and a lookup compares the id at the ordinal it finds), and
-//! keeps in a table of its own only the streams written since the checkpoint. Making and
-//! dropping it costs what changed, not the number of streams.
+//! keeps in a table of its own only the streams written since the checkpoint (a stream
+//! not written again before the next checkpoint, or the head, shares that base's state).
+//! Making and dropping it costs what changed, not the number of streams. The live map asks
+//! whether it is a restored one only when a lookup misses (a restored map's own vector of
+//! streams is empty), and a restore folds its entries through the restored map's own type
+//! (`RestoredFold`), so the live engine's lookups and folds of its streams pay no check.
 
 mod restored;
 

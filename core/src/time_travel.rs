@@ -473,7 +473,11 @@ impl<Y: System> Timeline<Y> {
     /// with the events recorded since folded in: all of them (sharing the checkpoint's,
     /// found through the table of `live`, the engine's live map), or only those of the
     /// streams in `only` (sorted) when given (a million streams after a Repeat of a
-    /// million facts, where the reader wants one).
+    /// million facts, where the reader wants one). All of them between two bases when
+    /// that is worth it ([`Timeline::written_after`]): a stream written since the
+    /// checkpoint that the entries after the snapshot do not write again before the next
+    /// checkpoint (or, after the last, the head) is as that base holds it, taken, not
+    /// folded; only the streams written on both sides of the snapshot are folded.
     fn restore(
         &self,
         system: &Y,
@@ -718,10 +722,11 @@ impl<Y: System> Timeline<Y> {
     }
 
     /// The state after the first `entries` journal entries. `live` is the engine's live
-    /// streams map ([`crate::Engine::state`]): the state's streams map shares its table
-    /// of ordinals and the checkpoint's streams, and owns only the streams written since
-    /// the checkpoint, so making and dropping it costs what changed since, not the
-    /// number of streams.
+    /// streams map ([`crate::Engine::state`], the state after every entry): the state's
+    /// streams map shares its table of ordinals and the checkpoint's streams, and owns
+    /// only the streams written since the checkpoint (those not written again before the
+    /// next checkpoint, or the head, shared with it, or with `live`), so making and
+    /// dropping it costs what changed since, not the number of streams.
     pub fn at_entry(&self, system: &Y, live: &StreamsOf<Y>, entries: usize) -> Projection<Y> {
         self.fold_to(system, live, entries, None)
     }
