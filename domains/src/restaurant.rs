@@ -1032,7 +1032,10 @@ impl ProcessManager for Fulfilment {
 /// Folds `fact` into what the process has set in motion, its board already holding it.
 fn follow(state: &mut FulfilmentState, fact: Fact<'_, Command, Event, Rejection>) {
     match fact {
-        Fact::Event(event) => track_kitchen(&mut state.in_kitchen, event),
+        Fact::Event(event) => {
+            track_kitchen(&mut state.in_kitchen, event);
+            settle(state, event);
+        }
         Fact::Rejected {
             command: Command::Restaurant(RestaurantCommand::AcceptOrder { order_id, .. }),
             ..
@@ -1040,6 +1043,18 @@ fn follow(state: &mut FulfilmentState, fact: Fact<'_, Command, Event, Rejection>
             state.refunding.insert(order_id.clone());
         }
         Fact::Rejected { .. } => {}
+    }
+}
+
+/// Forgets a refund the process asked for once the order is cancelled with nothing left
+/// paid: only [`undo`], at the cancellation, reads `refunding`, and with nothing paid it
+/// refunds nothing either way. This keeps the not-on-menu flow from leaving an entry
+/// behind for every refused order (memory per fact, the engine issue's target).
+fn settle(state: &mut FulfilmentState, event: &Event) {
+    if let Event::Order(OrderEvent::OrderCancelled { order_id, .. }) = event {
+        if state.order(order_id).is_some_and(|o| o.paid_cents == 0) {
+            state.refunding.remove(order_id);
+        }
     }
 }
 
@@ -1368,8 +1383,18 @@ mod tests {
                 });
             assert_eq!(state.process, folded);
         }
-        let refused = engine.state().process.refunding.contains("o3");
-        assert!(refused, "the kitchen of one is full: o3 is refunded");
+        let process = &engine.state().process;
+        let o3 = process.order(&"o3".into()).expect("o3 is on the board");
+        assert_eq!(
+            o3.status,
+            OrderStatus::Cancelled,
+            "the kitchen of one is full"
+        );
+        assert_eq!(o3.paid_cents, 0, "o3 is refunded");
+        assert!(
+            process.refunding.is_empty(),
+            "a settled refund is forgotten"
+        );
     }
 
     #[test]
@@ -1820,6 +1845,42 @@ mod tests {
         assert_eq!(open, OrdSet::unit(Text::from("o")));
         let cancelled_first = refunding(events([created(), placed(), taken(), cancelled()]));
         assert_eq!(cancelled_first, OrdSet::new());
+    }
+
+    #[test]
+    fn a_refused_order_refunded_then_cancelled_is_forgotten() {
+        let refused = || {
+            GivenFact::Rejected(
+                Command::Restaurant(RestaurantCommand::AcceptOrder {
+                    restaurant_id: "r".into(),
+                    order_id: "o".into(),
+                    items: ["soup".into()].into(),
+                }),
+                Rejection::Restaurant(RestaurantRejection::Closed),
+            )
+        };
+        let refunded = Event::Payment(PaymentEvent::PaymentRefunded {
+            payment_id: "pay-o".into(),
+            order_id: "o".into(),
+            amount_cents: 700,
+        });
+        let refunding = |tail: Vec<Given>| {
+            let mut history = events([created(), placed(), taken()]);
+            history.push(refused());
+            history
+                .iter()
+                .chain(&tail)
+                .fold(Fulfilment.initial_state(), |state, fact| {
+                    Fulfilment.evolve(state, fact.as_fact())
+                })
+                .refunding
+        };
+        let in_flight = OrdSet::unit(Text::from("o"));
+        assert_eq!(refunding(vec![]), in_flight);
+        // Cancelled while the payment is still held: the refund asked for is remembered,
+        // so the cancellation does not ask for it again.
+        assert_eq!(refunding(events([cancelled()])), in_flight);
+        assert_eq!(refunding(events([refunded, cancelled()])), OrdSet::new());
     }
 
     #[test]
