@@ -7,6 +7,7 @@ use decider_core::boundary::DynEngine;
 use decider_core::EngineConfig;
 use decider_web::components::log::row::{compact_payload, unwrap_variants};
 use decider_web::components::log::Log;
+use decider_web::widgets::number::compact;
 use decider_web::widgets::text::shorten_middle;
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -1024,4 +1025,43 @@ async fn two_million_rows_fit_under_the_browsers_height_cap_and_all_are_reachabl
         middle.iter().any(|p| (900_000..1_100_000).contains(p)),
         "{middle:?}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_version_of_six_digits_is_shown_in_thousands_and_whole_in_its_tooltip() {
+    assert_eq!(compact(99_999), "99999");
+    assert_eq!(compact(100_000), "100k");
+    assert_eq!(
+        compact(123_999),
+        "123k",
+        "rounded down: never a version not reached"
+    );
+    assert_eq!(compact(99_999_999), "99999k");
+    assert_eq!(compact(123_456_789), "123M");
+    let mut engine = counter_engine();
+    submit(
+        &mut engine,
+        json!({"increment": {"counter_id": "a", "by": 1}}),
+    );
+    let versions = [(1, "1", None), (123_456, "123k", Some("version 123,456"))];
+    let document = web_sys::window().unwrap().document().unwrap();
+    install_styles(&document);
+    for (version, shown, tooltip) in versions {
+        let mut template = engine.rows(0, 1).remove(0);
+        template.stream_version = Some(version);
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let props = SyntheticProps { len: 3, template };
+        let app = yew::Renderer::<Synthetic>::with_root_and_props(root.clone(), props).render();
+        frames().await;
+        let cell = root
+            .query_selector("[data-testid=log-row] .log-version")
+            .unwrap()
+            .expect("a row's version cell");
+        let (text, title) = (cell.text_content(), cell.get_attribute("title"));
+        assert_eq!(text.as_deref(), Some(shown));
+        assert_eq!(title.as_deref(), tooltip);
+        app.destroy();
+        root.remove();
+    }
 }

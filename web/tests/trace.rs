@@ -5,6 +5,7 @@
 use decider_core::boundary::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 use decider_core::{DynEngine, EngineConfig, Id};
 use decider_web::components::trace::arrivals::Arrivals;
+use decider_web::components::trace::fit;
 use decider_web::components::trace::layout::{self, COLUMN_W, LANE_H};
 use decider_web::components::trace::scrolling::Follow;
 use decider_web::components::trace::timing::{self, Pick};
@@ -907,4 +908,81 @@ async fn hovering_or_focusing_a_node_highlights_its_causes_and_effects() {
         all(&root, ".trace-traced").is_empty()
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+fn a_flow_is_fitted_down_to_the_least_scale_on_the_side_that_then_shows_whole() {
+    // Wider than the room, within the least scale: fitted to the width.
+    assert_eq!(fit::scale((600.0, 100.0), (480.0, 400.0)), 0.8);
+    // Both sides: the smaller scale, so both show whole.
+    assert_eq!(fit::scale((600.0, 200.0), (540.0, 150.0)), 0.75);
+    // Never above full size.
+    assert_eq!(fit::scale((300.0, 100.0), (900.0, 900.0)), 1.0);
+    // Too long to show whole even at the least scale: it scrolls at full size, and only
+    // the lanes, which can show whole, are fitted.
+    assert_eq!(fit::scale((6000.0, 200.0), (600.0, 180.0)), 0.9);
+    assert_eq!(fit::scale((6000.0, 200.0), (600.0, 400.0)), 1.0);
+    assert_eq!(fit::scale((6000.0, 2000.0), (600.0, 400.0)), 1.0);
+    // A panel as tall as its content gives no height to fit.
+    assert_eq!(fit::scale((600.0, 200.0), (540.0, f64::INFINITY)), 0.9);
+}
+
+#[wasm_bindgen_test]
+async fn fit_shows_a_slightly_wide_flow_whole_and_its_toggle_is_kept() {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .remove_item("decider-lab.trace.fit")
+        .unwrap();
+    let flow = Rc::new(long_flow(5));
+    let full = 5.0 * COLUMN_W;
+    let (root, handle) = mount(Emitted::default().props(Some(flow.clone()), None, None)).await;
+    let svg = root.query_selector("[data-testid=trace]").unwrap().unwrap();
+    let toggle = root
+        .query_selector("[data-testid=trace-fit]")
+        .unwrap()
+        .unwrap();
+    let scroller = root.query_selector(".trace-scroll").unwrap().unwrap();
+    let width = || attr(&svg, "width").parse::<f64>().unwrap();
+    until("the flow is fitted", || width() < full).await;
+    assert_eq!(attr(&toggle, "aria-pressed"), "true", "on by default");
+    let scale = width() / full;
+    assert!(scale >= fit::LEAST_SCALE, "{scale}");
+    assert!(
+        scroller.scroll_width() <= scroller.client_width(),
+        "no scrolling"
+    );
+    let percent = format!("{} %", (scale * 100.0).round());
+    assert!(toggle.text_content().unwrap().contains(&percent));
+    // The lanes' labels are as tall as the lanes drawn.
+    let label = root
+        .query_selector("[data-testid=trace-lane]")
+        .unwrap()
+        .unwrap();
+    let label_h = label.get_bounding_client_rect().height();
+    assert!((label_h - LANE_H * scale).abs() < 0.5, "{label_h}");
+    // Off: full size, scrolled; kept for the next load.
+    click(&toggle);
+    until("the flow is full size", || width() == full).await;
+    assert_eq!(attr(&toggle, "aria-pressed"), "false");
+    assert!(scroller.scroll_width() > scroller.client_width());
+    handle.destroy();
+    root.remove();
+    let (root, handle) = mount(Emitted::default().props(Some(flow), None, None)).await;
+    let svg = root.query_selector("[data-testid=trace]").unwrap().unwrap();
+    yew::platform::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(attr(&svg, "width"), full.to_string(), "off, as kept");
+    let toggle = root
+        .query_selector("[data-testid=trace-fit]")
+        .unwrap()
+        .unwrap();
+    click(&toggle);
+    until("fitted again", || {
+        attr(&svg, "width").parse::<f64>().unwrap() < full
+    })
+    .await;
+    handle.destroy();
+    root.remove();
 }

@@ -1,7 +1,9 @@
 //! Browser glue: the address, the focus, keyboard shortcuts, layout work put off until the
-//! next frame.
+//! next frame, `localStorage`, an element's size.
 
 pub mod address;
 pub mod focus;
 pub mod keyboard;
 pub mod next_frame;
+pub mod resize;
+pub mod storage;

@@ -12,6 +12,7 @@
 //! anything else is left as stored.
 
 use super::workspaces::Settings;
+use crate::browser::storage;
 use crate::session::RepeatJob;
 use serde::{Deserialize, Serialize};
 
@@ -53,31 +54,24 @@ impl LeftBehind {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 /// Leaves `left` for the next load, as JSON made the way the workspace record is. Without
 /// `localStorage` (disabled, full) it is lost as before: the write started on `pagehide`
 /// may still land.
 pub fn leave(left: &LeftBehind) {
     let value = left.serialize(&serde_wasm_bindgen::Serializer::json_compatible());
     let text = value.ok().and_then(|v| js_sys::JSON::stringify(&v).ok());
-    if let (Some(storage), Some(text)) = (storage(), text.and_then(|t| t.as_string())) {
-        let _ = storage.set_item(KEY, &text);
+    if let Some(text) = text.and_then(|t| t.as_string()) {
+        storage::write(KEY, &text);
     }
 }
 
 /// Puts into `settings` (workspace `workspace`'s, read with a journal of `journal`
 /// entries) what was left for it; whatever was left is removed.
 pub fn take(workspace: &str, journal: usize, settings: &mut Settings) {
-    let Some(storage) = storage() else {
+    let Some(text) = storage::read(KEY) else {
         return;
     };
-    let Ok(Some(text)) = storage.get_item(KEY) else {
-        return;
-    };
-    let _ = storage.remove_item(KEY);
+    storage::remove(KEY);
     let value = js_sys::JSON::parse(&text).ok();
     if let Some(left) = value.and_then(|v| serde_wasm_bindgen::from_value::<LeftBehind>(v).ok()) {
         if left.workspace == workspace {

@@ -16,6 +16,17 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `n` in at most five characters, for a cell five digits wide (a stream's version in the
+/// log): whole below 100,000, else in thousands (`123k`), from 100,000,000 in millions
+/// (`123M`). Rounded down, so a version shown is never one the stream has not reached.
+pub fn compact(n: u64) -> String {
+    match n {
+        0..100_000 => n.to_string(),
+        100_000..100_000_000 => format!("{}k", n / 1_000),
+        _ => format!("{}M", n / 1_000_000),
+    }
+}
+
 /// The noun for `n` of them: `singular` for 1, else with an `s` (`fact`, `facts`).
 pub fn noun(n: u64, singular: &str) -> String {
     if n == 1 {

@@ -6,6 +6,7 @@
 //! sizes. Each size is this browser's, not a workspace's: it is kept in `localStorage`
 //! and put back on the next load.
 
+use crate::browser::storage;
 use crate::effect::use_effect_on;
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
@@ -197,19 +198,17 @@ impl Split {
 
     /// The share kept by an earlier load, if it is a number within bounds.
     fn stored(self) -> Option<f64> {
-        let text = storage()?.get_item(&self.storage_key()).ok()??;
+        let text = storage::read(&self.storage_key())?;
         let share = f64::from(text.parse::<u32>().ok()?) / 10.0;
         let (low, high) = self.bounds();
         (low..=high).contains(&share).then_some(share)
     }
 
     fn store(self, share: Option<f64>) {
-        let Some(storage) = storage() else { return };
-        // A full or disabled storage only loses the size for the next load.
-        let _ = match share {
-            Some(share) => storage.set_item(&self.storage_key(), &tenths(share).to_string()),
-            None => storage.remove_item(&self.storage_key()),
-        };
+        match share {
+            Some(share) => storage::write(&self.storage_key(), &tenths(share).to_string()),
+            None => storage::remove(&self.storage_key()),
+        }
     }
 
     /// Puts `share` (or the stylesheet's default, for `None`) on the grid.
@@ -251,10 +250,6 @@ fn tenths(share: f64) -> u32 {
 /// `value` rounded to a whole number, as text.
 fn whole(value: f64) -> String {
     (value.round() as u32).to_string()
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// A drag under way: the grid as measured when it began, the share the pointer asked for

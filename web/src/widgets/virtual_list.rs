@@ -27,15 +27,14 @@
 //! past) patches its rows, as any jump does, and makes or drops none.
 
 use crate::browser::next_frame::NextFrame;
+use crate::browser::resize;
 use crate::effect::use_effect_on;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, ResizeObserver};
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 /// The row height used when `--row-h` cannot be read.
@@ -458,17 +457,10 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
         let scroller = scroller.clone();
         let remeasure = remeasure.clone();
         use_effect_on((), move |_| {
-            let observer = scroller.cast::<Element>().and_then(|element| {
-                let on_resize = Closure::<dyn FnMut()>::new(move || remeasure(Cause::Layout));
-                let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-                observer.observe(&element);
-                Some((observer, on_resize))
-            });
-            move || {
-                if let Some((observer, _closure)) = observer {
-                    observer.disconnect();
-                }
-            }
+            let watched = scroller
+                .cast::<Element>()
+                .and_then(|element| resize::watch(&element, move || remeasure(Cause::Layout)));
+            move || drop(watched)
         });
     }
 

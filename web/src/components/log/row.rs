@@ -1,6 +1,7 @@
 //! One row of the event log: position, kind glyph, stream and version, message name,
 //! compact payload and origin, with the data attributes that scripts and tests read.
 
+use crate::widgets::number::{compact, thousands};
 use crate::widgets::virtual_list::Place;
 use decider_core::boundary::rows::{FactRow, RowKind};
 use serde_json::Value;
@@ -238,9 +239,12 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
         state.fresh.then_some("log-row-fresh"),
         state.pending.then_some("log-row-pending"),
     );
-    let version = row
+    let version = row.stream_version.map_or_else(String::new, compact);
+    // A version cut to thousands is whole in its tooltip.
+    let version_title = row
         .stream_version
-        .map_or_else(String::new, |v| v.to_string());
+        .filter(|&v| compact(v) != v.to_string())
+        .map(|v| format!("version {}", thousands(v)));
     html! {
         <div
             key={place.key}
@@ -262,7 +266,7 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
             <span class="log-cell log-pos num mono" role="gridcell">{ row.position }</span>
             { kind_cell(kind, mark) }
             { stream_cell(&row.stream_id) }
-            <span class="log-cell log-version num mono" role="gridcell">{ version }</span>
+            <span class="log-cell log-version num mono" role="gridcell" title={version_title}>{ version }</span>
             if refused.is_none() && service.is_empty() {
                 // The name alone: the cell is the name.
                 <span class="log-cell log-message log-message-name" role="gridcell" title={tooltip(&row.name, MESSAGE_FITS)}>

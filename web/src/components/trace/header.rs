@@ -52,6 +52,22 @@ pub(super) fn named_node(flow: &FlowView, node: Option<&FlowNode>) -> Html {
     }
 }
 
+/// The toggle that fits flows to the panel ([`super::fit`]), pressed while `on`, with the
+/// scale the flow is drawn at when it is not full size.
+pub(super) fn fit_toggle(on: bool, scale: f64, onclick: Callback<MouseEvent>) -> Html {
+    let percent = (scale < 1.0).then(|| format!(" {} %", (scale * 100.0).round() as u32));
+    html! {
+        <button type="button" class="trace-fit" data-testid="trace-fit" aria-pressed={on.to_string()}
+            title="Fit the flow to the panel (down to 70 %); off: full size, scrolled"
+            {onclick}>
+            {"Fit"}
+            if let Some(percent) = percent {
+                <span class="trace-fit-scale">{percent}</span>
+            }
+        </button>
+    }
+}
+
 /// Glyph, colour and word of each tone.
 pub(super) fn legend() -> Html {
     html! {

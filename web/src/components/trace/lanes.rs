@@ -21,8 +21,9 @@ pub(super) fn lane_word(kind: LaneKind) -> &'static str {
 }
 
 /// One lane's label: its name (shortened, full on hover), tagged `saga` for a saga or
-/// process manager; the user's lane is named `user`, and streams are the rest.
-pub(super) fn lane_label(lane: &Lane) -> Html {
+/// process manager; the user's lane is named `user`, and streams are the rest. As tall
+/// as its lane in a drawing at `scale`.
+pub(super) fn lane_label(lane: &Lane, scale: f64) -> Html {
     let word = lane_word(lane.kind);
     let tagged = lane.kind == LaneKind::Reactor;
     let max = if tagged {
@@ -33,7 +34,7 @@ pub(super) fn lane_label(lane: &Lane) -> Html {
     html! {
         <div class={classes!("trace-lane", format!("trace-lane-{word}"))} data-testid="trace-lane"
             data-lane-kind={word} title={format!("{word}: {}", lane.name)}
-            style={format!("height: {LANE_H}px")}>
+            style={format!("height: {}px", LANE_H * scale)}>
             if tagged {
                 <span class="trace-lane-kind">{word}</span>
             }

@@ -15,6 +15,7 @@
 
 pub mod arrivals;
 mod edges;
+pub mod fit;
 mod header;
 mod lanes;
 pub mod layout;
@@ -24,6 +25,7 @@ pub mod timing;
 pub mod tone;
 
 use crate::browser::next_frame::NextFrame;
+use crate::browser::resize;
 use crate::effect::use_effect_on;
 use arrivals::{node_key, Arrivals, NodeKey};
 use decider_core::boundary::{FlowNode, FlowView};
@@ -62,13 +64,43 @@ pub fn trace(props: &TraceProps) -> Html {
     let fresh = arrivals.borrow_mut().observe(props.flow.as_deref()).clone();
     let flow_id = props.flow.as_ref().map(|f| f.correlation_id);
     let node_count = props.flow.as_ref().map_or(0, |f| f.nodes.len());
+    // Fitting the flow to the panel ([`fit`]): the room, watched while there is a flow,
+    // and the scale the flow is drawn at (read by the scrolling the effects do).
+    let fitted = use_state(fit::kept);
+    let room = use_state_eq(|| None::<(f64, f64)>);
+    {
+        let (scroller, room) = (scroller.clone(), room.clone());
+        use_effect_on(flow_id.is_some(), move |_| {
+            let watched = scroller.cast::<Element>().and_then(|el| {
+                let target = el.clone();
+                resize::watch(&el, move || room.set(Some(fit::room(&target))))
+            });
+            move || drop(watched)
+        });
+    }
+    let scale = match (props.flow.as_deref(), *fitted, *room) {
+        (Some(flow), true, Some(room)) => fit::scale(
+            layout::canvas_size(flow.nodes.len().max(1), flow.lanes.len()),
+            room,
+        ),
+        _ => 1.0,
+    };
+    let drawn_at = use_mut_ref(|| 1.0);
+    *drawn_at.borrow_mut() = scale;
+    let on_fit = {
+        let fitted = fitted.clone();
+        Callback::from(move |_: MouseEvent| {
+            fit::keep(!*fitted);
+            fitted.set(!*fitted);
+        })
+    };
 
     // Scrolling to a node reads the layout: in the next frame ([`NextFrame`]).
     let next_frame = (*use_memo((), |_| NextFrame::default())).clone();
     {
         // A new node while following the newest one (or another flow): show the newest.
         let (flow, scroller, follow) = (props.flow.clone(), scroller.clone(), follow.clone());
-        let next_frame = next_frame.clone();
+        let (next_frame, drawn_at) = (next_frame.clone(), drawn_at.clone());
         use_effect_on((flow_id, node_count), move |(id, _)| {
             if *shown.borrow() != *id {
                 *shown.borrow_mut() = *id;
@@ -78,7 +110,8 @@ pub fn trace(props: &TraceProps) -> Html {
                 let mut follow = follow.borrow_mut();
                 let newest = flow.as_ref().and_then(|f| f.nodes.last());
                 if let (true, Some(node), Some(el)) = (follow.is_on(), newest, scroller.cast()) {
-                    scrolling::reveal_cell(&el, node.column, node.lane, &mut follow);
+                    let at = (node.column, node.lane);
+                    scrolling::reveal_cell(&el, at, *drawn_at.borrow(), &mut follow);
                 }
             });
         });
@@ -93,7 +126,8 @@ pub fn trace(props: &TraceProps) -> Html {
                     .iter()
                     .find(|n| n.position.is_some() && n.position == selected);
                 if let (Some(node), Some(el)) = (node, scroller.cast()) {
-                    scrolling::reveal_cell(&el, node.column, node.lane, &mut follow.borrow_mut());
+                    let (at, scale) = ((node.column, node.lane), *drawn_at.borrow());
+                    scrolling::reveal_cell(&el, at, scale, &mut follow.borrow_mut());
                 }
             });
         });
@@ -141,10 +175,11 @@ pub fn trace(props: &TraceProps) -> Html {
                 <h2 class="trace-title">{"Trace"}</h2>
                 {header::summary(flow)}
                 {header::named_node(flow, named)}
+                {header::fit_toggle(*fitted, scale, on_fit)}
                 {header::legend()}
             </header>
             <div class="trace-scroll" ref={scroller} {onscroll}>
-                {swimlanes(props, flow, &fresh, &traced)}
+                {swimlanes(props, flow, &fresh, &traced, scale)}
             </div>
         </section>
     }
@@ -152,13 +187,16 @@ pub fn trace(props: &TraceProps) -> Html {
 
 /// The lane labels (sticky on the left) beside the drawing: lane bands, arrows, the
 /// cursor's line and the nodes; the lineage of the hovered node (`traced`) stands out.
+/// The drawing keeps its own units and is shown at `scale` ([`fit`]).
 fn swimlanes(
     props: &TraceProps,
     flow: &FlowView,
     fresh: &HashSet<NodeKey>,
     traced: &UseStateHandle<Option<usize>>,
+    scale: f64,
 ) -> Html {
     let (width, height) = layout::canvas_size(flow.nodes.len().max(1), flow.lanes.len());
+    let (shown_w, shown_h) = (width * scale, height * scale);
     let first = timing::first_facts(flow);
     let after = timing::after_cursor(flow, &first, props.cursor);
     let lineage = match **traced {
@@ -173,13 +211,13 @@ fn swimlanes(
     let is_selected = |node: &FlowNode| node.position.is_some() && node.position == props.selected;
     let tab_stop = flow.nodes.iter().position(is_selected).unwrap_or(0);
     html! {
-        <div class="trace-canvas" style={format!("--drawing-h: {height}px")}>
+        <div class="trace-canvas" style={format!("--drawing-h: {shown_h}px; --lane-h: {}px", layout::LANE_H * scale)}>
             <div class="trace-lanes">
-                { for flow.lanes.iter().map(lanes::lane_label) }
+                { for flow.lanes.iter().map(|lane| lanes::lane_label(lane, scale)) }
             </div>
             <svg data-testid="trace" class={classes!("trace-svg", traced.is_some().then_some("trace-tracing"))} role="group"
                 aria-label={format!("Swimlanes of flow {id}")}
-                width={width.to_string()} height={height.to_string()}
+                width={shown_w.to_string()} height={shown_h.to_string()}
                 viewBox={format!("0 0 {width} {height}")}>
                 {edges::markers()}
                 {lanes::bands(flow, width)}

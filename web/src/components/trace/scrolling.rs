@@ -61,21 +61,27 @@ fn at_end(left: i32, view: i32, width: i32) -> bool {
 /// Scrolls `el` (the swimlanes' scroll container) so that the cell in `column` on `lane`
 /// is visible beside the sticky lane labels, moving as little as possible, down and up by
 /// whole lanes (the top lane in view is never cut: trace.css gives the drawing the room
-/// below it that a whole lane's offset needs), and tells `follow` where it went.
-pub fn reveal_cell(el: &Element, column: usize, lane: usize, follow: &mut Follow) {
+/// below it that a whole lane's offset needs), and tells `follow` where it went. The
+/// drawing is at `scale` ([`super::fit`]).
+pub fn reveal_cell(el: &Element, (column, lane): (usize, usize), scale: f64, follow: &mut Follow) {
     let ((left, right), (top, bottom)) = layout::cell_spans(column, lane);
-    let labels = el
-        .query_selector(".trace-lanes")
-        .ok()
-        .flatten()
-        .map_or(0, |labels| labels.client_width());
-    let view_w = f64::from(el.client_width() - labels);
+    let [left, right, top, bottom] = [left, right, top, bottom].map(|at| at * scale);
+    let view_w = f64::from(el.client_width() - labels_width(el));
     if let Some(x) = layout::reveal(left, right, f64::from(el.scroll_left()), view_w) {
         el.set_scroll_left(x.round() as i32);
     }
     let view_h = f64::from(el.client_height());
-    if let Some(y) = layout::reveal_whole(top, bottom, f64::from(el.scroll_top()), view_h, LANE_H) {
+    let lane_h = LANE_H * scale;
+    if let Some(y) = layout::reveal_whole(top, bottom, f64::from(el.scroll_top()), view_h, lane_h) {
         el.set_scroll_top(y.round() as i32);
     }
     follow.placed(el.scroll_left(), el.client_width(), el.scroll_width());
+}
+
+/// The width of the sticky lane labels in `el` (the swimlanes' scroll container).
+pub fn labels_width(el: &Element) -> i32 {
+    el.query_selector(".trace-lanes")
+        .ok()
+        .flatten()
+        .map_or(0, |labels| labels.client_width())
 }
