@@ -25,11 +25,7 @@ test("the page opens on the restaurant domain with an empty session that says wh
 
 test("the not-on-menu scenario typed command by command shows the rejection and its compensation", async () => {
   const { page, errors } = await open(env);
-  for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
-    const before = await head(page);
-    await submit(page, command);
-    await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
-  }
+  await notOnMenu(page);
   const rows = await logRows(page);
   const rejection = rows.find((r) => r.kind === "rejection");
   assert.ok(rejection, "a rejection row");
@@ -241,11 +237,7 @@ test("text keeps a 4.5:1 contrast in the light and the dark scheme, live and in 
     const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
     const { page, errors } = await open(env, "/", { context });
     assert.equal(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches), colorScheme === "dark");
-    for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
-      const before = await head(page);
-      await submit(page, command);
-      await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
-    }
+    await notOnMenu(page);
     // Live: the rejection, the compensation, the trace, the inspector's changes.
     assert.deepEqual(await lowContrast(page), [], `${colorScheme}, live`);
     if (colorScheme === "dark") await page.screenshot({ path: shots + "dark.png" });
@@ -548,11 +540,10 @@ test("scrolled to a selected node, the trace shows whole lanes from its top", as
   for (const [width, height] of [[1100, 760], [1100, 720]]) {
     const context = await env.browser.newContext({ viewport: { width, height } });
     const { page, errors } = await open(env, "/", { context });
-    for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
-      const before = await head(page);
-      await submit(page, command);
-      await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
-    }
+    await notOnMenu(page);
+    // Full size: fitted, this flow shows whole and nothing scrolls (the next tests).
+    await page.getByTestId("trace-fit").click();
+    await page.waitForSelector("[data-testid=trace-fit][aria-pressed=false]");
     // The refund (a middle lane, the cursor into the past), then the rejection (the last lane).
     for (const select of ["[data-testid=log-row][data-compensation=true][data-stream^=payment]", "[data-testid=log-row][data-kind=rejection]"]) {
       await page.locator(select).click();
@@ -583,14 +574,77 @@ test("scrolled to a selected node, the trace shows whole lanes from its top", as
   }
 });
 
-test("the inspector's tabs stay on one line at 1100 px, and its copy button stands apart from the id", async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1100, height: 760 } });
-  const { page, errors } = await open(env, "/", { context });
+/** Submits the not-on-menu scenario's commands one by one, each once its facts are in. */
+async function notOnMenu(page) {
   for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
     const before = await head(page);
     await submit(page, command);
     await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
   }
+}
+
+/** The trace's nodes and lanes inside and outside the part of the panel in view. */
+function traceInView(page) {
+  return page.getByTestId("trace").evaluate((svg) => {
+    const scroll = svg.closest(".trace-scroll");
+    const view = scroll.getBoundingClientRect();
+    const [right, bottom] = [view.left + scroll.clientWidth, view.top + scroll.clientHeight];
+    const labels = scroll.querySelector(".trace-lanes").getBoundingClientRect();
+    const inside = (r) => r.left >= labels.right - 0.5 && r.right <= right + 0.5 && r.top >= view.top - 0.5 && r.bottom <= bottom + 0.5;
+    const nodes = [...svg.querySelectorAll("[data-testid=trace-node]")].map((n) => inside(n.getBoundingClientRect()));
+    const lanes = [...scroll.querySelectorAll("[data-testid=trace-lane]")].map((l) => l.getBoundingClientRect().bottom <= bottom + 0.5);
+    return { nodes: nodes.length, cut: nodes.filter((n) => !n).length, lanes: lanes.length, lanesCut: lanes.filter((l) => !l).length,
+      scrolls: scroll.scrollWidth > scroll.clientWidth || scroll.scrollHeight > scroll.clientHeight };
+  });
+}
+
+test("fitted, a ten-column flow is whole in the trace at 1100×760; full size it scrolls; the choice is kept", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const { page, errors } = await open(env, "/", { context });
+  await notOnMenu(page);
+  const fit = page.getByTestId("trace-fit");
+  assert.equal(await fit.getAttribute("aria-pressed"), "true", "on by default");
+  await page.waitForFunction(() => /%/.test(document.querySelector("[data-testid=trace-fit]").textContent));
+  const fitted = await traceInView(page);
+  assert.deepEqual(fitted, { nodes: 10, cut: 0, lanes: 5, lanesCut: 0, scrolls: false }, "every node and lane whole");
+  const percent = Number((await fit.textContent()).match(/(\d+) %/)[1]);
+  assert.ok(percent >= 70 && percent < 100, `scaled down, not below 70 %: ${percent}`);
+  await page.screenshot({ path: shots + "trace-fit-1100.png" });
+  await fit.click();
+  await page.waitForSelector("[data-testid=trace-fit][aria-pressed=false]");
+  const full = await traceInView(page);
+  assert.ok(full.cut > 0 && full.scrolls, `full size, the flow scrolls: ${JSON.stringify(full)}`);
+  assert.equal(await fit.textContent(), "Fit", "no scale shown at full size");
+  // This browser's choice: kept across a reload.
+  await page.reload();
+  await page.getByTestId("trace-fit").waitFor();
+  assert.equal(await page.getByTestId("trace-fit").getAttribute("aria-pressed"), "false");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("at 1100 and 1366 px the log's origin is whole beside its ext badge, and so is every message name", async () => {
+  for (const [width, height] of [[1100, 760], [1366, 768]]) {
+    const context = await env.browser.newContext({ viewport: { width, height } });
+    const { page, errors } = await open(env, "/", { context });
+    await notOnMenu(page);
+    const cells = await page.$$eval("[data-testid=log-row]", (rows) => rows.map((row) => {
+      const [origin, name] = [row.querySelector(".log-origin-name"), row.querySelector(".log-message-name")];
+      return { origin: origin.textContent, originWhole: origin.scrollWidth <= origin.clientWidth,
+        badge: Boolean(row.querySelector(".log-origin .badge-ext")), name: name.textContent, nameWhole: name.scrollWidth <= name.clientWidth };
+    }));
+    const at = `${width}×${height}: ${JSON.stringify(cells)}`;
+    assert.ok(cells.some((c) => c.origin === "fulfilment" && c.badge), `a process's external event: ${at}`);
+    assert.deepEqual(cells.filter((c) => !c.originWhole || !c.nameWhole), [], `nothing cut: ${at}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test("the inspector's tabs stay on one line at 1100 px, and its copy button stands apart from the id", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const { page, errors } = await open(env, "/", { context });
+  await notOnMenu(page);
   await page.locator("[data-testid=log-row][data-compensation=true][data-stream^=payment]").click();
   await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=inspector-tab]")].some((t) => /Δ/.test(t.textContent)));
   const seen = await page.getByTestId("inspector").evaluate((inspector) => {
@@ -745,11 +799,7 @@ test("the timeline's and the past banner's positions are grouped in thousands", 
 
 test("a flow narrower than the trace panel has its lanes to the panel's edge, and nothing more to scroll", async () => {
   const { page, errors } = await open(env);
-  for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
-    const before = await head(page);
-    await submit(page, command);
-    await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
-  }
+  await notOnMenu(page);
   const seen = await page.evaluate(() => {
     const scroll = document.querySelector(".trace-scroll");
     const drawing = document.querySelector("[data-testid=trace]").getBoundingClientRect();

@@ -147,6 +147,7 @@ pub fn trace(props: &TraceProps) -> Html {
             <section class="trace" aria-label="Saga trace">
                 <header class="trace-head">
                     <h2 class="trace-title">{"Trace"}</h2>
+                    {header::fit_toggle(*fitted, 1.0, on_fit)}
                     {header::legend()}
                 </header>
                 <div class="trace-empty" data-testid="trace-empty">
