@@ -1,4 +1,5 @@
-//! One row of the event log: position, kind glyph, stream and version, message name,
+//! One row of the event log: position, kind glyph, stream and version, message name (with
+//! the refused command, the external and zero-payload badges and the service beside it),
 //! compact payload and origin, with the data attributes that scripts and tests read.
 
 use crate::widgets::number::{compact, thousands};
@@ -225,6 +226,7 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
         )),
         None => tooltip(&payload_text, PAYLOAD_FITS).map(|t| truncate(&t, TOOLTIP_CHARS)),
     };
+    let badged = row.external || row.zero_payload;
     let refused = (row.kind == RowKind::Rejection)
         .then(|| refused_command(row))
         .flatten();
@@ -267,18 +269,26 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
             { kind_cell(kind, mark) }
             { stream_cell(&row.stream_id) }
             <span class="log-cell log-version num mono" role="gridcell" title={version_title}>{ version }</span>
-            if refused.is_none() && service.is_empty() {
+            if refused.is_none() && service.is_empty() && !badged {
                 // The name alone: the cell is the name.
                 <span class="log-cell log-message log-message-name" role="gridcell" title={tooltip(&row.name, MESSAGE_FITS)}>
                     { short_name }
                 </span>
             } else {
+                // What does not fit wraps away, last first: the service, the badges, the
+                // refused command (log.css).
                 <span class="log-cell log-message" role="gridcell" title={tooltip(&row.name, MESSAGE_FITS)}>
                     <span class="log-message-name">{ short_name }</span>
                     if let Some(command) = refused {
                         <span class="log-message-refused" title={format!("refused command: {command}")}>
                             { format!("✘ {}", split_name(&command).1) }
                         </span>
+                    }
+                    if row.external {
+                        <span class="badge badge-ext" title="external (integration) event">{ "ext" }</span>
+                    }
+                    if row.zero_payload {
+                        <span class="badge badge-zero" title="zero-payload event: ids only">{ "∅" }</span>
                     }
                     if !service.is_empty() {
                         <span class="log-message-service">{ service }</span>
@@ -288,22 +298,9 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
             <span class="log-cell log-payload mono" role="gridcell" title={payload_title}>
                 { truncate(&payload_text, PAYLOAD_CHARS) }
             </span>
-            if !row.external && !row.zero_payload {
-                // The origin alone: the cell is its name.
-                <span class="log-cell log-origin log-origin-name" role="gridcell" title={tooltip(&row.origin, ORIGIN_FITS)}>
-                    { row.origin.clone() }
-                </span>
-            } else {
-                <span class="log-cell log-origin" role="gridcell" title={tooltip(&row.origin, ORIGIN_FITS)}>
-                    <span class="log-origin-name">{ row.origin.clone() }</span>
-                    if row.external {
-                        <span class="badge badge-ext" title="external (integration) event">{ "ext" }</span>
-                    }
-                    if row.zero_payload {
-                        <span class="badge badge-zero" title="zero-payload event: ids only">{ "∅" }</span>
-                    }
-                </span>
-            }
+            <span class="log-cell log-origin" role="gridcell" title={tooltip(&row.origin, ORIGIN_FITS)}>
+                { row.origin.clone() }
+            </span>
         </div>
     }
 }
