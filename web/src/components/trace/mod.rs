@@ -65,28 +65,45 @@ pub fn trace(props: &TraceProps) -> Html {
     let flow_id = props.flow.as_ref().map(|f| f.correlation_id);
     let node_count = props.flow.as_ref().map_or(0, |f| f.nodes.len());
     // Fitting the flow to the panel ([`fit`]): the room, watched while there is a flow,
-    // and the scale the flow is drawn at (read by the scrolling the effects do).
+    // and the scale the flow is drawn at (read by the scrolling the effects do). A new
+    // room draws the flow again only when it changes the scale (a drag of the panel's
+    // edge changes the room at every frame).
     let fitted = use_state(fit::kept);
-    let room = use_state_eq(|| None::<(f64, f64)>);
-    {
-        let (scroller, room) = (scroller.clone(), room.clone());
-        use_effect_on(flow_id.is_some(), move |_| {
-            let watched = scroller.cast::<Element>().and_then(|el| {
-                let target = el.clone();
-                resize::watch(&el, move || room.set(Some(fit::room(&target))))
-            });
-            move || drop(watched)
-        });
-    }
-    let scale = match (props.flow.as_deref(), *fitted, *room) {
-        (Some(flow), true, Some(room)) => fit::scale(
-            layout::canvas_size(flow.nodes.len().max(1), flow.lanes.len()),
-            room,
-        ),
+    let room = use_mut_ref(|| None::<(f64, f64)>);
+    let drawing = props
+        .flow
+        .as_deref()
+        .map(|flow| layout::canvas_size(flow.nodes.len().max(1), flow.lanes.len()));
+    let scale = match (drawing, *fitted, *room.borrow()) {
+        (Some(drawing), true, Some(room)) => fit::scale(drawing, room),
         _ => 1.0,
     };
     let drawn_at = use_mut_ref(|| 1.0);
     *drawn_at.borrow_mut() = scale;
+    let redraw = use_force_update();
+    {
+        let (scroller, room, drawn_at) = (scroller.clone(), room.clone(), drawn_at.clone());
+        let on = *fitted;
+        use_effect_on(
+            (flow_id.is_some(), drawing, on),
+            move |&(_, drawing, on)| {
+                let watched = scroller.cast::<Element>().and_then(|el| {
+                    let target = el.clone();
+                    resize::watch(&el, move || {
+                        let measured = fit::room(&target);
+                        *room.borrow_mut() = Some(measured);
+                        let scale = drawing
+                            .filter(|_| on)
+                            .map_or(1.0, |d| fit::scale(d, measured));
+                        if scale != *drawn_at.borrow() {
+                            redraw.force_update();
+                        }
+                    })
+                });
+                move || drop(watched)
+            },
+        );
+    }
     let on_fit = {
         let fitted = fitted.clone();
         Callback::from(move |_: MouseEvent| {
