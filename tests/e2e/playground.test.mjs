@@ -475,10 +475,11 @@ test("a stream id longer than its cell keeps its start and its end, with one ell
   }
 });
 
-/** A 250 px wide page of the counter domain whose one fact's stream id is long (its end
- * neutral characters, which stay at the end, right of the letters): the narrowest log. */
+/** A 234 px wide page of the counter domain whose one fact's stream id is long (its end
+ * neutral characters, which stay at the end, right of the letters): the narrowest log
+ * (its one position takes 3 characters, log/mod.rs). */
 async function narrowLogWithLongId() {
-  const context = await env.browser.newContext({ viewport: { width: 250, height: 720 } });
+  const context = await env.browser.newContext({ viewport: { width: 234, height: 720 } });
   const { page, errors } = await open(env, "/", { context });
   await choose(page, "domain-picker", "counter");
   const id = "c-" + "abcdefghijklmnopqrstuvwxyz".repeat(2) + "-12-";
@@ -511,14 +512,16 @@ test("in the narrowest log a long stream id's last characters give way by their 
 });
 
 test("a split stream id's start is its first character and an ellipsis, or nothing, never a sliver", async () => {
-  // The widths where the cell holds the last 8 characters and less than two more (the
-  // narrowest log's stream column, and the 360-600 px one's at its least). A line's first
+  // The widths around those where the cell holds the last 8 characters and less than two
+  // more (the narrowest log's stream column, and the 360-600 px one's at its least; a log
+  // of one fact, its position column 3 characters wide). A line's first
   // character is clipped, never ellipsized: a start narrower than two characters shows a
   // sliver of it, or `c.`.
   const { context, page, errors, id } = await narrowLogWithLongId();
   const cell = page.locator(`[data-testid=log-row][data-stream="counter-${id}"] .log-stream`);
   const slivers = [];
-  for (const width of [250, 254, 256, 258, 260, 262, 264, 266, 268, 270, 394, 396, 398, 400, 402, 404, 406, 408, 410, 412, 414, 416, 418, 420]) {
+  const sweep = (from, to) => Array.from({ length: (to - from) / 2 + 1 }, (_, i) => from + 2 * i);
+  for (const width of [...sweep(226, 272), ...sweep(364, 420)]) {
     await page.setViewportSize({ width, height: 720 });
     const seen = await cell.evaluate((c) => {
       const [start, end] = [c.querySelector(".log-stream-head"), c.querySelector(".log-stream-tail")];
@@ -623,25 +626,25 @@ test("fitted, a ten-column flow is whole in the trace at 1100×760; full size it
   await context.close();
 });
 
-test("at 1100 and 1366 px the log's origin is whole, and every message name beside its ext badge", async () => {
-  // At 1100 px the longest name, payment_refunded, leaves its badge to the cell's hidden
-  // second line: the name goes first.
-  for (const [width, height, badges] of [[1100, 760, 3], [1366, 768, 4]]) {
+test("at 1100 and 1366 px the log's origins and stream ids are whole, and every message name beside its ext badge", async () => {
+  for (const [width, height] of [[1100, 760], [1366, 768]]) {
     const context = await env.browser.newContext({ viewport: { width, height } });
     const { page, errors } = await open(env, "/", { context });
     await notOnMenu(page);
     const cells = await page.$$eval("[data-testid=log-row]", (rows) => rows.map((row) => {
-      const [origin, name] = [row.querySelector(".log-origin"), row.querySelector(".log-message-name")];
+      const [origin, name, stream] = [row.querySelector(".log-origin"), row.querySelector(".log-message-name"), row.querySelector(".log-stream")];
       const badge = row.querySelector(".log-message .badge-ext");
       // On the cell's one visible line, not wrapped away.
       const shown = badge && badge.getBoundingClientRect().bottom <= badge.parentElement.getBoundingClientRect().bottom + 0.5;
       return { origin: origin.textContent, originWhole: origin.scrollWidth <= origin.clientWidth,
-        badge: Boolean(shown), name: name.textContent, nameWhole: name.scrollWidth <= name.clientWidth };
+        badge: Boolean(shown), name: name.textContent, nameWhole: name.scrollWidth <= name.clientWidth,
+        // A short log's position column is narrow (its last position's digits): the ids get the room.
+        streamWhole: stream.scrollWidth <= stream.clientWidth + 1 && !stream.querySelector(".log-stream-split") };
     }));
     const at = `${width}×${height}: ${JSON.stringify(cells)}`;
-    assert.equal(cells.filter((c) => c.badge).length, badges, `the order's and the payment's events are external: ${at}`);
+    assert.equal(cells.filter((c) => c.badge).length, 4, `the order's and the payment's events are external: ${at}`);
     assert.ok(cells.some((c) => c.origin === "fulfilment" && c.badge), `a process's external event: ${at}`);
-    assert.deepEqual(cells.filter((c) => !c.originWhole || !c.nameWhole), [], `nothing cut: ${at}`);
+    assert.deepEqual(cells.filter((c) => !c.originWhole || !c.nameWhole || !c.streamWhole), [], `nothing cut: ${at}`);
     assert.deepEqual(errors, []);
     await context.close();
   }

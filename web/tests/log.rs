@@ -1065,3 +1065,52 @@ async fn a_version_of_six_digits_is_shown_in_thousands_and_whole_in_its_tooltip(
         root.remove();
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_position_column_is_as_wide_as_the_last_position_needs_up_to_seven() {
+    let mut engine = counter_engine();
+    submit(
+        &mut engine,
+        json!({"increment": {"counter_id": "a", "by": 1}}),
+    );
+    let document = web_sys::window().unwrap().document().unwrap();
+    install_styles(&document);
+    // The last position's digits and two for the pending mark, 3 at least, 7 at most.
+    let cases = [
+        (1, "3ch"),
+        (10, "3ch"),
+        (11, "4ch"),
+        (1_000, "5ch"),
+        (100_001, "7ch"),
+        (2_000_000, "7ch"),
+    ];
+    let mut drawn = Vec::new();
+    for (len, width) in cases {
+        let template = engine.rows(0, 1).remove(0);
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let props = SyntheticProps { len, template };
+        let app = yew::Renderer::<Synthetic>::with_root_and_props(root.clone(), props).render();
+        frames().await;
+        let log = root
+            .query_selector("section.log")
+            .unwrap()
+            .expect("the log");
+        let style = log.get_attribute("style").unwrap_or_default();
+        assert_eq!(style, format!("--pos-w: {width}"), "{len} facts");
+        let cell = root
+            .query_selector("[data-testid=log-row] .log-pos")
+            .unwrap()
+            .unwrap();
+        drawn.push(cell.get_bounding_client_rect().width());
+        app.destroy();
+        root.remove();
+    }
+    // As drawn: the same width for the same characters, wider for more.
+    assert_eq!(drawn[0], drawn[1], "{drawn:?}");
+    assert!(
+        drawn[1] < drawn[2] && drawn[2] < drawn[3] && drawn[3] < drawn[4],
+        "{drawn:?}"
+    );
+    assert_eq!(drawn[4], drawn[5], "{drawn:?}");
+}

@@ -378,7 +378,7 @@ pub fn Log(props: &LogProps) -> Html {
     };
 
     html! {
-        <section class="log" aria-label="event log">
+        <section class="log" aria-label="event log" style={position_width(props.head)}>
             <FilterBar
                 filter={props.filter.clone()}
                 on_filter={props.on_filter.clone()}
@@ -422,4 +422,13 @@ pub fn Log(props: &LogProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// The width of the position column for a log of `head` facts, as a CSS variable: its
+/// last position's digits and room for the pending mark (` ◌`), between 3 and 7
+/// characters (log.css caps it in narrower logs). A short log gives the rest to the
+/// stream ids; past 99,999 facts it is the widest, as it always was.
+fn position_width(head: u64) -> String {
+    let digits = head.saturating_sub(1).max(1).ilog10() + 1;
+    format!("--pos-w: {}ch", (digits + 2).clamp(3, 7))
 }
