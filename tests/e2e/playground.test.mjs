@@ -541,9 +541,7 @@ test("a split stream id's start is its first character and an ellipsis, or nothi
 
 test("scrolled to a selected node, the trace shows whole lanes from its top", async () => {
   for (const [width, height] of [[1100, 760], [1100, 720]]) {
-    const context = await env.browser.newContext({ viewport: { width, height } });
-    const { page, errors } = await open(env, "/", { context });
-    await notOnMenu(page);
+    const { context, page, errors } = await notOnMenuAt(width, height);
     // Full size: fitted, this flow shows whole and nothing scrolls (the next tests).
     await page.getByTestId("trace-fit").click();
     await page.waitForSelector("[data-testid=trace-fit][aria-pressed=false]");
@@ -577,6 +575,14 @@ test("scrolled to a selected node, the trace shows whole lanes from its top", as
   }
 });
 
+/** A page `width` × `height` in a context of its own, the not-on-menu flow submitted. */
+async function notOnMenuAt(width, height) {
+  const context = await env.browser.newContext({ viewport: { width, height } });
+  const { page, errors } = await open(env, "/", { context });
+  await notOnMenu(page);
+  return { context, page, errors };
+}
+
 /** Submits the not-on-menu scenario's commands one by one, each once its facts are in. */
 async function notOnMenu(page) {
   for (const command of scenarioCommands("restaurant", "rejected-not-on-menu")) {
@@ -602,9 +608,7 @@ function traceInView(page) {
 }
 
 test("fitted, a ten-column flow is whole in the trace at 1100×760; full size it scrolls; the choice is kept", async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1100, height: 760 } });
-  const { page, errors } = await open(env, "/", { context });
-  await notOnMenu(page);
+  const { context, page, errors } = await notOnMenuAt(1100, 760);
   const fit = page.getByTestId("trace-fit");
   assert.equal(await fit.getAttribute("aria-pressed"), "true", "on by default");
   await page.waitForFunction(() => /%/.test(document.querySelector("[data-testid=trace-fit]").textContent));
@@ -628,9 +632,7 @@ test("fitted, a ten-column flow is whole in the trace at 1100×760; full size it
 
 test("at 1100 and 1366 px the log's origins and stream ids are whole, and every message name beside its ext badge", async () => {
   for (const [width, height] of [[1100, 760], [1366, 768]]) {
-    const context = await env.browser.newContext({ viewport: { width, height } });
-    const { page, errors } = await open(env, "/", { context });
-    await notOnMenu(page);
+    const { context, page, errors } = await notOnMenuAt(width, height);
     const cells = await page.$$eval("[data-testid=log-row]", (rows) => rows.map((row) => {
       const [origin, name, stream] = [row.querySelector(".log-origin"), row.querySelector(".log-message-name"), row.querySelector(".log-stream")];
       const badge = row.querySelector(".log-message .badge-ext");

@@ -959,6 +959,19 @@ fn Synthetic(props: &SyntheticProps) -> Html {
     }
 }
 
+/// A [`Synthetic`] log of `len` rows made from `template`, mounted in an element of its
+/// own (with the page's styles) and rendered.
+async fn synthetic(len: usize, template: FactRow) -> (Element, AppHandle<Synthetic>) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    install_styles(&document);
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = SyntheticProps { len, template };
+    let app = yew::Renderer::<Synthetic>::with_root_and_props(root.clone(), props).render();
+    frames().await;
+    (root, app)
+}
+
 #[wasm_bindgen_test]
 async fn two_million_rows_fit_under_the_browsers_height_cap_and_all_are_reachable() {
     let mut engine = counter_engine();
@@ -967,16 +980,7 @@ async fn two_million_rows_fit_under_the_browsers_height_cap_and_all_are_reachabl
         json!({"increment": {"counter_id": "a", "by": 1}}),
     );
     let template = engine.rows(0, 1).remove(0);
-    let document = web_sys::window().unwrap().document().unwrap();
-    install_styles(&document);
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let props = SyntheticProps {
-        len: 2_000_000,
-        template,
-    };
-    yew::Renderer::<Synthetic>::with_root_and_props(root.clone(), props).render();
-    frames().await;
+    let (root, _app) = synthetic(2_000_000, template).await;
     let scroller: HtmlElement = root
         .query_selector("[data-testid=log]")
         .unwrap()
@@ -1044,16 +1048,10 @@ async fn a_version_of_six_digits_is_shown_in_thousands_and_whole_in_its_tooltip(
         json!({"increment": {"counter_id": "a", "by": 1}}),
     );
     let versions = [(1, "1", None), (123_456, "123k", Some("version 123,456"))];
-    let document = web_sys::window().unwrap().document().unwrap();
-    install_styles(&document);
     for (version, shown, tooltip) in versions {
         let mut template = engine.rows(0, 1).remove(0);
         template.stream_version = Some(version);
-        let root = document.create_element("div").unwrap();
-        document.body().unwrap().append_child(&root).unwrap();
-        let props = SyntheticProps { len: 3, template };
-        let app = yew::Renderer::<Synthetic>::with_root_and_props(root.clone(), props).render();
-        frames().await;
+        let (root, app) = synthetic(3, template).await;
         let cell = root
             .query_selector("[data-testid=log-row] .log-version")
             .unwrap()
@@ -1073,8 +1071,6 @@ async fn the_position_column_is_as_wide_as_the_last_position_needs_up_to_seven()
         &mut engine,
         json!({"increment": {"counter_id": "a", "by": 1}}),
     );
-    let document = web_sys::window().unwrap().document().unwrap();
-    install_styles(&document);
     // The last position's digits and two for the pending mark, 3 at least, 7 at most.
     let cases = [
         (1, "3ch"),
@@ -1086,12 +1082,7 @@ async fn the_position_column_is_as_wide_as_the_last_position_needs_up_to_seven()
     ];
     let mut drawn = Vec::new();
     for (len, width) in cases {
-        let template = engine.rows(0, 1).remove(0);
-        let root = document.create_element("div").unwrap();
-        document.body().unwrap().append_child(&root).unwrap();
-        let props = SyntheticProps { len, template };
-        let app = yew::Renderer::<Synthetic>::with_root_and_props(root.clone(), props).render();
-        frames().await;
+        let (root, app) = synthetic(len, engine.rows(0, 1).remove(0)).await;
         let log = root
             .query_selector("section.log")
             .unwrap()
