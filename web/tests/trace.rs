@@ -925,6 +925,12 @@ fn a_flow_is_fitted_down_to_the_least_scale_on_the_side_that_then_shows_whole() 
     assert_eq!(fit::scale((6000.0, 2000.0), (600.0, 400.0)), 1.0);
     // A panel as tall as its content gives no height to fit.
     assert_eq!(fit::scale((600.0, 200.0), (540.0, f64::INFINITY)), 0.9);
+    // Drawn: fitted only when on, with a flow and a measured room.
+    let (drawing, room) = (Some((600.0, 100.0)), Some((480.0, 400.0)));
+    assert_eq!(fit::drawn_scale(drawing, true, room), 0.8);
+    assert_eq!(fit::drawn_scale(drawing, false, room), 1.0);
+    assert_eq!(fit::drawn_scale(drawing, true, None), 1.0);
+    assert_eq!(fit::drawn_scale(None, true, room), 1.0);
 }
 
 #[wasm_bindgen_test]

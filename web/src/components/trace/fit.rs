@@ -38,6 +38,16 @@ pub fn scale(drawing: (f64, f64), room: (f64, f64)) -> f64 {
     }
 }
 
+/// The scale a flow of `drawing`'s size (none: no flow) is drawn at, flows fitted (`on`)
+/// or not, in `room` (none: not measured yet): [`scale`] when there is all it needs,
+/// else full size.
+pub fn drawn_scale(drawing: Option<(f64, f64)>, on: bool, room: Option<(f64, f64)>) -> f64 {
+    match (drawing, on, room) {
+        (Some(drawing), true, Some(room)) => scale(drawing, room),
+        _ => 1.0,
+    }
+}
+
 /// The room the drawing has in the panel's scroller `scroller`: its inner width less the
 /// sticky lane labels', and its inner height, less a pixel each so that a fitted drawing
 /// never rounds into a scroll bar. Where the panel is as tall as what it shows (panels

@@ -74,10 +74,7 @@ pub fn trace(props: &TraceProps) -> Html {
         .flow
         .as_deref()
         .map(|flow| layout::canvas_size(flow.nodes.len().max(1), flow.lanes.len()));
-    let scale = match (drawing, *fitted, *room.borrow()) {
-        (Some(drawing), true, Some(room)) => fit::scale(drawing, room),
-        _ => 1.0,
-    };
+    let scale = fit::drawn_scale(drawing, *fitted, *room.borrow());
     let drawn_at = use_mut_ref(|| 1.0);
     *drawn_at.borrow_mut() = scale;
     let redraw = use_force_update();
@@ -92,9 +89,7 @@ pub fn trace(props: &TraceProps) -> Html {
                     resize::watch(&el, move || {
                         let measured = fit::room(&target);
                         *room.borrow_mut() = Some(measured);
-                        let scale = drawing
-                            .filter(|_| on)
-                            .map_or(1.0, |d| fit::scale(d, measured));
+                        let scale = fit::drawn_scale(drawing, on, Some(measured));
                         if scale != *drawn_at.borrow() {
                             redraw.force_update();
                         }
