@@ -16,13 +16,17 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// The least number [`compact`] does not write whole.
+pub const COMPACT_FROM: u64 = 100_000;
+
 /// `n` in at most five characters, for a cell five digits wide (a stream's version in the
-/// log): whole below 100,000, else in thousands (`123k`), from 100,000,000 in millions
-/// (`123M`). Rounded down, so a version shown is never one the stream has not reached.
+/// log): whole below [`COMPACT_FROM`], else in thousands (`123k`), from 100,000,000 in
+/// millions (`123M`). Rounded down, so a version shown is never one the stream has not
+/// reached.
 pub fn compact(n: u64) -> String {
     match n {
-        0..100_000 => n.to_string(),
-        100_000..100_000_000 => format!("{}k", n / 1_000),
+        0..COMPACT_FROM => n.to_string(),
+        COMPACT_FROM..100_000_000 => format!("{}k", n / 1_000),
         _ => format!("{}M", n / 1_000_000),
     }
 }

@@ -2,7 +2,7 @@
 //! the refused command, the external and zero-payload badges and the service beside it),
 //! compact payload and origin, with the data attributes that scripts and tests read.
 
-use crate::widgets::number::{compact, thousands};
+use crate::widgets::number::{compact, thousands, COMPACT_FROM};
 use crate::widgets::virtual_list::Place;
 use decider_core::boundary::rows::{FactRow, RowKind};
 use serde_json::Value;
@@ -245,7 +245,7 @@ pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
     // A version cut to thousands is whole in its tooltip.
     let version_title = row
         .stream_version
-        .filter(|&v| compact(v) != v.to_string())
+        .filter(|&v| v >= COMPACT_FROM)
         .map(|v| format!("version {}", thousands(v)));
     html! {
         <div
