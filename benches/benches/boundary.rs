@@ -1,7 +1,8 @@
 //! Native speed benchmarks of what the playground and the CLI ask through the boundary
 //! (criterion): checking a long scenario (issue 9 §7: linear in its steps) and reading a
 //! range of facts from a 1M-fact engine (`facts(from, to)`: proportional to the range,
-//! wherever the range lies). Figures are in BENCHMARKS.md. Run with
+//! wherever the range lies), and a field's history there (a pass over the log). Figures are
+//! in BENCHMARKS.md. Run with
 //! `cargo bench -p decider-bench --bench boundary`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -78,6 +79,21 @@ fn facts(c: &mut Criterion) {
             b.iter(|| black_box(engine.facts(from, from + len)))
         });
     }
+    group.finish();
+    // The inspector's "which events changed this field": a pass over the log and a fold
+    // of the stream's events (1,000 here, each changing its state).
+    let mut group = c.benchmark_group("a field's history at 1M facts");
+    group.sample_size(10);
+    group.bench_function(
+        "one counter's state (1,000 changes, the last 200 listed)",
+        |b| {
+            b.iter(|| {
+                let history = engine.field_history("counter-c500", "", None, 200);
+                assert_eq!((history.changes.len(), history.events), (200, 1_000));
+                history
+            })
+        },
+    );
     group.finish();
 }
 

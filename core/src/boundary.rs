@@ -5,6 +5,7 @@
 
 mod entries;
 pub mod flow;
+pub mod history;
 mod located;
 pub mod packed;
 pub mod rows;
@@ -12,10 +13,13 @@ pub mod stored;
 pub mod window;
 
 pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
+use history::FieldTracker;
+pub use history::{FieldChange, FieldHistory};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
 
 use crate::decider::Decider;
 use crate::engine::{Engine, EngineConfig, EngineError, GivenError, ReadEntryOf, RunSummary};
+use crate::envelope::FactKindRef;
 use crate::ids::{Id, StreamId};
 use crate::journal::{JournalEntry, ReadEntry, Run};
 use crate::projection::Projection;
@@ -278,6 +282,19 @@ pub trait DynEngine {
         stream: Option<&str>,
         queue_limit: usize,
     ) -> (StateView, Option<StateView>);
+    /// Which events of `stream` changed the field at `pointer` (a JSON Pointer into the
+    /// stream's state, RFC 6901: `/status`, `/items/0`; `""` is the whole state), among
+    /// the facts before `position` (all of them for `None`): the last `limit` changes, each
+    /// with the value it left, and how many came before. The stream's events are folded
+    /// again from its initial state: it costs a pass over the log up to `position` and a
+    /// fold of the stream's events, each serialized once.
+    fn field_history(
+        &self,
+        stream: &str,
+        pointer: &str,
+        position: Option<u64>,
+        limit: usize,
+    ) -> FieldHistory;
     /// The causal trace of a flow as JSON, or `None` for an unknown correlation id.
     fn trace(&self, correlation_id: Id) -> Option<Value>;
     /// The causal trace of a flow laid out as swimlanes.
@@ -890,6 +907,71 @@ where
                 (self.inspect(None, stream, queue_limit), previous)
             }
         }
+    }
+
+    fn field_history(
+        &self,
+        stream: &str,
+        pointer: &str,
+        position: Option<u64>,
+        limit: usize,
+    ) -> FieldHistory {
+        let stream = StreamId::from(stream);
+        let timeline = self.engine.timeline();
+        let end = position.map_or(timeline.head(), |p| p.min(timeline.head()));
+        let system = self.engine.system();
+        let live = &self.engine.state().streams;
+        let state_at = |position: u64| {
+            let streams = std::slice::from_ref(&stream);
+            let projection = timeline.at_position_for(system, live, position, streams);
+            projection.stream(system, &stream).state
+        };
+        // The stream's entries, found by their stream id alone (only theirs make facts),
+        // and how many events each recorded before `end`.
+        let entries: Vec<(usize, u64)> = (self.engine.journal_run().iter().enumerate())
+            .take_while(|(_, entry)| entry.at.position < end)
+            .filter(|(_, entry)| entry.record.stream_id() == Some(&stream))
+            .map(|(index, entry)| {
+                let events = entry.record.facts(entry.at).filter(|fact| {
+                    fact.position < end && matches!(fact.kind, FactKindRef::Event { .. })
+                });
+                (index, events.count() as u64)
+            })
+            .collect();
+        let events: u64 = entries.iter().map(|(_, n)| n).sum();
+        // The field is followed over the latest events its size lets a budget fold.
+        let size = history::json_nodes(&to_json(&state_at(end)));
+        let to_skip = events - history::events_to_fold(size).min(events);
+        // Whole entries are skipped: folding starts at the entry of the first event kept.
+        let mut skipped = 0;
+        let first = entries.iter().position(|&(_, n)| {
+            let folds = skipped + n > to_skip;
+            skipped += if folds { 0 } else { n };
+            folds
+        });
+        let decider = system.decider();
+        let Some(first) = first else {
+            let initial = to_json(&decider.initial_state());
+            return FieldTracker::new(pointer, limit, &initial, (0, 0)).finish(|_| None);
+        };
+        let from = if skipped == 0 {
+            0
+        } else {
+            timeline.place(entries[first].0).position
+        };
+        let mut state = state_at(from);
+        let mut tracker = FieldTracker::new(pointer, limit, &to_json(&state), (from, skipped));
+        for &(index, _) in &entries[first..] {
+            let place = timeline.place(index);
+            let entry = &timeline.journal()[index];
+            for fact in entry.facts(place).take_while(|fact| fact.position < end) {
+                if let FactKindRef::Event { event, .. } = fact.kind {
+                    state = decider.evolve(state, event);
+                    tracker.folded(fact.position, &to_json(&state));
+                }
+            }
+        }
+        tracker.finish(|position| self.rows(position, position + 1).pop())
     }
 
     fn trace(&self, correlation_id: Id) -> Option<Value> {

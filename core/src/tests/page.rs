@@ -493,3 +493,110 @@ fn the_journals_records_as_json_are_what_the_windowing_serializer_makes_of_them(
     assert!(step.is_some());
     assert_eq!(dynamic.step(), step);
 }
+
+#[test]
+fn a_fields_history_lists_the_events_that_changed_it_with_the_value_each_left() {
+    let (mut engine, _) = compensated_flow();
+    // counter-1: +10 forwarded at #2, the compensation's −10 at #4 (#3 is counter-2's
+    // rejection); given history counts as any event.
+    engine
+        .given(
+            "counter-1",
+            &[
+                json!({"Added": {"counter": 1, "amount": 0}}),
+                json!({"Added": {"counter": 1, "amount": 7}}),
+            ],
+        )
+        .unwrap();
+    let history = engine.field_history("counter-1", "", None, 10);
+    assert_eq!(history.initial, Some(json!(0)));
+    let changes: Vec<(u64, Option<u64>, &str, Option<serde_json::Value>)> = history
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.fact.position,
+                c.fact.stream_version,
+                c.fact.origin.as_str(),
+                c.value.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (2, Some(1), "forward", Some(json!(10))),
+            (4, Some(2), "compensate", Some(json!(0))),
+            (6, Some(4), "given", Some(json!(7))),
+        ],
+        "the event of 0 at #5 left the total as it was"
+    );
+    assert!(history.changes[1].fact.compensation);
+    assert_eq!((history.earlier, history.events), (0, 4));
+    assert_eq!((history.skipped, history.from), (0, 0));
+
+    let until_three = engine.field_history("counter-1", "", Some(3), 10);
+    assert_eq!(until_three.changes.len(), 1, "the facts before position 3");
+    assert_eq!(until_three.events, 1);
+
+    let last = engine.field_history("counter-1", "", None, 1);
+    assert_eq!(last.changes.len(), 1);
+    assert_eq!(last.changes[0].fact.position, 6, "the latest are kept");
+    assert_eq!((last.earlier, last.events), (2, 4));
+
+    let absent = engine.field_history("counter-1", "/total", None, 10);
+    assert_eq!((absent.initial, absent.changes.len()), (None, 0));
+    assert_eq!(
+        absent.events, 4,
+        "a field the state never has never changes"
+    );
+    let unknown = engine.field_history("counter-9", "", None, 10);
+    assert_eq!((unknown.changes.len(), unknown.events), (0, 0));
+}
+
+#[test]
+fn a_long_streams_field_is_followed_over_its_latest_events_from_a_restored_state() {
+    let domain = domain();
+    let mut engine = domain.start(EngineConfig {
+        snapshot_every: 1_000,
+        ..EngineConfig::default()
+    });
+    let one = [json!({"Added": {"counter": 1, "amount": 1}})];
+    for _ in 0..25_000 {
+        engine.given("counter-1", &one).unwrap();
+    }
+    // A state of one node: the latest 20,000 events are followed, from the total of 5,000.
+    let history = engine.field_history("counter-1", "", None, 3);
+    assert_eq!((history.events, history.skipped), (25_000, 5_000));
+    assert_eq!(history.initial, Some(json!(5_000)), "restored, not folded");
+    assert_eq!(history.from, 5_000);
+    assert_eq!(history.earlier, 19_997);
+    let last: Vec<(u64, Option<serde_json::Value>)> = history
+        .changes
+        .iter()
+        .map(|c| (c.fact.position, c.value.clone()))
+        .collect();
+    assert_eq!(
+        last,
+        [
+            (24_997, Some(json!(24_998))),
+            (24_998, Some(json!(24_999))),
+            (24_999, Some(json!(25_000))),
+        ]
+    );
+    // Up to a position, the events before it count.
+    let before = engine.field_history("counter-1", "", Some(21_000), 1);
+    assert_eq!((before.events, before.skipped), (21_000, 1_000));
+    assert_eq!(before.initial, Some(json!(1_000)));
+    assert_eq!(before.changes[0].value, Some(json!(21_000)));
+}
+
+#[test]
+fn a_larger_state_is_followed_over_fewer_events() {
+    use crate::boundary::history::{events_to_fold, json_nodes};
+    assert_eq!(json_nodes(&json!(7)), 1);
+    assert_eq!(json_nodes(&json!({"a": [1, 2], "b": {"c": null}})), 6);
+    assert_eq!(events_to_fold(1), 20_000, "at most 20,000 however small");
+    assert_eq!(events_to_fold(100), 2_500);
+    assert_eq!(events_to_fold(300_000), 1, "at least the last one");
+}
