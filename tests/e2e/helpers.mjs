@@ -220,7 +220,9 @@ export function inclusiveTimes(profile, label, from = 0, to = profile.samples.le
  * AA level (4.5:1, 3:1 for large text): a line per element, empty when all is readable.
  * Colours are blended through the element's and its ancestors' opacity and translucent
  * backgrounds; an SVG label is measured against its node's box. Disabled controls (the
- * locked composer) and hidden text are left out, as WCAG leaves out inactive controls.
+ * locked composer) and hidden text are left out, as WCAG leaves out inactive controls;
+ * so is text wholly transparent (a control shown only on hover or focus, such as a JSON
+ * row's history button: shown, it is measured as any other).
  */
 export function lowContrast(page) {
   return page.evaluate(() => {
@@ -257,6 +259,7 @@ export function lowContrast(page) {
       if (el.closest("[disabled], .visually-hidden, [aria-hidden=true], title")) continue;
       let opacity = 1;
       for (let e = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+      if (opacity === 0) continue;
       const fg = rgba(el instanceof SVGElement ? style.fill : style.color);
       const bg = backdrop(el);
       const [hi, lo] = [luminance(over({ ...fg, a: fg.a * opacity }, bg)), luminance(bg)].sort((a, b) => b - a);

@@ -162,6 +162,45 @@ function inSight(page, selector) {
   }));
 }
 
+test("which events changed a field: the order's status, from its row in the inspector to the fact that set it", async () => {
+  const { page, errors } = await open(env);
+  await notOnMenu(page);
+  const rows = await logRows(page);
+  const order = rows.filter((r) => r.stream.startsWith("order-"));
+  assert.equal(order.length, 2, `placed and cancelled: ${JSON.stringify(order)}`);
+  await page.locator(`[data-testid=log-row][data-position="${order[1].position}"]`).click();
+  const status = page.locator("[data-section=stream] .json-tree-row").filter({ hasText: "status" });
+  await status.hover();
+  const button = status.getByTestId("field-history-button");
+  assert.equal(await button.getAttribute("data-path"), "$.status");
+  await button.click();
+  const history = page.getByTestId("field-history");
+  await history.waitFor();
+  assert.equal(await history.getAttribute("data-path"), "$.status");
+  assert.equal(await button.getAttribute("aria-pressed"), "true");
+  const changes = history.getByTestId("field-change");
+  assert.deepEqual(await changes.evaluateAll((c) => c.map((e) => Number(e.dataset.position))),
+    order.map((r) => r.position), "each of the order's events changed its status");
+  assert.match(await changes.nth(0).textContent(), /#\d+ v1\s*order_placed\s*"placed"/);
+  assert.match(await changes.nth(1).textContent(), /#\d+ v2\s*↩ order_cancelled\s*"cancelled"/);
+  assert.match(await history.textContent(), /initial state\s*absent/);
+  assert.match(await history.locator("[aria-current=true]").textContent(), /cancelled/, "the value shown came from the last");
+  await page.screenshot({ path: shots + "field-history.png" });
+  // A change is a way to its fact: the cursor goes right after it, the history stays.
+  await changes.nth(0).click();
+  await page.getByTestId("past-banner").waitFor();
+  assert.equal(await page.getByTestId("timeline").inputValue(), String(order[0].position + 1));
+  assert.equal(await page.locator(`[data-testid=log-row][aria-selected=true]`).getAttribute("data-position"),
+    String(order[0].position));
+  assert.match(await history.locator("[aria-current=true]").textContent(), /placed/);
+  assert.equal(await history.locator(".field-change-later").count(), 1, "the cancellation is after the cursor");
+  // The keyboard reaches the buttons; the pressed one closes the history.
+  await button.focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await history.count(), 0);
+  assert.deepEqual(errors, []);
+});
+
 test("entering the past makes no element: live, the past banner waits unseen and out of reach", async () => {
   const { page, errors } = await open(env);
   for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
@@ -255,6 +294,14 @@ test("text keeps a 4.5:1 contrast in the light and the dark scheme, live and in 
     await page.locator("[data-testid=log-row][data-compensation=true][data-stream^=payment]").click();
     await page.waitForSelector("[data-testid=log-row][data-compensation=true][aria-selected=true]");
     assert.deepEqual(await lowContrast(page), [], `${colorScheme}, a compensation selected`);
+    // A field's history with a change after the cursor (the order's status, at its
+    // placing: the stream is new there, so every row's history button shows).
+    await page.locator("[data-testid=log-row][data-stream^=order-]").first().click();
+    await page.locator("[data-section=stream] [data-testid=field-history-button][data-path='$.status']").click();
+    await page.getByTestId("field-history").waitFor();
+    assert.equal(await page.locator(".field-change-later").count(), 1);
+    assert.deepEqual(await lowContrast(page), [], `${colorScheme}, a field's history`);
+    if (colorScheme === "dark") await page.screenshot({ path: shots + "dark-field-history.png" });
     assert.deepEqual(errors, []);
     await context.close();
   }

@@ -6,7 +6,7 @@ use crate::components::banners::{error_banner, past_banner, use_error_origin, Er
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::{dialog, use_focus_on_open, DialogProps};
 use crate::components::header::header;
-use crate::components::inspector::Inspector;
+use crate::components::inspector::{Inspector, TrackedField};
 use crate::components::log::Log;
 use crate::components::queue::{queue, QueueProps};
 use crate::components::shortcuts::shortcuts;
@@ -19,6 +19,7 @@ use crate::examples::examples_for;
 use crate::panic_screen;
 use crate::session::store::{SessionHandle, SessionStore};
 use crate::session::{repeat, Action, RunMode, Session};
+use crate::widgets::json_tree::TreeField;
 use crate::widgets::splitter::{Split, Splitter};
 use decider_core::boundary::{FactRow, LogFilter, QueueRow, StateView};
 use decider_core::{DynDomain, Id};
@@ -110,6 +111,36 @@ pub fn App() -> Html {
         ),
         |(stream, _, _)| Inspected::read(&session, stream.as_deref()),
     );
+    // The field of a stream whose history the inspector shows: read again when the log
+    // changes (not at every slice of a Repeat), not when the cursor moves; shown only
+    // while its stream is.
+    let tracked = use_state(|| None::<(String, TreeField)>);
+    let field = use_memo(
+        (
+            (*tracked)
+                .clone()
+                .filter(|(on, _)| Some(on) == stream.as_ref()),
+            settled.then(|| session.log_version()),
+        ),
+        |(tracked, _)| {
+            tracked.as_ref().map(|(stream, field)| {
+                Rc::new(TrackedField {
+                    path: field.path.clone(),
+                    history: session.field_history(stream, &field.pointer),
+                })
+            })
+        },
+    );
+    let on_track = {
+        let (tracked, stream) = (tracked.clone(), stream.clone());
+        Callback::from(move |field: Option<TreeField>| {
+            tracked.set(
+                field
+                    .zip(stream.clone())
+                    .map(|(field, stream)| (stream, field)),
+            );
+        })
+    };
     // The trace changes with the log only: moving the cursor within a flow keeps it.
     let flow = use_memo((session.flow_id(), session.log_version()), |_| {
         session.flow().map(Rc::new)
@@ -164,7 +195,8 @@ pub fn App() -> Html {
                 <div class="panel panel-inspector">
                     <Inspector current={states.current.clone()} previous={states.previous.clone()}
                         fact={selected.map(Rc::new)} {stream} past={session.in_past()}
-                        held={!settled} {has_view} {has_process} />
+                        held={!settled} {has_view} {has_process} field={(*field).clone()}
+                        {on_track} on_select={handlers.select_position.clone()} />
                 </div>
                 <div class="panel panel-queue">
                     { queue(&QueueProps {

@@ -1,7 +1,7 @@
 //! The inspector and its widgets: the JSON diff (pure: runs natively and in the browser),
 //! the JSON tree (collapsing by click and keyboard, paging, diff marks), and the panel over
 //! a real restaurant engine (diff marks, envelope ids, the view's JSON in the text,
-//! teaching empty states).
+//! teaching empty states, a field's history asked from its row).
 
 use decider_web::widgets::json_diff::{diff, ChangeKind, Segment};
 use serde_json::{json, Value};
@@ -77,6 +77,18 @@ fn the_diff_treats_a_change_of_type_as_one_change_and_quotes_ambiguous_keys() {
         &json!({"a": [1, {"b": null}]})
     )
     .is_empty());
+}
+
+#[test]
+fn a_childs_json_pointer_escapes_tilde_and_slash_and_finds_the_child() {
+    let value = json!({"menu": {"a/b~c": [1, {"price": 900}]}});
+    let key = Segment::Key("a/b~c".into()).pointer_under("/menu");
+    assert_eq!(key, "/menu/a~1b~0c");
+    let item = Segment::Index(1).pointer_under(&key);
+    let price = Segment::Key("price".into()).pointer_under(&item);
+    assert_eq!(price, "/menu/a~1b~0c/1/price");
+    assert_eq!(value.pointer(&price), Some(&json!(900)));
+    assert_eq!(Segment::Index(0).pointer_under(""), "/0", "under the root");
 }
 
 /// Component tests, mounted in headless Chromium.
@@ -164,6 +176,9 @@ mod browser {
             held: false,
             has_view: true,
             has_process: true,
+            field: None,
+            on_track: None,
+            on_select: yew::Callback::noop(),
         }
     }
 
@@ -254,6 +269,9 @@ mod browser {
             held: false,
             has_view: true,
             has_process: true,
+            field: None,
+            on_track: None,
+            on_select: yew::Callback::noop(),
         })
         .await;
         let all = text(&panel);
@@ -292,6 +310,9 @@ mod browser {
             held: false,
             has_view: true,
             has_process: true,
+            field: None,
+            on_track: None,
+            on_select: yew::Callback::noop(),
         })
         .await;
         assert!(
@@ -324,6 +345,8 @@ mod browser {
             collapsed_depth: 1,
             name: "state".into(),
             choices: None,
+            on_history: None,
+            tracked: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
@@ -381,6 +404,8 @@ mod browser {
             collapsed_depth: 2,
             name: "list".into(),
             choices: None,
+            on_history: None,
+            tracked: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
@@ -407,6 +432,8 @@ mod browser {
             collapsed_depth: 2,
             name: "order".into(),
             choices: None,
+            on_history: None,
+            tracked: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
@@ -445,6 +472,8 @@ mod browser {
             collapsed_depth: 1,
             name: "state".into(),
             choices: None,
+            on_history: None,
+            tracked: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
@@ -645,6 +674,9 @@ mod browser {
             held: false,
             has_view: true,
             has_process: true,
+            field: None,
+            on_track: None,
+            on_select: yew::Callback::noop(),
         })
         .await;
         let section = panel
@@ -677,6 +709,9 @@ mod browser {
             held: false,
             has_view: false,
             has_process: false,
+            field: None,
+            on_track: None,
+            on_select: yew::Callback::noop(),
         })
         .await;
         let selected = panel
@@ -696,5 +731,183 @@ mod browser {
             .unwrap();
         assert!(text(&view).contains("no view"), "{}", text(&view));
         assert!(!text(&view).contains("null"), "{}", text(&view));
+    }
+
+    /// A callback that records what it is given, and the record.
+    fn recorder<T: 'static>() -> (Rc<std::cell::RefCell<Vec<T>>>, yew::Callback<T>) {
+        let record = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let kept = record.clone();
+        (
+            record,
+            yew::Callback::from(move |t| kept.borrow_mut().push(t)),
+        )
+    }
+
+    /// Clicks `element` as a person would.
+    async fn click(element: &Element) {
+        element.unchecked_ref::<HtmlElement>().click();
+        settle().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_fields_history_is_asked_for_from_its_row_and_lists_what_changed_it() {
+        use decider_web::components::inspector::TrackedField;
+        use decider_web::widgets::json_tree::TreeField;
+
+        let engine = restaurant();
+        let props = props_after_last_fact_of(&*engine, "order-");
+        let stream = props.stream.clone().unwrap();
+        let history = engine.field_history(&stream, "/status", None, 200);
+        assert!(history.changes.len() >= 2, "{history:?}");
+        let positions: Vec<String> = history
+            .changes
+            .iter()
+            .map(|c| c.fact.position.to_string())
+            .collect();
+
+        // Asked from the row: the field's path and pointer go to the owner.
+        let (asked, on_track) = recorder::<Option<TreeField>>();
+        let panel = mount_inspector(InspectorProps {
+            on_track: Some(on_track.clone()),
+            ..props_after_last_fact_of(&*engine, "order-")
+        })
+        .await;
+        let button = panel
+            .query_selector("[data-testid=field-history-button][data-path='$.status']")
+            .unwrap()
+            .expect("the status row offers its history");
+        assert_eq!(
+            button.get_attribute("aria-pressed").as_deref(),
+            Some("false")
+        );
+        click(&button).await;
+        assert_eq!(
+            *asked.borrow(),
+            [Some(TreeField {
+                path: "$.status".into(),
+                pointer: "/status".into()
+            })]
+        );
+        open_tab(&panel, "view").await;
+        let view = panel
+            .query_selector("[data-section=view]")
+            .unwrap()
+            .unwrap();
+        assert!(view.query_selector(".json-tree-row").unwrap().is_some());
+        assert!(
+            view.query_selector("[data-testid=field-history-button]")
+                .unwrap()
+                .is_none(),
+            "only the stream's rows offer a history"
+        );
+
+        // Shown with the cursor on the last change: that change is after the cursor, the
+        // one before it set the value shown.
+        let last = history.changes.last().unwrap().fact.position;
+        let (selected, on_select) = recorder::<u64>();
+        let field = Rc::new(TrackedField {
+            path: "$.status".into(),
+            history: history.clone(),
+        });
+        let panel = mount_inspector(InspectorProps {
+            current: Rc::new(engine.inspect(Some(last), Some(&stream), 50)),
+            previous: Some(Rc::new(engine.inspect(Some(last - 1), Some(&stream), 50))),
+            past: true,
+            field: Some(field),
+            on_track: Some(on_track),
+            on_select,
+            ..props_after_last_fact_of(&*engine, "order-")
+        })
+        .await;
+        let shown = panel
+            .query_selector("[data-testid=field-history]")
+            .unwrap()
+            .expect("the history is shown");
+        assert_eq!(
+            shown.get_attribute("data-path").as_deref(),
+            Some("$.status")
+        );
+        let rows = shown
+            .query_selector_all("[data-testid=field-change]")
+            .unwrap();
+        let listed: Vec<String> = (0..rows.length())
+            .filter_map(|i| {
+                rows.get(i)?
+                    .unchecked_into::<Element>()
+                    .get_attribute("data-position")
+            })
+            .collect();
+        assert_eq!(listed, positions);
+        let first_value = history.changes[0].value.clone().unwrap().to_string();
+        assert!(text(&shown).contains(&first_value), "{}", text(&shown));
+        let current = shown
+            .query_selector("[aria-current=true]")
+            .unwrap()
+            .unwrap();
+        let before_last = &history.changes[history.changes.len() - 2];
+        assert!(
+            text(&current).contains(&format!("#{}", before_last.fact.position)),
+            "the value at the cursor came from the change before the last: {}",
+            text(&current)
+        );
+        let later = shown.query_selector_all(".field-change-later").unwrap();
+        assert_eq!(later.length(), 1, "the last change is after the cursor");
+        let pressed = panel
+            .query_selector("[data-testid=field-history-button][aria-pressed=true]")
+            .unwrap()
+            .and_then(|b| b.get_attribute("data-path"));
+        assert_eq!(pressed.as_deref(), Some("$.status"));
+
+        click(&rows.get(0).unwrap().unchecked_into()).await;
+        assert_eq!(*selected.borrow(), [history.changes[0].fact.position]);
+        // The pressed button closes the history; so does the close button.
+        let button = panel
+            .query_selector("[data-testid=field-history-button][data-path='$.status']")
+            .unwrap()
+            .unwrap();
+        click(&button).await;
+        let close = panel
+            .query_selector("[data-testid=field-history-close]")
+            .unwrap()
+            .unwrap();
+        click(&close).await;
+        assert_eq!(asked.borrow()[1..], [None, None]);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_history_that_skipped_a_long_streams_first_events_says_so() {
+        use decider_web::components::inspector::TrackedField;
+
+        let engine = restaurant();
+        let props = props_after_last_fact_of(&*engine, "order-");
+        let stream = props.stream.clone().unwrap();
+        let mut history = engine.field_history(&stream, "/status", None, 200);
+        let first = history.changes.remove(0);
+        // As the engine says it when the state is too large to fold every event.
+        history.skipped = 1;
+        history.from = first.fact.position + 1;
+        history.initial = first.value.clone();
+        let panel = mount_inspector(InspectorProps {
+            field: Some(Rc::new(TrackedField {
+                path: "$.status".into(),
+                history: history.clone(),
+            })),
+            on_track: Some(yew::Callback::noop()),
+            ..props
+        })
+        .await;
+        let shown = text(
+            &panel
+                .query_selector("[data-testid=field-history]")
+                .unwrap()
+                .unwrap(),
+        );
+        let examined = history.events - 1;
+        assert!(
+            shown.contains(&format!("in the last {examined} events of {stream}")),
+            "{shown}"
+        );
+        assert!(shown.contains(&format!("at #{}", history.from)), "{shown}");
+        assert!(!shown.contains("initial state"), "{shown}");
     }
 }

@@ -12,7 +12,7 @@ pub mod teardown;
 pub use action::Action;
 
 use crate::persistence::journal_store::Held;
-use decider_core::boundary::{FactRow, FlowView, LogFilter, StateView};
+use decider_core::boundary::{FactRow, FieldHistory, FlowView, LogFilter, StateView};
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
@@ -27,6 +27,8 @@ pub const MAX_INSTANT_STEPS: u64 = 100_000;
 pub const STREAM_CHOICES: usize = 500;
 /// Queued commands the inspector and the queue panel show at most.
 pub const QUEUE_ROWS: usize = 200;
+/// Changes of a field the inspector lists at most (the latest; the rest are counted).
+pub const FIELD_CHANGES: usize = 200;
 
 /// How queued commands are run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -376,6 +378,13 @@ impl Session {
     pub fn states(&self, stream: Option<&str>) -> (StateView, Option<StateView>) {
         self.engine
             .inspect_with_previous(self.cursor, stream, QUEUE_ROWS)
+    }
+
+    /// Which events of `stream` changed the field at `pointer` (a JSON Pointer into its
+    /// state), over the whole log: the latest [`FIELD_CHANGES`], the rest counted.
+    pub fn field_history(&self, stream: &str, pointer: &str) -> FieldHistory {
+        self.engine
+            .field_history(stream, pointer, None, FIELD_CHANGES)
     }
 
     /// The live queue's length.

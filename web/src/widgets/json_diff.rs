@@ -27,6 +27,15 @@ impl Segment {
         }
     }
 
+    /// The JSON Pointer (RFC 6901) of this child of the value at `parent` (a pointer
+    /// too; `""` is the root): `/key`, `~0` and `~1` standing for `~` and `/`, or `/index`.
+    pub fn pointer_under(&self, parent: &str) -> String {
+        match self {
+            Segment::Index(index) => format!("{parent}/{index}"),
+            Segment::Key(key) => format!("{parent}/{}", key.replace('~', "~0").replace('/', "~1")),
+        }
+    }
+
     /// How the child is labelled in a tree: the key, or the index.
     pub fn label(&self) -> String {
         match self {

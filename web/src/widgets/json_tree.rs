@@ -4,7 +4,8 @@
 //! (added, removed struck through, changed with its old value), opens the parents of
 //! changed paths and keeps big unchanged subtrees closed. The person's own choices (nodes
 //! opened or closed, pages shown) can be kept by the tree's owner ([`TreeChoices`]), so they
-//! outlive the tree.
+//! outlive the tree. Given a place to send them, each row also offers "which events changed
+//! this?" ([`TreeField`]: the row's path and JSON Pointer).
 
 use crate::widgets::json_diff::{ChangeKind, JsonDiff, Segment};
 use serde_json::Value;
@@ -42,6 +43,21 @@ pub struct JsonTreeProps {
     /// they go with it.
     #[prop_or_default]
     pub choices: Option<TreeChoices>,
+    /// Where a row's history button sends its field; without it, rows have none.
+    #[prop_or_default]
+    pub on_history: Option<Callback<TreeField>>,
+    /// The path whose history is shown (its button is pressed).
+    #[prop_or_default]
+    pub tracked: Option<AttrValue>,
+}
+
+/// A field of the tree's value, as a row's history button names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeField {
+    /// Its path in the boundary's syntax, rooted at `$` (`$.status`, `$.items[0]`).
+    pub path: String,
+    /// Its JSON Pointer (`/status`, `/items/0`; `""` for the root).
+    pub pointer: String,
 }
 
 /// What a person chose in a tree, by path: the nodes opened or closed and how many
@@ -97,10 +113,12 @@ pub fn JsonTree(props: &JsonTreeProps) -> Html {
         collapsed_depth: props.collapsed_depth,
         on_toggle: &on_toggle,
         on_more: &on_more,
+        on_history: props.on_history.as_ref(),
+        tracked: props.tracked.as_deref(),
     };
     html! {
         <ul class="json-tree mono" aria-label={props.name.clone()}>
-            { tree.node(&props.name, &props.value, "$", 0) }
+            { tree.node(&props.name, &props.value, ("$", ""), 0) }
         </ul>
     }
 }
@@ -113,11 +131,20 @@ struct Tree<'a> {
     collapsed_depth: usize,
     on_toggle: &'a Callback<(String, bool)>,
     on_more: &'a Callback<String>,
+    on_history: Option<&'a Callback<TreeField>>,
+    tracked: Option<&'a str>,
 }
 
 impl Tree<'_> {
-    /// The node of `value` at `path`, labelled `label`, with its children when open.
-    fn node(&self, label: &str, value: &Value, path: &str, depth: usize) -> Html {
+    /// The node of `value` at `path` (and its JSON Pointer `pointer`), labelled `label`,
+    /// with its children when open.
+    fn node(
+        &self,
+        label: &str,
+        value: &Value,
+        (path, pointer): (&str, &str),
+        depth: usize,
+    ) -> Html {
         let change = self.diff.and_then(|d| d.get(path));
         let kind = change.map(|c| c.kind);
         let marks = mark_attrs(kind);
@@ -142,6 +169,7 @@ impl Tree<'_> {
                         }) }
                         { scalar(value) }
                         { glyph(kind) }
+                        { self.history_button(path, pointer) }
                     </div>
                 </li>
             };
@@ -190,19 +218,48 @@ impl Tree<'_> {
                     if hidden_change {
                         <span class="json-tree-inner-change" title="changes inside">{ "Δ inside" }</span>
                     }
+                    { self.history_button(path, pointer) }
                 </div>
                 if open {
                     <ul class="json-tree-children">
-                        { self.children(path, value, count, depth) }
+                        { self.children((path, pointer), value, count, depth) }
                     </ul>
                 }
             </li>
         }
     }
 
-    /// The shown children of the container at `path`, its removed children, and a "show
-    /// more" button when some are not shown yet.
-    fn children(&self, path: &str, value: &Value, count: usize, depth: usize) -> Html {
+    /// The button that asks which events changed the field at `path` (`pointer`), when the
+    /// tree has somewhere to send it; pressed while that field's history is shown.
+    fn history_button(&self, path: &str, pointer: &str) -> Html {
+        let Some(on_history) = self.on_history else {
+            return Html::default();
+        };
+        let field = TreeField {
+            path: path.to_string(),
+            pointer: pointer.to_string(),
+        };
+        let pressed = self.tracked == Some(path);
+        html! {
+            <button type="button" class="json-tree-history" data-testid="field-history-button"
+                    data-path={path.to_string()} aria-pressed={pressed.to_string()}
+                    aria-label={format!("Which events changed {path}")}
+                    title={format!("Which events changed {path}?")}
+                    onclick={on_history.reform(move |_: MouseEvent| field.clone())}>
+                { "◷" }
+            </button>
+        }
+    }
+
+    /// The shown children of the container at `path` (`pointer`), its removed children,
+    /// and a "show more" button when some are not shown yet.
+    fn children(
+        &self,
+        (path, pointer): (&str, &str),
+        value: &Value,
+        count: usize,
+        depth: usize,
+    ) -> Html {
         let limit = self.shown.get(path).copied().unwrap_or(PAGE);
         let hidden = count.saturating_sub(limit);
         let more = {
@@ -213,7 +270,8 @@ impl Tree<'_> {
         html! {
             <>
                 { for children(value).take(limit).map(|(segment, child)| {
-                    self.node(&segment.label(), child, &segment.child_of(path), depth + 1)
+                    let at = (segment.child_of(path), segment.pointer_under(pointer));
+                    self.node(&segment.label(), child, (&at.0, &at.1), depth + 1)
                 }) }
                 { for removed.map(|(segment, old)| removed_node(path, segment, old)) }
                 if hidden > 0 {

@@ -4,13 +4,17 @@
 //! never folds domain state itself.
 
 mod envelope;
+mod field_history;
 mod id_chip;
 mod state_section;
 
+pub use field_history::TrackedField;
+
 use crate::effect::use_effect_on;
-use crate::widgets::json_tree::TreeChoices;
+use crate::widgets::json_tree::{TreeChoices, TreeField};
 use decider_core::boundary::{FactRow, StateView};
 use envelope::envelope;
+use field_history::field_history;
 use gloo::timers::callback::Timeout;
 use id_chip::IdChip;
 use serde_json::Value;
@@ -43,6 +47,17 @@ pub struct InspectorProps {
     /// Whether the domain declares a saga or process manager (as for `has_view`).
     #[prop_or(true)]
     pub has_process: bool,
+    /// The field of the shown stream whose history is shown, if any: which events
+    /// changed it, as the engine found them.
+    #[prop_or_default]
+    pub field: Option<Rc<TrackedField>>,
+    /// Asks which events changed a field of the shown stream (`Some`), or closes its
+    /// history (`None`). Without it, the stream's rows offer no history.
+    #[prop_or_default]
+    pub on_track: Option<Callback<Option<TreeField>>>,
+    /// Selects the fact at a position (a change in a field's history).
+    #[prop_or_default]
+    pub on_select: Callback<u64>,
 }
 
 /// The inspector's tabs.
@@ -295,22 +310,35 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 // The stream's first fact is the one just folded.
                 let created = current.stream.is_some()
                     && props.previous.as_ref().is_some_and(|p| p.stream.is_none());
+                let tracked = props.field.as_deref();
+                let on_history = props.on_track.as_ref().map(|on_track| {
+                    // The field shown already: its button closes the history.
+                    let shown = tracked.map(|field| field.path.clone());
+                    on_track.reform(move |field: TreeField| {
+                        (shown.as_deref() != Some(field.path.as_str())).then_some(field)
+                    })
+                });
                 html! {
                     <>
                         { stream_head(id, version, created) }
-                        { state_section(id.clone().into(), section, &choices[Tab::Stream.index()]) }
+                        { tracked.zip(props.on_track.as_ref()).map(|(field, on_track)| {
+                            let close = on_track.reform(|_: MouseEvent| None);
+                            field_history(field, id, position, &props.on_select, close)
+                        }) }
+                        { state_section(id.clone().into(), section, &choices[Tab::Stream.index()],
+                                        on_history.as_ref().map(|h| (h, tracked.map(|f| f.path.as_str())))) }
                     </>
                 }
             }
         },
         (Tab::View, Some(section)) if props.has_view => {
-            state_section("view".into(), section, &choices[Tab::View.index()])
+            state_section("view".into(), section, &choices[Tab::View.index()], None)
         }
         (Tab::View, _) => empty(
             "This domain declares no view (read model): its state is its streams'. Select a fact in the log to see its stream.",
         ),
         (Tab::Process, Some(section)) if props.has_process => {
-            state_section("process".into(), section, &choices[Tab::Process.index()])
+            state_section("process".into(), section, &choices[Tab::Process.index()], None)
         }
         (Tab::Process, _) => {
             empty("This domain has no saga or process manager: commands come only from you.")

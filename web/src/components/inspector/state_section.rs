@@ -2,7 +2,7 @@
 //! tree with what changed since the previous position.
 
 use crate::widgets::json_diff::{diff, JsonDiff};
-use crate::widgets::json_tree::{JsonTree, TreeChoices};
+use crate::widgets::json_tree::{JsonTree, TreeChoices, TreeField};
 use serde_json::{Map, Value};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -45,12 +45,22 @@ fn empty_like(value: &Value) -> Value {
 
 /// A part of the state (`section`: its value and diff) as a tree whose root is labelled
 /// `name` (e.g. the stream id, `view`), with a one-line summary of what changed; the
-/// person's choices in the tree are kept in `choices`.
+/// person's choices in the tree are kept in `choices`. With `history`, each row asks it
+/// which events changed its field, and the row of the path it names is pressed.
 ///
 /// A plain function, not a component: the tree is the component that keeps its
 /// rendering when nothing changed, and each component type costs the wasm its own copy of
 /// Yew's machinery.
-pub fn state_section(name: AttrValue, section: &Section, choices: &TreeChoices) -> Html {
+pub fn state_section(
+    name: AttrValue,
+    section: &Section,
+    choices: &TreeChoices,
+    history: Option<(&Callback<TreeField>, Option<&str>)>,
+) -> Html {
+    let (on_history, tracked) = match history {
+        Some((on_history, tracked)) => (Some(on_history.clone()), tracked.map(AttrValue::from)),
+        None => (None, None),
+    };
     let summary = match section.diff.as_deref() {
         None => html! {
             <p class="inspector-summary inspector-muted">{ "Initial state: nothing to compare with." }</p>
@@ -82,7 +92,7 @@ pub fn state_section(name: AttrValue, section: &Section, choices: &TreeChoices) 
         <>
             { summary }
             <JsonTree value={section.value.clone()} diff={section.diff.clone()}
-                      collapsed_depth={3} {name} choices={choices.clone()} />
+                      collapsed_depth={3} {name} choices={choices.clone()} {on_history} {tracked} />
         </>
     }
 }
