@@ -6,7 +6,7 @@
 //! Each event's state is serialized whole, so the work is the stream's events times its
 //! state's size: a stream whose state grows with it (a restaurant's orders in preparation)
 //! would make that quadratic. The events followed are the latest ones a budget of JSON
-//! nodes allows ([`events_to_fold`]), from the state time travel restores before them; the
+//! nodes allows (`events_to_fold`), from the state time travel restores before them; the
 //! earlier ones are counted as not examined ([`FieldHistory::skipped`]).
 
 use crate::boundary::rows::FactRow;
