@@ -59,6 +59,41 @@ fn the_diff_compares_arrays_index_by_index() {
 }
 
 #[test]
+fn an_element_inserted_or_removed_in_a_list_is_one_change_not_a_shift_of_the_rest() {
+    let old = json!({"preparing": ["o1", "o10", "o3", "o4"]});
+    let inserted = json!({"preparing": ["o1", "o10", "o2", "o3", "o4"]});
+    assert_eq!(
+        changes(&old, &inserted),
+        vec![("$.preparing[2]".into(), ChangeKind::Added, None)]
+    );
+    let d = diff(&inserted, &old);
+    assert_eq!(
+        changes(&inserted, &old),
+        vec![(
+            "$.preparing[2]".into(),
+            ChangeKind::Removed,
+            Some(json!("o2"))
+        )]
+    );
+    assert!(
+        d.get("$.preparing[2]").is_none(),
+        "the element now at [2] (o3) did not change"
+    );
+    let removed: Vec<_> = d.removed_under("$.preparing").collect();
+    assert_eq!(removed, vec![(&Segment::Index(2), &json!("o2"))]);
+    assert!(d.changed_below("$") && d.changed_below("$.preparing"));
+    // Between equal ends, elements are compared index by index.
+    assert_eq!(
+        changes(&json!([0, 1, 2, 9]), &json!([0, 5, 6, 7, 9])),
+        vec![
+            ("$[1]".into(), ChangeKind::Changed, Some(json!(1))),
+            ("$[2]".into(), ChangeKind::Changed, Some(json!(2))),
+            ("$[3]".into(), ChangeKind::Added, None),
+        ]
+    );
+}
+
+#[test]
 fn the_diff_treats_a_change_of_type_as_one_change_and_quotes_ambiguous_keys() {
     assert_eq!(
         changes(&json!({"a": {"b": 1}}), &json!({"a": null})),

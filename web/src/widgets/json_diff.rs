@@ -131,7 +131,8 @@ impl JsonDiff {
         self.changes.len()
     }
 
-    /// The change at exactly `path`, if any.
+    /// The change of the value at exactly `path` (added or changed), if any; what was
+    /// removed is listed by its parent ([`JsonDiff::removed_under`]).
     pub fn get(&self, path: &str) -> Option<&Change> {
         self.by_path.get(path).map(|&i| &self.changes[i])
     }
@@ -153,14 +154,21 @@ impl JsonDiff {
             })
     }
 
+    /// Records `change`. A removed path is found through its parent
+    /// ([`JsonDiff::removed_under`]), not by its path: an element removed from the middle
+    /// of a list has the path of the element now at its index.
     fn push(&mut self, change: Change) {
-        if let (ChangeKind::Removed, Some(parent)) = (change.kind, &change.parent) {
-            self.removed
-                .entry(parent.clone())
-                .or_default()
-                .push(self.changes.len());
+        match (change.kind, &change.parent) {
+            (ChangeKind::Removed, Some(parent)) => {
+                self.removed
+                    .entry(parent.clone())
+                    .or_default()
+                    .push(self.changes.len());
+            }
+            _ => {
+                self.by_path.insert(change.path.clone(), self.changes.len());
+            }
         }
-        self.by_path.insert(change.path.clone(), self.changes.len());
         self.changes.push(change);
     }
 }
@@ -192,15 +200,29 @@ fn walk(
             }
         }
         (Some(Value::Array(a)), Some(Value::Array(b))) => {
-            for index in 0..a.len().max(b.len()) {
-                let segment = Segment::Index(index);
+            // The elements equal at both ends are unchanged, so an element inserted into
+            // or removed from a list (a sorted set's new member) is one change, not a
+            // change of every element after it. Between the two ends, elements are
+            // compared index by index; what one side has more is added or removed.
+            let same = |(x, y): (&Value, &Value)| x == y;
+            let head = a.iter().zip(b).take_while(|&pair| same(pair)).count();
+            let (a, b) = (&a[head..], &b[head..]);
+            let tail = a
+                .iter()
+                .rev()
+                .zip(b.iter().rev())
+                .take_while(|&pair| same(pair))
+                .count();
+            let (a, b) = (&a[..a.len() - tail], &b[..b.len() - tail]);
+            for offset in 0..a.len().max(b.len()) {
+                let segment = Segment::Index(head + offset);
                 let child = segment.child_of(path);
                 walk(
                     out,
                     &child,
                     Some((path, segment)),
-                    a.get(index),
-                    b.get(index),
+                    a.get(offset),
+                    b.get(offset),
                 );
             }
         }
@@ -225,7 +247,9 @@ fn walk(
         }
     }
     let changed = out.changes.len() > before;
-    if changed && out.get(path).is_none() {
+    // A change below this path, not of the path itself (which is one change, alone).
+    let itself = out.changes.len() == before + 1 && out.changes[before].path == path;
+    if changed && !itself {
         out.ancestors.insert(path.to_string());
     }
     changed
