@@ -286,8 +286,10 @@ pub trait DynEngine {
     /// stream's state, RFC 6901: `/status`, `/items/0`; `""` is the whole state), among
     /// the facts before `position` (all of them for `None`): the last `limit` changes, each
     /// with the value it left, and how many came before. The stream's events are folded
-    /// again from its initial state: it costs a pass over the log up to `position` and a
-    /// fold of the stream's events, each serialized once.
+    /// again and each state serialized: it costs a pass over the log up to `position` and
+    /// a fold of the stream's latest events, as many as a budget of serialized JSON allows
+    /// for its state's size, from the state time travel restores before them (the earlier
+    /// ones counted in [`FieldHistory::skipped`]).
     fn field_history(
         &self,
         stream: &str,

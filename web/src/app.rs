@@ -131,14 +131,11 @@ pub fn App() -> Html {
             })
         },
     );
+    // The same callback while the stream is, so the inspector's properties stay equal.
     let on_track = {
-        let (tracked, stream) = (tracked.clone(), stream.clone());
-        Callback::from(move |field: Option<TreeField>| {
-            tracked.set(
-                field
-                    .zip(stream.clone())
-                    .map(|(field, stream)| (stream, field)),
-            );
+        let tracked = tracked.setter();
+        use_callback(stream.clone(), move |field: Option<TreeField>, stream| {
+            tracked.set(field.zip(stream.clone()).map(|(field, on)| (on, field)));
         })
     };
     // The trace changes with the log only: moving the cursor within a flow keeps it.
