@@ -457,6 +457,45 @@ mod browser {
     }
 
     #[wasm_bindgen_test]
+    async fn a_change_further_on_than_a_long_lists_page_is_in_sight() {
+        let old: Vec<Value> = (0..450).map(|i| json!(format!("item-{i}"))).collect();
+        let mut new = old.clone();
+        new.insert(300, json!("inserted"));
+        let (old, new) = (json!({ "items": old }), json!({ "items": new }));
+        let root = new_root();
+        let props = JsonTreeProps {
+            value: Rc::new(new.clone()),
+            diff: Some(Rc::new(diff(&old, &new))),
+            collapsed_depth: 2,
+            name: "list".into(),
+            choices: None,
+            on_history: None,
+            tracked: None,
+        };
+        yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
+        settle().await;
+        let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
+        assert_eq!(marks.length(), 1, "one element added: {}", text(&root));
+        let mark = text(&marks.get(0).unwrap().unchecked_into());
+        assert!(mark.contains("300") && mark.contains("inserted"), "{mark}");
+        assert!(text(&root).contains("item-199") && !text(&root).contains("item-200"));
+        assert!(root.query_selector(".json-tree-gap").unwrap().is_some());
+        let more = root.query_selector(".json-tree-more").unwrap().unwrap();
+        assert!(
+            text(&more).contains("show 200 more (250 hidden)"),
+            "451 items, 200 and the changed one shown: {}",
+            text(&more)
+        );
+        // Once the page reaches it, the change is in its place, not repeated.
+        more.unchecked_ref::<HtmlElement>().click();
+        settle().await;
+        more.unchecked_ref::<HtmlElement>().click();
+        settle().await;
+        assert_eq!(text(&root).matches("inserted").count(), 1);
+        assert!(root.query_selector(".json-tree-gap").unwrap().is_none());
+    }
+
+    #[wasm_bindgen_test]
     async fn a_removed_key_and_a_changed_value_are_marked_with_the_old_value() {
         let old = json!({"status": "placed", "note": "ring twice", "tags": ["vip"]});
         let new = json!({"status": "ready", "tags": []});

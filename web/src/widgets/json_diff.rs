@@ -113,6 +113,8 @@ pub struct JsonDiff {
     removed: BTreeMap<String, Vec<usize>>,
     /// Paths with at least one change strictly below them.
     ancestors: BTreeSet<String>,
+    /// The children of each path that changed or have a change below them, in order.
+    changed_children: BTreeMap<String, Vec<Segment>>,
 }
 
 impl JsonDiff {
@@ -140,6 +142,12 @@ impl JsonDiff {
     /// Whether some path strictly below `path` changed.
     pub fn changed_below(&self, path: &str) -> bool {
         self.ancestors.contains(path)
+    }
+
+    /// The children of `path` that changed, were added or removed, or have a change below
+    /// them, in document order.
+    pub fn changed_children(&self, path: &str) -> &[Segment] {
+        self.changed_children.get(path).map_or(&[], Vec::as_slice)
     }
 
     /// The children of `path` that were removed, with their old values, in order.
@@ -234,8 +242,9 @@ fn walk(
                 (_, None) => ChangeKind::Removed,
                 _ => ChangeKind::Changed,
             };
-            let (parent, segment) =
-                at.map_or((None, None), |(p, s)| (Some(p.to_string()), Some(s)));
+            let (parent, segment) = at
+                .clone()
+                .map_or((None, None), |(p, s)| (Some(p.to_string()), Some(s)));
             out.push(Change {
                 path: path.to_string(),
                 kind,
@@ -251,6 +260,10 @@ fn walk(
     let itself = out.changes.len() == before + 1 && out.changes[before].path == path;
     if changed && !itself {
         out.ancestors.insert(path.to_string());
+    }
+    if let (true, Some((parent, segment))) = (changed, at) {
+        let siblings = out.changed_children.entry(parent.to_string()).or_default();
+        siblings.push(segment);
     }
     changed
 }

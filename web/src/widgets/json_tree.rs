@@ -251,8 +251,9 @@ impl Tree<'_> {
         }
     }
 
-    /// The shown children of the container at `path` (`pointer`), its removed children,
-    /// and a "show more" button when some are not shown yet.
+    /// The shown children of the container at `path` (`pointer`), its children that
+    /// changed further on than those (so a change is in sight in a long list), its removed
+    /// children, and a "show more" button when some are not shown yet.
     fn children(
         &self,
         (path, pointer): (&str, &str),
@@ -261,7 +262,20 @@ impl Tree<'_> {
         depth: usize,
     ) -> Html {
         let limit = self.shown.get(path).copied().unwrap_or(PAGE);
-        let hidden = count.saturating_sub(limit);
+        let later: Vec<(&Segment, &Value)> = match self.diff {
+            Some(diff) if count > limit => diff
+                .changed_children(path)
+                .iter()
+                .filter_map(|segment| Some((segment, beyond(value, segment, limit)?)))
+                .filter(|(segment, _)| {
+                    let child = segment.child_of(path);
+                    diff.get(&child).is_some() || diff.changed_below(&child)
+                })
+                .take(PAGE)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let hidden = count.saturating_sub(limit + later.len());
         let more = {
             let path = path.to_string();
             self.on_more.reform(move |_: MouseEvent| path.clone())
@@ -270,6 +284,16 @@ impl Tree<'_> {
         html! {
             <>
                 { for children(value).take(limit).map(|(segment, child)| {
+                    let at = (segment.child_of(path), segment.pointer_under(pointer));
+                    self.node(&segment.label(), child, (&at.0, &at.1), depth + 1)
+                }) }
+                if !later.is_empty() {
+                    <li class="json-tree-node json-tree-gap" key={format!("{path}/gap")}
+                        aria-label="changed further on">
+                        { "⋯" }
+                    </li>
+                }
+                { for later.iter().map(|(segment, child)| {
                     let at = (segment.child_of(path), segment.pointer_under(pointer));
                     self.node(&segment.label(), child, (&at.0, &at.1), depth + 1)
                 }) }
@@ -296,6 +320,17 @@ impl Tree<'_> {
         }
         let big_and_unchanged = depth > 0 && self.diff.is_some() && count > BIG;
         depth < self.collapsed_depth && !big_and_unchanged
+    }
+}
+
+/// The child of `value` at `segment`, if it is not among the first `shown` children.
+fn beyond<'v>(value: &'v Value, segment: &Segment, shown: usize) -> Option<&'v Value> {
+    match (value, segment) {
+        (Value::Array(items), Segment::Index(index)) if *index >= shown => items.get(*index),
+        (Value::Object(map), Segment::Key(key)) if !map.keys().take(shown).any(|k| k == key) => {
+            map.get(key)
+        }
+        _ => None,
     }
 }
 
