@@ -456,24 +456,30 @@ mod browser {
         assert!(text(&root).contains("item-399") && !text(&root).contains("item-400"));
     }
 
-    #[wasm_bindgen_test]
-    async fn a_change_further_on_than_a_long_lists_page_is_in_sight() {
-        let old: Vec<Value> = (0..450).map(|i| json!(format!("item-{i}"))).collect();
-        let mut new = old.clone();
-        new.insert(300, json!("inserted"));
-        let (old, new) = (json!({ "items": old }), json!({ "items": new }));
+    /// A tree of `new` marking what changed since `old`, mounted.
+    async fn mount_diffed_tree(old: &Value, new: &Value) -> Element {
         let root = new_root();
         let props = JsonTreeProps {
             value: Rc::new(new.clone()),
-            diff: Some(Rc::new(diff(&old, &new))),
+            diff: Some(Rc::new(diff(old, new))),
             collapsed_depth: 2,
-            name: "list".into(),
+            name: "state".into(),
             choices: None,
             on_history: None,
             tracked: None,
         };
         yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
         settle().await;
+        root
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_change_further_on_than_a_long_lists_page_is_in_sight() {
+        let old: Vec<Value> = (0..450).map(|i| json!(format!("item-{i}"))).collect();
+        let mut new = old.clone();
+        new.insert(300, json!("inserted"));
+        let (old, new) = (json!({ "items": old }), json!({ "items": new }));
+        let root = mount_diffed_tree(&old, &new).await;
         let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
         assert_eq!(marks.length(), 1, "one element added: {}", text(&root));
         let mark = text(&marks.get(0).unwrap().unchecked_into());
@@ -499,18 +505,7 @@ mod browser {
     async fn a_removed_key_and_a_changed_value_are_marked_with_the_old_value() {
         let old = json!({"status": "placed", "note": "ring twice", "tags": ["vip"]});
         let new = json!({"status": "ready", "tags": []});
-        let root = new_root();
-        let props = JsonTreeProps {
-            value: Rc::new(new.clone()),
-            diff: Some(Rc::new(diff(&old, &new))),
-            collapsed_depth: 2,
-            name: "order".into(),
-            choices: None,
-            on_history: None,
-            tracked: None,
-        };
-        yew::Renderer::<JsonTree>::with_root_and_props(root.clone(), props).render();
-        settle().await;
+        let root = mount_diffed_tree(&old, &new).await;
         let marks = root.query_selector_all("[data-testid=diff-mark]").unwrap();
         assert_eq!(marks.length(), 3, "status, note and tags[0]");
         assert!(
