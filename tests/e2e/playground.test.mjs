@@ -194,6 +194,11 @@ test("which events changed a field: the order's status, from its row in the insp
     String(order[0].position));
   assert.match(await history.locator("[aria-current=true]").textContent(), /placed/);
   assert.equal(await history.locator(".field-change-later").count(), 1, "the cancellation is after the cursor");
+  // Another stream's fact hides it; a fact of its own stream shows it again.
+  await page.locator("[data-testid=log-row][data-stream^=payment-]").first().click();
+  assert.equal(await history.count(), 0, "not shown for the payment's stream");
+  await page.locator(`[data-testid=log-row][data-position="${order[0].position}"]`).click();
+  await history.waitFor();
   // The keyboard reaches the buttons; the pressed one closes the history.
   await button.focus();
   await page.keyboard.press("Enter");

@@ -113,24 +113,22 @@ pub fn App() -> Html {
     );
     // The field of a stream whose history the inspector shows: read again when the log
     // changes (not at every slice of a Repeat), not when the cursor moves; shown only
-    // while its stream is.
+    // while its stream is (a cursor moving across other streams' facts reads it once).
     let tracked = use_state(|| None::<(String, TreeField)>);
-    let field = use_memo(
-        (
-            (*tracked)
-                .clone()
-                .filter(|(on, _)| Some(on) == stream.as_ref()),
-            settled.then(|| session.log_version()),
-        ),
+    let history = use_memo(
+        ((*tracked).clone(), settled.then(|| session.log_version())),
         |(tracked, _)| {
             tracked.as_ref().map(|(stream, field)| {
-                Rc::new(TrackedField {
-                    path: field.path.clone(),
-                    history: session.field_history(stream, &field.pointer),
-                })
+                let history = session.field_history(stream, &field.pointer);
+                let path = field.path.clone();
+                (stream.clone(), Rc::new(TrackedField { path, history }))
             })
         },
     );
+    let field = (*history)
+        .as_ref()
+        .filter(|(on, _)| Some(on) == stream.as_ref())
+        .map(|(_, field)| field.clone());
     // The same callback while the stream is, so the inspector's properties stay equal.
     let on_track = {
         let tracked = tracked.setter();
@@ -192,7 +190,7 @@ pub fn App() -> Html {
                 <div class="panel panel-inspector">
                     <Inspector current={states.current.clone()} previous={states.previous.clone()}
                         fact={selected.map(Rc::new)} {stream} past={session.in_past()}
-                        held={!settled} {has_view} {has_process} field={(*field).clone()}
+                        held={!settled} {has_view} {has_process} {field}
                         {on_track} on_select={handlers.select_position.clone()} />
                 </div>
                 <div class="panel panel-queue">
