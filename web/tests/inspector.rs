@@ -976,7 +976,10 @@ mod browser {
             shown.contains(&format!("in the last {examined} events of {stream}")),
             "{shown}"
         );
-        assert!(shown.contains(&format!("at #{}", history.from)), "{shown}");
+        assert!(
+            shown.contains(&format!("before #{}", history.from)),
+            "{shown}"
+        );
         assert!(!shown.contains("initial state"), "{shown}");
     }
 }

@@ -50,7 +50,7 @@ pub fn field_history(
         let (label, title) = match history.skipped {
             0 => ("initial state".to_string(), None),
             skipped => (
-                format!("at #{}", history.from),
+                format!("before #{}", history.from),
                 Some(format!(
                     "The stream's first {skipped} events were not examined: its state is too large to follow the field through all of them"
                 )),
