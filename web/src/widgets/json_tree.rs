@@ -229,6 +229,28 @@ impl Tree<'_> {
         }
     }
 
+    /// The node of `child`, at `segment` of the container at `path` (`pointer`, kept only
+    /// for a tree whose rows offer a history), `depth` deep.
+    fn child(
+        &self,
+        segment: &Segment,
+        child: &Value,
+        (path, pointer): (&str, &str),
+        depth: usize,
+    ) -> Html {
+        let child_path = segment.child_of(path);
+        let child_pointer = match self.on_history {
+            Some(_) => segment.pointer_under(pointer),
+            None => String::new(),
+        };
+        self.node(
+            &segment.label(),
+            child,
+            (&child_path, &child_pointer),
+            depth + 1,
+        )
+    }
+
     /// The button that asks which events changed the field at `path` (`pointer`), when the
     /// tree has somewhere to send it; pressed while that field's history is shown.
     fn history_button(&self, path: &str, pointer: &str) -> Html {
@@ -284,8 +306,7 @@ impl Tree<'_> {
         html! {
             <>
                 { for children(value).take(limit).map(|(segment, child)| {
-                    let at = (segment.child_of(path), segment.pointer_under(pointer));
-                    self.node(&segment.label(), child, (&at.0, &at.1), depth + 1)
+                    self.child(&segment, child, (path, pointer), depth)
                 }) }
                 if !later.is_empty() {
                     <li class="json-tree-node json-tree-gap" key={format!("{path}/gap")}
@@ -294,8 +315,7 @@ impl Tree<'_> {
                     </li>
                 }
                 { for later.iter().map(|(segment, child)| {
-                    let at = (segment.child_of(path), segment.pointer_under(pointer));
-                    self.node(&segment.label(), child, (&at.0, &at.1), depth + 1)
+                    self.child(segment, child, (path, pointer), depth)
                 }) }
                 { for removed.map(|(segment, old)| removed_node(path, segment, old)) }
                 if hidden > 0 {
