@@ -199,10 +199,16 @@ test("which events changed a field: the order's status, from its row in the insp
   assert.equal(await history.count(), 0, "not shown for the payment's stream");
   await page.locator(`[data-testid=log-row][data-position="${order[0].position}"]`).click();
   await history.waitFor();
-  // The keyboard reaches the buttons; the pressed one closes the history.
+  // The keyboard reaches the buttons; the pressed one closes the history, Esc too (and
+  // only it: the past stays).
   await button.focus();
   await page.keyboard.press("Enter");
   assert.equal(await history.count(), 0);
+  await page.keyboard.press("Enter");
+  await history.waitFor();
+  await page.keyboard.press("Escape");
+  assert.equal(await history.count(), 0);
+  assert.equal(await page.getByTestId("past-banner").count(), 1);
   assert.deepEqual(errors, []);
 });
 

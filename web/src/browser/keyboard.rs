@@ -55,7 +55,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     (
         "Esc",
-        "close this overlay or the error banner, cancel a repeat or an injection",
+        "close this overlay, the error banner or a field's history; cancel a repeat or an injection",
     ),
     ("?", "show / hide these shortcuts"),
 ];

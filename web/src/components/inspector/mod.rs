@@ -318,8 +318,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         (shown.as_deref() != Some(field.path.as_str())).then_some(field)
                     })
                 });
+                // Esc inside the stream's tab closes a field's history (and only that).
+                let on_keys = tracked.and(props.on_track.clone()).map(|on_track| {
+                    Callback::from(move |e: KeyboardEvent| {
+                        if e.key() == "Escape" {
+                            e.stop_propagation();
+                            on_track.emit(None);
+                        }
+                    })
+                });
                 html! {
-                    <>
+                    <div class="inspector-stream" onkeydown={on_keys}>
                         { stream_head(id, version, created) }
                         { tracked.zip(props.on_track.as_ref()).map(|(field, on_track)| {
                             let close = on_track.reform(|_: MouseEvent| None);
@@ -327,7 +336,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         }) }
                         { state_section(id.clone().into(), section, &choices[Tab::Stream.index()],
                                         on_history.as_ref().map(|h| (h, tracked.map(|f| f.path.as_str())))) }
-                    </>
+                    </div>
                 }
             }
         },
