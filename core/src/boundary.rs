@@ -941,8 +941,14 @@ where
             })
             .collect();
         let events: u64 = entries.iter().map(|(_, n)| n).sum();
-        // The field is followed over the latest events its size lets a budget fold.
-        let size = history::json_nodes(&to_json(&state_at(end)));
+        // The field is followed over the latest events its size lets a budget fold: the
+        // state at the end sizes it (the live one at the head, not restored).
+        let last = if end == timeline.head() {
+            self.engine.state().stream(system, &stream).state
+        } else {
+            state_at(end)
+        };
+        let size = history::json_nodes(&to_json(&last));
         let to_skip = events - history::events_to_fold(size).min(events);
         // Whole entries are skipped: folding starts at the entry of the first event kept.
         let mut skipped = 0;
@@ -956,12 +962,15 @@ where
             let initial = to_json(&decider.initial_state());
             return FieldTracker::new(pointer, limit, &initial, (0, 0)).finish(|_| None);
         };
-        let from = if skipped == 0 {
-            0
-        } else {
-            timeline.place(entries[first].0).position
+        // From the initial state, or the one time travel restores before the first entry
+        // followed.
+        let (from, mut state) = match skipped {
+            0 => (0, decider.initial_state()),
+            _ => {
+                let from = timeline.place(entries[first].0).position;
+                (from, state_at(from))
+            }
         };
-        let mut state = state_at(from);
         let mut tracker = FieldTracker::new(pointer, limit, &to_json(&state), (from, skipped));
         for &(index, _) in &entries[first..] {
             let place = timeline.place(index);
