@@ -3,6 +3,7 @@
 //!
 //! Inside, the engine stays typed; only this boundary converts.
 
+pub mod compare;
 mod entries;
 pub mod flow;
 pub mod history;
@@ -12,6 +13,7 @@ pub mod rows;
 pub mod stored;
 pub mod window;
 
+pub use compare::{compare, Comparison, Difference, FactPair, Part};
 pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 use history::FieldTracker;
 pub use history::{FieldChange, FieldHistory};
@@ -265,6 +267,11 @@ pub trait DynEngine {
     fn stream_state(&self, position: Option<u64>, stream: &str) -> Option<Value>;
     /// The view (read model) alone, at `position` or live for `None`.
     fn view_state(&self, position: Option<u64>) -> Value;
+    /// The sagas' and process managers' state alone, at `position` or live for `None`.
+    fn process_state(&self, position: Option<u64>) -> Value;
+    /// The ids of the streams the facts from position `from` on were recorded in, each
+    /// once, in order (read from the journal, no JSON made).
+    fn streams_since(&self, from: u64) -> Vec<String>;
     /// The state the inspector shows: at `position` (time travel), or live for `None`;
     /// only `stream` of the streams, at most `queue_limit` queued commands, and a window of
     /// the view and process state (each object or array cut to its first
@@ -868,6 +875,17 @@ where
 
     fn view_state(&self, position: Option<u64>) -> Value {
         self.at(position, |projection| to_json(&projection.view))
+    }
+
+    fn process_state(&self, position: Option<u64>) -> Value {
+        self.at(position, |projection| to_json(&projection.process))
+    }
+
+    fn streams_since(&self, from: u64) -> Vec<String> {
+        let ids: std::collections::BTreeSet<&str> = (self.engine.facts(from))
+            .map(|fact| fact.stream_id.as_str())
+            .collect();
+        ids.into_iter().map(str::to_owned).collect()
     }
 
     fn inspect(

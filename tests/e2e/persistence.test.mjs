@@ -507,6 +507,87 @@ test("a fork is kept with its parent and position, and still says so after a rel
   assert.deepEqual(errors, []);
 });
 
+test("a fork side by side with its original and with a sibling fork: where they part, their facts, what differs at the heads", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  const [create, openIt, place, prepared] = scenarioCommands("restaurant", "happy-path");
+  await submit(page, create);
+  await submit(page, openIt);
+  await waitForSaved(page);
+  const forkedAt = await head(page);
+  await submit(page, place);
+  await submit(page, prepared);
+  await waitForSaved(page);
+  const originalHead = await head(page);
+  const original = await page.getByTestId("workspace-picker").inputValue();
+  assert.equal(await page.getByTestId("compare-button").count(), 0, "nothing of its domain to compare with");
+  await page.getByTestId("timeline").fill(String(forkedAt));
+  await page.getByTestId("fork-button").click();
+  await waitForHead(page, forkedAt);
+  const [, , notOnMenu] = scenarioCommands("restaurant", "rejected-not-on-menu");
+  await submit(page, notOnMenu);
+  await waitForSaved(page);
+  const forkHead = await head(page);
+  assert.ok(forkHead > forkedAt);
+
+  await page.getByTestId("compare-button").click();
+  const dialog = page.getByTestId("compare");
+  const summary = dialog.getByTestId("compare-summary");
+  await summary.waitFor({ timeout: 15000 });
+  assert.match(await dialog.getByTestId("compare-with").locator("option:checked").textContent(), /its original/);
+  assert.equal(await summary.getAttribute("data-shared"), String(forkedAt), "they part where the fork was made");
+  assert.match(await summary.textContent(), new RegExp(`: ${originalHead} facts`));
+  const rows = await dialog.getByTestId("compare-row").evaluateAll((rows) => rows.map((r) => ({
+    position: Number(r.dataset.position),
+    alike: r.dataset.alike === "true",
+    original: r.querySelector("[data-side=original]").textContent,
+    fork: r.querySelector("[data-side=fork]").textContent,
+  })));
+  assert.deepEqual(rows.map((r) => r.position), Array.from({ length: Math.max(originalHead, forkHead) - forkedAt }, (_, i) => forkedAt + i));
+  assert.equal(rows[0].alike, false);
+  assert.match(rows[0].original, /order-o1/, "the original placed o1 there");
+  assert.match(rows[0].fork, /order-o2/, "the fork placed o2 there");
+  assert.ok(rows.some((r) => /not_on_menu/.test(r.fork)), "the fork's refusal is in its column");
+  // Every part that differs is listed; the original's order is only there.
+  const parts = await dialog.getByTestId("compare-difference").evaluateAll((buttons) =>
+    buttons.map((b) => ({ part: b.dataset.part, text: b.textContent })));
+  assert.ok(parts.some((p) => p.part === "view"), "the view differs");
+  const onlyOriginal = parts.findIndex((p) => /order-o1/.test(p.text));
+  assert.ok(onlyOriginal >= 0 && /only there/.test(parts[onlyOriginal].text), JSON.stringify(parts));
+  await dialog.getByTestId("compare-difference").nth(onlyOriginal).click();
+  const detail = dialog.getByTestId("compare-detail");
+  assert.equal(await detail.getAttribute("data-label"), "order-o1");
+  assert.match(await detail.locator("[data-side=fork]").textContent(), /No such stream/);
+  assert.match(await detail.locator("[data-side=original]").textContent(), /Ada/);
+  assert.deepEqual(await lowContrast(page), [], "the comparison is readable");
+  await page.screenshot({ path: `${shots}compare.png` });
+  // Keyboard: Esc closes it and gives the focus back to the button.
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "compare-button");
+  // A fact of the workspace shown selects it in the log (and closes the comparison).
+  await page.getByTestId("compare-button").click();
+  await dialog.getByTestId("compare-select").first().click();
+  await dialog.waitFor({ state: "detached" });
+  await page.locator(`[data-testid=log-row][data-position="${forkedAt}"][aria-selected=true]`).waitFor();
+
+  // A second fork of the original, two facts later, against the first: siblings part
+  // where the first was made.
+  await choose(page, "workspace-picker", original);
+  await waitForHead(page, originalHead);
+  await page.getByTestId("timeline").fill(String(forkedAt + 2));
+  await page.getByTestId("fork-button").click();
+  await waitForHead(page, forkedAt + 2);
+  await waitForSaved(page);
+  await page.getByTestId("compare-button").click();
+  await summary.waitFor({ timeout: 15000 });
+  assert.equal(await summary.getAttribute("data-shared"), String(forkedAt + 2), "alike with its original up to its fork");
+  const sibling = await dialog.getByTestId("compare-with").locator("option", { hasText: "a fork of the same original" }).getAttribute("value");
+  await dialog.getByTestId("compare-with").selectOption(sibling);
+  await dialog.locator(`[data-testid=compare-summary][data-shared="${forkedAt}"]`).waitFor({ timeout: 15000 });
+  assert.equal(await dialog.getByTestId("compare-row").first().getAttribute("data-alike"), "false");
+  assert.deepEqual(errors, []);
+});
+
 test("a number beyond what a JS number holds (the transfer's overflow example) is saved exactly", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   await choose(page, "domain-picker", "transfer");

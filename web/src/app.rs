@@ -3,6 +3,7 @@
 use crate::browser::focus::element;
 use crate::browser::keyboard::{self, Shortcut};
 use crate::components::banners::{error_banner, past_banner, use_error_origin, ErrorOrigin};
+use crate::components::compare::{Compare, Comparing};
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::{dialog, use_focus_on_open, DialogProps};
 use crate::components::header::header;
@@ -39,6 +40,8 @@ enum Overlay {
     Help,
     /// The specification suite.
     Specs,
+    /// The fork shown against the workspace it was forked from.
+    Compare,
 }
 
 /// The root component: builds the session, provides it to every panel, and lays out the
@@ -58,6 +61,8 @@ pub fn App() -> Html {
         SessionStore::new(Session::new(Rc::new(domains), START_DOMAIN, 0))
     });
     let overlay = use_state(|| None::<Overlay>);
+    // What the comparison compares, while it is open.
+    let comparing = use_state(|| None::<Comparing>);
     let dialog_close = use_node_ref();
     let queue_editing = use_state(|| None::<Id>);
     use_focus_on_open(*overlay, dialog_close.clone());
@@ -150,6 +155,12 @@ pub fn App() -> Html {
             <Workspaces on_committed={Callback::from({
                 let committed = committed.setter();
                 move |facts| committed.set(facts)
+            })} on_compare={Callback::from({
+                let (comparing, overlay) = (comparing.setter(), overlay.setter());
+                move |what| {
+                    comparing.set(Some(what));
+                    overlay.set(Some(Overlay::Compare));
+                }
             })} />
             { error_banner(&store, &error_origin) }
             <main class="panels">
@@ -226,6 +237,22 @@ pub fn App() -> Html {
                     wide: true,
                     close_button: dialog_close.clone(),
                 }, html! { <Specs /> }),
+                Some(Overlay::Compare) => match (*comparing).clone() {
+                    Some(Comparing { here, others }) => dialog(DialogProps {
+                        title: "Compare workspaces",
+                        testid: "compare",
+                        on_close: show(None),
+                        wide: true,
+                        close_button: dialog_close.clone(),
+                    }, html! { <Compare {here} {others} on_select={{
+                        let (select, overlay) = (handlers.select_position.clone(), overlay.setter());
+                        Callback::from(move |position| {
+                            overlay.set(None);
+                            select.emit(position);
+                        })
+                    }} /> }),
+                    None => html! {},
+                },
                 None => html! {},
             } }
         </div>

@@ -600,3 +600,105 @@ fn a_larger_state_is_followed_over_fewer_events() {
     assert_eq!(events_to_fold(100), 2_500);
     assert_eq!(events_to_fold(300_000), 1, "at least the last one");
 }
+
+#[test]
+fn a_fork_is_compared_with_its_original_from_where_they_part() {
+    use crate::boundary::{compare, Part};
+    let domain = domain();
+    let add = |counter: u8, amount: i32| json!({"Add": {"counter": counter, "amount": amount}});
+    let run = |engine: &mut Box<dyn DynEngine>, command: serde_json::Value| {
+        engine.submit(&command).unwrap();
+        engine.run_until_idle(100);
+    };
+    let mut original = domain.start(EngineConfig::default());
+    run(&mut original, add(0, 10));
+    let forked_at = original.head();
+    let mut fork = original.fork_at(forked_at);
+    let same = compare(&*original, &*fork, forked_at, 100);
+    assert_eq!((same.shared, same.facts.len()), (forked_at, 0));
+    assert!(same.differences.is_empty(), "nothing differs yet");
+
+    // The same next command on both: its facts are alike, so they part after them.
+    run(&mut original, add(2, 1));
+    run(&mut fork, add(2, 1));
+    run(&mut original, add(0, 5));
+    run(&mut fork, add(3, 50));
+    let c = compare(&*original, &*fork, forked_at, 100);
+    assert_eq!(
+        c.shared,
+        forked_at + 2,
+        "the same command's two facts are alike"
+    );
+    assert_eq!(
+        (c.original_head, c.fork_head),
+        (forked_at + 6, forked_at + 3)
+    );
+    let positions: Vec<u64> = c.facts.iter().map(|pair| pair.position).collect();
+    assert_eq!(positions, (c.shared..c.original_head).collect::<Vec<_>>());
+    let first = &c.facts[0];
+    assert!(!first.alike());
+    assert_eq!(first.original.as_ref().unwrap().stream_id, "counter-0");
+    assert_eq!(first.fork.as_ref().unwrap().stream_id, "counter-3");
+    assert!(
+        c.facts[1..].iter().all(|pair| pair.fork.is_none()),
+        "the fork's log is shorter"
+    );
+    let parts: Vec<&Part> = c.differences.iter().map(|d| &d.part).collect();
+    let stream = |id: &str| Part::Stream(id.into());
+    assert_eq!(
+        parts,
+        [
+            &Part::View,
+            &stream("counter-0"),
+            &stream("counter-1"),
+            &stream("counter-2"),
+            &stream("counter-3"),
+        ],
+        "the process managers' state is the same in both"
+    );
+    let counter_3 = &c.differences[4];
+    assert_eq!(
+        (counter_3.original.clone(), counter_3.fork.clone()),
+        (
+            original.stream_state(None, "counter-3"),
+            fork.stream_state(None, "counter-3")
+        )
+    );
+    assert_ne!(counter_3.original, counter_3.fork);
+    assert_eq!((c.streams_compared, c.more_differences), (4, 0));
+
+    // At most `limit` positions and differences, the other differences counted.
+    let short = compare(&*original, &*fork, forked_at, 2);
+    assert_eq!(short.facts.len(), 2);
+    assert_eq!((short.differences.len(), short.more_differences), (2, 3));
+}
+
+#[test]
+fn the_streams_since_a_position_are_listed_once_in_order() {
+    let domain = domain();
+    let mut engine = domain.start(EngineConfig::default());
+    engine
+        .submit(&json!({"Add": {"counter": 2, "amount": 1}}))
+        .unwrap();
+    engine.run_until_idle(10);
+    let middle = engine.head();
+    engine
+        .submit(&json!({"Add": {"counter": 1, "amount": 1}}))
+        .unwrap();
+    engine.run_until_idle(10);
+    assert_eq!(
+        engine.streams_since(0),
+        ["counter-1", "counter-2", "counter-3"]
+    );
+    assert_eq!(
+        engine.streams_since(middle),
+        ["counter-1", "counter-2", "counter-3"]
+    );
+    assert_eq!(engine.streams_since(engine.head() - 1), ["counter-3"]);
+    assert!(engine.streams_since(engine.head()).is_empty());
+    assert_eq!(
+        engine.process_state(None),
+        engine.inspect(None, None, 0).process,
+        "the process managers' state, whole (small here: the window cuts nothing)"
+    );
+}

@@ -2,6 +2,7 @@
 //! sends it actions.
 
 pub mod banners;
+pub mod compare;
 pub mod composer;
 pub mod dialog;
 pub mod header;

@@ -4,6 +4,7 @@
 //! that saves the session, so it is rendered once per page.
 
 use crate::browser::address;
+use crate::components::compare::{self, Comparing};
 use crate::effect::use_effect_on;
 use crate::persistence::channel::Notice;
 use crate::persistence::files;
@@ -37,6 +38,9 @@ pub struct WorkspacesProps {
     /// session is not being kept), so that the log can draw the others as pending.
     #[prop_or_default]
     pub on_committed: Callback<Option<u64>>,
+    /// Opens the comparison of the workspace shown with others of its domain.
+    #[prop_or_default]
+    pub on_compare: Callback<Comparing>,
 }
 
 /// The workspace bar (and the keeper behind it). Render it once, e.g. right under the
@@ -177,6 +181,7 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
                 disabled={!can_edit} title="A copy of this workspace's journal">{ "duplicate" }</button>
             <button class="tool" data-testid="workspace-delete" onclick={toggle(Form::Delete)}
                 disabled={!can_edit} aria-expanded={(*form == Form::Delete).to_string()}>{ "delete" }</button>
+            { compare_button(&status, &props.on_compare) }
             <span class="workspaces-saved mono" aria-live="polite"
                 title="facts committed to IndexedDB (a step counts once its transaction commits)">
                 <span class="workspaces-glyph" aria-hidden="true">{ if pending == 0 { "✔" } else { "◌" } }</span>
@@ -220,6 +225,30 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
             { notices(&keeper, &status) }
             { form_view(&keeper, &form, &status, &store) }
         </div>
+    }
+}
+
+/// The button that compares the workspace shown with another of its domain (the one it
+/// was forked from first): shown once it is kept and another one of its domain is.
+fn compare_button(status: &Status, on_compare: &Callback<Comparing>) -> Html {
+    let Some(current) = status.current.as_ref() else {
+        return html! {};
+    };
+    let others = compare::candidates(current, &status.workspaces);
+    let Some(first) = others.first() else {
+        return html! {};
+    };
+    let title = format!(
+        "Compare this workspace side by side with “{}” ({}) or another of its domain",
+        first.name, first.relation
+    );
+    let comparing = Comparing {
+        here: AttrValue::from(current.name.clone()),
+        others: Rc::new(others),
+    };
+    let onclick = on_compare.reform(move |_: MouseEvent| comparing.clone());
+    html! {
+        <button class="tool" data-testid="compare-button" {onclick} {title}>{ "⇆ compare" }</button>
     }
 }
 

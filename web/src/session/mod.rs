@@ -12,7 +12,9 @@ pub mod teardown;
 pub use action::Action;
 
 use crate::persistence::journal_store::Held;
-use decider_core::boundary::{FactRow, FieldHistory, FlowView, LogFilter, StateView};
+use decider_core::boundary::{
+    compare, Comparison, FactRow, FieldHistory, FlowView, LogFilter, StateView,
+};
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
@@ -29,6 +31,9 @@ pub const STREAM_CHOICES: usize = 500;
 pub const QUEUE_ROWS: usize = 200;
 /// Changes of a field the inspector lists at most (the latest; the rest are counted).
 pub const FIELD_CHANGES: usize = 200;
+/// Positions, and differing parts of the state, a fork's comparison with its original
+/// lists at most (the other differences are counted).
+pub const COMPARED: usize = 200;
 
 /// How queued commands are run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -385,6 +390,13 @@ impl Session {
     pub fn field_history(&self, stream: &str, pointer: &str) -> FieldHistory {
         self.engine
             .field_history(stream, pointer, None, FIELD_CHANGES)
+    }
+
+    /// This session's live head against `original`'s (the session it was forked from at
+    /// position `from`), side by side from where they part: the first [`COMPARED`]
+    /// positions and differences.
+    pub fn compare_with(&self, original: &dyn DynEngine, from: u64) -> Comparison {
+        compare(original, &*self.engine, from, COMPARED)
     }
 
     /// The live queue's length.

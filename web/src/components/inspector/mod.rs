@@ -9,6 +9,7 @@ mod id_chip;
 mod state_section;
 
 pub use field_history::TrackedField;
+pub use state_section::Section;
 
 use crate::effect::use_effect_on;
 use crate::widgets::json_tree::{TreeChoices, TreeField};
@@ -18,7 +19,7 @@ use field_history::field_history;
 use gloo::timers::callback::Timeout;
 use id_chip::IdChip;
 use serde_json::Value;
-use state_section::{state_section, Section};
+use state_section::state_section;
 use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;

@@ -86,7 +86,7 @@ pub fn compact_payload(value: Option<&Value>) -> String {
 }
 
 /// The number of segments of a variant path (`order.order_placed` → 2).
-fn depth_of(name: &str) -> usize {
+pub fn depth_of(name: &str) -> usize {
     if name.is_empty() {
         0
     } else {
@@ -151,6 +151,24 @@ fn kind_cell(kind: Glyph, mark: Option<Glyph>) -> Html {
                 </span>
             }
         }
+    }
+}
+
+/// A fact's kind glyph and its mark's, as badges outside the log's grid (a comparison's
+/// cells), named for screen readers.
+pub fn kind_badges(row: &FactRow) -> Html {
+    let (kind, mark) = glyphs(row);
+    let label = match mark {
+        Some(mark) => format!("{}, {}", kind.name, mark.name),
+        None => kind.name.to_string(),
+    };
+    html! {
+        <span class="kind-badges" title={label.clone()} role="img" aria-label={label}>
+            <span class={classes!("kind", kind.class)}>{ kind.glyph }</span>
+            if let Some(mark) = mark {
+                <span class={classes!("kind", mark.class)}>{ mark.glyph }</span>
+            }
+        </span>
     }
 }
 

@@ -1,0 +1,514 @@
+//! A workspace side by side with another of its domain: a what-if fork with the workspace
+//! it was forked from, two forks of one original, or any two sessions of a domain. Where
+//! they part, the facts each recorded since, position by position, and what differs
+//! between their states at their heads (the view, the process managers, every stream
+//! either one wrote to), each part as two trees, the shown one's with what differs from
+//! the other's highlighted.
+//!
+//! The other workspace is read from IndexedDB into an engine of its own for the
+//! comparison, which the engine makes ([`decider_core::boundary::compare`]); the page only
+//! lays it out.
+
+use crate::components::inspector::Section;
+use crate::components::log::row::{compact_payload, depth_of, kind_badges, unwrap_variants};
+use crate::effect::use_effect_on;
+use crate::persistence::workspaces::{self, Workspace};
+use crate::persistence::{db, journal_store};
+use crate::session::store::use_session;
+use crate::session::{teardown, Session};
+use crate::widgets::json_diff::JsonDiff;
+use crate::widgets::json_tree::JsonTree;
+use crate::widgets::number::thousands;
+use decider_core::boundary::{Comparison, Difference, FactPair, FactRow, Part};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::IdbDatabase;
+use yew::prelude::*;
+
+/// A workspace the one shown can be compared with, as the workspace bar knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Original {
+    /// Its workspace id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its facts saved.
+    pub facts: u64,
+    /// The facts the two are known to share (where one was forked from the other, or both
+    /// from the same workspace); 0 when not known, and the engine looks from the start.
+    pub from: u64,
+    /// How it is related to the one shown (`its original`, `a fork of it`, …).
+    pub relation: &'static str,
+}
+
+/// The workspaces `current` can be compared with: those of its domain, the one it was
+/// forked from first, then its own forks, then its siblings (forks of the same one), then
+/// the others, the newest first within each.
+pub fn candidates(current: &Workspace, all: &[Workspace]) -> Vec<Original> {
+    let parent = current.parent.as_ref();
+    let mut found: Vec<(u8, f64, Original)> = all
+        .iter()
+        .filter(|w| w.domain == current.domain && w.id != current.id)
+        .map(|w| {
+            let (rank, from, relation) = match (parent, w.parent.as_ref()) {
+                (Some(p), _) if p.id == w.id => (0, p.position, "its original"),
+                (_, Some(q)) if q.id == current.id => (1, q.position, "a fork of it"),
+                (Some(p), Some(q)) if p.id == q.id => {
+                    (2, p.position.min(q.position), "a fork of the same original")
+                }
+                _ => (3, 0, "of the same domain"),
+            };
+            let original = Original {
+                id: w.id.clone(),
+                name: w.name.clone(),
+                facts: w.facts,
+                from,
+                relation,
+            };
+            (rank, -w.created, original)
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    found.into_iter().map(|(_, _, original)| original).collect()
+}
+
+/// What the comparison opens with: the workspace shown's name, and those it can be
+/// compared with ([`candidates`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparing {
+    /// The name of the workspace shown.
+    pub here: AttrValue,
+    /// The workspaces it can be compared with; the first is compared first.
+    pub others: Rc<Vec<Original>>,
+}
+
+/// Properties of [`Compare`].
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    /// The name of the workspace shown.
+    pub here: AttrValue,
+    /// The workspaces it can be compared with ([`candidates`]); the first is compared
+    /// first.
+    pub others: Rc<Vec<Original>>,
+    /// Selects a fact of the session shown (its position), from its column.
+    pub on_select: Callback<u64>,
+}
+
+/// Where reading and comparing stand.
+enum Stage {
+    Reading,
+    Ready(Rc<Shown>),
+    Failed(String),
+}
+
+/// A comparison ready to show: the parts that differ with their trees and diffs made once.
+struct Shown {
+    comparison: Comparison,
+    parts: Vec<ShownPart>,
+    /// What went wrong reading the original, when only its start was compared.
+    note: Option<String>,
+}
+
+/// One part of the state that differs, ready to draw.
+struct ShownPart {
+    /// `view`, `process` or `stream` (its `data-part`).
+    kind: &'static str,
+    /// Its name: the stream's id, `view`, `process managers`.
+    label: String,
+    /// Its value in the original (`None`: no such stream there).
+    original: Option<Rc<Value>>,
+    /// Its value in the fork, and what differs from the original's.
+    fork: Option<Section>,
+}
+
+impl ShownPart {
+    fn of(difference: &Difference) -> Self {
+        let (kind, label) = match &difference.part {
+            Part::View => ("view", "view".to_string()),
+            Part::Process => ("process", "process managers".to_string()),
+            Part::Stream(id) => ("stream", id.clone()),
+        };
+        ShownPart {
+            kind,
+            label,
+            original: difference.original.clone().map(Rc::new),
+            fork: (difference.fork.as_ref())
+                .map(|fork| Section::new(fork, Some(difference.original.as_ref()))),
+        }
+    }
+
+    fn diff(&self) -> Option<&JsonDiff> {
+        self.fork.as_ref()?.diff.as_deref()
+    }
+}
+
+/// The workspace shown against one of `others` (the first at first, another picked in the
+/// dialog): read when it opens, when another is picked and when asked again.
+#[function_component]
+pub fn Compare(props: &CompareProps) -> Html {
+    let store = use_session();
+    let stage = use_state(|| Stage::Reading);
+    let round = use_state(|| 0u32);
+    let picked = use_state(|| 0usize);
+    let chosen = use_state(|| 0usize);
+    // The latest read asked for: an earlier one that ends after it is dropped.
+    let latest = use_mut_ref(|| 0u32);
+    let other = props.others.get(*picked).cloned();
+    {
+        let (stage, chosen, session) = (stage.clone(), chosen.clone(), store.shared());
+        use_effect_on((other.clone(), *round), move |(other, _)| {
+            let Some(other) = other.clone() else {
+                return;
+            };
+            stage.set(Stage::Reading);
+            let ticket = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let read = read(&other, &session).await;
+                if *latest.borrow() != ticket {
+                    return;
+                }
+                chosen.set(0);
+                stage.set(match read {
+                    Ok(shown) => Stage::Ready(Rc::new(shown)),
+                    Err(why) => Stage::Failed(why),
+                });
+            });
+        });
+    }
+    let Some(other) = other else {
+        return html! {
+            <p class="compare-status" role="status">{ "No other workspace of this domain to compare with." }</p>
+        };
+    };
+    let again = {
+        let round = round.clone();
+        Callback::from(move |_: MouseEvent| round.set(*round + 1))
+    };
+    let on_pick = {
+        let picked = picked.setter();
+        Callback::from(move |e: Event| {
+            if let Ok(index) = crate::components::header::select_value(&e).parse() {
+                picked.set(index);
+            }
+        })
+    };
+    let names = Names {
+        other: other.name.clone(),
+        here: props.here.to_string(),
+    };
+    let body = match &*stage {
+        Stage::Reading => html! {
+            <p class="compare-status" role="status">
+                { format!("Reading “{}” from this browser's store and comparing…", other.name) }
+            </p>
+        },
+        Stage::Failed(why) => html! {
+            <p class="compare-status compare-error" role="alert">{ why }</p>
+        },
+        Stage::Ready(shown) => {
+            let choose = chosen.setter();
+            html! {
+                <>
+                    { summary(shown, &other) }
+                    { facts(&shown.comparison, &names, &props.on_select) }
+                    { differences(shown, &names, *chosen, Callback::from(move |i| choose.set(i))) }
+                </>
+            }
+        }
+    };
+    html! {
+        <div class="compare" data-testid="compare-body">
+            <div class="compare-bar">
+                <label class="compare-side compare-side-original">
+                    <span>{ "compare with" }</span>
+                    <select data-testid="compare-with" onchange={on_pick}>
+                        { for props.others.iter().enumerate().map(|(index, w)| html! {
+                            <option value={index.to_string()} selected={index == *picked}>
+                                { format!("{} ({}, {} facts)", w.name, w.relation, thousands(w.facts)) }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+                <span class="compare-side compare-side-fork" title={names.here.clone()}>
+                    { "this workspace: " }<b>{ &names.here }</b>
+                </span>
+                <span class="spacer"></span>
+                <button class="tool" data-testid="compare-again" onclick={again}
+                    disabled={matches!(*stage, Stage::Reading)}
+                    title="Read both again and compare their heads as they are now">{ "↻ compare again" }</button>
+            </div>
+            <div class="compare-scroll">{ body }</div>
+        </div>
+    }
+}
+
+/// The two workspaces' names, for the columns.
+struct Names {
+    /// The one compared with.
+    other: String,
+    /// The one shown.
+    here: String,
+}
+
+/// Reads `other`'s journal from the store into an engine of its own, compares the session
+/// shown with it, and lets the engine go (freed in slices).
+async fn read(other: &Original, session: &Rc<RefCell<Session>>) -> Result<Shown, String> {
+    let db = db::open()
+        .await
+        .map_err(|e| format!("The browser's store does not open: {e}."))?;
+    let shown = read_from(&db, other, session).await;
+    db.close();
+    shown
+}
+
+async fn read_from(
+    db: &IdbDatabase,
+    other: &Original,
+    session: &Rc<RefCell<Session>>,
+) -> Result<Shown, String> {
+    let listed = workspaces::list(db)
+        .await
+        .map_err(|e| format!("The workspaces do not load: {e}."))?;
+    let record = listed
+        .into_iter()
+        .find(|w| w.id == other.id)
+        .ok_or_else(|| {
+            format!(
+                "The workspace “{}” is no longer in this browser's store (it was deleted): \
+                 there is nothing to compare with.",
+                other.name
+            )
+        })?;
+    let domain = {
+        let session = session.borrow();
+        let domain = session.domain().clone();
+        if domain.info().id != record.domain {
+            return Err(format!(
+                "The workspace “{}” is of the {} domain, this one of the {}: they do not \
+                 compare.",
+                other.name,
+                record.domain,
+                domain.info().id
+            ));
+        }
+        domain
+    };
+    let (engine, damage) = journal_store::rebuild(db, &record.id, &*domain, record.seed())
+        .await
+        .map_err(|e| format!("The journal of “{}” does not read: {e}.", other.name))?;
+    let note = damage.map(|d| {
+        format!(
+            "The journal of “{}” is damaged at entry {} ({}: {}): it is compared up to there.",
+            other.name, d.sequence, d.path, d.message
+        )
+    });
+    let comparison = session.borrow().compare_with(&*engine, other.from);
+    teardown::release(engine);
+    let parts = comparison.differences.iter().map(ShownPart::of).collect();
+    Ok(Shown {
+        comparison,
+        parts,
+        note,
+    })
+}
+
+/// Where the two part and how far each went since.
+fn summary(shown: &Shown, other: &Original) -> Html {
+    let c = &shown.comparison;
+    let parted = if c.facts.is_empty() && c.differences.is_empty() {
+        format!(
+            "Nothing differs: both hold the same {} facts.",
+            thousands(c.shared)
+        )
+    } else {
+        let mut text = match c.shared {
+            0 => "They differ from the first fact".to_string(),
+            n => format!(
+                "They share their first {} facts and part at #{}",
+                thousands(n),
+                thousands(n)
+            ),
+        };
+        let alike = c.shared.saturating_sub(other.from);
+        match (other.from, alike) {
+            (0, _) => {}
+            (from, 0) => text.push_str(&format!(" (forked at #{})", thousands(from))),
+            (from, alike) => text.push_str(&format!(
+                " (forked at #{}, the next {} facts alike too)",
+                thousands(from),
+                thousands(alike)
+            )),
+        }
+        text.push('.');
+        text
+    };
+    let since = |head: u64| match head - c.shared {
+        0 => "nothing since".to_string(),
+        n => format!("+{} since", thousands(n)),
+    };
+    let queued = match c.queued {
+        (0, 0) => String::new(),
+        (a, b) => format!(" Queued: {a} there, {b} here."),
+    };
+    html! {
+        <div class="compare-summary" data-testid="compare-summary" data-shared={c.shared.to_string()}>
+            <p>{ parted }</p>
+            <p class="compare-heads">
+                <span class="compare-head">{ format!("“{}”: {} facts ({})", other.name, thousands(c.original_head), since(c.original_head)) }</span>
+                <span class="compare-head">{ format!("this workspace: {} facts ({})", thousands(c.fork_head), since(c.fork_head)) }</span>
+                { queued }
+            </p>
+            if let Some(note) = &shown.note {
+                <p class="compare-note" role="note">{ note }</p>
+            }
+        </div>
+    }
+}
+
+/// The facts from where they part, a row a position: the other workspace's and this one's
+/// side by side, alike ones marked `=`; this one's fact is a button that selects it.
+fn facts(c: &Comparison, names: &Names, on_select: &Callback<u64>) -> Html {
+    if c.facts.is_empty() {
+        return html! {};
+    }
+    let listed_to = c.shared + c.facts.len() as u64;
+    let rest = c.original_head.max(c.fork_head) - listed_to;
+    html! {
+        <section class="compare-section" aria-labelledby="compare-facts-title">
+            <h3 id="compare-facts-title">{ format!("Facts from #{}", thousands(c.shared)) }</h3>
+            <div class="compare-facts" role="table" aria-labelledby="compare-facts-title">
+                <div class="compare-row compare-row-head" role="row">
+                    <span role="columnheader" class="compare-pos">{ "#" }</span>
+                    <span role="columnheader" class="compare-name compare-side-original" title={names.other.clone()}>{ &names.other }</span>
+                    <span role="columnheader" class="compare-alike-mark"><span class="visually-hidden">{ "alike" }</span></span>
+                    <span role="columnheader" class="compare-name compare-side-fork" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</span>
+                </div>
+                { for c.facts.iter().map(|pair| fact_row(pair, on_select)) }
+            </div>
+            if rest > 0 {
+                <p class="compare-more">{ format!("{} more positions not listed", thousands(rest)) }</p>
+            }
+        </section>
+    }
+}
+
+fn fact_row(pair: &FactPair, on_select: &Callback<u64>) -> Html {
+    let alike = pair.alike();
+    let position = pair.position;
+    let fork = match &pair.fork {
+        Some(row) => html! {
+            <button type="button" class="compare-fact compare-fact-select" data-testid="compare-select"
+                title={format!("Select #{position} of this workspace in the log")}
+                onclick={on_select.reform(move |_: MouseEvent| position)}>
+                { fact(row) }
+            </button>
+        },
+        None => absent(),
+    };
+    html! {
+        <div class={classes!("compare-row", alike.then_some("compare-row-alike"))} role="row"
+            data-testid="compare-row" data-position={position.to_string()} data-alike={alike.to_string()}>
+            <span role="cell" class="compare-pos mono">{ position }</span>
+            <span role="cell" class="compare-cell" data-side="original">
+                { pair.original.as_ref().map_or_else(absent, |row| html! { <span class="compare-fact">{ fact(row) }</span> }) }
+            </span>
+            <span role="cell" class="compare-alike-mark" title={if alike { "the same fact in both" } else { "they differ here" }}>
+                { if alike { "=" } else { "≠" } }
+            </span>
+            <span role="cell" class="compare-cell" data-side="fork">{ fork }</span>
+        </div>
+    }
+}
+
+/// A fact in a cell: its kind, message, stream and payload on one line.
+fn fact(row: &FactRow) -> Html {
+    let short = row
+        .name
+        .rsplit_once('.')
+        .map_or(row.name.as_str(), |(_, n)| n);
+    let payload = compact_payload(unwrap_variants(&row.payload, depth_of(&row.name)));
+    html! {
+        <>
+            { kind_badges(row) }
+            <span class="compare-fact-name" title={row.name.clone()}>{ short }</span>
+            <span class="compare-fact-stream mono" title={row.stream_id.clone()}>{ &row.stream_id }</span>
+            <span class="compare-fact-payload mono" title={payload.clone()}>{ payload }</span>
+        </>
+    }
+}
+
+fn absent() -> Html {
+    html! { <span class="compare-absent" aria-label="no fact">{ "—" }</span> }
+}
+
+/// What differs at the heads: a list of the parts, and the chosen one's trees side by side
+/// (this workspace's with what differs from the other's highlighted).
+fn differences(shown: &Shown, names: &Names, chosen: usize, on_choose: Callback<usize>) -> Html {
+    let c = &shown.comparison;
+    let streams = match c.streams_compared {
+        1 => "1 stream compared".to_string(),
+        n => format!("{} streams compared", thousands(n as u64)),
+    };
+    if shown.parts.is_empty() {
+        return html! {
+            <section class="compare-section" aria-labelledby="compare-state-title">
+                <h3 id="compare-state-title">{ "State at the heads" }</h3>
+                <p class="compare-status">{ format!("The same in both ({streams}, the view and the process managers).") }</p>
+            </section>
+        };
+    }
+    let chosen = chosen.min(shown.parts.len() - 1);
+    let part = &shown.parts[chosen];
+    let missing = |name: &str| html! { <p class="compare-status">{ format!("No such stream in “{name}”.") }</p> };
+    html! {
+        <section class="compare-section" aria-labelledby="compare-state-title">
+            <h3 id="compare-state-title">
+                { format!("What differs at the heads ({streams})") }
+            </h3>
+            <div class="compare-parts" role="group" aria-label="parts that differ">
+                { for shown.parts.iter().enumerate().map(|(index, part)| {
+                    let (count, title) = match (&part.original, &part.fork) {
+                        (None, _) => ("only here".to_string(), format!("only in “{}”", names.here)),
+                        (_, None) => ("only there".to_string(), format!("only in “{}”", names.other)),
+                        _ => {
+                            let changed = part.diff().map_or(0, JsonDiff::len);
+                            (format!("Δ {changed}"), format!("{changed} paths differ"))
+                        }
+                    };
+                    html! {
+                        <button type="button" class="compare-part" data-testid="compare-difference"
+                            data-part={part.kind} aria-pressed={(index == chosen).to_string()} {title}
+                            onclick={on_choose.reform(move |_: MouseEvent| index)}>
+                            <span class="compare-part-name mono">{ &part.label }</span>
+                            <span class="compare-part-count">{ count }</span>
+                        </button>
+                    }
+                }) }
+                if c.more_differences > 0 {
+                    <span class="compare-more">{ format!("and {} more streams differ", thousands(c.more_differences as u64)) }</span>
+                }
+            </div>
+            <div class="compare-trees" data-testid="compare-detail" data-label={part.label.clone()}>
+                <div class="compare-tree" data-side="original">
+                    <h4 class="compare-side-original" title={names.other.clone()}>{ &names.other }</h4>
+                    { match &part.original {
+                        Some(value) => html! { <JsonTree value={value.clone()} collapsed_depth={3} name={part.label.clone()} /> },
+                        None => missing(&names.other),
+                    } }
+                </div>
+                <div class="compare-tree" data-side="fork">
+                    <h4 class="compare-side-fork" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</h4>
+                    { match &part.fork {
+                        Some(section) => html! { <JsonTree value={section.value.clone()} diff={section.diff.clone()} collapsed_depth={3} name={part.label.clone()} /> },
+                        None => missing(&names.here),
+                    } }
+                </div>
+            </div>
+        </section>
+    }
+}
