@@ -1,7 +1,8 @@
 //! Native speed benchmarks of what the playground and the CLI ask through the boundary
 //! (criterion): checking a long scenario (issue 9 §7: linear in its steps) and reading a
 //! range of facts from a 1M-fact engine (`facts(from, to)`: proportional to the range,
-//! wherever the range lies), and a field's history there (a pass over the log). Figures are
+//! wherever the range lies), a field's history there (a pass over the log), and a fork
+//! compared side by side with it. Figures are
 //! in BENCHMARKS.md. Run with
 //! `cargo bench -p decider-bench --bench boundary`.
 
@@ -94,6 +95,31 @@ fn facts(c: &mut Criterion) {
             })
         },
     );
+    group.finish();
+    // The page's side-by-side comparison: a fork made 10,000 facts before the head whose
+    // own 10,000 facts add 2, not 1, to the same 1,000 counters; where they part, the 200
+    // positions from there, and the 1,000 streams both wrote to since, each compared.
+    let forked_at = head - 10_000;
+    let mut fork = engine.fork_at(forked_at);
+    let by_two: Vec<_> = (0..1_000)
+        .map(|n| json!({ "increment": { "by": 2, "counter_id": format!("c{n}") } }))
+        .collect();
+    while fork.head() < head {
+        for command in &by_two {
+            fork.submit(command).expect("a valid command");
+        }
+        fork.run_until_idle(u64::MAX);
+    }
+    let mut group = c.benchmark_group("a fork against its original at 1M facts");
+    group.sample_size(10);
+    group.bench_function("10,000 facts each since the fork, 1,000 streams", |b| {
+        b.iter(|| {
+            let c = decider_core::boundary::compare(&*engine, &*fork, forked_at, 200);
+            assert_eq!((c.shared, c.facts.len()), (forked_at, 200));
+            assert_eq!(c.streams_compared, 1_000);
+            c
+        })
+    });
     group.finish();
 }
 

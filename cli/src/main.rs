@@ -1,7 +1,9 @@
 //! `decider`: Decider Lab on the command line. Lists domains, runs scenario files and
-//! prints their causal traces, checks their expectations, records new ones, and prints
-//! the scenario JSON Schema. Every domain is driven through `decider-core`'s type-erased
+//! prints their causal traces, checks their expectations, records new ones, compares two
+//! side by side, and prints the scenario JSON Schema. Every domain is driven through `decider-core`'s type-erased
 //! boundary; the CLI holds no domain logic.
+
+mod compare;
 
 use clap::{Parser, Subcommand};
 use decider_core::scenario::{self, Scenario, ScenarioError};
@@ -45,6 +47,19 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Runs two scenarios of one domain and prints them side by side from where they part:
+    /// their facts from there, and a line diff of each part of the state that differs at
+    /// the end. Exit 0 when nothing differs, 1 when something does, 2 when a file is
+    /// invalid.
+    Compare {
+        /// The scenario compared with ("theirs").
+        theirs: PathBuf,
+        /// The scenario looked at ("ours").
+        ours: PathBuf,
+        /// Positions, and parts of the state that differ, listed at most.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
     /// Prints the JSON Schema of scenario files, or of one domain's messages.
     Schema {
         /// A domain id: print its command, event and rejection schemas instead.
@@ -66,6 +81,11 @@ fn main() -> ExitCode {
         Command::Run { file, json } => run(&file, json),
         Command::Check { paths } => scenario_files(&paths).and_then(|files| check(&files)),
         Command::Record { file, output } => record(&file, output.as_deref()),
+        Command::Compare {
+            theirs,
+            ours,
+            limit,
+        } => compare_files(&theirs, &ours, limit),
         Command::Schema { domain } => schema(domain.as_deref()),
     };
     match result {
@@ -148,6 +168,39 @@ fn run(file: &Path, json: bool) -> Result<(), Failed> {
         }
     }
     Ok(())
+}
+
+/// Runs the scenarios in `theirs` and `ours` and prints the one against the other; what
+/// differs fails as an expectation does (exit 1).
+fn compare_files(theirs: &Path, ours: &Path, limit: usize) -> Result<(), Failed> {
+    let (their_scenario, domain) = load(theirs)?;
+    let (our_scenario, our_domain) = load(ours)?;
+    if domain.info().id != our_domain.info().id {
+        return Err(Failed::Input(format!(
+            "{} is of the {} domain and {} of the {}: only scenarios of one domain compare",
+            theirs.display(),
+            domain.info().id,
+            ours.display(),
+            our_domain.info().id
+        )));
+    }
+    let their_run = their_scenario
+        .run(&*domain)
+        .map_err(|e| in_file(theirs, e))?;
+    let our_run = our_scenario.run(&*domain).map_err(|e| in_file(ours, e))?;
+    let comparison =
+        decider_core::boundary::compare(&*their_run.engine, &*our_run.engine, 0, limit);
+    let name =
+        |scenario: &Scenario, file: &Path| format!("{} ({})", scenario.title, file.display());
+    out(&compare::report(
+        &comparison,
+        &name(&their_scenario, theirs),
+        &name(&our_scenario, ours),
+    ));
+    match comparison.facts.is_empty() && comparison.differences.is_empty() {
+        true => Ok(()),
+        false => Err(Failed::Expectations),
+    }
 }
 
 /// `paths`, with each directory replaced by the `.json` files below it, sorted.

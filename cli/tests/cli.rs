@@ -210,3 +210,45 @@ fn record_of_a_1_1_file_writes_issued_commands_process_and_queue() {
         "the counter has none"
     );
 }
+
+#[test]
+fn compare_lays_two_scenarios_side_by_side_and_exits_1_when_they_differ() {
+    let (happy, refused) = (
+        scenario("restaurant/happy-path.json"),
+        scenario("restaurant/rejected-not-on-menu.json"),
+    );
+    let output = decider(&["compare", &happy, &refused]);
+    assert_eq!(output.status.code(), Some(1), "they differ");
+    let report = text(&output.stdout);
+    assert!(
+        report
+            .contains("They share their first 2 facts and part at #2; theirs has 9 facts, ours 7."),
+        "{report}"
+    );
+    assert!(
+        report
+            .contains("ours:   ✘ restaurant.not_on_menu restaurant-luigi {\"item_id\":\"sushi\"}"),
+        "the refusal, its variant unwrapped: {report}"
+    );
+    assert!(report.contains("#8 ≠ theirs: ✔ order.order_ready_for_pickup order-o1 v3"));
+    assert!(report.contains("order-o1: only in theirs\n"));
+    assert!(report.contains("order-o2: only in ours\n"));
+    assert!(
+        report.contains("  -  \"version\": 5\n  +  \"version\": 2\n"),
+        "the restaurant's stream as a line diff: {report}"
+    );
+
+    let same = decider(&["compare", &happy, &happy]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(text(&same.stdout).contains("Nothing differs: both hold the same 9 facts."));
+
+    let limited = text(&decider(&["compare", &happy, &refused, "--limit", "2"]).stdout);
+    assert!(
+        limited.contains("… 5 more positions not listed"),
+        "{limited}"
+    );
+
+    let other = decider(&["compare", &happy, &scenario("counter/happy-path.json")]);
+    assert_eq!(other.status.code(), Some(2));
+    assert!(text(&other.stderr).contains("only scenarios of one domain compare"));
+}

@@ -539,14 +539,14 @@ test("a fork side by side with its original and with a sibling fork: where they 
   const rows = await dialog.getByTestId("compare-row").evaluateAll((rows) => rows.map((r) => ({
     position: Number(r.dataset.position),
     alike: r.dataset.alike === "true",
-    original: r.querySelector("[data-side=original]").textContent,
-    fork: r.querySelector("[data-side=fork]").textContent,
+    theirs: r.querySelector("[data-side=theirs]").textContent,
+    ours: r.querySelector("[data-side=ours]").textContent,
   })));
   assert.deepEqual(rows.map((r) => r.position), Array.from({ length: Math.max(originalHead, forkHead) - forkedAt }, (_, i) => forkedAt + i));
   assert.equal(rows[0].alike, false);
-  assert.match(rows[0].original, /order-o1/, "the original placed o1 there");
-  assert.match(rows[0].fork, /order-o2/, "the fork placed o2 there");
-  assert.ok(rows.some((r) => /not_on_menu/.test(r.fork)), "the fork's refusal is in its column");
+  assert.match(rows[0].theirs, /order-o1/, "the original placed o1 there");
+  assert.match(rows[0].ours, /order-o2/, "the fork placed o2 there");
+  assert.ok(rows.some((r) => /not_on_menu/.test(r.ours)), "the fork's refusal is in its column");
   // Every part that differs is listed; the original's order is only there.
   const parts = await dialog.getByTestId("compare-difference").evaluateAll((buttons) =>
     buttons.map((b) => ({ part: b.dataset.part, text: b.textContent })));
@@ -556,8 +556,8 @@ test("a fork side by side with its original and with a sibling fork: where they 
   await dialog.getByTestId("compare-difference").nth(onlyOriginal).click();
   const detail = dialog.getByTestId("compare-detail");
   assert.equal(await detail.getAttribute("data-label"), "order-o1");
-  assert.match(await detail.locator("[data-side=fork]").textContent(), /No such stream/);
-  assert.match(await detail.locator("[data-side=original]").textContent(), /Ada/);
+  assert.match(await detail.locator("[data-side=ours]").textContent(), /No such stream/);
+  assert.match(await detail.locator("[data-side=theirs]").textContent(), /Ada/);
   assert.deepEqual(await lowContrast(page), [], "the comparison is readable");
   await page.screenshot({ path: `${shots}compare.png` });
   // Keyboard: Esc closes it and gives the focus back to the button.

@@ -1,7 +1,9 @@
-//! Two sessions of one domain that share a past, side by side from where they part: a
-//! what-if fork against the session it was forked from. The facts each recorded since
-//! then, position by position, and what differs between their states at their heads (the
-//! view, the process managers, and every stream either one wrote to since).
+//! Two sessions of one domain side by side from where they part: a what-if fork against
+//! the session it was forked from, two forks of one session, or any two sessions of a
+//! domain. In the words of a merge, *ours* is the session looked at and *theirs* the one
+//! it is compared with. The facts each recorded since they part, position by position,
+//! and what differs between their states at their heads (the view, the process managers,
+//! and every stream either one wrote to since).
 //!
 //! Both are read through [`DynEngine`] alone, so any two engines of one domain compare,
 //! whatever their domain's types.
@@ -19,17 +21,17 @@ const CHUNK: u64 = 256;
 pub struct FactPair {
     /// The global position.
     pub position: u64,
-    /// The original session's fact there (`None`: its log is shorter).
-    pub original: Option<FactRow>,
-    /// The fork's fact there (`None`: its log is shorter).
-    pub fork: Option<FactRow>,
+    /// Their fact there (`None`: their log is shorter).
+    pub theirs: Option<FactRow>,
+    /// Our fact there (`None`: our log is shorter).
+    pub ours: Option<FactRow>,
 }
 
 impl FactPair {
     /// Whether both hold the same fact there ([`alike`]).
     pub fn alike(&self) -> bool {
-        match (&self.original, &self.fork) {
-            (Some(original), Some(fork)) => alike(original, fork),
+        match (&self.theirs, &self.ours) {
+            (Some(theirs), Some(ours)) => alike(theirs, ours),
             _ => false,
         }
     }
@@ -51,22 +53,22 @@ pub enum Part {
 pub struct Difference {
     /// Which part.
     pub part: Part,
-    /// Its value in the original (`None`: a stream it has no event in).
-    pub original: Option<Value>,
-    /// Its value in the fork (`None`: a stream it has no event in).
-    pub fork: Option<Value>,
+    /// Its value in theirs (`None`: a stream with no event there).
+    pub theirs: Option<Value>,
+    /// Its value in ours (`None`: a stream with no event here).
+    pub ours: Option<Value>,
 }
 
 /// Two sessions side by side from where they part ([`compare`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
-    /// The facts both hold alike from the start: where the fork was made, and on while
-    /// their next facts are alike.
+    /// The facts both hold alike from the start: from where one was forked from the other
+    /// (or both from one session), on while their next facts are alike.
     pub shared: u64,
-    /// The original's number of facts.
-    pub original_head: u64,
-    /// The fork's number of facts.
-    pub fork_head: u64,
+    /// Their number of facts.
+    pub their_head: u64,
+    /// Our number of facts.
+    pub our_head: u64,
     /// The positions from `shared` on, at most the number asked for.
     pub facts: Vec<FactPair>,
     /// What differs at the heads: the view, the process managers, then the streams in the
@@ -74,78 +76,79 @@ pub struct Comparison {
     pub differences: Vec<Difference>,
     /// How many further streams differ beyond those listed.
     pub more_differences: usize,
-    /// How many streams were compared (those either session wrote to since the fork).
+    /// How many streams were compared (those either session wrote to since they part).
     pub streams_compared: usize,
-    /// The commands waiting in each one's queue: original, fork.
+    /// The commands waiting in each one's queue: theirs, ours.
     pub queued: (usize, usize),
 }
 
 /// Whether two rows record the same fact: the same message with the same payload, in the
 /// same stream at the same version, for a command of the same origin and marks. Ids and
 /// logical time are left out: both sessions derive them from their positions.
-pub fn alike(original: &FactRow, fork: &FactRow) -> bool {
-    original.stream_id == fork.stream_id
-        && original.stream_version == fork.stream_version
-        && original.kind == fork.kind
-        && original.name == fork.name
-        && original.payload == fork.payload
-        && original.command == fork.command
-        && original.origin == fork.origin
-        && original.compensation == fork.compensation
-        && original.injected == fork.injected
+pub fn alike(theirs: &FactRow, ours: &FactRow) -> bool {
+    theirs.stream_id == ours.stream_id
+        && theirs.stream_version == ours.stream_version
+        && theirs.kind == ours.kind
+        && theirs.name == ours.name
+        && theirs.payload == ours.payload
+        && theirs.command == ours.command
+        && theirs.origin == ours.origin
+        && theirs.compensation == ours.compensation
+        && theirs.injected == ours.injected
 }
 
-/// `fork` against `original`, both of one domain, from position `from` (where the fork was
-/// made: the facts before it are the same in both). From there, the position where their
-/// facts first differ; the first `limit` positions from it, each with both facts; and the
-/// parts of the state that differ at the heads, the first `limit` listed.
+/// `ours` against `theirs`, both of one domain, from position `from` (the facts before it
+/// are the same in both: where one was forked from the other, or both from one session; 0
+/// when not known). From there, the position where their facts first differ; the first
+/// `limit` positions from it, each with both facts; and the parts of the state that differ
+/// at the heads, the first `limit` listed.
 ///
-/// It costs a pass over the facts since `from` on both sides (stream ids only, no JSON)
-/// and the JSON of every stream either one wrote to since, of the view and of the process
-/// managers.
+/// It costs the rows of the facts from `from` to where they part and of the `limit` after
+/// it, a pass over the facts since they part (stream ids only, no JSON), and the JSON of
+/// every stream either one wrote to since, of the view and of the process managers.
 pub fn compare(
-    original: &dyn DynEngine,
-    fork: &dyn DynEngine,
+    theirs: &dyn DynEngine,
+    ours: &dyn DynEngine,
     from: u64,
     limit: usize,
 ) -> Comparison {
-    let (original_head, fork_head) = (original.head(), fork.head());
-    let shared = parting(original, fork, from.min(original_head).min(fork_head));
-    let end = original_head.max(fork_head).min(shared + limit as u64);
-    let mut originals = original.rows(shared, end).into_iter();
-    let mut forks = fork.rows(shared, end).into_iter();
+    let (their_head, our_head) = (theirs.head(), ours.head());
+    let shared = parting(theirs, ours, from.min(their_head).min(our_head));
+    let end = their_head.max(our_head).min(shared + limit as u64);
+    let mut their_rows = theirs.rows(shared, end).into_iter();
+    let mut our_rows = ours.rows(shared, end).into_iter();
     let facts = (shared..end)
         .map(|position| FactPair {
             position,
-            original: originals.next(),
-            fork: forks.next(),
+            theirs: their_rows.next(),
+            ours: our_rows.next(),
         })
         .collect();
     let mut differences = Vec::new();
-    let view = (original.view_state(None), fork.view_state(None));
+    let view = (theirs.view_state(None), ours.view_state(None));
     if view.0 != view.1 {
         differences.push(Difference {
             part: Part::View,
-            original: Some(view.0),
-            fork: Some(view.1),
+            theirs: Some(view.0),
+            ours: Some(view.1),
         });
     }
-    let process = (original.process_state(None), fork.process_state(None));
+    let process = (theirs.process_state(None), ours.process_state(None));
     if process.0 != process.1 {
         differences.push(Difference {
             part: Part::Process,
-            original: Some(process.0),
-            fork: Some(process.1),
+            theirs: Some(process.0),
+            ours: Some(process.1),
         });
     }
-    let streams: BTreeSet<String> = (original.streams_since(shared).into_iter())
-        .chain(fork.streams_since(shared))
+    let streams: BTreeSet<String> = (theirs.streams_since(shared).into_iter())
+        .chain(ours.streams_since(shared))
         .collect();
     let mut more_differences = 0;
     for stream in &streams {
         let (was, is) = (
-            original.stream_state(None, stream),
-            fork.stream_state(None, stream),
+            theirs.stream_state(None, stream),
+            ours.stream_state(None, stream),
         );
         if was == is {
             continue;
@@ -153,8 +156,8 @@ pub fn compare(
         if differences.len() < limit {
             differences.push(Difference {
                 part: Part::Stream(stream.clone()),
-                original: was,
-                fork: is,
+                theirs: was,
+                ours: is,
             });
         } else {
             more_differences += 1;
@@ -162,24 +165,24 @@ pub fn compare(
     }
     Comparison {
         shared,
-        original_head,
-        fork_head,
+        their_head,
+        our_head,
         facts,
         differences,
         more_differences,
         streams_compared: streams.len(),
-        queued: (original.queue_len(), fork.queue_len()),
+        queued: (theirs.queue_len(), ours.queue_len()),
     }
 }
 
 /// The first position from `from` (at most both heads) where the two sessions' facts
 /// differ, or the shorter head.
-fn parting(original: &dyn DynEngine, fork: &dyn DynEngine, from: u64) -> u64 {
-    let end = original.head().min(fork.head());
+fn parting(theirs: &dyn DynEngine, ours: &dyn DynEngine, from: u64) -> u64 {
+    let end = theirs.head().min(ours.head());
     let mut at = from;
     while at < end {
         let to = (at + CHUNK).min(end);
-        let (a, b) = (original.rows(at, to), fork.rows(at, to));
+        let (a, b) = (theirs.rows(at, to), ours.rows(at, to));
         match a.iter().zip(&b).position(|(a, b)| !alike(a, b)) {
             Some(offset) => return at + offset as u64,
             None => at = to,

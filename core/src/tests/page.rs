@@ -629,18 +629,15 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
         forked_at + 2,
         "the same command's two facts are alike"
     );
-    assert_eq!(
-        (c.original_head, c.fork_head),
-        (forked_at + 6, forked_at + 3)
-    );
+    assert_eq!((c.their_head, c.our_head), (forked_at + 6, forked_at + 3));
     let positions: Vec<u64> = c.facts.iter().map(|pair| pair.position).collect();
-    assert_eq!(positions, (c.shared..c.original_head).collect::<Vec<_>>());
+    assert_eq!(positions, (c.shared..c.their_head).collect::<Vec<_>>());
     let first = &c.facts[0];
     assert!(!first.alike());
-    assert_eq!(first.original.as_ref().unwrap().stream_id, "counter-0");
-    assert_eq!(first.fork.as_ref().unwrap().stream_id, "counter-3");
+    assert_eq!(first.theirs.as_ref().unwrap().stream_id, "counter-0");
+    assert_eq!(first.ours.as_ref().unwrap().stream_id, "counter-3");
     assert!(
-        c.facts[1..].iter().all(|pair| pair.fork.is_none()),
+        c.facts[1..].iter().all(|pair| pair.ours.is_none()),
         "the fork's log is shorter"
     );
     let parts: Vec<&Part> = c.differences.iter().map(|d| &d.part).collect();
@@ -658,13 +655,13 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
     );
     let counter_3 = &c.differences[4];
     assert_eq!(
-        (counter_3.original.clone(), counter_3.fork.clone()),
+        (counter_3.theirs.clone(), counter_3.ours.clone()),
         (
             original.stream_state(None, "counter-3"),
             fork.stream_state(None, "counter-3")
         )
     );
-    assert_ne!(counter_3.original, counter_3.fork);
+    assert_ne!(counter_3.theirs, counter_3.ours);
     assert_eq!((c.streams_compared, c.more_differences), (4, 0));
 
     // At most `limit` positions and differences, the other differences counted.

@@ -28,7 +28,7 @@ use yew::prelude::*;
 
 /// A workspace the one shown can be compared with, as the workspace bar knows it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Original {
+pub struct Other {
     /// Its workspace id.
     pub id: String,
     /// Its name.
@@ -45,9 +45,9 @@ pub struct Original {
 /// The workspaces `current` can be compared with: those of its domain, the one it was
 /// forked from first, then its own forks, then its siblings (forks of the same one), then
 /// the others, the newest first within each.
-pub fn candidates(current: &Workspace, all: &[Workspace]) -> Vec<Original> {
+pub fn candidates(current: &Workspace, all: &[Workspace]) -> Vec<Other> {
     let parent = current.parent.as_ref();
-    let mut found: Vec<(u8, f64, Original)> = all
+    let mut found: Vec<(u8, f64, Other)> = all
         .iter()
         .filter(|w| w.domain == current.domain && w.id != current.id)
         .map(|w| {
@@ -59,18 +59,18 @@ pub fn candidates(current: &Workspace, all: &[Workspace]) -> Vec<Original> {
                 }
                 _ => (3, 0, "of the same domain"),
             };
-            let original = Original {
+            let other = Other {
                 id: w.id.clone(),
                 name: w.name.clone(),
                 facts: w.facts,
                 from,
                 relation,
             };
-            (rank, -w.created, original)
+            (rank, -w.created, other)
         })
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    found.into_iter().map(|(_, _, original)| original).collect()
+    found.into_iter().map(|(_, _, other)| other).collect()
 }
 
 /// What the comparison opens with: the workspace shown's name, and those it can be
@@ -80,7 +80,7 @@ pub struct Comparing {
     /// The name of the workspace shown.
     pub here: AttrValue,
     /// The workspaces it can be compared with; the first is compared first.
-    pub others: Rc<Vec<Original>>,
+    pub others: Rc<Vec<Other>>,
 }
 
 /// Properties of [`Compare`].
@@ -90,7 +90,7 @@ pub struct CompareProps {
     pub here: AttrValue,
     /// The workspaces it can be compared with ([`candidates`]); the first is compared
     /// first.
-    pub others: Rc<Vec<Original>>,
+    pub others: Rc<Vec<Other>>,
     /// Selects a fact of the session shown (its position), from its column.
     pub on_select: Callback<u64>,
 }
@@ -106,7 +106,7 @@ enum Stage {
 struct Shown {
     comparison: Comparison,
     parts: Vec<ShownPart>,
-    /// What went wrong reading the original, when only its start was compared.
+    /// What went wrong reading the other workspace, when only its start was compared.
     note: Option<String>,
 }
 
@@ -116,10 +116,10 @@ struct ShownPart {
     kind: &'static str,
     /// Its name: the stream's id, `view`, `process managers`.
     label: String,
-    /// Its value in the original (`None`: no such stream there).
-    original: Option<Rc<Value>>,
-    /// Its value in the fork, and what differs from the original's.
-    fork: Option<Section>,
+    /// Its value in the other workspace (`None`: no such stream there).
+    theirs: Option<Rc<Value>>,
+    /// Its value in the workspace shown, and what differs from the other's.
+    ours: Option<Section>,
 }
 
 impl ShownPart {
@@ -132,14 +132,14 @@ impl ShownPart {
         ShownPart {
             kind,
             label,
-            original: difference.original.clone().map(Rc::new),
-            fork: (difference.fork.as_ref())
-                .map(|fork| Section::new(fork, Some(difference.original.as_ref()))),
+            theirs: difference.theirs.clone().map(Rc::new),
+            ours: (difference.ours.as_ref())
+                .map(|ours| Section::new(ours, Some(difference.theirs.as_ref()))),
         }
     }
 
     fn diff(&self) -> Option<&JsonDiff> {
-        self.fork.as_ref()?.diff.as_deref()
+        self.ours.as_ref()?.diff.as_deref()
     }
 }
 
@@ -224,7 +224,7 @@ pub fn Compare(props: &CompareProps) -> Html {
     html! {
         <div class="compare" data-testid="compare-body">
             <div class="compare-bar">
-                <label class="compare-side compare-side-original">
+                <label class="compare-side compare-side-theirs">
                     <span>{ "compare with" }</span>
                     <select data-testid="compare-with" onchange={on_pick}>
                         { for props.others.iter().enumerate().map(|(index, w)| html! {
@@ -234,12 +234,11 @@ pub fn Compare(props: &CompareProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <span class="compare-side compare-side-fork" title={names.here.clone()}>
+                <span class="compare-side compare-side-ours" title={names.here.clone()}>
                     { "this workspace: " }<b>{ &names.here }</b>
                 </span>
                 <span class="spacer"></span>
                 <button class="tool" data-testid="compare-again" onclick={again}
-                    disabled={matches!(*stage, Stage::Reading)}
                     title="Read both again and compare their heads as they are now">{ "↻ compare again" }</button>
             </div>
             <div class="compare-scroll">{ body }</div>
@@ -257,7 +256,7 @@ struct Names {
 
 /// Reads `other`'s journal from the store into an engine of its own, compares the session
 /// shown with it, and lets the engine go (freed in slices).
-async fn read(other: &Original, session: &Rc<RefCell<Session>>) -> Result<Shown, String> {
+async fn read(other: &Other, session: &Rc<RefCell<Session>>) -> Result<Shown, String> {
     let db = db::open()
         .await
         .map_err(|e| format!("The browser's store does not open: {e}."))?;
@@ -268,7 +267,7 @@ async fn read(other: &Original, session: &Rc<RefCell<Session>>) -> Result<Shown,
 
 async fn read_from(
     db: &IdbDatabase,
-    other: &Original,
+    other: &Other,
     session: &Rc<RefCell<Session>>,
 ) -> Result<Shown, String> {
     let listed = workspaces::list(db)
@@ -318,7 +317,7 @@ async fn read_from(
 }
 
 /// Where the two part and how far each went since.
-fn summary(shown: &Shown, other: &Original) -> Html {
+fn summary(shown: &Shown, other: &Other) -> Html {
     let c = &shown.comparison;
     let parted = if c.facts.is_empty() && c.differences.is_empty() {
         format!(
@@ -359,8 +358,8 @@ fn summary(shown: &Shown, other: &Original) -> Html {
         <div class="compare-summary" data-testid="compare-summary" data-shared={c.shared.to_string()}>
             <p>{ parted }</p>
             <p class="compare-heads">
-                <span class="compare-head">{ format!("“{}”: {} facts ({})", other.name, thousands(c.original_head), since(c.original_head)) }</span>
-                <span class="compare-head">{ format!("this workspace: {} facts ({})", thousands(c.fork_head), since(c.fork_head)) }</span>
+                <span class="compare-head">{ format!("“{}”: {} facts ({})", other.name, thousands(c.their_head), since(c.their_head)) }</span>
+                <span class="compare-head">{ format!("this workspace: {} facts ({})", thousands(c.our_head), since(c.our_head)) }</span>
                 { queued }
             </p>
             if let Some(note) = &shown.note {
@@ -377,16 +376,16 @@ fn facts(c: &Comparison, names: &Names, on_select: &Callback<u64>) -> Html {
         return html! {};
     }
     let listed_to = c.shared + c.facts.len() as u64;
-    let rest = c.original_head.max(c.fork_head) - listed_to;
+    let rest = c.their_head.max(c.our_head) - listed_to;
     html! {
         <section class="compare-section" aria-labelledby="compare-facts-title">
             <h3 id="compare-facts-title">{ format!("Facts from #{}", thousands(c.shared)) }</h3>
             <div class="compare-facts" role="table" aria-labelledby="compare-facts-title">
                 <div class="compare-row compare-row-head" role="row">
                     <span role="columnheader" class="compare-pos">{ "#" }</span>
-                    <span role="columnheader" class="compare-name compare-side-original" title={names.other.clone()}>{ &names.other }</span>
+                    <span role="columnheader" class="compare-name compare-side-theirs" title={names.other.clone()}>{ &names.other }</span>
                     <span role="columnheader" class="compare-alike-mark"><span class="visually-hidden">{ "alike" }</span></span>
-                    <span role="columnheader" class="compare-name compare-side-fork" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</span>
+                    <span role="columnheader" class="compare-name compare-side-ours" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</span>
                 </div>
                 { for c.facts.iter().map(|pair| fact_row(pair, on_select)) }
             </div>
@@ -400,7 +399,7 @@ fn facts(c: &Comparison, names: &Names, on_select: &Callback<u64>) -> Html {
 fn fact_row(pair: &FactPair, on_select: &Callback<u64>) -> Html {
     let alike = pair.alike();
     let position = pair.position;
-    let fork = match &pair.fork {
+    let ours = match &pair.ours {
         Some(row) => html! {
             <button type="button" class="compare-fact compare-fact-select" data-testid="compare-select"
                 title={format!("Select #{position} of this workspace in the log")}
@@ -414,13 +413,13 @@ fn fact_row(pair: &FactPair, on_select: &Callback<u64>) -> Html {
         <div class={classes!("compare-row", alike.then_some("compare-row-alike"))} role="row"
             data-testid="compare-row" data-position={position.to_string()} data-alike={alike.to_string()}>
             <span role="cell" class="compare-pos mono">{ position }</span>
-            <span role="cell" class="compare-cell" data-side="original">
-                { pair.original.as_ref().map_or_else(absent, |row| html! { <span class="compare-fact">{ fact(row) }</span> }) }
+            <span role="cell" class="compare-cell" data-side="theirs">
+                { pair.theirs.as_ref().map_or_else(absent, |row| html! { <span class="compare-fact">{ fact(row) }</span> }) }
             </span>
             <span role="cell" class="compare-alike-mark" title={if alike { "the same fact in both" } else { "they differ here" }}>
                 { if alike { "=" } else { "≠" } }
             </span>
-            <span role="cell" class="compare-cell" data-side="fork">{ fork }</span>
+            <span role="cell" class="compare-cell" data-side="ours">{ ours }</span>
         </div>
     }
 }
@@ -472,7 +471,7 @@ fn differences(shown: &Shown, names: &Names, chosen: usize, on_choose: Callback<
             </h3>
             <div class="compare-parts" role="group" aria-label="parts that differ">
                 { for shown.parts.iter().enumerate().map(|(index, part)| {
-                    let (count, title) = match (&part.original, &part.fork) {
+                    let (count, title) = match (&part.theirs, &part.ours) {
                         (None, _) => ("only here".to_string(), format!("only in “{}”", names.here)),
                         (_, None) => ("only there".to_string(), format!("only in “{}”", names.other)),
                         _ => {
@@ -494,16 +493,16 @@ fn differences(shown: &Shown, names: &Names, chosen: usize, on_choose: Callback<
                 }
             </div>
             <div class="compare-trees" data-testid="compare-detail" data-label={part.label.clone()}>
-                <div class="compare-tree" data-side="original">
-                    <h4 class="compare-side-original" title={names.other.clone()}>{ &names.other }</h4>
-                    { match &part.original {
+                <div class="compare-tree" data-side="theirs">
+                    <h4 class="compare-side-theirs" title={names.other.clone()}>{ &names.other }</h4>
+                    { match &part.theirs {
                         Some(value) => html! { <JsonTree value={value.clone()} collapsed_depth={3} name={part.label.clone()} /> },
                         None => missing(&names.other),
                     } }
                 </div>
-                <div class="compare-tree" data-side="fork">
-                    <h4 class="compare-side-fork" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</h4>
-                    { match &part.fork {
+                <div class="compare-tree" data-side="ours">
+                    <h4 class="compare-side-ours" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</h4>
+                    { match &part.ours {
                         Some(section) => html! { <JsonTree value={section.value.clone()} diff={section.diff.clone()} collapsed_depth={3} name={part.label.clone()} /> },
                         None => missing(&names.here),
                     } }
