@@ -695,3 +695,52 @@ fn an_ended_repeat_left_behind_cuts_the_stored_one_only_if_it_is_that_repeat() {
         "a stored end stays ended"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_workspace_is_compared_first_with_its_original_then_its_forks_its_siblings_and_the_rest() {
+    use decider_web::components::compare::candidates;
+    use decider_web::persistence::workspaces::Parent;
+    let made = |name: &str, domain: &str, created: f64, parent: Option<(&Workspace, u64)>| {
+        let parent = parent.map(|(w, position)| Parent {
+            id: w.id.clone(),
+            position,
+            generation: 1,
+        });
+        Workspace {
+            created,
+            ..Workspace::new(name, domain, 0, parent)
+        }
+    };
+    let original = made("original", "restaurant", 1.0, None);
+    let shown = made("shown", "restaurant", 2.0, Some((&original, 5)));
+    let sibling = made("sibling", "restaurant", 3.0, Some((&original, 3)));
+    let child = made("child", "restaurant", 4.0, Some((&shown, 7)));
+    let older = made("older", "restaurant", 0.5, None);
+    let newer = made("newer", "restaurant", 9.0, None);
+    let counter = made("counter", "counter", 5.0, None);
+    let all = [
+        older,
+        original,
+        shown.clone(),
+        sibling,
+        child,
+        counter,
+        newer,
+    ];
+    let found: Vec<(String, u64, &str)> = candidates(&shown, &all)
+        .into_iter()
+        .map(|other| (other.name, other.from, other.relation))
+        .collect();
+    let expected = [
+        ("original", 5, "its original"),
+        ("child", 7, "a fork of it"),
+        ("sibling", 3, "a fork of the same original"),
+        ("newer", 0, "of the same domain"),
+        ("older", 0, "of the same domain"),
+    ];
+    let expected: Vec<(String, u64, &str)> = expected
+        .into_iter()
+        .map(|(name, from, relation)| (name.to_string(), from, relation))
+        .collect();
+    assert_eq!(found, expected, "not itself, not another domain's");
+}
