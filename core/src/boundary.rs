@@ -882,9 +882,11 @@ where
     }
 
     fn streams_since(&self, from: u64) -> Vec<String> {
-        let ids: std::collections::BTreeSet<&str> = (self.engine.facts(from))
+        let mut ids: Vec<&str> = (self.engine.facts(from))
             .map(|fact| fact.stream_id.as_str())
             .collect();
+        ids.sort_unstable();
+        ids.dedup();
         ids.into_iter().map(str::to_owned).collect()
     }
 

@@ -11,7 +11,6 @@
 use crate::boundary::rows::FactRow;
 use crate::boundary::DynEngine;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// Rows read at a time while looking for where two sessions part.
 const CHUNK: u64 = 256;
@@ -141,9 +140,10 @@ pub fn compare(
             ours: Some(process.1),
         });
     }
-    let streams: BTreeSet<String> = (theirs.streams_since(shared).into_iter())
-        .chain(ours.streams_since(shared))
-        .collect();
+    let mut streams = theirs.streams_since(shared);
+    streams.extend(ours.streams_since(shared));
+    streams.sort_unstable();
+    streams.dedup();
     let mut more_differences = 0;
     for stream in &streams {
         let (was, is) = (
