@@ -560,6 +560,9 @@ test("a fork side by side with its original and with a sibling fork: where they 
   assert.match(await detail.locator("[data-side=theirs]").textContent(), /Ada/);
   assert.deepEqual(await lowContrast(page), [], "the comparison is readable");
   await page.screenshot({ path: `${shots}compare.png` });
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert.deepEqual(await lowContrast(page), [], "the comparison is readable in the dark scheme");
+  await page.emulateMedia({ colorScheme: "light" });
   // Keyboard: Esc closes it and gives the focus back to the button.
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });

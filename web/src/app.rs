@@ -73,6 +73,15 @@ pub fn App() -> Html {
         let (dispatcher, shared, cancel) = (store.dispatcher(), store.shared(), cancel.clone());
         use_memo((), move |_| Handlers::new(dispatcher, shared, cancel))
     };
+    // A fact chosen in the comparison closes it and is selected (one callback for the
+    // page's life, so the comparison is not drawn again when the session changes).
+    let compare_select = {
+        let (select, overlay) = (handlers.select_position.clone(), overlay.setter());
+        use_callback((), move |position: u64, _| {
+            overlay.set(None);
+            select.emit(position);
+        })
+    };
     let error_origin = use_error_origin(&store);
     use_shortcuts(
         &store,
@@ -244,13 +253,7 @@ pub fn App() -> Html {
                         on_close: show(None),
                         wide: true,
                         close_button: dialog_close.clone(),
-                    }, html! { <Compare {here} {others} on_select={{
-                        let (select, overlay) = (handlers.select_position.clone(), overlay.setter());
-                        Callback::from(move |position| {
-                            overlay.set(None);
-                            select.emit(position);
-                        })
-                    }} /> }),
+                    }, html! { <Compare {here} {others} on_select={compare_select} /> }),
                     None => html! {},
                 },
                 None => html! {},

@@ -297,9 +297,10 @@ async fn read_from(
         }
         domain
     };
-    let (engine, damage) = journal_store::rebuild(db, &record.id, &*domain, record.seed())
+    let loaded = journal_store::load(db, &record.id, &*domain, record.seed(), true)
         .await
         .map_err(|e| format!("The journal of “{}” does not read: {e}.", other.name))?;
+    let (engine, damage) = (loaded.engine, loaded.damage);
     let note = damage.map(|d| {
         format!(
             "The journal of “{}” is damaged at entry {} ({}: {}): it is compared up to there.",
@@ -336,7 +337,7 @@ fn summary(shown: &Shown, other: &Other) -> Html {
         let alike = c.shared.saturating_sub(other.from);
         match (other.from, alike) {
             (0, _) => {}
-            (from, 0) => text.push_str(&format!(" (forked at #{})", thousands(from))),
+            (_, 0) => text.push_str(" (up to the fork)"),
             (from, alike) => text.push_str(&format!(
                 " (forked at #{}, the next {} facts alike too)",
                 thousands(from),
@@ -496,14 +497,14 @@ fn differences(shown: &Shown, names: &Names, chosen: usize, on_choose: Callback<
                 <div class="compare-tree" data-side="theirs">
                     <h4 class="compare-side-theirs" title={names.other.clone()}>{ &names.other }</h4>
                     { match &part.theirs {
-                        Some(value) => html! { <JsonTree value={value.clone()} collapsed_depth={3} name={part.label.clone()} /> },
+                        Some(value) => html! { <JsonTree value={value.clone()} collapsed_depth={2} name={part.label.clone()} /> },
                         None => missing(&names.other),
                     } }
                 </div>
                 <div class="compare-tree" data-side="ours">
                     <h4 class="compare-side-ours" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</h4>
                     { match &part.ours {
-                        Some(section) => html! { <JsonTree value={section.value.clone()} diff={section.diff.clone()} collapsed_depth={3} name={part.label.clone()} /> },
+                        Some(section) => html! { <JsonTree value={section.value.clone()} diff={section.diff.clone()} collapsed_depth={2} name={part.label.clone()} /> },
                         None => missing(&names.here),
                     } }
                 </div>

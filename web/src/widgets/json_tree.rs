@@ -302,7 +302,11 @@ impl Tree<'_> {
             let path = path.to_string();
             self.on_more.reform(move |_: MouseEvent| path.clone())
         };
-        let removed = self.diff.into_iter().flat_map(|d| d.removed_under(path));
+        // Removed children are drawn a page at most (two sessions compared side by side
+        // can differ by thousands), the others counted.
+        let mut removed = self.diff.into_iter().flat_map(|d| d.removed_under(path));
+        let removed_shown: Vec<(&Segment, &Value)> = removed.by_ref().take(PAGE).collect();
+        let removed_more = removed.count();
         html! {
             <>
                 { for children(value).take(limit).map(|(segment, child)| {
@@ -317,7 +321,12 @@ impl Tree<'_> {
                 { for later.iter().map(|(segment, child)| {
                     self.child(segment, child, (path, pointer), depth)
                 }) }
-                { for removed.map(|(segment, old)| removed_node(path, segment, old)) }
+                { for removed_shown.iter().map(|(segment, old)| removed_node(path, segment, old)) }
+                if removed_more > 0 {
+                    <li class="json-tree-node json-tree-gap" key={format!("{path}/removed-more")}>
+                        { format!("and {removed_more} more removed") }
+                    </li>
+                }
                 if hidden > 0 {
                     <li class="json-tree-node" key={format!("{path}/more")}>
                         <button type="button" class="json-tree-more" onclick={more}>
