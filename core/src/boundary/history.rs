@@ -55,7 +55,7 @@ pub(crate) fn events_to_fold(nodes: u64) -> u64 {
 }
 
 /// The number of JSON values in `value`, itself included.
-pub(crate) fn json_nodes(value: &Value) -> u64 {
+pub fn json_nodes(value: &Value) -> u64 {
     1 + match value {
         Value::Array(items) => items.iter().map(json_nodes).sum(),
         Value::Object(map) => map.values().map(json_nodes).sum(),

@@ -19,6 +19,7 @@ use crate::session::{teardown, Session};
 use crate::widgets::json_diff::JsonDiff;
 use crate::widgets::json_tree::JsonTree;
 use crate::widgets::number::thousands;
+use decider_core::boundary::history::json_nodes;
 use decider_core::boundary::{Comparison, Difference, FactPair, FactRow, Part};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -110,6 +111,9 @@ struct Shown {
     note: Option<String>,
 }
 
+/// The most JSON nodes a part has for its trees to open three levels deep at first.
+const SMALL_NODES: u64 = 2_000;
+
 /// One part of the state that differs, ready to draw.
 struct ShownPart {
     /// `view`, `process` or `stream` (its `data-part`).
@@ -120,6 +124,9 @@ struct ShownPart {
     theirs: Option<Rc<Value>>,
     /// Its value in the workspace shown, and what differs from the other's.
     ours: Option<Section>,
+    /// How deep its trees open at first: a level less for a large part (a view of
+    /// thousands of orders), whose open page would be thousands of rows.
+    open_depth: usize,
 }
 
 impl ShownPart {
@@ -133,6 +140,15 @@ impl ShownPart {
             kind,
             label,
             theirs: difference.theirs.clone().map(Rc::new),
+            open_depth: match [&difference.theirs, &difference.ours]
+                .into_iter()
+                .flatten()
+                .map(json_nodes)
+                .max()
+            {
+                Some(nodes) if nodes > SMALL_NODES => 2,
+                _ => 3,
+            },
             ours: (difference.ours.as_ref())
                 .map(|ours| Section::new(ours, Some(difference.theirs.as_ref()))),
         }
@@ -497,14 +513,14 @@ fn differences(shown: &Shown, names: &Names, chosen: usize, on_choose: Callback<
                 <div class="compare-tree" data-side="theirs">
                     <h4 class="compare-side-theirs" title={names.other.clone()}>{ &names.other }</h4>
                     { match &part.theirs {
-                        Some(value) => html! { <JsonTree value={value.clone()} collapsed_depth={2} name={part.label.clone()} /> },
+                        Some(value) => html! { <JsonTree value={value.clone()} collapsed_depth={part.open_depth} name={part.label.clone()} /> },
                         None => missing(&names.other),
                     } }
                 </div>
                 <div class="compare-tree" data-side="ours">
                     <h4 class="compare-side-ours" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</h4>
                     { match &part.ours {
-                        Some(section) => html! { <JsonTree value={section.value.clone()} diff={section.diff.clone()} collapsed_depth={2} name={part.label.clone()} /> },
+                        Some(section) => html! { <JsonTree value={section.value.clone()} diff={section.diff.clone()} collapsed_depth={part.open_depth} name={part.label.clone()} /> },
                         None => missing(&names.here),
                     } }
                 </div>
