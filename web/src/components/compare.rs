@@ -6,7 +6,7 @@
 //! the other's highlighted.
 //!
 //! The other workspace is read from IndexedDB into an engine of its own for the
-//! comparison, which the engine makes ([`decider_core::boundary::compare`]); the page only
+//! comparison, which the engine makes ([`decider_core::boundary::compare()`]); the page only
 //! lays it out.
 
 use crate::components::inspector::Section;
