@@ -123,23 +123,22 @@ pub fn compare(
             ours: our_rows.next(),
         })
         .collect();
-    let mut differences = Vec::new();
-    let view = (theirs.view_state(None), ours.view_state(None));
-    if view.0 != view.1 {
-        differences.push(Difference {
-            part: Part::View,
-            theirs: Some(view.0),
-            ours: Some(view.1),
-        });
-    }
-    let process = (theirs.process_state(None), ours.process_state(None));
-    if process.0 != process.1 {
-        differences.push(Difference {
-            part: Part::Process,
-            theirs: Some(process.0),
-            ours: Some(process.1),
-        });
-    }
+    let wholes = [
+        (Part::View, theirs.view_state(None), ours.view_state(None)),
+        (
+            Part::Process,
+            theirs.process_state(None),
+            ours.process_state(None),
+        ),
+    ];
+    let mut differences: Vec<Difference> = (wholes.into_iter())
+        .filter(|(_, was, is)| was != is)
+        .map(|(part, was, is)| Difference {
+            part,
+            theirs: Some(was),
+            ours: Some(is),
+        })
+        .collect();
     let mut streams = theirs.streams_since(shared);
     streams.extend(ours.streams_since(shared));
     streams.sort_unstable();
