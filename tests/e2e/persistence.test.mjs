@@ -567,7 +567,18 @@ test("a fork side by side with its original and with a sibling fork: where they 
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "compare-button");
-  // A fact of the workspace shown selects it in the log (and closes the comparison).
+  // A fact of the workspace shown selects it in the log (and closes the comparison); the
+  // facts are one Tab stop, ↓ and ↑ go between them.
+  await page.getByTestId("compare-button").click();
+  await summary.waitFor({ timeout: 15000 });
+  assert.equal(await dialog.locator("[data-testid=compare-select][tabindex='0']").count(), 1, "one Tab stop");
+  await dialog.getByTestId("compare-select").first().focus();
+  await page.keyboard.press("ArrowDown");
+  const focusedRow = () => page.evaluate(() => document.activeElement?.closest("[data-testid=compare-row]")?.dataset.position);
+  assert.equal(await focusedRow(), String(forkedAt + 1));
+  await page.keyboard.press("Enter");
+  await dialog.waitFor({ state: "detached" });
+  await page.locator(`[data-testid=log-row][data-position="${forkedAt + 1}"][aria-selected=true]`).waitFor();
   await page.getByTestId("compare-button").click();
   await dialog.getByTestId("compare-select").first().click();
   await dialog.waitFor({ state: "detached" });

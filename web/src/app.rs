@@ -40,7 +40,7 @@ enum Overlay {
     Help,
     /// The specification suite.
     Specs,
-    /// The fork shown against the workspace it was forked from.
+    /// The workspace shown side by side with another of its domain.
     Compare,
 }
 

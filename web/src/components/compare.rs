@@ -24,6 +24,7 @@ use decider_core::boundary::{Comparison, Difference, FactPair, FactRow, Part};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::IdbDatabase;
 use yew::prelude::*;
 
@@ -394,17 +395,20 @@ fn facts(c: &Comparison, names: &Names, on_select: &Callback<u64>) -> Html {
     }
     let listed_to = c.shared + c.facts.len() as u64;
     let rest = c.their_head.max(c.our_head) - listed_to;
+    let first = c.facts.iter().position(|pair| pair.ours.is_some());
+    let first = first.unwrap_or(usize::MAX);
     html! {
         <section class="compare-section" aria-labelledby="compare-facts-title">
             <h3 id="compare-facts-title">{ format!("Facts from #{}", thousands(c.shared)) }</h3>
-            <div class="compare-facts" role="table" aria-labelledby="compare-facts-title">
+            <div class="compare-facts" role="table" aria-labelledby="compare-facts-title"
+                onkeydown={Callback::from(move_between_facts)}>
                 <div class="compare-row compare-row-head" role="row">
                     <span role="columnheader" class="compare-pos">{ "#" }</span>
                     <span role="columnheader" class="compare-name compare-side-theirs" title={names.other.clone()}>{ &names.other }</span>
                     <span role="columnheader" class="compare-alike-mark"><span class="visually-hidden">{ "alike" }</span></span>
                     <span role="columnheader" class="compare-name compare-side-ours" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</span>
                 </div>
-                { for c.facts.iter().map(|pair| fact_row(pair, on_select)) }
+                { for c.facts.iter().enumerate().map(|(index, pair)| fact_row(pair, index == first, on_select)) }
             </div>
             if rest > 0 {
                 <p class="compare-more">{ format!("{} more positions not listed", thousands(rest)) }</p>
@@ -413,12 +417,15 @@ fn facts(c: &Comparison, names: &Names, on_select: &Callback<u64>) -> Html {
     }
 }
 
-fn fact_row(pair: &FactPair, on_select: &Callback<u64>) -> Html {
+/// One position's row; `tab_stop` for the first fact of the workspace shown, the table's
+/// one stop in the Tab order (↑ and ↓ go between its facts: [`move_between_facts`]).
+fn fact_row(pair: &FactPair, tab_stop: bool, on_select: &Callback<u64>) -> Html {
     let alike = pair.alike();
     let position = pair.position;
     let ours = match &pair.ours {
         Some(row) => html! {
             <button type="button" class="compare-fact compare-fact-select" data-testid="compare-select"
+                tabindex={if tab_stop { "0" } else { "-1" }}
                 title={format!("Select #{position} of this workspace in the log")}
                 onclick={on_select.reform(move |_: MouseEvent| position)}>
                 { fact(row) }
@@ -438,6 +445,43 @@ fn fact_row(pair: &FactPair, on_select: &Callback<u64>) -> Html {
             </span>
             <span role="cell" class="compare-cell" data-side="ours">{ ours }</span>
         </div>
+    }
+}
+
+/// ↓ and ↑ on a fact of the workspace shown move the focus to the next or previous one:
+/// the table is one Tab stop, not one a row.
+fn move_between_facts(event: KeyboardEvent) {
+    let forward = match event.key().as_str() {
+        "ArrowDown" => true,
+        "ArrowUp" => false,
+        _ => return,
+    };
+    let Some(row) = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|target| target.closest("[data-testid=compare-row]").ok().flatten())
+    else {
+        return;
+    };
+    event.prevent_default();
+    let mut next = Some(row);
+    while let Some(row) = next {
+        next = match forward {
+            true => row.next_element_sibling(),
+            false => row.previous_element_sibling(),
+        };
+        let button = (next.as_ref())
+            .and_then(|row| {
+                row.query_selector("[data-testid=compare-select]")
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|button| button.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(button) = button {
+            // Focus is a convenience; a refusal changes nothing.
+            let _ = button.focus();
+            return;
+        }
     }
 }
 

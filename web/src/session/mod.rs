@@ -31,8 +31,8 @@ pub const STREAM_CHOICES: usize = 500;
 pub const QUEUE_ROWS: usize = 200;
 /// Changes of a field the inspector lists at most (the latest; the rest are counted).
 pub const FIELD_CHANGES: usize = 200;
-/// Positions, and differing parts of the state, a fork's comparison with its original
-/// lists at most (the other differences are counted).
+/// Positions, and differing parts of the state, a side-by-side comparison lists at most
+/// (the other differences are counted).
 pub const COMPARED: usize = 200;
 
 /// How queued commands are run.
@@ -392,11 +392,11 @@ impl Session {
             .field_history(stream, pointer, None, FIELD_CHANGES)
     }
 
-    /// This session's live head against `original`'s (the session it was forked from at
-    /// position `from`), side by side from where they part: the first [`COMPARED`]
-    /// positions and differences.
-    pub fn compare_with(&self, original: &dyn DynEngine, from: u64) -> Comparison {
-        compare(original, &*self.engine, from, COMPARED)
+    /// This session against `theirs` (another session of its domain, whose first `from`
+    /// facts are known to be this one's), side by side from where they part: the first
+    /// [`COMPARED`] positions and differences.
+    pub fn compare_with(&self, theirs: &dyn DynEngine, from: u64) -> Comparison {
+        compare(theirs, &*self.engine, from, COMPARED)
     }
 
     /// The live queue's length.
