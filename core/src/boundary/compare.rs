@@ -70,8 +70,9 @@ pub struct Comparison {
     pub our_head: u64,
     /// The positions from `shared` on, at most the number asked for.
     pub facts: Vec<FactPair>,
-    /// What differs at the heads: the view, the process managers, then the streams in the
-    /// order of their ids; at most the number asked for.
+    /// What differs at the heads: the view, the process managers, then the streams both
+    /// have, then those only one has, each in the order of their ids; at most the number
+    /// asked for.
     pub differences: Vec<Difference>,
     /// How many further streams differ beyond those listed.
     pub more_differences: usize,
@@ -143,7 +144,11 @@ pub fn compare(
     streams.extend(ours.streams_since(shared));
     streams.sort_unstable();
     streams.dedup();
-    let mut more_differences = 0;
+    // The streams both have first (what the two made of the same thing), then those only
+    // one has (what one made that the other did not), each group in the order of ids.
+    let room = limit.saturating_sub(differences.len());
+    let (mut in_both, mut in_one) = (Vec::new(), Vec::new());
+    let mut differing = 0;
     for stream in &streams {
         let (was, is) = (
             theirs.stream_state(None, stream),
@@ -152,16 +157,23 @@ pub fn compare(
         if was == is {
             continue;
         }
-        if differences.len() < limit {
-            differences.push(Difference {
+        differing += 1;
+        let group = match (&was, &is) {
+            (Some(_), Some(_)) => &mut in_both,
+            _ => &mut in_one,
+        };
+        if group.len() < room {
+            group.push(Difference {
                 part: Part::Stream(stream.clone()),
                 theirs: was,
                 ours: is,
             });
-        } else {
-            more_differences += 1;
         }
     }
+    in_both.extend(in_one);
+    in_both.truncate(room);
+    let more_differences = differing - in_both.len();
+    differences.extend(in_both);
     Comparison {
         shared,
         their_head,

@@ -623,13 +623,14 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
     run(&mut fork, add(2, 1));
     run(&mut original, add(0, 5));
     run(&mut fork, add(3, 50));
+    run(&mut fork, add(10, 1));
     let c = compare(&*original, &*fork, forked_at, 100);
     assert_eq!(
         c.shared,
         forked_at + 2,
         "the same command's two facts are alike"
     );
-    assert_eq!((c.their_head, c.our_head), (forked_at + 6, forked_at + 3));
+    assert_eq!((c.their_head, c.our_head), (forked_at + 6, forked_at + 4));
     let positions: Vec<u64> = c.facts.iter().map(|pair| pair.position).collect();
     assert_eq!(positions, (c.shared..c.their_head).collect::<Vec<_>>());
     let first = &c.facts[0];
@@ -637,7 +638,7 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
     assert_eq!(first.theirs.as_ref().unwrap().stream_id, "counter-0");
     assert_eq!(first.ours.as_ref().unwrap().stream_id, "counter-3");
     assert!(
-        c.facts[1..].iter().all(|pair| pair.ours.is_none()),
+        c.facts[2..].iter().all(|pair| pair.ours.is_none()),
         "the fork's log is shorter"
     );
     let parts: Vec<&Part> = c.differences.iter().map(|d| &d.part).collect();
@@ -650,8 +651,13 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
             &stream("counter-1"),
             &stream("counter-2"),
             &stream("counter-3"),
+            &stream("counter-10"),
         ],
-        "the process managers' state is the same in both"
+        "the process managers' state is the same in both; the streams both have first"
+    );
+    assert_eq!(
+        c.differences[5].theirs, None,
+        "counter-10 is the fork's alone"
     );
     let counter_3 = &c.differences[4];
     assert_eq!(
@@ -662,12 +668,13 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
         )
     );
     assert_ne!(counter_3.theirs, counter_3.ours);
-    assert_eq!((c.streams_compared, c.more_differences), (4, 0));
+    assert_eq!((c.streams_compared, c.more_differences), (5, 0));
 
     // At most `limit` positions and differences, the other differences counted.
     let short = compare(&*original, &*fork, forked_at, 2);
     assert_eq!(short.facts.len(), 2);
-    assert_eq!((short.differences.len(), short.more_differences), (2, 3));
+    assert_eq!((short.differences.len(), short.more_differences), (2, 4));
+    assert_eq!(short.differences[1].part, stream("counter-0"));
 }
 
 #[test]
