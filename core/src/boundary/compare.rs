@@ -37,7 +37,7 @@ impl FactPair {
 }
 
 /// A part of a session's state.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Part {
     /// The domain's view (read model).
     View,
