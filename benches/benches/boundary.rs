@@ -114,7 +114,11 @@ fn facts(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("10,000 facts each since the fork, 1,000 streams", |b| {
         b.iter(|| {
-            let c = decider_core::boundary::compare(&*engine, &*fork, forked_at, 200);
+            let limits = decider_core::boundary::Limits {
+                facts: 200,
+                differences: 200,
+            };
+            let c = decider_core::boundary::compare(&*engine, &*fork, forked_at, limits);
             assert_eq!((c.shared, c.facts.len()), (forked_at, 200));
             assert_eq!(c.streams_compared, 1_000);
             c

@@ -188,8 +188,12 @@ fn compare_files(theirs: &Path, ours: &Path, limit: usize) -> Result<(), Failed>
         .run(&*domain)
         .map_err(|e| in_file(theirs, e))?;
     let our_run = our_scenario.run(&*domain).map_err(|e| in_file(ours, e))?;
+    let limits = decider_core::boundary::Limits {
+        facts: limit,
+        differences: limit,
+    };
     let comparison =
-        decider_core::boundary::compare(&*their_run.engine, &*our_run.engine, 0, limit);
+        decider_core::boundary::compare(&*their_run.engine, &*our_run.engine, 0, limits);
     let name =
         |scenario: &Scenario, file: &Path| format!("{} ({})", scenario.title, file.display());
     out(&compare::report(

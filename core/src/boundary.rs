@@ -13,7 +13,7 @@ pub mod rows;
 pub mod stored;
 pub mod window;
 
-pub use compare::{compare, Comparison, Difference, FactPair, Part};
+pub use compare::{compare, Comparison, Difference, FactPair, Limits, Part};
 pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 use history::FieldTracker;
 pub use history::{FieldChange, FieldHistory};

@@ -599,6 +599,24 @@ test("a fork side by side with its original and with a sibling fork: where they 
   await dialog.getByTestId("compare-with").selectOption(sibling);
   await dialog.locator(`[data-testid=compare-summary][data-shared="${forkedAt}"]`).waitFor({ timeout: 15000 });
   assert.equal(await dialog.getByTestId("compare-row").first().getAttribute("data-alike"), "false");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+
+  // A long divergence is drawn 200 positions at a time.
+  const manyOrders = { order: { place_order: { order_id: "r${i}", restaurant_id: "luigi", customer: "R${i}", items: ["margherita"] } } };
+  await submit(page, manyOrders, { times: 60 });
+  await page.waitForFunction(() => !document.querySelector(".composer-progress"), null, { timeout: 60000 });
+  await waitForSaved(page);
+  const longHead = await head(page);
+  await page.getByTestId("compare-button").click();
+  await summary.waitFor({ timeout: 15000 });
+  // The fork's queued saga commands ran as the original's did: they part later than #4.
+  const positions = Math.max(longHead, originalHead) - Number(await summary.getAttribute("data-shared"));
+  assert.ok(positions > 200, `${positions} positions`);
+  assert.equal(await dialog.getByTestId("compare-row").count(), 200, "a page at first");
+  await dialog.getByTestId("compare-more-facts").click();
+  assert.equal(await dialog.getByTestId("compare-row").count(), positions, "then the rest");
+  assert.equal(await dialog.getByTestId("compare-more-facts").count(), 0);
   assert.deepEqual(errors, []);
 });
 

@@ -68,11 +68,11 @@ pub struct Comparison {
     pub their_head: u64,
     /// Our number of facts.
     pub our_head: u64,
-    /// The positions from `shared` on, at most the number asked for.
+    /// The positions from `shared` on, at most the number asked for ([`Limits::facts`]).
     pub facts: Vec<FactPair>,
     /// What differs at the heads: the view, the process managers, then the streams both
     /// have, then those only one has, each in the order of their ids; at most the number
-    /// asked for.
+    /// asked for ([`Limits::differences`]).
     pub differences: Vec<Difference>,
     /// How many further streams differ beyond those listed.
     pub more_differences: usize,
@@ -97,24 +97,33 @@ pub fn alike(theirs: &FactRow, ours: &FactRow) -> bool {
         && theirs.injected == ours.injected
 }
 
+/// How much a [`compare`] lists: the rest is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Positions, from where the two part.
+    pub facts: usize,
+    /// Parts of the state that differ.
+    pub differences: usize,
+}
+
 /// `ours` against `theirs`, both of one domain, from position `from` (the facts before it
 /// are the same in both: where one was forked from the other, or both from one session; 0
 /// when not known). From there, the position where their facts first differ; the first
-/// `limit` positions from it, each with both facts; and the parts of the state that differ
-/// at the heads, the first `limit` listed.
+/// `limits.facts` positions from it, each with both facts; and the parts of the state that
+/// differ at the heads, the first `limits.differences` listed.
 ///
-/// It costs the rows of the facts from `from` to where they part and of the `limit` after
+/// It costs the rows of the facts from `from` to where they part and of those listed after
 /// it, a pass over the facts since they part (stream ids only, no JSON), and the JSON of
 /// every stream either one wrote to since, of the view and of the process managers.
 pub fn compare(
     theirs: &dyn DynEngine,
     ours: &dyn DynEngine,
     from: u64,
-    limit: usize,
+    limits: Limits,
 ) -> Comparison {
     let (their_head, our_head) = (theirs.head(), ours.head());
     let shared = parting(theirs, ours, from.min(their_head).min(our_head));
-    let end = their_head.max(our_head).min(shared + limit as u64);
+    let end = their_head.max(our_head).min(shared + limits.facts as u64);
     let mut their_rows = theirs.rows(shared, end).into_iter();
     let mut our_rows = ours.rows(shared, end).into_iter();
     let facts = (shared..end)
@@ -146,7 +155,7 @@ pub fn compare(
     streams.dedup();
     // The streams both have first (what the two made of the same thing), then those only
     // one has (what one made that the other did not), each group in the order of ids.
-    let room = limit.saturating_sub(differences.len());
+    let room = limits.differences.saturating_sub(differences.len());
     let (mut in_both, mut in_one) = (Vec::new(), Vec::new());
     let mut differing = 0;
     for stream in &streams {

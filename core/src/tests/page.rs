@@ -603,7 +603,11 @@ fn a_larger_state_is_followed_over_fewer_events() {
 
 #[test]
 fn a_fork_is_compared_with_its_original_from_where_they_part() {
-    use crate::boundary::{compare, Part};
+    use crate::boundary::{compare, Limits, Part};
+    let limits = |n| Limits {
+        facts: n,
+        differences: n,
+    };
     let domain = domain();
     let add = |counter: u8, amount: i32| json!({"Add": {"counter": counter, "amount": amount}});
     let run = |engine: &mut Box<dyn DynEngine>, command: serde_json::Value| {
@@ -614,7 +618,7 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
     run(&mut original, add(0, 10));
     let forked_at = original.head();
     let mut fork = original.fork_at(forked_at);
-    let same = compare(&*original, &*fork, forked_at, 100);
+    let same = compare(&*original, &*fork, forked_at, limits(100));
     assert_eq!((same.shared, same.facts.len()), (forked_at, 0));
     assert!(same.differences.is_empty(), "nothing differs yet");
 
@@ -624,7 +628,7 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
     run(&mut original, add(0, 5));
     run(&mut fork, add(3, 50));
     run(&mut fork, add(10, 1));
-    let c = compare(&*original, &*fork, forked_at, 100);
+    let c = compare(&*original, &*fork, forked_at, limits(100));
     assert_eq!(
         c.shared,
         forked_at + 2,
@@ -671,10 +675,20 @@ fn a_fork_is_compared_with_its_original_from_where_they_part() {
     assert_eq!((c.streams_compared, c.more_differences), (5, 0));
 
     // At most `limit` positions and differences, the other differences counted.
-    let short = compare(&*original, &*fork, forked_at, 2);
+    let short = compare(&*original, &*fork, forked_at, limits(2));
     assert_eq!(short.facts.len(), 2);
     assert_eq!((short.differences.len(), short.more_differences), (2, 4));
     assert_eq!(short.differences[1].part, stream("counter-0"));
+    let few_facts = Limits {
+        facts: 1,
+        differences: 100,
+    };
+    let few = compare(&*original, &*fork, forked_at, few_facts);
+    assert_eq!(
+        (few.facts.len(), few.differences.len()),
+        (1, 6),
+        "each limit alone"
+    );
 }
 
 #[test]

@@ -112,6 +112,10 @@ struct Shown {
     note: Option<String>,
 }
 
+/// Positions drawn at first, and added by each "show more" (the comparison lists up to
+/// [`crate::session::COMPARED_FACTS`]).
+const FACTS_PAGE: usize = 200;
+
 /// The most JSON nodes a part has for its trees to open three levels deep at first.
 const SMALL_NODES: u64 = 2_000;
 
@@ -169,11 +173,13 @@ pub fn Compare(props: &CompareProps) -> Html {
     let round = use_state(|| 0u32);
     let picked = use_state(|| 0usize);
     let chosen = use_state(|| 0usize);
+    let facts_shown = use_state(|| FACTS_PAGE);
     // The latest read asked for: an earlier one that ends after it is dropped.
     let latest = use_mut_ref(|| 0u32);
     let other = props.others.get(*picked).cloned();
     {
         let (stage, chosen, session) = (stage.clone(), chosen.clone(), store.shared());
+        let facts_shown = facts_shown.setter();
         use_effect_on((other.clone(), *round), move |(other, _)| {
             let Some(other) = other.clone() else {
                 return;
@@ -190,6 +196,7 @@ pub fn Compare(props: &CompareProps) -> Html {
                     return;
                 }
                 chosen.set(0);
+                facts_shown.set(FACTS_PAGE);
                 stage.set(match read {
                     Ok(shown) => Stage::Ready(Rc::new(shown)),
                     Err(why) => Stage::Failed(why),
@@ -214,6 +221,10 @@ pub fn Compare(props: &CompareProps) -> Html {
             }
         })
     };
+    let on_more = {
+        let facts_shown = facts_shown.clone();
+        Callback::from(move |_: MouseEvent| facts_shown.set(*facts_shown + FACTS_PAGE))
+    };
     let names = Names {
         other: other.name.clone(),
         here: props.here.to_string(),
@@ -232,7 +243,7 @@ pub fn Compare(props: &CompareProps) -> Html {
             html! {
                 <>
                     { summary(shown, &other) }
-                    { facts(&shown.comparison, &names, &props.on_select) }
+                    { facts(&shown.comparison, &names, *facts_shown, on_more, &props.on_select) }
                     { differences(shown, &names, *chosen, Callback::from(move |i| choose.set(i))) }
                 </>
             }
@@ -389,14 +400,22 @@ fn summary(shown: &Shown, other: &Other) -> Html {
 
 /// The facts from where they part, a row a position: the other workspace's and this one's
 /// side by side, alike ones marked `=`; this one's fact is a button that selects it.
-fn facts(c: &Comparison, names: &Names, on_select: &Callback<u64>) -> Html {
+fn facts(
+    c: &Comparison,
+    names: &Names,
+    shown: usize,
+    on_more: Callback<MouseEvent>,
+    on_select: &Callback<u64>,
+) -> Html {
     if c.facts.is_empty() {
         return html! {};
     }
+    let shown = shown.min(c.facts.len());
     let listed_to = c.shared + c.facts.len() as u64;
     let rest = c.their_head.max(c.our_head) - listed_to;
     let first = c.facts.iter().position(|pair| pair.ours.is_some());
     let first = first.unwrap_or(usize::MAX);
+    let hidden = c.facts.len() - shown;
     html! {
         <section class="compare-section" aria-labelledby="compare-facts-title">
             <h3 id="compare-facts-title">{ format!("Facts from #{}", thousands(c.shared)) }</h3>
@@ -408,8 +427,13 @@ fn facts(c: &Comparison, names: &Names, on_select: &Callback<u64>) -> Html {
                     <span role="columnheader" class="compare-alike-mark"><span class="visually-hidden">{ "alike" }</span></span>
                     <span role="columnheader" class="compare-name compare-side-ours" title={names.here.clone()}>{ format!("this workspace: {}", names.here) }</span>
                 </div>
-                { for c.facts.iter().enumerate().map(|(index, pair)| fact_row(pair, index == first, on_select)) }
+                { for c.facts.iter().take(shown).enumerate().map(|(index, pair)| fact_row(pair, index == first, on_select)) }
             </div>
+            if hidden > 0 {
+                <button type="button" class="tool compare-more-facts" data-testid="compare-more-facts" onclick={on_more}>
+                    { format!("show {} more positions ({} hidden)", thousands(hidden.min(FACTS_PAGE) as u64), thousands(hidden as u64)) }
+                </button>
+            }
             if rest > 0 {
                 <p class="compare-more">{ format!("{} more positions not listed", thousands(rest)) }</p>
             }

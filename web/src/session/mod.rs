@@ -13,7 +13,7 @@ pub use action::Action;
 
 use crate::persistence::journal_store::Held;
 use decider_core::boundary::{
-    compare, Comparison, FactRow, FieldHistory, FlowView, LogFilter, StateView,
+    compare, Comparison, FactRow, FieldHistory, FlowView, Limits, LogFilter, StateView,
 };
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
@@ -31,9 +31,12 @@ pub const STREAM_CHOICES: usize = 500;
 pub const QUEUE_ROWS: usize = 200;
 /// Changes of a field the inspector lists at most (the latest; the rest are counted).
 pub const FIELD_CHANGES: usize = 200;
-/// Positions, and differing parts of the state, a side-by-side comparison lists at most
-/// (the other differences are counted).
-pub const COMPARED: usize = 200;
+/// Positions a side-by-side comparison lists at most (drawn a page at a time; the rest
+/// are counted).
+pub const COMPARED_FACTS: usize = 2_000;
+/// Differing parts of the state a side-by-side comparison lists at most (the rest are
+/// counted).
+pub const COMPARED_PARTS: usize = 200;
 
 /// How queued commands are run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -394,9 +397,13 @@ impl Session {
 
     /// This session against `theirs` (another session of its domain, whose first `from`
     /// facts are known to be this one's), side by side from where they part: the first
-    /// [`COMPARED`] positions and differences.
+    /// [`COMPARED_FACTS`] positions and [`COMPARED_PARTS`] differences.
     pub fn compare_with(&self, theirs: &dyn DynEngine, from: u64) -> Comparison {
-        compare(theirs, &*self.engine, from, COMPARED)
+        let limits = Limits {
+            facts: COMPARED_FACTS,
+            differences: COMPARED_PARTS,
+        };
+        compare(theirs, &*self.engine, from, limits)
     }
 
     /// The live queue's length.
