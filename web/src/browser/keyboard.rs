@@ -91,11 +91,7 @@ pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
 
 /// Whether the event comes from inside an element matching `selector`.
 fn inside(event: &KeyboardEvent, selector: &str) -> bool {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|e| e.closest(selector).ok().flatten())
-        .is_some()
+    super::around(event, selector).is_some()
 }
 
 /// Whether the event comes from a field that takes text, or a control that uses the key.

@@ -9,6 +9,7 @@
 //! comparison, which the engine makes ([`decider_core::boundary::compare()`]); the page only
 //! lays it out.
 
+use crate::browser::around;
 use crate::components::inspector::Section;
 use crate::components::log::row::{compact_payload, depth_of, kind_badges, unwrap_variants};
 use crate::effect::use_effect_on;
@@ -480,11 +481,7 @@ fn move_between_facts(event: KeyboardEvent) {
         "ArrowUp" => false,
         _ => return,
     };
-    let Some(row) = event
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-        .and_then(|target| target.closest("[data-testid=compare-row]").ok().flatten())
-    else {
+    let Some(row) = around(&event, "[data-testid=compare-row]") else {
         return;
     };
     event.prevent_default();

@@ -2,6 +2,7 @@
 //! click. Esc closes it too (the page's shortcuts), and the page gives the close button the
 //! focus when a dialog opens and the focus back when it closes ([`use_focus_on_open`]).
 
+use crate::browser::around;
 use crate::browser::focus::focused;
 use crate::effect::use_effect_on;
 use wasm_bindgen::JsCast;
@@ -54,13 +55,7 @@ fn keep_tab_inside(event: KeyboardEvent) {
     if event.key() != "Tab" {
         return;
     }
-    // The dialog around the key's target (Yew listens at the page's root: the event's
-    // current target is the root, not the dialog).
-    let Some(dialog) = event
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-        .and_then(|target| target.closest("[role=dialog]").ok().flatten())
-    else {
+    let Some(dialog) = around(&event, "[role=dialog]") else {
         return;
     };
     let Ok(list) = dialog.query_selector_all(TABBABLE) else {

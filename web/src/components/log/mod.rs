@@ -10,6 +10,7 @@
 pub mod filter;
 pub mod row;
 
+use crate::browser::around;
 use crate::widgets::number::thousands;
 use crate::widgets::virtual_list::{Viewport, VirtualList, Window};
 use decider_core::boundary::rows::{FactRow, LogFilter};
@@ -18,8 +19,6 @@ use filter::FilterBar;
 use row::{render_header, render_row, row_id, RowState};
 use std::ops::Range;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use web_sys::Element;
 use yew::prelude::*;
 
 /// Rows fetched beyond the rendered window on each side, so that scrolling a little does
@@ -111,8 +110,7 @@ impl RowCache {
 /// The index (in the filtered list) of the row a click landed in: its `aria-rowindex`
 /// less the header's row and the one it counts from.
 fn clicked_index(e: &MouseEvent) -> Option<usize> {
-    let target = e.target()?.dyn_into::<Element>().ok()?;
-    let row = target.closest("[data-testid=log-row]").ok()??;
+    let row = around(e, "[data-testid=log-row]")?;
     row.get_attribute("aria-rowindex")?
         .parse::<usize>()
         .ok()?
