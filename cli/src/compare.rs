@@ -114,7 +114,7 @@ fn fact(row: &FactRow) -> String {
     let version = row
         .stream_version
         .map_or_else(String::new, |v| format!(" v{v}"));
-    let payload = message(&row.payload, row.name.split('.').count()).to_string();
+    let payload = row.fields().map_or_else(String::new, Value::to_string);
     let payload = match payload.char_indices().nth(PAYLOAD_CHARS) {
         Some((end, _)) => format!("{}…", &payload[..end]),
         None => payload,
@@ -123,24 +123,6 @@ fn fact(row: &FactRow) -> String {
         "{glyph}{mark} {} {}{version} {payload}",
         row.name, row.stream_id
     )
-}
-
-/// A message's fields: `value` without the `depth` one-key objects that name its variant
-/// (`{"order":{"order_placed":{…}}}` and `order.order_placed` give `{…}`).
-fn message(value: &Value, depth: usize) -> &Value {
-    let mut inner = value;
-    for _ in 0..depth {
-        match inner {
-            Value::Object(map) if map.len() == 1 => {
-                inner = map
-                    .values()
-                    .next()
-                    .expect("a map of one entry has one value");
-            }
-            _ => break,
-        }
-    }
-    inner
 }
 
 /// `value` as pretty JSON lines, for the line diff.

@@ -2,10 +2,11 @@
 //! 100,000 facts, row kinds and marks, filters, selection, keyboard and following the tail.
 #![cfg(target_arch = "wasm32")]
 
+use decider_core::boundary::rows::unwrap_variants;
 use decider_core::boundary::rows::{FactRow, LogFilter};
 use decider_core::boundary::DynEngine;
 use decider_core::EngineConfig;
-use decider_web::components::log::row::{compact_payload, unwrap_variants};
+use decider_web::components::log::row::compact_payload;
 use decider_web::components::log::Log;
 use decider_web::widgets::number::compact;
 use decider_web::widgets::text::shorten_middle;

@@ -72,6 +72,33 @@ pub struct FactRow {
     pub step: Option<u64>,
 }
 
+impl FactRow {
+    /// The message's fields: the payload without the variant wrappers its name names
+    /// (`{"order":{"order_placed":{…}}}` named `order.order_placed` gives `{…}`); `None`
+    /// for a unit variant.
+    pub fn fields(&self) -> Option<&Value> {
+        let depth = match self.name.as_str() {
+            "" => 0,
+            name => name.split('.').count(),
+        };
+        unwrap_variants(&self.payload, depth)
+    }
+}
+
+/// The message `value` without its first `depth` variant wrappers (externally tagged
+/// enums: `{"order":{"order_placed":{…}}}` → `{…}` for depth 2); `None` for a unit variant.
+pub fn unwrap_variants(value: &Value, depth: usize) -> Option<&Value> {
+    let mut value = value;
+    for _ in 0..depth {
+        match value {
+            Value::Object(map) if map.len() == 1 => value = map.values().next()?,
+            Value::String(_) => return None,
+            _ => break,
+        }
+    }
+    Some(value)
+}
+
 /// A command waiting in the queue (the outbox).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueueRow {

@@ -11,7 +11,7 @@
 
 use crate::browser::around;
 use crate::components::inspector::Section;
-use crate::components::log::row::{compact_payload, depth_of, kind_badges, unwrap_variants};
+use crate::components::log::row::{compact_payload, kind_badges};
 use crate::effect::use_effect_on;
 use crate::persistence::workspaces::{self, Workspace};
 use crate::persistence::{db, journal_store};
@@ -512,7 +512,7 @@ fn fact(row: &FactRow) -> Html {
         .name
         .rsplit_once('.')
         .map_or(row.name.as_str(), |(_, n)| n);
-    let payload = compact_payload(unwrap_variants(&row.payload, depth_of(&row.name)));
+    let payload = compact_payload(row.fields());
     html! {
         <>
             { kind_badges(row) }

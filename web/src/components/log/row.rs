@@ -35,20 +35,6 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// The message `value` without its first `depth` variant wrappers (externally tagged
-/// enums: `{"order":{"order_placed":{…}}}` → `{…}` for depth 2); `None` for a unit variant.
-pub fn unwrap_variants(value: &Value, depth: usize) -> Option<&Value> {
-    let mut value = value;
-    for _ in 0..depth {
-        match value {
-            Value::Object(map) if map.len() == 1 => value = map.values().next()?,
-            Value::String(_) => return None,
-            _ => break,
-        }
-    }
-    Some(value)
-}
-
 /// The variant path of the first `depth` wrappers of `value` (`restaurant.accept_order`).
 pub fn variant_path(value: &Value, depth: usize) -> String {
     let mut names = Vec::with_capacity(depth);
@@ -86,7 +72,7 @@ pub fn compact_payload(value: Option<&Value>) -> String {
 }
 
 /// The number of segments of a variant path (`order.order_placed` → 2).
-pub fn depth_of(name: &str) -> usize {
+fn depth_of(name: &str) -> usize {
     if name.is_empty() {
         0
     } else {
@@ -234,8 +220,7 @@ fn stream_cell(id: &str) -> Html {
 pub fn render_row(row: &FactRow, state: RowState, place: Place) -> Html {
     let (kind, mark) = glyphs(row);
     let (service, short_name) = split_name(&row.name);
-    let depth = depth_of(&row.name);
-    let payload_text = compact_payload(unwrap_variants(&row.payload, depth));
+    let payload_text = compact_payload(row.fields());
     let payload_title = match &row.command {
         Some(command) => Some(format!(
             "{}\nrefused command: {}",
