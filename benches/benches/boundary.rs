@@ -1,8 +1,9 @@
 //! Native speed benchmarks of what the playground and the CLI ask through the boundary
 //! (criterion): checking a long scenario (issue 9 §7: linear in its steps) and reading a
 //! range of facts from a 1M-fact engine (`facts(from, to)`: proportional to the range,
-//! wherever the range lies), a field's history there (a pass over the log), and a fork
-//! compared side by side with it. Figures are
+//! wherever the range lies), a field's history there (a pass over the log), a fork
+//! compared side by side with it, and why a command was refused (a pass over the log and
+//! a decision at each version of its stream). Figures are
 //! in BENCHMARKS.md. Run with
 //! `cargo bench -p decider-bench --bench boundary`.
 
@@ -122,6 +123,22 @@ fn facts(c: &mut Criterion) {
             assert_eq!((c.shared, c.facts.len()), (forked_at, 200));
             assert_eq!(c.streams_compared, 1_000);
             c
+        })
+    });
+    group.finish();
+    // The inspector's "why was this refused?": a pass over the log up to the rejection
+    // and the refused command decided again at each of its stream's 1,001 versions.
+    let refused = json!({ "decrement": { "by": 2_000, "counter_id": "c500" } });
+    engine.submit(&refused).expect("a valid command");
+    engine.run_until_idle(u64::MAX);
+    let position = engine.head() - 1;
+    let mut group = c.benchmark_group("why a command was refused at 1M facts");
+    group.sample_size(10);
+    group.bench_function("one counter's 1,001 versions decided again", |b| {
+        b.iter(|| {
+            let why = engine.why_refused(position, 50).expect("a rejection");
+            assert_eq!((why.version, why.stretches.len()), (1_000, 1));
+            why
         })
     });
     group.finish();

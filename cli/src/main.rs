@@ -1,9 +1,10 @@
 //! `decider`: Decider Lab on the command line. Lists domains, runs scenario files and
 //! prints their causal traces, checks their expectations, records new ones, compares two
-//! side by side, and prints the scenario JSON Schema. Every domain is driven through `decider-core`'s type-erased
+//! side by side, explains why commands were refused, and prints the scenario JSON Schema. Every domain is driven through `decider-core`'s type-erased
 //! boundary; the CLI holds no domain logic.
 
 mod compare;
+mod why;
 
 use clap::{Parser, Subcommand};
 use decider_core::scenario::{self, Scenario, ScenarioError};
@@ -60,6 +61,16 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Runs a scenario and explains each rejection: its command decided again at every
+    /// version of its stream (which event made the difference, if any), whether it would
+    /// pass at the end, and the facts that led to it.
+    Why {
+        /// The scenario file.
+        file: PathBuf,
+        /// The position of one rejection to explain (default: every rejection).
+        #[arg(long)]
+        position: Option<u64>,
+    },
     /// Prints the JSON Schema of scenario files, or of one domain's messages.
     Schema {
         /// A domain id: print its command, event and rejection schemas instead.
@@ -86,6 +97,7 @@ fn main() -> ExitCode {
             ours,
             limit,
         } => compare_files(&theirs, &ours, limit),
+        Command::Why { file, position } => why_refused(&file, position),
         Command::Schema { domain } => schema(domain.as_deref()),
     };
     match result {
@@ -205,6 +217,38 @@ fn compare_files(theirs: &Path, ours: &Path, limit: usize) -> Result<(), Failed>
         true => Ok(()),
         false => Err(Failed::Expectations),
     }
+}
+
+/// Runs the scenario in `file` and explains its rejection at `position`, or each one.
+fn why_refused(file: &Path, position: Option<u64>) -> Result<(), Failed> {
+    let (scenario, domain) = load(file)?;
+    let run = scenario.run(&*domain).map_err(|e| in_file(file, e))?;
+    let engine = &run.engine;
+    let positions: Vec<u64> = match position {
+        Some(position) => vec![position],
+        None => (engine.rows(0, engine.head()).into_iter())
+            .filter(|row| row.kind == decider_core::boundary::RowKind::Rejection)
+            .map(|row| row.position)
+            .collect(),
+    };
+    if positions.is_empty() {
+        out(&format!("{}: no command was refused\n", file.display()));
+    }
+    for (i, &position) in positions.iter().enumerate() {
+        let why = engine.why_refused(position, 50).ok_or_else(|| {
+            Failed::Input(format!(
+                "{}: no rejection at #{position} (the scenario recorded {} facts)",
+                file.display(),
+                engine.head()
+            ))
+        })?;
+        out(&format!(
+            "{}{}",
+            if i > 0 { "\n" } else { "" },
+            why::report(&why)
+        ));
+    }
+    Ok(())
 }
 
 /// `paths`, with each directory replaced by the `.json` files below it, sorted.

@@ -252,3 +252,36 @@ fn compare_lays_two_scenarios_side_by_side_and_exits_1_when_they_differ() {
     assert_eq!(other.status.code(), Some(2));
     assert!(text(&other.stderr).contains("only scenarios of one domain compare"));
 }
+
+#[test]
+fn why_explains_each_rejection_and_names_the_event_that_made_the_difference() {
+    let output = decider(&["why", &scenario("restaurant/rejected-over-capacity.json")]);
+    assert_eq!(output.status.code(), Some(0));
+    let report = text(&output.stdout);
+    assert!(
+        report.contains("#9 ✘ restaurant.over_capacity in restaurant-luigi (issued by fulfilment)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("refused since #4 restaurant.kitchen_ticket_created: the event that made the difference"),
+        "{report}"
+    );
+    assert!(report
+        .contains("✔ accepted → restaurant.kitchen_ticket_created, restaurant.order_accepted"));
+    assert!(report.contains("fulfilment reacted to #8 payment.payment_taken payment-pay-o5 v1"));
+    assert!(report.ends_with("submitted by the user\n"), "{report}");
+
+    let menu = text(&decider(&["why", &scenario("restaurant/rejected-not-on-menu.json")]).stdout);
+    assert!(
+        menu.contains("refused at every version decided: no event of the stream made it fail"),
+        "{menu}"
+    );
+
+    let happy = scenario("restaurant/happy-path.json");
+    let none = decider(&["why", &happy]);
+    assert_eq!(none.status.code(), Some(0));
+    assert!(text(&none.stdout).ends_with("no command was refused\n"));
+    let not_one = decider(&["why", &happy, "--position", "1"]);
+    assert_eq!(not_one.status.code(), Some(2));
+    assert!(text(&not_one.stderr).contains("no rejection at #1 (the scenario recorded 9 facts)"));
+}

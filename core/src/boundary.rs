@@ -9,8 +9,10 @@ pub mod flow;
 pub mod history;
 mod located;
 pub mod packed;
+mod refold;
 pub mod rows;
 pub mod stored;
+pub mod why;
 pub mod window;
 
 pub use compare::{compare, Comparison, Difference, FactPair, Limits, Part};
@@ -18,6 +20,7 @@ pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 use history::FieldTracker;
 pub use history::{FieldChange, FieldHistory};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
+pub use why::{Outcome, Refusal, Stretch};
 
 use crate::decider::Decider;
 use crate::engine::{Engine, EngineConfig, EngineError, GivenError, ReadEntryOf, RunSummary};
@@ -304,6 +307,14 @@ pub trait DynEngine {
         position: Option<u64>,
         limit: usize,
     ) -> FieldHistory;
+    /// Why the rejection at `position` was refused (`None` when no rejection is there):
+    /// its command decided again against every version of its stream up to the one it
+    /// met (the latest [`why::MAX_VERSIONS`]), grouped in stretches of one outcome (the
+    /// latest `limit` of them), so that the event that made the difference shows; the
+    /// command decided against the stream's live state; and the facts that led to the
+    /// command. It costs a pass over the log up to `position` and a decision at each
+    /// version.
+    fn why_refused(&self, position: u64, limit: usize) -> Option<Refusal>;
     /// The causal trace of a flow as JSON, or `None` for an unknown correlation id.
     fn trace(&self, correlation_id: Id) -> Option<Value>;
     /// The causal trace of a flow laid out as swimlanes.
@@ -942,67 +953,41 @@ where
         let timeline = self.engine.timeline();
         let end = position.map_or(timeline.head(), |p| p.min(timeline.head()));
         let system = self.engine.system();
-        let live = &self.engine.state().streams;
-        let state_at = |position: u64| {
-            let streams = std::slice::from_ref(&stream);
-            let projection = timeline.at_position_for(system, live, position, streams);
-            projection.stream(system, &stream).state
-        };
-        // The stream's entries, found by their stream id alone (only theirs make facts),
-        // and how many events each recorded before `end`.
-        let entries: Vec<(usize, u64)> = (self.engine.journal_run().iter().enumerate())
-            .take_while(|(_, entry)| entry.at.position < end)
-            .filter(|(_, entry)| entry.record.stream_id() == Some(&stream))
-            .map(|(index, entry)| {
-                let events = entry.record.facts(entry.at).filter(|fact| {
-                    fact.position < end && matches!(fact.kind, FactKindRef::Event { .. })
-                });
-                (index, events.count() as u64)
-            })
-            .collect();
-        let events: u64 = entries.iter().map(|(_, n)| n).sum();
+        let entries = self.stream_entries(&stream, end);
         // The field is followed over the latest events its size lets a budget fold: the
         // state at the end sizes it (the live one at the head, not restored).
         let last = if end == timeline.head() {
             self.engine.state().stream(system, &stream).state
         } else {
-            state_at(end)
+            let (live, streams) = (&self.engine.state().streams, std::slice::from_ref(&stream));
+            let projection = timeline.at_position_for(system, live, end, streams);
+            projection.stream(system, &stream).state
         };
-        let size = history::json_nodes(&to_json(&last));
-        let to_skip = events - history::events_to_fold(size).min(events);
-        // Whole entries are skipped: folding starts at the entry of the first event kept.
-        let mut skipped = 0;
-        let first = entries.iter().position(|&(_, n)| {
-            let folds = skipped + n > to_skip;
-            skipped += if folds { 0 } else { n };
-            folds
-        });
+        let keep = history::events_to_fold(history::json_nodes(&to_json(&last)));
         let decider = system.decider();
-        let Some(first) = first else {
+        let Some(start) = self.refold_from(&stream, &entries, keep) else {
             let initial = to_json(&decider.initial_state());
             return FieldTracker::new(pointer, limit, &initial, (0, 0)).finish(|_| None);
         };
-        // From the initial state, or the one time travel restores before the first entry
-        // followed.
-        let (from, mut state) = match skipped {
-            0 => (0, decider.initial_state()),
-            _ => {
-                let from = timeline.place(entries[first].0).position;
-                (from, state_at(from))
-            }
-        };
-        let mut tracker = FieldTracker::new(pointer, limit, &to_json(&state), (from, skipped));
-        for &(index, _) in &entries[first..] {
-            let place = timeline.place(index);
-            let entry = &timeline.journal()[index];
-            for fact in entry.facts(place).take_while(|fact| fact.position < end) {
-                if let FactKindRef::Event { event, .. } = fact.kind {
-                    state = decider.evolve(state, event);
-                    tracker.folded(fact.position, &to_json(&state));
-                }
+        let mut tracker = FieldTracker::new(
+            pointer,
+            limit,
+            &to_json(&start.state),
+            (start.from, start.skipped),
+        );
+        let facts = self.refolded(&entries, &start);
+        let mut state = start.state;
+        for fact in facts {
+            if let FactKindRef::Event { event, .. } = fact.kind {
+                state = decider.evolve(state, event);
+                tracker.folded(fact.position, &to_json(&state));
             }
         }
         tracker.finish(|position| self.rows(position, position + 1).pop())
+    }
+
+    fn why_refused(&self, position: u64, limit: usize) -> Option<Refusal> {
+        self.refusal(position, limit)
     }
 
     fn trace(&self, correlation_id: Id) -> Option<Value> {

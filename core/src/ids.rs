@@ -338,7 +338,13 @@ impl SeededIds {
 
     /// The id of the fact recorded at global `position`.
     pub fn fact(&self, position: u64) -> Id {
-        Id(mix(self.seed ^ 0xFAC7_FAC7_FAC7_FAC7, position))
+        Id(mix(self.seed ^ FACTS, position))
+    }
+
+    /// The position whose fact id is `id` ([`SeededIds::fact`] is a bijection too): where
+    /// the fact a command names as its cause was recorded, if this source drew its id.
+    pub fn fact_position(&self, id: Id) -> u64 {
+        unmix(self.seed ^ FACTS, id.0)
     }
 
     /// The id of the `ordinal`-th command ever queued (user or reaction).
@@ -354,8 +360,10 @@ impl SeededIds {
     }
 }
 
-/// What command ids mix into the seed (fact ids mix another constant).
+/// What command ids mix into the seed.
 const COMMANDS: u64 = 0xC0DE_C0DE_C0DE_C0DE;
+/// What fact ids mix into the seed.
+const FACTS: u64 = 0xFAC7_FAC7_FAC7_FAC7;
 /// SplitMix64's increment.
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 /// SplitMix64's two multipliers.
@@ -492,16 +500,20 @@ mod tests {
     }
 
     #[test]
-    fn every_command_id_has_its_ordinal() {
+    fn every_command_id_has_its_ordinal_and_every_fact_id_its_position() {
         for seed in [0, 7, u64::MAX] {
             let ids = SeededIds::new(seed);
-            for ordinal in (0..2000).chain([u64::MAX, u64::MAX / 3]) {
-                assert_eq!(ids.command_ordinal(ids.command(ordinal)), ordinal);
+            for n in (0..2000).chain([u64::MAX, u64::MAX / 3]) {
+                assert_eq!(ids.command_ordinal(ids.command(n)), n);
+                assert_eq!(ids.fact_position(ids.fact(n)), n);
             }
             for raw in [0, 1, 0xdead_beef, u64::MAX, 0x8000_0000_0000_0000] {
                 let id = Id(raw);
                 assert_eq!(ids.command(ids.command_ordinal(id)), id);
+                assert_eq!(ids.fact(ids.fact_position(id)), id);
             }
+            // A command's id is not read as the fact of the same number.
+            assert_ne!(ids.fact_position(ids.command(5)), 5);
         }
     }
 

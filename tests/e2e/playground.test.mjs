@@ -87,6 +87,23 @@ async function acceptQueued(page) {
   return accept;
 }
 
+/** Steps (the `.` key) until the queue is empty, 20 steps at most. */
+async function stepToTheEnd(page) {
+  for (let i = 0; i < 20 && (await page.getByTestId("queue-item").count()) > 0; i++) {
+    await page.keyboard.press(".");
+  }
+}
+
+/** The happy path in step mode with a fault injected at the accept step (the prefilled
+ * rejection), run to the end: the injected rejection's row. */
+async function injectAtAccept(page) {
+  const accept = await acceptQueued(page);
+  await accept.getByTestId("inject-button").click();
+  await page.getByTestId("inject-submit").click();
+  await stepToTheEnd(page);
+  return (await logRows(page)).find((r) => r.injected);
+}
+
 test("step mode: a fault injected at the restaurant's accept step compensates like a real rejection", async () => {
   const { page, errors } = await open(env);
   const accept = await acceptQueued(page);
@@ -99,9 +116,7 @@ test("step mode: a fault injected at the restaurant's accept step compensates li
   const rejection = JSON.parse(await page.getByTestId("inject-json").inputValue());
   assert.ok(rejection.restaurant !== undefined, `prefilled with a restaurant rejection: ${JSON.stringify(rejection)}`);
   await page.getByTestId("inject-submit").click();
-  for (let i = 0; i < 20 && (await page.getByTestId("queue-item").count()) > 0; i++) {
-    await page.keyboard.press(".");
-  }
+  await stepToTheEnd(page);
   assert.equal(await page.getByTestId("queue-item").count(), 0, "the flow ran to the end");
   const rows = await logRows(page);
   const injected = rows.find((r) => r.injected);
@@ -212,6 +227,103 @@ test("which events changed a field: the order's status, from its row in the insp
   assert.deepEqual(errors, []);
 });
 
+test("why was it refused: every version of the stream decided again, the event that made the difference, what led to it", async () => {
+  const { page, errors } = await open(env);
+  // Luigi's takes one order at a time: the second is refused over capacity.
+  const [create, openCmd] = scenarioCommands("restaurant", "rejected-not-on-menu");
+  create.restaurant.create_restaurant.capacity = 1;
+  for (const command of [create, openCmd, ...scenarioCommands("restaurant", "rejected-over-capacity")]) {
+    const before = await head(page);
+    await submit(page, command);
+    await page.waitForFunction((b) => Number(document.querySelector("[data-testid=head]").textContent) > b, before);
+  }
+  const rows = await logRows(page);
+  const rejection = rows.find((r) => r.kind === "rejection");
+  const restaurant = rows.filter((r) => r.stream === "restaurant-luigi");
+  const ticket = restaurant.find((r) => /kitchen_ticket_created/.test(r.text));
+  // From the log, by the keyboard: the row selected, `w` asks; the inspector shows the
+  // answer on the envelope's tab, the focus stays in the log.
+  await page.locator(`[data-testid=log-row][data-position="${rejection.position}"]`).click();
+  await page.keyboard.press("w");
+  const why = page.getByTestId("why");
+  await why.waitFor();
+  assert.equal(await page.locator("[data-testid=inspector-tab][data-tab=envelope]").getAttribute("aria-selected"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "log", "the focus stays in the log");
+  const button = page.getByTestId("why-button");
+  assert.equal(await button.getAttribute("aria-expanded"), "true");
+  const verdict = why.getByTestId("why-verdict");
+  assert.equal(await verdict.getAttribute("data-verdict"), "turning-point");
+  assert.equal(await verdict.getAttribute("data-position"), String(ticket.position), "the first order's ticket filled the kitchen");
+  const stretches = await why.getByTestId("why-stretch").evaluateAll((items) => items.map((e) =>
+    `${e.dataset.from}-${e.dataset.to} ${e.dataset.outcome} ${e.getAttribute("aria-current") ?? ""}`.trim()));
+  assert.deepEqual(stretches, ["0-0 refused", "1-1 refused", "2-2 accepted", "3-4 refused true"],
+    "unknown, closed, accepted once open, over capacity from the ticket on");
+  assert.match(await why.getByTestId("why-stretch").nth(1).textContent(), /since #\d+ v1 restaurant_created.*closed/);
+  assert.match(await why.getByTestId("why-stretch").nth(2).textContent(), /kitchen_ticket_created, order_accepted/);
+  assert.match(await why.getByTestId("why-stretch").nth(3).textContent(), /over_capacity.*\{"capacity":1\}/);
+  // Nothing freed the kitchen since: it would still be refused now.
+  assert.equal(await why.getByTestId("why-now").getAttribute("data-outcome"), "refused");
+  // What led to it: the payment the fulfilment reacted to, then the order you placed.
+  const causes = await why.getByTestId("why-cause").evaluateAll((c) => c.map((e) => Number(e.dataset.position)));
+  const o5 = rows.filter((r) => r.position < rejection.position && /o5/.test(r.text));
+  assert.deepEqual(causes, [o5.find((r) => r.stream.startsWith("payment-")).position, o5.find((r) => r.stream.startsWith("order-")).position]);
+  assert.match(await why.textContent(), /command you submitted/);
+  await page.screenshot({ path: shots + "why-refused.png" });
+  // The keyboard: Esc inside closes it and gives the focus back to its toggle; the
+  // toggle opens it again; a fact in it is a way to that fact.
+  await why.getByTestId("why-turning").focus();
+  await page.keyboard.press("Escape");
+  assert.equal(await why.count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "why-button");
+  assert.equal(await page.getByTestId("past-banner").count(), 1, "Esc closed the answer only");
+  await page.keyboard.press("Enter");
+  await why.waitFor();
+  // `w` from the log closes it as it opened it.
+  await page.locator(`[data-testid=log-row][data-position="${rejection.position}"]`).click();
+  await page.keyboard.press("w");
+  assert.equal(await why.count(), 0);
+  assert.equal(await button.getAttribute("aria-expanded"), "false");
+  await page.keyboard.press("w");
+  await why.getByTestId("why-turning").click();
+  assert.equal(await page.locator("[data-testid=log-row][aria-selected=true]").getAttribute("data-position"),
+    String(ticket.position));
+  assert.equal(await why.count(), 0, "the answer is the rejection's, not the ticket's");
+  assert.deepEqual(errors, []);
+});
+
+test("why was it refused, for the not-on-menu rejection and for an injected fault", async () => {
+  const { page, errors } = await open(env);
+  await notOnMenu(page);
+  const rejection = (await logRows(page)).find((r) => r.kind === "rejection");
+  await page.locator(`[data-testid=log-row][data-position="${rejection.position}"]`).click();
+  await page.locator("[data-testid=inspector-tab][data-tab=envelope]").click();
+  await page.getByTestId("why-button").click();
+  const why = page.getByTestId("why");
+  await why.waitFor();
+  // Sushi was never on the menu: refused at every version, no event to blame; the
+  // refusal became "not on menu" when the restaurant opened.
+  assert.equal(await why.getByTestId("why-verdict").getAttribute("data-verdict"), "always");
+  assert.match(await why.getByTestId("why-verdict").textContent(), /no event of the stream made it fail/);
+  assert.equal(await why.getByTestId("why-reason-since").count(), 1);
+  assert.deepEqual(await why.getByTestId("why-stretch").evaluateAll((s) => s.map((e) => e.dataset.outcome)),
+    ["refused", "refused", "refused"]);
+  assert.equal(await why.getByTestId("why-now").getAttribute("data-outcome"), "refused");
+
+  // A fault injected at the accept step: the decider would have accepted it.
+  const fresh = await open(env);
+  const injected = await injectAtAccept(fresh.page);
+  await fresh.page.locator(`[data-testid=log-row][data-position="${injected.position}"]`).click();
+  await fresh.page.locator("[data-testid=inspector-tab][data-tab=envelope]").click();
+  await fresh.page.getByTestId("why-button").click();
+  const answer = fresh.page.getByTestId("why");
+  await answer.waitFor();
+  assert.equal(await answer.getByTestId("why-verdict").getAttribute("data-verdict"), "injected");
+  assert.match(await answer.getByTestId("why-verdict").textContent(), /would have been accepted.*kitchen_ticket_created/);
+  assert.equal(await answer.getByTestId("why-now").getAttribute("data-outcome"), "accepted");
+  assert.deepEqual(errors, []);
+  assert.deepEqual(fresh.errors, []);
+});
+
 test("entering the past makes no element: live, the past banner waits unseen and out of reach", async () => {
   const { page, errors } = await open(env);
   for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
@@ -313,6 +425,12 @@ test("text keeps a 4.5:1 contrast in the light and the dark scheme, live and in 
     assert.equal(await page.locator(".field-change-later").count(), 1);
     assert.deepEqual(await lowContrast(page), [], `${colorScheme}, a field's history`);
     if (colorScheme === "dark") await page.screenshot({ path: shots + "dark-field-history.png" });
+    // Why the order was refused, its answer scrolled into view.
+    await page.locator("[data-testid=log-row][data-kind=rejection]").click();
+    await page.keyboard.press("w");
+    await page.getByTestId("why").scrollIntoViewIfNeeded();
+    assert.deepEqual(await lowContrast(page), [], `${colorScheme}, why it was refused`);
+    if (colorScheme === "dark") await page.screenshot({ path: shots + "dark-why-refused.png" });
     assert.deepEqual(errors, []);
     await context.close();
   }

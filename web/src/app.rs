@@ -22,7 +22,7 @@ use crate::session::store::{SessionHandle, SessionStore};
 use crate::session::{repeat, Action, RunMode, Session};
 use crate::widgets::json_tree::TreeField;
 use crate::widgets::splitter::{Split, Splitter};
-use decider_core::boundary::{FactRow, LogFilter, QueueRow, StateView};
+use decider_core::boundary::{FactRow, LogFilter, QueueRow, RowKind, StateView};
 use decider_core::{DynDomain, Id};
 use gloo::timers::callback::Interval;
 use serde_json::Value;
@@ -83,12 +83,16 @@ pub fn App() -> Html {
         })
     };
     let error_origin = use_error_origin(&store);
+    // The rejection whose refusal the inspector explains, once asked (its `why-button` or
+    // `w`).
+    let asked = use_state(|| None::<u64>);
     use_shortcuts(
         &store,
         &overlay,
         &focus_filter,
         cancel.clone(),
         &error_origin,
+        &asked,
     );
     use_ticker(&store);
     use_repeat_runner(&store, &cancel);
@@ -149,6 +153,21 @@ pub fn App() -> Html {
         use_callback(stream.clone(), move |field: Option<TreeField>, stream| {
             tracked.set(field.zip(stream.clone()).map(|(field, on)| (on, field)));
         })
+    };
+    // Why it was refused: read again when the log changes (would it pass now?), shown
+    // while its fact is the one selected.
+    let refusal = use_memo(
+        (*asked, settled.then(|| session.log_version())),
+        |(asked, _)| asked.and_then(|p| session.why_refused(p)).map(Rc::new),
+    );
+    let why = (*refusal).clone().filter(|why| {
+        selected
+            .as_ref()
+            .is_some_and(|s| s.position == why.fact.position)
+    });
+    let on_why = {
+        let asked = asked.setter();
+        use_callback((), move |position: Option<u64>, _| asked.set(position))
     };
     // The trace changes with the log only: moving the cursor within a flow keeps it.
     let flow = use_memo((session.flow_id(), session.log_version()), |_| {
@@ -211,7 +230,7 @@ pub fn App() -> Html {
                     <Inspector current={states.current.clone()} previous={states.previous.clone()}
                         fact={selected.map(Rc::new)} {stream} past={session.in_past()}
                         held={!settled} {has_view} {has_process} {field}
-                        {on_track} on_select={handlers.select_position.clone()} />
+                        {on_track} {why} {on_why} on_select={handlers.select_position.clone()} />
                 </div>
                 <div class="panel panel-queue">
                     { queue(&QueueProps {
@@ -337,14 +356,16 @@ fn use_shortcuts(
     focus_filter: &UseStateHandle<u64>,
     cancel: Rc<RefCell<Rc<Cell<bool>>>>,
     error_origin: &ErrorOrigin,
+    asked: &UseStateHandle<Option<u64>>,
 ) {
     let store = store.clone();
+    let asked = asked.clone();
     let error_origin = error_origin.clone();
     let overlay = overlay.clone();
     let focus_filter = focus_filter.clone();
     // The session is read when a key is pressed, through the shared cell: the listener is
     // made again only when what it captures by value changes, not on every action.
-    let deps = (*overlay, *focus_filter);
+    let deps = (*overlay, *focus_filter, *asked);
     use_effect_on(deps, move |_| {
         let on_shortcut = Callback::from(move |shortcut: Shortcut| {
             let (playing, in_past) = {
@@ -379,6 +400,13 @@ fn use_shortcuts(
                 Shortcut::Start => store.dispatch(Action::SetCursor(0)),
                 Shortcut::Live => store.dispatch(Action::Live),
                 Shortcut::Submit => click("[data-testid=command-submit]"),
+                Shortcut::Why => {
+                    let session = store.get();
+                    let rejection = session.selected().filter(|r| r.kind == RowKind::Rejection);
+                    if let Some(position) = rejection.map(|r| r.position) {
+                        asked.set((*asked != Some(position)).then_some(position));
+                    }
+                }
             }
         });
         let listener = keyboard::listen(on_shortcut);

@@ -130,7 +130,7 @@ fn a_childs_json_pointer_escapes_tilde_and_slash_and_finds_the_child() {
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use super::diff;
-    use decider_core::boundary::{DynEngine, FactRow};
+    use decider_core::boundary::{DynEngine, FactRow, Refusal};
     use decider_core::engine::EngineConfig;
     use decider_web::components::inspector::{Inspector, InspectorProps};
     use decider_web::widgets::json_tree::{JsonTree, JsonTreeProps};
@@ -178,10 +178,14 @@ mod browser {
 
     /// A restaurant engine that ran the happy path to the end.
     fn restaurant() -> Box<dyn DynEngine> {
-        let scenario: Value = serde_json::from_str(include_str!(
+        restaurant_ran(include_str!(
             "../../tests/scenarios/restaurant/happy-path.json"
         ))
-        .unwrap();
+    }
+
+    /// A restaurant engine that ran the scenario `text`'s commands to the end.
+    fn restaurant_ran(text: &str) -> Box<dyn DynEngine> {
+        let scenario: Value = serde_json::from_str(text).unwrap();
         let domain = decider_domains::find("restaurant").unwrap();
         let mut engine = domain.start(EngineConfig::default());
         for step in scenario["steps"].as_array().unwrap() {
@@ -212,6 +216,8 @@ mod browser {
             has_view: true,
             has_process: true,
             field: None,
+            why: None,
+            on_why: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         }
@@ -305,6 +311,8 @@ mod browser {
             has_view: true,
             has_process: true,
             field: None,
+            why: None,
+            on_why: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         })
@@ -346,6 +354,8 @@ mod browser {
             has_view: true,
             has_process: true,
             field: None,
+            why: None,
+            on_why: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         })
@@ -744,6 +754,8 @@ mod browser {
             has_view: true,
             has_process: true,
             field: None,
+            why: None,
+            on_why: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         })
@@ -779,6 +791,8 @@ mod browser {
             has_view: false,
             has_process: false,
             field: None,
+            why: None,
+            on_why: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         })
@@ -810,6 +824,11 @@ mod browser {
             record,
             yew::Callback::from(move |t| kept.borrow_mut().push(t)),
         )
+    }
+
+    /// The element inside `parent` that `selector` matches (there is one).
+    fn one(parent: &Element, selector: &str) -> Element {
+        parent.query_selector(selector).unwrap().unwrap()
     }
 
     /// Clicks `element` as a person would.
@@ -981,5 +1000,89 @@ mod browser {
             "{shown}"
         );
         assert!(!shown.contains("initial state"), "{shown}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_rejection_asks_why_it_was_refused_and_shows_the_answer_or_a_decider_that_disagrees()
+    {
+        use decider_core::boundary::Outcome;
+
+        let engine = restaurant_ran(include_str!(
+            "../../tests/scenarios/restaurant/rejected-not-on-menu.json"
+        ));
+        // The restaurant's last fact is the refusal of the order.
+        let props = || props_after_last_fact_of(&*engine, "restaurant-");
+        let position = props().fact.unwrap().position;
+        let (asked, on_why) = recorder::<Option<u64>>();
+        let panel = mount_inspector(InspectorProps {
+            on_why: on_why.clone(),
+            ..props()
+        })
+        .await;
+        open_tab(&panel, "envelope").await;
+        let button = one(&panel, "[data-testid=why-button]");
+        assert_eq!(
+            button.get_attribute("aria-expanded").as_deref(),
+            Some("false")
+        );
+        assert!(panel.query_selector("[data-testid=why]").unwrap().is_none());
+        click(&button).await;
+        assert_eq!(asked.borrow()[..], [Some(position)]);
+
+        let why = engine.why_refused(position, 50).unwrap();
+        let panel = mount_inspector(InspectorProps {
+            why: Some(Rc::new(why.clone())),
+            on_why: on_why.clone(),
+            ..props()
+        })
+        .await;
+        open_tab(&panel, "envelope").await;
+        let answer = one(&panel, "[data-testid=why]");
+        let verdict = |answer: &Element| {
+            let verdict = one(answer, "[data-testid=why-verdict]");
+            verdict.get_attribute("data-verdict").unwrap()
+        };
+        assert_eq!(verdict(&answer), "always", "{}", text(&answer));
+        let stretches = answer
+            .query_selector_all("[data-testid=why-stretch]")
+            .unwrap();
+        assert_eq!(stretches.length(), 3, "unknown, closed, not on the menu");
+        assert!(text(&answer).contains("it would still be refused: not_on_menu"));
+        let button = one(&panel, "[data-testid=why-button]");
+        assert_eq!(
+            button.get_attribute("aria-expanded").as_deref(),
+            Some("true")
+        );
+        click(&button).await;
+        assert_eq!(asked.borrow()[1..], [None], "the pressed toggle closes it");
+
+        // A decider that decides otherwise the second time is said to be one.
+        let disagreeing = Refusal {
+            again: Outcome::Accepted {
+                events: vec!["restaurant.order_accepted".into()],
+            },
+            ..why
+        };
+        let panel = mount_inspector(InspectorProps {
+            why: Some(Rc::new(disagreeing)),
+            ..props()
+        })
+        .await;
+        open_tab(&panel, "envelope").await;
+        let answer = one(&panel, "[data-testid=why]");
+        assert_eq!(verdict(&answer), "differs");
+        assert!(
+            text(&answer).contains("not deterministic"),
+            "{}",
+            text(&answer)
+        );
+
+        // An event has nothing to explain.
+        let event = mount_inspector(props_after_last_fact_of(&*engine, "order-")).await;
+        open_tab(&event, "envelope").await;
+        assert!(event
+            .query_selector("[data-testid=why-button]")
+            .unwrap()
+            .is_none());
     }
 }

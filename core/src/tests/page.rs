@@ -720,3 +720,153 @@ fn the_streams_since_a_position_are_listed_once_in_order() {
         "the process managers' state, whole (small here: the window cuts nothing)"
     );
 }
+
+/// The outcome of a command the tiny domain accepts.
+fn accepted_added() -> crate::boundary::Outcome {
+    crate::boundary::Outcome::Accepted {
+        events: vec!["Added".into()],
+    }
+}
+
+/// The stretches of a refusal as `(from, to, since, outcome's name)`.
+fn stretches(refusal: &crate::boundary::Refusal) -> Vec<(u64, u64, Option<u64>, String)> {
+    use crate::boundary::Outcome;
+    refusal
+        .stretches
+        .iter()
+        .map(|s| {
+            let name = match &s.outcome {
+                Outcome::Accepted { events } => format!("accepted {}", events.join(" ")),
+                Outcome::Refused { name, .. } => format!("refused {name}"),
+            };
+            (s.from, s.to, s.since.as_ref().map(|f| f.position), name)
+        })
+        .collect()
+}
+
+#[test]
+fn a_refusal_names_the_event_that_made_the_difference_and_the_facts_that_led_to_it() {
+    use crate::boundary::Outcome;
+    let (mut engine, _) = compensated_flow();
+    // #3: counter-2 (95 given at #0) refused the forwarded +10.
+    let why = engine.why_refused(3, 10).expect("a rejection");
+    assert_eq!((why.fact.position, why.version), (3, 1));
+    assert_eq!(
+        stretches(&why),
+        [
+            (0, 0, None, "accepted Added".to_string()),
+            (1, 1, Some(0), "refused OverCap".to_string()),
+        ]
+    );
+    assert_eq!(why.turning_point.as_ref().map(|f| f.position), Some(0));
+    assert_eq!(
+        why.again,
+        Outcome::Refused {
+            name: "OverCap".into(),
+            reason: json!({"OverCap": {"total": 105}})
+        },
+        "decided again, the same reason as recorded"
+    );
+    assert_eq!(why.fact.payload, json!({"OverCap": {"total": 105}}));
+    let causes: Vec<(u64, &str)> = (why.causes.iter())
+        .map(|c| (c.position, c.origin.as_str()))
+        .collect();
+    assert_eq!(
+        causes,
+        [(2, "forward"), (1, "user")],
+        "back to the user's command"
+    );
+    assert_eq!(why.live_version, 1);
+    assert!(matches!(why.live, Outcome::Refused { .. }));
+
+    // Taken back below the cap, the same command would pass now.
+    engine
+        .given(
+            "counter-2",
+            &[json!({"Added": {"counter": 2, "amount": -50}})],
+        )
+        .unwrap();
+    let now = engine.why_refused(3, 10).unwrap();
+    assert_eq!(now.live_version, 2);
+    assert_eq!(now.live, accepted_added());
+    assert_eq!(
+        stretches(&now),
+        stretches(&why),
+        "up to the rejection, as before"
+    );
+
+    // Only the latest stretch asked for: the earlier version is counted.
+    let one = engine.why_refused(3, 1).unwrap();
+    assert_eq!(
+        stretches(&one),
+        [(1, 1, Some(0), "refused OverCap".to_string())]
+    );
+    assert_eq!((one.earlier, one.decided_from), (1, 0));
+    assert_eq!(
+        one.turning_point.map(|f| f.position),
+        Some(0),
+        "found among the versions not listed too"
+    );
+
+    assert_eq!(engine.why_refused(2, 10), None, "an event is not refused");
+    assert_eq!(engine.why_refused(99, 10), None, "nothing there");
+}
+
+#[test]
+fn an_injected_refusal_says_the_decider_would_have_accepted_it() {
+    let mut engine = domain().start(EngineConfig::default());
+    engine
+        .submit(&json!({"Add": {"counter": 0, "amount": 10}}))
+        .unwrap();
+    engine.step();
+    let forwarded = engine.inspect(None, None, 1).queue[0].command_id;
+    engine
+        .inject_fault(forwarded, &json!({"OverCap": {"total": 999}}))
+        .unwrap();
+    let why = engine.why_refused(1, 10).unwrap();
+    assert!(why.fact.injected);
+    assert_eq!(why.version, 0);
+    assert_eq!(why.again, accepted_added());
+    assert_eq!(
+        stretches(&why),
+        [(0, 0, None, "accepted Added".to_string())]
+    );
+    assert_eq!(why.turning_point, None, "accepted at the version it met");
+    assert_eq!(
+        why.causes.iter().map(|c| c.position).collect::<Vec<_>>(),
+        [0]
+    );
+}
+
+#[test]
+fn a_long_streams_refusal_is_decided_again_over_its_latest_versions() {
+    let mut engine = domain().start(EngineConfig {
+        snapshot_every: 1_000,
+        ..EngineConfig::default()
+    });
+    engine
+        .given(
+            "counter-1",
+            &[json!({"Added": {"counter": 1, "amount": 60}})],
+        )
+        .unwrap();
+    let zero = [json!({"Added": {"counter": 1, "amount": 0}})];
+    for _ in 0..25_000 {
+        engine.given("counter-1", &zero).unwrap();
+    }
+    engine
+        .submit(&json!({"Add": {"counter": 1, "amount": 50}}))
+        .unwrap();
+    engine.run_until_idle(10);
+    let why = engine.why_refused(25_001, 5).unwrap();
+    assert_eq!(why.version, 25_001);
+    // The latest 20,001 versions decided, from the state restored at version 5,000 (the
+    // refusal's total grows with no version: one stretch).
+    assert_eq!(
+        stretches(&why),
+        [(5_000, 25_001, None, "refused OverCap".to_string())]
+    );
+    assert_eq!((why.earlier, why.decided_from), (5_000, 5_000));
+    assert_eq!(why.turning_point, None, "refused at every version decided");
+    assert!(why.causes.is_empty(), "the user's own command");
+}

@@ -34,6 +34,8 @@ pub enum Shortcut {
     },
     /// Ctrl+Enter (or ⌘+Enter) outside the composer: submit the composed command.
     Submit,
+    /// `w`: why the selected rejection was refused (the inspector's answer), or close it.
+    Why,
 }
 
 /// Every shortcut with its keys and what it does, for the `?` overlay.
@@ -46,6 +48,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Home", "the initial state (position 0)"),
     ("End", "back to live"),
     (
+        "w",
+        "why was the selected rejection refused (in the inspector; again: close it)",
+    ),
+    (
         "↑ / ↓",
         "previous / next row (in the log), command (in the examples and the history)",
     ),
@@ -55,7 +61,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     (
         "Esc",
-        "close this overlay, the error banner or a field's history; cancel a repeat or an injection",
+        "close this overlay, the error banner, a field's history or why a command was refused; cancel a repeat or an injection",
     ),
     ("?", "show / hide these shortcuts"),
 ];
@@ -85,6 +91,7 @@ pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
         "ArrowRight" => Shortcut::Forward,
         "Home" => Shortcut::Start,
         "End" => Shortcut::Live,
+        "w" => Shortcut::Why,
         _ => return None,
     })
 }

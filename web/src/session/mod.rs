@@ -13,7 +13,7 @@ pub use action::Action;
 
 use crate::persistence::journal_store::Held;
 use decider_core::boundary::{
-    compare, Comparison, FactRow, FieldHistory, FlowView, Limits, LogFilter, StateView,
+    compare, Comparison, FactRow, FieldHistory, FlowView, Limits, LogFilter, Refusal, StateView,
 };
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
@@ -31,6 +31,9 @@ pub const STREAM_CHOICES: usize = 500;
 pub const QUEUE_ROWS: usize = 200;
 /// Changes of a field the inspector lists at most (the latest; the rest are counted).
 pub const FIELD_CHANGES: usize = 200;
+/// Stretches of a refused command's outcomes, version by version, the inspector lists at
+/// most (the latest; the earlier versions are counted).
+pub const WHY_STRETCHES: usize = 50;
 /// Positions a side-by-side comparison lists at most (drawn a page at a time; the rest
 /// are counted).
 pub const COMPARED_FACTS: usize = 2_000;
@@ -393,6 +396,14 @@ impl Session {
     pub fn field_history(&self, stream: &str, pointer: &str) -> FieldHistory {
         self.engine
             .field_history(stream, pointer, None, FIELD_CHANGES)
+    }
+
+    /// Why the rejection at `position` was refused: its command decided again at each
+    /// version of its stream (the latest [`WHY_STRETCHES`] stretches of one outcome),
+    /// against the live state, and the facts that led to it. `None` when no rejection is
+    /// there.
+    pub fn why_refused(&self, position: u64) -> Option<Refusal> {
+        self.engine.why_refused(position, WHY_STRETCHES)
     }
 
     /// This session against `theirs` (another session of its domain, whose first `from`

@@ -1,20 +1,29 @@
 //! The selected fact's envelope: where it sits (position, stream, version), what it is,
 //! its ids (fact, command, correlation, causation), time, origin, depth and marks, then
-//! its payload (and, for a rejection, the refused command).
+//! its payload (and, for a rejection, the refused command). A rejection offers "why was
+//! it refused?" ([`super::why`]).
 
 use super::id_chip::IdChip;
+use super::why::why_refused;
 use crate::widgets::json_tree::JsonTree;
-use decider_core::boundary::{FactRow, RowKind};
+use decider_core::boundary::{FactRow, Refusal, RowKind};
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// The envelope of `fact`, shown by the inspector at `position` (a fact at or after it is
-/// not folded into the state shown).
+/// not folded into the state shown); for a rejection, `why` it was refused once asked
+/// (`on_why`), its facts selected with `on_select`.
 ///
 /// A plain function, not a component: the JSON trees are the components that keep their
 /// rendering when the fact did not change, and each component type costs the wasm its own
 /// copy of Yew's machinery.
-pub fn envelope(fact: &FactRow, position: u64) -> Html {
+pub fn envelope(
+    fact: &FactRow,
+    position: u64,
+    why: Option<&Refusal>,
+    on_why: &Callback<Option<u64>>,
+    on_select: &Callback<u64>,
+) -> Html {
     let (kind_class, kind_text) = match fact.kind {
         RowKind::Event => ("kind kind-event", "✔ event"),
         RowKind::Rejection => ("kind kind-rejection", "✘ rejection"),
@@ -45,6 +54,9 @@ pub fn envelope(fact: &FactRow, position: u64) -> Html {
                 <span class={kind_class}>{ kind_text }</span>
                 <span class="mono inspector-name" title={fact.name.clone()}>{ &fact.name }</span>
             </div>
+            if fact.kind == RowKind::Rejection {
+                { why_refused(fact, why, on_why, on_select) }
+            }
             if fact.position >= position {
                 <p class="inspector-note">
                     { format!("⚠ Recorded after the cursor: the state shown is at position {}, before this fact.",

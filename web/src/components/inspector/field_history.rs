@@ -106,12 +106,8 @@ fn change_row(change: &FieldChange, shown: bool, later: bool, on_select: &Callba
         Some(version) => format!("#{position} v{version}"),
         None => format!("#{position}"),
     };
-    // The message without its service (the stream says it), a compensation's with ↩ as in
-    // the log; the whole name is in the tooltip.
-    let short = fact
-        .name
-        .rsplit_once('.')
-        .map_or(fact.name.as_str(), |(_, n)| n);
+    // A compensation's with ↩ as in the log; the whole name is in the tooltip.
+    let short = short_name(&fact.name);
     let name = match fact.compensation {
         true => format!("↩ {short}"),
         false => short.to_string(),
@@ -132,6 +128,12 @@ fn change_row(change: &FieldChange, shown: bool, later: bool, on_select: &Callba
     }
 }
 
+/// A message's name without its service (the stream says it): `order_placed` for
+/// `order.order_placed`.
+pub(super) fn short_name(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(_, n)| n)
+}
+
 /// The longest value shown (in characters), and the longest in a tooltip: a whole large
 /// state would be laid out as one line of hundreds of kilobytes.
 const SHOWN_CHARS: usize = 120;
@@ -139,7 +141,7 @@ const TOOLTIP_CHARS: usize = 2_000;
 
 /// The field's value after a change (`None`: not there), compact, at most
 /// [`TOOLTIP_CHARS`] of it in its tooltip.
-fn value(value: Option<&Value>) -> Html {
+pub(super) fn value(value: Option<&Value>) -> Html {
     match value {
         Some(value) => {
             let text = value.to_string();

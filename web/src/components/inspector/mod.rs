@@ -7,13 +7,14 @@ mod envelope;
 mod field_history;
 mod id_chip;
 mod state_section;
+mod why;
 
 pub use field_history::TrackedField;
 pub use state_section::Section;
 
 use crate::effect::use_effect_on;
 use crate::widgets::json_tree::{TreeChoices, TreeField};
-use decider_core::boundary::{FactRow, StateView};
+use decider_core::boundary::{FactRow, Refusal, StateView};
 use envelope::envelope;
 use field_history::field_history;
 use gloo::timers::callback::Timeout;
@@ -56,7 +57,15 @@ pub struct InspectorProps {
     /// history (`None`). Without it, the stream's rows offer no history.
     #[prop_or_default]
     pub on_track: Option<Callback<Option<TreeField>>>,
-    /// Selects the fact at a position (a change in a field's history).
+    /// Why the selected rejection was refused, when that was asked.
+    #[prop_or_default]
+    pub why: Option<Rc<Refusal>>,
+    /// Asks why the rejection at a position was refused (`Some`), or closes the answer
+    /// (`None`).
+    #[prop_or_default]
+    pub on_why: Callback<Option<u64>>,
+    /// Selects the fact at a position (a change in a field's history, a cause or a
+    /// turning point of a refusal).
     #[prop_or_default]
     pub on_select: Callback<u64>,
 }
@@ -196,6 +205,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Tab::Stream
     });
     let tab_refs = use_memo((), |_| Tab::ALL.map(|_| NodeRef::default()));
+    // An answer to "why was it refused?" is shown where it is, on the envelope's tab (asked
+    // with `w` from the log, the tab may be another).
+    {
+        let chosen = chosen.clone();
+        let answered = props.why.as_ref().map(|why| why.fact.position);
+        use_effect_on(answered, move |answered| {
+            if answered.is_some() {
+                chosen.set(Some(Tab::Envelope));
+            }
+        });
+    }
     // The nodes the person opened or closed, a tab's worth each: a tab shown again opens
     // as it was left.
     let choices = use_memo((), |_| Tab::ALL.map(|_| TreeChoices::default()));
@@ -354,7 +374,13 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             empty("This domain has no saga or process manager: commands come only from you.")
         }
         (Tab::Envelope, _) => match &props.fact {
-            Some(fact) => envelope(fact, position),
+            Some(fact) => envelope(
+                fact,
+                position,
+                props.why.as_deref(),
+                &props.on_why,
+                &props.on_select,
+            ),
             None => empty(
                 "Select a fact in the log to see its envelope: ids, correlation, causation, time and origin.",
             ),
