@@ -154,17 +154,14 @@ pub fn App() -> Html {
             tracked.set(field.zip(stream.clone()).map(|(field, on)| (on, field)));
         })
     };
-    // Why it was refused: read again when the log changes (would it pass now?), shown
-    // while its fact is the one selected.
-    let refusal = use_memo(
-        (*asked, settled.then(|| session.log_version())),
-        |(asked, _)| asked.and_then(|p| session.why_refused(p)).map(Rc::new),
-    );
-    let why = (*refusal).clone().filter(|why| {
-        selected
-            .as_ref()
-            .is_some_and(|s| s.position == why.fact.position)
-    });
+    // Why it was refused: read while the rejection asked about is the fact selected, and
+    // again when the log changes (would it pass now?).
+    let shown = (*asked).filter(|p| selected.as_ref().is_some_and(|s| s.position == *p));
+    let why = (*use_memo(
+        (shown, settled.then(|| session.log_version())),
+        |(shown, _)| shown.and_then(|p| session.why_refused(p)).map(Rc::new),
+    ))
+    .clone();
     let on_why = {
         let asked = asked.setter();
         use_callback((), move |position: Option<u64>, _| asked.set(position))
