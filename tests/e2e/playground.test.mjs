@@ -278,6 +278,11 @@ test("why was it refused: every version of the stream decided again, the event t
   assert.equal(await page.getByTestId("past-banner").count(), 1, "Esc closed the answer only");
   await page.keyboard.press("Enter");
   await why.waitFor();
+  // Esc on the toggle closes it too.
+  await page.keyboard.press("Escape");
+  assert.equal(await why.count(), 0);
+  await page.keyboard.press("Enter");
+  await why.waitFor();
   // `w` from the log closes it as it opened it.
   await page.locator(`[data-testid=log-row][data-position="${rejection.position}"]`).click();
   await page.keyboard.press("w");

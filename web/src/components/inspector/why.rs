@@ -21,11 +21,12 @@ pub fn why_refused(
     let position = fact.position;
     let open = why.is_some();
     let toggle = on_why.reform(move |_: MouseEvent| (!open).then_some(position));
-    // Esc inside the answer closes it (and only it), the focus back on its toggle.
+    // Esc inside the answer or on its toggle closes it (and only it), the focus back on
+    // the toggle.
     let on_keys = {
         let on_why = on_why.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
+            if e.key() == "Escape" && open {
                 e.stop_propagation();
                 on_why.emit(None);
                 focus::focus_first([focus::element("[data-testid=why-button]")]);
@@ -33,7 +34,7 @@ pub fn why_refused(
         })
     };
     html! {
-        <div class="why-box">
+        <div class="why-box" onkeydown={on_keys}>
             <button type="button" class="why-button" data-testid="why-button"
                     aria-expanded={open.to_string()}
                     title="Decide the refused command again at every version of its stream: which event made the difference, would it pass now, what led to it"
@@ -42,8 +43,7 @@ pub fn why_refused(
                 { if open { "Hide why it was refused" } else { "Why was it refused?" } }
             </button>
             if let Some(why) = why {
-                <section class="why" data-testid="why" aria-label={format!("Why #{position} was refused")}
-                         onkeydown={on_keys}>
+                <section class="why" data-testid="why" aria-label={format!("Why #{position} was refused")}>
                     { verdict(why, on_select) }
                     <h4 class="why-subhead">
                         { "Decided again at each version of " }
