@@ -173,7 +173,8 @@ where
         let system = self.engine.system();
         let entries = self.stream_entries(&stream, position);
         let version = entries.events();
-        let start = self.refold_from(&stream, &entries, MAX_VERSIONS + 1);
+        // The state a fold starts from is a version decided, and so is each event's.
+        let start = self.refold_from(&stream, &entries, MAX_VERSIONS - 1);
         let decided_from = start.as_ref().map_or(0, |s| s.skipped);
         let mut stretches = Stretches::new(limit, decided_from);
         let decide = |state: &StreamStateOf<Y>| self.outcome(command, state);

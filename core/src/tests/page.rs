@@ -860,13 +860,13 @@ fn a_long_streams_refusal_is_decided_again_over_its_latest_versions() {
     engine.run_until_idle(10);
     let why = engine.why_refused(25_001, 5).unwrap();
     assert_eq!(why.version, 25_001);
-    // The latest 20,001 versions decided, from the state restored at version 5,000 (the
-    // refusal's total grows with no version: one stretch).
+    // The latest 20,000 versions decided, from the state restored at version 5,002 (the
+    // refusal names the same total at each: one stretch).
     assert_eq!(
         stretches(&why),
-        [(5_000, 25_001, None, "refused OverCap".to_string())]
+        [(5_002, 25_001, None, "refused OverCap".to_string())]
     );
-    assert_eq!((why.earlier, why.decided_from), (5_000, 5_000));
+    assert_eq!((why.earlier, why.decided_from), (5_002, 5_002));
     assert_eq!(why.turning_point, None, "refused at every version decided");
     assert!(why.causes.is_empty(), "the user's own command");
 }
