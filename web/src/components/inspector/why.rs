@@ -106,17 +106,7 @@ fn verdict(why: &Refusal, on_select: &Callback<u64>) -> Html {
             }
         },
     };
-    let select = |fact: &FactRow, testid: &'static str| {
-        let position = fact.position;
-        html! {
-            <button type="button" class="why-fact" data-testid={testid}
-                    data-position={position.to_string()}
-                    title={format!("Select #{position} {}", fact.name)}
-                    onclick={on_select.reform(move |_: MouseEvent| position)}>
-                { fact_label(fact) }
-            </button>
-        }
-    };
+    let select = |fact: &FactRow, testid| fact_button(fact, testid, fact_label(fact), on_select);
     let turning = (kind == "turning-point")
         .then_some(why.turning_point.as_ref())
         .flatten();
@@ -207,6 +197,24 @@ fn fact_label(fact: &FactRow) -> String {
     format!("{at} {mark}{}", short_name(&fact.name))
 }
 
+/// A fact named `label`, a button that selects it (`testid` says which part names it).
+fn fact_button(
+    fact: &FactRow,
+    testid: &'static str,
+    label: String,
+    on_select: &Callback<u64>,
+) -> Html {
+    let position = fact.position;
+    html! {
+        <button type="button" class="why-fact" data-testid={testid}
+                data-position={position.to_string()}
+                title={format!("Select #{position} {}", fact.name)}
+                onclick={on_select.reform(move |_: MouseEvent| position)}>
+            { label }
+        </button>
+    }
+}
+
 /// The versions before the first stretch listed.
 fn earlier(why: &Refusal) -> String {
     let n = why.earlier;
@@ -242,17 +250,12 @@ fn stretch(stretch: &Stretch, version: u64, on_select: &Callback<u64>) -> Html {
         }
     };
     let since = match &stretch.since {
-        Some(fact) => {
-            let position = fact.position;
-            html! {
-                <button type="button" class="why-fact" data-testid="why-since"
-                        data-position={position.to_string()}
-                        title={format!("Select #{position} {}", fact.name)}
-                        onclick={on_select.reform(move |_: MouseEvent| position)}>
-                    { format!("since {}", fact_label(fact)) }
-                </button>
-            }
-        }
+        Some(fact) => fact_button(
+            fact,
+            "why-since",
+            format!("since {}", fact_label(fact)),
+            on_select,
+        ),
         None if stretch.from == 0 => {
             html! { <span class="why-since-none">{ "initial state" }</span> }
         }
@@ -319,16 +322,10 @@ fn causes(why: &Refusal, on_select: &Callback<u64>) -> Html {
     html! {
         <ol class="why-causes">
             { for why.causes.iter().zip(reactors).map(|(cause, reactor)| {
-                let position = cause.position;
                 html! {
                     <li class="why-cause">
                         <span class="why-reactor">{ format!("{reactor} reacted to") }</span>
-                        <button type="button" class="why-fact" data-testid="why-cause"
-                                data-position={position.to_string()}
-                                title={format!("Select #{position} {}", cause.name)}
-                                onclick={on_select.reform(move |_: MouseEvent| position)}>
-                            { fact_label(cause) }
-                        </button>
+                        { fact_button(cause, "why-cause", fact_label(cause), on_select) }
                         <span class="why-stream mono">{ &cause.stream_id }</span>
                     </li>
                 }
