@@ -293,6 +293,14 @@ test("why was it refused: every version of the stream decided again, the event t
   assert.equal(await page.locator("[data-testid=log-row][aria-selected=true]").getAttribute("data-position"),
     String(ticket.position));
   assert.equal(await why.count(), 0, "the answer is the rejection's, not the ticket's");
+  // What if the ticket had not been made? A fork from just before it: live, its past this
+  // one's up to the ticket, the accept that made it still waiting in the queue.
+  // (The answer asked for is there again as soon as its rejection is selected again.)
+  await page.locator(`[data-testid=log-row][data-position="${rejection.position}"]`).click();
+  await why.getByTestId("why-fork").click();
+  await waitForHead(page, ticket.position);
+  assert.equal(await page.getByTestId("past-banner").count(), 0, "the fork is live");
+  assert.match(await page.getByTestId("queue-item").first().textContent(), /accept_order/);
   assert.deepEqual(errors, []);
 });
 

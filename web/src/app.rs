@@ -227,7 +227,8 @@ pub fn App() -> Html {
                     <Inspector current={states.current.clone()} previous={states.previous.clone()}
                         fact={selected.map(Rc::new)} {stream} past={session.in_past()}
                         held={!settled} {has_view} {has_process} {field}
-                        {on_track} {why} {on_why} on_select={handlers.select_position.clone()} />
+                        {on_track} {why} {on_why} on_select={handlers.select_position.clone()}
+                        on_fork={handlers.fork_at.clone()} />
                 </div>
                 <div class="panel panel-queue">
                     { queue(&QueueProps {
@@ -292,6 +293,8 @@ struct Handlers {
     select_position: Callback<u64>,
     select_flow: Callback<Id>,
     inject: Callback<(Id, Value)>,
+    /// A what-if session whose past is this one's up to a position (exclusive).
+    fork_at: Callback<u64>,
 }
 
 impl Handlers {
@@ -322,6 +325,10 @@ impl Handlers {
             select_position: dispatch.reform(Action::SelectPosition),
             select_flow: dispatch.reform(Action::SelectFlow),
             inject: dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection)),
+            fork_at: Callback::from(move |position| {
+                dispatch.emit(Action::SetCursor(position));
+                dispatch.emit(Action::Fork);
+            }),
         }
     }
 }

@@ -218,6 +218,7 @@ mod browser {
             field: None,
             why: None,
             on_why: yew::Callback::noop(),
+            on_fork: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         }
@@ -313,6 +314,7 @@ mod browser {
             field: None,
             why: None,
             on_why: yew::Callback::noop(),
+            on_fork: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         })
@@ -356,6 +358,7 @@ mod browser {
             field: None,
             why: None,
             on_why: yew::Callback::noop(),
+            on_fork: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         })
@@ -756,6 +759,7 @@ mod browser {
             field: None,
             why: None,
             on_why: yew::Callback::noop(),
+            on_fork: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         })
@@ -793,6 +797,7 @@ mod browser {
             field: None,
             why: None,
             on_why: yew::Callback::noop(),
+            on_fork: yew::Callback::noop(),
             on_track: None,
             on_select: yew::Callback::noop(),
         })

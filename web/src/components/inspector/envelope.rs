@@ -12,7 +12,8 @@ use yew::prelude::*;
 
 /// The envelope of `fact`, shown by the inspector at `position` (a fact at or after it is
 /// not folded into the state shown); for a rejection, `why` it was refused once asked
-/// (`on_why`), its facts selected with `on_select`.
+/// (`on_why`), its facts selected with `on_select` and a fork made before its turning
+/// point with `on_fork`.
 ///
 /// A plain function, not a component: the JSON trees are the components that keep their
 /// rendering when the fact did not change, and each component type costs the wasm its own
@@ -22,7 +23,7 @@ pub fn envelope(
     position: u64,
     why: Option<&Refusal>,
     on_why: &Callback<Option<u64>>,
-    on_select: &Callback<u64>,
+    (on_select, on_fork): (&Callback<u64>, &Callback<u64>),
 ) -> Html {
     let (kind_class, kind_text) = match fact.kind {
         RowKind::Event => ("kind kind-event", "✔ event"),
@@ -55,7 +56,7 @@ pub fn envelope(
                 <span class="mono inspector-name" title={fact.name.clone()}>{ &fact.name }</span>
             </div>
             if fact.kind == RowKind::Rejection {
-                { why_refused(fact, why, on_why, on_select) }
+                { why_refused(fact, why, on_why, (on_select, on_fork)) }
             }
             if fact.position >= position {
                 <p class="inspector-note">

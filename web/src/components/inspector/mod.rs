@@ -64,6 +64,9 @@ pub struct InspectorProps {
     /// (`None`).
     #[prop_or_default]
     pub on_why: Callback<Option<u64>>,
+    /// Forks a what-if session from just before a position (a refusal's turning point).
+    #[prop_or_default]
+    pub on_fork: Callback<u64>,
     /// Selects the fact at a position (a change in a field's history, a cause or a
     /// turning point of a refusal).
     #[prop_or_default]
@@ -379,7 +382,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 position,
                 props.why.as_deref(),
                 &props.on_why,
-                &props.on_select,
+                (&props.on_select, &props.on_fork),
             ),
             None => empty(
                 "Select a fact in the log to see its envelope: ids, correlation, causation, time and origin.",

@@ -10,13 +10,14 @@ use decider_core::boundary::{FactRow, Outcome, Refusal, Stretch};
 use yew::prelude::*;
 
 /// The "why was it refused?" toggle of rejection `fact`, and the answer `why` once asked
-/// (`on_why` asks and closes); a fact in it is selected with `on_select`.
+/// (`on_why` asks and closes); a fact in it is selected with `on_select`, and `on_fork`
+/// makes a what-if session from just before the turning point.
 /// A plain function, as the inspector's other parts are.
 pub fn why_refused(
     fact: &FactRow,
     why: Option<&Refusal>,
     on_why: &Callback<Option<u64>>,
-    on_select: &Callback<u64>,
+    (on_select, on_fork): (&Callback<u64>, &Callback<u64>),
 ) -> Html {
     let position = fact.position;
     let open = why.is_some();
@@ -44,7 +45,7 @@ pub fn why_refused(
             </button>
             if let Some(why) = why {
                 <section class="why" data-testid="why" aria-label={format!("Why #{position} was refused")}>
-                    { verdict(why, on_select) }
+                    { verdict(why, on_select, on_fork) }
                     <h4 class="why-subhead">
                         { "Decided again at each version of " }
                         <span class="mono">{ &fact.stream_id }</span>
@@ -66,8 +67,9 @@ pub fn why_refused(
 
 /// The answer in a sentence or two: injected, not decided the same way again, refused
 /// since the event that made the difference, or refused whatever the stream's history;
-/// with the facts it names as buttons that select them.
-fn verdict(why: &Refusal, on_select: &Callback<u64>) -> Html {
+/// with the facts it names as buttons that select them, and after a turning point a way
+/// to try again without it (`on_fork`).
+fn verdict(why: &Refusal, on_select: &Callback<u64>, on_fork: &Callback<u64>) -> Html {
     let fact = &why.fact;
     let stream = &fact.stream_id;
     let at = format!("v{} of {stream}", why.version);
@@ -122,6 +124,17 @@ fn verdict(why: &Refusal, on_select: &Callback<u64>) -> Html {
                     </>
                 }) }
             </p>
+            { turning.map(|t| {
+                let position = t.position;
+                html! {
+                    <button type="button" class="tool why-fork" data-testid="why-fork"
+                            data-position={position.to_string()}
+                            title={format!("A what-if session whose past is this one's up to just before #{position}: go on from there another way")}
+                            onclick={on_fork.reform(move |_: MouseEvent| position)}>
+                        { "⎇ fork before it" }
+                    </button>
+                }
+            }) }
             if matches!(kind, "turning-point" | "always") {
                 if let Some(since) = reason_since {
                     <p>
