@@ -37,14 +37,15 @@ pub fn why_refused(
     html! {
         <div class="why-box" onkeydown={on_keys}>
             <button type="button" class="why-button" data-testid="why-button"
-                    aria-expanded={open.to_string()}
+                    aria-expanded={open.to_string()} aria-controls={open.then_some("why-answer")}
                     title="Decide the refused command again at every version of its stream: which event made the difference, would it pass now, what led to it"
                     onclick={toggle}>
                 <span aria-hidden="true">{ "? " }</span>
                 { if open { "Hide why it was refused" } else { "Why was it refused?" } }
             </button>
             if let Some(why) = why {
-                <section class="why" data-testid="why" aria-label={format!("Why #{position} was refused")}>
+                <section class="why" id="why-answer" data-testid="why"
+                         aria-label={format!("Why #{position} was refused")}>
                     { verdict(why, on_select, on_fork) }
                     <h4 class="why-subhead">
                         { "Decided again at each version of " }
