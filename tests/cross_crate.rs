@@ -1012,3 +1012,31 @@ fn a_journal_with_an_event_in_another_parts_stream_refuses_to_rebuild() {
         "{error}"
     );
 }
+
+#[test]
+fn a_step_that_fails_on_a_refusal_says_why_it_was_refused() {
+    let (scenario, domain) =
+        scenario::load(&frozen_transfer(Value::Null), &decider_domains::find).unwrap();
+    let recorded = scenario.record(&*domain).unwrap();
+    let mut wrong = recorded.clone();
+    wrong.steps[3].expect.rejections = Some(vec![]);
+    let report = wrong.check(&*domain).unwrap();
+    assert_eq!(report.failures.len(), 1, "{report}");
+    let failure = &report.failures[0];
+    assert_eq!(failure.path, "$.steps[3].expect.rejections");
+    assert_eq!(failure.why.len(), 1);
+    assert!(
+        failure.why[0].ends_with(
+            "account.frozen in account-bob at v2: refused since #2 account.frozen (accepted before it)"
+        ),
+        "{}",
+        failure.why[0]
+    );
+    assert!(report.to_string().contains("\n  why: #"), "{report}");
+    // A failure that is not about the step's facts says nothing of them.
+    let mut view = recorded.clone();
+    view.then.view = Some(json!("another view"));
+    let report = view.check(&*domain).unwrap();
+    assert_eq!(report.failures.len(), 1, "{report}");
+    assert!(report.failures.iter().all(|f| f.why.is_empty()), "{report}");
+}

@@ -44,23 +44,7 @@ pub fn report(why: &Refusal) -> String {
             outcome(&stretch.outcome)
         );
     }
-    let verdict = match (&why.again, &why.turning_point) {
-        (Outcome::Accepted { .. }, _) if fact.injected => {
-            "injected by hand: decided, it would have been accepted".to_string()
-        }
-        (Outcome::Refused { name, .. }, _) if name != &fact.name => format!(
-            "decided again it is {}, not as recorded: the decider is not deterministic",
-            outcome(&why.again)
-        ),
-        (_, Some(turning)) => format!(
-            "refused since #{} {}: the event that made the difference",
-            turning.position, turning.name
-        ),
-        (_, None) => {
-            "refused at every version decided: no event of the stream made it fail".to_string()
-        }
-    };
-    let _ = writeln!(text, "  {verdict}");
+    let _ = writeln!(text, "  {}", why.summary());
     let _ = writeln!(
         text,
         "  now (v{}): {}",

@@ -263,7 +263,9 @@ fn why_explains_each_rejection_and_names_the_event_that_made_the_difference() {
         "{report}"
     );
     assert!(
-        report.contains("refused since #4 restaurant.kitchen_ticket_created: the event that made the difference"),
+        report.contains(
+            "#9 restaurant.over_capacity in restaurant-luigi at v4: refused since #4 restaurant.kitchen_ticket_created (accepted before it)"
+        ),
         "{report}"
     );
     assert!(report

@@ -478,12 +478,20 @@ impl Scenario {
             ];
             for (name, expected, actual) in lists {
                 if let Some(expected) = expected {
+                    let failed = failures.len();
                     compare(
                         &mut failures,
                         format!("$.steps[{s}].expect.{name}"),
                         expected,
                         actual,
                     );
+                    // A refusal that made the step differ says why it was refused.
+                    if let Some(failure) = failures.get_mut(failed).filter(|_| name != "commands") {
+                        failure.why = (outcome.refused.iter())
+                            .filter_map(|&p| run.engine.why_refused(p, 1))
+                            .map(|why| why.summary())
+                            .collect();
+                    }
                 }
             }
             if let Some(expected) = &step.expect.issued {
@@ -575,6 +583,7 @@ fn compare<T: Serialize>(failures: &mut Vec<Failure>, path: String, expected: &T
         failures.push(Failure {
             path,
             diff: text_diff(&e, &a),
+            why: Vec::new(),
         });
     }
 }
@@ -619,6 +628,10 @@ pub struct StepOutcome {
     /// Earlier flows that recorded facts during this step (steps that took fewer engine
     /// steps than their flow needed leave it to later steps), in order of appearance.
     pub continued: Vec<ContinuedFlow>,
+    /// The positions of the rejections recorded during the step, in order (not in the
+    /// JSON a run prints: `rejections` says what they are).
+    #[serde(skip)]
+    pub refused: Vec<u64>,
 }
 
 /// An earlier step's flow that went on during a later step.
@@ -671,6 +684,10 @@ fn outcome(engine: &dyn DynEngine, correlation_id: Id, head: u64, entries: usize
                 trace_text: engine.trace_text(id).unwrap_or_default(),
             })
             .collect(),
+        refused: (facts.iter())
+            .filter(|f| f["kind"].get("rejected").is_some())
+            .filter_map(|f| f["position"].as_u64())
+            .collect(),
     }
 }
 
@@ -717,6 +734,9 @@ pub struct Failure {
     pub path: String,
     /// A unified diff: `-` expected, `+` actual.
     pub diff: String,
+    /// For a step's events or rejections, why each command the step saw refused was
+    /// refused, a line each ([`crate::boundary::Refusal::summary`]).
+    pub why: Vec<String>,
 }
 
 /// The result of [`Scenario::check`].
@@ -737,6 +757,9 @@ impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for failure in &self.failures {
             writeln!(f, "{} does not hold:\n{}", failure.path, failure.diff)?;
+            for why in &failure.why {
+                writeln!(f, "  why: {why}")?;
+            }
         }
         Ok(())
     }

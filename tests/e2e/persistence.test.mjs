@@ -340,6 +340,39 @@ test("a scenario dropped on the page is imported", async () => {
   assert.deepEqual(errors, []);
 });
 
+test("an imported scenario that fails on a refusal says why it was refused, in the spec suite", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  const text = JSON.stringify({
+    format: "decider-lab/scenario", version: 1, domain: "counter", title: "one too many",
+    steps: [
+      { command: { increment: { counter_id: "d", by: 1000 } } },
+      { command: { increment: { counter_id: "d", by: 1 } },
+        expect: { events: [{ incremented: { counter_id: "d", by: 1 } }], rejections: [] } },
+    ],
+  });
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], "one-too-many.json", { type: "application/json" }));
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  }, text);
+  await waitForHead(page, 2);
+  await page.getByTestId("specs-button").click();
+  const row = page.locator("[data-testid=spec-row][data-title='one too many']");
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=spec-row][data-title='one too many']")?.dataset.status === "fail",
+  null, { timeout: 60000 });
+  await row.locator("summary").first().click();
+  const why = row.getByTestId("spec-why");
+  assert.equal(await why.count(), 2, "the events and the rejections both name it");
+  assert.match(await why.first().textContent(),
+    /#1 above_max in counter-d at v1: refused since #0 incremented \(accepted before it\)/);
+  await why.last().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shots + "specs-why.png" });
+  assert.deepEqual(errors, []);
+});
+
 test("a share link opens the scenario read-only in a fresh browser, and it can be saved", async () => {
   const { page } = await open(env, "/", { context: await freshContext(env) });
   for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);

@@ -105,6 +105,38 @@ impl Refusal {
     pub fn met(&self) -> Option<&Stretch> {
         self.stretches.last()
     }
+
+    /// The answer on one line: `#4 restaurant.over_capacity in restaurant-luigi at v3:
+    /// refused since #2 restaurant.kitchen_ticket_created (accepted before it)`.
+    pub fn summary(&self) -> String {
+        let fact = &self.fact;
+        let at = format!(
+            "#{} {} in {} at v{}",
+            fact.position, fact.name, fact.stream_id, self.version
+        );
+        let refused_as_recorded =
+            matches!(&self.again, Outcome::Refused { name, .. } if *name == fact.name);
+        let why = match (&self.turning_point, fact.injected, refused_as_recorded) {
+            (_, true, _) => match &self.again {
+                Outcome::Accepted { .. } => {
+                    "injected by hand (decided, it would have been accepted)"
+                }
+                Outcome::Refused { .. } => {
+                    "injected by hand (decided, it would have been refused too)"
+                }
+            }
+            .to_string(),
+            (_, false, false) => "decided again, not refused as recorded".to_string(),
+            (Some(turning), ..) => format!(
+                "refused since #{} {} (accepted before it)",
+                turning.position, turning.name
+            ),
+            (None, ..) => {
+                "refused at every version decided: no event of the stream made it fail".to_string()
+            }
+        };
+        format!("{at}: {why}")
+    }
 }
 
 /// The latest versions of a stream decided again at most.

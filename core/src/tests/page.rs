@@ -768,6 +768,10 @@ fn a_refusal_names_the_event_that_made_the_difference_and_the_facts_that_led_to_
         "decided again, the same reason as recorded"
     );
     assert_eq!(why.fact.payload, json!({"OverCap": {"total": 105}}));
+    assert_eq!(
+        why.summary(),
+        "#3 OverCap in counter-2 at v1: refused since #0 Added (accepted before it)"
+    );
     let causes: Vec<(u64, &str)> = (why.causes.iter())
         .map(|c| (c.position, c.origin.as_str()))
         .collect();
@@ -833,6 +837,10 @@ fn an_injected_refusal_says_the_decider_would_have_accepted_it() {
     );
     assert_eq!(why.turning_point, None, "accepted at the version it met");
     assert_eq!(
+        why.summary(),
+        "#1 OverCap in counter-1 at v0: injected by hand (decided, it would have been accepted)"
+    );
+    assert_eq!(
         why.causes.iter().map(|c| c.position).collect::<Vec<_>>(),
         [0]
     );
@@ -868,5 +876,8 @@ fn a_long_streams_refusal_is_decided_again_over_its_latest_versions() {
     );
     assert_eq!((why.earlier, why.decided_from), (5_002, 5_002));
     assert_eq!(why.turning_point, None, "refused at every version decided");
+    assert!(why
+        .summary()
+        .ends_with(": no event of the stream made it fail"));
     assert!(why.causes.is_empty(), "the user's own command");
 }

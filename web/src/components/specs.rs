@@ -256,6 +256,12 @@ fn details(verdict: &Verdict) -> Html {
                     <details class="specs-failure">
                         <summary class="mono">{ format!("{} does not hold", f.path) }</summary>
                         <pre class="specs-diff">{ for f.diff.lines().map(diff_line) }</pre>
+                        { for f.why.iter().map(|why| html! {
+                            <p class="specs-why" data-testid="spec-why">
+                                <span class="specs-why-label">{ "why refused: " }</span>
+                                <span class="mono">{ why }</span>
+                            </p>
+                        }) }
                     </details>
                 }) }
             </div>
