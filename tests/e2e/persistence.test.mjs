@@ -322,19 +322,24 @@ test("an exported scenario passes decider check unchanged; importing it makes a 
   assert.deepEqual(errors, []);
 });
 
+/** Drops a file named `name` holding `text` on the page, as a person drags one in. */
+function dropFile(page, name, text) {
+  return page.evaluate(([name, text]) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], name, { type: "application/json" }));
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  }, [name, text]);
+}
+
 test("a scenario dropped on the page is imported", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   const text = JSON.stringify({
     format: "decider-lab/scenario", version: 1, domain: "counter", title: "dropped",
     steps: [{ command: { increment: { counter_id: "d", by: 2 } } }],
   });
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.items.add(new File([text], "dropped.json", { type: "application/json" }));
-    for (const type of ["dragenter", "dragover", "drop"]) {
-      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-    }
-  }, text);
+  await dropFile(page, "dropped.json", text);
   await waitForHead(page, 1);
   assert.equal(await page.getByTestId("domain-picker").inputValue(), "counter");
   assert.deepEqual(errors, []);
@@ -350,13 +355,7 @@ test("an imported scenario that fails on a refusal says why it was refused, in t
         expect: { events: [{ incremented: { counter_id: "d", by: 1 } }], rejections: [] } },
     ],
   });
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.items.add(new File([text], "one-too-many.json", { type: "application/json" }));
-    for (const type of ["dragenter", "dragover", "drop"]) {
-      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-    }
-  }, text);
+  await dropFile(page, "one-too-many.json", text);
   await waitForHead(page, 2);
   await page.getByTestId("specs-button").click();
   const row = page.locator("[data-testid=spec-row][data-title='one too many']");
