@@ -99,7 +99,7 @@ fn pair_lines(pair: &FactPair) -> String {
 
 /// A fact on one line: its kind's glyph (and mark's), message, stream and version, and
 /// compact payload.
-fn fact(row: &FactRow) -> String {
+pub fn fact(row: &FactRow) -> String {
     let glyph = match row.kind {
         RowKind::Event => "✔",
         RowKind::Rejection => "✘",

@@ -3,8 +3,7 @@
 //! event that made the difference (or none), whether it would pass now, and the facts that
 //! led to it.
 
-use decider_core::boundary::{FactRow, Outcome, Refusal};
-use serde_json::Value;
+use decider_core::boundary::{Outcome, Refusal};
 use std::fmt::Write;
 
 /// The explanation of `why`, a few lines.
@@ -24,10 +23,7 @@ pub fn report(why: &Refusal) -> String {
         let _ = writeln!(text, "    … {} earlier versions not listed", why.earlier);
     }
     for stretch in &why.stretches {
-        let versions = match stretch.from == stretch.to {
-            true => format!("v{}", stretch.from),
-            false => format!("v{}–v{}", stretch.from, stretch.to),
-        };
+        let versions = stretch.versions();
         let since = match &stretch.since {
             Some(event) => format!("since #{} {}", event.position, event.name),
             None if stretch.from == 0 => "initial state".to_string(),
@@ -53,7 +49,12 @@ pub fn report(why: &Refusal) -> String {
     );
     let mut reactor = fact.origin.as_str();
     for cause in &why.causes {
-        let _ = writeln!(text, "  {reactor} reacted to {}", line(cause));
+        let _ = writeln!(
+            text,
+            "  {reactor} reacted to #{} {}",
+            cause.position,
+            crate::compare::fact(cause)
+        );
         reactor = &cause.origin;
     }
     if reactor == "user" {
@@ -66,23 +67,9 @@ pub fn report(why: &Refusal) -> String {
 fn outcome(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Accepted { events } => format!("✔ accepted → {}", events.join(", ")),
-        Outcome::Refused { name, reason } => {
-            let depth = name.split('.').count();
-            let fields = decider_core::boundary::rows::unwrap_variants(reason, depth)
-                .map_or_else(String::new, |f| format!(" {f}"));
+        Outcome::Refused { name, .. } => {
+            let fields = (outcome.fields()).map_or_else(String::new, |f| format!(" {f}"));
             format!("✘ {name}{fields}")
         }
     }
-}
-
-/// A fact on one line: position, message, stream and version.
-fn line(fact: &FactRow) -> String {
-    let version = fact
-        .stream_version
-        .map_or_else(String::new, |v| format!(" v{v}"));
-    let fields = fact.fields().map_or_else(String::new, Value::to_string);
-    format!(
-        "#{} {} {}{version} {fields}",
-        fact.position, fact.name, fact.stream_id
-    )
 }

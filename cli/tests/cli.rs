@@ -270,7 +270,7 @@ fn why_explains_each_rejection_and_names_the_event_that_made_the_difference() {
     );
     assert!(report
         .contains("✔ accepted → restaurant.kitchen_ticket_created, restaurant.order_accepted"));
-    assert!(report.contains("fulfilment reacted to #8 payment.payment_taken payment-pay-o5 v1"));
+    assert!(report.contains("fulfilment reacted to #8 ✔ payment.payment_taken payment-pay-o5 v1"));
     assert!(report.ends_with("submitted by the user\n"), "{report}");
 
     let menu = text(&decider(&["why", &scenario("restaurant/rejected-not-on-menu.json")]).stdout);

@@ -20,7 +20,7 @@ pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
 use history::FieldTracker;
 pub use history::{FieldChange, FieldHistory};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
-pub use why::{Outcome, Refusal, Stretch};
+pub use why::{Outcome, Refusal, Stretch, Verdict};
 
 use crate::decider::Decider;
 use crate::engine::{Engine, EngineConfig, EngineError, GivenError, ReadEntryOf, RunSummary};

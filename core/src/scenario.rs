@@ -476,6 +476,9 @@ impl Scenario {
                 ("rejections", &step.expect.rejections, &outcome.rejections),
                 ("commands", &step.expect.commands, &outcome.commands),
             ];
+            // Why the step's refusals were refused: read once, for the first failure of
+            // its events or rejections.
+            let mut why: Option<Vec<String>> = None;
             for (name, expected, actual) in lists {
                 if let Some(expected) = expected {
                     let failed = failures.len();
@@ -487,10 +490,13 @@ impl Scenario {
                     );
                     // A refusal that made the step differ says why it was refused.
                     if let Some(failure) = failures.get_mut(failed).filter(|_| name != "commands") {
-                        failure.why = (outcome.refused.iter())
-                            .filter_map(|&p| run.engine.why_refused(p, 1))
-                            .map(|why| why.summary())
-                            .collect();
+                        let lines = why.get_or_insert_with(|| {
+                            (outcome.refused.iter())
+                                .filter_map(|&p| run.engine.why_refused(p, 1))
+                                .map(|why| why.summary())
+                                .collect()
+                        });
+                        failure.why = lines.clone();
                     }
                 }
             }

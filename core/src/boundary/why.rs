@@ -11,7 +11,7 @@
 //! each version; the versions decided are the latest [`MAX_VERSIONS`], from the state time
 //! travel restores before them.
 
-use super::rows::{message_name, to_json, FactRow};
+use super::rows::{message_name, to_json, unwrap_variants, FactRow};
 use super::{DomainEngine, DynEngine, JsonSystem};
 use crate::decider::{decided, Decider};
 use crate::envelope::{FactKindRef, Origin};
@@ -47,6 +47,41 @@ impl Outcome {
             _ => false,
         }
     }
+
+    /// A refusal's fields: its reason without the variant wrappers its name names (as
+    /// [`FactRow::fields`]); `None` for an acceptance or a unit variant.
+    pub fn fields(&self) -> Option<&Value> {
+        match self {
+            Outcome::Accepted { .. } => None,
+            Outcome::Refused { name, reason } => unwrap_variants(reason, name.split('.').count()),
+        }
+    }
+}
+
+/// What a refusal comes down to, in the order it is told apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A person injected it: [`Refusal::again`] is what the decider would have said.
+    Injected,
+    /// Decided again, the decider does not refuse it as recorded (it is not
+    /// deterministic, or another one wrote the journal).
+    Differs,
+    /// Refused since [`Refusal::turning_point`], accepted before it.
+    TurningPoint,
+    /// Refused at every version decided: no event of the stream made it fail.
+    Always,
+}
+
+impl Verdict {
+    /// Its name in the page's `data-verdict` (`turning-point`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Injected => "injected",
+            Verdict::Differs => "differs",
+            Verdict::TurningPoint => "turning-point",
+            Verdict::Always => "always",
+        }
+    }
 }
 
 /// Consecutive versions of a stream at which a command has alike outcomes
@@ -62,6 +97,16 @@ pub struct Stretch {
     pub since: Option<FactRow>,
     /// The outcome at its last version (alike at every version of the stretch).
     pub outcome: Outcome,
+}
+
+impl Stretch {
+    /// Its versions: `v3`, or `v3–v7`.
+    pub fn versions(&self) -> String {
+        match self.from == self.to {
+            true => format!("v{}", self.from),
+            false => format!("v{}–v{}", self.from, self.to),
+        }
+    }
 }
 
 /// Why a command was refused, as [`super::DynEngine::why_refused`] finds it.
@@ -106,6 +151,18 @@ impl Refusal {
         self.stretches.last()
     }
 
+    /// What the refusal comes down to.
+    pub fn verdict(&self) -> Verdict {
+        let refused_as_recorded =
+            matches!(&self.again, Outcome::Refused { name, .. } if *name == self.fact.name);
+        match (self.fact.injected, refused_as_recorded, &self.turning_point) {
+            (true, ..) => Verdict::Injected,
+            (false, false, _) => Verdict::Differs,
+            (false, true, Some(_)) => Verdict::TurningPoint,
+            (false, true, None) => Verdict::Always,
+        }
+    }
+
     /// The answer on one line: `#4 restaurant.over_capacity in restaurant-luigi at v3:
     /// refused since #2 restaurant.kitchen_ticket_created (accepted before it)`.
     pub fn summary(&self) -> String {
@@ -114,24 +171,19 @@ impl Refusal {
             "#{} {} in {} at v{}",
             fact.position, fact.name, fact.stream_id, self.version
         );
-        let refused_as_recorded =
-            matches!(&self.again, Outcome::Refused { name, .. } if *name == fact.name);
-        let why = match (&self.turning_point, fact.injected, refused_as_recorded) {
-            (_, true, _) => match &self.again {
-                Outcome::Accepted { .. } => {
-                    "injected by hand (decided, it would have been accepted)"
-                }
-                Outcome::Refused { .. } => {
-                    "injected by hand (decided, it would have been refused too)"
-                }
+        let why = match (self.verdict(), &self.again, &self.turning_point) {
+            (Verdict::Injected, Outcome::Accepted { .. }, _) => {
+                "injected by hand (decided, it would have been accepted)".to_string()
             }
-            .to_string(),
-            (_, false, false) => "decided again, not refused as recorded".to_string(),
-            (Some(turning), ..) => format!(
+            (Verdict::Injected, ..) => {
+                "injected by hand (decided, it would have been refused too)".to_string()
+            }
+            (Verdict::Differs, ..) => "decided again, not refused as recorded".to_string(),
+            (Verdict::TurningPoint, _, Some(turning)) => format!(
                 "refused since #{} {} (accepted before it)",
                 turning.position, turning.name
             ),
-            (None, ..) => {
+            _ => {
                 "refused at every version decided: no event of the stream made it fail".to_string()
             }
         };

@@ -768,6 +768,7 @@ fn a_refusal_names_the_event_that_made_the_difference_and_the_facts_that_led_to_
         "decided again, the same reason as recorded"
     );
     assert_eq!(why.fact.payload, json!({"OverCap": {"total": 105}}));
+    assert_eq!(why.verdict(), crate::boundary::Verdict::TurningPoint);
     assert_eq!(
         why.summary(),
         "#3 OverCap in counter-2 at v1: refused since #0 Added (accepted before it)"
@@ -836,6 +837,7 @@ fn an_injected_refusal_says_the_decider_would_have_accepted_it() {
         [(0, 0, None, "accepted Added".to_string())]
     );
     assert_eq!(why.turning_point, None, "accepted at the version it met");
+    assert_eq!(why.verdict(), crate::boundary::Verdict::Injected);
     assert_eq!(
         why.summary(),
         "#1 OverCap in counter-1 at v0: injected by hand (decided, it would have been accepted)"

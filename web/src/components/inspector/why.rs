@@ -5,8 +5,7 @@
 
 use super::field_history::{short_name, value};
 use crate::browser::focus;
-use decider_core::boundary::rows::unwrap_variants;
-use decider_core::boundary::{FactRow, Outcome, Refusal, Stretch};
+use decider_core::boundary::{FactRow, Outcome, Refusal, Stretch, Verdict};
 use yew::prelude::*;
 
 /// The "why was it refused?" toggle of rejection `fact`, and the answer `why` once asked
@@ -82,39 +81,38 @@ fn verdict(why: &Refusal, on_select: &Callback<u64>, on_fork: &Callback<u64>) ->
                 .as_ref()
                 .is_none_or(|t| t.position != since.position)
         });
-    let (kind, text) = match &why.again {
-        Outcome::Accepted { events } if fact.injected => (
-            "injected",
-            format!("⚡ Injected by hand: decided, it would have been accepted at {at}, recording {}.", names(events)),
+    let verdict = why.verdict();
+    let text = match (verdict, &why.again) {
+        (Verdict::Injected, Outcome::Accepted { events }) => format!(
+            "⚡ Injected by hand: decided, it would have been accepted at {at}, recording {}.",
+            names(events)
         ),
-        Outcome::Refused { name, .. } if fact.injected => (
-            "injected",
-            format!("⚡ Injected by hand: decided, it would have been refused too at {at}, as {}.", short_name(name)),
+        (Verdict::Injected, Outcome::Refused { name, .. }) => format!(
+            "⚡ Injected by hand: decided, it would have been refused too at {at}, as {}.",
+            short_name(name)
         ),
-        again if !refused_as(again, &fact.name) => (
-            "differs",
-            format!("⚠ Decided again at {at}, it is not refused as recorded: it is {}. The decider is not deterministic, or another one wrote this journal.", outcome_text(again)),
+        (Verdict::Differs, again) => format!(
+            "⚠ Decided again at {at}, it is not refused as recorded: it is {}. The decider is not deterministic, or another one wrote this journal.",
+            outcome_text(again)
         ),
-        _ => match &why.turning_point {
-            Some(_) => ("turning-point", "Refused since".to_string()),
-            None => {
-                let whole = match why.decided_from {
-                    0 => format!("at every version of {stream} (v0–v{})", why.version),
-                    from => format!("at every version decided (v{from}–v{}; the first {from} not decided again)", why.version),
-                };
-                (
-                    "always",
-                    format!("Refused {whole}: no event of the stream made it fail, the command itself is refused."),
-                )
-            }
-        },
+        (Verdict::TurningPoint, _) => "Refused since".to_string(),
+        (Verdict::Always, _) => {
+            let whole = match why.decided_from {
+                0 => format!("at every version of {stream} (v0–v{})", why.version),
+                from => format!(
+                    "at every version decided (v{from}–v{}; the first {from} not decided again)",
+                    why.version
+                ),
+            };
+            format!("Refused {whole}: no event of the stream made it fail, the command itself is refused.")
+        }
     };
     let select = |fact: &FactRow, testid| fact_button(fact, testid, fact_label(fact), on_select);
-    let turning = (kind == "turning-point")
+    let turning = (verdict == Verdict::TurningPoint)
         .then_some(why.turning_point.as_ref())
         .flatten();
     html! {
-        <div class="why-verdict" data-testid="why-verdict" data-verdict={kind}
+        <div class="why-verdict" data-testid="why-verdict" data-verdict={verdict.as_str()}
              data-position={turning.map(|t| t.position.to_string())} role="status">
             <p>
                 { text }
@@ -136,7 +134,7 @@ fn verdict(why: &Refusal, on_select: &Callback<u64>, on_fork: &Callback<u64>) ->
                     </button>
                 }
             }) }
-            if matches!(kind, "turning-point" | "always") {
+            if matches!(verdict, Verdict::TurningPoint | Verdict::Always) {
                 if let Some(since) = reason_since {
                     <p>
                         { format!("Refused as {} since ", short_name(&fact.name)) }
@@ -162,23 +160,10 @@ fn before_turning(why: &Refusal) -> String {
     {
         Some(before) => format!(
             "at {} it was {}",
-            versions(before),
+            before.versions(),
             outcome_text(&before.outcome)
         ),
         None => "before it, it was accepted".to_string(),
-    }
-}
-
-/// Whether `outcome` is a refusal named `name`.
-fn refused_as(outcome: &Outcome, name: &str) -> bool {
-    matches!(outcome, Outcome::Refused { name: n, .. } if n == name)
-}
-
-/// `v3`, or `v3–v7`.
-fn versions(stretch: &Stretch) -> String {
-    match stretch.from == stretch.to {
-        true => format!("v{}", stretch.from),
-        false => format!("v{}–v{}", stretch.from, stretch.to),
     }
 }
 
@@ -253,15 +238,12 @@ fn stretch(stretch: &Stretch, version: u64, on_select: &Callback<u64>) -> Html {
             format!("accepted → {}", names(events)),
             None,
         ),
-        Outcome::Refused { name, reason } => {
-            let depth = name.split('.').count();
-            (
-                "refused",
-                "✘",
-                format!("refused: {}", short_name(name)),
-                unwrap_variants(reason, depth).cloned(),
-            )
-        }
+        Outcome::Refused { name, .. } => (
+            "refused",
+            "✘",
+            format!("refused: {}", short_name(name)),
+            stretch.outcome.fields(),
+        ),
     };
     let since = match &stretch.since {
         Some(fact) => fact_button(
@@ -280,12 +262,12 @@ fn stretch(stretch: &Stretch, version: u64, on_select: &Callback<u64>) -> Html {
             data-testid="why-stretch" data-from={stretch.from.to_string()}
             data-to={stretch.to.to_string()} data-outcome={kind}
             aria-current={met.then_some("true")}>
-            <span class="why-versions mono">{ versions(stretch) }</span>
+            <span class="why-versions mono">{ stretch.versions() }</span>
             { since }
             <span class={classes!("why-outcome", format!("kind-{}", if kind == "accepted" { "event" } else { "rejection" }))}>
                 <span aria-hidden="true">{ format!("{glyph} ") }</span>{ text }
             </span>
-            { fields.map(|f| value(Some(&f))) }
+            { fields.map(|f| value(Some(f))) }
             if met {
                 <span class="why-met-label">{ "← met" }</span>
             }
