@@ -303,6 +303,29 @@ fn example_files_are_written_exactly_as_the_writer_writes_them() {
     }
 }
 
+/// Every example scenario that ends idle ends with its domain's invariants holding (the
+/// counter declares none).
+#[test]
+fn the_examples_keep_their_domains_invariants() {
+    let mut checked = 0;
+    for file in example_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let (scenario, domain) = scenario::load(&text, &decider_domains::find).unwrap();
+        let run = scenario.run(&*domain).unwrap();
+        assert_eq!(
+            domain.has_invariants(),
+            scenario.domain != "counter",
+            "{}",
+            file.display()
+        );
+        if run.engine.queue_len() == 0 {
+            assert_eq!(run.engine.broken_invariant(), None, "{}", file.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 18, "{checked} scenarios ended idle");
+}
+
 #[test]
 fn the_checked_in_schema_is_up_to_date() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/scenario.schema.json");

@@ -23,7 +23,7 @@ use decider_domains::{checkout, restaurant};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Debug;
 use std::sync::Arc;
 
@@ -260,15 +260,6 @@ fn cut_short<C, E, R>(journal: Span<'_, JournalEntry<C, E, R>>) -> bool {
         .any(|s| matches!(s.failure(), Some(StepFailure::CascadeLimit { .. })))
 }
 
-/// The events of an engine's store, in order.
-fn events<Y: System>(engine: &Engine<Y>) -> Vec<Y::Event> {
-    engine
-        .journal_run()
-        .facts()
-        .filter_map(|f| f.event().cloned())
-        .collect()
-}
-
 /// A configuration whose small depth limit cuts flows short as often as not.
 fn shallow(seed: u64, max_depth: u8) -> EngineConfig {
     EngineConfig {
@@ -307,9 +298,8 @@ fn pooled(prefix: &'static str, n: u8) -> impl Strategy<Value = String> + Clone 
 mod restaurant_props {
     use super::*;
     use restaurant::{
-        Command, Event, MenuItem, OrderCommand, OrderEvent, OrderStatus, PaymentCommand,
-        PaymentEvent, PaymentRejection, Rejection, RestaurantCommand, RestaurantEvent,
-        RestaurantRejection, Text,
+        Command, Event, MenuItem, OrderCommand, PaymentCommand, PaymentRejection, Rejection,
+        RestaurantCommand, RestaurantEvent, RestaurantRejection, Text,
     };
 
     /// An id from a pool of `n`, with `prefix`, as the domain's shared text.
@@ -470,128 +460,13 @@ mod restaurant_props {
             Rejection::Payment(PaymentRejection::NothingToRefund),
         ])
     }
-
-    /// The failures the process compensates: the kitchen refuses, the payment is refused.
-    pub fn failure(command: &Command) -> Option<Rejection> {
-        match command {
-            Command::Restaurant(RestaurantCommand::AcceptOrder { .. }) => {
-                Some(Rejection::Restaurant(RestaurantRejection::Closed))
-            }
-            Command::Payment(PaymentCommand::TakePayment { .. }) => {
-                Some(Rejection::Payment(PaymentRejection::ZeroAmount))
-            }
-            _ => None,
-        }
-    }
-
-    /// Once idle: money taken and not refunded ⇔ the order is confirmed (or ready);
-    /// a kitchen holds a ticket ⇔ its order is confirmed; the board shows what was paid.
-    pub fn invariants(engine: &Engine<restaurant::RestaurantSystem>) -> Result<(), String> {
-        let mut status: BTreeMap<Text, (Text, OrderStatus)> = BTreeMap::new();
-        let mut paid: BTreeMap<Text, u64> = BTreeMap::new();
-        let mut tickets: BTreeSet<(Text, Text)> = BTreeSet::new();
-        for event in events(engine) {
-            match event {
-                Event::Order(e) => {
-                    let (order_id, next) = match e {
-                        OrderEvent::OrderPlaced {
-                            order_id,
-                            restaurant_id,
-                            ..
-                        } => {
-                            status.insert(order_id, (restaurant_id, OrderStatus::Placed));
-                            continue;
-                        }
-                        OrderEvent::OrderConfirmed { order_id } => {
-                            (order_id, OrderStatus::Confirmed)
-                        }
-                        OrderEvent::OrderCancelled { order_id, .. } => {
-                            (order_id, OrderStatus::Cancelled)
-                        }
-                        OrderEvent::OrderReadyForPickup { order_id, .. } => {
-                            (order_id, OrderStatus::Ready)
-                        }
-                    };
-                    status
-                        .get_mut(&order_id)
-                        .ok_or("an event of an unplaced order")?
-                        .1 = next;
-                }
-                Event::Payment(PaymentEvent::PaymentTaken {
-                    order_id,
-                    amount_cents,
-                    ..
-                }) => {
-                    *paid.entry(order_id).or_default() += amount_cents;
-                }
-                Event::Payment(PaymentEvent::PaymentRefunded {
-                    order_id,
-                    amount_cents,
-                    ..
-                }) => {
-                    let left = paid.entry(order_id.clone()).or_default();
-                    *left = left
-                        .checked_sub(amount_cents)
-                        .ok_or(format!("{order_id}: refunded more than paid"))?;
-                }
-                Event::Restaurant(RestaurantEvent::KitchenTicketCreated {
-                    restaurant_id,
-                    order_id,
-                    ..
-                }) => {
-                    tickets.insert((restaurant_id, order_id));
-                }
-                Event::Restaurant(
-                    RestaurantEvent::KitchenTicketCancelled {
-                        restaurant_id,
-                        order_id,
-                    }
-                    | RestaurantEvent::OrderPrepared {
-                        restaurant_id,
-                        order_id,
-                    },
-                ) => {
-                    tickets.remove(&(restaurant_id, order_id));
-                }
-                Event::Restaurant(_) => {}
-            }
-        }
-        let board = &engine.state().view;
-        for (order_id, (restaurant_id, status)) in &status {
-            let kept = paid.get(order_id).copied().unwrap_or(0);
-            let confirmed = matches!(status, OrderStatus::Confirmed | OrderStatus::Ready);
-            if (kept > 0) != confirmed {
-                return Err(format!(
-                    "{order_id} is {status:?} and {kept} cents are kept"
-                ));
-            }
-            let held = tickets.contains(&(restaurant_id.clone(), order_id.clone()));
-            if held != (*status == OrderStatus::Confirmed) {
-                return Err(format!("{order_id} is {status:?}; ticket held: {held}"));
-            }
-            let shown = board.orders.get(order_id).map(|o| (o.paid_cents, o.status));
-            if shown != Some((kept, *status)) {
-                return Err(format!(
-                    "{order_id}: the board shows {shown:?}, not {kept} {status:?}"
-                ));
-            }
-        }
-        match tickets
-            .iter()
-            .find(|(_, order_id)| !status.contains_key(order_id))
-        {
-            Some(ticket) => Err(format!("a ticket for no order: {ticket:?}")),
-            None => Ok(()),
-        }
-    }
 }
 
 mod checkout_props {
     use super::*;
     use checkout::{
-        CheckoutCommand, CheckoutEvent, CheckoutRejection, Command, Event, Line, PaymentCommand,
-        PaymentEvent, PaymentRejection, Rejection, ShippingCommand, ShippingEvent,
-        ShippingRejection, StockCommand, StockEvent, StockRejection,
+        CheckoutCommand, CheckoutRejection, Command, Event, Line, PaymentCommand, PaymentRejection,
+        Rejection, ShippingCommand, ShippingRejection, StockCommand, StockEvent, StockRejection,
     };
 
     fn lines() -> impl Strategy<Value = Vec<Line>> {
@@ -695,155 +570,6 @@ mod checkout_props {
             Rejection::Checkout(CheckoutRejection::AlreadyFinished),
         ])
     }
-
-    /// The failures the process compensates: out of stock, declined, undeliverable.
-    pub fn failure(command: &Command) -> Option<Rejection> {
-        match command {
-            Command::Stock(StockCommand::Reserve { .. }) => {
-                Some(Rejection::Stock(StockRejection::OutOfStock {
-                    available: 0,
-                }))
-            }
-            Command::Payment(PaymentCommand::Charge { .. }) => {
-                Some(Rejection::Payment(PaymentRejection::Declined {
-                    reason: "injected".into(),
-                }))
-            }
-            Command::Shipping(ShippingCommand::Ship { address, .. }) => {
-                Some(Rejection::Shipping(ShippingRejection::Undeliverable {
-                    address: address.clone(),
-                }))
-            }
-            _ => None,
-        }
-    }
-
-    /// What one checkout left behind.
-    #[derive(Default)]
-    struct Trail {
-        finished: Option<CheckoutEvent>,
-        charged: u64,
-        refunded: u64,
-        shipped: bool,
-        /// SKU → units reserved, and whether they were released.
-        reserved: BTreeMap<String, (u32, bool)>,
-    }
-
-    /// Once idle: every checkout finished; every reservation released (and the checkout
-    /// failed) or shipped (and the checkout completed); money kept only by completed
-    /// checkouts; the shop's shelves hold what was restocked minus what is still reserved.
-    pub fn invariants(engine: &Engine<checkout::CheckoutSystem>) -> Result<(), String> {
-        let mut trails: BTreeMap<String, Trail> = BTreeMap::new();
-        let mut restocked: BTreeMap<String, u64> = BTreeMap::new();
-        for event in events(engine) {
-            match event {
-                Event::Checkout(CheckoutEvent::CheckoutStarted { checkout_id, .. }) => {
-                    trails.entry(checkout_id).or_default();
-                }
-                Event::Checkout(
-                    e @ (CheckoutEvent::CheckoutCompleted { .. }
-                    | CheckoutEvent::CheckoutFailed { .. }),
-                ) => {
-                    let id = e.progress().0.clone();
-                    trails.entry(id).or_default().finished = Some(e);
-                }
-                Event::Stock(StockEvent::Restocked { sku, quantity }) => {
-                    *restocked.entry(sku).or_default() += u64::from(quantity);
-                }
-                Event::Stock(StockEvent::Reserved {
-                    sku,
-                    checkout_id,
-                    quantity,
-                }) => {
-                    trails
-                        .entry(checkout_id)
-                        .or_default()
-                        .reserved
-                        .entry(sku)
-                        .or_default()
-                        .0 += quantity;
-                }
-                Event::Stock(StockEvent::Released {
-                    sku,
-                    checkout_id,
-                    quantity,
-                }) => {
-                    let trail = trails.entry(checkout_id.clone()).or_default();
-                    let held = trail
-                        .reserved
-                        .get_mut(&sku)
-                        .ok_or(format!("{checkout_id}: released unreserved {sku}"))?;
-                    if *held != (quantity, false) {
-                        return Err(format!(
-                            "{checkout_id}: released {quantity} {sku} of {held:?}"
-                        ));
-                    }
-                    held.1 = true;
-                }
-                Event::Payment(PaymentEvent::Charged {
-                    checkout_id,
-                    amount_cents,
-                }) => {
-                    trails.entry(checkout_id).or_default().charged += amount_cents;
-                }
-                Event::Payment(PaymentEvent::Refunded {
-                    checkout_id,
-                    amount_cents,
-                }) => {
-                    trails.entry(checkout_id).or_default().refunded += amount_cents;
-                }
-                Event::Shipping(ShippingEvent::Shipped { checkout_id, .. }) => {
-                    trails.entry(checkout_id).or_default().shipped = true;
-                }
-            }
-        }
-        let mut held: BTreeMap<String, u64> = BTreeMap::new();
-        for (id, trail) in &trails {
-            let completed = match &trail.finished {
-                Some(CheckoutEvent::CheckoutCompleted { .. }) => true,
-                Some(_) => false,
-                None => return Err(format!("{id} never finished")),
-            };
-            if completed != trail.shipped {
-                return Err(format!(
-                    "{id}: completed {completed}, shipped {}",
-                    trail.shipped
-                ));
-            }
-            let kept = trail
-                .charged
-                .checked_sub(trail.refunded)
-                .ok_or(format!("{id}: refunded more than charged"))?;
-            if completed && (trail.refunded > 0 || trail.charged != kept) || !completed && kept > 0
-            {
-                return Err(format!(
-                    "{id}: completed {completed}, charged {}, refunded {}",
-                    trail.charged, trail.refunded
-                ));
-            }
-            for (sku, (units, released)) in &trail.reserved {
-                if *released == completed {
-                    return Err(format!(
-                        "{id}: completed {completed}, {sku} released {released}"
-                    ));
-                }
-                if !released {
-                    *held.entry(sku.clone()).or_default() += u64::from(*units);
-                }
-            }
-        }
-        let shop = &engine.state().view;
-        for (sku, total) in &restocked {
-            let on_shelf = shop.available.get(sku).copied().map_or(0, u64::from);
-            let reserved = held.get(sku).copied().unwrap_or(0);
-            if on_shelf + reserved != *total {
-                return Err(format!(
-                    "{sku}: {on_shelf} on the shelf + {reserved} reserved != {total} restocked"
-                ));
-            }
-        }
-        Ok(())
-    }
 }
 
 /// A configuration deep enough for every flow of the two domains.
@@ -885,11 +611,11 @@ proptest! {
         ops in ops(restaurant_props::command(false), restaurant_props::history(false), restaurant_props::rejection(), 40),
         crash in any::<Index>(),
     ) {
-        let harness = Harness { make: restaurant::system, config: deep(7), failure: Some(restaurant_props::failure) };
+        let harness = Harness { make: restaurant::system, config: deep(7), failure: Some(restaurant::invariants::failure) };
         let ops = [restaurant_props::setup(), ops].concat();
         let engine = harness.check(&ops, crash.index(ops.len() + 1))?;
         prop_assert!(!cut_short(engine.journal()));
-        if let Err(broken) = restaurant_props::invariants(&engine) {
+        if let Err(broken) = restaurant::invariants::invariants(&engine) {
             return Err(TestCaseError::fail(broken));
         }
     }
@@ -899,10 +625,10 @@ proptest! {
         ops in ops(checkout_props::command(false), checkout_props::history(), checkout_props::rejection(), 40),
         crash in any::<Index>(),
     ) {
-        let harness = Harness { make: checkout::system, config: deep(7), failure: Some(checkout_props::failure) };
+        let harness = Harness { make: checkout::system, config: deep(7), failure: Some(checkout::invariants::failure) };
         let engine = harness.check(&ops, crash.index(ops.len() + 1))?;
         prop_assert!(!cut_short(engine.journal()));
-        if let Err(broken) = checkout_props::invariants(&engine) {
+        if let Err(broken) = checkout::invariants::invariants(&engine) {
             return Err(TestCaseError::fail(broken));
         }
     }

@@ -1,9 +1,11 @@
 //! `decider`: Decider Lab on the command line. Lists domains, runs scenario files and
 //! prints their causal traces, checks their expectations, records new ones, compares two
-//! side by side, explains why commands were refused, and prints the scenario JSON Schema. Every domain is driven through `decider-core`'s type-erased
-//! boundary; the CLI holds no domain logic.
+//! side by side, explains why commands were refused, explores a domain at random, and
+//! prints the scenario JSON Schema. Every domain is driven through `decider-core`'s
+//! type-erased boundary; the CLI holds no domain logic.
 
 mod compare;
+mod explore;
 mod why;
 
 use clap::{Parser, Subcommand};
@@ -71,6 +73,12 @@ enum Command {
         #[arg(long)]
         position: Option<u64>,
     },
+    /// Explores a domain at random: runs of commands drawn from scenarios' commands (some
+    /// flows interleaved, some steps made to fail as the domain allows), checked against
+    /// the domain's invariants whenever idle; the first run that breaks one is shrunk to a
+    /// minimal one and printed. Exit 0 when every invariant held, 1 when one broke, 2 for
+    /// bad input.
+    Explore(explore::Options),
     /// Prints the JSON Schema of scenario files, or of one domain's messages.
     Schema {
         /// A domain id: print its command, event and rejection schemas instead.
@@ -98,6 +106,7 @@ fn main() -> ExitCode {
             limit,
         } => compare_files(&theirs, &ours, limit),
         Command::Why { file, position } => why_refused(&file, position),
+        Command::Explore(options) => explore::explore(&options),
         Command::Schema { domain } => schema(domain.as_deref()),
     };
     match result {

@@ -287,3 +287,43 @@ fn why_explains_each_rejection_and_names_the_event_that_made_the_difference() {
     assert_eq!(not_one.status.code(), Some(2));
     assert!(text(&not_one.stderr).contains("no rejection at #1 (the scenario recorded 9 facts)"));
 }
+
+#[test]
+fn explore_finds_what_an_unhandled_failure_breaks_and_writes_the_shrunk_run() {
+    let transfers = scenario("transfer");
+    let held = decider(&["explore", &transfers, "--runs", "40"]);
+    assert_eq!(held.status.code(), Some(0), "{}", text(&held.stderr));
+    let report = text(&held.stdout);
+    assert!(
+        report.starts_with("explored transfer: 40 runs, 480 commands,"),
+        "{report}"
+    );
+    assert!(report.ends_with("every invariant held\n"), "{report}");
+
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explored-transfer.json");
+    let out = out.to_str().unwrap();
+    let broken = decider(&["explore", &transfers, "--unhandled", "--out", out]);
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken.stderr));
+    let report = text(&broken.stdout);
+    assert!(report.contains("broken: t"), "{report}");
+    assert!(
+        report.contains("debited, 0 credited, 0 refunded"),
+        "{report}"
+    );
+    assert!(report.contains("⚡ step"), "{report}");
+    assert!(
+        report.contains("journal (it has an injected fault"),
+        "{report}"
+    );
+    let journal: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    let injected = journal.as_array().unwrap().iter();
+    assert!(injected.filter(|e| e["step"]["injected"] == true).count() >= 1);
+
+    let counter = decider(&["explore", &scenario("counter")]);
+    assert_eq!(counter.status.code(), Some(2));
+    assert!(text(&counter.stderr).contains("the counter domain declares no invariants"));
+    let mixed = decider(&["explore", &scenario("counter"), &transfers]);
+    assert_eq!(mixed.status.code(), Some(2));
+    assert!(text(&mixed.stderr).contains("explore one domain at a time"));
+}

@@ -26,6 +26,7 @@ use crate::decider::Decider;
 use crate::engine::{Engine, EngineConfig, EngineError, GivenError, ReadEntryOf, RunSummary};
 use crate::envelope::FactKindRef;
 use crate::ids::{Id, StreamId};
+use crate::invariants::Invariants;
 use crate::journal::{JournalEntry, ReadEntry, Run};
 use crate::projection::Projection;
 use crate::remains::Remains;
@@ -164,6 +165,9 @@ pub trait DynDomain: Send + Sync {
         config: EngineConfig,
         journal: &[Value],
     ) -> Result<Box<dyn DynEngine>, BoundaryError>;
+    /// Whether the domain declares [`Invariants`], so that exploring it can find one
+    /// broken ([`crate::explore`]).
+    fn has_invariants(&self) -> bool;
 }
 
 /// The kinds of message a domain defines.
@@ -323,6 +327,15 @@ pub trait DynEngine {
     fn trace_text(&self, correlation_id: Id) -> Option<String>;
     /// A what-if branch whose past is this engine's up to `position`.
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine>;
+    /// What the domain's [`Invariants`] find broken in the live state, if anything (they
+    /// hold of an idle engine: ask once the queue is empty); `None` too for a domain that
+    /// declares none.
+    fn broken_invariant(&self) -> Option<String>;
+    /// The next queued command's id and the rejection (JSON) the domain's [`Invariants`]
+    /// say it can plausibly meet ([`Invariants::failure`]; with `unhandled`, else
+    /// [`Invariants::unhandled`]), for [`DynEngine::inject_fault`]; `None` when the queue
+    /// is empty or that command is not made to fail.
+    fn next_failure(&self, unhandled: bool) -> Option<(Id, Value)>;
     /// This engine taken apart, to be freed a slice at a time ([`Teardown::free`]) instead
     /// of in one drop that would freeze a page for as long as it takes.
     fn into_teardown(self: Box<Self>) -> Box<dyn Teardown>;
@@ -342,9 +355,10 @@ impl<Y: System> Teardown for Remains<Y> {
 }
 
 /// A typed [`System`] behind the type-erased boundary.
-pub struct TypedDomain<Y> {
+pub struct TypedDomain<Y: System> {
     info: DomainInfo,
     system: Arc<Y>,
+    invariants: Option<Invariants<Y>>,
     catalog: Arc<Catalog>,
     schemas: Arc<MessageSchemas>,
 }
@@ -408,8 +422,17 @@ where
         TypedDomain {
             info,
             system: Arc::new(system),
+            invariants: None,
             catalog: Arc::new(catalog),
             schemas: Arc::new(schemas),
+        }
+    }
+
+    /// The same domain, declaring `invariants` for exploration.
+    pub fn with_invariants(self, invariants: Invariants<Y>) -> Self {
+        TypedDomain {
+            invariants: Some(invariants),
+            ..self
         }
     }
 
@@ -417,6 +440,7 @@ where
         Box::new(DomainEngine {
             engine,
             catalog: self.catalog.clone(),
+            invariants: self.invariants,
         })
     }
 }
@@ -497,6 +521,10 @@ where
             .map_err(BoundaryError::of_journal)?;
         Ok(self.engine(engine))
     }
+
+    fn has_invariants(&self) -> bool {
+        self.invariants.is_some()
+    }
 }
 
 /// The entries of `journal` (the text of a JSON array of entries in their JSON or their
@@ -543,6 +571,7 @@ where
 pub struct DomainEngine<Y: System> {
     engine: Engine<Y>,
     catalog: Arc<Catalog>,
+    invariants: Option<Invariants<Y>>,
 }
 
 impl<Y: System> DomainEngine<Y> {
@@ -1008,7 +1037,23 @@ where
         Box::new(DomainEngine {
             engine: self.engine.fork_at(position),
             catalog: self.catalog.clone(),
+            invariants: self.invariants,
         })
+    }
+
+    fn broken_invariant(&self) -> Option<String> {
+        (self.invariants?.check)(&self.engine).err()
+    }
+
+    fn next_failure(&self, unhandled: bool) -> Option<(Id, Value)> {
+        let next = self.engine.state().queue.front()?;
+        let declared = self.invariants?;
+        let rejection = (declared.failure)(&next.command).or_else(|| {
+            unhandled
+                .then(|| (declared.unhandled)(&next.command))
+                .flatten()
+        })?;
+        Some((next.command_id, to_json(&rejection)))
     }
 
     fn into_teardown(self: Box<Self>) -> Box<dyn Teardown> {

@@ -19,8 +19,10 @@ pub mod decider;
 mod ends;
 pub mod engine;
 pub mod envelope;
+pub mod explore;
 mod growth;
 pub mod ids;
+pub mod invariants;
 pub mod journal;
 pub mod process_manager;
 pub mod projection;
@@ -48,6 +50,7 @@ pub use decider::{fold, Decider, Misplaced};
 pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
 pub use envelope::{CommandEnvelope, Fact, FactKind, FactKindRef, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, SharedStr, StreamId};
+pub use invariants::Invariants;
 pub use journal::{
     At, GivenRecord, JournalEntry, Named, Placed, ReadEntry, Run, StepFailure, StepRecord,
 };

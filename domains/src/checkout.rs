@@ -15,6 +15,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod invariants;
+
 /// The card number the payment service always declines (for trying the compensation).
 pub const DECLINED_CARD: &str = "4000-0000-0000-0002";
 /// The largest amount the payment service charges at once, in cents.
@@ -982,6 +984,7 @@ pub fn domain() -> TypedDomain<CheckoutSystem> {
         system(),
         crate::schemas::bundled!("checkout"),
     )
+    .with_invariants(invariants::declared())
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ mod schemas;
 mod text;
 pub mod transfer;
 
-use decider_core::DynDomain;
+use decider_core::{DynDomain, Engine, System};
 
 /// Every example domain, in the order the playground lists them.
 pub fn all() -> Vec<Box<dyn DynDomain>> {
@@ -57,4 +57,12 @@ pub fn find(id: &str) -> Result<Box<dyn DynDomain>, Vec<String>> {
         Some(i) => Ok(domains.swap_remove(i)),
         None => Err(domains.iter().map(|d| d.info().id.clone()).collect()),
     }
+}
+
+/// The events `engine` recorded, in order (what the domains' invariants go through).
+fn recorded_events<Y: System>(engine: &Engine<Y>) -> impl Iterator<Item = Y::Event> + '_ {
+    engine
+        .journal_run()
+        .facts()
+        .filter_map(|f| f.event().cloned())
 }

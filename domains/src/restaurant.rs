@@ -23,6 +23,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod invariants;
+
 /// The list a decider adds its events to ([`Decider::decide_into`]).
 trait Events<E> {
     /// Adds `decided`: the decision.
@@ -1311,6 +1313,7 @@ pub fn domain() -> TypedDomain<RestaurantSystem> {
         system(),
         crate::schemas::bundled!("restaurant"),
     )
+    .with_invariants(invariants::declared())
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod invariants;
+
 /// Commands of an account (stream `account-<account_id>`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -762,6 +764,7 @@ pub fn domain() -> TypedDomain<TransferSystem> {
         system(),
         crate::schemas::bundled!("transfer"),
     )
+    .with_invariants(invariants::declared())
 }
 
 #[cfg(test)]

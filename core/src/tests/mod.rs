@@ -6,6 +6,7 @@ mod combinators;
 mod compose;
 pub(crate) mod domain;
 mod engine;
+mod explore;
 mod page;
 mod properties;
 mod rebuild;

@@ -1,0 +1,141 @@
+//! `decider explore`: a domain explored at random from scenarios' commands, as the
+//! playground's explorer does ([`decider_core::explore`]), and the first run that breaks
+//! one of its invariants shrunk and printed.
+
+use crate::{load, out, scenario_files, Failed};
+use decider_core::explore::{Counterexample, Explorer, Plan};
+use std::path::{Path, PathBuf};
+
+/// What `decider explore` takes.
+#[derive(clap::Args)]
+pub struct Options {
+    /// Scenario files, or directories of them, all of one domain: their commands are what
+    /// runs draw from, the first one's given history where each run starts.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// How many runs.
+    #[arg(long, default_value_t = 200)]
+    runs: u32,
+    /// User commands a run submits.
+    #[arg(long, default_value_t = 12)]
+    length: u32,
+    /// Percent chance that a step the domain can make fail does fail.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=100))]
+    faults: u8,
+    /// Percent chance that a command gets only a few engine steps before the next one.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u8).range(0..=100))]
+    interleave: u8,
+    /// Also make steps fail in ways the domain does not recover from (a refund refused).
+    #[arg(long)]
+    unhandled: bool,
+    /// Seeds the exploration: the same seed explores the same runs.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Where to write the shrunk run: a scenario file when it has no fault, else its
+    /// journal (JSON entries, what the playground opens).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Explores, prints what it did and the shrunk run if an invariant broke (exit 1 then).
+pub fn explore(options: &Options) -> Result<(), Failed> {
+    let files = scenario_files(&options.paths)?;
+    let mut alphabet = Vec::new();
+    let mut start = None;
+    for file in &files {
+        let (scenario, domain) = load(file)?;
+        let (first, _) = start.get_or_insert_with(|| (scenario.clone(), domain));
+        if scenario.domain != first.domain {
+            return Err(Failed::Input(format!(
+                "{}: of the {} domain, and {} of the {}: explore one domain at a time",
+                file.display(),
+                scenario.domain,
+                files[0].display(),
+                first.domain
+            )));
+        }
+        alphabet.extend(scenario.steps.into_iter().map(|step| step.command));
+    }
+    let Some((first, domain)) = start else {
+        return Err(Failed::Input("no scenario file found".into()));
+    };
+    if !domain.has_invariants() {
+        return Err(Failed::Input(format!(
+            "the {} domain declares no invariants: nothing to find broken",
+            first.domain
+        )));
+    }
+    let plan = Plan {
+        seed: options.seed,
+        runs: options.runs,
+        length: options.length,
+        faults: options.faults,
+        interleave: options.interleave,
+        unhandled: options.unhandled,
+        given: first.given,
+        alphabet,
+    };
+    let mut explorer = Explorer::new(&*domain, plan)
+        .map_err(|e| Failed::Input(format!("{}: {e}", files[0].display())))?;
+    explorer.advance(options.runs);
+    let p = explorer.progress();
+    out(&format!(
+        "explored {}: {} runs, {} commands, {} facts, {} faults injected, {} invariant checks\n",
+        first.domain, p.runs, p.commands, p.facts, p.faults, p.checks
+    ));
+    let Some(found) = explorer.found() else {
+        out("every invariant held\n");
+        return Ok(());
+    };
+    out(&report(found));
+    if let Some(path) = &options.out {
+        write(path, found)?;
+    }
+    Err(Failed::Expectations)
+}
+
+/// The broken invariant and the shrunk run, one line a command.
+pub fn report(found: &Counterexample) -> String {
+    let mut text = format!(
+        "broken: {}\nshrunk from {} to {} command(s) in {} replays (engine seed {}):\n",
+        found.broken,
+        found.original,
+        found.moves.len(),
+        found.trials,
+        found.seed
+    );
+    for (i, m) in found.moves.iter().enumerate() {
+        let steps = m
+            .steps
+            .map(|n| format!("  (then {n} engine step(s))"))
+            .unwrap_or_default();
+        let faults: String = m
+            .faults
+            .iter()
+            .map(|f| format!("  ⚡ step {} made to fail", f + 1))
+            .collect();
+        text.push_str(&format!("  {}. {}{steps}{faults}\n", i + 1, m.command));
+    }
+    text
+}
+
+/// Writes the shrunk run to `path`: its scenario, or its journal when it has a fault.
+fn write(path: &Path, found: &Counterexample) -> Result<(), Failed> {
+    let text = match &found.scenario {
+        Some(scenario) => serde_json::to_string_pretty(scenario),
+        None => serde_json::to_string_pretty(&found.journal),
+    }
+    .map_err(|e| Failed::Input(e.to_string()))?;
+    std::fs::write(path, text + "\n")
+        .map_err(|e| Failed::Input(format!("{}: cannot write: {e}", path.display())))?;
+    let what = if found.scenario.is_some() {
+        "scenario"
+    } else {
+        "journal (it has an injected fault, which a scenario cannot say)"
+    };
+    out(&format!(
+        "the shrunk run's {what} written to {}\n",
+        path.display()
+    ));
+    Ok(())
+}

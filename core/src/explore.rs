@@ -1,0 +1,502 @@
+//! Random command exploration: runs of commands drawn from an alphabet of example
+//! commands, their flows sometimes interleaved and their steps sometimes made to fail as
+//! the domain says they can ([`Invariants::failure`]), until the domain's invariants find
+//! something broken; that run is then shrunk to a minimal one (fewer commands, fewer
+//! faults, no interleaving that is not needed) which still breaks an invariant.
+//!
+//! Everything is drawn from a seeded generator: the same [`Plan`] explores the same runs.
+//! Exploration works through the type-erased boundary, so it is the same for every domain,
+//! in the CLI (`decider explore`) and in the playground.
+//!
+//! [`Invariants`]: crate::Invariants
+//! [`Invariants::failure`]: crate::Invariants
+
+use crate::boundary::{BoundaryError, DynDomain, DynEngine, MessageKind};
+use crate::engine::EngineConfig;
+use crate::scenario::{Given, Scenario, MAX_STEPS_PER_STEP};
+use rand_xoshiro::rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Replays a shrinking pass may take at most, whatever the run's length.
+pub const MAX_TRIALS: u32 = 2_000;
+/// Engine steps a command is given at most when it is not run until idle.
+const MAX_INTERLEAVED_STEPS: u64 = 4;
+/// Tries to vary a drawn command into a valid one before the template is taken as it is.
+const DRAWS: usize = 4;
+
+/// What to explore, and how hard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// Seeds the generator (and, plus the run's number, each run's engine).
+    pub seed: u64,
+    /// How many runs.
+    pub runs: u32,
+    /// User commands a run submits.
+    pub length: u32,
+    /// Percent chance that a queued command the domain can make fail does fail.
+    pub faults: u8,
+    /// Percent chance that a command is given only a few engine steps, so that the next
+    /// one interleaves with its flow.
+    pub interleave: u8,
+    /// Whether steps may also fail in ways the domain does not recover from
+    /// ([`Invariants::unhandled`]: a refund refused), to see what that leaves broken.
+    ///
+    /// [`Invariants::unhandled`]: crate::Invariants
+    pub unhandled: bool,
+    /// History every run starts from.
+    pub given: Vec<Given>,
+    /// Example commands (the domain's command JSON): each drawn command is one of them
+    /// with some fields taken from another's fields of that name.
+    pub alphabet: Vec<Value>,
+}
+
+impl Plan {
+    /// A plan over `alphabet` with the playground's and the CLI's defaults: 200 runs of 12
+    /// commands, 10 % faults, 20 % interleaving.
+    pub fn over(alphabet: Vec<Value>) -> Plan {
+        Plan {
+            seed: 0,
+            runs: 200,
+            length: 12,
+            faults: 10,
+            interleave: 20,
+            unhandled: false,
+            given: Vec::new(),
+            alphabet,
+        }
+    }
+}
+
+/// One user command of a run, and how the engine went on after it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Move {
+    /// The command, in the domain's command JSON.
+    pub command: Value,
+    /// Engine steps taken after it; `None`: until idle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u32>,
+    /// The engine steps after it (from 0) whose command was made to fail, with the
+    /// rejection the domain names for it, instead of being decided.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<u32>,
+}
+
+/// A run that broke an invariant, shrunk.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Counterexample {
+    /// What the invariants say is broken.
+    pub broken: String,
+    /// The run's engine seed.
+    pub seed: u64,
+    /// The shrunk run's commands.
+    pub moves: Vec<Move>,
+    /// How many commands the run had before shrinking.
+    pub original: usize,
+    /// How many replays shrinking took.
+    pub trials: u32,
+    /// The shrunk run's journal (JSON entries) up to where the invariant was found broken:
+    /// what a session opens to look at it.
+    pub journal: Vec<Value>,
+    /// The shrunk run as a scenario file (expectations recorded), when it has no fault: a
+    /// scenario cannot make a step fail.
+    pub scenario: Option<Scenario>,
+}
+
+/// How far an exploration has gone.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Progress {
+    /// Runs done.
+    pub runs: u32,
+    /// User commands submitted.
+    pub commands: u64,
+    /// Facts recorded, all runs together.
+    pub facts: u64,
+    /// Faults injected.
+    pub faults: u64,
+    /// Invariant checks made (one each time a run was idle).
+    pub checks: u64,
+}
+
+/// An exploration under way: [`Explorer::advance`] a few runs at a time (a page yields to
+/// the browser between), until [`Explorer::done`].
+pub struct Explorer<'d> {
+    domain: &'d dyn DynDomain,
+    plan: Plan,
+    alphabet: Alphabet,
+    rng: Xoshiro256PlusPlus,
+    progress: Progress,
+    found: Option<Counterexample>,
+}
+
+impl<'d> Explorer<'d> {
+    /// Starts exploring `domain` as `plan` says; refused, with its path, for an empty or
+    /// invalid alphabet and for history the domain refuses.
+    pub fn new(domain: &'d dyn DynDomain, plan: Plan) -> Result<Explorer<'d>, BoundaryError> {
+        if plan.alphabet.is_empty() {
+            return Err(BoundaryError {
+                path: "$.alphabet".into(),
+                message: "no command to draw from".into(),
+            });
+        }
+        for (i, command) in plan.alphabet.iter().enumerate() {
+            domain
+                .validate(MessageKind::Command, command)
+                .map_err(|e| at(e, &format!("$.alphabet[{i}]")))?;
+        }
+        start(domain, plan.seed, &plan.given)?;
+        Ok(Explorer {
+            domain,
+            alphabet: Alphabet::of(&plan.alphabet),
+            rng: Xoshiro256PlusPlus::seed_from_u64(plan.seed),
+            plan,
+            progress: Progress::default(),
+            found: None,
+        })
+    }
+
+    /// Explores up to `runs` more runs; stops at the first broken invariant, shrinks that
+    /// run, and keeps it ([`Explorer::found`]).
+    pub fn advance(&mut self, runs: u32) {
+        for _ in 0..runs {
+            if self.done() {
+                return;
+            }
+            self.run_once();
+        }
+    }
+
+    /// Whether every run is done or an invariant was found broken.
+    pub fn done(&self) -> bool {
+        self.found.is_some() || self.progress.runs >= self.plan.runs
+    }
+
+    /// How far it has gone.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// The plan it follows.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The shrunk run that broke an invariant, once found.
+    pub fn found(&self) -> Option<&Counterexample> {
+        self.found.as_ref()
+    }
+
+    /// One run: its commands drawn and played, the invariants checked whenever the engine
+    /// is idle; a run that breaks one is shrunk.
+    fn run_once(&mut self) {
+        let seed = self.plan.seed.wrapping_add(u64::from(self.progress.runs));
+        self.progress.runs += 1;
+        let Ok(mut engine) = start(self.domain, seed, &self.plan.given) else {
+            return;
+        };
+        let mut moves = Vec::new();
+        let mut broken = None;
+        for _ in 0..self.plan.length {
+            let command = self.alphabet.draw(self.domain, &mut self.rng);
+            let Some(played) = self.play_new(&mut *engine, command) else {
+                continue;
+            };
+            moves.push(played);
+            broken = self.check(&*engine);
+            if broken.is_some() {
+                break;
+            }
+        }
+        if broken.is_none() {
+            engine.run_until_idle(MAX_STEPS_PER_STEP);
+            broken = self.check(&*engine);
+        }
+        self.progress.facts += engine.head();
+        if broken.is_some() {
+            self.found = Some(shrink(self.domain, seed, &self.plan.given, moves));
+        }
+    }
+
+    /// Submits `command` and takes engine steps after it, drawing whether to stop early
+    /// and which steps fail: the move as it was played, or `None` if it was not accepted.
+    fn play_new(&mut self, engine: &mut dyn DynEngine, command: Value) -> Option<Move> {
+        engine.submit(&command).ok()?;
+        self.progress.commands += 1;
+        let steps =
+            (self.chance(self.plan.interleave)).then(|| self.below(MAX_INTERLEAVED_STEPS) as u32);
+        let mut faults = Vec::new();
+        let limit = steps.map_or(MAX_STEPS_PER_STEP, u64::from);
+        for i in 0..limit {
+            if engine.queue_len() == 0 {
+                break;
+            }
+            let failure = engine.next_failure(self.plan.unhandled);
+            match failure {
+                Some((id, rejection)) if self.chance(self.plan.faults) => {
+                    if engine.inject_fault(id, &rejection).is_ok() {
+                        faults.push(i as u32);
+                        self.progress.faults += 1;
+                    }
+                }
+                _ => {
+                    engine.run_until_idle(1);
+                }
+            }
+        }
+        Some(Move {
+            command,
+            steps,
+            faults,
+        })
+    }
+
+    /// The broken invariant of an idle engine, counting the check.
+    fn check(&mut self, engine: &dyn DynEngine) -> Option<String> {
+        if engine.queue_len() > 0 {
+            return None;
+        }
+        self.progress.checks += 1;
+        engine.broken_invariant()
+    }
+
+    /// True `percent` times in a hundred.
+    fn chance(&mut self, percent: u8) -> bool {
+        percent > 0 && self.below(100) < u64::from(percent)
+    }
+
+    /// A number below `n` (> 0).
+    fn below(&mut self, n: u64) -> u64 {
+        self.rng.next_u64() % n
+    }
+}
+
+/// `error` with its path put under `prefix`.
+fn at(error: BoundaryError, prefix: &str) -> BoundaryError {
+    BoundaryError {
+        path: format!("{prefix}{}", error.path.trim_start_matches('$')),
+        message: error.message,
+    }
+}
+
+/// An engine of `domain` seeded with `seed`, with `given` recorded.
+fn start(
+    domain: &dyn DynDomain,
+    seed: u64,
+    given: &[Given],
+) -> Result<Box<dyn DynEngine>, BoundaryError> {
+    let config = EngineConfig {
+        seed,
+        ..EngineConfig::default()
+    };
+    let mut engine = domain.start(config);
+    for (i, g) in given.iter().enumerate() {
+        engine
+            .given(&g.stream, &g.events)
+            .map_err(|e| at(e, &format!("$.given[{i}].events")))?;
+    }
+    Ok(engine)
+}
+
+/// Plays `moves` again on a new engine: the engine and what was found broken, at the first
+/// idle point where something was.
+pub(crate) fn replay(
+    domain: &dyn DynDomain,
+    seed: u64,
+    given: &[Given],
+    moves: &[Move],
+) -> (Box<dyn DynEngine>, Option<String>) {
+    let mut engine = start(domain, seed, given).expect("the given history was accepted before");
+    let idle_check = |engine: &dyn DynEngine| {
+        (engine.queue_len() == 0)
+            .then(|| engine.broken_invariant())
+            .flatten()
+    };
+    for m in moves {
+        if engine.submit(&m.command).is_err() {
+            continue;
+        }
+        let limit = m.steps.map_or(MAX_STEPS_PER_STEP, u64::from);
+        for i in 0..limit {
+            if engine.queue_len() == 0 {
+                break;
+            }
+            let injected = match engine.next_failure(true) {
+                Some((id, rejection)) if m.faults.contains(&(i as u32)) => {
+                    engine.inject_fault(id, &rejection).is_ok()
+                }
+                _ => false,
+            };
+            if !injected {
+                engine.run_until_idle(1);
+            }
+        }
+        if let Some(broken) = idle_check(&*engine) {
+            return (engine, Some(broken));
+        }
+    }
+    engine.run_until_idle(MAX_STEPS_PER_STEP);
+    let broken = idle_check(&*engine);
+    (engine, broken)
+}
+
+/// The smallest run found that still breaks an invariant: commands removed in ever
+/// smaller chunks, then each fault, then each interleaving, until none can go.
+fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) -> Counterexample {
+    let original = moves.len();
+    let mut trials = 0u32;
+    let mut breaks = |candidate: &[Move]| {
+        trials += 1;
+        trials <= MAX_TRIALS && replay(domain, seed, given, candidate).1.is_some()
+    };
+    let mut best = moves;
+    loop {
+        let before = best.clone();
+        let mut chunk = best.len().div_ceil(2).max(1);
+        while chunk >= 1 && !best.is_empty() {
+            let mut from = 0;
+            while from < best.len() {
+                let candidate: Vec<Move> = best[..from]
+                    .iter()
+                    .chain(best[(from + chunk).min(best.len())..].iter())
+                    .cloned()
+                    .collect();
+                if breaks(&candidate) {
+                    best = candidate;
+                } else {
+                    from += chunk;
+                }
+            }
+            chunk /= 2;
+        }
+        for i in 0..best.len() {
+            let mut f = 0;
+            while f < best[i].faults.len() {
+                let mut candidate = best.clone();
+                candidate[i].faults.remove(f);
+                if breaks(&candidate) {
+                    best = candidate;
+                } else {
+                    f += 1;
+                }
+            }
+            if best[i].steps.is_some() {
+                let mut candidate = best.clone();
+                candidate[i].steps = None;
+                candidate[i]
+                    .faults
+                    .retain(|&f| u64::from(f) < MAX_STEPS_PER_STEP);
+                if breaks(&candidate) {
+                    best = candidate;
+                }
+            }
+        }
+        if best == before {
+            break;
+        }
+    }
+    let (engine, broken) = replay(domain, seed, given, &best);
+    let journal = engine.journal(0);
+    let broken = broken.unwrap_or_else(|| "no longer broken on replay".into());
+    let scenario = best
+        .iter()
+        .all(|m| m.faults.is_empty())
+        .then(|| {
+            let title = format!("Explored: {broken}");
+            Scenario::from_journal(domain, &title, seed, &journal).ok()
+        })
+        .flatten();
+    Counterexample {
+        broken,
+        seed,
+        moves: best,
+        original,
+        trials,
+        journal,
+        scenario,
+    }
+}
+
+/// The commands a run draws from: the examples, and every value each field name takes in
+/// any of them.
+struct Alphabet {
+    templates: Vec<Value>,
+    values: BTreeMap<String, Vec<Value>>,
+}
+
+impl Alphabet {
+    fn of(commands: &[Value]) -> Alphabet {
+        let mut values: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for command in commands {
+            collect(command, None, &mut values);
+        }
+        Alphabet {
+            templates: commands.to_vec(),
+            values,
+        }
+    }
+
+    /// An example, with each scalar field, one time in two, given a value its name takes
+    /// in another example; the example as it is when no variation is a valid command.
+    fn draw(&self, domain: &dyn DynDomain, rng: &mut Xoshiro256PlusPlus) -> Value {
+        let n = self.templates.len() as u64;
+        let template = &self.templates[(rng.next_u64() % n) as usize];
+        (0..DRAWS)
+            .map(|_| {
+                let mut command = template.clone();
+                self.vary(&mut command, None, rng);
+                command
+            })
+            .find(|c| domain.validate(MessageKind::Command, c).is_ok())
+            .unwrap_or_else(|| template.clone())
+    }
+
+    fn vary(&self, value: &mut Value, name: Option<&str>, rng: &mut Xoshiro256PlusPlus) {
+        match value {
+            Value::Object(fields) => {
+                for (key, field) in fields.iter_mut() {
+                    self.vary(field, Some(key), rng);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    self.vary(item, name, rng);
+                }
+            }
+            scalar => {
+                let pool = name.and_then(|n| self.values.get(n));
+                if let Some(pool) = pool.filter(|p| p.len() > 1) {
+                    if rng.next_u64() % 2 == 0 {
+                        *scalar = pool[(rng.next_u64() % pool.len() as u64) as usize].clone();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every scalar in `value` under the name of the field that holds it (an array's items
+/// under the array's name).
+fn collect(value: &Value, name: Option<&str>, values: &mut BTreeMap<String, Vec<Value>>) {
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                collect(field, Some(key), values);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect(item, name, values);
+            }
+        }
+        scalar => {
+            if let Some(name) = name {
+                let pool = values.entry(name.to_string()).or_default();
+                if !pool.contains(scalar) {
+                    pool.push(scalar.clone());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Random exploration over the tiny domain: a broken invariant found, shrunk to the
+//! fewest commands and faults that still break it, the same for the same plan.
+
+use super::domain::*;
+use crate::boundary::{DynDomain, TypedDomain};
+use crate::explore::{replay, Explorer, Move, Plan};
+use crate::{Engine, EngineConfig, Invariants};
+use serde_json::{json, Value};
+
+/// The tiny domain, declaring `invariants`.
+fn domain(invariants: Invariants<System>) -> impl DynDomain {
+    TypedDomain::new(info(), system()).with_invariants(invariants)
+}
+
+fn totals(engine: &Engine<System>) -> [i32; 4] {
+    let view = &engine.state().view.0;
+    [0, 1, 2, 3].map(|k| view.get(&k).copied().unwrap_or(0))
+}
+
+/// No counter above 50 (each positive amount is forwarded up to counter 3).
+fn at_most_50() -> Invariants<System> {
+    Invariants {
+        check: |engine| match totals(engine).iter().position(|&t| t > 50) {
+            Some(k) => Err(format!("counter-{k} holds {}", totals(engine)[k])),
+            None => Ok(()),
+        },
+        failure: |_| None,
+        unhandled: |_| None,
+    }
+}
+
+/// The four counters equal (what forwarding keeps, and compensation restores); a
+/// forward to counter 1 can be refused, and compensation gives up after two.
+fn equal(unhandled: bool) -> Invariants<System> {
+    fn forward_to_1(Cmd::Add { counter, amount }: &Cmd) -> Option<Rej> {
+        (*counter == 1 && *amount > 0).then_some(Rej::OverCap { total: 999 })
+    }
+    Invariants {
+        check: |engine| {
+            let t = totals(engine);
+            match t.iter().all(|&x| x == t[0]) {
+                true => Ok(()),
+                false => Err(format!("the counters differ: {t:?}")),
+            }
+        },
+        failure: if unhandled { |_| None } else { forward_to_1 },
+        unhandled: if unhandled { forward_to_1 } else { |_| None },
+    }
+}
+
+fn add_json(counter: u8, amount: i32) -> Value {
+    json!({"Add": {"counter": counter, "amount": amount}})
+}
+
+fn plan(alphabet: Vec<Value>, faults: u8) -> Plan {
+    Plan {
+        seed: 3,
+        runs: 50,
+        length: 16,
+        faults,
+        interleave: 30,
+        unhandled: false,
+        given: Vec::new(),
+        alphabet,
+    }
+}
+
+fn amounts(found: &crate::explore::Counterexample) -> Vec<i64> {
+    found
+        .moves
+        .iter()
+        .map(|m| m.command["Add"]["amount"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_broken_invariant_is_shrunk_to_the_fewest_commands() {
+    let domain = domain(at_most_50());
+    let alphabet = vec![add_json(0, 10), add_json(1, -5), add_json(3, 10)];
+    let mut explorer = Explorer::new(&domain, plan(alphabet, 0)).unwrap();
+    explorer.advance(50);
+    assert!(explorer.done());
+    let found = explorer.found().expect("six positive amounts break it");
+    assert_eq!(found.broken, "counter-3 holds 60");
+    assert_eq!(amounts(found), vec![10; 6], "{:?}", found.moves);
+    assert!(
+        found.original > 6,
+        "the run found was longer: {}",
+        found.original
+    );
+    assert!(found
+        .moves
+        .iter()
+        .all(|m| m.steps.is_none() && m.faults.is_empty()));
+    // The journal and the scenario replay it.
+    let rebuilt = domain
+        .rebuild(
+            EngineConfig {
+                seed: found.seed,
+                ..EngineConfig::default()
+            },
+            &found.journal,
+        )
+        .unwrap();
+    assert_eq!(
+        rebuilt.broken_invariant().as_deref(),
+        Some("counter-3 holds 60")
+    );
+    let scenario = found.scenario.as_ref().expect("no fault: a scenario");
+    assert_eq!(scenario.steps.len(), 6);
+    assert!(scenario
+        .run(&domain)
+        .unwrap()
+        .engine
+        .broken_invariant()
+        .is_some());
+}
+
+#[test]
+fn the_same_plan_explores_the_same_runs() {
+    let domain = domain(at_most_50());
+    let alphabet = vec![add_json(0, 10), add_json(1, -5), add_json(3, 10)];
+    let explore = || {
+        let mut explorer = Explorer::new(&domain, plan(alphabet.clone(), 0)).unwrap();
+        explorer.advance(50);
+        (explorer.progress().clone(), explorer.found().cloned())
+    };
+    assert_eq!(explore(), explore());
+    let mut other = plan(alphabet.clone(), 0);
+    other.seed = 4;
+    let mut explorer = Explorer::new(&domain, other).unwrap();
+    explorer.advance(50);
+    assert_ne!(explorer.progress(), &explore().0);
+}
+
+#[test]
+fn faults_the_domain_names_break_what_compensation_stops_restoring() {
+    let domain = domain(equal(false));
+    let mut one_by_one = plan(vec![add_json(0, 10)], 50);
+    one_by_one.interleave = 0;
+    let mut explorer = Explorer::new(&domain, one_by_one).unwrap();
+    explorer.advance(50);
+    let found = explorer
+        .found()
+        .expect("a third refused forward is not compensated");
+    assert_eq!(found.broken, "the counters differ: [10, 0, 0, 0]");
+    assert_eq!(found.moves.len(), 3, "{:?}", found.moves);
+    // Each: the user's command (step 0), its forward to counter 1 failed (step 1).
+    assert!(
+        found.moves.iter().all(|m| m.faults == [1]),
+        "{:?}",
+        found.moves
+    );
+    assert!(
+        found.scenario.is_none(),
+        "a scenario cannot make a step fail"
+    );
+    let injected = found
+        .journal
+        .iter()
+        .filter(|e| e["step"]["injected"] == true)
+        .count();
+    assert_eq!(injected, 3);
+}
+
+#[test]
+fn a_shrunk_run_loses_nothing_it_needs_and_keeps_nothing_it_does_not() {
+    let domain = domain(equal(false));
+    for seed in 0..8 {
+        let mut interleaved = plan(vec![add_json(0, 10), add_json(2, 10)], 40);
+        interleaved.seed = seed;
+        let mut explorer = Explorer::new(&domain, interleaved).unwrap();
+        explorer.advance(50);
+        let found = explorer.found().expect("found with every seed");
+        let breaks = |moves: &[Move]| replay(&domain, found.seed, &[], moves).1.is_some();
+        assert!(breaks(&found.moves));
+        for i in 0..found.moves.len() {
+            let mut fewer = found.moves.clone();
+            fewer.remove(i);
+            assert!(!breaks(&fewer), "seed {seed}: move {i} was not needed");
+            for f in 0..found.moves[i].faults.len() {
+                let mut fewer = found.moves.clone();
+                fewer[i].faults.remove(f);
+                assert!(
+                    !breaks(&fewer),
+                    "seed {seed}: fault {f} of move {i} was not needed"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn unhandled_failures_are_made_only_when_asked() {
+    let domain = domain(equal(true));
+    let mut quiet = Explorer::new(&domain, plan(vec![add_json(0, 10)], 50)).unwrap();
+    quiet.advance(50);
+    assert!(quiet.found().is_none());
+    assert_eq!(quiet.progress().runs, 50);
+    assert_eq!(quiet.progress().faults, 0);
+    let mut asked = plan(vec![add_json(0, 10)], 50);
+    asked.unhandled = true;
+    let mut explorer = Explorer::new(&domain, asked).unwrap();
+    explorer.advance(50);
+    assert!(explorer.found().is_some());
+}
+
+#[test]
+fn a_plan_without_commands_or_with_a_bad_one_is_refused_at_its_path() {
+    let domain = domain(at_most_50());
+    let empty = Explorer::new(&domain, plan(Vec::new(), 0)).err().unwrap();
+    assert_eq!(empty.path, "$.alphabet");
+    let bad = vec![
+        add_json(0, 1),
+        json!({"Add": {"counter": 300, "amount": 1}}),
+    ];
+    let error = Explorer::new(&domain, plan(bad, 0)).err().unwrap();
+    assert_eq!(error.path, "$.alphabet[1].Add.counter");
+}
