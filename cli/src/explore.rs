@@ -3,6 +3,7 @@
 //! one of its invariants shrunk and printed.
 
 use crate::{load, out, scenario_files, Failed};
+use decider_core::boundary::rows::message_name;
 use decider_core::explore::{Counterexample, Explorer, Plan};
 use std::path::{Path, PathBuf};
 
@@ -31,8 +32,8 @@ pub struct Options {
     /// Seeds the exploration: the same seed explores the same runs.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Where to write the shrunk run: a scenario file when it has no fault, else its
-    /// journal (JSON entries, what the playground opens).
+    /// Where to write the shrunk run: a scenario file when it has no fault, else a journal
+    /// file (what the playground's import opens).
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -87,15 +88,16 @@ pub fn explore(options: &Options) -> Result<(), Failed> {
         out("every invariant held\n");
         return Ok(());
     };
-    out(&report(found));
+    out(&report(found, &domain.command_names()));
     if let Some(path) = &options.out {
-        write(path, found)?;
+        write(path, &first.domain, found)?;
     }
     Err(Failed::Expectations)
 }
 
-/// The broken invariant and the shrunk run, one line a command.
-pub fn report(found: &Counterexample) -> String {
+/// The broken invariant and the shrunk run, a line a command (its command names from
+/// `names`) and one more a step made to fail.
+pub fn report(found: &Counterexample, names: &[String]) -> String {
     let mut text = format!(
         "broken: {}\nshrunk from {} to {} command(s) in {} replays (engine seed {}):\n",
         found.broken,
@@ -109,29 +111,33 @@ pub fn report(found: &Counterexample) -> String {
             .steps
             .map(|n| format!("  (then {n} engine step(s))"))
             .unwrap_or_default();
-        let faults: String = m
-            .faults
-            .iter()
-            .map(|f| format!("  ⚡ step {} made to fail", f + 1))
-            .collect();
-        text.push_str(&format!("  {}. {}{steps}{faults}\n", i + 1, m.command));
+        text.push_str(&format!("  {}. {}{steps}\n", i + 1, m.command));
+        for f in found.failed_after(i) {
+            text.push_str(&format!(
+                "     ⚡ step {}: {} (issued by {}) made to fail: {}\n",
+                f.step + 1,
+                message_name(&f.command, names),
+                f.origin,
+                f.rejection
+            ));
+        }
     }
     text
 }
 
 /// Writes the shrunk run to `path`: its scenario, or its journal when it has a fault.
-fn write(path: &Path, found: &Counterexample) -> Result<(), Failed> {
+fn write(path: &Path, domain: &str, found: &Counterexample) -> Result<(), Failed> {
     let text = match &found.scenario {
-        Some(scenario) => serde_json::to_string_pretty(scenario),
-        None => serde_json::to_string_pretty(&found.journal),
-    }
-    .map_err(|e| Failed::Input(e.to_string()))?;
-    std::fs::write(path, text + "\n")
+        Some(scenario) => scenario.to_json(),
+        None => found.journal_file(domain).to_json(),
+    };
+    std::fs::write(path, text)
         .map_err(|e| Failed::Input(format!("{}: cannot write: {e}", path.display())))?;
     let what = if found.scenario.is_some() {
         "scenario"
     } else {
-        "journal (it has an injected fault, which a scenario cannot say)"
+        "journal file (it has an injected fault, which a scenario cannot say; the \
+         playground imports it)"
     };
     out(&format!(
         "the shrunk run's {what} written to {}\n",

@@ -310,14 +310,21 @@ fn explore_finds_what_an_unhandled_failure_breaks_and_writes_the_shrunk_run() {
         report.contains("debited, 0 credited, 0 refunded"),
         "{report}"
     );
-    assert!(report.contains("⚡ step"), "{report}");
     assert!(
-        report.contains("journal (it has an injected fault"),
+        report
+            .contains("account.refund (issued by transfer) made to fail: {\"account\":\"closed\"}"),
         "{report}"
     );
-    let journal: serde_json::Value =
+    assert!(
+        report.contains("journal file (it has an injected fault"),
+        "{report}"
+    );
+    let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
-    let injected = journal.as_array().unwrap().iter();
+    assert_eq!(file["format"], "decider-lab/journal");
+    assert_eq!(file["domain"], "transfer");
+    assert!(file["title"].as_str().unwrap().starts_with("Explored: t"));
+    let injected = file["journal"].as_array().unwrap().iter();
     assert!(injected.filter(|e| e["step"]["injected"] == true).count() >= 1);
 
     let counter = decider(&["explore", &scenario("counter")]);

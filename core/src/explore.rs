@@ -13,7 +13,8 @@
 
 use crate::boundary::{BoundaryError, DynDomain, DynEngine, MessageKind};
 use crate::engine::EngineConfig;
-use crate::scenario::{Given, Scenario, MAX_STEPS_PER_STEP};
+use crate::journal_file::JournalFile;
+use crate::scenario::{Given, Issued, Scenario, MAX_STEPS_PER_STEP};
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
@@ -84,6 +85,37 @@ pub struct Move {
     pub faults: Vec<u32>,
 }
 
+/// A step of a shrunk run that was made to fail.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FailedStep {
+    /// The index of the move (user command) after which it was taken.
+    pub after: usize,
+    /// The engine step after that command (from 0).
+    pub step: u32,
+    /// The command made to fail (the domain's command JSON).
+    pub command: Value,
+    /// Who issued it: `"user"` or the saga or process manager's name.
+    pub origin: String,
+    /// The rejection it was made to fail with.
+    pub rejection: Value,
+}
+
+impl FailedStep {
+    /// The failed step of the step record `step` (JSON), taken after move `after`.
+    fn of(after: usize, at: u32, step: &Value, rejection: Value) -> FailedStep {
+        let Issued {
+            command, origin, ..
+        } = Issued::of_envelope(&step["command"]);
+        FailedStep {
+            after,
+            step: at,
+            command,
+            origin,
+            rejection,
+        }
+    }
+}
+
 /// A run that broke an invariant, shrunk.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Counterexample {
@@ -93,6 +125,8 @@ pub struct Counterexample {
     pub seed: u64,
     /// The shrunk run's commands.
     pub moves: Vec<Move>,
+    /// The steps its faults made fail, in order.
+    pub failed: Vec<FailedStep>,
     /// How many commands the run had before shrinking.
     pub original: usize,
     /// How many replays shrinking took.
@@ -103,6 +137,19 @@ pub struct Counterexample {
     /// The shrunk run as a scenario file (expectations recorded), when it has no fault: a
     /// scenario cannot make a step fail.
     pub scenario: Option<Scenario>,
+}
+
+impl Counterexample {
+    /// The steps made to fail after move `index`.
+    pub fn failed_after(&self, index: usize) -> Vec<&FailedStep> {
+        self.failed.iter().filter(|f| f.after == index).collect()
+    }
+
+    /// The shrunk run as a journal file of `domain` (its id), titled after what it breaks.
+    pub fn journal_file(&self, domain: &str) -> JournalFile {
+        let title = format!("Explored: {}", self.broken);
+        JournalFile::new(domain, self.seed, &title, self.journal.clone())
+    }
 }
 
 /// How far an exploration has gone.
@@ -299,21 +346,30 @@ fn start(
     Ok(engine)
 }
 
-/// Plays `moves` again on a new engine: the engine and what was found broken, at the first
-/// idle point where something was.
+/// What a replay of moves left: the engine, what was found broken at the first idle point
+/// where something was, and the steps made to fail.
+pub(crate) struct Replayed {
+    pub engine: Box<dyn DynEngine>,
+    pub broken: Option<String>,
+    pub failed: Vec<FailedStep>,
+}
+
+/// Plays `moves` again on a new engine, up to the first idle point where an invariant is
+/// broken (or to the end, run until idle).
 pub(crate) fn replay(
     domain: &dyn DynDomain,
     seed: u64,
     given: &[Given],
     moves: &[Move],
-) -> (Box<dyn DynEngine>, Option<String>) {
+) -> Replayed {
     let mut engine = start(domain, seed, given).expect("the given history was accepted before");
+    let mut failed = Vec::new();
     let idle_check = |engine: &dyn DynEngine| {
         (engine.queue_len() == 0)
             .then(|| engine.broken_invariant())
             .flatten()
     };
-    for m in moves {
+    for (at, m) in moves.iter().enumerate() {
         if engine.submit(&m.command).is_err() {
             continue;
         }
@@ -323,22 +379,31 @@ pub(crate) fn replay(
                 break;
             }
             let injected = match engine.next_failure(true) {
-                Some((id, rejection)) if m.faults.contains(&(i as u32)) => {
-                    engine.inject_fault(id, &rejection).is_ok()
-                }
-                _ => false,
+                Some((id, rejection)) if m.faults.contains(&(i as u32)) => engine
+                    .inject_fault(id, &rejection)
+                    .ok()
+                    .map(|step| failed.push(FailedStep::of(at, i as u32, &step, rejection))),
+                _ => None,
             };
-            if !injected {
+            if injected.is_none() {
                 engine.run_until_idle(1);
             }
         }
         if let Some(broken) = idle_check(&*engine) {
-            return (engine, Some(broken));
+            return Replayed {
+                engine,
+                broken: Some(broken),
+                failed,
+            };
         }
     }
     engine.run_until_idle(MAX_STEPS_PER_STEP);
     let broken = idle_check(&*engine);
-    (engine, broken)
+    Replayed {
+        engine,
+        broken,
+        failed,
+    }
 }
 
 /// The smallest run found that still breaks an invariant: commands removed in ever
@@ -348,7 +413,7 @@ fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) 
     let mut trials = 0u32;
     let mut breaks = |candidate: &[Move]| {
         trials += 1;
-        trials <= MAX_TRIALS && replay(domain, seed, given, candidate).1.is_some()
+        trials <= MAX_TRIALS && replay(domain, seed, given, candidate).broken.is_some()
     };
     let mut best = moves;
     loop {
@@ -396,7 +461,11 @@ fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) 
             break;
         }
     }
-    let (engine, broken) = replay(domain, seed, given, &best);
+    let Replayed {
+        engine,
+        broken,
+        failed,
+    } = replay(domain, seed, given, &best);
     let journal = engine.journal(0);
     let broken = broken.unwrap_or_else(|| "no longer broken on replay".into());
     let scenario = best
@@ -411,6 +480,7 @@ fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) 
         broken,
         seed,
         moves: best,
+        failed,
         original,
         trials,
         journal,

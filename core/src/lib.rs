@@ -24,6 +24,7 @@ mod growth;
 pub mod ids;
 pub mod invariants;
 pub mod journal;
+pub mod journal_file;
 pub mod process_manager;
 pub mod projection;
 mod reactors;

@@ -177,7 +177,7 @@ pub struct Issued {
 
 impl Issued {
     /// The issued command of a command envelope's JSON.
-    fn of_envelope(envelope: &Value) -> Issued {
+    pub(crate) fn of_envelope(envelope: &Value) -> Issued {
         let origin = match &envelope["origin"] {
             Value::String(user) => user.clone(),
             reactor => reactor["reactor"]["name"]

@@ -698,3 +698,54 @@ test("a full storage quota says so, draws the unsaved rows as pending, and loses
   const journal = await exportedJournal(page);
   assert.equal(journal.filter((e) => e.submitted).length, 3, "the tab lost nothing: it can still be exported");
 });
+
+test("the explorer finds what a refused refund leaves broken, shrinks the run and opens it as a workspace", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  await waitForSaved(page);
+  const dialog = page.getByTestId("explore");
+  // The counter declares no invariants: nothing to explore, and the dialog says so.
+  await choose(page, "domain-picker", "counter");
+  await page.getByTestId("explore-button").click();
+  assert.equal(await dialog.getAttribute("role"), "dialog");
+  assert.match(await dialog.getByTestId("explore-none").textContent(), /declares no invariants/);
+  assert.equal(await dialog.getByTestId("explore-start").count(), 0);
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await choose(page, "domain-picker", "transfer");
+  await page.getByTestId("explore-button").click();
+  await dialog.waitFor();
+  // As the domain allows (debits and credits refused): every invariant holds.
+  await dialog.getByTestId("explore-runs").fill("60");
+  await dialog.getByTestId("explore-start").click();
+  const result = dialog.getByTestId("explore-result");
+  await result.waitFor({ timeout: 30000 });
+  assert.equal(await result.getAttribute("data-outcome"), "held");
+  assert.match(await dialog.getByTestId("explore-tally").textContent(), /^60 runs · [\d,]+ commands · [\d,]+ facts · [1-9][\d,]* faults injected/);
+  // A refund refused too: the money debited stays nowhere; the run is shrunk.
+  await dialog.getByTestId("explore-unhandled").check();
+  await dialog.getByTestId("explore-runs").fill("500");
+  await dialog.getByTestId("explore-start").click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=explore-result]")?.dataset.outcome === "broken", null, { timeout: 30000 });
+  const broken = await dialog.getByTestId("explore-broken").textContent();
+  assert.match(broken, /Broken: \S+ failed: (\d+) debited, 0 credited, 0 refunded/);
+  const moves = dialog.getByTestId("explore-move");
+  assert.ok((await moves.count()) >= 2, "an account opened and a transfer requested");
+  const faults = (await moves.evaluateAll((items) => items.map((m) => Number(m.dataset.faults)))).reduce((a, b) => a + b, 0);
+  assert.ok(faults >= 1, "a refund made to fail");
+  assert.match(await dialog.getByTestId("explore-failed").first().textContent(), /made to fail\s*account\.refund\s*issued by transfer\s*✘ \{"account":"closed"\}/);
+  assert.match(await moves.last().textContent(), /transfer\.request_transfer/);
+  assert.deepEqual(await lowContrast(page), [], "the explorer is readable");
+  await page.screenshot({ path: `${shots}explore.png` });
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert.deepEqual(await lowContrast(page), [], "the explorer is readable in the dark scheme");
+  await page.emulateMedia({ colorScheme: "light" });
+  // Opened as a new workspace: the shrunk run, its injected refusal in the log.
+  await dialog.getByTestId("explore-open").click();
+  await dialog.waitFor({ state: "detached" });
+  await page.waitForFunction(() => /^Explored: /.test(document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent ?? ""), null, { timeout: 15000 });
+  await waitForSaved(page);
+  const rows = await logRows(page);
+  assert.ok(rows.some((r) => r.kind === "rejection" && r.injected), JSON.stringify(rows));
+  assert.equal(await page.getByTestId("domain-picker").inputValue(), "transfer");
+  assert.deepEqual(errors, []);
+});

@@ -6,6 +6,7 @@ use crate::components::banners::{error_banner, past_banner, use_error_origin, Er
 use crate::components::compare::{Compare, Comparing};
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::{dialog, use_focus_on_open, DialogProps};
+use crate::components::explore::Explore;
 use crate::components::header::header;
 use crate::components::inspector::{Inspector, TrackedField};
 use crate::components::log::Log;
@@ -14,10 +15,11 @@ use crate::components::shortcuts::shortcuts;
 use crate::components::specs::Specs;
 use crate::components::timeline::timeline;
 use crate::components::trace::Trace;
-use crate::components::workspaces::Workspaces;
+use crate::components::workspaces::{Adoption, Workspaces};
 use crate::effect::use_effect_on;
 use crate::examples::examples_for;
 use crate::panic_screen;
+use crate::persistence::transfer::JournalFile;
 use crate::session::store::{SessionHandle, SessionStore};
 use crate::session::{repeat, Action, RunMode, Session};
 use crate::widgets::json_tree::TreeField;
@@ -40,6 +42,8 @@ enum Overlay {
     Help,
     /// The specification suite.
     Specs,
+    /// The explorer.
+    Explore,
     /// The workspace shown side by side with another of its domain.
     Compare,
 }
@@ -166,6 +170,28 @@ pub fn App() -> Html {
         let asked = asked.setter();
         use_callback((), move |position: Option<u64>, _| asked.set(position))
     };
+    // What the explorer draws from: the domain's examples, then the session's commands.
+    let alphabet = use_memo(
+        (examples.clone(), session.history().clone()),
+        |(examples, history)| {
+            let mut all: Vec<Value> = examples.iter().map(|e| e.command.clone()).collect();
+            for command in history.iter() {
+                if !all.contains(command) {
+                    all.push(command.clone());
+                }
+            }
+            Rc::new(all)
+        },
+    );
+    // A shrunk run the explorer opens: the workspace bar adopts it as a new workspace.
+    let adopting = use_state(|| None::<Adoption>);
+    let on_adopt = {
+        let (adopting, overlay) = (adopting.setter(), overlay.setter());
+        use_callback((), move |file: Rc<JournalFile>, _| {
+            overlay.set(None);
+            adopting.set(Some(Adoption(file)));
+        })
+    };
     // The trace changes with the log only: moving the cursor within a flow keeps it.
     let flow = use_memo((session.flow_id(), session.log_version()), |_| {
         session.flow().map(Rc::new)
@@ -176,7 +202,7 @@ pub fn App() -> Html {
     let (has_view, has_process) = (!info.views.is_empty(), !info.sagas.is_empty());
     let page = html! {
         <div class="app">
-            { header(&store, show(Some(Overlay::Help)), show(Some(Overlay::Specs))) }
+            { header(&store, show(Some(Overlay::Help)), show(Some(Overlay::Specs)), show(Some(Overlay::Explore))) }
             <Workspaces on_committed={Callback::from({
                 let committed = committed.setter();
                 move |facts| committed.set(facts)
@@ -186,7 +212,7 @@ pub fn App() -> Html {
                     comparing.set(Some(what));
                     overlay.set(Some(Overlay::Compare));
                 }
-            })} />
+            })} adopt={(*adopting).clone()} />
             { error_banner(&store, &error_origin) }
             <main class="panels">
                 <div class="panel panel-composer">
@@ -263,6 +289,16 @@ pub fn App() -> Html {
                     wide: true,
                     close_button: dialog_close.clone(),
                 }, html! { <Specs /> }),
+                Some(Overlay::Explore) => dialog(DialogProps {
+                    title: "Explore",
+                    testid: "explore",
+                    on_close: show(None),
+                    wide: true,
+                    close_button: dialog_close.clone(),
+                }, html! {
+                    <Explore domain={DomainRef(session.domain().clone())}
+                        alphabet={(*alphabet).clone()} on_open={on_adopt} />
+                }),
                 Some(Overlay::Compare) => match (*comparing).clone() {
                     Some(Comparing { here, others }) => dialog(DialogProps {
                         title: "Compare workspaces",

@@ -172,7 +172,7 @@ fn a_shrunk_run_loses_nothing_it_needs_and_keeps_nothing_it_does_not() {
         let mut explorer = Explorer::new(&domain, interleaved).unwrap();
         explorer.advance(50);
         let found = explorer.found().expect("found with every seed");
-        let breaks = |moves: &[Move]| replay(&domain, found.seed, &[], moves).1.is_some();
+        let breaks = |moves: &[Move]| replay(&domain, found.seed, &[], moves).broken.is_some();
         assert!(breaks(&found.moves));
         for i in 0..found.moves.len() {
             let mut fewer = found.moves.clone();

@@ -8,12 +8,17 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// The top bar of the session in `store`; `on_help` opens the shortcuts overlay,
-/// `on_specs` the specification suite.
+/// `on_specs` the specification suite, `on_explore` the explorer.
 ///
 /// A plain function of the page's session, not a component: the page renders at every
 /// change of the session, as the bar would, and each component type costs the wasm its
 /// own copy of Yew's machinery.
-pub fn header(store: &SessionHandle, on_help: Callback<()>, on_specs: Callback<()>) -> Html {
+pub fn header(
+    store: &SessionHandle,
+    on_help: Callback<()>,
+    on_specs: Callback<()>,
+    on_explore: Callback<()>,
+) -> Html {
     let session = store.get();
     let dispatch = {
         let store = store.clone();
@@ -60,6 +65,7 @@ pub fn header(store: &SessionHandle, on_help: Callback<()>, on_specs: Callback<(
     };
     let on_help = on_help.reform(|_: MouseEvent| ());
     let on_specs = on_specs.reform(|_: MouseEvent| ());
+    let on_explore = on_explore.reform(|_: MouseEvent| ());
 
     html! {
         <header class="topbar">
@@ -130,6 +136,8 @@ pub fn header(store: &SessionHandle, on_help: Callback<()>, on_specs: Callback<(
             </span>
             <button class="tool" data-testid="specs-button" onclick={on_specs}
                 title="Run the example and imported scenarios as a red/green suite">{ "✔ specs" }</button>
+            <button class="tool" data-testid="explore-button" onclick={on_explore}
+                title="Explore the domain at random until an invariant breaks, and shrink the run that broke it">{ "⚄ explore" }</button>
             <button class="tool help" onclick={on_help} aria-label="Keyboard shortcuts (?)"
                 title="Keyboard shortcuts (?)">{ "?" }</button>
         </header>

@@ -5,6 +5,7 @@ pub mod banners;
 pub mod compare;
 pub mod composer;
 pub mod dialog;
+pub mod explore;
 pub mod header;
 pub mod inspector;
 pub mod log;

@@ -41,6 +41,20 @@ pub struct WorkspacesProps {
     /// Opens the comparison of the workspace shown with others of its domain.
     #[prop_or_default]
     pub on_compare: Callback<Comparing>,
+    /// A journal to open as a new workspace (the explorer's shrunk run), each one once.
+    #[prop_or_default]
+    pub adopt: Option<Adoption>,
+}
+
+/// A journal file handed over to be opened as a workspace: one handing over is equal only
+/// to itself (the same file handed over again opens again).
+#[derive(Clone)]
+pub struct Adoption(pub Rc<JournalFile>);
+
+impl PartialEq for Adoption {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The workspace bar (and the keeper behind it). Render it once, e.g. right under the
@@ -81,6 +95,23 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
         use_effect_on(store.version(), move |_| keeper::observe(&keeper));
     }
     use_page_listeners(&keeper);
+    {
+        let keeper = (*keeper).clone();
+        use_effect_on(props.adopt.clone(), move |file| {
+            if let Some(Adoption(file)) = file.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let JournalFile {
+                        title,
+                        domain,
+                        seed,
+                        journal,
+                        ..
+                    } = (*file).clone();
+                    adopt(&keeper, "The explored run", &title, domain, seed, journal).await;
+                });
+            }
+        });
+    }
 
     let session = store.get();
     let head = session.head();
@@ -644,18 +675,8 @@ pub async fn import_text(keeper: &Shared, name: &str, text: &str) {
             (file.title, file.domain, file.seed, file.journal, None)
         }
     };
-    let available = keeper.borrow().status().available;
-    if available {
-        if let Err(e) = keeper::adopt(keeper, &title, &domain, seed, journal).await {
-            return report(keeper, format!("{name}: not saved: {e}."));
-        }
-    } else {
-        keeper.borrow().store().dispatch(Action::Open {
-            domain,
-            seed,
-            journal: Rc::new(journal),
-            read_only: false,
-        });
+    if !adopt(keeper, name, &title, domain, seed, journal).await {
+        return;
     }
     if let Some(failed) = verdict {
         report(
@@ -666,6 +687,34 @@ pub async fn import_text(keeper: &Shared, name: &str, text: &str) {
             ),
         );
     }
+}
+
+/// Opens `journal` (of `domain`, seeded `seed`) as a new workspace named `title`, kept in
+/// IndexedDB when it is available (else shown, unsaved); whether it opened (else the
+/// banner says why, naming `name`).
+async fn adopt(
+    keeper: &Shared,
+    name: &str,
+    title: &str,
+    domain: String,
+    seed: u64,
+    journal: Vec<serde_json::Value>,
+) -> bool {
+    let available = keeper.borrow().status().available;
+    if available {
+        if let Err(e) = keeper::adopt(keeper, title, &domain, seed, journal).await {
+            report(keeper, format!("{name}: not saved: {e}."));
+            return false;
+        }
+    } else {
+        keeper.borrow().store().dispatch(Action::Open {
+            domain,
+            seed,
+            journal: Rc::new(journal),
+            read_only: false,
+        });
+    }
+    true
 }
 
 /// Follows the address after only its fragment changed (a link pasted or edited in this

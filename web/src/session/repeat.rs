@@ -73,7 +73,7 @@ pub async fn run(
 }
 
 /// The page's clock (`performance.now()`), in milliseconds.
-pub(super) fn now() -> f64 {
+pub(crate) fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())

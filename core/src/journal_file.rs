@@ -1,0 +1,50 @@
+//! Journal files: an engine's exact journal with what it takes to rebuild it (its domain
+//! and seed), what the playground exports and imports for bug reports and what `decider
+//! explore` writes for a shrunk run with a fault in it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The `format` of journal files.
+pub const JOURNAL_FORMAT: &str = "decider-lab/journal";
+/// The journal file version this build writes and reads.
+pub const JOURNAL_VERSION: u32 = 1;
+
+/// A journal file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalFile {
+    /// Always [`JOURNAL_FORMAT`].
+    pub format: String,
+    /// Always [`JOURNAL_VERSION`].
+    pub version: u32,
+    /// The domain's id.
+    pub domain: String,
+    /// The seed of its ids.
+    pub seed: u64,
+    /// The workspace's name.
+    pub title: String,
+    /// The engine's journal entries, in order.
+    pub journal: Vec<Value>,
+}
+
+impl JournalFile {
+    /// The journal file of an engine of `domain` seeded `seed`.
+    pub fn new(domain: &str, seed: u64, title: &str, journal: Vec<Value>) -> Self {
+        JournalFile {
+            format: JOURNAL_FORMAT.into(),
+            version: JOURNAL_VERSION,
+            domain: domain.into(),
+            seed,
+            title: title.into(),
+            journal,
+        }
+    }
+
+    /// The file's text (pretty JSON, ending with a newline).
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
