@@ -326,6 +326,55 @@ fn the_examples_keep_their_domains_invariants() {
     assert!(checked >= 18, "{checked} scenarios ended idle");
 }
 
+/// A shrunk restaurant run keeps no menu item that no order asks for, and no order item
+/// it does not need: the commands' arrays are shrunk too, not only the run.
+#[test]
+fn a_shrunk_restaurant_run_keeps_only_the_menu_items_it_orders() {
+    use decider_core::explore::{Explorer, Plan};
+    let domain = decider_domains::find("restaurant").unwrap();
+    let mut alphabet = Vec::new();
+    for file in example_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let (scenario, _) = scenario::load(&text, &decider_domains::find).unwrap();
+        if scenario.domain == "restaurant" {
+            alphabet.extend(scenario.steps.iter().map(|step| step.command.clone()));
+        }
+    }
+    for seed in 0..6 {
+        let plan = Plan {
+            seed,
+            unhandled: true,
+            ..Plan::over(alphabet.clone())
+        };
+        let mut explorer = Explorer::new(&*domain, plan).unwrap();
+        while !explorer.done() {
+            explorer.advance(50);
+        }
+        let found = explorer
+            .found()
+            .expect("a refused refund breaks an invariant");
+        let commands: Vec<&Value> = found.moves.iter().map(|m| &m.command).collect();
+        let ordered: Vec<&Value> = commands
+            .iter()
+            .filter_map(|c| c["order"]["place_order"]["items"].as_array())
+            .flatten()
+            .collect();
+        assert!(ordered.len() <= 2, "seed {seed}: {commands:?}");
+        for menu in commands
+            .iter()
+            .filter_map(|c| c["restaurant"]["create_restaurant"]["menu"].as_array())
+        {
+            for item in menu {
+                assert!(
+                    ordered.contains(&&item["item_id"]),
+                    "seed {seed}: {} is on the menu, never ordered: {commands:?}",
+                    item["item_id"]
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn the_checked_in_schema_is_up_to_date() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/scenario.schema.json");

@@ -2,7 +2,8 @@
 //! commands, their flows sometimes interleaved and their steps sometimes made to fail as
 //! the domain says they can ([`Invariants::failure`]), until the domain's invariants find
 //! something broken; that run is then shrunk to a minimal one (fewer commands, fewer
-//! faults, no interleaving that is not needed) which still breaks an invariant.
+//! faults, no interleaving that is not needed, and in each command no array element or
+//! optional field that is not needed) which still breaks an invariant.
 //!
 //! Everything is drawn from a seeded generator: the same [`Plan`] explores the same runs.
 //! Exploration works through the type-erased boundary, so it is the same for every domain,
@@ -407,7 +408,8 @@ pub(crate) fn replay(
 }
 
 /// The smallest run found that still breaks an invariant: commands removed in ever
-/// smaller chunks, then each fault, then each interleaving, until none can go.
+/// smaller chunks, then each fault, then each interleaving, then each array element and
+/// optional field of a command, until none can go.
 fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) -> Counterexample {
     let original = moves.len();
     let mut trials = 0u32;
@@ -457,6 +459,19 @@ fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) 
                 }
             }
         }
+        for i in 0..best.len() {
+            while let Some(simpler) =
+                simpler_commands(domain, &best[i].command)
+                    .into_iter()
+                    .find(|command| {
+                        let mut candidate = best.clone();
+                        candidate[i].command = command.clone();
+                        breaks(&candidate)
+                    })
+            {
+                best[i].command = simpler;
+            }
+        }
         if best == before {
             break;
         }
@@ -485,6 +500,54 @@ fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) 
         trials,
         journal,
         scenario,
+    }
+}
+
+/// The valid commands one step simpler than `command`: one array element or one object
+/// field fewer, anywhere in it (the domain's schema says which are still commands).
+fn simpler_commands(domain: &dyn DynDomain, command: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    one_part_fewer(command, &mut |simpler| {
+        if domain.validate(MessageKind::Command, &simpler).is_ok() {
+            out.push(simpler);
+        }
+    });
+    out
+}
+
+/// Calls `found` with each value that is `value` with one array element or object field
+/// taken out, at any depth.
+pub(crate) fn one_part_fewer(value: &Value, found: &mut dyn FnMut(Value)) {
+    match value {
+        Value::Array(items) => {
+            for i in 0..items.len() {
+                let mut fewer = items.clone();
+                fewer.remove(i);
+                found(Value::Array(fewer));
+            }
+            for (i, item) in items.iter().enumerate() {
+                one_part_fewer(item, &mut |simpler| {
+                    let mut within = items.clone();
+                    within[i] = simpler;
+                    found(Value::Array(within));
+                });
+            }
+        }
+        Value::Object(fields) => {
+            for key in fields.keys() {
+                let mut fewer = fields.clone();
+                fewer.remove(key);
+                found(Value::Object(fewer));
+            }
+            for (key, field) in fields {
+                one_part_fewer(field, &mut |simpler| {
+                    let mut within = fields.clone();
+                    within.insert(key.clone(), simpler);
+                    found(Value::Object(within));
+                });
+            }
+        }
+        _ => {}
     }
 }
 

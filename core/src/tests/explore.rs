@@ -3,7 +3,7 @@
 
 use super::domain::*;
 use crate::boundary::{DynDomain, TypedDomain};
-use crate::explore::{replay, Explorer, Move, Plan};
+use crate::explore::{one_part_fewer, replay, Explorer, Move, Plan};
 use crate::{Engine, EngineConfig, Invariants};
 use serde_json::{json, Value};
 
@@ -216,4 +216,27 @@ fn a_plan_without_commands_or_with_a_bad_one_is_refused_at_its_path() {
     ];
     let error = Explorer::new(&domain, plan(bad, 0)).err().unwrap();
     assert_eq!(error.path, "$.alphabet[1].Add.counter");
+}
+
+#[test]
+fn a_command_is_made_simpler_one_element_or_field_at_a_time() {
+    let mut simpler = Vec::new();
+    one_part_fewer(&json!({"a": [1, [2, 3]], "b": {"c": 4}}), &mut |v| {
+        simpler.push(v)
+    });
+    assert_eq!(
+        simpler,
+        vec![
+            json!({"b": {"c": 4}}),
+            json!({"a": [1, [2, 3]]}),
+            json!({"a": [[2, 3]], "b": {"c": 4}}),
+            json!({"a": [1], "b": {"c": 4}}),
+            json!({"a": [1, [3]], "b": {"c": 4}}),
+            json!({"a": [1, [2]], "b": {"c": 4}}),
+            json!({"a": [1, [2, 3]], "b": {}}),
+        ]
+    );
+    let mut none = 0;
+    one_part_fewer(&json!("text"), &mut |_| none += 1);
+    assert_eq!(none, 0, "a scalar has no simpler form");
 }

@@ -188,7 +188,7 @@ pub fn Explore(props: &ExploreProps) -> Html {
         <div class="explore">
             <p class="explore-intro">
                 { format!(
-                    "Random runs drawn from {} commands (this domain's examples and your session's, their fields mixed), some flows interleaved and some steps made to fail as the domain allows. Whenever a run is idle, the domain's invariants are checked; the first run that breaks one is shrunk to the fewest commands and faults that still break it.",
+                    "Random runs drawn from {} commands (this domain's examples and your session's, their fields mixed), some flows interleaved and some steps made to fail as the domain allows. Whenever a run is idle, the domain's invariants are checked; the first run that breaks one is shrunk to the fewest commands, faults, list items and optional fields that still break it.",
                     props.alphabet.len()
                 ) }
             </p>
