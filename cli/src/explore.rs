@@ -60,12 +60,12 @@ pub fn explore(options: &Options) -> Result<(), Failed> {
     let Some((first, domain)) = start else {
         return Err(Failed::Input("no scenario file found".into()));
     };
-    if !domain.has_invariants() {
+    let Some(said) = domain.invariants() else {
         return Err(Failed::Input(format!(
             "the {} domain declares no invariants: nothing to find broken",
             first.domain
         )));
-    }
+    };
     let plan = Plan {
         seed: options.seed,
         runs: options.runs,
@@ -85,7 +85,8 @@ pub fn explore(options: &Options) -> Result<(), Failed> {
         first.domain, p.runs, p.commands, p.facts, p.faults, p.checks
     ));
     let Some(found) = explorer.found() else {
-        out("every invariant held\n");
+        let held: String = said.holds.iter().map(|h| format!("  ✔ {h}\n")).collect();
+        out(&format!("every invariant held:\n{held}"));
         return Ok(());
     };
     out(&report(found, &domain.command_names()));

@@ -26,7 +26,7 @@ use crate::decider::Decider;
 use crate::engine::{Engine, EngineConfig, EngineError, GivenError, ReadEntryOf, RunSummary};
 use crate::envelope::FactKindRef;
 use crate::ids::{Id, StreamId};
-use crate::invariants::Invariants;
+use crate::invariants::{Invariants, Said};
 use crate::journal::{JournalEntry, ReadEntry, Run};
 use crate::projection::Projection;
 use crate::remains::Remains;
@@ -165,9 +165,9 @@ pub trait DynDomain: Send + Sync {
         config: EngineConfig,
         journal: &[Value],
     ) -> Result<Box<dyn DynEngine>, BoundaryError>;
-    /// Whether the domain declares [`Invariants`], so that exploring it can find one
-    /// broken ([`crate::explore`]).
-    fn has_invariants(&self) -> bool;
+    /// What the domain's [`Invariants`] say, when it declares some (so that exploring it
+    /// can find one broken: [`crate::explore`]).
+    fn invariants(&self) -> Option<Said>;
 }
 
 /// The kinds of message a domain defines.
@@ -522,8 +522,8 @@ where
         Ok(self.engine(engine))
     }
 
-    fn has_invariants(&self) -> bool {
-        self.invariants.is_some()
+    fn invariants(&self) -> Option<Said> {
+        self.invariants.map(|declared| declared.said)
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::engine::Engine;
 use crate::system::System;
+use serde::Serialize;
 
 /// A domain's invariants, and the failure each command can be made to meet.
 pub struct Invariants<Y: System> {
@@ -18,6 +19,19 @@ pub struct Invariants<Y: System> {
     /// (a refund refused: the money stays where it is), for exploring "what if it failed
     /// anyway"; `None` when it cannot fail.
     pub unhandled: fn(&Y::Command) -> Option<Y::Rejection>,
+    /// The same, in the domain's words (what the explorer lists).
+    pub said: Said,
+}
+
+/// What a domain's [`Invariants`] check and make fail, in its words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Said {
+    /// What must hold once the engine is idle, a sentence each ([`Invariants::check`]).
+    pub holds: &'static [&'static str],
+    /// The failures the domain recovers from ([`Invariants::failure`]).
+    pub fails: &'static str,
+    /// The failures it does not recover from ([`Invariants::unhandled`]).
+    pub fails_unhandled: &'static str,
 }
 
 impl<Y: System> Clone for Invariants<Y> {

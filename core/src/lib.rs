@@ -51,7 +51,7 @@ pub use decider::{fold, Decider, Misplaced};
 pub use engine::{Engine, EngineConfig, EngineError, GivenError, RunSummary};
 pub use envelope::{CommandEnvelope, Fact, FactKind, FactKindRef, FactRef, Origin, RecordedFact};
 pub use ids::{Id, SeededIds, SharedStr, StreamId};
-pub use invariants::Invariants;
+pub use invariants::{Invariants, Said};
 pub use journal::{
     At, GivenRecord, JournalEntry, Named, Placed, ReadEntry, Run, StepFailure, StepRecord,
 };

@@ -714,6 +714,12 @@ test("the explorer finds what a refused refund leaves broken, shrinks the run an
   await choose(page, "domain-picker", "transfer");
   await page.getByTestId("explore-button").click();
   await dialog.waitFor();
+  // What is checked and what is made to fail, in the domain's words.
+  const invariants = await dialog.getByTestId("explore-invariant").allTextContents();
+  assert.equal(invariants.length, 4, JSON.stringify(invariants));
+  assert.equal(invariants[0], "✔ Every requested transfer finishes, completed or failed.");
+  assert.match(await dialog.getByTestId("explore-fails").textContent(), /frozen/);
+  assert.match(await dialog.getByTestId("explore-fails-unhandled").textContent(), /refund of a failed transfer is refused/);
   // As the domain allows (debits and credits refused): every invariant holds.
   await dialog.getByTestId("explore-runs").fill("60");
   await dialog.getByTestId("explore-start").click();

@@ -151,6 +151,37 @@ async fn a_refused_refund_is_found_shrunk_and_handed_over_as_a_journal() {
 }
 
 #[wasm_bindgen_test]
+async fn the_domains_invariants_and_failures_are_listed_in_its_words() {
+    let (root, _) = mount("checkout").await;
+    let said = decider_domains::find("checkout")
+        .unwrap()
+        .invariants()
+        .unwrap();
+    let listed: Vec<String> = (0..count(&root, "explore-invariant"))
+        .map(|i| {
+            root.query_selector_all("[data-testid=explore-invariant]")
+                .unwrap()
+                .get(i)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    let expected: Vec<String> = said.holds.iter().map(|h| format!("✔ {h}")).collect();
+    assert_eq!(listed, expected);
+    let fails = find(&root, "explore-fails")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(fails, format!("⚡ {}", said.fails));
+    let unhandled = find(&root, "explore-fails-unhandled")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(unhandled.ends_with(said.fails_unhandled), "{unhandled}");
+}
+
+#[wasm_bindgen_test]
 async fn without_the_unhandled_failures_every_invariant_holds() {
     let (root, opened) = mount("restaurant").await;
     set(&root, "explore-runs", "40").await;

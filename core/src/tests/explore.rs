@@ -4,7 +4,7 @@
 use super::domain::*;
 use crate::boundary::{DynDomain, TypedDomain};
 use crate::explore::{one_part_fewer, replay, Explorer, Move, Plan};
-use crate::{Engine, EngineConfig, Invariants};
+use crate::{Engine, EngineConfig, Invariants, Said};
 use serde_json::{json, Value};
 
 /// The tiny domain, declaring `invariants`.
@@ -26,6 +26,11 @@ fn at_most_50() -> Invariants<System> {
         },
         failure: |_| None,
         unhandled: |_| None,
+        said: Said {
+            holds: &["No counter above 50."],
+            fails: "",
+            fails_unhandled: "",
+        },
     }
 }
 
@@ -45,6 +50,11 @@ fn equal(unhandled: bool) -> Invariants<System> {
         },
         failure: if unhandled { |_| None } else { forward_to_1 },
         unhandled: if unhandled { forward_to_1 } else { |_| None },
+        said: Said {
+            holds: &["The four counters are equal."],
+            fails: "A forward to counter 1 is refused.",
+            fails_unhandled: "",
+        },
     }
 }
 

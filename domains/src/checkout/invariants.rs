@@ -6,7 +6,7 @@ use super::{
     Rejection, ShippingCommand, ShippingEvent, ShippingRejection, StockCommand, StockEvent,
     StockRejection,
 };
-use decider_core::{Engine, Invariants};
+use decider_core::{Engine, Invariants, Said};
 use std::collections::BTreeMap;
 
 /// The checkout's invariants and failures, as the domain declares them.
@@ -15,6 +15,17 @@ pub fn declared() -> Invariants<CheckoutSystem> {
         check: invariants,
         failure,
         unhandled,
+        said: Said {
+            holds: &[
+                "Every checkout finishes, completed or failed.",
+                "A checkout completes exactly when it ships.",
+                "Only a completed checkout keeps money, and all it charged; none is refunded more than charged.",
+                "A failed checkout releases every reservation, once and whole; a completed one releases none.",
+                "The shelves hold what was restocked, less what is still reserved.",
+            ],
+            fails: "Stock runs out; a card is declined; an address is undeliverable.",
+            fails_unhandled: "A reservation cannot be released (no reservation); a refund is refused (nothing to refund).",
+        },
     }
 }
 

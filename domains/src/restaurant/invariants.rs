@@ -5,7 +5,7 @@ use super::{
     Command, Event, OrderEvent, OrderStatus, PaymentCommand, PaymentEvent, PaymentRejection,
     Rejection, RestaurantCommand, RestaurantEvent, RestaurantRejection, RestaurantSystem, Text,
 };
-use decider_core::{Engine, Invariants};
+use decider_core::{Engine, Invariants, Said};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The restaurant's invariants and failures, as the domain declares them.
@@ -14,6 +14,17 @@ pub fn declared() -> Invariants<RestaurantSystem> {
         check: invariants,
         failure,
         unhandled,
+        said: Said {
+            holds: &[
+                "An order keeps money (taken and not refunded) exactly when it is confirmed or ready.",
+                "A kitchen holds an order's ticket exactly while the order is confirmed.",
+                "No payment is refunded more than was taken.",
+                "The order board shows each order's status and the money it keeps.",
+                "No kitchen holds a ticket for an order never placed.",
+            ],
+            fails: "A kitchen refuses an order (closed); a payment is refused (zero amount).",
+            fails_unhandled: "A refund is refused (nothing to refund); a ticket cannot be cancelled (unknown order).",
+        },
     }
 }
 

@@ -5,7 +5,7 @@ use super::{
     AccountCommand, AccountEvent, AccountRejection, Command, Event, Rejection, TransferEvent,
     TransferSystem,
 };
-use decider_core::{Engine, Invariants};
+use decider_core::{Engine, Invariants, Said};
 use std::collections::BTreeMap;
 
 /// The transfer domain's invariants and failures, as it declares them.
@@ -14,6 +14,16 @@ pub fn declared() -> Invariants<TransferSystem> {
         check: invariants,
         failure,
         unhandled,
+        said: Said {
+            holds: &[
+                "Every requested transfer finishes, completed or failed.",
+                "A completed transfer debited and credited its amount and refunded nothing.",
+                "A failed transfer credited nothing and refunded all it debited.",
+                "The balances shown are what each account's own events add up to.",
+            ],
+            fails: "The debited or the credited account is frozen meanwhile.",
+            fails_unhandled: "The refund of a failed transfer is refused (the account closed).",
+        },
     }
 }
 

@@ -12,6 +12,7 @@ use crate::widgets::number::{counted, thousands};
 use decider_core::boundary::rows::message_name;
 use decider_core::explore::{Counterexample, Explorer, FailedStep, Move, Plan, Progress};
 use decider_core::journal_file::JournalFile;
+use decider_core::Said;
 use gloo::timers::future::TimeoutFuture;
 use serde_json::Value;
 use std::cell::Cell;
@@ -109,7 +110,7 @@ pub fn Explore(props: &ExploreProps) -> Html {
     }
     let domain = props.domain.clone();
     let info = domain.info().clone();
-    let explorable = domain.has_invariants();
+    let said = domain.invariants();
     let running = matches!(*status, Status::Running(..));
 
     let on_start = {
@@ -174,7 +175,7 @@ pub fn Explore(props: &ExploreProps) -> Html {
         }
     };
 
-    if !explorable {
+    let Some(said) = said else {
         return html! {
             <div class="explore">
                 <p class="explore-none" data-testid="explore-none">
@@ -183,22 +184,23 @@ pub fn Explore(props: &ExploreProps) -> Html {
                 </p>
             </div>
         };
-    }
+    };
     html! {
         <div class="explore">
             <p class="explore-intro">
                 { format!(
-                    "Random runs drawn from {} commands (this domain's examples and your session's, their fields mixed), some flows interleaved and some steps made to fail as the domain allows. Whenever a run is idle, the domain's invariants are checked; the first run that breaks one is shrunk to the fewest commands, faults, list items and optional fields that still break it.",
+                    "Random runs drawn from {} commands (this domain's examples and your session's, their fields mixed), some flows interleaved and some steps made to fail. The first run that breaks an invariant is shrunk to the fewest commands, faults, list items and optional fields that still break it.",
                     props.alphabet.len()
                 ) }
             </p>
+            { said_view(&said) }
             <form class="explore-settings" novalidate=true onsubmit={on_start}>
                 { number("runs", "runs", &settings.runs, (1, 100_000)) }
                 { number("length", "commands a run", &settings.length, (1, 500)) }
                 { number("faults", "faults %", &settings.faults, (0, 100)) }
                 { number("interleave", "interleaved %", &settings.interleave, (0, 100)) }
                 { number("seed", "seed", &settings.seed, (0, u64::MAX)) }
-                <label class="explore-check" title="A refund refused, a reservation that cannot be released: what does it leave behind?">
+                <label class="explore-check" title={said.fails_unhandled}>
                     <input type="checkbox" data-testid="explore-unhandled" checked={settings.unhandled}
                         disabled={running} onchange={on_unhandled} />
                     <span>{ "also fail steps the domain does not recover from" }</span>
@@ -210,6 +212,34 @@ pub fn Explore(props: &ExploreProps) -> Html {
                 }
             </form>
             { status_view(&status, &info.id, &props.on_open) }
+        </div>
+    }
+}
+
+/// What the domain's invariants check and how its steps are made to fail, in its words.
+fn said_view(said: &Said) -> Html {
+    html! {
+        <div class="explore-said">
+            <section aria-labelledby="explore-holds">
+                <h3 id="explore-holds">{ "Checked whenever a run is idle" }</h3>
+                <ul>
+                    { for said.holds.iter().map(|holds| html! {
+                        <li data-testid="explore-invariant">
+                            <span class="kind kind-event" aria-hidden="true">{ "✔ " }</span>{ *holds }
+                        </li>
+                    }) }
+                </ul>
+            </section>
+            <section aria-labelledby="explore-fails">
+                <h3 id="explore-fails">{ "Made to fail" }</h3>
+                <p data-testid="explore-fails">
+                    <span class="explore-glyph" aria-hidden="true">{ "⚡ " }</span>{ said.fails }
+                </p>
+                <p class="explore-unhandled-said" data-testid="explore-fails-unhandled">
+                    <span class="explore-glyph" aria-hidden="true">{ "⚡ " }</span>
+                    { "With the box below ticked, also: " }{ said.fails_unhandled }
+                </p>
+            </section>
         </div>
     }
 }
