@@ -705,10 +705,15 @@ test("the explorer finds what a refused refund leaves broken, shrinks the run an
   const dialog = page.getByTestId("explore");
   // The counter declares no invariants: nothing to explore, and the dialog says so.
   await choose(page, "domain-picker", "counter");
-  await page.getByTestId("explore-button").click();
+  await page.locator("body").focus();
+  await page.keyboard.press("x");
   assert.equal(await dialog.getAttribute("role"), "dialog");
   assert.match(await dialog.getByTestId("explore-none").textContent(), /declares no invariants/);
   assert.equal(await dialog.getByTestId("explore-start").count(), 0);
+  await page.keyboard.press("x");
+  await dialog.waitFor({ state: "detached" });
+  await page.getByTestId("explore-button").click();
+  await dialog.waitFor();
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
   await choose(page, "domain-picker", "transfer");

@@ -413,10 +413,8 @@ fn use_shortcuts(
                 (session.playing(), session.in_past())
             };
             match shortcut {
-                Shortcut::Help => overlay.set(match *overlay {
-                    Some(Overlay::Help) => None,
-                    _ => Some(Overlay::Help),
-                }),
+                Shortcut::Help => overlay.set(toggled(*overlay, Overlay::Help)),
+                Shortcut::Explore => overlay.set(toggled(*overlay, Overlay::Explore)),
                 Shortcut::Escape { dismiss } => {
                     // One Esc closes the overlay, over the page, before the error banner.
                     if overlay.is_some() {
@@ -452,6 +450,11 @@ fn use_shortcuts(
         let listener = keyboard::listen(on_shortcut);
         move || drop(listener)
     });
+}
+
+/// The overlay after a shortcut for `wanted`: closed if it was open, else `wanted`.
+fn toggled(open: Option<Overlay>, wanted: Overlay) -> Option<Overlay> {
+    (open != Some(wanted)).then_some(wanted)
 }
 
 /// Runs the session's Repeat ×N (started here, or kept with a workspace and taken up after

@@ -36,6 +36,8 @@ pub enum Shortcut {
     Submit,
     /// `w`: why the selected rejection was refused (the inspector's answer), or close it.
     Why,
+    /// `x`: open or close the explorer.
+    Explore,
 }
 
 /// Every shortcut with its keys and what it does, for the `?` overlay.
@@ -51,6 +53,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "w",
         "why was the selected rejection refused (in the inspector; again: close it)",
     ),
+    ("x", "explore the domain at random (again: close the explorer)"),
     (
         "↑ / ↓",
         "previous / next row (in the log), command (in the examples and the history)",
@@ -92,6 +95,7 @@ pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
         "Home" => Shortcut::Start,
         "End" => Shortcut::Live,
         "w" => Shortcut::Why,
+        "x" => Shortcut::Explore,
         _ => return None,
     })
 }

@@ -137,7 +137,7 @@ pub fn header(
             <button class="tool" data-testid="specs-button" onclick={on_specs}
                 title="Run the example and imported scenarios as a red/green suite">{ "✔ specs" }</button>
             <button class="tool" data-testid="explore-button" onclick={on_explore}
-                title="Explore the domain at random until an invariant breaks, and shrink the run that broke it">{ "⚄ explore" }</button>
+                title="Explore the domain at random until an invariant breaks, and shrink the run that broke it (x)">{ "⚄ explore" }</button>
             <button class="tool help" onclick={on_help} aria-label="Keyboard shortcuts (?)"
                 title="Keyboard shortcuts (?)">{ "?" }</button>
         </header>
