@@ -139,12 +139,12 @@ fn a_wrong_field_is_named_by_its_json_path() {
 
 #[test]
 fn a_newer_format_version_says_so() {
-    for newer in ["2", "1.2"] {
+    for newer in ["2", "1.3"] {
         let text = scenario_text("counter", json!({}))
             .replace("\"version\":1", &format!("\"version\":{newer}"));
         let error = load_error(&text);
         assert_eq!(error.path, "$.version");
-        let expected = format!("format version {newer} is newer than this build reads (up to 1.1)");
+        let expected = format!("format version {newer} is newer than this build reads (up to 1.2)");
         assert!(error.message.contains(&expected), "{error}");
     }
     let other = scenario_text("counter", json!({})).replace("decider-lab/scenario", "x/y");
@@ -180,7 +180,60 @@ fn versions_1_and_1_1_both_read_and_a_1_1_field_needs_1_1() {
     assert!(Scenario::parse(&counter_scenario(json!(1.1), partial)).is_ok());
     let error = load_error(&counter_scenario(json!(1.05), increment));
     assert_eq!(error.path, "$.version");
-    assert!(error.message.contains("1 or 1.1"), "{error}");
+    assert!(error.message.contains("1, 1.1 or 1.2"), "{error}");
+}
+
+/// Format 1.2: a step's engine steps made to fail, as the playground's ⚡ does; said in a
+/// 1.1 file, at a step never taken or out of order, refused at its path.
+#[test]
+fn a_fault_makes_its_step_fail_and_needs_1_2() {
+    let refused = json!({"above_max": {"value": 0}});
+    let mut failing = json!({"command": {"increment": {"counter_id": "a", "by": 1}},
+        "faults": [{"at": 0, "rejection": refused}]});
+    let (scenario, domain) = scenario::load(
+        &counter_scenario(json!(1.2), failing.clone()),
+        &decider_domains::find,
+    )
+    .unwrap();
+    let run = scenario.run(&*domain).unwrap();
+    assert_eq!(run.steps[0].events, Vec::<Value>::new());
+    assert_eq!(run.steps[0].rejections, vec![refused.clone()]);
+    let journal = run.engine.journal(0);
+    assert_eq!(journal[1]["step"]["injected"], json!(true));
+    // Exported again, the journal says the same fault.
+    let again = Scenario::from_journal(&*domain, "t", 0, &journal).unwrap();
+    assert_eq!(again.version, scenario::Version::V1_2);
+    assert_eq!(again.steps[0].faults, scenario.steps[0].faults);
+
+    let error = load_error(&counter_scenario(json!(1.1), failing.clone()));
+    assert_eq!(error.path, "$.steps[0].faults");
+    assert!(
+        error.message.contains("new in format version 1.2"),
+        "{error}"
+    );
+    failing["faults"][0]["at"] = json!(1);
+    let (never, domain) = scenario::load(
+        &counter_scenario(json!(1.2), failing.clone()),
+        &decider_domains::find,
+    )
+    .unwrap();
+    let error = never.run(&*domain).err().unwrap();
+    assert_eq!(error.path, "$.steps[0].faults[0].at");
+    assert!(
+        error
+            .message
+            .contains("no engine step 1 after this command: it took 1"),
+        "{error}"
+    );
+    failing["faults"] = json!([{"at": 0, "rejection": refused}, {"at": 0, "rejection": refused}]);
+    let error = load_error(&counter_scenario(json!(1.2), failing.clone()));
+    assert_eq!(error.path, "$.steps[0].faults[1].at");
+    failing["faults"] = json!([{"at": 0, "rejection": {"on_fire": {}}}]);
+    let error = load_error(&counter_scenario(json!(1.2), failing));
+    assert!(
+        error.path.starts_with("$.steps[0].faults[0].rejection"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -1021,7 +1074,7 @@ fn the_examples_in_the_format_doc_pass() {
         .skip(1)
         .filter_map(|block| block.split("```").next())
         .collect();
-    assert_eq!(examples.len(), 2, "a version 1 and a version 1.1 example");
+    assert_eq!(examples.len(), 3, "a version 1, a 1.1 and a 1.2 example");
     for example in examples {
         let (scenario, domain) = scenario::load(example, &decider_domains::find).unwrap();
         let report = scenario.check(&*domain).unwrap();

@@ -32,8 +32,8 @@ pub struct Options {
     /// Seeds the exploration: the same seed explores the same runs.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Where to write the shrunk run: a scenario file when it has no fault, else a journal
-    /// file (what the playground's import opens).
+    /// Where to write the shrunk run: a scenario file (its faults in format 1.2), which
+    /// `decider check` then runs as a regression test and the playground imports.
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -126,7 +126,8 @@ pub fn report(found: &Counterexample, names: &[String]) -> String {
     text
 }
 
-/// Writes the shrunk run to `path`: its scenario, or its journal when it has a fault.
+/// Writes the shrunk run to `path`: its scenario, or its journal file when the journal
+/// cannot be said as a scenario.
 fn write(path: &Path, domain: &str, found: &Counterexample) -> Result<(), Failed> {
     let text = match &found.scenario {
         Some(scenario) => scenario.to_json(),
@@ -137,8 +138,7 @@ fn write(path: &Path, domain: &str, found: &Counterexample) -> Result<(), Failed
     let what = if found.scenario.is_some() {
         "scenario"
     } else {
-        "journal file (it has an injected fault, which a scenario cannot say; the \
-         playground imports it)"
+        "journal file (it cannot be said as a scenario; the playground imports it)"
     };
     out(&format!(
         "the shrunk run's {what} written to {}\n",

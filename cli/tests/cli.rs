@@ -324,16 +324,31 @@ fn explore_finds_what_an_unhandled_failure_breaks_and_writes_the_shrunk_run() {
         "{report}"
     );
     assert!(
-        report.contains("journal file (it has an injected fault"),
+        report.contains("the shrunk run's scenario written to"),
         "{report}"
     );
+    // A scenario of format 1.2: the refund's step made to fail, which `decider check`
+    // then replays as a regression test.
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
-    assert_eq!(file["format"], "decider-lab/journal");
+    assert_eq!(file["format"], "decider-lab/scenario");
+    assert_eq!(file["version"], 1.2);
     assert_eq!(file["domain"], "transfer");
     assert!(file["title"].as_str().unwrap().starts_with("Explored: t"));
-    let injected = file["journal"].as_array().unwrap().iter();
-    assert!(injected.filter(|e| e["step"]["injected"] == true).count() >= 1);
+    let faults: Vec<&serde_json::Value> = file["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|step| step["faults"].as_array())
+        .flatten()
+        .collect();
+    assert_eq!(faults.len(), 1, "{file}");
+    assert_eq!(
+        faults[0]["rejection"],
+        serde_json::json!({"account": "closed"})
+    );
+    let checked = decider(&["check", out]);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stdout));
 
     let counter = decider(&["explore", &scenario("counter")]);
     assert_eq!(counter.status.code(), Some(2));

@@ -209,6 +209,8 @@ pub trait DynEngine {
     fn head(&self) -> u64;
     /// The number of commands waiting in the live queue.
     fn queue_len(&self) -> usize;
+    /// The id of the command the next step takes, if any is queued.
+    fn next_queued(&self) -> Option<Id>;
     /// The ids of the streams that have an event, sorted, at most `limit` of them (the
     /// first ones in order).
     fn stream_ids(&self, limit: usize) -> Vec<String>;
@@ -797,6 +799,10 @@ where
 
     fn queue_len(&self) -> usize {
         self.engine.state().queue.len()
+    }
+
+    fn next_queued(&self) -> Option<Id> {
+        self.engine.state().queue.front().map(|c| c.command_id)
     }
 
     fn stream_ids(&self, limit: usize) -> Vec<String> {

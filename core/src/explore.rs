@@ -135,8 +135,8 @@ pub struct Counterexample {
     /// The shrunk run's journal (JSON entries) up to where the invariant was found broken:
     /// what a session opens to look at it.
     pub journal: Vec<Value>,
-    /// The shrunk run as a scenario file (expectations recorded), when it has no fault: a
-    /// scenario cannot make a step fail.
+    /// The shrunk run as a scenario file (expectations recorded, its faults as format 1.2's
+    /// `faults`), unless its journal cannot be said as one.
     pub scenario: Option<Scenario>,
 }
 
@@ -483,14 +483,8 @@ fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) 
     } = replay(domain, seed, given, &best);
     let journal = engine.journal(0);
     let broken = broken.unwrap_or_else(|| "no longer broken on replay".into());
-    let scenario = best
-        .iter()
-        .all(|m| m.faults.is_empty())
-        .then(|| {
-            let title = format!("Explored: {broken}");
-            Scenario::from_journal(domain, &title, seed, &journal).ok()
-        })
-        .flatten();
+    let title = format!("Explored: {broken}");
+    let scenario = Scenario::from_journal(domain, &title, seed, &journal).ok();
     Counterexample {
         broken,
         seed,

@@ -1,6 +1,6 @@
 //! Journal files: an engine's exact journal with what it takes to rebuild it (its domain
-//! and seed), what the playground exports and imports for bug reports and what `decider
-//! explore` writes for a shrunk run with a fault in it.
+//! and seed), what the playground exports and imports for bug reports, and how the
+//! explorer hands a shrunk run to the page to open.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! Scenario files, format versions 1 and 1.1: what users share, and an executable
+//! Scenario files, format versions 1, 1.1 and 1.2: what users share, and an executable
 //! specification.
 //!
 //! A scenario names a domain, gives optional history (`given`), a list of `steps` (each a
@@ -26,7 +26,7 @@ pub mod strict_json;
 /// The `format` every scenario file declares.
 pub const FORMAT: &str = "decider-lab/scenario";
 /// The newest format version this build reads and writes.
-pub const VERSION: Version = Version::V1_1;
+pub const VERSION: Version = Version::V1_2;
 /// Engine steps one scenario step may take before it is reported as runaway.
 pub const MAX_STEPS_PER_STEP: u64 = 10_000;
 
@@ -37,7 +37,7 @@ pub const MAX_STEPS_PER_STEP: u64 = 10_000;
 pub struct Scenario {
     /// Always `"decider-lab/scenario"`.
     pub format: String,
-    /// The format version: `1`, or `1.1` for files that use its additions.
+    /// The format version: `1`, or `1.1` / `1.2` for files that use their additions.
     pub version: Version,
     /// The id of the domain the scenario runs against (see `decider domains`).
     pub domain: String,
@@ -68,8 +68,8 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// A scenario format version. Every version-1 file is a valid 1.1 file with the same
-/// meaning; 1.1 adds optional fields only.
+/// A scenario format version. Every version-1 file is a valid 1.1 file, and every 1.1 file
+/// a valid 1.2 file, with the same meaning: each adds optional fields only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Version {
     /// `1`: each step runs until the engine is idle; expectations on events, rejections,
@@ -78,6 +78,9 @@ pub enum Version {
     /// `1.1`: adds a step's `engine_steps`, `expect.issued` (with origin and compensation
     /// flag) and `then.process` / `then.queue`.
     V1_1,
+    /// `1.2`: adds a step's `faults`, engine steps made to fail with a given rejection
+    /// instead of being decided (what the playground's ⚡ records).
+    V1_2,
 }
 
 impl Version {
@@ -86,6 +89,7 @@ impl Version {
         match number.as_f64() {
             Some(1.0) => Some(Version::V1),
             Some(1.1) => Some(Version::V1_1),
+            Some(1.2) => Some(Version::V1_2),
             _ => None,
         }
     }
@@ -96,6 +100,7 @@ impl fmt::Display for Version {
         f.write_str(match self {
             Version::V1 => "1",
             Version::V1_1 => "1.1",
+            Version::V1_2 => "1.2",
         })
     }
 }
@@ -105,6 +110,7 @@ impl Serialize for Version {
         match self {
             Version::V1 => serializer.serialize_u64(1),
             Version::V1_1 => serializer.serialize_f64(1.1),
+            Version::V1_2 => serializer.serialize_f64(1.2),
         }
     }
 }
@@ -114,7 +120,7 @@ impl<'de> Deserialize<'de> for Version {
         let number = serde_json::Number::deserialize(deserializer)?;
         Version::from_number(&number).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "unknown format version {number}, expected 1 or 1.1"
+                "unknown format version {number}, expected 1, 1.1 or 1.2"
             ))
         })
     }
@@ -128,8 +134,8 @@ impl JsonSchema for Version {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "A format version: 1, or 1.1 for files that use its additions.",
-            "enum": [1, 1.1]
+            "description": "A format version: 1, or 1.1 / 1.2 for files that use their additions.",
+            "enum": [1, 1.1, 1.2]
         })
     }
 }
@@ -156,9 +162,25 @@ pub struct Step {
     /// queue it). Absent: run until the engine is idle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_steps: Option<u64>,
+    /// Since 1.2: engine steps after the command that are made to fail instead of being
+    /// decided, each by its index among them (the command's own is `0`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
     /// What the engine should record during the step; absent expectations are not checked.
     #[serde(default, skip_serializing_if = "Expect::is_empty")]
     pub expect: Expect,
+}
+
+/// An engine step made to fail: the command it takes meets `rejection` instead of being
+/// decided, and the sagas react as to a real one (the playground's ⚡ *make this step fail*).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// Which engine step after the step's command, from `0` (the command itself).
+    pub at: u64,
+    /// The rejection, in the domain's rejection JSON.
+    pub rejection: Value,
 }
 
 /// A command as it entered the queue: who issued it, and whether it compensates.
@@ -354,14 +376,42 @@ impl Scenario {
         in_steps.or_else(in_then)
     }
 
-    /// Refuses a version-1 file that uses a 1.1 field, naming it.
+    /// The JSON path of the first field that needs format version 1.2, if any.
+    pub fn first_v1_2_feature(&self) -> Option<String> {
+        self.steps
+            .iter()
+            .position(|step| !step.faults.is_empty())
+            .map(|s| format!("$.steps[{s}].faults"))
+    }
+
+    /// The oldest format version that can say everything the scenario says.
+    pub fn least_version(&self) -> Version {
+        if self.first_v1_2_feature().is_some() {
+            Version::V1_2
+        } else if self.first_v1_1_feature().is_some() {
+            Version::V1_1
+        } else {
+            Version::V1
+        }
+    }
+
+    /// Refuses a file that uses a field newer than the version it declares, naming it.
     fn check_features(&self) -> Result<(), ScenarioError> {
-        match self.first_v1_1_feature() {
-            Some(path) if self.version < Version::V1_1 => Err(ScenarioError::at(
+        let newer = [
+            (Version::V1_2, self.first_v1_2_feature()),
+            (Version::V1_1, self.first_v1_1_feature()),
+        ];
+        match newer.into_iter().find_map(|(version, path)| {
+            path.filter(|_| self.version < version)
+                .map(|p| (version, p))
+        }) {
+            Some((version, path)) => Err(ScenarioError::at(
                 path,
-                "this field is new in format version 1.1; declare \"version\": 1.1",
+                format!(
+                    "this field is new in format version {version}; declare \"version\": {version}"
+                ),
             )),
-            _ => Ok(()),
+            None => Ok(()),
         }
     }
 
@@ -418,6 +468,20 @@ impl Scenario {
                     check(kind, value, format!("$.steps[{s}].expect.{name}[{i}]"))?;
                 }
             }
+            for (k, fault) in step.faults.iter().enumerate() {
+                let path = format!("$.steps[{s}].faults[{k}]");
+                if k > 0 && fault.at <= step.faults[k - 1].at {
+                    return Err(ScenarioError::at(
+                        format!("{path}.at"),
+                        "faults go in the order of their steps, each at a later one",
+                    ));
+                }
+                check(
+                    MessageKind::Rejection,
+                    &fault.rejection,
+                    format!("{path}.rejection"),
+                )?;
+            }
             let issued = step.expect.issued.iter().flatten().enumerate();
             for (i, issued) in issued {
                 let path = format!("$.steps[{s}].expect.issued[{i}].command");
@@ -449,17 +513,16 @@ impl Scenario {
             let correlation_id = engine
                 .submit(&step.command)
                 .map_err(|e| ScenarioError::inside(&format!("$.steps[{s}].command"), e))?;
-            match step.engine_steps {
-                Some(n) => {
-                    engine.run_until_idle(n);
-                }
-                None if !engine.run_until_idle(MAX_STEPS_PER_STEP).idle => {
-                    return Err(ScenarioError::at(
-                        format!("$.steps[{s}]"),
-                        format!("the flow did not end within {MAX_STEPS_PER_STEP} engine steps"),
-                    ))
-                }
-                None => {}
+            let limit = step.engine_steps.unwrap_or(MAX_STEPS_PER_STEP);
+            let idle = match step.faults.as_slice() {
+                [] => engine.run_until_idle(limit).idle,
+                faults => run_with_faults(&mut *engine, limit, faults, s)?,
+            };
+            if step.engine_steps.is_none() && !idle {
+                return Err(ScenarioError::at(
+                    format!("$.steps[{s}]"),
+                    format!("the flow did not end within {MAX_STEPS_PER_STEP} engine steps"),
+                ));
             }
             steps.push(outcome(&*engine, correlation_id, head, entries));
         }
@@ -564,12 +627,52 @@ impl Scenario {
     }
 }
 
+/// Takes up to `limit` engine steps after step `s`'s command, the ones `faults` name made to
+/// fail instead of being decided; whether the engine ended idle. A fault at a step that
+/// was never taken is an error at its path.
+fn run_with_faults(
+    engine: &mut dyn DynEngine,
+    limit: u64,
+    faults: &[Fault],
+    s: usize,
+) -> Result<bool, ScenarioError> {
+    let mut taken = 0;
+    while taken < limit {
+        let Some(next) = engine.next_queued() else {
+            break;
+        };
+        match faults.iter().position(|f| f.at == taken) {
+            Some(k) => {
+                engine
+                    .inject_fault(next, &faults[k].rejection)
+                    .map_err(|e| {
+                        ScenarioError::inside(&format!("$.steps[{s}].faults[{k}].rejection"), e)
+                    })?;
+            }
+            None => {
+                engine.run_until_idle(1);
+            }
+        }
+        taken += 1;
+    }
+    match faults.iter().position(|f| f.at >= taken) {
+        Some(k) => Err(ScenarioError::at(
+            format!("$.steps[{s}].faults[{k}].at"),
+            format!(
+                "there is no engine step {} after this command: it took {taken}",
+                faults[k].at
+            ),
+        )),
+        None => Ok(engine.queue_len() == 0),
+    }
+}
+
 /// Refuses a missing, unknown or newer `version`.
 fn check_version(version: Option<&Value>) -> Result<(), ScenarioError> {
     let number = version.and_then(Value::as_number);
     match number {
         Some(n) if Version::from_number(n).is_some() => Ok(()),
-        Some(n) if n.as_f64().is_some_and(|v| v > 1.1) => Err(ScenarioError::at(
+        Some(n) if n.as_f64().is_some_and(|v| v > 1.2) => Err(ScenarioError::at(
             "$.version",
             format!(
                 "format version {n} is newer than this build reads (up to {VERSION}); \
@@ -578,7 +681,7 @@ fn check_version(version: Option<&Value>) -> Result<(), ScenarioError> {
         )),
         _ => Err(ScenarioError::at(
             "$.version",
-            "expected a format version: 1 or 1.1",
+            "expected a format version: 1, 1.1 or 1.2",
         )),
     }
 }

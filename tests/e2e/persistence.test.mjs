@@ -758,5 +758,10 @@ test("the explorer finds what a refused refund leaves broken, shrinks the run an
   const rows = await logRows(page);
   assert.ok(rows.some((r) => r.kind === "rejection" && r.injected), JSON.stringify(rows));
   assert.equal(await page.getByTestId("domain-picker").inputValue(), "transfer");
+  // Exported as a scenario of format 1.2: the refund's step made to fail is a fault.
+  const exported = JSON.parse((await download(page, "export-scenario")).text);
+  assert.equal(exported.version, 1.2);
+  const scenarioFaults = exported.steps.flatMap((s) => s.faults ?? []);
+  assert.deepEqual(scenarioFaults.map((f) => f.rejection), [{ account: "closed" }]);
   assert.deepEqual(errors, []);
 });

@@ -1,7 +1,7 @@
 //! A session's journal written down as a scenario: its given history, its user commands as
 //! steps (each with the engine steps that followed it), then every expectation recorded.
 
-use super::{queued_by, Given, Scenario, ScenarioError, Step, Then, FORMAT, VERSION};
+use super::{queued_by, Fault, Given, Scenario, ScenarioError, Step, Then, Version, FORMAT};
 use crate::boundary::DynDomain;
 use serde_json::Value;
 
@@ -12,8 +12,9 @@ impl Scenario {
     /// the engine steps it took. Expectations are then recorded as
     /// [`Scenario::record`] does, so running the file gives the same journal.
     ///
-    /// Refused, with the entry's path: history given after a command, and an injected
-    /// fault (a scenario cannot say "make this step fail").
+    /// A step made to fail (the playground's ⚡) becomes a fault of its user command's
+    /// step (format 1.2). Refused, with the entry's path: history given after a command,
+    /// and a step made to fail that recorded no rejection.
     pub fn from_journal(
         domain: &dyn DynDomain,
         title: &str,
@@ -42,14 +43,21 @@ impl Scenario {
                     0,
                 ));
             } else if let Some(step) = entry.get("step") {
-                if step["injected"] == true {
-                    return Err(ScenarioError::at(
-                        format!("$[{i}].step"),
-                        "this step's rejection was injected by hand, which a scenario \
-                         cannot express; export the journal instead",
-                    ));
-                }
-                if let Some((_, taken)) = steps.last_mut() {
+                if let Some((step_of, taken)) = steps.last_mut() {
+                    if step["injected"] == true {
+                        let rejection = &step["facts"][0]["fact"]["kind"]["rejected"]["reason"];
+                        if rejection.is_null() {
+                            return Err(ScenarioError::at(
+                                format!("$[{i}].step"),
+                                "this step was made to fail but recorded no rejection (its \
+                                 stream's append conflicted); export the journal instead",
+                            ));
+                        }
+                        step_of.faults.push(Fault {
+                            at: *taken,
+                            rejection: rejection.clone(),
+                        });
+                    }
                     *taken += 1;
                 }
                 queued = queued.saturating_sub(1);
@@ -62,9 +70,9 @@ impl Scenario {
             queued += queued_by(entry).len();
         }
         close(steps.last_mut(), queued);
-        let scenario = Scenario {
+        let mut scenario = Scenario {
             format: FORMAT.into(),
-            version: VERSION,
+            version: Version::V1_1,
             domain: domain.info().id.clone(),
             title: title.into(),
             description: String::new(),
@@ -73,6 +81,7 @@ impl Scenario {
             steps: steps.into_iter().map(|(step, _)| step).collect(),
             then: Then::default(),
         };
+        scenario.version = scenario.least_version().max(Version::V1_1);
         scenario.record(domain)
     }
 }

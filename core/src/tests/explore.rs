@@ -161,16 +161,24 @@ fn faults_the_domain_names_break_what_compensation_stops_restoring() {
         "{:?}",
         found.moves
     );
-    assert!(
-        found.scenario.is_none(),
-        "a scenario cannot make a step fail"
-    );
     let injected = found
         .journal
         .iter()
         .filter(|e| e["step"]["injected"] == true)
         .count();
     assert_eq!(injected, 3);
+    // The scenario says the same faults, and running it gives the same journal.
+    let scenario = found.scenario.as_ref().expect("a scenario of format 1.2");
+    assert_eq!(scenario.version, crate::scenario::Version::V1_2);
+    let faults: Vec<u64> = scenario
+        .steps
+        .iter()
+        .flat_map(|step| step.faults.iter().map(|f| f.at))
+        .collect();
+    assert_eq!(faults, [1, 1, 1]);
+    let run = scenario.run(&domain).unwrap();
+    assert_eq!(run.engine.journal(0), found.journal);
+    assert!(scenario.check(&domain).unwrap().failures.is_empty());
 }
 
 #[test]
