@@ -750,6 +750,16 @@ test("the explorer finds what a refused refund leaves broken, shrinks the run an
   await page.emulateMedia({ colorScheme: "dark" });
   assert.deepEqual(await lowContrast(page), [], "the explorer is readable in the dark scheme");
   await page.emulateMedia({ colorScheme: "light" });
+  // Kept as a scenario (format 1.2, the refund's step a fault) that decider check passes.
+  const kept = await download(page, "explore-scenario");
+  assert.match(kept.name, /^Explored-.*\.json$/);
+  const keptScenario = JSON.parse(kept.text);
+  assert.equal(keptScenario.version, 1.2);
+  assert.deepEqual(keptScenario.steps.flatMap((s) => s.faults ?? []).map((f) => f.rejection), [{ account: "closed" }]);
+  const keptPath = join(mkdtempSync(join(tmpdir(), "decider-e2e-")), kept.name);
+  writeFileSync(keptPath, kept.text);
+  const cli = new URL("../../target/debug/decider", import.meta.url).pathname;
+  if (existsSync(cli)) execFileSync(cli, ["check", keptPath], { stdio: "pipe" });
   // Opened as a new workspace: the shrunk run, its injected refusal in the log.
   await dialog.getByTestId("explore-open").click();
   await dialog.waitFor({ state: "detached" });

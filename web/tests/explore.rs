@@ -131,6 +131,8 @@ async fn a_refused_refund_is_found_shrunk_and_handed_over_as_a_journal() {
         .unwrap();
     assert!(tally.contains("faults injected"), "{tally}");
 
+    // The shrunk run is a scenario too (its refused refund a fault), offered to download.
+    assert!(find(&root, "explore-scenario").is_some());
     let open: HtmlElement = find(&root, "explore-open").unwrap().dyn_into().unwrap();
     open.click();
     settle().await;
@@ -196,6 +198,7 @@ async fn without_the_unhandled_failures_every_invariant_holds() {
         .unwrap();
     assert!(tally.starts_with("40 runs"), "{tally}");
     assert_eq!(count(&root, "explore-open"), 0);
+    assert_eq!(count(&root, "explore-scenario"), 0);
     assert!(opened.borrow().is_empty());
 }
 

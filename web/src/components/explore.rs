@@ -7,11 +7,14 @@
 
 use crate::components::composer::DomainRef;
 use crate::effect::use_effect_on;
+use crate::persistence::files::download;
+use crate::persistence::transfer::file_name;
 use crate::session::repeat::now;
 use crate::widgets::number::{counted, thousands};
 use decider_core::boundary::rows::message_name;
 use decider_core::explore::{Counterexample, Explorer, FailedStep, Move, Plan, Progress};
 use decider_core::journal_file::JournalFile;
+use decider_core::scenario::Scenario;
 use decider_core::Said;
 use gloo::timers::future::TimeoutFuture;
 use serde_json::Value;
@@ -102,6 +105,8 @@ enum Status {
 pub fn Explore(props: &ExploreProps) -> Html {
     let settings = use_state(Settings::default);
     let status = use_state(|| Status::Ready(None));
+    // Why the shrunk run's scenario could not be downloaded, if it could not.
+    let refused = use_state(|| None::<String>);
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
     {
         // Closing the dialog stops a run.
@@ -211,7 +216,7 @@ pub fn Explore(props: &ExploreProps) -> Html {
                     <button type="submit" class="tool primary" data-testid="explore-start">{ "▶ explore" }</button>
                 }
             </form>
-            { status_view(&status, &info.id, &props.on_open) }
+            { status_view(&status, &info.id, &props.on_open, &refused) }
         </div>
     }
 }
@@ -276,8 +281,14 @@ async fn explore(
     ));
 }
 
-/// The progress bar while running; the outcome once over.
-fn status_view(status: &Status, domain: &str, on_open: &Callback<Rc<JournalFile>>) -> Html {
+/// The progress bar while running; the outcome once over (`refused`: why a download
+/// was not made).
+fn status_view(
+    status: &Status,
+    domain: &str,
+    on_open: &Callback<Rc<JournalFile>>,
+    refused: &UseStateHandle<Option<String>>,
+) -> Html {
     match status {
         Status::Ready(None) => html! {},
         Status::Ready(Some(why)) => html! {
@@ -300,7 +311,7 @@ fn status_view(status: &Status, domain: &str, on_open: &Callback<Rc<JournalFile>
                 <section class="explore-result" data-testid="explore-result" data-outcome={outcome}
                     role="status" aria-label="Exploration result">
                     { match found {
-                        Some(found) => broken(found, domain, on_open),
+                        Some(found) => broken(found, domain, on_open, refused),
                         None if *cancelled => html! {
                             <p class="explore-verdict">{ "◌ Cancelled: no invariant broken so far." }</p>
                         },
@@ -330,8 +341,23 @@ fn tally(p: &Progress) -> String {
     )
 }
 
-/// The broken invariant, the shrunk run command by command, and the way to open it.
-fn broken(found: &Rc<Counterexample>, domain: &str, on_open: &Callback<Rc<JournalFile>>) -> Html {
+/// A click that downloads `scenario`, or says in `refused` why the browser would not.
+fn save(scenario: &Scenario, refused: &UseStateHandle<Option<String>>) -> Callback<MouseEvent> {
+    let (name, text) = (file_name(&scenario.title, "json"), scenario.to_json());
+    let refused = refused.clone();
+    Callback::from(move |_: MouseEvent| {
+        refused.set(download(&name, &text).err());
+    })
+}
+
+/// The broken invariant, the shrunk run command by command, and the ways to open it and
+/// to keep it (`refused`: why a download was not made).
+fn broken(
+    found: &Rc<Counterexample>,
+    domain: &str,
+    on_open: &Callback<Rc<JournalFile>>,
+    refused: &UseStateHandle<Option<String>>,
+) -> Html {
     let open = {
         let file = Rc::new(found.journal_file(domain));
         on_open.reform(move |_: MouseEvent| file.clone())
@@ -362,7 +388,16 @@ fn broken(found: &Rc<Counterexample>, domain: &str, on_open: &Callback<Rc<Journa
                     title="Open the shrunk run as a new workspace, to step through it, inspect it and ask why">
                     { "⤓ open as a workspace" }
                 </button>
+                if let Some(scenario) = &found.scenario {
+                    <button class="tool" data-testid="explore-scenario" onclick={save(scenario, refused)}
+                        title="Download the shrunk run as a scenario file, its expectations recorded: decider check keeps it as a regression test">
+                        { "⤓ scenario" }
+                    </button>
+                }
             </div>
+            if let Some(why) = &**refused {
+                <p class="explore-refused" role="alert">{ why }</p>
+            }
         </>
     }
 }
