@@ -15,7 +15,7 @@
 use crate::boundary::{BoundaryError, DynDomain, DynEngine, MessageKind};
 use crate::engine::EngineConfig;
 use crate::journal_file::JournalFile;
-use crate::scenario::{Given, Issued, Scenario, MAX_STEPS_PER_STEP};
+use crate::scenario::{take_steps, Given, Issued, Scenario, MAX_STEPS_PER_STEP};
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
@@ -274,25 +274,14 @@ impl<'d> Explorer<'d> {
         self.progress.commands += 1;
         let steps =
             (self.chance(self.plan.interleave)).then(|| self.below(MAX_INTERLEAVED_STEPS) as u32);
-        let mut faults = Vec::new();
         let limit = steps.map_or(MAX_STEPS_PER_STEP, u64::from);
-        for i in 0..limit {
-            if engine.queue_len() == 0 {
-                break;
-            }
-            let failure = engine.next_failure(self.plan.unhandled);
-            match failure {
-                Some((id, rejection)) if self.chance(self.plan.faults) => {
-                    if engine.inject_fault(id, &rejection).is_ok() {
-                        faults.push(i as u32);
-                        self.progress.faults += 1;
-                    }
-                }
-                _ => {
-                    engine.run_until_idle(1);
-                }
-            }
-        }
+        let (unhandled, percent) = (self.plan.unhandled, self.plan.faults);
+        let taken = take_steps(engine, limit, |_, engine| {
+            let failure = engine.next_failure(unhandled)?;
+            self.chance(percent).then_some(failure)
+        });
+        let faults: Vec<u32> = taken.injected.iter().map(|(i, ..)| *i as u32).collect();
+        self.progress.faults += faults.len() as u64;
         Some(Move {
             command,
             steps,
@@ -375,21 +364,16 @@ pub(crate) fn replay(
             continue;
         }
         let limit = m.steps.map_or(MAX_STEPS_PER_STEP, u64::from);
-        for i in 0..limit {
-            if engine.queue_len() == 0 {
-                break;
-            }
-            let injected = match engine.next_failure(true) {
-                Some((id, rejection)) if m.faults.contains(&(i as u32)) => engine
-                    .inject_fault(id, &rejection)
-                    .ok()
-                    .map(|step| failed.push(FailedStep::of(at, i as u32, &step, rejection))),
-                _ => None,
-            };
-            if injected.is_none() {
-                engine.run_until_idle(1);
-            }
-        }
+        let taken = take_steps(&mut *engine, limit, |i, engine| {
+            let failure = engine.next_failure(true)?;
+            m.faults.contains(&(i as u32)).then_some(failure)
+        });
+        failed.extend(
+            taken
+                .injected
+                .into_iter()
+                .map(|(i, step, rejection)| FailedStep::of(at, i as u32, &step, rejection)),
+        );
         if let Some(broken) = idle_check(&*engine) {
             return Replayed {
                 engine,

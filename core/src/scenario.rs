@@ -629,42 +629,77 @@ impl Scenario {
 
 /// Takes up to `limit` engine steps after step `s`'s command, the ones `faults` name made to
 /// fail instead of being decided; whether the engine ended idle. A fault at a step that
-/// was never taken is an error at its path.
+/// was never taken, or that the engine refuses, is an error at its path.
 fn run_with_faults(
     engine: &mut dyn DynEngine,
     limit: u64,
     faults: &[Fault],
     s: usize,
 ) -> Result<bool, ScenarioError> {
-    let mut taken = 0;
-    while taken < limit {
-        let Some(next) = engine.next_queued() else {
-            break;
-        };
-        match faults.iter().position(|f| f.at == taken) {
-            Some(k) => {
-                engine
-                    .inject_fault(next, &faults[k].rejection)
-                    .map_err(|e| {
-                        ScenarioError::inside(&format!("$.steps[{s}].faults[{k}].rejection"), e)
-                    })?;
-            }
-            None => {
-                engine.run_until_idle(1);
-            }
-        }
-        taken += 1;
+    let taken = take_steps(engine, limit, |i, engine| {
+        let fault = faults.iter().find(|f| f.at == i)?;
+        Some((engine.next_queued()?, fault.rejection.clone()))
+    });
+    let at = |i: u64| faults.iter().position(|f| f.at >= i);
+    if let Some((i, e)) = taken.refused {
+        let k = at(i).unwrap_or_default();
+        return Err(ScenarioError::inside(
+            &format!("$.steps[{s}].faults[{k}].rejection"),
+            e,
+        ));
     }
-    match faults.iter().position(|f| f.at >= taken) {
+    match at(taken.steps) {
         Some(k) => Err(ScenarioError::at(
             format!("$.steps[{s}].faults[{k}].at"),
             format!(
-                "there is no engine step {} after this command: it took {taken}",
-                faults[k].at
+                "there is no engine step {} after this command: it took {}",
+                faults[k].at, taken.steps
             ),
         )),
         None => Ok(engine.queue_len() == 0),
     }
+}
+
+/// What [`take_steps`] did.
+pub(crate) struct Taken {
+    /// The engine steps taken.
+    pub steps: u64,
+    /// The steps made to fail: which (from 0), the step's record (JSON), the rejection.
+    pub injected: Vec<(u64, Value, Value)>,
+    /// The step whose fault the engine refused, and why (the steps stop there).
+    pub refused: Option<(u64, BoundaryError)>,
+}
+
+/// Takes up to `limit` engine steps, one at a time until the queue is empty; the `i`th
+/// (from 0) is made to fail instead of being decided when `fail(i, engine)` names the
+/// queued command and a rejection. What scenario faults and the explorer's runs share.
+pub(crate) fn take_steps(
+    engine: &mut dyn DynEngine,
+    limit: u64,
+    mut fail: impl FnMut(u64, &dyn DynEngine) -> Option<(Id, Value)>,
+) -> Taken {
+    let mut taken = Taken {
+        steps: 0,
+        injected: Vec::new(),
+        refused: None,
+    };
+    while taken.steps < limit && engine.queue_len() > 0 {
+        let i = taken.steps;
+        match fail(i, &*engine) {
+            Some((id, rejection)) => match engine.inject_fault(id, &rejection) {
+                Ok(step) => taken.injected.push((i, step, rejection)),
+                Err(e) => {
+                    taken.refused = Some((i, e));
+                    break;
+                }
+            },
+            None => {
+                engine.run_until_idle(1);
+            }
+        }
+        taken.steps += 1;
+    }
+    taken
 }
 
 /// Refuses a missing, unknown or newer `version`.
