@@ -51,6 +51,22 @@ fn find(root: &Element, testid: &str) -> Option<Element> {
         .unwrap()
 }
 
+/// The text of every element `testid`, in order.
+fn texts(root: &Element, testid: &str) -> Vec<String> {
+    let list = root
+        .query_selector_all(&format!("[data-testid={testid}]"))
+        .unwrap();
+    (0..list.length())
+        .map(|i| list.get(i).unwrap().text_content().unwrap())
+        .collect()
+}
+
+/// The text of the first element `testid` (there must be one).
+fn text(root: &Element, testid: &str) -> String {
+    let first = texts(root, testid).into_iter().next();
+    first.unwrap_or_else(|| panic!("no {testid}"))
+}
+
 fn count(root: &Element, testid: &str) -> u32 {
     root.query_selector_all(&format!("[data-testid={testid}]"))
         .unwrap()
@@ -80,14 +96,8 @@ async fn explore(root: &Element) -> Element {
         if let Some(result) = find(root, "explore-result") {
             return result;
         }
-        if find(root, "explore-refused").is_some() {
-            panic!(
-                "refused: {}",
-                find(root, "explore-refused")
-                    .unwrap()
-                    .text_content()
-                    .unwrap()
-            );
+        if let Some(why) = texts(root, "explore-refused").first() {
+            panic!("refused: {why}");
         }
     }
     panic!("the exploration did not end");
@@ -107,28 +117,19 @@ async fn a_refused_refund_is_found_shrunk_and_handed_over_as_a_journal() {
         result.get_attribute("data-outcome").as_deref(),
         Some("broken")
     );
-    let broken = find(&root, "explore-broken")
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let broken = text(&root, "explore-broken");
     assert!(
         broken.contains("failed") && broken.contains("refunded"),
         "{broken}"
     );
     let moves = count(&root, "explore-move");
     assert!((1..=4).contains(&moves), "{moves} commands");
-    let failed = find(&root, "explore-failed")
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let failed = text(&root, "explore-failed");
     assert!(
         failed.contains("refund") && failed.contains("closed"),
         "{failed}"
     );
-    let tally = find(&root, "explore-tally")
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let tally = text(&root, "explore-tally");
     assert!(tally.contains("faults injected"), "{tally}");
 
     // The shrunk run is a scenario too (its refused refund a fault), offered to download.
@@ -159,27 +160,12 @@ async fn the_domains_invariants_and_failures_are_listed_in_its_words() {
         .unwrap()
         .invariants()
         .unwrap();
-    let listed: Vec<String> = (0..count(&root, "explore-invariant"))
-        .map(|i| {
-            root.query_selector_all("[data-testid=explore-invariant]")
-                .unwrap()
-                .get(i)
-                .unwrap()
-                .text_content()
-                .unwrap()
-        })
-        .collect();
+    let listed = texts(&root, "explore-invariant");
     let expected: Vec<String> = said.holds.iter().map(|h| format!("✔ {h}")).collect();
     assert_eq!(listed, expected);
-    let fails = find(&root, "explore-fails")
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let fails = text(&root, "explore-fails");
     assert_eq!(fails, format!("⚡ {}", said.fails));
-    let unhandled = find(&root, "explore-fails-unhandled")
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let unhandled = text(&root, "explore-fails-unhandled");
     assert!(unhandled.ends_with(said.fails_unhandled), "{unhandled}");
 }
 
@@ -192,10 +178,7 @@ async fn without_the_unhandled_failures_every_invariant_holds() {
         result.get_attribute("data-outcome").as_deref(),
         Some("held")
     );
-    let tally = find(&root, "explore-tally")
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let tally = text(&root, "explore-tally");
     assert!(tally.starts_with("40 runs"), "{tally}");
     assert_eq!(count(&root, "explore-open"), 0);
     assert_eq!(count(&root, "explore-scenario"), 0);
@@ -220,10 +203,7 @@ async fn a_setting_out_of_its_range_is_refused_by_name() {
 #[wasm_bindgen_test]
 async fn a_domain_without_invariants_says_so() {
     let (root, _) = mount("counter").await;
-    let none = find(&root, "explore-none")
-        .expect("said")
-        .text_content()
-        .unwrap();
+    let none = text(&root, "explore-none");
     assert!(none.contains("declares no invariants"), "{none}");
     assert!(find(&root, "explore-start").is_none());
 }
