@@ -207,6 +207,8 @@ pub trait DynEngine {
     fn stream_of(&self, command: &Value) -> Result<String, BoundaryError>;
     /// The number of facts recorded.
     fn head(&self) -> u64;
+    /// The seed of its ids ([`EngineConfig::seed`]): what rebuilds its journal.
+    fn seed(&self) -> u64;
     /// The number of commands waiting in the live queue.
     fn queue_len(&self) -> usize;
     /// The id of the command the next step takes, if any is queued.
@@ -795,6 +797,10 @@ where
 
     fn head(&self) -> u64 {
         self.engine.timeline().head()
+    }
+
+    fn seed(&self) -> u64 {
+        self.engine.config().seed
     }
 
     fn queue_len(&self) -> usize {

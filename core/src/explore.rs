@@ -3,8 +3,11 @@
 //! the domain says they can ([`Invariants::failure`]), until the domain's invariants find
 //! something broken; that run is then shrunk to a minimal one (fewer commands, fewer
 //! faults, no interleaving that is not needed, and in each command no array element or
-//! optional field that is not needed) which still breaks an invariant.
+//! optional field that is not needed and every whole number as near zero as it can be)
+//! which still breaks an invariant.
 //!
+//! Runs start from a new engine ([`Explorer::new`]) or from an engine's facts
+//! ([`Explorer::from_engine`]: the playground's "from here", a session as it stands).
 //! Everything is drawn from a seeded generator: the same [`Plan`] explores the same runs.
 //! Exploration works through the type-erased boundary, so it is the same for every domain,
 //! in the CLI (`decider explore`) and in the playground.
@@ -48,7 +51,8 @@ pub struct Plan {
     ///
     /// [`Invariants::unhandled`]: crate::Invariants
     pub unhandled: bool,
-    /// History every run starts from.
+    /// History every run starts from (a new engine's: a run from an engine's facts starts
+    /// from those alone).
     pub given: Vec<Given>,
     /// Example commands (the domain's command JSON): each drawn command is one of them
     /// with some fields taken from another's fields of that name.
@@ -122,7 +126,7 @@ impl FailedStep {
 pub struct Counterexample {
     /// What the invariants say is broken.
     pub broken: String,
-    /// The run's engine seed.
+    /// The run's engine seed (a run from an engine's facts: that engine's).
     pub seed: u64,
     /// The shrunk run's commands.
     pub moves: Vec<Move>,
@@ -132,8 +136,8 @@ pub struct Counterexample {
     pub original: usize,
     /// How many replays shrinking took.
     pub trials: u32,
-    /// The shrunk run's journal (JSON entries) up to where the invariant was found broken:
-    /// what a session opens to look at it.
+    /// The shrunk run's journal (JSON entries) up to where the invariant was found broken,
+    /// the facts it started from included: what a session opens to look at it.
     pub journal: Vec<Value>,
     /// The shrunk run as a scenario file (expectations recorded, its faults as format 1.2's
     /// `faults`), unless its journal cannot be said as one.
@@ -173,6 +177,8 @@ pub struct Progress {
 pub struct Explorer<'d> {
     domain: &'d dyn DynDomain,
     plan: Plan,
+    /// The engine whose facts every run starts from, if not a new one.
+    base: Option<Box<dyn DynEngine>>,
     alphabet: Alphabet,
     rng: Xoshiro256PlusPlus,
     progress: Progress,
@@ -200,9 +206,41 @@ impl<'d> Explorer<'d> {
             alphabet: Alphabet::of(&plan.alphabet),
             rng: Xoshiro256PlusPlus::seed_from_u64(plan.seed),
             plan,
+            base: None,
             progress: Progress::default(),
             found: None,
         })
+    }
+
+    /// Starts exploring `domain` from `base`'s facts: every run starts from a copy of them
+    /// (its journal up to its last fact), and a shrunk run keeps them all. Refused as
+    /// [`Explorer::new`] refuses, for a plan that also gives history, and for a base whose
+    /// facts already break an invariant once its queue is run (nothing left to find).
+    pub fn from_engine(
+        domain: &'d dyn DynDomain,
+        plan: Plan,
+        base: Box<dyn DynEngine>,
+    ) -> Result<Explorer<'d>, BoundaryError> {
+        if !plan.given.is_empty() {
+            return Err(BoundaryError {
+                path: "$.given".into(),
+                message: "a run from an engine's facts starts from those alone".into(),
+            });
+        }
+        let mut explorer = Explorer::new(domain, plan)?;
+        let mut settled = base.fork_at(base.head());
+        settled.run_until_idle(MAX_STEPS_PER_STEP);
+        if let Some(broken) = settled.broken_invariant() {
+            return Err(BoundaryError {
+                path: "$".into(),
+                message: format!(
+                    "its {} facts already break an invariant, before any command: {broken}",
+                    base.head()
+                ),
+            });
+        }
+        explorer.base = Some(base);
+        Ok(explorer)
     }
 
     /// Explores up to `runs` more runs; stops at the first broken invariant, shrinks that
@@ -239,11 +277,10 @@ impl<'d> Explorer<'d> {
     /// One run: its commands drawn and played, the invariants checked whenever the engine
     /// is idle; a run that breaks one is shrunk.
     fn run_once(&mut self) {
-        let seed = self.plan.seed.wrapping_add(u64::from(self.progress.runs));
+        let origin = self.origin();
+        let seed = origin.seed(self.plan.seed.wrapping_add(u64::from(self.progress.runs)));
+        let mut engine = origin.engine(seed);
         self.progress.runs += 1;
-        let Ok(mut engine) = start(self.domain, seed, &self.plan.given) else {
-            return;
-        };
         let mut moves = Vec::new();
         let mut broken = None;
         for _ in 0..self.plan.length {
@@ -263,7 +300,16 @@ impl<'d> Explorer<'d> {
         }
         self.progress.facts += engine.head();
         if broken.is_some() {
-            self.found = Some(shrink(self.domain, seed, &self.plan.given, moves));
+            self.found = Some(shrink(&self.origin(), seed, moves));
+        }
+    }
+
+    /// Where its runs start.
+    fn origin(&self) -> Origin<'_> {
+        Origin {
+            domain: self.domain,
+            given: &self.plan.given,
+            base: self.base.as_deref(),
         }
     }
 
@@ -336,6 +382,31 @@ fn start(
     Ok(engine)
 }
 
+/// Where every run of an exploration starts: a new engine of `domain` with `given`
+/// recorded, or a copy of `base`'s facts.
+pub(crate) struct Origin<'a> {
+    pub domain: &'a dyn DynDomain,
+    pub given: &'a [Given],
+    pub base: Option<&'a dyn DynEngine>,
+}
+
+impl Origin<'_> {
+    /// The engine seed of a run that would be seeded `seed` (a copy keeps its base's).
+    fn seed(&self, seed: u64) -> u64 {
+        self.base.map_or(seed, |base| base.seed())
+    }
+
+    /// A run's engine, seeded `seed` when new.
+    fn engine(&self, seed: u64) -> Box<dyn DynEngine> {
+        match self.base {
+            Some(base) => base.fork_at(base.head()),
+            None => {
+                start(self.domain, seed, self.given).expect("the given history was accepted before")
+            }
+        }
+    }
+}
+
 /// What a replay of moves left: the engine, what was found broken at the first idle point
 /// where something was, and the steps made to fail.
 pub(crate) struct Replayed {
@@ -346,13 +417,8 @@ pub(crate) struct Replayed {
 
 /// Plays `moves` again on a new engine, up to the first idle point where an invariant is
 /// broken (or to the end, run until idle).
-pub(crate) fn replay(
-    domain: &dyn DynDomain,
-    seed: u64,
-    given: &[Given],
-    moves: &[Move],
-) -> Replayed {
-    let mut engine = start(domain, seed, given).expect("the given history was accepted before");
+pub(crate) fn replay(origin: &Origin, seed: u64, moves: &[Move]) -> Replayed {
+    let mut engine = origin.engine(seed);
     let mut failed = Vec::new();
     let idle_check = |engine: &dyn DynEngine| {
         (engine.queue_len() == 0)
@@ -393,13 +459,15 @@ pub(crate) fn replay(
 
 /// The smallest run found that still breaks an invariant: commands removed in ever
 /// smaller chunks, then each fault, then each interleaving, then each array element and
-/// optional field of a command, until none can go.
-fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) -> Counterexample {
+/// optional field of a command, then each whole number brought nearer zero, until none
+/// can go.
+fn shrink(origin: &Origin, seed: u64, moves: Vec<Move>) -> Counterexample {
+    let domain = origin.domain;
     let original = moves.len();
     let mut trials = 0u32;
     let mut breaks = |candidate: &[Move]| {
         trials += 1;
-        trials <= MAX_TRIALS && replay(domain, seed, given, candidate).broken.is_some()
+        trials <= MAX_TRIALS && replay(origin, seed, candidate).broken.is_some()
     };
     let mut best = moves;
     loop {
@@ -464,7 +532,7 @@ fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) 
         engine,
         broken,
         failed,
-    } = replay(domain, seed, given, &best);
+    } = replay(origin, seed, &best);
     let journal = engine.journal(0);
     let broken = broken.unwrap_or_else(|| "no longer broken on replay".into());
     let title = format!("Explored: {broken}");
@@ -482,14 +550,17 @@ fn shrink(domain: &dyn DynDomain, seed: u64, given: &[Given], moves: Vec<Move>) 
 }
 
 /// The valid commands one step simpler than `command`: one array element or one object
-/// field fewer, anywhere in it (the domain's schema says which are still commands).
+/// field fewer, anywhere in it, then one whole number nearer zero (the domain's schema
+/// says which are still commands).
 fn simpler_commands(domain: &dyn DynDomain, command: &Value) -> Vec<Value> {
     let mut out = Vec::new();
-    one_part_fewer(command, &mut |simpler| {
+    let mut valid = |simpler: Value| {
         if domain.validate(MessageKind::Command, &simpler).is_ok() {
             out.push(simpler);
         }
-    });
+    };
+    one_part_fewer(command, &mut valid);
+    one_number_nearer_zero(command, &mut valid);
     out
 }
 
@@ -503,13 +574,6 @@ pub(crate) fn one_part_fewer(value: &Value, found: &mut dyn FnMut(Value)) {
                 fewer.remove(i);
                 found(Value::Array(fewer));
             }
-            for (i, item) in items.iter().enumerate() {
-                one_part_fewer(item, &mut |simpler| {
-                    let mut within = items.clone();
-                    within[i] = simpler;
-                    found(Value::Array(within));
-                });
-            }
         }
         Value::Object(fields) => {
             for key in fields.keys() {
@@ -517,10 +581,57 @@ pub(crate) fn one_part_fewer(value: &Value, found: &mut dyn FnMut(Value)) {
                 fewer.remove(key);
                 found(Value::Object(fewer));
             }
+        }
+        _ => {}
+    }
+    in_each_part(value, &mut one_part_fewer, found);
+}
+
+/// Calls `found` with each value that is `value` with one whole number, at any depth,
+/// brought nearer zero: to zero, halfway there, or by one (each once, in that order).
+pub(crate) fn one_number_nearer_zero(value: &Value, found: &mut dyn FnMut(Value)) {
+    let whole = (value.as_i64().map(i128::from)).or(value.as_u64().map(i128::from));
+    match whole {
+        Some(n) => {
+            let mut nearer: Vec<i128> = Vec::new();
+            for m in [0, n / 2, n - n.signum()] {
+                if m != n && !nearer.contains(&m) {
+                    nearer.push(m);
+                }
+            }
+            for m in nearer {
+                found(match i64::try_from(m) {
+                    Ok(m) => m.into(),
+                    Err(_) => (m as u64).into(),
+                });
+            }
+        }
+        None => in_each_part(value, &mut one_number_nearer_zero, found),
+    }
+}
+
+/// Calls `found` with `value` rebuilt around each variation `vary` makes of one of its
+/// direct parts (an array's element, an object's field's value).
+fn in_each_part(
+    value: &Value,
+    vary: &mut dyn FnMut(&Value, &mut dyn FnMut(Value)),
+    found: &mut dyn FnMut(Value),
+) {
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                vary(item, &mut |part| {
+                    let mut within = items.clone();
+                    within[i] = part;
+                    found(Value::Array(within));
+                });
+            }
+        }
+        Value::Object(fields) => {
             for (key, field) in fields {
-                one_part_fewer(field, &mut |simpler| {
+                vary(field, &mut |part| {
                     let mut within = fields.clone();
-                    within.insert(key.clone(), simpler);
+                    within.insert(key.clone(), part);
                     found(Value::Object(within));
                 });
             }

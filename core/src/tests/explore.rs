@@ -3,7 +3,9 @@
 
 use super::domain::*;
 use crate::boundary::{DynDomain, TypedDomain};
-use crate::explore::{one_part_fewer, replay, Explorer, Move, Plan};
+use crate::explore::{
+    one_number_nearer_zero, one_part_fewer, replay, Explorer, Move, Origin, Plan,
+};
 use crate::{Engine, EngineConfig, Invariants, Said};
 use serde_json::{json, Value};
 
@@ -91,8 +93,12 @@ fn a_broken_invariant_is_shrunk_to_the_fewest_commands() {
     explorer.advance(50);
     assert!(explorer.done());
     let found = explorer.found().expect("six positive amounts break it");
-    assert_eq!(found.broken, "counter-3 holds 60");
-    assert_eq!(amounts(found), vec![10; 6], "{:?}", found.moves);
+    // Six commands, their amounts together the least above 50, every counter number
+    // brought to 0: one less anywhere and nothing is broken.
+    assert_eq!(found.broken, "counter-0 holds 51");
+    assert_eq!(found.moves.len(), 6, "{:?}", found.moves);
+    assert_eq!(amounts(found).iter().sum::<i64>(), 51, "{:?}", found.moves);
+    assert!(found.moves.iter().all(|m| m.command["Add"]["counter"] == 0));
     assert!(
         found.original > 6,
         "the run found was longer: {}",
@@ -114,7 +120,7 @@ fn a_broken_invariant_is_shrunk_to_the_fewest_commands() {
         .unwrap();
     assert_eq!(
         rebuilt.broken_invariant().as_deref(),
-        Some("counter-3 holds 60")
+        Some("counter-0 holds 51")
     );
     let scenario = found.scenario.as_ref().expect("no fault: a scenario");
     assert_eq!(scenario.steps.len(), 6);
@@ -153,8 +159,8 @@ fn faults_the_domain_names_break_what_compensation_stops_restoring() {
     let found = explorer
         .found()
         .expect("a third refused forward is not compensated");
-    assert_eq!(found.broken, "the counters differ: [10, 0, 0, 0]");
-    assert_eq!(found.moves.len(), 3, "{:?}", found.moves);
+    assert_eq!(found.broken, "the counters differ: [1, 0, 0, 0]");
+    assert_eq!(amounts(found), [1, 1, 1], "{:?}", found.moves);
     // Each: the user's command (step 0), its forward to counter 1 failed (step 1).
     assert!(
         found.moves.iter().all(|m| m.faults == [1]),
@@ -190,7 +196,12 @@ fn a_shrunk_run_loses_nothing_it_needs_and_keeps_nothing_it_does_not() {
         let mut explorer = Explorer::new(&domain, interleaved).unwrap();
         explorer.advance(50);
         let found = explorer.found().expect("found with every seed");
-        let breaks = |moves: &[Move]| replay(&domain, found.seed, &[], moves).broken.is_some();
+        let origin = Origin {
+            domain: &domain,
+            given: &[],
+            base: None,
+        };
+        let breaks = |moves: &[Move]| replay(&origin, found.seed, moves).broken.is_some();
         assert!(breaks(&found.moves));
         for i in 0..found.moves.len() {
             let mut fewer = found.moves.clone();
@@ -257,4 +268,109 @@ fn a_command_is_made_simpler_one_element_or_field_at_a_time() {
     let mut none = 0;
     one_part_fewer(&json!("text"), &mut |_| none += 1);
     assert_eq!(none, 0, "a scalar has no simpler form");
+}
+
+#[test]
+fn a_number_is_brought_nearer_zero_one_at_a_time() {
+    let mut nearer = Vec::new();
+    one_number_nearer_zero(
+        &json!({"a": [5, -3], "b": 1, "c": "7", "d": 2.5, "e": 0}),
+        &mut |v| nearer.push(v),
+    );
+    let rest = |a: Value, b: i64| json!({"a": a, "b": b, "c": "7", "d": 2.5, "e": 0});
+    assert_eq!(
+        nearer,
+        vec![
+            rest(json!([0, -3]), 1),
+            rest(json!([2, -3]), 1),
+            rest(json!([4, -3]), 1),
+            rest(json!([5, 0]), 1),
+            rest(json!([5, -1]), 1),
+            rest(json!([5, -2]), 1),
+            rest(json!([5, -3]), 0),
+        ],
+        "texts, fractions and zero stay as they are"
+    );
+    let mut nearer = Vec::new();
+    one_number_nearer_zero(&json!(u64::MAX), &mut |v| nearer.push(v));
+    assert_eq!(nearer, [json!(0), json!(u64::MAX / 2), json!(u64::MAX - 1)]);
+}
+
+/// An engine of `domain` seeded 7 with `commands` run until idle.
+fn engine_after(domain: &dyn DynDomain, commands: &[Value]) -> Box<dyn crate::DynEngine> {
+    let mut engine = domain.start(EngineConfig {
+        seed: 7,
+        ..EngineConfig::default()
+    });
+    for command in commands {
+        engine.submit(command).unwrap();
+        engine.run_until_idle(100);
+    }
+    engine
+}
+
+#[test]
+fn runs_from_an_engine_start_from_its_facts_and_keep_them() {
+    let domain = domain(at_most_50());
+    let before = [add_json(0, 30), add_json(0, 15)];
+    let base = engine_after(&domain, &before);
+    let base_journal = base.journal(0);
+    let alphabet = vec![add_json(0, 10), add_json(1, -5)];
+    let mut explorer = Explorer::from_engine(&domain, plan(alphabet, 0), base).unwrap();
+    explorer.advance(50);
+    let found = explorer.found().expect("45 and a 10 break it");
+    // One command on top of the 45 already there, as small as still breaks it.
+    assert_eq!(found.broken, "counter-0 holds 51");
+    assert_eq!(amounts(found), [6], "{:?}", found.moves);
+    assert_eq!(found.seed, 7, "the base's seed");
+    // The journal is the base's, then the run's, and rebuilds to the same break.
+    assert_eq!(found.journal[..base_journal.len()], base_journal[..]);
+    assert!(found.journal.len() > base_journal.len());
+    let rebuilt = domain
+        .rebuild(
+            EngineConfig {
+                seed: found.seed,
+                ..EngineConfig::default()
+            },
+            &found.journal,
+        )
+        .unwrap();
+    assert_eq!(
+        rebuilt.broken_invariant().as_deref(),
+        Some("counter-0 holds 51")
+    );
+    // Its scenario runs the base's commands, then the shrunk one.
+    let scenario = found.scenario.as_ref().unwrap();
+    assert_eq!(scenario.steps.len(), 3);
+    assert_eq!(
+        scenario.steps[..2]
+            .iter()
+            .map(|s| &s.command)
+            .collect::<Vec<_>>(),
+        before.iter().collect::<Vec<_>>()
+    );
+    assert!(scenario.check(&domain).unwrap().failures.is_empty());
+}
+
+#[test]
+fn an_engine_already_broken_or_history_besides_is_refused() {
+    let domain = domain(at_most_50());
+    let broken = engine_after(&domain, &[add_json(0, 30), add_json(0, 30)]);
+    let error = Explorer::from_engine(&domain, plan(vec![add_json(0, 1)], 0), broken)
+        .err()
+        .unwrap();
+    assert_eq!(error.path, "$");
+    assert!(
+        error.message.contains("already break") && error.message.contains("counter-0 holds 60"),
+        "{}",
+        error.message
+    );
+    let mut given = plan(vec![add_json(0, 1)], 0);
+    given.given = vec![crate::scenario::Given {
+        stream: "counter-0".into(),
+        events: vec![json!({"Added": {"counter": 0, "amount": 1}})],
+    }];
+    let fine = engine_after(&domain, &[]);
+    let error = Explorer::from_engine(&domain, given, fine).err().unwrap();
+    assert_eq!(error.path, "$.given");
 }
