@@ -29,6 +29,12 @@ pub struct Options {
     /// Also make steps fail in ways the domain does not recover from (a refund refused).
     #[arg(long)]
     unhandled: bool,
+    /// A scenario file of the same domain whose run every run starts after (its given
+    /// history and steps, run as the file says, expectations not checked): the
+    /// playground's "start every run from this workspace". Its facts are kept in the
+    /// shrunk run.
+    #[arg(long, value_name = "SCENARIO")]
+    after: Option<PathBuf>,
     /// Seeds the exploration: the same seed explores the same runs.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -66,7 +72,7 @@ pub fn explore(options: &Options) -> Result<(), Failed> {
             first.domain
         )));
     };
-    let plan = Plan {
+    let mut plan = Plan {
         seed: options.seed,
         runs: options.runs,
         length: options.length,
@@ -76,12 +82,34 @@ pub fn explore(options: &Options) -> Result<(), Failed> {
         given: first.given,
         alphabet,
     };
-    let mut explorer = Explorer::new(&*domain, plan)
-        .map_err(|e| Failed::Input(format!("{}: {e}", files[0].display())))?;
+    let mut after_facts = String::new();
+    let mut explorer = match &options.after {
+        None => Explorer::new(&*domain, plan)
+            .map_err(|e| Failed::Input(format!("{}: {e}", files[0].display())))?,
+        Some(after) => {
+            let (before, _) = load(after)?;
+            if before.domain != first.domain {
+                return Err(Failed::Input(format!(
+                    "{}: of the {} domain, not the {} of the scenarios explored",
+                    after.display(),
+                    before.domain,
+                    first.domain
+                )));
+            }
+            let base = before
+                .run(&*domain)
+                .map_err(|e| Failed::Input(format!("{}: {e}", after.display())))?
+                .engine;
+            plan.given = Vec::new();
+            after_facts = format!(" after {} ({} facts)", after.display(), base.head());
+            Explorer::from_engine(&*domain, plan, base)
+                .map_err(|e| Failed::Input(format!("{}: {}", after.display(), e.message)))?
+        }
+    };
     explorer.advance(options.runs);
     let p = explorer.progress();
     out(&format!(
-        "explored {}: {} runs, {} commands, {} facts, {} faults injected, {} invariant checks\n",
+        "explored {}{after_facts}: {} runs, {} commands, {} facts, {} faults injected, {} invariant checks\n",
         first.domain, p.runs, p.commands, p.facts, p.faults, p.checks
     ));
     let Some(found) = explorer.found() else {

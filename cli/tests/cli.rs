@@ -357,3 +357,42 @@ fn explore_finds_what_an_unhandled_failure_breaks_and_writes_the_shrunk_run() {
     assert_eq!(mixed.status.code(), Some(2));
     assert!(text(&mixed.stderr).contains("explore one domain at a time"));
 }
+
+#[test]
+fn explore_after_a_scenario_starts_every_run_from_its_facts_and_keeps_them() {
+    let transfers = scenario("transfer");
+    let happy = scenario("transfer/happy-path.json");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explored-after.json");
+    let out = out.to_str().unwrap();
+    let args = ["explore", &transfers, "--after", &happy, "--unhandled"];
+    let broken = decider(&[&args[..], &["--out", out]].concat());
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken.stderr));
+    let report = text(&broken.stdout);
+    assert!(
+        report.starts_with(&format!("explored transfer after {happy} (6 facts): ")),
+        "{report}"
+    );
+    // The shrunk run's scenario: the happy path's commands first, then the run's.
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    let before: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&happy).unwrap()).unwrap();
+    let commands = |file: &serde_json::Value| -> Vec<serde_json::Value> {
+        let steps = file["steps"].as_array().unwrap();
+        steps.iter().map(|s| s["command"].clone()).collect()
+    };
+    let (kept, started) = (commands(&written), commands(&before));
+    assert!(kept.len() > started.len(), "{written}");
+    assert_eq!(kept[..started.len()], started[..]);
+    let checked = decider(&["check", out]);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stdout));
+
+    let other = scenario("restaurant/happy-path.json");
+    let refused = decider(&["explore", &transfers, "--after", &other]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("of the restaurant domain, not the transfer"),
+        "{}",
+        text(&refused.stderr)
+    );
+}

@@ -164,7 +164,7 @@ pub struct Progress {
     pub runs: u32,
     /// User commands submitted.
     pub commands: u64,
-    /// Facts recorded, all runs together.
+    /// Facts recorded, all runs together (beyond those a run started from).
     pub facts: u64,
     /// Faults injected.
     pub faults: u64,
@@ -280,6 +280,7 @@ impl<'d> Explorer<'d> {
         let origin = self.origin();
         let seed = origin.seed(self.plan.seed.wrapping_add(u64::from(self.progress.runs)));
         let mut engine = origin.engine(seed);
+        let from = engine.head();
         self.progress.runs += 1;
         let mut moves = Vec::new();
         let mut broken = None;
@@ -298,7 +299,7 @@ impl<'d> Explorer<'d> {
             engine.run_until_idle(MAX_STEPS_PER_STEP);
             broken = self.check(&*engine);
         }
-        self.progress.facts += engine.head();
+        self.progress.facts += engine.head() - from;
         if broken.is_some() {
             self.found = Some(shrink(&self.origin(), seed, moves));
         }
@@ -584,7 +585,7 @@ pub(crate) fn one_part_fewer(value: &Value, found: &mut dyn FnMut(Value)) {
         }
         _ => {}
     }
-    in_each_part(value, &mut one_part_fewer, found);
+    in_each_part(value, one_part_fewer, found);
 }
 
 /// Calls `found` with each value that is `value` with one whole number, at any depth,
@@ -606,7 +607,7 @@ pub(crate) fn one_number_nearer_zero(value: &Value, found: &mut dyn FnMut(Value)
                 });
             }
         }
-        None => in_each_part(value, &mut one_number_nearer_zero, found),
+        None => in_each_part(value, one_number_nearer_zero, found),
     }
 }
 
@@ -614,7 +615,7 @@ pub(crate) fn one_number_nearer_zero(value: &Value, found: &mut dyn FnMut(Value)
 /// direct parts (an array's element, an object's field's value).
 fn in_each_part(
     value: &Value,
-    vary: &mut dyn FnMut(&Value, &mut dyn FnMut(Value)),
+    vary: fn(&Value, &mut dyn FnMut(Value)),
     found: &mut dyn FnMut(Value),
 ) {
     match value {

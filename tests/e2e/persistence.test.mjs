@@ -775,3 +775,53 @@ test("the explorer finds what a refused refund leaves broken, shrinks the run an
   assert.deepEqual(scenarioFaults.map((f) => f.rejection), [{ account: "closed" }]);
   assert.deepEqual(errors, []);
 });
+
+test("the explorer starts from the workspace's facts when asked, and the shrunk run keeps them", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  await choose(page, "domain-picker", "transfer");
+  for (const [id, owner] of [["alice", "Alice"], ["bob", "Bob"]]) {
+    await submit(page, { account: { open_account: { account_id: id, owner, balance_cents: 5000 } } });
+  }
+  await waitForHead(page, 2);
+  await waitForSaved(page);
+  const before = await logRows(page);
+  const dialog = page.getByTestId("explore");
+  const label = dialog.locator("label", { has: page.getByTestId("explore-from-here") });
+  // In the past, the facts up to the cursor are offered.
+  await page.locator("body").focus();
+  await page.keyboard.press("ArrowLeft");
+  await page.getByTestId("past-banner").waitFor();
+  const cursor = Number(await page.getByTestId("timeline").inputValue());
+  await page.keyboard.press("x");
+  await dialog.waitFor();
+  assert.equal(await label.textContent(), `start every run from this workspace at the cursor (its first ${cursor} fact${cursor === 1 ? "" : "s"})`);
+  assert.equal(await dialog.getByTestId("explore-from-here").isChecked(), false, "a new engine unless asked");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await page.keyboard.press("End");
+  await page.getByTestId("past-banner").waitFor({ state: "detached" });
+  // Live: every fact; a refused refund breaks an invariant on top of them.
+  await page.getByTestId("explore-button").click();
+  assert.equal(await label.textContent(), "start every run from this workspace (2 facts)");
+  await dialog.getByTestId("explore-from-here").check();
+  await dialog.getByTestId("explore-unhandled").check();
+  await dialog.getByTestId("explore-runs").fill("500");
+  await dialog.getByTestId("explore-start").click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=explore-result]")?.dataset.outcome === "broken", null, { timeout: 30000 });
+  assert.match(await dialog.getByTestId("explore-shrunk").textContent(), /after this workspace's 2 facts:$/);
+  const moves = await dialog.getByTestId("explore-move").allTextContents();
+  assert.ok(moves.length >= 1, JSON.stringify(moves));
+  assert.match(moves.at(-1), /transfer\.request_transfer/);
+  await page.screenshot({ path: `${shots}explore-from-here.png` });
+  // Opened, the new workspace starts with the facts the runs started from.
+  await dialog.getByTestId("explore-open").click();
+  await dialog.waitFor({ state: "detached" });
+  await page.waitForFunction(() => /^Explored: /.test(document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent ?? ""), null, { timeout: 15000 });
+  await waitForSaved(page);
+  const rows = await logRows(page);
+  assert.ok(rows.length > before.length);
+  const same = (r) => [r.position, r.stream, r.kind, r.origin];
+  assert.deepEqual(rows.slice(0, before.length).map(same), before.map(same));
+  assert.ok(rows.some((r) => r.kind === "rejection" && r.injected), JSON.stringify(rows));
+  assert.deepEqual(errors, []);
+});

@@ -6,7 +6,7 @@ use crate::components::banners::{error_banner, past_banner, use_error_origin, Er
 use crate::components::compare::{Compare, Comparing};
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::{dialog, use_focus_on_open, DialogProps};
-use crate::components::explore::Explore;
+use crate::components::explore::{Explore, Here};
 use crate::components::header::header;
 use crate::components::inspector::{Inspector, TrackedField};
 use crate::components::log::Log;
@@ -183,6 +183,17 @@ pub fn App() -> Html {
             Rc::new(all)
         },
     );
+    // Where the explorer's runs can start: this workspace's facts up to the position
+    // shown, copied when a run starts (one callback for the page's life).
+    let copy_here = {
+        let shared = store.shared();
+        use_callback((), move |(), _| shared.borrow().copy_to_position())
+    };
+    let here = (session.position() > 0).then(|| Here {
+        facts: session.position(),
+        live: !session.in_past(),
+        copy: copy_here,
+    });
     // A shrunk run the explorer opens: the workspace bar adopts it as a new workspace.
     let adopting = use_state(|| None::<Adoption>);
     let on_adopt = {
@@ -297,7 +308,7 @@ pub fn App() -> Html {
                     close_button: dialog_close.clone(),
                 }, html! {
                     <Explore domain={DomainRef(session.domain().clone())}
-                        alphabet={(*alphabet).clone()} on_open={on_adopt} />
+                        alphabet={(*alphabet).clone()} on_open={on_adopt} {here} />
                 }),
                 Some(Overlay::Compare) => match (*comparing).clone() {
                     Some(Comparing { here, others }) => dialog(DialogProps {

@@ -3,8 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use decider_core::journal_file::JournalFile;
+use decider_core::{DynEngine, EngineConfig};
 use decider_web::components::composer::DomainRef;
-use decider_web::components::explore::{Explore, ExploreProps};
+use decider_web::components::explore::{Explore, ExploreProps, Here};
 use decider_web::examples::examples_for;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,6 +25,14 @@ async fn settle() {
 
 /// The explorer of `domain` over its examples, and what it hands over to be opened.
 async fn mount(domain: &str) -> (Element, Rc<RefCell<Vec<Rc<JournalFile>>>>) {
+    mount_here(domain, None).await
+}
+
+/// The explorer of `domain` over its examples, offered to start from `here`.
+async fn mount_here(
+    domain: &str,
+    here: Option<Here>,
+) -> (Element, Rc<RefCell<Vec<Rc<JournalFile>>>>) {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -40,6 +49,7 @@ async fn mount(domain: &str) -> (Element, Rc<RefCell<Vec<Rc<JournalFile>>>>) {
             let opened = opened.clone();
             move |file| opened.borrow_mut().push(file)
         }),
+        here,
     };
     yew::Renderer::<Explore>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -206,4 +216,79 @@ async fn a_domain_without_invariants_says_so() {
     let none = text(&root, "explore-none");
     assert!(none.contains("declares no invariants"), "{none}");
     assert!(find(&root, "explore-start").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn runs_start_from_the_workspace_when_asked_and_the_shrunk_run_keeps_it() {
+    // A workspace where Alice and Bob hold accounts: its facts are where runs start.
+    let domain = decider_domains::find("transfer").unwrap();
+    let mut workspace = domain.start(EngineConfig {
+        seed: 5,
+        ..EngineConfig::default()
+    });
+    for (id, owner) in [("alice", "Alice"), ("bob", "Bob")] {
+        let open = serde_json::json!({"account": {"open_account":
+            {"account_id": id, "owner": owner, "balance_cents": 5000}}});
+        workspace.submit(&open).unwrap();
+        workspace.run_until_idle(100);
+    }
+    let facts = workspace.head();
+    let base_journal = workspace.journal(0);
+    let workspace: Rc<dyn DynEngine> = Rc::from(workspace);
+    let copies = Rc::new(std::cell::Cell::new(0));
+    let here = Here {
+        facts,
+        live: true,
+        copy: Callback::from({
+            let copies = copies.clone();
+            move |()| {
+                copies.set(copies.get() + 1);
+                workspace.fork_at(workspace.head())
+            }
+        }),
+    };
+    let (root, opened) = mount_here("transfer", Some(here)).await;
+    let label = find(&root, "explore-from-here")
+        .unwrap()
+        .parent_element()
+        .unwrap();
+    assert_eq!(
+        label.text_content().unwrap(),
+        format!("start every run from this workspace ({facts} facts)")
+    );
+    for testid in ["explore-unhandled", "explore-from-here"] {
+        let check: HtmlInputElement = find(&root, testid).unwrap().dyn_into().unwrap();
+        check.click();
+    }
+    settle().await;
+    let result = explore(&root).await;
+    assert_eq!(
+        copies.get(),
+        1,
+        "the workspace is copied once, at the start"
+    );
+    assert_eq!(
+        result.get_attribute("data-outcome").as_deref(),
+        Some("broken")
+    );
+    let shrunk = text(&root, "explore-shrunk");
+    assert!(
+        shrunk.contains(&format!("after this workspace's {facts} facts")),
+        "{shrunk}"
+    );
+    // The journal handed over is the workspace's, then the shrunk run's, with its seed.
+    let open: HtmlElement = find(&root, "explore-open").unwrap().dyn_into().unwrap();
+    open.click();
+    settle().await;
+    let opened = opened.borrow();
+    assert_eq!(opened[0].seed, 5);
+    assert_eq!(opened[0].journal[..base_journal.len()], base_journal[..]);
+    assert!(opened[0].journal.len() > base_journal.len());
+}
+
+#[wasm_bindgen_test]
+async fn without_facts_to_start_from_none_is_offered() {
+    let (root, _) = mount("transfer").await;
+    assert!(find(&root, "explore-from-here").is_none());
+    assert!(find(&root, "explore-unhandled").is_some());
 }

@@ -1,7 +1,8 @@
 //! The explorer: random runs of the domain's example commands and the session's own (some
 //! flows interleaved, some steps made to fail as the domain allows), checked against the
 //! domain's invariants whenever a run is idle; the first run that breaks one, shrunk to
-//! the commands and faults it needs, and opened as a workspace on request. The core does
+//! the commands and faults it needs, and opened as a workspace on request. Runs start from
+//! a new engine, or from the workspace's facts up to the position shown. The core does
 //! the work ([`decider_core::explore`], as `decider explore` does); the page runs it in
 //! slices that yield to the browser.
 
@@ -15,7 +16,7 @@ use decider_core::boundary::rows::message_name;
 use decider_core::explore::{Counterexample, Explorer, FailedStep, Move, Plan, Progress};
 use decider_core::journal_file::JournalFile;
 use decider_core::scenario::Scenario;
-use decider_core::Said;
+use decider_core::{DynEngine, Said};
 use gloo::timers::future::TimeoutFuture;
 use serde_json::Value;
 use std::cell::Cell;
@@ -34,6 +35,19 @@ pub struct ExploreProps {
     pub alphabet: Rc<Vec<Value>>,
     /// Opens a shrunk run as a new workspace.
     pub on_open: Callback<Rc<JournalFile>>,
+    /// The workspace's facts runs can start from (none while it has none).
+    pub here: Option<Here>,
+}
+
+/// The workspace's facts, up to the position shown, as a place runs can start from.
+#[derive(Clone, PartialEq)]
+pub struct Here {
+    /// The number of facts (the position shown).
+    pub facts: u64,
+    /// Whether that is the workspace's head (else the cursor, in the past).
+    pub live: bool,
+    /// A copy of the workspace's engine up to that position, made when asked.
+    pub copy: Callback<(), Box<dyn DynEngine>>,
 }
 
 /// The settings as typed, each checked when a run starts.
@@ -45,6 +59,8 @@ struct Settings {
     interleave: String,
     seed: String,
     unhandled: bool,
+    /// Whether runs start from the workspace's facts.
+    from_here: bool,
 }
 
 impl Default for Settings {
@@ -57,6 +73,7 @@ impl Default for Settings {
             interleave: plan.interleave.to_string(),
             seed: plan.seed.to_string(),
             unhandled: plan.unhandled,
+            from_here: false,
         }
     }
 }
@@ -95,9 +112,9 @@ enum Status {
     Ready(Option<String>),
     /// Running: how far, of how many runs.
     Running(Progress, u32),
-    /// Over: how far it went, the shrunk run that broke an invariant (if any), and
-    /// whether it was cancelled.
-    Over(Progress, Option<Rc<Counterexample>>, bool),
+    /// Over: how far it went, the shrunk run that broke an invariant (if any) with the
+    /// number of facts its runs started from, and whether it was cancelled.
+    Over(Progress, Option<(Rc<Counterexample>, u64)>, bool),
 }
 
 /// The explorer's panel (the page puts it in a dialog).
@@ -120,7 +137,7 @@ pub fn Explore(props: &ExploreProps) -> Html {
 
     let on_start = {
         let (settings, status, cancel) = (settings.clone(), status.clone(), cancel.clone());
-        let (domain, alphabet) = (domain.clone(), props.alphabet.clone());
+        let (domain, alphabet, here) = (domain.clone(), props.alphabet.clone(), props.here.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match settings.plan(alphabet.to_vec()) {
@@ -128,9 +145,14 @@ pub fn Explore(props: &ExploreProps) -> Html {
                     let flag = Rc::new(Cell::new(false));
                     *cancel.borrow_mut() = flag.clone();
                     status.set(Status::Running(Progress::default(), plan.runs));
+                    let base = here
+                        .as_ref()
+                        .filter(|_| settings.from_here)
+                        .map(|here| here.copy.emit(()));
                     wasm_bindgen_futures::spawn_local(explore(
                         domain.clone(),
                         plan,
+                        base,
                         status.clone(),
                         flag,
                     ));
@@ -158,14 +180,16 @@ pub fn Explore(props: &ExploreProps) -> Html {
             settings.set(next);
         })
     };
-    let on_unhandled = {
+    let check = |key: &'static str| {
         let settings = settings.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            settings.set(Settings {
-                unhandled: input.checked(),
-                ..(*settings).clone()
-            });
+            let mut next = (*settings).clone();
+            *match key {
+                "unhandled" => &mut next.unhandled,
+                _ => &mut next.from_here,
+            } = input.checked();
+            settings.set(next);
         })
     };
     let number = |id: &'static str, label: &'static str, value: &str, range: (u64, u64)| {
@@ -194,7 +218,7 @@ pub fn Explore(props: &ExploreProps) -> Html {
         <div class="explore">
             <p class="explore-intro">
                 { format!(
-                    "Random runs drawn from {} commands (this domain's examples and your session's, their fields mixed), some flows interleaved and some steps made to fail. The first run that breaks an invariant is shrunk to the fewest commands, faults, list items and optional fields that still break it.",
+                    "Random runs drawn from {} commands (this domain's examples and your session's, their fields mixed), some flows interleaved and some steps made to fail. The first run that breaks an invariant is shrunk to the fewest commands, faults, list items and optional fields, and the numbers nearest zero, that still break it.",
                     props.alphabet.len()
                 ) }
             </p>
@@ -207,9 +231,17 @@ pub fn Explore(props: &ExploreProps) -> Html {
                 { number("seed", "seed", &settings.seed, (0, u64::MAX)) }
                 <label class="explore-check" title={said.fails_unhandled}>
                     <input type="checkbox" data-testid="explore-unhandled" checked={settings.unhandled}
-                        disabled={running} onchange={on_unhandled} />
+                        disabled={running} onchange={check("unhandled")} />
                     <span>{ "also fail steps the domain does not recover from" }</span>
                 </label>
+                if let Some(here) = &props.here {
+                    <label class="explore-check"
+                        title="Every run starts from a copy of this workspace's facts instead of a new engine; the shrunk run keeps them, and opens and exports with them">
+                        <input type="checkbox" data-testid="explore-from-here" checked={settings.from_here}
+                            disabled={running} onchange={check("from_here")} />
+                        <span>{ from_here_label(here) }</span>
+                    </label>
+                }
                 if running {
                     <button type="button" class="tool" data-testid="explore-cancel" onclick={on_cancel}>{ "Cancel" }</button>
                 } else {
@@ -218,6 +250,15 @@ pub fn Explore(props: &ExploreProps) -> Html {
             </form>
             { status_view(&status, &info.id, &props.on_open, &refused) }
         </div>
+    }
+}
+
+/// What starting from the workspace means, in its numbers.
+fn from_here_label(here: &Here) -> String {
+    let facts = counted(here.facts, "fact");
+    match here.live {
+        true => format!("start every run from this workspace ({facts})"),
+        false => format!("start every run from this workspace at the cursor (its first {facts})"),
     }
 }
 
@@ -251,16 +292,24 @@ fn said_view(said: &Said) -> Html {
 
 /// Explores `plan` in slices of about [`SLICE_MS`], showing the progress in `status` after
 /// each, until done or `cancel`.
+/// Runs start from `base`'s facts when given, else from a new engine.
 async fn explore(
     domain: DomainRef,
     plan: Plan,
+    base: Option<Box<dyn DynEngine>>,
     status: UseStateHandle<Status>,
     cancel: Rc<Cell<bool>>,
 ) {
     let runs = plan.runs;
-    let mut explorer = match Explorer::new(&*domain, plan) {
+    let from = base.as_ref().map_or(0, |base| base.head());
+    let started = match base {
+        Some(base) => Explorer::from_engine(&*domain, plan, base)
+            .map_err(|e| format!("Cannot start from this workspace: {}.", e.message)),
+        None => Explorer::new(&*domain, plan).map_err(|e| format!("The plan is refused: {e}")),
+    };
+    let mut explorer = match started {
         Ok(explorer) => explorer,
-        Err(e) => return status.set(Status::Ready(Some(format!("The plan is refused: {e}")))),
+        Err(why) => return status.set(Status::Ready(Some(why))),
     };
     loop {
         let started = now();
@@ -273,7 +322,7 @@ async fn explore(
         status.set(Status::Running(explorer.progress().clone(), runs));
         TimeoutFuture::new(0).await;
     }
-    let found = explorer.found().cloned().map(Rc::new);
+    let found = explorer.found().map(|found| (Rc::new(found.clone()), from));
     status.set(Status::Over(
         explorer.progress().clone(),
         found,
@@ -311,7 +360,7 @@ fn status_view(
                 <section class="explore-result" data-testid="explore-result" data-outcome={outcome}
                     role="status" aria-label="Exploration result">
                     { match found {
-                        Some(found) => broken(found, domain, on_open, refused),
+                        Some((found, from)) => broken(found, *from, domain, on_open, refused),
                         None if *cancelled => html! {
                             <p class="explore-verdict">{ "◌ Cancelled: no invariant broken so far." }</p>
                         },
@@ -350,10 +399,12 @@ fn save(scenario: &Scenario, refused: &UseStateHandle<Option<String>>) -> Callba
     })
 }
 
-/// The broken invariant, the shrunk run command by command, and the ways to open it and
-/// to keep it (`refused`: why a download was not made).
+/// The broken invariant, the shrunk run command by command (after the `from` facts it
+/// started from), and the ways to open it and to keep it (`refused`: why a download was
+/// not made).
 fn broken(
     found: &Rc<Counterexample>,
+    from: u64,
     domain: &str,
     on_open: &Callback<Rc<JournalFile>>,
     refused: &UseStateHandle<Option<String>>,
@@ -371,13 +422,17 @@ fn broken(
                 <span class="kind kind-rejection" aria-hidden="true">{ "✘ " }</span>
                 { "Broken: " }<span class="mono">{ &found.broken }</span>
             </p>
-            <p class="explore-shrunk">
+            <p class="explore-shrunk" data-testid="explore-shrunk">
                 { format!(
-                    "Shrunk from {} to {} in {} replays (engine seed {}):",
+                    "Shrunk from {} to {} in {} replays (engine seed {}){}:",
                     thousands(found.original as u64),
                     counted(found.moves.len() as u64, "command"),
                     thousands(found.trials.into()),
-                    found.seed
+                    found.seed,
+                    match from {
+                        0 => String::new(),
+                        n => format!(", after this workspace's {}", counted(n, "fact")),
+                    }
                 ) }
             </p>
             <ol class="explore-moves">

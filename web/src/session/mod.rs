@@ -224,6 +224,12 @@ impl Session {
         self.cursor.unwrap_or_else(|| self.head())
     }
 
+    /// A copy of this session's engine up to the position shown (its facts, without the
+    /// commands still queued after them): where the explorer's runs can start.
+    pub fn copy_to_position(&self) -> Box<dyn DynEngine> {
+        self.engine.fork_at(self.position())
+    }
+
     /// Whether the cursor is in the past (the composer is locked then).
     pub fn in_past(&self) -> bool {
         self.cursor.is_some()
