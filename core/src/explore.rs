@@ -323,7 +323,7 @@ impl<'d> Explorer<'d> {
             (self.chance(self.plan.interleave)).then(|| self.below(MAX_INTERLEAVED_STEPS) as u32);
         let limit = steps.map_or(MAX_STEPS_PER_STEP, u64::from);
         let (unhandled, percent) = (self.plan.unhandled, self.plan.faults);
-        let taken = take_steps(engine, limit, |_, engine| {
+        let taken = take_steps(engine, limit, &mut |_, engine| {
             let failure = engine.next_failure(unhandled)?;
             self.chance(percent).then_some(failure)
         });
@@ -431,7 +431,7 @@ pub(crate) fn replay(origin: &Origin, seed: u64, moves: &[Move]) -> Replayed {
             continue;
         }
         let limit = m.steps.map_or(MAX_STEPS_PER_STEP, u64::from);
-        let taken = take_steps(&mut *engine, limit, |i, engine| {
+        let taken = take_steps(&mut *engine, limit, &mut |i, engine| {
             let failure = engine.next_failure(true)?;
             m.faults.contains(&(i as u32)).then_some(failure)
         });

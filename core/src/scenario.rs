@@ -636,7 +636,7 @@ fn run_with_faults(
     faults: &[Fault],
     s: usize,
 ) -> Result<bool, ScenarioError> {
-    let taken = take_steps(engine, limit, |i, engine| {
+    let taken = take_steps(engine, limit, &mut |i, engine| {
         let fault = faults.iter().find(|f| f.at == i)?;
         Some((engine.next_queued()?, fault.rejection.clone()))
     });
@@ -660,6 +660,10 @@ fn run_with_faults(
     }
 }
 
+/// Given a step's number (from 0) and the engine before it, the queued command to make
+/// fail there and its rejection, if any ([`take_steps`]).
+pub(crate) type FailStep<'a> = dyn FnMut(u64, &dyn DynEngine) -> Option<(Id, Value)> + 'a;
+
 /// What [`take_steps`] did.
 pub(crate) struct Taken {
     /// The engine steps taken.
@@ -672,11 +676,12 @@ pub(crate) struct Taken {
 
 /// Takes up to `limit` engine steps, one at a time until the queue is empty; the `i`th
 /// (from 0) is made to fail instead of being decided when `fail(i, engine)` names the
-/// queued command and a rejection. What scenario faults and the explorer's runs share.
+/// queued command and a rejection. What scenario faults and the explorer's runs share
+/// (`fail` as a `dyn`: one copy of the loop in the wasm, not one a caller).
 pub(crate) fn take_steps(
     engine: &mut dyn DynEngine,
     limit: u64,
-    mut fail: impl FnMut(u64, &dyn DynEngine) -> Option<(Id, Value)>,
+    fail: &mut FailStep<'_>,
 ) -> Taken {
     let mut taken = Taken {
         steps: 0,
