@@ -678,11 +678,7 @@ pub(crate) struct Taken {
 /// (from 0) is made to fail instead of being decided when `fail(i, engine)` names the
 /// queued command and a rejection. What scenario faults and the explorer's runs share
 /// (`fail` as a `dyn`: one copy of the loop in the wasm, not one a caller).
-pub(crate) fn take_steps(
-    engine: &mut dyn DynEngine,
-    limit: u64,
-    fail: &mut FailStep<'_>,
-) -> Taken {
+pub(crate) fn take_steps(engine: &mut dyn DynEngine, limit: u64, fail: &mut FailStep<'_>) -> Taken {
     let mut taken = Taken {
         steps: 0,
         injected: Vec::new(),

@@ -4,7 +4,7 @@
 use super::domain::*;
 use crate::boundary::{DynDomain, TypedDomain};
 use crate::explore::{
-    one_number_nearer_zero, one_part_fewer, replay, Explorer, Move, Origin, Plan,
+    one_number_nearer_zero, one_part_fewer, replay, Counterexample, Explorer, Move, Origin, Plan,
 };
 use crate::{Engine, EngineConfig, Invariants, Said};
 use serde_json::{json, Value};
@@ -77,12 +77,22 @@ fn plan(alphabet: Vec<Value>, faults: u8) -> Plan {
     }
 }
 
-fn amounts(found: &crate::explore::Counterexample) -> Vec<i64> {
+fn amounts(found: &Counterexample) -> Vec<i64> {
     found
         .moves
         .iter()
         .map(|m| m.command["Add"]["amount"].as_i64().unwrap())
         .collect()
+}
+
+/// What the invariants find broken in the engine `found`'s journal rebuilds.
+fn rebuilt_break(domain: &dyn DynDomain, found: &Counterexample) -> Option<String> {
+    let config = EngineConfig {
+        seed: found.seed,
+        ..EngineConfig::default()
+    };
+    let rebuilt = domain.rebuild(config, &found.journal).unwrap();
+    rebuilt.broken_invariant()
 }
 
 #[test]
@@ -109,17 +119,8 @@ fn a_broken_invariant_is_shrunk_to_the_fewest_commands() {
         .iter()
         .all(|m| m.steps.is_none() && m.faults.is_empty()));
     // The journal and the scenario replay it.
-    let rebuilt = domain
-        .rebuild(
-            EngineConfig {
-                seed: found.seed,
-                ..EngineConfig::default()
-            },
-            &found.journal,
-        )
-        .unwrap();
     assert_eq!(
-        rebuilt.broken_invariant().as_deref(),
+        rebuilt_break(&domain, found).as_deref(),
         Some("counter-0 holds 51")
     );
     let scenario = found.scenario.as_ref().expect("no fault: a scenario");
@@ -326,17 +327,8 @@ fn runs_from_an_engine_start_from_its_facts_and_keep_them() {
     // The journal is the base's, then the run's, and rebuilds to the same break.
     assert_eq!(found.journal[..base_journal.len()], base_journal[..]);
     assert!(found.journal.len() > base_journal.len());
-    let rebuilt = domain
-        .rebuild(
-            EngineConfig {
-                seed: found.seed,
-                ..EngineConfig::default()
-            },
-            &found.journal,
-        )
-        .unwrap();
     assert_eq!(
-        rebuilt.broken_invariant().as_deref(),
+        rebuilt_break(&domain, found).as_deref(),
         Some("counter-0 holds 51")
     );
     // Its scenario runs the base's commands, then the shrunk one.
