@@ -46,7 +46,7 @@ pub struct Here {
     pub facts: u64,
     /// Whether that is the workspace's head (else the cursor, in the past).
     pub live: bool,
-    /// A copy of the workspace's engine up to that position, made when asked.
+    /// Makes a copy of the workspace's engine up to that position (when a run starts).
     pub copy: Callback<(), Box<dyn DynEngine>>,
 }
 
@@ -145,14 +145,14 @@ pub fn Explore(props: &ExploreProps) -> Html {
                     let flag = Rc::new(Cell::new(false));
                     *cancel.borrow_mut() = flag.clone();
                     status.set(Status::Running(Progress::default(), plan.runs));
-                    let base = here
+                    let copy = here
                         .as_ref()
                         .filter(|_| settings.from_here)
-                        .map(|here| here.copy.emit(()));
+                        .map(|here| here.copy.clone());
                     wasm_bindgen_futures::spawn_local(explore(
                         domain.clone(),
                         plan,
-                        base,
+                        copy,
                         status.clone(),
                         flag,
                     ));
@@ -291,16 +291,19 @@ fn said_view(said: &Said) -> Html {
 }
 
 /// Explores `plan` in slices of about [`SLICE_MS`], showing the progress in `status` after
-/// each, until done or `cancel`.
-/// Runs start from `base`'s facts when given, else from a new engine.
+/// each, until done or `cancel`. Runs start from the facts of the engine `copy` makes when
+/// given (made once the progress is shown: a large workspace takes a while to copy), else
+/// from a new engine.
 async fn explore(
     domain: DomainRef,
     plan: Plan,
-    base: Option<Box<dyn DynEngine>>,
+    copy: Option<Callback<(), Box<dyn DynEngine>>>,
     status: UseStateHandle<Status>,
     cancel: Rc<Cell<bool>>,
 ) {
     let runs = plan.runs;
+    TimeoutFuture::new(0).await;
+    let base = copy.map(|copy| copy.emit(()));
     let from = base.as_ref().map_or(0, |base| base.head());
     let started = match base {
         Some(base) => Explorer::from_engine(&*domain, plan, base)
