@@ -1,11 +1,12 @@
 //! `decider`: Decider Lab on the command line. Lists domains, runs scenario files and
 //! prints their causal traces, checks their expectations, records new ones, compares two
-//! side by side, explains why commands were refused, explores a domain at random, and
-//! prints the scenario JSON Schema. Every domain is driven through `decider-core`'s
+//! side by side, explains why commands were refused, explores a domain at random, keeps
+//! sessions in PostgreSQL, and prints the scenario JSON Schema. Every domain is driven through `decider-core`'s
 //! type-erased boundary; the CLI holds no domain logic.
 
 mod compare;
 mod explore;
+mod pg;
 mod why;
 
 use clap::{Parser, Subcommand};
@@ -79,6 +80,10 @@ enum Command {
     /// minimal one and printed. Exit 0 when every invariant held, 1 when one broke, 2 for
     /// bad input.
     Explore(explore::Options),
+    /// Keeps sessions in PostgreSQL: the same deciders on a production event store, each
+    /// engine step written in one transaction (journal entry and facts), reopened where
+    /// it stopped, exported as a journal file the playground opens.
+    Pg(pg::Options),
     /// Prints the JSON Schema of scenario files, or of one domain's messages.
     Schema {
         /// A domain id: print its command, event and rejection schemas instead.
@@ -107,6 +112,7 @@ fn main() -> ExitCode {
         } => compare_files(&theirs, &ours, limit),
         Command::Why { file, position } => why_refused(&file, position),
         Command::Explore(options) => explore::explore(&options),
+        Command::Pg(options) => pg::pg(&options),
         Command::Schema { domain } => schema(domain.as_deref()),
     };
     match result {

@@ -41,6 +41,22 @@ impl JournalFile {
         }
     }
 
+    /// `value` read as a journal file, `None` when its `format` is not a journal file's
+    /// (a scenario file, say); the error names the path of what does not read.
+    pub fn read(value: &Value) -> Option<Result<JournalFile, String>> {
+        if value["format"] != JOURNAL_FORMAT {
+            return None;
+        }
+        if value["version"] != JOURNAL_VERSION {
+            return Some(Err(format!(
+                "at $.version: journal file version {} is not one this build reads \
+                 (expected {JOURNAL_VERSION})",
+                value["version"]
+            )));
+        }
+        Some(crate::boundary::from_json(value).map_err(|e| e.to_string()))
+    }
+
     /// The file's text (pretty JSON, ending with a newline).
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Installs what the two commands need, each step only when it is missing or at the wrong
 //! version. Everything comes from the package registries: crates.io (Trunk,
-//! wasm-bindgen-cli), npm (binaryen's wasm-opt, playwright-core), Debian (Chromium).
+//! wasm-bindgen-cli), npm (binaryen's wasm-opt, playwright-core), Debian (Chromium,
+//! PostgreSQL).
 
 use crate::run::{cmd, has, output, root, run};
 use std::path::PathBuf;
@@ -14,7 +15,8 @@ const WASM_OPT_VERSION: &str = "version 123";
 /// Everything both commands need.
 pub fn all() -> Result<(), String> {
     for_serving()?;
-    chromium()
+    chromium()?;
+    postgresql()
 }
 
 /// Only what serving the playground needs (no browser for tests).
@@ -167,6 +169,20 @@ fn chromium() -> Result<(), String> {
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Debian's PostgreSQL server programs, for `decider-postgres`'s and `decider pg`'s tests
+/// (each test binary starts a throwaway cluster of its own: `decider_postgres::scratch`).
+fn postgresql() -> Result<(), String> {
+    let packaged = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|version| version.path().join("bin/initdb").is_file());
+    if packaged || (has("initdb") && has("pg_ctl")) {
+        return Ok(());
+    }
+    apt_install(&["postgresql"])
 }
 
 /// Installs Debian packages when root; otherwise says exactly what to run.

@@ -83,6 +83,8 @@ pub fn test() -> Result<(), String> {
             "decider-domains",
             "-p",
             "decider-web",
+            "-p",
+            "decider-postgres",
         ],
     )
     .env("RUSTDOCFLAGS", "-D warnings"))?;

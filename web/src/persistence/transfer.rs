@@ -4,7 +4,7 @@
 use decider_core::scenario::{self, strict_json, Scenario};
 use decider_core::DynDomain;
 
-pub use decider_core::journal_file::{JournalFile, JOURNAL_FORMAT, JOURNAL_VERSION};
+pub use decider_core::journal_file::JournalFile;
 
 /// A file the user brought in.
 pub enum Import {
@@ -18,16 +18,8 @@ pub enum Import {
 /// with exactly the CLI's errors (JSON path, line and column).
 pub fn read(text: &str) -> Result<Import, String> {
     let value = strict_json::parse(text).map_err(|e| e.to_string())?;
-    if value["format"] == JOURNAL_FORMAT {
-        if value["version"] != JOURNAL_VERSION {
-            return Err(format!(
-                "at $.version: journal file version {} is not one this build reads \
-                 (expected {JOURNAL_VERSION})",
-                value["version"]
-            ));
-        }
-        let file = decider_core::boundary::from_json(&value).map_err(|e| e.to_string())?;
-        return Ok(Import::Journal(file));
+    if let Some(file) = JournalFile::read(&value) {
+        return file.map(Import::Journal);
     }
     let (scenario, domain) =
         scenario::load(text, &decider_domains::find).map_err(|e| e.to_string())?;

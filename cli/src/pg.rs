@@ -1,0 +1,245 @@
+//! `decider pg`: the same deciders on PostgreSQL ([`decider_postgres`]): sessions pushed
+//! from scenario or journal files, commands submitted and run with every step written as
+//! it is taken, a queue left by a stopped process run on, and a session exported as a
+//! journal file the playground opens.
+
+use crate::{out, Failed};
+use decider_core::journal_file::JournalFile;
+use decider_core::scenario::{self, strict_json};
+use decider_core::{DynDomain, DynEngine, EngineConfig};
+use decider_postgres::{connect, delete, domain_of, sessions, Session};
+use std::path::{Path, PathBuf};
+
+/// What `decider pg` takes.
+#[derive(clap::Args)]
+pub struct Options {
+    /// The database: a `postgresql://` URL or libpq `key=value` settings (default: the
+    /// `DATABASE_URL` environment variable).
+    #[arg(long, global = true)]
+    url: Option<String>,
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(clap::Subcommand)]
+enum Action {
+    /// Lists the sessions in the database: name, domain, journal entries and facts.
+    Sessions,
+    /// Makes a new session from a scenario file (run as `decider run` does) or a journal
+    /// file (the playground's export), written in one transaction.
+    Push {
+        /// The scenario or journal file.
+        file: PathBuf,
+        /// The new session's name (default: the file's name without `.json`).
+        #[arg(long)]
+        session: Option<String>,
+    },
+    /// Makes a new, empty session of a domain.
+    Create {
+        /// The new session's name.
+        session: String,
+        /// The domain's id (`decider domains`).
+        #[arg(long)]
+        domain: String,
+        /// Seeds the session's ids.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Submits a command (JSON of the domain's command type) and runs the queue until
+    /// idle, each step written in a transaction as it is taken; prints the flow's trace.
+    Submit {
+        /// The session's name.
+        session: String,
+        /// The command as JSON.
+        command: String,
+        /// Engine steps taken at most (the rest stays queued, in the database).
+        #[arg(long, default_value_t = 10_000)]
+        max_steps: u64,
+    },
+    /// Runs what is queued (a saga a stopped process left half done) until idle.
+    Run {
+        /// The session's name.
+        session: String,
+        /// Engine steps taken at most.
+        #[arg(long, default_value_t = 10_000)]
+        max_steps: u64,
+    },
+    /// Writes the session as a journal file (the playground's Import opens it).
+    Export {
+        /// The session's name.
+        session: String,
+        /// Where to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Removes a session, its journal and its facts.
+    Delete {
+        /// The session's name.
+        session: String,
+    },
+}
+
+/// Runs one `decider pg` action.
+pub fn pg(options: &Options) -> Result<(), Failed> {
+    let url = match &options.url {
+        Some(url) => url.clone(),
+        None => std::env::var("DATABASE_URL").map_err(|_| {
+            Failed::Input("no database: give --url or set DATABASE_URL".to_string())
+        })?,
+    };
+    let mut client = connect(&url).map_err(input)?;
+    match &options.action {
+        Action::Sessions => {
+            for listed in sessions(&mut client).map_err(input)? {
+                out(&format!(
+                    "{}  {}  {} entries, {} facts\n",
+                    listed.name, listed.domain, listed.entries, listed.facts
+                ));
+            }
+            Ok(())
+        }
+        Action::Push { file, session } => {
+            let name = match session {
+                Some(name) => name.clone(),
+                None => stem(file),
+            };
+            let (domain, engine) = read(file)?;
+            let session = Session::create_from(client, &name, &*domain, engine).map_err(input)?;
+            summary(&session, "pushed");
+            Ok(())
+        }
+        Action::Create {
+            session,
+            domain,
+            seed,
+        } => {
+            let domain = find(domain)?;
+            let config = EngineConfig {
+                seed: *seed,
+                ..EngineConfig::default()
+            };
+            let session = Session::create(client, session, &*domain, config).map_err(input)?;
+            summary(&session, "created");
+            Ok(())
+        }
+        Action::Submit {
+            session,
+            command,
+            max_steps,
+        } => {
+            let command = strict_json::parse(command)
+                .map_err(|e| Failed::Input(format!("the command: {e}")))?;
+            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
+            let mut session = Session::open(client, session, &*domain).map_err(input)?;
+            let id = session.submit(&command).map_err(input)?;
+            let run = session.run_until_idle(*max_steps).map_err(input)?;
+            if let Some(trace) = session.engine().trace_text(id) {
+                out(&format!("flow {id}\n{trace}"));
+            }
+            ran(&session, run.steps, run.idle);
+            Ok(())
+        }
+        Action::Run { session, max_steps } => {
+            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
+            let mut session = Session::open(client, session, &*domain).map_err(input)?;
+            let run = session.run_until_idle(*max_steps).map_err(input)?;
+            ran(&session, run.steps, run.idle);
+            Ok(())
+        }
+        Action::Export { session, out: file } => {
+            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
+            let session = Session::open(client, session, &*domain).map_err(input)?;
+            let text = session.journal_file().to_json();
+            match file {
+                Some(file) => std::fs::write(file, text)
+                    .map_err(|e| Failed::Input(format!("{}: cannot write: {e}", file.display()))),
+                None => {
+                    out(&text);
+                    Ok(())
+                }
+            }
+        }
+        Action::Delete { session } => match delete(&mut client, session).map_err(input)? {
+            true => {
+                out(&format!("deleted session `{session}`\n"));
+                Ok(())
+            }
+            false => Err(Failed::Input(format!(
+                "no session `{session}` in the database"
+            ))),
+        },
+    }
+}
+
+fn input(error: decider_postgres::Error) -> Failed {
+    Failed::Input(error.to_string())
+}
+
+fn find(id: &str) -> Result<Box<dyn DynDomain>, Failed> {
+    decider_domains::find(id).map_err(|known| {
+        Failed::Input(format!(
+            "unknown domain `{id}` (known: {})",
+            known.join(", ")
+        ))
+    })
+}
+
+/// The file's name without its extension.
+fn stem(file: &Path) -> String {
+    file.file_stem().map_or_else(
+        || "session".to_string(),
+        |s| s.to_string_lossy().to_string(),
+    )
+}
+
+/// A domain and an engine of it.
+type Pushed = (Box<dyn DynDomain>, Box<dyn DynEngine>);
+
+/// The engine a scenario file's run leaves, or a journal file's journal rebuilt, with its
+/// domain; errors name the file and the JSON path.
+fn read(file: &Path) -> Result<Pushed, Failed> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failed::Input(format!("{}: cannot read: {e}", file.display())))?;
+    let in_file = |e: &dyn std::fmt::Display| Failed::Input(format!("{}: {e}", file.display()));
+    let value = strict_json::parse(&text).map_err(|e| in_file(&e))?;
+    if let Some(journal) = JournalFile::read(&value) {
+        let journal = journal.map_err(|e| in_file(&e))?;
+        let domain = find(&journal.domain)?;
+        let config = EngineConfig {
+            seed: journal.seed,
+            ..EngineConfig::default()
+        };
+        let engine = domain
+            .rebuild(config, &journal.journal)
+            .map_err(|e| in_file(&format!("the journal: {e}")))?;
+        return Ok((domain, engine));
+    }
+    let (scenario, domain) =
+        scenario::load(&text, &decider_domains::find).map_err(|e| in_file(&e))?;
+    let run = scenario.run(&*domain).map_err(|e| in_file(&e))?;
+    Ok((domain, run.engine))
+}
+
+fn summary(session: &Session<'_>, done: &str) {
+    let engine = session.engine();
+    out(&format!(
+        "{done} session `{}`: {} journal entries, {} facts, {} queued\n",
+        session.name(),
+        engine.journal_len(),
+        engine.head(),
+        engine.queue_len()
+    ));
+}
+
+fn ran(session: &Session<'_>, steps: u64, idle: bool) {
+    let engine = session.engine();
+    out(&format!(
+        "session `{}`: {steps} step(s) taken and written, {} facts, {}\n",
+        session.name(),
+        engine.head(),
+        match idle {
+            true => "the queue is empty".to_string(),
+            false => format!("{} still queued", engine.queue_len()),
+        }
+    ));
+}

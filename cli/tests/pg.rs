@@ -1,0 +1,184 @@
+//! `decider pg` as a user runs it, against a throwaway PostgreSQL cluster this binary
+//! starts and stops (or the database at `DECIDER_PG_URL`, if set).
+
+use decider_postgres::scratch::Scratch;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+type Test = fn(&str) -> Result<(), Failed>;
+
+fn main() {
+    let args = Arguments::from_args();
+    let (url, scratch) = match std::env::var("DECIDER_PG_URL") {
+        Ok(url) => (url, None),
+        Err(_) => {
+            let scratch = Scratch::start().unwrap_or_else(|e| panic!("{e}"));
+            (scratch.url(), Some(scratch))
+        }
+    };
+    let url: Arc<str> = url.into();
+    let tests: [(&str, Test); 3] = [
+        (
+            "a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out",
+            a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out,
+        ),
+        (
+            "a_queue_left_half_run_is_run_on",
+            a_queue_left_half_run_is_run_on,
+        ),
+        ("bad_input_is_named", bad_input_is_named),
+    ];
+    let trials = tests
+        .into_iter()
+        .map(|(name, test)| {
+            let url = url.clone();
+            Trial::test(name, move || test(&url))
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    drop(scratch);
+    conclusion.exit();
+}
+
+fn decider(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_decider"))
+        .arg("pg")
+        .args(args)
+        .args(["--url", url])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+/// Standard output of a run that must succeed.
+fn ok(url: &str, args: &[&str]) -> Result<String, Failed> {
+    let out = decider(url, args);
+    if !out.status.success() {
+        return Err(format!(
+            "decider pg {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+/// Standard error of a run that must fail as bad input (exit 2).
+fn refused(url: &str, args: &[&str]) -> String {
+    let out = decider(url, args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+const ORDER_O9: &str = r#"{"order":{"place_order":{"customer":"Lin","items":["tiramisu"],"order_id":"o9","restaurant_id":"luigi"}}}"#;
+
+fn a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out(url: &str) -> Result<(), Failed> {
+    let pushed = ok(
+        url,
+        &[
+            "push",
+            "../tests/scenarios/restaurant/rejected-not-on-menu.json",
+            "--session",
+            "demo",
+        ],
+    )?;
+    assert!(
+        pushed.starts_with("pushed session `demo`: ") && pushed.contains("0 queued"),
+        "{pushed}"
+    );
+    let submitted = ok(url, &["submit", "demo", ORDER_O9])?;
+    assert!(submitted.starts_with("flow "), "{submitted}");
+    assert!(submitted.contains("order-o9"), "{submitted}");
+    assert!(submitted.contains("the queue is empty"), "{submitted}");
+    let exported = ok(url, &["export", "demo"])?;
+    let file: serde_json::Value = serde_json::from_str(&exported)?;
+    assert_eq!(file["format"], "decider-lab/journal");
+    assert_eq!(file["domain"], "restaurant");
+    assert!(
+        exported.contains("\"o9\""),
+        "the new order is in the export"
+    );
+    // The export goes back in as a session of its own, the same journal.
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo.journal.json");
+    std::fs::write(&path, &exported)?;
+    let path = path.to_string_lossy().to_string();
+    ok(url, &["push", &path, "--session", "copy"])?;
+    let copy: serde_json::Value = serde_json::from_str(&ok(url, &["export", "copy"])?)?;
+    assert_eq!(copy["journal"], file["journal"]);
+    let listed = ok(url, &["sessions"])?;
+    let line = |name: &str| {
+        listed
+            .lines()
+            .find(|l| l.starts_with(&format!("{name}  ")))
+            .map(|l| l.split_once("  ").map_or("", |(_, rest)| rest).to_string())
+    };
+    assert!(
+        line("demo").is_some_and(|l| l.starts_with("restaurant  ")),
+        "{listed}"
+    );
+    assert_eq!(line("demo"), line("copy"), "{listed}");
+    assert!(ok(url, &["delete", "copy"])?.contains("deleted session `copy`"));
+    assert!(refused(url, &["export", "copy"]).contains("no session `copy` in the database"));
+    Ok(())
+}
+
+fn a_queue_left_half_run_is_run_on(url: &str) -> Result<(), Failed> {
+    let created = ok(
+        url,
+        &["create", "half", "--domain", "restaurant", "--seed", "3"],
+    )?;
+    assert!(created.contains("0 facts"), "{created}");
+    let menu = r#"{"restaurant":{"create_restaurant":{"capacity":2,"menu":[{"item_id":"tiramisu","name":"Tiramisu","price_cents":500}],"name":"Luigi's","restaurant_id":"luigi"}}}"#;
+    ok(url, &["submit", "half", menu])?;
+    ok(
+        url,
+        &[
+            "submit",
+            "half",
+            r#"{"restaurant":{"open":{"restaurant_id":"luigi"}}}"#,
+        ],
+    )?;
+    let half = ok(url, &["submit", "half", ORDER_O9, "--max-steps", "2"])?;
+    assert!(half.contains("2 step(s) taken and written"), "{half}");
+    assert!(half.contains("still queued"), "{half}");
+    let rest = ok(url, &["run", "half"])?;
+    assert!(rest.contains("the queue is empty"), "{rest}");
+    let exported: serde_json::Value = serde_json::from_str(&ok(url, &["export", "half"])?)?;
+    let text = exported["journal"].to_string();
+    assert!(text.contains("order_confirmed"), "the flow ran to its end");
+    Ok(())
+}
+
+fn bad_input_is_named(url: &str) -> Result<(), Failed> {
+    ok(url, &["create", "strict", "--domain", "restaurant"])?;
+    let error = refused(
+        url,
+        &[
+            "submit",
+            "strict",
+            r#"{"order":{"place_order":{"order_id":5}}}"#,
+        ],
+    );
+    assert!(error.contains("at $.order.place_order.order_id"), "{error}");
+    let error = refused(url, &["submit", "nowhere", ORDER_O9]);
+    assert!(
+        error.contains("no session `nowhere` in the database"),
+        "{error}"
+    );
+    let error = refused(url, &["create", "strict", "--domain", "restaurant"]);
+    assert!(
+        error.contains("a session `strict` is already in the database"),
+        "{error}"
+    );
+    let error = refused(url, &["create", "odd", "--domain", "bakery"]);
+    assert!(error.contains("unknown domain `bakery`"), "{error}");
+    let out = Command::new(env!("CARGO_BIN_EXE_decider"))
+        .args(["pg", "sessions"])
+        .env_remove("DATABASE_URL")
+        .output()?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give --url or set DATABASE_URL"));
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! The same deciders on a production event store: a [`Session`] keeps an engine of any
+//! domain (through [`decider_core::DynDomain`], as the playground and the CLI do) in
+//! PostgreSQL.
+//!
+//! - `decider_journal`: the engine's journal, one row an entry, what rebuilds it exactly
+//!   (queue, ids and all) when the session is opened again, in this or another process;
+//! - `decider_facts`: every fact as a row with its envelope (stream and version, kind,
+//!   message name, payload, ids, correlation and causation, origin, compensation and
+//!   injected marks), to query with SQL;
+//! - one engine step a transaction: its journal entry and its facts together;
+//! - optimistic concurrency: entries numbered without gaps, facts by position, events by
+//!   stream version, each a key, so a second writer of the same entry fails and reads
+//!   the other's back ([`Error::Conflict`]).
+//!
+//! The tables are in `schema.sql`. [`scratch::Scratch`] starts a throwaway cluster to try
+//! it (and to test it) without a database of one's own.
+
+mod error;
+pub mod scratch;
+mod session;
+
+pub use error::Error;
+pub use session::{connect, delete, domain_of, sessions, Listed, Session};
