@@ -64,3 +64,29 @@ impl JournalFile {
         text
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_journal_file_reads_back_and_anything_else_is_not_one() {
+        let file = JournalFile::new("counter", 9, "mine", vec![json!({"submitted": {}})]);
+        let value: Value = serde_json::from_str(&file.to_json()).unwrap();
+        assert_eq!(JournalFile::read(&value), Some(Ok(file)));
+        let scenario = json!({"format": "decider-lab/scenario", "version": 1});
+        assert_eq!(JournalFile::read(&scenario), None);
+        let mut later = value.clone();
+        later["version"] = json!(2);
+        let error = JournalFile::read(&later).unwrap().unwrap_err();
+        assert!(
+            error.starts_with("at $.version: journal file version 2"),
+            "{error}"
+        );
+        let mut broken = value;
+        broken["seed"] = json!("nine");
+        let error = JournalFile::read(&broken).unwrap().unwrap_err();
+        assert!(error.starts_with("at $.seed"), "{error}");
+    }
+}

@@ -21,7 +21,11 @@ fn main() {
         }
     };
     let url: Arc<str> = url.into();
-    let tests: [(&str, Test); 9] = [
+    let tests: [(&str, Test); 10] = [
+        (
+            "given_history_is_kept_and_checked",
+            given_history_is_kept_and_checked,
+        ),
         (
             "steps_read_back_byte_for_byte",
             steps_read_back_byte_for_byte,
@@ -444,5 +448,33 @@ fn a_journal_file_goes_in_and_comes_out_the_same(url: &str) -> Result<(), Failed
     assert!(delete(&mut client, "exported")?);
     assert_eq!(stored_counts(url, "exported")?, (0, 0), "its rows went too");
     assert!(!delete(&mut client, "exported")?);
+    Ok(())
+}
+
+fn given_history_is_kept_and_checked(url: &str) -> Result<(), Failed> {
+    let domain = restaurant();
+    let mut session = Session::create(connect(url)?, "given", &*domain, config())?;
+    let placed = json!({"order": {"order_placed": {"customer": "Ada", "items": ["tiramisu"],
+        "order_id": "o1", "restaurant_id": "luigi"}}});
+    session.given("order-o1", &[placed])?;
+    // A restaurant's event in an order's stream is refused at its path; nothing stored.
+    let opened = json!({"restaurant": {"opened": {"restaurant_id": "luigi"}}});
+    let error = session
+        .given("order-o2", &[opened])
+        .expect_err("not the order's event");
+    assert!(error.to_string().starts_with("at $[0]"), "{error}");
+    assert_eq!(stored_counts(url, "given")?, (1, 1));
+    let reopened = Session::open(connect(url)?, "given", &*domain)?;
+    let state = reopened
+        .engine()
+        .stream_state(None, "order-o1")
+        .expect("the given stream");
+    assert_eq!(state["state"]["customer"], "Ada", "{state}");
+    let row = connect(url)?.query_one(
+        "SELECT origin, stream_version FROM decider_facts WHERE session = 'given'",
+        &[],
+    )?;
+    assert_eq!(row.get::<_, String>(0), "given");
+    assert_eq!(row.get::<_, Option<i64>>(1), Some(1));
     Ok(())
 }
