@@ -101,8 +101,11 @@ pub struct Session<'d> {
     statements: Statements,
 }
 
-/// Times a submission is tried again after another writer's entry took its place.
-const SUBMIT_TRIES: usize = 16;
+/// Times a submission is tried after another writer's entry took its place, each after
+/// a wait twice the last (from 0.5 ms, at most 64 ms): a writer running a long queue
+/// takes entries as fast as a submission is tried, so trying at once again can lose
+/// again and again.
+const SUBMIT_TRIES: u32 = 32;
 
 impl<'d> Session<'d> {
     /// A new, empty session `name` of `domain`.
@@ -112,13 +115,15 @@ impl<'d> Session<'d> {
         domain: &'d dyn DynDomain,
         config: EngineConfig,
     ) -> Result<Self, Error> {
-        Self::create_from(client, name, domain, domain.start(config))
+        Self::made(client, name, domain, config, domain.start(config))
     }
 
     /// A new session `name` of `domain` holding `engine`'s journal (a scenario run in
     /// memory, a journal file exported from the playground), written in one transaction.
+    /// Its configuration is the default one with `engine`'s seed, as scenario and
+    /// journal files have.
     pub fn create_from(
-        mut client: Client,
+        client: Client,
         name: &str,
         domain: &'d dyn DynDomain,
         engine: Box<dyn DynEngine>,
@@ -127,16 +132,19 @@ impl<'d> Session<'d> {
             seed: engine.seed(),
             ..EngineConfig::default()
         };
-        let statements = Statements::prepare(&mut client)?;
-        let mut session = Session {
-            client,
-            name: name.to_string(),
-            domain,
-            config,
-            engine,
-            saved: 0,
-            statements,
-        };
+        Self::made(client, name, domain, config, engine)
+    }
+
+    /// The session `name` made in the database with `engine`'s journal, in one
+    /// transaction.
+    fn made(
+        client: Client,
+        name: &str,
+        domain: &'d dyn DynDomain,
+        config: EngineConfig,
+        engine: Box<dyn DynEngine>,
+    ) -> Result<Self, Error> {
+        let mut session = Self::new(client, name, domain, config, engine)?;
         let config = serde_json::to_value(config).expect("a config is JSON");
         let mut tx = session.client.transaction()?;
         let made = tx.execute(
@@ -154,6 +162,26 @@ impl<'d> Session<'d> {
         tx.commit()?;
         session.saved = entries;
         Ok(session)
+    }
+
+    /// A session over `client` of which nothing is written or read yet.
+    fn new(
+        mut client: Client,
+        name: &str,
+        domain: &'d dyn DynDomain,
+        config: EngineConfig,
+        engine: Box<dyn DynEngine>,
+    ) -> Result<Self, Error> {
+        let statements = Statements::prepare(&mut client)?;
+        Ok(Session {
+            client,
+            name: name.to_string(),
+            domain,
+            config,
+            engine,
+            saved: 0,
+            statements,
+        })
     }
 
     /// The session `name`, read back from the database and rebuilt exactly (its queue
@@ -181,16 +209,7 @@ impl<'d> Session<'d> {
                     message: e.to_string(),
                 },
             })?;
-        let statements = Statements::prepare(&mut client)?;
-        let mut session = Session {
-            client,
-            name: name.to_string(),
-            domain,
-            config,
-            engine: domain.start(config),
-            saved: 0,
-            statements,
-        };
+        let mut session = Self::new(client, name, domain, config, domain.start(config))?;
         session.read_on()?;
         Ok(session)
     }
@@ -225,10 +244,13 @@ impl<'d> Session<'d> {
 
     /// Queues a user command (JSON of the domain's command type) and writes the
     /// submission; its id. Tried again on the other writer's entries when one took its
-    /// place (at most 16 times, then [`Error::Conflict`]).
+    /// place (at most 32 times, waiting longer each time, then [`Error::Conflict`]).
     pub fn submit(&mut self, command: &Value) -> Result<Id, Error> {
         let mut conflict = None;
-        for _ in 0..SUBMIT_TRIES {
+        for tries in 0..SUBMIT_TRIES {
+            if tries > 0 {
+                std::thread::sleep(std::time::Duration::from_micros(500 << (tries - 1).min(7)));
+            }
             self.read_on()?;
             let id = self.engine.submit(command).map_err(Error::Input)?;
             match self.save() {
@@ -319,10 +341,13 @@ impl<'d> Session<'d> {
         Ok(())
     }
 
-    /// Rebuilds the engine from the database alone (dropping entries not written).
+    /// Drops the entries not written, then reads on from the database: the engine is
+    /// forked at the written entries' last fact (its journal up to the step that recorded
+    /// it, folded again in memory, not read again from the database), and the entries
+    /// after that step are read back.
     fn read_back(&mut self) -> Result<(), Error> {
-        self.engine = self.domain.start(self.config);
-        self.saved = 0;
+        self.engine = self.engine.fork_at(self.engine.head_after(self.saved));
+        self.saved = self.engine.journal_len();
         self.read_on()
     }
 
