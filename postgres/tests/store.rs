@@ -21,7 +21,11 @@ fn main() {
         }
     };
     let url: Arc<str> = url.into();
-    let tests: [(&str, Test); 10] = [
+    let tests: [(&str, Test); 11] = [
+        (
+            "a_fault_injected_is_stored_as_injected",
+            a_fault_injected_is_stored_as_injected,
+        ),
         (
             "given_history_is_kept_and_checked",
             given_history_is_kept_and_checked,
@@ -476,5 +480,46 @@ fn given_history_is_kept_and_checked(url: &str) -> Result<(), Failed> {
     )?;
     assert_eq!(row.get::<_, String>(0), "given");
     assert_eq!(row.get::<_, Option<i64>>(1), Some(1));
+    Ok(())
+}
+
+fn a_fault_injected_is_stored_as_injected(url: &str) -> Result<(), Failed> {
+    let domain = restaurant();
+    let mut session = Session::create(connect(url)?, "fault", &*domain, config())?;
+    for command in &commands()[..2] {
+        session.submit(command)?;
+    }
+    session.run_until_idle(100)?;
+    session.submit(&commands()[2])?;
+    // The order placed, the payment taken: the restaurant's accept waits.
+    session.step()?;
+    session.step()?;
+    let accept = session.engine().next_queued().expect("the accept waits");
+    let reason = json!({"restaurant": {"not_on_menu": {"item_id": "tiramisu"}}});
+    session.inject_fault(accept, &reason)?;
+    assert!(session.run_until_idle(100)?.idle);
+    let rows = connect(url)?.query(
+        "SELECT kind, injected, compensation, name FROM decider_facts
+          WHERE session = 'fault' AND (injected OR compensation) ORDER BY position",
+        &[],
+    )?;
+    let marks: Vec<(String, bool, bool, String)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(
+        marks.first().map(|m| (m.0.as_str(), m.1)),
+        Some(("rejection", true)),
+        "{marks:?}"
+    );
+    assert!(
+        marks.iter().any(|m| m.2 && m.3.contains("refunded")),
+        "{marks:?}"
+    );
+    let reopened = Session::open(connect(url)?, "fault", &*domain)?;
+    assert_eq!(
+        whole_journal(reopened.engine()),
+        whole_journal(session.engine())
+    );
     Ok(())
 }
