@@ -7,8 +7,9 @@ use crate::{out, Failed};
 use decider_core::journal_file::JournalFile;
 use decider_core::scenario::{self, strict_json};
 use decider_core::{DynDomain, DynEngine, EngineConfig};
-use decider_postgres::{connect, delete, domain_of, sessions, Session};
+use decider_postgres::{connect, delete, domain_of, sessions, Feed, Session, StoredFact};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// What `decider pg` takes.
 #[derive(clap::Args)]
@@ -63,6 +64,21 @@ enum Action {
         /// Engine steps taken at most.
         #[arg(long, default_value_t = 10_000)]
         max_steps: u64,
+    },
+    /// Prints the session's facts from a position on, then each fact as it is written (by
+    /// any process), until Ctrl-C, `--until` or `--idle`.
+    Follow {
+        /// The session's name.
+        session: String,
+        /// The first position printed.
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        /// Stops once the fact at this position is printed.
+        #[arg(long)]
+        until: Option<u64>,
+        /// Stops after this many seconds without a new fact.
+        #[arg(long)]
+        idle: Option<u64>,
     },
     /// Writes the session as a journal file (the playground's Import opens it).
     Export {
@@ -146,6 +162,19 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
             ran(&session, run.steps, run.idle);
             Ok(())
         }
+        Action::Follow {
+            session,
+            from,
+            until,
+            idle,
+        } => {
+            domain_of(&mut client, session).map_err(input)?;
+            follow(
+                Feed::new(client, session, *from).map_err(input)?,
+                *until,
+                *idle,
+            )
+        }
         Action::Export { session, out: file } => {
             let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
             let session = Session::open(client, session, &*domain).map_err(input)?;
@@ -169,6 +198,52 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
             ))),
         },
     }
+}
+
+/// Prints what `feed` gives until the fact at `until` is printed, or `idle` seconds pass
+/// without one.
+fn follow(mut feed: Feed, until: Option<u64>, idle: Option<u64>) -> Result<(), Failed> {
+    // A day stands for "wait as long as it takes" (the loop waits again).
+    let wait = Duration::from_secs(idle.unwrap_or(86_400));
+    loop {
+        if until.is_some_and(|until| feed.position() > until) {
+            return Ok(());
+        }
+        let facts = feed.next(wait).map_err(input)?;
+        if facts.is_empty() && idle.is_some() {
+            return Ok(());
+        }
+        for fact in &facts {
+            out(&line(fact));
+        }
+    }
+}
+
+/// One fact as `follow` prints it: its marks, position, stream and version, name, origin
+/// and fields (the payload without the variant wrappers its name names).
+fn line(fact: &StoredFact) -> String {
+    let fields = fact
+        .name
+        .split('.')
+        .try_fold(&fact.payload, |value, key| value.get(key))
+        .unwrap_or(&fact.payload);
+    let glyph = if fact.kind == "rejection" {
+        '✘'
+    } else {
+        '✔'
+    };
+    let marks = match (fact.compensation, fact.injected) {
+        (_, true) => "⚡",
+        (true, false) => "↩",
+        (false, false) => " ",
+    };
+    let version = fact
+        .stream_version
+        .map_or_else(String::new, |v| format!(" v{v}"));
+    format!(
+        "{marks}{glyph} #{} {}{version} {} [{}] {}\n",
+        fact.position, fact.stream_id, fact.name, fact.origin, fields
+    )
 }
 
 fn input(error: decider_postgres::Error) -> Failed {

@@ -18,7 +18,11 @@ fn main() {
         }
     };
     let url: Arc<str> = url.into();
-    let tests: [(&str, Test); 3] = [
+    let tests: [(&str, Test); 4] = [
+        (
+            "follow_prints_the_facts_another_process_writes",
+            follow_prints_the_facts_another_process_writes,
+        ),
         (
             "a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out",
             a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out,
@@ -180,5 +184,48 @@ fn bad_input_is_named(url: &str) -> Result<(), Failed> {
         .output()?;
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give --url or set DATABASE_URL"));
+    Ok(())
+}
+
+fn follow_prints_the_facts_another_process_writes(url: &str) -> Result<(), Failed> {
+    ok(
+        url,
+        &[
+            "push",
+            "../tests/scenarios/restaurant/happy-path.json",
+            "--session",
+            "followed",
+        ],
+    )?;
+    // From the happy path's last fact (#8), until the new flow's last (#13); `--idle`
+    // only keeps a broken run from waiting for ever.
+    let follower = Command::new(env!("CARGO_BIN_EXE_decider"))
+        .args(["pg", "follow", "followed", "--from", "8", "--until", "13"])
+        .args(["--idle", "60", "--url", url])
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let sushi = r#"{"order":{"place_order":{"customer":"Lin","items":["margherita","sushi"],"order_id":"o9","restaurant_id":"luigi"}}}"#;
+    ok(url, &["submit", "followed", sushi])?;
+    let out = follower.wait_with_output()?;
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout).to_string();
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 6, "#8 to #13:\n{printed}");
+    assert!(
+        lines[0].starts_with(" ✔ #8 order-o1 v3 order.order_ready_for_pickup [fulfilment]"),
+        "{printed}"
+    );
+    assert_eq!(
+        lines[3],
+        r#" ✘ #11 restaurant-luigi restaurant.not_on_menu [fulfilment] {"item_id":"sushi"}"#
+    );
+    assert!(
+        lines[4].starts_with("↩✔ #12 payment-pay-o9 v2 payment.payment_refunded"),
+        "{printed}"
+    );
+    assert!(
+        lines[5].starts_with("↩✔ #13 order-o9 v2 order.order_cancelled"),
+        "{printed}"
+    );
     Ok(())
 }

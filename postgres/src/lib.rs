@@ -10,14 +10,18 @@
 //! - one engine step a transaction: its journal entry and its facts together;
 //! - optimistic concurrency: entries numbered without gaps, facts by position, events by
 //!   stream version, each a key, so a second writer of the same entry fails and reads
-//!   the other's back ([`Error::Conflict`]).
+//!   the other's back ([`Error::Conflict`]);
+//! - followers: a [`Feed`] gives a session's facts as they are written, woken by
+//!   `LISTEN`/`NOTIFY`.
 //!
 //! The tables are in `schema.sql`. [`scratch::Scratch`] starts a throwaway cluster to try
 //! it (and to test it) without a database of one's own.
 
 mod error;
+mod feed;
 pub mod scratch;
 mod session;
 
 pub use error::Error;
+pub use feed::{Feed, StoredFact};
 pub use session::{connect, delete, domain_of, sessions, Listed, Session};

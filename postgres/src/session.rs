@@ -13,6 +13,10 @@ use serde_json::Value;
 /// The tables, made if missing when a store connects (`schema.sql`).
 const SCHEMA: &str = include_str!("schema.sql");
 
+/// The channel every transaction that writes facts notifies, with the session's name
+/// (what a [`crate::Feed`] listens to).
+pub(crate) const NOTIFY_CHANNEL: &str = "decider_facts";
+
 /// Journal entries folded into the engine at a time when a session is read back.
 const READ_CHUNK: usize = 4096;
 
@@ -461,6 +465,8 @@ struct Statements {
     has_entry: Statement,
     insert_entry: Statement,
     insert_fact: Statement,
+    /// Tells the session's followers that facts were written (sent at the commit).
+    notify: Statement,
 }
 
 impl Statements {
@@ -479,6 +485,7 @@ impl Statements {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                      $16, $17, $18, $19, $20)",
             )?,
+            notify: client.prepare(&format!("SELECT pg_notify('{NOTIFY_CHANNEL}', $1)"))?,
         })
     }
 }
@@ -497,8 +504,12 @@ fn write_entry(
         .expect("the entry exists");
     let index = entry as i64;
     tx.execute(&statements.insert_entry, &[&session, &index, &body])?;
-    for row in engine.rows(engine.head_after(entry), engine.head_after(entry + 1)) {
-        insert(tx, &statements.insert_fact, session, index, &row)?;
+    let rows = engine.rows(engine.head_after(entry), engine.head_after(entry + 1));
+    for row in &rows {
+        insert(tx, &statements.insert_fact, session, index, row)?;
+    }
+    if !rows.is_empty() {
+        tx.execute(&statements.notify, &[&session])?;
     }
     Ok(())
 }

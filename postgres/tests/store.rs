@@ -4,10 +4,11 @@
 use decider_core::journal_file::JournalFile;
 use decider_core::{DynDomain, DynEngine, EngineConfig};
 use decider_postgres::scratch::Scratch;
-use decider_postgres::{connect, delete, sessions, Error, Session};
+use decider_postgres::{connect, delete, sessions, Error, Feed, Session};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use std::sync::Arc;
+use std::time::Duration;
 
 type Test = fn(&str) -> Result<(), Failed>;
 
@@ -21,7 +22,11 @@ fn main() {
         }
     };
     let url: Arc<str> = url.into();
-    let tests: [(&str, Test); 11] = [
+    let tests: [(&str, Test); 12] = [
+        (
+            "a_feed_gives_the_facts_as_they_are_written",
+            a_feed_gives_the_facts_as_they_are_written,
+        ),
         (
             "a_fault_injected_is_stored_as_injected",
             a_fault_injected_is_stored_as_injected,
@@ -520,6 +525,53 @@ fn a_fault_injected_is_stored_as_injected(url: &str) -> Result<(), Failed> {
     assert_eq!(
         whole_journal(reopened.engine()),
         whole_journal(session.engine())
+    );
+    Ok(())
+}
+
+fn a_feed_gives_the_facts_as_they_are_written(url: &str) -> Result<(), Failed> {
+    let domain = restaurant();
+    Session::create(connect(url)?, "fed", &*domain, config())?;
+    Session::create(connect(url)?, "unfed", &*domain, config())?;
+    let mut feed = Feed::new(connect(url)?, "fed", 0)?;
+    let mut other = Feed::new(connect(url)?, "unfed", 0)?;
+    assert!(feed.next(Duration::ZERO)?.is_empty(), "nothing written yet");
+    let writer = {
+        let url = url.to_string();
+        std::thread::spawn(move || -> Result<u64, String> {
+            let domain = restaurant();
+            let client = connect(&url).map_err(|e| e.to_string())?;
+            let mut session = Session::open(client, "fed", &*domain).map_err(|e| e.to_string())?;
+            for command in commands() {
+                std::thread::sleep(Duration::from_millis(20));
+                session.submit(&command).map_err(|e| e.to_string())?;
+                session.run_until_idle(100).map_err(|e| e.to_string())?;
+            }
+            Ok(session.engine().head())
+        })
+    };
+    let expected = in_memory(&*domain);
+    let mut followed = Vec::new();
+    while (followed.len() as u64) < expected.head() {
+        let facts = feed.next(Duration::from_secs(30))?;
+        assert!(!facts.is_empty(), "the writer's facts came within 30 s");
+        followed.extend(facts);
+    }
+    assert_eq!(writer.join().expect("no panic")?, expected.head());
+    let rows = expected.rows(0, expected.head());
+    let seen: Vec<(u64, &str, bool)> = followed
+        .iter()
+        .map(|f| (f.position, f.name.as_str(), f.compensation))
+        .collect();
+    let wanted: Vec<(u64, &str, bool)> = rows
+        .iter()
+        .map(|r| (r.position, r.name.as_str(), r.compensation))
+        .collect();
+    assert_eq!(seen, wanted, "every fact once, in order");
+    assert_eq!(feed.position(), expected.head());
+    assert!(
+        other.next(Duration::ZERO)?.is_empty(),
+        "another session's feed"
     );
     Ok(())
 }
