@@ -1,48 +1,19 @@
 //! `decider pg` as a user runs it, against a throwaway PostgreSQL cluster this binary
 //! starts and stops (or the database at `DECIDER_PG_URL`, if set).
 
-use decider_postgres::scratch::Scratch;
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::Failed;
 use std::process::{Command, Output};
-use std::sync::Arc;
 
-type Test = fn(&str) -> Result<(), Failed>;
+#[path = "../../postgres/tests/support/mod.rs"]
+mod support;
 
 fn main() {
-    let args = Arguments::from_args();
-    let (url, scratch) = match std::env::var("DECIDER_PG_URL") {
-        Ok(url) => (url, None),
-        Err(_) => {
-            let scratch = Scratch::start().unwrap_or_else(|e| panic!("{e}"));
-            (scratch.url(), Some(scratch))
-        }
-    };
-    let url: Arc<str> = url.into();
-    let tests: [(&str, Test); 4] = [
-        (
-            "follow_prints_the_facts_another_process_writes",
-            follow_prints_the_facts_another_process_writes,
-        ),
-        (
-            "a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out",
-            a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out,
-        ),
-        (
-            "a_queue_left_half_run_is_run_on",
-            a_queue_left_half_run_is_run_on,
-        ),
-        ("bad_input_is_named", bad_input_is_named),
-    ];
-    let trials = tests
-        .into_iter()
-        .map(|(name, test)| {
-            let url = url.clone();
-            Trial::test(name, move || test(&url))
-        })
-        .collect();
-    let conclusion = libtest_mimic::run(&args, trials);
-    drop(scratch);
-    conclusion.exit();
+    support::run(support::tests![
+        follow_prints_the_facts_another_process_writes,
+        a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out,
+        a_queue_left_half_run_is_run_on,
+        bad_input_is_named
+    ]);
 }
 
 fn decider(url: &str, args: &[&str]) -> Output {

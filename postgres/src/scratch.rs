@@ -126,6 +126,18 @@ impl Drop for Scratch {
     }
 }
 
+/// Runs `f` with the URL of the database at `DECIDER_PG_URL`, if set, else of a throwaway
+/// cluster started for it and stopped after (what the test binaries run against).
+pub fn with_database<T>(f: impl FnOnce(&str) -> T) -> Result<T, String> {
+    match std::env::var("DECIDER_PG_URL") {
+        Ok(url) => Ok(f(&url)),
+        Err(_) => {
+            let scratch = Scratch::start()?;
+            Ok(f(&scratch.url()))
+        }
+    }
+}
+
 /// The folder of PostgreSQL's server programs: the newest under `/usr/lib/postgresql`,
 /// else the folder of the `initdb` on the `PATH`.
 fn server_programs() -> Result<PathBuf, String> {

@@ -3,82 +3,28 @@
 
 use decider_core::journal_file::JournalFile;
 use decider_core::{DynDomain, DynEngine, EngineConfig};
-use decider_postgres::scratch::Scratch;
 use decider_postgres::{connect, delete, sessions, Error, Feed, Session};
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::Failed;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
 
-type Test = fn(&str) -> Result<(), Failed>;
+mod support;
 
 fn main() {
-    let args = Arguments::from_args();
-    let (url, scratch) = match std::env::var("DECIDER_PG_URL") {
-        Ok(url) => (url, None),
-        Err(_) => {
-            let scratch = Scratch::start().unwrap_or_else(|e| panic!("{e}"));
-            (scratch.url(), Some(scratch))
-        }
-    };
-    let url: Arc<str> = url.into();
-    let tests: [(&str, Test); 12] = [
-        (
-            "a_feed_gives_the_facts_as_they_are_written",
-            a_feed_gives_the_facts_as_they_are_written,
-        ),
-        (
-            "a_fault_injected_is_stored_as_injected",
-            a_fault_injected_is_stored_as_injected,
-        ),
-        (
-            "given_history_is_kept_and_checked",
-            given_history_is_kept_and_checked,
-        ),
-        (
-            "steps_read_back_byte_for_byte",
-            steps_read_back_byte_for_byte,
-        ),
-        (
-            "a_saga_stopped_mid_flow_goes_on_after_reopening",
-            a_saga_stopped_mid_flow_goes_on_after_reopening,
-        ),
-        ("every_fact_is_a_row_to_query", every_fact_is_a_row_to_query),
-        (
-            "two_writers_lose_and_repeat_nothing",
-            two_writers_lose_and_repeat_nothing,
-        ),
-        (
-            "the_second_writer_of_an_entry_is_refused_by_the_table",
-            the_second_writer_of_an_entry_is_refused_by_the_table,
-        ),
-        (
-            "a_step_is_written_whole_or_not_at_all",
-            a_step_is_written_whole_or_not_at_all,
-        ),
-        (
-            "a_broken_stored_entry_is_named_and_nothing_changes",
-            a_broken_stored_entry_is_named_and_nothing_changes,
-        ),
-        (
-            "another_domain_or_a_taken_name_is_refused",
-            another_domain_or_a_taken_name_is_refused,
-        ),
-        (
-            "a_journal_file_goes_in_and_comes_out_the_same",
-            a_journal_file_goes_in_and_comes_out_the_same,
-        ),
-    ];
-    let trials = tests
-        .into_iter()
-        .map(|(name, test)| {
-            let url = url.clone();
-            Trial::test(name, move || test(&url))
-        })
-        .collect();
-    let conclusion = libtest_mimic::run(&args, trials);
-    drop(scratch);
-    conclusion.exit();
+    support::run(support::tests![
+        a_feed_gives_the_facts_as_they_are_written,
+        a_fault_injected_is_stored_as_injected,
+        given_history_is_kept_and_checked,
+        steps_read_back_byte_for_byte,
+        a_saga_stopped_mid_flow_goes_on_after_reopening,
+        every_fact_is_a_row_to_query,
+        two_writers_lose_and_repeat_nothing,
+        the_second_writer_of_an_entry_is_refused_by_the_table,
+        a_step_is_written_whole_or_not_at_all,
+        a_broken_stored_entry_is_named_and_nothing_changes,
+        another_domain_or_a_taken_name_is_refused,
+        a_journal_file_goes_in_and_comes_out_the_same
+    ]);
 }
 
 fn restaurant() -> Box<dyn DynDomain> {
