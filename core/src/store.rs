@@ -38,9 +38,10 @@ impl std::error::Error for Conflict {}
 /// Events are ordered within their stream by `stream_version`; every fact has a gap-free
 /// global `position`. The facts themselves live in the engine's journal (read them with
 /// [`crate::Engine::facts`]); a store checks that the engine is its only writer and, if
-/// durable, keeps a copy. This trait is synchronous: a durable store in the browser
-/// persists the engine's [`crate::StepRecord`]s instead, each in one transaction, and
-/// rebuilds the engine from them.
+/// durable, keeps a copy. This trait is synchronous and sees a step's facts before its
+/// journal entry exists: the durable stores (the playground's IndexedDB, and
+/// `decider-postgres`) persist the engine's journal entries instead, each step's in one
+/// transaction with its facts, and rebuild the engine from them.
 ///
 /// A store shared with other writers (durable, or in another process) keeps each
 /// stream's version and refuses an append whose expected version is stale with a
