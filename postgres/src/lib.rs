@@ -24,4 +24,4 @@ mod session;
 
 pub use error::Error;
 pub use feed::{Feed, StoredFact};
-pub use session::{connect, delete, domain_of, sessions, Listed, Session};
+pub use session::{connect, delete, domain_of, sessions, Listed, Session, PACKED_ENTRIES};

@@ -59,3 +59,16 @@ CREATE TABLE IF NOT EXISTS decider_facts (
 
 -- A flow's facts in order (the saga trace's query).
 CREATE INDEX IF NOT EXISTS decider_facts_flow ON decider_facts (session, correlation_id, position);
+
+-- A cache of the journal: entries `first .. first + count` in the engine's packed form
+-- (compact bytes read back without JSON, about 10 times as fast), written in the
+-- transaction of the entry that completes them. Opening a session folds these first and
+-- reads the entries' JSON only after the last; an image that does not read is passed over
+-- for the JSON. Delete a session's rows here to have it read from its JSON alone.
+CREATE TABLE IF NOT EXISTS decider_packed (
+    session text    NOT NULL REFERENCES decider_sessions (name) ON DELETE CASCADE,
+    first   bigint  NOT NULL CHECK (first >= 0),
+    count   integer NOT NULL CHECK (count > 0),
+    image   bytea   NOT NULL,
+    PRIMARY KEY (session, first)
+);

@@ -20,6 +20,10 @@ pub(crate) const NOTIFY_CHANNEL: &str = "decider_facts";
 /// Journal entries folded into the engine at a time when a session is read back.
 const READ_CHUNK: usize = 4096;
 
+/// Journal entries a packed image holds (`decider_packed`): one is written with every
+/// entry whose index + 1 is a multiple of this.
+pub const PACKED_ENTRIES: usize = 4096;
+
 /// Connects to the database at `url` (a `postgresql://` URL or `key=value` settings, as
 /// libpq takes them) and makes Decider Lab's tables if they are missing.
 pub fn connect(url: &str) -> Result<Client, Error> {
@@ -214,6 +218,7 @@ impl<'d> Session<'d> {
                 },
             })?;
         let mut session = Self::new(client, name, domain, config, domain.start(config))?;
+        session.read_images()?;
         session.read_on()?;
         Ok(session)
     }
@@ -345,6 +350,31 @@ impl<'d> Session<'d> {
         Ok(())
     }
 
+    /// Folds the packed images stored from entry `saved` on, in order, as long as each
+    /// reads and folds whole; an image that does not is passed over (the entries it
+    /// folded are dropped) and the entries' JSON is read from there.
+    fn read_images(&mut self) -> Result<(), Error> {
+        let rows = self.client.query(
+            "SELECT first, count, image FROM decider_packed
+              WHERE session = $1 AND first >= $2 ORDER BY first",
+            &[&self.name, &(self.saved as i64)],
+        )?;
+        for row in rows {
+            let (first, count): (i64, i32) = (row.get(0), row.get(1));
+            if first != self.saved as i64 {
+                break;
+            }
+            let folded = self.engine.extend_packed(row.get(2));
+            let whole = self.engine.journal_len() == self.saved + count as usize;
+            if !matches!(folded, Some(Ok(()))) || !whole {
+                self.read_back()?;
+                break;
+            }
+            self.saved += count as usize;
+        }
+        Ok(())
+    }
+
     /// Drops the entries not written, then reads on from the database: the engine is
     /// forked at the written entries' last fact (its journal up to the step that recorded
     /// it, folded again in memory, not read again from the database), and the entries
@@ -467,6 +497,7 @@ struct Statements {
     insert_fact: Statement,
     /// Tells the session's followers that facts were written (sent at the commit).
     notify: Statement,
+    insert_image: Statement,
 }
 
 impl Statements {
@@ -486,6 +517,9 @@ impl Statements {
                      $16, $17, $18, $19, $20)",
             )?,
             notify: client.prepare(&format!("SELECT pg_notify('{NOTIFY_CHANNEL}', $1)"))?,
+            insert_image: client.prepare(
+                "INSERT INTO decider_packed (session, first, count, image) VALUES ($1, $2, $3, $4)",
+            )?,
         })
     }
 }
@@ -510,6 +544,14 @@ fn write_entry(
     }
     if !rows.is_empty() {
         tx.execute(&statements.notify, &[&session])?;
+    }
+    if (entry + 1) % PACKED_ENTRIES == 0 {
+        let first = entry + 1 - PACKED_ENTRIES;
+        let image = engine.packed(first, entry + 1);
+        tx.execute(
+            &statements.insert_image,
+            &[&session, &(first as i64), &(PACKED_ENTRIES as i32), &image],
+        )?;
     }
     Ok(())
 }

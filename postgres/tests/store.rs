@@ -3,7 +3,7 @@
 
 use decider_core::journal_file::JournalFile;
 use decider_core::{DynDomain, DynEngine, EngineConfig};
-use decider_postgres::{connect, delete, sessions, Error, Feed, Session};
+use decider_postgres::{connect, delete, sessions, Error, Feed, Session, PACKED_ENTRIES};
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -12,6 +12,7 @@ mod support;
 
 fn main() {
     support::run(support::tests![
+        a_long_session_opens_from_its_packed_images,
         a_feed_gives_the_facts_as_they_are_written,
         a_fault_injected_is_stored_as_injected,
         given_history_is_kept_and_checked,
@@ -519,5 +520,75 @@ fn a_feed_gives_the_facts_as_they_are_written(url: &str) -> Result<(), Failed> {
         other.next(Duration::ZERO)?.is_empty(),
         "another session's feed"
     );
+    Ok(())
+}
+
+fn a_long_session_opens_from_its_packed_images(url: &str) -> Result<(), Failed> {
+    let domain = restaurant();
+    let order = |i: usize| {
+        json!({"order": {"place_order": {"customer": "Ada", "items": ["tiramisu"],
+            "order_id": format!("o{i}"), "restaurant_id": "luigi"}}})
+    };
+    let mut engine = domain.start(config());
+    engine.submit(
+        &json!({"restaurant": {"create_restaurant": {"capacity": 100_000,
+        "menu": [{"item_id": "tiramisu", "name": "Tiramisu", "price_cents": 500}],
+        "name": "Luigi's", "restaurant_id": "luigi"}}}),
+    )?;
+    engine.submit(&json!({"restaurant": {"open": {"restaurant_id": "luigi"}}}))?;
+    engine.run_until_idle(10);
+    let mut i = 0;
+    while engine.journal_len() + 5 < PACKED_ENTRIES {
+        engine.submit(&order(i))?;
+        engine.run_until_idle(100);
+        i += 1;
+    }
+    let mut session = Session::create_from(connect(url)?, "packed", &*domain, engine)?;
+    let images = |url: &str| -> Result<Vec<(i64, i32)>, Failed> {
+        let rows = connect(url)?.query(
+            "SELECT first, count FROM decider_packed WHERE session = 'packed'",
+            &[],
+        )?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    };
+    assert_eq!(images(url)?, [], "no entry completes an image yet");
+    // The step that writes entry 4,095 writes the image of entries 0 .. 4,096 with it.
+    for i in i..i + 2 {
+        session.submit(&order(i))?;
+        session.run_until_idle(100)?;
+    }
+    assert!(session.engine().journal_len() > PACKED_ENTRIES);
+    assert_eq!(images(url)?, [(0, PACKED_ENTRIES as i32)]);
+    let journal = whole_journal(session.engine());
+    let reopened = Session::open(connect(url)?, "packed", &*domain)?;
+    assert_eq!(whole_journal(reopened.engine()), journal);
+    // Entry 10's JSON spoilt: the session still opens, from the image alone.
+    let mut client = connect(url)?;
+    let entry_10: Value = client
+        .query_one(
+            "SELECT body::jsonb FROM decider_journal WHERE session = 'packed' AND entry = 10",
+            &[],
+        )?
+        .get(0);
+    client.batch_execute(
+        "UPDATE decider_journal SET body = '{\"nonsense\": 1}'
+          WHERE session = 'packed' AND entry = 10",
+    )?;
+    let reopened = Session::open(connect(url)?, "packed", &*domain)?;
+    assert_eq!(whole_journal(reopened.engine()), journal, "from the image");
+    // The image spoilt too: the JSON is read, and entry 10 named.
+    client.batch_execute("UPDATE decider_packed SET image = '\\x00ff' WHERE session = 'packed'")?;
+    let error = Session::open(connect(url)?, "packed", &*domain)
+        .err()
+        .expect("entry 10 does not read");
+    assert!(error.to_string().contains("at $[10]"), "{error}");
+    client.execute(
+        "UPDATE decider_journal SET body = $1::jsonb::json WHERE session = 'packed' AND entry = 10",
+        &[&entry_10],
+    )?;
+    let reopened = Session::open(connect(url)?, "packed", &*domain)?;
+    assert_eq!(whole_journal(reopened.engine()), journal, "from the JSON");
+    assert!(delete(&mut client, "packed")?);
+    assert_eq!(images(url)?, [], "the images went with the session");
     Ok(())
 }
