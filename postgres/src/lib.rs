@@ -11,6 +11,9 @@
 //! - optimistic concurrency: entries numbered without gaps, facts by position, events by
 //!   stream version, each a key, so a second writer of the same entry fails and reads
 //!   the other's back ([`Error::Conflict`]);
+//! - `decider_packed`: every [`PACKED_ENTRIES`] entries in the engine's packed form, a
+//!   cache written with the entry that completes them, which opening folds first (about
+//!   ten times as fast as the JSON);
 //! - followers: a [`Feed`] gives a session's facts as they are written, woken by
 //!   `LISTEN`/`NOTIFY`.
 //!

@@ -354,23 +354,37 @@ impl<'d> Session<'d> {
     /// reads and folds whole; an image that does not is passed over (the entries it
     /// folded are dropped) and the entries' JSON is read from there.
     fn read_images(&mut self) -> Result<(), Error> {
-        let rows = self.client.query(
+        let Session {
+            client,
+            name,
+            engine,
+            saved,
+            ..
+        } = self;
+        let mut rows = client.query_raw(
             "SELECT first, count, image FROM decider_packed
               WHERE session = $1 AND first >= $2 ORDER BY first",
-            &[&self.name, &(self.saved as i64)],
+            [
+                name as &(dyn postgres::types::ToSql + Sync),
+                &(*saved as i64),
+            ],
         )?;
-        for row in rows {
+        let mut spoilt = false;
+        while let Some(row) = rows.next()? {
             let (first, count): (i64, i32) = (row.get(0), row.get(1));
-            if first != self.saved as i64 {
+            if first != *saved as i64 {
                 break;
             }
-            let folded = self.engine.extend_packed(row.get(2));
-            let whole = self.engine.journal_len() == self.saved + count as usize;
-            if !matches!(folded, Some(Ok(()))) || !whole {
-                self.read_back()?;
+            let folded = engine.extend_packed(row.get(2));
+            if !matches!(folded, Some(Ok(()))) || engine.journal_len() != *saved + count as usize {
+                spoilt = true;
                 break;
             }
-            self.saved += count as usize;
+            *saved += count as usize;
+        }
+        drop(rows);
+        if spoilt {
+            self.read_back()?;
         }
         Ok(())
     }
