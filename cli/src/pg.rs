@@ -6,8 +6,9 @@
 use crate::{out, Failed};
 use decider_core::journal_file::JournalFile;
 use decider_core::scenario::{self, strict_json};
-use decider_core::{DynDomain, DynEngine, EngineConfig};
+use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use decider_postgres::{connect, delete, domain_of, sessions, Feed, Session, StoredFact};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -62,6 +63,26 @@ enum Action {
         /// The session's name.
         session: String,
         /// Engine steps taken at most.
+        #[arg(long, default_value_t = 10_000)]
+        max_steps: u64,
+    },
+    /// Lists the commands waiting in the session's queue: id, stream, origin, depth and
+    /// the command (the ids `fail` takes).
+    Queue {
+        /// The session's name.
+        session: String,
+    },
+    /// Makes the queued command ID fail with REJECTION (JSON of the domain's rejection
+    /// type) instead of deciding it, as the playground's "make this step fail", then runs
+    /// the queue until idle (sagas compensate as for a real refusal); prints the flow.
+    Fail {
+        /// The session's name.
+        session: String,
+        /// The queued command's id (`decider pg queue`).
+        command_id: String,
+        /// The rejection as JSON.
+        rejection: String,
+        /// Engine steps taken at most after it.
         #[arg(long, default_value_t = 10_000)]
         max_steps: u64,
     },
@@ -162,6 +183,62 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
             ran(&session, run.steps, run.idle);
             Ok(())
         }
+        Action::Queue { session } => {
+            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
+            let session = Session::open(client, session, &*domain).map_err(input)?;
+            let engine = session.engine();
+            let state = engine.live_state();
+            let queue = state["queue"].as_array().map_or(&[][..], Vec::as_slice);
+            if queue.is_empty() {
+                out(&format!(
+                    "session `{}`: the queue is empty\n",
+                    session.name()
+                ));
+            }
+            for queued in queue {
+                let command = &queued["command"];
+                let stream = engine.stream_of(command).unwrap_or_default();
+                let mark = if queued["compensation"] == true {
+                    " ↩"
+                } else {
+                    ""
+                };
+                out(&format!(
+                    "{} {stream} [{}] depth {}{mark}: {command}\n",
+                    queued["command_id"].as_str().unwrap_or("?"),
+                    origin(&queued["origin"]),
+                    queued["depth"]
+                ));
+            }
+            Ok(())
+        }
+        Action::Fail {
+            session,
+            command_id,
+            rejection,
+            max_steps,
+        } => {
+            let id: Id = command_id
+                .parse()
+                .map_err(|e| Failed::Input(format!("command id `{command_id}`: {e}")))?;
+            let rejection = strict_json::parse(rejection)
+                .map_err(|e| Failed::Input(format!("the rejection: {e}")))?;
+            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
+            let mut session = Session::open(client, session, &*domain).map_err(input)?;
+            let record = session.inject_fault(id, &rejection).map_err(input)?;
+            let run = session.run_until_idle(*max_steps).map_err(input)?;
+            let flow = record["command"]["correlation_id"]
+                .as_str()
+                .and_then(|c| c.parse().ok());
+            if let Some(trace) = flow.and_then(|flow: Id| session.engine().trace_text(flow)) {
+                out(&format!(
+                    "flow {}\n{trace}",
+                    record["command"]["correlation_id"].as_str().unwrap_or("")
+                ));
+            }
+            ran(&session, run.steps, run.idle);
+            Ok(())
+        }
         Action::Follow {
             session,
             from,
@@ -244,6 +321,14 @@ fn line(fact: &StoredFact) -> String {
         "{marks}{glyph} #{} {}{version} {} [{}] {}\n",
         fact.position, fact.stream_id, fact.name, fact.origin, fields
     )
+}
+
+/// A queued command's origin as the log shows it: `user`, or the reactor's name.
+fn origin(origin: &Value) -> &str {
+    origin
+        .as_str()
+        .or_else(|| origin["reactor"]["name"].as_str())
+        .unwrap_or("?")
 }
 
 fn input(error: decider_postgres::Error) -> Failed {

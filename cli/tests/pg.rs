@@ -12,6 +12,7 @@ fn main() {
         follow_prints_the_facts_another_process_writes,
         a_scenario_pushed_goes_on_with_new_commands_and_comes_back_out,
         a_queue_left_half_run_is_run_on,
+        a_step_made_to_fail_compensates,
         bad_input_is_named
     ]);
 }
@@ -45,6 +46,15 @@ fn refused(url: &str, args: &[&str]) -> String {
     let out = decider(url, args);
     assert_eq!(out.status.code(), Some(2), "{args:?}");
     String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// Luigi's restaurant, with tiramisu on its menu, made and opened in `session`.
+fn open_luigi(url: &str, session: &str) -> Result<(), Failed> {
+    let menu = r#"{"restaurant":{"create_restaurant":{"capacity":2,"menu":[{"item_id":"tiramisu","name":"Tiramisu","price_cents":500}],"name":"Luigi's","restaurant_id":"luigi"}}}"#;
+    ok(url, &["submit", session, menu])?;
+    let open = r#"{"restaurant":{"open":{"restaurant_id":"luigi"}}}"#;
+    ok(url, &["submit", session, open])?;
+    Ok(())
 }
 
 const ORDER_O9: &str = r#"{"order":{"place_order":{"customer":"Lin","items":["tiramisu"],"order_id":"o9","restaurant_id":"luigi"}}}"#;
@@ -105,16 +115,7 @@ fn a_queue_left_half_run_is_run_on(url: &str) -> Result<(), Failed> {
         &["create", "half", "--domain", "restaurant", "--seed", "3"],
     )?;
     assert!(created.contains("0 facts"), "{created}");
-    let menu = r#"{"restaurant":{"create_restaurant":{"capacity":2,"menu":[{"item_id":"tiramisu","name":"Tiramisu","price_cents":500}],"name":"Luigi's","restaurant_id":"luigi"}}}"#;
-    ok(url, &["submit", "half", menu])?;
-    ok(
-        url,
-        &[
-            "submit",
-            "half",
-            r#"{"restaurant":{"open":{"restaurant_id":"luigi"}}}"#,
-        ],
-    )?;
+    open_luigi(url, "half")?;
     let half = ok(url, &["submit", "half", ORDER_O9, "--max-steps", "2"])?;
     assert!(half.contains("2 step(s) taken and written"), "{half}");
     assert!(half.contains("still queued"), "{half}");
@@ -198,5 +199,42 @@ fn follow_prints_the_facts_another_process_writes(url: &str) -> Result<(), Faile
         lines[5].starts_with("↩✔ #13 order-o9 v2 order.order_cancelled"),
         "{printed}"
     );
+    Ok(())
+}
+
+fn a_step_made_to_fail_compensates(url: &str) -> Result<(), Failed> {
+    ok(url, &["create", "chaos", "--domain", "restaurant"])?;
+    open_luigi(url, "chaos")?;
+    // The order placed and paid; the restaurant's accept waits.
+    ok(url, &["submit", "chaos", ORDER_O9, "--max-steps", "2"])?;
+    let queue = ok(url, &["queue", "chaos"])?;
+    let lines: Vec<&str> = queue.lines().collect();
+    assert_eq!(lines.len(), 1, "{queue}");
+    let (id, rest) = lines[0].split_once(' ').expect("an id first");
+    assert!(
+        rest.starts_with(
+            "restaurant-luigi [fulfilment] depth 2: {\"restaurant\":{\"accept_order\""
+        ),
+        "{queue}"
+    );
+    let reason = r#"{"restaurant":{"not_on_menu":{"item_id":"tiramisu"}}}"#;
+    let failed = ok(url, &["fail", "chaos", id, reason])?;
+    assert!(
+        failed.contains("⚡ #4 injected fault: {\"restaurant\":{\"not_on_menu\""),
+        "{failed}"
+    );
+    assert!(
+        failed.contains("↩ {\"payment\":{\"refund_payment\""),
+        "{failed}"
+    );
+    assert!(failed.contains("the queue is empty"), "{failed}");
+    assert!(ok(url, &["queue", "chaos"])?.contains("the queue is empty"));
+    let error = refused(url, &["fail", "chaos", id, reason]);
+    assert!(
+        error.contains(&format!("no command {id} waits in the queue")),
+        "{error}"
+    );
+    let error = refused(url, &["fail", "chaos", "zz", reason]);
+    assert!(error.contains("command id `zz`"), "{error}");
     Ok(())
 }
