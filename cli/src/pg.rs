@@ -170,9 +170,7 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
             let mut session = Session::open(client, session, &*domain).map_err(input)?;
             let id = session.submit(&command).map_err(input)?;
             let run = session.run_until_idle(*max_steps).map_err(input)?;
-            if let Some(trace) = session.engine().trace_text(id) {
-                out(&format!("flow {id}\n{trace}"));
-            }
+            print_flow(&session, id);
             ran(&session, run.steps, run.idle);
             Ok(())
         }
@@ -186,30 +184,7 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
         Action::Queue { session } => {
             let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
             let session = Session::open(client, session, &*domain).map_err(input)?;
-            let engine = session.engine();
-            let state = engine.live_state();
-            let queue = state["queue"].as_array().map_or(&[][..], Vec::as_slice);
-            if queue.is_empty() {
-                out(&format!(
-                    "session `{}`: the queue is empty\n",
-                    session.name()
-                ));
-            }
-            for queued in queue {
-                let command = &queued["command"];
-                let stream = engine.stream_of(command).unwrap_or_default();
-                let mark = if queued["compensation"] == true {
-                    " ↩"
-                } else {
-                    ""
-                };
-                out(&format!(
-                    "{} {stream} [{}] depth {}{mark}: {command}\n",
-                    queued["command_id"].as_str().unwrap_or("?"),
-                    origin(&queued["origin"]),
-                    queued["depth"]
-                ));
-            }
+            print_queue(&session);
             Ok(())
         }
         Action::Fail {
@@ -227,14 +202,9 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
             let mut session = Session::open(client, session, &*domain).map_err(input)?;
             let record = session.inject_fault(id, &rejection).map_err(input)?;
             let run = session.run_until_idle(*max_steps).map_err(input)?;
-            let flow = record["command"]["correlation_id"]
-                .as_str()
-                .and_then(|c| c.parse().ok());
-            if let Some(trace) = flow.and_then(|flow: Id| session.engine().trace_text(flow)) {
-                out(&format!(
-                    "flow {}\n{trace}",
-                    record["command"]["correlation_id"].as_str().unwrap_or("")
-                ));
+            let flow = record["command"]["correlation_id"].as_str();
+            if let Some(flow) = flow.and_then(|c| c.parse().ok()) {
+                print_flow(&session, flow);
             }
             ran(&session, run.steps, run.idle);
             Ok(())
@@ -321,6 +291,41 @@ fn line(fact: &StoredFact) -> String {
         "{marks}{glyph} #{} {}{version} {} [{}] {}\n",
         fact.position, fact.stream_id, fact.name, fact.origin, fields
     )
+}
+
+/// The commands waiting in `session`'s queue, one a line.
+fn print_queue(session: &Session<'_>) {
+    let engine = session.engine();
+    let state = engine.live_state();
+    let queue = state["queue"].as_array().map_or(&[][..], Vec::as_slice);
+    if queue.is_empty() {
+        out(&format!(
+            "session `{}`: the queue is empty\n",
+            session.name()
+        ));
+    }
+    for queued in queue {
+        let command = &queued["command"];
+        let stream = engine.stream_of(command).unwrap_or_default();
+        let mark = if queued["compensation"] == true {
+            " ↩"
+        } else {
+            ""
+        };
+        out(&format!(
+            "{} {stream} [{}] depth {}{mark}: {command}\n",
+            queued["command_id"].as_str().unwrap_or("?"),
+            origin(&queued["origin"]),
+            queued["depth"]
+        ));
+    }
+}
+
+/// The causal trace of the flow `flow`, as `decider run` prints it.
+fn print_flow(session: &Session<'_>, flow: Id) {
+    if let Some(trace) = session.engine().trace_text(flow) {
+        out(&format!("flow {flow}\n{trace}"));
+    }
 }
 
 /// A queued command's origin as the log shows it: `user`, or the reactor's name.
