@@ -17,6 +17,8 @@ pub struct Scratch {
     dir: PathBuf,
     port: u16,
     as_postgres: bool,
+    /// Whether the server was started (and so is stopped when dropped).
+    started: bool,
 }
 
 impl Scratch {
@@ -33,11 +35,12 @@ impl Scratch {
                 .map_or(0, |d| d.as_nanos())
         ));
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-        let scratch = Scratch {
+        let mut scratch = Scratch {
             bin,
             dir,
             port: free_port()?,
             as_postgres,
+            started: false,
         };
         if as_postgres {
             scratch.run("chown", &["postgres:postgres", &scratch.dir_text()], false)?;
@@ -54,11 +57,17 @@ impl Scratch {
             scratch.dir_text()
         );
         let log = scratch.dir.join("server.log").to_string_lossy().to_string();
-        scratch.run(
-            "pg_ctl",
-            &["-D", &data, "-o", &options, "-l", &log, "-w", "start"],
-            true,
-        )?;
+        scratch
+            .run(
+                "pg_ctl",
+                &["-D", &data, "-o", &options, "-l", &log, "-w", "start"],
+                true,
+            )
+            .map_err(|e| {
+                let log = std::fs::read_to_string(&log).unwrap_or_default();
+                format!("{e}\nthe server's log:\n{log}")
+            })?;
+        scratch.started = true;
         Ok(scratch)
     }
 
@@ -115,6 +124,10 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         let data = self.data_text();
+        if !self.started {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return;
+        }
         if let Err(e) = self.run(
             "pg_ctl",
             &["-D", &data, "-m", "immediate", "-w", "stop"],
