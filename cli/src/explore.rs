@@ -2,7 +2,7 @@
 //! playground's explorer does ([`decider_core::explore`]), and the first run that breaks
 //! one of its invariants shrunk and printed.
 
-use crate::{load, out, scenario_files, Failed};
+use crate::{load, out, scenario_files, write_text, Failed};
 use decider_core::boundary::rows::message_name;
 use decider_core::explore::{Counterexample, Explorer, Plan};
 use std::path::{Path, PathBuf};
@@ -161,8 +161,7 @@ fn write(path: &Path, domain: &str, found: &Counterexample) -> Result<(), Failed
         Some(scenario) => scenario.to_json(),
         None => found.journal_file(domain).to_json(),
     };
-    std::fs::write(path, text)
-        .map_err(|e| Failed::Input(format!("{}: cannot write: {e}", path.display())))?;
+    write_text(Some(path), &text)?;
     let what = if found.scenario.is_some() {
         "scenario"
     } else {

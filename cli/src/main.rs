@@ -337,12 +337,16 @@ fn check(files: &[PathBuf]) -> Result<(), Failed> {
 fn record(file: &Path, output: Option<&Path>) -> Result<(), Failed> {
     let (scenario, domain) = load(file)?;
     let recorded = scenario.record(&*domain).map_err(|e| in_file(file, e))?;
-    let text = recorded.to_json();
-    match output {
+    write_text(output, &recorded.to_json())
+}
+
+/// Writes `text` to `path`, or to standard output when there is none.
+fn write_text(path: Option<&Path>, text: &str) -> Result<(), Failed> {
+    match path {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Failed::Input(format!("{}: cannot write: {e}", path.display()))),
         None => {
-            out(&text);
+            out(text);
             Ok(())
         }
     }

@@ -3,10 +3,11 @@
 //! it is taken, a queue left by a stopped process run on, and a session exported as a
 //! journal file the playground opens.
 
-use crate::{out, Failed};
+use crate::{out, write_text, Failed};
 use decider_core::journal_file::JournalFile;
 use decider_core::scenario::{self, strict_json};
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
+use decider_postgres::postgres::Client;
 use decider_postgres::{connect, delete, domain_of, sessions, Feed, Session, StoredFact};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -166,27 +167,23 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
         } => {
             let command = strict_json::parse(command)
                 .map_err(|e| Failed::Input(format!("the command: {e}")))?;
-            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
-            let mut session = Session::open(client, session, &*domain).map_err(input)?;
-            let id = session.submit(&command).map_err(input)?;
-            let run = session.run_until_idle(*max_steps).map_err(input)?;
-            print_flow(&session, id);
-            ran(&session, run.steps, run.idle);
-            Ok(())
+            with_session(client, session, |mut session| {
+                let id = session.submit(&command).map_err(input)?;
+                let run = session.run_until_idle(*max_steps).map_err(input)?;
+                print_flow(&session, id);
+                ran(&session, run.steps, run.idle);
+                Ok(())
+            })
         }
-        Action::Run { session, max_steps } => {
-            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
-            let mut session = Session::open(client, session, &*domain).map_err(input)?;
+        Action::Run { session, max_steps } => with_session(client, session, |mut session| {
             let run = session.run_until_idle(*max_steps).map_err(input)?;
             ran(&session, run.steps, run.idle);
             Ok(())
-        }
-        Action::Queue { session } => {
-            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
-            let session = Session::open(client, session, &*domain).map_err(input)?;
+        }),
+        Action::Queue { session } => with_session(client, session, |session| {
             print_queue(&session);
             Ok(())
-        }
+        }),
         Action::Fail {
             session,
             command_id,
@@ -198,16 +195,16 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
                 .map_err(|e| Failed::Input(format!("command id `{command_id}`: {e}")))?;
             let rejection = strict_json::parse(rejection)
                 .map_err(|e| Failed::Input(format!("the rejection: {e}")))?;
-            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
-            let mut session = Session::open(client, session, &*domain).map_err(input)?;
-            let record = session.inject_fault(id, &rejection).map_err(input)?;
-            let run = session.run_until_idle(*max_steps).map_err(input)?;
-            let flow = record["command"]["correlation_id"].as_str();
-            if let Some(flow) = flow.and_then(|c| c.parse().ok()) {
-                print_flow(&session, flow);
-            }
-            ran(&session, run.steps, run.idle);
-            Ok(())
+            with_session(client, session, |mut session| {
+                let record = session.inject_fault(id, &rejection).map_err(input)?;
+                let run = session.run_until_idle(*max_steps).map_err(input)?;
+                let flow = record["command"]["correlation_id"].as_str();
+                if let Some(flow) = flow.and_then(|c| c.parse().ok()) {
+                    print_flow(&session, flow);
+                }
+                ran(&session, run.steps, run.idle);
+                Ok(())
+            })
         }
         Action::Follow {
             session,
@@ -222,19 +219,9 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
                 *idle,
             )
         }
-        Action::Export { session, out: file } => {
-            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
-            let session = Session::open(client, session, &*domain).map_err(input)?;
-            let text = session.journal_file().to_json();
-            match file {
-                Some(file) => std::fs::write(file, text)
-                    .map_err(|e| Failed::Input(format!("{}: cannot write: {e}", file.display()))),
-                None => {
-                    out(&text);
-                    Ok(())
-                }
-            }
-        }
+        Action::Export { session, out: file } => with_session(client, session, |session| {
+            write_text(file.as_deref(), &session.journal_file().to_json())
+        }),
         Action::Delete { session } => match delete(&mut client, session).map_err(input)? {
             true => {
                 out(&format!("deleted session `{session}`\n"));
@@ -334,6 +321,16 @@ fn origin(origin: &Value) -> &str {
         .as_str()
         .or_else(|| origin["reactor"]["name"].as_str())
         .unwrap_or("?")
+}
+
+/// Opens the session `name` with the domain it was made with, and hands it to `act`.
+fn with_session<T>(
+    mut client: Client,
+    name: &str,
+    act: impl FnOnce(Session<'_>) -> Result<T, Failed>,
+) -> Result<T, Failed> {
+    let domain = find(&domain_of(&mut client, name).map_err(input)?)?;
+    act(Session::open(client, name, &*domain).map_err(input)?)
 }
 
 fn input(error: decider_postgres::Error) -> Failed {

@@ -27,4 +27,6 @@ mod session;
 
 pub use error::Error;
 pub use feed::{Feed, StoredFact};
+/// The PostgreSQL client sessions speak through: its `Client` is what [`connect`] returns.
+pub use postgres;
 pub use session::{connect, delete, domain_of, sessions, Listed, Session, PACKED_ENTRIES};
