@@ -10,7 +10,8 @@ mod pg;
 mod why;
 
 use clap::{Parser, Subcommand};
-use decider_core::scenario::{self, Scenario, ScenarioError};
+use decider_core::boundary::rows::message_name;
+use decider_core::scenario::{self, Scenario, ScenarioError, ScenarioRun};
 use decider_core::DynDomain;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,8 +34,13 @@ enum Command {
         /// The scenario file.
         file: PathBuf,
         /// Prints the steps' outcomes and the final state as JSON instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "mermaid")]
         json: bool,
+        /// Prints each step's flow, as it stands at the end, as a Mermaid sequence diagram
+        /// instead: Markdown, a fenced `mermaid` block a step, which GitHub, GitLab and
+        /// most wikis draw.
+        #[arg(long)]
+        mermaid: bool,
     },
     /// Checks scenarios' expectations: exit 0 when all hold, 1 when any fails, 2 when a
     /// file is invalid.
@@ -102,7 +108,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Domains => domains(),
-        Command::Run { file, json } => run(&file, json),
+        Command::Run {
+            file,
+            json,
+            mermaid,
+        } => run(&file, json, mermaid),
         Command::Check { paths } => scenario_files(&paths).and_then(|files| check(&files)),
         Command::Record { file, output } => record(&file, output.as_deref()),
         Command::Compare {
@@ -152,9 +162,13 @@ fn in_file(file: &Path, error: ScenarioError) -> Failed {
     Failed::Input(format!("{}: {error}", file.display()))
 }
 
-fn run(file: &Path, json: bool) -> Result<(), Failed> {
+fn run(file: &Path, json: bool, mermaid: bool) -> Result<(), Failed> {
     let (scenario, domain) = load(file)?;
     let run = scenario.run(&*domain).map_err(|e| in_file(file, e))?;
+    if mermaid {
+        out(&mermaid_flows(&scenario, &run, &domain.command_names()));
+        return Ok(());
+    }
     if json {
         let report = serde_json::json!({
             "scenario": scenario.title,
@@ -195,6 +209,22 @@ fn run(file: &Path, json: bool) -> Result<(), Failed> {
         }
     }
     Ok(())
+}
+
+/// Each step's flow in `run` of `scenario`, as it stands at the end, as Markdown (each
+/// command named by the domain's command `names`): the
+/// scenario's title, then a heading and a fenced Mermaid sequence diagram a step.
+fn mermaid_flows(scenario: &Scenario, run: &ScenarioRun, names: &[String]) -> String {
+    let mut text = format!("# {} ({})\n", scenario.title, scenario.domain);
+    for (i, (step, outcome)) in scenario.steps.iter().zip(&run.steps).enumerate() {
+        let name = message_name(&step.command, names);
+        text.push_str(&format!("\n## Step {}: {name}\n\n```mermaid\n", i + 1));
+        if let Some(flow) = run.engine.flow(outcome.correlation_id) {
+            text.push_str(&flow.to_mermaid());
+        }
+        text.push_str("```\n");
+    }
+    text
 }
 
 /// Runs the scenarios in `theirs` and `ours` and prints the one against the other; what

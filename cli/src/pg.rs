@@ -87,6 +87,18 @@ enum Action {
         #[arg(long, default_value_t = 10_000)]
         max_steps: u64,
     },
+    /// Prints one flow's causal trace as `submit` does, or as a Mermaid sequence diagram
+    /// (the playground's "❐ Mermaid").
+    Trace {
+        /// The session's name.
+        session: String,
+        /// The flow: its correlation id (the `correlation_id` of its facts' rows), or
+        /// `#N`, the flow of the fact at position N.
+        flow: String,
+        /// Prints the flow as a Mermaid sequence diagram instead.
+        #[arg(long)]
+        mermaid: bool,
+    },
     /// Prints the session's facts from a position on, then each fact as it is written (by
     /// any process), until Ctrl-C, `--until` or `--idle`.
     Follow {
@@ -206,6 +218,24 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
                 Ok(())
             })
         }
+        Action::Trace {
+            session,
+            flow,
+            mermaid,
+        } => with_session(client, session, |session| {
+            let id = flow_id(session.engine(), flow)?;
+            match mermaid {
+                true => match session.engine().flow(id) {
+                    Some(flow) => out(&flow.to_mermaid()),
+                    None => return Err(no_flow(&session, id)),
+                },
+                false => match session.engine().trace_text(id) {
+                    Some(_) => print_flow(&session, id),
+                    None => return Err(no_flow(&session, id)),
+                },
+            }
+            Ok(())
+        }),
         Action::Follow {
             session,
             from,
@@ -313,6 +343,36 @@ fn print_flow(session: &Session<'_>, flow: Id) {
     if let Some(trace) = session.engine().trace_text(flow) {
         out(&format!("flow {flow}\n{trace}"));
     }
+}
+
+/// The correlation id `flow` names in `engine`: the id itself, or `#N`, the flow of the
+/// fact at position N.
+fn flow_id(engine: &dyn DynEngine, flow: &str) -> Result<Id, Failed> {
+    let Some(position) = flow.strip_prefix('#') else {
+        return flow
+            .parse()
+            .map_err(|e| Failed::Input(format!("flow `{flow}`: {e}")));
+    };
+    let position: u64 = position.parse().map_err(|_| {
+        Failed::Input(format!(
+            "flow `{flow}`: a position is `#` and a whole number"
+        ))
+    })?;
+    match engine.rows(position, position + 1).first() {
+        Some(row) => Ok(row.correlation_id),
+        None => Err(Failed::Input(format!(
+            "flow `{flow}`: no fact at position {position} (the session has {} facts)",
+            engine.head()
+        ))),
+    }
+}
+
+/// The error for a correlation id no flow of `session` has.
+fn no_flow(session: &Session<'_>, id: Id) -> Failed {
+    Failed::Input(format!(
+        "session `{}` has no flow {id} (a correlation id, as in the facts' `correlation_id`)",
+        session.name()
+    ))
 }
 
 /// A queued command's origin as the log shows it: `user`, or the reactor's name.

@@ -396,3 +396,37 @@ fn explore_after_a_scenario_starts_every_run_from_its_facts_and_keeps_them() {
         text(&refused.stderr)
     );
 }
+
+#[test]
+fn run_writes_each_flow_as_a_mermaid_diagram_in_markdown() {
+    let file = scenario("restaurant/cancelled-after-payment.json");
+    let out = decider(&["run", "--mermaid", &file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("# Cancelled after the payment: refunded, and the kitchen ticket cancelled (restaurant)\n"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("```mermaid\nsequenceDiagram\n").count(), 5);
+    assert_eq!(stdout.matches("\n```\n").count(), 5, "every block closed");
+    // Step 3's flow was cut short by `engine_steps` and went on later: drawn whole.
+    let step3 = &stdout[stdout.find("## Step 3: order.place_order").unwrap()
+        ..stdout.find("## Step 4: order.cancel_order").unwrap()];
+    assert!(step3.contains("    L2->>L4: ▶ accept_order\n"), "{step3}");
+    assert!(
+        step3.contains("    Note over L4: ✔ #35;8 kitchen_ticket_cancelled\n"),
+        "{step3}"
+    );
+
+    let refused = decider(&[
+        "run",
+        "--mermaid",
+        &scenario("restaurant/rejected-not-on-menu.json"),
+    ]);
+    let stdout = text(&refused.stdout);
+    assert!(stdout.contains("--xL2: ✘ #35;4 not_on_menu\n    rect rgba(245, 158, 11, 0.15)\n        L2->>L3: ↩ refund_payment\n"), "{stdout}");
+
+    let both = decider(&["run", "--json", "--mermaid", &file]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(text(&both.stderr).contains("cannot be used with"));
+}

@@ -236,5 +236,32 @@ fn a_step_made_to_fail_compensates(url: &str) -> Result<(), Failed> {
     );
     let error = refused(url, &["fail", "chaos", "zz", reason]);
     assert!(error.contains("command id `zz`"), "{error}");
+
+    // The flow read back from the database, named by one of its facts or its id: as text,
+    // and as a Mermaid diagram with the injected refusal and the compensations' band.
+    let traced = ok(url, &["trace", "chaos", "#2"])?;
+    let flow = traced
+        .strip_prefix("flow ")
+        .and_then(|rest| rest.split_once('\n'))
+        .map(|(id, _)| id.to_string())
+        .ok_or(format!("a flow's id first: {traced}"))?;
+    assert!(traced.contains("⚡ #4 injected fault"), "{traced}");
+    let diagram = ok(url, &["trace", "chaos", &flow, "--mermaid"])?;
+    assert!(diagram.starts_with("sequenceDiagram\n"), "{diagram}");
+    assert!(
+        diagram.contains(": ⚡ #35;4 not_on_menu\n    rect rgba(245, 158, 11, 0.15)\n"),
+        "{diagram}"
+    );
+    assert!(diagram.contains(": ↩ refund_payment\n"), "{diagram}");
+    let error = refused(url, &["trace", "chaos", "#99"]);
+    assert!(
+        error.contains("no fact at position 99 (the session has 7 facts)"),
+        "{error}"
+    );
+    let error = refused(url, &["trace", "chaos", "00000000000000ff"]);
+    assert!(
+        error.contains("session `chaos` has no flow 00000000000000ff"),
+        "{error}"
+    );
     Ok(())
 }

@@ -8,6 +8,7 @@ mod entries;
 pub mod flow;
 pub mod history;
 mod located;
+pub mod mermaid;
 pub mod packed;
 mod refold;
 pub mod rows;
@@ -16,7 +17,7 @@ pub mod why;
 pub mod window;
 
 pub use compare::{compare, Comparison, Difference, FactPair, Limits, Part};
-pub use flow::{FlowNode, FlowView, Lane, LaneKind, NodeKind};
+pub use flow::{short_name, FlowNode, FlowView, Lane, LaneKind, NodeKind, Tone};
 use history::FieldTracker;
 pub use history::{FieldChange, FieldHistory};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};

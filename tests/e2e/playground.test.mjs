@@ -165,6 +165,48 @@ test("time travel: the past is said plainly, the composer is locked, fork starts
   assert.deepEqual(errors, []);
 });
 
+test("the flow copies as a Mermaid sequence diagram that Mermaid draws, its compensations on a band", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.url });
+  const { page, errors } = await open(env, "/", { context });
+  await notOnMenu(page);
+  await page.getByTestId("trace-mermaid").click();
+  await page.getByRole("status").filter({ hasText: "Copied this flow as a Mermaid sequence diagram" }).waitFor();
+  assert.match(await page.getByTestId("trace-mermaid").textContent(), /copied/);
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  const lines = text.split("\n").map((l) => l.trim());
+  assert.equal(lines[0], "sequenceDiagram");
+  const participant = (name) => lines.find((l) => l.endsWith(` as ${name}`))?.match(/ (L\d+) as /)?.[1];
+  const [user, order, fulfilment, restaurant] =
+    ["user", "order-o2", "fulfilment (saga)", "restaurant-luigi"].map(participant);
+  assert.ok(user && order && fulfilment && restaurant, text);
+  assert.ok(lines.includes(`${user}->>${order}: ▶ place_order`), text);
+  const refused = lines.findIndex((l) => l.startsWith(`${restaurant}--x${fulfilment}: ✘ #35;`) && l.endsWith(" not_on_menu"));
+  assert.ok(refused > 0, text);
+  // After the refusal, the refund and the cancellation on one band.
+  assert.deepEqual(lines.slice(refused + 1, refused + 3), ["rect rgba(245, 158, 11, 0.15)", `${fulfilment}->>${participant("payment-pay-o2")}: ↩ refund_payment`], text);
+  assert.ok(lines.includes(`${fulfilment}->>${order}: ↩ cancel_order`), text);
+  // Mermaid itself draws it: every participant and message, the band behind the compensations.
+  const sheet = await context.newPage();
+  await sheet.setContent("<!doctype html><body></body>");
+  await sheet.addScriptTag({ path: new URL("../../node_modules/mermaid/dist/mermaid.min.js", import.meta.url).pathname });
+  const drawn = await sheet.evaluate(async (text) => {
+    window.mermaid.initialize({ startOnLoad: false });
+    const { svg } = await window.mermaid.render("flow", text);
+    document.body.innerHTML = svg;
+    return {
+      texts: [...document.querySelectorAll("svg text")].map((t) => t.textContent.trim()),
+      bands: [...document.querySelectorAll("svg rect")].filter((r) => (r.getAttribute("fill") ?? r.style.fill).includes("245, 158, 11")).length,
+    };
+  }, text);
+  for (const expected of ["user", "order-o2", "fulfilment (saga)", "restaurant-luigi", "▶ place_order", "✘ #4 not_on_menu", "↩ refund_payment", "✔ #6 order_cancelled"]) {
+    assert.ok(drawn.texts.includes(expected), `${expected} drawn: ${JSON.stringify(drawn.texts)}`);
+  }
+  assert.equal(drawn.bands, 1, "one compensation band");
+  await sheet.screenshot({ path: shots + "mermaid.png", fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
 /** Whether each element matching `selector` is in sight, top and bottom edge: what the
  * page shows at both (at its middle column) is the element or inside it, so it is neither
  * clipped by a scrolled panel nor covered by a banner. A trace node is measured by its box

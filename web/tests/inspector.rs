@@ -623,7 +623,7 @@ mod browser {
             settle().await;
             said = text(&copy);
         }
-        assert!(said == "✓ copied" || said == "✘ failed", "{said}");
+        assert!(said == "✔ copied" || said == "✘ refused", "{said}");
     }
 
     /// The view tab's node toggles, with their paths and whether each is open.

@@ -54,6 +54,79 @@ impl NodeKind {
     }
 }
 
+/// How a node reads, drawn or written: one tone per sort of node, each with its glyph, so
+/// that colour (the page's) is never alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// A command: ▶ (blue on the page).
+    Command,
+    /// A compensating command: ↩ (amber).
+    Compensation,
+    /// An event: ✔ (green).
+    Event,
+    /// A rejection: ✘ (red).
+    Rejection,
+    /// An injected fault, or the command it was injected on: ⚡ (violet).
+    Injected,
+    /// A command still waiting in the queue: ◌ (dashed grey).
+    Pending,
+}
+
+impl Tone {
+    /// Every tone, in the legend's order.
+    pub const ALL: [Tone; 6] = [
+        Tone::Command,
+        Tone::Compensation,
+        Tone::Event,
+        Tone::Rejection,
+        Tone::Injected,
+        Tone::Pending,
+    ];
+
+    /// The tone of `node`: pending, then injected, then its kind (a compensating command
+    /// is a compensation; the facts it records keep their own tone).
+    pub fn of(node: &FlowNode) -> Tone {
+        match node.kind {
+            _ if node.pending => Tone::Pending,
+            _ if node.injected => Tone::Injected,
+            NodeKind::Command if node.compensation => Tone::Compensation,
+            NodeKind::Command => Tone::Command,
+            NodeKind::Event => Tone::Event,
+            NodeKind::Rejection => Tone::Rejection,
+        }
+    }
+
+    /// Its glyph.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Tone::Command => "▶",
+            Tone::Compensation => "↩",
+            Tone::Event => "✔",
+            Tone::Rejection => "✘",
+            Tone::Injected => "⚡",
+            Tone::Pending => "◌",
+        }
+    }
+
+    /// Its word (the page's `.kind-*` theme class and node class end with it).
+    pub fn word(self) -> &'static str {
+        match self {
+            Tone::Command => "command",
+            Tone::Compensation => "compensation",
+            Tone::Event => "event",
+            Tone::Rejection => "rejection",
+            Tone::Injected => "injected",
+            Tone::Pending => "pending",
+        }
+    }
+}
+
+/// The last segment of a message's variant path, the name without its service (the lane
+/// or the stream says it): `payment.refund_payment` gives `refund_payment`.
+pub fn short_name(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(_, short)| short)
+}
+
 /// One node of a flow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlowNode {

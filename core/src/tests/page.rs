@@ -883,3 +883,52 @@ fn a_long_streams_refusal_is_decided_again_over_its_latest_versions() {
         .ends_with(": no event of the stream made it fail"));
     assert!(why.causes.is_empty(), "the user's own command");
 }
+
+#[test]
+fn a_flow_is_written_as_a_mermaid_sequence_diagram() {
+    let (mut engine, user) = compensated_flow();
+    let flow = engine.flow(user).expect("a flow");
+    let id = flow.correlation_id;
+    assert_eq!(
+        flow.to_mermaid(),
+        format!(
+            "sequenceDiagram
+    %% Decider Lab: flow {id}
+    actor L0 as user
+    participant L1 as counter-0
+    participant L2 as forward (saga)
+    participant L3 as counter-1
+    participant L4 as counter-2
+    participant L5 as compensate (saga)
+    L0->>L1: ▶ Add
+    L1-->>L2: ✔ #35;1 Added
+    L2->>L3: ▶ Add
+    L3-->>L2: ✔ #35;2 Added
+    L2->>L4: ▶ Add
+    L4--xL5: ✘ #35;3 OverCap
+    rect rgba(245, 158, 11, 0.15)
+        L5->>L3: ↩ Add
+        Note over L3: ✔ #35;4 Added
+    end
+"
+        )
+    );
+
+    // A command waiting in the queue, and one whose step was made to fail.
+    let second = engine
+        .submit(&json!({"Add": {"counter": 0, "amount": 1}}))
+        .unwrap();
+    engine.step();
+    let text = engine.flow(second).unwrap().to_mermaid();
+    assert!(
+        text.ends_with("    Note over L2: ◌ Add (waiting in the queue)\n"),
+        "{text}"
+    );
+    let forwarded = engine.flow(second).unwrap().nodes[2].command_id;
+    engine
+        .inject_fault(forwarded, &json!({"Negative": {"total": -1}}))
+        .unwrap();
+    let text = engine.flow(second).unwrap().to_mermaid();
+    assert!(text.contains("L2->>L3: ⚡ Add\n"), "{text}");
+    assert!(text.contains(": ⚡ #35;6 Negative\n"), "{text}");
+}

@@ -1,7 +1,8 @@
-//! Browser glue: the address, the focus, keyboard shortcuts, layout work put off until the
+//! Browser glue: the address, the clipboard, the focus, keyboard shortcuts, layout work put off until the
 //! next frame, `localStorage`, an element's size, and the element an event came from.
 
 pub mod address;
+pub mod clipboard;
 pub mod focus;
 pub mod keyboard;
 pub mod next_frame;

@@ -3,7 +3,7 @@
 //! share links; and how many facts are committed to IndexedDB. It also runs the keeper
 //! that saves the session, so it is rendered once per page.
 
-use crate::browser::address;
+use crate::browser::{address, clipboard};
 use crate::components::compare::{self, Comparing};
 use crate::effect::use_effect_on;
 use crate::persistence::channel::Notice;
@@ -167,7 +167,7 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
                     match share::fragment(&text).await {
                         Ok(fragment) => {
                             let url = share::link(&fragment);
-                            let copied = copy(&url).await;
+                            let copied = clipboard::write_text(&url).await;
                             if let Some(warning) = share::size_warning(&url) {
                                 store.dispatch(Action::Error(warning));
                             }
@@ -566,16 +566,6 @@ async fn export_raw(keeper: Shared) {
         Ok(None) => {}
         Err(e) => report(&keeper, format!("The raw journal does not read: {e}.")),
     }
-}
-
-/// Copies `text` to the clipboard; `false` when the browser refused (the link stays in
-/// its field, to be copied from there).
-async fn copy(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let written = window.navigator().clipboard().write_text(text);
-    wasm_bindgen_futures::JsFuture::from(written).await.is_ok()
 }
 
 /// The shared scenario in the page's address, run; a link that does not load says why.

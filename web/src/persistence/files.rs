@@ -2,9 +2,15 @@
 
 use wasm_bindgen::JsCast;
 
-/// Offers `text` as a download named `name`.
+/// Offers `text` as a download named `name` (JSON when the name ends with `.json`, plain
+/// text otherwise).
 pub fn download(name: &str, text: &str) -> Result<(), String> {
-    let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
+    let mime = if name.ends_with(".json") {
+        "application/json"
+    } else {
+        "text/plain"
+    };
+    let blob = gloo::file::Blob::new_with_options(text, Some(mime));
     let url = gloo::file::ObjectUrl::from(blob);
     let document = gloo::utils::document();
     let anchor: web_sys::HtmlAnchorElement = document

@@ -1,6 +1,7 @@
-//! Generic pieces the panels share: a collapsible JSON tree, a JSON diff, a virtual list,
+//! Generic pieces the panels share: a button that copies, a collapsible JSON tree, a JSON diff, a virtual list,
 //! the splitters between panels, kept markup, text shortening and numbers for people.
 
+pub mod copy_button;
 pub mod json_diff;
 pub mod json_tree;
 pub mod kept;

@@ -2,7 +2,7 @@
 //! ([`FieldHistory`]), the change whose value the cursor shows marked, the ones after the
 //! cursor dimmed, each a button that selects its fact.
 
-use decider_core::boundary::{FieldChange, FieldHistory};
+use decider_core::boundary::{short_name, FieldChange, FieldHistory};
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -126,12 +126,6 @@ fn change_row(change: &FieldChange, shown: bool, later: bool, on_select: &Callba
             </button>
         </li>
     }
-}
-
-/// A message's name without its service (the stream says it): `order_placed` for
-/// `order.order_placed`.
-pub(super) fn short_name(name: &str) -> &str {
-    name.rsplit_once('.').map_or(name, |(_, n)| n)
 }
 
 /// The longest value shown (in characters), and the longest in a tooltip: a whole large

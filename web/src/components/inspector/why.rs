@@ -3,9 +3,9 @@
 //! difference shows (or that none did); the command against the live state (would it pass
 //! now?); and the facts that led to it. The engine finds it ([`Refusal`]); this draws it.
 
-use super::field_history::{short_name, value};
+use super::field_history::value;
 use crate::browser::focus;
-use decider_core::boundary::{FactRow, Outcome, Refusal, Stretch, Verdict};
+use decider_core::boundary::{short_name, FactRow, Outcome, Refusal, Stretch, Verdict};
 use yew::prelude::*;
 
 /// The "why was it refused?" toggle of rejection `fact`, and the answer `why` once asked

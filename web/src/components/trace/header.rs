@@ -2,8 +2,11 @@
 //! legend of tones.
 
 use super::tone::{Counts, Tone};
+use crate::persistence::files;
+use crate::widgets::copy_button::CopyButton;
 use crate::widgets::text;
 use decider_core::boundary::{FlowNode, FlowView};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// The flow's id (shortened, full on hover) and its counts.
@@ -65,6 +68,28 @@ pub(super) fn fit_toggle(on: bool, scale: f64, onclick: Callback<MouseEvent>) ->
                 <span class="trace-fit-scale">{percent}</span>
             }
         </button>
+    }
+}
+
+/// The button that copies `flow` as a Mermaid sequence diagram
+/// ([`FlowView::to_mermaid`]), to paste where Markdown draws Mermaid; where the browser
+/// refuses the clipboard the diagram is downloaded instead (`flow-<id>.mmd`).
+pub(super) fn mermaid_copy(flow: &Rc<FlowView>) -> Html {
+    let text = {
+        let flow = flow.clone();
+        Callback::from(move |()| flow.to_mermaid())
+    };
+    let file = format!("flow-{}.mmd", flow.correlation_id);
+    let on_refused = {
+        let file = file.clone();
+        // A download the page cannot start leaves the flow on screen, as it was.
+        Callback::from(move |text: String| drop(files::download(&file, &text)))
+    };
+    html! {
+        <CopyButton {text} what="this flow as a Mermaid sequence diagram" idle="❐ Mermaid"
+            refused_hint={format!("The browser refused the clipboard: the diagram was downloaded as {file}")}
+            on_refused={Some(on_refused)} class={classes!("trace-fit", "trace-mermaid")}
+            testid="trace-mermaid" />
     }
 }
 

@@ -154,7 +154,7 @@ pub fn trace(props: &TraceProps) -> Html {
         })
     };
 
-    let Some(flow) = props.flow.as_deref() else {
+    let Some(flow_rc) = props.flow.as_ref() else {
         return html! {
             <section class="trace" aria-label="Saga trace">
                 <header class="trace-head">
@@ -174,6 +174,7 @@ pub fn trace(props: &TraceProps) -> Html {
             </section>
         };
     };
+    let flow: &FlowView = flow_rc;
     let named = match *traced {
         Some(index) => flow.nodes.get(index),
         None => flow
@@ -189,6 +190,7 @@ pub fn trace(props: &TraceProps) -> Html {
                 {header::summary(flow)}
                 {header::named_node(flow, named)}
                 {header::fit_toggle(*fitted, scale, on_fit)}
+                {header::mermaid_copy(flow_rc)}
                 {header::legend()}
             </header>
             <div class="trace-scroll" ref={scroller} {onscroll}>
