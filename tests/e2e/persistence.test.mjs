@@ -15,6 +15,38 @@ let env;
 before(async () => (env = await start()));
 after(async () => env?.close());
 
+test("an example flow opens from the empty log as a new workspace, kept across a reload", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  const flows = page.getByTestId("example-flow");
+  const paths = await flows.evaluateAll((buttons) => buttons.map((b) => b.dataset.path));
+  assert.equal(paths[0], "restaurant/happy-path.json", "the happy path first");
+  assert.equal(paths.length, 9, JSON.stringify(paths));
+  assert.ok(paths.every((p) => p.startsWith("restaurant/")), JSON.stringify(paths));
+  const title = "The restaurant rejects an item not on its menu: refund and cancel";
+  const button = page.locator('[data-testid=example-flow][data-path="restaurant/rejected-not-on-menu.json"]');
+  assert.equal(await button.textContent(), title);
+  // From the keyboard: the button focused, Enter.
+  await button.focus();
+  await page.keyboard.press("Enter");
+  const picked = () => page.getByTestId("workspace-picker").evaluate((s) => s.selectedOptions[0]?.textContent ?? "");
+  await page.waitForFunction((title) => document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent.startsWith(title), title, { timeout: 15000 });
+  await waitForHead(page, 7);
+  await waitForSaved(page);
+  const rows = await logRows(page);
+  assert.deepEqual(rows.map((r) => r.kind), ["event", "event", "event", "event", "rejection", "event", "event"]);
+  assert.equal(rows.filter((r) => r.compensation).length, 2);
+  assert.equal(await page.getByTestId("example-flow").count(), 0, "offered only while the log is empty");
+  await page.reload();
+  await page.getByTestId("domain-picker").waitFor();
+  await waitForHead(page, 7);
+  assert.ok((await picked()).startsWith(title), await picked());
+  // Another domain offers its own.
+  await choose(page, "domain-picker", "counter");
+  await page.getByTestId("example-flow").first().waitFor();
+  assert.deepEqual(await page.getByTestId("example-flow").evaluateAll((b) => b.map((e) => e.dataset.path)), ["counter/happy-path.json", "counter/rejections.json"]);
+  assert.deepEqual(errors, []);
+});
+
 /** Queues the happy path's commands in step mode and takes `steps` steps. */
 async function stepThrough(page, steps) {
   await choose(page, "run-mode", "step");

@@ -17,7 +17,7 @@ use crate::components::timeline::timeline;
 use crate::components::trace::Trace;
 use crate::components::workspaces::{Adoption, Workspaces};
 use crate::effect::use_effect_on;
-use crate::examples::examples_for;
+use crate::examples::{examples_for, flow_journal, flows_for};
 use crate::panic_screen;
 use crate::persistence::transfer::JournalFile;
 use crate::session::store::{SessionHandle, SessionStore};
@@ -108,6 +108,7 @@ pub fn App() -> Html {
     };
     let domain_id = session.domain().info().id.clone();
     let examples = use_memo(domain_id.clone(), |id| examples_for(id));
+    let example_flows = use_memo(domain_id.clone(), |id| flows_for(id));
     let origins = use_memo(domain_id.clone(), |_| session.origins());
     // While a Repeat ×N runs, what is costly to read (every stream id, the whole view) is
     // read once and kept until it ends; the log and the counts follow every slice.
@@ -203,6 +204,14 @@ pub fn App() -> Html {
             adopting.set(Some(Adoption(file)));
         })
     };
+    // The domain's example scenarios, each opened as a new workspace from the empty log.
+    let on_example_flow = {
+        let (on_adopt, store) = (on_adopt.clone(), store.clone());
+        use_callback((), move |path: &'static str, _| match flow_journal(path) {
+            Ok(file) => on_adopt.emit(Rc::new(file)),
+            Err(e) => store.dispatch(Action::Error(format!("The example flow did not open: {e}"))),
+        })
+    };
     // The trace changes with the log only: moving the cursor within a flow keeps it.
     let flow = use_memo((session.flow_id(), session.log_version()), |_| {
         session.flow().map(Rc::new)
@@ -258,6 +267,8 @@ pub fn App() -> Html {
                         head={session.head()}
                         focus_filter={*focus_filter}
                         committed={*committed}
+                        {example_flows}
+                        {on_example_flow}
                     />
                 </div>
                 <div class="panel panel-inspector">

@@ -67,6 +67,38 @@ fn example_scenarios_pass_in_the_browser_as_they_do_natively() {
 }
 
 #[wasm_bindgen_test]
+fn each_domain_offers_its_example_flows_happy_path_first_and_each_opens_as_a_journal() {
+    use decider_web::examples::{flow_journal, flows_for};
+    for domain in decider_domains::all() {
+        let id = &domain.info().id;
+        let flows = flows_for(id);
+        assert_eq!(
+            flows.first().map(|f| f.path.to_string()),
+            Some(format!("{id}/happy-path.json"))
+        );
+        for flow in &flows {
+            let file = flow_journal(flow.path).unwrap();
+            assert_eq!((&file.domain, &file.title), (id, &flow.title));
+            let config = decider_core::EngineConfig {
+                seed: file.seed,
+                ..Default::default()
+            };
+            let engine = domain.rebuild(config, &file.journal).unwrap();
+            assert!(engine.head() > 0, "{}: facts", flow.path);
+        }
+    }
+    let menu = flow_journal("restaurant/rejected-not-on-menu.json").unwrap();
+    assert_eq!(
+        menu.title,
+        "The restaurant rejects an item not on its menu: refund and cancel"
+    );
+    assert_eq!(
+        flow_journal("restaurant/nope.json").unwrap_err(),
+        "no example scenario `restaurant/nope.json`"
+    );
+}
+
+#[wasm_bindgen_test]
 fn the_browser_writes_the_same_journal_bytes_as_native() {
     let text = include_str!("../../tests/scenarios/restaurant/rejected-not-on-menu.json");
     let golden = include_str!("../../tests/golden/restaurant-rejected-not-on-menu.journal.json");

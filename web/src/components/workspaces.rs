@@ -41,7 +41,8 @@ pub struct WorkspacesProps {
     /// Opens the comparison of the workspace shown with others of its domain.
     #[prop_or_default]
     pub on_compare: Callback<Comparing>,
-    /// A journal to open as a new workspace (the explorer's shrunk run), each one once.
+    /// A journal to open as a new workspace (the explorer's shrunk run, an example flow),
+    /// each one once.
     #[prop_or_default]
     pub adopt: Option<Adoption>,
 }
@@ -107,7 +108,7 @@ pub fn Workspaces(props: &WorkspacesProps) -> Html {
                         journal,
                         ..
                     } = (*file).clone();
-                    adopt(&keeper, "The explored run", &title, domain, seed, journal).await;
+                    adopt(&keeper, &title, &title, domain, seed, journal).await;
                 });
             }
         });

@@ -532,6 +532,9 @@ pub fn VirtualList(props: &VirtualListProps) -> Html {
                                     revealed(top);
                                 }
                             }
+                            // An empty list shows its empty state from the top (taller
+                            // than the view, it would be followed to its foot).
+                            _ if len == 0 => element.set_scroll_top(0),
                             _ if follow && *pinned.borrow() => {
                                 element.set_scroll_top(element.scroll_height());
                                 *placed.borrow_mut() = Some(element.scroll_top());

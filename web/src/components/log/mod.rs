@@ -11,6 +11,7 @@ pub mod filter;
 pub mod row;
 
 use crate::browser::around;
+use crate::examples::ExampleFlow;
 use crate::widgets::number::thousands;
 use crate::widgets::virtual_list::{Viewport, VirtualList, Window};
 use decider_core::boundary::rows::{FactRow, LogFilter};
@@ -66,6 +67,12 @@ pub struct LogProps {
     /// it are drawn pending, as not yet done.
     #[prop_or_default]
     pub committed: Option<u64>,
+    /// The domain's example flows, offered while the log is empty.
+    #[prop_or_default]
+    pub example_flows: Rc<Vec<ExampleFlow>>,
+    /// Opens the example flow at a path as a new workspace.
+    #[prop_or_default]
+    pub on_example_flow: Callback<&'static str>,
 }
 
 /// The rows last fetched: `rows` are the filtered rows `from..from + rows.len()` of
@@ -364,6 +371,7 @@ pub fn Log(props: &LogProps) -> Html {
             <div class="log-empty" role="note">
                 <p class="log-empty-title">{ "No facts yet" }</p>
                 <p>{ "Pick an example command in the composer and submit it (Ctrl+Enter)." }</p>
+                { example_flows(&props.example_flows, &props.on_example_flow) }
             </div>
         }
     } else {
@@ -429,4 +437,31 @@ pub fn Log(props: &LogProps) -> Html {
 fn position_width(head: u64) -> String {
     let digits = head.saturating_sub(1).max(1).ilog10() + 1;
     format!("--pos-w: {}ch", (digits + 2).clamp(3, 7))
+}
+
+/// The domain's example flows as buttons, each opening its scenario as a new workspace
+/// (nothing when the domain has none).
+fn example_flows(flows: &[ExampleFlow], open: &Callback<&'static str>) -> Html {
+    if flows.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <>
+            <p>{ "Or open a whole example flow as a new workspace:" }</p>
+            <ul class="log-examples" aria-label="Example flows">
+                { for flows.iter().map(|flow| {
+                    let path = flow.path;
+                    let onclick = open.reform(move |_: MouseEvent| path);
+                    html! {
+                        <li>
+                            <button type="button" class="log-example" data-testid="example-flow"
+                                data-path={path} title={format!("tests/scenarios/{path}")} {onclick}>
+                                { &flow.title }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </>
+    }
 }
