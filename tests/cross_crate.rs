@@ -1165,3 +1165,82 @@ fn a_step_that_fails_on_a_refusal_says_why_it_was_refused() {
     assert_eq!(report.failures.len(), 1, "{report}");
     assert!(report.failures.iter().all(|f| f.why.is_empty()), "{report}");
 }
+
+/// The restaurant with room for one order at a time, and two orders: o1's accepted and
+/// confirmed, then o2's refused (the kitchen is full), refunded and cancelled.
+fn two_orders() -> Box<dyn decider_core::DynEngine> {
+    let domain = decider_domains::find("restaurant").unwrap();
+    let mut engine = domain.start(EngineConfig::default());
+    let order = |id: &str| json!({"order": {"place_order": {"order_id": id, "restaurant_id": "luigi", "customer": "Ada", "items": ["pizza"]}}});
+    for command in [
+        json!({"restaurant": {"create_restaurant": {"restaurant_id": "luigi", "name": "Luigi's", "capacity": 1, "menu": [{"item_id": "pizza", "name": "Pizza", "price_cents": 900}]}}}),
+        json!({"restaurant": {"open": {"restaurant_id": "luigi"}}}),
+        order("o1"),
+        order("o2"),
+    ] {
+        engine.submit(&command).unwrap();
+        engine.run_until_idle(100);
+    }
+    engine
+}
+
+/// The names of the facts of `engine` whose flow is the one of the fact at `position`.
+fn flow_names(engine: &dyn decider_core::DynEngine, position: u64) -> Vec<String> {
+    let rows = engine.rows(0, engine.head());
+    let flow = rows[position as usize].correlation_id;
+    rows.into_iter()
+        .filter(|r| r.correlation_id == flow)
+        .map(|r| r.name)
+        .collect()
+}
+
+#[test]
+fn a_flow_removed_replays_every_other_command_as_it_was() {
+    use decider_core::scenario::without::without_flow;
+    let domain = decider_domains::find("restaurant").unwrap();
+    let engine = two_orders();
+    let rows = engine.rows(0, engine.head());
+    assert_eq!(rows[2].stream_id, "order-o1");
+    let o2 = rows.last().unwrap().position;
+    assert!(
+        flow_names(&*engine, o2).contains(&"restaurant.over_capacity".to_string()),
+        "{:?}",
+        flow_names(&*engine, o2)
+    );
+    let without = without_flow(&*domain, &*engine, rows[2].correlation_id).unwrap();
+    assert_eq!(without.shared, 2, "the restaurant's two facts come first");
+    assert_eq!(without.command["order"]["place_order"]["order_id"], "o1");
+    // The first two facts the same to the byte; then o2's flow alone, now accepted.
+    let replayed = &*without.engine;
+    assert_eq!(replayed.rows(0, 2), engine.rows(0, 2));
+    assert_eq!(replayed.rows(2, 3)[0].stream_id, "order-o2");
+    assert_eq!(
+        flow_names(replayed, 2),
+        [
+            "order.order_placed",
+            "payment.payment_taken",
+            "restaurant.kitchen_ticket_created",
+            "restaurant.order_accepted",
+            "order.order_confirmed"
+        ]
+    );
+    assert_eq!(replayed.head(), 7);
+    let view = replayed.state_at(replayed.head())["view"].clone();
+    assert!(view["orders"].get("o1").is_none(), "{view}");
+    assert_eq!(view["orders"]["o2"]["status"], "confirmed", "{view}");
+    assert_eq!(
+        engine.rows(0, engine.head()),
+        rows,
+        "the original is untouched"
+    );
+
+    // Only a user command starts a flow: a reaction's id is refused.
+    let reaction = rows[3].command_id;
+    assert_ne!(reaction, rows[3].correlation_id);
+    let err = without_flow(&*domain, &*engine, reaction).err().unwrap();
+    assert_eq!(err.path, "$");
+    assert!(
+        err.message.contains("no user command started the flow"),
+        "{err}"
+    );
+}

@@ -22,6 +22,7 @@ use std::fmt;
 
 pub mod export;
 pub mod strict_json;
+pub mod without;
 
 /// The `format` every scenario file declares.
 pub const FORMAT: &str = "decider-lab/scenario";

@@ -571,6 +571,41 @@ test("a fork is kept with its parent and position, and still says so after a rel
   assert.deepEqual(errors, []);
 });
 
+test("without it: a flow's command never submitted, every other replayed, kept as a fork and compared", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  const [create, openIt] = scenarioCommands("restaurant", "happy-path");
+  const created = structuredClone(create);
+  created.restaurant.create_restaurant.capacity = 1;
+  await submit(page, created);
+  await submit(page, openIt);
+  const order = (id) => ({ order: { place_order: { order_id: id, restaurant_id: "luigi", customer: "Ada", items: ["margherita"] } } });
+  await submit(page, order("o1"));
+  await submit(page, order("o2"));
+  await waitForSaved(page);
+  const before = await logRows(page);
+  assert.ok(before.some((r) => r.stream === "restaurant-luigi" && r.kind === "rejection"), "o2 finds the kitchen full");
+  const original = await page.getByTestId("workspace-picker").inputValue();
+  // o1's flow in the trace, then without it.
+  await page.locator("[data-testid=log-row][data-stream=order-o1]").first().click();
+  await page.getByTestId("trace-without").click();
+  await page.waitForFunction(() => / · without order\.place_order o1 · luigi · customer Ada/.test(document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent ?? ""), null, { timeout: 15000 });
+  await waitForSaved(page);
+  const after = await logRows(page);
+  assert.ok(after.every((r) => !r.stream.endsWith("o1")), JSON.stringify(after));
+  assert.ok(after.every((r) => r.kind === "event"), "o2 is accepted now: " + JSON.stringify(after));
+  assert.ok(after.some((r) => r.stream === "order-o2"));
+  assert.notEqual(await page.getByTestId("workspace-picker").inputValue(), original);
+  // Compared with its original: they part where o1 was submitted.
+  await page.getByTestId("compare-button").click();
+  const dialog = page.getByTestId("compare");
+  const summary = dialog.getByTestId("compare-summary");
+  await summary.waitFor({ timeout: 15000 });
+  assert.match(await dialog.getByTestId("compare-with").locator("option:checked").textContent(), /its original/);
+  assert.equal(await summary.getAttribute("data-shared"), "2");
+  await page.keyboard.press("Escape");
+  assert.deepEqual(errors, []);
+});
+
 test("a fork side by side with its original and with a sibling fork: where they part, their facts, what differs at the heads", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   const [create, openIt, place, prepared] = scenarioCommands("restaurant", "happy-path");

@@ -290,7 +290,8 @@ pub fn App() -> Html {
                 </div>
                 <div class="panel panel-trace">
                     <Trace flow={(*flow).clone()} selected={position} cursor={session.cursor()}
-                        on_select={handlers.select_position.clone()} />
+                        on_select={handlers.select_position.clone()}
+                        on_without={session.progress().is_none().then(|| handlers.without.clone())} />
                 </div>
                 <Splitter split={Split::Composer} />
                 <Splitter split={Split::Side} />
@@ -353,6 +354,8 @@ struct Handlers {
     inject: Callback<(Id, Value)>,
     /// A what-if session whose past is this one's up to a position (exclusive).
     fork_at: Callback<u64>,
+    /// A what-if session without a flow (its correlation id).
+    without: Callback<Id>,
 }
 
 impl Handlers {
@@ -383,6 +386,7 @@ impl Handlers {
             select_position: dispatch.reform(Action::SelectPosition),
             select_flow: dispatch.reform(Action::SelectFlow),
             inject: dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection)),
+            without: dispatch.reform(Action::Without),
             fork_at: Callback::from(move |position| {
                 dispatch.emit(Action::SetCursor(position));
                 dispatch.emit(Action::Fork);

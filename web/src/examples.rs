@@ -38,16 +38,20 @@ pub fn examples_for(domain_id: &str) -> Vec<Example> {
         .collect();
     commands
         .into_iter()
-        .map(|command| {
-            let name = message_name(&command, &names);
-            let payload = name.split('.').try_fold(&command, |v, tag| v.get(tag));
-            let summary = payload.map(summary).unwrap_or_default();
-            Example {
-                label: format!("{name} {summary}").trim_end().to_string(),
-                command,
-            }
+        .map(|command| Example {
+            label: label(&command, &names),
+            command,
         })
         .collect()
+}
+
+/// A command named for people: its name (by the domain's command `names`) and a short
+/// summary of its fields, e.g. `order.place_order o2 · luigi · Ada`.
+pub fn label(command: &Value, names: &[String]) -> String {
+    let name = message_name(command, names);
+    let payload = name.split('.').try_fold(command, |v, tag| v.get(tag));
+    let summary = payload.map(summary).unwrap_or_default();
+    format!("{name} {summary}").trim_end().to_string()
 }
 
 /// What tells one command from another of its kind: its ids first (`*_id` fields), then

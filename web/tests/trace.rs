@@ -53,6 +53,7 @@ fn compensated_flow() -> Rc<FlowView> {
 struct Emitted {
     facts: Rc<RefCell<Vec<u64>>>,
     commands: Rc<RefCell<Vec<Id>>>,
+    without: Rc<RefCell<Vec<Id>>>,
 }
 
 impl Emitted {
@@ -62,13 +63,18 @@ impl Emitted {
         selected: Option<u64>,
         cursor: Option<u64>,
     ) -> TraceProps {
-        let (facts, commands) = (self.facts.clone(), self.commands.clone());
+        let (facts, commands, without) = (
+            self.facts.clone(),
+            self.commands.clone(),
+            self.without.clone(),
+        );
         TraceProps {
             flow,
             selected,
             cursor,
             on_select: Callback::from(move |p| facts.borrow_mut().push(p)),
             on_select_command: Callback::from(move |id| commands.borrow_mut().push(id)),
+            on_without: Some(Callback::from(move |id| without.borrow_mut().push(id))),
         }
     }
 }
@@ -303,6 +309,29 @@ async fn a_rejected_order_is_drawn_in_one_lane_per_stream_and_saga_with_its_comp
         header.contains("1 rejection") && header.contains("2 compensations"),
         "{header}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn without_it_asks_for_the_flow_replayed_without_its_command_and_waits_while_it_cannot() {
+    let flow = compensated_flow();
+    let emitted = Emitted::default();
+    let (root, mut handle) = mount(emitted.props(Some(flow.clone()), None, None)).await;
+    let button: web_sys::HtmlButtonElement = root
+        .query_selector("[data-testid=trace-without]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(!button.disabled());
+    button.click();
+    assert_eq!(*emitted.without.borrow(), [flow.correlation_id]);
+    let busy = TraceProps {
+        on_without: None,
+        ..emitted.props(Some(flow), None, None)
+    };
+    handle.update(busy);
+    settle().await;
+    assert!(button.disabled());
+    assert!(button.title().contains("Repeat"), "{}", button.title());
 }
 
 #[wasm_bindgen_test]

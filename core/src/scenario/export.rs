@@ -21,6 +21,17 @@ impl Scenario {
         seed: u64,
         journal: &[Value],
     ) -> Result<Scenario, ScenarioError> {
+        Scenario::replaying(domain, title, seed, journal)?.record(domain)
+    }
+
+    /// The scenario that replays `journal`, as [`Scenario::from_journal`] writes it, without
+    /// its expectations (nothing is run).
+    pub(crate) fn replaying(
+        domain: &dyn DynDomain,
+        title: &str,
+        seed: u64,
+        journal: &[Value],
+    ) -> Result<Scenario, ScenarioError> {
         let mut given: Vec<Given> = Vec::new();
         let mut steps: Vec<(Step, u64)> = Vec::new();
         let mut queued = 0usize;
@@ -82,7 +93,7 @@ impl Scenario {
             then: Then::default(),
         };
         scenario.version = scenario.least_version().max(Version::V1_1);
-        scenario.record(domain)
+        Ok(scenario)
     }
 }
 

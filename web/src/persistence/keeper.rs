@@ -360,8 +360,12 @@ pub fn observe(keeper: &Shared) {
                     generation,
                 })
             });
-            let name = match (&parent, &k.status.current) {
-                (Some(p), Some(from)) => format!("{} · fork @{}", from.name, p.position),
+            let without = session.fork_origin().and_then(|f| f.without.as_deref());
+            let name = match (&parent, &k.status.current, without) {
+                (Some(_), Some(from), Some(without)) => {
+                    format!("{} · without {without}", from.name)
+                }
+                (Some(p), Some(from), None) => format!("{} · fork @{}", from.name, p.position),
                 _ => format!("{} · seed {}", identity.domain, identity.seed),
             };
             Workspace::new(&name, &identity.domain, identity.seed, parent)
@@ -738,6 +742,7 @@ fn show(
         fork: workspace.parent.as_ref().map(|p| ForkOrigin {
             position: p.position,
             generation: p.generation,
+            without: None,
         }),
     });
     if damage.is_none() {

@@ -77,6 +77,9 @@ pub struct ForkOrigin {
     pub position: u64,
     /// How many forks deep this session is.
     pub generation: u32,
+    /// The command it was replayed without ([`Action::Without`]), named for people, as
+    /// its workspace's name says; `None` for a fork at a position.
+    pub without: Option<String>,
 }
 
 /// An engine built outside the session (from a kept journal), handed to it once by

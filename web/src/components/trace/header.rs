@@ -6,6 +6,7 @@ use crate::persistence::files;
 use crate::widgets::copy_button::CopyButton;
 use crate::widgets::text;
 use decider_core::boundary::{FlowNode, FlowView};
+use decider_core::Id;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -90,6 +91,26 @@ pub(super) fn mermaid_copy(flow: &Rc<FlowView>) -> Html {
             refused_hint={format!("The browser refused the clipboard: the diagram was downloaded as {file}")}
             on_refused={Some(on_refused)} class={classes!("trace-fit", "trace-mermaid")}
             testid="trace-mermaid" />
+    }
+}
+
+/// The button that replays the session without `flow` (its user command never
+/// submitted) as a fork, to compare with this one; disabled while `on_without` is `None`.
+pub(super) fn without_button(flow: &FlowView, on_without: Option<&Callback<Id>>) -> Html {
+    let id = flow.correlation_id;
+    let onclick = on_without.map(|without| without.reform(move |_: MouseEvent| id));
+    let title = match onclick {
+        Some(_) => {
+            "What if this flow had never started: every other command replayed as it \
+                    was, in a new workspace (a fork of this one); ⇆ compare shows what changed"
+        }
+        None => "Not while a Repeat ×N runs",
+    };
+    html! {
+        <button type="button" class={classes!("trace-fit", "trace-without")} data-testid="trace-without"
+            disabled={onclick.is_none()} {title} {onclick}>
+            {"⊘ without it"}
+        </button>
     }
 }
 

@@ -50,6 +50,10 @@ pub struct TraceProps {
     /// A command that recorded nothing (pending, or dropped) was chosen: its id.
     #[prop_or_default]
     pub on_select_command: Callback<Id>,
+    /// Replays the session without a flow (its correlation id), as a fork; `None` while
+    /// it cannot (a Repeat ×N runs).
+    #[prop_or_default]
+    pub on_without: Option<Callback<Id>>,
 }
 
 /// The trace panel: header (flow id, counts, legend) and the swimlanes, or an empty state
@@ -191,6 +195,7 @@ pub fn trace(props: &TraceProps) -> Html {
                 {header::named_node(flow, named)}
                 {header::fit_toggle(*fitted, scale, on_fit)}
                 {header::mermaid_copy(flow_rc)}
+                {header::without_button(flow, props.on_without.as_ref())}
                 {header::legend()}
             </header>
             <div class="trace-scroll" ref={scroller} {onscroll}>
