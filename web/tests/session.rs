@@ -176,7 +176,43 @@ fn time_travel_locks_the_composer_and_fork_keeps_the_past() {
     );
 }
 
-/// The counter ids the journal's submissions name, in order.
+#[wasm_bindgen_test]
+fn without_a_flow_the_session_is_replayed_as_a_named_fork_and_a_bad_flow_changes_nothing() {
+    let mut session = session("counter");
+    for (counter, by) in [("a", 1), ("b", 2), ("a", 3)] {
+        session.apply(Action::Submit(
+            json!({"increment": {"counter_id": counter, "by": by}}),
+        ));
+    }
+    let b = session.fact(1).unwrap();
+    assert_eq!(b.stream_id, "counter-b");
+    // Not a flow a user command started: refused, the session as it was.
+    session.apply(Action::Without(decider_core::Id(12_345)));
+    assert!(
+        session
+            .error()
+            .unwrap()
+            .contains("no user command started the flow"),
+        "{:?}",
+        session.error()
+    );
+    assert_eq!(session.head(), 3);
+    assert!(session.fork_origin().is_none());
+    session.apply(Action::DismissError);
+
+    session.apply(Action::Without(b.correlation_id));
+    assert_eq!(submitted_ids(&session), ["a", "a"]);
+    assert_eq!(session.head(), 2);
+    let origin = session.fork_origin().unwrap();
+    assert_eq!((origin.position, origin.generation), (1, 1));
+    assert_eq!(origin.without.as_deref(), Some("increment b · by 2"));
+    assert_eq!(
+        session.state(Some("counter-a")).stream,
+        Some(json!({"version": 2, "state": 4}))
+    );
+}
+
+/// The counter ids the journal's submissions name, in order./// The counter ids the journal's submissions name, in order.
 fn submitted_ids(session: &Session) -> Vec<String> {
     session
         .journal(0)
