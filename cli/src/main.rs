@@ -70,6 +70,19 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Runs a scenario, then again without one step's command (never submitted, every
+    /// other command as it was), and prints the two side by side from where they part,
+    /// as the playground's "⊘ without it" and "⇆ compare" do. Exit 0 when nothing
+    /// differs, 1 when something does, 2 for bad input
+    Without {
+        /// The scenario file.
+        file: PathBuf,
+        /// The step whose command is left out (1 for the first, as `decider run` counts).
+        step: usize,
+        /// Positions, and parts of the state that differ, listed at most.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
     /// Runs a scenario and explains each rejection: its command decided again at every
     /// version of its stream (which event made the difference, if any), whether it would
     /// pass at the end, and the facts that led to it.
@@ -120,6 +133,7 @@ fn main() -> ExitCode {
             ours,
             limit,
         } => compare_files(&theirs, &ours, limit),
+        Command::Without { file, step, limit } => without_step(&file, step, limit),
         Command::Why { file, position } => why_refused(&file, position),
         Command::Explore(options) => explore::explore(&options),
         Command::Pg(options) => pg::pg(&options),
@@ -257,6 +271,39 @@ fn compare_files(theirs: &Path, ours: &Path, limit: usize) -> Result<(), Failed>
         &comparison,
         &name(&their_scenario, theirs),
         &name(&our_scenario, ours),
+    ));
+    match comparison.facts.is_empty() && comparison.differences.is_empty() {
+        true => Ok(()),
+        false => Err(Failed::Expectations),
+    }
+}
+
+/// Runs the scenario in `file`, then again without its step `step` (1-based), and prints
+/// the one against the other from where they part; what differs fails as an expectation
+/// does (exit 1).
+fn without_step(file: &Path, step: usize, limit: usize) -> Result<(), Failed> {
+    let (scenario, domain) = load(file)?;
+    let run = scenario.run(&*domain).map_err(|e| in_file(file, e))?;
+    let Some(outcome) = step.checked_sub(1).and_then(|i| run.steps.get(i)) else {
+        return Err(Failed::Input(format!(
+            "{}: no step {step} (the scenario has {} steps, counted from 1)",
+            file.display(),
+            run.steps.len()
+        )));
+    };
+    let without = scenario::without::without_flow(&*domain, &*run.engine, outcome.correlation_id)
+        .map_err(|e| in_file(file, e))?;
+    let limits = decider_core::boundary::Limits {
+        facts: limit,
+        differences: limit,
+    };
+    let comparison =
+        decider_core::boundary::compare(&*run.engine, &*without.engine, without.shared, limits);
+    let name = message_name(&without.command, &domain.command_names());
+    out(&compare::report(
+        &comparison,
+        &format!("{} ({})", scenario.title, file.display()),
+        &format!("without step {step} ({name})"),
     ));
     match comparison.facts.is_empty() && comparison.differences.is_empty() {
         true => Ok(()),

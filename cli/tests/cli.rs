@@ -430,3 +430,36 @@ fn run_writes_each_flow_as_a_mermaid_diagram_in_markdown() {
     assert_eq!(both.status.code(), Some(2));
     assert!(text(&both.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn without_compares_a_scenario_with_its_run_without_one_step() {
+    let file = scenario("restaurant/rejected-over-capacity.json");
+    let out = decider(&["without", &file, "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("ours:   without step 1 (order.place_order)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "They share their first 2 facts and part at #2; theirs has 12 facts, ours 7."
+        ),
+        "{stdout}"
+    );
+    // Without the first order, the second finds the kitchen free.
+    assert!(
+        stdout.contains("order-o5 (- theirs, + ours):")
+            && stdout.contains("+    \"status\": \"confirmed\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("order-o4: only in theirs"), "{stdout}");
+
+    let out = decider(&["without", &file, "3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no step 3 (the scenario has 2 steps, counted from 1)"),
+        "{}",
+        text(&out.stderr)
+    );
+}
