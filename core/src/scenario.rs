@@ -498,6 +498,21 @@ impl Scenario {
 
     /// Runs the scenario on `domain` (after [`Scenario::validate`]), ignoring expectations.
     pub fn run(&self, domain: &dyn DynDomain) -> Result<ScenarioRun, ScenarioError> {
+        let mut steps = Vec::with_capacity(self.steps.len());
+        let engine = self.replay(domain, |engine, correlation_id, head, entries| {
+            steps.push(outcome(engine, correlation_id, head, entries));
+        })?;
+        Ok(ScenarioRun { engine, steps })
+    }
+
+    /// Runs the scenario on `domain` (after [`Scenario::validate`]) as [`Scenario::run`]
+    /// does, handing `each` the engine after each step with the step's correlation id and
+    /// the head and journal length before it; the engine at the end.
+    pub(crate) fn replay(
+        &self,
+        domain: &dyn DynDomain,
+        mut each: impl FnMut(&dyn DynEngine, Id, u64, usize),
+    ) -> Result<Box<dyn DynEngine>, ScenarioError> {
         self.validate(domain)?;
         let mut engine = domain.start(EngineConfig {
             seed: self.seed,
@@ -508,7 +523,6 @@ impl Scenario {
                 .given(&given.stream, &given.events)
                 .map_err(|e| ScenarioError::inside(&format!("$.given[{g}].events"), e))?;
         }
-        let mut steps = Vec::with_capacity(self.steps.len());
         for (s, step) in self.steps.iter().enumerate() {
             let (head, entries) = (engine.head(), engine.journal_len());
             let correlation_id = engine
@@ -525,9 +539,9 @@ impl Scenario {
                     format!("the flow did not end within {MAX_STEPS_PER_STEP} engine steps"),
                 ));
             }
-            steps.push(outcome(&*engine, correlation_id, head, entries));
+            each(&*engine, correlation_id, head, entries);
         }
-        Ok(ScenarioRun { engine, steps })
+        Ok(engine)
     }
 
     /// Runs the scenario and compares every expectation with what happened.

@@ -323,7 +323,13 @@ async fn without_it_asks_for_the_flow_replayed_without_its_command_and_waits_whi
         .unchecked_into();
     assert!(!button.disabled());
     button.click();
+    // Drawn before the replay starts (the replay waits for a task of its own).
+    yew::scheduler::flush().await;
+    assert_eq!(button.text_content().unwrap(), "◌ replaying…");
+    assert!(button.disabled(), "pressed once");
+    settle().await;
     assert_eq!(*emitted.without.borrow(), [flow.correlation_id]);
+    assert_eq!(button.text_content().unwrap(), "⊘ without it");
     let busy = TraceProps {
         on_without: None,
         ..emitted.props(Some(flow), None, None)

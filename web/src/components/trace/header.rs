@@ -7,6 +7,7 @@ use crate::widgets::copy_button::CopyButton;
 use crate::widgets::text;
 use decider_core::boundary::{FlowNode, FlowView};
 use decider_core::Id;
+use gloo::timers::future::TimeoutFuture;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -94,22 +95,47 @@ pub(super) fn mermaid_copy(flow: &Rc<FlowView>) -> Html {
     }
 }
 
-/// The button that replays the session without `flow` (its user command never
+/// Properties of [`WithoutButton`].
+#[derive(Properties, PartialEq)]
+pub(super) struct WithoutProps {
+    /// The flow shown (its correlation id).
+    pub flow: Id,
+    /// Replays the session without a flow; `None` while it cannot.
+    pub on_without: Option<Callback<Id>>,
+}
+
+/// The button that replays the session without the flow shown (its user command never
 /// submitted) as a fork, to compare with this one; disabled while `on_without` is `None`.
-pub(super) fn without_button(flow: &FlowView, on_without: Option<&Callback<Id>>) -> Html {
-    let id = flow.correlation_id;
-    let onclick = on_without.map(|without| without.reform(move |_: MouseEvent| id));
-    let title = match onclick {
-        Some(_) => {
-            "What if this flow had never started: every other command replayed as it \
-                    was, in a new workspace (a fork of this one); ⇆ compare shows what changed"
+/// It says `◌ replaying…` before the replay starts: a long session's takes a while (about
+/// a second at 50,000 facts), and the page waits for it.
+#[function_component]
+pub(super) fn WithoutButton(props: &WithoutProps) -> Html {
+    let busy = use_state(|| false);
+    let onclick = props.on_without.clone().map(|without| {
+        let (busy, id) = (busy.clone(), props.flow);
+        Callback::from(move |_: MouseEvent| {
+            busy.set(true);
+            let (busy, without) = (busy.clone(), without.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // The label is drawn first.
+                TimeoutFuture::new(0).await;
+                without.emit(id);
+                busy.set(false);
+            });
+        })
+    });
+    let title = match (&onclick, *busy) {
+        (_, true) => "Replaying every other command…",
+        (Some(_), false) => {
+            "What if this flow had never started: every other command replayed as it was, \
+             in a new workspace (a fork of this one); ⇆ compare shows what changed"
         }
-        None => "Not while a Repeat ×N runs",
+        (None, false) => "Not while a Repeat ×N runs",
     };
     html! {
         <button type="button" class={classes!("trace-fit", "trace-without")} data-testid="trace-without"
-            disabled={onclick.is_none()} {title} {onclick}>
-            {"⊘ without it"}
+            disabled={onclick.is_none() || *busy} aria-busy={busy.to_string()} {title} {onclick}>
+            { if *busy { "◌ replaying…" } else { "⊘ without it" } }
         </button>
     }
 }

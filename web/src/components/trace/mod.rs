@@ -195,7 +195,7 @@ pub fn trace(props: &TraceProps) -> Html {
                 {header::named_node(flow, named)}
                 {header::fit_toggle(*fitted, scale, on_fit)}
                 {header::mermaid_copy(flow_rc)}
-                {header::without_button(flow, props.on_without.as_ref())}
+                <header::WithoutButton flow={flow.correlation_id} on_without={props.on_without.clone()} />
                 {header::legend()}
             </header>
             <div class="trace-scroll" ref={scroller} {onscroll}>
