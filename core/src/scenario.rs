@@ -499,7 +499,7 @@ impl Scenario {
     /// Runs the scenario on `domain` (after [`Scenario::validate`]), ignoring expectations.
     pub fn run(&self, domain: &dyn DynDomain) -> Result<ScenarioRun, ScenarioError> {
         let mut steps = Vec::with_capacity(self.steps.len());
-        let engine = self.replay(domain, |engine, correlation_id, head, entries| {
+        let engine = self.replay(domain, &mut |engine, correlation_id, head, entries| {
             steps.push(outcome(engine, correlation_id, head, entries));
         })?;
         Ok(ScenarioRun { engine, steps })
@@ -507,11 +507,12 @@ impl Scenario {
 
     /// Runs the scenario on `domain` (after [`Scenario::validate`]) as [`Scenario::run`]
     /// does, handing `each` the engine after each step with the step's correlation id and
-    /// the head and journal length before it; the engine at the end.
+    /// the head and journal length before it; the engine at the end. (`each` is a `dyn`:
+    /// one copy of the loop in the page's wasm.)
     pub(crate) fn replay(
         &self,
         domain: &dyn DynDomain,
-        mut each: impl FnMut(&dyn DynEngine, Id, u64, usize),
+        each: &mut dyn FnMut(&dyn DynEngine, Id, u64, usize),
     ) -> Result<Box<dyn DynEngine>, ScenarioError> {
         self.validate(domain)?;
         let mut engine = domain.start(EngineConfig {

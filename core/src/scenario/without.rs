@@ -57,7 +57,7 @@ pub fn without_flow(
     scenario.steps.remove(index);
     scenario.then = Then::default();
     // Replayed without each step's outcome (what `run` reports), which no one reads here.
-    let engine = scenario.replay(domain, |_, _, _, _| {})?;
+    let engine = scenario.replay(domain, &mut |_, _, _, _| {})?;
     Ok(WithoutFlow {
         engine,
         shared,
