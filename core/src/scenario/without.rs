@@ -8,7 +8,7 @@
 //! on later; where nothing interleaved, every other flow is decided as before, in the same
 //! order, and only what the removed flow caused is gone or different.
 
-use super::{Scenario, ScenarioError, Then};
+use super::{Scenario, ScenarioError};
 use crate::boundary::{DynDomain, DynEngine};
 use crate::ids::Id;
 use serde_json::Value;
@@ -55,7 +55,6 @@ pub fn without_flow(
     };
     let mut scenario = Scenario::replaying(domain, "", engine.seed(), &journal)?;
     scenario.steps.remove(index);
-    scenario.then = Then::default();
     // Replayed without each step's outcome (what `run` reports), which no one reads here.
     let engine = scenario.replay(domain, &mut |_, _, _, _| {})?;
     Ok(WithoutFlow {
