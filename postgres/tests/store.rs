@@ -56,6 +56,17 @@ fn config() -> EngineConfig {
     }
 }
 
+/// A new session `name` in which Luigi's restaurant (the first two commands) is made and
+/// opened, run until idle.
+fn with_luigi<'d>(url: &str, name: &str, domain: &'d dyn DynDomain) -> Result<Session<'d>, Failed> {
+    let mut session = Session::create(connect(url)?, name, domain, config())?;
+    for command in &commands()[..2] {
+        session.submit(command)?;
+    }
+    session.run_until_idle(100)?;
+    Ok(session)
+}
+
 /// The same commands run in memory, each until idle: what a session must hold.
 fn in_memory(domain: &dyn DynDomain) -> Box<dyn DynEngine> {
     let mut engine = domain.start(config());
@@ -205,11 +216,7 @@ fn two_writers_lose_and_repeat_nothing(url: &str) -> Result<(), Failed> {
     const ORDERS: usize = 12;
     {
         let domain = restaurant();
-        let mut session = Session::create(connect(url)?, "two-writers", &*domain, config())?;
-        for command in &commands()[..2] {
-            session.submit(command)?;
-        }
-        session.run_until_idle(100)?;
+        with_luigi(url, "two-writers", &*domain)?;
     }
     let writer = |who: &'static str| {
         let url = url.to_string();
@@ -293,11 +300,7 @@ fn the_second_writer_of_an_entry_is_refused_by_the_table(url: &str) -> Result<()
 
 fn a_step_is_written_whole_or_not_at_all(url: &str) -> Result<(), Failed> {
     let domain = restaurant();
-    let mut session = Session::create(connect(url)?, "whole", &*domain, config())?;
-    for command in &commands()[..2] {
-        session.submit(command)?;
-    }
-    session.run_until_idle(100)?;
+    let mut session = with_luigi(url, "whole", &*domain)?;
     // The database refuses the refund's fact: the step that records it fails whole.
     let mut client = connect(url)?;
     client.batch_execute(
@@ -437,11 +440,7 @@ fn given_history_is_kept_and_checked(url: &str) -> Result<(), Failed> {
 
 fn a_fault_injected_is_stored_as_injected(url: &str) -> Result<(), Failed> {
     let domain = restaurant();
-    let mut session = Session::create(connect(url)?, "fault", &*domain, config())?;
-    for command in &commands()[..2] {
-        session.submit(command)?;
-    }
-    session.run_until_idle(100)?;
+    let mut session = with_luigi(url, "fault", &*domain)?;
     session.submit(&commands()[2])?;
     // The order placed, the payment taken: the restaurant's accept waits.
     session.step()?;
