@@ -2,13 +2,14 @@
 //! (criterion): checking a long scenario (issue 9 §7: linear in its steps) and reading a
 //! range of facts from a 1M-fact engine (`facts(from, to)`: proportional to the range,
 //! wherever the range lies), a field's history there (a pass over the log), a fork
-//! compared side by side with it, and why a command was refused (a pass over the log and
-//! a decision at each version of its stream). Figures are
+//! compared side by side with it, every flow listed with its outcome (a pass over the
+//! journal), and why a command was refused (a pass over the log and a decision at each
+//! version of its stream). Figures are
 //! in BENCHMARKS.md. Run with
 //! `cargo bench -p decider-bench --bench boundary`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use decider_core::boundary::DynDomain;
+use decider_core::boundary::{DynDomain, FlowList, FlowOutcome};
 use decider_core::scenario::Scenario;
 use decider_core::EngineConfig;
 use serde_json::json;
@@ -124,6 +125,24 @@ fn facts(c: &mut Criterion) {
             assert_eq!(c.streams_compared, 1_000);
             c
         })
+    });
+    group.finish();
+    // The page's flow list: every flow of the journal listed from scratch (each command
+    // here is a flow of its own: a million), then the flows of one outcome among them.
+    let mut group = c.benchmark_group("the flow list at 1M facts");
+    group.sample_size(10);
+    group.bench_function("every flow listed from the journal (1M flows)", |b| {
+        b.iter(|| {
+            let mut list = FlowList::default();
+            engine.update_flows(&mut list, usize::MAX);
+            assert_eq!(list.count(FlowOutcome::Completed), 1_000_000);
+            list
+        })
+    });
+    let mut list = FlowList::default();
+    engine.update_flows(&mut list, usize::MAX);
+    group.bench_function("the completed ones among them", |b| {
+        b.iter(|| list.matching(Some(FlowOutcome::Completed)))
     });
     group.finish();
     // The inspector's "why was this refused?": a pass over the log up to the rejection

@@ -1,11 +1,12 @@
 //! `decider`: Decider Lab on the command line. Lists domains, runs scenario files and
 //! prints their causal traces, checks their expectations, records new ones, compares two
-//! side by side, explains why commands were refused, explores a domain at random, keeps
+//! side by side, lists the flows a scenario started, explains why commands were refused, explores a domain at random, keeps
 //! sessions in PostgreSQL, and prints the scenario JSON Schema. Every domain is driven through `decider-core`'s
 //! type-erased boundary; the CLI holds no domain logic.
 
 mod compare;
 mod explore;
+mod flows;
 mod pg;
 mod why;
 
@@ -83,6 +84,17 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Runs a scenario and lists every flow it started, as the playground's flow list
+    /// does: each user command, what became of it (completed, compensated, refused,
+    /// pending, failed), its facts, the commands it queued and where its facts are.
+    Flows {
+        /// The scenario file.
+        file: PathBuf,
+        /// Lists only the flows of this outcome: completed, compensated, refused, pending
+        /// or failed.
+        #[arg(long, value_parser = flows::outcome)]
+        outcome: Option<decider_core::boundary::FlowOutcome>,
+    },
     /// Runs a scenario and explains each rejection: its command decided again at every
     /// version of its stream (which event made the difference, if any), whether it would
     /// pass at the end, and the facts that led to it.
@@ -134,6 +146,16 @@ fn main() -> ExitCode {
             limit,
         } => compare_files(&theirs, &ours, limit),
         Command::Without { file, step, limit } => without_step(&file, step, limit),
+        Command::Flows { file, outcome } => load(&file).and_then(|(scenario, domain)| {
+            let run = scenario.run(&*domain).map_err(|e| in_file(&file, e))?;
+            out(&format!("{} ({})\n", scenario.title, scenario.domain));
+            out(&flows::report(
+                &*run.engine,
+                &domain.command_names(),
+                outcome,
+            ));
+            Ok(())
+        }),
         Command::Why { file, position } => why_refused(&file, position),
         Command::Explore(options) => explore::explore(&options),
         Command::Pg(options) => pg::pg(&options),

@@ -99,6 +99,15 @@ enum Action {
         #[arg(long)]
         mermaid: bool,
     },
+    /// Lists every flow of the session with what became of it, as `decider flows` does.
+    Flows {
+        /// The session's name.
+        session: String,
+        /// Lists only the flows of this outcome: completed, compensated, refused, pending
+        /// or failed.
+        #[arg(long, value_parser = crate::flows::outcome)]
+        outcome: Option<decider_core::boundary::FlowOutcome>,
+    },
     /// Prints the session's facts from a position on, then each fact as it is written (by
     /// any process), until Ctrl-C, `--until` or `--idle`.
     Follow {
@@ -236,6 +245,15 @@ pub fn pg(options: &Options) -> Result<(), Failed> {
             }
             Ok(())
         }),
+        Action::Flows { session, outcome } => {
+            let mut client = client;
+            let domain = find(&domain_of(&mut client, session).map_err(input)?)?;
+            with_session(client, session, |session| {
+                let names = domain.command_names();
+                out(&crate::flows::report(session.engine(), &names, *outcome));
+                Ok(())
+            })
+        }
         Action::Follow {
             session,
             from,

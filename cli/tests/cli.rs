@@ -463,3 +463,44 @@ fn without_compares_a_scenario_with_its_run_without_one_step() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn flows_lists_what_became_of_each_flow_and_filters_by_outcome() {
+    let out = decider(&["flows", &scenario("restaurant/rejected-over-capacity.json")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[1].starts_with("flow  outcome"), "{stdout}");
+    assert!(
+        lines[2].contains("✔ completed    ✔ 5")
+            && lines[2].ends_with("order.place_order o4 · luigi · customer Ada"),
+        "{stdout}"
+    );
+    assert!(
+        lines[3].contains("↩ compensated  ✔ 4 ✘ 1       5  #7–11"),
+        "{stdout}"
+    );
+    assert_eq!(lines[4], "2 flows: 1 completed, 1 compensated");
+
+    // Stopped before the engine took the last order's steps: that flow still waits.
+    let paused = std::fs::read_to_string(scenario("restaurant/cancelled-after-payment.json"))
+        .unwrap()
+        .replace("\"engine_steps\": 1", "\"engine_steps\": 0");
+    let mut paused: serde_json::Value = serde_json::from_str(&paused).unwrap();
+    paused["steps"].as_array_mut().unwrap().truncate(3);
+    let paused = temp_file("flows-paused.json", &paused.to_string());
+    let out = decider(&["flows", paused.to_str().unwrap(), "--outcome", "pending"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let listed: Vec<&str> = stdout.lines().filter(|l| l.contains("◌ pending")).collect();
+    assert_eq!(listed.len(), 1, "{stdout}");
+    assert!(
+        listed[0].contains("—") && listed[0].contains("order.place_order"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("(1 listed: pending)\n"), "{stdout}");
+
+    let out = decider(&["flows", paused.to_str().unwrap(), "--outcome", "done"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("one of completed, compensated, refused, pending, failed"));
+}

@@ -253,6 +253,19 @@ fn a_step_made_to_fail_compensates(url: &str) -> Result<(), Failed> {
         "{diagram}"
     );
     assert!(diagram.contains(": ↩ refund_payment\n"), "{diagram}");
+    // Its flows as the playground lists them: the order compensated, the fault marked.
+    let flows = ok(url, &["flows", "chaos"])?;
+    assert!(
+        flows
+            .lines()
+            .any(|l| l.contains("↩ compensated") && l.ends_with("⚡")),
+        "{flows}"
+    );
+    let compensated = ok(url, &["flows", "chaos", "--outcome", "compensated"])?;
+    assert!(
+        compensated.ends_with("(1 listed: compensated)\n"),
+        "{compensated}"
+    );
     let error = refused(url, &["trace", "chaos", "#99"]);
     assert!(
         error.contains("no fact at position 99 (the session has 7 facts)"),

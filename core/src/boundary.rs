@@ -6,6 +6,7 @@
 pub mod compare;
 mod entries;
 pub mod flow;
+pub mod flow_list;
 pub mod history;
 mod located;
 pub mod mermaid;
@@ -18,6 +19,7 @@ pub mod window;
 
 pub use compare::{compare, Comparison, Difference, FactPair, Limits, Part};
 pub use flow::{short_name, FlowNode, FlowView, Lane, LaneKind, NodeKind, Tone};
+pub use flow_list::{FlowList, FlowOutcome, FlowRow, FlowSummary};
 use history::FieldTracker;
 pub use history::{FieldChange, FieldHistory};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
@@ -26,7 +28,7 @@ pub use why::{Outcome, Refusal, Stretch, Verdict};
 use crate::decider::Decider;
 use crate::engine::{Engine, EngineConfig, EngineError, GivenError, ReadEntryOf, RunSummary};
 use crate::envelope::FactKindRef;
-use crate::ids::{Id, StreamId};
+use crate::ids::{Id, SeededIds, StreamId};
 use crate::invariants::{Invariants, Said};
 use crate::journal::{JournalEntry, ReadEntry, Run};
 use crate::projection::Projection;
@@ -330,6 +332,13 @@ pub trait DynEngine {
     fn flow(&self, correlation_id: Id) -> Option<FlowView>;
     /// The causal trace of a flow as an indented text tree.
     fn trace_text(&self, correlation_id: Id) -> Option<String>;
+    /// Notes into `list` the journal entries appended since it last read (from the first
+    /// when it read a longer journal: another engine's), `limit` of them at most, so that
+    /// a long journal can be listed a slice at a time; whether it lists every flow now.
+    fn update_flows(&self, list: &mut FlowList, limit: usize) -> bool;
+    /// The flows of `list` (made from this journal) at `indexes`, each with its user
+    /// command as JSON.
+    fn flow_rows(&self, list: &FlowList, indexes: &[usize]) -> Vec<FlowRow>;
     /// A what-if branch whose past is this engine's up to `position`.
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine>;
     /// What the domain's [`Invariants`] find broken in the live state, if anything (they
@@ -1044,6 +1053,37 @@ where
 
     fn trace_text(&self, correlation_id: Id) -> Option<String> {
         self.engine.trace(correlation_id).map(|t| t.render_text())
+    }
+
+    fn update_flows(&self, list: &mut FlowList, limit: usize) -> bool {
+        let len = self.engine.journal().len();
+        let ids = SeededIds::new(self.engine.config().seed);
+        if list.seen() > len || list.ids() != ids {
+            *list = FlowList::new(ids);
+        }
+        let to = len.min(list.seen().saturating_add(limit));
+        for entry in self.run(list.seen(), to).iter() {
+            list.note(flow_list::noted(&entry));
+        }
+        to == len
+    }
+
+    fn flow_rows(&self, list: &FlowList, indexes: &[usize]) -> Vec<FlowRow> {
+        let journal = self.engine.journal();
+        indexes
+            .iter()
+            .filter_map(|&index| {
+                let summary = list.flows().get(index)?;
+                let JournalEntry::Submitted(envelope) = journal.get(summary.entry as usize)? else {
+                    return None;
+                };
+                Some(FlowRow {
+                    index,
+                    summary: summary.clone(),
+                    command: to_json(&envelope.command),
+                })
+            })
+            .collect()
     }
 
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine> {

@@ -77,6 +77,18 @@ impl<T> Segmented<T> {
         }
     }
 
+    /// Item `index`, to change, if there is one.
+    #[inline]
+    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
+        let (segment, at) = Self::place(index);
+        let full = self.full.len();
+        match self.full.get_mut(segment) {
+            Some(items) => items.get_mut(at),
+            None if segment == full => self.last.get_mut(at),
+            None => None,
+        }
+    }
+
     /// Items `from..to`, which lie in one segment (`from <= to <= len`, and `to - 1` in
     /// `from`'s segment when `from < to`): a slice of it.
     #[inline]

@@ -219,6 +219,80 @@ function inSight(page, selector) {
   }));
 }
 
+test("the flow list says what became of every flow, filters by outcome and opens a flow in the trace", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
+    const { page, errors } = await open(env, "/", { context });
+    for (const command of scenarioCommands("restaurant", "happy-path")) await submit(page, command);
+    const [, , notOnMenu] = scenarioCommands("restaurant", "rejected-not-on-menu");
+    await submit(page, notOnMenu);
+    await choose(page, "run-mode", "step");
+    await submit(page, { order: { place_order: { order_id: "o9", restaurant_id: "luigi", customer: "Alan", items: ["tiramisu"] } } });
+    await page.waitForFunction(() => document.querySelector("[data-testid=queue-count]")?.textContent.includes("1"));
+    const facts = await head(page);
+    // The tabs by the keyboard: → shows the flows, and moves nothing in time.
+    const tab = (name) => page.locator(`[data-testid=log-tab][data-tab=${name}]`);
+    await tab("facts").focus();
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await tab("flows").getAttribute("aria-selected"), "true");
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.tab), "flows", "the focus follows the tab");
+    assert.equal(await page.getByTestId("past-banner").count(), 0, "→ on a tab is the tab's, not the timeline's");
+    const rows = page.getByTestId("flow-row");
+    await rows.first().waitFor();
+    const outcomes = () => rows.evaluateAll((r) => r.map((row) => row.dataset.outcome));
+    assert.deepEqual(await outcomes(), ["completed", "completed", "completed", "completed", "compensated", "pending"]);
+    const counts = await page.getByTestId("flows-outcome").evaluateAll((b) =>
+      Object.fromEntries(b.map((button) => [button.dataset.outcome, Number(button.querySelector("[data-testid=flows-count]").textContent)])));
+    assert.deepEqual(counts, { all: 6, completed: 4, compensated: 1, refused: 0, pending: 1, failed: 0 });
+    assert.match(await rows.nth(2).textContent(), /order\.place_order o1 · luigi/);
+    assert.match(await rows.nth(4).textContent(), /✔ 4 ✘ 1/);
+    assert.deepEqual(await lowContrast(page), [], `${colorScheme}, the flow list`);
+    if (colorScheme === "dark") {
+      await page.screenshot({ path: shots + "dark-flows.png" });
+      assert.deepEqual(errors, []);
+      await context.close();
+      continue;
+    }
+    // Only the compensated ones; choosing one selects its last fact and traces it.
+    await page.locator("[data-testid=flows-outcome][data-outcome=compensated]").click();
+    assert.deepEqual(await outcomes(), ["compensated"]);
+    await rows.first().click();
+    await page.waitForSelector("[data-testid=flow-row][aria-selected=true]");
+    assert.equal(await page.getByTestId("timeline").inputValue(), String(facts), "its last fact is the last of the log");
+    const kinds = await page.$$eval("[data-testid=trace-node]", (n) => n.map((e) => `${e.dataset.kind}:${e.dataset.compensation}`));
+    assert.ok(kinds.includes("rejection:false") && kinds.includes("command:true"), `its trace: ${kinds}`);
+    assert.match(await page.getByTestId("inspector").textContent(), /cancelled/);
+    // Back to all of them: the keyboard goes from flow to flow, each traced, its state shown.
+    await page.locator("[data-testid=flows-outcome][data-outcome=all]").click();
+    await page.getByTestId("flows").focus();
+    await page.keyboard.press("Home");
+    await page.waitForSelector("[data-testid=flow-row][aria-rowindex='2'][aria-selected=true]");
+    assert.equal(await page.getByTestId("timeline").inputValue(), "1", "the first flow's one fact, the cursor after it");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForSelector("[data-testid=flow-row][aria-rowindex='4'][aria-selected=true]");
+    assert.match(await page.getByTestId("trace").textContent(), /order_confirmed/);
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForSelector("[data-testid=flow-row][aria-rowindex='6'][aria-selected=true]");
+    assert.match(await page.getByTestId("trace").textContent(), /refund_payment/);
+    await page.screenshot({ path: shots + "flows.png" });
+    // The pending flow has no fact yet: chosen, it is traced where the log is.
+    await page.keyboard.press("End");
+    await page.waitForSelector("[data-testid=flow-row][data-outcome=pending][aria-selected=true]");
+    assert.equal(await page.locator("[data-testid=trace-node][data-pending=true]").count(), 1);
+    // Its step taken, it is completed where it is listed.
+    await page.getByTestId("live-button").click().catch(() => {});
+    await page.getByTestId("run-button").click();
+    await page.waitForSelector("[data-testid=flow-row][aria-rowindex='7'][data-outcome=completed]");
+    // The facts are where they were, the chosen flow's rows marked.
+    await tab("facts").click();
+    await page.waitForSelector(".log-row-flow[data-stream=order-o9]");
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test("which events changed a field: the order's status, from its row in the inspector to the fact that set it", async () => {
   const { page, errors } = await open(env);
   await notOnMenu(page);

@@ -7,8 +7,10 @@ use crate::components::compare::{Compare, Comparing};
 use crate::components::composer::{Composer, DomainRef};
 use crate::components::dialog::{dialog, use_focus_on_open, DialogProps};
 use crate::components::explore::{Explore, Here};
+use crate::components::flows::Flows;
 use crate::components::header::header;
 use crate::components::inspector::{Inspector, TrackedField};
+use crate::components::log::tabs::{log_head, LogView};
 use crate::components::log::Log;
 use crate::components::queue::{queue, QueueProps};
 use crate::components::shortcuts::shortcuts;
@@ -71,6 +73,11 @@ pub fn App() -> Html {
     let queue_editing = use_state(|| None::<Id>);
     use_focus_on_open(*overlay, dialog_close.clone());
     let focus_filter = use_state(|| 0u64);
+    let log_view = use_state_eq(LogView::default);
+    let choose_log_view = {
+        let log_view = log_view.setter();
+        use_callback((), move |view: LogView, _| log_view.set(view))
+    };
     let committed = use_state_eq(|| None::<u64>);
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
     let handlers = {
@@ -250,6 +257,11 @@ pub fn App() -> Html {
                     />
                 </div>
                 <div class="panel panel-log">
+                    { log_head(*log_view, &choose_log_view) }
+                    if *log_view == LogView::Flows {
+                        <Flows on_select_fact={handlers.select_position.clone()}
+                            on_select_flow={handlers.select_flow.clone()} />
+                    } else {
                     <Log
                         len={session.log_len()}
                         fetch={handlers.fetch.clone()}
@@ -270,6 +282,7 @@ pub fn App() -> Html {
                         {example_flows}
                         {on_example_flow}
                     />
+                    }
                 </div>
                 <div class="panel panel-inspector">
                     <Inspector current={states.current.clone()} previous={states.previous.clone()}

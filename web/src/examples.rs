@@ -5,14 +5,11 @@
 
 use crate::components::specs::EXAMPLES;
 use crate::components::workspaces::run_scenario;
-use decider_core::boundary::rows::message_name;
+use decider_core::boundary::rows::command_label;
 use decider_core::journal_file::JournalFile;
 use serde_json::Value;
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));
-
-/// How many characters of summary follow an example's command name.
-const SUMMARY_CHARS: usize = 48;
 
 /// An example command and the label of its button.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,48 +36,10 @@ pub fn examples_for(domain_id: &str) -> Vec<Example> {
     commands
         .into_iter()
         .map(|command| Example {
-            label: label(&command, &names),
+            label: command_label(&command, &names),
             command,
         })
         .collect()
-}
-
-/// A command named for people: its name (by the domain's command `names`) and a short
-/// summary of its fields, e.g. `order.place_order o2 · luigi · Ada`.
-pub fn label(command: &Value, names: &[String]) -> String {
-    let name = message_name(command, names);
-    let payload = name.split('.').try_fold(command, |v, tag| v.get(tag));
-    let summary = payload.map(summary).unwrap_or_default();
-    format!("{name} {summary}").trim_end().to_string()
-}
-
-/// What tells one command from another of its kind: its ids first (`*_id` fields), then
-/// its other scalar fields as `key value`, shortened to [`SUMMARY_CHARS`].
-fn summary(payload: &Value) -> String {
-    let Some(fields) = payload.as_object() else {
-        return String::new();
-    };
-    let scalar = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let (ids, others): (Vec<_>, Vec<_>) = fields.iter().partition(|(k, _)| k.ends_with("_id"));
-    let parts: Vec<String> = ids
-        .iter()
-        .filter_map(|(_, v)| scalar(v))
-        .chain(
-            others
-                .iter()
-                .filter_map(|(k, v)| scalar(v).map(|s| format!("{k} {s}"))),
-        )
-        .collect();
-    let text = parts.join(" · ");
-    match text.char_indices().nth(SUMMARY_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
 }
 
 /// A bundled example scenario: a whole flow, run and opened as a new workspace.

@@ -9,7 +9,9 @@ use decider_core::EngineConfig;
 use decider_web::components::log::row::compact_payload;
 use decider_web::components::log::Log;
 use decider_web::widgets::number::compact;
+use decider_web::widgets::tabs;
 use decider_web::widgets::text::shorten_middle;
+use decider_web::widgets::virtual_list::Viewport;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -1105,4 +1107,57 @@ async fn the_position_column_is_as_wide_as_the_last_position_needs_up_to_seven()
         "{drawn:?}"
     );
     assert_eq!(drawn[4], drawn[5], "{drawn:?}");
+}
+
+#[wasm_bindgen_test]
+fn list_and_tab_keys_move_within_their_bounds() {
+    let view = Viewport {
+        first: 10,
+        fits: 12,
+        at_end: false,
+        first_top: 240,
+    };
+    let keys = [
+        "ArrowDown",
+        "ArrowUp",
+        "PageDown",
+        "PageUp",
+        "Home",
+        "End",
+        "Enter",
+        "x",
+    ];
+    let from_none: Vec<Option<usize>> = keys.map(|k| view.key_target(k, None, 50)).to_vec();
+    let first = Some(10);
+    assert_eq!(
+        from_none,
+        [first, first, first, first, Some(0), Some(49), first, None]
+    );
+    let from_48: Vec<Option<usize>> = keys.map(|k| view.key_target(k, Some(48), 50)).to_vec();
+    assert_eq!(
+        from_48,
+        [
+            Some(49),
+            Some(47),
+            Some(49),
+            Some(38),
+            Some(0),
+            Some(49),
+            Some(48),
+            None
+        ],
+        "a page is what fits less two; the last row bounds every move"
+    );
+    assert_eq!(
+        view.key_target("Home", None, 0),
+        None,
+        "an empty list moves nowhere"
+    );
+    let tab_keys = ["ArrowRight", "ArrowLeft", "Home", "End", "ArrowDown"];
+    assert_eq!(
+        tab_keys.map(|k| tabs::key_target(k, 1, 2)),
+        [Some(0), Some(0), Some(0), Some(1), None],
+        "round the ends"
+    );
+    assert_eq!(tabs::key_target("ArrowLeft", 0, 4), Some(3));
 }

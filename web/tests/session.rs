@@ -1,7 +1,7 @@
 //! The session model: what each action does to the engine, the cursor and the selection.
 #![cfg(target_arch = "wasm32")]
 
-use decider_core::boundary::{LogFilter, RowKind};
+use decider_core::boundary::{FlowOutcome, LogFilter, RowKind};
 use decider_core::DynDomain;
 use decider_web::session::repeat::substitute;
 use decider_web::session::{Action, Progress, RunMode, Session};
@@ -212,7 +212,72 @@ fn without_a_flow_the_session_is_replayed_as_a_named_fork_and_a_bad_flow_changes
     );
 }
 
-/// The counter ids the journal's submissions name, in order./// The counter ids the journal's submissions name, in order.
+#[wasm_bindgen_test]
+fn the_flows_follow_the_journal_each_with_its_outcome_and_start_again_after_a_fork() {
+    let mut session = session("restaurant");
+    for command in commands(HAPPY) {
+        session.apply(Action::Submit(command));
+    }
+    let happy = session.flows(None);
+    assert_eq!(happy.total, commands(HAPPY).len());
+    assert_eq!(
+        happy.counts,
+        [happy.total, 0, 0, 0, 0],
+        "every happy flow completed"
+    );
+    session.apply(Action::SetMode(RunMode::Step));
+    let order = commands(NOT_ON_MENU).pop().unwrap();
+    session.apply(Action::Submit(order));
+    let placed = session.flows(Some(FlowOutcome::Pending));
+    assert_eq!(*placed.indexes, [happy.total]);
+    assert_eq!(
+        placed.selected,
+        Some(0),
+        "the submission's flow is the one traced"
+    );
+    session.apply(Action::RunToIdle);
+    let run = session.flows(Some(FlowOutcome::Compensated));
+    assert_eq!(
+        *run.indexes,
+        [happy.total],
+        "the same flow, compensated once run"
+    );
+    let rows = session.flow_rows(&run.indexes);
+    assert_eq!(rows[0].summary.rejections, 1);
+    assert_eq!(rows[0].command, commands(NOT_ON_MENU).pop().unwrap());
+    let (first, last) = rows[0].summary.span().unwrap();
+    assert_eq!(last + 1, session.head());
+    // A fork holds the facts before the cursor only: its flows are listed from its journal.
+    session.apply(Action::SetCursor(first));
+    session.apply(Action::Fork);
+    let forked = session.flows(None);
+    assert_eq!(forked.total, happy.total);
+    assert_eq!(forked.counts[FlowOutcome::Compensated as usize], 0);
+}
+
+#[wasm_bindgen_test]
+fn a_long_journals_flows_are_listed_a_slice_at_a_time() {
+    use decider_web::session::FLOW_SLICE;
+    let mut session = session("counter");
+    let flows = FLOW_SLICE / 2 + 10;
+    let commands: Vec<Value> = (0..flows)
+        .map(|n| json!({"increment": {"counter_id": format!("c{n}"), "by": 1}}))
+        .collect();
+    for command in commands {
+        session.apply(Action::Submit(command));
+    }
+    let entries = session.journal_len();
+    assert_eq!(entries, 2 * flows, "a submission and a step each");
+    let first = session.flows(None);
+    assert_eq!(first.listing, Some((FLOW_SLICE, entries)));
+    assert_eq!(first.total, FLOW_SLICE / 2);
+    let second = session.flows(None);
+    assert_eq!(second.listing, None);
+    assert_eq!(second.total, flows);
+    assert_eq!(second.counts[0], flows, "every counter flow completed");
+}
+
+/// The counter ids the journal's submissions name, in order.
 fn submitted_ids(session: &Session) -> Vec<String> {
     session
         .journal(0)

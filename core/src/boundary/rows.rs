@@ -217,6 +217,48 @@ pub fn message_name(value: &Value, names: &[String]) -> String {
     }
 }
 
+/// How many characters of summary follow a command's name in its [`command_label`].
+const SUMMARY_CHARS: usize = 48;
+
+/// A command named for people: its name (by the domain's command `names`) and a short
+/// summary of its fields, e.g. `order.place_order o2 · luigi · customer Ada`: what the
+/// page's example buttons, its flow list and `decider flows` call a command.
+pub fn command_label(command: &Value, names: &[String]) -> String {
+    let name = message_name(command, names);
+    let payload = name.split('.').try_fold(command, |v, tag| v.get(tag));
+    let summary = payload.map(summary).unwrap_or_default();
+    format!("{name} {summary}").trim_end().to_string()
+}
+
+/// What tells one command from another of its kind: its ids first (`*_id` fields), then
+/// its other scalar fields as `key value`, shortened to [`SUMMARY_CHARS`].
+fn summary(payload: &Value) -> String {
+    let Some(fields) = payload.as_object() else {
+        return String::new();
+    };
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let (ids, others): (Vec<_>, Vec<_>) = fields.iter().partition(|(k, _)| k.ends_with("_id"));
+    let parts: Vec<String> = ids
+        .iter()
+        .filter_map(|(_, v)| scalar(v))
+        .chain(
+            others
+                .iter()
+                .filter_map(|(k, v)| scalar(v).map(|s| format!("{k} {s}"))),
+        )
+        .collect();
+    let text = parts.join(" · ");
+    match text.char_indices().nth(SUMMARY_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
 /// What the boundary knows of a domain's message names, to label rows.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {

@@ -932,3 +932,88 @@ fn a_flow_is_written_as_a_mermaid_sequence_diagram() {
     assert!(text.contains("L2->>L3: ⚡ Add\n"), "{text}");
     assert!(text.contains(": ⚡ #35;6 Negative\n"), "{text}");
 }
+
+#[test]
+fn the_flow_list_says_what_became_of_each_flow_and_follows_the_journal() {
+    use crate::boundary::{FlowList, FlowOutcome};
+    let (mut engine, compensated) = compensated_flow();
+    let mut list = FlowList::default();
+    engine.update_flows(&mut list, usize::MAX);
+    let refused = engine
+        .submit(&json!({"Add": {"counter": 3, "amount": -5}}))
+        .unwrap();
+    let pending = engine
+        .submit(&json!({"Add": {"counter": 0, "amount": 1}}))
+        .unwrap();
+    engine.step();
+    engine.update_flows(&mut list, usize::MAX);
+    let outcomes: Vec<(Id, FlowOutcome)> = list
+        .flows()
+        .iter()
+        .map(|f| (f.correlation_id, f.outcome()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (compensated, FlowOutcome::Compensated),
+            (refused, FlowOutcome::Refused),
+            (pending, FlowOutcome::Pending),
+        ],
+        "given history is no flow; a flow's queued command keeps it pending"
+    );
+    let first = &list.flows()[0];
+    assert_eq!(first.span(), Some((1, 4)));
+    assert_eq!((first.handled, first.events, first.rejections), (4, 3, 1));
+    assert_eq!(list.seen(), engine.journal_len());
+    let rows = engine.flow_rows(&list, &[2, 0, 7]);
+    let commands: Vec<(usize, &serde_json::Value)> =
+        rows.iter().map(|r| (r.index, &r.command)).collect();
+    assert_eq!(
+        commands,
+        [
+            (2, &json!({"Add": {"counter": 0, "amount": 1}})),
+            (0, &json!({"Add": {"counter": 0, "amount": 10}})),
+        ],
+        "an index past the list has no row"
+    );
+    engine.run_until_idle(100);
+    engine.update_flows(&mut list, usize::MAX);
+    assert_eq!(list.flows()[2].outcome(), FlowOutcome::Completed);
+    assert_eq!(list.count(FlowOutcome::Pending), 0);
+    // Two entries at a time, the same list.
+    let mut sliced = FlowList::default();
+    let mut slices = 1;
+    while !engine.update_flows(&mut sliced, 2) {
+        slices += 1;
+    }
+    assert_eq!(slices, engine.journal_len().div_ceil(2));
+    assert_eq!(sliced.flows(), list.flows());
+    assert_eq!(sliced.count(FlowOutcome::Completed), 1);
+    // A shorter journal (a fork) is another journal: listed again from its start.
+    let fork = engine.fork_at(2);
+    fork.update_flows(&mut list, usize::MAX);
+    assert_eq!(list.flows().len(), 1);
+    assert_eq!(list.flows()[0].outcome(), FlowOutcome::Pending);
+    assert_eq!(list.seen(), fork.journal_len());
+}
+
+#[test]
+fn a_command_is_labelled_by_its_name_its_ids_then_its_other_fields_cut_short() {
+    use crate::boundary::rows::command_label;
+    let names = ["order.place_order".to_string(), "Add".to_string()];
+    let place = json!({"order": {"place_order": {
+        "customer": "Ada", "items": ["margherita"], "order_id": "o1", "restaurant_id": "luigi"
+    }}});
+    assert_eq!(
+        command_label(&place, &names),
+        "order.place_order o1 · luigi · customer Ada",
+        "ids first, then scalars with their keys; lists left out"
+    );
+    let add = json!({"Add": {"counter": 2, "amount": -10}});
+    assert_eq!(command_label(&add, &names), "Add amount -10 · counter 2");
+    let long = json!({"Add": {"note": "x".repeat(60)}});
+    let label = command_label(&long, &names);
+    assert_eq!(label.chars().count(), "Add ".len() + 48 + 1);
+    assert!(label.ends_with("x…"), "{label}");
+    assert_eq!(command_label(&json!("Reset"), &names), "Reset");
+}

@@ -69,13 +69,18 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("?", "show / hide these shortcuts"),
 ];
 
-/// The shortcut of `event`, unless the user is typing in a field (Esc always counts, but
-/// dismisses the error banner only outside a field).
+/// The shortcut of `event`, unless the user is typing in a field or a focused control
+/// used the key (Esc always counts, but dismisses the error banner only outside a field).
 pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
     if event.key() == "Escape" {
         let dismiss = !event.default_prevented()
             && (!typing(event) || inside(event, "[data-testid=error-banner]"));
         return Some(Shortcut::Escape { dismiss });
+    }
+    // A key a focused control already used (a tab's →, a trace node's ←, a list's Home)
+    // is that control's, not the page's as well.
+    if event.default_prevented() {
+        return None;
     }
     if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
         // Inside the composer, the composer submits by itself.

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod composer;
 pub mod dialog;
 pub mod explore;
+pub mod flows;
 pub mod header;
 pub mod inspector;
 pub mod log;

@@ -1,7 +1,7 @@
 //! What components ask of the session, and how the session does it.
 
 use super::{repeat, Built, ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS};
-use crate::examples;
+use decider_core::boundary::rows::command_label;
 use decider_core::boundary::{FactRow, LogFilter};
 use decider_core::scenario::without::without_flow;
 use decider_core::Id;
@@ -348,7 +348,7 @@ fn without(session: &mut Session, correlation_id: Id) {
     match without_flow(&*domain, &*session.engine, correlation_id) {
         Ok(replayed) => {
             let generation = session.fork.as_ref().map_or(1, |f| f.generation + 1);
-            let label = examples::label(&replayed.command, &domain.command_names());
+            let label = command_label(&replayed.command, &domain.command_names());
             session.replace_engine(replayed.engine);
             session.fork = Some(ForkOrigin {
                 position: replayed.shared,

@@ -13,7 +13,8 @@ pub use action::Action;
 
 use crate::persistence::journal_store::Held;
 use decider_core::boundary::{
-    compare, Comparison, FactRow, FieldHistory, FlowView, Limits, LogFilter, Refusal, StateView,
+    compare, Comparison, FactRow, FieldHistory, FlowList, FlowOutcome, FlowRow, FlowView, Limits,
+    LogFilter, Refusal, StateView,
 };
 use decider_core::{DynDomain, DynEngine, EngineConfig, Id};
 use serde_json::Value;
@@ -25,6 +26,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Engine steps an *instant* run takes at most before it stops and says so (a saga loop is
 /// already bounded by the engine's depth limit; this bounds a runaway queue).
 pub const MAX_INSTANT_STEPS: u64 = 100_000;
+/// Journal entries the flow list reads at a time: a long journal is listed a slice a
+/// frame, so that no task is long (a million-fact counter journal, 2M entries, takes about
+/// 150 ms natively in one go).
+pub const FLOW_SLICE: usize = 100_000;
 /// Stream ids the log's filter offers at most.
 pub const STREAM_CHOICES: usize = 500;
 /// Queued commands the inspector and the queue panel show at most.
@@ -133,6 +138,21 @@ pub struct RepeatJob {
     pub start: usize,
 }
 
+/// The flows a list shows ([`Session::flows`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowsShown {
+    /// Their indexes in the journal's flow list, oldest first.
+    pub indexes: Rc<Vec<usize>>,
+    /// How many flows are in each outcome, by [`FlowOutcome::ALL`].
+    pub counts: [usize; 5],
+    /// How many flows the journal holds.
+    pub total: usize,
+    /// Where the selected flow is among them.
+    pub selected: Option<usize>,
+    /// While the journal is still being read: the entries read, and the journal's length.
+    pub listing: Option<(usize, usize)>,
+}
+
 /// Everything one open workspace holds.
 pub struct Session {
     domains: Rc<Vec<Rc<dyn DynDomain>>>,
@@ -161,6 +181,9 @@ pub struct Session {
     log_version: u64,
     /// Bumped whenever the selection moves, so the log scrolls it into view.
     reveal: u64,
+    /// Every flow of the journal, brought up to date when asked for (so a session whose
+    /// flows nobody lists keeps none).
+    flows: RefCell<FlowList>,
 }
 
 impl Session {
@@ -194,6 +217,7 @@ impl Session {
             read_only: false,
             log_version: next_version(),
             reveal: 0,
+            flows: RefCell::default(),
         }
     }
 
@@ -436,6 +460,32 @@ impl Session {
         self.engine.flow(self.flow?)
     }
 
+    /// The flows in `outcome` (every flow with `None`), as the flow list shows them, once
+    /// it has read the next [`FLOW_SLICE`] journal entries appended since the last call
+    /// (`FlowsShown::listing` says when more are left).
+    pub fn flows(&self, outcome: Option<FlowOutcome>) -> FlowsShown {
+        let mut list = self.flows.borrow_mut();
+        let done = self.engine.update_flows(&mut list, FLOW_SLICE);
+        let indexes = list.matching(outcome);
+        let selected = self
+            .flow
+            .and_then(|id| list.index_of(id))
+            .and_then(|index| indexes.binary_search(&index).ok());
+        FlowsShown {
+            indexes: Rc::new(indexes),
+            counts: FlowOutcome::ALL.map(|o| list.count(o)),
+            total: list.flows().len(),
+            selected,
+            listing: (!done).then(|| (list.seen(), self.journal_len())),
+        }
+    }
+
+    /// The flows at `indexes` of the flow list [`Session::flows`] last showed, with their
+    /// user commands.
+    pub fn flow_rows(&self, indexes: &[usize]) -> Vec<FlowRow> {
+        self.engine.flow_rows(&self.flows.borrow(), indexes)
+    }
+
     /// Origins offered by the log's filter: user, given history, then every reactor.
     pub fn origins(&self) -> Vec<String> {
         let mut origins = vec!["user".to_string(), "given".to_string()];
@@ -503,6 +553,7 @@ impl Session {
         self.selected = None;
         self.flow = None;
         self.playing = false;
+        self.flows.take();
         let filter = std::mem::take(&mut self.filter);
         self.set_filter(filter);
     }

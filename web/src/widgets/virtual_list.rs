@@ -161,6 +161,37 @@ impl Viewport {
     pub fn visible(&self, len: usize) -> Range<usize> {
         self.first.min(len)..(self.first + self.fits).min(len)
     }
+
+    /// The row a list of `len` rows moves its selection to for `key`, from the selected
+    /// row `here` (from the first row in view when none is): ↑/↓ by one, Page Up/Down by
+    /// what fits, Home/End to the ends, Enter to the row itself. `None` for other keys
+    /// and an empty list.
+    pub fn key_target(&self, key: &str, here: Option<usize>, len: usize) -> Option<usize> {
+        let last = len.checked_sub(1)?;
+        let page = self.fits.saturating_sub(2).max(1);
+        let start = self.first.min(last);
+        Some(match key {
+            "ArrowDown" => here.map_or(start, |i| (i + 1).min(last)),
+            "ArrowUp" => here.map_or(start, |i| i.saturating_sub(1)),
+            "PageDown" => here.map_or(start, |i| (i + page).min(last)),
+            "PageUp" => here.map_or(start, |i| i.saturating_sub(page)),
+            "Home" => 0,
+            "End" => last,
+            "Enter" => here.unwrap_or(start),
+            _ => return None,
+        })
+    }
+}
+
+/// The index of the row (an element matching `selector`) a click landed in, read from its
+/// `aria-rowindex`, which counts from 1 and the header's row first: one listener serves
+/// every row, however many scroll by.
+pub fn clicked_row(e: &MouseEvent, selector: &str) -> Option<usize> {
+    crate::browser::around(e, selector)?
+        .get_attribute("aria-rowindex")?
+        .parse::<usize>()
+        .ok()?
+        .checked_sub(2)
 }
 
 /// Properties of [`VirtualList`].

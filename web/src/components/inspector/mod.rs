@@ -14,6 +14,7 @@ pub use state_section::Section;
 
 use crate::effect::use_effect_on;
 use crate::widgets::json_tree::{TreeChoices, TreeField};
+use crate::widgets::tabs::key_target;
 use decider_core::boundary::{FactRow, Refusal, StateView};
 use envelope::envelope;
 use field_history::field_history;
@@ -271,13 +272,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let on_tab_keys = {
         let select = select.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let at = tab.index();
-            let next = match e.key().as_str() {
-                "ArrowRight" => (at + 1) % Tab::ALL.len(),
-                "ArrowLeft" => (at + Tab::ALL.len() - 1) % Tab::ALL.len(),
-                "Home" => 0,
-                "End" => Tab::ALL.len() - 1,
-                _ => return,
+            let Some(next) = key_target(&e.key(), tab.index(), Tab::ALL.len()) else {
+                return;
             };
             e.prevent_default();
             select.emit(Tab::ALL[next]);

@@ -9,11 +9,11 @@
 
 pub mod filter;
 pub mod row;
+pub mod tabs;
 
-use crate::browser::around;
 use crate::examples::ExampleFlow;
 use crate::widgets::number::thousands;
-use crate::widgets::virtual_list::{Viewport, VirtualList, Window};
+use crate::widgets::virtual_list::{clicked_row, Viewport, VirtualList, Window};
 use decider_core::boundary::rows::{FactRow, LogFilter};
 use decider_core::ids::Id;
 use filter::FilterBar;
@@ -112,16 +112,6 @@ impl RowCache {
         let cached = self.rows.get(index.checked_sub(self.from)?)?;
         (self.version == Some(version)).then(|| cached.clone())
     }
-}
-
-/// The index (in the filtered list) of the row a click landed in: its `aria-rowindex`
-/// less the header's row and the one it counts from.
-fn clicked_index(e: &MouseEvent) -> Option<usize> {
-    let row = around(e, "[data-testid=log-row]")?;
-    row.get_attribute("aria-rowindex")?
-        .parse::<usize>()
-        .ok()?
-        .checked_sub(2)
 }
 
 /// The selected row's index, as last seen in the rendered window or chosen here.
@@ -242,25 +232,10 @@ pub fn Log(props: &LogProps) -> Html {
         let viewport = viewport.clone();
         Callback::from(move |e: KeyboardEvent| {
             let viewport = *viewport.borrow();
-            if len == 0 {
-                return;
+            if let Some(target) = viewport.key_target(&e.key(), current_index(), len) {
+                e.prevent_default();
+                select_index(target);
             }
-            let last = len - 1;
-            let here = current_index();
-            let page = viewport.fits.saturating_sub(2).max(1);
-            let start = viewport.first.min(last);
-            let target = match e.key().as_str() {
-                "ArrowDown" => here.map_or(start, |i| (i + 1).min(last)),
-                "ArrowUp" => here.map_or(start, |i| i.saturating_sub(1)),
-                "PageDown" => here.map_or(start, |i| (i + page).min(last)),
-                "PageUp" => here.map_or(start, |i| i.saturating_sub(page)),
-                "Home" => 0,
-                "End" => last,
-                "Enter" => here.unwrap_or(start),
-                _ => return,
-            };
-            e.prevent_default();
-            select_index(target);
         })
     };
 
@@ -313,7 +288,7 @@ pub fn Log(props: &LogProps) -> Html {
         let (cache, known, fetch) = (cache.clone(), known.clone(), props.fetch.clone());
         let (on_select, version) = (props.on_select.clone(), props.version);
         Callback::from(move |e: MouseEvent| {
-            let Some(index) = clicked_index(&e) else {
+            let Some(index) = clicked_row(&e, "[data-testid=log-row]") else {
                 return;
             };
             let cached = cache.borrow().row(version, index);
