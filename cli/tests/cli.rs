@@ -26,6 +26,17 @@ fn temp_file(name: &str, contents: &str) -> PathBuf {
     path
 }
 
+/// The first three steps of the cancelled-after-payment scenario, written to `name`, with
+/// no engine step after the third: its order's command is left waiting in the queue.
+fn paused(name: &str) -> PathBuf {
+    let text = std::fs::read_to_string(scenario("restaurant/cancelled-after-payment.json"))
+        .unwrap()
+        .replace("\"engine_steps\": 1", "\"engine_steps\": 0");
+    let mut paused: serde_json::Value = serde_json::from_str(&text).unwrap();
+    paused["steps"].as_array_mut().unwrap().truncate(3);
+    temp_file(name, &paused.to_string())
+}
+
 #[test]
 fn domains_lists_each_domain_with_its_commands() {
     let out = decider(&["domains"]);
@@ -167,12 +178,7 @@ fn run_shows_interleaved_flows_and_what_is_left_queued() {
         .expect("the ticket is cancelled");
     assert!(went_on < ticket, "{stdout}");
 
-    let paused = std::fs::read_to_string(scenario("restaurant/cancelled-after-payment.json"))
-        .unwrap()
-        .replace("\"engine_steps\": 1", "\"engine_steps\": 0");
-    let mut paused: serde_json::Value = serde_json::from_str(&paused).unwrap();
-    paused["steps"].as_array_mut().unwrap().truncate(3);
-    let paused = temp_file("paused.json", &paused.to_string());
+    let paused = paused("paused.json");
     let out = decider(&["run", paused.to_str().unwrap()]);
     let stdout = text(&out.stdout);
     assert!(
@@ -483,12 +489,7 @@ fn flows_lists_what_became_of_each_flow_and_filters_by_outcome() {
     assert_eq!(lines[4], "2 flows: 1 completed, 1 compensated");
 
     // Stopped before the engine took the last order's steps: that flow still waits.
-    let paused = std::fs::read_to_string(scenario("restaurant/cancelled-after-payment.json"))
-        .unwrap()
-        .replace("\"engine_steps\": 1", "\"engine_steps\": 0");
-    let mut paused: serde_json::Value = serde_json::from_str(&paused).unwrap();
-    paused["steps"].as_array_mut().unwrap().truncate(3);
-    let paused = temp_file("flows-paused.json", &paused.to_string());
+    let paused = paused("flows-paused.json");
     let out = decider(&["flows", paused.to_str().unwrap(), "--outcome", "pending"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);

@@ -139,7 +139,7 @@ pub fn Flows(props: &FlowsProps) -> Html {
     };
 
     html! {
-        <section class="log flows" aria-label="flows">
+        <section class="log flows" id="log-view-flows" role="tabpanel" aria-label="flows">
             { outcome_bar(&shown, *outcome, outcome.setter()) }
             <div class="log-body">
                 <VirtualList

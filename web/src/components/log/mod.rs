@@ -359,7 +359,7 @@ pub fn Log(props: &LogProps) -> Html {
     };
 
     html! {
-        <section class="log" aria-label="event log" style={position_width(props.head)}>
+        <section class="log" id="log-view-facts" role="tabpanel" aria-label="event log" style={position_width(props.head)}>
             <FilterBar
                 filter={props.filter.clone()}
                 on_filter={props.on_filter.clone()}

@@ -63,6 +63,7 @@ pub fn log_head(shown: LogView, choose: &Callback<LogView>) -> Html {
                     html! {
                         <button type="button" role="tab" class="log-tab" data-testid="log-tab"
                             data-tab={view.id()} aria-selected={active.to_string()}
+                            aria-controls={active.then(|| format!("log-view-{}", view.id()))}
                             tabindex={if active { "0" } else { "-1" }}
                             onclick={choose.reform(move |_: MouseEvent| view)}>
                             { view.title() }
