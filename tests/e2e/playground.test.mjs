@@ -285,9 +285,17 @@ test("the flow list says what became of every flow, filters by outcome and opens
     await page.getByTestId("live-button").click().catch(() => {});
     await page.getByTestId("run-button").click();
     await page.waitForSelector("[data-testid=flow-row][aria-rowindex='7'][data-outcome=completed]");
-    // The facts are where they were, the chosen flow's rows marked.
-    await tab("facts").click();
+    // `/` is the log's filter: from the flow list it shows the facts and focuses it; the
+    // facts are where they were, the chosen flow's rows marked.
+    await page.getByTestId("flows").focus();
+    await page.keyboard.press("/");
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === "log-filter");
+    assert.equal(await tab("facts").getAttribute("aria-selected"), "true");
     await page.waitForSelector(".log-row-flow[data-stream=order-o9]");
+    // Back and forth by the tabs: the filter does not take the focus again.
+    await tab("flows").click();
+    await tab("facts").click();
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.tab), "facts");
     assert.deepEqual(errors, []);
     await context.close();
   }

@@ -28,7 +28,7 @@ use crate::widgets::json_tree::TreeField;
 use crate::widgets::splitter::{Split, Splitter};
 use decider_core::boundary::{FactRow, LogFilter, QueueRow, RowKind, StateView};
 use decider_core::{DynDomain, Id};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -100,7 +100,7 @@ pub fn App() -> Html {
     use_shortcuts(
         &store,
         &overlay,
-        &focus_filter,
+        (&focus_filter, &log_view),
         cancel.clone(),
         &error_origin,
         &asked,
@@ -262,26 +262,26 @@ pub fn App() -> Html {
                         <Flows on_select_fact={handlers.select_position.clone()}
                             on_select_flow={handlers.select_flow.clone()} />
                     } else {
-                    <Log
-                        len={session.log_len()}
-                        fetch={handlers.fetch.clone()}
-                        version={session.log_version()}
-                        cursor={session.cursor()}
-                        selected={position}
-                        flow={session.flow_id()}
-                        follow={!session.in_past()}
-                        reveal={session.reveal()}
-                        filter={session.filter().clone()}
-                        on_filter={handlers.filter.clone()}
-                        origins={origins}
-                        streams={stream_ids}
-                        on_select={handlers.select.clone()}
-                        head={session.head()}
-                        focus_filter={*focus_filter}
-                        committed={*committed}
-                        {example_flows}
-                        {on_example_flow}
-                    />
+                        <Log
+                            len={session.log_len()}
+                            fetch={handlers.fetch.clone()}
+                            version={session.log_version()}
+                            cursor={session.cursor()}
+                            selected={position}
+                            flow={session.flow_id()}
+                            follow={!session.in_past()}
+                            reveal={session.reveal()}
+                            filter={session.filter().clone()}
+                            on_filter={handlers.filter.clone()}
+                            origins={origins}
+                            streams={stream_ids}
+                            on_select={handlers.select.clone()}
+                            head={session.head()}
+                            focus_filter={*focus_filter}
+                            committed={*committed}
+                            {example_flows}
+                            {on_example_flow}
+                        />
                     }
                 </div>
                 <div class="panel panel-inspector">
@@ -432,7 +432,8 @@ impl Inspected {
 fn use_shortcuts(
     store: &SessionHandle,
     overlay: &UseStateHandle<Option<Overlay>>,
-    focus_filter: &UseStateHandle<u64>,
+    // The log's filter's focus nonce, and which of its views is shown.
+    log: (&UseStateHandle<u64>, &UseStateHandle<LogView>),
     cancel: Rc<RefCell<Rc<Cell<bool>>>>,
     error_origin: &ErrorOrigin,
     asked: &UseStateHandle<Option<u64>>,
@@ -441,10 +442,10 @@ fn use_shortcuts(
     let asked = asked.clone();
     let error_origin = error_origin.clone();
     let overlay = overlay.clone();
-    let focus_filter = focus_filter.clone();
+    let (focus_filter, log_view) = (log.0.clone(), log.1.clone());
     // The session is read when a key is pressed, through the shared cell: the listener is
     // made again only when what it captures by value changes, not on every action.
-    let deps = (*overlay, *focus_filter, *asked);
+    let deps = (*overlay, *focus_filter, *asked, *log_view);
     use_effect_on(deps, move |_| {
         let on_shortcut = Callback::from(move |shortcut: Shortcut| {
             let (playing, in_past) = {
@@ -463,6 +464,12 @@ fn use_shortcuts(
                     }
                     // The running Repeat's flag, as the runner last set it.
                     cancel.borrow().set(true);
+                }
+                Shortcut::Filter if *log_view == LogView::Flows => {
+                    // The filter is the log's: the log first, then its filter once drawn.
+                    log_view.set(LogView::Facts);
+                    let (focus_filter, next) = (focus_filter.clone(), *focus_filter + 1);
+                    Timeout::new(0, move || focus_filter.set(next)).forget();
                 }
                 Shortcut::Filter => focus_filter.set(*focus_filter + 1),
                 Shortcut::PlayPause => {
@@ -537,7 +544,7 @@ fn use_stream_choices(store: &SessionHandle, key: (String, Option<usize>)) -> Rc
     {
         let (session, choices) = (store.shared(), choices.clone());
         use_effect_on(key, move |_| {
-            let reading = gloo::timers::callback::Timeout::new(0, move || {
+            let reading = Timeout::new(0, move || {
                 if let Ok(session) = session.try_borrow() {
                     choices.set(Rc::new(session.stream_ids()));
                 }

@@ -46,7 +46,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("/", "focus the log filter"),
     ("Space", "play / pause (the timeline, or the real-time run)"),
     (".", "take one engine step"),
-    ("← / →", "one fact back / forward in time"),
+    (
+        "← / →",
+        "one fact back / forward in time (on a focused tab: the tab before / after)",
+    ),
     ("Home", "the initial state (position 0)"),
     ("End", "back to live"),
     (
@@ -56,7 +59,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("x", "explore the domain at random (again: close the explorer)"),
     (
         "↑ / ↓",
-        "previous / next row (in the log), command (in the examples and the history)",
+        "previous / next row (in the log and the flow list), command (in the examples and the history)",
     ),
     (
         "← → ↑ ↓",

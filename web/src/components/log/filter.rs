@@ -30,7 +30,7 @@ pub struct FilterBarProps {
     pub len: usize,
     /// Facts in all.
     pub head: u64,
-    /// Focuses the text filter when it changes (and is not 0).
+    /// Focuses the text filter when it changes (not when the bar is drawn with it).
     pub focus_filter: u64,
 }
 
@@ -68,9 +68,12 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
         });
     }
     {
+        // Only a change focuses it: a log drawn again (back from the flow list) with the
+        // last `/`'s nonce leaves the focus where it is.
         let input = input.clone();
+        let drawn_with = use_mut_ref(|| props.focus_filter);
         use_effect_on(props.focus_filter, move |nonce| {
-            if *nonce != 0 {
+            if std::mem::replace(&mut *drawn_with.borrow_mut(), *nonce) != *nonce {
                 if let Some(input) = input.cast::<HtmlInputElement>() {
                     let _ = input.focus();
                     input.select();
