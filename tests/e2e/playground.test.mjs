@@ -276,6 +276,8 @@ test("the flow list says what became of every flow, filters by outcome and opens
     await page.keyboard.press("ArrowDown");
     await page.waitForSelector("[data-testid=flow-row][aria-rowindex='6'][aria-selected=true]");
     assert.match(await page.getByTestId("trace").textContent(), /refund_payment/);
+    assert.equal(await page.getByTestId("flows").getAttribute("aria-activedescendant"),
+      await page.locator("[data-testid=flow-row][aria-selected=true]").getAttribute("id"), "the chosen row is the active one");
     await page.screenshot({ path: shots + "flows.png" });
     // The pending flow has no fact yet: chosen, it is traced where the log is.
     await page.keyboard.press("End");

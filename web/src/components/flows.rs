@@ -137,6 +137,15 @@ pub fn Flows(props: &FlowsProps) -> Html {
         let viewport = viewport.clone();
         Callback::from(move |now: Viewport| *viewport.borrow_mut() = now)
     };
+    // The chosen flow's row, for assistive technologies, while it is drawn (in view or
+    // next to it).
+    let active = shown
+        .selected
+        .filter(|i| {
+            let drawn = viewport.borrow().visible(len);
+            *i + 1 >= drawn.start && *i <= drawn.end
+        })
+        .map(|i| AttrValue::from(row_id(i)));
 
     html! {
         <section class="log flows" id="log-view-flows" role="tabpanel" aria-label="flows">
@@ -147,6 +156,7 @@ pub fn Flows(props: &FlowsProps) -> Html {
                     testid="flows"
                     role="grid"
                     aria_label="flows, oldest first"
+                    active_descendant={active}
                     {len}
                     header={render_header()}
                     header_rows={1}
@@ -222,6 +232,11 @@ fn empty(shown: &FlowsShown, outcome: Option<FlowOutcome>) -> Html {
     }
 }
 
+/// The DOM id of the row at `index` of the list, for `aria-activedescendant`.
+fn row_id(index: usize) -> String {
+    format!("flow-row-{index}")
+}
+
 /// How a row relates to the selection and the time-travel cursor.
 struct RowState {
     index: usize,
@@ -246,7 +261,7 @@ fn render_row(row: &FlowRow, label: &str, state: RowState, place: Place) -> Html
         state.future.then_some("log-row-future"),
     );
     html! {
-        <div key={place.key} style={place.style} {class} role="row"
+        <div key={place.key} style={place.style} id={row_id(state.index)} {class} role="row"
             aria-rowindex={(state.index + 2).to_string()} aria-selected={state.selected.to_string()}
             data-testid="flow-row" data-outcome={outcome.word()}
             data-correlation={flow.correlation_id.to_string()}>
