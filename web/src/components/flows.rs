@@ -203,7 +203,7 @@ fn outcome_bar(
     };
     html! {
         <div class="log-filters flows-outcomes" role="group" aria-label="Show the flows that are">
-            { button(None, shown.total) }
+            { button(None, shown.total()) }
             { for FlowOutcome::ALL.iter().zip(shown.counts).map(|(&o, count)| button(Some(o), count)) }
             if let Some((read, of)) = shown.listing {
                 <span class="log-count" role="status" data-testid="flows-listing">
@@ -217,10 +217,10 @@ fn outcome_bar(
 /// What an empty list says: how flows come, or that none has the outcome chosen.
 fn empty(shown: &FlowsShown, outcome: Option<FlowOutcome>) -> Html {
     match outcome {
-        Some(outcome) if shown.total > 0 => html! {
+        Some(outcome) if shown.total() > 0 => html! {
             <div class="log-empty" role="note">
                 <p class="log-empty-title">{ format!("No flow is {}", outcome.word()) }</p>
-                <p>{ format!("None of the {} passes; show them all.", counted(shown.total as u64, "flow")) }</p>
+                <p>{ format!("None of the {} passes; show them all.", counted(shown.total() as u64, "flow")) }</p>
             </div>
         },
         _ => html! {

@@ -145,12 +145,17 @@ pub struct FlowsShown {
     pub indexes: Rc<Vec<usize>>,
     /// How many flows are in each outcome, by [`FlowOutcome::ALL`].
     pub counts: [usize; 5],
-    /// How many flows the journal holds.
-    pub total: usize,
     /// Where the selected flow is among them.
     pub selected: Option<usize>,
     /// While the journal is still being read: the entries read, and the journal's length.
     pub listing: Option<(usize, usize)>,
+}
+
+impl FlowsShown {
+    /// How many flows the journal holds (each is in one outcome).
+    pub fn total(&self) -> usize {
+        self.counts.iter().sum()
+    }
 }
 
 /// Everything one open workspace holds.
@@ -474,7 +479,6 @@ impl Session {
         FlowsShown {
             indexes: Rc::new(indexes),
             counts: FlowOutcome::ALL.map(|o| list.count(o)),
-            total: list.flows().len(),
             selected,
             listing: (!done).then(|| (list.seen(), self.journal_len())),
         }
