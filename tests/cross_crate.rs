@@ -1197,7 +1197,6 @@ fn flow_names(engine: &dyn decider_core::DynEngine, position: u64) -> Vec<String
 #[test]
 fn a_flow_removed_replays_every_other_command_as_it_was() {
     use decider_core::scenario::without::without_flow;
-    let domain = decider_domains::find("restaurant").unwrap();
     let engine = two_orders();
     let rows = engine.rows(0, engine.head());
     assert_eq!(rows[2].stream_id, "order-o1");
@@ -1207,7 +1206,7 @@ fn a_flow_removed_replays_every_other_command_as_it_was() {
         "{:?}",
         flow_names(&*engine, o2)
     );
-    let without = without_flow(&*domain, &*engine, rows[2].correlation_id).unwrap();
+    let without = without_flow(&*engine, rows[2].correlation_id).unwrap();
     assert_eq!(without.shared, 2, "the restaurant's two facts come first");
     assert_eq!(without.command["order"]["place_order"]["order_id"], "o1");
     // The first two facts the same to the byte; then o2's flow alone, now accepted.
@@ -1237,10 +1236,117 @@ fn a_flow_removed_replays_every_other_command_as_it_was() {
     // Only a user command starts a flow: a reaction's id is refused.
     let reaction = rows[3].command_id;
     assert_ne!(reaction, rows[3].correlation_id);
-    let err = without_flow(&*domain, &*engine, reaction).err().unwrap();
+    let err = without_flow(&*engine, reaction).err().unwrap();
     assert_eq!(err.path, "$");
     assert!(
         err.message.contains("no user command started the flow"),
         "{err}"
     );
+}
+
+/// What a person can do to a restaurant session, for [`replaying_without_a_flow`].
+#[derive(Clone, Debug)]
+enum Act {
+    /// Place an order (of a dish on the menu, or not) without running the queue.
+    Order(bool),
+    /// Take one engine step.
+    Step,
+    /// Make the next queued command fail (the playground's ⚡), then take that step.
+    Fault,
+    /// Run the queue until idle.
+    Idle,
+}
+
+/// A restaurant session made of `acts` (after the restaurant is created and opened).
+fn session_of(acts: &[Act]) -> Box<dyn decider_core::DynEngine> {
+    let domain = decider_domains::find("restaurant").unwrap();
+    let mut engine = domain.start(EngineConfig::default());
+    for command in [
+        json!({"restaurant": {"create_restaurant": {"restaurant_id": "luigi", "name": "Luigi's", "capacity": 2, "menu": [{"item_id": "pizza", "name": "Pizza", "price_cents": 900}]}}}),
+        json!({"restaurant": {"open": {"restaurant_id": "luigi"}}}),
+    ] {
+        engine.submit(&command).unwrap();
+        engine.run_until_idle(100);
+    }
+    for (i, act) in acts.iter().enumerate() {
+        match act {
+            Act::Order(on_menu) => {
+                let item = if *on_menu { "pizza" } else { "sushi" };
+                let order = json!({"order": {"place_order": {"order_id": format!("o{i}"), "restaurant_id": "luigi", "customer": "Ada", "items": [item]}}});
+                engine.submit(&order).unwrap();
+            }
+            Act::Step => {
+                engine.step();
+            }
+            Act::Fault => {
+                if let Some((id, rejection)) = engine.next_failure(false) {
+                    engine.inject_fault(id, &rejection).unwrap();
+                }
+            }
+            Act::Idle => {
+                engine.run_until_idle(1_000);
+            }
+        }
+    }
+    engine
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Replaying a session without a flow from the typed journal (a branch from just
+    /// before its command, the later commands submitted again) gives the journal that the
+    /// session's scenario without that step gives, byte for byte, whichever flow is left
+    /// out: interleaved flows, steps made to fail and all; or the same error.
+    #[test]
+    fn replaying_without_a_flow(
+        acts in proptest::collection::vec(
+            prop_oneof![
+                3 => any::<bool>().prop_map(Act::Order),
+                3 => Just(Act::Step),
+                1 => Just(Act::Fault),
+                1 => Just(Act::Idle),
+            ],
+            1..24,
+        )
+    ) {
+        use decider_core::scenario::without::{without_flow, Replay};
+        let domain = decider_domains::find("restaurant").unwrap();
+        let engine = session_of(&acts);
+        let journal = engine.journal(0);
+        let scenario = Scenario::from_journal(&*domain, "", engine.seed(), &journal).unwrap();
+        let submitted: Vec<String> = journal
+            .iter()
+            .filter_map(|entry| entry["submitted"]["command_id"].as_str().map(String::from))
+            .collect();
+        prop_assert_eq!(submitted.len(), scenario.steps.len());
+        for (step, id) in submitted.iter().enumerate() {
+            let mut expected = scenario.clone();
+            expected.steps.remove(step);
+            // Either the same journal, or the same error (a later step made to fail may
+            // find no such step once the flow is gone).
+            let expected = expected.run(&*domain).map(|run| run.engine.journal(0));
+            let without = without_flow(&*engine, id.parse().unwrap());
+            let replayed = without.as_ref().map(|w| w.engine.journal(0));
+            prop_assert_eq!(format!("{replayed:?}"), format!("{expected:?}"), "without step {}", step);
+            let Ok(without) = without else { continue };
+            // A unit at a time (as the page does it, a slice a frame): the same branch.
+            let mut replay = Replay::start(&*engine, id.parse().unwrap()).unwrap();
+            let mut done = replay.progress().0;
+            while !replay.advance(&*engine, 1).unwrap() {
+                prop_assert!(replay.progress().0 == done + 1, "one unit at a time");
+                done += 1;
+            }
+            let (all, total) = replay.progress();
+            prop_assert_eq!(all, total);
+            let sliced = replay.finish();
+            prop_assert_eq!(sliced.engine.journal(0), without.engine.journal(0));
+            prop_assert_eq!(sliced.shared, without.shared);
+            let shared = journal[..journal.iter().position(|e| e["submitted"]["command_id"] == id.as_str()).unwrap()]
+                .iter()
+                .map(|e| e["step"]["facts"].as_array().or(e["given"].as_array()).map_or(0, Vec::len) as u64)
+                .sum::<u64>();
+            prop_assert_eq!(without.shared, shared);
+        }
+    }
 }

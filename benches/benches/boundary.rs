@@ -3,8 +3,8 @@
 //! range of facts from a 1M-fact engine (`facts(from, to)`: proportional to the range,
 //! wherever the range lies), a field's history there (a pass over the log), a fork
 //! compared side by side with it, every flow listed with its outcome (a pass over the
-//! journal), and why a command was refused (a pass over the log and a decision at each
-//! version of its stream). Figures are
+//! journal), why a command was refused (a pass over the log and a decision at each
+//! version of its stream), and a restaurant session replayed without one flow. Figures are
 //! in BENCHMARKS.md. Run with
 //! `cargo bench -p decider-bench --bench boundary`.
 
@@ -163,5 +163,47 @@ fn facts(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scenarios, facts);
+/// The trace's *⊘ without it* on a restaurant session of one restaurant and 10,000 orders
+/// (50,002 facts, as `tests/e2e/without.mjs` measures the page): the first order's flow
+/// left out (every later command replayed), then the last one's (nothing to replay: the
+/// branch alone).
+fn without(c: &mut Criterion) {
+    use decider_core::scenario::without::without_flow;
+    let domain = decider_domains::find("restaurant").expect("the restaurant domain is bundled");
+    let mut engine = domain.start(EngineConfig::default());
+    let menu = json!([{ "item_id": "margherita", "name": "Pizza", "price_cents": 900 }]);
+    engine
+        .submit(&json!({ "restaurant": { "create_restaurant": {
+            "capacity": 1_000_000, "menu": menu, "name": "Luigi's", "restaurant_id": "luigi" } } }))
+        .expect("a valid command");
+    engine
+        .submit(&json!({ "restaurant": { "open": { "restaurant_id": "luigi" } } }))
+        .expect("a valid command");
+    engine.run_until_idle(u64::MAX);
+    let mut orders = Vec::new();
+    for i in 1..=10_000 {
+        let order = json!({ "order": { "place_order": { "customer": "Ada",
+            "items": ["margherita"], "order_id": format!("o{i}"), "restaurant_id": "luigi" } } });
+        orders.push(engine.submit(&order).expect("a valid command"));
+        engine.run_until_idle(u64::MAX);
+    }
+    assert_eq!(engine.head(), 50_002);
+    let mut group = c.benchmark_group("without a flow at 50,002 restaurant facts");
+    group.sample_size(10);
+    for (name, flow, shared) in [
+        ("the first order's (10,000 commands replayed)", orders[0], 2),
+        ("the last order's (none replayed)", orders[9_999], 49_997),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let without = without_flow(&*engine, flow).expect("it replays");
+                assert_eq!((without.shared, without.engine.head()), (shared, 49_997));
+                without
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scenarios, facts, without);
 criterion_main!(benches);

@@ -313,7 +313,7 @@ fn without_step(file: &Path, step: usize, limit: usize) -> Result<(), Failed> {
             run.steps.len()
         )));
     };
-    let without = scenario::without::without_flow(&*domain, &*run.engine, outcome.correlation_id)
+    let without = scenario::without::without_flow(&*run.engine, outcome.correlation_id)
         .map_err(|e| in_file(file, e))?;
     let limits = decider_core::boundary::Limits {
         facts: limit,

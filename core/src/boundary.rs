@@ -19,7 +19,7 @@ pub mod window;
 
 pub use compare::{compare, Comparison, Difference, FactPair, Limits, Part};
 pub use flow::{short_name, FlowNode, FlowView, Lane, LaneKind, NodeKind, Tone};
-pub use flow_list::{FlowList, FlowOutcome, FlowRow, FlowSummary};
+pub use flow_list::{FlowList, FlowOutcome, FlowRow, FlowSummary, Noted, StepNoted};
 use history::FieldTracker;
 pub use history::{FieldChange, FieldHistory};
 pub use rows::{Catalog, FactRow, LogFilter, QueueRow, RowKind, StateView};
@@ -40,6 +40,7 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
@@ -339,8 +340,27 @@ pub trait DynEngine {
     /// The flows of `list` (made from this journal) at `indexes`, each with its user
     /// command as JSON.
     fn flow_rows(&self, list: &FlowList, indexes: &[usize]) -> Vec<FlowRow>;
+    /// What journal entries `from..to` tell a [`FlowList`] (and a replay of them): each a
+    /// submission, a step, or given history.
+    fn noted(&self, from: usize, to: usize) -> Vec<Noted>;
+    /// The user command journal entry `entry` submitted, as JSON (`None` if it is not a
+    /// submission).
+    fn submitted_command(&self, entry: usize) -> Option<Value>;
     /// A what-if branch whose past is this engine's up to `position`.
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine>;
+    /// A what-if branch whose past is this engine's first `entries` journal entries.
+    fn fork_at_entry(&self, entries: usize) -> Box<dyn DynEngine>;
+    /// Folds `original`'s journal entries `from..to` into this engine, which holds its
+    /// first `from` (a branch of it made a slice at a time, from `fork_at_entry(0)`);
+    /// refused when `original` runs another domain or this engine is not such a branch.
+    fn load_entries(
+        &mut self,
+        original: &dyn DynEngine,
+        from: usize,
+        to: usize,
+    ) -> Result<(), String>;
+    /// This engine as `Any`, for [`DynEngine::load_entries`] to find its own kind.
+    fn as_any(&self) -> &dyn Any;
     /// What the domain's [`Invariants`] find broken in the live state, if anything (they
     /// hold of an idle engine: ask once the queue is empty); `None` too for a domain that
     /// declares none.
@@ -1086,12 +1106,59 @@ where
             .collect()
     }
 
+    fn noted(&self, from: usize, to: usize) -> Vec<Noted> {
+        self.run(from, to)
+            .iter()
+            .map(|entry| flow_list::noted(&entry))
+            .collect()
+    }
+
+    fn submitted_command(&self, entry: usize) -> Option<Value> {
+        match self.engine.journal().get(entry)? {
+            JournalEntry::Submitted(envelope) => Some(to_json(&envelope.command)),
+            _ => None,
+        }
+    }
+
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine> {
+        let entries = self.engine.timeline().entries_through_position(position);
+        self.fork_at_entry(entries)
+    }
+
+    fn fork_at_entry(&self, entries: usize) -> Box<dyn DynEngine> {
         Box::new(DomainEngine {
-            engine: self.engine.fork_at(position),
+            engine: self.engine.fork_at_entry(entries),
             catalog: self.catalog.clone(),
             invariants: self.invariants,
         })
+    }
+
+    fn load_entries(
+        &mut self,
+        original: &dyn DynEngine,
+        from: usize,
+        to: usize,
+    ) -> Result<(), String> {
+        let Some(original) = original.as_any().downcast_ref::<Self>() else {
+            return Err("a journal of another domain".into());
+        };
+        if self.engine.journal().len() != from {
+            return Err(format!(
+                "this branch holds {} entries, not {from}",
+                self.engine.journal().len()
+            ));
+        }
+        let journal = original.engine.journal();
+        for entry in journal.range(from..to.min(journal.len())).iter().cloned() {
+            self.engine
+                .load(entry.into())
+                .map_err(|e| format!("journal entry {}: {e}", self.engine.journal().len()))?;
+        }
+        Ok(())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 
     fn broken_invariant(&self) -> Option<String> {

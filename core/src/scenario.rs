@@ -526,20 +526,13 @@ impl Scenario {
         }
         for (s, step) in self.steps.iter().enumerate() {
             let (head, entries) = (engine.head(), engine.journal_len());
-            let correlation_id = engine
-                .submit(&step.command)
-                .map_err(|e| ScenarioError::inside(&format!("$.steps[{s}].command"), e))?;
-            let limit = step.engine_steps.unwrap_or(MAX_STEPS_PER_STEP);
-            let idle = match step.faults.as_slice() {
-                [] => engine.run_until_idle(limit).idle,
-                faults => run_with_faults(&mut *engine, limit, faults, s)?,
-            };
-            if step.engine_steps.is_none() && !idle {
-                return Err(ScenarioError::at(
-                    format!("$.steps[{s}]"),
-                    format!("the flow did not end within {MAX_STEPS_PER_STEP} engine steps"),
-                ));
-            }
+            let correlation_id = play(
+                &mut *engine,
+                &step.command,
+                step.engine_steps,
+                &step.faults,
+                s,
+            )?;
             each(&*engine, correlation_id, head, entries);
         }
         Ok(engine)
@@ -641,6 +634,33 @@ impl Scenario {
         };
         Ok(recorded)
     }
+}
+
+/// Submits `command` (step `s` of a scenario, for the paths of errors) and takes the engine
+/// steps that follow it: until the engine is idle, or `engine_steps` of them, the ones
+/// `faults` name made to fail; the command's id.
+pub(crate) fn play(
+    engine: &mut dyn DynEngine,
+    command: &Value,
+    engine_steps: Option<u64>,
+    faults: &[Fault],
+    s: usize,
+) -> Result<Id, ScenarioError> {
+    let correlation_id = engine
+        .submit(command)
+        .map_err(|e| ScenarioError::inside(&format!("$.steps[{s}].command"), e))?;
+    let limit = engine_steps.unwrap_or(MAX_STEPS_PER_STEP);
+    let idle = match faults {
+        [] => engine.run_until_idle(limit).idle,
+        faults => run_with_faults(engine, limit, faults, s)?,
+    };
+    if engine_steps.is_none() && !idle {
+        return Err(ScenarioError::at(
+            format!("$.steps[{s}]"),
+            format!("the flow did not end within {MAX_STEPS_PER_STEP} engine steps"),
+        ));
+    }
+    Ok(correlation_id)
 }
 
 /// Takes up to `limit` engine steps after step `s`'s command, the ones `faults` name made to

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   start, open, shots, scenarioCommands, submit, head, waitForHead, logRows, choose,
-  download, exportedJournal, waitForSaved, freshContext, lowContrast,
+  download, exportedJournal, waitForSaved, freshContext, lowContrast, restaurantSession,
 } from "./helpers.mjs";
 
 let env;
@@ -603,6 +603,50 @@ test("without it: a flow's command never submitted, every other replayed, kept a
   assert.match(await dialog.getByTestId("compare-with").locator("option:checked").textContent(), /its original/);
   assert.equal(await summary.getAttribute("data-shared"), "2");
   await page.keyboard.press("Escape");
+  assert.deepEqual(errors, []);
+});
+
+test("without it, a long replay: the button says how far it is, a click stops it, and started again it ends", async () => {
+  const { page, errors } = await open(env, "/", { context: await freshContext(env) });
+  const facts = await restaurantSession(page, 1500);
+  const original = await page.getByTestId("workspace-picker").inputValue();
+  // o1's first fact (the log shows it once the timeline is back there).
+  await page.getByTestId("timeline").fill("3");
+  await page.locator("[data-testid=log-row][data-position='2']").click();
+  const button = page.getByTestId("trace-without");
+  // Every label the button shows, and a click on it at the first that says how far the
+  // replay is (in the same task: before the next slice runs).
+  const watch = (stop) => page.evaluate((stop) => {
+    const b = document.querySelector("[data-testid=trace-without]");
+    window.__labels = [];
+    window.__stopped = false;
+    window.__watching?.disconnect();
+    window.__watching = new MutationObserver(() => {
+      window.__labels.push(b.textContent + " | " + b.getAttribute("aria-busy") + " | " + b.title);
+      if (stop && !window.__stopped && /%$/.test(b.textContent)) {
+        window.__stopped = true;
+        b.click();
+      }
+    });
+    window.__watching.observe(b, { childList: true, subtree: true, characterData: true, attributes: true });
+  }, stop);
+  await watch(true);
+  await button.click();
+  await page.waitForFunction(() => window.__stopped && document.querySelector("[data-testid=trace-without]")?.textContent === "⊘ without it");
+  const progress = (await page.evaluate(() => window.__labels)).find((l) => /%/.test(l));
+  assert.match(progress, /^◌ replaying… (\d+) % \| true \| Replaying the session without this flow: \1 %\. Click to stop\.$/);
+  assert.equal(await button.getAttribute("aria-busy"), "false");
+  assert.equal(await page.getByTestId("workspace-picker").inputValue(), original, "stopped, the workspace stays");
+  assert.equal(await head(page), facts);
+  // Started again, it runs to its end, a slice of commands a frame.
+  await watch(false);
+  await button.click();
+  await page.waitForFunction(() => / · without /.test(document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent ?? ""), null, { timeout: 120000 });
+  const done = (await page.evaluate(() => window.__labels)).map((l) => /(\d+) %/.exec(l)?.[1]).filter(Boolean).map(Number);
+  assert.ok(done.length >= 2, "more than one slice: " + done);
+  assert.deepEqual(done, [...done].sort((a, b) => a - b), "it only goes forward");
+  assert.equal(await head(page), facts - 5, "o1's five facts are gone");
+  assert.notEqual(await page.getByTestId("workspace-picker").inputValue(), original);
   assert.deepEqual(errors, []);
 });
 

@@ -1,6 +1,7 @@
 // Developer measurement: "⊘ without it" on the release build (`trunk build --release`;
 // `DIST_DIR` to point elsewhere). A restaurant workspace of one restaurant and
-// `FACTS_ORDERS` (1,000) orders (Repeat ×n), the first order's flow removed; prints the
+// `FACTS_ORDERS` (1,000) orders (Repeat ×n), the first order's flow removed (the last
+// order's with `FLOW=last`: nothing to replay, the branch alone); prints the
 // time from the click to the new workspace and the longest task meanwhile (one JSON line).
 import { chromium } from "playwright-core";
 import { serveDirectory } from "./serve.mjs";
@@ -30,8 +31,12 @@ for (;;) {
 }
 const before = await headNow();
 await page.locator("[data-testid=log-row]").first().waitFor();
-await page.getByTestId("timeline").fill("3");
-await page.locator("[data-testid=log-row][data-position='2']").click();
+if (process.env.FLOW === "last") {
+  await page.locator(`[data-testid=log-row][data-position='${before - 1}']`).click();
+} else {
+  await page.getByTestId("timeline").fill("3");
+  await page.locator("[data-testid=log-row][data-position='2']").click();
+}
 await page.evaluate(() => {
   window.__long = [];
   new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration))).observe({ type: "longtask", buffered: false });

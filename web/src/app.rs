@@ -23,7 +23,7 @@ use crate::examples::{examples_for, flow_journal, flows_for};
 use crate::panic_screen;
 use crate::persistence::transfer::JournalFile;
 use crate::session::store::{SessionHandle, SessionStore};
-use crate::session::{repeat, Action, RunMode, Session};
+use crate::session::{repeat, without, Action, RunMode, Session};
 use crate::widgets::json_tree::TreeField;
 use crate::widgets::splitter::{Split, Splitter};
 use decider_core::boundary::{FactRow, LogFilter, QueueRow, RowKind, StateView};
@@ -107,6 +107,7 @@ pub fn App() -> Html {
     );
     use_ticker(&store);
     use_repeat_runner(&store, &cancel);
+    use_without_runner(&store);
 
     let session = store.get();
     let show = |which: Option<Overlay>| {
@@ -304,7 +305,8 @@ pub fn App() -> Html {
                 <div class="panel panel-trace">
                     <Trace flow={(*flow).clone()} selected={position} cursor={session.cursor()}
                         on_select={handlers.select_position.clone()}
-                        on_without={session.progress().is_none().then(|| handlers.without.clone())} />
+                        on_without={session.progress().is_none().then(|| handlers.without.clone())}
+                        replaying={session.replaying()} on_stop_without={handlers.stop_without.clone()} />
                 </div>
                 <Splitter split={Split::Composer} />
                 <Splitter split={Split::Side} />
@@ -369,6 +371,8 @@ struct Handlers {
     fork_at: Callback<u64>,
     /// A what-if session without a flow (its correlation id).
     without: Callback<Id>,
+    /// Stops the replay without a flow.
+    stop_without: Callback<()>,
 }
 
 impl Handlers {
@@ -400,6 +404,7 @@ impl Handlers {
             select_flow: dispatch.reform(Action::SelectFlow),
             inject: dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection)),
             without: dispatch.reform(Action::Without),
+            stop_without: dispatch.reform(|_| Action::WithoutStopped),
             fork_at: Callback::from(move |position| {
                 dispatch.emit(Action::SetCursor(position));
                 dispatch.emit(Action::Fork);
@@ -521,6 +526,26 @@ fn use_repeat_runner(store: &SessionHandle, cancel: &Rc<RefCell<Rc<Cell<bool>>>>
             let dispatch = Callback::from(move |action| store.dispatch(action));
             wasm_bindgen_futures::spawn_local(async move {
                 repeat::run(session, dispatch, flag).await;
+                *running.borrow_mut() = false;
+            });
+        }
+    });
+}
+
+/// Replays the session without a flow while it asks for it (`without::run`), one runner at
+/// a time, which follows the session's replay.
+#[hook]
+fn use_without_runner(store: &SessionHandle) {
+    let running = use_mut_ref(|| false);
+    let flow = store.get().replaying().map(|(flow, _, _)| flow);
+    let store = store.clone();
+    use_effect_on(flow, move |flow| {
+        if flow.is_some() && !*running.borrow() {
+            *running.borrow_mut() = true;
+            let session = store.shared();
+            let dispatch = Callback::from(move |action| store.dispatch(action));
+            wasm_bindgen_futures::spawn_local(async move {
+                without::run(session, dispatch).await;
                 *running.borrow_mut() = false;
             });
         }

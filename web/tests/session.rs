@@ -200,7 +200,21 @@ fn without_a_flow_the_session_is_replayed_as_a_named_fork_and_a_bad_flow_changes
     assert!(session.fork_origin().is_none());
     session.apply(Action::DismissError);
 
+    // Started, then stopped: nothing changes.
+    // Its two units: the two entries before b's submission folded, a's command replayed.
     session.apply(Action::Without(b.correlation_id));
+    assert_eq!(session.replaying(), Some((b.correlation_id, 0, 2)));
+    session.apply(Action::WithoutStopped);
+    assert_eq!(session.replaying(), None);
+    assert_eq!((session.head(), session.fork_origin()), (3, None));
+
+    // Started, then its one later command replayed: the branch replaces the session.
+    session.apply(Action::Without(b.correlation_id));
+    assert_eq!(session.head(), 3, "nothing replaced before the replay ends");
+    session.apply(Action::WithoutSlice(1));
+    assert_eq!(session.replaying(), Some((b.correlation_id, 1, 2)));
+    session.apply(Action::WithoutSlice(1));
+    assert_eq!(session.replaying(), None);
     assert_eq!(submitted_ids(&session), ["a", "a"]);
     assert_eq!(session.head(), 2);
     let origin = session.fork_origin().unwrap();
@@ -210,6 +224,15 @@ fn without_a_flow_the_session_is_replayed_as_a_named_fork_and_a_bad_flow_changes
         session.state(Some("counter-a")).stream,
         Some(json!({"version": 2, "state": 4}))
     );
+
+    // The flow started last: its past folded, nothing replayed.
+    let last = session.fact(1).unwrap();
+    session.apply(Action::Without(last.correlation_id));
+    assert_eq!(session.replaying(), Some((last.correlation_id, 0, 1)));
+    session.apply(Action::WithoutSlice(1));
+    assert_eq!(session.replaying(), None);
+    assert_eq!(submitted_ids(&session), ["a"]);
+    assert_eq!(session.fork_origin().unwrap().generation, 2);
 }
 
 #[wasm_bindgen_test]

@@ -54,6 +54,7 @@ struct Emitted {
     facts: Rc<RefCell<Vec<u64>>>,
     commands: Rc<RefCell<Vec<Id>>>,
     without: Rc<RefCell<Vec<Id>>>,
+    stops: Rc<RefCell<usize>>,
 }
 
 impl Emitted {
@@ -63,10 +64,11 @@ impl Emitted {
         selected: Option<u64>,
         cursor: Option<u64>,
     ) -> TraceProps {
-        let (facts, commands, without) = (
+        let (facts, commands, without, stops) = (
             self.facts.clone(),
             self.commands.clone(),
             self.without.clone(),
+            self.stops.clone(),
         );
         TraceProps {
             flow,
@@ -75,6 +77,8 @@ impl Emitted {
             on_select: Callback::from(move |p| facts.borrow_mut().push(p)),
             on_select_command: Callback::from(move |id| commands.borrow_mut().push(id)),
             on_without: Some(Callback::from(move |id| without.borrow_mut().push(id))),
+            replaying: None,
+            on_stop_without: Callback::from(move |()| *stops.borrow_mut() += 1),
         }
     }
 }
@@ -332,12 +336,45 @@ async fn without_it_asks_for_the_flow_replayed_without_its_command_and_waits_whi
     assert_eq!(button.text_content().unwrap(), "⊘ without it");
     let busy = TraceProps {
         on_without: None,
-        ..emitted.props(Some(flow), None, None)
+        ..emitted.props(Some(flow.clone()), None, None)
     };
     handle.update(busy);
     settle().await;
     assert!(button.disabled());
     assert!(button.title().contains("Repeat"), "{}", button.title());
+
+    // While the session is replayed without this flow: how far it is, and a click stops it.
+    let replaying = TraceProps {
+        replaying: Some((flow.correlation_id, 4_000, 9_999)),
+        ..emitted.props(Some(flow.clone()), None, None)
+    };
+    handle.update(replaying);
+    settle().await;
+    assert_eq!(button.text_content().unwrap(), "◌ replaying… 40 %");
+    assert_eq!(
+        button.title(),
+        "Replaying the session without this flow: 40 %. Click to stop."
+    );
+    assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert!(!button.disabled());
+    button.click();
+    settle().await;
+    assert_eq!(*emitted.stops.borrow(), 1);
+    assert_eq!(
+        *emitted.without.borrow(),
+        [flow.correlation_id],
+        "no second replay"
+    );
+
+    // Another flow's replay: this flow's button offers its own.
+    let other = TraceProps {
+        replaying: Some((Id(1), 1, 2)),
+        ..emitted.props(Some(flow), None, None)
+    };
+    handle.update(other);
+    settle().await;
+    assert_eq!(button.text_content().unwrap(), "⊘ without it");
+    assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("false"));
 }
 
 #[wasm_bindgen_test]

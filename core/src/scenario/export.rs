@@ -26,61 +26,40 @@ impl Scenario {
 
     /// The scenario that replays `journal`, as [`Scenario::from_journal`] writes it, without
     /// its expectations (nothing is run).
-    pub(crate) fn replaying(
+    fn replaying(
         domain: &dyn DynDomain,
         title: &str,
         seed: u64,
         journal: &[Value],
     ) -> Result<Scenario, ScenarioError> {
         let mut given: Vec<Given> = Vec::new();
-        let mut steps: Vec<(Step, u64)> = Vec::new();
-        let mut queued = 0usize;
+        let mut plan = Plan::new();
         for (i, entry) in journal.iter().enumerate() {
             if let Some(facts) = entry.get("given").and_then(Value::as_array) {
-                if !steps.is_empty() {
-                    return Err(ScenarioError::at(
-                        format!("$[{i}].given"),
-                        "history is given after a command; a scenario gives it first",
-                    ));
+                if plan.started() {
+                    return Err(given_after_a_command(i));
                 }
                 add_given(&mut given, facts, i)?;
             } else if let Some(envelope) = entry.get("submitted") {
-                close(steps.last_mut(), queued);
-                steps.push((
-                    Step {
-                        command: envelope["command"].clone(),
-                        ..Step::default()
-                    },
-                    0,
-                ));
+                plan.submitted(envelope["command"].clone());
             } else if let Some(step) = entry.get("step") {
-                if let Some((step_of, taken)) = steps.last_mut() {
-                    if step["injected"] == true {
-                        let rejection = &step["facts"][0]["fact"]["kind"]["rejected"]["reason"];
-                        if rejection.is_null() {
-                            return Err(ScenarioError::at(
-                                format!("$[{i}].step"),
-                                "this step was made to fail but recorded no rejection (its \
-                                 stream's append conflicted); export the journal instead",
-                            ));
-                        }
-                        step_of.faults.push(Fault {
-                            at: *taken,
-                            rejection: rejection.clone(),
-                        });
-                    }
-                    *taken += 1;
-                }
-                queued = queued.saturating_sub(1);
+                let injected = (step["injected"] == true)
+                    .then(|| injected_rejection(step, i))
+                    .transpose()?;
+                plan.step(queued_by(entry).len(), injected);
             } else {
                 return Err(ScenarioError::at(
                     format!("$[{i}]"),
                     "not a journal entry (expected `given`, `submitted` or `step`)",
                 ));
             }
-            queued += queued_by(entry).len();
         }
-        close(steps.last_mut(), queued);
+        let steps = plan.finish().into_iter().map(|planned| Step {
+            command: planned.what,
+            engine_steps: planned.engine_steps,
+            faults: planned.faults,
+            ..Step::default()
+        });
         let mut scenario = Scenario {
             format: FORMAT.into(),
             version: Version::V1_1,
@@ -89,7 +68,7 @@ impl Scenario {
             description: String::new(),
             seed,
             given,
-            steps: steps.into_iter().map(|(step, _)| step).collect(),
+            steps: steps.collect(),
             then: Then::default(),
         };
         scenario.version = scenario.least_version().max(Version::V1_1);
@@ -97,12 +76,108 @@ impl Scenario {
     }
 }
 
-/// Ends a step: when commands are still queued, it names how many engine steps it took
-/// (running until idle would take more).
-fn close(step: Option<&mut (Step, u64)>, queued: usize) {
-    if let Some((step, taken)) = step {
-        step.engine_steps = (queued > 0).then_some(*taken);
+/// A journal's user commands, each with the engine steps that followed it until the next:
+/// the scenario steps that replay it (their commands being `T`s).
+pub(crate) struct Plan<T> {
+    steps: Vec<Planned<T>>,
+    /// How many commands wait in the queue after the entries seen so far.
+    queued: usize,
+}
+
+/// One step of a [`Plan`].
+pub(crate) struct Planned<T> {
+    /// Its user command.
+    pub what: T,
+    /// The engine steps it takes, when commands were still queued at the next command
+    /// (running until idle would take more); `None`: until idle.
+    pub engine_steps: Option<u64>,
+    /// The engine steps made to fail.
+    pub faults: Vec<Fault>,
+    /// The engine steps seen after it so far.
+    taken: u64,
+}
+
+impl<T> Plan<T> {
+    /// An empty plan of a journal read from its start.
+    pub(crate) fn new() -> Self {
+        Plan {
+            steps: Vec::new(),
+            queued: 0,
+        }
     }
+
+    /// Whether a user command was seen.
+    pub(crate) fn started(&self) -> bool {
+        !self.steps.is_empty()
+    }
+
+    /// A user command was submitted: a new step.
+    pub(crate) fn submitted(&mut self, what: T) {
+        self.close();
+        self.steps.push(Planned {
+            what,
+            engine_steps: None,
+            faults: Vec::new(),
+            taken: 0,
+        });
+        self.queued += 1;
+    }
+
+    /// A user command was submitted that the plan leaves out (one before the commands it
+    /// replays): only counted in the queue.
+    pub(crate) fn skipped(&mut self) {
+        self.queued += 1;
+    }
+
+    /// An engine step took a queued command and queued `queued` more; with `injected`, the
+    /// rejection it was made to fail with.
+    pub(crate) fn step(&mut self, queued: usize, injected: Option<Value>) {
+        if let Some(last) = self.steps.last_mut() {
+            if let Some(rejection) = injected {
+                last.faults.push(Fault {
+                    at: last.taken,
+                    rejection,
+                });
+            }
+            last.taken += 1;
+        }
+        self.queued = self.queued.saturating_sub(1) + queued;
+    }
+
+    /// The steps, the last one ended.
+    pub(crate) fn finish(mut self) -> Vec<Planned<T>> {
+        self.close();
+        self.steps
+    }
+
+    /// Ends the last step: when commands are still queued, it names how many engine steps
+    /// it took.
+    fn close(&mut self) {
+        if let Some(last) = self.steps.last_mut() {
+            last.engine_steps = (self.queued > 0).then_some(last.taken);
+        }
+    }
+}
+
+/// What refuses history given after a user command (journal entry `entry`).
+pub(crate) fn given_after_a_command(entry: usize) -> ScenarioError {
+    ScenarioError::at(
+        format!("$[{entry}].given"),
+        "history is given after a command; a scenario gives it first",
+    )
+}
+
+/// The rejection a step (journal entry `entry`, as JSON) was made to fail with.
+pub(crate) fn injected_rejection(step: &Value, entry: usize) -> Result<Value, ScenarioError> {
+    let rejection = &step["facts"][0]["fact"]["kind"]["rejected"]["reason"];
+    if rejection.is_null() {
+        return Err(ScenarioError::at(
+            format!("$[{entry}].step"),
+            "this step was made to fail but recorded no rejection (its stream's append \
+             conflicted); export the journal instead",
+        ));
+    }
+    Ok(rejection.clone())
 }
 
 /// Appends given facts, one `Given` per run of facts of the same stream.

@@ -1,5 +1,5 @@
 //! Browser glue: the address, the clipboard, the focus, keyboard shortcuts, layout work put off until the
-//! next frame, `localStorage`, an element's size, and the element an event came from.
+//! next frame, long work in slices, `localStorage`, an element's size, and the element an event came from.
 
 pub mod address;
 pub mod clipboard;
@@ -7,6 +7,7 @@ pub mod focus;
 pub mod keyboard;
 pub mod next_frame;
 pub mod resize;
+pub mod slices;
 pub mod storage;
 
 use wasm_bindgen::JsCast;

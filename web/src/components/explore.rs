@@ -6,11 +6,11 @@
 //! the work ([`decider_core::explore`], as `decider explore` does); the page runs it in
 //! slices that yield to the browser.
 
+use crate::browser::slices::now;
 use crate::components::composer::DomainRef;
 use crate::effect::use_effect_on;
 use crate::persistence::files::download;
 use crate::persistence::transfer::file_name;
-use crate::session::repeat::now;
 use crate::widgets::number::{counted, thousands};
 use decider_core::boundary::rows::message_name;
 use decider_core::explore::{Counterexample, Explorer, FailedStep, Move, Plan, Progress};

@@ -1,9 +1,9 @@
 //! What components ask of the session, and how the session does it.
 
-use super::{repeat, Built, ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS};
-use decider_core::boundary::rows::command_label;
+use super::{
+    repeat, without, Built, ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS,
+};
 use decider_core::boundary::{FactRow, LogFilter};
-use decider_core::scenario::without::without_flow;
 use decider_core::Id;
 use serde_json::Value;
 use std::rc::Rc;
@@ -86,9 +86,15 @@ pub enum Action {
     Live,
     /// Replace the session by a what-if branch whose past is this one's up to the cursor.
     Fork,
-    /// Replace the session by a what-if branch without the flow of this correlation id:
-    /// every other command replayed as it was, that flow's user command never submitted.
+    /// Start replacing the session by a what-if branch without the flow of this correlation
+    /// id: every other command replayed as it was, that flow's user command never
+    /// submitted ([`Action::WithoutSlice`] replays them).
     Without(Id),
+    /// Do this much more of the replay without a flow (`Replay::advance`'s units); once all
+    /// is done, the branch replaces the session.
+    WithoutSlice(u64),
+    /// Stop the replay without a flow.
+    WithoutStopped,
     /// Select a fact (a log row): the cursor moves right after it, its flow is traced.
     Select(FactRow),
     /// Select the fact at a position (a trace node, a key).
@@ -203,7 +209,9 @@ pub(super) fn apply(session: &mut Session, action: Action) {
         Action::StepForward => move_cursor(session, session.position() + 1),
         Action::Live => move_cursor(session, u64::MAX),
         Action::Fork => fork(session),
-        Action::Without(correlation_id) => without(session, correlation_id),
+        Action::Without(correlation_id) => without::start(session, correlation_id),
+        Action::WithoutSlice(n) => without::advance(session, n),
+        Action::WithoutStopped => without::cancel(session),
         Action::Select(row) => select(session, row),
         Action::SelectPosition(position) => {
             if let Some(row) = session.fact(position) {
@@ -338,30 +346,6 @@ fn fork(session: &mut Session) {
         generation,
         without: None,
     });
-}
-
-/// What if the flow `correlation_id` had never started: the session replayed without the
-/// user command that started it, every other command as it was, as a fork of this one
-/// sharing the facts before that command's submission.
-fn without(session: &mut Session, correlation_id: Id) {
-    let domain = session.domain.clone();
-    match without_flow(&*domain, &*session.engine, correlation_id) {
-        Ok(replayed) => {
-            let generation = session.fork.as_ref().map_or(1, |f| f.generation + 1);
-            let label = command_label(&replayed.command, &domain.command_names());
-            session.replace_engine(replayed.engine);
-            session.fork = Some(ForkOrigin {
-                position: replayed.shared,
-                generation,
-                without: Some(label),
-            });
-        }
-        Err(e) => {
-            session.error = Some(format!(
-                "The session was not replayed without this flow: {e}"
-            ))
-        }
-    }
 }
 
 fn inject(session: &mut Session, command_id: Id, rejection: &Value) {

@@ -8,6 +8,7 @@ pub mod action;
 pub mod repeat;
 pub mod store;
 pub mod teardown;
+pub mod without;
 
 pub use action::Action;
 
@@ -189,6 +190,8 @@ pub struct Session {
     /// Every flow of the journal, brought up to date when asked for (so a session whose
     /// flows nobody lists keeps none).
     flows: RefCell<FlowList>,
+    /// The replay without a flow under way, if any.
+    without: Option<without::WithoutJob>,
 }
 
 impl Session {
@@ -223,6 +226,7 @@ impl Session {
             log_version: next_version(),
             reveal: 0,
             flows: RefCell::default(),
+            without: None,
         }
     }
 
@@ -310,6 +314,14 @@ impl Session {
     /// The Repeat ×N in progress.
     pub fn progress(&self) -> Option<Progress> {
         self.progress
+    }
+
+    /// The replay without a flow under way, if any: the flow left out, how much of it is
+    /// done and of how much (`Replay::progress`).
+    pub fn replaying(&self) -> Option<(Id, usize, usize)> {
+        let job = self.without.as_ref()?;
+        let (done, total) = job.progress();
+        Some((job.flow, done, total))
     }
 
     /// The Repeat ×N this session runs, if any.
@@ -551,6 +563,7 @@ impl Session {
     }
 
     fn replace_engine(&mut self, engine: Box<dyn DynEngine>) {
+        without::cancel(self);
         teardown::release(std::mem::replace(&mut self.engine, engine));
         self.repeat_counted.set((0, 0));
         self.cursor = None;

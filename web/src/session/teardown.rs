@@ -3,7 +3,7 @@
 //! millions of allocations: dropping it in one go froze the page for a second or more,
 //! right when the user had asked for something new.
 
-use super::repeat::now;
+use crate::browser::slices::now;
 use decider_core::boundary::Teardown;
 use decider_core::DynEngine;
 use gloo::timers::callback::Timeout;

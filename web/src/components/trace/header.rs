@@ -102,40 +102,67 @@ pub(super) struct WithoutProps {
     pub flow: Id,
     /// Replays the session without a flow; `None` while it cannot.
     pub on_without: Option<Callback<Id>>,
+    /// The replay under way without this flow, if any: how much of it is done, of how
+    /// much.
+    pub replaying: Option<(usize, usize)>,
+    /// Stops that replay.
+    pub on_stop: Callback<()>,
 }
 
 /// The button that replays the session without the flow shown (its user command never
 /// submitted) as a fork, to compare with this one; disabled while `on_without` is `None`.
-/// It says `◌ replaying…` before the replay starts: a long session's takes a while (about
-/// a second at 50,000 facts), and the page waits for it.
+/// While the replay runs (a slice of commands a frame: about a second at 50,000 facts) it
+/// says how far it is, and a click stops it. It says `◌ replaying…` as soon as it is
+/// clicked: the branch the replay starts from is made first, in a task of its own.
 #[function_component]
 pub(super) fn WithoutButton(props: &WithoutProps) -> Html {
-    let busy = use_state(|| false);
-    let onclick = props.on_without.clone().map(|without| {
-        let (busy, id) = (busy.clone(), props.flow);
-        Callback::from(move |_: MouseEvent| {
-            busy.set(true);
-            let (busy, without) = (busy.clone(), without.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                // The label is drawn first.
-                TimeoutFuture::new(0).await;
-                without.emit(id);
-                busy.set(false);
-            });
-        })
-    });
-    let title = match (&onclick, *busy) {
-        (_, true) => "Replaying every other command…",
-        (Some(_), false) => {
+    let starting = use_state_eq(|| false);
+    let onclick = match (props.replaying, props.on_without.clone()) {
+        (Some(_), _) => Some(props.on_stop.reform(|_: MouseEvent| ())),
+        (None, Some(without)) => {
+            let (starting, id) = (starting.clone(), props.flow);
+            Some(Callback::from(move |_: MouseEvent| {
+                starting.set(true);
+                let (starting, without) = (starting.clone(), without.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    // The label is drawn first.
+                    TimeoutFuture::new(0).await;
+                    without.emit(id);
+                    starting.set(false);
+                });
+            }))
+        }
+        (None, None) => None,
+    };
+    let (label, title) = match (props.replaying, *starting) {
+        (Some((done, total)), _) => {
+            let percent = done * 100 / total.max(1);
+            (
+                format!("◌ replaying… {percent} %"),
+                format!("Replaying the session without this flow: {percent} %. Click to stop."),
+            )
+        }
+        (None, true) => (
+            "◌ replaying…".to_string(),
+            "Replaying every other command…".to_string(),
+        ),
+        (None, false) if onclick.is_some() => (
+            "⊘ without it".to_string(),
             "What if this flow had never started: every other command replayed as it was, \
              in a new workspace (a fork of this one); ⇆ compare shows what changed"
-        }
-        (None, false) => "Not while a Repeat ×N runs",
+                .to_string(),
+        ),
+        (None, false) => (
+            "⊘ without it".to_string(),
+            "Not while a Repeat ×N runs".to_string(),
+        ),
     };
+    let busy = props.replaying.is_some() || *starting;
     html! {
         <button type="button" class={classes!("trace-fit", "trace-without")} data-testid="trace-without"
-            disabled={onclick.is_none() || *busy} aria-busy={busy.to_string()} {title} {onclick}>
-            { if *busy { "◌ replaying…" } else { "⊘ without it" } }
+            disabled={onclick.is_none() || (*starting && props.replaying.is_none())}
+            aria-busy={busy.to_string()} {title} {onclick}>
+            { label }
         </button>
     }
 }

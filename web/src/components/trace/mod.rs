@@ -54,6 +54,13 @@ pub struct TraceProps {
     /// it cannot (a Repeat ×N runs).
     #[prop_or_default]
     pub on_without: Option<Callback<Id>>,
+    /// The replay without a flow under way, if any: the flow left out, how much of it is
+    /// done and of how much.
+    #[prop_or_default]
+    pub replaying: Option<(Id, usize, usize)>,
+    /// Stops that replay.
+    #[prop_or_default]
+    pub on_stop_without: Callback<()>,
 }
 
 /// The trace panel: header (flow id, counts, legend) and the swimlanes, or an empty state
@@ -195,7 +202,9 @@ pub fn trace(props: &TraceProps) -> Html {
                 {header::named_node(flow, named)}
                 {header::fit_toggle(*fitted, scale, on_fit)}
                 {header::mermaid_copy(flow_rc)}
-                <header::WithoutButton flow={flow.correlation_id} on_without={props.on_without.clone()} />
+                <header::WithoutButton flow={flow.correlation_id} on_without={props.on_without.clone()}
+                    replaying={props.replaying.and_then(|(id, done, total)| (id == flow.correlation_id).then_some((done, total)))}
+                    on_stop={props.on_stop_without.clone()} />
                 {header::legend()}
             </header>
             <div class="trace-scroll" ref={scroller} {onscroll}>
