@@ -1320,6 +1320,13 @@ proptest! {
             .filter_map(|entry| entry["submitted"]["command_id"].as_str().map(String::from))
             .collect();
         prop_assert_eq!(submitted.len(), scenario.steps.len());
+        // A fork made a unit at a time is the fork made at once.
+        let half = journal.len() / 2;
+        let mut fork = decider_core::scenario::branch::Branch::at_entry(&*engine, half);
+        while !fork.advance(&*engine, 1).unwrap() {}
+        let at_once = engine.fork_at_entry(half);
+        prop_assert_eq!(fork.shared(), at_once.head());
+        prop_assert_eq!(fork.into_engine().journal(0), at_once.journal(0));
         for (step, id) in submitted.iter().enumerate() {
             let mut expected = scenario.clone();
             expected.steps.remove(step);
@@ -1332,12 +1339,12 @@ proptest! {
             let Ok(without) = without else { continue };
             // A unit at a time (as the page does it, a slice a frame): the same branch.
             let mut replay = Replay::start(&*engine, id.parse().unwrap()).unwrap();
-            let mut done = replay.progress().0;
-            while !replay.advance(&*engine, 1).unwrap() {
-                prop_assert!(replay.progress().0 == done + 1, "one unit at a time");
+            let mut done = replay.branch.progress().0;
+            while !replay.branch.advance(&*engine, 1).unwrap() {
+                prop_assert!(replay.branch.progress().0 == done + 1, "one unit at a time");
                 done += 1;
             }
-            let (all, total) = replay.progress();
+            let (all, total) = replay.branch.progress();
             prop_assert_eq!(all, total);
             let sliced = replay.finish();
             prop_assert_eq!(sliced.engine.journal(0), without.engine.journal(0));

@@ -350,6 +350,9 @@ pub trait DynEngine {
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine>;
     /// A what-if branch whose past is this engine's first `entries` journal entries.
     fn fork_at_entry(&self, entries: usize) -> Box<dyn DynEngine>;
+    /// How many journal entries a branch up to `position` keeps (what [`DynEngine::fork_at`]
+    /// keeps): up to and including the step that recorded fact `position - 1`.
+    fn entries_through_position(&self, position: u64) -> usize;
     /// Folds `original`'s journal entries `from..to` into this engine, which holds its
     /// first `from` (a branch of it made a slice at a time, from `fork_at_entry(0)`);
     /// refused when `original` runs another domain or this engine is not such a branch.
@@ -1121,8 +1124,11 @@ where
     }
 
     fn fork_at(&self, position: u64) -> Box<dyn DynEngine> {
-        let entries = self.engine.timeline().entries_through_position(position);
-        self.fork_at_entry(entries)
+        self.fork_at_entry(self.entries_through_position(position))
+    }
+
+    fn entries_through_position(&self, position: u64) -> usize {
+        self.engine.timeline().entries_through_position(position)
     }
 
     fn fork_at_entry(&self, entries: usize) -> Box<dyn DynEngine> {

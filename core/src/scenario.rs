@@ -20,6 +20,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod branch;
 pub mod export;
 pub mod strict_json;
 pub mod without;

@@ -606,18 +606,18 @@ test("without it: a flow's command never submitted, every other replayed, kept a
   assert.deepEqual(errors, []);
 });
 
-test("without it, a long replay: the button says how far it is, a click stops it, and started again it ends", async () => {
+test("a long branch a slice a frame: without it and fork from here say how far they are, a click stops them, started again they end", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   const facts = await restaurantSession(page, 1500);
   const original = await page.getByTestId("workspace-picker").inputValue();
+  const picked = () => page.evaluate(() => document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent ?? "");
   // o1's first fact (the log shows it once the timeline is back there).
   await page.getByTestId("timeline").fill("3");
   await page.locator("[data-testid=log-row][data-position='2']").click();
-  const button = page.getByTestId("trace-without");
-  // Every label the button shows, and a click on it at the first that says how far the
-  // replay is (in the same task: before the next slice runs).
-  const watch = (stop) => page.evaluate((stop) => {
-    const b = document.querySelector("[data-testid=trace-without]");
+  // Every label the button `testid` shows, and with `stop` a click on it at the first
+  // that says how far the branch is (in the same task: before the next slice runs).
+  const watch = (testid, stop) => page.evaluate(([testid, stop]) => {
+    const b = document.querySelector(`[data-testid=${testid}]`);
     window.__labels = [];
     window.__stopped = false;
     window.__watching?.disconnect();
@@ -629,8 +629,11 @@ test("without it, a long replay: the button says how far it is, a click stops it
       }
     });
     window.__watching.observe(b, { childList: true, subtree: true, characterData: true, attributes: true });
-  }, stop);
-  await watch(true);
+  }, [testid, stop]);
+  const percents = async () => (await page.evaluate(() => window.__labels)).map((l) => /(\d+) %/.exec(l)?.[1]).filter(Boolean).map(Number);
+
+  const button = page.getByTestId("trace-without");
+  await watch("trace-without", true);
   await button.click();
   await page.waitForFunction(() => window.__stopped && document.querySelector("[data-testid=trace-without]")?.textContent === "⊘ without it");
   const progress = (await page.evaluate(() => window.__labels)).find((l) => /%/.test(l));
@@ -639,14 +642,33 @@ test("without it, a long replay: the button says how far it is, a click stops it
   assert.equal(await page.getByTestId("workspace-picker").inputValue(), original, "stopped, the workspace stays");
   assert.equal(await head(page), facts);
   // Started again, it runs to its end, a slice of commands a frame.
-  await watch(false);
+  await watch("trace-without", false);
   await button.click();
   await page.waitForFunction(() => / · without /.test(document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent ?? ""), null, { timeout: 120000 });
-  const done = (await page.evaluate(() => window.__labels)).map((l) => /(\d+) %/.exec(l)?.[1]).filter(Boolean).map(Number);
-  assert.ok(done.length >= 2, "more than one slice: " + done);
-  assert.deepEqual(done, [...done].sort((a, b) => a - b), "it only goes forward");
+  const replayed = await percents();
+  assert.ok(replayed.length >= 2, "more than one slice: " + replayed);
+  assert.deepEqual(replayed, [...replayed].sort((a, b) => a - b), "it only goes forward");
   assert.equal(await head(page), facts - 5, "o1's five facts are gone");
   assert.notEqual(await page.getByTestId("workspace-picker").inputValue(), original);
+  const without = await page.getByTestId("workspace-picker").inputValue();
+
+  // A fork from near the head: its past folded a slice a frame, in the banner's button.
+  const at = facts - 100;
+  await page.getByTestId("timeline").fill(String(at));
+  const fork = page.getByTestId("fork-button");
+  await watch("fork-button", true);
+  await fork.click();
+  await page.waitForFunction(() => window.__stopped && document.querySelector("[data-testid=fork-button]")?.textContent === "⎇ fork from here");
+  const forking = (await page.evaluate(() => window.__labels)).find((l) => /%/.test(l));
+  assert.match(forking, /^◌ forking… (\d+) % \| true \| Making the fork: \1 %\. Click to stop\.$/);
+  assert.equal(await page.getByTestId("workspace-picker").inputValue(), without, "stopped, no fork");
+  await watch("fork-button", false);
+  await fork.click();
+  await page.waitForFunction((without) => document.querySelector("[data-testid=workspace-picker]")?.value !== without, without, { timeout: 120000 });
+  const folded = await percents();
+  assert.ok(folded.length >= 2, "more than one slice: " + folded);
+  assert.equal(await head(page), at);
+  assert.match(await picked(), /fork @/, "named a fork");
   assert.deepEqual(errors, []);
 });
 

@@ -1,7 +1,8 @@
 // Developer measurement: "⊘ without it" on the release build (`trunk build --release`;
 // `DIST_DIR` to point elsewhere). A restaurant workspace of one restaurant and
 // `FACTS_ORDERS` (1,000) orders (Repeat ×n), the first order's flow removed (the last
-// order's with `FLOW=last`: nothing to replay, the branch alone); prints the
+// order's with `FLOW=last`: nothing to replay, the branch alone; with `FLOW=fork`, *fork
+// from here* five facts before the head instead); prints the
 // time from the click to the new workspace and the longest task meanwhile (one JSON line).
 import { chromium } from "playwright-core";
 import { serveDirectory } from "./serve.mjs";
@@ -31,8 +32,11 @@ for (;;) {
 }
 const before = await headNow();
 await page.locator("[data-testid=log-row]").first().waitFor();
-if (process.env.FLOW === "last") {
+const flow = process.env.FLOW ?? "first";
+if (flow === "last") {
   await page.locator(`[data-testid=log-row][data-position='${before - 1}']`).click();
+} else if (flow === "fork") {
+  await page.getByTestId("timeline").fill(String(before - 5));
 } else {
   await page.getByTestId("timeline").fill("3");
   await page.locator("[data-testid=log-row][data-position='2']").click();
@@ -42,8 +46,8 @@ await page.evaluate(() => {
   new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration))).observe({ type: "longtask", buffered: false });
 });
 const t0 = Date.now();
-await page.getByTestId("trace-without").click();
-await page.waitForFunction(() => / · without /.test(document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent ?? ""), null, { timeout: 600000 });
+await page.getByTestId(flow === "fork" ? "fork-button" : "trace-without").click();
+await page.waitForFunction((named) => new RegExp(named).test(document.querySelector("[data-testid=workspace-picker]")?.selectedOptions[0]?.textContent ?? ""), flow === "fork" ? "fork @" : " · without ", { timeout: 600000 });
 const ms = Date.now() - t0;
 await page.waitForTimeout(2000);
 const long = await page.evaluate(() => window.__long);

@@ -23,7 +23,7 @@ use crate::examples::{examples_for, flow_journal, flows_for};
 use crate::panic_screen;
 use crate::persistence::transfer::JournalFile;
 use crate::session::store::{SessionHandle, SessionStore};
-use crate::session::{repeat, without, Action, RunMode, Session};
+use crate::session::{branch, repeat, Action, RunMode, Session};
 use crate::widgets::json_tree::TreeField;
 use crate::widgets::splitter::{Split, Splitter};
 use decider_core::boundary::{FactRow, LogFilter, QueueRow, RowKind, StateView};
@@ -107,7 +107,7 @@ pub fn App() -> Html {
     );
     use_ticker(&store);
     use_repeat_runner(&store, &cancel);
-    use_without_runner(&store);
+    use_branch_runner(&store);
 
     let session = store.get();
     let show = |which: Option<Overlay>| {
@@ -404,7 +404,7 @@ impl Handlers {
             select_flow: dispatch.reform(Action::SelectFlow),
             inject: dispatch.reform(|(id, rejection)| Action::InjectFault(id, rejection)),
             without: dispatch.reform(Action::Without),
-            stop_without: dispatch.reform(|_| Action::WithoutStopped),
+            stop_without: dispatch.reform(|_| Action::BranchStopped),
             fork_at: Callback::from(move |position| {
                 dispatch.emit(Action::SetCursor(position));
                 dispatch.emit(Action::Fork);
@@ -532,20 +532,20 @@ fn use_repeat_runner(store: &SessionHandle, cancel: &Rc<RefCell<Rc<Cell<bool>>>>
     });
 }
 
-/// Replays the session without a flow while it asks for it (`without::run`), one runner at
-/// a time, which follows the session's replay.
+/// Makes the session's branch (a fork, or the session without a flow) while there is one
+/// (`branch::run`), one runner at a time, which follows the session's branch.
 #[hook]
-fn use_without_runner(store: &SessionHandle) {
+fn use_branch_runner(store: &SessionHandle) {
     let running = use_mut_ref(|| false);
-    let flow = store.get().replaying().map(|(flow, _, _)| flow);
+    let branching = store.get().branching();
     let store = store.clone();
-    use_effect_on(flow, move |flow| {
-        if flow.is_some() && !*running.borrow() {
+    use_effect_on(branching, move |branching| {
+        if *branching && !*running.borrow() {
             *running.borrow_mut() = true;
             let session = store.shared();
             let dispatch = Callback::from(move |action| store.dispatch(action));
             wasm_bindgen_futures::spawn_local(async move {
-                without::run(session, dispatch).await;
+                branch::run(session, dispatch).await;
                 *running.borrow_mut() = false;
             });
         }

@@ -200,20 +200,8 @@ fn without_a_flow_the_session_is_replayed_as_a_named_fork_and_a_bad_flow_changes
     assert!(session.fork_origin().is_none());
     session.apply(Action::DismissError);
 
-    // Started, then stopped: nothing changes.
-    // Its two units: the two entries before b's submission folded, a's command replayed.
+    // A short session's replay is done at once.
     session.apply(Action::Without(b.correlation_id));
-    assert_eq!(session.replaying(), Some((b.correlation_id, 0, 2)));
-    session.apply(Action::WithoutStopped);
-    assert_eq!(session.replaying(), None);
-    assert_eq!((session.head(), session.fork_origin()), (3, None));
-
-    // Started, then its one later command replayed: the branch replaces the session.
-    session.apply(Action::Without(b.correlation_id));
-    assert_eq!(session.head(), 3, "nothing replaced before the replay ends");
-    session.apply(Action::WithoutSlice(1));
-    assert_eq!(session.replaying(), Some((b.correlation_id, 1, 2)));
-    session.apply(Action::WithoutSlice(1));
     assert_eq!(session.replaying(), None);
     assert_eq!(submitted_ids(&session), ["a", "a"]);
     assert_eq!(session.head(), 2);
@@ -224,14 +212,53 @@ fn without_a_flow_the_session_is_replayed_as_a_named_fork_and_a_bad_flow_changes
         session.state(Some("counter-a")).stream,
         Some(json!({"version": 2, "state": 4}))
     );
+}
 
-    // The flow started last: its past folded, nothing replayed.
-    let last = session.fact(1).unwrap();
-    session.apply(Action::Without(last.correlation_id));
-    assert_eq!(session.replaying(), Some((last.correlation_id, 0, 1)));
-    session.apply(Action::WithoutSlice(1));
+#[wasm_bindgen_test]
+fn a_long_branch_is_made_a_slice_at_a_time_and_can_be_stopped() {
+    let mut session = session("counter");
+    for i in 0..300 {
+        session.apply(Action::Submit(
+            json!({"increment": {"counter_id": format!("c{i}"), "by": 1}}),
+        ));
+    }
+    let first = session.fact(0).unwrap().correlation_id;
+    // The first flow has no past: its 299 later commands are replayed, 16 of them at once.
+    session.apply(Action::Without(first));
+    assert_eq!(session.replaying(), Some((first, 16, 299)));
+    assert_eq!(
+        session.head(),
+        300,
+        "nothing replaced before the replay ends"
+    );
+    assert!(session.forking().is_none(), "a replay is no fork");
+    session.apply(Action::BranchSlice(100));
+    assert_eq!(session.replaying(), Some((first, 116, 299)));
+    // Stopped: nothing changes.
+    session.apply(Action::BranchStopped);
     assert_eq!(session.replaying(), None);
-    assert_eq!(submitted_ids(&session), ["a"]);
+    assert_eq!((session.head(), session.fork_origin()), (300, None));
+
+    // A fork from position 250: its 500 entries folded, 32 units, 16 at once.
+    session.apply(Action::SetCursor(250));
+    session.apply(Action::Fork);
+    assert_eq!(session.forking(), Some((16, 32)));
+    assert_eq!(session.replaying(), None);
+    session.apply(Action::BranchSlice(15));
+    assert_eq!(session.forking(), Some((31, 32)));
+    session.apply(Action::BranchSlice(1));
+    assert_eq!(session.forking(), None);
+    assert_eq!(session.head(), 250);
+    let origin = session.fork_origin().unwrap();
+    assert_eq!((origin.position, origin.without.as_deref()), (250, None));
+
+    // Without the first flow again, to its end.
+    let first = session.fact(0).unwrap().correlation_id;
+    session.apply(Action::Without(first));
+    while session.replaying().is_some() {
+        session.apply(Action::BranchSlice(50));
+    }
+    assert_eq!(session.head(), 249);
     assert_eq!(session.fork_origin().unwrap().generation, 2);
 }
 

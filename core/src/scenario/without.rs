@@ -8,8 +8,9 @@
 //! on later; where nothing interleaved, every other flow is decided as before, in the same
 //! order, and only what the removed flow caused is gone or different.
 
-use super::export::{given_after_a_command, injected_rejection, Plan, Planned};
-use super::{play, ScenarioError};
+use super::branch::Branch;
+use super::export::{given_after_a_command, injected_rejection, Plan};
+use super::ScenarioError;
 use crate::boundary::{DynEngine, Noted};
 use crate::ids::Id;
 use serde_json::Value;
@@ -33,36 +34,17 @@ pub fn without_flow(
     correlation_id: Id,
 ) -> Result<WithoutFlow, ScenarioError> {
     let mut replay = Replay::start(engine, correlation_id)?;
-    while !replay.advance(engine, usize::MAX)? {}
+    while !replay.branch.advance(engine, usize::MAX)? {}
     Ok(replay.finish())
 }
 
-/// Journal entries of the shared past folded in one unit of [`Replay::advance`] (about what
-/// one user command replayed costs).
-const FOLDED_A_UNIT: usize = 16;
-
-/// [`without_flow`] a slice at a time, so that a page can draw between slices: a branch of
-/// the session with its past up to the removed command's submission (folded from the
-/// typed journal, none of it written as JSON), then every later user command submitted
-/// again (only it written as JSON) with the engine steps that followed it.
+/// The replay of a session without one flow, under way: a [`Branch`] whose past ends just
+/// before the flow's user command was submitted, every later command replayed.
 pub struct Replay {
-    /// The branch, folded and replayed so far.
-    engine: Box<dyn DynEngine>,
-    /// The journal entries before the removed submission (the branch's past).
-    past: usize,
-    /// How many of them are folded into the branch.
-    folded: usize,
-    /// The facts of the past, once it is folded.
-    shared: u64,
-    /// The removed user command, then every later one, by its journal entry in the
-    /// session, with its steps.
-    plan: Vec<Planned<usize>>,
-    /// The next one to replay.
-    next: usize,
-    /// How many user commands came before the removed one (the paths of errors count them
-    /// as the scenario the journal makes does).
-    before: usize,
-    command: Value,
+    /// The branch.
+    pub branch: Branch,
+    /// The removed user command.
+    pub command: Value,
 }
 
 impl Replay {
@@ -109,74 +91,20 @@ impl Replay {
         let command = engine
             .submitted_command(removed)
             .expect("a submission's command");
+        let mut plan = plan.finish();
+        // The removed command goes, with the engine steps that followed it.
+        plan.remove(0);
         Ok(Replay {
-            engine: engine.fork_at_entry(0),
-            past: removed,
-            folded: 0,
-            shared: 0,
-            plan: plan.finish(),
-            // The removed command's own step goes with it.
-            next: 1,
-            before,
+            branch: Branch::replaying(engine, removed, plan, before),
             command,
         })
-    }
-
-    /// Does up to `units` more of the replay, each 16 entries of the shared
-    /// past folded or, once it is, one later user command submitted again (read from
-    /// `original`, the engine the replay started from) with its engine steps; whether all
-    /// is done.
-    pub fn advance(
-        &mut self,
-        original: &dyn DynEngine,
-        units: usize,
-    ) -> Result<bool, ScenarioError> {
-        let mut units = units;
-        while self.folded < self.past && units > 0 {
-            let to = self.past.min(self.folded + FOLDED_A_UNIT);
-            self.engine
-                .load_entries(original, self.folded, to)
-                .map_err(|e| ScenarioError::at("$", format!("the shared past: {e}")))?;
-            self.folded = to;
-            self.shared = self.engine.head();
-            units -= 1;
-        }
-        let to = self.plan.len().min(self.next.saturating_add(units));
-        while self.next < to {
-            let planned = &self.plan[self.next];
-            let s = self.before + self.next - 1;
-            let command = original.submitted_command(planned.what).ok_or_else(|| {
-                ScenarioError::at(
-                    format!("$.steps[{s}]"),
-                    "the session changed during the replay",
-                )
-            })?;
-            play(
-                &mut *self.engine,
-                &command,
-                planned.engine_steps,
-                &planned.faults,
-                s,
-            )?;
-            self.next += 1;
-        }
-        Ok(self.folded == self.past && self.next == self.plan.len())
-    }
-
-    /// The units of [`Replay::advance`] done so far, and how many there are.
-    pub fn progress(&self) -> (usize, usize) {
-        let replayed = self.next - 1;
-        (
-            self.folded.div_ceil(FOLDED_A_UNIT) + replayed,
-            self.past.div_ceil(FOLDED_A_UNIT) + self.plan.len() - 1,
-        )
     }
 
     /// The session without the flow, as far as it was replayed.
     pub fn finish(self) -> WithoutFlow {
         WithoutFlow {
-            engine: self.engine,
-            shared: self.shared,
+            shared: self.branch.shared(),
+            engine: self.branch.into_engine(),
             command: self.command,
         }
     }

@@ -92,9 +92,28 @@ pub fn past_banner(store: &SessionHandle) -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Live))
     };
+    let forking = session.forking();
     let fork = {
         let store = store.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::Fork))
+        let action = if forking.is_some() {
+            Action::BranchStopped
+        } else {
+            Action::Fork
+        };
+        Callback::from(move |_: MouseEvent| store.dispatch(action.clone()))
+    };
+    let (fork_label, fork_title) = match forking {
+        Some((done, total)) => {
+            let percent = done * 100 / total.max(1);
+            (
+                format!("◌ forking… {percent} %"),
+                format!("Making the fork: {percent} %. Click to stop."),
+            )
+        }
+        None => (
+            "⎇ fork from here".to_string(),
+            "A what-if session whose past is this one's up to here".to_string(),
+        ),
     };
     html! {
         <div class={classes!("banner", "banner-past", (!past).then_some("banner-idle"))}
@@ -116,8 +135,8 @@ pub fn past_banner(store: &SessionHandle) -> Html {
             </span>
             <button class="tool primary" data-testid="live-button" onclick={live}
                 title="Back to the live head (End)">{ "⇥ back to live" }</button>
-            <button class="tool" data-testid="fork-button" onclick={fork}
-                title="A what-if session whose past is this one's up to here">{ "⎇ fork from here" }</button>
+            <button class="tool" data-testid="fork-button" onclick={fork} title={fork_title}
+                aria-busy={forking.is_some().to_string()}>{ fork_label }</button>
         </div>
     }
 }

@@ -1,7 +1,7 @@
 //! What components ask of the session, and how the session does it.
 
 use super::{
-    repeat, without, Built, ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS,
+    branch, repeat, Built, ForkOrigin, Progress, RepeatJob, RunMode, Session, MAX_INSTANT_STEPS,
 };
 use decider_core::boundary::{FactRow, LogFilter};
 use decider_core::Id;
@@ -84,17 +84,18 @@ pub enum Action {
     StepForward,
     /// Back to the live head.
     Live,
-    /// Replace the session by a what-if branch whose past is this one's up to the cursor.
+    /// Start replacing the session by a what-if branch whose past is this one's up to the
+    /// cursor (a short session's at once, a long one's by [`Action::BranchSlice`]).
     Fork,
     /// Start replacing the session by a what-if branch without the flow of this correlation
     /// id: every other command replayed as it was, that flow's user command never
-    /// submitted ([`Action::WithoutSlice`] replays them).
+    /// submitted (a short session's at once, a long one's by [`Action::BranchSlice`]).
     Without(Id),
-    /// Do this much more of the replay without a flow (`Replay::advance`'s units); once all
-    /// is done, the branch replaces the session.
-    WithoutSlice(u64),
-    /// Stop the replay without a flow.
-    WithoutStopped,
+    /// Do this much more of the branch under way (`Branch::advance`'s units); once all is
+    /// done, the branch replaces the session.
+    BranchSlice(u64),
+    /// Stop the branch under way.
+    BranchStopped,
     /// Select a fact (a log row): the cursor moves right after it, its flow is traced.
     Select(FactRow),
     /// Select the fact at a position (a trace node, a key).
@@ -208,10 +209,10 @@ pub(super) fn apply(session: &mut Session, action: Action) {
         Action::StepBack => move_cursor(session, session.position().saturating_sub(1)),
         Action::StepForward => move_cursor(session, session.position() + 1),
         Action::Live => move_cursor(session, u64::MAX),
-        Action::Fork => fork(session),
-        Action::Without(correlation_id) => without::start(session, correlation_id),
-        Action::WithoutSlice(n) => without::advance(session, n),
-        Action::WithoutStopped => without::cancel(session),
+        Action::Fork => branch::fork(session),
+        Action::Without(correlation_id) => branch::without(session, correlation_id),
+        Action::BranchSlice(n) => branch::advance(session, n),
+        Action::BranchStopped => branch::cancel(session),
         Action::Select(row) => select(session, row),
         Action::SelectPosition(position) => {
             if let Some(row) = session.fact(position) {
@@ -334,18 +335,6 @@ fn select(session: &mut Session, row: FactRow) {
     session.flow = Some(row.correlation_id);
     session.selected = Some(row);
     session.reveal += 1;
-}
-
-fn fork(session: &mut Session) {
-    let position = session.position();
-    let generation = session.fork.as_ref().map_or(1, |f| f.generation + 1);
-    let engine = session.engine.fork_at(position);
-    session.replace_engine(engine);
-    session.fork = Some(ForkOrigin {
-        position,
-        generation,
-        without: None,
-    });
 }
 
 fn inject(session: &mut Session, command_id: Id, rejection: &Value) {

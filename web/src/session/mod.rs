@@ -5,10 +5,10 @@
 //! these UI settings.
 
 pub mod action;
+pub mod branch;
 pub mod repeat;
 pub mod store;
 pub mod teardown;
-pub mod without;
 
 pub use action::Action;
 
@@ -190,8 +190,8 @@ pub struct Session {
     /// Every flow of the journal, brought up to date when asked for (so a session whose
     /// flows nobody lists keeps none).
     flows: RefCell<FlowList>,
-    /// The replay without a flow under way, if any.
-    without: Option<without::WithoutJob>,
+    /// The branch under way (a fork, or the session without a flow), if any.
+    branching: Option<branch::BranchJob>,
 }
 
 impl Session {
@@ -226,7 +226,7 @@ impl Session {
             log_version: next_version(),
             reveal: 0,
             flows: RefCell::default(),
-            without: None,
+            branching: None,
         }
     }
 
@@ -317,11 +317,26 @@ impl Session {
     }
 
     /// The replay without a flow under way, if any: the flow left out, how much of it is
-    /// done and of how much (`Replay::progress`).
+    /// done and of how much (`Branch::progress`).
     pub fn replaying(&self) -> Option<(Id, usize, usize)> {
-        let job = self.without.as_ref()?;
+        let job = self.branching.as_ref()?;
         let (done, total) = job.progress();
-        Some((job.flow, done, total))
+        Some((job.without()?, done, total))
+    }
+
+    /// The fork under way, if any (not a replay without a flow): how much of it is done,
+    /// and of how much.
+    pub fn forking(&self) -> Option<(usize, usize)> {
+        let job = self
+            .branching
+            .as_ref()
+            .filter(|job| job.without().is_none())?;
+        Some(job.progress())
+    }
+
+    /// Whether a branch is under way (a fork, or a replay without a flow).
+    pub fn branching(&self) -> bool {
+        self.branching.is_some()
     }
 
     /// The Repeat ×N this session runs, if any.
@@ -563,7 +578,7 @@ impl Session {
     }
 
     fn replace_engine(&mut self, engine: Box<dyn DynEngine>) {
-        without::cancel(self);
+        branch::cancel(self);
         teardown::release(std::mem::replace(&mut self.engine, engine));
         self.repeat_counted.set((0, 0));
         self.cursor = None;
