@@ -606,7 +606,7 @@ test("without it: a flow's command never submitted, every other replayed, kept a
   assert.deepEqual(errors, []);
 });
 
-test("a long branch a slice a frame: without it and fork from here say how far they are, a click stops them, started again they end", async () => {
+test("a long branch a slice a frame: without it and fork from here say how far they are, a click or Esc stops them, started again they end", async () => {
   const { page, errors } = await open(env, "/", { context: await freshContext(env) });
   const facts = await restaurantSession(page, 1500);
   const original = await page.getByTestId("workspace-picker").inputValue();
@@ -614,8 +614,9 @@ test("a long branch a slice a frame: without it and fork from here say how far t
   // o1's first fact (the log shows it once the timeline is back there).
   await page.getByTestId("timeline").fill("3");
   await page.locator("[data-testid=log-row][data-position='2']").click();
-  // Every label the button `testid` shows, and with `stop` a click on it at the first
-  // that says how far the branch is (in the same task: before the next slice runs).
+  // Every label the button `testid` shows, and with `stop` ("click" or "escape") a click
+  // on it or an Esc at the first that says how far the branch is (in the same task:
+  // before the next slice runs).
   const watch = (testid, stop) => page.evaluate(([testid, stop]) => {
     const b = document.querySelector(`[data-testid=${testid}]`);
     window.__labels = [];
@@ -625,7 +626,8 @@ test("a long branch a slice a frame: without it and fork from here say how far t
       window.__labels.push(b.textContent + " | " + b.getAttribute("aria-busy") + " | " + b.title);
       if (stop && !window.__stopped && /%$/.test(b.textContent)) {
         window.__stopped = true;
-        b.click();
+        if (stop === "click") b.click();
+        else document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
       }
     });
     window.__watching.observe(b, { childList: true, subtree: true, characterData: true, attributes: true });
@@ -633,11 +635,11 @@ test("a long branch a slice a frame: without it and fork from here say how far t
   const percents = async () => (await page.evaluate(() => window.__labels)).map((l) => /(\d+) %/.exec(l)?.[1]).filter(Boolean).map(Number);
 
   const button = page.getByTestId("trace-without");
-  await watch("trace-without", true);
+  await watch("trace-without", "click");
   await button.click();
   await page.waitForFunction(() => window.__stopped && document.querySelector("[data-testid=trace-without]")?.textContent === "⊘ without it");
   const progress = (await page.evaluate(() => window.__labels)).find((l) => /%/.test(l));
-  assert.match(progress, /^◌ replaying… (\d+) % \| true \| Replaying the session without this flow: \1 %\. Click to stop\.$/);
+  assert.match(progress, /^◌ replaying… (\d+) % \| true \| Replaying the session without this flow: \1 %\. Click \(or Esc\) to stop\.$/);
   assert.equal(await button.getAttribute("aria-busy"), "false");
   assert.equal(await page.getByTestId("workspace-picker").inputValue(), original, "stopped, the workspace stays");
   assert.equal(await head(page), facts);
@@ -656,11 +658,12 @@ test("a long branch a slice a frame: without it and fork from here say how far t
   const at = facts - 100;
   await page.getByTestId("timeline").fill(String(at));
   const fork = page.getByTestId("fork-button");
-  await watch("fork-button", true);
+  // Stopped by Esc this time.
+  await watch("fork-button", "escape");
   await fork.click();
   await page.waitForFunction(() => window.__stopped && document.querySelector("[data-testid=fork-button]")?.textContent === "⎇ fork from here");
   const forking = (await page.evaluate(() => window.__labels)).find((l) => /%/.test(l));
-  assert.match(forking, /^◌ forking… (\d+) % \| true \| Making the fork: \1 %\. Click to stop\.$/);
+  assert.match(forking, /^◌ forking… (\d+) % \| true \| Making the fork: \1 %\. Click \(or Esc\) to stop\.$/);
   assert.equal(await page.getByTestId("workspace-picker").inputValue(), without, "stopped, no fork");
   await watch("fork-button", false);
   await fork.click();

@@ -469,6 +469,10 @@ fn use_shortcuts(
                     }
                     // The running Repeat's flag, as the runner last set it.
                     cancel.borrow().set(true);
+                    // A fork, or a replay without a flow, under way.
+                    if store.get().branching() {
+                        store.dispatch(Action::BranchStopped);
+                    }
                 }
                 Shortcut::Filter if *log_view == LogView::Flows => {
                     // The filter is the log's: the log first, then its filter once drawn.

@@ -353,7 +353,7 @@ async fn without_it_asks_for_the_flow_replayed_without_its_command_and_waits_whi
     assert_eq!(button.text_content().unwrap(), "◌ replaying… 40 %");
     assert_eq!(
         button.title(),
-        "Replaying the session without this flow: 40 %. Click to stop."
+        "Replaying the session without this flow: 40 %. Click (or Esc) to stop."
     );
     assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("true"));
     assert!(!button.disabled());

@@ -67,7 +67,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     (
         "Esc",
-        "close this overlay, the error banner, a field's history or why a command was refused; cancel a repeat or an injection",
+        "close this overlay, the error banner, a field's history or why a command was refused; cancel a repeat, a fork, a replay without a flow or an injection",
     ),
     ("?", "show / hide these shortcuts"),
 ];

@@ -107,7 +107,7 @@ pub fn past_banner(store: &SessionHandle) -> Html {
             let percent = done * 100 / total.max(1);
             (
                 format!("◌ forking… {percent} %"),
-                format!("Making the fork: {percent} %. Click to stop."),
+                format!("Making the fork: {percent} %. Click (or Esc) to stop."),
             )
         }
         None => (

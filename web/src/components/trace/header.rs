@@ -139,7 +139,9 @@ pub(super) fn WithoutButton(props: &WithoutProps) -> Html {
             let percent = done * 100 / total.max(1);
             (
                 format!("◌ replaying… {percent} %"),
-                format!("Replaying the session without this flow: {percent} %. Click to stop."),
+                format!(
+                    "Replaying the session without this flow: {percent} %. Click (or Esc) to stop."
+                ),
             )
         }
         (None, true) => (
