@@ -202,3 +202,40 @@ fn add_given(given: &mut Vec<Given>, facts: &[Value], entry: usize) -> Result<()
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_step_names_its_engine_steps_only_while_commands_wait_counting_those_left_out() {
+        let mut plan = Plan::new();
+        // A command submitted before the plan's first still waits when that one comes.
+        plan.skipped();
+        plan.submitted("removed");
+        assert!(plan.started());
+        plan.step(0, None); // the earlier command taken: the removed one waits
+        plan.submitted("next");
+        plan.step(1, None); // the removed one taken, queueing a reaction
+        plan.step(0, None); // the next one taken
+        plan.step(0, Some(json!("refused"))); // the reaction, made to fail
+        let steps = plan.finish();
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[0].what, "removed");
+        assert_eq!(
+            steps[0].engine_steps,
+            Some(1),
+            "a command still waited at the next submission: one step, not until idle"
+        );
+        assert!(steps[0].faults.is_empty());
+        assert_eq!(steps[1].engine_steps, None, "idle at the end: until idle");
+        assert_eq!(
+            steps[1].faults,
+            [Fault {
+                at: 2,
+                rejection: json!("refused")
+            }]
+        );
+    }
+}

@@ -135,7 +135,7 @@ pub fn past_banner(store: &SessionHandle) -> Html {
             </span>
             <button class="tool primary" data-testid="live-button" onclick={live}
                 title="Back to the live head (End)">{ "⇥ back to live" }</button>
-            <button class="tool" data-testid="fork-button" onclick={fork} title={fork_title}
+            <button class="tool banner-fork" data-testid="fork-button" onclick={fork} title={fork_title}
                 aria-busy={forking.is_some().to_string()}>{ fork_label }</button>
         </div>
     }
