@@ -371,7 +371,7 @@ struct Handlers {
     fork_at: Callback<u64>,
     /// A what-if session without a flow (its correlation id).
     without: Callback<Id>,
-    /// Stops the replay without a flow.
+    /// Stops the branch under way (the trace offers it while replaying without a flow).
     stop_without: Callback<()>,
 }
 
