@@ -1155,7 +1155,9 @@ where
             ));
         }
         let journal = original.engine.journal();
-        for entry in journal.range(from..to.min(journal.len())).iter().cloned() {
+        // Nothing when the range is empty or starts past the original's end.
+        let to = to.min(journal.len());
+        for entry in journal.range(from.min(to)..to).iter().cloned() {
             self.engine
                 .load(entry.into())
                 .map_err(|e| format!("journal entry {}: {e}", self.engine.journal().len()))?;
